@@ -1,0 +1,1 @@
+//! decorum-syntax
