@@ -153,7 +153,10 @@ mod tests {
             "ab",
             "CR belongs to the terminator"
         );
-        assert_eq!(index.offset(text, LineCol { line: 0, col: 99 }), Some(2.into()));
+        assert_eq!(
+            index.offset(text, LineCol { line: 0, col: 99 }),
+            Some(2.into())
+        );
         assert_eq!(index.offset(text, LineCol { line: 9, col: 0 }), None);
     }
 

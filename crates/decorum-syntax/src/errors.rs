@@ -1,0 +1,433 @@
+//! Syntax errors in human words.
+//!
+//! pest reports which grammar rules it expected; authors should never see those names.
+//! [`from_pest`] turns them into phrases such as "a string" or "`}`", groups the many
+//! clause keywords of a rule into one phrase, and adds advice for common slips.
+
+use decorum_text::{TextRange, TextSize};
+use pest::error::{ErrorVariant, InputLocation};
+
+use crate::parser::Rule;
+
+/// A problem in the syntax of a policy file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    /// Where the problem is (an empty range marks a position).
+    pub range: TextRange,
+    /// What is wrong, in plain words.
+    pub message: String,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+impl SyntaxError {
+    /// An error with a message and no advice yet.
+    pub fn new(range: TextRange, message: impl Into<String>) -> SyntaxError {
+        SyntaxError {
+            range,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// Adds advice.
+    pub fn with_help(mut self, help: impl Into<String>) -> SyntaxError {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// The closest candidate to `word`, when one is close enough to be a likely typo.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let mut best: Option<(f64, &str)> = None;
+    for candidate in candidates {
+        if candidate == word {
+            continue;
+        }
+        let score = strsim::jaro_winkler(word, candidate);
+        let close = score > 0.84
+            || strsim::damerau_levenshtein(word, candidate)
+                <= word.len().min(candidate.len()) / 4 + 1
+                && word.len() > 2;
+        if close && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// Converts a pest error in a chunk starting at `offset` into a [`SyntaxError`].
+pub(crate) fn from_pest(err: pest::error::Error<Rule>, source: &str, offset: usize) -> SyntaxError {
+    let pos = match err.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let ErrorVariant::ParsingError { positives, .. } = err.variant.clone() else {
+        let found = describe_found(source, pos.min(source.len()));
+        let at = TextSize::from((offset + pos.min(source.len())) as u32);
+        return SyntaxError::new(TextRange::empty(at), format!("unexpected {}", found.phrase));
+    };
+    let mut pos = pos.min(source.len());
+    // "Expected `]`, found the end of the item" belongs at the end of the last line
+    // written, not at the start of the next item.
+    if source.get(pos..).is_some_and(|rest| rest.trim().is_empty()) {
+        pos = source.get(..pos).map(|s| s.trim_end().len()).unwrap_or(pos);
+    }
+    let found = describe_found(source, pos);
+    let at = TextSize::from((offset + pos) as u32);
+    let range = TextRange::at(at, TextSize::from(found.len as u32));
+
+    if found.text.starts_with('"')
+        && positives
+            .iter()
+            .any(|r| matches!(r, Rule::string | Rule::plain_string | Rule::string_inner))
+    {
+        return SyntaxError::new(range, "this string is not closed")
+            .with_help("close the string with `\"` on the same line, or use `\"\"\"` for text over several lines");
+    }
+    let phrases = expected_phrases(&positives);
+    let expected = join_or(&phrases);
+
+    let mut message = if expected.is_empty() {
+        format!("unexpected {}", found.phrase)
+    } else {
+        format!("expected {expected}, found {}", found.phrase)
+    };
+    let mut help = hint(source, pos, &positives, &found);
+    if help.is_none() && found.text.chars().next().is_some_and(char::is_alphabetic) {
+        let keywords: Vec<String> = positives
+            .iter()
+            .filter_map(|r| {
+                format!("{r:?}")
+                    .strip_prefix("K_")
+                    .map(|k| k.to_lowercase().replace('_', "-"))
+            })
+            .collect();
+        let clause_keywords = [
+            "severity", "title", "message", "link", "explain", "tags", "param", "flag", "when",
+            "unless", "fix", "example",
+        ];
+        let candidates = keywords.iter().map(String::as_str).chain(
+            clause_keywords
+                .iter()
+                .copied()
+                .filter(|_| positives.contains(&Rule::K_TITLE)),
+        );
+        if let Some(s) = did_you_mean(found.text, candidates) {
+            help = Some(format!("did you mean `{s}`?"));
+        }
+    }
+    if found.text.starts_with('\'') {
+        message = format!("{message}; strings use double quotes");
+        help = Some("write \"like this\"".into());
+    }
+    let mut error = SyntaxError::new(range, message);
+    if let Some(help) = help {
+        error = error.with_help(help);
+    }
+    error
+}
+
+struct Found<'a> {
+    phrase: String,
+    text: &'a str,
+    len: usize,
+}
+
+/// Names the token at `pos` the way a reader sees it.
+fn describe_found(source: &str, pos: usize) -> Found<'_> {
+    let rest = source.get(pos..).unwrap_or("");
+    let trimmed_end = rest.trim_end();
+    if trimmed_end.is_empty() {
+        return Found {
+            phrase: "the end of the item".into(),
+            text: "",
+            len: 0,
+        };
+    }
+    let Some(first) = rest.chars().next() else {
+        return Found {
+            phrase: "the end of the item".into(),
+            text: "",
+            len: 0,
+        };
+    };
+    if first == '\n' || first == '\r' {
+        return Found {
+            phrase: "the end of the line".into(),
+            text: "",
+            len: 0,
+        };
+    }
+    let word_len = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(rest.len());
+    let len = if word_len > 0 {
+        word_len
+    } else {
+        first.len_utf8()
+    };
+    let text = &rest[..len];
+    let phrase = if first == '"' {
+        "a string".to_string()
+    } else {
+        format!("`{text}`")
+    };
+    Found { phrase, text, len }
+}
+
+const RULE_CLAUSES: &[Rule] = &[
+    Rule::K_SEVERITY,
+    Rule::K_TITLE,
+    Rule::K_MESSAGE,
+    Rule::K_LINK,
+    Rule::K_EXPLAIN,
+    Rule::K_TAGS,
+    Rule::K_PARAM,
+    Rule::K_FLAG,
+    Rule::K_WHEN,
+    Rule::K_UNLESS,
+    Rule::K_FIX,
+    Rule::K_EXAMPLE,
+];
+
+const CONDITION_STARTS: &[Rule] = &[
+    Rule::K_CONTAINS,
+    Rule::K_NEAR,
+    Rule::K_HAS,
+    Rule::K_NOT,
+    Rule::meta_ref,
+    Rule::num_expr,
+    Rule::num_name,
+    Rule::K_COUNT,
+    Rule::K_SHARE,
+    Rule::K_POSTS,
+    Rule::paren_cond,
+    Rule::comparison,
+];
+
+fn expected_phrases(positives: &[Rule]) -> Vec<String> {
+    let mut rules: Vec<Rule> = positives.to_vec();
+    let mut phrases = Vec::new();
+    let clause_hits = rules.iter().filter(|r| RULE_CLAUSES.contains(r)).count();
+    if clause_hits >= 4 {
+        rules.retain(|r| !RULE_CLAUSES.contains(r));
+        phrases.push(
+            "a rule clause (`severity`, `title`, `message`, `flag when`, `fix`, `example`, ...)"
+                .to_string(),
+        );
+    }
+    let cond_hits = rules
+        .iter()
+        .filter(|r| CONDITION_STARTS.contains(r))
+        .count();
+    if cond_hits >= 3 {
+        rules.retain(|r| !CONDITION_STARTS.contains(r));
+        phrases.push("a condition (`contains`, `near(...)`, `not`, a comparison, ...)".to_string());
+    }
+    let option_hits = [
+        Rule::opt_masked,
+        Rule::opt_case,
+        Rule::opt_negation,
+        Rule::opt_allow,
+        Rule::K_MASKED,
+        Rule::K_CASE_SENSITIVE,
+        Rule::K_ALLOW,
+    ]
+    .iter()
+    .filter(|r| rules.contains(r))
+    .count();
+    if option_hits >= 2 {
+        rules.retain(|r| {
+            !matches!(
+                r,
+                Rule::opt_masked
+                    | Rule::opt_case
+                    | Rule::opt_negation
+                    | Rule::opt_allow
+                    | Rule::K_MASKED
+                    | Rule::K_CASE_SENSITIVE
+                    | Rule::K_ALLOW
+                    | Rule::K_UNLESS
+            )
+        });
+        phrases.push(
+            "a term-set option (`masked`, `case-sensitive`, `unless negated`, `allow [...]`)"
+                .to_string(),
+        );
+    }
+    for rule in rules {
+        if let Some(p) = rule_phrase(rule) {
+            phrases.push(p.to_string());
+        }
+    }
+    // Stable, readable order: keywords and names first as pest listed them.
+    let mut seen = std::collections::HashSet::new();
+    phrases.retain(|p| seen.insert(p.clone()));
+    phrases
+}
+
+fn join_or(phrases: &[String]) -> String {
+    match phrases {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// The words for a grammar rule, or `None` for rules a user never needs to hear about.
+fn rule_phrase(rule: Rule) -> Option<&'static str> {
+    use Rule::*;
+    Some(match rule {
+        EOI => "the end of the item",
+        header | K_DECORUM => "`decorum 1`",
+        version | integer => "a whole number",
+        item | item_alone | header_item | file => "a top-level item",
+        policy_decl | K_POLICY => "`policy`",
+        import_decl | K_IMPORT => "`import`",
+        terms_decl | K_TERMS => "`terms`",
+        use_decl | K_USE => "`use`",
+        extend_decl | K_EXTEND => "`extend`",
+        disable_decl | K_DISABLE => "`disable`",
+        rule_decl | K_RULE => "`rule`",
+        K_AS => "`as`",
+        K_BECAUSE => "`because \"reason\"`",
+        extend_op => "`+=` or `-=`",
+        assign_op => "`=` or `+=`",
+        assignment => "a parameter assignment (`name = value`)",
+        term_option | opt_masked | K_MASKED => "`masked`",
+        opt_case | K_CASE_SENSITIVE => "`case-sensitive`",
+        opt_negation | K_NEGATED => "`unless negated`",
+        opt_allow | K_ALLOW => "`allow [...]`",
+        term_expr | term_operand => "a term set (a `[...]` list or a set name)",
+        set_op => "`+` or `-`",
+        paren_terms => "`(`",
+        term_list => "a term list `[...]`",
+        term => "a term (a \"phrase\" or a /regex/)",
+        regex => "a /regex/",
+        regex_body => "a regex pattern",
+        regex_flags => "regex flags",
+        rule_item | severity_clause | K_SEVERITY => "`severity`",
+        severity => "a severity (`error`, `warning`, `info` or `hint`)",
+        K_ERROR => "`error`",
+        K_WARNING => "`warning`",
+        K_INFO => "`info`",
+        K_HINT => "`hint`",
+        locked | K_LOCKED => "`locked`",
+        title_clause | K_TITLE => "`title`",
+        message_clause | K_MESSAGE => "`message`",
+        link_clause | K_LINK => "`link`",
+        explain_clause | K_EXPLAIN => "`explain`",
+        tags_clause | K_TAGS => "`tags`",
+        param_clause | K_PARAM => "`param`",
+        flag_clause | K_FLAG => "`flag when`",
+        batch | K_BATCH => "`batch`",
+        require_clause | K_REQUIRE => "`require`",
+        K_WHEN => "`when`",
+        unless_clause | K_UNLESS => "`unless`",
+        fix_clause | K_FIX => "`fix`",
+        fix_replace | K_REPLACE => "`replace`",
+        fix_remove | K_REMOVE => "`remove`",
+        fix_append | K_APPEND => "`append \"text\"`",
+        example_clause | K_EXAMPLE => "`example`",
+        example_flags | K_FLAGS => "`flags \"text\"`",
+        example_passes | K_PASSES => "`passes \"text\"`",
+        K_AT => "`at \"span\"`",
+        value => "a value (a number, a percentage, a string, `true`/`false` or a term set)",
+        cond | or_expr | and_expr | unary | scoped | primary => "a condition",
+        not_op | K_NOT => "`not`",
+        K_OR => "`or`",
+        K_AND => "`and`",
+        K_IN => "`in`",
+        paren_cond => "`(`",
+        contains_cond | K_CONTAINS => "`contains`",
+        near_cond | K_NEAR => "`near(...)`",
+        K_WORDS => "`words`",
+        K_CHARS => "`chars`",
+        ordered | K_ORDERED => "`ordered`",
+        has_cond | K_HAS => "`has`",
+        meta_cond | meta_ref | K_CHANNEL | K_TYPE => {
+            "a metadata key (`channel`, `type` or `meta.NAME`)"
+        }
+        meta_eq | eq_op => "`==` or `!=`",
+        meta_in => "`in [...]`",
+        meta_key => "a metadata key name",
+        comparison => "a comparison",
+        cmp_op => "a comparison operator (`>`, `>=`, `<`, `<=`, `==`, `!=`)",
+        scope | K_SENTENCE | K_PARAGRAPH | K_POST | first_scope | K_FIRST => {
+            "a scope (`sentence`, `paragraph`, `post` or `first N words`)"
+        }
+        num_expr | num_term | num_factor | paren_num | num_name => "a number or a post field",
+        count_fn | K_COUNT => "`count(...)`",
+        share_fn | K_SHARE => "`share(...)`",
+        posts_fn | K_POSTS => "`posts(...)`",
+        add_op | mul_op => "an arithmetic operator (`+`, `-`, `*`, `/`)",
+        percent => "a percentage",
+        number => "a number",
+        boolean => "`true` or `false`",
+        ident => "a name",
+        path | dotted_name => "a name",
+        string | triple_string | plain_string => "a string",
+        string_inner | triple_inner => "the rest of the string",
+        P_LBRACE => "`{`",
+        P_RBRACE => "`}`",
+        P_LBRACKET => "`[`",
+        P_RBRACKET => "`]`",
+        P_LPAREN => "`(`",
+        P_RPAREN => "`)`",
+        P_COMMA => "`,`",
+        P_ARROW => "`->`",
+        P_EQ => "`=`",
+        _ => return None,
+    })
+}
+
+/// Advice for slips that have a well-known cause.
+fn hint(source: &str, pos: usize, positives: &[Rule], found: &Found<'_>) -> Option<String> {
+    let before = source.get(..pos).unwrap_or("");
+    if positives.contains(&Rule::string_inner)
+        || found.text.is_empty() && before.matches('"').count() % 2 == 1
+    {
+        return Some("close the string with `\"` on the same line, or use `\"\"\"` for text over several lines".into());
+    }
+    if positives.contains(&Rule::K_BECAUSE) {
+        return Some("every `disable` needs a reason: `disable NAME because \"why\"`".into());
+    }
+    if found.text == "{" && positives.contains(&Rule::ident) {
+        return Some("a rule needs a name: `rule my-rule { ... }`".into());
+    }
+    if positives.contains(&Rule::K_WORDS) {
+        return Some("write the distance as `N words`, e.g. `near(a, b, 8 words)`".into());
+    }
+    if matches!(found.text, "&&" | "&") {
+        return Some("combine conditions with `and`".into());
+    }
+    if matches!(found.text, "|" | "||") {
+        return Some("combine conditions with `or`, and term sets with `+`".into());
+    }
+    const RESERVED: &[&str] = &[
+        "and", "or", "not", "in", "when", "require", "unless", "allow", "masked", "contains",
+        "near", "has", "true", "false",
+    ];
+    if positives.contains(&Rule::ident) && RESERVED.contains(&found.text) {
+        return Some(format!(
+            "`{}` is a reserved word; choose another name",
+            found.text
+        ));
+    }
+    if found.text == "!" {
+        return Some("negate a condition with `not`".into());
+    }
+    if found.text == "=" && positives.contains(&Rule::cmp_op) {
+        return Some("compare with `==`".into());
+    }
+    if found.phrase == "the end of the item"
+        && before.matches('{').count() > before.matches('}').count()
+    {
+        return Some("a `}` is missing: close the rule's `{`".into());
+    }
+    None
+}

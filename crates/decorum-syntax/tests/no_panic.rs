@@ -1,0 +1,168 @@
+//! The parser never panics and always reports positions inside the text, whatever it is
+//! fed: random Unicode, and "token soup" made of the language's own words, which reaches
+//! far deeper into the grammar than random characters do.
+
+use decorum_syntax::{debug_tree, parse};
+use proptest::prelude::*;
+
+const TOKENS: &[&str] = &[
+    "decorum 1\n",
+    "policy",
+    "import",
+    "terms",
+    "rule",
+    "use",
+    "extend",
+    "disable",
+    "because",
+    "as",
+    "=",
+    "+=",
+    "-=",
+    "+",
+    "-",
+    "*",
+    "/",
+    "[",
+    "]",
+    "{",
+    "}",
+    "(",
+    ")",
+    ",",
+    "->",
+    "\"a phrase\"",
+    "\"\"\"\n  multi\n\"\"\"",
+    "\"unclosed",
+    "/re+gex/i",
+    "/",
+    "masked",
+    "unless",
+    "negated",
+    "allow",
+    "case-sensitive",
+    "severity",
+    "error",
+    "warning",
+    "locked",
+    "title",
+    "message",
+    "link",
+    "explain",
+    "tags",
+    "param",
+    "flag",
+    "batch",
+    "when",
+    "require",
+    "fix",
+    "replace",
+    "remove",
+    "append",
+    "example",
+    "flags",
+    "passes",
+    "at",
+    "contains",
+    "near",
+    "words",
+    "ordered",
+    "in",
+    "sentence",
+    "paragraph",
+    "post",
+    "first",
+    "chars",
+    "and",
+    "or",
+    "not",
+    "has",
+    "channel",
+    "type",
+    "meta.key",
+    "==",
+    "!=",
+    ">",
+    ">=",
+    "<",
+    "count",
+    "share",
+    "posts",
+    "12",
+    "12%",
+    "3.5",
+    "99999999999999",
+    "true",
+    "name",
+    "a.b.c",
+    "#c\n",
+    "\n",
+    " ",
+    "\t",
+    "\r\n",
+    "\u{feff}",
+    "😀",
+    "é",
+    "\u{0301}",
+];
+
+fn soup() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(TOKENS), 0..80).prop_map(|t| t.join(" "))
+}
+
+fn check(text: &str) {
+    let parse = parse(text);
+    for err in &parse.errors {
+        let (s, e) = (usize::from(err.range.start()), usize::from(err.range.end()));
+        assert!(
+            s <= e && e <= text.len(),
+            "error range {s}..{e} outside text of {}",
+            text.len()
+        );
+        assert!(
+            text.is_char_boundary(s) && text.is_char_boundary(e),
+            "error range splits a character"
+        );
+        assert!(
+            !err.message.contains("K_") && !err.message.contains("P_"),
+            "raw rule name: {}",
+            err.message
+        );
+    }
+    let _ = debug_tree(&parse);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn random_text_never_panics(text in any::<String>()) {
+        check(&text);
+    }
+
+    #[test]
+    fn token_soup_never_panics(text in soup()) {
+        check(&text);
+    }
+
+    #[test]
+    fn valid_header_then_soup_never_panics(text in soup()) {
+        check(&format!("decorum 1\npolicy p\nrule r {{\n{text}\n}}\n"));
+    }
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    let deep = format!(
+        "decorum 1\nrule r {{ flag when {}contains a{} }}",
+        "(".repeat(5000),
+        ")".repeat(5000)
+    );
+    check(&deep);
+    let deep_terms = format!(
+        "decorum 1\nterms t = {}[\"a\"]{}",
+        "(".repeat(5000),
+        ")".repeat(5000)
+    );
+    check(&deep_terms);
+}
