@@ -1,1 +1,567 @@
-//! decorum-draft
+//! Drafts as the rule engine sees them: posts, prose, blocks, sentences, words, and a
+//! normalised view for matching.
+//!
+//! [`parse`] takes the text of a draft (a post, a caption, a Markdown blog draft, or a
+//! content calendar holding several posts) and returns a [`Draft`]. It does no IO, never
+//! panics, and runs in time linear in the input. All positions are UTF-8 byte offsets into
+//! [`Draft::text`].
+//!
+//! # Posts and content calendars
+//!
+//! A file is one post unless it holds separator lines. A separator is a line that is
+//! exactly `<!-- post -->` or `<!-- post: label -->` (surrounding whitespace allowed; in
+//! Markdown, not inside a fenced code block). Each separator starts a new [`Post`] whose
+//! [`Post::range`] includes the separator line; the line itself belongs to no post's
+//! [`Post::body`]. Text before the first separator is a post of its own only if it holds
+//! something besides whitespace and HTML comments.
+//!
+//! ```markdown
+//! ---
+//! campaign: flu-2024
+//! ---
+//! <!-- post: Monday -->
+//! ---
+//! channel: x
+//! ---
+//! Flu shots are in! Walk in any weekday.
+//! <!-- post: Tuesday -->
+//! Ask us about the high-dose vaccine.
+//! ```
+//!
+//! # Front matter and metadata
+//!
+//! A file may open (after an optional byte-order mark) with YAML front matter between two
+//! `---` lines (the closing one may be `...`). Each post may open, right after its
+//! separator line and any blank lines, with front matter of its own. A post's
+//! [`Post::meta`] layers, later winning: the `base` metadata given to [`parse`] (from
+//! configuration), the file's front matter, the post's front matter. Nested YAML mappings
+//! flatten to dotted keys (`consent.type`). Invalid YAML becomes a [`DraftProblem`]; the
+//! block is still not prose.
+//!
+//! # Prose
+//!
+//! [`Draft::prose`] is a copy of the text, byte for byte the same length, in which every
+//! byte that is not prose is a space (line breaks are kept so lines stay where they
+//! are). Not prose: front matter, separators, HTML comments, URLs, and in Markdown also
+//! code (blocks and inline), raw HTML, link destinations and titles. Link text and image alt
+//! text are prose. The prose view keeps the original bytes of prose, so escapes such as
+//! `\*` stay as written. See the `markdown` notes on [`Post::paragraphs`] for blocks.
+//!
+//! # Matching
+//!
+//! [`Draft::normalized`] folds the prose for matching literal phrases (case, accents,
+//! compatibility forms, typographic quotes and dashes, invisible characters; see
+//! [`NormalizedView`]). [`normalize_str`] applies the same folding to a pattern, and
+//! [`NormalizedView::to_original`] maps a match back to the text.
+//!
+//! # Waivers
+//!
+//! `<!-- decorum-allow RULE[, RULE...]: reason -->` switches rules off for the next block,
+//! `<!-- decorum-allow-file RULE[, RULE...]: reason -->` for the whole file; see [`Waiver`].
+
+mod emoji;
+mod front_matter;
+mod layout;
+mod length;
+mod lines;
+mod markdown;
+mod meta;
+mod normalize;
+mod sentence;
+mod tables;
+mod tokens;
+mod url;
+mod utf8;
+mod waiver;
+
+use std::ops::Range;
+
+pub use decorum_text::{TextRange, TextSize};
+pub use length::channel_limit;
+pub use meta::{MetaValue, Metadata};
+pub use normalize::{NormalizedView, normalize_str};
+pub use waiver::{Waiver, WaiverScope};
+
+use crate::layout::Segment;
+use crate::markdown::BodyScan;
+use crate::waiver::Directive;
+
+/// The syntax a draft is written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DraftFormat {
+    /// CommonMark with tables, strikethrough, footnotes and task lists.
+    Markdown,
+    /// Plain text: everything is prose except HTML comments, separators, front matter and
+    /// URLs.
+    PlainText,
+}
+
+impl DraftFormat {
+    /// The format of a file from its extension (case-insensitive): `.md`, `.markdown`,
+    /// `.mdx` are Markdown, `.txt`, `.text` plain text; anything else is `None`.
+    pub fn from_path(path: &str) -> Option<DraftFormat> {
+        let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+        let (stem, ext) = name.rsplit_once('.')?;
+        if stem.is_empty() {
+            return None;
+        }
+        const KNOWN: &[(&str, DraftFormat)] = &[
+            ("md", DraftFormat::Markdown),
+            ("markdown", DraftFormat::Markdown),
+            ("mdx", DraftFormat::Markdown),
+            ("txt", DraftFormat::PlainText),
+            ("text", DraftFormat::PlainText),
+        ];
+        KNOWN
+            .iter()
+            .find(|(known, _)| known.eq_ignore_ascii_case(ext))
+            .map(|&(_, format)| format)
+    }
+}
+
+/// What kind of problem a draft has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DraftProblemKind {
+    /// Front matter that is not valid YAML or not a mapping.
+    FrontMatter,
+    /// A comment addressed to Decorum (`decorum-...`) that is not a valid waiver.
+    Waiver,
+}
+
+/// A problem with the draft itself (not a rule finding).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DraftProblem {
+    /// What kind of problem.
+    pub kind: DraftProblemKind,
+    /// What is wrong, in words (for front matter, with the line in the file).
+    pub message: String,
+    /// The front-matter block or the comment.
+    pub range: TextRange,
+}
+
+/// A parsed draft.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Draft {
+    /// The original text, unchanged.
+    pub text: String,
+    /// The format it was parsed as.
+    pub format: DraftFormat,
+    /// The posts, in order; at least one, even for empty text.
+    pub posts: Vec<Post>,
+    /// The prose view: same byte length as `text`, non-prose bytes replaced by spaces
+    /// (line breaks kept).
+    pub prose: String,
+    /// The normalised view of `prose` that literal phrases are matched against.
+    pub normalized: NormalizedView,
+    /// The waivers, in order.
+    pub waivers: Vec<Waiver>,
+    /// Problems with the draft: invalid front matter, malformed waivers.
+    pub problems: Vec<DraftProblem>,
+}
+
+/// One post of a draft.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Post {
+    /// Position within the draft, from 0.
+    pub index: usize,
+    /// The whole post: its separator line (if any), front matter and body.
+    pub range: TextRange,
+    /// The post text after its separator and front matter.
+    pub body: TextRange,
+    /// The label of its separator (`<!-- post: label -->`), if any.
+    pub label: Option<String>,
+    /// Metadata: base (configuration) < file front matter < this post's front matter.
+    pub meta: Metadata,
+    /// This post's own front-matter block (the file's front matter for the first post
+    /// when it starts the file).
+    pub meta_range: Option<TextRange>,
+    /// Blocks containing prose, in order. Markdown: paragraphs, headings, the text of list
+    /// items, table rows, each from its first to its last inline element (`## Title` is
+    /// `Title`). Plain text: runs of non-blank lines, trimmed.
+    pub paragraphs: Vec<TextRange>,
+    /// Sentences within the paragraphs, trimmed of whitespace, never crossing a paragraph.
+    pub sentences: Vec<TextRange>,
+    /// Word tokens of the prose: runs of letters and digits; an apostrophe or hyphen
+    /// between two of them joins (`don't`, `45-year-old`), as does `.` or `,` between
+    /// digits (`3.5`, `1,000`). A hashtag's text is a word; URLs are not.
+    pub words: Vec<TextRange>,
+    /// Hashtags in prose, `#` included.
+    pub hashtags: Vec<TextRange>,
+    /// Mentions (`@name`) in prose, `@` included.
+    pub mentions: Vec<TextRange>,
+    /// URLs: bare `http(s)://` and `www.` addresses in prose, and Markdown link and image
+    /// destinations and autolinks. Each range is the URL text itself.
+    pub links: Vec<TextRange>,
+    /// HTML comments in the body (waivers among them).
+    pub comments: Vec<TextRange>,
+    /// Number of emoji in the prose (a ZWJ sequence, a flag or a keycap counts once).
+    pub emoji: usize,
+}
+
+impl Post {
+    /// The text that would be published: the body without HTML comments, trimmed of
+    /// leading and trailing whitespace. Markdown syntax characters are kept (a platform
+    /// post is usually pasted as written).
+    pub fn published_text(&self, draft: &Draft) -> String {
+        self.published(draft).0
+    }
+
+    /// The published text and the ranges of its URLs within it.
+    fn published(&self, draft: &Draft) -> (String, Vec<Range<usize>>) {
+        let body = to_range(self.body);
+        let mut text = String::with_capacity(body.len());
+        let mut urls = Vec::new();
+        let mut at = body.start;
+        let mut pieces: Vec<Range<usize>> = Vec::new();
+        for comment in self.comments.iter().map(|c| to_range(*c)) {
+            if comment.start >= at && comment.end <= body.end {
+                pieces.push(at..comment.start);
+                at = comment.end;
+            }
+        }
+        pieces.push(at..body.end);
+        let mut removed_before = 0;
+        let mut prev_end = body.start;
+        let mut links = self.links.iter().map(|l| to_range(*l)).peekable();
+        for piece in pieces {
+            removed_before += piece.start - prev_end;
+            prev_end = piece.end;
+            text.push_str(draft.text.get(piece.clone()).unwrap_or_default());
+            while let Some(link) = links.peek() {
+                if link.start >= piece.end {
+                    break;
+                }
+                if link.start >= piece.start && link.end <= piece.end {
+                    let shift = body.start + removed_before;
+                    urls.push(link.start - shift..link.end - shift);
+                }
+                links.next();
+            }
+        }
+        let lead = text.len() - text.trim_start().len();
+        let kept = text.trim().len();
+        let trimmed = text.get(lead..lead + kept).unwrap_or_default().to_owned();
+        let urls = urls
+            .into_iter()
+            .filter(|u| u.start >= lead && u.end <= lead + kept)
+            .map(|u| u.start - lead..u.end - lead)
+            .collect();
+        (trimmed, urls)
+    }
+
+    /// Length of the post as `channel` counts it, over [`Post::published_text`]. Channel ids
+    /// are case-insensitive:
+    ///
+    /// - `x`, `twitter`: twitter-text v3 weighting. The text is NFC-normalised; every URL
+    ///   counts 23 whatever its length; an emoji sequence (ZWJ sequences, skin tones,
+    ///   flags, keycaps) counts 2; other code points count 1 in U+0000–U+10FF,
+    ///   U+2000–U+200D, U+2010–U+201F and U+2032–U+2037 and 2 elsewhere (so CJK counts 2).
+    /// - `bluesky`: extended grapheme clusters (`👩🏽‍⚕️` is 1, `\r\n` is 1).
+    /// - anything else (`threads`, `instagram`, `linkedin`, `facebook`, `mastodon`, unknown
+    ///   or `None`): Unicode scalar values.
+    pub fn weighted_length(&self, draft: &Draft, channel: Option<&str>) -> usize {
+        let (text, urls) = self.published(draft);
+        length::length(&text, &urls, length::counting(channel))
+    }
+}
+
+impl Draft {
+    /// The post whose range contains `offset` (the last post for the end of the text).
+    pub fn post_at(&self, offset: TextSize) -> Option<&Post> {
+        self.posts
+            .iter()
+            .find(|p| p.range.contains(offset))
+            .or_else(|| self.posts.iter().rev().find(|p| p.range.end() == offset))
+    }
+
+    /// Maps a range of [`Draft::normalized`] to [`Draft::text`], widened to whole
+    /// characters of the text (a match on blanked-out non-prose can split a character of
+    /// the text, though never one of the prose).
+    pub fn original_range(&self, norm: TextRange) -> TextRange {
+        let r = self.normalized.to_original(norm);
+        let bytes = self.text.as_bytes();
+        let start = utf8::floor_boundary(bytes, usize::from(r.start()));
+        let end = utf8::ceil_boundary(bytes, usize::from(r.end()));
+        range_of(start..end)
+    }
+}
+
+/// Converts a byte range to a [`TextRange`], saturating past 4 GiB.
+pub(crate) fn range_of(r: Range<usize>) -> TextRange {
+    let size = |n: usize| TextSize::from(u32::try_from(n).unwrap_or(u32::MAX));
+    let (start, end) = (size(r.start), size(r.end));
+    TextRange::new(start, end.max(start))
+}
+
+fn to_range(r: TextRange) -> Range<usize> {
+    usize::from(r.start())..usize::from(r.end())
+}
+
+/// Plain-text bodies: everything but HTML comments is prose.
+fn scan_plain(text: &str, body: Range<usize>) -> BodyScan {
+    let mut out = BodyScan::default();
+    waiver::find_comments(text, body.clone(), &mut out.comments);
+    let mut at = body.start;
+    for c in &out.comments {
+        if c.start > at {
+            out.prose.push(at..c.start);
+        }
+        at = c.end;
+    }
+    if body.end > at {
+        out.prose.push(at..body.end);
+    }
+    out
+}
+
+/// Plain-text blocks: runs of non-blank lines of the prose view, trimmed.
+fn plain_blocks(prose: &[u8], body: Range<usize>) -> Vec<Range<usize>> {
+    let mut blocks = Vec::new();
+    let mut current: Option<Range<usize>> = None;
+    let mut line = body.start;
+    while line < body.end {
+        let line_end = memchr::memchr(b'\n', &prose[line..body.end]).map_or(body.end, |i| line + i);
+        let content = &prose[line..line_end];
+        match content.iter().position(|b| !b.is_ascii_whitespace()) {
+            None => blocks.extend(current.take()),
+            Some(first) => {
+                let last = content
+                    .iter()
+                    .rposition(|b| !b.is_ascii_whitespace())
+                    .unwrap_or(first);
+                let (s, e) = (line + first, line + last + 1);
+                match current.as_mut() {
+                    Some(cur) => cur.end = e,
+                    None => current = Some(s..e),
+                }
+            }
+        }
+        line = line_end + 1;
+    }
+    blocks.extend(current);
+    blocks
+}
+
+/// True when `body` holds anything besides whitespace and HTML comments.
+fn has_content(text: &str, body: &Range<usize>, comments: &[Range<usize>]) -> bool {
+    let bytes = text.as_bytes();
+    let mut at = body.start;
+    for c in comments
+        .iter()
+        .chain(std::iter::once(&(body.end..body.end)))
+    {
+        if bytes
+            .get(at..c.start.max(at))
+            .is_some_and(|s| s.iter().any(|b| !b.is_ascii_whitespace()))
+        {
+            return true;
+        }
+        at = c.end.max(at);
+    }
+    false
+}
+
+/// The first block starting at or after `at`, or an empty range at `at`.
+fn next_block(blocks: &[Range<usize>], at: usize) -> TextRange {
+    let i = blocks.partition_point(|b| b.start < at);
+    blocks
+        .get(i)
+        .map_or_else(|| range_of(at..at), |b| range_of(b.clone()))
+}
+
+/// Parses `text` as a draft in `format`, with `base_meta` (from configuration) under any
+/// front matter. Never panics; problems with the draft itself are in
+/// [`Draft::problems`].
+pub fn parse(text: &str, format: DraftFormat, base_meta: &Metadata) -> Draft {
+    let markdown = format == DraftFormat::Markdown;
+    let start = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
+    let segments = layout::segments(text, start, markdown);
+    let mut problems = Vec::new();
+    let mut prose: Vec<u8> = text
+        .bytes()
+        .map(|b| if b == b'\n' || b == b'\r' { b } else { b' ' })
+        .collect();
+
+    let file_meta = match segments.first().and_then(|s| s.front_matter.as_ref()) {
+        Some(fm) => {
+            let (meta, found) = front_matter::parse(text, fm);
+            problems.extend(found);
+            meta.merged_over(base_meta)
+        }
+        None => base_meta.clone(),
+    };
+    let several = segments.len() > 1;
+    let mut posts = Vec::new();
+    let mut waivers = Vec::new();
+    let mut scratch = Vec::new();
+    for (si, seg) in segments.iter().enumerate() {
+        let Segment {
+            range,
+            separator,
+            front_matter,
+            body,
+        } = seg;
+        let meta = match (si, front_matter) {
+            (0, _) | (_, None) => file_meta.clone(),
+            (_, Some(fm)) => {
+                let (own, found) = front_matter::parse(text, fm);
+                problems.extend(found);
+                own.merged_over(&file_meta)
+            }
+        };
+        let scan = if markdown {
+            markdown::scan(text, body.clone())
+        } else {
+            scan_plain(text, body.clone())
+        };
+        for piece in &scan.prose {
+            if let (Some(dst), Some(src)) = (
+                prose.get_mut(piece.clone()),
+                text.as_bytes().get(piece.clone()),
+            ) {
+                dst.copy_from_slice(src);
+            }
+        }
+        let blocks = if markdown {
+            scan.blocks
+        } else {
+            plain_blocks(&prose, body.clone())
+        };
+        let mut bare = Vec::new();
+        url::find_urls(&prose, body.clone(), &mut bare);
+        for u in &bare {
+            if let Some(bytes) = prose.get_mut(u.clone()) {
+                bytes.fill(b' ');
+            }
+        }
+        let mut links = scan.links;
+        links.extend(bare.into_iter().filter(|u| {
+            let i = scan.link_spans.partition_point(|s| s.start <= u.start);
+            !(i > 0 && scan.link_spans[i - 1].end >= u.end)
+        }));
+        links.sort_unstable_by_key(|r| r.start);
+
+        for comment in &scan.comments {
+            match waiver::directive(text, comment.clone()) {
+                Directive::None => {}
+                Directive::Problem(p) => problems.push(p),
+                Directive::Waiver {
+                    file,
+                    rules,
+                    reason,
+                } => waivers.push(Waiver {
+                    range: range_of(comment.clone()),
+                    rules,
+                    reason,
+                    scope: if file {
+                        WaiverScope::File
+                    } else {
+                        WaiverScope::NextBlock(next_block(&blocks, comment.end))
+                    },
+                }),
+            }
+        }
+
+        let is_post = !several || si > 0 || has_content(text, body, &scan.comments);
+        if !is_post {
+            continue;
+        }
+        let tokens = tokens::scan(&prose, body.clone());
+        let mut sentences = Vec::new();
+        for block in &blocks {
+            sentence::sentences(
+                text,
+                &prose,
+                block.clone(),
+                !markdown,
+                &mut scratch,
+                &mut sentences,
+            );
+        }
+        let ranges = |v: &[Range<usize>]| v.iter().cloned().map(range_of).collect::<Vec<_>>();
+        posts.push(Post {
+            index: posts.len(),
+            range: range_of(range.clone()),
+            body: range_of(body.clone()),
+            label: separator.as_ref().and_then(|s| s.label.clone()),
+            meta,
+            meta_range: front_matter.as_ref().map(|fm| range_of(fm.block.clone())),
+            paragraphs: ranges(&blocks),
+            sentences: ranges(&sentences),
+            words: ranges(&tokens.words),
+            hashtags: ranges(&tokens.hashtags),
+            mentions: ranges(&tokens.mentions),
+            links: ranges(&links),
+            comments: ranges(&scan.comments),
+            emoji: tokens.emoji,
+        });
+    }
+    if posts.is_empty() {
+        // Unreachable in practice (the last segment is always a post), kept total.
+        posts.push(empty_post(text, file_meta));
+    }
+
+    let prose = String::from_utf8(prose).unwrap_or_else(|_| {
+        text.bytes()
+            .map(|b| {
+                if b == b'\n' || b == b'\r' {
+                    b as char
+                } else {
+                    ' '
+                }
+            })
+            .collect()
+    });
+    let normalized = NormalizedView::new(&prose);
+    Draft {
+        text: text.to_owned(),
+        format,
+        posts,
+        prose,
+        normalized,
+        waivers,
+        problems,
+    }
+}
+
+fn empty_post(text: &str, meta: Metadata) -> Post {
+    let all = range_of(0..text.len());
+    Post {
+        index: 0,
+        range: all,
+        body: all,
+        label: None,
+        meta,
+        meta_range: None,
+        paragraphs: Vec::new(),
+        sentences: Vec::new(),
+        words: Vec::new(),
+        hashtags: Vec::new(),
+        mentions: Vec::new(),
+        links: Vec::new(),
+        comments: Vec::new(),
+        emoji: 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_from_paths() {
+        let cases = [
+            ("post.md", Some(DraftFormat::Markdown)),
+            ("a/b/Blog.MARKDOWN", Some(DraftFormat::Markdown)),
+            ("c:\\x\\page.mdx", Some(DraftFormat::Markdown)),
+            ("caption.txt", Some(DraftFormat::PlainText)),
+            ("notes.text", Some(DraftFormat::PlainText)),
+            ("policy.decorum", None),
+            (".md", None),
+            ("README", None),
+        ];
+        for (path, want) in cases {
+            assert_eq!(DraftFormat::from_path(path), want, "{path}");
+        }
+    }
+}

@@ -1,0 +1,512 @@
+//! YAML front matter: finding the `---` block and turning its YAML into [`Metadata`].
+//!
+//! The YAML is read through yaml-rust2's event parser, driven here one event at a time with
+//! an explicit stack. yaml-rust2's own loader recurses once per nesting level and its
+//! `Yaml` tree drops recursively, so a hostile front matter could overflow the stack; this
+//! reader never builds a tree, stops at [`MAX_DEPTH`] levels and bounds what aliases expand
+//! to, so any input ends in metadata or a [`DraftProblem`], never a crash.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use yaml_rust2::parser::{Event, Parser};
+use yaml_rust2::scanner::TScalarStyle;
+use yaml_rust2::{ScanError, Yaml};
+
+use crate::lines::{line_end, next_line};
+use crate::{DraftProblem, DraftProblemKind, MetaValue, Metadata, range_of};
+
+/// Deepest nesting of YAML collections that front matter may use.
+pub(crate) const MAX_DEPTH: usize = 64;
+
+/// Most values (entries, list items, characters of rendered text) front matter may expand
+/// to, aliases included; protects against "billion laughs" alias bombs.
+const MAX_VALUES: usize = 100_000;
+
+/// A front-matter block found in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FrontMatter {
+    /// From the opening `---` to the end of the closing `---` or `...` (line break excluded).
+    pub block: Range<usize>,
+    /// The YAML between the fences.
+    pub yaml: Range<usize>,
+    /// Where the text after the block starts (after the closing line's line break).
+    pub after: usize,
+}
+
+/// True for a fence line's content: `marker` followed only by spaces or tabs.
+fn is_fence(line: &str, marker: &str) -> bool {
+    line.strip_prefix(marker)
+        .is_some_and(|rest| rest.bytes().all(|b| b == b' ' || b == b'\t'))
+}
+
+/// Finds a front-matter block whose opening `---` line starts at `at`, with its closing
+/// line before `limit`.
+pub(crate) fn find(text: &str, at: usize, limit: usize) -> Option<FrontMatter> {
+    let limit = limit.min(text.len());
+    let open_end = line_end(text, at, limit);
+    if !is_fence(text.get(at..open_end)?, "---") {
+        return None;
+    }
+    let yaml_start = next_line(text, open_end, limit);
+    let mut line = yaml_start;
+    while line < limit {
+        let end = line_end(text, line, limit);
+        let content = text.get(line..end)?;
+        if is_fence(content, "---") || is_fence(content, "...") {
+            return Some(FrontMatter {
+                block: at..end,
+                yaml: yaml_start..line,
+                after: next_line(text, end, limit),
+            });
+        }
+        line = next_line(text, end, limit);
+        if line == end {
+            break;
+        }
+    }
+    None
+}
+
+/// Reads the YAML of `fm` into metadata; problems carry the block's range.
+pub(crate) fn parse(text: &str, fm: &FrontMatter) -> (Metadata, Vec<DraftProblem>) {
+    let yaml = text.get(fm.yaml.clone()).unwrap_or_default();
+    let block = range_of(fm.block.clone());
+    // Lines of the YAML are reported as lines of the file (1-based).
+    let first_line = memchr::memchr_iter(
+        b'\n',
+        text.as_bytes().get(..fm.yaml.start).unwrap_or_default(),
+    )
+    .count();
+    let mut reader = Reader::default();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.read(yaml)));
+    let problem = |message: String| DraftProblem {
+        kind: DraftProblemKind::FrontMatter,
+        message,
+        range: block,
+    };
+    // Front matter with a problem contributes no metadata: half-read values (the entry
+    // being read when the error struck) would be worse than none.
+    let problem = match outcome {
+        Ok(Ok(())) => return (reader.meta, Vec::new()),
+        Ok(Err(ReadError::Yaml(err))) => problem(yaml_message(&err, first_line)),
+        Ok(Err(ReadError::Other(message))) => problem(message),
+        Err(_) => problem("the front matter could not be read as YAML".to_owned()),
+    };
+    (Metadata::new(), vec![problem])
+}
+
+/// The YAML error in words, with its line counted from the start of the file.
+fn yaml_message(err: &ScanError, first_line: usize) -> String {
+    let marker = err.marker();
+    format!(
+        "invalid YAML in front matter: {} (line {}, column {})",
+        err.info(),
+        first_line + marker.line().max(1),
+        marker.col() + 1
+    )
+}
+
+enum ReadError {
+    Yaml(ScanError),
+    Other(String),
+}
+
+impl From<ScanError> for ReadError {
+    fn from(err: ScanError) -> Self {
+        ReadError::Yaml(err)
+    }
+}
+
+/// What an anchor (`&name`) stands for, so aliases (`*name`) can repeat it.
+#[derive(Clone)]
+enum Anchored {
+    Value(MetaValue),
+    /// A mapping, as its flattened entries relative to the mapping.
+    Map(Vec<(String, MetaValue)>),
+}
+
+/// An open collection while reading events.
+enum Frame {
+    /// A mapping flattened into dotted keys under `prefix` (empty or ending in `.`).
+    Map {
+        prefix: String,
+        key: Option<String>,
+        anchor: usize,
+    },
+    /// A sequence collecting its items.
+    Seq {
+        items: Vec<MetaValue>,
+        anchor: usize,
+    },
+    /// A collection that metadata cannot hold as such (a mapping inside a list, a
+    /// collection used as a key), kept as flow-style text.
+    Render {
+        text: String,
+        is_map: bool,
+        count: usize,
+        anchor: usize,
+    },
+}
+
+/// A finished value arriving at its parent.
+enum Node {
+    Value(MetaValue),
+    /// Entries of an aliased mapping.
+    Map(Vec<(String, MetaValue)>),
+}
+
+#[derive(Default)]
+struct Reader {
+    meta: Metadata,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Anchored>,
+    budget_used: usize,
+    saw_root: bool,
+}
+
+impl Reader {
+    fn read(&mut self, yaml: &str) -> Result<(), ReadError> {
+        let mut parser = Parser::new_from_str(yaml);
+        loop {
+            let (event, _mark) = parser.next_token()?;
+            match event {
+                Event::StreamEnd => return Ok(()),
+                Event::Nothing | Event::StreamStart | Event::DocumentStart | Event::DocumentEnd => {
+                }
+                Event::Scalar(value, style, anchor, tag) => {
+                    let value = scalar(&value, style, tag.as_ref().map(|t| t.suffix.as_str()));
+                    if anchor > 0 {
+                        self.anchors.insert(anchor, Anchored::Value(value.clone()));
+                    }
+                    self.deliver(Node::Value(value))?;
+                }
+                Event::Alias(id) => {
+                    let node = match self.anchors.get(&id) {
+                        Some(Anchored::Value(v)) => Node::Value(v.clone()),
+                        Some(Anchored::Map(entries)) => Node::Map(entries.clone()),
+                        None => Node::Value(MetaValue::Null),
+                    };
+                    self.spend(match &node {
+                        Node::Value(v) => weight(v),
+                        Node::Map(entries) => entries.iter().map(|(_, v)| weight(v)).sum(),
+                    })?;
+                    self.deliver(node)?;
+                }
+                Event::SequenceStart(anchor, _) => self.open(false, anchor)?,
+                Event::MappingStart(anchor, _) => self.open(true, anchor)?,
+                Event::SequenceEnd | Event::MappingEnd => self.close()?,
+            }
+        }
+    }
+
+    fn spend(&mut self, amount: usize) -> Result<(), ReadError> {
+        self.budget_used = self.budget_used.saturating_add(amount);
+        if self.budget_used > MAX_VALUES {
+            return Err(ReadError::Other(
+                "the front matter is too large (more than 100000 values once aliases are expanded)"
+                    .to_owned(),
+            ));
+        }
+        Ok(())
+    }
+
+    fn open(&mut self, is_map: bool, anchor: usize) -> Result<(), ReadError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(ReadError::Other(format!(
+                "the front matter nests deeper than {MAX_DEPTH} levels"
+            )));
+        }
+        self.spend(1)?;
+        let frame = match self.stack.last_mut() {
+            None => {
+                if !is_map || self.saw_root {
+                    return Err(ReadError::Other(
+                        "front matter must be a mapping of keys to values, like `channel: linkedin`"
+                            .to_owned(),
+                    ));
+                }
+                self.saw_root = true;
+                Frame::Map {
+                    prefix: String::new(),
+                    key: None,
+                    anchor,
+                }
+            }
+            Some(Frame::Map {
+                prefix,
+                key: Some(key),
+                ..
+            }) => {
+                let full = format!("{prefix}{key}");
+                if is_map {
+                    Frame::Map {
+                        prefix: format!("{full}."),
+                        key: None,
+                        anchor,
+                    }
+                } else {
+                    Frame::Seq {
+                        items: Vec::new(),
+                        anchor,
+                    }
+                }
+            }
+            Some(Frame::Seq { .. }) if !is_map => Frame::Seq {
+                items: Vec::new(),
+                anchor,
+            },
+            // A mapping inside a list, or any collection used as a key.
+            Some(_) => Frame::Render {
+                text: String::new(),
+                is_map,
+                count: 0,
+                anchor,
+            },
+        };
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    fn close(&mut self) -> Result<(), ReadError> {
+        let Some(frame) = self.stack.pop() else {
+            return Ok(());
+        };
+        match frame {
+            Frame::Map { prefix, anchor, .. } => {
+                if anchor > 0 {
+                    let entries: Vec<(String, MetaValue)> = self
+                        .meta
+                        .iter()
+                        .filter_map(|(k, v)| {
+                            Some((k.strip_prefix(prefix.as_str())?.to_owned(), v.clone()))
+                        })
+                        .collect();
+                    self.anchors.insert(anchor, Anchored::Map(entries));
+                }
+                // The mapping's entries were written as they came; its parent key is done.
+                if let Some(Frame::Map { key, .. }) = self.stack.last_mut() {
+                    *key = None;
+                }
+                Ok(())
+            }
+            Frame::Seq { items, anchor } => {
+                let value = MetaValue::List(items);
+                if anchor > 0 {
+                    self.anchors.insert(anchor, Anchored::Value(value.clone()));
+                }
+                self.deliver(Node::Value(value))
+            }
+            Frame::Render {
+                mut text,
+                is_map,
+                anchor,
+                ..
+            } => {
+                text.insert(0, if is_map { '{' } else { '[' });
+                text.push(if is_map { '}' } else { ']' });
+                let value = MetaValue::Str(text);
+                if anchor > 0 {
+                    self.anchors.insert(anchor, Anchored::Value(value.clone()));
+                }
+                self.deliver(Node::Value(value))
+            }
+        }
+    }
+
+    /// Hands a finished node to the innermost open collection.
+    fn deliver(&mut self, node: Node) -> Result<(), ReadError> {
+        let Some(top) = self.stack.last_mut() else {
+            // A document that is a lone scalar (or empty).
+            return match node {
+                Node::Value(MetaValue::Null) if !self.saw_root => Ok(()),
+                _ => Err(ReadError::Other(
+                    "front matter must be a mapping of keys to values, like `channel: linkedin`"
+                        .to_owned(),
+                )),
+            };
+        };
+        match top {
+            Frame::Map { prefix, key, .. } => match key.take() {
+                None => {
+                    *key = Some(match node {
+                        Node::Value(v) => v.display(),
+                        Node::Map(entries) => render_entries(&entries),
+                    });
+                }
+                Some(k) => {
+                    let full = format!("{prefix}{k}");
+                    match node {
+                        Node::Value(v) => {
+                            self.meta.insert(full, v);
+                        }
+                        Node::Map(entries) if k == "<<" => {
+                            // A YAML merge key: the aliased entries, unless already set.
+                            for (suffix, v) in entries {
+                                let full = format!("{prefix}{suffix}");
+                                if self.meta.get(&full).is_none() {
+                                    self.meta.insert(full, v);
+                                }
+                            }
+                        }
+                        Node::Map(entries) => {
+                            for (suffix, v) in entries {
+                                self.meta.insert(format!("{full}.{suffix}"), v);
+                            }
+                        }
+                    }
+                }
+            },
+            Frame::Seq { items, .. } => items.push(match node {
+                Node::Value(v) => v,
+                Node::Map(entries) => MetaValue::Str(format!("{{{}}}", render_entries(&entries))),
+            }),
+            Frame::Render {
+                text,
+                is_map,
+                count,
+                ..
+            } => {
+                let piece = match node {
+                    Node::Value(MetaValue::Str(s)) => s,
+                    Node::Value(MetaValue::List(items)) => {
+                        format!("[{}]", MetaValue::List(items).display())
+                    }
+                    Node::Value(v) => v.display(),
+                    Node::Map(entries) => format!("{{{}}}", render_entries(&entries)),
+                };
+                let sep = match (*is_map, *count % 2) {
+                    (_, _) if *count == 0 => "",
+                    (true, 1) => ": ",
+                    _ => ", ",
+                };
+                let added = sep.len() + piece.len();
+                text.push_str(sep);
+                text.push_str(&piece);
+                *count += 1;
+                self.spend(added)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn render_entries(entries: &[(String, MetaValue)]) -> String {
+    entries
+        .iter()
+        .map(|(k, v)| format!("{k}: {}", v.display()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// How much of the expansion budget a value uses.
+fn weight(value: &MetaValue) -> usize {
+    match value {
+        MetaValue::List(items) => 1 + items.iter().map(weight).sum::<usize>(),
+        MetaValue::Str(s) => 1 + s.len() / 64,
+        _ => 1,
+    }
+}
+
+/// A scalar's value: quoted and block scalars (and `!!str`) are strings, plain scalars are
+/// resolved as YAML does (numbers, booleans, null).
+fn scalar(value: &str, style: TScalarStyle, tag: Option<&str>) -> MetaValue {
+    if style != TScalarStyle::Plain || tag == Some("str") {
+        return MetaValue::Str(value.to_owned());
+    }
+    match Yaml::from_str(value) {
+        Yaml::Null => MetaValue::Null,
+        Yaml::Boolean(b) => MetaValue::Bool(b),
+        Yaml::Integer(i) => MetaValue::Num(i as f64),
+        real @ Yaml::Real(_) => real
+            .as_f64()
+            .map_or_else(|| MetaValue::Str(value.to_owned()), MetaValue::Num),
+        _ => MetaValue::Str(value.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(yaml: &str) -> String {
+        let text = format!("---\n{yaml}---\nbody\n");
+        let Some(fm) = find(&text, 0, text.len()) else {
+            return "no front matter".to_owned();
+        };
+        let (meta, problems) = parse(&text, &fm);
+        let mut out: Vec<String> = meta.iter().map(|(k, v)| format!("{k} = {v:?}")).collect();
+        out.extend(problems.iter().map(|p| format!("problem: {}", p.message)));
+        out.join("\n")
+    }
+
+    #[test]
+    fn scalars_lists_and_nested_maps() {
+        expect_test::expect![[r#"
+            channel = Str("linkedin")
+            consent.scope = List([Str("web"), Str("print")])
+            consent.type = Str("written")
+            count = Num(3.0)
+            date = Str("2024-05-01")
+            draft = Bool(true)
+            empty = Null
+            people = List([Str("{name: Ana, age: 3}"), Str("plain")])
+            quoted = Str("42")
+            ratio = Num(0.5)"#]]
+        .assert_eq(&meta(
+            "channel: linkedin\ncount: 3\nratio: 0.5\ndraft: true\nempty:\nquoted: \"42\"\ndate: 2024-05-01\nconsent:\n  type: written\n  scope: [web, print]\npeople:\n  - {name: Ana, age: 3}\n  - plain\n",
+        ));
+    }
+
+    #[test]
+    fn errors_are_reported_with_file_lines() {
+        expect_test::expect!["problem: invalid YAML in front matter: mapping values are not allowed in this context (line 3, column 7)"]
+        .assert_eq(&meta("channel: x\nbad: a: b\n"));
+        expect_test::expect![
+            "problem: front matter must be a mapping of keys to values, like `channel: linkedin`"
+        ]
+        .assert_eq(&meta("- a\n- b\n"));
+    }
+
+    #[test]
+    fn aliases_merge_keys_and_bombs() {
+        expect_test::expect![[r#"
+            base.a = Num(1.0)
+            base.b = Num(2.0)
+            copy = Str("x")
+            derived.a = Num(1.0)
+            derived.b = Num(9.0)
+            name = Str("x")"#]]
+        .assert_eq(&meta(
+            "name: &n x\ncopy: *n\nbase: &b {a: 1, b: 2}\nderived:\n  <<: *b\n  b: 9\n",
+        ));
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..8 {
+            let prev = (b'a' + i) as char;
+            let next = (b'a' + i + 1) as char;
+            bomb.push_str(&format!("{next}: &{next} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        }
+        assert!(meta(&bomb).contains("problem: the front matter is too large"));
+    }
+
+    #[test]
+    fn deep_nesting_is_a_problem_not_a_crash() {
+        let flow = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(meta(&flow).contains("problem:"), "{}", meta(&flow));
+        let mut block = String::new();
+        for depth in 0..5000 {
+            block.push_str(&" ".repeat(depth));
+            block.push_str("k:\n");
+        }
+        assert!(meta(&block).contains("deeper than 64 levels"));
+    }
+
+    #[test]
+    fn fences() {
+        assert_eq!(find("---\nnot closed\n", 0, 16), None);
+        let text = "--- \r\na: 1\r\n...\r\nrest";
+        let fm = find(text, 0, text.len()).map(|fm| (fm.block, fm.yaml, fm.after));
+        assert_eq!(fm, Some((0..15, 6..12, 17)));
+        assert_eq!(find("----\n---\n", 0, 9), None);
+    }
+}

@@ -1,0 +1,441 @@
+//! The normalised view literal phrases are matched against, with a map back to the text
+//! it was made from.
+//!
+//! Every source character folds on its own (so a match can always be mapped back):
+//!
+//! 1. zero-width characters (ZWSP, ZWNJ, ZWJ, WORD JOINER, SOFT HYPHEN, BOM, MONGOLIAN
+//!    VOWEL SEPARATOR) are dropped;
+//! 2. typographic quotes, primes and dashes become ASCII: `‘ ’ ‚ ‛ ′ ʼ` → `'`,
+//!    `“ ” „ ‟ ″` → `"`, `‐ ‑ ‒ – — ― − ⸺ ⸻` → `-`; every other Unicode space becomes ` `;
+//! 3. otherwise the character is decomposed for compatibility (NFKD: `ﬁ` → `fi`, full-width
+//!    `Ａ` → `A`, `①` → `1`), diacritics are dropped, and each piece is lowercased
+//!    (`char::to_lowercase`).
+//!
+//! "Diacritics" are the combining marks that accents decompose into (U+0300–036F and the
+//! other combining-diacritics blocks), variation selectors, and the optional vowel points
+//! of Hebrew and Arabic. Marks that are letters' essential parts (Indic vowel signs, for
+//! instance) are kept, and Hangul syllables are not split into jamo, so those scripts
+//! still read as written. There is no full case folding (`ß` stays `ß`).
+//!
+//! The map is stored as runs rather than one entry per byte: a run of characters whose
+//! folded form has the same length as the source (all of ASCII, lowercase letters, most
+//! CJK) maps byte for byte, and only characters whose length changes get an entry of
+//! their own. ASCII text has no map at all.
+
+use unicode_normalization::char::decompose_compatible;
+
+use crate::utf8::{ceil_boundary, decode_at, floor_boundary};
+use crate::{TextRange, TextSize};
+
+/// A normalised copy of a text, with the mapping back to the original offsets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NormalizedView {
+    /// The normalised text.
+    pub text: String,
+    /// Runs of the map, ordered by `norm`; empty when the map is the identity.
+    segs: Vec<Seg>,
+    /// Start offsets of dropped zero-width characters, in order: a match's end is not
+    /// extended over them (it is over dropped diacritics).
+    dropped_invisible: Vec<u32>,
+    /// Length of the source text.
+    source_len: u32,
+}
+
+/// One run of the map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Seg {
+    /// First normalised byte of the run.
+    norm: u32,
+    /// First source byte of the run.
+    src: u32,
+    /// End of the source characters of the run (before dropped characters that follow).
+    src_end: u32,
+    /// Byte-for-byte run (true) or a single source character (false).
+    same_len: bool,
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Characters that are dropped without trace.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{00AD}' | '\u{FEFF}' | '\u{180E}'
+    )
+}
+
+/// Diacritics: dropped, and a match ending before them extends over them.
+fn is_diacritic(c: char) -> bool {
+    matches!(c,
+        '\u{0300}'..='\u{036F}'
+        | '\u{1AB0}'..='\u{1AFF}'
+        | '\u{1DC0}'..='\u{1DFF}'
+        | '\u{20D0}'..='\u{20FF}'
+        | '\u{FE20}'..='\u{FE2F}'
+        | '\u{FE00}'..='\u{FE0F}'
+        | '\u{E0100}'..='\u{E01EF}'
+        | '\u{0591}'..='\u{05BD}'
+        | '\u{05BF}'
+        | '\u{05C1}'..='\u{05C2}'
+        | '\u{05C4}'..='\u{05C5}'
+        | '\u{05C7}'
+        | '\u{0610}'..='\u{061A}'
+        | '\u{064B}'..='\u{065F}'
+        | '\u{0670}'
+        | '\u{06D6}'..='\u{06DC}'
+        | '\u{06DF}'..='\u{06E4}'
+        | '\u{06E7}'..='\u{06E8}'
+        | '\u{06EA}'..='\u{06ED}'
+    )
+}
+
+/// Typographic punctuation and spaces that fold to one ASCII character.
+fn fold_punct(c: char) -> Option<char> {
+    match c {
+        '‘' | '’' | '‚' | '‛' | '′' | 'ʼ' => Some('\''),
+        '“' | '”' | '„' | '‟' | '″' => Some('"'),
+        '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | '⸺' | '⸻' => Some('-'),
+        c if !c.is_ascii() && c.is_whitespace() => Some(' '),
+        _ => None,
+    }
+}
+
+/// How a non-ASCII source character folded.
+enum Folded {
+    /// Dropped: a diacritic (`true`) or an invisible character (`false`).
+    Dropped { diacritic: bool },
+    /// Pushed to the output.
+    Out,
+}
+
+/// Appends the folded form of the non-ASCII character `c` to `out`.
+fn fold_char(c: char, out: &mut String) -> Folded {
+    if is_invisible(c) {
+        return Folded::Dropped { diacritic: false };
+    }
+    if let Some(p) = fold_punct(c) {
+        out.push(p);
+        return Folded::Out;
+    }
+    if ('\u{AC00}'..='\u{D7A3}').contains(&c) {
+        out.push(c);
+        return Folded::Out;
+    }
+    let before = out.len();
+    decompose_compatible(c, |d| {
+        if is_diacritic(d) || is_invisible(d) {
+            return;
+        }
+        if let Some(p) = fold_punct(d) {
+            out.push(p);
+        } else if d.is_ascii() {
+            out.push(d.to_ascii_lowercase());
+        } else {
+            for l in d.to_lowercase() {
+                if !is_diacritic(l) {
+                    out.push(l);
+                }
+            }
+        }
+    });
+    if out.len() == before {
+        Folded::Dropped {
+            diacritic: !is_invisible(c),
+        }
+    } else {
+        Folded::Out
+    }
+}
+
+/// Builds the normalised text, and the map when `map` is given.
+fn build(source: &str, mut map: Option<&mut (Vec<Seg>, Vec<u32>)>) -> String {
+    let bytes = source.as_bytes();
+    let mut out = String::with_capacity(source.len() + source.len() / 16);
+    // The open byte-for-byte run: (normalised start, source start).
+    let mut run: Option<(usize, usize)> = None;
+    let close_run = |run: &mut Option<(usize, usize)>,
+                     out_len: usize,
+                     map: &mut Option<&mut (Vec<Seg>, Vec<u32>)>| {
+        if let (Some((norm, src)), Some((segs, _))) = (run.take(), map.as_deref_mut()) {
+            if out_len > norm {
+                segs.push(Seg {
+                    norm: to_u32(norm),
+                    src: to_u32(src),
+                    src_end: to_u32(src + (out_len - norm)),
+                    same_len: true,
+                });
+            }
+        }
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII stretch: lowercase, byte for byte.
+        let start = i;
+        while i < bytes.len() && bytes[i] < 0x80 {
+            i += 1;
+        }
+        if i > start {
+            if run.is_none() {
+                run = Some((out.len(), start));
+            }
+            let from = out.len();
+            out.push_str(source.get(start..i).unwrap_or_default());
+            if let Some(tail) = out.get_mut(from..) {
+                tail.make_ascii_lowercase();
+            }
+        }
+        if i >= bytes.len() {
+            break;
+        }
+        let (c, len) = decode_at(bytes, i);
+        let before = out.len();
+        match fold_char(c, &mut out) {
+            Folded::Dropped { diacritic } => {
+                close_run(&mut run, out.len(), &mut map);
+                if !diacritic {
+                    if let Some((_, invisible)) = map.as_deref_mut() {
+                        invisible.push(to_u32(i));
+                    }
+                }
+            }
+            Folded::Out => {
+                let produced = out.get(before..).unwrap_or_default();
+                let single = produced.len() == len && produced.chars().nth(1).is_none();
+                if single {
+                    if run.is_none() {
+                        run = Some((before, i));
+                    }
+                } else {
+                    close_run(&mut run, before, &mut map);
+                    if let Some((segs, _)) = map.as_deref_mut() {
+                        segs.push(Seg {
+                            norm: to_u32(before),
+                            src: to_u32(i),
+                            src_end: to_u32(i + len),
+                            same_len: false,
+                        });
+                    }
+                }
+            }
+        }
+        i += len;
+    }
+    close_run(&mut run, out.len(), &mut map);
+    out
+}
+
+/// The folding of [`NormalizedView`] applied to any string, without the map: the engine
+/// normalises its literal patterns with it so both sides agree.
+pub fn normalize_str(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
+    build(s, None)
+}
+
+impl NormalizedView {
+    /// Normalises `prose` (any text; in a [`crate::Draft`] the prose view).
+    pub fn new(prose: &str) -> NormalizedView {
+        let source_len = to_u32(prose.len());
+        if prose.is_ascii() {
+            return NormalizedView {
+                text: prose.to_ascii_lowercase(),
+                segs: Vec::new(),
+                dropped_invisible: Vec::new(),
+                source_len,
+            };
+        }
+        let mut map = (Vec::new(), Vec::new());
+        let text = build(prose, Some(&mut map));
+        let (mut segs, dropped_invisible) = map;
+        let whole = segs.len() == 1
+            && segs[0].same_len
+            && segs[0].norm == 0
+            && segs[0].src == 0
+            && segs[0].src_end == source_len;
+        if whole || text.is_empty() && prose.is_empty() {
+            segs.clear();
+        }
+        NormalizedView {
+            text,
+            segs,
+            dropped_invisible,
+            source_len,
+        }
+    }
+
+    /// True when offsets in [`NormalizedView::text`] equal offsets in the source.
+    pub fn is_identity(&self) -> bool {
+        self.segs.is_empty() && to_u32(self.text.len()) == self.source_len
+    }
+
+    /// Maps a range of [`NormalizedView::text`] to the source: the start goes to the start
+    /// of its source character, the end to the end of the source character of the last
+    /// byte, extended over diacritics that were dropped after it. Out-of-range input is
+    /// clamped; the result always lies on character boundaries of the source.
+    pub fn to_original(&self, norm: TextRange) -> TextRange {
+        let len = self.text.len();
+        let start = usize::from(norm.start()).min(len);
+        let end = usize::from(norm.end()).min(len).max(start);
+        let (s, e) = if start == end {
+            let s = self.map_start(start);
+            (s, s)
+        } else {
+            (self.map_start(start), self.map_end(end - 1))
+        };
+        let e = e.max(s);
+        TextRange::new(TextSize::from(s), TextSize::from(e))
+    }
+
+    fn seg_index(&self, pos: usize) -> Option<usize> {
+        let pos = to_u32(pos);
+        self.segs.partition_point(|s| s.norm <= pos).checked_sub(1)
+    }
+
+    /// Source offset of the character holding normalised byte `pos` (or the end).
+    fn map_start(&self, pos: usize) -> u32 {
+        let bytes = self.text.as_bytes();
+        if pos >= bytes.len() {
+            return self.source_len;
+        }
+        if self.segs.is_empty() {
+            return to_u32(floor_boundary(bytes, pos)).min(self.source_len);
+        }
+        let Some(k) = self.seg_index(pos) else {
+            return 0;
+        };
+        let seg = self.segs[k];
+        if seg.same_len {
+            let at = floor_boundary(bytes, pos).max(seg.norm as usize);
+            seg.src + to_u32(at - seg.norm as usize)
+        } else {
+            seg.src
+        }
+    }
+
+    /// Source end of the character holding normalised byte `pos`, extended over dropped
+    /// diacritics.
+    fn map_end(&self, pos: usize) -> u32 {
+        let bytes = self.text.as_bytes();
+        if self.segs.is_empty() {
+            return to_u32(ceil_boundary(bytes, pos + 1)).min(self.source_len);
+        }
+        let Some(k) = self.seg_index(pos) else {
+            return 0;
+        };
+        let seg = self.segs[k];
+        let char_end = if seg.same_len {
+            let run_end_norm = seg.norm as usize + (seg.src_end - seg.src) as usize;
+            let at = ceil_boundary(bytes, pos + 1).min(run_end_norm);
+            seg.src + to_u32(at - seg.norm as usize)
+        } else {
+            seg.src_end
+        };
+        if char_end < seg.src_end {
+            return char_end;
+        }
+        // Extend over what was dropped after this run, up to an invisible character.
+        let next_src = self.segs.get(k + 1).map_or(self.source_len, |n| n.src);
+        let first_invisible = self
+            .dropped_invisible
+            .get(self.dropped_invisible.partition_point(|&z| z < char_end))
+            .copied()
+            .unwrap_or(u32::MAX);
+        next_src.min(first_invisible).max(char_end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip(source: &str, needles: &[&str]) -> String {
+        let view = NormalizedView::new(source);
+        let mut out = format!("{:?} identity={}\n", view.text, view.is_identity());
+        for needle in needles {
+            let n = normalize_str(needle);
+            match view.text.find(&n) {
+                Some(at) => {
+                    let r = view.to_original(TextRange::at(
+                        TextSize::from(to_u32(at)),
+                        TextSize::from(to_u32(n.len())),
+                    ));
+                    out.push_str(&format!("{needle:?} -> {:?}\n", &source[r]));
+                }
+                None => out.push_str(&format!("{needle:?} not found\n")),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn folds_and_maps_back() {
+        expect_test::expect![[r#"
+            "cafe \"quoted\" fine abc - it's" identity=false
+            "CAFÉ" -> "Café"
+            "\"quoted\"" -> "“Quoted”"
+            "fine" -> "ﬁne"
+            "abc" -> "ＡＢＣ"
+            "e" -> "é"
+            "- it's" -> "— it’s"
+        "#]]
+        .assert_eq(&round_trip(
+            "Café “Quoted” ﬁne ＡＢＣ — it’s",
+            &["CAFÉ", "\"quoted\"", "fine", "abc", "e", "- it's"],
+        ));
+        expect_test::expect![[r#"
+            "cafe naive" identity=false
+            "cafe" -> "cafe\u{301}"
+            "naive" -> "nai\u{308}ve"
+        "#]]
+        .assert_eq(&round_trip("cafe\u{301} nai\u{308}ve", &["cafe", "naive"]));
+        expect_test::expect![[r#"
+            "nurse 👩⚕ ok" identity=false
+            "nurse" -> "nu\u{200b}rse"
+            "ok" -> "OK"
+        "#]]
+        .assert_eq(&round_trip(
+            "nu\u{200B}rse\u{200B} 👩\u{200D}⚕\u{FE0F} OK",
+            &["nurse", "ok"],
+        ));
+    }
+
+    #[test]
+    fn identity_cases() {
+        assert!(NormalizedView::new("Plain ASCII").is_identity());
+        assert!(NormalizedView::new("привет мир").is_identity());
+        assert!(NormalizedView::new("").is_identity());
+        let upper = NormalizedView::new("ПРИВЕТ");
+        assert_eq!(upper.text, "привет");
+        assert!(upper.segs.len() <= 1);
+        let r = upper.to_original(TextRange::new(2.into(), 5.into()));
+        assert_eq!(r, TextRange::new(2.into(), 6.into()));
+    }
+
+    #[test]
+    fn odd_input_never_panics() {
+        for s in [
+            "\u{301}",
+            "\u{301}a",
+            "a\u{200D}",
+            "\u{FEFF}",
+            "ǅ",
+            "İstanbul",
+            "ﷺ",
+            "שָׁלוֹם",
+            "ⅷ",
+        ] {
+            let view = NormalizedView::new(s);
+            for a in 0..=view.text.len() + 1 {
+                for b in a..=view.text.len() + 1 {
+                    let r = view.to_original(TextRange::new(to_u32(a).into(), to_u32(b).into()));
+                    assert!(
+                        s.is_char_boundary(r.start().into()) && s.is_char_boundary(r.end().into())
+                    );
+                }
+            }
+        }
+    }
+}

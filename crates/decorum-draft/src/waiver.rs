@@ -1,0 +1,246 @@
+//! HTML comments in drafts, and the waivers written in them.
+//!
+//! ```text
+//! <!-- decorum-allow hc.privacy.client-story: written consent on file, ref 2291 -->
+//! <!-- decorum-allow-file hc.platform.hashtags, hc.tone.venting: campaign CMP-112 -->
+//! ```
+//!
+//! `decorum-allow` waives the listed rules for the next block (paragraph, heading, list
+//! item, table row) that starts after the comment in the same post; `decorum-allow-file`
+//! waives them for the whole file. Rule ids are dotted names of letters, digits, `.`, `-`
+//! and `_`, separated by commas. The reason follows the first `:`; a missing or blank
+//! reason is kept as `None` for the engine to report. A comment that starts with
+//! `decorum-` but does not follow this syntax becomes a [`crate::DraftProblem`].
+
+use std::ops::Range;
+
+use memchr::memmem;
+
+use crate::{DraftProblem, DraftProblemKind, TextRange, range_of};
+
+/// A waiver comment in a draft.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Waiver {
+    /// The whole comment, `<!--` to `-->`.
+    pub range: TextRange,
+    /// The waived rule ids, each with its range.
+    pub rules: Vec<(String, TextRange)>,
+    /// The reason after `:`, trimmed, with its range; `None` when missing or blank.
+    pub reason: Option<(String, TextRange)>,
+    /// What the waiver covers.
+    pub scope: WaiverScope,
+}
+
+/// What a waiver covers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WaiverScope {
+    /// The next block after the comment (the range of that paragraph, heading, list item
+    /// or table row), or an empty range at the comment's end when no block follows in the
+    /// same post.
+    NextBlock(TextRange),
+    /// The whole file.
+    File,
+}
+
+/// Finds the end of the comment opening at `open` (`<!--`), looking no further than
+/// `limit`. `<!-->` and `<!--->` are (empty) comments, as in HTML.
+fn comment_end(bytes: &[u8], open: usize, limit: usize) -> Option<usize> {
+    let body = open + 4;
+    let rest = bytes.get(body..limit)?;
+    if rest.starts_with(b">") {
+        return Some(body + 1);
+    }
+    if rest.starts_with(b"->") {
+        return Some(body + 2);
+    }
+    memmem::find(rest, b"-->").map(|i| body + i + 3)
+}
+
+/// Appends the terminated comments within `range` to `out`.
+pub(crate) fn find_comments(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let bytes = text.as_bytes();
+    let limit = range.end.min(bytes.len());
+    let mut at = range.start;
+    while at < limit {
+        let Some(hay) = bytes.get(at..limit) else {
+            break;
+        };
+        let Some(i) = memmem::find(hay, b"<!--") else {
+            break;
+        };
+        let open = at + i;
+        match comment_end(bytes, open, limit) {
+            Some(end) => {
+                out.push(open..end);
+                at = end;
+            }
+            None => break,
+        }
+    }
+}
+
+/// What a comment says to Decorum.
+pub(crate) enum Directive {
+    /// Not addressed to Decorum.
+    None,
+    /// A waiver; `file` for `decorum-allow-file`.
+    Waiver {
+        file: bool,
+        rules: Vec<(String, TextRange)>,
+        reason: Option<(String, TextRange)>,
+    },
+    /// Addressed to Decorum but malformed.
+    Problem(DraftProblem),
+}
+
+const SYNTAX: &str = "a waiver is written `<!-- decorum-allow RULE[, RULE...]: reason -->` for the next block, or `<!-- decorum-allow-file RULE[, RULE...]: reason -->` for the whole file";
+
+fn is_rule_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')
+}
+
+/// Trims `s` (a slice of the text starting at `at`), returning it and its range.
+fn trimmed(s: &str, at: usize) -> (&str, Range<usize>) {
+    let lead = s.len() - s.trim_start().len();
+    let t = s.trim();
+    (t, at + lead..at + lead + t.len())
+}
+
+/// Reads the comment `comment` (`<!--` to `-->`) of `text`.
+pub(crate) fn directive(text: &str, comment: Range<usize>) -> Directive {
+    let inner_start = comment.start + 4;
+    let inner_end = comment.end.saturating_sub(3).max(inner_start);
+    let Some(inner) = text.get(inner_start..inner_end) else {
+        return Directive::None;
+    };
+    let lead = inner.len() - inner.trim_start().len();
+    let body = &inner[lead..];
+    if !body.starts_with("decorum-") {
+        return Directive::None;
+    }
+    let problem = |message: String| {
+        Directive::Problem(DraftProblem {
+            kind: DraftProblemKind::Waiver,
+            message,
+            range: range_of(comment.clone()),
+        })
+    };
+    let word_len = body
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .unwrap_or(body.len());
+    let word = &body[..word_len];
+    let file = match word {
+        "decorum-allow" => false,
+        "decorum-allow-file" => true,
+        _ => {
+            return problem(format!("`{word}` is not a Decorum directive; {SYNTAX}"));
+        }
+    };
+    let after_word = &body[word_len..];
+    let after_at = inner_start + lead + word_len;
+    if !after_word.is_empty() && !after_word.starts_with(|c: char| c.is_whitespace()) {
+        return problem(format!(
+            "`{word}` must be followed by a space and the rules to waive; {SYNTAX}"
+        ));
+    }
+    let (rules_part, reason_part) = match after_word.find(':') {
+        Some(colon) => (
+            &after_word[..colon],
+            Some((&after_word[colon + 1..], after_at + colon + 1)),
+        ),
+        None => (after_word, None),
+    };
+    let mut rules = Vec::new();
+    let mut piece_at = after_at;
+    for piece in rules_part.split(',') {
+        let (rule, range) = trimmed(piece, piece_at);
+        piece_at += piece.len() + 1;
+        if rule.is_empty() {
+            continue;
+        }
+        if !rule.chars().all(is_rule_char) {
+            return problem(format!(
+                "`{rule}` is not a rule id (rule ids are made of letters, digits, `.`, `-` and `_`, and several are separated by commas); {SYNTAX}"
+            ));
+        }
+        rules.push((rule.to_owned(), range_of(range)));
+    }
+    if rules.is_empty() {
+        return problem(format!("this waiver names no rule; {SYNTAX}"));
+    }
+    let reason = reason_part.and_then(|(s, at)| {
+        let (reason, range) = trimmed(s, at);
+        (!reason.is_empty()).then(|| (reason.to_owned(), range_of(range)))
+    });
+    Directive::Waiver {
+        file,
+        rules,
+        reason,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn show(comment: &str) -> String {
+        let mut found = Vec::new();
+        find_comments(comment, 0..comment.len(), &mut found);
+        let Some(range) = found.first().cloned() else {
+            return "no comment".to_owned();
+        };
+        match directive(comment, range) {
+            Directive::None => "not a directive".to_owned(),
+            Directive::Problem(p) => format!("problem: {}", p.message),
+            Directive::Waiver {
+                file,
+                rules,
+                reason,
+            } => {
+                let rules: Vec<String> = rules
+                    .iter()
+                    .map(|(r, range)| {
+                        assert_eq!(&comment[std::ops::Range::<usize>::from(*range)], r);
+                        r.clone()
+                    })
+                    .collect();
+                let reason = reason.map(|(r, range)| {
+                    assert_eq!(&comment[std::ops::Range::<usize>::from(range)], r);
+                    r
+                });
+                format!("file={file} rules={rules:?} reason={reason:?}")
+            }
+        }
+    }
+
+    #[test]
+    fn waiver_syntax() {
+        expect_test::expect![[r#"
+            file=false rules=["hc.privacy.client-story"] reason=Some("written consent on file, ref 2291")
+            file=true rules=["a.b", "c_d-e"] reason=Some("campaign: CMP-112")
+            file=false rules=["x"] reason=None
+            file=false rules=["x"] reason=None
+            problem: `decorum-alow` is not a Decorum directive; a waiver is written `<!-- decorum-allow RULE[, RULE...]: reason -->` for the next block, or `<!-- decorum-allow-file RULE[, RULE...]: reason -->` for the whole file
+            problem: this waiver names no rule; a waiver is written `<!-- decorum-allow RULE[, RULE...]: reason -->` for the next block, or `<!-- decorum-allow-file RULE[, RULE...]: reason -->` for the whole file
+            problem: `a b` is not a rule id (rule ids are made of letters, digits, `.`, `-` and `_`, and several are separated by commas); a waiver is written `<!-- decorum-allow RULE[, RULE...]: reason -->` for the next block, or `<!-- decorum-allow-file RULE[, RULE...]: reason -->` for the whole file
+            not a directive
+            no comment
+            not a directive"#]]
+        .assert_eq(
+            &[
+                "<!-- decorum-allow hc.privacy.client-story: written consent on file, ref 2291 -->",
+                "<!--decorum-allow-file a.b ,c_d-e: campaign: CMP-112-->",
+                "<!-- decorum-allow x -->",
+                "<!-- decorum-allow x:   -->",
+                "<!-- decorum-alow x: y -->",
+                "<!-- decorum-allow : reason -->",
+                "<!-- decorum-allow a b: reason -->",
+                "<!-- just a note -->",
+                "<!-- decorum-allow x: never closed",
+                "<!---->",
+            ]
+            .map(show)
+            .join("\n"),
+        );
+    }
+}
