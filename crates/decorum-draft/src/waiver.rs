@@ -138,7 +138,7 @@ pub(crate) fn directive(text: &str, comment: Range<usize>) -> Directive {
     };
     let after_word = &body[word_len..];
     let after_at = inner_start + lead + word_len;
-    if !after_word.is_empty() && !after_word.starts_with(|c: char| c.is_whitespace()) {
+    if !after_word.is_empty() && !after_word.starts_with(|c: char| c.is_whitespace() || c == ':') {
         return problem(format!(
             "`{word}` must be followed by a space and the rules to waive; {SYNTAX}"
         ));

@@ -1,0 +1,451 @@
+//! Snapshot tests of whole drafts: posts, blocks, sentences, tokens, links, waivers and
+//! problems, rendered as text slices so the snapshots read like the drafts.
+
+use decorum_draft::{Draft, DraftFormat, MetaValue, Metadata, Post, TextRange, WaiverScope, parse};
+use expect_test::{Expect, expect};
+
+fn slice(text: &str, r: TextRange) -> &str {
+    decorum_text::slice(text, r)
+}
+
+fn list(text: &str, ranges: &[TextRange]) -> String {
+    ranges
+        .iter()
+        .map(|r| slice(text, *r))
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+fn render_post(out: &mut String, draft: &Draft, post: &Post) {
+    let text = &draft.text;
+    out.push_str(&format!("post {}", post.index));
+    if let Some(label) = &post.label {
+        out.push_str(&format!(" ({label})"));
+    }
+    out.push_str(&format!(" body={:?}\n", slice(text, post.body)));
+    if let Some(m) = post.meta_range {
+        out.push_str(&format!("  front matter: {:?}\n", slice(text, m)));
+    }
+    for (k, v) in post.meta.iter() {
+        out.push_str(&format!("  meta {k} = {}\n", v.display()));
+    }
+    for p in &post.paragraphs {
+        out.push_str(&format!("  ¶ {:?}\n", slice(text, *p)));
+    }
+    for s in &post.sentences {
+        out.push_str(&format!("  sentence {:?}\n", slice(text, *s)));
+    }
+    out.push_str(&format!("  words: {}\n", list(text, &post.words)));
+    if !post.hashtags.is_empty() {
+        out.push_str(&format!("  hashtags: {}\n", list(text, &post.hashtags)));
+    }
+    if !post.mentions.is_empty() {
+        out.push_str(&format!("  mentions: {}\n", list(text, &post.mentions)));
+    }
+    if !post.links.is_empty() {
+        out.push_str(&format!("  links: {}\n", list(text, &post.links)));
+    }
+    if !post.comments.is_empty() {
+        out.push_str(&format!("  comments: {}\n", list(text, &post.comments)));
+    }
+    if post.emoji > 0 {
+        out.push_str(&format!("  emoji: {}\n", post.emoji));
+    }
+}
+
+fn render(draft: &Draft) -> String {
+    let mut out = String::new();
+    for post in &draft.posts {
+        render_post(&mut out, draft, post);
+    }
+    for w in &draft.waivers {
+        let rules: Vec<&str> = w.rules.iter().map(|(r, _)| r.as_str()).collect();
+        let scope = match &w.scope {
+            WaiverScope::File => "file".to_owned(),
+            WaiverScope::NextBlock(r) => format!("next block {:?}", slice(&draft.text, *r)),
+        };
+        out.push_str(&format!(
+            "waiver {rules:?} reason={:?} scope={scope}\n",
+            w.reason.as_ref().map(|(r, _)| r)
+        ));
+    }
+    for p in &draft.problems {
+        out.push_str(&format!(
+            "problem {:?} at {:?}: {}\n",
+            p.kind,
+            slice(&draft.text, p.range),
+            p.message
+        ));
+    }
+    out
+}
+
+/// The prose view, one line per line, with `·` for bytes blanked out of the text.
+fn render_prose(draft: &Draft) -> String {
+    let mut out = String::new();
+    for (i, c) in draft.prose.char_indices() {
+        let blanked = c == ' ' && draft.text.as_bytes().get(i) != Some(&b' ');
+        match c {
+            '\r' => {}
+            '\n' => out.push_str("\n|"),
+            _ if blanked => out.push('·'),
+            c => out.push(c),
+        }
+    }
+    format!("|{out}")
+}
+
+fn check(text: &str, format: DraftFormat, expect: Expect) {
+    let draft = parse(text, format, &Metadata::new());
+    expect.assert_eq(&render(&draft));
+}
+
+#[test]
+fn markdown_blog_draft() {
+    let text = r#"---
+title: Flu season
+tags: [flu, vaccines]
+---
+# Flu shots are here!
+
+Book yours at https://clinic.example/flu. Dr. Lee says `code` is not prose; see
+[our *guide*](https://clinic.example/guide "Guide") and ![a nurse giving a shot](img/shot.png).
+
+<!-- reviewer: check dates -->
+```
+let prose = false;
+```
+
+- Walk-ins welcome #FluSeason @CityHealth
+- Bring your card 💳 (www.example.org/card).
+
+> Vaccines save lives. I've seen it.
+
+| Age | Dose |
+|-----|------|
+| 65+ | high-dose |
+
+Questions? Email info@clinic.example or see <https://clinic.example/faq>.
+"#;
+    let draft = parse(text, DraftFormat::Markdown, &Metadata::new());
+    expect![[r##"
+        post 0 body="# Flu shots are here!\n\nBook yours at https://clinic.example/flu. Dr. Lee says `code` is not prose; see\n[our *guide*](https://clinic.example/guide \"Guide\") and ![a nurse giving a shot](img/shot.png).\n\n<!-- reviewer: check dates -->\n```\nlet prose = false;\n```\n\n- Walk-ins welcome #FluSeason @CityHealth\n- Bring your card 💳 (www.example.org/card).\n\n> Vaccines save lives. I've seen it.\n\n| Age | Dose |\n|-----|------|\n| 65+ | high-dose |\n\nQuestions? Email info@clinic.example or see <https://clinic.example/faq>.\n"
+          front matter: "---\ntitle: Flu season\ntags: [flu, vaccines]\n---"
+          meta tags = flu, vaccines
+          meta title = Flu season
+          ¶ "Flu shots are here!"
+          ¶ "Book yours at https://clinic.example/flu. Dr. Lee says `code` is not prose; see\n[our *guide*](https://clinic.example/guide \"Guide\") and ![a nurse giving a shot](img/shot.png)."
+          ¶ "Walk-ins welcome #FluSeason @CityHealth"
+          ¶ "Bring your card 💳 (www.example.org/card)."
+          ¶ "Vaccines save lives. I've seen it."
+          ¶ "Age | Dose"
+          ¶ "65+ | high-dose"
+          ¶ "Questions? Email info@clinic.example or see <https://clinic.example/faq>."
+          sentence "Flu shots are here!"
+          sentence "Book yours at https://clinic.example/flu."
+          sentence "Dr. Lee says `code` is not prose; see\n[our *guide*](https://clinic.example/guide \"Guide\") and ![a nurse giving a shot](img/shot.png)."
+          sentence "Walk-ins welcome #FluSeason @CityHealth"
+          sentence "Bring your card 💳 (www.example.org/card)."
+          sentence "Vaccines save lives."
+          sentence "I've seen it."
+          sentence "Age | Dose"
+          sentence "65+ | high-dose"
+          sentence "Questions?"
+          sentence "Email info@clinic.example or see <https://clinic.example/faq>."
+          words: Flu | shots | are | here | Book | yours | at | Dr | Lee | says | is | not | prose | see | our | guide | and | a | nurse | giving | a | shot | Walk-ins | welcome | FluSeason | CityHealth | Bring | your | card | Vaccines | save | lives | I've | seen | it | Age | Dose | 65 | high-dose | Questions | Email | info | clinic | example | or | see
+          hashtags: #FluSeason
+          mentions: @CityHealth
+          links: https://clinic.example/flu | https://clinic.example/guide | img/shot.png | www.example.org/card | https://clinic.example/faq
+          comments: <!-- reviewer: check dates -->
+          emoji: 1
+    "##]]
+    .assert_eq(&render(&draft));
+    expect![[r#"
+        |···
+        |······ ··· ······
+        |····· ····· ·········
+        |···
+        |· Flu shots are here!
+        |
+        |Book yours at ··························. Dr. Lee says ······ is not prose; see
+        |·our ·guide······························· ········ and ··a nurse giving a shot···············.
+        |
+        |···· ········· ····· ····· ···
+        |···
+        |··· ····· · ······
+        |···
+        |
+        |· Walk-ins welcome #FluSeason @CityHealth
+        |· Bring your card 💳 (····················).
+        |
+        |· Vaccines save lives. I've seen it.
+        |
+        |· Age · Dose ·
+        |··············
+        |· 65+ · high-dose ·
+        |
+        |Questions? Email info@clinic.example or see ····························.
+        |"#]]
+    .assert_eq(&render_prose(&draft));
+    assert_eq!(draft.prose.len(), draft.text.len());
+}
+
+#[test]
+fn content_calendar_with_three_posts() {
+    check(
+        r#"---
+campaign: flu-2024
+channel: linkedin
+---
+<!-- decorum-allow-file hc.platform.hashtags: campaign CMP-112 approved -->
+
+<!-- post: Monday -->
+---
+channel: x
+consent:
+  type: written
+---
+Flu shots are in! Walk in any weekday. #flu
+
+<!-- post -->
+<!-- decorum-allow hc.privacy.client-story, hc.tone.venting: composite story, details changed -->
+My patient, a 45-year-old teacher, finally got her shot.
+
+Second paragraph stays checked.
+   <!-- post: Wednesday, reminder -->
+---
+channel: instagram
+---
+
+Last call for appointments 📅
+"#,
+        DraftFormat::Markdown,
+        expect![[r##"
+            post 0 (Monday) body="Flu shots are in! Walk in any weekday. #flu\n\n"
+              front matter: "---\nchannel: x\nconsent:\n  type: written\n---"
+              meta campaign = flu-2024
+              meta channel = x
+              meta consent.type = written
+              ¶ "Flu shots are in! Walk in any weekday. #flu"
+              sentence "Flu shots are in!"
+              sentence "Walk in any weekday. #flu"
+              words: Flu | shots | are | in | Walk | in | any | weekday | flu
+              hashtags: #flu
+            post 1 body="<!-- decorum-allow hc.privacy.client-story, hc.tone.venting: composite story, details changed -->\nMy patient, a 45-year-old teacher, finally got her shot.\n\nSecond paragraph stays checked.\n"
+              meta campaign = flu-2024
+              meta channel = linkedin
+              ¶ "My patient, a 45-year-old teacher, finally got her shot."
+              ¶ "Second paragraph stays checked."
+              sentence "My patient, a 45-year-old teacher, finally got her shot."
+              sentence "Second paragraph stays checked."
+              words: My | patient | a | 45-year-old | teacher | finally | got | her | shot | Second | paragraph | stays | checked
+              comments: <!-- decorum-allow hc.privacy.client-story, hc.tone.venting: composite story, details changed -->
+            post 2 (Wednesday, reminder) body="\nLast call for appointments 📅\n"
+              front matter: "---\nchannel: instagram\n---"
+              meta campaign = flu-2024
+              meta channel = instagram
+              ¶ "Last call for appointments 📅"
+              sentence "Last call for appointments 📅"
+              words: Last | call | for | appointments
+              emoji: 1
+            waiver ["hc.platform.hashtags"] reason=Some("campaign CMP-112 approved") scope=file
+            waiver ["hc.privacy.client-story", "hc.tone.venting"] reason=Some("composite story, details changed") scope=next block "My patient, a 45-year-old teacher, finally got her shot."
+        "##]],
+    );
+}
+
+#[test]
+fn calendar_posts_tile_the_file_after_the_preamble() {
+    let text = "Intro post.\n<!-- post -->\nSecond.\n<!-- post -->\n";
+    let draft = parse(text, DraftFormat::PlainText, &Metadata::new());
+    let ranges: Vec<(&str, &str)> = draft
+        .posts
+        .iter()
+        .map(|p| (slice(text, p.range), slice(text, p.body)))
+        .collect();
+    assert_eq!(
+        ranges,
+        [
+            ("Intro post.\n", "Intro post.\n"),
+            ("<!-- post -->\nSecond.\n", "Second.\n"),
+            ("<!-- post -->\n", ""),
+        ]
+    );
+}
+
+#[test]
+fn crlf_bom_and_front_matter() {
+    check(
+        "\u{feff}---\r\nchannel: bluesky\r\n---\r\nLine one\r\ncontinues. Next one!\r\n\r\n<!-- decorum-allow hc.x: ok -->\r\nSecond para\r\n",
+        DraftFormat::Markdown,
+        expect![[r#"
+            post 0 body="Line one\r\ncontinues. Next one!\r\n\r\n<!-- decorum-allow hc.x: ok -->\r\nSecond para\r\n"
+              front matter: "---\r\nchannel: bluesky\r\n---"
+              meta channel = bluesky
+              ¶ "Line one\r\ncontinues. Next one!"
+              ¶ "Second para"
+              sentence "Line one\r\ncontinues."
+              sentence "Next one!"
+              sentence "Second para"
+              words: Line | one | continues | Next | one | Second | para
+              comments: <!-- decorum-allow hc.x: ok -->
+            waiver ["hc.x"] reason=Some("ok") scope=next block "Second para"
+        "#]],
+    );
+}
+
+#[test]
+fn plain_text_caption() {
+    check(
+        "Gracias a todos 🙏 ¡Qué día! Visit www.clinica.example/citas or https://t.co/abc.\n\n\
+         <!-- decorum-allow hc.ads.self-promotion -->\n\
+         Nuestra enfermera María atendió 30 niños. #VacunaciónInfantil #2024 @clínica\n\
+         - Llamen al 555-0100\n\
+         - Escriban a citas@clinica.example",
+        DraftFormat::PlainText,
+        expect![[r##"
+            post 0 body="Gracias a todos 🙏 ¡Qué día! Visit www.clinica.example/citas or https://t.co/abc.\n\n<!-- decorum-allow hc.ads.self-promotion -->\nNuestra enfermera María atendió 30 niños. #VacunaciónInfantil #2024 @clínica\n- Llamen al 555-0100\n- Escriban a citas@clinica.example"
+              ¶ "Gracias a todos 🙏 ¡Qué día! Visit www.clinica.example/citas or https://t.co/abc."
+              ¶ "Nuestra enfermera María atendió 30 niños. #VacunaciónInfantil #2024 @clínica\n- Llamen al 555-0100\n- Escriban a citas@clinica.example"
+              sentence "Gracias a todos 🙏 ¡Qué día!"
+              sentence "Visit www.clinica.example/citas or https://t.co/abc."
+              sentence "Nuestra enfermera María atendió 30 niños."
+              sentence "#VacunaciónInfantil #2024 @clínica"
+              sentence "- Llamen al 555-0100"
+              sentence "- Escriban a citas@clinica.example"
+              words: Gracias | a | todos | Qué | día | Visit | or | Nuestra | enfermera | María | atendió | 30 | niños | VacunaciónInfantil | 2024 | clínica | Llamen | al | 555-0100 | Escriban | a | citas | clinica | example
+              hashtags: #VacunaciónInfantil
+              mentions: @cl
+              links: www.clinica.example/citas | https://t.co/abc
+              comments: <!-- decorum-allow hc.ads.self-promotion -->
+              emoji: 1
+            waiver ["hc.ads.self-promotion"] reason=None scope=next block "Nuestra enfermera María atendió 30 niños. #VacunaciónInfantil #2024 @clínica\n- Llamen al 555-0100\n- Escriban a citas@clinica.example"
+        "##]],
+    );
+}
+
+#[test]
+fn problems_never_stop_the_parse() {
+    check(
+        "---\nchannel: [x\n---\nText <!-- decorum-alow hc.x: y --> and <!-- decorum-allow: why -->.\n",
+        DraftFormat::Markdown,
+        expect![[r#"
+            post 0 body="Text <!-- decorum-alow hc.x: y --> and <!-- decorum-allow: why -->.\n"
+              front matter: "---\nchannel: [x\n---"
+              ¶ "Text <!-- decorum-alow hc.x: y --> and <!-- decorum-allow: why -->."
+              sentence "Text <!-- decorum-alow hc.x: y --> and <!-- decorum-allow: why -->."
+              words: Text | and
+              comments: <!-- decorum-alow hc.x: y --> | <!-- decorum-allow: why -->
+            problem FrontMatter at "---\nchannel: [x\n---": invalid YAML in front matter: while parsing a flow sequence, expected ',' or ']' (line 3, column 1)
+            problem Waiver at "<!-- decorum-alow hc.x: y -->": `decorum-alow` is not a Decorum directive; a waiver is written `<!-- decorum-allow RULE[, RULE...]: reason -->` for the next block, or `<!-- decorum-allow-file RULE[, RULE...]: reason -->` for the whole file
+            problem Waiver at "<!-- decorum-allow: why -->": this waiver names no rule; a waiver is written `<!-- decorum-allow RULE[, RULE...]: reason -->` for the next block, or `<!-- decorum-allow-file RULE[, RULE...]: reason -->` for the whole file
+        "#]],
+    );
+}
+
+#[test]
+fn code_and_comments_hide_directives_and_separators() {
+    check(
+        "Intro\n\n```md\n<!-- post -->\n<!-- decorum-allow x: y -->\n```\n\n`<!-- decorum-allow z: w -->` done\n",
+        DraftFormat::Markdown,
+        expect![[r#"
+            post 0 body="Intro\n\n```md\n<!-- post -->\n<!-- decorum-allow x: y -->\n```\n\n`<!-- decorum-allow z: w -->` done\n"
+              ¶ "Intro"
+              ¶ "`<!-- decorum-allow z: w -->` done"
+              sentence "Intro"
+              sentence "`<!-- decorum-allow z: w -->` done"
+              words: Intro | done
+        "#]],
+    );
+}
+
+#[test]
+fn empty_and_blank_drafts_have_one_post() {
+    for text in ["", "\n\n", "\u{feff}", "---\na: 1\n---\n"] {
+        let draft = parse(text, DraftFormat::Markdown, &Metadata::new());
+        assert_eq!(draft.posts.len(), 1, "{text:?}");
+        assert!(draft.posts[0].words.is_empty());
+    }
+}
+
+#[test]
+fn base_metadata_is_the_bottom_layer() {
+    let base: Metadata = [
+        ("channel", MetaValue::Str("facebook".into())),
+        ("owner", MetaValue::Str("comms".into())),
+    ]
+    .into_iter()
+    .collect();
+    let draft = parse("---\nchannel: x\n---\nHi", DraftFormat::Markdown, &base);
+    let meta = &draft.posts[0].meta;
+    assert_eq!(meta.get("channel").and_then(MetaValue::as_str), Some("x"));
+    assert_eq!(meta.get("owner").and_then(MetaValue::as_str), Some("comms"));
+}
+
+#[test]
+fn normalized_view_maps_back_into_the_draft() {
+    let text = "# Café “Quoted”\n\nThe ﬁne ＡＢＣ clinic — it’s `CODE` naïve.\n";
+    let draft = parse(text, DraftFormat::Markdown, &Metadata::new());
+    let mut out = format!("{:?}\n", draft.normalized.text);
+    for needle in ["cafe \"quoted\"", "fine abc clinic - it's", "naive", "code"] {
+        let pattern = decorum_draft::normalize_str(needle);
+        match draft.normalized.text.find(&pattern) {
+            Some(at) => {
+                let norm = TextRange::at((at as u32).into(), (pattern.len() as u32).into());
+                let original = draft.original_range(norm);
+                out.push_str(&format!("{needle:?} -> {:?}\n", slice(text, original)));
+            }
+            None => out.push_str(&format!("{needle:?} -> not prose\n")),
+        }
+    }
+    expect![[r#"
+        "  cafe \"quoted\"\n\nthe fine abc clinic - it's        naive.\n"
+        "cafe \"quoted\"" -> "Café “Quoted”"
+        "fine abc clinic - it's" -> "ﬁne ＡＢＣ clinic — it’s"
+        "naive" -> "naïve"
+        "code" -> not prose
+    "#]]
+    .assert_eq(&out);
+}
+
+#[test]
+fn weighted_lengths_per_channel() {
+    let x_post = "Flu clinic open today 💉👩🏽‍⚕️ https://clinic.example/a/very/long/path/to/the/booking/page?utm_source=x <!-- internal note -->";
+    let cjk = "インフルエンザの予防接種を受けましょう。";
+    let mut out = String::new();
+    for (name, text, format) in [
+        ("x post", x_post, DraftFormat::PlainText),
+        ("cjk", cjk, DraftFormat::PlainText),
+        (
+            "markdown link",
+            "Read [our guide](https://example.com/guide).",
+            DraftFormat::Markdown,
+        ),
+    ] {
+        let draft = parse(text, format, &Metadata::new());
+        let post = &draft.posts[0];
+        let lengths: Vec<String> = [
+            Some("X"),
+            Some("twitter"),
+            Some("bluesky"),
+            Some("linkedin"),
+            None,
+        ]
+        .iter()
+        .map(|c| {
+            format!(
+                "{}={}",
+                c.unwrap_or("none"),
+                post.weighted_length(&draft, *c)
+            )
+        })
+        .collect();
+        out.push_str(&format!("{name}: {}\n", lengths.join(" ")));
+    }
+    expect![[r#"
+        x post: X=50 twitter=50 bluesky=97 linkedin=101 none=101
+        cjk: X=40 twitter=40 bluesky=20 linkedin=20 none=20
+        markdown link: X=42 twitter=42 bluesky=44 linkedin=44 none=44
+    "#]]
+    .assert_eq(&out);
+}
