@@ -1,1 +1,44 @@
-//! decorum-engine
+//! The Decorum engine: gives policy files their meaning and applies them to drafts.
+//!
+//! [`compile`] takes parsed policy files ([`PolicyInputs`]), resolves names across
+//! imports, validates everything it can (unknown names with suggestions, invalid regexes,
+//! impossible thresholds, locked rules) and compiles all term sets of all active rules
+//! into one literal automaton and two regex sets. The resulting [`PolicySet`] checks a
+//! draft by scanning it once and evaluating rules over the match index.
+//!
+//! The engine does no IO and knows nothing of LSP or JSON: text and values in, values out.
+
+mod check;
+mod compile;
+mod eval;
+mod finding;
+mod input;
+mod ir;
+mod negation;
+mod sets;
+
+pub use check::{
+    DRAFT_PROBLEM_RULE, ExampleResult, PolicySet, WAIVER_REASON_RULE, WAIVER_UNKNOWN_RULE,
+    apply_edits,
+};
+pub use compile::compile;
+pub use decorum_syntax::Severity;
+pub use finding::*;
+pub use input::*;
+
+/// The outcome of [`compile`].
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    /// The compiled policies, present when there are no errors.
+    pub policy_set: Option<PolicySet>,
+    /// Syntax and validation problems of every file, errors and warnings, in file order.
+    pub problems: Vec<PolicyProblem>,
+}
+
+/// "did you mean `x`?" for the closest candidate, if one is close enough.
+pub(crate) fn did_you_mean_phrase<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    decorum_syntax::did_you_mean(word, candidates).map(|s| format!("did you mean `{s}`?"))
+}

@@ -1,0 +1,871 @@
+//! Checking drafts: scan once, evaluate the rules a post can trigger, apply waivers.
+
+use std::sync::Arc;
+
+use decorum_draft::{Draft, DraftFormat, Metadata, Post, WaiverScope};
+use decorum_syntax::Severity;
+use decorum_text::{TextRange, TextSize};
+
+use crate::eval::{Hit, PostCtx, compare};
+use crate::finding::*;
+use crate::ir::*;
+use crate::sets::{MatchIndex, Matcher, SetArena};
+
+/// Ids of Decorum's own checks of drafts.
+pub const WAIVER_REASON_RULE: &str = "decorum.waiver-reason";
+/// A waiver names a rule that no active policy defines.
+pub const WAIVER_UNKNOWN_RULE: &str = "decorum.waiver-unknown-rule";
+/// Front matter or a `decorum-` comment in a draft could not be read.
+pub const DRAFT_PROBLEM_RULE: &str = "decorum.draft";
+
+/// A compiled, validated set of active rules, ready to check drafts. Immutable and
+/// cheap to share between threads behind an `Arc`.
+#[derive(Debug, Clone)]
+pub struct PolicySet {
+    rules: Vec<Arc<RuleInfo>>,
+    irs: Vec<RuleIr>,
+    arena: SetArena,
+    matcher: Matcher,
+    /// Rules that must be evaluated in every post.
+    always: Vec<u32>,
+    /// For each pattern, the rules it can trigger.
+    triggers: Vec<Vec<u32>>,
+    /// Every rule id of the loaded policies, active or disabled (for waiver checks).
+    known_ids: Vec<String>,
+    builtin: Builtins,
+}
+
+#[derive(Debug, Clone)]
+struct Builtins {
+    waiver_reason: Arc<RuleInfo>,
+    waiver_unknown: Arc<RuleInfo>,
+    draft_problem: Arc<RuleInfo>,
+}
+
+fn builtin(id: &str, title: &str, severity: Severity, explain: &str) -> Arc<RuleInfo> {
+    Arc::new(RuleInfo {
+        id: id.to_string(),
+        title: title.to_string(),
+        message_template: None,
+        explain: Some(explain.to_string()),
+        link: Some(
+            "https://github.com/decorum-policy/decorum/blob/main/docs/waivers.md".to_string(),
+        ),
+        tags: vec!["other".to_string()],
+        severity,
+        severity_origin: SeverityOrigin::Builtin,
+        locked: true,
+        batch: false,
+        source: None,
+        name_range: TextRange::default(),
+        examples: Vec::new(),
+    })
+}
+
+impl PolicySet {
+    pub(crate) fn new(
+        rules: Vec<Arc<RuleInfo>>,
+        irs: Vec<RuleIr>,
+        arena: SetArena,
+        matcher: Matcher,
+        known_ids: Vec<String>,
+    ) -> PolicySet {
+        let mut always = Vec::new();
+        let mut triggers = vec![Vec::new(); arena.patterns.len()];
+        for (i, ir) in irs.iter().enumerate() {
+            if matches!(ir.trigger, TriggerIr::Batch(_)) {
+                continue;
+            }
+            match &ir.required_patterns {
+                None => always.push(i as u32),
+                Some(patterns) => {
+                    for &p in patterns {
+                        if let Some(t) = triggers.get_mut(p as usize) {
+                            t.push(i as u32);
+                        }
+                    }
+                }
+            }
+        }
+        let builtin = Builtins {
+            waiver_reason: builtin(
+                WAIVER_REASON_RULE,
+                "A waiver needs a reason",
+                Severity::Error,
+                "A `decorum-allow` comment switches a rule off for part of a draft. Reviewers and auditors need to know why, so every waiver carries a reason after a colon: `<!-- decorum-allow hc.privacy.client-story: written consent on file, ref 2291 -->`. A waiver without a reason has no effect.",
+            ),
+            waiver_unknown: builtin(
+                WAIVER_UNKNOWN_RULE,
+                "A waiver names an unknown rule",
+                Severity::Warning,
+                "The rule named in this waiver is not defined by any active policy, so the waiver does nothing. Check the rule id (it is shown with every finding), or remove the waiver.",
+            ),
+            draft_problem: builtin(
+                DRAFT_PROBLEM_RULE,
+                "Part of the draft could not be read",
+                Severity::Warning,
+                "Front matter must be valid YAML between `---` lines at the top of the draft (or of a post in a calendar), and Decorum comments must follow the documented syntax. Rules that depend on metadata such as `channel` cannot work until it is fixed.",
+            ),
+        };
+        PolicySet {
+            rules,
+            irs,
+            arena,
+            matcher,
+            always,
+            triggers,
+            known_ids,
+            builtin,
+        }
+    }
+
+    /// The active rules, in the order of their files and positions.
+    pub fn rules(&self) -> &[Arc<RuleInfo>] {
+        &self.rules
+    }
+
+    /// The active rule with the given id.
+    pub fn rule(&self, id: &str) -> Option<&Arc<RuleInfo>> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// Every rule id defined by the loaded policies, including disabled ones.
+    pub fn known_rule_ids(&self) -> &[String] {
+        &self.known_ids
+    }
+
+    /// Checks one draft; its posts form the batch for `flag batch` rules.
+    pub fn check(&self, draft: &Draft) -> DraftReport {
+        self.check_batch(&[draft]).pop().unwrap_or_default()
+    }
+
+    /// Checks several drafts as one batch (all files of a run): per-post rules apply to
+    /// each draft, `flag batch` rules to all their posts together.
+    pub fn check_batch(&self, drafts: &[&Draft]) -> Vec<DraftReport> {
+        self.check_selected(drafts, None)
+    }
+
+    /// Checks with every rule, or with one rule only (examples).
+    fn check_selected(&self, drafts: &[&Draft], only: Option<usize>) -> Vec<DraftReport> {
+        let indexes: Vec<MatchIndex> = drafts.iter().map(|d| self.matcher.scan(d)).collect();
+        let mut findings: Vec<Vec<Finding>> = vec![Vec::new(); drafts.len()];
+        for (d, draft) in drafts.iter().enumerate() {
+            for post in &draft.posts {
+                let ctx = PostCtx::new(draft, post, &indexes[d], &self.arena);
+                for rule in self.rules_for(&ctx, &indexes[d], only) {
+                    self.eval_rule(rule as usize, &ctx, d, &mut findings[d]);
+                }
+            }
+        }
+        for (i, ir) in self.irs.iter().enumerate() {
+            if only.is_some_and(|o| o != i) {
+                continue;
+            }
+            if let TriggerIr::Batch(cond) = &ir.trigger {
+                self.eval_batch(i, cond, drafts, &indexes, &mut findings);
+            }
+        }
+        drafts
+            .iter()
+            .zip(findings)
+            .map(|(draft, mut list)| {
+                list.sort_by_key(|f| (f.range.start(), f.range.end(), f.rule.id.clone()));
+                self.apply_waivers(draft, list, only.is_none())
+            })
+            .collect()
+    }
+
+    /// The rules worth evaluating in a post: those without a required pattern, and those
+    /// whose required patterns matched in it.
+    fn rules_for(&self, ctx: &PostCtx<'_>, index: &MatchIndex, only: Option<usize>) -> Vec<u32> {
+        if let Some(o) = only {
+            return if matches!(self.irs[o].trigger, TriggerIr::Batch(_)) {
+                Vec::new()
+            } else {
+                vec![o as u32]
+            };
+        }
+        let mut rules = self.always.clone();
+        let mut last = u32::MAX;
+        let mut seen_patterns: Vec<u32> = index
+            .in_range(ctx.post.body)
+            .iter()
+            .map(|(_, p)| *p)
+            .collect();
+        seen_patterns.sort_unstable();
+        for p in seen_patterns {
+            if p == last {
+                continue;
+            }
+            last = p;
+            if let Some(t) = self.triggers.get(p as usize) {
+                rules.extend_from_slice(t);
+            }
+        }
+        rules.sort_unstable();
+        rules.dedup();
+        rules
+    }
+
+    fn eval_rule(&self, i: usize, ctx: &PostCtx<'_>, draft_index: usize, out: &mut Vec<Finding>) {
+        let ir = &self.irs[i];
+        let unit = ctx.unit();
+        let hits = match &ir.trigger {
+            TriggerIr::Flag(cond) => {
+                let o = ctx.eval(cond, unit);
+                if !o.truth {
+                    return;
+                }
+                o.hits
+            }
+            TriggerIr::Require { when, require } => {
+                let o = ctx.eval(when, unit);
+                if !o.truth || ctx.eval(require, unit).truth {
+                    return;
+                }
+                o.hits
+            }
+            TriggerIr::Batch(_) => return,
+        };
+        if ir.unless.iter().any(|u| ctx.eval(u, unit).truth) {
+            return;
+        }
+        let mut seen = Vec::new();
+        for hit in hits {
+            if seen.contains(&hit.primary) {
+                continue;
+            }
+            seen.push(hit.primary);
+            out.push(self.finding(i, ctx, &hit, draft_index));
+        }
+    }
+
+    fn finding(&self, i: usize, ctx: &PostCtx<'_>, hit: &Hit, draft_index: usize) -> Finding {
+        let rule = &self.rules[i];
+        let ir = &self.irs[i];
+        let range = hit
+            .primary
+            .unwrap_or_else(|| first_line(&ctx.draft.text, ctx.post));
+        let message = self.render_message(i, Some(ctx), hit, None);
+        let related = hit
+            .evidence
+            .iter()
+            .map(|(r, label)| Related {
+                draft: draft_index,
+                range: *r,
+                label: (*label).to_string(),
+            })
+            .collect();
+        let mut fixes = Vec::new();
+        for fix in &ir.fixes {
+            if let Some(f) = self.fix(fix, ctx, hit) {
+                fixes.push(f);
+            }
+        }
+        Finding {
+            rule: Arc::clone(rule),
+            severity: rule.severity,
+            message,
+            range,
+            related,
+            fixes,
+        }
+    }
+
+    fn fix(&self, fix: &FixIr, ctx: &PostCtx<'_>, hit: &Hit) -> Option<Fix> {
+        let text = &ctx.draft.text;
+        match fix {
+            FixIr::Replace(new) => {
+                let range = hit.primary?;
+                let new_text = match_case(decorum_text::slice(text, range), new);
+                Some(Fix {
+                    title: format!("Replace with “{new_text}”"),
+                    edits: vec![Edit { range, new_text }],
+                    applicability: Applicability::Safe,
+                })
+            }
+            FixIr::ReplaceWithSuggestion => {
+                let range = hit.primary?;
+                let suggestion = self
+                    .arena
+                    .patterns
+                    .get(hit.pattern? as usize)?
+                    .replacement
+                    .as_ref()?;
+                let new_text = match_case(decorum_text::slice(text, range), suggestion);
+                Some(Fix {
+                    title: format!("Replace with “{new_text}”"),
+                    edits: vec![Edit { range, new_text }],
+                    applicability: Applicability::Safe,
+                })
+            }
+            FixIr::Remove => {
+                let range = hit.primary?;
+                Some(Fix {
+                    title: "Remove the flagged words".to_string(),
+                    edits: vec![Edit {
+                        range: removal_range(text, range),
+                        new_text: String::new(),
+                    }],
+                    applicability: Applicability::MaybeIncorrect,
+                })
+            }
+            FixIr::Append(addition) => {
+                let body = ctx.post.body;
+                let content = decorum_text::slice(text, body);
+                let end =
+                    body.start() + TextSize::try_from(content.trim_end().len()).unwrap_or_default();
+                let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+                let new_text = if content.trim().is_empty() {
+                    addition.clone()
+                } else {
+                    format!("{newline}{newline}{addition}")
+                };
+                Some(Fix {
+                    title: format!("Add “{}” at the end of the post", shorten(addition, 48)),
+                    edits: vec![Edit {
+                        range: TextRange::empty(end),
+                        new_text,
+                    }],
+                    applicability: Applicability::Safe,
+                })
+            }
+        }
+    }
+
+    fn render_message(
+        &self,
+        i: usize,
+        ctx: Option<&PostCtx<'_>>,
+        hit: &Hit,
+        batch_value: Option<f64>,
+    ) -> String {
+        let rule = &self.rules[i];
+        let ir = &self.irs[i];
+        if ir.message.is_empty() {
+            return rule.title.clone();
+        }
+        let mut out = String::new();
+        for part in &ir.message {
+            match part {
+                MessagePart::Text(t) => out.push_str(t),
+                MessagePart::Param(p) => out.push_str(p),
+                MessagePart::Matched(which) => {
+                    let Some(ctx) = ctx else { continue };
+                    let range = match which {
+                        MatchedPart::Primary => hit.primary,
+                        MatchedPart::Left => hit.left.or(hit.primary),
+                        MatchedPart::Right => hit.right.or(hit.primary),
+                    };
+                    if let Some(r) = range {
+                        out.push_str(&shorten(decorum_text::slice(&ctx.draft.text, r), 80));
+                    }
+                }
+                MessagePart::Field(f) => {
+                    if let Some(ctx) = ctx {
+                        let v = ctx.field(*f, ctx.unit());
+                        out.push_str(&if v.is_infinite() {
+                            "no limit".to_string()
+                        } else {
+                            format_number(v)
+                        });
+                    }
+                }
+                MessagePart::Channel => {
+                    out.push_str(
+                        ctx.and_then(|c| c.channel())
+                            .unwrap_or("an unspecified channel"),
+                    );
+                }
+                MessagePart::Value => {
+                    let v = batch_value.or_else(|| {
+                        ctx.and_then(|c| first_comparison(&ir.trigger).map(|n| c.num(n, c.unit())))
+                    });
+                    if let Some(v) = v {
+                        out.push_str(&if ir.value_is_percent {
+                            format!("{}%", format_number(v * 100.0))
+                        } else {
+                            format_number(v)
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    // ----------------------------------------------------------------------- batch
+
+    fn eval_batch(
+        &self,
+        i: usize,
+        cond: &CondIr,
+        drafts: &[&Draft],
+        indexes: &[MatchIndex],
+        findings: &mut [Vec<Finding>],
+    ) {
+        let posts: Vec<(usize, &Post)> = drafts
+            .iter()
+            .enumerate()
+            .flat_map(|(d, draft)| draft.posts.iter().map(move |p| (d, p)))
+            .collect();
+        if posts.is_empty() {
+            return;
+        }
+        let batch = BatchCtx {
+            set: self,
+            drafts,
+            indexes,
+            posts: &posts,
+        };
+        let mut counted: Vec<(usize, TextRange)> = Vec::new();
+        if !batch.eval(cond, &mut counted) {
+            return;
+        }
+        let value = first_comparison(&self.irs[i].trigger).map(|n| batch.num(n, &mut Vec::new()));
+        let (primary_draft, primary_range) = match counted.last() {
+            Some(&(d, r)) => (d, r),
+            None => {
+                let (d, post) = posts[posts.len() - 1];
+                (d, first_line(&drafts[d].text, post))
+            }
+        };
+        let related = counted
+            .iter()
+            .rev()
+            .skip(1)
+            .take(50)
+            .map(|&(d, r)| Related {
+                draft: d,
+                range: r,
+                label: "also counted".to_string(),
+            })
+            .collect();
+        let rule = &self.rules[i];
+        let hit = Hit {
+            primary: Some(primary_range),
+            evidence: Vec::new(),
+            left: None,
+            right: None,
+            pattern: None,
+        };
+        let message = self.render_message(i, None, &hit, value);
+        findings[primary_draft].push(Finding {
+            rule: Arc::clone(rule),
+            severity: rule.severity,
+            message,
+            range: primary_range,
+            related,
+            fixes: Vec::new(),
+        });
+    }
+
+    // --------------------------------------------------------------------- waivers
+
+    fn apply_waivers(
+        &self,
+        draft: &Draft,
+        findings: Vec<Finding>,
+        report_problems: bool,
+    ) -> DraftReport {
+        let mut extra = Vec::new();
+        let mut active: Vec<(usize, &decorum_draft::Waiver)> = Vec::new();
+        let mut uses = Vec::new();
+        for waiver in &draft.waivers {
+            let reason = waiver
+                .reason
+                .as_ref()
+                .map(|(r, _)| r.trim())
+                .filter(|r| !r.is_empty());
+            let Some(reason) = reason else {
+                if report_problems {
+                    extra.push(self.builtin_finding(&self.builtin.waiver_reason, waiver.range, "This waiver has no reason, so it has no effect. Add one after a colon: `<!-- decorum-allow RULE: why -->`.".to_string()));
+                }
+                continue;
+            };
+            for (rule, range) in &waiver.rules {
+                let known = self.known_ids.iter().any(|id| waiver_covers(rule, id));
+                if !known && report_problems {
+                    let suggestion =
+                        crate::did_you_mean_phrase(rule, self.known_ids.iter().map(String::as_str))
+                            .map(|s| format!(" D{}", &s[1..]))
+                            .unwrap_or_default();
+                    extra.push(self.builtin_finding(&self.builtin.waiver_unknown, *range, format!("No active policy defines the rule `{rule}`, so this waiver does nothing.{suggestion}")));
+                }
+            }
+            uses.push(WaiverUse {
+                rules: waiver.rules.iter().map(|(r, _)| r.clone()).collect(),
+                reason: reason.to_string(),
+                range: waiver.range,
+                whole_file: matches!(waiver.scope, WaiverScope::File),
+                silenced: 0,
+            });
+            active.push((uses.len() - 1, waiver));
+        }
+        let mut kept = Vec::with_capacity(findings.len());
+        for f in findings {
+            let waived = active.iter().find(|(_, w)| {
+                w.rules.iter().any(|(r, _)| waiver_covers(r, &f.rule.id))
+                    && match &w.scope {
+                        WaiverScope::File => true,
+                        WaiverScope::NextBlock(block) => {
+                            block.contains_range(f.range)
+                                || (f.range.is_empty() && block.contains(f.range.start()))
+                                || block.intersect(f.range).is_some_and(|r| !r.is_empty())
+                        }
+                    }
+            });
+            match waived {
+                Some((u, _)) => uses[*u].silenced += 1,
+                None => kept.push(f),
+            }
+        }
+        if report_problems {
+            for problem in &draft.problems {
+                extra.push(self.builtin_finding(
+                    &self.builtin.draft_problem,
+                    problem.range,
+                    problem.message.clone(),
+                ));
+            }
+        }
+        kept.extend(extra);
+        kept.sort_by_key(|f| (f.range.start(), f.range.end(), f.rule.id.clone()));
+        DraftReport {
+            findings: kept,
+            waivers: uses,
+        }
+    }
+
+    fn builtin_finding(&self, rule: &Arc<RuleInfo>, range: TextRange, message: String) -> Finding {
+        Finding {
+            rule: Arc::clone(rule),
+            severity: rule.severity,
+            message,
+            range,
+            related: Vec::new(),
+            fixes: Vec::new(),
+        }
+    }
+
+    // -------------------------------------------------------------------- examples
+
+    /// Runs every example of every active rule against this policy set (so overrides
+    /// and extensions of importing files apply), and checks that each fix of a flagged
+    /// example leaves the draft clean for that rule.
+    pub fn run_examples(&self) -> Vec<ExampleResult> {
+        let mut results = Vec::new();
+        for (i, rule) in self.rules.iter().enumerate() {
+            for (n, example) in rule.examples.iter().enumerate() {
+                results.push(self.run_example(i, n, example));
+            }
+        }
+        results
+    }
+
+    fn run_example(&self, i: usize, n: usize, example: &ExampleInfo) -> ExampleResult {
+        let rule = Arc::clone(&self.rules[i]);
+        let draft =
+            decorum_draft::parse(&example.text, DraftFormat::Markdown, &Metadata::default());
+        let report = self
+            .check_selected(&[&draft], Some(i))
+            .pop()
+            .unwrap_or_default();
+        let fired: Vec<(TextRange, String)> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule.id == rule.id)
+            .map(|f| (f.range, f.message.clone()))
+            .collect();
+        let mut failure = None;
+        match &example.expect {
+            ExpectedOutcome::Passes => {
+                if !fired.is_empty() {
+                    failure = Some("expected no finding".to_string());
+                }
+            }
+            ExpectedOutcome::Flags(at) => {
+                let wanted = at.as_ref().and_then(|span| {
+                    example.text.find(span.as_str()).map(|s| {
+                        TextRange::at(
+                            TextSize::try_from(s).unwrap_or_default(),
+                            TextSize::try_from(span.len()).unwrap_or_default(),
+                        )
+                    })
+                });
+                let ok = match wanted {
+                    Some(w) => fired.iter().any(|(r, _)| *r == w),
+                    None => !fired.is_empty(),
+                };
+                if !ok {
+                    failure = Some(match at {
+                        Some(span) => format!("expected a finding at “{span}”"),
+                        None => "expected a finding".to_string(),
+                    });
+                } else {
+                    failure = self.verify_fixes(i, &example.text, &report.findings);
+                }
+            }
+        }
+        ExampleResult {
+            rule,
+            index: n,
+            passed: failure.is_none(),
+            failure,
+            fired,
+        }
+    }
+
+    /// Applies each fix of the rule's findings and re-checks: the rule must no longer
+    /// fire where it did, and no new fix must be offered there.
+    fn verify_fixes(&self, i: usize, text: &str, findings: &[Finding]) -> Option<String> {
+        let rule_id = &self.rules[i].id;
+        let before = findings.iter().filter(|f| &f.rule.id == rule_id).count();
+        for f in findings.iter().filter(|f| &f.rule.id == rule_id) {
+            for fix in &f.fixes {
+                let fixed = apply_edits(text, &fix.edits);
+                let draft =
+                    decorum_draft::parse(&fixed, DraftFormat::Markdown, &Metadata::default());
+                let after = self
+                    .check_selected(&[&draft], Some(i))
+                    .pop()
+                    .unwrap_or_default();
+                let remaining = after
+                    .findings
+                    .iter()
+                    .filter(|g| &g.rule.id == rule_id)
+                    .count();
+                if remaining >= before {
+                    return Some(format!(
+                        "the fix “{}” does not remove the finding (the text after the fix: {:?})",
+                        fix.title, fixed
+                    ));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// The outcome of one example.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExampleResult {
+    /// The rule the example belongs to.
+    pub rule: Arc<RuleInfo>,
+    /// The example's position among the rule's examples.
+    pub index: usize,
+    /// True when the example behaved as written.
+    pub passed: bool,
+    /// What went wrong, when it did not.
+    pub failure: Option<String>,
+    /// What the rule reported on the example: ranges in the example text and messages.
+    pub fired: Vec<(TextRange, String)>,
+}
+
+/// Applies non-overlapping edits to a text.
+pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
+    let mut sorted: Vec<&Edit> = edits.iter().collect();
+    sorted.sort_by_key(|e| (e.range.start(), e.range.end()));
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0usize;
+    for e in sorted {
+        let (s, end) = (usize::from(e.range.start()), usize::from(e.range.end()));
+        if s < at || end > text.len() || !text.is_char_boundary(s) || !text.is_char_boundary(end) {
+            continue;
+        }
+        out.push_str(&text[at..s]);
+        out.push_str(&e.new_text);
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// A waiver naming `hc.privacy` covers every rule of that policy.
+fn waiver_covers(waiver_rule: &str, id: &str) -> bool {
+    id == waiver_rule
+        || id
+            .strip_prefix(waiver_rule)
+            .is_some_and(|rest| rest.starts_with('.'))
+}
+
+/// The first non-blank line of a post, trimmed: where whole-post findings point.
+fn first_line(text: &str, post: &Post) -> TextRange {
+    let body = decorum_text::slice(text, post.body);
+    let mut offset = 0usize;
+    for line in body.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if !trimmed.is_empty() {
+            let lead = line.len() - line.trim_start().len();
+            let start = post.body.start() + TextSize::try_from(offset + lead).unwrap_or_default();
+            return TextRange::at(start, TextSize::try_from(trimmed.len()).unwrap_or_default());
+        }
+        offset += line.len();
+    }
+    TextRange::empty(post.body.start())
+}
+
+/// Extends a removal over one neighbouring space so no double space is left behind.
+fn removal_range(text: &str, range: TextRange) -> TextRange {
+    let (s, e) = (usize::from(range.start()), usize::from(range.end()));
+    let after = text.get(e..).unwrap_or("");
+    let before = text.get(..s).unwrap_or("");
+    let size = |n: usize| TextSize::try_from(n).unwrap_or_default();
+    if after.starts_with(' ') && (before.is_empty() || before.ends_with([' ', '\n', '('])) {
+        return TextRange::new(range.start(), range.end() + size(1));
+    }
+    if before.ends_with(' ') && !after.starts_with(|c: char| c.is_alphanumeric()) {
+        return TextRange::new(range.start() - size(1), range.end());
+    }
+    if after.starts_with(' ') {
+        return TextRange::new(range.start(), range.end() + size(1));
+    }
+    range
+}
+
+/// Capitalises a replacement when the text it replaces starts with a capital.
+fn match_case(original: &str, replacement: &str) -> String {
+    let starts_upper = original.chars().next().is_some_and(char::is_uppercase);
+    let rep_lower = replacement.chars().next().is_some_and(char::is_lowercase);
+    if starts_upper && rep_lower {
+        let mut chars = replacement.chars();
+        let first: String = chars
+            .next()
+            .map(|c| c.to_uppercase().collect())
+            .unwrap_or_default();
+        return first + chars.as_str();
+    }
+    replacement.to_string()
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max.saturating_sub(1)).collect();
+    format!("{cut}…")
+}
+
+fn first_comparison(t: &TriggerIr) -> Option<&NumIr> {
+    fn walk(c: &CondIr) -> Option<&NumIr> {
+        match c {
+            CondIr::Compare { lhs, .. } => Some(lhs),
+            CondIr::And(p) | CondIr::Or(p) => p.iter().find_map(walk),
+            CondIr::Not(i) | CondIr::Scoped(i, _) => walk(i),
+            _ => None,
+        }
+    }
+    match t {
+        TriggerIr::Flag(c) | TriggerIr::Batch(c) => walk(c),
+        TriggerIr::Require { when, .. } => walk(when),
+    }
+}
+
+/// Evaluation across all posts of a batch.
+struct BatchCtx<'a> {
+    set: &'a PolicySet,
+    drafts: &'a [&'a Draft],
+    indexes: &'a [MatchIndex],
+    posts: &'a [(usize, &'a Post)],
+}
+
+impl BatchCtx<'_> {
+    fn eval(&self, cond: &CondIr, counted: &mut Vec<(usize, TextRange)>) -> bool {
+        match cond {
+            CondIr::And(parts) => parts.iter().all(|p| self.eval(p, counted)),
+            CondIr::Or(parts) => parts.iter().any(|p| self.eval(p, counted)),
+            CondIr::Not(inner) => !self.eval(inner, &mut Vec::new()),
+            CondIr::Compare { lhs, op, rhs } => {
+                let l = self.num(lhs, counted);
+                let r = self.num(rhs, counted);
+                compare(l, *op, r)
+            }
+            // Rejected at compile time outside share()/posts().
+            _ => false,
+        }
+    }
+
+    fn num(&self, n: &NumIr, counted: &mut Vec<(usize, TextRange)>) -> f64 {
+        match n {
+            NumIr::Const(c) => *c,
+            NumIr::Field(Field::Posts) => self.posts.len() as f64,
+            NumIr::Share(c) | NumIr::Posts(c) => {
+                let mut matching = 0usize;
+                for &(d, post) in self.posts {
+                    let ctx = PostCtx::new(self.drafts[d], post, &self.indexes[d], &self.set.arena);
+                    let o = ctx.eval(c, ctx.unit());
+                    if o.truth {
+                        matching += 1;
+                        let r = o
+                            .hits
+                            .iter()
+                            .find_map(|h| h.primary)
+                            .unwrap_or_else(|| first_line(&self.drafts[d].text, post));
+                        if !counted.contains(&(d, r)) {
+                            counted.push((d, r));
+                        }
+                    }
+                }
+                if matches!(n, NumIr::Share(_)) {
+                    matching as f64 / self.posts.len().max(1) as f64
+                } else {
+                    matching as f64
+                }
+            }
+            NumIr::Add(a, b) => self.num(a, counted) + self.num(b, counted),
+            NumIr::Sub(a, b) => self.num(a, counted) - self.num(b, counted),
+            NumIr::Mul(a, b) => self.num(a, counted) * self.num(b, counted),
+            NumIr::Div(a, b) => {
+                let d = self.num(b, counted);
+                if d == 0.0 {
+                    0.0
+                } else {
+                    self.num(a, counted) / d
+                }
+            }
+            NumIr::Count(_) | NumIr::Field(_) => 0.0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn removal_swallows_one_space() {
+        let text = "My patient, a 45-year-old teacher, quit.";
+        let s = text.find("45-year-old").unwrap();
+        let r = TextRange::at(TextSize::from(s as u32), TextSize::from(11));
+        let fixed = apply_edits(
+            text,
+            &[Edit {
+                range: removal_range(text, r),
+                new_text: String::new(),
+            }],
+        );
+        assert_eq!(fixed, "My patient, a teacher, quit.");
+    }
+
+    #[test]
+    fn replacement_keeps_a_leading_capital() {
+        assert_eq!(
+            match_case("Committed suicide", "died by suicide"),
+            "Died by suicide"
+        );
+        assert_eq!(
+            match_case("committed suicide", "died by suicide"),
+            "died by suicide"
+        );
+    }
+
+    #[test]
+    fn waiver_prefixes() {
+        assert!(waiver_covers("hc.privacy", "hc.privacy.client-story"));
+        assert!(!waiver_covers("hc.priv", "hc.privacy.client-story"));
+        assert!(waiver_covers(
+            "hc.privacy.client-story",
+            "hc.privacy.client-story"
+        ));
+    }
+}

@@ -1,0 +1,2101 @@
+//! From parsed files to a [`PolicySet`]: name resolution, validation, compilation.
+//!
+//! The passes, in order: syntax errors become problems; each file gets a scope (its
+//! policy name, term sets, rules and import aliases) and duplicate names are reported;
+//! imports that failed or form a cycle are reported; the import depth of every file is
+//! computed (overrides closer to a root win); `extend`, `use` and `disable` are resolved;
+//! then every rule is compiled (parameters after overrides, conditions, fixes, message,
+//! examples) and term sets are compiled on first use into the shared [`SetArena`].
+//! Finally the matcher is built. Any error leaves the policy set unbuilt.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+
+use decorum_syntax::*;
+use decorum_text::{TextRange, TextSize};
+
+use crate::check::PolicySet;
+use crate::finding::*;
+use crate::input::*;
+use crate::ir::*;
+use crate::sets::*;
+use crate::{Compiled, did_you_mean_phrase};
+
+/// Compiles policy files into a [`PolicySet`].
+pub fn compile(inputs: &PolicyInputs) -> Compiled {
+    let mut c = Compiler::new(inputs);
+    c.run();
+    c.finish()
+}
+
+type RuleKey = (SourceId, String);
+
+/// What is known about a file's names.
+#[derive(Default)]
+struct FileScope<'a> {
+    policy: Option<String>,
+    sets: HashMap<&'a str, &'a TermsDecl>,
+    rules: HashMap<&'a str, &'a RuleDecl>,
+    aliases: HashMap<String, (&'a ImportDecl, &'a ImportResolution)>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Set,
+    Rule,
+}
+
+impl Kind {
+    fn noun(self) -> &'static str {
+        match self {
+            Kind::Set => "term set",
+            Kind::Rule => "rule",
+        }
+    }
+}
+
+/// Options that apply to the literal lists of one `terms` declaration.
+#[derive(Clone, Copy, Default)]
+struct LeafOptions {
+    masked: bool,
+    case_sensitive: bool,
+}
+
+enum SetState {
+    InProgress,
+    Done(SetId),
+    Failed,
+}
+
+struct Override<'a> {
+    depth: u32,
+    source: SourceId,
+    decl: &'a UseDecl,
+}
+
+struct Disable<'a> {
+    source: SourceId,
+    decl: &'a DisableDecl,
+}
+
+/// A rule's parameters while its conditions compile.
+struct RuleCtx<'p> {
+    source: SourceId,
+    params: &'p HashMap<String, ParamValue>,
+    batch: bool,
+    in_post_function: bool,
+}
+
+/// Value bounds of a numeric expression, for catching thresholds that can never hold.
+#[derive(Clone, Copy)]
+struct Bounds {
+    lo: f64,
+    hi: f64,
+    /// A share or ratio, naturally compared with a percentage.
+    ratio: bool,
+    /// A literal or parameter written as a percentage.
+    percent: bool,
+}
+
+impl Bounds {
+    fn count() -> Bounds {
+        Bounds {
+            lo: 0.0,
+            hi: f64::INFINITY,
+            ratio: false,
+            percent: false,
+        }
+    }
+    fn any() -> Bounds {
+        Bounds {
+            lo: f64::NEG_INFINITY,
+            hi: f64::INFINITY,
+            ratio: false,
+            percent: false,
+        }
+    }
+}
+
+struct Compiler<'a> {
+    inputs: &'a PolicyInputs,
+    problems: Vec<PolicyProblem>,
+    scopes: Vec<FileScope<'a>>,
+    depth: Vec<u32>,
+    arena: SetArena,
+    named: HashMap<(SourceId, String), SetState>,
+    extends: HashMap<(SourceId, String), Vec<(SourceId, &'a ExtendDecl)>>,
+    overrides: HashMap<RuleKey, Vec<Override<'a>>>,
+    disables: HashMap<RuleKey, Disable<'a>>,
+    rules: Vec<Arc<RuleInfo>>,
+    irs: Vec<RuleIr>,
+    all_rule_ids: Vec<String>,
+}
+
+fn src(i: usize) -> SourceId {
+    SourceId(i as u32)
+}
+
+impl<'a> Compiler<'a> {
+    fn new(inputs: &'a PolicyInputs) -> Compiler<'a> {
+        Compiler {
+            inputs,
+            problems: Vec::new(),
+            scopes: Vec::new(),
+            depth: Vec::new(),
+            arena: SetArena::default(),
+            named: HashMap::new(),
+            extends: HashMap::new(),
+            overrides: HashMap::new(),
+            disables: HashMap::new(),
+            rules: Vec::new(),
+            irs: Vec::new(),
+            all_rule_ids: Vec::new(),
+        }
+    }
+
+    fn problem(
+        &mut self,
+        source: SourceId,
+        range: TextRange,
+        level: ProblemLevel,
+        code: &'static str,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) {
+        self.problems.push(PolicyProblem {
+            source,
+            range,
+            level,
+            message: message.into(),
+            help,
+            labels: Vec::new(),
+            code,
+        });
+    }
+
+    fn error(
+        &mut self,
+        source: SourceId,
+        range: TextRange,
+        code: &'static str,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) {
+        self.problem(source, range, ProblemLevel::Error, code, message, help);
+    }
+
+    fn warning(
+        &mut self,
+        source: SourceId,
+        range: TextRange,
+        code: &'static str,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) {
+        self.problem(source, range, ProblemLevel::Warning, code, message, help);
+    }
+
+    fn label(&mut self, source: SourceId, range: TextRange, message: impl Into<String>) {
+        if let Some(last) = self.problems.last_mut() {
+            last.labels.push(ProblemLabel {
+                source,
+                range,
+                message: message.into(),
+            });
+        }
+    }
+
+    fn run(&mut self) {
+        let inputs = self.inputs;
+        for (i, source) in inputs.sources.iter().enumerate() {
+            for err in &source.parse.errors {
+                self.error(
+                    src(i),
+                    err.range,
+                    "syntax",
+                    err.message.clone(),
+                    err.help.clone(),
+                );
+            }
+        }
+        for i in 0..inputs.sources.len() {
+            let scope = self.build_scope(src(i));
+            self.scopes.push(scope);
+        }
+        self.check_policy_names();
+        self.check_imports();
+        self.compute_depths();
+        self.collect_adjustments();
+        for i in 0..inputs.sources.len() {
+            let file = &inputs.sources[i].parse.file;
+            for rule in file.rules() {
+                self.compile_rule(src(i), rule);
+            }
+            // Term sets nobody uses are still validated.
+            for terms in file.term_sets() {
+                self.named_set(src(i), &terms.name.text, terms.name.range);
+            }
+        }
+    }
+
+    fn finish(mut self) -> Compiled {
+        self.problems
+            .sort_by_key(|p| (p.source, p.range.start(), p.range.end()));
+        self.problems.dedup();
+        let has_errors = self.problems.iter().any(|p| p.level == ProblemLevel::Error);
+        if has_errors {
+            return Compiled {
+                policy_set: None,
+                problems: self.problems,
+            };
+        }
+        let matcher = match Matcher::build(&self.arena) {
+            Ok(m) => m,
+            Err(message) => {
+                let source = self.inputs.roots.first().copied().unwrap_or(SourceId(0));
+                self.error(
+                    source,
+                    TextRange::empty(TextSize::from(0)),
+                    "too-large",
+                    format!("the combined term sets are too large to compile: {message}"),
+                    Some("split very large regexes or term lists, or disable unused rules".into()),
+                );
+                return Compiled {
+                    policy_set: None,
+                    problems: self.problems,
+                };
+            }
+        };
+        let set = PolicySet::new(self.rules, self.irs, self.arena, matcher, self.all_rule_ids);
+        Compiled {
+            policy_set: Some(set),
+            problems: self.problems,
+        }
+    }
+
+    // ----------------------------------------------------------------- file scopes
+
+    fn build_scope(&mut self, id: SourceId) -> FileScope<'a> {
+        let source = &self.inputs.sources[id.0 as usize];
+        let file = &source.parse.file;
+        let mut scope = FileScope::default();
+        let mut policy_seen: Option<TextRange> = None;
+        let mut import_index = 0usize;
+        for item in &file.items {
+            match item {
+                Item::Policy(p) => {
+                    if let Some(first) = policy_seen {
+                        self.error(
+                            id,
+                            p.range,
+                            "duplicate",
+                            "a file declares its policy once",
+                            Some("remove this `policy` line".into()),
+                        );
+                        self.label(id, first, "first declared here");
+                    } else {
+                        policy_seen = Some(p.range);
+                        scope.policy = Some(p.name.dotted());
+                    }
+                }
+                Item::Terms(t) => {
+                    if let Some(prev) = scope.sets.get(t.name.text.as_str()) {
+                        let prev_range = prev.name.range;
+                        self.error(
+                            id,
+                            t.name.range,
+                            "duplicate",
+                            format!("the term set `{}` is defined twice", t.name.text),
+                            Some("rename one of them, or merge their terms".into()),
+                        );
+                        self.label(id, prev_range, "first defined here");
+                    } else {
+                        scope.sets.insert(&t.name.text, t);
+                    }
+                }
+                Item::Rule(r) => {
+                    if let Some(prev) = scope.rules.get(r.name.text.as_str()) {
+                        let prev_range = prev.name.range;
+                        self.error(
+                            id,
+                            r.name.range,
+                            "duplicate",
+                            format!("the rule `{}` is defined twice", r.name.text),
+                            Some("rule names are ids: give each rule its own".into()),
+                        );
+                        self.label(id, prev_range, "first defined here");
+                    } else {
+                        scope.rules.insert(&r.name.text, r);
+                    }
+                }
+                Item::Import(imp) => {
+                    let Some(resolution) = source.imports.get(import_index) else {
+                        import_index += 1;
+                        continue;
+                    };
+                    import_index += 1;
+                    let alias = match &imp.alias {
+                        Some(a) => a.text.clone(),
+                        None => default_alias(&imp.source.value),
+                    };
+                    if alias.is_empty() {
+                        self.error(
+                            id,
+                            imp.source.range,
+                            "import",
+                            "this import needs a name",
+                            Some("add `as NAME`".into()),
+                        );
+                        continue;
+                    }
+                    if let Some((prev, _)) = scope.aliases.get(&alias) {
+                        let prev_range = prev.range;
+                        self.error(
+                            id,
+                            imp.range,
+                            "duplicate",
+                            format!("two imports are named `{alias}`"),
+                            Some("give one of them another name with `as NAME`".into()),
+                        );
+                        self.label(id, prev_range, "first import with that name");
+                        continue;
+                    }
+                    scope.aliases.insert(alias, (imp, resolution));
+                }
+                _ => {}
+            }
+        }
+        if scope.policy.is_none() && source.parse.errors.is_empty() {
+            let at = file.version.map(|v| v.range).unwrap_or_default();
+            self.error(
+                id,
+                at,
+                "missing-policy",
+                "this file does not name its policy",
+                Some("add a line such as `policy acme.social` after `decorum 1`; rule ids are the policy name plus the rule name".into()),
+            );
+        }
+        scope
+    }
+
+    fn check_policy_names(&mut self) {
+        let mut seen: HashMap<String, SourceId> = HashMap::new();
+        for i in 0..self.scopes.len() {
+            let Some(name) = self.scopes[i].policy.clone() else {
+                continue;
+            };
+            let range = self.inputs.sources[i]
+                .parse
+                .file
+                .policy()
+                .map(|p| p.name.range)
+                .unwrap_or_default();
+            if let Some(&first) = seen.get(&name) {
+                let first_range = self.inputs.sources[first.0 as usize]
+                    .parse
+                    .file
+                    .policy()
+                    .map(|p| p.name.range)
+                    .unwrap_or_default();
+                let first_path = self.inputs.sources[first.0 as usize].path.clone();
+                self.error(
+                    src(i),
+                    range,
+                    "duplicate",
+                    format!("the policy name `{name}` is also used by {first_path}"),
+                    Some("rule ids start with the policy name, so every file needs its own".into()),
+                );
+                self.label(first, first_range, "the other policy with this name");
+            } else {
+                seen.insert(name, src(i));
+            }
+        }
+    }
+
+    // --------------------------------------------------------------------- imports
+
+    fn import_targets(resolution: &ImportResolution) -> Vec<SourceId> {
+        match resolution {
+            ImportResolution::File(id) => vec![*id],
+            ImportResolution::Folder(list) => list.iter().map(|(_, id)| *id).collect(),
+            ImportResolution::Failed { .. } => Vec::new(),
+        }
+    }
+
+    fn check_imports(&mut self) {
+        let inputs = self.inputs;
+        for (i, source) in inputs.sources.iter().enumerate() {
+            for (imp, resolution) in source.parse.file.imports().zip(&source.imports) {
+                if let ImportResolution::Failed { message, help } = resolution {
+                    self.error(
+                        src(i),
+                        imp.source.range,
+                        "import",
+                        message.clone(),
+                        help.clone(),
+                    );
+                }
+                for target in Self::import_targets(resolution) {
+                    if inputs.source(target).is_none() {
+                        self.error(
+                            src(i),
+                            imp.source.range,
+                            "import",
+                            "this import points to a file that was not loaded",
+                            None,
+                        );
+                    }
+                }
+            }
+        }
+        // Cycles: depth-first search with colours; report the import that closes a cycle.
+        let n = inputs.sources.len();
+        let mut colour = vec![0u8; n];
+        for start in 0..n {
+            if colour[start] != 0 {
+                continue;
+            }
+            let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+            let mut path: Vec<usize> = vec![start];
+            colour[start] = 1;
+            while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+                let edges: Vec<(usize, TextRange)> = inputs.sources[node]
+                    .parse
+                    .file
+                    .imports()
+                    .zip(&inputs.sources[node].imports)
+                    .flat_map(|(imp, res)| {
+                        Self::import_targets(res)
+                            .into_iter()
+                            .map(move |t| (t.0 as usize, imp.source.range))
+                    })
+                    .filter(|(t, _)| *t < n)
+                    .collect();
+                if *next >= edges.len() {
+                    colour[node] = 2;
+                    stack.pop();
+                    path.pop();
+                    continue;
+                }
+                let (target, range) = edges[*next];
+                *next += 1;
+                match colour[target] {
+                    0 => {
+                        colour[target] = 1;
+                        stack.push((target, 0));
+                        path.push(target);
+                    }
+                    1 => {
+                        let from = path.iter().position(|&p| p == target).unwrap_or(0);
+                        let mut names: Vec<String> = path[from..]
+                            .iter()
+                            .map(|&p| inputs.sources[p].path.clone())
+                            .collect();
+                        names.push(inputs.sources[target].path.clone());
+                        self.error(
+                            src(node),
+                            range,
+                            "import-cycle",
+                            format!("import cycle: {}", names.join(" → ")),
+                            Some(
+                                "move what both files need into a third file that both import"
+                                    .into(),
+                            ),
+                        );
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    fn compute_depths(&mut self) {
+        let n = self.inputs.sources.len();
+        self.depth = vec![u32::MAX; n];
+        let mut queue = VecDeque::new();
+        for root in &self.inputs.roots {
+            if let Some(d) = self.depth.get_mut(root.0 as usize) {
+                *d = 0;
+                queue.push_back(root.0 as usize);
+            }
+        }
+        while let Some(node) = queue.pop_front() {
+            let d = self.depth[node];
+            for res in &self.inputs.sources[node].imports {
+                for t in Self::import_targets(res) {
+                    let t = t.0 as usize;
+                    if t < n && self.depth[t] == u32::MAX {
+                        self.depth[t] = d + 1;
+                        queue.push_back(t);
+                    }
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ name resolution
+
+    /// Resolves a dotted path to a term set or rule: `name` in this file, `alias.name`
+    /// for an imported file, `alias.module.name` for an imported folder.
+    fn resolve(&mut self, from: SourceId, path: &Path, kind: Kind) -> Option<(SourceId, &'a str)> {
+        let segments = &path.segments;
+        let first = segments.first()?;
+        if segments.len() == 1 {
+            if let Some(name) = self.lookup(from, &first.text, kind) {
+                return Some((from, name));
+            }
+            self.unknown_name(from, from, first, kind);
+            return None;
+        }
+        let scope = &self.scopes[from.0 as usize];
+        let Some(&(_, resolution)) = scope.aliases.get(&first.text) else {
+            let aliases: Vec<String> = scope.aliases.keys().cloned().collect();
+            let suggestion = did_you_mean_phrase(&first.text, aliases.iter().map(String::as_str));
+            let help = match suggestion {
+                Some(s) => Some(format!(
+                    "{s} To use another file's names, `import` it first."
+                )),
+                None if aliases.is_empty() => Some(format!(
+                    "import the policy that defines it, e.g. `import \"std/healthcare\" as {}`",
+                    first.text
+                )),
+                None => Some(format!("imports in this file: {}", sorted_join(&aliases))),
+            };
+            self.error(
+                from,
+                first.range,
+                "unknown-name",
+                format!("there is no import named `{}`", first.text),
+                help,
+            );
+            return None;
+        };
+        let last = segments.last()?;
+        let target = match resolution {
+            ImportResolution::Failed { .. } => return None,
+            ImportResolution::File(id) => {
+                if segments.len() != 2 {
+                    let range = TextRange::new(segments[1].range.start(), path.range.end());
+                    self.error(
+                        from,
+                        range,
+                        "unknown-name",
+                        format!(
+                            "`{}` imports a single file; write `{}.NAME`",
+                            first.text, first.text
+                        ),
+                        None,
+                    );
+                    return None;
+                }
+                *id
+            }
+            ImportResolution::Folder(modules) => {
+                if segments.len() < 3 {
+                    let names: Vec<&str> = modules.iter().map(|(m, _)| m.as_str()).collect();
+                    self.error(
+                        from,
+                        path.range,
+                        "unknown-name",
+                        format!(
+                            "`{}` imports a folder of policies; name the file too, e.g. `{}.{}.{}`",
+                            first.text,
+                            first.text,
+                            names.first().unwrap_or(&"module"),
+                            last.text
+                        ),
+                        Some(format!("files in it: {}", names.join(", "))),
+                    );
+                    return None;
+                }
+                let module: Vec<&str> = segments[1..segments.len() - 1]
+                    .iter()
+                    .map(|s| s.text.as_str())
+                    .collect();
+                let module = module.join(".");
+                let Some((_, id)) = modules.iter().find(|(m, _)| m.replace('/', ".") == module)
+                else {
+                    let names: Vec<String> =
+                        modules.iter().map(|(m, _)| m.replace('/', ".")).collect();
+                    let range = TextRange::new(
+                        segments[1].range.start(),
+                        segments[segments.len() - 2].range.end(),
+                    );
+                    let help = did_you_mean_phrase(&module, names.iter().map(String::as_str))
+                        .or_else(|| {
+                            Some(format!("files in `{}`: {}", first.text, names.join(", ")))
+                        });
+                    self.error(
+                        from,
+                        range,
+                        "unknown-name",
+                        format!("`{}` has no policy file `{module}`", first.text),
+                        help,
+                    );
+                    return None;
+                };
+                *id
+            }
+        };
+        if let Some(name) = self.lookup(target, &last.text, kind) {
+            return Some((target, name));
+        }
+        self.unknown_name(from, target, last, kind);
+        None
+    }
+
+    fn lookup(&self, file: SourceId, name: &str, kind: Kind) -> Option<&'a str> {
+        let scope = self.scopes.get(file.0 as usize)?;
+        match kind {
+            Kind::Set => scope.sets.get_key_value(name).map(|(k, _)| *k),
+            Kind::Rule => scope.rules.get_key_value(name).map(|(k, _)| *k),
+        }
+    }
+
+    fn unknown_name(&mut self, from: SourceId, target: SourceId, name: &Name, kind: Kind) {
+        let scope = &self.scopes[target.0 as usize];
+        let (same, other): (Vec<&str>, Vec<&str>) = match kind {
+            Kind::Set => (
+                scope.sets.keys().copied().collect(),
+                scope.rules.keys().copied().collect(),
+            ),
+            Kind::Rule => (
+                scope.rules.keys().copied().collect(),
+                scope.sets.keys().copied().collect(),
+            ),
+        };
+        let place = if from == target {
+            String::new()
+        } else {
+            format!(" in {}", self.inputs.sources[target.0 as usize].path)
+        };
+        if other.contains(&name.text.as_str()) {
+            let other_kind = if kind == Kind::Set {
+                Kind::Rule
+            } else {
+                Kind::Set
+            };
+            self.error(
+                from,
+                name.range,
+                "wrong-kind",
+                format!(
+                    "`{}` is a {}, not a {}",
+                    name.text,
+                    other_kind.noun(),
+                    kind.noun()
+                ),
+                None,
+            );
+            return;
+        }
+        let help = did_you_mean_phrase(&name.text, same.iter().copied());
+        self.error(
+            from,
+            name.range,
+            "unknown-name",
+            format!("there is no {} named `{}`{place}", kind.noun(), name.text),
+            help,
+        );
+    }
+
+    // --------------------------------------------------- extend, use and disable
+
+    fn collect_adjustments(&mut self) {
+        let inputs = self.inputs;
+        for (i, source) in inputs.sources.iter().enumerate() {
+            let id = src(i);
+            for item in &source.parse.file.items {
+                match item {
+                    Item::Extend(ext) => {
+                        if let Some((file, name)) = self.resolve(id, &ext.target, Kind::Set) {
+                            self.extends
+                                .entry((file, name.to_string()))
+                                .or_default()
+                                .push((id, ext));
+                        }
+                    }
+                    Item::Use(u) => {
+                        if let Some((file, name)) = self.resolve(id, &u.target, Kind::Rule) {
+                            let depth = self.depth.get(i).copied().unwrap_or(u32::MAX);
+                            self.overrides
+                                .entry((file, name.to_string()))
+                                .or_default()
+                                .push(Override {
+                                    depth,
+                                    source: id,
+                                    decl: u,
+                                });
+                        }
+                    }
+                    Item::Disable(d) => {
+                        let Some(reason) = &d.reason else {
+                            self.error(
+                                id,
+                                d.range,
+                                "disable-reason",
+                                format!("`disable {}` needs a reason", d.target.dotted()),
+                                Some(format!("write `disable {} because \"why this rule does not apply here\"`; the reason is shown in audits", d.target.dotted())),
+                            );
+                            continue;
+                        };
+                        if reason.value.trim().is_empty() {
+                            self.error(id, reason.range, "disable-reason", "the reason for `disable` is empty", Some("say why the rule does not apply; the reason is shown in audits".into()));
+                            continue;
+                        }
+                        if let Some((file, name)) = self.resolve(id, &d.target, Kind::Rule) {
+                            self.disables.insert(
+                                (file, name.to_string()),
+                                Disable {
+                                    source: id,
+                                    decl: d,
+                                },
+                            );
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------- term sets
+
+    /// The compiled set for a named `terms` declaration, including every `extend` of it.
+    fn named_set(&mut self, file: SourceId, name: &str, used_at: TextRange) -> Option<SetId> {
+        let key = (file, name.to_string());
+        match self.named.get(&key) {
+            Some(SetState::Done(id)) => return Some(*id),
+            Some(SetState::Failed) => return None,
+            Some(SetState::InProgress) => {
+                self.error(
+                    file,
+                    used_at,
+                    "set-cycle",
+                    format!("the term set `{name}` is defined in terms of itself"),
+                    Some("a set cannot include itself, directly or through other sets".into()),
+                );
+                self.named.insert(key, SetState::Failed);
+                return None;
+            }
+            None => {}
+        }
+        let decl = self.scopes[file.0 as usize].sets.get(name).copied()?;
+        self.named.insert(key.clone(), SetState::InProgress);
+        let mut opts = LeafOptions::default();
+        let mut negated = false;
+        let mut allow = None;
+        for opt in &decl.options {
+            match opt {
+                TermOption::Masked(_) => opts.masked = true,
+                TermOption::CaseSensitive(_) => opts.case_sensitive = true,
+                TermOption::UnlessNegated(_) => negated = true,
+                TermOption::Allow(expr, _) => allow = Some(expr),
+            }
+        }
+        if opts.masked && opts.case_sensitive {
+            if let Some(r) = decl.options.iter().find_map(|o| match o {
+                TermOption::CaseSensitive(r) => Some(*r),
+                _ => None,
+            }) {
+                self.error(
+                    file,
+                    r,
+                    "options",
+                    "a set cannot be both `masked` and `case-sensitive`",
+                    Some("masked forms have no case to keep; drop one of the options".into()),
+                );
+            }
+        }
+        let empty = HashMap::new();
+        let mut node = self.compile_terms(file, &empty, &decl.expr, opts);
+        let extensions = self.extends.get(&key).cloned().unwrap_or_default();
+        for (ext_file, ext) in extensions {
+            let Some(extra) = self.compile_terms(ext_file, &empty, &ext.expr, opts) else {
+                continue;
+            };
+            node = node.map(|base| {
+                if ext.remove {
+                    self.arena.add_node(SetNode::Diff(base, extra))
+                } else {
+                    self.arena.add_node(SetNode::Union(vec![base, extra]))
+                }
+            });
+        }
+        if let (Some(base), Some(allow)) = (node, allow) {
+            let allow_opts = LeafOptions {
+                masked: false,
+                case_sensitive: opts.case_sensitive,
+            };
+            node = self
+                .compile_terms(file, &empty, allow, allow_opts)
+                .map(|a| self.arena.add_node(SetNode::Diff(base, a)));
+        }
+        if negated {
+            node = node.map(|n| self.arena.add_node(SetNode::Unnegated(n)));
+        }
+        let state = match node {
+            Some(id) => SetState::Done(id),
+            None => SetState::Failed,
+        };
+        self.named.insert(key, state);
+        node
+    }
+
+    /// Compiles a term expression written in `file`. Names refer to the rule's term-set
+    /// parameters first, then to sets.
+    fn compile_terms(
+        &mut self,
+        file: SourceId,
+        params: &HashMap<String, ParamValue>,
+        expr: &TermExpr,
+        opts: LeafOptions,
+    ) -> Option<SetId> {
+        match expr {
+            TermExpr::List(list) => {
+                let mut patterns = Vec::new();
+                for term in &list.terms {
+                    if let Some(p) = self.compile_term(file, term, opts) {
+                        patterns.push(p);
+                    }
+                }
+                Some(self.arena.add_node(SetNode::Leaf(patterns)))
+            }
+            TermExpr::Ref(path) => {
+                if path.segments.len() == 1
+                    && let Some(value) = params.get(&path.segments[0].text)
+                {
+                    return match value {
+                        ParamValue::Terms(id) => Some(*id),
+                        other => {
+                            self.error(
+                                file,
+                                path.range,
+                                "type",
+                                format!(
+                                    "the parameter `{}` is {}, not a term set",
+                                    path.dotted(),
+                                    other.kind_name()
+                                ),
+                                None,
+                            );
+                            None
+                        }
+                    };
+                }
+                let (target, name) = self.resolve(file, path, Kind::Set)?;
+                self.named_set(target, name, path.range)
+            }
+            TermExpr::Binary { op, lhs, rhs, .. } => {
+                let l = self.compile_terms(file, params, lhs, opts);
+                let r = self.compile_terms(file, params, rhs, opts);
+                let (l, r) = (l?, r?);
+                Some(self.arena.add_node(match op {
+                    SetOp::Union => SetNode::Union(vec![l, r]),
+                    SetOp::Difference => SetNode::Diff(l, r),
+                }))
+            }
+        }
+    }
+
+    fn compile_term(&mut self, file: SourceId, term: &Term, opts: LeafOptions) -> Option<u32> {
+        let replacement = term.replacement.as_ref().map(|r| r.value.clone());
+        let kind = match &term.pattern {
+            TermPattern::Phrase(s) => {
+                let norm = decorum_draft::normalize_str(&s.value);
+                let norm = norm.split_whitespace().collect::<Vec<_>>().join(" ");
+                if norm.is_empty() {
+                    self.error(
+                        file,
+                        s.range,
+                        "empty-term",
+                        "this term is empty, so it would never match",
+                        Some("remove it, or write the word or phrase to match".into()),
+                    );
+                    return None;
+                }
+                if opts.masked {
+                    PatternKind::Masked { norm }
+                } else {
+                    let exact = opts.case_sensitive.then(|| s.value.clone());
+                    PatternKind::Phrase { norm, exact }
+                }
+            }
+            TermPattern::Regex(re) => {
+                if !self.check_regex(file, re) {
+                    return None;
+                }
+                PatternKind::Regex {
+                    source: re.pattern.clone(),
+                    flags: re.flags.clone(),
+                }
+            }
+        };
+        Some(self.arena.add_pattern(Pattern { kind, replacement }))
+    }
+
+    /// Validates a regex literal, pointing inside it on error.
+    fn check_regex(&mut self, file: SourceId, re: &RegexLit) -> bool {
+        for (i, flag) in re.flags.char_indices() {
+            if !matches!(flag, 'i' | 'm' | 's' | 'x' | 'u') {
+                let at = re.range.end() - TextSize::from((re.flags.len() - i) as u32);
+                self.error(
+                    file,
+                    TextRange::at(at, TextSize::from(flag.len_utf8() as u32)),
+                    "regex",
+                    format!("unknown regex flag `{flag}`"),
+                    Some("flags are i (ignore case), m (multi-line), s (dot matches newline), x (verbose), u (Unicode, always on)".into()),
+                );
+                return false;
+            }
+        }
+        let mut parser = regex_syntax::ast::parse::ParserBuilder::new()
+            .ignore_whitespace(re.flags.contains('x'))
+            .build();
+        if let Err(err) = parser.parse(&re.pattern) {
+            {
+                let span = err.span();
+                let start = body_offset(re, span.start.offset);
+                let end = body_offset(re, span.end.offset).max(start);
+                let range = TextRange::new(
+                    re.body_range.start() + size(start),
+                    re.body_range.start()
+                        + size(
+                            end.max(start + 1)
+                                .min(u32::from(re.body_range.len()) as usize),
+                        ),
+                );
+                self.error(
+                    file,
+                    range,
+                    "regex",
+                    format!("invalid regex: {}", err.kind()),
+                    Some(
+                        "regexes use Rust's syntax (https://docs.rs/regex); escape `/` as `\\/`"
+                            .into(),
+                    ),
+                );
+                return false;
+            }
+        }
+        match build_regex(&re.pattern, &re.flags) {
+            Err(err) => {
+                let message = err.to_string();
+                let short = message
+                    .lines()
+                    .last()
+                    .unwrap_or(&message)
+                    .trim()
+                    .to_string();
+                self.error(
+                    file,
+                    re.range,
+                    "regex",
+                    format!("invalid regex: {short}"),
+                    None,
+                );
+                false
+            }
+            Ok(_) => {
+                let empty = regex_syntax::ParserBuilder::new()
+                    .ignore_whitespace(re.flags.contains('x'))
+                    .build()
+                    .parse(&re.pattern)
+                    .ok()
+                    .and_then(|hir| hir.properties().minimum_len())
+                    == Some(0);
+                if empty {
+                    self.error(
+                        file,
+                        re.range,
+                        "regex",
+                        "this regex can match empty text, so it would flag every position",
+                        Some("require at least one character, e.g. use `+` instead of `*`".into()),
+                    );
+                    return false;
+                }
+                true
+            }
+        }
+    }
+
+    // ----------------------------------------------------------------------- rules
+
+    fn compile_rule(&mut self, file: SourceId, rule: &'a RuleDecl) {
+        let inputs = self.inputs;
+        let policy = self.scopes[file.0 as usize]
+            .policy
+            .clone()
+            .unwrap_or_default();
+        let id = format!("{policy}.{}", rule.name.text);
+        self.all_rule_ids.push(id.clone());
+        let key: RuleKey = (file, rule.name.text.clone());
+
+        // Clauses that may appear once.
+        let mut seen: HashMap<&'static str, TextRange> = HashMap::new();
+        let mut trigger = None;
+        for clause in &rule.clauses {
+            let once = match clause {
+                RuleClause::Severity(_) => Some("severity"),
+                RuleClause::Text(kind, _) => Some(kind.keyword()),
+                RuleClause::Trigger(_) => Some("flag when"),
+                _ => None,
+            };
+            if let Some(word) = once {
+                if let Some(first) = seen.get(word) {
+                    let first = *first;
+                    let (msg, help) = if word == "flag when" {
+                        (
+                            "a rule has one `flag when` or `when ... require` clause".to_string(),
+                            "combine conditions with `or`, or write a second rule",
+                        )
+                    } else {
+                        (
+                            format!("a rule has one `{word}` clause"),
+                            "remove one of them",
+                        )
+                    };
+                    self.error(file, clause.range(), "duplicate", msg, Some(help.into()));
+                    self.label(file, first, "first one here");
+                } else {
+                    seen.insert(word, clause.range());
+                }
+            }
+            if let RuleClause::Trigger(t) = clause
+                && trigger.is_none()
+            {
+                trigger = Some(t);
+            }
+        }
+        let Some(trigger) = trigger else {
+            self.error(
+                file,
+                rule.name.range,
+                "no-trigger",
+                format!(
+                    "the rule `{}` never fires: it has no `flag when` clause",
+                    rule.name.text
+                ),
+                Some("add `flag when CONDITION`, e.g. `flag when contains my_terms`".into()),
+            );
+            return;
+        };
+        let batch = matches!(trigger, Trigger::Flag { batch: true, .. });
+
+        // Parameters: defaults, then overrides from the deepest importer to the root.
+        let mut params: HashMap<String, ParamValue> = HashMap::new();
+        let mut param_ranges: HashMap<String, TextRange> = HashMap::new();
+        for p in rule.params() {
+            if let Some(first) = param_ranges.get(&p.name.text) {
+                let first = *first;
+                self.error(
+                    file,
+                    p.name.range,
+                    "duplicate",
+                    format!("the parameter `{}` is declared twice", p.name.text),
+                    None,
+                );
+                self.label(file, first, "first declared here");
+                continue;
+            }
+            if Field::by_name(&p.name.text).is_some() {
+                self.error(
+                    file,
+                    p.name.range,
+                    "reserved",
+                    format!(
+                        "`{}` is a post field; a parameter cannot use its name",
+                        p.name.text
+                    ),
+                    None,
+                );
+                continue;
+            }
+            let empty = HashMap::new();
+            if let Some(v) = self.param_value(file, &empty, &p.value) {
+                params.insert(p.name.text.clone(), v);
+                param_ranges.insert(p.name.text.clone(), p.name.range);
+            }
+        }
+
+        // Severity.
+        let own = rule.severity();
+        let default_level = own.map(|s| s.level.value).unwrap_or(Severity::Warning);
+        let locked = own.is_some_and(|s| s.locked.is_some());
+        let mut severity = default_level;
+        let mut origin = SeverityOrigin::Default {
+            source: file,
+            range: own.map(|s| s.range).unwrap_or(rule.name.range),
+        };
+        let mut overrides = self.overrides.remove(&key).unwrap_or_default();
+        overrides.sort_by_key(|o| std::cmp::Reverse(o.depth));
+        let mut locked_now = locked;
+        for o in &overrides {
+            for item in &o.decl.items {
+                match item {
+                    UseItem::Severity(s) => {
+                        if locked && s.level.value < default_level {
+                            self.error(
+                                o.source,
+                                s.level.range,
+                                "locked",
+                                format!("`{id}` is locked at `{}`; it cannot be lowered to `{}`", default_level.as_str(), s.level.value.as_str()),
+                                Some("a locked rule can be raised but not lowered or disabled; to exempt one draft, add a waiver comment with a reason".into()),
+                            );
+                            let lock_range = own.and_then(|s| s.locked).unwrap_or(rule.name.range);
+                            self.label(file, lock_range, "locked here");
+                            continue;
+                        }
+                        severity = s.level.value;
+                        locked_now |= s.locked.is_some();
+                        origin = SeverityOrigin::Override {
+                            source: o.source,
+                            range: s.range,
+                        };
+                    }
+                    UseItem::Assign {
+                        name,
+                        add,
+                        value,
+                        range,
+                    } => {
+                        let Some(current) = params.get(&name.text).cloned() else {
+                            let names: Vec<&str> =
+                                param_ranges.keys().map(String::as_str).collect();
+                            let help = did_you_mean_phrase(&name.text, names.iter().copied())
+                                .or_else(|| {
+                                    Some(if names.is_empty() {
+                                        format!("`{id}` has no parameters")
+                                    } else {
+                                        format!("its parameters: {}", sorted_join(&names))
+                                    })
+                                });
+                            self.error(
+                                o.source,
+                                name.range,
+                                "unknown-name",
+                                format!("`{id}` has no parameter `{}`", name.text),
+                                help,
+                            );
+                            continue;
+                        };
+                        let empty = HashMap::new();
+                        let Some(new) = self.param_value(o.source, &empty, value) else {
+                            continue;
+                        };
+                        let same_kind =
+                            std::mem::discriminant(&current) == std::mem::discriminant(&new);
+                        if !same_kind {
+                            let help = match (&current, &new) {
+                                (ParamValue::Percent(_), ParamValue::Number(n)) => Some(format!(
+                                    "write it as a percentage, e.g. `{}%`",
+                                    format_number(*n)
+                                )),
+                                _ => None,
+                            };
+                            self.error(
+                                o.source,
+                                value.range(),
+                                "type",
+                                format!(
+                                    "`{}` is {}, but this value is {}",
+                                    name.text,
+                                    current.kind_name(),
+                                    new.kind_name()
+                                ),
+                                help,
+                            );
+                            continue;
+                        }
+                        let merged = match (current, new, *add) {
+                            (ParamValue::Terms(old), ParamValue::Terms(extra), true) => {
+                                ParamValue::Terms(
+                                    self.arena.add_node(SetNode::Union(vec![old, extra])),
+                                )
+                            }
+                            (_, _, true) => {
+                                self.error(
+                                    o.source,
+                                    *range,
+                                    "type",
+                                    format!(
+                                        "`+=` adds terms to a term-set parameter; `{}` is not one",
+                                        name.text
+                                    ),
+                                    Some("use `=` to set it".into()),
+                                );
+                                continue;
+                            }
+                            (_, new, false) => new,
+                        };
+                        params.insert(name.text.clone(), merged);
+                    }
+                }
+            }
+        }
+
+        let disabled = match self.disables.remove(&key) {
+            Some(d) if locked_now => {
+                self.error(
+                    d.source,
+                    d.decl.range,
+                    "locked",
+                    format!("`{id}` is locked and cannot be disabled"),
+                    Some("a locked rule protects something the library's authors consider non-negotiable; to exempt one draft, add a waiver comment with a reason".into()),
+                );
+                let lock_range = own.and_then(|s| s.locked).unwrap_or(rule.name.range);
+                self.label(file, lock_range, "locked here");
+                false
+            }
+            Some(_) => true,
+            None => false,
+        };
+
+        // Conditions.
+        let ctx = RuleCtx {
+            source: file,
+            params: &params,
+            batch,
+            in_post_function: false,
+        };
+        let trigger_ir = match trigger {
+            Trigger::Flag {
+                batch: false, cond, ..
+            } => self.compile_cond(&ctx, cond).map(TriggerIr::Flag),
+            Trigger::Flag {
+                batch: true, cond, ..
+            } => self.compile_cond(&ctx, cond).map(TriggerIr::Batch),
+            Trigger::Require { when, require, .. } => {
+                let w = self.compile_cond(&ctx, when);
+                let r = self.compile_cond(&ctx, require);
+                match (w, r) {
+                    (Some(when), Some(require)) => Some(TriggerIr::Require { when, require }),
+                    _ => None,
+                }
+            }
+        };
+        let mut unless = Vec::new();
+        for clause in &rule.clauses {
+            if let RuleClause::Unless(c, r) = clause {
+                if batch {
+                    self.error(
+                        file,
+                        *r,
+                        "batch",
+                        "`unless` does not apply to batch rules",
+                        Some("put the exception inside `share(...)` or `posts(...)`".into()),
+                    );
+                    continue;
+                }
+                if let Some(ir) = self.compile_cond(&ctx, c) {
+                    unless.push(ir);
+                }
+            }
+        }
+
+        // Fixes.
+        let mut fixes = Vec::new();
+        for clause in &rule.clauses {
+            let RuleClause::Fix(f) = clause else { continue };
+            if batch {
+                self.error(file, f.range, "batch", "batch rules cannot carry fixes", Some("a batch finding is about the calendar as a whole; explain what to change in `explain`".into()));
+                continue;
+            }
+            fixes.push(match &f.kind {
+                FixKind::Replace(Some(s)) => FixIr::Replace(s.value.clone()),
+                FixKind::Replace(None) => {
+                    let has = trigger_ir.as_ref().is_some_and(|t| self.trigger_has_replacements(t));
+                    if !has && trigger_ir.is_some() {
+                        self.warning(file, f.range, "fix", "`fix replace` without text uses the terms' suggested replacements, but none of this rule's terms has one", Some("write `\"term\" -> \"better wording\"` in the term set, or `fix replace \"text\"`".into()));
+                    }
+                    FixIr::ReplaceWithSuggestion
+                }
+                FixKind::Remove => FixIr::Remove,
+                FixKind::Append(s) => {
+                    if s.value.trim().is_empty() {
+                        self.error(file, s.range, "fix", "`fix append` needs the text to add", None);
+                        continue;
+                    }
+                    FixIr::Append(s.value.clone())
+                }
+            });
+        }
+
+        // Message.
+        let value_is_percent = trigger_ir.as_ref().is_some_and(first_comparison_is_percent);
+        let message = match rule.text(TextKind::Message) {
+            Some(m) => self.compile_message(file, m, &params, batch),
+            None => Vec::new(),
+        };
+
+        // Examples.
+        let mut examples = Vec::new();
+        for ex in rule.examples() {
+            let expect = match &ex.expect {
+                ExampleExpect::Passes => ExpectedOutcome::Passes,
+                ExampleExpect::Flags(None) => ExpectedOutcome::Flags(None),
+                ExampleExpect::Flags(Some(at)) => {
+                    if at.value.is_empty() || !ex.text.value.contains(&at.value) {
+                        self.error(
+                            file,
+                            at.range,
+                            "example",
+                            "this span does not occur in the example's text",
+                            Some("`at` names the exact text the finding should underline".into()),
+                        );
+                        continue;
+                    }
+                    ExpectedOutcome::Flags(Some(at.value.clone()))
+                }
+            };
+            examples.push(ExampleInfo {
+                text: ex.text.value.clone(),
+                expect,
+                range: ex.range,
+            });
+        }
+
+        for text_kind in [TextKind::Link] {
+            if let Some(link) = rule.text(text_kind)
+                && !(link.value.starts_with("https://") || link.value.starts_with("http://"))
+            {
+                self.warning(
+                    file,
+                    link.range,
+                    "link",
+                    "a link should be an http(s) address",
+                    None,
+                );
+            }
+        }
+
+        let Some(trigger_ir) = trigger_ir else { return };
+        if disabled {
+            return;
+        }
+        let required_patterns = self.required_patterns(&trigger_ir);
+        let info = RuleInfo {
+            id,
+            title: rule
+                .text(TextKind::Title)
+                .map(|t| t.value.clone())
+                .unwrap_or_else(|| rule.name.text.clone()),
+            message_template: rule.text(TextKind::Message).map(|t| t.value.clone()),
+            explain: rule.text(TextKind::Explain).map(|t| t.value.clone()),
+            link: rule.text(TextKind::Link).map(|t| t.value.clone()),
+            tags: rule.tags().map(|t| t.text.clone()).collect(),
+            severity,
+            severity_origin: origin,
+            locked: locked_now,
+            batch,
+            source: Some(file),
+            name_range: rule.name.range,
+            examples,
+        };
+        let _ = inputs;
+        self.rules.push(Arc::new(info));
+        self.irs.push(RuleIr {
+            trigger: trigger_ir,
+            unless,
+            fixes,
+            message,
+            required_patterns,
+            value_is_percent,
+        });
+    }
+
+    fn param_value(
+        &mut self,
+        file: SourceId,
+        params: &HashMap<String, ParamValue>,
+        value: &Value,
+    ) -> Option<ParamValue> {
+        Some(match value {
+            Value::Number(n) => ParamValue::Number(n.value),
+            Value::Percent(n) => ParamValue::Percent(n.value),
+            Value::Bool(b) => ParamValue::Bool(b.value),
+            Value::Str(s) => ParamValue::Str(s.value.clone()),
+            Value::Terms(t) => {
+                ParamValue::Terms(self.compile_terms(file, params, t, LeafOptions::default())?)
+            }
+        })
+    }
+
+    fn trigger_has_replacements(&self, t: &TriggerIr) -> bool {
+        let mut sets = Vec::new();
+        match t {
+            TriggerIr::Flag(c) | TriggerIr::Batch(c) => collect_sets(c, &mut sets),
+            TriggerIr::Require { when, .. } => collect_sets(when, &mut sets),
+        }
+        sets.iter().any(|s| self.arena.has_replacements(*s))
+    }
+
+    /// The patterns at least one of which must match for the trigger to be true.
+    fn required_patterns(&self, t: &TriggerIr) -> Option<Vec<u32>> {
+        let cond = match t {
+            TriggerIr::Flag(c) => c,
+            TriggerIr::Require { when, .. } => when,
+            TriggerIr::Batch(_) => return None,
+        };
+        let mut out = self.requirement(cond)?;
+        out.sort_unstable();
+        out.dedup();
+        Some(out)
+    }
+
+    fn requirement(&self, cond: &CondIr) -> Option<Vec<u32>> {
+        match cond {
+            CondIr::Contains(set) => {
+                let mut v = Vec::new();
+                self.arena.positive_patterns(*set, &mut v);
+                Some(v)
+            }
+            CondIr::Near { left, right, .. } => {
+                let mut l = Vec::new();
+                self.arena.positive_patterns(*left, &mut l);
+                let mut r = Vec::new();
+                self.arena.positive_patterns(*right, &mut r);
+                Some(if l.len() <= r.len() { l } else { r })
+            }
+            CondIr::And(parts) => parts
+                .iter()
+                .filter_map(|p| self.requirement(p))
+                .min_by_key(Vec::len),
+            CondIr::Or(parts) => {
+                let mut all = Vec::new();
+                for p in parts {
+                    all.extend(self.requirement(p)?);
+                }
+                Some(all)
+            }
+            CondIr::Scoped(inner, _) => self.requirement(inner),
+            CondIr::Not(_) | CondIr::Has(_) | CondIr::Meta { .. } | CondIr::Compare { .. } => None,
+        }
+    }
+
+    fn compile_message(
+        &mut self,
+        file: SourceId,
+        m: &StrLit,
+        params: &HashMap<String, ParamValue>,
+        batch: bool,
+    ) -> Vec<MessagePart> {
+        let mut parts = Vec::new();
+        let mut text = String::new();
+        let value = &m.value;
+        let mut rest = value.as_str();
+        while let Some(open) = rest.find('{') {
+            text.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            if let Some(stripped) = after.strip_prefix('{') {
+                text.push('{');
+                rest = stripped;
+                continue;
+            }
+            let Some(close) = after.find('}') else {
+                text.push_str(&rest[open..]);
+                rest = "";
+                break;
+            };
+            let name = after[..close].trim();
+            let part = match name {
+                "match" => Some(MessagePart::Matched(MatchedPart::Primary)),
+                "left" => Some(MessagePart::Matched(MatchedPart::Left)),
+                "right" => Some(MessagePart::Matched(MatchedPart::Right)),
+                "value" => Some(MessagePart::Value),
+                "channel" => Some(MessagePart::Channel),
+                _ => Field::by_name(name)
+                    .map(MessagePart::Field)
+                    .or_else(|| params.get(name).map(|p| MessagePart::Param(p.display()))),
+            };
+            match part {
+                Some(p) => {
+                    if batch && matches!(p, MessagePart::Matched(_)) {
+                        self.warning(file, m.range, "placeholder", format!("`{{{name}}}` shows matched text, which a batch finding does not have"), Some("use `{value}` for the measured share".into()));
+                    }
+                    if !text.is_empty() {
+                        parts.push(MessagePart::Text(std::mem::take(&mut text)));
+                    }
+                    parts.push(p);
+                }
+                None => {
+                    let mut known: Vec<&str> = vec!["match", "left", "right", "value", "channel"];
+                    known.extend(Field::ALL.iter().map(|(n, _, _)| *n));
+                    known.extend(params.keys().map(String::as_str));
+                    let help = did_you_mean_phrase(name, known.iter().copied()).or_else(|| {
+                        Some(format!(
+                            "placeholders: {}; write `{{{{` for a literal brace",
+                            known.join(", ")
+                        ))
+                    });
+                    // Point at the placeholder when the string has no escapes before it.
+                    let range =
+                        placeholder_range(m, open + (value.len() - rest.len()), name.len() + 2);
+                    self.error(
+                        file,
+                        range,
+                        "placeholder",
+                        format!("unknown placeholder `{{{name}}}`"),
+                        help,
+                    );
+                    text.push_str(&rest[open..open + close + 2]);
+                }
+            }
+            rest = &after[close + 1..];
+        }
+        text.push_str(rest);
+        if !text.is_empty() {
+            parts.push(MessagePart::Text(text));
+        }
+        parts
+    }
+
+    // ------------------------------------------------------------------ conditions
+
+    fn compile_cond(&mut self, ctx: &RuleCtx<'_>, cond: &Cond) -> Option<CondIr> {
+        let file = ctx.source;
+        let post_level = ctx.batch && !ctx.in_post_function;
+        match &cond.kind {
+            CondKind::And(parts) | CondKind::Or(parts) => {
+                let mut out = Vec::new();
+                let mut ok = true;
+                for p in parts {
+                    match self.compile_cond(ctx, p) {
+                        Some(ir) => out.push(ir),
+                        None => ok = false,
+                    }
+                }
+                ok.then_some(if matches!(cond.kind, CondKind::And(_)) {
+                    CondIr::And(out)
+                } else {
+                    CondIr::Or(out)
+                })
+            }
+            CondKind::Not(inner) => self
+                .compile_cond(ctx, inner)
+                .map(|c| CondIr::Not(Box::new(c))),
+            CondKind::Scoped(inner, scope) => {
+                if post_level {
+                    self.batch_needs_function(file, cond.range);
+                    return None;
+                }
+                match scope.value {
+                    Scope::FirstWords(0) | Scope::FirstChars(0) => {
+                        self.error(
+                            file,
+                            scope.range,
+                            "threshold",
+                            "a scope of 0 words or characters is always empty",
+                            Some("use at least 1".into()),
+                        );
+                        return None;
+                    }
+                    _ => {}
+                }
+                self.compile_cond(ctx, inner)
+                    .map(|c| CondIr::Scoped(Box::new(c), scope.value))
+            }
+            CondKind::Contains(expr) => {
+                if post_level {
+                    self.batch_needs_function(file, cond.range);
+                    return None;
+                }
+                self.compile_terms(file, ctx.params, expr, LeafOptions::default())
+                    .map(CondIr::Contains)
+            }
+            CondKind::Near {
+                left,
+                right,
+                distance,
+                ordered,
+            } => {
+                if post_level {
+                    self.batch_needs_function(file, cond.range);
+                    return None;
+                }
+                if distance.value > 200 {
+                    self.error(file, distance.range, "threshold", format!("`near` within {} words is not a proximity", distance.value), Some("for matches anywhere in the same paragraph or post, use `contains a and contains b in paragraph`".into()));
+                    return None;
+                }
+                let l = self.compile_terms(file, ctx.params, left, LeafOptions::default());
+                let r = self.compile_terms(file, ctx.params, right, LeafOptions::default());
+                Some(CondIr::Near {
+                    left: l?,
+                    right: r?,
+                    distance: distance.value,
+                    ordered: *ordered,
+                })
+            }
+            CondKind::Has(key) => {
+                if post_level {
+                    self.batch_needs_function(file, cond.range);
+                    return None;
+                }
+                Some(CondIr::Has(key.key.clone()))
+            }
+            CondKind::Meta { key, test } => {
+                if post_level {
+                    self.batch_needs_function(file, cond.range);
+                    return None;
+                }
+                let lit = |l: &MetaLiteral| match l {
+                    MetaLiteral::Str(s) => MetaValueIr::Str(s.value.clone()),
+                    MetaLiteral::Number(n) => MetaValueIr::Num(n.value),
+                    MetaLiteral::Bool(b) => MetaValueIr::Bool(b.value),
+                };
+                if key.key == "channel" {
+                    let values: Vec<&StrLit> = match test {
+                        MetaTest::Eq(MetaLiteral::Str(s)) | MetaTest::Ne(MetaLiteral::Str(s)) => {
+                            vec![s]
+                        }
+                        MetaTest::In(list) => list.iter().collect(),
+                        _ => Vec::new(),
+                    };
+                    for v in values {
+                        self.check_channel(file, v);
+                    }
+                }
+                let test = match test {
+                    MetaTest::Eq(l) => MetaTestIr::Eq(lit(l)),
+                    MetaTest::Ne(l) => MetaTestIr::Ne(lit(l)),
+                    MetaTest::In(list) => {
+                        MetaTestIr::In(list.iter().map(|s| s.value.clone()).collect())
+                    }
+                };
+                Some(CondIr::Meta {
+                    key: key.key.clone(),
+                    test,
+                })
+            }
+            CondKind::Compare { lhs, op, rhs } => {
+                let l = self.compile_num(ctx, lhs);
+                let r = self.compile_num(ctx, rhs);
+                let ((l, lb), (r, rb)) = (l?, r?);
+                self.check_threshold(file, cond.range, lhs, lb, op.value, rhs, rb);
+                Some(CondIr::Compare {
+                    lhs: l,
+                    op: op.value,
+                    rhs: r,
+                })
+            }
+        }
+    }
+
+    fn batch_needs_function(&mut self, file: SourceId, range: TextRange) {
+        self.error(
+            file,
+            range,
+            "batch",
+            "in a `flag batch` rule, conditions about a post go inside `share(...)` or `posts(...)`",
+            Some("e.g. `flag batch when share(contains advert) > 20%`".into()),
+        );
+    }
+
+    fn check_channel(&mut self, file: SourceId, value: &StrLit) {
+        let v = value.value.to_lowercase();
+        if KNOWN_CHANNELS.contains(&v.as_str()) {
+            return;
+        }
+        if let Some(s) = decorum_syntax::did_you_mean(&v, KNOWN_CHANNELS.iter().copied()) {
+            self.warning(
+                file,
+                value.range,
+                "channel",
+                format!("`{}` is not a channel Decorum knows", value.value),
+                Some(format!("did you mean `{s}`?")),
+            );
+        }
+    }
+
+    fn compile_num(&mut self, ctx: &RuleCtx<'_>, num: &NumExpr) -> Option<(NumIr, Bounds)> {
+        let file = ctx.source;
+        match &num.kind {
+            NumKind::Number(n) => Some((
+                NumIr::Const(*n),
+                Bounds {
+                    lo: *n,
+                    hi: *n,
+                    ratio: false,
+                    percent: false,
+                },
+            )),
+            NumKind::Percent(p) => Some((
+                NumIr::Const(*p),
+                Bounds {
+                    lo: *p,
+                    hi: *p,
+                    ratio: false,
+                    percent: true,
+                },
+            )),
+            NumKind::Count(expr) => {
+                if ctx.batch && !ctx.in_post_function {
+                    self.batch_needs_function(file, num.range);
+                    return None;
+                }
+                let set = self.compile_terms(file, ctx.params, expr, LeafOptions::default())?;
+                Some((NumIr::Count(set), Bounds::count()))
+            }
+            NumKind::Share(c) | NumKind::Posts(c) => {
+                let share = matches!(num.kind, NumKind::Share(_));
+                let word = if share { "share" } else { "posts" };
+                if !ctx.batch {
+                    self.error(file, num.range, "batch", format!("`{word}(...)` counts posts of a batch; it works only in `flag batch when` rules"), Some("write `flag batch when ...`".into()));
+                    return None;
+                }
+                if ctx.in_post_function {
+                    self.error(
+                        file,
+                        num.range,
+                        "batch",
+                        format!("`{word}(...)` cannot be nested inside `share` or `posts`"),
+                        None,
+                    );
+                    return None;
+                }
+                let inner = RuleCtx {
+                    source: ctx.source,
+                    params: ctx.params,
+                    batch: true,
+                    in_post_function: true,
+                };
+                let ir = self.compile_cond(&inner, c)?;
+                if share {
+                    Some((
+                        NumIr::Share(Box::new(ir)),
+                        Bounds {
+                            lo: 0.0,
+                            hi: 1.0,
+                            ratio: true,
+                            percent: false,
+                        },
+                    ))
+                } else {
+                    Some((NumIr::Posts(Box::new(ir)), Bounds::count()))
+                }
+            }
+            NumKind::Name(name) => {
+                if let Some(value) = ctx.params.get(&name.text) {
+                    return match value {
+                        ParamValue::Number(n) => Some((
+                            NumIr::Const(*n),
+                            Bounds {
+                                lo: *n,
+                                hi: *n,
+                                ratio: false,
+                                percent: false,
+                            },
+                        )),
+                        ParamValue::Percent(p) => Some((
+                            NumIr::Const(*p),
+                            Bounds {
+                                lo: *p,
+                                hi: *p,
+                                ratio: false,
+                                percent: true,
+                            },
+                        )),
+                        other => {
+                            self.error(
+                                file,
+                                name.range,
+                                "type",
+                                format!(
+                                    "the parameter `{}` is {}, not a number",
+                                    name.text,
+                                    other.kind_name()
+                                ),
+                                None,
+                            );
+                            None
+                        }
+                    };
+                }
+                let Some(field) = Field::by_name(&name.text) else {
+                    let mut known: Vec<&str> = Field::ALL.iter().map(|(n, _, _)| *n).collect();
+                    known.extend(ctx.params.keys().map(String::as_str));
+                    let help = did_you_mean_phrase(&name.text, known.iter().copied())
+                        .or_else(|| Some(format!("numbers can use: {}", known.join(", "))));
+                    self.error(
+                        file,
+                        name.range,
+                        "unknown-name",
+                        format!("there is no post field or parameter named `{}`", name.text),
+                        help,
+                    );
+                    return None;
+                };
+                if field == Field::Posts && !ctx.batch {
+                    self.error(file, name.range, "batch", "`posts` counts the posts of a batch; it works only in `flag batch when` rules", None);
+                    return None;
+                }
+                if field != Field::Posts && ctx.batch && !ctx.in_post_function {
+                    self.batch_needs_function(file, num.range);
+                    return None;
+                }
+                Some((NumIr::Field(field), Bounds::count()))
+            }
+            NumKind::Binary(l, op, r) => {
+                let lhs = self.compile_num(ctx, l);
+                let rhs = self.compile_num(ctx, r);
+                let ((l, lb), (r, rb)) = (lhs?, rhs?);
+                let (ir, bounds) = match op {
+                    ArithOp::Add => (
+                        NumIr::Add(Box::new(l), Box::new(r)),
+                        Bounds {
+                            lo: lb.lo + rb.lo,
+                            hi: lb.hi + rb.hi,
+                            ratio: lb.ratio || rb.ratio,
+                            percent: lb.percent && rb.percent,
+                        },
+                    ),
+                    ArithOp::Sub => (
+                        NumIr::Sub(Box::new(l), Box::new(r)),
+                        Bounds {
+                            lo: lb.lo - rb.hi,
+                            hi: lb.hi - rb.lo,
+                            ratio: lb.ratio || rb.ratio,
+                            percent: lb.percent && rb.percent,
+                        },
+                    ),
+                    ArithOp::Mul => {
+                        let b = if lb.lo >= 0.0 && rb.lo >= 0.0 {
+                            Bounds {
+                                lo: lb.lo * rb.lo,
+                                hi: mul_hi(lb.hi, rb.hi),
+                                ratio: false,
+                                percent: false,
+                            }
+                        } else {
+                            Bounds::any()
+                        };
+                        (NumIr::Mul(Box::new(l), Box::new(r)), b)
+                    }
+                    ArithOp::Div => {
+                        let b = if lb.lo >= 0.0 && rb.lo >= 0.0 {
+                            Bounds {
+                                lo: 0.0,
+                                hi: f64::INFINITY,
+                                ratio: true,
+                                percent: false,
+                            }
+                        } else {
+                            Bounds {
+                                ratio: true,
+                                ..Bounds::any()
+                            }
+                        };
+                        (NumIr::Div(Box::new(l), Box::new(r)), b)
+                    }
+                };
+                Some((ir, bounds))
+            }
+        }
+    }
+
+    /// Reports comparisons that can never hold (errors) or always hold (warnings).
+    #[allow(clippy::too_many_arguments)]
+    fn check_threshold(
+        &mut self,
+        file: SourceId,
+        range: TextRange,
+        lhs: &NumExpr,
+        lb: Bounds,
+        op: CmpOp,
+        rhs: &NumExpr,
+        rb: Bounds,
+    ) {
+        // Normalise to `expr op constant`.
+        let (expr_b, c, op, constant_range, expr_range) = if rb.lo == rb.hi {
+            (lb, rb.lo, op, rhs.range, lhs.range)
+        } else if lb.lo == lb.hi {
+            let flipped = match op {
+                CmpOp::Gt => CmpOp::Lt,
+                CmpOp::Ge => CmpOp::Le,
+                CmpOp::Lt => CmpOp::Gt,
+                CmpOp::Le => CmpOp::Ge,
+                other => other,
+            };
+            (rb, lb.lo, flipped, lhs.range, rhs.range)
+        } else {
+            return;
+        };
+        let constant_b = if rb.lo == rb.hi { rb } else { lb };
+        if expr_b.lo == expr_b.hi {
+            return;
+        }
+        let (lo, hi) = (expr_b.lo, expr_b.hi);
+        let never = match op {
+            CmpOp::Gt => c >= hi,
+            CmpOp::Ge => c > hi,
+            CmpOp::Lt => c <= lo,
+            CmpOp::Le => c < lo,
+            CmpOp::Eq => c < lo || c > hi,
+            CmpOp::Ne => false,
+        };
+        let always = match op {
+            CmpOp::Gt => c < lo,
+            CmpOp::Ge => c <= lo,
+            CmpOp::Lt => c > hi,
+            CmpOp::Le => c >= hi,
+            CmpOp::Eq => false,
+            CmpOp::Ne => c < lo || c > hi,
+        };
+        let shown = if constant_b.percent {
+            format!("{}%", format_number(c * 100.0))
+        } else {
+            format_number(c)
+        };
+        let span = |lo: f64, hi: f64, pct: bool| {
+            let f = |x: f64| {
+                if pct {
+                    format!("{}%", format_number(x * 100.0))
+                } else {
+                    format_number(x)
+                }
+            };
+            if hi.is_infinite() {
+                format!("at least {}", f(lo))
+            } else {
+                format!("between {} and {}", f(lo), f(hi))
+            }
+        };
+        if never {
+            self.error(
+                file,
+                constant_range,
+                "threshold",
+                format!("this comparison can never hold: the left side is {}, so it is never {} {shown}", span(lo, hi, expr_b.ratio), op.as_str()),
+                Some(if expr_b.ratio { "shares and ratios run from 0% to 100%".into() } else { "counts are never negative".into() }),
+            );
+            let _ = range;
+            return;
+        }
+        if always {
+            self.warning(
+                file,
+                constant_range,
+                "threshold",
+                format!(
+                    "this comparison always holds: the left side is {}",
+                    span(lo, hi, expr_b.ratio)
+                ),
+                Some("the rule would flag every post; check the threshold".into()),
+            );
+            return;
+        }
+        if constant_b.percent && !expr_b.ratio {
+            self.warning(
+                file,
+                expr_range,
+                "threshold",
+                format!("compares a count with {shown}; a percentage only makes sense for a ratio"),
+                Some("divide by a total, e.g. `count(first_person) / words > 12%`".into()),
+            );
+        }
+    }
+}
+
+const KNOWN_CHANNELS: &[&str] = &[
+    "x",
+    "twitter",
+    "bluesky",
+    "threads",
+    "instagram",
+    "linkedin",
+    "facebook",
+    "mastodon",
+    "tiktok",
+    "youtube",
+    "blog",
+    "newsletter",
+    "website",
+    "email",
+];
+
+fn mul_hi(a: f64, b: f64) -> f64 {
+    if a == 0.0 || b == 0.0 { 0.0 } else { a * b }
+}
+
+fn collect_sets(c: &CondIr, out: &mut Vec<SetId>) {
+    match c {
+        CondIr::And(p) | CondIr::Or(p) => p.iter().for_each(|x| collect_sets(x, out)),
+        CondIr::Not(_) => {}
+        CondIr::Scoped(inner, _) => collect_sets(inner, out),
+        CondIr::Contains(s) => out.push(*s),
+        CondIr::Near { left, right, .. } => {
+            out.push(*left);
+            out.push(*right);
+        }
+        CondIr::Has(_) | CondIr::Meta { .. } | CondIr::Compare { .. } => {}
+    }
+}
+
+/// True when the first comparison in the trigger compares against a percentage or a share.
+fn first_comparison_is_percent(t: &TriggerIr) -> bool {
+    fn walk(c: &CondIr) -> Option<bool> {
+        match c {
+            CondIr::Compare { lhs, .. } => Some(matches!(lhs, NumIr::Share(_) | NumIr::Div(..))),
+            CondIr::And(p) | CondIr::Or(p) => p.iter().find_map(walk),
+            CondIr::Not(i) | CondIr::Scoped(i, _) => walk(i),
+            _ => None,
+        }
+    }
+    match t {
+        TriggerIr::Flag(c) | TriggerIr::Batch(c) => walk(c).unwrap_or(false),
+        TriggerIr::Require { when, .. } => walk(when).unwrap_or(false),
+    }
+}
+
+/// The default alias of an import: the last segment of its path, without `.decorum`.
+fn default_alias(source: &str) -> String {
+    let last = source
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("");
+    let last = last.strip_suffix(".decorum").unwrap_or(last);
+    last.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Maps an offset in the unescaped regex pattern back to the body as written
+/// (`\/` in the body is `/` in the pattern).
+fn body_offset(re: &RegexLit, pattern_offset: usize) -> usize {
+    let escapes = re
+        .pattern
+        .get(..pattern_offset)
+        .map(|p| p.matches('/').count())
+        .unwrap_or(0);
+    pattern_offset + escapes
+}
+
+fn placeholder_range(m: &StrLit, offset_in_value: usize, len: usize) -> TextRange {
+    if m.triple {
+        return m.range;
+    }
+    // The value equals the body when the string has no escapes; otherwise fall back to
+    // the whole string.
+    let body_len = u32::from(m.range.len()).saturating_sub(2) as usize;
+    if body_len != m.value.len() {
+        return m.range;
+    }
+    TextRange::at(m.range.start() + size(1 + offset_in_value), size(len))
+}
+
+fn size(n: usize) -> TextSize {
+    TextSize::try_from(n).unwrap_or(TextSize::from(u32::MAX))
+}
+
+fn sorted_join<S: AsRef<str>>(names: &[S]) -> String {
+    let mut v: Vec<&str> = names.iter().map(AsRef::as_ref).collect();
+    v.sort_unstable();
+    v.join(", ")
+}

@@ -1,0 +1,493 @@
+//! Evaluating compiled conditions over one post's match index.
+//!
+//! A condition evaluated in a unit (the post, a paragraph, a sentence, an opening span)
+//! yields whether it holds and its hits: the matched ranges that made it hold, each with
+//! its evidence. Rules turn hits into findings. Set matches are computed once per post
+//! and cached, so rules sharing a set share the work.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use decorum_draft::{Draft, MetaValue, Post};
+use decorum_syntax::{CmpOp, Scope};
+use decorum_text::{TextRange, TextSize};
+
+use crate::ir::*;
+use crate::negation::is_negated;
+use crate::sets::{MatchIndex, SetArena, SetId, SetNode};
+
+/// A match of a set: where, and which term (for its suggested replacement).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SetMatch {
+    pub(crate) range: TextRange,
+    pub(crate) pattern: u32,
+}
+
+/// One reason a condition holds.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Hit {
+    /// What to underline; `None` for conditions about the whole unit (counts, metadata).
+    pub(crate) primary: Option<TextRange>,
+    pub(crate) evidence: Vec<(TextRange, &'static str)>,
+    pub(crate) left: Option<TextRange>,
+    pub(crate) right: Option<TextRange>,
+    pub(crate) pattern: Option<u32>,
+}
+
+impl Hit {
+    fn whole_unit() -> Hit {
+        Hit {
+            primary: None,
+            evidence: Vec::new(),
+            left: None,
+            right: None,
+            pattern: None,
+        }
+    }
+}
+
+/// Whether a condition holds, and why.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Outcome {
+    pub(crate) truth: bool,
+    pub(crate) hits: Vec<Hit>,
+}
+
+impl Outcome {
+    fn no() -> Outcome {
+        Outcome {
+            truth: false,
+            hits: Vec::new(),
+        }
+    }
+    fn yes_whole() -> Outcome {
+        Outcome {
+            truth: true,
+            hits: vec![Hit::whole_unit()],
+        }
+    }
+    fn of(truth: bool) -> Outcome {
+        if truth {
+            Outcome::yes_whole()
+        } else {
+            Outcome::no()
+        }
+    }
+}
+
+/// Everything needed to evaluate conditions in one post.
+pub(crate) struct PostCtx<'d> {
+    pub(crate) draft: &'d Draft,
+    pub(crate) post: &'d Post,
+    index: &'d MatchIndex,
+    arena: &'d SetArena,
+    cache: RefCell<HashMap<SetId, Rc<Vec<SetMatch>>>>,
+}
+
+impl<'d> PostCtx<'d> {
+    pub(crate) fn new(
+        draft: &'d Draft,
+        post: &'d Post,
+        index: &'d MatchIndex,
+        arena: &'d SetArena,
+    ) -> PostCtx<'d> {
+        PostCtx {
+            draft,
+            post,
+            index,
+            arena,
+            cache: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// The post's text unit: its body.
+    pub(crate) fn unit(&self) -> TextRange {
+        self.post.body
+    }
+
+    /// Matches of a set in the post body, sorted by start, distinct ranges.
+    pub(crate) fn set_matches(&self, set: SetId) -> Rc<Vec<SetMatch>> {
+        if let Some(hit) = self.cache.borrow().get(&set) {
+            return Rc::clone(hit);
+        }
+        let body = self.post.body;
+        let mut out: Vec<SetMatch> = match self.arena.node(set) {
+            SetNode::Leaf(patterns) => {
+                let mut v = Vec::new();
+                for &p in patterns {
+                    for (_, r) in self.index.of_pattern(p, body) {
+                        if r.end() <= body.end() {
+                            v.push(SetMatch {
+                                range: *r,
+                                pattern: p,
+                            });
+                        }
+                    }
+                }
+                v
+            }
+            SetNode::Union(children) => {
+                let mut v = Vec::new();
+                for &c in children {
+                    v.extend(self.set_matches(c).iter().copied());
+                }
+                v
+            }
+            SetNode::Diff(a, b) => {
+                let keep = self.set_matches(*a);
+                let drop = self.set_matches(*b);
+                keep.iter()
+                    .copied()
+                    .filter(|m| !overlaps_any(&drop, m.range))
+                    .collect()
+            }
+            SetNode::Unnegated(a) => {
+                let all = self.set_matches(*a);
+                all.iter()
+                    .copied()
+                    .filter(|m| !is_negated(self.draft, self.post, m.range))
+                    .collect()
+            }
+        };
+        out.sort_unstable_by_key(|m| {
+            (m.range.start(), std::cmp::Reverse(m.range.end()), m.pattern)
+        });
+        out.dedup_by_key(|m| m.range);
+        let out = Rc::new(out);
+        self.cache.borrow_mut().insert(set, Rc::clone(&out));
+        out
+    }
+
+    fn matches_in(&self, set: SetId, unit: TextRange) -> Vec<SetMatch> {
+        let all = self.set_matches(set);
+        let lo = all.partition_point(|m| m.range.start() < unit.start());
+        all[lo..]
+            .iter()
+            .take_while(|m| m.range.start() < unit.end())
+            .filter(|m| m.range.end() <= unit.end())
+            .copied()
+            .collect()
+    }
+
+    /// Evaluates a condition in a unit of this post.
+    pub(crate) fn eval(&self, cond: &CondIr, unit: TextRange) -> Outcome {
+        match cond {
+            CondIr::Contains(set) => {
+                let hits: Vec<Hit> = self
+                    .matches_in(*set, unit)
+                    .into_iter()
+                    .map(|m| Hit {
+                        primary: Some(m.range),
+                        evidence: Vec::new(),
+                        left: None,
+                        right: None,
+                        pattern: Some(m.pattern),
+                    })
+                    .collect();
+                Outcome {
+                    truth: !hits.is_empty(),
+                    hits,
+                }
+            }
+            CondIr::Near {
+                left,
+                right,
+                distance,
+                ordered,
+            } => self.near(*left, *right, *distance, *ordered, unit),
+            CondIr::Not(inner) => Outcome::of(!self.eval(inner, unit).truth),
+            CondIr::And(parts) => {
+                let mut outcomes = Vec::with_capacity(parts.len());
+                for p in parts {
+                    let o = self.eval(p, unit);
+                    if !o.truth {
+                        return Outcome::no();
+                    }
+                    outcomes.push(o);
+                }
+                combine_and(outcomes)
+            }
+            CondIr::Or(parts) => {
+                let mut out = Outcome::no();
+                for p in parts {
+                    let o = self.eval(p, unit);
+                    if o.truth {
+                        out.truth = true;
+                        out.hits
+                            .extend(o.hits.into_iter().filter(|h| h.primary.is_some()));
+                    }
+                }
+                if out.truth && out.hits.is_empty() {
+                    out.hits.push(Hit::whole_unit());
+                }
+                out
+            }
+            CondIr::Scoped(inner, scope) => self.scoped(inner, *scope, unit),
+            CondIr::Has(key) => Outcome::of(
+                self.post
+                    .meta
+                    .get(key)
+                    .is_some_and(|v| !matches!(v, MetaValue::Null)),
+            ),
+            CondIr::Meta { key, test } => Outcome::of(meta_test(self.post.meta.get(key), test)),
+            CondIr::Compare { lhs, op, rhs } => {
+                let (l, r) = (self.num(lhs, unit), self.num(rhs, unit));
+                Outcome::of(compare(l, *op, r))
+            }
+        }
+    }
+
+    fn scoped(&self, inner: &CondIr, scope: Scope, unit: TextRange) -> Outcome {
+        let units: Vec<TextRange> = match scope {
+            Scope::Post => vec![self.post.body],
+            Scope::Paragraph => sub_units(&self.post.paragraphs, unit),
+            Scope::Sentence => sub_units(&self.post.sentences, unit),
+            Scope::FirstWords(n) => vec![self.first_words(unit, n as usize)],
+            Scope::FirstChars(n) => vec![first_chars(&self.draft.text, unit, n as usize)],
+        };
+        let mut out = Outcome::no();
+        for u in units {
+            let o = self.eval(inner, u);
+            if o.truth {
+                out.truth = true;
+                out.hits.extend(o.hits);
+            }
+        }
+        if out.truth {
+            let any_primary = out.hits.iter().any(|h| h.primary.is_some());
+            if any_primary {
+                out.hits.retain(|h| h.primary.is_some());
+            } else {
+                out.hits = vec![Hit::whole_unit()];
+            }
+        }
+        out
+    }
+
+    fn first_words(&self, unit: TextRange, n: usize) -> TextRange {
+        let words = &self.post.words;
+        let lo = words.partition_point(|w| w.start() < unit.start());
+        let end = words[lo..]
+            .iter()
+            .take_while(|w| w.end() <= unit.end())
+            .take(n)
+            .last()
+            .map(|w| w.end())
+            .unwrap_or(unit.start());
+        TextRange::new(unit.start(), end.max(unit.start()))
+    }
+
+    fn near(
+        &self,
+        left: SetId,
+        right: SetId,
+        distance: u32,
+        ordered: bool,
+        unit: TextRange,
+    ) -> Outcome {
+        let ls = self.matches_in(left, unit);
+        let rs = self.matches_in(right, unit);
+        let mut hits = Vec::new();
+        for b in &rs {
+            let mut best: Option<(usize, SetMatch)> = None;
+            for a in &ls {
+                if a.range.start() < b.range.end() && b.range.start() < a.range.end() {
+                    continue; // the same words cannot be both sides
+                }
+                if ordered && a.range.start() > b.range.start() {
+                    continue;
+                }
+                let gap = self.words_between(a.range, b.range);
+                if gap <= distance as usize && best.is_none_or(|(g, _)| gap < g) {
+                    best = Some((gap, *a));
+                }
+            }
+            if let Some((_, a)) = best {
+                hits.push(Hit {
+                    primary: Some(b.range),
+                    evidence: vec![(a.range, "together with this")],
+                    left: Some(a.range),
+                    right: Some(b.range),
+                    pattern: Some(b.pattern),
+                });
+            }
+        }
+        Outcome {
+            truth: !hits.is_empty(),
+            hits,
+        }
+    }
+
+    /// Words strictly between two ranges.
+    fn words_between(&self, a: TextRange, b: TextRange) -> usize {
+        let (first, second) = if a.start() <= b.start() {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        let words = &self.post.words;
+        let lo = words.partition_point(|w| w.start() < first.end());
+        let hi = words.partition_point(|w| w.start() < second.start());
+        hi.saturating_sub(lo)
+    }
+
+    pub(crate) fn num(&self, n: &NumIr, unit: TextRange) -> f64 {
+        match n {
+            NumIr::Const(c) => *c,
+            NumIr::Count(set) => self.matches_in(*set, unit).len() as f64,
+            NumIr::Field(f) => self.field(*f, unit),
+            // Batch functions are evaluated by the batch evaluator; inside a post they
+            // are rejected at compile time.
+            NumIr::Share(_) | NumIr::Posts(_) => 0.0,
+            NumIr::Add(a, b) => self.num(a, unit) + self.num(b, unit),
+            NumIr::Sub(a, b) => self.num(a, unit) - self.num(b, unit),
+            NumIr::Mul(a, b) => self.num(a, unit) * self.num(b, unit),
+            NumIr::Div(a, b) => divide(self.num(a, unit), self.num(b, unit)),
+        }
+    }
+
+    pub(crate) fn channel(&self) -> Option<&str> {
+        self.post.meta.get("channel").and_then(MetaValue::as_str)
+    }
+
+    pub(crate) fn field(&self, f: Field, unit: TextRange) -> f64 {
+        let count_in = |ranges: &[TextRange]| {
+            let lo = ranges.partition_point(|r| r.start() < unit.start());
+            ranges[lo..]
+                .iter()
+                .take_while(|r| r.start() < unit.end())
+                .count() as f64
+        };
+        let whole = unit == self.post.body;
+        match f {
+            Field::Words => count_in(&self.post.words),
+            Field::Sentences => count_in(&self.post.sentences),
+            Field::Paragraphs => count_in(&self.post.paragraphs),
+            Field::Hashtags => count_in(&self.post.hashtags),
+            Field::Mentions => count_in(&self.post.mentions),
+            Field::Links => count_in(&self.post.links),
+            Field::Emoji => self.post.emoji as f64,
+            Field::Chars => decorum_text::slice(&self.draft.text, unit).chars().count() as f64,
+            Field::Length if whole => self.post.weighted_length(self.draft, self.channel()) as f64,
+            Field::Length => decorum_text::slice(&self.draft.text, unit).chars().count() as f64,
+            Field::Limit => self
+                .channel()
+                .and_then(decorum_draft::channel_limit)
+                .map(|l| l as f64)
+                .unwrap_or(f64::INFINITY),
+            Field::Posts => 1.0,
+        }
+    }
+}
+
+fn divide(a: f64, b: f64) -> f64 {
+    if b == 0.0 { 0.0 } else { a / b }
+}
+
+pub(crate) fn compare(l: f64, op: CmpOp, r: f64) -> bool {
+    match op {
+        CmpOp::Gt => l > r,
+        CmpOp::Ge => l >= r,
+        CmpOp::Lt => l < r,
+        CmpOp::Le => l <= r,
+        CmpOp::Eq => (l - r).abs() < 1e-9,
+        CmpOp::Ne => (l - r).abs() >= 1e-9,
+    }
+}
+
+fn meta_test(value: Option<&MetaValue>, test: &MetaTestIr) -> bool {
+    match test {
+        MetaTestIr::Eq(lit) => value.is_some_and(|v| meta_equals(v, lit)),
+        MetaTestIr::Ne(lit) => !value.is_some_and(|v| meta_equals(v, lit)),
+        MetaTestIr::In(list) => value.is_some_and(|v| {
+            list.iter()
+                .any(|s| meta_equals(v, &MetaValueIr::Str(s.clone())))
+        }),
+    }
+}
+
+fn meta_equals(value: &MetaValue, lit: &MetaValueIr) -> bool {
+    match (value, lit) {
+        (MetaValue::List(items), _) => items.iter().any(|i| meta_equals(i, lit)),
+        (MetaValue::Str(s), MetaValueIr::Str(l)) => {
+            s.trim().eq_ignore_ascii_case(l.trim())
+                || s.trim().to_lowercase() == l.trim().to_lowercase()
+        }
+        (MetaValue::Num(n), MetaValueIr::Num(l)) => (n - l).abs() < 1e-9,
+        (MetaValue::Str(s), MetaValueIr::Num(l)) => {
+            s.trim().parse::<f64>().is_ok_and(|n| (n - l).abs() < 1e-9)
+        }
+        (MetaValue::Num(n), MetaValueIr::Str(l)) => {
+            l.trim().parse::<f64>().is_ok_and(|x| (n - x).abs() < 1e-9)
+        }
+        (MetaValue::Bool(b), MetaValueIr::Bool(l)) => b == l,
+        (MetaValue::Str(s), MetaValueIr::Bool(l)) => {
+            s.trim()
+                .eq_ignore_ascii_case(if *l { "true" } else { "false" })
+        }
+        _ => false,
+    }
+}
+
+/// `A and B`: the hits of the first part that has matched text, with the first hit of
+/// every other part as evidence.
+fn combine_and(outcomes: Vec<Outcome>) -> Outcome {
+    let lead = outcomes
+        .iter()
+        .position(|o| o.hits.iter().any(|h| h.primary.is_some()));
+    let Some(lead) = lead else {
+        return Outcome::yes_whole();
+    };
+    let mut evidence = Vec::new();
+    for (i, o) in outcomes.iter().enumerate() {
+        if i == lead {
+            continue;
+        }
+        if let Some(p) = o.hits.iter().find_map(|h| h.primary) {
+            evidence.push((p, "and this"));
+        }
+    }
+    let mut hits: Vec<Hit> = outcomes
+        .into_iter()
+        .nth(lead)
+        .map(|o| o.hits)
+        .unwrap_or_default();
+    hits.retain(|h| h.primary.is_some());
+    for h in &mut hits {
+        for e in &evidence {
+            if Some(e.0) != h.primary && !h.evidence.contains(e) {
+                h.evidence.push(*e);
+            }
+        }
+    }
+    Outcome { truth: true, hits }
+}
+
+/// The parts of `units` inside `within` (clipped), in order.
+fn sub_units(units: &[TextRange], within: TextRange) -> Vec<TextRange> {
+    let lo = units.partition_point(|u| u.end() <= within.start());
+    units[lo..]
+        .iter()
+        .take_while(|u| u.start() < within.end())
+        .filter_map(|u| u.intersect(within))
+        .filter(|u| !u.is_empty())
+        .collect()
+}
+
+/// The opening `n` characters of `unit`.
+fn first_chars(text: &str, unit: TextRange, n: usize) -> TextRange {
+    let slice = decorum_text::slice(text, unit);
+    let len = slice
+        .char_indices()
+        .nth(n)
+        .map(|(i, _)| i)
+        .unwrap_or(slice.len());
+    TextRange::at(unit.start(), TextSize::try_from(len).unwrap_or_default())
+}
+
+fn overlaps_any(sorted: &[SetMatch], range: TextRange) -> bool {
+    // Matches are sorted by start; anything overlapping starts before range.end().
+    let hi = sorted.partition_point(|m| m.range.start() < range.end());
+    sorted[..hi].iter().any(|m| m.range.end() > range.start())
+}

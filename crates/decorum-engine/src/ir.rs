@@ -1,0 +1,212 @@
+//! The compiled form of rules: conditions over term-set ids, numbers already resolved.
+//!
+//! Compilation turns names into ids and parameters into constants, so evaluation never
+//! looks anything up by name.
+
+use decorum_syntax::{CmpOp, Scope};
+
+use crate::sets::SetId;
+
+/// A compiled condition.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum CondIr {
+    And(Vec<CondIr>),
+    Or(Vec<CondIr>),
+    Not(Box<CondIr>),
+    Scoped(Box<CondIr>, Scope),
+    Contains(SetId),
+    Near {
+        left: SetId,
+        right: SetId,
+        distance: u32,
+        ordered: bool,
+    },
+    Has(String),
+    Meta {
+        key: String,
+        test: MetaTestIr,
+    },
+    Compare {
+        lhs: NumIr,
+        op: CmpOp,
+        rhs: NumIr,
+    },
+}
+
+/// A compiled metadata test. String comparisons ignore case.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum MetaTestIr {
+    Eq(MetaValueIr),
+    Ne(MetaValueIr),
+    In(Vec<String>),
+}
+
+/// A literal compared with a metadata value.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum MetaValueIr {
+    Str(String),
+    Num(f64),
+    Bool(bool),
+}
+
+/// A compiled numeric expression.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum NumIr {
+    Const(f64),
+    Count(SetId),
+    Field(Field),
+    Share(Box<CondIr>),
+    Posts(Box<CondIr>),
+    Add(Box<NumIr>, Box<NumIr>),
+    Sub(Box<NumIr>, Box<NumIr>),
+    Mul(Box<NumIr>, Box<NumIr>),
+    /// Division by zero gives 0, so an empty post has a 0% ratio rather than no ratio.
+    Div(Box<NumIr>, Box<NumIr>),
+}
+
+/// The numeric fields of a post (or of the unit a condition is evaluated in).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Field {
+    Words,
+    Sentences,
+    Paragraphs,
+    Length,
+    Chars,
+    Limit,
+    Hashtags,
+    Mentions,
+    Links,
+    Emoji,
+    /// Number of posts in the batch (batch rules only).
+    Posts,
+}
+
+impl Field {
+    /// Every field with its name and what it measures, for validation and docs.
+    pub(crate) const ALL: &'static [(&'static str, Field, &'static str)] = &[
+        ("words", Field::Words, "words in the unit"),
+        ("sentences", Field::Sentences, "sentences in the unit"),
+        ("paragraphs", Field::Paragraphs, "paragraphs in the unit"),
+        (
+            "length",
+            Field::Length,
+            "the post's length as its channel counts it",
+        ),
+        ("chars", Field::Chars, "characters in the unit"),
+        (
+            "limit",
+            Field::Limit,
+            "the channel's length limit (unlimited when unknown)",
+        ),
+        ("hashtags", Field::Hashtags, "hashtags in the unit"),
+        ("mentions", Field::Mentions, "@mentions in the unit"),
+        ("links", Field::Links, "links in the unit"),
+        ("emoji", Field::Emoji, "emoji in the post"),
+        ("posts", Field::Posts, "posts in the batch"),
+    ];
+
+    pub(crate) fn by_name(name: &str) -> Option<Field> {
+        Field::ALL
+            .iter()
+            .find(|(n, _, _)| *n == name)
+            .map(|(_, f, _)| *f)
+    }
+}
+
+/// What makes a compiled rule fire.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum TriggerIr {
+    Flag(CondIr),
+    Batch(CondIr),
+    Require { when: CondIr, require: CondIr },
+}
+
+/// A compiled fix.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum FixIr {
+    Replace(String),
+    ReplaceWithSuggestion,
+    Remove,
+    Append(String),
+}
+
+/// A piece of a message template.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum MessagePart {
+    Text(String),
+    /// `{match}`, `{left}`, `{right}`
+    Matched(MatchedPart),
+    /// `{words}`, `{length}`, ...
+    Field(Field),
+    /// `{channel}`
+    Channel,
+    /// `{value}`: the left side of the rule's first comparison.
+    Value,
+    /// A parameter, already formatted.
+    Param(String),
+}
+
+/// Which matched text a placeholder shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MatchedPart {
+    Primary,
+    Left,
+    Right,
+}
+
+/// A parameter's value after overrides.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum ParamValue {
+    Number(f64),
+    Percent(f64),
+    Bool(bool),
+    Str(String),
+    Terms(SetId),
+}
+
+impl ParamValue {
+    pub(crate) fn kind_name(&self) -> &'static str {
+        match self {
+            ParamValue::Number(_) => "a number",
+            ParamValue::Percent(_) => "a percentage",
+            ParamValue::Bool(_) => "true or false",
+            ParamValue::Str(_) => "a string",
+            ParamValue::Terms(_) => "a term set",
+        }
+    }
+
+    pub(crate) fn display(&self) -> String {
+        match self {
+            ParamValue::Number(n) => format_number(*n),
+            ParamValue::Percent(p) => format!("{}%", format_number(p * 100.0)),
+            ParamValue::Bool(b) => b.to_string(),
+            ParamValue::Str(s) => s.clone(),
+            ParamValue::Terms(_) => "(term set)".to_string(),
+        }
+    }
+}
+
+/// Formats a number without a trailing `.0`.
+pub(crate) fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        let s = format!("{n:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// A compiled rule, ready to evaluate.
+#[derive(Debug, Clone)]
+pub(crate) struct RuleIr {
+    pub(crate) trigger: TriggerIr,
+    pub(crate) unless: Vec<CondIr>,
+    pub(crate) fixes: Vec<FixIr>,
+    pub(crate) message: Vec<MessagePart>,
+    /// When the rule can only fire in a post where one of these patterns matched;
+    /// `None` means it must always be evaluated.
+    pub(crate) required_patterns: Option<Vec<u32>>,
+    /// True when the `{value}` placeholder is used and the first comparison's left side
+    /// shows as a percentage.
+    pub(crate) value_is_percent: bool,
+}

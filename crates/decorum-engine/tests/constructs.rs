@@ -1,0 +1,545 @@
+//! One test per language construct: a policy, a draft, and the findings drawn under it.
+
+mod support;
+
+use expect_test::expect;
+use support::*;
+
+#[test]
+fn phrases_are_case_insensitive_whole_word_and_unicode_aware() {
+    let set = policy(
+        r##"decorum 1
+policy t
+terms client = ["my patient", "cafe", "it's"]
+rule client { severity error flag when contains client }
+"##,
+    );
+    expect![[r#"
+        MY PATIENT ordered a café; It’s fine.
+        ^^^^^^^^^^ error: t.client: client
+                             ^^^^ error: t.client: client
+                                   ^^^^ error: t.client: client
+        my patients are not matched, nor is mycafe.
+
+    "#]]
+    .assert_eq(&annotate(
+        &set,
+        "MY PATIENT ordered a café; It’s fine.\nmy patients are not matched, nor is mycafe.\n",
+    ));
+}
+
+#[test]
+fn regexes_run_on_the_original_case_with_flags() {
+    let set = policy(
+        r##"decorum 1
+policy t
+terms ids = [/\bMRN\s*\d{5,}\b/, /\b\d{1,3}-year-old\b/i]
+rule ids { flag when contains ids }
+"##,
+    );
+    expect![[r#"
+        Chart MRN 0012345 and mrn 0012345; a 45-YEAR-OLD.
+              ^^^^^^^^^^^ warning: t.ids: ids
+                                             ^^^^^^^^^^^ warning: t.ids: ids
+
+    "#]]
+    .assert_eq(&annotate(
+        &set,
+        "Chart MRN 0012345 and mrn 0012345; a 45-YEAR-OLD.\n",
+    ));
+}
+
+#[test]
+fn union_difference_and_references() {
+    let set = policy(
+        r##"decorum 1
+policy t
+terms jobs = ["teacher", "rancher"]
+terms places = ["Millbrook"]
+terms both = (jobs + places) - ["teacher"]
+rule q { flag when contains both }
+"##,
+    );
+    expect![[r#"
+        A teacher and a rancher from Millbrook.
+                        ^^^^^^^ warning: t.q: q
+                                     ^^^^^^^^^ warning: t.q: q
+
+    "#]]
+    .assert_eq(&annotate(&set, "A teacher and a rancher from Millbrook.\n"));
+}
+
+#[test]
+fn masked_terms_catch_masked_spellings_without_scunthorpe_problems() {
+    let set = policy(
+        r##"decorum 1
+policy t
+terms swear = ["fuck", "shit", "hell", "ass", "cunt"] masked
+rule swear { flag when contains swear }
+"##,
+    );
+    expect![[r#"
+        F*ck this, sh!t, f**k and hell.
+        ^^^^ warning: t.swear: swear
+                   ^^^^ warning: t.swear: swear
+                         ^^^^ warning: t.swear: swear
+                                  ^^^^ warning: t.swear: swear
+        Scunthorpe, HELLP, shiitake, assess, hello, class.
+
+    "#]]
+    .assert_eq(&annotate(
+        &set,
+        "F*ck this, sh!t, f**k and hell.\nScunthorpe, HELLP, shiitake, assess, hello, class.\n",
+    ));
+}
+
+#[test]
+fn case_sensitive_terms_match_only_as_written() {
+    let set = policy(
+        r##"decorum 1
+policy t
+terms syndrome = ["HELLP"] case-sensitive
+rule s { flag when contains syndrome }
+"##,
+    );
+    expect![[r#"
+        HELLP syndrome, not hellp or Hellp.
+        ^^^^^ warning: t.s: s
+
+    "#]]
+    .assert_eq(&annotate(&set, "HELLP syndrome, not hellp or Hellp.\n"));
+}
+
+#[test]
+fn negation_and_allowlists() {
+    let set = policy(
+        r##"decorum 1
+policy t
+terms cure = ["cure", "cures", "100% effective"] allow ["cure rate"] unless negated
+rule cure { flag when contains cure }
+"##,
+    );
+    expect![[r#"
+        There is no cure yet. This tea cures anxiety.
+                                       ^^^^^ warning: t.cure: cure
+        No vaccine is 100% effective. Our cure rate is high.
+        No worries, this cures it. We don't promise a cure, but it cures.
+                         ^^^^^ warning: t.cure: cure
+                                                                   ^^^^^ warning: t.cure: cure
+
+    "#]]
+    .assert_eq(&annotate(
+        &set,
+        "There is no cure yet. This tea cures anxiety.\nNo vaccine is 100% effective. Our cure rate is high.\nNo worries, this cures it. We don't promise a cure, but it cures.\n",
+    ));
+}
+
+#[test]
+fn near_ordered_and_unordered_in_scopes() {
+    let set = policy(
+        r##"decorum 1
+policy t
+rule unordered { flag when near(["patient"], ["teacher"], 3 words) in sentence }
+rule ordered { flag when near(["stop"], ["antibiotics"], 2 words, ordered) in sentence }
+"##,
+    );
+    expect![[r#"
+        The teacher is my patient. My patient. The teacher.
+            ^^^^^^^ warning: t.unordered: unordered
+            related: "patient" (together with this)
+        Stop your antibiotics. Antibiotics: never stop.
+                  ^^^^^^^^^^^ warning: t.ordered: ordered
+            related: "Stop" (together with this)
+
+    "#]]
+    .assert_eq(&annotate(
+        &set,
+        "The teacher is my patient. My patient. The teacher.\nStop your antibiotics. Antibiotics: never stop.\n",
+    ));
+}
+
+#[test]
+fn paragraph_and_opening_scopes() {
+    let set = policy(
+        r##"decorum 1
+policy t
+rule same-paragraph { flag when (contains ["insurer"] and contains ["idiots"]) in paragraph }
+rule late-disclosure { flag when contains ["#partner"] and not contains ["#ad"] in first 5 words }
+"##,
+    );
+    expect![[r#"
+        The insurer denied it.
+
+        Those idiots.
+
+        Insurer idiots again.
+        ^^^^^^^ warning: t.same-paragraph: same-paragraph
+            related: "idiots" (and this)
+        <!-- post -->
+        Great brush, love it, really #ad #partner
+                                         ^^^^^^^^ warning: t.late-disclosure: late-disclosure
+        <!-- post -->
+        #ad great brush #partner
+
+    "#]]
+    .assert_eq(&annotate(
+        &set,
+        "The insurer denied it.\n\nThose idiots.\n\nInsurer idiots again.\n<!-- post -->\nGreat brush, love it, really #ad #partner\n<!-- post -->\n#ad great brush #partner\n",
+    ));
+}
+
+#[test]
+fn boolean_conditions_carry_evidence() {
+    let set = policy(
+        r##"decorum 1
+policy t
+rule both { flag when contains ["insurance"] and contains ["denied"] and not contains ["appeal"] }
+rule either { flag when contains ["lunch"] or contains ["selfie"] }
+"##,
+    );
+    expect![[r#"
+        My insurance denied it again.
+           ^^^^^^^^^ warning: t.both: both
+            related: "denied" (and this)
+        <!-- post -->
+        Lunch selfie!
+        ^^^^^ warning: t.either: either
+              ^^^^^^ warning: t.either: either
+        <!-- post -->
+        Insurance denied; we will appeal.
+
+    "#]]
+    .assert_eq(&annotate(&set, "My insurance denied it again.\n<!-- post -->\nLunch selfie!\n<!-- post -->\nInsurance denied; we will appeal.\n"));
+}
+
+#[test]
+fn counts_ratios_and_fields() {
+    let set = policy(
+        r##"decorum 1
+policy t
+terms me = ["i", "me", "my"]
+rule self-focus {
+  param threshold = 20%
+  message "{value} of words are about you (limit {threshold}); {words} words."
+  flag when count(me) / words > threshold
+}
+rule tags { message "{hashtags} hashtags" flag when hashtags > 2 or mentions >= 2 or links > 1 }
+"##,
+    );
+    expect![[r#"
+        I love my job and I love me.
+        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: t.self-focus: 50% of words are about you (limit 20%); 8 words.
+        <!-- post -->
+        Tips for you: sleep well, drink water. #a #b #c
+        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: t.tags: 3 hashtags
+        <!-- post -->
+        Thanks @ana and @ben, see https://example.com and www.example.org
+        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: t.tags: 0 hashtags
+
+    "#]]
+    .assert_eq(&annotate(
+        &set,
+        "I love my job and I love me.\n<!-- post -->\nTips for you: sleep well, drink water. #a #b #c\n<!-- post -->\nThanks @ana and @ben, see https://example.com and www.example.org\n",
+    ));
+}
+
+#[test]
+fn platform_length_counts_like_the_channel() {
+    let set = policy(
+        r##"decorum 1
+policy t
+rule length { message "{length} of {limit} on {channel}" flag when length > limit }
+"##,
+    );
+    let long_x = format!(
+        "---\nchannel: x\n---\n{} https://example.com/{}\n",
+        "😀".repeat(130),
+        "a".repeat(200)
+    );
+    let long_bluesky = format!("---\nchannel: bluesky\n---\n{}\n", "👍🏽".repeat(301));
+    let fine_x = format!("---\nchannel: x\n---\n{}\n", "a".repeat(280));
+    expect![[r#"
+        ---
+        channel: x
+        ---
+        (130 emoji) https://example.com/(a×200)
+        ^…^…^…^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: t.length: 284 of 280 on x
+
+        ---
+        ---
+        channel: bluesky
+        ---
+        (301 thumbs)
+        ^…^…^…^…^…^…^^ warning: t.length: 301 of 300 on bluesky
+
+        ---
+        ---
+        channel: x
+        ---
+        (a×200)aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+
+    "#]]
+    .assert_eq(
+        &[
+            annotate(&set, &long_x),
+            annotate(&set, &long_bluesky),
+            annotate(&set, &fine_x),
+        ]
+        .join("---\n")
+        .replace(&"😀".repeat(130), "(130 emoji)")
+        .replace(&"👍🏽".repeat(301), "(301 thumbs)")
+        .replace(&"a".repeat(200), "(a×200)")
+        .replace(&"a".repeat(280), "(a×280)")
+        .replace(&"^".repeat(100), "^…"),
+    );
+}
+
+#[test]
+fn metadata_conditions() {
+    let set = policy(
+        r##"decorum 1
+policy t
+rule photo { flag when type == "patient-photo" and meta.consent != "written" }
+rule x-only { flag when channel in ["x", "bluesky"] and has meta.campaign }
+rule flags { flag when meta.reviewed == false or meta.priority == 2 }
+"##,
+    );
+    expect![[r#"
+        ---
+        type: Patient-Photo
+        consent: verbal
+        reviewed: false
+        ---
+        Before and after.
+        ^^^^^^^^^^^^^^^^^ warning: t.flags: flags
+        ^^^^^^^^^^^^^^^^^ warning: t.photo: photo
+        <!-- post -->
+        ---
+        channel: X
+        campaign: flu-2026
+        priority: 2
+        consent: written
+        ---
+        Flu shots.
+        ^^^^^^^^^^ warning: t.flags: flags
+        ^^^^^^^^^^ warning: t.x-only: x-only
+
+    "#]]
+    .assert_eq(&annotate(
+        &set,
+        "---\ntype: Patient-Photo\nconsent: verbal\nreviewed: false\n---\nBefore and after.\n<!-- post -->\n---\nchannel: X\ncampaign: flu-2026\npriority: 2\nconsent: written\n---\nFlu shots.\n",
+    ));
+}
+
+#[test]
+fn obligations_and_append_fixes() {
+    let set = policy(
+        r##"decorum 1
+policy t
+rule fair-balance {
+  message "“{match}” needs a risk statement."
+  when contains ["lowers blood pressure"] require contains ["side effects"]
+  fix append "Side effects are possible."
+}
+"##,
+    );
+    expect![[r#"
+        Drug X lowers blood pressure fast.
+               ^^^^^^^^^^^^^^^^^^^^^ warning: t.fair-balance: “lowers blood pressure” needs a risk statement.
+            fix: Add “Side effects are possible.” at the end of the post -> "Drug X lowers blood pressure fast.\n\nSide effects are possible.\n<!-- post -->\nDrug X lowers blood pressure. Side effects include dizziness.\n"
+        <!-- post -->
+        Drug X lowers blood pressure. Side effects include dizziness.
+
+    "#]]
+    .assert_eq(&annotate(&set, "Drug X lowers blood pressure fast.\n<!-- post -->\nDrug X lowers blood pressure. Side effects include dizziness.\n"));
+}
+
+#[test]
+fn replace_and_remove_fixes() {
+    let set = policy(
+        r##"decorum 1
+policy t
+terms stigma = ["committed suicide" -> "died by suicide", "addict" -> "person with a substance use disorder"]
+rule stigma { flag when contains stigma fix replace }
+rule flyer { flag when contains ["frequent flyer"] fix replace "patient who visits often" fix remove }
+"##,
+    );
+    expect![[r#"
+        Committed suicide, said the addict.
+        ^^^^^^^^^^^^^^^^^ warning: t.stigma: stigma
+            fix: Replace with “Died by suicide” -> "Died by suicide, said the addict.\nAnother frequent flyer tonight.\n"
+                                    ^^^^^^ warning: t.stigma: stigma
+            fix: Replace with “person with a substance use disorder” -> "Committed suicide, said the person with a substance use disorder.\nAnother frequent flyer tonight.\n"
+        Another frequent flyer tonight.
+                ^^^^^^^^^^^^^^ warning: t.flyer: flyer
+            fix: Replace with “patient who visits often” -> "Committed suicide, said the addict.\nAnother patient who visits often tonight.\n"
+            fix: Remove the flagged words -> "Committed suicide, said the addict.\nAnother tonight.\n"
+
+    "#]]
+    .assert_eq(&annotate(&set, "Committed suicide, said the addict.\nAnother frequent flyer tonight.\n"));
+}
+
+#[test]
+fn batch_rules_count_posts_across_drafts() {
+    let set = policy(
+        r##"decorum 1
+policy t
+rule adverts {
+  param max = 30%
+  message "{value} of posts are adverts (max {max})"
+  flag batch when share(contains ["book now"]) > max and posts >= 3
+}
+"##,
+    );
+    expect![[r#"
+        Book now!
+        <!-- post -->
+        Tips.
+        <!-- post -->
+        Book now, again.
+        ^^^^^^^^ warning: t.adverts: 50% of posts are adverts (max 30%)
+            related: "Book now" (also counted)
+        <!-- post -->
+        More tips.
+
+    "#]]
+    .assert_eq(&annotate(&set, "Book now!\n<!-- post -->\nTips.\n<!-- post -->\nBook now, again.\n<!-- post -->\nMore tips.\n"));
+    let a = decorum_draft::parse(
+        "Book now!\n",
+        decorum_draft::DraftFormat::Markdown,
+        &Default::default(),
+    );
+    let b = decorum_draft::parse(
+        "Book now.\n",
+        decorum_draft::DraftFormat::Markdown,
+        &Default::default(),
+    );
+    let c = decorum_draft::parse(
+        "Tips.\n",
+        decorum_draft::DraftFormat::Markdown,
+        &Default::default(),
+    );
+    let reports = set.check_batch(&[&a, &b, &c]);
+    let counts: Vec<usize> = reports.iter().map(|r| r.findings.len()).collect();
+    assert_eq!(
+        counts,
+        vec![0, 1, 0],
+        "the finding lands on the last counted post"
+    );
+    assert_eq!(reports[1].findings[0].related.len(), 1);
+    assert_eq!(reports[1].findings[0].related[0].draft, 0);
+}
+
+#[test]
+fn markdown_code_urls_and_comments_are_not_prose() {
+    let set = policy(
+        r##"decorum 1
+policy t
+rule cure { flag when contains ["cure"] }
+"##,
+    );
+    expect![[r#"
+        `cure` in code, https://example.com/cure, <!-- cure -->
+
+        ```
+        cure
+        ```
+
+        [a cure](https://example.com/cure) and ![cure photo](x.png)
+           ^^^^ warning: t.cure: cure
+                                                 ^^^^ warning: t.cure: cure
+
+    "#]]
+    .assert_eq(&annotate(
+        &set,
+        "`cure` in code, https://example.com/cure, <!-- cure -->\n\n```\ncure\n```\n\n[a cure](https://example.com/cure) and ![cure photo](x.png)\n",
+    ));
+}
+
+#[test]
+fn waivers_need_reasons_and_known_rules() {
+    let set = policy(
+        r##"decorum 1
+policy t
+rule cure { flag when contains ["cure"] }
+rule lunch { flag when contains ["lunch"] }
+"##,
+    );
+    expect![[r#"
+        <!-- decorum-allow t.cure: quoting a patient's question -->
+        A cure?
+
+        A cure!
+          ^^^^ warning: t.cure: cure
+
+        <!-- decorum-allow t.lunch -->
+        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error: decorum.waiver-reason: This waiver has no reason, so it has no effect. Add one after a colon: `<!-- decorum-allow RULE: why -->`.
+        Lunch.
+        ^^^^^ warning: t.lunch: lunch
+
+        <!-- decorum-allow t.lnch: typo -->
+                           ^^^^^^ warning: decorum.waiver-unknown-rule: No active policy defines the rule `t.lnch`, so this waiver does nothing. Did you mean `t.lunch`?
+        Lunch again.
+        ^^^^^ warning: t.lunch: lunch
+
+        waiver ["t.cure"]: "quoting a patient's question" silenced 1
+        waiver ["t.lnch"]: "typo" silenced 0
+    "#]]
+    .assert_eq(&annotate(
+        &set,
+        "<!-- decorum-allow t.cure: quoting a patient's question -->\nA cure?\n\nA cure!\n\n<!-- decorum-allow t.lunch -->\nLunch.\n\n<!-- decorum-allow t.lnch: typo -->\nLunch again.\n",
+    ));
+    expect![[r#"
+        <!-- decorum-allow-file t: satire column, approved by comms -->
+        A cure for lunch.
+
+        waiver ["t"]: "satire column, approved by comms" silenced 2
+    "#]]
+    .assert_eq(&annotate(
+        &set,
+        "<!-- decorum-allow-file t: satire column, approved by comms -->\nA cure for lunch.\n",
+    ));
+}
+
+#[test]
+fn examples_run_against_the_rule_and_fixes_are_verified() {
+    let set = policy(
+        r##"decorum 1
+policy t
+rule cure {
+  flag when contains ["cure"]
+  fix replace "treatment"
+  example flags "A cure!" at "cure"
+  example passes "A treatment."
+  example passes "It cures nothing? A cure."
+  example flags "Nothing here."
+}
+rule bad-fix {
+  flag when contains ["x"]
+  fix replace "x"
+  example flags "an x" at "x"
+}
+"##,
+    );
+    let results: Vec<String> = set
+        .run_examples()
+        .iter()
+        .map(|r| {
+            format!(
+                "{} #{}: {} {}",
+                r.rule.id,
+                r.index,
+                if r.passed { "ok" } else { "FAILED" },
+                r.failure.clone().unwrap_or_default()
+            )
+        })
+        .collect();
+    expect![[r#"
+        t.cure #0: ok 
+        t.cure #1: ok 
+        t.cure #2: FAILED expected no finding
+        t.cure #3: FAILED expected a finding
+        t.bad-fix #0: FAILED the fix “Replace with “x”” does not remove the finding (the text after the fix: "an x")
+    "#]]
+    .assert_eq(&(results.join("\n") + "\n"));
+}

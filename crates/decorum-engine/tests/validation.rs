@@ -1,0 +1,233 @@
+//! Policy validation: every error names the file, the line and what to do.
+
+mod support;
+
+use expect_test::{Expect, expect};
+use support::*;
+
+fn check(root: &str, extra: &[(&str, &str)], expect: Expect) {
+    let (inputs, compiled) = compile_files(root, extra);
+    expect.assert_eq(&render_problems(&inputs, &compiled.problems));
+}
+
+#[test]
+fn unknown_names_suggest_the_closest() {
+    check(
+        r##"decorum 1
+policy t
+terms singular_client = ["my patient"]
+rule r {
+  message "{mach} and {wrds}"
+  flag when contains singular_clent and wrds > 3
+}
+rule s { flag when contains other.set }
+"##,
+        &[],
+        expect![[r#"
+            root.decorum:5:12: error[placeholder]: unknown placeholder `{mach}` `{mach}` (help: did you mean `match`?)
+            root.decorum:5:23: error[placeholder]: unknown placeholder `{wrds}` `{wrds}` (help: did you mean `words`?)
+            root.decorum:6:22: error[unknown-name]: there is no term set named `singular_clent` `singular_clent` (help: did you mean `singular_client`?)
+            root.decorum:6:41: error[unknown-name]: there is no post field or parameter named `wrds` `wrds` (help: did you mean `words`?)
+            root.decorum:8:29: error[unknown-name]: there is no import named `other` `other` (help: import the policy that defines it, e.g. `import "std/healthcare" as other`)
+        "#]],
+    );
+}
+
+#[test]
+fn duplicates_and_missing_pieces() {
+    check(
+        r##"decorum 1
+policy t
+terms a = ["x"]
+terms a = ["y"]
+rule r { flag when contains a }
+rule r { flag when contains a }
+rule no-trigger { title "Never fires" }
+rule two-titles { title "One" title "Two" flag when contains a }
+"##,
+        &[],
+        expect![[r#"
+            root.decorum:4:7: error[duplicate]: the term set `a` is defined twice `a` (help: rename one of them, or merge their terms) [root.decorum:3:7: first defined here]
+            root.decorum:6:6: error[duplicate]: the rule `r` is defined twice `r` (help: rule names are ids: give each rule its own) [root.decorum:5:6: first defined here]
+            root.decorum:7:6: error[no-trigger]: the rule `no-trigger` never fires: it has no `flag when` clause `no-trigger` (help: add `flag when CONDITION`, e.g. `flag when contains my_terms`)
+            root.decorum:8:37: error[duplicate]: a rule has one `title` clause `"Two"` (help: remove one of them) [root.decorum:8:25: first one here]
+        "#]],
+    );
+    check(
+        "decorum 1\nrule r { flag when contains [\"x\"] }\n",
+        &[],
+        expect![[r#"
+        root.decorum:1:1: error[missing-policy]: this file does not name its policy `decorum 1` (help: add a line such as `policy acme.social` after `decorum 1`; rule ids are the policy name plus the rule name)
+    "#]],
+    );
+}
+
+#[test]
+fn invalid_regexes_point_inside_the_pattern() {
+    check(
+        r##"decorum 1
+policy t
+terms a = [/ab(c/, /x{2,1}/, /ok/q, /a*/]
+rule r { flag when contains a }
+"##,
+        &[],
+        expect![[r#"
+            root.decorum:3:15: error[regex]: invalid regex: unclosed group `(` (help: regexes use Rust's syntax (https://docs.rs/regex); escape `/` as `\/`)
+            root.decorum:3:22: error[regex]: invalid regex: invalid repetition count range, the start must be <= the end `{2,1}` (help: regexes use Rust's syntax (https://docs.rs/regex); escape `/` as `\/`)
+            root.decorum:3:34: error[regex]: unknown regex flag `q` `q` (help: flags are i (ignore case), m (multi-line), s (dot matches newline), x (verbose), u (Unicode, always on))
+            root.decorum:3:37: error[regex]: this regex can match empty text, so it would flag every position `/a*/` (help: require at least one character, e.g. use `+` instead of `*`)
+        "#]],
+    );
+}
+
+#[test]
+fn impossible_and_always_true_thresholds() {
+    check(
+        r##"decorum 1
+policy t
+terms me = ["i"]
+rule a { flag batch when share(contains me) > 120% }
+rule b { flag when words < 0 }
+rule c { flag when words >= 0 }
+rule d { flag when words > 12% }
+rule e { flag when near(me, me, 500 words) }
+rule f { flag when contains me in first 0 words }
+rule g { flag when share(contains me) > 10% }
+rule h { flag batch when contains me }
+"##,
+        &[],
+        expect![[r#"
+            root.decorum:4:47: error[threshold]: this comparison can never hold: the left side is between 0% and 100%, so it is never > 120% `120%` (help: shares and ratios run from 0% to 100%)
+            root.decorum:5:28: error[threshold]: this comparison can never hold: the left side is at least 0, so it is never < 0 `0` (help: counts are never negative)
+            root.decorum:6:29: warning[threshold]: this comparison always holds: the left side is at least 0 `0` (help: the rule would flag every post; check the threshold)
+            root.decorum:7:20: warning[threshold]: compares a count with 12%; a percentage only makes sense for a ratio `words` (help: divide by a total, e.g. `count(first_person) / words > 12%`)
+            root.decorum:8:33: error[threshold]: `near` within 500 words is not a proximity `500` (help: for matches anywhere in the same paragraph or post, use `contains a and contains b in paragraph`)
+            root.decorum:9:35: error[threshold]: a scope of 0 words or characters is always empty `first 0 words` (help: use at least 1)
+            root.decorum:10:20: error[batch]: `share(...)` counts posts of a batch; it works only in `flag batch when` rules `share(contains me)` (help: write `flag batch when ...`)
+            root.decorum:11:26: error[batch]: in a `flag batch` rule, conditions about a post go inside `share(...)` or `posts(...)` `contains me` (help: e.g. `flag batch when share(contains advert) > 20%`)
+        "#]],
+    );
+}
+
+#[test]
+fn imports_missing_cyclic_and_qualified_names() {
+    check(
+        r##"decorum 1
+policy t
+import "./lib" as lib
+import "./missing" as gone
+rule r { flag when contains lib.lib_set or contains lib.nope or contains gone.x or contains lb.x }
+"##,
+        &[(
+            "lib",
+            "decorum 1\npolicy lib\nimport \"./root\" as back\nterms lib_set = [\"x\"]\n",
+        )],
+        expect![[r#"
+            root.decorum:4:8: error[import]: no policy file at `./missing` `"./missing"`
+            root.decorum:5:57: error[unknown-name]: there is no term set named `nope` in lib.decorum `nope`
+            root.decorum:5:93: error[unknown-name]: there is no import named `lb` `lb` (help: imports in this file: gone, lib)
+            lib.decorum:3:8: error[import-cycle]: import cycle: root.decorum → lib.decorum → root.decorum `"./root"` (help: move what both files need into a third file that both import)
+        "#]],
+    );
+}
+
+#[test]
+fn locked_rules_cannot_be_lowered_or_disabled() {
+    let lib = r##"decorum 1
+policy lib
+rule strict { severity error locked flag when contains ["x"] }
+rule loose { severity warning flag when contains ["y"] param max = 5 param ok = ["z"] }
+"##;
+    check(
+        r##"decorum 1
+policy org
+import "./lib" as lib
+use lib.strict { severity warning }
+use lib.loose { severity error  max = 10%  maxx = 3  ok += ["w"] }
+disable lib.strict because "we disagree"
+disable lib.loose
+"##,
+        &[("lib", lib)],
+        expect![[r#"
+            root.decorum:4:27: error[locked]: `lib.strict` is locked at `error`; it cannot be lowered to `warning` `warning` (help: a locked rule can be raised but not lowered or disabled; to exempt one draft, add a waiver comment with a reason) [lib.decorum:3:30: locked here]
+            root.decorum:5:39: error[type]: `max` is a number, but this value is a percentage `10%`
+            root.decorum:5:44: error[unknown-name]: `lib.loose` has no parameter `maxx` `maxx` (help: did you mean `max`?)
+            root.decorum:6:1: error[locked]: `lib.strict` is locked and cannot be disabled `disable lib.strict because "we disagree"` (help: a locked rule protects something the library's authors consider non-negotiable; to exempt one draft, add a waiver comment with a reason) [lib.decorum:3:30: locked here]
+            root.decorum:7:1: error[disable-reason]: `disable lib.loose` needs a reason `disable lib.loose` (help: write `disable lib.loose because "why this rule does not apply here"`; the reason is shown in audits)
+        "#]],
+    );
+}
+
+#[test]
+fn overrides_change_severity_params_and_sets() {
+    let lib = r##"decorum 1
+policy lib
+terms jobs = ["teacher"]
+rule job { severity warning flag when contains jobs }
+rule many { param max = 1 flag when count(jobs) > max }
+rule gone { flag when contains ["z"] }
+"##;
+    let (inputs, compiled) = compile_files(
+        r##"decorum 1
+policy org
+import "./lib" as lib
+use lib.job { severity error }
+use lib.many { max = 2 }
+extend lib.jobs += ["rancher"]
+disable lib.gone because "not relevant to a dental practice"
+"##,
+        &[("lib", lib)],
+    );
+    assert_eq!(render_problems(&inputs, &compiled.problems), "");
+    let set = compiled.policy_set.expect("compiles");
+    expect![[r#"
+        A teacher, a rancher, a teacher. z
+        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: lib.many: many
+          ^^^^^^^ error: lib.job: job
+                     ^^^^^^^ error: lib.job: job
+                                ^^^^^^^ error: lib.job: job
+
+    "#]]
+    .assert_eq(&annotate(&set, "A teacher, a rancher, a teacher. z\n"));
+    let job = set.rule("lib.job").expect("active");
+    assert!(
+        matches!(job.severity_origin, decorum_engine::SeverityOrigin::Override { source, .. } if source.0 == 0)
+    );
+    assert!(
+        set.rule("lib.gone").is_none(),
+        "disabled rules are not active"
+    );
+}
+
+#[test]
+fn folder_imports_and_disable_reasons() {
+    check(
+        r##"decorum 1
+policy org
+import "./hc/*" as hc
+disable hc.privacy.story because ""
+disable hc.privcy.story because "x"
+disable hc.story because "x"
+"##,
+        &[(
+            "hc/privacy",
+            "decorum 1\npolicy hc.privacy\nrule story { flag when contains [\"x\"] }\n",
+        )],
+        expect![[r#"
+            root.decorum:4:34: error[disable-reason]: the reason for `disable` is empty `""` (help: say why the rule does not apply; the reason is shown in audits)
+            root.decorum:5:12: error[unknown-name]: `hc` has no policy file `privcy` `privcy` (help: did you mean `privacy`?)
+            root.decorum:6:9: error[unknown-name]: `hc` imports a folder of policies; name the file too, e.g. `hc.privacy.story` `hc.story` (help: files in it: privacy)
+        "#]],
+    );
+}
+
+#[test]
+fn syntax_errors_become_problems_with_positions() {
+    check(
+        "decorum 1\npolicy t\nrule r {\n  flag when contains [\"x\"\n}\n",
+        &[],
+        expect![[r#"
+        root.decorum:5:1: error[syntax]: expected `]`, `,` or `->`, found `}` `}`
+    "#]],
+    );
+}
