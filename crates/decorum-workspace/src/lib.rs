@@ -1,1 +1,28 @@
-//! decorum-workspace
+//! Decorum's window on the file system: the embedded standard library, `decorum.toml`,
+//! policy files with their imports, and drafts.
+//!
+//! Everything above this crate (the CLI and the language server) asks it for values:
+//! a [`Config`], [`LoadedPolicies`] ready for the engine, a list of draft files and
+//! [`LoadedDraft`]s. Everything below it (syntax, engine, draft) never touches a file.
+//!
+//! Two rules hold throughout. Policies may only read files inside the workspace root and
+//! the libraries declared in `decorum.toml` (see [`load`]). Error messages about drafts
+//! name paths and reasons, never draft text: drafts may hold protected health information.
+
+pub mod config;
+pub mod drafts;
+pub mod load;
+mod paths;
+pub mod stdlib;
+mod write;
+
+#[cfg(test)]
+mod test_support;
+
+pub use config::{Config, ConfigError, MetadataRule, find_config, load_config};
+pub use drafts::{
+    Collected, DraftLoadError, LoadedDraft, collect_drafts, read_draft, read_stdin_draft,
+};
+pub use load::{LoadError, LoadedPolicies, load_policies};
+pub use stdlib::{DEFAULT_POLICY, StdFile};
+pub use write::atomic_write;

@@ -1,0 +1,555 @@
+//! `decorum.toml`: finding it, reading it, and answering questions from it (which
+//! policies apply, which files are drafts, what metadata a draft gets).
+//!
+//! Reading is strict: an unknown key, a glob that does not compile or a value of the
+//! wrong type is an error with a line, a column and, where it helps, a "did you mean".
+//! A typo in a compliance configuration must not silently switch a check off.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use decorum_draft::{MetaValue, Metadata};
+use decorum_syntax::did_you_mean;
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::paths;
+use crate::stdlib::{self, DEFAULT_POLICY};
+
+/// The file name Decorum looks for.
+pub const CONFIG_FILE_NAME: &str = "decorum.toml";
+
+/// The draft globs used when `[drafts] include` is absent.
+pub const DEFAULT_INCLUDE: &[&str] = &["**/*.md", "**/*.markdown", "**/*.txt"];
+
+/// The severities `[check] fail-on` accepts, most severe first.
+pub const FAIL_ON_VALUES: &[&str] = &["error", "warning", "info", "hint"];
+
+/// The configuration of a workspace, read from `decorum.toml` (or the defaults when there
+/// is no such file).
+///
+/// # The `decorum.toml` format
+///
+/// Every key is optional; unknown keys are errors.
+///
+/// ```toml
+/// # Policy files that apply, relative to this file; entries starting with "std/" are the
+/// # embedded standard library. A file may be named without `.decorum`; a folder stands
+/// # for every `.decorum` file below it.
+/// # Default when absent: ["std/healthcare"].
+/// policies = ["policy/acme.decorum"]
+///
+/// [drafts]
+/// # Which files under a folder given to `decorum check` are drafts. Globs are matched
+/// # against the path relative to this file's folder, with `/` as separator: `*` stays
+/// # inside one folder, `**` crosses folders. Files ignored by .gitignore or .ignore, and
+/// # hidden files, are never collected from folders.
+/// include = ["**/*.md", "**/*.markdown", "**/*.txt"]   # default
+/// # Files to leave out even when `include` matches them. A glob that matches a folder
+/// # leaves out everything inside it.
+/// exclude = ["node_modules/**"]                          # default []
+///
+/// # Metadata for drafts whose path (relative to this file's folder) matches `files`
+/// # (one glob or an array of globs). Every other key becomes post metadata, as if it
+/// # were in the draft's front matter (front matter wins). Values are strings, numbers,
+/// # booleans or arrays; a table `consent = { type = "written" }` gives the dotted key
+/// # `consent.type`. When several entries match, all apply in order, later ones winning.
+/// [[drafts.metadata]]
+/// files = "calendar/x/**"
+/// channel = "x"
+///
+/// [libraries]
+/// # Shared policy libraries, by name, vendored in local folders (relative to this file).
+/// # `import "dental-network/privacy"` reads vendor/dental-network/privacy.decorum.
+/// # Policies can read files only inside this file's folder and these library folders.
+/// dental-network = { path = "vendor/dental-network" }
+///
+/// [check]
+/// # The least severe finding that makes `decorum check` fail (exit code 1).
+/// fail-on = "error"             # error | warning | info | hint
+/// ```
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The folder of `decorum.toml` (absolute): relative paths in the file start here,
+    /// and policies may read files inside it.
+    pub root: PathBuf,
+    /// The configuration file, when there is one.
+    pub file: Option<PathBuf>,
+    /// `policies`: the files or folders whose rules apply (`std/...` or relative to `root`).
+    pub policies: Vec<String>,
+    /// `[drafts] include` globs.
+    pub include: Vec<String>,
+    /// `[drafts] exclude` globs.
+    pub exclude: Vec<String>,
+    /// `[[drafts.metadata]]` entries, in file order.
+    pub metadata: Vec<MetadataRule>,
+    /// `[libraries]`: library name to its folder (absolute).
+    pub libraries: BTreeMap<String, PathBuf>,
+    /// `[check] fail-on`, one of [`FAIL_ON_VALUES`], when given.
+    pub fail_on: Option<String>,
+}
+
+impl Config {
+    /// The configuration of a folder without `decorum.toml`: the default policy
+    /// ([`DEFAULT_POLICY`]), the default draft globs, no libraries.
+    pub fn default_for(root: &Path) -> Config {
+        Config {
+            root: paths::absolute(root),
+            file: None,
+            policies: vec![DEFAULT_POLICY.to_owned()],
+            include: DEFAULT_INCLUDE.iter().map(|s| (*s).to_owned()).collect(),
+            exclude: Vec::new(),
+            metadata: Vec::new(),
+            libraries: BTreeMap::new(),
+            fail_on: None,
+        }
+    }
+
+    /// The metadata `decorum.toml` gives the draft at `draft_path` (absolute, or relative
+    /// to the current directory): every matching `[[drafts.metadata]]` entry merged in
+    /// order, later entries winning. Drafts outside [`Config::root`] get none.
+    pub fn metadata_for(&self, draft_path: &Path) -> Metadata {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| self.root.clone());
+        self.metadata_for_in(draft_path, &cwd)
+    }
+
+    pub(crate) fn metadata_for_in(&self, draft_path: &Path, cwd: &Path) -> Metadata {
+        let mut merged = Metadata::new();
+        if self.metadata.is_empty() {
+            return merged;
+        }
+        let Some(rel) = paths::relative_to(draft_path, &self.root, cwd) else {
+            return merged;
+        };
+        let rel = paths::to_slash(&rel);
+        for rule in &self.metadata {
+            if rule.matches(&rel) {
+                merged = rule.values.merged_over(&merged);
+            }
+        }
+        merged
+    }
+
+    /// A short name for the configuration in messages: its file, or its root.
+    pub fn origin(&self) -> &Path {
+        self.file.as_deref().unwrap_or(&self.root)
+    }
+}
+
+/// One `[[drafts.metadata]]` entry: globs and the metadata they give.
+#[derive(Debug, Clone)]
+pub struct MetadataRule {
+    files: Vec<String>,
+    values: Metadata,
+    matcher: GlobSet,
+}
+
+impl MetadataRule {
+    /// A rule giving `values` to drafts whose root-relative path matches one of `files`.
+    /// Fails with the glob and the reason when a glob does not compile.
+    pub fn new(files: Vec<String>, values: Metadata) -> Result<MetadataRule, String> {
+        let matcher = glob_set(&files)?;
+        Ok(MetadataRule {
+            files,
+            values,
+            matcher,
+        })
+    }
+
+    /// The globs, as written.
+    pub fn files(&self) -> &[String] {
+        &self.files
+    }
+
+    /// The metadata the rule gives.
+    pub fn values(&self) -> &Metadata {
+        &self.values
+    }
+
+    /// True when the rule applies to the draft at `relative_path` (relative to the
+    /// configuration root, `/`-separated).
+    pub fn matches(&self, relative_path: &str) -> bool {
+        self.matcher.is_match(relative_path)
+    }
+}
+
+/// Compiles one glob with Decorum's conventions: `*` does not cross `/`, `**` does, and
+/// a backslash escapes the next character (so patterns mean the same on every platform).
+pub(crate) fn glob(pattern: &str) -> Result<Glob, String> {
+    GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .build()
+        .map_err(|err| format!("invalid glob \"{pattern}\": {}", err.kind()))
+}
+
+/// Compiles globs into one set; the error names the first bad glob.
+pub(crate) fn glob_set(patterns: &[String]) -> Result<GlobSet, String> {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        builder.add(glob(pattern)?);
+    }
+    builder
+        .build()
+        .map_err(|err| format!("invalid globs: {}", err.kind()))
+}
+
+/// Why `decorum.toml` could not be used, with the position of the offending text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The configuration file.
+    pub path: PathBuf,
+    /// 1-based line of the problem; 0 when the problem has no position (unreadable file).
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub column: u32,
+    /// What is wrong, e.g. `unknown key "polices" (did you mean "policies"?)`.
+    pub message: String,
+    /// What to do, when there is more to say.
+    pub help: Option<String>,
+}
+
+impl fmt::Display for ConfigError {
+    /// `decorum.toml:3:1: unknown key "polices" (did you mean "policies"?)`; the help is
+    /// not included.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.path.display(), self.message)
+        } else {
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.path.display(),
+                self.line,
+                self.column,
+                self.message
+            )
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// The nearest `decorum.toml` in `start_dir` or one of its ancestors.
+pub fn find_config(start_dir: &Path) -> Option<PathBuf> {
+    let start = paths::absolute(start_dir);
+    start
+        .ancestors()
+        .map(|dir| dir.join(CONFIG_FILE_NAME))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Reads and checks a `decorum.toml`.
+pub fn load_config(path: &Path) -> Result<Config, ConfigError> {
+    let bytes = std::fs::read(path).map_err(|err| ConfigError {
+        path: path.to_path_buf(),
+        line: 0,
+        column: 0,
+        message: format!("cannot read the configuration: {err}"),
+        help: None,
+    })?;
+    let Ok(text) = String::from_utf8(bytes) else {
+        return Err(ConfigError {
+            path: path.to_path_buf(),
+            line: 0,
+            column: 0,
+            message: "the configuration is not valid UTF-8".to_owned(),
+            help: Some("save decorum.toml as UTF-8".to_owned()),
+        });
+    };
+    let file = paths::absolute(path);
+    let root = file
+        .parent()
+        .map_or_else(|| PathBuf::from("/"), Path::to_path_buf);
+    parse_config(&text, path, root, Some(file))
+}
+
+/// Checks the text of a configuration whose relative paths start at `root`; errors name
+/// `shown_path`.
+pub(crate) fn parse_config(
+    text: &str,
+    shown_path: &Path,
+    root: PathBuf,
+    file: Option<PathBuf>,
+) -> Result<Config, ConfigError> {
+    let error = |span: Option<std::ops::Range<usize>>, message: String, help: Option<String>| {
+        let (line, column) = span.map_or((1, 1), |span| line_column(text, span.start));
+        ConfigError {
+            path: shown_path.to_path_buf(),
+            line,
+            column,
+            message,
+            help,
+        }
+    };
+
+    let raw: RawConfig = match toml::from_str(text) {
+        Ok(raw) => raw,
+        Err(err) => {
+            let span = err.span();
+            let key = span.clone().and_then(|s| text.get(s)).unwrap_or_default();
+            let (message, help) = describe_toml_error(err.message(), key);
+            return Err(error(span, message, help));
+        }
+    };
+
+    let mut config = Config::default_for(&root);
+    config.root = root;
+    config.file = file;
+
+    if let Some(policies) = raw.policies {
+        if policies.get_ref().is_empty() {
+            return Err(error(
+                Some(policies.span()),
+                "`policies` is empty, so no rule would apply".to_owned(),
+                Some(format!(
+                    "remove the key to use the standard library (\"{DEFAULT_POLICY}\"), or list policy files"
+                )),
+            ));
+        }
+        let mut list = Vec::new();
+        for entry in policies.into_inner() {
+            let span = entry.span();
+            let value = entry.into_inner();
+            if value.trim().is_empty() {
+                return Err(error(Some(span), "empty policy path".to_owned(), None));
+            }
+            list.push(value);
+        }
+        config.policies = list;
+    }
+
+    if let Some(drafts) = raw.drafts {
+        if let Some(include) = drafts.include {
+            config.include =
+                checked_globs(include).map_err(|(span, msg)| error(Some(span), msg, None))?;
+        }
+        if let Some(exclude) = drafts.exclude {
+            config.exclude =
+                checked_globs(exclude).map_err(|(span, msg)| error(Some(span), msg, None))?;
+        }
+        for rule in drafts.metadata.unwrap_or_default() {
+            let files_span = rule.files.span();
+            let files = match rule.files.into_inner() {
+                OneOrMany::One(glob) => vec![glob],
+                OneOrMany::Many(globs) => globs,
+            };
+            let mut values = Metadata::new();
+            for (key, value) in rule.values {
+                flatten_value(&key, value, &mut values);
+            }
+            let rule = MetadataRule::new(files, values)
+                .map_err(|msg| error(Some(files_span), msg, None))?;
+            config.metadata.push(rule);
+        }
+    }
+
+    if let Some(libraries) = raw.libraries {
+        for (name, library) in libraries {
+            let name_span = name.span();
+            let name = name.into_inner();
+            if let Some(problem) = library_name_problem(&name) {
+                return Err(error(
+                    Some(name_span),
+                    format!("invalid library name \"{name}\": {problem}"),
+                    Some("library names are single words such as `dental-network`".to_owned()),
+                ));
+            }
+            let path_span = library.path.span();
+            let path = library.path.into_inner();
+            if path.trim().is_empty() {
+                return Err(error(
+                    Some(path_span),
+                    format!("library \"{name}\" has an empty path"),
+                    Some(format!("e.g. {name} = {{ path = \"vendor/{name}\" }}")),
+                ));
+            }
+            let folder = paths::normalize(&config.root.join(path));
+            config.libraries.insert(name, folder);
+        }
+    }
+
+    if let Some(fail_on) = raw.check.and_then(|check| check.fail_on) {
+        let span = fail_on.span();
+        let value = fail_on.into_inner();
+        if !FAIL_ON_VALUES.contains(&value.as_str()) {
+            let suggestion = did_you_mean(&value, FAIL_ON_VALUES.iter().copied());
+            let message = match suggestion {
+                Some(s) => format!("unknown severity \"{value}\" (did you mean \"{s}\"?)"),
+                None => format!("unknown severity \"{value}\""),
+            };
+            return Err(error(
+                Some(span),
+                message,
+                Some(format!(
+                    "`fail-on` is one of: {}",
+                    FAIL_ON_VALUES.join(", ")
+                )),
+            ));
+        }
+        config.fail_on = Some(value);
+    }
+
+    Ok(config)
+}
+
+fn checked_globs(
+    globs: Vec<Spanned<String>>,
+) -> Result<Vec<String>, (std::ops::Range<usize>, String)> {
+    globs
+        .into_iter()
+        .map(|glob| {
+            let span = glob.span();
+            let pattern = glob.into_inner();
+            self::glob(&pattern)
+                .map(|_| pattern)
+                .map_err(|msg| (span, msg))
+        })
+        .collect()
+}
+
+/// Why `name` cannot be a library name, if it cannot: it is the first segment of an
+/// import path, so it must not look like a path or the standard library.
+fn library_name_problem(name: &str) -> Option<&'static str> {
+    if name.is_empty() {
+        Some("it is empty")
+    } else if name.contains(['/', '\\']) {
+        Some("it contains a path separator")
+    } else if name.starts_with('.') {
+        Some("it starts with a dot")
+    } else if stdlib::is_std_path(name) {
+        Some("`std` is the standard library")
+    } else {
+        None
+    }
+}
+
+/// Turns a TOML value into metadata under `key`, flattening tables into dotted keys.
+fn flatten_value(key: &str, value: toml::Value, out: &mut Metadata) {
+    match value {
+        toml::Value::Table(table) => {
+            for (child, value) in table {
+                flatten_value(&format!("{key}.{child}"), value, out);
+            }
+        }
+        other => {
+            out.insert(key, meta_value(other));
+        }
+    }
+}
+
+fn meta_value(value: toml::Value) -> MetaValue {
+    match value {
+        toml::Value::String(s) => MetaValue::Str(s),
+        toml::Value::Integer(n) => MetaValue::Num(n as f64),
+        toml::Value::Float(n) => MetaValue::Num(n),
+        toml::Value::Boolean(b) => MetaValue::Bool(b),
+        toml::Value::Datetime(d) => MetaValue::Str(d.to_string()),
+        toml::Value::Array(items) => MetaValue::List(items.into_iter().map(meta_value).collect()),
+        // A table inside an array has no dotted key to flatten to; keep its text.
+        toml::Value::Table(table) => MetaValue::Str(toml::Value::Table(table).to_string()),
+    }
+}
+
+/// Rewrites a toml/serde message in the configuration's own words.
+fn describe_toml_error(message: &str, key_text: &str) -> (String, Option<String>) {
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        let key = rest
+            .split('`')
+            .nth(1)
+            .map_or_else(|| key_text.trim().to_owned(), str::to_owned);
+        // serde lists what the table accepts after "expected", each name in backticks.
+        let expected: Vec<&str> = rest
+            .split_once("expected")
+            .map(|(_, list)| list.split('`').skip(1).step_by(2).collect())
+            .unwrap_or_default();
+        if let Some(suggestion) = did_you_mean(&key, expected.iter().copied()) {
+            return (
+                format!("unknown key \"{key}\" (did you mean \"{suggestion}\"?)"),
+                None,
+            );
+        }
+        let help = misplaced_key_help(&key).or_else(|| {
+            (!expected.is_empty()).then(|| format!("known keys here: {}", expected.join(", ")))
+        });
+        return (format!("unknown key \"{key}\""), help);
+    }
+    let readable = message
+        .replace("a sequence", "an array")
+        .replace("a map", "a table")
+        .replace("struct ", "");
+    (readable, None)
+}
+
+/// Help for a key written in the wrong table.
+fn misplaced_key_help(key: &str) -> Option<String> {
+    let table = match key {
+        "policies" => "the top level (before any [table])",
+        "include" | "exclude" | "metadata" => "[drafts]",
+        "fail-on" => "[check]",
+        "files" => "[[drafts.metadata]]",
+        _ => return None,
+    };
+    Some(format!("`{key}` belongs in {table}"))
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_column(text: &str, offset: usize) -> (u32, u32) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+    (
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(column).unwrap_or(u32::MAX),
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    policies: Option<Spanned<Vec<Spanned<String>>>>,
+    drafts: Option<RawDrafts>,
+    libraries: Option<BTreeMap<Spanned<String>, RawLibrary>>,
+    check: Option<RawCheck>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDrafts {
+    include: Option<Vec<Spanned<String>>>,
+    exclude: Option<Vec<Spanned<String>>>,
+    metadata: Option<Vec<RawMetadataRule>>,
+}
+
+#[derive(Deserialize)]
+struct RawMetadataRule {
+    files: Spanned<OneOrMany>,
+    #[serde(flatten)]
+    values: BTreeMap<String, toml::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged, expecting = "a glob or an array of globs")]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLibrary {
+    path: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawCheck {
+    fail_on: Option<Spanned<String>>,
+}
+
+#[cfg(test)]
+mod tests;

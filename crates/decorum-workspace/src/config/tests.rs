@@ -1,0 +1,320 @@
+//! `decorum.toml` parsing: valid files, every kind of mistake with its position, the
+//! upward search, and metadata merging.
+
+use std::path::{Path, PathBuf};
+
+use decorum_draft::MetaValue;
+use expect_test::{Expect, expect};
+
+use super::{Config, find_config, load_config, parse_config};
+use crate::test_support::{LATIN1, Workspace};
+
+/// Parses `text` as `/ws/decorum.toml` and renders the configuration or the error.
+fn check(text: &str, expect: Expect) {
+    let rendered = match parse_config(text, Path::new("decorum.toml"), PathBuf::from("/ws"), None) {
+        Ok(config) => render(&config),
+        Err(err) => match &err.help {
+            Some(help) => format!("{err}\n    help: {help}\n"),
+            None => format!("{err}\n"),
+        },
+    };
+    expect.assert_eq(&rendered);
+}
+
+fn render(config: &Config) -> String {
+    let mut out = format!(
+        "root: {}\npolicies: {:?}\ninclude: {:?}\nexclude: {:?}\nfail-on: {:?}\n",
+        config.root.display(),
+        config.policies,
+        config.include,
+        config.exclude,
+        config.fail_on
+    );
+    for (name, path) in &config.libraries {
+        out.push_str(&format!("library {name}: {}\n", path.display()));
+    }
+    for rule in &config.metadata {
+        let values: Vec<String> = rule
+            .values()
+            .iter()
+            .map(|(k, v)| format!("{k}={v:?}"))
+            .collect();
+        out.push_str(&format!(
+            "metadata {:?}: {}\n",
+            rule.files(),
+            values.join(", ")
+        ));
+    }
+    out
+}
+
+#[test]
+fn defaults_for_an_empty_file() {
+    check(
+        "",
+        expect![[r#"
+            root: /ws
+            policies: ["std/healthcare"]
+            include: ["**/*.md", "**/*.markdown", "**/*.txt"]
+            exclude: []
+            fail-on: None
+        "#]],
+    );
+}
+
+#[test]
+fn a_complete_file() {
+    check(
+        r#"
+policies = ["policy/acme.decorum", "std/healthcare/privacy"]
+
+[drafts]
+include = ["posts/**/*.md"]
+exclude = ["node_modules/**"]
+
+[[drafts.metadata]]
+files = "calendar/x/**"
+channel = "x"
+weight = 2
+pinned = true
+tags = ["a", 1]
+
+[[drafts.metadata]]
+files = ["calendar/**", "archive/*.md"]
+consent = { type = "written", ref = 2291 }
+when = 2025-01-31
+
+[libraries]
+dental-network = { path = "vendor/dental-network" }
+shared = { path = "../shared/./lib" }
+
+[check]
+fail-on = "warning"
+"#,
+        expect![[r#"
+            root: /ws
+            policies: ["policy/acme.decorum", "std/healthcare/privacy"]
+            include: ["posts/**/*.md"]
+            exclude: ["node_modules/**"]
+            fail-on: Some("warning")
+            library dental-network: /ws/vendor/dental-network
+            library shared: /shared/lib
+            metadata ["calendar/x/**"]: channel=Str("x"), pinned=Bool(true), tags=List([Str("a"), Num(1.0)]), weight=Num(2.0)
+            metadata ["calendar/**", "archive/*.md"]: consent.ref=Num(2291.0), consent.type=Str("written"), when=Str("2025-01-31")
+        "#]],
+    );
+}
+
+#[test]
+fn unknown_keys_name_the_key_and_suggest() {
+    check(
+        "# policies\n\npolices = [\"a\"]\n",
+        expect![[r#"
+            decorum.toml:3:1: unknown key "polices" (did you mean "policies"?)
+        "#]],
+    );
+    check(
+        "[check]\n  fail_on = \"error\"\n",
+        expect![[r#"
+            decorum.toml:2:3: unknown key "fail_on" (did you mean "fail-on"?)
+        "#]],
+    );
+    check(
+        "[drafts]\ninclude = []\nexlcude = []\n",
+        expect![[r#"
+            decorum.toml:3:1: unknown key "exlcude" (did you mean "exclude"?)
+        "#]],
+    );
+    check(
+        "include = [\"*.md\"]\n",
+        expect![[r#"
+            decorum.toml:1:1: unknown key "include"
+                help: `include` belongs in [drafts]
+        "#]],
+    );
+    check(
+        "[libraries]\nx = { path = \"a\", version = \"1\" }\n",
+        expect![[r#"
+            decorum.toml:2:19: unknown key "version"
+                help: known keys here: path
+        "#]],
+    );
+    check(
+        "[linting]\n",
+        expect![[r#"
+            decorum.toml:1:2: unknown key "linting"
+                help: known keys here: policies, drafts, libraries, check
+        "#]],
+    );
+}
+
+#[test]
+fn bad_values_are_errors_with_positions() {
+    check(
+        "[drafts]\ninclude = [\"**/*.md\", \"posts/[abc\"]\n",
+        expect![[r#"
+            decorum.toml:2:23: invalid glob "posts/[abc": unclosed character class; missing ']'
+        "#]],
+    );
+    check(
+        "[[drafts.metadata]]\nfiles = \"{a,b\"\nchannel = \"x\"\n",
+        expect![[r#"
+            decorum.toml:2:9: invalid glob "{a,b": unclosed alternate group; missing '}' (maybe escape '{' with '[{]'?)
+        "#]],
+    );
+    check(
+        "[[drafts.metadata]]\nchannel = \"x\"\n",
+        expect![[r#"
+            decorum.toml:1:1: missing field `files`
+        "#]],
+    );
+    check(
+        "policies = \"policy/acme\"\n",
+        expect![[r#"
+            decorum.toml:1:12: invalid type: string "policy/acme", expected an array
+        "#]],
+    );
+    check(
+        "policies = []\n",
+        expect![[r#"
+            decorum.toml:1:12: `policies` is empty, so no rule would apply
+                help: remove the key to use the standard library ("std/healthcare"), or list policy files
+        "#]],
+    );
+    check(
+        "[check]\nfail-on = \"warn\"\n",
+        expect![[r#"
+            decorum.toml:2:11: unknown severity "warn" (did you mean "warning"?)
+                help: `fail-on` is one of: error, warning, info, hint
+        "#]],
+    );
+    check(
+        "[libraries]\nstd = { path = \"x\" }\n",
+        expect![[r#"
+            decorum.toml:2:1: invalid library name "std": `std` is the standard library
+                help: library names are single words such as `dental-network`
+        "#]],
+    );
+    check(
+        "[libraries]\n\"a/b\" = { path = \"x\" }\n",
+        expect![[r#"
+            decorum.toml:2:1: invalid library name "a/b": it contains a path separator
+                help: library names are single words such as `dental-network`
+        "#]],
+    );
+}
+
+#[test]
+fn bad_toml_is_an_error_with_a_position() {
+    check(
+        "policies = [\"a\"\n[drafts]\n",
+        expect![[r#"
+            decorum.toml:2:1: missing comma between array elements, expected `,`
+        "#]],
+    );
+    // Columns count characters, not bytes.
+    check(
+        "# é\n\"ünï\" = 1\n",
+        expect![[r#"
+            decorum.toml:2:1: unknown key "ünï"
+                help: known keys here: policies, drafts, libraries, check
+        "#]],
+    );
+    check(
+        "[check]\nfail-on = \"é\" x\n",
+        expect![[r#"
+            decorum.toml:2:15: unexpected key or value, expected newline, `#`
+        "#]],
+    );
+}
+
+#[test]
+fn reading_files() {
+    let ws = Workspace::new(&[
+        ("decorum.toml", "policies = [\"p\"]\n"),
+        ("a/b/c/.keep", ""),
+    ]);
+    let config = load_config(&ws.path("decorum.toml")).unwrap();
+    assert_eq!(config.root, ws.root());
+    assert_eq!(config.file, Some(ws.path("decorum.toml")));
+    assert_eq!(config.policies, ["p"]);
+
+    ws.write("bad/decorum.toml", LATIN1);
+    let err = load_config(&ws.path("bad/decorum.toml")).unwrap_err();
+    assert_eq!(err.line, 0);
+    assert!(
+        err.to_string()
+            .ends_with("decorum.toml: the configuration is not valid UTF-8"),
+        "{err}"
+    );
+    let err = load_config(&ws.path("missing/decorum.toml")).unwrap_err();
+    assert!(
+        err.message.starts_with("cannot read the configuration"),
+        "{err}"
+    );
+}
+
+#[test]
+fn find_config_searches_upwards() {
+    let ws = Workspace::new(&[
+        ("decorum.toml", ""),
+        ("a/b/c/.keep", ""),
+        ("a/decorum.toml/.keep", ""),
+    ]);
+    assert_eq!(
+        find_config(&ws.path("a/b/c")),
+        Some(ws.path("decorum.toml")),
+        "a folder named decorum.toml is skipped"
+    );
+    assert_eq!(find_config(&ws.root()), Some(ws.path("decorum.toml")));
+    ws.write("a/b/decorum.toml", b"");
+    assert_eq!(
+        find_config(&ws.path("a/b/c")),
+        Some(ws.path("a/b/decorum.toml"))
+    );
+}
+
+#[test]
+fn metadata_merges_matching_rules_in_order() {
+    let text = r#"
+[[drafts.metadata]]
+files = "calendar/**"
+channel = "linkedin"
+team = "cardio"
+
+[[drafts.metadata]]
+files = "calendar/x/*.md"
+channel = "x"
+
+[[drafts.metadata]]
+files = "*.md"
+top = true
+"#;
+    let config = parse_config(text, Path::new("decorum.toml"), PathBuf::from("/ws"), None).unwrap();
+    let meta = |path: &str| {
+        let values: Vec<String> = config
+            .metadata_for_in(Path::new(path), Path::new("/ws"))
+            .iter()
+            .map(|(k, v)| format!("{k}={}", v.display()))
+            .collect();
+        values.join(" ")
+    };
+    assert_eq!(meta("calendar/x/post.md"), "channel=x team=cardio");
+    assert_eq!(meta("/ws/calendar/x/post.md"), "channel=x team=cardio");
+    // `*` does not cross folders; `**` does.
+    assert_eq!(
+        meta("calendar/x/deeper/post.md"),
+        "channel=linkedin team=cardio"
+    );
+    assert_eq!(meta("post.md"), "top=true");
+    assert_eq!(meta("sub/post.md"), "");
+    // Outside the root nothing matches, even a path that looks alike.
+    assert_eq!(meta("/elsewhere/calendar/x/post.md"), "");
+    assert_eq!(meta("../calendar/x/post.md"), "");
+    assert_eq!(
+        config
+            .metadata_for_in(Path::new("calendar/a.md"), Path::new("/ws"))
+            .get("channel"),
+        Some(&MetaValue::Str("linkedin".to_owned()))
+    );
+}

@@ -1,0 +1,304 @@
+//! Drafts on disk: which files a run checks, and reading one safely.
+//!
+//! Folders are walked like git would (`.gitignore`, `.ignore` and hidden files are
+//! skipped, even outside a git repository) and filtered by the `[drafts]` globs of
+//! `decorum.toml`; files named explicitly are always drafts. Reading refuses huge,
+//! binary and non-UTF-8 files with an error instead of a panic or a wall of garbage.
+//!
+//! Drafts may hold protected health information: errors here carry paths and reasons,
+//! never a byte of a draft's content.
+
+use std::fmt;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use decorum_draft::{Draft, DraftFormat, Metadata};
+use globset::GlobSet;
+
+use crate::config::{Config, glob_set};
+use crate::paths;
+
+/// Drafts larger than this are skipped: nobody posts 64 MiB, and reading such a file
+/// would only stall the run.
+pub const MAX_DRAFT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// How much of a file is searched for a NUL byte to tell binary files apart, like git.
+const BINARY_SNIFF_BYTES: usize = 8 * 1024;
+
+/// The draft files of a run, and the paths that could not be searched.
+#[derive(Debug, Clone, Default)]
+pub struct Collected {
+    /// Draft files, in argument order, files of a folder sorted; each file once.
+    pub files: Vec<PathBuf>,
+    /// Paths that do not exist or could not be searched.
+    pub errors: Vec<DraftLoadError>,
+}
+
+/// A draft that could not be collected or read. The message never quotes the draft.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftLoadError {
+    /// The path concerned.
+    pub path: PathBuf,
+    /// What went wrong, e.g. "skipped: not valid UTF-8 text (...)".
+    pub message: String,
+}
+
+impl fmt::Display for DraftLoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.message)
+    }
+}
+
+impl std::error::Error for DraftLoadError {}
+
+/// A draft read from disk (or standard input), parsed and ready to check.
+#[derive(Debug, Clone)]
+pub struct LoadedDraft {
+    /// The path it was read from (`<stdin>` for standard input).
+    pub path: PathBuf,
+    /// How to show the path: relative to the current directory when inside it, else
+    /// relative to the configuration root, else as given.
+    pub display: String,
+    /// The parsed draft.
+    pub draft: Draft,
+}
+
+/// The drafts named by `paths`: files as they are (whatever their extension), folders
+/// walked and filtered by `config.include` / `config.exclude`.
+///
+/// Globs are matched against the path relative to `config.root` (or, for a folder
+/// outside it, relative to that folder). A glob of `exclude` that matches a folder
+/// leaves out everything inside it.
+pub fn collect_drafts(paths: &[PathBuf], config: &Config) -> Collected {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| config.root.clone());
+    collect_in(paths, config, &cwd)
+}
+
+pub(crate) fn collect_in(paths: &[PathBuf], config: &Config, cwd: &Path) -> Collected {
+    let mut collected = Collected::default();
+    let filters = match DraftFilters::new(config) {
+        Ok(filters) => filters,
+        Err(message) => {
+            collected.errors.push(DraftLoadError {
+                path: config.origin().to_path_buf(),
+                message,
+            });
+            return collected;
+        }
+    };
+    let mut seen = std::collections::HashSet::new();
+    for path in paths {
+        let metadata = match std::fs::metadata(path) {
+            Ok(metadata) => metadata,
+            Err(err) => {
+                let message = if err.kind() == std::io::ErrorKind::NotFound {
+                    format!("no such file or directory: {}", path.display())
+                } else {
+                    format!("cannot read {}: {err}", path.display())
+                };
+                collected.errors.push(DraftLoadError {
+                    path: path.clone(),
+                    message,
+                });
+                continue;
+            }
+        };
+        let mut found = if metadata.is_dir() {
+            walk(path, config, &filters, cwd, &mut collected.errors)
+        } else {
+            vec![path.clone()]
+        };
+        found.retain(|file| seen.insert(paths::absolute_in(cwd, file)));
+        collected.files.append(&mut found);
+    }
+    collected
+}
+
+/// The compiled `[drafts]` globs.
+struct DraftFilters {
+    include: GlobSet,
+    exclude: GlobSet,
+}
+
+impl DraftFilters {
+    fn new(config: &Config) -> Result<DraftFilters, String> {
+        Ok(DraftFilters {
+            include: glob_set(&config.include)?,
+            exclude: glob_set(&config.exclude)?,
+        })
+    }
+}
+
+/// The draft files below `folder`, sorted.
+fn walk(
+    folder: &Path,
+    config: &Config,
+    filters: &DraftFilters,
+    cwd: &Path,
+    errors: &mut Vec<DraftLoadError>,
+) -> Vec<PathBuf> {
+    // Where `folder` sits inside the configuration root; `None` when outside it, and
+    // globs are then matched relative to `folder` itself.
+    let prefix = paths::relative_to(folder, &config.root, cwd);
+    let folder_owned = folder.to_path_buf();
+    let relative = move |path: &Path| -> String {
+        let inner = path.strip_prefix(&folder_owned).unwrap_or(path);
+        match &prefix {
+            Some(prefix) => paths::to_slash(&prefix.join(inner)),
+            None => paths::to_slash(inner),
+        }
+    };
+    let walker = ignore::WalkBuilder::new(folder)
+        .standard_filters(true)
+        // Honour .gitignore outside a git repository too: an exported archive keeps it.
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry({
+            let exclude = filters.exclude.clone();
+            let relative = relative.clone();
+            move |entry| {
+                let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+                if !is_dir || entry.depth() == 0 {
+                    return true;
+                }
+                let rel = relative(entry.path());
+                // Prune a folder that an exclude glob matches, as a folder (`build`) or as
+                // everything inside it (`build/**` matches `build/`).
+                !(exclude.is_match(&rel) || exclude.is_match(format!("{rel}/")))
+            }
+        })
+        .build();
+
+    let mut files = Vec::new();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                errors.push(DraftLoadError {
+                    path: walk_error_path(&err).unwrap_or_else(|| folder.to_path_buf()),
+                    message: format!("cannot search: {err}"),
+                });
+                continue;
+            }
+        };
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let rel = relative(entry.path());
+        if filters.include.is_match(&rel) && !filters.exclude.is_match(&rel) {
+            files.push(entry.into_path());
+        }
+    }
+    files.sort();
+    files
+}
+
+fn walk_error_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error_path(err)
+        }
+        _ => None,
+    }
+}
+
+/// Reads and parses the draft at `path`. Refuses files over [`MAX_DRAFT_BYTES`], binary
+/// files and files that are not UTF-8, saying which and why. The format comes from the
+/// extension (plain text when unknown) and the base metadata from `decorum.toml`.
+pub fn read_draft(path: &Path, config: &Config) -> Result<LoadedDraft, DraftLoadError> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| config.root.clone());
+    read_draft_in(path, config, &cwd, MAX_DRAFT_BYTES)
+}
+
+pub(crate) fn read_draft_in(
+    path: &Path,
+    config: &Config,
+    cwd: &Path,
+    limit: u64,
+) -> Result<LoadedDraft, DraftLoadError> {
+    let text = read_text(path, limit).map_err(|message| DraftLoadError {
+        path: path.to_path_buf(),
+        message,
+    })?;
+    let format = DraftFormat::from_path(&path.to_string_lossy()).unwrap_or(DraftFormat::PlainText);
+    let base = config.metadata_for_in(path, cwd);
+    let draft = decorum_draft::parse(&text, format, &base);
+    Ok(LoadedDraft {
+        path: path.to_path_buf(),
+        display: display_path(path, config, cwd),
+        draft,
+    })
+}
+
+/// A draft read from standard input: Markdown, shown as `<stdin>`, without metadata
+/// from `decorum.toml` (there is no path to match).
+pub fn read_stdin_draft(text: String, config: &Config) -> LoadedDraft {
+    let _ = config;
+    let draft = decorum_draft::parse(&text, DraftFormat::Markdown, &Metadata::new());
+    LoadedDraft {
+        path: PathBuf::from("<stdin>"),
+        display: "<stdin>".to_owned(),
+        draft,
+    }
+}
+
+/// The file's text, or why it was skipped (never its content).
+fn read_text(path: &Path, limit: u64) -> Result<String, String> {
+    let cannot_read = |err: std::io::Error| format!("cannot read the file: {err}");
+    let metadata = std::fs::metadata(path).map_err(|err| {
+        if err.kind() == std::io::ErrorKind::NotFound {
+            "no such file or directory".to_owned()
+        } else {
+            cannot_read(err)
+        }
+    })?;
+    if metadata.is_dir() {
+        return Err("skipped: this is a folder, not a draft file".to_owned());
+    }
+    let too_large = || format!("skipped: the file is larger than {}", human_size(limit));
+    if metadata.len() > limit {
+        return Err(too_large());
+    }
+    let file = std::fs::File::open(path).map_err(cannot_read)?;
+    let mut bytes = Vec::new();
+    // `take` also guards against files that grow while read, and special files whose
+    // size the metadata does not tell.
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(cannot_read)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    let sniff = bytes.get(..BINARY_SNIFF_BYTES).unwrap_or(&bytes);
+    if sniff.contains(&0) {
+        return Err("skipped: the file looks binary (it contains NUL bytes)".to_owned());
+    }
+    String::from_utf8(bytes).map_err(|err| {
+        format!(
+            "skipped: the file is not valid UTF-8 text (first invalid byte at offset {}); save it as UTF-8",
+            err.utf8_error().valid_up_to()
+        )
+    })
+}
+
+fn human_size(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB && bytes % MIB == 0 {
+        format!("{} MiB", bytes / MIB)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// Relative to the current directory when inside it, else to the configuration root,
+/// else as given.
+fn display_path(path: &Path, config: &Config, cwd: &Path) -> String {
+    paths::relative_to(path, cwd, cwd)
+        .or_else(|| paths::relative_to(path, &config.root, cwd))
+        .map(|rel| paths::to_slash(&rel))
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,272 @@
+//! Draft collection and reading over throwaway folders.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use decorum_draft::{DraftFormat, MetaValue};
+use expect_test::{Expect, expect};
+
+use super::{MAX_DRAFT_BYTES, collect_in, read_draft_in, read_stdin_draft};
+use crate::config::Config;
+use crate::test_support::Workspace;
+
+/// Collects `args` (relative to the workspace, which is also the current directory) and
+/// renders the files and errors with paths relative to the workspace.
+fn collect(ws: &Workspace, args: &[&str]) -> String {
+    let config = ws.config();
+    let args: Vec<PathBuf> = args.iter().map(|a| ws.path(a)).collect();
+    let collected = collect_in(&args, &config, &ws.root());
+    let mut out = String::new();
+    for file in &collected.files {
+        let _ = writeln!(out, "{}", file.strip_prefix(ws.root()).unwrap().display());
+    }
+    for error in &collected.errors {
+        let _ = writeln!(out, "error: {error}");
+    }
+    ws.redact(&out)
+}
+
+fn check(files: &[(&str, &str)], args: &[&str], expect: Expect) {
+    let ws = Workspace::new(files);
+    expect.assert_eq(&collect(&ws, args));
+}
+
+const TREE: &[(&str, &str)] = &[
+    ("b.md", ""),
+    ("a.md", ""),
+    ("notes.txt", ""),
+    ("long.markdown", ""),
+    ("image.png", ""),
+    ("posts/2025/01.md", ""),
+    ("posts/2025/02.MD", ""),
+    ("posts/draft.md", ""),
+    ("build/out.md", ""),
+    ("node_modules/pkg/readme.md", ""),
+    (".hidden/x.md", ""),
+    (".secret.md", ""),
+    ("ignored/x.md", ""),
+    ("also-ignored.md", ""),
+    ("sub/.ignore", "local.md\n"),
+    ("sub/local.md", ""),
+    ("sub/kept.md", ""),
+    (".gitignore", "ignored/\nalso-ignored.md\n"),
+];
+
+#[test]
+fn folders_honour_ignore_files_and_default_globs() {
+    // Not a git repository: .gitignore is honoured all the same.
+    check(
+        TREE,
+        &["."],
+        expect![[r#"
+            a.md
+            b.md
+            build/out.md
+            long.markdown
+            node_modules/pkg/readme.md
+            notes.txt
+            posts/2025/01.md
+            posts/draft.md
+            sub/kept.md
+        "#]],
+    );
+}
+
+#[test]
+fn include_and_exclude_globs() {
+    let mut files = TREE.to_vec();
+    files.push((
+        "decorum.toml",
+        "[drafts]\ninclude = [\"**/*.md\", \"*.txt\"]\nexclude = [\"node_modules/**\", \"build\", \"posts/*.md\"]\n",
+    ));
+    check(
+        &files,
+        &["."],
+        expect![[r#"
+            a.md
+            b.md
+            notes.txt
+            posts/2025/01.md
+            sub/kept.md
+        "#]],
+    );
+    // Globs are relative to the configuration root, also when walking a subfolder.
+    check(
+        &files,
+        &["posts"],
+        expect![[r#"
+            posts/2025/01.md
+        "#]],
+    );
+}
+
+#[test]
+fn explicit_files_missing_paths_and_duplicates() {
+    let mut files = TREE.to_vec();
+    files.push(("decorum.toml", "[drafts]\nexclude = [\"build/**\"]\n"));
+    check(
+        &files,
+        &[
+            "image.png",
+            "build/out.md",
+            "missing.md",
+            "posts",
+            "posts/draft.md",
+            "ignored/x.md",
+        ],
+        expect![[r#"
+            image.png
+            build/out.md
+            posts/2025/01.md
+            posts/draft.md
+            ignored/x.md
+            error: $WS/missing.md: no such file or directory: $WS/missing.md
+        "#]],
+    );
+}
+
+#[test]
+fn folders_outside_the_root_match_relative_to_themselves() {
+    let ws = Workspace::new(&[
+        ("ws/decorum.toml", "[drafts]\ninclude = [\"*.md\"]\n"),
+        ("out/a.md", ""),
+        ("out/sub/b.md", ""),
+    ]);
+    let config = crate::load_config(&ws.path("ws/decorum.toml")).unwrap();
+    let collected = collect_in(&[ws.path("out")], &config, &ws.path("ws"));
+    assert_eq!(collected.files, [ws.path("out/a.md")]);
+    assert!(collected.errors.is_empty());
+}
+
+#[test]
+fn bad_globs_set_programmatically_are_errors() {
+    let ws = Workspace::new(&[("a.md", "")]);
+    let mut config = Config::default_for(&ws.root());
+    config.exclude.push("[".to_owned());
+    let collected = collect_in(&[ws.root()], &config, &ws.root());
+    assert!(collected.files.is_empty());
+    let errors: Vec<String> = collected
+        .errors
+        .iter()
+        .map(|e| ws.redact(&e.to_string()))
+        .collect();
+    assert_eq!(
+        errors,
+        [r#"$WS: invalid glob "[": unclosed character class; missing ']'"#]
+    );
+}
+
+/// Reads `name` from the workspace with a small size limit and renders the outcome.
+fn read(ws: &Workspace, name: &str, limit: u64) -> String {
+    match read_draft_in(&ws.path(name), &ws.config(), &ws.root(), limit) {
+        Ok(loaded) => format!("ok {} {:?}", loaded.display, loaded.draft.format),
+        Err(err) => ws.redact(&err.to_string()),
+    }
+}
+
+#[test]
+fn unreadable_drafts_are_errors_without_content() {
+    let ws = Workspace::new(&[
+        ("ok.md", "Patient Jane Doe, 45\n"),
+        ("big.txt", "0123456789A"),
+    ]);
+    ws.write("latin1.md", b"Patient Ren\xe9e Doe\n");
+    let mut binary = b"Patient Jane Doe".to_vec();
+    binary.push(0);
+    ws.write("binary.md", &binary);
+    // A NUL byte past the first 8 KiB does not make a file binary.
+    let mut late_nul = vec![b'a'; 9000];
+    late_nul.push(0);
+    ws.write("late-nul.txt", &late_nul);
+    let results: Vec<String> = [
+        "ok.md",
+        "big.txt",
+        "latin1.md",
+        "binary.md",
+        "late-nul.txt",
+        "missing.md",
+        ".",
+    ]
+    .iter()
+    .map(|name| read(&ws, name, 10_000))
+    .chain([read(&ws, "big.txt", 10)])
+    .collect();
+    expect![[r#"
+        ok ok.md Markdown
+        ok big.txt PlainText
+        $WS/latin1.md: skipped: the file is not valid UTF-8 text (first invalid byte at offset 11); save it as UTF-8
+        $WS/binary.md: skipped: the file looks binary (it contains NUL bytes)
+        ok late-nul.txt PlainText
+        $WS/missing.md: no such file or directory
+        $WS/.: skipped: this is a folder, not a draft file
+        $WS/big.txt: skipped: the file is larger than 10 bytes"#]]
+    .assert_eq(&results.join("\n"));
+    for result in &results {
+        assert!(
+            !result.contains("Jane") && !result.contains("Ren"),
+            "draft text leaked: {result}"
+        );
+    }
+    assert_eq!(MAX_DRAFT_BYTES, 64 * 1024 * 1024);
+}
+
+#[test]
+fn drafts_get_their_format_metadata_and_display() {
+    let ws = Workspace::new(&[
+        (
+            "decorum.toml",
+            "[[drafts.metadata]]\nfiles = \"calendar/x/**\"\nchannel = \"x\"\n",
+        ),
+        ("calendar/x/post.md", "---\ntype: event\n---\nHello\n"),
+        ("notes.rtf", "hello"),
+    ]);
+    let loaded = read_draft_in(
+        &ws.path("calendar/x/post.md"),
+        &ws.config(),
+        &ws.root(),
+        MAX_DRAFT_BYTES,
+    )
+    .unwrap();
+    assert_eq!(loaded.display, "calendar/x/post.md");
+    assert_eq!(loaded.draft.format, DraftFormat::Markdown);
+    let meta = &loaded.draft.posts[0].meta;
+    assert_eq!(meta.get("channel"), Some(&MetaValue::Str("x".to_owned())));
+    assert_eq!(meta.get("type"), Some(&MetaValue::Str("event".to_owned())));
+
+    // Unknown extensions are plain text; display is relative to the current directory.
+    let loaded = read_draft_in(
+        &ws.path("notes.rtf"),
+        &ws.config(),
+        &ws.path("calendar"),
+        MAX_DRAFT_BYTES,
+    )
+    .unwrap();
+    assert_eq!(loaded.draft.format, DraftFormat::PlainText);
+    assert_eq!(loaded.display, "notes.rtf");
+    let loaded = read_draft_in(
+        &ws.path("calendar/x/post.md"),
+        &ws.config(),
+        &ws.path("calendar"),
+        MAX_DRAFT_BYTES,
+    )
+    .unwrap();
+    assert_eq!(loaded.display, "x/post.md");
+    // Outside both the current directory and the root, the path is shown as given.
+    let elsewhere = Workspace::new(&[("post.md", "Hello")]);
+    let loaded = read_draft_in(
+        &elsewhere.path("post.md"),
+        &ws.config(),
+        &ws.root(),
+        MAX_DRAFT_BYTES,
+    )
+    .unwrap();
+    assert_eq!(
+        loaded.display,
+        elsewhere.path("post.md").display().to_string()
+    );
+    assert!(loaded.draft.posts[0].meta.is_empty());
+
+    let stdin = read_stdin_draft("# Hi\n".to_owned(), &ws.config());
+    assert_eq!(stdin.display, "<stdin>");
+    assert_eq!(stdin.draft.format, DraftFormat::Markdown);
+}

@@ -1,0 +1,804 @@
+//! Loading policies: the root files, everything they import, each file once, parsed and
+//! handed to the engine as [`PolicyInputs`] with every `import` resolved.
+//!
+//! An import source is one of
+//! - `std/...`: a file or folder of the embedded standard library;
+//! - `./x`, `../x`: relative to the importing file's folder; inside a standard-library
+//!   file, relative within the standard library;
+//! - `name` or `name/rest`: a library declared in `decorum.toml` under `[libraries]`.
+//!
+//! A path names a `.decorum` file (the extension may be left out) or a folder, which
+//! stands for every `.decorum` file below it (hidden files and folders excepted).
+//!
+//! Policies may only read files inside the workspace root and the declared library
+//! folders (plus the folder of a `--policy` file given explicitly): a shared policy must
+//! not be able to pull `/etc/passwd` or a home directory into error messages. Paths are
+//! checked twice, lexically before touching the file system and again after resolving
+//! symlinks. Anything that cannot be resolved becomes [`ImportResolution::Failed`] with
+//! a message and advice; the engine reports it at the import.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::fmt;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use decorum_engine::{ImportResolution, PolicyInputs, PolicySource, SourceId};
+
+use crate::config::Config;
+use crate::paths;
+use crate::stdlib::{self, EXTENSION, StdFile};
+use decorum_syntax::did_you_mean;
+
+/// Policy files larger than this are refused: no real policy comes close, and reading
+/// an arbitrary huge file (a log, a disk image) into memory helps nobody.
+const MAX_POLICY_BYTES: u64 = 16 * 1024 * 1024;
+
+/// How deep a policy folder is searched; deeper trees are almost certainly a mistake
+/// (or a symlink maze).
+const MAX_FOLDER_DEPTH: usize = 32;
+
+/// What [`load_policies`] produced.
+#[derive(Debug, Clone, Default)]
+pub struct LoadedPolicies {
+    /// The files for the engine; roots that could not be read are missing from it.
+    pub inputs: PolicyInputs,
+    /// Roots that could not be read. Imports that fail are not here: they are
+    /// [`ImportResolution::Failed`] entries of the importing file.
+    pub errors: Vec<LoadError>,
+}
+
+/// A policy root (a `policies` entry or the `--policy` file) that could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    /// The file or folder that was looked for.
+    pub path: PathBuf,
+    /// What went wrong.
+    pub message: String,
+    /// What to do.
+    pub help: Option<String>,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.message)
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Loads the policies that apply: `explicit` (a `--policy` file or folder, relative to the
+/// current directory, or a `std/...` path) when given, else `config.policies`; then every
+/// file they import, transitively, each once.
+pub fn load_policies(config: &Config, explicit: Option<&Path>) -> LoadedPolicies {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| config.root.clone());
+    load_with(config, explicit, stdlib::files(), &cwd)
+}
+
+/// [`load_policies`] with the standard library and current directory given, for tests.
+pub(crate) fn load_with(
+    config: &Config,
+    explicit: Option<&Path>,
+    std_files: &[StdFile],
+    cwd: &Path,
+) -> LoadedPolicies {
+    let mut loader = Loader::new(config, std_files);
+    match explicit {
+        Some(path) => loader.add_explicit_root(path, cwd),
+        None => {
+            for entry in &config.policies {
+                loader.add_config_root(entry);
+            }
+        }
+    }
+    loader.resolve_all_imports();
+    LoadedPolicies {
+        inputs: loader.inputs,
+        errors: loader.errors,
+    }
+}
+
+/// Why something could not be loaded: becomes a [`LoadError`] or a failed import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Failure {
+    message: String,
+    help: Option<String>,
+}
+
+impl Failure {
+    fn new(message: impl Into<String>) -> Failure {
+        Failure {
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    fn help(mut self, help: impl Into<String>) -> Failure {
+        self.help = Some(help.into());
+        self
+    }
+
+    fn into_resolution(self) -> ImportResolution {
+        ImportResolution::Failed {
+            message: self.message,
+            help: self.help,
+        }
+    }
+}
+
+/// Where a loaded file came from, to resolve its relative imports.
+#[derive(Debug, Clone)]
+enum Origin {
+    /// A standard-library file, by import path.
+    Std(String),
+    /// A file on disk, by canonical path.
+    Disk(PathBuf),
+}
+
+/// The identity of a file, to load each file once.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    Std(String),
+    Disk(PathBuf),
+}
+
+/// What an import or root names, before its files are loaded.
+enum Target {
+    /// A standard-library file.
+    StdFile(StdFile),
+    /// Standard-library files with their module names.
+    StdFolder(Vec<(String, StdFile)>),
+    /// A file on disk (canonical).
+    DiskFile(PathBuf),
+    /// Files on disk (canonical) with their module names.
+    DiskFolder(Vec<(String, PathBuf)>),
+}
+
+/// How an import source is written.
+enum SpecKind<'s> {
+    Std,
+    Relative,
+    Library { name: &'s str, rest: &'s str },
+}
+
+struct Loader<'a> {
+    config: &'a Config,
+    std_files: &'a [StdFile],
+    /// The workspace root, canonical when it exists.
+    root: PathBuf,
+    /// Folders policies may read from (canonical when they exist): the root, the
+    /// libraries, and the folder of an explicit `--policy`.
+    allowed: Vec<PathBuf>,
+    inputs: PolicyInputs,
+    origins: Vec<Origin>,
+    loaded: HashMap<Key, Result<SourceId, Failure>>,
+    pending: VecDeque<SourceId>,
+    errors: Vec<LoadError>,
+}
+
+impl<'a> Loader<'a> {
+    fn new(config: &'a Config, std_files: &'a [StdFile]) -> Loader<'a> {
+        let root = paths::canonical_or_absolute(&config.root);
+        let mut allowed = vec![root.clone()];
+        allowed.extend(
+            config
+                .libraries
+                .values()
+                .map(|p| paths::canonical_or_absolute(p)),
+        );
+        Loader {
+            config,
+            std_files,
+            root,
+            allowed,
+            inputs: PolicyInputs::default(),
+            origins: Vec::new(),
+            loaded: HashMap::new(),
+            pending: VecDeque::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    // ----- roots -------------------------------------------------------------------
+
+    /// A `--policy` path. The person running Decorum chose it, so it may lie outside
+    /// the workspace; its folder then becomes readable for its relative imports.
+    fn add_explicit_root(&mut self, path: &Path, cwd: &Path) {
+        let candidate = paths::absolute_in(cwd, path);
+        let as_written = path.to_string_lossy().into_owned();
+        let on_disk = candidate.exists() || with_extension(&candidate).exists();
+        if !on_disk && stdlib::is_std_path(&as_written) {
+            self.add_std_root(&as_written, path);
+            return;
+        }
+        let folder = if candidate.is_dir() {
+            Some(candidate.clone())
+        } else {
+            candidate.parent().map(Path::to_path_buf)
+        };
+        if let Some(folder) = folder {
+            self.allowed.push(paths::canonical_or_absolute(&folder));
+        }
+        let looked_for = as_written.trim_end_matches('/').to_owned();
+        let target = self.find_on_disk(&candidate, &as_written, &looked_for);
+        self.add_root_target(target, path, Some(&as_written), None);
+    }
+
+    /// An entry of `policies` in `decorum.toml`, relative to the configuration root.
+    fn add_config_root(&mut self, entry: &str) {
+        let help = format!("check `policies` in {}", self.config_name());
+        if stdlib::is_std_path(entry) {
+            self.add_std_root(entry, Path::new(entry));
+            return;
+        }
+        let shown = self.config.root.join(entry);
+        if let Some(failure) = spec_syntax_problem(entry, false) {
+            self.errors.push(LoadError {
+                path: shown,
+                message: failure.message,
+                help: failure.help.or(Some(help)),
+            });
+            return;
+        }
+        let candidate = paths::normalize(&self.root.join(entry));
+        let looked_for = entry.trim_end_matches('/').to_owned();
+        let target = self.find_on_disk(&candidate, entry, &looked_for);
+        self.add_root_target(target, &shown, None, Some(help));
+    }
+
+    fn add_std_root(&mut self, entry: &str, shown: &Path) {
+        let target = self.find_std(entry);
+        self.add_root_target(target, shown, None, None);
+    }
+
+    fn add_root_target(
+        &mut self,
+        target: Result<Target, Failure>,
+        shown: &Path,
+        display: Option<&str>,
+        default_help: Option<String>,
+    ) {
+        let result = target.and_then(|target| match target {
+            Target::StdFile(file) => Ok(vec![self.load_std(file)]),
+            Target::StdFolder(files) => {
+                Ok(files.into_iter().map(|(_, f)| self.load_std(f)).collect())
+            }
+            Target::DiskFile(path) => self.load_disk(&path, display).map(|id| vec![id]),
+            Target::DiskFolder(files) => files
+                .into_iter()
+                .map(|(_, path)| self.load_disk(&path, None))
+                .collect(),
+        });
+        match result {
+            Ok(ids) => {
+                for id in ids {
+                    if !self.inputs.roots.contains(&id) {
+                        self.inputs.roots.push(id);
+                    }
+                }
+            }
+            Err(failure) => self.errors.push(LoadError {
+                path: shown.to_path_buf(),
+                message: failure.message,
+                help: failure.help.or(default_help),
+            }),
+        }
+    }
+
+    // ----- imports -----------------------------------------------------------------
+
+    /// Resolves the imports of every loaded file, loading what they name, until no file
+    /// is left: each file is loaded once, so cycles end (the engine reports them).
+    fn resolve_all_imports(&mut self) {
+        while let Some(id) = self.pending.pop_front() {
+            let index = id.0 as usize;
+            let Some(source) = self.inputs.sources.get(index) else {
+                continue;
+            };
+            let specs: Vec<String> = source
+                .parse
+                .file
+                .imports()
+                .map(|import| import.source.value.clone())
+                .collect();
+            let Some(origin) = self.origins.get(index).cloned() else {
+                continue;
+            };
+            let resolutions: Vec<ImportResolution> = specs
+                .iter()
+                .map(|spec| self.resolve_import(spec, &origin))
+                .collect();
+            if let Some(source) = self.inputs.sources.get_mut(index) {
+                source.imports = resolutions;
+            }
+        }
+    }
+
+    fn resolve_import(&mut self, spec: &str, origin: &Origin) -> ImportResolution {
+        let target = self.find_import(spec, origin);
+        let result = target.and_then(|target| match target {
+            Target::StdFile(file) => Ok(ImportResolution::File(self.load_std(file))),
+            Target::StdFolder(files) => Ok(ImportResolution::Folder(
+                files
+                    .into_iter()
+                    .map(|(module, file)| (module, self.load_std(file)))
+                    .collect(),
+            )),
+            Target::DiskFile(path) => self.load_disk(&path, None).map(ImportResolution::File),
+            Target::DiskFolder(files) => files
+                .into_iter()
+                .map(|(module, path)| self.load_disk(&path, None).map(|id| (module, id)))
+                .collect::<Result<Vec<_>, _>>()
+                .map(ImportResolution::Folder),
+        });
+        result.unwrap_or_else(Failure::into_resolution)
+    }
+
+    fn find_import(&self, spec: &str, origin: &Origin) -> Result<Target, Failure> {
+        let kind = classify(spec)?;
+        match (kind, origin) {
+            (SpecKind::Std, _) => self.find_std(spec),
+            (SpecKind::Relative, Origin::Std(from)) => {
+                let joined = join_std(from, spec)?;
+                self.find_std(&joined)
+            }
+            (SpecKind::Relative, Origin::Disk(from)) => {
+                let folder = from.parent().unwrap_or(Path::new("/"));
+                let candidate = paths::normalize(&folder.join(spec));
+                let looked_for = spec.trim_end_matches('/').to_owned();
+                self.find_on_disk(&candidate, spec, &looked_for)
+            }
+            (SpecKind::Library { name, .. }, Origin::Std(_)) => Err(Failure::new(format!(
+                "the standard library cannot import the library \"{name}\""
+            ))),
+            (SpecKind::Library { name, rest }, Origin::Disk(_)) => {
+                self.find_library(spec, name, rest)
+            }
+        }
+    }
+
+    fn find_library(&self, spec: &str, name: &str, rest: &str) -> Result<Target, Failure> {
+        let Some(folder) = self.config.libraries.get(name) else {
+            let declared = self.config.libraries.keys().map(String::as_str);
+            let help = match did_you_mean(name, declared) {
+                Some(suggestion) => format!("did you mean \"{suggestion}\"?"),
+                None => format!(
+                    "declare it in decorum.toml under [libraries]: {name} = {{ path = \"vendor/{name}\" }}"
+                ),
+            };
+            return Err(Failure::new(format!("unknown library \"{name}\"")).help(help));
+        };
+        let shown_folder = self.shown(folder);
+        let Ok(library_root) = std::fs::canonicalize(folder) else {
+            return Err(Failure::new(format!(
+                "the folder of library \"{name}\" (`{shown_folder}`) does not exist"
+            ))
+            .help(format!("check [libraries] in {}", self.config_name())));
+        };
+        let candidate = paths::normalize(&library_root.join(rest));
+        if !candidate.starts_with(&library_root) {
+            return Err(Failure::new(format!(
+                "`{spec}` leaves the folder of library \"{name}\""
+            )));
+        }
+        let inner = rest.trim_end_matches('/');
+        let looked_for = if inner.is_empty() {
+            shown_folder
+        } else {
+            format!("{shown_folder}/{inner}")
+        };
+        if rest.is_empty() {
+            // The whole library; `name/` means the same.
+            return self.find_on_disk(&candidate, &format!("{spec}/"), &looked_for);
+        }
+        self.find_on_disk(&candidate, spec, &looked_for)
+    }
+
+    /// A `std/...` path (already joined, for relative imports inside the library).
+    fn find_std(&self, spec: &str) -> Result<Target, Failure> {
+        let folder_only = spec.ends_with('/');
+        let path = spec.trim_end_matches('/');
+        let file_only = path.ends_with(EXTENSION);
+        let file = if folder_only {
+            None
+        } else {
+            stdlib::find(self.std_files, path)
+        };
+        let folder = if file_only {
+            Vec::new()
+        } else {
+            stdlib::folder_in(self.std_files, path)
+        };
+        match (file, folder.is_empty()) {
+            (Some(_), false) => Err(ambiguous(
+                spec,
+                &stdlib::display_path(path),
+                &format!("{path}/"),
+            )),
+            (Some(file), true) => Ok(Target::StdFile(*file)),
+            (None, false) => {
+                let prefix_len = path.len() + 1;
+                let modules = folder
+                    .into_iter()
+                    .map(|file| {
+                        (
+                            module_name(file.path.get(prefix_len..).unwrap_or(file.path)),
+                            *file,
+                        )
+                    })
+                    .collect();
+                Ok(Target::StdFolder(modules))
+            }
+            (None, true) => {
+                let available = stdlib::all_import_paths(self.std_files);
+                let wanted = path.strip_suffix(EXTENSION).unwrap_or(path);
+                let help = if available.is_empty() {
+                    "this build of decorum has no standard library policies".to_owned()
+                } else if let Some(suggestion) = did_you_mean(
+                    wanted,
+                    // A folder that contains what was asked for is no correction.
+                    available
+                        .iter()
+                        .map(String::as_str)
+                        .filter(|p| !wanted.starts_with(&format!("{p}/"))),
+                ) {
+                    format!("did you mean \"{suggestion}\"?")
+                } else {
+                    format!("the standard library has: {}", available.join(", "))
+                };
+                Err(Failure::new(format!("no standard library policy \"{wanted}\"")).help(help))
+            }
+        }
+    }
+
+    /// A file or folder on disk. `candidate` is absolute and normalised; `spec` is how the
+    /// author wrote it and `looked_for` the path to show in "looked for" advice.
+    fn find_on_disk(
+        &self,
+        candidate: &Path,
+        spec: &str,
+        looked_for: &str,
+    ) -> Result<Target, Failure> {
+        // Checked before touching the file system, so that a policy cannot even learn
+        // whether a file outside the workspace exists.
+        self.check_allowed(candidate, spec)?;
+        let folder_only = spec.ends_with('/');
+        let file_only = spec.ends_with(EXTENSION);
+        let file = if file_only {
+            candidate.to_path_buf()
+        } else {
+            with_extension(candidate)
+        };
+        let is_file = !folder_only && file.is_file();
+        let is_folder = !file_only && candidate.is_dir();
+        match (is_file, is_folder) {
+            (true, true) => Err(ambiguous(
+                spec,
+                &format!("{looked_for}{EXTENSION}"),
+                &format!("{looked_for}/"),
+            )),
+            (true, false) => {
+                let canonical = self.canonical_inside(&file, spec)?;
+                Ok(Target::DiskFile(canonical))
+            }
+            (false, true) => {
+                let canonical = self.canonical_inside(candidate, spec)?;
+                let files = self.policy_folder(&canonical, spec)?;
+                if files.is_empty() {
+                    return Err(Failure::new(format!(
+                        "no .decorum files in `{looked_for}/`"
+                    )));
+                }
+                Ok(Target::DiskFolder(files))
+            }
+            (false, false) => Err(Failure::new(if file_only {
+                format!("no policy file at `{looked_for}`")
+            } else if folder_only {
+                format!("no policy folder at `{looked_for}/`")
+            } else {
+                format!(
+                    "no policy file or folder at `{spec}` (looked for {looked_for}{EXTENSION} and {looked_for}/)"
+                )
+            })),
+        }
+    }
+
+    /// Every `.decorum` file below `folder` (canonical), with its module name, sorted.
+    fn policy_folder(&self, folder: &Path, spec: &str) -> Result<Vec<(String, PathBuf)>, Failure> {
+        let mut files = Vec::new();
+        let mut visited = HashSet::new();
+        self.walk_policy_folder(folder, "", spec, 0, &mut visited, &mut files)?;
+        files.sort();
+        Ok(files)
+    }
+
+    fn walk_policy_folder(
+        &self,
+        folder: &Path,
+        prefix: &str,
+        spec: &str,
+        depth: usize,
+        visited: &mut HashSet<PathBuf>,
+        out: &mut Vec<(String, PathBuf)>,
+    ) -> Result<(), Failure> {
+        if depth > MAX_FOLDER_DEPTH {
+            return Err(Failure::new(format!(
+                "`{spec}` has folders nested more than {MAX_FOLDER_DEPTH} deep"
+            )));
+        }
+        if !visited.insert(folder.to_path_buf()) {
+            return Ok(()); // a symlink back to a folder already searched
+        }
+        let entries = std::fs::read_dir(folder).map_err(|err| {
+            Failure::new(format!(
+                "cannot read the folder `{}`: {err}",
+                self.shown(folder)
+            ))
+        })?;
+        for entry in entries {
+            let entry = entry.map_err(|err| {
+                Failure::new(format!(
+                    "cannot read the folder `{}`: {err}",
+                    self.shown(folder)
+                ))
+            })?;
+            let path = entry.path();
+            let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+                return Err(Failure::new(format!(
+                    "`{}` has a name that is not valid UTF-8",
+                    self.shown(&path)
+                )));
+            };
+            if name.starts_with('.') {
+                continue;
+            }
+            let Ok(metadata) = std::fs::metadata(&path) else {
+                continue; // a dangling symlink: nothing to read
+            };
+            let relative = if prefix.is_empty() {
+                name.clone()
+            } else {
+                format!("{prefix}/{name}")
+            };
+            if metadata.is_dir() {
+                let canonical = self.canonical_inside(&path, spec)?;
+                self.walk_policy_folder(&canonical, &relative, spec, depth + 1, visited, out)?;
+            } else if metadata.is_file() && name.ends_with(EXTENSION) {
+                let canonical = self.canonical_inside(&path, spec)?;
+                let module = relative.strip_suffix(EXTENSION).unwrap_or(&relative);
+                out.push((module_name(module), canonical));
+            }
+        }
+        Ok(())
+    }
+
+    // ----- reading -----------------------------------------------------------------
+
+    fn load_std(&mut self, file: StdFile) -> SourceId {
+        let key = Key::Std(file.path.to_owned());
+        if let Some(Ok(id)) = self.loaded.get(&key) {
+            return *id;
+        }
+        let id = self.add(
+            stdlib::display_path(file.path),
+            Arc::from(file.text),
+            true,
+            Origin::Std(file.path.to_owned()),
+        );
+        self.loaded.insert(key, Ok(id));
+        id
+    }
+
+    /// Reads and parses a file (canonical path) unless it was loaded before. `display`
+    /// overrides how the file is shown when it lies outside the workspace.
+    fn load_disk(&mut self, canonical: &Path, display: Option<&str>) -> Result<SourceId, Failure> {
+        let key = Key::Disk(canonical.to_path_buf());
+        if let Some(result) = self.loaded.get(&key) {
+            return result.clone();
+        }
+        let shown = match (canonical.strip_prefix(&self.root), display) {
+            (Ok(relative), _) => paths::to_slash(relative),
+            (Err(_), Some(display)) => display.to_owned(),
+            (Err(_), None) => canonical.display().to_string(),
+        };
+        let result = read_policy_text(canonical, &shown, MAX_POLICY_BYTES).map(|text| {
+            self.add(
+                shown,
+                Arc::from(text),
+                false,
+                Origin::Disk(canonical.to_path_buf()),
+            )
+        });
+        self.loaded.insert(key, result.clone());
+        result
+    }
+
+    fn add(&mut self, path: String, text: Arc<str>, builtin: bool, origin: Origin) -> SourceId {
+        let parse = decorum_syntax::parse(&text);
+        let id = self.inputs.add(PolicySource {
+            path,
+            text,
+            parse,
+            imports: Vec::new(),
+            builtin,
+        });
+        self.origins.push(origin);
+        self.pending.push_back(id);
+        id
+    }
+
+    // ----- the sandbox -------------------------------------------------------------
+
+    fn is_allowed(&self, path: &Path) -> bool {
+        self.allowed.iter().any(|root| path.starts_with(root))
+    }
+
+    fn check_allowed(&self, path: &Path, spec: &str) -> Result<(), Failure> {
+        if self.is_allowed(path) {
+            Ok(())
+        } else {
+            Err(self.outside(spec, false))
+        }
+    }
+
+    /// The canonical form of an existing path, if it stays inside the allowed folders
+    /// once symlinks are resolved.
+    fn canonical_inside(&self, path: &Path, spec: &str) -> Result<PathBuf, Failure> {
+        let canonical = std::fs::canonicalize(path)
+            .map_err(|err| Failure::new(format!("cannot read `{}`: {err}", self.shown(path))))?;
+        if self.is_allowed(&canonical) {
+            Ok(canonical)
+        } else {
+            Err(self.outside(spec, true))
+        }
+    }
+
+    fn outside(&self, spec: &str, via_link: bool) -> Failure {
+        let how = if via_link {
+            "leads through a symbolic link to"
+        } else {
+            "points to"
+        };
+        Failure::new(format!(
+            "`{spec}` {how} a place outside the workspace; policies can only read files inside `{}` and the libraries declared in {}",
+            self.root.display(),
+            self.config_name()
+        ))
+        .help(
+            "copy the policy into the workspace, or declare its folder under [libraries] in decorum.toml",
+        )
+    }
+
+    // ----- showing paths -----------------------------------------------------------
+
+    fn shown(&self, path: &Path) -> String {
+        match path
+            .strip_prefix(&self.root)
+            .or_else(|_| path.strip_prefix(&self.config.root))
+        {
+            Ok(relative) if relative.as_os_str().is_empty() => ".".to_owned(),
+            Ok(relative) => paths::to_slash(relative),
+            Err(_) => path.display().to_string(),
+        }
+    }
+
+    fn config_name(&self) -> &'static str {
+        if self.config.file.is_some() {
+            "decorum.toml"
+        } else {
+            "decorum.toml (there is none yet)"
+        }
+    }
+}
+
+/// Reads a policy file as UTF-8 text, refusing huge files.
+fn read_policy_text(path: &Path, shown: &str, limit: u64) -> Result<String, Failure> {
+    let cannot_read = |err: std::io::Error| Failure::new(format!("cannot read `{shown}`: {err}"));
+    let file = std::fs::File::open(path).map_err(cannot_read)?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot_read)?;
+    if bytes.len() as u64 > limit {
+        return Err(Failure::new(format!(
+            "`{shown}` is larger than {} MiB, too large for a policy file",
+            limit / (1024 * 1024)
+        )));
+    }
+    String::from_utf8(bytes).map_err(|err| {
+        Failure::new(format!(
+            "`{shown}` is not valid UTF-8 text (invalid byte at offset {})",
+            err.utf8_error().valid_up_to()
+        ))
+        .help("save the file as UTF-8")
+    })
+}
+
+/// Sorts an import source into its kind, or says why it is not a valid source.
+fn classify(spec: &str) -> Result<SpecKind<'_>, Failure> {
+    if let Some(failure) = spec_syntax_problem(spec, true) {
+        return Err(failure);
+    }
+    if stdlib::is_std_path(spec) {
+        return Ok(SpecKind::Std);
+    }
+    if spec == "." || spec == ".." || spec.starts_with("./") || spec.starts_with("../") {
+        return Ok(SpecKind::Relative);
+    }
+    let (name, rest) = spec.split_once('/').unwrap_or((spec, ""));
+    Ok(SpecKind::Library { name, rest })
+}
+
+/// Problems with how a path is written, whatever it names.
+fn spec_syntax_problem(spec: &str, is_import: bool) -> Option<Failure> {
+    let kinds = "`std/...`, a path starting with `./` or `../`, or a library name";
+    if spec.trim().is_empty() {
+        return Some(Failure::new("the import path is empty").help(format!("write {kinds}")));
+    }
+    if spec.contains('\\') {
+        return Some(
+            Failure::new(format!("`{spec}` contains a backslash"))
+                .help("write paths with `/`, which works on every system"),
+        );
+    }
+    let has_drive = spec.as_bytes().get(1) == Some(&b':');
+    if spec.starts_with('/') || has_drive {
+        let help = if is_import {
+            format!("write {kinds}")
+        } else {
+            "write the path relative to decorum.toml".to_owned()
+        };
+        return Some(Failure::new(format!("`{spec}` is an absolute path")).help(help));
+    }
+    None
+}
+
+/// Joins a relative import onto the folder of a standard-library file, staying inside
+/// the standard library.
+fn join_std(from: &str, spec: &str) -> Result<String, Failure> {
+    let mut segments: Vec<&str> = from.split('/').collect();
+    segments.pop(); // the importing file itself
+    for segment in spec.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+                if segments.is_empty() {
+                    return Err(Failure::new(format!(
+                        "`{spec}` points outside the standard library"
+                    )));
+                }
+            }
+            other => segments.push(other),
+        }
+    }
+    let mut joined = segments.join("/");
+    if spec.ends_with('/') {
+        joined.push('/');
+    }
+    Ok(joined)
+}
+
+/// `x` becomes `x.decorum` (appended, so `a.b` becomes `a.b.decorum`).
+fn with_extension(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(EXTENSION);
+    PathBuf::from(name)
+}
+
+/// A module name: a path inside a folder, without extension, `/` written as `.`.
+fn module_name(relative: &str) -> String {
+    relative.replace('/', ".")
+}
+
+fn ambiguous(spec: &str, file: &str, folder: &str) -> Failure {
+    Failure::new(format!(
+        "`{spec}` is ambiguous: both {file} and {folder} exist"
+    ))
+    .help(format!(
+        "write the file with its extension ({file}) or the folder with a trailing slash ({folder})"
+    ))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,479 @@
+//! Policy loading over throwaway workspaces: each test renders what was loaded and how
+//! every import resolved, and compares it with an inline snapshot.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use decorum_engine::ImportResolution;
+use expect_test::{Expect, expect};
+
+use super::{LoadedPolicies, load_with};
+use crate::stdlib::StdFile;
+use crate::test_support::{LATIN1, Workspace};
+
+/// A small stand-in for the embedded library, so these tests do not depend on the
+/// policies written in `policies/std`.
+const STD: &[StdFile] = &[
+    StdFile {
+        path: "std/healthcare/privacy",
+        text: "decorum 1\npolicy hc.privacy\nimport \"./tone/venting\"\n",
+    },
+    StdFile {
+        path: "std/healthcare/tone/venting",
+        text: "decorum 1\npolicy hc.tone.venting\n",
+    },
+    StdFile {
+        path: "std/platform",
+        text: "decorum 1\nimport \"../escape\"\nimport \"acme\"\nimport \"./healthcare/\"\n",
+    },
+];
+
+/// Loads the workspace's policies (or `explicit`) and renders the result.
+fn render(ws: &Workspace, explicit: Option<&Path>, std: &[StdFile]) -> String {
+    let loaded = load_with(&ws.config(), explicit, std, &ws.root());
+    ws.redact(&render_loaded(&loaded))
+}
+
+fn render_loaded(loaded: &LoadedPolicies) -> String {
+    let mut out = String::new();
+    for (index, source) in loaded.inputs.sources.iter().enumerate() {
+        let id = decorum_engine::SourceId(index as u32);
+        let root = if loaded.inputs.roots.contains(&id) {
+            " (root)"
+        } else {
+            ""
+        };
+        let builtin = if source.builtin { " (builtin)" } else { "" };
+        let errors = source.parse.errors.len();
+        let _ = writeln!(
+            out,
+            "#{index} {}{root}{builtin} syntax-errors={errors}",
+            source.path
+        );
+        let specs = source.parse.file.imports().map(|i| i.source.value.clone());
+        for (spec, resolution) in specs.zip(&source.imports) {
+            let shown = match resolution {
+                ImportResolution::File(id) => format!("#{}", id.0),
+                ImportResolution::Folder(modules) => {
+                    let parts: Vec<String> = modules
+                        .iter()
+                        .map(|(m, id)| format!("{m}=#{}", id.0))
+                        .collect();
+                    format!("folder {{{}}}", parts.join(", "))
+                }
+                ImportResolution::Failed { message, help } => match help {
+                    Some(help) => format!("FAILED {message}\n      help: {help}"),
+                    None => format!("FAILED {message}"),
+                },
+            };
+            let _ = writeln!(out, "    import \"{spec}\" -> {shown}");
+        }
+        assert_eq!(
+            source.parse.file.imports().count(),
+            source.imports.len(),
+            "one resolution per import"
+        );
+    }
+    for error in &loaded.errors {
+        let _ = writeln!(out, "error: {error}");
+        if let Some(help) = &error.help {
+            let _ = writeln!(out, "    help: {help}");
+        }
+    }
+    out
+}
+
+fn check(files: &[(&str, &str)], expect: Expect) {
+    let ws = Workspace::new(files);
+    expect.assert_eq(&render(&ws, None, STD));
+}
+
+const CONFIG: &str = "policies = [\"policy/acme\"]\n";
+
+#[test]
+fn std_files_and_folders() {
+    check(
+        &[
+            ("decorum.toml", CONFIG),
+            (
+                "policy/acme.decorum",
+                r#"decorum 1
+policy acme.social
+import "std/healthcare" as hc
+import "std/healthcare/privacy"
+import "std/healthcare/privacy.decorum"
+import "std/healthcare/"
+import "std/healtcare/privacy"
+import "std/platform"
+"#,
+            ),
+        ],
+        expect![[r#"
+            #0 policy/acme.decorum (root) syntax-errors=0
+                import "std/healthcare" -> folder {privacy=#1, tone.venting=#2}
+                import "std/healthcare/privacy" -> #1
+                import "std/healthcare/privacy.decorum" -> #1
+                import "std/healthcare/" -> folder {privacy=#1, tone.venting=#2}
+                import "std/healtcare/privacy" -> FAILED no standard library policy "std/healtcare/privacy"
+                  help: did you mean "std/healthcare/privacy"?
+                import "std/platform" -> #3
+            #1 std/healthcare/privacy.decorum (builtin) syntax-errors=0
+                import "./tone/venting" -> #2
+            #2 std/healthcare/tone/venting.decorum (builtin) syntax-errors=0
+            #3 std/platform.decorum (builtin) syntax-errors=0
+                import "../escape" -> FAILED `../escape` points outside the standard library
+                import "acme" -> FAILED the standard library cannot import the library "acme"
+                import "./healthcare/" -> folder {privacy=#1, tone.venting=#2}
+        "#]],
+    );
+}
+
+#[test]
+fn std_roots_and_an_empty_library() {
+    // No decorum.toml: the default policy is the `std/healthcare` folder.
+    let ws = Workspace::new(&[]);
+    expect![[r#"
+        #0 std/healthcare/privacy.decorum (root) (builtin) syntax-errors=0
+            import "./tone/venting" -> #1
+        #1 std/healthcare/tone/venting.decorum (root) (builtin) syntax-errors=0
+    "#]]
+    .assert_eq(&render(&ws, None, STD));
+    // A build without standard-library policies says so instead of failing silently.
+    expect![[r#"
+        error: std/healthcare: no standard library policy "std/healthcare"
+            help: this build of decorum has no standard library policies
+    "#]]
+    .assert_eq(&render(&ws, None, &[]));
+    // `--policy std/...` names the standard library when no such file exists.
+    expect![[r#"
+        #0 std/healthcare/tone/venting.decorum (root) (builtin) syntax-errors=0
+    "#]]
+    .assert_eq(&render(
+        &ws,
+        Some(Path::new("std/healthcare/tone/venting")),
+        STD,
+    ));
+}
+
+#[test]
+fn relative_files_folders_and_missing_paths() {
+    check(
+        &[
+            ("decorum.toml", CONFIG),
+            (
+                "policy/acme.decorum",
+                r#"decorum 1
+import "./shared/common" as common
+import "./shared/common.decorum"
+import "../rules"
+import "./nowhere"
+import "./nowhere.decorum"
+import "./nowhere/"
+import "./both"
+import "./empty"
+import "./latin1"
+"#,
+            ),
+            (
+                "policy/shared/common.decorum",
+                "decorum 1\npolicy acme.common\n",
+            ),
+            ("rules/a.decorum", "decorum 1\n"),
+            ("rules/sub/b.decorum", "decorum 1\nimport \"../a\"\n"),
+            ("rules/notes.txt", "not a policy"),
+            ("rules/.hidden.decorum", "decorum 1\n"),
+            ("policy/both.decorum", "decorum 1\n"),
+            ("policy/both/x.decorum", "decorum 1\n"),
+            ("policy/empty/readme.md", "nothing here"),
+        ],
+        expect![[r#"
+            #0 policy/acme.decorum (root) syntax-errors=0
+                import "./shared/common" -> #1
+                import "./shared/common.decorum" -> #1
+                import "../rules" -> folder {a=#2, sub.b=#3}
+                import "./nowhere" -> FAILED no policy file or folder at `./nowhere` (looked for ./nowhere.decorum and ./nowhere/)
+                import "./nowhere.decorum" -> FAILED no policy file at `./nowhere.decorum`
+                import "./nowhere/" -> FAILED no policy folder at `./nowhere/`
+                import "./both" -> FAILED `./both` is ambiguous: both ./both.decorum and ./both/ exist
+                  help: write the file with its extension (./both.decorum) or the folder with a trailing slash (./both/)
+                import "./empty" -> FAILED no .decorum files in `./empty/`
+                import "./latin1" -> FAILED no policy file or folder at `./latin1` (looked for ./latin1.decorum and ./latin1/)
+            #1 policy/shared/common.decorum syntax-errors=0
+            #2 rules/a.decorum syntax-errors=0
+            #3 rules/sub/b.decorum syntax-errors=0
+                import "../a" -> #2
+        "#]],
+    );
+}
+
+#[test]
+fn files_that_are_not_utf8_fail_without_panicking() {
+    let ws = Workspace::new(&[
+        (
+            "decorum.toml",
+            "policies = [\"policy/acme\", \"policy/latin1\"]\n",
+        ),
+        (
+            "policy/acme.decorum",
+            "decorum 1\nimport \"./latin1\"\nimport \"./folder\"\n",
+        ),
+        ("policy/folder/ok.decorum", "decorum 1\n"),
+    ]);
+    ws.write("policy/latin1.decorum", LATIN1);
+    ws.write("policy/folder/bad.decorum", LATIN1);
+    expect![[r##"
+        #0 policy/acme.decorum (root) syntax-errors=0
+            import "./latin1" -> FAILED `policy/latin1.decorum` is not valid UTF-8 text (invalid byte at offset 20)
+              help: save the file as UTF-8
+            import "./folder" -> FAILED `policy/folder/bad.decorum` is not valid UTF-8 text (invalid byte at offset 20)
+              help: save the file as UTF-8
+        error: $WS/policy/latin1: `policy/latin1.decorum` is not valid UTF-8 text (invalid byte at offset 20)
+            help: save the file as UTF-8
+    "##]]
+    .assert_eq(&render(&ws, None, STD));
+}
+
+#[test]
+fn libraries() {
+    check(
+        &[
+            (
+                "decorum.toml",
+                r#"policies = ["policy/acme"]
+[libraries]
+dental-network = { path = "vendor/dental-network" }
+gone = { path = "vendor/gone" }
+"#,
+            ),
+            (
+                "policy/acme.decorum",
+                r#"decorum 1
+import "dental-network/privacy"
+import "dental-network"
+import "dental-network/../../secrets"
+import "dental-netwrk/privacy"
+import "pharmacy"
+import "gone/x"
+"#,
+            ),
+            (
+                "vendor/dental-network/privacy.decorum",
+                "decorum 1\nimport \"./tone/x\"\n",
+            ),
+            ("vendor/dental-network/tone/x.decorum", "decorum 1\n"),
+        ],
+        expect![[r#"
+            #0 policy/acme.decorum (root) syntax-errors=0
+                import "dental-network/privacy" -> #1
+                import "dental-network" -> folder {privacy=#1, tone.x=#2}
+                import "dental-network/../../secrets" -> FAILED `dental-network/../../secrets` leaves the folder of library "dental-network"
+                import "dental-netwrk/privacy" -> FAILED unknown library "dental-netwrk"
+                  help: did you mean "dental-network"?
+                import "pharmacy" -> FAILED unknown library "pharmacy"
+                  help: declare it in decorum.toml under [libraries]: pharmacy = { path = "vendor/pharmacy" }
+                import "gone/x" -> FAILED the folder of library "gone" (`vendor/gone`) does not exist
+                  help: check [libraries] in decorum.toml
+            #1 vendor/dental-network/privacy.decorum syntax-errors=0
+                import "./tone/x" -> #2
+            #2 vendor/dental-network/tone/x.decorum syntax-errors=0
+        "#]],
+    );
+}
+
+#[test]
+fn a_library_outside_the_workspace_is_readable_but_only_inside() {
+    let outer = Workspace::new(&[
+        (
+            "shared/lib/privacy.decorum",
+            "decorum 1\nimport \"../../private/x\"\n",
+        ),
+        ("private/x.decorum", "decorum 1\n"),
+        (
+            "ws/decorum.toml",
+            "policies = [\"acme.decorum\"]\n[libraries]\nshared = { path = \"../shared/lib\" }\n",
+        ),
+        ("ws/acme.decorum", "decorum 1\nimport \"shared/privacy\"\n"),
+    ]);
+    let config = crate::load_config(&outer.path("ws/decorum.toml")).unwrap();
+    let loaded = load_with(&config, None, STD, &outer.root());
+    expect![[r#"
+        #0 acme.decorum (root) syntax-errors=0
+            import "shared/privacy" -> #1
+        #1 $WS/shared/lib/privacy.decorum syntax-errors=0
+            import "../../private/x" -> FAILED `../../private/x` points to a place outside the workspace; policies can only read files inside `$WS/ws` and the libraries declared in decorum.toml
+              help: copy the policy into the workspace, or declare its folder under [libraries] in decorum.toml
+    "#]]
+    .assert_eq(&outer.redact(&render_loaded(&loaded)));
+}
+
+#[test]
+fn escapes_are_refused() {
+    let ws = Workspace::new(&[
+        ("decorum.toml", CONFIG),
+        (
+            "policy/acme.decorum",
+            r#"decorum 1
+import "../../../../../../../../etc/passwd"
+import "../../outside"
+import "/etc/passwd"
+import "./link"
+import "./linked-folder"
+import "C:\\Windows\\x"
+import ""
+"#,
+        ),
+    ]);
+    // Something outside the workspace (the temporary folder's parent is not ours, so
+    // make a sibling workspace to point at).
+    let elsewhere = Workspace::new(&[
+        ("secret.decorum", "decorum 1\n"),
+        ("dir/s.decorum", "decorum 1\n"),
+    ]);
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(
+            elsewhere.path("secret.decorum"),
+            ws.path("policy/link.decorum"),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(elsewhere.path("dir"), ws.path("policy/linked-folder")).unwrap();
+    }
+    let rendered = render(&ws, None, STD);
+    let rendered = elsewhere.redact(&rendered);
+    expect![[r#"
+        #0 policy/acme.decorum (root) syntax-errors=0
+            import "../../../../../../../../etc/passwd" -> FAILED `../../../../../../../../etc/passwd` points to a place outside the workspace; policies can only read files inside `$WS` and the libraries declared in decorum.toml
+              help: copy the policy into the workspace, or declare its folder under [libraries] in decorum.toml
+            import "../../outside" -> FAILED `../../outside` points to a place outside the workspace; policies can only read files inside `$WS` and the libraries declared in decorum.toml
+              help: copy the policy into the workspace, or declare its folder under [libraries] in decorum.toml
+            import "/etc/passwd" -> FAILED `/etc/passwd` is an absolute path
+              help: write `std/...`, a path starting with `./` or `../`, or a library name
+            import "./link" -> FAILED `./link` leads through a symbolic link to a place outside the workspace; policies can only read files inside `$WS` and the libraries declared in decorum.toml
+              help: copy the policy into the workspace, or declare its folder under [libraries] in decorum.toml
+            import "./linked-folder" -> FAILED `./linked-folder` leads through a symbolic link to a place outside the workspace; policies can only read files inside `$WS` and the libraries declared in decorum.toml
+              help: copy the policy into the workspace, or declare its folder under [libraries] in decorum.toml
+            import "C:\Windows\x" -> FAILED `C:\Windows\x` contains a backslash
+              help: write paths with `/`, which works on every system
+            import "" -> FAILED the import path is empty
+              help: write `std/...`, a path starting with `./` or `../`, or a library name
+    "#]]
+    .assert_eq(&rendered);
+}
+
+#[test]
+fn cycles_load_each_file_once() {
+    check(
+        &[
+            ("decorum.toml", "policies = [\"a\", \"b.decorum\", \"a\"]\n"),
+            ("a.decorum", "decorum 1\nimport \"./b\"\nimport \"./a\"\n"),
+            (
+                "b.decorum",
+                "decorum 1\nimport \"./a\"\nimport \"./sub/../a.decorum\"\n",
+            ),
+        ],
+        expect![[r#"
+            #0 a.decorum (root) syntax-errors=0
+                import "./b" -> #1
+                import "./a" -> #0
+            #1 b.decorum (root) syntax-errors=0
+                import "./a" -> #0
+                import "./sub/../a.decorum" -> #0
+        "#]],
+    );
+}
+
+#[test]
+fn unreadable_roots_are_errors() {
+    check(
+        &[(
+            "decorum.toml",
+            "policies = [\"policy/missing\", \"std/nope\", \"/etc/passwd\", \"../up\"]\n",
+        )],
+        expect![[r#"
+            error: $WS/policy/missing: no policy file or folder at `policy/missing` (looked for policy/missing.decorum and policy/missing/)
+                help: check `policies` in decorum.toml
+            error: std/nope: no standard library policy "std/nope"
+                help: the standard library has: std, std/healthcare, std/healthcare/privacy, std/healthcare/tone, std/healthcare/tone/venting, std/platform
+            error: /etc/passwd: `/etc/passwd` is an absolute path
+                help: write the path relative to decorum.toml
+            error: $WS/../up: `../up` points to a place outside the workspace; policies can only read files inside `$WS` and the libraries declared in decorum.toml
+                help: copy the policy into the workspace, or declare its folder under [libraries] in decorum.toml
+        "#]],
+    );
+}
+
+#[test]
+fn explicit_policy_roots() {
+    let ws = Workspace::new(&[
+        ("decorum.toml", CONFIG),
+        ("policy/acme.decorum", "decorum 1\n"),
+        ("other/p.decorum", "decorum 1\nimport \"./q\"\n"),
+        ("other/q.decorum", "decorum 1\n"),
+        ("dir/x.decorum", "decorum 1\n"),
+        ("dir/y.decorum", "decorum 1\n"),
+    ]);
+    let cwd = ws.root();
+    let loaded = |path: &str| {
+        ws.redact(&render_loaded(&load_with(
+            &ws.config(),
+            Some(Path::new(path)),
+            STD,
+            &cwd,
+        )))
+    };
+    expect![[r#"
+        #0 other/p.decorum (root) syntax-errors=0
+            import "./q" -> #1
+        #1 other/q.decorum syntax-errors=0
+    "#]]
+    .assert_eq(&loaded("other/p.decorum"));
+    expect![[r#"
+        #0 dir/x.decorum (root) syntax-errors=0
+        #1 dir/y.decorum (root) syntax-errors=0
+    "#]]
+    .assert_eq(&loaded("dir"));
+    expect![[r#"
+        error: missing.decorum: no policy file at `missing.decorum`
+    "#]]
+    .assert_eq(&loaded("missing.decorum"));
+
+    // A `--policy` outside the workspace may import its neighbours, shown as given.
+    let elsewhere = Workspace::new(&[
+        ("p.decorum", "decorum 1\nimport \"./q\"\n"),
+        ("q.decorum", "decorum 1\n"),
+    ]);
+    let given = elsewhere.path("p.decorum");
+    let rendered = render_loaded(&load_with(&ws.config(), Some(&given), STD, &cwd));
+    expect![[r#"
+        #0 $OTHER/p.decorum (root) syntax-errors=0
+            import "./q" -> #1
+        #1 $OTHER/q.decorum syntax-errors=0
+    "#]]
+    .assert_eq(&rendered.replace(&elsewhere.root().display().to_string(), "$OTHER"));
+}
+
+#[test]
+fn the_embedded_library_loads_and_its_imports_resolve() {
+    let ws = Workspace::new(&[]);
+    let loaded = super::load_policies(&ws.config(), None);
+    if crate::stdlib::folder(crate::DEFAULT_POLICY).is_empty() {
+        assert_eq!(loaded.errors.len(), 1, "{:?}", loaded.errors);
+        return;
+    }
+    assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+    assert!(!loaded.inputs.roots.is_empty());
+    for source in &loaded.inputs.sources {
+        assert!(
+            source.builtin && source.path.starts_with("std/"),
+            "{}",
+            source.path
+        );
+        for import in &source.imports {
+            assert!(
+                !matches!(import, ImportResolution::Failed { .. }),
+                "{}: {import:?}",
+                source.path
+            );
+        }
+    }
+}
