@@ -476,10 +476,19 @@ fn describe_toml_error(message: &str, key_text: &str) -> (String, Option<String>
         });
         return (format!("unknown key \"{key}\""), help);
     }
+    // serde speaks of sequences and maps; TOML of arrays and tables. A table given as an
+    // array reports its length, which means nothing to the reader.
+    if message.starts_with("invalid length") {
+        if let Some((_, expected)) = message.split_once("expected ") {
+            let expected = expected.split(" with ").next().unwrap_or(expected);
+            return (format!("invalid type: array, expected {expected}"), None);
+        }
+    }
     let readable = message
         .replace("a sequence", "an array")
+        .replace("type: sequence", "type: array")
         .replace("a map", "a table")
-        .replace("struct ", "");
+        .replace("type: map", "type: table");
     (readable, None)
 }
 
@@ -518,7 +527,7 @@ struct RawConfig {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a [drafts] table")]
 struct RawDrafts {
     include: Option<Vec<Spanned<String>>>,
     exclude: Option<Vec<Spanned<String>>>,
@@ -533,20 +542,27 @@ struct RawMetadataRule {
 }
 
 #[derive(Deserialize)]
-#[serde(untagged, expecting = "a glob or an array of globs")]
+#[serde(untagged, expecting = "`files` must be a glob or an array of globs")]
 enum OneOrMany {
     One(String),
     Many(Vec<String>),
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table such as { path = \"vendor/name\" }"
+)]
 struct RawLibrary {
     path: Spanned<String>,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "kebab-case",
+    expecting = "a [check] table"
+)]
 struct RawCheck {
     fail_on: Option<Spanned<String>>,
 }

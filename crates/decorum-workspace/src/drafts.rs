@@ -91,10 +91,11 @@ pub(crate) fn collect_in(paths: &[PathBuf], config: &Config, cwd: &Path) -> Coll
         let metadata = match std::fs::metadata(path) {
             Ok(metadata) => metadata,
             Err(err) => {
+                // Display puts the path first: `x.md: no such file or directory`.
                 let message = if err.kind() == std::io::ErrorKind::NotFound {
-                    format!("no such file or directory: {}", path.display())
+                    "no such file or directory".to_owned()
                 } else {
-                    format!("cannot read {}: {err}", path.display())
+                    format!("cannot read: {err}")
                 };
                 collected.errors.push(DraftLoadError {
                     path: path.clone(),

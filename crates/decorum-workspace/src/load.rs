@@ -46,6 +46,27 @@ pub struct LoadedPolicies {
     /// Roots that could not be read. Imports that fail are not here: they are
     /// [`ImportResolution::Failed`] entries of the importing file.
     pub errors: Vec<LoadError>,
+    /// For each source (same index as `inputs.sources`), the file it was read from
+    /// (canonical), or `None` for the embedded standard library: for opening, watching
+    /// and linking to policy files.
+    pub disk_paths: Vec<Option<PathBuf>>,
+}
+
+impl LoadedPolicies {
+    /// The file a source was read from, `None` for the standard library.
+    pub fn disk_path(&self, id: SourceId) -> Option<&Path> {
+        self.disk_paths.get(id.0 as usize)?.as_deref()
+    }
+
+    /// The source read from `path` (any spelling of it that canonicalises the same).
+    pub fn source_at(&self, path: &Path) -> Option<SourceId> {
+        let canonical = std::fs::canonicalize(path).ok()?;
+        let index = self
+            .disk_paths
+            .iter()
+            .position(|p| p.as_deref() == Some(&*canonical))?;
+        Some(SourceId(u32::try_from(index).ok()?))
+    }
 }
 
 /// A policy root (a `policies` entry or the `--policy` file) that could not be loaded.
@@ -92,9 +113,18 @@ pub(crate) fn load_with(
         }
     }
     loader.resolve_all_imports();
+    let disk_paths = loader
+        .origins
+        .into_iter()
+        .map(|origin| match origin {
+            Origin::Std(_) => None,
+            Origin::Disk(path) => Some(path),
+        })
+        .collect();
     LoadedPolicies {
         inputs: loader.inputs,
         errors: loader.errors,
+        disk_paths,
     }
 }
 
@@ -389,7 +419,8 @@ impl<'a> Loader<'a> {
         };
         if rest.is_empty() {
             // The whole library; `name/` means the same.
-            return self.find_on_disk(&candidate, &format!("{spec}/"), &looked_for);
+            let as_folder = format!("{}/", spec.trim_end_matches('/'));
+            return self.find_on_disk(&candidate, &as_folder, &looked_for);
         }
         self.find_on_disk(&candidate, spec, &looked_for)
     }

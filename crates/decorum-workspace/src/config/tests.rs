@@ -205,6 +205,52 @@ fn bad_values_are_errors_with_positions() {
 }
 
 #[test]
+fn wrong_shapes_are_described_in_toml_words() {
+    check(
+        "[libraries]\ndental-network = \"vendor/dental-network\"\n",
+        expect![[r#"
+            decorum.toml:2:18: invalid type: string "vendor/dental-network", expected a table such as { path = "vendor/name" }
+        "#]],
+    );
+    check(
+        "drafts = 3\n",
+        expect![[r#"
+        decorum.toml:1:10: invalid type: integer `3`, expected a [drafts] table
+    "#]],
+    );
+    check(
+        "check = []\n",
+        expect![[r#"
+        decorum.toml:1:9: invalid type: array, expected a [check] table
+    "#]],
+    );
+    check(
+        "[drafts]\nmetadata = { files = \"x\" }\n",
+        expect![[r#"
+        decorum.toml:2:12: invalid type: table, expected an array
+    "#]],
+    );
+    check(
+        "[[drafts.metadata]]\nfiles = 3\n",
+        expect![[r#"
+        decorum.toml:2:9: `files` must be a glob or an array of globs
+    "#]],
+    );
+    check(
+        "[drafts]\ninclude = [1]\n",
+        expect![[r#"
+        decorum.toml:2:12: invalid type: integer `1`, expected a string
+    "#]],
+    );
+    check(
+        "[libraries]\nx = { path = 1 }\n",
+        expect![[r#"
+        decorum.toml:2:14: invalid type: integer `1`, expected a string
+    "#]],
+    );
+}
+
+#[test]
 fn bad_toml_is_an_error_with_a_position() {
     check(
         "policies = [\"a\"\n[drafts]\n",

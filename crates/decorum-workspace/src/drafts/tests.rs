@@ -120,7 +120,7 @@ fn explicit_files_missing_paths_and_duplicates() {
             posts/2025/01.md
             posts/draft.md
             ignored/x.md
-            error: $WS/missing.md: no such file or directory: $WS/missing.md
+            error: $WS/missing.md: no such file or directory
         "#]],
     );
 }

@@ -413,6 +413,18 @@ fn explicit_policy_roots() {
         ("dir/y.decorum", "decorum 1\n"),
     ]);
     let cwd = ws.root();
+    let result = load_with(&ws.config(), Some(Path::new("other/p.decorum")), STD, &cwd);
+    let q = result
+        .source_at(&ws.path("other/../other/q.decorum"))
+        .unwrap();
+    assert_eq!(result.disk_path(q), Some(&*ws.path("other/q.decorum")));
+    let std_only = load_with(&ws.config(), Some(Path::new("std/platform")), STD, &cwd);
+    assert_eq!(
+        std_only.disk_paths,
+        [None, None, None],
+        "std/platform imports two more"
+    );
+
     let loaded = |path: &str| {
         ws.redact(&render_loaded(&load_with(
             &ws.config(),
