@@ -1,0 +1,224 @@
+//! `decorum check`: apply the policies to drafts and report.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+use decorum_engine::{ProblemLevel, Severity};
+use decorum_text::LineIndex;
+use decorum_workspace::{LoadedDraft, collect_drafts, read_draft, read_stdin_draft};
+
+use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, print_problems, stderr_style, style};
+use crate::report::human::{self, LineIndexed};
+use crate::report::{CheckedFile, json, sarif};
+use crate::session::{self, GeneralProblem};
+use crate::{CheckArgs, FailOn, Format};
+
+/// Runs `decorum check`.
+pub fn run(args: CheckArgs) -> u8 {
+    let err_style = stderr_style(args.color);
+    let config = match session::config(args.policy.config.as_deref()) {
+        Ok(c) => c,
+        Err(problem) => {
+            let mut out = String::new();
+            human::general(&mut out, err_style, &problem);
+            let _ = std::io::stderr().write_all(out.as_bytes());
+            return EXIT_ERROR;
+        }
+    };
+    let fail_on = match resolve_fail_on(args.fail_on, config.fail_on.as_deref()) {
+        Ok(f) => f,
+        Err(message) => {
+            let _ = writeln!(std::io::stderr(), "error: {message}");
+            return EXIT_ERROR;
+        }
+    };
+    let session = session::load(config, args.policy.policy.as_deref());
+
+    // Drafts: stdin, files and folders.
+    let mut general: Vec<GeneralProblem> = session.general.clone();
+    let mut drafts: Vec<LoadedDraft> = Vec::new();
+    let paths: Vec<PathBuf> = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let (stdin, paths): (Vec<PathBuf>, Vec<PathBuf>) =
+        paths.into_iter().partition(|p| p.as_os_str() == "-");
+    if !stdin.is_empty() {
+        let mut text = String::new();
+        match std::io::stdin().read_to_string(&mut text) {
+            Ok(_) => drafts.push(read_stdin_draft(text, &session.config)),
+            Err(e) => general.push(input_problem(
+                "<stdin>",
+                format!("could not read standard input as UTF-8 text: {e}"),
+                ProblemLevel::Error,
+            )),
+        }
+    }
+    let collected = collect_drafts(&paths, &session.config);
+    for e in collected.errors {
+        general.push(input_problem(
+            &e.path.display().to_string(),
+            e.message,
+            ProblemLevel::Error,
+        ));
+    }
+    for path in &collected.files {
+        match read_draft(path, &session.config) {
+            Ok(d) => drafts.push(d),
+            Err(e) => general.push(input_problem(
+                &e.path.display().to_string(),
+                e.message,
+                ProblemLevel::Warning,
+            )),
+        }
+    }
+
+    let policy_failed = session.has_errors()
+        || general.iter().any(|g| {
+            g.level == ProblemLevel::Error
+                && !session.general.iter().any(|s| s.message == g.message)
+        });
+    let Some(set) = session
+        .compiled
+        .policy_set
+        .as_ref()
+        .filter(|_| !session.has_errors())
+    else {
+        // The policies cannot be used: report why and stop.
+        match args.format {
+            Format::Human => print_problems(&session, err_style),
+            Format::Json => emit(&json::document(
+                &[],
+                &session.inputs,
+                session.problems(),
+                &general,
+                &[0; 4],
+            )),
+            Format::Sarif => emit(&sarif::document(
+                &[],
+                &session.inputs,
+                session.problems(),
+                &general,
+            )),
+        }
+        return EXIT_ERROR;
+    };
+
+    let refs: Vec<&decorum_draft::Draft> = drafts.iter().map(|d| &d.draft).collect();
+    let reports = set.check_batch(&refs);
+    let mut files: Vec<CheckedFile> = Vec::with_capacity(drafts.len());
+    for (loaded, report) in drafts.into_iter().zip(reports) {
+        let index = LineIndex::new(&loaded.draft.text);
+        files.push(CheckedFile {
+            display: loaded.display.replace('\\', "/"),
+            text: loaded.draft.text,
+            index,
+            report,
+        });
+    }
+
+    let mut counts = [0usize; 4];
+    let mut worst: Option<Severity> = None;
+    for f in files.iter().flat_map(|f| &f.report.findings) {
+        counts[human::severity_slot(f.severity)] += 1;
+        worst = worst.max(Some(f.severity));
+    }
+
+    match args.format {
+        Format::Human => {
+            let out_style = style(args.color, std::io::stdout().is_terminal());
+            let mut problems = String::new();
+            for g in &general {
+                human::general(&mut problems, err_style, g);
+            }
+            for p in session.problems() {
+                human::policy_problem(&mut problems, err_style, &session.inputs, p);
+            }
+            let _ = std::io::stderr().write_all(problems.as_bytes());
+            let mut out = String::new();
+            let mut used = Vec::new();
+            for file in &files {
+                let source = human::Source {
+                    path: &file.display,
+                    text: &file.text,
+                    index: &file.index,
+                };
+                for f in &file.report.findings {
+                    human::finding(&mut out, out_style, &source, f);
+                }
+                for w in &file.report.waivers {
+                    let line = file.index.line_of(w.range.start()) + 1;
+                    used.push((file.display.clone(), LineIndexed { line }, w.clone()));
+                }
+            }
+            human::waivers(&mut out, out_style, &used);
+            let with_findings = files
+                .iter()
+                .filter(|f| !f.report.findings.is_empty())
+                .count();
+            human::summary(&mut out, out_style, &counts, files.len(), with_findings);
+            let _ = std::io::stdout().write_all(out.as_bytes());
+        }
+        Format::Json => emit(&json::document(
+            &files,
+            &session.inputs,
+            session.problems(),
+            &general,
+            &counts,
+        )),
+        Format::Sarif => emit(&sarif::document(
+            &files,
+            &session.inputs,
+            session.problems(),
+            &general,
+        )),
+    }
+
+    if policy_failed {
+        return EXIT_ERROR;
+    }
+    match (fail_on, worst) {
+        (Some(threshold), Some(w)) if w >= threshold => EXIT_FINDINGS,
+        _ => EXIT_OK,
+    }
+}
+
+fn emit(value: &serde_json::Value) {
+    let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".to_string());
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.write_all(b"\n");
+}
+
+fn input_problem(path: &str, message: String, level: ProblemLevel) -> GeneralProblem {
+    GeneralProblem {
+        path: path.to_string(),
+        line: None,
+        column: None,
+        message,
+        help: None,
+        level,
+    }
+}
+
+/// `--fail-on`, else `[check] fail-on` in decorum.toml, else `error`. `None` never fails.
+fn resolve_fail_on(flag: Option<FailOn>, config: Option<&str>) -> Result<Option<Severity>, String> {
+    let from_flag = flag.map(|f| match f {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Hint => Some(Severity::Hint),
+        FailOn::Never => None,
+    });
+    if let Some(f) = from_flag {
+        return Ok(f);
+    }
+    match config {
+        None => Ok(Some(Severity::Error)),
+        Some("never") => Ok(None),
+        Some(word) => Severity::from_keyword(word)
+            .map(Some)
+            .ok_or_else(|| format!("decorum.toml: `fail-on = \"{word}\"` is not a severity; use error, warning, info, hint or never")),
+    }
+}

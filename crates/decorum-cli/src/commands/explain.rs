@@ -1,0 +1,118 @@
+//! `decorum explain RULE`: a rule's title, explanation, link and examples.
+
+use std::io::Write;
+
+use decorum_engine::{ExpectedOutcome, SeverityOrigin};
+use decorum_text::LineIndex;
+
+use super::{EXIT_ERROR, EXIT_OK, print_problems, stderr_style};
+use crate::report::human::clean;
+use crate::session;
+use crate::{Color, ExplainArgs};
+
+/// Runs `decorum explain`.
+pub fn run(args: ExplainArgs) -> u8 {
+    let err_style = stderr_style(Color::Auto);
+    let config = match session::config(args.policy.config.as_deref()) {
+        Ok(c) => c,
+        Err(problem) => {
+            let mut out = String::new();
+            crate::report::human::general(&mut out, err_style, &problem);
+            let _ = std::io::stderr().write_all(out.as_bytes());
+            return EXIT_ERROR;
+        }
+    };
+    let session = session::load(config, args.policy.policy.as_deref());
+    let Some(set) = session
+        .compiled
+        .policy_set
+        .as_ref()
+        .filter(|_| !session.has_errors())
+    else {
+        print_problems(&session, err_style);
+        return EXIT_ERROR;
+    };
+    let wanted = args.rule.trim();
+    let exact = set.rule(wanted);
+    let suffix: Vec<_> = set
+        .rules()
+        .iter()
+        .filter(|r| r.id.ends_with(&format!(".{wanted}")))
+        .collect();
+    let rule = match (exact, suffix.as_slice()) {
+        (Some(r), _) => r,
+        (None, [one]) => *one,
+        (None, []) => {
+            let ids: Vec<&str> = set.rules().iter().map(|r| r.id.as_str()).collect();
+            let hint = decorum_syntax::did_you_mean(wanted, ids.iter().copied())
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: no active rule `{wanted}`{hint}\n  = help: `decorum check --format json` shows rule ids; the policies in use come from decorum.toml or --policy"
+            );
+            return EXIT_ERROR;
+        }
+        (None, many) => {
+            let ids: Vec<&str> = many.iter().map(|r| r.id.as_str()).collect();
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: `{wanted}` is ambiguous: {}",
+                ids.join(", ")
+            );
+            return EXIT_ERROR;
+        }
+    };
+
+    let mut out = String::new();
+    out.push_str(&format!("{} ({})\n\n", rule.title, rule.id));
+    let origin = match rule.severity_origin {
+        SeverityOrigin::Builtin => "built in".to_string(),
+        SeverityOrigin::Default { source, range } | SeverityOrigin::Override { source, range } => {
+            let kind = if matches!(rule.severity_origin, SeverityOrigin::Override { .. }) {
+                "set by an override at"
+            } else {
+                "default, from"
+            };
+            match session.inputs.source(source) {
+                Some(src) => format!(
+                    "{kind} {}:{}",
+                    src.path,
+                    LineIndex::new(&src.text).line_of(range.start()) + 1
+                ),
+                None => kind.to_string(),
+            }
+        }
+    };
+    let locked = if rule.locked { ", locked" } else { "" };
+    out.push_str(&format!(
+        "severity: {}{locked} ({origin})\n",
+        rule.severity.as_str()
+    ));
+    if !rule.tags.is_empty() {
+        out.push_str(&format!("tags: {}\n", rule.tags.join(", ")));
+    }
+    if let Some(link) = &rule.link {
+        out.push_str(&format!("source: {link}\n"));
+    }
+    if let Some(explain) = &rule.explain {
+        out.push('\n');
+        out.push_str(explain.trim_end());
+        out.push('\n');
+    }
+    if !rule.examples.is_empty() {
+        out.push_str("\nexamples:\n");
+        for ex in &rule.examples {
+            let (word, at) = match &ex.expect {
+                ExpectedOutcome::Flags(Some(span)) => {
+                    ("flags ", format!("  (at “{}”)", clean(span)))
+                }
+                ExpectedOutcome::Flags(None) => ("flags ", String::new()),
+                ExpectedOutcome::Passes => ("passes", String::new()),
+            };
+            out.push_str(&format!("  {word} “{}”{at}\n", clean(&ex.text)));
+        }
+    }
+    let _ = std::io::stdout().write_all(out.as_bytes());
+    EXIT_OK
+}

@@ -1,0 +1,45 @@
+//! One module per subcommand.
+
+pub mod check;
+pub mod explain;
+pub mod test;
+
+use std::io::{IsTerminal, Write};
+
+use crate::Color;
+use crate::report::human::{self, Style};
+use crate::session::Session;
+
+/// Exit code: clean.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: findings at or above the failing severity, or failing examples.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code: usage, configuration or policy errors.
+pub const EXIT_ERROR: u8 = 2;
+
+/// Resolves `--color` for a stream.
+pub fn style(color: Color, terminal: bool) -> Style {
+    let color = match color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    Style { color }
+}
+
+/// Style for standard error.
+pub fn stderr_style(color: Color) -> Style {
+    style(color, std::io::stderr().is_terminal())
+}
+
+/// Prints the session's policy problems and general problems to standard error.
+pub fn print_problems(session: &Session, style: Style) {
+    let mut out = String::new();
+    for g in &session.general {
+        human::general(&mut out, style, g);
+    }
+    for p in session.problems() {
+        human::policy_problem(&mut out, style, &session.inputs, p);
+    }
+    let _ = std::io::stderr().write_all(out.as_bytes());
+}

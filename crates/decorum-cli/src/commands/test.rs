@@ -1,0 +1,125 @@
+//! `decorum test`: run the examples written inside rules.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use decorum_engine::ExpectedOutcome;
+use decorum_text::LineIndex;
+
+use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, print_problems, stderr_style, style};
+use crate::TestArgs;
+use crate::report::human::clean;
+use crate::session;
+
+/// Runs `decorum test`.
+pub fn run(args: TestArgs) -> u8 {
+    let err_style = stderr_style(args.color);
+    let out_style = style(args.color, std::io::stdout().is_terminal());
+    let config = match session::config(args.config.as_deref()) {
+        Ok(c) => c,
+        Err(problem) => {
+            let mut out = String::new();
+            crate::report::human::general(&mut out, err_style, &problem);
+            let _ = std::io::stderr().write_all(out.as_bytes());
+            return EXIT_ERROR;
+        }
+    };
+    let roots: Vec<Option<PathBuf>> = if args.paths.is_empty() {
+        vec![None]
+    } else {
+        args.paths.iter().cloned().map(Some).collect()
+    };
+    let mut total = 0usize;
+    let mut failed = 0usize;
+    let mut out = String::new();
+    for root in roots {
+        let session = session::load(config.clone(), root.as_deref());
+        let Some(set) = session
+            .compiled
+            .policy_set
+            .as_ref()
+            .filter(|_| !session.has_errors())
+        else {
+            print_problems(&session, err_style);
+            return EXIT_ERROR;
+        };
+        for result in set.run_examples() {
+            total += 1;
+            let example = &result.rule.examples[result.index];
+            let location = result
+                .rule
+                .source
+                .and_then(|s| session.inputs.source(s))
+                .map(|src| {
+                    format!(
+                        "{}:{}",
+                        src.path,
+                        LineIndex::new(&src.text).line_of(example.range.start()) + 1
+                    )
+                })
+                .unwrap_or_default();
+            if result.passed {
+                if args.verbose {
+                    out.push_str(&format!(
+                        "{} {} #{} ({location})\n",
+                        paint(out_style.color, "32", "ok  "),
+                        result.rule.id,
+                        result.index + 1
+                    ));
+                }
+                continue;
+            }
+            failed += 1;
+            let expected = match &example.expect {
+                ExpectedOutcome::Flags(Some(span)) => format!("flags at “{}”", clean(span)),
+                ExpectedOutcome::Flags(None) => "flags".to_string(),
+                ExpectedOutcome::Passes => "passes".to_string(),
+            };
+            out.push_str(&format!(
+                "{} {} example #{} ({location})\n",
+                paint(out_style.color, "1;31", "FAIL"),
+                result.rule.id,
+                result.index + 1
+            ));
+            out.push_str(&format!("  text:     “{}”\n", clean(&example.text)));
+            out.push_str(&format!("  expected: {expected}\n"));
+            if result.fired.is_empty() {
+                out.push_str("  fired:    nothing\n");
+            }
+            for (range, message) in &result.fired {
+                out.push_str(&format!(
+                    "  fired:    at “{}”: {}\n",
+                    clean(decorum_text::slice(&example.text, *range)),
+                    clean(message)
+                ));
+            }
+            if let Some(f) = result
+                .failure
+                .as_ref()
+                .filter(|f| !f.starts_with("expected"))
+            {
+                out.push_str(&format!("  problem:  {}\n", clean(f)));
+            }
+        }
+    }
+    if total == 0 {
+        out.push_str("decorum test: no examples found; write `example flags \"...\"` and `example passes \"...\"` in your rules\n");
+        let _ = std::io::stdout().write_all(out.as_bytes());
+        return EXIT_FINDINGS;
+    }
+    out.push_str(&format!(
+        "decorum test: {} of {total} examples passed",
+        total - failed
+    ));
+    out.push('\n');
+    let _ = std::io::stdout().write_all(out.as_bytes());
+    if failed > 0 { EXIT_FINDINGS } else { EXIT_OK }
+}
+
+fn paint(color: bool, code: &str, text: &str) -> String {
+    if color {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}

@@ -1,0 +1,416 @@
+//! Human output: findings and policy problems with source snippets, like a compiler.
+//!
+//! ```text
+//! error[hc.privacy.client-story]: Describes one client (“My patient”) together with …
+//!   --> examples/client-story.md:3:15
+//!    |
+//!  3 | My patient, a 45-year-old teacher, finally quit smoking!
+//!    |               ^^^^^^^^^^^ A client story can identify the client
+//!    |
+//!    = fix: Remove the flagged words
+//!    = see: https://www.hhs.gov/…
+//! ```
+//!
+//! Text from drafts is shown to the person who ran the command and nowhere else. Control
+//! and bidirectional-override characters are replaced before printing so a draft cannot
+//! drive the terminal.
+
+use std::fmt::Write;
+
+use decorum_engine::{Finding, PolicyInputs, PolicyProblem, ProblemLevel, Severity, WaiverUse};
+use decorum_text::{LineIndex, TextRange};
+use unicode_width::UnicodeWidthChar;
+
+use crate::session::GeneralProblem;
+
+/// ANSI styling, or none.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+    fn bold(&self, text: &str) -> String {
+        self.paint("1", text)
+    }
+    fn blue(&self, text: &str) -> String {
+        self.paint("1;34", text)
+    }
+    fn level(&self, level: &str, text: &str) -> String {
+        let code = match level {
+            "error" => "1;31",
+            "warning" => "1;33",
+            "info" => "1;36",
+            _ => "1;32",
+        };
+        self.paint(code, text)
+    }
+}
+
+/// A text with its line index, for snippets.
+pub struct Source<'a> {
+    pub path: &'a str,
+    pub text: &'a str,
+    pub index: &'a LineIndex,
+}
+
+/// Renders one finding.
+pub fn finding(out: &mut String, style: Style, source: &Source<'_>, f: &Finding) {
+    let level = f.severity.as_str();
+    let _ = writeln!(
+        out,
+        "{}{} {}",
+        style.level(level, &format!("{level}[{}]", f.rule.id)),
+        style.bold(":"),
+        style.bold(&clean(&f.message))
+    );
+    snippet(out, style, source, f.range, &f.rule.title, level);
+    for r in &f.related {
+        if r.range != f.range {
+            note_location(out, style, source, r.range, &r.label);
+        }
+    }
+    for fix in &f.fixes {
+        let _ = writeln!(out, "{} {}", style.blue("   = fix:"), clean(&fix.title));
+    }
+    if let Some(link) = &f.rule.link {
+        let _ = writeln!(out, "{} {link}", style.blue("   = see:"));
+    }
+    let _ = writeln!(
+        out,
+        "{} decorum explain {}",
+        style.blue("   = why:"),
+        f.rule.id
+    );
+    out.push('\n');
+}
+
+/// Renders a policy problem with a snippet of the policy file.
+pub fn policy_problem(out: &mut String, style: Style, inputs: &PolicyInputs, p: &PolicyProblem) {
+    let level = match p.level {
+        ProblemLevel::Error => "error",
+        ProblemLevel::Warning => "warning",
+    };
+    let _ = writeln!(
+        out,
+        "{}{} {}",
+        style.level(level, &format!("{level}[policy.{}]", p.code)),
+        style.bold(":"),
+        style.bold(&p.message)
+    );
+    if let Some(src) = inputs.source(p.source) {
+        let index = LineIndex::new(&src.text);
+        let source = Source {
+            path: &src.path,
+            text: &src.text,
+            index: &index,
+        };
+        snippet(out, style, &source, p.range, "", level);
+        for label in &p.labels {
+            if let Some(other) = inputs.source(label.source) {
+                let index = LineIndex::new(&other.text);
+                let s = Source {
+                    path: &other.path,
+                    text: &other.text,
+                    index: &index,
+                };
+                note_location(out, style, &s, label.range, &label.message);
+            }
+        }
+    }
+    if let Some(help) = &p.help {
+        let _ = writeln!(out, "{} {help}", style.blue("   = help:"));
+    }
+    out.push('\n');
+}
+
+/// Renders a problem that is not in a policy file.
+pub fn general(out: &mut String, style: Style, g: &GeneralProblem) {
+    let level = match g.level {
+        ProblemLevel::Error => "error",
+        ProblemLevel::Warning => "warning",
+    };
+    let _ = writeln!(
+        out,
+        "{}{} {}",
+        style.level(level, level),
+        style.bold(":"),
+        style.bold(&g.message)
+    );
+    let at = match (g.line, g.column) {
+        (Some(l), Some(c)) => format!("{}:{l}:{c}", g.path),
+        (Some(l), None) => format!("{}:{l}", g.path),
+        _ => g.path.clone(),
+    };
+    let _ = writeln!(out, "  {} {at}", style.blue("-->"));
+    if let Some(help) = &g.help {
+        let _ = writeln!(out, "{} {help}", style.blue("   = help:"));
+    }
+    out.push('\n');
+}
+
+/// The waivers a run used.
+pub fn waivers(out: &mut String, style: Style, used: &[(String, LineIndexed, WaiverUse)]) {
+    if used.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{}", style.bold("waivers used:"));
+    for (path, at, w) in used {
+        let scope = if w.whole_file { " (whole file)" } else { "" };
+        let _ = writeln!(
+            out,
+            "  {path}:{}: {}{scope}: {} (silenced {})",
+            at.line,
+            w.rules.join(", "),
+            clean(&w.reason),
+            w.silenced
+        );
+    }
+    out.push('\n');
+}
+
+/// A 1-based line number.
+pub struct LineIndexed {
+    pub line: u32,
+}
+
+/// The closing summary line.
+pub fn summary(
+    out: &mut String,
+    style: Style,
+    counts: &[usize; 4],
+    files: usize,
+    with_findings: usize,
+) {
+    let names = [
+        ("error", "errors"),
+        ("warning", "warnings"),
+        ("info", "infos"),
+        ("hint", "hints"),
+    ];
+    let mut parts = Vec::new();
+    for (i, (one, many)) in names.iter().enumerate() {
+        let n = counts[i];
+        if n > 0 {
+            parts.push(style.level(one, &format!("{n} {}", if n == 1 { one } else { many })));
+        }
+    }
+    let checked = format!(
+        "{files} {} checked",
+        if files == 1 { "draft" } else { "drafts" }
+    );
+    if parts.is_empty() {
+        let _ = writeln!(out, "{}: no findings ({checked})", style.bold("decorum"));
+    } else {
+        let _ = writeln!(
+            out,
+            "{}: {} in {with_findings} of {checked}",
+            style.bold("decorum"),
+            parts.join(", ")
+        );
+    }
+}
+
+/// Index into `counts` for a severity.
+pub fn severity_slot(s: Severity) -> usize {
+    match s {
+        Severity::Error => 0,
+        Severity::Warning => 1,
+        Severity::Info => 2,
+        Severity::Hint => 3,
+    }
+}
+
+fn note_location(
+    out: &mut String,
+    style: Style,
+    source: &Source<'_>,
+    range: TextRange,
+    label: &str,
+) {
+    let lc = source.index.line_char_col(source.text, range.start());
+    let _ = writeln!(
+        out,
+        "{} {label}: {}:{}:{}",
+        style.blue("   = note:"),
+        source.path,
+        lc.line + 1,
+        lc.col + 1
+    );
+}
+
+/// Longest stretch of a line shown around the flagged text.
+const MAX_LINE_CHARS: usize = 160;
+
+fn snippet(
+    out: &mut String,
+    style: Style,
+    source: &Source<'_>,
+    range: TextRange,
+    label: &str,
+    level: &str,
+) {
+    let start = source.index.line_char_col(source.text, range.start());
+    let line_no = start.line + 1;
+    let gutter = line_no.to_string().len();
+    let pad = " ".repeat(gutter);
+    let _ = writeln!(
+        out,
+        "{pad}{} {}:{}:{}",
+        style.blue("-->"),
+        source.path,
+        line_no,
+        start.col + 1
+    );
+    let Some(content) = source.index.line_content(source.text, start.line) else {
+        return;
+    };
+    let line = decorum_text::slice(source.text, content);
+    let rel_start = usize::from(range.start().min(content.end()) - content.start());
+    let rel_end = usize::from(
+        range
+            .end()
+            .clamp(range.start(), content.end())
+            .max(range.start().min(content.end()))
+            - content.start(),
+    );
+    let multiline = range.end() > content.end();
+
+    // Window long lines around the range.
+    let (mut from, mut to) = (0usize, line.len());
+    if line.chars().count() > MAX_LINE_CHARS {
+        from = back_chars(line, rel_start, 50);
+        to = forward_chars(line, rel_end.max(rel_start), MAX_LINE_CHARS - 50);
+    }
+    let prefix = if from > 0 { "…" } else { "" };
+    let suffix = if to < line.len() { "…" } else { "" };
+    let shown = format!("{prefix}{}{suffix}", clean(&line[from..to]));
+    let lead = format!("{prefix}{}", clean(&line[from..rel_start.max(from)]));
+    let marked = clean(&line[rel_start.max(from)..rel_end.min(to).max(rel_start.max(from))]);
+    let lead_width = display_width(&lead);
+    let mark_width = display_width(&marked).max(1);
+
+    let bar = style.blue("|");
+    let _ = writeln!(out, "{pad} {bar}");
+    let _ = writeln!(out, "{} {bar} {shown}", style.blue(&line_no.to_string()));
+    let more = if multiline {
+        " (continues on the next lines)"
+    } else {
+        ""
+    };
+    let carets = style.level(level, &"^".repeat(mark_width));
+    let text = if label.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", style.level(level, label))
+    };
+    let _ = writeln!(
+        out,
+        "{pad} {bar} {}{carets}{text}{more}",
+        " ".repeat(lead_width)
+    );
+    let _ = writeln!(out, "{pad} {bar}");
+}
+
+fn back_chars(s: &str, at: usize, n: usize) -> usize {
+    let at = floor_boundary(s, at);
+    s[..at]
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map(|(i, _)| i)
+        .unwrap_or(0)
+}
+
+fn forward_chars(s: &str, at: usize, n: usize) -> usize {
+    let at = floor_boundary(s, at);
+    s[at..]
+        .char_indices()
+        .nth(n)
+        .map(|(i, _)| at + i)
+        .unwrap_or(s.len())
+}
+
+fn floor_boundary(s: &str, mut at: usize) -> usize {
+    at = at.min(s.len());
+    while !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// Replaces characters that could drive a terminal or reorder text: C0/C1 controls and
+/// bidirectional overrides. Tabs become four spaces so carets line up.
+pub fn clean(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\t' => out.push_str("    "),
+            '\n' | '\r' => out.push(' '),
+            c if c.is_control() => out.push('\u{FFFD}'),
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' => {
+                out.push('\u{FFFD}')
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn display_width(s: &str) -> usize {
+    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use decorum_text::TextSize;
+
+    #[test]
+    fn control_and_bidi_characters_are_neutralised() {
+        assert_eq!(
+            clean("a\x1b[31mb\u{202E}c\td"),
+            "a\u{FFFD}[31mb\u{FFFD}c    d"
+        );
+    }
+
+    #[test]
+    fn long_lines_are_windowed_around_the_range() {
+        let line = format!("{}TARGET{}", "x".repeat(300), "y".repeat(300));
+        let index = LineIndex::new(&line);
+        let source = Source {
+            path: "d.md",
+            text: &line,
+            index: &index,
+        };
+        let mut out = String::new();
+        let range = TextRange::at(TextSize::from(300), TextSize::from(6));
+        snippet(
+            &mut out,
+            Style { color: false },
+            &source,
+            range,
+            "here",
+            "error",
+        );
+        let shown = out.lines().nth(2).unwrap();
+        assert!(
+            shown.contains("…") && shown.contains("TARGET") && shown.chars().count() < 180,
+            "{shown}"
+        );
+        let carets = out.lines().nth(3).unwrap();
+        let caret_col = carets.chars().position(|c| c == '^').unwrap();
+        let target_col = shown.chars().position(|c| c == 'T').unwrap();
+        assert_eq!(
+            caret_col, target_col,
+            "carets sit under the flagged text:\n{out}"
+        );
+    }
+}

@@ -1,0 +1,165 @@
+//! `--format json`: one document per run, described by docs/output.md and the JSON
+//! Schema in docs/schema/check-output.schema.json.
+//!
+//! Positions: `line` and `column` are 1-based, columns count Unicode scalar values;
+//! `offset` is a 0-based UTF-8 byte offset into the file; `end` is exclusive.
+
+use decorum_engine::{
+    Applicability, Finding, PolicyInputs, PolicyProblem, ProblemLevel, SeverityOrigin,
+};
+use decorum_text::LineIndex;
+use serde_json::{Value, json};
+
+use super::CheckedFile;
+use crate::session::GeneralProblem;
+
+/// Version of the JSON document's shape; bumped on incompatible changes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Builds the whole document.
+pub fn document(
+    files: &[CheckedFile],
+    inputs: &PolicyInputs,
+    problems: &[PolicyProblem],
+    general: &[GeneralProblem],
+    counts: &[usize; 4],
+) -> Value {
+    let mut findings = Vec::new();
+    let mut waivers = Vec::new();
+    for file in files {
+        for f in &file.report.findings {
+            findings.push(finding(file, files, inputs, f));
+        }
+        for w in &file.report.waivers {
+            let (line, _) = file.position(w.range.start());
+            waivers.push(json!({
+                "file": file.display,
+                "line": line,
+                "rules": w.rules,
+                "reason": w.reason,
+                "scope": if w.whole_file { "file" } else { "block" },
+                "silenced": w.silenced,
+            }));
+        }
+    }
+    let mut all_problems: Vec<Value> = problems.iter().map(|p| policy_problem(inputs, p)).collect();
+    all_problems.extend(general.iter().map(|g| {
+        json!({
+            "level": level(g.level),
+            "code": "input",
+            "file": g.path,
+            "line": g.line,
+            "column": g.column,
+            "message": g.message,
+            "help": g.help,
+        })
+    }));
+    json!({
+        "version": FORMAT_VERSION,
+        "tool": { "name": "decorum", "version": env!("CARGO_PKG_VERSION") },
+        "findings": findings,
+        "waivers": waivers,
+        "problems": all_problems,
+        "summary": {
+            "files": files.len(),
+            "errors": counts[0],
+            "warnings": counts[1],
+            "infos": counts[2],
+            "hints": counts[3],
+        },
+    })
+}
+
+fn finding(file: &CheckedFile, files: &[CheckedFile], inputs: &PolicyInputs, f: &Finding) -> Value {
+    let (start, end) = file.json_range(f.range);
+    let related: Vec<Value> = f
+        .related
+        .iter()
+        .filter_map(|r| {
+            // In a batch, evidence can sit in another draft of the run.
+            let other = files.get(r.draft)?;
+            let (s, e) = other.json_range(r.range);
+            Some(json!({ "file": other.display, "start": s, "end": e, "label": r.label }))
+        })
+        .collect();
+    let fixes: Vec<Value> = f
+        .fixes
+        .iter()
+        .map(|fix| {
+            let edits: Vec<Value> = fix
+                .edits
+                .iter()
+                .map(|e| {
+                    let (s, en) = file.json_range(e.range);
+                    json!({ "start": s, "end": en, "new_text": e.new_text })
+                })
+                .collect();
+            json!({
+                "title": fix.title,
+                "applicability": match fix.applicability {
+                    Applicability::Safe => "safe",
+                    Applicability::MaybeIncorrect => "maybe-incorrect",
+                },
+                "edits": edits,
+            })
+        })
+        .collect();
+    json!({
+        "rule": f.rule.id,
+        "title": f.rule.title,
+        "tags": f.rule.tags,
+        "severity": f.severity.as_str(),
+        "severity_origin": origin(inputs, f.rule.severity_origin),
+        "file": file.display,
+        "start": start,
+        "end": end,
+        "message": f.message,
+        "link": f.rule.link,
+        "related": related,
+        "fixes": fixes,
+    })
+}
+
+/// Where a rule's severity was decided.
+pub fn origin(inputs: &PolicyInputs, o: SeverityOrigin) -> Value {
+    let located = |kind: &str, source, range: decorum_text::TextRange| {
+        let Some(src) = inputs.source(source) else {
+            return json!({ "kind": kind });
+        };
+        let index = LineIndex::new(&src.text);
+        let line = index.line_of(range.start()) + 1;
+        json!({ "kind": kind, "file": src.path, "line": line })
+    };
+    match o {
+        SeverityOrigin::Builtin => json!({ "kind": "builtin" }),
+        SeverityOrigin::Default { source, range } => located("default", source, range),
+        SeverityOrigin::Override { source, range } => located("override", source, range),
+    }
+}
+
+fn level(l: ProblemLevel) -> &'static str {
+    match l {
+        ProblemLevel::Error => "error",
+        ProblemLevel::Warning => "warning",
+    }
+}
+
+fn policy_problem(inputs: &PolicyInputs, p: &PolicyProblem) -> Value {
+    let (file, line, column) = match inputs.source(p.source) {
+        Some(src) => {
+            let index = LineIndex::new(&src.text);
+            let lc = index.line_char_col(&src.text, p.range.start());
+            (src.path.clone(), Some(lc.line + 1), Some(lc.col + 1))
+        }
+        None => (String::new(), None, None),
+    };
+    json!({
+        "level": level(p.level),
+        "code": p.code,
+        "file": file,
+        "line": line,
+        "column": column,
+        "message": p.message,
+        "help": p.help,
+    })
+}

@@ -1,0 +1,108 @@
+//! Loading what every command needs: the configuration, the policies, compiled.
+
+use std::path::{Path, PathBuf};
+
+use decorum_engine::{Compiled, PolicyInputs, PolicyProblem, ProblemLevel, compile};
+use decorum_workspace::{Config, LoadedPolicies, find_config, load_config, load_policies};
+
+/// Configuration and compiled policies.
+pub struct Session {
+    /// The configuration in effect (defaults when there is no decorum.toml).
+    pub config: Config,
+    /// The loaded policy files.
+    pub inputs: PolicyInputs,
+    /// The compiled policies and every problem found in them (load errors included).
+    pub compiled: Compiled,
+    /// Problems that are not tied to a policy file (a missing `--policy`, a bad config).
+    pub general: Vec<GeneralProblem>,
+}
+
+/// A problem outside policy files: the config, a missing root, an unreadable draft.
+#[derive(Debug, Clone)]
+pub struct GeneralProblem {
+    /// The file concerned.
+    pub path: String,
+    /// 1-based line, when known.
+    pub line: Option<u32>,
+    /// 1-based column, when known.
+    pub column: Option<u32>,
+    /// What went wrong.
+    pub message: String,
+    /// What to do.
+    pub help: Option<String>,
+    /// Error (stops the run) or warning (a skipped draft).
+    pub level: ProblemLevel,
+}
+
+impl Session {
+    /// True when the policies cannot be used.
+    pub fn has_errors(&self) -> bool {
+        self.compiled.policy_set.is_none()
+            || self.general.iter().any(|g| g.level == ProblemLevel::Error)
+    }
+
+    /// Policy problems in file order.
+    pub fn problems(&self) -> &[PolicyProblem] {
+        &self.compiled.problems
+    }
+}
+
+/// Finds and reads the configuration: `explicit`, else decorum.toml upward from the
+/// current folder, else defaults rooted at the current folder.
+pub fn config(explicit: Option<&Path>) -> Result<Config, GeneralProblem> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let path = match explicit {
+        Some(p) => Some(p.to_path_buf()),
+        None => find_config(&cwd),
+    };
+    let Some(path) = path else {
+        return Ok(Config::default_for(&cwd));
+    };
+    load_config(&path).map_err(|e| GeneralProblem {
+        path: e.path.display().to_string(),
+        line: Some(e.line),
+        column: Some(e.column),
+        message: e.message,
+        help: e.help,
+        level: ProblemLevel::Error,
+    })
+}
+
+/// Loads and compiles the policies for `config` (or the explicit `--policy`).
+pub fn load(config: Config, explicit: Option<&Path>) -> Session {
+    let LoadedPolicies { inputs, errors, .. } = load_policies(&config, explicit);
+    let compiled = compile(&inputs);
+    let general: Vec<GeneralProblem> = errors
+        .into_iter()
+        .map(|e| GeneralProblem {
+            path: e.path.display().to_string(),
+            line: None,
+            column: None,
+            message: e.message,
+            help: e.help,
+            level: ProblemLevel::Error,
+        })
+        .collect();
+    let mut general = general;
+    if inputs.sources.is_empty() && general.is_empty() {
+        // Nothing to apply and nothing said why: make it explicit.
+        general.push(GeneralProblem {
+            path: config
+                .file
+                .as_ref()
+                .map(|f| f.display().to_string())
+                .unwrap_or_else(|| "decorum.toml".into()),
+            line: None,
+            column: None,
+            message: "no policy files were found".into(),
+            help: Some("list them under `policies` in decorum.toml, or pass --policy FILE".into()),
+            level: ProblemLevel::Error,
+        });
+    }
+    Session {
+        config,
+        inputs,
+        compiled,
+        general,
+    }
+}
