@@ -13,6 +13,8 @@ use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::TScalarStyle;
 use yaml_rust2::{ScanError, Yaml};
 
+use decorum_text::LineIndex;
+
 use crate::lines::{line_end, next_line};
 use crate::{DraftProblem, DraftProblemKind, MetaValue, Metadata, range_of};
 
@@ -68,16 +70,29 @@ pub(crate) fn find(text: &str, at: usize, limit: usize) -> Option<FrontMatter> {
     None
 }
 
+/// A line index of the text, built the first time an error needs a line number (so a
+/// calendar of many posts with broken front matter stays linear).
+#[derive(Default)]
+pub(crate) struct LazyLines {
+    index: Option<LineIndex>,
+}
+
+impl LazyLines {
+    /// The zero-based line of `offset` in `text`.
+    fn line_of(&mut self, text: &str, offset: usize) -> usize {
+        let index = self.index.get_or_insert_with(|| LineIndex::new(text));
+        index.line_of(crate::range_of(offset..offset).start()) as usize
+    }
+}
+
 /// Reads the YAML of `fm` into metadata; problems carry the block's range.
-pub(crate) fn parse(text: &str, fm: &FrontMatter) -> (Metadata, Vec<DraftProblem>) {
+pub(crate) fn parse(
+    text: &str,
+    fm: &FrontMatter,
+    lines: &mut LazyLines,
+) -> (Metadata, Vec<DraftProblem>) {
     let yaml = text.get(fm.yaml.clone()).unwrap_or_default();
     let block = range_of(fm.block.clone());
-    // Lines of the YAML are reported as lines of the file (1-based).
-    let first_line = memchr::memchr_iter(
-        b'\n',
-        text.as_bytes().get(..fm.yaml.start).unwrap_or_default(),
-    )
-    .count();
     let mut reader = Reader::default();
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.read(yaml)));
     let problem = |message: String| DraftProblem {
@@ -89,7 +104,10 @@ pub(crate) fn parse(text: &str, fm: &FrontMatter) -> (Metadata, Vec<DraftProblem
     // being read when the error struck) would be worse than none.
     let problem = match outcome {
         Ok(Ok(())) => return (reader.meta, Vec::new()),
-        Ok(Err(ReadError::Yaml(err))) => problem(yaml_message(&err, first_line)),
+        Ok(Err(ReadError::Yaml(err))) => {
+            // Lines of the YAML are reported as lines of the file (1-based).
+            problem(yaml_message(&err, lines.line_of(text, fm.yaml.start)))
+        }
         Ok(Err(ReadError::Other(message))) => problem(message),
         Err(_) => problem("the front matter could not be read as YAML".to_owned()),
     };
@@ -434,7 +452,7 @@ mod tests {
         let Some(fm) = find(&text, 0, text.len()) else {
             return "no front matter".to_owned();
         };
-        let (meta, problems) = parse(&text, &fm);
+        let (meta, problems) = parse(&text, &fm, &mut LazyLines::default());
         let mut out: Vec<String> = meta.iter().map(|(k, v)| format!("{k} = {v:?}")).collect();
         out.extend(problems.iter().map(|p| format!("problem: {}", p.message)));
         out.join("\n")

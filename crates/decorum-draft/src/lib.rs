@@ -377,6 +377,7 @@ pub fn parse(text: &str, format: DraftFormat, base_meta: &Metadata) -> Draft {
     let start = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
     let segments = layout::segments(text, start, markdown);
     let mut problems = Vec::new();
+    let mut lines = front_matter::LazyLines::default();
     let mut prose: Vec<u8> = text
         .bytes()
         .map(|b| if b == b'\n' || b == b'\r' { b } else { b' ' })
@@ -384,7 +385,7 @@ pub fn parse(text: &str, format: DraftFormat, base_meta: &Metadata) -> Draft {
 
     let file_meta = match segments.first().and_then(|s| s.front_matter.as_ref()) {
         Some(fm) => {
-            let (meta, found) = front_matter::parse(text, fm);
+            let (meta, found) = front_matter::parse(text, fm, &mut lines);
             problems.extend(found);
             meta.merged_over(base_meta)
         }
@@ -404,7 +405,7 @@ pub fn parse(text: &str, format: DraftFormat, base_meta: &Metadata) -> Draft {
         let meta = match (si, front_matter) {
             (0, _) | (_, None) => file_meta.clone(),
             (_, Some(fm)) => {
-                let (own, found) = front_matter::parse(text, fm);
+                let (own, found) = front_matter::parse(text, fm, &mut lines);
                 problems.extend(found);
                 own.merged_over(&file_meta)
             }
@@ -488,9 +489,9 @@ pub fn parse(text: &str, format: DraftFormat, base_meta: &Metadata) -> Draft {
             meta_range: front_matter.as_ref().map(|fm| range_of(fm.block.clone())),
             paragraphs: ranges(&blocks),
             sentences: ranges(&sentences),
-            words: ranges(&tokens.words),
-            hashtags: ranges(&tokens.hashtags),
-            mentions: ranges(&tokens.mentions),
+            words: tokens.words,
+            hashtags: tokens.hashtags,
+            mentions: tokens.mentions,
             links: ranges(&links),
             comments: ranges(&scan.comments),
             emoji: tokens.emoji,

@@ -149,6 +149,21 @@ fn fold_char(c: char, out: &mut String) -> Folded {
     }
 }
 
+/// Length of the ASCII prefix of `bytes`, checked 16 bytes at a time.
+fn ascii_prefix_len(bytes: &[u8]) -> usize {
+    let mut n = 0;
+    for chunk in bytes.chunks_exact(16) {
+        if !chunk.iter().all(|&b| b < 0x80) {
+            break;
+        }
+        n += 16;
+    }
+    n + bytes[n..]
+        .iter()
+        .position(|&b| b >= 0x80)
+        .unwrap_or(bytes.len() - n)
+}
+
 /// Builds the normalised text, and the map when `map` is given.
 fn build(source: &str, mut map: Option<&mut (Vec<Seg>, Vec<u32>)>) -> String {
     let bytes = source.as_bytes();
@@ -173,9 +188,7 @@ fn build(source: &str, mut map: Option<&mut (Vec<Seg>, Vec<u32>)>) -> String {
     while i < bytes.len() {
         // ASCII stretch: lowercase, byte for byte.
         let start = i;
-        while i < bytes.len() && bytes[i] < 0x80 {
-            i += 1;
-        }
+        i += ascii_prefix_len(&bytes[i..]);
         if i > start {
             if run.is_none() {
                 run = Some((out.len(), start));

@@ -65,6 +65,10 @@ fn class(c: char) -> Sb {
     if c.is_ascii() {
         return ascii_class(c as u8);
     }
+    // General Punctuation holds no letters; skip the slow letter lookups for `’ “ — …`.
+    if ('\u{2000}'..='\u{206F}').contains(&c) {
+        return punctuation_class(c);
+    }
     if c.is_alphabetic() {
         if is_combining_mark(c) {
             return Sb::Extend;
@@ -77,6 +81,11 @@ fn class(c: char) -> Sb {
         }
         return Sb::OLetter;
     }
+    punctuation_class(c)
+}
+
+/// The class of a character that is not a letter.
+fn punctuation_class(c: char) -> Sb {
     if in_table(c, SB_EXTEND) || in_table(c, SB_FORMAT) {
         Sb::Extend
     } else if in_table(c, SB_SP) || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}') {
@@ -133,12 +142,42 @@ fn class_before(bytes: &[u8], start: usize, mut i: usize) -> Option<Sb> {
     None
 }
 
+/// Bytes that may start a sentence terminator: `.`, `!`, `?` and non-ASCII bytes.
+const TERMINATOR_OR_HIGH: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0x80;
+    while b < 256 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'.' as usize] = true;
+    t[b'!' as usize] = true;
+    t[b'?' as usize] = true;
+    t
+};
+
+/// The next byte from `i` that is an ASCII terminator or non-ASCII. A separate small
+/// function so the loop keeps its state in registers.
+#[inline(never)]
+fn next_candidate(bytes: &[u8], i: usize, end: usize) -> Option<usize> {
+    let window = bytes.get(i..end)?;
+    window
+        .iter()
+        .position(|&b| TERMINATOR_OR_HIGH[b as usize])
+        .map(|p| i + p)
+}
+
 /// Boundaries (starts of sentences after the first) of `range` in the prose bytes, by the
 /// UAX #29 rules with line breaks as spaces.
 pub(crate) fn uax29_boundaries(bytes: &[u8], range: Range<usize>, out: &mut Vec<usize>) {
     let end = range.end.min(bytes.len());
     let mut i = range.start;
     while i < end {
+        // Fast skip to the next ASCII terminator or non-ASCII byte.
+        match next_candidate(bytes, i, end) {
+            Some(at) => i = at,
+            None => break,
+        }
         let b = bytes[i];
         let terminator = if b < 0x80 {
             match b {

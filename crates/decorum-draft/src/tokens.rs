@@ -13,24 +13,79 @@ use std::ops::Range;
 
 use unicode_normalization::char::is_combining_mark;
 
-use crate::emoji;
 use crate::utf8::{decode_at, decode_before};
+use crate::{TextRange, emoji, range_of};
 
 /// Tokens of one post.
 #[derive(Debug, Default)]
 pub(crate) struct Tokens {
-    pub words: Vec<Range<usize>>,
-    pub hashtags: Vec<Range<usize>>,
-    pub mentions: Vec<Range<usize>>,
+    pub words: Vec<TextRange>,
+    pub hashtags: Vec<TextRange>,
+    pub mentions: Vec<TextRange>,
     pub emoji: usize,
 }
 
+/// Byte classes for the scanner's ASCII fast path.
+const ALNUM: u8 = 1;
+/// `#`, `@`, `*`: may start a hashtag, a mention or a keycap.
+const SIGIL: u8 = 2;
+/// A non-ASCII lead or continuation byte.
+const HIGH: u8 = 4;
+/// `'`, `-`, `.`, `,`: may join two parts of a word.
+const JOIN: u8 = 8;
+
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphanumeric() {
+            ALNUM
+        } else if c == b'#' || c == b'@' || c == b'*' {
+            SIGIL
+        } else if c >= 0x80 {
+            HIGH
+        } else if c == b'\'' || c == b'-' || c == b'.' || c == b',' {
+            JOIN
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
+/// The next byte from `i` that may start a token (kept small so its loop stays in
+/// registers).
+#[inline(never)]
+fn next_interesting(bytes: &[u8], i: usize, end: usize) -> Option<usize> {
+    let window = bytes.get(i..end)?;
+    window
+        .iter()
+        .position(|&b| CLASS[b as usize] & (ALNUM | SIGIL | HIGH) != 0)
+        .map(|p| i + p)
+}
+
+/// The end of the run of ASCII letters and digits from `j`.
 #[inline]
-fn is_alnum(c: char) -> bool {
-    if c.is_ascii() {
-        c.is_ascii_alphanumeric()
-    } else {
-        c.is_alphanumeric()
+fn alnum_run_end(bytes: &[u8], j: usize, end: usize) -> usize {
+    let Some(window) = bytes.get(j..end) else {
+        return end;
+    };
+    window
+        .iter()
+        .position(|&b| CLASS[b as usize] != ALNUM)
+        .map_or(end, |p| j + p)
+}
+
+/// Unicode alphanumerics, with a shortcut past the punctuation blocks that typographic
+/// text is full of (`’`, `“`, `—`), whose property lookups are slow.
+#[inline]
+pub(crate) fn is_alnum(c: char) -> bool {
+    match u32::from(c) {
+        0..=0x7F => c.is_ascii_alphanumeric(),
+        0x2000..=0x206F | 0x2190..=0x23FF => false,
+        _ => c.is_alphanumeric(),
     }
 }
 
@@ -45,57 +100,54 @@ fn is_joiner(c: char) -> bool {
 
 /// Scans `range` of the prose view.
 pub(crate) fn scan(bytes: &[u8], range: Range<usize>) -> Tokens {
-    let mut out = Tokens::default();
     let end = range.end.min(bytes.len());
+    let mut out = Tokens {
+        words: Vec::with_capacity((end.saturating_sub(range.start)) / 7),
+        ..Tokens::default()
+    };
     let mut i = range.start;
     while i < end {
+        match next_interesting(bytes, i, end) {
+            Some(at) => i = at,
+            None => break,
+        }
         let b = bytes[i];
-        if b < 0x80 {
-            if b.is_ascii_alphanumeric() {
-                if b.is_ascii_digit() && bytes.get(i + 1).is_some_and(|&n| n >= 0x80) {
-                    if let Some(e) = emoji::sequence_at(bytes, i, end) {
-                        out.emoji += 1;
-                        i = e;
-                        continue;
-                    }
+        let class = CLASS[b as usize];
+        if class == ALNUM {
+            if b.is_ascii_digit() && bytes.get(i + 1).is_some_and(|&n| n >= 0x80) {
+                if let Some(e) = emoji::sequence_at(bytes, i, end) {
+                    out.emoji += 1;
+                    i = e;
+                    continue;
                 }
-                let e = word_end(bytes, i, end);
-                out.words.push(i..e);
+            }
+            let e = word_end(bytes, i, i + 1, end);
+            out.words.push(range_of(i..e));
+            i = e;
+            continue;
+        }
+        if class == SIGIL {
+            if let Some(e) = emoji::sequence_at(bytes, i, end) {
+                out.emoji += 1;
                 i = e;
                 continue;
             }
-            match b {
-                b'#' => {
-                    if let Some(e) = emoji::sequence_at(bytes, i, end) {
-                        out.emoji += 1;
-                        i = e;
-                        continue;
-                    }
-                    if let Some(e) = hashtag_end(bytes, range.start, i, end) {
-                        out.hashtags.push(i..e);
-                    }
+            if b == b'#' {
+                if let Some(e) = hashtag_end(bytes, range.start, i, end) {
+                    out.hashtags.push(range_of(i..e));
                 }
-                b'@' => {
-                    if let Some(e) = mention_end(bytes, range.start, i, end) {
-                        out.mentions.push(i..e);
-                    }
+            } else if b == b'@' {
+                if let Some(e) = mention_end(bytes, range.start, i, end) {
+                    out.mentions.push(range_of(i..e));
                 }
-                b'*' => {
-                    if let Some(e) = emoji::sequence_at(bytes, i, end) {
-                        out.emoji += 1;
-                        i = e;
-                        continue;
-                    }
-                }
-                _ => {}
             }
             i += 1;
             continue;
         }
         let (c, len) = decode_at(bytes, i);
         if is_alnum(c) {
-            let e = word_end(bytes, i, end);
-            out.words.push(i..e);
+            let e = word_end(bytes, i, i + len, end);
+            out.words.push(range_of(i..e));
             i = e;
             continue;
         }
@@ -109,46 +161,47 @@ pub(crate) fn scan(bytes: &[u8], range: Range<usize>) -> Tokens {
     out
 }
 
-/// End of the word starting at `i` (an alphanumeric character).
-fn word_end(bytes: &[u8], i: usize, end: usize) -> usize {
-    let (first, len) = decode_at(bytes, i);
-    let mut j = i + len;
-    let mut last_digit = first.is_ascii_digit();
-    while j < end {
-        let b = bytes[j];
-        // ASCII fast path for the common case.
-        if b.is_ascii_alphanumeric() {
-            last_digit = b.is_ascii_digit();
-            j += 1;
-            continue;
+/// End of the word starting at `i` (an alphanumeric character ending at `j`).
+fn word_end(bytes: &[u8], i: usize, mut j: usize, end: usize) -> usize {
+    loop {
+        j = alnum_run_end(bytes, j, end);
+        if j >= end {
+            return end;
+        }
+        let class = CLASS[bytes[j] as usize];
+        if class & (HIGH | JOIN) == 0 {
+            return j;
         }
         let (c, l) = decode_at(bytes, j);
-        if is_alnum(c) {
-            last_digit = c.is_ascii_digit();
-            j += l;
-            continue;
-        }
-        if is_mark(c) {
-            j += l;
-            continue;
-        }
-        let numeric_sep = last_digit && matches!(c, '.' | ',');
-        if (is_joiner(c) || numeric_sep) && j + l < end {
-            let (n, nl) = decode_at(bytes, j + l);
-            let joins = if numeric_sep {
-                n.is_ascii_digit()
-            } else {
-                is_alnum(n)
-            };
-            if joins {
-                last_digit = n.is_ascii_digit();
-                j += l + nl;
+        if class == HIGH {
+            if is_alnum(c) || is_mark(c) {
+                j += l;
                 continue;
             }
+            if !is_joiner(c) {
+                return j;
+            }
         }
-        break;
+        // A joiner: continues the word when an alphanumeric follows (a digit for `.`/`,`
+        // between digits).
+        let numeric = matches!(c, '.' | ',');
+        if numeric {
+            let prev_digit = j > i && bytes[j - 1].is_ascii_digit();
+            if !(prev_digit && bytes.get(j + 1).is_some_and(u8::is_ascii_digit)) {
+                return j;
+            }
+            j += 2;
+            continue;
+        }
+        if j + l >= end {
+            return j;
+        }
+        let (n, nl) = decode_at(bytes, j + l);
+        if !is_alnum(n) {
+            return j;
+        }
+        j += l + nl;
     }
-    j.min(end)
 }
 
 /// The character before `i`, unless `i` is the start of the scanned range.
@@ -201,9 +254,9 @@ mod tests {
 
     fn show(text: &str) -> String {
         let t = scan(text.as_bytes(), 0..text.len());
-        let join = |v: &[Range<usize>]| {
+        let join = |v: &[TextRange]| {
             v.iter()
-                .map(|r| &text[r.clone()])
+                .map(|r| &text[std::ops::Range::<usize>::from(*r)])
                 .collect::<Vec<_>>()
                 .join("|")
         };
