@@ -383,7 +383,7 @@ impl PolicySet {
                     });
                     if let Some(v) = v {
                         out.push_str(&if ir.value_is_percent {
-                            format!("{}%", format_number(v * 100.0))
+                            format_percent(v)
                         } else {
                             format_number(v)
                         });

@@ -1942,14 +1942,14 @@ impl<'a> Compiler<'a> {
             CmpOp::Ne => c < lo || c > hi,
         };
         let shown = if constant_b.percent {
-            format!("{}%", format_number(c * 100.0))
+            format_percent(c)
         } else {
             format_number(c)
         };
         let span = |lo: f64, hi: f64, pct: bool| {
             let f = |x: f64| {
                 if pct {
-                    format!("{}%", format_number(x * 100.0))
+                    format_percent(x)
                 } else {
                     format_number(x)
                 }

@@ -178,11 +178,21 @@ impl ParamValue {
     pub(crate) fn display(&self) -> String {
         match self {
             ParamValue::Number(n) => format_number(*n),
-            ParamValue::Percent(p) => format!("{}%", format_number(p * 100.0)),
+            ParamValue::Percent(p) => format_percent(*p),
             ParamValue::Bool(b) => b.to_string(),
             ParamValue::Str(s) => s.clone(),
             ParamValue::Terms(_) => "(term set)".to_string(),
         }
+    }
+}
+
+/// Formats a fraction as a percentage: whole percents, one decimal below 10%.
+pub(crate) fn format_percent(fraction: f64) -> String {
+    let p = fraction * 100.0;
+    if (p - p.round()).abs() < 1e-9 || p >= 10.0 {
+        format!("{}%", p.round() as i64)
+    } else {
+        format!("{p:.1}%")
     }
 }
 

@@ -138,14 +138,17 @@ pub fn run(args: CheckArgs) -> u8 {
             let _ = std::io::stderr().write_all(problems.as_bytes());
             let mut out = String::new();
             let mut used = Vec::new();
-            for file in &files {
-                let source = human::Source {
+            let sources: Vec<human::Source<'_>> = files
+                .iter()
+                .map(|file| human::Source {
                     path: &file.display,
                     text: &file.text,
                     index: &file.index,
-                };
+                })
+                .collect();
+            for (i, file) in files.iter().enumerate() {
                 for f in &file.report.findings {
-                    human::finding(&mut out, out_style, &source, f);
+                    human::finding(&mut out, out_style, &sources, i, f);
                 }
                 for w in &file.report.waivers {
                     let line = file.index.line_of(w.range.start()) + 1;

@@ -61,8 +61,18 @@ pub struct Source<'a> {
     pub index: &'a LineIndex,
 }
 
-/// Renders one finding.
-pub fn finding(out: &mut String, style: Style, source: &Source<'_>, f: &Finding) {
+/// Renders one finding of `sources[current]`; related ranges may point into any of
+/// `sources` (a batch finding's evidence sits in other drafts).
+pub fn finding(
+    out: &mut String,
+    style: Style,
+    sources: &[Source<'_>],
+    current: usize,
+    f: &Finding,
+) {
+    let Some(source) = sources.get(current) else {
+        return;
+    };
     let level = f.severity.as_str();
     let _ = writeln!(
         out,
@@ -73,8 +83,10 @@ pub fn finding(out: &mut String, style: Style, source: &Source<'_>, f: &Finding)
     );
     snippet(out, style, source, f.range, &f.rule.title, level);
     for r in &f.related {
-        if r.range != f.range {
-            note_location(out, style, source, r.range, &r.label);
+        if let Some(other) = sources.get(r.draft)
+            && (r.range != f.range || r.draft != current)
+        {
+            note_location(out, style, other, r.range, &r.label);
         }
     }
     for fix in &f.fixes {
