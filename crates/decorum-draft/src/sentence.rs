@@ -190,12 +190,19 @@ pub(crate) fn uax29_boundaries(bytes: &[u8], range: Range<usize>, out: &mut Vec<
             }
         } else {
             let (c, l) = decode_at(bytes, i);
-            match class(c) {
-                t @ (Sb::ATerm | Sb::STerm) => t,
-                _ => {
-                    i += l;
-                    continue;
-                }
+            // Letters and most punctuation are no terminators: skip them without the
+            // full classification.
+            if u32::from(c) < 0x0589 || ('\u{2010}'..='\u{201F}').contains(&c) {
+                i += l;
+                continue;
+            }
+            if in_table(c, SB_STERM) {
+                Sb::STerm
+            } else if in_table(c, SB_ATERM) {
+                Sb::ATerm
+            } else {
+                i += l;
+                continue;
             }
         };
         let (_, after_term) = class_at(bytes, i, end);

@@ -107,58 +107,221 @@ pub(crate) fn scan(bytes: &[u8], range: Range<usize>) -> Tokens {
     };
     let mut i = range.start;
     while i < end {
-        match next_interesting(bytes, i, end) {
-            Some(at) => i = at,
-            None => break,
-        }
-        let b = bytes[i];
-        let class = CLASS[b as usize];
-        if class == ALNUM {
-            if b.is_ascii_digit() && bytes.get(i + 1).is_some_and(|&n| n >= 0x80) {
-                if let Some(e) = emoji::sequence_at(bytes, i, end) {
-                    out.emoji += 1;
-                    i = e;
-                    continue;
-                }
-            }
-            let e = word_end(bytes, i, i + 1, end);
-            out.words.push(range_of(i..e));
-            i = e;
-            continue;
-        }
-        if class == SIGIL {
-            if let Some(e) = emoji::sequence_at(bytes, i, end) {
-                out.emoji += 1;
-                i = e;
+        if end - i >= BLOCK {
+            if let Some(next) = fast_block(bytes, range.start, i, end, &mut out) {
+                i = next;
                 continue;
             }
-            if b == b'#' {
-                if let Some(e) = hashtag_end(bytes, range.start, i, end) {
-                    out.hashtags.push(range_of(i..e));
-                }
-            } else if b == b'@' {
-                if let Some(e) = mention_end(bytes, range.start, i, end) {
-                    out.mentions.push(range_of(i..e));
-                }
-            }
-            i += 1;
-            continue;
         }
-        let (c, len) = decode_at(bytes, i);
-        if is_alnum(c) {
-            let e = word_end(bytes, i, i + len, end);
-            out.words.push(range_of(i..e));
-            i = e;
-            continue;
-        }
-        if let Some(e) = emoji::sequence_at(bytes, i, end) {
-            out.emoji += 1;
-            i = e;
-            continue;
-        }
-        i += len;
+        i = step(bytes, range.start, i, end, &mut out);
     }
     out
+}
+
+/// The same scan, one token at a time: the reference the block path must agree with.
+#[cfg(test)]
+fn scan_scalar(bytes: &[u8], range: Range<usize>) -> Tokens {
+    let end = range.end.min(bytes.len());
+    let mut out = Tokens::default();
+    let mut i = range.start;
+    while i < end {
+        i = step(bytes, range.start, i, end, &mut out);
+    }
+    out
+}
+
+/// Finds the next token at or after `i` and records it, returning where scanning goes on
+/// (`end` when nothing is left).
+fn step(bytes: &[u8], start: usize, i: usize, end: usize, out: &mut Tokens) -> usize {
+    let Some(i) = next_interesting(bytes, i, end) else {
+        return end;
+    };
+    let b = bytes[i];
+    let class = CLASS[b as usize];
+    if class == ALNUM {
+        if b.is_ascii_digit() && bytes.get(i + 1).is_some_and(|&n| n >= 0x80) {
+            if let Some(e) = emoji::sequence_at(bytes, i, end) {
+                out.emoji += 1;
+                return e;
+            }
+        }
+        let e = word_end(bytes, i, i + 1, end);
+        out.words.push(range_of(i..e));
+        return e;
+    }
+    if class == SIGIL {
+        if let Some(e) = emoji::sequence_at(bytes, i, end) {
+            out.emoji += 1;
+            return e;
+        }
+        if b == b'#' {
+            if let Some(e) = hashtag_end(bytes, start, i, end) {
+                out.hashtags.push(range_of(i..e));
+            }
+        } else if b == b'@' {
+            if let Some(e) = mention_end(bytes, start, i, end) {
+                out.mentions.push(range_of(i..e));
+            }
+        }
+        return i + 1;
+    }
+    let (c, len) = decode_at(bytes, i);
+    if is_alnum(c) {
+        let e = word_end(bytes, i, i + len, end);
+        out.words.push(range_of(i..e));
+        return e;
+    }
+    if let Some(e) = emoji::sequence_at(bytes, i, end) {
+        out.emoji += 1;
+        return e;
+    }
+    i + len
+}
+
+/// Bytes per block of the branch-free path.
+const BLOCK: usize = 64;
+const LANES: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// For 8 ASCII bytes in `x`: the high bit of each byte set where the byte is in `lo..=hi`.
+#[inline(always)]
+fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
+    // With bytes below 0x80 neither sum carries into the next byte.
+    let at_least_lo = x.wrapping_add(LANES * u64::from(0x80 - lo));
+    let above_hi = x.wrapping_add(LANES * u64::from(0x7F - hi));
+    at_least_lo & !above_hi & HIGH_BITS
+}
+
+/// Gathers the high bits of the 8 bytes of `m` into its low 8 bits, byte 0 first.
+#[inline(always)]
+fn gather(m: u64) -> u64 {
+    ((m >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+}
+
+/// True for a non-ASCII character at `pos` that only separates tokens: not a letter,
+/// digit, mark, joiner or emoji (typographic quotes, dashes, no-break spaces...).
+fn is_plain_separator(bytes: &[u8], pos: usize, end: usize, c: char) -> bool {
+    match c {
+        '\u{2010}' | '\u{2011}' | '\u{2019}' | '\u{203C}' | '\u{2049}' => false,
+        '\u{00A0}' | '\u{2000}'..='\u{206F}' => true,
+        _ => !is_alnum(c) && !is_mark(c) && emoji::sequence_at(bytes, pos, end).is_none(),
+    }
+}
+
+/// The branch-free path over the 64 bytes at `at`: word bits are found for the whole
+/// block at once, so word ends cost no branch mispredictions. It covers the block up to
+/// the first byte that needs character-by-character care (a non-ASCII letter, mark,
+/// joiner or emoji, or a `#`/`@`/`*` before one); hashtags and mentions in the covered
+/// part are checked one by one. Returns where to go on, or `None` when nothing is
+/// covered. A word touching the covered part's end is left for later, so words are seen
+/// whole.
+fn fast_block(
+    bytes: &[u8],
+    start: usize,
+    at: usize,
+    end: usize,
+    out: &mut Tokens,
+) -> Option<usize> {
+    let block = bytes.get(at..at + BLOCK)?;
+    let (mut alnum, mut digit, mut apostrophe, mut separator) = (0u64, 0u64, 0u64, 0u64);
+    let (mut high, mut tag_or_mention, mut star) = (0u64, 0u64, 0u64);
+    for (k, chunk) in block.chunks_exact(8).enumerate() {
+        let raw = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).ok()?);
+        let shift = 8 * k;
+        // Non-ASCII bytes would break the carry-free arithmetic below: they become NUL.
+        let h = raw & HIGH_BITS;
+        let x = raw & !((h >> 7) * 0xFF);
+        let d = in_range(x, b'0', b'9');
+        let a = in_range(x | (LANES * 0x20), b'a', b'z') | d;
+        let ap = in_range(x, b'\'', b'\'') | in_range(x, b'-', b'-');
+        let sep = in_range(x, b'.', b'.') | in_range(x, b',', b',');
+        let tm = in_range(x, b'#', b'#') | in_range(x, b'@', b'@');
+        alnum |= gather(a) << shift;
+        digit |= gather(d) << shift;
+        apostrophe |= gather(ap) << shift;
+        separator |= gather(sep) << shift;
+        high |= gather(h) << shift;
+        tag_or_mention |= gather(tm) << shift;
+        star |= gather(in_range(x, b'*', b'*')) << shift;
+    }
+    // Where character-by-character care begins.
+    let mut covered = BLOCK;
+    let mut keycap_base = (tag_or_mention | star | digit) & (high >> 1);
+    if bytes.get(at + BLOCK).is_some_and(|&b| b >= 0x80) {
+        keycap_base |= (tag_or_mention | star | digit) & (1 << 63);
+    }
+    if keycap_base != 0 {
+        covered = keycap_base.trailing_zeros() as usize;
+    }
+    let mut rest = high;
+    while rest != 0 {
+        let k = rest.trailing_zeros() as usize;
+        if k >= covered {
+            break;
+        }
+        rest &= rest - 1;
+        let b = block[k];
+        if b & 0xC0 == 0x80 {
+            continue;
+        }
+        let (c, _) = decode_at(bytes, at + k);
+        if !is_plain_separator(bytes, at + k, end, c) {
+            covered = k;
+            break;
+        }
+    }
+    if covered == 0 {
+        return None;
+    }
+    let inside = if covered == BLOCK {
+        u64::MAX
+    } else {
+        (1u64 << covered) - 1
+    };
+    let (alnum, digit) = (alnum & inside, digit & inside);
+    let (apostrophe, separator) = (apostrophe & inside, separator & inside);
+    let joins =
+        (apostrophe & (alnum << 1) & (alnum >> 1)) | (separator & (digit << 1) & (digit >> 1));
+    let mut word = alnum | joins;
+    let wordish = alnum | apostrophe | separator;
+    let mut advance = covered;
+    if (wordish >> (covered - 1)) & 1 != 0 {
+        // The last word-like run may go on past the covered part: leave it for later.
+        let gaps = !wordish & inside;
+        if gaps == 0 {
+            return None;
+        }
+        advance = 64 - gaps.leading_zeros() as usize;
+        word &= (1u64 << advance) - 1;
+    }
+    let mut starts = word & !(word << 1);
+    let mut ends = word & !(word >> 1);
+    while starts != 0 {
+        let s = starts.trailing_zeros() as usize;
+        let e = ends.trailing_zeros() as usize;
+        out.words.push(range_of(at + s..at + e + 1));
+        starts &= starts - 1;
+        ends &= ends - 1;
+    }
+    let advance_mask = if advance == BLOCK {
+        u64::MAX
+    } else {
+        (1u64 << advance) - 1
+    };
+    let mut sigils = tag_or_mention & advance_mask;
+    while sigils != 0 {
+        let k = sigils.trailing_zeros() as usize;
+        sigils &= sigils - 1;
+        let i = at + k;
+        if block[k] == b'#' {
+            if let Some(e) = hashtag_end(bytes, start, i, end) {
+                out.hashtags.push(range_of(i..e));
+            }
+        } else if let Some(e) = mention_end(bytes, start, i, end) {
+            out.mentions.push(range_of(i..e));
+        }
+    }
+    Some(at + advance)
 }
 
 /// End of the word starting at `i` (an alphanumeric character ending at `j`).
@@ -267,6 +430,50 @@ mod tests {
             join(&t.mentions),
             t.emoji
         )
+    }
+
+    #[test]
+    fn gather_collects_high_bits() {
+        for m in [
+            0u64,
+            HIGH_BITS,
+            0x80,
+            0x8000_0000_0000_0000,
+            0x0080_0080_8000_0080,
+        ] {
+            let want = (0..8).fold(0, |acc, k| acc | (((m >> (8 * k + 7)) & 1) << k));
+            assert_eq!(gather(m), want, "{m:#x}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        #[test]
+        fn block_path_agrees_with_scalar(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "a", "Z", "7", "0", " ", "  ", "\n", "'", "-", ".", ",", "#", "@", "*", "_", "é",
+                    "’", "😀", "1\u{fe0f}\u{20e3}", "word", "don't", "3.5", "x-y", "&", "\u{301}",
+                    "abcdefghijklmnopqrstuvwxyz0123456789", ".,-'", "“", "—", "\u{a0}",
+                    "#\u{fe0f}\u{20e3}", "‼", "‼\u{fe0f}", "#tag", "@bob", "a@b.c", "C#", "‐", "ﬁ",
+                ]),
+                0..120,
+            ),
+            skip in 0usize..70,
+        ) {
+            let text: String = parts.concat();
+            let bytes = text.as_bytes();
+            let mut start = skip.min(bytes.len());
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            let fast = scan(bytes, start..bytes.len());
+            let slow = scan_scalar(bytes, start..bytes.len());
+            proptest::prop_assert_eq!(&fast.words, &slow.words, "{:?}", text);
+            proptest::prop_assert_eq!(&fast.hashtags, &slow.hashtags);
+            proptest::prop_assert_eq!(&fast.mentions, &slow.mentions);
+            proptest::prop_assert_eq!(fast.emoji, slow.emoji);
+        }
     }
 
     #[test]
