@@ -1,7 +1,7 @@
 //! `decorum check`: apply the policies to drafts and report.
 
 use std::io::{IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 
 use decorum_engine::{ProblemLevel, Severity};
 use decorum_text::LineIndex;
@@ -34,8 +34,10 @@ pub fn run(args: CheckArgs) -> u8 {
     };
     let session = session::load(config, args.policy.policy.as_deref());
 
-    // Drafts: stdin, files and folders.
-    let mut general: Vec<GeneralProblem> = session.general.clone();
+    // Drafts: stdin, files and folders. Problems with them are kept apart from the
+    // session's (configuration, policy loading): SARIF reports them as problems of the
+    // run, not of its configuration.
+    let mut input: Vec<GeneralProblem> = Vec::new();
     let mut drafts: Vec<LoadedDraft> = Vec::new();
     let paths: Vec<PathBuf> = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -48,7 +50,7 @@ pub fn run(args: CheckArgs) -> u8 {
         let mut text = String::new();
         match std::io::stdin().read_to_string(&mut text) {
             Ok(_) => drafts.push(read_stdin_draft(text, &session.config)),
-            Err(e) => general.push(input_problem(
+            Err(e) => input.push(input_problem(
                 "<stdin>",
                 format!("could not read standard input as UTF-8 text: {e}"),
                 ProblemLevel::Error,
@@ -57,8 +59,8 @@ pub fn run(args: CheckArgs) -> u8 {
     }
     let collected = collect_drafts(&paths, &session.config);
     for e in collected.errors {
-        general.push(input_problem(
-            &e.path.display().to_string(),
+        input.push(input_problem(
+            &shown_path(&e.path),
             e.message,
             ProblemLevel::Error,
         ));
@@ -66,19 +68,17 @@ pub fn run(args: CheckArgs) -> u8 {
     for path in &collected.files {
         match read_draft(path, &session.config) {
             Ok(d) => drafts.push(d),
-            Err(e) => general.push(input_problem(
-                &e.path.display().to_string(),
+            Err(e) => input.push(input_problem(
+                &shown_path(&e.path),
                 e.message,
                 ProblemLevel::Warning,
             )),
         }
     }
 
-    let policy_failed = session.has_errors()
-        || general.iter().any(|g| {
-            g.level == ProblemLevel::Error
-                && !session.general.iter().any(|s| s.message == g.message)
-        });
+    let policy_failed =
+        session.has_errors() || input.iter().any(|g| g.level == ProblemLevel::Error);
+    let general: Vec<GeneralProblem> = session.general.iter().chain(&input).cloned().collect();
     let Some(set) = session
         .compiled
         .policy_set
@@ -99,7 +99,8 @@ pub fn run(args: CheckArgs) -> u8 {
                 &[],
                 &session.inputs,
                 session.problems(),
-                &general,
+                &session.general,
+                &input,
             )),
         }
         return EXIT_ERROR;
@@ -174,7 +175,8 @@ pub fn run(args: CheckArgs) -> u8 {
             &files,
             &session.inputs,
             session.problems(),
-            &general,
+            &session.general,
+            &input,
         )),
     }
 
@@ -192,6 +194,26 @@ fn emit(value: &serde_json::Value) {
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.write_all(b"\n");
+}
+
+/// A draft path as problems show it: like the findings' paths, relative to the current
+/// folder when inside it, without `./`, with `/` separators.
+fn shown_path(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let relative = cwd
+        .as_deref()
+        .and_then(|cwd| path.strip_prefix(cwd).ok())
+        .unwrap_or(path);
+    let cleaned: PathBuf = relative
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .collect();
+    let shown = cleaned.display().to_string().replace('\\', "/");
+    if shown.is_empty() {
+        ".".to_string()
+    } else {
+        shown
+    }
 }
 
 fn input_problem(path: &str, message: String, level: ProblemLevel) -> GeneralProblem {

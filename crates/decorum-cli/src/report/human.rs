@@ -18,7 +18,7 @@
 use std::fmt::Write;
 
 use decorum_engine::{Finding, PolicyInputs, PolicyProblem, ProblemLevel, Severity, WaiverUse};
-use decorum_text::{LineIndex, TextRange};
+use decorum_text::{LineIndex, TextRange, TextSize};
 use unicode_width::UnicodeWidthChar;
 
 use crate::session::GeneralProblem;
@@ -95,12 +95,16 @@ pub fn finding(
     if let Some(link) = &f.rule.link {
         let _ = writeln!(out, "{} {link}", style.blue("   = see:"));
     }
-    let _ = writeln!(
-        out,
-        "{} decorum explain {}",
-        style.blue("   = why:"),
-        f.rule.id
-    );
+    // `decorum explain` knows the rules of policies; Decorum's own checks of drafts
+    // (`decorum.waiver-reason`, ...) are not among them, so do not suggest it for those.
+    if f.rule.source.is_some() {
+        let _ = writeln!(
+            out,
+            "{} decorum explain {}",
+            style.blue("   = why:"),
+            f.rule.id
+        );
+    }
     out.push('\n');
 }
 
@@ -247,7 +251,7 @@ fn note_location(
     range: TextRange,
     label: &str,
 ) {
-    let lc = source.index.line_char_col(source.text, range.start());
+    let lc = super::char_position(source.index, source.text, range.start());
     let _ = writeln!(
         out,
         "{} {label}: {}:{}:{}",
@@ -269,7 +273,7 @@ fn snippet(
     label: &str,
     level: &str,
 ) {
-    let start = source.index.line_char_col(source.text, range.start());
+    let start = super::char_position(source.index, source.text, range.start());
     let line_no = start.line + 1;
     let gutter = line_no.to_string().len();
     let pad = " ".repeat(gutter);
@@ -281,16 +285,22 @@ fn snippet(
         line_no,
         start.col + 1
     );
-    let Some(content) = source.index.line_content(source.text, start.line) else {
+    let Some(mut content) = source.index.line_content(source.text, start.line) else {
         return;
     };
+    // A byte-order mark is not part of the first line as people see it.
+    if start.line == 0 && source.text.starts_with('\u{FEFF}') {
+        let after = content.start() + TextSize::of('\u{FEFF}');
+        content = TextRange::new(after, content.end().max(after));
+    }
+    let range_start = range.start().max(content.start());
     let line = decorum_text::slice(source.text, content);
-    let rel_start = usize::from(range.start().min(content.end()) - content.start());
+    let rel_start = usize::from(range_start.min(content.end()) - content.start());
     let rel_end = usize::from(
         range
             .end()
-            .clamp(range.start(), content.end())
-            .max(range.start().min(content.end()))
+            .clamp(range_start, content.end())
+            .max(range_start.min(content.end()))
             - content.start(),
     );
     let multiline = range.end() > content.end();
@@ -383,7 +393,6 @@ fn display_width(s: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use decorum_text::TextSize;
 
     #[test]
     fn control_and_bidi_characters_are_neutralised() {

@@ -16,12 +16,15 @@ use crate::session::GeneralProblem;
 /// The schema URI SARIF consumers expect.
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
-/// Builds the SARIF log.
+/// Builds the SARIF log. Problems of the policies and the configuration (`problems`,
+/// `general`) become configuration notifications; problems with the drafts (`input`:
+/// skipped or missing files) become execution notifications.
 pub fn document(
     files: &[CheckedFile],
     inputs: &PolicyInputs,
     problems: &[PolicyProblem],
     general: &[GeneralProblem],
+    input: &[GeneralProblem],
 ) -> Value {
     // Rules that fired, in a stable order, with their index.
     let mut rules: BTreeMap<String, &Finding> = BTreeMap::new();
@@ -72,15 +75,13 @@ pub fn document(
         .iter()
         .map(|p| notification_for_policy(inputs, p))
         .collect();
-    notifications.extend(general.iter().map(|g| {
-        json!({
-            "level": match g.level { ProblemLevel::Error => "error", ProblemLevel::Warning => "warning" },
-            "message": { "text": g.message },
-            "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri(&g.path) } } }],
-        })
-    }));
+    notifications.extend(general.iter().map(notification_for_general));
+    let execution: Vec<Value> = input.iter().map(notification_for_general).collect();
     let execution_ok = !problems.iter().any(|p| p.level == ProblemLevel::Error)
-        && !general.iter().any(|g| g.level == ProblemLevel::Error);
+        && !general
+            .iter()
+            .chain(input)
+            .any(|g| g.level == ProblemLevel::Error);
     json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -97,6 +98,7 @@ pub fn document(
             "invocations": [{
                 "executionSuccessful": execution_ok,
                 "toolConfigurationNotifications": notifications,
+                "toolExecutionNotifications": execution,
             }],
             "columnKind": "unicodeCodePoints",
             "results": results,
@@ -167,6 +169,14 @@ fn region(file: &CheckedFile, range: TextRange) -> Value {
     })
 }
 
+fn notification_for_general(g: &GeneralProblem) -> Value {
+    json!({
+        "level": match g.level { ProblemLevel::Error => "error", ProblemLevel::Warning => "warning" },
+        "message": { "text": g.message },
+        "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri(&g.path) } } }],
+    })
+}
+
 fn notification_for_policy(inputs: &PolicyInputs, p: &PolicyProblem) -> Value {
     let mut n = json!({
         "level": match p.level { ProblemLevel::Error => "error", ProblemLevel::Warning => "warning" },
@@ -175,7 +185,7 @@ fn notification_for_policy(inputs: &PolicyInputs, p: &PolicyProblem) -> Value {
     });
     if let Some(src) = inputs.source(p.source) {
         let index = LineIndex::new(&src.text);
-        let lc = index.line_char_col(&src.text, p.range.start());
+        let lc = super::char_position(&index, &src.text, p.range.start());
         n["locations"] = json!([{
             "physicalLocation": {
                 "artifactLocation": { "uri": uri(&src.path) },
