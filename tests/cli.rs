@@ -1,0 +1,42 @@
+//! Black-box tests of the `decorum` binary: real runs on real files in temporary folders.
+//!
+//! These tests live in the repository's top-level `tests/` folder and build as a test
+//! target of the decorum-cli package (see its Cargo.toml), so `CARGO_BIN_EXE_decorum` is
+//! the binary under test. Snapshots are inline (`expect-test`): after an intended change
+//! of output, run `UPDATE_EXPECT=1 cargo test -p decorum-cli --test cli` and review the
+//! diff.
+//!
+//! Every JSON document a test produces is validated against
+//! `docs/schema/check-output.schema.json`, and every SARIF log against the official SARIF
+//! 2.1.0 schema vendored in `docs/schema/`.
+//!
+//! All names, places and stories in these tests are invented.
+
+// Test code: a panic is how a test reports a failure, also in helpers outside `#[test]`.
+#![allow(clippy::unwrap_used)]
+
+#[path = "cli/support.rs"]
+mod support;
+
+#[path = "cli/batch.rs"]
+mod batch;
+#[path = "cli/exit_codes.rs"]
+mod exit_codes;
+#[path = "cli/explain.rs"]
+mod explain;
+#[path = "cli/human.rs"]
+mod human;
+#[path = "cli/inputs.rs"]
+mod inputs;
+#[path = "cli/json.rs"]
+mod json;
+#[path = "cli/policy_selection.rs"]
+mod policy_selection;
+#[path = "cli/privacy.rs"]
+mod privacy;
+#[path = "cli/sarif.rs"]
+mod sarif;
+#[path = "cli/test_command.rs"]
+mod test_command;
+#[path = "cli/waivers.rs"]
+mod waivers;

@@ -1,0 +1,77 @@
+//! `decorum explain RULE`: what a rule checks, why, its severity and origin, examples.
+
+use expect_test::expect;
+
+use crate::support::Workspace;
+
+#[test]
+fn a_std_rule_is_explained() {
+    let ws = Workspace::new();
+    expect![[r#"
+        exit: 0
+        --- stdout
+        A client story can identify the client (hc.privacy.client-story)
+
+        severity: error, locked (default, from std/healthcare/privacy.decorum:29)
+        tags: client-story
+        source: https://www.hhs.gov/hipaa/for-professionals/special-topics/de-identification/index.html
+
+        A story about one client plus a detail such as age, occupation, town or "today" can
+        let people who know the client recognise them, even without a name. Under HIPAA's
+        Safe Harbor standard these are identifiers; professional codes treat the story itself
+        as confidential.
+
+        Write about what many patients experience, without the details of one. If the story
+        matters, use a composite and say so, or get written authorization first.
+
+        examples:
+          flags  “My patient, a 45-year-old teacher, finally quit smoking!”  (at “45-year-old”)
+          flags  “This patient came in this morning with chest pain and left smiling.”  (at “this morning”)
+          flags  “One of my patients is the only Hmong-speaking family in our county.”  (at “the only”)
+          passes “Adults over 45 should ask about colon cancer screening.”
+          passes “Many of my patients who are teachers tell me the school year is stressful.”
+          passes “A composite story: my patient, a 45-year-old teacher, quit smoking (details changed).”
+        --- stderr: (empty)
+    "#]]
+    .assert_eq(&ws.run(&["explain", "hc.privacy.client-story"]).output().render());
+}
+
+#[test]
+fn a_unique_suffix_is_enough() {
+    let ws = Workspace::new();
+    let full = ws.run(&["explain", "hc.privacy.client-story"]).output();
+    let short = ws.run(&["explain", "client-story"]).output();
+    assert_eq!(short.code, 0);
+    assert_eq!(short.stdout, full.stdout);
+}
+
+#[test]
+fn an_override_is_named_as_the_origin() {
+    let ws = Workspace::new();
+    ws.file("decorum.toml", "policies = [\"acme.decorum\"]\n");
+    ws.file(
+        "acme.decorum",
+        "decorum 1\npolicy acme.social\n\nimport \"std/healthcare\" as hc\n\nuse hc.marketing.advert-share { severity error }\n",
+    );
+    let out = ws.run(&["explain", "hc.marketing.advert-share"]).output();
+    assert_eq!(out.code, 0, "{}", out.render());
+    assert!(
+        out.stdout
+            .contains("severity: error (set by an override at acme.decorum:6)\n"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn an_unknown_rule_exits_2_with_a_suggestion() {
+    let ws = Workspace::new();
+    expect![[r#"
+        exit: 2
+        --- stdout: (empty)
+        --- stderr
+        error: no active rule `hc.privacy.client-stroy`; did you mean `hc.privacy.client-story`?
+          = help: `decorum check --format json` shows rule ids; the policies in use come from decorum.toml or --policy
+    "#]]
+    .assert_eq(&ws.run(&["explain", "hc.privacy.client-stroy"]).output().render());
+}

@@ -1,0 +1,263 @@
+//! What `decorum check` reads: folders (with .gitignore and the `[drafts]` globs),
+//! several paths, standard input, and files it must skip or cannot find.
+
+use expect_test::expect;
+use serde_json::Value;
+
+use crate::support::Workspace;
+
+/// The `file` of every finding, in order.
+fn finding_files(json: &Value) -> Vec<String> {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A draft that the std library flags (one error), for telling which files were read.
+const FLAGGED: &str = "This tea cures anxiety.\n";
+
+#[test]
+fn a_folder_honours_gitignore_hidden_files_and_the_default_globs() {
+    let ws = Workspace::new();
+    ws.file(".gitignore", "drafts/private/\n*.bak.md\n");
+    ws.file("drafts/a.md", FLAGGED);
+    ws.file("drafts/sub/b.txt", FLAGGED);
+    ws.file("drafts/c.markdown", FLAGGED);
+    ws.file("drafts/private/d.md", FLAGGED);
+    ws.file("drafts/e.bak.md", FLAGGED);
+    ws.file("drafts/.hidden.md", FLAGGED);
+    ws.file("drafts/page.html", FLAGGED);
+    let (out, json) = ws.check_json(&["drafts"]);
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        finding_files(&json),
+        ["drafts/a.md", "drafts/c.markdown", "drafts/sub/b.txt"]
+    );
+    assert_eq!(json["summary"]["files"], 3);
+}
+
+#[test]
+fn include_and_exclude_globs_of_decorum_toml_filter_folders() {
+    let ws = Workspace::new();
+    ws.file(
+        "decorum.toml",
+        "[drafts]\ninclude = [\"**/*.md\", \"**/*.post\"]\nexclude = [\"archive/**\", \"**/draft-*.md\"]\n",
+    );
+    ws.file("posts/a.md", FLAGGED);
+    ws.file("posts/b.post", FLAGGED);
+    ws.file("posts/c.txt", FLAGGED);
+    ws.file("posts/draft-d.md", FLAGGED);
+    ws.file("archive/2019/e.md", FLAGGED);
+    let (_, json) = ws.check_json(&[]);
+    assert_eq!(finding_files(&json), ["posts/a.md", "posts/b.post"]);
+}
+
+#[test]
+fn a_file_named_explicitly_is_checked_whatever_its_extension_or_globs() {
+    let ws = Workspace::new();
+    ws.file("decorum.toml", "[drafts]\nexclude = [\"archive/**\"]\n");
+    ws.file("archive/old.html", FLAGGED);
+    let (_, json) = ws.check_json(&["archive/old.html"]);
+    assert_eq!(finding_files(&json), ["archive/old.html"]);
+}
+
+#[test]
+fn several_paths_are_checked_in_order_and_each_file_once() {
+    let ws = Workspace::new();
+    ws.file("b/one.md", FLAGGED);
+    ws.file("a/two.md", FLAGGED);
+    let (_, json) = ws.check_json(&["b", "a/two.md", "b/one.md", "./a/two.md"]);
+    assert_eq!(finding_files(&json), ["b/one.md", "a/two.md"]);
+    assert_eq!(json["summary"]["files"], 2);
+}
+
+#[test]
+fn standard_input_is_read_with_a_dash() {
+    let ws = Workspace::new();
+    let out = ws.check(&["-"]).stdin(FLAGGED).output();
+    expect![[r#"
+        exit: 1
+        --- stdout
+        error[hc.marketing.guarantee-claim]: “cures” promises an outcome no treatment can guarantee.
+         --> <stdin>:1:10
+          |
+        1 | This tea cures anxiety.
+          |          ^^^^^ A health claim promises a guaranteed outcome
+          |
+           = fix: Remove the flagged words
+           = see: https://www.ftc.gov/business-guidance/resources/health-products-compliance-guidance
+           = why: decorum explain hc.marketing.guarantee-claim
+
+        decorum: 1 error in 1 of 1 draft checked
+        --- stderr: (empty)
+    "#]]
+    .assert_eq(&out.render());
+}
+
+#[test]
+fn standard_input_together_with_files() {
+    let ws = Workspace::new();
+    ws.file("a.md", FLAGGED);
+    let outcome = ws
+        .check(&["--format", "json", "a.md", "-"])
+        .stdin("Guaranteed results in 30 days.\n")
+        .output();
+    let json = crate::support::assert_json_output(&outcome, &ws.path(""));
+    assert_eq!(finding_files(&json), ["<stdin>", "a.md"]);
+}
+
+#[test]
+fn standard_input_that_is_not_utf8_is_an_error() {
+    let ws = Workspace::new();
+    let out = ws.check(&["-"]).stdin(b"Caf\xe9 cures\n".to_vec()).output();
+    expect![[r#"
+        exit: 2
+        --- stdout
+        decorum: no findings (0 drafts checked)
+        --- stderr
+        error: could not read standard input as UTF-8 text: stream did not contain valid UTF-8
+          --> <stdin>
+
+    "#]]
+    .assert_eq(&out.render());
+}
+
+#[test]
+fn binary_and_non_utf8_files_are_skipped_with_a_warning_naming_them() {
+    let ws = Workspace::new();
+    ws.file("posts/ok.md", "Flu shots are in.\n");
+    ws.file(
+        "posts/photo.md",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR cures".as_slice(),
+    );
+    ws.file(
+        "posts/latin1.md",
+        b"Caf\xe9 con leche cures nothing.\n".as_slice(),
+    );
+    let out = ws.check(&["posts"]).output();
+    expect![[r#"
+        exit: 0
+        --- stdout
+        decorum: no findings (1 draft checked)
+        --- stderr
+        warning: skipped: the file is not valid UTF-8 text (first invalid byte at offset 3); save it as UTF-8
+          --> posts/latin1.md
+
+        warning: skipped: the file looks binary (it contains NUL bytes)
+          --> posts/photo.md
+
+    "#]]
+    .assert_eq(&out.render());
+
+    // The same when the files are named, and in JSON: warnings, not errors.
+    let (out, json) = ws.check_json(&["posts/photo.md", "posts/latin1.md"]);
+    assert_eq!(out.code, 0, "skipped files alone do not fail a run");
+    expect![[r#"
+        [
+          {
+            "code": "input",
+            "column": null,
+            "file": "posts/photo.md",
+            "help": null,
+            "level": "warning",
+            "line": null,
+            "message": "skipped: the file looks binary (it contains NUL bytes)"
+          },
+          {
+            "code": "input",
+            "column": null,
+            "file": "posts/latin1.md",
+            "help": null,
+            "level": "warning",
+            "line": null,
+            "message": "skipped: the file is not valid UTF-8 text (first invalid byte at offset 3); save it as UTF-8"
+          }
+        ]"#]]
+    .assert_eq(&serde_json::to_string_pretty(&json["problems"]).unwrap());
+    assert_eq!(json["summary"]["files"], 0);
+    assert_eq!(
+        out.stderr, "",
+        "JSON runs report problems in the document only"
+    );
+}
+
+#[test]
+fn skipped_files_do_not_hide_findings_in_others() {
+    let ws = Workspace::new();
+    ws.file("posts/tea.md", FLAGGED);
+    ws.file("posts/photo.md", b"\x00\x01\x02".as_slice());
+    let out = ws.check(&["posts"]).output();
+    assert_eq!(out.code, 1, "{}", out.render());
+    assert!(out.stderr.contains("--> posts/photo.md"));
+}
+
+#[test]
+fn a_missing_path_is_an_error_naming_it() {
+    let ws = Workspace::new();
+    ws.file("a.md", FLAGGED);
+    let out = ws.check(&["a.md", "posts/missing.md"]).output();
+    assert_eq!(out.code, 2, "{}", out.render());
+    assert!(
+        out.stdout.contains("error[hc.marketing.guarantee-claim]"),
+        "the other files are still checked"
+    );
+    expect![[r#"
+        error: no such file or directory
+          --> posts/missing.md
+
+    "#]]
+    .assert_eq(&out.stderr);
+    let (out, json) = ws.check_json(&["posts/missing.md"]);
+    assert_eq!(out.code, 2);
+    assert_eq!(json["problems"][0]["file"], "posts/missing.md");
+    assert_eq!(json["problems"][0]["level"], "error");
+}
+
+#[test]
+fn an_empty_folder_is_a_clean_run() {
+    let ws = Workspace::new();
+    ws.folder("posts");
+    expect![[r#"
+        exit: 0
+        --- stdout
+        decorum: no findings (0 drafts checked)
+        --- stderr: (empty)
+    "#]]
+    .assert_eq(&ws.check(&["posts"]).output().render());
+}
+
+#[test]
+fn crlf_bom_and_emoji_give_scalar_value_columns_and_byte_offsets() {
+    let ws = Workspace::new();
+    // BOM (3 bytes), CRLF line ends, emoji of 4 bytes and one character each.
+    let text = "\u{FEFF}Hello 😀 world.\r\nThis tea 🍵 cures anxiety.\r\n";
+    ws.file("crlf.md", text);
+    let (_, json) = ws.check_json(&["crlf.md"]);
+    let finding = &json["findings"][0];
+    assert_eq!(finding["rule"], "hc.marketing.guarantee-claim");
+    let start = text.find("cures").unwrap();
+    assert_eq!(start, 36);
+    expect![[r#"{"column":12,"line":2,"offset":36} {"column":17,"line":2,"offset":41}"#]]
+        .assert_eq(&format!("{} {}", finding["start"], finding["end"]));
+    assert_eq!(&text[36..41], "cures");
+
+    // On the first line, the byte-order mark is not a column.
+    let text = "\u{FEFF}This tea 🍵 cures anxiety.\r\n";
+    ws.file("bom.md", text);
+    let (_, json) = ws.check_json(&["bom.md"]);
+    expect![[r#"{"column":12,"line":1,"offset":17} {"column":17,"line":1,"offset":22}"#]]
+        .assert_eq(&format!(
+            "{} {}",
+            json["findings"][0]["start"], json["findings"][0]["end"]
+        ));
+    let out = ws.check(&["bom.md"]).output();
+    assert!(out.stdout.contains(" --> bom.md:1:12\n"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("1 | This tea 🍵 cures anxiety.\n"),
+        "the byte-order mark is not printed: {:?}",
+        out.stdout
+    );
+}

@@ -1,0 +1,130 @@
+//! Waivers in drafts: a reason silences the finding and is listed; no reason is itself an
+//! error finding.
+
+use expect_test::expect;
+
+use crate::support::Workspace;
+
+#[test]
+fn a_waiver_with_a_reason_silences_the_next_paragraph_and_is_listed() {
+    let ws = Workspace::new();
+    ws.file(
+        "qa.md",
+        "<!-- decorum-allow hc.marketing.guarantee-claim: quoting a patient's question -->\n\
+         “Does this tea cure anxiety?” asked a reader.\n",
+    );
+    expect![[r#"
+        exit: 0
+        --- stdout
+        waivers used:
+          qa.md:1: hc.marketing.guarantee-claim: quoting a patient's question (silenced 1)
+
+        decorum: no findings (1 draft checked)
+        --- stderr: (empty)
+    "#]]
+    .assert_eq(&ws.check(&["qa.md"]).output().render());
+
+    let (out, json) = ws.check_json(&["qa.md"]);
+    assert_eq!(out.code, 0);
+    expect![[r#"
+        {
+          "findings": [],
+          "waivers": [
+            {
+              "file": "qa.md",
+              "line": 1,
+              "reason": "quoting a patient's question",
+              "rules": [
+                "hc.marketing.guarantee-claim"
+              ],
+              "scope": "block",
+              "silenced": 1
+            }
+          ]
+        }"#]]
+    .assert_eq(
+        &serde_json::to_string_pretty(
+            &serde_json::json!({ "findings": json["findings"], "waivers": json["waivers"] }),
+        )
+        .unwrap(),
+    );
+}
+
+#[test]
+fn a_waiver_covers_only_the_next_block() {
+    let ws = Workspace::new();
+    ws.file(
+        "qa.md",
+        "<!-- decorum-allow hc.marketing.guarantee-claim: quoting a patient's question -->\n\
+         Does this tea cure anxiety?\n\
+         \n\
+         No, but this one cures it.\n",
+    );
+    let (out, json) = ws.check_json(&["qa.md"]);
+    assert_eq!(out.code, 1);
+    assert_eq!(json["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(json["findings"][0]["start"]["line"], 4);
+}
+
+#[test]
+fn a_file_waiver_covers_the_whole_file() {
+    let ws = Workspace::new();
+    ws.file(
+        "qa.md",
+        "<!-- decorum-allow-file hc.marketing: a reader Q&A, every claim is a quoted question -->\n\
+         Does this tea cure anxiety?\n\
+         \n\
+         Are results guaranteed?\n",
+    );
+    let (out, json) = ws.check_json(&["qa.md"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert_eq!(json["waivers"][0]["scope"], "file");
+    assert_eq!(json["waivers"][0]["silenced"], 2);
+    assert!(ws.check(&["qa.md"]).output().stdout.contains(
+        "qa.md:1: hc.marketing (whole file): a reader Q&A, every claim is a quoted question (silenced 2)"
+    ));
+}
+
+#[test]
+fn a_waiver_without_a_reason_is_an_error_and_silences_nothing() {
+    let ws = Workspace::new();
+    ws.file(
+        "qa.md",
+        "<!-- decorum-allow hc.marketing.guarantee-claim -->\nDoes this tea cure anxiety?\n",
+    );
+    expect![[r#"
+        exit: 1
+        --- stdout
+        error[decorum.waiver-reason]: This waiver has no reason, so it has no effect. Add one after a colon: `<!-- decorum-allow RULE: why -->`.
+         --> qa.md:1:1
+          |
+        1 | <!-- decorum-allow hc.marketing.guarantee-claim -->
+          | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ A waiver needs a reason
+          |
+           = see: https://github.com/decorum-policy/decorum/blob/main/docs/waivers.md
+
+        error[hc.marketing.guarantee-claim]: “cure” promises an outcome no treatment can guarantee.
+         --> qa.md:2:15
+          |
+        2 | Does this tea cure anxiety?
+          |               ^^^^ A health claim promises a guaranteed outcome
+          |
+           = fix: Remove the flagged words
+           = see: https://www.ftc.gov/business-guidance/resources/health-products-compliance-guidance
+           = why: decorum explain hc.marketing.guarantee-claim
+
+        decorum: 2 errors in 1 of 1 draft checked
+        --- stderr: (empty)
+    "#]]
+    .assert_eq(&ws.check(&["qa.md"]).output().render());
+
+    let (_, json) = ws.check_json(&["qa.md"]);
+    let finding = &json["findings"][0];
+    assert_eq!(finding["rule"], "decorum.waiver-reason");
+    assert_eq!(finding["severity"], "error");
+    assert_eq!(
+        finding["severity_origin"],
+        serde_json::json!({ "kind": "builtin" })
+    );
+    assert_eq!(json["waivers"], serde_json::json!([]));
+}
