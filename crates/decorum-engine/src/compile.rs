@@ -1469,7 +1469,26 @@ impl<'a> Compiler<'a> {
                 Some(all)
             }
             CondIr::Scoped(inner, _) => self.requirement(inner),
-            CondIr::Not(_) | CondIr::Has(_) | CondIr::Meta { .. } | CondIr::Compare { .. } => None,
+            CondIr::Compare { lhs, op, rhs } => {
+                // `count(S) > 2`, `count(S) / words > 12%`: false while S has no match.
+                let NumIr::Const(c) = rhs else { return None };
+                let set = zero_when_empty(lhs)?;
+                let false_at_zero = match op {
+                    CmpOp::Gt => *c >= 0.0,
+                    CmpOp::Ge => *c > 0.0,
+                    CmpOp::Eq => *c != 0.0,
+                    CmpOp::Lt => *c <= 0.0,
+                    CmpOp::Le => *c < 0.0,
+                    CmpOp::Ne => false,
+                };
+                if !false_at_zero {
+                    return None;
+                }
+                let mut v = Vec::new();
+                self.arena.positive_patterns(set, &mut v);
+                Some(v)
+            }
+            CondIr::Not(_) | CondIr::Has(_) | CondIr::Meta { .. } => None,
         }
     }
 
@@ -2012,6 +2031,17 @@ const KNOWN_CHANNELS: &[&str] = &[
     "website",
     "email",
 ];
+
+/// The set whose absence makes the expression 0 (`count(S)`, `count(S) / x`,
+/// `count(S) * x`; division by zero is 0 too).
+fn zero_when_empty(n: &NumIr) -> Option<SetId> {
+    match n {
+        NumIr::Count(s) => Some(*s),
+        NumIr::Div(a, _) => zero_when_empty(a),
+        NumIr::Mul(a, b) => zero_when_empty(a).or_else(|| zero_when_empty(b)),
+        _ => None,
+    }
+}
 
 fn mul_hi(a: f64, b: f64) -> f64 {
     if a == 0.0 || b == 0.0 { 0.0 } else { a * b }

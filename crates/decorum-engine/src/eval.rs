@@ -232,8 +232,13 @@ impl<'d> PostCtx<'d> {
             ),
             CondIr::Meta { key, test } => Outcome::of(meta_test(self.post.meta.get(key), test)),
             CondIr::Compare { lhs, op, rhs } => {
-                let (l, r) = (self.num(lhs, unit), self.num(rhs, unit));
-                Outcome::of(compare(l, *op, r))
+                // The right side first: `length > limit` on a channel without a limit
+                // is false without measuring the post.
+                let r = self.num(rhs, unit);
+                if r == f64::INFINITY && matches!(op, CmpOp::Gt | CmpOp::Ge) {
+                    return Outcome::no();
+                }
+                Outcome::of(compare(self.num(lhs, unit), *op, r))
             }
         }
     }

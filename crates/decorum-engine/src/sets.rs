@@ -7,7 +7,7 @@
 //! (original case). [`Matcher::scan`] runs them once per draft and returns a
 //! [`MatchIndex`]; rules are evaluated over that index.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use decorum_draft::Draft;
 use decorum_text::{TextRange, TextSize};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
@@ -105,7 +105,15 @@ pub(crate) struct Matcher {
     /// For each automaton pattern, the phrase patterns sharing its text.
     phrase_patterns: Vec<Vec<u32>>,
     masked: Option<(RegexSet, Vec<(Regex, u32)>)>,
-    regexes: Option<(RegexSet, Vec<(Regex, u32)>)>,
+    /// Regexes, each run on its own: a `RegexSet` would have to use the slow overlapping
+    /// engine for every one of them whenever any uses a Unicode word boundary.
+    regexes: Vec<(Regex, u32)>,
+    /// For each automaton pattern that is a regex trigger, the regexes it wakes up.
+    /// A regex with triggers only runs on drafts where one of its literal prefixes
+    /// occurs (in the normalised view, a necessary condition); others always run.
+    trigger_slots: Vec<Vec<u32>>,
+    /// Regexes without usable literal prefixes: they run on every draft.
+    untriggered: Vec<u32>,
     exact: Vec<Option<String>>,
     /// Patterns whose first / last character is a word character, so that a match must
     /// not continue a word on that side.
@@ -171,16 +179,36 @@ pub(crate) fn build_regex(source: &str, flags: &str) -> Result<Regex, regex::Err
         .build()
 }
 
-fn inline_flags(flags: &str) -> String {
-    let f: String = flags
-        .chars()
-        .filter(|c| matches!(c, 'i' | 'm' | 's' | 'x'))
-        .collect();
-    if f.is_empty() {
-        String::new()
-    } else {
-        format!("(?{f})")
+/// Normalised literal prefixes of a regex, when every match must start with one of a
+/// few literals of at least two characters; `None` when the regex must always run.
+fn trigger_literals(source: &str, flags: &str) -> Option<Vec<String>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    // Parsed case-sensitively: the normalised view is lower case, so the lower-cased
+    // literals are a necessary condition for the case-insensitive regex too.
+    let hir = regex_syntax::ParserBuilder::new()
+        .multi_line(flags.contains('m'))
+        .dot_matches_new_line(flags.contains('s'))
+        .ignore_whitespace(flags.contains('x'))
+        .build()
+        .parse(source)
+        .ok()?;
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+    let literals = seq.literals()?;
+    if literals.is_empty() || literals.len() > 64 {
+        return None;
     }
+    let mut out: Vec<String> = Vec::new();
+    for lit in literals {
+        let text = std::str::from_utf8(lit.as_bytes()).ok()?;
+        let norm = decorum_draft::normalize_str(text);
+        if norm.chars().count() < 2 {
+            return None;
+        }
+        if !out.contains(&norm) {
+            out.push(norm);
+        }
+    }
+    Some(out)
 }
 
 impl Matcher {
@@ -192,8 +220,9 @@ impl Matcher {
         let mut by_text = std::collections::HashMap::new();
         let mut masked_sources = Vec::new();
         let mut masked = Vec::new();
-        let mut regex_sources = Vec::new();
         let mut regexes = Vec::new();
+        let mut trigger_slots: Vec<Vec<u32>> = Vec::new();
+        let mut untriggered = Vec::new();
         let mut exact = Vec::with_capacity(arena.patterns.len());
         let mut bounded = Vec::with_capacity(arena.patterns.len());
         for (id, pattern) in arena.patterns.iter().enumerate() {
@@ -220,7 +249,23 @@ impl Matcher {
                 }
                 PatternKind::Regex { source, flags } => {
                     let re = build_regex(source, flags).map_err(|e| e.to_string())?;
-                    regex_sources.push(format!("{}{source}", inline_flags(flags)));
+                    let index = regexes.len() as u32;
+                    match trigger_literals(source, flags) {
+                        Some(literals) => {
+                            for literal in literals {
+                                let slot = *by_text.entry(literal.clone()).or_insert_with(|| {
+                                    phrase_texts.push(literal.clone());
+                                    phrase_patterns.push(Vec::new());
+                                    phrase_texts.len() - 1
+                                });
+                                if trigger_slots.len() <= slot {
+                                    trigger_slots.resize(slot + 1, Vec::new());
+                                }
+                                trigger_slots[slot].push(index);
+                            }
+                        }
+                        None => untriggered.push(index),
+                    }
                     regexes.push((re, id));
                     exact.push(None);
                     bounded.push((false, false));
@@ -233,6 +278,9 @@ impl Matcher {
             Some(
                 AhoCorasickBuilder::new()
                     .match_kind(MatchKind::Standard)
+                    // A full DFA searches fastest; its memory grows with the patterns, so
+                    // very large policy sets fall back to the automatic choice.
+                    .kind((phrase_texts.len() <= 1_000).then_some(AhoCorasickKind::DFA))
                     .build(&phrase_texts)
                     .map_err(|e| e.to_string())?,
             )
@@ -248,12 +296,14 @@ impl Matcher {
                 .map_err(|e| e.to_string())
         };
         let masked = set(&masked_sources)?.map(|s| (s, masked));
-        let regexes = set(&regex_sources)?.map(|s| (s, regexes));
+        trigger_slots.resize(phrase_texts.len(), Vec::new());
         Ok(Matcher {
             phrases,
             phrase_patterns,
             masked,
             regexes,
+            trigger_slots,
+            untriggered,
             exact,
             bounded,
         })
@@ -266,10 +316,15 @@ impl Matcher {
         let mut found: Vec<(u32, TextRange)> = Vec::new();
         let to_range = |s: usize, e: usize| TextRange::new(size(s), size(e));
 
+        let mut woken: Vec<bool> = vec![false; self.regexes.len()];
         if let Some(ac) = &self.phrases {
             for m in ac.find_overlapping_iter(text) {
                 let (s, e) = (m.start(), m.end());
-                for &pid in &self.phrase_patterns[m.pattern().as_usize()] {
+                let slot = m.pattern().as_usize();
+                for &r in &self.trigger_slots[slot] {
+                    woken[r as usize] = true;
+                }
+                for &pid in &self.phrase_patterns[slot] {
                     if !self.word_bounded(pid, text, s, e) {
                         continue;
                     }
@@ -293,10 +348,18 @@ impl Matcher {
                 }
             }
         }
-        if let Some((set, regexes)) = &self.regexes {
+        for &r in &self.untriggered {
+            woken[r as usize] = true;
+        }
+        if !self.regexes.is_empty() {
             let prose = draft.prose.as_str();
-            for i in set.matches(prose).iter() {
-                let (re, pid) = &regexes[i];
+            for (re, pid) in self
+                .regexes
+                .iter()
+                .zip(&woken)
+                .filter(|(_, w)| **w)
+                .map(|(r, _)| r)
+            {
                 for m in re.find_iter(prose) {
                     if m.start() < m.end() {
                         found.push((*pid, to_range(m.start(), m.end())));

@@ -1,0 +1,243 @@
+//! Throughput of `decorum check`'s core: parse drafts, scan, evaluate, apply waivers.
+//!
+//! Run with `cargo bench -p decorum-cli --bench check`. Prints MB/s for a generated
+//! 1 MB Markdown corpus (invented text, about a third of the posts with problems) checked
+//! with the embedded std/healthcare library, then with 10, 100 and 1,000 generated rules,
+//! single-threaded. Figures and the command are recorded in docs/performance.md. This is a
+//! plain binary (no criterion) so CI's `clippy --all-targets` stays fast; it takes the
+//! median of several runs to resist noise.
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use decorum_draft::{Draft, DraftFormat, Metadata};
+use decorum_engine::{PolicyInputs, PolicySet, PolicySource, SourceId, compile};
+use decorum_workspace::{Config, load_policies};
+
+/// A tiny deterministic generator, so every run checks the same corpus.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[(self.next() % items.len() as u64) as usize]
+    }
+}
+
+const CLEAN: &[&str] = &[
+    "Flu season usually peaks between December and February, so now is a good time to get vaccinated.",
+    "Wash your hands often, especially before meals and after being outside.",
+    "Adults 65+ should ask about the high-dose vaccine at their next visit.",
+    "What questions do you have about sleep? Tell us in the comments.",
+    "Three myths about dental floss, and what the research actually says.",
+    "Our clinic is open on Saturdays from 9 to 1 for walk-in vaccinations.",
+    "Drinking water through the day helps more than most supplements.",
+    "If you have chest pain or trouble breathing, go to the emergency department.",
+    "Physical therapy makes the biggest difference in the first six weeks.",
+    "Did you know? Sugar-free gum after meals helps protect your teeth.",
+];
+
+const PROBLEMS: &[&str] = &[
+    "My patient, a 45-year-old teacher from Millbrook, finally quit smoking today!",
+    "Our new herbal tea cures anxiety in a week, guaranteed.",
+    "Loving my new toothbrush! Use my code SMILE20 for 20% off. #collab",
+    "Book now: whitening is 20% off all December, limited time!",
+    "This serum was gifted, and honestly it has no side effects at all.",
+];
+
+const MARKDOWN: &[&str] = &[
+    "See [our guide](https://example.org/guide) for details.",
+    "`code spans` and https://example.com/links are not prose.",
+    "> A quote from our newsletter about hydration.",
+    "- a list item about sleep\n- another about exercise",
+    "Emoji are fine too 🎉👍🏽 and so is café au lait.",
+];
+
+/// About `target` bytes of Markdown drafts of roughly 1 KB each.
+fn corpus(target: usize) -> Vec<String> {
+    let mut rng = Rng(0x5eed_1234_abcd_ef01);
+    let mut drafts = Vec::new();
+    let mut total = 0;
+    while total < target {
+        let mut d = String::from("---\nchannel: ");
+        d.push_str(rng.pick(&["x", "instagram", "linkedin", "facebook", "bluesky"]));
+        d.push_str("\n---\n# ");
+        d.push_str(rng.pick(&[
+            "Winter health",
+            "Clinic news",
+            "Ask the nurse",
+            "Dental tips",
+        ]));
+        d.push_str("\n\n");
+        while d.len() < 1000 {
+            let roll = rng.next() % 10;
+            let sentence = if roll < 1 {
+                rng.pick(PROBLEMS)
+            } else if roll < 3 {
+                rng.pick(MARKDOWN)
+            } else {
+                rng.pick(CLEAN)
+            };
+            d.push_str(sentence);
+            d.push_str(if rng.next() % 3 == 0 { "\n\n" } else { " " });
+        }
+        d.push('\n');
+        total += d.len();
+        drafts.push(d);
+    }
+    drafts
+}
+
+/// A policy with `n` generated rules of the kinds the language offers. Each rule has its
+/// own terms: invented words that never match, plus, for the first ten rules only, a
+/// common word that does. So every size produces the same findings and the figures
+/// measure what the number of rules costs, not what more findings cost.
+fn generated_policy(n: usize) -> String {
+    let common = [
+        "flu", "vaccine", "sleep", "teeth", "clinic", "water", "pain", "weeks", "research",
+        "comments",
+    ];
+    let mut p = String::from("decorum 1\npolicy bench.generated\n\n");
+    for i in 0..n {
+        let extra = if i < common.len() {
+            format!(", \"{}\"", common[i])
+        } else {
+            String::new()
+        };
+        p.push_str(&format!(
+            "terms t{i} = [\"zorblat{i}\", \"quintex {i}\", \"vexa{i}ly\"{extra}]\n"
+        ));
+        let cond = match i % 5 {
+            0 => format!("contains t{i}"),
+            1 => format!("near(t{i}, [\"plonk{i}\"], 5 words) in sentence"),
+            2 => format!("contains t{i} and not contains [\"frobnic{i}\"]"),
+            3 => format!("count(t{i}) > 2"),
+            _ => format!("contains [/\\bglorp{i}\\d+\\b/] or contains t{i}"),
+        };
+        p.push_str(&format!(
+            "rule r{i} {{\n  message \"Generated rule {i}: {{match}}\"\n  flag when {cond}\n}}\n"
+        ));
+    }
+    p
+}
+
+fn compile_one(text: &str) -> PolicySet {
+    let mut inputs = PolicyInputs::default();
+    let parse = decorum_syntax::parse(text);
+    inputs.add(PolicySource {
+        path: "generated.decorum".into(),
+        text: Arc::from(text),
+        parse,
+        imports: Vec::new(),
+        builtin: false,
+    });
+    inputs.roots.push(SourceId(0));
+    let compiled = compile(&inputs);
+    compiled.policy_set.unwrap_or_else(|| {
+        panic!(
+            "generated policy does not compile: {:?}",
+            compiled.problems.first()
+        )
+    })
+}
+
+fn std_library() -> PolicySet {
+    let config = Config::default_for(&std::env::temp_dir());
+    let loaded = load_policies(&config, None);
+    compile(&loaded.inputs)
+        .policy_set
+        .expect("std/healthcare compiles")
+}
+
+/// Parses and checks every draft; returns the number of findings (so nothing is
+/// optimised away) and the elapsed time.
+fn run(set: &PolicySet, corpus: &[String]) -> (usize, Duration) {
+    let start = Instant::now();
+    let meta = Metadata::default();
+    let drafts: Vec<Draft> = corpus
+        .iter()
+        .map(|t| decorum_draft::parse(t, DraftFormat::Markdown, &meta))
+        .collect();
+    let refs: Vec<&Draft> = drafts.iter().collect();
+    let reports = set.check_batch(&refs);
+    let findings = reports.iter().map(|r| r.findings.len()).sum();
+    (black_box(findings), start.elapsed())
+}
+
+fn median(set: &PolicySet, corpus: &[String], runs: usize) -> (usize, Duration) {
+    let mut times = Vec::new();
+    let mut findings = 0;
+    run(set, corpus); // warm-up
+    for _ in 0..runs {
+        let (f, t) = run(set, corpus);
+        findings = f;
+        times.push(t);
+    }
+    times.sort();
+    (findings, times[times.len() / 2])
+}
+
+fn main() {
+    // `cargo test --benches` passes `--bench`-less flags; run quickly then.
+    let quick = std::env::args().any(|a| a == "--quick")
+        || std::env::var_os("DECORUM_BENCH_QUICK").is_some();
+    let runs = if quick { 1 } else { 9 };
+    let corpus = corpus(1 << 20);
+    let bytes: usize = corpus.iter().map(String::len).sum();
+    let mb = bytes as f64 / 1_000_000.0;
+    println!(
+        "corpus: {} drafts, {:.2} MB of Markdown; median of {runs} runs, single-threaded",
+        corpus.len(),
+        mb
+    );
+
+    // DECORUM_BENCH_CASE=std|generated|single runs one part (for profiling).
+    let case = std::env::var("DECORUM_BENCH_CASE").unwrap_or_default();
+    let wants = |name: &str| case.is_empty() || case == name;
+    let std = std_library();
+    if wants("std") {
+        let (findings, t) = median(&std, &corpus, runs);
+        println!(
+            "std/healthcare ({:>4} rules): {:>7.1} ms  {:>6.1} MB/s  ({findings} findings)",
+            std.rules().len(),
+            t.as_secs_f64() * 1000.0,
+            mb / t.as_secs_f64()
+        );
+    }
+
+    let mut base = None;
+    for n in [10usize, 100, 1000]
+        .into_iter()
+        .filter(|_| wants("generated"))
+    {
+        let set = compile_one(&generated_policy(n));
+        let (findings, t) = median(&set, &corpus, runs);
+        let ratio = base
+            .map(|b: Duration| t.as_secs_f64() / b.as_secs_f64())
+            .unwrap_or(1.0);
+        base.get_or_insert(t);
+        println!(
+            "generated    ({n:>4} rules): {:>7.1} ms  {:>6.1} MB/s  ({findings} findings)  {ratio:.2}x the 10-rule time",
+            t.as_secs_f64() * 1000.0,
+            mb / t.as_secs_f64()
+        );
+    }
+
+    // The same corpus as one 1 MB file (a long calendar), with the std library.
+    if !wants("single") {
+        return;
+    }
+    let single = vec![corpus.join("\n<!-- post -->\n")];
+    let (findings, t) = median(&std, &single, runs);
+    println!(
+        "std/healthcare, one 1 MB file:  {:>7.1} ms  {:>6.1} MB/s  ({findings} findings)",
+        t.as_secs_f64() * 1000.0,
+        mb / t.as_secs_f64()
+    );
+}
