@@ -297,19 +297,24 @@ fn to_range(r: TextRange) -> Range<usize> {
     usize::from(r.start())..usize::from(r.end())
 }
 
-/// Plain-text bodies: everything but HTML comments is prose.
-fn scan_plain(text: &str, body: Range<usize>) -> BodyScan {
+/// Plain-text bodies: everything but HTML comments is prose; copies it into `prose`.
+fn scan_plain(text: &str, body: Range<usize>, prose: &mut [u8]) -> BodyScan {
     let mut out = BodyScan::default();
     waiver::find_comments(text, body.clone(), &mut out.comments);
     let mut at = body.start;
+    let mut copy = |piece: Range<usize>| {
+        if let (Some(dst), Some(src)) = (prose.get_mut(piece.clone()), text.as_bytes().get(piece)) {
+            dst.copy_from_slice(src);
+        }
+    };
     for c in &out.comments {
         if c.start > at {
-            out.prose.push(at..c.start);
+            copy(at..c.start);
         }
         at = c.end;
     }
     if body.end > at {
-        out.prose.push(at..body.end);
+        copy(at..body.end);
     }
     out
 }
@@ -411,18 +416,10 @@ pub fn parse(text: &str, format: DraftFormat, base_meta: &Metadata) -> Draft {
             }
         };
         let scan = if markdown {
-            markdown::scan(text, body.clone())
+            markdown::scan(text, body.clone(), &mut prose)
         } else {
-            scan_plain(text, body.clone())
+            scan_plain(text, body.clone(), &mut prose)
         };
-        for piece in &scan.prose {
-            if let (Some(dst), Some(src)) = (
-                prose.get_mut(piece.clone()),
-                text.as_bytes().get(piece.clone()),
-            ) {
-                dst.copy_from_slice(src);
-            }
-        }
         let blocks = if markdown {
             scan.blocks
         } else {

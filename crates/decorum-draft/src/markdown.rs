@@ -17,8 +17,6 @@ use crate::waiver::find_comments;
 /// The findings of one body scan. All ranges are offsets in the whole text.
 #[derive(Debug, Default)]
 pub(crate) struct BodyScan {
-    /// Pieces of prose, in order.
-    pub prose: Vec<Range<usize>>,
     /// Blocks containing prose, in order (empty for plain text until computed).
     pub blocks: Vec<Range<usize>>,
     /// Terminated HTML comments.
@@ -88,6 +86,8 @@ fn trim(text: &str, range: Range<usize>) -> Option<Range<usize>> {
 
 struct Scanner<'t> {
     text: &'t str,
+    /// The prose view being filled in: prose bytes are copied from the text.
+    prose: &'t mut [u8],
     out: BodyScan,
     frames: Vec<Frame>,
     links: Vec<OpenLink>,
@@ -238,14 +238,15 @@ fn definition_destination(text: &str, span: Range<usize>) -> Option<Range<usize>
     destination_at(bytes, colon, span.end)
 }
 
-/// Scans the Markdown `body` of `text`.
-pub(crate) fn scan(text: &str, body: Range<usize>) -> BodyScan {
+/// Scans the Markdown `body` of `text`, copying its prose into `prose` (the prose view).
+pub(crate) fn scan(text: &str, body: Range<usize>, prose: &mut [u8]) -> BodyScan {
     let Some(src) = text.get(body.clone()) else {
         return BodyScan::default();
     };
     let off = body.start;
     let mut s = Scanner {
         text,
+        prose,
         out: BodyScan::default(),
         frames: Vec::new(),
         links: Vec::new(),
@@ -318,7 +319,11 @@ pub(crate) fn scan(text: &str, body: Range<usize>) -> BodyScan {
                                 .is_some_and(|t| t.bytes().any(|b| !b.is_ascii_whitespace()));
                         }
                     }
-                    s.out.prose.push(r);
+                    if let (Some(dst), Some(src)) =
+                        (s.prose.get_mut(r.clone()), text.as_bytes().get(r))
+                    {
+                        dst.copy_from_slice(src);
+                    }
                 }
             }
             Event::Html(_) => s.html.push(r),
