@@ -449,3 +449,30 @@ fn weighted_lengths_per_channel() {
     "#]]
     .assert_eq(&out);
 }
+
+#[test]
+fn markdown_links_footnotes_and_tasks() {
+    check(
+        "See [the guide][g] and [![badge](https://img.example/b.svg)](https://example.org/x).[^1]\n\n\
+         - [x] Done <b>today</b>\n- [ ] Next:\n\n  Loose paragraph in item.\n\n  1. nested\n\n\
+         [^1]: Footnote text.\n\n[g]: <https://example.com/guide> \"Guide\"\n[unused]: https://unused.example\n",
+        DraftFormat::Markdown,
+        expect![[r#"
+            post 0 body="See [the guide][g] and [![badge](https://img.example/b.svg)](https://example.org/x).[^1]\n\n- [x] Done <b>today</b>\n- [ ] Next:\n\n  Loose paragraph in item.\n\n  1. nested\n\n[^1]: Footnote text.\n\n[g]: <https://example.com/guide> \"Guide\"\n[unused]: https://unused.example\n"
+              ¶ "See [the guide][g] and [![badge](https://img.example/b.svg)](https://example.org/x).[^1]"
+              ¶ "Done <b>today</b>"
+              ¶ "Next:"
+              ¶ "Loose paragraph in item."
+              ¶ "nested"
+              ¶ "Footnote text."
+              sentence "See [the guide][g] and [![badge](https://img.example/b.svg)](https://example.org/x).[^1]"
+              sentence "Done <b>today</b>"
+              sentence "Next:"
+              sentence "Loose paragraph in item."
+              sentence "nested"
+              sentence "Footnote text."
+              words: See | the | guide | and | badge | Done | today | Next | Loose | paragraph | in | item | nested | Footnote | text
+              links: https://img.example/b.svg | https://example.org/x | https://example.com/guide
+        "#]],
+    );
+}
