@@ -295,17 +295,33 @@ impl<'d> PostCtx<'d> {
         let rs = self.matches_in(right, unit);
         let mut hits = Vec::new();
         for b in &rs {
+            // Candidates are sorted by start; the gap only grows moving away from b, so
+            // walk outwards from b's position and stop once past the distance.
+            let mid = ls.partition_point(|a| a.range.start() < b.range.start());
             let mut best: Option<(usize, SetMatch)> = None;
-            for a in &ls {
+            let mut consider = |a: &SetMatch| -> bool {
                 if a.range.start() < b.range.end() && b.range.start() < a.range.end() {
-                    continue; // the same words cannot be both sides
-                }
-                if ordered && a.range.start() > b.range.start() {
-                    continue;
+                    return true; // the same words cannot be both sides; keep walking
                 }
                 let gap = self.words_between(a.range, b.range);
-                if gap <= distance as usize && best.is_none_or(|(g, _)| gap < g) {
+                if gap > distance as usize {
+                    return false;
+                }
+                if best.is_none_or(|(g, _)| gap < g) {
                     best = Some((gap, *a));
+                }
+                true
+            };
+            for a in ls[..mid].iter().rev() {
+                if !consider(a) {
+                    break;
+                }
+            }
+            if !ordered {
+                for a in &ls[mid..] {
+                    if !consider(a) {
+                        break;
+                    }
                 }
             }
             if let Some((_, a)) = best {
