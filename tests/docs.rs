@@ -84,28 +84,7 @@ fn fenced_blocks(markdown: &str) -> Vec<Block> {
 /// the start of what `decorum test` prints for them. Each entry is a known, reported
 /// discrepancy: the test fails if the block starts to pass (remove the entry) or fails
 /// differently. Keep this list empty when you can.
-const KNOWN_DISCREPANCIES: &[(&str, &str)] = &[
-    (
-        // The grammar takes one operand after `contains` (a name, `[...]` or a
-        // parenthesised expression): `contains ages + record_numbers` does not parse,
-        // `contains (ages + record_numbers)` does. Either the doc or the grammar changes.
-        "Regexes",
-        "error[policy.syntax]: expected a rule clause",
-    ),
-    (
-        // `example flags` of `over-length`: on X the link counts 23 and the emoji 2, so
-        // the example text is 233 characters long, under X's 280: the rule does not fire.
-        "Numbers and post fields",
-        "FAIL docs.numbers.over-length example #1",
-    ),
-    (
-        // `use hc.marketing.advert-share { max_share = 15% }` makes the std rule's own
-        // `example passes` (1 advert in 5 posts = 20%) fire, and `decorum test` runs the
-        // imported rules' examples with the importer's parameters.
-        "Modules",
-        "FAIL hc.marketing.advert-share example #2",
-    ),
-];
+const KNOWN_DISCREPANCIES: &[(&str, &str)] = &[];
 
 #[test]
 fn every_decorum_block_of_the_language_doc_compiles_and_its_examples_pass() {

@@ -231,7 +231,7 @@ fn an_invalid_fail_on_in_decorum_toml_is_an_error() {
         --- stderr
         error: unknown severity "loud"
           --> [WS]/decorum.toml:2:11
-           = help: `fail-on` is one of: error, warning, info, hint
+           = help: `fail-on` is one of: error, warning, info, hint, never
 
     "#]]
     .assert_eq(&ws.check(&["post.md"]).output().render());

@@ -56,8 +56,8 @@ fn findings_of_several_severities_waivers_and_the_summary() {
         5 | Call today for a free consultation.
           | ^^^^^^^^^^ Too many posts are adverts
           |
-           = note: also counted: posts/calendar.md:3:1
            = note: also counted: posts/calendar.md:1:1
+           = note: also counted: posts/calendar.md:3:1
            = see: https://www.ama-assn.org/delivering-care/ethics/professionalism-use-social-media
            = why: decorum explain hc.marketing.advert-share
 

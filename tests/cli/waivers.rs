@@ -101,7 +101,7 @@ fn a_waiver_without_a_reason_is_an_error_and_silences_nothing() {
         1 | <!-- decorum-allow hc.marketing.guarantee-claim -->
           | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ A waiver needs a reason
           |
-           = see: https://github.com/decorum-policy/decorum/blob/main/docs/waivers.md
+           = why: decorum explain decorum.waiver-reason
 
         error[hc.marketing.guarantee-claim]: “cure” promises an outcome no treatment can guarantee.
          --> qa.md:2:15

@@ -8,6 +8,7 @@ use decorum_text::{TextRange, TextSize};
 
 use crate::eval::{Hit, PostCtx, compare};
 use crate::finding::*;
+use crate::input::SourceId;
 use crate::ir::*;
 use crate::sets::{MatchIndex, Matcher, SetArena};
 
@@ -32,6 +33,8 @@ pub struct PolicySet {
     triggers: Vec<Vec<u32>>,
     /// Every rule id of the loaded policies, active or disabled (for waiver checks).
     known_ids: Vec<String>,
+    /// The root policy files: `run_examples` runs the examples of their rules.
+    roots: Vec<SourceId>,
     builtin: Builtins,
 }
 
@@ -48,9 +51,7 @@ fn builtin(id: &str, title: &str, severity: Severity, explain: &str) -> Arc<Rule
         title: title.to_string(),
         message_template: None,
         explain: Some(explain.to_string()),
-        link: Some(
-            "https://github.com/decorum-policy/decorum/blob/main/docs/waivers.md".to_string(),
-        ),
+        link: None,
         tags: vec!["other".to_string()],
         severity,
         severity_origin: SeverityOrigin::Builtin,
@@ -69,6 +70,7 @@ impl PolicySet {
         arena: SetArena,
         matcher: Matcher,
         known_ids: Vec<String>,
+        roots: Vec<SourceId>,
     ) -> PolicySet {
         let mut always = Vec::new();
         let mut triggers = vec![Vec::new(); arena.patterns.len()];
@@ -115,6 +117,7 @@ impl PolicySet {
             always,
             triggers,
             known_ids,
+            roots,
             builtin,
         }
     }
@@ -436,8 +439,7 @@ impl PolicySet {
         };
         let related = counted
             .iter()
-            .rev()
-            .skip(1)
+            .take(counted.len().saturating_sub(1))
             .take(50)
             .map(|&(d, r)| Related {
                 draft: d,
@@ -554,17 +556,27 @@ impl PolicySet {
 
     // -------------------------------------------------------------------- examples
 
-    /// Runs every example of every active rule against this policy set (so overrides
-    /// and extensions of importing files apply), and checks that each fix of a flagged
-    /// example leaves the draft clean for that rule.
+    /// Runs the examples of every active rule defined in a root policy file (the files
+    /// given to `decorum test`, or the workspace's), against this whole policy set, so
+    /// the root's own overrides and extensions apply; imported libraries' examples are
+    /// their authors' tests and run when the library itself is tested. Also checks that
+    /// each fix of a flagged example leaves the draft clean for that rule.
     pub fn run_examples(&self) -> Vec<ExampleResult> {
         let mut results = Vec::new();
         for (i, rule) in self.rules.iter().enumerate() {
+            if !rule.source.is_some_and(|s| self.roots.contains(&s)) {
+                continue;
+            }
             for (n, example) in rule.examples.iter().enumerate() {
                 results.push(self.run_example(i, n, example));
             }
         }
         results
+    }
+
+    /// Decorum's own checks of drafts (waivers, front matter), for `decorum explain`.
+    pub fn builtin_rules(&self) -> [&Arc<RuleInfo>; 3] {
+        [&self.builtin.waiver_reason, &self.builtin.waiver_unknown, &self.builtin.draft_problem]
     }
 
     fn run_example(&self, i: usize, n: usize, example: &ExampleInfo) -> ExampleResult {

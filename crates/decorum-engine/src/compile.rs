@@ -266,7 +266,8 @@ impl<'a> Compiler<'a> {
                 };
             }
         };
-        let set = PolicySet::new(self.rules, self.irs, self.arena, matcher, self.all_rule_ids);
+        let roots = self.inputs.roots.clone();
+        let set = PolicySet::new(self.rules, self.irs, self.arena, matcher, self.all_rule_ids, roots);
         Compiled {
             policy_set: Some(set),
             problems: self.problems,

@@ -328,7 +328,7 @@ impl Matcher {
                     if !self.word_bounded(pid, text, s, e) {
                         continue;
                     }
-                    let original = norm.to_original(to_range(s, e));
+                    let original = draft.original_range(to_range(s, e));
                     if let Some(exact) = &self.exact[pid as usize]
                         && decorum_text::slice(&draft.text, original) != exact
                     {
@@ -343,7 +343,7 @@ impl Matcher {
                 let (re, pid) = &regexes[i];
                 for m in re.find_iter(text) {
                     if self.word_bounded(*pid, text, m.start(), m.end()) {
-                        found.push((*pid, norm.to_original(to_range(m.start(), m.end()))));
+                        found.push((*pid, draft.original_range(to_range(m.start(), m.end()))));
                     }
                 }
             }

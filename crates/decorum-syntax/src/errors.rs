@@ -303,7 +303,7 @@ fn rule_phrase(rule: Rule) -> Option<&'static str> {
         opt_negation | K_NEGATED => "`unless negated`",
         opt_allow | K_ALLOW => "`allow [...]`",
         term_expr | term_operand => "a term set (a `[...]` list or a set name)",
-        set_op => "`+` or `-`",
+        set_op => "a set operator (`+`, `-`)",
         paren_terms => "`(`",
         term_list => "a term list `[...]`",
         term => "a term (a \"phrase\" or a /regex/)",

@@ -25,7 +25,7 @@ pub const CONFIG_FILE_NAME: &str = "decorum.toml";
 pub const DEFAULT_INCLUDE: &[&str] = &["**/*.md", "**/*.markdown", "**/*.txt"];
 
 /// The severities `[check] fail-on` accepts, most severe first.
-pub const FAIL_ON_VALUES: &[&str] = &["error", "warning", "info", "hint"];
+pub const FAIL_ON_VALUES: &[&str] = &["error", "warning", "info", "hint", "never"];
 
 /// The configuration of a workspace, read from `decorum.toml` (or the defaults when there
 /// is no such file).

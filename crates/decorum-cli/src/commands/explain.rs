@@ -33,7 +33,9 @@ pub fn run(args: ExplainArgs) -> u8 {
         return EXIT_ERROR;
     };
     let wanted = args.rule.trim();
-    let exact = set.rule(wanted);
+    let exact = set
+        .rule(wanted)
+        .or_else(|| set.builtin_rules().into_iter().find(|r| r.id == wanted));
     let suffix: Vec<_> = set
         .rules()
         .iter()

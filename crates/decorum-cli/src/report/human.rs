@@ -97,7 +97,7 @@ pub fn finding(
     }
     // `decorum explain` knows the rules of policies; Decorum's own checks of drafts
     // (`decorum.waiver-reason`, ...) are not among them, so do not suggest it for those.
-    if f.rule.source.is_some() {
+    {
         let _ = writeln!(
             out,
             "{} decorum explain {}",

@@ -185,7 +185,7 @@ fn bad_values_are_errors_with_positions() {
         "[check]\nfail-on = \"warn\"\n",
         expect![[r#"
             decorum.toml:2:11: unknown severity "warn" (did you mean "warning"?)
-                help: `fail-on` is one of: error, warning, info, hint
+                help: `fail-on` is one of: error, warning, info, hint, never
         "#]],
     );
     check(
