@@ -29,6 +29,10 @@ enum Command {
     Test(TestArgs),
     /// Show what a rule checks, why, and its examples.
     Explain(ExplainArgs),
+    /// Measure the rules' accuracy on a labelled corpus of drafts.
+    Eval(commands::eval::EvalArgs),
+    /// Run the language server on standard input and output (for editors).
+    Lsp(commands::lsp::LspArgs),
 }
 
 /// Options shared by commands that load policies.
@@ -131,6 +135,8 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check::run(args),
         Command::Test(args) => commands::test::run(args),
         Command::Explain(args) => commands::explain::run(args),
+        Command::Eval(args) => commands::eval::run(args),
+        Command::Lsp(args) => commands::lsp::run(args),
     });
     match outcome {
         Ok(code) => ExitCode::from(code),

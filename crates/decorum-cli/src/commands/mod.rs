@@ -1,7 +1,9 @@
 //! One module per subcommand.
 
 pub mod check;
+pub mod eval;
 pub mod explain;
+pub mod lsp;
 pub mod test;
 
 use std::io::{IsTerminal, Write};
