@@ -201,6 +201,26 @@ fn main() {
     let case = std::env::var("DECORUM_BENCH_CASE").unwrap_or_default();
     let wants = |name: &str| case.is_empty() || case == name;
     let std = std_library();
+    if wants("parse") || case.is_empty() {
+        let meta = Metadata::default();
+        let mut times = Vec::new();
+        for _ in 0..runs {
+            let start = Instant::now();
+            let drafts: Vec<Draft> = corpus
+                .iter()
+                .map(|t| decorum_draft::parse(t, DraftFormat::Markdown, &meta))
+                .collect();
+            black_box(&drafts);
+            times.push(start.elapsed());
+        }
+        times.sort();
+        let t = times[times.len() / 2];
+        println!(
+            "draft parsing only:          {:>7.1} ms  {:>6.1} MB/s",
+            t.as_secs_f64() * 1000.0,
+            mb / t.as_secs_f64()
+        );
+    }
     if wants("std") {
         let (findings, t) = median(&std, &corpus, runs);
         println!(
