@@ -33,6 +33,10 @@ enum Command {
     Eval(commands::eval::EvalArgs),
     /// Run the language server on standard input and output (for editors).
     Lsp(commands::lsp::LspArgs),
+    /// Pin the shared policy libraries in decorum.lock (name, version, SHA-256).
+    Lock(commands::lock::LockArgs),
+    /// Report libraries, overrides, disabled and locked rules, and waivers in drafts.
+    Audit(commands::audit::AuditArgs),
 }
 
 /// Options shared by commands that load policies.
@@ -137,6 +141,8 @@ fn main() -> ExitCode {
         Command::Explain(args) => commands::explain::run(args),
         Command::Eval(args) => commands::eval::run(args),
         Command::Lsp(args) => commands::lsp::run(args),
+        Command::Lock(args) => commands::lock::run(args),
+        Command::Audit(args) => commands::audit::run(args),
     });
     match outcome {
         Ok(code) => ExitCode::from(code),

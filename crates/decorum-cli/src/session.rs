@@ -15,6 +15,8 @@ pub struct Session {
     pub compiled: Compiled,
     /// Problems that are not tied to a policy file (a missing `--policy`, a bad config).
     pub general: Vec<GeneralProblem>,
+    /// The shared libraries the policies import, verified against decorum.lock.
+    pub libraries: Vec<decorum_workspace::Library>,
 }
 
 /// A problem outside policy files: the config, a missing root, an unreadable draft.
@@ -70,7 +72,12 @@ pub fn config(explicit: Option<&Path>) -> Result<Config, GeneralProblem> {
 
 /// Loads and compiles the policies for `config` (or the explicit `--policy`).
 pub fn load(config: Config, explicit: Option<&Path>) -> Session {
-    let LoadedPolicies { inputs, errors, .. } = load_policies(&config, explicit);
+    let LoadedPolicies {
+        inputs,
+        errors,
+        libraries,
+        ..
+    } = load_policies(&config, explicit);
     let compiled = compile(&inputs);
     let general: Vec<GeneralProblem> = errors
         .into_iter()
@@ -104,5 +111,6 @@ pub fn load(config: Config, explicit: Option<&Path>) -> Session {
         inputs,
         compiled,
         general,
+        libraries,
     }
 }

@@ -556,19 +556,19 @@ impl PolicySet {
 
     // -------------------------------------------------------------------- examples
 
-    /// Runs the examples of every active rule defined in a root policy file (the files
-    /// given to `decorum test`, or the workspace's), against this whole policy set, so
-    /// the root's own overrides and extensions apply; imported libraries' examples are
-    /// their authors' tests and run when the library itself is tested. Also checks that
+    /// Runs the examples written in the root policy files (the files given to `decorum
+    /// test`, or the workspace's): those of their rules and those in their `use` blocks,
+    /// against this whole policy set, so the root's own overrides and extensions apply.
+    /// Imported libraries' examples are their authors' tests and run when the library
+    /// itself is tested. Also checks that
     /// each fix of a flagged example leaves the draft clean for that rule.
     pub fn run_examples(&self) -> Vec<ExampleResult> {
         let mut results = Vec::new();
         for (i, rule) in self.rules.iter().enumerate() {
-            if !rule.source.is_some_and(|s| self.roots.contains(&s)) {
-                continue;
-            }
             for (n, example) in rule.examples.iter().enumerate() {
-                results.push(self.run_example(i, n, example));
+                if self.roots.contains(&example.source) {
+                    results.push(self.run_example(i, n, example));
+                }
             }
         }
         results
@@ -576,7 +576,11 @@ impl PolicySet {
 
     /// Decorum's own checks of drafts (waivers, front matter), for `decorum explain`.
     pub fn builtin_rules(&self) -> [&Arc<RuleInfo>; 3] {
-        [&self.builtin.waiver_reason, &self.builtin.waiver_unknown, &self.builtin.draft_problem]
+        [
+            &self.builtin.waiver_reason,
+            &self.builtin.waiver_unknown,
+            &self.builtin.draft_problem,
+        ]
     }
 
     fn run_example(&self, i: usize, n: usize, example: &ExampleInfo) -> ExampleResult {

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use decorum_syntax::*;
 use decorum_text::{TextRange, TextSize};
 
+use crate::audit::*;
 use crate::check::PolicySet;
 use crate::finding::*;
 use crate::input::*;
@@ -129,6 +130,7 @@ struct Compiler<'a> {
     rules: Vec<Arc<RuleInfo>>,
     irs: Vec<RuleIr>,
     all_rule_ids: Vec<String>,
+    audit: AuditTrail,
 }
 
 fn src(i: usize) -> SourceId {
@@ -150,6 +152,7 @@ impl<'a> Compiler<'a> {
             rules: Vec::new(),
             irs: Vec::new(),
             all_rule_ids: Vec::new(),
+            audit: AuditTrail::default(),
         }
     }
 
@@ -247,6 +250,7 @@ impl<'a> Compiler<'a> {
             return Compiled {
                 policy_set: None,
                 problems: self.problems,
+                audit: self.audit,
             };
         }
         let matcher = match Matcher::build(&self.arena) {
@@ -263,14 +267,23 @@ impl<'a> Compiler<'a> {
                 return Compiled {
                     policy_set: None,
                     problems: self.problems,
+                    audit: self.audit,
                 };
             }
         };
         let roots = self.inputs.roots.clone();
-        let set = PolicySet::new(self.rules, self.irs, self.arena, matcher, self.all_rule_ids, roots);
+        let set = PolicySet::new(
+            self.rules,
+            self.irs,
+            self.arena,
+            matcher,
+            self.all_rule_ids,
+            roots,
+        );
         Compiled {
             policy_set: Some(set),
             problems: self.problems,
+            audit: self.audit,
         }
     }
 
@@ -1134,6 +1147,8 @@ impl<'a> Compiler<'a> {
         for o in &overrides {
             for item in &o.decl.items {
                 match item {
+                    // Collected with the rule's own examples below.
+                    UseItem::Example(_) => {}
                     UseItem::Severity(s) => {
                         if locked && s.level.value < default_level {
                             self.error(
@@ -1147,6 +1162,15 @@ impl<'a> Compiler<'a> {
                             self.label(file, lock_range, "locked here");
                             continue;
                         }
+                        self.audit.overrides.push(OverrideRecord {
+                            rule: id.clone(),
+                            change: OverrideChange::Severity {
+                                from: severity,
+                                to: s.level.value,
+                            },
+                            source: o.source,
+                            range: s.range,
+                        });
                         severity = s.level.value;
                         locked_now |= s.locked.is_some();
                         origin = SeverityOrigin::Override {
@@ -1208,6 +1232,25 @@ impl<'a> Compiler<'a> {
                             );
                             continue;
                         }
+                        let written = self
+                            .inputs
+                            .source(o.source)
+                            .map(|src| decorum_text::slice(&src.text, value.range()).to_string())
+                            .unwrap_or_default();
+                        self.audit.overrides.push(OverrideRecord {
+                            rule: id.clone(),
+                            change: OverrideChange::Param {
+                                name: name.text.clone(),
+                                from: current.display(),
+                                to: if *add {
+                                    format!("+= {written}")
+                                } else {
+                                    written
+                                },
+                            },
+                            source: o.source,
+                            range: *range,
+                        });
                         let merged = match (current, new, *add) {
                             (ParamValue::Terms(old), ParamValue::Terms(extra), true) => {
                                 ParamValue::Terms(
@@ -1248,7 +1291,20 @@ impl<'a> Compiler<'a> {
                 self.label(file, lock_range, "locked here");
                 false
             }
-            Some(_) => true,
+            Some(d) => {
+                self.audit.disables.push(DisableRecord {
+                    rule: id.clone(),
+                    reason: d
+                        .decl
+                        .reason
+                        .as_ref()
+                        .map(|r| r.value.clone())
+                        .unwrap_or_default(),
+                    source: d.source,
+                    range: d.decl.range,
+                });
+                true
+            }
             None => false,
         };
 
@@ -1329,31 +1385,21 @@ impl<'a> Compiler<'a> {
             None => Vec::new(),
         };
 
-        // Examples.
+        // Examples: the rule's own, then those importers wrote in `use` blocks.
         let mut examples = Vec::new();
         for ex in rule.examples() {
-            let expect = match &ex.expect {
-                ExampleExpect::Passes => ExpectedOutcome::Passes,
-                ExampleExpect::Flags(None) => ExpectedOutcome::Flags(None),
-                ExampleExpect::Flags(Some(at)) => {
-                    if at.value.is_empty() || !ex.text.value.contains(&at.value) {
-                        self.error(
-                            file,
-                            at.range,
-                            "example",
-                            "this span does not occur in the example's text",
-                            Some("`at` names the exact text the finding should underline".into()),
-                        );
-                        continue;
-                    }
-                    ExpectedOutcome::Flags(Some(at.value.clone()))
+            if let Some(info) = self.example(file, ex) {
+                examples.push(info);
+            }
+        }
+        for o in &overrides {
+            for item in &o.decl.items {
+                if let UseItem::Example(ex) = item
+                    && let Some(info) = self.example(o.source, ex)
+                {
+                    examples.push(info);
                 }
-            };
-            examples.push(ExampleInfo {
-                text: ex.text.value.clone(),
-                expect,
-                range: ex.range,
-            });
+            }
         }
 
         for text_kind in [TextKind::Link] {
@@ -1403,6 +1449,32 @@ impl<'a> Compiler<'a> {
             required_patterns,
             value_is_percent,
         });
+    }
+
+    fn example(&mut self, file: SourceId, ex: &Example) -> Option<ExampleInfo> {
+        let expect = match &ex.expect {
+            ExampleExpect::Passes => ExpectedOutcome::Passes,
+            ExampleExpect::Flags(None) => ExpectedOutcome::Flags(None),
+            ExampleExpect::Flags(Some(at)) => {
+                if at.value.is_empty() || !ex.text.value.contains(&at.value) {
+                    self.error(
+                        file,
+                        at.range,
+                        "example",
+                        "this span does not occur in the example's text",
+                        Some("`at` names the exact text the finding should underline".into()),
+                    );
+                    return None;
+                }
+                ExpectedOutcome::Flags(Some(at.value.clone()))
+            }
+        };
+        Some(ExampleInfo {
+            text: ex.text.value.clone(),
+            expect,
+            source: file,
+            range: ex.range,
+        })
     }
 
     fn param_value(

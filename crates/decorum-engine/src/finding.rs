@@ -129,7 +129,9 @@ pub struct ExampleInfo {
     pub text: String,
     /// Whether the rule must fire, and where.
     pub expect: ExpectedOutcome,
-    /// The `example` clause in the policy file.
+    /// The file the example is written in: the rule's own, or an importer's `use` block.
+    pub source: SourceId,
+    /// The `example` clause in that file.
     pub range: TextRange,
 }
 

@@ -8,6 +8,7 @@
 //!
 //! The engine does no IO and knows nothing of LSP or JSON: text and values in, values out.
 
+mod audit;
 mod check;
 mod compile;
 mod eval;
@@ -17,6 +18,7 @@ mod ir;
 mod negation;
 mod sets;
 
+pub use audit::*;
 pub use check::{
     DRAFT_PROBLEM_RULE, ExampleResult, PolicySet, WAIVER_REASON_RULE, WAIVER_UNKNOWN_RULE,
     apply_edits,
@@ -33,6 +35,8 @@ pub struct Compiled {
     pub policy_set: Option<PolicySet>,
     /// Syntax and validation problems of every file, errors and warnings, in file order.
     pub problems: Vec<PolicyProblem>,
+    /// Every adjustment importers made to imported rules, for `decorum audit`.
+    pub audit: AuditTrail,
 }
 
 /// "did you mean `x`?" for the closest candidate, if one is close enough.

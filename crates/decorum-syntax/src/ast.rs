@@ -720,6 +720,8 @@ pub struct UseDecl {
 pub enum UseItem {
     /// `severity LEVEL [locked]`
     Severity(SeverityClause),
+    /// `example flags ...` / `example passes ...`: an importer's test of the adjusted rule.
+    Example(Example),
     /// `NAME = VALUE` or `NAME += TERMS`
     Assign {
         /// The parameter.

@@ -90,6 +90,7 @@ impl Printer {
                 for it in &x.items {
                     match it {
                         UseItem::Severity(s) => self.severity(1, s),
+                        UseItem::Example(e) => self.clause(1, &RuleClause::Example(e.clone())),
                         UseItem::Assign {
                             name,
                             add,

@@ -466,6 +466,11 @@ impl Builder<'_> {
                     let r = self.range(&p);
                     match p.as_rule() {
                         Rule::severity_clause => items.push(UseItem::Severity(self.severity(p))),
+                        Rule::example_clause => {
+                            if let Some(RuleClause::Example(e)) = self.rule_clause(p) {
+                                items.push(UseItem::Example(e));
+                            }
+                        }
                         Rule::assignment => {
                             let mut a = kids(p);
                             let name = self.name(a.next()?);

@@ -11,6 +11,7 @@
 
 pub mod config;
 pub mod drafts;
+pub mod library;
 pub mod load;
 mod paths;
 pub mod stdlib;
@@ -23,6 +24,7 @@ pub use config::{Config, ConfigError, MetadataRule, find_config, load_config};
 pub use drafts::{
     Collected, DraftLoadError, LoadedDraft, collect_drafts, read_draft, read_stdin_draft,
 };
+pub use library::{Library, LibraryError, Lock, Manifest};
 pub use load::{LoadError, LoadedPolicies, load_policies};
 pub use stdlib::{DEFAULT_POLICY, StdFile};
 pub use write::atomic_write;

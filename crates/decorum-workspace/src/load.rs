@@ -17,7 +17,8 @@
 //! symlinks. Anything that cannot be resolved becomes [`ImportResolution::Failed`] with
 //! a message and advice; the engine reports it at the import.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::fmt;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -26,6 +27,7 @@ use std::sync::Arc;
 use decorum_engine::{ImportResolution, PolicyInputs, PolicySource, SourceId};
 
 use crate::config::Config;
+use crate::library::{self, Library, LibraryError, Lock};
 use crate::paths;
 use crate::stdlib::{self, EXTENSION, StdFile};
 use decorum_syntax::did_you_mean;
@@ -50,6 +52,8 @@ pub struct LoadedPolicies {
     /// (canonical), or `None` for the embedded standard library: for opening, watching
     /// and linking to policy files.
     pub disk_paths: Vec<Option<PathBuf>>,
+    /// The libraries the policies imported, read and verified against `decorum.lock`.
+    pub libraries: Vec<Library>,
 }
 
 impl LoadedPolicies {
@@ -121,10 +125,17 @@ pub(crate) fn load_with(
             Origin::Disk(path) => Some(path),
         })
         .collect();
+    let libraries = loader
+        .libraries
+        .into_inner()
+        .into_values()
+        .filter_map(Result::ok)
+        .collect();
     LoadedPolicies {
         inputs: loader.inputs,
         errors: loader.errors,
         disk_paths,
+        libraries,
     }
 }
 
@@ -204,6 +215,10 @@ struct Loader<'a> {
     loaded: HashMap<Key, Result<SourceId, Failure>>,
     pending: VecDeque<SourceId>,
     errors: Vec<LoadError>,
+    /// `decorum.lock`, read once.
+    lock: Result<Option<Lock>, LibraryError>,
+    /// Libraries read and verified so far, by name.
+    libraries: RefCell<BTreeMap<String, Result<Library, LibraryError>>>,
 }
 
 impl<'a> Loader<'a> {
@@ -226,7 +241,24 @@ impl<'a> Loader<'a> {
             loaded: HashMap::new(),
             pending: VecDeque::new(),
             errors: Vec::new(),
+            lock: library::read_lock(config),
+            libraries: RefCell::new(BTreeMap::new()),
         }
+    }
+
+    /// A declared library, read and checked against `decorum.lock` once.
+    fn library(&self, name: &str, root: &Path, shown: &str) -> Result<Library, Failure> {
+        let mut cache = self.libraries.borrow_mut();
+        let entry = cache.entry(name.to_string()).or_insert_with(|| {
+            let library = library::read_library(name, root, shown)?;
+            let lock = self.lock.as_ref().map_err(Clone::clone)?;
+            library::verify(&library, lock.as_ref())?;
+            Ok(library)
+        });
+        entry.clone().map_err(|e| Failure {
+            message: e.message,
+            help: e.help,
+        })
     }
 
     // ----- roots -------------------------------------------------------------------
@@ -381,13 +413,19 @@ impl<'a> Loader<'a> {
             (SpecKind::Library { name, .. }, Origin::Std(_)) => Err(Failure::new(format!(
                 "the standard library cannot import the library \"{name}\""
             ))),
-            (SpecKind::Library { name, rest }, Origin::Disk(_)) => {
-                self.find_library(spec, name, rest)
+            (SpecKind::Library { name, rest }, Origin::Disk(from)) => {
+                self.find_library(spec, name, rest, from)
             }
         }
     }
 
-    fn find_library(&self, spec: &str, name: &str, rest: &str) -> Result<Target, Failure> {
+    fn find_library(
+        &self,
+        spec: &str,
+        name: &str,
+        rest: &str,
+        from: &Path,
+    ) -> Result<Target, Failure> {
         let Some(folder) = self.config.libraries.get(name) else {
             let declared = self.config.libraries.keys().map(String::as_str);
             let help = match did_you_mean(name, declared) {
@@ -411,16 +449,59 @@ impl<'a> Loader<'a> {
                 "`{spec}` leaves the folder of library \"{name}\""
             )));
         }
+        let library = self.library(name, &library_root, &shown_folder)?;
+        if library.manifest.language > decorum_syntax::SUPPORTED_VERSION {
+            return Err(Failure::new(format!(
+                "library \"{name}\" {} needs policy-language version {}, but this Decorum understands version {}",
+                library.manifest.version,
+                library.manifest.language,
+                decorum_syntax::SUPPORTED_VERSION
+            ))
+            .help("upgrade Decorum, or use an older version of the library"));
+        }
+        // Files of the library import each other freely; importers only reach exports.
+        let exports = if from.starts_with(&library_root) {
+            None
+        } else {
+            Some(library.manifest.exports.clone())
+        };
+        let module = rest.trim_end_matches('/').trim_end_matches(EXTENSION);
+        if let Some(exports) = &exports
+            && !module.is_empty()
+            && !exports.iter().any(|e| e == module)
+        {
+            let help = match did_you_mean(module, exports.iter().map(String::as_str)) {
+                Some(s) => format!(
+                    "did you mean \"{name}/{s}\"? It exports: {}",
+                    exports.join(", ")
+                ),
+                None => format!("it exports: {}", exports.join(", ")),
+            };
+            return Err(
+                Failure::new(format!("library \"{name}\" does not export \"{module}\"")).help(help),
+            );
+        }
         let inner = rest.trim_end_matches('/');
         let looked_for = if inner.is_empty() {
             shown_folder
         } else {
             format!("{shown_folder}/{inner}")
         };
-        if rest.is_empty() {
-            // The whole library; `name/` means the same.
+        if rest.trim_end_matches('/').is_empty() {
+            // The whole library (`name/` means the same): its exported policies.
             let as_folder = format!("{}/", spec.trim_end_matches('/'));
-            return self.find_on_disk(&candidate, &as_folder, &looked_for);
+            let found = self.find_on_disk(&candidate, &as_folder, &looked_for)?;
+            return Ok(match (found, exports) {
+                (Target::DiskFolder(files), Some(exports)) => Target::DiskFolder(
+                    files
+                        .into_iter()
+                        .filter(|(module, _)| {
+                            exports.iter().any(|e| e.replace('/', ".") == *module)
+                        })
+                        .collect(),
+                ),
+                (other, _) => other,
+            });
         }
         self.find_on_disk(&candidate, spec, &looked_for)
     }

@@ -44,6 +44,16 @@ impl Workspace {
         }
     }
 
+    /// Writes `decorum.lock` for the libraries declared in `config` whose manifests read.
+    pub(crate) fn pin(&self, config: &Config) {
+        let libraries: Vec<crate::library::Library> = crate::library::read_libraries(config)
+            .into_iter()
+            .filter_map(Result::ok)
+            .collect();
+        let lock = crate::library::Lock::of(&libraries);
+        std::fs::write(config.root.join(crate::library::LOCK_FILE), lock.to_text()).unwrap();
+    }
+
     /// `text` with the workspace's path written as `$WS`.
     pub(crate) fn redact(&self, text: &str) -> String {
         text.replace(&self.root().display().to_string(), "$WS")

@@ -1,8 +1,10 @@
 //! One module per subcommand.
 
+pub mod audit;
 pub mod check;
 pub mod eval;
 pub mod explain;
+pub mod lock;
 pub mod lsp;
 pub mod test;
 

@@ -46,10 +46,9 @@ pub fn run(args: TestArgs) -> u8 {
         for result in set.run_examples() {
             total += 1;
             let example = &result.rule.examples[result.index];
-            let location = result
-                .rule
-                .source
-                .and_then(|s| session.inputs.source(s))
+            let location = session
+                .inputs
+                .source(example.source)
                 .map(|src| {
                     format!(
                         "{}:{}",

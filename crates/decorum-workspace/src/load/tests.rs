@@ -85,6 +85,7 @@ fn render_loaded(loaded: &LoadedPolicies) -> String {
 
 fn check(files: &[(&str, &str)], expect: Expect) {
     let ws = Workspace::new(files);
+    ws.pin(&ws.config());
     expect.assert_eq(&render(&ws, None, STD));
 }
 
@@ -257,6 +258,10 @@ import "gone/x"
 "#,
             ),
             (
+                "vendor/dental-network/decorum-library.toml",
+                "[library]\nname = \"dental-network\"\nversion = \"1.0.0\"\nlanguage = 1\nexports = [\"privacy\", \"tone/x\"]\n",
+            ),
+            (
                 "vendor/dental-network/privacy.decorum",
                 "decorum 1\nimport \"./tone/x\"\n",
             ),
@@ -287,6 +292,10 @@ fn a_library_outside_the_workspace_is_readable_but_only_inside() {
             "shared/lib/privacy.decorum",
             "decorum 1\nimport \"../../private/x\"\n",
         ),
+        (
+            "shared/lib/decorum-library.toml",
+            "[library]\nname = \"shared\"\nversion = \"0.1.0\"\nlanguage = 1\nexports = [\"privacy\"]\n",
+        ),
         ("private/x.decorum", "decorum 1\n"),
         (
             "ws/decorum.toml",
@@ -295,6 +304,7 @@ fn a_library_outside_the_workspace_is_readable_but_only_inside() {
         ("ws/acme.decorum", "decorum 1\nimport \"shared/privacy\"\n"),
     ]);
     let config = crate::load_config(&outer.path("ws/decorum.toml")).unwrap();
+    outer.pin(&config);
     let loaded = load_with(&config, None, STD, &outer.root());
     expect![[r#"
         #0 acme.decorum (root) syntax-errors=0

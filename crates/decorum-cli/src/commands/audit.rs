@@ -1,0 +1,285 @@
+//! `decorum audit`: what this workspace enforces and where it deviates, for auditors.
+//!
+//! Lists every imported library (version, hash), every override of an imported rule
+//! (which rule, from what to what, where), every `disable` with its reason, every locked
+//! rule, and every waiver used in the drafts (rules, reason, location).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use decorum_engine::{OverrideChange, PolicyInputs, SourceId};
+use decorum_text::{LineIndex, TextRange};
+use decorum_workspace::{collect_drafts, read_draft};
+use serde_json::json;
+
+use super::{EXIT_ERROR, EXIT_OK, print_problems, stderr_style};
+use crate::session;
+use crate::{Color, PolicyArgs};
+
+/// Arguments of `decorum audit`.
+#[derive(clap::Args, Debug)]
+pub struct AuditArgs {
+    /// Drafts whose waivers to list (files or folders); default: the current folder.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    policy: PolicyArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AuditFormat::Human)]
+    pub format: AuditFormat,
+}
+
+/// Output formats of `decorum audit`.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditFormat {
+    /// A readable report.
+    Human,
+    /// One JSON document.
+    Json,
+}
+
+fn location(inputs: &PolicyInputs, source: SourceId, range: TextRange) -> (String, u32) {
+    match inputs.source(source) {
+        Some(src) => (
+            src.path.clone(),
+            LineIndex::new(&src.text).line_of(range.start()) + 1,
+        ),
+        None => (String::new(), 0),
+    }
+}
+
+/// Runs `decorum audit`.
+pub fn run(args: AuditArgs) -> u8 {
+    let err_style = stderr_style(Color::Auto);
+    let config = match session::config(args.policy.config.as_deref()) {
+        Ok(c) => c,
+        Err(problem) => {
+            let mut out = String::new();
+            crate::report::human::general(&mut out, err_style, &problem);
+            let _ = std::io::stderr().write_all(out.as_bytes());
+            return EXIT_ERROR;
+        }
+    };
+    let session = session::load(config, args.policy.policy.as_deref());
+    let Some(set) = session
+        .compiled
+        .policy_set
+        .as_ref()
+        .filter(|_| !session.has_errors())
+    else {
+        print_problems(&session, err_style);
+        return EXIT_ERROR;
+    };
+    let inputs = &session.inputs;
+
+    let mut libraries: Vec<serde_json::Value> = session
+        .libraries
+        .iter()
+        .map(|l| {
+            json!({
+                "name": l.name,
+                "version": l.manifest.version,
+                "path": l.shown_root,
+                "sha256": l.fingerprint.sha256,
+                "license": l.manifest.license,
+                "description": l.manifest.description,
+            })
+        })
+        .collect();
+    libraries.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+    let overrides: Vec<serde_json::Value> = session
+        .compiled
+        .audit
+        .overrides
+        .iter()
+        .map(|o| {
+            let (file, line) = location(inputs, o.source, o.range);
+            let (what, from, to) = match &o.change {
+                OverrideChange::Severity { from, to } => ("severity".to_string(), from.as_str().to_string(), to.as_str().to_string()),
+                OverrideChange::Param { name, from, to } => (format!("param {name}"), from.clone(), to.clone()),
+            };
+            json!({ "rule": o.rule, "what": what, "from": from, "to": to, "file": file, "line": line })
+        })
+        .collect();
+    let disables: Vec<serde_json::Value> = session
+        .compiled
+        .audit
+        .disables
+        .iter()
+        .map(|d| {
+            let (file, line) = location(inputs, d.source, d.range);
+            json!({ "rule": d.rule, "reason": d.reason, "file": file, "line": line })
+        })
+        .collect();
+    let locked: Vec<serde_json::Value> = set
+        .rules()
+        .iter()
+        .filter(|r| r.locked)
+        .map(|r| {
+            let (file, line) = r
+                .source
+                .map(|s| location(inputs, s, r.name_range))
+                .unwrap_or_default();
+            json!({ "rule": r.id, "severity": r.severity.as_str(), "file": file, "line": line })
+        })
+        .collect();
+
+    // Waivers: check the drafts, keep only what the waivers did.
+    let paths: Vec<PathBuf> = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let collected = collect_drafts(&paths, &session.config);
+    let mut drafts = Vec::new();
+    for e in &collected.errors {
+        let _ = writeln!(std::io::stderr(), "warning: {e}");
+    }
+    for path in &collected.files {
+        match read_draft(path, &session.config) {
+            Ok(d) => drafts.push(d),
+            Err(e) => {
+                let _ = writeln!(std::io::stderr(), "warning: {e}");
+            }
+        }
+    }
+    let refs: Vec<&decorum_draft::Draft> = drafts.iter().map(|d| &d.draft).collect();
+    let reports = set.check_batch(&refs);
+    let mut waivers = Vec::new();
+    for (loaded, report) in drafts.iter().zip(&reports) {
+        let index = LineIndex::new(&loaded.draft.text);
+        for w in &report.waivers {
+            waivers.push(json!({
+                "file": loaded.display.replace('\\', "/"),
+                "line": index.line_of(w.range.start()) + 1,
+                "rules": w.rules,
+                "reason": w.reason,
+                "scope": if w.whole_file { "file" } else { "block" },
+                "silenced": w.silenced,
+            }));
+        }
+    }
+    let roots: Vec<String> = inputs
+        .roots
+        .iter()
+        .filter_map(|r| inputs.source(*r))
+        .map(|s| s.path.clone())
+        .collect();
+    let doc = json!({
+        "version": 1,
+        "policies": roots,
+        "rules": set.rules().len(),
+        "libraries": libraries,
+        "overrides": overrides,
+        "disabled": disables,
+        "locked": locked,
+        "waivers": waivers,
+        "drafts": drafts.len(),
+    });
+    let text = match args.format {
+        AuditFormat::Json => serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n",
+        AuditFormat::Human => human(&doc),
+    };
+    let _ = std::io::stdout().write_all(text.as_bytes());
+    EXIT_OK
+}
+
+fn human(doc: &serde_json::Value) -> String {
+    let s = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+    let list = |v: &serde_json::Value| v.as_array().cloned().unwrap_or_default();
+    let mut out = String::new();
+    let roots: Vec<String> = list(&doc["policies"]).iter().map(s).collect();
+    out.push_str(&format!(
+        "Decorum audit: {} active rules from {}\n",
+        doc["rules"],
+        roots.join(", ")
+    ));
+
+    out.push_str("\nLibraries\n");
+    let libs = list(&doc["libraries"]);
+    if libs.is_empty() {
+        out.push_str("  (none: only the embedded standard library and local policies)\n");
+    }
+    for l in libs {
+        out.push_str(&format!(
+            "  {} {}  {}  sha256:{}\n",
+            s(&l["name"]),
+            s(&l["version"]),
+            s(&l["path"]),
+            s(&l["sha256"])
+        ));
+    }
+
+    out.push_str("\nOverrides\n");
+    let overrides = list(&doc["overrides"]);
+    if overrides.is_empty() {
+        out.push_str("  (none)\n");
+    }
+    for o in overrides {
+        out.push_str(&format!(
+            "  {}: {} {} -> {}  ({}:{})\n",
+            s(&o["rule"]),
+            s(&o["what"]),
+            s(&o["from"]),
+            s(&o["to"]),
+            s(&o["file"]),
+            o["line"]
+        ));
+    }
+
+    out.push_str("\nDisabled rules\n");
+    let disabled = list(&doc["disabled"]);
+    if disabled.is_empty() {
+        out.push_str("  (none)\n");
+    }
+    for d in disabled {
+        out.push_str(&format!(
+            "  {}: \"{}\"  ({}:{})\n",
+            s(&d["rule"]),
+            s(&d["reason"]),
+            s(&d["file"]),
+            d["line"]
+        ));
+    }
+
+    out.push_str("\nLocked rules\n");
+    let locked = list(&doc["locked"]);
+    if locked.is_empty() {
+        out.push_str("  (none)\n");
+    }
+    for l in locked {
+        out.push_str(&format!(
+            "  {} ({})  ({}:{})\n",
+            s(&l["rule"]),
+            s(&l["severity"]),
+            s(&l["file"]),
+            l["line"]
+        ));
+    }
+
+    out.push_str(&format!(
+        "\nWaivers in drafts ({} drafts checked)\n",
+        doc["drafts"]
+    ));
+    let waivers = list(&doc["waivers"]);
+    if waivers.is_empty() {
+        out.push_str("  (none)\n");
+    }
+    for w in waivers {
+        let rules: Vec<String> = list(&w["rules"]).iter().map(s).collect();
+        let scope = if s(&w["scope"]) == "file" {
+            ", whole file"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "  {}:{}: {}: \"{}\" (silenced {}{scope})\n",
+            s(&w["file"]),
+            w["line"],
+            rules.join(", "),
+            s(&w["reason"]),
+            w["silenced"]
+        ));
+    }
+    out
+}

@@ -1,0 +1,152 @@
+//! `decorum lock`: pin the shared policy libraries in `decorum.lock`.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use decorum_workspace::library::{self, LockChange};
+
+use super::{EXIT_ERROR, EXIT_OK};
+use crate::session;
+
+/// Arguments of `decorum lock`.
+#[derive(clap::Args, Debug)]
+pub struct LockArgs {
+    /// Configuration file; default: decorum.toml in the current folder or an ancestor.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Do not write; exit 1 when decorum.lock is missing or out of date.
+    #[arg(long)]
+    pub check: bool,
+}
+
+/// Runs `decorum lock`.
+pub fn run(args: LockArgs) -> u8 {
+    let config = match session::config(args.config.as_deref()) {
+        Ok(c) => c,
+        Err(problem) => {
+            let mut out = String::new();
+            crate::report::human::general(
+                &mut out,
+                super::stderr_style(crate::Color::Auto),
+                &problem,
+            );
+            let _ = std::io::stderr().write_all(out.as_bytes());
+            return EXIT_ERROR;
+        }
+    };
+    let Some(config_file) = config.file.clone() else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: no decorum.toml here or in a parent folder\n  = help: libraries are declared in decorum.toml under [libraries]; `decorum lock` pins them"
+        );
+        return EXIT_ERROR;
+    };
+    let mut libraries = Vec::new();
+    let mut failed = false;
+    for result in library::read_libraries(&config) {
+        match result {
+            Ok(lib) => {
+                if lib.manifest.name != lib.name {
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "warning: library \"{}\" calls itself \"{}\" in its {}",
+                        lib.name,
+                        lib.manifest.name,
+                        library::MANIFEST_FILE
+                    );
+                }
+                libraries.push(lib);
+            }
+            Err((name, e)) => {
+                failed = true;
+                let help = e
+                    .help
+                    .map(|h| format!("\n  = help: {h}"))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "error: library \"{name}\": {}{help}",
+                    e.message
+                );
+            }
+        }
+    }
+    if failed {
+        return EXIT_ERROR;
+    }
+    let old = match library::read_lock(&config) {
+        Ok(old) => old,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "warning: {}; writing it anew", e.message);
+            None
+        }
+    };
+    let new = library::Lock::of(&libraries);
+    let changes = library::diff(old.as_ref(), &new);
+    let path = library::lock_path(&config);
+    let shown = path
+        .strip_prefix(std::env::current_dir().unwrap_or_default())
+        .unwrap_or(&path)
+        .display()
+        .to_string();
+    let mut out = String::new();
+    if changes.is_empty() && old.is_some() {
+        out.push_str(&format!(
+            "{shown} is up to date ({} {})\n",
+            libraries.len(),
+            if libraries.len() == 1 {
+                "library"
+            } else {
+                "libraries"
+            }
+        ));
+        let _ = std::io::stdout().write_all(out.as_bytes());
+        return EXIT_OK;
+    }
+    for change in &changes {
+        match change {
+            LockChange::Added { name, version } => {
+                out.push_str(&format!("  pinned  {name} {version}\n"))
+            }
+            LockChange::Updated {
+                name,
+                from,
+                to,
+                files,
+            } => {
+                let version = if from == to {
+                    to.clone()
+                } else {
+                    format!("{from} -> {to}")
+                };
+                out.push_str(&format!(
+                    "  updated {name} {version}: {}\n",
+                    files.join(", ")
+                ));
+            }
+            LockChange::Removed { name } => out.push_str(&format!("  removed {name}\n")),
+        }
+    }
+    if args.check {
+        out.insert_str(0, &format!("{shown} is out of date:\n"));
+        out.push_str("  = help: run `decorum lock` to pin the libraries as they are now\n");
+        let _ = std::io::stderr().write_all(out.as_bytes());
+        return 1;
+    }
+    if let Err(e) = decorum_workspace::atomic_write(&path, &new.to_text()) {
+        let _ = writeln!(std::io::stderr(), "error: cannot write {shown}: {e}");
+        return EXIT_ERROR;
+    }
+    out.insert_str(
+        0,
+        &format!(
+            "wrote {shown} (for {})\n",
+            config_file
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        ),
+    );
+    let _ = std::io::stdout().write_all(out.as_bytes());
+    EXIT_OK
+}

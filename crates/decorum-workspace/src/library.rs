@@ -1,0 +1,514 @@
+//! Shared policy libraries: their manifests, their fingerprints and `decorum.lock`.
+//!
+//! A library is a folder (vendored, a git submodule, an unpacked archive) declared in
+//! `decorum.toml` under `[libraries]`. Its root holds `decorum-library.toml`:
+//!
+//! ```toml
+//! [library]
+//! name = "dental-network"
+//! version = "1.2.0"
+//! description = "Social-media rules of the Example Dental Network."
+//! license = "CC-BY-4.0"
+//! language = 1                       # the policy-language version it needs
+//! exports = ["privacy", "marketing"] # the policies importers may import
+//! ```
+//!
+//! `decorum lock` writes `decorum.lock` beside `decorum.toml`: for every library its name,
+//! version, path and a SHA-256 over its files (each file's hash is recorded too, so a
+//! mismatch names the file). Decorum refuses a library whose files no longer match.
+//! Nothing is ever downloaded.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::config::Config;
+
+/// File name of a library's manifest.
+pub const MANIFEST_FILE: &str = "decorum-library.toml";
+/// File name of the lock file, beside `decorum.toml`.
+pub const LOCK_FILE: &str = "decorum.lock";
+/// Version of the lock file's format.
+pub const LOCK_FORMAT: u32 = 1;
+
+/// A library's manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// The library's name.
+    pub name: String,
+    /// Its version, as the publisher writes it (e.g. `1.2.0`).
+    pub version: String,
+    /// One line about it.
+    #[serde(default)]
+    pub description: String,
+    /// Its license (an SPDX id).
+    #[serde(default)]
+    pub license: String,
+    /// The policy-language version it needs.
+    pub language: u32,
+    /// The policies importers may import (file paths inside the library, without
+    /// `.decorum`); files not listed are internal.
+    pub exports: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ManifestFile {
+    library: Manifest,
+}
+
+/// A library as found on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Library {
+    /// The name it is declared under in `decorum.toml`.
+    pub name: String,
+    /// Its folder (absolute).
+    pub root: PathBuf,
+    /// Its folder as written in `decorum.toml`, for people and the lock file.
+    pub shown_root: String,
+    /// Its manifest.
+    pub manifest: Manifest,
+    /// Its fingerprint.
+    pub fingerprint: Fingerprint,
+}
+
+/// SHA-256 hashes of a library's files and of the whole.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Fingerprint {
+    /// Hex SHA-256 over the sorted (path, file hash) pairs.
+    pub sha256: String,
+    /// Hex SHA-256 of each file, by path relative to the library root (`/` separators).
+    pub files: BTreeMap<String, String>,
+}
+
+/// A problem with a library, its manifest or the lock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LibraryError {
+    /// What went wrong.
+    pub message: String,
+    /// What to do.
+    pub help: Option<String>,
+}
+
+impl LibraryError {
+    fn new(message: impl Into<String>, help: impl Into<String>) -> LibraryError {
+        LibraryError {
+            message: message.into(),
+            help: Some(help.into()),
+        }
+    }
+}
+
+/// Reads a library's manifest and fingerprints its files.
+pub fn read_library(name: &str, root: &Path, shown_root: &str) -> Result<Library, LibraryError> {
+    let manifest_path = root.join(MANIFEST_FILE);
+    let text = std::fs::read_to_string(&manifest_path).map_err(|_| {
+        LibraryError::new(
+            format!("library \"{name}\" has no readable {MANIFEST_FILE} in `{shown_root}`"),
+            format!("a library's folder starts with a {MANIFEST_FILE} naming it, its version, language version and exports (see docs/libraries.md)"),
+        )
+    })?;
+    let parsed: ManifestFile = toml::from_str(&text).map_err(|e| {
+        let place = e
+            .span()
+            .map(|s| line_of(&text, s.start))
+            .map(|l| format!(":{l}"))
+            .unwrap_or_default();
+        LibraryError::new(
+            format!("{shown_root}/{MANIFEST_FILE}{place}: {}", e.message()),
+            "fix the manifest; see docs/libraries.md for its fields",
+        )
+    })?;
+    let manifest = parsed.library;
+    let fingerprint = fingerprint(root).map_err(|e| {
+        LibraryError::new(
+            format!("cannot read library \"{name}\" in `{shown_root}`: {e}"),
+            "check the folder's permissions",
+        )
+    })?;
+    Ok(Library {
+        name: name.to_string(),
+        root: root.to_path_buf(),
+        shown_root: shown_root.to_string(),
+        manifest,
+        fingerprint,
+    })
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset)
+        .map(|t| t.matches('\n').count() + 1)
+        .unwrap_or(1)
+}
+
+/// Hashes every file under `root` except hidden ones (`.git`, editor files), in
+/// path order, so the same content gives the same fingerprint on every machine.
+pub fn fingerprint(root: &Path) -> std::io::Result<Fingerprint> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let entry = entry?;
+            let name = entry.file_name();
+            if name.to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let path = entry.path();
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
+                stack.push(path);
+            } else if kind.is_file() {
+                let bytes = std::fs::read(&path)?;
+                let relative = path.strip_prefix(root).unwrap_or(&path);
+                let key: Vec<String> = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                files.insert(key.join("/"), hex(&Sha256::digest(&bytes)));
+            }
+        }
+    }
+    let mut whole = Sha256::new();
+    for (path, hash) in &files {
+        whole.update(path.as_bytes());
+        whole.update([0u8]);
+        whole.update(hash.as_bytes());
+        whole.update(b"\n");
+    }
+    Ok(Fingerprint {
+        sha256: hex(&whole.finalize()),
+        files,
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+/// The contents of `decorum.lock`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lock {
+    /// Format version.
+    pub version: u32,
+    /// Pinned libraries, by name.
+    #[serde(default, rename = "library")]
+    pub libraries: Vec<LockedLibrary>,
+}
+
+/// One pinned library.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LockedLibrary {
+    /// The name it is declared under.
+    pub name: String,
+    /// The version its manifest had.
+    pub version: String,
+    /// Its folder as written in decorum.toml.
+    pub path: String,
+    /// SHA-256 over all its files.
+    pub sha256: String,
+    /// SHA-256 of each file.
+    pub files: BTreeMap<String, String>,
+}
+
+impl Lock {
+    /// The lock for these libraries.
+    pub fn of(libraries: &[Library]) -> Lock {
+        let mut libraries: Vec<LockedLibrary> = libraries
+            .iter()
+            .map(|l| LockedLibrary {
+                name: l.name.clone(),
+                version: l.manifest.version.clone(),
+                path: l.shown_root.clone(),
+                sha256: l.fingerprint.sha256.clone(),
+                files: l.fingerprint.files.clone(),
+            })
+            .collect();
+        libraries.sort_by(|a, b| a.name.cmp(&b.name));
+        Lock {
+            version: LOCK_FORMAT,
+            libraries,
+        }
+    }
+
+    /// The text of `decorum.lock`.
+    pub fn to_text(&self) -> String {
+        let body = toml::to_string_pretty(self).unwrap_or_default();
+        format!(
+            "# decorum.lock: written by `decorum lock`; do not edit by hand.\n# It pins the shared policy libraries this workspace uses.\n\n{body}"
+        )
+    }
+
+    /// The entry for a library.
+    pub fn get(&self, name: &str) -> Option<&LockedLibrary> {
+        self.libraries.iter().find(|l| l.name == name)
+    }
+}
+
+/// Where the lock file of a configuration lives.
+pub fn lock_path(config: &Config) -> PathBuf {
+    config.root.join(LOCK_FILE)
+}
+
+/// Reads `decorum.lock`, `Ok(None)` when there is none.
+pub fn read_lock(config: &Config) -> Result<Option<Lock>, LibraryError> {
+    let path = lock_path(config);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(LibraryError::new(
+                format!("cannot read {LOCK_FILE}: {e}"),
+                "check the file's permissions",
+            ));
+        }
+    };
+    toml::from_str::<Lock>(&text).map(Some).map_err(|e| {
+        let place = e
+            .span()
+            .map(|s| line_of(&text, s.start))
+            .map(|l| format!(":{l}"))
+            .unwrap_or_default();
+        LibraryError::new(
+            format!("{LOCK_FILE}{place}: {}", e.message()),
+            "run `decorum lock` to write it again",
+        )
+    })
+}
+
+/// Checks a library against its lock entry: the first difference, named by file.
+pub fn verify(library: &Library, lock: Option<&Lock>) -> Result<(), LibraryError> {
+    let relock = "if the change is intended, run `decorum lock` to pin the library again";
+    let Some(entry) = lock.and_then(|l| l.get(&library.name)) else {
+        return Err(LibraryError::new(
+            format!("library \"{}\" is not pinned in {LOCK_FILE}", library.name),
+            "run `decorum lock` to record its version and hash",
+        ));
+    };
+    if entry.sha256 == library.fingerprint.sha256 {
+        return Ok(());
+    }
+    let shown = |file: &str| format!("{}/{file}", library.shown_root.trim_end_matches('/'));
+    for (file, hash) in &library.fingerprint.files {
+        match entry.files.get(file) {
+            None => {
+                return Err(LibraryError::new(
+                    format!(
+                        "library \"{}\" does not match {LOCK_FILE}: {} was added",
+                        library.name,
+                        shown(file)
+                    ),
+                    relock,
+                ));
+            }
+            Some(pinned) if pinned != hash => {
+                return Err(LibraryError::new(
+                    format!(
+                        "library \"{}\" does not match {LOCK_FILE}: {} changed",
+                        library.name,
+                        shown(file)
+                    ),
+                    relock,
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    if let Some(file) = entry
+        .files
+        .keys()
+        .find(|f| !library.fingerprint.files.contains_key(*f))
+    {
+        return Err(LibraryError::new(
+            format!(
+                "library \"{}\" does not match {LOCK_FILE}: {} was removed",
+                library.name,
+                shown(file)
+            ),
+            relock,
+        ));
+    }
+    Err(LibraryError::new(
+        format!("library \"{}\" does not match {LOCK_FILE}", library.name),
+        relock,
+    ))
+}
+
+/// Reads every library declared in the configuration, in name order.
+pub fn read_libraries(config: &Config) -> Vec<Result<Library, (String, LibraryError)>> {
+    config
+        .libraries
+        .iter()
+        .map(|(name, root)| {
+            let shown = shown_library_path(config, root);
+            read_library(name, root, &shown).map_err(|e| (name.clone(), e))
+        })
+        .collect()
+}
+
+/// A library folder as people see it: relative to the config root when inside it.
+pub fn shown_library_path(config: &Config, root: &Path) -> String {
+    let relative = root.strip_prefix(&config.root).unwrap_or(root);
+    let parts: Vec<String> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/")
+}
+
+/// What `decorum lock` changed, for its report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LockChange {
+    /// A library pinned for the first time.
+    Added {
+        /// The library.
+        name: String,
+        /// Its version.
+        version: String,
+    },
+    /// A library whose version or files changed.
+    Updated {
+        /// The library.
+        name: String,
+        /// The version pinned before.
+        from: String,
+        /// The version pinned now.
+        to: String,
+        /// The files that changed.
+        files: Vec<String>,
+    },
+    /// A library no longer declared.
+    Removed {
+        /// The library.
+        name: String,
+    },
+}
+
+/// The differences between an old lock and a new one.
+pub fn diff(old: Option<&Lock>, new: &Lock) -> Vec<LockChange> {
+    let mut changes = Vec::new();
+    for lib in &new.libraries {
+        match old.and_then(|o| o.get(&lib.name)) {
+            None => changes.push(LockChange::Added {
+                name: lib.name.clone(),
+                version: lib.version.clone(),
+            }),
+            Some(before) if before.sha256 != lib.sha256 || before.version != lib.version => {
+                let mut files: Vec<String> = lib
+                    .files
+                    .iter()
+                    .filter(|(f, h)| before.files.get(*f) != Some(*h))
+                    .map(|(f, _)| f.clone())
+                    .collect();
+                files.extend(
+                    before
+                        .files
+                        .keys()
+                        .filter(|f| !lib.files.contains_key(*f))
+                        .map(|f| format!("{f} (removed)")),
+                );
+                changes.push(LockChange::Updated {
+                    name: lib.name.clone(),
+                    from: before.version.clone(),
+                    to: lib.version.clone(),
+                    files,
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    if let Some(old) = old {
+        for lib in &old.libraries {
+            if new.get(&lib.name).is_none() {
+                changes.push(LockChange::Removed {
+                    name: lib.name.clone(),
+                });
+            }
+        }
+    }
+    changes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn library_in(dir: &Path) -> Library {
+        std::fs::write(
+            dir.join(MANIFEST_FILE),
+            "[library]\nname = \"dental\"\nversion = \"1.0.0\"\nlanguage = 1\nexports = [\"privacy\"]\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("privacy.decorum"),
+            "decorum 1\npolicy dental.privacy\n",
+        )
+        .unwrap();
+        read_library("dental", dir, "vendor/dental").unwrap()
+    }
+
+    #[test]
+    fn fingerprints_name_the_changed_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let lib = library_in(dir.path());
+        let lock = Lock::of(std::slice::from_ref(&lib));
+        assert!(verify(&lib, Some(&lock)).is_ok());
+        std::fs::write(
+            dir.path().join("privacy.decorum"),
+            "decorum 1\npolicy dental.privacy # edited\n",
+        )
+        .unwrap();
+        let changed = read_library("dental", dir.path(), "vendor/dental").unwrap();
+        let err = verify(&changed, Some(&lock)).unwrap_err();
+        assert_eq!(
+            err.message,
+            "library \"dental\" does not match decorum.lock: vendor/dental/privacy.decorum changed"
+        );
+        std::fs::write(dir.path().join("extra.decorum"), "x").unwrap();
+        std::fs::write(dir.path().join(".hidden"), "ignored").unwrap();
+        let added = read_library("dental", dir.path(), "vendor/dental").unwrap();
+        assert!(added.fingerprint.files.contains_key("extra.decorum"));
+        assert!(!added.fingerprint.files.contains_key(".hidden"));
+        let changes = diff(Some(&lock), &Lock::of(&[added]));
+        assert!(
+            matches!(&changes[..], [LockChange::Updated { files, .. }] if files.len() == 2),
+            "{changes:?}"
+        );
+    }
+
+    #[test]
+    fn lock_round_trips_and_unpinned_libraries_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let lib = library_in(dir.path());
+        let lock = Lock::of(std::slice::from_ref(&lib));
+        let text = lock.to_text();
+        assert_eq!(toml::from_str::<Lock>(&text).unwrap(), lock);
+        let err = verify(&lib, None).unwrap_err();
+        assert!(err.message.contains("is not pinned"), "{}", err.message);
+    }
+
+    #[test]
+    fn manifest_errors_name_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(MANIFEST_FILE),
+            "[library]\nname = \"x\"\nversoin = \"1\"\n",
+        )
+        .unwrap();
+        let err = read_library("x", dir.path(), "vendor/x").unwrap_err();
+        assert!(
+            err.message.starts_with("vendor/x/decorum-library.toml:3:"),
+            "{}",
+            err.message
+        );
+    }
+}
