@@ -30,6 +30,8 @@ mod human;
 mod inputs;
 #[path = "cli/json.rs"]
 mod json;
+#[path = "cli/libraries.rs"]
+mod libraries;
 #[path = "cli/policy_selection.rs"]
 mod policy_selection;
 #[path = "cli/privacy.rs"]

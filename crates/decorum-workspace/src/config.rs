@@ -68,7 +68,7 @@ pub const FAIL_ON_VALUES: &[&str] = &["error", "warning", "info", "hint", "never
 ///
 /// [check]
 /// # The least severe finding that makes `decorum check` fail (exit code 1).
-/// fail-on = "error"             # error | warning | info | hint
+/// fail-on = "error"             # error | warning | info | hint | never
 /// ```
 #[derive(Debug, Clone)]
 pub struct Config {

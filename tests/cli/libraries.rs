@@ -1,0 +1,229 @@
+//! Shared libraries on the worked example (examples/dental-practice): a clean run,
+//! a tampered library, re-pinning, cycles and missing exports, and the audit.
+
+use expect_test::expect;
+
+use crate::support::{Workspace, repo_root};
+
+/// A copy of examples/dental-practice in a temporary workspace.
+fn dental_practice() -> Workspace {
+    let ws = Workspace::new();
+    let example = repo_root().join("examples/dental-practice");
+    copy_dir(&example, &ws.path(""));
+    ws
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn the_worked_example_checks_clean_and_its_examples_pass() {
+    let ws = dental_practice();
+    let out = ws.check(&[]).output();
+    assert_eq!(out.code, 0, "{}", out.render());
+    assert!(out.stdout.contains("waivers used:"), "{}", out.render());
+    let test = ws.run(&["test", "--color", "never"]).output();
+    expect![[r#"
+        exit: 0
+        --- stdout
+        decorum test: 4 of 4 examples passed
+        --- stderr: (empty)
+    "#]]
+    .assert_eq(&test.render());
+}
+
+#[test]
+fn a_tampered_library_is_refused_until_it_is_pinned_again() {
+    let ws = dental_practice();
+    let file = ws.path("vendor/dental-network/marketing.decorum");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("\"zero pain\", ", "")).unwrap();
+    let out = ws.check(&[]).output();
+    assert_eq!(out.code, 2, "{}", out.render());
+    assert!(
+        out.stderr.contains("library \"dental-network\" does not match decorum.lock: vendor/dental-network/marketing.decorum changed"),
+        "{}",
+        out.render()
+    );
+    assert!(
+        out.stderr.contains("run `decorum lock`"),
+        "{}",
+        out.render()
+    );
+    let test = ws.run(&["test", "--color", "never"]).output();
+    assert_eq!(
+        test.code,
+        2,
+        "decorum test refuses it too: {}",
+        test.render()
+    );
+
+    let lock = ws.run(&["lock", "--check"]).output();
+    assert_eq!(lock.code, 1, "{}", lock.render());
+    let lock = ws.run(&["lock"]).output();
+    expect![[r#"
+        exit: 0
+        --- stdout
+        wrote decorum.lock (for decorum.toml)
+          updated dental-network 1.2.0: marketing.decorum
+        --- stderr: (empty)
+    "#]]
+    .assert_eq(&lock.render());
+    assert_eq!(ws.check(&[]).output().code, 0);
+    let again = ws.run(&["lock"]).output();
+    assert!(again.stdout.contains("is up to date"), "{}", again.render());
+}
+
+#[test]
+fn an_unpinned_library_and_an_added_file_are_refused() {
+    let ws = dental_practice();
+    ws.file(
+        "vendor/dental-network/notes.decorum",
+        "decorum 1\npolicy dental.notes\n",
+    );
+    let out = ws.check(&[]).output();
+    assert!(
+        out.stderr
+            .contains("vendor/dental-network/notes.decorum was added"),
+        "{}",
+        out.render()
+    );
+    std::fs::remove_file(ws.path("decorum.lock")).unwrap();
+    let out = ws.check(&[]).output();
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("library \"dental-network\" is not pinned in decorum.lock"),
+        "{}",
+        out.render()
+    );
+}
+
+#[test]
+fn imports_of_unexported_policies_and_cycles_across_libraries_are_errors() {
+    let ws = dental_practice();
+    ws.file(
+        "policy/smile-family.decorum",
+        "decorum 1\npolicy smilefamily.social\nimport \"dental-network/internal/common\" as common\nimport \"dental-network/privcy\" as p\n",
+    );
+    let out = ws.check(&[]).output();
+    assert_eq!(out.code, 2, "{}", out.render());
+    assert!(
+        out.stderr
+            .contains("library \"dental-network\" does not export \"internal/common\""),
+        "{}",
+        out.render()
+    );
+    assert!(
+        out.stderr
+            .contains("did you mean \"dental-network/privacy\"?"),
+        "{}",
+        out.render()
+    );
+
+    // Two libraries that import each other.
+    let ws = Workspace::new();
+    ws.file(
+        "decorum.toml",
+        "policies = [\"org.decorum\"]\n[libraries]\nalpha = { path = \"vendor/alpha\" }\nbeta = { path = \"vendor/beta\" }\n",
+    )
+    .file("org.decorum", "decorum 1\npolicy org\nimport \"alpha/a\"\n")
+    .file("vendor/alpha/decorum-library.toml", "[library]\nname = \"alpha\"\nversion = \"1.0.0\"\nlanguage = 1\nexports = [\"a\"]\n")
+    .file("vendor/alpha/a.decorum", "decorum 1\npolicy alpha.a\nimport \"beta/b\"\n")
+    .file("vendor/beta/decorum-library.toml", "[library]\nname = \"beta\"\nversion = \"1.0.0\"\nlanguage = 1\nexports = [\"b\"]\n")
+    .file("vendor/beta/b.decorum", "decorum 1\npolicy beta.b\nimport \"alpha/a\"\n");
+    assert_eq!(ws.run(&["lock"]).output().code, 0);
+    let out = ws.check(&[]).output();
+    assert_eq!(out.code, 2, "{}", out.render());
+    assert!(
+        out.stderr.contains(
+            "import cycle: vendor/alpha/a.decorum → vendor/beta/b.decorum → vendor/alpha/a.decorum"
+        ),
+        "{}",
+        out.render()
+    );
+}
+
+#[test]
+fn a_library_needing_a_newer_language_is_refused() {
+    let ws = dental_practice();
+    let manifest = ws.path("vendor/dental-network/decorum-library.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, text.replace("language = 1", "language = 2")).unwrap();
+    assert_eq!(ws.run(&["lock"]).output().code, 0);
+    let out = ws.check(&[]).output();
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("library \"dental-network\" 1.2.0 needs policy-language version 2, but this Decorum understands version 1"),
+        "{}",
+        out.render()
+    );
+}
+
+/// The audit without what depends on the growing standard library: its rule count and
+/// its own locked rules.
+fn stable(text: &str) -> String {
+    text.lines()
+        .filter(|l| !(l.contains("std/healthcare") && l.starts_with("  hc.")))
+        .map(|l| match l.strip_prefix("Decorum audit: ") {
+            Some(rest) => format!("Decorum audit: [N]{}", &rest[rest.find(' ').unwrap_or(0)..]),
+            // How many std findings the waiver silences depends on the std rules too.
+            None => match l.find("(silenced ") {
+                Some(at) => format!("{}(silenced [N])", &l[..at]),
+                None => l.to_string(),
+            },
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+#[test]
+fn the_audit_lists_libraries_overrides_disables_locked_rules_and_waivers() {
+    let ws = dental_practice();
+    let out = ws.run(&["audit"]).output();
+    let sha = out
+        .stdout
+        .split("sha256:")
+        .nth(1)
+        .map(|s| s[..64].to_string())
+        .unwrap_or_default();
+    expect![[r#"
+        exit: 0
+        --- stdout
+        Decorum audit: [N] active rules from policy/smile-family.decorum
+
+        Libraries
+          dental-network 1.2.0  vendor/dental-network  sha256:[SHA]
+
+        Overrides
+          hc.marketing.advert-share: param max_share 20% -> 15%  (policy/smile-family.decorum:16)
+          dental.marketing.pain-free-claim: severity warning -> error  (policy/smile-family.decorum:11)
+
+        Disabled rules
+          hc.platform.hashtags: "Instagram campaign SF-2026-04 is approved for up to 10 hashtags (practice manager, 2026-04-02)"  (policy/smile-family.decorum:20)
+
+        Locked rules
+          dental.privacy.smile-photo-consent (error)  (vendor/dental-network/privacy.decorum:6)
+
+        Waivers in drafts (3 drafts checked)
+          drafts/patient-story.md:4: dental.privacy.procedure-story, hc.privacy: "the patient approved this story in writing, form SF-0042" (silenced [N])
+        --- stderr: (empty)
+    "#]]
+    .assert_eq(&stable(&out.render().replace(&sha, "[SHA]")));
+    let json = ws.run(&["audit", "--format", "json"]).output();
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(value["libraries"][0]["sha256"], sha.as_str());
+    assert_eq!(value["disabled"][0]["rule"], "hc.platform.hashtags");
+    assert!(value["waivers"][0]["silenced"].as_u64().unwrap() >= 1);
+}
