@@ -4,6 +4,7 @@
 //! example fails), 2 for usage errors, policy errors and unreadable inputs.
 
 mod commands;
+mod families;
 mod report;
 mod session;
 
