@@ -1,8 +1,9 @@
 //! Post length as each platform counts it, and the platforms' limits.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::emoji;
@@ -56,13 +57,7 @@ pub fn channel_limit(channel: &str) -> Option<usize> {
 pub(crate) fn length(text: &str, urls: &[Range<usize>], counting: Counting) -> usize {
     match counting {
         Counting::Chars => text.chars().count(),
-        Counting::Graphemes => {
-            if text.is_ascii() {
-                text.len() - memchr::memmem::find_iter(text.as_bytes(), b"\r\n").count()
-            } else {
-                text.graphemes(true).count()
-            }
-        }
+        Counting::Graphemes => graphemes(text),
         Counting::X => {
             let mut total = 0;
             let mut at = 0;
@@ -86,11 +81,31 @@ fn x_weight(text: &str) -> usize {
     if text.is_ascii() {
         return text.len();
     }
-    let nfc: String = text.nfc().collect();
+    // Fast path: when the quick check says the text is already in NFC (almost all text
+    // typed or pasted is), normalising would return it unchanged, so skip the copy.
+    // `x_weight_matches_reference` checks this against always normalising.
+    let nfc: Cow<'_, str> = if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.nfc().collect())
+    };
+    weigh_nfc(&nfc)
+}
+
+/// The twitter-text weight of NFC text without URLs.
+fn weigh_nfc(nfc: &str) -> usize {
     let bytes = nfc.as_bytes();
     let mut total = 0;
     let mut i = 0;
     while i < bytes.len() {
+        // Fast path: an ASCII byte followed by another ASCII byte weighs 1 (only a keycap
+        // base followed by U+FE0F or U+20E3, both non-ASCII, starts an emoji), so a run
+        // of ASCII counts its length but for its last byte, which takes the general path.
+        let run = bytes[i..].iter().take_while(|b| b.is_ascii()).count();
+        if run > 1 {
+            total += run - 1;
+            i += run - 1;
+        }
         if emoji::may_start(bytes[i]) {
             if let Some(end) = emoji::sequence_at(bytes, i, bytes.len()) {
                 total += 2;
@@ -103,6 +118,50 @@ fn x_weight(text: &str) -> usize {
             0x0000..=0x10FF | 0x2000..=0x200D | 0x2010..=0x201F | 0x2032..=0x2037);
         total += if light { 1 } else { 2 };
         i += len;
+    }
+    total
+}
+
+/// Extended grapheme clusters of `text`.
+///
+/// Fast path: between two ASCII characters there is always a cluster boundary except
+/// inside `\r\n` (UAX #29: no ASCII character is Extend, ZWJ, SpacingMark, Prepend,
+/// Regional_Indicator, Hangul or Extended_Pictographic, and the rules that look further
+/// back, GB11 and GB12/13, need the character before the boundary to be a ZWJ or a
+/// regional indicator). Counting restarts cleanly at such a boundary, so ASCII stretches
+/// count one per character (one per `\r\n`) and only the pieces holding non-ASCII text,
+/// cut at such boundaries, go through the full segmentation.
+/// `graphemes_match_reference` checks this against segmenting the whole text.
+fn graphemes(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let ascii_clusters = |r: &[u8]| r.len() - memchr::memmem::find_iter(r, b"\r\n").count();
+    // A boundary at `p`: both neighbours ASCII, and not the middle of `\r\n`.
+    let cut = |p: usize| {
+        bytes[p - 1].is_ascii()
+            && bytes[p].is_ascii()
+            && !(bytes[p - 1] == b'\r' && bytes[p] == b'\n')
+    };
+    let mut total = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        let Some(q) = bytes[at..]
+            .iter()
+            .position(|b| !b.is_ascii())
+            .map(|q| at + q)
+        else {
+            return total + ascii_clusters(&bytes[at..]);
+        };
+        // The piece holding the non-ASCII byte at `q` starts at the last boundary before
+        // it (or where the previous piece ended), and ends at the first boundary after it.
+        let start = (at + 1..q).rev().find(|&p| cut(p)).unwrap_or(at);
+        let end = (q + 1..bytes.len())
+            .find(|&p| cut(p))
+            .unwrap_or(bytes.len());
+        total += ascii_clusters(&bytes[at..start]);
+        total += text
+            .get(start..end)
+            .map_or(0, |piece| piece.graphemes(true).count());
+        at = end;
     }
     total
 }
@@ -122,6 +181,97 @@ mod tests {
         let text = "see https://example.com/a/very/long/path/indeed ok";
         let url = 4..47;
         assert_eq!(length(text, &[url], Counting::X), 4 + 23 + 3);
+    }
+
+    /// The weighting as first written: always normalise, then walk every character.
+    fn x_weight_reference(text: &str) -> usize {
+        let nfc: String = text.nfc().collect();
+        let bytes = nfc.as_bytes();
+        let mut total = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            if emoji::may_start(bytes[i]) {
+                if let Some(end) = emoji::sequence_at(bytes, i, bytes.len()) {
+                    total += 2;
+                    i = end;
+                    continue;
+                }
+            }
+            let (c, len) = crate::utf8::decode_at(bytes, i);
+            let light = matches!(u32::from(c),
+                0x0000..=0x10FF | 0x2000..=0x200D | 0x2010..=0x201F | 0x2032..=0x2037);
+            total += if light { 1 } else { 2 };
+            i += len;
+        }
+        total
+    }
+
+    /// Pieces that exercise normalisation, emoji sequences and cluster rules next to ASCII.
+    fn pieces() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::collection::vec(
+            proptest::sample::select(vec![
+                "a",
+                "Z",
+                "1",
+                "#",
+                "*",
+                " ",
+                "\r",
+                "\n",
+                "\r\n",
+                "é",
+                "e\u{301}",
+                "\u{301}",
+                "\u{308}",
+                "\u{327}",
+                "\u{200d}",
+                "\u{fe0f}",
+                "\u{20e3}",
+                "👩",
+                "⚕",
+                "🏽",
+                "🇪",
+                "🇸",
+                "\u{600}",
+                "\u{903}",
+                "\u{1100}",
+                "\u{1161}",
+                "\u{11a8}",
+                "가",
+                "日",
+                "“",
+                "—",
+                "©",
+                "\u{e0067}",
+                "\u{212b}",
+                "\u{1e0a}\u{323}",
+                "ﬁ",
+                "Å",
+            ]),
+            0..24,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+        #[test]
+        fn x_weight_matches_reference(text in pieces()) {
+            prop_assert_eq!(x_weight(&text), x_weight_reference(&text), "{:?}", text);
+        }
+
+        #[test]
+        fn graphemes_match_reference(text in pieces()) {
+            prop_assert_eq!(graphemes(&text), text.graphemes(true).count(), "{:?}", text);
+        }
+
+        #[test]
+        fn graphemes_match_reference_on_any_text(text in any::<String>()) {
+            prop_assert_eq!(graphemes(&text), text.graphemes(true).count(), "{:?}", text);
+            prop_assert_eq!(x_weight(&text), x_weight_reference(&text), "{:?}", text);
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! its evidence. Rules turn hits into findings. Set matches are computed once per post
 //! and cached, so rules sharing a set share the work.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -83,6 +83,9 @@ pub(crate) struct PostCtx<'d> {
     index: &'d MatchIndex,
     arena: &'d SetArena,
     cache: RefCell<HashMap<SetId, Rc<Vec<SetMatch>>>>,
+    /// The post's weighted length, measured at most once (a length rule and its message
+    /// both ask for it).
+    length: OnceCell<usize>,
 }
 
 impl<'d> PostCtx<'d> {
@@ -98,6 +101,7 @@ impl<'d> PostCtx<'d> {
             index,
             arena,
             cache: RefCell::new(HashMap::new()),
+            length: OnceCell::new(),
         }
     }
 
@@ -390,7 +394,10 @@ impl<'d> PostCtx<'d> {
             Field::Links => count_in(&self.post.links),
             Field::Emoji => self.post.emoji as f64,
             Field::Chars => decorum_text::slice(&self.draft.text, unit).chars().count() as f64,
-            Field::Length if whole => self.post.weighted_length(self.draft, self.channel()) as f64,
+            Field::Length if whole => *self
+                .length
+                .get_or_init(|| self.post.weighted_length(self.draft, self.channel()))
+                as f64,
             Field::Length => decorum_text::slice(&self.draft.text, unit).chars().count() as f64,
             Field::Limit => self
                 .channel()
