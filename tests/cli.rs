@@ -24,6 +24,8 @@ mod batch;
 mod exit_codes;
 #[path = "cli/explain.rs"]
 mod explain;
+#[path = "cli/fmt_init.rs"]
+mod fmt_init;
 #[path = "cli/human.rs"]
 mod human;
 #[path = "cli/inputs.rs"]

@@ -38,6 +38,10 @@ enum Command {
     Lock(commands::lock::LockArgs),
     /// Report libraries, overrides, disabled and locked rules, and waivers in drafts.
     Audit(commands::audit::AuditArgs),
+    /// Format policy files in place (one canonical layout; comments kept).
+    Fmt(commands::fmt::FmtArgs),
+    /// Create decorum.toml and an organisation policy that imports std/healthcare.
+    Init(commands::init::InitArgs),
 }
 
 /// Options shared by commands that load policies.
@@ -144,6 +148,8 @@ fn main() -> ExitCode {
         Command::Lsp(args) => commands::lsp::run(args),
         Command::Lock(args) => commands::lock::run(args),
         Command::Audit(args) => commands::audit::run(args),
+        Command::Fmt(args) => commands::fmt::run(args),
+        Command::Init(args) => commands::init::run(args),
     });
     match outcome {
         Ok(code) => ExitCode::from(code),

@@ -11,7 +11,21 @@ use crate::ast::*;
 
 /// Renders a parse (tree and errors) as indented text.
 pub fn debug_tree(parse: &crate::Parse) -> String {
-    let mut p = Printer::default();
+    render(parse, true)
+}
+
+/// The same rendering without byte ranges: two parses that differ only in layout,
+/// comments and redundant parentheses render the same. The formatter uses it to prove
+/// that it changed nothing but layout.
+pub fn shape_tree(parse: &crate::Parse) -> String {
+    render(parse, false)
+}
+
+fn render(parse: &crate::Parse, ranges: bool) -> String {
+    let mut p = Printer {
+        out: String::new(),
+        ranges,
+    };
     if let Some(v) = &parse.file.version {
         p.line(0, &format!("version {}", v.value), v.range);
     }
@@ -29,13 +43,17 @@ pub fn debug_tree(parse: &crate::Parse) -> String {
     p.out
 }
 
-#[derive(Default)]
 struct Printer {
     out: String,
+    ranges: bool,
 }
 
 impl Printer {
     fn line(&mut self, depth: usize, text: &str, range: TextRange) {
+        if !self.ranges {
+            let _ = writeln!(self.out, "{:indent$}{text}", "", indent = depth * 2);
+            return;
+        }
         let _ = writeln!(
             self.out,
             "{:indent$}{text} @{}..{}",

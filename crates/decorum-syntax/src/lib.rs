@@ -8,10 +8,12 @@
 pub mod ast;
 mod debug_tree;
 mod errors;
+mod format;
 mod parser;
 mod strings;
 
 pub use ast::*;
-pub use debug_tree::debug_tree;
+pub use debug_tree::{debug_tree, shape_tree};
 pub use errors::{SyntaxError, did_you_mean};
+pub use format::{FormatError, format};
 pub use parser::{Parse, SUPPORTED_VERSION, parse};

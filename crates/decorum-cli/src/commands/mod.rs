@@ -4,6 +4,8 @@ pub mod audit;
 pub mod check;
 pub mod eval;
 pub mod explain;
+pub mod fmt;
+pub mod init;
 pub mod lock;
 pub mod lsp;
 pub mod test;

@@ -1,0 +1,135 @@
+//! `decorum init`: scaffold `decorum.toml` and an organisation policy that imports the
+//! standard library, with comments showing how to adjust it.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use super::{EXIT_ERROR, EXIT_OK};
+
+/// Arguments of `decorum init`.
+#[derive(clap::Args, Debug)]
+pub struct InitArgs {
+    /// The folder to set up; default: the current folder.
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// The organisation's short name, used in the policy name (letters, digits, `-`).
+    #[arg(long, default_value = "acme")]
+    pub name: String,
+}
+
+/// Runs `decorum init`.
+pub fn run(args: InitArgs) -> u8 {
+    let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let name = args.name.trim().to_lowercase();
+    let valid = !name.is_empty()
+        && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !valid {
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: `{name}` cannot name a policy\n  = help: use letters, digits, `-` and `_`, starting with a letter, e.g. --name smile-family"
+        );
+        return EXIT_ERROR;
+    }
+    let config = dir.join("decorum.toml");
+    let policy_rel = format!("policy/{name}.decorum");
+    let policy = dir.join(&policy_rel);
+    for existing in [&config, &policy] {
+        if existing.exists() {
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: {} already exists; decorum init never overwrites a file",
+                existing.display()
+            );
+            return EXIT_ERROR;
+        }
+    }
+    let config_text = format!(
+        r#"# Decorum's configuration: which policies apply to which drafts.
+# Every key is described in docs/configuration.md of the Decorum repository.
+
+# The policies that apply. Yours imports the embedded standard library and adjusts it.
+policies = ["{policy_rel}"]
+
+[drafts]
+# Which files are drafts (globs relative to this folder).
+include = ["**/*.md", "**/*.markdown", "**/*.txt"]
+exclude = []
+
+# Metadata for drafts by path, e.g. posts written for X:
+# [[drafts.metadata]]
+# files = "social/x/**"
+# channel = "x"
+
+# Shared policy libraries vendored in this repository (see docs/libraries.md), then run
+# `decorum lock` to pin them:
+# [libraries]
+# dental-network = {{ path = "vendor/dental-network" }}
+
+[check]
+# The least severe finding that fails `decorum check`: error, warning, info, hint or never.
+fail-on = "error"
+"#
+    );
+    let policy_text = format!(
+        r#"decorum 1
+policy {name}.social "Our social-media policy."
+
+# The standard library: privacy, boundaries, marketing, tone, advice, self-focus and
+# platform rules for health-care professionals. `decorum explain RULE` shows any rule.
+import "std/healthcare" as hc
+
+# Adjust imported rules (uncomment and edit):
+#
+# use hc.marketing.advert-share {{ max_share = 15% }}
+# extend hc.privacy.identifying += ["lighthouse keeper"]
+# disable hc.platform.hashtags because "campaign X is approved for 8 hashtags"
+#
+# A `use` block can also hold examples that show your adjustment works:
+# use hc.marketing.advert-share {{
+#   max_share = 15%
+#   example passes "How to floss: three tips."
+# }}
+
+# Your own rules. `decorum test` runs their examples.
+rule competitor-names {{
+  severity warning
+  title "A competitor is named"
+  message "“{{match}}” names a competitor; talk about what we do instead."
+  tags other
+  flag when contains ["Example Competitor Clinic"]
+  example flags "Better than Example Competitor Clinic!" at "Example Competitor Clinic"
+  example passes "Open on Saturdays from 9 to 1."
+}}
+"#
+    );
+    if let Some(parent) = policy.parent()
+        && let Err(e) = std::fs::create_dir_all(parent)
+    {
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: cannot create {}: {e}",
+            parent.display()
+        );
+        return EXIT_ERROR;
+    }
+    for (path, text) in [(&config, &config_text), (&policy, &policy_text)] {
+        if let Err(e) = decorum_workspace::atomic_write(path, text) {
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: cannot write {}: {e}",
+                path.display()
+            );
+            return EXIT_ERROR;
+        }
+    }
+    let _ = writeln!(
+        std::io::stdout(),
+        "created {}\ncreated {}\nnext: `decorum test` runs your policy's examples; `decorum check` checks your drafts",
+        config.display(),
+        policy.display()
+    );
+    EXIT_OK
+}

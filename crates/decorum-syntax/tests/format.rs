@@ -1,0 +1,261 @@
+//! The formatter: idempotent, comment-preserving, meaning-preserving, on every policy
+//! in the repository, on hand-written layouts, and on generated policies with comments
+//! in every position.
+
+use decorum_syntax::{FormatError, format, parse, shape_tree};
+use expect_test::expect;
+use proptest::prelude::*;
+
+fn repo_files(dir: &str) -> Vec<std::path::PathBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(dir);
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "decorum") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn comment_texts(text: &str) -> Vec<String> {
+    // Good enough for these inputs: `#` at the start of a token outside quotes.
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let mut in_string = false;
+        for (i, c) in line.char_indices() {
+            match c {
+                '"' => in_string = !in_string,
+                '#' if !in_string && (i == 0 || line[..i].ends_with(' ')) => {
+                    out.push(line[i..].trim_end().to_string());
+                    break;
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// Formatting succeeds, changes nothing but layout, and a second run changes nothing.
+fn assert_formats(path: &str, text: &str) -> String {
+    let formatted = match format(text) {
+        Ok(f) => f,
+        Err(e) => panic!("{path}: {e:?}"),
+    };
+    assert_eq!(
+        shape_tree(&parse(&formatted)),
+        shape_tree(&parse(text)),
+        "{path}: tree changed"
+    );
+    let again = format(&formatted).unwrap_or_else(|e| panic!("{path}: second run: {e:?}"));
+    assert_eq!(again, formatted, "{path}: not idempotent");
+    formatted
+}
+
+#[test]
+fn every_policy_and_fixture_formats_idempotently() {
+    let mut count = 0;
+    for dir in ["policies", "grammar/tests", "examples", "tests"] {
+        for path in repo_files(dir) {
+            let text = std::fs::read_to_string(&path).expect("read");
+            if !parse(&text).errors.is_empty() {
+                // Error fixtures: the formatter refuses them.
+                assert!(matches!(format(&text), Err(FormatError::Syntax(_))));
+                continue;
+            }
+            let formatted = assert_formats(&path.display().to_string(), &text);
+            assert_eq!(
+                comment_texts(&formatted),
+                comment_texts(&text),
+                "{}: comments",
+                path.display()
+            );
+            count += 1;
+        }
+    }
+    assert!(count >= 15, "found only {count} policies");
+}
+
+#[test]
+fn canonical_layout() {
+    let input = r##"decorum   1
+policy   demo.layout    # the policy
+import "std/healthcare"   as hc
+import "./x"
+terms a=["x","y"]   masked
+terms b = a+["z"]-(["w"] + ["v"])
+rule   r{severity warning
+title "T"
+
+
+  flag  when (contains a or contains b)and not contains ["q"] in sentence
+  fix   replace
+example passes """
+        first
+          second
+        """
+}
+use hc.tone.venting{severity info}
+use hc.x.y { max = 3
+  severity error }
+disable   hc.a.b because "why"
+"##;
+    expect![[r#"
+        decorum 1
+        policy demo.layout  # the policy
+
+        import "std/healthcare" as hc
+        import "./x"
+
+        terms a = ["x", "y"] masked
+        terms b = a + ["z"] - (["w"] + ["v"])
+
+        rule r {
+          severity warning
+          title "T"
+
+          flag when (contains a or contains b) and not contains ["q"] in sentence
+          fix replace
+          example passes """
+            first
+              second
+            """
+        }
+
+        use hc.tone.venting { severity info }
+
+        use hc.x.y {
+          max = 3
+          severity error
+        }
+
+        disable hc.a.b because "why"
+    "#]]
+    .assert_eq(&assert_formats("layout", input));
+}
+
+#[test]
+fn comments_in_conditions_keep_their_clause_verbatim() {
+    let input = "decorum 1\npolicy p\nrule r {\n  flag when contains [\"a\"] # first part\n    and contains [\"b\"]   # second\n}\n";
+    expect![[r##"
+        decorum 1
+        policy p
+
+        rule r {
+          flag when contains ["a"] # first part
+            and contains ["b"]  # second
+        }
+    "##]]
+    .assert_eq(&assert_formats("verbatim", input));
+}
+
+#[test]
+fn crlf_and_bom_survive() {
+    let input = "\u{feff}decorum 1\r\npolicy p\r\nterms  a = [\"x\"]\r\n";
+    let out = assert_formats("crlf", input);
+    assert_eq!(
+        out,
+        "\u{feff}decorum 1\r\npolicy p\r\n\r\nterms a = [\"x\"]\r\n"
+    );
+}
+
+#[test]
+fn broken_files_are_refused() {
+    assert!(matches!(
+        format("decorum 1\nrule r { flag when }\n"),
+        Err(FormatError::Syntax(_))
+    ));
+}
+
+const BASE: &str = r##"decorum 1
+policy gen.policy "desc"
+import "std/healthcare" as hc
+terms a = ["one", "two", /th+ree/i] masked
+terms b = a + ["x" -> "y"] - ["z"] allow ["q"] unless negated
+rule r {
+  severity error locked
+  title "T"
+  param max = 12%
+  param set = ["p", "q"]
+  flag when near(a, b, 3 words, ordered) in sentence and count(a) / words > max or not has meta.k
+  unless channel in ["x", "bluesky"]
+  fix append "Text."
+  example flags "one two" at "two"
+  example passes """
+    multi
+    line
+  """
+}
+use hc.tone.venting {
+  severity warning
+  set += ["r"]
+}
+extend hc.privacy.identifying += ["rancher"]
+disable hc.platform.hashtags because "reason"
+"##;
+
+/// Whitespace positions outside strings and regexes where a comment can go.
+fn gaps() -> Vec<usize> {
+    let mut out = Vec::new();
+    let bytes = BASE.as_bytes();
+    let mut in_str = false;
+    let mut in_triple = false;
+    let mut in_regex = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        if BASE[i..].starts_with("\"\"\"") {
+            in_triple = !in_triple;
+            i += 3;
+            continue;
+        }
+        let c = bytes[i];
+        if !in_triple {
+            if c == b'"' && !in_regex {
+                in_str = !in_str;
+            } else if c == b'/'
+                && !in_str
+                && (in_regex || bytes[i - 1] == b'[' || bytes[i - 1] == b' ')
+            {
+                in_regex = !in_regex;
+            } else if (c == b' ' || c == b'\n') && !in_str && !in_regex {
+                out.push(i);
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn generated_policies_with_comments_anywhere(picks in prop::collection::vec(any::<prop::sample::Index>(), 1..12)) {
+        let gaps = gaps();
+        let mut positions: Vec<usize> = picks.iter().map(|p| gaps[p.index(gaps.len())]).collect();
+        positions.sort_unstable();
+        positions.dedup();
+        let mut text = String::new();
+        let mut at = 0;
+        for (n, pos) in positions.iter().enumerate() {
+            text.push_str(&BASE[at..*pos]);
+            text.push_str(&format!(" #c{n}\n"));
+            at = *pos;
+        }
+        text.push_str(&BASE[at..]);
+        // Only inputs that parse are the formatter's business.
+        prop_assume!(parse(&text).errors.is_empty());
+        let formatted = format(&text).map_err(|e| TestCaseError::fail(format!("{e:?}\n{text}")))?;
+        prop_assert_eq!(comment_texts(&formatted), comment_texts(&text));
+        prop_assert_eq!(format(&formatted).ok(), Some(formatted.clone()), "not idempotent:\n{}", formatted);
+    }
+}
