@@ -24,6 +24,9 @@ for crate in decorum-text decorum-syntax decorum-draft decorum-engine; do
   fi
 done
 
+step "dependency licenses (tests/licenses.py)"
+python3 tests/licenses.py
+
 step "tests (cargo test --workspace)"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
