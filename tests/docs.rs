@@ -309,3 +309,50 @@ fn every_field_of_the_json_schema_is_documented() {
         "docs/output.md does not mention these fields of the JSON output: {missing:?}"
     );
 }
+
+/// The JSON Schema of decorum.toml is generated from the parser's constants; the
+/// committed copy must match (`UPDATE_EXPECT=1` rewrites it), and every configuration
+/// in the repository, plus the one `decorum init` writes, must satisfy it.
+#[test]
+fn decorum_toml_schema_is_current_and_the_repository_configs_satisfy_it() {
+    let path = repo_root().join("docs/schema/decorum-toml.schema.json");
+    let generated = decorum_workspace::config::json_schema();
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    if committed != generated {
+        if std::env::var_os("UPDATE_EXPECT").is_some() {
+            std::fs::write(&path, &generated).unwrap();
+        } else {
+            panic!("docs/schema/decorum-toml.schema.json is stale: run with UPDATE_EXPECT=1");
+        }
+    }
+    let schema: serde_json::Value = serde_json::from_str(&generated).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_decorum"))
+        .args(["init", "--name", "schema-check"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(status.status.success());
+    let mut configs = vec![
+        dir.path().join("decorum.toml"),
+        repo_root().join("examples/dental-practice/decorum.toml"),
+    ];
+    configs.retain(|p| p.exists());
+    assert_eq!(configs.len(), 2);
+    for config in configs {
+        let text = std::fs::read_to_string(&config).unwrap();
+        let value: toml::Value = toml::from_str(&text).unwrap();
+        let json = serde_json::to_value(&value).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&json)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", config.display());
+        decorum_workspace::load_config(&config).unwrap();
+    }
+    // And the schema rejects what the parser rejects.
+    let bad: toml::Value =
+        toml::from_str("polices = [\"x\"]\n[check]\nfail-on = \"loud\"\n").unwrap();
+    assert!(!validator.is_valid(&serde_json::to_value(&bad).unwrap()));
+}

@@ -18,6 +18,9 @@ use toml::Spanned;
 use crate::paths;
 use crate::stdlib::{self, DEFAULT_POLICY};
 
+mod schema;
+pub use schema::json_schema;
+
 /// The file name Decorum looks for.
 pub const CONFIG_FILE_NAME: &str = "decorum.toml";
 
