@@ -92,6 +92,9 @@ pub(crate) fn parse(
     lines: &mut LazyLines,
 ) -> (Metadata, Vec<DraftProblem>) {
     let yaml = text.get(fm.yaml.clone()).unwrap_or_default();
+    if let Some(meta) = simple(yaml) {
+        return (meta, Vec::new());
+    }
     let block = range_of(fm.block.clone());
     let mut reader = Reader::default();
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.read(yaml)));
@@ -112,6 +115,46 @@ pub(crate) fn parse(
         Err(_) => problem("the front matter could not be read as YAML".to_owned()),
     };
     (Metadata::new(), vec![problem])
+}
+
+/// Fast path for the front matter most drafts have: `key: value` lines with plain values
+/// made of letters, digits, `_`, `.`, `-` and single spaces (`channel: x`, `title: Flu
+/// season`, `date: 2024-05-01`). Running yaml-rust2 costs about ten times more than the
+/// rest of parsing such a block. On these lines YAML yields exactly the plain scalars as
+/// written, so keys and values resolve through the same [`scalar`] as the full reader.
+/// Anything else (quotes, comments, nesting, lists, anchors, blank lines, `\r`, keys
+/// that repeat once resolved) returns `None` and goes through yaml-rust2.
+/// `simple_front_matter_matches_yaml` checks this against the full reader.
+fn simple(yaml: &str) -> Option<Metadata> {
+    let body = yaml.strip_suffix('\n')?;
+    let mut meta = Metadata::new();
+    for line in body.split('\n') {
+        let (key, value) = line.split_once(": ")?;
+        if !is_simple_plain(key) || !is_simple_plain(value) {
+            return None;
+        }
+        let key = scalar(key, TScalarStyle::Plain, None).display();
+        if meta.get(&key).is_some() {
+            return None;
+        }
+        meta.insert(key, scalar(value, TScalarStyle::Plain, None));
+    }
+    Some(meta)
+}
+
+/// A plain scalar that YAML reads as written: an ASCII letter or digit, then letters,
+/// digits, `_`, `.`, `-`, and spaces that are single and not at the end.
+fn is_simple_plain(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    let Some(first) = bytes.first() else {
+        return false;
+    };
+    first.is_ascii_alphanumeric()
+        && !s.ends_with(' ')
+        && !s.contains("  ")
+        && bytes
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b' '))
 }
 
 /// The YAML error in words, with its line counted from the start of the file.
@@ -517,6 +560,95 @@ mod tests {
             block.push_str("k:\n");
         }
         assert!(meta(&block).contains("deeper than 64 levels"));
+    }
+
+    /// Metadata through the full YAML reader only.
+    fn full(yaml: &str) -> (Metadata, bool) {
+        let mut reader = Reader::default();
+        let ok = reader.read(yaml).is_ok();
+        (reader.meta, ok)
+    }
+
+    #[test]
+    fn simple_front_matter_takes_the_fast_path() {
+        for yaml in [
+            "channel: x\n",
+            "channel: linkedin\ntitle: Flu season\ndate: 2024-05-01\ncount: 3\n",
+            "draft: true\nratio: 0.5\n",
+        ] {
+            let fast = simple(yaml).expect("fast path");
+            assert_eq!((fast, true), full(yaml), "{yaml:?}");
+        }
+        for yaml in ["", "a: 'x'\n", "a:\n", "a: b # c\n", "a: b\r\n", "a: [x]\n"] {
+            assert!(simple(yaml).is_none(), "{yaml:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1024))]
+        #[test]
+        fn simple_front_matter_matches_yaml(
+            lines in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec![
+                        "channel", "Channel", "title", "a.b", "k-1", "_k", "x", "1", "1.0", "01",
+                        "true", "null", "~", "<<", "-k", "k k", "a:b", " k", "ü", "0x1F", "TRUE",
+                    ]),
+                    // Mostly well-formed lines, so that many cases take the fast path.
+                    proptest::sample::select(vec![
+                        ": ", ": ", ": ", ": ", ": ", ": ", ":", ":  ", " : ", ":\t", ": &a ",
+                        ": !!str ",
+                    ]),
+                    proptest::sample::select(vec![
+                        "x", "linkedin", "Winter health", "true", "True", "null", "Null", "NULL",
+                        "~", "1", "-1", "+1", "0x1F", "0o17", "1e5", "1.5", ".5", "2024-05-01",
+                        "inf", "nan", ".inf", "yes", "a  b", "a b ", "a #b", "a#b", "a: b", "",
+                        "'q'", "\"q\"", "[a]", "{a: 1}", "*a", "- a", "-", "a-", "1_000", "1.",
+                        "v1.2.3", "é", "a\tb", "|", ">", "%x", "@x", "`x`", "12:30", "a,b", "...",
+                    ]),
+                    proptest::sample::select(vec![
+                        "\n", "\n", "\n", "\n", "\n", "\n", "\n", "\r\n", "\n\n", "\n  ",
+                    ]),
+                ),
+                0..6,
+            )
+        ) {
+            let yaml: String = lines
+                .iter()
+                .map(|(k, sep, v, end)| format!("{k}{sep}{v}{end}"))
+                .collect();
+            if let Some(fast) = simple(&yaml) {
+                let (slow, ok) = full(&yaml);
+                proptest::prop_assert!(ok, "{:?}", yaml);
+                proptest::prop_assert_eq!(fast, slow, "{:?}", yaml);
+            }
+        }
+
+        /// Lines of the accepted shape only, with values YAML resolves in every way.
+        #[test]
+        fn simple_lines_match_yaml(
+            lines in proptest::collection::vec(
+                (
+                    "[A-Za-z0-9][A-Za-z0-9_.-]{0,6}",
+                    proptest::sample::select(vec![
+                        "x", "linkedin", "Winter health", "true", "True", "TRUE", "false", "null",
+                        "Null", "NULL", "1", "10", "01", "1.5", "1.", "1e5", "1E-3", "0x1F", "0o17",
+                        "0xZZ", "2024-05-01", "inf", "nan", "NaN", "infinity", "yes", "No", "a b c",
+                        "v1.2.3", "1_000", "a-", "a.", "9 lives", "x_y", "1 2",
+                    ]),
+                ),
+                1..6,
+            )
+        ) {
+            let yaml: String = lines.iter().map(|(k, v)| format!("{k}: {v}\n")).collect();
+            let (slow, ok) = full(&yaml);
+            proptest::prop_assert!(ok, "{:?}", yaml);
+            match simple(&yaml) {
+                Some(fast) => proptest::prop_assert_eq!(fast, slow, "{:?}", yaml),
+                // Only keys that repeat once resolved leave the fast path.
+                None => proptest::prop_assert!(slow.len() < lines.len(), "{:?}", yaml),
+            }
+        }
     }
 
     #[test]
