@@ -20,6 +20,7 @@ use crate::finding::*;
 use crate::input::*;
 use crate::ir::*;
 use crate::sets::*;
+use crate::symbols::*;
 use crate::{Compiled, did_you_mean_phrase};
 
 /// Compiles policy files into a [`PolicySet`].
@@ -131,6 +132,7 @@ struct Compiler<'a> {
     irs: Vec<RuleIr>,
     all_rule_ids: Vec<String>,
     audit: AuditTrail,
+    symbols: SymbolIndex,
 }
 
 fn src(i: usize) -> SourceId {
@@ -153,6 +155,7 @@ impl<'a> Compiler<'a> {
             irs: Vec::new(),
             all_rule_ids: Vec::new(),
             audit: AuditTrail::default(),
+            symbols: SymbolIndex::default(),
         }
     }
 
@@ -224,6 +227,7 @@ impl<'a> Compiler<'a> {
         for i in 0..inputs.sources.len() {
             let scope = self.build_scope(src(i));
             self.scopes.push(scope);
+            self.define_symbols(src(i));
         }
         self.check_policy_names();
         self.check_imports();
@@ -251,6 +255,7 @@ impl<'a> Compiler<'a> {
                 policy_set: None,
                 problems: self.problems,
                 audit: self.audit,
+                symbols: self.symbols,
             };
         }
         let matcher = match Matcher::build(&self.arena) {
@@ -268,6 +273,7 @@ impl<'a> Compiler<'a> {
                     policy_set: None,
                     problems: self.problems,
                     audit: self.audit,
+                    symbols: self.symbols,
                 };
             }
         };
@@ -284,10 +290,86 @@ impl<'a> Compiler<'a> {
             policy_set: Some(set),
             problems: self.problems,
             audit: self.audit,
+            symbols: self.symbols,
         }
     }
 
     // ----------------------------------------------------------------- file scopes
+
+    /// Lists what a file defines, for navigation in editors.
+    fn define_symbols(&mut self, id: SourceId) {
+        let file = &self.inputs.sources[id.0 as usize].parse.file;
+        let policy = self.scopes[id.0 as usize]
+            .policy
+            .clone()
+            .unwrap_or_default();
+        for item in &file.items {
+            match item {
+                Item::Policy(p) => self.symbols.definitions.push(Definition {
+                    key: SymbolKey {
+                        source: id,
+                        kind: SymbolKind::Policy,
+                        name: p.name.dotted(),
+                    },
+                    qualified: p.name.dotted(),
+                    name_range: p.name.range,
+                    range: p.range,
+                    container: None,
+                }),
+                Item::Terms(t) => self.symbols.definitions.push(Definition {
+                    key: SymbolKey {
+                        source: id,
+                        kind: SymbolKind::TermSet,
+                        name: t.name.text.clone(),
+                    },
+                    qualified: format!("{policy}.{}", t.name.text),
+                    name_range: t.name.range,
+                    range: t.range,
+                    container: None,
+                }),
+                Item::Rule(r) => {
+                    self.symbols.definitions.push(Definition {
+                        key: SymbolKey {
+                            source: id,
+                            kind: SymbolKind::Rule,
+                            name: r.name.text.clone(),
+                        },
+                        qualified: format!("{policy}.{}", r.name.text),
+                        name_range: r.name.range,
+                        range: r.range,
+                        container: None,
+                    });
+                    for p in r.params() {
+                        self.symbols.definitions.push(Definition {
+                            key: SymbolKey {
+                                source: id,
+                                kind: SymbolKind::Param,
+                                name: p.name.text.clone(),
+                            },
+                            qualified: format!("{policy}.{}.{}", r.name.text, p.name.text),
+                            name_range: p.name.range,
+                            range: p.range,
+                            container: Some(r.name.text.clone()),
+                        });
+                    }
+                    for (n, e) in r.examples().enumerate() {
+                        self.symbols.definitions.push(Definition {
+                            key: SymbolKey {
+                                source: id,
+                                kind: SymbolKind::Example,
+                                name: format!("{}#{}", r.name.text, n + 1),
+                            },
+                            qualified: format!("{policy}.{} example {}", r.name.text, n + 1),
+                            name_range: e.range,
+                            range: e.range,
+                            container: Some(r.name.text.clone()),
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
 
     fn build_scope(&mut self, id: SourceId) -> FileScope<'a> {
         let source = &self.inputs.sources[id.0 as usize];
@@ -552,6 +634,28 @@ impl<'a> Compiler<'a> {
     /// Resolves a dotted path to a term set or rule: `name` in this file, `alias.name`
     /// for an imported file, `alias.module.name` for an imported folder.
     fn resolve(&mut self, from: SourceId, path: &Path, kind: Kind) -> Option<(SourceId, &'a str)> {
+        let found = self.resolve_name(from, path, kind)?;
+        self.symbols.references.push(Reference {
+            source: from,
+            range: path.range,
+            target: SymbolKey {
+                source: found.0,
+                kind: match kind {
+                    Kind::Set => SymbolKind::TermSet,
+                    Kind::Rule => SymbolKind::Rule,
+                },
+                name: found.1.to_string(),
+            },
+        });
+        Some(found)
+    }
+
+    fn resolve_name(
+        &mut self,
+        from: SourceId,
+        path: &Path,
+        kind: Kind,
+    ) -> Option<(SourceId, &'a str)> {
         let segments = &path.segments;
         let first = segments.first()?;
         if segments.len() == 1 {

@@ -17,6 +17,7 @@ mod input;
 mod ir;
 mod negation;
 mod sets;
+mod symbols;
 
 pub use audit::*;
 pub use check::{
@@ -27,6 +28,7 @@ pub use compile::compile;
 pub use decorum_syntax::Severity;
 pub use finding::*;
 pub use input::*;
+pub use symbols::*;
 
 /// The outcome of [`compile`].
 #[derive(Debug, Clone)]
@@ -37,6 +39,8 @@ pub struct Compiled {
     pub problems: Vec<PolicyProblem>,
     /// Every adjustment importers made to imported rules, for `decorum audit`.
     pub audit: AuditTrail,
+    /// What each file defines and which names refer to what, for editor navigation.
+    pub symbols: SymbolIndex,
 }
 
 /// "did you mean `x`?" for the closest candidate, if one is close enough.
