@@ -12,7 +12,7 @@ fn a_std_rule_is_explained() {
         --- stdout
         A client story can identify the client (hc.privacy.client-story)
 
-        severity: error, locked (default, from std/healthcare/privacy.decorum:29)
+        severity: error, locked (default, from std/healthcare/privacy.decorum:130)
         tags: client-story
         source: https://www.hhs.gov/hipaa/for-professionals/special-topics/de-identification/index.html
 
@@ -21,16 +21,21 @@ fn a_std_rule_is_explained() {
         Safe Harbor standard these are identifiers; professional codes treat the story itself
         as confidential.
 
-        Write about what many patients experience, without the details of one. If the story
-        matters, use a composite and say so, or get written authorization first.
+        Write about what many patients experience, without the details of one ("many of my
+        patients who are teachers..."). If the story matters, use a composite and say so
+        ("details changed"), or get written authorization first and say that it is on file.
 
         examples:
           flags  “My patient, a 45-year-old teacher, finally quit smoking!”  (at “45-year-old”)
           flags  “This patient came in this morning with chest pain and left smiling.”  (at “this morning”)
           flags  “One of my patients is the only Hmong-speaking family in our county.”  (at “the only”)
+          flags  “Hoy vino una paciente de 80 años, maestra jubilada, y me hizo llorar.”  (at “80 años”)
+          flags  “A 67-year-old retired firefighter came in with crushing chest pain.”  (at “67-year-old”)
           passes “Adults over 45 should ask about colon cancer screening.”
           passes “Many of my patients who are teachers tell me the school year is stressful.”
           passes “A composite story: my patient, a 45-year-old teacher, quit smoking (details changed).”
+          passes “Our patient portal is down today; call the front desk for refills.”
+          passes “Come in today for a flu shot, no appointment needed.”
         --- stderr: (empty)
     "#]]
     .assert_eq(&ws.run(&["explain", "hc.privacy.client-story"]).output().render());
