@@ -47,7 +47,10 @@ fn the_corpus_is_large_and_mostly_near_misses() {
     let doc: Value = serde_json::from_str(&stdout).unwrap();
     let drafts = doc["drafts"].as_u64().unwrap();
     let clean = doc["clean"]["drafts"].as_u64().unwrap();
-    assert!(drafts >= 250, "the corpus has {drafts} drafts; it needs at least 250");
+    assert!(
+        drafts >= 250,
+        "the corpus has {drafts} drafts; it needs at least 250"
+    );
     let share = clean as f64 / drafts as f64;
     assert!(
         (0.35..=0.55).contains(&share),
@@ -58,7 +61,10 @@ fn the_corpus_is_large_and_mostly_near_misses() {
     for family in doc["families"].as_array().unwrap() {
         let name = family["family"].as_str().unwrap();
         let labelled = family["labelled"].as_u64().unwrap();
-        assert!(labelled >= 5, "only {labelled} drafts are labelled `{name}`");
+        assert!(
+            labelled >= 5,
+            "only {labelled} drafts are labelled `{name}`"
+        );
     }
 }
 
@@ -81,7 +87,10 @@ fn eval_rejects_unknown_families_and_unlabelled_drafts() {
     assert!(stderr.contains("did you mean `phi-identifier`"), "{stderr}");
     assert!(stderr.contains("no `expect`"), "{stderr}");
     // Errors about drafts never quote them.
-    assert!(!stderr.contains("Jane") && !stderr.contains("Flu shots"), "{stderr}");
+    assert!(
+        !stderr.contains("Jane") && !stderr.contains("Flu shots"),
+        "{stderr}"
+    );
 }
 
 #[test]
