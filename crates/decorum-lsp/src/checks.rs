@@ -1,0 +1,434 @@
+//! Checking open documents as they change, and publishing what is current.
+//!
+//! Every accepted edit bumps the document's generation and calls [`schedule`]. At most
+//! one check task runs per document: when none runs, one starts; when one runs, the
+//! bump is all that happens, and the running task, when its check finishes, sees that
+//! the generation moved, drops its result unpublished and checks the newest text. So a
+//! writer typing fast gets exactly one check of the text as it is when each check starts,
+//! with no fixed debounce delay, and a result is stored and published only if no edit
+//! arrived while it was computed. Publishing happens from that same task, so the
+//! diagnostics of one document reach the client in version order.
+//!
+//! The check itself (parsing the draft, running the rules, converting positions) runs on
+//! tokio's blocking pool; a panic there surfaces as a `JoinError`, is logged (without its
+//! payload, which could quote the draft) and ends the task, leaving the document
+//! checkable by the next edit.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use decorum_text::LineIndex;
+use tower_lsp_server::ls_types::{Diagnostic, MessageType, Uri};
+
+use crate::context::{PolicyContext, check_policy_file, config_problem, draft_format};
+use crate::diagnostics::{
+    decorum_severity, draft_diagnostics, file_uri, policy_diagnostics, syntax_diagnostics,
+};
+use crate::log::Level;
+use crate::position::Encoding;
+use crate::settings::Settings;
+use crate::state::{Evaluation, Role, State};
+
+/// Drafts larger than this are not checked (the workspace crate refuses them on disk).
+const MAX_DRAFT_BYTES: usize = decorum_workspace::drafts::MAX_DRAFT_BYTES as usize;
+
+/// Marks the document changed and makes sure a check of its newest text will run.
+pub fn schedule(state: &Arc<State>, uri: &Uri) {
+    let start = {
+        let Some(mut doc) = state.documents.get_mut(uri) else {
+            return;
+        };
+        doc.generation += 1;
+        if doc.checking {
+            false
+        } else {
+            doc.checking = true;
+            true
+        }
+    };
+    if start {
+        tokio::spawn(run(Arc::clone(state), uri.clone()));
+    }
+}
+
+/// Re-checks every open document for which `select` holds.
+pub fn schedule_all(state: &Arc<State>, select: impl Fn(&Role) -> bool) {
+    let uris: Vec<Uri> = state
+        .documents
+        .iter()
+        .filter(|d| select(&d.role))
+        .map(|d| d.key().clone())
+        .collect();
+    for uri in uris {
+        schedule(state, &uri);
+    }
+}
+
+/// A document's text and what is needed to check it, copied out of the map.
+struct Job {
+    uri: Uri,
+    log_id: u32,
+    version: i32,
+    generation: u64,
+    text: Arc<String>,
+    index: Arc<LineIndex>,
+    role: Role,
+    path: Option<PathBuf>,
+    language_id: String,
+    encoding: Encoding,
+    settings: Arc<Settings>,
+}
+
+/// What a check produced.
+struct Outcome {
+    evaluation: Evaluation,
+    /// A context loaded for the first time by this check: report its problems.
+    fresh_context: Option<Arc<PolicyContext>>,
+}
+
+async fn run(state: Arc<State>, uri: Uri) {
+    loop {
+        let Some(job) = snapshot(&state, &uri) else {
+            return;
+        };
+        let generation = job.generation;
+        let version = job.version;
+        let log_id = job.log_id;
+        let worker = Arc::clone(&state);
+        let outcome = match tokio::task::spawn_blocking(move || evaluate(&worker, job)).await {
+            Ok(outcome) => outcome,
+            Err(err) => {
+                crate::log!(
+                    Level::Error,
+                    "check of doc#{log_id} v{version} failed: {}",
+                    if err.is_panic() {
+                        "internal error (panic)"
+                    } else {
+                        "cancelled"
+                    }
+                );
+                if let Some(mut doc) = state.documents.get_mut(&uri) {
+                    doc.checking = false;
+                }
+                return;
+            }
+        };
+        if let Some(ctx) = &outcome.fresh_context {
+            report_context(&state, ctx, false).await;
+        }
+        let current = {
+            let Some(mut doc) = state.documents.get_mut(&uri) else {
+                return;
+            };
+            if doc.generation == generation {
+                doc.latest = Some(outcome.evaluation.clone());
+                true
+            } else {
+                false
+            }
+        };
+        if current {
+            crate::log!(Level::Debug, "publish doc#{log_id} v{version}");
+            publish(&state, &uri, &outcome.evaluation).await;
+        } else {
+            crate::log!(
+                Level::Debug,
+                "drop doc#{log_id} v{version}: a newer edit arrived"
+            );
+        }
+        let done = {
+            let Some(mut doc) = state.documents.get_mut(&uri) else {
+                return;
+            };
+            if doc.generation == generation {
+                doc.checking = false;
+                true
+            } else {
+                false
+            }
+        };
+        if done {
+            return;
+        }
+    }
+}
+
+fn snapshot(state: &State, uri: &Uri) -> Option<Job> {
+    let doc = state.documents.get(uri)?;
+    Some(Job {
+        uri: uri.clone(),
+        log_id: doc.log_id,
+        version: doc.text.version,
+        generation: doc.generation,
+        text: Arc::clone(&doc.text.text),
+        index: Arc::clone(&doc.text.index),
+        role: doc.role.clone(),
+        path: doc.path.clone(),
+        language_id: doc.language_id.clone(),
+        encoding: state.encoding(),
+        settings: state.settings(),
+    })
+}
+
+/// Sends a document's diagnostics, when diagnostics are pushed.
+pub async fn publish(state: &State, uri: &Uri, evaluation: &Evaluation) {
+    if state.flags().pull_diagnostics {
+        return;
+    }
+    let shown = shown(&state.settings(), evaluation);
+    state
+        .client
+        .publish_diagnostics(uri.clone(), shown, Some(evaluation.version))
+        .await;
+}
+
+/// The diagnostics of an evaluation that the settings let through.
+pub fn shown(settings: &Settings, evaluation: &Evaluation) -> Vec<Diagnostic> {
+    if !evaluation.is_draft {
+        return evaluation.diagnostics.to_vec();
+    }
+    evaluation
+        .diagnostics
+        .iter()
+        .filter(|d| settings.shows(decorum_severity(d.severity)))
+        .cloned()
+        .collect()
+}
+
+/// Checks a document now, on the calling (blocking) thread, without touching the
+/// schedule: for `textDocument/diagnostic` when no current result is stored.
+pub fn evaluate_now(state: &State, uri: &Uri) -> Option<Evaluation> {
+    let job = snapshot(state, uri)?;
+    Some(evaluate(state, job).evaluation)
+}
+
+fn evaluate(state: &State, job: Job) -> Outcome {
+    let started = Instant::now();
+    let mut fresh_context = None;
+    let (diagnostics, is_draft) = match &job.role {
+        Role::Draft(key) => {
+            let (ctx, fresh) = state.context(key);
+            if fresh {
+                fresh_context = Some(Arc::clone(&ctx));
+            }
+            (check_draft(&job, &ctx), true)
+        }
+        Role::Policy => (check_policy(state, &job), false),
+        Role::Config => (check_config(state, &job), false),
+    };
+    let is_draft = is_draft && diagnostics.is_some();
+    let diagnostics = diagnostics.unwrap_or_default();
+    crate::log!(
+        Level::Debug,
+        "checked doc#{} v{}: {} diagnostics [{}] in {:.2} ms",
+        job.log_id,
+        job.version,
+        diagnostics.len(),
+        rule_ids(&diagnostics),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    Outcome {
+        evaluation: Evaluation {
+            version: job.version,
+            diagnostics: Arc::new(diagnostics),
+            is_draft,
+        },
+        fresh_context,
+    }
+}
+
+/// Rule ids and line ranges of diagnostics, for the log.
+fn rule_ids(diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diagnostics.iter().take(20) {
+        if !out.is_empty() {
+            out.push_str(", ");
+        }
+        if let Some(tower_lsp_server::ls_types::NumberOrString::String(code)) = &d.code {
+            out.push_str(code);
+        }
+        out.push_str(&format!(
+            "@{}:{}-{}:{}",
+            d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character
+        ));
+    }
+    if diagnostics.len() > 20 {
+        out.push_str(", ...");
+    }
+    out
+}
+
+/// `None` when the document is not a draft (or drafts are switched off).
+fn check_draft(job: &Job, ctx: &PolicyContext) -> Option<Vec<Diagnostic>> {
+    if !job.settings.enable {
+        return None;
+    }
+    let active = ctx.active.as_ref()?;
+    if !active.is_draft(job.path.as_deref(), &job.language_id, &job.settings) {
+        return None;
+    }
+    if job.text.len() > MAX_DRAFT_BYTES {
+        crate::log!(
+            Level::Warn,
+            "doc#{} is larger than {MAX_DRAFT_BYTES} bytes: not checked",
+            job.log_id
+        );
+        return Some(Vec::new());
+    }
+    let meta = active.metadata_for(job.path.as_deref());
+    let format = draft_format(job.path.as_deref(), &job.language_id);
+    let parse_started = Instant::now();
+    let draft = decorum_draft::parse(&job.text, format, &meta);
+    let parse_ms = parse_started.elapsed().as_secs_f64() * 1000.0;
+    let check_started = Instant::now();
+    let report = active.set.check(&draft);
+    let check_ms = check_started.elapsed().as_secs_f64() * 1000.0;
+    crate::log!(
+        Level::Debug,
+        "doc#{} v{}: {} bytes, parse {parse_ms:.2} ms, rules {check_ms:.2} ms, {} findings, {} waivers",
+        job.log_id,
+        job.version,
+        job.text.len(),
+        report.findings.len(),
+        report.waivers.len()
+    );
+    Some(draft_diagnostics(
+        &job.uri,
+        job.version,
+        &draft,
+        &job.index,
+        job.encoding,
+        &report.findings,
+    ))
+}
+
+/// Problems of a policy file: the full check when the editor's text is what is on disk
+/// (the loader reads files), syntax errors of the editor's text otherwise.
+fn check_policy(state: &State, job: &Job) -> Option<Vec<Diagnostic>> {
+    let saved = job
+        .path
+        .as_ref()
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .is_some_and(|disk| disk == *job.text);
+    if !saved {
+        return Some(syntax_diagnostics(&job.uri, &job.text, job.encoding));
+    }
+    let path = job.path.as_ref()?;
+    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+    // A file that a loaded context uses: its problems from that context's load (they
+    // take the other roots into account).
+    let from_context = state.contexts.iter().find_map(|ctx| {
+        ctx.problems
+            .iter()
+            .find(|f| f.path == canonical && *f.text == **job.text)
+            .cloned()
+    });
+    let problems = from_context.or_else(|| check_policy_file(&canonical))?;
+    Some(policy_diagnostics(
+        &job.uri,
+        &job.text,
+        job.encoding,
+        &problems.problems,
+    ))
+}
+
+/// A `decorum.toml`'s error, when the editor's text is what is on disk.
+fn check_config(state: &State, job: &Job) -> Option<Vec<Diagnostic>> {
+    let path = job.path.as_ref()?;
+    let saved = std::fs::read_to_string(path).is_ok_and(|disk| disk == *job.text);
+    if !saved {
+        return Some(Vec::new());
+    }
+    let _ = state;
+    let problems = match decorum_workspace::load_config(path) {
+        Ok(_) => Vec::new(),
+        Err(error) => vec![config_problem(&error, &job.text)],
+    };
+    Some(policy_diagnostics(
+        &job.uri,
+        &job.text,
+        job.encoding,
+        &problems,
+    ))
+}
+
+/// Tells the writer about a context's problems: a message when its policies cannot be
+/// used (or a reload failed), and diagnostics on the policy files that are not open
+/// (open ones are checked as documents). `reloaded` says a reload caused it.
+pub async fn report_context(state: &Arc<State>, ctx: &PolicyContext, reloaded: bool) {
+    if ctx.has_errors() {
+        let what = match &ctx.key {
+            crate::context::ContextKey::Config(path) => path.display().to_string(),
+            crate::context::ContextKey::Defaults(_) => "the default policies".to_owned(),
+        };
+        let files: Vec<String> = ctx
+            .problems
+            .iter()
+            .filter(|f| !f.problems.is_empty())
+            .map(|f| f.path.display().to_string())
+            .chain(ctx.general.iter().cloned())
+            .collect();
+        let consequence = if ctx.active.is_some() {
+            "the last good policies are still in use"
+        } else {
+            "no policies are in use until they are fixed"
+        };
+        let message = format!(
+            "Decorum: the policies of {what} have errors ({}); {consequence}.",
+            files.join("; ")
+        );
+        crate::log!(
+            Level::Warn,
+            "policies have errors (reload={reloaded}); usable={}",
+            ctx.active.is_some()
+        );
+        state.client.show_message(MessageType::ERROR, message).await;
+    }
+    let encoding = state.encoding();
+    let mut published = Vec::new();
+    for file in &ctx.problems {
+        let Some(uri) = file_uri(&file.path) else {
+            continue;
+        };
+        if state.documents.contains_key(&uri) {
+            continue;
+        }
+        let diagnostics = policy_diagnostics(&uri, &file.text, encoding, &file.problems);
+        let had = state.policy_problem_uris.contains_key(&uri);
+        if diagnostics.is_empty() && !had {
+            continue;
+        }
+        if diagnostics.is_empty() {
+            state.policy_problem_uris.remove(&uri);
+        } else {
+            state
+                .policy_problem_uris
+                .insert(uri.clone(), ctx.key.clone());
+        }
+        published.push(uri.clone());
+        state
+            .client
+            .publish_diagnostics(uri, diagnostics, None)
+            .await;
+    }
+    // Files of this context that had problems before and are no longer loaded.
+    let stale: Vec<Uri> = state
+        .policy_problem_uris
+        .iter()
+        .filter(|e| *e.value() == ctx.key && !published.contains(e.key()))
+        .filter(|e| {
+            !ctx.problems
+                .iter()
+                .any(|f| file_uri(&f.path).as_ref() == Some(e.key()))
+        })
+        .map(|e| e.key().clone())
+        .collect();
+    for uri in stale {
+        state.policy_problem_uris.remove(&uri);
+        state
+            .client
+            .publish_diagnostics(uri, Vec::new(), None)
+            .await;
+    }
+}

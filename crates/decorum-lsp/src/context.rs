@@ -1,0 +1,380 @@
+//! Policy contexts: what applies to the drafts under one `decorum.toml`.
+//!
+//! A context is found for a document by looking for `decorum.toml` in the document's
+//! folder and its ancestors (so a workspace folder's own file, or a nested one, decides);
+//! without one, the workspace folder that holds the document (or, for a loose file, a
+//! shared default) gets the defaults: the embedded `std/healthcare` library and the
+//! default draft globs. Policies are loaded and compiled once per context, on a blocking
+//! thread, and shared by every document in it behind an `Arc`.
+//!
+//! A reload that fails (a broken `decorum.toml`, a policy with errors) keeps the last
+//! good policies: the context then carries both the policies in use and the problems
+//! that stopped the new ones.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use decorum_draft::{DraftFormat, Metadata};
+use decorum_engine::{PolicyProblem, PolicySet, ProblemLevel, SourceId, compile};
+use decorum_text::LineIndex;
+use decorum_workspace::{
+    Config, ConfigError, LoadedPolicies, find_config, load_config, load_policies,
+};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+
+use crate::log::Level;
+use crate::settings::Settings;
+
+/// Identifies a context: the `decorum.toml` that configures it, else the folder whose
+/// defaults apply (empty for loose files outside every workspace folder).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ContextKey {
+    /// Configured by this `decorum.toml`.
+    Config(PathBuf),
+    /// No `decorum.toml`: defaults rooted at this folder.
+    Defaults(PathBuf),
+}
+
+impl ContextKey {
+    /// The context for a document at `path` (a file path; `None` for unsaved documents),
+    /// given the workspace folders.
+    pub fn for_document(path: Option<&Path>, folders: &[PathBuf]) -> ContextKey {
+        let folder = path.and_then(|p| {
+            folders
+                .iter()
+                .filter(|f| p.starts_with(f))
+                .max_by_key(|f| f.as_os_str().len())
+        });
+        if let Some(config) = path.and_then(Path::parent).and_then(find_config) {
+            return ContextKey::Config(config);
+        }
+        match (folder, folders.first()) {
+            (Some(folder), _) => ContextKey::Defaults(folder.clone()),
+            (None, Some(first)) if path.is_none() => ContextKey::Defaults(first.clone()),
+            _ => ContextKey::Defaults(
+                path.and_then(Path::parent)
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default(),
+            ),
+        }
+    }
+}
+
+/// How a policy file is shown in hover text: its path and line numbers.
+#[derive(Debug, Clone)]
+pub struct SourceLabel {
+    /// Workspace-relative path, or `std/...`.
+    pub path: String,
+    /// True for the embedded standard library.
+    pub builtin: bool,
+    /// The file on disk, when there is one.
+    pub disk: Option<PathBuf>,
+    /// Its line index.
+    pub index: LineIndex,
+}
+
+/// Problems of one policy file (or of `decorum.toml`), for diagnostics on it.
+#[derive(Debug, Clone)]
+pub struct FileProblems {
+    /// The file on disk.
+    pub path: PathBuf,
+    /// Its text when the problems were found (positions refer to it).
+    pub text: Arc<str>,
+    /// The problems.
+    pub problems: Vec<PolicyProblem>,
+}
+
+/// The policies in use in a context, compiled.
+#[derive(Debug)]
+pub struct ActivePolicies {
+    /// The compiled rules.
+    pub set: PolicySet,
+    /// Per source id: how to name the file in hover text.
+    pub sources: Vec<SourceLabel>,
+    /// The configuration they were loaded with.
+    pub config: Config,
+    /// `[drafts] include`, compiled.
+    include: GlobSet,
+    /// `[drafts] exclude`, compiled.
+    exclude: GlobSet,
+}
+
+/// Everything that applies to the documents of one context.
+#[derive(Debug)]
+pub struct PolicyContext {
+    /// Which context this is.
+    pub key: ContextKey,
+    /// The last good policies (`None` until a load succeeds).
+    pub active: Option<Arc<ActivePolicies>>,
+    /// Problems of the last load, per file (errors and warnings). When they include
+    /// errors, `active` is older than the files on disk.
+    pub problems: Vec<FileProblems>,
+    /// Problems not tied to a position in a policy file (an unreadable root).
+    pub general: Vec<String>,
+    /// The policy files read by the last load, and the config file: editing one of them
+    /// reloads the context.
+    pub inputs: Vec<PathBuf>,
+}
+
+impl PolicyContext {
+    /// True when the last load failed (the policies in use, if any, are older).
+    pub fn has_errors(&self) -> bool {
+        !self.general.is_empty()
+            || self
+                .problems
+                .iter()
+                .any(|f| f.problems.iter().any(|p| p.level == ProblemLevel::Error))
+    }
+
+    /// True when editing the file at `path` can change this context's policies.
+    pub fn depends_on(&self, path: &Path) -> bool {
+        if self.inputs.iter().any(|p| p == path) {
+            return true;
+        }
+        // A new or renamed policy file under the context's root may now be imported.
+        let root = match &self.key {
+            ContextKey::Config(config) => config.parent(),
+            ContextKey::Defaults(_) => None,
+        };
+        root.is_some_and(|root| path.starts_with(root))
+    }
+
+    /// Loads (or reloads, keeping `previous` policies when the new ones have errors).
+    pub fn load(key: ContextKey, previous: Option<&PolicyContext>) -> PolicyContext {
+        let started = Instant::now();
+        let config = match &key {
+            ContextKey::Config(path) => load_config(path),
+            ContextKey::Defaults(root) => Ok(Config::default_for(root)),
+        };
+        let keep = previous.and_then(|p| p.active.clone());
+        let config = match config {
+            Ok(config) => config,
+            Err(error) => {
+                crate::log!(Level::Warn, "context reload: decorum.toml has an error");
+                return PolicyContext::config_failed(key, error, keep);
+            }
+        };
+        let loaded = load_policies(&config, None);
+        let compiled = compile(&loaded.inputs);
+        let mut inputs: Vec<PathBuf> = loaded.disk_paths.iter().flatten().cloned().collect();
+        if let ContextKey::Config(path) = &key {
+            inputs.push(path.clone());
+            inputs.push(path.with_file_name("decorum.lock"));
+        }
+        let problems = file_problems(&loaded, &compiled.problems);
+        let mut general: Vec<String> = loaded
+            .errors
+            .iter()
+            .map(|e| match &e.help {
+                Some(help) => format!("{e} ({help})"),
+                None => e.to_string(),
+            })
+            .collect();
+        if loaded.inputs.sources.is_empty() && general.is_empty() {
+            general.push("no policy files were found".to_owned());
+        }
+        let active = match compiled.policy_set {
+            Some(set) if general.is_empty() => match ActivePolicies::new(set, &loaded, config) {
+                Ok(active) => Some(Arc::new(active)),
+                Err(message) => {
+                    general.push(message);
+                    keep
+                }
+            },
+            _ => keep,
+        };
+        crate::log!(
+            Level::Info,
+            "context loaded: {} policy files, {} problems, usable={} in {:.1} ms",
+            loaded.inputs.sources.len(),
+            compiled.problems.len(),
+            active.is_some(),
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+        PolicyContext {
+            key,
+            active,
+            problems,
+            general,
+            inputs,
+        }
+    }
+
+    fn config_failed(
+        key: ContextKey,
+        error: ConfigError,
+        keep: Option<Arc<ActivePolicies>>,
+    ) -> PolicyContext {
+        let text: Arc<str> = std::fs::read_to_string(&error.path)
+            .unwrap_or_default()
+            .into();
+        let problem = config_problem(&error, &text);
+        let inputs = vec![error.path.clone()];
+        PolicyContext {
+            key,
+            active: keep,
+            problems: vec![FileProblems {
+                path: error.path,
+                text,
+                problems: vec![problem],
+            }],
+            general: Vec::new(),
+            inputs,
+        }
+    }
+}
+
+impl ActivePolicies {
+    fn new(
+        set: PolicySet,
+        loaded: &LoadedPolicies,
+        config: Config,
+    ) -> Result<ActivePolicies, String> {
+        let sources = loaded
+            .inputs
+            .sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| SourceLabel {
+                path: s.path.clone(),
+                builtin: s.builtin,
+                disk: loaded.disk_paths.get(i).cloned().flatten(),
+                index: LineIndex::new(&s.text),
+            })
+            .collect();
+        Ok(ActivePolicies {
+            set,
+            sources,
+            include: globs(&config.include)?,
+            exclude: globs(&config.exclude)?,
+            config,
+        })
+    }
+
+    /// True when the document at `path` with `language_id` is a draft: not a policy or
+    /// configuration file, not excluded by `[drafts] exclude`, and either of a draft
+    /// language (settings), or matched by the settings' globs or `[drafts] include`.
+    pub fn is_draft(&self, path: Option<&Path>, language_id: &str, settings: &Settings) -> bool {
+        let relative = path.map(|p| self.relative(p));
+        if relative
+            .as_ref()
+            .is_some_and(|rel| self.exclude.is_match(rel))
+        {
+            return false;
+        }
+        settings.language_ids.iter().any(|id| id == language_id)
+            || relative
+                .as_ref()
+                .is_some_and(|rel| settings.glob_set.is_match(rel) || self.include.is_match(rel))
+    }
+
+    /// The path relative to the configuration root with `/` separators, or the whole
+    /// path when outside it.
+    fn relative(&self, path: &Path) -> String {
+        let rel = path.strip_prefix(&self.config.root).unwrap_or(path);
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// Metadata from `[[drafts.metadata]]` for the draft at `path`.
+    pub fn metadata_for(&self, path: Option<&Path>) -> Metadata {
+        match path {
+            Some(path) => self.config.metadata_for(path),
+            None => Metadata::new(),
+        }
+    }
+}
+
+/// The draft format of a document: from its extension, else its language id.
+pub fn draft_format(path: Option<&Path>, language_id: &str) -> DraftFormat {
+    path.and_then(|p| DraftFormat::from_path(&p.to_string_lossy()))
+        .unwrap_or(match language_id {
+            "markdown" | "mdx" => DraftFormat::Markdown,
+            _ => DraftFormat::PlainText,
+        })
+}
+
+/// Groups problems by the disk file they are in; standard-library problems are dropped
+/// (they are not the writer's to fix, and have no file to show them on).
+fn file_problems(loaded: &LoadedPolicies, problems: &[PolicyProblem]) -> Vec<FileProblems> {
+    let mut out: Vec<FileProblems> = Vec::new();
+    for (i, source) in loaded.inputs.sources.iter().enumerate() {
+        let Some(Some(path)) = loaded.disk_paths.get(i) else {
+            continue;
+        };
+        let id = SourceId(i as u32);
+        let mine: Vec<PolicyProblem> = problems
+            .iter()
+            .filter(|p| p.source == id)
+            .cloned()
+            .collect();
+        out.push(FileProblems {
+            path: path.clone(),
+            text: Arc::clone(&source.text),
+            problems: mine,
+        });
+    }
+    out
+}
+
+/// A `decorum.toml` error as a problem at its position in `text` (the file's text).
+pub fn config_problem(error: &ConfigError, text: &str) -> PolicyProblem {
+    let index = LineIndex::new(text);
+    let line = error.line.saturating_sub(1);
+    let content = index.line_content(text, line);
+    let start = content.map(|r| r.start()).unwrap_or_default();
+    // The column counts characters: walk them to a byte offset.
+    let line_text = content
+        .map(|r| decorum_text::slice(text, r))
+        .unwrap_or_default();
+    let skip: usize = line_text
+        .chars()
+        .take(error.column.saturating_sub(1) as usize)
+        .map(char::len_utf8)
+        .sum();
+    let at = start + decorum_text::TextSize::try_from(skip).unwrap_or_default();
+    PolicyProblem {
+        source: SourceId(0),
+        range: decorum_text::TextRange::empty(at),
+        level: ProblemLevel::Error,
+        message: error.message.clone(),
+        help: error.help.clone(),
+        labels: Vec::new(),
+        code: "config",
+    }
+}
+
+/// Compiles globs the way `decorum.toml` does: `*` stays inside a folder, `**` crosses,
+/// a backslash escapes. (The workspace crate keeps its own compiler private.)
+fn globs(patterns: &[String]) -> Result<GlobSet, String> {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        let glob = GlobBuilder::new(pattern)
+            .literal_separator(true)
+            .backslash_escape(true)
+            .build()
+            .map_err(|err| format!("invalid glob \"{pattern}\": {}", err.kind()))?;
+        builder.add(glob);
+    }
+    builder
+        .build()
+        .map_err(|err| format!("invalid globs: {}", err.kind()))
+}
+
+/// A standalone check of one policy file (not among a context's policies): the file as
+/// the only root, with its imports, under the configuration that applies to it.
+pub fn check_policy_file(path: &Path) -> Option<FileProblems> {
+    let config = match path.parent().and_then(find_config) {
+        Some(config_path) => load_config(&config_path).ok()?,
+        None => Config::default_for(path.parent().unwrap_or(Path::new("/"))),
+    };
+    let loaded = load_policies(&config, Some(path));
+    let compiled = compile(&loaded.inputs);
+    let id = loaded.source_at(path)?;
+    file_problems(&loaded, &compiled.problems)
+        .into_iter()
+        .find(|f| loaded.source_at(&f.path) == Some(id))
+}

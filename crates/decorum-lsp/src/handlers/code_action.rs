@@ -1,0 +1,225 @@
+//! `textDocument/codeAction`: the fixes of findings as quick fixes, waiver comments
+//! ("Allow here…", "Allow in this file…"), and document-level fixes such as adding a
+//! disclaimer at the end of the post.
+//!
+//! Everything comes from the diagnostics' `data` (computed with the check), so nothing
+//! is re-checked here. Data whose version is not the document's current version is
+//! ignored: its ranges no longer fit the text. Edits are versioned
+//! (`documentChanges`) where the client supports it, so a client whose text moved on
+//! refuses them instead of corrupting the draft.
+
+use std::collections::HashMap;
+
+use serde_json::json;
+use tower_lsp_server::ls_types::{
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, Diagnostic, DocumentChanges,
+    NumberOrString, OneOf, OptionalVersionedTextDocumentIdentifier, Position, Range,
+    TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
+};
+
+use crate::diagnostics::{DRAFT_SOURCE, EditData, FindingData};
+use crate::state::{ClientFlags, State};
+
+/// What the waiver's reason placeholder says: obviously to be replaced, and still a
+/// sentence if the writer forgets.
+pub const REASON_PLACEHOLDER: &str = "why this is acceptable";
+
+/// The marker (in a code action's `data`) that tells the service wrapper to turn the
+/// action's edits into snippet edits.
+pub const SNIPPET_MARKER: &str = "decorumSnippet";
+
+/// Answers `textDocument/codeAction`; unknown documents get no actions.
+pub fn code_action(state: &State, params: CodeActionParams) -> Vec<CodeActionOrCommand> {
+    if let Some(only) = &params.context.only {
+        if !only
+            .iter()
+            .any(|kind| CodeActionKind::QUICKFIX.as_str().starts_with(kind.as_str()))
+        {
+            return Vec::new();
+        }
+    }
+    let uri = params.text_document.uri;
+    let wanted = params.range;
+    let (version, stored) = {
+        let Some(doc) = state.documents.get(&uri) else {
+            return Vec::new();
+        };
+        let version = doc.text.version;
+        let stored = doc
+            .latest
+            .as_ref()
+            .filter(|e| e.version == version && e.is_draft)
+            .map(|e| e.diagnostics.clone());
+        (version, stored)
+    };
+    let flags = state.flags();
+
+    // The diagnostics the client sent, then the stored ones (for document-level fixes
+    // offered away from the flagged words), each once.
+    let mut seen: Vec<(String, Range)> = Vec::new();
+    let mut actions = Vec::new();
+    let from_client = params.context.diagnostics.iter();
+    let from_store = stored.iter().flat_map(|s| s.iter());
+    for diagnostic in from_client.chain(from_store) {
+        let Some(data) = finding_data(diagnostic, version) else {
+            continue;
+        };
+        if seen.contains(&(data.rule.clone(), diagnostic.range)) {
+            continue;
+        }
+        let at_finding = intersects(diagnostic.range, wanted);
+        let offers: Vec<usize> = data
+            .fixes
+            .iter()
+            .enumerate()
+            .filter(|(_, fix)| {
+                at_finding || (fix.document && within_reach(diagnostic, fix, wanted))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if !at_finding && offers.is_empty() {
+            continue;
+        }
+        seen.push((data.rule.clone(), diagnostic.range));
+        for i in offers {
+            let fix = &data.fixes[i];
+            let edits = fix
+                .edits
+                .iter()
+                .map(|e| TextEdit {
+                    range: e.range,
+                    new_text: e.new_text.clone(),
+                })
+                .collect();
+            actions.push(action(
+                fix.title.clone(),
+                diagnostic,
+                workspace_edit(&uri, version, edits, flags),
+                i == 0 && fix.safe,
+                false,
+            ));
+        }
+        if at_finding {
+            actions.extend(waiver_actions(&uri, version, diagnostic, &data, flags));
+        }
+    }
+    actions
+        .into_iter()
+        .map(CodeActionOrCommand::CodeAction)
+        .collect()
+}
+
+/// The finding data of a Decorum diagnostic computed for `version`.
+fn finding_data(diagnostic: &Diagnostic, version: i32) -> Option<FindingData> {
+    if diagnostic.source.as_deref() != Some(DRAFT_SOURCE) {
+        return None;
+    }
+    let data: FindingData = serde_json::from_value(diagnostic.data.clone()?).ok()?;
+    let code_matches =
+        matches!(&diagnostic.code, Some(NumberOrString::String(c)) if *c == data.rule);
+    (data.version == version && code_matches).then_some(data)
+}
+
+/// "Allow here…" and "Allow in this file…".
+fn waiver_actions(
+    uri: &Uri,
+    version: i32,
+    diagnostic: &Diagnostic,
+    data: &FindingData,
+    flags: ClientFlags,
+) -> Vec<CodeAction> {
+    let mut out = Vec::new();
+    let snippet = flags.snippet_edits && flags.document_changes;
+    let reason = if snippet {
+        format!("${{1:{REASON_PLACEHOLDER}}}")
+    } else {
+        REASON_PLACEHOLDER.to_owned()
+    };
+    let places = [
+        (data.waiver_at, "decorum-allow", "here"),
+        (data.file_waiver_at, "decorum-allow-file", "in this file"),
+    ];
+    for (at, directive, scope) in places {
+        let Some(at) = at else {
+            continue;
+        };
+        let text = format!("<!-- {directive} {}: {reason} -->\n", data.rule);
+        let edit = TextEdit {
+            range: Range { start: at, end: at },
+            new_text: text,
+        };
+        out.push(action(
+            format!("Allow {} {scope}…", data.rule),
+            diagnostic,
+            workspace_edit(uri, version, vec![edit], flags),
+            false,
+            snippet,
+        ));
+    }
+    out
+}
+
+fn action(
+    title: String,
+    diagnostic: &Diagnostic,
+    edit: WorkspaceEdit,
+    preferred: bool,
+    snippet: bool,
+) -> CodeAction {
+    CodeAction {
+        title,
+        kind: Some(CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![diagnostic.clone()]),
+        edit: Some(edit),
+        command: None,
+        is_preferred: preferred.then_some(true),
+        disabled: None,
+        data: snippet.then(|| json!({ SNIPPET_MARKER: true })),
+    }
+}
+
+fn workspace_edit(
+    uri: &Uri,
+    version: i32,
+    edits: Vec<TextEdit>,
+    flags: ClientFlags,
+) -> WorkspaceEdit {
+    if flags.document_changes {
+        WorkspaceEdit {
+            changes: None,
+            document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
+                text_document: OptionalVersionedTextDocumentIdentifier {
+                    uri: uri.clone(),
+                    version: Some(version),
+                },
+                edits: edits.into_iter().map(OneOf::Left).collect(),
+            }])),
+            change_annotations: None,
+        }
+    } else {
+        WorkspaceEdit {
+            changes: Some(HashMap::from([(uri.clone(), edits)])),
+            document_changes: None,
+            change_annotations: None,
+        }
+    }
+}
+
+fn intersects(a: Range, b: Range) -> bool {
+    a.start <= b.end && b.start <= a.end
+}
+
+/// A document-level fix is offered anywhere from its finding to where it inserts.
+fn within_reach(diagnostic: &Diagnostic, fix: &crate::diagnostics::FixData, wanted: Range) -> bool {
+    let end = fix
+        .edits
+        .iter()
+        .map(|e: &EditData| e.range.end)
+        .max()
+        .unwrap_or(diagnostic.range.end);
+    let reach = Range {
+        start: diagnostic.range.start.min(end),
+        end: Position::max(diagnostic.range.end, end),
+    };
+    intersects(reach, wanted)
+}

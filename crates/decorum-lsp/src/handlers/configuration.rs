@@ -1,0 +1,88 @@
+//! Settings after start-up: `workspace/didChangeConfiguration` and
+//! `workspace/configuration` (section `decorum`), and workspace folders coming and going.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+use tower_lsp_server::ls_types::{
+    ConfigurationItem, DidChangeConfigurationParams, DidChangeWorkspaceFoldersParams, MessageType,
+};
+
+use super::initialize::uri_path;
+use crate::checks::{publish, schedule_all};
+use crate::log::Level;
+use crate::settings::Settings;
+use crate::state::{Role, State, write};
+
+/// `workspace/didChangeConfiguration`: use the settings sent along, or ask for them.
+pub async fn did_change_configuration(state: &Arc<State>, params: DidChangeConfigurationParams) {
+    if state.flags().configuration {
+        refresh(state).await;
+    } else if !params.settings.is_null() {
+        apply(state, Some(&params.settings)).await;
+    }
+}
+
+/// Asks the client for the `decorum` section and applies it.
+pub async fn refresh(state: &Arc<State>) {
+    let item = ConfigurationItem {
+        scope_uri: None,
+        section: Some("decorum".to_owned()),
+    };
+    match state.client.configuration(vec![item]).await {
+        Ok(values) => apply(state, values.first()).await,
+        Err(_) => crate::log!(Level::Warn, "workspace/configuration failed"),
+    }
+}
+
+async fn apply(state: &Arc<State>, value: Option<&Value>) {
+    // A client without settings for us answers null: keep what initializationOptions said.
+    let Some(value) = value.filter(|v| !v.is_null()) else {
+        return;
+    };
+    let (settings, warnings) = Settings::from_json(Some(value));
+    for warning in &warnings {
+        crate::log!(Level::Warn, "{warning}");
+    }
+    if !warnings.is_empty() {
+        let message = format!("Decorum: {}", warnings.join("; "));
+        state
+            .client
+            .show_message(MessageType::WARNING, message)
+            .await;
+    }
+    let changed_drafts = {
+        let mut current = write(&state.settings);
+        let old = Arc::clone(&current);
+        *current = Arc::new(settings.clone());
+        old.enable != settings.enable
+            || old.language_ids != settings.language_ids
+            || old.globs != settings.globs
+    };
+    crate::log!(Level::Info, "settings updated (re-check: {changed_drafts})");
+    if changed_drafts {
+        schedule_all(state, |role| matches!(role, Role::Draft(_)));
+    } else {
+        // Only the minimum severity changed: re-send what is stored, no re-check.
+        let stored: Vec<_> = state
+            .documents
+            .iter()
+            .filter_map(|d| d.latest.clone().map(|e| (d.key().clone(), e)))
+            .collect();
+        for (uri, evaluation) in stored {
+            publish(state, &uri, &evaluation).await;
+        }
+    }
+}
+
+/// `workspace/didChangeWorkspaceFolders`.
+pub fn did_change_workspace_folders(state: &Arc<State>, params: DidChangeWorkspaceFoldersParams) {
+    {
+        let mut folders = write(&state.folders);
+        for removed in params.event.removed.iter().filter_map(|f| uri_path(&f.uri)) {
+            folders.retain(|f| *f != removed);
+        }
+        folders.extend(params.event.added.iter().filter_map(|f| uri_path(&f.uri)));
+    }
+    crate::reload::rehome_documents(state);
+}

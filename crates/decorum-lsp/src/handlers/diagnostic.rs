@@ -1,0 +1,50 @@
+//! `textDocument/diagnostic`: diagnostics on request (pull), for clients that prefer it.
+//!
+//! The stored result is returned when it belongs to the document's current version;
+//! otherwise the current text is checked now, on the blocking pool.
+
+use std::sync::Arc;
+
+use tower_lsp_server::jsonrpc;
+use tower_lsp_server::ls_types::{
+    DocumentDiagnosticParams, DocumentDiagnosticReport, DocumentDiagnosticReportResult,
+    FullDocumentDiagnosticReport, RelatedFullDocumentDiagnosticReport,
+};
+
+use crate::checks::{evaluate_now, shown};
+use crate::state::State;
+
+/// Answers `textDocument/diagnostic`. An unknown document gets an empty report.
+pub async fn diagnostic(
+    state: &Arc<State>,
+    params: DocumentDiagnosticParams,
+) -> jsonrpc::Result<DocumentDiagnosticReportResult> {
+    let uri = params.text_document.uri;
+    let stored = state.documents.get(&uri).and_then(|doc| {
+        doc.latest
+            .clone()
+            .filter(|latest| latest.version == doc.text.version)
+    });
+    let evaluation = match stored {
+        Some(evaluation) => Some(evaluation),
+        None => {
+            let worker = Arc::clone(state);
+            let uri = uri.clone();
+            tokio::task::spawn_blocking(move || evaluate_now(&worker, &uri))
+                .await
+                .map_err(|_| jsonrpc::Error::internal_error())?
+        }
+    };
+    let items = evaluation
+        .map(|e| shown(&state.settings(), &e))
+        .unwrap_or_default();
+    Ok(DocumentDiagnosticReportResult::Report(
+        DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+            related_documents: None,
+            full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                result_id: None,
+                items,
+            },
+        }),
+    ))
+}

@@ -1,0 +1,151 @@
+//! `textDocument/hover` over a flagged range: what the rule is about and why, how
+//! severe it is and who decided that, and where to read more.
+
+use tower_lsp_server::ls_types::{
+    Diagnostic, Hover, HoverContents, HoverParams, MarkupContent, MarkupKind, NumberOrString,
+    Position, Range,
+};
+
+use crate::context::{ActivePolicies, SourceLabel};
+use crate::diagnostics::{DRAFT_SOURCE, decorum_severity, file_uri};
+use crate::state::{Role, State};
+use decorum_engine::{RuleInfo, SeverityOrigin};
+
+/// Answers `textDocument/hover`: `None` outside flagged ranges and for unknown documents.
+pub fn hover(state: &State, params: HoverParams) -> Option<Hover> {
+    let at = params.text_document_position_params.position;
+    let uri = params.text_document_position_params.text_document.uri;
+    let settings = state.settings();
+    let (key, hits) = {
+        let doc = state.documents.get(&uri)?;
+        let Role::Draft(key) = &doc.role else {
+            return None;
+        };
+        let latest = doc.latest.as_ref()?;
+        if latest.version != doc.text.version || !latest.is_draft {
+            return None;
+        }
+        let hits: Vec<Diagnostic> = latest
+            .diagnostics
+            .iter()
+            .filter(|d| d.source.as_deref() == Some(DRAFT_SOURCE))
+            .filter(|d| settings.shows(decorum_severity(d.severity)))
+            .filter(|d| contains(d.range, at))
+            .cloned()
+            .collect();
+        (key.clone(), hits)
+    };
+    if hits.is_empty() {
+        return None;
+    }
+    let active = state.contexts.get(&key)?.active.clone()?;
+    let markdown = state.flags().hover_markdown;
+    let sections: Vec<String> = hits
+        .iter()
+        .filter_map(|d| {
+            let Some(NumberOrString::String(id)) = &d.code else {
+                return None;
+            };
+            let rule = active
+                .set
+                .rule(id)
+                .or_else(|| active.set.builtin_rules().into_iter().find(|r| r.id == *id))?;
+            Some(describe(rule, &active, markdown))
+        })
+        .collect();
+    if sections.is_empty() {
+        return None;
+    }
+    let separator = if markdown { "\n\n---\n\n" } else { "\n\n" };
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: if markdown {
+                MarkupKind::Markdown
+            } else {
+                MarkupKind::PlainText
+            },
+            value: sections.join(separator),
+        }),
+        range: Some(hits[0].range),
+    })
+}
+
+/// True when `at` is inside `range` (ends included, so the cursor right after the
+/// flagged words still shows the hover).
+fn contains(range: Range, at: Position) -> bool {
+    range.start <= at && at <= range.end
+}
+
+/// The hover text for one rule.
+pub fn describe(rule: &RuleInfo, active: &ActivePolicies, markdown: bool) -> String {
+    let mut out = String::new();
+    if markdown {
+        out.push_str(&format!("**{}** · `{}`\n\n", escape(&rule.title), rule.id));
+    } else {
+        out.push_str(&format!("{} ({})\n\n", rule.title, rule.id));
+    }
+    if let Some(explain) = &rule.explain {
+        out.push_str(explain.trim());
+        out.push_str("\n\n");
+    }
+    let locked = if rule.locked { ", locked" } else { "" };
+    let origin = origin(rule.severity_origin, &active.sources, markdown);
+    if markdown {
+        out.push_str(&format!(
+            "Severity: **{}**{locked} ({origin})",
+            rule.severity.as_str()
+        ));
+    } else {
+        out.push_str(&format!(
+            "Severity: {}{locked} ({origin})",
+            rule.severity.as_str()
+        ));
+    }
+    if let Some(link) = &rule.link {
+        if markdown {
+            out.push_str(&format!("\n\n[Read more]({link})"));
+        } else {
+            out.push_str(&format!("\n\nRead more: {link}"));
+        }
+    }
+    out
+}
+
+/// Where the effective severity was decided: the library's default, the rule's own
+/// clause in a local policy, or an override, each with its file and line.
+fn origin(origin: SeverityOrigin, sources: &[SourceLabel], markdown: bool) -> String {
+    let (kind, source, range) = match origin {
+        SeverityOrigin::Builtin => return "built into Decorum".to_owned(),
+        SeverityOrigin::Default { source, range } => ("default", source, range),
+        SeverityOrigin::Override { source, range } => ("override", source, range),
+    };
+    let Some(label) = sources.get(source.0 as usize) else {
+        return kind.to_owned();
+    };
+    let line = label.index.line_of(range.start()) + 1;
+    let place = format!("{}:{line}", label.path);
+    let place = match (&label.disk, markdown) {
+        (Some(disk), true) => match file_uri(disk) {
+            Some(uri) => format!("[{place}]({}#L{line})", uri.as_str()),
+            None => place,
+        },
+        _ => place,
+    };
+    match (kind, label.builtin) {
+        ("default", true) => format!("library default, {place}"),
+        ("default", false) => format!("the rule's default, {place}"),
+        _ => format!("override at {place}"),
+    }
+}
+
+/// Escapes Markdown emphasis characters in a title written by a policy author.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        if matches!(ch, '*' | '_' | '`' | '[' | ']' | '\\' | '<') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out
+}

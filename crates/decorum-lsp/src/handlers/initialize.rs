@@ -1,0 +1,171 @@
+//! `initialize` and `initialized`: negotiate positions, learn what the client can do,
+//! announce what we do, register file watchers, fetch settings.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tower_lsp_server::ls_types::{
+    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, DiagnosticOptions,
+    DiagnosticServerCapabilities, DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher,
+    GlobPattern, HoverProviderCapability, InitializeParams, InitializeResult, MarkupKind,
+    Registration, SaveOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
+    WorkspaceFoldersServerCapabilities, WorkspaceServerCapabilities,
+};
+
+use crate::log::Level;
+use crate::position::Encoding;
+use crate::settings::Settings;
+use crate::state::{ClientFlags, State, write};
+
+/// Answers `initialize`.
+pub fn initialize(state: &State, params: InitializeParams) -> InitializeResult {
+    let caps = &params.capabilities;
+    let encoding = Encoding::negotiate(
+        caps.general
+            .as_ref()
+            .and_then(|g| g.position_encodings.as_deref()),
+    );
+    let text = caps.text_document.as_ref();
+    let workspace = caps.workspace.as_ref();
+    let flags = ClientFlags {
+        pull_diagnostics: text.is_some_and(|t| t.diagnostic.is_some()),
+        diagnostic_refresh: workspace
+            .and_then(|w| w.diagnostics.as_ref())
+            .and_then(|d| d.refresh_support)
+            .unwrap_or(false),
+        configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
+        watch_files: workspace
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false),
+        document_changes: workspace
+            .and_then(|w| w.workspace_edit.as_ref())
+            .and_then(|e| e.document_changes)
+            .unwrap_or(false),
+        // Read from the raw message by the service wrapper (ls-types predates it).
+        snippet_edits: false,
+        hover_markdown: text
+            .and_then(|t| t.hover.as_ref())
+            .and_then(|h| h.content_format.as_ref())
+            .is_none_or(|formats| formats.contains(&MarkupKind::Markdown)),
+    };
+    let mut folders: Vec<PathBuf> = params
+        .workspace_folders
+        .iter()
+        .flatten()
+        .filter_map(|f| uri_path(&f.uri))
+        .collect();
+    if folders.is_empty() {
+        #[allow(deprecated)]
+        let root = params.root_uri.as_ref().and_then(uri_path);
+        folders.extend(root);
+    }
+    let (settings, warnings) = Settings::from_json(params.initialization_options.as_ref());
+    for warning in &warnings {
+        crate::log!(Level::Warn, "{warning}");
+    }
+    crate::log!(
+        Level::Info,
+        "initialize: encoding={encoding:?}, {} workspace folders, pull={}, watch={}, snippets={}",
+        folders.len(),
+        flags.pull_diagnostics,
+        flags.watch_files,
+        flags.snippet_edits
+    );
+    *write(&state.encoding) = encoding;
+    {
+        let mut current = write(&state.flags);
+        let snippet_edits = current.snippet_edits;
+        *current = ClientFlags {
+            snippet_edits,
+            ..flags
+        };
+    }
+    *write(&state.folders) = folders;
+    *write(&state.settings) = Arc::new(settings);
+
+    let capabilities = ServerCapabilities {
+        position_encoding: Some(encoding.kind()),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                will_save: None,
+                will_save_wait_until: None,
+                save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
+                    include_text: Some(false),
+                })),
+            },
+        )),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            work_done_progress_options: Default::default(),
+            resolve_provider: Some(false),
+        })),
+        diagnostic_provider: flags.pull_diagnostics.then(|| {
+            DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                identifier: Some("decorum".to_owned()),
+                inter_file_dependencies: false,
+                workspace_diagnostics: false,
+                work_done_progress_options: Default::default(),
+            })
+        }),
+        workspace: Some(WorkspaceServerCapabilities {
+            workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                supported: Some(true),
+                change_notifications: Some(tower_lsp_server::ls_types::OneOf::Left(true)),
+            }),
+            file_operations: None,
+        }),
+        ..ServerCapabilities::default()
+    };
+    InitializeResult {
+        capabilities,
+        server_info: Some(ServerInfo {
+            name: "decorum".to_owned(),
+            version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+        }),
+        offset_encoding: None,
+    }
+}
+
+/// After `initialized`: watch policy files and fetch settings, when the client allows.
+pub async fn initialized(state: &Arc<State>) {
+    let flags = state.flags();
+    if flags.watch_files {
+        let watchers = ["**/*.decorum", "**/decorum.toml", "**/decorum.lock"]
+            .into_iter()
+            .map(|glob| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(glob.to_owned()),
+                kind: None,
+            })
+            .collect();
+        let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+        let registration = Registration {
+            id: "decorum-policy-files".to_owned(),
+            method: "workspace/didChangeWatchedFiles".to_owned(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        if state
+            .client
+            .register_capability(vec![registration])
+            .await
+            .is_err()
+        {
+            crate::log!(Level::Warn, "the client refused the file watchers");
+        }
+    }
+    if flags.configuration {
+        super::configuration::refresh(state).await;
+    }
+}
+
+/// The file path of a `file:` URI.
+pub fn uri_path(uri: &Uri) -> Option<PathBuf> {
+    if !uri.as_str().starts_with("file:") {
+        return None;
+    }
+    uri.to_file_path().map(|p| p.into_owned())
+}

@@ -1,0 +1,13 @@
+//! One module per LSP method (or closely related group of notifications). Handlers are
+//! thin: read the parameters, convert positions, call the core, convert back.
+//!
+//! Policy-file features beyond diagnostics (completion, go-to-definition, formatting)
+//! belong in modules of their own here, dispatching on [`crate::state::Role::Policy`].
+
+pub mod code_action;
+pub mod configuration;
+pub mod diagnostic;
+pub mod hover;
+pub mod initialize;
+pub mod text_sync;
+pub mod watched_files;

@@ -1,0 +1,129 @@
+//! `textDocument/didOpen`, `didChange`, `didClose`, `didSave`.
+//!
+//! These run synchronously up to the point where they schedule a check: tower-lsp-server
+//! starts handler futures in the order messages arrive (it polls each new future once
+//! before taking the next message off its queue), and a handler that does its work
+//! before its first `.await` therefore applies edits in arrival order.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use tower_lsp_server::ls_types::{
+    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+    DidSaveTextDocumentParams,
+};
+
+use super::initialize::uri_path;
+use crate::checks::schedule;
+use crate::context::ContextKey;
+use crate::document::{ChangeRejected, DocumentText};
+use crate::log::Level;
+use crate::state::{Document, Role, State};
+
+/// The role of a document at `path`.
+fn role_of(path: Option<&Path>, folders: &[std::path::PathBuf]) -> Role {
+    let name = path
+        .and_then(|p| p.file_name())
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    if name.ends_with(".decorum") {
+        Role::Policy
+    } else if name == "decorum.toml" {
+        Role::Config
+    } else {
+        Role::Draft(ContextKey::for_document(path, folders))
+    }
+}
+
+/// `didOpen`: store the text and check it.
+pub fn did_open(state: &Arc<State>, params: DidOpenTextDocumentParams) {
+    let item = params.text_document;
+    let path = uri_path(&item.uri);
+    let role = role_of(path.as_deref(), &state.folders());
+    let log_id = state.next_log_id();
+    crate::log!(
+        Level::Debug,
+        "didOpen doc#{log_id} v{} ({}, {} bytes, {:?})",
+        item.version,
+        item.language_id,
+        item.text.len(),
+        role_kind(&role)
+    );
+    let document = Document {
+        log_id,
+        language_id: item.language_id,
+        path,
+        text: DocumentText::new(item.text, item.version),
+        role,
+        generation: 0,
+        checking: false,
+        latest: None,
+    };
+    state.documents.insert(item.uri.clone(), document);
+    schedule(state, &item.uri);
+}
+
+fn role_kind(role: &Role) -> &'static str {
+    match role {
+        Role::Draft(_) => "draft candidate",
+        Role::Policy => "policy",
+        Role::Config => "config",
+    }
+}
+
+/// `didChange`: apply the edits in order, then schedule a check of the new version.
+pub fn did_change(state: &Arc<State>, params: DidChangeTextDocumentParams) {
+    let uri = params.text_document.uri;
+    let version = params.text_document.version;
+    let encoding = state.encoding();
+    let outcome = {
+        let Some(mut doc) = state.documents.get_mut(&uri) else {
+            crate::log!(Level::Warn, "didChange for a document that is not open");
+            return;
+        };
+        let log_id = doc.log_id;
+        let started = std::time::Instant::now();
+        let result = doc.text.apply(version, &params.content_changes, encoding);
+        (log_id, result, started.elapsed())
+    };
+    match outcome {
+        (log_id, Ok(touched), took) => {
+            crate::log!(
+                Level::Debug,
+                "didChange doc#{log_id} v{version}: {} changes, {touched} bytes touched, applied in {:.3} ms",
+                params.content_changes.len(),
+                took.as_secs_f64() * 1000.0
+            );
+            schedule(state, &uri);
+        }
+        (log_id, Err(ChangeRejected::StaleVersion { current, received }), _) => {
+            crate::log!(
+                Level::Warn,
+                "didChange doc#{log_id}: version {received} is not newer than {current}; dropped"
+            );
+        }
+    }
+}
+
+/// `didClose`: forget the document and clear its diagnostics.
+pub async fn did_close(state: &Arc<State>, params: DidCloseTextDocumentParams) {
+    let uri = params.text_document.uri;
+    let Some((_, doc)) = state.documents.remove(&uri) else {
+        return;
+    };
+    crate::log!(Level::Debug, "didClose doc#{}", doc.log_id);
+    state
+        .client
+        .publish_diagnostics(uri, Vec::new(), None)
+        .await;
+}
+
+/// `didSave`: a saved policy file or configuration reloads the policies.
+pub async fn did_save(state: &Arc<State>, params: DidSaveTextDocumentParams) {
+    let Some(path) = uri_path(&params.text_document.uri) else {
+        return;
+    };
+    if crate::reload::is_policy_input(&path) {
+        crate::reload::files_changed(state, vec![path]).await;
+    }
+}

@@ -1,0 +1,245 @@
+//! Positions at the LSP edge: UTF-8 byte offsets inside, LSP `Position`s outside.
+//!
+//! An LSP position is a zero-based line and a column counted in the negotiated
+//! `positionEncoding`: UTF-8 code units (bytes) when the client offers it, which we
+//! prefer because it is what Decorum uses inside, otherwise UTF-16 code units, the
+//! protocol's mandatory default. Lines end at `\n`; a `\r` before it belongs to the
+//! terminator (so CRLF and LF documents have the same columns), and a byte-order mark is
+//! an ordinary character of the first line, as editors count it.
+//!
+//! Conversions never panic: a position past the end of its line clamps to the line's end,
+//! a line past the last clamps to the end of the text, and a column inside a character
+//! (the middle of a surrogate pair, of a multi-byte sequence) rounds down to the
+//! character's start.
+
+use decorum_text::{LineCol, LineIndex, TextRange, TextSize};
+use tower_lsp_server::ls_types::{Position, PositionEncodingKind, Range};
+
+/// The unit of LSP columns agreed with the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    /// UTF-8 code units (bytes): Decorum's own unit, no conversion.
+    Utf8,
+    /// UTF-16 code units: the protocol's default.
+    #[default]
+    Utf16,
+}
+
+impl Encoding {
+    /// Picks UTF-8 when the client offers it, else UTF-16 (which every client supports).
+    pub fn negotiate(offered: Option<&[PositionEncodingKind]>) -> Encoding {
+        match offered {
+            Some(kinds) if kinds.contains(&PositionEncodingKind::UTF8) => Encoding::Utf8,
+            _ => Encoding::Utf16,
+        }
+    }
+
+    /// The LSP name of the encoding, for the `initialize` result.
+    pub fn kind(self) -> PositionEncodingKind {
+        match self {
+            Encoding::Utf8 => PositionEncodingKind::UTF8,
+            Encoding::Utf16 => PositionEncodingKind::UTF16,
+        }
+    }
+}
+
+/// A text with its line index: everything needed to convert positions.
+#[derive(Debug, Clone, Copy)]
+pub struct LineMap<'a> {
+    /// The text.
+    pub text: &'a str,
+    /// Its line index.
+    pub index: &'a LineIndex,
+    /// The column unit.
+    pub encoding: Encoding,
+}
+
+impl<'a> LineMap<'a> {
+    /// A map over `text`, indexed by `index` (which must index `text`).
+    pub fn new(text: &'a str, index: &'a LineIndex, encoding: Encoding) -> LineMap<'a> {
+        LineMap {
+            text,
+            index,
+            encoding,
+        }
+    }
+
+    /// The LSP position of a byte offset (clamped to the text, rounded down to a
+    /// character boundary).
+    pub fn position(&self, offset: TextSize) -> Position {
+        let offset = floor_boundary(self.text, usize::from(offset.min(self.index.len())));
+        let LineCol { line, col } = self.index.line_col(to_size(offset));
+        let character = match self.encoding {
+            Encoding::Utf8 => col,
+            Encoding::Utf16 => {
+                let start = offset - col as usize;
+                let prefix = self.text.get(start..offset).unwrap_or_default();
+                utf16_len(prefix)
+            }
+        };
+        Position { line, character }
+    }
+
+    /// The LSP range of a byte range.
+    pub fn range(&self, range: TextRange) -> Range {
+        Range {
+            start: self.position(range.start()),
+            end: self.position(range.end()),
+        }
+    }
+
+    /// The byte offset of an LSP position: clamped to its line's end (terminator
+    /// excluded) and to the text, rounded down to a character boundary.
+    pub fn offset(&self, position: Position) -> TextSize {
+        let Some(content) = self.index.line_content(self.text, position.line) else {
+            return self.index.len();
+        };
+        let line = decorum_text::slice(self.text, content);
+        let within = match self.encoding {
+            Encoding::Utf8 => floor_boundary(line, (position.character as usize).min(line.len())),
+            Encoding::Utf16 => utf16_to_byte(line, position.character),
+        };
+        content.start() + to_size(within)
+    }
+
+    /// The byte range of an LSP range (start and end converted independently; an end
+    /// before the start collapses to the start).
+    pub fn text_range(&self, range: Range) -> TextRange {
+        let start = self.offset(range.start);
+        let end = self.offset(range.end).max(start);
+        TextRange::new(start, end)
+    }
+}
+
+/// Number of UTF-16 code units of `s`.
+fn utf16_len(s: &str) -> u32 {
+    let units: usize = s.chars().map(char::len_utf16).sum();
+    u32::try_from(units).unwrap_or(u32::MAX)
+}
+
+/// The byte offset in `line` after `units` UTF-16 code units; a count that ends inside
+/// a surrogate pair stops before that character, a count past the end stops at the end.
+fn utf16_to_byte(line: &str, units: u32) -> usize {
+    let mut seen = 0u32;
+    for (at, ch) in line.char_indices() {
+        let next = seen + ch.len_utf16() as u32;
+        if next > units {
+            return at;
+        }
+        seen = next;
+    }
+    line.len()
+}
+
+/// The largest character boundary of `s` at or before `at` (clamped to `s`).
+fn floor_boundary(s: &str, at: usize) -> usize {
+    let mut at = at.min(s.len());
+    while !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn to_size(n: usize) -> TextSize {
+    TextSize::try_from(n).unwrap_or(TextSize::from(u32::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pos(line: u32, character: u32) -> Position {
+        Position { line, character }
+    }
+
+    /// Every character boundary of `text` survives offset → position → offset in both
+    /// encodings, and positions are monotonic.
+    fn round_trips(text: &str) {
+        let index = LineIndex::new(text);
+        for encoding in [Encoding::Utf8, Encoding::Utf16] {
+            let map = LineMap::new(text, &index, encoding);
+            let mut previous = pos(0, 0);
+            for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                if offset > 0 && text[..offset].ends_with('\r') && text[offset..].starts_with('\n')
+                {
+                    // Between CR and LF: inside the terminator, no LSP position.
+                    continue;
+                }
+                let offset = to_size(offset);
+                let p = map.position(offset);
+                assert!(p >= previous, "{encoding:?}: {p:?} after {previous:?}");
+                previous = p;
+                let back = map.offset(p);
+                assert_eq!(
+                    back, offset,
+                    "{encoding:?} at {offset:?} → {p:?} in {text:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn round_trips_with_emoji_marks_crlf_and_bom() {
+        round_trips("plain ascii\nsecond line");
+        round_trips("😀 emoji 👩🏽‍⚕️ and a flag 🇨🇦\nnext 😀");
+        round_trips("cafe\u{301} combining e\u{301}\u{302} marks\n");
+        round_trips("crlf line\r\nsecond\r\n\r\nlast");
+        round_trips("\u{feff}bom then text\n😀");
+        round_trips("");
+        round_trips("\n\n");
+    }
+
+    #[test]
+    fn utf16_columns_count_surrogate_pairs_as_two() {
+        let text = "a😀b\r\nx";
+        let index = LineIndex::new(text);
+        let utf16 = LineMap::new(text, &index, Encoding::Utf16);
+        let utf8 = LineMap::new(text, &index, Encoding::Utf8);
+        let b = to_size(text.find('b').unwrap());
+        assert_eq!(utf16.position(b), pos(0, 3));
+        assert_eq!(utf8.position(b), pos(0, 5));
+        let x = to_size(text.find('x').unwrap());
+        assert_eq!(utf16.position(x), pos(1, 0));
+        // Inside the surrogate pair: rounds down to the emoji's start.
+        assert_eq!(utf16.offset(pos(0, 2)), to_size(1));
+        // Inside the UTF-8 sequence: same.
+        assert_eq!(utf8.offset(pos(0, 3)), to_size(1));
+    }
+
+    #[test]
+    fn bom_counts_as_one_character() {
+        let text = "\u{feff}Hi";
+        let index = LineIndex::new(text);
+        let utf16 = LineMap::new(text, &index, Encoding::Utf16);
+        assert_eq!(utf16.position(to_size(3)), pos(0, 1));
+        assert_eq!(utf16.offset(pos(0, 1)), to_size(3));
+        let utf8 = LineMap::new(text, &index, Encoding::Utf8);
+        assert_eq!(utf8.position(to_size(3)), pos(0, 3));
+    }
+
+    #[test]
+    fn out_of_range_positions_clamp() {
+        let text = "one\r\ntwo";
+        let index = LineIndex::new(text);
+        let map = LineMap::new(text, &index, Encoding::Utf16);
+        assert_eq!(map.offset(pos(0, 99)), to_size(3), "stops before CRLF");
+        assert_eq!(map.offset(pos(7, 0)), to_size(text.len()));
+        assert_eq!(map.position(to_size(999)), pos(1, 3));
+        let backwards = Range {
+            start: pos(1, 2),
+            end: pos(0, 0),
+        };
+        assert_eq!(map.text_range(backwards), TextRange::empty(to_size(7)));
+    }
+
+    #[test]
+    fn negotiation_prefers_utf8() {
+        assert_eq!(Encoding::negotiate(None), Encoding::Utf16);
+        let both = [PositionEncodingKind::UTF16, PositionEncodingKind::UTF8];
+        assert_eq!(Encoding::negotiate(Some(&both)), Encoding::Utf8);
+        assert_eq!(
+            Encoding::negotiate(Some(&[PositionEncodingKind::UTF32])),
+            Encoding::Utf16
+        );
+    }
+}

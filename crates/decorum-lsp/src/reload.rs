@@ -1,0 +1,89 @@
+//! Reloading policies when a `.decorum` file, `decorum.toml` or `decorum.lock` changes
+//! on disk (a watched-files event or a save in the editor).
+//!
+//! Every loaded context that depends on a changed file is loaded again on a blocking
+//! thread. When the new load has errors the context keeps its last good policies and
+//! the writer is told (a message, and diagnostics on the policy files). Then every open
+//! draft of the context, and every open policy file, is checked again.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::checks::{report_context, schedule_all};
+use crate::context::{ContextKey, PolicyContext};
+use crate::log::Level;
+use crate::state::{Role, State};
+
+/// True when a change to `path` can change some policies.
+pub fn is_policy_input(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    name.ends_with(".decorum")
+        || name == "decorum.toml"
+        || name == "decorum.lock"
+        || name == "decorum-library.toml"
+}
+
+/// Reloads what the changed files affect and re-checks the open documents.
+pub async fn files_changed(state: &Arc<State>, changed: Vec<PathBuf>) {
+    let changed: Vec<PathBuf> = changed
+        .into_iter()
+        .filter(|p| is_policy_input(p))
+        .map(|p| std::fs::canonicalize(&p).unwrap_or(p))
+        .collect();
+    if changed.is_empty() {
+        return;
+    }
+    // A decorum.toml that appeared or disappeared moves documents between contexts.
+    if changed
+        .iter()
+        .any(|p| p.file_name().is_some_and(|n| n == "decorum.toml"))
+    {
+        rehome_documents(state);
+    }
+    let affected: Vec<Arc<PolicyContext>> = state
+        .contexts
+        .iter()
+        .filter(|ctx| changed.iter().any(|p| ctx.depends_on(p)))
+        .map(|ctx| Arc::clone(ctx.value()))
+        .collect();
+    for old in affected {
+        let key = old.key.clone();
+        crate::log!(Level::Info, "reloading policies after a file change");
+        let loaded = tokio::task::spawn_blocking(move || {
+            let key = old.key.clone();
+            PolicyContext::load(key, Some(&old))
+        })
+        .await;
+        let Ok(loaded) = loaded else {
+            crate::log!(Level::Error, "policy reload failed: internal error (panic)");
+            continue;
+        };
+        let loaded = Arc::new(loaded);
+        state.contexts.insert(key.clone(), Arc::clone(&loaded));
+        report_context(state, &loaded, true).await;
+        schedule_all(state, |role| *role == Role::Draft(key.clone()));
+    }
+    schedule_all(state, |role| matches!(role, Role::Policy | Role::Config));
+}
+
+/// Recomputes which context every open draft belongs to (after a `decorum.toml` was
+/// created or deleted) and re-checks the ones that moved.
+pub fn rehome_documents(state: &Arc<State>) {
+    let folders = state.folders();
+    let mut moved = Vec::new();
+    for mut doc in state.documents.iter_mut() {
+        if let Role::Draft(key) = &doc.role {
+            let new_key = ContextKey::for_document(doc.path.as_deref(), &folders);
+            if *key != new_key {
+                doc.role = Role::Draft(new_key);
+                moved.push(doc.key().clone());
+            }
+        }
+    }
+    for uri in moved {
+        crate::checks::schedule(state, &uri);
+    }
+}

@@ -1,0 +1,104 @@
+//! The `LanguageServer` implementation: one line per method, delegating to `handlers`.
+
+use std::sync::Arc;
+
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::{
+    CodeActionParams, CodeActionResponse, DidChangeConfigurationParams,
+    DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidChangeWorkspaceFoldersParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
+    DocumentDiagnosticParams, DocumentDiagnosticReportResult, Hover, HoverParams, InitializeParams,
+    InitializeResult, InitializedParams,
+};
+use tower_lsp_server::{LanguageServer, LspService};
+
+use crate::handlers::{
+    code_action, configuration, diagnostic, hover, initialize, text_sync, watched_files,
+};
+use crate::log::Level;
+use crate::state::State;
+
+/// Set to `1` in the environment to enable `decorum/testPanic`, a request that panics
+/// inside its handler (for the end-to-end test that a panic becomes an error reply).
+pub const TEST_HOOKS_ENV: &str = "DECORUM_LSP_TEST_HOOKS";
+
+/// The language server: shared state behind an `Arc`, so check tasks can hold it.
+pub struct Backend {
+    /// Everything the handlers share.
+    pub state: Arc<State>,
+}
+
+impl Backend {
+    async fn test_panic(&self) -> Result<()> {
+        panic!("decorum/testPanic was called");
+    }
+}
+
+/// Builds the service (and the socket for server-to-client messages).
+pub fn build() -> (LspService<Backend>, tower_lsp_server::ClientSocket) {
+    let mut builder = LspService::build(|client| Backend {
+        state: Arc::new(State::new(client)),
+    });
+    if std::env::var(TEST_HOOKS_ENV).is_ok_and(|v| v == "1") {
+        builder = builder.custom_method("decorum/testPanic", Backend::test_panic);
+    }
+    builder.finish()
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        Ok(initialize::initialize(&self.state, params))
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        initialize::initialized(&self.state).await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        crate::log!(Level::Info, "shutdown");
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        text_sync::did_open(&self.state, params);
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        text_sync::did_change(&self.state, params);
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        text_sync::did_close(&self.state, params).await;
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        text_sync::did_save(&self.state, params).await;
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        configuration::did_change_configuration(&self.state, params).await;
+    }
+
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        configuration::did_change_workspace_folders(&self.state, params);
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        watched_files::did_change_watched_files(&self.state, params).await;
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        Ok(hover::hover(&self.state, params))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        Ok(Some(code_action::code_action(&self.state, params)))
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        diagnostic::diagnostic(&self.state, params).await
+    }
+}

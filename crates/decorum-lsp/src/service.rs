@@ -1,0 +1,209 @@
+//! A wrapper around the LSP service that sees every message as raw JSON-RPC.
+//!
+//! It does three things the typed handlers cannot:
+//! - catches a panic inside any handler and answers the request with an `InternalError`
+//!   (a notification's panic is logged), so a bug costs one reply, not the server; the
+//!   payload is dropped unread, because it could quote a draft;
+//! - reads `workspace.workspaceEdit.snippetEditSupport` (LSP 3.18) from `initialize`,
+//!   which `ls-types` does not model yet;
+//! - turns the edits of code actions marked with
+//!   [`SNIPPET_MARKER`](crate::handlers::code_action::SNIPPET_MARKER) into LSP 3.18
+//!   `SnippetTextEdit`s, so the waiver's reason is a placeholder the writer tabs into.
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use serde_json::Value;
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Request, Response};
+use tower_lsp_server::{ExitedError, LspService};
+use tower_service::Service;
+
+use crate::handlers::code_action::SNIPPET_MARKER;
+use crate::log::Level;
+use crate::server::Backend;
+use crate::state::{State, write};
+
+type Reply = Result<Option<Response>, ExitedError>;
+type BoxedReply = Pin<Box<dyn Future<Output = Reply> + Send>>;
+
+/// The LSP service with panics caught and snippet edits added.
+pub struct Guarded {
+    inner: LspService<Backend>,
+    state: Arc<State>,
+}
+
+impl Guarded {
+    /// Wraps the service.
+    pub fn new(inner: LspService<Backend>) -> Guarded {
+        let state = Arc::clone(&inner.inner().state);
+        Guarded { inner, state }
+    }
+}
+
+impl Service<Request> for Guarded {
+    type Response = Option<Response>;
+    type Error = ExitedError;
+    type Future = BoxedReply;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), ExitedError>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> BoxedReply {
+        let method = request.method().to_owned();
+        let id = request.id().cloned();
+        crate::log!(Level::Debug, "<- {method}");
+        if method == "initialize" {
+            let snippets = request
+                .params()
+                .and_then(|p| p.pointer("/capabilities/workspace/workspaceEdit/snippetEditSupport"))
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            write(&self.state.flags).snippet_edits = snippets;
+        }
+        let inner = &mut self.inner;
+        let future = match std::panic::catch_unwind(AssertUnwindSafe(|| inner.call(request))) {
+            Ok(future) => future,
+            Err(_) => return Box::pin(async move { Ok(panic_reply(&method, id)) }),
+        };
+        Box::pin(async move {
+            let started = std::time::Instant::now();
+            let reply = match (CatchUnwind { future }).await {
+                Ok(reply) => reply,
+                Err(()) => return Ok(panic_reply(&method, id)),
+            };
+            crate::log!(
+                Level::Debug,
+                "-> {method} in {:.2} ms",
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+            match reply {
+                Ok(Some(response)) if method == "textDocument/codeAction" => {
+                    Ok(Some(snippet_edits(response)))
+                }
+                other => other,
+            }
+        })
+    }
+}
+
+/// The reply to a request whose handler panicked (nothing for a notification).
+fn panic_reply(method: &str, id: Option<tower_lsp_server::jsonrpc::Id>) -> Option<Response> {
+    crate::log!(Level::Error, "handler of {method} panicked");
+    let id = id?;
+    let error = Error {
+        code: ErrorCode::InternalError,
+        message: format!("internal error in {method}; the server is still running").into(),
+        data: None,
+    };
+    Some(Response::from_error(id, error))
+}
+
+/// Polls a future, turning a panic into `Err(())`.
+struct CatchUnwind<F> {
+    future: F,
+}
+
+impl<F: Future + Unpin> Future for CatchUnwind<F> {
+    type Output = Result<F::Output, ()>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let future = &mut self.future;
+        match std::panic::catch_unwind(AssertUnwindSafe(|| Pin::new(future).poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(value)) => Poll::Ready(Ok(value)),
+            // The payload is dropped unread: it may quote a draft.
+            Err(_) => Poll::Ready(Err(())),
+        }
+    }
+}
+
+/// Rewrites the marked code actions' edits as snippet edits.
+fn snippet_edits(response: Response) -> Response {
+    let (id, result) = response.into_parts();
+    let Ok(mut value) = result else {
+        return Response::from_parts(id, result);
+    };
+    if let Some(actions) = value.as_array_mut() {
+        for action in actions {
+            let marked = action
+                .pointer(&format!("/data/{SNIPPET_MARKER}"))
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            if !marked {
+                continue;
+            }
+            if let Some(object) = action.as_object_mut() {
+                object.remove("data");
+            }
+            let Some(changes) = action
+                .pointer_mut("/edit/documentChanges")
+                .and_then(Value::as_array_mut)
+            else {
+                continue;
+            };
+            for change in changes {
+                let Some(edits) = change.get_mut("edits").and_then(Value::as_array_mut) else {
+                    continue;
+                };
+                for edit in edits {
+                    let Some(object) = edit.as_object_mut() else {
+                        continue;
+                    };
+                    if let Some(text) = object.remove("newText") {
+                        object.insert(
+                            "snippet".to_owned(),
+                            serde_json::json!({ "kind": "snippet", "value": text }),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    Response::from_ok(id, value)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use tower_lsp_server::jsonrpc::Id;
+
+    use super::*;
+
+    #[test]
+    fn marked_actions_get_snippet_edits_and_lose_the_marker() {
+        let actions = json!([
+            {
+                "title": "Allow x here…",
+                "data": { SNIPPET_MARKER: true },
+                "edit": { "documentChanges": [{
+                    "textDocument": { "uri": "file:///a.md", "version": 3 },
+                    "edits": [{ "range": {}, "newText": "<!-- decorum-allow x: ${1:why} -->\n" }]
+                }]}
+            },
+            {
+                "title": "Remove",
+                "edit": { "documentChanges": [{
+                    "textDocument": { "uri": "file:///a.md", "version": 3 },
+                    "edits": [{ "range": {}, "newText": "" }]
+                }]}
+            }
+        ]);
+        let out = snippet_edits(Response::from_ok(Id::Number(1), actions));
+        let value = out.result().unwrap();
+        let first = &value[0];
+        assert!(first.get("data").is_none());
+        let edit = &first["edit"]["documentChanges"][0]["edits"][0];
+        assert_eq!(edit["snippet"]["kind"], "snippet");
+        assert_eq!(
+            edit["snippet"]["value"],
+            "<!-- decorum-allow x: ${1:why} -->\n"
+        );
+        assert!(edit.get("newText").is_none());
+        let second = &value[1]["edit"]["documentChanges"][0]["edits"][0];
+        assert_eq!(second["newText"], "");
+    }
+}

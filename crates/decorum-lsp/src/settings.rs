@@ -1,0 +1,214 @@
+//! Editor settings: from `initializationOptions` and from `workspace/configuration`
+//! (section `decorum`), documented in docs/lsp.md.
+//!
+//! ```json
+//! {
+//!   "enable": true,
+//!   "minimumSeverity": "hint",
+//!   "drafts": { "languageIds": ["markdown", "plaintext"], "globs": ["posts/**/*.html"] }
+//! }
+//! ```
+//!
+//! The object may also be wrapped as `{ "decorum": { ... } }`. Settings come from people
+//! typing JSON into an editor, so reading is lenient: unknown keys are ignored, and a
+//! value of the wrong type keeps the default and produces a warning for the log and the
+//! user (which names the key, never a document).
+
+use decorum_syntax::Severity;
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use serde_json::Value;
+
+/// The language ids that are drafts when settings do not say otherwise.
+pub const DEFAULT_LANGUAGE_IDS: &[&str] = &["markdown", "plaintext"];
+
+/// What the writer configured.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// False switches draft diagnostics off (policy files are still checked).
+    pub enable: bool,
+    /// Findings below this severity are not shown.
+    pub minimum_severity: Severity,
+    /// Documents with these language ids are drafts.
+    pub language_ids: Vec<String>,
+    /// Files matching these globs are drafts too, whatever their language id.
+    pub globs: Vec<String>,
+    /// `globs`, compiled.
+    pub glob_set: GlobSet,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            enable: true,
+            minimum_severity: Severity::Hint,
+            language_ids: DEFAULT_LANGUAGE_IDS.iter().map(|s| s.to_string()).collect(),
+            globs: Vec::new(),
+            glob_set: GlobSet::empty(),
+        }
+    }
+}
+
+impl PartialEq for Settings {
+    fn eq(&self, other: &Settings) -> bool {
+        self.enable == other.enable
+            && self.minimum_severity == other.minimum_severity
+            && self.language_ids == other.language_ids
+            && self.globs == other.globs
+    }
+}
+
+impl Settings {
+    /// Reads settings from a JSON value, starting from the defaults. Returns the settings
+    /// and a warning per value that could not be used.
+    pub fn from_json(value: Option<&Value>) -> (Settings, Vec<String>) {
+        let mut settings = Settings::default();
+        let mut warnings = Vec::new();
+        let Some(value) = value else {
+            return (settings, warnings);
+        };
+        let value = value.get("decorum").unwrap_or(value);
+        let Some(object) = value.as_object() else {
+            if !value.is_null() {
+                warnings.push("settings: expected an object".to_owned());
+            }
+            return (settings, warnings);
+        };
+        if let Some(enable) = object.get("enable") {
+            match enable.as_bool() {
+                Some(b) => settings.enable = b,
+                None => warnings.push("settings: `enable` must be true or false".to_owned()),
+            }
+        }
+        if let Some(min) = object.get("minimumSeverity") {
+            match min.as_str().and_then(severity_named) {
+                Some(s) => settings.minimum_severity = s,
+                None => warnings.push(
+                    "settings: `minimumSeverity` must be \"error\", \"warning\", \"info\" or \"hint\""
+                        .to_owned(),
+                ),
+            }
+        }
+        if let Some(drafts) = object.get("drafts") {
+            if let Some(ids) = drafts.get("languageIds") {
+                match string_list(ids) {
+                    Some(ids) => settings.language_ids = ids,
+                    None => warnings.push(
+                        "settings: `drafts.languageIds` must be a list of strings".to_owned(),
+                    ),
+                }
+            }
+            if let Some(globs) = drafts.get("globs") {
+                match string_list(globs) {
+                    Some(globs) => match compile_globs(&globs) {
+                        Ok(set) => {
+                            settings.globs = globs;
+                            settings.glob_set = set;
+                        }
+                        Err(message) => warnings.push(format!("settings: {message}")),
+                    },
+                    None => warnings
+                        .push("settings: `drafts.globs` must be a list of strings".to_owned()),
+                }
+            }
+        }
+        (settings, warnings)
+    }
+
+    /// True when a finding of `severity` is shown.
+    pub fn shows(&self, severity: Severity) -> bool {
+        self.enable && severity >= self.minimum_severity
+    }
+}
+
+fn severity_named(name: &str) -> Option<Severity> {
+    match name.to_ascii_lowercase().as_str() {
+        "error" => Some(Severity::Error),
+        "warning" | "warn" => Some(Severity::Warning),
+        "info" | "information" => Some(Severity::Info),
+        "hint" => Some(Severity::Hint),
+        _ => None,
+    }
+}
+
+fn string_list(value: &Value) -> Option<Vec<String>> {
+    value
+        .as_array()?
+        .iter()
+        .map(|v| v.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Compiles globs the way `decorum.toml` does: `*` stays inside a folder, `**` crosses.
+fn compile_globs(globs: &[String]) -> Result<GlobSet, String> {
+    let mut builder = GlobSetBuilder::new();
+    for glob in globs {
+        let compiled = GlobBuilder::new(glob)
+            .literal_separator(true)
+            .backslash_escape(true)
+            .build()
+            .map_err(|err| format!("invalid glob \"{glob}\" in `drafts.globs`: {}", err.kind()))?;
+        builder.add(compiled);
+    }
+    builder
+        .build()
+        .map_err(|err| format!("invalid `drafts.globs`: {}", err.kind()))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn defaults_without_options() {
+        let (settings, warnings) = Settings::from_json(None);
+        assert_eq!(settings, Settings::default());
+        assert!(settings.enable);
+        assert_eq!(settings.language_ids, ["markdown", "plaintext"]);
+        assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn reads_bare_and_wrapped_objects() {
+        let bare = json!({
+            "enable": false,
+            "minimumSeverity": "warning",
+            "drafts": { "languageIds": ["markdown"], "globs": ["posts/**/*.html"] }
+        });
+        let (settings, warnings) = Settings::from_json(Some(&bare));
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert!(!settings.enable);
+        assert_eq!(settings.minimum_severity, Severity::Warning);
+        assert_eq!(settings.language_ids, ["markdown"]);
+        assert!(settings.glob_set.is_match("posts/2024/flu.html"));
+        assert!(!settings.glob_set.is_match("flu.html"));
+
+        let wrapped = json!({ "decorum": { "minimumSeverity": "error" } });
+        let (settings, _) = Settings::from_json(Some(&wrapped));
+        assert_eq!(settings.minimum_severity, Severity::Error);
+        assert!(!settings.shows(Severity::Warning));
+        assert!(settings.shows(Severity::Error));
+    }
+
+    #[test]
+    fn wrong_values_keep_defaults_and_warn() {
+        let bad = json!({
+            "enable": "yes",
+            "minimumSeverity": "loud",
+            "drafts": { "languageIds": "markdown", "globs": ["[unclosed"] },
+            "unknownKey": 1
+        });
+        let (settings, warnings) = Settings::from_json(Some(&bad));
+        assert_eq!(settings, Settings::default());
+        assert_eq!(warnings.len(), 4, "{warnings:?}");
+        assert!(warnings[3].contains("[unclosed"), "{warnings:?}");
+    }
+
+    #[test]
+    fn null_means_defaults() {
+        let (settings, warnings) = Settings::from_json(Some(&Value::Null));
+        assert_eq!(settings, Settings::default());
+        assert!(warnings.is_empty());
+    }
+}

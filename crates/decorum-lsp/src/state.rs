@@ -1,0 +1,174 @@
+//! The server's state, shared by every handler: open documents, policy contexts, what
+//! the client can do, and the settings.
+//!
+//! Documents and contexts live in `DashMap`s. A guard into one is only ever held inside
+//! a synchronous block, never across an `.await` (a guard held across an await could
+//! deadlock the shard against the next notification).
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, RwLock};
+
+use dashmap::DashMap;
+use tower_lsp_server::Client;
+use tower_lsp_server::ls_types::{Diagnostic, Uri};
+
+use crate::context::{ContextKey, PolicyContext};
+use crate::document::DocumentText;
+use crate::position::Encoding;
+use crate::settings::Settings;
+
+/// What an open document is to Decorum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Role {
+    /// A draft candidate: a draft if its context's globs or the settings say so.
+    Draft(ContextKey),
+    /// A `.decorum` policy file.
+    Policy,
+    /// A `decorum.toml`.
+    Config,
+}
+
+/// The diagnostics computed for one version of a document.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    /// The version they belong to.
+    pub version: i32,
+    /// All diagnostics, unfiltered (the minimum-severity setting applies when they are
+    /// sent, so changing it needs no re-check).
+    pub diagnostics: Arc<Vec<Diagnostic>>,
+    /// True when the document was checked as a draft.
+    pub is_draft: bool,
+}
+
+/// An open document.
+#[derive(Debug)]
+pub struct Document {
+    /// A number for the log (a path could name a patient).
+    pub log_id: u32,
+    /// The client's language id.
+    pub language_id: String,
+    /// The file, for `file:` URIs.
+    pub path: Option<PathBuf>,
+    /// Text and version.
+    pub text: DocumentText,
+    /// Draft, policy or config.
+    pub role: Role,
+    /// Bumped by every accepted change and every reason to re-check (a policy reload):
+    /// a check whose generation is no longer current is not published.
+    pub generation: u64,
+    /// True while a check task runs for this document; new changes then only bump the
+    /// generation and the running task picks up the newest text when it finishes.
+    pub checking: bool,
+    /// The latest diagnostics.
+    pub latest: Option<Evaluation>,
+}
+
+/// What the client told us it supports.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ClientFlags {
+    /// The client pulls diagnostics (`textDocument/diagnostic`): do not push.
+    pub pull_diagnostics: bool,
+    /// The client can be asked to re-pull (`workspace/diagnostic/refresh`).
+    pub diagnostic_refresh: bool,
+    /// `workspace/configuration` requests work.
+    pub configuration: bool,
+    /// File watchers can be registered dynamically.
+    pub watch_files: bool,
+    /// `documentChanges` in workspace edits.
+    pub document_changes: bool,
+    /// LSP 3.18 snippet text edits in workspace edits.
+    pub snippet_edits: bool,
+    /// Markdown in hover.
+    pub hover_markdown: bool,
+}
+
+/// Everything the handlers share.
+pub struct State {
+    /// Sends notifications and requests to the client.
+    pub client: Client,
+    /// Open documents.
+    pub documents: DashMap<Uri, Document>,
+    /// Policy contexts, loaded on first use.
+    pub contexts: DashMap<ContextKey, Arc<PolicyContext>>,
+    /// Workspace folders (file paths).
+    pub folders: RwLock<Vec<PathBuf>>,
+    /// Settings.
+    pub settings: RwLock<Arc<Settings>>,
+    /// The negotiated position encoding.
+    pub encoding: RwLock<Encoding>,
+    /// Client capabilities that change what we send.
+    pub flags: RwLock<ClientFlags>,
+    /// Policy-file URIs we published context problems on (to clear them later).
+    pub policy_problem_uris: DashMap<Uri, ContextKey>,
+    next_log_id: AtomicU32,
+}
+
+impl State {
+    /// Fresh state for a connection.
+    pub fn new(client: Client) -> State {
+        State {
+            client,
+            documents: DashMap::new(),
+            contexts: DashMap::new(),
+            folders: RwLock::new(Vec::new()),
+            settings: RwLock::new(Arc::new(Settings::default())),
+            encoding: RwLock::new(Encoding::default()),
+            flags: RwLock::new(ClientFlags::default()),
+            policy_problem_uris: DashMap::new(),
+            next_log_id: AtomicU32::new(1),
+        }
+    }
+
+    /// A number for a newly opened document.
+    pub fn next_log_id(&self) -> u32 {
+        self.next_log_id.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// The current settings.
+    pub fn settings(&self) -> Arc<Settings> {
+        Arc::clone(&read(&self.settings))
+    }
+
+    /// The negotiated position encoding.
+    pub fn encoding(&self) -> Encoding {
+        *read(&self.encoding)
+    }
+
+    /// The client's capabilities.
+    pub fn flags(&self) -> ClientFlags {
+        *read(&self.flags)
+    }
+
+    /// The workspace folders.
+    pub fn folders(&self) -> Vec<PathBuf> {
+        read(&self.folders).clone()
+    }
+
+    /// The context for `key`, loading it (on the calling thread, which must be a blocking
+    /// one) when it is not loaded yet; `true` when this call loaded it.
+    pub fn context(&self, key: &ContextKey) -> (Arc<PolicyContext>, bool) {
+        if let Some(ctx) = self.contexts.get(key) {
+            return (Arc::clone(&ctx), false);
+        }
+        // Load without holding a shard lock; if another thread won the race, use theirs.
+        let loaded = Arc::new(PolicyContext::load(key.clone(), None));
+        match self.contexts.entry(key.clone()) {
+            dashmap::Entry::Occupied(entry) => (Arc::clone(entry.get()), false),
+            dashmap::Entry::Vacant(entry) => {
+                entry.insert(Arc::clone(&loaded));
+                (loaded, true)
+            }
+        }
+    }
+}
+
+/// Reads a lock, ignoring poisoning (a panicking handler must not take the server down).
+pub fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Writes a lock, ignoring poisoning.
+pub fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(|e| e.into_inner())
+}
