@@ -19,6 +19,7 @@ pub mod checks;
 pub mod context;
 pub mod diagnostics;
 pub mod document;
+pub mod framing;
 pub mod handlers;
 pub mod log;
 pub mod position;
@@ -77,15 +78,19 @@ pub fn run_stdio(options: ServerOptions) -> Result<(), String> {
 /// Serves LSP over any pair of streams (stdio in production, pipes in tests).
 pub async fn serve<I, O>(input: I, output: O)
 where
-    I: tokio::io::AsyncRead + Unpin,
+    I: tokio::io::AsyncRead + Unpin + Send + 'static,
     O: tokio::io::AsyncWrite,
 {
     let (service, socket) = server::build();
     let service = service::Guarded::new(service);
-    tower_lsp_server::Server::new(input, output, socket)
+    // Messages pass through our own framing first: see `framing` for why.
+    let (filtered, pump_side) = tokio::io::duplex(64 * 1024);
+    let pump = tokio::spawn(framing::pump(input, pump_side));
+    tower_lsp_server::Server::new(filtered, output, socket)
         .concurrency_level(CONCURRENT_REQUESTS)
         .serve(service)
         .await;
+    pump.abort();
 }
 
 /// A panic hook that reports where, never what: a panic payload can quote a draft.

@@ -64,6 +64,22 @@ impl Service<Request> for Guarded {
                 .unwrap_or(false);
             write(&self.state.flags).snippet_edits = snippets;
         }
+        if method == crate::framing::MALFORMED_METHOD {
+            // A stand-in for a message that could not be decoded: the reply the client
+            // would have got, with id null as JSON-RPC asks.
+            let code = request
+                .params()
+                .and_then(|p| p.get("code"))
+                .and_then(Value::as_i64)
+                .unwrap_or(crate::framing::PARSE_ERROR);
+            let error = if code == crate::framing::PARSE_ERROR {
+                Error::parse_error()
+            } else {
+                Error::invalid_request()
+            };
+            let reply = Response::from_error(tower_lsp_server::jsonrpc::Id::Null, error);
+            return Box::pin(async move { Ok(Some(reply)) });
+        }
         let inner = &mut self.inner;
         let future = match std::panic::catch_unwind(AssertUnwindSafe(|| inner.call(request))) {
             Ok(future) => future,

@@ -1,0 +1,232 @@
+//! The input filter between stdin and tower-lsp-server.
+//!
+//! tower-lsp-server reads messages through tokio-util's `FramedRead`, which ends the
+//! stream after the first decoding error: one malformed message from a client would
+//! leave the server deaf. So messages are framed here first. Each well-formed message is
+//! passed on byte for byte; a body that is not JSON, or not a JSON-RPC message the
+//! server's decoder accepts, is replaced by a request to [`MALFORMED_METHOD`], which the
+//! service wrapper answers with the JSON-RPC error (`-32700` parse error or `-32600`
+//! invalid request, id `null`) the client would have got, and the server reads on.
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+
+use crate::log::Level;
+
+/// The method of the stand-in request for a malformed message.
+pub const MALFORMED_METHOD: &str = "decorum/malformedMessage";
+
+/// JSON-RPC's code for a body that is not JSON.
+pub const PARSE_ERROR: i64 = -32700;
+/// JSON-RPC's code for JSON that is not a request, notification or response.
+pub const INVALID_REQUEST: i64 = -32600;
+
+/// Bodies larger than this are refused (and skipped) rather than buffered.
+const MAX_BODY: usize = 256 * 1024 * 1024;
+
+/// Copies framed messages from `input` to `output` until `input` ends, replacing
+/// malformed ones. Closing `output` at the end tells the server the client is gone.
+pub async fn pump<I, O>(input: I, mut output: O)
+where
+    I: AsyncRead + Unpin,
+    O: AsyncWrite + Unpin,
+{
+    let mut reader = BufReader::with_capacity(64 * 1024, input);
+    loop {
+        let Some(length) = read_headers(&mut reader).await else {
+            break;
+        };
+        let body = if length > MAX_BODY {
+            crate::log!(Level::Error, "a message of {length} bytes was skipped");
+            let skipped = tokio::io::copy(
+                &mut (&mut reader).take(length as u64),
+                &mut tokio::io::sink(),
+            )
+            .await;
+            if skipped.map_or(true, |n| n < length as u64) {
+                break;
+            }
+            stand_in(INVALID_REQUEST)
+        } else {
+            let mut body = vec![0; length];
+            if reader.read_exact(&mut body).await.is_err() {
+                break;
+            }
+            match check(&body) {
+                Ok(()) => body,
+                Err(code) => {
+                    crate::log!(Level::Warn, "a malformed message was answered with {code}");
+                    stand_in(code)
+                }
+            }
+        };
+        let header = format!("Content-Length: {}\r\n\r\n", body.len());
+        if output.write_all(header.as_bytes()).await.is_err()
+            || output.write_all(&body).await.is_err()
+            || output.flush().await.is_err()
+        {
+            break;
+        }
+    }
+    let _ = output.shutdown().await;
+}
+
+/// Reads a header block; returns the content length, skipping blocks without one.
+/// `None` at the end of the input.
+async fn read_headers<R: AsyncBufReadExt + Unpin>(reader: &mut R) -> Option<usize> {
+    loop {
+        let mut length = None;
+        let mut seen_any = false;
+        loop {
+            let mut line = Vec::new();
+            if reader.read_until(b'\n', &mut line).await.ok()? == 0 {
+                return None;
+            }
+            let line = String::from_utf8_lossy(&line);
+            let line = line.trim();
+            if line.is_empty() {
+                if seen_any {
+                    break;
+                }
+                continue;
+            }
+            seen_any = true;
+            if let Some((name, value)) = line.split_once(':') {
+                if name.trim().eq_ignore_ascii_case("content-length") {
+                    length = value.trim().parse::<usize>().ok();
+                }
+            }
+        }
+        match length {
+            Some(length) => return Some(length),
+            None => crate::log!(
+                Level::Warn,
+                "a header block without Content-Length was skipped"
+            ),
+        }
+    }
+}
+
+/// The request that stands in for a malformed message.
+fn stand_in(code: i64) -> Vec<u8> {
+    format!(
+        r#"{{"jsonrpc":"2.0","id":"decorum-malformed","method":"{MALFORMED_METHOD}","params":{{"code":{code}}}}}"#
+    )
+    .into_bytes()
+}
+
+/// What tower-lsp-server's decoder accepts: an object with `"jsonrpc": "2.0"`, a string
+/// `method` if any, an integer, string or null `id` if any, and a well-formed `error`
+/// if any. Parameters and results are skipped without being built.
+#[derive(Deserialize)]
+struct Shape<'a> {
+    #[serde(borrow)]
+    jsonrpc: Cow<'a, str>,
+    #[serde(default, borrow)]
+    method: Option<Cow<'a, str>>,
+    #[serde(default)]
+    id: Option<IdShape>,
+    #[serde(default)]
+    params: Option<IgnoredAny>,
+    #[serde(default)]
+    result: Option<IgnoredAny>,
+    #[serde(default)]
+    error: Option<ErrorShape>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum IdShape {
+    Number(#[allow(dead_code)] i64),
+    String(#[allow(dead_code)] String),
+}
+
+#[derive(Deserialize)]
+struct ErrorShape {
+    #[allow(dead_code)]
+    code: i64,
+    #[allow(dead_code)]
+    message: String,
+}
+
+/// `Ok` when the body is a message the server can decode; else the error code to reply.
+fn check(body: &[u8]) -> Result<(), i64> {
+    if serde_json::from_slice::<IgnoredAny>(body).is_err() {
+        return Err(PARSE_ERROR);
+    }
+    match serde_json::from_slice::<Shape<'_>>(body) {
+        Ok(shape) if shape.jsonrpc == "2.0" => {
+            let _ = (
+                &shape.method,
+                &shape.id,
+                &shape.params,
+                &shape.result,
+                &shape.error,
+            );
+            Ok(())
+        }
+        _ => Err(INVALID_REQUEST),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_what_the_decoder_accepts_and_nothing_else() {
+        for good in [
+            r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"a":[1,2]}}"#,
+            r#"{"jsonrpc":"2.0","method":"exit"}"#,
+            r#"{"jsonrpc":"2.0","id":"x","result":null}"#,
+            r#"{"jsonrpc":"2.0","id":null,"error":{"code":-1,"message":"m"}}"#,
+            r#"{"jsonrpc":"2.0","method":"m","params":"\u00e9 \"quoted\""}"#,
+        ] {
+            assert_eq!(check(good.as_bytes()), Ok(()), "{good}");
+        }
+        for (bad, code) in [
+            (
+                "{\"jsonrpc\": \"2.0\", \"id\": 9, \"method\": ",
+                PARSE_ERROR,
+            ),
+            ("\u{0}garbage", PARSE_ERROR),
+            (r#"[1, 2]"#, INVALID_REQUEST),
+            (r#"{"jsonrpc":"1.0","method":"m"}"#, INVALID_REQUEST),
+            (r#"{"jsonrpc":"2.0","method":5}"#, INVALID_REQUEST),
+            (
+                r#"{"jsonrpc":"2.0","id":1.5,"method":"m"}"#,
+                INVALID_REQUEST,
+            ),
+            (r#"{"method":"m"}"#, INVALID_REQUEST),
+        ] {
+            assert_eq!(check(bad.as_bytes()), Err(code), "{bad}");
+        }
+    }
+
+    #[test]
+    fn reframes_good_messages_and_replaces_bad_ones() {
+        let good = r#"{"jsonrpc":"2.0","method":"exit"}"#;
+        let input = format!(
+            "Content-Length: 3\r\n\r\n{{x}}X-Junk: 1\r\n\r\ncontent-length: {}\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n{good}",
+            good.len()
+        );
+        let mut output = Vec::new();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        runtime.block_on(pump(input.as_bytes(), &mut output));
+        let output = String::from_utf8(output).unwrap();
+        let stand_in = String::from_utf8(stand_in(PARSE_ERROR)).unwrap();
+        assert_eq!(
+            output,
+            format!(
+                "Content-Length: {}\r\n\r\n{stand_in}Content-Length: {}\r\n\r\n{good}",
+                stand_in.len(),
+                good.len()
+            )
+        );
+    }
+}

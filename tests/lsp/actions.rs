@@ -1,0 +1,219 @@
+//! Hover and code actions: the writer's explanation and one-keystroke fixes.
+
+use serde_json::{Value, json};
+
+use crate::Workspace;
+use crate::client::{Server, action_edits, apply_edits, codes, utf16_range};
+
+/// Requests code actions at a diagnostic's range, with the diagnostic as context.
+fn actions_for(server: &mut Server, uri: &str, diagnostic: &Value) -> Vec<Value> {
+    let reply = server.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri },
+            "range": diagnostic["range"],
+            "context": { "diagnostics": [diagnostic] }
+        }),
+    );
+    reply["result"].as_array().unwrap().clone()
+}
+
+/// Applies `action` to `text`, sends the result as version `version`, and returns the
+/// new text and its diagnostics.
+fn apply(
+    server: &mut Server,
+    uri: &str,
+    text: &str,
+    action: &Value,
+    version: i64,
+) -> (String, Vec<Value>) {
+    let edits = action_edits(action, uri);
+    assert!(!edits.is_empty(), "{action}");
+    let fixed = apply_edits(text, &edits);
+    server.change(uri, version, json!([{ "text": fixed }]));
+    let diagnostics = server.diagnostics_at(uri, version);
+    (fixed, diagnostics)
+}
+
+#[test]
+fn hover_explains_the_rule_its_severity_origin_and_link() {
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let uri = ws.uri("hover.md");
+    let text = "Today my patient said thanks.\n";
+    server.open(&uri, "markdown", 1, text);
+    let diagnostics = server.diagnostics_at(&uri, 1);
+    let range = &diagnostics[0]["range"];
+    let reply = server.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": range["start"] }),
+    );
+    let hover = &reply["result"];
+    assert_eq!(hover["range"], *range);
+    assert_eq!(hover["contents"]["kind"], "markdown");
+    let value = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        value.starts_with("**A client story can identify the client** · `test.base.client-story`"),
+        "{value}"
+    );
+    assert!(
+        value.contains("A story about one client can identify them."),
+        "{value}"
+    );
+    // The org policy's `use` block on line 5 raised the severity.
+    assert!(
+        value.contains("Severity: **error** (override at [policy/org.decorum:5]("),
+        "{value}"
+    );
+    assert!(
+        value.contains("[Read more](https://example.org/rules/client-story)"),
+        "{value}"
+    );
+
+    // Outside a flagged range: nothing.
+    let reply = server.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": 1 } }),
+    );
+    assert!(reply["result"].is_null(), "{reply}");
+    server.stop();
+}
+
+#[test]
+fn each_fix_applied_through_its_workspace_edit_leaves_the_draft_clean_for_its_rule() {
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let uri = ws.uri("fix.md");
+    let text = "🎉 Sadly he committed suicide last year.\n";
+    server.open(&uri, "markdown", 1, text);
+    let diagnostics = server.diagnostics_at(&uri, 1);
+    assert_eq!(codes(&diagnostics), ["test.base.stigmatizing-language"]);
+    let actions = actions_for(&mut server, &uri, &diagnostics[0]);
+    let titles: Vec<&str> = actions
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Replace with “died by suicide”",
+            "Allow test.base.stigmatizing-language here…",
+            "Allow test.base.stigmatizing-language in this file…"
+        ]
+    );
+    let fix = &actions[0];
+    assert_eq!(fix["kind"], "quickfix");
+    assert_eq!(fix["isPreferred"], true, "a safe replacement is preferred");
+    assert_eq!(
+        fix["edit"]["documentChanges"][0]["textDocument"]["version"], 1,
+        "edits are versioned"
+    );
+    let (fixed, after) = apply(&mut server, &uri, text, fix, 2);
+    assert_eq!(fixed, "🎉 Sadly he died by suicide last year.\n");
+    assert!(after.is_empty(), "{after:?}");
+    server.stop();
+}
+
+#[test]
+fn allow_here_inserts_a_waiver_with_a_reason_placeholder() {
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let uri = ws.uri("waiver.md");
+    let text = "# Story\n\nIntro line.\nMy patient agreed to share this.\n";
+    server.open(&uri, "markdown", 1, text);
+    let diagnostics = server.diagnostics_at(&uri, 1);
+    let actions = actions_for(&mut server, &uri, &diagnostics[0]);
+    let allow = actions
+        .iter()
+        .find(|a| a["title"] == "Allow test.base.client-story here…")
+        .unwrap();
+    let (fixed, after) = apply(&mut server, &uri, text, allow, 2);
+    assert_eq!(
+        fixed,
+        "# Story\n\n<!-- decorum-allow test.base.client-story: why this is acceptable -->\nIntro line.\nMy patient agreed to share this.\n"
+    );
+    assert!(
+        after.is_empty(),
+        "waived, and the waiver has a reason: {after:?}"
+    );
+    server.stop();
+}
+
+#[test]
+fn waiver_reasons_are_snippets_when_the_client_supports_snippet_edits() {
+    let ws = Workspace::new();
+    let mut capabilities = crate::capabilities();
+    capabilities["workspace"]["workspaceEdit"]["snippetEditSupport"] = json!(true);
+    let mut server = ws.start_with(capabilities, Value::Null);
+    let uri = ws.uri("snippet.md");
+    server.open(&uri, "markdown", 1, "My patient.\n");
+    let diagnostics = server.diagnostics_at(&uri, 1);
+    let actions = actions_for(&mut server, &uri, &diagnostics[0]);
+    let allow = actions
+        .iter()
+        .find(|a| a["title"] == "Allow test.base.client-story here…")
+        .unwrap();
+    let edit = &allow["edit"]["documentChanges"][0]["edits"][0];
+    assert_eq!(
+        edit["snippet"],
+        json!({
+            "kind": "snippet",
+            "value": "<!-- decorum-allow test.base.client-story: ${1:why this is acceptable} -->\n"
+        })
+    );
+    assert!(allow.get("data").is_none(), "{allow}");
+    server.stop();
+}
+
+#[test]
+fn add_a_disclaimer_is_offered_anywhere_in_the_post_and_fixes_it() {
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let uri = ws.uri("opinion.md");
+    let text = "I think the new clinic hours are great.\n\nSee you Saturday.\n";
+    server.open(&uri, "markdown", 1, text);
+    let diagnostics = server.diagnostics_at(&uri, 1);
+    assert_eq!(codes(&diagnostics), ["test.base.personal-opinion"]);
+    // Ask on "Saturday", far from the flagged words, with no diagnostic in context.
+    let reply = server.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri },
+            "range": utf16_range(text, "Saturday"),
+            "context": { "diagnostics": [] }
+        }),
+    );
+    let actions = reply["result"].as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(
+        actions[0]["title"],
+        "Add “Views are my own.” at the end of the post"
+    );
+    let (fixed, after) = apply(&mut server, &uri, text, &actions[0], 2);
+    assert!(
+        fixed.ends_with("See you Saturday.\n\nViews are my own.\n"),
+        "{fixed:?}"
+    );
+    assert!(after.is_empty(), "{after:?}");
+    server.stop();
+}
+
+#[test]
+fn stale_diagnostics_offer_no_edits() {
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let uri = ws.uri("stale.md");
+    server.open(&uri, "markdown", 1, "My patient.\n");
+    let diagnostics = server.diagnostics_at(&uri, 1);
+    server.change(&uri, 2, json!([{ "text": "Hello. My patient.\n" }]));
+    server.diagnostics_at(&uri, 2);
+    // The client still holds the version-1 diagnostic: its edits no longer fit.
+    let actions = actions_for(&mut server, &uri, &diagnostics[0]);
+    assert!(
+        actions
+            .iter()
+            .all(|a| { a["edit"]["documentChanges"][0]["textDocument"]["version"] == 2 }),
+        "{actions:?}"
+    );
+    server.stop();
+}

@@ -1,0 +1,220 @@
+//! Policies in the editor: reloads after edits on disk, broken edits, policy-file
+//! diagnostics, settings, the standard library when nothing is configured, pull mode.
+
+use serde_json::{Value, json};
+
+use crate::client::{Server, codes};
+use crate::{BASE_POLICY, Workspace};
+
+/// Tells the server that a workspace file changed on disk.
+fn changed(server: &mut Server, ws: &Workspace, relative: &str) {
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": ws.uri(relative), "type": 2 }] }),
+    );
+}
+
+#[test]
+fn a_policy_edit_on_disk_reloads_and_rechecks_open_drafts() {
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    // The server registered watchers for policy files.
+    let registration = server.wait_for("the watcher registration", |m| {
+        m["method"] == "client/registerCapability"
+    });
+    assert_eq!(
+        registration["params"]["registrations"][0]["method"],
+        "workspace/didChangeWatchedFiles"
+    );
+    let uri = ws.uri("draft.md");
+    server.open(
+        &uri,
+        "markdown",
+        1,
+        "My patient loves the lighthouse keeper.\n",
+    );
+    assert_eq!(
+        codes(&server.diagnostics_at(&uri, 1)),
+        ["test.base.client-story"]
+    );
+
+    ws.write(
+        "policy/base.decorum",
+        &BASE_POLICY.replace(
+            "[\"my patient\", \"my client\"]",
+            "[\"my patient\", \"my client\", \"lighthouse keeper\"]",
+        ),
+    );
+    changed(&mut server, &ws, "policy/base.decorum");
+    let after = server.diagnostics(&uri, |p| p["diagnostics"].as_array().unwrap().len() == 2);
+    assert_eq!(after["version"], 1, "same text, re-checked");
+    server.stop();
+}
+
+#[test]
+fn a_broken_policy_edit_keeps_the_last_good_policies_and_reports_the_errors() {
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let uri = ws.uri("draft.md");
+    server.open(&uri, "markdown", 1, "My patient is well.\n");
+    assert_eq!(
+        codes(&server.diagnostics_at(&uri, 1)),
+        ["test.base.client-story"]
+    );
+
+    ws.write(
+        "policy/base.decorum",
+        &BASE_POLICY.replace(
+            "flag when contains [\"my patient\"",
+            "flag whenn contains [\"my patient\"",
+        ),
+    );
+    changed(&mut server, &ws, "policy/base.decorum");
+    let policy_uri = ws.uri("policy/base.decorum");
+    let problems = server.diagnostics(&policy_uri, |p| {
+        !p["diagnostics"].as_array().unwrap().is_empty()
+    });
+    let first = &problems["diagnostics"][0];
+    assert_eq!(first["source"], "decorum-policy");
+    assert_eq!(first["severity"], 1);
+    assert_eq!(first["range"]["start"]["line"], 13, "{first}");
+    let message = server.wait_for("an error message", |m| {
+        m["method"] == "window/showMessage" && m["params"]["type"] == 1
+    });
+    let text = message["params"]["message"].as_str().unwrap();
+    assert!(
+        text.contains("last good policies are still in use"),
+        "{text}"
+    );
+
+    // The draft is still checked, with the last good rules.
+    server.change(&uri, 2, json!([{ "text": "Hello. My patient is well.\n" }]));
+    assert_eq!(
+        codes(&server.diagnostics_at(&uri, 2)),
+        ["test.base.client-story"]
+    );
+
+    // Fixing the file clears its diagnostics.
+    ws.write("policy/base.decorum", BASE_POLICY);
+    changed(&mut server, &ws, "policy/base.decorum");
+    let cleared = server.diagnostics(&policy_uri, |p| p["diagnostics"] == json!([]));
+    assert_eq!(cleared["diagnostics"], json!([]));
+    server.stop();
+}
+
+#[test]
+fn an_open_policy_file_gets_its_problems_as_diagnostics() {
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let uri = ws.uri("policy/extra.decorum");
+    let text = "decorum 1\npolicy test.extra\n\nrule r {\n  flag when contains unknown_set\n}\n";
+    ws.write("policy/extra.decorum", text);
+    server.open(&uri, "decorum", 1, text);
+    let diagnostics = server.diagnostics_at(&uri, 1);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["source"], "decorum-policy");
+    assert_eq!(diagnostics[0]["range"]["start"]["line"], 4);
+
+    // An unsaved edit: syntax errors of the editor's text.
+    server.change(
+        &uri,
+        2,
+        json!([{ "text": "decorum 1\npolicy test.extra\nrule {\n" }]),
+    );
+    let diagnostics = server.diagnostics_at(&uri, 2);
+    assert!(!diagnostics.is_empty());
+    assert_eq!(diagnostics[0]["code"], "syntax");
+    server.stop();
+}
+
+#[test]
+fn settings_filter_severities_and_choose_draft_languages() {
+    let ws = Workspace::new();
+    let options = json!({ "decorum": { "minimumSeverity": "error", "drafts": { "languageIds": ["markdown"] } } });
+    let mut server = ws.start_with(crate::capabilities(), options);
+    let uri = ws.uri("mixed.md");
+    server.open(&uri, "markdown", 1, "I think my patient is well.\n");
+    // personal-opinion (warning) is hidden; client-story (error) is shown.
+    assert_eq!(
+        codes(&server.diagnostics_at(&uri, 1)),
+        ["test.base.client-story"]
+    );
+    // A plain-text document that no glob names is not a draft under these settings.
+    let other = "untitled:Untitled-1";
+    server.open(other, "plaintext", 1, "My patient is well.\n");
+    assert!(server.diagnostics_at(other, 1).is_empty());
+    server.stop();
+}
+
+#[test]
+fn workspace_configuration_changes_apply_without_a_restart() {
+    let ws = Workspace::new();
+    let mut capabilities = crate::capabilities();
+    capabilities["workspace"]["configuration"] = json!(true);
+    let mut server = Server::start(&ws.root());
+    server.configuration = json!({ "enable": false });
+    server.initialize(&ws.root(), capabilities, Value::Null);
+    server.wait_for("the configuration request", |m| {
+        m["method"] == "workspace/configuration"
+    });
+    let uri = ws.uri("toggle.md");
+    server.open(&uri, "markdown", 1, "My patient is well.\n");
+    assert!(server.diagnostics_at(&uri, 1).is_empty(), "switched off");
+    server.configuration = json!({ "enable": true });
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": null }),
+    );
+    let on = server.diagnostics(&uri, |p| !p["diagnostics"].as_array().unwrap().is_empty());
+    assert_eq!(on["version"], 1);
+    server.stop();
+}
+
+#[test]
+fn without_configuration_the_standard_library_applies() {
+    let ws = Workspace::empty();
+    let mut server = ws.start();
+    let uri = ws.uri("std.md");
+    server.open(
+        &uri,
+        "markdown",
+        1,
+        "My patient, a 45-year-old teacher from Millbrook, finally quit smoking!\n",
+    );
+    let diagnostics = server.diagnostics_at(&uri, 1);
+    assert!(
+        codes(&diagnostics).contains(&"hc.privacy.client-story".to_owned()),
+        "{diagnostics:?}"
+    );
+    server.stop();
+}
+
+#[test]
+fn pull_diagnostics_when_the_client_asks_for_them() {
+    let ws = Workspace::new();
+    let mut capabilities = crate::capabilities();
+    capabilities["textDocument"]["diagnostic"] = json!({ "dynamicRegistration": false });
+    let mut server = Server::start(&ws.root());
+    let result = server.initialize(&ws.root(), capabilities, Value::Null);
+    assert_eq!(
+        result["capabilities"]["diagnosticProvider"]["identifier"],
+        "decorum"
+    );
+    let uri = ws.uri("pull.md");
+    server.open(&uri, "markdown", 1, "My patient is well.\n");
+    let reply = server.request(
+        "textDocument/diagnostic",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    assert_eq!(reply["result"]["kind"], "full");
+    assert_eq!(
+        codes(reply["result"]["items"].as_array().unwrap()),
+        ["test.base.client-story"]
+    );
+    server.drain();
+    let pushed = server.take_backlog(|m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
+    });
+    assert!(pushed.is_empty(), "pull clients get no pushes: {pushed:?}");
+    server.stop();
+}

@@ -1,0 +1,147 @@
+//! What must not take the server down or leak a draft: malformed input, unknown methods
+//! and documents, a panicking handler, a 5 MB draft, and the log file.
+
+use serde_json::{Value, json};
+
+use crate::Workspace;
+use crate::client::{codes, utf16_range};
+
+#[test]
+fn malformed_json_unknown_methods_and_unknown_documents_are_answered() {
+    let ws = Workspace::new();
+    let mut server = ws.start();
+
+    server.send_raw(b"{\"jsonrpc\": \"2.0\", \"id\": 99, \"method\": ");
+    let error = server.wait_for("the parse error", |m| m.get("error").is_some());
+    assert_eq!(error["error"]["code"], -32700, "{error}");
+    assert_eq!(error["id"], Value::Null);
+
+    let reply = server.request("decorum/noSuchMethod", json!({}));
+    assert_eq!(reply["error"]["code"], -32601, "{reply}");
+
+    let unknown = ws.uri("never-opened.md");
+    let position = json!({ "line": 0, "character": 0 });
+    let reply = server.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": unknown }, "position": position }),
+    );
+    assert!(reply["result"].is_null(), "{reply}");
+    let reply = server.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": unknown },
+            "range": { "start": position, "end": position },
+            "context": { "diagnostics": [] }
+        }),
+    );
+    assert_eq!(reply["result"], json!([]), "{reply}");
+    let reply = server.request(
+        "textDocument/diagnostic",
+        json!({ "textDocument": { "uri": unknown } }),
+    );
+    assert_eq!(reply["result"]["items"], json!([]), "{reply}");
+    // Wrong parameter types are an error reply, not a crash.
+    let reply = server.request("textDocument/hover", json!({ "textDocument": 7 }));
+    assert_eq!(reply["error"]["code"], -32602, "{reply}");
+    // A change for a document that is not open is ignored.
+    server.change(&unknown, 2, json!([{ "text": "My patient." }]));
+
+    // Still alive and working.
+    let uri = ws.uri("alive.md");
+    server.open(&uri, "markdown", 1, "My patient.\n");
+    assert_eq!(
+        codes(&server.diagnostics_at(&uri, 1)),
+        ["test.base.client-story"]
+    );
+    server.stop();
+}
+
+#[test]
+fn a_panicking_handler_becomes_an_error_reply() {
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let reply = server.request("decorum/testPanic", Value::Null);
+    assert_eq!(reply["error"]["code"], -32603, "{reply}");
+    let uri = ws.uri("after-panic.md");
+    server.open(&uri, "markdown", 1, "My patient.\n");
+    assert_eq!(
+        codes(&server.diagnostics_at(&uri, 1)),
+        ["test.base.client-story"]
+    );
+    let log = server.stop();
+    assert!(
+        log.contains("handler of decorum/testPanic panicked"),
+        "{log}"
+    );
+    assert!(!log.contains("was called"), "the payload is not logged");
+}
+
+#[test]
+fn a_five_megabyte_draft_is_checked() {
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let uri = ws.uri("huge.md");
+    let paragraph =
+        "Flu shots are in. Walk in any weekday from 8 to 6, no appointment needed. 😀\n\n";
+    let mut text = String::with_capacity(5 * 1024 * 1024 + 200);
+    while text.len() < 5 * 1024 * 1024 {
+        text.push_str(paragraph);
+    }
+    text.push_str("In the end my patient said thanks.\n");
+    server.open(&uri, "markdown", 1, &text);
+    let diagnostics = server.diagnostics_at(&uri, 1);
+    assert_eq!(codes(&diagnostics), ["test.base.client-story"]);
+    assert_eq!(diagnostics[0]["range"], utf16_range(&text, "my patient"));
+    // An edit at the end of the huge text.
+    let end = crate::client::utf16_position(&text, text.len());
+    server.change(
+        &uri,
+        2,
+        json!([{ "range": { "start": end, "end": end }, "text": "My client too.\n" }]),
+    );
+    assert_eq!(server.diagnostics_at(&uri, 2).len(), 2);
+    server.stop();
+}
+
+#[test]
+fn the_log_never_contains_draft_text() {
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let secret = "Quillon Zarathustra-Vexley";
+    let uri = ws.uri("private.md");
+    let text = format!("My patient {secret}, 555-0142, committed suicide. I think so.\n");
+    server.open(&uri, "markdown", 1, &text);
+    let diagnostics = server.diagnostics_at(&uri, 1);
+    assert_eq!(diagnostics.len(), 3, "{diagnostics:?}");
+    let edited = text.replace("I think so.", &format!("{secret} again."));
+    server.change(&uri, 2, json!([{ "text": edited }]));
+    let diagnostics = server.diagnostics_at(&uri, 2);
+    server.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": diagnostics[0]["range"]["start"] }),
+    );
+    server.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri },
+            "range": diagnostics[0]["range"],
+            "context": { "diagnostics": diagnostics }
+        }),
+    );
+    server.request("decorum/testPanic", Value::Null);
+    let log = server.stop();
+    assert!(
+        log.contains("test.base.client-story"),
+        "rule ids are logged: {log}"
+    );
+    assert!(log.contains("didChange"), "{log}");
+    for leaked in [
+        secret,
+        "Zarathustra",
+        "555-0142",
+        "private.md",
+        "committed suicide",
+    ] {
+        assert!(!log.contains(leaked), "the log contains {leaked:?}:\n{log}");
+    }
+}

@@ -1,0 +1,213 @@
+//! Document sync: open, change, close; incremental edits; versions; positions.
+
+use serde_json::json;
+
+use crate::Workspace;
+use crate::client::{codes, utf16_range};
+
+#[test]
+fn open_change_close() {
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let uri = ws.uri("post.md");
+    let text = "What a week. My patient finally quit smoking.\n";
+    server.open(&uri, "markdown", 1, text);
+    let diagnostics = server.diagnostics_at(&uri, 1);
+    assert_eq!(codes(&diagnostics), ["test.base.client-story"]);
+    let d = &diagnostics[0];
+    assert_eq!(d["range"], utf16_range(text, "My patient"));
+    assert_eq!(d["source"], "decorum");
+    assert_eq!(d["severity"], 1, "raised to error by the org policy");
+    assert_eq!(d["message"], "Names one client (My patient).");
+    assert_eq!(
+        d["codeDescription"]["href"],
+        "https://example.org/rules/client-story"
+    );
+
+    // Replace the whole text: clean.
+    server.change(
+        &uri,
+        2,
+        json!([{ "text": "What a week. Flu shots are in.\n" }]),
+    );
+    assert!(server.diagnostics_at(&uri, 2).is_empty());
+
+    server.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    let cleared = server.diagnostics(&uri, |p| p["version"].is_null());
+    assert_eq!(cleared["diagnostics"], json!([]));
+    server.stop();
+}
+
+#[test]
+fn incremental_edits_at_several_places_including_after_emoji() {
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let uri = ws.uri("emoji.md");
+    let mut text = String::from("🎉 Flu shots are in 👩🏽‍⚕️ today.\r\nSecond line 😀 here.\r\n");
+    server.open(&uri, "markdown", 1, &text);
+    assert!(server.diagnostics_at(&uri, 1).is_empty());
+
+    // Several edits in one notification, each relative to the text after the previous:
+    // after the emoji on line 1, then at the start of line 2, then after the 😀.
+    let edits = [
+        ("today", "with my patient today"),
+        ("Second", "My client, second"),
+        ("here", "I think here"),
+    ];
+    let mut changes = Vec::new();
+    for (old, new) in edits {
+        changes.push(json!({ "range": utf16_range(&text, old), "text": new }));
+        let at = text.find(old).unwrap();
+        text.replace_range(at..at + old.len(), new);
+    }
+    server.change(&uri, 2, json!(changes));
+    let diagnostics = server.diagnostics_at(&uri, 2);
+    let mut found: Vec<(String, serde_json::Value)> = diagnostics
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap().to_owned(), d["range"].clone()))
+        .collect();
+    found.sort_by_key(|(code, range)| (range["start"]["line"].as_u64(), code.clone()));
+    let mut expected = vec![
+        (
+            "test.base.client-story".to_owned(),
+            utf16_range(&text, "my patient"),
+        ),
+        (
+            "test.base.client-story".to_owned(),
+            utf16_range(&text, "My client"),
+        ),
+        (
+            "test.base.personal-opinion".to_owned(),
+            utf16_range(&text, "I think"),
+        ),
+    ];
+    expected.sort_by_key(|(code, range)| (range["start"]["line"].as_u64(), code.clone()));
+    assert_eq!(found, expected, "text now: {text:?}");
+
+    // One more edit in a separate notification, right after the 👩🏽‍⚕️ sequence
+    // (a ZWJ sequence of 7 UTF-16 units), deleting "with my patient ".
+    let range = utf16_range(&text, "with my patient ");
+    server.change(&uri, 3, json!([{ "range": range, "text": "" }]));
+    let diagnostics = server.diagnostics_at(&uri, 3);
+    text = text.replace("with my patient ", "");
+    assert_eq!(
+        diagnostics
+            .iter()
+            .find(|d| d["code"] == "test.base.client-story")
+            .unwrap()["range"],
+        utf16_range(&text, "My client")
+    );
+    assert_eq!(diagnostics.len(), 2);
+    server.stop();
+}
+
+#[test]
+fn out_of_order_and_duplicate_versions_are_dropped() {
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let uri = ws.uri("versions.md");
+    server.open(&uri, "markdown", 1, "Clean text.\n");
+    assert!(server.diagnostics_at(&uri, 1).is_empty());
+
+    let v3 = "Clean text. My patient.\n";
+    server.change(&uri, 3, json!([{ "text": v3 }]));
+    // Version 2 arrives late, version 3 again: both must be ignored, or the incremental
+    // edits would land on the wrong text.
+    server.change(
+        &uri,
+        2,
+        json!([{ "range": utf16_range(v3, "Clean"), "text": "I think" }]),
+    );
+    server.change(
+        &uri,
+        3,
+        json!([{ "range": utf16_range(v3, "text"), "text": "I think" }]),
+    );
+    // Version 4 edits the version-3 text; its result proves what the server holds.
+    server.change(
+        &uri,
+        4,
+        json!([{ "range": utf16_range(v3, "Clean text."), "text": "Hello." }]),
+    );
+    let v4 = "Hello. My patient.\n";
+    let diagnostics = server.diagnostics_at(&uri, 4);
+    assert_eq!(codes(&diagnostics), ["test.base.client-story"]);
+    assert_eq!(diagnostics[0]["range"], utf16_range(v4, "My patient"));
+
+    server.drain();
+    let stale = server.take_backlog(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["version"].as_i64().is_some_and(|v| v == 2)
+    });
+    assert!(
+        stale.is_empty(),
+        "published for a dropped version: {stale:?}"
+    );
+    let log = server.stop();
+    assert!(
+        log.contains("version 2 is not newer than 3"),
+        "the late edit is logged as dropped"
+    );
+}
+
+#[test]
+fn fast_typing_publishes_only_in_version_order_and_ends_with_the_newest() {
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let uri = ws.uri("typing.md");
+    let mut text = String::from("Notes: ");
+    server.open(&uri, "markdown", 1, &text);
+    server.diagnostics_at(&uri, 1);
+    let typed = "my patient is doing well";
+    for (i, ch) in typed.chars().enumerate() {
+        let end = client::utf16_position(&text, text.len());
+        server.change(
+            &uri,
+            i as i64 + 2,
+            json!([{ "range": { "start": end, "end": end }, "text": ch.to_string() }]),
+        );
+        text.push(ch);
+    }
+    let last = typed.chars().count() as i64 + 1;
+    let diagnostics = server.diagnostics_at(&uri, last);
+    assert_eq!(diagnostics[0]["range"], utf16_range(&text, "my patient"));
+    server.drain();
+    let published: Vec<i64> = server
+        .take_backlog(|m| m["method"] == "textDocument/publishDiagnostics")
+        .iter()
+        .filter_map(|m| m["params"]["version"].as_i64())
+        .collect();
+    assert!(
+        published.windows(2).all(|w| w[0] < w[1]) && published.iter().all(|&v| v < last),
+        "versions published before the last, in order: {published:?}"
+    );
+    server.stop();
+}
+
+#[test]
+fn utf8_positions_when_the_client_offers_them() {
+    let ws = Workspace::new();
+    let mut capabilities = crate::capabilities();
+    capabilities["general"]["positionEncodings"] = json!(["utf-8", "utf-16"]);
+    let mut server = Server::start(&ws.root());
+    let result = server.initialize(&ws.root(), capabilities, serde_json::Value::Null);
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-8");
+    let uri = ws.uri("bytes.md");
+    let text = "\u{feff}😀 café, my patient.\r\n";
+    server.open(&uri, "markdown", 1, text);
+    let diagnostics = server.diagnostics_at(&uri, 1);
+    let start = text.find("my patient").unwrap();
+    assert_eq!(
+        diagnostics[0]["range"],
+        json!({
+            "start": { "line": 0, "character": start },
+            "end": { "line": 0, "character": start + "my patient".len() }
+        })
+    );
+    server.stop();
+}
+
+use crate::client::{self, Server};
