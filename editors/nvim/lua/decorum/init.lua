@@ -1,0 +1,187 @@
+--- Decorum for Neovim: configures Neovim's LSP client to run `decorum lsp` on drafts
+--- (Markdown, plain text) and on policy files (`.decorum`).
+---
+--- ```lua
+--- require("decorum").setup({})                                 -- `decorum` on PATH
+--- require("decorum").setup({ path = "~/.cargo/bin/decorum" })  -- or a path
+--- ```
+---
+--- On Neovim 0.11 and later this uses `vim.lsp.config` and `vim.lsp.enable`; on 0.10 it
+--- starts the client itself with `vim.lsp.start` from a FileType autocommand.
+local M = {}
+
+--- How to install the binary, shown when it cannot be found.
+M.install_hint = "Install it from a Decorum checkout with `cargo install --path crates/decorum-cli` "
+  .. "(this puts `decorum` in ~/.cargo/bin), or pass `path` to require('decorum').setup()."
+
+--- The defaults; `setup(opts)` deep-merges `opts` over them.
+M.defaults = {
+  --- Path to the `decorum` program; nil: `decorum` on PATH.
+  path = nil,
+  --- Filetypes whose buffers go to the server.
+  filetypes = { "markdown", "text", "decorum" },
+  --- Files that mark the root of a workspace (the folder `decorum check` would run in).
+  root_markers = { "decorum.toml", ".git" },
+  --- `decorum lsp --log-file`: where the server logs (never draft text); nil: no log.
+  log_file = nil,
+  --- `decorum lsp --log-level` (with log_file): error, warn, info or debug; nil: info.
+  log_level = nil,
+  --- The server's settings, sent as initializationOptions and as the answer to
+  --- workspace/configuration (section "decorum"). Keys (docs/editors.md):
+  ---   enable = true                       -- false: no diagnostics on drafts
+  ---   minimumSeverity = "hint"            -- "error", "warning", "info" or "hint"
+  ---   drafts = { languageIds = { "markdown", "plaintext" }, globs = { "posts/**/*.html" } }
+  settings = {},
+  --- Passed through to the client.
+  on_attach = nil,
+  capabilities = nil,
+}
+
+--- The options of the last `setup` call.
+M.options = nil
+
+local NAME = "decorum"
+
+local function notify(message, level)
+  vim.notify("decorum: " .. message, level or vim.log.levels.WARN, { title = "Decorum" })
+end
+
+--- The program to run: `opts.path` (with `~` expanded) or `decorum`.
+function M.program(opts)
+  opts = opts or M.options or M.defaults
+  if opts.path ~= nil and opts.path ~= "" then
+    return vim.fn.expand(opts.path)
+  end
+  return "decorum"
+end
+
+--- The command line of the server.
+function M.cmd(opts)
+  opts = opts or M.options or M.defaults
+  local cmd = { M.program(opts), "lsp" }
+  if opts.log_file ~= nil and opts.log_file ~= "" then
+    vim.list_extend(cmd, { "--log-file", vim.fn.expand(opts.log_file) })
+    if opts.log_level ~= nil and opts.log_level ~= "" then
+      vim.list_extend(cmd, { "--log-level", opts.log_level })
+    end
+  end
+  return cmd
+end
+
+--- The language id the server is told: Neovim's `text` filetype is LSP's `plaintext`,
+--- which the server counts as a draft by default.
+function M.language_id(_, filetype)
+  if filetype == "text" then
+    return "plaintext"
+  end
+  return filetype
+end
+
+--- The client configuration, in the shape `vim.lsp.config` takes.
+function M.client_config(opts)
+  opts = opts or M.options or M.defaults
+  local settings = vim.deepcopy(opts.settings or {})
+  return {
+    name = NAME,
+    cmd = M.cmd(opts),
+    filetypes = opts.filetypes,
+    root_markers = opts.root_markers,
+    get_language_id = M.language_id,
+    init_options = settings,
+    settings = { decorum = settings },
+    on_attach = opts.on_attach,
+    capabilities = opts.capabilities,
+  }
+end
+
+--- True when this Neovim has `vim.lsp.config` and `vim.lsp.enable` (0.11 and later).
+function M.has_lsp_config()
+  return vim.fn.has("nvim-0.11") == 1 and type(vim.lsp.config) == "table" and type(vim.lsp.enable) == "function"
+end
+
+local group = vim.api.nvim_create_augroup("decorum", { clear = true })
+
+--- Starts (or reuses) the client for one buffer with `vim.lsp.start` (Neovim 0.10).
+local function start_for_buffer(bufnr, config)
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  local root = vim.fs.root(bufnr, config.root_markers)
+  if root == nil then
+    root = name ~= "" and vim.fs.dirname(name) or vim.fn.getcwd()
+  end
+  local start_config = vim.tbl_extend("force", config, { root_dir = root })
+  start_config.filetypes = nil
+  start_config.root_markers = nil
+  return vim.lsp.start(start_config, { bufnr = bufnr })
+end
+
+--- Configures the client. Returns true when the server was enabled, false when the
+--- program is missing (a warning with install instructions says so).
+---
+--- `opts.api` chooses how: "config" (`vim.lsp.config`/`vim.lsp.enable`, the default on
+--- 0.11+) or "start" (`vim.lsp.start`, the default on 0.10; tests use it on 0.11 too).
+function M.setup(opts)
+  opts = vim.tbl_deep_extend("force", vim.deepcopy(M.defaults), opts or {})
+  M.options = opts
+  vim.api.nvim_clear_autocmds({ group = group })
+
+  local program = M.program(opts)
+  if vim.fn.executable(program) ~= 1 then
+    notify("cannot find `" .. program .. "`. " .. M.install_hint)
+    return false
+  end
+
+  local config = M.client_config(opts)
+  local api = opts.api or (M.has_lsp_config() and "config" or "start")
+  if api == "config" then
+    vim.lsp.config(NAME, config)
+    vim.lsp.enable(NAME)
+    return true
+  end
+
+  vim.api.nvim_create_autocmd("FileType", {
+    group = group,
+    pattern = config.filetypes,
+    callback = function(event)
+      start_for_buffer(event.buf, config)
+    end,
+  })
+  -- Buffers opened before setup() ran.
+  for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(bufnr) and vim.tbl_contains(config.filetypes, vim.bo[bufnr].filetype) then
+      start_for_buffer(bufnr, config)
+    end
+  end
+  return true
+end
+
+--- The running Decorum clients.
+function M.clients()
+  return vim.lsp.get_clients({ name = NAME })
+end
+
+--- Stops the clients and starts them again for the buffers they served.
+function M.restart()
+  local buffers = {}
+  for _, client in ipairs(M.clients()) do
+    for bufnr in pairs(client.attached_buffers) do
+      buffers[#buffers + 1] = bufnr
+    end
+    if vim.fn.has("nvim-0.11") == 1 then
+      client:stop()
+    else
+      client.stop() -- 0.10: a function field, not a method
+    end
+  end
+  vim.defer_fn(function()
+    if M.options == nil then
+      return
+    end
+    for _, bufnr in ipairs(buffers) do
+      if vim.api.nvim_buf_is_valid(bufnr) then
+        vim.api.nvim_exec_autocmds("FileType", { buffer = bufnr })
+      end
+    end
+  end, 500)
+end
+
+return M
