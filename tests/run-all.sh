@@ -40,4 +40,7 @@ fi
 step "the embedded standard library's examples (decorum test)"
 cargo run --quiet --locked -- test
 
+step "editors: the VS Code extension and the Neovim plugin, headless in the real editors (editors/test.sh)"
+editors/test.sh
+
 printf '\nall checks passed (%s Rust tests)\n' "$passed"
