@@ -187,7 +187,11 @@ fn main() {
     // `cargo test --benches` passes `--bench`-less flags; run quickly then.
     let quick = std::env::args().any(|a| a == "--quick")
         || std::env::var_os("DECORUM_BENCH_QUICK").is_some();
-    let runs = if quick { 1 } else { 9 };
+    // DECORUM_BENCH_RUNS=n overrides the number of timed runs (for profilers).
+    let runs = std::env::var("DECORUM_BENCH_RUNS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(if quick { 1 } else { 9 });
     let corpus = corpus(1 << 20);
     let bytes: usize = corpus.iter().map(String::len).sum();
     let mb = bytes as f64 / 1_000_000.0;

@@ -122,6 +122,12 @@ impl PolicySet {
         }
     }
 
+    /// The compiled automata (for tests of the matcher against the std library).
+    #[cfg(test)]
+    pub(crate) fn matcher(&self) -> &Matcher {
+        &self.matcher
+    }
+
     /// The active rules, in the order of their files and positions.
     pub fn rules(&self) -> &[Arc<RuleInfo>] {
         &self.rules

@@ -7,6 +7,7 @@
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 use decorum_draft::{Draft, MetaValue, Post};
@@ -76,13 +77,33 @@ impl Outcome {
     }
 }
 
+/// A hasher for the set cache: its keys are small distinct integers, which need no
+/// protection against collisions by an adversary (SipHash cost more than the lookups'
+/// other work).
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
 /// Everything needed to evaluate conditions in one post.
 pub(crate) struct PostCtx<'d> {
     pub(crate) draft: &'d Draft,
     pub(crate) post: &'d Post,
     index: &'d MatchIndex,
     arena: &'d SetArena,
-    cache: RefCell<HashMap<SetId, Rc<Vec<SetMatch>>>>,
+    cache: RefCell<HashMap<SetId, Rc<Vec<SetMatch>>, BuildHasherDefault<IdHasher>>>,
     /// The post's weighted length, measured at most once (a length rule and its message
     /// both ask for it).
     length: OnceCell<usize>,
@@ -100,7 +121,7 @@ impl<'d> PostCtx<'d> {
             post,
             index,
             arena,
-            cache: RefCell::new(HashMap::new()),
+            cache: RefCell::new(HashMap::default()),
             length: OnceCell::new(),
         }
     }
@@ -248,6 +269,17 @@ impl<'d> PostCtx<'d> {
     }
 
     fn scoped(&self, inner: &CondIr, scope: Scope, unit: TextRange) -> Outcome {
+        // Every unit below lies inside `unit` (the post body for `in post`): when a set
+        // the condition needs has no match there, no unit can make it hold, and the
+        // result is the same `no` that evaluating each unit would give.
+        let bound = if scope == Scope::Post {
+            self.post.body
+        } else {
+            unit
+        };
+        if !self.may_hold(inner, bound) {
+            return Outcome::no();
+        }
         let units: Vec<TextRange> = match scope {
             Scope::Post => vec![self.post.body],
             Scope::Paragraph => sub_units(&self.post.paragraphs, unit),
@@ -274,6 +306,34 @@ impl<'d> PostCtx<'d> {
         out
     }
 
+    /// False only when `cond` can hold neither in `unit` nor in any range inside it,
+    /// because a set it needs has no match there (matches inside a smaller range are
+    /// matches inside `unit` too). Conditions that do not need matches may always hold.
+    fn may_hold(&self, cond: &CondIr, unit: TextRange) -> bool {
+        match cond {
+            CondIr::Contains(set) => self.any_in(*set, unit),
+            CondIr::Near { left, right, .. } => {
+                self.any_in(*left, unit) && self.any_in(*right, unit)
+            }
+            CondIr::And(parts) => parts.iter().all(|p| self.may_hold(p, unit)),
+            CondIr::Or(parts) => parts.iter().any(|p| self.may_hold(p, unit)),
+            CondIr::Scoped(inner, Scope::Post) => self.may_hold(inner, self.post.body),
+            CondIr::Scoped(inner, _) => self.may_hold(inner, unit),
+            CondIr::Not(_) | CondIr::Has(_) | CondIr::Meta { .. } | CondIr::Compare { .. } => true,
+        }
+    }
+
+    /// True when the set has a match inside `unit` (what [`PostCtx::matches_in`] would
+    /// return is not empty).
+    fn any_in(&self, set: SetId, unit: TextRange) -> bool {
+        let all = self.set_matches(set);
+        let lo = all.partition_point(|m| m.range.start() < unit.start());
+        all[lo..]
+            .iter()
+            .take_while(|m| m.range.start() < unit.end())
+            .any(|m| m.range.end() <= unit.end())
+    }
+
     fn first_words(&self, unit: TextRange, n: usize) -> TextRange {
         let words = &self.post.words;
         let lo = words.partition_point(|w| w.start() < unit.start());
@@ -296,6 +356,9 @@ impl<'d> PostCtx<'d> {
         unit: TextRange,
     ) -> Outcome {
         let ls = self.matches_in(left, unit);
+        if ls.is_empty() {
+            return Outcome::no();
+        }
         let rs = self.matches_in(right, unit);
         let mut hits = Vec::new();
         for b in &rs {

@@ -7,10 +7,15 @@
 //! (original case). [`Matcher::scan`] runs them once per draft and returns a
 //! [`MatchIndex`]; rules are evaluated over that index.
 
+use std::sync::Mutex;
+
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use decorum_draft::Draft;
 use decorum_text::{TextRange, TextSize};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex_automata::nfa::thompson;
+use regex_automata::{Anchored, Input, hybrid, meta};
+use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind};
 
 /// Index of a set node in [`SetArena`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -114,6 +119,8 @@ pub(crate) struct Matcher {
     trigger_slots: Vec<Vec<u32>>,
     /// Regexes without usable literal prefixes: they run on every draft.
     untriggered: Vec<u32>,
+    /// Where regex matches can start, so that regexes are only tried there.
+    starts: Option<RegexStarts>,
     exact: Vec<Option<String>>,
     /// Patterns whose first / last character is a word character, so that a match must
     /// not continue a word on that side.
@@ -223,6 +230,7 @@ impl Matcher {
         let mut regexes = Vec::new();
         let mut trigger_slots: Vec<Vec<u32>> = Vec::new();
         let mut untriggered = Vec::new();
+        let mut regex_sources: Vec<(&str, &str)> = Vec::new();
         let mut exact = Vec::with_capacity(arena.patterns.len());
         let mut bounded = Vec::with_capacity(arena.patterns.len());
         for (id, pattern) in arena.patterns.iter().enumerate() {
@@ -267,6 +275,7 @@ impl Matcher {
                         None => untriggered.push(index),
                     }
                     regexes.push((re, id));
+                    regex_sources.push((source, flags));
                     exact.push(None);
                     bounded.push((false, false));
                 }
@@ -297,6 +306,7 @@ impl Matcher {
         };
         let masked = set(&masked_sources)?.map(|s| (s, masked));
         trigger_slots.resize(phrase_texts.len(), Vec::new());
+        let starts = RegexStarts::build(&regex_sources);
         Ok(Matcher {
             phrases,
             phrase_patterns,
@@ -304,6 +314,7 @@ impl Matcher {
             regexes,
             trigger_slots,
             untriggered,
+            starts,
             exact,
             bounded,
         })
@@ -351,18 +362,32 @@ impl Matcher {
         for &r in &self.untriggered {
             woken[r as usize] = true;
         }
-        if !self.regexes.is_empty() {
+        if woken.contains(&true) {
             let prose = draft.prose.as_str();
-            for (re, pid) in self
-                .regexes
-                .iter()
-                .zip(&woken)
-                .filter(|(_, w)| **w)
-                .map(|(r, _)| r)
-            {
-                for m in re.find_iter(prose) {
-                    if m.start() < m.end() {
-                        found.push((*pid, to_range(m.start(), m.end())));
+            let candidates = self
+                .starts
+                .as_ref()
+                .and_then(|starts| starts.candidates(prose, &woken));
+            for (r, (re, pid)) in self.regexes.iter().enumerate() {
+                if !woken[r] {
+                    continue;
+                }
+                let fast = self.starts.as_ref().zip(candidates.as_ref());
+                match fast.and_then(|(starts, c)| Some((starts.anchored[r].as_ref()?, c))) {
+                    Some((anchored, candidates)) => {
+                        let lo = candidates.partition_point(|&(cr, _)| (cr as usize) < r);
+                        let hi = candidates.partition_point(|&(cr, _)| (cr as usize) <= r);
+                        let starts = candidates[lo..hi].iter().map(|&(_, s)| s);
+                        for (s, e) in find_from(anchored, prose, starts) {
+                            found.push((*pid, to_range(s, e)));
+                        }
+                    }
+                    None => {
+                        for m in re.find_iter(prose) {
+                            if m.start() < m.end() {
+                                found.push((*pid, to_range(m.start(), m.end())));
+                            }
+                        }
                     }
                 }
             }
@@ -382,6 +407,245 @@ impl Matcher {
     }
 }
 
+/// Where the matches of the policy's regexes can start, found for all of them in one
+/// pass over a draft.
+///
+/// Running each regex over each draft was the most expensive part of a check: a regex
+/// with a Unicode `\b` cannot use the lazy DFA on text with non-ASCII characters, so it
+/// fell back to a backtracking engine over the whole draft, once per regex. Instead:
+///
+/// 1. Each regex that cannot match the empty string is *relaxed*: look-around
+///    assertions (`\b`, `^`, `$`) are dropped, character classes with non-ASCII members
+///    become their ASCII part plus "any non-ASCII character", and counted repetitions
+///    become unbounded ones. Every match of the regex is a match of its relaxed form over
+///    the same span, and the relaxed forms need no word-boundary lookups, so one reverse
+///    lazy DFA over all of them reports, in one pass, every position where a match of
+///    each regex can start (a superset).
+/// 2. `find_iter` finds, from where the last match ended, the leftmost start with a
+///    match and the leftmost-first match there. [`find_from`] does the same by trying an
+///    anchored search at each candidate in order; since every real match start is a
+///    candidate, it yields exactly the same matches.
+///
+/// `candidate_search_matches_find_iter` and `std_library_regexes_match_find_iter` check
+/// this against `find_iter`. When anything fails (a build limit, a search error) the
+/// regexes run as before.
+#[derive(Debug)]
+struct RegexStarts {
+    /// Reverse DFA over the relaxed regexes; its pattern `k` is regex `regex_of[k]`.
+    dfa: hybrid::dfa::DFA,
+    regex_of: Vec<u32>,
+    /// For each regex, an anchored search with the same syntax, when it takes part.
+    anchored: Vec<Option<meta::Regex>>,
+    /// Lazy DFA caches kept between drafts, so DFA states are built once per process
+    /// rather than once per draft.
+    caches: Mutex<Vec<hybrid::dfa::Cache>>,
+}
+
+impl Clone for RegexStarts {
+    fn clone(&self) -> Self {
+        RegexStarts {
+            dfa: self.dfa.clone(),
+            regex_of: self.regex_of.clone(),
+            anchored: self.anchored.clone(),
+            caches: Mutex::new(Vec::new()),
+        }
+    }
+}
+
+/// The syntax of a user regex with its flags, as [`build_regex`] sets it.
+fn syntax_config(flags: &str) -> regex_automata::util::syntax::Config {
+    regex_automata::util::syntax::Config::new()
+        .case_insensitive(flags.contains('i'))
+        .multi_line(flags.contains('m'))
+        .dot_matches_new_line(flags.contains('s'))
+        .ignore_whitespace(flags.contains('x'))
+}
+
+/// A superset of `hir`: every match of `hir` is a match of the result over the same
+/// span. Look-arounds become empty, classes with non-ASCII members keep their ASCII part
+/// and gain all non-ASCII characters, counted repetitions become `+` or `*`. The result
+/// compiles to a much smaller automaton that needs no look-behind.
+fn relax(hir: &Hir) -> Hir {
+    match hir.kind() {
+        HirKind::Look(_) => Hir::empty(),
+        HirKind::Class(Class::Unicode(class))
+            if class.ranges().last().is_some_and(|r| r.end() > '\x7f') =>
+        {
+            let mut out = ClassUnicode::new(
+                class
+                    .ranges()
+                    .iter()
+                    .filter(|r| r.start() <= '\x7f')
+                    .map(|r| ClassUnicodeRange::new(r.start(), r.end().min('\x7f'))),
+            );
+            out.push(ClassUnicodeRange::new('\u{80}', '\u{10FFFF}'));
+            Hir::class(Class::Unicode(out))
+        }
+        HirKind::Repetition(rep) => {
+            let mut rep = rep.clone();
+            rep.sub = Box::new(relax(&rep.sub));
+            if rep.max.is_none_or(|max| max > 1) {
+                rep.min = rep.min.min(1);
+                rep.max = None;
+            }
+            Hir::repetition(rep)
+        }
+        HirKind::Capture(cap) => relax(&cap.sub),
+        HirKind::Concat(parts) => Hir::concat(parts.iter().map(relax).collect()),
+        HirKind::Alternation(parts) => Hir::alternation(parts.iter().map(relax).collect()),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) => hir.clone(),
+    }
+}
+
+impl RegexStarts {
+    /// Builds the start finder for `regexes` (source and flags, in regex order); `None`
+    /// when no regex can take part or the automaton would be too large.
+    fn build(regexes: &[(&str, &str)]) -> Option<RegexStarts> {
+        let mut relaxed = Vec::new();
+        let mut regex_of = Vec::new();
+        let mut anchored = Vec::with_capacity(regexes.len());
+        for (i, (source, flags)) in regexes.iter().enumerate() {
+            let searcher = (|| {
+                let hir = regex_syntax::ParserBuilder::new()
+                    .case_insensitive(flags.contains('i'))
+                    .multi_line(flags.contains('m'))
+                    .dot_matches_new_line(flags.contains('s'))
+                    .ignore_whitespace(flags.contains('x'))
+                    .build()
+                    .parse(source)
+                    .ok()?;
+                // A regex that can match the empty string would need find_iter's rules
+                // for empty matches; those run as before.
+                if hir.properties().minimum_len().is_none_or(|n| n == 0) {
+                    return None;
+                }
+                let searcher = meta::Regex::builder()
+                    .configure(
+                        meta::Config::new()
+                            .nfa_size_limit(Some(1 << 22))
+                            // Anchored searches end quickly; the backtracker would
+                            // clear a visited set as large as the rest of the draft.
+                            .backtrack(false),
+                    )
+                    .syntax(syntax_config(flags))
+                    .build(source)
+                    .ok()?;
+                Some((relax(&hir), searcher))
+            })();
+            anchored.push(searcher.map(|(hir, searcher)| {
+                relaxed.push(hir);
+                regex_of.push(i as u32);
+                searcher
+            }));
+        }
+        if relaxed.is_empty() {
+            return None;
+        }
+        let nfa = thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .reverse(true)
+                    // Fewer NFA states make each lazily built DFA state cheaper.
+                    .shrink(true)
+                    .which_captures(thompson::WhichCaptures::None)
+                    .nfa_size_limit(Some(1 << 26)),
+            )
+            .build_many_from_hir(&relaxed)
+            .ok()?;
+        let dfa = hybrid::dfa::DFA::builder()
+            .configure(
+                hybrid::dfa::Config::new()
+                    .match_kind(regex_automata::MatchKind::All)
+                    .cache_capacity(16 << 20),
+            )
+            .build_from_nfa(nfa)
+            .ok()?;
+        Some(RegexStarts {
+            dfa,
+            regex_of,
+            anchored,
+            caches: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Every position of `prose` where a match of a woken regex can start, as (regex,
+    /// position), sorted; `None` if the search failed (then every regex runs in full).
+    fn candidates(&self, prose: &str, woken: &[bool]) -> Option<Vec<(u32, usize)>> {
+        let mut out = Vec::new();
+        if !self.regex_of.iter().any(|&r| woken[r as usize]) {
+            return Some(out);
+        }
+        let mut cache = self
+            .caches
+            .lock()
+            .ok()
+            .and_then(|mut pool| pool.pop())
+            .unwrap_or_else(|| self.dfa.create_cache());
+        let input = Input::new(prose);
+        let mut state = hybrid::dfa::OverlappingState::start();
+        let mut ok = true;
+        let mut previous = usize::MAX;
+        loop {
+            if self
+                .dfa
+                .try_search_overlapping_rev(&mut cache, &input, &mut state)
+                .is_err()
+            {
+                ok = false;
+                break;
+            }
+            let Some(m) = state.get_match() else { break };
+            let r = self.regex_of[m.pattern().as_usize()];
+            let offset = m.offset();
+            if woken[r as usize] {
+                out.push((r, offset));
+                // regex-automata 0.4 reports the second and later patterns matching at
+                // one position one byte too early (`state.at` instead of `state.at +
+                // 1` in `find_overlapping_rev`). Such a report follows one at the same
+                // offset or the next; then the position after it is a candidate too
+                // (a candidate too many costs one anchored search, one too few would
+                // lose a match).
+                if previous == offset || offset.checked_add(1) == Some(previous) {
+                    out.push((r, offset + 1));
+                }
+            }
+            previous = offset;
+        }
+        if let Ok(mut pool) = self.caches.lock() {
+            pool.push(cache);
+        }
+        out.sort_unstable();
+        out.dedup();
+        ok.then_some(out)
+    }
+}
+
+/// The non-empty matches `find_iter` would report, given every position where a match
+/// can start (sorted): from where the last match ended, the first candidate where an
+/// anchored search matches is the leftmost match start, and the anchored search's match
+/// is the leftmost-first match there.
+fn find_from(
+    anchored: &meta::Regex,
+    prose: &str,
+    starts: impl Iterator<Item = usize>,
+) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for s in starts {
+        if s < at || s > prose.len() {
+            continue;
+        }
+        let input = Input::new(prose).range(s..).anchored(Anchored::Yes);
+        if let Some(m) = anchored.search(&input) {
+            if m.start() < m.end() {
+                out.push((m.start(), m.end()));
+            }
+            at = m.end().max(s + 1);
+        }
+    }
+    out
+}
+
 /// Letters, digits and the underscore: what a whole-word match must not continue into.
 pub(crate) fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
@@ -392,7 +656,7 @@ fn size(n: usize) -> TextSize {
 }
 
 /// Every match in a draft, by pattern and by position.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct MatchIndex {
     /// Matches sorted by (pattern, start, end).
     by_pattern: Vec<(u32, TextRange)>,
@@ -456,6 +720,218 @@ impl MatchIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regexes like the std library's: Unicode word boundaries, case-insensitive groups,
+    /// Unicode classes, counted repetitions, anchors, alternations sharing prefixes.
+    const REGEXES: &[(&str, &str)] = &[
+        (r"\b\d{1,3}[- ](year|yr)s?[- ]old\b", "i"),
+        (
+            r"\b(?i:my|this|that)\s+(?:[\p{L}\d'’-]+\s+){1,3}(?i:patient|client)\b",
+            "",
+        ),
+        (r"\b[A-Z][a-z]+ [A-Z][a-z]+\b", ""),
+        (
+            r"\b(?:a|an|one)\s+(?:[\p{L}-]+\s+){0,2}(?:review|rating)\b",
+            "i",
+        ),
+        (r"\b\d+(?:[.,]\d+)?\s?(?:mg|µg|ml)\b", ""),
+        (r"(?i)\b(?:\d|one|two|a\s+few|dos)\b", ""),
+        (r"^\s*(?:hi|hola)\b", "m"),
+        (r"(?:the|our)\s+)?best\b", ""),
+        (r"\b(?:named|voted)\b[^.!?\n]{0,30}\b(?:best|top)\b", "i"),
+        (r"é\w*|\w*é", ""),
+        (r"\Bing\b", ""),
+        (r"[\p{Ll}]{2}\.$", ""),
+        (r"x*", ""),
+        (r"(?:Dr|Sra?)\.?\s+[A-Z][\p{Ll}'’-]+", ""),
+        (r"\b\w+\b", ""),
+    ];
+
+    /// The matches of each regex of `set` in `text`, through the candidate path.
+    fn via_candidates(set: &RegexStarts, text: &str) -> Vec<Vec<(usize, usize)>> {
+        let woken = vec![true; set.anchored.len()];
+        let candidates = set.candidates(text, &woken).expect("search succeeds");
+        (0..set.anchored.len())
+            .map(|r| {
+                let Some(anchored) = &set.anchored[r] else {
+                    return Vec::new();
+                };
+                let starts = candidates
+                    .iter()
+                    .filter(|(cr, _)| *cr as usize == r)
+                    .map(|&(_, s)| s);
+                find_from(anchored, text, starts)
+            })
+            .collect()
+    }
+
+    fn via_find_iter(regexes: &[Regex], set: &RegexStarts, text: &str) -> Vec<Vec<(usize, usize)>> {
+        regexes
+            .iter()
+            .enumerate()
+            .map(|(r, re)| {
+                if set.anchored[r].is_none() {
+                    return Vec::new();
+                }
+                re.find_iter(text)
+                    .filter(|m| m.start() < m.end())
+                    .map(|m| (m.start(), m.end()))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn relaxed_regexes_take_part_unless_they_match_empty() {
+        let regexes: Vec<(&str, &str)> = REGEXES
+            .iter()
+            .copied()
+            .filter(|(s, _)| Regex::new(s).is_ok())
+            .collect();
+        let set = RegexStarts::build(&regexes).expect("builds");
+        let taking_part: Vec<bool> = set.anchored.iter().map(Option::is_some).collect();
+        let empty: Vec<bool> = regexes
+            .iter()
+            .map(|(s, _)| Regex::new(s).unwrap().is_match(""))
+            .collect();
+        assert_eq!(taking_part, empty.iter().map(|e| !e).collect::<Vec<_>>());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        #[test]
+        fn candidate_search_matches_find_iter(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "my", "My", "this", "patient", "client", "old", "year", "45", "3", "-", " ",
+                    "  ", "\n", "\n\n", ".", ",", "é", "café", "É", "日本", "😀", "’", "'", "Dr",
+                    "Sra", "Ana", "Smith", "Best", "best", "the", "named", "top", "mg", "µg",
+                    "2.5", "one", "dos", "a", "few", "review", "hi", "Hola", "running", "x",
+                    "\u{301}", "\u{200b}", "ß", "K", "\u{212a}",
+                ]),
+                0..40,
+            )
+        ) {
+            let text: String = pieces.concat();
+            static SET: std::sync::OnceLock<(Vec<Regex>, RegexStarts)> = std::sync::OnceLock::new();
+            let (regexes, set) = SET.get_or_init(|| {
+                let sources: Vec<(&str, &str)> = REGEXES
+                    .iter()
+                    .copied()
+                    .filter(|(s, _)| Regex::new(s).is_ok())
+                    .collect();
+                let set = RegexStarts::build(&sources).expect("builds");
+                let regexes = sources
+                    .iter()
+                    .map(|(s, f)| build_regex(s, f).expect("valid regex"))
+                    .collect();
+                (regexes, set)
+            });
+            proptest::prop_assert_eq!(
+                via_candidates(set, &text),
+                via_find_iter(regexes, set, &text),
+                "{:?}", text
+            );
+        }
+    }
+
+    /// The whole std library: its regexes through the candidate path and through
+    /// `find_iter` agree on its own examples, with and without non-ASCII text around.
+    #[test]
+    fn std_library_regexes_match_find_iter() {
+        use crate::{ImportResolution, PolicyInputs, PolicySource, SourceId};
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../policies/std/healthcare");
+        let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
+            .expect("std library folder")
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "decorum"))
+            .map(|p| {
+                let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
+                (stem, std::fs::read_to_string(&p).expect("readable"))
+            })
+            .collect();
+        files.sort();
+        let mut inputs = PolicyInputs::default();
+        for (stem, text) in &files {
+            let parse = decorum_syntax::parse(text);
+            let imports = parse
+                .file
+                .items
+                .iter()
+                .filter_map(|item| match item {
+                    decorum_syntax::Item::Import(import) => Some(import),
+                    _ => None,
+                })
+                .map(|import| {
+                    let target = import.source.value.trim_start_matches("./");
+                    match files.iter().position(|(s, _)| s == target) {
+                        Some(i) => ImportResolution::File(SourceId(i as u32)),
+                        None => ImportResolution::Failed {
+                            message: format!("{target} not found"),
+                            help: None,
+                        },
+                    }
+                })
+                .collect();
+            inputs.add(PolicySource {
+                path: format!("std/healthcare/{stem}.decorum"),
+                text: text.as_str().into(),
+                parse,
+                imports,
+                builtin: true,
+            });
+        }
+        inputs.roots = (0..files.len() as u32).map(SourceId).collect();
+        let compiled = crate::compile(&inputs);
+        let set = compiled.policy_set.expect("std compiles");
+        let fast = set.matcher();
+        assert!(
+            fast.starts.is_some(),
+            "the std regexes take the candidate path"
+        );
+        let mut slow = fast.clone();
+        slow.starts = None;
+        let mut texts: Vec<String> = set
+            .rules()
+            .iter()
+            .flat_map(|r| r.examples.iter().map(|e| e.text.clone()))
+            .collect();
+        // Decorating a quarter of them keeps the test quick in debug builds, where the
+        // lazy DFA builds its states slowly.
+        let decorated: Vec<String> = texts
+            .iter()
+            .step_by(4)
+            .map(|t| {
+                format!(
+                    "Café “{}” 🎉 {}",
+                    t.replace(' ', "\u{a0}"),
+                    t.to_uppercase()
+                )
+            })
+            .collect();
+        texts.extend(decorated);
+        assert!(texts.len() > 20);
+        let meta = decorum_draft::Metadata::default();
+        for text in &texts {
+            let draft = decorum_draft::parse(text, decorum_draft::DraftFormat::Markdown, &meta);
+            let (a, b) = (fast.scan(&draft), slow.scan(&draft));
+            let only_fast: Vec<_> = a
+                .by_pattern
+                .iter()
+                .filter(|m| !b.by_pattern.contains(m))
+                .collect();
+            let only_slow: Vec<_> = b
+                .by_pattern
+                .iter()
+                .filter(|m| !a.by_pattern.contains(m))
+                .collect();
+            assert!(
+                a == b,
+                "{text:?}: only fast {only_fast:?}, only slow {only_slow:?}"
+            );
+        }
+    }
 
     #[test]
     fn masked_regex_shapes() {
