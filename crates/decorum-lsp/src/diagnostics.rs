@@ -10,11 +10,11 @@ use std::path::Path;
 use decorum_draft::Draft;
 use decorum_engine::{Applicability, Finding, PolicyProblem, ProblemLevel};
 use decorum_syntax::Severity;
-use decorum_text::{LineIndex, TextRange, TextSize};
+use decorum_text::{LineIndex, TextSize};
 use serde::{Deserialize, Serialize};
 use tower_lsp_server::ls_types::{
     CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
-    NumberOrString, Position, Range, Uri,
+    NumberOrString, Range, Uri,
 };
 
 use crate::position::{Encoding, LineMap};
@@ -24,20 +24,22 @@ pub const DRAFT_SOURCE: &str = "decorum";
 /// `source` of diagnostics on policy files and `decorum.toml`.
 pub const POLICY_SOURCE: &str = "decorum-policy";
 
-/// What a draft diagnostic carries in `data`.
+/// What a draft diagnostic carries in `data` (the rule id is its `code`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct FindingData {
     /// The document version the diagnostic (and every range below) belongs to.
     pub version: i32,
-    /// The rule id (also the diagnostic's `code`).
-    pub rule: String,
     /// The fixes, best first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fixes: Vec<FixData>,
-    /// Where an "allow here" waiver comment goes: the start of the flagged block's line.
-    /// `None` for Decorum's own checks, which cannot be waived.
-    pub waiver_at: Option<Position>,
-    /// Where an "allow in this file" waiver goes: after the file's front matter.
-    pub file_waiver_at: Option<Position>,
+    /// The line where an "allow here" waiver comment goes: where the flagged block
+    /// starts. `None` for Decorum's own checks, which cannot be waived.
+    #[serde(
+        default,
+        rename = "waiverLine",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub waiver_line: Option<u32>,
 }
 
 /// One fix of a finding.
@@ -46,9 +48,11 @@ pub struct FixData {
     /// What it does, for the menu.
     pub title: String,
     /// True when it keeps the meaning (may be applied without a look).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub safe: bool,
     /// True when it only adds text away from the flagged words (a disclaimer at the end
     /// of the post): offered anywhere between the finding and the insertion.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub document: bool,
     /// The edits, in LSP positions of `version`.
     pub edits: Vec<EditData>,
@@ -94,10 +98,9 @@ pub fn draft_diagnostics(
     findings: &[Finding],
 ) -> Vec<Diagnostic> {
     let map = LineMap::new(&draft.text, index, encoding);
-    let file_waiver_at = map.position(file_waiver_offset(draft));
     findings
         .iter()
-        .map(|f| finding_diagnostic(uri, version, draft, &map, f, file_waiver_at))
+        .map(|f| finding_diagnostic(uri, version, draft, &map, f))
         .collect()
 }
 
@@ -107,7 +110,6 @@ fn finding_diagnostic(
     draft: &Draft,
     map: &LineMap<'_>,
     finding: &Finding,
-    file_waiver_at: Position,
 ) -> Diagnostic {
     let rule = &finding.rule;
     let related: Vec<DiagnosticRelatedInformation> = finding
@@ -149,11 +151,8 @@ fn finding_diagnostic(
     let waivable = rule.source.is_some();
     let data = FindingData {
         version,
-        rule: rule.id.clone(),
         fixes,
-        waiver_at: waivable
-            .then(|| map.position(block_line_start(draft, map.index, finding.range))),
-        file_waiver_at: waivable.then_some(file_waiver_at),
+        waiver_line: waivable.then(|| map.index.line_of(block_start(draft, finding.range.start()))),
     };
     Diagnostic {
         range: map.range(finding.range),
@@ -172,58 +171,40 @@ fn finding_diagnostic(
     }
 }
 
-/// The start of the line where the block holding `range` starts: a `decorum-allow`
-/// comment inserted there covers that block.
-fn block_line_start(draft: &Draft, index: &LineIndex, range: TextRange) -> TextSize {
-    let at = range.start();
-    let block_start = draft
-        .post_at(at)
-        .and_then(|post| {
-            post.paragraphs
-                .iter()
-                .find(|p| p.start() <= at && at < p.end().max(p.start() + TextSize::from(1)))
-                .map(|p| p.start())
-        })
-        .unwrap_or(at);
-    index
-        .line_range(index.line_of(block_start))
-        .map_or(block_start, |line| line.start())
+/// Where the block holding `at` starts: a `decorum-allow` comment on the line before
+/// covers that block.
+fn block_start(draft: &Draft, at: TextSize) -> TextSize {
+    let Some(post) = draft.post_at(at) else {
+        return at;
+    };
+    // Paragraphs are in order: the last one starting at or before `at`.
+    let i = post.paragraphs.partition_point(|p| p.start() <= at);
+    match i.checked_sub(1).and_then(|i| post.paragraphs.get(i)) {
+        Some(p) if at <= p.end() => p.start(),
+        _ => at,
+    }
 }
 
-/// Where a `decorum-allow-file` comment goes: after the file's front matter (which must
-/// stay first), else after a byte-order mark, else at the start.
-fn file_waiver_offset(draft: &Draft) -> TextSize {
-    let bom = if draft.text.starts_with('\u{feff}') {
-        TextSize::from(3)
-    } else {
-        TextSize::from(0)
-    };
-    let Some(first) = draft.posts.first() else {
-        return bom;
-    };
-    match first.meta_range {
-        Some(meta) if first.range.start() <= bom => {
-            // After the closing `---` line.
-            let rest = draft
-                .text
-                .get(usize::from(meta.end())..)
-                .unwrap_or_default();
-            let newline = rest.find('\n').map_or(rest.len(), |i| i + 1);
-            let line_end = usize::from(meta.end()) + newline;
-            let preceding = draft
-                .text
-                .get(..usize::from(meta.end()))
-                .unwrap_or_default();
-            // The range may or may not include the closing line's break.
-            let at = if preceding.ends_with('\n') {
-                usize::from(meta.end())
-            } else {
-                line_end
-            };
-            TextSize::try_from(at).unwrap_or(bom)
+/// Where a `decorum-allow-file` comment goes in `text`: after the front matter (which
+/// must stay first), else after a byte-order mark, else at the start. Front matter
+/// opens with a `---` line and closes with a `---` or `...` line, as the draft parser
+/// reads it.
+pub fn file_waiver_offset(text: &str) -> TextSize {
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let rest = &text[bom..];
+    let mut lines = rest.split_inclusive('\n');
+    let first = lines.next().unwrap_or_default();
+    if first.trim_end_matches(['\r', '\n']) == "---" && first.ends_with('\n') {
+        let mut at = bom + first.len();
+        for line in lines {
+            at += line.len();
+            let bare = line.trim_end_matches(['\r', '\n']);
+            if bare == "---" || bare == "..." {
+                return TextSize::try_from(at).unwrap_or_default();
+            }
         }
-        _ => bom,
     }
+    TextSize::try_from(bom).unwrap_or_default()
 }
 
 /// Diagnostics for problems in one policy file (or `decorum.toml`).
@@ -295,4 +276,20 @@ pub fn syntax_diagnostics(uri: &Uri, text: &str, encoding: Encoding) -> Vec<Diag
 /// A `file://` URI for a path.
 pub fn file_uri(path: &Path) -> Option<Uri> {
     Uri::from_file_path(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_waivers_go_after_front_matter_and_bom() {
+        let at = |text: &str| usize::from(file_waiver_offset(text));
+        assert_eq!(at("Hello"), 0);
+        assert_eq!(at("\u{feff}Hello"), 3);
+        assert_eq!(at("---\nchannel: x\n---\nHello"), 19);
+        assert_eq!(at("\u{feff}---\r\nchannel: x\r\n...\r\nHello"), 25);
+        assert_eq!(at("---\nnever closed\n"), 0);
+        assert_eq!(at("--- not front matter\n"), 0);
+    }
 }

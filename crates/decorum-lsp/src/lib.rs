@@ -59,6 +59,9 @@ pub fn run_stdio(options: ServerOptions) -> Result<(), String> {
     install_panic_hook();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        // Checks are CPU-bound and the machine has few cores; more threads would only
+        // add allocator arenas (memory) and contention. stdin/stdout use two of these.
+        .max_blocking_threads(8)
         .thread_name("decorum-lsp")
         .enable_all()
         .build()

@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use dashmap::DashMap;
 use tower_lsp_server::Client;
@@ -102,6 +102,7 @@ pub struct State {
     /// Policy-file URIs we published context problems on (to clear them later).
     pub policy_problem_uris: DashMap<Uri, ContextKey>,
     next_log_id: AtomicU32,
+    loading: Mutex<()>,
 }
 
 impl State {
@@ -117,6 +118,7 @@ impl State {
             flags: RwLock::new(ClientFlags::default()),
             policy_problem_uris: DashMap::new(),
             next_log_id: AtomicU32::new(1),
+            loading: Mutex::new(()),
         }
     }
 
@@ -151,7 +153,13 @@ impl State {
         if let Some(ctx) = self.contexts.get(key) {
             return (Arc::clone(&ctx), false);
         }
-        // Load without holding a shard lock; if another thread won the race, use theirs.
+        // One load at a time (on blocking threads, never across an await), so a draft
+        // opened while the folder's policies preload waits for them instead of compiling
+        // them a second time. No shard lock is held while loading.
+        let _loading = self.loading.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(ctx) = self.contexts.get(key) {
+            return (Arc::clone(&ctx), false);
+        }
         let loaded = Arc::new(PolicyContext::load(key.clone(), None));
         match self.contexts.entry(key.clone()) {
             dashmap::Entry::Occupied(entry) => (Arc::clone(entry.get()), false),

@@ -17,7 +17,8 @@ use tower_lsp_server::ls_types::{
     TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
 };
 
-use crate::diagnostics::{DRAFT_SOURCE, EditData, FindingData};
+use crate::diagnostics::{DRAFT_SOURCE, EditData, FindingData, file_waiver_offset};
+use crate::position::LineMap;
 use crate::state::{ClientFlags, State};
 
 /// What the waiver's reason placeholder says: obviously to be replaced, and still a
@@ -40,17 +41,20 @@ pub fn code_action(state: &State, params: CodeActionParams) -> Vec<CodeActionOrC
     }
     let uri = params.text_document.uri;
     let wanted = params.range;
-    let (version, stored) = {
+    let encoding = state.encoding();
+    let (version, stored, file_waiver_at) = {
         let Some(doc) = state.documents.get(&uri) else {
             return Vec::new();
         };
         let version = doc.text.version;
+        let map = LineMap::new(&doc.text.text, &doc.text.index, encoding);
+        let file_waiver_at = map.position(file_waiver_offset(&doc.text.text));
         let stored = doc
             .latest
             .as_ref()
             .filter(|e| e.version == version && e.is_draft)
             .map(|e| e.diagnostics.clone());
-        (version, stored)
+        (version, stored, file_waiver_at)
     };
     let flags = state.flags();
 
@@ -61,10 +65,10 @@ pub fn code_action(state: &State, params: CodeActionParams) -> Vec<CodeActionOrC
     let from_client = params.context.diagnostics.iter();
     let from_store = stored.iter().flat_map(|s| s.iter());
     for diagnostic in from_client.chain(from_store) {
-        let Some(data) = finding_data(diagnostic, version) else {
+        let Some((rule, data)) = finding_data(diagnostic, version) else {
             continue;
         };
-        if seen.contains(&(data.rule.clone(), diagnostic.range)) {
+        if seen.contains(&(rule.clone(), diagnostic.range)) {
             continue;
         }
         let at_finding = intersects(diagnostic.range, wanted);
@@ -80,7 +84,7 @@ pub fn code_action(state: &State, params: CodeActionParams) -> Vec<CodeActionOrC
         if !at_finding && offers.is_empty() {
             continue;
         }
-        seen.push((data.rule.clone(), diagnostic.range));
+        seen.push((rule.clone(), diagnostic.range));
         for i in offers {
             let fix = &data.fixes[i];
             let edits = fix
@@ -100,7 +104,12 @@ pub fn code_action(state: &State, params: CodeActionParams) -> Vec<CodeActionOrC
             ));
         }
         if at_finding {
-            actions.extend(waiver_actions(&uri, version, diagnostic, &data, flags));
+            let places = Waivers {
+                rule: &rule,
+                here: data.waiver_line.map(|line| Position { line, character: 0 }),
+                file: file_waiver_at,
+            };
+            actions.extend(waiver_actions(&uri, version, diagnostic, places, flags));
         }
     }
     actions
@@ -110,14 +119,25 @@ pub fn code_action(state: &State, params: CodeActionParams) -> Vec<CodeActionOrC
 }
 
 /// The finding data of a Decorum diagnostic computed for `version`.
-fn finding_data(diagnostic: &Diagnostic, version: i32) -> Option<FindingData> {
+fn finding_data(diagnostic: &Diagnostic, version: i32) -> Option<(String, FindingData)> {
     if diagnostic.source.as_deref() != Some(DRAFT_SOURCE) {
         return None;
     }
+    let Some(NumberOrString::String(rule)) = &diagnostic.code else {
+        return None;
+    };
     let data: FindingData = serde_json::from_value(diagnostic.data.clone()?).ok()?;
-    let code_matches =
-        matches!(&diagnostic.code, Some(NumberOrString::String(c)) if *c == data.rule);
-    (data.version == version && code_matches).then_some(data)
+    (data.version == version).then(|| (rule.clone(), data))
+}
+
+/// Where the waiver comments of a finding go.
+struct Waivers<'a> {
+    rule: &'a str,
+    /// "Allow here": the start of the flagged block's line; `None` when the finding
+    /// cannot be waived.
+    here: Option<Position>,
+    /// "Allow in this file": after the front matter.
+    file: Position,
 }
 
 /// "Allow here…" and "Allow in this file…".
@@ -125,9 +145,12 @@ fn waiver_actions(
     uri: &Uri,
     version: i32,
     diagnostic: &Diagnostic,
-    data: &FindingData,
+    places: Waivers<'_>,
     flags: ClientFlags,
 ) -> Vec<CodeAction> {
+    let Some(here) = places.here else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     let snippet = flags.snippet_edits && flags.document_changes;
     let reason = if snippet {
@@ -135,21 +158,18 @@ fn waiver_actions(
     } else {
         REASON_PLACEHOLDER.to_owned()
     };
-    let places = [
-        (data.waiver_at, "decorum-allow", "here"),
-        (data.file_waiver_at, "decorum-allow-file", "in this file"),
+    let spots = [
+        (here, "decorum-allow", "here"),
+        (places.file, "decorum-allow-file", "in this file"),
     ];
-    for (at, directive, scope) in places {
-        let Some(at) = at else {
-            continue;
-        };
-        let text = format!("<!-- {directive} {}: {reason} -->\n", data.rule);
+    for (at, directive, scope) in spots {
+        let text = format!("<!-- {directive} {}: {reason} -->\n", places.rule);
         let edit = TextEdit {
             range: Range { start: at, end: at },
             new_text: text,
         };
         out.push(action(
-            format!("Allow {} {scope}…", data.rule),
+            format!("Allow {} {scope}…", places.rule),
             diagnostic,
             workspace_edit(uri, version, vec![edit], flags),
             false,

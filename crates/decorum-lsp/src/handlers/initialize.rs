@@ -13,6 +13,7 @@ use tower_lsp_server::ls_types::{
     WorkspaceFoldersServerCapabilities, WorkspaceServerCapabilities,
 };
 
+use crate::context::ContextKey;
 use crate::log::Level;
 use crate::position::Encoding;
 use crate::settings::Settings;
@@ -159,6 +160,21 @@ pub async fn initialized(state: &Arc<State>) {
     }
     if flags.configuration {
         super::configuration::refresh(state).await;
+    }
+    preload_contexts(state).await;
+}
+
+/// Compiles the policies of every workspace folder now, so the first draft the writer
+/// opens is checked without waiting for the compile.
+async fn preload_contexts(state: &Arc<State>) {
+    let folders = state.folders();
+    for folder in &folders {
+        let key = ContextKey::for_document(Some(&folder.join("_")), &folders);
+        let worker = Arc::clone(state);
+        let loaded = tokio::task::spawn_blocking(move || worker.context(&key)).await;
+        if let Ok((ctx, true)) = loaded {
+            crate::checks::report_context(state, &ctx, false).await;
+        }
     }
 }
 
