@@ -335,11 +335,17 @@ impl Matcher {
                 for &r in &self.trigger_slots[slot] {
                     woken[r as usize] = true;
                 }
-                for &pid in &self.phrase_patterns[slot] {
-                    if !self.word_bounded(pid, text, s, e) {
-                        continue;
-                    }
-                    let original = draft.original_range(to_range(s, e));
+                // The phrases of a slot share their text, so whether the match stands
+                // on whole words and where it maps to are the same for all of them.
+                let pids = &self.phrase_patterns[slot];
+                let Some(&first) = pids.first() else {
+                    continue;
+                };
+                if !self.word_bounded(first, text, s, e) {
+                    continue;
+                }
+                let original = draft.original_range(to_range(s, e));
+                for &pid in pids {
                     if let Some(exact) = &self.exact[pid as usize]
                         && decorum_text::slice(&draft.text, original) != exact
                     {
@@ -397,13 +403,20 @@ impl Matcher {
 
     fn word_bounded(&self, pid: u32, text: &str, start: usize, end: usize) -> bool {
         let (check_start, check_end) = self.bounded[pid as usize];
-        if check_start && text[..start].chars().next_back().is_some_and(is_word_char) {
-            return false;
-        }
-        if check_end && text[end..].chars().next().is_some_and(is_word_char) {
-            return false;
-        }
-        true
+        // ASCII neighbours (most of them) are classified from their byte alone.
+        let bytes = text.as_bytes();
+        let ascii_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        let word_before = || match start.checked_sub(1).and_then(|i| bytes.get(i)) {
+            None => false,
+            Some(&b) if b.is_ascii() => ascii_word(b),
+            Some(_) => text[..start].chars().next_back().is_some_and(is_word_char),
+        };
+        let word_after = || match bytes.get(end) {
+            None => false,
+            Some(&b) if b.is_ascii() => ascii_word(b),
+            Some(_) => text[end..].chars().next().is_some_and(is_word_char),
+        };
+        !(check_start && word_before() || check_end && word_after())
     }
 }
 
