@@ -25,6 +25,6 @@ pub use drafts::{
     Collected, DraftLoadError, LoadedDraft, collect_drafts, read_draft, read_stdin_draft,
 };
 pub use library::{Library, LibraryError, Lock, Manifest};
-pub use load::{LoadError, LoadedPolicies, load_policies};
+pub use load::{LoadError, LoadedPolicies, Overlays, load_policies, load_policies_overlaid};
 pub use stdlib::{DEFAULT_POLICY, StdFile};
 pub use write::atomic_write;

@@ -96,8 +96,22 @@ impl std::error::Error for LoadError {}
 /// current directory, or a `std/...` path) when given, else `config.policies`; then every
 /// file they import, transitively, each once.
 pub fn load_policies(config: &Config, explicit: Option<&Path>) -> LoadedPolicies {
+    load_policies_overlaid(config, explicit, &Overlays::new())
+}
+
+/// Texts that stand in for files on disk: an editor's unsaved buffers, by canonical path.
+pub type Overlays = HashMap<PathBuf, Arc<str>>;
+
+/// [`load_policies`] reading the text of the files in `overlays` from there instead of
+/// from disk (the files must still exist: the sandbox resolves real paths). The lock
+/// check of libraries always hashes what is on disk.
+pub fn load_policies_overlaid(
+    config: &Config,
+    explicit: Option<&Path>,
+    overlays: &Overlays,
+) -> LoadedPolicies {
     let cwd = std::env::current_dir().unwrap_or_else(|_| config.root.clone());
-    load_with(config, explicit, stdlib::files(), &cwd)
+    load_with_overlays(config, explicit, stdlib::files(), &cwd, overlays)
 }
 
 /// [`load_policies`] with the standard library and current directory given, for tests.
@@ -107,7 +121,17 @@ pub(crate) fn load_with(
     std_files: &[StdFile],
     cwd: &Path,
 ) -> LoadedPolicies {
-    let mut loader = Loader::new(config, std_files);
+    load_with_overlays(config, explicit, std_files, cwd, &Overlays::new())
+}
+
+fn load_with_overlays(
+    config: &Config,
+    explicit: Option<&Path>,
+    std_files: &[StdFile],
+    cwd: &Path,
+    overlays: &Overlays,
+) -> LoadedPolicies {
+    let mut loader = Loader::new(config, std_files, overlays);
     match explicit {
         Some(path) => loader.add_explicit_root(path, cwd),
         None => {
@@ -219,10 +243,12 @@ struct Loader<'a> {
     lock: Result<Option<Lock>, LibraryError>,
     /// Libraries read and verified so far, by name.
     libraries: RefCell<BTreeMap<String, Result<Library, LibraryError>>>,
+    /// Unsaved texts that replace files on disk.
+    overlays: &'a Overlays,
 }
 
 impl<'a> Loader<'a> {
-    fn new(config: &'a Config, std_files: &'a [StdFile]) -> Loader<'a> {
+    fn new(config: &'a Config, std_files: &'a [StdFile], overlays: &'a Overlays) -> Loader<'a> {
         let root = paths::canonical_or_absolute(&config.root);
         let mut allowed = vec![root.clone()];
         allowed.extend(
@@ -243,6 +269,7 @@ impl<'a> Loader<'a> {
             errors: Vec::new(),
             lock: library::read_lock(config),
             libraries: RefCell::new(BTreeMap::new()),
+            overlays,
         }
     }
 
@@ -713,14 +740,12 @@ impl<'a> Loader<'a> {
             (Err(_), Some(display)) => display.to_owned(),
             (Err(_), None) => canonical.display().to_string(),
         };
-        let result = read_policy_text(canonical, &shown, MAX_POLICY_BYTES).map(|text| {
-            self.add(
-                shown,
-                Arc::from(text),
-                false,
-                Origin::Disk(canonical.to_path_buf()),
-            )
-        });
+        let text = match self.overlays.get(canonical) {
+            Some(text) => Ok(Arc::clone(text)),
+            None => read_policy_text(canonical, &shown, MAX_POLICY_BYTES).map(Arc::from),
+        };
+        let result =
+            text.map(|text| self.add(shown, text, false, Origin::Disk(canonical.to_path_buf())));
         self.loaded.insert(key, result.clone());
         result
     }

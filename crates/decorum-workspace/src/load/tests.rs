@@ -499,3 +499,23 @@ fn the_embedded_library_loads_and_its_imports_resolve() {
         }
     }
 }
+
+#[test]
+fn overlays_stand_in_for_files_on_disk_and_their_imports_follow_the_overlay() {
+    let ws = Workspace::new(&[
+        ("decorum.toml", "policies = [\"a.decorum\"]\n"),
+        ("a.decorum", "decorum 1\nimport \"./b\"\n"),
+        ("b.decorum", "decorum 1\n"),
+        ("c.decorum", "decorum 1\n"),
+    ]);
+    let a = std::fs::canonicalize(ws.root().join("a.decorum")).unwrap();
+    let mut overlays = super::Overlays::new();
+    overlays.insert(a, "decorum 1\nimport \"./c\"\nrule {\n".into());
+    let loaded = super::load_with_overlays(&ws.config(), None, STD, &ws.root(), &overlays);
+    expect![[r#"
+        #0 a.decorum (root) syntax-errors=1
+            import "./c" -> #1
+        #1 c.decorum syntax-errors=0
+    "#]]
+    .assert_eq(&ws.redact(&render_loaded(&loaded)));
+}
