@@ -110,6 +110,8 @@ pub(crate) struct Matcher {
     /// For each automaton pattern, the phrase patterns sharing its text.
     phrase_patterns: Vec<Vec<u32>>,
     masked: Option<(RegexSet, Vec<(Regex, u32)>)>,
+    /// Where masked phrases can start in the normalised view (see [`RegexStarts`]).
+    masked_starts: Option<RegexStarts>,
     /// Regexes, each run on its own: a `RegexSet` would have to use the slow overlapping
     /// engine for every one of them whenever any uses a Unicode word boundary.
     regexes: Vec<(Regex, u32)>,
@@ -304,6 +306,9 @@ impl Matcher {
                 .map(Some)
                 .map_err(|e| e.to_string())
         };
+        let masked_flags: Vec<(&str, &str)> =
+            masked_sources.iter().map(|s| (s.as_str(), "")).collect();
+        let masked_starts = RegexStarts::build(&masked_flags);
         let masked = set(&masked_sources)?.map(|s| (s, masked));
         trigger_slots.resize(phrase_texts.len(), Vec::new());
         let starts = RegexStarts::build(&regex_sources);
@@ -311,6 +316,7 @@ impl Matcher {
             phrases,
             phrase_patterns,
             masked,
+            masked_starts,
             regexes,
             trigger_slots,
             untriggered,
@@ -356,11 +362,43 @@ impl Matcher {
             }
         }
         if let Some((set, regexes)) = &self.masked {
-            for i in set.matches(text).iter() {
-                let (re, pid) = &regexes[i];
-                for m in re.find_iter(text) {
-                    if self.word_bounded(*pid, text, m.start(), m.end()) {
-                        found.push((*pid, draft.original_range(to_range(m.start(), m.end()))));
+            // Each masked regex's find_iter, through its candidate starts when possible
+            // (the set only skips regexes without a match, which find nothing anyway).
+            let all = vec![true; regexes.len()];
+            let fast = self
+                .masked_starts
+                .as_ref()
+                .and_then(|starts| Some((starts, starts.candidates(text, &all)?)));
+            let mut spans = Vec::new();
+            let mut add = |pid: u32, spans: &[(usize, usize)]| {
+                for &(s, e) in spans {
+                    if self.word_bounded(pid, text, s, e) {
+                        found.push((pid, draft.original_range(to_range(s, e))));
+                    }
+                }
+            };
+            match fast {
+                Some((starts, candidates)) => {
+                    for (i, (re, pid)) in regexes.iter().enumerate() {
+                        spans.clear();
+                        match &starts.anchored[i] {
+                            Some(anchored) => {
+                                let lo = candidates.partition_point(|&(r, _)| (r as usize) < i);
+                                let hi = candidates.partition_point(|&(r, _)| (r as usize) <= i);
+                                let starts = candidates[lo..hi].iter().map(|&(_, s)| s);
+                                spans.extend(find_from(anchored, text, starts));
+                            }
+                            None => spans.extend(re.find_iter(text).map(|m| (m.start(), m.end()))),
+                        }
+                        add(*pid, &spans);
+                    }
+                }
+                None => {
+                    for i in set.matches(text).iter() {
+                        let (re, pid) = &regexes[i];
+                        spans.clear();
+                        spans.extend(re.find_iter(text).map(|m| (m.start(), m.end())));
+                        add(*pid, &spans);
                     }
                 }
             }
@@ -648,12 +686,15 @@ fn find_from(
         if s < at || s > prose.len() {
             continue;
         }
+        // Anchored at `s`, the match starts at `s`: only its end is needed, which
+        // spares the reverse search that finding a start would take.
         let input = Input::new(prose).range(s..).anchored(Anchored::Yes);
-        if let Some(m) = anchored.search(&input) {
-            if m.start() < m.end() {
-                out.push((m.start(), m.end()));
+        if let Some(m) = anchored.search_half(&input) {
+            let end = m.offset();
+            if s < end {
+                out.push((s, end));
             }
-            at = m.end().max(s + 1);
+            at = end.max(s + 1);
         }
     }
     out
@@ -826,24 +867,95 @@ mod tests {
             )
         ) {
             let text: String = pieces.concat();
-            static SET: std::sync::OnceLock<(Vec<Regex>, RegexStarts)> = std::sync::OnceLock::new();
-            let (regexes, set) = SET.get_or_init(|| {
-                let sources: Vec<(&str, &str)> = REGEXES
-                    .iter()
-                    .copied()
-                    .filter(|(s, _)| Regex::new(s).is_ok())
-                    .collect();
-                let set = RegexStarts::build(&sources).expect("builds");
-                let regexes = sources
-                    .iter()
-                    .map(|(s, f)| build_regex(s, f).expect("valid regex"))
-                    .collect();
-                (regexes, set)
-            });
+            let (regexes, set) = regex_fixture();
             proptest::prop_assert_eq!(
                 via_candidates(set, &text),
                 via_find_iter(regexes, set, &text),
                 "{:?}", text
+            );
+        }
+
+        #[test]
+        fn masked_candidate_search_matches_find_iter(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "f", "u", "c", "k", "*", "**", "#", "s", "h", "i", "t", "!", "1", "|", "$",
+                    "he", "ll", "o", "a", "@", "ss", ".", "-", "_", "d", "m", "n", " ", "  ",
+                    "\n", "é", "日本", "😀", "\u{a0}", "\u{301}",
+                ]),
+                0..40,
+            )
+        ) {
+            let text: String = pieces.concat();
+            let (regexes, set) = masked_fixture();
+            proptest::prop_assert_eq!(
+                via_candidates(set, &text),
+                via_find_iter(regexes, set, &text),
+                "{:?}", text
+            );
+        }
+    }
+
+    /// [`REGEXES`] (those the `regex` crate accepts) and their start finder, built once.
+    fn regex_fixture() -> &'static (Vec<Regex>, RegexStarts) {
+        static SET: std::sync::OnceLock<(Vec<Regex>, RegexStarts)> = std::sync::OnceLock::new();
+        SET.get_or_init(|| {
+            let sources: Vec<(&str, &str)> = REGEXES
+                .iter()
+                .copied()
+                .filter(|(s, _)| Regex::new(s).is_ok())
+                .collect();
+            let set = RegexStarts::build(&sources).expect("builds");
+            let regexes = sources
+                .iter()
+                .map(|(s, f)| build_regex(s, f).expect("valid regex"))
+                .collect();
+            (regexes, set)
+        })
+    }
+
+    /// Masked phrases as [`Matcher::build`] compiles them, and their start finder.
+    fn masked_fixture() -> &'static (Vec<Regex>, RegexStarts) {
+        static SET: std::sync::OnceLock<(Vec<Regex>, RegexStarts)> = std::sync::OnceLock::new();
+        SET.get_or_init(|| {
+            let sources: Vec<String> = ["fuck", "shit", "hell", "ass", "damn it", "a-hole"]
+                .iter()
+                .map(|w| masked_regex(w))
+                .collect();
+            let flagged: Vec<(&str, &str)> = sources.iter().map(|s| (s.as_str(), "")).collect();
+            let set = RegexStarts::build(&flagged).expect("builds");
+            let regexes = sources
+                .iter()
+                .map(|s| Regex::new(s).expect("valid regex"))
+                .collect();
+            (regexes, set)
+        })
+    }
+
+    /// Cases proptest once found, kept as plain tests so they run whatever the seeds.
+    #[test]
+    fn known_cases_match_find_iter() {
+        let (regexes, set) = regex_fixture();
+        for text in ["-3", "3-", "- 3", "45-year-old", "my 3 patient", ""] {
+            assert_eq!(
+                via_candidates(set, text),
+                via_find_iter(regexes, set, text),
+                "{text:?}"
+            );
+        }
+        let (regexes, set) = masked_fixture();
+        for text in [
+            "f*ck",
+            "sh!t sh1t",
+            "hell-o",
+            "a--hole",
+            "damn  it",
+            "f**k*",
+        ] {
+            assert_eq!(
+                via_candidates(set, text),
+                via_find_iter(regexes, set, text),
+                "{text:?}"
             );
         }
     }
@@ -903,8 +1015,13 @@ mod tests {
             fast.starts.is_some(),
             "the std regexes take the candidate path"
         );
+        assert!(
+            fast.masked_starts.is_some(),
+            "the std masked phrases take the candidate path"
+        );
         let mut slow = fast.clone();
         slow.starts = None;
+        slow.masked_starts = None;
         let mut texts: Vec<String> = set
             .rules()
             .iter()
