@@ -30,6 +30,8 @@ pub struct Server {
     pub messages: Vec<Value>,
     /// The log file.
     pub log: PathBuf,
+    /// How many diagnostics the last wait returned (for the benchmark's report).
+    pub diagnostics_count: usize,
     _log_dir: tempfile::TempDir,
 }
 
@@ -68,6 +70,7 @@ impl Server {
             configuration: Value::Null,
             messages: Vec::new(),
             log,
+            diagnostics_count: 0,
             _log_dir: log_dir,
         }
     }

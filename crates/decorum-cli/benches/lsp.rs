@@ -59,13 +59,14 @@ const PROBLEMS: &[&str] = &[
     "This serum was gifted, and honestly it has no side effects at all.",
 ];
 
-/// About `target` bytes of Markdown: a heading, then paragraphs of three sentences.
-fn draft(target: usize, seed: u64) -> String {
+/// About `target` bytes of Markdown: a heading, then paragraphs of three sentences, one
+/// sentence in `one_in` a problem.
+fn draft(target: usize, seed: u64, one_in: u64) -> String {
     let mut rng = Rng(seed);
     let mut text = String::from("# Notes for this week\n\n");
     while text.len() < target {
         for _ in 0..3 {
-            let sentence = if rng.next() % 9 == 0 {
+            let sentence = if rng.next() % one_in == 0 {
                 rng.pick(PROBLEMS)
             } else {
                 rng.pick(CLEAN)
@@ -89,8 +90,14 @@ fn ms(d: Duration) -> String {
 
 /// Types `keystrokes` characters into the middle of a draft of `size` bytes; returns
 /// the sorted latencies.
-fn typing(server: &mut Server, uri: &str, size: usize, keystrokes: usize) -> Vec<Duration> {
-    let mut text = draft(size, 0x5eed_0000 + size as u64);
+fn typing(
+    server: &mut Server,
+    uri: &str,
+    size: usize,
+    one_in: u64,
+    keystrokes: usize,
+) -> Vec<Duration> {
+    let mut text = draft(size, 0x5eed_0000 + size as u64, one_in);
     server.open(uri, "markdown", 1, &text);
     server.diagnostics_at(uri, 1);
     // Type at the end of a paragraph in the middle of the draft.
@@ -106,8 +113,9 @@ fn typing(server: &mut Server, uri: &str, size: usize, keystrokes: usize) -> Vec
             version,
             json!([{ "range": { "start": position, "end": position }, "text": ch.to_string() }]),
         );
-        server.diagnostics_at(uri, version);
+        let diagnostics = server.diagnostics_at(uri, version);
         latencies.push(started.elapsed());
+        server.diagnostics_count = diagnostics.len();
         text.insert(at, ch);
         at += ch.len_utf8();
     }
@@ -135,21 +143,28 @@ fn main() {
         "workspace": { "workspaceEdit": { "documentChanges": true } }
     });
     let mut server = Server::start(&root);
-    server.initialize(&root, capabilities, Value::Null);
-    let pid = server.pid();
+    server.initialize(&root, capabilities.clone(), Value::Null);
 
     println!("decorum lsp: didChange → publishDiagnostics, std/healthcare, UTF-16 positions");
-    let sizes = [("10 KB", 10 * 1024, 300), ("1 MB", 1024 * 1024, 60)];
+    // One problem sentence in 40 is a draft with a handful of findings per 10 KB; one in
+    // 9 is a stress case (a 1 MB draft then has about 4,000 findings); `u64::MAX` means
+    // clean text, which isolates parsing and checking from publishing.
+    let cases = [
+        ("10 KB", 10 * 1024, 40, 300),
+        ("1 MB", 1024 * 1024, 40, 60),
+        ("1 MB, no problems", 1024 * 1024, u64::MAX, 30),
+        ("1 MB, dense problems", 1024 * 1024, 9, 20),
+    ];
     let only: usize = std::env::var("DECORUM_BENCH_SIZES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(2);
-    for (label, size, keystrokes) in sizes.into_iter().take(only) {
-        let uri = file_uri(&root.join(format!("typing-{size}.md")));
-        // Warm-up: the first keystrokes pay for lazily built matchers.
-        let latencies = typing(&mut server, &uri, size, keystrokes);
+        .unwrap_or(cases.len());
+    for (label, size, one_in, keystrokes) in cases.into_iter().take(only) {
+        let uri = file_uri(&root.join(format!("typing-{size}-{one_in}.md")));
+        let latencies = typing(&mut server, &uri, size, one_in, keystrokes);
+        let findings = server.diagnostics_count;
         println!(
-            "  {label:>6} draft, {keystrokes} keystrokes: p50 {}, p95 {}, max {}",
+            "  {label:>21}: {keystrokes} keystrokes, {findings} diagnostics: p50 {}, p95 {}, max {}",
             ms(percentile(&latencies, 0.5)),
             ms(percentile(&latencies, 0.95)),
             ms(*latencies.last().unwrap())
@@ -159,14 +174,25 @@ fn main() {
             json!({ "textDocument": { "uri": uri } }),
         );
     }
+    if let Ok(copy) = std::env::var("DECORUM_BENCH_LOG") {
+        let _ = std::fs::copy(&server.log, copy);
+    }
+    server.stop();
 
+    // Memory in a fresh server, so the figure is not the high-water mark of the 1 MB runs.
+    let mut server = Server::start(&root);
+    server.initialize(&root, capabilities, Value::Null);
+    let pid = server.pid();
+    let uri = file_uri(&root.join("warm-up.md"));
+    server.open(&uri, "markdown", 1, "Policies compiled.\n");
+    server.diagnostics_at(&uri, 1);
     let before = rss_kib(pid).unwrap_or(0);
     let started = Instant::now();
     let uris: Vec<String> = (0..100)
         .map(|i| file_uri(&root.join(format!("draft-{i:03}.md"))))
         .collect();
     for (i, uri) in uris.iter().enumerate() {
-        server.open(uri, "markdown", 1, &draft(10 * 1024, i as u64 + 1));
+        server.open(uri, "markdown", 1, &draft(10 * 1024, i as u64 + 1, 40));
     }
     for uri in &uris {
         server.diagnostics_at(uri, 1);
@@ -178,8 +204,5 @@ fn main() {
         ms(started.elapsed()),
         before as f64 / 1024.0
     );
-    if let Ok(copy) = std::env::var("DECORUM_BENCH_LOG") {
-        let _ = std::fs::copy(&server.log, copy);
-    }
     server.stop();
 }
