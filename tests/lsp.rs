@@ -13,6 +13,8 @@ mod client;
 
 #[path = "lsp/actions.rs"]
 mod actions;
+#[path = "lsp/authoring.rs"]
+mod authoring;
 #[path = "lsp/policies.rs"]
 mod policies;
 #[path = "lsp/robustness.rs"]

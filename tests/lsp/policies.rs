@@ -75,7 +75,7 @@ fn a_broken_policy_edit_keeps_the_last_good_policies_and_reports_the_errors() {
         !p["diagnostics"].as_array().unwrap().is_empty()
     });
     let first = &problems["diagnostics"][0];
-    assert_eq!(first["source"], "decorum-policy");
+    assert_eq!(first["source"], "decorum-syntax");
     assert_eq!(first["severity"], 1);
     assert_eq!(first["range"]["start"]["line"], 13, "{first}");
     let message = server.wait_for("an error message", |m| {

@@ -21,14 +21,17 @@ use std::time::Instant;
 use decorum_text::LineIndex;
 use tower_lsp_server::ls_types::{Diagnostic, MessageType, Uri};
 
-use crate::context::{PolicyContext, check_policy_file, config_problem, draft_format};
+use crate::analysis::{self, PolicyAnalysis};
+use crate::context::{PolicyContext, config_problem, draft_format};
 use crate::diagnostics::{
-    decorum_severity, draft_diagnostics, file_uri, policy_diagnostics, syntax_diagnostics,
+    decorum_severity, draft_diagnostics, example_diagnostics, file_uri, policy_diagnostics,
+    syntax_diagnostics,
 };
 use crate::log::Level;
 use crate::position::Encoding;
 use crate::settings::Settings;
 use crate::state::{Evaluation, Role, State};
+use decorum_engine::PolicyProblem;
 
 /// Drafts larger than this are not checked (the workspace crate refuses them on disk).
 const MAX_DRAFT_BYTES: usize = decorum_workspace::drafts::MAX_DRAFT_BYTES as usize;
@@ -303,34 +306,63 @@ fn check_draft(job: &Job, ctx: &PolicyContext) -> Option<Vec<Diagnostic>> {
     ))
 }
 
-/// Problems of a policy file: the full check when the editor's text is what is on disk
-/// (the loader reads files), syntax errors of the editor's text otherwise.
+/// Problems of a policy file as the editor has it: syntax, validation (with the open
+/// buffers of the files it imports), and its examples that fail. Stores the analysis for
+/// the policy features. Files without a path get their syntax errors only.
 fn check_policy(state: &State, job: &Job) -> Option<Vec<Diagnostic>> {
-    let saved = job
+    let Some(path) = job
         .path
         .as_ref()
-        .and_then(|p| std::fs::read_to_string(p).ok())
-        .is_some_and(|disk| disk == *job.text);
-    if !saved {
+        .and_then(|p| std::fs::canonicalize(p).ok())
+    else {
         return Some(syntax_diagnostics(&job.uri, &job.text, job.encoding));
-    }
-    let path = job.path.as_ref()?;
-    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
-    // A file that a loaded context uses: its problems from that context's load (they
-    // take the other roots into account).
-    let from_context = state.contexts.iter().find_map(|ctx| {
-        ctx.problems
-            .iter()
-            .find(|f| f.path == canonical && *f.text == **job.text)
-            .cloned()
-    });
-    let problems = from_context.or_else(|| check_policy_file(&canonical))?;
-    Some(policy_diagnostics(
-        &job.uri,
+    };
+    let mut overlays = analysis::overlays(state);
+    overlays.insert(path.clone(), Arc::from(job.text.as_str()));
+    let analysis = Arc::new(PolicyAnalysis::run(&path, job.version, &overlays));
+    analysis::store(state, &job.uri, &analysis);
+    let Some(source) = analysis.source else {
+        let mut diagnostics = syntax_diagnostics(&job.uri, &job.text, job.encoding);
+        diagnostics.extend(load_error_diagnostics(&analysis));
+        return Some(diagnostics);
+    };
+    let problems: Vec<PolicyProblem> = analysis
+        .compiled
+        .problems
+        .iter()
+        .filter(|p| p.source == source)
+        .cloned()
+        .collect();
+    let mut diagnostics = policy_diagnostics(&job.uri, &job.text, job.encoding, &problems);
+    diagnostics.extend(example_diagnostics(
         &job.text,
         job.encoding,
-        &problems.problems,
-    ))
+        source,
+        &analysis.examples,
+    ));
+    Some(diagnostics)
+}
+
+/// Roots that could not be loaded, at the start of the file.
+fn load_error_diagnostics(analysis: &PolicyAnalysis) -> Vec<Diagnostic> {
+    analysis
+        .loaded
+        .errors
+        .iter()
+        .map(|e| Diagnostic {
+            range: Default::default(),
+            severity: Some(tower_lsp_server::ls_types::DiagnosticSeverity::ERROR),
+            code: Some(tower_lsp_server::ls_types::NumberOrString::String(
+                "load".to_owned(),
+            )),
+            source: Some(crate::diagnostics::POLICY_SOURCE.to_owned()),
+            message: match &e.help {
+                Some(help) => format!("{}\nhelp: {help}", e.message),
+                None => e.message.clone(),
+            },
+            ..Default::default()
+        })
+        .collect()
 }
 
 /// A `decorum.toml`'s error, when the editor's text is what is on disk.

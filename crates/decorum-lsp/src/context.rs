@@ -363,18 +363,3 @@ fn globs(patterns: &[String]) -> Result<GlobSet, String> {
         .build()
         .map_err(|err| format!("invalid globs: {}", err.kind()))
 }
-
-/// A standalone check of one policy file (not among a context's policies): the file as
-/// the only root, with its imports, under the configuration that applies to it.
-pub fn check_policy_file(path: &Path) -> Option<FileProblems> {
-    let config = match path.parent().and_then(find_config) {
-        Some(config_path) => load_config(&config_path).ok()?,
-        None => Config::default_for(path.parent().unwrap_or(Path::new("/"))),
-    };
-    let loaded = load_policies(&config, Some(path));
-    let compiled = compile(&loaded.inputs);
-    let id = loaded.source_at(path)?;
-    file_problems(&loaded, &compiled.problems)
-        .into_iter()
-        .find(|f| loaded.source_at(&f.path) == Some(id))
-}

@@ -8,9 +8,11 @@
 use std::path::Path;
 
 use decorum_draft::Draft;
-use decorum_engine::{Applicability, Finding, PolicyProblem, ProblemLevel};
+use decorum_engine::{
+    Applicability, ExampleResult, Finding, PolicyProblem, ProblemLevel, SourceId,
+};
 use decorum_syntax::Severity;
-use decorum_text::{LineIndex, TextSize};
+use decorum_text::{LineIndex, TextRange, TextSize};
 use serde::{Deserialize, Serialize};
 use tower_lsp_server::ls_types::{
     CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
@@ -21,8 +23,12 @@ use crate::position::{Encoding, LineMap};
 
 /// `source` of diagnostics on drafts.
 pub const DRAFT_SOURCE: &str = "decorum";
-/// `source` of diagnostics on policy files and `decorum.toml`.
+/// `source` of validation problems of policy files, and of `decorum.toml` problems.
 pub const POLICY_SOURCE: &str = "decorum-policy";
+/// `source` of syntax errors in policy files.
+pub const SYNTAX_SOURCE: &str = "decorum-syntax";
+/// `source` of policy examples that do not behave as written.
+pub const EXAMPLES_SOURCE: &str = "decorum-examples";
 
 /// What a draft diagnostic carries in `data` (the rule id is its `code`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -244,7 +250,14 @@ pub fn policy_diagnostics(
                 }),
                 code: Some(NumberOrString::String(p.code.to_owned())),
                 code_description: None,
-                source: Some(POLICY_SOURCE.to_owned()),
+                source: Some(
+                    if p.code == "syntax" {
+                        SYNTAX_SOURCE
+                    } else {
+                        POLICY_SOURCE
+                    }
+                    .to_owned(),
+                ),
                 message,
                 related_information: (!related.is_empty()).then_some(related),
                 tags: None,
@@ -271,6 +284,61 @@ pub fn syntax_diagnostics(uri: &Uri, text: &str, encoding: Encoding) -> Vec<Diag
         })
         .collect();
     policy_diagnostics(uri, text, encoding, &problems)
+}
+
+/// Diagnostics for the examples written in `source` that do not behave as written: an
+/// error on the example, saying what was expected and what fired instead.
+pub fn example_diagnostics(
+    text: &str,
+    encoding: Encoding,
+    source: SourceId,
+    results: &[ExampleResult],
+) -> Vec<Diagnostic> {
+    let index = LineIndex::new(text);
+    let map = LineMap::new(text, &index, encoding);
+    results
+        .iter()
+        .filter(|r| !r.passed)
+        .filter_map(|r| {
+            let example = r.rule.examples.get(r.index)?;
+            if example.source != source {
+                return None;
+            }
+            let expected = r.failure.as_deref().unwrap_or("the example failed");
+            Some(Diagnostic {
+                range: map.range(example.range),
+                severity: Some(DiagnosticSeverity::ERROR),
+                code: Some(NumberOrString::String(r.rule.id.clone())),
+                code_description: None,
+                source: Some(EXAMPLES_SOURCE.to_owned()),
+                message: format!(
+                    "this example of `{}` fails: {expected}; {}",
+                    r.rule.id,
+                    what_fired(&example.text, &r.fired)
+                ),
+                related_information: None,
+                tags: None,
+                data: None,
+            })
+        })
+        .collect()
+}
+
+/// "the rule fired at “…”" or "the rule did not fire", for an example's diagnostic.
+pub fn what_fired(example: &str, fired: &[(TextRange, String)]) -> String {
+    if fired.is_empty() {
+        return "the rule did not fire".to_owned();
+    }
+    let spans: Vec<String> = fired
+        .iter()
+        .map(
+            |(range, _)| match example.get(range.start().into()..range.end().into()) {
+                Some(span) => format!("“{span}”"),
+                None => "?".to_owned(),
+            },
+        )
+        .collect();
+    format!("the rule fired at {}", spans.join(", "))
 }
 
 /// A `file://` URI for a path.

@@ -15,6 +15,7 @@
 //! This is the only crate that knows LSP, tokio, tower or JSON-RPC; the engine below it
 //! takes text and returns values. Drafts are never logged: see [`log`].
 
+pub mod analysis;
 pub mod checks;
 pub mod context;
 pub mod diagnostics;

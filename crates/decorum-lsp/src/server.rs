@@ -4,16 +4,17 @@ use std::sync::Arc;
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
-    CodeActionParams, CodeActionResponse, DidChangeConfigurationParams,
+    CodeActionParams, CodeActionResponse, CodeLens, CodeLensParams, DidChangeConfigurationParams,
     DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidChangeWorkspaceFoldersParams,
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
-    DocumentDiagnosticParams, DocumentDiagnosticReportResult, Hover, HoverParams, InitializeParams,
-    InitializeResult, InitializedParams,
+    DocumentDiagnosticParams, DocumentDiagnosticReportResult, DocumentFormattingParams, Hover,
+    HoverParams, InitializeParams, InitializeResult, InitializedParams, TextEdit,
 };
 use tower_lsp_server::{LanguageServer, LspService};
 
 use crate::handlers::{
-    code_action, configuration, diagnostic, hover, initialize, text_sync, watched_files,
+    code_action, code_lens, configuration, diagnostic, formatting, hover, initialize, text_sync,
+    watched_files,
 };
 use crate::log::Level;
 use crate::state::State;
@@ -93,6 +94,14 @@ impl LanguageServer for Backend {
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         Ok(Some(code_action::code_action(&self.state, params)))
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        Ok(code_lens::code_lens(&self.state, params))
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        Ok(formatting::formatting(&self.state, params))
     }
 
     async fn diagnostic(

@@ -13,6 +13,7 @@ use dashmap::DashMap;
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{Diagnostic, Uri};
 
+use crate::analysis::PolicyAnalysis;
 use crate::context::{ContextKey, PolicyContext};
 use crate::document::DocumentText;
 use crate::position::Encoding;
@@ -101,6 +102,8 @@ pub struct State {
     pub flags: RwLock<ClientFlags>,
     /// Policy-file URIs we published context problems on (to clear them later).
     pub policy_problem_uris: DashMap<Uri, ContextKey>,
+    /// The latest analysis of each open policy document.
+    pub analyses: DashMap<Uri, Arc<PolicyAnalysis>>,
     next_log_id: AtomicU32,
     loading: Mutex<()>,
 }
@@ -117,6 +120,7 @@ impl State {
             encoding: RwLock::new(Encoding::default()),
             flags: RwLock::new(ClientFlags::default()),
             policy_problem_uris: DashMap::new(),
+            analyses: DashMap::new(),
             next_log_id: AtomicU32::new(1),
             loading: Mutex::new(()),
         }

@@ -239,10 +239,10 @@ test("a .decorum file with an error gets a diagnostic", function()
   vim.cmd.edit(write("policy/broken.decorum", broken))
   local bufnr = vim.api.nvim_get_current_buf()
   eq(vim.bo.filetype, "decorum", "filetype")
-  wait_for("a decorum-policy diagnostic", 20000, function()
-    return #decorum_diagnostics(bufnr, "decorum-policy") > 0
+  wait_for("a decorum-syntax diagnostic", 20000, function()
+    return #decorum_diagnostics(bufnr, "decorum-syntax") > 0
   end)
-  local diagnostic = decorum_diagnostics(bufnr, "decorum-policy")[1]
+  local diagnostic = decorum_diagnostics(bufnr, "decorum-syntax")[1]
   eq(diagnostic.lnum, 7, "line of the error")
   eq(diagnostic.severity, vim.diagnostic.severity.ERROR, "severity")
   eq(syntax_at(7, "rule"), "decorumDeclaration", "highlighting next to diagnostics")

@@ -7,8 +7,11 @@ import * as vscode from "vscode";
 
 /** The `source` of diagnostics about drafts, from the server and from "Check Workspace". */
 export const FINDING_SOURCE = "decorum";
-/** The `source` of diagnostics about policy files. */
-export const POLICY_SOURCE = "decorum-policy";
+/**
+ * The prefix of the `source` of diagnostics about policy files: `decorum-syntax`,
+ * `decorum-policy` (validation, and "Check Workspace") and `decorum-examples`.
+ */
+export const POLICY_SOURCE_PREFIX = "decorum-";
 
 export class DecorumStatus implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -53,7 +56,7 @@ export class DecorumStatus implements vscode.Disposable {
     for (const document of vscode.workspace.textDocuments) {
       for (const diagnostic of vscode.languages.getDiagnostics(document.uri)) {
         if (diagnostic.source === FINDING_SOURCE) findings += 1;
-        else if (diagnostic.source === POLICY_SOURCE) policyErrors += 1;
+        else if (diagnostic.source?.startsWith(POLICY_SOURCE_PREFIX)) policyErrors += 1;
       }
     }
     const icon = findings + policyErrors === 0 ? "$(check)" : "$(warning)";

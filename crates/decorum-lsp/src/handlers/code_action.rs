@@ -1,4 +1,5 @@
-//! `textDocument/codeAction`: the fixes of findings as quick fixes, waiver comments
+//! `textDocument/codeAction` on drafts (policy files: [`super::policy_actions`]): the
+//! fixes of findings as quick fixes, waiver comments
 //! ("Allow here…", "Allow in this file…"), and document-level fixes such as adding a
 //! disclaimer at the end of the post.
 //!
@@ -19,7 +20,7 @@ use tower_lsp_server::ls_types::{
 
 use crate::diagnostics::{DRAFT_SOURCE, EditData, FindingData, file_waiver_offset};
 use crate::position::LineMap;
-use crate::state::{ClientFlags, State};
+use crate::state::{ClientFlags, Role, State};
 
 /// What the waiver's reason placeholder says: obviously to be replaced, and still a
 /// sentence if the writer forgets.
@@ -31,6 +32,13 @@ pub const SNIPPET_MARKER: &str = "decorumSnippet";
 
 /// Answers `textDocument/codeAction`; unknown documents get no actions.
 pub fn code_action(state: &State, params: CodeActionParams) -> Vec<CodeActionOrCommand> {
+    let is_policy = state
+        .documents
+        .get(&params.text_document.uri)
+        .is_some_and(|doc| doc.role == Role::Policy);
+    if is_policy {
+        return super::policy_actions::policy_actions(state, &params);
+    }
     if let Some(only) = &params.context.only {
         if !only
             .iter()
@@ -179,7 +187,8 @@ fn waiver_actions(
     out
 }
 
-fn action(
+/// A quick fix for `diagnostic`; `snippet` marks its edits for the service wrapper.
+pub(super) fn action(
     title: String,
     diagnostic: &Diagnostic,
     edit: WorkspaceEdit,
@@ -198,7 +207,8 @@ fn action(
     }
 }
 
-fn workspace_edit(
+/// Edits of one document, versioned when the client supports `documentChanges`.
+pub(super) fn workspace_edit(
     uri: &Uri,
     version: i32,
     edits: Vec<TextEdit>,

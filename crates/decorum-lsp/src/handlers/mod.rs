@@ -5,9 +5,12 @@
 //! belong in modules of their own here, dispatching on [`crate::state::Role::Policy`].
 
 pub mod code_action;
+pub mod code_lens;
 pub mod configuration;
 pub mod diagnostic;
+pub mod formatting;
 pub mod hover;
 pub mod initialize;
+pub mod policy_actions;
 pub mod text_sync;
 pub mod watched_files;

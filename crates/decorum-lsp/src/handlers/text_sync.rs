@@ -112,6 +112,7 @@ pub async fn did_close(state: &Arc<State>, params: DidCloseTextDocumentParams) {
         return;
     };
     crate::log!(Level::Debug, "didClose doc#{}", doc.log_id);
+    state.analyses.remove(&uri);
     state
         .client
         .publish_diagnostics(uri, Vec::new(), None)

@@ -356,7 +356,7 @@ describe("the Decorum extension in code-server", { timeout: 5 * 60_000 }, () => 
       await activeEditor().locator(".squiggly-error").first().waitFor({ timeout: STEP });
       await showProblems();
       await waitForText(problemsText, "broken.decorum", "Problems panel");
-      await waitForText(problemsText, "decorum-policy", "Problems panel");
+      await waitForText(problemsText, "decorum-syntax", "Problems panel");
     });
   });
 

@@ -1,0 +1,229 @@
+//! Code actions in policy files:
+//! - **did you mean**: an unknown name (or placeholder) whose problem suggests a close
+//!   one is replaced by it (a preferred quick fix);
+//! - **add a passes example**: inside a rule of the file, a new `example passes` line
+//!   before the rule's closing brace, its text a placeholder (a snippet where the client
+//!   supports snippet edits);
+//! - **disable with reason**: on a reference to a rule another file defines, a
+//!   `disable RULE because "..."` line at the end of the file, the reason a placeholder
+//!   (Decorum requires one; `decorum audit` shows it).
+//!
+//! Actions are computed from the stored analysis of the document's current version, so
+//! their edits fit the text the client has.
+
+use decorum_engine::SymbolKind;
+use decorum_text::TextSize;
+use tower_lsp_server::ls_types::{
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, Diagnostic, Range, TextEdit,
+    Uri,
+};
+
+use super::code_action::{action, workspace_edit};
+use crate::analysis::{self, PolicyAnalysis};
+use crate::diagnostics::{POLICY_SOURCE, SYNTAX_SOURCE};
+use crate::position::LineMap;
+use crate::state::{ClientFlags, State};
+
+/// The placeholder of a new example's text.
+pub const EXAMPLE_PLACEHOLDER: &str = "a near miss the rule must not flag";
+
+/// The placeholder of a `disable`'s reason.
+pub const DISABLE_REASON_PLACEHOLDER: &str = "why this rule does not apply to us";
+
+/// The kind of the actions that add text without fixing a problem.
+const INSERT: &str = "refactor.insert";
+
+/// Answers `textDocument/codeAction` for a policy document.
+pub fn policy_actions(state: &State, params: &CodeActionParams) -> Vec<CodeActionOrCommand> {
+    let uri = &params.text_document.uri;
+    let wants = |kind: &str| {
+        params
+            .context
+            .only
+            .as_ref()
+            .is_none_or(|only| only.iter().any(|k| kind.starts_with(k.as_str())))
+    };
+    let Some(analysis) = analysis::for_document(state, uri) else {
+        return Vec::new();
+    };
+    let Some(text) = analysis.text() else {
+        return Vec::new();
+    };
+    let version = analysis.version;
+    let flags = state.flags();
+    let index = decorum_text::LineIndex::new(text);
+    let map = LineMap::new(text, &index, state.encoding());
+    let mut out = Vec::new();
+    if wants(CodeActionKind::QUICKFIX.as_str()) {
+        for diagnostic in &params.context.diagnostics {
+            if let Some(edit) = did_you_mean(text, &map, diagnostic) {
+                let title = format!("Change to `{}`", edit.new_text);
+                let edit = workspace_edit(uri, version, vec![edit], flags);
+                out.push(action(title, diagnostic, edit, true, false));
+            }
+        }
+    }
+    if wants(INSERT) {
+        let at = map.offset(params.range.start);
+        out.extend(add_passes_example(uri, &analysis, text, &map, at, flags));
+        out.extend(disable_with_reason(uri, &analysis, text, &map, at, flags));
+    }
+    out.into_iter()
+        .map(CodeActionOrCommand::CodeAction)
+        .collect()
+}
+
+/// The replacement a "did you mean" problem suggests, as an edit of its range.
+fn did_you_mean(text: &str, map: &LineMap<'_>, diagnostic: &Diagnostic) -> Option<TextEdit> {
+    let source = diagnostic.source.as_deref()?;
+    if source != POLICY_SOURCE && source != SYNTAX_SOURCE {
+        return None;
+    }
+    let (_, rest) = diagnostic.message.split_once("did you mean `")?;
+    let (suggestion, _) = rest.split_once("`?")?;
+    let range = map.text_range(diagnostic.range);
+    let written = text.get(usize::from(range.start())..usize::from(range.end()))?;
+    if written.is_empty() || written == suggestion {
+        return None;
+    }
+    // A placeholder's range includes its braces.
+    let new_text = if written.starts_with('{') && written.ends_with('}') {
+        format!("{{{suggestion}}}")
+    } else {
+        suggestion.to_owned()
+    };
+    Some(TextEdit {
+        range: diagnostic.range,
+        new_text,
+    })
+}
+
+/// "Add a passes example to RULE" when the cursor is inside a rule of this file.
+fn add_passes_example(
+    uri: &Uri,
+    analysis: &PolicyAnalysis,
+    text: &str,
+    map: &LineMap<'_>,
+    at: TextSize,
+    flags: ClientFlags,
+) -> Option<CodeAction> {
+    let source = analysis.source?;
+    let rule = analysis
+        .compiled
+        .symbols
+        .definitions
+        .iter()
+        .filter(|d| d.key.source == source && d.key.kind == SymbolKind::Rule)
+        .find(|d| d.range.contains_inclusive(at))?;
+    // The closing brace ends the declaration; insert on a line of its own before it.
+    let end = usize::from(rule.range.end());
+    let close = text.get(..end)?.rfind('}')?;
+    let line_start = text[..close].rfind('\n').map_or(0, |i| i + 1);
+    let before_brace = &text[line_start..close];
+    let (insert_at, prefix) = if before_brace.trim().is_empty() {
+        (line_start, "")
+    } else {
+        // `rule r { ... }` on one line: break the line before the brace.
+        (close, "\n")
+    };
+    let indent = example_indent(text, rule.range.start().into(), close);
+    let snippet = flags.snippet_edits && flags.document_changes;
+    let placeholder = if snippet {
+        format!("${{1:{EXAMPLE_PLACEHOLDER}}}")
+    } else {
+        EXAMPLE_PLACEHOLDER.to_owned()
+    };
+    let position = map.position(TextSize::try_from(insert_at).ok()?);
+    let edit = TextEdit {
+        range: Range {
+            start: position,
+            end: position,
+        },
+        new_text: format!("{prefix}{indent}example passes \"{placeholder}\"\n"),
+    };
+    let title = format!("Add a passes example to `{}`", rule.key.name);
+    Some(inserting(
+        title,
+        workspace_edit(uri, analysis.version, vec![edit], flags),
+        snippet,
+    ))
+}
+
+/// The indentation of the rule's clauses (its first indented line), else two spaces.
+fn example_indent(text: &str, start: usize, close: usize) -> String {
+    text.get(start..close)
+        .into_iter()
+        .flat_map(|body| body.lines().skip(1))
+        .find(|line| !line.trim().is_empty())
+        .map(|line| {
+            line.chars()
+                .take_while(|c| *c == ' ' || *c == '\t')
+                .collect::<String>()
+        })
+        .filter(|indent| !indent.is_empty())
+        .unwrap_or_else(|| "  ".to_owned())
+}
+
+/// "Disable RULE with a reason" when the cursor is on a reference to a rule that
+/// another file defines (an imported rule).
+fn disable_with_reason(
+    uri: &Uri,
+    analysis: &PolicyAnalysis,
+    text: &str,
+    map: &LineMap<'_>,
+    at: TextSize,
+    flags: ClientFlags,
+) -> Option<CodeAction> {
+    let source = analysis.source?;
+    let reference = analysis
+        .compiled
+        .symbols
+        .references
+        .iter()
+        .find(|r| r.source == source && r.range.contains_inclusive(at))?;
+    if reference.target.kind != SymbolKind::Rule || reference.target.source == source {
+        return None;
+    }
+    let written =
+        text.get(usize::from(reference.range.start())..usize::from(reference.range.end()))?;
+    // Already disabled here: nothing to offer.
+    let already = format!("disable {written} ");
+    if text.lines().any(|l| l.trim_start().starts_with(&already)) {
+        return None;
+    }
+    let snippet = flags.snippet_edits && flags.document_changes;
+    let reason = if snippet {
+        format!("${{1:{DISABLE_REASON_PLACEHOLDER}}}")
+    } else {
+        DISABLE_REASON_PLACEHOLDER.to_owned()
+    };
+    let end = map.position(TextSize::try_from(text.len()).ok()?);
+    let separator = if text.is_empty() || text.ends_with('\n') {
+        ""
+    } else {
+        "\n"
+    };
+    let edit = TextEdit {
+        range: Range { start: end, end },
+        new_text: format!("{separator}disable {written} because \"{reason}\"\n"),
+    };
+    Some(inserting(
+        format!("Disable `{written}` with a reason"),
+        workspace_edit(uri, analysis.version, vec![edit], flags),
+        snippet,
+    ))
+}
+
+fn inserting(
+    title: String,
+    edit: tower_lsp_server::ls_types::WorkspaceEdit,
+    snippet: bool,
+) -> CodeAction {
+    CodeAction {
+        title,
+        kind: Some(CodeActionKind::new(INSERT)),
+        edit: Some(edit),
+        data: snippet.then(|| serde_json::json!({ super::code_action::SNIPPET_MARKER: true })),
+        ..CodeAction::default()
+    }
+}
