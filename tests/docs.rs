@@ -153,6 +153,34 @@ fn every_decorum_block_of_the_language_doc_compiles_and_its_examples_pass() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// Replaces the lines of the fenced block after the line `<!-- marker -->` of a doc.
+fn rewrite_marked_block(rel: &str, marker: &str, body: &str) {
+    let path = repo_root().join(rel);
+    let doc = read_doc(rel);
+    let lines: Vec<&str> = doc.lines().collect();
+    let comment = format!("<!-- {marker} -->");
+    let at = lines
+        .iter()
+        .position(|l| l.trim() == comment)
+        .unwrap_or_else(|| panic!("{rel}: no line `{comment}`"));
+    let open = at
+        + 1
+        + lines[at + 1..]
+            .iter()
+            .position(|l| l.starts_with("```"))
+            .expect("a fence after the marker");
+    let close = open
+        + 1
+        + lines[open + 1..]
+            .iter()
+            .position(|l| l.starts_with("```"))
+            .expect("a closing fence");
+    let mut out: Vec<String> = lines[..=open].iter().map(|l| l.to_string()).collect();
+    out.extend(body.lines().map(str::to_owned));
+    out.extend(lines[close..].iter().map(|l| l.to_string()));
+    std::fs::write(&path, out.join("\n") + "\n").unwrap();
+}
+
 /// The example of docs/output.md: the draft, and the blocks marked `example: json` and
 /// `example: sarif`.
 struct OutputExample {
@@ -204,8 +232,15 @@ fn output_example() -> OutputExample {
 
 /// Compares a documented document with the real one, except at `versions` (JSON
 /// pointers to the tool's version): the doc shows a real version number but need not be
-/// updated with every release.
-fn assert_same_output(what: &str, documented: &Value, mut real: Value, versions: &[&str]) {
+/// updated with every release. With `UPDATE_EXPECT=1` in the environment a difference
+/// rewrites the block marked `<!-- marker -->` in docs/output.md instead of failing.
+fn assert_same_output(
+    what: &str,
+    marker: &str,
+    documented: &Value,
+    mut real: Value,
+    versions: &[&str],
+) {
     for pointer in versions {
         let documented_version = documented.pointer(pointer).unwrap_or(&Value::Null);
         assert!(
@@ -220,9 +255,14 @@ fn assert_same_output(what: &str, documented: &Value, mut real: Value, versions:
         assert_eq!(slot.as_str(), Some(env!("CARGO_PKG_VERSION")));
         *slot = documented_version.clone();
     }
+    if *documented != real && std::env::var_os("UPDATE_EXPECT").is_some() {
+        let pretty = serde_json::to_string_pretty(&real).unwrap_or_default();
+        rewrite_marked_block("docs/output.md", marker, &pretty);
+        return;
+    }
     assert!(
         *documented == real,
-        "the {what} example in docs/output.md is not what `decorum check` prints; replace it with:\n{}",
+        "the {what} example in docs/output.md is not what `decorum check` prints (UPDATE_EXPECT=1 rewrites it); replace it with:\n{}",
         serde_json::to_string_pretty(&real).unwrap_or_default()
     );
 }
@@ -244,7 +284,13 @@ fn the_json_example_of_the_output_doc_is_real_output_and_matches_the_schema() {
         "the example has an error finding: {}",
         out.render()
     );
-    assert_same_output("JSON", &example.json, real, &["/tool/version"]);
+    assert_same_output(
+        "JSON",
+        "example: json",
+        &example.json,
+        real,
+        &["/tool/version"],
+    );
 }
 
 #[test]
@@ -261,6 +307,7 @@ fn the_sarif_example_of_the_output_doc_is_real_output_and_valid_sarif() {
     let (_, real) = ws.check_sarif(&[&example.path]);
     assert_same_output(
         "SARIF",
+        "example: sarif",
         &example.sarif,
         real,
         &[
