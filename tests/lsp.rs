@@ -15,6 +15,8 @@ mod client;
 mod actions;
 #[path = "lsp/authoring.rs"]
 mod authoring;
+#[path = "lsp/libraries.rs"]
+mod libraries;
 #[path = "lsp/policies.rs"]
 mod policies;
 #[path = "lsp/robustness.rs"]

@@ -22,7 +22,7 @@ use decorum_text::LineIndex;
 use tower_lsp_server::ls_types::{Diagnostic, MessageType, Uri};
 
 use crate::analysis::{self, PolicyAnalysis};
-use crate::context::{PolicyContext, config_problem, draft_format};
+use crate::context::{PolicyContext, config_problem, draft_format, lock_problems};
 use crate::diagnostics::{
     decorum_severity, draft_diagnostics, example_diagnostics, file_uri, policy_diagnostics,
     syntax_diagnostics,
@@ -218,7 +218,7 @@ fn evaluate(state: &State, job: Job) -> Outcome {
             (check_draft(&job, &ctx), true)
         }
         Role::Policy => (check_policy(state, &job), false),
-        Role::Config => (check_config(state, &job), false),
+        Role::Config => (check_config(&job), false),
     };
     let is_draft = is_draft && diagnostics.is_some();
     let diagnostics = diagnostics.unwrap_or_default();
@@ -365,16 +365,18 @@ fn load_error_diagnostics(analysis: &PolicyAnalysis) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// A `decorum.toml`'s error, when the editor's text is what is on disk.
-fn check_config(state: &State, job: &Job) -> Option<Vec<Diagnostic>> {
+/// A `decorum.toml`'s error, or the libraries it declares that no longer match
+/// `decorum.lock`, when the editor's text is what is on disk.
+fn check_config(job: &Job) -> Option<Vec<Diagnostic>> {
     let path = job.path.as_ref()?;
     let saved = std::fs::read_to_string(path).is_ok_and(|disk| disk == *job.text);
     if !saved {
         return Some(Vec::new());
     }
-    let _ = state;
     let problems = match decorum_workspace::load_config(path) {
-        Ok(_) => Vec::new(),
+        Ok(config) => lock_problems(path, &config)
+            .map(|f| f.problems)
+            .unwrap_or_default(),
         Err(error) => vec![config_problem(&error, &job.text)],
     };
     Some(policy_diagnostics(

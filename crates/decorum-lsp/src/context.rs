@@ -115,6 +115,9 @@ pub struct PolicyContext {
     /// The policy files read by the last load, and the config file: editing one of them
     /// reloads the context.
     pub inputs: Vec<PathBuf>,
+    /// The folders of the libraries `decorum.toml` declares: editing a file in one of
+    /// them (a library that no longer matches `decorum.lock`) reloads the context.
+    pub library_roots: Vec<PathBuf>,
 }
 
 impl PolicyContext {
@@ -130,6 +133,9 @@ impl PolicyContext {
     /// True when editing the file at `path` can change this context's policies.
     pub fn depends_on(&self, path: &Path) -> bool {
         if self.inputs.iter().any(|p| p == path) {
+            return true;
+        }
+        if self.library_roots.iter().any(|root| path.starts_with(root)) {
             return true;
         }
         // A new or renamed policy file under the context's root may now be imported.
@@ -162,7 +168,15 @@ impl PolicyContext {
             inputs.push(path.clone());
             inputs.push(path.with_file_name("decorum.lock"));
         }
-        let problems = file_problems(&loaded, &compiled.problems);
+        let mut problems = file_problems(&loaded, &compiled.problems);
+        if let ContextKey::Config(path) = &key {
+            problems.extend(lock_problems(path, &config));
+        }
+        let library_roots: Vec<PathBuf> = config
+            .libraries
+            .values()
+            .map(|root| std::fs::canonicalize(root).unwrap_or_else(|_| root.clone()))
+            .collect();
         let mut general: Vec<String> = loaded
             .errors
             .iter()
@@ -198,6 +212,7 @@ impl PolicyContext {
             problems,
             general,
             inputs,
+            library_roots,
         }
     }
 
@@ -221,6 +236,7 @@ impl PolicyContext {
             }],
             general: Vec::new(),
             inputs,
+            library_roots: Vec::new(),
         }
     }
 }
@@ -362,4 +378,67 @@ fn globs(patterns: &[String]) -> Result<GlobSet, String> {
     builder
         .build()
         .map_err(|err| format!("invalid globs: {}", err.kind()))
+}
+
+/// Libraries declared in `decorum.toml` (at `config_path`) that cannot be read or no
+/// longer match `decorum.lock`, as problems on their line of `decorum.toml`; `None` when
+/// every library is as pinned.
+pub fn lock_problems(config_path: &Path, config: &Config) -> Option<FileProblems> {
+    if config.libraries.is_empty() {
+        return None;
+    }
+    let text: Arc<str> = std::fs::read_to_string(config_path)
+        .unwrap_or_default()
+        .into();
+    let lock = decorum_workspace::library::read_lock(config);
+    let mut problems = Vec::new();
+    for result in decorum_workspace::library::read_libraries(config) {
+        let (name, error) = match result {
+            Ok(library) => match &lock {
+                Ok(lock) => match decorum_workspace::library::verify(&library, lock.as_ref()) {
+                    Ok(()) => continue,
+                    Err(error) => (library.name, error),
+                },
+                Err(error) => (library.name, error.clone()),
+            },
+            Err((name, error)) => (name, error),
+        };
+        let at = library_line(&text, &name);
+        problems.push(PolicyProblem {
+            source: SourceId(0),
+            range: at,
+            level: ProblemLevel::Error,
+            message: error.message,
+            help: error.help,
+            labels: Vec::new(),
+            code: "lock",
+        });
+    }
+    (!problems.is_empty()).then(|| FileProblems {
+        path: config_path.to_path_buf(),
+        text,
+        problems,
+    })
+}
+
+/// The range of a library's name where `decorum.toml` declares it (`name = { ... }`,
+/// bare or quoted), else the start of the file.
+fn library_line(text: &str, name: &str) -> decorum_text::TextRange {
+    let mut at = 0usize;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        for written in [name.to_owned(), format!("\"{name}\""), format!("'{name}'")] {
+            let Some(rest) = trimmed.strip_prefix(written.as_str()) else {
+                continue;
+            };
+            if rest.trim_start().starts_with('=') {
+                let start = decorum_text::TextSize::try_from(at + indent).unwrap_or_default();
+                let len = decorum_text::TextSize::try_from(written.len()).unwrap_or_default();
+                return decorum_text::TextRange::at(start, len);
+            }
+        }
+        at += line.len();
+    }
+    decorum_text::TextRange::default()
 }

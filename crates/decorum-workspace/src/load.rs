@@ -115,6 +115,7 @@ pub fn load_policies_overlaid(
 }
 
 /// [`load_policies`] with the standard library and current directory given, for tests.
+#[cfg(test)]
 pub(crate) fn load_with(
     config: &Config,
     explicit: Option<&Path>,
