@@ -360,33 +360,45 @@ impl<'d> PostCtx<'d> {
             return Outcome::no();
         }
         let rs = self.matches_in(right, unit);
+        // `reach[i]`: the furthest end among `ls[..=i]`. Walking back from a right match,
+        // the gap depends on where a left match *ends*, which the order by start does not
+        // sort (`pain` comes after `pain in the neck`, and a later `in` may end before it),
+        // so the walk may only stop once even the furthest end still ahead is too far.
+        let reach: Vec<TextSize> = ls
+            .iter()
+            .scan(TextSize::default(), |end, a| {
+                *end = (*end).max(a.range.end());
+                Some(*end)
+            })
+            .collect();
         let mut hits = Vec::new();
         for b in &rs {
-            // Candidates are sorted by start; the gap only grows moving away from b, so
-            // walk outwards from b's position and stop once past the distance.
             let mid = ls.partition_point(|a| a.range.start() < b.range.start());
             let mut best: Option<(usize, SetMatch)> = None;
-            let mut consider = |a: &SetMatch| -> bool {
+            // The gap to `a`, `None` when `a` and `b` share words (they cannot be both
+            // sides); records `a` when it is the nearest so far within the distance.
+            let mut consider = |a: &SetMatch| -> Option<usize> {
                 if a.range.start() < b.range.end() && b.range.start() < a.range.end() {
-                    return true; // the same words cannot be both sides; keep walking
+                    return None;
                 }
                 let gap = self.words_between(a.range, b.range);
-                if gap > distance as usize {
-                    return false;
-                }
-                if best.is_none_or(|(g, _)| gap < g) {
+                if gap <= distance as usize && best.is_none_or(|(g, _)| gap < g) {
                     best = Some((gap, *a));
                 }
-                true
+                Some(gap)
             };
-            for a in ls[..mid].iter().rev() {
-                if !consider(a) {
+            for (a, &end) in ls[..mid].iter().zip(&reach[..mid]).rev() {
+                if end <= b.range.start()
+                    && self.words_from(end, b.range.start()) > distance as usize
+                {
                     break;
                 }
+                consider(a);
             }
             if !ordered {
+                // After `b`, the gap is measured from `a`'s start, so it only grows.
                 for a in &ls[mid..] {
-                    if !consider(a) {
+                    if consider(a).is_some_and(|gap| gap > distance as usize) {
                         break;
                     }
                 }
@@ -414,9 +426,14 @@ impl<'d> PostCtx<'d> {
         } else {
             (b, a)
         };
+        self.words_from(first.end(), second.start())
+    }
+
+    /// Words that start in `from..to`.
+    fn words_from(&self, from: TextSize, to: TextSize) -> usize {
         let words = &self.post.words;
-        let lo = words.partition_point(|w| w.start() < first.end());
-        let hi = words.partition_point(|w| w.start() < second.start());
+        let lo = words.partition_point(|w| w.start() < from);
+        let hi = words.partition_point(|w| w.start() < to);
         hi.saturating_sub(lo)
     }
 

@@ -158,6 +158,35 @@ rule ordered { flag when near(["stop"], ["antibiotics"], 2 words, ordered) in se
     ));
 }
 
+/// Left matches nested in each other (same start, or a later start that ends sooner) are
+/// not in order of their distance to the right match: the nearest must still be found
+/// behind one that is too far.
+#[test]
+fn near_finds_the_nearest_of_nested_matches() {
+    let set = policy(
+        r##"decorum 1
+policy t
+rule same-start { flag when near(["pain", "pain in the neck"], ["insurer"], 2 words) in sentence }
+rule later-start { flag when near(["in", "pain in the neck"], ["payer"], 1 words) in sentence }
+"##,
+    );
+    expect![[r#"
+        What a pain in the neck insurer. That pain is worse than any insurer.
+                                ^^^^^^^ warning: t.same-start: same-start
+            related: "pain in the neck" (together with this)
+        What a pain in the neck payer. A pain in my payer.
+                                ^^^^^ warning: t.later-start: later-start
+            related: "pain in the neck" (together with this)
+                                                    ^^^^^ warning: t.later-start: later-start
+            related: "in" (together with this)
+
+    "#]]
+    .assert_eq(&annotate(
+        &set,
+        "What a pain in the neck insurer. That pain is worse than any insurer.\nWhat a pain in the neck payer. A pain in my payer.\n",
+    ));
+}
+
 #[test]
 fn paragraph_and_opening_scopes() {
     let set = policy(
