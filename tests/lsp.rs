@@ -17,6 +17,8 @@ mod actions;
 mod authoring;
 #[path = "lsp/libraries.rs"]
 mod libraries;
+#[path = "lsp/navigation.rs"]
+mod navigation;
 #[path = "lsp/policies.rs"]
 mod policies;
 #[path = "lsp/robustness.rs"]

@@ -38,6 +38,11 @@ pub struct Server {
 impl Server {
     /// Starts `decorum lsp` in `cwd` with a debug log in a temporary folder.
     pub fn start(cwd: &Path) -> Server {
+        Server::start_with_env(cwd, &[])
+    }
+
+    /// [`Server::start`] with extra environment variables (e.g. `XDG_CACHE_HOME`).
+    pub fn start_with_env(cwd: &Path, env: &[(&str, &Path)]) -> Server {
         let log_dir = tempfile::tempdir().unwrap();
         let log = log_dir.path().join("lsp.log");
         let mut child = Command::new(env!("CARGO_BIN_EXE_decorum"))
@@ -45,6 +50,7 @@ impl Server {
             .arg(&log)
             .current_dir(cwd)
             .env("DECORUM_LSP_TEST_HOOKS", "1")
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

@@ -2192,7 +2192,7 @@ impl<'a> Compiler<'a> {
     }
 }
 
-const KNOWN_CHANNELS: &[&str] = &[
+pub(crate) const KNOWN_CHANNELS: &[&str] = &[
     "x",
     "twitter",
     "bluesky",
@@ -2255,7 +2255,7 @@ fn first_comparison_is_percent(t: &TriggerIr) -> bool {
 }
 
 /// The default alias of an import: the last segment of its path, without `.decorum`.
-fn default_alias(source: &str) -> String {
+pub(crate) fn default_alias(source: &str) -> String {
     let last = source
         .trim_end_matches('/')
         .rsplit('/')

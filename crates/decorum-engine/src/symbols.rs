@@ -97,3 +97,23 @@ pub struct Reference {
     /// What it refers to.
     pub target: SymbolKey,
 }
+
+/// The post fields conditions can measure (`words`, `length`, `hashtags`, ...), each
+/// with what it measures, for completion in editors.
+pub fn post_fields() -> impl Iterator<Item = (&'static str, &'static str)> {
+    crate::ir::Field::ALL
+        .iter()
+        .map(|(name, _, meaning)| (*name, *meaning))
+}
+
+/// The channels the engine knows (`x`, `bluesky`, `linkedin`, ...): `channel == "..."`
+/// with another value is a warning.
+pub fn known_channels() -> &'static [&'static str] {
+    crate::compile::KNOWN_CHANNELS
+}
+
+/// The name an `import "SOURCE"` without `as` is reached by: the last segment of its
+/// path without `.decorum`.
+pub fn import_alias(source: &str) -> String {
+    crate::compile::default_alias(source)
+}

@@ -23,12 +23,14 @@ pub mod document;
 pub mod framing;
 pub mod handlers;
 pub mod log;
+pub mod navigation;
 pub mod position;
 pub mod reload;
 pub mod server;
 pub mod service;
 pub mod settings;
 pub mod state;
+pub mod std_files;
 
 use std::io::Write as _;
 use std::path::PathBuf;

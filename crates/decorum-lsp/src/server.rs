@@ -10,11 +10,16 @@ use tower_lsp_server::ls_types::{
     DocumentDiagnosticParams, DocumentDiagnosticReportResult, DocumentFormattingParams, Hover,
     HoverParams, InitializeParams, InitializeResult, InitializedParams, TextEdit,
 };
+use tower_lsp_server::ls_types::{
+    CompletionParams, CompletionResponse, DocumentSymbolParams, DocumentSymbolResponse,
+    GotoDefinitionParams, GotoDefinitionResponse, Location, ReferenceParams, WorkspaceSymbolParams,
+    WorkspaceSymbolResponse,
+};
 use tower_lsp_server::{LanguageServer, LspService};
 
 use crate::handlers::{
-    code_action, code_lens, configuration, diagnostic, formatting, hover, initialize, text_sync,
-    watched_files,
+    code_action, code_lens, completion, configuration, definition, diagnostic, formatting, hover,
+    initialize, symbols, text_sync, watched_files,
 };
 use crate::log::Level;
 use crate::state::State;
@@ -89,7 +94,36 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        Ok(hover::hover(&self.state, params))
+        Ok(hover::hover(&self.state, params).await)
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        Ok(completion::completion(&self.state, params).await)
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        Ok(definition::definition(&self.state, params).await)
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        Ok(definition::references(&self.state, params).await)
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        Ok(symbols::document_symbols(&self.state, params))
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        Ok(symbols::workspace_symbols(&self.state, params).await)
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {

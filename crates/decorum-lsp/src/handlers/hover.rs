@@ -1,5 +1,8 @@
-//! `textDocument/hover` over a flagged range: what the rule is about and why, how
-//! severe it is and who decided that, and where to read more.
+//! `textDocument/hover`. In drafts, over a flagged range: what the rule is about and
+//! why, how severe it is and who decided that, and where to read more. In policy files,
+//! over a name: see [`super::policy_hover`].
+
+use std::sync::Arc;
 
 use tower_lsp_server::ls_types::{
     Diagnostic, Hover, HoverContents, HoverParams, MarkupContent, MarkupKind, NumberOrString,
@@ -11,8 +14,30 @@ use crate::diagnostics::{DRAFT_SOURCE, decorum_severity, file_uri};
 use crate::state::{Role, State};
 use decorum_engine::{RuleInfo, SeverityOrigin};
 
-/// Answers `textDocument/hover`: `None` outside flagged ranges and for unknown documents.
-pub fn hover(state: &State, params: HoverParams) -> Option<Hover> {
+/// Answers `textDocument/hover`: for policy documents on the blocking pool (an analysis
+/// can need a compile), for drafts at once. `None` off findings and names, and for
+/// unknown documents.
+pub async fn hover(state: &Arc<State>, params: HoverParams) -> Option<Hover> {
+    let uri = &params.text_document_position_params.text_document.uri;
+    let is_policy = state
+        .documents
+        .get(uri)
+        .is_some_and(|doc| doc.role == Role::Policy);
+    if !is_policy {
+        return draft_hover(state, params);
+    }
+    let worker = Arc::clone(state);
+    tokio::task::spawn_blocking(move || {
+        let at = params.text_document_position_params;
+        super::policy_hover::hover(&worker, &at.text_document.uri, at.position)
+    })
+    .await
+    .ok()
+    .flatten()
+}
+
+/// The hover of a draft: the findings under the cursor.
+fn draft_hover(state: &State, params: HoverParams) -> Option<Hover> {
     let at = params.text_document_position_params.position;
     let uri = params.text_document_position_params.text_document.uri;
     let settings = state.settings();
@@ -113,7 +138,7 @@ pub fn describe(rule: &RuleInfo, active: &ActivePolicies, markdown: bool) -> Str
 
 /// Where the effective severity was decided: the library's default, the rule's own
 /// clause in a local policy, or an override, each with its file and line.
-fn origin(origin: SeverityOrigin, sources: &[SourceLabel], markdown: bool) -> String {
+pub(crate) fn origin(origin: SeverityOrigin, sources: &[SourceLabel], markdown: bool) -> String {
     let (kind, source, range) = match origin {
         SeverityOrigin::Builtin => return "built into Decorum".to_owned(),
         SeverityOrigin::Default { source, range } => ("default", source, range),
@@ -139,7 +164,7 @@ fn origin(origin: SeverityOrigin, sources: &[SourceLabel], markdown: bool) -> St
 }
 
 /// Escapes Markdown emphasis characters in a title written by a policy author.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
         if matches!(ch, '*' | '_' | '`' | '[' | ']' | '\\' | '<') {

@@ -14,6 +14,8 @@ use tower_lsp_server::ls_types::{
     WorkspaceServerCapabilities,
 };
 
+use tower_lsp_server::ls_types::CompletionOptions;
+
 use crate::context::ContextKey;
 use crate::log::Level;
 use crate::position::Encoding;
@@ -101,6 +103,15 @@ pub fn initialize(state: &State, params: InitializeParams) -> InitializeResult {
             },
         )),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
+        // Policy files: `"` and `/` complete import paths, `.` imported names.
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(vec!["\"".to_owned(), "/".to_owned(), ".".to_owned()]),
+            ..CompletionOptions::default()
+        }),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        workspace_symbol_provider: Some(OneOf::Left(true)),
         code_lens_provider: Some(CodeLensOptions {
             resolve_provider: Some(false),
         }),

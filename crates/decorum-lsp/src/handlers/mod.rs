@@ -6,11 +6,15 @@
 
 pub mod code_action;
 pub mod code_lens;
+pub mod completion;
 pub mod configuration;
+pub mod definition;
 pub mod diagnostic;
 pub mod formatting;
 pub mod hover;
 pub mod initialize;
 pub mod policy_actions;
+pub mod policy_hover;
+pub mod symbols;
 pub mod text_sync;
 pub mod watched_files;

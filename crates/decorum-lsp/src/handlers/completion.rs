@@ -1,0 +1,541 @@
+//! `textDocument/completion` in policy files.
+//!
+//! What is offered depends on the text before the cursor on its line:
+//! - inside `import "`: the files and folders of the embedded standard library;
+//! - inside the string of `channel == "`, `channel != "` or `channel in [..., "`: the
+//!   channels the engine knows (also right after `channel ==`, with the quotes);
+//! - after `severity`: the severities, then `locked`;
+//! - at the start of a line: the item keywords (`rule`, `terms`, `import`, ...);
+//! - after `use` or `disable`: the rules in scope, after `extend`: the term sets;
+//! - elsewhere: keywords of rules and conditions, the term sets in scope, the enclosing
+//!   rule's parameters, the post fields and `meta.`.
+//!
+//! Names in scope are the file's own and those of its imports, written the way they must
+//! be (`alias.name` for a file, `alias.module.name` for a folder). Local names come from
+//! a parse of the editor's text; imported ones from the document's latest analysis, so
+//! typing does not wait for a compile. Nothing is offered inside other strings or
+//! comments.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use decorum_engine::{ImportResolution, SymbolKind, import_alias, known_channels, post_fields};
+use decorum_syntax::{Item, Severity};
+use decorum_text::{LineIndex, TextRange, TextSize};
+use tower_lsp_server::ls_types::{
+    CompletionItem, CompletionItemKind, CompletionParams, CompletionResponse, CompletionTextEdit,
+    TextEdit,
+};
+
+use crate::analysis::{self, PolicyAnalysis};
+use crate::position::LineMap;
+use crate::state::{Role, State};
+
+/// Keywords that start a top-level item.
+const ITEM_KEYWORDS: &[&str] = &[
+    "decorum", "policy", "import", "terms", "rule", "use", "extend", "disable",
+];
+
+/// Every other keyword of the language: term-set options, rule clauses, conditions,
+/// scopes and functions (`grammar/decorum.pest`; a test keeps the two lists complete).
+const KEYWORDS: &[&str] = &[
+    "as",
+    "because",
+    "masked",
+    "case-sensitive",
+    "unless",
+    "negated",
+    "allow",
+    "severity",
+    "error",
+    "warning",
+    "info",
+    "hint",
+    "locked",
+    "title",
+    "message",
+    "link",
+    "explain",
+    "tags",
+    "param",
+    "flag",
+    "batch",
+    "when",
+    "require",
+    "fix",
+    "replace",
+    "remove",
+    "append",
+    "example",
+    "flags",
+    "passes",
+    "at",
+    "or",
+    "and",
+    "not",
+    "in",
+    "contains",
+    "near",
+    "words",
+    "chars",
+    "ordered",
+    "has",
+    "channel",
+    "type",
+    "sentence",
+    "paragraph",
+    "post",
+    "first",
+    "count",
+    "share",
+    "posts",
+    "true",
+    "false",
+];
+
+/// What the cursor is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Site {
+    /// The path of an `import`.
+    ImportPath,
+    /// A channel string (`quoted`: the quotes are still to be written).
+    Channel { quoted: bool },
+    /// After `severity`.
+    Severity,
+    /// After `severity LEVEL`.
+    Locked,
+    /// The first word of a line.
+    ItemStart,
+    /// After `use` or `disable`.
+    RuleName,
+    /// After `extend`.
+    SetName,
+    /// Anywhere else in code.
+    Code,
+    /// Inside another string or a comment.
+    Nothing,
+}
+
+/// Answers `textDocument/completion` for policy documents; `None` for other documents.
+/// Runs on the blocking pool: without a stored analysis, one is computed.
+pub async fn completion(
+    state: &Arc<State>,
+    params: CompletionParams,
+) -> Option<CompletionResponse> {
+    let worker = Arc::clone(state);
+    tokio::task::spawn_blocking(move || complete(&worker, params))
+        .await
+        .ok()
+        .flatten()
+}
+
+/// [`completion`] on the calling thread.
+fn complete(state: &State, params: CompletionParams) -> Option<CompletionResponse> {
+    let uri = params.text_document_position.text_document.uri;
+    let position = params.text_document_position.position;
+    let text = {
+        let doc = state.documents.get(&uri)?;
+        // Unsaved policies (no `.decorum` path yet) are known by their language id.
+        if doc.role != Role::Policy && doc.language_id != "decorum" {
+            return None;
+        }
+        doc.text.text.clone()
+    };
+    let index = LineIndex::new(&text);
+    let map = LineMap::new(&text, &index, state.encoding());
+    let offset = usize::from(map.offset(position));
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..offset];
+    let (site, word_start) = site(before);
+    let replace = map.range(TextRange::new(
+        to_size(line_start + word_start),
+        to_size(offset),
+    ));
+    let edit = |new_text: String| {
+        Some(CompletionTextEdit::Edit(TextEdit {
+            range: replace,
+            new_text,
+        }))
+    };
+    let item = |label: String, kind: CompletionItemKind, detail: Option<String>| CompletionItem {
+        text_edit: edit(label.clone()),
+        label,
+        kind: Some(kind),
+        detail,
+        ..CompletionItem::default()
+    };
+    let mut items: Vec<CompletionItem> = Vec::new();
+    match site {
+        Site::Nothing => {}
+        Site::ImportPath => items.extend(std_import_paths().into_iter().map(|(path, folder)| {
+            let detail = if folder {
+                "standard library folder"
+            } else {
+                "standard library policy"
+            };
+            let kind = if folder {
+                CompletionItemKind::FOLDER
+            } else {
+                CompletionItemKind::FILE
+            };
+            item(path, kind, Some(detail.to_owned()))
+        })),
+        Site::Channel { quoted } => items.extend(known_channels().iter().map(|channel| {
+            let mut it = item(
+                (*channel).to_owned(),
+                CompletionItemKind::VALUE,
+                Some("channel".to_owned()),
+            );
+            if !quoted {
+                it.text_edit = edit(format!("\"{channel}\""));
+            }
+            it
+        })),
+        Site::Severity => items.extend(severities().map(|s| {
+            item(
+                s.to_owned(),
+                CompletionItemKind::ENUM_MEMBER,
+                Some("severity".to_owned()),
+            )
+        })),
+        Site::Locked => items.push(item(
+            "locked".to_owned(),
+            CompletionItemKind::KEYWORD,
+            Some("importers may raise the severity, never lower or disable the rule".to_owned()),
+        )),
+        Site::ItemStart => items.extend(
+            ITEM_KEYWORDS
+                .iter()
+                .map(|k| item((*k).to_owned(), CompletionItemKind::KEYWORD, None)),
+        ),
+        Site::RuleName | Site::SetName | Site::Code => {
+            let wanted = match site {
+                Site::RuleName => &[SymbolKind::Rule][..],
+                Site::SetName => &[SymbolKind::TermSet][..],
+                _ => &[SymbolKind::TermSet][..],
+            };
+            let stored = state
+                .analyses
+                .get(&uri)
+                .map(|a| Arc::clone(a.value()))
+                .or_else(|| analysis::for_document(state, &uri));
+            for (name, kind, detail) in names_in_scope(&text, stored.as_deref(), wanted) {
+                let lsp_kind = match kind {
+                    SymbolKind::Rule => CompletionItemKind::FUNCTION,
+                    _ => CompletionItemKind::CONSTANT,
+                };
+                items.push(item(name, lsp_kind, Some(detail)));
+            }
+            if site == Site::Code {
+                items.extend(
+                    enclosing_rule_params(&text, offset)
+                        .into_iter()
+                        .map(|p| item(p, CompletionItemKind::PROPERTY, Some("parameter".into()))),
+                );
+                items.extend(post_fields().map(|(name, meaning)| {
+                    item(
+                        name.to_owned(),
+                        CompletionItemKind::FIELD,
+                        Some(format!("post field: {meaning}")),
+                    )
+                }));
+                items.push(item(
+                    "meta.".to_owned(),
+                    CompletionItemKind::FIELD,
+                    Some("a metadata key: meta.KEY".to_owned()),
+                ));
+                items.extend(
+                    KEYWORDS
+                        .iter()
+                        .map(|k| item((*k).to_owned(), CompletionItemKind::KEYWORD, None)),
+                );
+            }
+        }
+    }
+    Some(CompletionResponse::Array(items))
+}
+
+/// Where the cursor is, from the text of its line before it, and where the word being
+/// completed starts (a byte offset in `before`).
+fn site(before: &str) -> (Site, usize) {
+    // Strings and comments on the line, up to the cursor.
+    let mut in_string: Option<usize> = None;
+    let mut escaped = false;
+    for (i, ch) in before.char_indices() {
+        match (in_string, ch) {
+            (Some(_), '\\') if !escaped => {
+                escaped = true;
+                continue;
+            }
+            (Some(_), '"') if !escaped => in_string = None,
+            (None, '"') => in_string = Some(i + 1),
+            (None, '#') => return (Site::Nothing, before.len()),
+            _ => {}
+        }
+        escaped = false;
+    }
+    if let Some(start) = in_string {
+        let head = before[..start - 1].trim_end();
+        let words: Vec<&str> = head.split_whitespace().collect();
+        if words.first() == Some(&"import") && words.len() == 1 {
+            return (Site::ImportPath, start);
+        }
+        let channel = head.ends_with("==")
+            || head.ends_with("!=")
+            || head.ends_with('[')
+            || head.ends_with(',');
+        if channel && mentions_channel(head) {
+            return (Site::Channel { quoted: true }, start);
+        }
+        return (Site::Nothing, before.len());
+    }
+    let word_start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        .last()
+        .map_or(before.len(), |(i, _)| i);
+    let head = before[..word_start].trim_end();
+    let last = head
+        .rsplit(|c: char| c.is_whitespace() || c == '{')
+        .next()
+        .unwrap_or("");
+    let site = if head.is_empty() && word_start == 0 {
+        Site::ItemStart
+    } else if last == "severity" {
+        Site::Severity
+    } else if Severity::from_keyword(last).is_some() && head.contains("severity") {
+        Site::Locked
+    } else if (head.ends_with("==") || head.ends_with("!=")) && mentions_channel(head) {
+        Site::Channel { quoted: false }
+    } else if head == "use" || head == "disable" {
+        Site::RuleName
+    } else if head == "extend" {
+        Site::SetName
+    } else {
+        Site::Code
+    };
+    (site, word_start)
+}
+
+/// True when the last condition before the cursor tests `channel`.
+fn mentions_channel(head: &str) -> bool {
+    let operator = head
+        .rfind("==")
+        .max(head.rfind("!="))
+        .max(head.rfind(" in "));
+    let Some(at) = operator else {
+        return false;
+    };
+    head[..at].trim_end().ends_with("channel")
+}
+
+/// The severities, most serious first.
+fn severities() -> impl Iterator<Item = &'static str> {
+    [
+        Severity::Error,
+        Severity::Warning,
+        Severity::Info,
+        Severity::Hint,
+    ]
+    .into_iter()
+    .map(Severity::as_str)
+}
+
+/// Every import path of the standard library with whether it is a folder, sorted.
+fn std_import_paths() -> Vec<(String, bool)> {
+    let mut paths = BTreeSet::new();
+    for file in decorum_workspace::stdlib::files() {
+        paths.insert((file.path.to_owned(), false));
+        let mut folder = file.path;
+        while let Some((parent, _)) = folder.rsplit_once('/') {
+            paths.insert((parent.to_owned(), true));
+            folder = parent;
+        }
+    }
+    paths.into_iter().collect()
+}
+
+/// The names of `kinds` a file can write, with their kind and where they are defined:
+/// its own (from a parse of `text`) and its imports' (from `analysis`, when there is
+/// one), qualified with the import's alias.
+fn names_in_scope(
+    text: &str,
+    analysis: Option<&PolicyAnalysis>,
+    kinds: &[SymbolKind],
+) -> Vec<(String, SymbolKind, String)> {
+    let mut out = Vec::new();
+    let parse = decorum_syntax::parse(text);
+    for item in &parse.file.items {
+        match item {
+            Item::Terms(t) if kinds.contains(&SymbolKind::TermSet) => out.push((
+                t.name.text.clone(),
+                SymbolKind::TermSet,
+                "term set in this file".to_owned(),
+            )),
+            Item::Rule(r) if kinds.contains(&SymbolKind::Rule) => out.push((
+                r.name.text.clone(),
+                SymbolKind::Rule,
+                "rule in this file".to_owned(),
+            )),
+            _ => {}
+        }
+    }
+    let Some(analysis) = analysis else {
+        return out;
+    };
+    let Some(own) = analysis
+        .source
+        .and_then(|s| analysis.loaded.inputs.source(s))
+    else {
+        return out;
+    };
+    let imports = own.parse.file.items.iter().filter_map(|item| match item {
+        Item::Import(import) => Some(import),
+        _ => None,
+    });
+    let symbols = &analysis.compiled.symbols;
+    for (import, resolution) in imports.zip(&own.imports) {
+        let alias = match &import.alias {
+            Some(alias) => alias.text.clone(),
+            None => import_alias(&import.source.value),
+        };
+        let modules: Vec<(String, decorum_engine::SourceId)> = match resolution {
+            ImportResolution::File(id) => vec![(alias.clone(), *id)],
+            ImportResolution::Folder(modules) => modules
+                .iter()
+                .map(|(module, id)| (format!("{alias}.{}", module.replace('/', ".")), *id))
+                .collect(),
+            ImportResolution::Failed { .. } => Vec::new(),
+        };
+        for (prefix, id) in modules {
+            let Some(file) = analysis.loaded.inputs.source(id) else {
+                continue;
+            };
+            for definition in symbols
+                .definitions
+                .iter()
+                .filter(|d| d.key.source == id && kinds.contains(&d.key.kind))
+            {
+                let what = match definition.key.kind {
+                    SymbolKind::Rule => "rule",
+                    _ => "term set",
+                };
+                out.push((
+                    format!("{prefix}.{}", definition.key.name),
+                    definition.key.kind,
+                    format!("{what} in {}", file.path),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The parameters of the rule the cursor (at byte `offset` of `text`) is in, read from
+/// the text: the rule being typed usually does not parse yet.
+fn enclosing_rule_params(text: &str, offset: usize) -> Vec<String> {
+    let before = &text[..offset.min(text.len())];
+    // Items start at the beginning of a line; the last one before the cursor is ours.
+    let starts_item = |line: &str| {
+        line.split_whitespace()
+            .next()
+            .is_some_and(|w| ITEM_KEYWORDS.contains(&w))
+            && !line.starts_with(char::is_whitespace)
+    };
+    let Some(item_start) = before
+        .lines()
+        .rev()
+        .find(|line| starts_item(line))
+        .filter(|line| line.starts_with("rule"))
+        .and_then(|line| before.rfind(line))
+    else {
+        return Vec::new();
+    };
+    let rest = &text[item_start..];
+    let mut params = Vec::new();
+    for (i, line) in rest.lines().enumerate() {
+        if i > 0 && starts_item(line) {
+            break;
+        }
+        let mut words = line.split_whitespace();
+        if words.next() == Some("param") {
+            let name = words.next().and_then(|w| w.split('=').next());
+            if let Some(name) = name.filter(|n| !n.is_empty()) {
+                params.push(name.to_owned());
+            }
+        }
+    }
+    params
+}
+
+fn to_size(n: usize) -> TextSize {
+    TextSize::try_from(n).unwrap_or(TextSize::from(u32::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_keyword_of_the_grammar_is_offered() {
+        let grammar = include_str!("../../../../grammar/decorum.pest");
+        for line in grammar.lines().filter(|l| l.starts_with("K_")) {
+            let Some(word) = line.split('"').nth(1) else {
+                continue;
+            };
+            assert!(
+                ITEM_KEYWORDS.contains(&word) || KEYWORDS.contains(&word),
+                "{word} is not offered"
+            );
+        }
+    }
+
+    #[test]
+    fn sites_follow_the_text_before_the_cursor() {
+        assert_eq!(site("import \"std/he"), (Site::ImportPath, 8));
+        assert_eq!(site("import \""), (Site::ImportPath, 8));
+        assert_eq!(
+            site("  flag when channel == \"x"),
+            (Site::Channel { quoted: true }, 24)
+        );
+        assert_eq!(
+            site("  flag when channel in [\"x\", \"li").0,
+            Site::Channel { quoted: true }
+        );
+        assert_eq!(
+            site("  flag when channel != ").0,
+            Site::Channel { quoted: false }
+        );
+        assert_eq!(site("  title \"my ").0, Site::Nothing);
+        assert_eq!(site("  # a comment ").0, Site::Nothing);
+        assert_eq!(site("  severity war"), (Site::Severity, 11));
+        assert_eq!(site("use x { severity ").0, Site::Severity);
+        assert_eq!(site("  severity error ").0, Site::Locked);
+        assert_eq!(site("ru"), (Site::ItemStart, 0));
+        assert_eq!(site(""), (Site::ItemStart, 0));
+        assert_eq!(site("use hc.pri"), (Site::RuleName, 4));
+        assert_eq!(site("disable "), (Site::RuleName, 8));
+        assert_eq!(site("extend hc"), (Site::SetName, 7));
+        assert_eq!(
+            site("  flag when contains hc.privacy.ide"),
+            (Site::Code, 21)
+        );
+        assert_eq!(site("  flag when words > 3 and \"a\" "), (Site::Code, 30));
+    }
+
+    #[test]
+    fn parameters_come_from_the_rule_being_typed() {
+        let text = "rule a {\n  param one = 1\n}\nrule b {\n  param two = 2\n  flag when \n  param three=3\n}\nterms t = []\n";
+        let cursor = text.find("when ").unwrap() + 5;
+        assert_eq!(enclosing_rule_params(text, cursor), ["two", "three"]);
+        assert!(enclosing_rule_params(text, text.len()).is_empty());
+    }
+
+    #[test]
+    fn std_paths_include_folders_and_files() {
+        let paths = std_import_paths();
+        assert!(paths.contains(&("std/healthcare".to_owned(), true)));
+        assert!(paths.contains(&("std/healthcare/privacy".to_owned(), false)));
+    }
+}

@@ -1,0 +1,135 @@
+//! `textDocument/definition` and `textDocument/references` in policy files.
+//!
+//! Names resolve with the engine's symbol index of the document's analysis: a rule or
+//! term-set reference (also in `use`, `extend` and `disable`) goes to its definition,
+//! in the same file, another file of the workspace or the standard library (written to a
+//! read-only cache, see [`crate::std_files`]); an `import "..."` string goes to the file
+//! or files it imports. References are gathered from every view the server has (see
+//! [`crate::navigation`]): the document's analysis, the other open policy documents and
+//! the workspace's configured policies.
+//!
+//! Both run on the blocking pool: an analysis can need a compile.
+
+use std::sync::Arc;
+
+use decorum_engine::{ImportResolution, SourceId};
+use decorum_syntax::Item;
+use decorum_text::{TextRange, TextSize};
+use tower_lsp_server::ls_types::{
+    GotoDefinitionParams, GotoDefinitionResponse, Location, ReferenceParams, Uri,
+};
+
+use crate::analysis::PolicyAnalysis;
+use crate::log::Level;
+use crate::navigation::{self, View};
+use crate::state::State;
+
+/// Answers `textDocument/definition`: `None` when nothing resolvable is at the position.
+pub async fn definition(
+    state: &Arc<State>,
+    params: GotoDefinitionParams,
+) -> Option<GotoDefinitionResponse> {
+    let worker = Arc::clone(state);
+    let at = params.text_document_position_params;
+    tokio::task::spawn_blocking(move || definition_at(&worker, &at.text_document.uri, at.position))
+        .await
+        .ok()
+        .flatten()
+}
+
+/// The definition (or imported files) at `position` of `uri`.
+fn definition_at(
+    state: &State,
+    uri: &Uri,
+    position: tower_lsp_server::ls_types::Position,
+) -> Option<GotoDefinitionResponse> {
+    let (analysis, source, offset) = navigation::document_offset(state, uri, position)?;
+    let view = View::Analysis(Arc::clone(&analysis));
+    let encoding = state.encoding();
+    if let Some(key) = analysis.compiled.symbols.at(source, offset) {
+        let definition = analysis.compiled.symbols.definition(key)?;
+        crate::log!(Level::Debug, "definition: {:?} {}", key.kind, key.source.0);
+        let location = view.location(key.source, definition.name_range, encoding)?;
+        return Some(GotoDefinitionResponse::Scalar(location));
+    }
+    let targets = import_targets_at(&analysis, source, offset);
+    let locations: Vec<Location> = targets
+        .into_iter()
+        .filter_map(|target| view.location(target, TextRange::default(), encoding))
+        .collect();
+    match locations.len() {
+        0 => None,
+        1 => locations
+            .into_iter()
+            .next()
+            .map(GotoDefinitionResponse::Scalar),
+        _ => Some(GotoDefinitionResponse::Array(locations)),
+    }
+}
+
+/// The files an `import` imports, when `offset` is on its path string.
+fn import_targets_at(
+    analysis: &PolicyAnalysis,
+    source: SourceId,
+    offset: TextSize,
+) -> Vec<SourceId> {
+    let Some(policy) = analysis.loaded.inputs.source(source) else {
+        return Vec::new();
+    };
+    let imports = policy
+        .parse
+        .file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Import(import) => Some(import),
+            _ => None,
+        });
+    for (import, resolution) in imports.zip(&policy.imports) {
+        if !import.source.range.contains_inclusive(offset) {
+            continue;
+        }
+        return match resolution {
+            ImportResolution::File(id) => vec![*id],
+            ImportResolution::Folder(modules) => modules.iter().map(|(_, id)| *id).collect(),
+            ImportResolution::Failed { .. } => Vec::new(),
+        };
+    }
+    Vec::new()
+}
+
+/// Answers `textDocument/references`: every reference to the rule or term set at the
+/// position (its definition too when the client asks), in every file the server knows.
+pub async fn references(state: &Arc<State>, params: ReferenceParams) -> Option<Vec<Location>> {
+    let worker = Arc::clone(state);
+    tokio::task::spawn_blocking(move || {
+        let at = params.text_document_position;
+        let (analysis, source, offset) =
+            navigation::document_offset(&worker, &at.text_document.uri, at.position)?;
+        let key = analysis.compiled.symbols.at(source, offset)?.clone();
+        let own = View::Analysis(Arc::clone(&analysis));
+        let global = own.global(&key)?;
+        let encoding = worker.encoding();
+        let views = navigation::views(&worker, Some(&analysis));
+        let open = navigation::open_policy_paths(&worker);
+        let mut locations = Vec::new();
+        if params.context.include_declaration {
+            if let Some(definition) = analysis.compiled.symbols.definition(&key) {
+                locations.extend(own.location(key.source, definition.name_range, encoding));
+            }
+        }
+        for (view, source, range) in navigation::reference_sites(&views, &global, &open) {
+            locations.extend(view.location(source, range, encoding));
+        }
+        crate::log!(
+            Level::Debug,
+            "references: {} found in {} views",
+            locations.len(),
+            views.len()
+        );
+        Some(locations)
+    })
+    .await
+    .ok()
+    .flatten()
+}

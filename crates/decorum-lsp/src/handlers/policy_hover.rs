@@ -1,0 +1,353 @@
+//! `textDocument/hover` in policy files: what a name refers to.
+//!
+//! - On a rule (its definition or any reference: `use`, `disable`, ...): its title and
+//!   id, its effective severity and the chain that produced it (the rule's own severity,
+//!   a library default for the standard library, then each `use` override with its file
+//!   and line), parameter overrides and disables, and the severity the workspace's
+//!   configuration gives it when that configuration loads the rule.
+//! - On a term set: its first members, where it is defined, and every `extend` of it the
+//!   server knows.
+//! - On a policy or a parameter: what it is and where it is defined.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use decorum_engine::{Definition, OverrideChange, SourceId, SymbolKind};
+use decorum_syntax::{Item, SetOp, TermExpr, TermPattern};
+use decorum_text::{LineIndex, TextRange, TextSize};
+use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position, Uri};
+
+use crate::analysis::PolicyAnalysis;
+use crate::context::ContextKey;
+use crate::navigation::{self, View};
+use crate::position::LineMap;
+use crate::state::State;
+
+/// How many members of a term set the hover lists.
+const SHOWN_MEMBERS: usize = 8;
+
+/// The hover at `position` of the policy document `uri`; `None` off names.
+pub fn hover(state: &State, uri: &Uri, position: Position) -> Option<Hover> {
+    let (analysis, source, offset) = navigation::document_offset(state, uri, position)?;
+    let symbols = &analysis.compiled.symbols;
+    let key = symbols.at(source, offset)?.clone();
+    let definition = symbols.definition(&key)?.clone();
+    let under_cursor = symbols
+        .references
+        .iter()
+        .find(|r| r.source == source && r.range.contains_inclusive(offset))
+        .map(|r| r.range)
+        .unwrap_or(definition.name_range);
+    let markdown = state.flags().hover_markdown;
+    let view = View::Analysis(Arc::clone(&analysis));
+    let text = match key.kind {
+        SymbolKind::Rule => describe_rule(state, &analysis, &view, &definition, markdown),
+        SymbolKind::TermSet => describe_set(state, &analysis, &view, &definition, markdown),
+        SymbolKind::Policy | SymbolKind::Param | SymbolKind::Example => {
+            describe_other(&view, &definition, markdown)
+        }
+    };
+    let document = analysis.text()?;
+    let index = LineIndex::new(document);
+    let range = LineMap::new(document, &index, state.encoding()).range(under_cursor);
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: if markdown {
+                MarkupKind::Markdown
+            } else {
+                MarkupKind::PlainText
+            },
+            value: text,
+        }),
+        range: Some(range),
+    })
+}
+
+/// Title, id, effective severity and how it came about.
+fn describe_rule(
+    state: &State,
+    analysis: &PolicyAnalysis,
+    view: &View,
+    definition: &Definition,
+    markdown: bool,
+) -> String {
+    let id = &definition.qualified;
+    let rule = view
+        .loaded()
+        .inputs
+        .source(definition.key.source)
+        .and_then(|s| {
+            s.parse
+                .file
+                .rules()
+                .find(|r| r.name.text == definition.key.name)
+        });
+    let title = rule
+        .and_then(|r| r.text(decorum_syntax::TextKind::Title))
+        .map_or_else(|| definition.key.name.clone(), |t| t.value.clone());
+    let mut out = heading(&title, id, markdown);
+    let builtin = view
+        .loaded()
+        .inputs
+        .source(definition.key.source)
+        .is_some_and(|s| s.builtin);
+    // The chain: the rule's own severity, then every override in the order applied.
+    let clause = rule.and_then(|r| r.severity());
+    let (default, at, locked) = match clause {
+        Some(c) => (c.level.value, c.range.start(), c.locked.is_some()),
+        None => (
+            decorum_syntax::Severity::Warning,
+            definition.name_range.start(),
+            false,
+        ),
+    };
+    let mut chain = vec![format!(
+        "{}: {}{} ({})",
+        if builtin {
+            "library default"
+        } else {
+            "the rule's default"
+        },
+        strong(default.as_str(), markdown),
+        if locked { ", locked" } else { "" },
+        place(view, definition.key.source, at, markdown),
+    )];
+    let mut effective = default;
+    let audit = view.audit();
+    for record in audit.overrides.iter().filter(|o| o.rule == *id) {
+        let place = place(view, record.source, record.range.start(), markdown);
+        match &record.change {
+            OverrideChange::Severity { to, .. } => {
+                effective = *to;
+                chain.push(format!(
+                    "override: {} (`use` at {place})",
+                    strong(to.as_str(), markdown)
+                ));
+            }
+            OverrideChange::Param { name, to, .. } => {
+                chain.push(format!("parameter {name} = {to} (`use` at {place})"));
+            }
+        }
+    }
+    for record in audit.disables.iter().filter(|d| d.rule == *id) {
+        chain.push(format!(
+            "disabled at {}: {}",
+            place(view, record.source, record.range.start(), markdown),
+            record.reason
+        ));
+    }
+    if let Some(compiled) = analysis
+        .compiled
+        .policy_set
+        .as_ref()
+        .and_then(|set| set.rule(id))
+    {
+        effective = compiled.severity;
+    }
+    let _ = write!(
+        out,
+        "Severity: {}\n\n",
+        strong(effective.as_str(), markdown)
+    );
+    for step in chain {
+        let _ = writeln!(out, "- {step}");
+    }
+    if let Some(workspace) = workspace_severity(state, analysis, id, markdown) {
+        let _ = write!(out, "\n{workspace}\n");
+    }
+    if let Some(explain) = rule.and_then(|r| r.text(decorum_syntax::TextKind::Explain)) {
+        let _ = write!(out, "\n{}\n", dedent(&explain.value));
+    }
+    out.trim_end().to_owned()
+}
+
+/// The severity the workspace's configuration gives the rule, when it loads it.
+fn workspace_severity(
+    state: &State,
+    analysis: &PolicyAnalysis,
+    id: &str,
+    markdown: bool,
+) -> Option<String> {
+    let key = ContextKey::for_document(Some(&analysis.path), &state.folders());
+    let active = state.contexts.get(&key)?.active.clone()?;
+    let rule = active.set.rule(id)?;
+    let origin = super::hover::origin(rule.severity_origin, &active.sources, markdown);
+    Some(format!(
+        "In this workspace's configuration: {} ({origin})",
+        strong(rule.severity.as_str(), markdown)
+    ))
+}
+
+/// First members, definition and extensions.
+fn describe_set(
+    state: &State,
+    analysis: &Arc<PolicyAnalysis>,
+    view: &View,
+    definition: &Definition,
+    markdown: bool,
+) -> String {
+    let mut out = heading("term set", &definition.qualified, markdown);
+    let decl = view
+        .loaded()
+        .inputs
+        .source(definition.key.source)
+        .and_then(|s| {
+            s.parse
+                .file
+                .term_sets()
+                .find(|t| t.name.text == definition.key.name)
+        });
+    if let Some(decl) = decl {
+        let mut members = Vec::new();
+        let mut total = 0;
+        collect_members(&decl.expr, false, &mut members, &mut total);
+        let more = total.saturating_sub(members.len());
+        let mut line = members.join(", ");
+        if more > 0 {
+            let _ = write!(line, ", … ({more} more)");
+        }
+        let _ = write!(out, "Members: {}\n\n", code(&line, markdown));
+    }
+    let _ = writeln!(
+        out,
+        "- defined at {}",
+        place(
+            view,
+            definition.key.source,
+            definition.name_range.start(),
+            markdown
+        )
+    );
+    if let Some(global) = view.global(&definition.key) {
+        let views = navigation::views(state, Some(analysis));
+        let open = navigation::open_policy_paths(state);
+        for (site_view, source, range) in navigation::reference_sites(&views, &global, &open) {
+            let Some(extend) = extend_at(site_view, source, range) else {
+                continue;
+            };
+            let _ = writeln!(
+                out,
+                "- extended ({}) at {}",
+                if extend { "-=" } else { "+=" },
+                place(site_view, source, range.start(), markdown)
+            );
+        }
+    }
+    out.trim_end().to_owned()
+}
+
+/// `Some(removes)` when `range` of `source` is the target of an `extend` item.
+fn extend_at(view: &View, source: SourceId, range: TextRange) -> Option<bool> {
+    let file = &view.loaded().inputs.source(source)?.parse.file;
+    file.items.iter().find_map(|item| match item {
+        Item::Extend(e) if e.target.range == range => Some(e.remove),
+        _ => None,
+    })
+}
+
+/// The members of a set expression in order, up to [`SHOWN_MEMBERS`]; `total` counts
+/// them all. Members taken away (`A - B`) are shown with a leading `-`.
+fn collect_members(expr: &TermExpr, minus: bool, out: &mut Vec<String>, total: &mut usize) {
+    let sign = if minus { "-" } else { "" };
+    let mut push = |shown: String, out: &mut Vec<String>| {
+        *total += 1;
+        if out.len() < SHOWN_MEMBERS {
+            out.push(format!("{sign}{shown}"));
+        }
+    };
+    match expr {
+        TermExpr::List(list) => {
+            for term in &list.terms {
+                let shown = match &term.pattern {
+                    TermPattern::Phrase(s) => format!("{:?}", s.value),
+                    TermPattern::Regex(r) => format!("/{}/{}", r.pattern, r.flags),
+                };
+                push(shown, out);
+            }
+        }
+        TermExpr::Ref(path) => push(path.dotted(), out),
+        TermExpr::Binary { op, lhs, rhs, .. } => {
+            collect_members(lhs, minus, out, total);
+            collect_members(rhs, minus ^ (*op == SetOp::Difference), out, total);
+        }
+    }
+}
+
+/// A policy or parameter: what it is and where.
+fn describe_other(view: &View, definition: &Definition, markdown: bool) -> String {
+    let what = match definition.key.kind {
+        SymbolKind::Policy => "policy",
+        SymbolKind::Param => "parameter",
+        _ => "example",
+    };
+    let mut out = heading(what, &definition.qualified, markdown);
+    let _ = write!(
+        out,
+        "- defined at {}",
+        place(
+            view,
+            definition.key.source,
+            definition.range.start(),
+            markdown
+        )
+    );
+    out
+}
+
+/// `**title** · `id`` and a blank line.
+fn heading(title: &str, id: &str, markdown: bool) -> String {
+    if markdown {
+        format!("**{}** · `{id}`\n\n", super::hover::escape(title))
+    } else {
+        format!("{title} ({id})\n\n")
+    }
+}
+
+/// `path:line`, linked to the file in Markdown.
+fn place(view: &View, source: SourceId, offset: TextSize, markdown: bool) -> String {
+    let Some((path, line)) = view.place(source, offset) else {
+        return "?".to_owned();
+    };
+    let shown = format!("{path}:{line}");
+    if !markdown {
+        return shown;
+    }
+    match view.file(source).and_then(|f| navigation::uri_of(&f)) {
+        Some(uri) => format!("[{shown}]({}#L{line})", uri.as_str()),
+        None => shown,
+    }
+}
+
+/// Bold in Markdown.
+fn strong(text: &str, markdown: bool) -> String {
+    if markdown {
+        format!("**{text}**")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// Code in Markdown (backticks inside are left to the client).
+fn code(text: &str, markdown: bool) -> String {
+    if markdown {
+        format!("`{}`", text.replace('`', "'"))
+    } else {
+        text.to_owned()
+    }
+}
+
+/// An `explain` text without its common indentation.
+fn dedent(text: &str) -> String {
+    let indent = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    text.lines()
+        .map(|l| l.get(indent..).unwrap_or(l.trim_start()))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_owned()
+}

@@ -1,0 +1,336 @@
+//! Names across policy files, for the policy-file features (definition, references,
+//! hover, symbols, completion): which compiled files the server knows, how a definition
+//! is identified across them, and where it is for the editor.
+//!
+//! The server knows policy files through *views*: the analysis of each open policy
+//! document (the file as root, its imports, every open buffer standing in for its file)
+//! and the policies of each workspace context (read from disk). The same file can be in
+//! several views under different `SourceId`s, so a definition is identified across views
+//! by its file (a path on disk, or a std file's name) with its kind and local name.
+//!
+//! Text positions of an open document are only trusted from that document's own analysis,
+//! which is always of its current version; other views may hold an older buffer, or the
+//! file on disk.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, Weak};
+
+use decorum_engine::{AuditTrail, SourceId, SymbolIndex, SymbolKey, SymbolKind, compile};
+use decorum_text::{LineIndex, TextRange, TextSize};
+use decorum_workspace::{Config, LoadedPolicies, load_config, load_policies};
+use tower_lsp_server::ls_types::{Location, Position, Uri};
+
+use crate::analysis::{self, PolicyAnalysis};
+use crate::context::{ContextKey, PolicyContext};
+use crate::diagnostics::file_uri;
+use crate::log::Level;
+use crate::position::{Encoding, LineMap};
+use crate::state::{Role, State};
+use crate::std_files;
+
+/// A policy file, the same in every view.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FileId {
+    /// A file on disk (canonical path).
+    Disk(PathBuf),
+    /// A file of the embedded standard library, by its name
+    /// (`std/healthcare/privacy.decorum`).
+    Std(String),
+}
+
+/// A definition, the same in every view.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct GlobalKey {
+    /// The defining file.
+    pub file: FileId,
+    /// What it is.
+    pub kind: SymbolKind,
+    /// Its local name.
+    pub name: String,
+}
+
+/// A workspace context's policies, loaded from disk and compiled for their symbols.
+#[derive(Debug)]
+pub struct ContextIndex {
+    /// Every file loaded.
+    pub loaded: LoadedPolicies,
+    /// Definitions and references.
+    pub symbols: SymbolIndex,
+    /// Overrides and disables.
+    pub audit: AuditTrail,
+}
+
+/// One set of compiled policy files the server knows.
+#[derive(Debug, Clone)]
+pub enum View {
+    /// The analysis of an open policy document.
+    Analysis(Arc<PolicyAnalysis>),
+    /// A workspace context's policies.
+    Context(Arc<ContextIndex>),
+}
+
+impl View {
+    /// Every file of the view.
+    pub fn loaded(&self) -> &LoadedPolicies {
+        match self {
+            View::Analysis(a) => &a.loaded,
+            View::Context(c) => &c.loaded,
+        }
+    }
+
+    /// Definitions and references.
+    pub fn symbols(&self) -> &SymbolIndex {
+        match self {
+            View::Analysis(a) => &a.compiled.symbols,
+            View::Context(c) => &c.symbols,
+        }
+    }
+
+    /// Overrides and disables that took effect.
+    pub fn audit(&self) -> &AuditTrail {
+        match self {
+            View::Analysis(a) => &a.compiled.audit,
+            View::Context(c) => &c.audit,
+        }
+    }
+
+    /// The open document this view is the analysis of.
+    fn owner(&self) -> Option<SourceId> {
+        match self {
+            View::Analysis(a) => a.source,
+            View::Context(_) => None,
+        }
+    }
+
+    /// The file of a source of this view.
+    pub fn file(&self, source: SourceId) -> Option<FileId> {
+        let loaded = self.loaded();
+        let policy = loaded.inputs.source(source)?;
+        match loaded.disk_path(source) {
+            Some(path) => Some(match std_files::display_path_of(path) {
+                Some(display) => FileId::Std(display),
+                None => FileId::Disk(path.to_path_buf()),
+            }),
+            None if policy.builtin => Some(FileId::Std(policy.path.clone())),
+            None => None,
+        }
+    }
+
+    /// The view-independent key of a definition of this view.
+    pub fn global(&self, key: &SymbolKey) -> Option<GlobalKey> {
+        Some(GlobalKey {
+            file: self.file(key.source)?,
+            kind: key.kind,
+            name: key.name.clone(),
+        })
+    }
+
+    /// The editor location of a range of one of the view's files.
+    pub fn location(
+        &self,
+        source: SourceId,
+        range: TextRange,
+        encoding: Encoding,
+    ) -> Option<Location> {
+        let text = &self.loaded().inputs.source(source)?.text;
+        let uri = uri_of(&self.file(source)?)?;
+        let index = LineIndex::new(text);
+        Some(Location {
+            uri,
+            range: LineMap::new(text, &index, encoding).range(range),
+        })
+    }
+
+    /// `path:line` of an offset in a file of the view, as people read it.
+    pub fn place(&self, source: SourceId, offset: TextSize) -> Option<(String, u32)> {
+        let policy = self.loaded().inputs.source(source)?;
+        let line = LineIndex::new(&policy.text).line_of(offset) + 1;
+        Some((policy.path.clone(), line))
+    }
+
+    /// True when positions in `source` can be trusted from this view: always for files
+    /// that are not open documents, and for an open document only from its own analysis.
+    fn trusted(&self, source: SourceId, open: &HashSet<PathBuf>) -> bool {
+        match self.loaded().disk_path(source) {
+            Some(path) if open.contains(path) => self.owner() == Some(source),
+            _ => true,
+        }
+    }
+}
+
+/// The `file://` URI of a policy file (writing std files to their cache when needed).
+pub fn uri_of(file: &FileId) -> Option<Uri> {
+    match file {
+        FileId::Disk(path) => file_uri(path),
+        FileId::Std(display) => file_uri(&std_files::std_file(display)?),
+    }
+}
+
+/// An open policy document's analysis, with its text's byte offset of `position`.
+pub fn document_offset(
+    state: &State,
+    uri: &Uri,
+    position: Position,
+) -> Option<(Arc<PolicyAnalysis>, SourceId, TextSize)> {
+    let analysis = analysis::for_document(state, uri)?;
+    let source = analysis.source?;
+    let text = analysis.text()?;
+    let index = LineIndex::new(text);
+    let offset = LineMap::new(text, &index, state.encoding()).offset(position);
+    Some((analysis, source, offset))
+}
+
+/// Every view: `first` (the requesting document's analysis), the analyses of the other
+/// open policy documents, then the workspace contexts' policies.
+pub fn views(state: &State, first: Option<&Arc<PolicyAnalysis>>) -> Vec<View> {
+    let mut out: Vec<View> = first
+        .map(|a| View::Analysis(Arc::clone(a)))
+        .into_iter()
+        .collect();
+    let uris: Vec<Uri> = state
+        .documents
+        .iter()
+        .filter(|doc| doc.role == Role::Policy)
+        .map(|doc| doc.key().clone())
+        .collect();
+    for uri in uris {
+        let Some(analysis) = analysis::for_document(state, &uri) else {
+            continue;
+        };
+        if first.is_some_and(|f| f.path == analysis.path) {
+            continue;
+        }
+        out.push(View::Analysis(analysis));
+    }
+    let contexts: Vec<Arc<PolicyContext>> = state
+        .contexts
+        .iter()
+        .map(|c| Arc::clone(c.value()))
+        .collect();
+    out.extend(
+        contexts
+            .iter()
+            .filter_map(|ctx| context_index(ctx).map(View::Context)),
+    );
+    out
+}
+
+/// The canonical paths of the open policy documents.
+pub fn open_policy_paths(state: &State) -> HashSet<PathBuf> {
+    state
+        .documents
+        .iter()
+        .filter(|doc| doc.role == Role::Policy)
+        .filter_map(|doc| std::fs::canonicalize(doc.path.as_ref()?).ok())
+        .collect()
+}
+
+/// The references to `key` in `views` with the view and source they are in (positions
+/// in open documents from their own analyses only), once each.
+pub fn reference_sites<'v>(
+    views: &'v [View],
+    key: &GlobalKey,
+    open: &HashSet<PathBuf>,
+) -> Vec<(&'v View, SourceId, TextRange)> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for view in views {
+        for reference in &view.symbols().references {
+            if !view.trusted(reference.source, open)
+                || view.global(&reference.target).as_ref() != Some(key)
+            {
+                continue;
+            }
+            let Some(file) = view.file(reference.source) else {
+                continue;
+            };
+            if seen.insert((file, reference.range)) {
+                out.push((view, reference.source, reference.range));
+            }
+        }
+    }
+    out
+}
+
+/// The definitions of every view, once each (positions in open documents from their own
+/// analyses only), with the view they were found in.
+pub fn definitions(
+    views: &[View],
+    open: &HashSet<PathBuf>,
+) -> Vec<(View, decorum_engine::Definition)> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for view in views {
+        for definition in &view.symbols().definitions {
+            if !view.trusted(definition.key.source, open) {
+                continue;
+            }
+            let Some(key) = view.global(&definition.key) else {
+                continue;
+            };
+            if seen.insert(key) {
+                out.push((view.clone(), definition.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// The compiled symbols of each context, rebuilt when the context is reloaded (a reload
+/// puts a new `PolicyContext` in the state). Kept here, beside the state, because it is
+/// derived data only the navigation features need.
+static CONTEXT_INDEXES: Mutex<Vec<CachedIndex>> = Mutex::new(Vec::new());
+
+/// A context, the context it was built for (to notice reloads) and its index.
+type CachedIndex = (ContextKey, Weak<PolicyContext>, Arc<ContextIndex>);
+
+/// The symbols of a context's policies (loaded from disk and compiled on first use).
+fn context_index(ctx: &Arc<PolicyContext>) -> Option<Arc<ContextIndex>> {
+    {
+        let cache = CONTEXT_INDEXES.lock().unwrap_or_else(|e| e.into_inner());
+        let hit = cache
+            .iter()
+            .find(|(key, weak, _)| *key == ctx.key && weak.as_ptr() == Arc::as_ptr(ctx));
+        if let Some((_, _, index)) = hit {
+            return Some(Arc::clone(index));
+        }
+    }
+    let config = match &ctx.key {
+        ContextKey::Config(path) => load_config(path).ok()?,
+        ContextKey::Defaults(root) if root.as_os_str().is_empty() => return None,
+        ContextKey::Defaults(root) => Config::default_for(root),
+    };
+    let started = std::time::Instant::now();
+    let loaded = load_policies(&config, None);
+    let compiled = compile(&loaded.inputs);
+    crate::log!(
+        Level::Debug,
+        "context index: {} files, {} definitions in {:.1} ms",
+        loaded.inputs.sources.len(),
+        compiled.symbols.definitions.len(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    let index = Arc::new(ContextIndex {
+        loaded,
+        symbols: compiled.symbols,
+        audit: compiled.audit,
+    });
+    let mut cache = CONTEXT_INDEXES.lock().unwrap_or_else(|e| e.into_inner());
+    cache.retain(|(key, weak, _)| *key != ctx.key && weak.strong_count() > 0);
+    cache.push((ctx.key.clone(), Arc::downgrade(ctx), Arc::clone(&index)));
+    Some(index)
+}
+
+/// A definition's key in `view` from its global key, if the view holds that file.
+pub fn local_key(view: &View, key: &GlobalKey) -> Option<SymbolKey> {
+    let sources = view.loaded().inputs.sources.len();
+    (0..sources)
+        .map(|i| SourceId(i as u32))
+        .find(|&id| view.file(id).as_ref() == Some(&key.file))
+        .map(|source| SymbolKey {
+            source,
+            kind: key.kind,
+            name: key.name.clone(),
+        })
+}

@@ -1,0 +1,489 @@
+//! Policy authors' navigation: completion, hover on names, go to definition (also into
+//! the standard library's read-only cache), find references, document and workspace
+//! symbols, against the real server.
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use crate::client::{Server, file_uri, utf16_position, utf16_range};
+use crate::{BASE_POLICY, ORG_POLICY, Workspace};
+
+/// A server on `ws` whose std cache goes to a fresh folder (not the user's home).
+fn start(ws: &Workspace) -> (Server, tempfile::TempDir) {
+    let cache = tempfile::tempdir().unwrap();
+    let mut server = Server::start_with_env(&ws.root(), &[("XDG_CACHE_HOME", cache.path())]);
+    server.initialize(&ws.root(), crate::capabilities(), Value::Null);
+    (server, cache)
+}
+
+/// The UTF-16 position `delta` bytes after the first `needle` in `text`.
+fn at(text: &str, needle: &str, delta: usize) -> Value {
+    let start = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} in the text"));
+    utf16_position(text, start + delta)
+}
+
+/// `{ textDocument, position }`.
+fn place(uri: &str, position: Value) -> Value {
+    json!({ "textDocument": { "uri": uri }, "position": position })
+}
+
+/// Writes a policy file and opens it in the server.
+fn open_policy(server: &mut Server, ws: &Workspace, relative: &str, text: &str) -> String {
+    ws.write(relative, text);
+    let uri = ws.uri(relative);
+    server.open(&uri, "decorum", 1, text);
+    uri
+}
+
+/// The labels of a completion reply.
+fn labels(reply: &Value) -> Vec<String> {
+    let items = match &reply["result"] {
+        Value::Array(items) => items.clone(),
+        other => other["items"].as_array().cloned().unwrap_or_default(),
+    };
+    items
+        .iter()
+        .map(|i| i["label"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn complete(server: &mut Server, uri: &str, position: Value) -> Vec<String> {
+    let reply = server.request("textDocument/completion", place(uri, position));
+    assert!(reply.get("error").is_none(), "{reply}");
+    labels(&reply)
+}
+
+fn has_all(labels: &[String], wanted: &[&str]) {
+    for w in wanted {
+        assert!(labels.iter().any(|l| l == w), "{w} missing from {labels:?}");
+    }
+}
+
+#[test]
+fn completion_after_import_offers_the_standard_library() {
+    let ws = Workspace::new();
+    let (mut server, _cache) = start(&ws);
+    let text = "decorum 1\npolicy test.extra\n\nimport \"std/he";
+    let uri = open_policy(&mut server, &ws, "policy/extra.decorum", text);
+    let reply = server.request(
+        "textDocument/completion",
+        place(&uri, at(text, "std/he", 6)),
+    );
+    let found = labels(&reply);
+    has_all(
+        &found,
+        &[
+            "std",
+            "std/healthcare",
+            "std/healthcare/privacy",
+            "std/healthcare/tone",
+        ],
+    );
+    assert!(!found.contains(&"rule".to_owned()), "no keywords in a path");
+    // The edit replaces what was typed inside the quotes.
+    let items = reply["result"].as_array().unwrap();
+    let privacy = items
+        .iter()
+        .find(|i| i["label"] == "std/healthcare/privacy")
+        .unwrap();
+    assert_eq!(
+        privacy["textEdit"]["range"]["start"],
+        at(text, "std/he", 0),
+        "{privacy}"
+    );
+    server.stop();
+}
+
+#[test]
+fn completion_offers_keywords_names_fields_severities_and_channels() {
+    let ws = Workspace::new();
+    let (mut server, _cache) = start(&ws);
+    let text = "decorum 1\npolicy test.extra\n\nimport \"./base.decorum\" as base\n\
+                terms local_set = [\"a\"]\n\
+                use base.\n\
+                rule r {\n  param limit_words = 40\n  severity \n  flag when channel == \"\" and contains \n}\n\
+                r";
+    let uri = open_policy(&mut server, &ws, "policy/extra.decorum", text);
+
+    // After `use`: the imported rules, qualified with the alias.
+    let after_use = complete(&mut server, &uri, at(text, "use base.", 9));
+    has_all(
+        &after_use,
+        &[
+            "base.client-story",
+            "base.stigmatizing-language",
+            "base.personal-opinion",
+        ],
+    );
+    assert!(
+        !after_use.contains(&"base.stigmatizing".to_owned()),
+        "rules only"
+    );
+
+    // After `severity`: the severities.
+    let severities = complete(&mut server, &uri, at(text, "severity ", 9));
+    assert_eq!(severities, ["error", "warning", "info", "hint"]);
+
+    // Inside `channel == "`: the channels the engine knows.
+    let channels = complete(&mut server, &uri, at(text, "== \"", 4));
+    has_all(
+        &channels,
+        &["x", "bluesky", "threads", "instagram", "linkedin"],
+    );
+
+    // In a condition: term sets in scope (own and imported), parameters, post fields,
+    // keywords.
+    let code = complete(&mut server, &uri, at(text, "contains \n", 9));
+    has_all(
+        &code,
+        &[
+            "local_set",
+            "base.stigmatizing",
+            "limit_words",
+            "words",
+            "hashtags",
+            "length",
+            "meta.",
+            "near",
+            "contains",
+            "count",
+        ],
+    );
+
+    // At the start of a line: the item keywords.
+    let items = complete(&mut server, &uri, at(text, "}\nr", 3));
+    has_all(
+        &items,
+        &["rule", "terms", "import", "use", "extend", "disable"],
+    );
+    server.stop();
+}
+
+#[test]
+fn hover_on_a_rule_reference_shows_the_override_chain() {
+    let ws = Workspace::new();
+    let (mut server, _cache) = start(&ws);
+    let uri = open_policy(&mut server, &ws, "policy/org.decorum", ORG_POLICY);
+    let reply = server.request(
+        "textDocument/hover",
+        place(&uri, at(ORG_POLICY, "client-story", 3)),
+    );
+    let hover = &reply["result"];
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        text.contains("A client story can identify the client"),
+        "{text}"
+    );
+    assert!(text.contains("`test.base.client-story`"), "{text}");
+    assert!(text.contains("Severity: **error**"), "{text}");
+    // The chain: the rule's own severity in base.decorum, then the override in org.
+    let default_line = BASE_POLICY[..BASE_POLICY.find("severity warning").unwrap()]
+        .matches('\n')
+        .count()
+        + 1;
+    assert!(
+        text.contains(&format!(
+            "the rule's default: **warning** ([policy/base.decorum:{default_line}]"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("override: **error** (`use` at [policy/org.decorum:5]"),
+        "{text}"
+    );
+    assert!(
+        text.find("the rule's default").unwrap() < text.find("override").unwrap(),
+        "{text}"
+    );
+    assert_eq!(
+        hover["range"],
+        utf16_range(ORG_POLICY, "base.client-story"),
+        "the whole name"
+    );
+    server.stop();
+}
+
+#[test]
+fn hover_on_a_term_set_shows_members_definition_and_extensions() {
+    let ws = Workspace::new();
+    let (mut server, _cache) = start(&ws);
+    let org = format!("{ORG_POLICY}extend base.stigmatizing += [\"frequent flyer\"]\n");
+    open_policy(&mut server, &ws, "policy/org.decorum", &org);
+    let base = ws.uri("policy/base.decorum");
+    server.open(&base, "decorum", 1, BASE_POLICY);
+    let reply = server.request(
+        "textDocument/hover",
+        place(&base, at(BASE_POLICY, "contains stigmatizing", 12)),
+    );
+    let text = reply["result"]["contents"]["value"].as_str().unwrap();
+    assert!(text.contains("`test.base.stigmatizing`"), "{text}");
+    assert!(text.contains("\"committed suicide\""), "{text}");
+    assert!(
+        text.contains("defined at [policy/base.decorum:4]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("extended (+=) at [policy/org.decorum:6]"),
+        "{text}"
+    );
+    server.stop();
+}
+
+#[test]
+fn definition_goes_to_other_files_and_into_the_read_only_standard_library() {
+    let ws = Workspace::new();
+    let (mut server, cache) = start(&ws);
+    // Into another workspace file.
+    let org = ws.uri("policy/org.decorum");
+    server.open(&org, "decorum", 1, ORG_POLICY);
+    let reply = server.request(
+        "textDocument/definition",
+        place(&org, at(ORG_POLICY, "client-story", 0)),
+    );
+    assert_eq!(reply["result"]["uri"], ws.uri("policy/base.decorum"));
+    assert_eq!(
+        reply["result"]["range"],
+        utf16_range(BASE_POLICY, "client-story")
+    );
+
+    // Into the standard library.
+    let text = "decorum 1\npolicy test.std\n\nimport \"std/healthcare/privacy\" as privacy\n\
+                extend privacy.identifying += [\"lighthouse keeper\"]\n\
+                use privacy.client-story { severity error }\n";
+    let uri = open_policy(&mut server, &ws, "policy/std-user.decorum", text);
+    for (needle, name) in [
+        ("privacy.identifying", "identifying"),
+        ("privacy.client-story", "client-story"),
+    ] {
+        let reply = server.request("textDocument/definition", place(&uri, at(text, needle, 9)));
+        let location = &reply["result"];
+        let target = location["uri"].as_str().unwrap();
+        let path = Path::new(target.strip_prefix("file://").unwrap());
+        assert!(
+            path.starts_with(cache.path().join("decorum/std")),
+            "{target}"
+        );
+        assert!(path.ends_with("healthcare/privacy.decorum"), "{target}");
+        let metadata = std::fs::metadata(path).unwrap();
+        assert!(metadata.permissions().readonly(), "{target} is read-only");
+        let on_disk = std::fs::read_to_string(path).unwrap();
+        let range = &location["range"];
+        let start = crate::client::utf16_offset(&on_disk, &range["start"]);
+        let end = crate::client::utf16_offset(&on_disk, &range["end"]);
+        assert_eq!(&on_disk[start..end], name);
+    }
+
+    // On the import's path: the imported file.
+    let reply = server.request(
+        "textDocument/definition",
+        place(&uri, at(text, "std/healthcare/privacy", 4)),
+    );
+    let target = reply["result"]["uri"].as_str().unwrap();
+    assert!(target.ends_with("healthcare/privacy.decorum"), "{reply}");
+    assert_eq!(
+        file_uri(Path::new(target.strip_prefix("file://").unwrap())),
+        target
+    );
+    server.stop();
+}
+
+#[test]
+fn references_include_other_files_of_the_workspace() {
+    let ws = Workspace::new();
+    let (mut server, _cache) = start(&ws);
+    // A draft checked means the workspace's policies are loaded.
+    let draft = ws.uri("draft.md");
+    server.open(&draft, "markdown", 1, "My patient is well.\n");
+    server.diagnostics_at(&draft, 1);
+
+    let base = ws.uri("policy/base.decorum");
+    server.open(&base, "decorum", 1, BASE_POLICY);
+    let reply = server.request(
+        "textDocument/references",
+        json!({
+            "textDocument": { "uri": base },
+            "position": at(BASE_POLICY, "rule client-story", 6),
+            "context": { "includeDeclaration": true }
+        }),
+    );
+    let locations = reply["result"].as_array().unwrap();
+    let found: Vec<(String, Value)> = locations
+        .iter()
+        .map(|l| (l["uri"].as_str().unwrap().to_owned(), l["range"].clone()))
+        .collect();
+    assert!(
+        found.contains(&(base.clone(), utf16_range(BASE_POLICY, "client-story"))),
+        "the declaration: {found:?}"
+    );
+    assert!(
+        found.contains(&(
+            ws.uri("policy/org.decorum"),
+            utf16_range(ORG_POLICY, "base.client-story")
+        )),
+        "the use in org.decorum (not open): {found:?}"
+    );
+    assert_eq!(found.len(), 2, "{found:?}");
+
+    // A term set's references in the same file.
+    let reply = server.request(
+        "textDocument/references",
+        json!({
+            "textDocument": { "uri": base },
+            "position": at(BASE_POLICY, "terms stigmatizing", 8),
+            "context": { "includeDeclaration": false }
+        }),
+    );
+    let locations = reply["result"].as_array().unwrap();
+    assert_eq!(locations.len(), 1, "{locations:?}");
+    let start = BASE_POLICY.find("contains stigmatizing").unwrap() + "contains ".len();
+    let expected = json!({
+        "start": utf16_position(BASE_POLICY, start),
+        "end": utf16_position(BASE_POLICY, start + "stigmatizing".len()),
+    });
+    assert_eq!(locations[0]["range"], expected);
+    server.stop();
+}
+
+#[test]
+fn document_symbols_outline_policy_sets_rules_and_examples() {
+    let ws = Workspace::new();
+    let (mut server, _cache) = start(&ws);
+    let base = ws.uri("policy/base.decorum");
+    server.open(&base, "decorum", 1, BASE_POLICY);
+    let reply = server.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": base } }),
+    );
+    let symbols = reply["result"].as_array().unwrap();
+    assert_eq!(symbols.len(), 1);
+    let policy = &symbols[0];
+    assert_eq!(policy["name"], "test.base");
+    assert_eq!(policy["kind"], 2, "module");
+    let children: Vec<(&str, i64)> = policy["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap(), c["kind"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(
+        children,
+        [
+            ("stigmatizing", 14),
+            ("client-story", 12),
+            ("stigmatizing-language", 12),
+            ("personal-opinion", 12)
+        ]
+    );
+    let rule = &policy["children"][1];
+    assert_eq!(rule["detail"], "A client story can identify the client");
+    assert_eq!(
+        rule["selectionRange"],
+        utf16_range(BASE_POLICY, "client-story")
+    );
+    let example = &rule["children"][0];
+    assert_eq!(example["name"], "example flags “My patient came in.”");
+    assert_eq!(
+        example["range"],
+        utf16_range(
+            BASE_POLICY,
+            "example flags \"My patient came in.\" at \"My patient\""
+        )
+    );
+    server.stop();
+}
+
+#[test]
+fn workspace_symbols_cover_the_workspace_policies_and_the_standard_library() {
+    let ws = Workspace::new();
+    let (mut server, cache) = start(&ws);
+    let draft = ws.uri("draft.md");
+    server.open(&draft, "markdown", 1, "Hello.\n");
+    server.diagnostics_at(&draft, 1);
+    let text = "decorum 1\npolicy test.std\n\nimport \"std/healthcare\" as hc\n";
+    open_policy(&mut server, &ws, "policy/std-user.decorum", text);
+
+    let reply = server.request("workspace/symbol", json!({ "query": "base.clientstory" }));
+    let symbols = reply["result"].as_array().unwrap();
+    let names: Vec<&str> = symbols
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["test.base.client-story"], "{symbols:?}");
+    assert_eq!(symbols[0]["kind"], 12);
+    assert_eq!(
+        symbols[0]["location"]["uri"],
+        ws.uri("policy/base.decorum"),
+        "from the workspace's configuration, not open"
+    );
+
+    let reply = server.request("workspace/symbol", json!({ "query": "hc.privacy.client" }));
+    let symbols = reply["result"].as_array().unwrap();
+    let story = symbols
+        .iter()
+        .find(|s| s["name"] == "hc.privacy.client-story")
+        .unwrap_or_else(|| panic!("{symbols:?}"));
+    let target = story["location"]["uri"].as_str().unwrap();
+    assert!(
+        Path::new(target.strip_prefix("file://").unwrap()).starts_with(cache.path()),
+        "{target}"
+    );
+
+    let reply = server.request("workspace/symbol", json!({ "query": "" }));
+    let all: Vec<&str> = reply["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    for wanted in [
+        "test.org",
+        "test.base",
+        "test.base.stigmatizing",
+        "test.std",
+    ] {
+        assert!(all.contains(&wanted), "{wanted} in {all:?}");
+    }
+    server.stop();
+}
+
+#[test]
+fn navigation_requests_on_unknown_or_odd_places_answer_empty() {
+    let ws = Workspace::new();
+    let (mut server, _cache) = start(&ws);
+    let unsaved = "untitled:Untitled-2";
+    server.open(unsaved, "decorum", 1, "decorum 1\npolicy x\nrule r {\n");
+    let base = ws.uri("policy/base.decorum");
+    server.open(&base, "decorum", 1, BASE_POLICY);
+    let nowhere = json!({ "line": 999, "character": 999 });
+    for uri in [ws.uri("missing.decorum").as_str(), unsaved, base.as_str()] {
+        for method in [
+            "textDocument/definition",
+            "textDocument/hover",
+            "textDocument/completion",
+        ] {
+            let reply = server.request(method, place(uri, nowhere.clone()));
+            assert!(reply.get("error").is_none(), "{method} {uri}: {reply}");
+        }
+        let reply = server.request(
+            "textDocument/references",
+            json!({ "textDocument": { "uri": uri }, "position": nowhere,
+                    "context": { "includeDeclaration": true } }),
+        );
+        assert!(reply.get("error").is_none(), "{reply}");
+        let reply = server.request(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": { "uri": uri } }),
+        );
+        assert!(reply.get("error").is_none(), "{reply}");
+    }
+    // An unsaved file still gets its outline.
+    let reply = server.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": unsaved } }),
+    );
+    assert_eq!(reply["result"][0]["name"], "x");
+    server.stop();
+}
