@@ -153,6 +153,17 @@ fn completion_offers_keywords_names_fields_severities_and_channels() {
         ],
     );
 
+    // Inside `use RULE { ... }`: the imported rule's parameters.
+    let with_std = "decorum 1\npolicy test.extra2\n\nimport \"std/healthcare\" as hc\n\
+                    use hc.marketing.pure-advert {\n  \n}\n";
+    let uri2 = open_policy(&mut server, &ws, "policy/extra2.decorum", with_std);
+    let in_use = complete(&mut server, &uri2, at(with_std, "{\n  ", 4));
+    has_all(
+        &in_use,
+        &["min_words", "min_signals", "severity", "example"],
+    );
+    assert!(!in_use.contains(&"max_share".to_owned()), "{in_use:?}");
+
     // At the start of a line: the item keywords.
     let items = complete(&mut server, &uri, at(text, "}\nr", 3));
     has_all(
@@ -250,8 +261,10 @@ fn definition_goes_to_other_files_and_into_the_read_only_standard_library() {
     );
 
     // Into the standard library.
+    // Characters outside the BMP before the names: positions are UTF-16 on the wire.
     let text = "decorum 1\npolicy test.std\n\nimport \"std/healthcare/privacy\" as privacy\n\
-                extend privacy.identifying += [\"lighthouse keeper\"]\n\
+                # 😀 Ünïcödé\n\
+                extend privacy.identifying += [\"lighthouse 🏠 keeper\"]\n\
                 use privacy.client-story { severity error }\n";
     let uri = open_policy(&mut server, &ws, "policy/std-user.decorum", text);
     for (needle, name) in [
@@ -275,6 +288,31 @@ fn definition_goes_to_other_files_and_into_the_read_only_standard_library() {
         let end = crate::client::utf16_offset(&on_disk, &range["end"]);
         assert_eq!(&on_disk[start..end], name);
     }
+
+    // The std file opened from there is a policy file like any other: references to
+    // its rule include the `use` in the workspace's open file.
+    let story = server.request(
+        "textDocument/definition",
+        place(&uri, at(text, "privacy.client-story", 9)),
+    );
+    let std_uri = story["result"]["uri"].as_str().unwrap().to_owned();
+    let std_text = std::fs::read_to_string(std_uri.strip_prefix("file://").unwrap()).unwrap();
+    server.open(&std_uri, "decorum", 1, &std_text);
+    let reply = server.request(
+        "textDocument/references",
+        json!({
+            "textDocument": { "uri": std_uri },
+            "position": story["result"]["range"]["start"],
+            "context": { "includeDeclaration": false }
+        }),
+    );
+    let found: Vec<&Value> = reply["result"].as_array().unwrap().iter().collect();
+    assert!(
+        found
+            .iter()
+            .any(|l| l["uri"] == uri && l["range"] == utf16_range(text, "privacy.client-story")),
+        "{found:?}"
+    );
 
     // On the import's path: the imported file.
     let reply = server.request(

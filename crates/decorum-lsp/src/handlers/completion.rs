@@ -19,7 +19,9 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use decorum_engine::{ImportResolution, SymbolKind, import_alias, known_channels, post_fields};
+use decorum_engine::{
+    ImportResolution, SourceId, SymbolKind, import_alias, known_channels, post_fields,
+};
 use decorum_syntax::{Item, Severity};
 use decorum_text::{LineIndex, TextRange, TextSize};
 use tower_lsp_server::ls_types::{
@@ -228,7 +230,7 @@ fn complete(state: &State, params: CompletionParams) -> Option<CompletionRespons
             }
             if site == Site::Code {
                 items.extend(
-                    enclosing_rule_params(&text, offset)
+                    enclosing_params(&text, offset, stored.as_deref())
                         .into_iter()
                         .map(|p| item(p, CompletionItemKind::PROPERTY, Some("parameter".into()))),
                 );
@@ -381,9 +383,33 @@ fn names_in_scope(
             _ => {}
         }
     }
-    let Some(analysis) = analysis else {
-        return out;
-    };
+    if let Some(analysis) = analysis {
+        out.extend(
+            imported_names(analysis, kinds)
+                .into_iter()
+                .map(|n| (n.written, n.kind, n.detail)),
+        );
+    }
+    out
+}
+
+/// A name an import gives a file.
+struct ImportedName {
+    /// As the file must write it: `base.client-story`, `hc.privacy.identifying`.
+    written: String,
+    /// The defining file.
+    source: SourceId,
+    /// The name there.
+    name: String,
+    /// Rule or term set.
+    kind: SymbolKind,
+    /// "rule in policy/base.decorum".
+    detail: String,
+}
+
+/// The names of `kinds` that the imports of the analysed file give it.
+fn imported_names(analysis: &PolicyAnalysis, kinds: &[SymbolKind]) -> Vec<ImportedName> {
+    let mut out = Vec::new();
     let Some(own) = analysis
         .source
         .and_then(|s| analysis.loaded.inputs.source(s))
@@ -400,7 +426,7 @@ fn names_in_scope(
             Some(alias) => alias.text.clone(),
             None => import_alias(&import.source.value),
         };
-        let modules: Vec<(String, decorum_engine::SourceId)> = match resolution {
+        let modules: Vec<(String, SourceId)> = match resolution {
             ImportResolution::File(id) => vec![(alias.clone(), *id)],
             ImportResolution::Folder(modules) => modules
                 .iter()
@@ -421,20 +447,23 @@ fn names_in_scope(
                     SymbolKind::Rule => "rule",
                     _ => "term set",
                 };
-                out.push((
-                    format!("{prefix}.{}", definition.key.name),
-                    definition.key.kind,
-                    format!("{what} in {}", file.path),
-                ));
+                out.push(ImportedName {
+                    written: format!("{prefix}.{}", definition.key.name),
+                    source: id,
+                    name: definition.key.name.clone(),
+                    kind: definition.key.kind,
+                    detail: format!("{what} in {}", file.path),
+                });
             }
         }
     }
     out
 }
 
-/// The parameters of the rule the cursor (at byte `offset` of `text`) is in, read from
-/// the text: the rule being typed usually does not parse yet.
-fn enclosing_rule_params(text: &str, offset: usize) -> Vec<String> {
+/// The parameters the cursor (at byte `offset` of `text`) can name: those of the rule it
+/// is in, read from the text (the rule being typed usually does not parse yet), or inside
+/// `use RULE { ... }` those of the imported rule (from `analysis`).
+fn enclosing_params(text: &str, offset: usize, analysis: Option<&PolicyAnalysis>) -> Vec<String> {
     let before = &text[..offset.min(text.len())];
     // Items start at the beginning of a line; the last one before the cursor is ours.
     let starts_item = |line: &str| {
@@ -443,13 +472,22 @@ fn enclosing_rule_params(text: &str, offset: usize) -> Vec<String> {
             .is_some_and(|w| ITEM_KEYWORDS.contains(&w))
             && !line.starts_with(char::is_whitespace)
     };
-    let Some(item_start) = before
-        .lines()
-        .rev()
-        .find(|line| starts_item(line))
-        .filter(|line| line.starts_with("rule"))
-        .and_then(|line| before.rfind(line))
-    else {
+    let Some(first) = before.lines().rev().find(|line| starts_item(line)) else {
+        return Vec::new();
+    };
+    let mut words = first.split_whitespace();
+    match words.next() {
+        Some("rule") => {}
+        Some("use") => {
+            let target = words
+                .next()
+                .map(|w| w.trim_end_matches('{'))
+                .unwrap_or_default();
+            return use_target_params(analysis, target);
+        }
+        _ => return Vec::new(),
+    }
+    let Some(item_start) = before.rfind(first) else {
         return Vec::new();
     };
     let rest = &text[item_start..];
@@ -467,6 +505,32 @@ fn enclosing_rule_params(text: &str, offset: usize) -> Vec<String> {
         }
     }
     params
+}
+
+/// The parameters of the imported rule written `target` (`base.client-story`).
+fn use_target_params(analysis: Option<&PolicyAnalysis>, target: &str) -> Vec<String> {
+    let Some(analysis) = analysis else {
+        return Vec::new();
+    };
+    let Some((source, rule)) = imported_names(analysis, &[SymbolKind::Rule])
+        .into_iter()
+        .find(|n| n.written == target)
+        .map(|n| (n.source, n.name))
+    else {
+        return Vec::new();
+    };
+    analysis
+        .compiled
+        .symbols
+        .definitions
+        .iter()
+        .filter(|d| {
+            d.key.kind == SymbolKind::Param
+                && d.key.source == source
+                && d.container.as_deref() == Some(rule.as_str())
+        })
+        .map(|d| d.key.name.clone())
+        .collect()
 }
 
 fn to_size(n: usize) -> TextSize {
@@ -528,8 +592,8 @@ mod tests {
     fn parameters_come_from_the_rule_being_typed() {
         let text = "rule a {\n  param one = 1\n}\nrule b {\n  param two = 2\n  flag when \n  param three=3\n}\nterms t = []\n";
         let cursor = text.find("when ").unwrap() + 5;
-        assert_eq!(enclosing_rule_params(text, cursor), ["two", "three"]);
-        assert!(enclosing_rule_params(text, text.len()).is_empty());
+        assert_eq!(enclosing_params(text, cursor, None), ["two", "three"]);
+        assert!(enclosing_params(text, text.len(), None).is_empty());
     }
 
     #[test]
