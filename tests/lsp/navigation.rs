@@ -218,6 +218,32 @@ fn hover_on_a_rule_reference_shows_the_override_chain() {
 }
 
 #[test]
+fn hover_in_a_shared_file_shows_what_the_workspace_makes_of_the_rule() {
+    let ws = Workspace::new();
+    let (mut server, _cache) = start(&ws);
+    // A draft checked means the workspace's policies are loaded.
+    let draft = ws.uri("draft.md");
+    server.open(&draft, "markdown", 1, "Hello.\n");
+    server.diagnostics_at(&draft, 1);
+    let base = ws.uri("policy/base.decorum");
+    server.open(&base, "decorum", 1, BASE_POLICY);
+    let reply = server.request(
+        "textDocument/hover",
+        place(&base, at(BASE_POLICY, "rule client-story", 7)),
+    );
+    let text = reply["result"]["contents"]["value"].as_str().unwrap();
+    // base.decorum alone: its own default. The configuration's root raises it.
+    assert!(text.contains("Severity: **warning**"), "{text}");
+    assert!(
+        text.contains(
+            "In this workspace's configuration: **error** (override at [policy/org.decorum:5]"
+        ),
+        "{text}"
+    );
+    server.stop();
+}
+
+#[test]
 fn hover_on_a_term_set_shows_members_definition_and_extensions() {
     let ws = Workspace::new();
     let (mut server, _cache) = start(&ws);
@@ -240,7 +266,14 @@ fn hover_on_a_term_set_shows_members_definition_and_extensions() {
         text.contains("extended (+=) at [policy/org.decorum:6]"),
         "{text}"
     );
-    server.stop();
+    let log = server.stop();
+    assert!(!log.is_empty(), "the debug log was written");
+    for private in ["committed suicide", "frequent flyer", "stigmatizing"] {
+        assert!(
+            !log.contains(private),
+            "the log quotes policy text: {private}"
+        );
+    }
 }
 
 #[test]

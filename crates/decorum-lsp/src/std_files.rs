@@ -14,14 +14,15 @@
 //! file is written to a temporary name beside it, made read-only, then renamed into
 //! place (so a reader never sees half a file, and two servers writing at once agree); a
 //! file that already holds the right text is left alone. `std/healthcare/privacy.decorum`
-//! becomes `<folder>/healthcare/privacy.decorum`. The text of every file is compared
-//! with the embedded one each time a location is handed out, so a deleted or edited cache
-//! is repaired rather than trusted.
+//! becomes `<folder>/healthcare/privacy.decorum`. Each file's text is compared with the
+//! embedded one the first time this process hands out a location in it, and its size
+//! every later time, so a deleted or edited cache is repaired rather than trusted.
 
+use std::collections::BTreeSet;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use decorum_workspace::stdlib;
 
@@ -29,6 +30,9 @@ use crate::log::Level;
 
 /// The folder the standard library was written to (`None` when no folder worked).
 static BASE: OnceLock<Option<PathBuf>> = OnceLock::new();
+
+/// The files whose text this process compared with the embedded one.
+static VERIFIED: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
 
 /// Distinguishes the temporary files of one process.
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -40,8 +44,18 @@ pub fn std_file(display_path: &str) -> Option<PathBuf> {
     let text = stdlib::get(display_path)?;
     let base = base()?;
     let target = target(base, display_path)?;
+    // Compared in full once per process; afterwards a file of the right size is trusted
+    // (a workspace symbol search hands out hundreds of locations).
+    let mut verified = VERIFIED.lock().unwrap_or_else(|e| e.into_inner());
+    let size_ok = std::fs::metadata(&target).is_ok_and(|m| m.len() == text.len() as u64);
+    if size_ok && verified.contains(&target) {
+        return Some(target);
+    }
     match ensure(&target, text) {
-        Ok(()) => Some(target),
+        Ok(()) => {
+            verified.insert(target.clone());
+            Some(target)
+        }
         Err(err) => {
             crate::log!(
                 Level::Warn,

@@ -4,7 +4,7 @@
 //!   id, its effective severity and the chain that produced it (the rule's own severity,
 //!   a library default for the standard library, then each `use` override with its file
 //!   and line), parameter overrides and disables, and the severity the workspace's
-//!   configuration gives it when that configuration loads the rule.
+//!   configuration gives it when that differs (an importer this file cannot see).
 //! - On a term set: its first members, where it is defined, and every `extend` of it the
 //!   server knows.
 //! - On a policy or a parameter: what it is and where it is defined.
@@ -152,7 +152,7 @@ fn describe_rule(
     for step in chain {
         let _ = writeln!(out, "- {step}");
     }
-    if let Some(workspace) = workspace_severity(state, analysis, id, markdown) {
+    if let Some(workspace) = workspace_severity(state, analysis, id, effective, markdown) {
         let _ = write!(out, "\n{workspace}\n");
     }
     if let Some(explain) = rule.and_then(|r| r.text(decorum_syntax::TextKind::Explain)) {
@@ -161,16 +161,22 @@ fn describe_rule(
     out.trim_end().to_owned()
 }
 
-/// The severity the workspace's configuration gives the rule, when it loads it.
+/// The severity the workspace's configuration gives the rule, when it loads it and that
+/// differs from `here` (what the file and its imports make of it): an importer the file
+/// cannot see (the organisation's policy above a shared file) changed it.
 fn workspace_severity(
     state: &State,
     analysis: &PolicyAnalysis,
     id: &str,
+    here: decorum_syntax::Severity,
     markdown: bool,
 ) -> Option<String> {
     let key = ContextKey::for_document(Some(&analysis.path), &state.folders());
     let active = state.contexts.get(&key)?.active.clone()?;
     let rule = active.set.rule(id)?;
+    if rule.severity == here {
+        return None;
+    }
     let origin = super::hover::origin(rule.severity_origin, &active.sources, markdown);
     Some(format!(
         "In this workspace's configuration: {} ({origin})",
