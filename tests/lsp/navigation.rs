@@ -13,7 +13,20 @@ use crate::{BASE_POLICY, ORG_POLICY, Workspace};
 fn start(ws: &Workspace) -> (Server, tempfile::TempDir) {
     let cache = tempfile::tempdir().unwrap();
     let mut server = Server::start_with_env(&ws.root(), &[("XDG_CACHE_HOME", cache.path())]);
-    server.initialize(&ws.root(), crate::capabilities(), Value::Null);
+    let result = server.initialize(&ws.root(), crate::capabilities(), Value::Null);
+    let capabilities = &result["capabilities"];
+    for provider in [
+        "definitionProvider",
+        "referencesProvider",
+        "documentSymbolProvider",
+        "workspaceSymbolProvider",
+    ] {
+        assert_eq!(capabilities[provider], true, "{provider}: {capabilities}");
+    }
+    assert_eq!(
+        capabilities["completionProvider"]["triggerCharacters"],
+        json!(["\"", "/", "."])
+    );
     (server, cache)
 }
 
@@ -94,6 +107,12 @@ fn completion_after_import_offers_the_standard_library() {
         at(text, "std/he", 0),
         "{privacy}"
     );
+
+    // After `./`: the policy files beside the document (not itself).
+    let relative = "decorum 1\npolicy test.rel\n\nimport \"./";
+    let uri = open_policy(&mut server, &ws, "policy/rel.decorum", relative);
+    let found = complete(&mut server, &uri, at(relative, "./", 2));
+    assert_eq!(found, ["./base", "./extra", "./org"]);
     server.stop();
 }
 

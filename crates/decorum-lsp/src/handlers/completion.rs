@@ -1,7 +1,8 @@
 //! `textDocument/completion` in policy files.
 //!
 //! What is offered depends on the text before the cursor on its line:
-//! - inside `import "`: the files and folders of the embedded standard library;
+//! - inside `import "`: the files and folders of the embedded standard library, or after
+//!   `./` and `../` the policy files and folders there;
 //! - inside the string of `channel == "`, `channel != "` or `channel in [..., "`: the
 //!   channels the engine knows (also right after `channel ==`, with the quotes);
 //! - after `severity`: the severities, then `locked`;
@@ -17,6 +18,7 @@
 //! comments.
 
 use std::collections::BTreeSet;
+use std::path::Path;
 use std::sync::Arc;
 
 use decorum_engine::{
@@ -135,13 +137,13 @@ pub async fn completion(
 fn complete(state: &State, params: CompletionParams) -> Option<CompletionResponse> {
     let uri = params.text_document_position.text_document.uri;
     let position = params.text_document_position.position;
-    let text = {
+    let (text, path) = {
         let doc = state.documents.get(&uri)?;
         // Unsaved policies (no `.decorum` path yet) are known by their language id.
         if doc.role != Role::Policy && doc.language_id != "decorum" {
             return None;
         }
-        doc.text.text.clone()
+        (doc.text.text.clone(), doc.path.clone())
     };
     let index = LineIndex::new(&text);
     let map = LineMap::new(&text, &index, state.encoding());
@@ -169,19 +171,23 @@ fn complete(state: &State, params: CompletionParams) -> Option<CompletionRespons
     let mut items: Vec<CompletionItem> = Vec::new();
     match site {
         Site::Nothing => {}
-        Site::ImportPath => items.extend(std_import_paths().into_iter().map(|(path, folder)| {
-            let detail = if folder {
-                "standard library folder"
+        Site::ImportPath => {
+            let typed = &before[word_start..];
+            let (paths, what) = if typed.starts_with('.') {
+                let folder = path.as_deref().and_then(Path::parent);
+                (relative_import_paths(folder, path.as_deref(), typed), "")
             } else {
-                "standard library policy"
+                (std_import_paths(), "standard library ")
             };
-            let kind = if folder {
-                CompletionItemKind::FOLDER
-            } else {
-                CompletionItemKind::FILE
-            };
-            item(path, kind, Some(detail.to_owned()))
-        })),
+            items.extend(paths.into_iter().map(|(path, folder)| {
+                let (kind, detail) = if folder {
+                    (CompletionItemKind::FOLDER, format!("{what}folder"))
+                } else {
+                    (CompletionItemKind::FILE, format!("{what}policy"))
+                };
+                item(path, kind, Some(detail))
+            }));
+        }
         Site::Channel { quoted } => items.extend(known_channels().iter().map(|channel| {
             let mut it = item(
                 (*channel).to_owned(),
@@ -357,6 +363,50 @@ fn std_import_paths() -> Vec<(String, bool)> {
     }
     paths.into_iter().collect()
 }
+
+/// Import paths relative to `folder` (the document's) for what was `typed` so far
+/// (`./`, `../shared/`): the sub-folders and `.decorum` files (without the extension) of
+/// the folder it names, hidden ones and the document itself left out.
+fn relative_import_paths(
+    folder: Option<&Path>,
+    document: Option<&Path>,
+    typed: &str,
+) -> Vec<(String, bool)> {
+    let Some(folder) = folder else {
+        return Vec::new();
+    };
+    let prefix = match typed.rfind('/') {
+        Some(at) => &typed[..=at],
+        None if typed == ".." => "../",
+        None => "./",
+    };
+    let Ok(entries) = std::fs::read_dir(folder.join(prefix)) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for entry in entries.flatten().take(MAX_FOLDER_ENTRIES) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir {
+            out.push((format!("{prefix}{name}"), true));
+        } else if let Some(stem) = name.strip_suffix(".decorum") {
+            let same = document.is_some_and(|d| {
+                std::fs::canonicalize(d).ok() == std::fs::canonicalize(entry.path()).ok()
+            });
+            if !same {
+                out.push((format!("{prefix}{stem}"), false));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// How many entries of a folder import-path completion looks at.
+const MAX_FOLDER_ENTRIES: usize = 500;
 
 /// The names of `kinds` a file can write, with their kind and where they are defined:
 /// its own (from a parse of `text`) and its imports' (from `analysis`, when there is
@@ -594,6 +644,32 @@ mod tests {
         let cursor = text.find("when ").unwrap() + 5;
         assert_eq!(enclosing_params(text, cursor, None), ["two", "three"]);
         assert!(enclosing_params(text, text.len(), None).is_empty());
+    }
+
+    #[test]
+    fn relative_paths_list_policy_files_and_folders() {
+        let dir = std::env::temp_dir().join(format!("decorum-complete-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("shared")).unwrap();
+        std::fs::create_dir_all(dir.join(".hidden")).unwrap();
+        for file in [
+            "org.decorum",
+            "base.decorum",
+            "notes.md",
+            "shared/common.decorum",
+        ] {
+            std::fs::write(dir.join(file), "").unwrap();
+        }
+        let me = dir.join("org.decorum");
+        let here = relative_import_paths(Some(&dir), Some(&me), "./");
+        assert_eq!(
+            here,
+            [("./base".to_owned(), false), ("./shared".to_owned(), true)]
+        );
+        let inside = relative_import_paths(Some(&dir), Some(&me), "./shared/co");
+        assert_eq!(inside, [("./shared/common".to_owned(), false)]);
+        assert!(relative_import_paths(None, None, "./").is_empty());
+        assert!(relative_import_paths(Some(&dir), None, "./missing/").is_empty());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
