@@ -150,7 +150,11 @@ fn complete(state: &State, params: CompletionParams) -> Option<CompletionRespons
     let offset = usize::from(map.offset(position));
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let before = &text[line_start..offset];
-    let (site, word_start) = site(before);
+    let (site, word_start) = if in_triple_string(&text[..offset]) {
+        (Site::Nothing, before.len())
+    } else {
+        site(before)
+    };
     let replace = map.range(TextRange::new(
         to_size(line_start + word_start),
         to_size(offset),
@@ -324,6 +328,12 @@ fn site(before: &str) -> (Site, usize) {
         Site::Code
     };
     (site, word_start)
+}
+
+/// True when the text before the cursor leaves a `"""` string open (an `explain` text
+/// over several lines). Counts every `"""`, so one inside a comment can mislead it.
+fn in_triple_string(before: &str) -> bool {
+    before.matches("\"\"\"").count() % 2 == 1
 }
 
 /// True when the last condition before the cursor tests `channel`.
@@ -636,6 +646,30 @@ mod tests {
             (Site::Code, 21)
         );
         assert_eq!(site("  flag when words > 3 and \"a\" "), (Site::Code, 30));
+    }
+
+    #[test]
+    fn every_cursor_position_of_an_odd_file_is_answered() {
+        let text = "\u{feff}decorum 1\r\npolicy t # 😀\r\nimport \"./a\\\"b\" as\r\n\
+                    rule r {\n  param p=\n  explain \"\"\"\n  é \"\n  flag when channel in [\"x\", \"\n}\nuse \n\"";
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let (_, word_start) = site(&text[line_start..offset]);
+            assert!(text.is_char_boundary(line_start + word_start));
+            enclosing_params(text, offset, None);
+            in_triple_string(&text[..offset]);
+        }
+        assert!(names_in_scope(text, None, &[SymbolKind::Rule]).len() <= 1);
+    }
+
+    #[test]
+    fn nothing_is_offered_inside_an_explain_text() {
+        assert!(in_triple_string(
+            "rule r {\n  explain \"\"\"\n    Why it mat"
+        ));
+        assert!(!in_triple_string(
+            "rule r {\n  explain \"\"\"\n    Why.\n  \"\"\"\n  "
+        ));
     }
 
     #[test]

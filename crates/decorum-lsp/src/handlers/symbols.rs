@@ -18,7 +18,7 @@ use tower_lsp_server::ls_types::{
 
 use crate::log::Level;
 use crate::navigation;
-use crate::position::LineMap;
+use crate::position::{Encoding, LineMap};
 use crate::state::{Role, State};
 
 /// At most this many workspace symbols are returned (the client filters further).
@@ -41,9 +41,17 @@ pub fn document_symbols(
         }
         doc.text.text.clone()
     };
-    let parse = decorum_syntax::parse(&text);
-    let index = LineIndex::new(&text);
-    let map = LineMap::new(&text, &index, state.encoding());
+    Some(DocumentSymbolResponse::Nested(outline(
+        &text,
+        state.encoding(),
+    )))
+}
+
+/// The outline of a policy file's text, positions in `encoding`.
+pub fn outline(text: &str, encoding: Encoding) -> Vec<DocumentSymbol> {
+    let parse = decorum_syntax::parse(text);
+    let index = LineIndex::new(text);
+    let map = LineMap::new(text, &index, encoding);
     let mut children = Vec::new();
     let mut policy = None;
     for item in &parse.file.items {
@@ -110,7 +118,7 @@ pub fn document_symbols(
             _ => {}
         }
     }
-    let symbols = match policy {
+    match policy {
         Some(p) => {
             let whole = TextRange::new(TextSize::default(), index.len());
             vec![symbol(
@@ -124,8 +132,7 @@ pub fn document_symbols(
             )]
         }
         None => children,
-    };
-    Some(DocumentSymbolResponse::Nested(symbols))
+    }
 }
 
 /// A symbol for an example: `flags "My patient came in."`.
@@ -142,6 +149,7 @@ fn example_symbol(map: &LineMap<'_>, example: &Example) -> DocumentSymbol {
         .join(" ");
     let mut shown: String = one_line.chars().take(EXAMPLE_NAME_CHARS).collect();
     if shown.len() < one_line.len() {
+        shown.truncate(shown.trim_end().len());
         shown.push('…');
     }
     symbol(
@@ -254,7 +262,57 @@ fn fuzzy_match(query: &str, name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::fuzzy_match;
+    use super::*;
+
+    /// Every child's range lies in its parent's, and its selection range in its range.
+    fn nested(symbols: &[DocumentSymbol], parent: Option<tower_lsp_server::ls_types::Range>) {
+        for symbol in symbols {
+            assert!(
+                symbol.range.start <= symbol.selection_range.start
+                    && symbol.selection_range.end <= symbol.range.end,
+                "{symbol:?}"
+            );
+            if let Some(parent) = parent {
+                assert!(
+                    parent.start <= symbol.range.start && symbol.range.end <= parent.end,
+                    "{symbol:?} outside {parent:?}"
+                );
+            }
+            nested(
+                symbol.children.as_deref().unwrap_or_default(),
+                Some(symbol.range),
+            );
+        }
+    }
+
+    #[test]
+    fn outlines_nest_for_every_prefix_of_a_file() {
+        let text = "\u{feff}decorum 1\r\npolicy t.x \"😀 d\"\r\n\r\nterms s = [\"é\"]\n\
+                    rule r {\n  title \"T\"\n  param p = 1\n  flag when contains s\n  \
+                    example flags \"a 😀 very long example text that goes on and on and on\"\n}\n\
+                    use a.b { example passes \"x\" }\n";
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            for encoding in [Encoding::Utf8, Encoding::Utf16] {
+                nested(&outline(&text[..offset], encoding), None);
+            }
+        }
+        let whole = outline(text, Encoding::Utf16);
+        assert_eq!(whole.len(), 1);
+        let names: Vec<&str> = whole[0]
+            .children
+            .as_deref()
+            .unwrap_or_default()
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(names, ["s", "r", "use a.b"]);
+        let rule = &whole[0].children.as_deref().unwrap_or_default()[1];
+        let example = &rule.children.as_deref().unwrap_or_default()[1].name;
+        assert_eq!(
+            example,
+            "example flags “a 😀 very long example text that goes on…”"
+        );
+    }
 
     #[test]
     fn queries_match_characters_in_order() {
