@@ -577,3 +577,41 @@ fn navigation_requests_on_unknown_or_odd_places_answer_empty() {
     assert_eq!(reply["result"][0]["name"], "x");
     server.stop();
 }
+
+#[test]
+fn a_parameter_assigned_in_a_use_block_has_hover_and_definition() {
+    let ws = Workspace::new();
+    let (mut server, _cache) = start(&ws);
+    let text = "decorum 1\npolicy test.params\n\nimport \"std/healthcare\" as hc\n\
+                use hc.marketing.advert-share { max_share = 15% }\n";
+    let uri = open_policy(&mut server, &ws, "policy/params.decorum", text);
+    let reply = server.request("textDocument/hover", place(&uri, at(text, "max_share", 2)));
+    let hover = &reply["result"];
+    let shown = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        shown.contains("**parameter max\\_share** · `hc.marketing.advert-share`"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("- default: `20%` ([std/healthcare/marketing.decorum:"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("- override: `15%` (`use` at [policy/params.decorum:5]"),
+        "{shown}"
+    );
+    assert_eq!(hover["range"], utf16_range(text, "max_share"));
+
+    let reply = server.request(
+        "textDocument/definition",
+        place(&uri, at(text, "max_share", 2)),
+    );
+    let target = reply["result"]["uri"].as_str().unwrap();
+    assert!(target.ends_with("healthcare/marketing.decorum"), "{reply}");
+    let on_disk = std::fs::read_to_string(target.strip_prefix("file://").unwrap()).unwrap();
+    let range = &reply["result"]["range"];
+    let start = crate::client::utf16_offset(&on_disk, &range["start"]);
+    let end = crate::client::utf16_offset(&on_disk, &range["end"]);
+    assert_eq!(&on_disk[start..end], "max_share");
+    server.stop();
+}

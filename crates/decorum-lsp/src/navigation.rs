@@ -16,7 +16,10 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, Weak};
 
-use decorum_engine::{AuditTrail, SourceId, SymbolIndex, SymbolKey, SymbolKind, compile};
+use decorum_engine::{
+    AuditTrail, Definition, SourceId, SymbolIndex, SymbolKey, SymbolKind, compile,
+};
+use decorum_syntax::{Item, UseItem};
 use decorum_text::{LineIndex, TextRange, TextSize};
 use decorum_workspace::{Config, LoadedPolicies, load_config, load_policies};
 use tower_lsp_server::ls_types::{Location, Position, Uri};
@@ -179,6 +182,71 @@ pub fn document_offset(
     let index = LineIndex::new(text);
     let offset = LineMap::new(text, &index, state.encoding()).offset(position);
     Some((analysis, source, offset))
+}
+
+/// The definition named at `offset` of the analysed document `source`, with the range
+/// of the name under the cursor: a reference to a rule or term set, a definition's own
+/// name, or a parameter assigned in a `use` block (which the engine does not record as
+/// a reference).
+pub fn definition_at(
+    analysis: &PolicyAnalysis,
+    source: SourceId,
+    offset: TextSize,
+) -> Option<(Definition, TextRange)> {
+    let symbols = &analysis.compiled.symbols;
+    if let Some(reference) = symbols
+        .references
+        .iter()
+        .find(|r| r.source == source && r.range.contains_inclusive(offset))
+    {
+        let definition = symbols.definition(&reference.target)?;
+        return Some((definition.clone(), reference.range));
+    }
+    // Parameter keys are not unique in a file (two rules can both have `limit`): match
+    // the definition by position, not by key.
+    if let Some(definition) = symbols
+        .definitions
+        .iter()
+        .find(|d| d.key.source == source && d.name_range.contains_inclusive(offset))
+    {
+        return Some((definition.clone(), definition.name_range));
+    }
+    use_param_at(analysis, source, offset)
+}
+
+/// A parameter assigned in a `use` block at `offset`: its definition in the imported
+/// rule and the assigned name's range.
+fn use_param_at(
+    analysis: &PolicyAnalysis,
+    source: SourceId,
+    offset: TextSize,
+) -> Option<(Definition, TextRange)> {
+    let file = &analysis.loaded.inputs.source(source)?.parse.file;
+    let (target, name) = file.items.iter().find_map(|item| {
+        let Item::Use(block) = item else {
+            return None;
+        };
+        block.items.iter().find_map(|use_item| match use_item {
+            UseItem::Assign { name, .. } if name.range.contains_inclusive(offset) => {
+                Some((&block.target, name))
+            }
+            _ => None,
+        })
+    })?;
+    let symbols = &analysis.compiled.symbols;
+    let rule = symbols
+        .references
+        .iter()
+        .find(|r| r.source == source && r.range == target.range)?
+        .target
+        .clone();
+    let definition = symbols.definitions.iter().find(|d| {
+        d.key.kind == SymbolKind::Param
+            && d.key.source == rule.source
+            && d.key.name == name.text
+            && d.container.as_deref() == Some(rule.name.as_str())
+    })?;
+    Some((definition.clone(), name.range))
 }
 
 /// Every view: `first` (the requesting document's analysis), the analyses of the other

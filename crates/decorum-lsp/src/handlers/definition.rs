@@ -1,7 +1,8 @@
 //! `textDocument/definition` and `textDocument/references` in policy files.
 //!
 //! Names resolve with the engine's symbol index of the document's analysis: a rule or
-//! term-set reference (also in `use`, `extend` and `disable`) goes to its definition,
+//! term-set reference (also in `use`, `extend` and `disable`) and a parameter assigned
+//! in a `use` block go to their definition,
 //! in the same file, another file of the workspace or the standard library (written to a
 //! read-only cache, see [`crate::std_files`]); an `import "..."` string goes to the file
 //! or files it imports. References are gathered from every view the server has (see
@@ -46,8 +47,8 @@ fn definition_at(
     let (analysis, source, offset) = navigation::document_offset(state, uri, position)?;
     let view = View::Analysis(Arc::clone(&analysis));
     let encoding = state.encoding();
-    if let Some(key) = analysis.compiled.symbols.at(source, offset) {
-        let definition = analysis.compiled.symbols.definition(key)?;
+    if let Some((definition, _)) = navigation::definition_at(&analysis, source, offset) {
+        let key = &definition.key;
         crate::log!(Level::Debug, "definition: {:?} {}", key.kind, key.source.0);
         let location = view.location(key.source, definition.name_range, encoding)?;
         return Some(GotoDefinitionResponse::Scalar(location));

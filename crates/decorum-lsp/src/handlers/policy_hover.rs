@@ -7,7 +7,9 @@
 //!   configuration gives it when that differs (an importer this file cannot see).
 //! - On a term set: its first members, where it is defined, and every `extend` of it the
 //!   server knows.
-//! - On a policy or a parameter: what it is and where it is defined.
+//! - On a parameter (in its rule, or assigned in a `use` block): its value as written and
+//!   every override of it.
+//! - On a policy: what it is and where it is defined.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -29,23 +31,15 @@ const SHOWN_MEMBERS: usize = 8;
 /// The hover at `position` of the policy document `uri`; `None` off names.
 pub fn hover(state: &State, uri: &Uri, position: Position) -> Option<Hover> {
     let (analysis, source, offset) = navigation::document_offset(state, uri, position)?;
-    let symbols = &analysis.compiled.symbols;
-    let key = symbols.at(source, offset)?.clone();
-    let definition = symbols.definition(&key)?.clone();
-    let under_cursor = symbols
-        .references
-        .iter()
-        .find(|r| r.source == source && r.range.contains_inclusive(offset))
-        .map(|r| r.range)
-        .unwrap_or(definition.name_range);
+    let (definition, under_cursor) = navigation::definition_at(&analysis, source, offset)?;
+    let key = definition.key.clone();
     let markdown = state.flags().hover_markdown;
     let view = View::Analysis(Arc::clone(&analysis));
     let text = match key.kind {
         SymbolKind::Rule => describe_rule(state, &analysis, &view, &definition, markdown),
         SymbolKind::TermSet => describe_set(state, &analysis, &view, &definition, markdown),
-        SymbolKind::Policy | SymbolKind::Param | SymbolKind::Example => {
-            describe_other(&view, &definition, markdown)
-        }
+        SymbolKind::Param => describe_param(&view, &definition, markdown),
+        SymbolKind::Policy | SymbolKind::Example => describe_other(&view, &definition, markdown),
     };
     let document = analysis.text()?;
     let index = LineIndex::new(document);
@@ -279,11 +273,59 @@ fn collect_members(expr: &TermExpr, minus: bool, out: &mut Vec<String>, total: &
     }
 }
 
-/// A policy or parameter: what it is and where.
+/// A parameter: its value as written in the rule, then every override of it.
+fn describe_param(view: &View, definition: &Definition, markdown: bool) -> String {
+    let name = &definition.key.name;
+    let rule_id = definition
+        .qualified
+        .strip_suffix(&format!(".{name}"))
+        .unwrap_or(&definition.qualified);
+    let mut out = heading(&format!("parameter {name}"), rule_id, markdown);
+    let written = view
+        .loaded()
+        .inputs
+        .source(definition.key.source)
+        .and_then(|s| {
+            s.text
+                .get(usize::from(definition.range.start())..usize::from(definition.range.end()))
+        })
+        .and_then(|clause| clause.split_once('='))
+        .map(|(_, value)| value.trim().to_owned())
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "- default: {} ({})",
+        code(&written, markdown),
+        place(
+            view,
+            definition.key.source,
+            definition.range.start(),
+            markdown
+        )
+    );
+    for record in view.audit().overrides.iter().filter(|o| o.rule == rule_id) {
+        let OverrideChange::Param {
+            name: changed, to, ..
+        } = &record.change
+        else {
+            continue;
+        };
+        if changed == name {
+            let _ = writeln!(
+                out,
+                "- override: {} (`use` at {})",
+                code(to, markdown),
+                place(view, record.source, record.range.start(), markdown)
+            );
+        }
+    }
+    out.trim_end().to_owned()
+}
+
+/// A policy or an example: what it is and where.
 fn describe_other(view: &View, definition: &Definition, markdown: bool) -> String {
     let what = match definition.key.kind {
         SymbolKind::Policy => "policy",
-        SymbolKind::Param => "parameter",
         _ => "example",
     };
     let mut out = heading(what, &definition.qualified, markdown);
