@@ -15,6 +15,7 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, Weak};
+use std::time::{Duration, Instant};
 
 use decorum_engine::{
     AuditTrail, Definition, SourceId, SymbolIndex, SymbolKey, SymbolKind, compile,
@@ -170,13 +171,49 @@ pub fn uri_of(file: &FileId) -> Option<Uri> {
     }
 }
 
+/// How long a request waits for the check task's analysis of the current version
+/// before computing one itself. Computing it would take about as long as the check does
+/// (the same files, compiled and their examples run), so this only bounds a check that
+/// never stores one.
+const WAIT_FOR_CHECK: Duration = Duration::from_secs(20);
+
+/// The analysis of the current version of an open policy document. While the document's
+/// check task runs, its analysis is awaited (polling, on this blocking thread) rather
+/// than computed a second time beside it: on a small machine two compiles of the same
+/// files only slow both down.
+pub fn current_analysis(state: &State, uri: &Uri) -> Option<Arc<PolicyAnalysis>> {
+    let deadline = Instant::now() + WAIT_FOR_CHECK;
+    loop {
+        let (version, checking) = {
+            let doc = state.documents.get(uri)?;
+            if doc.role != Role::Policy {
+                return None;
+            }
+            (doc.text.version, doc.checking)
+        };
+        let stored = state
+            .analyses
+            .get(uri)
+            .filter(|a| a.version == version)
+            .map(|a| Arc::clone(a.value()));
+        if stored.is_some() {
+            return stored;
+        }
+        if !checking || Instant::now() >= deadline {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    analysis::for_document(state, uri)
+}
+
 /// An open policy document's analysis, with its text's byte offset of `position`.
 pub fn document_offset(
     state: &State,
     uri: &Uri,
     position: Position,
 ) -> Option<(Arc<PolicyAnalysis>, SourceId, TextSize)> {
-    let analysis = analysis::for_document(state, uri)?;
+    let analysis = current_analysis(state, uri)?;
     let source = analysis.source?;
     let text = analysis.text()?;
     let index = LineIndex::new(text);
@@ -263,7 +300,7 @@ pub fn views(state: &State, first: Option<&Arc<PolicyAnalysis>>) -> Vec<View> {
         .map(|doc| doc.key().clone())
         .collect();
     for uri in uris {
-        let Some(analysis) = analysis::for_document(state, &uri) else {
+        let Some(analysis) = current_analysis(state, &uri) else {
             continue;
         };
         if first.is_some_and(|f| f.path == analysis.path) {
@@ -369,7 +406,7 @@ fn context_index(ctx: &Arc<PolicyContext>) -> Option<Arc<ContextIndex>> {
         ContextKey::Defaults(root) if root.as_os_str().is_empty() => return None,
         ContextKey::Defaults(root) => Config::default_for(root),
     };
-    let started = std::time::Instant::now();
+    let started = Instant::now();
     let loaded = load_policies(&config, None);
     let compiled = compile(&loaded.inputs);
     crate::log!(
