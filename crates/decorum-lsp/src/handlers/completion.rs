@@ -14,8 +14,8 @@
 //! Names in scope are the file's own and those of its imports, written the way they must
 //! be (`alias.name` for a file, `alias.module.name` for a folder). Local names come from
 //! a parse of the editor's text; imported ones from the document's latest analysis, so
-//! typing does not wait for a compile. Nothing is offered inside other strings or
-//! comments.
+//! typing does not wait for a compile. Nothing is offered inside other strings,
+//! regexes, `explain` texts or comments.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -270,21 +270,41 @@ fn complete(state: &State, params: CompletionParams) -> Option<CompletionRespons
 /// Where the cursor is, from the text of its line before it, and where the word being
 /// completed starts (a byte offset in `before`).
 fn site(before: &str) -> (Site, usize) {
-    // Strings and comments on the line, up to the cursor.
+    // Strings, regexes and comments on the line, up to the cursor. A regex is only ever
+    // a member of a term list, so a `/` after `[` or `,` starts one; elsewhere it divides.
     let mut in_string: Option<usize> = None;
+    let mut in_regex = false;
     let mut escaped = false;
+    let mut previous = ' ';
     for (i, ch) in before.char_indices() {
-        match (in_string, ch) {
-            (Some(_), '\\') if !escaped => {
-                escaped = true;
+        if in_string.is_some() || in_regex {
+            if escaped {
+                escaped = false;
                 continue;
             }
-            (Some(_), '"') if !escaped => in_string = None,
-            (None, '"') => in_string = Some(i + 1),
-            (None, '#') => return (Site::Nothing, before.len()),
+            match ch {
+                '\\' => escaped = true,
+                '"' if in_string.is_some() => in_string = None,
+                '/' if in_regex => in_regex = false,
+                _ => {}
+            }
+            if in_string.is_none() && !in_regex {
+                previous = ch;
+            }
+            continue;
+        }
+        match ch {
+            '"' => in_string = Some(i + 1),
+            '#' => return (Site::Nothing, before.len()),
+            '/' if matches!(previous, '[' | ',') => in_regex = true,
             _ => {}
         }
-        escaped = false;
+        if !ch.is_whitespace() {
+            previous = ch;
+        }
+    }
+    if in_regex {
+        return (Site::Nothing, before.len());
     }
     if let Some(start) = in_string {
         let head = before[..start - 1].trim_end();
@@ -646,6 +666,11 @@ mod tests {
             (Site::Code, 21)
         );
         assert_eq!(site("  flag when words > 3 and \"a\" "), (Site::Code, 30));
+        assert_eq!(site("terms x = [/ab").0, Site::Nothing);
+        assert_eq!(site("terms x = [\"a\", /").0, Site::Nothing);
+        assert_eq!(site("terms x = [/a#\\/b/, /c/] + ot").0, Site::Code);
+        assert_eq!(site("  flag when count(x) / wo").0, Site::Code);
+        assert_eq!(site("  title \"a \\\" b\" ").0, Site::Code);
     }
 
     #[test]
