@@ -285,6 +285,12 @@ fn hover_on_a_term_set_shows_members_definition_and_extensions() {
         text.contains("extended (+=) at [policy/org.decorum:6]"),
         "{text}"
     );
+    // An example's text is prose, not a name.
+    let reply = server.request(
+        "textDocument/hover",
+        place(&base, at(BASE_POLICY, "He committed", 3)),
+    );
+    assert_eq!(reply["result"], Value::Null, "{reply}");
     let log = server.stop();
     assert!(!log.is_empty(), "the debug log was written");
     for private in ["committed suicide", "frequent flyer", "stigmatizing"] {

@@ -240,12 +240,13 @@ pub fn definition_at(
         return Some((definition.clone(), reference.range));
     }
     // Parameter keys are not unique in a file (two rules can both have `limit`): match
-    // the definition by position, not by key.
-    if let Some(definition) = symbols
-        .definitions
-        .iter()
-        .find(|d| d.key.source == source && d.name_range.contains_inclusive(offset))
-    {
+    // the definition by position, not by key. An example's "name" is the whole clause,
+    // text included: nothing to look up there.
+    if let Some(definition) = symbols.definitions.iter().find(|d| {
+        d.key.source == source
+            && d.key.kind != SymbolKind::Example
+            && d.name_range.contains_inclusive(offset)
+    }) {
         return Some((definition.clone(), definition.name_range));
     }
     use_param_at(analysis, source, offset)

@@ -39,7 +39,8 @@ pub fn hover(state: &State, uri: &Uri, position: Position) -> Option<Hover> {
         SymbolKind::Rule => describe_rule(state, &analysis, &view, &definition, markdown),
         SymbolKind::TermSet => describe_set(state, &analysis, &view, &definition, markdown),
         SymbolKind::Param => describe_param(&view, &definition, markdown),
-        SymbolKind::Policy | SymbolKind::Example => describe_other(&view, &definition, markdown),
+        SymbolKind::Policy => describe_policy(&view, &definition, markdown),
+        SymbolKind::Example => return None,
     };
     let document = analysis.text()?;
     let index = LineIndex::new(document);
@@ -322,13 +323,9 @@ fn describe_param(view: &View, definition: &Definition, markdown: bool) -> Strin
     out.trim_end().to_owned()
 }
 
-/// A policy or an example: what it is and where.
-fn describe_other(view: &View, definition: &Definition, markdown: bool) -> String {
-    let what = match definition.key.kind {
-        SymbolKind::Policy => "policy",
-        _ => "example",
-    };
-    let mut out = heading(what, &definition.qualified, markdown);
+/// A policy: where it is declared.
+fn describe_policy(view: &View, definition: &Definition, markdown: bool) -> String {
+    let mut out = heading("policy", &definition.qualified, markdown);
     let _ = write!(
         out,
         "- defined at {}",
