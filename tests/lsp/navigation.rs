@@ -585,7 +585,7 @@ fn navigation_requests_on_unknown_or_odd_places_answer_empty() {
 }
 
 #[test]
-fn a_parameter_assigned_in_a_use_block_has_hover_and_definition() {
+fn a_parameter_assigned_in_a_use_block_has_hover_definition_and_references() {
     let ws = Workspace::new();
     let (mut server, _cache) = start(&ws);
     let text = "decorum 1\npolicy test.params\n\nimport \"std/healthcare\" as hc\n\
@@ -619,5 +619,25 @@ fn a_parameter_assigned_in_a_use_block_has_hover_and_definition() {
     let start = crate::client::utf16_offset(&on_disk, &range["start"]);
     let end = crate::client::utf16_offset(&on_disk, &range["end"]);
     assert_eq!(&on_disk[start..end], "max_share");
+
+    // References to the parameter: the assignment in this file's `use` block.
+    let reply = server.request(
+        "textDocument/references",
+        json!({
+            "textDocument": { "uri": uri },
+            "position": at(text, "max_share", 2),
+            "context": { "includeDeclaration": true }
+        }),
+    );
+    let found: Vec<&Value> = reply["result"].as_array().unwrap().iter().collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(
+        found[0]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("healthcare/marketing.decorum")
+    );
+    assert_eq!(found[1]["uri"], uri.as_str());
+    assert_eq!(found[1]["range"], utf16_range(text, "max_share"));
     server.stop();
 }

@@ -359,6 +359,56 @@ pub fn reference_sites<'v>(
     out
 }
 
+/// Every `NAME = ...` of the parameter `param` in a `use` block of `rule`, in `views`
+/// (positions in open documents from their own analyses only), once each: the names'
+/// ranges.
+pub fn param_assignments<'v>(
+    views: &'v [View],
+    rule: &GlobalKey,
+    param: &str,
+    open: &HashSet<PathBuf>,
+) -> Vec<(&'v View, SourceId, TextRange)> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for view in views {
+        let symbols = view.symbols();
+        for (i, policy) in view.loaded().inputs.sources.iter().enumerate() {
+            let source = SourceId(i as u32);
+            if !view.trusted(source, open) {
+                continue;
+            }
+            for item in &policy.parse.file.items {
+                let Item::Use(block) = item else {
+                    continue;
+                };
+                let targets_rule = symbols.references.iter().any(|r| {
+                    r.source == source
+                        && r.range == block.target.range
+                        && view.global(&r.target).as_ref() == Some(rule)
+                });
+                if !targets_rule {
+                    continue;
+                }
+                for use_item in &block.items {
+                    let UseItem::Assign { name, .. } = use_item else {
+                        continue;
+                    };
+                    if name.text != param {
+                        continue;
+                    }
+                    let Some(file) = view.file(source) else {
+                        continue;
+                    };
+                    if seen.insert((file, name.range)) {
+                        out.push((view, source, name.range));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The definitions of every view, once each (positions in open documents from their own
 /// analyses only), with the view they were found in.
 pub fn definitions(

@@ -13,7 +13,7 @@
 
 use std::sync::Arc;
 
-use decorum_engine::{ImportResolution, SourceId};
+use decorum_engine::{ImportResolution, SourceId, SymbolKind};
 use decorum_syntax::Item;
 use decorum_text::{TextRange, TextSize};
 use tower_lsp_server::ls_types::{
@@ -22,7 +22,7 @@ use tower_lsp_server::ls_types::{
 
 use crate::analysis::PolicyAnalysis;
 use crate::log::Level;
-use crate::navigation::{self, View};
+use crate::navigation::{self, GlobalKey, View};
 use crate::state::State;
 
 /// Answers `textDocument/definition`: `None` when nothing resolvable is at the position.
@@ -100,26 +100,38 @@ fn import_targets_at(
 }
 
 /// Answers `textDocument/references`: every reference to the rule or term set at the
-/// position (its definition too when the client asks), in every file the server knows.
+/// position, or every `use` block assigning the parameter there (the definition too when
+/// the client asks), in every file the server knows.
 pub async fn references(state: &Arc<State>, params: ReferenceParams) -> Option<Vec<Location>> {
     let worker = Arc::clone(state);
     tokio::task::spawn_blocking(move || {
         let at = params.text_document_position;
         let (analysis, source, offset) =
             navigation::document_offset(&worker, &at.text_document.uri, at.position)?;
-        let key = analysis.compiled.symbols.at(source, offset)?.clone();
+        let (definition, _) = navigation::definition_at(&analysis, source, offset)?;
+        let key = &definition.key;
         let own = View::Analysis(Arc::clone(&analysis));
-        let global = own.global(&key)?;
+        let global = own.global(key)?;
         let encoding = worker.encoding();
         let views = navigation::views(&worker, Some(&analysis));
         let open = navigation::open_policy_paths(&worker);
         let mut locations = Vec::new();
         if params.context.include_declaration {
-            if let Some(definition) = analysis.compiled.symbols.definition(&key) {
-                locations.extend(own.location(key.source, definition.name_range, encoding));
-            }
+            locations.extend(own.location(key.source, definition.name_range, encoding));
         }
-        for (view, source, range) in navigation::reference_sites(&views, &global, &open) {
+        let sites = match (key.kind, &definition.container) {
+            // A parameter is named where `use` blocks assign it.
+            (SymbolKind::Param, Some(rule)) => {
+                let rule = GlobalKey {
+                    kind: SymbolKind::Rule,
+                    name: rule.clone(),
+                    ..global
+                };
+                navigation::param_assignments(&views, &rule, &key.name, &open)
+            }
+            _ => navigation::reference_sites(&views, &global, &open),
+        };
+        for (view, source, range) in sites {
             locations.extend(view.location(source, range, encoding));
         }
         crate::log!(
