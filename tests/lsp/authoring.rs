@@ -388,3 +388,18 @@ fn formatting_gives_the_canonical_layout_and_keeps_comments() {
     assert_eq!(reply["result"], Value::Null, "{reply}");
     server.stop();
 }
+
+#[test]
+fn an_unsaved_untitled_policy_gets_its_syntax_errors() {
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let uri = "untitled:Untitled-1";
+    server.open(uri, "decorum", 1, "decorum 1\npolicy scratch\nrule {\n");
+    let diagnostics = server.diagnostics_at(uri, 1);
+    assert!(!diagnostics.is_empty());
+    assert!(
+        sources(&diagnostics).iter().all(|s| s == "decorum-syntax"),
+        "{diagnostics:#?}"
+    );
+    server.stop();
+}

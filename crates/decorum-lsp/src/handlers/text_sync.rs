@@ -20,13 +20,13 @@ use crate::document::{ChangeRejected, DocumentText};
 use crate::log::Level;
 use crate::state::{Document, Role, State};
 
-/// The role of a document at `path`.
-fn role_of(path: Option<&Path>, folders: &[std::path::PathBuf]) -> Role {
+/// The role of a document at `path` (`None` for unsaved documents) in `language_id`.
+fn role_of(path: Option<&Path>, language_id: &str, folders: &[std::path::PathBuf]) -> Role {
     let name = path
         .and_then(|p| p.file_name())
         .and_then(|n| n.to_str())
         .unwrap_or_default();
-    if name.ends_with(".decorum") {
+    if name.ends_with(".decorum") || (path.is_none() && language_id == "decorum") {
         Role::Policy
     } else if name == "decorum.toml" {
         Role::Config
@@ -39,7 +39,7 @@ fn role_of(path: Option<&Path>, folders: &[std::path::PathBuf]) -> Role {
 pub fn did_open(state: &Arc<State>, params: DidOpenTextDocumentParams) {
     let item = params.text_document;
     let path = uri_path(&item.uri);
-    let role = role_of(path.as_deref(), &state.folders());
+    let role = role_of(path.as_deref(), &item.language_id, &state.folders());
     let log_id = state.next_log_id();
     crate::log!(
         Level::Debug,
