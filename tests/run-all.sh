@@ -14,6 +14,9 @@ cargo fmt --all -- --check
 step "lints (cargo clippy -D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "API docs build without broken links (cargo doc -D warnings)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
+
 step "the pure crates stay pure (no IO stacks, LSP, tokio or JSON in syntax/engine)"
 for crate in decorum-text decorum-syntax decorum-draft decorum-engine; do
   forbidden=$(cargo tree --locked -p "$crate" -e normal --prefix none 2>/dev/null \

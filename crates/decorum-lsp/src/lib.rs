@@ -13,7 +13,7 @@
 //! - [`service`]: the raw JSON-RPC wrapper that turns handler panics into error replies.
 //!
 //! This is the only crate that knows LSP, tokio, tower or JSON-RPC; the engine below it
-//! takes text and returns values. Drafts are never logged: see [`log`].
+//! takes text and returns values. Drafts are never logged: see [`mod@log`].
 
 pub mod analysis;
 pub mod checks;

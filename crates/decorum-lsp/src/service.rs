@@ -7,7 +7,7 @@
 //! - reads `workspace.workspaceEdit.snippetEditSupport` (LSP 3.18) from `initialize`,
 //!   which `ls-types` does not model yet;
 //! - turns the edits of code actions marked with
-//!   [`SNIPPET_MARKER`](crate::handlers::code_action::SNIPPET_MARKER) into LSP 3.18
+//!   [`SNIPPET_MARKER`] into LSP 3.18
 //!   `SnippetTextEdit`s, so the waiver's reason is a placeholder the writer tabs into.
 
 use std::future::Future;
