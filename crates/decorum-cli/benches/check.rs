@@ -147,12 +147,21 @@ fn compile_one(text: &str) -> PolicySet {
     })
 }
 
+/// The embedded std/healthcare library, or the policy folder named by
+/// `DECORUM_BENCH_POLICY` (a copy of `policies/std/healthcare`, say, so that engine
+/// changes can be compared while the library itself changes).
 fn std_library() -> PolicySet {
-    let config = Config::default_for(&std::env::temp_dir());
-    let loaded = load_policies(&config, None);
+    let folder = std::env::var_os("DECORUM_BENCH_POLICY").map(std::path::PathBuf::from);
+    let root = folder
+        .as_deref()
+        .and_then(|f| f.parent())
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_else(std::env::temp_dir);
+    let config = Config::default_for(&root);
+    let loaded = load_policies(&config, folder.as_deref());
     compile(&loaded.inputs)
         .policy_set
-        .expect("std/healthcare compiles")
+        .expect("the std/healthcare library compiles")
 }
 
 /// Parses and checks every draft; returns the number of findings (so nothing is

@@ -59,10 +59,29 @@ pub(crate) enum PatternKind {
 pub(crate) struct SetArena {
     pub(crate) nodes: Vec<SetNode>,
     pub(crate) patterns: Vec<Pattern>,
+    /// For each leaf node, its patterns as a bit set (empty for other nodes): the first
+    /// 64-pattern word it covers, and the words. A post's few matches can then be tested
+    /// against a large leaf without looking up each of its patterns.
+    leaf_bits: Vec<(usize, Vec<u64>)>,
 }
 
 impl SetArena {
     pub(crate) fn add_node(&mut self, node: SetNode) -> SetId {
+        // The words of the bit set start at the leaf's lowest pattern: a leaf's
+        // patterns are usually close together, so the set stays small.
+        let mut bits = (0, Vec::new());
+        if let SetNode::Leaf(patterns) = &node {
+            let first = patterns.iter().min().map_or(0, |&p| p as usize / 64);
+            bits.0 = first;
+            for &p in patterns {
+                let (word, bit) = (p as usize / 64 - first, p % 64);
+                if bits.1.len() <= word {
+                    bits.1.resize(word + 1, 0u64);
+                }
+                bits.1[word] |= 1 << bit;
+            }
+        }
+        self.leaf_bits.push(bits);
         self.nodes.push(node);
         SetId((self.nodes.len() - 1) as u32)
     }
@@ -74,6 +93,15 @@ impl SetArena {
 
     pub(crate) fn node(&self, id: SetId) -> &SetNode {
         &self.nodes[id.0 as usize]
+    }
+
+    /// True when `pattern` is one of the patterns of leaf `id` (false for other nodes).
+    pub(crate) fn leaf_contains(&self, id: SetId, pattern: u32) -> bool {
+        let (first, words) = &self.leaf_bits[id.0 as usize];
+        (pattern as usize / 64)
+            .checked_sub(*first)
+            .and_then(|word| words.get(word))
+            .is_some_and(|w| w >> (pattern % 64) & 1 == 1)
     }
 
     /// The patterns whose matches can make the set non-empty (the positive side).
@@ -330,7 +358,9 @@ impl Matcher {
     pub(crate) fn scan(&self, draft: &Draft) -> MatchIndex {
         let norm = &draft.normalized;
         let text = norm.text.as_str();
-        let mut found: Vec<(u32, TextRange)> = Vec::new();
+        // A guess at the number of matches (the std library finds a few hundred per KB
+        // of prose), so the vector is not regrown many times per draft.
+        let mut found: Vec<(u32, TextRange)> = Vec::with_capacity(text.len() / 8);
         let to_range = |s: usize, e: usize| TextRange::new(size(s), size(e));
 
         let mut woken: Vec<bool> = vec![false; self.regexes.len()];
@@ -436,7 +466,7 @@ impl Matcher {
                 }
             }
         }
-        MatchIndex::new(found, self.exact.len())
+        MatchIndex::new(found)
     }
 
     fn word_bounded(&self, pid: u32, text: &str, start: usize, end: usize) -> bool {
@@ -712,51 +742,36 @@ fn size(n: usize) -> TextSize {
 /// Every match in a draft, by pattern and by position.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct MatchIndex {
-    /// Matches sorted by (pattern, start, end).
+    /// Matches sorted by (pattern, start, end), looked up by binary search: a table with
+    /// a slot per pattern would be cleared for every draft, and a policy set has
+    /// thousands of patterns where a draft matches a few hundred.
     by_pattern: Vec<(u32, TextRange)>,
-    /// For each pattern, its slice of `by_pattern`.
-    bounds: Vec<(u32, u32)>,
     /// Matches sorted by (start, pattern).
     by_position: Vec<(TextRange, u32)>,
 }
 
 impl MatchIndex {
-    fn new(mut found: Vec<(u32, TextRange)>, patterns: usize) -> MatchIndex {
+    fn new(mut found: Vec<(u32, TextRange)>) -> MatchIndex {
         found.sort_unstable_by_key(|(p, r)| (*p, r.start(), r.end()));
         found.dedup();
-        let mut bounds = vec![(0u32, 0u32); patterns];
-        let mut i = 0;
-        while i < found.len() {
-            let p = found[i].0;
-            let start = i;
-            while i < found.len() && found[i].0 == p {
-                i += 1;
-            }
-            if let Some(b) = bounds.get_mut(p as usize) {
-                *b = (start as u32, i as u32);
-            }
-        }
         let mut by_position: Vec<(TextRange, u32)> = found.iter().map(|(p, r)| (*r, *p)).collect();
         by_position.sort_unstable_by_key(|(r, p)| (r.start(), *p));
         MatchIndex {
             by_pattern: found,
-            bounds,
             by_position,
         }
     }
 
-    /// Matches of one pattern inside `within`, in order.
+    /// Matches of one pattern starting inside `within`, in order. (Matches starting
+    /// inside but ending outside are excluded by the caller's containment check.)
     pub(crate) fn of_pattern(&self, pattern: u32, within: TextRange) -> &[(u32, TextRange)] {
-        let Some(&(s, e)) = self.bounds.get(pattern as usize) else {
-            return &[];
-        };
-        let slice = &self.by_pattern[s as usize..e as usize];
-        let lo = slice.partition_point(|(_, r)| r.start() < within.start());
-        let hi = slice.partition_point(|(_, r)| r.start() < within.end());
-        let slice = &slice[lo..hi.max(lo)];
-        // Matches starting inside but ending outside are excluded by the caller's
-        // containment check; the slice is already small.
-        slice
+        let lo = self
+            .by_pattern
+            .partition_point(|(p, r)| (*p, r.start()) < (pattern, within.start()));
+        let hi = self
+            .by_pattern
+            .partition_point(|(p, r)| (*p, r.start()) < (pattern, within.end()));
+        &self.by_pattern[lo..hi.max(lo)]
     }
 
     /// All matches starting inside `within`, in order of position.
