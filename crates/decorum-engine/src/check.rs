@@ -324,11 +324,7 @@ impl PolicySet {
                 let content = decorum_text::slice(text, body);
                 let end =
                     body.start() + TextSize::try_from(content.trim_end().len()).unwrap_or_default();
-                let newline = if content.contains("\r\n") {
-                    "\r\n"
-                } else {
-                    "\n"
-                };
+                let newline = if ctx.body_has_crlf() { "\r\n" } else { "\n" };
                 let new_text = if content.trim().is_empty() {
                     addition.clone()
                 } else {

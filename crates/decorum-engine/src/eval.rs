@@ -107,6 +107,9 @@ pub(crate) struct PostCtx<'d> {
     /// The post's weighted length, measured at most once (a length rule and its message
     /// both ask for it).
     length: OnceCell<usize>,
+    /// Whether the post's body has CRLF line ends, looked for at most once (every
+    /// `fix append` of every finding asks, and the body may be a whole long document).
+    crlf: OnceCell<bool>,
 }
 
 impl<'d> PostCtx<'d> {
@@ -123,7 +126,15 @@ impl<'d> PostCtx<'d> {
             arena,
             cache: RefCell::new(HashMap::default()),
             length: OnceCell::new(),
+            crlf: OnceCell::new(),
         }
+    }
+
+    /// True when the post's body contains a CRLF line end.
+    pub(crate) fn body_has_crlf(&self) -> bool {
+        *self
+            .crlf
+            .get_or_init(|| decorum_text::slice(&self.draft.text, self.post.body).contains("\r\n"))
     }
 
     /// The post's text unit: its body.

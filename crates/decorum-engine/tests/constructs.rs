@@ -383,6 +383,41 @@ rule fair-balance {
     .assert_eq(&annotate(&set, "Drug X lowers blood pressure fast.\n<!-- post -->\nDrug X lowers blood pressure. Side effects include dizziness.\n"));
 }
 
+/// An appended sentence follows the post's own line ends (CRLF here), even when many
+/// findings of a long post each carry the fix.
+#[test]
+fn append_fixes_keep_crlf_line_ends() {
+    let set = policy(
+        r##"decorum 1
+policy t
+rule fair-balance {
+  when contains ["lowers blood pressure"] require contains ["side effects"]
+  fix append "Side effects are possible."
+}
+"##,
+    );
+    let draft = "Drug X lowers blood pressure.\r\nIt lowers blood pressure fast.\r\n";
+    let report = set.check(&decorum_draft::parse(
+        draft,
+        decorum_draft::DraftFormat::Markdown,
+        &decorum_draft::Metadata::default(),
+    ));
+    let appended: Vec<&str> = report
+        .findings
+        .iter()
+        .flat_map(|f| &f.fixes)
+        .flat_map(|fix| &fix.edits)
+        .map(|edit| edit.new_text.as_str())
+        .collect();
+    assert_eq!(
+        appended,
+        [
+            "\r\n\r\nSide effects are possible.",
+            "\r\n\r\nSide effects are possible."
+        ]
+    );
+}
+
 #[test]
 fn replace_and_remove_fixes() {
     let set = policy(
