@@ -51,7 +51,8 @@ const CUES: &[&str] = &[
     "ni",
 ];
 
-/// Words that end the clause a cue belongs to.
+/// Words that end the clause a cue belongs to. Not "and": "no side effects and no
+/// downtime", "we don't promise miracles and cures" coordinate what the cue negates.
 const BREAKERS: &[&str] = &[
     "but",
     "however",
@@ -76,8 +77,10 @@ pub(crate) fn is_negated(draft: &Draft, post: &Post, range: TextRange) -> bool {
     let text = decorum_text::slice(&draft.prose, before);
     // Only the clause the match is in: cut at the last boundary.
     let clause_start = text
-        .rfind([',', ';', ':', '—', '–', '(', ')', '!', '?'])
-        .map(|i| i + 1)
+        .char_indices()
+        .rev()
+        .find(|(_, c)| [',', ';', ':', '—', '–', '(', ')', '!', '?'].contains(c))
+        .map(|(i, c)| i + c.len_utf8())
         .unwrap_or(0);
     let clause = &text[clause_start..];
     let words: Vec<String> = clause
@@ -85,14 +88,29 @@ pub(crate) fn is_negated(draft: &Draft, post: &Post, range: TextRange) -> bool {
         .filter(|w| !w.is_empty())
         .map(|w| w.to_lowercase().replace('’', "'"))
         .collect();
-    let mut window: Vec<&str> = words
+    // The last WINDOW words, nearest first; each with the word after it.
+    let mut window: Vec<(&str, Option<&str>)> = words
         .iter()
+        .enumerate()
         .rev()
         .take(WINDOW)
-        .map(String::as_str)
+        .map(|(k, w)| (w.as_str(), words.get(k + 1).map(String::as_str)))
         .collect();
-    if let Some(b) = window.iter().position(|w| BREAKERS.contains(w)) {
+    if let Some(b) = window.iter().position(|(w, _)| BREAKERS.contains(w)) {
         window.truncate(b);
     }
-    window.iter().any(|w| CUES.contains(w))
+    window
+        .iter()
+        .any(|(w, next)| CUES.contains(w) && !next.is_some_and(|n| NOT_NEGATING.contains(&n)))
 }
+
+/// Words that turn a cue into an addition: "not just weight loss", "no solo la piel".
+const NOT_NEGATING: &[&str] = &[
+    "just",
+    "only",
+    "merely",
+    "simply",
+    "solo",
+    "sólo",
+    "solamente",
+];

@@ -132,6 +132,20 @@ rule cure { flag when contains cure }
         &set,
         "There is no cure yet. This tea cures anxiety.\nNo vaccine is 100% effective. Our cure rate is high.\nNo worries, this cures it. We don't promise a cure, but it cures.\n",
     ));
+    // Dashes end a clause (and are several bytes long); "and" coordinates what the cue
+    // negates; "not just" adds rather than negates.
+    expect![[r#"
+        No needles — this cures it. No needles – a cure.
+                          ^^^^^ warning: t.cure: cure
+                                                   ^^^^ warning: t.cure: cure
+        We don't promise miracles and cures. Not just a cure, a new life.
+                                                        ^^^^ warning: t.cure: cure
+
+    "#]]
+    .assert_eq(&annotate(
+        &set,
+        "No needles — this cures it. No needles – a cure.\nWe don't promise miracles and cures. Not just a cure, a new life.\n",
+    ));
 }
 
 #[test]
