@@ -12,7 +12,7 @@ fn a_std_rule_is_explained() {
         --- stdout
         A client story can identify the client (hc.privacy.client-story)
 
-        severity: error, locked (default, from std/healthcare/privacy.decorum:172)
+        severity: error, locked (default, from std/healthcare/privacy.decorum:426)
         tags: client-story
         source: https://www.hhs.gov/hipaa/for-professionals/special-topics/de-identification/index.html
 
@@ -31,11 +31,14 @@ fn a_std_rule_is_explained() {
           flags  “One of my patients is the only Hmong-speaking family in our county.”  (at “the only”)
           flags  “Hoy vino una paciente de 80 años, maestra jubilada, y me hizo llorar.”  (at “80 años”)
           flags  “A 67-year-old retired firefighter came in with crushing chest pain.”  (at “67-year-old”)
+          flags  “Tonight in the ER: a 4-year-old who swallowed a button battery from the TV remote. Lock those remotes up.”  (at “a 4-year-old”)
           passes “Adults over 45 should ask about colon cancer screening.”
           passes “Many of my patients who are teachers tell me the school year is stressful.”
           passes “A composite story: my patient, a 45-year-old teacher, quit smoking (details changed).”
           passes “Our patient portal is down today; call the front desk for refills.”
           passes “Come in today for a flu shot, no appointment needed.”
+          flags  “Sat with a hospice patient this afternoon, a former jazz pianist, who asked me to hum for him.”  (at “this afternoon”)
+          passes “Today in clinic we give flu shots to everyone 6 months and older, walk-ins welcome.”
         --- stderr: (empty)
     "#]]
     .assert_eq(&ws.run(&["explain", "hc.privacy.client-story"]).output().render());
