@@ -43,6 +43,9 @@ fi
 step "the embedded standard library's examples (decorum test)"
 cargo run --quiet --locked -- test
 
+step "policies are formatted (decorum fmt --check)"
+cargo run --quiet --locked -- fmt --check policies examples
+
 step "editors: the VS Code extension and the Neovim plugin, headless in the real editors (editors/test.sh)"
 editors/test.sh
 

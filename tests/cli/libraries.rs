@@ -207,11 +207,11 @@ fn the_audit_lists_libraries_overrides_disables_locked_rules_and_waivers() {
           dental-network 1.2.0  vendor/dental-network  sha256:[SHA]
 
         Overrides
-          hc.marketing.advert-share: param max_share 20% -> 15%  (policy/smile-family.decorum:16)
+          hc.marketing.advert-share: param max_share 20% -> 15%  (policy/smile-family.decorum:17)
           dental.marketing.pain-free-claim: severity warning -> error  (policy/smile-family.decorum:11)
 
         Disabled rules
-          hc.platform.hashtags: "Instagram campaign SF-2026-04 is approved for up to 10 hashtags (practice manager, 2026-04-02)"  (policy/smile-family.decorum:20)
+          hc.platform.hashtags: "Instagram campaign SF-2026-04 is approved for up to 10 hashtags (practice manager, 2026-04-02)"  (policy/smile-family.decorum:23)
 
         Locked rules
           dental.privacy.smile-photo-consent (error)  (vendor/dental-network/privacy.decorum:6)

@@ -5,8 +5,11 @@
 //! between top-level items, except between one-line items of the same kind (imports,
 //! one-line term sets, extends, disables) that were adjacent; a term list on one line
 //! when it fits in 100 columns and holds no comment, else one term per line with a
-//! trailing comma; conditions and numbers on one line with single spaces around
-//! operators and only the parentheses precedence needs. Strings, regexes and numbers
+//! trailing comma; conditions and numbers with single spaces around operators and only
+//! the parentheses precedence needs, on one line when the clause fits in 100 columns,
+//! else broken before each top-level `or` (or `and`) with continuation lines two spaces
+//! deeper (parenthesised parts break the same way, one step further in). A comment
+//! followed by a blank line keeps the blank line before its item. Strings, regexes and numbers
 //! are kept exactly as written (a `"""` string is only re-indented with its clause).
 //!
 //! Comments are never lost or reordered: each is attached to the item, clause or term
@@ -25,6 +28,9 @@ use crate::strings::dedent_triple;
 
 /// Width beyond which a term list is laid out one term per line.
 const MAX_WIDTH: usize = 100;
+
+/// How much deeper a continuation line of a condition is indented than its clause.
+const CONTINUATION: &str = "  ";
 const INDENT: &str = "  ";
 
 /// Why a file was not formatted.
@@ -372,7 +378,12 @@ impl Formatter<'_> {
             if separate {
                 self.ensure_blank_line();
             }
+            let before = self.next;
             self.leading(item.range().start(), "");
+            // A comment set apart from the item by a blank line stays apart.
+            if self.next > before && self.blank_between(self.last, item.range().start()) {
+                self.ensure_blank_line();
+            }
             self.item(item);
             previous = Some(item);
         }
@@ -685,16 +696,26 @@ impl Formatter<'_> {
                 format!("param {} = {}", p.name.text, self.value(&p.value, indent))
             }
             RuleClause::Trigger(Trigger::Flag { batch, cond, .. }) => {
-                format!(
-                    "flag {}when {}",
-                    if *batch { "batch " } else { "" },
-                    self.cond(cond)
-                )
+                let head = format!("flag {}when ", if *batch { "batch " } else { "" });
+                let cond = self.cond_wrapped(cond, indent, indent.len() + head.len());
+                head + &cond
             }
             RuleClause::Trigger(Trigger::Require { when, require, .. }) => {
-                format!("when {} require {}", self.cond(when), self.cond(require))
+                let flat = format!("when {} require {}", self.cond(when), self.cond(require));
+                if indent.len() + flat.len() <= MAX_WIDTH {
+                    flat
+                } else {
+                    // The obligation on a line of its own, each side wrapped.
+                    let when = self.cond_wrapped(when, indent, indent.len() + 5);
+                    let continuation = format!("{indent}{CONTINUATION}");
+                    let require =
+                        self.cond_wrapped(require, indent, continuation.len() + 8);
+                    format!("when {when}\n{continuation}require {require}")
+                }
             }
-            RuleClause::Unless(c, _) => format!("unless {}", self.cond(c)),
+            RuleClause::Unless(c, _) => {
+                format!("unless {}", self.cond_wrapped(c, indent, indent.len() + 7))
+            }
             RuleClause::Fix(f) => match &f.kind {
                 FixKind::Replace(Some(s)) => format!("fix replace {}", self.slice(s.range)),
                 FixKind::Replace(None) => "fix replace".to_string(),
@@ -823,6 +844,70 @@ impl Formatter<'_> {
     }
 
     // ------------------------------------------------------------- conditions
+
+    /// A condition starting at column `column` of a clause indented by `indent`: on one
+    /// line when it fits in [`MAX_WIDTH`], else broken before its top-level `or`s (or
+    /// `and`s), each continuation line indented one step more than the clause, and
+    /// parenthesised parts broken the same way one step further in.
+    fn cond_wrapped(&self, c: &Cond, indent: &str, column: usize) -> String {
+        let flat = self.cond(c);
+        if column + flat.len() <= MAX_WIDTH {
+            return flat;
+        }
+        let continuation = format!("{indent}{CONTINUATION}");
+        match &c.kind {
+            CondKind::Or(parts) => self.joined(parts, "or", &continuation, column, false),
+            CondKind::And(parts) => self.joined(parts, "and", &continuation, column, true),
+            CondKind::Not(inner) if matches!(inner.kind, CondKind::And(_) | CondKind::Or(_)) => {
+                format!("not ({})", self.cond_wrapped(inner, &continuation, column + 5))
+            }
+            CondKind::Scoped(inner, _)
+                if matches!(
+                    inner.kind,
+                    CondKind::And(_) | CondKind::Or(_) | CondKind::Not(_) | CondKind::Scoped(..)
+                ) =>
+            {
+                // `(...) in SCOPE`: the scope text is whatever follows the inner part.
+                let inner_flat = self.cond(inner);
+                let suffix = &flat[inner_flat.len() + 2..];
+                let wrapped = self.cond_wrapped(inner, &continuation, column + 1);
+                format!("({wrapped}){suffix}")
+            }
+            _ => flat,
+        }
+    }
+
+    /// Parts joined by `word`, the first at `column`, the others on lines of their own
+    /// after `continuation`; in an `and`, `or` parts keep their parentheses.
+    fn joined(
+        &self,
+        parts: &[Cond],
+        word: &str,
+        continuation: &str,
+        column: usize,
+        parenthesise_or: bool,
+    ) -> String {
+        let mut out = String::new();
+        for (i, part) in parts.iter().enumerate() {
+            let at = if i == 0 {
+                column
+            } else {
+                out.push('\n');
+                out.push_str(continuation);
+                out.push_str(word);
+                out.push(' ');
+                continuation.len() + word.len() + 1
+            };
+            let text = if parenthesise_or && matches!(part.kind, CondKind::Or(_)) {
+                let inner = format!("{continuation}{CONTINUATION}");
+                format!("({})", self.cond_wrapped(part, &inner, at + 1))
+            } else {
+                self.cond_wrapped(part, continuation, at)
+            };
+            out.push_str(&text);
+        }
+        out
+    }
 
     fn cond(&self, c: &Cond) -> String {
         match &c.kind {

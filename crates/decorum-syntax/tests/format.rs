@@ -86,6 +86,23 @@ fn every_policy_and_fixture_formats_idempotently() {
 }
 
 #[test]
+fn the_repositorys_policies_are_in_canonical_layout() {
+    let mut unformatted = Vec::new();
+    for dir in ["policies", "examples"] {
+        for path in repo_files(dir) {
+            let text = std::fs::read_to_string(&path).expect("read");
+            if format(&text).is_ok_and(|formatted| formatted != text) {
+                unformatted.push(path.display().to_string());
+            }
+        }
+    }
+    assert!(
+        unformatted.is_empty(),
+        "not formatted (run `decorum fmt policies examples`): {unformatted:?}"
+    );
+}
+
+#[test]
 fn canonical_layout() {
     let input = r##"decorum   1
 policy   demo.layout    # the policy
@@ -258,4 +275,26 @@ proptest! {
         prop_assert_eq!(comment_texts(&formatted), comment_texts(&text));
         prop_assert_eq!(format(&formatted).ok(), Some(formatted.clone()), "not idempotent:\n{}", formatted);
     }
+}
+
+#[test]
+fn long_conditions_break_before_or_and_and() {
+    let input = "decorum 1\npolicy p\n\n# about the rule\n\nrule r {\n  flag when near([\"missed a dose\"], [\"double up\"], 12 words) in paragraph or ((near([\"stop\"], [\"antibiotics\"], 5 words) and contains [\"early\"]) in sentence and not contains [\"myth\"]) in paragraph or contains [\"borrow\"] and (contains [\"a\"] or contains [\"b\"] or contains [\"a much longer phrase that forces a break\"])\n  unless not (contains [\"never double up\", \"ask your pharmacist\"] or contains [\"talk to your prescriber first\"])\n}\n";
+    expect![[r#"
+        decorum 1
+        policy p
+
+        # about the rule
+
+        rule r {
+          flag when near(["missed a dose"], ["double up"], 12 words) in paragraph
+            or ((near(["stop"], ["antibiotics"], 5 words) and contains ["early"]) in sentence
+                and not contains ["myth"]) in paragraph
+            or contains ["borrow"]
+              and (contains ["a"] or contains ["b"] or contains ["a much longer phrase that forces a break"])
+          unless not (contains ["never double up", "ask your pharmacist"]
+              or contains ["talk to your prescriber first"])
+        }
+    "#]]
+    .assert_eq(&assert_formats("long-conditions", input));
 }
