@@ -708,8 +708,7 @@ impl Formatter<'_> {
                     // The obligation on a line of its own, each side wrapped.
                     let when = self.cond_wrapped(when, indent, indent.len() + 5);
                     let continuation = format!("{indent}{CONTINUATION}");
-                    let require =
-                        self.cond_wrapped(require, indent, continuation.len() + 8);
+                    let require = self.cond_wrapped(require, indent, continuation.len() + 8);
                     format!("when {when}\n{continuation}require {require}")
                 }
             }
@@ -859,7 +858,10 @@ impl Formatter<'_> {
             CondKind::Or(parts) => self.joined(parts, "or", &continuation, column, false),
             CondKind::And(parts) => self.joined(parts, "and", &continuation, column, true),
             CondKind::Not(inner) if matches!(inner.kind, CondKind::And(_) | CondKind::Or(_)) => {
-                format!("not ({})", self.cond_wrapped(inner, &continuation, column + 5))
+                format!(
+                    "not ({})",
+                    self.cond_wrapped(inner, &continuation, column + 5)
+                )
             }
             CondKind::Scoped(inner, _)
                 if matches!(
