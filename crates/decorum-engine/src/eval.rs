@@ -110,6 +110,8 @@ pub(crate) struct PostCtx<'d> {
     /// Whether the post's body has CRLF line ends, looked for at most once (every
     /// `fix append` of every finding asks, and the body may be a whole long document).
     crlf: OnceCell<bool>,
+    /// The post's matches by leaf set (see [`PostCtx::set_matches`]), built on first use.
+    by_leaf: OnceCell<Vec<(u32, SetMatch)>>,
 }
 
 impl<'d> PostCtx<'d> {
@@ -127,6 +129,7 @@ impl<'d> PostCtx<'d> {
             cache: RefCell::new(HashMap::default()),
             length: OnceCell::new(),
             crlf: OnceCell::new(),
+            by_leaf: OnceCell::new(),
         }
     }
 
@@ -149,34 +152,25 @@ impl<'d> PostCtx<'d> {
         }
         let body = self.post.body;
         let mut out: Vec<SetMatch> = match self.arena.node(set) {
-            SetNode::Leaf(patterns) => {
-                // Whichever is cheaper: the leaf's patterns, each looked up by binary
-                // search, or the post's matches, each tested against the leaf's bit set
-                // (about a tenth of the cost of a look-up).
-                let in_post = self.index.in_range(body);
-                let mut v = Vec::new();
-                if patterns.len() * 12 <= in_post.len() {
-                    for &p in patterns {
-                        for (_, r) in self.index.of_pattern(p, body) {
-                            if r.end() <= body.end() {
-                                v.push(SetMatch {
-                                    range: *r,
-                                    pattern: p,
-                                });
-                            }
+            SetNode::Leaf(_) => {
+                let by_leaf = self.by_leaf.get_or_init(|| {
+                    // Every match of the post, filed under each leaf listing its pattern,
+                    // sorted by leaf: one pass for all leaves.
+                    let mut all = Vec::new();
+                    for &(range, pattern) in self.index.in_range(body) {
+                        if range.end() > body.end() {
+                            continue;
+                        }
+                        for &leaf in self.arena.leaves_of(pattern) {
+                            all.push((leaf, SetMatch { range, pattern }));
                         }
                     }
-                } else {
-                    for &(r, p) in in_post {
-                        if r.end() <= body.end() && self.arena.leaf_contains(set, p) {
-                            v.push(SetMatch {
-                                range: r,
-                                pattern: p,
-                            });
-                        }
-                    }
-                }
-                v
+                    all.sort_unstable_by_key(|(leaf, _)| *leaf);
+                    all
+                });
+                let lo = by_leaf.partition_point(|(leaf, _)| *leaf < set.0);
+                let hi = by_leaf.partition_point(|(leaf, _)| *leaf <= set.0);
+                by_leaf[lo..hi].iter().map(|(_, m)| *m).collect()
             }
             SetNode::Union(children) => {
                 let mut v = Vec::new();

@@ -59,29 +59,26 @@ pub(crate) enum PatternKind {
 pub(crate) struct SetArena {
     pub(crate) nodes: Vec<SetNode>,
     pub(crate) patterns: Vec<Pattern>,
-    /// For each leaf node, its patterns as a bit set (empty for other nodes): the first
-    /// 64-pattern word it covers, and the words. A post's few matches can then be tested
-    /// against a large leaf without looking up each of its patterns.
-    leaf_bits: Vec<(usize, Vec<u64>)>,
+    /// For each pattern, the leaf nodes that list it: a post's matches are sorted into
+    /// leaves once, rather than each leaf looking up each of its patterns (a leaf may
+    /// have hundreds) in every post.
+    pattern_leaves: Vec<Vec<u32>>,
 }
 
 impl SetArena {
     pub(crate) fn add_node(&mut self, node: SetNode) -> SetId {
-        // The words of the bit set start at the leaf's lowest pattern: a leaf's
-        // patterns are usually close together, so the set stays small.
-        let mut bits = (0, Vec::new());
         if let SetNode::Leaf(patterns) = &node {
-            let first = patterns.iter().min().map_or(0, |&p| p as usize / 64);
-            bits.0 = first;
+            let leaf = self.nodes.len() as u32;
             for &p in patterns {
-                let (word, bit) = (p as usize / 64 - first, p % 64);
-                if bits.1.len() <= word {
-                    bits.1.resize(word + 1, 0u64);
+                if self.pattern_leaves.len() <= p as usize {
+                    self.pattern_leaves.resize(p as usize + 1, Vec::new());
                 }
-                bits.1[word] |= 1 << bit;
+                let leaves = &mut self.pattern_leaves[p as usize];
+                if leaves.last() != Some(&leaf) {
+                    leaves.push(leaf);
+                }
             }
         }
-        self.leaf_bits.push(bits);
         self.nodes.push(node);
         SetId((self.nodes.len() - 1) as u32)
     }
@@ -95,13 +92,11 @@ impl SetArena {
         &self.nodes[id.0 as usize]
     }
 
-    /// True when `pattern` is one of the patterns of leaf `id` (false for other nodes).
-    pub(crate) fn leaf_contains(&self, id: SetId, pattern: u32) -> bool {
-        let (first, words) = &self.leaf_bits[id.0 as usize];
-        (pattern as usize / 64)
-            .checked_sub(*first)
-            .and_then(|word| words.get(word))
-            .is_some_and(|w| w >> (pattern % 64) & 1 == 1)
+    /// The leaf nodes that list `pattern`.
+    pub(crate) fn leaves_of(&self, pattern: u32) -> &[u32] {
+        self.pattern_leaves
+            .get(pattern as usize)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The patterns whose matches can make the set non-empty (the positive side).
@@ -739,39 +734,24 @@ fn size(n: usize) -> TextSize {
     TextSize::try_from(n).unwrap_or(TextSize::from(u32::MAX))
 }
 
-/// Every match in a draft, by pattern and by position.
+/// Every match in a draft, by position.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct MatchIndex {
-    /// Matches sorted by (pattern, start, end), looked up by binary search: a table with
-    /// a slot per pattern would be cleared for every draft, and a policy set has
-    /// thousands of patterns where a draft matches a few hundred.
-    by_pattern: Vec<(u32, TextRange)>,
-    /// Matches sorted by (start, pattern).
+    /// Matches sorted by (start, pattern, end), without duplicates. Sets find their
+    /// matches in a post by filing these under the leaves that list each pattern (see
+    /// `PostCtx::set_matches`), so no lookup by pattern is needed: a table with a slot
+    /// per pattern would be cleared for every draft, and a policy set has thousands of
+    /// patterns where a draft matches a few hundred.
     by_position: Vec<(TextRange, u32)>,
 }
 
 impl MatchIndex {
-    fn new(mut found: Vec<(u32, TextRange)>) -> MatchIndex {
-        found.sort_unstable_by_key(|(p, r)| (*p, r.start(), r.end()));
-        found.dedup();
-        let mut by_position: Vec<(TextRange, u32)> = found.iter().map(|(p, r)| (*r, *p)).collect();
-        by_position.sort_unstable_by_key(|(r, p)| (r.start(), *p));
-        MatchIndex {
-            by_pattern: found,
-            by_position,
-        }
-    }
-
-    /// Matches of one pattern starting inside `within`, in order. (Matches starting
-    /// inside but ending outside are excluded by the caller's containment check.)
-    pub(crate) fn of_pattern(&self, pattern: u32, within: TextRange) -> &[(u32, TextRange)] {
-        let lo = self
-            .by_pattern
-            .partition_point(|(p, r)| (*p, r.start()) < (pattern, within.start()));
-        let hi = self
-            .by_pattern
-            .partition_point(|(p, r)| (*p, r.start()) < (pattern, within.end()));
-        &self.by_pattern[lo..hi.max(lo)]
+    fn new(found: Vec<(u32, TextRange)>) -> MatchIndex {
+        let mut by_position: Vec<(TextRange, u32)> =
+            found.into_iter().map(|(p, r)| (r, p)).collect();
+        by_position.sort_unstable_by_key(|(r, p)| (r.start(), *p, r.end()));
+        by_position.dedup();
+        MatchIndex { by_position }
     }
 
     /// All matches starting inside `within`, in order of position.
@@ -1062,14 +1042,14 @@ mod tests {
             let draft = decorum_draft::parse(text, decorum_draft::DraftFormat::Markdown, &meta);
             let (a, b) = (fast.scan(&draft), slow.scan(&draft));
             let only_fast: Vec<_> = a
-                .by_pattern
+                .by_position
                 .iter()
-                .filter(|m| !b.by_pattern.contains(m))
+                .filter(|m| !b.by_position.contains(m))
                 .collect();
             let only_slow: Vec<_> = b
-                .by_pattern
+                .by_position
                 .iter()
-                .filter(|m| !a.by_pattern.contains(m))
+                .filter(|m| !a.by_position.contains(m))
                 .collect();
             assert!(
                 a == b,
