@@ -127,11 +127,11 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        Ok(Some(code_action::code_action(&self.state, params)))
+        Ok(Some(code_action::code_action(&self.state, params).await))
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        Ok(code_lens::code_lens(&self.state, params))
+        Ok(code_lens::code_lens(&self.state, params).await)
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {

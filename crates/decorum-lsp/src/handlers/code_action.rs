@@ -10,6 +10,7 @@
 //! refuses them instead of corrupting the draft.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde_json::json;
 use tower_lsp_server::ls_types::{
@@ -31,14 +32,25 @@ pub const REASON_PLACEHOLDER: &str = "why this is acceptable";
 pub const SNIPPET_MARKER: &str = "decorumSnippet";
 
 /// Answers `textDocument/codeAction`; unknown documents get no actions.
-pub fn code_action(state: &State, params: CodeActionParams) -> Vec<CodeActionOrCommand> {
+pub async fn code_action(state: &Arc<State>, params: CodeActionParams) -> Vec<CodeActionOrCommand> {
     let is_policy = state
         .documents
         .get(&params.text_document.uri)
         .is_some_and(|doc| doc.role == Role::Policy);
     if is_policy {
-        return super::policy_actions::policy_actions(state, &params);
+        // The policy's analysis may still be computing: wait off the async workers.
+        let worker = Arc::clone(state);
+        return tokio::task::spawn_blocking(move || {
+            super::policy_actions::policy_actions(&worker, &params)
+        })
+        .await
+        .unwrap_or_default();
     }
+    draft_actions(state, params)
+}
+
+/// The code actions of a draft.
+fn draft_actions(state: &State, params: CodeActionParams) -> Vec<CodeActionOrCommand> {
     if let Some(only) = &params.context.only {
         if !only
             .iter()

@@ -4,19 +4,28 @@
 //! written in it.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use decorum_engine::SymbolKind;
 use decorum_text::TextRange;
-use tower_lsp_server::ls_types::{CodeLens, CodeLensParams, Command};
+use tower_lsp_server::ls_types::{CodeLens, CodeLensParams, Command, Uri};
 
-use crate::analysis;
+use crate::navigation::current_analysis;
 use crate::position::LineMap;
 use crate::state::State;
 
-/// Answers `textDocument/codeLens`: `None` for documents that are not policy files.
-pub fn code_lens(state: &State, params: CodeLensParams) -> Option<Vec<CodeLens>> {
-    let uri = params.text_document.uri;
-    let analysis = analysis::for_document(state, &uri)?;
+/// Answers `textDocument/codeLens`: `None` for documents that are not policy files. The
+/// analysis may still be computing, so this waits on a blocking thread.
+pub async fn code_lens(state: &Arc<State>, params: CodeLensParams) -> Option<Vec<CodeLens>> {
+    let worker = Arc::clone(state);
+    tokio::task::spawn_blocking(move || lenses(&worker, &params.text_document.uri))
+        .await
+        .ok()
+        .flatten()
+}
+
+fn lenses(state: &State, uri: &Uri) -> Option<Vec<CodeLens>> {
+    let analysis = current_analysis(state, uri)?;
     let source = analysis.source?;
     let text = analysis.text()?;
     let index = decorum_text::LineIndex::new(text);

@@ -19,8 +19,9 @@ use tower_lsp_server::ls_types::{
 };
 
 use super::code_action::{action, workspace_edit};
-use crate::analysis::{self, PolicyAnalysis};
+use crate::analysis::PolicyAnalysis;
 use crate::diagnostics::{POLICY_SOURCE, SYNTAX_SOURCE};
+use crate::navigation::current_analysis;
 use crate::position::LineMap;
 use crate::state::{ClientFlags, State};
 
@@ -43,7 +44,7 @@ pub fn policy_actions(state: &State, params: &CodeActionParams) -> Vec<CodeActio
             .as_ref()
             .is_none_or(|only| only.iter().any(|k| kind.starts_with(k.as_str())))
     };
-    let Some(analysis) = analysis::for_document(state, uri) else {
+    let Some(analysis) = current_analysis(state, uri) else {
         return Vec::new();
     };
     let Some(text) = analysis.text() else {
