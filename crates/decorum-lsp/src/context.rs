@@ -16,7 +16,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use decorum_draft::{DraftFormat, Metadata};
-use decorum_engine::{PolicyProblem, PolicySet, ProblemLevel, SourceId, compile};
+use decorum_engine::{
+    AuditTrail, Compiled, PolicyProblem, PolicySet, ProblemLevel, SourceId, SymbolIndex, compile,
+};
 use decorum_text::LineIndex;
 use decorum_workspace::{
     Config, ConfigError, LoadedPolicies, find_config, load_config, load_policies,
@@ -118,6 +120,22 @@ pub struct PolicyContext {
     /// The folders of the libraries `decorum.toml` declares: editing a file in one of
     /// them (a library that no longer matches `decorum.lock`) reloads the context.
     pub library_roots: Vec<PathBuf>,
+    /// The files of the last load and what they define and reference, for navigation
+    /// (kept also when the load has errors: they are the files as they are on disk).
+    /// `None` when `decorum.toml` could not be read.
+    pub index: Option<Arc<ContextIndex>>,
+}
+
+/// A context's policy files as last loaded, with their symbols, for the policy-file
+/// features (see [`crate::navigation`]).
+#[derive(Debug)]
+pub struct ContextIndex {
+    /// Every file loaded.
+    pub loaded: LoadedPolicies,
+    /// Definitions and references.
+    pub symbols: SymbolIndex,
+    /// Overrides and disables.
+    pub audit: AuditTrail,
 }
 
 impl PolicyContext {
@@ -162,13 +180,18 @@ impl PolicyContext {
             }
         };
         let loaded = load_policies(&config, None);
-        let compiled = compile(&loaded.inputs);
+        let Compiled {
+            policy_set,
+            problems: compile_problems,
+            audit,
+            symbols,
+        } = compile(&loaded.inputs);
         let mut inputs: Vec<PathBuf> = loaded.disk_paths.iter().flatten().cloned().collect();
         if let ContextKey::Config(path) = &key {
             inputs.push(path.clone());
             inputs.push(path.with_file_name("decorum.lock"));
         }
-        let mut problems = file_problems(&loaded, &compiled.problems);
+        let mut problems = file_problems(&loaded, &compile_problems);
         if let ContextKey::Config(path) = &key {
             problems.extend(lock_problems(path, &config));
         }
@@ -188,7 +211,7 @@ impl PolicyContext {
         if loaded.inputs.sources.is_empty() && general.is_empty() {
             general.push("no policy files were found".to_owned());
         }
-        let active = match compiled.policy_set {
+        let active = match policy_set {
             Some(set) if general.is_empty() => match ActivePolicies::new(set, &loaded, config) {
                 Ok(active) => Some(Arc::new(active)),
                 Err(message) => {
@@ -202,7 +225,7 @@ impl PolicyContext {
             Level::Info,
             "context loaded: {} policy files, {} problems, usable={} in {:.1} ms",
             loaded.inputs.sources.len(),
-            compiled.problems.len(),
+            compile_problems.len(),
             active.is_some(),
             started.elapsed().as_secs_f64() * 1000.0
         );
@@ -213,6 +236,11 @@ impl PolicyContext {
             general,
             inputs,
             library_roots,
+            index: Some(Arc::new(ContextIndex {
+                loaded,
+                symbols,
+                audit,
+            })),
         }
     }
 
@@ -237,6 +265,7 @@ impl PolicyContext {
             general: Vec::new(),
             inputs,
             library_roots: Vec::new(),
+            index: None,
         }
     }
 }

@@ -14,21 +14,19 @@
 
 use std::collections::HashSet;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use decorum_engine::{
-    AuditTrail, Definition, SourceId, SymbolIndex, SymbolKey, SymbolKind, compile,
-};
+use decorum_engine::{AuditTrail, Definition, SourceId, SymbolIndex, SymbolKey, SymbolKind};
 use decorum_syntax::{Item, UseItem};
 use decorum_text::{LineIndex, TextRange, TextSize};
-use decorum_workspace::{Config, LoadedPolicies, load_config, load_policies};
+use decorum_workspace::LoadedPolicies;
 use tower_lsp_server::ls_types::{Location, Position, Uri};
 
 use crate::analysis::{self, PolicyAnalysis};
+pub use crate::context::ContextIndex;
 use crate::context::{ContextKey, PolicyContext};
 use crate::diagnostics::file_uri;
-use crate::log::Level;
 use crate::position::{Encoding, LineMap};
 use crate::state::{Role, State};
 use crate::std_files;
@@ -52,17 +50,6 @@ pub struct GlobalKey {
     pub kind: SymbolKind,
     /// Its local name.
     pub name: String,
-}
-
-/// A workspace context's policies, loaded from disk and compiled for their symbols.
-#[derive(Debug)]
-pub struct ContextIndex {
-    /// Every file loaded.
-    pub loaded: LoadedPolicies,
-    /// Definitions and references.
-    pub symbols: SymbolIndex,
-    /// Overrides and disables.
-    pub audit: AuditTrail,
 }
 
 /// One set of compiled policy files the server knows.
@@ -433,49 +420,13 @@ pub fn definitions(
     out
 }
 
-/// The compiled symbols of each context, rebuilt when the context is reloaded (a reload
-/// puts a new `PolicyContext` in the state). Kept here, beside the state, because it is
-/// derived data only the navigation features need.
-static CONTEXT_INDEXES: Mutex<Vec<CachedIndex>> = Mutex::new(Vec::new());
-
-/// A context, the context it was built for (to notice reloads) and its index.
-type CachedIndex = (ContextKey, Weak<PolicyContext>, Arc<ContextIndex>);
-
-/// The symbols of a context's policies (loaded from disk and compiled on first use).
-fn context_index(ctx: &Arc<PolicyContext>) -> Option<Arc<ContextIndex>> {
-    {
-        let cache = CONTEXT_INDEXES.lock().unwrap_or_else(|e| e.into_inner());
-        let hit = cache
-            .iter()
-            .find(|(key, weak, _)| *key == ctx.key && weak.as_ptr() == Arc::as_ptr(ctx));
-        if let Some((_, _, index)) = hit {
-            return Some(Arc::clone(index));
-        }
+/// The symbols of a context's policies, compiled when the context was loaded; none for
+/// the defaults of loose files outside every workspace folder.
+fn context_index(ctx: &PolicyContext) -> Option<Arc<ContextIndex>> {
+    match &ctx.key {
+        ContextKey::Defaults(root) if root.as_os_str().is_empty() => None,
+        _ => ctx.index.clone(),
     }
-    let config = match &ctx.key {
-        ContextKey::Config(path) => load_config(path).ok()?,
-        ContextKey::Defaults(root) if root.as_os_str().is_empty() => return None,
-        ContextKey::Defaults(root) => Config::default_for(root),
-    };
-    let started = Instant::now();
-    let loaded = load_policies(&config, None);
-    let compiled = compile(&loaded.inputs);
-    crate::log!(
-        Level::Debug,
-        "context index: {} files, {} definitions in {:.1} ms",
-        loaded.inputs.sources.len(),
-        compiled.symbols.definitions.len(),
-        started.elapsed().as_secs_f64() * 1000.0
-    );
-    let index = Arc::new(ContextIndex {
-        loaded,
-        symbols: compiled.symbols,
-        audit: compiled.audit,
-    });
-    let mut cache = CONTEXT_INDEXES.lock().unwrap_or_else(|e| e.into_inner());
-    cache.retain(|(key, weak, _)| *key != ctx.key && weak.strong_count() > 0);
-    cache.push((ctx.key.clone(), Arc::downgrade(ctx), Arc::clone(&index)));
-    Some(index)
 }
 
 /// A definition's key in `view` from its global key, if the view holds that file.
