@@ -22,7 +22,7 @@ use decorum_text::LineIndex;
 use tower_lsp_server::ls_types::{Diagnostic, MessageType, Uri};
 
 use crate::analysis::{self, PolicyAnalysis};
-use crate::context::{PolicyContext, config_problem, draft_format, lock_problems};
+use crate::context::{ContextKey, PolicyContext, config_problem, draft_format};
 use crate::diagnostics::{
     decorum_severity, draft_diagnostics, example_diagnostics, file_uri, policy_diagnostics,
     syntax_diagnostics,
@@ -218,7 +218,7 @@ fn evaluate(state: &State, job: Job) -> Outcome {
             (check_draft(&job, &ctx), true)
         }
         Role::Policy => (check_policy(state, &job), false),
-        Role::Config => (check_config(&job), false),
+        Role::Config => (check_config(state, &job), false),
     };
     let is_draft = is_draft && diagnostics.is_some();
     let diagnostics = diagnostics.unwrap_or_default();
@@ -365,18 +365,24 @@ fn load_error_diagnostics(analysis: &PolicyAnalysis) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// A `decorum.toml`'s error, or the libraries it declares that no longer match
-/// `decorum.lock`, when the editor's text is what is on disk.
-fn check_config(job: &Job) -> Option<Vec<Diagnostic>> {
+/// A `decorum.toml`'s error, or the libraries its policies import that no longer match
+/// `decorum.lock` (from the context's load, loading it if needed), when the editor's
+/// text is what is on disk.
+fn check_config(state: &State, job: &Job) -> Option<Vec<Diagnostic>> {
     let path = job.path.as_ref()?;
     let saved = std::fs::read_to_string(path).is_ok_and(|disk| disk == *job.text);
     if !saved {
         return Some(Vec::new());
     }
     let problems = match decorum_workspace::load_config(path) {
-        Ok(config) => lock_problems(path, &config)
-            .map(|f| f.problems)
-            .unwrap_or_default(),
+        Ok(_) => {
+            let (ctx, _) = state.context(&ContextKey::Config(path.clone()));
+            ctx.problems
+                .iter()
+                .filter(|f| f.path == *path && *f.text == **job.text)
+                .flat_map(|f| f.problems.iter().cloned())
+                .collect()
+        }
         Err(error) => vec![config_problem(&error, &job.text)],
     };
     Some(policy_diagnostics(

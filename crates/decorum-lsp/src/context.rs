@@ -193,7 +193,7 @@ impl PolicyContext {
         }
         let mut problems = file_problems(&loaded, &compile_problems);
         if let ContextKey::Config(path) = &key {
-            problems.extend(lock_problems(path, &config));
+            problems.extend(lock_problems(path, &loaded));
         }
         let library_roots: Vec<PathBuf> = config
             .libraries
@@ -409,41 +409,30 @@ fn globs(patterns: &[String]) -> Result<GlobSet, String> {
         .map_err(|err| format!("invalid globs: {}", err.kind()))
 }
 
-/// Libraries declared in `decorum.toml` (at `config_path`) that cannot be read or no
-/// longer match `decorum.lock`, as problems on their line of `decorum.toml`; `None` when
-/// every library is as pinned.
-pub fn lock_problems(config_path: &Path, config: &Config) -> Option<FileProblems> {
-    if config.libraries.is_empty() {
+/// The libraries the policies import that could not be read or no longer match
+/// `decorum.lock` (as the loader found them), as problems on their line of
+/// `decorum.toml` (at `config_path`); `None` when every one is as pinned.
+fn lock_problems(config_path: &Path, loaded: &LoadedPolicies) -> Option<FileProblems> {
+    if loaded.library_errors.is_empty() {
         return None;
     }
     let text: Arc<str> = std::fs::read_to_string(config_path)
         .unwrap_or_default()
         .into();
-    let lock = decorum_workspace::library::read_lock(config);
-    let mut problems = Vec::new();
-    for result in decorum_workspace::library::read_libraries(config) {
-        let (name, error) = match result {
-            Ok(library) => match &lock {
-                Ok(lock) => match decorum_workspace::library::verify(&library, lock.as_ref()) {
-                    Ok(()) => continue,
-                    Err(error) => (library.name, error),
-                },
-                Err(error) => (library.name, error.clone()),
-            },
-            Err((name, error)) => (name, error),
-        };
-        let at = library_line(&text, &name);
-        problems.push(PolicyProblem {
+    let problems = loaded
+        .library_errors
+        .iter()
+        .map(|(name, error)| PolicyProblem {
             source: SourceId(0),
-            range: at,
+            range: library_line(&text, name),
             level: ProblemLevel::Error,
-            message: error.message,
-            help: error.help,
+            message: error.message.clone(),
+            help: error.help.clone(),
             labels: Vec::new(),
             code: "lock",
-        });
-    }
-    (!problems.is_empty()).then(|| FileProblems {
+        })
+        .collect();
+    Some(FileProblems {
         path: config_path.to_path_buf(),
         text,
         problems,

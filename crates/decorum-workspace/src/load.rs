@@ -54,6 +54,10 @@ pub struct LoadedPolicies {
     pub disk_paths: Vec<Option<PathBuf>>,
     /// The libraries the policies imported, read and verified against `decorum.lock`.
     pub libraries: Vec<Library>,
+    /// The libraries the policies imported that could not be read or do not match
+    /// `decorum.lock`, by name, in name order (each import of them failed with this
+    /// error).
+    pub library_errors: Vec<(String, LibraryError)>,
 }
 
 impl LoadedPolicies {
@@ -150,16 +154,19 @@ fn load_with_overlays(
             Origin::Disk(path) => Some(path),
         })
         .collect();
-    let libraries = loader
-        .libraries
-        .into_inner()
-        .into_values()
-        .filter_map(Result::ok)
-        .collect();
+    let mut libraries = Vec::new();
+    let mut library_errors = Vec::new();
+    for (name, result) in loader.libraries.into_inner() {
+        match result {
+            Ok(library) => libraries.push(library),
+            Err(error) => library_errors.push((name, error)),
+        }
+    }
     LoadedPolicies {
         inputs: loader.inputs,
         errors: loader.errors,
         disk_paths,
+        library_errors,
         libraries,
     }
 }
