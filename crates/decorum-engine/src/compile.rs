@@ -21,7 +21,7 @@ use crate::input::*;
 use crate::ir::*;
 use crate::sets::*;
 use crate::symbols::*;
-use crate::{Compiled, did_you_mean_phrase};
+use crate::{Compiled, did_you_mean_text};
 
 /// Compiles policy files into a [`PolicySet`].
 pub fn compile(inputs: &PolicyInputs) -> Compiled {
@@ -176,7 +176,15 @@ impl<'a> Compiler<'a> {
             help,
             labels: Vec::new(),
             code,
+            replacement: None,
         });
+    }
+
+    /// Records on the last problem the text that fixes it when it replaces its range.
+    fn replacement(&mut self, text: Option<String>) {
+        if let (Some(last), Some(text)) = (self.problems.last_mut(), text) {
+            last.replacement = Some(text);
+        }
     }
 
     fn error(
@@ -668,10 +676,13 @@ impl<'a> Compiler<'a> {
         let scope = &self.scopes[from.0 as usize];
         let Some(&(_, resolution)) = scope.aliases.get(&first.text) else {
             let aliases: Vec<String> = scope.aliases.keys().cloned().collect();
-            let suggestion = did_you_mean_phrase(&first.text, aliases.iter().map(String::as_str));
-            let help = match suggestion {
-                Some(s) => Some(format!(
-                    "{s} To use another file's names, `import` it first."
+            let nearest =
+                decorum_syntax::did_you_mean(&first.text, aliases.iter().map(String::as_str))
+                    .map(str::to_owned);
+            let help = match &nearest {
+                Some(name) => Some(format!(
+                    "{} To use another file's names, `import` it first.",
+                    did_you_mean_text(name)
                 )),
                 None if aliases.is_empty() => Some(format!(
                     "import the policy that defines it, e.g. `import \"std/healthcare\" as {}`",
@@ -686,6 +697,7 @@ impl<'a> Compiler<'a> {
                 format!("there is no import named `{}`", first.text),
                 help,
             );
+            self.replacement(nearest);
             return None;
         };
         let last = segments.last()?;
@@ -739,10 +751,12 @@ impl<'a> Compiler<'a> {
                         segments[1].range.start(),
                         segments[segments.len() - 2].range.end(),
                     );
-                    let help = did_you_mean_phrase(&module, names.iter().map(String::as_str))
-                        .or_else(|| {
-                            Some(format!("files in `{}`: {}", first.text, names.join(", ")))
-                        });
+                    let nearest =
+                        decorum_syntax::did_you_mean(&module, names.iter().map(String::as_str))
+                            .map(str::to_owned);
+                    let help = nearest.as_deref().map(did_you_mean_text).or_else(|| {
+                        Some(format!("files in `{}`: {}", first.text, names.join(", ")))
+                    });
                     self.error(
                         from,
                         range,
@@ -750,6 +764,7 @@ impl<'a> Compiler<'a> {
                         format!("`{}` has no policy file `{module}`", first.text),
                         help,
                     );
+                    self.replacement(nearest);
                     return None;
                 };
                 *id
@@ -807,14 +822,16 @@ impl<'a> Compiler<'a> {
             );
             return;
         }
-        let help = did_you_mean_phrase(&name.text, same.iter().copied());
+        let nearest =
+            decorum_syntax::did_you_mean(&name.text, same.iter().copied()).map(str::to_owned);
         self.error(
             from,
             name.range,
             "unknown-name",
             format!("there is no {} named `{}`{place}", kind.noun(), name.text),
-            help,
+            nearest.as_deref().map(did_you_mean_text),
         );
+        self.replacement(nearest);
     }
 
     // --------------------------------------------------- extend, use and disable
@@ -1291,14 +1308,16 @@ impl<'a> Compiler<'a> {
                         let Some(current) = params.get(&name.text).cloned() else {
                             let names: Vec<&str> =
                                 param_ranges.keys().map(String::as_str).collect();
-                            let help = did_you_mean_phrase(&name.text, names.iter().copied())
-                                .or_else(|| {
-                                    Some(if names.is_empty() {
-                                        format!("`{id}` has no parameters")
-                                    } else {
-                                        format!("its parameters: {}", sorted_join(&names))
-                                    })
-                                });
+                            let nearest =
+                                decorum_syntax::did_you_mean(&name.text, names.iter().copied())
+                                    .map(str::to_owned);
+                            let help = nearest.as_deref().map(did_you_mean_text).or_else(|| {
+                                Some(if names.is_empty() {
+                                    format!("`{id}` has no parameters")
+                                } else {
+                                    format!("its parameters: {}", sorted_join(&names))
+                                })
+                            });
                             self.error(
                                 o.source,
                                 name.range,
@@ -1306,6 +1325,7 @@ impl<'a> Compiler<'a> {
                                 format!("`{id}` has no parameter `{}`", name.text),
                                 help,
                             );
+                            self.replacement(nearest);
                             continue;
                         };
                         let empty = HashMap::new();
@@ -1718,7 +1738,9 @@ impl<'a> Compiler<'a> {
                     let mut known: Vec<&str> = vec!["match", "left", "right", "value", "channel"];
                     known.extend(Field::ALL.iter().map(|(n, _, _)| *n));
                     known.extend(params.keys().map(String::as_str));
-                    let help = did_you_mean_phrase(name, known.iter().copied()).or_else(|| {
+                    let nearest = decorum_syntax::did_you_mean(name, known.iter().copied())
+                        .map(str::to_owned);
+                    let help = nearest.as_deref().map(did_you_mean_text).or_else(|| {
                         Some(format!(
                             "placeholders: {}; write `{{{{` for a literal brace",
                             known.join(", ")
@@ -1734,6 +1756,10 @@ impl<'a> Compiler<'a> {
                         format!("unknown placeholder `{{{name}}}`"),
                         help,
                     );
+                    // Only when the range is the placeholder itself, braces included.
+                    if usize::from(range.len()) == name.len() + 2 {
+                        self.replacement(nearest.map(|c| format!("{{{c}}}")));
+                    }
                     text.push_str(&rest[open..open + close + 2]);
                 }
             }
@@ -2010,7 +2036,11 @@ impl<'a> Compiler<'a> {
                 let Some(field) = Field::by_name(&name.text) else {
                     let mut known: Vec<&str> = Field::ALL.iter().map(|(n, _, _)| *n).collect();
                     known.extend(ctx.params.keys().map(String::as_str));
-                    let help = did_you_mean_phrase(&name.text, known.iter().copied())
+                    let nearest = decorum_syntax::did_you_mean(&name.text, known.iter().copied())
+                        .map(str::to_owned);
+                    let help = nearest
+                        .as_deref()
+                        .map(did_you_mean_text)
                         .or_else(|| Some(format!("numbers can use: {}", known.join(", "))));
                     self.error(
                         file,
@@ -2019,6 +2049,7 @@ impl<'a> Compiler<'a> {
                         format!("there is no post field or parameter named `{}`", name.text),
                         help,
                     );
+                    self.replacement(nearest);
                     return None;
                 };
                 if field == Field::Posts && !ctx.batch {

@@ -82,6 +82,9 @@ pub struct PolicyProblem {
     pub labels: Vec<ProblemLabel>,
     /// A stable code for tools to filter on, e.g. `syntax`, `unknown-name`, `locked`.
     pub code: &'static str,
+    /// Text that fixes the problem when it replaces `range` (the close name a "did you
+    /// mean" help suggests), for editors' quick fixes.
+    pub replacement: Option<String>,
 }
 
 /// A secondary location of a [`PolicyProblem`].

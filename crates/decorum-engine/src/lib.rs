@@ -48,5 +48,10 @@ pub(crate) fn did_you_mean_phrase<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
-    decorum_syntax::did_you_mean(word, candidates).map(|s| format!("did you mean `{s}`?"))
+    decorum_syntax::did_you_mean(word, candidates).map(did_you_mean_text)
+}
+
+/// "did you mean `x`?".
+pub(crate) fn did_you_mean_text(name: &str) -> String {
+    format!("did you mean `{name}`?")
 }

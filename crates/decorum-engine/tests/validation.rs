@@ -34,6 +34,23 @@ rule s { flag when contains other.set }
 }
 
 #[test]
+fn suggestions_carry_the_text_that_replaces_the_problem_range() {
+    let (_, compiled) = compile_files(
+        "decorum 1\npolicy t\nterms singular_client = [\"my patient\"]\nrule r {\n  message \"{mach}\"\n  flag when contains singular_clent and wrds > 3\n}\n",
+        &[],
+    );
+    let replacements: Vec<Option<&str>> = compiled
+        .problems
+        .iter()
+        .map(|p| p.replacement.as_deref())
+        .collect();
+    assert_eq!(
+        replacements,
+        [Some("{match}"), Some("singular_client"), Some("words")]
+    );
+}
+
+#[test]
 fn duplicates_and_missing_pieces() {
     check(
         r##"decorum 1

@@ -389,6 +389,7 @@ pub fn config_problem(error: &ConfigError, text: &str) -> PolicyProblem {
         help: error.help.clone(),
         labels: Vec::new(),
         code: "config",
+        replacement: None,
     }
 }
 
@@ -430,6 +431,7 @@ fn lock_problems(config_path: &Path, loaded: &LoadedPolicies) -> Option<FileProb
             help: error.help.clone(),
             labels: Vec::new(),
             code: "lock",
+            replacement: None,
         })
         .collect();
     Some(FileProblems {

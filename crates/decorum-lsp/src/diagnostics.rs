@@ -261,10 +261,23 @@ pub fn policy_diagnostics(
                 message,
                 related_information: (!related.is_empty()).then_some(related),
                 tags: None,
-                data: None,
+                data: p.replacement.as_ref().map(|text| {
+                    serde_json::to_value(ProblemData {
+                        replacement: text.clone(),
+                    })
+                    .unwrap_or_default()
+                }),
             }
         })
         .collect()
+}
+
+/// What a policy problem's diagnostic carries in `data`, when the problem has a fix.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ProblemData {
+    /// The text that fixes the problem when it replaces the diagnostic's range (a close
+    /// name the "did you mean" help suggests).
+    pub replacement: String,
 }
 
 /// Syntax errors of a policy file's text (for unsaved edits, before a full check).
@@ -281,6 +294,7 @@ pub fn syntax_diagnostics(uri: &Uri, text: &str, encoding: Encoding) -> Vec<Diag
             help: e.help,
             labels: Vec::new(),
             code: "syntax",
+            replacement: None,
         })
         .collect();
     policy_diagnostics(uri, text, encoding, &problems)

@@ -1,6 +1,7 @@
 //! Code actions in policy files:
 //! - **did you mean**: an unknown name (or placeholder) whose problem suggests a close
-//!   one is replaced by it (a preferred quick fix);
+//!   one is replaced by it (a preferred quick fix; the engine's `replacement`, carried in
+//!   the diagnostic's `data`);
 //! - **add a passes example**: inside a rule of the file, a new `example passes` line
 //!   before the rule's closing brace, its text a placeholder (a snippet where the client
 //!   supports snippet edits);
@@ -20,7 +21,7 @@ use tower_lsp_server::ls_types::{
 
 use super::code_action::{action, workspace_edit};
 use crate::analysis::PolicyAnalysis;
-use crate::diagnostics::{POLICY_SOURCE, SYNTAX_SOURCE};
+use crate::diagnostics::{POLICY_SOURCE, ProblemData, SYNTAX_SOURCE};
 use crate::navigation::current_analysis;
 use crate::position::LineMap;
 use crate::state::{ClientFlags, State};
@@ -57,7 +58,7 @@ pub fn policy_actions(state: &State, params: &CodeActionParams) -> Vec<CodeActio
     let mut out = Vec::new();
     if wants(CodeActionKind::QUICKFIX.as_str()) {
         for diagnostic in &params.context.diagnostics {
-            if let Some(edit) = did_you_mean(text, &map, diagnostic) {
+            if let Some(edit) = did_you_mean(diagnostic) {
                 let title = format!("Change to `{}`", edit.new_text);
                 let edit = workspace_edit(uri, version, vec![edit], flags);
                 out.push(action(title, diagnostic, edit, true, false));
@@ -74,28 +75,17 @@ pub fn policy_actions(state: &State, params: &CodeActionParams) -> Vec<CodeActio
         .collect()
 }
 
-/// The replacement a "did you mean" problem suggests, as an edit of its range.
-fn did_you_mean(text: &str, map: &LineMap<'_>, diagnostic: &Diagnostic) -> Option<TextEdit> {
+/// The replacement a problem's diagnostic carries (a "did you mean" name), as an edit
+/// of its range.
+fn did_you_mean(diagnostic: &Diagnostic) -> Option<TextEdit> {
     let source = diagnostic.source.as_deref()?;
     if source != POLICY_SOURCE && source != SYNTAX_SOURCE {
         return None;
     }
-    let (_, rest) = diagnostic.message.split_once("did you mean `")?;
-    let (suggestion, _) = rest.split_once("`?")?;
-    let range = map.text_range(diagnostic.range);
-    let written = text.get(usize::from(range.start())..usize::from(range.end()))?;
-    if written.is_empty() || written == suggestion {
-        return None;
-    }
-    // A placeholder's range includes its braces.
-    let new_text = if written.starts_with('{') && written.ends_with('}') {
-        format!("{{{suggestion}}}")
-    } else {
-        suggestion.to_owned()
-    };
+    let data: ProblemData = serde_json::from_value(diagnostic.data.clone()?).ok()?;
     Some(TextEdit {
         range: diagnostic.range,
-        new_text,
+        new_text: data.replacement,
     })
 }
 
