@@ -11,17 +11,15 @@
 //! 4. `<temp>/decorum-<process id>/std/<version>/`,
 //!
 //! taking the first folder where every file ends up with exactly the embedded text. A
-//! file is written to a temporary name beside it, made read-only, then renamed into
-//! place (so a reader never sees half a file, and two servers writing at once agree); a
-//! file that already holds the right text is left alone. `std/healthcare/privacy.decorum`
-//! becomes `<folder>/healthcare/privacy.decorum`. Each file's text is compared with the
+//! file is written with the project's atomic write (a temporary file beside it, renamed
+//! into place: a reader never sees half a file, and two servers writing at once agree)
+//! and made read-only; a file that already holds the right text is left alone.
+//! `std/healthcare/privacy.decorum` becomes `<folder>/healthcare/privacy.decorum`. Each file's text is compared with the
 //! embedded one the first time this process hands out a location in it, and its size
 //! every later time, so a deleted or edited cache is repaired rather than trusted.
 
 use std::collections::BTreeSet;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use decorum_workspace::stdlib;
@@ -33,9 +31,6 @@ static BASE: OnceLock<Option<PathBuf>> = OnceLock::new();
 
 /// The files whose text this process compared with the embedded one.
 static VERIFIED: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
-
-/// Distinguishes the temporary files of one process.
-static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// The file on disk that holds the std file shown as `display_path`
 /// (`std/healthcare/privacy.decorum`), written there if needed; `None` for a path that
@@ -169,42 +164,20 @@ fn target(base: &Path, display_path: &str) -> Option<PathBuf> {
 }
 
 /// Makes `path` a read-only file holding exactly `text`: left alone when it does,
-/// replaced atomically otherwise; checked afterwards.
+/// replaced atomically otherwise ([`decorum_workspace::atomic_write`]); checked
+/// afterwards.
 fn ensure(path: &Path, text: &str) -> std::io::Result<()> {
     if std::fs::read(path).is_ok_and(|bytes| bytes == text.as_bytes()) {
         return make_read_only(path);
     }
     let folder = path.parent().ok_or(std::io::ErrorKind::InvalidInput)?;
     std::fs::create_dir_all(folder)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = folder.join(format!(
-        ".{name}.{}.{}.tmp",
-        std::process::id(),
-        TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let written = write_read_only(&temp, text).and_then(|()| std::fs::rename(&temp, path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    written?;
+    decorum_workspace::atomic_write(path, text)?;
+    make_read_only(path)?;
     if std::fs::read(path)?.as_slice() != text.as_bytes() {
         return Err(std::io::ErrorKind::InvalidData.into());
     }
     Ok(())
-}
-
-/// Creates `path` (which must not exist) with `text`, read-only.
-fn write_read_only(path: &Path, text: &str) -> std::io::Result<()> {
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)?;
-    file.write_all(text.as_bytes())?;
-    drop(file);
-    make_read_only(path)
 }
 
 /// Takes every write permission away from `path`.
