@@ -308,7 +308,7 @@ fn disable_an_imported_rule_with_a_reason_skeleton() {
     let uri = open_policy(&mut server, &ws, "policy/org.decorum", ORG_POLICY);
     assert_eq!(server.diagnostics_at(&uri, 1), Vec::<Value>::new());
     let cursor = utf16_range(ORG_POLICY, "base.client-story");
-    let actions = actions_at(&mut server, &uri, cursor, json!([]));
+    let actions = actions_at(&mut server, &uri, cursor.clone(), json!([]));
     let disable = titled(&actions, "Disable `base.client-story` with a reason");
     let disabled = apply_edits(ORG_POLICY, &action_edits(disable, &uri));
     assert_eq!(
@@ -324,6 +324,14 @@ fn disable_an_imported_rule_with_a_reason_skeleton() {
     assert!(
         diagnostics.iter().all(|d| d["severity"] != 1),
         "{diagnostics:#?}"
+    );
+    // Once disabled, the action is not offered again.
+    let actions = actions_at(&mut server, &uri, cursor, json!([]));
+    assert!(
+        actions
+            .iter()
+            .all(|a| !a["title"].as_str().unwrap().starts_with("Disable ")),
+        "{actions:#?}"
     );
     server.stop();
 }

@@ -323,7 +323,7 @@ fn check_policy(state: &State, job: &Job) -> Option<Vec<Diagnostic>> {
     analysis::store(state, &job.uri, &analysis);
     let Some(source) = analysis.source else {
         let mut diagnostics = syntax_diagnostics(&job.uri, &job.text, job.encoding);
-        diagnostics.extend(load_error_diagnostics(&analysis));
+        diagnostics.extend(load_error_diagnostics(job, &analysis));
         return Some(diagnostics);
     };
     let problems: Vec<PolicyProblem> = analysis
@@ -343,26 +343,24 @@ fn check_policy(state: &State, job: &Job) -> Option<Vec<Diagnostic>> {
     Some(diagnostics)
 }
 
-/// Roots that could not be loaded, at the start of the file.
-fn load_error_diagnostics(analysis: &PolicyAnalysis) -> Vec<Diagnostic> {
-    analysis
+/// Roots that could not be loaded, as problems at the start of the file.
+fn load_error_diagnostics(job: &Job, analysis: &PolicyAnalysis) -> Vec<Diagnostic> {
+    let problems: Vec<PolicyProblem> = analysis
         .loaded
         .errors
         .iter()
-        .map(|e| Diagnostic {
+        .map(|e| PolicyProblem {
+            source: decorum_engine::SourceId(0),
             range: Default::default(),
-            severity: Some(tower_lsp_server::ls_types::DiagnosticSeverity::ERROR),
-            code: Some(tower_lsp_server::ls_types::NumberOrString::String(
-                "load".to_owned(),
-            )),
-            source: Some(crate::diagnostics::POLICY_SOURCE.to_owned()),
-            message: match &e.help {
-                Some(help) => format!("{}\nhelp: {help}", e.message),
-                None => e.message.clone(),
-            },
-            ..Default::default()
+            level: decorum_engine::ProblemLevel::Error,
+            message: e.message.clone(),
+            help: e.help.clone(),
+            labels: Vec::new(),
+            code: "load",
+            replacement: None,
         })
-        .collect()
+        .collect();
+    policy_diagnostics(&job.uri, &job.text, job.encoding, &problems)
 }
 
 /// A `decorum.toml`'s error, or the libraries its policies import that no longer match

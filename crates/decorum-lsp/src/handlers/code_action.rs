@@ -172,12 +172,7 @@ fn waiver_actions(
         return Vec::new();
     };
     let mut out = Vec::new();
-    let snippet = flags.snippet_edits && flags.document_changes;
-    let reason = if snippet {
-        format!("${{1:{REASON_PLACEHOLDER}}}")
-    } else {
-        REASON_PLACEHOLDER.to_owned()
-    };
+    let (snippet, reason) = placeholder(flags, REASON_PLACEHOLDER);
     let spots = [
         (here, "decorum-allow", "here"),
         (places.file, "decorum-allow-file", "in this file"),
@@ -197,6 +192,16 @@ fn waiver_actions(
         ));
     }
     out
+}
+
+/// Whether inserted text can be a snippet for this client, and `text` as what the
+/// writer replaces: a tab stop in a snippet, the plain sentence otherwise.
+pub(super) fn placeholder(flags: ClientFlags, text: &str) -> (bool, String) {
+    if flags.snippet_edits && flags.document_changes {
+        (true, format!("${{1:{text}}}"))
+    } else {
+        (false, text.to_owned())
+    }
 }
 
 /// A quick fix for `diagnostic`; `snippet` marks its edits for the service wrapper.

@@ -82,17 +82,31 @@ fn draft_hover(state: &State, params: HoverParams) -> Option<Hover> {
         return None;
     }
     let separator = if markdown { "\n\n---\n\n" } else { "\n\n" };
-    Some(Hover {
+    Some(markup(sections.join(separator), markdown, hits[0].range))
+}
+
+/// A hover of `value` over `range`, Markdown or plain text.
+pub(super) fn markup(value: String, markdown: bool, range: Range) -> Hover {
+    Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: if markdown {
                 MarkupKind::Markdown
             } else {
                 MarkupKind::PlainText
             },
-            value: sections.join(separator),
+            value,
         }),
-        range: Some(hits[0].range),
-    })
+        range: Some(range),
+    }
+}
+
+/// `**title** · `id`` (or `title (id)` in plain text) and a blank line.
+pub(super) fn heading(title: &str, id: &str, markdown: bool) -> String {
+    if markdown {
+        format!("**{}** · `{id}`\n\n", escape(title))
+    } else {
+        format!("{title} ({id})\n\n")
+    }
 }
 
 /// True when `at` is inside `range` (ends included, so the cursor right after the
@@ -103,12 +117,7 @@ fn contains(range: Range, at: Position) -> bool {
 
 /// The hover text for one rule.
 pub fn describe(rule: &RuleInfo, active: &ActivePolicies, markdown: bool) -> String {
-    let mut out = String::new();
-    if markdown {
-        out.push_str(&format!("**{}** · `{}`\n\n", escape(&rule.title), rule.id));
-    } else {
-        out.push_str(&format!("{} ({})\n\n", rule.title, rule.id));
-    }
+    let mut out = heading(&rule.title, &rule.id, markdown);
     if let Some(explain) = &rule.explain {
         out.push_str(explain.trim());
         out.push_str("\n\n");

@@ -12,14 +12,15 @@
 //! Actions are computed from the stored analysis of the document's current version, so
 //! their edits fit the text the client has.
 
-use decorum_engine::SymbolKind;
-use decorum_text::TextSize;
+use decorum_engine::{SourceId, SymbolKey, SymbolKind};
+use decorum_syntax::Item;
+use decorum_text::{TextRange, TextSize};
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, Diagnostic, Range, TextEdit,
     Uri,
 };
 
-use super::code_action::{action, workspace_edit};
+use super::code_action::{action, placeholder, workspace_edit};
 use crate::analysis::PolicyAnalysis;
 use crate::diagnostics::{POLICY_SOURCE, ProblemData, SYNTAX_SOURCE};
 use crate::navigation::current_analysis;
@@ -118,19 +119,14 @@ fn add_passes_example(
         (close, "\n")
     };
     let indent = example_indent(text, rule.range.start().into(), close);
-    let snippet = flags.snippet_edits && flags.document_changes;
-    let placeholder = if snippet {
-        format!("${{1:{EXAMPLE_PLACEHOLDER}}}")
-    } else {
-        EXAMPLE_PLACEHOLDER.to_owned()
-    };
+    let (snippet, example) = placeholder(flags, EXAMPLE_PLACEHOLDER);
     let position = map.position(TextSize::try_from(insert_at).ok()?);
     let edit = TextEdit {
         range: Range {
             start: position,
             end: position,
         },
-        new_text: format!("{prefix}{indent}example passes \"{placeholder}\"\n"),
+        new_text: format!("{prefix}{indent}example passes \"{example}\"\n"),
     };
     let title = format!("Add a passes example to `{}`", rule.key.name);
     Some(inserting(
@@ -177,17 +173,16 @@ fn disable_with_reason(
     }
     let written =
         text.get(usize::from(reference.range.start())..usize::from(reference.range.end()))?;
-    // Already disabled here: nothing to offer.
-    let already = format!("disable {written} ");
-    if text.lines().any(|l| l.trim_start().starts_with(&already)) {
+    // Already disabled in this file: nothing to offer.
+    let file = &analysis.loaded.inputs.source(source)?.parse.file;
+    let disabled = file.items.iter().any(|item| {
+        matches!(item, Item::Disable(d) if symbols_target(analysis, source, d.target.range)
+            == Some(&reference.target))
+    });
+    if disabled {
         return None;
     }
-    let snippet = flags.snippet_edits && flags.document_changes;
-    let reason = if snippet {
-        format!("${{1:{DISABLE_REASON_PLACEHOLDER}}}")
-    } else {
-        DISABLE_REASON_PLACEHOLDER.to_owned()
-    };
+    let (snippet, reason) = placeholder(flags, DISABLE_REASON_PLACEHOLDER);
     let end = map.position(TextSize::try_from(text.len()).ok()?);
     let separator = if text.is_empty() || text.ends_with('\n') {
         ""
@@ -203,6 +198,21 @@ fn disable_with_reason(
         workspace_edit(uri, analysis.version, vec![edit], flags),
         snippet,
     ))
+}
+
+/// What the name at `range` of `source` refers to.
+fn symbols_target(
+    analysis: &PolicyAnalysis,
+    source: SourceId,
+    range: TextRange,
+) -> Option<&SymbolKey> {
+    analysis
+        .compiled
+        .symbols
+        .references
+        .iter()
+        .find(|r| r.source == source && r.range == range)
+        .map(|r| &r.target)
 }
 
 fn inserting(

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use decorum_engine::{Definition, OverrideChange, SourceId, SymbolKind};
 use decorum_syntax::{Item, SetOp, TermExpr, TermPattern};
 use decorum_text::{LineIndex, TextRange, TextSize};
-use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position, Uri};
+use tower_lsp_server::ls_types::{Hover, Position, Uri};
 
 use crate::analysis::PolicyAnalysis;
 use crate::context::ContextKey;
@@ -45,17 +45,7 @@ pub fn hover(state: &State, uri: &Uri, position: Position) -> Option<Hover> {
     let document = analysis.text()?;
     let index = LineIndex::new(document);
     let range = LineMap::new(document, &index, state.encoding()).range(under_cursor);
-    Some(Hover {
-        contents: HoverContents::Markup(MarkupContent {
-            kind: if markdown {
-                MarkupKind::Markdown
-            } else {
-                MarkupKind::PlainText
-            },
-            value: text,
-        }),
-        range: Some(range),
-    })
+    Some(super::hover::markup(text, markdown, range))
 }
 
 /// Title, id, effective severity and how it came about.
@@ -80,7 +70,7 @@ fn describe_rule(
     let title = rule
         .and_then(|r| r.text(decorum_syntax::TextKind::Title))
         .map_or_else(|| definition.key.name.clone(), |t| t.value.clone());
-    let mut out = heading(&title, id, markdown);
+    let mut out = super::hover::heading(&title, id, markdown);
     let builtin = view
         .loaded()
         .inputs
@@ -151,7 +141,8 @@ fn describe_rule(
         let _ = write!(out, "\n{workspace}\n");
     }
     if let Some(explain) = rule.and_then(|r| r.text(decorum_syntax::TextKind::Explain)) {
-        let _ = write!(out, "\n{}\n", dedent(&explain.value));
+        // The parser already took the common indentation out of the `"""` text.
+        let _ = write!(out, "\n{}\n", explain.value.trim());
     }
     out.trim_end().to_owned()
 }
@@ -187,7 +178,7 @@ fn describe_set(
     definition: &Definition,
     markdown: bool,
 ) -> String {
-    let mut out = heading("term set", &definition.qualified, markdown);
+    let mut out = super::hover::heading("term set", &definition.qualified, markdown);
     let decl = view
         .loaded()
         .inputs
@@ -281,7 +272,7 @@ fn describe_param(view: &View, definition: &Definition, markdown: bool) -> Strin
         .qualified
         .strip_suffix(&format!(".{name}"))
         .unwrap_or(&definition.qualified);
-    let mut out = heading(&format!("parameter {name}"), rule_id, markdown);
+    let mut out = super::hover::heading(&format!("parameter {name}"), rule_id, markdown);
     let written = view
         .loaded()
         .inputs
@@ -325,7 +316,7 @@ fn describe_param(view: &View, definition: &Definition, markdown: bool) -> Strin
 
 /// A policy: where it is declared.
 fn describe_policy(view: &View, definition: &Definition, markdown: bool) -> String {
-    let mut out = heading("policy", &definition.qualified, markdown);
+    let mut out = super::hover::heading("policy", &definition.qualified, markdown);
     let _ = write!(
         out,
         "- defined at {}",
@@ -337,15 +328,6 @@ fn describe_policy(view: &View, definition: &Definition, markdown: bool) -> Stri
         )
     );
     out
-}
-
-/// `**title** · `id`` and a blank line.
-fn heading(title: &str, id: &str, markdown: bool) -> String {
-    if markdown {
-        format!("**{}** · `{id}`\n\n", super::hover::escape(title))
-    } else {
-        format!("{title} ({id})\n\n")
-    }
 }
 
 /// `path:line`, linked to the file in Markdown.
@@ -379,20 +361,4 @@ fn code(text: &str, markdown: bool) -> String {
     } else {
         text.to_owned()
     }
-}
-
-/// An `explain` text without its common indentation.
-fn dedent(text: &str) -> String {
-    let indent = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.len() - l.trim_start().len())
-        .min()
-        .unwrap_or(0);
-    text.lines()
-        .map(|l| l.get(indent..).unwrap_or(l.trim_start()))
-        .collect::<Vec<_>>()
-        .join("\n")
-        .trim()
-        .to_owned()
 }
