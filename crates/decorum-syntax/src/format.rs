@@ -863,17 +863,14 @@ impl Formatter<'_> {
                     self.cond_wrapped(inner, &continuation, column + 5)
                 )
             }
-            CondKind::Scoped(inner, _)
+            CondKind::Scoped(inner, scope)
                 if matches!(
                     inner.kind,
                     CondKind::And(_) | CondKind::Or(_) | CondKind::Not(_) | CondKind::Scoped(..)
                 ) =>
             {
-                // `(...) in SCOPE`: the scope text is whatever follows the inner part.
-                let inner_flat = self.cond(inner);
-                let suffix = &flat[inner_flat.len() + 2..];
                 let wrapped = self.cond_wrapped(inner, &continuation, column + 1);
-                format!("({wrapped}){suffix}")
+                format!("({wrapped}) in {}", scope_text(scope.value))
             }
             _ => flat,
         }
@@ -947,14 +944,7 @@ impl Formatter<'_> {
                 } else {
                     s
                 };
-                let scope = match scope.value {
-                    Scope::Sentence => "sentence".to_string(),
-                    Scope::Paragraph => "paragraph".to_string(),
-                    Scope::Post => "post".to_string(),
-                    Scope::FirstWords(n) => format!("first {n} words"),
-                    Scope::FirstChars(n) => format!("first {n} chars"),
-                };
-                format!("{s} in {scope}")
+                format!("{s} in {}", scope_text(scope.value))
             }
             CondKind::Contains(t) => format!("contains {}", self.terms_plain(t)),
             CondKind::Near {
@@ -1044,6 +1034,17 @@ impl Formatter<'_> {
                 if prec < min { format!("({s})") } else { s }
             }
         }
+    }
+}
+
+/// A scope as written after `in`.
+fn scope_text(scope: Scope) -> String {
+    match scope {
+        Scope::Sentence => "sentence".to_string(),
+        Scope::Paragraph => "paragraph".to_string(),
+        Scope::Post => "post".to_string(),
+        Scope::FirstWords(n) => format!("first {n} words"),
+        Scope::FirstChars(n) => format!("first {n} chars"),
     }
 }
 
