@@ -192,18 +192,21 @@ impl Server {
     /// Waits for `publishDiagnostics` on `uri` whose params satisfy `wanted`; returns the
     /// params.
     pub fn diagnostics(&mut self, uri: &str, wanted: impl Fn(&Value) -> bool) -> Value {
-        let message = self.wait_for(&format!("diagnostics for {uri}"), |m| {
+        let mut message = self.wait_for(&format!("diagnostics for {uri}"), |m| {
             m["method"] == "textDocument/publishDiagnostics"
                 && m["params"]["uri"] == uri
                 && wanted(&m["params"])
         });
-        message["params"].clone()
+        message["params"].take()
     }
 
     /// Waits for the diagnostics of `uri` at `version`.
     pub fn diagnostics_at(&mut self, uri: &str, version: i64) -> Vec<Value> {
-        let params = self.diagnostics(uri, |p| p["version"] == version);
-        params["diagnostics"].as_array().unwrap().clone()
+        let mut params = self.diagnostics(uri, |p| p["version"] == version);
+        match params["diagnostics"].take() {
+            Value::Array(diagnostics) => diagnostics,
+            other => panic!("diagnostics are not an array: {other}"),
+        }
     }
 
     /// Opens a document.
@@ -266,9 +269,27 @@ fn read_message(reader: &mut impl BufRead) -> Option<Value> {
             }
         }
     }
+    let t0 = std::time::SystemTime::now();
     let mut body = vec![0; length?];
     reader.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
+    let t1 = std::time::SystemTime::now();
+    let v = serde_json::from_slice(&body).ok();
+    let t2 = std::time::SystemTime::now();
+    if body.len() > 100_000 {
+        let e = |t: std::time::SystemTime| {
+            t.duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs_f64()
+        };
+        eprintln!(
+            "CLIENT header {:.3} body-read {:.3} parsed {:.3} len {}",
+            e(t0),
+            e(t1),
+            e(t2),
+            body.len()
+        );
+    }
+    v
 }
 
 /// A `file://` URI for a path.

@@ -16,7 +16,7 @@ use decorum_text::{LineIndex, TextRange, TextSize};
 use serde::{Deserialize, Serialize};
 use tower_lsp_server::ls_types::{
     CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
-    NumberOrString, Range, Uri,
+    NumberOrString, Position, Range, Uri,
 };
 
 use crate::position::{Encoding, LineMap};
@@ -31,47 +31,124 @@ pub const SYNTAX_SOURCE: &str = "decorum-syntax";
 pub const EXAMPLES_SOURCE: &str = "decorum-examples";
 
 /// What a draft diagnostic carries in `data` (the rule id is its `code`).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+///
+/// On the wire it is one JSON string holding a compact array (see [`FindingData::encode`]):
+/// a large draft has about a thousand diagnostics, and as nested objects their data was
+/// a third of each `publishDiagnostics` message and most of the JSON nodes that the
+/// server (through `serde_json::Value`) and the client build, copy and free on every
+/// keystroke. Clients keep `data` as it is and hand it back with code action requests;
+/// only this server reads it.
+#[derive(Debug, Clone, PartialEq)]
 pub struct FindingData {
     /// The document version the diagnostic (and every range below) belongs to.
     pub version: i32,
     /// The fixes, best first.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fixes: Vec<FixData>,
     /// The line where an "allow here" waiver comment goes: where the flagged block
     /// starts. `None` for Decorum's own checks, which cannot be waived.
-    #[serde(
-        default,
-        rename = "waiverLine",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub waiver_line: Option<u32>,
 }
 
 /// One fix of a finding.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FixData {
     /// What it does, for the menu.
     pub title: String,
     /// True when it keeps the meaning (may be applied without a look).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub safe: bool,
     /// True when it only adds text away from the flagged words (a disclaimer at the end
     /// of the post): offered anywhere between the finding and the insertion.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub document: bool,
     /// The edits, in LSP positions of `version`.
     pub edits: Vec<EditData>,
 }
 
 /// One edit of a fix.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EditData {
     /// The range replaced.
     pub range: Range,
     /// The new text.
-    #[serde(rename = "newText")]
     pub new_text: String,
+}
+
+/// The wire form of [`FindingData`]: `[version, waiverLine or null, fixes]`.
+#[derive(Serialize, Deserialize)]
+struct WireData(i32, Option<u32>, Vec<WireFix>);
+
+/// The wire form of [`FixData`]: `[title, flags (1 safe, 2 document), edits]`.
+#[derive(Serialize, Deserialize)]
+struct WireFix(String, u8, Vec<WireEdit>);
+
+/// The wire form of [`EditData`]: `[startLine, startCharacter, endLine, endCharacter,
+/// newText]`.
+#[derive(Serialize, Deserialize)]
+struct WireEdit(u32, u32, u32, u32, String);
+
+const SAFE: u8 = 1;
+const DOCUMENT: u8 = 2;
+
+impl FindingData {
+    /// The `data` value of a diagnostic: a JSON string such as
+    /// `"[3,12,[[\"Remove the flagged words\",1,[[4,10,4,15,\"\"]]]]]"`.
+    pub fn encode(&self) -> serde_json::Value {
+        let wire = WireData(
+            self.version,
+            self.waiver_line,
+            self.fixes
+                .iter()
+                .map(|fix| {
+                    let flags =
+                        if fix.safe { SAFE } else { 0 } | if fix.document { DOCUMENT } else { 0 };
+                    let edits = fix
+                        .edits
+                        .iter()
+                        .map(|e| {
+                            let (start, end) = (e.range.start, e.range.end);
+                            WireEdit(
+                                start.line,
+                                start.character,
+                                end.line,
+                                end.character,
+                                e.new_text.clone(),
+                            )
+                        })
+                        .collect();
+                    WireFix(fix.title.clone(), flags, edits)
+                })
+                .collect(),
+        );
+        serde_json::to_string(&wire).map_or(serde_json::Value::Null, serde_json::Value::String)
+    }
+
+    /// Reads `data` back; `None` when it is not what [`FindingData::encode`] wrote (data
+    /// of another server, or edited by the client).
+    pub fn decode(value: &serde_json::Value) -> Option<FindingData> {
+        let WireData(version, waiver_line, fixes) = serde_json::from_str(value.as_str()?).ok()?;
+        let fixes = fixes
+            .into_iter()
+            .map(|WireFix(title, flags, edits)| FixData {
+                title,
+                safe: flags & SAFE != 0,
+                document: flags & DOCUMENT != 0,
+                edits: edits
+                    .into_iter()
+                    .map(|WireEdit(sl, sc, el, ec, new_text)| EditData {
+                        range: Range {
+                            start: Position::new(sl, sc),
+                            end: Position::new(el, ec),
+                        },
+                        new_text,
+                    })
+                    .collect(),
+            })
+            .collect();
+        Some(FindingData {
+            version,
+            fixes,
+            waiver_line,
+        })
+    }
 }
 
 /// The LSP severity of a Decorum severity.
@@ -173,7 +250,7 @@ fn finding_diagnostic(
         message: finding.message.clone(),
         related_information: (!related.is_empty()).then_some(related),
         tags: None,
-        data: serde_json::to_value(&data).ok(),
+        data: Some(data.encode()),
     }
 }
 
@@ -373,5 +450,54 @@ mod tests {
         assert_eq!(at("\u{feff}---\r\nchannel: x\r\n...\r\nHello"), 25);
         assert_eq!(at("---\nnever closed\n"), 0);
         assert_eq!(at("--- not front matter\n"), 0);
+    }
+
+    #[test]
+    fn finding_data_survives_the_wire_form() {
+        let data = FindingData {
+            version: 7,
+            fixes: vec![
+                FixData {
+                    title: "Replace with “client” \"quoted\"".to_owned(),
+                    safe: true,
+                    document: false,
+                    edits: vec![EditData {
+                        range: Range {
+                            start: Position::new(3, 10),
+                            end: Position::new(4, 0),
+                        },
+                        new_text: "a\r\nb 🎉".to_owned(),
+                    }],
+                },
+                FixData {
+                    title: "Add “#ad” at the end of the post".to_owned(),
+                    safe: false,
+                    document: true,
+                    edits: Vec::new(),
+                },
+            ],
+            waiver_line: Some(3),
+        };
+        let value = data.encode();
+        assert!(value.is_string(), "{value}");
+        assert_eq!(FindingData::decode(&value), Some(data));
+        let unwaivable = FindingData {
+            version: 1,
+            fixes: Vec::new(),
+            waiver_line: None,
+        };
+        assert_eq!(
+            unwaivable.encode(),
+            serde_json::Value::String("[1,null,[]]".to_owned())
+        );
+        assert_eq!(FindingData::decode(&unwaivable.encode()), Some(unwaivable));
+        for foreign in [
+            serde_json::json!({ "version": 1 }),
+            serde_json::json!("not json"),
+            serde_json::json!("[1]"),
+            serde_json::Value::Null,
+        ] {
+            assert_eq!(FindingData::decode(&foreign), None, "{foreign}");
+        }
     }
 }

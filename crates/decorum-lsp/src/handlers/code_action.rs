@@ -146,7 +146,7 @@ fn finding_data(diagnostic: &Diagnostic, version: i32) -> Option<(String, Findin
     let Some(NumberOrString::String(rule)) = &diagnostic.code else {
         return None;
     };
-    let data: FindingData = serde_json::from_value(diagnostic.data.clone()?).ok()?;
+    let data = FindingData::decode(diagnostic.data.as_ref()?)?;
     (data.version == version).then(|| (rule.clone(), data))
 }
 
