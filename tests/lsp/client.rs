@@ -269,27 +269,9 @@ fn read_message(reader: &mut impl BufRead) -> Option<Value> {
             }
         }
     }
-    let t0 = std::time::SystemTime::now();
     let mut body = vec![0; length?];
     reader.read_exact(&mut body).ok()?;
-    let t1 = std::time::SystemTime::now();
-    let v = serde_json::from_slice(&body).ok();
-    let t2 = std::time::SystemTime::now();
-    if body.len() > 100_000 {
-        let e = |t: std::time::SystemTime| {
-            t.duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_secs_f64()
-        };
-        eprintln!(
-            "CLIENT header {:.3} body-read {:.3} parsed {:.3} len {}",
-            e(t0),
-            e(t1),
-            e(t2),
-            body.len()
-        );
-    }
-    v
+    serde_json::from_slice(&body).ok()
 }
 
 /// A `file://` URI for a path.
