@@ -148,6 +148,16 @@ impl PolicySet {
         self.check_batch(&[draft]).pop().unwrap_or_default()
     }
 
+    /// Like [`PolicySet::check`], with the same report, but a large draft's phrases and
+    /// regexes are searched on two threads: for the language server, where one long
+    /// document is checked on every keystroke. Drafts under 64 KB are checked on this
+    /// thread alone.
+    pub fn check_parallel(&self, draft: &Draft) -> DraftReport {
+        self.check_scanned(&[draft], None, Matcher::scan_parallel)
+            .pop()
+            .unwrap_or_default()
+    }
+
     /// Checks several drafts as one batch (all files of a run): per-post rules apply to
     /// each draft, `flag batch` rules to all their posts together.
     pub fn check_batch(&self, drafts: &[&Draft]) -> Vec<DraftReport> {
@@ -156,7 +166,16 @@ impl PolicySet {
 
     /// Checks with every rule, or with one rule only (examples).
     fn check_selected(&self, drafts: &[&Draft], only: Option<usize>) -> Vec<DraftReport> {
-        let indexes: Vec<MatchIndex> = drafts.iter().map(|d| self.matcher.scan(d)).collect();
+        self.check_scanned(drafts, only, Matcher::scan)
+    }
+
+    fn check_scanned(
+        &self,
+        drafts: &[&Draft],
+        only: Option<usize>,
+        scan: fn(&Matcher, &Draft) -> MatchIndex,
+    ) -> Vec<DraftReport> {
+        let indexes: Vec<MatchIndex> = drafts.iter().map(|d| scan(&self.matcher, d)).collect();
         let mut findings: Vec<Vec<Finding>> = vec![Vec::new(); drafts.len()];
         for (d, draft) in drafts.iter().enumerate() {
             for post in &draft.posts {

@@ -351,117 +351,176 @@ impl Matcher {
 
     /// Finds every match of every pattern in the draft's prose.
     pub(crate) fn scan(&self, draft: &Draft) -> MatchIndex {
-        let norm = &draft.normalized;
-        let text = norm.text.as_str();
         // A guess at the number of matches (the std library finds a few hundred per KB
         // of prose), so the vector is not regrown many times per draft.
-        let mut found: Vec<(u32, TextRange)> = Vec::with_capacity(text.len() / 8);
-        let to_range = |s: usize, e: usize| TextRange::new(size(s), size(e));
-
+        let mut found: Vec<(u32, TextRange)> = Vec::with_capacity(draft.normalized.text.len() / 8);
         let mut woken: Vec<bool> = vec![false; self.regexes.len()];
-        if let Some(ac) = &self.phrases {
-            for m in ac.find_overlapping_iter(text) {
-                let (s, e) = (m.start(), m.end());
-                let slot = m.pattern().as_usize();
-                for &r in &self.trigger_slots[slot] {
-                    woken[r as usize] = true;
-                }
-                // The phrases of a slot share their text, so whether the match stands
-                // on whole words and where it maps to are the same for all of them.
-                let pids = &self.phrase_patterns[slot];
-                let Some(&first) = pids.first() else {
-                    continue;
-                };
-                if !self.word_bounded(first, text, s, e) {
-                    continue;
-                }
-                let original = draft.original_range(to_range(s, e));
-                for &pid in pids {
-                    if let Some(exact) = &self.exact[pid as usize]
-                        && decorum_text::slice(&draft.text, original) != exact
-                    {
-                        continue;
-                    }
-                    found.push((pid, original));
-                }
-            }
-        }
-        if let Some((set, regexes)) = &self.masked {
-            // Each masked regex's find_iter, through its candidate starts when possible
-            // (the set only skips regexes without a match, which find nothing anyway).
-            let all = vec![true; regexes.len()];
-            let fast = self
-                .masked_starts
-                .as_ref()
-                .and_then(|starts| Some((starts, starts.candidates(text, &all)?)));
-            let mut spans = Vec::new();
-            let mut add = |pid: u32, spans: &[(usize, usize)]| {
-                for &(s, e) in spans {
-                    if self.word_bounded(pid, text, s, e) {
-                        found.push((pid, draft.original_range(to_range(s, e))));
-                    }
-                }
-            };
-            match fast {
-                Some((starts, candidates)) => {
-                    for (i, (re, pid)) in regexes.iter().enumerate() {
-                        spans.clear();
-                        match &starts.anchored[i] {
-                            Some(anchored) => {
-                                let lo = candidates.partition_point(|&(r, _)| (r as usize) < i);
-                                let hi = candidates.partition_point(|&(r, _)| (r as usize) <= i);
-                                let starts = candidates[lo..hi].iter().map(|&(_, s)| s);
-                                spans.extend(find_from(anchored, text, starts));
-                            }
-                            None => spans.extend(re.find_iter(text).map(|m| (m.start(), m.end()))),
-                        }
-                        add(*pid, &spans);
-                    }
-                }
-                None => {
-                    for i in set.matches(text).iter() {
-                        let (re, pid) = &regexes[i];
-                        spans.clear();
-                        spans.extend(re.find_iter(text).map(|m| (m.start(), m.end())));
-                        add(*pid, &spans);
-                    }
-                }
-            }
-        }
+        self.scan_phrases(draft, &mut woken, &mut found);
+        self.scan_masked(draft, &mut found);
         for &r in &self.untriggered {
             woken[r as usize] = true;
         }
-        if woken.contains(&true) {
-            let prose = draft.prose.as_str();
-            let candidates = self
-                .starts
-                .as_ref()
-                .and_then(|starts| starts.candidates(prose, &woken));
-            for (r, (re, pid)) in self.regexes.iter().enumerate() {
-                if !woken[r] {
+        self.scan_regexes(draft, &woken, &mut found);
+        MatchIndex::new(found)
+    }
+
+    /// The same matches as [`Matcher::scan`], with the regexes searched on a second
+    /// thread while this one searches the phrases, for drafts of at least
+    /// [`PARALLEL_MIN_BYTES`] (smaller ones are scanned as by `scan`: a thread would cost
+    /// more than it saves).
+    ///
+    /// The regex search cannot wait for the phrase search to say which triggered regexes
+    /// woke up, so all of them run: a regex's trigger literals are a necessary condition
+    /// for its matches, so the regexes that would have slept find nothing, and the
+    /// matches are the same (`parallel_scan_finds_what_scan_finds` checks this on the
+    /// std library).
+    pub(crate) fn scan_parallel(&self, draft: &Draft) -> MatchIndex {
+        self.scan_parallel_from(draft, PARALLEL_MIN_BYTES)
+    }
+
+    /// [`Matcher::scan_parallel`] with the threshold as a parameter (tests use small
+    /// drafts, which are quicker in debug builds).
+    fn scan_parallel_from(&self, draft: &Draft, min_bytes: usize) -> MatchIndex {
+        if draft.normalized.text.len() < min_bytes {
+            return self.scan(draft);
+        }
+        let (mut found, regex_found) = std::thread::scope(|scope| {
+            let regexes = scope.spawn(|| {
+                let mut found = Vec::new();
+                self.scan_regexes(draft, &vec![true; self.regexes.len()], &mut found);
+                found
+            });
+            let mut found = Vec::with_capacity(draft.normalized.text.len() / 8);
+            let mut woken = vec![false; self.regexes.len()];
+            self.scan_phrases(draft, &mut woken, &mut found);
+            self.scan_masked(draft, &mut found);
+            let regex_found = match regexes.join() {
+                Ok(regex_found) => regex_found,
+                // A panic on the other thread is not swallowed: it reaches the caller as
+                // it would have without the thread.
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+            (found, regex_found)
+        });
+        found.extend(regex_found);
+        MatchIndex::new(found)
+    }
+
+    /// Phrases through the Aho-Corasick automaton; marks the regexes whose trigger
+    /// literals occur in `woken`.
+    fn scan_phrases(&self, draft: &Draft, woken: &mut [bool], found: &mut Vec<(u32, TextRange)>) {
+        let Some(ac) = &self.phrases else {
+            return;
+        };
+        let text = draft.normalized.text.as_str();
+        for m in ac.find_overlapping_iter(text) {
+            let (s, e) = (m.start(), m.end());
+            let slot = m.pattern().as_usize();
+            for &r in &self.trigger_slots[slot] {
+                woken[r as usize] = true;
+            }
+            // The phrases of a slot share their text, so whether the match stands on
+            // whole words and where it maps to are the same for all of them.
+            let pids = &self.phrase_patterns[slot];
+            let Some(&first) = pids.first() else {
+                continue;
+            };
+            if !self.word_bounded(first, text, s, e) {
+                continue;
+            }
+            let original = draft.original_range(to_range(s, e));
+            for &pid in pids {
+                if let Some(exact) = &self.exact[pid as usize]
+                    && decorum_text::slice(&draft.text, original) != exact
+                {
                     continue;
                 }
-                let fast = self.starts.as_ref().zip(candidates.as_ref());
-                match fast.and_then(|(starts, c)| Some((starts.anchored[r].as_ref()?, c))) {
-                    Some((anchored, candidates)) => {
-                        let lo = candidates.partition_point(|&(cr, _)| (cr as usize) < r);
-                        let hi = candidates.partition_point(|&(cr, _)| (cr as usize) <= r);
-                        let starts = candidates[lo..hi].iter().map(|&(_, s)| s);
-                        for (s, e) in find_from(anchored, prose, starts) {
-                            found.push((*pid, to_range(s, e)));
+                found.push((pid, original));
+            }
+        }
+    }
+
+    /// Masked phrases (`f*ck`) through their regexes over the normalised view.
+    fn scan_masked(&self, draft: &Draft, found: &mut Vec<(u32, TextRange)>) {
+        let Some((set, regexes)) = &self.masked else {
+            return;
+        };
+        let text = draft.normalized.text.as_str();
+        // Each masked regex's find_iter, through its candidate starts when possible
+        // (the set only skips regexes without a match, which find nothing anyway).
+        let all = vec![true; regexes.len()];
+        let fast = self
+            .masked_starts
+            .as_ref()
+            .and_then(|starts| Some((starts, starts.candidates(text, &all)?)));
+        let mut spans = Vec::new();
+        let mut add = |pid: u32, spans: &[(usize, usize)]| {
+            for &(s, e) in spans {
+                if self.word_bounded(pid, text, s, e) {
+                    found.push((pid, draft.original_range(to_range(s, e))));
+                }
+            }
+        };
+        match fast {
+            Some((starts, candidates)) => {
+                for (i, (re, pid)) in regexes.iter().enumerate() {
+                    spans.clear();
+                    match &starts.anchored[i] {
+                        Some(anchored) => {
+                            let lo = candidates.partition_point(|&(r, _)| (r as usize) < i);
+                            let hi = candidates.partition_point(|&(r, _)| (r as usize) <= i);
+                            let starts = candidates[lo..hi].iter().map(|&(_, s)| s);
+                            spans.extend(find_from(anchored, text, starts));
                         }
+                        None => spans.extend(re.find_iter(text).map(|m| (m.start(), m.end()))),
                     }
-                    None => {
-                        for m in re.find_iter(prose) {
-                            if m.start() < m.end() {
-                                found.push((*pid, to_range(m.start(), m.end())));
-                            }
+                    add(*pid, &spans);
+                }
+            }
+            None => {
+                for i in set.matches(text).iter() {
+                    let (re, pid) = &regexes[i];
+                    spans.clear();
+                    spans.extend(re.find_iter(text).map(|m| (m.start(), m.end())));
+                    add(*pid, &spans);
+                }
+            }
+        }
+    }
+
+    /// The woken regexes over the prose view.
+    fn scan_regexes(&self, draft: &Draft, woken: &[bool], found: &mut Vec<(u32, TextRange)>) {
+        if !woken.contains(&true) {
+            return;
+        }
+        let prose = draft.prose.as_str();
+        let candidates = self
+            .starts
+            .as_ref()
+            .and_then(|starts| starts.candidates(prose, woken));
+        for (r, (re, pid)) in self.regexes.iter().enumerate() {
+            if !woken[r] {
+                continue;
+            }
+            let fast = self.starts.as_ref().zip(candidates.as_ref());
+            match fast.and_then(|(starts, c)| Some((starts.anchored[r].as_ref()?, c))) {
+                Some((anchored, candidates)) => {
+                    let lo = candidates.partition_point(|&(cr, _)| (cr as usize) < r);
+                    let hi = candidates.partition_point(|&(cr, _)| (cr as usize) <= r);
+                    let starts = candidates[lo..hi].iter().map(|&(_, s)| s);
+                    for (s, e) in find_from(anchored, prose, starts) {
+                        found.push((*pid, to_range(s, e)));
+                    }
+                }
+                None => {
+                    for m in re.find_iter(prose) {
+                        if m.start() < m.end() {
+                            found.push((*pid, to_range(m.start(), m.end())));
                         }
                     }
                 }
             }
         }
-        MatchIndex::new(found)
     }
 
     fn word_bounded(&self, pid: u32, text: &str, start: usize, end: usize) -> bool {
@@ -734,6 +793,14 @@ fn size(n: usize) -> TextSize {
     TextSize::try_from(n).unwrap_or(TextSize::from(u32::MAX))
 }
 
+fn to_range(start: usize, end: usize) -> TextRange {
+    TextRange::new(size(start), size(end))
+}
+
+/// The size of the normalised view from which [`Matcher::scan_parallel`] uses a second
+/// thread.
+pub(crate) const PARALLEL_MIN_BYTES: usize = 64 * 1024;
+
 /// Every match in a draft, by position.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct MatchIndex {
@@ -955,10 +1022,8 @@ mod tests {
         }
     }
 
-    /// The whole std library: its regexes through the candidate path and through
-    /// `find_iter` agree on its own examples, with and without non-ASCII text around.
-    #[test]
-    fn std_library_regexes_match_find_iter() {
+    /// The std library, compiled.
+    fn std_policy_set() -> crate::PolicySet {
         use crate::{ImportResolution, PolicyInputs, PolicySource, SourceId};
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../policies/std/healthcare");
         let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
@@ -1004,25 +1069,17 @@ mod tests {
         }
         inputs.roots = (0..files.len() as u32).map(SourceId).collect();
         let compiled = crate::compile(&inputs);
-        let set = compiled.policy_set.expect("std compiles");
-        let fast = set.matcher();
-        assert!(
-            fast.starts.is_some(),
-            "the std regexes take the candidate path"
-        );
-        assert!(
-            fast.masked_starts.is_some(),
-            "the std masked phrases take the candidate path"
-        );
-        let mut slow = fast.clone();
-        slow.starts = None;
-        slow.masked_starts = None;
+        compiled.policy_set.expect("std compiles")
+    }
+
+    /// The std library's examples, and a quarter of them decorated with non-ASCII text.
+    fn std_example_texts(set: &crate::PolicySet) -> Vec<String> {
         let mut texts: Vec<String> = set
             .rules()
             .iter()
             .flat_map(|r| r.examples.iter().map(|e| e.text.clone()))
             .collect();
-        // Decorating a quarter of them keeps the test quick in debug builds, where the
+        // Decorating a quarter of them keeps the tests quick in debug builds, where the
         // lazy DFA builds its states slowly.
         let decorated: Vec<String> = texts
             .iter()
@@ -1036,6 +1093,51 @@ mod tests {
             })
             .collect();
         texts.extend(decorated);
+        texts
+    }
+
+    /// Scanning on two threads finds exactly what one thread finds: all std examples
+    /// as the paragraphs of one draft (the two-thread threshold lowered to keep the test
+    /// quick in debug builds), and a few examples alone.
+    #[test]
+    fn parallel_scan_finds_what_scan_finds() {
+        let set = std_policy_set();
+        let texts = std_example_texts(&set);
+        let meta = decorum_draft::Metadata::default();
+        let parse =
+            |text: &str| decorum_draft::parse(text, decorum_draft::DraftFormat::Markdown, &meta);
+        let matcher = set.matcher();
+        let draft = parse(&texts.join("\n\n"));
+        let (one, two) = (matcher.scan(&draft), matcher.scan_parallel_from(&draft, 0));
+        assert!(one.by_position.len() > 1000, "{}", one.by_position.len());
+        assert!(one == two, "one thread and two threads disagree");
+        for text in texts.iter().step_by(25) {
+            let draft = parse(text);
+            assert!(
+                matcher.scan(&draft) == matcher.scan_parallel_from(&draft, 0),
+                "{text:?}"
+            );
+        }
+    }
+
+    /// The whole std library: its regexes through the candidate path and through
+    /// `find_iter` agree on its own examples, with and without non-ASCII text around.
+    #[test]
+    fn std_library_regexes_match_find_iter() {
+        let set = std_policy_set();
+        let fast = set.matcher();
+        assert!(
+            fast.starts.is_some(),
+            "the std regexes take the candidate path"
+        );
+        assert!(
+            fast.masked_starts.is_some(),
+            "the std masked phrases take the candidate path"
+        );
+        let mut slow = fast.clone();
+        slow.starts = None;
+        slow.masked_starts = None;
+        let texts = std_example_texts(&set);
         assert!(texts.len() > 20);
         let meta = decorum_draft::Metadata::default();
         for text in &texts {

@@ -285,7 +285,9 @@ fn check_draft(job: &Job, ctx: &PolicyContext) -> Option<Vec<Diagnostic>> {
     let draft = decorum_draft::parse(&job.text, format, &meta);
     let parse_ms = parse_started.elapsed().as_secs_f64() * 1000.0;
     let check_started = Instant::now();
-    let report = active.set.check(&draft);
+    // A long draft's phrases and regexes are searched on two threads: the writer waits
+    // for this on every keystroke.
+    let report = active.set.check_parallel(&draft);
     let check_ms = check_started.elapsed().as_secs_f64() * 1000.0;
     crate::log!(
         Level::Debug,
