@@ -384,26 +384,26 @@ impl Matcher {
         if draft.normalized.text.len() < min_bytes {
             return self.scan(draft);
         }
-        let (mut found, regex_found) = std::thread::scope(|scope| {
+        // Masked phrases go with the regexes, which balances the two sides; each side
+        // sorts its own matches, and the two sorted runs are merged.
+        std::thread::scope(|scope| {
             let regexes = scope.spawn(|| {
                 let mut found = Vec::new();
                 self.scan_regexes(draft, &vec![true; self.regexes.len()], &mut found);
-                found
+                self.scan_masked(draft, &mut found);
+                MatchIndex::new(found)
             });
             let mut found = Vec::with_capacity(draft.normalized.text.len() / 8);
             let mut woken = vec![false; self.regexes.len()];
             self.scan_phrases(draft, &mut woken, &mut found);
-            self.scan_masked(draft, &mut found);
-            let regex_found = match regexes.join() {
-                Ok(regex_found) => regex_found,
+            let phrases = MatchIndex::new(found);
+            match regexes.join() {
+                Ok(regexes) => MatchIndex::merge(phrases, regexes),
                 // A panic on the other thread is not swallowed: it reaches the caller as
                 // it would have without the thread.
                 Err(panic) => std::panic::resume_unwind(panic),
-            };
-            (found, regex_found)
-        });
-        found.extend(regex_found);
-        MatchIndex::new(found)
+            }
+        })
     }
 
     /// Phrases through the Aho-Corasick automaton; marks the regexes whose trigger
@@ -821,6 +821,27 @@ impl MatchIndex {
         MatchIndex { by_position }
     }
 
+    /// The matches of both, as [`MatchIndex::new`] would index them all together.
+    fn merge(a: MatchIndex, b: MatchIndex) -> MatchIndex {
+        let key = |(r, p): &(TextRange, u32)| (r.start(), *p, r.end());
+        let (a, b) = (a.by_position, b.by_position);
+        let mut by_position = Vec::with_capacity(a.len() + b.len());
+        let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) if key(x) <= key(y) => a.next(),
+                (Some(_), Some(_)) => b.next(),
+                (Some(_), None) => a.next(),
+                (None, _) => b.next(),
+            };
+            let Some(next) = next else { break };
+            if by_position.last() != Some(&next) {
+                by_position.push(next);
+            }
+        }
+        MatchIndex { by_position }
+    }
+
     /// All matches starting inside `within`, in order of position.
     pub(crate) fn in_range(&self, within: TextRange) -> &[(TextRange, u32)] {
         let lo = self
@@ -1094,6 +1115,26 @@ mod tests {
             .collect();
         texts.extend(decorated);
         texts
+    }
+
+    #[test]
+    fn merged_indexes_equal_one_index_of_all_matches() {
+        let r = |s: u32, e: u32| TextRange::new(s.into(), e.into());
+        let a = vec![(3, r(0, 4)), (1, r(5, 9)), (2, r(5, 7)), (1, r(0, 2))];
+        let b = vec![(1, r(5, 9)), (0, r(0, 4)), (2, r(5, 6)), (1, r(12, 14))];
+        let all: Vec<_> = a.iter().chain(&b).copied().collect();
+        assert_eq!(
+            MatchIndex::merge(MatchIndex::new(a.clone()), MatchIndex::new(b.clone())),
+            MatchIndex::new(all)
+        );
+        assert_eq!(
+            MatchIndex::merge(MatchIndex::new(Vec::new()), MatchIndex::new(b.clone())),
+            MatchIndex::new(b)
+        );
+        assert_eq!(
+            MatchIndex::merge(MatchIndex::new(a.clone()), MatchIndex::default()),
+            MatchIndex::new(a)
+        );
     }
 
     /// Scanning on two threads finds exactly what one thread finds: all std examples
