@@ -12,6 +12,17 @@ use crate::input::SourceId;
 use crate::ir::*;
 use crate::sets::{MatchIndex, Matcher, SetArena};
 
+/// How many threads a check may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Threads {
+    One,
+    /// A second thread for drafts (scan) and posts (rule evaluation) of at least
+    /// `from_bytes`.
+    Two {
+        from_bytes: usize,
+    },
+}
+
 /// Ids of Decorum's own checks of drafts.
 pub const WAIVER_REASON_RULE: &str = "decorum.waiver-reason";
 /// A waiver names a rule that no active policy defines.
@@ -148,12 +159,16 @@ impl PolicySet {
         self.check_batch(&[draft]).pop().unwrap_or_default()
     }
 
-    /// Like [`PolicySet::check`], with the same report, but a large draft's phrases and
-    /// regexes are searched on two threads: for the language server, where one long
-    /// document is checked on every keystroke. Drafts under 64 KB are checked on this
-    /// thread alone.
+    /// Like [`PolicySet::check`], with the same report, but on two threads where a draft
+    /// is large: its phrases and regexes are searched side by side, and the rules of a
+    /// long post are evaluated in two halves. For the language server, where one long
+    /// document is checked on every keystroke. Drafts and posts under 64 KB are checked
+    /// on this thread alone.
     pub fn check_parallel(&self, draft: &Draft) -> DraftReport {
-        self.check_scanned(&[draft], None, Matcher::scan_parallel)
+        let threads = Threads::Two {
+            from_bytes: crate::sets::PARALLEL_MIN_BYTES,
+        };
+        self.check_scanned(&[draft], None, threads)
             .pop()
             .unwrap_or_default()
     }
@@ -166,21 +181,36 @@ impl PolicySet {
 
     /// Checks with every rule, or with one rule only (examples).
     fn check_selected(&self, drafts: &[&Draft], only: Option<usize>) -> Vec<DraftReport> {
-        self.check_scanned(drafts, only, Matcher::scan)
+        self.check_scanned(drafts, only, Threads::One)
     }
 
-    fn check_scanned(
+    pub(crate) fn check_scanned(
         &self,
         drafts: &[&Draft],
         only: Option<usize>,
-        scan: fn(&Matcher, &Draft) -> MatchIndex,
+        threads: Threads,
     ) -> Vec<DraftReport> {
-        let indexes: Vec<MatchIndex> = drafts.iter().map(|d| scan(&self.matcher, d)).collect();
+        let indexes: Vec<MatchIndex> = drafts
+            .iter()
+            .map(|d| match threads {
+                Threads::One => self.matcher.scan(d),
+                Threads::Two { from_bytes } => self.matcher.scan_parallel_from(d, from_bytes),
+            })
+            .collect();
         let mut findings: Vec<Vec<Finding>> = vec![Vec::new(); drafts.len()];
         for (d, draft) in drafts.iter().enumerate() {
             for post in &draft.posts {
                 let ctx = PostCtx::new(draft, post, &indexes[d], &self.arena);
-                for rule in self.rules_for(&ctx, &indexes[d], only) {
+                let rules = self.rules_for(&ctx, &indexes[d], only);
+                let long = |from: usize| usize::from(post.body.len()) >= from;
+                if let Threads::Two { from_bytes } = threads
+                    && long(from_bytes)
+                    && rules.len() > 1
+                {
+                    self.eval_rules_in_halves(&rules, &ctx, &indexes[d], d, &mut findings[d]);
+                    continue;
+                }
+                for rule in rules {
                     self.eval_rule(rule as usize, &ctx, d, &mut findings[d]);
                 }
             }
@@ -201,6 +231,41 @@ impl PolicySet {
                 self.apply_waivers(draft, list, only.is_none())
             })
             .collect()
+    }
+
+    /// Evaluates `rules` in a post as [`PolicySet::eval_rule`] would one after the other,
+    /// the second half on another thread with its own `PostCtx` (whose caches are not
+    /// shared between threads). The findings come out in the same order: first half,
+    /// then second half.
+    fn eval_rules_in_halves(
+        &self,
+        rules: &[u32],
+        ctx: &PostCtx<'_>,
+        index: &MatchIndex,
+        draft_index: usize,
+        out: &mut Vec<Finding>,
+    ) {
+        let (first, second) = rules.split_at(rules.len() / 2);
+        let later = std::thread::scope(|scope| {
+            let other = scope.spawn(|| {
+                let own = PostCtx::new(ctx.draft, ctx.post, index, &self.arena);
+                let mut found = Vec::new();
+                for &rule in second {
+                    self.eval_rule(rule as usize, &own, draft_index, &mut found);
+                }
+                found
+            });
+            for &rule in first {
+                self.eval_rule(rule as usize, ctx, draft_index, out);
+            }
+            match other.join() {
+                Ok(found) => found,
+                // A panic on the other thread reaches the caller, as it would have
+                // without the thread.
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        });
+        out.extend(later);
     }
 
     /// The rules worth evaluating in a post: those without a required pattern, and those

@@ -365,22 +365,18 @@ impl Matcher {
     }
 
     /// The same matches as [`Matcher::scan`], with the regexes searched on a second
-    /// thread while this one searches the phrases, for drafts of at least
-    /// [`PARALLEL_MIN_BYTES`] (smaller ones are scanned as by `scan`: a thread would cost
-    /// more than it saves).
+    /// thread while this one searches the phrases, for drafts of at least `min_bytes`
+    /// (smaller ones are scanned as by `scan`: a thread would cost more than it saves).
     ///
     /// The regex search cannot wait for the phrase search to say which triggered regexes
     /// woke up, so all of them run: a regex's trigger literals are a necessary condition
     /// for its matches, so the regexes that would have slept find nothing, and the
     /// matches are the same (`parallel_scan_finds_what_scan_finds` checks this on the
     /// std library).
-    pub(crate) fn scan_parallel(&self, draft: &Draft) -> MatchIndex {
-        self.scan_parallel_from(draft, PARALLEL_MIN_BYTES)
-    }
-
-    /// [`Matcher::scan_parallel`] with the threshold as a parameter (tests use small
-    /// drafts, which are quicker in debug builds).
-    fn scan_parallel_from(&self, draft: &Draft, min_bytes: usize) -> MatchIndex {
+    ///
+    /// `min_bytes` is [`PARALLEL_MIN_BYTES`] outside tests, which use small drafts (they
+    /// are quicker in debug builds).
+    pub(crate) fn scan_parallel_from(&self, draft: &Draft, min_bytes: usize) -> MatchIndex {
         if draft.normalized.text.len() < min_bytes {
             return self.scan(draft);
         }
@@ -797,8 +793,9 @@ fn to_range(start: usize, end: usize) -> TextRange {
     TextRange::new(size(start), size(end))
 }
 
-/// The size of the normalised view from which [`Matcher::scan_parallel`] uses a second
-/// thread.
+/// The size from which `PolicySet::check_parallel` uses a second thread: of the
+/// normalised view for the scan ([`Matcher::scan_parallel_from`]), of a post's body for
+/// its rules.
 pub(crate) const PARALLEL_MIN_BYTES: usize = 64 * 1024;
 
 /// Every match in a draft, by position.
@@ -1137,9 +1134,9 @@ mod tests {
         );
     }
 
-    /// Scanning on two threads finds exactly what one thread finds: all std examples
-    /// as the paragraphs of one draft (the two-thread threshold lowered to keep the test
-    /// quick in debug builds), and a few examples alone.
+    /// Scanning and checking on two threads finds exactly what one thread finds: std
+    /// examples as the paragraphs of one draft (the two-thread threshold lowered to keep
+    /// the test quick in debug builds), and a few examples alone.
     #[test]
     fn parallel_scan_finds_what_scan_finds() {
         let set = std_policy_set();
@@ -1148,10 +1145,17 @@ mod tests {
         let parse =
             |text: &str| decorum_draft::parse(text, decorum_draft::DraftFormat::Markdown, &meta);
         let matcher = set.matcher();
-        let draft = parse(&texts.join("\n\n"));
+        // Every other example keeps the test quick in debug builds.
+        let joined: Vec<&str> = texts.iter().step_by(2).map(String::as_str).collect();
+        let draft = parse(&joined.join("\n\n"));
         let (one, two) = (matcher.scan(&draft), matcher.scan_parallel_from(&draft, 0));
         assert!(one.by_position.len() > 1000, "{}", one.by_position.len());
         assert!(one == two, "one thread and two threads disagree");
+        // The whole check, with the rules of the (one) post evaluated in two halves.
+        let threads = crate::check::Threads::Two { from_bytes: 0 };
+        let report = set.check(&draft);
+        assert!(report.findings.len() > 100, "{}", report.findings.len());
+        assert_eq!(set.check_scanned(&[&draft], None, threads), vec![report]);
         for text in texts.iter().step_by(25) {
             let draft = parse(text);
             assert!(
