@@ -7,7 +7,7 @@
 //! (original case). [`Matcher::scan`] runs them once per draft and returns a
 //! [`MatchIndex`]; rules are evaluated over that index.
 
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use decorum_draft::Draft;
@@ -132,12 +132,12 @@ pub(crate) struct Matcher {
     phrases: Option<AhoCorasick>,
     /// For each automaton pattern, the phrase patterns sharing its text.
     phrase_patterns: Vec<Vec<u32>>,
-    masked: Option<(RegexSet, Vec<(Regex, u32)>)>,
+    masked: Option<(LazySet, Vec<(LazyRegex, u32)>)>,
     /// Where masked phrases can start in the normalised view (see [`RegexStarts`]).
     masked_starts: Option<RegexStarts>,
     /// Regexes, each run on its own: a `RegexSet` would have to use the slow overlapping
     /// engine for every one of them whenever any uses a Unicode word boundary.
-    regexes: Vec<(Regex, u32)>,
+    regexes: Vec<(LazyRegex, u32)>,
     /// For each automaton pattern that is a regex trigger, the regexes it wakes up.
     /// A regex with triggers only runs on drafts where one of its literal prefixes
     /// occurs (in the normalised view, a necessary condition); others always run.
@@ -150,6 +150,73 @@ pub(crate) struct Matcher {
     /// Patterns whose first / last character is a word character, so that a match must
     /// not continue a word on that side.
     bounded: Vec<(bool, bool)>,
+}
+
+/// A regex for the paths that search with the `regex` crate itself, built on first use.
+///
+/// Normally every regex is searched through [`RegexStarts`]' anchored searchers and this
+/// one is never needed: building it for each of the std library's regexes (already built
+/// once to validate them) was about a sixth of compiling the library, which every
+/// `decorum check` and every start of the language server pays. If it cannot be built
+/// (it was validated with the same builder, so only in theory), it finds nothing.
+#[derive(Debug, Clone)]
+struct LazyRegex {
+    source: String,
+    flags: String,
+    built: OnceLock<Option<Regex>>,
+}
+
+impl LazyRegex {
+    fn new(source: &str, flags: &str) -> LazyRegex {
+        LazyRegex {
+            source: source.to_owned(),
+            flags: flags.to_owned(),
+            built: OnceLock::new(),
+        }
+    }
+
+    fn get(&self) -> Option<&Regex> {
+        self.built
+            .get_or_init(|| build_regex(&self.source, &self.flags).ok())
+            .as_ref()
+    }
+}
+
+/// The matches `find_iter` reports, as (start, end); none if the regex cannot be built.
+fn find_all<'t>(re: &'t LazyRegex, text: &'t str) -> impl Iterator<Item = (usize, usize)> + 't {
+    re.get()
+        .into_iter()
+        .flat_map(move |re| re.find_iter(text).map(|m| (m.start(), m.end())))
+}
+
+/// The masked phrases' `RegexSet`, for when their start finder cannot be used; built on
+/// first use like [`LazyRegex`].
+#[derive(Debug, Clone)]
+struct LazySet {
+    sources: Vec<String>,
+    built: OnceLock<Option<RegexSet>>,
+}
+
+impl LazySet {
+    fn new(sources: Vec<String>) -> LazySet {
+        LazySet {
+            sources,
+            built: OnceLock::new(),
+        }
+    }
+
+    /// The indexes of the regexes with a match in `text`.
+    fn matches(&self, text: &str) -> Vec<usize> {
+        let set = self.built.get_or_init(|| {
+            RegexSetBuilder::new(&self.sources)
+                .size_limit(1 << 26)
+                .build()
+                .ok()
+        });
+        set.as_ref()
+            .map(|set| set.matches(text).into_iter().collect())
+            .unwrap_or_default()
+    }
 }
 
 /// Letters that masking may replace, with their look-alikes.
@@ -274,14 +341,13 @@ impl Matcher {
                 }
                 PatternKind::Masked { norm } => {
                     let source = masked_regex(norm);
-                    let re = Regex::new(&source).map_err(|e| e.to_string())?;
+                    masked.push((LazyRegex::new(&source, ""), id));
                     masked_sources.push(source);
-                    masked.push((re, id));
                     exact.push(None);
                     bounded.push((word(norm.chars().next()), word(norm.chars().last())));
                 }
                 PatternKind::Regex { source, flags } => {
-                    let re = build_regex(source, flags).map_err(|e| e.to_string())?;
+                    let re = LazyRegex::new(source, flags);
                     let index = regexes.len() as u32;
                     match trigger_literals(source, flags) {
                         Some(literals) => {
@@ -319,20 +385,10 @@ impl Matcher {
                     .map_err(|e| e.to_string())?,
             )
         };
-        let set = |sources: &[String]| -> Result<Option<RegexSet>, String> {
-            if sources.is_empty() {
-                return Ok(None);
-            }
-            RegexSetBuilder::new(sources)
-                .size_limit(1 << 26)
-                .build()
-                .map(Some)
-                .map_err(|e| e.to_string())
-        };
         let masked_flags: Vec<(&str, &str)> =
             masked_sources.iter().map(|s| (s.as_str(), "")).collect();
         let masked_starts = RegexStarts::build(&masked_flags);
-        let masked = set(&masked_sources)?.map(|s| (s, masked));
+        let masked = (!masked.is_empty()).then(|| (LazySet::new(masked_sources), masked));
         trigger_slots.resize(phrase_texts.len(), Vec::new());
         let starts = RegexStarts::build(&regex_sources);
         Ok(Matcher {
@@ -468,16 +524,18 @@ impl Matcher {
                             let starts = candidates[lo..hi].iter().map(|&(_, s)| s);
                             spans.extend(find_from(anchored, text, starts));
                         }
-                        None => spans.extend(re.find_iter(text).map(|m| (m.start(), m.end()))),
+                        None => spans.extend(find_all(re, text)),
                     }
                     add(*pid, &spans);
                 }
             }
             None => {
-                for i in set.matches(text).iter() {
-                    let (re, pid) = &regexes[i];
+                for i in set.matches(text) {
+                    let Some((re, pid)) = regexes.get(i) else {
+                        continue;
+                    };
                     spans.clear();
-                    spans.extend(re.find_iter(text).map(|m| (m.start(), m.end())));
+                    spans.extend(find_all(re, text));
                     add(*pid, &spans);
                 }
             }
@@ -509,9 +567,9 @@ impl Matcher {
                     }
                 }
                 None => {
-                    for m in re.find_iter(prose) {
-                        if m.start() < m.end() {
-                            found.push((*pid, to_range(m.start(), m.end())));
+                    for (s, e) in find_all(re, prose) {
+                        if s < e {
+                            found.push((*pid, to_range(s, e)));
                         }
                     }
                 }
@@ -656,7 +714,11 @@ impl RegexStarts {
                             .nfa_size_limit(Some(1 << 22))
                             // Anchored searches end quickly; the backtracker would
                             // clear a visited set as large as the rest of the draft.
-                            .backtrack(false),
+                            .backtrack(false)
+                            // Prefilters and the reverse-suffix and reverse-inner
+                            // strategies only speed up unanchored searches, and building
+                            // them was about a fifth of compiling the std library.
+                            .auto_prefilter(false),
                     )
                     .syntax(syntax_config(flags))
                     .build(source)
