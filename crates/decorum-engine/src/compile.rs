@@ -1113,9 +1113,8 @@ impl<'a> Compiler<'a> {
                 return false;
             }
         }
-        match build_regex(&re.pattern, &re.flags) {
-            Err(err) => {
-                let message = err.to_string();
+        match validate_regex(&re.pattern, &re.flags) {
+            Err(message) => {
                 let short = message
                     .lines()
                     .last()
@@ -1131,15 +1130,8 @@ impl<'a> Compiler<'a> {
                 );
                 false
             }
-            Ok(_) => {
-                let empty = regex_syntax::ParserBuilder::new()
-                    .ignore_whitespace(re.flags.contains('x'))
-                    .build()
-                    .parse(&re.pattern)
-                    .ok()
-                    .and_then(|hir| hir.properties().minimum_len())
-                    == Some(0);
-                if empty {
+            Ok(hir) => {
+                if hir.properties().minimum_len() == Some(0) {
                     self.error(
                         file,
                         re.range,

@@ -274,8 +274,44 @@ pub(crate) fn build_regex(source: &str, flags: &str) -> Result<Regex, regex::Err
         .multi_line(flags.contains('m'))
         .dot_matches_new_line(flags.contains('s'))
         .ignore_whitespace(flags.contains('x'))
-        .size_limit(1 << 22)
+        .size_limit(REGEX_SIZE_LIMIT)
         .build()
+}
+
+/// The size limit of a regex's compiled automaton ([`build_regex`] and the searchers).
+const REGEX_SIZE_LIMIT: usize = 1 << 22;
+
+/// Checks that a user regex with its flags builds as [`build_regex`] would build it, and
+/// returns its syntax tree: parsed and translated with the same settings, compiled to a
+/// forward and a reverse automaton under the same size limit. Much cheaper than building
+/// the regex (no prefilters, literal optimisations or one-pass automaton), which the
+/// matcher only does on fallback paths. Errors read like the `regex` crate's.
+pub(crate) fn validate_regex(source: &str, flags: &str) -> Result<Hir, String> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .case_insensitive(flags.contains('i'))
+        .multi_line(flags.contains('m'))
+        .dot_matches_new_line(flags.contains('s'))
+        .ignore_whitespace(flags.contains('x'))
+        .build()
+        .parse(source)
+        .map_err(|e| e.to_string())?;
+    // The forward automaton as the regex crate builds it, and its reverse one (which has
+    // no capture groups).
+    let forward = thompson::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT));
+    let reverse = forward
+        .clone()
+        .reverse(true)
+        .which_captures(thompson::WhichCaptures::None);
+    for config in [forward, reverse] {
+        thompson::Compiler::new()
+            .configure(config)
+            .build_from_hir(&hir)
+            .map_err(|e| match e.size_limit() {
+                Some(limit) => format!("Compiled regex exceeds size limit of {limit} bytes."),
+                None => e.to_string(),
+            })?;
+    }
+    Ok(hir)
 }
 
 /// Normalised literal prefixes of a regex, when every match must start with one of a
@@ -711,7 +747,7 @@ impl RegexStarts {
                 let searcher = meta::Regex::builder()
                     .configure(
                         meta::Config::new()
-                            .nfa_size_limit(Some(1 << 22))
+                            .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
                             // Anchored searches end quickly; the backtracker would
                             // clear a visited set as large as the rest of the draft.
                             .backtrack(false)
@@ -1174,6 +1210,28 @@ mod tests {
             .collect();
         texts.extend(decorated);
         texts
+    }
+
+    /// Validation accepts exactly the regexes the `regex` crate builds.
+    #[test]
+    fn validation_agrees_with_building() {
+        let mut cases: Vec<(&str, &str)> = REGEXES.to_vec();
+        cases.extend([
+            (r"\w{500}\w{500}", ""),
+            (r"\w{500}", "i"),
+            (r"[\p{L}\p{N}]{1,300}", ""),
+            (r"\p{NotAProperty}", ""),
+            (r"(?i)straße", ""),
+            (r"a(?P<x>b)c", "x"),
+            (r"ab(", ""),
+        ]);
+        for (source, flags) in cases {
+            assert_eq!(
+                validate_regex(source, flags).is_ok(),
+                build_regex(source, flags).is_ok(),
+                "/{source}/{flags}"
+            );
+        }
     }
 
     #[test]

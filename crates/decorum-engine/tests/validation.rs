@@ -98,6 +98,21 @@ rule r { flag when contains a }
 }
 
 #[test]
+fn oversized_regexes_are_reported() {
+    check(
+        r##"decorum 1
+policy t
+terms a = [/\w{500}\w{500}/, /\d{3}-\d{4}/]
+rule r { flag when contains a }
+"##,
+        &[],
+        expect![[r#"
+            root.decorum:3:12: error[regex]: invalid regex: Compiled regex exceeds size limit of 4194304 bytes. `/\w{500}\w{500}/`
+        "#]],
+    );
+}
+
+#[test]
 fn impossible_and_always_true_thresholds() {
     check(
         r##"decorum 1
