@@ -202,9 +202,8 @@ impl PolicySet {
             for post in &draft.posts {
                 let ctx = PostCtx::new(draft, post, &indexes[d], &self.arena);
                 let rules = self.rules_for(&ctx, &indexes[d], only);
-                let long = |from: usize| usize::from(post.body.len()) >= from;
                 if let Threads::Two { from_bytes } = threads
-                    && long(from_bytes)
+                    && usize::from(post.body.len()) >= from_bytes
                     && rules.len() > 1
                 {
                     self.eval_rules_in_halves(&rules, &ctx, &indexes[d], d, &mut findings[d]);

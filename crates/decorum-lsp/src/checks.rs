@@ -285,8 +285,8 @@ fn check_draft(job: &Job, ctx: &PolicyContext) -> Option<Vec<Diagnostic>> {
     let draft = decorum_draft::parse(&job.text, format, &meta);
     let parse_ms = parse_started.elapsed().as_secs_f64() * 1000.0;
     let check_started = Instant::now();
-    // A long draft's phrases and regexes are searched on two threads: the writer waits
-    // for this on every keystroke.
+    // A long draft is checked on two threads (its phrases beside its regexes, then its
+    // rules in two halves): the writer waits for this on every keystroke.
     let report = active.set.check_parallel(&draft);
     let check_ms = check_started.elapsed().as_secs_f64() * 1000.0;
     crate::log!(
