@@ -7,7 +7,7 @@
 //! (original case). [`Matcher::scan`] runs them once per draft and returns a
 //! [`MatchIndex`]; rules are evaluated over that index.
 
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use decorum_draft::Draft;
@@ -129,12 +129,12 @@ impl SetArena {
 /// The compiled automata.
 #[derive(Debug, Clone)]
 pub(crate) struct Matcher {
-    phrases: Option<AhoCorasick>,
+    phrases: Option<Arc<AhoCorasick>>,
     /// For each automaton pattern, the phrase patterns sharing its text.
     phrase_patterns: Vec<Vec<u32>>,
     masked: Option<(LazySet, Vec<(LazyRegex, u32)>)>,
     /// Where masked phrases can start in the normalised view (see [`RegexStarts`]).
-    masked_starts: Option<RegexStarts>,
+    masked_starts: Option<Arc<RegexStarts>>,
     /// Regexes, each run on its own: a `RegexSet` would have to use the slow overlapping
     /// engine for every one of them whenever any uses a Unicode word boundary.
     regexes: Vec<(LazyRegex, u32)>,
@@ -145,11 +145,81 @@ pub(crate) struct Matcher {
     /// Regexes without usable literal prefixes: they run on every draft.
     untriggered: Vec<u32>,
     /// Where regex matches can start, so that regexes are only tried there.
-    starts: Option<RegexStarts>,
+    starts: Option<Arc<RegexStarts>>,
     exact: Vec<Option<String>>,
     /// Patterns whose first / last character is a word character, so that a match must
     /// not continue a word on that side.
     bounded: Vec<(bool, bool)>,
+}
+
+/// Automata still in use, by the patterns they were built from, so that compiling the
+/// same patterns again shares them instead of building them again.
+///
+/// The language server compiles a policy file's whole import graph (the std library
+/// included) on every edit of it, and most edits change no term: rebuilding the start
+/// finders and the phrase automaton was most of that time. They are immutable after
+/// building (the start finder's lazy DFA caches sit behind a mutex), so sharing one
+/// between two compiled policy sets changes nothing but the time. Entries are weak: an
+/// automaton no compiled policy set holds any more is freed as before, and its entry
+/// is dropped at the next lookup.
+struct Shared<K, V> {
+    entries: Mutex<Vec<(K, Weak<V>)>>,
+}
+
+static SHARED_STARTS: Shared<Vec<(String, String)>, RegexStarts> = Shared::new();
+static SHARED_PHRASES: Shared<Vec<String>, AhoCorasick> = Shared::new();
+
+impl<K: PartialEq + Clone, V> Shared<K, V> {
+    const fn new() -> Self {
+        Shared {
+            entries: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The automaton built from `key`: one still in use, or `build`'s (a failed build
+    /// is not kept).
+    fn get_or_build<E>(
+        &self,
+        key: &K,
+        build: impl FnOnce() -> Result<Option<V>, E>,
+    ) -> Result<Option<Arc<V>>, E> {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.retain(|(_, weak)| weak.strong_count() > 0);
+            if let Some(found) = entries
+                .iter()
+                .find(|(k, _)| k == key)
+                .and_then(|(_, weak)| weak.upgrade())
+            {
+                return Ok(Some(found));
+            }
+        }
+        // Built outside the lock: two threads compiling the same new patterns may both
+        // build them, which costs time but nothing else.
+        let Some(value) = build()?.map(Arc::new) else {
+            return Ok(None);
+        };
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.push((key.clone(), Arc::downgrade(&value)));
+        }
+        Ok(Some(value))
+    }
+}
+
+/// The start finder for these regexes (sources and flags): one still in use, or a new
+/// one.
+fn shared_starts(regexes: &[(String, String)]) -> Option<Arc<RegexStarts>> {
+    let key = regexes.to_vec();
+    let build = || {
+        let borrowed: Vec<(&str, &str)> = regexes
+            .iter()
+            .map(|(s, f)| (s.as_str(), f.as_str()))
+            .collect();
+        Ok::<_, std::convert::Infallible>(RegexStarts::build(&borrowed))
+    };
+    match SHARED_STARTS.get_or_build(&key, build) {
+        Ok(starts) => starts,
+        Err(never) => match never {},
+    }
 }
 
 /// A regex for the paths that search with the `regex` crate itself, built on first use.
@@ -411,22 +481,29 @@ impl Matcher {
         let phrases = if phrase_texts.is_empty() {
             None
         } else {
-            Some(
+            SHARED_PHRASES.get_or_build(&phrase_texts, || {
                 AhoCorasickBuilder::new()
                     .match_kind(MatchKind::Standard)
                     // A full DFA searches fastest; its memory grows with the patterns, so
                     // very large policy sets fall back to the automatic choice.
                     .kind((phrase_texts.len() <= 1_000).then_some(AhoCorasickKind::DFA))
                     .build(&phrase_texts)
-                    .map_err(|e| e.to_string())?,
-            )
+                    .map(Some)
+                    .map_err(|e| e.to_string())
+            })?
         };
-        let masked_flags: Vec<(&str, &str)> =
-            masked_sources.iter().map(|s| (s.as_str(), "")).collect();
-        let masked_starts = RegexStarts::build(&masked_flags);
+        let masked_flags: Vec<(String, String)> = masked_sources
+            .iter()
+            .map(|s| (s.clone(), String::new()))
+            .collect();
+        let masked_starts = shared_starts(&masked_flags);
         let masked = (!masked.is_empty()).then(|| (LazySet::new(masked_sources), masked));
         trigger_slots.resize(phrase_texts.len(), Vec::new());
-        let starts = RegexStarts::build(&regex_sources);
+        let regex_sources: Vec<(String, String)> = regex_sources
+            .iter()
+            .map(|(s, f)| (s.to_string(), f.to_string()))
+            .collect();
+        let starts = shared_starts(&regex_sources);
         Ok(Matcher {
             phrases,
             phrase_patterns,
@@ -1210,6 +1287,56 @@ mod tests {
             .collect();
         texts.extend(decorated);
         texts
+    }
+
+    /// A one-file policy, compiled.
+    fn compile_text(text: &str) -> crate::PolicySet {
+        use crate::{PolicyInputs, PolicySource, SourceId};
+        let mut inputs = PolicyInputs::default();
+        inputs.add(PolicySource {
+            path: "shared.decorum".into(),
+            text: text.into(),
+            parse: decorum_syntax::parse(text),
+            imports: Vec::new(),
+            builtin: false,
+        });
+        inputs.roots = vec![SourceId(0)];
+        crate::compile(&inputs).policy_set.expect("compiles")
+    }
+
+    /// Compiling the same patterns again, while the first result lives, shares its start
+    /// finders and phrase automaton; other patterns get their own.
+    #[test]
+    fn automata_in_use_are_shared_by_later_compiles() {
+        let text = |word: &str| {
+            format!(
+                "decorum 1\npolicy shared\nterms t = [\"{word}\", /\\b[A-Z][a-z]+ {word}\\b/]\nterms s = [\"fuck\"] masked\nrule r {{ flag when contains t }}\nrule q {{ flag when contains s }}\n"
+            )
+        };
+        let first = compile_text(&text("alpha"));
+        let again = compile_text(&text("alpha"));
+        let other = compile_text(&text("beta"));
+        let parts = |set: &crate::PolicySet| {
+            let m = set.matcher();
+            (
+                m.phrases.clone().expect("phrases"),
+                m.starts.clone().expect("start finder"),
+                m.masked_starts.clone().expect("masked start finder"),
+            )
+        };
+        let (a, b, c) = (parts(&first), parts(&again), parts(&other));
+        assert!(Arc::ptr_eq(&a.0, &b.0) && Arc::ptr_eq(&a.1, &b.1) && Arc::ptr_eq(&a.2, &b.2));
+        assert!(!Arc::ptr_eq(&a.0, &c.0) && !Arc::ptr_eq(&a.1, &c.1));
+        assert!(Arc::ptr_eq(&a.2, &c.2), "the masked phrases are the same");
+        // Shared or not, they find the same matches.
+        let meta = decorum_draft::Metadata::default();
+        let draft = decorum_draft::parse(
+            "Dear Ana alpha, what the f*ck. alpha beta",
+            decorum_draft::DraftFormat::Markdown,
+            &meta,
+        );
+        assert_eq!(first.check(&draft), again.check(&draft));
+        assert_eq!(first.check(&draft).findings.len(), 4);
     }
 
     /// Validation accepts exactly the regexes the `regex` crate builds.
