@@ -1130,8 +1130,8 @@ impl<'a> Compiler<'a> {
                 );
                 false
             }
-            Ok(hir) => {
-                if hir.properties().minimum_len() == Some(0) {
+            Ok(matches_empty) => {
+                if matches_empty {
                     self.error(
                         file,
                         re.range,

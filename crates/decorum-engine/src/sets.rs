@@ -225,10 +225,10 @@ fn shared_starts(regexes: &[(String, String)]) -> Option<Arc<RegexStarts>> {
 /// A regex for the paths that search with the `regex` crate itself, built on first use.
 ///
 /// Normally every regex is searched through [`RegexStarts`]' anchored searchers and this
-/// one is never needed: building it for each of the std library's regexes (already built
-/// once to validate them) was about a sixth of compiling the library, which every
-/// `decorum check` and every start of the language server pays. If it cannot be built
-/// (it was validated with the same builder, so only in theory), it finds nothing.
+/// one is never needed: building it for each of the std library's regexes was about a
+/// sixth of compiling the library, which every `decorum check` and every start of the
+/// language server pays. If it cannot be built (validation compiled the same automata
+/// under the same size limit, so only in theory), it finds nothing.
 #[derive(Debug, Clone)]
 struct LazyRegex {
     source: String,
@@ -351,12 +351,62 @@ pub(crate) fn build_regex(source: &str, flags: &str) -> Result<Regex, regex::Err
 /// The size limit of a regex's compiled automaton ([`build_regex`] and the searchers).
 const REGEX_SIZE_LIMIT: usize = 1 << 22;
 
+/// What validating a regex found: whether it can match empty text, or why it does not
+/// build.
+pub(crate) type RegexCheck = Result<bool, String>;
+
+/// Results of [`validate_regex`] and [`trigger_literals`] by source and flags: both are
+/// pure, and the language server compiles the same regexes (the std library's) on every
+/// edit of a policy file. Small values; emptied when it grows past
+/// [`REGEX_FACTS_KEPT`] entries.
+struct RegexFacts<V> {
+    entries: Mutex<Option<std::collections::HashMap<(String, String), V>>>,
+}
+
+const REGEX_FACTS_KEPT: usize = 10_000;
+
+static REGEX_CHECKS: RegexFacts<RegexCheck> = RegexFacts::new();
+static TRIGGER_LITERALS: RegexFacts<Option<Vec<String>>> = RegexFacts::new();
+
+impl<V: Clone> RegexFacts<V> {
+    const fn new() -> Self {
+        RegexFacts {
+            entries: Mutex::new(None),
+        }
+    }
+
+    fn get_or_compute(&self, source: &str, flags: &str, compute: impl FnOnce() -> V) -> V {
+        let key = (source.to_owned(), flags.to_owned());
+        if let Ok(entries) = self.entries.lock()
+            && let Some(found) = entries.as_ref().and_then(|map| map.get(&key))
+        {
+            return found.clone();
+        }
+        let value = compute();
+        if let Ok(mut entries) = self.entries.lock() {
+            let map = entries.get_or_insert_with(Default::default);
+            if map.len() >= REGEX_FACTS_KEPT {
+                map.clear();
+            }
+            map.insert(key, value.clone());
+        }
+        value
+    }
+}
+
 /// Checks that a user regex with its flags builds as [`build_regex`] would build it, and
-/// returns its syntax tree: parsed and translated with the same settings, compiled to a
-/// forward and a reverse automaton under the same size limit. Much cheaper than building
-/// the regex (no prefilters, literal optimisations or one-pass automaton), which the
-/// matcher only does on fallback paths. Errors read like the `regex` crate's.
-pub(crate) fn validate_regex(source: &str, flags: &str) -> Result<Hir, String> {
+/// whether it can match empty text: parsed and translated with the same settings,
+/// compiled to a forward and a reverse automaton under the same size limit. Much cheaper
+/// than building the regex (no prefilters, literal optimisations or one-pass automaton),
+/// which the matcher only does on fallback paths. Errors read like the `regex` crate's.
+pub(crate) fn validate_regex(source: &str, flags: &str) -> RegexCheck {
+    REGEX_CHECKS.get_or_compute(source, flags, || {
+        let hir = validated_hir(source, flags)?;
+        Ok(hir.properties().minimum_len() == Some(0))
+    })
+}
+
+fn validated_hir(source: &str, flags: &str) -> Result<Hir, String> {
     let hir = regex_syntax::ParserBuilder::new()
         .case_insensitive(flags.contains('i'))
         .multi_line(flags.contains('m'))
@@ -387,6 +437,10 @@ pub(crate) fn validate_regex(source: &str, flags: &str) -> Result<Hir, String> {
 /// Normalised literal prefixes of a regex, when every match must start with one of a
 /// few literals of at least two characters; `None` when the regex must always run.
 fn trigger_literals(source: &str, flags: &str) -> Option<Vec<String>> {
+    TRIGGER_LITERALS.get_or_compute(source, flags, || compute_trigger_literals(source, flags))
+}
+
+fn compute_trigger_literals(source: &str, flags: &str) -> Option<Vec<String>> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
     // Parsed case-sensitively: the normalised view is lower case, so the lower-cased
     // literals are a necessary condition for the case-insensitive regex too.
