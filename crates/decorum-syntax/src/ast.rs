@@ -590,6 +590,19 @@ pub enum Scope {
     FirstChars(u32),
 }
 
+/// The scope as written after `in`: `sentence`, `first 12 words`...
+impl std::fmt::Display for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Scope::Sentence => f.write_str("sentence"),
+            Scope::Paragraph => f.write_str("paragraph"),
+            Scope::Post => f.write_str("post"),
+            Scope::FirstWords(n) => write!(f, "first {n} words"),
+            Scope::FirstChars(n) => write!(f, "first {n} chars"),
+        }
+    }
+}
+
 /// Comparison operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CmpOp {

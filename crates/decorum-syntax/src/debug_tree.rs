@@ -277,14 +277,7 @@ impl Printer {
                 self.cond(depth + 1, inner);
             }
             CondKind::Scoped(inner, scope) => {
-                let s = match scope.value {
-                    Scope::Sentence => "sentence".to_string(),
-                    Scope::Paragraph => "paragraph".to_string(),
-                    Scope::Post => "post".to_string(),
-                    Scope::FirstWords(n) => format!("first {n} words"),
-                    Scope::FirstChars(n) => format!("first {n} chars"),
-                };
-                self.line(depth, &format!("in {s}"), cond.range);
+                self.line(depth, &format!("in {}", scope.value), cond.range);
                 self.cond(depth + 1, inner);
             }
             CondKind::Contains(t) => {

@@ -706,14 +706,16 @@ impl Formatter<'_> {
                     flat
                 } else {
                     // The obligation on a line of its own, each side wrapped.
-                    let when = self.cond_wrapped(when, indent, indent.len() + 5);
+                    let when = self.cond_wrapped(when, indent, indent.len() + "when ".len());
                     let continuation = format!("{indent}{CONTINUATION}");
-                    let require = self.cond_wrapped(require, indent, continuation.len() + 8);
+                    let require =
+                        self.cond_wrapped(require, indent, continuation.len() + "require ".len());
                     format!("when {when}\n{continuation}require {require}")
                 }
             }
             RuleClause::Unless(c, _) => {
-                format!("unless {}", self.cond_wrapped(c, indent, indent.len() + 7))
+                let head = "unless ";
+                head.to_owned() + &self.cond_wrapped(c, indent, indent.len() + head.len())
             }
             RuleClause::Fix(f) => match &f.kind {
                 FixKind::Replace(Some(s)) => format!("fix replace {}", self.slice(s.range)),
@@ -860,7 +862,7 @@ impl Formatter<'_> {
             CondKind::Not(inner) if matches!(inner.kind, CondKind::And(_) | CondKind::Or(_)) => {
                 format!(
                     "not ({})",
-                    self.cond_wrapped(inner, &continuation, column + 5)
+                    self.cond_wrapped(inner, &continuation, column + "not (".len())
                 )
             }
             CondKind::Scoped(inner, scope)
@@ -870,7 +872,7 @@ impl Formatter<'_> {
                 ) =>
             {
                 let wrapped = self.cond_wrapped(inner, &continuation, column + 1);
-                format!("({wrapped}) in {}", scope_text(scope.value))
+                format!("({wrapped}) in {}", scope.value)
             }
             _ => flat,
         }
@@ -944,7 +946,7 @@ impl Formatter<'_> {
                 } else {
                     s
                 };
-                format!("{s} in {}", scope_text(scope.value))
+                format!("{s} in {}", scope.value)
             }
             CondKind::Contains(t) => format!("contains {}", self.terms_plain(t)),
             CondKind::Near {
@@ -1034,17 +1036,6 @@ impl Formatter<'_> {
                 if prec < min { format!("({s})") } else { s }
             }
         }
-    }
-}
-
-/// A scope as written after `in`.
-fn scope_text(scope: Scope) -> String {
-    match scope {
-        Scope::Sentence => "sentence".to_string(),
-        Scope::Paragraph => "paragraph".to_string(),
-        Scope::Post => "post".to_string(),
-        Scope::FirstWords(n) => format!("first {n} words"),
-        Scope::FirstChars(n) => format!("first {n} chars"),
     }
 }
 
