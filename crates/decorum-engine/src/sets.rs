@@ -207,8 +207,7 @@ impl<K: PartialEq + Clone, V> Shared<K, V> {
 
 /// The start finder for these regexes (sources and flags): one still in use, or a new
 /// one.
-fn shared_starts(regexes: &[(String, String)]) -> Option<Arc<RegexStarts>> {
-    let key = regexes.to_vec();
+fn shared_starts(regexes: Vec<(String, String)>) -> Option<Arc<RegexStarts>> {
     let build = || {
         let borrowed: Vec<(&str, &str)> = regexes
             .iter()
@@ -216,7 +215,7 @@ fn shared_starts(regexes: &[(String, String)]) -> Option<Arc<RegexStarts>> {
             .collect();
         Ok::<_, std::convert::Infallible>(RegexStarts::build(&borrowed))
     };
-    match SHARED_STARTS.get_or_build(&key, build) {
+    match SHARED_STARTS.get_or_build(&regexes, build) {
         Ok(starts) => starts,
         Err(never) => match never {},
     }
@@ -406,15 +405,21 @@ pub(crate) fn validate_regex(source: &str, flags: &str) -> RegexCheck {
     })
 }
 
-fn validated_hir(source: &str, flags: &str) -> Result<Hir, String> {
-    let hir = regex_syntax::ParserBuilder::new()
+/// A user regex's syntax tree, parsed with its flags as [`build_regex`] sets them; the
+/// error as the `regex` crate words it.
+fn parse_user_regex(source: &str, flags: &str) -> Result<Hir, String> {
+    regex_syntax::ParserBuilder::new()
         .case_insensitive(flags.contains('i'))
         .multi_line(flags.contains('m'))
         .dot_matches_new_line(flags.contains('s'))
         .ignore_whitespace(flags.contains('x'))
         .build()
         .parse(source)
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.to_string())
+}
+
+fn validated_hir(source: &str, flags: &str) -> Result<Hir, String> {
+    let hir = parse_user_regex(source, flags)?;
     // The forward automaton as the regex crate builds it, and its reverse one (which has
     // no capture groups).
     let forward = thompson::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT));
@@ -442,15 +447,10 @@ fn trigger_literals(source: &str, flags: &str) -> Option<Vec<String>> {
 
 fn compute_trigger_literals(source: &str, flags: &str) -> Option<Vec<String>> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    // Parsed case-sensitively: the normalised view is lower case, so the lower-cased
-    // literals are a necessary condition for the case-insensitive regex too.
-    let hir = regex_syntax::ParserBuilder::new()
-        .multi_line(flags.contains('m'))
-        .dot_matches_new_line(flags.contains('s'))
-        .ignore_whitespace(flags.contains('x'))
-        .build()
-        .parse(source)
-        .ok()?;
+    // Parsed case-sensitively (without the `i` flag): the normalised view is lower
+    // case, so the lower-cased literals are a necessary condition for the
+    // case-insensitive regex too.
+    let hir = parse_user_regex(source, &flags.replace('i', "")).ok()?;
     let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
     let literals = seq.literals()?;
     if literals.is_empty() || literals.len() > 64 {
@@ -550,14 +550,14 @@ impl Matcher {
             .iter()
             .map(|s| (s.clone(), String::new()))
             .collect();
-        let masked_starts = shared_starts(&masked_flags);
+        let masked_starts = shared_starts(masked_flags);
         let masked = (!masked.is_empty()).then(|| (LazySet::new(masked_sources), masked));
         trigger_slots.resize(phrase_texts.len(), Vec::new());
         let regex_sources: Vec<(String, String)> = regex_sources
             .iter()
             .map(|(s, f)| (s.to_string(), f.to_string()))
             .collect();
-        let starts = shared_starts(&regex_sources);
+        let starts = shared_starts(regex_sources);
         Ok(Matcher {
             phrases,
             phrase_patterns,
@@ -686,10 +686,7 @@ impl Matcher {
                     spans.clear();
                     match &starts.anchored[i] {
                         Some(anchored) => {
-                            let lo = candidates.partition_point(|&(r, _)| (r as usize) < i);
-                            let hi = candidates.partition_point(|&(r, _)| (r as usize) <= i);
-                            let starts = candidates[lo..hi].iter().map(|&(_, s)| s);
-                            spans.extend(find_from(anchored, text, starts));
+                            spans.extend(find_from(anchored, text, starts_of(&candidates, i)));
                         }
                         None => spans.extend(find_all(re, text)),
                     }
@@ -726,10 +723,7 @@ impl Matcher {
             let fast = self.starts.as_ref().zip(candidates.as_ref());
             match fast.and_then(|(starts, c)| Some((starts.anchored[r].as_ref()?, c))) {
                 Some((anchored, candidates)) => {
-                    let lo = candidates.partition_point(|&(cr, _)| (cr as usize) < r);
-                    let hi = candidates.partition_point(|&(cr, _)| (cr as usize) <= r);
-                    let starts = candidates[lo..hi].iter().map(|&(_, s)| s);
-                    for (s, e) in find_from(anchored, prose, starts) {
+                    for (s, e) in find_from(anchored, prose, starts_of(candidates, r)) {
                         found.push((*pid, to_range(s, e)));
                     }
                 }
@@ -862,14 +856,7 @@ impl RegexStarts {
         let mut anchored = Vec::with_capacity(regexes.len());
         for (i, (source, flags)) in regexes.iter().enumerate() {
             let searcher = (|| {
-                let hir = regex_syntax::ParserBuilder::new()
-                    .case_insensitive(flags.contains('i'))
-                    .multi_line(flags.contains('m'))
-                    .dot_matches_new_line(flags.contains('s'))
-                    .ignore_whitespace(flags.contains('x'))
-                    .build()
-                    .parse(source)
-                    .ok()?;
+                let hir = parse_user_regex(source, flags).ok()?;
                 // A regex that can match the empty string would need find_iter's rules
                 // for empty matches; those run as before.
                 if hir.properties().minimum_len().is_none_or(|n| n == 0) {
@@ -978,6 +965,14 @@ impl RegexStarts {
         out.dedup();
         ok.then_some(out)
     }
+}
+
+/// The candidate starts of regex `r`, from the (regex, position) pairs
+/// [`RegexStarts::candidates`] returns.
+fn starts_of(candidates: &[(u32, usize)], r: usize) -> impl Iterator<Item = usize> + '_ {
+    let lo = candidates.partition_point(|&(cr, _)| (cr as usize) < r);
+    let hi = candidates.partition_point(|&(cr, _)| (cr as usize) <= r);
+    candidates[lo..hi].iter().map(|&(_, s)| s)
 }
 
 /// The non-empty matches `find_iter` would report, given every position where a match
