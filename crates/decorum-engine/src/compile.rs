@@ -168,16 +168,9 @@ impl<'a> Compiler<'a> {
         message: impl Into<String>,
         help: Option<String>,
     ) {
-        self.problems.push(PolicyProblem {
-            source,
-            range,
-            level,
-            message: message.into(),
-            help,
-            labels: Vec::new(),
-            code,
-            replacement: None,
-        });
+        self.problems.push(PolicyProblem::new(
+            source, range, level, code, message, help,
+        ));
     }
 
     /// Records on the last problem the text that fixes it when it replaces its range.

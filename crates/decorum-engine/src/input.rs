@@ -87,6 +87,29 @@ pub struct PolicyProblem {
     pub replacement: Option<String>,
 }
 
+impl PolicyProblem {
+    /// A problem without labels or a replacement.
+    pub fn new(
+        source: SourceId,
+        range: TextRange,
+        level: ProblemLevel,
+        code: &'static str,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) -> PolicyProblem {
+        PolicyProblem {
+            source,
+            range,
+            level,
+            message: message.into(),
+            help,
+            labels: Vec::new(),
+            code,
+            replacement: None,
+        }
+    }
+}
+
 /// A secondary location of a [`PolicyProblem`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProblemLabel {

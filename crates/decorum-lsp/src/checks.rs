@@ -351,15 +351,15 @@ fn load_error_diagnostics(job: &Job, analysis: &PolicyAnalysis) -> Vec<Diagnosti
         .loaded
         .errors
         .iter()
-        .map(|e| PolicyProblem {
-            source: decorum_engine::SourceId(0),
-            range: Default::default(),
-            level: decorum_engine::ProblemLevel::Error,
-            message: e.message.clone(),
-            help: e.help.clone(),
-            labels: Vec::new(),
-            code: "load",
-            replacement: None,
+        .map(|e| {
+            PolicyProblem::new(
+                decorum_engine::SourceId(0),
+                Default::default(),
+                decorum_engine::ProblemLevel::Error,
+                "load",
+                e.message.clone(),
+                e.help.clone(),
+            )
         })
         .collect();
     policy_diagnostics(&job.uri, &job.text, job.encoding, &problems)

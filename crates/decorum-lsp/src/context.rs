@@ -381,16 +381,14 @@ pub fn config_problem(error: &ConfigError, text: &str) -> PolicyProblem {
         .map(char::len_utf8)
         .sum();
     let at = start + decorum_text::TextSize::try_from(skip).unwrap_or_default();
-    PolicyProblem {
-        source: SourceId(0),
-        range: decorum_text::TextRange::empty(at),
-        level: ProblemLevel::Error,
-        message: error.message.clone(),
-        help: error.help.clone(),
-        labels: Vec::new(),
-        code: "config",
-        replacement: None,
-    }
+    PolicyProblem::new(
+        SourceId(0),
+        decorum_text::TextRange::empty(at),
+        ProblemLevel::Error,
+        "config",
+        error.message.clone(),
+        error.help.clone(),
+    )
 }
 
 /// Compiles globs the way `decorum.toml` does: `*` stays inside a folder, `**` crosses,
@@ -423,15 +421,15 @@ fn lock_problems(config_path: &Path, loaded: &LoadedPolicies) -> Option<FileProb
     let problems = loaded
         .library_errors
         .iter()
-        .map(|(name, error)| PolicyProblem {
-            source: SourceId(0),
-            range: library_line(&text, name),
-            level: ProblemLevel::Error,
-            message: error.message.clone(),
-            help: error.help.clone(),
-            labels: Vec::new(),
-            code: "lock",
-            replacement: None,
+        .map(|(name, error)| {
+            PolicyProblem::new(
+                SourceId(0),
+                library_line(&text, name),
+                ProblemLevel::Error,
+                "lock",
+                error.message.clone(),
+                error.help.clone(),
+            )
         })
         .collect();
     Some(FileProblems {

@@ -363,15 +363,15 @@ pub fn syntax_diagnostics(uri: &Uri, text: &str, encoding: Encoding) -> Vec<Diag
     let problems: Vec<PolicyProblem> = parse
         .errors
         .into_iter()
-        .map(|e| PolicyProblem {
-            source: decorum_engine::SourceId(0),
-            range: e.range,
-            level: ProblemLevel::Error,
-            message: e.message,
-            help: e.help,
-            labels: Vec::new(),
-            code: "syntax",
-            replacement: None,
+        .map(|e| {
+            PolicyProblem::new(
+                decorum_engine::SourceId(0),
+                e.range,
+                ProblemLevel::Error,
+                "syntax",
+                e.message,
+                e.help,
+            )
         })
         .collect();
     policy_diagnostics(uri, text, encoding, &problems)
