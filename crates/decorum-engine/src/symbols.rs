@@ -36,6 +36,14 @@ impl SymbolIndex {
             })
     }
 
+    /// What the name written exactly at `range` of a file refers to.
+    pub fn target_at(&self, source: SourceId, range: TextRange) -> Option<&SymbolKey> {
+        self.references
+            .iter()
+            .find(|r| r.source == source && r.range == range)
+            .map(|r| &r.target)
+    }
+
     /// Every reference to a key.
     pub fn references_to<'s>(
         &'s self,

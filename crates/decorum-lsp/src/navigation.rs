@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use decorum_engine::{AuditTrail, Definition, SourceId, SymbolIndex, SymbolKey, SymbolKind};
-use decorum_syntax::{Item, UseItem};
+use decorum_syntax::{Item, Name, Path as SyntaxPath, PolicyFile, UseItem};
 use decorum_text::{LineIndex, TextRange, TextSize};
 use decorum_workspace::LoadedPolicies;
 use tower_lsp_server::ls_types::{Location, Position, Uri};
@@ -247,24 +247,10 @@ fn use_param_at(
     offset: TextSize,
 ) -> Option<(Definition, TextRange)> {
     let file = &analysis.loaded.inputs.source(source)?.parse.file;
-    let (target, name) = file.items.iter().find_map(|item| {
-        let Item::Use(block) = item else {
-            return None;
-        };
-        block.items.iter().find_map(|use_item| match use_item {
-            UseItem::Assign { name, .. } if name.range.contains_inclusive(offset) => {
-                Some((&block.target, name))
-            }
-            _ => None,
-        })
-    })?;
+    let (target, name) =
+        use_assignments(file).find(|(_, name)| name.range.contains_inclusive(offset))?;
     let symbols = &analysis.compiled.symbols;
-    let rule = symbols
-        .references
-        .iter()
-        .find(|r| r.source == source && r.range == target.range)?
-        .target
-        .clone();
+    let rule = symbols.target_at(source, target.range)?;
     let definition = symbols.definitions.iter().find(|d| {
         d.key.kind == SymbolKind::Param
             && d.key.source == rule.source
@@ -272,6 +258,22 @@ fn use_param_at(
             && d.container.as_deref() == Some(rule.name.as_str())
     })?;
     Some((definition.clone(), name.range))
+}
+
+/// Every `NAME = ...` of every `use` block of a file, with the block's target.
+fn use_assignments(file: &PolicyFile) -> impl Iterator<Item = (&SyntaxPath, &Name)> {
+    file.items.iter().flat_map(|item| {
+        let (target, items) = match item {
+            Item::Use(block) => (Some(&block.target), block.items.as_slice()),
+            _ => (None, [].as_slice()),
+        };
+        items
+            .iter()
+            .filter_map(move |use_item| match (target, use_item) {
+                (Some(target), UseItem::Assign { name, .. }) => Some((target, name)),
+                _ => None,
+            })
+    })
 }
 
 /// Every view: `first` (the requesting document's analysis), the analyses of the other
@@ -364,31 +366,18 @@ pub fn param_assignments<'v>(
             if !view.trusted(source, open) {
                 continue;
             }
-            for item in &policy.parse.file.items {
-                let Item::Use(block) = item else {
-                    continue;
-                };
-                let targets_rule = symbols.references.iter().any(|r| {
-                    r.source == source
-                        && r.range == block.target.range
-                        && view.global(&r.target).as_ref() == Some(rule)
-                });
-                if !targets_rule {
+            for (target, name) in use_assignments(&policy.parse.file) {
+                let targets_rule = symbols
+                    .target_at(source, target.range)
+                    .is_some_and(|t| view.global(t).as_ref() == Some(rule));
+                if name.text != param || !targets_rule {
                     continue;
                 }
-                for use_item in &block.items {
-                    let UseItem::Assign { name, .. } = use_item else {
-                        continue;
-                    };
-                    if name.text != param {
-                        continue;
-                    }
-                    let Some(file) = view.file(source) else {
-                        continue;
-                    };
-                    if seen.insert((file, name.range)) {
-                        out.push((view, source, name.range));
-                    }
+                let Some(file) = view.file(source) else {
+                    continue;
+                };
+                if seen.insert((file, name.range)) {
+                    out.push((view, source, name.range));
                 }
             }
         }

@@ -12,9 +12,9 @@
 //! Actions are computed from the stored analysis of the document's current version, so
 //! their edits fit the text the client has.
 
-use decorum_engine::{SourceId, SymbolKey, SymbolKind};
+use decorum_engine::SymbolKind;
 use decorum_syntax::Item;
-use decorum_text::{TextRange, TextSize};
+use decorum_text::TextSize;
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, Diagnostic, Range, TextEdit,
     Uri,
@@ -176,8 +176,8 @@ fn disable_with_reason(
     // Already disabled in this file: nothing to offer.
     let file = &analysis.loaded.inputs.source(source)?.parse.file;
     let disabled = file.items.iter().any(|item| {
-        matches!(item, Item::Disable(d) if symbols_target(analysis, source, d.target.range)
-            == Some(&reference.target))
+        matches!(item, Item::Disable(d)
+            if analysis.compiled.symbols.target_at(source, d.target.range) == Some(&reference.target))
     });
     if disabled {
         return None;
@@ -198,21 +198,6 @@ fn disable_with_reason(
         workspace_edit(uri, analysis.version, vec![edit], flags),
         snippet,
     ))
-}
-
-/// What the name at `range` of `source` refers to.
-fn symbols_target(
-    analysis: &PolicyAnalysis,
-    source: SourceId,
-    range: TextRange,
-) -> Option<&SymbolKey> {
-    analysis
-        .compiled
-        .symbols
-        .references
-        .iter()
-        .find(|r| r.source == source && r.range == range)
-        .map(|r| &r.target)
 }
 
 fn inserting(
