@@ -21,7 +21,7 @@ use tower_lsp_server::ls_types::{
 
 use crate::diagnostics::{DRAFT_SOURCE, EditData, FindingData, file_waiver_offset};
 use crate::position::LineMap;
-use crate::state::{ClientFlags, Role, State};
+use crate::state::{ClientFlags, State};
 
 /// What the waiver's reason placeholder says: obviously to be replaced, and still a
 /// sentence if the writer forgets.
@@ -33,18 +33,12 @@ pub const SNIPPET_MARKER: &str = "decorumSnippet";
 
 /// Answers `textDocument/codeAction`; unknown documents get no actions.
 pub async fn code_action(state: &Arc<State>, params: CodeActionParams) -> Vec<CodeActionOrCommand> {
-    let is_policy = state
-        .documents
-        .get(&params.text_document.uri)
-        .is_some_and(|doc| doc.role == Role::Policy);
-    if is_policy {
-        // The policy's analysis may still be computing: wait off the async workers.
-        let worker = Arc::clone(state);
-        return tokio::task::spawn_blocking(move || {
-            super::policy_actions::policy_actions(&worker, &params)
+    if super::is_policy(state, &params.text_document.uri) {
+        // The policy's analysis may still be computing.
+        return super::off_workers(state, move |state| {
+            super::policy_actions::policy_actions(state, &params)
         })
-        .await
-        .unwrap_or_default();
+        .await;
     }
     draft_actions(state, params)
 }

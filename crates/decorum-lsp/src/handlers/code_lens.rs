@@ -17,11 +17,7 @@ use crate::state::State;
 /// Answers `textDocument/codeLens`: `None` for documents that are not policy files. The
 /// analysis may still be computing, so this waits on a blocking thread.
 pub async fn code_lens(state: &Arc<State>, params: CodeLensParams) -> Option<Vec<CodeLens>> {
-    let worker = Arc::clone(state);
-    tokio::task::spawn_blocking(move || lenses(&worker, &params.text_document.uri))
-        .await
-        .ok()
-        .flatten()
+    super::off_workers(state, move |state| lenses(state, &params.text_document.uri)).await
 }
 
 fn lenses(state: &State, uri: &Uri) -> Option<Vec<CodeLens>> {

@@ -126,11 +126,7 @@ pub async fn completion(
     state: &Arc<State>,
     params: CompletionParams,
 ) -> Option<CompletionResponse> {
-    let worker = Arc::clone(state);
-    tokio::task::spawn_blocking(move || complete(&worker, params))
-        .await
-        .ok()
-        .flatten()
+    super::off_workers(state, move |state| complete(state, params)).await
 }
 
 /// [`completion`] on the calling thread.

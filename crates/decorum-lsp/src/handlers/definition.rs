@@ -30,12 +30,11 @@ pub async fn definition(
     state: &Arc<State>,
     params: GotoDefinitionParams,
 ) -> Option<GotoDefinitionResponse> {
-    let worker = Arc::clone(state);
     let at = params.text_document_position_params;
-    tokio::task::spawn_blocking(move || definition_at(&worker, &at.text_document.uri, at.position))
-        .await
-        .ok()
-        .flatten()
+    super::off_workers(state, move |state| {
+        definition_at(state, &at.text_document.uri, at.position)
+    })
+    .await
 }
 
 /// The definition (or imported files) at `position` of `uri`.
@@ -103,18 +102,17 @@ fn import_targets_at(
 /// position, or every `use` block assigning the parameter there (the definition too when
 /// the client asks), in every file the server knows.
 pub async fn references(state: &Arc<State>, params: ReferenceParams) -> Option<Vec<Location>> {
-    let worker = Arc::clone(state);
-    tokio::task::spawn_blocking(move || {
+    super::off_workers(state, move |state| {
         let at = params.text_document_position;
         let (analysis, source, offset) =
-            navigation::document_offset(&worker, &at.text_document.uri, at.position)?;
+            navigation::document_offset(state, &at.text_document.uri, at.position)?;
         let (definition, _) = navigation::definition_at(&analysis, source, offset)?;
         let key = &definition.key;
         let own = View::Analysis(Arc::clone(&analysis));
         let global = own.global(key)?;
-        let encoding = worker.encoding();
-        let views = navigation::views(&worker, Some(&analysis));
-        let open = navigation::open_policy_paths(&worker);
+        let encoding = state.encoding();
+        let views = navigation::views(state, Some(&analysis));
+        let open = navigation::open_policy_paths(state);
         let mut locations = Vec::new();
         if params.context.include_declaration {
             locations.extend(own.location(key.source, definition.name_range, encoding));
@@ -143,6 +141,4 @@ pub async fn references(state: &Arc<State>, params: ReferenceParams) -> Option<V
         Some(locations)
     })
     .await
-    .ok()
-    .flatten()
 }

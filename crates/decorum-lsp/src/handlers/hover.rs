@@ -19,21 +19,14 @@ use decorum_engine::{RuleInfo, SeverityOrigin};
 /// unknown documents.
 pub async fn hover(state: &Arc<State>, params: HoverParams) -> Option<Hover> {
     let uri = &params.text_document_position_params.text_document.uri;
-    let is_policy = state
-        .documents
-        .get(uri)
-        .is_some_and(|doc| doc.role == Role::Policy);
-    if !is_policy {
+    if !super::is_policy(state, uri) {
         return draft_hover(state, params);
     }
-    let worker = Arc::clone(state);
-    tokio::task::spawn_blocking(move || {
+    super::off_workers(state, move |state| {
         let at = params.text_document_position_params;
-        super::policy_hover::hover(&worker, &at.text_document.uri, at.position)
+        super::policy_hover::hover(state, &at.text_document.uri, at.position)
     })
     .await
-    .ok()
-    .flatten()
 }
 
 /// The hover of a draft: the findings under the cursor.

@@ -197,12 +197,11 @@ pub async fn workspace_symbols(
     state: &Arc<State>,
     params: WorkspaceSymbolParams,
 ) -> Option<WorkspaceSymbolResponse> {
-    let worker = Arc::clone(state);
-    tokio::task::spawn_blocking(move || {
+    super::off_workers(state, move |state| {
         let started = std::time::Instant::now();
-        let views = navigation::views(&worker, None);
-        let open = navigation::open_policy_paths(&worker);
-        let encoding = worker.encoding();
+        let views = navigation::views(state, None);
+        let open = navigation::open_policy_paths(state);
+        let encoding = state.encoding();
         let query = params.query.to_lowercase();
         let mut out = Vec::new();
         for (view, definition) in navigation::definitions(&views, &open) {
@@ -247,8 +246,6 @@ pub async fn workspace_symbols(
         Some(WorkspaceSymbolResponse::Nested(out))
     })
     .await
-    .ok()
-    .flatten()
 }
 
 /// True when the characters of `query` appear in `name` in order (both lower case).
