@@ -14,7 +14,7 @@
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use decorum_engine::{Definition, OverrideChange, SourceId, SymbolKind};
+use decorum_engine::{Definition, OverrideChange, PolicySource, SourceId, SymbolKind};
 use decorum_syntax::{Item, SetOp, TermExpr, TermPattern};
 use decorum_text::{LineIndex, TextRange, TextSize};
 use tower_lsp_server::ls_types::{Hover, Position, Uri};
@@ -57,25 +57,17 @@ fn describe_rule(
     markdown: bool,
 ) -> String {
     let id = &definition.qualified;
-    let rule = view
-        .loaded()
-        .inputs
-        .source(definition.key.source)
-        .and_then(|s| {
-            s.parse
-                .file
-                .rules()
-                .find(|r| r.name.text == definition.key.name)
-        });
+    let rule = defining_source(view, definition).and_then(|s| {
+        s.parse
+            .file
+            .rules()
+            .find(|r| r.name.text == definition.key.name)
+    });
     let title = rule
         .and_then(|r| r.text(decorum_syntax::TextKind::Title))
         .map_or_else(|| definition.key.name.clone(), |t| t.value.clone());
     let mut out = super::hover::heading(&title, id, markdown);
-    let builtin = view
-        .loaded()
-        .inputs
-        .source(definition.key.source)
-        .is_some_and(|s| s.builtin);
+    let builtin = defining_source(view, definition).is_some_and(|s| s.builtin);
     // The chain: the rule's own severity, then every override in the order applied.
     let clause = rule.and_then(|r| r.severity());
     let (default, at, locked) = match clause {
@@ -179,16 +171,12 @@ fn describe_set(
     markdown: bool,
 ) -> String {
     let mut out = super::hover::heading("term set", &definition.qualified, markdown);
-    let decl = view
-        .loaded()
-        .inputs
-        .source(definition.key.source)
-        .and_then(|s| {
-            s.parse
-                .file
-                .term_sets()
-                .find(|t| t.name.text == definition.key.name)
-        });
+    let decl = defining_source(view, definition).and_then(|s| {
+        s.parse
+            .file
+            .term_sets()
+            .find(|t| t.name.text == definition.key.name)
+    });
     if let Some(decl) = decl {
         let mut members = Vec::new();
         let mut total = 0;
@@ -273,27 +261,25 @@ fn describe_param(view: &View, definition: &Definition, markdown: bool) -> Strin
         .strip_suffix(&format!(".{name}"))
         .unwrap_or(&definition.qualified);
     let mut out = super::hover::heading(&format!("parameter {name}"), rule_id, markdown);
-    let written = view
-        .loaded()
-        .inputs
-        .source(definition.key.source)
+    // The value as written in its `param` clause.
+    let written = defining_source(view, definition)
         .and_then(|s| {
+            let decl = s
+                .parse
+                .file
+                .rules()
+                .flat_map(|r| r.params())
+                .find(|p| p.range == definition.range)?;
+            let value = decl.value.range();
             s.text
-                .get(usize::from(definition.range.start())..usize::from(definition.range.end()))
+                .get(usize::from(value.start())..usize::from(value.end()))
         })
-        .and_then(|clause| clause.split_once('='))
-        .map(|(_, value)| value.trim().to_owned())
         .unwrap_or_default();
     let _ = writeln!(
         out,
         "- default: {} ({})",
-        code(&written, markdown),
-        place(
-            view,
-            definition.key.source,
-            definition.range.start(),
-            markdown
-        )
+        code(written, markdown),
+        defined_at(view, definition, markdown)
     );
     for record in view.audit().overrides.iter().filter(|o| o.rule == rule_id) {
         let OverrideChange::Param {
@@ -320,14 +306,24 @@ fn describe_policy(view: &View, definition: &Definition, markdown: bool) -> Stri
     let _ = write!(
         out,
         "- defined at {}",
-        place(
-            view,
-            definition.key.source,
-            definition.range.start(),
-            markdown
-        )
+        defined_at(view, definition, markdown)
     );
     out
+}
+
+/// The file that defines `definition`.
+fn defining_source<'v>(view: &'v View, definition: &Definition) -> Option<&'v PolicySource> {
+    view.loaded().inputs.source(definition.key.source)
+}
+
+/// Where `definition` is, as [`place`] shows it.
+fn defined_at(view: &View, definition: &Definition, markdown: bool) -> String {
+    place(
+        view,
+        definition.key.source,
+        definition.range.start(),
+        markdown,
+    )
 }
 
 /// `path:line`, linked to the file in Markdown.
