@@ -14,9 +14,10 @@
 //! file is written with the project's atomic write (a temporary file beside it, renamed
 //! into place: a reader never sees half a file, and two servers writing at once agree)
 //! and made read-only; a file that already holds the right text is left alone.
-//! `std/healthcare/privacy.decorum` becomes `<folder>/healthcare/privacy.decorum`. Each file's text is compared with the
-//! embedded one the first time this process hands out a location in it, and its size
-//! every later time, so a deleted or edited cache is repaired rather than trusted.
+//! `std/healthcare/privacy.decorum` becomes `<folder>/healthcare/privacy.decorum`. Each
+//! file's text is compared with the embedded one the first time this process hands out
+//! a location in it, and its size every later time, so a deleted or edited cache is
+//! repaired rather than trusted.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

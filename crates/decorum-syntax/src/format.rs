@@ -9,8 +9,9 @@
 //! the parentheses precedence needs, on one line when the clause fits in 100 columns,
 //! else broken before each top-level `or` (or `and`) with continuation lines two spaces
 //! deeper (parenthesised parts break the same way, one step further in). A comment
-//! followed by a blank line keeps the blank line before its item. Strings, regexes and numbers
-//! are kept exactly as written (a `"""` string is only re-indented with its clause).
+//! followed by a blank line keeps the blank line before its item. Strings, regexes and
+//! numbers are kept exactly as written (a `"""` string is only re-indented with its
+//! clause).
 //!
 //! Comments are never lost or reordered: each is attached to the item, clause or term
 //! it precedes or ends the line of; a comment in a place the layout does not know (in
