@@ -21,7 +21,7 @@ use crate::input::*;
 use crate::ir::*;
 use crate::sets::*;
 use crate::symbols::*;
-use crate::{Compiled, did_you_mean_text};
+use crate::{Compiled, did_you_mean_text, nearest_name};
 
 /// Compiles policy files into a [`PolicySet`].
 pub fn compile(inputs: &PolicyInputs) -> Compiled {
@@ -669,9 +669,7 @@ impl<'a> Compiler<'a> {
         let scope = &self.scopes[from.0 as usize];
         let Some(&(_, resolution)) = scope.aliases.get(&first.text) else {
             let aliases: Vec<String> = scope.aliases.keys().cloned().collect();
-            let nearest =
-                decorum_syntax::did_you_mean(&first.text, aliases.iter().map(String::as_str))
-                    .map(str::to_owned);
+            let nearest = nearest_name(&first.text, aliases.iter().map(String::as_str));
             let help = match &nearest {
                 Some(name) => Some(format!(
                     "{} To use another file's names, `import` it first.",
@@ -744,9 +742,7 @@ impl<'a> Compiler<'a> {
                         segments[1].range.start(),
                         segments[segments.len() - 2].range.end(),
                     );
-                    let nearest =
-                        decorum_syntax::did_you_mean(&module, names.iter().map(String::as_str))
-                            .map(str::to_owned);
+                    let nearest = nearest_name(&module, names.iter().map(String::as_str));
                     let help = nearest.as_deref().map(did_you_mean_text).or_else(|| {
                         Some(format!("files in `{}`: {}", first.text, names.join(", ")))
                     });
@@ -815,8 +811,7 @@ impl<'a> Compiler<'a> {
             );
             return;
         }
-        let nearest =
-            decorum_syntax::did_you_mean(&name.text, same.iter().copied()).map(str::to_owned);
+        let nearest = nearest_name(&name.text, same.iter().copied());
         self.error(
             from,
             name.range,
@@ -1293,9 +1288,7 @@ impl<'a> Compiler<'a> {
                         let Some(current) = params.get(&name.text).cloned() else {
                             let names: Vec<&str> =
                                 param_ranges.keys().map(String::as_str).collect();
-                            let nearest =
-                                decorum_syntax::did_you_mean(&name.text, names.iter().copied())
-                                    .map(str::to_owned);
+                            let nearest = nearest_name(&name.text, names.iter().copied());
                             let help = nearest.as_deref().map(did_you_mean_text).or_else(|| {
                                 Some(if names.is_empty() {
                                     format!("`{id}` has no parameters")
@@ -1723,8 +1716,7 @@ impl<'a> Compiler<'a> {
                     let mut known: Vec<&str> = vec!["match", "left", "right", "value", "channel"];
                     known.extend(Field::ALL.iter().map(|(n, _, _)| *n));
                     known.extend(params.keys().map(String::as_str));
-                    let nearest = decorum_syntax::did_you_mean(name, known.iter().copied())
-                        .map(str::to_owned);
+                    let nearest = nearest_name(name, known.iter().copied());
                     let help = nearest.as_deref().map(did_you_mean_text).or_else(|| {
                         Some(format!(
                             "placeholders: {}; write `{{{{` for a literal brace",
@@ -2021,8 +2013,7 @@ impl<'a> Compiler<'a> {
                 let Some(field) = Field::by_name(&name.text) else {
                     let mut known: Vec<&str> = Field::ALL.iter().map(|(n, _, _)| *n).collect();
                     known.extend(ctx.params.keys().map(String::as_str));
-                    let nearest = decorum_syntax::did_you_mean(&name.text, known.iter().copied())
-                        .map(str::to_owned);
+                    let nearest = nearest_name(&name.text, known.iter().copied());
                     let help = nearest
                         .as_deref()
                         .map(did_you_mean_text)

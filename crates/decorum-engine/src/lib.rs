@@ -51,6 +51,14 @@ pub(crate) fn did_you_mean_phrase<'a>(
     decorum_syntax::did_you_mean(word, candidates).map(did_you_mean_text)
 }
 
+/// The closest candidate to `word`, if one is close enough.
+pub(crate) fn nearest_name<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    decorum_syntax::did_you_mean(word, candidates).map(str::to_owned)
+}
+
 /// "did you mean `x`?".
 pub(crate) fn did_you_mean_text(name: &str) -> String {
     format!("did you mean `{name}`?")
