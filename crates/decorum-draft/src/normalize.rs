@@ -302,6 +302,40 @@ impl NormalizedView {
         TextRange::new(TextSize::from(s), TextSize::from(e))
     }
 
+    /// The normalised offset where the folded form of the source character at `offset` (a
+    /// character boundary) begins; for a character that was dropped, where the folded
+    /// form of the next one begins; for the end of the source, the end of the normalised
+    /// text. Since every character folds on its own, the normalised text before the
+    /// result is exactly the folding of the source before `offset`.
+    pub fn from_original(&self, offset: usize) -> usize {
+        let len = self.text.len();
+        if self.segs.is_empty() {
+            // The identity, or a source that folded to nothing.
+            return if self.is_identity() {
+                offset.min(len)
+            } else {
+                0
+            };
+        }
+        let pos = to_u32(offset);
+        let Some(k) = self.segs.partition_point(|s| s.src <= pos).checked_sub(1) else {
+            return 0;
+        };
+        let seg = self.segs[k];
+        let norm_end = if seg.same_len {
+            seg.norm as usize + (seg.src_end - seg.src) as usize
+        } else {
+            self.segs.get(k + 1).map_or(len, |n| n.norm as usize)
+        };
+        if pos == seg.src {
+            seg.norm as usize
+        } else if seg.same_len && pos < seg.src_end {
+            seg.norm as usize + (pos - seg.src) as usize
+        } else {
+            norm_end
+        }
+    }
+
     fn seg_index(&self, pos: usize) -> Option<usize> {
         let pos = to_u32(pos);
         self.segs.partition_point(|s| s.norm <= pos).checked_sub(1)
@@ -413,6 +447,29 @@ mod tests {
             "nu\u{200B}rse\u{200B} 👩\u{200D}⚕\u{FE0F} OK",
             &["nurse", "ok"],
         ));
+    }
+
+    /// The folding of a source prefix is the normalised text up to `from_original`.
+    #[test]
+    fn from_original_splits_the_folding() {
+        for source in [
+            "Plain ASCII",
+            "Café “Quoted” ﬁne ＡＢＣ — it’s",
+            "\u{200B}nu\u{200B}rse\u{200B} 👩\u{200D}⚕\u{FE0F} OK\u{301}",
+            "cafe\u{301} nai\u{308}ve\n\nПРИВЕТ ﷺ ⅷ",
+            "\u{FEFF}\u{200B}",
+            "",
+        ] {
+            let view = NormalizedView::new(source);
+            for (offset, _) in source.char_indices().chain([(source.len(), ' ')]) {
+                let at = view.from_original(offset);
+                assert_eq!(
+                    &view.text[..at],
+                    build(&source[..offset], None),
+                    "{source:?} at {offset}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ use crate::eval::{Hit, PostCtx, compare};
 use crate::finding::*;
 use crate::input::SourceId;
 use crate::ir::*;
+use crate::memo::ScanMemo;
 use crate::sets::{MatchIndex, Matcher, SetArena};
 
 /// How many threads a check may use.
@@ -184,6 +185,39 @@ impl PolicySet {
         self.check_scanned(drafts, only, Threads::One)
     }
 
+    /// Like [`PolicySet::check_parallel`], with the same report, for a document checked
+    /// again and again as it is edited: `memo` holds what the last check of it found,
+    /// and only the chunks of the draft that may have changed since are searched (see
+    /// [`ScanMemo`]). Drafts under 64 KB are checked as by `check_parallel` and leave
+    /// the memo empty.
+    pub fn check_incremental(&self, draft: &Draft, memo: &mut ScanMemo) -> DraftReport {
+        self.check_incremental_from(draft, memo, crate::sets::PARALLEL_MIN_BYTES)
+    }
+
+    /// [`PolicySet::check_incremental`] with the size threshold as a parameter (tests
+    /// use small drafts).
+    pub(crate) fn check_incremental_from(
+        &self,
+        draft: &Draft,
+        memo: &mut ScanMemo,
+        min_bytes: usize,
+    ) -> DraftReport {
+        let threads = Threads::Two {
+            from_bytes: min_bytes,
+        };
+        if draft.prose.len() < min_bytes {
+            memo.clear();
+            return self
+                .check_scanned(&[draft], None, threads)
+                .pop()
+                .unwrap_or_default();
+        }
+        let index = self.matcher.scan_with_memo(draft, memo, min_bytes);
+        let report = self.evaluate(&[draft], std::slice::from_ref(&index), None, threads);
+        memo.keep(&self.matcher, draft, index);
+        report.into_iter().next().unwrap_or_default()
+    }
+
     pub(crate) fn check_scanned(
         &self,
         drafts: &[&Draft],
@@ -197,6 +231,17 @@ impl PolicySet {
                 Threads::Two { from_bytes } => self.matcher.scan_parallel_from(d, from_bytes),
             })
             .collect();
+        self.evaluate(drafts, &indexes, only, threads)
+    }
+
+    /// Evaluates the rules over the drafts' matches, applies waivers.
+    fn evaluate(
+        &self,
+        drafts: &[&Draft],
+        indexes: &[MatchIndex],
+        only: Option<usize>,
+        threads: Threads,
+    ) -> Vec<DraftReport> {
         let mut findings: Vec<Vec<Finding>> = vec![Vec::new(); drafts.len()];
         for (d, draft) in drafts.iter().enumerate() {
             for post in &draft.posts {
@@ -219,7 +264,7 @@ impl PolicySet {
                 continue;
             }
             if let TriggerIr::Batch(cond) = &ir.trigger {
-                self.eval_batch(i, cond, drafts, &indexes, &mut findings);
+                self.eval_batch(i, cond, drafts, indexes, &mut findings);
             }
         }
         drafts

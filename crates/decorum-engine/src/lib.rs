@@ -15,6 +15,7 @@ mod eval;
 mod finding;
 mod input;
 mod ir;
+mod memo;
 mod negation;
 mod sets;
 mod symbols;
@@ -28,6 +29,7 @@ pub use compile::compile;
 pub use decorum_syntax::Severity;
 pub use finding::*;
 pub use input::*;
+pub use memo::ScanMemo;
 pub use symbols::*;
 
 /// The outcome of [`compile`].

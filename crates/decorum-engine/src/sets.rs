@@ -2,17 +2,20 @@
 //!
 //! Every term of every active set becomes a [`Pattern`]; sets are small trees over
 //! pattern lists ([`SetNode`]). At the end of compilation all phrases go into one
-//! Aho-Corasick automaton over the draft's normalised view, masked phrases into one
-//! `RegexSet` over the same view, and regexes into one `RegexSet` over the prose view
-//! (original case). [`Matcher::scan`] runs them once per draft and returns a
-//! [`MatchIndex`]; rules are evaluated over that index.
+//! Aho-Corasick automaton over the draft's normalised view, masked phrases become regexes
+//! over the same view, and regexes run over the prose view (original case); one start
+//! finder per kind of regex ([`RegexStarts`]) says where their matches can start.
+//! [`Matcher::scan`] runs them once per draft and returns a [`MatchIndex`]; rules are
+//! evaluated over that index. No match spans a blank line ([`chunks`]).
 
+use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use decorum_draft::Draft;
 use decorum_text::{TextRange, TextSize};
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{RegexSet, RegexSetBuilder};
 use regex_automata::nfa::thompson;
 use regex_automata::{Anchored, Input, hybrid, meta};
 use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind};
@@ -150,7 +153,13 @@ pub(crate) struct Matcher {
     /// Patterns whose first / last character is a word character, so that a match must
     /// not continue a word on that side.
     bounded: Vec<(bool, bool)>,
+    /// Different for every build (clones share it): what a [`crate::ScanMemo`] was
+    /// made with.
+    pub(crate) instance: u64,
 }
+
+/// The next [`Matcher::instance`].
+static NEXT_INSTANCE: AtomicU64 = AtomicU64::new(1);
 
 /// Automata still in use, by the patterns they were built from, so that compiling the
 /// same patterns again shares them instead of building them again.
@@ -232,7 +241,7 @@ fn shared_starts(regexes: Vec<(String, String)>) -> Option<Arc<RegexStarts>> {
 struct LazyRegex {
     source: String,
     flags: String,
-    built: OnceLock<Option<Regex>>,
+    built: OnceLock<Option<meta::Regex>>,
 }
 
 impl LazyRegex {
@@ -244,18 +253,33 @@ impl LazyRegex {
         }
     }
 
-    fn get(&self) -> Option<&Regex> {
+    fn get(&self) -> Option<&meta::Regex> {
         self.built
-            .get_or_init(|| build_regex(&self.source, &self.flags).ok())
+            .get_or_init(|| {
+                meta::Regex::builder()
+                    .configure(meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
+                    .syntax(syntax_config(&self.flags))
+                    .build(&self.source)
+                    .ok()
+            })
             .as_ref()
     }
 }
 
-/// The matches `find_iter` reports, as (start, end); none if the regex cannot be built.
-fn find_all<'t>(re: &'t LazyRegex, text: &'t str) -> impl Iterator<Item = (usize, usize)> + 't {
-    re.get()
-        .into_iter()
-        .flat_map(move |re| re.find_iter(text).map(|m| (m.start(), m.end())))
+/// The matches `find_iter` reports inside each of `chunks` of `text`, as (start, end),
+/// each chunk searched on its own with the text around it as context for look-arounds;
+/// none if the regex cannot be built.
+fn find_all<'t>(
+    re: &'t LazyRegex,
+    text: &'t str,
+    chunks: &'t [Range<usize>],
+) -> impl Iterator<Item = (usize, usize)> + 't {
+    re.get().into_iter().flat_map(move |re| {
+        chunks.iter().flat_map(move |chunk| {
+            re.find_iter(Input::new(text).range(chunk.clone()))
+                .map(|m| (m.start(), m.end()))
+        })
+    })
 }
 
 /// The masked phrases' `RegexSet`, for when their start finder cannot be used; built on
@@ -336,18 +360,7 @@ pub(crate) fn masked_regex(norm: &str) -> String {
     out
 }
 
-/// Builds a regex for a user pattern with its flags.
-pub(crate) fn build_regex(source: &str, flags: &str) -> Result<Regex, regex::Error> {
-    RegexBuilder::new(source)
-        .case_insensitive(flags.contains('i'))
-        .multi_line(flags.contains('m'))
-        .dot_matches_new_line(flags.contains('s'))
-        .ignore_whitespace(flags.contains('x'))
-        .size_limit(REGEX_SIZE_LIMIT)
-        .build()
-}
-
-/// The size limit of a regex's compiled automaton ([`build_regex`] and the searchers).
+/// The size limit of a regex's compiled automaton ([`LazyRegex`] and the searchers).
 const REGEX_SIZE_LIMIT: usize = 1 << 22;
 
 /// What validating a regex found: whether it can match empty text, or why it does not
@@ -393,7 +406,7 @@ impl<V: Clone> RegexFacts<V> {
     }
 }
 
-/// Checks that a user regex with its flags builds as [`build_regex`] would build it, and
+/// Checks that a user regex with its flags builds as [`LazyRegex`] builds it, and
 /// whether it can match empty text: parsed and translated with the same settings,
 /// compiled to a forward and a reverse automaton under the same size limit. Much cheaper
 /// than building the regex (no prefilters, literal optimisations or one-pass automaton),
@@ -405,7 +418,7 @@ pub(crate) fn validate_regex(source: &str, flags: &str) -> RegexCheck {
     })
 }
 
-/// A user regex's syntax tree, parsed with its flags as [`build_regex`] sets them; the
+/// A user regex's syntax tree, parsed with its flags as [`syntax_config`] sets them; the
 /// error as the `regex` crate words it.
 fn parse_user_regex(source: &str, flags: &str) -> Result<Hir, String> {
     regex_syntax::ParserBuilder::new()
@@ -569,21 +582,27 @@ impl Matcher {
             starts,
             exact,
             bounded,
+            instance: NEXT_INSTANCE.fetch_add(1, Ordering::Relaxed),
         })
     }
 
     /// Finds every match of every pattern in the draft's prose.
     pub(crate) fn scan(&self, draft: &Draft) -> MatchIndex {
+        self.scan_region(draft, &Region::whole(draft))
+    }
+
+    /// Finds every match inside the chunks of `region`, on this thread.
+    pub(crate) fn scan_region(&self, draft: &Draft, region: &Region) -> MatchIndex {
         // A guess at the number of matches (the std library finds a few hundred per KB
         // of prose), so the vector is not regrown many times per draft.
-        let mut found: Vec<(u32, TextRange)> = Vec::with_capacity(draft.normalized.text.len() / 8);
+        let mut found: Vec<(u32, TextRange)> = Vec::with_capacity(region.prose.len() / 8);
         let mut woken: Vec<bool> = vec![false; self.regexes.len()];
-        self.scan_phrases(draft, &mut woken, &mut found);
-        self.scan_masked(draft, &mut found);
+        self.scan_phrases(draft, region, &mut woken, &mut found);
+        self.scan_masked(draft, region, &mut found);
         for &r in &self.untriggered {
             woken[r as usize] = true;
         }
-        self.scan_regexes(draft, &woken, &mut found);
+        self.scan_regexes(draft, region, &woken, &mut found);
         MatchIndex::new(found)
     }
 
@@ -591,30 +610,41 @@ impl Matcher {
     /// thread while this one searches the phrases, for drafts of at least `min_bytes`
     /// (smaller ones are scanned as by `scan`: a thread would cost more than it saves).
     ///
+    /// `min_bytes` is [`PARALLEL_MIN_BYTES`] outside tests, which use small drafts (they
+    /// are quicker in debug builds).
+    pub(crate) fn scan_parallel_from(&self, draft: &Draft, min_bytes: usize) -> MatchIndex {
+        self.scan_region_parallel_from(draft, &Region::whole(draft), min_bytes)
+    }
+
+    /// [`Matcher::scan_region`] on two threads when the region holds at least
+    /// `min_bytes`.
+    ///
     /// The regex search cannot wait for the phrase search to say which triggered regexes
     /// woke up, so all of them run: a regex's trigger literals are a necessary condition
     /// for its matches, so the regexes that would have slept find nothing, and the
     /// matches are the same (`parallel_scan_finds_what_scan_finds` checks this on the
     /// std library).
-    ///
-    /// `min_bytes` is [`PARALLEL_MIN_BYTES`] outside tests, which use small drafts (they
-    /// are quicker in debug builds).
-    pub(crate) fn scan_parallel_from(&self, draft: &Draft, min_bytes: usize) -> MatchIndex {
-        if draft.normalized.text.len() < min_bytes {
-            return self.scan(draft);
+    pub(crate) fn scan_region_parallel_from(
+        &self,
+        draft: &Draft,
+        region: &Region,
+        min_bytes: usize,
+    ) -> MatchIndex {
+        if region.prose.len() < min_bytes {
+            return self.scan_region(draft, region);
         }
         // Masked phrases go with the regexes, which balances the two sides; each side
         // sorts its own matches, and the two sorted runs are merged.
         std::thread::scope(|scope| {
             let regexes = scope.spawn(|| {
                 let mut found = Vec::new();
-                self.scan_regexes(draft, &vec![true; self.regexes.len()], &mut found);
-                self.scan_masked(draft, &mut found);
+                self.scan_regexes(draft, region, &vec![true; self.regexes.len()], &mut found);
+                self.scan_masked(draft, region, &mut found);
                 MatchIndex::new(found)
             });
-            let mut found = Vec::with_capacity(draft.normalized.text.len() / 8);
+            let mut found = Vec::with_capacity(region.prose.len() / 8);
             let mut woken = vec![false; self.regexes.len()];
-            self.scan_phrases(draft, &mut woken, &mut found);
+            self.scan_phrases(draft, region, &mut woken, &mut found);
             let phrases = MatchIndex::new(found);
             match regexes.join() {
                 Ok(regexes) => MatchIndex::merge(phrases, regexes),
@@ -627,12 +657,20 @@ impl Matcher {
 
     /// Phrases through the Aho-Corasick automaton; marks the regexes whose trigger
     /// literals occur in `woken`.
-    fn scan_phrases(&self, draft: &Draft, woken: &mut [bool], found: &mut Vec<(u32, TextRange)>) {
+    fn scan_phrases(
+        &self,
+        draft: &Draft,
+        region: &Region,
+        woken: &mut [bool],
+        found: &mut Vec<(u32, TextRange)>,
+    ) {
         let Some(ac) = &self.phrases else {
             return;
         };
         let text = draft.normalized.text.as_str();
-        for m in ac.find_overlapping_iter(text) {
+        let input = aho_corasick::Input::new(text).span(region.norm.clone());
+        let mut chunk = ChunkCursor::default();
+        for m in ac.find_overlapping_iter(input) {
             let (s, e) = (m.start(), m.end());
             let slot = m.pattern().as_usize();
             for &r in &self.trigger_slots[slot] {
@@ -644,7 +682,7 @@ impl Matcher {
             let Some(&first) = pids.first() else {
                 continue;
             };
-            if !self.word_bounded(first, text, s, e) {
+            if !self.word_bounded(first, text, s, e) || !chunk.holds(&region.norm_chunks, s, e) {
                 continue;
             }
             let original = draft.original_range(to_range(s, e));
@@ -660,18 +698,19 @@ impl Matcher {
     }
 
     /// Masked phrases (`f*ck`) through their regexes over the normalised view.
-    fn scan_masked(&self, draft: &Draft, found: &mut Vec<(u32, TextRange)>) {
+    fn scan_masked(&self, draft: &Draft, region: &Region, found: &mut Vec<(u32, TextRange)>) {
         let Some((set, regexes)) = &self.masked else {
             return;
         };
         let text = draft.normalized.text.as_str();
+        let chunks = &region.norm_chunks;
         // Each masked regex's find_iter, through its candidate starts when possible
         // (the set only skips regexes without a match, which find nothing anyway).
         let all = vec![true; regexes.len()];
         let fast = self
             .masked_starts
             .as_ref()
-            .and_then(|starts| Some((starts, starts.candidates(text, &all)?)));
+            .and_then(|starts| Some((starts, starts.candidates(text, region.norm.clone(), &all)?)));
         let mut spans = Vec::new();
         let mut add = |pid: u32, spans: &[(usize, usize)]| {
             for &(s, e) in spans {
@@ -686,20 +725,21 @@ impl Matcher {
                     spans.clear();
                     match &starts.anchored[i] {
                         Some(anchored) => {
-                            spans.extend(find_from(anchored, text, starts_of(&candidates, i)));
+                            let from = starts_of(&candidates, i);
+                            spans.extend(find_from(anchored, text, chunks, from));
                         }
-                        None => spans.extend(find_all(re, text)),
+                        None => spans.extend(find_all(re, text, chunks)),
                     }
                     add(*pid, &spans);
                 }
             }
             None => {
-                for i in set.matches(text) {
+                for i in set.matches(&text[region.norm.clone()]) {
                     let Some((re, pid)) = regexes.get(i) else {
                         continue;
                     };
                     spans.clear();
-                    spans.extend(find_all(re, text));
+                    spans.extend(find_all(re, text, chunks));
                     add(*pid, &spans);
                 }
             }
@@ -707,15 +747,22 @@ impl Matcher {
     }
 
     /// The woken regexes over the prose view.
-    fn scan_regexes(&self, draft: &Draft, woken: &[bool], found: &mut Vec<(u32, TextRange)>) {
+    fn scan_regexes(
+        &self,
+        draft: &Draft,
+        region: &Region,
+        woken: &[bool],
+        found: &mut Vec<(u32, TextRange)>,
+    ) {
         if !woken.contains(&true) {
             return;
         }
         let prose = draft.prose.as_str();
+        let chunks = &region.chunks;
         let candidates = self
             .starts
             .as_ref()
-            .and_then(|starts| starts.candidates(prose, woken));
+            .and_then(|starts| starts.candidates(prose, region.prose.clone(), woken));
         for (r, (re, pid)) in self.regexes.iter().enumerate() {
             if !woken[r] {
                 continue;
@@ -723,12 +770,12 @@ impl Matcher {
             let fast = self.starts.as_ref().zip(candidates.as_ref());
             match fast.and_then(|(starts, c)| Some((starts.anchored[r].as_ref()?, c))) {
                 Some((anchored, candidates)) => {
-                    for (s, e) in find_from(anchored, prose, starts_of(candidates, r)) {
+                    for (s, e) in find_from(anchored, prose, chunks, starts_of(candidates, r)) {
                         found.push((*pid, to_range(s, e)));
                     }
                 }
                 None => {
-                    for (s, e) in find_all(re, prose) {
+                    for (s, e) in find_all(re, prose, chunks) {
                         if s < e {
                             found.push((*pid, to_range(s, e)));
                         }
@@ -802,7 +849,7 @@ impl Clone for RegexStarts {
     }
 }
 
-/// The syntax of a user regex with its flags, as [`build_regex`] sets it.
+/// The syntax of a user regex with its flags.
 fn syntax_config(flags: &str) -> regex_automata::util::syntax::Config {
     regex_automata::util::syntax::Config::new()
         .case_insensitive(flags.contains('i'))
@@ -915,9 +962,15 @@ impl RegexStarts {
         })
     }
 
-    /// Every position of `prose` where a match of a woken regex can start, as (regex,
-    /// position), sorted; `None` if the search failed (then every regex runs in full).
-    fn candidates(&self, prose: &str, woken: &[bool]) -> Option<Vec<(u32, usize)>> {
+    /// Every position of `prose` inside `span` where a match of a woken regex can start,
+    /// as (regex, position), sorted; `None` if the search failed (then every regex runs
+    /// in full).
+    fn candidates(
+        &self,
+        prose: &str,
+        span: Range<usize>,
+        woken: &[bool],
+    ) -> Option<Vec<(u32, usize)>> {
         let mut out = Vec::new();
         if !self.regex_of.iter().any(|&r| woken[r as usize]) {
             return Some(out);
@@ -928,7 +981,9 @@ impl RegexStarts {
             .ok()
             .and_then(|mut pool| pool.pop())
             .unwrap_or_else(|| self.dfa.create_cache());
-        let input = Input::new(prose);
+        // The relaxed regexes have no look-arounds, so the text outside the span does not
+        // matter, and a match inside a chunk of the span starts inside the span.
+        let input = Input::new(prose).range(span);
         let mut state = hybrid::dfa::OverlappingState::start();
         let mut ok = true;
         let mut previous = usize::MAX;
@@ -975,24 +1030,36 @@ fn starts_of(candidates: &[(u32, usize)], r: usize) -> impl Iterator<Item = usiz
     candidates[lo..hi].iter().map(|&(_, s)| s)
 }
 
-/// The non-empty matches `find_iter` would report, given every position where a match
-/// can start (sorted): from where the last match ended, the first candidate where an
-/// anchored search matches is the leftmost match start, and the anchored search's match
-/// is the leftmost-first match there.
+/// The non-empty matches `find_iter` would report inside each of `chunks` (sorted) of
+/// `prose`, given every position where a match can start (sorted): from where the last
+/// match ended, the first candidate where an anchored search matches is the leftmost
+/// match start, and the anchored search's match is the leftmost-first match there. The
+/// search from a candidate ends with its chunk.
 fn find_from(
     anchored: &meta::Regex,
     prose: &str,
+    chunks: &[Range<usize>],
     starts: impl Iterator<Item = usize>,
 ) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut at = 0;
+    let mut chunk = 0;
     for s in starts {
         if s < at || s > prose.len() {
             continue;
         }
+        while chunks.get(chunk).is_some_and(|c| c.end <= s) {
+            chunk += 1;
+        }
+        let Some(within) = chunks.get(chunk).filter(|c| c.start <= s) else {
+            // Between chunks (or after the last): no match starts here.
+            continue;
+        };
         // Anchored at `s`, the match starts at `s`: only its end is needed, which
         // spares the reverse search that finding a start would take.
-        let input = Input::new(prose).range(s..).anchored(Anchored::Yes);
+        let input = Input::new(prose)
+            .range(s..within.end)
+            .anchored(Anchored::Yes);
         if let Some(m) = anchored.search_half(&input) {
             let end = m.offset();
             if s < end {
@@ -1021,6 +1088,103 @@ fn to_range(start: usize, end: usize) -> TextRange {
 /// normalised view for the scan ([`Matcher::scan_parallel_from`]), of a post's body for
 /// its rules.
 pub(crate) const PARALLEL_MIN_BYTES: usize = 64 * 1024;
+
+/// Runs of consecutive non-blank lines of `prose` (a blank line holds nothing but
+/// spaces, tabs and carriage returns; non-prose was blanked out to spaces), each from the
+/// start of its first line to the end of its last, before the line break. A match never
+/// spans two chunks, so a chunk's matches depend only on its own text and the line
+/// breaks around it, which lets the language server reuse them after an edit elsewhere.
+pub(crate) fn chunks(prose: &str) -> Vec<Range<usize>> {
+    let bytes = prose.as_bytes();
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut last_end = 0;
+    let mut line_start = 0;
+    loop {
+        let line_end =
+            memchr::memchr(b'\n', &bytes[line_start..]).map_or(bytes.len(), |i| line_start + i);
+        let blank = bytes[line_start..line_end]
+            .iter()
+            .all(|&b| matches!(b, b' ' | b'\t' | b'\r'));
+        if blank {
+            if let Some(start) = open.take() {
+                out.push(start..last_end);
+            }
+        } else {
+            open.get_or_insert(line_start);
+            last_end = line_end;
+        }
+        if line_end >= bytes.len() {
+            break;
+        }
+        line_start = line_end + 1;
+    }
+    if let Some(start) = open {
+        out.push(start..last_end);
+    }
+    out
+}
+
+/// The part of a draft a scan covers: a byte range of the prose and the chunks in it
+/// (see [`chunks`]), with both again in the normalised view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Region {
+    pub(crate) prose: Range<usize>,
+    pub(crate) chunks: Vec<Range<usize>>,
+    pub(crate) norm: Range<usize>,
+    pub(crate) norm_chunks: Vec<Range<usize>>,
+}
+
+impl Region {
+    /// The whole draft.
+    pub(crate) fn whole(draft: &Draft) -> Region {
+        let mut region = Region::of(draft, chunks(&draft.prose));
+        region.prose = 0..draft.prose.len();
+        region.norm = 0..draft.normalized.text.len();
+        region
+    }
+
+    /// From the start of the first of `chunks` (sorted chunks of `draft`) to the end of
+    /// the last.
+    pub(crate) fn of(draft: &Draft, chunks: Vec<Range<usize>>) -> Region {
+        let view = &draft.normalized;
+        let norm_chunks: Vec<Range<usize>> = chunks
+            .iter()
+            .map(|c| view.from_original(c.start)..view.from_original(c.end))
+            .collect();
+        let span = |c: &[Range<usize>]| match (c.first(), c.last()) {
+            (Some(first), Some(last)) => first.start..last.end,
+            _ => 0..0,
+        };
+        Region {
+            prose: span(&chunks),
+            norm: span(&norm_chunks),
+            chunks,
+            norm_chunks,
+        }
+    }
+}
+
+/// Finds the chunk around each of a series of matches whose ends do not decrease (those
+/// of an overlapping Aho-Corasick search).
+#[derive(Default)]
+struct ChunkCursor(usize);
+
+impl ChunkCursor {
+    /// True when `start..end` lies inside one of `chunks`.
+    fn holds(&mut self, chunks: &[Range<usize>], start: usize, end: usize) -> bool {
+        if self.0 > 0 && chunks.get(self.0 - 1).is_some_and(|c| c.end >= end) {
+            // An end smaller than before: look again from the beginning.
+            self.0 = chunks.partition_point(|c| c.end < end);
+        }
+        while chunks.get(self.0).is_some_and(|c| c.end < end) {
+            self.0 += 1;
+        }
+        chunks
+            .get(self.0)
+            .is_some_and(|c| c.start <= start && end <= c.end)
+    }
+}
 
 /// Every match in a draft, by position.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1063,6 +1227,32 @@ impl MatchIndex {
         MatchIndex { by_position }
     }
 
+    /// All matches, in order of position.
+    pub(crate) fn entries(&self) -> &[(TextRange, u32)] {
+        &self.by_position
+    }
+
+    /// `head`, then `fresh`, then `tail` moved from a text of `lengths.0` bytes to one of
+    /// `lengths.1` (the matches after an edit): the caller keeps them in order.
+    pub(crate) fn concat(
+        head: &[(TextRange, u32)],
+        fresh: MatchIndex,
+        tail: &[(TextRange, u32)],
+        (old_len, new_len): (usize, usize),
+    ) -> MatchIndex {
+        let mut by_position = Vec::with_capacity(head.len() + fresh.by_position.len() + tail.len());
+        by_position.extend_from_slice(head);
+        by_position.extend(fresh.by_position);
+        // Matches in the common tail end no earlier than the edit, so moving them back
+        // by what it removed cannot underflow.
+        let moved = |at: TextSize| size((usize::from(at) + new_len).saturating_sub(old_len));
+        by_position.extend(
+            tail.iter()
+                .map(|&(r, p)| (TextRange::new(moved(r.start()), moved(r.end())), p)),
+        );
+        MatchIndex { by_position }
+    }
+
     /// All matches starting inside `within`, in order of position.
     pub(crate) fn in_range(&self, within: TextRange) -> &[(TextRange, u32)] {
         let lo = self
@@ -1076,8 +1266,9 @@ impl MatchIndex {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use regex::Regex;
 
     /// Regexes like the std library's: Unicode word boundaries, case-insensitive groups,
     /// Unicode classes, counted repetitions, anchors, alternations sharing prefixes.
@@ -1108,7 +1299,10 @@ mod tests {
     /// The matches of each regex of `set` in `text`, through the candidate path.
     fn via_candidates(set: &RegexStarts, text: &str) -> Vec<Vec<(usize, usize)>> {
         let woken = vec![true; set.anchored.len()];
-        let candidates = set.candidates(text, &woken).expect("search succeeds");
+        let candidates = set
+            .candidates(text, 0..text.len(), &woken)
+            .expect("search succeeds");
+        let chunks = chunks(text);
         (0..set.anchored.len())
             .map(|r| {
                 let Some(anchored) = &set.anchored[r] else {
@@ -1118,12 +1312,19 @@ mod tests {
                     .iter()
                     .filter(|(cr, _)| *cr as usize == r)
                     .map(|&(_, s)| s);
-                find_from(anchored, text, starts)
+                find_from(anchored, text, &chunks, starts)
             })
             .collect()
     }
 
-    fn via_find_iter(regexes: &[Regex], set: &RegexStarts, text: &str) -> Vec<Vec<(usize, usize)>> {
+    /// The matches of each regex in `text` by `find_iter` inside each chunk (with the
+    /// text around the chunk as look-around context).
+    fn via_find_iter(
+        regexes: &[meta::Regex],
+        set: &RegexStarts,
+        text: &str,
+    ) -> Vec<Vec<(usize, usize)>> {
+        let chunks = chunks(text);
         regexes
             .iter()
             .enumerate()
@@ -1131,12 +1332,22 @@ mod tests {
                 if set.anchored[r].is_none() {
                     return Vec::new();
                 }
-                re.find_iter(text)
+                chunks
+                    .iter()
+                    .flat_map(|c| re.find_iter(Input::new(text).range(c.clone())))
                     .filter(|m| m.start() < m.end())
                     .map(|m| (m.start(), m.end()))
                     .collect()
             })
             .collect()
+    }
+
+    /// A user regex as the `regex` crate builds it, for `find_iter` over a span.
+    fn reference_regex(source: &str, flags: &str) -> meta::Regex {
+        meta::Regex::builder()
+            .syntax(syntax_config(flags))
+            .build(source)
+            .expect("valid regex")
     }
 
     #[test]
@@ -1201,8 +1412,9 @@ mod tests {
     }
 
     /// [`REGEXES`] (those the `regex` crate accepts) and their start finder, built once.
-    fn regex_fixture() -> &'static (Vec<Regex>, RegexStarts) {
-        static SET: std::sync::OnceLock<(Vec<Regex>, RegexStarts)> = std::sync::OnceLock::new();
+    fn regex_fixture() -> &'static (Vec<meta::Regex>, RegexStarts) {
+        static SET: std::sync::OnceLock<(Vec<meta::Regex>, RegexStarts)> =
+            std::sync::OnceLock::new();
         SET.get_or_init(|| {
             let sources: Vec<(&str, &str)> = REGEXES
                 .iter()
@@ -1210,17 +1422,15 @@ mod tests {
                 .filter(|(s, _)| Regex::new(s).is_ok())
                 .collect();
             let set = RegexStarts::build(&sources).expect("builds");
-            let regexes = sources
-                .iter()
-                .map(|(s, f)| build_regex(s, f).expect("valid regex"))
-                .collect();
+            let regexes = sources.iter().map(|(s, f)| reference_regex(s, f)).collect();
             (regexes, set)
         })
     }
 
     /// Masked phrases as [`Matcher::build`] compiles them, and their start finder.
-    fn masked_fixture() -> &'static (Vec<Regex>, RegexStarts) {
-        static SET: std::sync::OnceLock<(Vec<Regex>, RegexStarts)> = std::sync::OnceLock::new();
+    fn masked_fixture() -> &'static (Vec<meta::Regex>, RegexStarts) {
+        static SET: std::sync::OnceLock<(Vec<meta::Regex>, RegexStarts)> =
+            std::sync::OnceLock::new();
         SET.get_or_init(|| {
             let sources: Vec<String> = ["fuck", "shit", "hell", "ass", "damn it", "a-hole"]
                 .iter()
@@ -1228,10 +1438,7 @@ mod tests {
                 .collect();
             let flagged: Vec<(&str, &str)> = sources.iter().map(|s| (s.as_str(), "")).collect();
             let set = RegexStarts::build(&flagged).expect("builds");
-            let regexes = sources
-                .iter()
-                .map(|s| Regex::new(s).expect("valid regex"))
-                .collect();
+            let regexes = sources.iter().map(|s| reference_regex(s, "")).collect();
             (regexes, set)
         })
     }
@@ -1265,7 +1472,7 @@ mod tests {
     }
 
     /// The std library, compiled.
-    fn std_policy_set() -> crate::PolicySet {
+    pub(crate) fn std_policy_set() -> crate::PolicySet {
         use crate::{ImportResolution, PolicyInputs, PolicySource, SourceId};
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../policies/std/healthcare");
         let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
@@ -1315,7 +1522,7 @@ mod tests {
     }
 
     /// The std library's examples, and a quarter of them decorated with non-ASCII text.
-    fn std_example_texts(set: &crate::PolicySet) -> Vec<String> {
+    pub(crate) fn std_example_texts(set: &crate::PolicySet) -> Vec<String> {
         let mut texts: Vec<String> = set
             .rules()
             .iter()
@@ -1404,7 +1611,7 @@ mod tests {
         for (source, flags) in cases {
             assert_eq!(
                 validate_regex(source, flags).is_ok(),
-                build_regex(source, flags).is_ok(),
+                LazyRegex::new(source, flags).get().is_some(),
                 "/{source}/{flags}"
             );
         }
