@@ -211,3 +211,86 @@ fn utf8_positions_when_the_client_offers_them() {
 }
 
 use crate::client::{self, Server};
+
+/// A draft over 64 KB is checked from the server's memo of its last check, searching
+/// only the paragraphs an edit touched: after edits that split a match's paragraph
+/// under it, remove a problem, split and join paragraphs, open and close a code block
+/// and type at both ends, its diagnostics are those of the same text opened fresh.
+#[test]
+fn a_long_draft_after_edits_gets_the_diagnostics_of_a_fresh_check() {
+    let ws = Workspace::new();
+    // A regex that matches across a line break inside a paragraph, never across a
+    // blank line.
+    ws.write(
+        "policy/long.decorum",
+        "decorum 1\npolicy test.long\n\nrule my-client {\n  flag when contains [/\\bmy\\s+client\\b/i]\n}\n",
+    );
+    ws.write(
+        "decorum.toml",
+        "policies = [\"policy/org.decorum\", \"policy/long.decorum\"]\n",
+    );
+    let mut server = ws.start();
+    let uri = ws.uri("long.md");
+    let paragraph = "Flu shots are in this week, walk in any weekday.\nMy patient asked about boosters, and my\nclient asked too.\n\n";
+    let mut text = paragraph.repeat(1000);
+    assert!(text.len() > 100 * 1024);
+    server.open(&uri, "markdown", 1, &text);
+    let opened = server.diagnostics_at(&uri, 1);
+    assert_eq!(
+        opened
+            .iter()
+            .filter(|d| d["code"] == "test.long.my-client")
+            .count(),
+        1000
+    );
+    let middle = text.len() / 2 - text.len() / 2 % paragraph.len();
+    let line_break_in_my_client = paragraph.find("my\nclient").unwrap() + 2;
+    // (byte offset, bytes removed, text inserted), each on the text the previous left.
+    let edits: Vec<(usize, usize, &str)> = vec![
+        // "my\n\nclient": the client-story match across the line break goes.
+        (
+            middle + paragraph.len() * 12 + line_break_in_my_client,
+            0,
+            "\n",
+        ),
+        (middle + 49, 10, "Our team"),
+        (middle + 27, 0, "\n\n"),
+        (middle + paragraph.len() * 3 - 2, 2, ""),
+        (middle + paragraph.len() * 5, 0, "```\n"),
+        (middle + paragraph.len() * 9, 0, "```\n"),
+        (0, 0, "My patient said hi. "),
+        (text.len() - 1, 0, "my\nclient"),
+    ];
+    for (i, (at, removed, inserted)) in edits.into_iter().enumerate() {
+        let at = at.min(text.len());
+        let version = i as i64 + 2;
+        let range = json!({
+            "start": client::utf16_position(&text, at),
+            "end": client::utf16_position(&text, at + removed),
+        });
+        server.change(&uri, version, json!([{ "range": range, "text": inserted }]));
+        text.replace_range(at..at + removed, inserted);
+        let edited = server.diagnostics_at(&uri, version);
+
+        // Opened at the same version, which the diagnostics' data carries.
+        let fresh_uri = ws.uri(&format!("fresh-{version}.md"));
+        server.open(&fresh_uri, "markdown", version, &text);
+        let fresh = server.diagnostics_at(&fresh_uri, version);
+        let fresh = serde_json::to_string(&fresh)
+            .unwrap()
+            .replace(&fresh_uri, &uri);
+        assert!(
+            serde_json::to_string(&edited).unwrap() == fresh,
+            "edit {i} ({inserted:?} at {at}): {} diagnostics, a fresh check has {}",
+            edited.len(),
+            serde_json::from_str::<Vec<serde_json::Value>>(&fresh)
+                .unwrap()
+                .len()
+        );
+        server.notify(
+            "textDocument/didClose",
+            json!({ "textDocument": { "uri": fresh_uri } }),
+        );
+    }
+    server.stop();
+}

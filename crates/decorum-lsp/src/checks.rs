@@ -15,7 +15,7 @@
 //! checkable by the next edit.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, TryLockError};
 use std::time::Instant;
 
 use decorum_text::LineIndex;
@@ -31,7 +31,7 @@ use crate::log::Level;
 use crate::position::Encoding;
 use crate::settings::Settings;
 use crate::state::{Evaluation, Role, State};
-use decorum_engine::PolicyProblem;
+use decorum_engine::{PolicyProblem, ScanMemo};
 
 /// Drafts larger than this are not checked (the workspace crate refuses them on disk).
 const MAX_DRAFT_BYTES: usize = decorum_workspace::drafts::MAX_DRAFT_BYTES as usize;
@@ -81,6 +81,7 @@ struct Job {
     language_id: String,
     encoding: Encoding,
     settings: Arc<Settings>,
+    memo: Arc<Mutex<ScanMemo>>,
 }
 
 /// What a check produced.
@@ -171,6 +172,7 @@ fn snapshot(state: &State, uri: &Uri) -> Option<Job> {
         language_id: doc.language_id.clone(),
         encoding: state.encoding(),
         settings: state.settings(),
+        memo: Arc::clone(&doc.memo),
     })
 }
 
@@ -286,8 +288,20 @@ fn check_draft(job: &Job, ctx: &PolicyContext) -> Option<Vec<Diagnostic>> {
     let parse_ms = parse_started.elapsed().as_secs_f64() * 1000.0;
     let check_started = Instant::now();
     // A long draft is checked on two threads (its phrases beside its regexes, then its
-    // rules in two halves): the writer waits for this on every keystroke.
-    let report = active.set.check_parallel(&draft);
+    // rules in two halves), and only the paragraphs changed since its last check are
+    // searched: the writer waits for this on every keystroke. A check of the same
+    // document already running (a pull request beside a push) has the memo: then this
+    // one searches everything.
+    let report = match job.memo.try_lock() {
+        Ok(mut memo) => active.set.check_incremental(&draft, &mut memo),
+        Err(TryLockError::Poisoned(poisoned)) => {
+            // A check that panicked: start again from nothing.
+            let mut memo = poisoned.into_inner();
+            memo.clear();
+            active.set.check_incremental(&draft, &mut memo)
+        }
+        Err(TryLockError::WouldBlock) => active.set.check_parallel(&draft),
+    };
     let check_ms = check_started.elapsed().as_secs_f64() * 1000.0;
     crate::log!(
         Level::Debug,

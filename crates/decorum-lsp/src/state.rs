@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use dashmap::DashMap;
+use decorum_engine::ScanMemo;
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{Diagnostic, Uri};
 
@@ -63,6 +64,9 @@ pub struct Document {
     pub checking: bool,
     /// The latest diagnostics.
     pub latest: Option<Evaluation>,
+    /// What the last check of a long draft found, so the next one searches only the
+    /// paragraphs an edit touched (empty for short drafts).
+    pub memo: Arc<Mutex<ScanMemo>>,
 }
 
 /// What the client told us it supports.

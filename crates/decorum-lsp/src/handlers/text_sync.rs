@@ -58,6 +58,7 @@ pub fn did_open(state: &Arc<State>, params: DidOpenTextDocumentParams) {
         generation: 0,
         checking: false,
         latest: None,
+        memo: Default::default(),
     };
     state.documents.insert(item.uri.clone(), document);
     schedule(state, &item.uri);
