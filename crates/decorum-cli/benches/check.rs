@@ -224,8 +224,9 @@ fn main() {
         mb
     );
 
-    // DECORUM_BENCH_CASE=parse|std|generated|single runs one part (for profiling);
-    // `single` is the corpus as one file of many posts, then as one post.
+    // DECORUM_BENCH_CASE=parse|std|examples|generated|single runs one part (for
+    // profiling); `examples` is the std library's own rule examples, text dense with
+    // matches; `single` is the corpus as one file of many posts, then as one post.
     let case = std::env::var("DECORUM_BENCH_CASE").unwrap_or_default();
     let wants = |name: &str| case.is_empty() || case == name;
     let std = std_library();
@@ -256,6 +257,32 @@ fn main() {
             std.rules().len(),
             t.as_secs_f64() * 1000.0,
             mb / t.as_secs_f64()
+        );
+    }
+
+    if wants("examples") {
+        // Every rule example of the library once per draft, repeated to about 1 MB: each
+        // sentence is written to trip a rule (or nearly), so the regexes have many more
+        // places to start than in the corpus.
+        let examples: Vec<String> = std
+            .rules()
+            .iter()
+            .flat_map(|r| r.examples.iter().map(|e| e.text.clone()))
+            .collect();
+        let mut drafts = Vec::new();
+        let mut total = 0;
+        while total < 1 << 20 {
+            for text in &examples {
+                total += text.len();
+                drafts.push(text.clone());
+            }
+        }
+        let (findings, t) = median(&std, &drafts, runs);
+        println!(
+            "std/healthcare on its examples: {:>7.1} ms  {:>6.1} MB/s  ({} drafts, {findings} findings)",
+            t.as_secs_f64() * 1000.0,
+            total as f64 / 1_000_000.0 / t.as_secs_f64(),
+            drafts.len()
         );
     }
 

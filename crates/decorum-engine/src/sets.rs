@@ -9,7 +9,7 @@
 //! evaluated over that index. No match spans a blank line ([`chunks`]).
 
 use std::ops::Range;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
@@ -147,6 +147,8 @@ pub(crate) struct Matcher {
     trigger_slots: Vec<Vec<u32>>,
     /// Regexes without usable literal prefixes: they run on every draft.
     untriggered: Vec<u32>,
+    /// Regexes whose matches start at a Unicode word boundary ([`Triggers::word_start`]).
+    word_start: Vec<bool>,
     /// Where regex matches can start, so that regexes are only tried there.
     starts: Option<Arc<RegexStarts>>,
     exact: Vec<Option<String>>,
@@ -175,7 +177,11 @@ struct Shared<K, V> {
     entries: Mutex<Vec<(K, Weak<V>)>>,
 }
 
-static SHARED_STARTS: Shared<Vec<(String, String)>, RegexStarts> = Shared::new();
+/// What a start finder is built from: each regex's source, flags and whether it has
+/// literal prefixes; the lazy DFA cache capacity.
+type StartsKey = (Vec<(String, String, bool)>, usize);
+
+static SHARED_STARTS: Shared<StartsKey, RegexStarts> = Shared::new();
 static SHARED_PHRASES: Shared<Vec<String>, AhoCorasick> = Shared::new();
 
 impl<K: PartialEq + Clone, V> Shared<K, V> {
@@ -216,18 +222,31 @@ impl<K: PartialEq + Clone, V> Shared<K, V> {
 
 /// The start finder for these regexes (sources and flags): one still in use, or a new
 /// one.
-fn shared_starts(regexes: Vec<(String, String)>) -> Option<Arc<RegexStarts>> {
+fn shared_starts(regexes: Vec<(String, String, bool)>) -> Option<Arc<RegexStarts>> {
+    let key = (regexes, start_cache_capacity());
     let build = || {
-        let borrowed: Vec<(&str, &str)> = regexes
+        let (regexes, capacity) = &key;
+        let capacity = *capacity;
+        let borrowed: Vec<(&str, &str, bool)> = regexes
             .iter()
-            .map(|(s, f)| (s.as_str(), f.as_str()))
+            .map(|(s, f, triggered)| (s.as_str(), f.as_str(), *triggered))
             .collect();
-        Ok::<_, std::convert::Infallible>(RegexStarts::build(&borrowed))
+        Ok::<_, std::convert::Infallible>(RegexStarts::build(&borrowed, capacity))
     };
-    match SHARED_STARTS.get_or_build(&regexes, build) {
+    match SHARED_STARTS.get_or_build(&key, build) {
         Ok(starts) => starts,
         Err(never) => match never {},
     }
+}
+
+/// The lazy DFA cache of a start finder: 16 MB, or what a test on this thread set (a
+/// small cache makes the DFA give up on small drafts).
+fn start_cache_capacity() -> usize {
+    #[cfg(test)]
+    if let Some(capacity) = tests::START_CACHE_CAPACITY.with(std::cell::Cell::get) {
+        return capacity;
+    }
+    16 << 20
 }
 
 /// A regex for the paths that search with the `regex` crate itself, built on first use.
@@ -378,7 +397,7 @@ struct RegexFacts<V> {
 const REGEX_FACTS_KEPT: usize = 10_000;
 
 static REGEX_CHECKS: RegexFacts<RegexCheck> = RegexFacts::new();
-static TRIGGER_LITERALS: RegexFacts<Option<Vec<String>>> = RegexFacts::new();
+static TRIGGER_LITERALS: RegexFacts<Option<Triggers>> = RegexFacts::new();
 
 impl<V: Clone> RegexFacts<V> {
     const fn new() -> Self {
@@ -452,35 +471,93 @@ fn validated_hir(source: &str, flags: &str) -> Result<Hir, String> {
     Ok(hir)
 }
 
-/// Normalised literal prefixes of a regex, when every match must start with one of a
-/// few literals of at least two characters; `None` when the regex must always run.
-fn trigger_literals(source: &str, flags: &str) -> Option<Vec<String>> {
+/// Where a regex's matches can start, when every match must start with one of a few
+/// literals of at least two characters: `None` when the start finder must look for them.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Triggers {
+    /// The literals, normalised.
+    literals: Vec<String>,
+    /// The regex starts with a Unicode word boundary (`\b`, `\b{start}`): a match
+    /// cannot start between two word characters.
+    word_start: bool,
+}
+
+fn trigger_literals(source: &str, flags: &str) -> Option<Triggers> {
     TRIGGER_LITERALS.get_or_compute(source, flags, || compute_trigger_literals(source, flags))
 }
 
-fn compute_trigger_literals(source: &str, flags: &str) -> Option<Vec<String>> {
+/// True when every match of `hir` must start at a Unicode word boundary.
+fn starts_at_word_boundary(hir: &Hir) -> bool {
+    use regex_syntax::hir::Look;
+    match hir.kind() {
+        HirKind::Look(Look::WordUnicode | Look::WordStartUnicode | Look::WordStartHalfUnicode) => {
+            true
+        }
+        HirKind::Capture(cap) => starts_at_word_boundary(&cap.sub),
+        HirKind::Concat(parts) => parts.first().is_some_and(starts_at_word_boundary),
+        HirKind::Alternation(parts) => parts.iter().all(starts_at_word_boundary),
+        _ => false,
+    }
+}
+
+fn compute_trigger_literals(source: &str, flags: &str) -> Option<Triggers> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
     // Parsed case-sensitively (without the `i` flag): the normalised view is lower
     // case, so the lower-cased literals are a necessary condition for the
     // case-insensitive regex too.
     let hir = parse_user_regex(source, &flags.replace('i', "")).ok()?;
-    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+    // A case-insensitive group inside the regex (`(?i)cure`) still spells each letter
+    // as a class of its cases; the extractor may expand them (2^4 literals for `cure`),
+    // and normalising folds them back into one.
+    let seq = Extractor::new()
+        .kind(ExtractKind::Prefix)
+        .limit_total(4096)
+        .extract(&hir);
     let literals = seq.literals()?;
-    if literals.is_empty() || literals.len() > 64 {
+    if literals.is_empty() {
         return None;
     }
     let mut out: Vec<String> = Vec::new();
     for lit in literals {
         let text = std::str::from_utf8(lit.as_bytes()).ok()?;
         let norm = decorum_draft::normalize_str(text);
-        if norm.chars().count() < 2 {
+        if norm.chars().count() < 2 || !folds_like_the_text(text) {
             return None;
         }
         if !out.contains(&norm) {
             out.push(norm);
+            if out.len() > 64 {
+                return None;
+            }
         }
     }
-    Some(out)
+    Some(Triggers {
+        literals: out,
+        word_start: starts_at_word_boundary(&hir),
+    })
+}
+
+/// True when finding the normalised `literal` in the normalised view finds every place
+/// where the regex matches `literal` in the prose, at the position of its first
+/// character: that character is not one normalising drops (a zero-width character, a
+/// diacritic), and every character matches, case-insensitively, only characters that
+/// normalise the same way (not so for `σ`, which matches `ς`).
+fn folds_like_the_text(literal: &str) -> bool {
+    let Some(first) = literal.chars().next() else {
+        return false;
+    };
+    if decorum_draft::normalize_str(first.encode_utf8(&mut [0; 4])).is_empty() {
+        return false;
+    }
+    literal.chars().all(|c| {
+        let mut class = ClassUnicode::new([ClassUnicodeRange::new(c, c)]);
+        class.case_fold_simple();
+        let own = decorum_draft::normalize_str(c.encode_utf8(&mut [0; 4]));
+        class.ranges().iter().all(|range| {
+            (range.start()..=range.end())
+                .all(|other| decorum_draft::normalize_str(other.encode_utf8(&mut [0; 4])) == own)
+        })
+    })
 }
 
 impl Matcher {
@@ -496,6 +573,8 @@ impl Matcher {
         let mut trigger_slots: Vec<Vec<u32>> = Vec::new();
         let mut untriggered = Vec::new();
         let mut regex_sources: Vec<(&str, &str)> = Vec::new();
+        let mut triggered: Vec<bool> = Vec::new();
+        let mut word_start: Vec<bool> = Vec::new();
         let mut exact = Vec::with_capacity(arena.patterns.len());
         let mut bounded = Vec::with_capacity(arena.patterns.len());
         for (id, pattern) in arena.patterns.iter().enumerate() {
@@ -523,8 +602,9 @@ impl Matcher {
                     let re = LazyRegex::new(source, flags);
                     let index = regexes.len() as u32;
                     match trigger_literals(source, flags) {
-                        Some(literals) => {
-                            for literal in literals {
+                        Some(triggers) => {
+                            word_start.push(triggers.word_start);
+                            for literal in triggers.literals {
                                 let slot = *by_text.entry(literal.clone()).or_insert_with(|| {
                                     phrase_texts.push(literal.clone());
                                     phrase_patterns.push(Vec::new());
@@ -536,8 +616,12 @@ impl Matcher {
                                 trigger_slots[slot].push(index);
                             }
                         }
-                        None => untriggered.push(index),
+                        None => {
+                            untriggered.push(index);
+                            word_start.push(false);
+                        }
                     }
+                    triggered.push(untriggered.last() != Some(&index));
                     regexes.push((re, id));
                     regex_sources.push((source, flags));
                     exact.push(None);
@@ -559,16 +643,23 @@ impl Matcher {
                     .map_err(|e| e.to_string())
             })?
         };
-        let masked_flags: Vec<(String, String)> = masked_sources
+        // Masked phrases have no literal prefixes, and no second DFA: when theirs gives
+        // up, each runs on its own (marking them all as having prefixes leaves none for
+        // a second DFA).
+        let masked_flags: Vec<(String, String, bool)> = masked_sources
             .iter()
-            .map(|s| (s.clone(), String::new()))
+            .map(|s| (s.clone(), String::new(), true))
             .collect();
         let masked_starts = shared_starts(masked_flags);
         let masked = (!masked.is_empty()).then(|| (LazySet::new(masked_sources), masked));
         trigger_slots.resize(phrase_texts.len(), Vec::new());
-        let regex_sources: Vec<(String, String)> = regex_sources
+        // Regexes with literal prefixes start where those occur; the start finder's DFA
+        // looks for the others only (all of them together made it build more states
+        // than its cache holds on text dense with matches).
+        let regex_sources: Vec<(String, String, bool)> = regex_sources
             .iter()
-            .map(|(s, f)| (s.to_string(), f.to_string()))
+            .enumerate()
+            .map(|(i, (s, f))| (s.to_string(), f.to_string(), triggered[i]))
             .collect();
         let starts = shared_starts(regex_sources);
         Ok(Matcher {
@@ -579,6 +670,7 @@ impl Matcher {
             regexes,
             trigger_slots,
             untriggered,
+            word_start,
             starts,
             exact,
             bounded,
@@ -707,10 +799,12 @@ impl Matcher {
         // Each masked regex's find_iter, through its candidate starts when possible
         // (the set only skips regexes without a match, which find nothing anyway).
         let all = vec![true; regexes.len()];
-        let fast = self
-            .masked_starts
-            .as_ref()
-            .and_then(|starts| Some((starts, starts.candidates(text, region.norm.clone(), &all)?)));
+        let fast = self.masked_starts.as_ref().and_then(|starts| {
+            match starts.candidates(text, region.norm.clone(), &all) {
+                Search::Found(candidates) => Some((starts, candidates)),
+                Search::GaveUp | Search::Failed => None,
+            }
+        });
         let mut spans = Vec::new();
         let mut add = |pid: u32, spans: &[(usize, usize)]| {
             for &(s, e) in spans {
@@ -746,7 +840,8 @@ impl Matcher {
         }
     }
 
-    /// The woken regexes over the prose view.
+    /// The woken regexes over the prose view, from where the start finder says their
+    /// matches can start.
     fn scan_regexes(
         &self,
         draft: &Draft,
@@ -758,27 +853,93 @@ impl Matcher {
             return;
         }
         let prose = draft.prose.as_str();
-        let chunks = &region.chunks;
-        let candidates = self
-            .starts
-            .as_ref()
-            .and_then(|starts| starts.candidates(prose, region.prose.clone(), woken));
-        for (r, (re, pid)) in self.regexes.iter().enumerate() {
-            if !woken[r] {
+        let starts = self.starts.as_deref();
+        match starts.map(|s| s.candidates(prose, region.prose.clone(), woken)) {
+            Some(Search::Found(candidates)) => {
+                for r in (0..self.regexes.len()).filter(|&r| woken[r]) {
+                    self.search_regex(draft, region, r, Some(&candidates), found);
+                }
+            }
+            Some(Search::GaveUp) => {
+                // Regexes with literal prefixes from where those occur; the others
+                // through a start finder of their own.
+                let triggers = self.trigger_starts(draft, region);
+                let others = starts.and_then(|s| s.candidates_without_triggers(prose, region));
+                for r in (0..self.regexes.len()).filter(|&r| woken[r]) {
+                    let candidates = if self.untriggered.binary_search(&(r as u32)).is_ok() {
+                        others.as_deref()
+                    } else {
+                        Some(triggers.as_slice())
+                    };
+                    self.search_regex(draft, region, r, candidates, found);
+                }
+            }
+            Some(Search::Failed) | None => {
+                for r in (0..self.regexes.len()).filter(|&r| woken[r]) {
+                    self.search_regex(draft, region, r, None, found);
+                }
+            }
+        }
+    }
+
+    /// Where each regex with literal prefixes can start in `region`: where one of its
+    /// literals occurs in the normalised view, mapped to the prose, unless the regex
+    /// starts with `\b` and the character there continues a word. As (regex, position),
+    /// sorted.
+    fn trigger_starts(&self, draft: &Draft, region: &Region) -> Vec<(u32, usize)> {
+        let mut out = Vec::new();
+        let Some(ac) = &self.phrases else {
+            return out;
+        };
+        let text = draft.normalized.text.as_str();
+        let input = aho_corasick::Input::new(text).span(region.norm.clone());
+        for m in ac.find_overlapping_iter(input) {
+            let woken = &self.trigger_slots[m.pattern().as_usize()];
+            if woken.is_empty() {
                 continue;
             }
-            let fast = self.starts.as_ref().zip(candidates.as_ref());
-            match fast.and_then(|(starts, c)| Some((starts.anchored[r].as_ref()?, c))) {
-                Some((anchored, candidates)) => {
-                    for (s, e) in find_from(anchored, prose, chunks, starts_of(candidates, r)) {
-                        found.push((*pid, to_range(s, e)));
-                    }
+            // The prose position of the character the literal starts with.
+            let at = usize::from(draft.original_range(to_range(m.start(), m.start())).start());
+            let inside_word = inside_word(&draft.prose, at);
+            out.extend(
+                woken
+                    .iter()
+                    .filter(|&&r| !(inside_word && self.word_start[r as usize]))
+                    .map(|&r| (r, at)),
+            );
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Regex `r` over the prose view: through its anchored searcher from `candidates`
+    /// ((regex, position) pairs, sorted, with every position where a match of `r` can
+    /// start), or on its own where it has no anchored searcher or `candidates` is `None`.
+    fn search_regex(
+        &self,
+        draft: &Draft,
+        region: &Region,
+        r: usize,
+        candidates: Option<&[(u32, usize)]>,
+        found: &mut Vec<(u32, TextRange)>,
+    ) {
+        let Some((re, pid)) = self.regexes.get(r) else {
+            return;
+        };
+        let prose = draft.prose.as_str();
+        let anchored = self.starts.as_ref().and_then(|s| s.anchored[r].as_ref());
+        match anchored.zip(candidates) {
+            Some((anchored, candidates)) => {
+                let from = starts_of(candidates, r);
+                for (s, e) in find_from(anchored, prose, &region.chunks, from) {
+                    found.push((*pid, to_range(s, e)));
                 }
-                None => {
-                    for (s, e) in find_all(re, prose, chunks) {
-                        if s < e {
-                            found.push((*pid, to_range(s, e)));
-                        }
+            }
+            None => {
+                for (s, e) in find_all(re, prose, &region.chunks) {
+                    if s < e {
+                        found.push((*pid, to_range(s, e)));
                     }
                 }
             }
@@ -826,27 +987,75 @@ impl Matcher {
 /// `candidate_search_matches_find_iter` and `std_library_regexes_match_find_iter` check
 /// this against `find_iter`. When anything fails (a build limit, a search error) the
 /// regexes run as before.
+///
+/// Text dense with near-matches (the std library's own examples, for one) can need more
+/// DFA states than the 16 MB cache holds; rebuilding them over and over took 19 s per
+/// MB. The DFA then gives up, stays unused for the next [`DORMANT_BYTES`], and meanwhile
+/// each regex with literal prefixes ([`trigger_literals`]) is tried where those occur,
+/// the others through a second DFA of their own, built on first need
+/// (`a_start_finder_that_gives_up_finds_the_same_matches`).
 #[derive(Debug)]
 struct RegexStarts {
-    /// Reverse DFA over the relaxed regexes; its pattern `k` is regex `regex_of[k]`.
-    dfa: hybrid::dfa::DFA,
-    regex_of: Vec<u32>,
+    /// Reverse DFA over the relaxed regexes.
+    main: StartDfa,
     /// For each regex, an anchored search with the same syntax, when it takes part.
     anchored: Vec<Option<meta::Regex>>,
+    /// The relaxed regexes without literal prefixes (see [`trigger_literals`]) and their
+    /// regex numbers, for when the main DFA gives up; built on first use.
+    untriggered: Vec<(Hir, u32)>,
+    fallback: OnceLock<Option<StartDfa>>,
+    /// The lazy DFA cache capacity of both.
+    capacity: usize,
+}
+
+/// A reverse lazy DFA over relaxed regexes; its pattern `k` is regex `regex_of[k]`.
+#[derive(Debug)]
+struct StartDfa {
+    dfa: hybrid::dfa::DFA,
+    regex_of: Vec<u32>,
     /// Lazy DFA caches kept between drafts, so DFA states are built once per process
     /// rather than once per draft.
     caches: Mutex<Vec<hybrid::dfa::Cache>>,
+    /// Bytes of text still to be searched without this DFA since it last gave up.
+    dormant: AtomicUsize,
+}
+
+/// How much text goes to the fallback after a start finder's DFA gave up.
+const DORMANT_BYTES: usize = 4 << 20;
+
+impl Clone for StartDfa {
+    fn clone(&self) -> Self {
+        StartDfa {
+            dfa: self.dfa.clone(),
+            regex_of: self.regex_of.clone(),
+            caches: Mutex::new(Vec::new()),
+            dormant: AtomicUsize::new(0),
+        }
+    }
 }
 
 impl Clone for RegexStarts {
     fn clone(&self) -> Self {
         RegexStarts {
-            dfa: self.dfa.clone(),
-            regex_of: self.regex_of.clone(),
+            main: self.main.clone(),
             anchored: self.anchored.clone(),
-            caches: Mutex::new(Vec::new()),
+            untriggered: self.untriggered.clone(),
+            fallback: OnceLock::new(),
+            capacity: self.capacity,
         }
     }
+}
+
+/// What a start finder's search found.
+#[derive(Debug)]
+enum Search {
+    /// (regex, position) pairs, sorted, with every position where a match of a woken
+    /// regex can start.
+    Found(Vec<(u32, usize)>),
+    /// The text needed more DFA states than the cache holds.
+    GaveUp,
+    /// Any other error.
+    Failed,
 }
 
 /// The syntax of a user regex with its flags.
@@ -895,13 +1104,15 @@ fn relax(hir: &Hir) -> Hir {
 }
 
 impl RegexStarts {
-    /// Builds the start finder for `regexes` (source and flags, in regex order); `None`
-    /// when no regex can take part or the automaton would be too large.
-    fn build(regexes: &[(&str, &str)]) -> Option<RegexStarts> {
+    /// Builds the start finder for `regexes` (source, flags, and whether the regex has
+    /// literal prefixes, in regex order); `None` when no regex can take part or the
+    /// automaton would be too large.
+    fn build(regexes: &[(&str, &str, bool)], capacity: usize) -> Option<RegexStarts> {
         let mut relaxed = Vec::new();
         let mut regex_of = Vec::new();
+        let mut untriggered = Vec::new();
         let mut anchored = Vec::with_capacity(regexes.len());
-        for (i, (source, flags)) in regexes.iter().enumerate() {
+        for (i, &(source, flags, triggered)) in regexes.iter().enumerate() {
             let searcher = (|| {
                 let hir = parse_user_regex(source, flags).ok()?;
                 // A regex that can match the empty string would need find_iter's rules
@@ -927,6 +1138,9 @@ impl RegexStarts {
                 Some((relax(&hir), searcher))
             })();
             anchored.push(searcher.map(|(hir, searcher)| {
+                if !triggered {
+                    untriggered.push((hir.clone(), i as u32));
+                }
                 relaxed.push(hir);
                 regex_of.push(i as u32);
                 searcher
@@ -935,6 +1149,56 @@ impl RegexStarts {
         if relaxed.is_empty() {
             return None;
         }
+        Some(RegexStarts {
+            main: StartDfa::build(&relaxed, regex_of, capacity)?,
+            capacity,
+            anchored,
+            // With no regex to leave out, a fallback would be the main DFA again.
+            untriggered: if untriggered.len() < relaxed.len() {
+                untriggered
+            } else {
+                Vec::new()
+            },
+            fallback: OnceLock::new(),
+        })
+    }
+
+    /// Every position of `prose` inside `span` where a match of a woken regex can start.
+    fn candidates(&self, prose: &str, span: Range<usize>, woken: &[bool]) -> Search {
+        self.main.search(prose, span, woken)
+    }
+
+    /// Like [`RegexStarts::candidates`] for the regexes without literal prefixes alone
+    /// (their DFA has fewer states to build), for when the main DFA gave up; `None` if
+    /// this one fails too.
+    fn candidates_without_triggers(
+        &self,
+        prose: &str,
+        region: &Region,
+    ) -> Option<Vec<(u32, usize)>> {
+        let fallback = self.fallback.get_or_init(|| {
+            if self.untriggered.is_empty() {
+                return None;
+            }
+            let (relaxed, regex_of): (Vec<Hir>, Vec<u32>) =
+                self.untriggered.iter().cloned().unzip();
+            StartDfa::build(&relaxed, regex_of, self.capacity)
+        });
+        match fallback.as_ref()?.search(
+            prose,
+            region.prose.clone(),
+            &vec![true; self.anchored.len()],
+        ) {
+            Search::Found(candidates) => Some(candidates),
+            Search::GaveUp | Search::Failed => None,
+        }
+    }
+}
+
+impl StartDfa {
+    /// One reverse lazy DFA reporting every position where one of `relaxed` matches;
+    /// pattern `k` stands for regex `regex_of[k]`.
+    fn build(relaxed: &[Hir], regex_of: Vec<u32>, capacity: usize) -> Option<StartDfa> {
         let nfa = thompson::Compiler::new()
             .configure(
                 thompson::Config::new()
@@ -944,56 +1208,59 @@ impl RegexStarts {
                     .which_captures(thompson::WhichCaptures::None)
                     .nfa_size_limit(Some(1 << 26)),
             )
-            .build_many_from_hir(&relaxed)
+            .build_many_from_hir(relaxed)
             .ok()?;
         let dfa = hybrid::dfa::DFA::builder()
             .configure(
                 hybrid::dfa::Config::new()
                     .match_kind(regex_automata::MatchKind::All)
-                    .cache_capacity(16 << 20),
+                    .cache_capacity(capacity)
+                    .skip_cache_capacity_check(true)
+                    // Text that needs more states than the cache holds would have the
+                    // DFA rebuild them over and over (seconds per MB); it gives up
+                    // instead, and the regexes run on their own.
+                    .minimum_cache_clear_count(Some(4))
+                    .minimum_bytes_per_state(Some(64)),
             )
             .build_from_nfa(nfa)
             .ok()?;
-        Some(RegexStarts {
+        Some(StartDfa {
             dfa,
             regex_of,
-            anchored,
             caches: Mutex::new(Vec::new()),
+            dormant: AtomicUsize::new(0),
         })
     }
 
     /// Every position of `prose` inside `span` where a match of a woken regex can start,
-    /// as (regex, position), sorted; `None` if the search failed (then every regex runs
-    /// in full).
-    fn candidates(
-        &self,
-        prose: &str,
-        span: Range<usize>,
-        woken: &[bool],
-    ) -> Option<Vec<(u32, usize)>> {
+    /// as (regex, position), sorted.
+    fn search(&self, prose: &str, span: Range<usize>, woken: &[bool]) -> Search {
         let mut out = Vec::new();
+        let dfa = &self.dfa;
         if !self.regex_of.iter().any(|&r| woken[r as usize]) {
-            return Some(out);
+            return Search::Found(out);
+        }
+        let dormant = self.dormant.load(Ordering::Relaxed);
+        if dormant > 0 {
+            self.dormant
+                .store(dormant.saturating_sub(span.len().max(1)), Ordering::Relaxed);
+            return Search::GaveUp;
         }
         let mut cache = self
             .caches
             .lock()
             .ok()
             .and_then(|mut pool| pool.pop())
-            .unwrap_or_else(|| self.dfa.create_cache());
+            .unwrap_or_else(|| dfa.create_cache());
         // The relaxed regexes have no look-arounds, so the text outside the span does not
         // matter, and a match inside a chunk of the span starts inside the span.
         let input = Input::new(prose).range(span);
         let mut state = hybrid::dfa::OverlappingState::start();
-        let mut ok = true;
+        let mut error = None;
         let mut previous = usize::MAX;
         loop {
-            if self
-                .dfa
-                .try_search_overlapping_rev(&mut cache, &input, &mut state)
-                .is_err()
-            {
-                ok = false;
+            if let Err(e) = dfa.try_search_overlapping_rev(&mut cache, &input, &mut state) {
+                error = Some(e);
                 break;
             }
             let Some(m) = state.get_match() else { break };
@@ -1013,12 +1280,26 @@ impl RegexStarts {
             }
             previous = offset;
         }
+        if error.is_some() {
+            // A cache that gave up would give up again at its next clear, even on text
+            // that needs few states, so it starts again empty; and the text that follows
+            // probably needs as many states, which would cost as much again to build
+            // before giving up, so the next `DORMANT_BYTES` take the fallback at once.
+            cache.reset(dfa);
+            self.dormant.store(DORMANT_BYTES, Ordering::Relaxed);
+        }
         if let Ok(mut pool) = self.caches.lock() {
             pool.push(cache);
         }
         out.sort_unstable();
         out.dedup();
-        ok.then_some(out)
+        match error {
+            None => Search::Found(out),
+            Some(e) if matches!(e.kind(), regex_automata::MatchErrorKind::GaveUp { .. }) => {
+                Search::GaveUp
+            }
+            Some(_) => Search::Failed,
+        }
     }
 }
 
@@ -1072,6 +1353,22 @@ fn find_from(
 }
 
 /// Letters, digits and the underscore: what a whole-word match must not continue into.
+/// True when the characters before and at `at` are both word characters as the regex
+/// engine's Unicode `\b` sees them.
+fn inside_word(text: &str, at: usize) -> bool {
+    let word = |c: char| {
+        if c.is_ascii() {
+            c.is_ascii_alphanumeric() || c == '_'
+        } else {
+            regex_syntax::is_word_character(c)
+        }
+    };
+    let (Some(before), Some(after)) = (text.get(..at), text.get(at..)) else {
+        return false;
+    };
+    before.chars().next_back().is_some_and(word) && after.chars().next().is_some_and(word)
+}
+
 pub(crate) fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
@@ -1270,6 +1567,58 @@ pub(crate) mod tests {
     use super::*;
     use regex::Regex;
 
+    thread_local! {
+        /// Set by a test to compile policy sets whose start finders have this cache.
+        pub(crate) static START_CACHE_CAPACITY: std::cell::Cell<Option<usize>> =
+            const { std::cell::Cell::new(None) };
+    }
+
+    /// When the start finder's DFA gives up (here with a 4 MB cache, too small for all
+    /// the std library's regexes on its examples), regexes with literal prefixes start
+    /// where those occur and the others go through a DFA of their own: the matches are
+    /// the same as without any start finder.
+    #[test]
+    fn a_start_finder_that_gives_up_finds_the_same_matches() {
+        START_CACHE_CAPACITY.with(|c| c.set(Some(4 << 20)));
+        let set = std_policy_set();
+        START_CACHE_CAPACITY.with(|c| c.set(None));
+        let fast = set.matcher();
+        let mut slow = fast.clone();
+        slow.starts = None;
+        slow.masked_starts = None;
+        let texts = std_example_texts(&set);
+        let text = texts.join("\n\n");
+        let draft = decorum_draft::parse(
+            &text,
+            decorum_draft::DraftFormat::Markdown,
+            &Default::default(),
+        );
+        let starts = fast.starts.as_ref().expect("a start finder");
+        let woken = vec![true; fast.regexes.len()];
+        assert!(
+            matches!(
+                starts.candidates(&draft.prose, 0..draft.prose.len(), &woken),
+                Search::GaveUp
+            ),
+            "the small cache makes the DFA give up"
+        );
+        assert!(
+            starts
+                .candidates_without_triggers(&draft.prose, &Region::whole(&draft))
+                .is_some(),
+            "the DFA of the regexes without literal prefixes does not"
+        );
+        assert!(fast.scan(&draft) == slow.scan(&draft));
+        for text in texts.iter().step_by(7) {
+            let draft = decorum_draft::parse(
+                text,
+                decorum_draft::DraftFormat::Markdown,
+                &Default::default(),
+            );
+            assert!(fast.scan(&draft) == slow.scan(&draft), "{text:?}");
+        }
+    }
+
     /// Regexes like the std library's: Unicode word boundaries, case-insensitive groups,
     /// Unicode classes, counted repetitions, anchors, alternations sharing prefixes.
     const REGEXES: &[(&str, &str)] = &[
@@ -1299,9 +1648,9 @@ pub(crate) mod tests {
     /// The matches of each regex of `set` in `text`, through the candidate path.
     fn via_candidates(set: &RegexStarts, text: &str) -> Vec<Vec<(usize, usize)>> {
         let woken = vec![true; set.anchored.len()];
-        let candidates = set
-            .candidates(text, 0..text.len(), &woken)
-            .expect("search succeeds");
+        let Search::Found(candidates) = set.candidates(text, 0..text.len(), &woken) else {
+            panic!("the search fails on {text:?}");
+        };
         let chunks = chunks(text);
         (0..set.anchored.len())
             .map(|r| {
@@ -1357,7 +1706,9 @@ pub(crate) mod tests {
             .copied()
             .filter(|(s, _)| Regex::new(s).is_ok())
             .collect();
-        let set = RegexStarts::build(&regexes).expect("builds");
+        let with_dfa: Vec<(&str, &str, bool)> =
+            regexes.iter().map(|&(s, f)| (s, f, true)).collect();
+        let set = RegexStarts::build(&with_dfa, 16 << 20).expect("builds");
         let taking_part: Vec<bool> = set.anchored.iter().map(Option::is_some).collect();
         let empty: Vec<bool> = regexes
             .iter()
@@ -1421,7 +1772,9 @@ pub(crate) mod tests {
                 .copied()
                 .filter(|(s, _)| Regex::new(s).is_ok())
                 .collect();
-            let set = RegexStarts::build(&sources).expect("builds");
+            let with_dfa: Vec<(&str, &str, bool)> =
+                sources.iter().map(|&(s, f)| (s, f, true)).collect();
+            let set = RegexStarts::build(&with_dfa, 16 << 20).expect("builds");
             let regexes = sources.iter().map(|(s, f)| reference_regex(s, f)).collect();
             (regexes, set)
         })
@@ -1436,8 +1789,9 @@ pub(crate) mod tests {
                 .iter()
                 .map(|w| masked_regex(w))
                 .collect();
-            let flagged: Vec<(&str, &str)> = sources.iter().map(|s| (s.as_str(), "")).collect();
-            let set = RegexStarts::build(&flagged).expect("builds");
+            let flagged: Vec<(&str, &str, bool)> =
+                sources.iter().map(|s| (s.as_str(), "", true)).collect();
+            let set = RegexStarts::build(&flagged, 16 << 20).expect("builds");
             let regexes = sources.iter().map(|s| reference_regex(s, "")).collect();
             (regexes, set)
         })

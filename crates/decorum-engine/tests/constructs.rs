@@ -49,6 +49,32 @@ rule ids { flag when contains ids }
     ));
 }
 
+/// A regex starts only where its literal prefix occurs in the normalised view, unless
+/// the prefix could match text that normalises differently: `(?i)σ` matches `ς`, which
+/// stays `ς`; a prefix beginning with a zero-width character is dropped by normalising.
+/// Such regexes still find all their matches.
+#[test]
+fn regexes_with_unusual_literal_prefixes_find_every_match() {
+    let set = policy(
+        r##"decorum 1
+policy t
+terms greek = [/(?i)οσ\b/, /ασ\b/i, /CURE\b/i, /\x{200B}hidden/]
+rule greek { flag when contains greek }
+"##,
+    );
+    expect![[r#"
+        Ος ΟΣ Ας cure Cure ​hidden
+        ^^ warning: t.greek: greek
+           ^^ warning: t.greek: greek
+              ^^ warning: t.greek: greek
+                 ^^^^ warning: t.greek: greek
+                      ^^^^ warning: t.greek: greek
+                           ^^^^^^^ warning: t.greek: greek
+
+    "#]]
+    .assert_eq(&annotate(&set, "Ος ΟΣ Ας cure Cure \u{200B}hidden\n"));
+}
+
 #[test]
 fn union_difference_and_references() {
     let set = policy(
