@@ -74,12 +74,17 @@ impl Matcher {
             return self.scan_parallel_from(draft, min_bytes);
         }
         let plan = plan(draft, memo);
+        let old = memo.index.entries();
+        if plan.head > plan.tail || plan.tail > old.len() {
+            // Cannot happen (the head lies in the common prefix, the tail after the common
+            // suffix begins); scanning everything is right whatever happened.
+            return self.scan_parallel_from(draft, min_bytes);
+        }
         let fresh = if plan.middle.is_empty() {
             MatchIndex::default()
         } else {
             self.scan_region_parallel_from(draft, &Region::of(draft, plan.middle), min_bytes)
         };
-        let old = memo.index.entries();
         MatchIndex::concat(
             &old[..plan.head],
             fresh,

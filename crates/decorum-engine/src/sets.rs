@@ -828,7 +828,10 @@ impl Matcher {
                 }
             }
             None => {
-                for i in set.matches(&text[region.norm.clone()]) {
+                // The set only filters: the whole view if the region's ends were not
+                // character boundaries of it.
+                let within = text.get(region.norm.clone()).unwrap_or(text);
+                for i in set.matches(within) {
                     let Some((re, pid)) = regexes.get(i) else {
                         continue;
                     };
