@@ -290,7 +290,7 @@ mod tests {
         let middle = text.len() / 2;
         let at = text[..middle].rfind("\n\n").expect("a paragraph break") + 2;
         let mut edited = text.clone();
-        edited.insert_str(at + 1, "x");
+        edited.insert(at + 1, 'x');
         let plan = plan(&draft(&edited), &memo);
         assert_eq!(plan.middle.len(), 1, "{plan:?}");
         assert!(plan.middle[0].start == at, "{plan:?}");
