@@ -1,7 +1,8 @@
 //! The normalised view literal phrases are matched against, with a map back to the text
 //! it was made from.
 //!
-//! Every source character folds on its own (so a match can always be mapped back):
+//! Every source character folds on its own (so a match can always be mapped back),
+//! except runs of whitespace (4. below):
 //!
 //! 1. zero-width characters (ZWSP, ZWNJ, ZWJ, WORD JOINER, SOFT HYPHEN, BOM, MONGOLIAN
 //!    VOWEL SEPARATOR) are dropped;
@@ -9,7 +10,12 @@
 //!    `“ ” „ ‟ ″` → `"`, `‐ ‑ ‒ – — ― − ⸺ ⸻` → `-`; every other Unicode space becomes ` `;
 //! 3. otherwise the character is decomposed for compatibility (NFKD: `ﬁ` → `fi`, full-width
 //!    `Ａ` → `A`, `①` → `1`), diacritics are dropped, and each piece is lowercased
-//!    (`char::to_lowercase`).
+//!    (`char::to_lowercase`);
+//! 4. a line break with the spaces, tabs and carriage return around it becomes one space
+//!    (so `my\npatient`, a line wrapped inside a paragraph, reads `my patient`); the rest
+//!    of the run is dropped like a zero-width character. Tabs elsewhere become spaces. A
+//!    run with a blank line in it stays as it is (no match spans one), and so do runs of
+//!    spaces, which is how the prose view blanks out code and links.
 //!
 //! "Diacritics" are the combining marks that accents decompose into (U+0300–036F and the
 //! other combining-diacritics blocks), variation selectors, and the optional vowel points
@@ -20,7 +26,7 @@
 //! The map is stored as runs rather than one entry per byte: a run of characters whose
 //! folded form has the same length as the source (all of ASCII, lowercase letters, most
 //! CJK) maps byte for byte, and only characters whose length changes get an entry of
-//! their own. ASCII text has no map at all.
+//! their own. ASCII text without runs of whitespace to fold has no map at all.
 
 use unicode_normalization::char::decompose_compatible;
 
@@ -149,6 +155,19 @@ fn fold_char(c: char, out: &mut String) -> Folded {
     }
 }
 
+/// The whitespace that runs of are folded: space, tab, carriage return, line break.
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// The first position in `bytes[from..to]` of a tab, carriage return or line break;
+/// `to` if there is none. (The caller backs up over the spaces before it, to the start of
+/// its run of whitespace.)
+fn next_odd_space(bytes: &[u8], from: usize, to: usize) -> usize {
+    let hay = &bytes[from..to];
+    from + memchr::memchr3(b'\t', b'\r', b'\n', hay).unwrap_or(hay.len())
+}
+
 /// Length of the ASCII prefix of `bytes`, checked 16 bytes at a time.
 fn ascii_prefix_len(bytes: &[u8]) -> usize {
     let mut n = 0;
@@ -189,15 +208,55 @@ fn build(source: &str, mut map: Option<&mut (Vec<Seg>, Vec<u32>)>) -> String {
         // ASCII stretch: lowercase, byte for byte.
         let start = i;
         i += ascii_prefix_len(&bytes[i..]);
-        if i > start {
+        let mut k = start;
+        while k < i {
+            // Byte for byte up to the next whitespace that is not one plain space.
+            let odd = next_odd_space(bytes, k, i);
+            let mut run_start = odd;
+            while run_start > k && bytes[run_start - 1] == b' ' {
+                run_start -= 1;
+            }
+            if run_start > k {
+                if run.is_none() {
+                    run = Some((out.len(), k));
+                }
+                let from = out.len();
+                out.push_str(source.get(k..run_start).unwrap_or_default());
+                if let Some(tail) = out.get_mut(from..) {
+                    tail.make_ascii_lowercase();
+                }
+            }
+            if run_start >= i {
+                break;
+            }
+            let mut run_end = run_start;
+            let mut line_breaks = 0;
+            while run_end < i && is_space(bytes[run_end]) {
+                line_breaks += usize::from(bytes[run_end] == b'\n');
+                run_end += 1;
+            }
             if run.is_none() {
-                run = Some((out.len(), start));
+                run = Some((out.len(), run_start));
             }
-            let from = out.len();
-            out.push_str(source.get(start..i).unwrap_or_default());
-            if let Some(tail) = out.get_mut(from..) {
-                tail.make_ascii_lowercase();
+            match line_breaks {
+                // Spaces and tabs: spaces, byte for byte (runs of spaces are how the
+                // prose view blanks out code and links, and are left alone).
+                0 => out.extend((run_start..run_end).map(|_| ' ')),
+                // A line break with the spaces, tabs and carriage return around it: one
+                // space.
+                1 => {
+                    out.push(' ');
+                    if run_end - run_start > 1 {
+                        close_run(&mut run, out.len(), &mut map);
+                        if let Some((_, dropped)) = map.as_deref_mut() {
+                            dropped.extend((run_start + 1..run_end).map(to_u32));
+                        }
+                    }
+                }
+                // A blank line: kept as it is (no match spans one).
+                _ => out.push_str(source.get(run_start..run_end).unwrap_or_default()),
             }
+            k = run_end;
         }
         if i >= bytes.len() {
             break;
@@ -242,9 +301,6 @@ fn build(source: &str, mut map: Option<&mut (Vec<Seg>, Vec<u32>)>) -> String {
 /// The folding of [`NormalizedView`] applied to any string, without the map: the engine
 /// normalises its literal patterns with it so both sides agree.
 pub fn normalize_str(s: &str) -> String {
-    if s.is_ascii() {
-        return s.to_ascii_lowercase();
-    }
     build(s, None)
 }
 
@@ -252,14 +308,6 @@ impl NormalizedView {
     /// Normalises `prose` (any text; in a [`crate::Draft`] the prose view).
     pub fn new(prose: &str) -> NormalizedView {
         let source_len = to_u32(prose.len());
-        if prose.is_ascii() {
-            return NormalizedView {
-                text: prose.to_ascii_lowercase(),
-                segs: Vec::new(),
-                dropped_invisible: Vec::new(),
-                source_len,
-            };
-        }
         let mut map = (Vec::new(), Vec::new());
         let text = build(prose, Some(&mut map));
         let (mut segs, dropped_invisible) = map;
@@ -305,8 +353,9 @@ impl NormalizedView {
     /// The normalised offset where the folded form of the source character at `offset` (a
     /// character boundary) begins; for a character that was dropped, where the folded
     /// form of the next one begins; for the end of the source, the end of the normalised
-    /// text. Since every character folds on its own, the normalised text before the
-    /// result is exactly the folding of the source before `offset`.
+    /// text. Since every character folds on its own (runs of whitespace aside), the
+    /// normalised text before the result is the folding of the source before `offset`
+    /// when `offset` is not next to whitespace.
     pub fn from_original(&self, offset: usize) -> usize {
         let len = self.text.len();
         if self.segs.is_empty() {
@@ -449,7 +498,9 @@ mod tests {
         ));
     }
 
-    /// The folding of a source prefix is the normalised text up to `from_original`.
+    /// The folding of a source prefix is the normalised text up to `from_original`
+    /// (where the prefix does not end in or next to a run of whitespace, whose folding
+    /// depends on the whole run).
     #[test]
     fn from_original_splits_the_folding() {
         for source in [
@@ -457,11 +508,18 @@ mod tests {
             "Café “Quoted” ﬁne ＡＢＣ — it’s",
             "\u{200B}nu\u{200B}rse\u{200B} 👩\u{200D}⚕\u{FE0F} OK\u{301}",
             "cafe\u{301} nai\u{308}ve\n\nПРИВЕТ ﷺ ⅷ",
+            "my  \r\n  patient\tand\n\n  her\r\n\r\nCafé  x",
             "\u{FEFF}\u{200B}",
             "",
         ] {
             let view = NormalizedView::new(source);
             for (offset, _) in source.char_indices().chain([(source.len(), ' ')]) {
+                let bytes = source.as_bytes();
+                let at_a_run = offset.checked_sub(1).is_some_and(|b| is_space(bytes[b]))
+                    || bytes.get(offset).is_some_and(|&b| is_space(b));
+                if at_a_run {
+                    continue;
+                }
                 let at = view.from_original(offset);
                 assert_eq!(
                     &view.text[..at],
@@ -470,6 +528,25 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// A line break with the whitespace around it folds to one space, so a phrase
+    /// matches across a line wrapped inside a paragraph; a blank line and runs of spaces
+    /// stay as they are. Matches map back over the whole run.
+    #[test]
+    fn runs_of_whitespace_fold_to_one_space() {
+        expect_test::expect![[r#"
+            "my patient, hi there\n\n\r\n our\n\nx  " identity=false
+            "my patient" -> "My  \r\n\tpatient"
+            "hi there" -> "hi\nthere"
+            "x" -> "x"
+        "#]]
+        .assert_eq(&round_trip(
+            "My  \r\n\tpatient, hi\nthere\n\n\r\n our\n\nx  ",
+            &["my patient", "hi there", "x"],
+        ));
+        assert_eq!(normalize_str("My\r\n  Patient"), "my patient");
+        assert!(NormalizedView::new("one\ntwo\tthree\n\nfour").is_identity());
     }
 
     #[test]
