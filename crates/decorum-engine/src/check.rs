@@ -495,7 +495,11 @@ impl PolicySet {
                         MatchedPart::Right => hit.right.or(hit.primary),
                     };
                     if let Some(r) = range {
-                        out.push_str(&shorten(decorum_text::slice(&ctx.draft.text, r), 80));
+                        // On one line: a match across a wrapped line (`my\r\n  patient`)
+                        // is quoted as it reads (`my patient`).
+                        let matched = decorum_text::slice(&ctx.draft.text, r);
+                        let one_line = matched.split_whitespace().collect::<Vec<_>>().join(" ");
+                        out.push_str(&shorten(&one_line, 80));
                     }
                 }
                 MessagePart::Field(f) => {

@@ -89,6 +89,37 @@ rule greek { flag when contains greek }
     assert_eq!(ranges, [(4, 13)]);
 }
 
+/// A phrase matches across a line wrapped inside a paragraph (CRLF included), and the
+/// message quotes the match on one line.
+#[test]
+fn phrases_match_across_a_wrapped_line_and_are_quoted_on_one_line() {
+    let set = policy(
+        r##"decorum 1
+policy t
+rule story { message "Names {match}." flag when contains ["my patient"] }
+"##,
+    );
+    let draft = decorum_draft::parse(
+        "Today my\r\n   patient called.\r\n\r\nmy\r\n\r\npatient\r\n",
+        decorum_draft::DraftFormat::Markdown,
+        &Default::default(),
+    );
+    let found: Vec<(usize, usize, String)> = set
+        .check(&draft)
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.range.start().into(),
+                f.range.end().into(),
+                f.message.clone(),
+            )
+        })
+        .collect();
+    // Not across the blank line of the second paragraph.
+    assert_eq!(found, [(6, 20, "Names my patient.".to_string())]);
+}
+
 #[test]
 fn union_difference_and_references() {
     let set = policy(
