@@ -603,6 +603,7 @@ impl Matcher {
                     let index = regexes.len() as u32;
                     match trigger_literals(source, flags) {
                         Some(triggers) => {
+                            triggered.push(true);
                             word_start.push(triggers.word_start);
                             for literal in triggers.literals {
                                 let slot = *by_text.entry(literal.clone()).or_insert_with(|| {
@@ -617,11 +618,11 @@ impl Matcher {
                             }
                         }
                         None => {
+                            triggered.push(false);
                             untriggered.push(index);
                             word_start.push(false);
                         }
                     }
-                    triggered.push(untriggered.last() != Some(&index));
                     regexes.push((re, id));
                     regex_sources.push((source, flags));
                     exact.push(None);
@@ -795,49 +796,28 @@ impl Matcher {
             return;
         };
         let text = draft.normalized.text.as_str();
-        let chunks = &region.norm_chunks;
-        // Each masked regex's find_iter, through its candidate starts when possible
-        // (the set only skips regexes without a match, which find nothing anyway).
+        // Each masked regex's find_iter, through its candidate starts when possible; the
+        // set only skips regexes without a match, which find nothing anyway.
         let all = vec![true; regexes.len()];
-        let fast = self.masked_starts.as_ref().and_then(|starts| {
-            match starts.candidates(text, region.norm.clone(), &all) {
-                Search::Found(candidates) => Some((starts, candidates)),
-                Search::GaveUp | Search::Failed => None,
-            }
-        });
-        let mut spans = Vec::new();
-        let mut add = |pid: u32, spans: &[(usize, usize)]| {
-            for &(s, e) in spans {
-                if self.word_bounded(pid, text, s, e) {
-                    found.push((pid, draft.original_range(to_range(s, e))));
-                }
-            }
+        let starts = self.masked_starts.as_deref();
+        let candidates = match starts.map(|s| s.candidates(text, region.norm.clone(), &all)) {
+            Some(Search::Found(candidates)) => Some(candidates),
+            _ => None,
         };
-        match fast {
-            Some((starts, candidates)) => {
-                for (i, (re, pid)) in regexes.iter().enumerate() {
-                    spans.clear();
-                    match &starts.anchored[i] {
-                        Some(anchored) => {
-                            let from = starts_of(&candidates, i);
-                            spans.extend(find_from(anchored, text, chunks, from));
-                        }
-                        None => spans.extend(find_all(re, text, chunks)),
-                    }
-                    add(*pid, &spans);
-                }
-            }
-            None => {
-                // The set only filters: the whole view if the region's ends were not
-                // character boundaries of it.
-                let within = text.get(region.norm.clone()).unwrap_or(text);
-                for i in set.matches(within) {
-                    let Some((re, pid)) = regexes.get(i) else {
-                        continue;
-                    };
-                    spans.clear();
-                    spans.extend(find_all(re, text, chunks));
-                    add(*pid, &spans);
+        let searched: Vec<usize> = match candidates {
+            Some(_) => (0..regexes.len()).collect(),
+            // The whole view if the region's ends were not character boundaries of it.
+            None => set.matches(text.get(region.norm.clone()).unwrap_or(text)),
+        };
+        for i in searched {
+            let Some((re, pid)) = regexes.get(i) else {
+                continue;
+            };
+            let anchored = starts.and_then(|s| s.anchored[i].as_ref());
+            let chunks = &region.norm_chunks;
+            for (s, e) in regex_matches(anchored, re, text, chunks, candidates.as_deref(), i) {
+                if self.word_bounded(*pid, text, s, e) {
+                    found.push((*pid, draft.original_range(to_range(s, e))));
                 }
             }
         }
@@ -916,9 +896,7 @@ impl Matcher {
         out
     }
 
-    /// Regex `r` over the prose view: through its anchored searcher from `candidates`
-    /// ((regex, position) pairs, sorted, with every position where a match of `r` can
-    /// start), or on its own where it has no anchored searcher or `candidates` is `None`.
+    /// Regex `r` over the prose view (see [`regex_matches`]).
     fn search_regex(
         &self,
         draft: &Draft,
@@ -930,23 +908,9 @@ impl Matcher {
         let Some((re, pid)) = self.regexes.get(r) else {
             return;
         };
-        let prose = draft.prose.as_str();
         let anchored = self.starts.as_ref().and_then(|s| s.anchored[r].as_ref());
-        match anchored.zip(candidates) {
-            Some((anchored, candidates)) => {
-                let from = starts_of(candidates, r);
-                for (s, e) in find_from(anchored, prose, &region.chunks, from) {
-                    found.push((*pid, to_range(s, e)));
-                }
-            }
-            None => {
-                for (s, e) in find_all(re, prose, &region.chunks) {
-                    if s < e {
-                        found.push((*pid, to_range(s, e)));
-                    }
-                }
-            }
-        }
+        let matches = regex_matches(anchored, re, &draft.prose, &region.chunks, candidates, r);
+        found.extend(matches.into_iter().map(|(s, e)| (*pid, to_range(s, e))));
     }
 
     fn word_bounded(&self, pid: u32, text: &str, start: usize, end: usize) -> bool {
@@ -1306,6 +1270,24 @@ impl StartDfa {
     }
 }
 
+/// The non-empty matches of regex `r` inside `chunks` of `text`: through its anchored
+/// searcher from `candidates` ((regex, position) pairs, sorted, with every position where
+/// a match of `r` can start), or on its own where it has no anchored searcher or
+/// `candidates` is `None`.
+fn regex_matches(
+    anchored: Option<&meta::Regex>,
+    re: &LazyRegex,
+    text: &str,
+    chunks: &[Range<usize>],
+    candidates: Option<&[(u32, usize)]>,
+    r: usize,
+) -> Vec<(usize, usize)> {
+    match anchored.zip(candidates) {
+        Some((anchored, candidates)) => find_from(anchored, text, chunks, starts_of(candidates, r)),
+        None => find_all(re, text, chunks).filter(|(s, e)| s < e).collect(),
+    }
+}
+
 /// The candidate starts of regex `r`, from the (regex, position) pairs
 /// [`RegexStarts::candidates`] returns.
 fn starts_of(candidates: &[(u32, usize)], r: usize) -> impl Iterator<Item = usize> + '_ {
@@ -1438,10 +1420,8 @@ pub(crate) struct Region {
 impl Region {
     /// The whole draft.
     pub(crate) fn whole(draft: &Draft) -> Region {
-        let mut region = Region::of(draft, chunks(&draft.prose));
-        region.prose = 0..draft.prose.len();
-        region.norm = 0..draft.normalized.text.len();
-        region
+        // Outside its chunks a draft has only blank lines, where nothing matches.
+        Region::of(draft, chunks(&draft.prose))
     }
 
     /// From the start of the first of `chunks` (sorted chunks of `draft`) to the end of
