@@ -474,7 +474,7 @@ fn validated_hir(source: &str, flags: &str) -> Result<Hir, String> {
 /// Where a regex's matches can start, when every match must start with one of a few
 /// literals of at least two characters: `None` when the start finder must look for them.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Triggers {
+struct Triggers {
     /// The literals, normalised.
     literals: Vec<String>,
     /// The regex starts with a Unicode word boundary (`\b`, `\b{start}`): a match
@@ -845,7 +845,10 @@ impl Matcher {
             }
             Some(Search::GaveUp) => {
                 // Regexes with literal prefixes from where those occur; the others
-                // through a start finder of their own.
+                // through a start finder of their own. Finding the prefixes takes a
+                // second pass of the phrase automaton: collecting them in the first pass
+                // would map every prefix occurrence to the prose (about 200,000 per MB of
+                // the benchmark corpus) on every draft, for the few that need them.
                 let triggers = self.trigger_starts(draft, region);
                 let others = starts.and_then(|s| s.candidates_without_triggers(prose, region));
                 for r in (0..self.regexes.len()).filter(|&r| woken[r]) {
