@@ -100,3 +100,80 @@ fn policy_flag_wins_over_decorum_toml() {
     assert!(rules.contains(&"hc.marketing.guarantee-claim"), "{rules:?}");
     assert!(rules.iter().all(|r| r.starts_with("hc.")), "{rules:?}");
 }
+
+/// A folder with its own decorum.toml inside the checked tree: the language server
+/// applies it to the drafts below it, this run does not, and says so.
+#[test]
+fn a_nested_decorum_toml_that_does_not_apply_is_named_with_how_to_apply_it() {
+    let ws = Workspace::new();
+    ws.file("decorum.toml", "policies = [\"std/healthcare\"]\n");
+    ws.file(
+        "clinic/decorum.toml",
+        "policies = [\"policy/acme.decorum\"]\n",
+    );
+    ws.fixture("policies/acme-social.decorum", "clinic/policy/acme.decorum");
+    ws.file(
+        "clinic/posts/monday.md",
+        "Another frequent flyer tonight.\n",
+    );
+    ws.file("clinic/posts/tuesday.md", "Another quiet night.\n");
+    ws.file("top.md", "Another quiet night.\n");
+    let out = ws.check(&[]).output();
+    expect![[r#"
+        exit: 0
+        --- stdout
+        warning[hc.tone.derogatory-label]: “frequent flyer” belittles a patient; describe the situation instead.
+         --> clinic/posts/monday.md:1:9
+          |
+        1 | Another frequent flyer tonight.
+          |         ^^^^^^^^^^^^^^ A derogatory label for patients
+          |
+           = fix: Replace with “patient who visits often”
+           = see: https://www.ncsbn.org/public-files/NCSBN_SocialMedia.pdf
+           = why: decorum explain hc.tone.derogatory-label
+
+        decorum: 1 warning in 1 of 3 drafts checked
+        --- stderr
+        warning: this decorum.toml does not apply to the 2 drafts below it in this run
+          --> clinic/decorum.toml
+           = help: `decorum check` applies one decorum.toml to every draft, the one in the working folder or above it (here decorum.toml), while the language server applies the nearest one to each draft; to apply this one, run `decorum check` in clinic or pass `--config clinic/decorum.toml`
+
+    "#]]
+    .assert_eq(&out.render());
+    // The JSON report carries it as a warning; it changes no exit code.
+    let (out, json) = ws.check_json(&[]);
+    assert_eq!(out.code, 0, "{}", out.render());
+    let problems = json["problems"].as_array().expect("problems");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0]["file"], "clinic/decorum.toml");
+    assert_eq!(problems[0]["level"], "warning");
+    assert_eq!(problems[0]["code"], "input");
+    // SARIF: an execution notification on the decorum.toml.
+    let (out, sarif) = ws.check_sarif(&[]);
+    assert_eq!(out.code, 0, "{}", out.render());
+    let notes = &sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"];
+    assert_eq!(notes[0]["level"], "warning", "{notes}");
+    assert_eq!(
+        notes[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "clinic/decorum.toml",
+        "{notes}"
+    );
+    // Following the advice applies the clinic's policy, without the warning.
+    let out = ws.check(&[]).in_dir("clinic").output();
+    assert_eq!(out.code, 0, "{}", out.render());
+    assert!(
+        out.stdout.contains("acme.social.frequent-flyer"),
+        "{}",
+        out.render()
+    );
+    assert!(out.stderr.is_empty(), "{}", out.render());
+    let out = ws
+        .check(&["--config", "clinic/decorum.toml", "clinic"])
+        .output();
+    assert!(
+        out.stdout.contains("acme.social.frequent-flyer"),
+        "{}",
+        out.render()
+    );
+    assert!(out.stderr.is_empty(), "{}", out.render());
+}

@@ -115,6 +115,60 @@ pub(crate) fn collect_in(paths: &[PathBuf], config: &Config, cwd: &Path) -> Coll
     collected
 }
 
+/// The `decorum.toml` files that lie nearer to some of `files` than `config`'s: in a
+/// folder between a file and `config.root`, or above a file outside that root. The
+/// language server applies the nearest `decorum.toml` to each draft; a run of
+/// `decorum check` applies one to all, so these do not apply in it. Each comes with the
+/// number of `files` it concerns, in order of first appearance.
+pub fn nearer_configs(files: &[PathBuf], config: &Config) -> Vec<(PathBuf, usize)> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| config.root.clone());
+    nearer_configs_in(files, config, &cwd)
+}
+
+pub(crate) fn nearer_configs_in(
+    files: &[PathBuf],
+    config: &Config,
+    cwd: &Path,
+) -> Vec<(PathBuf, usize)> {
+    let root = paths::absolute_in(cwd, &config.root);
+    let in_use = config.file.as_deref().map(|f| paths::absolute_in(cwd, f));
+    // The nearest decorum.toml of each folder looked at, up to the root.
+    let mut nearest: std::collections::HashMap<PathBuf, Option<PathBuf>> =
+        std::collections::HashMap::new();
+    let mut out: Vec<(PathBuf, usize)> = Vec::new();
+    for file in files {
+        let file = paths::absolute_in(cwd, file);
+        let mut climbed = Vec::new();
+        let mut found = None;
+        for dir in file.ancestors().skip(1) {
+            if dir == root {
+                break;
+            }
+            if let Some(known) = nearest.get(dir) {
+                found.clone_from(known);
+                break;
+            }
+            climbed.push(dir.to_path_buf());
+            let candidate = dir.join(crate::config::CONFIG_FILE_NAME);
+            if candidate.is_file() {
+                found = Some(candidate);
+                break;
+            }
+        }
+        for dir in climbed {
+            nearest.insert(dir, found.clone());
+        }
+        let Some(found) = found.filter(|f| Some(f) != in_use.as_ref()) else {
+            continue;
+        };
+        match out.iter_mut().find(|(f, _)| *f == found) {
+            Some((_, n)) => *n += 1,
+            None => out.push((found, 1)),
+        }
+    }
+    out
+}
+
 /// The compiled `[drafts]` globs.
 struct DraftFilters {
     include: GlobSet,

@@ -22,7 +22,8 @@ mod test_support;
 
 pub use config::{Config, ConfigError, MetadataRule, find_config, load_config};
 pub use drafts::{
-    Collected, DraftLoadError, LoadedDraft, collect_drafts, read_draft, read_stdin_draft,
+    Collected, DraftLoadError, LoadedDraft, collect_drafts, nearer_configs, read_draft,
+    read_stdin_draft,
 };
 pub use library::{Library, LibraryError, Lock, Manifest};
 pub use load::{LoadError, LoadedPolicies, Overlays, load_policies, load_policies_overlaid};

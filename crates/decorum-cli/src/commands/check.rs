@@ -5,7 +5,9 @@ use std::path::{Component, Path, PathBuf};
 
 use decorum_engine::{ProblemLevel, Severity};
 use decorum_text::LineIndex;
-use decorum_workspace::{LoadedDraft, collect_drafts, read_draft, read_stdin_draft};
+use decorum_workspace::{
+    Config, LoadedDraft, collect_drafts, nearer_configs, read_draft, read_stdin_draft,
+};
 
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, print_problems, stderr_style, style};
 use crate::report::human::{self, LineIndexed};
@@ -64,6 +66,11 @@ pub fn run(args: CheckArgs) -> u8 {
             e.message,
             ProblemLevel::Error,
         ));
+    }
+    // A nested decorum.toml the language server would apply to some of these drafts:
+    // say that this run does not, unless the run names its configuration or policy.
+    if args.policy.config.is_none() && args.policy.policy.is_none() {
+        input.extend(unapplied_configs(&collected.files, &session.config));
     }
     for path in &collected.files {
         match read_draft(path, &session.config) {
@@ -214,6 +221,38 @@ fn shown_path(path: &Path) -> String {
     } else {
         shown
     }
+}
+
+/// A warning for each `decorum.toml` nearer to some of `files` than `config`'s (see
+/// [`nearer_configs`]), saying how to apply it.
+fn unapplied_configs(files: &[PathBuf], config: &Config) -> Vec<GeneralProblem> {
+    let in_use = match &config.file {
+        Some(file) => format!("here {}", shown_path(file)),
+        None => "here none, so the embedded std/healthcare library applies".to_string(),
+    };
+    nearer_configs(files, config)
+        .into_iter()
+        .map(|(file, n)| {
+            let shown = shown_path(&file);
+            let folder = file.parent().map_or_else(|| ".".to_string(), shown_path);
+            let drafts = if n == 1 { "draft" } else { "drafts" };
+            GeneralProblem {
+                path: shown.clone(),
+                line: None,
+                column: None,
+                message: format!(
+                    "this decorum.toml does not apply to the {n} {drafts} below it in this run"
+                ),
+                help: Some(format!(
+                    "`decorum check` applies one decorum.toml to every draft, the one in the \
+                     working folder or above it ({in_use}), while the language server applies \
+                     the nearest one to each draft; to apply this one, run `decorum check` in \
+                     {folder} or pass `--config {shown}`"
+                )),
+                level: ProblemLevel::Warning,
+            }
+        })
+        .collect()
 }
 
 fn input_problem(path: &str, message: String, level: ProblemLevel) -> GeneralProblem {

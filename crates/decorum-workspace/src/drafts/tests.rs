@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use decorum_draft::{DraftFormat, MetaValue};
 use expect_test::{Expect, expect};
 
-use super::{MAX_DRAFT_BYTES, collect_in, read_draft_in, read_stdin_draft};
+use super::{MAX_DRAFT_BYTES, collect_in, nearer_configs_in, read_draft_in, read_stdin_draft};
 use crate::config::Config;
 use crate::test_support::Workspace;
 
@@ -269,4 +269,58 @@ fn drafts_get_their_format_metadata_and_display() {
     let stdin = read_stdin_draft("# Hi\n".to_owned(), &ws.config());
     assert_eq!(stdin.display, "<stdin>");
     assert_eq!(stdin.draft.format, DraftFormat::Markdown);
+}
+
+/// The decorum.toml files nearer to the collected drafts than the one in use, rendered
+/// relative to the workspace with their number of drafts.
+fn nearer(ws: &Workspace, config: &crate::config::Config, args: &[&str]) -> String {
+    let args: Vec<PathBuf> = args.iter().map(|a| ws.path(a)).collect();
+    let collected = collect_in(&args, config, &ws.root());
+    let mut out = String::new();
+    for (file, n) in nearer_configs_in(&collected.files, config, &ws.root()) {
+        let _ = writeln!(
+            out,
+            "{} ({n})",
+            file.strip_prefix(ws.root()).unwrap().display()
+        );
+    }
+    out
+}
+
+#[test]
+fn nested_configurations_nearer_to_drafts_are_reported() {
+    let ws = Workspace::new(&[
+        ("decorum.toml", "policies = [\"std/healthcare\"]\n"),
+        ("top.md", ""),
+        ("clinic/decorum.toml", "policies = [\"std/healthcare\"]\n"),
+        ("clinic/drafts/a.md", ""),
+        ("clinic/drafts/b.md", ""),
+        (
+            "clinic/deeper/decorum.toml",
+            "policies = [\"std/healthcare\"]\n",
+        ),
+        ("clinic/deeper/c.md", ""),
+        ("plain/d.md", ""),
+    ]);
+    // From the workspace's own configuration: the two nested ones, each with its drafts.
+    expect![[r#"
+        clinic/deeper/decorum.toml (1)
+        clinic/decorum.toml (2)
+    "#]]
+    .assert_eq(&nearer(&ws, &ws.config(), &["."]));
+    // From the clinic's: only the deeper one; drafts outside the clinic's folder that sit
+    // below the workspace's decorum.toml are governed by that one.
+    let clinic = crate::config::load_config(&ws.path("clinic/decorum.toml")).unwrap();
+    expect![[r#"
+        clinic/deeper/decorum.toml (1)
+        decorum.toml (2)
+    "#]]
+    .assert_eq(&nearer(&ws, &clinic, &["clinic", "top.md", "plain"]));
+    // Without any configuration in use (the defaults rooted at `plain`), drafts below it
+    // have none nearer; others do.
+    let defaults = crate::config::Config::default_for(&ws.path("plain"));
+    expect![[r#"
+        decorum.toml (1)
+    "#]]
+    .assert_eq(&nearer(&ws, &defaults, &["plain", "top.md"]));
 }
