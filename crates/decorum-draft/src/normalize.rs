@@ -11,11 +11,12 @@
 //! 3. otherwise the character is decomposed for compatibility (NFKD: `ﬁ` → `fi`, full-width
 //!    `Ａ` → `A`, `①` → `1`), diacritics are dropped, and each piece is lowercased
 //!    (`char::to_lowercase`);
-//! 4. a line break with the spaces, tabs and carriage return around it becomes one space
-//!    (so `my\npatient`, a line wrapped inside a paragraph, reads `my patient`); the rest
-//!    of the run is dropped like a zero-width character. Tabs elsewhere become spaces. A
-//!    run with a blank line in it stays as it is (no match spans one), and so do runs of
-//!    spaces, which is how the prose view blanks out code and links.
+//! 4. a run of spaces and tabs with at most one line break (and the carriage return
+//!    before it) becomes one space: `my\npatient`, a line wrapped inside a paragraph,
+//!    reads `my patient`, and so do `my  patient` typed with two spaces and `my *patient*`,
+//!    whose markup the prose view has blanked out; the rest of the run is dropped like a
+//!    zero-width character, as is a Unicode space after a space. A run with a blank line
+//!    in it stays as it is (no match spans one).
 //!
 //! "Diacritics" are the combining marks that accents decompose into (U+0300–036F and the
 //! other combining-diacritics blocks), variation selectors, and the optional vowel points
@@ -160,12 +161,18 @@ fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
-/// The first position in `bytes[from..to]` of a tab, carriage return or line break;
-/// `to` if there is none. (The caller backs up over the spaces before it, to the start of
-/// its run of whitespace.)
-fn next_odd_space(bytes: &[u8], from: usize, to: usize) -> usize {
+/// The first position in `bytes[from..to]` of a tab, carriage return or line break, or
+/// of two spaces in a row; `to` if there is none. (The caller backs up over the spaces
+/// before it, to the start of its run of whitespace.)
+fn next_odd_space(
+    bytes: &[u8],
+    from: usize,
+    to: usize,
+    two_spaces: &memchr::memmem::Finder,
+) -> usize {
     let hay = &bytes[from..to];
-    from + memchr::memchr3(b'\t', b'\r', b'\n', hay).unwrap_or(hay.len())
+    let odd = memchr::memchr3(b'\t', b'\r', b'\n', hay).unwrap_or(hay.len());
+    from + two_spaces.find(&hay[..odd]).unwrap_or(odd)
 }
 
 /// Length of the ASCII prefix of `bytes`, checked 16 bytes at a time.
@@ -203,6 +210,7 @@ fn build(source: &str, mut map: Option<&mut (Vec<Seg>, Vec<u32>)>) -> String {
             }
         }
     };
+    let two_spaces = memchr::memmem::Finder::new("  ");
     let mut i = 0;
     while i < bytes.len() {
         // ASCII stretch: lowercase, byte for byte.
@@ -210,8 +218,13 @@ fn build(source: &str, mut map: Option<&mut (Vec<Seg>, Vec<u32>)>) -> String {
         i += ascii_prefix_len(&bytes[i..]);
         let mut k = start;
         while k < i {
-            // Byte for byte up to the next whitespace that is not one plain space.
-            let odd = next_odd_space(bytes, k, i);
+            // Byte for byte up to the next whitespace that is not one plain space (a
+            // space right after a folded Unicode space is not).
+            let odd = if bytes[k] == b' ' && out.ends_with(' ') {
+                k
+            } else {
+                next_odd_space(bytes, k, i, &two_spaces)
+            };
             let mut run_start = odd;
             while run_start > k && bytes[run_start - 1] == b' ' {
                 run_start -= 1;
@@ -239,17 +252,20 @@ fn build(source: &str, mut map: Option<&mut (Vec<Seg>, Vec<u32>)>) -> String {
                 run = Some((out.len(), run_start));
             }
             match line_breaks {
-                // Spaces and tabs: spaces, byte for byte (runs of spaces are how the
-                // prose view blanks out code and links, and are left alone).
-                0 => out.extend((run_start..run_end).map(|_| ' ')),
-                // A line break with the spaces, tabs and carriage return around it: one
-                // space.
-                1 => {
-                    out.push(' ');
-                    if run_end - run_start > 1 {
+                // Spaces and tabs, with at most one line break: one space, or none
+                // after a space already written (a folded no-break space).
+                0 | 1 => {
+                    let first = if out.ends_with(' ') {
+                        close_run(&mut run, out.len(), &mut map);
+                        run_start
+                    } else {
+                        out.push(' ');
+                        run_start + 1
+                    };
+                    if run_end > first {
                         close_run(&mut run, out.len(), &mut map);
                         if let Some((_, dropped)) = map.as_deref_mut() {
-                            dropped.extend((run_start + 1..run_end).map(to_u32));
+                            dropped.extend((first..run_end).map(to_u32));
                         }
                     }
                 }
@@ -263,7 +279,16 @@ fn build(source: &str, mut map: Option<&mut (Vec<Seg>, Vec<u32>)>) -> String {
         }
         let (c, len) = decode_at(bytes, i);
         let before = out.len();
-        match fold_char(c, &mut out) {
+        let after_space = out.ends_with(' ');
+        let folded = fold_char(c, &mut out);
+        // A Unicode space after a space: dropped, as in a run of spaces.
+        let folded = if after_space && out.len() == before + 1 && out.ends_with(' ') {
+            out.pop();
+            Folded::Dropped { diacritic: false }
+        } else {
+            folded
+        };
+        match folded {
             Folded::Dropped { diacritic } => {
                 close_run(&mut run, out.len(), &mut map);
                 if !diacritic {
@@ -530,13 +555,14 @@ mod tests {
         }
     }
 
-    /// A line break with the whitespace around it folds to one space, so a phrase
-    /// matches across a line wrapped inside a paragraph; a blank line and runs of spaces
-    /// stay as they are. Matches map back over the whole run.
+    /// Whitespace without a blank line in it folds to one space, so a phrase matches
+    /// across a line wrapped inside a paragraph, two spaces typed by mistake, and the
+    /// spaces the prose view leaves for Markdown markup (`my *patient*`); a blank line
+    /// stays as it is. Matches map back over the whole run.
     #[test]
     fn runs_of_whitespace_fold_to_one_space() {
         expect_test::expect![[r#"
-            "my patient, hi there\n\n\r\n our\n\nx  " identity=false
+            "my patient, hi there\n\n\r\n our\n\nx " identity=false
             "my patient" -> "My  \r\n\tpatient"
             "hi there" -> "hi\nthere"
             "x" -> "x"
@@ -546,6 +572,27 @@ mod tests {
             &["my patient", "hi there", "x"],
         ));
         assert_eq!(normalize_str("My\r\n  Patient"), "my patient");
+        assert_eq!(normalize_str("my  \t patient  "), "my patient ");
+        // No-break and other Unicode spaces next to spaces fold with them.
+        assert_eq!(normalize_str("my \u{a0} \u{a0}patient"), "my patient");
+        assert_eq!(normalize_str("my\u{a0}\u{2003}patient"), "my patient");
+        assert_eq!(normalize_str("a\u{a0}b"), "a b");
+        assert_eq!(normalize_str("my\u{a0} patient"), "my patient");
+        assert_eq!(normalize_str("my \u{a0}patient"), "my patient");
+        // The prose view of `My *patient*` and of `[My patient](https://example.com)`.
+        expect_test::expect![[r#"
+            "my patient " identity=false
+            "my patient" -> "My  patient"
+        "#]]
+        .assert_eq(&round_trip("My  patient ", &["my patient"]));
+        expect_test::expect![[r#"
+            " my patient " identity=false
+            "my patient" -> "My patient"
+        "#]]
+        .assert_eq(&round_trip(
+            " My patient                      ",
+            &["my patient"],
+        ));
         assert!(NormalizedView::new("one\ntwo\tthree\n\nfour").is_identity());
     }
 

@@ -399,7 +399,7 @@ fn normalized_view_maps_back_into_the_draft() {
         }
     }
     expect![[r#"
-        "  cafe \"quoted\"\n\nthe fine abc clinic - it's        naive. "
+        " cafe \"quoted\"\n\nthe fine abc clinic - it's naive. "
         "cafe \"quoted\"" -> "Café “Quoted”"
         "fine abc clinic - it's" -> "ﬁne ＡＢＣ clinic — it’s"
         "naive" -> "naïve"

@@ -495,9 +495,15 @@ impl PolicySet {
                         MatchedPart::Right => hit.right.or(hit.primary),
                     };
                     if let Some(r) = range {
-                        // On one line: a match across a wrapped line (`my\r\n  patient`)
-                        // is quoted as it reads (`my patient`).
-                        let matched = decorum_text::slice(&ctx.draft.text, r);
+                        // As it reads: from the prose view, so Markdown markup inside the
+                        // match (`my *patient*`) is left out, and on one line, so a match
+                        // across a wrapped line (`my\r\n  patient`) reads `my patient`.
+                        let prose = decorum_text::slice(&ctx.draft.prose, r);
+                        let matched = if prose.trim().is_empty() {
+                            decorum_text::slice(&ctx.draft.text, r)
+                        } else {
+                            prose
+                        };
                         let one_line = matched.split_whitespace().collect::<Vec<_>>().join(" ");
                         out.push_str(&shorten(&one_line, 80));
                     }

@@ -120,6 +120,58 @@ rule story { message "Names {match}." flag when contains ["my patient"] }
     assert_eq!(found, [(6, 20, "Names my patient.".to_string())]);
 }
 
+/// Markdown markup between the words of a phrase, two spaces and a no-break space do not
+/// hide it (`My *patient*` is a client story as much as `My patient`), and the message
+/// quotes the match as it reads. Inline code is not prose: `` `my` patient `` names no
+/// one, and `` my `x` client `` reads `my client`.
+#[test]
+fn phrases_match_through_markup_and_extra_spaces_and_are_quoted_as_they_read() {
+    let set = policy(
+        r##"decorum 1
+policy t
+rule story { message "Names {match}." flag when contains ["my patient", "my client"] }
+"##,
+    );
+    let text = "My *patient* called. My  client too.\n\n[My **patient**](https://example.com/p) \
+                and my\u{a0} client.\n\nNot `my` patient, my `x` client.\n";
+    let draft = decorum_draft::parse(
+        text,
+        decorum_draft::DraftFormat::Markdown,
+        &Default::default(),
+    );
+    let found: Vec<(&str, String)> = set
+        .check(&draft)
+        .findings
+        .iter()
+        .map(|f| (&text[f.range], f.message.clone()))
+        .collect();
+    expect![[r#"
+        [
+            (
+                "My *patient",
+                "Names My patient.",
+            ),
+            (
+                "My  client",
+                "Names My client.",
+            ),
+            (
+                "My **patient",
+                "Names My patient.",
+            ),
+            (
+                "my\u{a0} client",
+                "Names my client.",
+            ),
+            (
+                "my `x` client",
+                "Names my client.",
+            ),
+        ]
+    "#]]
+    .assert_debug_eq(&found);
+}
+
 #[test]
 fn union_difference_and_references() {
     let set = policy(
