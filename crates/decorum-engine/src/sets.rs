@@ -275,10 +275,10 @@ impl LazyRegex {
     fn get(&self) -> Option<&meta::Regex> {
         self.built
             .get_or_init(|| {
+                let hir = parse_user_regex(&self.source, &self.flags).ok()?;
                 meta::Regex::builder()
                     .configure(meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
-                    .syntax(syntax_config(&self.flags))
-                    .build(&self.source)
+                    .build_from_hir(&hir)
                     .ok()
             })
             .as_ref()
@@ -437,17 +437,60 @@ pub(crate) fn validate_regex(source: &str, flags: &str) -> RegexCheck {
     })
 }
 
-/// A user regex's syntax tree, parsed with its flags as [`syntax_config`] sets them; the
-/// error as the `regex` crate words it.
+/// A user regex's syntax tree, parsed with its flags; the error as the `regex` crate
+/// words it. A space written as such matches any run of whitespace (see
+/// [`spaces_as_whitespace`]).
 fn parse_user_regex(source: &str, flags: &str) -> Result<Hir, String> {
-    regex_syntax::ParserBuilder::new()
-        .case_insensitive(flags.contains('i'))
-        .multi_line(flags.contains('m'))
-        .dot_matches_new_line(flags.contains('s'))
+    let ast = regex_syntax::ast::parse::ParserBuilder::new()
         .ignore_whitespace(flags.contains('x'))
         .build()
         .parse(source)
-        .map_err(|e| e.to_string())
+        .map_err(|e| regex_syntax::Error::from(e).to_string())?;
+    let mut ast = ast;
+    spaces_as_whitespace(&mut ast);
+    regex_syntax::hir::translate::TranslatorBuilder::new()
+        .case_insensitive(flags.contains('i'))
+        .multi_line(flags.contains('m'))
+        .dot_matches_new_line(flags.contains('s'))
+        .build()
+        .translate(source, &ast)
+        .map_err(|e| regex_syntax::Error::from(e).to_string())
+}
+
+/// `ast` with every space written as such (not `\x20`, `[ ]` or a space in verbose
+/// mode) turned into `\s+`: in the prose view, the words of a sentence are apart by one
+/// space, or by two typed by mistake, a line break where the paragraph's line was
+/// wrapped, or the spaces that blank out Markdown markup (`from **Millbrook**`). A
+/// phrase's space matches all of those (see `NormalizedView`); a regex's does too.
+fn spaces_as_whitespace(ast: &mut regex_syntax::ast::Ast) {
+    use regex_syntax::ast::{
+        Ast, ClassPerl, ClassPerlKind, LiteralKind, Repetition, RepetitionKind, RepetitionOp,
+    };
+    match ast {
+        Ast::Literal(lit) if lit.c == ' ' && lit.kind == LiteralKind::Verbatim => {
+            let span = lit.span;
+            *ast = Ast::repetition(Repetition {
+                span,
+                op: RepetitionOp {
+                    span,
+                    kind: RepetitionKind::OneOrMore,
+                },
+                greedy: true,
+                ast: Box::new(Ast::class_perl(ClassPerl {
+                    span,
+                    kind: ClassPerlKind::Space,
+                    negated: false,
+                })),
+            });
+        }
+        Ast::Concat(concat) => concat.asts.iter_mut().for_each(spaces_as_whitespace),
+        Ast::Alternation(alternation) => {
+            alternation.asts.iter_mut().for_each(spaces_as_whitespace);
+        }
+        Ast::Group(group) => spaces_as_whitespace(&mut group.ast),
+        Ast::Repetition(repetition) => spaces_as_whitespace(&mut repetition.ast),
+        _ => {}
+    }
 }
 
 fn validated_hir(source: &str, flags: &str) -> Result<Hir, String> {
@@ -1028,15 +1071,6 @@ enum Search {
     Failed,
 }
 
-/// The syntax of a user regex with its flags.
-fn syntax_config(flags: &str) -> regex_automata::util::syntax::Config {
-    regex_automata::util::syntax::Config::new()
-        .case_insensitive(flags.contains('i'))
-        .multi_line(flags.contains('m'))
-        .dot_matches_new_line(flags.contains('s'))
-        .ignore_whitespace(flags.contains('x'))
-}
-
 /// A superset of `hir`: every match of `hir` is a match of the result over the same
 /// span. Look-arounds become empty, classes with non-ASCII members keep their ASCII part
 /// and gain all non-ASCII characters, counted repetitions become `+` or `*`. The result
@@ -1102,8 +1136,7 @@ impl RegexStarts {
                             // them was about a fifth of compiling the std library.
                             .auto_prefilter(false),
                     )
-                    .syntax(syntax_config(flags))
-                    .build(source)
+                    .build_from_hir(&hir)
                     .ok()?;
                 Some((relax(&hir), searcher))
             })();
@@ -1680,9 +1713,36 @@ pub(crate) mod tests {
     /// A user regex as the `regex` crate builds it, for `find_iter` over a span.
     fn reference_regex(source: &str, flags: &str) -> meta::Regex {
         meta::Regex::builder()
-            .syntax(syntax_config(flags))
-            .build(source)
+            .build_from_hir(&parse_user_regex(source, flags).expect("valid regex"))
             .expect("valid regex")
+    }
+
+    /// A space written as such matches any run of whitespace; `\x20`, `[ ]` and an
+    /// escaped space in verbose mode match one space; verbose mode ignores spaces.
+    #[test]
+    fn a_written_space_matches_any_run_of_whitespace() {
+        fn finds<'t>(source: &str, flags: &str, text: &'t str) -> Option<&'t str> {
+            reference_regex(source, flags)
+                .find(text)
+                .map(|m| &text[m.range()])
+        }
+        let text = "from \n  **Millbrook**";
+        assert_eq!(finds("from M", "", text), None, "the markup stands between");
+        let prose = "from \n    Millbrook  ";
+        assert_eq!(finds("from Mill", "", prose), Some("from \n    Mill"));
+        assert_eq!(
+            finds("(?:from ){1}(mill)", "i", prose),
+            Some("from \n    Mill")
+        );
+        assert_eq!(finds("from|a b", "", "a\tb"), Some("a\tb"));
+        assert_eq!(finds(r"from\x20M", "", prose), None);
+        assert_eq!(finds(r"from[ ]M", "", prose), None);
+        assert_eq!(finds(r"from[ ]M", "", "from M"), Some("from M"));
+        assert_eq!(finds(r"f r o m \ M", "x", "from  M"), None);
+        assert_eq!(finds(r"f r o m \ M", "x", "from M"), Some("from M"));
+        assert_eq!(finds("from M", "x", "fromM"), Some("fromM"));
+        // A space cannot match nothing: no regex becomes one that matches empty text.
+        assert_eq!(validate_regex(" ", ""), Ok(false));
     }
 
     #[test]
