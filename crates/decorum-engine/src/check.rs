@@ -951,6 +951,10 @@ impl BatchCtx<'_> {
             NumIr::Field(Field::Posts) => self.posts.len() as f64,
             NumIr::Share(c) | NumIr::Posts(c) => {
                 let mut matching = 0usize;
+                // What `counted` holds, for a lookup that does not grow with it: an
+                // archive of many posts counts thousands.
+                let mut seen: std::collections::HashSet<(usize, TextRange)> =
+                    counted.iter().copied().collect();
                 for &(d, post) in self.posts {
                     let ctx = PostCtx::new(self.drafts[d], post, &self.indexes[d], &self.set.arena);
                     let o = ctx.eval(c, ctx.unit());
@@ -961,7 +965,7 @@ impl BatchCtx<'_> {
                             .iter()
                             .find_map(|h| h.primary)
                             .unwrap_or_else(|| first_line(&self.drafts[d].text, post));
-                        if !counted.contains(&(d, r)) {
+                        if seen.insert((d, r)) {
                             counted.push((d, r));
                         }
                     }

@@ -7,6 +7,8 @@
 use decorum_engine::{
     Applicability, Finding, PolicyInputs, PolicyProblem, ProblemLevel, SeverityOrigin,
 };
+use std::collections::HashMap;
+
 use decorum_text::LineIndex;
 use serde_json::{Value, json};
 
@@ -26,9 +28,16 @@ pub fn document(
 ) -> Value {
     let mut findings = Vec::new();
     let mut waivers = Vec::new();
+    // Each rule's severity origin, worked out once: it reads the policy file's lines,
+    // and an archive can hold a finding of one rule in each of thousands of drafts.
+    let mut origins: HashMap<&str, Value> = HashMap::new();
     for file in files {
         for f in &file.report.findings {
-            findings.push(finding(file, files, inputs, f));
+            let origin = origins
+                .entry(f.rule.id.as_str())
+                .or_insert_with(|| origin(inputs, f.rule.severity_origin))
+                .clone();
+            findings.push(finding(file, files, f, origin));
         }
         for w in &file.report.waivers {
             let (line, _) = file.position(w.range.start());
@@ -70,7 +79,7 @@ pub fn document(
     })
 }
 
-fn finding(file: &CheckedFile, files: &[CheckedFile], inputs: &PolicyInputs, f: &Finding) -> Value {
+fn finding(file: &CheckedFile, files: &[CheckedFile], f: &Finding, origin: Value) -> Value {
     let (start, end) = file.json_range(f.range);
     let related: Vec<Value> = f
         .related
@@ -109,7 +118,7 @@ fn finding(file: &CheckedFile, files: &[CheckedFile], inputs: &PolicyInputs, f: 
         "title": f.rule.title,
         "tags": f.rule.tags,
         "severity": f.severity.as_str(),
-        "severity_origin": origin(inputs, f.rule.severity_origin),
+        "severity_origin": origin,
         "file": file.display,
         "start": start,
         "end": end,
