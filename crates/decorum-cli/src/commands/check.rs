@@ -171,13 +171,18 @@ pub fn run(args: CheckArgs) -> u8 {
             human::summary(&mut out, out_style, &counts, files.len(), with_findings);
             let _ = std::io::stdout().write_all(out.as_bytes());
         }
-        Format::Json => emit(&json::document(
-            &files,
-            &session.inputs,
-            session.problems(),
-            &general,
-            &counts,
-        )),
+        Format::Json => {
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            let written = json::write_document(
+                &mut stdout,
+                &files,
+                &session.inputs,
+                session.problems(),
+                &general,
+                &counts,
+            );
+            let _ = written.and_then(|()| stdout.flush());
+        }
         Format::Sarif => emit(&sarif::document(
             &files,
             &session.inputs,

@@ -8,6 +8,7 @@ use decorum_engine::{
     Applicability, Finding, PolicyInputs, PolicyProblem, ProblemLevel, SeverityOrigin,
 };
 use std::collections::HashMap;
+use std::io::Write;
 
 use decorum_text::LineIndex;
 use serde_json::{Value, json};
@@ -26,8 +27,65 @@ pub fn document(
     general: &[GeneralProblem],
     counts: &[usize; 4],
 ) -> Value {
+    let mut doc = document_without_findings(files, inputs, problems, general, counts);
     let mut findings = Vec::new();
-    let mut waivers = Vec::new();
+    each_finding(files, inputs, |f| {
+        findings.push(f);
+        Ok(())
+    })
+    .unwrap_or_default();
+    doc["findings"] = Value::Array(findings);
+    doc
+}
+
+/// Writes [`document`] to `out` as `serde_json::to_string_pretty` writes it, with a line
+/// break at the end, one finding at a time: an archive's findings, held as one tree of
+/// values, took several KB each.
+pub fn write_document(
+    out: &mut impl Write,
+    files: &[CheckedFile],
+    inputs: &PolicyInputs,
+    problems: &[PolicyProblem],
+    general: &[GeneralProblem],
+    counts: &[usize; 4],
+) -> std::io::Result<()> {
+    let doc = document_without_findings(files, inputs, problems, general, counts);
+    let text = serde_json::to_string_pretty(&doc).map_err(std::io::Error::other)?;
+    // The top-level key at an indent of two; a string holding these characters would
+    // escape its quotes.
+    let empty = "\n  \"findings\": []";
+    let Some(at) = text.find(empty) else {
+        out.write_all(text.as_bytes())?;
+        return out.write_all(b"\n");
+    };
+    out.write_all(&text.as_bytes()[..at])?;
+    out.write_all(b"\n  \"findings\": [")?;
+    let mut any = false;
+    each_finding(files, inputs, |f| {
+        out.write_all(if any { b",\n" } else { b"\n" })?;
+        any = true;
+        let pretty = serde_json::to_string_pretty(&f).map_err(std::io::Error::other)?;
+        // Nested two levels down; JSON strings hold no raw line breaks.
+        for (i, line) in pretty.split('\n').enumerate() {
+            if i > 0 {
+                out.write_all(b"\n")?;
+            }
+            out.write_all(b"    ")?;
+            out.write_all(line.as_bytes())?;
+        }
+        Ok(())
+    })?;
+    out.write_all(if any { b"\n  ]" } else { b"]" })?;
+    out.write_all(&text.as_bytes()[at + empty.len()..])?;
+    out.write_all(b"\n")
+}
+
+/// Calls `each` with every finding's value, in file order.
+fn each_finding(
+    files: &[CheckedFile],
+    inputs: &PolicyInputs,
+    mut each: impl FnMut(Value) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     // Each rule's severity origin, worked out once: it reads the policy file's lines,
     // and an archive can hold a finding of one rule in each of thousands of drafts.
     let mut origins: HashMap<&str, Value> = HashMap::new();
@@ -37,8 +95,22 @@ pub fn document(
                 .entry(f.rule.id.as_str())
                 .or_insert_with(|| origin(inputs, f.rule.severity_origin))
                 .clone();
-            findings.push(finding(file, files, f, origin));
+            each(finding(file, files, f, origin))?;
         }
+    }
+    Ok(())
+}
+
+/// The document with an empty `findings` array.
+fn document_without_findings(
+    files: &[CheckedFile],
+    inputs: &PolicyInputs,
+    problems: &[PolicyProblem],
+    general: &[GeneralProblem],
+    counts: &[usize; 4],
+) -> Value {
+    let mut waivers = Vec::new();
+    for file in files {
         for w in &file.report.waivers {
             let (line, _) = file.position(w.range.start());
             waivers.push(json!({
@@ -66,7 +138,7 @@ pub fn document(
     json!({
         "version": FORMAT_VERSION,
         "tool": { "name": "decorum", "version": env!("CARGO_PKG_VERSION") },
-        "findings": findings,
+        "findings": [],
         "waivers": waivers,
         "problems": all_problems,
         "summary": {
