@@ -244,3 +244,51 @@ fn policy_problem(inputs: &PolicyInputs, p: &PolicyProblem) -> Value {
         "help": p.help,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Writing the document finding by finding gives the text of the whole value.
+    #[test]
+    fn the_written_document_is_the_value_pretty_printed() {
+        let folder = std::env::temp_dir();
+        let session = crate::session::load(decorum_workspace::Config::default_for(&folder), None);
+        let set = session.compiled.policy_set.as_ref().expect("std compiles");
+        let texts = [
+            "My patient, a 45-year-old from Millbrook, says this tea cures anxiety.\n",
+            "Book now! 20% off this week only.\n",
+            "Nothing to see here.\n",
+        ];
+        let meta = decorum_draft::Metadata::default();
+        let drafts: Vec<decorum_draft::Draft> = texts
+            .iter()
+            .map(|t| decorum_draft::parse(t, decorum_draft::DraftFormat::Markdown, &meta))
+            .collect();
+        let reports = set.check_batch(&drafts.iter().collect::<Vec<_>>());
+        let files: Vec<CheckedFile> = drafts
+            .into_iter()
+            .zip(reports)
+            .enumerate()
+            .map(|(i, (draft, report))| CheckedFile {
+                display: format!("posts/{i}.md"),
+                index: LineIndex::new(&draft.text),
+                text: draft.text,
+                report,
+            })
+            .collect();
+        for files in [&files[..], &files[2..], &[]] {
+            let counts = [1, 2, 3, 4];
+            let value = document(files, &session.inputs, &[], &[], &counts);
+            let mut written = Vec::new();
+            write_document(&mut written, files, &session.inputs, &[], &[], &counts)
+                .expect("writes");
+            let expected = serde_json::to_string_pretty(&value).expect("prints") + "\n";
+            assert_eq!(String::from_utf8(written).expect("UTF-8"), expected);
+        }
+        assert!(
+            files[0].report.findings.len() > 1,
+            "several findings were written"
+        );
+    }
+}
