@@ -183,13 +183,18 @@ pub fn run(args: CheckArgs) -> u8 {
             );
             let _ = written.and_then(|()| stdout.flush());
         }
-        Format::Sarif => emit(&sarif::document(
-            &files,
-            &session.inputs,
-            session.problems(),
-            &session.general,
-            &input,
-        )),
+        Format::Sarif => {
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            let written = sarif::write_document(
+                &mut stdout,
+                &files,
+                &session.inputs,
+                session.problems(),
+                &session.general,
+                &input,
+            );
+            let _ = written.and_then(|()| stdout.flush());
+        }
     }
 
     if policy_failed {

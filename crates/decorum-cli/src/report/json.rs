@@ -38,9 +38,8 @@ pub fn document(
     doc
 }
 
-/// Writes [`document`] to `out` as `serde_json::to_string_pretty` writes it, with a line
-/// break at the end, one finding at a time: an archive's findings, held as one tree of
-/// values, took several KB each.
+/// Writes [`document`] to `out` as `serde_json::to_string_pretty` prints it, with a line
+/// break at the end, one finding at a time (see [`super::write_filled`]).
 pub fn write_document(
     out: &mut impl Write,
     files: &[CheckedFile],
@@ -50,34 +49,9 @@ pub fn write_document(
     counts: &[usize; 4],
 ) -> std::io::Result<()> {
     let doc = document_without_findings(files, inputs, problems, general, counts);
-    let text = serde_json::to_string_pretty(&doc).map_err(std::io::Error::other)?;
-    // The top-level key at an indent of two; a string holding these characters would
-    // escape its quotes.
-    let empty = "\n  \"findings\": []";
-    let Some(at) = text.find(empty) else {
-        out.write_all(text.as_bytes())?;
-        return out.write_all(b"\n");
-    };
-    out.write_all(&text.as_bytes()[..at])?;
-    out.write_all(b"\n  \"findings\": [")?;
-    let mut any = false;
-    each_finding(files, inputs, |f| {
-        out.write_all(if any { b",\n" } else { b"\n" })?;
-        any = true;
-        let pretty = serde_json::to_string_pretty(&f).map_err(std::io::Error::other)?;
-        // Nested two levels down; JSON strings hold no raw line breaks.
-        for (i, line) in pretty.split('\n').enumerate() {
-            if i > 0 {
-                out.write_all(b"\n")?;
-            }
-            out.write_all(b"    ")?;
-            out.write_all(line.as_bytes())?;
-        }
-        Ok(())
-    })?;
-    out.write_all(if any { b"\n  ]" } else { b"]" })?;
-    out.write_all(&text.as_bytes()[at + empty.len()..])?;
-    out.write_all(b"\n")
+    super::write_filled(out, &doc, "findings", 1, |put| {
+        each_finding(files, inputs, put)
+    })
 }
 
 /// Calls `each` with every finding's value, in file order.
@@ -243,52 +217,4 @@ fn policy_problem(inputs: &PolicyInputs, p: &PolicyProblem) -> Value {
         "message": p.message,
         "help": p.help,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Writing the document finding by finding gives the text of the whole value.
-    #[test]
-    fn the_written_document_is_the_value_pretty_printed() {
-        let folder = std::env::temp_dir();
-        let session = crate::session::load(decorum_workspace::Config::default_for(&folder), None);
-        let set = session.compiled.policy_set.as_ref().expect("std compiles");
-        let texts = [
-            "My patient, a 45-year-old from Millbrook, says this tea cures anxiety.\n",
-            "Book now! 20% off this week only.\n",
-            "Nothing to see here.\n",
-        ];
-        let meta = decorum_draft::Metadata::default();
-        let drafts: Vec<decorum_draft::Draft> = texts
-            .iter()
-            .map(|t| decorum_draft::parse(t, decorum_draft::DraftFormat::Markdown, &meta))
-            .collect();
-        let reports = set.check_batch(&drafts.iter().collect::<Vec<_>>());
-        let files: Vec<CheckedFile> = drafts
-            .into_iter()
-            .zip(reports)
-            .enumerate()
-            .map(|(i, (draft, report))| CheckedFile {
-                display: format!("posts/{i}.md"),
-                index: LineIndex::new(&draft.text),
-                text: draft.text,
-                report,
-            })
-            .collect();
-        for files in [&files[..], &files[2..], &[]] {
-            let counts = [1, 2, 3, 4];
-            let value = document(files, &session.inputs, &[], &[], &counts);
-            let mut written = Vec::new();
-            write_document(&mut written, files, &session.inputs, &[], &[], &counts)
-                .expect("writes");
-            let expected = serde_json::to_string_pretty(&value).expect("prints") + "\n";
-            assert_eq!(String::from_utf8(written).expect("UTF-8"), expected);
-        }
-        assert!(
-            files[0].report.findings.len() > 1,
-            "several findings were written"
-        );
-    }
 }

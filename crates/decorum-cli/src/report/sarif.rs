@@ -26,18 +26,65 @@ pub fn document(
     general: &[GeneralProblem],
     input: &[GeneralProblem],
 ) -> Value {
-    // Rules that fired, in a stable order, with their index.
-    let mut rules: BTreeMap<String, &Finding> = BTreeMap::new();
+    let (mut doc, index_of) = document_without_results(files, inputs, problems, general, input);
+    let mut results = Vec::new();
+    each_result(files, &index_of, |r| {
+        results.push(r);
+        Ok(())
+    })
+    .unwrap_or_default();
+    doc["runs"][0]["results"] = Value::Array(results);
+    doc
+}
+
+/// Writes [`document`] to `out` as `serde_json::to_string_pretty` prints it, with a line
+/// break at the end, one result at a time (see [`super::write_filled`]).
+pub fn write_document(
+    out: &mut impl std::io::Write,
+    files: &[CheckedFile],
+    inputs: &PolicyInputs,
+    problems: &[PolicyProblem],
+    general: &[GeneralProblem],
+    input: &[GeneralProblem],
+) -> std::io::Result<()> {
+    let (doc, index_of) = document_without_results(files, inputs, problems, general, input);
+    // `results` is a key of the run, in the `runs` array of the log: three levels down.
+    super::write_filled(out, &doc, "results", 3, |put| {
+        each_result(files, &index_of, put)
+    })
+}
+
+/// Calls `each` with every finding's result, in file order.
+fn each_result(
+    files: &[CheckedFile],
+    index_of: &BTreeMap<&str, usize>,
+    mut each: impl FnMut(Value) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     for file in files {
         for f in &file.report.findings {
-            rules.entry(f.rule.id.clone()).or_insert(f);
+            let rule_index = index_of.get(f.rule.id.as_str()).copied().unwrap_or(0);
+            each(result(file, files, f, rule_index))?;
         }
     }
-    let index_of: BTreeMap<&str, usize> = rules
-        .keys()
-        .enumerate()
-        .map(|(i, k)| (k.as_str(), i))
-        .collect();
+    Ok(())
+}
+
+/// The log with an empty `results` array, and each rule's index among the descriptors.
+fn document_without_results<'f>(
+    files: &'f [CheckedFile],
+    inputs: &PolicyInputs,
+    problems: &[PolicyProblem],
+    general: &[GeneralProblem],
+    input: &[GeneralProblem],
+) -> (Value, BTreeMap<&'f str, usize>) {
+    // Rules that fired, in a stable order, with their index.
+    let mut rules: BTreeMap<&str, &Finding> = BTreeMap::new();
+    for file in files {
+        for f in &file.report.findings {
+            rules.entry(f.rule.id.as_str()).or_insert(f);
+        }
+    }
+    let index_of: BTreeMap<&str, usize> = rules.keys().enumerate().map(|(i, k)| (*k, i)).collect();
     let descriptors: Vec<Value> = rules
         .values()
         .map(|f| {
@@ -60,17 +107,6 @@ pub fn document(
         })
         .collect();
 
-    let mut results = Vec::new();
-    for file in files {
-        for f in &file.report.findings {
-            results.push(result(
-                file,
-                files,
-                f,
-                index_of.get(f.rule.id.as_str()).copied().unwrap_or(0),
-            ));
-        }
-    }
     let mut notifications: Vec<Value> = problems
         .iter()
         .map(|p| notification_for_policy(inputs, p))
@@ -82,7 +118,7 @@ pub fn document(
             .iter()
             .chain(input)
             .any(|g| g.level == ProblemLevel::Error);
-    json!({
+    let doc = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
@@ -101,9 +137,10 @@ pub fn document(
                 "toolExecutionNotifications": execution,
             }],
             "columnKind": "unicodeCodePoints",
-            "results": results,
+            "results": [],
         }]
-    })
+    });
+    (doc, index_of)
 }
 
 fn result(file: &CheckedFile, files: &[CheckedFile], f: &Finding, rule_index: usize) -> Value {
