@@ -441,12 +441,11 @@ pub(crate) fn validate_regex(source: &str, flags: &str) -> RegexCheck {
 /// words it. A space written as such matches any run of whitespace (see
 /// [`spaces_as_whitespace`]).
 fn parse_user_regex(source: &str, flags: &str) -> Result<Hir, String> {
-    let ast = regex_syntax::ast::parse::ParserBuilder::new()
+    let mut ast = regex_syntax::ast::parse::ParserBuilder::new()
         .ignore_whitespace(flags.contains('x'))
         .build()
         .parse(source)
         .map_err(|e| regex_syntax::Error::from(e).to_string())?;
-    let mut ast = ast;
     spaces_as_whitespace(&mut ast);
     regex_syntax::hir::translate::TranslatorBuilder::new()
         .case_insensitive(flags.contains('i'))

@@ -171,30 +171,26 @@ pub fn run(args: CheckArgs) -> u8 {
             human::summary(&mut out, out_style, &counts, files.len(), with_findings);
             let _ = std::io::stdout().write_all(out.as_bytes());
         }
-        Format::Json => {
-            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-            let written = json::write_document(
-                &mut stdout,
+        Format::Json => write_stdout(|out| {
+            json::write_document(
+                out,
                 &files,
                 &session.inputs,
                 session.problems(),
                 &general,
                 &counts,
-            );
-            let _ = written.and_then(|()| stdout.flush());
-        }
-        Format::Sarif => {
-            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-            let written = sarif::write_document(
-                &mut stdout,
+            )
+        }),
+        Format::Sarif => write_stdout(|out| {
+            sarif::write_document(
+                out,
                 &files,
                 &session.inputs,
                 session.problems(),
                 &session.general,
                 &input,
-            );
-            let _ = written.and_then(|()| stdout.flush());
-        }
+            )
+        }),
     }
 
     if policy_failed {
@@ -211,6 +207,15 @@ fn emit(value: &serde_json::Value) {
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.write_all(b"\n");
+}
+
+/// Runs `write` on buffered standard output. A failed write (a closed pipe) ends the
+/// output; the exit code still tells the outcome.
+fn write_stdout(
+    write: impl FnOnce(&mut std::io::BufWriter<std::io::StdoutLock<'static>>) -> std::io::Result<()>,
+) {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let _ = write(&mut out).and_then(|()| out.flush());
 }
 
 /// A draft path as problems show it: like the findings' paths, relative to the current
