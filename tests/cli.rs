@@ -15,6 +15,8 @@
 // Test code: a panic is how a test reports a failure, also in helpers outside `#[test]`.
 #![allow(clippy::unwrap_used)]
 
+#[path = "common/fs.rs"]
+mod fs;
 #[path = "cli/support.rs"]
 mod support;
 

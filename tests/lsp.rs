@@ -10,6 +10,8 @@
 
 #[path = "lsp/client.rs"]
 mod client;
+#[path = "common/fs.rs"]
+mod fs;
 
 #[path = "lsp/actions.rs"]
 mod actions;

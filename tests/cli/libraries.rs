@@ -3,6 +3,7 @@
 
 use expect_test::expect;
 
+use crate::fs::copy_dir;
 use crate::support::{Workspace, repo_root};
 
 /// A copy of examples/dental-practice in a temporary workspace.
@@ -11,19 +12,6 @@ fn dental_practice() -> Workspace {
     let example = repo_root().join("examples/dental-practice");
     copy_dir(&example, &ws.path(""));
     ws
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 #[test]

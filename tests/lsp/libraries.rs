@@ -8,19 +8,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use crate::client::{Server, codes, file_uri};
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
+use crate::fs::copy_dir;
 
 const DRAFT: &str = "Zero pain implants at our practice this spring.\n";
 
