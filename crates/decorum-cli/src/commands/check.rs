@@ -95,20 +95,26 @@ pub fn run(args: CheckArgs) -> u8 {
         // The policies cannot be used: report why and stop.
         match args.format {
             Format::Human => print_problems(&session, err_style),
-            Format::Json => emit(&json::document(
-                &[],
-                &session.inputs,
-                session.problems(),
-                &general,
-                &[0; 4],
-            )),
-            Format::Sarif => emit(&sarif::document(
-                &[],
-                &session.inputs,
-                session.problems(),
-                &session.general,
-                &input,
-            )),
+            Format::Json => write_stdout(|out| {
+                json::write_document(
+                    out,
+                    &[],
+                    &session.inputs,
+                    session.problems(),
+                    &general,
+                    &[0; 4],
+                )
+            }),
+            Format::Sarif => write_stdout(|out| {
+                sarif::write_document(
+                    out,
+                    &[],
+                    &session.inputs,
+                    session.problems(),
+                    &session.general,
+                    &input,
+                )
+            }),
         }
         return EXIT_ERROR;
     };
@@ -200,13 +206,6 @@ pub fn run(args: CheckArgs) -> u8 {
         (Some(threshold), Some(w)) if w >= threshold => EXIT_FINDINGS,
         _ => EXIT_OK,
     }
-}
-
-fn emit(value: &serde_json::Value) {
-    let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".to_string());
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.write_all(b"\n");
 }
 
 /// Runs `write` on buffered standard output. A failed write (a closed pipe) ends the

@@ -4,12 +4,12 @@
 //! Positions: `line` and `column` are 1-based, columns count Unicode scalar values;
 //! `offset` is a 0-based UTF-8 byte offset into the file; `end` is exclusive.
 
-use decorum_engine::{
-    Applicability, Finding, PolicyInputs, PolicyProblem, ProblemLevel, SeverityOrigin,
-};
 use std::collections::HashMap;
 use std::io::Write;
 
+use decorum_engine::{
+    Applicability, Finding, PolicyInputs, PolicyProblem, ProblemLevel, SeverityOrigin,
+};
 use decorum_text::LineIndex;
 use serde_json::{Value, json};
 
@@ -19,7 +19,9 @@ use crate::session::GeneralProblem;
 /// Version of the JSON document's shape; bumped on incompatible changes.
 pub const FORMAT_VERSION: u32 = 1;
 
-/// Builds the whole document.
+/// Builds the whole document as one value: what [`write_document`] writes, for tests to
+/// compare it with.
+#[cfg(test)]
 pub fn document(
     files: &[CheckedFile],
     inputs: &PolicyInputs,
@@ -38,8 +40,8 @@ pub fn document(
     doc
 }
 
-/// Writes [`document`] to `out` as `serde_json::to_string_pretty` prints it, with a line
-/// break at the end, one finding at a time (see [`super::write_filled`]).
+/// Writes the whole document to `out`, pretty-printed with a line break at the end, one
+/// finding at a time (see [`super::write_filled`]).
 pub fn write_document(
     out: &mut impl Write,
     files: &[CheckedFile],

@@ -16,9 +16,9 @@ use crate::session::GeneralProblem;
 /// The schema URI SARIF consumers expect.
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
-/// Builds the SARIF log. Problems of the policies and the configuration (`problems`,
-/// `general`) become configuration notifications; problems with the drafts (`input`:
-/// skipped or missing files) become execution notifications.
+/// Builds the SARIF log as one value: what [`write_document`] writes, for tests to
+/// compare it with.
+#[cfg(test)]
 pub fn document(
     files: &[CheckedFile],
     inputs: &PolicyInputs,
@@ -37,8 +37,10 @@ pub fn document(
     doc
 }
 
-/// Writes [`document`] to `out` as `serde_json::to_string_pretty` prints it, with a line
-/// break at the end, one result at a time (see [`super::write_filled`]).
+/// Writes the SARIF log to `out`, pretty-printed with a line break at the end, one result
+/// at a time (see [`super::write_filled`]). Problems of the policies and the
+/// configuration (`problems`, `general`) become configuration notifications; problems
+/// with the drafts (`input`: skipped or missing files) become execution notifications.
 pub fn write_document(
     out: &mut impl std::io::Write,
     files: &[CheckedFile],
