@@ -164,15 +164,14 @@ fn is_space(b: u8) -> bool {
 /// The first position in `bytes[from..to]` of a tab, carriage return or line break, or
 /// of two spaces in a row; `to` if there is none. (The caller backs up over the spaces
 /// before it, to the start of its run of whitespace.)
-fn next_odd_space(
-    bytes: &[u8],
-    from: usize,
-    to: usize,
-    two_spaces: &memchr::memmem::Finder,
-) -> usize {
+fn next_odd_space(bytes: &[u8], from: usize, to: usize) -> usize {
+    // Built once: `normalize_str` runs for every term of a policy and every character
+    // `folds_like_the_text` looks at.
+    static TWO_SPACES: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("  "));
     let hay = &bytes[from..to];
     let odd = memchr::memchr3(b'\t', b'\r', b'\n', hay).unwrap_or(hay.len());
-    from + two_spaces.find(&hay[..odd]).unwrap_or(odd)
+    from + TWO_SPACES.find(&hay[..odd]).unwrap_or(odd)
 }
 
 /// Length of the ASCII prefix of `bytes`, checked 16 bytes at a time.
@@ -210,7 +209,6 @@ fn build(source: &str, mut map: Option<&mut (Vec<Seg>, Vec<u32>)>) -> String {
             }
         }
     };
-    let two_spaces = memchr::memmem::Finder::new("  ");
     let mut i = 0;
     while i < bytes.len() {
         // ASCII stretch: lowercase, byte for byte.
@@ -223,7 +221,7 @@ fn build(source: &str, mut map: Option<&mut (Vec<Seg>, Vec<u32>)>) -> String {
             let odd = if bytes[k] == b' ' && out.ends_with(' ') {
                 k
             } else {
-                next_odd_space(bytes, k, i, &two_spaces)
+                next_odd_space(bytes, k, i)
             };
             let mut run_start = odd;
             while run_start > k && bytes[run_start - 1] == b' ' {
