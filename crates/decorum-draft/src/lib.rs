@@ -50,8 +50,8 @@
 //! # Matching
 //!
 //! [`Draft::normalized`] folds the prose for matching literal phrases (case, accents,
-//! compatibility forms, typographic quotes and dashes, invisible characters; see
-//! [`NormalizedView`]). [`normalize_str`] applies the same folding to a pattern, and
+//! compatibility forms, typographic quotes and dashes, invisible characters, and runs of
+//! whitespace, markup blanked out included, to one space; see [`NormalizedView`]). [`normalize_str`] applies the same folding to a pattern, and
 //! [`NormalizedView::to_original`] maps a match back to the text.
 //!
 //! # Waivers
