@@ -136,6 +136,8 @@ pub(crate) struct Matcher {
     /// For each automaton pattern, the phrase patterns sharing its text.
     phrase_patterns: Vec<Vec<u32>>,
     masked: Option<(LazySet, Vec<(LazyRegex, u32)>)>,
+    /// Whether any masked phrase can match a draft at all (see [`MaskedGate`]).
+    masked_gate: MaskedGate,
     /// Where masked phrases can start in the normalised view (see [`RegexStarts`]).
     masked_starts: Option<Arc<RegexStarts>>,
     /// Regexes, each run on its own: a `RegexSet` would have to use the slow overlapping
@@ -328,6 +330,67 @@ impl LazySet {
         set.as_ref()
             .map(|set| set.matches(text).into_iter().collect())
             .unwrap_or_default()
+    }
+}
+
+/// One forward search that tells whether any masked phrase can have a whole-word match
+/// in a text, built on first use like [`LazyRegex`].
+///
+/// Masked phrases' regexes also match inside longer words (`hell` in `hello`, `ass` in
+/// `class`), so their start finder reported candidates in nearly every draft, and finding
+/// them cost a reverse search over every draft's text. Each regex of the gate is a masked
+/// phrase's regex that must also start where an ASCII word does not continue (when the
+/// phrase begins with an ASCII word character) and be followed by a character that is
+/// not an ASCII word character, or the end (when the phrase ends with a word character).
+/// Every whole-word match, as [`Matcher::word_bounded`] sees it, is such a match, so when
+/// the gate finds none there is nothing to search for; when it does, the masked phrases
+/// are searched as before.
+#[derive(Debug, Clone)]
+struct MaskedGate {
+    sources: Vec<String>,
+    built: OnceLock<Option<meta::Regex>>,
+}
+
+impl MaskedGate {
+    fn new(norms: &[&str]) -> MaskedGate {
+        let sources = norms
+            .iter()
+            .map(|norm| {
+                let ascii_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+                let mut out = String::new();
+                if norm.chars().next().is_some_and(ascii_word) {
+                    out.push_str(r"(?-u:\b)");
+                }
+                out.push_str("(?:");
+                out.push_str(&masked_regex(norm));
+                out.push(')');
+                if norm.chars().last().is_some_and(is_word_char) {
+                    out.push_str(r"(?:[^0-9A-Za-z_]|\z)");
+                }
+                out
+            })
+            .collect();
+        MaskedGate {
+            sources,
+            built: OnceLock::new(),
+        }
+    }
+
+    /// False only when no masked phrase can have a whole-word match inside `span` of
+    /// `text`; true as well when the gate could not be built.
+    fn may_match(&self, text: &str, span: Range<usize>) -> bool {
+        let gate = self.built.get_or_init(|| {
+            meta::Regex::builder()
+                .configure(meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
+                .build_many(&self.sources)
+                .ok()
+        });
+        match gate {
+            Some(gate) if span.end <= text.len() && span.start <= span.end => {
+                gate.is_match(Input::new(text).range(span))
+            }
+            _ => true,
+        }
     }
 }
 
@@ -610,6 +673,7 @@ impl Matcher {
         let mut phrase_patterns: Vec<Vec<u32>> = Vec::new();
         let mut by_text = std::collections::HashMap::new();
         let mut masked_sources = Vec::new();
+        let mut masked_norms: Vec<&str> = Vec::new();
         let mut masked = Vec::new();
         let mut regexes = Vec::new();
         let mut trigger_slots: Vec<Vec<u32>> = Vec::new();
@@ -635,6 +699,7 @@ impl Matcher {
                 }
                 PatternKind::Masked { norm } => {
                     let source = masked_regex(norm);
+                    masked_norms.push(norm);
                     masked.push((LazyRegex::new(&source, ""), id));
                     masked_sources.push(source);
                     exact.push(None);
@@ -709,6 +774,7 @@ impl Matcher {
             phrases,
             phrase_patterns,
             masked,
+            masked_gate: MaskedGate::new(&masked_norms),
             masked_starts,
             regexes,
             trigger_slots,
@@ -838,6 +904,9 @@ impl Matcher {
             return;
         };
         let text = draft.normalized.text.as_str();
+        if !self.masked_gate.may_match(text, region.norm.clone()) {
+            return;
+        }
         // Each masked regex's find_iter, through its candidate starts when possible; the
         // set only skips regexes without a match, which find nothing anyway.
         let all = vec![true; regexes.len()];
@@ -2034,6 +2103,125 @@ pub(crate) mod tests {
             MatchIndex::merge(MatchIndex::new(a.clone()), MatchIndex::default()),
             MatchIndex::new(a)
         );
+    }
+
+    /// Masked matches in `text`, through the gate and with the gate always open.
+    fn masked_with_and_without_gate(
+        matcher: &Matcher,
+        open: &Matcher,
+        text: &str,
+    ) -> [Vec<(u32, TextRange)>; 2] {
+        let draft = decorum_draft::parse(
+            text,
+            decorum_draft::DraftFormat::Markdown,
+            &Default::default(),
+        );
+        let region = Region::whole(&draft);
+        let [mut gated, mut always] = [Vec::new(), Vec::new()];
+        matcher.scan_masked(&draft, &region, &mut gated);
+        open.scan_masked(&draft, &region, &mut always);
+        [gated, always]
+    }
+
+    /// The std matcher, and a copy whose masked gate lets every text through.
+    fn masked_gate_fixture() -> &'static (crate::PolicySet, Matcher) {
+        static FIXTURE: std::sync::OnceLock<(crate::PolicySet, Matcher)> =
+            std::sync::OnceLock::new();
+        FIXTURE.get_or_init(|| {
+            let set = std_policy_set();
+            let mut open = set.matcher().clone();
+            open.masked_gate.built = OnceLock::from(None);
+            (set, open)
+        })
+    }
+
+    /// The masked gate only turns away texts where masked phrases have no whole-word
+    /// match: the std library's examples (with profanity, masked and not), and mostly
+    /// turns away text without profanity.
+    #[test]
+    fn the_masked_gate_loses_no_match() {
+        let (set, open) = masked_gate_fixture();
+        let matcher = set.matcher();
+        let mut found = 0;
+        let mut texts = std_example_texts(set);
+        // Invented posts with every masked phrase, plain, masked, next to punctuation,
+        // non-ASCII letters and markup.
+        for word in [
+            "fuck",
+            "fucking",
+            "motherfucker",
+            "fkn",
+            "shit",
+            "bullshit",
+            "asshole",
+            "ass",
+            "bitch",
+            "damn",
+            "goddamnit",
+            "hell",
+            "crap",
+            "pissed off",
+            "douchebag",
+            "wtf",
+            "mierda",
+            "joder",
+            "coño",
+            "cabrón",
+            "chingada",
+        ] {
+            let masked: String = word
+                .chars()
+                .enumerate()
+                .map(|(i, c)| if i % 2 == 1 { '*' } else { c })
+                .collect();
+            texts.push(format!(
+                "What a {word} day. {masked}! (“{word}”) é{word} {word}é **{masked}** {word}s \
+                 _{word}_ #{word} {}",
+                word.to_uppercase()
+            ));
+        }
+        for text in texts {
+            let [gated, always] = masked_with_and_without_gate(matcher, open, &text);
+            assert_eq!(gated, always, "{text:?}");
+            found += gated.len();
+        }
+        assert!(
+            found > 100,
+            "only {found} masked matches: the texts test little"
+        );
+        let clean = "Hello class, the shell of the assistant's pass is here.";
+        let draft = decorum_draft::parse(
+            clean,
+            decorum_draft::DraftFormat::Markdown,
+            &Default::default(),
+        );
+        assert!(
+            !matcher
+                .masked_gate
+                .may_match(&draft.normalized.text, Region::whole(&draft).norm),
+            "words that merely contain a masked phrase close the gate"
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        #[test]
+        fn the_masked_gate_loses_no_match_in_token_soup(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "f", "u", "c", "k", "*", "**", "#", "s", "h", "i", "t", "!", "1", "|", "$",
+                    "he", "ll", "o", "a", "@", "ss", ".", "-", "_", "d", "m", "n", " ", "  ",
+                    "\n", "\n\n", "é", "日本", "😀", "\u{a0}", "\u{301}", "mierda", "damn",
+                    "crap", "bitch", "\u{200d}", "ß", "x", "`", "[", "](u)",
+                ]),
+                0..40,
+            )
+        ) {
+            let text: String = pieces.concat();
+            let (set, open) = masked_gate_fixture();
+            let [gated, always] = masked_with_and_without_gate(set.matcher(), open, &text);
+            proptest::prop_assert_eq!(gated, always, "{:?}", text);
+        }
     }
 
     /// Scanning and checking on two threads finds exactly what one thread finds: std
