@@ -111,7 +111,31 @@ pub(crate) struct PostCtx<'d> {
     /// `fix append` of every finding asks, and the body may be a whole long document).
     crlf: OnceCell<bool>,
     /// The post's matches by leaf set (see [`PostCtx::set_matches`]), built on first use.
-    by_leaf: OnceCell<Vec<(u32, SetMatch)>>,
+    by_leaf: OnceCell<ByLeaf>,
+}
+
+/// A post's matches filed under the leaf sets listing their patterns: for each leaf, its
+/// matches in the order [`PostCtx::set_matches`] gives, next to each other.
+struct ByLeaf {
+    leaves: Vec<u32>,
+    matches: Vec<SetMatch>,
+}
+
+/// A set's matches in a post (see [`PostCtx::set_matches`]): a leaf's are borrowed from
+/// the post's [`ByLeaf`], other sets' are computed once and shared.
+pub(crate) enum Matches<'a> {
+    Leaf(&'a [SetMatch]),
+    Computed(Rc<Vec<SetMatch>>),
+}
+
+impl std::ops::Deref for Matches<'_> {
+    type Target = [SetMatch];
+    fn deref(&self) -> &[SetMatch] {
+        match self {
+            Matches::Leaf(m) => m,
+            Matches::Computed(m) => m,
+        }
+    }
 }
 
 impl<'d> PostCtx<'d> {
@@ -126,7 +150,8 @@ impl<'d> PostCtx<'d> {
             post,
             index,
             arena,
-            cache: RefCell::new(HashMap::default()),
+            // Rules of the std library use a few dozen sets that are not leaves.
+            cache: RefCell::new(HashMap::with_capacity_and_hasher(64, Default::default())),
             length: OnceCell::new(),
             crlf: OnceCell::new(),
             by_leaf: OnceCell::new(),
@@ -145,33 +170,20 @@ impl<'d> PostCtx<'d> {
         self.post.body
     }
 
-    /// Matches of a set in the post body, sorted by start, distinct ranges.
-    pub(crate) fn set_matches(&self, set: SetId) -> Rc<Vec<SetMatch>> {
-        if let Some(hit) = self.cache.borrow().get(&set) {
-            return Rc::clone(hit);
+    /// Matches of a set in the post body, sorted by start (then longest first, then by
+    /// pattern), distinct ranges (the first of each).
+    pub(crate) fn set_matches(&self, set: SetId) -> Matches<'_> {
+        if let SetNode::Leaf(_) = self.arena.node(set) {
+            let by_leaf = self.by_leaf.get_or_init(|| self.file_by_leaf());
+            let lo = by_leaf.leaves.partition_point(|&leaf| leaf < set.0);
+            let hi = by_leaf.leaves.partition_point(|&leaf| leaf <= set.0);
+            return Matches::Leaf(&by_leaf.matches[lo..hi]);
         }
-        let body = self.post.body;
+        if let Some(hit) = self.cache.borrow().get(&set) {
+            return Matches::Computed(Rc::clone(hit));
+        }
         let mut out: Vec<SetMatch> = match self.arena.node(set) {
-            SetNode::Leaf(_) => {
-                let by_leaf = self.by_leaf.get_or_init(|| {
-                    // Every match of the post, filed under each leaf listing its pattern,
-                    // sorted by leaf: one pass for all leaves.
-                    let mut all = Vec::new();
-                    for &(range, pattern) in self.index.in_range(body) {
-                        if range.end() > body.end() {
-                            continue;
-                        }
-                        for &leaf in self.arena.leaves_of(pattern) {
-                            all.push((leaf, SetMatch { range, pattern }));
-                        }
-                    }
-                    all.sort_unstable_by_key(|(leaf, _)| *leaf);
-                    all
-                });
-                let lo = by_leaf.partition_point(|(leaf, _)| *leaf < set.0);
-                let hi = by_leaf.partition_point(|(leaf, _)| *leaf <= set.0);
-                by_leaf[lo..hi].iter().map(|(_, m)| *m).collect()
-            }
+            SetNode::Leaf(_) => Vec::new(),
             SetNode::Union(children) => {
                 let mut v = Vec::new();
                 for &c in children {
@@ -201,7 +213,34 @@ impl<'d> PostCtx<'d> {
         out.dedup_by_key(|m| m.range);
         let out = Rc::new(out);
         self.cache.borrow_mut().insert(set, Rc::clone(&out));
-        out
+        Matches::Computed(out)
+    }
+
+    /// Every match of the post, filed under each leaf listing its pattern, in one pass
+    /// for all leaves: sorted by leaf, then as [`PostCtx::set_matches`] orders a set's
+    /// matches, with one match per range and leaf.
+    fn file_by_leaf(&self) -> ByLeaf {
+        let body = self.post.body;
+        let mut all = Vec::new();
+        for &(range, pattern) in self.index.in_range(body) {
+            if range.end() > body.end() {
+                continue;
+            }
+            for &leaf in self.arena.leaves_of(pattern) {
+                all.push((leaf, SetMatch { range, pattern }));
+            }
+        }
+        all.sort_unstable_by_key(|(leaf, m)| {
+            (
+                *leaf,
+                m.range.start(),
+                std::cmp::Reverse(m.range.end()),
+                m.pattern,
+            )
+        });
+        all.dedup_by(|b, a| a.0 == b.0 && a.1.range == b.1.range);
+        let (leaves, matches) = all.into_iter().unzip();
+        ByLeaf { leaves, matches }
     }
 
     fn matches_in(&self, set: SetId, unit: TextRange) -> Vec<SetMatch> {
@@ -343,6 +382,17 @@ impl<'d> PostCtx<'d> {
         }
     }
 
+    /// How many matches [`PostCtx::matches_in`] would return.
+    fn count_in(&self, set: SetId, unit: TextRange) -> usize {
+        let all = self.set_matches(set);
+        let lo = all.partition_point(|m| m.range.start() < unit.start());
+        all[lo..]
+            .iter()
+            .take_while(|m| m.range.start() < unit.end())
+            .filter(|m| m.range.end() <= unit.end())
+            .count()
+    }
+
     /// True when the set has a match inside `unit` (what [`PostCtx::matches_in`] would
     /// return is not empty).
     fn any_in(&self, set: SetId, unit: TextRange) -> bool {
@@ -460,7 +510,7 @@ impl<'d> PostCtx<'d> {
     pub(crate) fn num(&self, n: &NumIr, unit: TextRange) -> f64 {
         match n {
             NumIr::Const(c) => *c,
-            NumIr::Count(set) => self.matches_in(*set, unit).len() as f64,
+            NumIr::Count(set) => self.count_in(*set, unit) as f64,
             NumIr::Field(f) => self.field(*f, unit),
             // Batch functions are evaluated by the batch evaluator; inside a post they
             // are rejected at compile time.
