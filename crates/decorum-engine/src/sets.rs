@@ -377,7 +377,8 @@ impl MaskedGate {
     }
 
     /// False only when no masked phrase can have a whole-word match inside `span` of
-    /// `text`; true as well when the gate could not be built.
+    /// `text`; true as well when the gate could not be built or `span` does not lie on
+    /// character boundaries.
     fn may_match(&self, text: &str, span: Range<usize>) -> bool {
         let gate = self.built.get_or_init(|| {
             meta::Regex::builder()
@@ -385,9 +386,15 @@ impl MaskedGate {
                 .build_many(&self.sources)
                 .ok()
         });
+        // A match ending at the end of `span` is followed by the next character, which
+        // the gate's last part must be able to read: the search takes it in.
+        let Some(next) = text.get(span.end..).map(|rest| rest.chars().next()) else {
+            return true;
+        };
+        let end = span.end + next.map_or(0, char::len_utf8);
         match gate {
-            Some(gate) if span.end <= text.len() && span.start <= span.end => {
-                gate.is_match(Input::new(text).range(span))
+            Some(gate) if span.start <= span.end => {
+                gate.is_match(Input::new(text).range(span.start..end))
             }
             _ => true,
         }
@@ -2193,6 +2200,12 @@ pub(crate) mod tests {
                  _{word}_ #{word} {}",
                 word.to_uppercase()
             ));
+            // At the end of a line, a paragraph and the text: the gate must read the
+            // character after the span it searches.
+            let hashed = masked.replace('*', "#");
+            texts.push(format!("Long shift, {word}\nOn to the {hashed}\n"));
+            // Alone at the end of the only paragraph.
+            texts.push(format!("What the {word}\n"));
         }
         for text in texts {
             let [gated, always] = masked_with_and_without_gate(matcher, open, &text);
