@@ -971,8 +971,24 @@ impl Matcher {
         let starts = self.starts.as_deref();
         match starts.map(|s| s.candidates(prose, region.prose.clone(), woken)) {
             Some(Search::Found(candidates)) => {
+                // The candidates are sorted by regex: each regex takes its own run of
+                // them, and one with an anchored searcher but no candidate has no match
+                // (most regexes in most drafts), so it is not searched at all.
+                let anchored = starts.map_or(&[][..], |s| s.anchored.as_slice());
+                let mut at = 0;
                 for r in (0..self.regexes.len()).filter(|&r| woken[r]) {
-                    self.search_regex(draft, region, r, Some(&candidates), found);
+                    while candidates.get(at).is_some_and(|&(cr, _)| (cr as usize) < r) {
+                        at += 1;
+                    }
+                    let from = at;
+                    while candidates.get(at).is_some_and(|&(cr, _)| cr as usize == r) {
+                        at += 1;
+                    }
+                    let own = &candidates[from..at];
+                    if own.is_empty() && anchored.get(r).is_some_and(Option::is_some) {
+                        continue;
+                    }
+                    self.search_regex(draft, region, r, Some(own), found);
                 }
             }
             Some(Search::GaveUp) => {
