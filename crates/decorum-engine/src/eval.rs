@@ -230,14 +230,9 @@ impl<'d> PostCtx<'d> {
                 all.push((leaf, SetMatch { range, pattern }));
             }
         }
-        all.sort_unstable_by_key(|(leaf, m)| {
-            (
-                *leaf,
-                m.range.start(),
-                std::cmp::Reverse(m.range.end()),
-                m.pattern,
-            )
-        });
+        // The index is in the order of a set's matches already: a stable sort by leaf
+        // keeps it within each leaf.
+        all.sort_by_key(|(leaf, _)| *leaf);
         all.dedup_by(|b, a| a.0 == b.0 && a.1.range == b.1.range);
         let (leaves, matches) = all.into_iter().unzip();
         ByLeaf { leaves, matches }

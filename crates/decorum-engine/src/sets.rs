@@ -1610,11 +1610,12 @@ impl ChunkCursor {
 /// Every match in a draft, by position.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct MatchIndex {
-    /// Matches sorted by (start, pattern, end), without duplicates. Sets find their
-    /// matches in a post by filing these under the leaves that list each pattern (see
-    /// `PostCtx::set_matches`), so no lookup by pattern is needed: a table with a slot
-    /// per pattern would be cleared for every draft, and a policy set has thousands of
-    /// patterns where a draft matches a few hundred.
+    /// Matches sorted by (start, longest first, pattern), without duplicates: the order
+    /// of a set's matches in `PostCtx::set_matches`. Sets find their matches in a post
+    /// by filing these under the leaves that list each pattern (a stable sort by leaf
+    /// keeps this order within each), so no lookup by pattern is needed: a table with a
+    /// slot per pattern would be cleared for every draft, and a policy set has thousands
+    /// of patterns where a draft matches a few hundred.
     by_position: Vec<(TextRange, u32)>,
 }
 
@@ -1622,14 +1623,14 @@ impl MatchIndex {
     fn new(found: Vec<(u32, TextRange)>) -> MatchIndex {
         let mut by_position: Vec<(TextRange, u32)> =
             found.into_iter().map(|(p, r)| (r, p)).collect();
-        by_position.sort_unstable_by_key(|(r, p)| (r.start(), *p, r.end()));
+        by_position.sort_unstable_by_key(|(r, p)| (r.start(), std::cmp::Reverse(r.end()), *p));
         by_position.dedup();
         MatchIndex { by_position }
     }
 
     /// The matches of both, as [`MatchIndex::new`] would index them all together.
     fn merge(a: MatchIndex, b: MatchIndex) -> MatchIndex {
-        let key = |(r, p): &(TextRange, u32)| (r.start(), *p, r.end());
+        let key = |(r, p): &(TextRange, u32)| (r.start(), std::cmp::Reverse(r.end()), *p);
         let (a, b) = (a.by_position, b.by_position);
         let mut by_position = Vec::with_capacity(a.len() + b.len());
         let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
