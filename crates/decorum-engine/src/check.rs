@@ -243,9 +243,25 @@ impl PolicySet {
         threads: Threads,
     ) -> Vec<DraftReport> {
         let mut findings: Vec<Vec<Finding>> = vec![Vec::new(); drafts.len()];
+        // The conditions batch rules count posts by (`share(...)`, `posts(...)`) are
+        // evaluated here, in the context each post's own rules have filled, rather than
+        // in a fresh context per post later (twice when the rule holds: for the count,
+        // then for the value its message shows).
+        let mut per_post = PerPost::default();
+        for (i, ir) in self.irs.iter().enumerate() {
+            if let TriggerIr::Batch(cond) = &ir.trigger
+                && only.is_none_or(|o| o == i)
+            {
+                post_conditions(cond, &mut per_post.conds);
+            }
+        }
+        per_post.hits = vec![Vec::new(); per_post.conds.len()];
         for (d, draft) in drafts.iter().enumerate() {
             for post in &draft.posts {
                 let ctx = PostCtx::new(draft, post, &indexes[d], &self.arena);
+                for (cond, hits) in per_post.conds.iter().zip(&mut per_post.hits) {
+                    hits.push(counted_range(&ctx, cond));
+                }
                 let rules = self.rules_for(&ctx, &indexes[d], only);
                 if let Threads::Two { from_bytes } = threads
                     && usize::from(post.body.len()) >= from_bytes
@@ -264,7 +280,7 @@ impl PolicySet {
                 continue;
             }
             if let TriggerIr::Batch(cond) = &ir.trigger {
-                self.eval_batch(i, cond, drafts, indexes, &mut findings);
+                self.eval_batch(i, cond, drafts, indexes, &per_post, &mut findings);
             }
         }
         drafts
@@ -549,6 +565,7 @@ impl PolicySet {
         cond: &CondIr,
         drafts: &[&Draft],
         indexes: &[MatchIndex],
+        per_post: &PerPost<'_>,
         findings: &mut [Vec<Finding>],
     ) {
         let posts: Vec<(usize, &Post)> = drafts
@@ -564,6 +581,7 @@ impl PolicySet {
             drafts,
             indexes,
             posts: &posts,
+            per_post,
         };
         let mut counted: Vec<(usize, TextRange)> = Vec::new();
         if !batch.eval(cond, &mut counted) {
@@ -921,12 +939,61 @@ fn first_comparison(t: &TriggerIr) -> Option<&NumIr> {
     }
 }
 
+/// The conditions inside `share(...)` and `posts(...)` of batch rules, and for each,
+/// its outcome in every post of the batch in order: where it holds (the range a finding
+/// would count), or `None`.
+#[derive(Default)]
+struct PerPost<'a> {
+    conds: Vec<&'a CondIr>,
+    hits: Vec<Vec<Option<TextRange>>>,
+}
+
+/// Where `cond` holds in the post of `ctx`, as a batch rule counts it: its first match,
+/// or the post's first line; `None` where it does not hold.
+fn counted_range(ctx: &PostCtx<'_>, cond: &CondIr) -> Option<TextRange> {
+    let o = ctx.eval(cond, ctx.unit());
+    o.truth.then(|| {
+        o.hits
+            .iter()
+            .find_map(|h| h.primary)
+            .unwrap_or_else(|| first_line(&ctx.draft.text, ctx.post))
+    })
+}
+
+/// Adds the conditions inside `share(...)` and `posts(...)` of a batch trigger to `out`.
+fn post_conditions<'a>(cond: &'a CondIr, out: &mut Vec<&'a CondIr>) {
+    fn num<'a>(n: &'a NumIr, out: &mut Vec<&'a CondIr>) {
+        match n {
+            NumIr::Share(c) | NumIr::Posts(c) => out.push(c),
+            NumIr::Add(a, b) | NumIr::Sub(a, b) | NumIr::Mul(a, b) | NumIr::Div(a, b) => {
+                num(a, out);
+                num(b, out);
+            }
+            NumIr::Const(_) | NumIr::Count(_) | NumIr::Field(_) => {}
+        }
+    }
+    match cond {
+        CondIr::And(parts) | CondIr::Or(parts) => {
+            for p in parts {
+                post_conditions(p, out);
+            }
+        }
+        CondIr::Not(inner) | CondIr::Scoped(inner, _) => post_conditions(inner, out),
+        CondIr::Compare { lhs, rhs, .. } => {
+            num(lhs, out);
+            num(rhs, out);
+        }
+        _ => {}
+    }
+}
+
 /// Evaluation across all posts of a batch.
 struct BatchCtx<'a> {
     set: &'a PolicySet,
     drafts: &'a [&'a Draft],
     indexes: &'a [MatchIndex],
     posts: &'a [(usize, &'a Post)],
+    per_post: &'a PerPost<'a>,
 }
 
 impl BatchCtx<'_> {
@@ -955,16 +1022,22 @@ impl BatchCtx<'_> {
                 // archive of many posts counts thousands.
                 let mut seen: std::collections::HashSet<(usize, TextRange)> =
                     counted.iter().copied().collect();
-                for &(d, post) in self.posts {
-                    let ctx = PostCtx::new(self.drafts[d], post, &self.indexes[d], &self.set.arena);
-                    let o = ctx.eval(c, ctx.unit());
-                    if o.truth {
+                let known = (self.per_post.conds.iter())
+                    .position(|known| std::ptr::eq(*known, &**c))
+                    .and_then(|k| self.per_post.hits.get(k))
+                    .filter(|hits| hits.len() == self.posts.len());
+                for (p, &(d, post)) in self.posts.iter().enumerate() {
+                    let hit = match known {
+                        Some(hits) => hits[p],
+                        // Evaluated when `evaluate` did not (it always does).
+                        None => {
+                            let arena = &self.set.arena;
+                            let ctx = PostCtx::new(self.drafts[d], post, &self.indexes[d], arena);
+                            counted_range(&ctx, c)
+                        }
+                    };
+                    if let Some(r) = hit {
                         matching += 1;
-                        let r = o
-                            .hits
-                            .iter()
-                            .find_map(|h| h.primary)
-                            .unwrap_or_else(|| first_line(&self.drafts[d].text, post));
                         if seen.insert((d, r)) {
                             counted.push((d, r));
                         }
