@@ -135,6 +135,9 @@ pub(crate) struct Matcher {
     phrases: Option<Arc<AhoCorasick>>,
     /// For each automaton pattern, the phrase patterns sharing its text.
     phrase_patterns: Vec<Vec<u32>>,
+    /// The literal prefixes of regexes ([`trigger_literals`]), searched only when the
+    /// start finder gives up (see [`Matcher::trigger_starts`]).
+    triggers: TriggerLiterals,
     masked: Option<(LazySet, Vec<(LazyRegex, u32)>)>,
     /// Whether any masked phrase can match a draft at all (see [`MaskedGate`]).
     masked_gate: MaskedGate,
@@ -143,11 +146,7 @@ pub(crate) struct Matcher {
     /// Regexes, each run on its own: a `RegexSet` would have to use the slow overlapping
     /// engine for every one of them whenever any uses a Unicode word boundary.
     regexes: Vec<(LazyRegex, u32)>,
-    /// For each automaton pattern that is a regex trigger, the regexes it wakes up.
-    /// A regex with triggers only runs on drafts where one of its literal prefixes
-    /// occurs (in the normalised view, a necessary condition); others always run.
-    trigger_slots: Vec<Vec<u32>>,
-    /// Regexes without usable literal prefixes: they run on every draft.
+    /// Regexes without usable literal prefixes, in order.
     untriggered: Vec<u32>,
     /// Regexes whose matches start at a Unicode word boundary ([`Triggers::word_start`]).
     word_start: Vec<bool>,
@@ -185,6 +184,7 @@ type StartsKey = (Vec<(String, String, bool)>, usize);
 
 static SHARED_STARTS: Shared<StartsKey, RegexStarts> = Shared::new();
 static SHARED_PHRASES: Shared<Vec<String>, AhoCorasick> = Shared::new();
+static SHARED_TRIGGERS: Shared<Vec<String>, AhoCorasick> = Shared::new();
 
 impl<K: PartialEq + Clone, V> Shared<K, V> {
     const fn new() -> Self {
@@ -398,6 +398,43 @@ impl MaskedGate {
             }
             _ => true,
         }
+    }
+}
+
+/// The literal prefixes of the regexes that have them ([`trigger_literals`]), and for
+/// each, the regexes it starts; their automaton is built on first use.
+///
+/// They only serve when the start finder gives up, on text dense with near-matches:
+/// searched with the phrases on every draft, short ones (`i`, `in`, `he`) made most of
+/// that search's hits (about 150,000 per MB of the benchmark corpus) for nothing.
+#[derive(Debug, Clone)]
+struct TriggerLiterals {
+    texts: Vec<String>,
+    slots: Vec<Vec<u32>>,
+    built: OnceLock<Option<Arc<AhoCorasick>>>,
+}
+
+impl TriggerLiterals {
+    /// The automaton of the literals: one still in use, or a new one; `None` when there
+    /// are none or it does not build.
+    fn automaton(&self) -> Option<&AhoCorasick> {
+        self.built
+            .get_or_init(|| {
+                if self.texts.is_empty() {
+                    return None;
+                }
+                let build = || {
+                    AhoCorasickBuilder::new()
+                        .match_kind(MatchKind::Standard)
+                        .build(&self.texts)
+                        .map(Some)
+                };
+                SHARED_TRIGGERS
+                    .get_or_build(&self.texts, build)
+                    .ok()
+                    .flatten()
+            })
+            .as_deref()
     }
 }
 
@@ -687,7 +724,9 @@ impl Matcher {
         let mut masked_norms: Vec<&str> = Vec::new();
         let mut masked = Vec::new();
         let mut regexes = Vec::new();
+        let mut trigger_texts: Vec<String> = Vec::new();
         let mut trigger_slots: Vec<Vec<u32>> = Vec::new();
+        let mut by_trigger = std::collections::HashMap::new();
         let mut untriggered = Vec::new();
         let mut regex_sources: Vec<(&str, &str)> = Vec::new();
         let mut triggered: Vec<bool> = Vec::new();
@@ -724,14 +763,12 @@ impl Matcher {
                             triggered.push(true);
                             word_start.push(triggers.word_start);
                             for literal in triggers.literals {
-                                let slot = *by_text.entry(literal.clone()).or_insert_with(|| {
-                                    phrase_texts.push(literal.clone());
-                                    phrase_patterns.push(Vec::new());
-                                    phrase_texts.len() - 1
-                                });
-                                if trigger_slots.len() <= slot {
-                                    trigger_slots.resize(slot + 1, Vec::new());
-                                }
+                                let slot =
+                                    *by_trigger.entry(literal.clone()).or_insert_with(|| {
+                                        trigger_texts.push(literal.clone());
+                                        trigger_slots.push(Vec::new());
+                                        trigger_texts.len() - 1
+                                    });
                                 trigger_slots[slot].push(index);
                             }
                         }
@@ -781,7 +818,6 @@ impl Matcher {
             .collect();
         let masked_starts = shared_starts(masked_flags);
         let masked = (!masked.is_empty()).then(|| (LazySet::new(masked_sources), masked));
-        trigger_slots.resize(phrase_texts.len(), Vec::new());
         // Regexes with literal prefixes start where those occur; the start finder's DFA
         // looks for the others only (all of them together made it build more states
         // than its cache holds on text dense with matches).
@@ -794,11 +830,15 @@ impl Matcher {
         Ok(Matcher {
             phrases,
             phrase_patterns,
+            triggers: TriggerLiterals {
+                texts: trigger_texts,
+                slots: trigger_slots,
+                built: OnceLock::new(),
+            },
             masked,
             masked_gate: MaskedGate::new(&masked_norms),
             masked_starts,
             regexes,
-            trigger_slots,
             untriggered,
             word_start,
             starts,
@@ -818,13 +858,9 @@ impl Matcher {
         // A guess at the number of matches (the std library finds a few hundred per KB
         // of prose), so the vector is not regrown many times per draft.
         let mut found: Vec<(u32, TextRange)> = Vec::with_capacity(region.prose.len() / 8);
-        let mut woken: Vec<bool> = vec![false; self.regexes.len()];
-        self.scan_phrases(draft, region, &mut woken, &mut found);
+        self.scan_phrases(draft, region, &mut found);
         self.scan_masked(draft, region, &mut found);
-        for &r in &self.untriggered {
-            woken[r as usize] = true;
-        }
-        self.scan_regexes(draft, region, &woken, &mut found);
+        self.scan_regexes(draft, region, &mut found);
         MatchIndex::new(found)
     }
 
@@ -840,12 +876,6 @@ impl Matcher {
 
     /// [`Matcher::scan_region`] on two threads when the region holds at least
     /// `min_bytes`.
-    ///
-    /// The regex search cannot wait for the phrase search to say which triggered regexes
-    /// woke up, so all of them run: a regex's trigger literals are a necessary condition
-    /// for its matches, so the regexes that would have slept find nothing, and the
-    /// matches are the same (`parallel_scan_finds_what_scan_finds` checks this on the
-    /// std library).
     pub(crate) fn scan_region_parallel_from(
         &self,
         draft: &Draft,
@@ -860,13 +890,12 @@ impl Matcher {
         std::thread::scope(|scope| {
             let regexes = scope.spawn(|| {
                 let mut found = Vec::new();
-                self.scan_regexes(draft, region, &vec![true; self.regexes.len()], &mut found);
+                self.scan_regexes(draft, region, &mut found);
                 self.scan_masked(draft, region, &mut found);
                 MatchIndex::new(found)
             });
             let mut found = Vec::with_capacity(region.prose.len() / 8);
-            let mut woken = vec![false; self.regexes.len()];
-            self.scan_phrases(draft, region, &mut woken, &mut found);
+            self.scan_phrases(draft, region, &mut found);
             let phrases = MatchIndex::new(found);
             match regexes.join() {
                 Ok(regexes) => MatchIndex::merge(phrases, regexes),
@@ -877,15 +906,8 @@ impl Matcher {
         })
     }
 
-    /// Phrases through the Aho-Corasick automaton; marks the regexes whose trigger
-    /// literals occur in `woken`.
-    fn scan_phrases(
-        &self,
-        draft: &Draft,
-        region: &Region,
-        woken: &mut [bool],
-        found: &mut Vec<(u32, TextRange)>,
-    ) {
+    /// Phrases through the Aho-Corasick automaton.
+    fn scan_phrases(&self, draft: &Draft, region: &Region, found: &mut Vec<(u32, TextRange)>) {
         let Some(ac) = &self.phrases else {
             return;
         };
@@ -895,9 +917,6 @@ impl Matcher {
         for m in ac.find_overlapping_iter(input) {
             let (s, e) = (m.start(), m.end());
             let slot = m.pattern().as_usize();
-            for &r in &self.trigger_slots[slot] {
-                woken[r as usize] = true;
-            }
             // The phrases of a slot share their text, so whether the match stands on
             // whole words and where it maps to are the same for all of them.
             let pids = &self.phrase_patterns[slot];
@@ -930,9 +949,8 @@ impl Matcher {
         }
         // Each masked regex's find_iter, through its candidate starts when possible; the
         // set only skips regexes without a match, which find nothing anyway.
-        let all = vec![true; regexes.len()];
         let starts = self.masked_starts.as_deref();
-        let candidates = match starts.map(|s| s.candidates(text, region.norm.clone(), &all)) {
+        let candidates = match starts.map(|s| s.candidates(text, region.norm.clone())) {
             Some(Search::Found(candidates)) => Some(candidates),
             _ => None,
         };
@@ -955,28 +973,19 @@ impl Matcher {
         }
     }
 
-    /// The woken regexes over the prose view, from where the start finder says their
+    /// The regexes over the prose view, from where the start finder says their
     /// matches can start.
-    fn scan_regexes(
-        &self,
-        draft: &Draft,
-        region: &Region,
-        woken: &[bool],
-        found: &mut Vec<(u32, TextRange)>,
-    ) {
-        if !woken.contains(&true) {
-            return;
-        }
+    fn scan_regexes(&self, draft: &Draft, region: &Region, found: &mut Vec<(u32, TextRange)>) {
         let prose = draft.prose.as_str();
         let starts = self.starts.as_deref();
-        match starts.map(|s| s.candidates(prose, region.prose.clone(), woken)) {
+        match starts.map(|s| s.candidates(prose, region.prose.clone())) {
             Some(Search::Found(candidates)) => {
                 // The candidates are sorted by regex: each regex takes its own run of
                 // them, and one with an anchored searcher but no candidate has no match
                 // (most regexes in most drafts), so it is not searched at all.
                 let anchored = starts.map_or(&[][..], |s| s.anchored.as_slice());
                 let mut at = 0;
-                for r in (0..self.regexes.len()).filter(|&r| woken[r]) {
+                for r in 0..self.regexes.len() {
                     while candidates.get(at).is_some_and(|&(cr, _)| (cr as usize) < r) {
                         at += 1;
                     }
@@ -993,13 +1002,10 @@ impl Matcher {
             }
             Some(Search::GaveUp) => {
                 // Regexes with literal prefixes from where those occur; the others
-                // through a start finder of their own. Finding the prefixes takes a
-                // second pass of the phrase automaton: collecting them in the first pass
-                // would map every prefix occurrence to the prose (about 200,000 per MB of
-                // the benchmark corpus) on every draft, for the few that need them.
+                // through a start finder of their own.
                 let triggers = self.trigger_starts(draft, region);
                 let others = starts.and_then(|s| s.candidates_without_triggers(prose, region));
-                for r in (0..self.regexes.len()).filter(|&r| woken[r]) {
+                for r in 0..self.regexes.len() {
                     let candidates = if self.untriggered.binary_search(&(r as u32)).is_ok() {
                         others.as_deref()
                     } else {
@@ -1009,7 +1015,7 @@ impl Matcher {
                 }
             }
             Some(Search::Failed) | None => {
-                for r in (0..self.regexes.len()).filter(|&r| woken[r]) {
+                for r in 0..self.regexes.len() {
                     self.search_regex(draft, region, r, None, found);
                 }
             }
@@ -1022,16 +1028,15 @@ impl Matcher {
     /// sorted.
     fn trigger_starts(&self, draft: &Draft, region: &Region) -> Vec<(u32, usize)> {
         let mut out = Vec::new();
-        let Some(ac) = &self.phrases else {
+        let Some(ac) = self.triggers.automaton() else {
             return out;
         };
         let text = draft.normalized.text.as_str();
         let input = aho_corasick::Input::new(text).span(region.norm.clone());
         for m in ac.find_overlapping_iter(input) {
-            let woken = &self.trigger_slots[m.pattern().as_usize()];
-            if woken.is_empty() {
+            let Some(woken) = self.triggers.slots.get(m.pattern().as_usize()) else {
                 continue;
-            }
+            };
             // The prose position of the character the literal starts with.
             let at = usize::from(draft.original_range(to_range(m.start(), m.start())).start());
             let inside_word = inside_word(&draft.prose, at);
@@ -1167,7 +1172,7 @@ impl Clone for RegexStarts {
 /// What a start finder's search found.
 #[derive(Debug)]
 enum Search {
-    /// (regex, position) pairs, sorted, with every position where a match of a woken
+    /// (regex, position) pairs, sorted, with every position where a match of a
     /// regex can start.
     Found(Vec<(u32, usize)>),
     /// The text needed more DFA states than the cache holds.
@@ -1271,9 +1276,9 @@ impl RegexStarts {
         })
     }
 
-    /// Every position of `prose` inside `span` where a match of a woken regex can start.
-    fn candidates(&self, prose: &str, span: Range<usize>, woken: &[bool]) -> Search {
-        self.main.search(prose, span, woken)
+    /// Every position of `prose` inside `span` where a match of a regex can start.
+    fn candidates(&self, prose: &str, span: Range<usize>) -> Search {
+        self.main.search(prose, span)
     }
 
     /// Like [`RegexStarts::candidates`] for the regexes without literal prefixes alone
@@ -1292,11 +1297,7 @@ impl RegexStarts {
                 self.untriggered.iter().cloned().unzip();
             StartDfa::build(&relaxed, regex_of, self.capacity)
         });
-        match fallback.as_ref()?.search(
-            prose,
-            region.prose.clone(),
-            &vec![true; self.anchored.len()],
-        ) {
+        match fallback.as_ref()?.search(prose, region.prose.clone()) {
             Search::Found(candidates) => Some(candidates),
             Search::GaveUp | Search::Failed => None,
         }
@@ -1340,14 +1341,11 @@ impl StartDfa {
         })
     }
 
-    /// Every position of `prose` inside `span` where a match of a woken regex can start,
-    /// as (regex, position), sorted.
-    fn search(&self, prose: &str, span: Range<usize>, woken: &[bool]) -> Search {
+    /// Every position of `prose` inside `span` where a match of a regex can start, as
+    /// (regex, position), sorted.
+    fn search(&self, prose: &str, span: Range<usize>) -> Search {
         let mut out = Vec::new();
         let dfa = &self.dfa;
-        if !self.regex_of.iter().any(|&r| woken[r as usize]) {
-            return Search::Found(out);
-        }
         let dormant = self.dormant.load(Ordering::Relaxed);
         if dormant > 0 {
             self.dormant
@@ -1374,17 +1372,14 @@ impl StartDfa {
             let Some(m) = state.get_match() else { break };
             let r = self.regex_of[m.pattern().as_usize()];
             let offset = m.offset();
-            if woken[r as usize] {
-                out.push((r, offset));
-                // regex-automata 0.4 reports the second and later patterns matching at
-                // one position one byte too early (`state.at` instead of `state.at +
-                // 1` in `find_overlapping_rev`). Such a report follows one at the same
-                // offset or the next; then the position after it is a candidate too
-                // (a candidate too many costs one anchored search, one too few would
-                // lose a match).
-                if previous == offset || offset.checked_add(1) == Some(previous) {
-                    out.push((r, offset + 1));
-                }
+            out.push((r, offset));
+            // regex-automata 0.4 reports the second and later patterns matching at one
+            // position one byte too early (`state.at` instead of `state.at + 1` in
+            // `find_overlapping_rev`). Such a report follows one at the same offset or
+            // the next; then the position after it is a candidate too (a candidate too
+            // many costs one anchored search, one too few would lose a match).
+            if previous == offset || offset.checked_add(1) == Some(previous) {
+                out.push((r, offset + 1));
             }
             previous = offset;
         }
@@ -1719,10 +1714,9 @@ pub(crate) mod tests {
             &Default::default(),
         );
         let starts = fast.starts.as_ref().expect("a start finder");
-        let woken = vec![true; fast.regexes.len()];
         assert!(
             matches!(
-                starts.candidates(&draft.prose, 0..draft.prose.len(), &woken),
+                starts.candidates(&draft.prose, 0..draft.prose.len()),
                 Search::GaveUp
             ),
             "the small cache makes the DFA give up"
@@ -1772,8 +1766,7 @@ pub(crate) mod tests {
 
     /// The matches of each regex of `set` in `text`, through the candidate path.
     fn via_candidates(set: &RegexStarts, text: &str) -> Vec<Vec<(usize, usize)>> {
-        let woken = vec![true; set.anchored.len()];
-        let Search::Found(candidates) = set.candidates(text, 0..text.len(), &woken) else {
+        let Search::Found(candidates) = set.candidates(text, 0..text.len()) else {
             panic!("the search fails on {text:?}");
         };
         let chunks = chunks(text);
