@@ -103,7 +103,9 @@ pub(crate) struct PostCtx<'d> {
     pub(crate) post: &'d Post,
     index: &'d MatchIndex,
     arena: &'d SetArena,
-    cache: RefCell<HashMap<SetId, Rc<Vec<SetMatch>>, BuildHasherDefault<IdHasher>>>,
+    /// Matches of sets that are not leaves, computed once; `None` for none (most sets in
+    /// most posts), which needs no allocation.
+    cache: RefCell<HashMap<SetId, Option<Rc<Vec<SetMatch>>>, BuildHasherDefault<IdHasher>>>,
     /// The post's weighted length, measured at most once (a length rule and its message
     /// both ask for it).
     length: OnceCell<usize>,
@@ -180,7 +182,10 @@ impl<'d> PostCtx<'d> {
             return Matches::Leaf(&by_leaf.matches[lo..hi]);
         }
         if let Some(hit) = self.cache.borrow().get(&set) {
-            return Matches::Computed(Rc::clone(hit));
+            return match hit {
+                Some(hit) => Matches::Computed(Rc::clone(hit)),
+                None => Matches::Leaf(&[]),
+            };
         }
         let mut out: Vec<SetMatch> = match self.arena.node(set) {
             SetNode::Leaf(_) => Vec::new(),
@@ -193,7 +198,12 @@ impl<'d> PostCtx<'d> {
             }
             SetNode::Diff(a, b) => {
                 let keep = self.set_matches(*a);
-                let drop = self.set_matches(*b);
+                // Without matches to keep, the allowlist's are not needed.
+                let drop = if keep.is_empty() {
+                    Matches::Leaf(&[])
+                } else {
+                    self.set_matches(*b)
+                };
                 keep.iter()
                     .copied()
                     .filter(|m| !overlaps_any(&drop, m.range))
@@ -211,8 +221,12 @@ impl<'d> PostCtx<'d> {
             (m.range.start(), std::cmp::Reverse(m.range.end()), m.pattern)
         });
         out.dedup_by_key(|m| m.range);
+        if out.is_empty() {
+            self.cache.borrow_mut().insert(set, None);
+            return Matches::Leaf(&[]);
+        }
         let out = Rc::new(out);
-        self.cache.borrow_mut().insert(set, Rc::clone(&out));
+        self.cache.borrow_mut().insert(set, Some(Rc::clone(&out)));
         Matches::Computed(out)
     }
 
