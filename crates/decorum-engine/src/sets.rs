@@ -486,9 +486,8 @@ pub(crate) fn masked_regex(norm: &str) -> String {
     out
 }
 
-/// The most phrases and trigger literals searched with a full Aho-Corasick DFA (see
-/// [`Matcher::build`]); its memory grows with them.
-const PHRASE_DFA_MAX: usize = 10_000;
+/// The most phrases searched with a full Aho-Corasick DFA (see [`Matcher::build`]).
+const PHRASE_DFA_MAX: usize = 1_000;
 
 /// The size limit of a regex's compiled automaton ([`LazyRegex`] and the searchers).
 const REGEX_SIZE_LIMIT: usize = 1 << 22;
@@ -795,11 +794,11 @@ impl Matcher {
                         .kind(kind)
                         .build(&phrase_texts)
                 };
-                // A full DFA searches fastest (the phrase search of the std library takes
-                // a third fewer instructions than with the contiguous NFA) for about 11 MB
-                // more memory with the std library's ~4,000 phrases and trigger literals;
-                // larger policy sets, or a DFA that does not build, take the automatic
-                // choice.
+                // A full DFA makes one table lookup per byte, but its table grows with
+                // the phrases: for the std library's ~3,900 it takes about 10 MB, and
+                // although the search then runs a third fewer instructions, the cache
+                // misses made the check slower (docs/performance.md). Larger sets, or a
+                // DFA that does not build, take the automatic choice.
                 let dfa = (phrase_texts.len() <= PHRASE_DFA_MAX)
                     .then(|| build(Some(AhoCorasickKind::DFA)).ok())
                     .flatten();
