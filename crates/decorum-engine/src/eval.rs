@@ -97,6 +97,9 @@ impl Hasher for IdHasher {
     }
 }
 
+/// Computed matches by set (see [`PostCtx::set_matches`]).
+type SetCache = HashMap<SetId, Option<Rc<Vec<SetMatch>>>, BuildHasherDefault<IdHasher>>;
+
 /// Everything needed to evaluate conditions in one post.
 pub(crate) struct PostCtx<'d> {
     pub(crate) draft: &'d Draft,
@@ -105,7 +108,7 @@ pub(crate) struct PostCtx<'d> {
     arena: &'d SetArena,
     /// Matches of sets that are not leaves, computed once; `None` for none (most sets in
     /// most posts), which needs no allocation.
-    cache: RefCell<HashMap<SetId, Option<Rc<Vec<SetMatch>>>, BuildHasherDefault<IdHasher>>>,
+    cache: RefCell<SetCache>,
     /// The post's weighted length, measured at most once (a length rule and its message
     /// both ask for it).
     length: OnceCell<usize>,
