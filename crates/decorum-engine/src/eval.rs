@@ -179,10 +179,7 @@ impl<'d> PostCtx<'d> {
     /// pattern), distinct ranges (the first of each).
     pub(crate) fn set_matches(&self, set: SetId) -> Matches<'_> {
         if let SetNode::Leaf(_) = self.arena.node(set) {
-            let by_leaf = self.by_leaf.get_or_init(|| self.file_by_leaf());
-            let lo = by_leaf.leaves.partition_point(|&leaf| leaf < set.0);
-            let hi = by_leaf.leaves.partition_point(|&leaf| leaf <= set.0);
-            return Matches::Leaf(&by_leaf.matches[lo..hi]);
+            return Matches::Leaf(self.leaf_matches(set));
         }
         if let Some(hit) = self.cache.borrow().get(&set) {
             return match hit {
@@ -191,7 +188,7 @@ impl<'d> PostCtx<'d> {
             };
         }
         let mut out: Vec<SetMatch> = match self.arena.node(set) {
-            SetNode::Leaf(_) => Vec::new(),
+            SetNode::Leaf(_) => self.leaf_matches(set).to_vec(),
             SetNode::Union(children) => {
                 let mut v = Vec::new();
                 for &c in children {
@@ -233,6 +230,14 @@ impl<'d> PostCtx<'d> {
         Matches::Computed(out)
     }
 
+    /// A leaf set's matches: its part of the post's leaf index.
+    fn leaf_matches(&self, leaf: SetId) -> &[SetMatch] {
+        let by_leaf = self.by_leaf.get_or_init(|| self.file_by_leaf());
+        let lo = by_leaf.leaves.partition_point(|&l| l < leaf.0);
+        let hi = by_leaf.leaves.partition_point(|&l| l <= leaf.0);
+        &by_leaf.matches[lo..hi]
+    }
+
     /// Every match of the post, filed under each leaf listing its pattern, in one pass
     /// for all leaves: sorted by leaf, then as [`PostCtx::set_matches`] orders a set's
     /// matches, with one match per range and leaf.
@@ -256,14 +261,7 @@ impl<'d> PostCtx<'d> {
     }
 
     fn matches_in(&self, set: SetId, unit: TextRange) -> Vec<SetMatch> {
-        let all = self.set_matches(set);
-        let lo = all.partition_point(|m| m.range.start() < unit.start());
-        all[lo..]
-            .iter()
-            .take_while(|m| m.range.start() < unit.end())
-            .filter(|m| m.range.end() <= unit.end())
-            .copied()
-            .collect()
+        inside(&self.set_matches(set), unit).copied().collect()
     }
 
     /// Evaluates a condition in a unit of this post.
@@ -396,24 +394,13 @@ impl<'d> PostCtx<'d> {
 
     /// How many matches [`PostCtx::matches_in`] would return.
     fn count_in(&self, set: SetId, unit: TextRange) -> usize {
-        let all = self.set_matches(set);
-        let lo = all.partition_point(|m| m.range.start() < unit.start());
-        all[lo..]
-            .iter()
-            .take_while(|m| m.range.start() < unit.end())
-            .filter(|m| m.range.end() <= unit.end())
-            .count()
+        inside(&self.set_matches(set), unit).count()
     }
 
     /// True when the set has a match inside `unit` (what [`PostCtx::matches_in`] would
     /// return is not empty).
     fn any_in(&self, set: SetId, unit: TextRange) -> bool {
-        let all = self.set_matches(set);
-        let lo = all.partition_point(|m| m.range.start() < unit.start());
-        all[lo..]
-            .iter()
-            .take_while(|m| m.range.start() < unit.end())
-            .any(|m| m.range.end() <= unit.end())
+        inside(&self.set_matches(set), unit).next().is_some()
     }
 
     fn first_words(&self, unit: TextRange, n: usize) -> TextRange {
@@ -569,6 +556,15 @@ impl<'d> PostCtx<'d> {
             Field::Posts => 1.0,
         }
     }
+}
+
+/// The matches of `all` (sorted by start) that lie inside `unit`.
+fn inside(all: &[SetMatch], unit: TextRange) -> impl Iterator<Item = &SetMatch> {
+    let lo = all.partition_point(|m| m.range.start() < unit.start());
+    all[lo..]
+        .iter()
+        .take_while(move |m| m.range.start() < unit.end())
+        .filter(move |m| m.range.end() <= unit.end())
 }
 
 fn divide(a: f64, b: f64) -> f64 {
