@@ -247,15 +247,7 @@ impl PolicySet {
         // evaluated here, in the context each post's own rules have filled, rather than
         // in a fresh context per post later (twice when the rule holds: for the count,
         // then for the value its message shows).
-        let mut per_post = PerPost::default();
-        for (i, ir) in self.irs.iter().enumerate() {
-            if let TriggerIr::Batch(cond) = &ir.trigger
-                && only.is_none_or(|o| o == i)
-            {
-                post_conditions(cond, &mut per_post.conds);
-            }
-        }
-        per_post.hits = vec![Vec::new(); per_post.conds.len()];
+        let mut per_post = PerPost::new(&self.irs, only);
         for (d, draft) in drafts.iter().enumerate() {
             for post in &draft.posts {
                 let ctx = PostCtx::new(draft, post, &indexes[d], &self.arena);
@@ -280,7 +272,7 @@ impl PolicySet {
                 continue;
             }
             if let TriggerIr::Batch(cond) = &ir.trigger {
-                self.eval_batch(i, cond, drafts, indexes, &per_post, &mut findings);
+                self.eval_batch(i, cond, drafts, &per_post, &mut findings);
             }
         }
         drafts
@@ -564,7 +556,6 @@ impl PolicySet {
         i: usize,
         cond: &CondIr,
         drafts: &[&Draft],
-        indexes: &[MatchIndex],
         per_post: &PerPost<'_>,
         findings: &mut [Vec<Finding>],
     ) {
@@ -577,9 +568,6 @@ impl PolicySet {
             return;
         }
         let batch = BatchCtx {
-            set: self,
-            drafts,
-            indexes,
             posts: &posts,
             per_post,
         };
@@ -942,10 +930,37 @@ fn first_comparison(t: &TriggerIr) -> Option<&NumIr> {
 /// The conditions inside `share(...)` and `posts(...)` of batch rules, and for each,
 /// its outcome in every post of the batch in order: where it holds (the range a finding
 /// would count), or `None`.
-#[derive(Default)]
 struct PerPost<'a> {
     conds: Vec<&'a CondIr>,
     hits: Vec<Vec<Option<TextRange>>>,
+}
+
+impl<'a> PerPost<'a> {
+    /// For the batch rules among `irs` (only rule `only` if given), with no post yet.
+    fn new(irs: &'a [RuleIr], only: Option<usize>) -> PerPost<'a> {
+        let mut conds = Vec::new();
+        for (i, ir) in irs.iter().enumerate() {
+            if let TriggerIr::Batch(cond) = &ir.trigger
+                && only.is_none_or(|o| o == i)
+            {
+                post_conditions(cond, &mut conds);
+            }
+        }
+        PerPost {
+            hits: vec![Vec::new(); conds.len()],
+            conds,
+        }
+    }
+
+    /// Where `cond` holds in each post, in order; empty for a condition `evaluate` did
+    /// not collect (none: it collects those of every batch rule it evaluates).
+    fn hits_of(&self, cond: &CondIr) -> &[Option<TextRange>] {
+        self.conds
+            .iter()
+            .position(|known| std::ptr::eq(*known, cond))
+            .and_then(|k| self.hits.get(k))
+            .map_or(&[], Vec::as_slice)
+    }
 }
 
 /// Where `cond` holds in the post of `ctx`, as a batch rule counts it: its first match,
@@ -989,9 +1004,6 @@ fn post_conditions<'a>(cond: &'a CondIr, out: &mut Vec<&'a CondIr>) {
 
 /// Evaluation across all posts of a batch.
 struct BatchCtx<'a> {
-    set: &'a PolicySet,
-    drafts: &'a [&'a Draft],
-    indexes: &'a [MatchIndex],
     posts: &'a [(usize, &'a Post)],
     per_post: &'a PerPost<'a>,
 }
@@ -1022,21 +1034,9 @@ impl BatchCtx<'_> {
                 // archive of many posts counts thousands.
                 let mut seen: std::collections::HashSet<(usize, TextRange)> =
                     counted.iter().copied().collect();
-                let known = (self.per_post.conds.iter())
-                    .position(|known| std::ptr::eq(*known, &**c))
-                    .and_then(|k| self.per_post.hits.get(k))
-                    .filter(|hits| hits.len() == self.posts.len());
-                for (p, &(d, post)) in self.posts.iter().enumerate() {
-                    let hit = match known {
-                        Some(hits) => hits[p],
-                        // Evaluated when `evaluate` did not (it always does).
-                        None => {
-                            let arena = &self.set.arena;
-                            let ctx = PostCtx::new(self.drafts[d], post, &self.indexes[d], arena);
-                            counted_range(&ctx, c)
-                        }
-                    };
-                    if let Some(r) = hit {
+                let hits = self.per_post.hits_of(c);
+                for (&(d, _), hit) in self.posts.iter().zip(hits) {
+                    if let Some(r) = *hit {
                         matching += 1;
                         if seen.insert((d, r)) {
                             counted.push((d, r));
