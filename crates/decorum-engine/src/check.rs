@@ -140,6 +140,12 @@ impl PolicySet {
         &self.matcher
     }
 
+    /// The compiled term sets and their patterns (for tests of the matcher).
+    #[cfg(test)]
+    pub(crate) fn arena(&self) -> &SetArena {
+        &self.arena
+    }
+
     /// The active rules, in the order of their files and positions.
     pub fn rules(&self) -> &[Arc<RuleInfo>] {
         &self.rules

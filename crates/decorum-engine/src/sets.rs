@@ -2,9 +2,9 @@
 //!
 //! Every term of every active set becomes a [`Pattern`]; sets are small trees over
 //! pattern lists ([`SetNode`]). At the end of compilation all phrases go into one
-//! Aho-Corasick automaton over the draft's normalised view, masked phrases become regexes
-//! over the same view, and regexes run over the prose view (original case); one start
-//! finder per kind of regex ([`RegexStarts`]) says where their matches can start.
+//! Aho-Corasick automaton ([`PhraseAutomaton`]) over the draft's normalised view, masked
+//! phrases become regexes over the same view, and regexes run over the prose view
+//! (original case); one start finder per kind of regex ([`RegexStarts`]) says where their matches can start.
 //! [`Matcher::scan`] runs them once per draft and returns a [`MatchIndex`]; rules are
 //! evaluated over that index. No match spans a blank line ([`chunks`]).
 
@@ -12,7 +12,7 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use decorum_draft::Draft;
 use decorum_text::{TextRange, TextSize};
 use regex::{RegexSet, RegexSetBuilder};
@@ -132,7 +132,7 @@ impl SetArena {
 /// The compiled automata.
 #[derive(Debug, Clone)]
 pub(crate) struct Matcher {
-    phrases: Option<Arc<AhoCorasick>>,
+    phrases: Option<Arc<PhraseAutomaton>>,
     /// For each automaton pattern, the phrase patterns sharing its text.
     phrase_patterns: Vec<Vec<u32>>,
     /// The literal prefixes of regexes ([`trigger_literals`]), searched only when the
@@ -183,7 +183,7 @@ struct Shared<K, V> {
 type StartsKey = (Vec<(String, String, bool)>, usize);
 
 static SHARED_STARTS: Shared<StartsKey, RegexStarts> = Shared::new();
-static SHARED_PHRASES: Shared<Vec<String>, AhoCorasick> = Shared::new();
+static SHARED_PHRASES: Shared<Vec<String>, PhraseAutomaton> = Shared::new();
 static SHARED_TRIGGERS: Shared<Vec<String>, AhoCorasick> = Shared::new();
 static SHARED_GATES: Shared<Vec<String>, meta::Regex> = Shared::new();
 
@@ -451,6 +451,82 @@ impl TriggerLiterals {
     }
 }
 
+/// The automaton of all phrases (their normalised texts, each once), searched for every
+/// occurrence, overlapping ones included.
+///
+/// A double-array Aho-Corasick automaton (daachorse) makes one array lookup per byte,
+/// plus failure links; for the std library's ~3,900 phrases its table takes 300 KB.
+/// The phrase search took 57 million instructions per MB of the benchmark corpus with
+/// it, against 97 million with aho-corasick's contiguous NFA (420 KB), whose sparse
+/// states are searched transition by transition; aho-corasick's full DFA took 10 MB for
+/// those phrases and missed the cache (docs/performance.md). Phrase sets daachorse
+/// refuses (an automaton over its size limits) take aho-corasick.
+#[derive(Clone)]
+enum PhraseAutomaton {
+    DoubleArray(daachorse::DoubleArrayAhoCorasick<u32>),
+    Nfa(AhoCorasick),
+}
+
+impl std::fmt::Debug for PhraseAutomaton {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PhraseAutomaton::DoubleArray(da) => {
+                write!(f, "DoubleArray({} bytes)", da.heap_bytes())
+            }
+            PhraseAutomaton::Nfa(ac) => write!(f, "Nfa({:?})", ac.kind()),
+        }
+    }
+}
+
+impl PhraseAutomaton {
+    /// The automaton of `texts` (distinct, normalised), pattern `i` being `texts[i]`.
+    fn build(texts: &[String]) -> Result<Option<PhraseAutomaton>, String> {
+        // Empty phrases are refused when policies are compiled; daachorse would not
+        // report one, aho-corasick does, at every position.
+        if texts.iter().all(|t| !t.is_empty())
+            && let Ok(da) = daachorse::DoubleArrayAhoCorasick::<u32>::new(texts)
+        {
+            return Ok(Some(PhraseAutomaton::DoubleArray(da)));
+        }
+        AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(texts)
+            .map(|ac| Some(PhraseAutomaton::Nfa(ac)))
+            .map_err(|e| e.to_string())
+    }
+
+    /// Every occurrence of every phrase in `text[span]`, as (start, end, pattern), in
+    /// order of their ends.
+    fn for_each_match(
+        &self,
+        text: &str,
+        span: Range<usize>,
+        mut found: impl FnMut(usize, usize, usize),
+    ) {
+        // A span outside the text finds nothing (aho-corasick would panic).
+        let Some(part) = text.as_bytes().get(span.clone()) else {
+            return;
+        };
+        match self {
+            PhraseAutomaton::DoubleArray(da) => {
+                for m in da.find_overlapping_iter(part) {
+                    found(
+                        span.start + m.start(),
+                        span.start + m.end(),
+                        m.value() as usize,
+                    );
+                }
+            }
+            PhraseAutomaton::Nfa(ac) => {
+                let input = aho_corasick::Input::new(text).span(span);
+                for m in ac.find_overlapping_iter(input) {
+                    found(m.start(), m.end(), m.pattern().as_usize());
+                }
+            }
+        }
+    }
+}
+
 /// Letters that masking may replace, with their look-alikes.
 fn mask_class(c: char) -> Option<&'static str> {
     Some(match c {
@@ -498,9 +574,6 @@ pub(crate) fn masked_regex(norm: &str) -> String {
     }
     out
 }
-
-/// The most phrases searched with a full Aho-Corasick DFA (see [`Matcher::build`]).
-const PHRASE_DFA_MAX: usize = 1_000;
 
 /// The size limit of a regex's compiled automaton ([`LazyRegex`] and the searchers).
 const REGEX_SIZE_LIMIT: usize = 1 << 22;
@@ -800,26 +873,7 @@ impl Matcher {
         let phrases = if phrase_texts.is_empty() {
             None
         } else {
-            SHARED_PHRASES.get_or_build(&phrase_texts, || {
-                let build = |kind| {
-                    AhoCorasickBuilder::new()
-                        .match_kind(MatchKind::Standard)
-                        .kind(kind)
-                        .build(&phrase_texts)
-                };
-                // A full DFA makes one table lookup per byte, but its table grows with
-                // the phrases: for the std library's ~3,900 it takes about 10 MB, and
-                // although the search then runs a third fewer instructions, the cache
-                // misses made the check slower (docs/performance.md). Larger sets, or a
-                // DFA that does not build, take the automatic choice.
-                let dfa = (phrase_texts.len() <= PHRASE_DFA_MAX)
-                    .then(|| build(Some(AhoCorasickKind::DFA)).ok())
-                    .flatten();
-                match dfa {
-                    Some(dfa) => Ok(Some(dfa)),
-                    None => build(None).map(Some).map_err(|e| e.to_string()),
-                }
-            })?
+            SHARED_PHRASES.get_or_build(&phrase_texts, || PhraseAutomaton::build(&phrase_texts))?
         };
         // Masked phrases have no literal prefixes, and no second DFA: when theirs gives
         // up, each runs on its own (marking them all as having prefixes leaves none for
@@ -918,25 +972,22 @@ impl Matcher {
         })
     }
 
-    /// Phrases through the Aho-Corasick automaton.
+    /// Phrases through the phrase automaton.
     fn scan_phrases(&self, draft: &Draft, region: &Region, found: &mut Vec<(u32, TextRange)>) {
-        let Some(ac) = &self.phrases else {
+        let Some(automaton) = &self.phrases else {
             return;
         };
         let text = draft.normalized.text.as_str();
-        let input = aho_corasick::Input::new(text).span(region.norm.clone());
         let mut chunk = ChunkCursor::default();
-        for m in ac.find_overlapping_iter(input) {
-            let (s, e) = (m.start(), m.end());
-            let slot = m.pattern().as_usize();
+        automaton.for_each_match(text, region.norm.clone(), |s, e, slot| {
             // The phrases of a slot share their text, so whether the match stands on
             // whole words and where it maps to are the same for all of them.
             let pids = &self.phrase_patterns[slot];
             let Some(&first) = pids.first() else {
-                continue;
+                return;
             };
             if !self.word_bounded(first, text, s, e) || !chunk.holds(&region.norm_chunks, s, e) {
-                continue;
+                return;
             }
             let original = draft.original_range(to_range(s, e));
             for &pid in pids {
@@ -947,7 +998,7 @@ impl Matcher {
                 }
                 found.push((pid, original));
             }
-        }
+        });
     }
 
     /// Masked phrases (`f*ck`) through their regexes over the normalised view.
@@ -2308,6 +2359,149 @@ pub(crate) mod tests {
                 "{text:?}"
             );
         }
+    }
+
+    /// The phrase texts of a compiled policy set, in the order of its automaton.
+    fn phrase_texts(set: &crate::PolicySet) -> Vec<String> {
+        let arena = set.arena();
+        set.matcher()
+            .phrase_patterns
+            .iter()
+            .map(|pids| match &arena.patterns[pids[0] as usize].kind {
+                PatternKind::Phrase { norm, .. } => norm.clone(),
+                other => panic!("a phrase slot holds {other:?}"),
+            })
+            .collect()
+    }
+
+    /// Every (start, end, pattern) the automaton reports in `text[span]`, sorted.
+    fn phrase_hits(automaton: &PhraseAutomaton, text: &str, span: Range<usize>) -> Vec<[usize; 3]> {
+        let mut hits = Vec::new();
+        automaton.for_each_match(text, span, |s, e, p| hits.push([s, e, p]));
+        hits.sort_unstable();
+        hits
+    }
+
+    /// The same phrases as aho-corasick's automaton (the fallback).
+    fn nfa_of(texts: &[String]) -> PhraseAutomaton {
+        PhraseAutomaton::Nfa(
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .build(texts)
+                .expect("builds"),
+        )
+    }
+
+    /// The std library's phrases in the double-array automaton and in aho-corasick's
+    /// report the same occurrences, overlapping ones and those inside words included,
+    /// over the library's examples (normalised as drafts are) and over part of them.
+    #[test]
+    fn the_double_array_finds_what_aho_corasick_finds() {
+        let set = std_policy_set();
+        let texts = phrase_texts(&set);
+        assert!(
+            texts.len() > 1000,
+            "the std library has {} phrases",
+            texts.len()
+        );
+        let double = PhraseAutomaton::build(&texts)
+            .expect("builds")
+            .expect("some");
+        assert!(
+            matches!(double, PhraseAutomaton::DoubleArray(_)),
+            "{double:?}"
+        );
+        let nfa = nfa_of(&texts);
+        let mut total = 0;
+        for example in std_example_texts(&set) {
+            let text = decorum_draft::normalize_str(&example);
+            let whole = phrase_hits(&double, &text, 0..text.len());
+            assert_eq!(whole, phrase_hits(&nfa, &text, 0..text.len()), "{text:?}");
+            total += whole.len();
+            // A span that starts and ends inside the text, as a region of a draft does.
+            let from = (1..text.len())
+                .find(|&i| text.is_char_boundary(i))
+                .unwrap_or(0);
+            let to = (from..text.len())
+                .rev()
+                .find(|&i| text.is_char_boundary(i))
+                .unwrap_or(from);
+            assert_eq!(
+                phrase_hits(&double, &text, from..to),
+                phrase_hits(&nfa, &text, from..to),
+                "{text:?} from {from} to {to}"
+            );
+        }
+        assert!(
+            total > 5_000,
+            "only {total} phrase hits: the texts test little"
+        );
+    }
+
+    /// Phrase sets daachorse refuses or would search differently (here one with an
+    /// empty phrase, which compiling a policy never gives) take aho-corasick, which
+    /// finds the others as before.
+    #[test]
+    fn refused_phrase_sets_take_aho_corasick() {
+        let texts = vec![String::new(), "cure".to_string(), "sure cure".to_string()];
+        let automaton = PhraseAutomaton::build(&texts)
+            .expect("builds")
+            .expect("some");
+        assert!(
+            matches!(automaton, PhraseAutomaton::Nfa(_)),
+            "{automaton:?}"
+        );
+        let text = "a sure cure";
+        let hits: Vec<[usize; 3]> = phrase_hits(&automaton, text, 0..text.len())
+            .into_iter()
+            .filter(|h| h[2] != 0)
+            .collect();
+        assert_eq!(hits, vec![[2, 11, 2], [7, 11, 1]]);
+        // A span that is not on character boundaries finds nothing rather than panic.
+        let double = PhraseAutomaton::build(&texts[1..])
+            .expect("builds")
+            .expect("some");
+        assert!(phrase_hits(&double, "é cure", 1..8).is_empty());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Random text made of pieces of phrases, words and odd characters: both
+        /// automata report the same occurrences.
+        #[test]
+        fn the_double_array_finds_what_aho_corasick_finds_in_token_soup(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "cure", "guaranteed", "my patient", "patient", "pa", "tient", "100%",
+                    "#", "@", " ", "  ", "\n", "\n\n", "é", "日本", "😀", "\u{a0}", "\u{301}",
+                    "ß", "miracle", "the", "other", "-", "'", "’", "year-old", "45", "5",
+                    "old", "x", "sponsored", "ad", "link in bio", "review", "five stars",
+                ]),
+                0..60,
+            )
+        ) {
+            let text: String = pieces.concat();
+            let (double, nfa) = soup_automata();
+            proptest::prop_assert_eq!(
+                phrase_hits(double, &text, 0..text.len()),
+                phrase_hits(nfa, &text, 0..text.len()),
+                "{:?}", text
+            );
+        }
+    }
+
+    /// The std library's phrases in both automata, built once for the proptest.
+    fn soup_automata() -> &'static (PhraseAutomaton, PhraseAutomaton) {
+        static BOTH: std::sync::OnceLock<(PhraseAutomaton, PhraseAutomaton)> =
+            std::sync::OnceLock::new();
+        BOTH.get_or_init(|| {
+            let texts = phrase_texts(&std_policy_set());
+            let double = PhraseAutomaton::build(&texts)
+                .expect("builds")
+                .expect("some");
+            (double, nfa_of(&texts))
+        })
     }
 
     /// The whole std library: its regexes through the candidate path and through
