@@ -496,7 +496,17 @@ impl PolicySet {
         if ir.message.is_empty() {
             return rule.title.clone();
         }
-        let mut out = String::new();
+        // The literal parts and some room for what fills the placeholders, so that the
+        // message is not grown step by step (one per finding, thousands per batch).
+        let literal: usize = ir
+            .message
+            .iter()
+            .map(|part| match part {
+                MessagePart::Text(t) | MessagePart::Param(t) => t.len(),
+                _ => 0,
+            })
+            .sum();
+        let mut out = String::with_capacity(literal + 64);
         for part in &ir.message {
             match part {
                 MessagePart::Text(t) => out.push_str(t),
@@ -518,8 +528,7 @@ impl PolicySet {
                         } else {
                             prose
                         };
-                        let one_line = matched.split_whitespace().collect::<Vec<_>>().join(" ");
-                        out.push_str(&shorten(&one_line, 80));
+                        push_one_line(&mut out, matched, 80);
                     }
                 }
                 MessagePart::Field(f) => {
@@ -910,6 +919,27 @@ fn match_case(original: &str, replacement: &str) -> String {
     replacement.to_string()
 }
 
+/// Appends `s` to `out` on one line (its words joined by single spaces), shortened like
+/// [`shorten`], without building the intermediate strings.
+fn push_one_line(out: &mut String, s: &str, max: usize) {
+    let from = out.len();
+    for (k, word) in s.split_whitespace().enumerate() {
+        if k > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    let added = &out[from..];
+    if added.chars().count() > max {
+        let keep = added
+            .char_indices()
+            .nth(max.saturating_sub(1))
+            .map_or(added.len(), |(i, _)| i);
+        out.truncate(from + keep);
+        out.push('…');
+    }
+}
+
 fn shorten(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         return s.to_string();
@@ -1074,6 +1104,36 @@ impl BatchCtx<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The matched text in a message reads as the words joined on one line, shortened
+    /// to 80 characters with an ellipsis, exactly as joining and shortening would give.
+    #[test]
+    fn matched_text_goes_on_one_shortened_line() {
+        let long = "word ".repeat(30);
+        let emoji = "😀 é ".repeat(30);
+        for s in [
+            "",
+            "   ",
+            "my patient",
+            "my\r\n  patient",
+            "\tmy  45-year-old\n\npatient ",
+            long.as_str(),
+            emoji.as_str(),
+            &"x".repeat(80),
+            &"x".repeat(81),
+        ] {
+            for max in [1, 2, 48, 80] {
+                let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
+                let mut out = String::from("Before: ");
+                push_one_line(&mut out, s, max);
+                assert_eq!(
+                    out,
+                    format!("Before: {}", shorten(&joined, max)),
+                    "{s:?} {max}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn removal_swallows_one_space() {
