@@ -4,9 +4,10 @@
 //! pattern lists ([`SetNode`]). At the end of compilation all phrases go into one
 //! Aho-Corasick automaton ([`PhraseAutomaton`]) over the draft's normalised view, masked
 //! phrases become regexes over the same view, and regexes run over the prose view
-//! (original case); one start finder per kind of regex ([`RegexStarts`]) says where their matches can start.
-//! [`Matcher::scan`] runs them once per draft and returns a [`MatchIndex`]; rules are
-//! evaluated over that index. No match spans a blank line ([`chunks`]).
+//! (original case); one start finder per kind of regex ([`RegexStarts`]) says where
+//! their matches can start. [`Matcher::scan`] runs them once per draft and returns a
+//! [`MatchIndex`]; rules are evaluated over that index. No match spans a blank line
+//! ([`chunks`]).
 
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
