@@ -1422,31 +1422,9 @@ impl StartDfa {
             .ok()
             .and_then(|mut pool| pool.pop())
             .unwrap_or_else(|| dfa.create_cache());
-        // The relaxed regexes have no look-arounds, so the text outside the span does not
-        // matter, and a match inside a chunk of the span starts inside the span.
-        let input = Input::new(prose).range(span);
-        let mut state = hybrid::dfa::OverlappingState::start();
-        let mut error = None;
-        let mut previous = usize::MAX;
-        loop {
-            if let Err(e) = dfa.try_search_overlapping_rev(&mut cache, &input, &mut state) {
-                error = Some(e);
-                break;
-            }
-            let Some(m) = state.get_match() else { break };
-            let r = self.regex_of[m.pattern().as_usize()];
-            let offset = m.offset();
-            out.push((r, offset));
-            // regex-automata 0.4 reports the second and later patterns matching at one
-            // position one byte too early (`state.at` instead of `state.at + 1` in
-            // `find_overlapping_rev`). Such a report follows one at the same offset or
-            // the next; then the position after it is a candidate too (a candidate too
-            // many costs one anchored search, one too few would lose a match).
-            if previous == offset || offset.checked_add(1) == Some(previous) {
-                out.push((r, offset + 1));
-            }
-            previous = offset;
-        }
+        let error = self
+            .starts_rev(&mut cache, prose.as_bytes(), span, &mut out)
+            .err();
         if error.is_some() {
             // A cache that gave up would give up again at its next clear, even on text
             // that needs few states, so it starts again empty; and the text that follows
@@ -1466,6 +1444,100 @@ impl StartDfa {
                 Search::GaveUp
             }
             Some(_) => Search::Failed,
+        }
+    }
+}
+
+impl StartDfa {
+    /// Walks `span` of `hay` backwards through the reverse DFA, pushing (regex, position)
+    /// for every position where a relaxed regex matches.
+    ///
+    /// This is regex-automata's overlapping reverse search with its per-byte bookkeeping
+    /// left out: a byte whose transition is already in the cache costs one table lookup,
+    /// and only a transition not built yet goes through `next_state` (which builds it,
+    /// and may clear the cache or give up; the cache's progress marks let it judge that).
+    /// The relaxed regexes have no look-arounds, so the text outside the span does not
+    /// matter, and a match inside a chunk of the span starts inside the span. Matches
+    /// are delayed by one byte in the DFA: entering a match state after the byte at `at`
+    /// means matches starting at `at + 1`, and those starting at the span's start show
+    /// after one more transition, on the byte before it or on the end of input.
+    fn starts_rev(
+        &self,
+        cache: &mut hybrid::dfa::Cache,
+        hay: &[u8],
+        span: Range<usize>,
+        out: &mut Vec<(u32, usize)>,
+    ) -> Result<(), regex_automata::MatchError> {
+        let dfa = &self.dfa;
+        let end = span.end.min(hay.len());
+        let start = span.start.min(end);
+        let input = Input::new(hay).range(start..end);
+        let mut sid = dfa.start_state_reverse(cache, &input)?;
+        cache.search_start(end);
+        let mut at = end;
+        let walked = loop {
+            if at == start {
+                break Ok(());
+            }
+            at -= 1;
+            let byte = hay[at];
+            let cached = if sid.is_tagged() {
+                None
+            } else {
+                Some(dfa.next_state_untagged(cache, sid, byte)).filter(|n| !n.is_unknown())
+            };
+            sid = match cached {
+                Some(next) => next,
+                None => {
+                    cache.search_update(at);
+                    match dfa.next_state(cache, sid, byte) {
+                        Ok(next) => next,
+                        Err(_) => break Err(regex_automata::MatchError::gave_up(at)),
+                    }
+                }
+            };
+            if sid.is_tagged() {
+                if sid.is_match() {
+                    self.report(cache, sid, at + 1, out);
+                } else if sid.is_dead() {
+                    break Ok(());
+                } else if sid.is_quit() {
+                    break Err(regex_automata::MatchError::quit(byte, at));
+                }
+            }
+        };
+        let ended = walked.and_then(|()| {
+            if sid.is_dead() {
+                return Ok(());
+            }
+            let last = match start.checked_sub(1).and_then(|i| hay.get(i)) {
+                Some(&byte) => dfa.next_state(cache, sid, byte),
+                None => dfa.next_eoi_state(cache, sid),
+            };
+            let last = last.map_err(|_| regex_automata::MatchError::gave_up(start))?;
+            if last.is_match() {
+                self.report(cache, last, start, out);
+            }
+            Ok(())
+        });
+        cache.search_finish(at);
+        ended
+    }
+
+    /// Pushes every regex whose relaxed form matches from `at`, given the match state the
+    /// DFA entered.
+    fn report(
+        &self,
+        cache: &hybrid::dfa::Cache,
+        sid: hybrid::LazyStateID,
+        at: usize,
+        out: &mut Vec<(u32, usize)>,
+    ) {
+        for i in 0..self.dfa.match_len(cache, sid) {
+            let pattern = self.dfa.match_pattern(cache, sid, i);
+            if let Some(&r) = self.regex_of.get(pattern.as_usize()) {
+                out.push((r, at));
+            }
         }
     }
 }
@@ -1987,6 +2059,73 @@ pub(crate) mod tests {
             let regexes = sources.iter().map(|(s, f)| reference_regex(s, f)).collect();
             (regexes, set)
         })
+    }
+
+    /// Where the start finder of [`regex_fixture`] must report a candidate in `span` of
+    /// `text`, found the slow way: every (regex, position) where the relaxed regex
+    /// matches anchored at that position and ends inside the span.
+    fn relaxed_starts(text: &str, span: Range<usize>) -> Vec<(u32, usize)> {
+        static RELAXED: std::sync::OnceLock<Vec<Option<meta::Regex>>> = std::sync::OnceLock::new();
+        let relaxed = RELAXED.get_or_init(|| {
+            let (_, set) = regex_fixture();
+            let sources: Vec<(&str, &str)> = REGEXES
+                .iter()
+                .copied()
+                .filter(|(s, _)| Regex::new(s).is_ok())
+                .collect();
+            sources
+                .iter()
+                .zip(&set.anchored)
+                .map(|(&(source, flags), taking_part)| {
+                    taking_part.as_ref()?;
+                    let hir = relax(&parse_user_regex(source, flags).ok()?);
+                    meta::Regex::builder().build_from_hir(&hir).ok()
+                })
+                .collect()
+        });
+        let mut out = Vec::new();
+        for (r, re) in relaxed.iter().enumerate() {
+            let Some(re) = re else { continue };
+            for at in span.clone() {
+                let input = Input::new(text).range(at..span.end).anchored(Anchored::Yes);
+                if re.is_match(input) {
+                    out.push((r as u32, at));
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        /// The hand-written reverse walk reports exactly the positions where a relaxed
+        /// regex matches: none missing (which would lose matches), none extra.
+        #[test]
+        fn the_start_walk_reports_exactly_where_relaxed_regexes_match(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "my", "My", "this", "patient", "client", "old", "year", "45", "3", "-",
+                    " ", "\n", ".", ",", "é", "café", "日本", "😀", "’", "'", "Dr", "Ana",
+                    "Smith", "best", "the", "mg", "2.5", "one", "a", "few", "review", "x",
+                    "\u{301}", "ß", "\u{212a}",
+                ]),
+                0..30,
+            ),
+            skip in 0usize..4,
+        ) {
+            let text: String = pieces.concat();
+            let (_, set) = regex_fixture();
+            // The whole text, and a span starting after its first pieces (so the byte
+            // before the span is not the end of input).
+            let cut: usize = pieces.iter().take(skip).map(|p| p.len()).sum();
+            for span in [0..text.len(), cut..text.len()] {
+                let Search::Found(found) = set.main.search(&text, span.clone()) else {
+                    panic!("the search fails on {text:?}");
+                };
+                proptest::prop_assert_eq!(found, relaxed_starts(&text, span), "{:?}", text);
+            }
+        }
     }
 
     /// Masked phrases as [`Matcher::build`] compiles them, and their start finder.
