@@ -1133,20 +1133,23 @@ impl Matcher {
         found.extend(matches.into_iter().map(|(s, e)| (*pid, to_range(s, e))));
     }
 
+    /// True unless the match `start..end` of pattern `pid` continues a word on a side
+    /// where the pattern must stand on whole words. Called for every phrase hit (most of
+    /// them inside longer words), so an ASCII neighbour is classified from its byte
+    /// alone, inline.
+    #[inline]
     fn word_bounded(&self, pid: u32, text: &str, start: usize, end: usize) -> bool {
         let (check_start, check_end) = self.bounded[pid as usize];
-        // ASCII neighbours (most of them) are classified from their byte alone.
         let bytes = text.as_bytes();
-        let ascii_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
         let word_before = || match start.checked_sub(1).and_then(|i| bytes.get(i)) {
             None => false,
-            Some(&b) if b.is_ascii() => ascii_word(b),
-            Some(_) => text[..start].chars().next_back().is_some_and(is_word_char),
+            Some(&b) if b.is_ascii() => ASCII_WORD[usize::from(b)],
+            Some(_) => word_char_before(text, start),
         };
         let word_after = || match bytes.get(end) {
             None => false,
-            Some(&b) if b.is_ascii() => ascii_word(b),
-            Some(_) => text[end..].chars().next().is_some_and(is_word_char),
+            Some(&b) if b.is_ascii() => ASCII_WORD[usize::from(b)],
+            Some(_) => word_char_after(text, end),
         };
         !(check_start && word_before() || check_end && word_after())
     }
@@ -1624,6 +1627,34 @@ fn inside_word(text: &str, at: usize) -> bool {
         return false;
     };
     before.chars().next_back().is_some_and(word) && after.chars().next().is_some_and(word)
+}
+
+/// ASCII letters, digits and `_`, by byte.
+const ASCII_WORD: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'_';
+        b += 1;
+    }
+    t
+};
+
+/// Whether the (non-ASCII) character ending at `at` is a word character.
+#[cold]
+fn word_char_before(text: &str, at: usize) -> bool {
+    text.get(..at)
+        .and_then(|t| t.chars().next_back())
+        .is_some_and(is_word_char)
+}
+
+/// Whether the (non-ASCII) character starting at `at` is a word character.
+#[cold]
+fn word_char_after(text: &str, at: usize) -> bool {
+    text.get(at..)
+        .and_then(|t| t.chars().next())
+        .is_some_and(is_word_char)
 }
 
 pub(crate) fn is_word_char(c: char) -> bool {
