@@ -5,6 +5,8 @@
 //! separates them. The window is deliberately short: "no side effects" and "no vaccine is
 //! 100% effective" are negated; "No worries, this tea cures anxiety" is not.
 
+use std::borrow::Cow;
+
 use decorum_draft::{Draft, Post};
 use decorum_text::TextRange;
 
@@ -83,25 +85,42 @@ pub(crate) fn is_negated(draft: &Draft, post: &Post, range: TextRange) -> bool {
         .map(|(i, c)| i + c.len_utf8())
         .unwrap_or(0);
     let clause = &text[clause_start..];
-    let words: Vec<String> = clause
-        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+    // The last WINDOW words, nearest first, folded; each word's successor is the one
+    // before it in this list (the nearest word has none).
+    let mut window: [Cow<'_, str>; WINDOW] = Default::default();
+    let mut len = 0;
+    for word in clause
+        .rsplit(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
         .filter(|w| !w.is_empty())
-        .map(|w| w.to_lowercase().replace('’', "'"))
-        .collect();
-    // The last WINDOW words, nearest first; each with the word after it.
-    let mut window: Vec<(&str, Option<&str>)> = words
-        .iter()
-        .enumerate()
-        .rev()
         .take(WINDOW)
-        .map(|(k, w)| (w.as_str(), words.get(k + 1).map(String::as_str)))
-        .collect();
-    if let Some(b) = window.iter().position(|(w, _)| BREAKERS.contains(w)) {
-        window.truncate(b);
+    {
+        window[len] = fold(word);
+        len += 1;
     }
-    window
-        .iter()
-        .any(|(w, next)| CUES.contains(w) && !next.is_some_and(|n| NOT_NEGATING.contains(&n)))
+    for k in 0..len {
+        let word = &*window[k];
+        if BREAKERS.contains(&word) {
+            return false;
+        }
+        let next = k.checked_sub(1).map(|n| &*window[n]);
+        if CUES.contains(&word) && !next.is_some_and(|n| NOT_NEGATING.contains(&n)) {
+            return true;
+        }
+    }
+    false
+}
+
+/// A word as the cue lists spell it: lower case, `’` as `'`. Most words already are,
+/// and are borrowed.
+fn fold(word: &str) -> Cow<'_, str> {
+    if word
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'\'')
+    {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(word.to_lowercase().replace('’', "'"))
+    }
 }
 
 /// Words that turn a cue into an addition: "not just weight loss", "no solo la piel".
@@ -114,3 +133,95 @@ const NOT_NEGATING: &[&str] = &[
     "sólo",
     "solamente",
 ];
+
+#[cfg(test)]
+mod tests {
+    use decorum_draft::{DraftFormat, Metadata};
+
+    use super::*;
+
+    /// The first implementation: every word of the clause lower-cased into its own
+    /// string, then the last WINDOW of them. `is_negated` must agree with it.
+    fn reference(draft: &Draft, post: &Post, range: TextRange) -> bool {
+        let sentences = &post.sentences;
+        let i = sentences.partition_point(|s| s.end() <= range.start());
+        let start = sentences
+            .get(i)
+            .filter(|s| s.start() <= range.start())
+            .map(|s| s.start())
+            .unwrap_or(post.body.start());
+        let before = TextRange::new(start, range.start().max(start));
+        let text = decorum_text::slice(&draft.prose, before);
+        let clause_start = text
+            .char_indices()
+            .rev()
+            .find(|(_, c)| [',', ';', ':', '—', '–', '(', ')', '!', '?'].contains(c))
+            .map(|(i, c)| i + c.len_utf8())
+            .unwrap_or(0);
+        let words: Vec<String> = text[clause_start..]
+            .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+            .filter(|w| !w.is_empty())
+            .map(|w| w.to_lowercase().replace('’', "'"))
+            .collect();
+        let mut window: Vec<(&str, Option<&str>)> = words
+            .iter()
+            .enumerate()
+            .rev()
+            .take(WINDOW)
+            .map(|(k, w)| (w.as_str(), words.get(k + 1).map(String::as_str)))
+            .collect();
+        if let Some(b) = window.iter().position(|(w, _)| BREAKERS.contains(w)) {
+            window.truncate(b);
+        }
+        window
+            .iter()
+            .any(|(w, next)| CUES.contains(w) && !next.is_some_and(|n| NOT_NEGATING.contains(&n)))
+    }
+
+    /// Every word of `text` as a match: negated or not, as the reference says.
+    fn agree(text: &str) -> Result<(), proptest::test_runner::TestCaseError> {
+        let draft = decorum_draft::parse(text, DraftFormat::Markdown, &Metadata::default());
+        for post in &draft.posts {
+            for &word in &post.words {
+                proptest::prop_assert_eq!(
+                    is_negated(&draft, post, word),
+                    reference(&draft, post, word),
+                    "{:?} at {:?}",
+                    text,
+                    word
+                );
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn known_sentences_agree_with_the_first_implementation() {
+        for text in [
+            "There is no cure. This cures.",
+            "Not just weight loss, it cures everything.",
+            "We don't promise miracles and cures but this works.",
+            "NO side effects, DON’T worry: Nunca jamás curas.",
+            "İt never Cures, İ said no ÇURE.",
+        ] {
+            agree(text).unwrap();
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        #[test]
+        fn negation_agrees_with_the_first_implementation(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "no", "No", "NOT", "never", "don’t", "Don't", "can't", "cure", "cures",
+                    "just", "only", "Sólo", "but", "However", "sin", "embargo", "and", "this",
+                    "İ", "É", "ß", " ", " ", " ", ",", ".", "!", "—", "\n", "\n\n", "3", "x",
+                ]),
+                0..30,
+            )
+        ) {
+            agree(&pieces.concat())?;
+        }
+    }
+}
