@@ -8,6 +8,7 @@
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
 use std::rc::Rc;
 
 use decorum_draft::{Draft, MetaValue, Post};
@@ -122,7 +123,8 @@ pub(crate) struct PostCtx<'d> {
 /// A post's matches filed under the leaf sets listing their patterns: for each leaf, its
 /// matches in the order [`PostCtx::set_matches`] gives, next to each other.
 struct ByLeaf {
-    leaves: Vec<u32>,
+    /// The leaves with matches, sorted, each with its part of `matches`.
+    leaves: Vec<(u32, Range<usize>)>,
     matches: Vec<SetMatch>,
 }
 
@@ -233,9 +235,13 @@ impl<'d> PostCtx<'d> {
     /// A leaf set's matches: its part of the post's leaf index.
     fn leaf_matches(&self, leaf: SetId) -> &[SetMatch] {
         let by_leaf = self.by_leaf.get_or_init(|| self.file_by_leaf());
-        let lo = by_leaf.leaves.partition_point(|&l| l < leaf.0);
-        let hi = by_leaf.leaves.partition_point(|&l| l <= leaf.0);
-        &by_leaf.matches[lo..hi]
+        match by_leaf.leaves.binary_search_by_key(&leaf.0, |(l, _)| *l) {
+            Ok(k) => by_leaf
+                .matches
+                .get(by_leaf.leaves[k].1.clone())
+                .unwrap_or(&[]),
+            Err(_) => &[],
+        }
     }
 
     /// Every match of the post, filed under each leaf listing its pattern, in one pass
@@ -243,20 +249,75 @@ impl<'d> PostCtx<'d> {
     /// matches, with one match per range and leaf.
     fn file_by_leaf(&self) -> ByLeaf {
         let body = self.post.body;
-        let mut all = Vec::new();
-        for &(range, pattern) in self.index.in_range(body) {
-            if range.end() > body.end() {
-                continue;
-            }
+        let entries = || {
+            self.index
+                .in_range(body)
+                .iter()
+                .filter(move |(range, _)| range.end() <= body.end())
+        };
+        // A counting sort by leaf: count each leaf's matches, give each leaf with any
+        // its place in `matches` (leaves in order), then file the matches in index
+        // order, which is the order of a set's matches within each leaf. The counts are
+        // u32, which halves the array zeroed for every post (the std library has
+        // thousands of sets).
+        let mut next = vec![0u32; self.arena.nodes.len()];
+        let mut touched = Vec::new();
+        let mut total = 0usize;
+        for &(_, pattern) in entries() {
             for &leaf in self.arena.leaves_of(pattern) {
-                all.push((leaf, SetMatch { range, pattern }));
+                let Some(count) = next.get_mut(leaf as usize) else {
+                    continue;
+                };
+                if *count == 0 {
+                    touched.push(leaf);
+                }
+                *count = count.saturating_add(1);
+                total += 1;
             }
         }
-        // The index is in the order of a set's matches already: a stable sort by leaf
-        // keeps it within each leaf.
-        all.sort_by_key(|(leaf, _)| *leaf);
-        all.dedup_by(|b, a| a.0 == b.0 && a.1.range == b.1.range);
-        let (leaves, matches) = all.into_iter().unzip();
+        touched.sort_unstable();
+        let mut at = 0u32;
+        for &leaf in &touched {
+            let count = next[leaf as usize];
+            next[leaf as usize] = at;
+            at = at.saturating_add(count);
+        }
+        let mut matches = vec![
+            SetMatch {
+                range: TextRange::default(),
+                pattern: 0,
+            };
+            total
+        ];
+        for &(range, pattern) in entries() {
+            for &leaf in self.arena.leaves_of(pattern) {
+                let Some(slot) = next.get_mut(leaf as usize) else {
+                    continue;
+                };
+                if let Some(m) = matches.get_mut(*slot as usize) {
+                    *m = SetMatch { range, pattern };
+                }
+                *slot = slot.saturating_add(1);
+            }
+        }
+        // `next` now holds where each leaf's matches end. One match per range and leaf:
+        // matches of one range are next to each other in the index, so in a leaf too.
+        let mut leaves = Vec::with_capacity(touched.len());
+        let (mut from, mut kept) = (0, 0);
+        for &leaf in &touched {
+            let end = (next[leaf as usize] as usize).min(matches.len());
+            let start = kept;
+            for k in from..end {
+                if kept > start && matches[kept - 1].range == matches[k].range {
+                    continue;
+                }
+                matches[kept] = matches[k];
+                kept += 1;
+            }
+            leaves.push((leaf, start..kept));
+            from = end;
+        }
+        matches.truncate(kept);
         ByLeaf { leaves, matches }
     }
 
