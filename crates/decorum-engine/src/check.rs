@@ -336,25 +336,29 @@ impl PolicySet {
                 vec![o as u32]
             };
         }
-        let mut rules = self.always.clone();
-        let mut last = u32::MAX;
-        let mut seen_patterns: Vec<u32> = index
-            .in_range(ctx.post.body)
-            .iter()
-            .map(|(_, p)| *p)
-            .collect();
-        seen_patterns.sort_unstable();
-        for p in seen_patterns {
-            if p == last {
-                continue;
+        // One bit per rule: read in order, the set bits are the rules sorted and without
+        // repeats, with no sort (a post has dozens of matches, most of patterns that
+        // trigger no rule or one already wanted).
+        let mut wanted = vec![0u64; self.irs.len().div_ceil(64)];
+        let mut want = |rule: u32| {
+            if let Some(word) = wanted.get_mut(rule as usize / 64) {
+                *word |= 1 << (rule % 64);
             }
-            last = p;
+        };
+        self.always.iter().copied().for_each(&mut want);
+        for &(_, p) in index.in_range(ctx.post.body) {
             if let Some(t) = self.triggers.get(p as usize) {
-                rules.extend_from_slice(t);
+                t.iter().copied().for_each(&mut want);
             }
         }
-        rules.sort_unstable();
-        rules.dedup();
+        let mut rules = Vec::new();
+        for (w, &word) in wanted.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                rules.push((w * 64) as u32 + bits.trailing_zeros());
+                bits &= bits - 1;
+            }
+        }
         rules
     }
 
