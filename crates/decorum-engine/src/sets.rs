@@ -1411,7 +1411,8 @@ impl StartDfa {
     /// Every position of `prose` inside `span` where a match of a regex can start, as
     /// (regex, position), sorted.
     fn search(&self, prose: &str, span: Range<usize>) -> Search {
-        let mut out = Vec::new();
+        // The std library finds about one candidate per 70 bytes of the benchmark corpus.
+        let mut out = Vec::with_capacity(span.len() / 32);
         let dfa = &self.dfa;
         let dormant = self.dormant.load(Ordering::Relaxed);
         if dormant > 0 {
