@@ -186,8 +186,8 @@ fn next_candidate(bytes: &[u8], i: usize, end: usize) -> Option<usize> {
 fn candidate_bits(x: u64) -> u64 {
     const LANES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    // A zero byte of `x ^ c` is a byte equal to `c`, and the only ASCII byte whose high
-    // bit subtracting one sets (non-ASCII bytes are marked anyway).
+    // A byte of `x` equal to `c` is a zero byte of `x ^ c`, the one ASCII byte whose
+    // high bit subtracting one sets; non-ASCII bytes are marked anyway.
     let zero = |v: u64| v.wrapping_sub(LANES) & HIGH;
     let equal = |c: u8| zero(x ^ (LANES * u64::from(c)));
     (x & HIGH) | equal(b'.') | equal(b'!') | equal(b'?')

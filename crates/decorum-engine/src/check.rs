@@ -866,7 +866,6 @@ pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
     out
 }
 
-/// A waiver naming `hc.privacy` covers every rule of that policy.
 /// The order of a draft's findings: by range, then by rule id (a stable sort keeps the
 /// order of one rule's findings on one range). Compared in place: a key with the id would
 /// clone it for every comparison.
@@ -876,6 +875,7 @@ fn by_position(a: &Finding, b: &Finding) -> std::cmp::Ordering {
         .then_with(|| a.rule.id.cmp(&b.rule.id))
 }
 
+/// A waiver naming `hc.privacy` covers every rule of that policy.
 fn waiver_covers(waiver_rule: &str, id: &str) -> bool {
     id == waiver_rule
         || id
