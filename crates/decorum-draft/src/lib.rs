@@ -68,6 +68,7 @@ mod markdown;
 mod meta;
 mod normalize;
 mod sentence;
+mod swar;
 mod tables;
 mod tokens;
 mod url;

@@ -17,6 +17,7 @@ use std::ops::Range;
 use unicode_normalization::char::is_combining_mark;
 
 use crate::emoji::in_table;
+use crate::swar::lowest_equal;
 use crate::tables::{
     SB_ATERM, SB_CLOSE, SB_EXTEND, SB_FORMAT, SB_NUMERIC, SB_SCONTINUE, SB_SP, SB_STERM,
 };
@@ -179,18 +180,11 @@ fn next_candidate(bytes: &[u8], i: usize, end: usize) -> Option<usize> {
         .map(|p| at + p)
 }
 
-/// For the 8 bytes of `x` (first byte lowest): a high bit set in the lowest byte that is
-/// `.`, `!`, `?` or non-ASCII, if any. Higher bytes may be marked wrongly (a borrow
-/// carries upwards), so only the lowest mark counts.
+/// For the 8 bytes of `x`: a mark on the lowest byte that is `.`, `!`, `?` or non-ASCII,
+/// if any (see [`lowest_equal`]: only the lowest mark counts).
 #[inline(always)]
 fn candidate_bits(x: u64) -> u64 {
-    const LANES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // A byte of `x` equal to `c` is a zero byte of `x ^ c`, the one ASCII byte whose
-    // high bit subtracting one sets; non-ASCII bytes are marked anyway.
-    let zero = |v: u64| v.wrapping_sub(LANES) & HIGH;
-    let equal = |c: u8| zero(x ^ (LANES * u64::from(c)));
-    (x & HIGH) | equal(b'.') | equal(b'!') | equal(b'?')
+    lowest_equal(x, b'.') | lowest_equal(x, b'!') | lowest_equal(x, b'?')
 }
 
 /// Boundaries (starts of sentences after the first) of `range` in the prose bytes, by the

@@ -13,6 +13,7 @@ use std::ops::Range;
 
 use unicode_normalization::char::is_combining_mark;
 
+use crate::swar::{LANES, gather, in_range, split_ascii};
 use crate::utf8::{decode_at, decode_before};
 use crate::{TextRange, emoji, range_of};
 
@@ -180,23 +181,6 @@ fn step(bytes: &[u8], start: usize, i: usize, end: usize, out: &mut Tokens) -> u
 
 /// Bytes per block of the branch-free path.
 const BLOCK: usize = 64;
-const LANES: u64 = 0x0101_0101_0101_0101;
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-
-/// For 8 ASCII bytes in `x`: the high bit of each byte set where the byte is in `lo..=hi`.
-#[inline(always)]
-fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
-    // With bytes below 0x80 neither sum carries into the next byte.
-    let at_least_lo = x.wrapping_add(LANES * u64::from(0x80 - lo));
-    let above_hi = x.wrapping_add(LANES * u64::from(0x7F - hi));
-    at_least_lo & !above_hi & HIGH_BITS
-}
-
-/// Gathers the high bits of the 8 bytes of `m` into its low 8 bits, byte 0 first.
-#[inline(always)]
-fn gather(m: u64) -> u64 {
-    ((m >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
-}
 
 /// True for a non-ASCII character at `pos` that only separates tokens: not a letter,
 /// digit, mark, joiner or emoji (typographic quotes, dashes, no-break spaces...).
@@ -228,9 +212,7 @@ fn fast_block(
     for (k, chunk) in block.chunks_exact(8).enumerate() {
         let raw = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).ok()?);
         let shift = 8 * k;
-        // Non-ASCII bytes would break the carry-free arithmetic below: they become NUL.
-        let h = raw & HIGH_BITS;
-        let x = raw & !((h >> 7) * 0xFF);
+        let (h, x) = split_ascii(raw);
         let d = in_range(x, b'0', b'9');
         let a = in_range(x | (LANES * 0x20), b'a', b'z') | d;
         let ap = in_range(x, b'\'', b'\'') | in_range(x, b'-', b'-');
@@ -430,20 +412,6 @@ mod tests {
             join(&t.mentions),
             t.emoji
         )
-    }
-
-    #[test]
-    fn gather_collects_high_bits() {
-        for m in [
-            0u64,
-            HIGH_BITS,
-            0x80,
-            0x8000_0000_0000_0000,
-            0x0080_0080_8000_0080,
-        ] {
-            let want = (0..8).fold(0, |acc, k| acc | (((m >> (8 * k + 7)) & 1) << k));
-            assert_eq!(gather(m), want, "{m:#x}");
-        }
     }
 
     proptest::proptest! {
