@@ -466,8 +466,9 @@ pub fn parse(text: &str, format: DraftFormat, base_meta: &Metadata) -> Draft {
             continue;
         }
         let tokens = tokens::scan(&prose, body.clone());
-        // Sized for a sentence every 48 bytes, more than prose has, so it is not regrown.
-        let mut sentences = Vec::with_capacity(body.len() / 48 + 1);
+        // Sized for a sentence every 48 bytes, more than prose has, so it is not regrown;
+        // a huge post reserves no more than 64 K up front and grows from there.
+        let mut sentences = Vec::with_capacity((body.len() / 48 + 1).min(1 << 16));
         for block in &blocks {
             sentence::sentences(
                 text,

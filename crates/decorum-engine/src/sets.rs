@@ -1411,8 +1411,9 @@ impl StartDfa {
     /// Every position of `prose` inside `span` where a match of a regex can start, as
     /// (regex, position), sorted.
     fn search(&self, prose: &str, span: Range<usize>) -> Search {
-        // The std library finds about one candidate per 70 bytes of the benchmark corpus.
-        let mut out = Vec::with_capacity(span.len() / 32);
+        // The std library finds about one candidate per 70 bytes of the benchmark corpus;
+        // a huge span reserves no more than 64 K up front and grows from there.
+        let mut out = Vec::with_capacity((span.len() / 32).min(1 << 16));
         let dfa = &self.dfa;
         let dormant = self.dormant.load(Ordering::Relaxed);
         if dormant > 0 {
