@@ -264,6 +264,18 @@ impl Post {
         let (text, urls) = self.published(draft);
         length::length(&text, &urls, length::counting(channel))
     }
+
+    /// A number [`Post::weighted_length`] never exceeds on `channel`, known without
+    /// counting: the size of the body in bytes where a character counts one (every
+    /// character is at least a byte, every grapheme cluster at least a character, and the
+    /// published text is part of the body); `None` on X, where a short link counts 23 and
+    /// a character can count 2.
+    pub fn length_ceiling(&self, channel: Option<&str>) -> Option<usize> {
+        match length::counting(channel) {
+            length::Counting::X => None,
+            length::Counting::Graphemes | length::Counting::Chars => Some(self.body.len().into()),
+        }
+    }
 }
 
 impl Draft {

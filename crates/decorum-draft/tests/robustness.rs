@@ -71,8 +71,17 @@ fn check_invariants(draft: &Draft) -> Result<(), TestCaseError> {
                 s
             );
         }
-        for channel in [Some("x"), Some("bluesky"), None] {
-            let _ = post.weighted_length(draft, channel);
+        for channel in [Some("x"), Some("bluesky"), Some("instagram"), None] {
+            let length = post.weighted_length(draft, channel);
+            if let Some(ceiling) = post.length_ceiling(channel) {
+                prop_assert!(
+                    length <= ceiling,
+                    "{:?} length {} above its ceiling {}",
+                    channel,
+                    length,
+                    ceiling
+                );
+            }
         }
     }
     for w in &draft.waivers {

@@ -393,6 +393,20 @@ impl<'d> PostCtx<'d> {
                 if r == f64::INFINITY && matches!(op, CmpOp::Gt | CmpOp::Ge) {
                     return Outcome::no();
                 }
+                // Nor is a post that could not be that long even if every byte counted
+                // (most posts on channels with long limits): counting is left out.
+                if let NumIr::Field(Field::Length) = lhs
+                    && let Some(ceiling) = self.length_ceiling(unit)
+                {
+                    let short = match op {
+                        CmpOp::Gt => ceiling <= r,
+                        CmpOp::Ge => ceiling < r,
+                        _ => false,
+                    };
+                    if short {
+                        return Outcome::no();
+                    }
+                }
                 Outcome::of(compare(self.num(lhs, unit), *op, r))
             }
         }
@@ -580,6 +594,19 @@ impl<'d> PostCtx<'d> {
             NumIr::Mul(a, b) => self.num(a, unit) * self.num(b, unit),
             NumIr::Div(a, b) => divide(self.num(a, unit), self.num(b, unit)),
         }
+    }
+
+    /// A number `length` in `unit` never exceeds, known without counting (see
+    /// [`Post::length_ceiling`]); `None` when only counting tells.
+    fn length_ceiling(&self, unit: TextRange) -> Option<f64> {
+        if unit != self.post.body {
+            // Characters of the unit: never more than its bytes.
+            return Some(usize::from(unit.len()) as f64);
+        }
+        if let Some(&exact) = self.length.get() {
+            return Some(exact as f64);
+        }
+        self.post.length_ceiling(self.channel()).map(|c| c as f64)
     }
 
     pub(crate) fn channel(&self) -> Option<&str> {

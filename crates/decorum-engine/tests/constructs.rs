@@ -460,6 +460,44 @@ rule length { message "{length} of {limit} on {channel}" flag when length > limi
     );
 }
 
+/// A post too short to pass its limit even if every byte counted is judged without
+/// counting: the outcome must be the one counting gives, at the limit and around it.
+#[test]
+fn a_length_limit_is_judged_the_same_without_counting() {
+    let set = policy(
+        r##"decorum 1
+policy t
+rule over { message "{length} of {limit}" flag when length > limit }
+rule reaches { message "{length}" flag when length >= 2200 }
+"##,
+    );
+    let post = |body: String| format!("---\nchannel: instagram\n---\n{body}");
+    let ids = |draft: String| {
+        let d = decorum_draft::parse(
+            &draft,
+            decorum_draft::DraftFormat::Markdown,
+            &Default::default(),
+        );
+        let report = set.check(&d);
+        report
+            .findings
+            .iter()
+            .map(|f| format!("{}: {}", f.rule.id, f.message))
+            .collect::<Vec<_>>()
+    };
+    // 2,200 bytes, 2,200 characters: the limit itself, reached but not passed.
+    assert_eq!(ids(post("a".repeat(2200))), ["t.reaches: 2200"]);
+    // One byte more than the limit: only counting can tell, and it says over.
+    assert_eq!(
+        ids(post("a".repeat(2201))),
+        ["t.over: 2201 of 2200", "t.reaches: 2201"]
+    );
+    // 2,202 bytes but 1,101 characters: counting says neither.
+    assert!(ids(post("é".repeat(1101))).is_empty());
+    // Shorter than the limit in bytes: neither, without counting.
+    assert!(ids(post("a".repeat(2199))).is_empty());
+}
+
 #[test]
 fn metadata_conditions() {
     let set = policy(
