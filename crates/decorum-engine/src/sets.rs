@@ -1029,11 +1029,12 @@ impl Matcher {
             };
             let anchored = starts.and_then(|s| s.anchored[i].as_ref());
             let chunks = &region.norm_chunks;
-            for (s, e) in regex_matches(anchored, re, text, chunks, candidates.as_deref(), i) {
+            let keep = |s, e| {
                 if self.word_bounded(*pid, text, s, e) {
                     found.push((*pid, draft.original_range(to_range(s, e))));
                 }
-            }
+            };
+            regex_matches(anchored, re, text, chunks, candidates.as_deref(), i, keep);
         }
     }
 
@@ -1129,8 +1130,8 @@ impl Matcher {
             return;
         };
         let anchored = self.starts.as_ref().and_then(|s| s.anchored[r].as_ref());
-        let matches = regex_matches(anchored, re, &draft.prose, &region.chunks, candidates, r);
-        found.extend(matches.into_iter().map(|(s, e)| (*pid, to_range(s, e))));
+        let (prose, keep) = (&draft.prose, |s, e| found.push((*pid, to_range(s, e))));
+        regex_matches(anchored, re, prose, &region.chunks, candidates, r, keep);
     }
 
     /// True unless the match `start..end` of pattern `pid` continues a word on a side
@@ -1550,7 +1551,8 @@ impl StartDfa {
 /// The non-empty matches of regex `r` inside `chunks` of `text`: through its anchored
 /// searcher from `candidates` ((regex, position) pairs, sorted, with every position where
 /// a match of `r` can start), or on its own where it has no anchored searcher or
-/// `candidates` is `None`.
+/// `candidates` is `None`. Each goes to `found` as (start, end), in order: most regexes
+/// match a few times in a draft, so a list per regex would cost more than its matches.
 fn regex_matches(
     anchored: Option<&meta::Regex>,
     re: &LazyRegex,
@@ -1558,10 +1560,19 @@ fn regex_matches(
     chunks: &[Range<usize>],
     candidates: Option<&[(u32, usize)]>,
     r: usize,
-) -> Vec<(usize, usize)> {
+    mut found: impl FnMut(usize, usize),
+) {
     match anchored.zip(candidates) {
-        Some((anchored, candidates)) => find_from(anchored, text, chunks, starts_of(candidates, r)),
-        None => find_all(re, text, chunks).filter(|(s, e)| s < e).collect(),
+        Some((anchored, candidates)) => {
+            find_from(anchored, text, chunks, starts_of(candidates, r), found);
+        }
+        None => {
+            for (s, e) in find_all(re, text, chunks) {
+                if s < e {
+                    found(s, e);
+                }
+            }
+        }
     }
 }
 
@@ -1583,8 +1594,8 @@ fn find_from(
     prose: &str,
     chunks: &[Range<usize>],
     starts: impl Iterator<Item = usize>,
-) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
+    mut found: impl FnMut(usize, usize),
+) {
     let mut at = 0;
     let mut chunk = 0;
     for s in starts {
@@ -1606,12 +1617,11 @@ fn find_from(
         if let Some(m) = anchored.search_half(&input) {
             let end = m.offset();
             if s < end {
-                out.push((s, end));
+                found(s, end);
             }
             at = end.max(s + 1);
         }
     }
-    out
 }
 
 /// Letters, digits and the underscore: what a whole-word match must not continue into.
@@ -1948,7 +1958,9 @@ pub(crate) mod tests {
                     .iter()
                     .filter(|(cr, _)| *cr as usize == r)
                     .map(|&(_, s)| s);
-                find_from(anchored, text, &chunks, starts)
+                let mut found = Vec::new();
+                find_from(anchored, text, &chunks, starts, |s, e| found.push((s, e)));
+                found
             })
             .collect()
     }
