@@ -351,7 +351,8 @@ impl PolicySet {
                 t.iter().copied().for_each(&mut want);
             }
         }
-        let mut rules = Vec::new();
+        let wanted_count = wanted.iter().map(|w| w.count_ones() as usize).sum();
+        let mut rules = Vec::with_capacity(wanted_count);
         for (w, &word) in wanted.iter().enumerate() {
             let mut bits = word;
             while bits != 0 {
@@ -385,13 +386,13 @@ impl PolicySet {
         if ir.unless.iter().any(|u| ctx.eval(u, unit).truth) {
             return;
         }
-        let mut seen = Vec::new();
-        for hit in hits {
-            if seen.contains(&hit.primary) {
+        for (k, hit) in hits.iter().enumerate() {
+            // One finding per primary range: a hit whose range an earlier hit had is
+            // left out (looked up among the earlier hits, with no list of its own).
+            if hits[..k].iter().any(|h| h.primary == hit.primary) {
                 continue;
             }
-            seen.push(hit.primary);
-            out.push(self.finding(i, ctx, &hit, draft_index));
+            out.push(self.finding(i, ctx, hit, draft_index));
         }
     }
 
