@@ -206,17 +206,19 @@ impl<'d> PostCtx<'d> {
                 } else {
                     self.set_matches(*b)
                 };
-                keep.iter()
-                    .copied()
-                    .filter(|m| !overlaps_any(&drop, m.range))
-                    .collect()
+                // Sized for all of `keep`, which most allowlists leave whole.
+                let mut kept = Vec::with_capacity(keep.len());
+                kept.extend(keep.iter().filter(|m| !overlaps_any(&drop, m.range)));
+                kept
             }
             SetNode::Unnegated(a) => {
                 let all = self.set_matches(*a);
-                all.iter()
-                    .copied()
-                    .filter(|m| !is_negated(self.draft, self.post, m.range))
-                    .collect()
+                let mut kept = Vec::with_capacity(all.len());
+                kept.extend(
+                    all.iter()
+                        .filter(|m| !is_negated(self.draft, self.post, m.range)),
+                );
+                kept
             }
         };
         out.sort_unstable_by_key(|m| {
@@ -331,9 +333,8 @@ impl<'d> PostCtx<'d> {
     pub(crate) fn eval(&self, cond: &CondIr, unit: TextRange) -> Outcome {
         match cond {
             CondIr::Contains(set) => {
-                let hits: Vec<Hit> = self
-                    .matches_in(*set, unit)
-                    .into_iter()
+                let all = self.set_matches(*set);
+                let hits: Vec<Hit> = inside(&all, unit)
                     .map(|m| Hit {
                         primary: Some(m.range),
                         evidence: Vec::new(),
