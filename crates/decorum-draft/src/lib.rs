@@ -491,6 +491,9 @@ pub fn parse(text: &str, format: DraftFormat, base_meta: &Metadata) -> Draft {
                 &mut sentences,
             );
         }
+        // The sentences become the post's own list: it was sized for more than prose
+        // has, so it gives the spare room back (the other views are copied below).
+        sentences.shrink_to_fit();
         let ranges = |v: &[Range<usize>]| v.iter().cloned().map(range_of).collect::<Vec<_>>();
         posts.push(Post {
             index: posts.len(),
@@ -500,7 +503,7 @@ pub fn parse(text: &str, format: DraftFormat, base_meta: &Metadata) -> Draft {
             meta,
             meta_range: front_matter.as_ref().map(|fm| range_of(fm.block.clone())),
             paragraphs: ranges(&blocks),
-            sentences: ranges(&sentences),
+            sentences,
             words: tokens.words,
             hashtags: tokens.hashtags,
             mentions: tokens.mentions,

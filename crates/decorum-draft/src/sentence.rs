@@ -385,7 +385,7 @@ pub(crate) fn sentences(
     para: Range<usize>,
     bullets_split: bool,
     scratch: &mut Vec<usize>,
-    out: &mut Vec<Range<usize>>,
+    out: &mut Vec<crate::TextRange>,
 ) {
     scratch.clear();
     uax29_boundaries(prose, para.clone(), scratch);
@@ -412,7 +412,7 @@ pub(crate) fn sentences(
     let mut start = para.start;
     for end in scratch.iter().copied().chain(std::iter::once(para.end)) {
         if let Some(range) = trimmed(text, prose, start..end) {
-            out.push(range);
+            out.push(crate::range_of(range));
         }
         start = end;
     }
@@ -449,7 +449,7 @@ mod tests {
             &mut Vec::new(),
             &mut out,
         );
-        out.into_iter().map(|r| &text[r]).collect()
+        out.into_iter().map(|r| &text[crate::to_range(r)]).collect()
     }
 
     #[test]
