@@ -473,15 +473,7 @@ rule reaches { message "{length}" flag when length >= 2200 }
     );
     let post = |body: String| format!("---\nchannel: instagram\n---\n{body}");
     let ids = |draft: String| {
-        let d = decorum_draft::parse(
-            &draft,
-            decorum_draft::DraftFormat::Markdown,
-            &Default::default(),
-        );
-        let report = set.check(&d);
-        report
-            .findings
-            .iter()
+        (check_markdown(&set, &draft).findings.iter())
             .map(|f| format!("{}: {}", f.rule.id, f.message))
             .collect::<Vec<_>>()
     };

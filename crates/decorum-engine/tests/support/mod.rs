@@ -135,9 +135,13 @@ pub fn policy_with(root: &str, extra: &[(&str, &str)]) -> PolicySet {
 /// Checks a Markdown draft and renders it with `^^^ severity: rule: message` lines under
 /// each finding (first line of the range), plus fixes and waivers.
 pub fn annotate(set: &PolicySet, draft: &str) -> String {
+    render(draft, &check_markdown(set, draft))
+}
+
+/// Checks a Markdown draft with no metadata from outside it.
+pub fn check_markdown(set: &PolicySet, draft: &str) -> DraftReport {
     let d = decorum_draft::parse(draft, DraftFormat::Markdown, &Metadata::default());
-    let report = set.check(&d);
-    render(draft, &report)
+    set.check(&d)
 }
 
 pub fn render(draft: &str, report: &DraftReport) -> String {
