@@ -206,19 +206,11 @@ impl<'d> PostCtx<'d> {
                 } else {
                     self.set_matches(*b)
                 };
-                // Sized for all of `keep`, which most allowlists leave whole.
-                let mut kept = Vec::with_capacity(keep.len());
-                kept.extend(keep.iter().filter(|m| !overlaps_any(&drop, m.range)));
-                kept
+                kept(&keep, |m| !overlaps_any(&drop, m.range))
             }
             SetNode::Unnegated(a) => {
                 let all = self.set_matches(*a);
-                let mut kept = Vec::with_capacity(all.len());
-                kept.extend(
-                    all.iter()
-                        .filter(|m| !is_negated(self.draft, self.post, m.range)),
-                );
-                kept
+                kept(&all, |m| !is_negated(self.draft, self.post, m.range))
             }
         };
         out.sort_unstable_by_key(|m| {
@@ -647,6 +639,14 @@ impl<'d> PostCtx<'d> {
             Field::Posts => 1.0,
         }
     }
+}
+
+/// The matches of `all` that pass `keep`, in a list sized for all of them (most
+/// allowlists and negations leave a set's matches whole).
+fn kept(all: &[SetMatch], keep: impl Fn(&SetMatch) -> bool) -> Vec<SetMatch> {
+    let mut out = Vec::with_capacity(all.len());
+    out.extend(all.iter().filter(|m| keep(m)));
+    out
 }
 
 /// The matches of `all` (sorted by start) that lie inside `unit`.

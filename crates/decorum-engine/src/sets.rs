@@ -1130,7 +1130,8 @@ impl Matcher {
             return;
         };
         let anchored = self.starts.as_ref().and_then(|s| s.anchored[r].as_ref());
-        let (prose, keep) = (&draft.prose, |s, e| found.push((*pid, to_range(s, e))));
+        let prose = &draft.prose;
+        let keep = |s, e| found.push((*pid, to_range(s, e)));
         regex_matches(anchored, re, prose, &region.chunks, candidates, r, keep);
     }
 
@@ -1584,11 +1585,11 @@ fn starts_of(candidates: &[(u32, usize)], r: usize) -> impl Iterator<Item = usiz
     candidates[lo..hi].iter().map(|&(_, s)| s)
 }
 
-/// The non-empty matches `find_iter` would report inside each of `chunks` (sorted) of
-/// `prose`, given every position where a match can start (sorted): from where the last
-/// match ended, the first candidate where an anchored search matches is the leftmost
-/// match start, and the anchored search's match is the leftmost-first match there. The
-/// search from a candidate ends with its chunk.
+/// Hands `found` the non-empty matches `find_iter` would report inside each of `chunks`
+/// (sorted) of `prose`, in order, given every position where a match can start (sorted):
+/// from where the last match ended, the first candidate where an anchored search matches
+/// is the leftmost match start, and the anchored search's match is the leftmost-first
+/// match there. The search from a candidate ends with its chunk.
 fn find_from(
     anchored: &meta::Regex,
     prose: &str,
