@@ -1901,21 +1901,33 @@ pub(crate) mod tests {
             ),
             "the small cache makes the DFA give up"
         );
-        assert!(
-            starts
-                .candidates_without_triggers(&draft.prose, &Region::whole(&draft))
-                .is_some(),
-            "the DFA of the regexes without literal prefixes does not"
-        );
-        assert!(fast.scan(&draft) == slow.scan(&draft));
+        // The rule examples one by one, while the main DFA stays unused: the regexes
+        // with literal prefixes start where those occur, the others where the DFA of
+        // their own says.
         for text in texts.iter().step_by(7) {
             let draft = decorum_draft::parse(
                 text,
                 decorum_draft::DraftFormat::Markdown,
                 &Default::default(),
             );
+            let region = Region::whole(&draft);
+            assert!(
+                matches!(
+                    starts.candidates(&draft.prose, region.prose.clone()),
+                    Search::GaveUp
+                ),
+                "the main DFA stays unused after giving up"
+            );
+            assert!(
+                starts
+                    .candidates_without_triggers(&draft.prose, &region)
+                    .is_some(),
+                "the DFA of the regexes without literal prefixes does not give up"
+            );
             assert!(fast.scan(&draft) == slow.scan(&draft), "{text:?}");
         }
+        // All of them in one draft.
+        assert!(fast.scan(&draft) == slow.scan(&draft));
     }
 
     /// Regexes like the std library's: Unicode word boundaries, case-insensitive groups,
