@@ -1043,45 +1043,45 @@ impl Matcher {
     fn scan_regexes(&self, draft: &Draft, region: &Region, found: &mut Vec<(u32, TextRange)>) {
         let prose = draft.prose.as_str();
         let starts = self.starts.as_deref();
+        let anchored = starts.map_or(&[][..], |s| s.anchored.as_slice());
+        // A regex with an anchored searcher but no candidate has no match (most regexes
+        // in most drafts), so it is not searched at all. The candidate lists are sorted
+        // by regex, so each regex takes its own run of them, walking forward: looking
+        // each regex's run up in the whole list cost more than the searches on drafts
+        // of a sentence or two.
+        let mut search = |r: usize, own: Option<&[(u32, usize)]>| {
+            if own.is_some_and(<[_]>::is_empty) && anchored.get(r).is_some_and(Option::is_some) {
+                return;
+            }
+            self.search_regex(draft, region, r, own, found);
+        };
         match starts.map(|s| s.candidates(prose, region.prose.clone())) {
             Some(Search::Found(candidates)) => {
-                // The candidates are sorted by regex: each regex takes its own run of
-                // them, and one with an anchored searcher but no candidate has no match
-                // (most regexes in most drafts), so it is not searched at all.
-                let anchored = starts.map_or(&[][..], |s| s.anchored.as_slice());
-                let mut at = 0;
+                let mut runs = Runs::new(&candidates);
                 for r in 0..self.regexes.len() {
-                    while candidates.get(at).is_some_and(|&(cr, _)| (cr as usize) < r) {
-                        at += 1;
-                    }
-                    let from = at;
-                    while candidates.get(at).is_some_and(|&(cr, _)| cr as usize == r) {
-                        at += 1;
-                    }
-                    let own = &candidates[from..at];
-                    if own.is_empty() && anchored.get(r).is_some_and(Option::is_some) {
-                        continue;
-                    }
-                    self.search_regex(draft, region, r, Some(own), found);
+                    search(r, Some(runs.take(r)));
                 }
             }
             Some(Search::GaveUp) => {
                 // Regexes with literal prefixes from where those occur; the others
                 // through a start finder of their own.
                 let triggers = self.trigger_starts(draft, region);
+                let mut triggered = Runs::new(&triggers);
                 let others = starts.and_then(|s| s.candidates_without_triggers(prose, region));
+                let mut others = others.as_deref().map(Runs::new);
+                let mut untriggered = self.untriggered.iter().peekable();
                 for r in 0..self.regexes.len() {
-                    let candidates = if self.untriggered.binary_search(&(r as u32)).is_ok() {
-                        others.as_deref()
+                    let own = if untriggered.next_if(|&&u| u as usize == r).is_some() {
+                        others.as_mut().map(|runs| runs.take(r))
                     } else {
-                        Some(triggers.as_slice())
+                        Some(triggered.take(r))
                     };
-                    self.search_regex(draft, region, r, candidates, found);
+                    search(r, own);
                 }
             }
             Some(Search::Failed) | None => {
                 for r in 0..self.regexes.len() {
-                    self.search_regex(draft, region, r, None, found);
+                    search(r, None);
                 }
             }
         }
@@ -1779,6 +1779,32 @@ impl ChunkCursor {
         chunks
             .get(self.0)
             .is_some_and(|c| c.start <= start && end <= c.end)
+    }
+}
+
+/// Walks a list of (regex, position) candidates sorted by regex, handing out each
+/// regex's run of them in turn.
+struct Runs<'a> {
+    list: &'a [(u32, usize)],
+    at: usize,
+}
+
+impl<'a> Runs<'a> {
+    fn new(list: &'a [(u32, usize)]) -> Runs<'a> {
+        Runs { list, at: 0 }
+    }
+
+    /// The candidates of regex `r`; `r` must not be smaller than in the last call.
+    fn take(&mut self, r: usize) -> &'a [(u32, usize)] {
+        let of = |at: usize| self.list.get(at).map(|&(cr, _)| cr as usize);
+        while of(self.at).is_some_and(|cr| cr < r) {
+            self.at += 1;
+        }
+        let from = self.at;
+        while of(self.at) == Some(r) {
+            self.at += 1;
+        }
+        &self.list[from..self.at]
     }
 }
 
