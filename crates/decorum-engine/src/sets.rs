@@ -185,7 +185,7 @@ type StartsKey = (Vec<(String, String, bool)>, usize);
 
 static SHARED_STARTS: Shared<StartsKey, RegexStarts> = Shared::new();
 static SHARED_PHRASES: Shared<Vec<String>, PhraseAutomaton> = Shared::new();
-static SHARED_TRIGGERS: Shared<Vec<String>, AhoCorasick> = Shared::new();
+static SHARED_TRIGGERS: Shared<Vec<String>, PhraseAutomaton> = Shared::new();
 static SHARED_GATES: Shared<Vec<String>, meta::Regex> = Shared::new();
 
 impl<K: PartialEq + Clone, V> Shared<K, V> {
@@ -433,21 +433,20 @@ impl MaskedGate {
 struct TriggerLiterals {
     texts: Vec<String>,
     slots: Vec<Vec<u32>>,
-    built: OnceLock<Option<Arc<AhoCorasick>>>,
+    built: OnceLock<Option<Arc<PhraseAutomaton>>>,
 }
 
 impl TriggerLiterals {
     /// The automaton of the literals: one still in use, or a new one; `None` when there
-    /// are none or it does not build.
-    fn automaton(&self) -> Option<&AhoCorasick> {
+    /// are none or it does not build. A double array, as for phrases: the literals are
+    /// short (`on`, `at`, `the`) and occur every few bytes, and aho-corasick's NFA took
+    /// twice as long over text dense with matches.
+    fn automaton(&self) -> Option<&PhraseAutomaton> {
         SHARED_TRIGGERS.on_first_use(&self.built, &self.texts, || {
             if self.texts.is_empty() {
                 return None;
             }
-            AhoCorasickBuilder::new()
-                .match_kind(MatchKind::Standard)
-                .build(&self.texts)
-                .ok()
+            PhraseAutomaton::build(&self.texts).ok().flatten()
         })
     }
 }
@@ -1093,17 +1092,16 @@ impl Matcher {
     /// sorted.
     fn trigger_starts(&self, draft: &Draft, region: &Region) -> Vec<(u32, usize)> {
         let mut out = Vec::new();
-        let Some(ac) = self.triggers.automaton() else {
+        let Some(automaton) = self.triggers.automaton() else {
             return out;
         };
         let text = draft.normalized.text.as_str();
-        let input = aho_corasick::Input::new(text).span(region.norm.clone());
-        for m in ac.find_overlapping_iter(input) {
-            let Some(regexes) = self.triggers.slots.get(m.pattern().as_usize()) else {
-                continue;
+        automaton.for_each_match(text, region.norm.clone(), |start, _, slot| {
+            let Some(regexes) = self.triggers.slots.get(slot) else {
+                return;
             };
             // The prose position of the character the literal starts with.
-            let at = usize::from(draft.original_range(to_range(m.start(), m.start())).start());
+            let at = usize::from(draft.original_range(to_range(start, start)).start());
             let inside_word = inside_word(&draft.prose, at);
             out.extend(
                 regexes
@@ -1111,7 +1109,7 @@ impl Matcher {
                     .filter(|&&r| !(inside_word && self.word_start[r as usize]))
                     .map(|&r| (r, at)),
             );
-        }
+        });
         out.sort_unstable();
         out.dedup();
         out
