@@ -1041,48 +1041,53 @@ impl Matcher {
     /// matches can start.
     fn scan_regexes(&self, draft: &Draft, region: &Region, found: &mut Vec<(u32, TextRange)>) {
         let prose = draft.prose.as_str();
-        let starts = self.starts.as_deref();
-        let anchored = starts.map_or(&[][..], |s| s.anchored.as_slice());
-        // A regex with an anchored searcher but no candidate has no match (most regexes
-        // in most drafts), so it is not searched at all. The candidate lists are sorted
-        // by regex, so each regex takes its own run of them, walking forward: looking
-        // each regex's run up in the whole list cost more than the searches on drafts
-        // of a sentence or two.
-        let mut search = |r: usize, own: Option<&[(u32, usize)]>| {
-            if own.is_some_and(<[_]>::is_empty) && anchored.get(r).is_some_and(Option::is_some) {
-                return;
+        let Some(starts) = self.starts.as_deref() else {
+            for r in 0..self.regexes.len() {
+                self.search_regex(draft, region, r, None, found);
             }
-            self.search_regex(draft, region, r, own, found);
+            return;
         };
-        match starts.map(|s| s.candidates(prose, region.prose.clone())) {
-            Some(Search::Found(candidates)) => {
-                let mut runs = Runs::new(&candidates);
-                for r in 0..self.regexes.len() {
-                    search(r, Some(runs.take(r)));
+        let anchored = |r: usize| starts.anchored.get(r).is_some_and(Option::is_some);
+        // Regexes without an anchored searcher run from everywhere. The others are
+        // searched from their candidates only, and one without a candidate has no match
+        // (most regexes in most drafts), so it is not visited at all: the lists are
+        // sorted by regex, and each run of them is one regex's. Visiting every regex of
+        // every draft cost more than the searches on drafts of a sentence or two.
+        let search_runs = |candidates: &[(u32, usize)], found: &mut Vec<_>| {
+            for run in candidates.chunk_by(|a, b| a.0 == b.0) {
+                let r = run.first().map_or(usize::MAX, |&(r, _)| r as usize);
+                if anchored(r) {
+                    self.search_regex(draft, region, r, Some(run), found);
                 }
             }
-            Some(Search::GaveUp) => {
+        };
+        match starts.candidates(prose, region.prose.clone()) {
+            Search::Found(candidates) => search_runs(&candidates, found),
+            Search::GaveUp => {
                 // Regexes with literal prefixes from where those occur; the others
                 // through a start finder of their own.
-                let triggers = self.trigger_starts(draft, region);
-                let mut triggered = Runs::new(&triggers);
-                let others = starts.and_then(|s| s.candidates_without_triggers(prose, region));
-                let mut others = others.as_deref().map(Runs::new);
-                let mut untriggered = self.untriggered.iter().peekable();
-                for r in 0..self.regexes.len() {
-                    let own = if untriggered.next_if(|&&u| u as usize == r).is_some() {
-                        others.as_mut().map(|runs| runs.take(r))
-                    } else {
-                        Some(triggered.take(r))
-                    };
-                    search(r, own);
+                search_runs(&self.trigger_starts(draft, region), found);
+                match starts.candidates_without_triggers(prose, region) {
+                    Some(others) => search_runs(&others, found),
+                    None => {
+                        for &r in &self.untriggered {
+                            if anchored(r as usize) {
+                                self.search_regex(draft, region, r as usize, None, found);
+                            }
+                        }
+                    }
                 }
             }
-            Some(Search::Failed) | None => {
+            Search::Failed => {
                 for r in 0..self.regexes.len() {
-                    search(r, None);
+                    if anchored(r) {
+                        self.search_regex(draft, region, r, None, found);
+                    }
                 }
             }
+        }
+        for &r in &starts.unanchored {
+            self.search_regex(draft, region, r as usize, None, found);
         }
     }
 
@@ -1190,6 +1195,9 @@ struct RegexStarts {
     main: StartDfa,
     /// For each regex, an anchored search with the same syntax, when it takes part.
     anchored: Vec<Option<meta::Regex>>,
+    /// The regexes without an anchored search (they can match the empty string, or
+    /// their searcher did not build), which run from everywhere.
+    unanchored: Vec<u32>,
     /// The relaxed regexes without literal prefixes (see [`trigger_literals`]) and their
     /// regex numbers, for when the main DFA gives up; built on first use.
     untriggered: Vec<(Hir, u32)>,
@@ -1229,6 +1237,7 @@ impl Clone for RegexStarts {
         RegexStarts {
             main: self.main.clone(),
             anchored: self.anchored.clone(),
+            unanchored: self.unanchored.clone(),
             untriggered: self.untriggered.clone(),
             fallback: OnceLock::new(),
             capacity: self.capacity,
@@ -1329,10 +1338,15 @@ impl RegexStarts {
         if relaxed.is_empty() {
             return None;
         }
+        let unanchored = (0..anchored.len())
+            .filter(|&i| anchored[i].is_none())
+            .map(|i| i as u32)
+            .collect();
         Some(RegexStarts {
             main: StartDfa::build(&relaxed, regex_of, capacity)?,
             capacity,
             anchored,
+            unanchored,
             // With no regex to leave out, a fallback would be the main DFA again.
             untriggered: if untriggered.len() < relaxed.len() {
                 untriggered
@@ -1777,32 +1791,6 @@ impl ChunkCursor {
         chunks
             .get(self.0)
             .is_some_and(|c| c.start <= start && end <= c.end)
-    }
-}
-
-/// Walks a list of (regex, position) candidates sorted by regex, handing out each
-/// regex's run of them in turn.
-struct Runs<'a> {
-    list: &'a [(u32, usize)],
-    at: usize,
-}
-
-impl<'a> Runs<'a> {
-    fn new(list: &'a [(u32, usize)]) -> Runs<'a> {
-        Runs { list, at: 0 }
-    }
-
-    /// The candidates of regex `r`; `r` must not be smaller than in the last call.
-    fn take(&mut self, r: usize) -> &'a [(u32, usize)] {
-        let of = |at: usize| self.list.get(at).map(|&(cr, _)| cr as usize);
-        while of(self.at).is_some_and(|cr| cr < r) {
-            self.at += 1;
-        }
-        let from = self.at;
-        while of(self.at) == Some(r) {
-            self.at += 1;
-        }
-        &self.list[from..self.at]
     }
 }
 
@@ -2383,6 +2371,42 @@ pub(crate) mod tests {
             built.expect("the gate was built by the check")
         };
         assert!(Arc::ptr_eq(&gate(&first), &gate(&again)));
+    }
+
+    /// A regex without an anchored search (policies refuse regexes that can match the
+    /// empty string, so only one whose searcher did not build) runs over every draft
+    /// from everywhere, even where the start finder reports candidates for it, and the
+    /// scan finds what it finds without a start finder.
+    #[test]
+    fn a_regex_without_an_anchored_search_runs_over_every_draft() {
+        let set = compile_text(concat!(
+            "decorum 1\npolicy shared\n",
+            "terms dose = [/\\b\\d+\\s?mg\\b/, /\\bdaily\\b/, \"tablet\"]\n",
+            "rule r { flag when contains dose }\n",
+        ));
+        let matcher = set.matcher();
+        let mut without = (**matcher.starts.as_ref().expect("a start finder")).clone();
+        assert!(without.unanchored.is_empty());
+        without.anchored[0] = None;
+        without.unanchored = vec![0];
+        let mut fast = matcher.clone();
+        fast.starts = Some(Arc::new(without));
+        let mut slow = matcher.clone();
+        slow.starts = None;
+        let meta = decorum_draft::Metadata::default();
+        let dose = matcher.regexes[0].1;
+        for text in [
+            "Take 20 mg daily.",
+            "No dose here.",
+            "1 mg, 2 mg and 30mg.",
+            "",
+        ] {
+            let draft = decorum_draft::parse(text, decorum_draft::DraftFormat::Markdown, &meta);
+            let index = fast.scan(&draft);
+            assert!(index == slow.scan(&draft), "{text:?}");
+            let doses = index.by_position.iter().filter(|(_, p)| *p == dose).count();
+            assert_eq!(doses, text.matches("mg").count(), "{text:?}");
+        }
     }
 
     /// Validation accepts exactly the regexes the `regex` crate builds.
