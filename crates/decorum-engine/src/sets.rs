@@ -1341,10 +1341,7 @@ impl RegexStarts {
         if relaxed.is_empty() {
             return None;
         }
-        let unanchored = (0..anchored.len())
-            .filter(|&i| anchored[i].is_none())
-            .map(|i| i as u32)
-            .collect();
+        let unanchored = unanchored_of(&anchored);
         Some(RegexStarts {
             main: StartDfa::build(&relaxed, regex_of, capacity)?,
             capacity,
@@ -1598,6 +1595,13 @@ fn starts_of(candidates: &[(u32, usize)], r: usize) -> impl Iterator<Item = usiz
     let lo = candidates.partition_point(|&(cr, _)| (cr as usize) < r);
     let hi = candidates.partition_point(|&(cr, _)| (cr as usize) <= r);
     candidates[lo..hi].iter().map(|&(_, s)| s)
+}
+
+/// The regexes of `anchored` without an anchored search, which run from everywhere
+/// (kept in [`RegexStarts::unanchored`] so no draft walks the whole list for them).
+fn unanchored_of(anchored: &[Option<meta::Regex>]) -> Vec<u32> {
+    let none = anchored.iter().enumerate().filter(|(_, a)| a.is_none());
+    none.map(|(i, _)| i as u32).collect()
 }
 
 /// Hands `found` the non-empty matches `find_iter` would report inside each of `chunks`
@@ -2391,7 +2395,8 @@ pub(crate) mod tests {
         let mut without = (**matcher.starts.as_ref().expect("a start finder")).clone();
         assert!(without.unanchored.is_empty());
         without.anchored[0] = None;
-        without.unanchored = vec![0];
+        without.unanchored = unanchored_of(&without.anchored);
+        assert_eq!(without.unanchored, [0]);
         let mut fast = matcher.clone();
         fast.starts = Some(Arc::new(without));
         let mut slow = matcher.clone();
