@@ -473,7 +473,9 @@ rule reaches { message "{length}" flag when length >= 2200 }
     );
     let post = |body: String| format!("---\nchannel: instagram\n---\n{body}");
     let ids = |draft: String| {
-        (check_markdown(&set, &draft).findings.iter())
+        check_markdown(&set, &draft)
+            .findings
+            .iter()
             .map(|f| format!("{}: {}", f.rule.id, f.message))
             .collect::<Vec<_>>()
     };
