@@ -14,6 +14,10 @@ cargo fmt --all -- --check
 step "lints (cargo clippy -D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "the fuzz targets build (tests/fuzz: cargo fmt --check, cargo clippy -D warnings)"
+cargo fmt --manifest-path tests/fuzz/Cargo.toml -- --check
+cargo clippy --locked --manifest-path tests/fuzz/Cargo.toml --target-dir target/fuzz -- -D warnings
+
 step "API docs build without broken links (cargo doc -D warnings)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 

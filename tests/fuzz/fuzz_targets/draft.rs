@@ -1,0 +1,86 @@
+//! Drafts: the std library and a policy using every construct check any text, as
+//! Markdown and as plain text, and report ranges on character boundaries inside it;
+//! applying a fix gives a draft that checks too.
+#![no_main]
+
+use std::sync::{Arc, OnceLock};
+
+use decorum_draft::{DraftFormat, Metadata};
+use decorum_engine::{PolicyInputs, PolicySet, PolicySource, SourceId, apply_edits, compile};
+use decorum_workspace::{Config, load_policies};
+use libfuzzer_sys::fuzz_target;
+
+const CONSTRUCTS: &str = r##"decorum 1
+policy fuzz
+terms client = ["my patient", "patient", "é", "😀", "it’s"] allow ["patient portal"]
+terms cure = ["cure", "cures", "100% effective"] unless negated
+terms swear = ["fuck", "shit"] masked
+terms ids = [/\b\d{1,3}-year-old\b/i, /[A-Z][a-z]+/, /\w+@\w+/]
+terms stigma = ["addict" -> "person with a substance use disorder"]
+rule a { flag when near(client, ids, 4 words) in sentence fix remove }
+rule b { flag when contains cure and not contains ["#ad"] in first 10 words fix replace "treatment" }
+rule c { flag when contains swear or contains stigma fix replace }
+rule d { flag when count(client) / words > 10% and hashtags >= 0 }
+rule e { message "{length}/{limit} {channel} {value} {match}" flag when length > 5 or links > 0 or mentions > 0 or emoji > 0 }
+rule f { when contains cure require contains ["side effects"] in paragraph fix append "Side effects may occur." }
+rule g { flag when (channel == "x" or type in ["ad"] or has meta.consent) and paragraphs > 0 }
+rule h { param max = 10% flag batch when share(contains client) > max and posts > 1 }
+"##;
+
+fn sets() -> &'static [PolicySet; 2] {
+    static SETS: OnceLock<[PolicySet; 2]> = OnceLock::new();
+    SETS.get_or_init(|| {
+        let loaded = load_policies(&Config::default_for(&std::env::temp_dir()), None);
+        let std = compile(&loaded.inputs).policy_set.expect("std compiles");
+        let mut inputs = PolicyInputs::default();
+        inputs.add(PolicySource {
+            path: "constructs.decorum".into(),
+            text: Arc::from(CONSTRUCTS),
+            parse: decorum_syntax::parse(CONSTRUCTS),
+            imports: Vec::new(),
+            builtin: false,
+        });
+        inputs.roots.push(SourceId(0));
+        let constructs = compile(&inputs).policy_set.expect("constructs compile");
+        [std, constructs]
+    })
+}
+
+fn valid(text: &str, r: decorum_text::TextRange, what: &str) {
+    let (s, e) = (usize::from(r.start()), usize::from(r.end()));
+    assert!(
+        s <= e && e <= text.len(),
+        "{what}: {s}..{e} outside {}",
+        text.len()
+    );
+    assert!(
+        text.is_char_boundary(s) && text.is_char_boundary(e),
+        "{what}: {s}..{e} splits a character"
+    );
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    for set in sets() {
+        for format in [DraftFormat::Markdown, DraftFormat::PlainText] {
+            let draft = decorum_draft::parse(text, format, &Metadata::default());
+            let report = set.check(&draft);
+            for (n, f) in report.findings.iter().enumerate() {
+                valid(text, f.range, &f.rule.id);
+                for r in &f.related {
+                    valid(text, r.range, &f.rule.id);
+                }
+                for fix in f.fixes.iter().filter(|_| n < 4) {
+                    for edit in &fix.edits {
+                        valid(text, edit.range, "fix");
+                    }
+                    let fixed = apply_edits(text, &fix.edits);
+                    let again = decorum_draft::parse(&fixed, format, &Metadata::default());
+                    let _ = set.check(&again);
+                }
+            }
+        }
+    }
+});
