@@ -189,6 +189,62 @@ mod tests {
         round_trips("\n\n");
     }
 
+    /// Pieces that make line and column arithmetic go wrong: terminators of every kind
+    /// (a lone `\r` is an ordinary character), characters of 1 to 4 UTF-8 bytes and 1 or 2
+    /// UTF-16 units, combining marks, a byte-order mark anywhere.
+    const PIECES: &[&str] = &[
+        "a",
+        " ",
+        "\n",
+        "\r\n",
+        "\r",
+        "\n\n",
+        "é",
+        "e\u{301}",
+        "€",
+        "😀",
+        "👩🏽‍⚕️",
+        "\u{feff}",
+        "\t",
+        "\0",
+        "ｆ",
+        "\u{10ffff}",
+    ];
+
+    fn text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop::collection::vec(prop::sample::select(PIECES), 0..40).prop_map(|p| p.concat())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn random_texts_round_trip(text in text()) {
+            round_trips(&text);
+        }
+
+        /// Any position a client may send, inside a character, past a line's end or past
+        /// the last line (small numbers, so that most land inside a line), lands on a character boundary inside the text, and never past the end of
+        /// the line it names (when that line exists).
+        #[test]
+        fn any_position_lands_on_a_boundary(
+            text in text(),
+            line in 0u32..6,
+            character in 0u32..24,
+        ) {
+            let index = LineIndex::new(&text);
+            for encoding in [Encoding::Utf8, Encoding::Utf16] {
+                let map = LineMap::new(&text, &index, encoding);
+                let at = usize::from(map.offset(pos(line, character)));
+                proptest::prop_assert!(at <= text.len() && text.is_char_boundary(at));
+                if let Some(content) = index.line_content(&text, line) {
+                    proptest::prop_assert!(content.contains_inclusive(to_size(at)));
+                }
+                let range = map.text_range(Range { start: pos(line, character), end: pos(0, 0) });
+                proptest::prop_assert!(range.is_empty());
+            }
+        }
+    }
+
     #[test]
     fn utf16_columns_count_surrogate_pairs_as_two() {
         let text = "a😀b\r\nx";
