@@ -206,6 +206,108 @@ mod tests {
         }
     }
 
+    use proptest::prelude::*;
+
+    fn run_pump(input: &[u8]) -> Vec<u8> {
+        let mut output = Vec::new();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        runtime.block_on(pump(input, &mut output));
+        output
+    }
+
+    /// Splits the pump's output into frames; every frame must be exactly
+    /// `Content-Length: N\r\n\r\n` and N bytes.
+    fn frames(mut output: &[u8]) -> Vec<&[u8]> {
+        let mut frames = Vec::new();
+        while !output.is_empty() {
+            let text = std::str::from_utf8(output).unwrap_or_default();
+            let end = output
+                .windows(4)
+                .position(|w| w == b"\r\n\r\n")
+                .expect("a header block");
+            let header = std::str::from_utf8(&output[..end]).expect("an ASCII header");
+            let length: usize = header
+                .strip_prefix("Content-Length: ")
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| panic!("not one Content-Length header: {text:?}"));
+            let body = output.get(end + 4..end + 4 + length).expect("a whole body");
+            frames.push(body);
+            output = &output[end + 4 + length..];
+        }
+        frames
+    }
+
+    /// A frame as a client might send it: LF or CRLF, extra headers, any case.
+    fn frame(body: &str, style: u8) -> String {
+        match style % 3 {
+            0 => format!("Content-Length: {}\r\n\r\n{body}", body.len()),
+            1 => format!(
+                "content-length:{}\r\nContent-Type: application/vscode-jsonrpc\r\n\r\n{body}",
+                body.len()
+            ),
+            _ => format!("Content-Length: {}\n\n{body}", body.len()),
+        }
+    }
+
+    const BODIES: &[&str] = &[
+        r#"{"jsonrpc":"2.0","method":"exit"}"#,
+        r#"{"jsonrpc":"2.0","id":7,"method":"shutdown"}"#,
+        r#"{"jsonrpc":"2.0","method":"m","params":"caf\u00e9 😀 \"q\""}"#,
+        r#"{"jsonrpc":"2.0","id":1.5,"method":"m"}"#,
+        r#"{"jsonrpc":"1.0","method":"m"}"#,
+        "{\"jsonrpc\": \"2.0\", \"id\": 9, \"method\": ",
+        "",
+        "\u{0}\u{feff}😀",
+        "[1, 2]",
+        "Content-Length: 5\r\n\r\n",
+    ];
+
+    proptest! {
+        /// Whole frames, good or bad: one frame out for each frame in, good bodies byte
+        /// for byte, bad ones replaced by a stand-in the server's decoder accepts.
+        #[test]
+        fn every_frame_comes_out_well_formed(
+            picks in prop::collection::vec((0..BODIES.len(), 0u8..3), 0..12),
+        ) {
+            let input: String = picks.iter().map(|&(b, style)| frame(BODIES[b], style)).collect();
+            let output = run_pump(input.as_bytes());
+            let out = frames(&output);
+            prop_assert_eq!(out.len(), picks.len());
+            for (&(b, _), body) in picks.iter().zip(out) {
+                prop_assert_eq!(check(body), Ok(()));
+                if check(BODIES[b].as_bytes()).is_ok() {
+                    prop_assert_eq!(body, BODIES[b].as_bytes());
+                }
+            }
+        }
+
+        /// Any bytes at all (junk headers, lengths past the end, binary): no panic, and
+        /// whatever comes out is well-formed frames the decoder accepts.
+        #[test]
+        fn any_input_gives_well_formed_frames(
+            pieces in prop::collection::vec(
+                prop_oneof![
+                    (0..BODIES.len(), 0u8..3)
+                        .prop_map(|(b, style)| frame(BODIES[b], style).into_bytes()),
+                    prop::collection::vec(any::<u8>(), 0..24),
+                    prop::sample::select(vec![
+                        "Content-Length: 99\r\n\r\n", "Content-Length: -1\r\n\r\n",
+                        "Content-Length: 18446744073709551616\r\n\r\n", "X: y\r\n\r\n",
+                        "\r\n", ":\r\n", "Content-Length: 2\r\n\r\n{}",
+                    ]).prop_map(|s| s.as_bytes().to_vec()),
+                ],
+                0..10,
+            ),
+        ) {
+            let output = run_pump(&pieces.concat());
+            for body in frames(&output) {
+                prop_assert_eq!(check(body), Ok(()));
+            }
+        }
+    }
+
     #[test]
     fn reframes_good_messages_and_replaces_bad_ones() {
         let good = r#"{"jsonrpc":"2.0","method":"exit"}"#;
