@@ -223,8 +223,9 @@ mod tests {
         }
 
         /// Any position a client may send, inside a character, past a line's end or past
-        /// the last line (small numbers, so that most land inside a line), lands on a character boundary inside the text, and never past the end of
-        /// the line it names (when that line exists).
+        /// the last line (small numbers, so that most land inside a line), lands on a
+        /// character boundary inside the text, and never past the end of the line it names
+        /// (when that line exists).
         #[test]
         fn any_position_lands_on_a_boundary(
             text in text(),
