@@ -33,20 +33,23 @@ pub const SUPPORTED_VERSION: u32 = 1;
 /// exhaust the stack of the parser or of the passes after it.
 const MAX_NESTING: usize = 64;
 
-/// The offset of the first bracket that nests deeper than [`MAX_NESTING`], outside strings
-/// and comments.
+/// The offset of the first bracket that nests deeper than [`MAX_NESTING`], outside strings,
+/// regexes and comments.
 fn too_deep(source: &str) -> Option<usize> {
     let bytes = source.as_bytes();
     let mut depth = 0usize;
+    let mut prev = 0u8;
     let mut i = 0;
     while i < bytes.len() {
-        match bytes[i] {
+        let b = bytes[i];
+        match b {
             b'"' if bytes[i..].starts_with(b"\"\"\"") => {
                 i += 3;
                 while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
                     i += 1;
                 }
                 i += 3;
+                prev = b'"';
                 continue;
             }
             b'"' => {
@@ -54,6 +57,11 @@ fn too_deep(source: &str) -> Option<usize> {
                 while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
+            }
+            b'/' if starts_regex(prev) => {
+                i = regex_end(bytes, i);
+                prev = b'/';
+                continue;
             }
             b'#' => {
                 while i < bytes.len() && bytes[i] != b'\n' {
@@ -69,9 +77,36 @@ fn too_deep(source: &str) -> Option<usize> {
             b')' | b']' => depth = depth.saturating_sub(1),
             _ => {}
         }
+        if !matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'#') {
+            prev = b;
+        }
         i += 1;
     }
     None
+}
+
+/// Whether a `/` after the significant byte `prev` opens a regex. Regexes are terms, which
+/// follow `[` or `,` in a term list; everywhere else (`count(a) / words`) `/` divides.
+/// Brackets, quotes, `#` and braces inside a regex are its own (`/[[:alpha:]]"#ad/`), so
+/// the scans before parsing must skip it as the grammar does.
+fn starts_regex(prev: u8) -> bool {
+    matches!(prev, b'[' | b',')
+}
+
+/// The offset just past the regex whose opening `/` is at `open`: past its closing `/`,
+/// or at the line break (or the end) where an unterminated one stops. As the grammar's
+/// `regex_body`: a backslash escapes any character but a line break.
+fn regex_end(bytes: &[u8], open: usize) -> usize {
+    let mut i = open + 1;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\\' if !matches!(bytes.get(i + 1), None | Some(b'\n' | b'\r')) => i += 2,
+            b'/' => return i + 1,
+            b'\n' | b'\r' => return i,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
 }
 
 /// Keywords that start a top-level item, and so a chunk.
@@ -264,6 +299,8 @@ fn first_word(line: &str) -> &str {
 struct Scan {
     in_triple: bool,
     depth: usize,
+    /// The last significant byte outside comments, to tell a regex from a division.
+    prev: u8,
 }
 
 impl Scan {
@@ -292,7 +329,8 @@ impl Scan {
                 }
                 continue;
             }
-            match bytes[i] {
+            let b = bytes[i];
+            match b {
                 b'#' => return,
                 b'"' if bytes[i..].starts_with(b"\"\"\"") => {
                     self.in_triple = true;
@@ -302,6 +340,7 @@ impl Scan {
                     in_plain = true;
                     i += 1;
                 }
+                b'/' if starts_regex(self.prev) => i = regex_end(bytes, i),
                 b'{' => {
                     self.depth += 1;
                     i += 1;
@@ -311,6 +350,9 @@ impl Scan {
                     i += 1;
                 }
                 _ => i += 1,
+            }
+            if !matches!(b, b' ' | b'\t' | b'\r' | b'\n') {
+                self.prev = b;
             }
         }
     }
