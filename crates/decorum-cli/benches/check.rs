@@ -8,11 +8,10 @@
 //! median of several runs to resist noise.
 
 use std::hint::black_box;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use decorum_draft::{Draft, DraftFormat, Metadata};
-use decorum_engine::{DraftReport, PolicyInputs, PolicySet, PolicySource, SourceId, compile};
+use decorum_engine::{DraftReport, PolicyInputs, PolicySet, compile};
 use decorum_workspace::{Config, load_policies};
 
 /// A tiny deterministic generator, so every run checks the same corpus.
@@ -128,17 +127,7 @@ fn generated_policy(n: usize) -> String {
 }
 
 fn compile_one(text: &str) -> PolicySet {
-    let mut inputs = PolicyInputs::default();
-    let parse = decorum_syntax::parse(text);
-    inputs.add(PolicySource {
-        path: "generated.decorum".into(),
-        text: Arc::from(text),
-        parse,
-        imports: Vec::new(),
-        builtin: false,
-    });
-    inputs.roots.push(SourceId(0));
-    let compiled = compile(&inputs);
+    let compiled = compile(&PolicyInputs::single("generated.decorum", text));
     compiled.policy_set.unwrap_or_else(|| {
         panic!(
             "generated policy does not compile: {:?}",

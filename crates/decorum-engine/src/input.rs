@@ -63,6 +63,21 @@ impl PolicyInputs {
         self.sources.push(source);
         SourceId((self.sources.len() - 1) as u32)
     }
+
+    /// One policy file as the only root, parsed here, importing nothing (an `import`
+    /// in it fails to resolve): for benchmarks, tests and fuzzing.
+    pub fn single(path: &str, text: &str) -> PolicyInputs {
+        let mut inputs = PolicyInputs::default();
+        let root = inputs.add(PolicySource {
+            path: path.to_owned(),
+            text: text.into(),
+            parse: decorum_syntax::parse(text),
+            imports: Vec::new(),
+            builtin: false,
+        });
+        inputs.roots.push(root);
+        inputs
+    }
 }
 
 /// A problem in a policy: a syntax error, or a validation error or warning.

@@ -2326,16 +2326,7 @@ pub(crate) mod tests {
 
     /// A one-file policy, compiled.
     fn compile_text(text: &str) -> crate::PolicySet {
-        use crate::{PolicyInputs, PolicySource, SourceId};
-        let mut inputs = PolicyInputs::default();
-        inputs.add(PolicySource {
-            path: "shared.decorum".into(),
-            text: text.into(),
-            parse: decorum_syntax::parse(text),
-            imports: Vec::new(),
-            builtin: false,
-        });
-        inputs.roots = vec![SourceId(0)];
+        let inputs = crate::PolicyInputs::single("shared.decorum", text);
         crate::compile(&inputs).policy_set.expect("compiles")
     }
 

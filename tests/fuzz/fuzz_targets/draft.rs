@@ -3,10 +3,10 @@
 //! applying a fix gives a draft that checks too.
 #![no_main]
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use decorum_draft::{DraftFormat, Metadata};
-use decorum_engine::{PolicyInputs, PolicySet, PolicySource, SourceId, apply_edits, compile};
+use decorum_engine::{PolicyInputs, PolicySet, apply_edits, compile};
 use decorum_workspace::{Config, load_policies};
 use libfuzzer_sys::fuzz_target;
 
@@ -32,15 +32,7 @@ fn sets() -> &'static [PolicySet; 2] {
     SETS.get_or_init(|| {
         let loaded = load_policies(&Config::default_for(&std::env::temp_dir()), None);
         let std = compile(&loaded.inputs).policy_set.expect("std compiles");
-        let mut inputs = PolicyInputs::default();
-        inputs.add(PolicySource {
-            path: "constructs.decorum".into(),
-            text: Arc::from(CONSTRUCTS),
-            parse: decorum_syntax::parse(CONSTRUCTS),
-            imports: Vec::new(),
-            builtin: false,
-        });
-        inputs.roots.push(SourceId(0));
+        let inputs = PolicyInputs::single("constructs.decorum", CONSTRUCTS);
         let constructs = compile(&inputs).policy_set.expect("constructs compile");
         [std, constructs]
     })

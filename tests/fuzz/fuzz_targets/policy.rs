@@ -3,11 +3,9 @@
 //! compiles checks a draft and its own examples without panicking.
 #![no_main]
 
-use std::sync::Arc;
-
 use decorum_draft::{DraftFormat, Metadata};
-use decorum_engine::{PolicyInputs, PolicySource, SourceId, compile};
-use decorum_syntax::{FormatError, format, parse};
+use decorum_engine::{PolicyInputs, compile};
+use decorum_syntax::{FormatError, format};
 use libfuzzer_sys::fuzz_target;
 
 const DRAFT: &str = "---\nchannel: x\n---\nMy patient, a 45-year-old from Millbrook, is cured! \
@@ -17,8 +15,8 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let parsed = parse(text);
-    for err in &parsed.errors {
+    let inputs = PolicyInputs::single("fuzz.decorum", text);
+    for err in &inputs.sources[0].parse.errors {
         let (s, e) = (usize::from(err.range.start()), usize::from(err.range.end()));
         assert!(
             s <= e && e <= text.len(),
@@ -34,15 +32,6 @@ fuzz_target!(|data: &[u8]| {
         Err(FormatError::Unsafe(why)) => panic!("the formatter refused its own output: {why}"),
         Err(FormatError::Syntax(_)) => {}
     }
-    let mut inputs = PolicyInputs::default();
-    inputs.add(PolicySource {
-        path: "fuzz.decorum".into(),
-        text: Arc::from(text),
-        parse: parsed,
-        imports: Vec::new(),
-        builtin: false,
-    });
-    inputs.roots.push(SourceId(0));
     let Some(set) = compile(&inputs).policy_set else {
         return;
     };
