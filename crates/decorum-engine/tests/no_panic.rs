@@ -8,22 +8,9 @@ use decorum_draft::{DraftFormat, Metadata};
 use proptest::prelude::*;
 use support::policy;
 
-const POLICY: &str = r##"decorum 1
-policy fuzz
-terms client = ["my patient", "patient", "é", "😀", "it’s"] allow ["patient portal"]
-terms cure = ["cure", "cures", "100% effective"] unless negated
-terms swear = ["fuck", "shit"] masked
-terms ids = [/\b\d{1,3}-year-old\b/i, /[A-Z][a-z]+/, /\w+@\w+/]
-terms stigma = ["addict" -> "person with a substance use disorder"]
-rule a { flag when near(client, ids, 4 words) in sentence fix remove }
-rule b { flag when contains cure and not contains ["#ad"] in first 10 words fix replace "treatment" }
-rule c { flag when contains swear or contains stigma fix replace }
-rule d { flag when count(client) / words > 10% and hashtags >= 0 }
-rule e { message "{length}/{limit} {channel} {value} {match}" flag when length > 5 or links > 0 or mentions > 0 or emoji > 0 }
-rule f { when contains cure require contains ["side effects"] in paragraph fix append "Side effects may occur." }
-rule g { flag when (channel == "x" or type in ["ad"] or has meta.consent) and paragraphs > 0 }
-rule h { param max = 10% flag batch when share(contains client) > max and posts > 1 }
-"##;
+/// Every construct of the language in one policy; the `draft` fuzz target
+/// (tests/fuzz) runs the same file.
+const POLICY: &str = include_str!("support/every-construct.decorum");
 
 const SOUP: &[&str] = &[
     "my patient",
