@@ -43,8 +43,8 @@
 //! [`Draft::prose`] is a copy of the text, byte for byte the same length, in which every
 //! byte that is not prose is a space (line breaks are kept so lines stay where they
 //! are). Not prose: front matter, separators, HTML comments, URLs, and in Markdown also
-//! code (blocks and inline), raw HTML, link destinations and titles. Link text and image alt
-//! text are prose. The prose view keeps the original bytes of prose, so escapes such as
+//! code (blocks and inline), HTML tags, link destinations and titles. Link text, image alt
+//! text and the text between the tags of an HTML block are prose. The prose view keeps the original bytes of prose, so escapes such as
 //! `\*` stay as written. See the `markdown` notes on [`Post::paragraphs`] for blocks.
 //!
 //! # Matching
@@ -61,6 +61,7 @@
 
 mod emoji;
 mod front_matter;
+mod html;
 mod layout;
 mod length;
 mod lines;

@@ -3,8 +3,9 @@
 //! footnotes and task lists).
 //!
 //! Prose is the text of Text events (including link text and image alt text) outside code
-//! blocks and autolinks. Inline code, raw HTML, HTML comments, link destinations and
-//! titles, footnote markers and task-list boxes are not prose. A block is a paragraph, a
+//! blocks and autolinks, and the text between the tags of HTML blocks (see `html`).
+//! Inline code, HTML tags, HTML comments, link destinations and titles, footnote markers
+//! and task-list boxes are not prose. A block is a paragraph, a
 //! heading, the text of a list item, or a table row; its range runs from its first to its
 //! last inline element, so `## Title` is `Title` and `- item` is `item`.
 
@@ -12,6 +13,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
+use crate::html::HtmlText;
 use crate::waiver::find_comments;
 
 /// The findings of one body scan. All ranges are offsets in the whole text.
@@ -75,7 +77,7 @@ struct OpenLink {
 }
 
 /// Trims ASCII whitespace from both ends of `range` of `text`.
-fn trim(text: &str, range: Range<usize>) -> Option<Range<usize>> {
+pub(crate) fn trim(text: &str, range: Range<usize>) -> Option<Range<usize>> {
     let s = text.get(range.clone())?;
     let lead = s.len()
         - s.trim_start_matches(|c: char| c.is_ascii_whitespace())
@@ -93,6 +95,8 @@ struct Scanner<'t> {
     links: Vec<OpenLink>,
     autolink_depth: usize,
     html: Vec<Range<usize>>,
+    /// The text of the HTML block being read, if one is.
+    html_text: Option<HtmlText>,
     ref_ids: Vec<String>,
 }
 
@@ -134,6 +138,33 @@ impl Scanner<'_> {
         if let Some(link) = self.links.last_mut() {
             if r.start >= link.span.start && r.end <= link.span.end && *r != link.span {
                 link.inner_end = link.inner_end.max(r.end);
+            }
+        }
+    }
+
+    /// Keeps the `*` delimiters of the emphasis `r` (`len` of them on each side) in the
+    /// prose where they stand inside a word. CommonMark reads `What the f*ck. Really,
+    /// f*ck.` as emphasis from the first `*` to the second, but a platform shows the
+    /// asterisks as typed, and a masked phrase must see them.
+    fn keep_intraword_stars(&mut self, r: &Range<usize>, len: usize) {
+        let bytes = self.text.as_bytes();
+        let alnum_at = |i: Option<usize>| {
+            i.and_then(|i| bytes.get(i))
+                .is_some_and(|b| b.is_ascii_alphanumeric() || *b >= 0x80)
+        };
+        let sides = [
+            (r.start, r.start.checked_sub(1), r.start + len),
+            (r.end.saturating_sub(len), r.end.checked_sub(len + 1), r.end),
+        ];
+        for (at, before, after) in sides {
+            let delimiter = bytes.get(at..at + len);
+            if delimiter.is_some_and(|d| d.iter().all(|&b| b == b'*'))
+                && alnum_at(before)
+                && alnum_at(Some(after))
+            {
+                if let Some(dst) = self.prose.get_mut(at..at + len) {
+                    dst.fill(b'*');
+                }
             }
         }
     }
@@ -257,6 +288,7 @@ pub(crate) fn scan(text: &str, body: Range<usize>, prose: &mut [u8]) -> BodyScan
         links: Vec::new(),
         autolink_depth: 0,
         html: Vec::new(),
+        html_text: None,
         ref_ids: Vec::new(),
     };
     let mut events = Parser::new_ext(src, options()).into_offset_iter();
@@ -276,16 +308,23 @@ pub(crate) fn scan(text: &str, body: Range<usize>, prose: &mut [u8]) -> BodyScan
                 | Tag::List(_)
                 | Tag::Table(_)
                 | Tag::FootnoteDefinition(_)
-                | Tag::DefinitionList
-                | Tag::HtmlBlock => s.open(FrameKind::Container),
+                | Tag::DefinitionList => s.open(FrameKind::Container),
+                Tag::HtmlBlock => {
+                    s.open(FrameKind::Container);
+                    s.html_text = Some(HtmlText::default());
+                }
                 Tag::TableCell => {}
                 Tag::Link { link_type, id, .. } => s.start_link(r, link_type, &id, false),
                 Tag::Image { link_type, id, .. } => s.start_link(r, link_type, &id, true),
-                Tag::Emphasis
-                | Tag::Strong
-                | Tag::Strikethrough
-                | Tag::Superscript
-                | Tag::Subscript => s.inline(&r),
+                Tag::Emphasis => {
+                    s.inline(&r);
+                    s.keep_intraword_stars(&r, 1);
+                }
+                Tag::Strong => {
+                    s.inline(&r);
+                    s.keep_intraword_stars(&r, 2);
+                }
+                Tag::Strikethrough | Tag::Superscript | Tag::Subscript => s.inline(&r),
             },
             Event::End(end) => match end {
                 TagEnd::Paragraph
@@ -301,8 +340,13 @@ pub(crate) fn scan(text: &str, body: Range<usize>, prose: &mut [u8]) -> BodyScan
                 | TagEnd::List(_)
                 | TagEnd::Table
                 | TagEnd::FootnoteDefinition
-                | TagEnd::DefinitionList
-                | TagEnd::HtmlBlock => s.close(),
+                | TagEnd::DefinitionList => s.close(),
+                TagEnd::HtmlBlock => {
+                    if let Some(mut html) = s.html_text.take() {
+                        html.finish(text, &mut s.out.blocks);
+                    }
+                    s.close();
+                }
                 TagEnd::TableCell => {}
                 TagEnd::Link | TagEnd::Image => s.end_link(r),
                 TagEnd::Emphasis
@@ -331,7 +375,12 @@ pub(crate) fn scan(text: &str, body: Range<usize>, prose: &mut [u8]) -> BodyScan
                     }
                 }
             }
-            Event::Html(_) => s.html.push(r),
+            Event::Html(_) => {
+                if let Some(html) = s.html_text.as_mut() {
+                    html.line(text, r.clone(), s.prose, &mut s.out.blocks);
+                }
+                s.html.push(r);
+            }
             Event::InlineHtml(_) => {
                 s.inline(&r);
                 s.html.push(r);

@@ -360,6 +360,36 @@ fn code_and_comments_hide_directives_and_separators() {
 }
 
 #[test]
+fn text_in_html_blocks_is_prose_and_their_markup_is_not() {
+    // A line that starts with a comment or a tag makes a CommonMark HTML block, text
+    // and all; the text is published, so it is checked.
+    check(
+        "<!-- add photo --> My patient called.\n\n<div class=\"note\">Call <b>555-0142</b> today.</div>\n",
+        DraftFormat::Markdown,
+        expect![[r#"
+            post 0 body="<!-- add photo --> My patient called.\n\n<div class=\"note\">Call <b>555-0142</b> today.</div>\n"
+              ¶ "My patient called."
+              ¶ "Call <b>555-0142</b> today."
+              sentence "My patient called."
+              sentence "Call <b>555-0142</b> today."
+              words: My | patient | called | Call | 555-0142 | today
+              comments: <!-- add photo -->
+        "#]],
+    );
+}
+
+#[test]
+fn stars_inside_words_stay_in_the_prose() {
+    // CommonMark reads the two stars as emphasis; a platform shows them as typed.
+    let text = "What the f*ck. Really, f*ck. Un**real**ly *quiet* day.";
+    let draft = parse(text, DraftFormat::Markdown, &Metadata::new());
+    assert_eq!(
+        draft.prose,
+        "What the f*ck. Really, f*ck. Un**real**ly  quiet  day."
+    );
+}
+
+#[test]
 fn empty_and_blank_drafts_have_one_post() {
     for text in ["", "\n\n", "\u{feff}", "---\na: 1\n---\n"] {
         let draft = parse(text, DraftFormat::Markdown, &Metadata::new());
