@@ -527,20 +527,23 @@ impl PhraseAutomaton {
     }
 }
 
-/// Letters that masking may replace, with their look-alikes.
+/// Letters that masking may replace, with what may stand for them: every letter may be
+/// masked by `*` or `#`; vowels also by `!`, `$`, `@`, `%`, `.`, `-` and `_`; some letters
+/// by look-alikes. Consonants take no `.`, `-` or `_`: with them, `it's... well` would
+/// read as a masked `shit`. docs/language.md lists the same.
 fn mask_class(c: char) -> Option<&'static str> {
     Some(match c {
-        'a' => "a4@*#%!._-",
+        'a' => "a4*#!$@%._-",
         'b' => "b8*#",
-        'c' => "c*#(",
-        'e' => "e3*#%!._-",
+        'c' => "c(*#",
+        'e' => "e3*#!$@%._-",
         'g' => "g9*#",
-        'i' => "i1!|*#%._-",
+        'i' => "i1|*#!$@%._-",
         'l' => "l1|*#",
-        'o' => "o0*#%._-",
+        'o' => "o0*#!$@%._-",
         's' => "s5$*#",
         't' => "t7+*#",
-        'u' => "uv*#%!._-",
+        'u' => "uv*#!$@%._-",
         _ => return None,
     })
 }
@@ -2798,9 +2801,16 @@ pub(crate) mod tests {
         for no in ["*uck", "duck", "fu"] {
             assert!(!re.is_match(no), "{no}");
         }
+        for yes in ["f@ck", "f$ck", "f%ck", "f.ck", "f_ck", "f-ck", "f!ck"] {
+            assert!(re.is_match(yes), "vowels take every mask character: {yes}");
+        }
         let re = Regex::new(&format!("^{}$", masked_regex("shit"))).unwrap();
-        assert!(re.is_match("sh!t"));
-        assert!(re.is_match("sh1t"));
+        for yes in ["sh!t", "sh1t", "sh$t", "sh@t", "s#it"] {
+            assert!(re.is_match(yes), "{yes}");
+        }
         assert!(!re.is_match("$hit"), "the first letter stays");
+        for no in ["s...", "s.it", "sh-t-"] {
+            assert!(!re.is_match(no), "consonants take no dots or dashes: {no}");
+        }
     }
 }

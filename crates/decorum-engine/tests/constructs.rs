@@ -214,6 +214,21 @@ rule swear { flag when contains swear }
         &set,
         "F*ck this, sh!t, f**k and hell.\nScunthorpe, HELLP, shiitake, assess, hello, class.\n",
     ));
+    // Two masked words in one Markdown paragraph are not emphasis to the reader; `@`
+    // and `$` mask vowels; an ellipsis after a consonant masks nothing.
+    expect![[r#"
+        What the f*ck. Really, f*ck. F@ck, sh$t.
+                 ^^^^ warning: t.swear: swear
+                               ^^^^ warning: t.swear: swear
+                                     ^^^^ warning: t.swear: swear
+                                           ^^^^ warning: t.swear: swear
+        It's... well, as... fine.
+
+    "#]]
+    .assert_eq(&annotate(
+        &set,
+        "What the f*ck. Really, f*ck. F@ck, sh$t.\nIt's... well, as... fine.\n",
+    ));
 }
 
 #[test]
