@@ -53,10 +53,14 @@ pub fn channel_limit(channel: &str) -> Option<usize> {
         .map(|&(_, limit)| limit)
 }
 
-/// Length of `text`, in which `urls` (sorted, non-overlapping ranges) are links.
+/// Length of `text`, in which `urls` (sorted, non-overlapping ranges) are links. A CRLF
+/// line ending counts as one line break, as the LF the platform stores: a draft saved
+/// with Windows line endings is not longer than the same draft saved with LF.
 pub(crate) fn length(text: &str, urls: &[Range<usize>], counting: Counting) -> usize {
+    let crlf = || memchr::memmem::find_iter(text.as_bytes(), b"\r\n").count();
     match counting {
-        Counting::Chars => text.chars().count(),
+        Counting::Chars => text.chars().count() - crlf(),
+        // `\r\n` is one grapheme cluster already.
         Counting::Graphemes => graphemes(text),
         Counting::X => {
             let mut total = 0;
@@ -69,7 +73,9 @@ pub(crate) fn length(text: &str, urls: &[Range<usize>], counting: Counting) -> u
                 total += X_URL_WEIGHT;
                 at = url.end;
             }
-            total + x_weight(text.get(at..).unwrap_or_default())
+            // A URL holds no line break, so every CRLF weighed 2 (two code points of
+            // weight 1) outside them.
+            (total + x_weight(text.get(at..).unwrap_or_default())).saturating_sub(crlf())
         }
     }
 }
@@ -272,6 +278,25 @@ mod tests {
             prop_assert_eq!(graphemes(&text), text.graphemes(true).count(), "{:?}", text);
             prop_assert_eq!(x_weight(&text), x_weight_reference(&text), "{:?}", text);
         }
+    }
+
+    #[test]
+    fn crlf_counts_as_one_line_break() {
+        let lf = "Flu shots today.\nWalk in: https://example.org/flu \u{1F489}\n\nCall 555-0142.";
+        let crlf = lf.replace('\n', "\r\n");
+        let urls = |t: &str| {
+            let s = t.find("https").unwrap_or(0);
+            std::iter::once(s..s + "https://example.org/flu".len()).collect::<Vec<_>>()
+        };
+        for counting in [Counting::X, Counting::Graphemes, Counting::Chars] {
+            assert_eq!(
+                length(&crlf, &urls(&crlf), counting),
+                length(lf, &urls(lf), counting),
+                "{counting:?}"
+            );
+        }
+        // A lone CR is a character of its own.
+        assert_eq!(length("a\rb", &[], Counting::Chars), 3);
     }
 
     #[test]

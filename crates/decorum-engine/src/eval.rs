@@ -424,7 +424,12 @@ impl<'d> PostCtx<'d> {
             Scope::Paragraph => sub_units(&self.post.paragraphs, unit),
             Scope::Sentence => sub_units(&self.post.sentences, unit),
             Scope::FirstWords(n) => vec![self.first_words(unit, n as usize)],
-            Scope::FirstChars(n) => vec![first_chars(&self.draft.text, unit, n as usize)],
+            Scope::FirstChars(n) => vec![first_chars(
+                &self.draft.text,
+                unit,
+                &self.post.comments,
+                n as usize,
+            )],
         };
         let mut out = Outcome::no();
         for u in units {
@@ -752,14 +757,33 @@ fn sub_units(units: &[TextRange], within: TextRange) -> Vec<TextRange> {
         .collect()
 }
 
-/// The opening `n` characters of `unit`.
-fn first_chars(text: &str, unit: TextRange, n: usize) -> TextRange {
-    let slice = decorum_text::slice(text, unit);
-    let len = slice
-        .char_indices()
-        .nth(n)
-        .map(|(i, _)| i)
-        .unwrap_or(slice.len());
+/// The opening `n` characters of `unit` as they are published: HTML comments (`comments`,
+/// sorted), which are not, and whitespace before the first published character do not
+/// count, and a CRLF line ending counts as one character, as in the post's `length`.
+fn first_chars(text: &str, unit: TextRange, comments: &[TextRange], n: usize) -> TextRange {
+    let (start, end) = (usize::from(unit.start()), usize::from(unit.end()));
+    let mut comments = comments
+        .iter()
+        .map(|c| usize::from(c.start())..usize::from(c.end()))
+        .filter(|c| c.end > start)
+        .peekable();
+    let (mut at, mut counted, mut begun) = (start, 0usize, false);
+    while at < end && counted < n {
+        if let Some(c) = comments.next_if(|c| c.start <= at) {
+            at = at.max(c.end);
+            continue;
+        }
+        let Some(ch) = text.get(at..end).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        begun |= !ch.is_whitespace();
+        let line_end = ch == '\r' && text.as_bytes().get(at + 1) == Some(&b'\n');
+        if begun && !line_end {
+            counted += 1;
+        }
+        at += ch.len_utf8();
+    }
+    let len = at.min(end).saturating_sub(start);
     TextRange::at(unit.start(), TextSize::try_from(len).unwrap_or_default())
 }
 
