@@ -10,7 +10,9 @@
 //!    `“ ” „ ‟ ″` → `"`, `‐ ‑ ‒ – — ― − ⸺ ⸻` → `-`; every other Unicode space becomes ` `;
 //! 3. otherwise the character is decomposed for compatibility (NFKD: `ﬁ` → `fi`, full-width
 //!    `Ａ` → `A`, `①` → `1`), diacritics are dropped, and each piece is lowercased
-//!    (`char::to_lowercase`);
+//!    (`char::to_lowercase`); a symbol that is not itself a letter or digit but would
+//!    decompose into some (`™`, `℠`, `№`, `㎏`) is kept as it is, so it does not glue
+//!    onto the word before it;
 //! 4. a run of spaces and tabs with at most one line break (and the carriage return
 //!    before it) becomes one space: `my\npatient`, a line wrapped inside a paragraph,
 //!    reads `my patient`, and so do `my  patient` typed with two spaces and `my *patient*`,
@@ -22,7 +24,8 @@
 //! other combining-diacritics blocks), variation selectors, and the optional vowel points
 //! of Hebrew and Arabic. Marks that are letters' essential parts (Indic vowel signs, for
 //! instance) are kept, and Hangul syllables are not split into jamo, so those scripts
-//! still read as written. There is no full case folding (`ß` stays `ß`).
+//! still read as written. There is no full case folding (`ß` stays `ß`), but the Greek
+//! final sigma `ς` folds to `σ`, as `Σ` does.
 //!
 //! The map is stored as runs rather than one entry per byte: a run of characters whose
 //! folded form has the same length as the source (all of ASCII, lowercase letters, most
@@ -130,6 +133,11 @@ fn fold_char(c: char, out: &mut String) -> Folded {
         out.push(c);
         return Folded::Out;
     }
+    // Greek final sigma is the same letter as σ, which `Σ` lowercases to.
+    if c == 'ς' {
+        out.push('σ');
+        return Folded::Out;
+    }
     let before = out.len();
     decompose_compatible(c, |d| {
         if is_diacritic(d) || is_invisible(d) {
@@ -148,12 +156,18 @@ fn fold_char(c: char, out: &mut String) -> Folded {
         }
     });
     if out.len() == before {
-        Folded::Dropped {
+        return Folded::Dropped {
             diacritic: !is_invisible(c),
-        }
-    } else {
-        Folded::Out
+        };
     }
+    // A symbol that decomposes into letters or digits (`™` into `TM`, `℠`, `№`, `㎏`)
+    // stays as it is: folded, it would glue onto the word before it (`cure™` would read
+    // `curetm`) and no whole-word phrase would match there.
+    if !c.is_alphanumeric() && out[before..].chars().any(char::is_alphanumeric) {
+        out.truncate(before);
+        out.push(c);
+    }
+    Folded::Out
 }
 
 /// The whitespace that runs of are folded: space, tab, carriage return, line break.
@@ -519,6 +533,25 @@ mod tests {
             "nu\u{200B}rse\u{200B} 👩\u{200D}⚕\u{FE0F} OK",
             &["nurse", "ok"],
         ));
+        // Symbols that decompose into letters stay symbols; ligatures and full-width
+        // letters, which are letters, fold.
+        expect_test::expect![[r#"
+            "a cure™ for all, №5 fix" identity=false
+            "cure" -> "Cure"
+            "№5" -> "№5"
+            "fix" -> "ﬁx"
+        "#]]
+        .assert_eq(&round_trip(
+            "A Cure™ for all, №5 ﬁx",
+            &["cure", "№5", "fix"],
+        ));
+        // The final sigma folds like the capital.
+        expect_test::expect![[r#"
+            "ο δρομοσ, ο δρομοσ" identity=true
+            "ο δρομοσ" -> "Ο ΔΡΟΜΟΣ"
+            "δρομοσ" -> "ΔΡΟΜΟΣ"
+        "#]]
+        .assert_eq(&round_trip("Ο ΔΡΟΜΟΣ, ο δρόμος", &["ο δρομοσ", "δρομοσ"]));
     }
 
     /// The folding of a source prefix is the normalised text up to `from_original`
