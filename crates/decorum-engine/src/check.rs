@@ -489,13 +489,16 @@ impl PolicySet {
         }
     }
 
+    /// The message of rule `i` for `hit`: a post rule's with the post's context `ctx`,
+    /// a batch rule's with what the batch measured (`batch`).
     fn render_message(
         &self,
         i: usize,
         ctx: Option<&PostCtx<'_>>,
         hit: &Hit,
-        batch_value: Option<f64>,
+        batch: Option<BatchFacts>,
     ) -> String {
+        let batch_value = batch.and_then(|b| b.value);
         let rule = &self.rules[i];
         let ir = &self.irs[i];
         if ir.message.is_empty() {
@@ -535,6 +538,9 @@ impl PolicySet {
                         };
                         push_one_line(&mut out, matched, 80);
                     }
+                }
+                MessagePart::Field(Field::Posts) if batch.is_some() => {
+                    out.push_str(&format_number(batch.map_or(0, |b| b.posts) as f64));
                 }
                 MessagePart::Field(f) => {
                     if let Some(ctx) = ctx {
@@ -621,7 +627,11 @@ impl PolicySet {
             right: None,
             pattern: None,
         };
-        let message = self.render_message(i, None, &hit, value);
+        let facts = BatchFacts {
+            value,
+            posts: posts.len(),
+        };
+        let message = self.render_message(i, None, &hit, Some(facts));
         findings[primary_draft].push(Finding {
             rule: Arc::clone(rule),
             severity: rule.severity,
@@ -1053,6 +1063,15 @@ fn post_conditions<'a>(cond: &'a CondIr, out: &mut Vec<&'a CondIr>) {
 }
 
 /// Evaluation across all posts of a batch.
+/// What a batch rule's message can show of its batch.
+#[derive(Clone, Copy)]
+struct BatchFacts {
+    /// The left side of the rule's first comparison (`{value}`), if it has one.
+    value: Option<f64>,
+    /// The posts in the batch (`{posts}`).
+    posts: usize,
+}
+
 struct BatchCtx<'a> {
     posts: &'a [(usize, &'a Post)],
     per_post: &'a PerPost<'a>,

@@ -1678,8 +1678,11 @@ impl<'a> Compiler<'a> {
         let mut text = String::new();
         let value = &m.value;
         let mut rest = value.as_str();
+        // Literal text: `}}` is a literal `}`, as `{{` is a literal `{` (a single `}`
+        // is one too).
+        let literal = |text: &mut String, s: &str| text.push_str(&s.replace("}}", "}"));
         while let Some(open) = rest.find('{') {
-            text.push_str(&rest[..open]);
+            literal(&mut text, &rest[..open]);
             let after = &rest[open + 1..];
             if let Some(stripped) = after.strip_prefix('{') {
                 text.push('{');
@@ -1706,6 +1709,12 @@ impl<'a> Compiler<'a> {
                 Some(p) => {
                     if batch && matches!(p, MessagePart::Matched(_)) {
                         self.warning(file, m.range, "placeholder", format!("`{{{name}}}` shows matched text, which a batch finding does not have"), Some("use `{value}` for the measured share".into()));
+                    }
+                    if batch
+                        && (matches!(p, MessagePart::Field(f) if f != Field::Posts)
+                            || matches!(p, MessagePart::Channel))
+                    {
+                        self.warning(file, m.range, "placeholder", format!("`{{{name}}}` is about one post, which a batch finding does not have"), Some("use `{posts}` for the number of posts or `{value}` for the measured share".into()));
                     }
                     if !text.is_empty() {
                         parts.push(MessagePart::Text(std::mem::take(&mut text)));
@@ -1742,7 +1751,7 @@ impl<'a> Compiler<'a> {
             }
             rest = &after[close + 1..];
         }
-        text.push_str(rest);
+        literal(&mut text, rest);
         if !text.is_empty() {
             parts.push(MessagePart::Text(text));
         }

@@ -634,7 +634,7 @@ fn batch_rules_count_posts_across_drafts() {
 policy t
 rule adverts {
   param max = 30%
-  message "{value} of posts are adverts (max {max})"
+  message "{value} of {posts} posts are adverts (max {max}) {{batch}}"
   flag batch when share(contains ["book now"]) > max and posts >= 3
 }
 "##,
@@ -645,7 +645,7 @@ rule adverts {
         Tips.
         <!-- post -->
         Book now, again.
-        ^^^^^^^^ warning: t.adverts: 50% of posts are adverts (max 30%)
+        ^^^^^^^^ warning: t.adverts: 50% of 4 posts are adverts (max 30%) {batch}
             related: "Book now" (also counted)
         <!-- post -->
         More tips.
