@@ -115,7 +115,12 @@ pub(crate) fn directive(text: &str, comment: Range<usize>) -> Directive {
     };
     let lead = inner.len() - inner.trim_start().len();
     let body = &inner[lead..];
-    if !body.starts_with("decorum-") {
+    // `DECORUM-ALLOW` is read as `decorum-allow`: ignoring it would leave the writer
+    // believing the rule is waived.
+    if !body
+        .get(.."decorum-".len())
+        .is_some_and(|p| p.eq_ignore_ascii_case("decorum-"))
+    {
         return Directive::None;
     }
     let problem = |message: String| {
@@ -129,7 +134,7 @@ pub(crate) fn directive(text: &str, comment: Range<usize>) -> Directive {
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
         .unwrap_or(body.len());
     let word = &body[..word_len];
-    let file = match word {
+    let file = match word.to_ascii_lowercase().as_str() {
         "decorum-allow" => false,
         "decorum-allow-file" => true,
         _ => {
@@ -221,6 +226,7 @@ mod tests {
             file=false rules=["x"] reason=None
             file=false rules=["x"] reason=None
             problem: `decorum-alow` is not a Decorum directive; a waiver is written `<!-- decorum-allow RULE[, RULE...]: reason -->` for the next block, or `<!-- decorum-allow-file RULE[, RULE...]: reason -->` for the whole file
+            file=false rules=["x"] reason=Some("shouted")
             problem: this waiver names no rule; a waiver is written `<!-- decorum-allow RULE[, RULE...]: reason -->` for the next block, or `<!-- decorum-allow-file RULE[, RULE...]: reason -->` for the whole file
             problem: `a b` is not a rule id (rule ids are made of letters, digits, `.`, `-` and `_`, and several are separated by commas); a waiver is written `<!-- decorum-allow RULE[, RULE...]: reason -->` for the next block, or `<!-- decorum-allow-file RULE[, RULE...]: reason -->` for the whole file
             not a directive
@@ -233,6 +239,7 @@ mod tests {
                 "<!-- decorum-allow x -->",
                 "<!-- decorum-allow x:   -->",
                 "<!-- decorum-alow x: y -->",
+                "<!-- DECORUM-ALLOW x: shouted -->",
                 "<!-- decorum-allow : reason -->",
                 "<!-- decorum-allow a b: reason -->",
                 "<!-- just a note -->",

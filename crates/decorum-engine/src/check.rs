@@ -894,13 +894,25 @@ fn waiver_covers(waiver_rule: &str, id: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('.'))
 }
 
-/// The first non-blank line of a post, trimmed: where whole-post findings point.
+/// The first line of a post with text on it (not blank, not only HTML comments), trimmed:
+/// where whole-post findings point.
 fn first_line(text: &str, post: &Post) -> TextRange {
     let body = decorum_text::slice(text, post.body);
     let mut offset = 0usize;
+    // A line of nothing but HTML comments (a waiver, an editor's note) is not where the
+    // post's text begins: a waiver above the first line of text covers it.
+    let in_comment = |at: usize| {
+        let at = TextSize::try_from(at).unwrap_or_default();
+        post.comments.iter().any(|c| c.contains(at))
+    };
     for line in body.split_inclusive('\n') {
         let trimmed = line.trim();
-        if !trimmed.is_empty() {
+        let line_start = usize::from(post.body.start()) + offset;
+        let only_comments = line
+            .char_indices()
+            .filter(|(_, c)| !c.is_whitespace())
+            .all(|(i, _)| in_comment(line_start + i));
+        if !trimmed.is_empty() && !only_comments {
             let lead = line.len() - line.trim_start().len();
             let start = post.body.start() + TextSize::try_from(offset + lead).unwrap_or_default();
             return TextRange::at(start, TextSize::try_from(trimmed.len()).unwrap_or_default());
