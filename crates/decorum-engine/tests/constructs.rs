@@ -747,6 +747,29 @@ rule lunch { flag when contains ["lunch"] }
         &set,
         "<!-- decorum-allow-file t: satire column, approved by comms -->\nA cure for lunch.\n",
     ));
+    // A finding about the whole post sits on its first line of text, so a waiver above
+    // that line covers it; without the waiver it is not put on a comment line.
+    let counts = policy("decorum 1\npolicy t\nrule cnt { flag when count([\"teacher\"]) > 1 }\n");
+    expect![[r#"
+        <!-- decorum-allow t.cnt: quoting a list -->
+        The teacher and the teacher.
+
+        waiver ["t.cnt"]: "quoting a list" silenced 1
+    "#]]
+    .assert_eq(&annotate(
+        &counts,
+        "<!-- decorum-allow t.cnt: quoting a list -->\nThe teacher and the teacher.\n",
+    ));
+    expect![[r#"
+        <!-- an editor's note -->
+        The teacher and the teacher.
+        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: t.cnt: cnt
+
+    "#]]
+    .assert_eq(&annotate(
+        &counts,
+        "<!-- an editor's note -->\nThe teacher and the teacher.\n",
+    ));
 }
 
 #[test]
