@@ -386,10 +386,18 @@ impl PolicySet {
         if ir.unless.iter().any(|u| ctx.eval(u, unit).truth) {
             return;
         }
+        // One finding per primary range: a hit whose range an earlier hit had is left
+        // out. A post has a few hits, looked up among the earlier ones with no list of
+        // their own; a long post can have thousands, which get a set.
+        const FEW_HITS: usize = 32;
+        let mut seen = std::collections::HashSet::new();
         for (k, hit) in hits.iter().enumerate() {
-            // One finding per primary range: a hit whose range an earlier hit had is
-            // left out (looked up among the earlier hits, with no list of its own).
-            if hits[..k].iter().any(|h| h.primary == hit.primary) {
+            let repeated = if hits.len() <= FEW_HITS {
+                hits[..k].iter().any(|h| h.primary == hit.primary)
+            } else {
+                !seen.insert(hit.primary)
+            };
+            if repeated {
                 continue;
             }
             out.push(self.finding(i, ctx, hit, draft_index));

@@ -77,6 +77,25 @@ pub(crate) fn is_negated(draft: &Draft, post: &Post, range: TextRange) -> bool {
         .unwrap_or(post.body.start());
     let before = TextRange::new(start, range.start().max(start));
     let text = decorum_text::slice(&draft.prose, before);
+    // Only the last WINDOW words and what lies between them can matter: the text is cut
+    // at the start of the WINDOW-th word from its end, so that a long sentence without
+    // punctuation (an archive exported as one line) costs a few words per match, not the
+    // whole sentence. A boundary before the cut would leave the same last words.
+    let word_char = |c: char| c.is_alphanumeric() || c == '\'' || c == '’';
+    let (mut words, mut in_word, mut cut) = (0, false, 0);
+    for (i, c) in text.char_indices().rev() {
+        if word_char(c) {
+            in_word = true;
+        } else if in_word {
+            in_word = false;
+            words += 1;
+            if words == WINDOW {
+                cut = i + c.len_utf8();
+                break;
+            }
+        }
+    }
+    let text = &text[cut..];
     // Only the clause the match is in: cut at the last boundary.
     let clause_start = text
         .char_indices()
@@ -90,7 +109,7 @@ pub(crate) fn is_negated(draft: &Draft, post: &Post, range: TextRange) -> bool {
     let mut window: [Cow<'_, str>; WINDOW] = Default::default();
     let mut len = 0;
     for word in clause
-        .rsplit(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .rsplit(|c: char| !word_char(c))
         .filter(|w| !w.is_empty())
         .take(WINDOW)
     {

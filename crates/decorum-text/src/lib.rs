@@ -23,7 +23,20 @@ pub struct LineCol {
 pub struct LineIndex {
     /// Offset of the first byte of every line; always starts with 0.
     line_starts: Vec<TextSize>,
+    /// `continuations[k]`: how many UTF-8 continuation bytes the text has before byte
+    /// `k * CHECKPOINT`, so that a column in characters costs at most `CHECKPOINT` bytes
+    /// of counting, however long the line (a one-line export of a whole archive has
+    /// thousands of findings on one line).
+    continuations: Vec<u32>,
     len: TextSize,
+}
+
+/// Bytes between two entries of [`LineIndex::continuations`].
+const CHECKPOINT: usize = 1024;
+
+/// UTF-8 continuation bytes in `bytes`.
+fn continuation_bytes(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xC0) == 0x80).count()
 }
 
 impl LineIndex {
@@ -35,10 +48,29 @@ impl LineIndex {
                 line_starts.push(to_size(i + 1));
             }
         }
+        let mut continuations = Vec::with_capacity(text.len() / CHECKPOINT + 1);
+        let mut seen = 0u32;
+        for block in text.as_bytes().chunks(CHECKPOINT) {
+            continuations.push(seen);
+            seen =
+                seen.saturating_add(u32::try_from(continuation_bytes(block)).unwrap_or(u32::MAX));
+        }
         LineIndex {
             line_starts,
+            continuations,
             len: text.text_len(),
         }
+    }
+
+    /// UTF-8 continuation bytes of `text` before byte `at`.
+    fn continuations_before(&self, text: &str, at: usize) -> usize {
+        let k = at / CHECKPOINT;
+        let before = self.continuations.get(k).map_or(0, |&n| n as usize);
+        before
+            + text
+                .as_bytes()
+                .get(k * CHECKPOINT..at)
+                .map_or(0, continuation_bytes)
     }
 
     /// Number of lines (a text ending in `\n` has an empty last line).
@@ -105,14 +137,14 @@ impl LineIndex {
         let LineCol { line, col } = self.line_col(offset);
         let start = usize::from(self.line_starts[line as usize]);
         let end = (start + col as usize).min(text.len());
-        let chars = text
-            .as_bytes()
-            .get(start..end)
-            .map(|bytes| bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count())
-            .unwrap_or(0);
+        // Characters are the bytes that are not continuation bytes; an offset inside a
+        // character counts that character (its lead byte is before the offset).
+        let continuations = self
+            .continuations_before(text, end)
+            .saturating_sub(self.continuations_before(text, start));
         LineCol {
             line,
-            col: chars as u32,
+            col: (end - start).saturating_sub(continuations) as u32,
         }
     }
 
@@ -166,6 +198,29 @@ mod tests {
         let index = LineIndex::new(text);
         let d = TextSize::from(3);
         assert_eq!(index.line_char_col(text, d), LineCol { line: 0, col: 1 });
+    }
+
+    /// Columns in characters agree with counting the line's characters, on long lines
+    /// of mixed text across many checkpoints.
+    #[test]
+    fn char_columns_agree_with_counting() {
+        let piece = "ab😀 é漢\r\nx".repeat(700);
+        let text = format!("{piece}{}\n{piece}", "é".repeat(3000));
+        let index = LineIndex::new(&text);
+        for offset in (0..=text.len()).step_by(7).chain([text.len()]) {
+            let LineCol { line, col } = index.line_col(to_size(offset));
+            let start = usize::from(index.line_starts[line as usize]);
+            let want = text.as_bytes()[start..start + col as usize]
+                .iter()
+                .filter(|&&b| (b & 0xC0) != 0x80)
+                .count();
+            let got = index.line_char_col(&text, to_size(offset));
+            assert_eq!(
+                (got.line, got.col as usize),
+                (line, want),
+                "offset {offset}"
+            );
+        }
     }
 
     #[test]
