@@ -216,6 +216,39 @@ fn a_missing_path_is_an_error_naming_it() {
     assert_eq!(json["problems"][0]["level"], "error");
 }
 
+/// A file that exists but cannot be read was not checked, though the run was asked to:
+/// an error (exit 2), unlike a file skipped on purpose. `/proc/self/mem` fails to read
+/// at offset 0 with an I/O error whoever runs the test (file permissions would not stop
+/// root).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_that_cannot_be_read_is_an_error() {
+    let ws = Workspace::new();
+    ws.file("a.md", "Flu shots today.\n");
+    let (out, json) = ws.check_json(&["a.md", "/proc/self/mem"]);
+    assert_eq!(out.code, 2, "{}", out.render());
+    assert_eq!(
+        json["summary"]["files"], 1,
+        "the other file is still checked"
+    );
+    assert_eq!(json["problems"][0]["file"], "/proc/self/mem");
+    assert_eq!(json["problems"][0]["level"], "error");
+    let message = json["problems"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.starts_with("cannot read the file: "), "{message}");
+    let audit = ws.run(&["audit", "a.md", "/proc/self/mem"]).output();
+    assert_eq!(audit.code, 2, "{}", audit.render());
+    assert!(
+        audit
+            .stderr
+            .contains("error: /proc/self/mem: cannot read the file")
+    );
+    assert!(
+        audit.stdout.contains("Waivers in drafts (1 draft"),
+        "{}",
+        audit.render()
+    );
+}
+
 #[test]
 fn an_empty_folder_is_a_clean_run() {
     let ws = Workspace::new();

@@ -41,6 +41,11 @@ pub struct DraftLoadError {
     pub path: PathBuf,
     /// What went wrong, e.g. "skipped: not valid UTF-8 text (...)".
     pub message: String,
+    /// True when the file was found and deliberately left out (binary, not UTF-8, over
+    /// [`MAX_DRAFT_BYTES`], a folder named where a file was expected): a warning. False
+    /// when it does not exist or could not be read (permissions, an I/O error): the run
+    /// did not check a draft it was asked to, which is an error.
+    pub skipped: bool,
 }
 
 impl fmt::Display for DraftLoadError {
@@ -80,6 +85,7 @@ pub(crate) fn collect_in(paths: &[PathBuf], config: &Config, cwd: &Path) -> Coll
         Ok(filters) => filters,
         Err(message) => {
             collected.errors.push(DraftLoadError {
+                skipped: false,
                 path: config.origin().to_path_buf(),
                 message,
             });
@@ -98,6 +104,7 @@ pub(crate) fn collect_in(paths: &[PathBuf], config: &Config, cwd: &Path) -> Coll
                     format!("cannot read: {err}")
                 };
                 collected.errors.push(DraftLoadError {
+                    skipped: false,
                     path: path.clone(),
                     message,
                 });
@@ -230,6 +237,7 @@ fn walk(
             Ok(entry) => entry,
             Err(err) => {
                 errors.push(DraftLoadError {
+                    skipped: false,
                     path: walk_error_path(&err).unwrap_or_else(|| folder.to_path_buf()),
                     message: format!("cannot search: {err}"),
                 });
@@ -272,9 +280,10 @@ pub(crate) fn read_draft_in(
     cwd: &Path,
     limit: u64,
 ) -> Result<LoadedDraft, DraftLoadError> {
-    let text = read_text(path, limit).map_err(|message| DraftLoadError {
+    let text = read_text(path, limit).map_err(|(message, skipped)| DraftLoadError {
         path: path.to_path_buf(),
         message,
+        skipped,
     })?;
     let format = DraftFormat::from_path(&path.to_string_lossy()).unwrap_or(DraftFormat::PlainText);
     let base = config.metadata_for_in(path, cwd);
@@ -298,20 +307,29 @@ pub fn read_stdin_draft(text: String, config: &Config) -> LoadedDraft {
     }
 }
 
-/// The file's text, or why it was skipped (never its content).
-fn read_text(path: &Path, limit: u64) -> Result<String, String> {
-    let cannot_read = |err: std::io::Error| format!("cannot read the file: {err}");
+/// The file's text, or why it was not read (never its content) and whether it was
+/// skipped on purpose (see [`DraftLoadError::skipped`]).
+fn read_text(path: &Path, limit: u64) -> Result<String, (String, bool)> {
+    let cannot_read = |err: std::io::Error| (format!("cannot read the file: {err}"), false);
+    let skip = |message: String| (message, true);
     let metadata = std::fs::metadata(path).map_err(|err| {
         if err.kind() == std::io::ErrorKind::NotFound {
-            "no such file or directory".to_owned()
+            ("no such file or directory".to_owned(), false)
         } else {
             cannot_read(err)
         }
     })?;
     if metadata.is_dir() {
-        return Err("skipped: this is a folder, not a draft file".to_owned());
+        return Err(skip(
+            "skipped: this is a folder, not a draft file".to_owned(),
+        ));
     }
-    let too_large = || format!("skipped: the file is larger than {}", human_size(limit));
+    let too_large = || {
+        skip(format!(
+            "skipped: the file is larger than {}",
+            human_size(limit)
+        ))
+    };
     if metadata.len() > limit {
         return Err(too_large());
     }
@@ -327,13 +345,15 @@ fn read_text(path: &Path, limit: u64) -> Result<String, String> {
     }
     let sniff = bytes.get(..BINARY_SNIFF_BYTES).unwrap_or(&bytes);
     if sniff.contains(&0) {
-        return Err("skipped: the file looks binary (it contains NUL bytes)".to_owned());
+        return Err(skip(
+            "skipped: the file looks binary (it contains NUL bytes)".to_owned(),
+        ));
     }
     String::from_utf8(bytes).map_err(|err| {
-        format!(
+        skip(format!(
             "skipped: the file is not valid UTF-8 text (first invalid byte at offset {}); save it as UTF-8",
             err.utf8_error().valid_up_to()
-        )
+        ))
     })
 }
 

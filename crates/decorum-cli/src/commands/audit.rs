@@ -132,14 +132,22 @@ pub fn run(args: AuditArgs) -> u8 {
     };
     let collected = collect_drafts(&paths, &session.config);
     let mut drafts = Vec::new();
+    // A draft path that does not exist or cannot be read makes the audit incomplete:
+    // the report is still written, and the run exits with 2, as `decorum check` does.
+    let mut incomplete = false;
     for e in &collected.errors {
-        let _ = writeln!(std::io::stderr(), "warning: {e}");
+        let _ = writeln!(std::io::stderr(), "error: {e}");
+        incomplete = true;
     }
     for path in &collected.files {
         match read_draft(path, &session.config) {
             Ok(d) => drafts.push(d),
-            Err(e) => {
+            Err(e) if e.skipped => {
                 let _ = writeln!(std::io::stderr(), "warning: {e}");
+            }
+            Err(e) => {
+                let _ = writeln!(std::io::stderr(), "error: {e}");
+                incomplete = true;
             }
         }
     }
@@ -181,7 +189,7 @@ pub fn run(args: AuditArgs) -> u8 {
         AuditFormat::Human => human(&doc),
     };
     let _ = std::io::stdout().write_all(text.as_bytes());
-    EXIT_OK
+    if incomplete { EXIT_ERROR } else { EXIT_OK }
 }
 
 fn human(doc: &serde_json::Value) -> String {

@@ -75,10 +75,16 @@ pub fn run(args: CheckArgs) -> u8 {
     for path in &collected.files {
         match read_draft(path, &session.config) {
             Ok(d) => drafts.push(d),
+            // A file left out on purpose (binary, not UTF-8, too large) is a warning; one
+            // that could not be read was not checked although it was asked for.
             Err(e) => input.push(input_problem(
                 &shown_path(&e.path),
                 e.message,
-                ProblemLevel::Warning,
+                if e.skipped {
+                    ProblemLevel::Warning
+                } else {
+                    ProblemLevel::Error
+                },
             )),
         }
     }
