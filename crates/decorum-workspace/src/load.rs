@@ -743,6 +743,7 @@ impl<'a> Loader<'a> {
         if let Some(result) = self.loaded.get(&key) {
             return result.clone();
         }
+        self.check_pinned(canonical)?;
         let shown = match (canonical.strip_prefix(&self.root), display) {
             (Ok(relative), _) => paths::to_slash(relative),
             (Err(_), Some(display)) => display.to_owned(),
@@ -773,6 +774,31 @@ impl<'a> Loader<'a> {
     }
 
     // ----- the sandbox -------------------------------------------------------------
+
+    /// Refuses a file of a declared library that `decorum.lock` does not pin: one in a
+    /// hidden folder or hidden itself (the library's fingerprint leaves those out, like
+    /// `.git`), so that changing it would change the rules without `decorum lock
+    /// --check` noticing.
+    fn check_pinned(&self, canonical: &Path) -> Result<(), Failure> {
+        for (name, root) in &self.config.libraries {
+            let root = paths::canonical_or_absolute(root);
+            let Ok(relative) = canonical.strip_prefix(&root) else {
+                continue;
+            };
+            let hidden = relative.components().any(|c| {
+                matches!(c, std::path::Component::Normal(part)
+                    if part.to_string_lossy().starts_with('.'))
+            });
+            if hidden {
+                return Err(Failure::new(format!(
+                    "`{}` is hidden inside the library \"{name}\": decorum.lock does not pin hidden files, so a library cannot use them",
+                    paths::to_slash(relative)
+                ))
+                .help("move the file to a folder whose name does not start with a dot, then run `decorum lock`"));
+            }
+        }
+        Ok(())
+    }
 
     fn is_allowed(&self, path: &Path) -> bool {
         self.allowed.iter().any(|root| path.starts_with(root))

@@ -263,11 +263,16 @@ import "gone/x"
             ),
             (
                 "vendor/dental-network/privacy.decorum",
-                "decorum 1\nimport \"./tone/x\"\n",
+                "decorum 1\nimport \"./tone/x\"\nimport \"./.shadow/common\"\n",
             ),
             ("vendor/dental-network/tone/x.decorum", "decorum 1\n"),
+            // Not pinned by decorum.lock (hidden), so not loadable.
+            (
+                "vendor/dental-network/.shadow/common.decorum",
+                "decorum 1\n",
+            ),
         ],
-        expect![[r#"
+        expect![[r##"
             #0 policy/acme.decorum (root) syntax-errors=0
                 import "dental-network/privacy" -> #1
                 import "dental-network" -> folder {privacy=#1, tone.x=#2}
@@ -280,8 +285,10 @@ import "gone/x"
                   help: check [libraries] in decorum.toml
             #1 vendor/dental-network/privacy.decorum syntax-errors=0
                 import "./tone/x" -> #2
+                import "./.shadow/common" -> FAILED `.shadow/common.decorum` is hidden inside the library "dental-network": decorum.lock does not pin hidden files, so a library cannot use them
+                  help: move the file to a folder whose name does not start with a dot, then run `decorum lock`
             #2 vendor/dental-network/tone/x.decorum syntax-errors=0
-        "#]],
+        "##]],
     );
 }
 
