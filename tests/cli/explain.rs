@@ -72,6 +72,24 @@ fn an_override_is_named_as_the_origin() {
 }
 
 #[test]
+fn a_disabled_rule_says_where_and_why() {
+    let ws = Workspace::new();
+    ws.file("decorum.toml", "policies = [\"acme.decorum\"]\n");
+    ws.file(
+        "acme.decorum",
+        "decorum 1\npolicy acme.social\n\nimport \"std/healthcare\" as hc\n\ndisable hc.platform.hashtags because \"campaign SF-2026-04 is approved\"\n",
+    );
+    expect![[r#"
+        exit: 2
+        --- stdout: (empty)
+        --- stderr
+        error: `hc.platform.hashtags` is disabled at acme.decorum:6, because "campaign SF-2026-04 is approved"
+          = help: remove the `disable` to apply the rule again
+    "#]]
+    .assert_eq(&ws.run(&["explain", "hashtags"]).output().render());
+}
+
+#[test]
 fn an_unknown_rule_exits_2_with_a_suggestion() {
     let ws = Workspace::new();
     expect![[r#"

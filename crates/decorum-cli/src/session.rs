@@ -62,8 +62,9 @@ pub fn config(explicit: Option<&Path>) -> Result<Config, GeneralProblem> {
     };
     load_config(&path).map_err(|e| GeneralProblem {
         path: e.path.display().to_string(),
-        line: Some(e.line),
-        column: Some(e.column),
+        // Line 0: a problem with no position in the file (it could not be read).
+        line: (e.line > 0).then_some(e.line),
+        column: (e.line > 0 && e.column > 0).then_some(e.column),
         message: e.message,
         help: e.help,
         level: ProblemLevel::Error,

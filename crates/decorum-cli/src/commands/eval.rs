@@ -299,13 +299,20 @@ fn labels(loaded: &LoadedDraft) -> Result<BTreeSet<&'static str>, String> {
         one => vec![one],
     };
     let mut out = BTreeSet::new();
-    for item in items {
+    for (k, item) in items.iter().enumerate() {
         let name = item.display();
         let Some(fam) = family(name.trim()) else {
+            // The label is text of the draft, which may hold anything (a name typed in
+            // the wrong place): it is not quoted; a close family name is suggested.
             let hint = decorum_syntax::did_you_mean(name.trim(), FAMILIES.iter().map(|f| f.name))
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
-            return Err(format!("`{name}` in `expect` is not a family{hint}"));
+            let families: Vec<&str> = FAMILIES.iter().map(|f| f.name).collect();
+            return Err(format!(
+                "item {} of `expect` is not a family{hint} (the families: {})",
+                k + 1,
+                families.join(", ")
+            ));
         };
         out.insert(fam.name);
     }

@@ -45,6 +45,31 @@ pub fn run(args: ExplainArgs) -> u8 {
         (Some(r), _) => r,
         (None, [one]) => *one,
         (None, []) => {
+            // A rule the workspace switched off is not active, but saying only "no
+            // active rule" would hide where and why.
+            let disabled = session
+                .compiled
+                .audit
+                .disables
+                .iter()
+                .find(|d| d.rule == wanted || d.rule.ends_with(&format!(".{wanted}")));
+            if let Some(d) = disabled {
+                let at = session
+                    .inputs
+                    .source(d.source)
+                    .map(|src| {
+                        let line = LineIndex::new(&src.text).line_of(d.range.start()) + 1;
+                        format!(" at {}:{line}", src.path)
+                    })
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "error: `{}` is disabled{at}, because \"{}\"\n  = help: remove the `disable` to apply the rule again",
+                    d.rule,
+                    clean(&d.reason)
+                );
+                return EXIT_ERROR;
+            }
             let ids: Vec<&str> = set.rules().iter().map(|r| r.id.as_str()).collect();
             let hint = decorum_syntax::did_you_mean(wanted, ids.iter().copied())
                 .map(|s| format!("; did you mean `{s}`?"))

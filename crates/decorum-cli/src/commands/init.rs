@@ -12,7 +12,8 @@ pub struct InitArgs {
     /// The folder to set up; default: the current folder.
     #[arg(value_name = "DIR")]
     pub dir: Option<PathBuf>,
-    /// The organisation's short name, used in the policy name (letters, digits, `-`).
+    /// The organisation's short name, used in the policy name (letters, digits, `-` and
+    /// `_`, starting with a letter).
     #[arg(long, default_value = "acme")]
     pub name: String,
 }

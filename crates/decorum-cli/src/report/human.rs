@@ -160,10 +160,12 @@ pub fn general(out: &mut String, style: Style, g: &GeneralProblem) {
         style.bold(":"),
         style.bold(&g.message)
     );
+    // A path is shown cleaned too: a file name can hold control characters.
+    let path = clean(&g.path);
     let at = match (g.line, g.column) {
-        (Some(l), Some(c)) => format!("{}:{l}:{c}", g.path),
-        (Some(l), None) => format!("{}:{l}", g.path),
-        _ => g.path.clone(),
+        (Some(l), Some(c)) => format!("{path}:{l}:{c}"),
+        (Some(l), None) => format!("{path}:{l}"),
+        _ => path,
     };
     let _ = writeln!(out, "  {} {at}", style.blue("-->"));
     if let Some(help) = &g.help {
@@ -182,7 +184,8 @@ pub fn waivers(out: &mut String, style: Style, used: &[(String, LineIndexed, Wai
         let scope = if w.whole_file { " (whole file)" } else { "" };
         let _ = writeln!(
             out,
-            "  {path}:{}: {}{scope}: {} (silenced {})",
+            "  {}:{}: {}{scope}: {} (silenced {})",
+            clean(path),
             at.line,
             w.rules.join(", "),
             clean(&w.reason),
@@ -256,7 +259,7 @@ fn note_location(
         out,
         "{} {label}: {}:{}:{}",
         style.blue("   = note:"),
-        source.path,
+        clean(source.path),
         lc.line + 1,
         lc.col + 1
     );
@@ -281,7 +284,7 @@ fn snippet(
         out,
         "{pad}{} {}:{}:{}",
         style.blue("-->"),
-        source.path,
+        clean(source.path),
         line_no,
         start.col + 1
     );
