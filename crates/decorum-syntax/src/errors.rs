@@ -424,6 +424,21 @@ fn hint(source: &str, pos: usize, positives: &[Rule], found: &Found<'_>) -> Opti
     if found.text == "=" && positives.contains(&Rule::cmp_op) {
         return Some("compare with `==`".into());
     }
+    // `flag when contans ["x"]`: the misspelt word reads as a number (a field or a
+    // parameter), so the parser wants a comparison; the word is what to fix.
+    if positives.contains(&Rule::cmp_op) && matches!(found.text, "[" | "(" | "\"" | "/") {
+        const CONDITION_WORDS: &[&str] = &["contains", "near", "has", "count", "share", "posts"];
+        let word = before
+            .trim_end()
+            .rsplit(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+            .next()
+            .unwrap_or("");
+        if let Some(s) = did_you_mean(word, CONDITION_WORDS.iter().copied()) {
+            return Some(format!(
+                "did you mean `{s}`? `{word}` reads as a number here"
+            ));
+        }
+    }
     if found.phrase == "the end of the item"
         && before.matches('{').count() > before.matches('}').count()
     {
