@@ -48,13 +48,15 @@ impl LineIndex {
                 line_starts.push(to_size(i + 1));
             }
         }
-        let mut continuations = Vec::with_capacity(text.len() / CHECKPOINT + 1);
+        let mut continuations = Vec::with_capacity(text.len() / CHECKPOINT + 2);
         let mut seen = 0u32;
         for block in text.as_bytes().chunks(CHECKPOINT) {
             continuations.push(seen);
             seen =
                 seen.saturating_add(u32::try_from(continuation_bytes(block)).unwrap_or(u32::MAX));
         }
+        // One more for the end of a text whose length is a multiple of CHECKPOINT.
+        continuations.push(seen);
         LineIndex {
             line_starts,
             continuations,
@@ -205,8 +207,16 @@ mod tests {
     #[test]
     fn char_columns_agree_with_counting() {
         let piece = "ab😀 é漢\r\nx".repeat(700);
-        let text = format!("{piece}{}\n{piece}", "é".repeat(3000));
-        let index = LineIndex::new(&text);
+        let long = format!("{piece}{}\n{piece}", "é".repeat(3000));
+        // Ending exactly on a checkpoint, inside a line of 2-byte characters.
+        let exact = "é".repeat(CHECKPOINT);
+        for text in [long, exact] {
+            check_char_columns(&text);
+        }
+    }
+
+    fn check_char_columns(text: &str) {
+        let index = LineIndex::new(text);
         for offset in (0..=text.len()).step_by(7).chain([text.len()]) {
             let LineCol { line, col } = index.line_col(to_size(offset));
             let start = usize::from(index.line_starts[line as usize]);
@@ -214,7 +224,7 @@ mod tests {
                 .iter()
                 .filter(|&&b| (b & 0xC0) != 0x80)
                 .count();
-            let got = index.line_char_col(&text, to_size(offset));
+            let got = index.line_char_col(text, to_size(offset));
             assert_eq!(
                 (got.line, got.col as usize),
                 (line, want),
