@@ -2258,7 +2258,13 @@ fn collect_sets(c: &CondIr, out: &mut Vec<SetId>) {
 fn first_comparison_is_percent(t: &TriggerIr) -> bool {
     fn walk(c: &CondIr) -> Option<bool> {
         match c {
-            CondIr::Compare { lhs, .. } => Some(matches!(lhs, NumIr::Share(_) | NumIr::Div(..))),
+            // A ratio reads as a percentage when it is compared with a fraction (`12%`,
+            // `0.5`); `words / sentences > 20` is a plain number.
+            CondIr::Compare { lhs, rhs, .. } => Some(match lhs {
+                NumIr::Share(_) => true,
+                NumIr::Div(..) => !matches!(rhs, NumIr::Const(c) if *c > 1.0),
+                _ => false,
+            }),
             CondIr::And(p) | CondIr::Or(p) => p.iter().find_map(walk),
             CondIr::Not(i) | CondIr::Scoped(i, _) => walk(i),
             _ => None,

@@ -405,13 +405,16 @@ rule self-focus {
   flag when count(me) / words > threshold
 }
 rule tags { message "{hashtags} hashtags" flag when hashtags > 2 or mentions >= 2 or links > 1 }
+rule long-sentences { message "{value} words a sentence" flag when words / sentences > 7 }
 "##,
     );
     expect![[r#"
         I love my job and I love me.
+        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: t.long-sentences: 8 words a sentence
         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: t.self-focus: 50% of words are about you (limit 20%); 8 words.
         <!-- post -->
         Tips for you: sleep well, drink water. #a #b #c
+        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: t.long-sentences: 10 words a sentence
         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: t.tags: 3 hashtags
         <!-- post -->
         Thanks @ana and @ben, see https://example.com and www.example.org
