@@ -70,6 +70,26 @@ pub(crate) fn find(text: &str, at: usize, limit: usize) -> Option<FrontMatter> {
     None
 }
 
+/// An opening `---` line at `at` that [`find`] found no closing line for, when the line
+/// after it reads like YAML (`key:`): the writer meant front matter, and without a warning
+/// its metadata would silently not apply. A `---` followed by ordinary text is a
+/// thematic break, not a mistake.
+pub(crate) fn unclosed(text: &str, at: usize, limit: usize) -> Option<Range<usize>> {
+    let limit = limit.min(text.len());
+    let open_end = line_end(text, at, limit);
+    if !is_fence(text.get(at..open_end)?, "---") || find(text, at, limit).is_some() {
+        return None;
+    }
+    let next = next_line(text, open_end, limit);
+    let line = text.get(next..line_end(text, next, limit))?;
+    let (key, _) = line.split_once(':')?;
+    let is_key = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    is_key.then_some(at..open_end)
+}
+
 /// A line index of the text, built the first time an error needs a line number (so a
 /// calendar of many posts with broken front matter stays linear).
 #[derive(Default)]
@@ -79,7 +99,7 @@ pub(crate) struct LazyLines {
 
 impl LazyLines {
     /// The zero-based line of `offset` in `text`.
-    fn line_of(&mut self, text: &str, offset: usize) -> usize {
+    pub(crate) fn line_of(&mut self, text: &str, offset: usize) -> usize {
         let index = self.index.get_or_insert_with(|| LineIndex::new(text));
         index.line_of(crate::range_of(offset..offset).start()) as usize
     }

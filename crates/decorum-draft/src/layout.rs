@@ -26,6 +26,9 @@ pub(crate) struct Segment {
     pub front_matter: Option<FrontMatter>,
     /// The text after the separator and front matter.
     pub body: Range<usize>,
+    /// An opening `---` line with no closing one where front matter could start, when
+    /// what follows reads like YAML (see [`front_matter::unclosed`]).
+    pub unclosed_front_matter: Option<Range<usize>>,
 }
 
 /// Parses the content of a separator line: `<!-- post -->` or `<!-- post: label -->`.
@@ -132,6 +135,7 @@ pub(crate) fn segments(text: &str, start: usize, markdown: bool) -> Vec<Segment>
         range: 0..first_end,
         separator: None,
         body: after_fm.min(first_end)..first_end,
+        unclosed_front_matter: front_matter::unclosed(text, start, first_end),
         front_matter: file_fm,
     }];
     for (i, sep) in seps.iter().enumerate() {
@@ -143,6 +147,7 @@ pub(crate) fn segments(text: &str, start: usize, markdown: bool) -> Vec<Segment>
             range: sep.line.start..end,
             separator: Some(sep.clone()),
             body: body_start.min(end)..end,
+            unclosed_front_matter: front_matter::unclosed(text, content, end),
             front_matter: fm,
         });
     }

@@ -420,7 +420,18 @@ pub fn parse(text: &str, format: DraftFormat, base_meta: &Metadata) -> Draft {
             separator,
             front_matter,
             body,
+            unclosed_front_matter,
         } = seg;
+        if let Some(open) = unclosed_front_matter {
+            problems.push(DraftProblem {
+                kind: DraftProblemKind::FrontMatter,
+                message: format!(
+                    "the `---` on line {} opens front matter that is never closed, so its metadata does not apply; end the block with a `---` line",
+                    lines.line_of(text, open.start) + 1
+                ),
+                range: range_of(open.clone()),
+            });
+        }
         let meta = match (si, front_matter) {
             (0, _) | (_, None) => file_meta.clone(),
             (_, Some(fm)) => {

@@ -344,6 +344,44 @@ fn problems_never_stop_the_parse() {
 }
 
 #[test]
+fn unclosed_front_matter_is_a_problem_and_a_thematic_break_is_not() {
+    // The writer meant front matter: its metadata would silently not apply.
+    check(
+        "---\nchannel: x\nFlu shots today.\n",
+        DraftFormat::Markdown,
+        expect![[r#"
+            post 0 body="---\nchannel: x\nFlu shots today.\n"
+              ¶ "channel: x\nFlu shots today."
+              sentence "channel: x\nFlu shots today."
+              words: channel | x | Flu | shots | today
+            problem FrontMatter at "---": the `---` on line 1 opens front matter that is never closed, so its metadata does not apply; end the block with a `---` line
+        "#]],
+    );
+    check(
+        "Flu shots today.\n<!-- post -->\n\n---\ntype: ad\nBook now.\n",
+        DraftFormat::Markdown,
+        expect![[r#"
+            post 0 body="Flu shots today.\n"
+              ¶ "Flu shots today."
+              sentence "Flu shots today."
+              words: Flu | shots | today
+            post 1 body="\n---\ntype: ad\nBook now.\n"
+              ¶ "type: ad\nBook now."
+              sentence "type: ad\nBook now."
+              words: type | ad | Book | now
+            problem FrontMatter at "---": the `---` on line 4 opens front matter that is never closed, so its metadata does not apply; end the block with a `---` line
+        "#]],
+    );
+    // A rule followed by text is Markdown, not a mistake.
+    let draft = parse(
+        "---\nFlu shots today.\n",
+        DraftFormat::Markdown,
+        &Metadata::new(),
+    );
+    assert!(draft.problems.is_empty(), "{:?}", draft.problems);
+}
+
+#[test]
 fn code_and_comments_hide_directives_and_separators() {
     check(
         "Intro\n\n```md\n<!-- post -->\n<!-- decorum-allow x: y -->\n```\n\n`<!-- decorum-allow z: w -->` done\n",
