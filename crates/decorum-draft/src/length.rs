@@ -53,6 +53,51 @@ pub fn channel_limit(channel: &str) -> Option<usize> {
         .map(|&(_, limit)| limit)
 }
 
+/// The known channel `channel` is probably a misspelling of, when it is not known
+/// itself: one letter added, dropped, changed or two swapped (`twiter`, `instagarm`),
+/// for known names of four letters or more. An unknown channel has no length limit, so a
+/// misspelt one silently switches the limit off.
+pub(crate) fn channel_typo(channel: &str) -> Option<&'static str> {
+    const KNOWN: &[&str] = &[
+        "x",
+        "twitter",
+        "bluesky",
+        "threads",
+        "mastodon",
+        "instagram",
+        "linkedin",
+        "facebook",
+    ];
+    let channel = channel.trim().to_lowercase();
+    if channel_limit(&channel).is_some() {
+        return None;
+    }
+    KNOWN
+        .iter()
+        .copied()
+        .filter(|known| known.len() >= 4)
+        .find(|known| within_one_edit(&channel, known))
+}
+
+/// True when `a` becomes `b` by one insertion, deletion, substitution or swap of two
+/// neighbouring characters.
+fn within_one_edit(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[prefix..], &b[prefix..]);
+    let rest_equal = |x: &[char], y: &[char]| x == y;
+    match (a.len(), b.len()) {
+        (0, 0) => false,
+        (m, n) if m == n => {
+            rest_equal(&a[1..], &b[1..])
+                || (m >= 2 && a[0] == b[1] && a[1] == b[0] && rest_equal(&a[2..], &b[2..]))
+        }
+        (m, n) if m + 1 == n => rest_equal(a, &b[1..]),
+        (m, n) if n + 1 == m => rest_equal(&a[1..], b),
+        _ => false,
+    }
+}
+
 /// Length of `text`, in which `urls` (sorted, non-overlapping ranges) are links. A CRLF
 /// line ending counts as one line break, as the LF the platform stores: a draft saved
 /// with Windows line endings is not longer than the same draft saved with LF.
@@ -297,6 +342,25 @@ mod tests {
         }
         // A lone CR is a character of its own.
         assert_eq!(length("a\rb", &[], Counting::Chars), 3);
+    }
+
+    #[test]
+    fn misspelt_channels_are_recognised() {
+        for (typo, meant) in [
+            ("twiter", Some("twitter")),
+            ("Instagarm", Some("instagram")),
+            ("facebok", Some("facebook")),
+            ("linkedinn", Some("linkedin")),
+            ("blusky", Some("bluesky")),
+            ("twitter", None),
+            ("X", None),
+            ("y", None),
+            ("newsletter", None),
+            ("website", None),
+            ("", None),
+        ] {
+            assert_eq!(channel_typo(typo), meant, "{typo}");
+        }
     }
 
     #[test]

@@ -406,6 +406,7 @@ pub fn parse(text: &str, format: DraftFormat, base_meta: &Metadata) -> Draft {
         Some(fm) => {
             let (meta, found) = front_matter::parse(text, fm, &mut lines);
             problems.extend(found);
+            problems.extend(channel_typo(&meta, &fm.block));
             meta.merged_over(base_meta)
         }
         None => base_meta.clone(),
@@ -437,6 +438,7 @@ pub fn parse(text: &str, format: DraftFormat, base_meta: &Metadata) -> Draft {
             (_, Some(fm)) => {
                 let (own, found) = front_matter::parse(text, fm, &mut lines);
                 problems.extend(found);
+                problems.extend(channel_typo(&own, &fm.block));
                 own.merged_over(&file_meta)
             }
         };
@@ -550,6 +552,22 @@ pub fn parse(text: &str, format: DraftFormat, base_meta: &Metadata) -> Draft {
         waivers,
         problems,
     }
+}
+
+/// A problem when the `channel` that `meta` (one front-matter block, `block`) sets looks
+/// like a misspelt known channel: an unknown channel has no length limit, so `twiter`
+/// would switch the X limit off without a word. A channel from `decorum.toml` is not
+/// checked here: the configuration is the place to get it right once.
+fn channel_typo(meta: &Metadata, block: &Range<usize>) -> Option<DraftProblem> {
+    let channel = meta.get("channel").and_then(MetaValue::as_str)?;
+    let meant = length::channel_typo(channel)?;
+    Some(DraftProblem {
+        kind: DraftProblemKind::FrontMatter,
+        message: format!(
+            "unknown channel `{channel}`: did you mean `{meant}`? An unknown channel has no length limit"
+        ),
+        range: range_of(block.clone()),
+    })
 }
 
 fn empty_post(text: &str, meta: Metadata) -> Post {

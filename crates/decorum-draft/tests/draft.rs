@@ -382,6 +382,26 @@ fn unclosed_front_matter_is_a_problem_and_a_thematic_break_is_not() {
 }
 
 #[test]
+fn a_misspelt_channel_is_a_problem_and_an_unknown_one_is_not() {
+    let draft = parse(
+        "---\nchannel: twiter\n---\nFlu shots today.\n<!-- post -->\n---\nchannel: newsletter\n---\nHi.\n",
+        DraftFormat::Markdown,
+        &Metadata::new(),
+    );
+    let problems: Vec<&str> = draft.problems.iter().map(|p| p.message.as_str()).collect();
+    assert_eq!(
+        problems,
+        [
+            "unknown channel `twiter`: did you mean `twitter`? An unknown channel has no length limit"
+        ]
+    );
+    assert_eq!(
+        draft.problems[0].range,
+        decorum_draft::TextRange::new(0.into(), 23.into())
+    );
+}
+
+#[test]
 fn code_and_comments_hide_directives_and_separators() {
     check(
         "Intro\n\n```md\n<!-- post -->\n<!-- decorum-allow x: y -->\n```\n\n`<!-- decorum-allow z: w -->` done\n",
