@@ -59,13 +59,19 @@ fn an_override_is_named_as_the_origin() {
     ws.file("decorum.toml", "policies = [\"acme.decorum\"]\n");
     ws.file(
         "acme.decorum",
-        "decorum 1\npolicy acme.social\n\nimport \"std/healthcare\" as hc\n\nuse hc.marketing.advert-share { severity error }\n",
+        "decorum 1\npolicy acme.social\n\nimport \"std/healthcare\" as hc\n\nuse hc.marketing.advert-share { severity error }\nuse hc.marketing.advert-share { max_share = 15% }\n",
     );
     let out = ws.run(&["explain", "hc.marketing.advert-share"]).output();
     assert_eq!(out.code, 0, "{}", out.render());
     assert!(
         out.stdout
             .contains("severity: error (set by an override at acme.decorum:6)\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("parameter max_share: 15% (was 20%, set by an override at acme.decorum:7)\n"),
         "{}",
         out.stdout
     );

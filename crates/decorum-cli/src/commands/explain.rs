@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use decorum_engine::{ExpectedOutcome, SeverityOrigin};
+use decorum_engine::{ExpectedOutcome, OverrideChange, SeverityOrigin};
 use decorum_text::LineIndex;
 
 use super::{EXIT_ERROR, EXIT_OK, print_problems, stderr_style};
@@ -116,6 +116,24 @@ pub fn run(args: ExplainArgs) -> u8 {
         "severity: {}{locked} ({origin})\n",
         rule.severity.as_str()
     ));
+    // Parameters the workspace changed: the findings already use the new values.
+    for o in &session.compiled.audit.overrides {
+        let OverrideChange::Param { name, from, to } = &o.change else {
+            continue;
+        };
+        if o.rule != rule.id {
+            continue;
+        }
+        let at = session
+            .inputs
+            .source(o.source)
+            .map(|src| {
+                let line = LineIndex::new(&src.text).line_of(o.range.start()) + 1;
+                format!(", set by an override at {}:{line}", src.path)
+            })
+            .unwrap_or_default();
+        out.push_str(&format!("parameter {name}: {to} (was {from}{at})\n"));
+    }
     if !rule.tags.is_empty() {
         out.push_str(&format!("tags: {}\n", rule.tags.join(", ")));
     }
