@@ -438,6 +438,18 @@ impl PolicySet {
 
     fn fix(&self, fix: &FixIr, ctx: &PostCtx<'_>, hit: &Hit) -> Option<Fix> {
         let text = &ctx.draft.text;
+        // A match across Markdown markup (`My **patient**` matches `my patient` up to
+        // `My **patient`) cannot be replaced or removed as one piece without breaking
+        // the markup (`A patient**`): no such fix is offered, the writer edits by hand.
+        if matches!(
+            fix,
+            FixIr::Replace(_) | FixIr::ReplaceWithSuggestion | FixIr::Remove
+        ) && hit
+            .primary
+            .is_some_and(|range| markup_inside(ctx.draft, range))
+        {
+            return None;
+        }
         match fix {
             FixIr::Replace(new) => {
                 let range = hit.primary?;
@@ -928,6 +940,21 @@ fn first_line(text: &str, post: &Post) -> TextRange {
         offset += line.len();
     }
     TextRange::empty(post.body.start())
+}
+
+/// True when `range` of the draft holds non-prose that is not whitespace: markup the
+/// prose view blanked out, such as `**` or the `](url)` of a link.
+fn markup_inside(draft: &Draft, range: TextRange) -> bool {
+    let r = usize::from(range.start())..usize::from(range.end());
+    let (Some(text), Some(prose)) = (
+        draft.text.as_bytes().get(r.clone()),
+        draft.prose.as_bytes().get(r),
+    ) else {
+        return false;
+    };
+    text.iter()
+        .zip(prose)
+        .any(|(&t, &p)| p == b' ' && !t.is_ascii_whitespace())
 }
 
 /// Extends a removal over one neighbouring space so no double space is left behind.

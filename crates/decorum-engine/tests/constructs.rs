@@ -628,6 +628,16 @@ rule flyer { flag when contains ["frequent flyer"] fix replace "patient who visi
 
     "#]]
     .assert_eq(&annotate(&set, "Committed suicide, said the addict.\nAnother frequent flyer tonight.\n"));
+    // A match across markup gets no replace or remove fix: `Another **frequent** flyer`
+    // would become `Another patient who visits often** flyer`.
+    expect![[r#"
+        Another **frequent** flyer tonight, an *addict*.
+                  ^^^^^^^^^^^^^^^^ warning: t.flyer: flyer
+                                                ^^^^^^ warning: t.stigma: stigma
+            fix: Replace with “person with a substance use disorder” -> "Another **frequent** flyer tonight, an *person with a substance use disorder*.\n"
+
+    "#]]
+    .assert_eq(&annotate(&set, "Another **frequent** flyer tonight, an *addict*.\n"));
 }
 
 #[test]
