@@ -120,6 +120,7 @@ fn standard_input_that_is_not_utf8_is_an_error() {
         --- stderr
         error: could not read standard input as UTF-8 text: stream did not contain valid UTF-8
           --> <stdin>
+           = help: send the draft as UTF-8 text
 
     "#]]
     .assert_eq(&out.render());
@@ -145,9 +146,11 @@ fn binary_and_non_utf8_files_are_skipped_with_a_warning_naming_them() {
         --- stderr
         warning: skipped: the file is not valid UTF-8 text (first invalid byte at offset 3); save it as UTF-8
           --> posts/latin1.md
+           = help: save the file as UTF-8 text
 
         warning: skipped: the file looks binary (it contains NUL bytes)
           --> posts/photo.md
+           = help: drafts are text files: leave it out, or exclude it in the [drafts] table of decorum.toml
 
     "#]]
     .assert_eq(&out.render());
@@ -161,7 +164,7 @@ fn binary_and_non_utf8_files_are_skipped_with_a_warning_naming_them() {
             "code": "input",
             "column": null,
             "file": "posts/photo.md",
-            "help": null,
+            "help": "drafts are text files: leave it out, or exclude it in the [drafts] table of decorum.toml",
             "level": "warning",
             "line": null,
             "message": "skipped: the file looks binary (it contains NUL bytes)"
@@ -170,7 +173,7 @@ fn binary_and_non_utf8_files_are_skipped_with_a_warning_naming_them() {
             "code": "input",
             "column": null,
             "file": "posts/latin1.md",
-            "help": null,
+            "help": "save the file as UTF-8 text",
             "level": "warning",
             "line": null,
             "message": "skipped: the file is not valid UTF-8 text (first invalid byte at offset 3); save it as UTF-8"
@@ -207,6 +210,7 @@ fn a_missing_path_is_an_error_naming_it() {
     expect![[r#"
         error: no such file or directory
           --> posts/missing.md
+           = help: check the path; `decorum check` takes files, folders, or `-` for standard input
 
     "#]]
     .assert_eq(&out.stderr);

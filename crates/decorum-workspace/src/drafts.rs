@@ -41,6 +41,8 @@ pub struct DraftLoadError {
     pub path: PathBuf,
     /// What went wrong, e.g. "skipped: not valid UTF-8 text (...)".
     pub message: String,
+    /// What to do about it.
+    pub help: &'static str,
     /// True when the file was found and deliberately left out (binary, not UTF-8, over
     /// [`MAX_DRAFT_BYTES`], a folder named where a file was expected): a warning. False
     /// when it does not exist or could not be read (permissions, an I/O error): the run
@@ -88,6 +90,7 @@ pub(crate) fn collect_in(paths: &[PathBuf], config: &Config, cwd: &Path) -> Coll
                 skipped: false,
                 path: config.origin().to_path_buf(),
                 message,
+                help: "fix the glob in the [drafts] table of decorum.toml",
             });
             return collected;
         }
@@ -98,15 +101,16 @@ pub(crate) fn collect_in(paths: &[PathBuf], config: &Config, cwd: &Path) -> Coll
             Ok(metadata) => metadata,
             Err(err) => {
                 // Display puts the path first: `x.md: no such file or directory`.
-                let message = if err.kind() == std::io::ErrorKind::NotFound {
-                    "no such file or directory".to_owned()
+                let (message, help) = if err.kind() == std::io::ErrorKind::NotFound {
+                    ("no such file or directory".to_owned(), NOT_FOUND_HELP)
                 } else {
-                    format!("cannot read: {err}")
+                    (format!("cannot read: {err}"), UNREADABLE_HELP)
                 };
                 collected.errors.push(DraftLoadError {
                     skipped: false,
                     path: path.clone(),
                     message,
+                    help,
                 });
                 continue;
             }
@@ -240,6 +244,7 @@ fn walk(
                     skipped: false,
                     path: walk_error_path(&err).unwrap_or_else(|| folder.to_path_buf()),
                     message: format!("cannot search: {err}"),
+                    help: UNREADABLE_HELP,
                 });
                 continue;
             }
@@ -280,10 +285,11 @@ pub(crate) fn read_draft_in(
     cwd: &Path,
     limit: u64,
 ) -> Result<LoadedDraft, DraftLoadError> {
-    let text = read_text(path, limit).map_err(|(message, skipped)| DraftLoadError {
+    let text = read_text(path, limit).map_err(|(message, skipped, help)| DraftLoadError {
         path: path.to_path_buf(),
         message,
         skipped,
+        help,
     })?;
     let format = DraftFormat::from_path(&path.to_string_lossy()).unwrap_or(DraftFormat::PlainText);
     let base = config.metadata_for_in(path, cwd);
@@ -307,14 +313,30 @@ pub fn read_stdin_draft(text: String, config: &Config) -> LoadedDraft {
     }
 }
 
-/// The file's text, or why it was not read (never its content) and whether it was
-/// skipped on purpose (see [`DraftLoadError::skipped`]).
-fn read_text(path: &Path, limit: u64) -> Result<String, (String, bool)> {
-    let cannot_read = |err: std::io::Error| (format!("cannot read the file: {err}"), false);
-    let skip = |message: String| (message, true);
+/// What to do about a path that does not exist.
+const NOT_FOUND_HELP: &str =
+    "check the path; `decorum check` takes files, folders, or `-` for standard input";
+/// What to do about a file or folder that cannot be read.
+const UNREADABLE_HELP: &str = "check that you may read it (its permissions), then run again";
+
+/// The file's text, or why it was not read (never its content), whether it was skipped
+/// on purpose (see [`DraftLoadError::skipped`]) and what to do.
+fn read_text(path: &Path, limit: u64) -> Result<String, (String, bool, &'static str)> {
+    let cannot_read = |err: std::io::Error| {
+        (
+            format!("cannot read the file: {err}"),
+            false,
+            UNREADABLE_HELP,
+        )
+    };
+    let skip = |message: String, help: &'static str| (message, true, help);
     let metadata = std::fs::metadata(path).map_err(|err| {
         if err.kind() == std::io::ErrorKind::NotFound {
-            ("no such file or directory".to_owned(), false)
+            (
+                "no such file or directory".to_owned(),
+                false,
+                NOT_FOUND_HELP,
+            )
         } else {
             cannot_read(err)
         }
@@ -322,13 +344,14 @@ fn read_text(path: &Path, limit: u64) -> Result<String, (String, bool)> {
     if metadata.is_dir() {
         return Err(skip(
             "skipped: this is a folder, not a draft file".to_owned(),
+            "name the folder itself to check the drafts in it",
         ));
     }
     let too_large = || {
-        skip(format!(
-            "skipped: the file is larger than {}",
-            human_size(limit)
-        ))
+        skip(
+            format!("skipped: the file is larger than {}", human_size(limit)),
+            "split it into smaller drafts, or leave it out",
+        )
     };
     if metadata.len() > limit {
         return Err(too_large());
@@ -347,13 +370,17 @@ fn read_text(path: &Path, limit: u64) -> Result<String, (String, bool)> {
     if sniff.contains(&0) {
         return Err(skip(
             "skipped: the file looks binary (it contains NUL bytes)".to_owned(),
+            "drafts are text files: leave it out, or exclude it in the [drafts] table of decorum.toml",
         ));
     }
     String::from_utf8(bytes).map_err(|err| {
-        skip(format!(
-            "skipped: the file is not valid UTF-8 text (first invalid byte at offset {}); save it as UTF-8",
-            err.utf8_error().valid_up_to()
-        ))
+        skip(
+            format!(
+                "skipped: the file is not valid UTF-8 text (first invalid byte at offset {}); save it as UTF-8",
+                err.utf8_error().valid_up_to()
+            ),
+            "save the file as UTF-8 text",
+        )
     })
 }
 

@@ -55,6 +55,7 @@ pub fn run(args: CheckArgs) -> u8 {
             Err(e) => input.push(input_problem(
                 "<stdin>",
                 format!("could not read standard input as UTF-8 text: {e}"),
+                "send the draft as UTF-8 text",
                 ProblemLevel::Error,
             )),
         }
@@ -64,6 +65,7 @@ pub fn run(args: CheckArgs) -> u8 {
         input.push(input_problem(
             &shown_path(&e.path),
             e.message,
+            e.help,
             ProblemLevel::Error,
         ));
     }
@@ -80,6 +82,7 @@ pub fn run(args: CheckArgs) -> u8 {
             Err(e) => input.push(input_problem(
                 &shown_path(&e.path),
                 e.message,
+                e.help,
                 if e.skipped {
                     ProblemLevel::Warning
                 } else {
@@ -275,13 +278,13 @@ fn unapplied_configs(files: &[PathBuf], config: &Config) -> Vec<GeneralProblem> 
         .collect()
 }
 
-fn input_problem(path: &str, message: String, level: ProblemLevel) -> GeneralProblem {
+fn input_problem(path: &str, message: String, help: &str, level: ProblemLevel) -> GeneralProblem {
     GeneralProblem {
         path: path.to_string(),
         line: None,
         column: None,
         message,
-        help: None,
+        help: Some(help.to_string()),
         level,
     }
 }
