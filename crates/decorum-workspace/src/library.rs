@@ -145,16 +145,21 @@ fn line_of(text: &str, offset: usize) -> usize {
         .unwrap_or(1)
 }
 
-/// Hashes every file under `root` except hidden ones (`.git`, editor files), in
-/// path order, so the same content gives the same fingerprint on every machine.
+/// True for a file or folder name the fingerprint leaves out: hidden ones (`.git`, editor
+/// files). The loader refuses library files below such a name, which the lock does not pin.
+pub(crate) fn is_unpinned_name(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
+}
+
+/// Hashes every file under `root` except hidden ones ([`is_unpinned_name`]), in path
+/// order, so the same content gives the same fingerprint on every machine.
 pub fn fingerprint(root: &Path) -> std::io::Result<Fingerprint> {
     let mut files = BTreeMap::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir)? {
             let entry = entry?;
-            let name = entry.file_name();
-            if name.to_string_lossy().starts_with('.') {
+            if is_unpinned_name(&entry.file_name()) {
                 continue;
             }
             let path = entry.path();

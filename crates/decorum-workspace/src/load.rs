@@ -242,6 +242,8 @@ struct Loader<'a> {
     /// Folders policies may read from (canonical when they exist): the root, the
     /// libraries, and the folder of an explicit `--policy`.
     allowed: Vec<PathBuf>,
+    /// The declared libraries' folders (canonical when they exist), by name.
+    library_roots: Vec<(String, PathBuf)>,
     inputs: PolicyInputs,
     origins: Vec<Origin>,
     loaded: HashMap<Key, Result<SourceId, Failure>>,
@@ -258,18 +260,19 @@ struct Loader<'a> {
 impl<'a> Loader<'a> {
     fn new(config: &'a Config, std_files: &'a [StdFile], overlays: &'a Overlays) -> Loader<'a> {
         let root = paths::canonical_or_absolute(&config.root);
+        let library_roots: Vec<(String, PathBuf)> = config
+            .libraries
+            .iter()
+            .map(|(name, p)| (name.clone(), paths::canonical_or_absolute(p)))
+            .collect();
         let mut allowed = vec![root.clone()];
-        allowed.extend(
-            config
-                .libraries
-                .values()
-                .map(|p| paths::canonical_or_absolute(p)),
-        );
+        allowed.extend(library_roots.iter().map(|(_, p)| p.clone()));
         Loader {
             config,
             std_files,
             root,
             allowed,
+            library_roots,
             inputs: PolicyInputs::default(),
             origins: Vec::new(),
             loaded: HashMap::new(),
@@ -780,14 +783,12 @@ impl<'a> Loader<'a> {
     /// `.git`), so that changing it would change the rules without `decorum lock
     /// --check` noticing.
     fn check_pinned(&self, canonical: &Path) -> Result<(), Failure> {
-        for (name, root) in &self.config.libraries {
-            let root = paths::canonical_or_absolute(root);
-            let Ok(relative) = canonical.strip_prefix(&root) else {
+        for (name, root) in &self.library_roots {
+            let Ok(relative) = canonical.strip_prefix(root) else {
                 continue;
             };
             let hidden = relative.components().any(|c| {
-                matches!(c, std::path::Component::Normal(part)
-                    if part.to_string_lossy().starts_with('.'))
+                matches!(c, std::path::Component::Normal(part) if library::is_unpinned_name(part))
             });
             if hidden {
                 return Err(Failure::new(format!(
