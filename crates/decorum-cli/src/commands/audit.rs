@@ -12,7 +12,7 @@ use decorum_text::{LineIndex, TextRange};
 use decorum_workspace::{collect_drafts, read_draft};
 use serde_json::json;
 
-use super::{EXIT_ERROR, EXIT_OK, print_problems, stderr_style};
+use super::{EXIT_ERROR, EXIT_OK, policy_place, print_problems, stderr_style};
 use crate::session;
 use crate::{Color, PolicyArgs};
 
@@ -38,14 +38,9 @@ pub enum AuditFormat {
     Json,
 }
 
+/// The file and line of a policy clause, or nothing known (`""`, 0).
 fn location(inputs: &PolicyInputs, source: SourceId, range: TextRange) -> (String, u32) {
-    match inputs.source(source) {
-        Some(src) => (
-            src.path.clone(),
-            LineIndex::new(&src.text).line_of(range.start()) + 1,
-        ),
-        None => (String::new(), 0),
-    }
+    policy_place(inputs, source, range).unwrap_or_default()
 }
 
 /// Runs `decorum audit`.

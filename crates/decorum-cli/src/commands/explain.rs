@@ -3,9 +3,8 @@
 use std::io::Write;
 
 use decorum_engine::{ExpectedOutcome, OverrideChange, SeverityOrigin};
-use decorum_text::LineIndex;
 
-use super::{EXIT_ERROR, EXIT_OK, print_problems, stderr_style};
+use super::{EXIT_ERROR, EXIT_OK, policy_place, print_problems, stderr_style};
 use crate::report::human::clean;
 use crate::session;
 use crate::{Color, ExplainArgs};
@@ -54,13 +53,8 @@ pub fn run(args: ExplainArgs) -> u8 {
                 .iter()
                 .find(|d| d.rule == wanted || d.rule.ends_with(&format!(".{wanted}")));
             if let Some(d) = disabled {
-                let at = session
-                    .inputs
-                    .source(d.source)
-                    .map(|src| {
-                        let line = LineIndex::new(&src.text).line_of(d.range.start()) + 1;
-                        format!(" at {}:{line}", src.path)
-                    })
+                let at = policy_place(&session.inputs, d.source, d.range)
+                    .map(|(path, line)| format!(" at {path}:{line}"))
                     .unwrap_or_default();
                 let _ = writeln!(
                     std::io::stderr(),
@@ -101,12 +95,8 @@ pub fn run(args: ExplainArgs) -> u8 {
             } else {
                 "default, from"
             };
-            match session.inputs.source(source) {
-                Some(src) => format!(
-                    "{kind} {}:{}",
-                    src.path,
-                    LineIndex::new(&src.text).line_of(range.start()) + 1
-                ),
+            match policy_place(&session.inputs, source, range) {
+                Some((path, line)) => format!("{kind} {path}:{line}"),
                 None => kind.to_string(),
             }
         }
@@ -124,13 +114,8 @@ pub fn run(args: ExplainArgs) -> u8 {
         if o.rule != rule.id {
             continue;
         }
-        let at = session
-            .inputs
-            .source(o.source)
-            .map(|src| {
-                let line = LineIndex::new(&src.text).line_of(o.range.start()) + 1;
-                format!(", set by an override at {}:{line}", src.path)
-            })
+        let at = policy_place(&session.inputs, o.source, o.range)
+            .map(|(path, line)| format!(", set by an override at {path}:{line}"))
             .unwrap_or_default();
         out.push_str(&format!("parameter {name}: {to} (was {from}{at})\n"));
     }

@@ -12,6 +12,9 @@ pub mod test;
 
 use std::io::{IsTerminal, Write};
 
+use decorum_engine::{PolicyInputs, SourceId};
+use decorum_text::{LineIndex, TextRange};
+
 use crate::Color;
 use crate::report::human::{self, Style};
 use crate::session::Session;
@@ -48,4 +51,19 @@ pub fn print_problems(session: &Session, style: Style) {
         human::policy_problem(&mut out, style, &session.inputs, p);
     }
     let _ = std::io::stderr().write_all(out.as_bytes());
+}
+
+/// The policy file and 1-based line of `range` in `source`, as `path:line`, for reports
+/// that point at a policy clause (an override, a `disable`, a rule's severity).
+pub fn policy_place(
+    inputs: &PolicyInputs,
+    source: SourceId,
+    range: TextRange,
+) -> Option<(String, u32)> {
+    inputs.source(source).map(|src| {
+        (
+            src.path.clone(),
+            LineIndex::new(&src.text).line_of(range.start()) + 1,
+        )
+    })
 }
