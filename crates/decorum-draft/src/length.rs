@@ -31,21 +31,23 @@ pub(crate) fn counting(channel: Option<&str>) -> Counting {
     }
 }
 
+/// The known channels and their limits.
+const LIMITS: &[(&str, usize)] = &[
+    ("x", 280),
+    ("twitter", 280),
+    ("bluesky", 300),
+    ("threads", 500),
+    ("mastodon", 500),
+    ("instagram", 2200),
+    ("linkedin", 3000),
+    ("facebook", 63206),
+];
+
 /// The most characters a post may have on `channel` (case-insensitive), as that
 /// platform counts them (see [`crate::Post::weighted_length`]): `x`/`twitter` 280,
 /// `bluesky` 300, `threads` 500, `mastodon` 500, `instagram` 2200 (captions), `linkedin`
 /// 3000, `facebook` 63206. Unknown channels have no limit.
 pub fn channel_limit(channel: &str) -> Option<usize> {
-    const LIMITS: &[(&str, usize)] = &[
-        ("x", 280),
-        ("twitter", 280),
-        ("bluesky", 300),
-        ("threads", 500),
-        ("mastodon", 500),
-        ("instagram", 2200),
-        ("linkedin", 3000),
-        ("facebook", 63206),
-    ];
     let channel = channel.trim();
     LIMITS
         .iter()
@@ -58,44 +60,15 @@ pub fn channel_limit(channel: &str) -> Option<usize> {
 /// for known names of four letters or more. An unknown channel has no length limit, so a
 /// misspelt one silently switches the limit off.
 pub(crate) fn channel_typo(channel: &str) -> Option<&'static str> {
-    const KNOWN: &[&str] = &[
-        "x",
-        "twitter",
-        "bluesky",
-        "threads",
-        "mastodon",
-        "instagram",
-        "linkedin",
-        "facebook",
-    ];
     let channel = channel.trim().to_lowercase();
     if channel_limit(&channel).is_some() {
         return None;
     }
-    KNOWN
+    LIMITS
         .iter()
-        .copied()
+        .map(|&(known, _)| known)
         .filter(|known| known.len() >= 4)
-        .find(|known| within_one_edit(&channel, known))
-}
-
-/// True when `a` becomes `b` by one insertion, deletion, substitution or swap of two
-/// neighbouring characters.
-fn within_one_edit(a: &str, b: &str) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let (a, b) = (&a[prefix..], &b[prefix..]);
-    let rest_equal = |x: &[char], y: &[char]| x == y;
-    match (a.len(), b.len()) {
-        (0, 0) => false,
-        (m, n) if m == n => {
-            rest_equal(&a[1..], &b[1..])
-                || (m >= 2 && a[0] == b[1] && a[1] == b[0] && rest_equal(&a[2..], &b[2..]))
-        }
-        (m, n) if m + 1 == n => rest_equal(a, &b[1..]),
-        (m, n) if n + 1 == m => rest_equal(&a[1..], b),
-        _ => false,
-    }
+        .find(|known| strsim::osa_distance(&channel, known) == 1)
 }
 
 /// Length of `text`, in which `urls` (sorted, non-overlapping ranges) are links. A CRLF
