@@ -70,14 +70,14 @@ pub(crate) fn find(text: &str, at: usize, limit: usize) -> Option<FrontMatter> {
     None
 }
 
-/// An opening `---` line at `at` that [`find`] found no closing line for, when the line
-/// after it reads like YAML (`key:`): the writer meant front matter, and without a warning
-/// its metadata would silently not apply. A `---` followed by ordinary text is a
-/// thematic break, not a mistake.
+/// For where [`find`] found no block: an opening `---` line at `at` (so one with no
+/// closing line before `limit`), when the line after it reads like YAML (`key:`). The
+/// writer meant front matter, and without a warning its metadata would silently not
+/// apply. A `---` followed by ordinary text is a thematic break, not a mistake.
 pub(crate) fn unclosed(text: &str, at: usize, limit: usize) -> Option<Range<usize>> {
     let limit = limit.min(text.len());
     let open_end = line_end(text, at, limit);
-    if !is_fence(text.get(at..open_end)?, "---") || find(text, at, limit).is_some() {
+    if !is_fence(text.get(at..open_end)?, "---") {
         return None;
     }
     let next = next_line(text, open_end, limit);

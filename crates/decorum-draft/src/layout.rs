@@ -135,7 +135,10 @@ pub(crate) fn segments(text: &str, start: usize, markdown: bool) -> Vec<Segment>
         range: 0..first_end,
         separator: None,
         body: after_fm.min(first_end)..first_end,
-        unclosed_front_matter: front_matter::unclosed(text, start, first_end),
+        unclosed_front_matter: file_fm
+            .is_none()
+            .then(|| front_matter::unclosed(text, start, first_end))
+            .flatten(),
         front_matter: file_fm,
     }];
     for (i, sep) in seps.iter().enumerate() {
@@ -147,7 +150,10 @@ pub(crate) fn segments(text: &str, start: usize, markdown: bool) -> Vec<Segment>
             range: sep.line.start..end,
             separator: Some(sep.clone()),
             body: body_start.min(end)..end,
-            unclosed_front_matter: front_matter::unclosed(text, content, end),
+            unclosed_front_matter: fm
+                .is_none()
+                .then(|| front_matter::unclosed(text, content, end))
+                .flatten(),
             front_matter: fm,
         });
     }

@@ -44,8 +44,8 @@
 //! byte that is not prose is a space (line breaks are kept so lines stay where they
 //! are). Not prose: front matter, separators, HTML comments, URLs, and in Markdown also
 //! code (blocks and inline), HTML tags, link destinations and titles. Link text, image alt
-//! text and the text between the tags of an HTML block are prose. The prose view keeps the original bytes of prose, so escapes such as
-//! `\*` stay as written. See the `markdown` notes on [`Post::paragraphs`] for blocks.
+//! text and the text between the tags of an HTML block are prose. The prose view keeps
+//! the original bytes of prose, so escapes such as `\*` stay as written. See the `markdown` notes on [`Post::paragraphs`] for blocks.
 //!
 //! # Matching
 //!
