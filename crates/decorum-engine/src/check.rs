@@ -917,29 +917,39 @@ fn waiver_covers(waiver_rule: &str, id: &str) -> bool {
 /// The first line of a post with text on it (not blank, not only HTML comments), trimmed:
 /// where whole-post findings point.
 fn first_line(text: &str, post: &Post) -> TextRange {
-    let body = decorum_text::slice(text, post.body);
-    let mut offset = 0usize;
-    // A line of nothing but HTML comments (a waiver, an editor's note) is not where the
-    // post's text begins: a waiver above the first line of text covers it.
-    let in_comment = |at: usize| {
-        let at = TextSize::try_from(at).unwrap_or_default();
-        post.comments.iter().any(|c| c.contains(at))
-    };
-    for line in body.split_inclusive('\n') {
-        let trimmed = line.trim();
-        let line_start = usize::from(post.body.start()) + offset;
-        let only_comments = line
-            .char_indices()
-            .filter(|(_, c)| !c.is_whitespace())
-            .all(|(i, _)| in_comment(line_start + i));
-        if !trimmed.is_empty() && !only_comments {
-            let lead = line.len() - line.trim_start().len();
-            let start = post.body.start() + TextSize::try_from(offset + lead).unwrap_or_default();
-            return TextRange::at(start, TextSize::try_from(trimmed.len()).unwrap_or_default());
+    let (body_start, body_end) = (usize::from(post.body.start()), usize::from(post.body.end()));
+    // The first character outside whitespace and HTML comments (a waiver, an editor's
+    // note): a line of nothing but comments is not where the post's text begins, so a
+    // waiver above the first line of text covers it. Comments are sorted: one pass.
+    let mut comments = post
+        .comments
+        .iter()
+        .map(|c| usize::from(c.start())..usize::from(c.end()))
+        .peekable();
+    let mut at = body_start;
+    let first = loop {
+        while comments.next_if(|c| c.end <= at).is_some() {}
+        let Some(c) = text.get(at..body_end).and_then(|rest| rest.chars().next()) else {
+            return TextRange::empty(post.body.start());
+        };
+        match comments.peek() {
+            Some(comment) if comment.start <= at => at = comment.end,
+            _ if c.is_whitespace() => at += c.len_utf8(),
+            _ => break at,
         }
-        offset += line.len();
-    }
-    TextRange::empty(post.body.start())
+    };
+    let line_start = text
+        .get(body_start..first)
+        .and_then(|before| before.rfind('\n'))
+        .map_or(body_start, |i| body_start + i + 1);
+    let line_end = text
+        .get(first..body_end)
+        .and_then(|after| after.find('\n'))
+        .map_or(body_end, |i| first + i);
+    let line = text.get(line_start..line_end).unwrap_or_default();
+    let lead = line.len() - line.trim_start().len();
+    let size = |n: usize| TextSize::try_from(n).unwrap_or_default();
+    TextRange::at(size(line_start + lead), size(line.trim().len()))
 }
 
 /// True when `range` of the draft holds non-prose that is not whitespace: markup the
@@ -1109,7 +1119,6 @@ fn post_conditions<'a>(cond: &'a CondIr, out: &mut Vec<&'a CondIr>) {
     }
 }
 
-/// Evaluation across all posts of a batch.
 /// What a batch rule's message can show of its batch.
 #[derive(Clone, Copy)]
 struct BatchFacts {
@@ -1119,6 +1128,7 @@ struct BatchFacts {
     posts: usize,
 }
 
+/// Evaluation across all posts of a batch.
 struct BatchCtx<'a> {
     posts: &'a [(usize, &'a Post)],
     per_post: &'a PerPost<'a>,
