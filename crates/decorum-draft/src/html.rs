@@ -18,50 +18,27 @@ enum State {
     /// In text.
     #[default]
     Text,
-    /// Inside a tag, in a quoted attribute value when `quote` is not 0; `raw` is the
+    /// Inside a tag, in a quoted attribute value when `quote` is not 0; `raw` names the
     /// element whose contents are not prose, when the tag opens one.
-    Tag { quote: u8, raw: Option<Raw> },
+    Tag {
+        quote: u8,
+        raw: Option<&'static [u8]>,
+    },
     /// Inside `<!-- ... -->`.
     Comment,
     /// Inside `<!...>` or `<?...>`.
     Declaration,
-    /// Inside an element whose contents are not prose, up to its closing tag.
-    Raw(Raw),
+    /// Inside the element named, whose contents are not prose, up to its closing tag.
+    Raw(&'static [u8]),
 }
 
-/// Elements whose contents are not prose.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Raw {
-    Script,
-    Style,
-    Textarea,
-    Pre,
-    Code,
-}
-
-impl Raw {
-    fn of(name: &[u8]) -> Option<Raw> {
-        let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
-        [
-            ("script", Raw::Script),
-            ("style", Raw::Style),
-            ("textarea", Raw::Textarea),
-            ("pre", Raw::Pre),
-            ("code", Raw::Code),
-        ]
-        .into_iter()
-        .find_map(|(n, raw)| is(n).then_some(raw))
-    }
-
-    fn name(self) -> &'static [u8] {
-        match self {
-            Raw::Script => b"script",
-            Raw::Style => b"style",
-            Raw::Textarea => b"textarea",
-            Raw::Pre => b"pre",
-            Raw::Code => b"code",
-        }
-    }
+/// The element named `name` (any case) if its contents are not prose, as its lower-case
+/// name.
+fn raw_element(name: &[u8]) -> Option<&'static [u8]> {
+    const RAW: &[&[u8]] = &[b"script", b"style", b"textarea", b"pre", b"code"];
+    RAW.iter()
+        .copied()
+        .find(|raw| name.eq_ignore_ascii_case(raw))
 }
 
 /// Tags that do not end a block of prose.
@@ -132,7 +109,7 @@ impl HtmlText {
                 State::Tag { quote, raw } => {
                     i = self.in_tag(bytes, i, end, quote, raw);
                 }
-                State::Raw(raw) => match closing_tag(bytes, i, end, raw.name()) {
+                State::Raw(raw) => match closing_tag(bytes, i, end, raw) {
                     Some(p) => {
                         i = p;
                         self.state = State::Text;
@@ -192,12 +169,12 @@ impl HtmlText {
             return at + 2;
         }
         let closing = rest.get(1) == Some(&b'/');
-        let name_start = at + 1 + usize::from(closing);
-        let name_len = bytes[name_start.min(end)..end]
+        let name_start = (at + 1 + usize::from(closing)).min(end);
+        let name_len = bytes[name_start..end]
             .iter()
             .position(|b| !(b.is_ascii_alphanumeric() || *b == b'-'))
-            .unwrap_or(end - name_start.min(end));
-        let name = &bytes[name_start.min(end)..name_start.min(end) + name_len];
+            .unwrap_or(end - name_start);
+        let name = &bytes[name_start..name_start + name_len];
         if !name.first().is_some_and(u8::is_ascii_alphabetic) {
             // Not a tag (`a < b`): the `<` is text.
             self.text(bytes, at..at + 1, prose);
@@ -206,7 +183,7 @@ impl HtmlText {
         if !is_inline(name) {
             self.finish(text, blocks);
         }
-        let raw = if closing { None } else { Raw::of(name) };
+        let raw = if closing { None } else { raw_element(name) };
         self.state = State::Tag { quote: 0, raw };
         name_start + name_len
     }
@@ -218,7 +195,7 @@ impl HtmlText {
         mut i: usize,
         end: usize,
         quote: u8,
-        raw: Option<Raw>,
+        raw: Option<&'static [u8]>,
     ) -> usize {
         let mut quote = quote;
         while i < end {
