@@ -151,7 +151,7 @@ pub(crate) fn is_unpinned_name(name: &std::ffi::OsStr) -> bool {
     name.to_string_lossy().starts_with('.')
 }
 
-/// Hashes every file under `root` except hidden ones ([`is_unpinned_name`]), in path
+/// Hashes every file under `root` except hidden ones (names starting with `.`), in path
 /// order, so the same content gives the same fingerprint on every machine.
 pub fn fingerprint(root: &Path) -> std::io::Result<Fingerprint> {
     let mut files = BTreeMap::new();
