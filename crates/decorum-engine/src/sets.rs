@@ -402,9 +402,17 @@ impl MaskedGate {
     fn may_match(&self, text: &str, span: Range<usize>) -> bool {
         // About 2 ms for the std library's 54 masked phrases: shared with later compiles
         // of the same phrases (the language server compiles on every policy edit).
+        // Without a prefilter: since vowels may be masked by `$`, `@`, `.`, `-` or `_`
+        // as well, the masked phrases' literal prefixes are many and short, and stopping
+        // at each to start the DFA there made the whole check of the benchmark corpus
+        // take 32 ms instead of 29 (alternating runs); one DFA pass is cheaper.
         let gate = SHARED_GATES.on_first_use(&self.built, &self.sources, || {
             meta::Regex::builder()
-                .configure(meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
+                .configure(
+                    meta::Config::new()
+                        .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+                        .auto_prefilter(false),
+                )
                 .build_many(&self.sources)
                 .ok()
         });
