@@ -119,7 +119,11 @@ fn comments(text: &str, file: &PolicyFile) -> Vec<Comment> {
             continue;
         }
         if bytes[i] == b'#' {
-            let end = text[i..].find('\n').map(|n| i + n).unwrap_or(text.len());
+            // Up to the line break, which for the grammar is also a lone `\r`.
+            let end = text[i..]
+                .find(['\n', '\r'])
+                .map(|n| i + n)
+                .unwrap_or(text.len());
             let body = text[i..end].trim_end();
             out.push(Comment {
                 range: TextRange::at(size(i), size(body.len())),
@@ -1015,7 +1019,7 @@ impl Formatter<'_> {
         match &n.kind {
             NumKind::Number(_) | NumKind::Percent(_) => self
                 .slice(n.range)
-                .trim_matches(|c| c == '(' || c == ')' || c == ' ')
+                .trim_matches(|c: char| c == '(' || c == ')' || c.is_whitespace())
                 .to_string(),
             NumKind::Name(name) => name.text.clone(),
             NumKind::Count(t) => format!("count({})", self.terms_plain(t)),

@@ -298,3 +298,25 @@ fn long_conditions_break_before_or_and_and() {
     "#]]
     .assert_eq(&assert_formats("long-conditions", input));
 }
+
+#[test]
+fn a_lone_carriage_return_ends_a_comment() {
+    // The grammar reads a lone `\r` as a line break, so the clause after it is code.
+    let text = "decorum 1\npolicy p\n\nrule r {\n  # note\r  flag when contains [\"x\"]\n  example flags \"x\" at \"x\"\n}\n";
+    let formatted = assert_formats("lone-cr", text);
+    assert!(
+        formatted.contains("  # note\n  flag when contains [\"x\"]\n"),
+        "{formatted}"
+    );
+}
+
+#[test]
+fn a_bracketed_number_across_lines_formats_in_one_pass() {
+    let text = "decorum 1\npolicy p\n\nrule long-post {\n  flag when words > (\n    280\n  )\n  example passes \"Short.\"\n}\n\nrule tabs {\n  flag when words > (\t280\t)\n  example passes \"Short.\"\n}\n";
+    let formatted = assert_formats("bracketed", text);
+    assert!(
+        formatted.contains("  flag when words > 280\n"),
+        "{formatted}"
+    );
+    assert!(!formatted.contains('\t'), "{formatted}");
+}
