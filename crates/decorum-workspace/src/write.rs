@@ -6,8 +6,13 @@ use std::path::Path;
 
 /// Writes `contents` to `path` atomically: into a temporary file in the same folder,
 /// flushed to disk, then renamed over `path`. A reader sees the old file or the new one,
-/// never a mix. When `path` exists its permissions are kept; when it is a symbolic link
-/// the file it points to is replaced and the link stays.
+/// never a mix. When `path` exists its permissions and (on Unix) its owner and group are
+/// kept; when it is a symbolic link the file it points to is replaced and the link stays.
+///
+/// Replacing by rename would overrule what writing in place respects, so an existing
+/// file is refused, with an error saying why, when it cannot be opened for writing (a
+/// read-only file), when it has other hard links (they would keep the old text), and
+/// when its owner or group cannot be given to the new file.
 pub fn atomic_write(path: &Path, contents: &str) -> io::Result<()> {
     let target = match std::fs::symlink_metadata(path) {
         Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(path)?,
@@ -17,21 +22,88 @@ pub fn atomic_write(path: &Path, contents: &str) -> io::Result<()> {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
-    let permissions = std::fs::metadata(&target)
-        .ok()
-        .map(|meta| meta.permissions());
+    let existing = match std::fs::metadata(&target) {
+        Ok(meta) => Some(meta),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
+    };
+    if let Some(meta) = &existing {
+        may_replace(&target, meta)?;
+    }
 
     let mut temp = tempfile::Builder::new()
         .prefix(".decorum-")
         .suffix(".tmp")
-        .tempfile_in(&folder)?;
+        .tempfile_in(&folder)
+        .map_err(|e| {
+            explained(
+                e,
+                "cannot create a temporary file in its folder (fmt writes the new text there, \
+                 then renames it over the file); check that the folder is writable",
+            )
+        })?;
     temp.write_all(contents.as_bytes())?;
     temp.as_file().sync_all()?;
-    if let Some(permissions) = permissions {
-        temp.as_file().set_permissions(permissions)?;
+    if let Some(meta) = &existing {
+        temp.as_file().set_permissions(meta.permissions())?;
+        keep_owner(temp.as_file(), meta)?;
     }
     temp.persist(&target).map_err(|err| err.error)?;
     sync_folder(&folder);
+    Ok(())
+}
+
+/// An error of kind `e`'s, whose message says what happened and what to do.
+fn explained(e: io::Error, what: &str) -> io::Error {
+    io::Error::new(e.kind(), format!("{what} ({e})"))
+}
+
+/// Refuses to replace a file that writing in place could not change, or whose other
+/// names would keep the old text.
+fn may_replace(target: &Path, meta: &std::fs::Metadata) -> io::Result<()> {
+    if let Err(e) = std::fs::OpenOptions::new().write(true).open(target) {
+        return Err(explained(
+            e,
+            "the file is not writable; make it writable (chmod u+w) to format it",
+        ));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        if meta.nlink() > 1 {
+            return Err(io::Error::other(format!(
+                "the file has {} hard links, and replacing it would leave the other names \
+                 with the old text; format a copy, or break the links first",
+                meta.nlink()
+            )));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = meta;
+    Ok(())
+}
+
+/// Gives the new file the old one's owner and group (only a change needs the right to
+/// make it).
+fn keep_owner(file: &std::fs::File, old: &std::fs::Metadata) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        let new = file.metadata()?;
+        let uid = (new.uid() != old.uid()).then_some(old.uid());
+        let gid = (new.gid() != old.gid()).then_some(old.gid());
+        if uid.is_some() || gid.is_some() {
+            std::os::unix::fs::fchown(file, uid, gid).map_err(|e| {
+                explained(
+                    e,
+                    "cannot give the new file the owner and group of the old one, so \
+                     replacing it would change them; run fmt as the file's owner",
+                )
+            })?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (file, old);
     Ok(())
 }
 
@@ -66,6 +138,42 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["policy.decorum"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_hard_linked_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.decorum");
+        std::fs::write(&path, "old").unwrap();
+        std::fs::hard_link(&path, dir.path().join("b.decorum")).unwrap();
+        let err = atomic_write(&path, "new").unwrap_err();
+        assert!(err.to_string().contains("2 hard links"), "{err}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("b.decorum")).unwrap(),
+            "old"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_files_it_cannot_open_for_writing() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ro.decorum");
+        std::fs::write(&path, "old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+        // Root may write a read-only file in place, so for root fmt may too.
+        let writable = std::fs::OpenOptions::new().write(true).open(&path).is_ok();
+        let result = atomic_write(&path, "new");
+        if writable {
+            assert!(result.is_ok());
+        } else {
+            let err = result.unwrap_err();
+            assert!(err.to_string().contains("not writable"), "{err}");
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
+        }
     }
 
     #[cfg(unix)]
