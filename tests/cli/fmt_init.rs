@@ -81,6 +81,104 @@ fn fmt_formats_standard_input() {
 }
 
 #[test]
+fn fmt_shows_each_syntax_errors_advice_and_how_many_more() {
+    let ws = Workspace::new();
+    let rule = |name: &str| format!("rule {name} {{\n  titl \"x\"\n}}\n");
+    let broken = format!(
+        "decorum 1\npolicy p\n{}",
+        ["a", "b", "c", "d", "e"].map(rule).concat()
+    );
+    ws.file("p.decorum", &broken);
+    let out = ws.run(&["fmt", "p.decorum"]).output();
+    expect![[r#"
+        exit: 2
+        --- stdout: (empty)
+        --- stderr
+        error: p.decorum:4:3: expected a rule clause (`severity`, `title`, `message`, `flag when`, `fix`, `example`, ...) or `}`, found `titl`
+          = help: did you mean `title`?
+        error: p.decorum:7:3: expected a rule clause (`severity`, `title`, `message`, `flag when`, `fix`, `example`, ...) or `}`, found `titl`
+          = help: did you mean `title`?
+        error: p.decorum:10:3: expected a rule clause (`severity`, `title`, `message`, `flag when`, `fix`, `example`, ...) or `}`, found `titl`
+          = help: did you mean `title`?
+        ... and 2 more syntax errors (`decorum test p.decorum` lists them all)
+        p.decorum: not formatted: fmt only formats a file that parses; fix the syntax first
+    "#]]
+    .assert_eq(&out.render());
+    assert_eq!(
+        std::fs::read_to_string(ws.path("p.decorum")).unwrap(),
+        broken
+    );
+}
+
+#[test]
+fn fmt_says_what_it_cannot_do_instead_of_passing_over_it() {
+    let ws = Workspace::new();
+    ws.file("p.decorum", MESSY)
+        .file("empty/readme.md", "Nothing here.\n");
+    // Standard input with files: refused, nothing written.
+    let out = ws.run(&["fmt", "-", "p.decorum"]).output();
+    expect![[r#"
+        exit: 2
+        --- stdout: (empty)
+        --- stderr
+        error: `-` (standard input) cannot be combined with other paths
+          = help: run `decorum fmt -` on its own, and `decorum fmt PATH...` for files
+    "#]]
+    .assert_eq(&out.render());
+    assert_eq!(
+        std::fs::read_to_string(ws.path("p.decorum")).unwrap(),
+        MESSY
+    );
+    // `--check` on standard input says why it fails.
+    let out = ws.run(&["fmt", "--check", "-"]).stdin(MESSY).output();
+    expect![[r#"
+        exit: 1
+        --- stdout: (empty)
+        --- stderr
+        standard input is not formatted (`decorum fmt -` prints it formatted)
+    "#]]
+    .assert_eq(&out.render());
+    // A folder without policies is worth a warning: the name may be wrong.
+    let out = ws.run(&["fmt", "--check", "empty"]).output();
+    expect![[r#"
+        exit: 0
+        --- stdout: (empty)
+        --- stderr
+        warning: no policy files (`.decorum`) found in empty
+    "#]]
+    .assert_eq(&out.render());
+    // One file named twice is formatted once.
+    let out = ws.run(&["fmt", "p.decorum", "./p.decorum"]).output();
+    expect![[r#"
+        exit: 0
+        --- stdout
+        formatted p.decorum
+        --- stderr: (empty)
+    "#]]
+    .assert_eq(&out.render());
+}
+
+#[cfg(unix)]
+#[test]
+fn fmt_leaves_a_hard_linked_file_and_its_twin_alone() {
+    let ws = Workspace::new();
+    ws.file("a.decorum", MESSY);
+    std::fs::hard_link(ws.path("a.decorum"), ws.path("b.decorum")).unwrap();
+    let out = ws.run(&["fmt", "a.decorum"]).output();
+    expect![[r#"
+        exit: 2
+        --- stdout: (empty)
+        --- stderr
+        error: a.decorum: not formatted, left as it was: the file has 2 hard links, and replacing it would leave the other names with the old text; format a copy, or break the links first
+    "#]]
+    .assert_eq(&out.render());
+    assert_eq!(
+        std::fs::read_to_string(ws.path("b.decorum")).unwrap(),
+        MESSY
+    );
+}
+
+#[test]
 fn init_scaffolds_a_workspace_whose_examples_pass() {
     let ws = Workspace::new();
     let out = ws.run(&["init", "--name", "smile-family"]).output();

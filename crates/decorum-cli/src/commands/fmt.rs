@@ -15,8 +15,9 @@ use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 /// Arguments of `decorum fmt`.
 #[derive(clap::Args, Debug)]
 pub struct FmtArgs {
-    /// Policy files or folders (searched for `.decorum` files, honouring .gitignore);
-    /// `-` formats standard input to standard output. Default: the current folder.
+    /// Policy files or folders (searched for `.decorum` files, skipping hidden files and
+    /// folders and what .gitignore excludes); `-` alone formats standard input to
+    /// standard output. Default: the current folder.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Write nothing; exit 1 when a file is not formatted, listing it.
@@ -32,47 +33,82 @@ pub fn run(args: FmtArgs) -> u8 {
         args.paths.clone()
     };
     if paths.iter().any(|p| p.as_os_str() == "-") {
+        if paths.len() > 1 {
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: `-` (standard input) cannot be combined with other paths\n  \
+                 = help: run `decorum fmt -` on its own, and `decorum fmt PATH...` for files"
+            );
+            return EXIT_ERROR;
+        }
         return stdin(args.check);
     }
     let mut files = Vec::new();
     let mut failed = false;
+    let mut searched_folders = false;
     for path in &paths {
-        if path.is_dir() {
-            let walk = ignore::WalkBuilder::new(path)
-                .hidden(true)
-                .git_ignore(true)
-                .require_git(false)
-                .build();
-            for entry in walk.flatten() {
-                let p = entry.path();
-                if p.is_file() && p.extension().is_some_and(|e| e == "decorum") {
-                    files.push(p.to_path_buf());
-                }
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => {
+                searched_folders = true;
+                failed |= !policy_files_in(path, &mut files);
             }
-        } else if path.is_file() {
-            files.push(path.clone());
-        } else {
-            let _ = writeln!(
-                std::io::stderr(),
-                "error: no such file or folder: {}",
-                path.display()
-            );
-            failed = true;
+            Ok(meta) if meta.is_file() => files.push(path.clone()),
+            Ok(_) => {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "error: {}: not a regular file or folder\n  \
+                     = help: fmt formats `.decorum` files in place; to format text from \
+                     elsewhere, pipe it through `decorum fmt -`",
+                    path.display()
+                );
+                failed = true;
+            }
+            Err(e) => {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "error: {}: {}",
+                    path.display(),
+                    if e.kind() == std::io::ErrorKind::NotFound {
+                        "no such file or folder".to_string()
+                    } else {
+                        format!("cannot read it: {e}")
+                    }
+                );
+                failed = true;
+            }
         }
     }
+    // The same file named twice (`x.decorum ./x.decorum`) is formatted once.
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
     files.sort();
-    files.dedup();
+    if files.is_empty() && searched_folders && !failed {
+        let _ = writeln!(
+            std::io::stderr(),
+            "warning: no policy files (`.decorum`) found in {}",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     let mut unformatted = Vec::new();
     let mut written = 0usize;
     for file in &files {
         let shown = shown(file);
         let text = match std::fs::read_to_string(file) {
             Ok(t) => t,
-            Err(e) => {
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
                 let _ = writeln!(
                     std::io::stderr(),
-                    "error: {shown}: cannot read it as UTF-8 text: {e}"
+                    "error: {shown}: not UTF-8 text\n  = help: save the policy file as UTF-8"
                 );
+                failed = true;
+                continue;
+            }
+            Err(e) => {
+                let _ = writeln!(std::io::stderr(), "error: {shown}: cannot read it: {e}");
                 failed = true;
                 continue;
             }
@@ -83,7 +119,10 @@ pub fn run(args: FmtArgs) -> u8 {
                 if args.check {
                     unformatted.push(shown);
                 } else if let Err(e) = decorum_workspace::atomic_write(file, &formatted) {
-                    let _ = writeln!(std::io::stderr(), "error: {shown}: cannot write it: {e}");
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "error: {shown}: not formatted, left as it was: {e}"
+                    );
                     failed = true;
                 } else {
                     written += 1;
@@ -91,17 +130,7 @@ pub fn run(args: FmtArgs) -> u8 {
                 }
             }
             Err(FormatError::Syntax(errors)) => {
-                let index = LineIndex::new(&text);
-                for e in errors.iter().take(3) {
-                    let lc = index.line_char_col(&text, e.range.start());
-                    let _ = writeln!(
-                        std::io::stderr(),
-                        "error: {shown}:{}:{}: {} (not formatted: fix the syntax first)",
-                        lc.line + 1,
-                        lc.col + 1,
-                        e.message
-                    );
-                }
+                report_syntax(&shown, &text, &errors);
                 failed = true;
             }
             Err(FormatError::Unsafe(why)) => {
@@ -147,27 +176,20 @@ fn stdin(check: bool) -> u8 {
     match decorum_syntax::format(&text) {
         Ok(formatted) => {
             if check {
-                return if formatted == text {
-                    EXIT_OK
-                } else {
-                    EXIT_FINDINGS
-                };
+                if formatted == text {
+                    return EXIT_OK;
+                }
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "standard input is not formatted (`decorum fmt -` prints it formatted)"
+                );
+                return EXIT_FINDINGS;
             }
             let _ = std::io::stdout().write_all(formatted.as_bytes());
             EXIT_OK
         }
         Err(FormatError::Syntax(errors)) => {
-            let index = LineIndex::new(&text);
-            for e in errors.iter().take(3) {
-                let lc = index.line_char_col(&text, e.range.start());
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "error: <stdin>:{}:{}: {}",
-                    lc.line + 1,
-                    lc.col + 1,
-                    e.message
-                );
-            }
+            report_syntax("<stdin>", &text, &errors);
             EXIT_ERROR
         }
         Err(FormatError::Unsafe(why)) => {
@@ -175,6 +197,76 @@ fn stdin(check: bool) -> u8 {
             EXIT_ERROR
         }
     }
+}
+
+/// Gathers the policy files under `folder` into `files`; false if part of it could not
+/// be searched (each such place is reported).
+fn policy_files_in(folder: &Path, files: &mut Vec<PathBuf>) -> bool {
+    let walk = ignore::WalkBuilder::new(folder)
+        .hidden(true)
+        .git_ignore(true)
+        .require_git(false)
+        .build();
+    let mut complete = true;
+    for entry in walk {
+        match entry {
+            Ok(entry) => {
+                let p = entry.path();
+                if entry.file_type().is_some_and(|t| t.is_file())
+                    && p.extension().is_some_and(|e| e == "decorum")
+                {
+                    files.push(p.to_path_buf());
+                }
+            }
+            Err(e) => {
+                // A folder fmt cannot list may hold unformatted files: `--check` must not
+                // pass over it in silence.
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "error: cannot search for policy files: {e}\n  \
+                     = help: give fmt read access to the folder, or name the files to format"
+                );
+                complete = false;
+            }
+        }
+    }
+    complete
+}
+
+/// The syntax errors that keep a file from being formatted: the first three in full,
+/// with their advice, and how many more there are.
+fn report_syntax(shown: &str, text: &str, errors: &[decorum_syntax::SyntaxError]) {
+    const SHOWN: usize = 3;
+    let index = LineIndex::new(text);
+    let mut out = String::new();
+    for e in errors.iter().take(SHOWN) {
+        let lc = index.line_char_col(text, e.range.start());
+        out.push_str(&format!(
+            "error: {shown}:{}:{}: {}\n",
+            lc.line + 1,
+            lc.col + 1,
+            e.message
+        ));
+        if let Some(help) = &e.help {
+            out.push_str(&format!("  = help: {help}\n"));
+        }
+    }
+    if errors.len() > SHOWN {
+        let more = errors.len() - SHOWN;
+        let all = if shown == "<stdin>" {
+            String::new()
+        } else {
+            format!(" (`decorum test {shown}` lists them all)")
+        };
+        out.push_str(&format!(
+            "... and {more} more syntax {}{all}\n",
+            if more == 1 { "error" } else { "errors" }
+        ));
+    }
+    out.push_str(&format!(
+        "{shown}: not formatted: fmt only formats a file that parses; fix the syntax first\n"
+    ));
+    let _ = std::io::stderr().write_all(out.as_bytes());
 }
 
 fn shown(path: &Path) -> String {
