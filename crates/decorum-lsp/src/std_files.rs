@@ -165,15 +165,15 @@ fn target(base: &Path, display_path: &str) -> Option<PathBuf> {
 }
 
 /// Makes `path` a read-only file holding exactly `text`: left alone when it does,
-/// replaced atomically otherwise ([`decorum_workspace::atomic_write`]); checked
-/// afterwards.
+/// replaced atomically otherwise ([`decorum_workspace::atomic_replace_own_file`]: the
+/// file being replaced is read-only); checked afterwards.
 fn ensure(path: &Path, text: &str) -> std::io::Result<()> {
     if std::fs::read(path).is_ok_and(|bytes| bytes == text.as_bytes()) {
         return make_read_only(path);
     }
     let folder = path.parent().ok_or(std::io::ErrorKind::InvalidInput)?;
     std::fs::create_dir_all(folder)?;
-    decorum_workspace::atomic_write(path, text)?;
+    decorum_workspace::atomic_replace_own_file(path, text)?;
     make_read_only(path)?;
     if std::fs::read(path)?.as_slice() != text.as_bytes() {
         return Err(std::io::ErrorKind::InvalidData.into());

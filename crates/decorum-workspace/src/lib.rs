@@ -28,4 +28,4 @@ pub use drafts::{
 pub use library::{Library, LibraryError, Lock, Manifest};
 pub use load::{LoadError, LoadedPolicies, Overlays, load_policies, load_policies_overlaid};
 pub use stdlib::{DEFAULT_POLICY, StdFile};
-pub use write::atomic_write;
+pub use write::{atomic_replace_own_file, atomic_write};

@@ -14,6 +14,17 @@ use std::path::Path;
 /// read-only file), when it has other hard links (they would keep the old text), and
 /// when its owner or group cannot be given to the new file.
 pub fn atomic_write(path: &Path, contents: &str) -> io::Result<()> {
+    write_through_temp(path, contents, true)
+}
+
+/// [`atomic_write`] without its refusals, for files the program itself keeps read-only
+/// in a folder of its own (the language server's copy of the embedded library), which
+/// it must be able to replace: the permissions are kept, the owner is not checked.
+pub fn atomic_replace_own_file(path: &Path, contents: &str) -> io::Result<()> {
+    write_through_temp(path, contents, false)
+}
+
+fn write_through_temp(path: &Path, contents: &str, guarded: bool) -> io::Result<()> {
     let target = match std::fs::symlink_metadata(path) {
         Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(path)?,
         _ => path.to_path_buf(),
@@ -27,7 +38,7 @@ pub fn atomic_write(path: &Path, contents: &str) -> io::Result<()> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
         Err(e) => return Err(e),
     };
-    if let Some(meta) = &existing {
+    if let Some(meta) = existing.as_ref().filter(|_| guarded) {
         may_replace(&target, meta)?;
     }
 
@@ -46,7 +57,9 @@ pub fn atomic_write(path: &Path, contents: &str) -> io::Result<()> {
     temp.as_file().sync_all()?;
     if let Some(meta) = &existing {
         temp.as_file().set_permissions(meta.permissions())?;
-        keep_owner(temp.as_file(), meta)?;
+        if guarded {
+            keep_owner(temp.as_file(), meta)?;
+        }
     }
     temp.persist(&target).map_err(|err| err.error)?;
     sync_folder(&folder);
