@@ -3,9 +3,10 @@
 //!
 //! Layout: two-space indentation; one clause per line inside `rule { }`; a blank line
 //! between top-level items, except between one-line items of the same kind (imports,
-//! one-line term sets, extends, disables) that were adjacent; a term list on one line
-//! when it fits in 100 columns and holds no comment, else one term per line with a
-//! trailing comma; conditions and numbers with single spaces around operators and only
+//! one-line term sets, extends, disables) that were adjacent; a term list without
+//! comments on one line when the list fits in 76 columns (room for `terms name = ` and
+//! options within 100), else its terms packed into lines of at most 100 columns; a
+//! list with comments one term per line with a trailing comma; conditions and numbers with single spaces around operators and only
 //! the parentheses precedence needs, on one line when the clause fits in 100 columns,
 //! else broken before each top-level `or` (or `and`) with continuation lines two spaces
 //! deeper (parenthesised parts break the same way, one step further in). A comment
@@ -14,8 +15,10 @@
 //! clause).
 //!
 //! Comments are never lost or reordered: each is attached to the item, clause or term
-//! it precedes or ends the line of; a comment in a place the layout does not know (in
-//! the middle of a condition) keeps its whole clause exactly as written. Before
+//! it precedes or ends the line of (a comment after a rule's closing brace is the
+//! rule's, one between its name and its brace ends the header line); a comment in a
+//! place the layout does not know (in the middle of a condition, inside a term, between
+//! a parameter's `=` and its list) keeps that clause or term exactly as written. Before
 //! returning, the formatter parses its own output and refuses when the syntax tree or the
 //! sequence of comments differs from the input's.
 
@@ -57,6 +60,7 @@ pub fn format(text: &str) -> Result<String, FormatError> {
         next: 0,
         out: String::new(),
         last: TextSize::from(0),
+        fence: None,
     };
     f.file(&parsed.file);
     let mut out = f.out;
@@ -271,6 +275,8 @@ struct Formatter<'a> {
     out: String,
     /// End of the last source element written, for blank-line decisions.
     last: TextSize,
+    /// While set, no comment after it ends a line written now (see [`Formatter::rule`]).
+    fence: Option<TextSize>,
 }
 
 impl Formatter<'_> {
@@ -320,7 +326,7 @@ impl Formatter<'_> {
         let Some(c) = self.comments.get(self.next) else {
             return;
         };
-        if c.range.start() < after {
+        if c.range.start() < after || self.fence.is_some_and(|f| c.range.start() > f) {
             return;
         }
         let gap = decorum_text::slice(self.src, TextRange::new(after, c.range.start()));
@@ -431,16 +437,20 @@ impl Formatter<'_> {
         self.out.push_str(indent);
         self.out.push_str(&text);
         self.out.push('\n');
-        // Comments inside are part of the verbatim text.
+        self.skip_comments_before(r.end());
+        self.last = r.end();
+        self.trailing(r.end());
+    }
+
+    /// Marks the comments before `end` as written: they are part of text copied as is.
+    fn skip_comments_before(&mut self, end: TextSize) {
         while self
             .comments
             .get(self.next)
-            .is_some_and(|c| c.range.start() < r.end())
+            .is_some_and(|c| c.range.start() < end)
         {
             self.next += 1;
         }
-        self.last = r.end();
-        self.trailing(r.end());
     }
 
     fn item(&mut self, item: &Item) {
@@ -632,7 +642,14 @@ impl Formatter<'_> {
         self.trailing(open);
         for term in &list.terms {
             self.leading(term.range.start(), &inner);
-            let text = self.term(term);
+            // A comment inside the term (before or after its `->`) keeps the term as
+            // written, so the comment stays beside the part it is about.
+            let text = if self.has_comment_within(term.range) {
+                self.skip_comments_before(term.range.end());
+                self.slice(term.range).to_string()
+            } else {
+                self.term(term)
+            };
             self.out.push_str(&inner);
             self.out.push_str(&text);
             self.out.push_str(",\n");
@@ -653,8 +670,18 @@ impl Formatter<'_> {
             .find('{')
             .map(|n| rule.name.range.end() + size(n + 1))
             .unwrap_or(rule.name.range.end());
+        // A comment after the name (`rule r  # why`, the brace on the next line) or after
+        // the brace ends the header line; a second one goes inside, as the first line.
+        let before = self.next;
+        self.trailing(rule.name.range.end());
         self.last = brace;
-        self.trailing(brace);
+        if self.next == before {
+            self.trailing(brace);
+        }
+        // The clauses' line-end comments stop at the closing brace: one after it, on the
+        // rule's last line (`rule r { flag when ... }  # why`), is the rule's.
+        let close = rule.range.end() - TextSize::from(1);
+        let fence = self.fence.replace(close);
         let mut previous_end: Option<TextSize> = None;
         for clause in &rule.clauses {
             let range = clause.range();
@@ -671,7 +698,7 @@ impl Formatter<'_> {
             self.clause(clause, INDENT);
             previous_end = Some(range.end());
         }
-        let close = rule.range.end() - TextSize::from(1);
+        self.fence = fence;
         self.leading(close, INDENT);
         self.out.push_str("}\n");
         self.last = rule.range.end();
@@ -680,13 +707,19 @@ impl Formatter<'_> {
 
     fn clause(&mut self, clause: &RuleClause, indent: &str) {
         let range = clause.range();
-        let lists_only = matches!(
-            clause,
+        // A parameter's list lays out the comments inside it; any other comment in the
+        // clause (`param t = # why` before the list) keeps the clause as written.
+        let lists_only = match clause {
             RuleClause::Param(ParamDecl {
-                value: Value::Terms(TermExpr::List(_)),
+                value: Value::Terms(TermExpr::List(list)),
                 ..
-            })
-        );
+            }) => !self.comments[self.next..].iter().any(|c| {
+                c.range.start() > range.start()
+                    && c.range.start() < range.end()
+                    && !list.range.contains_range(c.range)
+            }),
+            _ => false,
+        };
         if self.has_comment_within(range) && !lists_only {
             return self.verbatim(range, indent);
         }

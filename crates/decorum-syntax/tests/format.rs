@@ -320,3 +320,71 @@ fn a_bracketed_number_across_lines_formats_in_one_pass() {
     );
     assert!(!formatted.contains('\t'), "{formatted}");
 }
+
+#[test]
+fn comments_stay_beside_what_they_are_about() {
+    // A comment inside a term or between `param t =` and its list keeps that part as
+    // written; one after a rule's closing brace stays the rule's; one between a rule's
+    // name and its brace ends the header line.
+    let input = r##"decorum 1
+policy p
+
+terms stig = [
+  "committed suicide" # about the phrase
+    -> "died by suicide",
+  "drug seeker" ->  # the replacement
+    "person asking for pain relief",
+  "frequent flyer",  # ends its line
+]
+
+rule r {
+  param t = # the threshold list
+    ["a", "b"]
+  flag when contains stig
+}
+
+rule one { flag when contains ["x"] } # about rule one
+
+rule two # see {ticket 12}
+{
+  flag when contains ["y"]
+}
+
+rule three # a
+{ # b
+  flag when contains ["z"]
+}
+"##;
+    expect![[r##"
+        decorum 1
+        policy p
+
+        terms stig = [
+          "committed suicide" # about the phrase
+            -> "died by suicide",
+          "drug seeker" ->  # the replacement
+            "person asking for pain relief",
+          "frequent flyer",  # ends its line
+        ]
+
+        rule r {
+          param t = # the threshold list
+            ["a", "b"]
+          flag when contains stig
+        }
+
+        rule one {
+          flag when contains ["x"]
+        }  # about rule one
+
+        rule two {  # see {ticket 12}
+          flag when contains ["y"]
+        }
+
+        rule three {  # a
+          # b
+          flag when contains ["z"]
+        }
+    "##]]
+    .assert_eq(&assert_formats("attached", input));
+}
