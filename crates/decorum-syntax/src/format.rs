@@ -364,6 +364,10 @@ impl Formatter<'_> {
     fn file(&mut self, file: &PolicyFile) {
         if let Some(v) = &file.version {
             self.leading(v.range.start(), "");
+            // A header comment (a licence, say) set apart by a blank line stays apart.
+            if self.next > 0 && self.blank_between(self.last, v.range.start()) {
+                self.ensure_blank_line();
+            }
             if self.has_comment_within(v.range) {
                 self.verbatim(v.range, "");
             } else {

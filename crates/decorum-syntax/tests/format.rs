@@ -388,3 +388,9 @@ rule three # a
     "##]]
     .assert_eq(&assert_formats("attached", input));
 }
+
+#[test]
+fn a_header_comment_keeps_its_blank_line() {
+    let input = "# Copyright 2026 Example Clinic (invented)\n# Licensed for internal use.\n\ndecorum 1\npolicy p\n";
+    assert_eq!(assert_formats("header", input), input);
+}
