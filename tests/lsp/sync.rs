@@ -294,3 +294,50 @@ fn a_long_draft_after_edits_gets_the_diagnostics_of_a_fresh_check() {
     }
     server.stop();
 }
+
+#[test]
+fn a_check_of_a_closed_document_never_reaches_its_next_opening() {
+    // Close, then open again at once with other text and the same version (clients start
+    // again at 1): the first opening's check, still running, must not publish its
+    // findings for the new text, nor leave them for hover, fixes and pull requests.
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let uri = ws.uri("reopened.md");
+    let old = "Flu shots are in. My patient waved hello today 😀\n\n".repeat(2_000);
+    let new = "Flu shots are in. See you Saturday.\n";
+    for _ in 0..3 {
+        server.open(&uri, "markdown", 1, &old);
+        server.notify(
+            "textDocument/didClose",
+            json!({ "textDocument": { "uri": uri } }),
+        );
+        server.open(&uri, "markdown", 1, new);
+        assert!(server.diagnostics_at(&uri, 1).is_empty());
+        // Long enough for the first opening's check to end (it is not cancelled).
+        std::thread::sleep(std::time::Duration::from_millis(1200));
+        let reply = server.request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": uri } }),
+        );
+        assert_eq!(reply["result"]["items"], json!([]), "{reply}");
+        server.drain();
+        let stale = server.take_backlog(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && m["params"]["diagnostics"]
+                    .as_array()
+                    .is_some_and(|d| !d.is_empty())
+        });
+        assert!(
+            stale.is_empty(),
+            "stale diagnostics published: {}",
+            stale.len()
+        );
+        server.notify(
+            "textDocument/didClose",
+            json!({ "textDocument": { "uri": uri } }),
+        );
+        server.drain();
+    }
+    server.stop();
+}

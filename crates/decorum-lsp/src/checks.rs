@@ -112,7 +112,9 @@ async fn run(state: Arc<State>, uri: Uri) {
                         "cancelled"
                     }
                 );
-                if let Some(mut doc) = state.documents.get_mut(&uri) {
+                if let Some(mut doc) = state.documents.get_mut(&uri)
+                    && doc.log_id == log_id
+                {
                     doc.checking = false;
                 }
                 return;
@@ -125,7 +127,10 @@ async fn run(state: Arc<State>, uri: Uri) {
             let Some(mut doc) = state.documents.get_mut(&uri) else {
                 return;
             };
-            if doc.generation == generation {
+            // The same opening of the document (a close and a new open start counting
+            // generations again, and the old text must not reach the new one) and no
+            // edit since.
+            if doc.log_id == log_id && doc.generation == generation {
                 doc.latest = Some(outcome.evaluation.clone());
                 true
             } else {
@@ -138,14 +143,17 @@ async fn run(state: Arc<State>, uri: Uri) {
         } else {
             crate::log!(
                 Level::Debug,
-                "drop doc#{log_id} v{version}: a newer edit arrived"
+                "drop doc#{log_id} v{version}: a newer edit or a new open arrived"
             );
         }
         let done = {
             let Some(mut doc) = state.documents.get_mut(&uri) else {
                 return;
             };
-            if doc.generation == generation {
+            if doc.log_id != log_id {
+                // Closed and opened again: the new opening has a check task of its own.
+                true
+            } else if doc.generation == generation {
                 doc.checking = false;
                 true
             } else {
