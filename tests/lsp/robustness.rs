@@ -15,6 +15,16 @@ fn malformed_json_unknown_methods_and_unknown_documents_are_answered() {
     let error = server.wait_for("the parse error", |m| m.get("error").is_some());
     assert_eq!(error["error"]["code"], -32700, "{error}");
     assert_eq!(error["id"], Value::Null);
+    // JSON whose strings or numbers only fail when built: a lone surrogate (a client
+    // cutting an emoji in half) and a number out of range. Each once ended the input.
+    for body in [
+        r#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///x.md","languageId":"markdown","version":1,"text":"broken \ud83d emoji"}}}"#,
+        r#"{"jsonrpc":"2.0","id":5,"method":"decorum/x","params":1e999}"#,
+    ] {
+        server.send_raw(body.as_bytes());
+        let error = server.wait_for("the parse error", |m| m.get("error").is_some());
+        assert_eq!(error["error"]["code"], -32700, "{error}");
+    }
 
     let reply = server.request("decorum/noSuchMethod", json!({}));
     assert_eq!(reply["error"]["code"], -32601, "{reply}");

@@ -6,7 +6,9 @@
 //! passed on byte for byte; a body that is not JSON, or not a JSON-RPC message the
 //! server's decoder accepts, is replaced by a request to [`MALFORMED_METHOD`], which the
 //! service wrapper answers with the JSON-RPC error (`-32700` parse error or `-32600`
-//! invalid request, id `null`) the client would have got, and the server reads on.
+//! invalid request, id `null`) the client would have got, and the server reads on. A
+//! header is found wherever `Content-Length:` starts, even mid-line, so after a frame
+//! whose length was wrong the stream is found again at the next header.
 
 use std::borrow::Cow;
 
@@ -94,10 +96,8 @@ async fn read_headers<R: AsyncBufReadExt + Unpin>(reader: &mut R) -> Option<usiz
                 continue;
             }
             seen_any = true;
-            if let Some((name, value)) = line.split_once(':') {
-                if name.trim().eq_ignore_ascii_case("content-length") {
-                    length = value.trim().parse::<usize>().ok();
-                }
+            if let Some(value) = content_length_value(line) {
+                length = value.trim().parse::<usize>().ok();
             }
         }
         match length {
@@ -108,6 +108,19 @@ async fn read_headers<R: AsyncBufReadExt + Unpin>(reader: &mut R) -> Option<usiz
             ),
         }
     }
+}
+
+/// The value of a `Content-Length` header on `line`, which may start anywhere in it:
+/// after a message whose length was wrong, or garbage without a line break, the next
+/// header follows the rest of that on the same line, and the stream is found again
+/// there instead of skipping every message after it.
+fn content_length_value(line: &str) -> Option<&str> {
+    const NAME: &str = "content-length:";
+    let at = line
+        .as_bytes()
+        .windows(NAME.len())
+        .rposition(|w| w.eq_ignore_ascii_case(NAME.as_bytes()))?;
+    line.get(at + NAME.len()..)
 }
 
 /// The request that stands in for a malformed message.
@@ -154,7 +167,11 @@ struct ErrorShape {
 
 /// `Ok` when the body is a message the server can decode; else the error code to reply.
 fn check(body: &[u8]) -> Result<(), i64> {
-    if serde_json::from_slice::<IgnoredAny>(body).is_err() {
+    // Built as the decoder builds it: skipping the body (`IgnoredAny`) let through what
+    // only building finds, each of which ended the server's input: a lone UTF-16
+    // surrogate escape (`"\ud83d"`, from a client cutting an emoji in half), a byte that
+    // is not UTF-8 inside a string, nesting deeper than 128 and a number out of range.
+    if serde_json::from_slice::<serde_json::Value>(body).is_err() {
         return Err(PARSE_ERROR);
     }
     match serde_json::from_slice::<Shape<'_>>(body) {
@@ -201,8 +218,58 @@ mod tests {
                 INVALID_REQUEST,
             ),
             (r#"{"method":"m"}"#, INVALID_REQUEST),
+            // What only building the values finds (each ended the server's input).
+            (
+                r#"{"jsonrpc":"2.0","method":"m","params":{"text":"broken \ud83d emoji"}}"#,
+                PARSE_ERROR,
+            ),
+            (
+                r#"{"jsonrpc":"2.0","method":"m","params":1e999}"#,
+                PARSE_ERROR,
+            ),
         ] {
             assert_eq!(check(bad.as_bytes()), Err(code), "{bad}");
+        }
+        let mut latin1 = br#"{"jsonrpc":"2.0","method":"m","params":"caf"#.to_vec();
+        latin1.extend_from_slice(b"\xe9\"}");
+        assert_eq!(check(&latin1), Err(PARSE_ERROR));
+        let deep = format!(
+            r#"{{"jsonrpc":"2.0","method":"m","params":{}1{}}}"#,
+            "[".repeat(200),
+            "]".repeat(200)
+        );
+        assert_eq!(check(deep.as_bytes()), Err(PARSE_ERROR));
+    }
+
+    #[test]
+    fn finds_the_stream_again_after_a_wrong_frame() {
+        let good = |id: u32| format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"shutdown"}}"#);
+        let framed = |body: &str| format!("Content-Length: {}\r\n\r\n{body}", body.len());
+        let body = good(1);
+        let wrong = [
+            format!("Content-Length: {}\r\n\r\n{body}", body.len() - 5),
+            format!("Content-Length: {}\r\n\r\n{body}", body.len() + 40),
+            format!("Content-Length: abc\r\n\r\n{body}"),
+            body.clone(),
+            String::from_utf8_lossy(&(0..=255u8).collect::<Vec<_>>()).into_owned(),
+        ];
+        for first in wrong {
+            let later: Vec<String> = (2..6).map(good).collect();
+            let input = first.clone() + &later.iter().map(|b| framed(b)).collect::<String>();
+            let output = run_pump(input.as_bytes());
+            let out: Vec<&[u8]> = frames(&output);
+            // A message right after the wrong frame may be lost with it; the rest arrive.
+            let arrived: Vec<&str> = out
+                .iter()
+                .filter_map(|b| std::str::from_utf8(b).ok())
+                .filter(|b| later.iter().any(|l| l == b))
+                .collect();
+            assert!(arrived.len() >= later.len() - 1, "{first:?}: {arrived:?}");
+            assert_eq!(
+                arrived.last().copied(),
+                later.last().map(String::as_str),
+                "{first:?}"
+            );
         }
     }
 
