@@ -63,21 +63,29 @@ impl DocumentText {
             });
         }
         let mut touched = 0;
+        // Between the changes of one notification the index only moves its line starts
+        // (all a change's range needs); it is built once at the end. Rebuilding it after
+        // every change made a "replace all" of 20,000 places in 1 MB take 17 s.
+        let index = Arc::make_mut(&mut self.index);
         for change in changes {
             match change.range {
                 None => {
                     touched += change.text.len();
                     self.text = Arc::new(change.text.clone());
+                    *index = LineIndex::new(&self.text);
                 }
                 Some(range) => {
-                    let map = LineMap::new(&self.text, &self.index, encoding);
+                    let map = LineMap::new(&self.text, index, encoding);
                     let bytes = map.text_range(range);
                     touched += usize::from(bytes.len()) + change.text.len();
                     let range = usize::from(bytes.start())..usize::from(bytes.end());
-                    Arc::make_mut(&mut self.text).replace_range(range, &change.text);
+                    Arc::make_mut(&mut self.text).replace_range(range.clone(), &change.text);
+                    index.replace(&self.text, range, change.text.len());
                 }
             }
-            self.index = Arc::new(LineIndex::new(&self.text));
+        }
+        if changes.iter().any(|c| c.range.is_some()) {
+            *index = LineIndex::new(&self.text);
         }
         self.version = version;
         Ok(touched)

@@ -28,6 +28,12 @@ pub struct LineIndex {
     /// of counting, however long the line (a one-line export of a whole archive has
     /// thousands of findings on one line).
     continuations: Vec<u32>,
+    /// `astral[k]`: how many characters outside the Basic Multilingual Plane (4-byte
+    /// UTF-8 sequences, two UTF-16 code units each) begin before byte `k * CHECKPOINT`,
+    /// for UTF-16 columns at the same cost. Both lists are empty after
+    /// [`LineIndex::replace`] until the index is built again; columns are then counted
+    /// from the start of the text.
+    astral: Vec<u32>,
     len: TextSize,
 }
 
@@ -39,6 +45,11 @@ fn continuation_bytes(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| (b & 0xC0) == 0x80).count()
 }
 
+/// Lead bytes of 4-byte UTF-8 sequences in `bytes`.
+fn astral_leads(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b >= 0xF0).count()
+}
+
 impl LineIndex {
     /// Indexes `text`.
     pub fn new(text: &str) -> LineIndex {
@@ -48,31 +59,78 @@ impl LineIndex {
                 line_starts.push(to_size(i + 1));
             }
         }
-        let mut continuations = Vec::with_capacity(text.len() / CHECKPOINT + 2);
-        let mut seen = 0u32;
+        let blocks = text.len() / CHECKPOINT + 2;
+        let mut continuations = Vec::with_capacity(blocks);
+        let mut astral = Vec::with_capacity(blocks);
+        let (mut seen, mut seen_astral) = (0u32, 0u32);
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         for block in text.as_bytes().chunks(CHECKPOINT) {
             continuations.push(seen);
-            seen =
-                seen.saturating_add(u32::try_from(continuation_bytes(block)).unwrap_or(u32::MAX));
+            astral.push(seen_astral);
+            seen = seen.saturating_add(count(continuation_bytes(block)));
+            seen_astral = seen_astral.saturating_add(count(astral_leads(block)));
         }
         // One more for the end of a text whose length is a multiple of CHECKPOINT.
         continuations.push(seen);
+        astral.push(seen_astral);
         LineIndex {
             line_starts,
             continuations,
+            astral,
             len: text.text_len(),
         }
     }
 
+    /// UTF-8 continuation bytes and 4-byte sequences of `text` before byte `at`.
+    fn counts_before(&self, text: &str, at: usize) -> (usize, usize) {
+        let at = at.min(text.len());
+        let k = (at / CHECKPOINT).min(self.continuations.len().saturating_sub(1));
+        let from = |list: &[u32]| list.get(k).map_or(0, |&n| n as usize);
+        let rest = text.as_bytes().get(k * CHECKPOINT..at).unwrap_or_default();
+        (
+            from(&self.continuations) + continuation_bytes(rest),
+            from(&self.astral) + astral_leads(rest),
+        )
+    }
+
     /// UTF-8 continuation bytes of `text` before byte `at`.
     fn continuations_before(&self, text: &str, at: usize) -> usize {
-        let k = at / CHECKPOINT;
-        let before = self.continuations.get(k).map_or(0, |&n| n as usize);
-        before
-            + text
-                .as_bytes()
-                .get(k * CHECKPOINT..at)
-                .map_or(0, continuation_bytes)
+        self.counts_before(text, at).0
+    }
+
+    /// The index of `text` after its bytes `removed` were replaced by `inserted` bytes:
+    /// line starts are moved rather than found again, so a client's notification with
+    /// thousands of edits (a "replace all") does not index the whole text thousands of
+    /// times. Columns are counted from the start of the text until the index is built
+    /// again ([`LineIndex::new`]); lines and offsets are as fast as ever.
+    pub fn replace(&mut self, text: &str, removed: std::ops::Range<usize>, inserted: usize) {
+        let start = removed.start;
+        let end = removed.end.max(start);
+        let delta = inserted as i64 - (end - start) as i64;
+        let shift = |p: TextSize| to_size((u32::from(p) as i64 + delta).max(0) as usize);
+        // Lines starting inside the removed bytes or right after them lost their `\n`.
+        let first_gone = self
+            .line_starts
+            .partition_point(|&p| usize::from(p) <= start);
+        let first_kept = self.line_starts.partition_point(|&p| usize::from(p) <= end);
+        let added = text
+            .as_bytes()
+            .get(start..start + inserted)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .filter(|&(_, &b)| b == b'\n')
+            .map(|(i, _)| to_size(start + i + 1));
+        let tail: Vec<TextSize> = self.line_starts[first_kept..]
+            .iter()
+            .map(|&p| shift(p))
+            .collect();
+        self.line_starts.truncate(first_gone);
+        self.line_starts.extend(added);
+        self.line_starts.extend(tail);
+        self.continuations.clear();
+        self.astral.clear();
+        self.len = text.text_len();
     }
 
     /// Number of lines (a text ending in `\n` has an empty last line).
@@ -147,6 +205,21 @@ impl LineIndex {
         LineCol {
             line,
             col: (end - start).saturating_sub(continuations) as u32,
+        }
+    }
+
+    /// Line and column of `offset` in UTF-16 code units, as most LSP clients count them.
+    /// `offset` must be a character boundary of `text`.
+    pub fn line_utf16_col(&self, text: &str, offset: TextSize) -> LineCol {
+        let LineCol { line, col } = self.line_col(offset);
+        let start = usize::from(self.line_starts[line as usize]);
+        let end = (start + col as usize).min(text.len());
+        let (cont_end, astral_end) = self.counts_before(text, end);
+        let (cont_start, astral_start) = self.counts_before(text, start);
+        let chars = (end - start).saturating_sub(cont_end.saturating_sub(cont_start));
+        LineCol {
+            line,
+            col: u32::try_from(chars + astral_end.saturating_sub(astral_start)).unwrap_or(u32::MAX),
         }
     }
 
@@ -231,6 +304,71 @@ mod tests {
                 "offset {offset}"
             );
         }
+    }
+
+    /// UTF-16 columns agree with counting code units, across checkpoints.
+    #[test]
+    fn utf16_columns_agree_with_counting() {
+        let text = format!("{}\n{}", "a😀é漢𝒜 ".repeat(900), "😀x".repeat(700));
+        let index = LineIndex::new(&text);
+        for (offset, _) in text.char_indices().step_by(5).chain([(text.len(), ' ')]) {
+            let LineCol { line, col } = index.line_col(to_size(offset));
+            let start = usize::from(index.line_starts[line as usize]);
+            let want: usize = text[start..start + col as usize]
+                .chars()
+                .map(char::len_utf16)
+                .sum();
+            let got = index.line_utf16_col(&text, to_size(offset));
+            assert_eq!(
+                (got.line, got.col as usize),
+                (line, want),
+                "offset {offset}"
+            );
+        }
+    }
+
+    /// After any sequence of replacements, the index answers as one built afresh.
+    #[test]
+    fn replacing_moves_line_starts_like_a_fresh_index() {
+        let mut text = String::from("one\ntwo\r\nthree 😀\n\nfour");
+        let mut index = LineIndex::new(&text);
+        let edits: [(usize, usize, &str); 7] = [
+            (0, 0, "zero\n"),
+            (3, 9, ""),
+            (4, 4, "a\nb\nc"),
+            (0, 2, "\n"),
+            (7, 12, "x"),
+            (1, 1, ""),
+            (0, 0, ""),
+        ];
+        for (from, to, inserted) in edits {
+            let from = from.min(text.len());
+            let to = to.clamp(from, text.len());
+            let (from, to) = (floor(&text, from), floor(&text, to));
+            text.replace_range(from..to, inserted);
+            index.replace(&text, from..to, inserted.len());
+            let fresh = LineIndex::new(&text);
+            assert_eq!(index.line_starts, fresh.line_starts, "{text:?}");
+            assert_eq!(index.len, fresh.len);
+            for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+                let at = to_size(offset);
+                assert_eq!(
+                    index.line_char_col(&text, at),
+                    fresh.line_char_col(&text, at)
+                );
+                assert_eq!(
+                    index.line_utf16_col(&text, at),
+                    fresh.line_utf16_col(&text, at)
+                );
+            }
+        }
+    }
+
+    fn floor(text: &str, mut at: usize) -> usize {
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
     }
 
     #[test]
