@@ -140,6 +140,38 @@ fn allow_here_inserts_a_waiver_with_a_reason_placeholder() {
 }
 
 #[test]
+fn waivers_keep_the_drafts_line_endings_and_its_byte_order_mark() {
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let uri = ws.uri("crlf.md");
+    let text = "\u{feff}My patient agreed to share this.\r\n\r\nSee you Saturday.\r\n";
+    server.open(&uri, "markdown", 1, text);
+    let diagnostics = server.diagnostics_at(&uri, 1);
+    let actions = actions_for(&mut server, &uri, &diagnostics[0]);
+    let allow = |scope: &str| {
+        actions
+            .iter()
+            .find(|a| a["title"] == format!("Allow test.base.client-story {scope}…"))
+            .unwrap()
+            .clone()
+    };
+    let waiver = "<!-- decorum-allow test.base.client-story: why this is acceptable -->\r\n";
+    let (fixed, after) = apply(&mut server, &uri, text, &allow("here"), 2);
+    assert_eq!(fixed, format!("\u{feff}{waiver}{}", &text[3..]));
+    assert!(after.is_empty(), "{after:?}");
+    let (fixed, _) = apply(&mut server, &uri, text, &allow("in this file"), 3);
+    assert_eq!(
+        fixed,
+        format!(
+            "\u{feff}{}{}",
+            waiver.replace("allow", "allow-file"),
+            &text[3..]
+        )
+    );
+    server.stop();
+}
+
+#[test]
 fn waiver_reasons_are_snippets_when_the_client_supports_snippet_edits() {
     let ws = Workspace::new();
     let mut capabilities = crate::capabilities();
@@ -215,5 +247,33 @@ fn stale_diagnostics_offer_no_edits() {
             .all(|a| { a["edit"]["documentChanges"][0]["textDocument"]["version"] == 2 }),
         "{actions:?}"
     );
+    server.stop();
+}
+
+#[test]
+fn the_same_fix_from_two_findings_is_offered_once() {
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let uri = ws.uri("twice.md");
+    let text = "I think the new hours help. I think parking is easier too.\n";
+    server.open(&uri, "markdown", 1, text);
+    let diagnostics = server.diagnostics_at(&uri, 1);
+    assert_eq!(diagnostics.len(), 2, "{diagnostics:?}");
+    let reply = server.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri },
+            "range": utf16_range(text, text.trim_end()),
+            "context": { "diagnostics": diagnostics }
+        }),
+    );
+    let titles: Vec<&str> = reply["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["title"].as_str())
+        .filter(|t| t.starts_with("Add "))
+        .collect();
+    assert_eq!(titles, ["Add “Views are my own.” at the end of the post"]);
     server.stop();
 }

@@ -56,25 +56,35 @@ fn draft_actions(state: &State, params: CodeActionParams) -> Vec<CodeActionOrCom
     let uri = params.text_document.uri;
     let wanted = params.range;
     let encoding = state.encoding();
-    let (version, stored, file_waiver_at) = {
+    let (version, stored, file_waiver_at, text_start, line_end) = {
         let Some(doc) = state.documents.get(&uri) else {
             return Vec::new();
         };
         let version = doc.text.version;
-        let map = LineMap::new(&doc.text.text, &doc.text.index, encoding);
-        let file_waiver_at = map.position(file_waiver_offset(&doc.text.text));
+        let text = doc.text.text.as_str();
+        let map = LineMap::new(text, &doc.text.index, encoding);
+        let file_waiver_at = map.position(file_waiver_offset(text));
+        // A waiver on the first line goes after a byte-order mark, not before it.
+        let text_start = map.position(decorum_text::TextSize::from(
+            if text.starts_with('\u{feff}') { 3 } else { 0 },
+        ));
+        // Inserted lines end as the draft's lines do.
+        let line_end = if text.contains("\r\n") { "\r\n" } else { "\n" };
         let stored = doc
             .latest
             .as_ref()
             .filter(|e| e.version == version && e.is_draft)
             .map(|e| e.diagnostics.clone());
-        (version, stored, file_waiver_at)
+        (version, stored, file_waiver_at, text_start, line_end)
     };
     let flags = state.flags();
 
     // The diagnostics the client sent, then the stored ones (for document-level fixes
     // offered away from the flagged words), each once.
     let mut seen: Vec<(String, Range)> = Vec::new();
+    // Two findings may offer the same edit (a disclaimer at the end of the post):
+    // offered once, since applying both would insert it twice.
+    let mut offered: Vec<(String, Vec<TextEdit>)> = Vec::new();
     let mut actions = Vec::new();
     let from_client = params.context.diagnostics.iter();
     let from_store = stored.iter().flat_map(|s| s.iter());
@@ -108,7 +118,12 @@ fn draft_actions(state: &State, params: CodeActionParams) -> Vec<CodeActionOrCom
                     range: e.range,
                     new_text: e.new_text.clone(),
                 })
-                .collect();
+                .collect::<Vec<_>>();
+            let key = (fix.title.clone(), edits.clone());
+            if offered.contains(&key) {
+                continue;
+            }
+            offered.push(key);
             actions.push(action(
                 fix.title.clone(),
                 diagnostic,
@@ -120,8 +135,12 @@ fn draft_actions(state: &State, params: CodeActionParams) -> Vec<CodeActionOrCom
         if at_finding {
             let places = Waivers {
                 rule: &rule,
-                here: data.waiver_line.map(|line| Position { line, character: 0 }),
+                here: data.waiver_line.map(|line| match line {
+                    0 => text_start,
+                    _ => Position { line, character: 0 },
+                }),
                 file: file_waiver_at,
+                line_end,
             };
             actions.extend(waiver_actions(&uri, version, diagnostic, places, flags));
         }
@@ -152,6 +171,8 @@ struct Waivers<'a> {
     here: Option<Position>,
     /// "Allow in this file": after the front matter.
     file: Position,
+    /// The draft's line ending, `\n` or `\r\n`.
+    line_end: &'a str,
 }
 
 /// "Allow here…" and "Allow in this file…".
@@ -172,7 +193,10 @@ fn waiver_actions(
         (places.file, "decorum-allow-file", "in this file"),
     ];
     for (at, directive, scope) in spots {
-        let text = format!("<!-- {directive} {}: {reason} -->\n", places.rule);
+        let text = format!(
+            "<!-- {directive} {}: {reason} -->{}",
+            places.rule, places.line_end
+        );
         let edit = TextEdit {
             range: Range { start: at, end: at },
             new_text: text,
