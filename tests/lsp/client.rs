@@ -227,20 +227,26 @@ impl Server {
         );
     }
 
-    /// `shutdown` and `exit`; returns the log's text.
+    /// `shutdown` and `exit`; returns the log's text. The server exits with status 0.
     pub fn stop(mut self) -> String {
         let reply = self.request("shutdown", Value::Null);
         assert!(reply.get("error").is_none(), "{reply}");
         self.notify("exit", Value::Null);
+        let status = self.wait_for_exit();
+        assert_eq!(status.code(), Some(0), "exit after shutdown");
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Waits for the server process to end; fails after [`TIMEOUT`].
+    pub fn wait_for_exit(&mut self) -> std::process::ExitStatus {
         let deadline = Instant::now() + TIMEOUT;
         loop {
-            if self.child.try_wait().unwrap().is_some() {
-                break;
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
             }
             assert!(Instant::now() < deadline, "the server did not exit");
             std::thread::sleep(Duration::from_millis(10));
         }
-        std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 }
 

@@ -155,3 +155,12 @@ fn the_log_never_contains_draft_text() {
         assert!(!log.contains(leaked), "the log contains {leaked:?}:\n{log}");
     }
 }
+
+#[test]
+fn exit_without_shutdown_is_exit_status_one() {
+    // The protocol: 0 after a `shutdown` request (every other test's `stop`), 1 without.
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    server.notify("exit", Value::Null);
+    assert_eq!(server.wait_for_exit().code(), Some(1));
+}

@@ -34,6 +34,8 @@ pub mod std_files;
 
 use std::io::Write as _;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 pub use log::Level;
@@ -52,8 +54,9 @@ pub struct ServerOptions {
 const CONCURRENT_REQUESTS: usize = 8;
 
 /// Runs the server on standard input and output until the client says `exit` or closes
-/// the stream. Fails only when the log file cannot be opened or the runtime not started.
-pub fn run_stdio(options: ServerOptions) -> Result<(), String> {
+/// the stream; true if the client asked it to shut down first (see [`serve`]). Fails
+/// only when the log file cannot be opened or the runtime not started.
+pub fn run_stdio(options: ServerOptions) -> Result<bool, String> {
     if let Some(path) = &options.log_file {
         let level = options.log_level.unwrap_or(Level::Info);
         log::init(path, level)
@@ -74,20 +77,23 @@ pub fn run_stdio(options: ServerOptions) -> Result<(), String> {
         "decorum lsp {} started",
         env!("CARGO_PKG_VERSION")
     );
-    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    let shut_down = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
     crate::log!(Level::Info, "exit");
     // The thread reading stdin may be blocked in a read that never returns: do not wait.
     runtime.shutdown_timeout(Duration::from_millis(100));
-    Ok(())
+    Ok(shut_down)
 }
 
-/// Serves LSP over any pair of streams (stdio in production, pipes in tests).
-pub async fn serve<I, O>(input: I, output: O)
+/// Serves LSP over any pair of streams (stdio in production, pipes in tests) until the
+/// client sends `exit` or closes the input; true if it asked the server to shut down
+/// first (the protocol wants exit status 0 then, and 1 otherwise).
+pub async fn serve<I, O>(input: I, output: O) -> bool
 where
     I: tokio::io::AsyncRead + Unpin + Send + 'static,
     O: tokio::io::AsyncWrite,
 {
-    let (service, socket) = server::build();
+    let shut_down = Arc::new(AtomicBool::new(false));
+    let (service, socket) = server::build(Arc::clone(&shut_down));
     let service = service::Guarded::new(service);
     // Messages pass through our own framing first: see `framing` for why.
     let (filtered, pump_side) = tokio::io::duplex(64 * 1024);
@@ -97,6 +103,7 @@ where
         .serve(service)
         .await;
     pump.abort();
+    shut_down.load(Ordering::SeqCst)
 }
 
 /// A panic hook that reports where, never what: a panic payload can quote a draft.

@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
     CodeActionParams, CodeActionResponse, CodeLens, CodeLensParams, DidChangeConfigurationParams,
@@ -32,6 +34,8 @@ pub const TEST_HOOKS_ENV: &str = "DECORUM_LSP_TEST_HOOKS";
 pub struct Backend {
     /// Everything the handlers share.
     pub state: Arc<State>,
+    /// Set by `shutdown`: the exit status depends on it.
+    shut_down: Arc<AtomicBool>,
 }
 
 impl Backend {
@@ -40,10 +44,12 @@ impl Backend {
     }
 }
 
-/// Builds the service (and the socket for server-to-client messages).
-pub fn build() -> (LspService<Backend>, tower_lsp_server::ClientSocket) {
+/// Builds the service (and the socket for server-to-client messages); `shut_down` is
+/// set when the client asks the server to shut down.
+pub fn build(shut_down: Arc<AtomicBool>) -> (LspService<Backend>, tower_lsp_server::ClientSocket) {
     let mut builder = LspService::build(|client| Backend {
         state: Arc::new(State::new(client)),
+        shut_down,
     });
     if std::env::var(TEST_HOOKS_ENV).is_ok_and(|v| v == "1") {
         builder = builder.custom_method("decorum/testPanic", Backend::test_panic);
@@ -62,6 +68,7 @@ impl LanguageServer for Backend {
 
     async fn shutdown(&self) -> Result<()> {
         crate::log!(Level::Info, "shutdown");
+        self.shut_down.store(true, Ordering::SeqCst);
         Ok(())
     }
 

@@ -42,7 +42,9 @@ pub fn run(args: LspArgs) -> u8 {
         log_level: Some(level),
     };
     match decorum_lsp::run_stdio(options) {
-        Ok(()) => super::EXIT_OK,
+        Ok(true) => super::EXIT_OK,
+        // The protocol's status for an `exit` (or the end of input) without `shutdown`.
+        Ok(false) => 1,
         Err(message) => {
             let _ = writeln!(std::io::stderr(), "error: {message}");
             super::EXIT_ERROR
