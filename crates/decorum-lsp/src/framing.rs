@@ -171,8 +171,16 @@ fn check(body: &[u8]) -> Result<(), i64> {
     // only building finds, each of which ended the server's input: a lone UTF-16
     // surrogate escape (`"\ud83d"`, from a client cutting an emoji in half), a byte that
     // is not UTF-8 inside a string, nesting deeper than 128 and a number out of range.
-    if serde_json::from_slice::<serde_json::Value>(body).is_err() {
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
         return Err(PARSE_ERROR);
+    };
+    // A request or notification has a method, a response a result or an error;
+    // `{"jsonrpc":"2.0","id":7}` is none of them (it got no reply, or "method not found").
+    let is_message = value.as_object().is_some_and(|o| {
+        o.contains_key("method") || o.contains_key("result") || o.contains_key("error")
+    });
+    if !is_message {
+        return Err(INVALID_REQUEST);
     }
     match serde_json::from_slice::<Shape<'_>>(body) {
         Ok(shape) if shape.jsonrpc == "2.0" => {
@@ -218,6 +226,8 @@ mod tests {
                 INVALID_REQUEST,
             ),
             (r#"{"method":"m"}"#, INVALID_REQUEST),
+            (r#"{"jsonrpc":"2.0"}"#, INVALID_REQUEST),
+            (r#"{"jsonrpc":"2.0","id":77}"#, INVALID_REQUEST),
             // What only building the values finds (each ended the server's input).
             (
                 r#"{"jsonrpc":"2.0","method":"m","params":{"text":"broken \ud83d emoji"}}"#,
