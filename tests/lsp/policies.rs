@@ -147,6 +147,29 @@ fn settings_filter_severities_and_choose_draft_languages() {
 }
 
 #[test]
+fn wrong_initialization_options_are_shown_as_a_warning() {
+    let ws = Workspace::new();
+    let options = json!({ "enable": "yes", "minimumSeverity": 7 });
+    let mut server = ws.start_with(crate::capabilities(), options);
+    let warning = server.wait_for("the settings warning", |m| {
+        m["method"] == "window/showMessage" && m["params"]["type"] == 2
+    });
+    let text = warning["params"]["message"].as_str().unwrap_or_default();
+    assert!(
+        text.contains("`enable` must be true or false") && text.contains("`minimumSeverity`"),
+        "{text}"
+    );
+    // The defaults apply: drafts are checked.
+    let uri = ws.uri("defaults.md");
+    server.open(&uri, "markdown", 1, "My patient is well.\n");
+    assert_eq!(
+        codes(&server.diagnostics_at(&uri, 1)),
+        ["test.base.client-story"]
+    );
+    server.stop();
+}
+
+#[test]
 fn workspace_configuration_changes_apply_without_a_restart() {
     let ws = Workspace::new();
     let mut capabilities = crate::capabilities();

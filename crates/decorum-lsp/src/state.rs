@@ -108,6 +108,9 @@ pub struct State {
     pub policy_problem_uris: DashMap<Uri, ContextKey>,
     /// The latest analysis of each open policy document.
     pub analyses: DashMap<Uri, Arc<PolicyAnalysis>>,
+    /// Warnings about `initializationOptions`, shown once the client is initialized
+    /// (`initialize` itself cannot send messages).
+    pub startup_warnings: Mutex<Vec<String>>,
     next_log_id: AtomicU32,
     loading: Mutex<()>,
 }
@@ -125,6 +128,7 @@ impl State {
             flags: RwLock::new(ClientFlags::default()),
             policy_problem_uris: DashMap::new(),
             analyses: DashMap::new(),
+            startup_warnings: Mutex::new(Vec::new()),
             next_log_id: AtomicU32::new(1),
             loading: Mutex::new(()),
         }

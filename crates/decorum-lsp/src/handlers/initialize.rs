@@ -8,10 +8,10 @@ use tower_lsp_server::ls_types::{
     CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CodeLensOptions,
     CompletionOptions, DiagnosticOptions, DiagnosticServerCapabilities,
     DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher, GlobPattern,
-    HoverProviderCapability, InitializeParams, InitializeResult, MarkupKind, OneOf, Registration,
-    SaveOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
-    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri, WorkspaceFoldersServerCapabilities,
-    WorkspaceServerCapabilities,
+    HoverProviderCapability, InitializeParams, InitializeResult, MarkupKind, MessageType, OneOf,
+    Registration, SaveOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
+    WorkspaceFoldersServerCapabilities, WorkspaceServerCapabilities,
 };
 
 use crate::context::ContextKey;
@@ -66,6 +66,9 @@ pub fn initialize(state: &State, params: InitializeParams) -> InitializeResult {
     let (settings, warnings) = Settings::from_json(params.initialization_options.as_ref());
     for warning in &warnings {
         crate::log!(Level::Warn, "{warning}");
+    }
+    if let Ok(mut pending) = state.startup_warnings.lock() {
+        *pending = warnings;
     }
     crate::log!(
         Level::Info,
@@ -151,6 +154,18 @@ pub fn initialize(state: &State, params: InitializeParams) -> InitializeResult {
 
 /// After `initialized`: watch policy files and fetch settings, when the client allows.
 pub async fn initialized(state: &Arc<State>) {
+    let warnings = state
+        .startup_warnings
+        .lock()
+        .map(|mut pending| std::mem::take(&mut *pending))
+        .unwrap_or_default();
+    if !warnings.is_empty() {
+        let message = format!("Decorum: {}", warnings.join("; "));
+        state
+            .client
+            .show_message(MessageType::WARNING, message)
+            .await;
+    }
     let flags = state.flags();
     if flags.watch_files {
         let watchers = ["**/*.decorum", "**/decorum.toml", "**/decorum.lock"]
