@@ -164,3 +164,20 @@ fn exit_without_shutdown_is_exit_status_one() {
     server.notify("exit", Value::Null);
     assert_eq!(server.wait_for_exit().code(), Some(1));
 }
+
+#[test]
+fn a_draft_too_large_to_check_says_so() {
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let uri = ws.uri("huge.md");
+    let text = "Flu shots are in. My patient waved.\n".repeat((64 << 20) / 36 + 2);
+    server.open(&uri, "markdown", 1, &text);
+    let diagnostics = server.diagnostics_at(&uri, 1);
+    assert_eq!(codes(&diagnostics), ["decorum.draft"]);
+    let message = diagnostics[0]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("larger than 64 MiB and was not checked"),
+        "{message}"
+    );
+    server.stop();
+}

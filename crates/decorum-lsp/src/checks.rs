@@ -287,7 +287,22 @@ fn check_draft(job: &Job, ctx: &PolicyContext) -> Option<Vec<Diagnostic>> {
             "doc#{} is larger than {MAX_DRAFT_BYTES} bytes: not checked",
             job.log_id
         );
-        return Some(Vec::new());
+        // Said where the writer looks, not only in the log: no findings would read as
+        // a clean draft.
+        return Some(vec![Diagnostic {
+            range: Default::default(),
+            severity: Some(tower_lsp_server::ls_types::DiagnosticSeverity::WARNING),
+            code: Some(tower_lsp_server::ls_types::NumberOrString::String(
+                "decorum.draft".to_owned(),
+            )),
+            source: Some(crate::diagnostics::DRAFT_SOURCE.to_owned()),
+            message: format!(
+                "This draft is larger than {} MiB and was not checked: split it into \
+                 smaller files to check it.",
+                MAX_DRAFT_BYTES >> 20
+            ),
+            ..Default::default()
+        }]);
     }
     let meta = active.metadata_for(job.path.as_deref());
     let format = draft_format(job.path.as_deref(), &job.language_id);
