@@ -241,3 +241,44 @@ fn pull_diagnostics_when_the_client_asks_for_them() {
     assert!(pushed.is_empty(), "pull clients get no pushes: {pushed:?}");
     server.stop();
 }
+
+#[test]
+fn pull_clients_are_asked_to_pull_again_after_a_policy_reload() {
+    let ws = Workspace::new();
+    let mut capabilities = crate::capabilities();
+    capabilities["textDocument"]["diagnostic"] = json!({ "dynamicRegistration": false });
+    capabilities["workspace"]["diagnostics"] = json!({ "refreshSupport": true });
+    let mut server = Server::start(&ws.root());
+    server.initialize(&ws.root(), capabilities, Value::Null);
+    let uri = ws.uri("pulled.md");
+    server.open(
+        &uri,
+        "markdown",
+        1,
+        "My patient loves the lighthouse keeper.\n",
+    );
+    let pull = |server: &mut Server| {
+        let reply = server.request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": uri } }),
+        );
+        codes(reply["result"]["items"].as_array().unwrap())
+    };
+    assert_eq!(pull(&mut server), ["test.base.client-story"]);
+    ws.write(
+        "policy/base.decorum",
+        &BASE_POLICY.replace(
+            "[\"my patient\", \"my client\"]",
+            "[\"my patient\", \"my client\", \"lighthouse keeper\"]",
+        ),
+    );
+    changed(&mut server, &ws, "policy/base.decorum");
+    server.wait_for("the refresh request", |m| {
+        m["method"] == "workspace/diagnostic/refresh"
+    });
+    assert_eq!(
+        pull(&mut server),
+        ["test.base.client-story", "test.base.client-story"]
+    );
+    server.stop();
+}

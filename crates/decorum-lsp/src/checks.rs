@@ -131,15 +131,24 @@ async fn run(state: Arc<State>, uri: Uri) {
             // generations again, and the old text must not reach the new one) and no
             // edit since.
             if doc.log_id == log_id && doc.generation == generation {
+                // A check of a version that was already checked: the policies or the
+                // settings changed, not the text, so a client that pulls would not ask.
+                let recheck = doc.latest.as_ref().is_some_and(|l| l.version == version);
                 doc.latest = Some(outcome.evaluation.clone());
-                true
+                Some(recheck)
             } else {
-                false
+                None
             }
         };
-        if current {
+        if let Some(recheck) = current {
             crate::log!(Level::Debug, "publish doc#{log_id} v{version}");
             publish(&state, &uri, &outcome.evaluation).await;
+            let flags = state.flags();
+            if recheck && flags.pull_diagnostics && flags.diagnostic_refresh {
+                // Not awaited here: this task must not wait on the client's answer.
+                let client = state.client.clone();
+                tokio::spawn(async move { client.workspace_diagnostic_refresh().await });
+            }
         } else {
             crate::log!(
                 Level::Debug,
