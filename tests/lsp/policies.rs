@@ -149,14 +149,21 @@ fn settings_filter_severities_and_choose_draft_languages() {
 #[test]
 fn wrong_initialization_options_are_shown_as_a_warning() {
     let ws = Workspace::new();
-    let options = json!({ "enable": "yes", "minimumSeverity": 7 });
+    // The glob names an invented person, as a real one could: shown, never logged.
+    let options = json!({
+        "enable": "yes",
+        "minimumSeverity": 7,
+        "drafts": { "globs": ["notes/[Quillon-Ardey"] }
+    });
     let mut server = ws.start_with(crate::capabilities(), options);
     let warning = server.wait_for("the settings warning", |m| {
         m["method"] == "window/showMessage" && m["params"]["type"] == 2
     });
     let text = warning["params"]["message"].as_str().unwrap_or_default();
     assert!(
-        text.contains("`enable` must be true or false") && text.contains("`minimumSeverity`"),
+        text.contains("`enable` must be true or false")
+            && text.contains("`minimumSeverity`")
+            && text.contains("Quillon-Ardey"),
         "{text}"
     );
     // The defaults apply: drafts are checked.
@@ -166,7 +173,9 @@ fn wrong_initialization_options_are_shown_as_a_warning() {
         codes(&server.diagnostics_at(&uri, 1)),
         ["test.base.client-story"]
     );
-    server.stop();
+    let log = server.stop();
+    assert!(log.contains("invalid glob"), "{log}");
+    assert!(!log.contains("Quillon"), "{log}");
 }
 
 #[test]

@@ -13,6 +13,24 @@ use std::path::Path;
 use std::sync::{Mutex, OnceLock};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+/// `message` with every double-quoted part replaced by `"…"`: for messages meant for
+/// the writer that quote what they wrote (a glob in the settings can name a patient, as
+/// a file name can), before they go to the log.
+pub fn without_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut parts = message.split('"');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    let mut inside = true;
+    for part in parts {
+        out.push('"');
+        out.push_str(if inside { "…" } else { part });
+        inside = !inside;
+    }
+    out
+}
+
 /// How much to log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
@@ -109,4 +127,16 @@ macro_rules! log {
             $crate::log::write($level, format_args!($($arg)*));
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn quoted_parts_leave_the_message() {
+        assert_eq!(
+            super::without_quoted(r#"settings: invalid glob "notes/[Ada-Ng" in `drafts.globs`: x"#),
+            r#"settings: invalid glob "…" in `drafts.globs`: x"#
+        );
+        assert_eq!(super::without_quoted("no quotes"), "no quotes");
+    }
 }

@@ -42,7 +42,7 @@ async fn apply(state: &Arc<State>, value: Option<&Value>) {
     };
     let (settings, warnings) = Settings::from_json(Some(value));
     for warning in &warnings {
-        crate::log!(Level::Warn, "{warning}");
+        crate::log!(Level::Warn, "{}", crate::log::without_quoted(warning));
     }
     if !warnings.is_empty() {
         let message = format!("Decorum: {}", warnings.join("; "));

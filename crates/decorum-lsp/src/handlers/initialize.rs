@@ -65,7 +65,7 @@ pub fn initialize(state: &State, params: InitializeParams) -> InitializeResult {
     }
     let (settings, warnings) = Settings::from_json(params.initialization_options.as_ref());
     for warning in &warnings {
-        crate::log!(Level::Warn, "{warning}");
+        crate::log!(Level::Warn, "{}", crate::log::without_quoted(warning));
     }
     if let Ok(mut pending) = state.startup_warnings.lock() {
         *pending = warnings;
