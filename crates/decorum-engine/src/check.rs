@@ -477,10 +477,12 @@ impl PolicySet {
             }
             FixIr::Remove => {
                 let range = hit.primary?;
+                let removed = sentence_removal(text, &ctx.post.sentences, range)
+                    .unwrap_or_else(|| removal_range(text, range));
                 Some(Fix {
                     title: "Remove the flagged words".to_string(),
                     edits: vec![Edit {
-                        range: removal_range(text, range),
+                        range: removed,
                         new_text: String::new(),
                     }],
                     applicability: Applicability::MaybeIncorrect,
@@ -985,6 +987,44 @@ fn removal_range(text: &str, range: TextRange) -> TextRange {
     range
 }
 
+/// The whole sentence holding `range`, with the spaces that part it from the next (or,
+/// at the end of a line, the previous) sentence, when removing `range` would leave
+/// nothing of it but punctuation: `My patient. I think so.` becomes `I think so.`, not
+/// `. I think so.`. `None` otherwise, and when other characters (Markdown markup such
+/// as `**`) would be left.
+fn sentence_removal(text: &str, sentences: &[TextRange], range: TextRange) -> Option<TextRange> {
+    let sentence = sentences
+        .iter()
+        .find(|s| s.contains_range(range))
+        .copied()?;
+    let rest = |r: TextRange| decorum_text::slice(text, r);
+    let left = rest(TextRange::new(sentence.start(), range.start()));
+    let right = rest(TextRange::new(range.end(), sentence.end()));
+    let only_punctuation = |s: &str| {
+        s.chars()
+            .all(|c| c.is_whitespace() || ".,;:!?…\"'“”‘’()".contains(c))
+    };
+    if !only_punctuation(left) || !only_punctuation(right) {
+        return None;
+    }
+    let (start, end) = (usize::from(sentence.start()), usize::from(sentence.end()));
+    let spaces = |s: &str| s.len() - s.trim_start_matches([' ', '\t']).len();
+    let after = spaces(text.get(end..).unwrap_or_default());
+    let before = {
+        let head = text.get(..start).unwrap_or_default();
+        head.len() - head.trim_end_matches([' ', '\t']).len()
+    };
+    let size = |n: usize| TextSize::try_from(n).unwrap_or_default();
+    let next_is_text = text.get(end + after..).is_some_and(|rest| {
+        rest.starts_with(|c: char| !matches!(c, '\n' | '\r')) && !rest.is_empty()
+    });
+    Some(if after > 0 && next_is_text {
+        TextRange::new(sentence.start(), size(end + after))
+    } else {
+        TextRange::new(size(start - before), sentence.end())
+    })
+}
+
 /// Capitalises a replacement when the text it replaces starts with a capital.
 fn match_case(original: &str, replacement: &str) -> String {
     let starts_upper = original.chars().next().is_some_and(char::is_uppercase);
@@ -1223,6 +1263,51 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn removing_all_a_sentence_says_removes_the_sentence() {
+        let remove = |text: &str, words: &str| {
+            let draft = decorum_draft::parse(
+                text,
+                decorum_draft::DraftFormat::Markdown,
+                &decorum_draft::Metadata::default(),
+            );
+            let s = text.find(words).unwrap();
+            let r = TextRange::at(TextSize::from(s as u32), TextSize::from(words.len() as u32));
+            let sentences = &draft.posts[0].sentences;
+            let range =
+                sentence_removal(text, sentences, r).unwrap_or_else(|| removal_range(text, r));
+            apply_edits(
+                text,
+                &[Edit {
+                    range,
+                    new_text: String::new(),
+                }],
+            )
+        };
+        assert_eq!(
+            remove("My patient. I think so.\n", "My patient"),
+            "I think so.\n"
+        );
+        assert_eq!(
+            remove("I think so. My patient!\n", "My patient"),
+            "I think so.\n"
+        );
+        assert_eq!(
+            remove("Hello. “My patient.” Bye.\n", "My patient"),
+            "Hello. Bye.\n"
+        );
+        // Words are left: only the match goes.
+        assert_eq!(
+            remove("My patient waved. Bye.\n", "My patient"),
+            "waved. Bye.\n"
+        );
+        // Markup would be left: only the match goes.
+        assert_eq!(
+            remove("**My patient.** Bye.\n", "My patient"),
+            "**.** Bye.\n"
+        );
     }
 
     #[test]
