@@ -263,6 +263,12 @@ fn num_atoms(n: &NumExpr, out: &mut Vec<TextRange>) {
     }
 }
 
+/// Columns a line takes: characters, not bytes (a list of Hebrew words or emoji is no
+/// wider than one of ASCII words of as many characters).
+fn width(s: &str) -> usize {
+    s.chars().count()
+}
+
 fn size(n: usize) -> TextSize {
     TextSize::try_from(n).unwrap_or(TextSize::from(u32::MAX))
 }
@@ -424,7 +430,7 @@ impl Formatter<'_> {
                 !self.has_comment_within(t.range)
                     && self
                         .terms_inline(&t.expr)
-                        .is_some_and(|s| s.len() + t.name.text.len() + 9 <= MAX_WIDTH)
+                        .is_some_and(|s| width(&s) + width(&t.name.text) + 9 <= MAX_WIDTH)
             }
             Item::Rule(_) => false,
             Item::Use(u) => {
@@ -569,7 +575,7 @@ impl Formatter<'_> {
                 if self.has_comment_within(list.range) {
                     return self.list_block(list, indent);
                 }
-                if let Some(s) = inline.filter(|s| s.len() + indent.len() + 24 <= MAX_WIDTH) {
+                if let Some(s) = inline.filter(|s| width(s) + indent.len() + 24 <= MAX_WIDTH) {
                     return s;
                 }
                 self.list_filled(list, indent)
@@ -613,7 +619,7 @@ impl Formatter<'_> {
         let mut line = String::new();
         for term in &list.terms {
             let piece = format!("{},", self.term(term));
-            if !line.is_empty() && inner.len() + line.len() + 1 + piece.len() > MAX_WIDTH {
+            if !line.is_empty() && inner.len() + width(&line) + 1 + width(&piece) > MAX_WIDTH {
                 out.push_str(&inner);
                 out.push_str(&line);
                 out.push('\n');
@@ -744,7 +750,7 @@ impl Formatter<'_> {
             }
             RuleClause::Trigger(Trigger::Require { when, require, .. }) => {
                 let flat = format!("when {} require {}", self.cond(when), self.cond(require));
-                if indent.len() + flat.len() <= MAX_WIDTH {
+                if indent.len() + width(&flat) <= MAX_WIDTH {
                     flat
                 } else {
                     // The obligation on a line of its own, each side wrapped.
@@ -832,7 +838,7 @@ impl Formatter<'_> {
         if one_line {
             let item = self.use_item(&u.items[0], "");
             let line = format!("use {} {{ {item} }}", u.target.dotted());
-            if line.len() <= MAX_WIDTH && !item.contains('\n') {
+            if width(&line) <= MAX_WIDTH && !item.contains('\n') {
                 self.out.push_str(&line);
                 self.out.push('\n');
                 self.last = range.end();
@@ -894,7 +900,7 @@ impl Formatter<'_> {
     /// parenthesised parts broken the same way one step further in.
     fn cond_wrapped(&self, c: &Cond, indent: &str, column: usize) -> String {
         let flat = self.cond(c);
-        if column + flat.len() <= MAX_WIDTH {
+        if column + width(&flat) <= MAX_WIDTH {
             return flat;
         }
         let continuation = format!("{indent}{CONTINUATION}");
