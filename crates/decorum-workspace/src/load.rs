@@ -342,7 +342,22 @@ impl<'a> Loader<'a> {
         }
         let candidate = paths::normalize(&self.root.join(entry));
         let looked_for = entry.trim_end_matches('/').to_owned();
-        let target = self.find_on_disk(&candidate, entry, &looked_for);
+        let target = self
+            .find_on_disk(&candidate, entry, &looked_for)
+            .and_then(|target| {
+                let inside = Self::target_paths(&target)
+                    .into_iter()
+                    .find_map(|p| self.library_of(p));
+                match inside {
+                    Some(library) => Err(Failure::new(format!(
+                        "`{entry}` is in the folder of the library \"{library}\""
+                    ))
+                    .help(format!(
+                        "list a policy of your own here that imports it by name (`import \"{library}/MODULE\"`), so that decorum.lock pins it"
+                    ))),
+                    None => Ok(target),
+                }
+            });
         self.add_root_target(target, &shown, None, Some(help));
     }
 
@@ -446,7 +461,9 @@ impl<'a> Loader<'a> {
                 let folder = from.parent().unwrap_or(Path::new("/"));
                 let candidate = paths::normalize(&folder.join(spec));
                 let looked_for = spec.trim_end_matches('/').to_owned();
-                self.find_on_disk(&candidate, spec, &looked_for)
+                let target = self.find_on_disk(&candidate, spec, &looked_for)?;
+                self.check_relative_boundary(&target, from, spec)?;
+                Ok(target)
             }
             (SpecKind::Library { name, .. }, Origin::Std(_)) => Err(Failure::new(format!(
                 "the standard library cannot import the library \"{name}\""
@@ -529,6 +546,7 @@ impl<'a> Loader<'a> {
             // The whole library (`name/` means the same): its exported policies.
             let as_folder = format!("{}/", spec.trim_end_matches('/'));
             let found = self.find_on_disk(&candidate, &as_folder, &looked_for)?;
+            self.check_stays_in_library(&found, name, spec)?;
             return Ok(match (found, exports) {
                 (Target::DiskFolder(files), Some(exports)) => Target::DiskFolder(
                     files
@@ -541,7 +559,9 @@ impl<'a> Loader<'a> {
                 (other, _) => other,
             });
         }
-        self.find_on_disk(&candidate, spec, &looked_for)
+        let target = self.find_on_disk(&candidate, spec, &looked_for)?;
+        self.check_stays_in_library(&target, name, spec)?;
+        Ok(target)
     }
 
     /// A `std/...` path (already joined, for relative imports inside the library).
@@ -796,6 +816,80 @@ impl<'a> Loader<'a> {
                     paths::to_slash(relative)
                 ))
                 .help("move the file to a folder whose name does not start with a dot, then run `decorum lock`"));
+            }
+        }
+        Ok(())
+    }
+
+    /// The declared library whose folder holds `path` (canonical), if any.
+    fn library_of(&self, path: &Path) -> Option<&str> {
+        self.library_roots
+            .iter()
+            .filter(|(_, root)| path.starts_with(root))
+            // A library declared inside another's folder is the nearer one.
+            .max_by_key(|(_, root)| root.components().count())
+            .map(|(name, _)| name.as_str())
+    }
+
+    /// The canonical files a target names.
+    fn target_paths(target: &Target) -> Vec<&Path> {
+        match target {
+            Target::DiskFile(path) => vec![path.as_path()],
+            Target::DiskFolder(files) => files.iter().map(|(_, p)| p.as_path()).collect(),
+            Target::StdFile(_) | Target::StdFolder(_) => Vec::new(),
+        }
+    }
+
+    /// A relative import stays on its side of every library's folder: a workspace file
+    /// reaching into a library by path would skip `decorum.lock` and the library's
+    /// exports, and a library file reaching out of its folder (by `..` or through a
+    /// symbolic link) would read what the lock does not pin.
+    fn check_relative_boundary(
+        &self,
+        target: &Target,
+        from: &Path,
+        spec: &str,
+    ) -> Result<(), Failure> {
+        let own = self.library_of(from);
+        for path in Self::target_paths(target) {
+            let theirs = self.library_of(path);
+            if theirs == own {
+                continue;
+            }
+            return Err(match (own, theirs) {
+                (_, Some(library)) => Failure::new(format!(
+                    "`{spec}` reaches into the library \"{library}\" by its path"
+                ))
+                .help(format!(
+                    "import it by name (`import \"{library}/MODULE\"`), so that decorum.lock pins it and only what the library exports is used"
+                )),
+                (Some(library), None) => Failure::new(format!(
+                    "`{spec}` leads out of the library \"{library}\" (`{}` is not in its folder)",
+                    self.shown(path)
+                ))
+                .help(
+                    "a library's files import each other, other libraries by name and `std/...`; decorum.lock pins nothing else",
+                ),
+                (None, None) => continue,
+            });
+        }
+        Ok(())
+    }
+
+    /// A library imported by name gives files of its own folder only, also once symbolic
+    /// links are resolved.
+    fn check_stays_in_library(
+        &self,
+        target: &Target,
+        name: &str,
+        spec: &str,
+    ) -> Result<(), Failure> {
+        for path in Self::target_paths(target) {
+            if self.library_of(path) != Some(name) {
+                return Err(Failure::new(format!(
+                    "`{spec}` leads through a symbolic link out of the library \"{name}\""
+                ))
+                .help("decorum.lock pins the files in the library's folder only; copy the file into the library instead of linking it"));
             }
         }
         Ok(())

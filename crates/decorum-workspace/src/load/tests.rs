@@ -292,6 +292,67 @@ import "gone/x"
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn paths_do_not_cross_a_librarys_folder() {
+    // Reaching into a library by path would skip decorum.lock and its exports; a library
+    // reaching out (by `..` or a symbolic link) would read what the lock does not pin.
+    let ws = Workspace::new(&[
+        (
+            "decorum.toml",
+            "policies = [\"policy/acme\", \"vendor/dental-network/privacy\"]\n[libraries]\ndental-network = { path = \"vendor/dental-network\" }\n",
+        ),
+        (
+            "policy/acme.decorum",
+            "decorum 1\nimport \"dental-network/privacy\"\nimport \"../vendor/dental-network/privacy\"\nimport \"../vendor/dental-network/internal/common\"\nimport \"./shared/common\"\n",
+        ),
+        ("policy/shared/common.decorum", "decorum 1\n"),
+        (
+            "vendor/dental-network/decorum-library.toml",
+            "[library]\nname = \"dental-network\"\nversion = \"1.0.0\"\nlanguage = 1\nexports = [\"privacy\"]\n",
+        ),
+        (
+            "vendor/dental-network/privacy.decorum",
+            "decorum 1\nimport \"./internal/common\"\nimport \"../../policy/shared/common\"\n",
+        ),
+        (
+            "vendor/dental-network/internal/common.decorum",
+            "decorum 1\n",
+        ),
+    ]);
+    std::os::unix::fs::symlink(
+        ws.path("policy/shared/common.decorum"),
+        ws.path("vendor/dental-network/linked.decorum"),
+    )
+    .unwrap();
+    let mut privacy =
+        std::fs::read_to_string(ws.path("vendor/dental-network/privacy.decorum")).unwrap();
+    privacy.push_str("import \"./linked\"\n");
+    std::fs::write(ws.path("vendor/dental-network/privacy.decorum"), privacy).unwrap();
+    let config = crate::load_config(&ws.path("decorum.toml")).unwrap();
+    ws.pin(&config);
+    expect![[r##"
+        #0 policy/acme.decorum (root) syntax-errors=0
+            import "dental-network/privacy" -> #1
+            import "../vendor/dental-network/privacy" -> FAILED `../vendor/dental-network/privacy` reaches into the library "dental-network" by its path
+              help: import it by name (`import "dental-network/MODULE"`), so that decorum.lock pins it and only what the library exports is used
+            import "../vendor/dental-network/internal/common" -> FAILED `../vendor/dental-network/internal/common` reaches into the library "dental-network" by its path
+              help: import it by name (`import "dental-network/MODULE"`), so that decorum.lock pins it and only what the library exports is used
+            import "./shared/common" -> #2
+        #1 vendor/dental-network/privacy.decorum syntax-errors=0
+            import "./internal/common" -> #3
+            import "../../policy/shared/common" -> FAILED `../../policy/shared/common` leads out of the library "dental-network" (`policy/shared/common.decorum` is not in its folder)
+              help: a library's files import each other, other libraries by name and `std/...`; decorum.lock pins nothing else
+            import "./linked" -> FAILED `./linked` leads out of the library "dental-network" (`policy/shared/common.decorum` is not in its folder)
+              help: a library's files import each other, other libraries by name and `std/...`; decorum.lock pins nothing else
+        #2 policy/shared/common.decorum syntax-errors=0
+        #3 vendor/dental-network/internal/common.decorum syntax-errors=0
+        error: $WS/vendor/dental-network/privacy: `vendor/dental-network/privacy` is in the folder of the library "dental-network"
+            help: list a policy of your own here that imports it by name (`import "dental-network/MODULE"`), so that decorum.lock pins it
+    "##]]
+    .assert_eq(&render(&ws, None, STD));
+}
+
 #[test]
 fn a_library_outside_the_workspace_is_readable_but_only_inside() {
     let outer = Workspace::new(&[
