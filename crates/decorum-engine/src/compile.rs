@@ -118,6 +118,92 @@ impl Bounds {
     }
 }
 
+/// An `extend` as compiled into its set: where it was written and the node of its terms.
+#[derive(Debug, Clone)]
+struct AppliedExtension {
+    source: SourceId,
+    range: TextRange,
+    extra: SetId,
+    /// `-=` rather than `+=`.
+    remove: bool,
+}
+
+/// The set makes the rule fire more when it matches more.
+const POSITIVE: u8 = 1;
+/// The set makes the rule fire less when it matches more.
+const NEGATIVE: u8 = 2;
+
+/// How each set a rule reads affects it, found by walking its conditions and sets.
+#[derive(Default)]
+struct Polarities(HashMap<SetId, u8>);
+
+impl Polarities {
+    fn of(&self, set: SetId) -> u8 {
+        self.0.get(&set).copied().unwrap_or(0)
+    }
+
+    fn flip(p: u8) -> u8 {
+        ((p & POSITIVE) << 1) | ((p & NEGATIVE) >> 1)
+    }
+
+    fn set(&mut self, arena: &SetArena, set: SetId, p: u8) {
+        let seen = self.of(set);
+        if seen & p == p {
+            return;
+        }
+        self.0.insert(set, seen | p);
+        match arena.nodes.get(set.0 as usize) {
+            Some(SetNode::Union(children)) => {
+                for &c in children {
+                    self.set(arena, c, p);
+                }
+            }
+            Some(SetNode::Diff(a, b)) => {
+                self.set(arena, *a, p);
+                self.set(arena, *b, Self::flip(p));
+            }
+            Some(SetNode::Unnegated(n)) => self.set(arena, *n, p),
+            Some(SetNode::Leaf(_)) | None => {}
+        }
+    }
+
+    fn cond(&mut self, arena: &SetArena, c: &CondIr, p: u8) {
+        match c {
+            CondIr::And(parts) | CondIr::Or(parts) => {
+                for part in parts {
+                    self.cond(arena, part, p);
+                }
+            }
+            CondIr::Not(inner) => self.cond(arena, inner, Self::flip(p)),
+            CondIr::Scoped(inner, _) => self.cond(arena, inner, p),
+            CondIr::Contains(set) => self.set(arena, *set, p),
+            CondIr::Near { left, right, .. } => {
+                self.set(arena, *left, p);
+                self.set(arena, *right, p);
+            }
+            CondIr::Has(_) | CondIr::Meta { .. } => {}
+            // More matches may raise or lower a number: both ways.
+            CondIr::Compare { lhs, rhs, .. } => {
+                self.num(arena, lhs);
+                self.num(arena, rhs);
+            }
+        }
+    }
+
+    fn num(&mut self, arena: &SetArena, n: &NumIr) {
+        let both = POSITIVE | NEGATIVE;
+        match n {
+            NumIr::Count(set) => self.set(arena, *set, both),
+            NumIr::Share(c) | NumIr::Posts(c) => self.cond(arena, c, both),
+            NumIr::Add(a, b) | NumIr::Sub(a, b) | NumIr::Mul(a, b) | NumIr::Div(a, b) => {
+                self.num(arena, a);
+                self.num(arena, b);
+            }
+            NumIr::Const(_) | NumIr::Field(_) => {}
+        }
+    }
+}
+
 struct Compiler<'a> {
     inputs: &'a PolicyInputs,
     problems: Vec<PolicyProblem>,
@@ -126,6 +212,8 @@ struct Compiler<'a> {
     arena: SetArena,
     named: HashMap<(SourceId, String), SetState>,
     extends: HashMap<(SourceId, String), Vec<(SourceId, &'a ExtendDecl)>>,
+    /// Every `extend` applied so far, for the locked-rule check.
+    applied_extensions: Vec<AppliedExtension>,
     overrides: HashMap<RuleKey, Vec<Override<'a>>>,
     disables: HashMap<RuleKey, Disable<'a>>,
     rules: Vec<Arc<RuleInfo>>,
@@ -149,6 +237,7 @@ impl<'a> Compiler<'a> {
             arena: SetArena::default(),
             named: HashMap::new(),
             extends: HashMap::new(),
+            applied_extensions: Vec::new(),
             overrides: HashMap::new(),
             disables: HashMap::new(),
             rules: Vec::new(),
@@ -937,6 +1026,12 @@ impl<'a> Compiler<'a> {
             let Some(extra) = self.compile_terms(ext_file, &empty, &ext.expr, opts) else {
                 continue;
             };
+            self.applied_extensions.push(AppliedExtension {
+                source: ext_file,
+                range: ext.range,
+                extra,
+                remove: ext.remove,
+            });
             node = node.map(|base| {
                 if ext.remove {
                     self.arena.add_node(SetNode::Diff(base, extra))
@@ -1285,6 +1380,21 @@ impl<'a> Compiler<'a> {
                         value,
                         range,
                     } => {
+                        // Whether a new value loosens the rule or tightens it depends on
+                        // how the rule uses it (a threshold, a list of flagged words, an
+                        // allowlist), so a locked rule keeps its parameters.
+                        if locked && params.contains_key(&name.text) {
+                            self.error(
+                                o.source,
+                                *range,
+                                "locked",
+                                format!("`{id}` is locked; its parameter `{}` cannot be changed", name.text),
+                                Some("a locked rule can be raised but not otherwise changed; to exempt one draft, add a waiver comment with a reason".into()),
+                            );
+                            let lock_range = own.and_then(|s| s.locked).unwrap_or(rule.name.range);
+                            self.label(file, lock_range, "locked here");
+                            continue;
+                        }
                         let Some(current) = params.get(&name.text).cloned() else {
                             let names: Vec<&str> =
                                 param_ranges.keys().map(String::as_str).collect();
@@ -1522,6 +1632,15 @@ impl<'a> Compiler<'a> {
         if disabled {
             return;
         }
+        if locked_now {
+            self.check_locked_extensions(
+                file,
+                &id,
+                &trigger_ir,
+                &unless,
+                own.and_then(|s| s.locked).unwrap_or(rule.name.range),
+            );
+        }
         let required_patterns = self.required_patterns(&trigger_ir);
         let info = RuleInfo {
             id,
@@ -1551,6 +1670,56 @@ impl<'a> Compiler<'a> {
             required_patterns,
             value_is_percent,
         });
+    }
+
+    /// Refuses every `extend`, written outside the locked rule's own file, whose terms
+    /// the rule reads as exceptions: `+=` on a set the rule subtracts, allows or negates,
+    /// `-=` on a set it flags, and either inside a count or a share (where more matches
+    /// may loosen it). Adding flagged terms (`+=` on what it flags) tightens it and stays.
+    fn check_locked_extensions(
+        &mut self,
+        file: SourceId,
+        id: &str,
+        trigger: &TriggerIr,
+        unless: &[CondIr],
+        lock_range: TextRange,
+    ) {
+        let foreign: Vec<AppliedExtension> = self
+            .applied_extensions
+            .iter()
+            .filter(|e| e.source != file)
+            .cloned()
+            .collect();
+        if foreign.is_empty() {
+            return;
+        }
+        let mut reach = Polarities::default();
+        match trigger {
+            TriggerIr::Flag(c) | TriggerIr::Batch(c) => reach.cond(&self.arena, c, POSITIVE),
+            TriggerIr::Require { when, require } => {
+                reach.cond(&self.arena, when, POSITIVE);
+                reach.cond(&self.arena, require, NEGATIVE);
+            }
+        }
+        for c in unless {
+            reach.cond(&self.arena, c, NEGATIVE);
+        }
+        for ext in foreign {
+            if reach.of(ext.extra) & NEGATIVE != 0 {
+                self.error(
+                    ext.source,
+                    ext.range,
+                    "locked",
+                    if ext.remove {
+                        format!("this `extend` would loosen `{id}`, which is locked: it takes away terms the rule flags")
+                    } else {
+                        format!("this `extend` would loosen `{id}`, which is locked: the rule reads these terms as exceptions")
+                    },
+                    Some("a locked rule can be made stricter but not looser: `+=` may only add terms the rule flags; to exempt one draft, add a waiver comment with a reason".into()),
+                );
+                self.label(file, lock_range, "locked here");
+            }
+        }
     }
 
     fn example(&mut self, file: SourceId, ex: &Example) -> Option<ExampleInfo> {

@@ -164,10 +164,10 @@ rule r { flag when contains lib.lib_set or contains lib.nope or contains gone.x 
 }
 
 #[test]
-fn locked_rules_cannot_be_lowered_or_disabled() {
+fn locked_rules_cannot_be_lowered_disabled_or_given_other_parameters() {
     let lib = r##"decorum 1
 policy lib
-rule strict { severity error locked flag when contains ["x"] }
+rule strict { severity error locked flag when count(["x"]) > most param most = 3 }
 rule loose { severity warning flag when contains ["y"] param max = 5 param ok = ["z"] }
 "##;
     check(
@@ -178,6 +178,7 @@ use lib.strict { severity warning }
 use lib.loose { severity error  max = 10%  maxx = 3  ok += ["w"] }
 disable lib.strict because "we disagree"
 disable lib.loose
+use lib.strict { most = 99 }
 "##,
         &[("lib", lib)],
         expect![[r#"
@@ -186,6 +187,32 @@ disable lib.loose
             root.decorum:5:44: error[unknown-name]: `lib.loose` has no parameter `maxx` `maxx` (help: did you mean `max`?)
             root.decorum:6:1: error[locked]: `lib.strict` is locked and cannot be disabled `disable lib.strict because "we disagree"` (help: a locked rule protects something the library's authors consider non-negotiable; to exempt one draft, add a waiver comment with a reason) [lib.decorum:3:30: locked here]
             root.decorum:7:1: error[disable-reason]: `disable lib.loose` needs a reason `disable lib.loose` (help: write `disable lib.loose because "why this rule does not apply here"`; the reason is shown in audits)
+            root.decorum:8:18: error[locked]: `lib.strict` is locked; its parameter `most` cannot be changed `most = 99` (help: a locked rule can be raised but not otherwise changed; to exempt one draft, add a waiver comment with a reason) [lib.decorum:3:30: locked here]
+        "#]],
+    );
+}
+
+#[test]
+fn a_locked_rules_sets_can_be_extended_to_flag_more_never_less() {
+    let lib = r##"decorum 1
+policy lib
+terms ids = ["teacher"] allow ["tea"]
+terms consented = ["with consent"]
+rule strict { severity error locked flag when contains ids and not contains consented }
+rule loose { flag when contains ids }
+"##;
+    check(
+        r##"decorum 1
+policy org
+import "./lib" as lib
+extend lib.ids += ["rancher"]
+extend lib.ids -= ["teacher"]
+extend lib.consented += [/\w+/]
+"##,
+        &[("lib", lib)],
+        expect![[r#"
+            root.decorum:5:1: error[locked]: this `extend` would loosen `lib.strict`, which is locked: it takes away terms the rule flags `extend lib.ids -= ["teacher"]` (help: a locked rule can be made stricter but not looser: `+=` may only add terms the rule flags; to exempt one draft, add a waiver comment with a reason) [lib.decorum:5:30: locked here]
+            root.decorum:6:1: error[locked]: this `extend` would loosen `lib.strict`, which is locked: the rule reads these terms as exceptions `extend lib.consented += [/\w+/]` (help: a locked rule can be made stricter but not looser: `+=` may only add terms the rule flags; to exempt one draft, add a waiver comment with a reason) [lib.decorum:5:30: locked here]
         "#]],
     );
 }
