@@ -201,6 +201,9 @@ fn the_audit_lists_libraries_overrides_disables_locked_rules_and_waivers() {
         Disabled rules
           hc.platform.hashtags: "Instagram campaign SF-2026-04 is approved for up to 10 hashtags (practice manager, 2026-04-02)"  (policy/smile-family.decorum:23)
 
+        Extended term sets
+          dental.marketing.pain_claims += ["no drills"]  (policy/smile-family.decorum:20)
+
         Locked rules
           dental.privacy.smile-photo-consent (error)  (vendor/dental-network/privacy.decorum:6)
 

@@ -13,6 +13,23 @@ pub struct AuditTrail {
     pub overrides: Vec<OverrideRecord>,
     /// Disabled rules with their reasons.
     pub disables: Vec<DisableRecord>,
+    /// `extend` declarations on sets some rule uses.
+    pub extends: Vec<ExtendRecord>,
+}
+
+/// An `extend` that took effect: terms added to or taken from an imported set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtendRecord {
+    /// The set's full name (`hc.privacy.identifying`).
+    pub set: String,
+    /// `-=` rather than `+=`.
+    pub remove: bool,
+    /// The terms as written.
+    pub terms: String,
+    /// The file holding the `extend`.
+    pub source: SourceId,
+    /// The item.
+    pub range: TextRange,
 }
 
 /// One change a `use` block made.

@@ -1032,6 +1032,22 @@ impl<'a> Compiler<'a> {
                 extra,
                 remove: ext.remove,
             });
+            let policy = self.scopes[file.0 as usize]
+                .policy
+                .clone()
+                .unwrap_or_default();
+            let terms = self
+                .inputs
+                .source(ext_file)
+                .map(|src| decorum_text::slice(&src.text, ext.expr.range()).to_string())
+                .unwrap_or_default();
+            self.audit.extends.push(ExtendRecord {
+                set: format!("{policy}.{name}"),
+                remove: ext.remove,
+                terms,
+                source: ext_file,
+                range: ext.range,
+            });
             node = node.map(|base| {
                 if ext.remove {
                     self.arena.add_node(SetNode::Diff(base, extra))

@@ -106,6 +106,17 @@ pub fn run(args: AuditArgs) -> u8 {
             json!({ "rule": d.rule, "reason": d.reason, "file": file, "line": line })
         })
         .collect();
+    let extends: Vec<serde_json::Value> = session
+        .compiled
+        .audit
+        .extends
+        .iter()
+        .map(|e| {
+            let (file, line) = location(inputs, e.source, e.range);
+            let op = if e.remove { "-=" } else { "+=" };
+            json!({ "set": e.set, "op": op, "terms": e.terms, "file": file, "line": line })
+        })
+        .collect();
     let locked: Vec<serde_json::Value> = set
         .rules()
         .iter()
@@ -175,6 +186,7 @@ pub fn run(args: AuditArgs) -> u8 {
         "libraries": libraries,
         "overrides": overrides,
         "disabled": disables,
+        "extended": extends,
         "locked": locked,
         "waivers": waivers,
         "drafts": drafts.len(),
@@ -242,6 +254,24 @@ fn human(doc: &serde_json::Value) -> String {
             s(&d["reason"]),
             s(&d["file"]),
             d["line"]
+        ));
+    }
+
+    out.push_str("\nExtended term sets\n");
+    let extended = list(&doc["extended"]);
+    if extended.is_empty() {
+        out.push_str("  (none)\n");
+    }
+    for e in extended {
+        let terms = s(&e["terms"]);
+        let terms: Vec<&str> = terms.split_whitespace().collect();
+        out.push_str(&format!(
+            "  {} {} {}  ({}:{})\n",
+            s(&e["set"]),
+            s(&e["op"]),
+            terms.join(" "),
+            s(&e["file"]),
+            e["line"]
         ));
     }
 
