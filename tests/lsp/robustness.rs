@@ -161,6 +161,11 @@ fn exit_without_shutdown_is_exit_status_one() {
     // The protocol: 0 after a `shutdown` request (every other test's `stop`), 1 without.
     let ws = Workspace::new();
     let mut server = ws.start();
+    // As a client does: answer the server's registration first (`initialized` waits for
+    // it, and notifications are handled in order).
+    server.wait_for("the watcher registration", |m| {
+        m["method"] == "client/registerCapability"
+    });
     server.notify("exit", Value::Null);
     assert_eq!(server.wait_for_exit().code(), Some(1));
 }
