@@ -12,7 +12,7 @@ fn a_std_rule_is_explained() {
         --- stdout
         A client story can identify the client (hc.privacy.client-story)
 
-        severity: error, locked (default, from std/healthcare/privacy.decorum:427)
+        severity: error, locked (default, from std/healthcare/privacy.decorum:433)
         tags: client-story
         source: https://www.hhs.gov/hipaa/for-professionals/special-topics/de-identification/index.html
 
@@ -36,6 +36,8 @@ fn a_std_rule_is_explained() {
           passes “Many of my patients who are teachers tell me the school year is stressful.”
           passes “A composite story: my patient, a 45-year-old teacher, quit smoking (details changed).”
           passes “Our patient portal is down today; call the front desk for refills.”
+          passes “Meet our patient experience team! This week they called 400 families after discharge.”
+          passes “Our patient safety committee met today to review how we prevent falls.”
           passes “Come in today for a flu shot, no appointment needed.”
           flags  “Sat with a hospice patient this afternoon, a former jazz pianist, who asked me to hum for him.”  (at “this afternoon”)
           passes “Today in clinic we give flu shots to everyone 6 months and older, walk-ins welcome.”
