@@ -12,7 +12,7 @@ fn a_std_rule_is_explained() {
         --- stdout
         A client story can identify the client (hc.privacy.client-story)
 
-        severity: error, locked (default, from std/healthcare/privacy.decorum:433)
+        severity: error, locked (default, from std/healthcare/privacy.decorum:435)
         tags: client-story
         source: https://www.hhs.gov/hipaa/for-professionals/special-topics/de-identification/index.html
 
@@ -40,6 +40,7 @@ fn a_std_rule_is_explained() {
           passes “Our patient safety committee met today to review how we prevent falls.”
           passes “Come in today for a flu shot, no appointment needed.”
           flags  “Sat with a hospice patient this afternoon, a former jazz pianist, who asked me to hum for him.”  (at “this afternoon”)
+          flags  “Lost a teenage patient this week, a 16-year-old from Dover. I keep thinking about it.”  (at “16-year-old”)
           passes “Today in clinic we give flu shots to everyone 6 months and older, walk-ins welcome.”
         --- stderr: (empty)
     "#]]
