@@ -202,3 +202,18 @@ fn init_scaffolds_a_workspace_whose_examples_pass() {
     let again = ws.run(&["init"]).output();
     assert_eq!(again.code, 2, "never overwrites: {}", again.render());
 }
+
+#[test]
+fn init_refuses_a_name_the_language_keeps_for_itself() {
+    let ws = Workspace::new();
+    let out = ws.run(&["init", "--name", "contains"]).output();
+    expect![[r#"
+        exit: 2
+        --- stdout: (empty)
+        --- stderr
+        error: `contains` cannot name a policy: expected a name, found `contains`
+          = help: choose another name, e.g. --name smile-family
+    "#]]
+    .assert_eq(&out.render());
+    assert!(!ws.path("decorum.toml").exists(), "nothing is written");
+}

@@ -290,9 +290,10 @@ fn human(doc: &serde_json::Value) -> String {
         ));
     }
 
+    let drafts = doc["drafts"].as_u64().unwrap_or_default();
     out.push_str(&format!(
-        "\nWaivers in drafts ({} drafts checked)\n",
-        doc["drafts"]
+        "\nWaivers in drafts ({drafts} {} checked)\n",
+        if drafts == 1 { "draft" } else { "drafts" }
     ));
     let waivers = list(&doc["waivers"]);
     if waivers.is_empty() {

@@ -106,6 +106,16 @@ rule competitor-names {{
 }}
 "#
     );
+    // A name the grammar keeps for itself (`not`, `contains`, `true`) would give a policy
+    // that does not parse: refused before anything is written.
+    if let Some(problem) = decorum_syntax::parse(&policy_text).errors.first() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: `{name}` cannot name a policy: {}\n  = help: choose another name, e.g. --name smile-family",
+            problem.message
+        );
+        return EXIT_ERROR;
+    }
     if let Some(parent) = policy.parent()
         && let Err(e) = std::fs::create_dir_all(parent)
     {
