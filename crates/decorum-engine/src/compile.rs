@@ -214,6 +214,9 @@ struct Compiler<'a> {
     extends: HashMap<(SourceId, String), Vec<(SourceId, &'a ExtendDecl)>>,
     /// Every `extend` applied so far, for the locked-rule check.
     applied_extensions: Vec<AppliedExtension>,
+    /// The rule being compiled: its parameters set by a `use` block, with where, so a
+    /// problem with such a value is reported at the `use` rather than in the library.
+    overridden_params: HashMap<String, (SourceId, TextRange)>,
     overrides: HashMap<RuleKey, Vec<Override<'a>>>,
     disables: HashMap<RuleKey, Disable<'a>>,
     rules: Vec<Arc<RuleInfo>>,
@@ -238,6 +241,7 @@ impl<'a> Compiler<'a> {
             named: HashMap::new(),
             extends: HashMap::new(),
             applied_extensions: Vec::new(),
+            overridden_params: HashMap::new(),
             overrides: HashMap::new(),
             disables: HashMap::new(),
             rules: Vec::new(),
@@ -1310,6 +1314,7 @@ impl<'a> Compiler<'a> {
 
         // Parameters: defaults, then overrides from the deepest importer to the root.
         let mut params: HashMap<String, ParamValue> = HashMap::new();
+        self.overridden_params.clear();
         let mut param_ranges: HashMap<String, TextRange> = HashMap::new();
         for p in rule.params() {
             if let Some(first) = param_ranges.get(&p.name.text) {
@@ -1500,6 +1505,8 @@ impl<'a> Compiler<'a> {
                             }
                             (_, new, false) => new,
                         };
+                        self.overridden_params
+                            .insert(name.text.clone(), (o.source, value.range()));
                         params.insert(name.text.clone(), merged);
                     }
                 }
@@ -2357,6 +2364,49 @@ impl<'a> Compiler<'a> {
                 format!("between {} and {}", f(lo), f(hi))
             }
         };
+        let _ = range;
+        // A threshold set by a `use` block is reported there, with the rule's comparison.
+        let constant = if rb.lo == rb.hi { rhs } else { lhs };
+        let overridden = match &constant.kind {
+            NumKind::Name(n) => self.overridden_params.get(&n.text).copied(),
+            _ => None,
+        };
+        let rule_site = (file, constant_range);
+        let (file, constant_range) = overridden.unwrap_or(rule_site);
+        let reported = self.problems.len();
+        self.threshold_problems(
+            file,
+            constant_range,
+            expr_range,
+            expr_b,
+            constant_b,
+            op,
+            never,
+            always,
+            &shown,
+            span,
+        );
+        if overridden.is_some() && self.problems.len() > reported {
+            self.label(rule_site.0, rule_site.1, "the rule compares with it here");
+        }
+    }
+
+    /// The problems [`Compiler::check_threshold`] found, at `constant_range`.
+    #[allow(clippy::too_many_arguments)]
+    fn threshold_problems(
+        &mut self,
+        file: SourceId,
+        constant_range: TextRange,
+        expr_range: TextRange,
+        expr_b: Bounds,
+        constant_b: Bounds,
+        op: CmpOp,
+        never: bool,
+        always: bool,
+        shown: &str,
+        span: impl Fn(f64, f64, bool) -> String,
+    ) {
+        let (lo, hi) = (expr_b.lo, expr_b.hi);
         if never {
             self.error(
                 file,
@@ -2365,7 +2415,6 @@ impl<'a> Compiler<'a> {
                 format!("this comparison can never hold: the left side is {}, so it is never {} {shown}", span(lo, hi, expr_b.ratio), op.as_str()),
                 Some(if expr_b.ratio { "shares and ratios run from 0% to 100%".into() } else { "counts are never negative".into() }),
             );
-            let _ = range;
             return;
         }
         if always {

@@ -218,6 +218,25 @@ extend lib.consented += [/\w+/]
 }
 
 #[test]
+fn an_impossible_threshold_set_by_a_use_block_is_reported_there() {
+    let lib = r##"decorum 1
+policy lib
+rule dense { flag batch when share(contains ["x"]) > most param most = 10% }
+"##;
+    check(
+        r##"decorum 1
+policy org
+import "./lib" as lib
+use lib.dense { most = 150% }
+"##,
+        &[("lib", lib)],
+        expect![[r#"
+            root.decorum:4:24: error[threshold]: this comparison can never hold: the left side is between 0% and 100%, so it is never > 150% `150%` (help: shares and ratios run from 0% to 100%) [lib.decorum:3:54: the rule compares with it here]
+        "#]],
+    );
+}
+
+#[test]
 fn overrides_change_severity_params_and_sets() {
     let lib = r##"decorum 1
 policy lib
