@@ -2,7 +2,8 @@
 //!
 //! Inside Decorum every position is a UTF-8 byte offset ([`TextSize`]) and every span a
 //! half-open byte range ([`TextRange`]). [`LineIndex`] turns offsets into lines and columns
-//! for people (CLI output, JSON) and back. Conversions to UTF-16 exist only at the LSP edge.
+//! for people (CLI output, JSON) and back. Positions are converted to UTF-16 only at the
+//! LSP edge, which takes its columns from [`LineIndex::line_utf16_col`].
 
 pub use text_size::{TextLen, TextRange, TextSize};
 
