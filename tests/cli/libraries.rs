@@ -28,6 +28,17 @@ fn the_worked_example_checks_clean_and_its_examples_pass() {
         --- stderr: (empty)
     "#]]
     .assert_eq(&test.render());
+    // The vendored library's own examples, as its publisher runs them.
+    let library = ws
+        .run(&["test", "--color", "never", "vendor/dental-network"])
+        .output();
+    expect![[r#"
+        exit: 0
+        --- stdout
+        decorum test: 11 of 11 examples passed
+        --- stderr: (empty)
+    "#]]
+    .assert_eq(&library.render());
 }
 
 #[test]
