@@ -41,16 +41,8 @@ async fn apply(state: &Arc<State>, value: Option<&Value>) {
         return;
     };
     let (settings, warnings) = Settings::from_json(Some(value));
-    for warning in &warnings {
-        crate::log!(Level::Warn, "{}", crate::log::without_quoted(warning));
-    }
-    if !warnings.is_empty() {
-        let message = format!("Decorum: {}", warnings.join("; "));
-        state
-            .client
-            .show_message(MessageType::WARNING, message)
-            .await;
-    }
+    log_warnings(&warnings);
+    show_warnings(state, &warnings).await;
     let changed_drafts = {
         let mut current = write(&state.settings);
         let old = Arc::clone(&current);
@@ -85,4 +77,22 @@ pub fn did_change_workspace_folders(state: &Arc<State>, params: DidChangeWorkspa
         folders.extend(params.event.added.iter().filter_map(|f| uri_path(&f.uri)));
     }
     crate::reload::rehome_documents(state);
+}
+
+/// Logs settings warnings without what they quote (a glob can name a patient).
+pub(super) fn log_warnings(warnings: &[String]) {
+    for warning in warnings {
+        crate::log!(Level::Warn, "{}", crate::log::without_quoted(warning));
+    }
+}
+
+/// Shows settings warnings to the writer, in full, as one message.
+pub(super) async fn show_warnings(state: &State, warnings: &[String]) {
+    if !warnings.is_empty() {
+        let message = format!("Decorum: {}", warnings.join("; "));
+        state
+            .client
+            .show_message(MessageType::WARNING, message)
+            .await;
+    }
 }

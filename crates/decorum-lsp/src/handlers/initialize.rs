@@ -8,10 +8,10 @@ use tower_lsp_server::ls_types::{
     CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CodeLensOptions,
     CompletionOptions, DiagnosticOptions, DiagnosticServerCapabilities,
     DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher, GlobPattern,
-    HoverProviderCapability, InitializeParams, InitializeResult, MarkupKind, MessageType, OneOf,
-    Registration, SaveOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
-    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
-    WorkspaceFoldersServerCapabilities, WorkspaceServerCapabilities,
+    HoverProviderCapability, InitializeParams, InitializeResult, MarkupKind, OneOf, Registration,
+    SaveOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri, WorkspaceFoldersServerCapabilities,
+    WorkspaceServerCapabilities,
 };
 
 use crate::context::ContextKey;
@@ -64,9 +64,7 @@ pub fn initialize(state: &State, params: InitializeParams) -> InitializeResult {
         folders.extend(root);
     }
     let (settings, warnings) = Settings::from_json(params.initialization_options.as_ref());
-    for warning in &warnings {
-        crate::log!(Level::Warn, "{}", crate::log::without_quoted(warning));
-    }
+    super::configuration::log_warnings(&warnings);
     if let Ok(mut pending) = state.startup_warnings.lock() {
         *pending = warnings;
     }
@@ -159,13 +157,7 @@ pub async fn initialized(state: &Arc<State>) {
         .lock()
         .map(|mut pending| std::mem::take(&mut *pending))
         .unwrap_or_default();
-    if !warnings.is_empty() {
-        let message = format!("Decorum: {}", warnings.join("; "));
-        state
-            .client
-            .show_message(MessageType::WARNING, message)
-            .await;
-    }
+    super::configuration::show_warnings(state, &warnings).await;
     let flags = state.flags();
     if flags.watch_files {
         let watchers = ["**/*.decorum", "**/decorum.toml", "**/decorum.lock"]
