@@ -128,3 +128,41 @@ fn a_waiver_without_a_reason_is_an_error_and_silences_nothing() {
     );
     assert_eq!(json["waivers"], serde_json::json!([]));
 }
+
+#[test]
+fn the_audit_lists_waiver_comments_that_are_not_in_effect() {
+    let ws = Workspace::new();
+    ws.file(
+        "drafts/a.md",
+        "<!-- decorum-allow hc.privacy.client-story -->\nMy patient, a 45-year-old teacher, quit smoking.\n\n<!-- decorum-allow hc.nosuch.rule: because -->\nHello.\n",
+    );
+    let out = ws.run(&["audit", "drafts", "--format", "json"]).output();
+    assert_eq!(out.code, 0, "{}", out.render());
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let problems: Vec<(String, u64)> = doc["ineffective_waivers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["problem"].as_str().unwrap().to_owned(),
+                w["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            ("decorum.waiver-reason".to_owned(), 1),
+            ("decorum.waiver-unknown-rule".to_owned(), 4)
+        ]
+    );
+    let human = ws.run(&["audit", "drafts"]).output();
+    assert!(
+        human
+            .stdout
+            .contains("Waiver comments not in effect\n  drafts/a.md:1: "),
+        "{}",
+        human.render()
+    );
+}

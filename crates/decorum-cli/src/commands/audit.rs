@@ -160,8 +160,22 @@ pub fn run(args: AuditArgs) -> u8 {
     let refs: Vec<&decorum_draft::Draft> = drafts.iter().map(|d| &d.draft).collect();
     let reports = set.check_batch(&refs);
     let mut waivers = Vec::new();
+    // Waiver comments that silence nothing: without a reason, or naming no rule. Each is
+    // a finding of `decorum check`; an auditor should see them beside those in effect.
+    let mut ineffective = Vec::new();
     for (loaded, report) in drafts.iter().zip(&reports) {
         let index = LineIndex::new(&loaded.draft.text);
+        for f in report.findings.iter().filter(|f| {
+            f.rule.id == decorum_engine::WAIVER_REASON_RULE
+                || f.rule.id == decorum_engine::WAIVER_UNKNOWN_RULE
+        }) {
+            ineffective.push(json!({
+                "file": loaded.display.replace('\\', "/"),
+                "line": index.line_of(f.range.start()) + 1,
+                "problem": f.rule.id,
+                "message": f.message,
+            }));
+        }
         for w in &report.waivers {
             waivers.push(json!({
                 "file": loaded.display.replace('\\', "/"),
@@ -189,6 +203,7 @@ pub fn run(args: AuditArgs) -> u8 {
         "extended": extends,
         "locked": locked,
         "waivers": waivers,
+        "ineffective_waivers": ineffective,
         "drafts": drafts.len(),
     });
     let text = match args.format {
@@ -314,6 +329,19 @@ fn human(doc: &serde_json::Value) -> String {
             s(&w["reason"]),
             w["silenced"]
         ));
+    }
+    let ineffective = list(&doc["ineffective_waivers"]);
+    if !ineffective.is_empty() {
+        out.push_str("\nWaiver comments not in effect\n");
+        for w in ineffective {
+            out.push_str(&format!(
+                "  {}:{}: {} ({})\n",
+                s(&w["file"]),
+                w["line"],
+                s(&w["message"]),
+                s(&w["problem"])
+            ));
+        }
     }
     out
 }
