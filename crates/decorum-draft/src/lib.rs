@@ -554,10 +554,16 @@ pub fn parse(text: &str, format: DraftFormat, base_meta: &Metadata) -> Draft {
     }
 }
 
+/// The known channel that `channel` is probably a misspelling of (`twiter` for
+/// `twitter`), for checks outside drafts (`decorum.toml`).
+pub fn misspelt_channel(channel: &str) -> Option<&'static str> {
+    length::channel_typo(channel)
+}
+
 /// A problem when the `channel` that `meta` (one front-matter block, `block`) sets looks
 /// like a misspelt known channel: an unknown channel has no length limit, so `twiter`
-/// would switch the X limit off without a word. A channel from `decorum.toml` is not
-/// checked here: the configuration is the place to get it right once.
+/// would switch the X limit off without a word. A channel from `decorum.toml` is checked
+/// when the configuration is read.
 fn channel_typo(meta: &Metadata, block: &Range<usize>) -> Option<DraftProblem> {
     let channel = meta.get("channel").and_then(MetaValue::as_str)?;
     let meant = length::channel_typo(channel)?;

@@ -339,6 +339,27 @@ pub(crate) fn parse_config(
                 OneOrMany::One(glob) => vec![glob],
                 OneOrMany::Many(globs) => globs,
             };
+            // A misspelt channel switches its length limit off for every file the rule
+            // names; so does one that is not text.
+            match rule.values.get("channel") {
+                Some(toml::Value::String(channel)) => {
+                    if let Some(meant) = decorum_draft::misspelt_channel(channel) {
+                        return Err(error(
+                            Some(files_span),
+                            format!("unknown channel \"{channel}\" (did you mean \"{meant}\"?)"),
+                            Some("an unknown channel has no length limit; write a known channel such as \"x\", \"instagram\" or \"linkedin\"".to_owned()),
+                        ));
+                    }
+                }
+                Some(other) => {
+                    return Err(error(
+                        Some(files_span),
+                        format!("`channel` must be text, not {}", other.type_str()),
+                        Some("e.g. channel = \"x\"".to_owned()),
+                    ));
+                }
+                None => {}
+            }
             let mut values = Metadata::new();
             for (key, value) in rule.values {
                 flatten_value(&key, value, &mut values);

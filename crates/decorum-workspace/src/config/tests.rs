@@ -168,6 +168,21 @@ fn bad_values_are_errors_with_positions() {
             decorum.toml:1:1: missing field `files`
         "#]],
     );
+    // A misspelt channel would switch its length limit off for every file named.
+    check(
+        "[[drafts.metadata]]\nfiles = \"social/x/**\"\nchannel = \"twiter\"\n",
+        expect![[r#"
+            decorum.toml:2:9: unknown channel "twiter" (did you mean "twitter"?)
+                help: an unknown channel has no length limit; write a known channel such as "x", "instagram" or "linkedin"
+        "#]],
+    );
+    check(
+        "[[drafts.metadata]]\nfiles = \"social/x/**\"\nchannel = 5\n",
+        expect![[r#"
+            decorum.toml:2:9: `channel` must be text, not integer
+                help: e.g. channel = "x"
+        "#]],
+    );
     check(
         "policies = \"policy/acme\"\n",
         expect![[r#"
