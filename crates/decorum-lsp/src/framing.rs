@@ -182,6 +182,8 @@ fn check(body: &[u8]) -> Result<(), i64> {
     if !is_message {
         return Err(INVALID_REQUEST);
     }
+    // The shape from the body itself, not from `value`: a JSON object keeps the last of
+    // two equal keys, while the decoder's structs refuse a duplicate field.
     match serde_json::from_slice::<Shape<'_>>(body) {
         Ok(shape) if shape.jsonrpc == "2.0" => {
             let _ = (
@@ -228,6 +230,10 @@ mod tests {
             (r#"{"method":"m"}"#, INVALID_REQUEST),
             (r#"{"jsonrpc":"2.0"}"#, INVALID_REQUEST),
             (r#"{"jsonrpc":"2.0","id":77}"#, INVALID_REQUEST),
+            (
+                r#"{"jsonrpc":"2.0","method":"a","method":"b"}"#,
+                INVALID_REQUEST,
+            ),
             // What only building the values finds (each ended the server's input).
             (
                 r#"{"jsonrpc":"2.0","method":"m","params":{"text":"broken \ud83d emoji"}}"#,
