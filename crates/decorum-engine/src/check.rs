@@ -477,12 +477,10 @@ impl PolicySet {
             }
             FixIr::Remove => {
                 let range = hit.primary?;
-                let removed = sentence_removal(text, &ctx.post.sentences, range)
-                    .unwrap_or_else(|| removal_range(text, range));
                 Some(Fix {
                     title: "Remove the flagged words".to_string(),
                     edits: vec![Edit {
-                        range: removed,
+                        range: what_to_remove(text, &ctx.post.sentences, range),
                         new_text: String::new(),
                     }],
                     applicability: Applicability::MaybeIncorrect,
@@ -987,15 +985,26 @@ fn removal_range(text: &str, range: TextRange) -> TextRange {
     range
 }
 
+/// What `fix remove` takes away for a match at `range`: its sentence when nothing but
+/// punctuation would be left of it ([`sentence_removal`]), else the match and one
+/// neighbouring space ([`removal_range`]).
+fn what_to_remove(text: &str, sentences: &[TextRange], range: TextRange) -> TextRange {
+    sentence_removal(text, sentences, range).unwrap_or_else(|| removal_range(text, range))
+}
+
 /// The whole sentence holding `range`, with the spaces that part it from the next (or,
 /// at the end of a line, the previous) sentence, when removing `range` would leave
 /// nothing of it but punctuation: `My patient. I think so.` becomes `I think so.`, not
 /// `. I think so.`. `None` otherwise, and when other characters (Markdown markup such
 /// as `**`) would be left.
 fn sentence_removal(text: &str, sentences: &[TextRange], range: TextRange) -> Option<TextRange> {
-    let sentence = sentences
-        .iter()
-        .find(|s| s.contains_range(range))
+    // Sentences are sorted and apart: the one holding `range` is the last to start at
+    // or before it (a post of thousands of sentences has thousands of findings).
+    let at = sentences.partition_point(|s| s.start() <= range.start());
+    let sentence = at
+        .checked_sub(1)
+        .and_then(|i| sentences.get(i))
+        .filter(|s| s.contains_range(range))
         .copied()?;
     let rest = |r: TextRange| decorum_text::slice(text, r);
     let left = rest(TextRange::new(sentence.start(), range.start()));
@@ -1275,9 +1284,7 @@ mod tests {
             );
             let s = text.find(words).unwrap();
             let r = TextRange::at(TextSize::from(s as u32), TextSize::from(words.len() as u32));
-            let sentences = &draft.posts[0].sentences;
-            let range =
-                sentence_removal(text, sentences, r).unwrap_or_else(|| removal_range(text, r));
+            let range = what_to_remove(text, &draft.posts[0].sentences, r);
             apply_edits(
                 text,
                 &[Edit {
