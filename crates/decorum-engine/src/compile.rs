@@ -2071,7 +2071,7 @@ impl<'a> Compiler<'a> {
                 let l = self.compile_num(ctx, lhs);
                 let r = self.compile_num(ctx, rhs);
                 let ((l, lb), (r, rb)) = (l?, r?);
-                self.check_threshold(file, cond.range, lhs, lb, op.value, rhs, rb);
+                self.check_threshold(file, lhs, lb, op.value, rhs, rb);
                 Some(CondIr::Compare {
                     lhs: l,
                     op: op.value,
@@ -2298,11 +2298,9 @@ impl<'a> Compiler<'a> {
     }
 
     /// Reports comparisons that can never hold (errors) or always hold (warnings).
-    #[allow(clippy::too_many_arguments)]
     fn check_threshold(
         &mut self,
         file: SourceId,
-        range: TextRange,
         lhs: &NumExpr,
         lb: Bounds,
         op: CmpOp,
@@ -2364,63 +2362,26 @@ impl<'a> Compiler<'a> {
                 format!("between {} and {}", f(lo), f(hi))
             }
         };
-        let _ = range;
-        // A threshold set by a `use` block is reported there, with the rule's comparison.
+        // A threshold set by a `use` block is reported there, with a note where the rule
+        // compares with it.
         let constant = if rb.lo == rb.hi { rhs } else { lhs };
         let overridden = match &constant.kind {
             NumKind::Name(n) => self.overridden_params.get(&n.text).copied(),
             _ => None,
         };
-        let rule_site = (file, constant_range);
-        let (file, constant_range) = overridden.unwrap_or(rule_site);
-        let reported = self.problems.len();
-        self.threshold_problems(
-            file,
-            constant_range,
-            expr_range,
-            expr_b,
-            constant_b,
-            op,
-            never,
-            always,
-            &shown,
-            span,
-        );
-        if overridden.is_some() && self.problems.len() > reported {
-            self.label(rule_site.0, rule_site.1, "the rule compares with it here");
-        }
-    }
-
-    /// The problems [`Compiler::check_threshold`] found, at `constant_range`.
-    #[allow(clippy::too_many_arguments)]
-    fn threshold_problems(
-        &mut self,
-        file: SourceId,
-        constant_range: TextRange,
-        expr_range: TextRange,
-        expr_b: Bounds,
-        constant_b: Bounds,
-        op: CmpOp,
-        never: bool,
-        always: bool,
-        shown: &str,
-        span: impl Fn(f64, f64, bool) -> String,
-    ) {
-        let (lo, hi) = (expr_b.lo, expr_b.hi);
+        let (at_file, at_range) = overridden.unwrap_or((file, constant_range));
         if never {
             self.error(
-                file,
-                constant_range,
+                at_file,
+                at_range,
                 "threshold",
                 format!("this comparison can never hold: the left side is {}, so it is never {} {shown}", span(lo, hi, expr_b.ratio), op.as_str()),
                 Some(if expr_b.ratio { "shares and ratios run from 0% to 100%".into() } else { "counts are never negative".into() }),
             );
-            return;
-        }
-        if always {
+        } else if always {
             self.warning(
-                file,
-                constant_range,
+                at_file,
+                at_range,
                 "threshold",
                 format!(
                     "this comparison always holds: the left side is {}",
@@ -2428,16 +2389,24 @@ impl<'a> Compiler<'a> {
                 ),
                 Some("the rule would flag every post; check the threshold".into()),
             );
+        } else {
+            // About the rule's expression (an override cannot turn a number into a
+            // percentage: that is a type error), so reported in the rule's file.
+            if constant_b.percent && !expr_b.ratio {
+                self.warning(
+                    file,
+                    expr_range,
+                    "threshold",
+                    format!(
+                        "compares a count with {shown}; a percentage only makes sense for a ratio"
+                    ),
+                    Some("divide by a total, e.g. `count(first_person) / words > 12%`".into()),
+                );
+            }
             return;
         }
-        if constant_b.percent && !expr_b.ratio {
-            self.warning(
-                file,
-                expr_range,
-                "threshold",
-                format!("compares a count with {shown}; a percentage only makes sense for a ratio"),
-                Some("divide by a total, e.g. `count(first_person) / words > 12%`".into()),
-            );
+        if overridden.is_some() {
+            self.label(file, constant_range, "the rule compares with it here");
         }
     }
 }
