@@ -41,14 +41,14 @@ pub struct LineIndex {
 /// Bytes between two entries of [`LineIndex::continuations`].
 const CHECKPOINT: usize = 1024;
 
-/// UTF-8 continuation bytes in `bytes`.
-fn continuation_bytes(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| (b & 0xC0) == 0x80).count()
-}
-
-/// Lead bytes of 4-byte UTF-8 sequences in `bytes`.
-fn astral_leads(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b >= 0xF0).count()
+/// UTF-8 continuation bytes and lead bytes of 4-byte sequences in `bytes`, in one pass.
+fn counts(bytes: &[u8]) -> (usize, usize) {
+    bytes.iter().fold((0, 0), |(cont, astral), &b| {
+        (
+            cont + usize::from((b & 0xC0) == 0x80),
+            astral + usize::from(b >= 0xF0),
+        )
+    })
 }
 
 impl LineIndex {
@@ -68,8 +68,9 @@ impl LineIndex {
         for block in text.as_bytes().chunks(CHECKPOINT) {
             continuations.push(seen);
             astral.push(seen_astral);
-            seen = seen.saturating_add(count(continuation_bytes(block)));
-            seen_astral = seen_astral.saturating_add(count(astral_leads(block)));
+            let (cont, four) = counts(block);
+            seen = seen.saturating_add(count(cont));
+            seen_astral = seen_astral.saturating_add(count(four));
         }
         // One more for the end of a text whose length is a multiple of CHECKPOINT.
         continuations.push(seen);
@@ -87,16 +88,22 @@ impl LineIndex {
         let at = at.min(text.len());
         let k = (at / CHECKPOINT).min(self.continuations.len().saturating_sub(1));
         let from = |list: &[u32]| list.get(k).map_or(0, |&n| n as usize);
-        let rest = text.as_bytes().get(k * CHECKPOINT..at).unwrap_or_default();
-        (
-            from(&self.continuations) + continuation_bytes(rest),
-            from(&self.astral) + astral_leads(rest),
-        )
+        let (cont, four) = counts(text.as_bytes().get(k * CHECKPOINT..at).unwrap_or_default());
+        (from(&self.continuations) + cont, from(&self.astral) + four)
     }
 
-    /// UTF-8 continuation bytes of `text` before byte `at`.
-    fn continuations_before(&self, text: &str, at: usize) -> usize {
-        self.counts_before(text, at).0
+    /// Line of `offset`, and its column in characters and in characters outside the
+    /// Basic Multilingual Plane (which UTF-16 counts twice).
+    fn columns(&self, text: &str, offset: TextSize) -> (u32, usize, usize) {
+        let LineCol { line, col } = self.line_col(offset);
+        let start = usize::from(self.line_starts[line as usize]);
+        let end = (start + col as usize).min(text.len());
+        let (cont_end, astral_end) = self.counts_before(text, end);
+        let (cont_start, astral_start) = self.counts_before(text, start);
+        // Characters are the bytes that are not continuation bytes; an offset inside a
+        // character counts that character (its lead byte is before the offset).
+        let chars = (end - start).saturating_sub(cont_end.saturating_sub(cont_start));
+        (line, chars, astral_end.saturating_sub(astral_start))
     }
 
     /// The index of `text` after its bytes `removed` were replaced by `inserted` bytes:
@@ -122,13 +129,10 @@ impl LineIndex {
             .enumerate()
             .filter(|&(_, &b)| b == b'\n')
             .map(|(i, _)| to_size(start + i + 1));
-        let tail: Vec<TextSize> = self.line_starts[first_kept..]
-            .iter()
-            .map(|&p| shift(p))
-            .collect();
-        self.line_starts.truncate(first_gone);
-        self.line_starts.extend(added);
-        self.line_starts.extend(tail);
+        for p in &mut self.line_starts[first_kept..] {
+            *p = shift(*p);
+        }
+        self.line_starts.splice(first_gone..first_kept, added);
         self.continuations.clear();
         self.astral.clear();
         self.len = text.text_len();
@@ -195,32 +199,20 @@ impl LineIndex {
     /// Line and column of `offset` counted in Unicode scalar values, as people and the
     /// CLI's JSON output count them. An offset inside a character counts that character.
     pub fn line_char_col(&self, text: &str, offset: TextSize) -> LineCol {
-        let LineCol { line, col } = self.line_col(offset);
-        let start = usize::from(self.line_starts[line as usize]);
-        let end = (start + col as usize).min(text.len());
-        // Characters are the bytes that are not continuation bytes; an offset inside a
-        // character counts that character (its lead byte is before the offset).
-        let continuations = self
-            .continuations_before(text, end)
-            .saturating_sub(self.continuations_before(text, start));
+        let (line, chars, _) = self.columns(text, offset);
         LineCol {
             line,
-            col: (end - start).saturating_sub(continuations) as u32,
+            col: u32::try_from(chars).unwrap_or(u32::MAX),
         }
     }
 
     /// Line and column of `offset` in UTF-16 code units, as most LSP clients count them.
     /// `offset` must be a character boundary of `text`.
     pub fn line_utf16_col(&self, text: &str, offset: TextSize) -> LineCol {
-        let LineCol { line, col } = self.line_col(offset);
-        let start = usize::from(self.line_starts[line as usize]);
-        let end = (start + col as usize).min(text.len());
-        let (cont_end, astral_end) = self.counts_before(text, end);
-        let (cont_start, astral_start) = self.counts_before(text, start);
-        let chars = (end - start).saturating_sub(cont_end.saturating_sub(cont_start));
+        let (line, chars, astral) = self.columns(text, offset);
         LineCol {
             line,
-            col: u32::try_from(chars + astral_end.saturating_sub(astral_start)).unwrap_or(u32::MAX),
+            col: u32::try_from(chars + astral).unwrap_or(u32::MAX),
         }
     }
 
