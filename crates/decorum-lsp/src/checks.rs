@@ -302,7 +302,7 @@ fn check_draft(job: &Job, ctx: &PolicyContext) -> Option<Vec<Diagnostic>> {
             range: Default::default(),
             severity: Some(tower_lsp_server::ls_types::DiagnosticSeverity::WARNING),
             code: Some(tower_lsp_server::ls_types::NumberOrString::String(
-                "decorum.draft".to_owned(),
+                decorum_engine::DRAFT_PROBLEM_RULE.to_owned(),
             )),
             source: Some(crate::diagnostics::DRAFT_SOURCE.to_owned()),
             message: format!(

@@ -856,21 +856,22 @@ impl<'a> Loader<'a> {
             if theirs == own {
                 continue;
             }
-            return Err(match (own, theirs) {
-                (_, Some(library)) => Failure::new(format!(
+            // Different sides: the target is in a library, or else the importer is.
+            return Err(match theirs {
+                Some(library) => Failure::new(format!(
                     "`{spec}` reaches into the library \"{library}\" by its path"
                 ))
                 .help(format!(
                     "import it by name (`import \"{library}/MODULE\"`), so that decorum.lock pins it and only what the library exports is used"
                 )),
-                (Some(library), None) => Failure::new(format!(
-                    "`{spec}` leads out of the library \"{library}\" (`{}` is not in its folder)",
+                None => Failure::new(format!(
+                    "`{spec}` leads out of the library \"{}\" (`{}` is not in its folder)",
+                    own.unwrap_or_default(),
                     self.shown(path)
                 ))
                 .help(
                     "a library's files import each other, other libraries by name and `std/...`; decorum.lock pins nothing else",
                 ),
-                (None, None) => continue,
             });
         }
         Ok(())

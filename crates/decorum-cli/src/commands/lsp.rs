@@ -29,6 +29,9 @@ enum LogLevel {
     Debug,
 }
 
+/// The protocol's status for an `exit` (or the end of input) without `shutdown`.
+const EXIT_WITHOUT_SHUTDOWN: u8 = 1;
+
 /// Runs `decorum lsp` until the client exits.
 pub fn run(args: LspArgs) -> u8 {
     let level = match args.log_level {
@@ -43,8 +46,7 @@ pub fn run(args: LspArgs) -> u8 {
     };
     match decorum_lsp::run_stdio(options) {
         Ok(true) => super::EXIT_OK,
-        // The protocol's status for an `exit` (or the end of input) without `shutdown`.
-        Ok(false) => 1,
+        Ok(false) => EXIT_WITHOUT_SHUTDOWN,
         Err(message) => {
             let _ = writeln!(std::io::stderr(), "error: {message}");
             super::EXIT_ERROR
