@@ -6,6 +6,19 @@ use serde_json::{Value, json};
 use crate::client::{Server, codes};
 use crate::{BASE_POLICY, Workspace};
 
+/// Adds "lighthouse keeper" to the base policy's client words on disk and tells the
+/// server, so that a draft mentioning one gains a second client-story finding.
+fn flag_lighthouse_keepers(server: &mut Server, ws: &Workspace) {
+    ws.write(
+        "policy/base.decorum",
+        &BASE_POLICY.replace(
+            "[\"my patient\", \"my client\"]",
+            "[\"my patient\", \"my client\", \"lighthouse keeper\"]",
+        ),
+    );
+    changed(server, ws, "policy/base.decorum");
+}
+
 /// Tells the server that a workspace file changed on disk.
 fn changed(server: &mut Server, ws: &Workspace, relative: &str) {
     server.notify(
@@ -38,14 +51,7 @@ fn a_policy_edit_on_disk_reloads_and_rechecks_open_drafts() {
         ["test.base.client-story"]
     );
 
-    ws.write(
-        "policy/base.decorum",
-        &BASE_POLICY.replace(
-            "[\"my patient\", \"my client\"]",
-            "[\"my patient\", \"my client\", \"lighthouse keeper\"]",
-        ),
-    );
-    changed(&mut server, &ws, "policy/base.decorum");
+    flag_lighthouse_keepers(&mut server, &ws);
     let after = server.diagnostics(&uri, |p| p["diagnostics"].as_array().unwrap().len() == 2);
     assert_eq!(after["version"], 1, "same text, re-checked");
     server.stop();
@@ -274,14 +280,7 @@ fn pull_clients_are_asked_to_pull_again_after_a_policy_reload() {
         codes(reply["result"]["items"].as_array().unwrap())
     };
     assert_eq!(pull(&mut server), ["test.base.client-story"]);
-    ws.write(
-        "policy/base.decorum",
-        &BASE_POLICY.replace(
-            "[\"my patient\", \"my client\"]",
-            "[\"my patient\", \"my client\", \"lighthouse keeper\"]",
-        ),
-    );
-    changed(&mut server, &ws, "policy/base.decorum");
+    flag_lighthouse_keepers(&mut server, &ws);
     server.wait_for("the refresh request", |m| {
         m["method"] == "workspace/diagnostic/refresh"
     });

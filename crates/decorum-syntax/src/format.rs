@@ -6,10 +6,11 @@
 //! one-line term sets, extends, disables) that were adjacent; a term list without
 //! comments on one line when the list fits in 76 columns (room for `terms name = ` and
 //! options within 100), else its terms packed into lines of at most 100 columns; a
-//! list with comments one term per line with a trailing comma; conditions and numbers with single spaces around operators and only
-//! the parentheses precedence needs, on one line when the clause fits in 100 columns,
-//! else broken before each top-level `or` (or `and`) with continuation lines two spaces
-//! deeper (parenthesised parts break the same way, one step further in). A comment
+//! list with comments one term per line with a trailing comma; conditions and numbers
+//! with single spaces around operators and only the parentheses precedence needs, on one
+//! line when the clause fits in 100 columns, else broken before each top-level `or` (or
+//! `and`) with continuation lines two spaces deeper (parenthesised parts break the same
+//! way, one step further in). Columns count characters, not bytes. A comment
 //! followed by a blank line keeps the blank line before its item. Strings, regexes and
 //! numbers are kept exactly as written (a `"""` string is only re-indented with its
 //! clause).
