@@ -49,8 +49,8 @@ fn write_through_temp(path: &Path, contents: &str, guarded: bool) -> io::Result<
         .map_err(|e| {
             explained(
                 e,
-                "cannot create a temporary file in its folder (fmt writes the new text there, \
-                 then renames it over the file); check that the folder is writable",
+                "cannot create a temporary file in its folder (the new text is written there, \
+                 then renamed over the file); check that the folder is writable",
             )
         })?;
     temp.write_all(contents.as_bytes())?;
@@ -110,7 +110,7 @@ fn keep_owner(file: &std::fs::File, old: &std::fs::Metadata) -> io::Result<()> {
                 explained(
                     e,
                     "cannot give the new file the owner and group of the old one, so \
-                     replacing it would change them; run fmt as the file's owner",
+                     replacing it would change them; run decorum as the file's owner",
                 )
             })?;
         }
