@@ -77,7 +77,7 @@ fn may_replace(target: &Path, meta: &std::fs::Metadata) -> io::Result<()> {
     if let Err(e) = std::fs::OpenOptions::new().write(true).open(target) {
         return Err(explained(
             e,
-            "the file is not writable; make it writable (chmod u+w) to format it",
+            "the file is not writable; make it writable (chmod u+w) to replace it",
         ));
     }
     #[cfg(unix)]
