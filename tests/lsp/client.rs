@@ -26,6 +26,8 @@ pub struct Server {
     next_id: i64,
     /// What to answer `workspace/configuration` with (the `decorum` section).
     pub configuration: Value,
+    /// Whether the server's requests are answered (a client that never answers: false).
+    pub answer_requests: bool,
     /// Every `window/showMessage` received, in order.
     pub messages: Vec<Value>,
     /// The log file.
@@ -74,6 +76,7 @@ impl Server {
             backlog: VecDeque::new(),
             next_id: 1,
             configuration: Value::Null,
+            answer_requests: true,
             messages: Vec::new(),
             log,
             diagnostics_count: 0,
@@ -181,6 +184,9 @@ impl Server {
         let (Some(id), Some(method)) = (message.get("id"), message.get("method")) else {
             return;
         };
+        if !self.answer_requests {
+            return;
+        }
         let result = match method.as_str() {
             Some("workspace/configuration") => json!([self.configuration.clone()]),
             _ => Value::Null,

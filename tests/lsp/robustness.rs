@@ -3,8 +3,8 @@
 
 use serde_json::{Value, json};
 
-use crate::Workspace;
-use crate::client::{codes, utf16_range};
+use crate::client::{Server, codes, utf16_range};
+use crate::{Workspace, capabilities};
 
 #[test]
 fn malformed_json_unknown_methods_and_unknown_documents_are_answered() {
@@ -161,10 +161,32 @@ fn exit_without_shutdown_is_exit_status_one() {
     // The protocol: 0 after a `shutdown` request (every other test's `stop`), 1 without.
     let ws = Workspace::new();
     let mut server = ws.start();
-    // As a client does: answer the server's registration first (`initialized` waits for
-    // it, and notifications are handled in order).
+    server.notify("exit", Value::Null);
+    assert_eq!(server.wait_for_exit().code(), Some(1));
+}
+
+#[test]
+fn a_client_that_never_answers_does_not_stall_the_server() {
+    // The server asks for file watchers and settings after `initialized`; notifications
+    // are handled in order, so waiting for answers that never come once stalled every
+    // later notification, `exit` included.
+    let ws = Workspace::new();
+    let mut server = Server::start(&ws.root());
+    server.answer_requests = false;
+    let mut caps = capabilities();
+    caps["workspace"]["configuration"] = json!(true);
+    server.initialize(&ws.root(), caps, Value::Null);
+    let uri = ws.uri("draft.md");
+    server.open(&uri, "markdown", 1, "My patient.\n");
+    assert_eq!(
+        codes(&server.diagnostics_at(&uri, 1)),
+        ["test.base.client-story"]
+    );
     server.wait_for("the watcher registration", |m| {
         m["method"] == "client/registerCapability"
+    });
+    server.wait_for("the settings request", |m| {
+        m["method"] == "workspace/configuration"
     });
     server.notify("exit", Value::Null);
     assert_eq!(server.wait_for_exit().code(), Some(1));

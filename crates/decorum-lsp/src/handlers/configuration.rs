@@ -2,6 +2,7 @@
 //! `workspace/configuration` (section `decorum`), and workspace folders coming and going.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde_json::Value;
 use tower_lsp_server::ls_types::{
@@ -23,15 +24,26 @@ pub async fn did_change_configuration(state: &Arc<State>, params: DidChangeConfi
     }
 }
 
+/// How long the server waits for the client's answer to `workspace/configuration`.
+/// Notifications are handled in order, so while it waits, nothing else is: a client
+/// that never answers would otherwise stall the server for good.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Asks the client for the `decorum` section and applies it.
 pub async fn refresh(state: &Arc<State>) {
     let item = ConfigurationItem {
         scope_uri: None,
         section: Some("decorum".to_owned()),
     };
-    match state.client.configuration(vec![item]).await {
-        Ok(values) => apply(state, values.first()).await,
-        Err(_) => crate::log!(Level::Warn, "workspace/configuration failed"),
+    let answer = tokio::time::timeout(ANSWER_TIMEOUT, state.client.configuration(vec![item]));
+    match answer.await {
+        Ok(Ok(values)) => apply(state, values.first()).await,
+        Ok(Err(_)) => crate::log!(Level::Warn, "workspace/configuration failed"),
+        Err(_) => crate::log!(
+            Level::Warn,
+            "no answer to workspace/configuration in {} s: the settings stay as they were",
+            ANSWER_TIMEOUT.as_secs()
+        ),
     }
 }
 

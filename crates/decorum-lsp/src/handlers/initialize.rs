@@ -173,14 +173,18 @@ pub async fn initialized(state: &Arc<State>) {
             method: "workspace/didChangeWatchedFiles".to_owned(),
             register_options: serde_json::to_value(options).ok(),
         };
-        if state
-            .client
-            .register_capability(vec![registration])
-            .await
-            .is_err()
-        {
-            crate::log!(Level::Warn, "the client refused the file watchers");
-        }
+        // Not awaited here: notifications are handled in order, so a client that never
+        // answers would stall every later one.
+        let client = state.client.clone();
+        tokio::spawn(async move {
+            if client
+                .register_capability(vec![registration])
+                .await
+                .is_err()
+            {
+                crate::log!(Level::Warn, "the client refused the file watchers");
+            }
+        });
     }
     if flags.configuration {
         super::configuration::refresh(state).await;
