@@ -297,4 +297,20 @@ fn crlf_bom_and_emoji_give_scalar_value_columns_and_byte_offsets() {
         "the byte-order mark is not printed: {:?}",
         out.stdout
     );
+
+    // A lone CR ends a line, as in editors; the snippet shows the finding's line alone.
+    let text = "Hello 😀 world.\rThis tea 🍵 cures anxiety.\r";
+    ws.file("old-mac.md", text);
+    let (_, json) = ws.check_json(&["old-mac.md"]);
+    expect![[r#"{"column":12,"line":2,"offset":32} {"column":17,"line":2,"offset":37}"#]]
+        .assert_eq(&format!(
+            "{} {}",
+            json["findings"][0]["start"], json["findings"][0]["end"]
+        ));
+    let out = ws.check(&["old-mac.md"]).output();
+    assert!(
+        out.stdout.contains("2 | This tea 🍵 cures anxiety.\n"),
+        "{:?}",
+        out.stdout
+    );
 }

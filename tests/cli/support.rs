@@ -275,7 +275,9 @@ pub fn expected_position(text: &str, offset: usize) -> (u64, u64) {
         text.is_char_boundary(offset),
         "offset {offset} is inside a character"
     );
-    let before = &text[..offset];
+    // Lines end at `\n`, `\r\n` or a lone `\r`: `\r\n` counts as one `\n`.
+    let unified = text.replace("\r\n", " \n").replace('\r', "\n");
+    let before = &unified[..offset];
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let mut column = text[line_start..offset].chars().count() + 1;

@@ -341,3 +341,53 @@ fn a_check_of_a_closed_document_never_reaches_its_next_opening() {
     }
     server.stop();
 }
+
+/// A lone `\r` ends a line, as the protocol says (old Mac files, some exports): positions
+/// on the lines after it, from the server and from the client's edits, count from it.
+#[test]
+fn a_lone_carriage_return_ends_a_line() {
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let uri = ws.uri("old-mac.md");
+    let text = "Flu shots 😀 are in.\rMy patient came in.\r";
+    server.open(&uri, "markdown", 1, text);
+    let diagnostics = server.diagnostics_at(&uri, 1);
+    assert_eq!(codes(&diagnostics), ["test.base.client-story"]);
+    let on_line_one = |from: u32, to: u32| {
+        json!({
+            "start": { "line": 1, "character": from },
+            "end": { "line": 1, "character": to }
+        })
+    };
+    assert_eq!(diagnostics[0]["range"], on_line_one(0, 10));
+    let at_line_one = json!({
+        "start": { "line": 1, "character": 0 },
+        "end": { "line": 1, "character": 0 }
+    });
+    server.change(&uri, 2, json!([{ "range": at_line_one, "text": "Note. " }]));
+    let diagnostics = server.diagnostics_at(&uri, 2);
+    assert_eq!(diagnostics[0]["range"], on_line_one(6, 16));
+    let actions = server.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri },
+            "range": diagnostics[0]["range"],
+            "context": { "diagnostics": diagnostics }
+        }),
+    );
+    let waiver = actions["result"]
+        .as_array()
+        .and_then(|all| {
+            all.iter()
+                .find(|a| a["title"].as_str().is_some_and(|t| t.ends_with("here…")))
+        })
+        .cloned()
+        .unwrap_or_default();
+    let edits = client::action_edits(&waiver, &uri);
+    let inserted = edits[0]["newText"].as_str().unwrap_or_default();
+    assert!(
+        inserted.starts_with("<!-- decorum-allow") && inserted.ends_with("-->\r"),
+        "the waiver ends its line as the draft does: {inserted:?} in {actions}"
+    );
+    server.stop();
+}

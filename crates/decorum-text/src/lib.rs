@@ -18,8 +18,10 @@ pub struct LineCol {
 
 /// Maps byte offsets of one text to lines and columns.
 ///
-/// A line ends after `\n`; a `\r` before it belongs to the line terminator, so CRLF files
-/// report the same columns as LF files. A byte-order mark is an ordinary character.
+/// A line ends after `\n`, `\r\n` or a lone `\r`, the three line endings of the Language
+/// Server Protocol and of CommonMark; the `\r` of `\r\n` belongs to the terminator, so
+/// CRLF files report the same columns as LF files. A byte-order mark is an ordinary
+/// character.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineIndex {
     /// Offset of the first byte of every line; always starts with 0.
@@ -55,11 +57,7 @@ impl LineIndex {
     /// Indexes `text`.
     pub fn new(text: &str) -> LineIndex {
         let mut line_starts = vec![TextSize::from(0)];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                line_starts.push(to_size(i + 1));
-            }
-        }
+        line_starts.extend(line_starts_in(text.as_bytes(), 1..text.len() + 1));
         let blocks = text.len() / CHECKPOINT + 2;
         let mut continuations = Vec::with_capacity(blocks);
         let mut astral = Vec::with_capacity(blocks);
@@ -116,19 +114,14 @@ impl LineIndex {
         let end = removed.end.max(start);
         let delta = inserted as i64 - (end - start) as i64;
         let shift = |p: TextSize| to_size((u32::from(p) as i64 + delta).max(0) as usize);
-        // Lines starting inside the removed bytes or right after them lost their `\n`.
+        // Whether a line starts at `p` depends on the bytes at `p - 1` and `p` (a `\r`
+        // followed by `\n` ends no line), so the starts from `start` to `end` are found
+        // again in the new text, from `start` to the end of the inserted bytes.
         let first_gone = self
             .line_starts
-            .partition_point(|&p| usize::from(p) <= start);
+            .partition_point(|&p| usize::from(p) < start.max(1));
         let first_kept = self.line_starts.partition_point(|&p| usize::from(p) <= end);
-        let added = text
-            .as_bytes()
-            .get(start..start + inserted)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-            .filter(|&(_, &b)| b == b'\n')
-            .map(|(i, _)| to_size(start + i + 1));
+        let added = line_starts_in(text.as_bytes(), start.max(1)..start + inserted + 1);
         for p in &mut self.line_starts[first_kept..] {
             *p = shift(*p);
         }
@@ -174,14 +167,12 @@ impl LineIndex {
         Some(TextRange::new(start, end))
     }
 
-    /// Byte range of line `line` without its `\n` or `\r\n` terminator.
+    /// Byte range of line `line` without its `\n`, `\r\n` or `\r` terminator.
     pub fn line_content(&self, text: &str, line: u32) -> Option<TextRange> {
         let range = self.line_range(line)?;
         let slice = text.get(std::ops::Range::<usize>::from(range))?;
-        let trimmed = slice
-            .strip_suffix('\n')
-            .map(|s| s.strip_suffix('\r').unwrap_or(s))
-            .unwrap_or(slice);
+        let trimmed = slice.strip_suffix('\n').unwrap_or(slice);
+        let trimmed = trimmed.strip_suffix('\r').unwrap_or(trimmed);
         Some(TextRange::at(range.start(), trimmed.text_len()))
     }
 
@@ -223,6 +214,24 @@ impl LineIndex {
         let wanted = content.start() + TextSize::from(at.col);
         Some(wanted.min(content.end()))
     }
+}
+
+/// The offsets in `within` (clamped to `1..=bytes.len()`) where a line starts: after a
+/// `\n`, or after a `\r` that no `\n` follows.
+fn line_starts_in(
+    bytes: &[u8],
+    within: std::ops::Range<usize>,
+) -> impl Iterator<Item = TextSize> + '_ {
+    let from = within.start.max(1);
+    let to = within.end.min(bytes.len() + 1);
+    (from..to).filter_map(move |p| {
+        let ends = match bytes[p - 1] {
+            b'\n' => true,
+            b'\r' => bytes.get(p) != Some(&b'\n'),
+            _ => false,
+        };
+        ends.then(|| to_size(p))
+    })
 }
 
 fn to_size(n: usize) -> TextSize {
@@ -353,6 +362,53 @@ mod tests {
                     index.line_utf16_col(&text, at),
                     fresh.line_utf16_col(&text, at)
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_line() {
+        let text = "ab\rcd\r\nef\r";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_count(), 4, "ab, cd, ef and the empty last line");
+        let c = TextSize::from(3);
+        assert_eq!(index.line_col(c), LineCol { line: 1, col: 0 });
+        assert_eq!(slice(text, index.line_content(text, 0).unwrap()), "ab");
+        assert_eq!(slice(text, index.line_content(text, 2).unwrap()), "ef");
+        assert_eq!(
+            index.offset(text, LineCol { line: 0, col: 99 }),
+            Some(2.into())
+        );
+    }
+
+    /// Edits that turn a lone CR into CRLF and back, at random places in text made of
+    /// CRs, LFs and other characters: the index answers as one built afresh.
+    #[test]
+    fn replacing_around_carriage_returns_is_like_a_fresh_index() {
+        let pieces = ["\r", "\n", "\r\n", "a", "é", ""];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut text = String::from("a\rb\r\nc\n\rd");
+        let mut index = LineIndex::new(&text);
+        for _ in 0..2_000 {
+            let from = floor(&text, next(text.len() + 1));
+            let to = floor(&text, (from + next(3)).min(text.len()));
+            let inserted: String = (0..next(3)).map(|_| pieces[next(pieces.len())]).collect();
+            text.replace_range(from..to, &inserted);
+            index.replace(&text, from..to, inserted.len());
+            assert_eq!(
+                index.line_starts,
+                LineIndex::new(&text).line_starts,
+                "{text:?}"
+            );
+            if text.len() > 64 {
+                text.truncate(floor(&text, 16));
+                index = LineIndex::new(&text);
             }
         }
     }

@@ -69,7 +69,13 @@ fn draft_actions(state: &State, params: CodeActionParams) -> Vec<CodeActionOrCom
             if text.starts_with('\u{feff}') { 3 } else { 0 },
         ));
         // Inserted lines end as the draft's lines do.
-        let line_end = if text.contains("\r\n") { "\r\n" } else { "\n" };
+        let line_end = if text.contains("\r\n") {
+            "\r\n"
+        } else if text.contains('\r') && !text.contains('\n') {
+            "\r"
+        } else {
+            "\n"
+        };
         let stored = doc
             .latest
             .as_ref()
