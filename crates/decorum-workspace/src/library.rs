@@ -152,7 +152,9 @@ pub(crate) fn is_unpinned_name(name: &std::ffi::OsStr) -> bool {
 }
 
 /// Hashes every file under `root` except hidden ones (names starting with `.`), in path
-/// order, so the same content gives the same fingerprint on every machine.
+/// order, so the same content gives the same fingerprint on every machine. A text file's
+/// CRLF line ends are hashed as LF: a checkout that converts line ends (Git's
+/// `core.autocrlf` on Windows) changes no meaning and must not break the lock.
 pub fn fingerprint(root: &Path) -> std::io::Result<Fingerprint> {
     let mut files = BTreeMap::new();
     let mut stack = vec![root.to_path_buf()];
@@ -173,7 +175,7 @@ pub fn fingerprint(root: &Path) -> std::io::Result<Fingerprint> {
                     .components()
                     .map(|c| c.as_os_str().to_string_lossy().into_owned())
                     .collect();
-                files.insert(key.join("/"), hex(&Sha256::digest(&bytes)));
+                files.insert(key.join("/"), hex(&Sha256::digest(lf_line_ends(&bytes))));
             }
         }
     }
@@ -188,6 +190,14 @@ pub fn fingerprint(root: &Path) -> std::io::Result<Fingerprint> {
         sha256: hex(&whole.finalize()),
         files,
     })
+}
+
+/// `bytes` with every CRLF as LF when they are UTF-8 text; other bytes as they are.
+fn lf_line_ends(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) if text.contains("\r\n") => text.replace("\r\n", "\n").into_bytes().into(),
+        _ => bytes.into(),
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -488,6 +498,23 @@ mod tests {
             matches!(&changes[..], [LockChange::Updated { files, .. }] if files.len() == 2),
             "{changes:?}"
         );
+    }
+
+    #[test]
+    fn crlf_line_ends_do_not_change_the_fingerprint() {
+        let dir = tempfile::tempdir().unwrap();
+        let lib = library_in(dir.path());
+        let lock = Lock::of(std::slice::from_ref(&lib));
+        let file = dir.path().join("privacy.decorum");
+        let text = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(&file, text.replace('\n', "\r\n")).unwrap();
+        let converted = read_library("dental", dir.path(), "vendor/dental").unwrap();
+        assert!(verify(&converted, Some(&lock)).is_ok());
+        // A lone CR is a change; so are the bytes of a file that is not text.
+        std::fs::write(&file, text.replace('\n', "\r")).unwrap();
+        let changed = read_library("dental", dir.path(), "vendor/dental").unwrap();
+        assert!(verify(&changed, Some(&lock)).is_err());
+        assert_ne!(lf_line_ends(b"\xff\r\n").as_ref(), b"\xff\n");
     }
 
     #[test]
