@@ -42,6 +42,36 @@ fn the_worked_example_checks_clean_and_its_examples_pass() {
 }
 
 #[test]
+fn a_library_folder_holds_no_drafts() {
+    // A library's README matches `**/*.md` (the include `decorum init` writes), but it
+    // documents policies.
+    let ws = dental_practice();
+    let config = std::fs::read_to_string(ws.path("decorum.toml")).unwrap();
+    ws.file(
+        "decorum.toml",
+        &config.replace(
+            r#"include = ["drafts/**/*.md"]"#,
+            r#"include = ["**/*.md"]"#,
+        ),
+    );
+    ws.file(
+        "vendor/dental-network/README.md",
+        "# Dental network rules\n\nExample of a breach: my patient from Millbrook, 45.\n",
+    );
+    assert_eq!(ws.run(&["lock"]).output().code, 0);
+    let out = ws.check(&[]).output();
+    assert!(
+        out.stdout.contains("in 1 of 3 drafts checked"),
+        "{}",
+        out.render()
+    );
+    // Named on the command line, it is checked as asked.
+    let out = ws.check(&["vendor/dental-network/README.md"]).output();
+    assert!(out.stdout.contains("1 draft checked"), "{}", out.render());
+    assert!(out.stdout.contains("client-story"), "{}", out.render());
+}
+
+#[test]
 fn a_tampered_library_is_refused_until_it_is_pinned_again() {
     let ws = dental_practice();
     let file = ws.path("vendor/dental-network/marketing.decorum");

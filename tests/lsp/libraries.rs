@@ -100,3 +100,27 @@ fn a_lock_mismatch_is_a_diagnostic_on_decorum_toml_and_drafts_keep_the_last_good
     server.diagnostics(&config_uri, |p| p["diagnostics"] == json!([]));
     server.stop();
 }
+
+#[test]
+fn a_file_in_a_library_folder_is_not_a_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/dental-practice");
+    copy_dir(&example, &root);
+    let mut server = Server::start(&root);
+    server.initialize(&root, crate::capabilities(), Value::Null);
+    // Markdown is a draft language, but a library's docs are not posts.
+    let readme = file_uri(&root.join("vendor/dental-network/README.md"));
+    server.open(&readme, "markdown", 1, DRAFT);
+    assert_eq!(
+        codes(&server.diagnostics_at(&readme, 1)),
+        Vec::<String>::new()
+    );
+    let draft = file_uri(&root.join("drafts/spring.md"));
+    server.open(&draft, "markdown", 1, DRAFT);
+    assert_eq!(
+        codes(&server.diagnostics_at(&draft, 1)),
+        ["dental.marketing.pain-free-claim"]
+    );
+    server.stop();
+}

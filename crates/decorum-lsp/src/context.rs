@@ -298,9 +298,13 @@ impl ActivePolicies {
     }
 
     /// True when the document at `path` with `language_id` is a draft: not a policy or
-    /// configuration file, not excluded by `[drafts] exclude`, and either of a draft
-    /// language (settings), or matched by the settings' globs or `[drafts] include`.
+    /// configuration file, not inside a library's folder, not excluded by `[drafts]
+    /// exclude`, and either of a draft language (settings), or matched by the settings'
+    /// globs or `[drafts] include`.
     pub fn is_draft(&self, path: Option<&Path>, language_id: &str, settings: &Settings) -> bool {
+        if path.is_some_and(|p| self.config.in_library(p)) {
+            return false;
+        }
         let relative = path.map(|p| self.relative(p));
         if relative
             .as_ref()

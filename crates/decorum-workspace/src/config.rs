@@ -110,6 +110,16 @@ impl Config {
         }
     }
 
+    /// True when `path` (absolute, or relative to the current directory) lies inside the
+    /// folder of a library in `[libraries]`. Such files are policy code and its
+    /// documentation, never drafts, whatever `[drafts] include` says.
+    pub fn in_library(&self, path: &Path) -> bool {
+        let path = paths::absolute(path);
+        self.libraries
+            .values()
+            .any(|folder| path.starts_with(folder))
+    }
+
     /// The metadata `decorum.toml` gives the draft at `draft_path` (absolute, or relative
     /// to the current directory): every matching `[[drafts.metadata]]` entry merged in
     /// order, later entries winning. Drafts outside [`Config::root`] get none.

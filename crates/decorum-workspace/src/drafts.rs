@@ -222,10 +222,17 @@ fn walk(
         .filter_entry({
             let exclude = filters.exclude.clone();
             let relative = relative.clone();
+            let libraries: Vec<PathBuf> = config.libraries.values().cloned().collect();
+            let cwd = cwd.to_path_buf();
             move |entry| {
                 let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
                 if !is_dir || entry.depth() == 0 {
                     return true;
+                }
+                // A library's folder holds policies and their docs, not drafts (a folder
+                // named on the command line is walked all the same: it is depth 0).
+                if libraries.contains(&paths::absolute_in(&cwd, entry.path())) {
+                    return false;
                 }
                 let rel = relative(entry.path());
                 // Prune a folder that an exclude glob matches, as a folder (`build`) or as
