@@ -49,7 +49,7 @@ fn a_library_folder_holds_no_drafts() {
     let config = std::fs::read_to_string(ws.path("decorum.toml")).unwrap();
     ws.file(
         "decorum.toml",
-        &config.replace(
+        config.replace(
             r#"include = ["drafts/**/*.md"]"#,
             r#"include = ["**/*.md"]"#,
         ),
