@@ -198,7 +198,7 @@ fn an_invalid_decorum_toml_is_an_error_naming_the_place() {
         --- stdout: (empty)
         --- stderr
         error: missing comma between array elements, expected `,`
-          --> [WS]/decorum.toml:3:1
+          --> decorum.toml:3:1
 
     "#]]
     .assert_eq(&ws.check(&["post.md"]).output().render());
@@ -214,7 +214,7 @@ fn an_unknown_key_in_decorum_toml_is_an_error_with_did_you_mean() {
         --- stdout: (empty)
         --- stderr
         error: unknown key "polices" (did you mean "policies"?)
-          --> [WS]/decorum.toml:1:1
+          --> decorum.toml:1:1
 
     "#]]
     .assert_eq(&ws.check(&["post.md"]).output().render());
@@ -230,7 +230,7 @@ fn an_invalid_fail_on_in_decorum_toml_is_an_error() {
         --- stdout: (empty)
         --- stderr
         error: unknown severity "loud"
-          --> [WS]/decorum.toml:2:11
+          --> decorum.toml:2:11
            = help: `fail-on` is one of: error, warning, info, hint, never
 
     "#]]

@@ -72,6 +72,50 @@ fn a_library_folder_holds_no_drafts() {
 }
 
 #[test]
+fn a_declared_library_whose_folder_is_missing_is_reported() {
+    // A typo in a library's path went unnoticed by check and audit until an import.
+    let ws = dental_practice();
+    let config = std::fs::read_to_string(ws.path("decorum.toml")).unwrap();
+    ws.file(
+        "decorum.toml",
+        format!("{config}\n[libraries.ghost]\npath = \"vendor/ghots\"\n"),
+    );
+    let out = ws.check(&[]).output();
+    assert_eq!(
+        out.code,
+        0,
+        "a warning does not fail the run: {}",
+        out.render()
+    );
+    // At the line of its table, `[libraries.ghost]`, after the blank line appended.
+    let line = config.lines().count() + 2;
+    assert!(
+        out.stderr.contains(&format!(
+            "warning: library \"ghost\": its folder `vendor/ghots` does not exist\n  --> decorum.toml:{line}\n"
+        )),
+        "{}",
+        out.render()
+    );
+    let audit = ws.run(&["audit"]).output();
+    assert!(
+        audit.stdout.contains(
+            "  ghost  vendor/ghots  (declared in decorum.toml, but the folder does not exist)"
+        ),
+        "{}",
+        audit.render()
+    );
+    // `decorum lock` refuses it, naming the library once.
+    let lock = ws.run(&["lock"]).output();
+    assert_eq!(lock.code, 2, "{}", lock.render());
+    assert!(
+        lock.stderr
+            .starts_with("error: library \"ghost\" has no readable decorum-library.toml"),
+        "{}",
+        lock.render()
+    );
+}
+
+#[test]
 fn a_tampered_library_is_refused_until_it_is_pinned_again() {
     let ws = dental_practice();
     let file = ws.path("vendor/dental-network/marketing.decorum");

@@ -1,6 +1,6 @@
 //! Loading what every command needs: the configuration, the policies, compiled.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use decorum_engine::{Compiled, PolicyInputs, PolicyProblem, ProblemLevel, compile};
 use decorum_workspace::{Config, LoadedPolicies, find_config, load_config, load_policies};
@@ -61,7 +61,7 @@ pub fn config(explicit: Option<&Path>) -> Result<Config, GeneralProblem> {
         return Ok(Config::default_for(&cwd));
     };
     load_config(&path).map_err(|e| GeneralProblem {
-        path: e.path.display().to_string(),
+        path: shown_path(&e.path),
         // Line 0: a problem with no position in the file (it could not be read).
         line: (e.line > 0).then_some(e.line),
         column: (e.line > 0 && e.column > 0).then_some(e.column),
@@ -83,7 +83,7 @@ pub fn load(config: Config, explicit: Option<&Path>) -> Session {
     let general: Vec<GeneralProblem> = errors
         .into_iter()
         .map(|e| GeneralProblem {
-            path: e.path.display().to_string(),
+            path: shown_path(&e.path),
             line: None,
             column: None,
             message: e.message,
@@ -92,13 +92,14 @@ pub fn load(config: Config, explicit: Option<&Path>) -> Session {
         })
         .collect();
     let mut general = general;
+    general.extend(missing_library_folders(&config, &libraries));
     if inputs.sources.is_empty() && general.is_empty() {
         // Nothing to apply and nothing said why: make it explicit.
         general.push(GeneralProblem {
             path: config
                 .file
                 .as_ref()
-                .map(|f| f.display().to_string())
+                .map(|f| shown_path(f))
                 .unwrap_or_else(|| "decorum.toml".into()),
             line: None,
             column: None,
@@ -113,5 +114,76 @@ pub fn load(config: Config, explicit: Option<&Path>) -> Session {
         compiled,
         general,
         libraries,
+    }
+}
+
+/// A warning for each library of `[libraries]` whose folder does not exist and that no
+/// policy imports (an import of it is an error already): most likely a typo in its path,
+/// which would otherwise go unnoticed until the first import.
+fn missing_library_folders(
+    config: &Config,
+    imported: &[decorum_workspace::Library],
+) -> Vec<GeneralProblem> {
+    let text = config
+        .file
+        .as_ref()
+        .and_then(|f| std::fs::read_to_string(f).ok())
+        .unwrap_or_default();
+    config
+        .libraries
+        .iter()
+        .filter(|(name, root)| !root.is_dir() && !imported.iter().any(|l| &l.name == *name))
+        .map(|(name, root)| {
+            // The line declaring it: `name = ...` or `"name" = ...` under [libraries], or
+            // a table of its own, `[libraries.name]`.
+            let line = text.lines().position(|l| {
+                let l = l.trim();
+                fn after_key<'a>(l: &'a str, name: &str) -> Option<&'a str> {
+                    let quoted = format!("\"{name}\"");
+                    l.strip_prefix(name)
+                        .or_else(|| l.strip_prefix(quoted.as_str()))
+                        .map(str::trim_start)
+                }
+                after_key(l, name).is_some_and(|r| r.starts_with('='))
+                    || l.strip_prefix("[libraries.")
+                        .and_then(|t| after_key(t, name))
+                        == Some("]")
+            });
+            let shown = decorum_workspace::library::shown_library_path(config, root);
+            GeneralProblem {
+                path: config
+                    .file
+                    .as_ref()
+                    .map(|f| shown_path(f))
+                    .unwrap_or_else(|| "decorum.toml".into()),
+                line: line.map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+                column: None,
+                message: format!("library \"{name}\": its folder `{shown}` does not exist"),
+                help: Some(
+                    "fix its path under [libraries] in decorum.toml, or remove the entry".into(),
+                ),
+                level: ProblemLevel::Warning,
+            }
+        })
+        .collect()
+}
+
+/// A path as problems show it (a draft, decorum.toml): like the findings' paths, relative
+/// to the current folder when inside it, without `./`, with `/` separators.
+pub fn shown_path(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let relative = cwd
+        .as_deref()
+        .and_then(|cwd| path.strip_prefix(cwd).ok())
+        .unwrap_or(path);
+    let cleaned: PathBuf = relative
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .collect();
+    let shown = cleaned.display().to_string().replace('\\', "/");
+    if shown.is_empty() {
+        ".".to_string()
+    } else {
+        shown
     }
 }

@@ -82,6 +82,18 @@ pub fn run(args: AuditArgs) -> u8 {
         })
         .collect();
     libraries.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+    // Declared in decorum.toml but imported by no policy: not pinned by this run, and
+    // possibly a typo or a folder that is missing, which the auditor should see.
+    let unused_libraries: Vec<serde_json::Value> = session
+        .config
+        .libraries
+        .iter()
+        .filter(|(name, _)| !session.libraries.iter().any(|l| &l.name == *name))
+        .map(|(name, root)| {
+            let path = decorum_workspace::library::shown_library_path(&session.config, root);
+            json!({ "name": name, "path": path, "exists": root.is_dir() })
+        })
+        .collect();
     let overrides: Vec<serde_json::Value> = session
         .compiled
         .audit
@@ -198,6 +210,7 @@ pub fn run(args: AuditArgs) -> u8 {
         "policies": roots,
         "rules": set.rules().len(),
         "libraries": libraries,
+        "unused_libraries": unused_libraries,
         "overrides": overrides,
         "disabled": disables,
         "extended": extends,
@@ -227,7 +240,7 @@ fn human(doc: &serde_json::Value) -> String {
 
     out.push_str("\nLibraries\n");
     let libs = list(&doc["libraries"]);
-    if libs.is_empty() {
+    if libs.is_empty() && list(&doc["unused_libraries"]).is_empty() {
         out.push_str("  (none: only the embedded standard library and local policies)\n");
     }
     for l in libs {
@@ -237,6 +250,18 @@ fn human(doc: &serde_json::Value) -> String {
             s(&l["version"]),
             s(&l["path"]),
             s(&l["sha256"])
+        ));
+    }
+    for l in list(&doc["unused_libraries"]) {
+        let state = if l["exists"].as_bool() == Some(true) {
+            "declared in decorum.toml, imported by no policy"
+        } else {
+            "declared in decorum.toml, but the folder does not exist"
+        };
+        out.push_str(&format!(
+            "  {}  {}  ({state})\n",
+            s(&l["name"]),
+            s(&l["path"])
         ));
     }
 

@@ -1,7 +1,7 @@
 //! `decorum check`: apply the policies to drafts and report.
 
 use std::io::{IsTerminal, Read, Write};
-use std::path::{Component, Path, PathBuf};
+use std::path::PathBuf;
 
 use decorum_engine::{ProblemLevel, Severity};
 use decorum_text::LineIndex;
@@ -12,7 +12,7 @@ use decorum_workspace::{
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, print_problems, stderr_style, style};
 use crate::report::human::{self, LineIndexed};
 use crate::report::{CheckedFile, json, sarif};
-use crate::session::{self, GeneralProblem};
+use crate::session::{self, GeneralProblem, shown_path};
 use crate::{CheckArgs, FailOn, Format};
 
 /// Runs `decorum check`.
@@ -224,26 +224,6 @@ fn write_stdout(
 ) {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let _ = write(&mut out).and_then(|()| out.flush());
-}
-
-/// A draft path as problems show it: like the findings' paths, relative to the current
-/// folder when inside it, without `./`, with `/` separators.
-fn shown_path(path: &Path) -> String {
-    let cwd = std::env::current_dir().ok();
-    let relative = cwd
-        .as_deref()
-        .and_then(|cwd| path.strip_prefix(cwd).ok())
-        .unwrap_or(path);
-    let cleaned: PathBuf = relative
-        .components()
-        .filter(|c| !matches!(c, Component::CurDir))
-        .collect();
-    let shown = cleaned.display().to_string().replace('\\', "/");
-    if shown.is_empty() {
-        ".".to_string()
-    } else {
-        shown
-    }
 }
 
 /// A warning for each `decorum.toml` nearer to some of `files` than `config`'s (see

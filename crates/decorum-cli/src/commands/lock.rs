@@ -63,11 +63,14 @@ pub fn run(args: LockArgs) -> u8 {
                     .help
                     .map(|h| format!("\n  = help: {h}"))
                     .unwrap_or_default();
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "error: library \"{name}\": {}{help}",
-                    e.message
-                );
+                // Most messages name the library already.
+                let named = format!("library \"{name}\"");
+                let prefix = if e.message.contains(&named) {
+                    String::new()
+                } else {
+                    format!("{named}: ")
+                };
+                let _ = writeln!(std::io::stderr(), "error: {prefix}{}{help}", e.message);
             }
         }
     }
