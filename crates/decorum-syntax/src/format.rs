@@ -66,7 +66,9 @@ pub fn format(text: &str) -> Result<String, FormatError> {
     f.file(&parsed.file);
     let mut out = f.out;
     // Keep the file's line endings and byte-order mark: they are the author's, not layout.
-    if text.contains("\r\n") {
+    // A file that mixes them takes the ending of its first line, as editors and Git's
+    // `text=auto` see it, so one stray CRLF does not rewrite every line.
+    if text.find('\n').is_some_and(|i| text[..i].ends_with('\r')) {
         out = out.replace("\r\n", "\n").replace('\n', "\r\n");
     }
     if text.starts_with('\u{feff}') {

@@ -186,6 +186,19 @@ fn crlf_and_bom_survive() {
 }
 
 #[test]
+fn mixed_line_endings_take_the_first_line_s() {
+    // One stray CRLF (a line pasted from elsewhere) does not rewrite an LF file...
+    let explain = "rule r {\n  explain \"\"\"\r\n    one\n    two\r\n    \"\"\"\n  flag when contains [\"x\"]\n}\n";
+    let input = format!("decorum 1\npolicy p\r\nterms  a = [\"x\"]\n{explain}");
+    let out = assert_formats("mixed-lf", &input);
+    assert!(!out.contains('\r'), "{out:?}");
+    // ...and an LF line does not rewrite a CRLF file.
+    let input = "decorum 1\r\npolicy p\nterms  a = [\"x\"]\r\n";
+    let out = assert_formats("mixed-crlf", input);
+    assert_eq!(out, "decorum 1\r\npolicy p\r\n\r\nterms a = [\"x\"]\r\n");
+}
+
+#[test]
 fn broken_files_are_refused() {
     assert!(matches!(
         format("decorum 1\nrule r { flag when }\n"),
