@@ -177,3 +177,43 @@ fn a_nested_decorum_toml_that_does_not_apply_is_named_with_how_to_apply_it() {
     );
     assert!(out.stderr.is_empty(), "{}", out.render());
 }
+
+#[test]
+fn sibling_files_setting_one_rule_differently_are_warned_about() {
+    // Two files imported side by side both adjust one rule: the later import wins, and
+    // nothing said so until this warning.
+    let ws = Workspace::new();
+    ws.file("decorum.toml", "policies = [\"policy/org.decorum\"]\n");
+    ws.file(
+        "policy/org.decorum",
+        "decorum 1\npolicy org\nimport \"./a\"\nimport \"./b\"\n",
+    );
+    ws.file(
+        "policy/a.decorum",
+        "decorum 1\npolicy org.a\nimport \"std/healthcare\" as hc\nuse hc.marketing.advert-share { max_share = 15% }\n",
+    );
+    ws.file(
+        "policy/b.decorum",
+        "decorum 1\npolicy org.b\nimport \"std/healthcare\" as hc\nuse hc.marketing.advert-share { max_share = 30% }\nuse hc.tone.venting { severity warning }\n",
+    );
+    ws.file("post.md", "Flu shots are in.\n");
+    let out = ws.check(&["post.md"]).output();
+    assert_eq!(
+        out.code,
+        0,
+        "a warning does not fail the run: {}",
+        out.render()
+    );
+    expect![[r#"
+        warning[policy.use-conflict]: `hc.marketing.advert-share`: its parameter `max_share` is set to `30%` here and to `15%` in a file imported beside this one; this value wins, as the later import
+         --> policy/b.decorum:4:33
+          |
+        4 | use hc.marketing.advert-share { max_share = 30% }
+          |                                 ^^^^^^^^^^^^^^^
+          |
+           = note: also set here: policy/a.decorum:4:33
+           = help: set it in one place, or in the file that imports both, whose `use` wins over theirs
+
+    "#]]
+    .assert_eq(&out.stderr);
+}

@@ -975,6 +975,70 @@ impl<'a> Compiler<'a> {
         }
     }
 
+    /// Warns where two files imported at the same depth (siblings, neither importing the
+    /// other) set a rule's severity or one of its parameters to different values: the
+    /// one imported later wins, which nothing else would tell the author.
+    fn warn_sibling_conflicts(&mut self, id: &str, overrides: &[Override<'_>]) {
+        // What each `use` sets, as (what, value as written, range), in winning order.
+        let settings = |o: &Override<'_>| -> Vec<(String, String, TextRange)> {
+            let text = self.inputs.source(o.source).map_or("", |s| &*s.text);
+            o.decl
+                .items
+                .iter()
+                .filter_map(|item| match item {
+                    UseItem::Severity(sev) => Some((
+                        "severity".to_string(),
+                        sev.level.value.as_str().to_string(),
+                        sev.range,
+                    )),
+                    UseItem::Assign {
+                        name,
+                        add: false,
+                        value,
+                        range,
+                    } => Some((
+                        format!("parameter `{}`", name.text),
+                        decorum_text::slice(text, value.range()).to_string(),
+                        *range,
+                    )),
+                    _ => None,
+                })
+                .collect()
+        };
+        let mut warnings = Vec::new();
+        for (i, later) in overrides.iter().enumerate() {
+            for earlier in &overrides[..i] {
+                if earlier.depth != later.depth || earlier.source == later.source {
+                    continue;
+                }
+                for (what, value, range) in settings(later) {
+                    let clash = settings(earlier)
+                        .into_iter()
+                        .find(|(w, v, _)| *w == what && *v != value);
+                    if let Some((_, earlier_value, earlier_range)) = clash {
+                        warnings.push((
+                            later.source,
+                            range,
+                            format!("`{id}`: its {what} is set to `{value}` here and to `{earlier_value}` in a file imported beside this one; this value wins, as the later import"),
+                            earlier.source,
+                            earlier_range,
+                        ));
+                    }
+                }
+            }
+        }
+        for (source, range, message, other, other_range) in warnings {
+            self.warning(
+                source,
+                range,
+                "use-conflict",
+                message,
+                Some("set it in one place, or in the file that imports both, whose `use` wins over theirs".into()),
+            );
+            self.label(other, other_range, "also set here");
+        }
+    }
+
     // ------------------------------------------------------------------- term sets
 
     /// The compiled set for a named `terms` declaration, including every `extend` of it.
@@ -1360,6 +1424,7 @@ impl<'a> Compiler<'a> {
         };
         let mut overrides = self.overrides.remove(&key).unwrap_or_default();
         overrides.sort_by_key(|o| std::cmp::Reverse(o.depth));
+        self.warn_sibling_conflicts(&id, &overrides);
         let mut locked_now = locked;
         for o in &overrides {
             for item in &o.decl.items {
