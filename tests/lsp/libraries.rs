@@ -1,9 +1,9 @@
 //! Shared libraries in the editor, on a copy of the worked example
 //! (examples/dental-practice): a library file that no longer matches `decorum.lock` is
 //! an error on `decorum.toml`, drafts keep being checked with the last good policies,
-//! and re-pinning with `decorum lock` clears it.
+//! and re-pinning with `decorum lock` clears it; a library's own files are not drafts.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
@@ -12,14 +12,20 @@ use crate::fs::copy_dir;
 
 const DRAFT: &str = "Zero pain implants at our practice this spring.\n";
 
-#[test]
-fn a_lock_mismatch_is_a_diagnostic_on_decorum_toml_and_drafts_keep_the_last_good_policies() {
+/// A server on a copy of the worked example (the folder lives as long as the guard).
+fn dental_practice() -> (tempfile::TempDir, PathBuf, Server) {
     let dir = tempfile::tempdir().unwrap();
     let root = std::fs::canonicalize(dir.path()).unwrap();
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/dental-practice");
     copy_dir(&example, &root);
     let mut server = Server::start(&root);
     server.initialize(&root, crate::capabilities(), Value::Null);
+    (dir, root, server)
+}
+
+#[test]
+fn a_lock_mismatch_is_a_diagnostic_on_decorum_toml_and_drafts_keep_the_last_good_policies() {
+    let (_dir, root, mut server) = dental_practice();
 
     let draft = file_uri(&root.join("drafts/spring.md"));
     server.open(&draft, "markdown", 1, DRAFT);
@@ -103,12 +109,7 @@ fn a_lock_mismatch_is_a_diagnostic_on_decorum_toml_and_drafts_keep_the_last_good
 
 #[test]
 fn a_file_in_a_library_folder_is_not_a_draft() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = std::fs::canonicalize(dir.path()).unwrap();
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/dental-practice");
-    copy_dir(&example, &root);
-    let mut server = Server::start(&root);
-    server.initialize(&root, crate::capabilities(), Value::Null);
+    let (_dir, root, mut server) = dental_practice();
     // Markdown is a draft language, but a library's docs are not posts.
     let readme = file_uri(&root.join("vendor/dental-network/README.md"));
     server.open(&readme, "markdown", 1, DRAFT);
