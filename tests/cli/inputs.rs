@@ -284,12 +284,14 @@ fn crlf_bom_and_emoji_give_scalar_value_columns_and_byte_offsets() {
     // On the first line, the byte-order mark is not a column.
     let text = "\u{FEFF}This tea 🍵 cures anxiety.\r\n";
     ws.file("bom.md", text);
-    let (_, json) = ws.check_json(&["bom.md"]);
+    // The first finding's start and end in the JSON output.
+    let first_span = |file: &str| {
+        let (_, json) = ws.check_json(&[file]);
+        let finding = &json["findings"][0];
+        format!("{} {}", finding["start"], finding["end"])
+    };
     expect![[r#"{"column":12,"line":1,"offset":17} {"column":17,"line":1,"offset":22}"#]]
-        .assert_eq(&format!(
-            "{} {}",
-            json["findings"][0]["start"], json["findings"][0]["end"]
-        ));
+        .assert_eq(&first_span("bom.md"));
     let out = ws.check(&["bom.md"]).output();
     assert!(out.stdout.contains(" --> bom.md:1:12\n"), "{}", out.stdout);
     assert!(
@@ -301,12 +303,8 @@ fn crlf_bom_and_emoji_give_scalar_value_columns_and_byte_offsets() {
     // A lone CR ends a line, as in editors; the snippet shows the finding's line alone.
     let text = "Hello 😀 world.\rThis tea 🍵 cures anxiety.\r";
     ws.file("old-mac.md", text);
-    let (_, json) = ws.check_json(&["old-mac.md"]);
     expect![[r#"{"column":12,"line":2,"offset":32} {"column":17,"line":2,"offset":37}"#]]
-        .assert_eq(&format!(
-            "{} {}",
-            json["findings"][0]["start"], json["findings"][0]["end"]
-        ));
+        .assert_eq(&first_span("old-mac.md"));
     let out = ws.check(&["old-mac.md"]).output();
     assert!(
         out.stdout.contains("2 | This tea 🍵 cures anxiety.\n"),
