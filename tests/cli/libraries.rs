@@ -303,3 +303,46 @@ fn the_audit_lists_libraries_overrides_disables_locked_rules_and_waivers() {
     assert_eq!(value["disabled"][0]["rule"], "hc.platform.hashtags");
     assert!(value["waivers"][0]["silenced"].as_u64().unwrap() >= 1);
 }
+
+#[test]
+fn the_audit_says_which_overrides_have_no_effect() {
+    let ws = crate::support::Workspace::new();
+    ws.file("decorum.toml", "policies = [\"policy/org.decorum\"]\n");
+    ws.file(
+        "policy/org.decorum",
+        "decorum 1\npolicy org\nimport \"std/healthcare\" as hc\n\
+         use hc.marketing.advert-share { max_share = 20% }\n\
+         use hc.tone.venting { severity info }\n\
+         disable hc.tone.venting because \"our union's page allows it\"\n\
+         use hc.tone.profanity { severity error }\n",
+    );
+    let audit = ws.run(&["audit"]).output();
+    assert_eq!(audit.code, 0, "{}", audit.render());
+    for line in [
+        "  hc.marketing.advert-share: param max_share 20% -> 20%  (policy/org.decorum:4)  [no effect: no change]\n",
+        "  hc.tone.venting: severity warning -> info  (policy/org.decorum:5)  [no effect: the rule is disabled]\n",
+        "  hc.tone.profanity: severity warning -> error  (policy/org.decorum:7)\n",
+    ] {
+        assert!(
+            audit.stdout.contains(line),
+            "{line:?} in {}",
+            audit.render()
+        );
+    }
+    let json = ws.run(&["audit", "--format", "json"]).output();
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let effects: Vec<&serde_json::Value> = doc["overrides"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| &o["no_effect"])
+        .collect();
+    assert_eq!(
+        effects,
+        [
+            &serde_json::json!("no change"),
+            &serde_json::json!("the rule is disabled"),
+            &serde_json::Value::Null
+        ]
+    );
+}

@@ -105,7 +105,17 @@ pub fn run(args: AuditArgs) -> u8 {
                 OverrideChange::Severity { from, to } => ("severity".to_string(), from.as_str().to_string(), to.as_str().to_string()),
                 OverrideChange::Param { name, from, to } => (format!("param {name}"), from.clone(), to.clone()),
             };
-            json!({ "rule": o.rule, "what": what, "from": from, "to": to, "file": file, "line": line })
+            // An override that changes nothing, or adjusts a rule that is disabled, is
+            // listed (it is in a policy) with why it has no effect.
+            let disabled = session.compiled.audit.disables.iter().any(|d| d.rule == o.rule);
+            let effect = if disabled {
+                Some("the rule is disabled")
+            } else if from == to {
+                Some("no change")
+            } else {
+                None
+            };
+            json!({ "rule": o.rule, "what": what, "from": from, "to": to, "file": file, "line": line, "no_effect": effect })
         })
         .collect();
     let disables: Vec<serde_json::Value> = session
@@ -271,8 +281,12 @@ fn human(doc: &serde_json::Value) -> String {
         out.push_str("  (none)\n");
     }
     for o in overrides {
+        let effect = o["no_effect"]
+            .as_str()
+            .map(|why| format!("  [no effect: {why}]"))
+            .unwrap_or_default();
         out.push_str(&format!(
-            "  {}: {} {} -> {}  ({}:{})\n",
+            "  {}: {} {} -> {}  ({}:{}){effect}\n",
             s(&o["rule"]),
             s(&o["what"]),
             s(&o["from"]),
