@@ -29,8 +29,8 @@ fn a_std_rule_is_explained() {
           flags  “My patient, a 45-year-old teacher, finally quit smoking!”  (at “45-year-old”)
           flags  “This patient came in this morning with chest pain and left smiling.”  (at “this morning”)
           flags  “One of my patients is the only Hmong-speaking family in our county.”  (at “the only”)
-          flags  “Hoy vino una paciente de 80 años, maestra jubilada, y me hizo llorar.”  (at “80 años”)
-          flags  “A 67-year-old retired firefighter came in with crushing chest pain.”  (at “67-year-old”)
+          flags  “Hoy vino una paciente de 80 años, maestra jubilada, y me hizo llorar.”  (at “una paciente de 80 años”)
+          flags  “A 67-year-old retired firefighter came in with crushing chest pain.”  (at “A 67-year-old”)
           flags  “Tonight in the ER: a 4-year-old who swallowed a button battery from the TV remote. Lock those remotes up.”  (at “a 4-year-old”)
           passes “Adults over 45 should ask about colon cancer screening.”
           passes “Many of my patients who are teachers tell me the school year is stressful.”

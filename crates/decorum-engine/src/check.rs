@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use decorum_draft::{Draft, DraftFormat, Metadata, Post, WaiverScope};
 use decorum_syntax::Severity;
-use decorum_text::{TextRange, TextSize};
+use decorum_text::{TextLen, TextRange, TextSize};
 
 use crate::eval::{Hit, PostCtx, compare};
 use crate::finding::*;
@@ -386,21 +386,14 @@ impl PolicySet {
         if ir.unless.iter().any(|u| ctx.eval(u, unit).truth) {
             return;
         }
-        // One finding per primary range: a hit whose range an earlier hit had is left
-        // out. A post has a few hits, looked up among the earlier ones with no list of
-        // their own; a long post can have thousands, which get a set.
-        const FEW_HITS: usize = 32;
-        let mut seen = std::collections::HashSet::new();
-        for (k, hit) in hits.iter().enumerate() {
-            let repeated = if hits.len() <= FEW_HITS {
-                hits[..k].iter().any(|h| h.primary == hit.primary)
-            } else {
-                !seen.insert(hit.primary)
-            };
-            if repeated {
-                continue;
+        // One finding per stretch of text: a hit whose range lies inside another hit's
+        // (`45-year-old` inside `a 45-year-old`, found by two patterns) or repeats an
+        // earlier one is left out, so one detail is not reported two or three times.
+        let kept = outermost_hits(&hits);
+        for (hit, keep) in hits.iter().zip(kept) {
+            if keep {
+                out.push(self.finding(i, ctx, hit, draft_index));
             }
-            out.push(self.finding(i, ctx, hit, draft_index));
         }
     }
 
@@ -477,12 +470,10 @@ impl PolicySet {
             }
             FixIr::Remove => {
                 let range = hit.primary?;
+                let removed = what_to_remove(text, &ctx.post.sentences, range);
                 Some(Fix {
                     title: "Remove the flagged words".to_string(),
-                    edits: vec![Edit {
-                        range: what_to_remove(text, &ctx.post.sentences, range),
-                        new_text: String::new(),
-                    }],
+                    edits: vec![capitalise_after(text, &ctx.post.sentences, removed)],
                     applicability: Applicability::MaybeIncorrect,
                 })
             }
@@ -1034,6 +1025,40 @@ fn sentence_removal(text: &str, sentences: &[TextRange], range: TextRange) -> Op
     })
 }
 
+/// The edit that removes `removed`: when it starts a sentence with a capital and a word
+/// in lower case follows, that word's first letter is capitalised in the same edit, so
+/// `A 67-year-old retired firefighter came in.` becomes `Retired firefighter came in.`
+fn capitalise_after(text: &str, sentences: &[TextRange], removed: TextRange) -> Edit {
+    let plain = Edit {
+        range: removed,
+        new_text: String::new(),
+    };
+    let at = sentences.partition_point(|s| s.start() <= removed.start());
+    let Some(sentence) = at.checked_sub(1).and_then(|i| sentences.get(i)) else {
+        return plain;
+    };
+    let lead = decorum_text::slice(text, TextRange::new(sentence.start(), removed.start()));
+    let starts_sentence = removed.start() >= sentence.start()
+        && lead
+            .chars()
+            .all(|c| c.is_whitespace() || "\"'“‘(¡¿*_".contains(c));
+    let capital = decorum_text::slice(text, removed)
+        .chars()
+        .next()
+        .is_some_and(char::is_uppercase);
+    let next = text
+        .get(usize::from(removed.end())..)
+        .and_then(|rest| rest.chars().next())
+        .filter(|c| c.is_lowercase());
+    match next {
+        Some(c) if starts_sentence && capital && removed.end() < sentence.end() => Edit {
+            range: TextRange::at(removed.start(), removed.len() + c.text_len()),
+            new_text: c.to_uppercase().collect(),
+        },
+        _ => plain,
+    }
+}
+
 /// Capitalises a replacement when the text it replaces starts with a capital.
 fn match_case(original: &str, replacement: &str) -> String {
     let starts_upper = original.chars().next().is_some_and(char::is_uppercase);
@@ -1240,9 +1265,94 @@ impl BatchCtx<'_> {
     }
 }
 
+/// Which of `hits` to report: not one whose primary range lies inside another hit's
+/// (the wider range is the whole phrase: `(555) 010-0134`, not `010-0134`), nor a repeat
+/// of an earlier one's (the first is kept); of the hits about the whole unit (no range),
+/// the first. Sorted by start, longest first among equal starts, so a sweep over the
+/// furthest end seen finds every contained range, however many hits a long post has.
+fn outermost_hits(hits: &[Hit]) -> Vec<bool> {
+    let mut keep = vec![true; hits.len()];
+    let mut order: Vec<(TextSize, std::cmp::Reverse<TextSize>, usize)> = Vec::new();
+    let mut whole_unit_seen = false;
+    for (k, hit) in hits.iter().enumerate() {
+        match hit.primary {
+            Some(r) => order.push((r.start(), std::cmp::Reverse(r.end()), k)),
+            None => {
+                keep[k] = !whole_unit_seen;
+                whole_unit_seen = true;
+            }
+        }
+    }
+    order.sort_unstable();
+    let mut furthest: Option<TextSize> = None;
+    for (_, std::cmp::Reverse(end), k) in order {
+        // Everything before in this order starts at or before this range's start; one
+        // that also ends at or after its end holds it (or equals it, and came first).
+        if furthest.is_some_and(|f| f >= end) {
+            keep[k] = false;
+        }
+        furthest = Some(furthest.map_or(end, |f| f.max(end)));
+    }
+    keep
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Contained and repeated ranges go, overlapping ones stay, the first of equals and
+    /// of the whole-unit hits stays; the same whatever the order of the hits, and for
+    /// many hits as for few (a naive pairwise check is the reference).
+    #[test]
+    fn only_the_outermost_hits_are_reported() {
+        let hit = |range: Option<(u32, u32)>| Hit {
+            primary: range.map(|(s, e)| TextRange::new(s.into(), e.into())),
+            evidence: Vec::new(),
+            left: None,
+            right: None,
+            pattern: None,
+        };
+        let hits: Vec<Hit> = [
+            Some((2, 4)),
+            Some((0, 5)),
+            Some((2, 4)),
+            Some((6, 9)),
+            None,
+            Some((8, 12)),
+            Some((6, 9)),
+            None,
+            Some((5, 5)),
+        ]
+        .into_iter()
+        .map(hit)
+        .collect();
+        assert_eq!(
+            outermost_hits(&hits),
+            [false, true, false, true, true, true, false, false, false]
+        );
+        // Against the pairwise rule, on many hits in a scrambled order.
+        let mut seed = 7u32;
+        let many: Vec<Hit> = (0..500)
+            .map(|_| {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                let start = (seed >> 8) % 300;
+                let len = (seed >> 20) % 12;
+                hit((seed % 17 != 0).then_some((start, start + len)))
+            })
+            .collect();
+        let pairwise: Vec<bool> = many
+            .iter()
+            .enumerate()
+            .map(|(k, h)| match h.primary {
+                None => !many[..k].iter().any(|o| o.primary.is_none()),
+                Some(r) => !many.iter().enumerate().any(|(j, o)| {
+                    o.primary
+                        .is_some_and(|p| p.contains_range(r) && (p != r || j < k))
+                }),
+            })
+            .collect();
+        assert_eq!(outermost_hits(&many), pairwise);
+    }
 
     /// The matched text in a message reads as the words joined on one line, shortened
     /// to 80 characters with an ellipsis, exactly as joining and shortening would give.
@@ -1284,14 +1394,9 @@ mod tests {
             );
             let s = text.find(words).unwrap();
             let r = TextRange::at(TextSize::from(s as u32), TextSize::from(words.len() as u32));
-            let range = what_to_remove(text, &draft.posts[0].sentences, r);
-            apply_edits(
-                text,
-                &[Edit {
-                    range,
-                    new_text: String::new(),
-                }],
-            )
+            let sentences = &draft.posts[0].sentences;
+            let range = what_to_remove(text, sentences, r);
+            apply_edits(text, &[capitalise_after(text, sentences, range)])
         };
         assert_eq!(
             remove("My patient. I think so.\n", "My patient"),
@@ -1305,11 +1410,21 @@ mod tests {
             remove("Hello. “My patient.” Bye.\n", "My patient"),
             "Hello. Bye.\n"
         );
-        // Words are left: only the match goes.
+        // Words are left: only the match goes, and the next word starts the sentence.
         assert_eq!(
             remove("My patient waved. Bye.\n", "My patient"),
-            "waved. Bye.\n"
+            "Waved. Bye.\n"
         );
+        assert_eq!(
+            remove("Bye. “My patient waved.”\n", "My patient"),
+            "Bye. “Waved.”\n"
+        );
+        // Not at a sentence's start, or no capital removed: case is left alone.
+        assert_eq!(
+            remove("I saw My Patient wave.\n", "My Patient"),
+            "I saw wave.\n"
+        );
+        assert_eq!(remove("my patient waved.\n", "my patient"), "waved.\n");
         // Markup would be left: only the match goes.
         assert_eq!(
             remove("**My patient.** Bye.\n", "My patient"),

@@ -2373,7 +2373,8 @@ pub(crate) mod tests {
             &meta,
         );
         assert_eq!(first.check(&draft), again.check(&draft));
-        assert_eq!(first.check(&draft).findings.len(), 4);
+        // "alpha" twice, "Ana alpha" (which holds the first "alpha": one finding), f*ck.
+        assert_eq!(first.check(&draft).findings.len(), 3);
         // The masked phrases' gate, built on first use, is shared too.
         let gate = |set: &crate::PolicySet| {
             let built = set.matcher().masked_gate.built.get().cloned().flatten();
@@ -2606,7 +2607,7 @@ pub(crate) mod tests {
         // The whole check, with the rules of the (one) post evaluated in two halves.
         let threads = crate::check::Threads::Two { from_bytes: 0 };
         let report = set.check(&draft);
-        assert!(report.findings.len() > 100, "{}", report.findings.len());
+        assert!(report.findings.len() > 50, "{}", report.findings.len());
         assert_eq!(set.check_scanned(&[&draft], None, threads), vec![report]);
         for text in texts.iter().step_by(25) {
             let draft = parse(text);
