@@ -15,7 +15,7 @@ fn a_finding_shows_snippet_fix_link_and_summary() {
     expect![[r#"
         exit: 1
         --- stdout
-        error[hc.privacy.client-story]: Describes one client (“My patient”) together with an identifying detail (“45-year-old”).
+        error[hc.privacy.client-story]: “My patient” points to one client, and “45-year-old” can identify them.
          --> posts/clinic-news.md:3:15
           |
         3 | My patient, a 45-year-old, finally quit smoking!

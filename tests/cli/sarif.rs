@@ -178,7 +178,7 @@ fn a_result_with_region_fix_and_related_location() {
               }
             ],
             "message": {
-              "text": "Describes one client (“My patient”) together with an identifying detail (“45-year-old”)."
+              "text": "“My patient” points to one client, and “45-year-old” can identify them."
             },
             "properties": {
               "severity": "error",
