@@ -140,6 +140,50 @@ fn allow_here_inserts_a_waiver_with_a_reason_placeholder() {
 }
 
 #[test]
+fn a_waiver_for_a_list_item_keeps_the_list_whole() {
+    // At column 0 between two items, the comment would end the list: the rest would
+    // start a new one (and an ordered list would number it anew). Indented as a
+    // continuation of the item before, it stays inside the list.
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let uri = ws.uri("list.md");
+    let text = "Clinic news:\n\n9. Flu shots are in.\n10. My patient agreed to share this.\n";
+    server.open(&uri, "markdown", 1, text);
+    let diagnostics = server.diagnostics_at(&uri, 1);
+    let actions = actions_for(&mut server, &uri, &diagnostics[0]);
+    let allow = actions
+        .iter()
+        .find(|a| a["title"] == "Allow test.base.client-story here…")
+        .unwrap();
+    let (fixed, after) = apply(&mut server, &uri, text, allow, 2);
+    assert_eq!(
+        fixed,
+        "Clinic news:\n\n9. Flu shots are in.\n    <!-- decorum-allow test.base.client-story: why this is acceptable -->\n10. My patient agreed to share this.\n"
+    );
+    assert!(
+        after.is_empty(),
+        "the waiver still covers the item: {after:?}"
+    );
+    // The first item of a list: the comment goes before the list, at column 0.
+    let text = "Clinic news:\n\n- My patient agreed to share this.\n- Flu shots are in.\n";
+    server.open(&ws.uri("first.md"), "markdown", 1, text);
+    let uri = ws.uri("first.md");
+    let diagnostics = server.diagnostics_at(&uri, 1);
+    let actions = actions_for(&mut server, &uri, &diagnostics[0]);
+    let allow = actions
+        .iter()
+        .find(|a| a["title"] == "Allow test.base.client-story here…")
+        .unwrap();
+    let (fixed, after) = apply(&mut server, &uri, text, allow, 2);
+    assert_eq!(
+        fixed,
+        "Clinic news:\n\n<!-- decorum-allow test.base.client-story: why this is acceptable -->\n- My patient agreed to share this.\n- Flu shots are in.\n"
+    );
+    assert!(after.is_empty(), "{after:?}");
+    server.stop();
+}
+
+#[test]
 fn waivers_keep_the_drafts_line_endings_and_its_byte_order_mark() {
     let ws = Workspace::new();
     let mut server = ws.start();

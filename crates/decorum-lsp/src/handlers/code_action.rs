@@ -139,12 +139,17 @@ fn draft_actions(state: &State, params: CodeActionParams) -> Vec<CodeActionOrCom
             ));
         }
         if at_finding {
+            let indent = data
+                .waiver_line
+                .and_then(|line| list_continuation_indent(state, &uri, version, line))
+                .unwrap_or_default();
             let places = Waivers {
                 rule: &rule,
                 here: data.waiver_line.map(|line| match line {
                     0 => text_start,
                     _ => Position { line, character: 0 },
                 }),
+                indent,
                 file: file_waiver_at,
                 line_end,
             };
@@ -175,6 +180,8 @@ struct Waivers<'a> {
     /// "Allow here": the start of the flagged block's line; `None` when the finding
     /// cannot be waived.
     here: Option<Position>,
+    /// Spaces before the "Allow here" comment (see [`list_continuation_indent`]).
+    indent: String,
     /// "Allow in this file": after the front matter.
     file: Position,
     /// The draft's line ending, `\n` or `\r\n`.
@@ -195,12 +202,12 @@ fn waiver_actions(
     let mut out = Vec::new();
     let (snippet, reason) = placeholder(flags, REASON_PLACEHOLDER);
     let spots = [
-        (here, "decorum-allow", "here"),
-        (places.file, "decorum-allow-file", "in this file"),
+        (here, places.indent.as_str(), "decorum-allow", "here"),
+        (places.file, "", "decorum-allow-file", "in this file"),
     ];
-    for (at, directive, scope) in spots {
+    for (at, indent, directive, scope) in spots {
         let text = format!(
-            "<!-- {directive} {}: {reason} -->{}",
+            "{indent}<!-- {directive} {}: {reason} -->{}",
             places.rule, places.line_end
         );
         let edit = TextEdit {
@@ -216,6 +223,59 @@ fn waiver_actions(
         ));
     }
     out
+}
+
+/// The spaces that keep a waiver comment inserted before list item `line` inside its
+/// list: at column 0 between two items, the comment would end the list, and the items
+/// after it would start another (an ordered one numbered anew). Indented to the item's
+/// content, it continues the item before. `None` (column 0) when `line` is no list item
+/// or the first of its list: the nearest non-blank line above is neither an item nor
+/// indented under one.
+fn list_continuation_indent(state: &State, uri: &Uri, version: i32, line: u32) -> Option<String> {
+    let doc = state.documents.get(uri)?;
+    if doc.text.version != version {
+        return None;
+    }
+    let text = doc.text.text.as_str();
+    let content = |l: u32| {
+        doc.text
+            .index
+            .line_content(text, l)
+            .map(|r| decorum_text::slice(text, r))
+    };
+    let (_, item) = list_item_columns(content(line)?)?;
+    let above = (0..line)
+        .rev()
+        .filter_map(content)
+        .find(|l| !l.trim().is_empty())?;
+    let column = match list_item_columns(above) {
+        Some((_, before)) => item.max(before),
+        None if above.len() - above.trim_start_matches(' ').len() >= item => item,
+        None => return None,
+    };
+    Some(" ".repeat(column))
+}
+
+/// For a list item line (`- text`, `* text`, `+ text`, `12. text`, `3) text`, after any
+/// spaces), the columns of its marker and of its content.
+fn list_item_columns(line: &str) -> Option<(usize, usize)> {
+    let rest = line.trim_start_matches(' ');
+    let marker_at = line.len() - rest.len();
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = match rest.as_bytes().get(digits) {
+        Some(b'-' | b'*' | b'+') if digits == 0 => 1,
+        Some(b'.' | b')') if (1..=9).contains(&digits) => digits + 1,
+        _ => return None,
+    };
+    let after = rest.get(marker..)?;
+    let spaces = after.len() - after.trim_start_matches(' ').len();
+    // The marker must be followed by a space (an empty item aside); five or more spaces
+    // make the content an indented code block one space in.
+    if spaces == 0 && !after.is_empty() {
+        return None;
+    }
+    let gap = if (1..=4).contains(&spaces) { spaces } else { 1 };
+    Some((marker_at, marker_at + marker + gap))
 }
 
 /// Whether inserted text can be a snippet for this client, and `text` as what the
