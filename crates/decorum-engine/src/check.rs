@@ -470,10 +470,9 @@ impl PolicySet {
             }
             FixIr::Remove => {
                 let range = hit.primary?;
-                let removed = what_to_remove(text, &ctx.post.sentences, range);
                 Some(Fix {
                     title: "Remove the flagged words".to_string(),
-                    edits: vec![capitalise_after(text, &ctx.post.sentences, removed)],
+                    edits: vec![removal_edit(text, &ctx.post.sentences, range)],
                     applicability: Applicability::MaybeIncorrect,
                 })
             }
@@ -976,11 +975,25 @@ fn removal_range(text: &str, range: TextRange) -> TextRange {
     range
 }
 
-/// What `fix remove` takes away for a match at `range`: its sentence when nothing but
-/// punctuation would be left of it ([`sentence_removal`]), else the match and one
-/// neighbouring space ([`removal_range`]).
-fn what_to_remove(text: &str, sentences: &[TextRange], range: TextRange) -> TextRange {
-    sentence_removal(text, sentences, range).unwrap_or_else(|| removal_range(text, range))
+/// The edit of `fix remove` for a match at `range`: it takes away the match's sentence
+/// when nothing but punctuation would be left of it ([`sentence_removal`]), else the
+/// match and one neighbouring space ([`removal_range`]), capitalising the next word
+/// when the match started the sentence ([`capitalise_after`]).
+fn removal_edit(text: &str, sentences: &[TextRange], range: TextRange) -> Edit {
+    let removed =
+        sentence_removal(text, sentences, range).unwrap_or_else(|| removal_range(text, range));
+    capitalise_after(text, sentences, removed)
+}
+
+/// The sentence holding offset `at`: sentences are sorted and apart, so it is the last
+/// to start at or before it (a post of thousands of sentences has thousands of
+/// findings), if that one reaches `at`.
+fn sentence_at(sentences: &[TextRange], at: TextSize) -> Option<TextRange> {
+    let i = sentences.partition_point(|s| s.start() <= at);
+    i.checked_sub(1)
+        .and_then(|i| sentences.get(i))
+        .filter(|s| s.end() >= at)
+        .copied()
 }
 
 /// The whole sentence holding `range`, with the spaces that part it from the next (or,
@@ -989,14 +1002,7 @@ fn what_to_remove(text: &str, sentences: &[TextRange], range: TextRange) -> Text
 /// `. I think so.`. `None` otherwise, and when other characters (Markdown markup such
 /// as `**`) would be left.
 fn sentence_removal(text: &str, sentences: &[TextRange], range: TextRange) -> Option<TextRange> {
-    // Sentences are sorted and apart: the one holding `range` is the last to start at
-    // or before it (a post of thousands of sentences has thousands of findings).
-    let at = sentences.partition_point(|s| s.start() <= range.start());
-    let sentence = at
-        .checked_sub(1)
-        .and_then(|i| sentences.get(i))
-        .filter(|s| s.contains_range(range))
-        .copied()?;
+    let sentence = sentence_at(sentences, range.start()).filter(|s| s.contains_range(range))?;
     let rest = |r: TextRange| decorum_text::slice(text, r);
     let left = rest(TextRange::new(sentence.start(), range.start()));
     let right = rest(TextRange::new(range.end(), sentence.end()));
@@ -1033,15 +1039,13 @@ fn capitalise_after(text: &str, sentences: &[TextRange], removed: TextRange) -> 
         range: removed,
         new_text: String::new(),
     };
-    let at = sentences.partition_point(|s| s.start() <= removed.start());
-    let Some(sentence) = at.checked_sub(1).and_then(|i| sentences.get(i)) else {
+    let Some(sentence) = sentence_at(sentences, removed.start()) else {
         return plain;
     };
     let lead = decorum_text::slice(text, TextRange::new(sentence.start(), removed.start()));
-    let starts_sentence = removed.start() >= sentence.start()
-        && lead
-            .chars()
-            .all(|c| c.is_whitespace() || "\"'“‘(¡¿*_".contains(c));
+    let starts_sentence = lead
+        .chars()
+        .all(|c| c.is_whitespace() || "\"'“‘(¡¿*_".contains(c));
     let capital = decorum_text::slice(text, removed)
         .chars()
         .next()
@@ -1394,9 +1398,7 @@ mod tests {
             );
             let s = text.find(words).unwrap();
             let r = TextRange::at(TextSize::from(s as u32), TextSize::from(words.len() as u32));
-            let sentences = &draft.posts[0].sentences;
-            let range = what_to_remove(text, sentences, r);
-            apply_edits(text, &[capitalise_after(text, sentences, range)])
+            apply_edits(text, &[removal_edit(text, &draft.posts[0].sentences, r)])
         };
         assert_eq!(
             remove("My patient. I think so.\n", "My patient"),
