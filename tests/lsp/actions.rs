@@ -35,6 +35,19 @@ fn apply(
     (fixed, diagnostics)
 }
 
+/// Opens `text` as `uri`, applies the "Allow here" waiver of its first finding (a
+/// client story) as version 2, and returns the new text and its diagnostics.
+fn allow_client_story_here(server: &mut Server, uri: &str, text: &str) -> (String, Vec<Value>) {
+    server.open(uri, "markdown", 1, text);
+    let diagnostics = server.diagnostics_at(uri, 1);
+    let actions = actions_for(server, uri, &diagnostics[0]);
+    let allow = actions
+        .iter()
+        .find(|a| a["title"] == "Allow test.base.client-story here…")
+        .unwrap();
+    apply(server, uri, text, allow, 2)
+}
+
 #[test]
 fn hover_explains_the_rule_its_severity_origin_and_link() {
     let ws = Workspace::new();
@@ -120,14 +133,7 @@ fn allow_here_inserts_a_waiver_with_a_reason_placeholder() {
     let mut server = ws.start();
     let uri = ws.uri("waiver.md");
     let text = "# Story\n\nIntro line.\nMy patient agreed to share this.\n";
-    server.open(&uri, "markdown", 1, text);
-    let diagnostics = server.diagnostics_at(&uri, 1);
-    let actions = actions_for(&mut server, &uri, &diagnostics[0]);
-    let allow = actions
-        .iter()
-        .find(|a| a["title"] == "Allow test.base.client-story here…")
-        .unwrap();
-    let (fixed, after) = apply(&mut server, &uri, text, allow, 2);
+    let (fixed, after) = allow_client_story_here(&mut server, &uri, text);
     assert_eq!(
         fixed,
         "# Story\n\n<!-- decorum-allow test.base.client-story: why this is acceptable -->\nIntro line.\nMy patient agreed to share this.\n"
@@ -148,14 +154,7 @@ fn a_waiver_for_a_list_item_keeps_the_list_whole() {
     let mut server = ws.start();
     let uri = ws.uri("list.md");
     let text = "Clinic news:\n\n9. Flu shots are in.\n10. My patient agreed to share this.\n";
-    server.open(&uri, "markdown", 1, text);
-    let diagnostics = server.diagnostics_at(&uri, 1);
-    let actions = actions_for(&mut server, &uri, &diagnostics[0]);
-    let allow = actions
-        .iter()
-        .find(|a| a["title"] == "Allow test.base.client-story here…")
-        .unwrap();
-    let (fixed, after) = apply(&mut server, &uri, text, allow, 2);
+    let (fixed, after) = allow_client_story_here(&mut server, &uri, text);
     assert_eq!(
         fixed,
         "Clinic news:\n\n9. Flu shots are in.\n    <!-- decorum-allow test.base.client-story: why this is acceptable -->\n10. My patient agreed to share this.\n"
@@ -166,15 +165,7 @@ fn a_waiver_for_a_list_item_keeps_the_list_whole() {
     );
     // The first item of a list: the comment goes before the list, at column 0.
     let text = "Clinic news:\n\n- My patient agreed to share this.\n- Flu shots are in.\n";
-    server.open(&ws.uri("first.md"), "markdown", 1, text);
-    let uri = ws.uri("first.md");
-    let diagnostics = server.diagnostics_at(&uri, 1);
-    let actions = actions_for(&mut server, &uri, &diagnostics[0]);
-    let allow = actions
-        .iter()
-        .find(|a| a["title"] == "Allow test.base.client-story here…")
-        .unwrap();
-    let (fixed, after) = apply(&mut server, &uri, text, allow, 2);
+    let (fixed, after) = allow_client_story_here(&mut server, &ws.uri("first.md"), text);
     assert_eq!(
         fixed,
         "Clinic news:\n\n<!-- decorum-allow test.base.client-story: why this is acceptable -->\n- My patient agreed to share this.\n- Flu shots are in.\n"
