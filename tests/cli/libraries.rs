@@ -346,3 +346,27 @@ fn the_audit_says_which_overrides_have_no_effect() {
         ]
     );
 }
+
+#[test]
+fn a_missing_library_folder_is_named_at_its_line_beside_policy_errors() {
+    let ws = crate::support::Workspace::new();
+    ws.file(
+        "decorum.toml",
+        "policies = [\"policy\"]\n\n[libraries]\nghost = { path = \"vendor/ghost\" }\n",
+    );
+    std::fs::create_dir_all(ws.path("policy")).unwrap();
+    ws.file("post.md", "Flu shots are in.\n");
+    let out = ws.check(&["post.md"]).output();
+    assert_eq!(out.code, 2, "{}", out.render());
+    assert!(
+        out.stderr.contains("error: no .decorum files in `policy/`"),
+        "{}",
+        out.render()
+    );
+    assert!(
+        out.stderr
+            .contains("its folder `vendor/ghost` does not exist\n  --> decorum.toml:4"),
+        "{}",
+        out.render()
+    );
+}

@@ -92,7 +92,6 @@ pub fn load(config: Config, explicit: Option<&Path>) -> Session {
         })
         .collect();
     let mut general = general;
-    general.extend(missing_library_folders(&config, &libraries));
     if inputs.sources.is_empty() && general.is_empty() {
         // Nothing to apply and nothing said why: make it explicit.
         general.push(GeneralProblem {
@@ -108,6 +107,7 @@ pub fn load(config: Config, explicit: Option<&Path>) -> Session {
             level: ProblemLevel::Error,
         });
     }
+    general.extend(missing_library_folders(&config, &libraries));
     Session {
         config,
         inputs,
@@ -124,31 +124,11 @@ fn missing_library_folders(
     config: &Config,
     imported: &[decorum_workspace::Library],
 ) -> Vec<GeneralProblem> {
-    let text = config
-        .file
-        .as_ref()
-        .and_then(|f| std::fs::read_to_string(f).ok())
-        .unwrap_or_default();
     config
         .libraries
         .iter()
         .filter(|(name, root)| !root.is_dir() && !imported.iter().any(|l| &l.name == *name))
         .map(|(name, root)| {
-            // The line declaring it: `name = ...` or `"name" = ...` under [libraries], or
-            // a table of its own, `[libraries.name]`.
-            let line = text.lines().position(|l| {
-                let l = l.trim();
-                fn after_key<'a>(l: &'a str, name: &str) -> Option<&'a str> {
-                    let quoted = format!("\"{name}\"");
-                    l.strip_prefix(name)
-                        .or_else(|| l.strip_prefix(quoted.as_str()))
-                        .map(str::trim_start)
-                }
-                after_key(l, name).is_some_and(|r| r.starts_with('='))
-                    || l.strip_prefix("[libraries.")
-                        .and_then(|t| after_key(t, name))
-                        == Some("]")
-            });
             let shown = decorum_workspace::library::shown_library_path(config, root);
             GeneralProblem {
                 path: config
@@ -156,7 +136,7 @@ fn missing_library_folders(
                     .as_ref()
                     .map(|f| shown_path(f))
                     .unwrap_or_else(|| "decorum.toml".into()),
-                line: line.map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+                line: config.library_lines.get(name).copied(),
                 column: None,
                 message: format!("library \"{name}\": its folder `{shown}` does not exist"),
                 help: Some(

@@ -90,6 +90,8 @@ pub struct Config {
     pub metadata: Vec<MetadataRule>,
     /// `[libraries]`: library name to its folder (absolute).
     pub libraries: BTreeMap<String, PathBuf>,
+    /// `[libraries]`: library name to the 1-based line of decorum.toml declaring it.
+    pub library_lines: BTreeMap<String, u32>,
     /// `[check] fail-on`, one of [`FAIL_ON_VALUES`], when given.
     pub fail_on: Option<String>,
 }
@@ -106,6 +108,7 @@ impl Config {
             exclude: Vec::new(),
             metadata: Vec::new(),
             libraries: BTreeMap::new(),
+            library_lines: BTreeMap::new(),
             fail_on: None,
         }
     }
@@ -401,6 +404,8 @@ pub(crate) fn parse_config(
                 ));
             }
             let folder = paths::normalize(&config.root.join(path));
+            let (line, _) = line_column(text, name_span.start);
+            config.library_lines.insert(name.clone(), line);
             config.libraries.insert(name, folder);
         }
     }
