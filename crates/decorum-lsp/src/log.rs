@@ -15,20 +15,35 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 /// `message` with every double-quoted part replaced by `"…"`: for messages meant for
 /// the writer that quote what they wrote (a glob in the settings can name a patient, as
-/// a file name can), before they go to the log.
+/// a file name can), before they go to the log. Inside quotes, `\` escapes the next
+/// character, so a quoted part written with [`quoted`] is hidden whole, whatever it holds.
 pub fn without_quoted(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
-    let mut parts = message.split('"');
-    if let Some(first) = parts.next() {
-        out.push_str(first);
-    }
-    let mut inside = true;
-    for part in parts {
-        out.push('"');
-        out.push_str(if inside { "…" } else { part });
-        inside = !inside;
+    let mut inside = false;
+    let mut chars = message.chars();
+    while let Some(c) = chars.next() {
+        match (inside, c) {
+            (_, '"') => {
+                out.push('"');
+                if !inside {
+                    out.push('…');
+                }
+                inside = !inside;
+            }
+            (true, '\\') => {
+                chars.next();
+            }
+            (true, _) => {}
+            (false, c) => out.push(c),
+        }
     }
     out
+}
+
+/// `text` in double quotes, with `\` and `"` escaped, for a message that
+/// [`without_quoted`] may clean before logging.
+pub fn quoted(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 /// How much to log.
@@ -138,5 +153,9 @@ mod tests {
             r#"settings: invalid glob "…" in `drafts.globs`: x"#
         );
         assert_eq!(super::without_quoted("no quotes"), "no quotes");
+        // A quoted part holding quotes and backslashes is hidden whole.
+        let glob = r#"notes/"Ada Ng"/\*"#;
+        let message = format!("invalid glob {} here", super::quoted(glob));
+        assert_eq!(super::without_quoted(&message), r#"invalid glob "…" here"#);
     }
 }

@@ -146,7 +146,10 @@ fn compile_globs(globs: &[String]) -> Result<GlobSet, String> {
             .literal_separator(true)
             .backslash_escape(true)
             .build()
-            .map_err(|err| format!("invalid glob \"{glob}\" in `drafts.globs`: {}", err.kind()))?;
+            .map_err(|err| {
+                let glob = crate::log::quoted(glob);
+                format!("invalid glob {glob} in `drafts.globs`: {}", err.kind())
+            })?;
         builder.add(compiled);
     }
     builder
