@@ -68,6 +68,25 @@ pub fn schedule_all(state: &Arc<State>, select: impl Fn(&Role) -> bool) {
     }
 }
 
+/// How long a refresh waits for the other re-checks of the same reload to finish.
+const REFRESH_GATHER: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// Asks the client to pull diagnostics again, once for all the re-checks that finish
+/// within [`REFRESH_GATHER`] of each other (a reload re-checks every open document).
+/// Not awaited by the caller: a check task must not wait on the client's answer.
+fn request_refresh(state: &Arc<State>) {
+    use std::sync::atomic::Ordering;
+    if state.refresh_pending.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let state = Arc::clone(state);
+    tokio::spawn(async move {
+        tokio::time::sleep(REFRESH_GATHER).await;
+        state.refresh_pending.store(false, Ordering::SeqCst);
+        let _ = state.client.workspace_diagnostic_refresh().await;
+    });
+}
+
 /// A document's text and what is needed to check it, copied out of the map.
 struct Job {
     uri: Uri,
@@ -145,9 +164,7 @@ async fn run(state: Arc<State>, uri: Uri) {
             publish(&state, &uri, &outcome.evaluation).await;
             let flags = state.flags();
             if recheck && flags.pull_diagnostics && flags.diagnostic_refresh {
-                // Not awaited here: this task must not wait on the client's answer.
-                let client = state.client.clone();
-                tokio::spawn(async move { client.workspace_diagnostic_refresh().await });
+                request_refresh(&state);
             }
         } else {
             crate::log!(

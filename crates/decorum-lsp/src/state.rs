@@ -6,7 +6,7 @@
 //! deadlock the shard against the next notification).
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use dashmap::DashMap;
@@ -111,6 +111,9 @@ pub struct State {
     /// Warnings about `initializationOptions`, shown once the client is initialized
     /// (`initialize` itself cannot send messages).
     pub startup_warnings: Mutex<Vec<String>>,
+    /// Set while a `workspace/diagnostic/refresh` waits to be sent, so the re-checks
+    /// of every open document after a reload ask the client once, not once each.
+    pub refresh_pending: AtomicBool,
     next_log_id: AtomicU32,
     loading: Mutex<()>,
 }
@@ -129,6 +132,7 @@ impl State {
             policy_problem_uris: DashMap::new(),
             analyses: DashMap::new(),
             startup_warnings: Mutex::new(Vec::new()),
+            refresh_pending: AtomicBool::new(false),
             next_log_id: AtomicU32::new(1),
             loading: Mutex::new(()),
         }
