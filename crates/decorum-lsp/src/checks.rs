@@ -111,10 +111,17 @@ struct Outcome {
 }
 
 async fn run(state: Arc<State>, uri: Uri) {
+    // The opening this task checks: a close and a new open between two rounds give the
+    // new opening a task of its own, which this one must not run beside.
+    let mut opening = None;
     loop {
         let Some(job) = snapshot(&state, &uri) else {
             return;
         };
+        if opening.is_some_and(|id| id != job.log_id) {
+            return;
+        }
+        opening = Some(job.log_id);
         let generation = job.generation;
         let version = job.version;
         let log_id = job.log_id;
