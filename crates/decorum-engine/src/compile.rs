@@ -214,6 +214,11 @@ struct Compiler<'a> {
     extends: HashMap<(SourceId, String), Vec<(SourceId, &'a ExtendDecl)>>,
     /// Every `extend` applied so far, for the locked-rule check.
     applied_extensions: Vec<AppliedExtension>,
+    /// The named sets being compiled, outermost first, and the `extend`s being compiled
+    /// (with how many sets were in progress when each began): a cycle closed through an
+    /// `extend` in another file is shown with that `extend`.
+    set_stack: Vec<(SourceId, String)>,
+    extending: Vec<(usize, SourceId, TextRange)>,
     /// The rule being compiled: its parameters set by a `use` block, with where, so a
     /// problem with such a value is reported at the `use` rather than in the library.
     overridden_params: HashMap<String, (SourceId, TextRange)>,
@@ -241,6 +246,8 @@ impl<'a> Compiler<'a> {
             named: HashMap::new(),
             extends: HashMap::new(),
             applied_extensions: Vec::new(),
+            set_stack: Vec::new(),
+            extending: Vec::new(),
             overridden_params: HashMap::new(),
             overrides: HashMap::new(),
             disables: HashMap::new(),
@@ -334,7 +341,7 @@ impl<'a> Compiler<'a> {
             }
             // Term sets nobody uses are still validated.
             for terms in file.term_sets() {
-                self.named_set(src(i), &terms.name.text, terms.name.range);
+                self.named_set(src(i), &terms.name.text, (src(i), terms.name.range));
             }
         }
     }
@@ -1042,19 +1049,34 @@ impl<'a> Compiler<'a> {
     // ------------------------------------------------------------------- term sets
 
     /// The compiled set for a named `terms` declaration, including every `extend` of it.
-    fn named_set(&mut self, file: SourceId, name: &str, used_at: TextRange) -> Option<SetId> {
+    /// `used_at` is the reference being compiled (its file and range), where a cycle is
+    /// reported: an `extend` in another file can close the cycle.
+    fn named_set(
+        &mut self,
+        file: SourceId,
+        name: &str,
+        used_at: (SourceId, TextRange),
+    ) -> Option<SetId> {
         let key = (file, name.to_string());
         match self.named.get(&key) {
             Some(SetState::Done(id)) => return Some(*id),
             Some(SetState::Failed) => return None,
             Some(SetState::InProgress) => {
                 self.error(
-                    file,
-                    used_at,
+                    used_at.0,
+                    used_at.1,
                     "set-cycle",
                     format!("the term set `{name}` is defined in terms of itself"),
                     Some("a set cannot include itself, directly or through other sets".into()),
                 );
+                // An `extend` begun while this set was in progress is part of the cycle.
+                let from = self.set_stack.iter().position(|k| *k == key).unwrap_or(0);
+                let through = self.extending.iter().find(|(depth, ..)| *depth > from);
+                if let Some(&(_, ext_file, ext_range)) = through {
+                    if ext_file != used_at.0 || !ext_range.contains_range(used_at.1) {
+                        self.label(ext_file, ext_range, "the cycle goes through this `extend`");
+                    }
+                }
                 self.named.insert(key, SetState::Failed);
                 return None;
             }
@@ -1062,6 +1084,7 @@ impl<'a> Compiler<'a> {
         }
         let decl = self.scopes[file.0 as usize].sets.get(name).copied()?;
         self.named.insert(key.clone(), SetState::InProgress);
+        self.set_stack.push(key.clone());
         let mut opts = LeafOptions::default();
         let mut negated = false;
         let mut allow = None;
@@ -1091,7 +1114,11 @@ impl<'a> Compiler<'a> {
         let mut node = self.compile_terms(file, &empty, &decl.expr, opts);
         let extensions = self.extends.get(&key).cloned().unwrap_or_default();
         for (ext_file, ext) in extensions {
-            let Some(extra) = self.compile_terms(ext_file, &empty, &ext.expr, opts) else {
+            self.extending
+                .push((self.set_stack.len(), ext_file, ext.range));
+            let extra = self.compile_terms(ext_file, &empty, &ext.expr, opts);
+            self.extending.pop();
+            let Some(extra) = extra else {
                 continue;
             };
             self.applied_extensions.push(AppliedExtension {
@@ -1141,6 +1168,7 @@ impl<'a> Compiler<'a> {
             None => SetState::Failed,
         };
         self.named.insert(key, state);
+        self.set_stack.pop();
         node
     }
 
@@ -1186,7 +1214,7 @@ impl<'a> Compiler<'a> {
                     };
                 }
                 let (target, name) = self.resolve(file, path, Kind::Set)?;
-                self.named_set(target, name, path.range)
+                self.named_set(target, name, (file, path.range))
             }
             TermExpr::Binary { op, lhs, rhs, .. } => {
                 let l = self.compile_terms(file, params, lhs, opts);

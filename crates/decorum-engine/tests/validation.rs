@@ -164,6 +164,42 @@ rule r { flag when contains lib.lib_set or contains lib.nope or contains gone.x 
 }
 
 #[test]
+fn a_set_cycle_is_reported_where_the_reference_closing_it_is_written() {
+    // Within one file, and through an `extend` in the importing file: the second used to
+    // be reported at the extend's range, but in the library's file.
+    check(
+        r##"decorum 1
+policy t
+import "./lib" as lib
+terms a = ["x"] + b
+terms b = a
+extend lib.words += lib.more
+rule r { flag when contains a or contains lib.words }
+"##,
+        &[(
+            "lib",
+            "decorum 1\npolicy lib\nterms words = [\"y\"]\nterms more = words + [\"z\"]\n",
+        )],
+        expect![[r#"
+            root.decorum:5:11: error[set-cycle]: the term set `a` is defined in terms of itself `a` (help: a set cannot include itself, directly or through other sets)
+            lib.decorum:4:14: error[set-cycle]: the term set `words` is defined in terms of itself `words` (help: a set cannot include itself, directly or through other sets) [root.decorum:6:1: the cycle goes through this `extend`]
+        "#]],
+    );
+    check(
+        r##"decorum 1
+policy t
+import "./lib" as lib
+extend lib.words += lib.words
+rule r { flag when contains lib.words }
+"##,
+        &[("lib", "decorum 1\npolicy lib\nterms words = [\"y\"]\n")],
+        expect![[r#"
+            root.decorum:4:21: error[set-cycle]: the term set `words` is defined in terms of itself `lib.words` (help: a set cannot include itself, directly or through other sets)
+        "#]],
+    );
+}
+
+#[test]
 fn locked_rules_cannot_be_lowered_disabled_or_given_other_parameters() {
     let lib = r##"decorum 1
 policy lib
