@@ -673,7 +673,8 @@ impl<'a> Loader<'a> {
         }
     }
 
-    /// Every `.decorum` file below `folder` (canonical), with its module name, sorted.
+    /// Every `.decorum` file below `folder` (canonical), with its module name, sorted;
+    /// the folders of declared libraries below it are left out.
     fn policy_folder(&self, folder: &Path, spec: &str) -> Result<Vec<(String, PathBuf)>, Failure> {
         let mut files = Vec::new();
         let mut visited = HashSet::new();
@@ -732,6 +733,15 @@ impl<'a> Loader<'a> {
             };
             if metadata.is_dir() {
                 let canonical = self.canonical_inside(&path, spec)?;
+                if self
+                    .library_roots
+                    .iter()
+                    .any(|(_, root)| *root == canonical)
+                {
+                    // A library vendored inside a policy folder is reached by its name
+                    // (pinned by decorum.lock), not as files of the folder.
+                    continue;
+                }
                 self.walk_policy_folder(&canonical, &relative, spec, depth + 1, visited, out)?;
             } else if metadata.is_file() && name.ends_with(EXTENSION) {
                 let canonical = self.canonical_inside(&path, spec)?;

@@ -354,6 +354,47 @@ fn paths_do_not_cross_a_librarys_folder() {
 }
 
 #[test]
+fn a_policy_folder_leaves_out_the_libraries_vendored_inside_it() {
+    // `policies = ["policy"]` with the library under policy/vendor: its files are
+    // reached by the library's name, as an import, not as files of the folder (which
+    // used to refuse the whole folder).
+    let ws = Workspace::new(&[
+        (
+            "decorum.toml",
+            "policies = [\"policy\"]\n[libraries]\ndental-network = { path = \"policy/vendor/dental-network\" }\n",
+        ),
+        (
+            "policy/acme.decorum",
+            "decorum 1\nimport \"dental-network/privacy\"\n",
+        ),
+        ("policy/shared/common.decorum", "decorum 1\n"),
+        (
+            "policy/vendor/dental-network/decorum-library.toml",
+            "[library]\nname = \"dental-network\"\nversion = \"1.0.0\"\nlanguage = 1\nexports = [\"privacy\"]\n",
+        ),
+        (
+            "policy/vendor/dental-network/privacy.decorum",
+            "decorum 1\nimport \"./internal/common\"\n",
+        ),
+        (
+            "policy/vendor/dental-network/internal/common.decorum",
+            "decorum 1\n",
+        ),
+    ]);
+    let config = crate::load_config(&ws.path("decorum.toml")).unwrap();
+    ws.pin(&config);
+    expect![[r##"
+        #0 policy/acme.decorum (root) syntax-errors=0
+            import "dental-network/privacy" -> #2
+        #1 policy/shared/common.decorum (root) syntax-errors=0
+        #2 policy/vendor/dental-network/privacy.decorum syntax-errors=0
+            import "./internal/common" -> #3
+        #3 policy/vendor/dental-network/internal/common.decorum syntax-errors=0
+    "##]]
+    .assert_eq(&render(&ws, None, STD));
+}
+
+#[test]
 fn a_library_outside_the_workspace_is_readable_but_only_inside() {
     let outer = Workspace::new(&[
         (
