@@ -175,6 +175,26 @@ fn a_waiver_for_a_list_item_keeps_the_list_whole() {
 }
 
 #[test]
+fn a_waiver_for_a_table_row_goes_before_the_table_and_covers_it() {
+    // A comment between two rows would end the table: the rows after it would become a
+    // paragraph of pipes. Before the table, the waiver covers every row.
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let uri = ws.uri("table.md");
+    let text = "Our week:\n\n| Day | Note |\n| --- | --- |\n| Mon | Flu shots |\n| Tue | My patient agreed to share this. |\n";
+    let (fixed, after) = allow_client_story_here(&mut server, &uri, text);
+    assert_eq!(
+        fixed,
+        "Our week:\n\n<!-- decorum-allow test.base.client-story: why this is acceptable -->\n| Day | Note |\n| --- | --- |\n| Mon | Flu shots |\n| Tue | My patient agreed to share this. |\n"
+    );
+    assert!(
+        after.is_empty(),
+        "the waiver covers the table's rows: {after:?}"
+    );
+    server.stop();
+}
+
+#[test]
 fn waivers_keep_the_drafts_line_endings_and_its_byte_order_mark() {
     let ws = Workspace::new();
     let mut server = ws.start();

@@ -196,6 +196,9 @@ pub struct Post {
     pub links: Vec<TextRange>,
     /// HTML comments in the body (waivers among them).
     pub comments: Vec<TextRange>,
+    /// Markdown tables, each from its first row's first inline element to its last
+    /// row's last: a waiver before a table covers all of it (see [`WaiverScope`]).
+    pub tables: Vec<TextRange>,
     /// Number of emoji in the prose (a ZWJ sequence, a flag or a keycap counts once).
     pub emoji: usize,
 }
@@ -380,12 +383,18 @@ fn has_content(text: &str, body: &Range<usize>, comments: &[Range<usize>]) -> bo
     false
 }
 
-/// The first block starting at or after `at`, or an empty range at `at`.
-fn next_block(blocks: &[Range<usize>], at: usize) -> TextRange {
+/// The first block starting at or after `at`, or an empty range at `at`; when that
+/// block is a row of one of `tables`, from it to the end of the table (Markdown has a
+/// table as one block, and a comment between its rows would end it).
+fn next_block(blocks: &[Range<usize>], tables: &[Range<usize>], at: usize) -> TextRange {
     let i = blocks.partition_point(|b| b.start < at);
-    blocks
-        .get(i)
-        .map_or_else(|| range_of(at..at), |b| range_of(b.clone()))
+    let Some(block) = blocks.get(i) else {
+        return range_of(at..at);
+    };
+    let table = tables
+        .iter()
+        .find(|t| t.start <= block.start && block.end <= t.end);
+    range_of(block.start..table.map_or(block.end, |t| t.end))
 }
 
 /// Parses `text` as a draft in `format`, with `base_meta` (from configuration) under any
@@ -481,7 +490,7 @@ pub fn parse(text: &str, format: DraftFormat, base_meta: &Metadata) -> Draft {
                     scope: if file {
                         WaiverScope::File
                     } else {
-                        WaiverScope::NextBlock(next_block(&blocks, comment.end))
+                        WaiverScope::NextBlock(next_block(&blocks, &scan.tables, comment.end))
                     },
                 }),
             }
@@ -523,6 +532,7 @@ pub fn parse(text: &str, format: DraftFormat, base_meta: &Metadata) -> Draft {
             mentions: tokens.mentions,
             links: ranges(&links),
             comments: ranges(&scan.comments),
+            tables: ranges(&scan.tables),
             emoji: tokens.emoji,
         });
     }
@@ -592,6 +602,7 @@ fn empty_post(text: &str, meta: Metadata) -> Post {
         mentions: Vec::new(),
         links: Vec::new(),
         comments: Vec::new(),
+        tables: Vec::new(),
         emoji: 0,
     }
 }

@@ -34,9 +34,9 @@ pub struct Waiver {
 /// What a waiver covers.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum WaiverScope {
-    /// The next block after the comment (the range of that paragraph, heading, list item
-    /// or table row), or an empty range at the comment's end when no block follows in the
-    /// same post.
+    /// The next block after the comment (the range of that paragraph, heading or list
+    /// item; of a whole table when the block is its first row), or an empty range at the
+    /// comment's end when no block follows in the same post.
     NextBlock(TextRange),
     /// The whole file.
     File,

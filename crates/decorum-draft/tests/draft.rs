@@ -48,6 +48,11 @@ fn render_post(out: &mut String, draft: &Draft, post: &Post) {
     if !post.comments.is_empty() {
         out.push_str(&format!("  comments: {}\n", list(text, &post.comments)));
     }
+    if !post.tables.is_empty() {
+        for t in &post.tables {
+            out.push_str(&format!("  table {:?}\n", slice(text, *t)));
+        }
+    }
     if post.emoji > 0 {
         out.push_str(&format!("  emoji: {}\n", post.emoji));
     }
@@ -157,6 +162,7 @@ Questions? Email info@clinic.example or see <https://clinic.example/faq>.
           mentions: @CityHealth
           links: https://clinic.example/flu | https://clinic.example/guide | img/shot.png | www.example.org/card | https://clinic.example/faq
           comments: <!-- reviewer: check dates -->
+          table "Age | Dose |\n|-----|------|\n| 65+ | high-dose"
           emoji: 1
     "##]]
     .assert_eq(&render(&draft));
@@ -290,6 +296,31 @@ fn crlf_bom_and_front_matter() {
               words: Line | one | continues | Next | one | Second | para
               comments: <!-- decorum-allow hc.x: ok -->
             waiver ["hc.x"] reason=Some("ok") scope=next block "Second para"
+        "#]],
+    );
+}
+
+#[test]
+fn a_waiver_before_a_table_covers_the_whole_table() {
+    // Markdown has the table as one block; its rows are blocks here (for `paragraph`
+    // scope), so the waiver's scope runs to the end of the last row.
+    check(
+        "<!-- decorum-allow hc.x: ok -->\n| Day | Note |\n| --- | --- |\n| Mon | Flu |\n| Tue | Story |\n\nAfter.\n",
+        DraftFormat::Markdown,
+        expect![[r#"
+            post 0 body="<!-- decorum-allow hc.x: ok -->\n| Day | Note |\n| --- | --- |\n| Mon | Flu |\n| Tue | Story |\n\nAfter.\n"
+              ¶ "Day | Note"
+              ¶ "Mon | Flu"
+              ¶ "Tue | Story"
+              ¶ "After."
+              sentence "Day | Note"
+              sentence "Mon | Flu"
+              sentence "Tue | Story"
+              sentence "After."
+              words: Day | Note | Mon | Flu | Tue | Story | After
+              comments: <!-- decorum-allow hc.x: ok -->
+              table "Day | Note |\n| --- | --- |\n| Mon | Flu |\n| Tue | Story"
+            waiver ["hc.x"] reason=Some("ok") scope=next block "Day | Note |\n| --- | --- |\n| Mon | Flu |\n| Tue | Story"
         "#]],
     );
 }

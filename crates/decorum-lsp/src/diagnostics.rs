@@ -255,11 +255,15 @@ fn finding_diagnostic(
 }
 
 /// Where the block holding `at` starts: a `decorum-allow` comment on the line before
-/// covers that block.
+/// covers that block. In a table, that is the table's first row: a comment between two
+/// rows would end the table.
 fn block_start(draft: &Draft, at: TextSize) -> TextSize {
     let Some(post) = draft.post_at(at) else {
         return at;
     };
+    if let Some(table) = post.tables.iter().find(|t| t.contains_inclusive(at)) {
+        return table.start();
+    }
     // Paragraphs are in order: the last one starting at or before `at`.
     let i = post.paragraphs.partition_point(|p| p.start() <= at);
     match i.checked_sub(1).and_then(|i| post.paragraphs.get(i)) {
