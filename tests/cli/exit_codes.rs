@@ -205,9 +205,12 @@ fn an_invalid_decorum_toml_is_an_error_naming_the_place() {
 }
 
 #[test]
-fn an_unknown_key_in_decorum_toml_is_an_error_with_did_you_mean() {
+fn unknown_keys_in_decorum_toml_are_errors_with_did_you_mean_all_in_one_run() {
     let ws = Workspace::new();
-    ws.file("decorum.toml", "polices = [\"std/healthcare\"]\n");
+    ws.file(
+        "decorum.toml",
+        "polices = [\"std/healthcare\"]\n[check]\nfail_on = \"error\"\n",
+    );
     ws.file("post.md", "Open on Saturdays.\n");
     expect![[r#"
         exit: 2
@@ -215,6 +218,9 @@ fn an_unknown_key_in_decorum_toml_is_an_error_with_did_you_mean() {
         --- stderr
         error: unknown key "polices" (did you mean "policies"?)
           --> decorum.toml:1:1
+
+        error: unknown key "fail_on" (did you mean "fail-on"?)
+          --> decorum.toml:3:1
 
     "#]]
     .assert_eq(&ws.check(&["post.md"]).output().render());

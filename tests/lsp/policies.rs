@@ -209,6 +209,38 @@ fn workspace_configuration_changes_apply_without_a_restart() {
 }
 
 #[test]
+fn every_unknown_key_of_an_open_decorum_toml_is_a_diagnostic() {
+    let ws = Workspace::empty();
+    let text = "polices = [\"std/healthcare\"]\n[check]\nfail_on = \"error\"\n";
+    ws.write("decorum.toml", text);
+    let mut server = ws.start();
+    let uri = ws.uri("decorum.toml");
+    server.open(&uri, "toml", 1, text);
+    let shown = server.diagnostics_at(&uri, 1);
+    let at: Vec<(u64, String)> = shown
+        .iter()
+        .map(|d| {
+            let line = d["range"]["start"]["line"].as_u64().unwrap();
+            (line, d["message"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    assert_eq!(
+        at,
+        [
+            (
+                0,
+                "unknown key \"polices\" (did you mean \"policies\"?)".to_owned()
+            ),
+            (
+                2,
+                "unknown key \"fail_on\" (did you mean \"fail-on\"?)".to_owned()
+            ),
+        ]
+    );
+    server.stop();
+}
+
+#[test]
 fn without_configuration_the_standard_library_applies() {
     let ws = Workspace::empty();
     let mut server = ws.start();

@@ -51,7 +51,7 @@ impl Session {
 
 /// Finds and reads the configuration: `explicit`, else decorum.toml upward from the
 /// current folder, else defaults rooted at the current folder.
-pub fn config(explicit: Option<&Path>) -> Result<Config, GeneralProblem> {
+pub fn config(explicit: Option<&Path>) -> Result<Config, Vec<GeneralProblem>> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let path = match explicit {
         Some(p) => Some(p.to_path_buf()),
@@ -60,14 +60,19 @@ pub fn config(explicit: Option<&Path>) -> Result<Config, GeneralProblem> {
     let Some(path) = path else {
         return Ok(Config::default_for(&cwd));
     };
-    load_config(&path).map_err(|e| GeneralProblem {
-        path: shown_path(&e.path),
-        // Line 0: a problem with no position in the file (it could not be read).
-        line: (e.line > 0).then_some(e.line),
-        column: (e.line > 0 && e.column > 0).then_some(e.column),
-        message: e.message,
-        help: e.help,
-        level: ProblemLevel::Error,
+    load_config(&path).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|e| GeneralProblem {
+                path: shown_path(&e.path),
+                // Line 0: a problem with no position in the file (it could not be read).
+                line: (e.line > 0).then_some(e.line),
+                column: (e.line > 0 && e.column > 0).then_some(e.column),
+                message: e.message,
+                help: e.help,
+                level: ProblemLevel::Error,
+            })
+            .collect()
     })
 }
 

@@ -444,7 +444,7 @@ fn check_config(state: &State, job: &Job) -> Option<Vec<Diagnostic>> {
     if !saved {
         return Some(Vec::new());
     }
-    let problems = match decorum_workspace::load_config(path) {
+    let problems: Vec<_> = match decorum_workspace::load_config(path) {
         Ok(_) => {
             let (ctx, _) = state.context(&ContextKey::Config(path.clone()));
             ctx.problems
@@ -453,7 +453,10 @@ fn check_config(state: &State, job: &Job) -> Option<Vec<Diagnostic>> {
                 .flat_map(|f| f.problems.iter().cloned())
                 .collect()
         }
-        Err(error) => vec![config_problem(&error, &job.text)],
+        Err(errors) => errors
+            .iter()
+            .map(|error| config_problem(error, &job.text))
+            .collect(),
     };
     Some(policy_diagnostics(
         &job.uri,

@@ -174,9 +174,9 @@ impl PolicyContext {
         let keep = previous.and_then(|p| p.active.clone());
         let config = match config {
             Ok(config) => config,
-            Err(error) => {
-                crate::log!(Level::Warn, "context reload: decorum.toml has an error");
-                return PolicyContext::config_failed(key, error, keep);
+            Err(errors) => {
+                crate::log!(Level::Warn, "context reload: decorum.toml has errors");
+                return PolicyContext::config_failed(key, errors, keep);
             }
         };
         let loaded = load_policies(&config, None);
@@ -246,21 +246,21 @@ impl PolicyContext {
 
     fn config_failed(
         key: ContextKey,
-        error: ConfigError,
+        errors: Vec<ConfigError>,
         keep: Option<Arc<ActivePolicies>>,
     ) -> PolicyContext {
-        let text: Arc<str> = std::fs::read_to_string(&error.path)
-            .unwrap_or_default()
-            .into();
-        let problem = config_problem(&error, &text);
-        let inputs = vec![error.path.clone()];
+        // The errors are all about the one decorum.toml.
+        let path = errors.first().map(|e| e.path.clone()).unwrap_or_default();
+        let text: Arc<str> = std::fs::read_to_string(&path).unwrap_or_default().into();
+        let problems = errors.iter().map(|e| config_problem(e, &text)).collect();
+        let inputs = vec![path.clone()];
         PolicyContext {
             key,
             active: keep,
             problems: vec![FileProblems {
-                path: error.path,
+                path,
                 text,
-                problems: vec![problem],
+                problems,
             }],
             general: Vec::new(),
             inputs,

@@ -257,23 +257,27 @@ pub fn find_config(start_dir: &Path) -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
-/// Reads and checks a `decorum.toml`.
-pub fn load_config(path: &Path) -> Result<Config, ConfigError> {
-    let bytes = std::fs::read(path).map_err(|err| ConfigError {
-        path: path.to_path_buf(),
-        line: 0,
-        column: 0,
-        message: format!("cannot read the configuration: {err}"),
-        help: None,
+/// Reads and checks a `decorum.toml`. The errors are in the order of the file (never
+/// an empty list): every unknown key, or else every value that cannot be used, or else
+/// the first TOML syntax or type error (after which the file cannot be read further).
+pub fn load_config(path: &Path) -> Result<Config, Vec<ConfigError>> {
+    let bytes = std::fs::read(path).map_err(|err| {
+        vec![ConfigError {
+            path: path.to_path_buf(),
+            line: 0,
+            column: 0,
+            message: format!("cannot read the configuration: {err}"),
+            help: None,
+        }]
     })?;
     let Ok(text) = String::from_utf8(bytes) else {
-        return Err(ConfigError {
+        return Err(vec![ConfigError {
             path: path.to_path_buf(),
             line: 0,
             column: 0,
             message: "the configuration is not valid UTF-8".to_owned(),
             help: Some("save decorum.toml as UTF-8".to_owned()),
-        });
+        }]);
     };
     let file = paths::absolute(path);
     let root = file
@@ -289,7 +293,7 @@ pub(crate) fn parse_config(
     shown_path: &Path,
     root: PathBuf,
     file: Option<PathBuf>,
-) -> Result<Config, ConfigError> {
+) -> Result<Config, Vec<ConfigError>> {
     let error = |span: Option<std::ops::Range<usize>>, message: String, help: Option<String>| {
         let (line, column) = span.map_or((1, 1), |span| line_column(text, span.start));
         ConfigError {
@@ -301,15 +305,24 @@ pub(crate) fn parse_config(
         }
     };
 
+    // Serde stops at the first unknown key; a walk of the parsed file finds them all.
+    let unknown = unknown_keys(text);
+    if !unknown.is_empty() {
+        return Err(unknown
+            .into_iter()
+            .map(|(span, message, help)| error(Some(span), message, help))
+            .collect());
+    }
     let raw: RawConfig = match toml::from_str(text) {
         Ok(raw) => raw,
         Err(err) => {
             let span = err.span();
             let key = span.clone().and_then(|s| text.get(s)).unwrap_or_default();
             let (message, help) = describe_toml_error(err.message(), key);
-            return Err(error(span, message, help));
+            return Err(vec![error(span, message, help)]);
         }
     };
+    let mut errors = Vec::new();
 
     let mut config = Config::default_for(&root);
     config.root = root;
@@ -317,7 +330,7 @@ pub(crate) fn parse_config(
 
     if let Some(policies) = raw.policies {
         if policies.get_ref().is_empty() {
-            return Err(error(
+            errors.push(error(
                 Some(policies.span()),
                 "`policies` is empty, so no rule would apply".to_owned(),
                 Some(format!(
@@ -330,21 +343,27 @@ pub(crate) fn parse_config(
             let span = entry.span();
             let value = entry.into_inner();
             if value.trim().is_empty() {
-                return Err(error(Some(span), "empty policy path".to_owned(), None));
+                errors.push(error(Some(span), "empty policy path".to_owned(), None));
             }
             list.push(value);
         }
-        config.policies = list;
+        if !list.is_empty() {
+            config.policies = list;
+        }
     }
 
     if let Some(drafts) = raw.drafts {
         if let Some(include) = drafts.include {
-            config.include =
-                checked_globs(include).map_err(|(span, msg)| error(Some(span), msg, None))?;
+            match checked_globs(include) {
+                Ok(globs) => config.include = globs,
+                Err((span, msg)) => errors.push(error(Some(span), msg, None)),
+            }
         }
         if let Some(exclude) = drafts.exclude {
-            config.exclude =
-                checked_globs(exclude).map_err(|(span, msg)| error(Some(span), msg, None))?;
+            match checked_globs(exclude) {
+                Ok(globs) => config.exclude = globs,
+                Err((span, msg)) => errors.push(error(Some(span), msg, None)),
+            }
         }
         for rule in drafts.metadata.unwrap_or_default() {
             let files_span = rule.files.span();
@@ -357,19 +376,21 @@ pub(crate) fn parse_config(
             match rule.values.get("channel") {
                 Some(toml::Value::String(channel)) => {
                     if let Some(meant) = decorum_draft::misspelt_channel(channel) {
-                        return Err(error(
+                        errors.push(error(
                             Some(files_span),
                             format!("unknown channel \"{channel}\" (did you mean \"{meant}\"?)"),
                             Some("an unknown channel has no length limit; write a known channel such as \"x\", \"instagram\" or \"linkedin\"".to_owned()),
                         ));
+                        continue;
                     }
                 }
                 Some(other) => {
-                    return Err(error(
+                    errors.push(error(
                         Some(files_span),
                         format!("`channel` must be text, not {}", other.type_str()),
                         Some("e.g. channel = \"x\"".to_owned()),
                     ));
+                    continue;
                 }
                 None => {}
             }
@@ -377,9 +398,10 @@ pub(crate) fn parse_config(
             for (key, value) in rule.values {
                 flatten_value(&key, value, &mut values);
             }
-            let rule = MetadataRule::new(files, values)
-                .map_err(|msg| error(Some(files_span), msg, None))?;
-            config.metadata.push(rule);
+            match MetadataRule::new(files, values) {
+                Ok(rule) => config.metadata.push(rule),
+                Err(msg) => errors.push(error(Some(files_span), msg, None)),
+            }
         }
     }
 
@@ -388,20 +410,22 @@ pub(crate) fn parse_config(
             let name_span = name.span();
             let name = name.into_inner();
             if let Some(problem) = library_name_problem(&name) {
-                return Err(error(
+                errors.push(error(
                     Some(name_span),
                     format!("invalid library name \"{name}\": {problem}"),
                     Some("library names are single words such as `dental-network`".to_owned()),
                 ));
+                continue;
             }
             let path_span = library.path.span();
             let path = library.path.into_inner();
             if path.trim().is_empty() {
-                return Err(error(
+                errors.push(error(
                     Some(path_span),
                     format!("library \"{name}\" has an empty path"),
                     Some(format!("e.g. {name} = {{ path = \"vendor/{name}\" }}")),
                 ));
+                continue;
             }
             let folder = paths::normalize(&config.root.join(path));
             let (line, _) = line_column(text, name_span.start);
@@ -419,7 +443,7 @@ pub(crate) fn parse_config(
                 Some(s) => format!("unknown severity \"{value}\" (did you mean \"{s}\"?)"),
                 None => format!("unknown severity \"{value}\""),
             };
-            return Err(error(
+            errors.push(error(
                 Some(span),
                 message,
                 Some(format!(
@@ -427,11 +451,68 @@ pub(crate) fn parse_config(
                     FAIL_ON_VALUES.join(", ")
                 )),
             ));
+        } else {
+            config.fail_on = Some(value);
         }
-        config.fail_on = Some(value);
     }
 
-    Ok(config)
+    if errors.is_empty() {
+        Ok(config)
+    } else {
+        // In the order of the file, as the reader fixes them.
+        errors.sort_by_key(|e| (e.line, e.column));
+        Err(errors)
+    }
+}
+
+/// The keys each table of decorum.toml accepts: the fields of [`RawConfig`],
+/// [`RawDrafts`], [`RawLibrary`] and [`RawCheck`] (a test holds them together).
+const TOP_KEYS: &[&str] = &["policies", "drafts", "libraries", "check"];
+const DRAFTS_KEYS: &[&str] = &["include", "exclude", "metadata"];
+const LIBRARY_KEYS: &[&str] = &["path"];
+const CHECK_KEYS: &[&str] = &["fail-on"];
+
+/// Every key of `text` that its table does not accept, with its span, message and help;
+/// empty when there is none or the file is not valid TOML (serde reports that).
+fn unknown_keys(text: &str) -> Vec<(std::ops::Range<usize>, String, Option<String>)> {
+    use toml::de::{DeTable, DeValue};
+    fn check(
+        table: &DeTable<'_>,
+        known: &[&str],
+        out: &mut Vec<(std::ops::Range<usize>, String, Option<String>)>,
+    ) {
+        for key in table.keys() {
+            if !known.contains(&key.get_ref().as_ref()) {
+                let (message, help) = unknown_key_message(key.get_ref(), known);
+                out.push((key.span(), message, help));
+            }
+        }
+    }
+    let Ok(root) = DeTable::parse(text) else {
+        return Vec::new();
+    };
+    let root = root.get_ref();
+    let mut out = Vec::new();
+    check(root, TOP_KEYS, &mut out);
+    let table = |key: &str| match root.get(key).map(|v| v.get_ref()) {
+        Some(DeValue::Table(t)) => Some(t),
+        _ => None,
+    };
+    if let Some(drafts) = table("drafts") {
+        check(drafts, DRAFTS_KEYS, &mut out);
+    }
+    if let Some(libraries) = table("libraries") {
+        for library in libraries.values() {
+            if let DeValue::Table(t) = library.get_ref() {
+                check(t, LIBRARY_KEYS, &mut out);
+            }
+        }
+    }
+    if let Some(check_table) = table("check") {
+        check(check_table, CHECK_KEYS, &mut out);
+    }
+    out.sort_by_key(|(span, ..)| span.start);
+    out
 }
 
 fn checked_globs(
@@ -504,16 +585,7 @@ fn describe_toml_error(message: &str, key_text: &str) -> (String, Option<String>
             .split_once("expected")
             .map(|(_, list)| list.split('`').skip(1).step_by(2).collect())
             .unwrap_or_default();
-        if let Some(suggestion) = did_you_mean(&key, expected.iter().copied()) {
-            return (
-                format!("unknown key \"{key}\" (did you mean \"{suggestion}\"?)"),
-                None,
-            );
-        }
-        let help = misplaced_key_help(&key).or_else(|| {
-            (!expected.is_empty()).then(|| format!("known keys here: {}", expected.join(", ")))
-        });
-        return (format!("unknown key \"{key}\""), help);
+        return unknown_key_message(&key, &expected);
     }
     // serde speaks of sequences and maps; TOML of arrays and tables. A table given as an
     // array reports its length, which means nothing to the reader.
@@ -529,6 +601,20 @@ fn describe_toml_error(message: &str, key_text: &str) -> (String, Option<String>
         .replace("a map", "a table")
         .replace("type: map", "type: table");
     (readable, None)
+}
+
+/// The message and help for `key`, unknown in a table that accepts `expected`.
+fn unknown_key_message(key: &str, expected: &[&str]) -> (String, Option<String>) {
+    if let Some(suggestion) = did_you_mean(key, expected.iter().copied()) {
+        return (
+            format!("unknown key \"{key}\" (did you mean \"{suggestion}\"?)"),
+            None,
+        );
+    }
+    let help = misplaced_key_help(key).or_else(|| {
+        (!expected.is_empty()).then(|| format!("known keys here: {}", expected.join(", ")))
+    });
+    (format!("unknown key \"{key}\""), help)
 }
 
 /// Help for a key written in the wrong table.

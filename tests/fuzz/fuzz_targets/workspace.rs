@@ -42,8 +42,10 @@ fuzz_target!(|data: &[u8]| {
     }
     let config = match load_config(&config_path) {
         Ok(config) => config,
-        Err(err) => {
-            if let Ok(text) = std::str::from_utf8(toml) {
+        Err(errors) => {
+            assert!(!errors.is_empty(), "an error without a problem");
+            let text = std::str::from_utf8(toml).ok();
+            for (err, text) in errors.iter().filter_map(|e| Some((e, text?))) {
                 let lines = text.split('\n').count();
                 assert!(
                     err.line as usize <= lines,

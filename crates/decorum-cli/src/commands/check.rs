@@ -20,10 +20,8 @@ pub fn run(args: CheckArgs) -> u8 {
     let err_style = stderr_style(args.color);
     let config = match session::config(args.policy.config.as_deref()) {
         Ok(c) => c,
-        Err(problem) => {
-            let mut out = String::new();
-            human::general(&mut out, err_style, &problem);
-            let _ = std::io::stderr().write_all(out.as_bytes());
+        Err(problems) => {
+            super::print_general(err_style, &problems);
             return EXIT_ERROR;
         }
     };

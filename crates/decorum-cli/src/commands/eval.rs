@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, print_problems, stderr_style, style};
 use crate::families::{FAMILIES, Family, MAX_CLEAN_FLAGGED, family};
-use crate::report::human::{self, Style};
+use crate::report::human::Style;
 use crate::session::{self, GeneralProblem};
 use crate::{Color, PolicyArgs};
 
@@ -116,7 +116,7 @@ pub fn run(args: EvalArgs) -> u8 {
     let config = match session::config(args.policy.config.as_deref()) {
         Ok(c) => c,
         Err(problem) => {
-            report_general(err_style, &[problem]);
+            super::print_general(err_style, &problem);
             return EXIT_ERROR;
         }
     };
@@ -158,11 +158,11 @@ pub fn run(args: EvalArgs) -> u8 {
         }
     }
     if !problems.is_empty() {
-        report_general(err_style, &problems);
+        super::print_general(err_style, &problems);
         return EXIT_ERROR;
     }
     if drafts.is_empty() {
-        report_general(
+        super::print_general(
             err_style,
             &[problem(
                 args.paths
@@ -328,14 +328,6 @@ fn problem(path: String, message: String) -> GeneralProblem {
         help: None,
         level: decorum_engine::ProblemLevel::Error,
     }
-}
-
-fn report_general(style: Style, problems: &[GeneralProblem]) {
-    let mut out = String::new();
-    for p in problems {
-        human::general(&mut out, style, p);
-    }
-    let _ = std::io::stderr().write_all(out.as_bytes());
 }
 
 fn ratio(v: Option<f64>) -> String {

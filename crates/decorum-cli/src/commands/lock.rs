@@ -23,14 +23,8 @@ pub struct LockArgs {
 pub fn run(args: LockArgs) -> u8 {
     let config = match session::config(args.config.as_deref()) {
         Ok(c) => c,
-        Err(problem) => {
-            let mut out = String::new();
-            crate::report::human::general(
-                &mut out,
-                super::stderr_style(crate::Color::Auto),
-                &problem,
-            );
-            let _ = std::io::stderr().write_all(out.as_bytes());
+        Err(problems) => {
+            super::print_general(super::stderr_style(crate::Color::Auto), &problems);
             return EXIT_ERROR;
         }
     };

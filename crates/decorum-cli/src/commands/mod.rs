@@ -41,6 +41,16 @@ pub fn stderr_style(color: Color) -> Style {
     style(color, std::io::stderr().is_terminal())
 }
 
+/// Prints problems that are not in a policy file (decorum.toml's, for one) to standard
+/// error.
+pub fn print_general(style: Style, problems: &[crate::session::GeneralProblem]) {
+    let mut out = String::new();
+    for p in problems {
+        human::general(&mut out, style, p);
+    }
+    let _ = std::io::stderr().write_all(out.as_bytes());
+}
+
 /// Prints the session's policy problems and general problems to standard error.
 pub fn print_problems(session: &Session, style: Style) {
     let mut out = String::new();

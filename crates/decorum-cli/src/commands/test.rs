@@ -17,10 +17,8 @@ pub fn run(args: TestArgs) -> u8 {
     let out_style = style(args.color, std::io::stdout().is_terminal());
     let config = match session::config(args.config.as_deref()) {
         Ok(c) => c,
-        Err(problem) => {
-            let mut out = String::new();
-            crate::report::human::general(&mut out, err_style, &problem);
-            let _ = std::io::stderr().write_all(out.as_bytes());
+        Err(problems) => {
+            super::print_general(err_style, &problems);
             return EXIT_ERROR;
         }
     };

@@ -13,10 +13,13 @@ use crate::test_support::{LATIN1, Workspace};
 fn check(text: &str, expect: Expect) {
     let rendered = match parse_config(text, Path::new("decorum.toml"), PathBuf::from("/ws"), None) {
         Ok(config) => render(&config),
-        Err(err) => match &err.help {
-            Some(help) => format!("{err}\n    help: {help}\n"),
-            None => format!("{err}\n"),
-        },
+        Err(errors) => errors
+            .iter()
+            .map(|err| match &err.help {
+                Some(help) => format!("{err}\n    help: {help}\n"),
+                None => format!("{err}\n"),
+            })
+            .collect(),
     };
     expect.assert_eq(&rendered);
 }
@@ -103,6 +106,64 @@ fail-on = "warning"
             metadata ["calendar/**", "archive/*.md"]: consent.ref=Num(2291.0), consent.type=Str("written"), when=Str("2025-01-31")
         "#]],
     );
+}
+
+#[test]
+fn every_mistake_of_a_kind_is_reported_in_one_run() {
+    // Every unknown key at once, in the order of the file (serde alone stopped at the
+    // first it met, which was not even the first in the file).
+    check(
+        "polices = [\"a\"]\n[drafts]\ninclude = [\"*.md\"]\nexclud = []\n[check]\nfailon = \"error\"\n[libraries]\nx = { path = \"a\", pth = \"b\" }\n",
+        expect![[r#"
+            decorum.toml:1:1: unknown key "polices" (did you mean "policies"?)
+            decorum.toml:4:1: unknown key "exclud" (did you mean "exclude"?)
+            decorum.toml:6:1: unknown key "failon" (did you mean "fail-on"?)
+            decorum.toml:8:19: unknown key "pth" (did you mean "path"?)
+        "#]],
+    );
+    // With no unknown key, every value that cannot be used.
+    check(
+        "policies = [\"\"]\n[[drafts.metadata]]\nfiles = \"a/**\"\nchannel = \"twiter\"\n[libraries]\n\"a/b\" = { path = \"a\" }\nok = { path = \" \" }\n[check]\nfail-on = \"errors\"\n",
+        expect![[r#"
+            decorum.toml:1:13: empty policy path
+            decorum.toml:3:9: unknown channel "twiter" (did you mean "twitter"?)
+                help: an unknown channel has no length limit; write a known channel such as "x", "instagram" or "linkedin"
+            decorum.toml:6:1: invalid library name "a/b": it contains a path separator
+                help: library names are single words such as `dental-network`
+            decorum.toml:7:15: library "ok" has an empty path
+                help: e.g. ok = { path = "vendor/ok" }
+            decorum.toml:9:11: unknown severity "errors" (did you mean "error"?)
+                help: `fail-on` is one of: error, warning, info, hint, never
+        "#]],
+    );
+}
+
+#[test]
+fn the_known_key_lists_are_the_keys_serde_accepts() {
+    // serde names what a table accepts when it meets an unknown key.
+    let accepted = |text: &str| -> Vec<String> {
+        let Err(err) = toml::from_str::<super::RawConfig>(text) else {
+            panic!("{text} parsed")
+        };
+        let message = err.message().to_owned();
+        let (_, list) = message.split_once("expected").expect("a list of keys");
+        list.split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_owned)
+            .collect()
+    };
+    for (text, known) in [
+        ("zzz = 1\n", super::TOP_KEYS),
+        ("[drafts]\nzzz = 1\n", super::DRAFTS_KEYS),
+        (
+            "[libraries]\nx = { path = \"a\", zzz = 1 }\n",
+            super::LIBRARY_KEYS,
+        ),
+        ("[check]\nzzz = 1\n", super::CHECK_KEYS),
+    ] {
+        assert_eq!(accepted(text), known, "{text}");
+    }
 }
 
 #[test]
@@ -301,14 +362,20 @@ fn reading_files() {
     assert_eq!(config.policies, ["p"]);
 
     ws.write("bad/decorum.toml", LATIN1);
-    let err = load_config(&ws.path("bad/decorum.toml")).unwrap_err();
+    let errors = load_config(&ws.path("bad/decorum.toml")).unwrap_err();
+    let [err] = errors.as_slice() else {
+        panic!("{errors:?}")
+    };
     assert_eq!(err.line, 0);
     assert!(
         err.to_string()
             .ends_with("decorum.toml: the configuration is not valid UTF-8"),
         "{err}"
     );
-    let err = load_config(&ws.path("missing/decorum.toml")).unwrap_err();
+    let errors = load_config(&ws.path("missing/decorum.toml")).unwrap_err();
+    let [err] = errors.as_slice() else {
+        panic!("{errors:?}")
+    };
     assert!(
         err.message.starts_with("cannot read the configuration"),
         "{err}"
