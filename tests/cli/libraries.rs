@@ -158,6 +158,30 @@ fn a_tampered_library_is_refused_until_it_is_pinned_again() {
 }
 
 #[test]
+fn an_export_that_names_no_policy_is_a_warning_when_pinned() {
+    // Importing it would fail in every practice that vendors the library; the lock is
+    // where a practice takes a new release in, so that is where it hears of it.
+    let ws = dental_practice();
+    let manifest = ws.path("vendor/dental-network/decorum-library.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replace("exports = [", "exports = [\"billing\", "),
+    )
+    .unwrap();
+    expect![[r#"
+        exit: 0
+        --- stdout
+        wrote decorum.lock (for decorum.toml)
+          updated dental-network 1.2.0: decorum-library.toml
+        --- stderr
+        warning: library "dental-network" exports "billing", but holds no billing.decorum nor a folder billing/ of policies
+          = help: importing "dental-network/billing" will fail; tell the library's publisher, or check that the folder was copied whole
+    "#]]
+    .assert_eq(&ws.run(&["lock"]).output().render());
+}
+
+#[test]
 fn an_unpinned_library_and_an_added_file_are_refused() {
     let ws = dental_practice();
     ws.file(

@@ -139,6 +139,28 @@ pub fn read_library(name: &str, root: &Path, shown_root: &str) -> Result<Library
     })
 }
 
+impl Library {
+    /// The exports of the manifest that name no policy in the library: neither a file
+    /// `EXPORT.decorum` nor a folder holding `.decorum` files. Importing one fails, so
+    /// `decorum lock` warns when it pins the library.
+    pub fn missing_exports(&self) -> Vec<&str> {
+        let files = &self.fingerprint.files;
+        self.manifest
+            .exports
+            .iter()
+            .map(String::as_str)
+            .filter(|export| {
+                let file = format!("{export}.decorum");
+                let folder = format!("{export}/");
+                !files.contains_key(&file)
+                    && !files
+                        .keys()
+                        .any(|f| f.starts_with(&folder) && f.ends_with(".decorum"))
+            })
+            .collect()
+    }
+}
+
 fn line_of(text: &str, offset: usize) -> usize {
     text.get(..offset)
         .map(|t| t.matches('\n').count() + 1)

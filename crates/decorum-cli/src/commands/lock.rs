@@ -49,6 +49,14 @@ pub fn run(args: LockArgs) -> u8 {
                         library::MANIFEST_FILE
                     );
                 }
+                for export in lib.missing_exports() {
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "warning: library \"{}\" exports \"{export}\", but holds no {export}.decorum nor a folder {export}/ of policies\n  = help: importing \"{}/{export}\" will fail; tell the library's publisher, or check that the folder was copied whole",
+                        lib.name,
+                        lib.name,
+                    );
+                }
                 libraries.push(lib);
             }
             Err((name, e)) => {
