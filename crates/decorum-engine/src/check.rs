@@ -496,6 +496,27 @@ impl PolicySet {
                     applicability: Applicability::Safe,
                 })
             }
+            FixIr::Prepend(addition) => {
+                // Before the first block's text: after front matter, waiver comments and
+                // a heading's or list item's marker, so the markup stays as it was.
+                let body = ctx.post.body;
+                let start = match ctx.post.paragraphs.first() {
+                    Some(first) => first.start(),
+                    None => {
+                        let content = decorum_text::slice(text, body);
+                        let blank = content.len() - content.trim_start().len();
+                        body.start() + TextSize::try_from(blank).unwrap_or_default()
+                    }
+                };
+                Some(Fix {
+                    title: format!("Add “{}” at the start of the post", shorten(addition, 48)),
+                    edits: vec![Edit {
+                        range: TextRange::empty(start),
+                        new_text: format!("{addition} "),
+                    }],
+                    applicability: Applicability::Safe,
+                })
+            }
         }
     }
 

@@ -1696,12 +1696,18 @@ impl<'a> Compiler<'a> {
                     FixIr::ReplaceWithSuggestion
                 }
                 FixKind::Remove => FixIr::Remove,
-                FixKind::Append(s) => {
+                FixKind::Append(s) | FixKind::Prepend(s) => {
+                    let prepend = matches!(f.kind, FixKind::Prepend(_));
                     if s.value.trim().is_empty() {
-                        self.error(file, s.range, "fix", "`fix append` needs the text to add", None);
+                        let clause = if prepend { "prepend" } else { "append" };
+                        self.error(file, s.range, "fix", format!("`fix {clause}` needs the text to add"), None);
                         continue;
                     }
-                    FixIr::Append(s.value.clone())
+                    if prepend {
+                        FixIr::Prepend(s.value.trim().to_string())
+                    } else {
+                        FixIr::Append(s.value.clone())
+                    }
                 }
             });
         }

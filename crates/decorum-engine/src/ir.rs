@@ -128,6 +128,8 @@ pub(crate) enum FixIr {
     ReplaceWithSuggestion,
     Remove,
     Append(String),
+    /// The text, trimmed; a space follows it when inserted.
+    Prepend(String),
 }
 
 /// A piece of a message template.

@@ -570,6 +570,40 @@ rule fair-balance {
     .assert_eq(&annotate(&set, "Drug X lowers blood pressure fast.\n<!-- post -->\nDrug X lowers blood pressure. Side effects include dizziness.\n"));
 }
 
+/// `fix prepend` puts its text before the first block's text: after front matter, a
+/// waiver comment and a heading's marker, so the markup stays whole.
+#[test]
+fn prepend_fixes_go_before_the_first_blocks_text() {
+    let set = policy(
+        r##"decorum 1
+policy t
+rule disclosure {
+  when contains ["use my code"] require contains ["#ad"]
+  fix prepend "#ad"
+}
+rule other { flag when contains ["zzz"] }
+"##,
+    );
+    expect![[r#"
+        ---
+        channel: instagram
+        ---
+        # New brush
+
+        Love it! Use my code SMILE20.
+                 ^^^^^^^^^^^ warning: t.disclosure: disclosure
+            fix: Add “#ad” at the start of the post -> "---\nchannel: instagram\n---\n# #ad New brush\n\nLove it! Use my code SMILE20.\n<!-- post -->\n<!-- decorum-allow t.other: unrelated -->\nUse my code SMILE20.\n"
+        <!-- post -->
+        <!-- decorum-allow t.other: unrelated -->
+        Use my code SMILE20.
+        ^^^^^^^^^^^ warning: t.disclosure: disclosure
+            fix: Add “#ad” at the start of the post -> "---\nchannel: instagram\n---\n# New brush\n\nLove it! Use my code SMILE20.\n<!-- post -->\n<!-- decorum-allow t.other: unrelated -->\n#ad Use my code SMILE20.\n"
+
+        waiver ["t.other"]: "unrelated" silenced 0
+    "#]]
+    .assert_eq(&annotate(&set, "---\nchannel: instagram\n---\n# New brush\n\nLove it! Use my code SMILE20.\n<!-- post -->\n<!-- decorum-allow t.other: unrelated -->\nUse my code SMILE20.\n"));
+}
+
 /// An appended sentence follows the post's own line ends (CRLF here), even when many
 /// findings of a long post each carry the fix.
 #[test]

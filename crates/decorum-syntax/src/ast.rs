@@ -694,6 +694,8 @@ pub enum FixKind {
     Remove,
     /// Add text at the end of the post (a disclaimer, a risk statement).
     Append(StrLit),
+    /// Add text at the start of the post's first block (a disclosure such as `#ad`).
+    Prepend(StrLit),
 }
 
 /// `example flags "text" at "span"` or `example passes "text"`.

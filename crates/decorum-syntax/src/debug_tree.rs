@@ -196,6 +196,7 @@ impl Printer {
                     FixKind::Replace(None) => "fix replace (suggestion)".to_string(),
                     FixKind::Remove => "fix remove".to_string(),
                     FixKind::Append(s) => format!("fix append {:?}", s.value),
+                    FixKind::Prepend(s) => format!("fix prepend {:?}", s.value),
                 };
                 self.line(depth, &text, f.range);
             }

@@ -332,6 +332,7 @@ fn rule_phrase(rule: Rule) -> Option<&'static str> {
         fix_replace | K_REPLACE => "`replace`",
         fix_remove | K_REMOVE => "`remove`",
         fix_append | K_APPEND => "`append \"text\"`",
+        fix_prepend | K_PREPEND => "`prepend \"text\"`",
         example_clause | K_EXAMPLE => "`example`",
         example_flags | K_FLAGS => "`flags \"text\"`",
         example_passes | K_PASSES => "`passes \"text\"`",

@@ -203,7 +203,9 @@ fn clause_atoms(c: &RuleClause, out: &mut Vec<TextRange>) {
         }
         RuleClause::Unless(cond, _) => cond_atoms(cond, out),
         RuleClause::Fix(f) => match &f.kind {
-            FixKind::Replace(Some(s)) | FixKind::Append(s) => out.push(s.range),
+            FixKind::Replace(Some(s)) | FixKind::Append(s) | FixKind::Prepend(s) => {
+                out.push(s.range);
+            }
             _ => {}
         },
         RuleClause::Example(e) => example_atoms(e, out),
@@ -773,6 +775,7 @@ impl Formatter<'_> {
                 FixKind::Replace(None) => "fix replace".to_string(),
                 FixKind::Remove => "fix remove".to_string(),
                 FixKind::Append(s) => format!("fix append {}", self.string(s, indent)),
+                FixKind::Prepend(s) => format!("fix prepend {}", self.string(s, indent)),
             },
             RuleClause::Example(e) => self.example(e, indent),
         };

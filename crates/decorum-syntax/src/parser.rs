@@ -618,6 +618,7 @@ impl Builder<'_> {
                     }
                     Rule::fix_remove => FixKind::Remove,
                     Rule::fix_append => FixKind::Append(self.string(kids(inner).next()?)),
+                    Rule::fix_prepend => FixKind::Prepend(self.string(kids(inner).next()?)),
                     _ => return None,
                 };
                 RuleClause::Fix(FixDecl { kind, range })

@@ -219,6 +219,7 @@ rule r {
   flag when near(a, b, 3 words, ordered) in sentence and count(a) / words > max or not has meta.k
   unless channel in ["x", "bluesky"]
   fix append "Text."
+  fix prepend "#ad"
   example flags "one two" at "two"
   example passes """
     multi

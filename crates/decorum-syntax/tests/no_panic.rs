@@ -59,6 +59,7 @@ const TOKENS: &[&str] = &[
     "replace",
     "remove",
     "append",
+    "prepend",
     "example",
     "flags",
     "passes",

@@ -44,7 +44,7 @@ syn match decorumParamName /\h[[:alnum:]_-]*/ contained
 
 " Clauses, conditions and values.
 syn keyword decorumClause severity title message link explain tags flag batch require
-syn keyword decorumClause fix replace remove append example flags passes at because
+syn keyword decorumClause fix replace remove append prepend example flags passes at because
 syn keyword decorumConditional when unless
 syn keyword decorumLogical and or not in
 syn keyword decorumFunction near has count share

@@ -70,6 +70,7 @@ const KEYWORDS: &[&str] = &[
     "replace",
     "remove",
     "append",
+    "prepend",
     "example",
     "flags",
     "passes",
