@@ -128,6 +128,34 @@ fn a_finding_with_evidence_and_an_insertion_fix() {
     .assert_eq(&summary.join("\n"));
 }
 
+/// The std library's disclosure fix on an Instagram post longer than the caption's fold:
+/// applied as the JSON says, it leaves the post clean. (Appending `#ad`, as it did
+/// before, left the disclosure after the fold, which `disclosure-placement` flags.)
+#[test]
+fn the_disclosure_fix_leaves_a_long_instagram_post_clean() {
+    let ws = Workspace::new();
+    let text = "---\nchannel: instagram\n---\nThree months with this water flosser from Brightsmile and my gums have never been healthier. I use it every night after brushing. Use my code FLOSS10 at checkout.\n";
+    ws.file("ig.md", text);
+    let (outcome, json) = ws.check_json(&["ig.md"]);
+    assert_eq!(outcome.code, 1, "{}", outcome.render());
+    let fix = &json["findings"][0]["fixes"][0];
+    assert_eq!(fix["title"], "Add “#ad” at the start of the post");
+    let edits = fix["edits"].as_array().unwrap();
+    assert_eq!(edits.len(), 1, "{fix}");
+    let at = edits[0]["start"]["offset"].as_u64().unwrap() as usize;
+    let fixed = format!(
+        "{}{}{}",
+        &text[..at],
+        edits[0]["new_text"].as_str().unwrap(),
+        &text[at..]
+    );
+    assert!(fixed.contains("---\n#ad Three months"), "{fixed}");
+    ws.file("ig.md", &fixed);
+    let (outcome, json) = ws.check_json(&["ig.md"]);
+    assert_eq!(outcome.code, 0, "{json}");
+    assert_eq!(json["findings"], serde_json::json!([]));
+}
+
 #[test]
 fn severity_overridden_by_an_importing_policy() {
     let ws = Workspace::new();

@@ -476,44 +476,44 @@ impl PolicySet {
                     applicability: Applicability::MaybeIncorrect,
                 })
             }
-            FixIr::Append(addition) => {
-                let body = ctx.post.body;
-                let content = decorum_text::slice(text, body);
-                let end =
-                    body.start() + TextSize::try_from(content.trim_end().len()).unwrap_or_default();
-                let newline = if ctx.body_has_crlf() { "\r\n" } else { "\n" };
-                let new_text = if content.trim().is_empty() {
-                    addition.clone()
-                } else {
-                    format!("{newline}{newline}{addition}")
-                };
-                Some(Fix {
-                    title: format!("Add “{}” at the end of the post", shorten(addition, 48)),
-                    edits: vec![Edit {
-                        range: TextRange::empty(end),
-                        new_text,
-                    }],
-                    applicability: Applicability::Safe,
-                })
-            }
+            FixIr::Append(addition) => Some(Fix {
+                title: format!("Add “{}” at the end of the post", shorten(addition, 48)),
+                edits: vec![paragraph_at_end(ctx, addition)],
+                applicability: Applicability::Safe,
+            }),
             FixIr::Prepend(addition) => {
                 // Before the first block's text: after front matter, waiver comments and
                 // a heading's or list item's marker, so the markup stays as it was.
-                let body = ctx.post.body;
-                let start = match ctx.post.paragraphs.first() {
-                    Some(first) => first.start(),
-                    None => {
-                        let content = decorum_text::slice(text, body);
-                        let blank = content.len() - content.trim_start().len();
-                        body.start() + TextSize::try_from(blank).unwrap_or_default()
-                    }
+                let edit = match ctx.post.paragraphs.first() {
+                    Some(first) => Edit {
+                        range: TextRange::empty(first.start()),
+                        new_text: format!("{addition} "),
+                    },
+                    // No prose (a code block, an image): a paragraph of its own before
+                    // the first line of text; none at all: as `append` would.
+                    None => match first_line(text, ctx.post) {
+                        line if !line.is_empty() => {
+                            // At the line's start, not its text's: an indented code block
+                            // would take in a line indented as it is.
+                            let body_start = usize::from(ctx.post.body.start());
+                            let at = usize::from(line.start());
+                            let line_start = text
+                                .get(body_start..at)
+                                .and_then(|before| before.rfind('\n'))
+                                .map_or(body_start, |i| body_start + i + 1);
+                            Edit {
+                                range: TextRange::empty(
+                                    TextSize::try_from(line_start).unwrap_or_default(),
+                                ),
+                                new_text: format!("{addition}{0}{0}", ctx.line_end()),
+                            }
+                        }
+                        _ => paragraph_at_end(ctx, addition),
+                    },
                 };
                 Some(Fix {
                     title: format!("Add “{}” at the start of the post", shorten(addition, 48)),
-                    edits: vec![Edit {
-                        range: TextRange::empty(start),
-                        new_text: format!("{addition} "),
-                    }],
+                    edits: vec![edit],
                     applicability: Applicability::Safe,
                 })
             }
@@ -927,6 +927,31 @@ fn waiver_covers(waiver_rule: &str, id: &str) -> bool {
 
 /// The first line of a post with text on it (not blank, not only HTML comments), trimmed:
 /// where whole-post findings point.
+/// An edit adding `addition` as the last paragraph of the post in `ctx`: after its last
+/// text, a blank line apart, with the post's line ends; in an empty post, on a line of its
+/// own (a `<!-- post -->` separator right after it must stay a line of its own).
+fn paragraph_at_end(ctx: &PostCtx<'_>, addition: &str) -> Edit {
+    let text = &ctx.draft.text;
+    let body = ctx.post.body;
+    let content = decorum_text::slice(text, body);
+    let end = body.start() + TextSize::try_from(content.trim_end().len()).unwrap_or_default();
+    let newline = ctx.line_end();
+    let new_text = if content.trim().is_empty() {
+        let rest = text.get(usize::from(end)..).unwrap_or_default();
+        if rest.is_empty() || rest.starts_with(['\n', '\r']) {
+            addition.to_string()
+        } else {
+            format!("{addition}{newline}")
+        }
+    } else {
+        format!("{newline}{newline}{addition}")
+    };
+    Edit {
+        range: TextRange::empty(end),
+        new_text,
+    }
+}
+
 fn first_line(text: &str, post: &Post) -> TextRange {
     let (body_start, body_end) = (usize::from(post.body.start()), usize::from(post.body.end()));
     // The first character outside whitespace and HTML comments (a waiver, an editor's

@@ -1703,6 +1703,16 @@ impl<'a> Compiler<'a> {
                         self.error(file, s.range, "fix", format!("`fix {clause}` needs the text to add"), None);
                         continue;
                     }
+                    if prepend && s.value.trim().contains(['\n', '\r']) {
+                        self.error(
+                            file,
+                            s.range,
+                            "fix",
+                            "`fix prepend` adds text to the start of the first line, so it cannot hold a line break",
+                            Some("write the text on one line; for a paragraph of its own, use `fix append`".into()),
+                        );
+                        continue;
+                    }
                     if prepend {
                         FixIr::Prepend(s.value.trim().to_string())
                     } else {

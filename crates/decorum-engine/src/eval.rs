@@ -172,6 +172,11 @@ impl<'d> PostCtx<'d> {
             .get_or_init(|| decorum_text::slice(&self.draft.text, self.post.body).contains("\r\n"))
     }
 
+    /// The line end text inserted into this post uses: CRLF where the body has one.
+    pub(crate) fn line_end(&self) -> &'static str {
+        if self.body_has_crlf() { "\r\n" } else { "\n" }
+    }
+
     /// The post's text unit: its body.
     pub(crate) fn unit(&self) -> TextRange {
         self.post.body

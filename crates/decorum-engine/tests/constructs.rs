@@ -604,6 +604,47 @@ rule other { flag when contains ["zzz"] }
     .assert_eq(&annotate(&set, "---\nchannel: instagram\n---\n# New brush\n\nLove it! Use my code SMILE20.\n<!-- post -->\n<!-- decorum-allow t.other: unrelated -->\nUse my code SMILE20.\n"));
 }
 
+/// Without prose to put it before, `fix prepend` adds a paragraph of its own: before a
+/// code block (at its line's start), or where `append` would in a post with no text (a
+/// separator after it stays on a line of its own).
+#[test]
+fn prepend_fixes_in_posts_without_prose() {
+    let set = policy(
+        r##"decorum 1
+policy t
+rule disclosure {
+  when has meta.sponsor require contains ["#ad"]
+  fix prepend "#ad"
+}
+"##,
+    );
+    expect![[r#"
+        Hello.
+        <!-- post -->
+        ---
+        sponsor: acme
+        ---
+        <!-- post -->
+        ^ warning: t.disclosure: disclosure
+            fix: Add “#ad” at the start of the post -> "Hello.\n<!-- post -->\n---\nsponsor: acme\n---\n#ad\n<!-- post -->\n---\nsponsor: acme\n---\n    indented code\n<!-- post -->\n---\nsponsor: acme\n---\n<!-- a note -->\n"
+        ---
+        sponsor: acme
+        ---
+            indented code
+            ^^^^^^^^^^^^^ warning: t.disclosure: disclosure
+            fix: Add “#ad” at the start of the post -> "Hello.\n<!-- post -->\n---\nsponsor: acme\n---\n<!-- post -->\n---\nsponsor: acme\n---\n#ad\n\n    indented code\n<!-- post -->\n---\nsponsor: acme\n---\n<!-- a note -->\n"
+        <!-- post -->
+        ---
+        sponsor: acme
+        ---
+        <!-- a note -->
+        ^ warning: t.disclosure: disclosure
+            fix: Add “#ad” at the start of the post -> "Hello.\n<!-- post -->\n---\nsponsor: acme\n---\n<!-- post -->\n---\nsponsor: acme\n---\n    indented code\n<!-- post -->\n---\nsponsor: acme\n---\n<!-- a note -->\n\n#ad\n"
+
+    "#]]
+    .assert_eq(&annotate(&set, "Hello.\n<!-- post -->\n---\nsponsor: acme\n---\n<!-- post -->\n---\nsponsor: acme\n---\n    indented code\n<!-- post -->\n---\nsponsor: acme\n---\n<!-- a note -->\n"));
+}
+
 /// An appended sentence follows the post's own line ends (CRLF here), even when many
 /// findings of a long post each carry the fix.
 #[test]

@@ -200,6 +200,27 @@ rule r { flag when contains lib.words }
 }
 
 #[test]
+fn inserted_fix_text_must_be_usable() {
+    check(
+        r##"decorum 1
+policy t
+rule r {
+  flag when contains ["x"]
+  fix append " "
+  fix prepend ""
+  fix prepend "#ad\nsecond line"
+}
+"##,
+        &[],
+        expect![[r##"
+            root.decorum:5:14: error[fix]: `fix append` needs the text to add `" "`
+            root.decorum:6:15: error[fix]: `fix prepend` needs the text to add `""`
+            root.decorum:7:15: error[fix]: `fix prepend` adds text to the start of the first line, so it cannot hold a line break `"#ad\nsecond line"` (help: write the text on one line; for a paragraph of its own, use `fix append`)
+        "##]],
+    );
+}
+
+#[test]
 fn locked_rules_cannot_be_lowered_disabled_or_given_other_parameters() {
     let lib = r##"decorum 1
 policy lib
