@@ -191,6 +191,14 @@ fn a_waiver_for_a_table_row_goes_before_the_table_and_covers_it() {
         after.is_empty(),
         "the waiver covers the table's rows: {after:?}"
     );
+    // A header row without prose (code spans, empty cells) is still the table's start.
+    let text = "| `dose` | |\n| --- | --- |\n| Tue | My patient agreed to share this. |\n";
+    let (fixed, after) = allow_client_story_here(&mut server, &ws.uri("code-header.md"), text);
+    assert_eq!(
+        fixed,
+        format!("<!-- decorum-allow test.base.client-story: why this is acceptable -->\n{text}")
+    );
+    assert!(after.is_empty(), "{after:?}");
     server.stop();
 }
 

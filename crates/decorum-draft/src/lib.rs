@@ -196,8 +196,8 @@ pub struct Post {
     pub links: Vec<TextRange>,
     /// HTML comments in the body (waivers among them).
     pub comments: Vec<TextRange>,
-    /// Markdown tables, each from its first row's first inline element to its last
-    /// row's last: a waiver before a table covers all of it (see [`WaiverScope`]).
+    /// Markdown tables, each from its first character to its last, delimiter row
+    /// included: a waiver before a table covers all of it (see [`WaiverScope`]).
     pub tables: Vec<TextRange>,
     /// Number of emoji in the prose (a ZWJ sequence, a flag or a keycap counts once).
     pub emoji: usize,
@@ -383,9 +383,9 @@ fn has_content(text: &str, body: &Range<usize>, comments: &[Range<usize>]) -> bo
     false
 }
 
-/// The first block starting at or after `at`, or an empty range at `at`; when that
-/// block is a row of one of `tables`, from it to the end of the table (Markdown has a
-/// table as one block, and a comment between its rows would end it).
+/// The first block starting at or after `at`, or an empty range at `at`; when `at` is
+/// before one of `tables` and that block is in it, the whole table (Markdown has a table
+/// as one block, and a comment between its rows would end it).
 fn next_block(blocks: &[Range<usize>], tables: &[Range<usize>], at: usize) -> TextRange {
     let i = blocks.partition_point(|b| b.start < at);
     let Some(block) = blocks.get(i) else {
@@ -393,7 +393,7 @@ fn next_block(blocks: &[Range<usize>], tables: &[Range<usize>], at: usize) -> Te
     };
     let table = tables
         .iter()
-        .find(|t| t.start <= block.start && block.end <= t.end);
+        .find(|t| at <= t.start && t.start <= block.start && block.end <= t.end);
     range_of(block.start..table.map_or(block.end, |t| t.end))
 }
 

@@ -21,8 +21,8 @@ use crate::waiver::find_comments;
 pub(crate) struct BodyScan {
     /// Blocks containing prose, in order (empty for plain text until computed).
     pub blocks: Vec<Range<usize>>,
-    /// Tables, each from the start of its first block to the end of its last: one
-    /// block as Markdown sees it, whose rows are blocks here.
+    /// Tables, each from its first character to its last (trimmed): one block as
+    /// Markdown sees it, whose rows are blocks here.
     pub tables: Vec<Range<usize>>,
     /// Terminated HTML comments.
     pub comments: Vec<Range<usize>>,
@@ -101,8 +101,6 @@ struct Scanner<'t> {
     /// The text of the HTML block being read, if one is.
     html_text: Option<HtmlText>,
     ref_ids: Vec<String>,
-    /// The number of blocks when the open table began.
-    table_from: Option<usize>,
 }
 
 impl Scanner<'_> {
@@ -295,7 +293,6 @@ pub(crate) fn scan(text: &str, body: Range<usize>, prose: &mut [u8]) -> BodyScan
         html: Vec::new(),
         html_text: None,
         ref_ids: Vec::new(),
-        table_from: None,
     };
     let mut events = Parser::new_ext(src, options()).into_offset_iter();
     for (event, range) in events.by_ref() {
@@ -312,7 +309,10 @@ pub(crate) fn scan(text: &str, body: Range<usize>, prose: &mut [u8]) -> BodyScan
                 Tag::CodeBlock(_) | Tag::MetadataBlock(_) => s.open(FrameKind::Code),
                 Tag::Table(_) => {
                     s.open(FrameKind::Container);
-                    s.table_from = Some(s.out.blocks.len());
+                    // The whole table, its delimiter row and rows without prose included.
+                    if let Some(table) = trim(text, r.clone()) {
+                        s.out.tables.push(table);
+                    }
                 }
                 Tag::BlockQuote(_)
                 | Tag::List(_)
@@ -349,16 +349,7 @@ pub(crate) fn scan(text: &str, body: Range<usize>, prose: &mut [u8]) -> BodyScan
                 | TagEnd::List(_)
                 | TagEnd::FootnoteDefinition
                 | TagEnd::DefinitionList => s.close(),
-                TagEnd::Table => {
-                    s.close();
-                    let rows = s.table_from.take().and_then(|i| s.out.blocks.get(i..));
-                    if let (Some(first), Some(last)) =
-                        (rows.and_then(<[_]>::first), rows.and_then(<[_]>::last))
-                    {
-                        let table = first.start..last.end;
-                        s.out.tables.push(table);
-                    }
-                }
+                TagEnd::Table => s.close(),
                 TagEnd::HtmlBlock => {
                     if let Some(mut html) = s.html_text.take() {
                         html.finish(text, &mut s.out.blocks);

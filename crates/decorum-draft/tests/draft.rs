@@ -162,7 +162,7 @@ Questions? Email info@clinic.example or see <https://clinic.example/faq>.
           mentions: @CityHealth
           links: https://clinic.example/flu | https://clinic.example/guide | img/shot.png | www.example.org/card | https://clinic.example/faq
           comments: <!-- reviewer: check dates -->
-          table "Age | Dose |\n|-----|------|\n| 65+ | high-dose"
+          table "| Age | Dose |\n|-----|------|\n| 65+ | high-dose |"
           emoji: 1
     "##]]
     .assert_eq(&render(&draft));
@@ -319,8 +319,32 @@ fn a_waiver_before_a_table_covers_the_whole_table() {
               sentence "After."
               words: Day | Note | Mon | Flu | Tue | Story | After
               comments: <!-- decorum-allow hc.x: ok -->
-              table "Day | Note |\n| --- | --- |\n| Mon | Flu |\n| Tue | Story"
-            waiver ["hc.x"] reason=Some("ok") scope=next block "Day | Note |\n| --- | --- |\n| Mon | Flu |\n| Tue | Story"
+              table "| Day | Note |\n| --- | --- |\n| Mon | Flu |\n| Tue | Story |"
+            waiver ["hc.x"] reason=Some("ok") scope=next block "Day | Note |\n| --- | --- |\n| Mon | Flu |\n| Tue | Story |"
+        "#]],
+    );
+}
+
+#[test]
+fn a_table_without_prose_in_its_header_and_a_waiver_inside_a_table() {
+    // The table's range starts at its header row even when that row has no prose (so
+    // the language server's "Allow here" goes above it); a waiver inside a cell covers
+    // the next row only, as a waiver covers the next block.
+    check(
+        "| `dose` | |\n| --- | --- |\n| Mon | Flu <!-- decorum-allow hc.x: ok --> |\n| Tue | Story |\n| Wed | Rest |\n",
+        DraftFormat::Markdown,
+        expect![[r#"
+            post 0 body="| `dose` | |\n| --- | --- |\n| Mon | Flu <!-- decorum-allow hc.x: ok --> |\n| Tue | Story |\n| Wed | Rest |\n"
+              ¶ "Mon | Flu <!-- decorum-allow hc.x: ok -->"
+              ¶ "Tue | Story"
+              ¶ "Wed | Rest"
+              sentence "Mon | Flu <!-- decorum-allow hc.x: ok -->"
+              sentence "Tue | Story"
+              sentence "Wed | Rest"
+              words: Mon | Flu | Tue | Story | Wed | Rest
+              comments: <!-- decorum-allow hc.x: ok -->
+              table "| `dose` | |\n| --- | --- |\n| Mon | Flu <!-- decorum-allow hc.x: ok --> |\n| Tue | Story |\n| Wed | Rest |"
+            waiver ["hc.x"] reason=Some("ok") scope=next block "Tue | Story"
         "#]],
     );
 }
