@@ -258,8 +258,10 @@ pub fn find_config(start_dir: &Path) -> Option<PathBuf> {
 }
 
 /// Reads and checks a `decorum.toml`. The errors are in the order of the file (never
-/// an empty list): every unknown key, or else every value that cannot be used, or else
-/// the first TOML syntax or type error (after which the file cannot be read further).
+/// an empty list), from the first of these stages that finds any: every unknown key;
+/// the first TOML syntax error or value of the wrong type (serde reads no further);
+/// every value of the right type that cannot be used (an empty path, a bad glob, a
+/// misspelt channel, an unknown `fail-on`).
 pub fn load_config(path: &Path) -> Result<Config, Vec<ConfigError>> {
     let bytes = std::fs::read(path).map_err(|err| {
         vec![ConfigError {
@@ -356,13 +358,19 @@ pub(crate) fn parse_config(
         if let Some(include) = drafts.include {
             match checked_globs(include) {
                 Ok(globs) => config.include = globs,
-                Err((span, msg)) => errors.push(error(Some(span), msg, None)),
+                Err(bad) => errors.extend(
+                    bad.into_iter()
+                        .map(|(span, msg)| error(Some(span), msg, None)),
+                ),
             }
         }
         if let Some(exclude) = drafts.exclude {
             match checked_globs(exclude) {
                 Ok(globs) => config.exclude = globs,
-                Err((span, msg)) => errors.push(error(Some(span), msg, None)),
+                Err(bad) => errors.extend(
+                    bad.into_iter()
+                        .map(|(span, msg)| error(Some(span), msg, None)),
+                ),
             }
         }
         for rule in drafts.metadata.unwrap_or_default() {
@@ -517,17 +525,18 @@ fn unknown_keys(text: &str) -> Vec<(std::ops::Range<usize>, String, Option<Strin
 
 fn checked_globs(
     globs: Vec<Spanned<String>>,
-) -> Result<Vec<String>, (std::ops::Range<usize>, String)> {
-    globs
-        .into_iter()
-        .map(|glob| {
-            let span = glob.span();
-            let pattern = glob.into_inner();
-            self::glob(&pattern)
-                .map(|_| pattern)
-                .map_err(|msg| (span, msg))
-        })
-        .collect()
+) -> Result<Vec<String>, Vec<(std::ops::Range<usize>, String)>> {
+    let mut ok = Vec::new();
+    let mut bad = Vec::new();
+    for glob in globs {
+        let span = glob.span();
+        let pattern = glob.into_inner();
+        match self::glob(&pattern) {
+            Ok(_) => ok.push(pattern),
+            Err(msg) => bad.push((span, msg)),
+        }
+    }
+    if bad.is_empty() { Ok(ok) } else { Err(bad) }
 }
 
 /// Why `name` cannot be a library name, if it cannot: it is the first segment of an

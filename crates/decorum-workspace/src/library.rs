@@ -154,8 +154,9 @@ impl Library {
                 let folder = format!("{export}/");
                 !files.contains_key(&file)
                     && !files
-                        .keys()
-                        .any(|f| f.starts_with(&folder) && f.ends_with(".decorum"))
+                        .range(folder.clone()..)
+                        .take_while(|(f, _)| f.starts_with(&folder))
+                        .any(|(f, _)| f.ends_with(".decorum"))
             })
             .collect()
     }

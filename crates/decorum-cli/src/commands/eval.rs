@@ -115,8 +115,8 @@ pub fn run(args: EvalArgs) -> u8 {
     let err_style = stderr_style(args.color);
     let config = match session::config(args.policy.config.as_deref()) {
         Ok(c) => c,
-        Err(problem) => {
-            super::print_general(err_style, &problem);
+        Err(problems) => {
+            super::print_general(err_style, &problems);
             return EXIT_ERROR;
         }
     };

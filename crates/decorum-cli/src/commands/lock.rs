@@ -50,12 +50,18 @@ pub fn run(args: LockArgs) -> u8 {
                     );
                 }
                 for export in lib.missing_exports() {
-                    let _ = writeln!(
-                        std::io::stderr(),
-                        "warning: library \"{}\" exports \"{export}\", but holds no {export}.decorum nor a folder {export}/ of policies\n  = help: importing \"{}/{export}\" will fail; tell the library's publisher, or check that the folder was copied whole",
-                        lib.name,
-                        lib.name,
-                    );
+                    let name = &lib.name;
+                    let module = export.trim_end_matches('/').trim_end_matches(".decorum");
+                    let warning = if module != export {
+                        format!(
+                            "library \"{name}\" exports \"{export}\", which no import matches\n  = help: exports are written without `.decorum` or a trailing `/` (\"{module}\"); tell the library's publisher"
+                        )
+                    } else {
+                        format!(
+                            "library \"{name}\" exports \"{export}\", but holds no {export}.decorum nor a folder {export}/ of policies\n  = help: importing \"{name}/{export}\" will fail; tell the library's publisher, or check that the folder was copied whole"
+                        )
+                    };
+                    let _ = writeln!(std::io::stderr(), "warning: {warning}");
                 }
                 libraries.push(lib);
             }
