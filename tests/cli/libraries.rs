@@ -166,7 +166,10 @@ fn an_export_that_names_no_policy_is_a_warning_when_pinned() {
     let text = std::fs::read_to_string(&manifest).unwrap();
     std::fs::write(
         &manifest,
-        text.replace("exports = [", "exports = [\"billing\", "),
+        text.replace(
+            "exports = [",
+            "exports = [\"billing\", \"privacy.decorum\", ",
+        ),
     )
     .unwrap();
     expect![[r#"
@@ -177,6 +180,8 @@ fn an_export_that_names_no_policy_is_a_warning_when_pinned() {
         --- stderr
         warning: library "dental-network" exports "billing", but holds no billing.decorum nor a folder billing/ of policies
           = help: importing "dental-network/billing" will fail; tell the library's publisher, or check that the folder was copied whole
+        warning: library "dental-network" exports "privacy.decorum", which no import matches
+          = help: exports are written without `.decorum` or a trailing `/` ("privacy"); tell the library's publisher
     "#]]
     .assert_eq(&ws.run(&["lock"]).output().render());
 }
