@@ -175,6 +175,30 @@ fn a_waiver_for_a_list_item_keeps_the_list_whole() {
 }
 
 #[test]
+fn a_waiver_inside_a_block_quote_keeps_the_quote_whole() {
+    // At column 0 between two lines of a quote, the comment would end it: the rest would
+    // become a second quote. With the line's `> ` markers it stays inside.
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let text = "> From our newsletter.\n>\n> My patient agreed to share this.\n";
+    let (fixed, after) = allow_client_story_here(&mut server, &ws.uri("quote.md"), text);
+    assert_eq!(
+        fixed,
+        "> From our newsletter.\n>\n> <!-- decorum-allow test.base.client-story: why this is acceptable -->\n> My patient agreed to share this.\n"
+    );
+    assert!(after.is_empty(), "{after:?}");
+    // A list inside a quote: the markers, then the item's continuation indent.
+    let text = "> - Flu shots are in.\n> - My patient agreed to share this.\n";
+    let (fixed, after) = allow_client_story_here(&mut server, &ws.uri("quoted-list.md"), text);
+    assert_eq!(
+        fixed,
+        "> - Flu shots are in.\n>   <!-- decorum-allow test.base.client-story: why this is acceptable -->\n> - My patient agreed to share this.\n"
+    );
+    assert!(after.is_empty(), "{after:?}");
+    server.stop();
+}
+
+#[test]
 fn a_waiver_for_a_table_row_goes_before_the_table_and_covers_it() {
     // A comment between two rows would end the table: the rows after it would become a
     // paragraph of pipes. Before the table, the waiver covers every row.

@@ -141,7 +141,7 @@ fn draft_actions(state: &State, params: CodeActionParams) -> Vec<CodeActionOrCom
         if at_finding {
             let indent = data
                 .waiver_line
-                .and_then(|line| list_continuation_indent(state, &uri, version, line))
+                .and_then(|line| waiver_prefix(state, &uri, version, line))
                 .unwrap_or_default();
             let places = Waivers {
                 rule: &rule,
@@ -180,7 +180,7 @@ struct Waivers<'a> {
     /// "Allow here": the start of the flagged block's line; `None` when the finding
     /// cannot be waived.
     here: Option<Position>,
-    /// Spaces before the "Allow here" comment (see [`list_continuation_indent`]).
+    /// What goes before the "Allow here" comment on its line (see [`waiver_prefix`]).
     indent: String,
     /// "Allow in this file": after the front matter.
     file: Position,
@@ -225,13 +225,12 @@ fn waiver_actions(
     out
 }
 
-/// The spaces that keep a waiver comment inserted before list item `line` inside its
-/// list: at column 0 between two items, the comment would end the list, and the items
-/// after it would start another (an ordered one numbered anew). Indented to the item's
-/// content, it continues the item before. `None` (column 0) when `line` is no list item
-/// or the first of its list: the nearest non-blank line above is neither an item nor
-/// indented under one.
-fn list_continuation_indent(state: &State, uri: &Uri, version: i32, line: u32) -> Option<String> {
+/// What keeps a waiver comment inserted before `line` inside the containers `line` is
+/// in: the line's block-quote markers (`> `, `> > `), since a comment at column 0 between
+/// two lines of a quote would end it; then, for a list item, the spaces that make the
+/// comment a continuation of the item before (see [`list_continuation_indent`]). `None`
+/// (column 0) when neither applies.
+fn waiver_prefix(state: &State, uri: &Uri, version: i32, line: u32) -> Option<String> {
     let doc = state.documents.get(uri)?;
     if doc.text.version != version {
         return None;
@@ -243,11 +242,56 @@ fn list_continuation_indent(state: &State, uri: &Uri, version: i32, line: u32) -
             .line_content(text, l)
             .map(|r| decorum_text::slice(text, r))
     };
-    let (_, item) = list_item_columns(content(line)?)?;
+    let this = content(line)?;
+    let quote = quote_prefix(this);
+    // The lines above, seen from inside the same quote.
+    let inside = |l: &str| l.strip_prefix(quote).unwrap_or(l).to_owned();
     let above = (0..line)
         .rev()
         .filter_map(content)
-        .find(|l| !l.trim().is_empty())?;
+        .map(inside)
+        .find(|l| !l.trim().is_empty() && l.trim() != ">");
+    let list = list_continuation_indent(&inside(this), above.as_deref());
+    match (quote.is_empty(), list) {
+        (true, None) => None,
+        (_, list) => Some(format!("{quote}{}", list.unwrap_or_default())),
+    }
+}
+
+/// The block-quote markers at the start of `line` (`> `, `>> `, ` > > `), with the space
+/// after the last one; empty outside a quote.
+fn quote_prefix(line: &str) -> &str {
+    let mut end = 0;
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    loop {
+        // Up to three spaces of indentation before each marker.
+        let mut j = i;
+        while j < bytes.len() && j - i < 3 && bytes[j] == b' ' {
+            j += 1;
+        }
+        if bytes.get(j) != Some(&b'>') {
+            break;
+        }
+        j += 1;
+        if bytes.get(j) == Some(&b' ') {
+            j += 1;
+        }
+        end = j;
+        i = j;
+    }
+    &line[..end]
+}
+
+/// The spaces that keep a waiver comment inserted before list item `item` inside its
+/// list: at column 0 between two items, the comment would end the list, and the items
+/// after it would start another (an ordered one numbered anew). Indented to the item's
+/// content, it continues the item before. `None` (column 0) when `item` is no list item
+/// or the first of its list: `above`, the nearest non-blank line before it, is neither
+/// an item nor indented under one.
+fn list_continuation_indent(item: &str, above: Option<&str>) -> Option<String> {
+    let (_, item) = list_item_columns(item)?;
+    let above = above?;
     let column = match list_item_columns(above) {
         Some((_, before)) => item.max(before),
         None if above.len() - above.trim_start_matches(' ').len() >= item => item,
