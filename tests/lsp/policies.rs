@@ -209,6 +209,37 @@ fn workspace_configuration_changes_apply_without_a_restart() {
 }
 
 #[test]
+fn a_policy_problems_note_in_another_file_is_related_information_there() {
+    // The sibling-conflict warning sits in b.decorum; the other value is in a.decorum.
+    let ws = Workspace::new();
+    ws.write("decorum.toml", "policies = [\"policy/org.decorum\"]\n");
+    ws.write(
+        "policy/org.decorum",
+        "decorum 1\npolicy org\nimport \"./a\"\nimport \"./b\"\n",
+    );
+    ws.write(
+        "policy/a.decorum",
+        "decorum 1\npolicy org.a\nimport \"std/healthcare\" as hc\nuse hc.marketing.advert-share { max_share = 15% }\n",
+    );
+    ws.write(
+        "policy/b.decorum",
+        "decorum 1\npolicy org.b\nimport \"std/healthcare\" as hc\nuse hc.marketing.advert-share { max_share = 30% }\n",
+    );
+    let mut server = ws.start();
+    server.open(&ws.uri("post.md"), "markdown", 1, "Flu shots are in.\n");
+    let published = server.diagnostics(&ws.uri("policy/b.decorum"), |p| {
+        !p["diagnostics"].as_array().unwrap().is_empty()
+    });
+    let warning = &published["diagnostics"][0];
+    assert_eq!(warning["code"], "use-conflict", "{warning}");
+    let related = &warning["relatedInformation"][0];
+    assert_eq!(related["message"], "also set here", "{warning}");
+    assert_eq!(related["location"]["uri"], ws.uri("policy/a.decorum"));
+    assert_eq!(related["location"]["range"]["start"]["line"], 3);
+    server.stop();
+}
+
+#[test]
 fn every_unknown_key_of_an_open_decorum_toml_is_a_diagnostic() {
     let ws = Workspace::empty();
     let text = "polices = [\"std/healthcare\"]\n[check]\nfail_on = \"error\"\n";

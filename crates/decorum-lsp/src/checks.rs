@@ -25,7 +25,7 @@ use crate::analysis::{self, PolicyAnalysis};
 use crate::context::{ContextKey, PolicyContext, config_problem, draft_format};
 use crate::diagnostics::{
     decorum_severity, draft_diagnostics, example_diagnostics, file_uri, policy_diagnostics,
-    syntax_diagnostics,
+    policy_diagnostics_with, syntax_diagnostics,
 };
 use crate::log::Level;
 use crate::position::Encoding;
@@ -405,7 +405,10 @@ fn check_policy(state: &State, job: &Job) -> Option<Vec<Diagnostic>> {
         .filter(|p| p.source == source)
         .cloned()
         .collect();
-    let mut diagnostics = policy_diagnostics(&job.uri, &job.text, job.encoding, &problems);
+    let view = crate::navigation::View::Analysis(Arc::clone(&analysis));
+    let elsewhere = |source, range| view.location(source, range, job.encoding);
+    let mut diagnostics =
+        policy_diagnostics_with(&job.uri, &job.text, job.encoding, &problems, &elsewhere);
     diagnostics.extend(example_diagnostics(
         &job.text,
         job.encoding,
@@ -507,7 +510,10 @@ pub async fn report_context(state: &Arc<State>, ctx: &PolicyContext, reloaded: b
         if state.documents.contains_key(&uri) {
             continue;
         }
-        let diagnostics = policy_diagnostics(&uri, &file.text, encoding, &file.problems);
+        let view = ctx.index.clone().map(crate::navigation::View::Context);
+        let elsewhere = |source, range| view.as_ref()?.location(source, range, encoding);
+        let diagnostics =
+            policy_diagnostics_with(&uri, &file.text, encoding, &file.problems, &elsewhere);
         let had = state.policy_problem_uris.contains_key(&uri);
         if diagnostics.is_empty() && !had {
             continue;

@@ -294,12 +294,30 @@ pub fn file_waiver_offset(text: &str) -> TextSize {
     TextSize::try_from(bom).unwrap_or_default()
 }
 
-/// Diagnostics for problems in one policy file (or `decorum.toml`).
+/// Where a problem's label in another policy file is, for the editor: `None` when
+/// that file cannot be named (the label is then left out).
+pub type ElsewhereFn<'a> = &'a dyn Fn(SourceId, TextRange) -> Option<Location>;
+
+/// Diagnostics for problems in one policy file (or `decorum.toml`), without the labels
+/// they have in other files.
 pub fn policy_diagnostics(
     uri: &Uri,
     text: &str,
     encoding: Encoding,
     problems: &[PolicyProblem],
+) -> Vec<Diagnostic> {
+    policy_diagnostics_with(uri, text, encoding, problems, &|_, _| None)
+}
+
+/// Like [`policy_diagnostics`], with a label in another file (the sibling that also
+/// sets a parameter, the `extend` that closes a cycle) as related information at its
+/// place there, found by `elsewhere`.
+pub fn policy_diagnostics_with(
+    uri: &Uri,
+    text: &str,
+    encoding: Encoding,
+    problems: &[PolicyProblem],
+    elsewhere: ElsewhereFn<'_>,
 ) -> Vec<Diagnostic> {
     let index = LineIndex::new(text);
     let map = LineMap::new(text, &index, encoding);
@@ -314,13 +332,19 @@ pub fn policy_diagnostics(
             let related: Vec<DiagnosticRelatedInformation> = p
                 .labels
                 .iter()
-                .filter(|l| l.source == p.source)
-                .map(|l| DiagnosticRelatedInformation {
-                    location: Location {
-                        uri: uri.clone(),
-                        range: map.range(l.range),
-                    },
-                    message: l.message.clone(),
+                .filter_map(|l| {
+                    let location = if l.source == p.source {
+                        Location {
+                            uri: uri.clone(),
+                            range: map.range(l.range),
+                        }
+                    } else {
+                        elsewhere(l.source, l.range)?
+                    };
+                    Some(DiagnosticRelatedInformation {
+                        location,
+                        message: l.message.clone(),
+                    })
                 })
                 .collect();
             Diagnostic {
