@@ -925,8 +925,6 @@ fn waiver_covers(waiver_rule: &str, id: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('.'))
 }
 
-/// The first line of a post with text on it (not blank, not only HTML comments), trimmed:
-/// where whole-post findings point.
 /// An edit adding `addition` as the last paragraph of the post in `ctx`: after its last
 /// text, a blank line apart, with the post's line ends; in an empty post, on a line of its
 /// own (a `<!-- post -->` separator right after it must stay a line of its own).
@@ -952,6 +950,8 @@ fn paragraph_at_end(ctx: &PostCtx<'_>, addition: &str) -> Edit {
     }
 }
 
+/// The first line of a post with text on it (not blank, not only HTML comments), trimmed:
+/// where whole-post findings point.
 fn first_line(text: &str, post: &Post) -> TextRange {
     let (body_start, body_end) = (usize::from(post.body.start()), usize::from(post.body.end()));
     // The first character outside whitespace and HTML comments (a waiver, an editor's
