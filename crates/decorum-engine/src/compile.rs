@@ -986,28 +986,39 @@ impl<'a> Compiler<'a> {
     /// other) set a rule's severity or one of its parameters to different values: the
     /// one imported later wins, which nothing else would tell the author.
     fn warn_sibling_conflicts(&mut self, id: &str, overrides: &[Override<'_>]) {
-        // What each `use` sets, as (what, value as written, range), in winning order.
-        let settings = |o: &Override<'_>| -> Vec<(String, String, TextRange)> {
+        // What each `use` sets, as (what, value as written, value to compare, range), in
+        // winning order: `5` and `5.0` (or `"a"` and `"\u{61}"`) set the same value.
+        let settings = |o: &Override<'_>| -> Vec<(String, String, String, TextRange)> {
             let text = self.inputs.source(o.source).map_or("", |s| &*s.text);
             o.decl
                 .items
                 .iter()
                 .filter_map(|item| match item {
-                    UseItem::Severity(sev) => Some((
-                        "severity".to_string(),
-                        sev.level.value.as_str().to_string(),
-                        sev.range,
-                    )),
+                    UseItem::Severity(sev) => {
+                        let level = sev.level.value.as_str().to_string();
+                        Some(("severity".to_string(), level.clone(), level, sev.range))
+                    }
                     UseItem::Assign {
                         name,
                         add: false,
                         value,
                         range,
-                    } => Some((
-                        format!("parameter `{}`", name.text),
-                        decorum_text::slice(text, value.range()).to_string(),
-                        *range,
-                    )),
+                    } => {
+                        let written = decorum_text::slice(text, value.range()).to_string();
+                        let compared = match value {
+                            Value::Number(n) => format!("number {}", n.value),
+                            Value::Percent(p) => format!("percent {}", p.value),
+                            Value::Bool(b) => format!("bool {}", b.value),
+                            Value::Str(s) => format!("string {}", s.value),
+                            Value::Terms(_) => format!("terms {written}"),
+                        };
+                        Some((
+                            format!("parameter `{}`", name.text),
+                            written,
+                            compared,
+                            *range,
+                        ))
+                    }
                     _ => None,
                 })
                 .collect()
@@ -1018,11 +1029,11 @@ impl<'a> Compiler<'a> {
                 if earlier.depth != later.depth || earlier.source == later.source {
                     continue;
                 }
-                for (what, value, range) in settings(later) {
+                for (what, value, compared, range) in settings(later) {
                     let clash = settings(earlier)
                         .into_iter()
-                        .find(|(w, v, _)| *w == what && *v != value);
-                    if let Some((_, earlier_value, earlier_range)) = clash {
+                        .find(|(w, _, c, _)| *w == what && *c != compared);
+                    if let Some((_, earlier_value, _, earlier_range)) = clash {
                         warnings.push((
                             later.source,
                             range,

@@ -221,6 +221,33 @@ rule r {
 }
 
 #[test]
+fn sibling_uses_conflict_only_when_the_values_differ() {
+    // `5` and `5.0`, `12%` and `12.0%`, `"a"` and `"\u{61}"` are the same value; `6` is not.
+    let lib = "decorum 1\npolicy lib\nrule r { message \"{label}\" flag when count([\"x\"]) > max or count([\"y\"]) / words > part param max = 3 param part = 5% param label = \"z\" }\n";
+    check(
+        r##"decorum 1
+policy t
+import "./a"
+import "./b"
+"##,
+        &[
+            ("lib", lib),
+            (
+                "a",
+                "decorum 1\npolicy a\nimport \"./lib\"\nuse lib.r { max = 5  part = 12%  label = \"a\" }\n",
+            ),
+            (
+                "b",
+                "decorum 1\npolicy b\nimport \"./lib\"\nuse lib.r { max = 5.0  part = 12.0%  label = \"\\u{61}\" }\nuse lib.r { max = 6 }\n",
+            ),
+        ],
+        expect![[r#"
+            b.decorum:5:13: warning[use-conflict]: `lib.r`: its parameter `max` is set to `6` here and to `5` in a file imported beside this one; this value wins, as the later import `max = 6` (help: set it in one place, or in the file that imports both, whose `use` wins over theirs) [a.decorum:4:13: also set here]
+        "#]],
+    );
+}
+
+#[test]
 fn locked_rules_cannot_be_lowered_disabled_or_given_other_parameters() {
     let lib = r##"decorum 1
 policy lib
