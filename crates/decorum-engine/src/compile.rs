@@ -1464,23 +1464,32 @@ impl<'a> Compiler<'a> {
         let mut overrides = self.overrides.remove(&key).unwrap_or_default();
         overrides.sort_by_key(|o| std::cmp::Reverse(o.depth));
         self.warn_sibling_conflicts(&id, &overrides);
-        let mut locked_now = locked;
+        // Where the rule was locked, and at which severity: by its own `locked`, or by a
+        // `use ... { severity LEVEL locked }` in a file between it and the root, which
+        // binds the files nearer the root (the overrides come in that order).
+        let mut lock: Option<(Severity, SourceId, TextRange)> = locked.then(|| {
+            let at = own.and_then(|s| s.locked).unwrap_or(rule.name.range);
+            (default_level, file, at)
+        });
         for o in &overrides {
+            // A file's own lock does not bind the rest of its `use` block.
+            let binding = lock.filter(|&(_, by, _)| by != o.source);
             for item in &o.decl.items {
                 match item {
                     // Collected with the rule's own examples below.
                     UseItem::Example(_) => {}
                     UseItem::Severity(s) => {
-                        if locked && s.level.value < default_level {
+                        if let Some((floor, by, at)) = binding
+                            && s.level.value < floor
+                        {
                             self.error(
                                 o.source,
                                 s.level.range,
                                 "locked",
-                                format!("`{id}` is locked at `{}`; it cannot be lowered to `{}`", default_level.as_str(), s.level.value.as_str()),
+                                format!("`{id}` is locked at `{}`; it cannot be lowered to `{}`", floor.as_str(), s.level.value.as_str()),
                                 Some("a locked rule can be raised but not lowered or disabled; to exempt one draft, add a waiver comment with a reason".into()),
                             );
-                            let lock_range = own.and_then(|s| s.locked).unwrap_or(rule.name.range);
-                            self.label(file, lock_range, "locked here");
+                            self.label(by, at, "locked here");
                             continue;
                         }
                         self.audit.overrides.push(OverrideRecord {
@@ -1493,7 +1502,9 @@ impl<'a> Compiler<'a> {
                             range: s.range,
                         });
                         severity = s.level.value;
-                        locked_now |= s.locked.is_some();
+                        if let Some(at) = s.locked {
+                            lock = Some((severity, o.source, at));
+                        }
                         origin = SeverityOrigin::Override {
                             source: o.source,
                             range: s.range,
@@ -1508,7 +1519,9 @@ impl<'a> Compiler<'a> {
                         // Whether a new value loosens the rule or tightens it depends on
                         // how the rule uses it (a threshold, a list of flagged words, an
                         // allowlist), so a locked rule keeps its parameters.
-                        if locked && params.contains_key(&name.text) {
+                        if let Some((_, by, at)) = binding
+                            && params.contains_key(&name.text)
+                        {
                             self.error(
                                 o.source,
                                 *range,
@@ -1516,8 +1529,7 @@ impl<'a> Compiler<'a> {
                                 format!("`{id}` is locked; its parameter `{}` cannot be changed", name.text),
                                 Some("a locked rule can be raised but not otherwise changed; to exempt one draft, add a waiver comment with a reason".into()),
                             );
-                            let lock_range = own.and_then(|s| s.locked).unwrap_or(rule.name.range);
-                            self.label(file, lock_range, "locked here");
+                            self.label(by, at, "locked here");
                             continue;
                         }
                         let Some(current) = params.get(&name.text).cloned() else {
@@ -1617,8 +1629,9 @@ impl<'a> Compiler<'a> {
             }
         }
 
-        let disabled = match self.disables.remove(&key) {
-            Some(d) if locked_now => {
+        let locked_now = lock.is_some();
+        let disabled = match (self.disables.remove(&key), lock) {
+            (Some(d), Some((_, by, at))) => {
                 self.error(
                     d.source,
                     d.decl.range,
@@ -1626,11 +1639,10 @@ impl<'a> Compiler<'a> {
                     format!("`{id}` is locked and cannot be disabled"),
                     Some("a locked rule protects something the library's authors consider non-negotiable; to exempt one draft, add a waiver comment with a reason".into()),
                 );
-                let lock_range = own.and_then(|s| s.locked).unwrap_or(rule.name.range);
-                self.label(file, lock_range, "locked here");
+                self.label(by, at, "locked here");
                 false
             }
-            Some(d) => {
+            (Some(d), None) => {
                 self.audit.disables.push(DisableRecord {
                     rule: id.clone(),
                     reason: d
@@ -1644,7 +1656,7 @@ impl<'a> Compiler<'a> {
                 });
                 true
             }
-            None => false,
+            (None, _) => false,
         };
 
         // Conditions.
@@ -1775,14 +1787,8 @@ impl<'a> Compiler<'a> {
         if disabled {
             return;
         }
-        if locked_now {
-            self.check_locked_extensions(
-                file,
-                &id,
-                &trigger_ir,
-                &unless,
-                own.and_then(|s| s.locked).unwrap_or(rule.name.range),
-            );
+        if let Some((_, by, at)) = lock {
+            self.check_locked_extensions(file, &id, &trigger_ir, &unless, (by, at));
         }
         let required_patterns = self.required_patterns(&trigger_ir);
         let info = RuleInfo {
@@ -1815,22 +1821,23 @@ impl<'a> Compiler<'a> {
         });
     }
 
-    /// Refuses every `extend`, written outside the locked rule's own file, whose terms
-    /// the rule reads as exceptions: `+=` on a set the rule subtracts, allows or negates,
-    /// `-=` on a set it flags, and either inside a count or a share (where more matches
-    /// may loosen it). Adding flagged terms (`+=` on what it flags) tightens it and stays.
+    /// Refuses every `extend`, written outside the locked rule's own file and the file
+    /// that locked it (`lock`: where), whose terms the rule reads as exceptions: `+=` on
+    /// a set the rule subtracts, allows or negates, `-=` on a set it flags, and either
+    /// inside a count or a share (where more matches may loosen it). Adding flagged terms
+    /// (`+=` on what it flags) tightens it and stays.
     fn check_locked_extensions(
         &mut self,
         file: SourceId,
         id: &str,
         trigger: &TriggerIr,
         unless: &[CondIr],
-        lock_range: TextRange,
+        lock: (SourceId, TextRange),
     ) {
         let foreign: Vec<AppliedExtension> = self
             .applied_extensions
             .iter()
-            .filter(|e| e.source != file)
+            .filter(|e| e.source != file && e.source != lock.0)
             .cloned()
             .collect();
         if foreign.is_empty() {
@@ -1860,7 +1867,7 @@ impl<'a> Compiler<'a> {
                     },
                     Some("a locked rule can be made stricter but not looser: `+=` may only add terms the rule flags; to exempt one draft, add a waiver comment with a reason".into()),
                 );
-                self.label(file, lock_range, "locked here");
+                self.label(lock.0, lock.1, "locked here");
             }
         }
     }

@@ -277,6 +277,36 @@ use lib.strict { most = 99 }
 }
 
 #[test]
+fn a_lock_set_by_a_use_binds_the_files_nearer_the_root() {
+    // The middle file raises and locks a rule of the library (and sets its parameter in
+    // the same block); the root cannot lower, re-parameterise or disable it.
+    check(
+        r##"decorum 1
+policy t
+import "./mid"
+import "./lib"
+use lib.r { severity info  most = 9 }
+disable lib.r because "too noisy"
+"##,
+        &[
+            (
+                "lib",
+                "decorum 1\npolicy lib\nrule r { severity warning flag when count([\"x\"]) > most param most = 3 }\n",
+            ),
+            (
+                "mid",
+                "decorum 1\npolicy mid\nimport \"./lib\"\nuse lib.r { severity error locked  most = 2 }\n",
+            ),
+        ],
+        expect![[r#"
+            root.decorum:5:22: error[locked]: `lib.r` is locked at `error`; it cannot be lowered to `info` `info` (help: a locked rule can be raised but not lowered or disabled; to exempt one draft, add a waiver comment with a reason) [mid.decorum:4:28: locked here]
+            root.decorum:5:28: error[locked]: `lib.r` is locked; its parameter `most` cannot be changed `most = 9` (help: a locked rule can be raised but not otherwise changed; to exempt one draft, add a waiver comment with a reason) [mid.decorum:4:28: locked here]
+            root.decorum:6:1: error[locked]: `lib.r` is locked and cannot be disabled `disable lib.r because "too noisy"` (help: a locked rule protects something the library's authors consider non-negotiable; to exempt one draft, add a waiver comment with a reason) [mid.decorum:4:28: locked here]
+        "#]],
+    );
+}
+
+#[test]
 fn a_locked_rules_sets_can_be_extended_to_flag_more_never_less() {
     let lib = r##"decorum 1
 policy lib
