@@ -42,17 +42,23 @@ fn write_through_temp(path: &Path, contents: &str, guarded: bool) -> io::Result<
         may_replace(&target, meta)?;
     }
 
-    let mut temp = tempfile::Builder::new()
-        .prefix(".decorum-")
-        .suffix(".tmp")
-        .tempfile_in(&folder)
-        .map_err(|e| {
-            explained(
-                e,
-                "cannot create a temporary file in its folder (the new text is written there, \
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".decorum-").suffix(".tmp");
+    // A new file gets the permissions any new file gets (read and write for all, less
+    // the umask: usually -rw-r--r--), not the temporary file's owner-only ones: a
+    // decorum.toml or a policy written by `decorum init` is meant to be shared.
+    #[cfg(unix)]
+    if existing.is_none() {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut temp = builder.tempfile_in(&folder).map_err(|e| {
+        explained(
+            e,
+            "cannot create a temporary file in its folder (the new text is written there, \
                  then renamed over the file); check that the folder is writable",
-            )
-        })?;
+        )
+    })?;
     temp.write_all(contents.as_bytes())?;
     temp.as_file().sync_all()?;
     if let Some(meta) = &existing {
@@ -151,6 +157,24 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["policy.decorum"]);
+    }
+
+    /// A new file is as readable as any new file in its folder (the umask decides), not
+    /// owner-only like the temporary file it was written to.
+    #[cfg(unix)]
+    #[test]
+    fn a_new_file_gets_the_permissions_of_any_new_file() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let written = dir.path().join("decorum.toml");
+        atomic_write(&written, "policies = [\"std/healthcare\"]\n").unwrap();
+        let created = dir.path().join("plain.toml");
+        std::fs::File::create(&created).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(
+            format!("{:o}", mode(&written)),
+            format!("{:o}", mode(&created))
+        );
     }
 
     #[cfg(unix)]
