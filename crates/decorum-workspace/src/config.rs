@@ -385,20 +385,18 @@ pub(crate) fn parse_config(
                 Some(toml::Value::String(channel)) => {
                     if let Some(meant) = decorum_draft::misspelt_channel(channel) {
                         errors.push(error(
-                            Some(files_span),
+                            Some(files_span.clone()),
                             format!("unknown channel \"{channel}\" (did you mean \"{meant}\"?)"),
                             Some("an unknown channel has no length limit; write a known channel such as \"x\", \"instagram\" or \"linkedin\"".to_owned()),
                         ));
-                        continue;
                     }
                 }
                 Some(other) => {
                     errors.push(error(
-                        Some(files_span),
+                        Some(files_span.clone()),
                         format!("`channel` must be text, not {}", other.type_str()),
                         Some("e.g. channel = \"x\"".to_owned()),
                     ));
-                    continue;
                 }
                 None => {}
             }
@@ -419,11 +417,10 @@ pub(crate) fn parse_config(
             let name = name.into_inner();
             if let Some(problem) = library_name_problem(&name) {
                 errors.push(error(
-                    Some(name_span),
+                    Some(name_span.clone()),
                     format!("invalid library name \"{name}\": {problem}"),
                     Some("library names are single words such as `dental-network`".to_owned()),
                 ));
-                continue;
             }
             let path_span = library.path.span();
             let path = library.path.into_inner();

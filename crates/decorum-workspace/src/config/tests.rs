@@ -123,15 +123,18 @@ fn every_mistake_of_a_kind_is_reported_in_one_run() {
     );
     // With no unknown key, every value that cannot be used.
     check(
-        "policies = [\"\"]\n[drafts]\ninclude = [\"[a\", \"ok/**\", \"{b\"]\n[[drafts.metadata]]\nfiles = \"a/**\"\nchannel = \"twiter\"\n[libraries]\n\"a/b\" = { path = \"a\" }\nok = { path = \" \" }\n[check]\nfail-on = \"errors\"\n",
+        "policies = [\"\"]\n[drafts]\ninclude = [\"[a\", \"ok/**\", \"{b\"]\n[[drafts.metadata]]\nfiles = \"[a/**\"\nchannel = \"twiter\"\n[libraries]\n\"a/b\" = { path = \"\" }\nok = { path = \" \" }\n[check]\nfail-on = \"errors\"\n",
         expect![[r#"
             decorum.toml:1:13: empty policy path
             decorum.toml:3:12: invalid glob "[a": unclosed character class; missing ']'
             decorum.toml:3:27: invalid glob "{b": unclosed alternate group; missing '}' (maybe escape '{' with '[{]'?)
             decorum.toml:5:9: unknown channel "twiter" (did you mean "twitter"?)
                 help: an unknown channel has no length limit; write a known channel such as "x", "instagram" or "linkedin"
+            decorum.toml:5:9: invalid glob "[a/**": unclosed character class; missing ']'
             decorum.toml:8:1: invalid library name "a/b": it contains a path separator
                 help: library names are single words such as `dental-network`
+            decorum.toml:8:18: library "a/b" has an empty path
+                help: e.g. a/b = { path = "vendor/a/b" }
             decorum.toml:9:15: library "ok" has an empty path
                 help: e.g. ok = { path = "vendor/ok" }
             decorum.toml:11:11: unknown severity "errors" (did you mean "error"?)
