@@ -35,7 +35,7 @@ pub struct Waiver {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum WaiverScope {
     /// The next block after the comment (the range of that paragraph, heading or list
-    /// item; of a whole table when the block is its first row), or an empty range at the
+    /// item; of a whole table when the comment is above it), or an empty range at the
     /// comment's end when no block follows in the same post.
     NextBlock(TextRange),
     /// The whole file.
