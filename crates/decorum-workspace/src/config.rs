@@ -258,10 +258,10 @@ pub fn find_config(start_dir: &Path) -> Option<PathBuf> {
 }
 
 /// Reads and checks a `decorum.toml`. The errors are in the order of the file (never
-/// an empty list), from the first of these stages that finds any: every unknown key;
-/// the first TOML syntax error or value of the wrong type (serde reads no further);
-/// every value of the right type that cannot be used (an empty path, a bad glob, a
-/// misspelt channel, an unknown `fail-on`).
+/// an empty list), from the first of these stages that finds any: the TOML syntax error
+/// (reading stops there); every unknown key; every value of the wrong type; every value
+/// of the right type that cannot be used (an empty path, a bad glob, a misspelt channel,
+/// an unknown `fail-on`).
 pub fn load_config(path: &Path) -> Result<Config, Vec<ConfigError>> {
     let bytes = std::fs::read(path).map_err(|err| {
         vec![ConfigError {
@@ -311,6 +311,15 @@ pub(crate) fn parse_config(
     let unknown = unknown_keys(text);
     if !unknown.is_empty() {
         return Err(unknown
+            .into_iter()
+            .map(|(span, message, help)| error(Some(span), message, help))
+            .collect());
+    }
+    // Serde also stops at the first value of the wrong type; the same walk finds them all,
+    // in the configuration's own words.
+    let mistyped = wrong_types(text);
+    if !mistyped.is_empty() {
+        return Err(mistyped
             .into_iter()
             .map(|(span, message, help)| error(Some(span), message, help))
             .collect());
@@ -515,6 +524,160 @@ fn unknown_keys(text: &str) -> Vec<(std::ops::Range<usize>, String, Option<Strin
     }
     if let Some(check_table) = table("check") {
         check(check_table, CHECK_KEYS, &mut out);
+    }
+    out.sort_by_key(|(span, ..)| span.start);
+    out
+}
+
+/// Every value of `text` whose type its key does not take (a string where a list of
+/// globs belongs, a number for `fail-on`), with its span, message and help; empty when
+/// there is none or the file is not valid TOML.
+fn wrong_types(text: &str) -> Vec<(std::ops::Range<usize>, String, Option<String>)> {
+    use toml::de::{DeTable, DeValue};
+    type Found = Vec<(std::ops::Range<usize>, String, Option<String>)>;
+    fn kind(value: &DeValue<'_>) -> &'static str {
+        match value {
+            DeValue::String(_) => "text",
+            DeValue::Integer(_) | DeValue::Float(_) => "a number",
+            DeValue::Boolean(_) => "true or false",
+            DeValue::Datetime(_) => "a date",
+            DeValue::Array(_) => "a list",
+            DeValue::Table(_) => "a table",
+        }
+    }
+    // A list of strings: the list itself, then each item.
+    fn strings(value: &toml::Spanned<DeValue<'_>>, key: &str, example: &str, out: &mut Found) {
+        let help = Some(format!("e.g. {key} = {example}"));
+        match value.get_ref() {
+            DeValue::Array(items) => {
+                for item in items {
+                    if !matches!(item.get_ref(), DeValue::String(_)) {
+                        let what = kind(item.get_ref());
+                        out.push((
+                            item.span(),
+                            format!("each entry of `{key}` is text in quotes, not {what}"),
+                            help.clone(),
+                        ));
+                    }
+                }
+            }
+            other => out.push((
+                value.span(),
+                format!("`{key}` is a list in brackets, not {}", kind(other)),
+                help,
+            )),
+        }
+    }
+    let Ok(root) = DeTable::parse(text) else {
+        return Vec::new();
+    };
+    let root = root.get_ref();
+    let mut out = Vec::new();
+    fn table<'t, 'i>(
+        parent: &'t DeTable<'i>,
+        key: &str,
+        out: &mut Found,
+    ) -> Option<&'t DeTable<'i>> {
+        let value = parent.get(key)?;
+        match value.get_ref() {
+            DeValue::Table(t) => Some(t),
+            other => {
+                out.push((
+                    value.span(),
+                    format!("`{key}` is a table, not {}", kind(other)),
+                    Some(format!("write it as a [{key}] line with its keys below")),
+                ));
+                None
+            }
+        }
+    }
+    if let Some(policies) = root.get("policies") {
+        strings(policies, "policies", "[\"policy/acme.decorum\"]", &mut out);
+    }
+    if let Some(drafts) = table(root, "drafts", &mut out) {
+        for key in ["include", "exclude"] {
+            if let Some(globs) = drafts.get(key) {
+                strings(globs, key, "[\"**/*.md\"]", &mut out);
+            }
+        }
+        if let Some(metadata) = drafts.get("metadata") {
+            let entries = match metadata.get_ref() {
+                DeValue::Array(entries) => entries.iter().collect(),
+                other => {
+                    let what = kind(other);
+                    out.push((metadata.span(), format!("`metadata` is a list of [[drafts.metadata]] tables, not {what}"), Some("write each entry as a [[drafts.metadata]] line with `files` and the metadata below".to_owned())));
+                    Vec::new()
+                }
+            };
+            for entry in entries {
+                match entry.get_ref() {
+                    DeValue::Table(t) => match t.get("files").map(|f| (f, f.get_ref())) {
+                        Some((_, DeValue::String(_))) => {}
+                        Some((files, DeValue::Array(_))) => {
+                            strings(files, "files", "[\"calendar/x/**\"]", &mut out);
+                        }
+                        Some((files, other)) => out.push((
+                            files.span(),
+                            format!("`files` is a glob or a list of globs, not {}", kind(other)),
+                            Some("e.g. files = \"calendar/x/**\"".to_owned()),
+                        )),
+                        None => out.push((
+                            entry.span(),
+                            "this [[drafts.metadata]] entry has no `files`".to_owned(),
+                            Some("add `files = \"GLOB\"`: the drafts its metadata is for".to_owned()),
+                        )),
+                    },
+                    other => out.push((
+                        entry.span(),
+                        format!("each entry of `metadata` is a table, not {}", kind(other)),
+                        Some("write each entry as a [[drafts.metadata]] line with `files` and the metadata below".to_owned()),
+                    )),
+                }
+            }
+        }
+    }
+    if let Some(libraries) = table(root, "libraries", &mut out) {
+        for (name, library) in libraries.iter() {
+            let name = name.get_ref();
+            let example = Some(format!("e.g. {name} = {{ path = \"vendor/{name}\" }}"));
+            match library.get_ref() {
+                DeValue::Table(t) => match t.get("path").map(|p| (p, p.get_ref())) {
+                    Some((_, DeValue::String(_))) => {}
+                    Some((path, other)) => out.push((
+                        path.span(),
+                        format!("a library's `path` is text in quotes, not {}", kind(other)),
+                        example,
+                    )),
+                    None => out.push((
+                        library.span(),
+                        format!("library \"{name}\" has no `path`"),
+                        example,
+                    )),
+                },
+                other => out.push((
+                    library.span(),
+                    format!(
+                        "library \"{name}\" is a table with its `path`, not {}",
+                        kind(other)
+                    ),
+                    example,
+                )),
+            }
+        }
+    }
+    if let Some(check) = table(root, "check", &mut out) {
+        if let Some(fail_on) = check.get("fail-on") {
+            if !matches!(fail_on.get_ref(), DeValue::String(_)) {
+                out.push((
+                    fail_on.span(),
+                    format!(
+                        "`fail-on` is a severity in quotes, not {}",
+                        kind(fail_on.get_ref())
+                    ),
+                    Some(format!("one of: {}", FAIL_ON_VALUES.join(", "))),
+                ));
+            }
+        }
     }
     out.sort_by_key(|(span, ..)| span.start);
     out

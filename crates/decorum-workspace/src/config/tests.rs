@@ -121,6 +121,18 @@ fn every_mistake_of_a_kind_is_reported_in_one_run() {
             decorum.toml:8:19: unknown key "pth" (did you mean "path"?)
         "#]],
     );
+    // With no unknown key, every value of the wrong type (serde stopped at the first).
+    check(
+        "policies = \"policy/acme\"\n[drafts]\ninclude = [\"*.md\", 3]\n[check]\nfail-on = 1\n",
+        expect![[r#"
+            decorum.toml:1:12: `policies` is a list in brackets, not text
+                help: e.g. policies = ["policy/acme.decorum"]
+            decorum.toml:3:20: each entry of `include` is text in quotes, not a number
+                help: e.g. include = ["**/*.md"]
+            decorum.toml:5:11: `fail-on` is a severity in quotes, not a number
+                help: one of: error, warning, info, hint, never
+        "#]],
+    );
     // With no unknown key, every value that cannot be used.
     check(
         "policies = [\"\"]\n[drafts]\ninclude = [\"[a\", \"ok/**\", \"{b\"]\n[[drafts.metadata]]\nfiles = \"[a/**\"\nchannel = \"twiter\"\n[libraries]\n\"a/b\" = { path = \"\" }\nok = { path = \" \" }\n[check]\nfail-on = \"errors\"\n",
@@ -231,7 +243,8 @@ fn bad_values_are_errors_with_positions() {
     check(
         "[[drafts.metadata]]\nchannel = \"x\"\n",
         expect![[r#"
-            decorum.toml:1:1: missing field `files`
+            decorum.toml:1:1: this [[drafts.metadata]] entry has no `files`
+                help: add `files = "GLOB"`: the drafts its metadata is for
         "#]],
     );
     // A misspelt channel would switch its length limit off for every file named.
@@ -252,7 +265,8 @@ fn bad_values_are_errors_with_positions() {
     check(
         "policies = \"policy/acme\"\n",
         expect![[r#"
-            decorum.toml:1:12: invalid type: string "policy/acme", expected an array
+            decorum.toml:1:12: `policies` is a list in brackets, not text
+                help: e.g. policies = ["policy/acme.decorum"]
         "#]],
     );
     check(
@@ -290,44 +304,51 @@ fn wrong_shapes_are_described_in_toml_words() {
     check(
         "[libraries]\ndental-network = \"vendor/dental-network\"\n",
         expect![[r#"
-            decorum.toml:2:18: invalid type: string "vendor/dental-network", expected a table such as { path = "vendor/name" }
+            decorum.toml:2:18: library "dental-network" is a table with its `path`, not text
+                help: e.g. dental-network = { path = "vendor/dental-network" }
         "#]],
     );
     check(
         "drafts = 3\n",
         expect![[r#"
-        decorum.toml:1:10: invalid type: integer `3`, expected a [drafts] table
-    "#]],
+            decorum.toml:1:10: `drafts` is a table, not a number
+                help: write it as a [drafts] line with its keys below
+        "#]],
     );
     check(
         "check = []\n",
         expect![[r#"
-        decorum.toml:1:9: invalid type: array, expected a [check] table
-    "#]],
+            decorum.toml:1:9: `check` is a table, not a list
+                help: write it as a [check] line with its keys below
+        "#]],
     );
     check(
         "[drafts]\nmetadata = { files = \"x\" }\n",
         expect![[r#"
-        decorum.toml:2:12: invalid type: table, expected an array
-    "#]],
+            decorum.toml:2:12: `metadata` is a list of [[drafts.metadata]] tables, not a table
+                help: write each entry as a [[drafts.metadata]] line with `files` and the metadata below
+        "#]],
     );
     check(
         "[[drafts.metadata]]\nfiles = 3\n",
         expect![[r#"
-        decorum.toml:2:9: `files` must be a glob or an array of globs
-    "#]],
+            decorum.toml:2:9: `files` is a glob or a list of globs, not a number
+                help: e.g. files = "calendar/x/**"
+        "#]],
     );
     check(
         "[drafts]\ninclude = [1]\n",
         expect![[r#"
-        decorum.toml:2:12: invalid type: integer `1`, expected a string
-    "#]],
+            decorum.toml:2:12: each entry of `include` is text in quotes, not a number
+                help: e.g. include = ["**/*.md"]
+        "#]],
     );
     check(
         "[libraries]\nx = { path = 1 }\n",
         expect![[r#"
-        decorum.toml:2:14: invalid type: integer `1`, expected a string
-    "#]],
+            decorum.toml:2:14: a library's `path` is text in quotes, not a number
+                help: e.g. x = { path = "vendor/x" }
+        "#]],
     );
 }
 
