@@ -307,22 +307,17 @@ pub(crate) fn parse_config(
         }
     };
 
-    // Serde stops at the first unknown key; a walk of the parsed file finds them all.
-    let unknown = unknown_keys(text);
-    if !unknown.is_empty() {
-        return Err(unknown
-            .into_iter()
-            .map(|(span, message, help)| error(Some(span), message, help))
-            .collect());
-    }
-    // Serde also stops at the first value of the wrong type; the same walk finds them all,
-    // in the configuration's own words.
-    let mistyped = wrong_types(text);
-    if !mistyped.is_empty() {
-        return Err(mistyped
-            .into_iter()
-            .map(|(span, message, help)| error(Some(span), message, help))
-            .collect());
+    // Serde stops at the first unknown key or value of the wrong type; walks of the
+    // parsed file find them all (the types in the configuration's own words): every
+    // unknown key, or else every mistyped value.
+    for stage in [unknown_keys as fn(&str) -> Vec<Found>, wrong_types] {
+        let found = stage(text);
+        if !found.is_empty() {
+            return Err(found
+                .into_iter()
+                .map(|(span, message, help)| error(Some(span), message, help))
+                .collect());
+        }
     }
     let raw: RawConfig = match toml::from_str(text) {
         Ok(raw) => raw,
@@ -486,15 +481,14 @@ const DRAFTS_KEYS: &[&str] = &["include", "exclude", "metadata"];
 const LIBRARY_KEYS: &[&str] = &["path"];
 const CHECK_KEYS: &[&str] = &["fail-on"];
 
+/// A problem found by a walk of the parsed file: its span, message and help.
+type Found = (std::ops::Range<usize>, String, Option<String>);
+
 /// Every key of `text` that its table does not accept, with its span, message and help;
 /// empty when there is none or the file is not valid TOML (serde reports that).
-fn unknown_keys(text: &str) -> Vec<(std::ops::Range<usize>, String, Option<String>)> {
+fn unknown_keys(text: &str) -> Vec<Found> {
     use toml::de::{DeTable, DeValue};
-    fn check(
-        table: &DeTable<'_>,
-        known: &[&str],
-        out: &mut Vec<(std::ops::Range<usize>, String, Option<String>)>,
-    ) {
+    fn check(table: &DeTable<'_>, known: &[&str], out: &mut Vec<Found>) {
         for key in table.keys() {
             if !known.contains(&key.get_ref().as_ref()) {
                 let (message, help) = unknown_key_message(key.get_ref(), known);
@@ -532,9 +526,9 @@ fn unknown_keys(text: &str) -> Vec<(std::ops::Range<usize>, String, Option<Strin
 /// Every value of `text` whose type its key does not take (a string where a list of
 /// globs belongs, a number for `fail-on`), with its span, message and help; empty when
 /// there is none or the file is not valid TOML.
-fn wrong_types(text: &str) -> Vec<(std::ops::Range<usize>, String, Option<String>)> {
+fn wrong_types(text: &str) -> Vec<Found> {
     use toml::de::{DeTable, DeValue};
-    type Found = Vec<(std::ops::Range<usize>, String, Option<String>)>;
+    type Out = Vec<Found>;
     fn kind(value: &DeValue<'_>) -> &'static str {
         match value {
             DeValue::String(_) => "text",
@@ -546,7 +540,7 @@ fn wrong_types(text: &str) -> Vec<(std::ops::Range<usize>, String, Option<String
         }
     }
     // A list of strings: the list itself, then each item.
-    fn strings(value: &toml::Spanned<DeValue<'_>>, key: &str, example: &str, out: &mut Found) {
+    fn strings(value: &toml::Spanned<DeValue<'_>>, key: &str, example: &str, out: &mut Out) {
         let help = Some(format!("e.g. {key} = {example}"));
         match value.get_ref() {
             DeValue::Array(items) => {
@@ -573,11 +567,7 @@ fn wrong_types(text: &str) -> Vec<(std::ops::Range<usize>, String, Option<String
     };
     let root = root.get_ref();
     let mut out = Vec::new();
-    fn table<'t, 'i>(
-        parent: &'t DeTable<'i>,
-        key: &str,
-        out: &mut Found,
-    ) -> Option<&'t DeTable<'i>> {
+    fn table<'t, 'i>(parent: &'t DeTable<'i>, key: &str, out: &mut Out) -> Option<&'t DeTable<'i>> {
         let value = parent.get(key)?;
         match value.get_ref() {
             DeValue::Table(t) => Some(t),
