@@ -172,16 +172,23 @@ fn an_export_that_names_no_policy_is_a_warning_when_pinned() {
         ),
     )
     .unwrap();
+    // And a folder beside privacy.decorum makes "privacy" ambiguous.
+    ws.file(
+        "vendor/dental-network/privacy/extra.decorum",
+        "decorum 1\npolicy dental.extra\n",
+    );
     expect![[r#"
         exit: 0
         --- stdout
         wrote decorum.lock (for decorum.toml)
-          updated dental-network 1.2.0: decorum-library.toml
+          updated dental-network 1.2.0: decorum-library.toml, privacy/extra.decorum
         --- stderr
         warning: library "dental-network" exports "billing", but holds no billing.decorum nor a folder billing/ of policies
           = help: importing "dental-network/billing" will fail; tell the library's publisher, or check that the folder was copied whole
         warning: library "dental-network" exports "privacy.decorum", which no import matches
           = help: exports are written without `.decorum` or a trailing `/` ("privacy"); tell the library's publisher
+        warning: library "dental-network" exports "privacy", which is both privacy.decorum and a folder privacy/
+          = help: importing "dental-network/privacy" will fail as ambiguous; tell the library's publisher
     "#]]
     .assert_eq(&ws.run(&["lock"]).output().render());
 }

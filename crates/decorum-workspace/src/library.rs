@@ -139,24 +139,42 @@ pub fn read_library(name: &str, root: &Path, shown_root: &str) -> Result<Library
     })
 }
 
+/// Why an export of a library's manifest cannot be imported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExportProblem {
+    /// Written with `.decorum` or a trailing `/`; exports are written as `module`, the
+    /// name given here.
+    Malformed(String),
+    /// Neither a file `EXPORT.decorum` nor a folder of `.decorum` files.
+    Missing,
+    /// Both a file `EXPORT.decorum` and a folder `EXPORT/`: an import of it is ambiguous.
+    Ambiguous,
+}
+
 impl Library {
-    /// The exports of the manifest that name no policy in the library: neither a file
-    /// `EXPORT.decorum` nor a folder holding `.decorum` files. Importing one fails, so
-    /// `decorum lock` warns when it pins the library.
-    pub fn missing_exports(&self) -> Vec<&str> {
+    /// The exports of the manifest that an import cannot use, and why. Importing one
+    /// fails, so `decorum lock` warns when it pins the library.
+    pub fn export_problems(&self) -> Vec<(&str, ExportProblem)> {
         let files = &self.fingerprint.files;
         self.manifest
             .exports
             .iter()
-            .map(String::as_str)
-            .filter(|export| {
-                let file = format!("{export}.decorum");
+            .filter_map(|export| {
+                let module = export.trim_end_matches('/').trim_end_matches(".decorum");
+                if module != export {
+                    return Some((export.as_str(), ExportProblem::Malformed(module.to_owned())));
+                }
                 let folder = format!("{export}/");
-                !files.contains_key(&file)
-                    && !files
-                        .range(folder.clone()..)
-                        .take_while(|(f, _)| f.starts_with(&folder))
-                        .any(|(f, _)| f.ends_with(".decorum"))
+                let file = files.contains_key(&format!("{export}.decorum"));
+                let in_folder = files
+                    .range(folder.clone()..)
+                    .take_while(|(f, _)| f.starts_with(&folder))
+                    .any(|(f, _)| f.ends_with(".decorum"));
+                match (file, in_folder) {
+                    (true, false) | (false, true) => None,
+                    (false, false) => Some((export.as_str(), ExportProblem::Missing)),
+                    (true, true) => Some((export.as_str(), ExportProblem::Ambiguous)),
+                }
             })
             .collect()
     }

@@ -49,17 +49,18 @@ pub fn run(args: LockArgs) -> u8 {
                         library::MANIFEST_FILE
                     );
                 }
-                for export in lib.missing_exports() {
+                for (export, problem) in lib.export_problems() {
                     let name = &lib.name;
-                    let module = export.trim_end_matches('/').trim_end_matches(".decorum");
-                    let warning = if module != export {
-                        format!(
+                    let warning = match problem {
+                        library::ExportProblem::Malformed(module) => format!(
                             "library \"{name}\" exports \"{export}\", which no import matches\n  = help: exports are written without `.decorum` or a trailing `/` (\"{module}\"); tell the library's publisher"
-                        )
-                    } else {
-                        format!(
+                        ),
+                        library::ExportProblem::Missing => format!(
                             "library \"{name}\" exports \"{export}\", but holds no {export}.decorum nor a folder {export}/ of policies\n  = help: importing \"{name}/{export}\" will fail; tell the library's publisher, or check that the folder was copied whole"
-                        )
+                        ),
+                        library::ExportProblem::Ambiguous => format!(
+                            "library \"{name}\" exports \"{export}\", which is both {export}.decorum and a folder {export}/\n  = help: importing \"{name}/{export}\" will fail as ambiguous; tell the library's publisher"
+                        ),
                     };
                     let _ = writeln!(std::io::stderr(), "warning: {warning}");
                 }
