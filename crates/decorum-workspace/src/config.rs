@@ -309,14 +309,17 @@ pub(crate) fn parse_config(
 
     // Serde stops at the first unknown key or value of the wrong type; walks of the
     // parsed file find them all (the types in the configuration's own words): every
-    // unknown key, or else every mistyped value.
-    for stage in [unknown_keys as fn(&str) -> Vec<Found>, wrong_types] {
-        let found = stage(text);
-        if !found.is_empty() {
-            return Err(found
-                .into_iter()
-                .map(|(span, message, help)| error(Some(span), message, help))
-                .collect());
+    // unknown key, or else every mistyped value. A file that does not parse is left to
+    // serde, which says where.
+    if let Ok(parsed) = toml::de::DeTable::parse(text) {
+        for stage in [unknown_keys as Walk, wrong_types] {
+            let found = stage(parsed.get_ref());
+            if !found.is_empty() {
+                return Err(found
+                    .into_iter()
+                    .map(|(span, message, help)| error(Some(span), message, help))
+                    .collect());
+            }
         }
     }
     let raw: RawConfig = match toml::from_str(text) {
@@ -484,9 +487,11 @@ const CHECK_KEYS: &[&str] = &["fail-on"];
 /// A problem found by a walk of the parsed file: its span, message and help.
 type Found = (std::ops::Range<usize>, String, Option<String>);
 
-/// Every key of `text` that its table does not accept, with its span, message and help;
-/// empty when there is none or the file is not valid TOML (serde reports that).
-fn unknown_keys(text: &str) -> Vec<Found> {
+/// A walk of the parsed file, in file order.
+type Walk = fn(&toml::de::DeTable<'_>) -> Vec<Found>;
+
+/// Every key of the parsed file `root` that its table does not accept.
+fn unknown_keys(root: &toml::de::DeTable<'_>) -> Vec<Found> {
     use toml::de::{DeTable, DeValue};
     fn check(table: &DeTable<'_>, known: &[&str], out: &mut Vec<Found>) {
         for key in table.keys() {
@@ -496,10 +501,6 @@ fn unknown_keys(text: &str) -> Vec<Found> {
             }
         }
     }
-    let Ok(root) = DeTable::parse(text) else {
-        return Vec::new();
-    };
-    let root = root.get_ref();
     let mut out = Vec::new();
     check(root, TOP_KEYS, &mut out);
     let table = |key: &str| match root.get(key).map(|v| v.get_ref()) {
@@ -523,12 +524,13 @@ fn unknown_keys(text: &str) -> Vec<Found> {
     out
 }
 
-/// Every value of `text` whose type its key does not take (a string where a list of
-/// globs belongs, a number for `fail-on`), with its span, message and help; empty when
-/// there is none or the file is not valid TOML.
-fn wrong_types(text: &str) -> Vec<Found> {
+/// Every value of the parsed file `root` whose type its key does not take (a string
+/// where a list of globs belongs, a number for `fail-on`).
+fn wrong_types(root: &toml::de::DeTable<'_>) -> Vec<Found> {
     use toml::de::{DeTable, DeValue};
     type Out = Vec<Found>;
+    const METADATA_HELP: &str =
+        "write each entry as a [[drafts.metadata]] line with `files` and the metadata below";
     fn kind(value: &DeValue<'_>) -> &'static str {
         match value {
             DeValue::String(_) => "text",
@@ -562,10 +564,6 @@ fn wrong_types(text: &str) -> Vec<Found> {
             )),
         }
     }
-    let Ok(root) = DeTable::parse(text) else {
-        return Vec::new();
-    };
-    let root = root.get_ref();
     let mut out = Vec::new();
     fn table<'t, 'i>(parent: &'t DeTable<'i>, key: &str, out: &mut Out) -> Option<&'t DeTable<'i>> {
         let value = parent.get(key)?;
@@ -595,7 +593,11 @@ fn wrong_types(text: &str) -> Vec<Found> {
                 DeValue::Array(entries) => entries.iter().collect(),
                 other => {
                     let what = kind(other);
-                    out.push((metadata.span(), format!("`metadata` is a list of [[drafts.metadata]] tables, not {what}"), Some("write each entry as a [[drafts.metadata]] line with `files` and the metadata below".to_owned())));
+                    out.push((
+                        metadata.span(),
+                        format!("`metadata` is a list of [[drafts.metadata]] tables, not {what}"),
+                        Some(METADATA_HELP.to_owned()),
+                    ));
                     Vec::new()
                 }
             };
@@ -614,13 +616,15 @@ fn wrong_types(text: &str) -> Vec<Found> {
                         None => out.push((
                             entry.span(),
                             "this [[drafts.metadata]] entry has no `files`".to_owned(),
-                            Some("add `files = \"GLOB\"`: the drafts its metadata is for".to_owned()),
+                            Some(
+                                "add `files = \"GLOB\"`: the drafts its metadata is for".to_owned(),
+                            ),
                         )),
                     },
                     other => out.push((
                         entry.span(),
                         format!("each entry of `metadata` is a table, not {}", kind(other)),
-                        Some("write each entry as a [[drafts.metadata]] line with `files` and the metadata below".to_owned()),
+                        Some(METADATA_HELP.to_owned()),
                     )),
                 }
             }
