@@ -6,7 +6,8 @@
 //! ```
 //!
 //! `decorum-allow` waives the listed rules for the next block (paragraph, heading, list
-//! item, table row) that starts after the comment in the same post; `decorum-allow-file`
+//! item; above a table, the whole table; inside one, the next row) that starts after the
+//! comment in the same post; `decorum-allow-file`
 //! waives them for the whole file. Rule ids are dotted names of letters, digits, `.`, `-`
 //! and `_`, separated by commas. The reason follows the first `:`; a missing or blank
 //! reason is kept as `None` for the engine to report. A comment that starts with

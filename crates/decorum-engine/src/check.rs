@@ -492,22 +492,16 @@ impl PolicySet {
                     // No prose (a code block, an image): a paragraph of its own before
                     // the first line of text; none at all: as `append` would.
                     None => match first_line(text, ctx.post) {
-                        line if !line.is_empty() => {
-                            // At the line's start, not its text's: an indented code block
-                            // would take in a line indented as it is.
-                            let body_start = usize::from(ctx.post.body.start());
-                            let at = usize::from(line.start());
-                            let line_start = text
-                                .get(body_start..at)
-                                .and_then(|before| before.rfind('\n'))
-                                .map_or(body_start, |i| body_start + i + 1);
-                            Edit {
-                                range: TextRange::empty(
-                                    TextSize::try_from(line_start).unwrap_or_default(),
-                                ),
-                                new_text: format!("{addition}{0}{0}", ctx.line_end()),
-                            }
-                        }
+                        // At the line's start, not its text's: an indented code block
+                        // would take in a line indented as it is.
+                        line if !line.is_empty() => Edit {
+                            range: TextRange::empty(line_start(
+                                text,
+                                ctx.post.body.start(),
+                                line.start(),
+                            )),
+                            new_text: format!("{addition}{0}{0}", ctx.line_end()),
+                        },
                         _ => paragraph_at_end(ctx, addition),
                     },
                 };
@@ -950,6 +944,16 @@ fn paragraph_at_end(ctx: &PostCtx<'_>, addition: &str) -> Edit {
     }
 }
 
+/// The start of the line holding `at`, no earlier than `floor` (a post's body start).
+fn line_start(text: &str, floor: TextSize, at: TextSize) -> TextSize {
+    let (floor, at) = (usize::from(floor), usize::from(at));
+    let start = text
+        .get(floor..at)
+        .and_then(|before| before.rfind('\n'))
+        .map_or(floor, |i| floor + i + 1);
+    TextSize::try_from(start).unwrap_or_default()
+}
+
 /// The first line of a post with text on it (not blank, not only HTML comments), trimmed:
 /// where whole-post findings point.
 fn first_line(text: &str, post: &Post) -> TextRange {
@@ -974,18 +978,15 @@ fn first_line(text: &str, post: &Post) -> TextRange {
             _ => break at,
         }
     };
-    let line_start = text
-        .get(body_start..first)
-        .and_then(|before| before.rfind('\n'))
-        .map_or(body_start, |i| body_start + i + 1);
-    let line_end = text
+    let size = |n: usize| TextSize::try_from(n).unwrap_or_default();
+    let start = usize::from(line_start(text, post.body.start(), size(first)));
+    let end = text
         .get(first..body_end)
         .and_then(|after| after.find('\n'))
         .map_or(body_end, |i| first + i);
-    let line = text.get(line_start..line_end).unwrap_or_default();
+    let line = text.get(start..end).unwrap_or_default();
     let lead = line.len() - line.trim_start().len();
-    let size = |n: usize| TextSize::try_from(n).unwrap_or_default();
-    TextRange::at(size(line_start + lead), size(line.trim().len()))
+    TextRange::at(size(start + lead), size(line.trim().len()))
 }
 
 /// True when `range` of the draft holds non-prose that is not whitespace: markup the
