@@ -1023,23 +1023,25 @@ impl<'a> Compiler<'a> {
                 })
                 .collect()
         };
+        // Worked out once per `use`, then compared pairwise.
+        let all: Vec<_> = overrides.iter().map(settings).collect();
         let mut warnings = Vec::new();
         for (i, later) in overrides.iter().enumerate() {
-            for earlier in &overrides[..i] {
+            for (j, earlier) in overrides[..i].iter().enumerate() {
                 if earlier.depth != later.depth || earlier.source == later.source {
                     continue;
                 }
-                for (what, value, compared, range) in settings(later) {
-                    let clash = settings(earlier)
-                        .into_iter()
-                        .find(|(w, _, c, _)| *w == what && *c != compared);
+                for (what, value, compared, range) in &all[i] {
+                    let clash = all[j]
+                        .iter()
+                        .find(|(w, _, c, _)| w == what && c != compared);
                     if let Some((_, earlier_value, _, earlier_range)) = clash {
                         warnings.push((
                             later.source,
-                            range,
+                            *range,
                             format!("`{id}`: its {what} is set to `{value}` here and to `{earlier_value}` in a file imported beside this one; this value wins, as the later import"),
                             earlier.source,
-                            earlier_range,
+                            *earlier_range,
                         ));
                     }
                 }
