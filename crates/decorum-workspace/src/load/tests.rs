@@ -395,6 +395,37 @@ fn a_policy_folder_leaves_out_the_libraries_vendored_inside_it() {
 }
 
 #[test]
+fn a_folder_import_leaves_out_the_libraries_vendored_inside_it() {
+    // `import "./policy"` of a folder that holds a declared library: the folder's own
+    // files are imported, the library's are not (they are reached by its name, pinned
+    // by the lock), as for a policy folder.
+    let ws = Workspace::new(&[
+        (
+            "decorum.toml",
+            "policies = [\"acme.decorum\"]\n[libraries]\ndental-network = { path = \"policy/vendor/dental-network\" }\n",
+        ),
+        ("acme.decorum", "decorum 1\nimport \"./policy\"\n"),
+        ("policy/shared/common.decorum", "decorum 1\n"),
+        (
+            "policy/vendor/dental-network/decorum-library.toml",
+            "[library]\nname = \"dental-network\"\nversion = \"1.0.0\"\nlanguage = 1\nexports = [\"privacy\"]\n",
+        ),
+        (
+            "policy/vendor/dental-network/privacy.decorum",
+            "decorum 1\n",
+        ),
+    ]);
+    let config = crate::load_config(&ws.path("decorum.toml")).unwrap();
+    ws.pin(&config);
+    expect![[r##"
+        #0 acme.decorum (root) syntax-errors=0
+            import "./policy" -> folder {shared.common=#1}
+        #1 policy/shared/common.decorum syntax-errors=0
+    "##]]
+    .assert_eq(&render(&ws, None, STD));
+}
+
+#[test]
 fn a_library_outside_the_workspace_is_readable_but_only_inside() {
     let outer = Workspace::new(&[
         (
