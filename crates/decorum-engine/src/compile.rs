@@ -1082,13 +1082,20 @@ impl<'a> Compiler<'a> {
                     format!("the term set `{name}` is defined in terms of itself"),
                     Some("a set cannot include itself, directly or through other sets".into()),
                 );
-                // An `extend` begun while this set was in progress is part of the cycle.
+                // Every `extend` begun while this set was in progress is part of the
+                // cycle (but for the one holding the reference, which the error shows).
                 let from = self.set_stack.iter().position(|k| *k == key).unwrap_or(0);
-                let through = self.extending.iter().find(|(depth, ..)| *depth > from);
-                if let Some(&(_, ext_file, ext_range)) = through {
-                    if ext_file != used_at.0 || !ext_range.contains_range(used_at.1) {
-                        self.label(ext_file, ext_range, "the cycle goes through this `extend`");
-                    }
+                let through: Vec<(SourceId, TextRange)> = self
+                    .extending
+                    .iter()
+                    .filter(|(depth, ..)| *depth > from)
+                    .map(|&(_, ext_file, ext_range)| (ext_file, ext_range))
+                    .filter(|&(ext_file, ext_range)| {
+                        ext_file != used_at.0 || !ext_range.contains_range(used_at.1)
+                    })
+                    .collect();
+                for (ext_file, ext_range) in through {
+                    self.label(ext_file, ext_range, "the cycle goes through this `extend`");
                 }
                 self.named.insert(key, SetState::Failed);
                 return None;

@@ -164,6 +164,27 @@ rule r { flag when contains lib.lib_set or contains lib.nope or contains gone.x 
 }
 
 #[test]
+fn a_set_cycle_through_several_extends_labels_each() {
+    check(
+        r##"decorum 1
+policy t
+import "./lib" as lib
+extend lib.words += lib.more
+extend lib.more += lib.other
+extend lib.other += lib.words
+rule r { flag when contains lib.words }
+"##,
+        &[(
+            "lib",
+            "decorum 1\npolicy lib\nterms words = [\"y\"]\nterms more = [\"z\"]\nterms other = [\"w\"]\n",
+        )],
+        expect![[r#"
+            root.decorum:6:21: error[set-cycle]: the term set `words` is defined in terms of itself `lib.words` (help: a set cannot include itself, directly or through other sets) [root.decorum:4:1: the cycle goes through this `extend`] [root.decorum:5:1: the cycle goes through this `extend`]
+        "#]],
+    );
+}
+
+#[test]
 fn a_set_cycle_is_reported_where_the_reference_closing_it_is_written() {
     // Within one file, and through an `extend` in the importing file: the second used to
     // be reported at the extend's range, but in the library's file.
