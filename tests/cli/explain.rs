@@ -12,7 +12,7 @@ fn a_std_rule_is_explained() {
         --- stdout
         A client story can identify the client (hc.privacy.client-story)
 
-        severity: error, locked (default, from std/healthcare/privacy.decorum:441)
+        severity: error, locked (default, from std/healthcare/privacy.decorum:443)
         tags: client-story
         source: https://www.hhs.gov/hipaa/for-professionals/special-topics/de-identification/index.html
 
@@ -42,6 +42,7 @@ fn a_std_rule_is_explained() {
           flags  “Sat with a hospice patient this afternoon, a former jazz pianist, who asked me to hum for him.”  (at “this afternoon”)
           flags  “Lost a teenage patient this week, a 16-year-old from Dover. I keep thinking about it.”  (at “16-year-old”)
           passes “Today in clinic we give flu shots to everyone 6 months and older, walk-ins welcome.”
+          flags  “Finally discharged my patient from the Christmas Eve pileup on Route 9. Three surgeries, and he walked out.”  (at “pileup on Route 9”)
           passes “Started my first week as a new grad nurse, and my patient's family brought cookies.”
           passes “I'm an ICU nurse, and my patient reminded me why I do this.”
           flags  “I'm an ICU nurse, and my patient, a retired teacher, taught me to knit.”  (at “a retired teacher”)
