@@ -1,6 +1,6 @@
 //! Policy authors' navigation: completion, hover on names, go to definition (also into
-//! the standard library's read-only cache), find references, document and workspace
-//! symbols, against the real server.
+//! the standard library's read-only cache), find references, rename, document and
+//! workspace symbols, against the real server.
 
 use std::path::Path;
 
@@ -23,6 +23,7 @@ fn start(ws: &Workspace) -> (Server, tempfile::TempDir) {
     ] {
         assert_eq!(capabilities[provider], true, "{provider}: {capabilities}");
     }
+    assert_eq!(capabilities["renameProvider"]["prepareProvider"], true);
     assert_eq!(
         capabilities["completionProvider"]["triggerCharacters"],
         json!(["\"", "/", "."])
@@ -639,5 +640,153 @@ fn a_parameter_assigned_in_a_use_block_has_hover_definition_and_references() {
     );
     assert_eq!(found[1]["uri"], uri.as_str());
     assert_eq!(found[1]["range"], utf16_range(text, "max_share"));
+    server.stop();
+}
+
+/// The edits of a rename reply for `uri`, applied to `text`.
+fn renamed(reply: &Value, uri: &str, text: &str) -> String {
+    let edits = reply["result"]["changes"][uri]
+        .as_array()
+        .unwrap_or_else(|| panic!("no edits for {uri}: {reply}"))
+        .clone();
+    crate::client::apply_edits(text, &edits)
+}
+
+fn rename_request(uri: &str, position: Value, new_name: &str) -> Value {
+    json!({
+        "textDocument": { "uri": uri },
+        "position": position,
+        "newName": new_name
+    })
+}
+
+#[test]
+fn renaming_a_rule_edits_its_references_and_the_waivers_naming_it() {
+    let ws = Workspace::new();
+    let (mut server, _cache) = start(&ws);
+    std::fs::create_dir(ws.root().join("posts")).unwrap();
+    let on_disk = "<!-- decorum-allow test.base.client-story: a composite, details changed -->\n\
+                   My patient came in.\n\n\
+                   <!-- decorum-allow test.base: whole policy -->\nMy client too.\n";
+    ws.write("posts/on-disk.md", on_disk);
+    let open = "Intro.\n\n<!-- decorum-allow test.base.client-story, test.base.personal-opinion: \
+                consent on file -->\nMy patient said hi.\n";
+    ws.write("posts/open.md", open);
+    let open_uri = ws.uri("posts/open.md");
+    server.open(&open_uri, "markdown", 1, open);
+    server.diagnostics_at(&open_uri, 1);
+
+    let base = ws.uri("policy/base.decorum");
+    server.open(&base, "decorum", 1, BASE_POLICY);
+    // Prepare: the name under the cursor, also from the dotted reference in org.decorum.
+    let reply = server.request(
+        "textDocument/prepareRename",
+        place(&base, at(BASE_POLICY, "rule client-story", 8)),
+    );
+    assert_eq!(reply["result"]["placeholder"], "client-story", "{reply}");
+    assert_eq!(
+        reply["result"]["range"],
+        utf16_range(BASE_POLICY, "client-story")
+    );
+    let org = ws.uri("policy/org.decorum");
+    server.open(&org, "decorum", 1, ORG_POLICY);
+    let reply = server.request(
+        "textDocument/prepareRename",
+        place(&org, at(ORG_POLICY, "base.client-story", 7)),
+    );
+    let start = ORG_POLICY.find("base.client-story").unwrap() + "base.".len();
+    assert_eq!(
+        reply["result"]["range"],
+        json!({
+            "start": utf16_position(ORG_POLICY, start),
+            "end": utf16_position(ORG_POLICY, start + "client-story".len()),
+        }),
+        "only the name, not the alias: {reply}"
+    );
+
+    let reply = server.request(
+        "textDocument/rename",
+        rename_request(&base, at(BASE_POLICY, "rule client-story", 8), "one-client"),
+    );
+    assert!(reply.get("error").is_none(), "{reply}");
+    assert_eq!(
+        renamed(&reply, &base, BASE_POLICY),
+        BASE_POLICY.replace("rule client-story", "rule one-client")
+    );
+    assert_eq!(
+        renamed(&reply, &org, ORG_POLICY),
+        ORG_POLICY.replace("base.client-story", "base.one-client")
+    );
+    assert_eq!(
+        renamed(&reply, &ws.uri("posts/on-disk.md"), on_disk),
+        on_disk.replace("test.base.client-story", "test.base.one-client"),
+        "the waiver naming the whole policy stays"
+    );
+    assert_eq!(
+        renamed(&reply, &open_uri, open),
+        open.replace("test.base.client-story", "test.base.one-client")
+    );
+    assert_eq!(
+        reply["result"]["changes"].as_object().unwrap().len(),
+        4,
+        "{reply}"
+    );
+
+    // A term set: its definition and the reference in the same file.
+    let reply = server.request(
+        "textDocument/rename",
+        rename_request(
+            &base,
+            at(BASE_POLICY, "contains stigmatizing", 12),
+            "labels",
+        ),
+    );
+    assert_eq!(
+        renamed(&reply, &base, BASE_POLICY),
+        BASE_POLICY
+            .replace("stigmatizing =", "labels =")
+            .replace("contains stigmatizing", "contains labels")
+    );
+
+    // Refused, with the reason: a name the file already has, a reserved word, a
+    // parameter, a rule of the standard library.
+    for (position, new_name, why) in [
+        (
+            at(BASE_POLICY, "rule client-story", 8),
+            "personal-opinion",
+            "already has a rule",
+        ),
+        (
+            at(BASE_POLICY, "rule client-story", 8),
+            "contains",
+            "reserved word",
+        ),
+        (
+            at(BASE_POLICY, "rule client-story", 8),
+            "two words",
+            "is not a name",
+        ),
+    ] {
+        let reply = server.request(
+            "textDocument/rename",
+            rename_request(&base, position, new_name),
+        );
+        let message = reply["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(why), "{new_name}: {reply}");
+    }
+    let text = "decorum 1\npolicy test.params\n\nimport \"std/healthcare\" as hc\n\
+                use hc.marketing.advert-share { max_share = 15% }\n";
+    let uri = open_policy(&mut server, &ws, "policy/params.decorum", text);
+    for (needle, why) in [
+        ("advert-share", "standard library"),
+        ("max_share", "parameters"),
+    ] {
+        let reply = server.request(
+            "textDocument/prepareRename",
+            place(&uri, at(text, needle, 2)),
+        );
+        let message = reply["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(why), "{needle}: {reply}");
+    }
     server.stop();
 }

@@ -14,14 +14,15 @@ use tower_lsp_server::ls_types::{
 };
 use tower_lsp_server::ls_types::{
     CompletionParams, CompletionResponse, DocumentSymbolParams, DocumentSymbolResponse,
-    GotoDefinitionParams, GotoDefinitionResponse, Location, ReferenceParams, WorkspaceSymbolParams,
+    GotoDefinitionParams, GotoDefinitionResponse, Location, PrepareRenameResponse, ReferenceParams,
+    RenameParams, TextDocumentPositionParams, WorkspaceEdit, WorkspaceSymbolParams,
     WorkspaceSymbolResponse,
 };
 use tower_lsp_server::{LanguageServer, LspService};
 
 use crate::handlers::{
     code_action, code_lens, completion, configuration, definition, diagnostic, formatting, hover,
-    initialize, symbols, text_sync, watched_files,
+    initialize, rename, symbols, text_sync, watched_files,
 };
 use crate::log::Level;
 use crate::state::State;
@@ -117,6 +118,17 @@ impl LanguageServer for Backend {
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         Ok(definition::references(&self.state, params).await)
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        rename::prepare_rename(&self.state, params).await
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        rename::rename(&self.state, params).await
     }
 
     async fn document_symbol(

@@ -15,6 +15,7 @@ pub mod hover;
 pub mod initialize;
 pub mod policy_actions;
 pub mod policy_hover;
+pub mod rename;
 pub mod symbols;
 pub mod text_sync;
 pub mod watched_files;

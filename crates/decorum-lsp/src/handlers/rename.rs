@@ -1,0 +1,405 @@
+//! `textDocument/prepareRename` and `textDocument/rename` in policy files: term sets and
+//! rules.
+//!
+//! A rename edits the definition's name and every reference the server knows, the same
+//! ones find-references lists (see [`crate::navigation`]): the file, what it imports, the
+//! other open policy files and the policies of every workspace context. A rule's id is
+//! also what waivers in drafts name (`<!-- decorum-allow test.base.client-story: ... -->`),
+//! so renaming a rule also edits every waiver that names its id exactly, in open drafts
+//! (their text in the editor) and in the drafts of each workspace context on disk. A
+//! waiver naming the whole policy (`test.base`) still covers the rule and is left alone.
+//!
+//! Names defined in the standard library (embedded in the binary) or in a library that
+//! `decorum.toml` declares (pinned by `decorum.lock`) cannot be renamed from here, and
+//! neither can parameters yet (they are also named in message placeholders, which the
+//! symbol index does not record): the client is told why.
+//!
+//! Draft text is read to find waivers and never logged: the log gets counts only.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use decorum_engine::{Definition, SymbolKind};
+use decorum_text::{LineIndex, TextRange, TextSize};
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::{
+    Position, PrepareRenameResponse, RenameParams, TextDocumentPositionParams, TextEdit, Uri,
+    WorkspaceEdit,
+};
+
+use crate::analysis::PolicyAnalysis;
+use crate::context::draft_format;
+use crate::diagnostics::file_uri;
+use crate::log::Level;
+use crate::navigation::{self, FileId, GlobalKey, View};
+use crate::position::LineMap;
+use crate::state::{Role, State};
+
+/// Words the grammar reserves, which cannot name a term set or a rule.
+const RESERVED: &[&str] = &[
+    "and", "or", "not", "in", "when", "require", "unless", "allow", "masked", "contains", "near",
+    "has", "true", "false",
+];
+
+/// What is being renamed.
+struct Target {
+    analysis: Arc<PolicyAnalysis>,
+    definition: Definition,
+    global: GlobalKey,
+    /// The name under the cursor: the definition's name, or the last segment of a dotted
+    /// reference (`base.client-story`).
+    under_cursor: TextRange,
+}
+
+/// Answers `textDocument/prepareRename`: the name under the cursor and its text, or an
+/// error that says why it cannot be renamed.
+pub async fn prepare_rename(
+    state: &Arc<State>,
+    params: TextDocumentPositionParams,
+) -> Result<Option<PrepareRenameResponse>> {
+    // A panic in the work answers "nothing to rename here" (`None` from the pool).
+    super::off_workers(state, move |state| Some(prepare_at(state, &params)))
+        .await
+        .unwrap_or(Ok(None))
+}
+
+fn prepare_at(
+    state: &State,
+    params: &TextDocumentPositionParams,
+) -> Result<Option<PrepareRenameResponse>> {
+    let uri = &params.text_document.uri;
+    let Some(target) = target(state, uri, params.position)? else {
+        return Ok(None);
+    };
+    let text = target
+        .analysis
+        .text()
+        .ok_or_else(|| refused("the file is not loaded"))?;
+    let index = LineIndex::new(text);
+    let range = LineMap::new(text, &index, state.encoding()).range(target.under_cursor);
+    Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
+        range,
+        placeholder: target.definition.key.name.clone(),
+    }))
+}
+
+/// Answers `textDocument/rename`: the edits of the definition, its references and (for
+/// a rule) the waivers naming it, as one workspace edit.
+pub async fn rename(state: &Arc<State>, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+    super::off_workers(state, move |state| Some(rename_at(state, &params)))
+        .await
+        .unwrap_or(Ok(None))
+}
+
+fn rename_at(state: &State, params: &RenameParams) -> Result<Option<WorkspaceEdit>> {
+    {
+        let at = &params.text_document_position;
+        let Some(target) = target(state, &at.text_document.uri, at.position)? else {
+            return Ok(None);
+        };
+        let new_name = params.new_name.trim();
+        check_name(new_name)?;
+        let old_name = target.definition.key.name.as_str();
+        if new_name == old_name {
+            return Ok(Some(WorkspaceEdit::default()));
+        }
+        let kind = target.definition.key.kind;
+        let taken = target
+            .analysis
+            .compiled
+            .symbols
+            .definitions
+            .iter()
+            .any(|d| {
+                d.key.source == target.definition.key.source
+                    && d.key.kind == kind
+                    && d.key.name == new_name
+            });
+        if taken {
+            return Err(refused(&format!(
+                "the file already has a {} named `{new_name}`",
+                kind_word(kind)
+            )));
+        }
+        let mut edits = Edits::default();
+        let encoding = state.encoding();
+        let own = View::Analysis(Arc::clone(&target.analysis));
+        let key = &target.definition.key;
+        if let Some(location) = own.location(key.source, target.definition.name_range, encoding) {
+            edits.add(location.uri, location.range, new_name);
+        }
+        let views = navigation::views(state, Some(&target.analysis));
+        let open = navigation::open_policy_paths(state);
+        let mut references = 0;
+        for (view, source, range) in navigation::reference_sites(&views, &target.global, &open) {
+            let Some(text) = view.loaded().inputs.source(source).map(|s| &s.text) else {
+                continue;
+            };
+            let Some(name) = last_segment(text, range, old_name) else {
+                continue;
+            };
+            if let Some(location) = view.location(source, name, encoding) {
+                edits.add(location.uri, location.range, new_name);
+                references += 1;
+            }
+        }
+        let mut waivers = 0;
+        if kind == SymbolKind::Rule {
+            let old_id = target.definition.qualified.as_str();
+            let new_id = match old_id.rsplit_once('.') {
+                Some((policy, _)) => format!("{policy}.{new_name}"),
+                None => new_name.to_owned(),
+            };
+            waivers = waiver_edits(state, old_id, &new_id, &mut edits);
+        }
+        crate::log!(
+            Level::Debug,
+            "rename: {} references, {} waivers, {} files",
+            references,
+            waivers,
+            edits.by_uri.len()
+        );
+        Ok(Some(WorkspaceEdit {
+            changes: Some(edits.by_uri),
+            ..WorkspaceEdit::default()
+        }))
+    }
+}
+
+/// The term set or rule at `position` of the policy document `uri`: `Ok(None)` when
+/// there is no name there, an error when the name cannot be renamed.
+fn target(
+    state: &State,
+    uri: &Uri,
+    position: Position,
+) -> std::result::Result<Option<Target>, Error> {
+    let Some((analysis, source, offset)) = navigation::document_offset(state, uri, position) else {
+        return Ok(None);
+    };
+    let Some((definition, range)) = navigation::definition_at(&analysis, source, offset) else {
+        return Ok(None);
+    };
+    match definition.key.kind {
+        SymbolKind::TermSet | SymbolKind::Rule => {}
+        SymbolKind::Param => {
+            return Err(refused(
+                "parameters cannot be renamed yet: rename it in its rule, in the rule's \
+                 message placeholders and in the `use` blocks that set it",
+            ));
+        }
+        SymbolKind::Policy | SymbolKind::Example => return Ok(None),
+    }
+    let view = View::Analysis(Arc::clone(&analysis));
+    let global = view
+        .global(&definition.key)
+        .ok_or_else(|| refused("the file that defines it is not on disk"))?;
+    let qualified = &definition.qualified;
+    match &global.file {
+        FileId::Std(_) => {
+            return Err(refused(&format!(
+                "`{qualified}` belongs to the standard library, which is read-only; \
+                 adjust it with `use` or `extend` in your own policy instead"
+            )));
+        }
+        FileId::Disk(path) if analysis.config.in_library(path) => {
+            return Err(refused(&format!(
+                "`{qualified}` belongs to a library declared in decorum.toml and pinned by \
+                 decorum.lock; rename it where the library is maintained"
+            )));
+        }
+        FileId::Disk(_) => {}
+    }
+    let text = analysis
+        .loaded
+        .inputs
+        .source(source)
+        .map(|s| Arc::clone(&s.text))
+        .ok_or_else(|| refused("the file is not loaded"))?;
+    let under_cursor = last_segment(&text, range, &definition.key.name)
+        .ok_or_else(|| refused("the name under the cursor is not the definition's name"))?;
+    Ok(Some(Target {
+        analysis,
+        definition,
+        global,
+        under_cursor,
+    }))
+}
+
+/// The range of `name` at the end of the name or dotted path written at `range` of
+/// `text` (`client-story` in `base.client-story`).
+fn last_segment(text: &str, range: TextRange, name: &str) -> Option<TextRange> {
+    let written = text.get(std::ops::Range::<usize>::from(range))?;
+    let before = written.strip_suffix(name)?;
+    if !(before.is_empty() || before.ends_with('.')) {
+        return None;
+    }
+    let start = range.end() - TextSize::of(name);
+    Some(TextRange::new(start, range.end()))
+}
+
+/// An error unless `name` can name a term set or a rule: a letter or `_`, then letters,
+/// digits, `_` or `-`, and not a reserved word.
+fn check_name(name: &str) -> std::result::Result<(), Error> {
+    let mut chars = name.chars();
+    let first_ok = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    let rest_ok = chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if !first_ok || !rest_ok {
+        return Err(refused(&format!(
+            "`{name}` is not a name: use a letter or `_`, then letters, digits, `_` or `-`"
+        )));
+    }
+    if RESERVED.contains(&name) {
+        return Err(refused(&format!("`{name}` is a reserved word")));
+    }
+    Ok(())
+}
+
+fn kind_word(kind: SymbolKind) -> &'static str {
+    match kind {
+        SymbolKind::TermSet => "term set",
+        SymbolKind::Rule => "rule",
+        SymbolKind::Param => "parameter",
+        SymbolKind::Policy => "policy",
+        SymbolKind::Example => "example",
+    }
+}
+
+/// The reply to a rename the server refuses: the client shows the message.
+fn refused(why: &str) -> Error {
+    Error {
+        code: tower_lsp_server::jsonrpc::ErrorCode::InvalidRequest,
+        message: format!("cannot rename: {why}").into(),
+        data: None,
+    }
+}
+
+/// Text edits by document, each range once.
+#[derive(Default)]
+struct Edits {
+    by_uri: HashMap<Uri, Vec<TextEdit>>,
+}
+
+impl Edits {
+    fn add(&mut self, uri: Uri, range: tower_lsp_server::ls_types::Range, new_text: &str) {
+        let list = self.by_uri.entry(uri).or_default();
+        if !list.iter().any(|e| e.range == range) {
+            list.push(TextEdit {
+                range,
+                new_text: new_text.to_owned(),
+            });
+        }
+    }
+}
+
+/// Adds an edit for every waiver rule id equal to `old_id`, in open drafts (their editor
+/// text) and in the drafts of each workspace context on disk; returns how many.
+fn waiver_edits(state: &State, old_id: &str, new_id: &str, edits: &mut Edits) -> usize {
+    let encoding = state.encoding();
+    let mut found = 0;
+    let mut in_editor: Vec<PathBuf> = Vec::new();
+    let open: Vec<(Uri, Option<PathBuf>, String, String)> = state
+        .documents
+        .iter()
+        .filter(|doc| matches!(doc.role, Role::Draft(_)))
+        .map(|doc| {
+            (
+                doc.key().clone(),
+                doc.path.clone(),
+                doc.language_id.clone(),
+                doc.text.text.as_str().to_owned(),
+            )
+        })
+        .collect();
+    for (uri, path, language_id, text) in open {
+        if let Some(canonical) = path.as_ref().and_then(|p| std::fs::canonicalize(p).ok()) {
+            in_editor.push(canonical);
+        }
+        let format = draft_format(path.as_deref(), &language_id);
+        let draft = decorum_draft::parse(&text, format, &Default::default());
+        found += add_waivers(&draft, &uri, old_id, new_id, encoding, edits);
+    }
+    let configs: Vec<decorum_workspace::Config> = state
+        .contexts
+        .iter()
+        .filter_map(|ctx| ctx.active.as_ref().map(|a| a.config.clone()))
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    for config in configs {
+        let collected =
+            decorum_workspace::collect_drafts(std::slice::from_ref(&config.root), &config);
+        for file in collected.files {
+            let Ok(canonical) = std::fs::canonicalize(&file) else {
+                continue;
+            };
+            if in_editor.contains(&canonical) || !seen.insert(canonical.clone()) {
+                continue;
+            }
+            let Ok(loaded) = decorum_workspace::read_draft(&canonical, &config) else {
+                continue;
+            };
+            let Some(uri) = file_uri(&canonical) else {
+                continue;
+            };
+            found += add_waivers(&loaded.draft, &uri, old_id, new_id, encoding, edits);
+        }
+    }
+    found
+}
+
+/// Adds an edit for every waiver rule id of `draft` equal to `old_id`; returns how many.
+fn add_waivers(
+    draft: &decorum_draft::Draft,
+    uri: &Uri,
+    old_id: &str,
+    new_id: &str,
+    encoding: crate::position::Encoding,
+    edits: &mut Edits,
+) -> usize {
+    let mut found = 0;
+    let mut index = None;
+    for waiver in &draft.waivers {
+        for (id, range) in &waiver.rules {
+            if id != old_id {
+                continue;
+            }
+            let index = index.get_or_insert_with(|| LineIndex::new(&draft.text));
+            let lsp = LineMap::new(&draft.text, index, encoding).range(*range);
+            edits.add(uri.clone(), lsp, new_id);
+            found += 1;
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_last_segment_of_a_path_is_the_name() {
+        let text = "use base.client-story { }";
+        let range = TextRange::new(4.into(), 21.into());
+        let name = last_segment(text, range, "client-story").unwrap();
+        assert_eq!(&text[std::ops::Range::<usize>::from(name)], "client-story");
+        assert_eq!(
+            last_segment(text, range, "story"),
+            None,
+            "a part of a segment"
+        );
+        let own = TextRange::new(9.into(), 21.into());
+        assert_eq!(last_segment(text, own, "client-story"), Some(own));
+    }
+
+    #[test]
+    fn new_names_follow_the_grammar() {
+        for good in ["words", "client-story", "_x", "a1-b_2"] {
+            assert!(check_name(good).is_ok(), "{good}");
+        }
+        for bad in ["", "1st", "two words", "a.b", "é", "-x", "and", "masked"] {
+            assert!(check_name(bad).is_err(), "{bad}");
+        }
+    }
+}
