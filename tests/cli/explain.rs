@@ -12,7 +12,7 @@ fn a_std_rule_is_explained() {
         --- stdout
         A client story can identify the client (hc.privacy.client-story)
 
-        severity: error, locked (default, from std/healthcare/privacy.decorum:443)
+        severity: error, locked (default, from std/healthcare/privacy.decorum:450)
         tags: client-story
         source: https://www.hhs.gov/hipaa/for-professionals/special-topics/de-identification/index.html
 
@@ -46,6 +46,8 @@ fn a_std_rule_is_explained() {
           passes “Started my first week as a new grad nurse, and my patient's family brought cookies.”
           passes “I'm an ICU nurse, and my patient reminded me why I do this.”
           flags  “I'm an ICU nurse, and my patient, a retired teacher, taught me to knit.”  (at “a retired teacher”)
+          flags  “Caught my third set of twins this year! Two baby girls born at 3:14am Sunday to a couple from Oakdale Heights.”  (at “3:14am”)
+          passes “The first baby born at our new birth center arrived this week! Shared with the family's written permission.”
         --- stderr: (empty)
     "#]]
     .assert_eq(&ws.run(&["explain", "hc.privacy.client-story"]).output().render());
