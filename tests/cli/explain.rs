@@ -48,6 +48,8 @@ fn a_std_rule_is_explained() {
           flags  “I'm an ICU nurse, and my patient, a retired teacher, taught me to knit.”  (at “a retired teacher”)
           flags  “Caught my third set of twins this year! Two baby girls born at 3:14am Sunday to a couple from Oakdale Heights.”  (at “3:14am”)
           passes “The first baby born at our new birth center arrived this week! Shared with the family's written permission.”
+          passes “Posts like "My client today told me the funniest thing about her ex..." can feel harmless. They are not.”
+          flags  “My client today told me, "I finally left him."”  (at “today”)
         --- stderr: (empty)
     "#]]
     .assert_eq(&ws.run(&["explain", "hc.privacy.client-story"]).output().render());

@@ -162,7 +162,7 @@ impl Polarities {
                 self.set(arena, *a, p);
                 self.set(arena, *b, Self::flip(p));
             }
-            Some(SetNode::Unnegated(n)) => self.set(arena, *n, p),
+            Some(SetNode::Unnegated(n) | SetNode::Unquoted(n)) => self.set(arena, *n, p),
             Some(SetNode::Leaf(_)) | None => {}
         }
     }
@@ -1107,12 +1107,14 @@ impl<'a> Compiler<'a> {
         self.set_stack.push(key.clone());
         let mut opts = LeafOptions::default();
         let mut negated = false;
+        let mut quoted = false;
         let mut allow = None;
         for opt in &decl.options {
             match opt {
                 TermOption::Masked(_) => opts.masked = true,
                 TermOption::CaseSensitive(_) => opts.case_sensitive = true,
                 TermOption::UnlessNegated(_) => negated = true,
+                TermOption::UnlessQuoted(_) => quoted = true,
                 TermOption::Allow(expr, _) => allow = Some(expr),
             }
         }
@@ -1182,6 +1184,9 @@ impl<'a> Compiler<'a> {
         }
         if negated {
             node = node.map(|n| self.arena.add_node(SetNode::Unnegated(n)));
+        }
+        if quoted {
+            node = node.map(|n| self.arena.add_node(SetNode::Unquoted(n)));
         }
         let state = match node {
             Some(id) => SetState::Done(id),

@@ -17,6 +17,7 @@ use decorum_text::{TextRange, TextSize};
 
 use crate::ir::*;
 use crate::negation::is_negated;
+use crate::quotation::is_quoted;
 use crate::sets::{MatchIndex, SetArena, SetId, SetNode};
 
 /// A match of a set: where, and which term (for its suggested replacement).
@@ -216,6 +217,10 @@ impl<'d> PostCtx<'d> {
             SetNode::Unnegated(a) => {
                 let all = self.set_matches(*a);
                 kept(&all, |m| !is_negated(self.draft, self.post, m.range))
+            }
+            SetNode::Unquoted(a) => {
+                let all = self.set_matches(*a);
+                kept(&all, |m| !is_quoted(self.draft, self.post, m.range))
             }
         };
         out.sort_unstable_by_key(|m| {

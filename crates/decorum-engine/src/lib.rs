@@ -17,6 +17,7 @@ mod input;
 mod ir;
 mod memo;
 mod negation;
+mod quotation;
 mod sets;
 mod symbols;
 

@@ -36,6 +36,8 @@ pub(crate) enum SetNode {
     Diff(SetId, SetId),
     /// Matches of the set that no nearby negation cancels.
     Unnegated(SetId),
+    /// Matches of the set that do not lie inside a quotation.
+    Unquoted(SetId),
 }
 
 /// One term.
@@ -114,7 +116,9 @@ impl SetArena {
             match self.node(id) {
                 SetNode::Leaf(p) => out.extend_from_slice(p),
                 SetNode::Union(children) => stack.extend(children.iter().copied()),
-                SetNode::Diff(a, _) | SetNode::Unnegated(a) => stack.push(*a),
+                SetNode::Diff(a, _) | SetNode::Unnegated(a) | SetNode::Unquoted(a) => {
+                    stack.push(*a)
+                }
             }
         }
         out.sort_unstable();

@@ -287,6 +287,35 @@ rule cure { flag when contains cure }
 }
 
 #[test]
+fn quotations_drop_matches_of_unless_quoted_sets() {
+    // Inside "...", “...” and «...» of the paragraph: dropped; outside, after a closed
+    // quotation, or after a mark never closed: kept. An extension of the set is quoted
+    // too, and a union with the set keeps the filter.
+    let set = policy(
+        r##"decorum 1
+policy t
+terms story = ["my client"] unless quoted
+extend story += ["my patient"]
+terms either = story + ["a client"]
+rule story { flag when contains either }
+"##,
+    );
+    expect![[r#"
+        Posts like "My client today told me" hurt. So do “my patient” and «a client».
+                                                                           ^^^^^^^^ warning: t.story: story
+        My client said "thanks". "Hi," said my patient. He wrote "my client
+        ^^^^^^^^^ warning: t.story: story
+                                            ^^^^^^^^^^ warning: t.story: story
+                                                                  ^^^^^^^^^ warning: t.story: story
+
+    "#]]
+    .assert_eq(&annotate(
+        &set,
+        "Posts like \"My client today told me\" hurt. So do “my patient” and «a client».\nMy client said \"thanks\". \"Hi,\" said my patient. He wrote \"my client\n",
+    ));
+}
+
+#[test]
 fn near_ordered_and_unordered_in_scopes() {
     let set = policy(
         r##"decorum 1

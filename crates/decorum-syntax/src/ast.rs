@@ -187,6 +187,8 @@ pub enum TermOption {
     CaseSensitive(TextRange),
     /// `unless negated`: drop matches that a nearby negation cancels (`no cure`).
     UnlessNegated(TextRange),
+    /// `unless quoted`: drop matches inside a quotation (`Posts like "my patient..."`).
+    UnlessQuoted(TextRange),
     /// `allow EXPR`: drop matches that overlap a match of the allowlist.
     Allow(TermExpr, TextRange),
 }

@@ -90,6 +90,7 @@ impl Printer {
                         TermOption::Masked(r) => self.line(1, "option masked", *r),
                         TermOption::CaseSensitive(r) => self.line(1, "option case-sensitive", *r),
                         TermOption::UnlessNegated(r) => self.line(1, "option unless negated", *r),
+                        TermOption::UnlessQuoted(r) => self.line(1, "option unless quoted", *r),
                         TermOption::Allow(e, r) => {
                             self.line(1, "option allow", *r);
                             self.terms(2, e);

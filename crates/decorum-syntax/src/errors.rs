@@ -232,6 +232,7 @@ fn expected_phrases(positives: &[Rule]) -> Vec<String> {
         Rule::opt_masked,
         Rule::opt_case,
         Rule::opt_negation,
+        Rule::opt_quotation,
         Rule::opt_allow,
         Rule::K_MASKED,
         Rule::K_CASE_SENSITIVE,
@@ -247,6 +248,7 @@ fn expected_phrases(positives: &[Rule]) -> Vec<String> {
                 Rule::opt_masked
                     | Rule::opt_case
                     | Rule::opt_negation
+                    | Rule::opt_quotation
                     | Rule::opt_allow
                     | Rule::K_MASKED
                     | Rule::K_CASE_SENSITIVE
@@ -255,7 +257,8 @@ fn expected_phrases(positives: &[Rule]) -> Vec<String> {
             )
         });
         phrases.push(
-            "a term-set option (`masked`, `case-sensitive`, `unless negated`, `allow [...]`)"
+            "a term-set option (`masked`, `case-sensitive`, `unless negated`, `unless quoted`, \
+             `allow [...]`)"
                 .to_string(),
         );
     }
@@ -301,6 +304,7 @@ fn rule_phrase(rule: Rule) -> Option<&'static str> {
         term_option | opt_masked | K_MASKED => "`masked`",
         opt_case | K_CASE_SENSITIVE => "`case-sensitive`",
         opt_negation | K_NEGATED => "`unless negated`",
+        opt_quotation | K_QUOTED => "`unless quoted`",
         opt_allow | K_ALLOW => "`allow [...]`",
         term_expr | term_operand => "a term set (a `[...]` list or a set name)",
         set_op => "a set operator (`+`, `-`)",

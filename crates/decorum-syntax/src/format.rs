@@ -550,6 +550,7 @@ impl Formatter<'_> {
                 TermOption::Masked(_) => s.push_str(" masked"),
                 TermOption::CaseSensitive(_) => s.push_str(" case-sensitive"),
                 TermOption::UnlessNegated(_) => s.push_str(" unless negated"),
+                TermOption::UnlessQuoted(_) => s.push_str(" unless quoted"),
                 TermOption::Allow(e, _) => {
                     let e = self.terms(e, indent);
                     s.push_str(" allow ");

@@ -476,6 +476,7 @@ impl Builder<'_> {
                         Rule::opt_masked => TermOption::Masked(r),
                         Rule::opt_case => TermOption::CaseSensitive(r),
                         Rule::opt_negation => TermOption::UnlessNegated(r),
+                        Rule::opt_quotation => TermOption::UnlessQuoted(r),
                         Rule::opt_allow => {
                             let inner = kids(opt).next()?;
                             TermOption::Allow(self.term_expr(inner)?, r)

@@ -39,6 +39,7 @@ const TOKENS: &[&str] = &[
     "masked",
     "unless",
     "negated",
+    "quoted",
     "allow",
     "case-sensitive",
     "severity",

@@ -51,7 +51,7 @@ syn keyword decorumFunction near has count share
 syn match decorumFunction /\<contains\>/
 syn keyword decorumScope sentence paragraph post first ordered
 syn keyword decorumField words chars sentences paragraphs length limit hashtags mentions links emoji posts
-syn keyword decorumModifier masked case-sensitive negated allow locked
+syn keyword decorumModifier masked case-sensitive negated quoted allow locked
 syn keyword decorumSeverity error warning info hint
 syn keyword decorumBoolean true false
 syn keyword decorumMetaField channel type

@@ -49,6 +49,7 @@ const KEYWORDS: &[&str] = &[
     "case-sensitive",
     "unless",
     "negated",
+    "quoted",
     "allow",
     "severity",
     "error",
