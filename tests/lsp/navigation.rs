@@ -643,13 +643,27 @@ fn a_parameter_assigned_in_a_use_block_has_hover_definition_and_references() {
     server.stop();
 }
 
-/// The edits of a rename reply for `uri`, applied to `text`.
+/// The edits of a rename reply for `uri` (versioned `documentChanges`, as the test
+/// client supports them), applied to `text`.
 fn renamed(reply: &Value, uri: &str, text: &str) -> String {
-    let edits = reply["result"]["changes"][uri]
+    let change = reply["result"]["documentChanges"]
         .as_array()
-        .unwrap_or_else(|| panic!("no edits for {uri}: {reply}"))
-        .clone();
-    crate::client::apply_edits(text, &edits)
+        .unwrap_or_else(|| panic!("no documentChanges: {reply}"))
+        .iter()
+        .find(|c| c["textDocument"]["uri"] == uri)
+        .unwrap_or_else(|| panic!("no edits for {uri}: {reply}"));
+    crate::client::apply_edits(text, change["edits"].as_array().unwrap())
+}
+
+/// The version a rename reply's edit of `uri` is for (`null` for a file not open).
+fn edited_version(reply: &Value, uri: &str) -> Value {
+    reply["result"]["documentChanges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["textDocument"]["uri"] == uri)
+        .map(|c| c["textDocument"]["version"].clone())
+        .unwrap_or_default()
 }
 
 fn rename_request(uri: &str, position: Value, new_name: &str) -> Value {
@@ -727,10 +741,35 @@ fn renaming_a_rule_edits_its_references_and_the_waivers_naming_it() {
         open.replace("test.base.client-story", "test.base.one-client")
     );
     assert_eq!(
-        reply["result"]["changes"].as_object().unwrap().len(),
+        reply["result"]["documentChanges"].as_array().unwrap().len(),
         4,
         "{reply}"
     );
+    assert_eq!(
+        edited_version(&reply, &open_uri),
+        1,
+        "an open draft's version"
+    );
+    assert_eq!(
+        edited_version(&reply, &ws.uri("posts/on-disk.md")),
+        Value::Null
+    );
+
+    // From the reference in org.decorum after an unsaved edit of base.decorum: the
+    // definition is edited where base.decorum's own text has it now.
+    let edited = format!("# moved down a line\n{BASE_POLICY}");
+    server.change(&base, 2, json!([{ "text": edited }]));
+    let reply = server.request(
+        "textDocument/rename",
+        rename_request(&org, at(ORG_POLICY, "base.client-story", 7), "one-client"),
+    );
+    assert_eq!(
+        renamed(&reply, &base, &edited),
+        edited.replace("rule client-story", "rule one-client"),
+        "{reply}"
+    );
+    assert_eq!(edited_version(&reply, &base), 2);
+    server.change(&base, 3, json!([{ "text": BASE_POLICY }]));
 
     // A term set: its definition and the reference in the same file.
     let reply = server.request(
@@ -773,7 +812,21 @@ fn renaming_a_rule_edits_its_references_and_the_waivers_naming_it() {
         );
         let message = reply["error"]["message"].as_str().unwrap_or_default();
         assert!(message.contains(why), "{new_name}: {reply}");
+        assert_eq!(reply["error"]["code"], -32803, "RequestFailed");
     }
+    // A set renamed to a parameter's name would mean the parameter inside that rule.
+    let text = "decorum 1\npolicy test.caps\n\nterms client = [\"my client\"]\n\
+                rule r {\n  param limit_n = 3\n  flag when count(client) > limit_n\n}\n";
+    let uri = open_policy(&mut server, &ws, "policy/caps.decorum", text);
+    let reply = server.request(
+        "textDocument/rename",
+        rename_request(&uri, at(text, "terms client", 7), "limit_n"),
+    );
+    let message = reply["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("has a parameter named `limit_n`"),
+        "{reply}"
+    );
     let text = "decorum 1\npolicy test.params\n\nimport \"std/healthcare\" as hc\n\
                 use hc.marketing.advert-share { max_share = 15% }\n";
     let uri = open_policy(&mut server, &ws, "policy/params.decorum", text);

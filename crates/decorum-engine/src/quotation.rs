@@ -8,6 +8,10 @@
 //! `'` and `’` are also apostrophes; nor are Markdown block quotes (`> ...`), which
 //! often hold the writer's own words. A quotation does not run across paragraphs: an
 //! unclosed mark quotes nothing.
+//!
+//! Known limits: German `„...“` closes with the mark English opens with, and `»...«` is
+//! not recognised; an inch mark (`6'2"`) counts as a straight quote and can make the rest
+//! of its paragraph look quoted.
 
 use decorum_draft::{Draft, Post};
 use decorum_text::TextRange;
@@ -32,7 +36,10 @@ pub(crate) fn is_quoted(draft: &Draft, post: &Post, range: TextRange) -> bool {
         return false;
     };
     MARKS.iter().any(|&(open, close)| {
-        open_before(before, open, close) && !inside.contains(close) && after.contains(close)
+        open_before(before, open, close)
+            && !inside.contains(open)
+            && !inside.contains(close)
+            && after.contains(close)
     })
 }
 
@@ -100,5 +107,9 @@ mod tests {
             "apostrophes"
         );
         assert!(!quoted("> my client came in", "my client"), "a block quote");
+        assert!(
+            !quoted("He said “a “my client” b” once.", "a “my client"),
+            "a match holding a mark is not inside one quotation"
+        );
     }
 }

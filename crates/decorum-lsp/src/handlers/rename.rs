@@ -5,9 +5,15 @@
 //! ones find-references lists (see [`crate::navigation`]): the file, what it imports, the
 //! other open policy files and the policies of every workspace context. A rule's id is
 //! also what waivers in drafts name (`<!-- decorum-allow test.base.client-story: ... -->`),
-//! so renaming a rule also edits every waiver that names its id exactly, in open drafts
-//! (their text in the editor) and in the drafts of each workspace context on disk. A
-//! waiver naming the whole policy (`test.base`) still covers the rule and is left alone.
+//! so renaming a rule also edits every waiver that names its id exactly, in the drafts of
+//! each workspace context whose policies load the rule's file: open ones from their text
+//! in the editor, the others from disk. A waiver naming the whole policy (`test.base`)
+//! still covers the rule and is left alone.
+//!
+//! Every position comes from a text the server trusts for it (see [`crate::navigation`]):
+//! an open file's own analysis, else the file on disk. Edits of open documents carry
+//! their version when the client supports `documentChanges`, and use the URI the client
+//! opened them under.
 //!
 //! Names defined in the standard library (embedded in the binary) or in a library that
 //! `decorum.toml` declares (pinned by `decorum.lock`) cannot be renamed from here, and
@@ -22,14 +28,15 @@ use std::sync::Arc;
 
 use decorum_engine::{Definition, SymbolKind};
 use decorum_text::{LineIndex, TextRange, TextSize};
-use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::{
-    Position, PrepareRenameResponse, RenameParams, TextDocumentPositionParams, TextEdit, Uri,
-    WorkspaceEdit,
+    DocumentChanges, OneOf, OptionalVersionedTextDocumentIdentifier, Position,
+    PrepareRenameResponse, RenameParams, TextDocumentEdit, TextDocumentPositionParams, TextEdit,
+    Uri, WorkspaceEdit,
 };
 
 use crate::analysis::PolicyAnalysis;
-use crate::context::draft_format;
+use crate::context::{ContextKey, draft_format};
 use crate::diagnostics::file_uri;
 use crate::log::Level;
 use crate::navigation::{self, FileId, GlobalKey, View};
@@ -93,78 +100,95 @@ pub async fn rename(state: &Arc<State>, params: RenameParams) -> Result<Option<W
 }
 
 fn rename_at(state: &State, params: &RenameParams) -> Result<Option<WorkspaceEdit>> {
-    {
-        let at = &params.text_document_position;
-        let Some(target) = target(state, &at.text_document.uri, at.position)? else {
-            return Ok(None);
-        };
-        let new_name = params.new_name.trim();
-        check_name(new_name)?;
-        let old_name = target.definition.key.name.as_str();
-        if new_name == old_name {
-            return Ok(Some(WorkspaceEdit::default()));
-        }
-        let kind = target.definition.key.kind;
-        let taken = target
-            .analysis
-            .compiled
-            .symbols
-            .definitions
-            .iter()
-            .any(|d| {
-                d.key.source == target.definition.key.source
-                    && d.key.kind == kind
-                    && d.key.name == new_name
-            });
-        if taken {
-            return Err(refused(&format!(
+    let at = &params.text_document_position;
+    let Some(target) = target(state, &at.text_document.uri, at.position)? else {
+        return Ok(None);
+    };
+    let new_name = params.new_name.trim();
+    check_name(new_name)?;
+    let old_name = target.definition.key.name.as_str();
+    if new_name == old_name {
+        return Ok(Some(WorkspaceEdit::default()));
+    }
+    let kind = target.definition.key.kind;
+    let views = navigation::views(state, Some(&target.analysis));
+    let open = navigation::open_policy_paths(state);
+    // The definition as its own file has it now: from that file's analysis when it
+    // is open (the requesting analysis may hold an older copy of it), else from disk.
+    let (def_view, definition) = navigation::definitions(&views, &open)
+        .into_iter()
+        .find(|(view, d)| view.global(&d.key).as_ref() == Some(&target.global))
+        .ok_or_else(|| refused("the definition is not loaded"))?;
+    let in_file = |d: &&Definition| d.key.source == definition.key.source;
+    let symbols = def_view.symbols();
+    if let Some(clash) = symbols.definitions.iter().filter(in_file).find(|d| {
+        d.key.name == new_name
+            && (d.key.kind == kind
+                || kind == SymbolKind::TermSet && d.key.kind == SymbolKind::Param)
+    }) {
+        return Err(refused(&match clash.key.kind {
+            // Inside that rule, a one-word set name means the parameter.
+            SymbolKind::Param => format!(
+                "rule `{}` has a parameter named `{new_name}`, which would take the \
+                 place of the set inside that rule",
+                clash.container.as_deref().unwrap_or_default()
+            ),
+            _ => format!(
                 "the file already has a {} named `{new_name}`",
                 kind_word(kind)
-            )));
-        }
-        let mut edits = Edits::default();
-        let encoding = state.encoding();
-        let own = View::Analysis(Arc::clone(&target.analysis));
-        let key = &target.definition.key;
-        if let Some(location) = own.location(key.source, target.definition.name_range, encoding) {
-            edits.add(location.uri, location.range, new_name);
-        }
-        let views = navigation::views(state, Some(&target.analysis));
-        let open = navigation::open_policy_paths(state);
-        let mut references = 0;
-        for (view, source, range) in navigation::reference_sites(&views, &target.global, &open) {
-            let Some(text) = view.loaded().inputs.source(source).map(|s| &s.text) else {
-                continue;
-            };
-            let Some(name) = last_segment(text, range, old_name) else {
-                continue;
-            };
-            if let Some(location) = view.location(source, name, encoding) {
-                edits.add(location.uri, location.range, new_name);
-                references += 1;
-            }
-        }
-        let mut waivers = 0;
-        if kind == SymbolKind::Rule {
-            let old_id = target.definition.qualified.as_str();
-            let new_id = match old_id.rsplit_once('.') {
-                Some((policy, _)) => format!("{policy}.{new_name}"),
-                None => new_name.to_owned(),
-            };
-            waivers = waiver_edits(state, old_id, &new_id, &mut edits);
-        }
-        crate::log!(
-            Level::Debug,
-            "rename: {} references, {} waivers, {} files",
-            references,
-            waivers,
-            edits.by_uri.len()
-        );
-        Ok(Some(WorkspaceEdit {
-            changes: Some(edits.by_uri),
-            ..WorkspaceEdit::default()
-        }))
+            ),
+        }));
     }
+    let mut edits = Edits::new(state);
+    let encoding = state.encoding();
+    let location = def_view
+        .location(definition.key.source, definition.name_range, encoding)
+        .ok_or_else(|| refused("the definition's file is not on disk"))?;
+    edits.add(location.uri, location.range, new_name);
+    let mut references = 0;
+    for (view, source, range) in navigation::reference_sites(&views, &target.global, &open) {
+        let text = view
+            .loaded()
+            .inputs
+            .source(source)
+            .map(|s| s.text.as_ref())
+            .unwrap_or_default();
+        let place = || {
+            view.place(source, range.start())
+                .map_or_else(String::new, |(path, line)| format!(" at {path}:{line}"))
+        };
+        // A reference must end with the name; anything else is not renamed blindly.
+        let name = last_segment(text, range, old_name).ok_or_else(|| {
+            refused(&format!(
+                "the reference{} is not written `…{old_name}`",
+                place()
+            ))
+        })?;
+        let location = view
+            .location(source, name, encoding)
+            .ok_or_else(|| refused(&format!("the reference{} is not on disk", place())))?;
+        edits.add(location.uri, location.range, new_name);
+        references += 1;
+    }
+    let mut waivers = 0;
+    if kind == SymbolKind::Rule {
+        let old_id = target.definition.qualified.as_str();
+        let new_id = match old_id.rsplit_once('.') {
+            Some((policy, _)) => format!("{policy}.{new_name}"),
+            None => new_name.to_owned(),
+        };
+        waivers = waiver_edits(state, &target.global, old_id, &new_id, &mut edits);
+    }
+    crate::log!(
+        Level::Debug,
+        "rename: {} references, {} waivers, {} files",
+        references,
+        waivers,
+        edits.by_uri.len()
+    );
+    Ok(Some(
+        edits.into_workspace_edit(state.flags().document_changes),
+    ))
 }
 
 /// The term set or rule at `position` of the policy document `uri`: `Ok(None)` when
@@ -270,20 +294,40 @@ fn kind_word(kind: SymbolKind) -> &'static str {
 /// The reply to a rename the server refuses: the client shows the message.
 fn refused(why: &str) -> Error {
     Error {
-        code: tower_lsp_server::jsonrpc::ErrorCode::InvalidRequest,
+        // LSP's RequestFailed: the request was valid, the server cannot carry it out.
+        code: ErrorCode::ServerError(-32803),
         message: format!("cannot rename: {why}").into(),
         data: None,
     }
 }
 
-/// Text edits by document, each range once.
-#[derive(Default)]
+/// Text edits by document, each range once, under the URI and version of the document
+/// when it is open.
 struct Edits {
     by_uri: HashMap<Uri, Vec<TextEdit>>,
+    /// Open documents with a file: the `file://` URI of the canonical path, to the URI
+    /// the client opened it under and its version.
+    open: HashMap<Uri, (Uri, i32)>,
 }
 
 impl Edits {
+    fn new(state: &State) -> Edits {
+        let open = state
+            .documents
+            .iter()
+            .filter_map(|doc| {
+                let canonical = std::fs::canonicalize(doc.path.as_ref()?).ok()?;
+                Some((file_uri(&canonical)?, (doc.key().clone(), doc.text.version)))
+            })
+            .collect();
+        Edits {
+            by_uri: HashMap::new(),
+            open,
+        }
+    }
+
     fn add(&mut self, uri: Uri, range: tower_lsp_server::ls_types::Range, new_text: &str) {
+        let uri = self.open.get(&uri).map_or(uri, |(own, _)| own.clone());
         let list = self.by_uri.entry(uri).or_default();
         if !list.iter().any(|e| e.range == range) {
             list.push(TextEdit {
@@ -292,18 +336,76 @@ impl Edits {
             });
         }
     }
+
+    /// The edits as one workspace edit: versioned `documentChanges` when the client
+    /// supports them (a document edited since is not changed), else `changes`.
+    fn into_workspace_edit(self, document_changes: bool) -> WorkspaceEdit {
+        if !document_changes {
+            return WorkspaceEdit {
+                changes: Some(self.by_uri),
+                ..WorkspaceEdit::default()
+            };
+        }
+        let versions: HashMap<&Uri, i32> = self
+            .open
+            .values()
+            .map(|(uri, version)| (uri, *version))
+            .collect();
+        let mut changes: Vec<TextDocumentEdit> = self
+            .by_uri
+            .iter()
+            .map(|(uri, edits)| TextDocumentEdit {
+                text_document: OptionalVersionedTextDocumentIdentifier {
+                    uri: uri.clone(),
+                    version: versions.get(uri).copied(),
+                },
+                edits: edits.iter().cloned().map(OneOf::Left).collect(),
+            })
+            .collect();
+        changes.sort_by(|a, b| {
+            a.text_document
+                .uri
+                .as_str()
+                .cmp(b.text_document.uri.as_str())
+        });
+        WorkspaceEdit {
+            document_changes: Some(DocumentChanges::Edits(changes)),
+            ..WorkspaceEdit::default()
+        }
+    }
 }
 
-/// Adds an edit for every waiver rule id equal to `old_id`, in open drafts (their editor
-/// text) and in the drafts of each workspace context on disk; returns how many.
-fn waiver_edits(state: &State, old_id: &str, new_id: &str, edits: &mut Edits) -> usize {
+/// Adds an edit for every waiver rule id equal to `old_id` in the drafts of the
+/// workspace contexts whose policies load the rule's file (`rule`): open ones from their
+/// editor text, the others from disk. Returns how many.
+fn waiver_edits(
+    state: &State,
+    rule: &GlobalKey,
+    old_id: &str,
+    new_id: &str,
+    edits: &mut Edits,
+) -> usize {
     let encoding = state.encoding();
+    let contexts: Vec<_> = state
+        .contexts
+        .iter()
+        .map(|c| Arc::clone(c.value()))
+        .collect();
+    let using: Vec<(ContextKey, decorum_workspace::Config)> = contexts
+        .iter()
+        .filter(|ctx| {
+            ctx.index.as_ref().is_some_and(|index| {
+                navigation::local_key(&View::Context(Arc::clone(index)), rule).is_some()
+            })
+        })
+        .filter_map(|ctx| Some((ctx.key.clone(), ctx.active.as_ref()?.config.clone())))
+        .collect();
     let mut found = 0;
     let mut in_editor: Vec<PathBuf> = Vec::new();
     let open: Vec<(Uri, Option<PathBuf>, String, String)> = state
         .documents
         .iter()
-        .filter(|doc| matches!(doc.role, Role::Draft(_)))
+        .filter(|doc| matches!(&doc.role, Role::Draft(key) if using.iter().any(|(k, _)| k == key)))
         .map(|doc| {
             (
                 doc.key().clone(),
@@ -321,13 +423,8 @@ fn waiver_edits(state: &State, old_id: &str, new_id: &str, edits: &mut Edits) ->
         let draft = decorum_draft::parse(&text, format, &Default::default());
         found += add_waivers(&draft, &uri, old_id, new_id, encoding, edits);
     }
-    let configs: Vec<decorum_workspace::Config> = state
-        .contexts
-        .iter()
-        .filter_map(|ctx| ctx.active.as_ref().map(|a| a.config.clone()))
-        .collect();
     let mut seen = std::collections::HashSet::new();
-    for config in configs {
+    for (_, config) in using {
         let collected =
             decorum_workspace::collect_drafts(std::slice::from_ref(&config.root), &config);
         for file in collected.files {
