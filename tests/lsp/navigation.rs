@@ -805,6 +805,11 @@ fn renaming_a_rule_edits_its_references_and_the_waivers_naming_it() {
             "two words",
             "is not a name",
         ),
+        (
+            at(BASE_POLICY, "rule client-story", 8),
+            "rule",
+            "reserved word",
+        ),
     ] {
         let reply = server.request(
             "textDocument/rename",

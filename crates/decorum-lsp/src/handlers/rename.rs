@@ -43,10 +43,13 @@ use crate::navigation::{self, FileId, GlobalKey, View};
 use crate::position::LineMap;
 use crate::state::{Role, State};
 
-/// Words the grammar reserves, which cannot name a term set or a rule.
+/// Words that cannot name a term set or a rule: those the grammar reserves, and the
+/// keywords that start an item (a reference renamed to `rule` at the start of a line
+/// would start a new item there).
 const RESERVED: &[&str] = &[
     "and", "or", "not", "in", "when", "require", "unless", "allow", "masked", "contains", "near",
-    "has", "true", "false",
+    "has", "true", "false", "decorum", "policy", "import", "terms", "rule", "use", "extend",
+    "disable",
 ];
 
 /// What is being renamed.
@@ -495,7 +498,18 @@ mod tests {
         for good in ["words", "client-story", "_x", "a1-b_2"] {
             assert!(check_name(good).is_ok(), "{good}");
         }
-        for bad in ["", "1st", "two words", "a.b", "é", "-x", "and", "masked"] {
+        for bad in [
+            "",
+            "1st",
+            "two words",
+            "a.b",
+            "é",
+            "-x",
+            "and",
+            "masked",
+            "rule",
+            "use",
+        ] {
             assert!(check_name(bad).is_err(), "{bad}");
         }
     }
