@@ -837,7 +837,7 @@ fn renaming_a_rule_edits_its_references_and_the_waivers_naming_it() {
     let uri = open_policy(&mut server, &ws, "policy/params.decorum", text);
     for (needle, why) in [
         ("advert-share", "standard library"),
-        ("max_share", "parameters"),
+        ("max_share", "standard library"),
     ] {
         let reply = server.request(
             "textDocument/prepareRename",
@@ -845,6 +845,72 @@ fn renaming_a_rule_edits_its_references_and_the_waivers_naming_it() {
         );
         let message = reply["error"]["message"].as_str().unwrap_or_default();
         assert!(message.contains(why), "{needle}: {reply}");
+    }
+    server.stop();
+}
+
+#[test]
+fn renaming_a_parameter_edits_its_rule_its_message_and_the_use_blocks() {
+    let ws = Workspace::new();
+    let lib = "decorum 1\npolicy test.lib\n\nterms phrases = [\"my patient\"]\n\n\
+               rule long-post {\n  param limit = 3\n  param extra = [\"x\"]\n  \
+               message \"More than {limit} ({{limit}} stays).\"\n  \
+               flag when count(phrases) > limit and not contains extra\n}\n";
+    let org =
+        format!("{ORG_POLICY}import \"./lib.decorum\" as lib\nuse lib.long-post {{ limit = 5 }}\n");
+    ws.write("policy/lib.decorum", lib);
+    ws.write("policy/org.decorum", &org);
+    let (mut server, _cache) = start(&ws);
+    let draft = ws.uri("draft.md");
+    server.open(&draft, "markdown", 1, "Hello.\n");
+    server.diagnostics_at(&draft, 1);
+    let lib_uri = ws.uri("policy/lib.decorum");
+    server.open(&lib_uri, "decorum", 1, lib);
+
+    let reply = server.request(
+        "textDocument/prepareRename",
+        place(&lib_uri, at(lib, "param limit", 7)),
+    );
+    assert_eq!(reply["result"]["placeholder"], "limit", "{reply}");
+    let reply = server.request(
+        "textDocument/rename",
+        rename_request(&lib_uri, at(lib, "param limit", 7), "max_hits"),
+    );
+    assert!(reply.get("error").is_none(), "{reply}");
+    assert_eq!(
+        renamed(&reply, &lib_uri, lib),
+        lib.replace("param limit", "param max_hits")
+            .replace("{limit} (", "{max_hits} (")
+            .replace("> limit", "> max_hits"),
+        "the declaration, the condition and the placeholder; not {{{{limit}}}}"
+    );
+    assert_eq!(
+        renamed(&reply, &ws.uri("policy/org.decorum"), &org),
+        org.replace("{ limit = 5 }", "{ max_hits = 5 }")
+    );
+
+    // A term-set parameter, from its use in the condition.
+    let reply = server.request(
+        "textDocument/rename",
+        rename_request(&lib_uri, at(lib, "contains extra", 10), "more"),
+    );
+    assert_eq!(
+        renamed(&reply, &lib_uri, lib),
+        lib.replace("param extra", "param more")
+            .replace("contains extra", "contains more")
+    );
+
+    for (new_name, why) in [
+        ("words", "post field"),
+        ("match", "placeholder"),
+        ("extra", "already has a parameter"),
+    ] {
+        let reply = server.request(
+            "textDocument/rename",
+            rename_request(&lib_uri, at(lib, "param limit", 7), new_name),
+        );
+        let message = reply["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(why), "{new_name}: {reply}");
     }
     server.stop();
 }

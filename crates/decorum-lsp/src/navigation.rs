@@ -142,7 +142,7 @@ impl View {
 
     /// True when positions in `source` can be trusted from this view: always for files
     /// that are not open documents, and for an open document only from its own analysis.
-    fn trusted(&self, source: SourceId, open: &HashSet<PathBuf>) -> bool {
+    pub fn trusted(&self, source: SourceId, open: &HashSet<PathBuf>) -> bool {
         match self.loaded().disk_path(source) {
             Some(path) if open.contains(path) => self.owner() == Some(source),
             _ => true,

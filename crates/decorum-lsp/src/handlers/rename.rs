@@ -1,5 +1,5 @@
-//! `textDocument/prepareRename` and `textDocument/rename` in policy files: term sets and
-//! rules.
+//! `textDocument/prepareRename` and `textDocument/rename` in policy files: term sets,
+//! rules and rules' parameters.
 //!
 //! A rename edits the definition's name and every reference the server knows, the same
 //! ones find-references lists (see [`crate::navigation`]): the file, what it imports, the
@@ -15,18 +15,25 @@
 //! their version when the client supports `documentChanges`, and use the URI the client
 //! opened them under.
 //!
+//! A parameter is named in its declaration, in its rule's conditions (`> limit`,
+//! `contains phrases` for a term-set parameter), in the `{limit}` placeholders of its
+//! rule's message and in the `use` blocks that set it; the symbol index records only the
+//! last, so the rule's own uses are found in its syntax tree.
+//!
 //! Names defined in the standard library (embedded in the binary) or in a library that
-//! `decorum.toml` declares (pinned by `decorum.lock`) cannot be renamed from here, and
-//! neither can parameters yet (they are also named in message placeholders, which the
-//! symbol index does not record): the client is told why.
+//! `decorum.toml` declares (pinned by `decorum.lock`) cannot be renamed from here: the
+//! client is told why.
 //!
 //! Draft text is read to find waivers and never logged: the log gets counts only.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use decorum_engine::{Definition, SymbolKind};
+use decorum_engine::{Definition, SourceId, SymbolKind};
+use decorum_syntax::{
+    Cond, CondKind, Item, NumExpr, NumKind, RuleClause, RuleDecl, TermExpr, TextKind, Trigger,
+};
 use decorum_text::{LineIndex, TextRange, TextSize};
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::{
@@ -116,6 +123,9 @@ fn rename_at(state: &State, params: &RenameParams) -> Result<Option<WorkspaceEdi
     let kind = target.definition.key.kind;
     let views = navigation::views(state, Some(&target.analysis));
     let open = navigation::open_policy_paths(state);
+    if kind == SymbolKind::Param {
+        return rename_param(state, &target, &views, &open, new_name);
+    }
     // The definition as its own file has it now: from that file's analysis when it
     // is open (the requesting analysis may hold an older copy of it), else from disk.
     let (def_view, definition) = navigation::definitions(&views, &open)
@@ -194,6 +204,209 @@ fn rename_at(state: &State, params: &RenameParams) -> Result<Option<WorkspaceEdi
     ))
 }
 
+/// Renames a rule's parameter: its declaration, its uses in the rule's conditions, the
+/// `{name}` placeholders of the rule's message, and the `use` blocks that set it.
+fn rename_param(
+    state: &State,
+    target: &Target,
+    views: &[View],
+    open: &HashSet<PathBuf>,
+    new_name: &str,
+) -> Result<Option<WorkspaceEdit>> {
+    let old_name = target.definition.key.name.as_str();
+    let rule_name = target
+        .definition
+        .container
+        .as_deref()
+        .ok_or_else(|| refused("the parameter's rule is not known"))?;
+    if BUILTIN_PLACEHOLDERS.contains(&new_name)
+        || decorum_engine::post_fields().any(|(field, _)| field == new_name)
+    {
+        return Err(refused(&format!(
+            "`{new_name}` is a post field or a message placeholder of its own"
+        )));
+    }
+    // The rule's file as that file has it now: its own analysis when open, else disk.
+    let (view, source) = views
+        .iter()
+        .find_map(|view| {
+            let key = navigation::local_key(view, &target.global)?;
+            view.trusted(key.source, open).then_some((view, key.source))
+        })
+        .ok_or_else(|| refused("the parameter's file is not loaded"))?;
+    let file = &view
+        .loaded()
+        .inputs
+        .source(source)
+        .ok_or_else(|| refused("the parameter's file is not loaded"))?;
+    let rule = file
+        .parse
+        .file
+        .items
+        .iter()
+        .find_map(|item| match item {
+            Item::Rule(rule) if rule.name.text == rule_name => Some(rule),
+            _ => None,
+        })
+        .ok_or_else(|| refused(&format!("rule `{rule_name}` is not in the file")))?;
+    if rule.params().any(|p| p.name.text == new_name) {
+        return Err(refused(&format!(
+            "rule `{rule_name}` already has a parameter named `{new_name}`"
+        )));
+    }
+    let ranges = param_uses(rule, &file.text, old_name);
+    let encoding = state.encoding();
+    let mut edits = Edits::new(state);
+    for range in ranges {
+        if let Some(location) = view.location(source, range, encoding) {
+            edits.add(location.uri, location.range, new_name);
+        }
+    }
+    let rule_key = GlobalKey {
+        kind: SymbolKind::Rule,
+        name: rule_name.to_owned(),
+        ..target.global.clone()
+    };
+    for (view, source, range) in navigation::param_assignments(views, &rule_key, old_name, open) {
+        if let Some(location) = view.location(source, range, encoding) {
+            edits.add(location.uri, location.range, new_name);
+        }
+    }
+    crate::log!(
+        Level::Debug,
+        "rename: a parameter in {} files",
+        edits.by_uri.len()
+    );
+    Ok(Some(
+        edits.into_workspace_edit(state.flags().document_changes),
+    ))
+}
+
+/// A parameter used at `offset` inside its rule (a condition or a message placeholder),
+/// which the symbol index does not record: its definition and the name's range.
+fn param_use_at(
+    analysis: &PolicyAnalysis,
+    source: SourceId,
+    offset: TextSize,
+) -> Option<(Definition, TextRange)> {
+    let file = analysis.loaded.inputs.source(source)?;
+    let rule = file.parse.file.items.iter().find_map(|item| match item {
+        Item::Rule(rule) if rule.range.contains_inclusive(offset) => Some(rule),
+        _ => None,
+    })?;
+    rule.params().find_map(|param| {
+        let name = param.name.text.as_str();
+        let uses = param_uses(rule, &file.text, name);
+        let range = uses.into_iter().find(|r| r.contains_inclusive(offset))?;
+        let definition = analysis.compiled.symbols.definitions.iter().find(|d| {
+            d.key.kind == SymbolKind::Param
+                && d.key.source == source
+                && d.key.name == name
+                && d.container.as_deref() == Some(rule.name.text.as_str())
+        })?;
+        Some((definition.clone(), range))
+    })
+}
+
+/// The ranges of the parameter `name` in `rule` (whose file's text is `text`): its
+/// declaration, its uses in the conditions and its message placeholders.
+fn param_uses(rule: &RuleDecl, text: &str, name: &str) -> Vec<TextRange> {
+    let mut ranges: Vec<TextRange> = rule
+        .params()
+        .filter(|p| p.name.text == name)
+        .map(|p| p.name.range)
+        .collect();
+    for clause in &rule.clauses {
+        match clause {
+            RuleClause::Trigger(Trigger::Flag { cond, .. }) | RuleClause::Unless(cond, _) => {
+                cond_uses(cond, name, &mut ranges);
+            }
+            RuleClause::Trigger(Trigger::Require { when, require, .. }) => {
+                cond_uses(when, name, &mut ranges);
+                cond_uses(require, name, &mut ranges);
+            }
+            RuleClause::Text(TextKind::Message, message) => {
+                placeholders(text, message.range, name, &mut ranges);
+            }
+            _ => {}
+        }
+    }
+    ranges
+}
+
+/// Placeholders a message fills itself, which a parameter of the same name could not
+/// take the place of.
+const BUILTIN_PLACEHOLDERS: &[&str] = &["match", "left", "right", "value", "channel"];
+
+/// The ranges of one-word names `name` in a condition: a number (`> limit`) or a term
+/// set (`contains phrases`), where a rule's parameter takes the place of a set.
+fn cond_uses(cond: &Cond, name: &str, out: &mut Vec<TextRange>) {
+    match &cond.kind {
+        CondKind::And(parts) | CondKind::Or(parts) => {
+            parts.iter().for_each(|p| cond_uses(p, name, out));
+        }
+        CondKind::Not(inner) | CondKind::Scoped(inner, _) => cond_uses(inner, name, out),
+        CondKind::Contains(set) => set_uses(set, name, out),
+        CondKind::Near { left, right, .. } => {
+            set_uses(left, name, out);
+            set_uses(right, name, out);
+        }
+        CondKind::Compare { lhs, rhs, .. } => {
+            num_uses(lhs, name, out);
+            num_uses(rhs, name, out);
+        }
+        CondKind::Has(_) | CondKind::Meta { .. } => {}
+    }
+}
+
+fn set_uses(set: &TermExpr, name: &str, out: &mut Vec<TextRange>) {
+    match set {
+        TermExpr::Ref(path) if path.segments.len() == 1 && path.segments[0].text == name => {
+            out.push(path.segments[0].range);
+        }
+        TermExpr::Binary { lhs, rhs, .. } => {
+            set_uses(lhs, name, out);
+            set_uses(rhs, name, out);
+        }
+        TermExpr::Ref(_) | TermExpr::List(_) => {}
+    }
+}
+
+fn num_uses(num: &NumExpr, name: &str, out: &mut Vec<TextRange>) {
+    match &num.kind {
+        NumKind::Name(n) if n.text == name => out.push(n.range),
+        NumKind::Count(set) => set_uses(set, name, out),
+        NumKind::Share(cond) | NumKind::Posts(cond) => cond_uses(cond, name, out),
+        NumKind::Binary(a, _, b) => {
+            num_uses(a, name, out);
+            num_uses(b, name, out);
+        }
+        NumKind::Name(_) | NumKind::Number(_) | NumKind::Percent(_) => {}
+    }
+}
+
+/// The ranges of `name` in the `{name}` placeholders of the string literal at `literal`
+/// of `text` (`{{` is a literal brace, not a placeholder).
+fn placeholders(text: &str, literal: TextRange, name: &str, out: &mut Vec<TextRange>) {
+    let Some(raw) = text.get(std::ops::Range::<usize>::from(literal)) else {
+        return;
+    };
+    let wanted = format!("{{{name}}}");
+    let mut at = 0;
+    while let Some(found) = raw[at..].find('{') {
+        let open = at + found;
+        if raw[open..].starts_with("{{") {
+            at = open + 2;
+            continue;
+        }
+        if raw[open..].starts_with(&wanted) {
+            let start = literal.start() + TextSize::try_from(open + 1).unwrap_or_default();
+            out.push(TextRange::at(start, TextSize::of(name)));
+        }
+        at = open + 1;
+    }
+}
+
 /// The term set or rule at `position` of the policy document `uri`: `Ok(None)` when
 /// there is no name there, an error when the name cannot be renamed.
 fn target(
@@ -204,17 +417,13 @@ fn target(
     let Some((analysis, source, offset)) = navigation::document_offset(state, uri, position) else {
         return Ok(None);
     };
-    let Some((definition, range)) = navigation::definition_at(&analysis, source, offset) else {
+    let found = navigation::definition_at(&analysis, source, offset)
+        .or_else(|| param_use_at(&analysis, source, offset));
+    let Some((definition, range)) = found else {
         return Ok(None);
     };
     match definition.key.kind {
-        SymbolKind::TermSet | SymbolKind::Rule => {}
-        SymbolKind::Param => {
-            return Err(refused(
-                "parameters cannot be renamed yet: rename it in its rule, in the rule's \
-                 message placeholders and in the `use` blocks that set it",
-            ));
-        }
+        SymbolKind::TermSet | SymbolKind::Rule | SymbolKind::Param => {}
         SymbolKind::Policy | SymbolKind::Example => return Ok(None),
     }
     let view = View::Analysis(Arc::clone(&analysis));
@@ -491,6 +700,21 @@ mod tests {
         );
         let own = TextRange::new(9.into(), 21.into());
         assert_eq!(last_segment(text, own, "client-story"), Some(own));
+    }
+
+    #[test]
+    fn placeholders_are_found_but_not_escaped_braces() {
+        let text = r#"message "{limit} and {{limit}} and {limited} {limit}""#;
+        let literal = TextRange::new(8.into(), (text.len() as u32).into());
+        let mut found = Vec::new();
+        placeholders(text, literal, "limit", &mut found);
+        let starts: Vec<usize> = found.iter().map(|r| usize::from(r.start())).collect();
+        assert_eq!(starts, [10, 46]);
+        assert!(
+            found
+                .iter()
+                .all(|r| &text[std::ops::Range::<usize>::from(*r)] == "limit")
+        );
     }
 
     #[test]
