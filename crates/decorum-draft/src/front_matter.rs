@@ -90,6 +90,43 @@ pub(crate) fn unclosed(text: &str, at: usize, limit: usize) -> Option<Range<usiz
     is_key.then_some(at..open_end)
 }
 
+/// A closed `---` block that reads like front matter (its first line is `key:`) but is
+/// not where front matter is read: it follows blank lines or HTML comments (a waiver)
+/// at the top of `body`. The writer meant metadata, which would silently not apply.
+pub(crate) fn misplaced(text: &str, body: Range<usize>) -> Option<Range<usize>> {
+    let limit = body.end.min(text.len());
+    let mut at = body.start;
+    let mut skipped = false;
+    loop {
+        if at >= limit {
+            return None;
+        }
+        let end = line_end(text, at, limit);
+        let line = text.get(at..end)?.trim();
+        let comment = line.starts_with("<!--") && line.ends_with("-->");
+        if !line.is_empty() && !comment {
+            break;
+        }
+        skipped = true;
+        let next = next_line(text, end, limit);
+        if next == end {
+            return None;
+        }
+        at = next;
+    }
+    if !skipped {
+        return None;
+    }
+    let block = find(text, at, limit)?;
+    let first = text.get(block.yaml.start..line_end(text, block.yaml.start, limit))?;
+    let (key, _) = first.split_once(':')?;
+    let is_key = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    is_key.then_some(block.block)
+}
+
 /// A line index of the text, built the first time an error needs a line number (so a
 /// calendar of many posts with broken front matter stays linear).
 #[derive(Default)]

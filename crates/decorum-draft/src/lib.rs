@@ -442,6 +442,18 @@ pub fn parse(text: &str, format: DraftFormat, base_meta: &Metadata) -> Draft {
                 range: range_of(open.clone()),
             });
         }
+        if front_matter.is_none() && unclosed_front_matter.is_none() {
+            if let Some(block) = front_matter::misplaced(text, body.clone()) {
+                problems.push(DraftProblem {
+                    kind: DraftProblemKind::FrontMatter,
+                    message: format!(
+                        "the `---` block on line {} looks like front matter, but front matter must come first (on the draft's first line, or right after a post's `<!-- post -->` line), so its metadata does not apply; move the block up, above any comment",
+                        lines.line_of(text, block.start) + 1
+                    ),
+                    range: range_of(block),
+                });
+            }
+        }
         let meta = match (si, front_matter) {
             (0, _) | (_, None) => file_meta.clone(),
             (_, Some(fm)) => {

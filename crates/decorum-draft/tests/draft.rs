@@ -437,6 +437,53 @@ fn unclosed_front_matter_is_a_problem_and_a_thematic_break_is_not() {
 }
 
 #[test]
+fn front_matter_after_a_comment_or_a_blank_line_is_a_problem() {
+    // Its metadata would silently not apply: a channel's length limit, for one.
+    check(
+        "<!-- decorum-allow-file hc.privacy: composite -->\n---\nchannel: x\n---\nHi.\n",
+        DraftFormat::Markdown,
+        expect![[r#"
+            post 0 body="<!-- decorum-allow-file hc.privacy: composite -->\n---\nchannel: x\n---\nHi.\n"
+              ¶ "channel: x"
+              ¶ "Hi."
+              sentence "channel: x"
+              sentence "Hi."
+              words: channel | x | Hi
+              comments: <!-- decorum-allow-file hc.privacy: composite -->
+            waiver ["hc.privacy"] reason=Some("composite") scope=file
+            problem FrontMatter at "---\nchannel: x\n---": the `---` block on line 2 looks like front matter, but front matter must come first (on the draft's first line, or right after a post's `<!-- post -->` line), so its metadata does not apply; move the block up, above any comment
+        "#]],
+    );
+    check(
+        "Hi.\n<!-- post -->\n\n<!-- a note -->\n---\ntype: ad\n---\nBook now.\n",
+        DraftFormat::Markdown,
+        expect![[r#"
+            post 0 body="Hi.\n"
+              ¶ "Hi."
+              sentence "Hi."
+              words: Hi
+            post 1 body="\n<!-- a note -->\n---\ntype: ad\n---\nBook now.\n"
+              ¶ "type: ad"
+              ¶ "Book now."
+              sentence "type: ad"
+              sentence "Book now."
+              words: type | ad | Book | now
+              comments: <!-- a note -->
+            problem FrontMatter at "---\ntype: ad\n---": the `---` block on line 5 looks like front matter, but front matter must come first (on the draft's first line, or right after a post's `<!-- post -->` line), so its metadata does not apply; move the block up, above any comment
+        "#]],
+    );
+    // Front matter where it belongs, and a rule between paragraphs, are not problems.
+    for text in [
+        "---\nchannel: x\n---\nHi.\n",
+        "Hi.\n<!-- post -->\n\n---\ntype: ad\n---\nBook now.\n",
+        "Intro.\n\n---\n\nMore text: a note.\n\n---\n",
+    ] {
+        let draft = parse(text, DraftFormat::Markdown, &Metadata::new());
+        assert!(draft.problems.is_empty(), "{text:?}: {:?}", draft.problems);
+    }
+}
+
+#[test]
 fn a_misspelt_channel_is_a_problem_and_an_unknown_one_is_not() {
     let draft = parse(
         "---\nchannel: twiter\n---\nFlu shots today.\n<!-- post -->\n---\nchannel: newsletter\n---\nHi.\n",
