@@ -853,11 +853,11 @@ fn renaming_a_rule_edits_its_references_and_the_waivers_naming_it() {
 fn renaming_a_parameter_edits_its_rule_its_message_and_the_use_blocks() {
     let ws = Workspace::new();
     let lib = "decorum 1\npolicy test.lib\n\nterms phrases = [\"my patient\"]\n\n\
-               rule long-post {\n  param limit = 3\n  param extra = [\"x\"]\n  \
-               message \"More than {limit} ({{limit}} stays).\"\n  \
-               flag when count(phrases) > limit and not contains extra\n}\n";
+               rule long-post {\n  param hits = 3\n  param extra = [\"x\"]\n  \
+               message \"More than {hits} ({{hits}} stays, { hits } too).\"\n  \
+               flag when count(phrases) > hits and not contains extra\n}\n";
     let org =
-        format!("{ORG_POLICY}import \"./lib.decorum\" as lib\nuse lib.long-post {{ limit = 5 }}\n");
+        format!("{ORG_POLICY}import \"./lib.decorum\" as lib\nuse lib.long-post {{ hits = 5 }}\n");
     ws.write("policy/lib.decorum", lib);
     ws.write("policy/org.decorum", &org);
     let (mut server, _cache) = start(&ws);
@@ -866,27 +866,31 @@ fn renaming_a_parameter_edits_its_rule_its_message_and_the_use_blocks() {
     server.diagnostics_at(&draft, 1);
     let lib_uri = ws.uri("policy/lib.decorum");
     server.open(&lib_uri, "decorum", 1, lib);
+    // The fixture compiles: no problem in the library file.
+    let problems = server.diagnostics_at(&lib_uri, 1);
+    assert!(problems.is_empty(), "{problems:?}");
 
     let reply = server.request(
         "textDocument/prepareRename",
-        place(&lib_uri, at(lib, "param limit", 7)),
+        place(&lib_uri, at(lib, "param hits", 7)),
     );
-    assert_eq!(reply["result"]["placeholder"], "limit", "{reply}");
+    assert_eq!(reply["result"]["placeholder"], "hits", "{reply}");
     let reply = server.request(
         "textDocument/rename",
-        rename_request(&lib_uri, at(lib, "param limit", 7), "max_hits"),
+        rename_request(&lib_uri, at(lib, "param hits", 7), "max_hits"),
     );
     assert!(reply.get("error").is_none(), "{reply}");
     assert_eq!(
         renamed(&reply, &lib_uri, lib),
-        lib.replace("param limit", "param max_hits")
-            .replace("{limit} (", "{max_hits} (")
-            .replace("> limit", "> max_hits"),
-        "the declaration, the condition and the placeholder; not {{{{limit}}}}"
+        lib.replace("param hits", "param max_hits")
+            .replace("{hits} (", "{max_hits} (")
+            .replace("{ hits }", "{ max_hits }")
+            .replace("> hits", "> max_hits"),
+        "the declaration, the condition and the placeholders; not {{{{hits}}}}"
     );
     assert_eq!(
         renamed(&reply, &ws.uri("policy/org.decorum"), &org),
-        org.replace("{ limit = 5 }", "{ max_hits = 5 }")
+        org.replace("{ hits = 5 }", "{ max_hits = 5 }")
     );
 
     // A term-set parameter, from its use in the condition.
@@ -903,11 +907,13 @@ fn renaming_a_parameter_edits_its_rule_its_message_and_the_use_blocks() {
     for (new_name, why) in [
         ("words", "post field"),
         ("match", "placeholder"),
+        ("type", "metadata key"),
         ("extra", "already has a parameter"),
+        ("phrases", "term set named `phrases`"),
     ] {
         let reply = server.request(
             "textDocument/rename",
-            rename_request(&lib_uri, at(lib, "param limit", 7), new_name),
+            rename_request(&lib_uri, at(lib, "param hits", 7), new_name),
         );
         let message = reply["error"]["message"].as_str().unwrap_or_default();
         assert!(message.contains(why), "{new_name}: {reply}");

@@ -219,11 +219,23 @@ fn rename_param(
         .container
         .as_deref()
         .ok_or_else(|| refused("the parameter's rule is not known"))?;
-    if BUILTIN_PLACEHOLDERS.contains(&new_name)
-        || decorum_engine::post_fields().any(|(field, _)| field == new_name)
-    {
+    // A name the rule would read as something else: a post field (`limit`), a
+    // placeholder the message fills itself (`value`), a metadata key (`type == 3`).
+    let taken_by_language = |name: &str| {
+        BUILTIN_PLACEHOLDERS.contains(&name)
+            || name == "type"
+            || decorum_engine::post_fields().any(|(field, _)| field == name)
+    };
+    if taken_by_language(old_name) {
+        // The compiler gives such a parameter no use of its own: `> limit` and `{limit}`
+        // in its rule are the post field, and must not be renamed with it.
         return Err(refused(&format!(
-            "`{new_name}` is a post field or a message placeholder of its own"
+            "inside its rule, `{old_name}` means the post field or placeholder, not this parameter"
+        )));
+    }
+    if taken_by_language(new_name) {
+        return Err(refused(&format!(
+            "`{new_name}` is a post field, a metadata key or a message placeholder of its own"
         )));
     }
     // The rule's file as that file has it now: its own analysis when open, else disk.
@@ -252,6 +264,17 @@ fn rename_param(
     if rule.params().any(|p| p.name.text == new_name) {
         return Err(refused(&format!(
             "rule `{rule_name}` already has a parameter named `{new_name}`"
+        )));
+    }
+    // Inside the rule a one-word set name means the parameter first: a term set of the
+    // file with the new name would be taken over.
+    let symbols = view.symbols();
+    if symbols.definitions.iter().any(|d| {
+        d.key.source == source && d.key.kind == SymbolKind::TermSet && d.key.name == new_name
+    }) {
+        return Err(refused(&format!(
+            "the file has a term set named `{new_name}`, which the parameter would take the \
+             place of inside rule `{rule_name}`"
         )));
     }
     let ranges = param_uses(rule, &file.text, old_name);
@@ -385,25 +408,32 @@ fn num_uses(num: &NumExpr, name: &str, out: &mut Vec<TextRange>) {
     }
 }
 
-/// The ranges of `name` in the `{name}` placeholders of the string literal at `literal`
-/// of `text` (`{{` is a literal brace, not a placeholder).
+/// The ranges of `name` in the placeholders of the string literal at `literal` of
+/// `text`, read as the compiler reads a message: `{{` is a literal brace, a placeholder
+/// runs to the next `}` and its name is trimmed (`{ limit }`). A `{` right after `\u` opens
+/// a character escape (`\u{1F600}`), not a placeholder.
 fn placeholders(text: &str, literal: TextRange, name: &str, out: &mut Vec<TextRange>) {
     let Some(raw) = text.get(std::ops::Range::<usize>::from(literal)) else {
         return;
     };
-    let wanted = format!("{{{name}}}");
     let mut at = 0;
-    while let Some(found) = raw[at..].find('{') {
+    while let Some(found) = raw.get(at..).and_then(|rest| rest.find('{')) {
         let open = at + found;
         if raw[open..].starts_with("{{") {
             at = open + 2;
             continue;
         }
-        if raw[open..].starts_with(&wanted) {
-            let start = literal.start() + TextSize::try_from(open + 1).unwrap_or_default();
-            out.push(TextRange::at(start, TextSize::of(name)));
+        let Some(close) = raw[open + 1..].find('}').map(|c| open + 1 + c) else {
+            return;
+        };
+        let inner = &raw[open + 1..close];
+        let escape = raw[..open].ends_with("\\u");
+        if !escape && inner.trim() == name {
+            let lead = inner.len() - inner.trim_start().len();
+            let offset = TextSize::try_from(open + 1 + lead).unwrap_or_default();
+            out.push(TextRange::at(literal.start() + offset, TextSize::of(name)));
         }
-        at = open + 1;
+        at = close + 1;
     }
 }
 
@@ -704,17 +734,21 @@ mod tests {
 
     #[test]
     fn placeholders_are_found_but_not_escaped_braces() {
-        let text = r#"message "{limit} and {{limit}} and {limited} {limit}""#;
+        let text = r#"message "{hits} and {{hits}} and {hitsx} { hits } \u{a} {a}""#;
         let literal = TextRange::new(8.into(), (text.len() as u32).into());
         let mut found = Vec::new();
-        placeholders(text, literal, "limit", &mut found);
+        placeholders(text, literal, "hits", &mut found);
         let starts: Vec<usize> = found.iter().map(|r| usize::from(r.start())).collect();
-        assert_eq!(starts, [10, 46]);
+        assert_eq!(starts, [10, 43]);
         assert!(
             found
                 .iter()
-                .all(|r| &text[std::ops::Range::<usize>::from(*r)] == "limit")
+                .all(|r| &text[std::ops::Range::<usize>::from(*r)] == "hits")
         );
+        let mut found = Vec::new();
+        placeholders(text, literal, "a", &mut found);
+        let starts: Vec<usize> = found.iter().map(|r| usize::from(r.start())).collect();
+        assert_eq!(starts, [57], "not the `\\u{{a}}` escape");
     }
 
     #[test]
