@@ -12,7 +12,7 @@ fn a_std_rule_is_explained() {
         --- stdout
         A client story can identify the client (hc.privacy.client-story)
 
-        severity: error, locked (default, from std/healthcare/privacy.decorum:450)
+        severity: error, locked (default, from std/healthcare/privacy.decorum:451)
         tags: client-story
         source: https://www.hhs.gov/hipaa/for-professionals/special-topics/de-identification/index.html
 
