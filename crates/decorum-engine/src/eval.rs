@@ -17,7 +17,7 @@ use decorum_text::{TextRange, TextSize};
 
 use crate::ir::*;
 use crate::negation::is_negated;
-use crate::quotation::is_quoted;
+use crate::quotation::Quotes;
 use crate::sets::{MatchIndex, SetArena, SetId, SetNode};
 
 /// A match of a set: where, and which term (for its suggested replacement).
@@ -119,6 +119,8 @@ pub(crate) struct PostCtx<'d> {
     crlf: OnceCell<bool>,
     /// The post's matches by leaf set (see [`PostCtx::set_matches`]), built on first use.
     by_leaf: OnceCell<ByLeaf>,
+    /// The post's quotation marks, found on the first `unless quoted` set with matches.
+    quotes: OnceCell<Quotes>,
 }
 
 /// A post's matches filed under the leaf sets listing their patterns: for each leaf, its
@@ -163,6 +165,7 @@ impl<'d> PostCtx<'d> {
             length: OnceCell::new(),
             crlf: OnceCell::new(),
             by_leaf: OnceCell::new(),
+            quotes: OnceCell::new(),
         }
     }
 
@@ -220,7 +223,11 @@ impl<'d> PostCtx<'d> {
             }
             SetNode::Unquoted(a) => {
                 let all = self.set_matches(*a);
-                kept(&all, |m| !is_quoted(self.draft, self.post, m.range))
+                let quotes = || {
+                    self.quotes
+                        .get_or_init(|| Quotes::of(self.draft, self.post))
+                };
+                kept(&all, |m| !quotes().is_quoted(self.post, m.range))
             }
         };
         out.sort_unstable_by_key(|m| {
