@@ -1189,9 +1189,10 @@ impl Matcher {
 ///    assertions (`\b`, `^`, `$`) are dropped, character classes with non-ASCII members
 ///    become their ASCII part plus "any non-ASCII character", and counted repetitions
 ///    become unbounded ones. Every match of the regex is a match of its relaxed form over
-///    the same span, and the relaxed forms need no word-boundary lookups, so one reverse
-///    lazy DFA over all of them reports, in one pass, every position where a match of
-///    each regex can start (a superset).
+///    the same span, and the relaxed forms need no word-boundary lookups. Their tails
+///    are then trimmed ([`trim_tail`]), which keeps the positions where they can match.
+///    One reverse lazy DFA over all of them reports, in one pass, every position where a
+///    match of each regex can start (a superset).
 /// 2. `find_iter` finds, from where the last match ended, the leftmost start with a
 ///    match and the leftmost-first match there. [`find_from`] does the same by trying an
 ///    anchored search at each candidate in order; since every real match start is a
@@ -1275,6 +1276,9 @@ enum Search {
     Failed,
 }
 
+/// Counted repetitions up to this many stay counted in a relaxed regex.
+const KEPT_COUNT: u32 = 3;
+
 /// A superset of `hir`: every match of `hir` is a match of the result over the same
 /// span. Look-arounds become empty, classes with non-ASCII members keep their ASCII part
 /// and gain all non-ASCII characters, counted repetitions become `+` or `*`. The result
@@ -1298,7 +1302,11 @@ fn relax(hir: &Hir) -> Hir {
         HirKind::Repetition(rep) => {
             let mut rep = rep.clone();
             rep.sub = Box::new(relax(&rep.sub));
-            if rep.max.is_none_or(|max| max > 1) {
+            let words = !matches!(rep.sub.kind(), HirKind::Class(_) | HirKind::Literal(_));
+            if rep
+                .max
+                .is_none_or(|max| max > 1 && !(words && max <= KEPT_COUNT))
+            {
                 rep.min = rep.min.min(1);
                 rep.max = None;
             }
@@ -1308,6 +1316,34 @@ fn relax(hir: &Hir) -> Hir {
         HirKind::Concat(parts) => Hir::concat(parts.iter().map(relax).collect()),
         HirKind::Alternation(parts) => Hir::alternation(parts.iter().map(relax).collect()),
         HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) => hir.clone(),
+    }
+}
+
+/// A regex with the same match *starts* as `hir`, whose matches end sooner: a tail that
+/// can match empty text is dropped (the starts of `A B*` are those of `A`) and a tail
+/// repeated one or more times is kept once (`A B+` starts where `A B` does), through
+/// alternations. The reverse DFA reads each regex from its end, so a tail such as
+/// `[^.!?\n]*` kept a thread alive, and its states growing, for the rest of a paragraph
+/// (a megabyte-long line without punctuation made the DFA give up).
+fn trim_tail(hir: &Hir) -> Hir {
+    match hir.kind() {
+        HirKind::Concat(parts) => {
+            let nullable = |h: &Hir| h.properties().minimum_len() == Some(0);
+            let keep = parts.len() - parts.iter().rev().take_while(|h| nullable(h)).count();
+            match parts[..keep].split_last() {
+                // All of it can match empty text: trimming would leave nothing to find.
+                None => hir.clone(),
+                Some((last, rest)) => {
+                    let mut parts = rest.to_vec();
+                    parts.push(trim_tail(last));
+                    Hir::concat(parts)
+                }
+            }
+        }
+        HirKind::Repetition(rep) if rep.min == 1 => trim_tail(&rep.sub),
+        HirKind::Alternation(parts) => Hir::alternation(parts.iter().map(trim_tail).collect()),
+        HirKind::Capture(cap) => trim_tail(&cap.sub),
+        _ => hir.clone(),
     }
 }
 
@@ -1342,7 +1378,7 @@ impl RegexStarts {
                     )
                     .build_from_hir(&hir)
                     .ok()?;
-                Some((relax(&hir), searcher))
+                Some((trim_tail(&relax(&hir)), searcher))
             })();
             anchored.push(searcher.map(|(hir, searcher)| {
                 if !triggered {
@@ -1988,6 +2024,13 @@ pub(crate) mod tests {
         (r"x*", ""),
         (r"(?:Dr|Sra?)\.?\s+[A-Z][\p{Ll}'’-]+", ""),
         (r"\b\w+\b", ""),
+        // Tails that can match empty text or repeat, which the start finder trims.
+        (
+            r"(?i)\b(?:my|the)\s+(?:\w+\s+){0,2}(?:patient|client)s?\b[^.!?\n]*",
+            "",
+        ),
+        (r"(?i)\bold\s*[:,-]?\s*[^.!?\n]+", ""),
+        (r"(?:year|client)\w*(?:\s+old)?|my(?:\s+\w+)+", ""),
     ];
 
     /// The matches of each regex of `set` in `text`, through the candidate path.
