@@ -3,52 +3,78 @@
 //!
 //! A match of a set marked `unless quoted` is dropped when it lies inside a quotation in
 //! its paragraph: after an opening mark and before its closing mark, with neither mark
-//! inside the match. The marks are straight double quotes (`"..."`, paired in order),
-//! curly double quotes (`“...”`) and guillemets (`«...»`). Single quotes are not, since
-//! `'` and `’` are also apostrophes; nor are Markdown block quotes (`> ...`), which
-//! often hold the writer's own words. A quotation does not run across paragraphs: an
-//! unclosed mark quotes nothing.
-//!
-//! Known limits: German `„...“` closes with the mark English opens with, and `»...«` is
-//! not recognised; an inch mark (`6'2"`) counts as a straight quote and can make the rest
-//! of its paragraph look quoted.
+//! inside the match. The marks ([`Kind`]) are straight double quotes (`"..."`, paired in
+//! order), curly double quotes (`“...”`), low-high quotes (`„...“` in German, `„...”` in
+//! Polish or Hungarian) and guillemets, which open with whichever of `«` and `»` comes
+//! first in the paragraph (`«...»` in French, `»...«` in German). A straight quote right
+//! after feet and inches (`6'2"`, `5’11"`) is an inch mark, not a quote. Single quotes are
+//! not quotation marks, since `'` and `’` are also apostrophes; nor are Markdown block
+//! quotes (`> ...`), which often hold the writer's own words. A quotation does not run
+//! across paragraphs: an unclosed mark quotes nothing.
 
 use decorum_draft::{Draft, Post};
 use decorum_text::TextRange;
 
-/// The quotation marks: (opening, closing).
-const MARKS: [(char, char); 3] = [('"', '"'), ('“', '”'), ('«', '»')];
+/// The kinds of quotation, each with its own opening and closing marks.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// `"..."`: the same mark opens and closes.
+    Straight,
+    /// `“...”`.
+    Curly,
+    /// `„...“` or `„...”`.
+    Low,
+    /// `«...»` or `»...«`, by the paragraph's first guillemet.
+    Guillemets,
+}
+
+const KINDS: [Kind; 4] = [Kind::Straight, Kind::Curly, Kind::Low, Kind::Guillemets];
+
+/// Every character that can be a quotation mark.
+const MARK_CHARS: [char; 6] = ['"', '“', '”', '„', '«', '»'];
 
 /// Where a post's quotation marks are, so that each match asks a few binary searches
 /// instead of reading its whole paragraph (a paragraph can be a megabyte long, with
 /// thousands of matches in it).
 pub(crate) struct Quotes {
-    /// For each of [`MARKS`], the prose offsets of its opening marks and of its closing
-    /// marks, sorted (the same list twice for straight quotes).
-    marks: [(Vec<u32>, Vec<u32>); 3],
+    /// For each of [`KINDS`], the prose offsets of its opening marks and of its closing
+    /// marks, sorted (for straight quotes, every mark is in the opening list).
+    marks: [(Vec<u32>, Vec<u32>); 4],
 }
 
 impl Quotes {
     /// The marks in `post`'s paragraphs.
     pub(crate) fn of(draft: &Draft, post: &Post) -> Quotes {
-        let mut marks: [(Vec<u32>, Vec<u32>); 3] = Default::default();
+        let mut marks: [(Vec<u32>, Vec<u32>); 4] = Default::default();
         let prose = draft.prose.as_str();
         for &paragraph in &post.paragraphs {
             let start = usize::from(paragraph.start());
             let Some(text) = prose.get(start..usize::from(paragraph.end())) else {
                 continue;
             };
-            // Every mark is `"` or starts with one of the UTF-8 lead bytes of the others.
-            for (i, c) in text.match_indices(['"', '“', '”', '«', '»']) {
+            let inward = text
+                .find(['«', '»'])
+                .is_some_and(|i| text[i..].starts_with('»'));
+            for (i, c) in text.match_indices(MARK_CHARS) {
                 let at = (start + i) as u32;
-                let c = c.chars().next();
-                for (k, &(open, close)) in MARKS.iter().enumerate() {
-                    if c == Some(open) {
-                        marks[k].0.push(at);
+                let mut push = |kind: Kind, opening: bool| {
+                    let (opens, closes) = &mut marks[kind as usize];
+                    if opening { opens } else { closes }.push(at);
+                };
+                match c {
+                    "\"" if !is_inch_mark(&text[..i]) => push(Kind::Straight, true),
+                    "“" => {
+                        push(Kind::Curly, true);
+                        push(Kind::Low, false);
                     }
-                    if c == Some(close) && open != close {
-                        marks[k].1.push(at);
+                    "”" => {
+                        push(Kind::Curly, false);
+                        push(Kind::Low, false);
                     }
+                    "„" => push(Kind::Low, true),
+                    "«" => push(Kind::Guillemets, !inward),
+                    "»" => push(Kind::Guillemets, inward),
+                    _ => {}
                 }
             }
         }
@@ -75,24 +101,21 @@ impl Quotes {
             let b = list.partition_point(|&m| m < to);
             a..b.max(a)
         };
-        self.marks.iter().enumerate().any(|(k, (opens, closes))| {
-            let closes = if MARKS[k].0 == MARKS[k].1 {
-                opens
-            } else {
-                closes
-            };
-            let open_before = if MARKS[k].0 == MARKS[k].1 {
+        KINDS.iter().any(|&kind| {
+            let (opens, closes) = &self.marks[kind as usize];
+            let (open_before, closes) = if let Kind::Straight = kind {
                 // The same mark both ways: an odd number of them before the match.
-                within(opens, p_start, start).len() % 2 == 1
+                (within(opens, p_start, start).len() % 2 == 1, opens)
             } else {
                 // An opening mark after the last closing one.
                 let o = within(opens, p_start, start);
                 let c = within(closes, p_start, start);
-                match (o.is_empty(), c.is_empty()) {
+                let open = match (o.is_empty(), c.is_empty()) {
                     (true, _) => false,
                     (false, true) => true,
                     (false, false) => opens[o.end - 1] > closes[c.end - 1],
-                }
+                };
+                (open, closes)
             };
             open_before
                 && within(opens, start, end).is_empty()
@@ -100,6 +123,19 @@ impl Quotes {
                 && !within(closes, end, p_end).is_empty()
         })
     }
+}
+
+/// True when a straight double quote after `before` is an inch mark: it follows feet and
+/// inches, a digit, an apostrophe or `’`, and one or two digits (`6'2"`, `5’11"`).
+fn is_inch_mark(before: &str) -> bool {
+    let inches = before.len() - before.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    if !(1..=2).contains(&inches) {
+        return false;
+    }
+    let rest = &before[..before.len() - inches];
+    rest.strip_suffix(['\'', '’'])
+        .and_then(|feet| feet.chars().next_back())
+        .is_some_and(|c| c.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -119,8 +155,8 @@ mod tests {
         Quotes::of(&draft, &draft.posts[0]).is_quoted(&draft.posts[0], range)
     }
 
-    /// The first implementation, which reads the paragraph around each match: what
-    /// [`Quotes::is_quoted`] must answer.
+    /// What [`Quotes::is_quoted`] must answer, found by reading the paragraph around
+    /// the match (the first implementation, which was quadratic on long paragraphs).
     fn is_quoted_by_reading(draft: &Draft, post: &Post, range: TextRange) -> bool {
         let paragraphs = &post.paragraphs;
         let i = paragraphs.partition_point(|p| p.end() <= range.start());
@@ -128,28 +164,53 @@ mod tests {
             return false;
         };
         let prose = draft.prose.as_str();
-        let slice = |r: TextRange| prose.get(std::ops::Range::<usize>::from(r));
-        let (Some(before), Some(inside), Some(after)) = (
-            slice(TextRange::new(paragraph.start(), range.start())),
-            slice(range),
-            slice(TextRange::new(range.end(), paragraph.end())),
-        ) else {
+        let Some(text) = prose.get(std::ops::Range::<usize>::from(*paragraph)) else {
             return false;
         };
-        MARKS.iter().any(|&(open, close)| {
-            let open_before = if open == close {
-                before.matches(open).count() % 2 == 1
+        // Inch marks become `#`, which is no mark.
+        let mut text = text.to_string();
+        let inches: Vec<usize> = text
+            .match_indices('"')
+            .map(|(i, _)| i)
+            .filter(|&i| is_inch_mark(&text[..i]))
+            .collect();
+        for i in inches {
+            text.replace_range(i..i + 1, "#");
+        }
+        let inward = text
+            .find(['«', '»'])
+            .is_some_and(|i| text[i..].starts_with('»'));
+        let base = usize::from(paragraph.start());
+        let (s, e) = (
+            usize::from(range.start()) - base,
+            usize::from(range.end()) - base,
+        );
+        let (Some(before), Some(inside), Some(after)) =
+            (text.get(..s), text.get(s..e), text.get(e..))
+        else {
+            return false;
+        };
+        let guillemets = if inward { ("»", "«") } else { ("«", "»") };
+        let pairs: [(&[&str], &[&str]); 4] = [
+            (&["\""], &["\""]),
+            (&["“"], &["”"]),
+            (&["„"], &["“", "”"]),
+            (&[guillemets.0], &[guillemets.1]),
+        ];
+        pairs.iter().enumerate().any(|(k, &(open, close))| {
+            let last =
+                |text: &str, marks: &[&str]| marks.iter().filter_map(|m| text.rfind(m)).max();
+            let has = |text: &str, marks: &[&str]| marks.iter().any(|m| text.contains(m));
+            let open_before = if k == 0 {
+                before.matches('"').count() % 2 == 1
             } else {
-                match (before.rfind(open), before.rfind(close)) {
+                match (last(before, open), last(before, close)) {
                     (Some(o), Some(c)) => o > c,
                     (Some(_), None) => true,
                     (None, _) => false,
                 }
             };
-            open_before
-                && !inside.contains(open)
-                && !inside.contains(close)
-                && after.contains(close)
+            open_before && !has(inside, open) && !has(inside, close) && has(after, close)
         })
     }
 
@@ -160,7 +221,8 @@ mod tests {
         fn mark_positions_answer_as_reading_does(
             text in proptest::collection::vec(
                 proptest::sample::select(vec![
-                    "\"", "“", "”", "«", "»", "a", "b ", " ", "\n\n", "\n", "'", "> ", "é",
+                    "\"", "“", "”", "«", "»", "„", "a", "b ", " ", "\n\n", "\n", "'", "’",
+                    "> ", "é", "6", "12",
                 ]),
                 0..40,
             ).prop_map(|parts| parts.concat())
@@ -221,6 +283,31 @@ mod tests {
         assert!(
             !quoted("He said “a “my client” b” once.", "a “my client"),
             "a match holding a mark is not inside one quotation"
+        );
+        assert!(quoted(
+            "Nie schreiben: „Mein Patient heute“.",
+            "Mein Patient"
+        ));
+        assert!(quoted("Nie pisz: „mój pacjent dzisiaj”.", "pacjent"));
+        assert!(quoted(
+            "Nie schreiben: »Mein Patient heute«.",
+            "Mein Patient"
+        ));
+        assert!(
+            !quoted("Il dit «a» my client «b».", "my client"),
+            "between two French quotations"
+        );
+        assert!(
+            !quoted("He is 6'2\" and my client says \"hi\".", "my client"),
+            "an inch mark opens nothing"
+        );
+        assert!(
+            !quoted("She's 5’11\", my client", "my client"),
+            "an inch mark after a curly apostrophe"
+        );
+        assert!(
+            quoted("Code \"SAVE20\" and \"my client\" too", "my client"),
+            "a closing quote after digits is still a quote"
         );
     }
 }
