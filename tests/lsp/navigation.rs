@@ -683,6 +683,10 @@ fn renaming_a_rule_edits_its_references_and_the_waivers_naming_it() {
                    My patient came in.\n\n\
                    <!-- decorum-allow test.base: whole policy -->\nMy client too.\n";
     ws.write("posts/on-disk.md", on_disk);
+    // A file with a byte-order mark, which the editor that applies the edit will not
+    // show: the waiver's columns on the first line do not count it.
+    let with_bom = "<!-- decorum-allow test.base.client-story: invented -->\nMy patient 😀.\n";
+    ws.write("posts/bom.md", &format!("\u{feff}{with_bom}"));
     let open = "Intro.\n\n<!-- decorum-allow test.base.client-story, test.base.personal-opinion: \
                 consent on file -->\nMy patient said hi.\n";
     ws.write("posts/open.md", open);
@@ -741,8 +745,12 @@ fn renaming_a_rule_edits_its_references_and_the_waivers_naming_it() {
         open.replace("test.base.client-story", "test.base.one-client")
     );
     assert_eq!(
+        renamed(&reply, &ws.uri("posts/bom.md"), with_bom),
+        with_bom.replace("test.base.client-story", "test.base.one-client")
+    );
+    assert_eq!(
         reply["result"]["documentChanges"].as_array().unwrap().len(),
-        4,
+        5,
         "{reply}"
     );
     assert_eq!(

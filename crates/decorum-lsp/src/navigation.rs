@@ -127,9 +127,16 @@ impl View {
         let text = &self.loaded().inputs.source(source)?.text;
         let uri = uri_of(&self.file(source)?)?;
         let index = LineIndex::new(text);
+        // Only the analysis's own document has the editor's text; the rest was read
+        // from disk, with any byte-order mark the editor does not show.
+        let map = if self.owner() == Some(source) {
+            LineMap::new(text, &index, encoding)
+        } else {
+            LineMap::from_disk(text, &index, encoding)
+        };
         Some(Location {
             uri,
-            range: LineMap::new(text, &index, encoding).range(range),
+            range: map.range(range),
         })
     }
 

@@ -4,8 +4,10 @@
 //! `positionEncoding`: UTF-8 code units (bytes) when the client offers it, which we
 //! prefer because it is what Decorum uses inside, otherwise UTF-16 code units, the
 //! protocol's mandatory default. Lines end at `\n`; a `\r` before it belongs to the
-//! terminator (so CRLF and LF documents have the same columns), and a byte-order mark is
-//! an ordinary character of the first line, as editors count it.
+//! terminator (so CRLF and LF documents have the same columns). A byte-order mark in a
+//! text the client sent is an ordinary character of the first line; in a file read from
+//! disk it is not counted ([`LineMap::from_disk`]), since editors hide it when they open
+//! the file (VS Code and Neovim keep it as the file's encoding, not in the text).
 //!
 //! Conversions never panic: a position past the end of its line clamps to the line's end,
 //! a line past the last clamps to the end of the text, and a column inside a character
@@ -52,7 +54,12 @@ pub struct LineMap<'a> {
     pub index: &'a LineIndex,
     /// The column unit.
     pub encoding: Encoding,
+    /// The text starts with a byte-order mark that the client's copy will not have.
+    hidden_bom: bool,
 }
+
+/// The byte-order mark.
+const BOM: char = '\u{feff}';
 
 impl<'a> LineMap<'a> {
     /// A map over `text`, indexed by `index` (which must index `text`).
@@ -61,6 +68,24 @@ impl<'a> LineMap<'a> {
             text,
             index,
             encoding,
+            hidden_bom: false,
+        }
+    }
+
+    /// A map over `text` as read from disk, for a client that has not opened it: a
+    /// leading byte-order mark is not counted, as the editor will not show it.
+    pub fn from_disk(text: &'a str, index: &'a LineIndex, encoding: Encoding) -> LineMap<'a> {
+        LineMap {
+            hidden_bom: text.starts_with(BOM),
+            ..LineMap::new(text, index, encoding)
+        }
+    }
+
+    /// The columns of a hidden byte-order mark.
+    fn bom_columns(&self) -> u32 {
+        match self.encoding {
+            Encoding::Utf8 => BOM.len_utf8() as u32,
+            Encoding::Utf16 => BOM.len_utf16() as u32,
         }
     }
 
@@ -74,10 +99,12 @@ impl<'a> LineMap<'a> {
             Encoding::Utf8 => self.index.line_col(to_size(offset)),
             Encoding::Utf16 => self.index.line_utf16_col(self.text, to_size(offset)),
         };
-        Position {
-            line,
-            character: col,
-        }
+        let character = if self.hidden_bom && line == 0 {
+            col.saturating_sub(self.bom_columns())
+        } else {
+            col
+        };
+        Position { line, character }
     }
 
     /// The LSP range of a byte range.
@@ -94,7 +121,12 @@ impl<'a> LineMap<'a> {
         let Some(content) = self.index.line_content(self.text, position.line) else {
             return self.index.len();
         };
-        let line = decorum_text::slice(self.text, content);
+        let mut line = decorum_text::slice(self.text, content);
+        let mut content = content;
+        if let Some(rest) = line.strip_prefix(BOM).filter(|_| self.hidden_bom) {
+            line = rest;
+            content = TextRange::new(content.start() + to_size(BOM.len_utf8()), content.end());
+        }
         let within = match self.encoding {
             Encoding::Utf8 => floor_boundary(line, (position.character as usize).min(line.len())),
             Encoding::Utf16 => utf16_to_byte(line, position.character),
@@ -266,6 +298,26 @@ mod tests {
         assert_eq!(utf16.offset(pos(0, 1)), to_size(3));
         let utf8 = LineMap::new(text, &index, Encoding::Utf8);
         assert_eq!(utf8.position(to_size(3)), pos(0, 3));
+    }
+
+    #[test]
+    fn a_bom_read_from_disk_is_not_counted() {
+        let text = "\u{feff}Hi 😀\nyo";
+        let index = LineIndex::new(text);
+        for (encoding, after_emoji) in [(Encoding::Utf16, 5), (Encoding::Utf8, 7)] {
+            let map = LineMap::from_disk(text, &index, encoding);
+            assert_eq!(map.position(to_size(3)), pos(0, 0));
+            assert_eq!(map.position(to_size(0)), pos(0, 0), "the mark itself");
+            assert_eq!(map.position(to_size(10)), pos(0, after_emoji));
+            assert_eq!(map.position(to_size(11)), pos(1, 0), "other lines");
+            assert_eq!(map.offset(pos(0, 0)), to_size(3));
+            assert_eq!(map.offset(pos(0, after_emoji)), to_size(10));
+            assert_eq!(map.offset(pos(0, 99)), to_size(10));
+            assert_eq!(map.offset(pos(1, 1)), to_size(12));
+        }
+        let index = LineIndex::new("Hi");
+        let plain = LineMap::from_disk("Hi", &index, Encoding::Utf16);
+        assert_eq!(plain.position(to_size(1)), pos(0, 1), "no mark, no change");
     }
 
     #[test]

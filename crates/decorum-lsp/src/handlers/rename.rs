@@ -663,7 +663,7 @@ fn waiver_edits(
         }
         let format = draft_format(path.as_deref(), &language_id);
         let draft = decorum_draft::parse(&text, format, &Default::default());
-        found += add_waivers(&draft, &uri, old_id, new_id, encoding, edits);
+        found += add_waivers(&draft, &uri, old_id, new_id, encoding, false, edits);
     }
     let mut seen = std::collections::HashSet::new();
     for (_, config) in using {
@@ -682,19 +682,21 @@ fn waiver_edits(
             let Some(uri) = file_uri(&canonical) else {
                 continue;
             };
-            found += add_waivers(&loaded.draft, &uri, old_id, new_id, encoding, edits);
+            found += add_waivers(&loaded.draft, &uri, old_id, new_id, encoding, true, edits);
         }
     }
     found
 }
 
 /// Adds an edit for every waiver rule id of `draft` equal to `old_id`; returns how many.
+/// `from_disk`: the draft was read from its file, not given by the editor.
 fn add_waivers(
     draft: &decorum_draft::Draft,
     uri: &Uri,
     old_id: &str,
     new_id: &str,
     encoding: crate::position::Encoding,
+    from_disk: bool,
     edits: &mut Edits,
 ) -> usize {
     let mut found = 0;
@@ -705,7 +707,12 @@ fn add_waivers(
                 continue;
             }
             let index = index.get_or_insert_with(|| LineIndex::new(&draft.text));
-            let lsp = LineMap::new(&draft.text, index, encoding).range(*range);
+            let map = if from_disk {
+                LineMap::from_disk(&draft.text, index, encoding)
+            } else {
+                LineMap::new(&draft.text, index, encoding)
+            };
+            let lsp = map.range(*range);
             edits.add(uri.clone(), lsp, new_id);
             found += 1;
         }
