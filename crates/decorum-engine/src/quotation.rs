@@ -248,66 +248,115 @@ mod tests {
 
     #[test]
     fn inside_quotation_marks_of_its_paragraph() {
-        assert!(quoted(
-            "Posts like \"My client today told me\" hurt.",
-            "My client"
-        ));
-        assert!(quoted(
-            "Posts like “My client today told me” hurt.",
-            "My client"
-        ));
-        assert!(quoted(
-            "Des posts comme «my client today» blessent.",
-            "my client"
-        ));
-        assert!(quoted("\"a\" and \"my client\" too", "my client"));
-        assert!(
-            !quoted("\"a\" and my client \"b\"", "my client"),
-            "between two quotes"
-        );
-        assert!(!quoted("My client said \"thanks\".", "My client"));
-        assert!(
-            !quoted("“Thanks,” my client said.", "my client"),
-            "after the closing mark"
-        );
-        assert!(!quoted("He said “my client", "my client"), "never closed");
-        assert!(
-            !quoted("She wrote \"hi\n\nmy client\" there.", "my client"),
-            "not across paragraphs"
-        );
-        assert!(
-            !quoted("It's my client's 'story'.", "my client"),
-            "apostrophes"
-        );
-        assert!(!quoted("> my client came in", "my client"), "a block quote");
-        assert!(
-            !quoted("He said “a “my client” b” once.", "a “my client"),
-            "a match holding a mark is not inside one quotation"
-        );
-        assert!(quoted(
-            "Nie schreiben: „Mein Patient heute“.",
-            "Mein Patient"
-        ));
-        assert!(quoted("Nie pisz: „mój pacjent dzisiaj”.", "pacjent"));
-        assert!(quoted(
-            "Nie schreiben: »Mein Patient heute«.",
-            "Mein Patient"
-        ));
-        assert!(
-            !quoted("Il dit «a» my client «b».", "my client"),
-            "between two French quotations"
-        );
-        assert!(
-            !quoted("He is 6'2\" and my client says \"hi\".", "my client"),
-            "an inch mark opens nothing"
-        );
-        assert!(
-            !quoted("She's 5’11\", my client", "my client"),
-            "an inch mark after a curly apostrophe"
-        );
-        assert!(
-            quoted("Code \"SAVE20\" and \"my client\" too", "my client"),
-            "a closing quote after digits is still a quote"
-        );
+        // (text, the match, whether it is quoted, why)
+        let cases = [
+            (
+                "Posts like \"My client today told me\" hurt.",
+                "My client",
+                true,
+                "straight",
+            ),
+            (
+                "Posts like “My client today told me” hurt.",
+                "My client",
+                true,
+                "curly",
+            ),
+            (
+                "Des posts comme «my client today» blessent.",
+                "my client",
+                true,
+                "guillemets",
+            ),
+            (
+                "\"a\" and \"my client\" too",
+                "my client",
+                true,
+                "the second quotation",
+            ),
+            (
+                "\"a\" and my client \"b\"",
+                "my client",
+                false,
+                "between two quotes",
+            ),
+            (
+                "My client said \"thanks\".",
+                "My client",
+                false,
+                "before the quotation",
+            ),
+            (
+                "“Thanks,” my client said.",
+                "my client",
+                false,
+                "after the closing mark",
+            ),
+            ("He said “my client", "my client", false, "never closed"),
+            (
+                "She wrote \"hi\n\nmy client\" there.",
+                "my client",
+                false,
+                "not across paragraphs",
+            ),
+            (
+                "It's my client's 'story'.",
+                "my client",
+                false,
+                "apostrophes",
+            ),
+            ("> my client came in", "my client", false, "a block quote"),
+            (
+                "He said “a “my client” b” once.",
+                "a “my client",
+                false,
+                "a mark inside the match",
+            ),
+            (
+                "Nie schreiben: „Mein Patient heute“.",
+                "Mein Patient",
+                true,
+                "German",
+            ),
+            (
+                "Nie pisz: „mój pacjent dzisiaj”.",
+                "pacjent",
+                true,
+                "Polish",
+            ),
+            (
+                "Nie schreiben: »Mein Patient heute«.",
+                "Mein Patient",
+                true,
+                "inward guillemets",
+            ),
+            (
+                "Il dit «a» my client «b».",
+                "my client",
+                false,
+                "between two French quotations",
+            ),
+            (
+                "He is 6'2\" and my client says \"hi\".",
+                "my client",
+                false,
+                "an inch mark",
+            ),
+            (
+                "She's 5’11\", my client",
+                "my client",
+                false,
+                "an inch mark after ’",
+            ),
+            (
+                "Code \"SAVE20\" and \"my client\" too",
+                "my client",
+                true,
+                "a quote after digits",
+            ),
+        ];
+        for (text, needle, expected, why) in cases {
+            assert_eq!(quoted(text, needle), expected, "{why}: {text:?}");
+        }
     }
 }
