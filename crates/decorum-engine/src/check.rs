@@ -390,10 +390,29 @@ impl PolicySet {
         // (`45-year-old` inside `a 45-year-old`, found by two patterns) or repeats an
         // earlier one is left out, so one detail is not reported two or three times.
         let kept = outermost_hits(&hits);
-        for (hit, keep) in hits.iter().zip(kept) {
-            if keep {
-                out.push(self.finding(i, ctx, hit, draft_index));
+        let mut kept = hits
+            .iter()
+            .zip(kept)
+            .filter(|(_, keep)| *keep)
+            .map(|(h, _)| h);
+        if ir.once {
+            // `flag once`: the first hit is the finding, the others its evidence.
+            let Some(first) = kept.next() else { return };
+            let mut hit = first.clone();
+            for other in kept {
+                if let Some(range) = other.primary {
+                    hit.evidence.push((range, "also"));
+                }
+                hit.evidence.extend(other.evidence.iter().copied());
             }
+            // Each stretch of text once, and not the one underlined.
+            let mut seen: std::collections::HashSet<TextRange> = hit.primary.into_iter().collect();
+            hit.evidence.retain(|(range, _)| seen.insert(*range));
+            out.push(self.finding(i, ctx, &hit, draft_index));
+            return;
+        }
+        for hit in kept {
+            out.push(self.finding(i, ctx, hit, draft_index));
         }
     }
 

@@ -1428,6 +1428,7 @@ impl<'a> Compiler<'a> {
             return;
         };
         let batch = matches!(trigger, Trigger::Flag { batch: true, .. });
+        let once = matches!(trigger, Trigger::Flag { once: true, .. });
 
         // Parameters: defaults, then overrides from the deepest importer to the root.
         let mut params: HashMap<String, ParamValue> = HashMap::new();
@@ -1723,6 +1724,16 @@ impl<'a> Compiler<'a> {
                 self.error(file, f.range, "batch", "batch rules cannot carry fixes", Some("a batch finding is about the calendar as a whole; explain what to change in `explain`".into()));
                 continue;
             }
+            if once && matches!(f.kind, FixKind::Replace(_) | FixKind::Remove) {
+                self.error(
+                    file,
+                    f.range,
+                    "fix",
+                    "a `flag once` rule reports all of a post's matches as one finding, so `fix replace` or `fix remove` would change only the first",
+                    Some("use `fix append` or `fix prepend`, or `flag when` for one finding (and fix) per match".into()),
+                );
+                continue;
+            }
             fixes.push(match &f.kind {
                 FixKind::Replace(Some(s)) => FixIr::Replace(s.value.clone()),
                 FixKind::Replace(None) => {
@@ -1827,6 +1838,7 @@ impl<'a> Compiler<'a> {
         self.rules.push(Arc::new(info));
         self.irs.push(RuleIr {
             trigger: trigger_ir,
+            once,
             unless,
             fixes,
             message,

@@ -212,6 +212,8 @@ pub(crate) fn format_number(n: f64) -> String {
 #[derive(Debug, Clone)]
 pub(crate) struct RuleIr {
     pub(crate) trigger: TriggerIr,
+    /// `flag once`: a post's hits make one finding.
+    pub(crate) once: bool,
     pub(crate) unless: Vec<CondIr>,
     pub(crate) fixes: Vec<FixIr>,
     pub(crate) message: Vec<MessagePart>,

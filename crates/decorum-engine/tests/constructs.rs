@@ -316,6 +316,48 @@ rule story { flag when contains either }
 }
 
 #[test]
+fn flag_once_reports_a_posts_hits_as_one_finding() {
+    // `flag once`: the first hit underlined, the others as evidence, each stretch once;
+    // plain `flag` gives a finding per hit. Each post is counted on its own.
+    let set = policy(
+        r##"decorum 1
+policy t
+terms mood = ["iced latte", "my lunch", "latte"]
+rule once { flag once when contains mood }
+rule each { severity info  flag when contains mood }
+"##,
+    );
+    expect![[r#"
+        Iced latte and my lunch, then my lunch again.
+        ^^^^^^^^^^ info: t.each: each
+        ^^^^^^^^^^ warning: t.once: once
+            related: "my lunch" (also)
+            related: "my lunch" (also)
+                       ^^^^^^^^ info: t.each: each
+                                      ^^^^^^^^ info: t.each: each
+
+    "#]]
+    .assert_eq(&annotate(
+        &set,
+        "Iced latte and my lunch, then my lunch again.\n",
+    ));
+}
+
+#[test]
+fn flag_once_refuses_fixes_that_change_one_match() {
+    let out = decorum_engine::compile(&decorum_engine::PolicyInputs::single(
+        "t.decorum",
+        "decorum 1\npolicy t\nrule r {\n  flag once when contains [\"x\"]\n  fix remove\n  fix append \"ok\"\n}\n",
+    ));
+    let messages: Vec<String> = out.problems.iter().map(|d| d.message.clone()).collect();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0].contains("would change only the first"),
+        "{messages:?}"
+    );
+}
+
+#[test]
 fn near_ordered_and_unordered_in_scopes() {
     let set = policy(
         r##"decorum 1

@@ -464,10 +464,13 @@ impl Value {
 /// What makes a rule fire.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Trigger {
-    /// `flag when COND` (per post) or `flag batch when COND` (once per batch).
+    /// `flag when COND` (per post), `flag once when COND` (per post, all hits in one
+    /// finding) or `flag batch when COND` (once per batch).
     Flag {
         /// True for `flag batch`.
         batch: bool,
+        /// True for `flag once`.
+        once: bool,
         /// The condition.
         cond: Cond,
         /// The whole clause.

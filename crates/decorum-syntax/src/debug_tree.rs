@@ -166,13 +166,18 @@ impl Printer {
                 self.line(depth, &format!("param {}", p.name.text), p.range);
                 self.value(depth + 1, &p.value);
             }
-            RuleClause::Trigger(Trigger::Flag { batch, cond, range }) => {
+            RuleClause::Trigger(Trigger::Flag {
+                batch,
+                once,
+                cond,
+                range,
+            }) => {
                 self.line(
                     depth,
-                    if *batch {
-                        "flag batch when"
-                    } else {
-                        "flag when"
+                    match (batch, once) {
+                        (true, _) => "flag batch when",
+                        (_, true) => "flag once when",
+                        _ => "flag when",
                     },
                     *range,
                 );

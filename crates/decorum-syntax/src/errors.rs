@@ -329,6 +329,7 @@ fn rule_phrase(rule: Rule) -> Option<&'static str> {
         param_clause | K_PARAM => "`param`",
         flag_clause | K_FLAG => "`flag when`",
         batch | K_BATCH => "`batch`",
+        once | K_ONCE => "`once`",
         require_clause | K_REQUIRE => "`require`",
         K_WHEN => "`when`",
         unless_clause | K_UNLESS => "`unless`",

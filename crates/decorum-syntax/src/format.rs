@@ -749,8 +749,15 @@ impl Formatter<'_> {
             RuleClause::Param(p) => {
                 format!("param {} = {}", p.name.text, self.value(&p.value, indent))
             }
-            RuleClause::Trigger(Trigger::Flag { batch, cond, .. }) => {
-                let head = format!("flag {}when ", if *batch { "batch " } else { "" });
+            RuleClause::Trigger(Trigger::Flag {
+                batch, once, cond, ..
+            }) => {
+                let word = match (batch, once) {
+                    (true, _) => "batch ",
+                    (_, true) => "once ",
+                    _ => "",
+                };
+                let head = format!("flag {word}when ");
                 let cond = self.cond_wrapped(cond, indent, indent.len() + head.len());
                 head + &cond
             }

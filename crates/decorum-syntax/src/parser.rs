@@ -585,17 +585,19 @@ impl Builder<'_> {
                 RuleClause::Param(ParamDecl { name, value, range })
             }
             Rule::flag_clause => {
-                let mut batch = false;
+                let (mut batch, mut once) = (false, false);
                 let mut cond = None;
                 for p in kids(pair) {
                     match p.as_rule() {
                         Rule::batch => batch = true,
+                        Rule::once => once = true,
                         Rule::cond => cond = self.cond(p),
                         _ => {}
                     }
                 }
                 RuleClause::Trigger(Trigger::Flag {
                     batch,
+                    once,
                     cond: cond?,
                     range,
                 })

@@ -43,7 +43,7 @@ syn keyword decorumClause param nextgroup=decorumParamName skipwhite
 syn match decorumParamName /\h[[:alnum:]_-]*/ contained
 
 " Clauses, conditions and values.
-syn keyword decorumClause severity title message link explain tags flag batch require
+syn keyword decorumClause severity title message link explain tags flag batch once require
 syn keyword decorumClause fix replace remove append prepend example flags passes at because
 syn keyword decorumConditional when unless
 syn keyword decorumLogical and or not in

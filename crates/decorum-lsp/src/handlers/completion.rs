@@ -65,6 +65,7 @@ const KEYWORDS: &[&str] = &[
     "param",
     "flag",
     "batch",
+    "once",
     "when",
     "require",
     "fix",
