@@ -54,6 +54,7 @@ const TOKENS: &[&str] = &[
     "param",
     "flag",
     "batch",
+    "once",
     "when",
     "require",
     "fix",
