@@ -1188,7 +1188,7 @@ impl Matcher {
 /// 1. Each regex that cannot match the empty string is *relaxed*: look-around
 ///    assertions (`\b`, `^`, `$`) are dropped, character classes with non-ASCII members
 ///    become their ASCII part plus "any non-ASCII character", and counted repetitions
-///    become unbounded ones. Every match of the regex is a match of its relaxed form over
+///    become unbounded ones (but for short runs of words, see [`relax`]). Every match of the regex is a match of its relaxed form over
 ///    the same span, and the relaxed forms need no word-boundary lookups. Their tails
 ///    are then trimmed ([`trim_tail`]), which keeps the positions where they can match.
 ///    One reverse lazy DFA over all of them reports, in one pass, every position where a
@@ -1282,7 +1282,10 @@ const KEPT_COUNT: u32 = 3;
 /// A superset of `hir`: every match of `hir` is a match of the result over the same
 /// span. Look-arounds become empty, classes with non-ASCII members keep their ASCII part
 /// and gain all non-ASCII characters, counted repetitions become `+` or `*`. The result
-/// compiles to a much smaller automaton that needs no look-behind.
+/// compiles to a much smaller automaton that needs no look-behind. A repetition of a
+/// group up to [`KEPT_COUNT`] times (`(?:[\p{L}-]+\s+){0,2}`, a few words) stays
+/// counted: as `*` its thread never died in text without punctuation, and the DFA's
+/// states grew until it gave up; a repeated class (`\d{1,3}`) would only add states.
 fn relax(hir: &Hir) -> Hir {
     match hir.kind() {
         HirKind::Look(_) => Hir::empty(),
