@@ -108,6 +108,35 @@ fn a_broken_policy_edit_keeps_the_last_good_policies_and_reports_the_errors() {
     server.stop();
 }
 
+/// A policy file that is not open gets its problems from its disk copy; an editor opens
+/// a file with a byte-order mark without the mark, so the first line's columns do not
+/// count it.
+#[test]
+fn a_closed_policy_files_first_line_columns_leave_out_its_byte_order_mark() {
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let uri = ws.uri("draft.md");
+    server.open(&uri, "markdown", 1, "My patient is well.\n");
+    server.diagnostics_at(&uri, 1);
+    let rest = BASE_POLICY.split_once('\n').unwrap().1;
+    ws.write("policy/base.decorum", &format!("\u{feff}decorum 7\n{rest}"));
+    changed(&mut server, &ws, "policy/base.decorum");
+    let policy_uri = ws.uri("policy/base.decorum");
+    let problems = server.diagnostics(&policy_uri, |p| {
+        !p["diagnostics"].as_array().unwrap().is_empty()
+    });
+    let first = &problems["diagnostics"][0];
+    assert_eq!(
+        first["range"],
+        json!({
+            "start": { "line": 0, "character": 0 },
+            "end": { "line": 0, "character": 9 }
+        }),
+        "`decorum 7` as the editor shows the line: {first}"
+    );
+    server.stop();
+}
+
 #[test]
 fn an_open_policy_file_gets_its_problems_as_diagnostics() {
     let ws = Workspace::new();

@@ -407,8 +407,14 @@ fn check_policy(state: &State, job: &Job) -> Option<Vec<Diagnostic>> {
         .collect();
     let view = crate::navigation::View::Analysis(Arc::clone(&analysis));
     let elsewhere = |source, range| view.location(source, range, job.encoding);
-    let mut diagnostics =
-        policy_diagnostics_with(&job.uri, &job.text, job.encoding, &problems, &elsewhere);
+    let mut diagnostics = policy_diagnostics_with(
+        &job.uri,
+        &job.text,
+        job.encoding,
+        &problems,
+        &elsewhere,
+        false,
+    );
     diagnostics.extend(example_diagnostics(
         &job.text,
         job.encoding,
@@ -512,8 +518,9 @@ pub async fn report_context(state: &Arc<State>, ctx: &PolicyContext, reloaded: b
         }
         let view = ctx.index.clone().map(crate::navigation::View::Context);
         let elsewhere = |source, range| view.as_ref()?.location(source, range, encoding);
+        // The file is not open: its text is the disk's.
         let diagnostics =
-            policy_diagnostics_with(&uri, &file.text, encoding, &file.problems, &elsewhere);
+            policy_diagnostics_with(&uri, &file.text, encoding, &file.problems, &elsewhere, true);
         let had = state.policy_problem_uris.contains_key(&uri);
         if diagnostics.is_empty() && !had {
             continue;

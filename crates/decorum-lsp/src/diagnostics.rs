@@ -306,21 +306,27 @@ pub fn policy_diagnostics(
     encoding: Encoding,
     problems: &[PolicyProblem],
 ) -> Vec<Diagnostic> {
-    policy_diagnostics_with(uri, text, encoding, problems, &|_, _| None)
+    policy_diagnostics_with(uri, text, encoding, problems, &|_, _| None, false)
 }
 
 /// Like [`policy_diagnostics`], with a label in another file (the sibling that also
 /// sets a parameter, the `extend` that closes a cycle) as related information at its
-/// place there, found by `elsewhere`.
+/// place there, found by `elsewhere`. `from_disk`: `text` was read from the file, for
+/// a client that has not opened it (see [`LineMap::from_disk`]).
 pub fn policy_diagnostics_with(
     uri: &Uri,
     text: &str,
     encoding: Encoding,
     problems: &[PolicyProblem],
     elsewhere: ElsewhereFn<'_>,
+    from_disk: bool,
 ) -> Vec<Diagnostic> {
     let index = LineIndex::new(text);
-    let map = LineMap::new(text, &index, encoding);
+    let map = if from_disk {
+        LineMap::from_disk(text, &index, encoding)
+    } else {
+        LineMap::new(text, &index, encoding)
+    };
     problems
         .iter()
         .map(|p| {
