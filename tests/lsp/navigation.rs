@@ -926,5 +926,21 @@ fn renaming_a_parameter_edits_its_rule_its_message_and_the_use_blocks() {
         let message = reply["error"]["message"].as_str().unwrap_or_default();
         assert!(message.contains(why), "{new_name}: {reply}");
     }
+
+    // A `use` block that already sets the new name (an unknown parameter so far) would
+    // set it twice.
+    let org_uri = ws.uri("policy/org.decorum");
+    let both = org.replace("{ hits = 5 }", "{ hits = 5  most = 2 }");
+    server.open(&org_uri, "decorum", 1, &both);
+    server.diagnostics_at(&org_uri, 1);
+    let reply = server.request(
+        "textDocument/rename",
+        rename_request(&lib_uri, at(lib, "param hits", 7), "most"),
+    );
+    let message = reply["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("already sets `most` for rule `long-post`"),
+        "{reply}"
+    );
     server.stop();
 }

@@ -290,6 +290,18 @@ fn rename_param(
         name: rule_name.to_owned(),
         ..target.global.clone()
     };
+    // A `use` block that sets the new name already (for the rule it has no such
+    // parameter yet) would end up setting it twice.
+    if let Some((view, source, range)) =
+        navigation::param_assignments(views, &rule_key, new_name, open).first()
+    {
+        let place = view
+            .place(*source, range.start())
+            .map_or_else(String::new, |(path, line)| format!(" at {path}:{line}"));
+        return Err(refused(&format!(
+            "the `use` block{place} already sets `{new_name}` for rule `{rule_name}`"
+        )));
+    }
     for (view, source, range) in navigation::param_assignments(views, &rule_key, old_name, open) {
         if let Some(location) = view.location(source, range, encoding) {
             edits.add(location.uri, location.range, new_name);
