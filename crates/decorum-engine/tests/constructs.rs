@@ -318,7 +318,7 @@ rule story { flag when contains either }
 #[test]
 fn flag_once_reports_a_posts_hits_as_one_finding() {
     // `flag once`: the first hit underlined, the others as evidence, each stretch once;
-    // plain `flag` gives a finding per hit. Each post is counted on its own.
+    // plain `flag` gives a finding per hit.
     let set = policy(
         r##"decorum 1
 policy t
