@@ -402,7 +402,7 @@ fn next_block(blocks: &[Range<usize>], tables: &[Range<usize>], at: usize) -> Te
 /// [`Draft::problems`].
 pub fn parse(text: &str, format: DraftFormat, base_meta: &Metadata) -> Draft {
     let markdown = format == DraftFormat::Markdown;
-    let start = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
+    let start = decorum_text::bom_len(text);
     let segments = layout::segments(text, start, markdown);
     let mut problems = Vec::new();
     let mut lines = front_matter::LazyLines::default();

@@ -277,7 +277,7 @@ fn block_start(draft: &Draft, at: TextSize) -> TextSize {
 /// opens with a `---` line and closes with a `---` or `...` line, as the draft parser
 /// reads it.
 pub fn file_waiver_offset(text: &str) -> TextSize {
-    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let bom = decorum_text::bom_len(text);
     let rest = &text[bom..];
     let mut lines = rest.split_inclusive('\n');
     let first = lines.next().unwrap_or_default();

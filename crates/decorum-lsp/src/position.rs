@@ -14,7 +14,7 @@
 //! (the middle of a surrogate pair, of a multi-byte sequence) rounds down to the
 //! character's start.
 
-use decorum_text::{LineCol, LineIndex, TextRange, TextSize};
+use decorum_text::{BOM, LineCol, LineIndex, TextRange, TextSize};
 use tower_lsp_server::ls_types::{Position, PositionEncodingKind, Range};
 
 /// The unit of LSP columns agreed with the client.
@@ -57,9 +57,6 @@ pub struct LineMap<'a> {
     /// The text starts with a byte-order mark that the client's copy will not have.
     hidden_bom: bool,
 }
-
-/// The byte-order mark.
-const BOM: char = '\u{feff}';
 
 impl<'a> LineMap<'a> {
     /// A map over `text`, indexed by `index` (which must index `text`).

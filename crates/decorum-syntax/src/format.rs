@@ -71,8 +71,8 @@ pub fn format(text: &str) -> Result<String, FormatError> {
     if text.find('\n').is_some_and(|i| text[..i].ends_with('\r')) {
         out = out.replace("\r\n", "\n").replace('\n', "\r\n");
     }
-    if text.starts_with('\u{feff}') {
-        out.insert(0, '\u{feff}');
+    if text.starts_with(decorum_text::BOM) {
+        out.insert(0, decorum_text::BOM);
     }
 
     // Prove it: same tree (layout aside), same comments in the same order.

@@ -265,7 +265,7 @@ fn chunks(text: &str) -> Vec<Chunk> {
     let mut scan = Scan::default();
     let mut line_start = 0usize;
     for line in text.split_inclusive('\n') {
-        let content = line.strip_prefix('\u{feff}').unwrap_or(line);
+        let content = line.strip_prefix(decorum_text::BOM).unwrap_or(line);
         if !scan.in_triple && line_start != 0 {
             let word = first_word(content);
             let starts_item =
@@ -361,7 +361,7 @@ impl Scan {
 /// The first word of a chunk after blank lines and comments, if any.
 fn leading_word(source: &str) -> Option<&str> {
     for line in source.lines() {
-        let trimmed = line.trim_start_matches('\u{feff}').trim();
+        let trimmed = line.trim_start_matches(decorum_text::BOM).trim();
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }

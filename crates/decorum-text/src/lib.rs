@@ -234,6 +234,20 @@ fn line_starts_in(
     })
 }
 
+/// The byte-order mark (U+FEFF) a file may start with. Decorum keeps it in the text
+/// (so offsets are the file's bytes) and leaves it out of what people see: columns in
+/// reports, the first line in editors.
+pub const BOM: char = '\u{feff}';
+
+/// The length in bytes of the byte-order mark `text` starts with: 3, or 0 without one.
+pub fn bom_len(text: &str) -> usize {
+    if text.starts_with(BOM) {
+        BOM.len_utf8()
+    } else {
+        0
+    }
+}
+
 fn to_size(n: usize) -> TextSize {
     TextSize::try_from(n).unwrap_or(TextSize::from(u32::MAX))
 }

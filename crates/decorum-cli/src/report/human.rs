@@ -292,8 +292,8 @@ fn snippet(
         return;
     };
     // A byte-order mark is not part of the first line as people see it.
-    if start.line == 0 && source.text.starts_with('\u{FEFF}') {
-        let after = content.start() + TextSize::of('\u{FEFF}');
+    if start.line == 0 && source.text.starts_with(decorum_text::BOM) {
+        let after = content.start() + TextSize::of(decorum_text::BOM);
         content = TextRange::new(after, content.end().max(after));
     }
     let range_start = range.start().max(content.start());

@@ -12,7 +12,7 @@ use decorum_text::{LineCol, LineIndex, TextRange, TextSize};
 /// does not count. `LineIndex` counts it; every report converts through here.
 pub fn char_position(index: &LineIndex, text: &str, offset: TextSize) -> LineCol {
     let mut at = index.line_char_col(text, offset);
-    if at.line == 0 && at.col > 0 && text.starts_with('\u{FEFF}') {
+    if at.line == 0 && at.col > 0 && text.starts_with(decorum_text::BOM) {
         at.col -= 1;
     }
     at

@@ -66,7 +66,7 @@ fn draft_actions(state: &State, params: CodeActionParams) -> Vec<CodeActionOrCom
         let file_waiver_at = map.position(file_waiver_offset(text));
         // A waiver on the first line goes after a byte-order mark, not before it.
         let text_start = map.position(decorum_text::TextSize::from(
-            if text.starts_with('\u{feff}') { 3 } else { 0 },
+            decorum_text::bom_len(text) as u32
         ));
         // Inserted lines end as the draft's lines do.
         let line_end = if text.contains("\r\n") {
