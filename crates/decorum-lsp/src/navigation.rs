@@ -127,8 +127,9 @@ impl View {
         let text = &self.loaded().inputs.source(source)?.text;
         let uri = uri_of(&self.file(source)?)?;
         let index = LineIndex::new(text);
-        // Only the analysis's own document has the editor's text; the rest was read
-        // from disk, with any byte-order mark the editor does not show.
+        // The analysis's own document has the editor's text. The rest was read from
+        // disk, with any byte-order mark the editor does not show, or is another open
+        // buffer's text, which editors send without one (so nothing changes for it).
         let map = if self.owner() == Some(source) {
             LineMap::new(text, &index, encoding)
         } else {
