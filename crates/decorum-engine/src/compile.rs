@@ -1427,8 +1427,11 @@ impl<'a> Compiler<'a> {
             );
             return;
         };
-        let batch = matches!(trigger, Trigger::Flag { batch: true, .. });
-        let once = matches!(trigger, Trigger::Flag { once: true, .. });
+        let flag = match trigger {
+            Trigger::Flag { kind, .. } => Some(*kind),
+            Trigger::Require { .. } => None,
+        };
+        let (batch, once) = (flag == Some(FlagKind::Batch), flag == Some(FlagKind::Once));
 
         // Parameters: defaults, then overrides from the deepest importer to the root.
         let mut params: HashMap<String, ParamValue> = HashMap::new();
@@ -1683,10 +1686,14 @@ impl<'a> Compiler<'a> {
         };
         let trigger_ir = match trigger {
             Trigger::Flag {
-                batch: false, cond, ..
+                kind: FlagKind::Each | FlagKind::Once,
+                cond,
+                ..
             } => self.compile_cond(&ctx, cond).map(TriggerIr::Flag),
             Trigger::Flag {
-                batch: true, cond, ..
+                kind: FlagKind::Batch,
+                cond,
+                ..
             } => self.compile_cond(&ctx, cond).map(TriggerIr::Batch),
             Trigger::Require { when, require, .. } => {
                 let w = self.compile_cond(&ctx, when);

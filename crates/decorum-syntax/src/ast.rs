@@ -461,16 +461,35 @@ impl Value {
     }
 }
 
+/// How a `flag` clause reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlagKind {
+    /// `flag when`: per post, a finding per hit.
+    Each,
+    /// `flag once when`: per post, all hits in one finding.
+    Once,
+    /// `flag batch when`: once over a batch of posts.
+    Batch,
+}
+
+impl FlagKind {
+    /// The clause's words up to the condition, as written: `flag once when`.
+    pub fn words(self) -> &'static str {
+        match self {
+            FlagKind::Each => "flag when",
+            FlagKind::Once => "flag once when",
+            FlagKind::Batch => "flag batch when",
+        }
+    }
+}
+
 /// What makes a rule fire.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Trigger {
-    /// `flag when COND` (per post), `flag once when COND` (per post, all hits in one
-    /// finding) or `flag batch when COND` (once per batch).
+    /// `flag when COND`, `flag once when COND` or `flag batch when COND`.
     Flag {
-        /// True for `flag batch`.
-        batch: bool,
-        /// True for `flag once`.
-        once: bool,
+        /// Which of the three.
+        kind: FlagKind,
         /// The condition.
         cond: Cond,
         /// The whole clause.

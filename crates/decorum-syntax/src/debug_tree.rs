@@ -166,21 +166,8 @@ impl Printer {
                 self.line(depth, &format!("param {}", p.name.text), p.range);
                 self.value(depth + 1, &p.value);
             }
-            RuleClause::Trigger(Trigger::Flag {
-                batch,
-                once,
-                cond,
-                range,
-            }) => {
-                self.line(
-                    depth,
-                    match (batch, once) {
-                        (true, _) => "flag batch when",
-                        (_, true) => "flag once when",
-                        _ => "flag when",
-                    },
-                    *range,
-                );
+            RuleClause::Trigger(Trigger::Flag { kind, cond, range }) => {
+                self.line(depth, kind.words(), *range);
                 self.cond(depth + 1, cond);
             }
             RuleClause::Trigger(Trigger::Require {

@@ -749,15 +749,8 @@ impl Formatter<'_> {
             RuleClause::Param(p) => {
                 format!("param {} = {}", p.name.text, self.value(&p.value, indent))
             }
-            RuleClause::Trigger(Trigger::Flag {
-                batch, once, cond, ..
-            }) => {
-                let word = match (batch, once) {
-                    (true, _) => "batch ",
-                    (_, true) => "once ",
-                    _ => "",
-                };
-                let head = format!("flag {word}when ");
+            RuleClause::Trigger(Trigger::Flag { kind, cond, .. }) => {
+                let head = format!("{} ", kind.words());
                 let cond = self.cond_wrapped(cond, indent, indent.len() + head.len());
                 head + &cond
             }

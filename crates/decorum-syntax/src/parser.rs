@@ -585,19 +585,18 @@ impl Builder<'_> {
                 RuleClause::Param(ParamDecl { name, value, range })
             }
             Rule::flag_clause => {
-                let (mut batch, mut once) = (false, false);
+                let mut kind = FlagKind::Each;
                 let mut cond = None;
                 for p in kids(pair) {
                     match p.as_rule() {
-                        Rule::batch => batch = true,
-                        Rule::once => once = true,
+                        Rule::batch => kind = FlagKind::Batch,
+                        Rule::once => kind = FlagKind::Once,
                         Rule::cond => cond = self.cond(p),
                         _ => {}
                     }
                 }
                 RuleClause::Trigger(Trigger::Flag {
-                    batch,
-                    once,
+                    kind,
                     cond: cond?,
                     range,
                 })
