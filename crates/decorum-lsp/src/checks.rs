@@ -28,7 +28,7 @@ use crate::diagnostics::{
     policy_diagnostics_with, syntax_diagnostics,
 };
 use crate::log::Level;
-use crate::position::Encoding;
+use crate::position::{Encoding, Origin};
 use crate::settings::Settings;
 use crate::state::{Evaluation, Role, State};
 use decorum_engine::{PolicyProblem, ScanMemo};
@@ -413,7 +413,7 @@ fn check_policy(state: &State, job: &Job) -> Option<Vec<Diagnostic>> {
         job.encoding,
         &problems,
         &elsewhere,
-        false,
+        Origin::Editor,
     );
     diagnostics.extend(example_diagnostics(
         &job.text,
@@ -519,8 +519,14 @@ pub async fn report_context(state: &Arc<State>, ctx: &PolicyContext, reloaded: b
         let view = ctx.index.clone().map(crate::navigation::View::Context);
         let elsewhere = |source, range| view.as_ref()?.location(source, range, encoding);
         // The file is not open: its text is the disk's.
-        let diagnostics =
-            policy_diagnostics_with(&uri, &file.text, encoding, &file.problems, &elsewhere, true);
+        let diagnostics = policy_diagnostics_with(
+            &uri,
+            &file.text,
+            encoding,
+            &file.problems,
+            &elsewhere,
+            Origin::Disk,
+        );
         let had = state.policy_problem_uris.contains_key(&uri);
         if diagnostics.is_empty() && !had {
             continue;

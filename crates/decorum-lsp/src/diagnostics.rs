@@ -19,7 +19,7 @@ use tower_lsp_server::ls_types::{
     NumberOrString, Position, Range, Uri,
 };
 
-use crate::position::{Encoding, LineMap};
+use crate::position::{Encoding, LineMap, Origin};
 
 /// `source` of diagnostics on drafts.
 pub const DRAFT_SOURCE: &str = "decorum";
@@ -306,27 +306,22 @@ pub fn policy_diagnostics(
     encoding: Encoding,
     problems: &[PolicyProblem],
 ) -> Vec<Diagnostic> {
-    policy_diagnostics_with(uri, text, encoding, problems, &|_, _| None, false)
+    policy_diagnostics_with(uri, text, encoding, problems, &|_, _| None, Origin::Editor)
 }
 
 /// Like [`policy_diagnostics`], with a label in another file (the sibling that also
 /// sets a parameter, the `extend` that closes a cycle) as related information at its
-/// place there, found by `elsewhere`. `from_disk`: `text` was read from the file, for
-/// a client that has not opened it (see [`LineMap::from_disk`]).
+/// place there, found by `elsewhere`; `origin` says where `text` came from.
 pub fn policy_diagnostics_with(
     uri: &Uri,
     text: &str,
     encoding: Encoding,
     problems: &[PolicyProblem],
     elsewhere: ElsewhereFn<'_>,
-    from_disk: bool,
+    origin: Origin,
 ) -> Vec<Diagnostic> {
     let index = LineIndex::new(text);
-    let map = if from_disk {
-        LineMap::from_disk(text, &index, encoding)
-    } else {
-        LineMap::new(text, &index, encoding)
-    };
+    let map = LineMap::of(text, &index, encoding, origin);
     problems
         .iter()
         .map(|p| {

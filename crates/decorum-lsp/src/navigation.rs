@@ -27,7 +27,7 @@ use crate::analysis::{self, PolicyAnalysis};
 pub use crate::context::ContextIndex;
 use crate::context::{ContextKey, PolicyContext};
 use crate::diagnostics::file_uri;
-use crate::position::{Encoding, LineMap};
+use crate::position::{Encoding, LineMap, Origin};
 use crate::state::{Role, State};
 use crate::std_files;
 
@@ -130,14 +130,14 @@ impl View {
         // The analysis's own document has the editor's text. The rest was read from
         // disk, with any byte-order mark the editor does not show, or is another open
         // buffer's text, which editors send without one (so nothing changes for it).
-        let map = if self.owner() == Some(source) {
-            LineMap::new(text, &index, encoding)
+        let origin = if self.owner() == Some(source) {
+            Origin::Editor
         } else {
-            LineMap::from_disk(text, &index, encoding)
+            Origin::Disk
         };
         Some(Location {
             uri,
-            range: map.range(range),
+            range: LineMap::of(text, &index, encoding, origin).range(range),
         })
     }
 

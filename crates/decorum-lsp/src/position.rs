@@ -6,7 +6,7 @@
 //! protocol's mandatory default. Lines end at `\n`; a `\r` before it belongs to the
 //! terminator (so CRLF and LF documents have the same columns). A byte-order mark in a
 //! text the client sent is an ordinary character of the first line; in a file read from
-//! disk it is not counted ([`LineMap::from_disk`]), since editors hide it when they open
+//! disk it is not counted ([`Origin::Disk`]), since editors hide it when they open
 //! the file (VS Code and Neovim keep it as the file's encoding, not in the text).
 //!
 //! Conversions never panic: a position past the end of its line clamps to the line's end,
@@ -45,6 +45,16 @@ impl Encoding {
     }
 }
 
+/// Where a text whose positions are converted came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The editor sent it: its columns are the editor's, a byte-order mark included.
+    Editor,
+    /// The server read it from its file, which the client has not opened: a leading
+    /// byte-order mark is not counted, as the editor will not show it.
+    Disk,
+}
+
 /// A text with its line index: everything needed to convert positions.
 #[derive(Debug, Clone, Copy)]
 pub struct LineMap<'a> {
@@ -59,22 +69,24 @@ pub struct LineMap<'a> {
 }
 
 impl<'a> LineMap<'a> {
-    /// A map over `text`, indexed by `index` (which must index `text`).
+    /// A map over `text` as the editor sent it, indexed by `index` (which must index
+    /// `text`).
     pub fn new(text: &'a str, index: &'a LineIndex, encoding: Encoding) -> LineMap<'a> {
+        LineMap::of(text, index, encoding, Origin::Editor)
+    }
+
+    /// A map over `text`, which came from `origin`.
+    pub fn of(
+        text: &'a str,
+        index: &'a LineIndex,
+        encoding: Encoding,
+        origin: Origin,
+    ) -> LineMap<'a> {
         LineMap {
             text,
             index,
             encoding,
-            hidden_bom: false,
-        }
-    }
-
-    /// A map over `text` as read from disk, for a client that has not opened it: a
-    /// leading byte-order mark is not counted, as the editor will not show it.
-    pub fn from_disk(text: &'a str, index: &'a LineIndex, encoding: Encoding) -> LineMap<'a> {
-        LineMap {
-            hidden_bom: text.starts_with(BOM),
-            ..LineMap::new(text, index, encoding)
+            hidden_bom: origin == Origin::Disk && text.starts_with(BOM),
         }
     }
 
@@ -302,7 +314,7 @@ mod tests {
         let text = "\u{feff}Hi 😀\nyo";
         let index = LineIndex::new(text);
         for (encoding, after_emoji) in [(Encoding::Utf16, 5), (Encoding::Utf8, 7)] {
-            let map = LineMap::from_disk(text, &index, encoding);
+            let map = LineMap::of(text, &index, encoding, Origin::Disk);
             assert_eq!(map.position(to_size(3)), pos(0, 0));
             assert_eq!(map.position(to_size(0)), pos(0, 0), "the mark itself");
             assert_eq!(map.position(to_size(10)), pos(0, after_emoji));
@@ -313,7 +325,7 @@ mod tests {
             assert_eq!(map.offset(pos(1, 1)), to_size(12));
         }
         let index = LineIndex::new("Hi");
-        let plain = LineMap::from_disk("Hi", &index, Encoding::Utf16);
+        let plain = LineMap::of("Hi", &index, Encoding::Utf16, Origin::Disk);
         assert_eq!(plain.position(to_size(1)), pos(0, 1), "no mark, no change");
     }
 

@@ -47,7 +47,7 @@ use crate::context::{ContextKey, draft_format};
 use crate::diagnostics::file_uri;
 use crate::log::Level;
 use crate::navigation::{self, FileId, GlobalKey, View};
-use crate::position::LineMap;
+use crate::position::{LineMap, Origin};
 use crate::state::{Role, State};
 
 /// Words that cannot name a term set or a rule: those the grammar reserves, and the
@@ -675,7 +675,15 @@ fn waiver_edits(
         }
         let format = draft_format(path.as_deref(), &language_id);
         let draft = decorum_draft::parse(&text, format, &Default::default());
-        found += add_waivers(&draft, &uri, old_id, new_id, encoding, false, edits);
+        found += add_waivers(
+            &draft,
+            &uri,
+            old_id,
+            new_id,
+            encoding,
+            Origin::Editor,
+            edits,
+        );
     }
     let mut seen = std::collections::HashSet::new();
     for (_, config) in using {
@@ -694,21 +702,28 @@ fn waiver_edits(
             let Some(uri) = file_uri(&canonical) else {
                 continue;
             };
-            found += add_waivers(&loaded.draft, &uri, old_id, new_id, encoding, true, edits);
+            found += add_waivers(
+                &loaded.draft,
+                &uri,
+                old_id,
+                new_id,
+                encoding,
+                Origin::Disk,
+                edits,
+            );
         }
     }
     found
 }
 
 /// Adds an edit for every waiver rule id of `draft` equal to `old_id`; returns how many.
-/// `from_disk`: the draft was read from its file, not given by the editor.
 fn add_waivers(
     draft: &decorum_draft::Draft,
     uri: &Uri,
     old_id: &str,
     new_id: &str,
     encoding: crate::position::Encoding,
-    from_disk: bool,
+    origin: Origin,
     edits: &mut Edits,
 ) -> usize {
     let mut found = 0;
@@ -719,12 +734,7 @@ fn add_waivers(
                 continue;
             }
             let index = index.get_or_insert_with(|| LineIndex::new(&draft.text));
-            let map = if from_disk {
-                LineMap::from_disk(&draft.text, index, encoding)
-            } else {
-                LineMap::new(&draft.text, index, encoding)
-            };
-            let lsp = map.range(*range);
+            let lsp = LineMap::of(&draft.text, index, encoding, origin).range(*range);
             edits.add(uri.clone(), lsp, new_id);
             found += 1;
         }
