@@ -1188,11 +1188,12 @@ impl Matcher {
 /// 1. Each regex that cannot match the empty string is *relaxed*: look-around
 ///    assertions (`\b`, `^`, `$`) are dropped, character classes with non-ASCII members
 ///    become their ASCII part plus "any non-ASCII character", and counted repetitions
-///    become unbounded ones (but for short runs of words, see [`relax`]). Every match of the regex is a match of its relaxed form over
-///    the same span, and the relaxed forms need no word-boundary lookups. Their tails
-///    are then trimmed ([`trim_tail`]), which keeps the positions where they can match.
-///    One reverse lazy DFA over all of them reports, in one pass, every position where a
-///    match of each regex can start (a superset).
+///    become unbounded ones (but for short runs of words, see [`relax`]). Every match
+///    of the regex is a match of its relaxed form over the same span, and the relaxed
+///    forms need no word-boundary lookups. Their tails are then trimmed ([`trim_tail`]),
+///    which keeps the positions where they can match. One reverse lazy DFA over all of
+///    them reports, in one pass, every position where a match of each regex can start
+///    (a superset).
 /// 2. `find_iter` finds, from where the last match ended, the leftmost start with a
 ///    match and the leftmost-first match there. [`find_from`] does the same by trying an
 ///    anchored search at each candidate in order; since every real match start is a
