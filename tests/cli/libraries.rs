@@ -42,6 +42,44 @@ fn the_worked_example_checks_clean_and_its_examples_pass() {
 }
 
 #[test]
+fn the_examples_of_own_files_the_policy_imports_run_but_not_the_librarys() {
+    let ws = dental_practice();
+    // A helper file of the practice's own, imported by its policy: its rule's example
+    // and the example in its `use` block are the practice's tests, and both fail here.
+    ws.file(
+        "policy/helper.decorum",
+        "decorum 1\npolicy smilefamily.helper\nimport \"dental-network/marketing\" as m\n\
+         use m.pain-free-claim { example passes \"No drills, no fuss.\" }\n\
+         rule whitening { flag when contains [\"whiter\"]\n  example passes \"Whiter teeth!\" }\n",
+    );
+    let root = std::fs::read_to_string(ws.path("policy/smile-family.decorum")).expect("read");
+    ws.file(
+        "policy/smile-family.decorum",
+        root.replacen(
+            "import \"std/healthcare\" as hc\n",
+            "import \"std/healthcare\" as hc\nimport \"./helper\" as helper\n",
+            1,
+        ),
+    );
+    let test = ws.run(&["test", "--color", "never"]).output();
+    expect![[r#"
+        exit: 1
+        --- stdout
+        FAIL smilefamily.helper.whitening example #1 (policy/helper.decorum:6)
+          text:     “Whiter teeth!”
+          expected: passes
+          fired:    at “Whiter”: whitening
+        FAIL dental.marketing.pain-free-claim example #3 (policy/helper.decorum:4)
+          text:     “No drills, no fuss.”
+          expected: passes
+          fired:    at “No drills”: “No drills” promises an experience no dentist can guarantee.
+        decorum test: 4 of 6 examples passed
+        --- stderr: (empty)
+    "#]]
+    .assert_eq(&test.render());
+}
+
+#[test]
 fn a_library_folder_holds_no_drafts() {
     // A library's README matches `**/*.md` (the include `decorum init` writes), but it
     // documents policies.

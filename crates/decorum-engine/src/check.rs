@@ -45,8 +45,9 @@ pub struct PolicySet {
     triggers: Vec<Vec<u32>>,
     /// Every rule id of the loaded policies, active or disabled (for waiver checks).
     known_ids: Vec<String>,
-    /// The root policy files: `run_examples` runs the examples of their rules.
-    roots: Vec<SourceId>,
+    /// The files whose examples `run_examples` runs: the roots and the workspace's own
+    /// files they import.
+    tested: Vec<SourceId>,
     builtin: Builtins,
 }
 
@@ -82,7 +83,7 @@ impl PolicySet {
         arena: SetArena,
         matcher: Matcher,
         known_ids: Vec<String>,
-        roots: Vec<SourceId>,
+        tested: Vec<SourceId>,
     ) -> PolicySet {
         let mut always = Vec::new();
         let mut triggers = vec![Vec::new(); arena.patterns.len()];
@@ -129,7 +130,7 @@ impl PolicySet {
             always,
             triggers,
             known_ids,
-            roots,
+            tested,
             builtin,
         }
     }
@@ -777,16 +778,27 @@ impl PolicySet {
     // -------------------------------------------------------------------- examples
 
     /// Runs the examples written in the root policy files (the files given to `decorum
-    /// test`, or the workspace's): those of their rules and those in their `use` blocks,
-    /// against this whole policy set, so the root's own overrides and extensions apply.
-    /// Imported libraries' examples are their authors' tests and run when the library
-    /// itself is tested. Also checks that
-    /// each fix of a flagged example leaves the draft clean for that rule.
+    /// test`, or the workspace's) and in the workspace's own files they import: those of
+    /// their rules and those in their `use` blocks, against this whole policy set, so the
+    /// roots' overrides and extensions apply. The standard library's and shared
+    /// libraries' examples are their authors' tests and run when the library itself is
+    /// tested (as roots). Also checks that each fix of a flagged example leaves the draft
+    /// clean for that rule.
     pub fn run_examples(&self) -> Vec<ExampleResult> {
+        self.run_examples_where(|source| self.tested.contains(&source))
+    }
+
+    /// Runs the examples written in one file (the language server's code lenses and
+    /// diagnostics of the policy file being edited), like [`PolicySet::run_examples`].
+    pub fn run_examples_of(&self, source: SourceId) -> Vec<ExampleResult> {
+        self.run_examples_where(|s| s == source)
+    }
+
+    fn run_examples_where(&self, wanted: impl Fn(SourceId) -> bool) -> Vec<ExampleResult> {
         let mut results = Vec::new();
         for (i, rule) in self.rules.iter().enumerate() {
             for (n, example) in rule.examples.iter().enumerate() {
-                if self.roots.contains(&example.source) {
+                if wanted(example.source) {
                     results.push(self.run_example(i, n, example));
                 }
             }

@@ -378,14 +378,26 @@ impl<'a> Compiler<'a> {
                 };
             }
         };
-        let roots = self.inputs.roots.clone();
+        // The roots, and every file of the workspace's own that they import: not the
+        // standard library's files nor a shared library's, whose examples are their
+        // authors' tests.
+        let tested = (0..self.inputs.sources.len() as u32)
+            .map(SourceId)
+            .filter(|&id| {
+                self.inputs.roots.contains(&id)
+                    || self
+                        .inputs
+                        .source(id)
+                        .is_some_and(|s| !s.builtin && !s.shared_library)
+            })
+            .collect();
         let set = PolicySet::new(
             self.rules,
             self.irs,
             self.arena,
             matcher,
             self.all_rule_ids,
-            roots,
+            tested,
         );
         Compiled {
             policy_set: Some(set),

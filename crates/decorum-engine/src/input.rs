@@ -24,6 +24,9 @@ pub struct PolicySource {
     pub imports: Vec<ImportResolution>,
     /// True for files of the embedded standard library (read-only for users).
     pub builtin: bool,
+    /// True for files of a shared library that `decorum.toml` declares: their examples
+    /// are their publisher's tests, not the workspace's.
+    pub shared_library: bool,
 }
 
 /// What one `import "..."` of a file resolved to.
@@ -74,6 +77,7 @@ impl PolicyInputs {
             parse: decorum_syntax::parse(text),
             imports: Vec::new(),
             builtin: false,
+            shared_library: false,
         });
         inputs.roots.push(root);
         inputs

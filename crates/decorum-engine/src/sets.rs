@@ -2355,6 +2355,7 @@ pub(crate) mod tests {
                 parse,
                 imports,
                 builtin: true,
+                shared_library: false,
             });
         }
         inputs.roots = (0..files.len() as u32).map(SourceId).collect();

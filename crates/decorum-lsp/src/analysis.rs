@@ -58,7 +58,8 @@ impl PolicyAnalysis {
         let examples = compiled
             .policy_set
             .as_ref()
-            .map(|set| set.run_examples())
+            .zip(source)
+            .map(|(set, source)| set.run_examples_of(source))
             .unwrap_or_default();
         PolicyAnalysis {
             version,

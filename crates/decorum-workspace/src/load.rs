@@ -794,12 +794,17 @@ impl<'a> Loader<'a> {
 
     fn add(&mut self, path: String, text: Arc<str>, builtin: bool, origin: Origin) -> SourceId {
         let parse = decorum_syntax::parse(&text);
+        let shared_library = match &origin {
+            Origin::Disk(canonical) => self.library_of(canonical).is_some(),
+            Origin::Std(_) => false,
+        };
         let id = self.inputs.add(PolicySource {
             path,
             text,
             parse,
             imports: Vec::new(),
             builtin,
+            shared_library,
         });
         self.origins.push(origin);
         self.pending.push_back(id);

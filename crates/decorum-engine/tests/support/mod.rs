@@ -26,6 +26,7 @@ pub fn compile_files(root: &str, extra: &[(&str, &str)]) -> (PolicyInputs, Compi
             parse,
             imports: Vec::new(),
             builtin: false,
+            shared_library: false,
         });
     }
     for i in 0..inputs.sources.len() {
