@@ -195,7 +195,11 @@ pub(crate) fn is_unpinned_name(name: &std::ffi::OsStr) -> bool {
 /// Hashes every file under `root` except hidden ones (names starting with `.`), in path
 /// order, so the same content gives the same fingerprint on every machine. A text file's
 /// CRLF line ends are hashed as LF: a checkout that converts line ends (Git's
-/// `core.autocrlf` on Windows) changes no meaning and must not break the lock.
+/// `core.autocrlf` on Windows) changes no meaning and must not break the lock. A symbolic
+/// link is hashed as the path it points to (as Git stores it, and as a checkout without
+/// links writes it into a file), so pointing it elsewhere changes the fingerprint; what
+/// it points to inside the library is hashed as itself, and the loader refuses links
+/// that lead out.
 pub fn fingerprint(root: &Path) -> std::io::Result<Fingerprint> {
     let mut files = BTreeMap::new();
     let mut stack = vec![root.to_path_buf()];
@@ -207,17 +211,22 @@ pub fn fingerprint(root: &Path) -> std::io::Result<Fingerprint> {
             }
             let path = entry.path();
             let kind = entry.file_type()?;
-            if kind.is_dir() {
+            let bytes = if kind.is_dir() {
                 stack.push(path);
+                continue;
             } else if kind.is_file() {
-                let bytes = std::fs::read(&path)?;
-                let relative = path.strip_prefix(root).unwrap_or(&path);
-                let key: Vec<String> = relative
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect();
-                files.insert(key.join("/"), hex(&Sha256::digest(lf_line_ends(&bytes))));
-            }
+                std::fs::read(&path)?
+            } else if kind.is_symlink() {
+                link_text(&std::fs::read_link(&path)?).into_bytes()
+            } else {
+                continue;
+            };
+            let relative = path.strip_prefix(root).unwrap_or(&path);
+            let key: Vec<String> = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            files.insert(key.join("/"), hex(&Sha256::digest(lf_line_ends(&bytes))));
         }
     }
     let mut whole = Sha256::new();
@@ -231,6 +240,16 @@ pub fn fingerprint(root: &Path) -> std::io::Result<Fingerprint> {
         sha256: hex(&whole.finalize()),
         files,
     })
+}
+
+/// The path a symbolic link points to, with `/` between its parts on every system.
+fn link_text(target: &Path) -> String {
+    let text = target.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '\\' {
+        text.replace('\\', "/")
+    } else {
+        text.into_owned()
+    }
 }
 
 /// `bytes` with every CRLF as LF when they are UTF-8 text; other bytes as they are.
@@ -538,6 +557,31 @@ mod tests {
         assert!(
             matches!(&changes[..], [LockChange::Updated { files, .. }] if files.len() == 2),
             "{changes:?}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_is_pinned_by_where_it_points() {
+        let dir = tempfile::tempdir().unwrap();
+        let lib = library_in(dir.path());
+        std::fs::write(dir.path().join("strict.decorum"), "decorum 1\npolicy a\n").unwrap();
+        std::fs::write(dir.path().join("lax.decorum"), "decorum 1\npolicy b\n").unwrap();
+        let link = dir.path().join("ws.decorum");
+        std::os::unix::fs::symlink("strict.decorum", &link).unwrap();
+        let linked = read_library("dental", dir.path(), "vendor/dental").unwrap();
+        assert_ne!(linked.fingerprint, lib.fingerprint);
+        // Hashed as the text a checkout without links would write into the file.
+        let as_text = hex(&Sha256::digest(b"strict.decorum"));
+        assert_eq!(linked.fingerprint.files.get("ws.decorum"), Some(&as_text));
+        let lock = Lock::of(std::slice::from_ref(&linked));
+        std::fs::remove_file(&link).unwrap();
+        std::os::unix::fs::symlink("lax.decorum", &link).unwrap();
+        let repointed = read_library("dental", dir.path(), "vendor/dental").unwrap();
+        let err = verify(&repointed, Some(&lock)).unwrap_err();
+        assert_eq!(
+            err.message,
+            "library \"dental\" does not match decorum.lock: vendor/dental/ws.decorum changed"
         );
     }
 
