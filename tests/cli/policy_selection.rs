@@ -217,3 +217,40 @@ fn sibling_files_setting_one_rule_differently_are_warned_about() {
     "#]]
     .assert_eq(&out.stderr);
 }
+
+#[test]
+fn in_a_policy_folder_the_file_that_imports_another_wins_whatever_their_names() {
+    // `policies` lists a folder, so both files are roots; the clinic's file imports the
+    // helper, so its `use` wins, as for any import. It used to depend on which name came
+    // later in the alphabet.
+    for helper in ["helper", "a-helper"] {
+        let ws = Workspace::new();
+        ws.file("decorum.toml", "policies = [\"policy\"]\n");
+        ws.file(
+            "policy/clinic.decorum",
+            format!(
+                "decorum 1\npolicy clinic\nimport \"./{helper}\" as h\nimport \"std/healthcare\" as hc\n\
+                 use hc.marketing.advert-share {{ severity warning max_share = 15% }}\n"
+            ),
+        );
+        ws.file(
+            format!("policy/{helper}.decorum").as_str(),
+            "decorum 1\npolicy clinic.helper\nimport \"std/healthcare\" as hc\n\
+             use hc.marketing.advert-share { severity hint max_share = 90% }\n",
+        );
+        let out = ws.run(&["explain", "hc.marketing.advert-share"]).output();
+        assert_eq!(out.code, 0, "{}", out.render());
+        assert!(
+            out.stdout
+                .contains("severity: warning (set by an override at policy/clinic.decorum:5)"),
+            "{helper}: {}",
+            out.render()
+        );
+        assert!(
+            out.stdout.contains("max_share: 15%"),
+            "{helper}: {}",
+            out.render()
+        );
+        assert!(out.stderr.is_empty(), "{helper}: {}", out.render());
+    }
+}

@@ -718,28 +718,65 @@ impl<'a> Compiler<'a> {
         }
     }
 
+    /// Each file's import depth: 0 for a root, one more than the nearest file importing
+    /// it otherwise. A root that another root imports (`policies = ["policy"]` lists a
+    /// folder, whose files import each other) counts as imported, so the file importing
+    /// it wins over its `use` blocks as for any other import. Roots that only roots in a
+    /// cycle import (the cycle is reported on its own) are roots again.
     fn compute_depths(&mut self) {
         let n = self.inputs.sources.len();
-        self.depth = vec![u32::MAX; n];
-        let mut queue = VecDeque::new();
-        for root in &self.inputs.roots {
-            if let Some(d) = self.depth.get_mut(root.0 as usize) {
-                *d = 0;
-                queue.push_back(root.0 as usize);
-            }
-        }
+        let roots: Vec<usize> = self.inputs.roots.iter().map(|r| r.0 as usize).collect();
+        // Files reached from a root through at least one import.
+        let mut reached = vec![false; n];
+        let mut queue: VecDeque<usize> = roots.iter().copied().collect();
         while let Some(node) = queue.pop_front() {
-            let d = self.depth[node];
-            for res in &self.inputs.sources[node].imports {
-                for t in Self::import_targets(res) {
-                    let t = t.0 as usize;
-                    if t < n && self.depth[t] == u32::MAX {
-                        self.depth[t] = d + 1;
-                        queue.push_back(t);
-                    }
+            for t in self.imports_of(node) {
+                if !reached[t] {
+                    reached[t] = true;
+                    queue.push_back(t);
                 }
             }
         }
+        self.depth = vec![u32::MAX; n];
+        let unimported = roots.iter().copied().filter(|&r| !reached[r]).collect();
+        self.spread_depths(unimported);
+        let left = roots
+            .iter()
+            .copied()
+            .filter(|&r| self.depth[r] == u32::MAX)
+            .collect();
+        self.spread_depths(left);
+    }
+
+    /// Gives `seeds` depth 0 and the files they import, not yet given one, their distance.
+    fn spread_depths(&mut self, seeds: Vec<usize>) {
+        for &seed in &seeds {
+            self.depth[seed] = 0;
+        }
+        let mut queue = VecDeque::from(seeds);
+        while let Some(node) = queue.pop_front() {
+            let d = self.depth[node];
+            for t in self.imports_of(node) {
+                if self.depth[t] == u32::MAX {
+                    self.depth[t] = d + 1;
+                    queue.push_back(t);
+                }
+            }
+        }
+    }
+
+    /// The files that file `node` imports, as indices of `inputs.sources`.
+    fn imports_of(&self, node: usize) -> Vec<usize> {
+        let n = self.inputs.sources.len();
+        self.inputs.sources.get(node).map_or(Vec::new(), |source| {
+            source
+                .imports
+                .iter()
+                .flat_map(Self::import_targets)
+                .map(|t| t.0 as usize)
+                .filter(|&t| t < n)
+                .collect()
+        })
     }
 
     // ------------------------------------------------------------ name resolution
