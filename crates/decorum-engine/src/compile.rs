@@ -1628,6 +1628,18 @@ impl<'a> Compiler<'a> {
                             std::mem::discriminant(&current) == std::mem::discriminant(&new);
                         if !same_kind {
                             let help = match (&current, &new) {
+                                // `0.5` is most likely meant as a fraction: `0.5%`
+                                // would set a threshold a hundred times lower.
+                                (ParamValue::Percent(_), ParamValue::Number(n))
+                                    if *n > 0.0 && *n < 1.0 =>
+                                {
+                                    Some(format!(
+                                        "write it as a percentage: `{}%` for the fraction {}, or `{}%` if it is already in percent",
+                                        format_number(*n * 100.0),
+                                        format_number(*n),
+                                        format_number(*n)
+                                    ))
+                                }
                                 (ParamValue::Percent(_), ParamValue::Number(n)) => Some(format!(
                                     "write it as a percentage, e.g. `{}%`",
                                     format_number(*n)

@@ -444,3 +444,26 @@ fn syntax_errors_become_problems_with_positions() {
     "#]],
     );
 }
+
+#[test]
+fn a_number_for_a_percentage_parameter_gets_advice_that_keeps_its_meaning() {
+    // `share = 0.5` most likely means a half: advising `0.5%` would set a threshold a
+    // hundred times lower.
+    let lib = r##"decorum 1
+policy lib
+rule r { flag when count(["x"]) / words > share param share = 10% }
+"##;
+    check(
+        r##"decorum 1
+policy org
+import "./lib" as lib
+use lib.r { share = 0.5 }
+use lib.r { share = 20 }
+"##,
+        &[("lib", lib)],
+        expect![[r#"
+            root.decorum:4:21: error[type]: `share` is a percentage, but this value is a number `0.5` (help: write it as a percentage: `50%` for the fraction 0.5, or `0.5%` if it is already in percent)
+            root.decorum:5:21: error[type]: `share` is a percentage, but this value is a number `20` (help: write it as a percentage, e.g. `20%`)
+        "#]],
+    );
+}
