@@ -80,6 +80,56 @@ fn the_examples_of_own_files_the_policy_imports_run_but_not_the_librarys() {
 }
 
 #[test]
+fn a_library_beside_the_workspace_is_locked_by_a_relative_path_and_a_move_is_a_change() {
+    // Several practices in one repository share a library folder beside theirs.
+    let ws = Workspace::new();
+    copy_dir(
+        &repo_root().join("examples/dental-practice"),
+        &ws.path("practice"),
+    );
+    ws.folder("shared");
+    std::fs::rename(
+        ws.path("practice/vendor/dental-network"),
+        ws.path("shared/dental-network"),
+    )
+    .expect("move the library");
+    let toml = std::fs::read_to_string(ws.path("practice/decorum.toml")).expect("read");
+    let beside = toml.replace("vendor/dental-network", "../shared/dental-network");
+    ws.file("practice/decorum.toml", &beside);
+    let lock = ws.run(&["lock"]).in_dir("practice").output();
+    assert_eq!(lock.code, 0, "{}", lock.render());
+    let text = std::fs::read_to_string(ws.path("practice/decorum.lock")).expect("read");
+    assert!(
+        text.contains("path = \"../shared/dental-network\""),
+        "the lock holds no machine's absolute path:\n{text}"
+    );
+    let audit = ws.run(&["audit"]).in_dir("practice").output();
+    assert!(
+        audit
+            .stdout
+            .contains("dental-network 1.2.0  ../shared/dental-network  sha256:"),
+        "{}",
+        audit.render()
+    );
+    // The same content in another folder: `lock --check` says the lock is out of date.
+    std::fs::rename(ws.path("shared"), ws.path("common")).expect("move");
+    ws.file(
+        "practice/decorum.toml",
+        beside.replace("../shared/", "../common/"),
+    );
+    let check = ws.run(&["lock", "--check"]).in_dir("practice").output();
+    expect![[r#"
+        exit: 1
+        --- stdout: (empty)
+        --- stderr
+        decorum.lock is out of date:
+          moved   dental-network: ../shared/dental-network -> ../common/dental-network
+          = help: run `decorum lock` to pin the libraries as they are now
+    "#]]
+    .assert_eq(&check.render());
+}
+
+#[test]
 fn a_library_folder_holds_no_drafts() {
     // A library's README matches `**/*.md` (the include `decorum init` writes), but it
     // documents policies.

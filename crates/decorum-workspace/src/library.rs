@@ -430,14 +430,17 @@ pub fn read_libraries(config: &Config) -> Vec<Result<Library, (String, LibraryEr
         .collect()
 }
 
-/// A library folder as people see it: relative to the config root when inside it.
+/// A library folder as people see it, and as the lock records it: relative to the config
+/// root, with `..` for a folder beside it (`../shared-lib`), so the lock reads the same on
+/// every machine.
 pub fn shown_library_path(config: &Config, root: &Path) -> String {
-    let relative = root.strip_prefix(&config.root).unwrap_or(root);
-    let parts: Vec<String> = relative
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    parts.join("/")
+    let base = crate::paths::absolute(&config.root);
+    let root = crate::paths::absolute(root);
+    match crate::paths::relative_with_parents(&root, &base) {
+        Some(relative) if relative.as_os_str().is_empty() => ".".to_owned(),
+        Some(relative) => crate::paths::to_slash(&relative),
+        None => crate::paths::to_slash(&root),
+    }
 }
 
 /// What `decorum lock` changed, for its report.
@@ -461,6 +464,16 @@ pub enum LockChange {
         /// The files that changed.
         files: Vec<String>,
     },
+    /// A library whose folder moved (its `path` in `decorum.toml` changed), content
+    /// unchanged.
+    Moved {
+        /// The library.
+        name: String,
+        /// The folder pinned before.
+        from: String,
+        /// The folder now.
+        to: String,
+    },
     /// A library no longer declared.
     Removed {
         /// The library.
@@ -478,6 +491,8 @@ pub fn diff(old: Option<&Lock>, new: &Lock) -> Vec<LockChange> {
                 version: lib.version.clone(),
             }),
             Some(before) if before.sha256 != lib.sha256 || before.version != lib.version => {
+                // Files whose hashes differ; none when only the lock's overall hash was
+                // edited, which the report names instead.
                 let mut files: Vec<String> = lib
                     .files
                     .iter()
@@ -491,6 +506,9 @@ pub fn diff(old: Option<&Lock>, new: &Lock) -> Vec<LockChange> {
                         .filter(|f| !lib.files.contains_key(*f))
                         .map(|f| format!("{f} (removed)")),
                 );
+                if files.is_empty() {
+                    files.push(format!("the overall sha256 in {LOCK_FILE}"));
+                }
                 changes.push(LockChange::Updated {
                     name: lib.name.clone(),
                     from: before.version.clone(),
@@ -498,6 +516,11 @@ pub fn diff(old: Option<&Lock>, new: &Lock) -> Vec<LockChange> {
                     files,
                 });
             }
+            Some(before) if before.path != lib.path => changes.push(LockChange::Moved {
+                name: lib.name.clone(),
+                from: before.path.clone(),
+                to: lib.path.clone(),
+            }),
             Some(_) => {}
         }
     }
@@ -582,6 +605,33 @@ mod tests {
         assert_eq!(
             err.message,
             "library \"dental\" does not match decorum.lock: vendor/dental/ws.decorum changed"
+        );
+    }
+
+    #[test]
+    fn a_moved_folder_and_a_hand_edited_hash_are_changes_with_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let lib = library_in(dir.path());
+        let lock = Lock::of(std::slice::from_ref(&lib));
+        let mut moved = lib.clone();
+        moved.shown_root = "../shared/dental".to_owned();
+        assert_eq!(
+            diff(Some(&lock), &Lock::of(&[moved])),
+            [LockChange::Moved {
+                name: "dental".to_owned(),
+                from: "vendor/dental".to_owned(),
+                to: "../shared/dental".to_owned(),
+            }]
+        );
+        let mut edited = lock.clone();
+        edited.libraries[0].sha256 = "0".repeat(64);
+        assert!(
+            matches!(
+                &diff(Some(&edited), &lock)[..],
+                [LockChange::Updated { files, .. }] if files == &["the overall sha256 in decorum.lock"]
+            ),
+            "{:?}",
+            diff(Some(&edited), &lock)
         );
     }
 

@@ -491,7 +491,7 @@ impl<'a> Loader<'a> {
             };
             return Err(Failure::new(format!("unknown library \"{name}\"")).help(help));
         };
-        let shown_folder = self.shown(folder);
+        let shown_folder = library::shown_library_path(self.config, folder);
         let Ok(library_root) = std::fs::canonicalize(folder) else {
             return Err(Failure::new(format!(
                 "the folder of library \"{name}\" (`{shown_folder}`) does not exist"

@@ -64,13 +64,50 @@ pub(crate) fn relative_to(path: &Path, base: &Path, cwd: &Path) -> Option<PathBu
         .map(Path::to_path_buf)
 }
 
-/// A relative path written with `/` whatever the platform, as globs and people expect.
+/// A path written with `/` whatever the platform, as globs and people expect; an absolute
+/// one keeps its one leading `/` (and a Windows drive before it).
 pub(crate) fn to_slash(path: &Path) -> String {
-    let parts: Vec<String> = path
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    parts.join("/")
+    let mut out = String::new();
+    for component in path.components() {
+        match component {
+            Component::Prefix(prefix) => out.push_str(&prefix.as_os_str().to_string_lossy()),
+            Component::RootDir => out.push('/'),
+            other => {
+                if !out.is_empty() && !out.ends_with('/') {
+                    out.push('/');
+                }
+                out.push_str(&other.as_os_str().to_string_lossy());
+            }
+        }
+    }
+    out
+}
+
+/// `path` relative to `base`, climbing out of `base` with `..` as far as needed; both
+/// absolute and lexically normal. `None` when they share no root (two Windows drives).
+pub(crate) fn relative_with_parents(path: &Path, base: &Path) -> Option<PathBuf> {
+    let rooted = |c: &Component<'_>| matches!(c, Component::Prefix(_) | Component::RootDir);
+    let (mut to, mut from) = (path.components().peekable(), base.components().peekable());
+    let mut shared_root = false;
+    while let (Some(a), Some(b)) = (to.peek(), from.peek()) {
+        if a != b {
+            break;
+        }
+        shared_root |= rooted(a);
+        to.next();
+        from.next();
+    }
+    if !shared_root {
+        return None;
+    }
+    let mut out = PathBuf::new();
+    for _ in from {
+        out.push("..");
+    }
+    for part in to {
+        out.push(part.as_os_str());
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -92,6 +129,35 @@ mod tests {
                 "{input}"
             );
         }
+    }
+
+    #[test]
+    fn absolute_paths_keep_one_leading_slash() {
+        assert_eq!(to_slash(Path::new("/tmp/shared-lib")), "/tmp/shared-lib");
+        assert_eq!(to_slash(Path::new("vendor/lib")), "vendor/lib");
+    }
+
+    #[test]
+    fn relative_paths_climb_out_with_dot_dots() {
+        let cases = [
+            ("/w/repo/vendor/lib", "/w/repo", "vendor/lib"),
+            ("/w/shared-lib", "/w/repo", "../shared-lib"),
+            ("/x/y", "/w/repo/sub", "../../../x/y"),
+            ("/w/repo", "/w/repo", ""),
+        ];
+        for (path, base, expected) in cases {
+            let relative = relative_with_parents(Path::new(path), Path::new(base));
+            assert_eq!(
+                relative.map(|p| to_slash(&p)).as_deref(),
+                Some(expected),
+                "{path}"
+            );
+        }
+        assert_eq!(
+            relative_with_parents(Path::new("shared"), Path::new("/w")),
+            None,
+            "no shared root"
+        );
     }
 
     #[test]

@@ -136,6 +136,9 @@ pub fn run(args: LockArgs) -> u8 {
                     files.join(", ")
                 ));
             }
+            LockChange::Moved { name, from, to } => {
+                out.push_str(&format!("  moved   {name}: {from} -> {to}\n"))
+            }
             LockChange::Removed { name } => out.push_str(&format!("  removed {name}\n")),
         }
     }
