@@ -192,15 +192,23 @@ fn a_declared_library_whose_folder_is_missing_is_reported() {
         "{}",
         audit.render()
     );
-    // `decorum lock` refuses it, naming the library once.
+    // `decorum lock` gives the same warning and pins the other libraries all the same.
+    std::fs::remove_file(ws.path("decorum.lock")).expect("remove the lock");
     let lock = ws.run(&["lock"]).output();
-    assert_eq!(lock.code, 2, "{}", lock.render());
+    assert_eq!(lock.code, 0, "{}", lock.render());
     assert!(
-        lock.stderr
-            .starts_with("error: library \"ghost\" has no readable decorum-library.toml"),
+        lock.stderr.starts_with(&format!(
+            "warning: library \"ghost\": its folder `vendor/ghots` does not exist\n  --> decorum.toml:{line}\n"
+        )),
         "{}",
         lock.render()
     );
+    assert!(
+        lock.stdout.contains("pinned  dental-network 1.2.0"),
+        "{}",
+        lock.render()
+    );
+    assert_eq!(ws.check(&[]).output().code, 0);
 }
 
 #[test]

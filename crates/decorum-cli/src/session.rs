@@ -125,7 +125,7 @@ pub fn load(config: Config, explicit: Option<&Path>) -> Session {
 /// A warning for each library of `[libraries]` whose folder does not exist and that no
 /// policy imports (an import of it is an error already): most likely a typo in its path,
 /// which would otherwise go unnoticed until the first import.
-fn missing_library_folders(
+pub fn missing_library_folders(
     config: &Config,
     imported: &[decorum_workspace::Library],
 ) -> Vec<GeneralProblem> {

@@ -37,7 +37,20 @@ pub fn run(args: LockArgs) -> u8 {
     };
     let mut libraries = Vec::new();
     let mut failed = false;
+    // Declared libraries whose folder does not exist: the same warning as every command
+    // gives, and the others are pinned all the same.
+    super::print_general(
+        super::stderr_style(crate::Color::Auto),
+        &session::missing_library_folders(&config, &[]),
+    );
+    let missing: Vec<&String> = (config.libraries.iter())
+        .filter(|(_, root)| !root.is_dir())
+        .map(|(name, _)| name)
+        .collect();
     for result in library::read_libraries(&config) {
+        if matches!(&result, Err((name, _)) if missing.contains(&name)) {
+            continue;
+        }
         match result {
             Ok(lib) => {
                 if lib.manifest.name != lib.name {
@@ -93,7 +106,17 @@ pub fn run(args: LockArgs) -> u8 {
             None
         }
     };
-    let new = library::Lock::of(&libraries);
+    let mut new = library::Lock::of(&libraries);
+    // A missing library's old entry stays: its folder may only not be checked out here.
+    if let Some(old) = &old {
+        new.libraries.extend(
+            old.libraries
+                .iter()
+                .filter(|l| missing.contains(&&l.name))
+                .cloned(),
+        );
+        new.libraries.sort_by(|a, b| a.name.cmp(&b.name));
+    }
     let changes = library::diff(old.as_ref(), &new);
     let path = library::lock_path(&config);
     let shown = path
