@@ -467,3 +467,47 @@ use lib.r { share = 20 }
         "#]],
     );
 }
+
+/// The deepest expressions the parser accepts (256 levels: see `long_chains_are_an_error_
+/// not_a_stack_overflow` in decorum-syntax) compile, check and format on a thread with
+/// the 2 MiB stack of the language server's blocking threads.
+#[test]
+fn the_deepest_accepted_expressions_compile_and_check_on_a_small_stack() {
+    let policy = format!(
+        "decorum 1\npolicy deep\nterms a = [\"x\"]\nterms u = {}\n\
+         rule n {{ flag when {}contains a }}\n\
+         rule s {{ flag when contains a and words > {} }}\n\
+         rule m {{ flag when contains u and count(a) > {} }}\n",
+        vec!["a"; 256].join(" + "),
+        "not ".repeat(256),
+        vec!["1"; 256].join(" + "),
+        vec!["1"; 256].join(" * "),
+    );
+    let run = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            let inputs = decorum_engine::PolicyInputs::single("deep.decorum", &policy);
+            assert!(inputs.sources[0].parse.errors.is_empty());
+            let compiled = decorum_engine::compile(&inputs);
+            let set = compiled.policy_set.expect("compiles");
+            let draft = decorum_draft::parse(
+                "x and x",
+                decorum_draft::DraftFormat::Markdown,
+                &decorum_draft::Metadata::default(),
+            );
+            let report = set.check(&draft);
+            let formatted = decorum_syntax::format(&policy);
+            let rules: Vec<String> = report.findings.iter().map(|f| f.rule.id.clone()).collect();
+            (rules, formatted.is_ok())
+        })
+        .expect("spawn");
+    let (mut rules, formatted) = run.join().expect("no stack overflow");
+    rules.sort();
+    rules.dedup();
+    assert_eq!(
+        rules,
+        ["deep.m", "deep.n"],
+        "256 `not`s are none; 3 words are not > 256"
+    );
+    assert!(formatted);
+}

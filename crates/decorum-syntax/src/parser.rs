@@ -33,6 +33,12 @@ pub const SUPPORTED_VERSION: u32 = 1;
 /// exhaust the stack of the parser or of the passes after it.
 const MAX_NESTING: usize = 64;
 
+/// How deep one item's expression tree may grow. Brackets are limited by [`MAX_NESTING`]
+/// before parsing, but chains nest too: `not not x` is a `not` inside a `not`, and
+/// `1 + 2 + 3` an addition inside an addition. Thousands of them made the passes after
+/// the parser (compiling, evaluating, formatting, dropping the tree) overflow the stack.
+const MAX_DEPTH: usize = 256;
+
 /// The offset of the first bracket that nests deeper than [`MAX_NESTING`], outside strings,
 /// regexes and comments.
 fn too_deep(source: &str) -> Option<usize> {
@@ -136,6 +142,8 @@ pub fn parse(text: &str) -> Parse {
                         let builder = Builder {
                             offset,
                             errors: &mut errors,
+                            depth: 0,
+                            too_deep: false,
                         };
                         let parsed = builder.header(header);
                         if seen_content || version.is_some() {
@@ -187,14 +195,18 @@ pub fn parse(text: &str) -> Parse {
                 let mut builder = Builder {
                     offset,
                     errors: &mut errors,
+                    depth: 0,
+                    too_deep: false,
                 };
                 for pair in top.into_inner() {
                     if pair.as_rule() == Rule::EOI {
                         continue;
                     }
-                    if let Some(item) = builder.item(pair) {
+                    let item = builder.item(pair);
+                    if let Some(item) = item.filter(|_| !builder.too_deep) {
                         items.push(item);
                     }
+                    builder.too_deep = false;
                 }
             }
             Err(err) => errors.push(from_pest(err, source, offset)),
@@ -400,6 +412,11 @@ fn kids(pair: Pair<'_, Rule>) -> impl Iterator<Item = Pair<'_, Rule>> {
 struct Builder<'e> {
     offset: usize,
     errors: &'e mut Vec<SyntaxError>,
+    /// How deep the expression being built is nested (see [`MAX_DEPTH`]).
+    depth: usize,
+    /// Set when an item nested too deeply: it is left out whole, so that a rule without
+    /// its condition does not also read as a rule with none.
+    too_deep: bool,
 }
 
 impl Builder<'_> {
@@ -793,7 +810,51 @@ impl Builder<'_> {
         }
     }
 
+    /// Builds a node `by` levels deeper than the current one, or reports that the item
+    /// nests deeper than [`MAX_DEPTH`] (once per item) and builds nothing.
+    fn nested<T>(
+        &mut self,
+        by: usize,
+        range: TextRange,
+        build: impl FnOnce(&mut Self) -> Option<T>,
+    ) -> Option<T> {
+        let was = self.depth;
+        if self.too_deep {
+            return None;
+        }
+        self.depth = was.saturating_add(by);
+        if self.depth > MAX_DEPTH {
+            self.depth = was;
+            self.too_deep = true;
+            self.errors.push(
+                SyntaxError::new(
+                    range,
+                    format!(
+                        "this expression nests more than {MAX_DEPTH} levels deep (each `not` and each operator of a chain is a level)"
+                    ),
+                )
+                .with_help("split it into named term sets and simpler conditions"),
+            );
+            return None;
+        }
+        let built = build(self);
+        self.depth = was;
+        built
+    }
+
+    /// How many levels a chain (`a + b - c`, `x * y`, children every other one an
+    /// operator) adds to the tree: one per operator, as each nests the chain so far.
+    fn chain_levels(pair: &Pair<'_, Rule>) -> usize {
+        kids(pair.clone()).count() / 2
+    }
+
     fn term_expr(&mut self, pair: Pair<'_, Rule>) -> Option<TermExpr> {
+        let range = self.range(&pair);
+        let by = Self::chain_levels(&pair);
+        self.nested(by, range, |b| b.term_chain(pair))
+    }
+
+    fn term_chain(&mut self, pair: Pair<'_, Rule>) -> Option<TermExpr> {
         let range = self.range(&pair);
         let mut it = kids(pair);
         let mut acc = self.term_operand(it.next()?)?;
@@ -869,6 +930,22 @@ impl Builder<'_> {
     }
 
     fn cond(&mut self, pair: Pair<'_, Rule>) -> Option<Cond> {
+        let range = self.range(&pair);
+        // The levels this node adds to the tree: one per `not`, one for `and`/`or` with
+        // several parts and for `in SCOPE`; brackets add none of their own.
+        let by = match pair.as_rule() {
+            Rule::unary => kids(pair.clone())
+                .filter(|p| p.as_rule() == Rule::not_op)
+                .count(),
+            Rule::or_expr | Rule::and_expr | Rule::scoped => {
+                usize::from(kids(pair.clone()).nth(1).is_some())
+            }
+            _ => 0,
+        };
+        self.nested(by, range, |b| b.cond_node(pair))
+    }
+
+    fn cond_node(&mut self, pair: Pair<'_, Rule>) -> Option<Cond> {
         let range = self.range(&pair);
         match pair.as_rule() {
             Rule::cond => self.cond(kids(pair).next()?),
@@ -1068,6 +1145,15 @@ impl Builder<'_> {
     }
 
     fn num(&mut self, pair: Pair<'_, Rule>) -> Option<NumExpr> {
+        let range = self.range(&pair);
+        let by = match pair.as_rule() {
+            Rule::num_expr | Rule::num_term => Self::chain_levels(&pair),
+            _ => 0,
+        };
+        self.nested(by, range, |b| b.num_node(pair))
+    }
+
+    fn num_node(&mut self, pair: Pair<'_, Rule>) -> Option<NumExpr> {
         let range = self.range(&pair);
         match pair.as_rule() {
             Rule::num_expr | Rule::num_term => {

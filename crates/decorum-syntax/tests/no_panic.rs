@@ -200,3 +200,45 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
     );
     check(&deep_terms);
 }
+
+/// Chains nest without brackets: `not not x` is a `not` inside a `not`, `1 + 2 + 3` an
+/// addition inside an addition. Thousands of them overflowed the stack of the passes
+/// after the parser; past 256 levels they are an error, and the item is left out whole.
+#[test]
+fn long_chains_are_an_error_not_a_stack_overflow() {
+    let chains = [
+        "not ".repeat(4000) + "contains a",
+        format!("words > {}", vec!["1"; 5000].join(" + ")),
+        format!("count(a) > {}", vec!["2"; 5000].join(" * ")),
+        format!("contains {}", vec!["a"; 5000].join(" + ")),
+    ];
+    for cond in &chains {
+        let text =
+            format!("decorum 1\npolicy p\nrule r {{ flag when {cond} }}\nterms ok = [\"x\"]\n");
+        check(&text);
+        let parse = parse(&text);
+        let messages: Vec<&str> = parse.errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "this expression nests more than 256 levels deep (each `not` and each operator of a chain is a level)"
+            ],
+            "{cond:.40}"
+        );
+        assert_eq!(
+            parse.file.items.len(),
+            2,
+            "`policy` and the next item stay; the rule is left out: {cond:.40}"
+        );
+    }
+    // 256 levels are fine: a `not` chain of 256, or `and` over a chain of 255 operators.
+    for cond in [
+        "not ".repeat(256) + "contains a",
+        format!("contains a and words > {}", vec!["1"; 256].join(" + ")),
+    ] {
+        let parse = parse(&format!(
+            "decorum 1\npolicy p\nrule r {{ flag when {cond} }}\n"
+        ));
+        assert!(parse.errors.is_empty(), "{cond:.40}: {:?}", parse.errors);
+    }
+}
