@@ -204,15 +204,30 @@ fn walk(
     errors: &mut Vec<DraftLoadError>,
 ) -> Vec<PathBuf> {
     // Where `folder` sits inside the configuration root; `None` when outside it, and
-    // globs are then matched relative to `folder` itself.
+    // globs are then matched relative to `folder` itself. A folder that holds the root
+    // (`decorum check . --config site/decorum.toml`) is walked for the root's drafts
+    // only, matched relative to the root: its other files are not this configuration's.
     let prefix = paths::relative_to(folder, &config.root, cwd);
+    let root = paths::absolute_in(cwd, &config.root);
+    let holds_root = prefix.is_none() && root.starts_with(paths::absolute_in(cwd, folder));
     let folder_owned = folder.to_path_buf();
-    let relative = move |path: &Path| -> String {
+    let cwd_owned = cwd.to_path_buf();
+    // The path globs are matched against; `None` for a file or folder outside the root
+    // of a folder that holds it (a folder on the way to the root is `Some("")`).
+    let relative = move |path: &Path| -> Option<String> {
+        if holds_root {
+            let path = paths::absolute_in(&cwd_owned, path);
+            return match path.strip_prefix(&root) {
+                Ok(inner) => Some(paths::to_slash(inner)),
+                Err(_) if root.starts_with(&path) => Some(String::new()),
+                Err(_) => None,
+            };
+        }
         let inner = path.strip_prefix(&folder_owned).unwrap_or(path);
-        match &prefix {
+        Some(match &prefix {
             Some(prefix) => paths::to_slash(&prefix.join(inner)),
             None => paths::to_slash(inner),
-        }
+        })
     };
     let walker = ignore::WalkBuilder::new(folder)
         .standard_filters(true)
@@ -234,7 +249,12 @@ fn walk(
                 if libraries.contains(&paths::absolute_in(&cwd, entry.path())) {
                     return false;
                 }
-                let rel = relative(entry.path());
+                let Some(rel) = relative(entry.path()) else {
+                    return false;
+                };
+                if rel.is_empty() {
+                    return true;
+                }
                 // Prune a folder that an exclude glob matches, as a folder (`build`) or as
                 // everything inside it (`build/**` matches `build/`).
                 !(exclude.is_match(&rel) || exclude.is_match(format!("{rel}/")))
@@ -259,7 +279,9 @@ fn walk(
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
-        let rel = relative(entry.path());
+        let Some(rel) = relative(entry.path()) else {
+            continue;
+        };
         if filters.include.is_match(&rel) && !filters.exclude.is_match(&rel) {
             files.push(entry.into_path());
         }

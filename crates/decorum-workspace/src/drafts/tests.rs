@@ -139,6 +139,27 @@ fn folders_outside_the_root_match_relative_to_themselves() {
 }
 
 #[test]
+fn a_folder_holding_the_root_is_walked_for_the_roots_drafts_only() {
+    // `decorum check . --config site/decorum.toml`: the globs are the root's, so
+    // `site/posts/in.md` is a draft, and `posts/out.md` beside the root is not one of its
+    // drafts (it used to be the only one collected, matched relative to `.`).
+    let ws = Workspace::new(&[
+        (
+            "site/decorum.toml",
+            "[drafts]\ninclude = [\"posts/**/*.md\"]\n",
+        ),
+        ("site/posts/in.md", ""),
+        ("site/notes/no.md", ""),
+        ("posts/out.md", ""),
+        ("other/posts/out.md", ""),
+    ]);
+    let config = crate::load_config(&ws.path("site/decorum.toml")).unwrap();
+    let collected = collect_in(&[ws.path(".")], &config, &ws.root());
+    assert_eq!(collected.files, [ws.path("site/posts/in.md")]);
+    assert!(collected.errors.is_empty());
+}
+
+#[test]
 fn bad_globs_set_programmatically_are_errors() {
     let ws = Workspace::new(&[("a.md", "")]);
     let mut config = Config::default_for(&ws.root());
