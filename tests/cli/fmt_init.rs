@@ -27,6 +27,36 @@ fn fmt_check_lists_unformatted_files_and_writes_nothing() {
 }
 
 #[test]
+fn fmt_leaves_a_vendored_librarys_files_alone_unless_named() {
+    // Reformatting a library's file broke decorum.lock, and with it every check.
+    let ws = Workspace::new();
+    ws.file("policy/a.decorum", MESSY)
+        .file(
+            "vendor/lib/decorum-library.toml",
+            "[library]\nname = \"lib\"\n",
+        )
+        .file("vendor/lib/rules.decorum", MESSY);
+    let out = ws.run(&["fmt"]).output();
+    expect![[r#"
+        exit: 0
+        --- stdout
+        formatted policy/a.decorum
+        --- stderr
+        note: left out vendor/lib: a shared library, whose files decorum.lock pins (name the folder to format it anyway)
+    "#]]
+    .assert_eq(&out.render());
+    let read = |p| std::fs::read_to_string(ws.path(p)).unwrap();
+    assert_eq!(read("vendor/lib/rules.decorum"), MESSY);
+    let named = ws.run(&["fmt", "vendor/lib"]).output();
+    assert_eq!(named.code, 0, "{}", named.render());
+    assert_ne!(
+        read("vendor/lib/rules.decorum"),
+        MESSY,
+        "its publisher formats it"
+    );
+}
+
+#[test]
 fn fmt_rewrites_keeping_comments_and_is_idempotent() {
     let ws = Workspace::new();
     ws.file("policy/a.decorum", MESSY);

@@ -16,8 +16,9 @@ use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 #[derive(clap::Args, Debug)]
 pub struct FmtArgs {
     /// Policy files or folders (searched for `.decorum` files, skipping hidden files and
-    /// folders and what .gitignore excludes); `-` alone formats standard input to
-    /// standard output. Default: the current folder.
+    /// folders, what .gitignore excludes, and shared libraries' folders below them, whose
+    /// files decorum.lock pins); `-` alone formats standard input to standard output.
+    /// Default: the current folder.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Write nothing; exit 1 when a file is not formatted, listing it.
@@ -201,11 +202,32 @@ fn stdin(check: bool) -> u8 {
 
 /// Gathers the policy files under `folder` into `files`; false if part of it could not
 /// be searched (each such place is reported).
+///
+/// A shared library's folder below `folder` (one with a `decorum-library.toml`) is left
+/// out, with a note: its files are pinned by `decorum.lock`, and reformatting them broke
+/// the lock. A library folder named itself (its publisher formatting it) is searched.
 fn policy_files_in(folder: &Path, files: &mut Vec<PathBuf>) -> bool {
     let walk = ignore::WalkBuilder::new(folder)
         .hidden(true)
         .git_ignore(true)
         .require_git(false)
+        .filter_entry(|entry| {
+            let library = entry.depth() > 0
+                && entry.file_type().is_some_and(|t| t.is_dir())
+                && entry
+                    .path()
+                    .join(decorum_workspace::library::MANIFEST_FILE)
+                    .is_file();
+            if library {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "note: left out {}: a shared library, whose files decorum.lock pins \
+                     (name the folder to format it anyway)",
+                    shown(entry.path()),
+                );
+            }
+            !library
+        })
         .build();
     let mut complete = true;
     for entry in walk {
