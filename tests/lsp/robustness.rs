@@ -28,6 +28,15 @@ fn malformed_json_unknown_methods_and_unknown_documents_are_answered() {
 
     let reply = server.request("decorum/noSuchMethod", json!({}));
     assert_eq!(reply["error"]["code"], -32601, "{reply}");
+    // A `$/` request (not a notification) is answered "method not found" too: it used
+    // to get no reply at all, which left the client waiting.
+    let reply = server.request("$/customRequest", json!({}));
+    assert_eq!(reply["error"]["code"], -32601, "{reply}");
+    // An invalid request whose id can be read is answered with that id.
+    server.send_raw(br#"{"jsonrpc":"1.0","id":4242,"method":"textDocument/hover"}"#);
+    let error = server.wait_for("the invalid request", |m| m.get("error").is_some());
+    assert_eq!(error["error"]["code"], -32600, "{error}");
+    assert_eq!(error["id"], 4242, "{error}");
 
     let unknown = ws.uri("never-opened.md");
     let position = json!({ "line": 0, "character": 0 });

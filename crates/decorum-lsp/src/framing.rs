@@ -51,7 +51,7 @@ where
             if skipped.map_or(true, |n| n < length as u64) {
                 break;
             }
-            stand_in(INVALID_REQUEST)
+            stand_in(INVALID_REQUEST, None)
         } else {
             let mut body = vec![0; length];
             if reader.read_exact(&mut body).await.is_err() {
@@ -59,9 +59,9 @@ where
             }
             match check(&body) {
                 Ok(()) => body,
-                Err(code) => {
+                Err((code, id)) => {
                     crate::log!(Level::Warn, "a malformed message was answered with {code}");
-                    stand_in(code)
+                    stand_in(code, id)
                 }
             }
         };
@@ -123,10 +123,13 @@ fn content_length_value(line: &str) -> Option<&str> {
     line.get(at + NAME.len()..)
 }
 
-/// The request that stands in for a malformed message.
-fn stand_in(code: i64) -> Vec<u8> {
+/// The request that stands in for a malformed message; `id` is the message's own id when
+/// it could be read (a number or a string), which the reply then carries, so that the
+/// client's request is answered rather than left pending.
+fn stand_in(code: i64, id: Option<serde_json::Value>) -> Vec<u8> {
+    let id = id.map_or_else(|| "null".to_owned(), |id| id.to_string());
     format!(
-        r#"{{"jsonrpc":"2.0","id":"decorum-malformed","method":"{MALFORMED_METHOD}","params":{{"code":{code}}}}}"#
+        r#"{{"jsonrpc":"2.0","id":"decorum-malformed","method":"{MALFORMED_METHOD}","params":{{"code":{code},"id":{id}}}}}"#
     )
     .into_bytes()
 }
@@ -165,22 +168,29 @@ struct ErrorShape {
     message: String,
 }
 
-/// `Ok` when the body is a message the server can decode; else the error code to reply.
-fn check(body: &[u8]) -> Result<(), i64> {
+/// `Ok` when the body is a message the server can decode; else the error code to reply,
+/// and the message's id when one can be read.
+fn check(body: &[u8]) -> Result<(), (i64, Option<serde_json::Value>)> {
     // Built as the decoder builds it: skipping the body (`IgnoredAny`) let through what
     // only building finds, each of which ended the server's input: a lone UTF-16
     // surrogate escape (`"\ud83d"`, from a client cutting an emoji in half), a byte that
     // is not UTF-8 inside a string, nesting deeper than 128 and a number out of range.
     let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
-        return Err(PARSE_ERROR);
+        return Err((PARSE_ERROR, None));
     };
+    // A request's id, if it is one a reply can carry (`"jsonrpc": "1.0"` with `"id": 13`).
+    let id = value
+        .get("id")
+        .filter(|id| id.is_string() || id.is_i64() || id.is_u64())
+        .filter(|_| value.get("method").is_some())
+        .cloned();
     // A request or notification has a method, a response a result or an error;
     // `{"jsonrpc":"2.0","id":7}` is none of them (it got no reply, or "method not found").
     let is_message = value.as_object().is_some_and(|o| {
         o.contains_key("method") || o.contains_key("result") || o.contains_key("error")
     });
     if !is_message {
-        return Err(INVALID_REQUEST);
+        return Err((INVALID_REQUEST, None));
     }
     // The shape from the body itself, not from `value`: a JSON object keeps the last of
     // two equal keys, while the decoder's structs refuse a duplicate field.
@@ -195,7 +205,7 @@ fn check(body: &[u8]) -> Result<(), i64> {
             );
             Ok(())
         }
-        _ => Err(INVALID_REQUEST),
+        _ => Err((INVALID_REQUEST, id)),
     }
 }
 
@@ -244,17 +254,34 @@ mod tests {
                 PARSE_ERROR,
             ),
         ] {
-            assert_eq!(check(bad.as_bytes()), Err(code), "{bad}");
+            assert_eq!(
+                check(bad.as_bytes()).map_err(|(code, _)| code),
+                Err(code),
+                "{bad}"
+            );
+        }
+        // An invalid request whose id can be read is answered with that id.
+        for (bad, id) in [
+            (r#"{"jsonrpc":"1.0","id":13,"method":"m"}"#, Some(13.into())),
+            (r#"{"id":"a","method":"m"}"#, Some("a".into())),
+            (r#"{"jsonrpc":"2.0","id":1.5,"method":"m"}"#, None),
+            (r#"{"jsonrpc":"2.0","id":77}"#, None),
+        ] {
+            assert_eq!(
+                check(bad.as_bytes()).map_err(|(_, id)| id),
+                Err(id),
+                "{bad}"
+            );
         }
         let mut latin1 = br#"{"jsonrpc":"2.0","method":"m","params":"caf"#.to_vec();
         latin1.extend_from_slice(b"\xe9\"}");
-        assert_eq!(check(&latin1), Err(PARSE_ERROR));
+        assert_eq!(check(&latin1), Err((PARSE_ERROR, None)));
         let deep = format!(
             r#"{{"jsonrpc":"2.0","method":"m","params":{}1{}}}"#,
             "[".repeat(200),
             "]".repeat(200)
         );
-        assert_eq!(check(deep.as_bytes()), Err(PARSE_ERROR));
+        assert_eq!(check(deep.as_bytes()), Err((PARSE_ERROR, None)));
     }
 
     #[test]
@@ -404,7 +431,7 @@ mod tests {
             .unwrap();
         runtime.block_on(pump(input.as_bytes(), &mut output));
         let output = String::from_utf8(output).unwrap();
-        let stand_in = String::from_utf8(stand_in(PARSE_ERROR)).unwrap();
+        let stand_in = String::from_utf8(stand_in(PARSE_ERROR, None)).unwrap();
         assert_eq!(
             output,
             format!(

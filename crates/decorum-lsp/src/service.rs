@@ -66,9 +66,10 @@ impl Service<Request> for Guarded {
         }
         if method == crate::framing::MALFORMED_METHOD {
             // A stand-in for a message that could not be decoded: the reply the client
-            // would have got, with id null as JSON-RPC asks.
-            let code = request
-                .params()
+            // would have got, with the message's id when it could be read and null
+            // otherwise, as JSON-RPC asks.
+            let params = request.params();
+            let code = params
                 .and_then(|p| p.get("code"))
                 .and_then(Value::as_i64)
                 .unwrap_or(crate::framing::PARSE_ERROR);
@@ -77,7 +78,20 @@ impl Service<Request> for Guarded {
             } else {
                 Error::invalid_request()
             };
-            let reply = Response::from_error(tower_lsp_server::jsonrpc::Id::Null, error);
+            let id = params
+                .and_then(|p| p.get("id"))
+                .and_then(|id| serde_json::from_value(id.clone()).ok())
+                .unwrap_or(tower_lsp_server::jsonrpc::Id::Null);
+            let reply = Response::from_error(id, error);
+            return Box::pin(async move { Ok(Some(reply)) });
+        }
+        // tower-lsp-server drops every `$/` message as a notification it may ignore, but
+        // a `$/` request with an id must get "method not found" (LSP's `$/` rule), or the
+        // client waits for its reply for ever.
+        if method.starts_with("$/")
+            && let Some(id) = id.clone()
+        {
+            let reply = Response::from_error(id, Error::method_not_found());
             return Box::pin(async move { Ok(Some(reply)) });
         }
         let inner = &mut self.inner;
