@@ -675,6 +675,37 @@ fn rename_request(uri: &str, position: Value, new_name: &str) -> Value {
 }
 
 #[test]
+fn a_rename_asked_while_the_workspace_loads_waits_for_it() {
+    // Asked at once, as when an editor restores its tabs and the writer presses F2: the
+    // workspace's policies are still compiling. The rename used to edit the open file
+    // alone, leaving `use base.client-story` and the waiver naming a rule that is gone.
+    let ws = Workspace::new();
+    // The standard library makes the load take long enough to be asked during it.
+    let org = format!("{ORG_POLICY}import \"std/healthcare\" as hc\n");
+    ws.write("policy/org.decorum", &org);
+    std::fs::create_dir(ws.root().join("posts")).unwrap();
+    let on_disk = "<!-- decorum-allow test.base.client-story: invented -->\nMy patient came in.\n";
+    ws.write("posts/on-disk.md", on_disk);
+    let (mut server, _cache) = start(&ws);
+    let base = ws.uri("policy/base.decorum");
+    server.open(&base, "decorum", 1, BASE_POLICY);
+    let reply = server.request(
+        "textDocument/rename",
+        rename_request(&base, at(BASE_POLICY, "rule client-story", 8), "one-client"),
+    );
+    assert!(reply.get("error").is_none(), "{reply}");
+    assert_eq!(
+        renamed(&reply, &ws.uri("policy/org.decorum"), &org),
+        org.replace("base.client-story", "base.one-client")
+    );
+    assert_eq!(
+        renamed(&reply, &ws.uri("posts/on-disk.md"), on_disk),
+        on_disk.replace("test.base.client-story", "test.base.one-client")
+    );
+    server.stop();
+}
+
+#[test]
 fn renaming_a_rule_edits_its_references_and_the_waivers_naming_it() {
     let ws = Workspace::new();
     let (mut server, _cache) = start(&ws);

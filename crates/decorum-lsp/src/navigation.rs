@@ -306,11 +306,7 @@ pub fn views(state: &State, first: Option<&Arc<PolicyAnalysis>>) -> Vec<View> {
         }
         out.push(View::Analysis(analysis));
     }
-    let contexts: Vec<Arc<PolicyContext>> = state
-        .contexts
-        .iter()
-        .map(|c| Arc::clone(c.value()))
-        .collect();
+    let contexts: Vec<Arc<PolicyContext>> = state.loaded_contexts();
     out.extend(
         contexts
             .iter()

@@ -187,6 +187,24 @@ impl State {
     }
 }
 
+impl State {
+    /// Every loaded context, after loading (or waiting for the preload of) each workspace
+    /// folder's, on the calling thread, which must be a blocking one. Navigation and
+    /// rename read the workspace through these: asked while the folders' policies were
+    /// still loading, a rename edited the open file alone and left every `use` and waiver
+    /// naming the old name.
+    pub fn loaded_contexts(&self) -> Vec<Arc<PolicyContext>> {
+        let folders = self.folders();
+        for folder in &folders {
+            let _ = self.context(&ContextKey::for_document(Some(&folder.join("_")), &folders));
+        }
+        self.contexts
+            .iter()
+            .map(|c| Arc::clone(c.value()))
+            .collect()
+    }
+}
+
 /// Reads a lock, ignoring poisoning (a panicking handler must not take the server down).
 pub fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
     lock.read().unwrap_or_else(|e| e.into_inner())

@@ -640,11 +640,7 @@ fn waiver_edits(
     edits: &mut Edits,
 ) -> usize {
     let encoding = state.encoding();
-    let contexts: Vec<_> = state
-        .contexts
-        .iter()
-        .map(|c| Arc::clone(c.value()))
-        .collect();
+    let contexts: Vec<_> = state.loaded_contexts();
     let using: Vec<(ContextKey, decorum_workspace::Config)> = contexts
         .iter()
         .filter(|ctx| {
