@@ -333,6 +333,25 @@ fn disable_an_imported_rule_with_a_reason_skeleton() {
             .all(|a| !a["title"].as_str().unwrap().starts_with("Disable ")),
         "{actions:#?}"
     );
+    // Nor for a locked rule, which disabling would only turn into an error.
+    ws.write(
+        "policy/locked.decorum",
+        "decorum 1\npolicy test.locked\nrule strict { severity error locked flag when contains [\"x\"] }\n",
+    );
+    let user = "decorum 1\npolicy test.user\nimport \"./locked\" as l\nuse l.strict { }\n";
+    let user_uri = open_policy(&mut server, &ws, "policy/user.decorum", user);
+    let actions = actions_at(
+        &mut server,
+        &user_uri,
+        utf16_range(user, "l.strict"),
+        json!([]),
+    );
+    assert!(
+        actions
+            .iter()
+            .all(|a| !a["title"].as_str().unwrap().starts_with("Disable ")),
+        "{actions:#?}"
+    );
     server.stop();
 }
 

@@ -152,7 +152,7 @@ fn example_indent(text: &str, start: usize, close: usize) -> String {
 }
 
 /// "Disable RULE with a reason" when the cursor is on a reference to a rule that
-/// another file defines (an imported rule).
+/// another file defines (an imported rule), unless the rule is locked.
 fn disable_with_reason(
     uri: &Uri,
     analysis: &PolicyAnalysis,
@@ -179,7 +179,18 @@ fn disable_with_reason(
         matches!(item, Item::Disable(d)
             if analysis.compiled.symbols.target_at(source, d.target.range) == Some(&reference.target))
     });
-    if disabled {
+    // A locked rule cannot be disabled: the edit would only add an error.
+    let locked = analysis.compiled.policy_set.as_ref().is_some_and(|set| {
+        set.rules().iter().any(|rule| {
+            rule.locked
+                && rule.source == Some(reference.target.source)
+                && rule
+                    .id
+                    .strip_suffix(reference.target.name.as_str())
+                    .is_some_and(|policy| policy.ends_with('.'))
+        })
+    });
+    if disabled || locked {
         return None;
     }
     let (snippet, reason) = placeholder(flags, DISABLE_REASON_PLACEHOLDER);
