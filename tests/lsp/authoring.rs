@@ -339,6 +339,7 @@ fn disable_an_imported_rule_with_a_reason_skeleton() {
         "decorum 1\npolicy test.locked\nrule strict { severity error locked flag when contains [\"x\"] }\n",
     );
     let user = "decorum 1\npolicy test.user\nimport \"./locked\" as l\nuse l.strict { }\n";
+    ws.write("policy/user.decorum", user);
     let user_uri = open_policy(&mut server, &ws, "policy/user.decorum", user);
     let actions = actions_at(
         &mut server,
