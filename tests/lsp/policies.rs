@@ -163,6 +163,42 @@ fn an_open_policy_file_gets_its_problems_as_diagnostics() {
 }
 
 #[test]
+fn an_unsaved_edit_of_an_imported_file_rechecks_the_open_files_importing_it() {
+    // org.decorum `use`s base.client-story: renaming the rule in base's unsaved text
+    // makes that an unknown name in org, and reverting it (or closing base without
+    // saving) makes org clean again. Only base used to be checked again.
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let org = ws.uri("policy/org.decorum");
+    let base = ws.uri("policy/base.decorum");
+    server.open(&org, "decorum", 1, crate::ORG_POLICY);
+    assert_eq!(server.diagnostics_at(&org, 1), Vec::<Value>::new());
+    server.open(&base, "decorum", 1, BASE_POLICY);
+    server.diagnostics_at(&base, 1);
+    let renamed = BASE_POLICY.replace("rule client-story", "rule client-stori");
+    server.change(&base, 2, json!([{ "text": renamed }]));
+    let unknown = server.diagnostics(&org, |p| {
+        p["diagnostics"].as_array().is_some_and(|d| !d.is_empty())
+    });
+    assert_eq!(
+        unknown["diagnostics"][0]["code"], "unknown-name",
+        "{unknown}"
+    );
+    server.change(&base, 3, json!([{ "text": BASE_POLICY }]));
+    server.diagnostics(&org, |p| p["diagnostics"] == json!([]));
+    server.change(&base, 4, json!([{ "text": renamed }]));
+    server.diagnostics(&org, |p| {
+        p["diagnostics"].as_array().is_some_and(|d| !d.is_empty())
+    });
+    server.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": base } }),
+    );
+    server.diagnostics(&org, |p| p["diagnostics"] == json!([]));
+    server.stop();
+}
+
+#[test]
 fn settings_filter_severities_and_choose_draft_languages() {
     let ws = Workspace::new();
     let options = json!({ "decorum": { "minimumSeverity": "error", "drafts": { "languageIds": ["markdown"] } } });

@@ -96,6 +96,7 @@ pub fn did_change(state: &Arc<State>, params: DidChangeTextDocumentParams) {
                 took.as_secs_f64() * 1000.0
             );
             schedule(state, &uri);
+            crate::checks::schedule_importers(state, &uri);
         }
         (log_id, Err(ChangeRejected::StaleVersion { current, received }), _) => {
             crate::log!(
@@ -114,6 +115,11 @@ pub async fn did_close(state: &Arc<State>, params: DidCloseTextDocumentParams) {
     };
     crate::log!(Level::Debug, "didClose doc#{}", doc.log_id);
     state.analyses.remove(&uri);
+    // Files that import a closed policy file read it from disk again, without the edits
+    // that were never saved.
+    if let (Role::Policy, Some(path)) = (&doc.role, &doc.path) {
+        crate::checks::schedule_importers_of(state, path, &uri);
+    }
     state
         .client
         .publish_diagnostics(uri, Vec::new(), None)
