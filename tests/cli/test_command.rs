@@ -149,3 +149,27 @@ fn without_arguments_the_workspace_policies_are_tested() {
     assert_eq!(out.code, 0, "{}", out.render());
     assert_eq!(out.stdout, "decorum test: 4 of 4 examples passed\n");
 }
+
+#[test]
+fn policy_warnings_are_shown_as_check_shows_them() {
+    // The threshold always holds: `decorum check` warned, `decorum test` said nothing.
+    let ws = Workspace::new();
+    ws.file(
+        "p.decorum",
+        "decorum 1\npolicy p\nrule r { flag when contains [\"x\"] and words >= 0\n  example flags \"a x b\" at \"x\" }\n",
+    );
+    let out = ws.test(&["p.decorum"]).output();
+    assert_eq!(
+        out.code,
+        0,
+        "warnings do not fail the run: {}",
+        out.render()
+    );
+    assert_eq!(out.stdout, "decorum test: 1 of 1 examples passed\n");
+    assert!(
+        out.stderr
+            .starts_with("warning[policy.threshold]: this comparison always holds"),
+        "{}",
+        out.render()
+    );
+}

@@ -41,6 +41,9 @@ pub fn run(args: TestArgs) -> u8 {
             print_problems(&session, err_style);
             return EXIT_ERROR;
         };
+        // Warnings (a threshold that always holds, a placeholder the message cannot fill),
+        // as `decorum check` shows them: the policy's author runs this command most.
+        print_problems(&session, err_style);
         for result in set.run_examples() {
             total += 1;
             let example = &result.rule.examples[result.index];
