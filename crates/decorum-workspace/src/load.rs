@@ -661,6 +661,19 @@ impl<'a> Loader<'a> {
                 }
                 Ok(Target::DiskFolder(files))
             }
+            // A file named without the extension policy files need (`pol.txt`).
+            (false, false) if !folder_only && !file_only && candidate.is_file() => {
+                let stem = candidate
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                Err(Failure::new(format!(
+                    "`{spec}` is a file, but not a policy file: policy files end in `{EXTENSION}`"
+                ))
+                .help(format!(
+                    "rename it to `{stem}{EXTENSION}` and name that, or name a folder of policy files"
+                )))
+            }
             (false, false) => Err(Failure::new(if file_only {
                 format!("no policy file at `{looked_for}`")
             } else if folder_only {

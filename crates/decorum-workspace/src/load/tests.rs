@@ -173,8 +173,10 @@ import "./nowhere/"
 import "./both"
 import "./empty"
 import "./latin1"
+import "./notes.txt"
 "#,
             ),
+            ("policy/notes.txt", "decorum 1\n"),
             (
                 "policy/shared/common.decorum",
                 "decorum 1\npolicy acme.common\n",
@@ -187,7 +189,7 @@ import "./latin1"
             ("policy/both/x.decorum", "decorum 1\n"),
             ("policy/empty/readme.md", "nothing here"),
         ],
-        expect![[r#"
+        expect![[r##"
             #0 policy/acme.decorum (root) syntax-errors=0
                 import "./shared/common" -> #1
                 import "./shared/common.decorum" -> #1
@@ -199,11 +201,13 @@ import "./latin1"
                   help: write the file with its extension (./both.decorum) or the folder with a trailing slash (./both/)
                 import "./empty" -> FAILED no .decorum files in `./empty/`
                 import "./latin1" -> FAILED no policy file or folder at `./latin1` (looked for ./latin1.decorum and ./latin1/)
+                import "./notes.txt" -> FAILED `./notes.txt` is a file, but not a policy file: policy files end in `.decorum`
+                  help: rename it to `notes.decorum` and name that, or name a folder of policy files
             #1 policy/shared/common.decorum syntax-errors=0
             #2 rules/a.decorum syntax-errors=0
             #3 rules/sub/b.decorum syntax-errors=0
                 import "../a" -> #2
-        "#]],
+        "##]],
     );
 }
 
