@@ -333,6 +333,9 @@ fn skipped_and_missing_drafts_are_execution_notifications() {
             "toolConfigurationNotifications": [],
             "toolExecutionNotifications": [
               {
+                "descriptor": {
+                  "id": "input"
+                },
                 "level": "error",
                 "locations": [
                   {
@@ -344,10 +347,13 @@ fn skipped_and_missing_drafts_are_execution_notifications() {
                   }
                 ],
                 "message": {
-                  "text": "no such file or directory"
+                  "text": "no such file or directory (check the path; `decorum check` takes files, folders, or `-` for standard input)"
                 }
               },
               {
+                "descriptor": {
+                  "id": "input"
+                },
                 "level": "warning",
                 "locations": [
                   {
@@ -359,7 +365,7 @@ fn skipped_and_missing_drafts_are_execution_notifications() {
                   }
                 ],
                 "message": {
-                  "text": "skipped: the file looks binary (it contains NUL bytes)"
+                  "text": "skipped: the file looks binary (it contains NUL bytes) (drafts are text files: leave it out, or exclude it in the [drafts] table of decorum.toml)"
                 }
               }
             ]

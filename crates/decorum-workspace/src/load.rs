@@ -657,7 +657,8 @@ impl<'a> Loader<'a> {
                 if files.is_empty() {
                     return Err(Failure::new(format!(
                         "no .decorum files in `{looked_for}/`"
-                    )));
+                    ))
+                    .help("name a folder that holds policy files (`.decorum`), or one policy file"));
                 }
                 Ok(Target::DiskFolder(files))
             }
@@ -682,7 +683,8 @@ impl<'a> Loader<'a> {
                 format!(
                     "no policy file or folder at `{spec}` (looked for {looked_for}{EXTENSION} and {looked_for}/)"
                 )
-            })),
+            })
+            .help("check the path: it is relative to the file that names it (a `policies` entry: to decorum.toml's folder; `--policy`: to the current folder)")),
         }
     }
 

@@ -208,11 +208,22 @@ fn region(file: &CheckedFile, range: TextRange) -> Value {
     })
 }
 
+/// A problem outside the policy files (a missing `--policy` file, a draft that cannot be
+/// read): its help in parentheses as for policy problems, the `input` code JSON gives it,
+/// and its line and column when known.
 fn notification_for_general(g: &GeneralProblem) -> Value {
+    let mut location = json!({ "artifactLocation": { "uri": uri(&g.path) } });
+    if let Some(line) = g.line {
+        location["region"] = json!({ "startLine": line });
+        if let Some(column) = g.column {
+            location["region"]["startColumn"] = json!(column);
+        }
+    }
     json!({
         "level": match g.level { ProblemLevel::Error => "error", ProblemLevel::Warning => "warning" },
-        "message": { "text": g.message },
-        "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri(&g.path) } } }],
+        "message": { "text": match &g.help { Some(h) => format!("{} ({h})", g.message), None => g.message.clone() } },
+        "descriptor": { "id": "input" },
+        "locations": [{ "physicalLocation": location }],
     })
 }
 
