@@ -397,7 +397,9 @@ impl<'d> PostCtx<'d> {
                     .get(key)
                     .is_some_and(|v| !matches!(v, MetaValue::Null)),
             ),
-            CondIr::Meta { key, test } => Outcome::of(meta_test(self.post.meta.get(key), test)),
+            CondIr::Meta { key, test } => {
+                Outcome::of(meta_test(self.post.meta.get(key), test, key == "channel"))
+            }
             CondIr::Compare { lhs, op, rhs } => {
                 // The right side first: `length > limit` on a channel without a limit
                 // is false without measuring the post.
@@ -695,24 +697,31 @@ pub(crate) fn compare(l: f64, op: CmpOp, r: f64) -> bool {
     }
 }
 
-fn meta_test(value: Option<&MetaValue>, test: &MetaTestIr) -> bool {
+/// A metadata test; `channel` when the key is `channel`, whose `twitter` is the same
+/// channel as `x` (it has X's length limit and counting, so `channel == "x"` holds too).
+fn meta_test(value: Option<&MetaValue>, test: &MetaTestIr, channel: bool) -> bool {
     match test {
-        MetaTestIr::Eq(lit) => value.is_some_and(|v| meta_equals(v, lit)),
-        MetaTestIr::Ne(lit) => !value.is_some_and(|v| meta_equals(v, lit)),
+        MetaTestIr::Eq(lit) => value.is_some_and(|v| meta_equals(v, lit, channel)),
+        MetaTestIr::Ne(lit) => !value.is_some_and(|v| meta_equals(v, lit, channel)),
         MetaTestIr::In(list) => value.is_some_and(|v| {
             list.iter()
-                .any(|s| meta_equals(v, &MetaValueIr::Str(s.clone())))
+                .any(|s| meta_equals(v, &MetaValueIr::Str(s.clone()), channel))
         }),
     }
 }
 
-fn meta_equals(value: &MetaValue, lit: &MetaValueIr) -> bool {
-    match (value, lit) {
-        (MetaValue::List(items), _) => items.iter().any(|i| meta_equals(i, lit)),
-        (MetaValue::Str(s), MetaValueIr::Str(l)) => {
-            s.trim().eq_ignore_ascii_case(l.trim())
-                || s.trim().to_lowercase() == l.trim().to_lowercase()
+fn meta_equals(value: &MetaValue, lit: &MetaValueIr, channel: bool) -> bool {
+    let named = |s: &str| -> String {
+        let s = s.trim().to_lowercase();
+        if channel && s == "twitter" {
+            "x".to_owned()
+        } else {
+            s
         }
+    };
+    match (value, lit) {
+        (MetaValue::List(items), _) => items.iter().any(|i| meta_equals(i, lit, channel)),
+        (MetaValue::Str(s), MetaValueIr::Str(l)) => named(s) == named(l),
         (MetaValue::Num(n), MetaValueIr::Num(l)) => (n - l).abs() < 1e-9,
         (MetaValue::Str(s), MetaValueIr::Num(l)) => {
             s.trim().parse::<f64>().is_ok_and(|n| (n - l).abs() < 1e-9)

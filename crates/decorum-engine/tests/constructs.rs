@@ -619,6 +619,43 @@ rule flags { flag when meta.reviewed == false or meta.priority == 2 }
 }
 
 #[test]
+fn twitter_is_the_channel_x_in_conditions_too() {
+    // `channel: twitter` has X's limit and counting; `channel == "x"` held for it only
+    // since this test, so a rule exempting X treated the same post two ways.
+    let set = policy(
+        r##"decorum 1
+policy t
+rule not-x { flag when not channel == "x" and contains ["#ad"] }
+rule in-list { flag when channel in ["twitter"] and contains ["#ad"] }
+"##,
+    );
+    expect![[r#"
+        ---
+        channel: Twitter
+        ---
+        Great toothbrush #ad
+                         ^^^ warning: t.in-list: in-list
+        <!-- post -->
+        ---
+        channel: x
+        ---
+        Great toothbrush #ad
+                         ^^^ warning: t.in-list: in-list
+        <!-- post -->
+        ---
+        channel: instagram
+        ---
+        Great toothbrush #ad
+                         ^^^ warning: t.not-x: not-x
+
+    "#]]
+    .assert_eq(&annotate(
+        &set,
+        "---\nchannel: Twitter\n---\nGreat toothbrush #ad\n<!-- post -->\n---\nchannel: x\n---\nGreat toothbrush #ad\n<!-- post -->\n---\nchannel: instagram\n---\nGreat toothbrush #ad\n",
+    ));
+}
+
+#[test]
 fn obligations_and_append_fixes() {
     let set = policy(
         r##"decorum 1
