@@ -1016,13 +1016,28 @@ impl<'a> Compiler<'a> {
                             continue;
                         }
                         if let Some((file, name)) = self.resolve(id, &d.target, Kind::Rule) {
-                            self.disables.insert(
+                            let earlier = self.disables.insert(
                                 (file, name.to_string()),
                                 Disable {
                                     source: id,
                                     decl: d,
                                 },
                             );
+                            // Only one reason reaches the audit: say which.
+                            if let Some(earlier) = earlier {
+                                self.warning(
+                                    id,
+                                    d.range,
+                                    "duplicate",
+                                    format!("`{}` is disabled twice; the audit shows this reason, not the other", d.target.dotted()),
+                                    Some("keep one `disable` with the reason that holds".into()),
+                                );
+                                self.label(
+                                    earlier.source,
+                                    earlier.decl.range,
+                                    "also disabled here",
+                                );
+                            }
                         }
                     }
                     _ => {}
@@ -1032,8 +1047,9 @@ impl<'a> Compiler<'a> {
     }
 
     /// Warns where two files imported at the same depth (siblings, neither importing the
-    /// other) set a rule's severity or one of its parameters to different values: the
-    /// one imported later wins, which nothing else would tell the author.
+    /// other), two `use` blocks of one file, or one block twice, set a rule's severity or
+    /// one of its parameters to different values: the later one wins, which nothing else
+    /// would tell the author.
     fn warn_sibling_conflicts(&mut self, id: &str, overrides: &[Override<'_>]) {
         // What each `use` sets, as (what, value as written, value to compare, range), in
         // winning order: `5` and `5.0` (or `"a"` and `"\u{61}"`) set the same value.
@@ -1075,35 +1091,83 @@ impl<'a> Compiler<'a> {
         // Worked out once per `use`, then compared pairwise.
         let all: Vec<_> = overrides.iter().map(settings).collect();
         let mut warnings = Vec::new();
+        let beside =
+            "set it in one place, or in the file that imports both, whose `use` wins over theirs";
+        let once = "set it once: only the last value counts";
         for (i, later) in overrides.iter().enumerate() {
-            for (j, earlier) in overrides[..i].iter().enumerate() {
-                if earlier.depth != later.depth || earlier.source == later.source {
+            // The same setting twice in one block (`share = 20% share = 30%`).
+            for (k, (what, value, compared, range)) in all[i].iter().enumerate() {
+                let clash = all[i][..k]
+                    .iter()
+                    .rev()
+                    .find(|(w, ..)| w == what)
+                    .filter(|(_, _, c, _)| c != compared);
+                if let Some((_, earlier_value, _, earlier_range)) = clash {
+                    warnings.push((
+                        later.source,
+                        *range,
+                        format!("`{id}`: its {what} is set to `{value}` here and to `{earlier_value}` earlier in this block; this value wins, as the later one"),
+                        later.source,
+                        *earlier_range,
+                        once,
+                    ));
+                }
+            }
+            // Against the earlier blocks at the same depth: the nearest earlier block of
+            // the same file, and every sibling file's (the last setting of the same thing
+            // in each). A block's later settings of one thing were compared with its
+            // first, above.
+            for (k, (what, value, compared, range)) in all[i].iter().enumerate() {
+                if all[i][..k].iter().any(|(w, ..)| w == what) {
                     continue;
                 }
-                for (what, value, compared, range) in &all[i] {
-                    let clash = all[j]
-                        .iter()
-                        .find(|(w, _, c, _)| w == what && c != compared);
-                    if let Some((_, earlier_value, _, earlier_range)) = clash {
-                        warnings.push((
-                            later.source,
-                            *range,
-                            format!("`{id}`: its {what} is set to `{value}` here and to `{earlier_value}` in a file imported beside this one; this value wins, as the later import"),
-                            earlier.source,
-                            *earlier_range,
-                        ));
+                let mut same_file_seen = false;
+                for j in (0..i).rev() {
+                    let earlier = &overrides[j];
+                    if earlier.depth != later.depth {
+                        continue;
                     }
+                    let same_file = earlier.source == later.source;
+                    if same_file && same_file_seen {
+                        continue;
+                    }
+                    let Some((_, earlier_value, earlier_compared, earlier_range)) =
+                        all[j].iter().rev().find(|(w, ..)| w == what)
+                    else {
+                        continue;
+                    };
+                    same_file_seen |= same_file;
+                    if earlier_compared == compared {
+                        continue;
+                    }
+                    let (message, help) = if same_file {
+                        (
+                            format!(
+                                "`{id}`: its {what} is set to `{value}` here and to `{earlier_value}` in an earlier `use` of this file; this value wins, as the later one"
+                            ),
+                            once,
+                        )
+                    } else {
+                        (
+                            format!(
+                                "`{id}`: its {what} is set to `{value}` here and to `{earlier_value}` in a file imported beside this one; this value wins, as the later import"
+                            ),
+                            beside,
+                        )
+                    };
+                    warnings.push((
+                        later.source,
+                        *range,
+                        message,
+                        earlier.source,
+                        *earlier_range,
+                        help,
+                    ));
                 }
             }
         }
-        for (source, range, message, other, other_range) in warnings {
-            self.warning(
-                source,
-                range,
-                "use-conflict",
-                message,
-                Some("set it in one place, or in the file that imports both, whose `use` wins over theirs".into()),
-            );
+        for (source, range, message, other, other_range, help) in warnings {
+            self.warning(source, range, "use-conflict", message, Some(help.into()));
             self.label(other, other_range, "also set here");
         }
     }

@@ -263,6 +263,7 @@ import "./b"
             ),
         ],
         expect![[r#"
+            b.decorum:5:13: warning[use-conflict]: `lib.r`: its parameter `max` is set to `6` here and to `5.0` in an earlier `use` of this file; this value wins, as the later one `max = 6` (help: set it once: only the last value counts) [b.decorum:4:13: also set here]
             b.decorum:5:13: warning[use-conflict]: `lib.r`: its parameter `max` is set to `6` here and to `5` in a file imported beside this one; this value wins, as the later import `max = 6` (help: set it in one place, or in the file that imports both, whose `use` wins over theirs) [a.decorum:4:13: also set here]
         "#]],
     );
@@ -463,6 +464,7 @@ use lib.r { share = 20 }
         &[("lib", lib)],
         expect![[r#"
             root.decorum:4:21: error[type]: `share` is a percentage, but this value is a number `0.5` (help: write it as a percentage: `50%` for the fraction 0.5, or `0.5%` if it is already in percent)
+            root.decorum:5:13: warning[use-conflict]: `lib.r`: its parameter `share` is set to `20` here and to `0.5` in an earlier `use` of this file; this value wins, as the later one `share = 20` (help: set it once: only the last value counts) [root.decorum:4:13: also set here]
             root.decorum:5:21: error[type]: `share` is a percentage, but this value is a number `20` (help: write it as a percentage, e.g. `20%`)
         "#]],
     );
@@ -510,4 +512,31 @@ fn the_deepest_accepted_expressions_compile_and_check_on_a_small_stack() {
         "256 `not`s are none; 3 words are not > 256"
     );
     assert!(formatted);
+}
+
+#[test]
+fn one_file_setting_a_rule_twice_or_disabling_it_twice_is_warned_about() {
+    // Silently accepted before: the later value won, and the audit kept one reason.
+    let lib = r##"decorum 1
+policy lib
+rule r { flag when count(["x"]) > most param most = 3 }
+rule s { flag when contains ["y"] }
+"##;
+    check(
+        r##"decorum 1
+policy org
+import "./lib" as lib
+use lib.r { most = 4  most = 5 }
+use lib.r { most = 6 }
+use lib.r { most = 6 }
+disable lib.s because "not for us"
+disable lib.s because "approved, ticket 12"
+"##,
+        &[("lib", lib)],
+        expect![[r#"
+            root.decorum:4:23: warning[use-conflict]: `lib.r`: its parameter `most` is set to `5` here and to `4` earlier in this block; this value wins, as the later one `most = 5` (help: set it once: only the last value counts) [root.decorum:4:13: also set here]
+            root.decorum:5:13: warning[use-conflict]: `lib.r`: its parameter `most` is set to `6` here and to `5` in an earlier `use` of this file; this value wins, as the later one `most = 6` (help: set it once: only the last value counts) [root.decorum:4:23: also set here]
+            root.decorum:8:1: warning[duplicate]: `lib.s` is disabled twice; the audit shows this reason, not the other `disable lib.s because "approved, ticket 12"` (help: keep one `disable` with the reason that holds) [root.decorum:7:1: also disabled here]
+        "#]],
+    );
 }
