@@ -356,6 +356,43 @@ fn without_configuration_the_standard_library_applies() {
 }
 
 #[test]
+fn deleting_decorum_toml_falls_back_to_the_defaults_without_an_error() {
+    // The drafts move to the defaults (the standard library); the deleted file's
+    // context is gone, not "broken with the last good policies still in use".
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let uri = ws.uri("post.md");
+    let text = "My patient, a 45-year-old teacher from Millbrook, finally quit smoking!\n";
+    server.open(&uri, "markdown", 1, text);
+    assert_eq!(
+        codes(&server.diagnostics_at(&uri, 1)),
+        ["test.base.client-story"]
+    );
+    std::fs::remove_file(ws.root().join("decorum.toml")).unwrap();
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": ws.uri("decorum.toml"), "type": 3 }] }),
+    );
+    server.diagnostics(&uri, |p| {
+        p["diagnostics"]
+            .as_array()
+            .is_some_and(|d| codes(d).contains(&"hc.privacy.client-story".to_owned()))
+    });
+    // Whatever arrived by now: no error message, no problem on the deleted file.
+    let reply = server.request("decorum/noSuchMethod", json!({}));
+    assert_eq!(reply["error"]["code"], -32601);
+    server.drain();
+    assert!(server.messages.is_empty(), "{:?}", server.messages);
+    let on_config = server.take_backlog(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == ws.uri("decorum.toml")
+            && m["params"]["diagnostics"] != json!([])
+    });
+    assert!(on_config.is_empty(), "{on_config:?}");
+    server.stop();
+}
+
+#[test]
 fn pull_diagnostics_when_the_client_asks_for_them() {
     let ws = Workspace::new();
     let mut capabilities = crate::capabilities();

@@ -51,6 +51,20 @@ pub async fn files_changed(state: &Arc<State>, changed: Vec<PathBuf>) {
         .collect();
     for old in affected {
         let key = old.key.clone();
+        // Its decorum.toml was deleted: the drafts moved to another context above, and
+        // this one is gone rather than broken (reloading it reported "errors, the last
+        // good policies are still in use" and a problem on the deleted file).
+        if let ContextKey::Config(config) = &key
+            && !config.exists()
+        {
+            crate::log!(
+                Level::Info,
+                "a configuration was deleted; its context is dropped"
+            );
+            state.contexts.remove(&key);
+            forget_problems(state, &key).await;
+            continue;
+        }
         crate::log!(Level::Info, "reloading policies after a file change");
         let loaded = tokio::task::spawn_blocking(move || {
             let key = old.key.clone();
@@ -67,6 +81,23 @@ pub async fn files_changed(state: &Arc<State>, changed: Vec<PathBuf>) {
         schedule_all(state, |role| *role == Role::Draft(key.clone()));
     }
     schedule_all(state, |role| matches!(role, Role::Policy | Role::Config));
+}
+
+/// Clears the diagnostics a dropped context published on files that are not open.
+async fn forget_problems(state: &Arc<State>, key: &ContextKey) {
+    let uris: Vec<_> = state
+        .policy_problem_uris
+        .iter()
+        .filter(|e| e.value() == key)
+        .map(|e| e.key().clone())
+        .collect();
+    for uri in uris {
+        state.policy_problem_uris.remove(&uri);
+        state
+            .client
+            .publish_diagnostics(uri, Vec::new(), None)
+            .await;
+    }
 }
 
 /// Recomputes which context every open draft belongs to (after a `decorum.toml` was
