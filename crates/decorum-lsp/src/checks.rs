@@ -599,7 +599,13 @@ pub async fn report_context(state: &Arc<State>, ctx: &PolicyContext, reloaded: b
         })
         .map(|e| e.key().clone())
         .collect();
-    for uri in stale {
+    clear_policy_problems(state, stale).await;
+}
+
+/// Clears the problems published on policy files that are not open (see
+/// [`report_context`]).
+pub async fn clear_policy_problems(state: &State, uris: Vec<Uri>) {
+    for uri in uris {
         state.policy_problem_uris.remove(&uri);
         state
             .client

@@ -91,13 +91,7 @@ async fn forget_problems(state: &Arc<State>, key: &ContextKey) {
         .filter(|e| e.value() == key)
         .map(|e| e.key().clone())
         .collect();
-    for uri in uris {
-        state.policy_problem_uris.remove(&uri);
-        state
-            .client
-            .publish_diagnostics(uri, Vec::new(), None)
-            .await;
-    }
+    crate::checks::clear_policy_problems(state, uris).await;
 }
 
 /// Recomputes which context every open draft belongs to (after a `decorum.toml` was
