@@ -176,7 +176,7 @@ fn a_missing_policy_file_is_an_error() {
         --- stderr
         error: no policy file at `policy/acme.decorum`
           --> policy/acme.decorum
-           = help: check the path: it is relative to the file that names it (a `policies` entry: to decorum.toml's folder; `--policy`: to the current folder)
+           = help: check the path: it is relative to the current folder
 
     "#]]
     .assert_eq(

@@ -321,7 +321,8 @@ impl<'a> Loader<'a> {
         }
         let looked_for = as_written.trim_end_matches('/').to_owned();
         let target = self.find_on_disk(&candidate, &as_written, &looked_for);
-        self.add_root_target(target, path, Some(&as_written), None);
+        let help = "check the path: it is relative to the current folder".to_owned();
+        self.add_root_target(target, path, Some(&as_written), Some(help));
     }
 
     /// An entry of `policies` in `decorum.toml`, relative to the configuration root.
@@ -461,7 +462,14 @@ impl<'a> Loader<'a> {
                 let folder = from.parent().unwrap_or(Path::new("/"));
                 let candidate = paths::normalize(&folder.join(spec));
                 let looked_for = spec.trim_end_matches('/').to_owned();
-                let target = self.find_on_disk(&candidate, spec, &looked_for)?;
+                let target =
+                    self.find_on_disk(&candidate, spec, &looked_for)
+                        .map_err(|failure| match failure.help {
+                            Some(_) => failure,
+                            None => {
+                                failure.help("check the path: it is relative to this file's folder")
+                            }
+                        })?;
                 self.check_relative_boundary(&target, from, spec)?;
                 Ok(target)
             }
@@ -683,8 +691,7 @@ impl<'a> Loader<'a> {
                 format!(
                     "no policy file or folder at `{spec}` (looked for {looked_for}{EXTENSION} and {looked_for}/)"
                 )
-            })
-            .help("check the path: it is relative to the file that names it (a `policies` entry: to decorum.toml's folder; `--policy`: to the current folder)")),
+            })),
         }
     }
 

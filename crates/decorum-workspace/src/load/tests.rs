@@ -195,12 +195,17 @@ import "./notes.txt"
                 import "./shared/common.decorum" -> #1
                 import "../rules" -> folder {a=#2, sub.b=#3}
                 import "./nowhere" -> FAILED no policy file or folder at `./nowhere` (looked for ./nowhere.decorum and ./nowhere/)
+                  help: check the path: it is relative to this file's folder
                 import "./nowhere.decorum" -> FAILED no policy file at `./nowhere.decorum`
+                  help: check the path: it is relative to this file's folder
                 import "./nowhere/" -> FAILED no policy folder at `./nowhere/`
+                  help: check the path: it is relative to this file's folder
                 import "./both" -> FAILED `./both` is ambiguous: both ./both.decorum and ./both/ exist
                   help: write the file with its extension (./both.decorum) or the folder with a trailing slash (./both/)
                 import "./empty" -> FAILED no .decorum files in `./empty/`
+                  help: name a folder that holds policy files (`.decorum`), or one policy file
                 import "./latin1" -> FAILED no policy file or folder at `./latin1` (looked for ./latin1.decorum and ./latin1/)
+                  help: check the path: it is relative to this file's folder
                 import "./notes.txt" -> FAILED `./notes.txt` is a file, but not a policy file: policy files end in `.decorum`
                   help: rename it to `notes.decorum` and name that, or name a folder of policy files
             #1 policy/shared/common.decorum syntax-errors=0
@@ -600,6 +605,7 @@ fn explicit_policy_roots() {
     .assert_eq(&loaded("dir"));
     expect![[r#"
         error: missing.decorum: no policy file at `missing.decorum`
+            help: check the path: it is relative to the current folder
     "#]]
     .assert_eq(&loaded("missing.decorum"));
 
