@@ -24,17 +24,37 @@ pub(crate) enum Counting {
 
 /// The counting of a channel id (case-insensitive).
 pub(crate) fn counting(channel: Option<&str>) -> Counting {
-    match channel {
-        Some(c) if c.eq_ignore_ascii_case("x") || c.eq_ignore_ascii_case("twitter") => Counting::X,
-        Some(c) if c.eq_ignore_ascii_case("bluesky") => Counting::Graphemes,
+    match channel.map(channel_id).as_deref() {
+        Some("x") => Counting::X,
+        Some("bluesky") => Counting::Graphemes,
         _ => Counting::Chars,
+    }
+}
+
+/// Other names of known channels, with the name they stand for.
+const ALIASES: &[(&str, &str)] = &[("twitter", "x")];
+
+/// The channel `channel` names, as compared everywhere (limits, counting, `channel ==
+/// "x"` in conditions): trimmed, in lower case, an alias replaced by its channel
+/// (`Twitter` is `x`).
+pub fn channel_id(channel: &str) -> Cow<'_, str> {
+    let channel = channel.trim();
+    if let Some(&(_, id)) = ALIASES
+        .iter()
+        .find(|(alias, _)| alias.eq_ignore_ascii_case(channel))
+    {
+        return Cow::Borrowed(id);
+    }
+    if channel.chars().any(char::is_uppercase) {
+        Cow::Owned(channel.to_lowercase())
+    } else {
+        Cow::Borrowed(channel)
     }
 }
 
 /// The known channels and their limits.
 const LIMITS: &[(&str, usize)] = &[
     ("x", 280),
-    ("twitter", 280),
     ("bluesky", 300),
     ("threads", 500),
     ("mastodon", 500),
@@ -48,10 +68,10 @@ const LIMITS: &[(&str, usize)] = &[
 /// `bluesky` 300, `threads` 500, `mastodon` 500, `instagram` 2200 (captions), `linkedin`
 /// 3000, `facebook` 63206. Unknown channels have no limit.
 pub fn channel_limit(channel: &str) -> Option<usize> {
-    let channel = channel.trim();
+    let id = channel_id(channel);
     LIMITS
         .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case(channel))
+        .find(|(name, _)| *name == id)
         .map(|&(_, limit)| limit)
 }
 
@@ -67,6 +87,7 @@ pub(crate) fn channel_typo(channel: &str) -> Option<&'static str> {
     LIMITS
         .iter()
         .map(|&(known, _)| known)
+        .chain(ALIASES.iter().map(|&(alias, _)| alias))
         .filter(|known| known.len() >= 4)
         .find(|known| strsim::osa_distance(&channel, known) == 1)
 }
@@ -344,5 +365,18 @@ mod tests {
         assert_eq!(counting(Some("Twitter")), Counting::X);
         assert_eq!(counting(Some("BlueSky")), Counting::Graphemes);
         assert_eq!(counting(None), Counting::Chars);
+        assert_eq!(channel_limit(" twitter "), Some(280));
+    }
+
+    #[test]
+    fn an_alias_names_its_channel() {
+        for (written, id) in [
+            ("Twitter", "x"),
+            (" x ", "x"),
+            ("BlueSky", "bluesky"),
+            ("myspace", "myspace"),
+        ] {
+            assert_eq!(channel_id(written), id, "{written:?}");
+        }
     }
 }

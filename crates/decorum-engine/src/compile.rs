@@ -2350,6 +2350,7 @@ impl<'a> Compiler<'a> {
                 Some(CondIr::Meta {
                     key: key.key.clone(),
                     test,
+                    channel: key.key == "channel",
                 })
             }
             CondKind::Compare { lhs, op, rhs } => {

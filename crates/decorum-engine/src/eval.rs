@@ -397,8 +397,8 @@ impl<'d> PostCtx<'d> {
                     .get(key)
                     .is_some_and(|v| !matches!(v, MetaValue::Null)),
             ),
-            CondIr::Meta { key, test } => {
-                Outcome::of(meta_test(self.post.meta.get(key), test, key == "channel"))
+            CondIr::Meta { key, test, channel } => {
+                Outcome::of(meta_test(self.post.meta.get(key), test, *channel))
             }
             CondIr::Compare { lhs, op, rhs } => {
                 // The right side first: `length > limit` on a channel without a limit
@@ -697,8 +697,8 @@ pub(crate) fn compare(l: f64, op: CmpOp, r: f64) -> bool {
     }
 }
 
-/// A metadata test; `channel` when the key is `channel`, whose `twitter` is the same
-/// channel as `x` (it has X's length limit and counting, so `channel == "x"` holds too).
+/// A metadata test; `channel` when the key is `channel`, whose values compare as the
+/// channels they name (`twitter` is `x`: the same limit, counting and conditions).
 fn meta_test(value: Option<&MetaValue>, test: &MetaTestIr, channel: bool) -> bool {
     match test {
         MetaTestIr::Eq(lit) => value.is_some_and(|v| meta_equals(v, lit, channel)),
@@ -711,17 +711,15 @@ fn meta_test(value: Option<&MetaValue>, test: &MetaTestIr, channel: bool) -> boo
 }
 
 fn meta_equals(value: &MetaValue, lit: &MetaValueIr, channel: bool) -> bool {
-    let named = |s: &str| -> String {
-        let s = s.trim().to_lowercase();
-        if channel && s == "twitter" {
-            "x".to_owned()
-        } else {
-            s
-        }
-    };
     match (value, lit) {
         (MetaValue::List(items), _) => items.iter().any(|i| meta_equals(i, lit, channel)),
-        (MetaValue::Str(s), MetaValueIr::Str(l)) => named(s) == named(l),
+        (MetaValue::Str(s), MetaValueIr::Str(l)) if channel => {
+            decorum_draft::channel_id(s) == decorum_draft::channel_id(l)
+        }
+        (MetaValue::Str(s), MetaValueIr::Str(l)) => {
+            s.trim().eq_ignore_ascii_case(l.trim())
+                || s.trim().to_lowercase() == l.trim().to_lowercase()
+        }
         (MetaValue::Num(n), MetaValueIr::Num(l)) => (n - l).abs() < 1e-9,
         (MetaValue::Str(s), MetaValueIr::Num(l)) => {
             s.trim().parse::<f64>().is_ok_and(|n| (n - l).abs() < 1e-9)

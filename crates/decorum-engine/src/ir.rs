@@ -25,6 +25,8 @@ pub(crate) enum CondIr {
     Meta {
         key: String,
         test: MetaTestIr,
+        /// The key is `channel`, whose values compare as [`decorum_draft::channel_id`].
+        channel: bool,
     },
     Compare {
         lhs: NumIr,
