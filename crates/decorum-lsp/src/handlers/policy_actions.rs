@@ -180,16 +180,11 @@ fn disable_with_reason(
             if analysis.compiled.symbols.target_at(source, d.target.range) == Some(&reference.target))
     });
     // A locked rule cannot be disabled: the edit would only add an error.
-    let locked = analysis.compiled.policy_set.as_ref().is_some_and(|set| {
-        set.rules().iter().any(|rule| {
-            rule.locked
-                && rule.source == Some(reference.target.source)
-                && rule
-                    .id
-                    .strip_suffix(reference.target.name.as_str())
-                    .is_some_and(|policy| policy.ends_with('.'))
-        })
-    });
+    let symbols = &analysis.compiled.symbols;
+    let locked = (analysis.compiled.policy_set.as_ref())
+        .zip(symbols.definition(&reference.target))
+        .and_then(|(set, definition)| set.rule(&definition.qualified))
+        .is_some_and(|rule| rule.locked);
     if disabled || locked {
         return None;
     }
