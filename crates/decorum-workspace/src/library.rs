@@ -221,12 +221,8 @@ pub fn fingerprint(root: &Path) -> std::io::Result<Fingerprint> {
             } else {
                 continue;
             };
-            let relative = path.strip_prefix(root).unwrap_or(&path);
-            let key: Vec<String> = relative
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            files.insert(key.join("/"), hex(&Sha256::digest(lf_line_ends(&bytes))));
+            let key = crate::paths::to_slash(path.strip_prefix(root).unwrap_or(&path));
+            files.insert(key, hex(&Sha256::digest(lf_line_ends(&bytes))));
         }
     }
     let mut whole = Sha256::new();
