@@ -185,18 +185,25 @@ impl State {
             }
         }
     }
-}
 
-impl State {
+    /// The context of each workspace folder (the `decorum.toml` above or in it, else the
+    /// folder's defaults): the ones the server preloads.
+    pub fn folder_keys(&self) -> Vec<ContextKey> {
+        let folders = self.folders();
+        folders
+            .iter()
+            .map(|folder| ContextKey::for_document(Some(&folder.join("_")), &folders))
+            .collect()
+    }
+
     /// Every loaded context, after loading (or waiting for the preload of) each workspace
     /// folder's, on the calling thread, which must be a blocking one. Navigation and
     /// rename read the workspace through these: asked while the folders' policies were
     /// still loading, a rename edited the open file alone and left every `use` and waiver
     /// naming the old name.
     pub fn loaded_contexts(&self) -> Vec<Arc<PolicyContext>> {
-        let folders = self.folders();
-        for folder in &folders {
-            let _ = self.context(&ContextKey::for_document(Some(&folder.join("_")), &folders));
+        for key in self.folder_keys() {
+            let _ = self.context(&key);
         }
         self.contexts
             .iter()

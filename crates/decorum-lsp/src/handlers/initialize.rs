@@ -14,7 +14,6 @@ use tower_lsp_server::ls_types::{
     WorkspaceFoldersServerCapabilities, WorkspaceServerCapabilities,
 };
 
-use crate::context::ContextKey;
 use crate::log::Level;
 use crate::position::Encoding;
 use crate::settings::Settings;
@@ -199,9 +198,7 @@ pub async fn initialized(state: &Arc<State>) {
 /// Compiles the policies of every workspace folder now, so the first draft the writer
 /// opens is checked without waiting for the compile.
 async fn preload_contexts(state: &Arc<State>) {
-    let folders = state.folders();
-    for folder in &folders {
-        let key = ContextKey::for_document(Some(&folder.join("_")), &folders);
+    for key in state.folder_keys() {
         let worker = Arc::clone(state);
         let loaded = tokio::task::spawn_blocking(move || worker.context(&key)).await;
         if let Ok((ctx, true)) = loaded {
