@@ -15,16 +15,11 @@ fn malformed_json_unknown_methods_and_unknown_documents_are_answered() {
     let error = server.wait_for("the parse error", |m| m.get("error").is_some());
     assert_eq!(error["error"]["code"], -32700, "{error}");
     assert_eq!(error["id"], Value::Null);
-    // JSON whose strings or numbers only fail when built: a lone surrogate (a client
-    // cutting an emoji in half) and a number out of range. Each once ended the input.
-    for body in [
-        r#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///x.md","languageId":"markdown","version":1,"text":"broken \ud83d emoji"}}}"#,
-        r#"{"jsonrpc":"2.0","id":5,"method":"decorum/x","params":1e999}"#,
-    ] {
-        server.send_raw(body.as_bytes());
-        let error = server.wait_for("the parse error", |m| m.get("error").is_some());
-        assert_eq!(error["error"]["code"], -32700, "{error}");
-    }
+    // JSON whose numbers only fail when built: a number out of range once ended the
+    // input.
+    server.send_raw(br#"{"jsonrpc":"2.0","id":5,"method":"decorum/x","params":1e999}"#);
+    let error = server.wait_for("the parse error", |m| m.get("error").is_some());
+    assert_eq!(error["error"]["code"], -32700, "{error}");
 
     let reply = server.request("decorum/noSuchMethod", json!({}));
     assert_eq!(reply["error"]["code"], -32601, "{reply}");
@@ -72,6 +67,38 @@ fn malformed_json_unknown_methods_and_unknown_documents_are_answered() {
         codes(&server.diagnostics_at(&uri, 1)),
         ["test.base.client-story"]
     );
+    server.stop();
+}
+
+/// A client that cuts an emoji in half sends a lone UTF-16 surrogate, which JSON cannot
+/// build into a string. Refusing the message left the server's text one edit behind the
+/// client's, so every later edit landed in the wrong place; it is read as U+FFFD, which
+/// is one UTF-16 unit too.
+#[test]
+fn a_lone_surrogate_is_read_as_the_replacement_character() {
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let uri = ws.uri("cut.md");
+    server.open(&uri, "markdown", 1, "Hello \u{1F600} there.\n");
+    assert!(server.diagnostics_at(&uri, 1).is_empty());
+    // The client deletes the emoji's second half (`character` 7 to 8), then sends the
+    // first half on its own in place of the whole emoji (6 to 8).
+    let change = format!(
+        r#"{{"jsonrpc":"2.0","method":"textDocument/didChange","params":{{"textDocument":{{"uri":"{uri}","version":2}},"contentChanges":[{{"range":{{"start":{{"line":0,"character":6}},"end":{{"line":0,"character":8}}}},"text":"\ud83d"}}]}}}}"#
+    );
+    server.send_raw(change.as_bytes());
+    assert!(server.diagnostics_at(&uri, 2).is_empty());
+    // An edit after the mended character lands where the client put it.
+    let text = "Hello \u{FFFD} there, my patient.\n";
+    let at = json!({ "line": 0, "character": 13 });
+    server.change(
+        &uri,
+        3,
+        json!([{ "range": { "start": at, "end": at }, "text": ", my patient" }]),
+    );
+    let diagnostics = server.diagnostics_at(&uri, 3);
+    assert_eq!(codes(&diagnostics), ["test.base.client-story"]);
+    assert_eq!(diagnostics[0]["range"], utf16_range(text, "my patient"));
     server.stop();
 }
 

@@ -57,6 +57,12 @@ where
             if reader.read_exact(&mut body).await.is_err() {
                 break;
             }
+            if mend_lone_surrogates(&mut body) {
+                crate::log!(
+                    Level::Warn,
+                    "a lone UTF-16 surrogate in a message was read as U+FFFD"
+                );
+            }
             match check(&body) {
                 Ok(()) => body,
                 Err((code, id)) => {
@@ -74,6 +80,51 @@ where
         }
     }
     let _ = output.shutdown().await;
+}
+
+/// Rewrites each lone UTF-16 surrogate escape in `body` (`\ud83d` without its pair, from
+/// a client that cut an emoji in half) as `\ufffd`, the replacement character, in place;
+/// `true` if there was one. JSON cannot build a string holding a lone surrogate, so the
+/// message would be refused; a refused `didChange` left the server's text one edit
+/// behind the client's, and every later edit landed in the wrong place. U+FFFD counts one
+/// UTF-16 unit, as the surrogate did, so positions after it stay right. The escape and
+/// its replacement have the same length: nothing else in the body moves.
+fn mend_lone_surrogates(body: &mut [u8]) -> bool {
+    fn unit_at(body: &[u8], at: usize) -> Option<u16> {
+        let hex = body.get(at..at + 6)?;
+        if hex[0] != b'\\' || hex[1] != b'u' {
+            return None;
+        }
+        let text = std::str::from_utf8(&hex[2..]).ok()?;
+        u16::from_str_radix(text, 16).ok()
+    }
+    let mut mended = false;
+    let mut at = 0;
+    // Escapes are read pairwise from the left, so `\\ud83d` (an escaped backslash, then
+    // text) is not taken for an escape. A backslash outside a string is not JSON at all,
+    // and the check after this refuses it either way.
+    while at < body.len() {
+        if body[at] != b'\\' {
+            at += 1;
+            continue;
+        }
+        let Some(unit) = unit_at(body, at) else {
+            at += 2;
+            continue;
+        };
+        let high = (0xD800..0xDC00).contains(&unit);
+        let low = (0xDC00..0xE000).contains(&unit);
+        if high && unit_at(body, at + 6).is_some_and(|u| (0xDC00..0xE000).contains(&u)) {
+            at += 12;
+        } else if high || low {
+            body[at + 2..at + 6].copy_from_slice(b"fffd");
+            mended = true;
+            at += 6;
+        } else {
+            at += 6;
+        }
+    }
+    mended
 }
 
 /// Reads a header block; returns the content length, skipping blocks without one.
@@ -212,6 +263,33 @@ fn check(body: &[u8]) -> Result<(), (i64, Option<serde_json::Value>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lone_surrogates_become_the_replacement_character() {
+        for (raw, want, mended) in [
+            (r#""a\ud83db""#, r#""a\ufffdb""#, true),
+            (r#""a\udc00""#, r#""a\ufffd""#, true),
+            // A pair stays; a high surrogate before a second high one is lone.
+            (r#""\ud83d\ude00""#, r#""\ud83d\ude00""#, false),
+            (r#""\ud83d\ud83d\ude00""#, r#""\ufffd\ud83d\ude00""#, true),
+            // An escaped backslash followed by text is not an escape.
+            (r#""\\ud83d""#, r#""\\ud83d""#, false),
+            (r#""\\\ud83d""#, r#""\\\ufffd""#, true),
+            (r#""\u00e9 \uD83D""#, r#""\u00e9 \ufffd""#, true),
+            // Cut short or not hex: left for the check to refuse.
+            (r#""\ud8"#, r#""\ud8"#, false),
+            ("\\", "\\", false),
+        ] {
+            let mut body = raw.as_bytes().to_vec();
+            assert_eq!(mend_lone_surrogates(&mut body), mended, "{raw}");
+            assert_eq!(String::from_utf8(body).unwrap(), want, "{raw}");
+        }
+        let mut body = br#"{"jsonrpc":"2.0","method":"m","params":"x\ud83dy"}"#.to_vec();
+        mend_lone_surrogates(&mut body);
+        assert_eq!(check(&body), Ok(()));
+        let value: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(value["params"], "x\u{fffd}y");
+    }
 
     #[test]
     fn accepts_what_the_decoder_accepts_and_nothing_else() {
