@@ -88,9 +88,6 @@ fn draft_actions(state: &State, params: CodeActionParams) -> Vec<CodeActionOrCom
     // The diagnostics the client sent, then the stored ones (for document-level fixes
     // offered away from the flagged words), each once.
     let mut seen: Vec<(String, Range)> = Vec::new();
-    // Two findings may offer the same edit (a disclaimer at the end of the post):
-    // offered once, since applying both would insert it twice.
-    let mut offered: Vec<(String, Vec<TextEdit>)> = Vec::new();
     let mut actions = Vec::new();
     let from_client = params.context.diagnostics.iter();
     let from_store = stored.iter().flat_map(|s| s.iter());
@@ -125,11 +122,6 @@ fn draft_actions(state: &State, params: CodeActionParams) -> Vec<CodeActionOrCom
                     new_text: e.new_text.clone(),
                 })
                 .collect::<Vec<_>>();
-            let key = (fix.title.clone(), edits.clone());
-            if offered.contains(&key) {
-                continue;
-            }
-            offered.push(key);
             actions.push(action(
                 fix.title.clone(),
                 diagnostic,
@@ -156,10 +148,27 @@ fn draft_actions(state: &State, params: CodeActionParams) -> Vec<CodeActionOrCom
             actions.extend(waiver_actions(&uri, version, diagnostic, places, flags));
         }
     }
-    actions
+    once_each(actions)
         .into_iter()
         .map(CodeActionOrCommand::CodeAction)
         .collect()
+}
+
+/// `actions` without repeats: two findings may offer the same edit under the same title
+/// (a disclaimer at the end of the post, a waiver of one rule before the block both are
+/// in, or in the file), and applying both would insert it twice. The first is kept, with
+/// its diagnostic and whether it is preferred.
+fn once_each(actions: Vec<CodeAction>) -> Vec<CodeAction> {
+    let mut kept: Vec<CodeAction> = Vec::with_capacity(actions.len());
+    for action in actions {
+        let repeat = kept
+            .iter()
+            .any(|k| k.title == action.title && k.edit == action.edit);
+        if !repeat {
+            kept.push(action);
+        }
+    }
+    kept
 }
 
 /// The finding data of a Decorum diagnostic computed for `version`.
