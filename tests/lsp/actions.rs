@@ -371,3 +371,46 @@ fn the_same_fix_from_two_findings_is_offered_once() {
     );
     server.stop();
 }
+
+/// Asked right after an edit, before the check of the new text is published, code
+/// actions and hover wait for that check instead of answering from nothing.
+#[test]
+fn actions_and_hover_right_after_an_edit_wait_for_its_check() {
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let uri = ws.uri("typing.md");
+    server.open(&uri, "markdown", 1, "Clinic news.\n");
+    assert!(server.diagnostics_at(&uri, 1).is_empty());
+    let text = "Clinic news. My patient came in.\n";
+    server.change(&uri, 2, json!([{ "text": text }]));
+    let range = utf16_range(text, "My patient");
+    let reply = server.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri },
+            "range": range,
+            "context": { "diagnostics": [] }
+        }),
+    );
+    let titles: Vec<&str> = reply["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["title"].as_str())
+        .collect();
+    assert!(
+        titles.contains(&"Allow test.base.client-story here…"),
+        "{titles:?}"
+    );
+    let text = "Clinic news. Today my client came in.\n";
+    server.change(&uri, 3, json!([{ "text": text }]));
+    let reply = server.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": utf16_range(text, "my client")["start"] }),
+    );
+    let hover = reply["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(hover.contains("test.base.client-story"), "{reply}");
+    server.stop();
+}

@@ -209,6 +209,9 @@ async fn run(state: Arc<State>, uri: Uri) {
                 None
             }
         };
+        if current.is_some() {
+            state.checked.notify_waiters();
+        }
         if let Some(recheck) = current {
             crate::log!(Level::Debug, "publish doc#{log_id} v{version}");
             publish(&state, &uri, &outcome.evaluation).await;
@@ -285,8 +288,47 @@ pub fn shown(settings: &Settings, evaluation: &Evaluation) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// How long a request waits for the running check of a document's current version.
+const CURRENT_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The check of the document's current version, for requests that answer from it (code
+/// actions, hover, pulled diagnostics). Asked right after an edit, the stored result is
+/// of the version before; the check of the new text is usually running, and is waited
+/// for (up to [`CURRENT_WAIT`]) rather than answered from nothing or computed twice.
+/// When no check is running, the text is checked now on the blocking pool. `None` for
+/// an unknown document, and when the wait runs out.
+pub async fn current(state: &Arc<State>, uri: &Uri) -> Option<Evaluation> {
+    let deadline = tokio::time::Instant::now() + CURRENT_WAIT;
+    loop {
+        // Registered before looking, so a result stored in between still wakes it.
+        let mut stored = std::pin::pin!(state.checked.notified());
+        stored.as_mut().enable();
+        let checking = {
+            let doc = state.documents.get(uri)?;
+            let latest = doc.latest.as_ref();
+            if let Some(latest) = latest.filter(|l| l.version == doc.text.version) {
+                return Some(latest.clone());
+            }
+            doc.checking
+        };
+        if !checking {
+            break;
+        }
+        if tokio::time::timeout_at(deadline, stored).await.is_err() {
+            crate::log!(Level::Debug, "no current check within {CURRENT_WAIT:?}");
+            return None;
+        }
+    }
+    let worker = Arc::clone(state);
+    let uri = uri.clone();
+    tokio::task::spawn_blocking(move || evaluate_now(&worker, &uri))
+        .await
+        .ok()
+        .flatten()
+}
+
 /// Checks a document now, on the calling (blocking) thread, without touching the
-/// schedule: for `textDocument/diagnostic` when no current result is stored.
+/// schedule: for [`current`] when no check is running.
 pub fn evaluate_now(state: &State, uri: &Uri) -> Option<Evaluation> {
     let job = snapshot(state, uri)?;
     Some(evaluate(state, job).evaluation)

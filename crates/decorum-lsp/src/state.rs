@@ -114,6 +114,9 @@ pub struct State {
     /// Set while a `workspace/diagnostic/refresh` waits to be sent, so the re-checks
     /// of every open document after a reload ask the client once, not once each.
     pub refresh_pending: AtomicBool,
+    /// Woken whenever a check's result is stored in a document's `latest`, for requests
+    /// that wait for the check of the current version ([`crate::checks::current`]).
+    pub checked: tokio::sync::Notify,
     next_log_id: AtomicU32,
     loading: Mutex<()>,
 }
@@ -133,6 +136,7 @@ impl State {
             analyses: DashMap::new(),
             startup_warnings: Mutex::new(Vec::new()),
             refresh_pending: AtomicBool::new(false),
+            checked: tokio::sync::Notify::new(),
             next_log_id: AtomicU32::new(1),
             loading: Mutex::new(()),
         }

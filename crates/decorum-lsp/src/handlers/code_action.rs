@@ -4,7 +4,8 @@
 //! disclaimer at the end of the post.
 //!
 //! Everything comes from the diagnostics' `data` (computed with the check), so nothing
-//! is re-checked here. Data whose version is not the document's current version is
+//! is re-checked here; asked right after an edit, the answer waits for the running check
+//! of the new text ([`crate::checks::current`]). Data whose version is not the document's current version is
 //! ignored: its ranges no longer fit the text. Edits are versioned
 //! (`documentChanges`) where the client supports it, so a client whose text moved on
 //! refuses them instead of corrupting the draft.
@@ -21,7 +22,7 @@ use tower_lsp_server::ls_types::{
 
 use crate::diagnostics::{DRAFT_SOURCE, EditData, FindingData, file_waiver_offset};
 use crate::position::LineMap;
-use crate::state::{ClientFlags, State};
+use crate::state::{ClientFlags, Evaluation, State};
 
 /// What the waiver's reason placeholder says: obviously to be replaced, and still a
 /// sentence if the writer forgets.
@@ -40,11 +41,17 @@ pub async fn code_action(state: &Arc<State>, params: CodeActionParams) -> Vec<Co
         })
         .await;
     }
-    draft_actions(state, params)
+    // Asked right after an edit, the check of the new text may still be running.
+    let current = crate::checks::current(state, &params.text_document.uri).await;
+    draft_actions(state, params, current)
 }
 
-/// The code actions of a draft.
-fn draft_actions(state: &State, params: CodeActionParams) -> Vec<CodeActionOrCommand> {
+/// The code actions of a draft, from `current`, its check.
+fn draft_actions(
+    state: &State,
+    params: CodeActionParams,
+    current: Option<Evaluation>,
+) -> Vec<CodeActionOrCommand> {
     if let Some(only) = &params.context.only {
         if !only
             .iter()
@@ -76,11 +83,9 @@ fn draft_actions(state: &State, params: CodeActionParams) -> Vec<CodeActionOrCom
         } else {
             "\n"
         };
-        let stored = doc
-            .latest
-            .as_ref()
+        let stored = current
             .filter(|e| e.version == version && e.is_draft)
-            .map(|e| e.diagnostics.clone());
+            .map(|e| e.diagnostics);
         (version, stored, file_waiver_at, text_start, line_end)
     };
     let flags = state.flags();

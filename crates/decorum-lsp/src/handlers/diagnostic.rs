@@ -1,7 +1,8 @@
 //! `textDocument/diagnostic`: diagnostics on request (pull), for clients that prefer it.
 //!
 //! The stored result is returned when it belongs to the document's current version;
-//! otherwise the current text is checked now, on the blocking pool.
+//! otherwise the running check of it is waited for, or the text is checked now
+//! ([`crate::checks::current`]).
 
 use std::sync::Arc;
 
@@ -11,7 +12,7 @@ use tower_lsp_server::ls_types::{
     FullDocumentDiagnosticReport, RelatedFullDocumentDiagnosticReport,
 };
 
-use crate::checks::{evaluate_now, shown};
+use crate::checks::{current, shown};
 use crate::state::State;
 
 /// Answers `textDocument/diagnostic`. An unknown document gets an empty report.
@@ -20,21 +21,7 @@ pub async fn diagnostic(
     params: DocumentDiagnosticParams,
 ) -> jsonrpc::Result<DocumentDiagnosticReportResult> {
     let uri = params.text_document.uri;
-    let stored = state.documents.get(&uri).and_then(|doc| {
-        doc.latest
-            .clone()
-            .filter(|latest| latest.version == doc.text.version)
-    });
-    let evaluation = match stored {
-        Some(evaluation) => Some(evaluation),
-        None => {
-            let worker = Arc::clone(state);
-            let uri = uri.clone();
-            tokio::task::spawn_blocking(move || evaluate_now(&worker, &uri))
-                .await
-                .map_err(|_| jsonrpc::Error::internal_error())?
-        }
-    };
+    let evaluation = current(state, &uri).await;
     let items = evaluation
         .map(|e| shown(&state.settings(), &e))
         .unwrap_or_default();

@@ -11,16 +11,18 @@ use tower_lsp_server::ls_types::{
 
 use crate::context::{ActivePolicies, SourceLabel};
 use crate::diagnostics::{DRAFT_SOURCE, decorum_severity, file_uri};
-use crate::state::{Role, State};
+use crate::state::{Evaluation, Role, State};
 use decorum_engine::{RuleInfo, SeverityOrigin};
 
 /// Answers `textDocument/hover`: for policy documents on the blocking pool (an analysis
-/// can need a compile), for drafts at once. `None` off findings and names, and for
+/// can need a compile), for drafts from the check of the current version. `None` off findings and names, and for
 /// unknown documents.
 pub async fn hover(state: &Arc<State>, params: HoverParams) -> Option<Hover> {
     let uri = &params.text_document_position_params.text_document.uri;
     if !super::is_policy(state, uri) {
-        return draft_hover(state, params);
+        // Asked right after an edit, the check of the new text may still be running.
+        let current = crate::checks::current(state, uri).await;
+        return draft_hover(state, params, current?);
     }
     super::off_workers(state, move |state| {
         let at = params.text_document_position_params;
@@ -29,8 +31,8 @@ pub async fn hover(state: &Arc<State>, params: HoverParams) -> Option<Hover> {
     .await
 }
 
-/// The hover of a draft: the findings under the cursor.
-fn draft_hover(state: &State, params: HoverParams) -> Option<Hover> {
+/// The hover of a draft: the findings under the cursor, from `latest`, its check.
+fn draft_hover(state: &State, params: HoverParams, latest: Evaluation) -> Option<Hover> {
     let at = params.text_document_position_params.position;
     let uri = params.text_document_position_params.text_document.uri;
     let settings = state.settings();
@@ -39,7 +41,6 @@ fn draft_hover(state: &State, params: HoverParams) -> Option<Hover> {
         let Role::Draft(key) = &doc.role else {
             return None;
         };
-        let latest = doc.latest.as_ref()?;
         if latest.version != doc.text.version || !latest.is_draft {
             return None;
         }
