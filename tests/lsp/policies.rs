@@ -455,3 +455,49 @@ fn pull_clients_are_asked_to_pull_again_after_a_policy_reload() {
     );
     server.stop();
 }
+
+/// An editor that saves a policy file sends `didSave`, then the watched-files event of
+/// the same write: one reload, and one error popup for a broken file, not two.
+#[test]
+fn a_save_and_its_watched_files_event_reload_once() {
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let uri = ws.uri("draft.md");
+    server.open(&uri, "markdown", 1, "My patient is well.\n");
+    server.diagnostics_at(&uri, 1);
+    ws.write(
+        "policy/base.decorum",
+        &BASE_POLICY.replace("flag when contains", "flag whenn contains"),
+    );
+    let policy_uri = ws.uri("policy/base.decorum");
+    server.notify(
+        "textDocument/didSave",
+        json!({ "textDocument": { "uri": policy_uri } }),
+    );
+    changed(&mut server, &ws, "policy/base.decorum");
+    server.wait_for("the error popup", |m| {
+        m["method"] == "window/showMessage" && m["params"]["type"] == 1
+    });
+    // Fixed on disk: a third change, after which both earlier events are done with.
+    ws.write("policy/base.decorum", BASE_POLICY);
+    changed(&mut server, &ws, "policy/base.decorum");
+    server.diagnostics(&policy_uri, |p| p["diagnostics"] == json!([]));
+    server.drain();
+    let errors = server
+        .messages
+        .iter()
+        .filter(|m| m["params"]["type"] == 1)
+        .count();
+    assert_eq!(errors, 1, "{:?}", server.messages);
+    let log = server.stop();
+    assert_eq!(
+        log.matches("reloading policies after a file change")
+            .count(),
+        2,
+        "{log}"
+    );
+    assert!(
+        log.contains("a file change already reloaded was skipped"),
+        "{log}"
+    );
+}

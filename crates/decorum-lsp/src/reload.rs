@@ -33,6 +33,7 @@ pub async fn files_changed(state: &Arc<State>, changed: Vec<PathBuf>) {
         .filter(|p| is_policy_input(p))
         .map(|p| std::fs::canonicalize(&p).unwrap_or(p))
         .collect();
+    let changed = not_yet_reloaded(state, changed);
     if changed.is_empty() {
         return;
     }
@@ -81,6 +82,33 @@ pub async fn files_changed(state: &Arc<State>, changed: Vec<PathBuf>) {
         schedule_all(state, |role| *role == Role::Draft(key.clone()));
     }
     schedule_all(state, |role| matches!(role, Role::Policy | Role::Config));
+}
+
+/// The files of `changed` whose bytes differ from what they held when a reload last
+/// started for them, and records what they hold now. An editor that saves a policy file
+/// sends `didSave` and then a watched-files event for the same write; reloading twice
+/// showed an error popup twice. Hashed before the reload reads them, so a reload always
+/// sees the recorded bytes or newer ones, and a write in between is a change again.
+fn not_yet_reloaded(state: &State, changed: Vec<PathBuf>) -> Vec<PathBuf> {
+    use std::hash::{Hash, Hasher};
+    let Ok(mut seen) = state.reloaded_inputs.lock() else {
+        return changed;
+    };
+    let mut fresh = Vec::new();
+    for path in changed {
+        let now = std::fs::read(&path).ok().map(|bytes| {
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            bytes.hash(&mut hasher);
+            hasher.finish()
+        });
+        if seen.insert(path.clone(), now) != Some(now) {
+            fresh.push(path);
+        }
+    }
+    if fresh.is_empty() {
+        crate::log!(Level::Debug, "a file change already reloaded was skipped");
+    }
+    fresh
 }
 
 /// Clears the diagnostics a dropped context published on files that are not open.

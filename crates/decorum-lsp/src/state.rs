@@ -5,6 +5,7 @@
 //! a synchronous block, never across an `.await` (a guard held across an await could
 //! deadlock the shard against the next notification).
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -117,6 +118,10 @@ pub struct State {
     /// Woken whenever a check's result is stored in a document's `latest`, for requests
     /// that wait for the check of the current version ([`crate::checks::current`]).
     pub checked: tokio::sync::Notify,
+    /// What each changed policy input held when a reload last started for it (a hash of
+    /// its bytes, `None` when it was missing): a save and the watched-files event that
+    /// follows it report the same change, which reloads once (`reload::files_changed`).
+    pub reloaded_inputs: Mutex<HashMap<PathBuf, Option<u64>>>,
     next_log_id: AtomicU32,
     loading: Mutex<()>,
 }
@@ -137,6 +142,7 @@ impl State {
             startup_warnings: Mutex::new(Vec::new()),
             refresh_pending: AtomicBool::new(false),
             checked: tokio::sync::Notify::new(),
+            reloaded_inputs: Mutex::new(HashMap::new()),
             next_log_id: AtomicU32::new(1),
             loading: Mutex::new(()),
         }
