@@ -501,3 +501,44 @@ fn a_save_and_its_watched_files_event_reload_once() {
         "{log}"
     );
 }
+
+/// Policies broken from the start leave nothing in use: an open draft is told it was not
+/// checked and where the first error is, instead of showing no findings, which reads as
+/// a clean draft. Fixed on disk, it gets its findings.
+#[test]
+fn drafts_are_told_they_were_not_checked_while_no_policies_load() {
+    let ws = Workspace::new();
+    ws.write(
+        "policy/base.decorum",
+        &BASE_POLICY.replace("flag when contains", "flag whenn contains"),
+    );
+    let mut server = ws.start();
+    let uri = ws.uri("draft.md");
+    server.open(&uri, "markdown", 1, "My patient is well.\n");
+    let diagnostics = server.diagnostics_at(&uri, 1);
+    assert_eq!(codes(&diagnostics), ["decorum.draft"]);
+    let message = diagnostics[0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with(
+            "This draft was not checked: the policies have errors (policy/base.decorum:14: "
+        ),
+        "{message}"
+    );
+    // A file that is no draft (not markdown, not matched by a glob) is left alone.
+    let notes = ws.uri("notes.json");
+    server.open(&notes, "json", 1, "{\"my patient\": 1}\n");
+    ws.write("policy/base.decorum", BASE_POLICY);
+    changed(&mut server, &ws, "policy/base.decorum");
+    let fixed = server.diagnostics(&uri, |p| {
+        p["diagnostics"][0]["code"] == "test.base.client-story"
+    });
+    assert_eq!(fixed["diagnostics"].as_array().unwrap().len(), 1, "{fixed}");
+    server.drain();
+    let on_notes = server.take_backlog(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == notes.as_str()
+            && m["params"]["diagnostics"] != json!([])
+    });
+    assert!(on_notes.is_empty(), "{on_notes:?}");
+    server.stop();
+}

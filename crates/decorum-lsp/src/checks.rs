@@ -391,11 +391,65 @@ fn rule_ids(diagnostics: &[Diagnostic]) -> String {
 }
 
 /// `None` when the document is not a draft (or drafts are switched off).
+/// For a draft of a context whose policies never loaded: one warning that says so and
+/// names the first error, since no findings would read as a clean draft. A document is a
+/// draft by the context's `[drafts]` settings, or by its language alone when
+/// `decorum.toml` itself cannot be read.
+fn not_checked(job: &Job, ctx: &PolicyContext) -> Option<Vec<Diagnostic>> {
+    let is_draft = match &ctx.waiting_drafts {
+        Some(drafts) => drafts.is_draft(job.path.as_deref(), &job.language_id, &job.settings),
+        None => job.settings.language_ids.contains(&job.language_id),
+    };
+    if !is_draft {
+        return None;
+    }
+    let root = match &ctx.key {
+        crate::context::ContextKey::Config(config) => config.parent().map(PathBuf::from),
+        crate::context::ContextKey::Defaults(root) => Some(root.clone()),
+    };
+    // A syntax error first: it leaves names undefined that other files then miss.
+    let errors = || {
+        ctx.problems.iter().flat_map(|file| {
+            let errors = file.problems.iter();
+            errors
+                .filter(|p| p.level == decorum_engine::ProblemLevel::Error)
+                .map(move |p| (file, p))
+        })
+    };
+    let first_error = errors()
+        .find(|(_, p)| p.code == "syntax")
+        .or_else(|| errors().next())
+        .map(|(file, problem)| {
+            let line = LineIndex::new(&file.text).line_of(problem.range.start()) + 1;
+            let shown = root
+                .as_deref()
+                .and_then(|root| file.path.strip_prefix(root).ok())
+                .unwrap_or(&file.path);
+            format!("{}:{line}: {}", shown.display(), problem.message)
+        });
+    let first = first_error.or_else(|| ctx.general.first().cloned())?;
+    Some(vec![Diagnostic {
+        range: Default::default(),
+        severity: Some(tower_lsp_server::ls_types::DiagnosticSeverity::WARNING),
+        code: Some(tower_lsp_server::ls_types::NumberOrString::String(
+            decorum_engine::DRAFT_PROBLEM_RULE.to_owned(),
+        )),
+        source: Some(crate::diagnostics::DRAFT_SOURCE.to_owned()),
+        message: format!(
+            "This draft was not checked: the policies have errors ({first}). Fix them; \
+             the draft is checked again as soon as they load."
+        ),
+        ..Default::default()
+    }])
+}
+
 fn check_draft(job: &Job, ctx: &PolicyContext) -> Option<Vec<Diagnostic>> {
     if !job.settings.enable {
         return None;
     }
-    let active = ctx.active.as_ref()?;
+    let Some(active) = ctx.active.as_ref() else {
+        return not_checked(job, ctx);
+    };
     if !active.is_draft(job.path.as_deref(), &job.language_id, &job.settings) {
         return None;
     }

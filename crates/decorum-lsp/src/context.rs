@@ -94,7 +94,14 @@ pub struct ActivePolicies {
     pub set: PolicySet,
     /// Per source id: how to name the file in hover text.
     pub sources: Vec<SourceLabel>,
-    /// The configuration they were loaded with.
+    /// The configuration they were loaded with, and which documents it makes drafts.
+    pub drafts: DraftFilter,
+}
+
+/// Which documents of a context are drafts: its configuration and `[drafts]` globs.
+#[derive(Debug)]
+pub struct DraftFilter {
+    /// The configuration.
     pub config: Config,
     /// `[drafts] include`, compiled.
     include: GlobSet,
@@ -114,6 +121,10 @@ pub struct PolicyContext {
     pub problems: Vec<FileProblems>,
     /// Problems not tied to a position in a policy file (an unreadable root).
     pub general: Vec<String>,
+    /// Which documents are drafts while no policies have loaded (`active` is `None`,
+    /// `decorum.toml` is readable): they are told they were not checked, since no
+    /// findings would read as a clean draft.
+    pub waiting_drafts: Option<DraftFilter>,
     /// The policy files read by the last load, and the config file: editing one of them
     /// reloads the context.
     pub inputs: Vec<PathBuf>,
@@ -211,6 +222,7 @@ impl PolicyContext {
         if loaded.inputs.sources.is_empty() && general.is_empty() {
             general.push("no policy files were found".to_owned());
         }
+        let waiting = DraftFilter::new(config.clone());
         let active = match policy_set {
             Some(set) if general.is_empty() => match ActivePolicies::new(set, &loaded, config) {
                 Ok(active) => Some(Arc::new(active)),
@@ -220,6 +232,10 @@ impl PolicyContext {
                 }
             },
             _ => keep,
+        };
+        let waiting_drafts = match active {
+            None => waiting.ok(),
+            Some(_) => None,
         };
         crate::log!(
             Level::Info,
@@ -234,6 +250,7 @@ impl PolicyContext {
             active,
             problems,
             general,
+            waiting_drafts,
             inputs,
             library_roots,
             index: Some(Arc::new(ContextIndex {
@@ -263,6 +280,7 @@ impl PolicyContext {
                 problems,
             }],
             general: Vec::new(),
+            waiting_drafts: None,
             inputs,
             library_roots: Vec::new(),
             index: None,
@@ -291,6 +309,28 @@ impl ActivePolicies {
         Ok(ActivePolicies {
             set,
             sources,
+            drafts: DraftFilter::new(config)?,
+        })
+    }
+
+    /// True when the document at `path` with `language_id` is a draft (see
+    /// [`DraftFilter::is_draft`]).
+    pub fn is_draft(&self, path: Option<&Path>, language_id: &str, settings: &Settings) -> bool {
+        self.drafts.is_draft(path, language_id, settings)
+    }
+
+    /// Metadata from `[[drafts.metadata]]` for the draft at `path`.
+    pub fn metadata_for(&self, path: Option<&Path>) -> Metadata {
+        match path {
+            Some(path) => self.drafts.config.metadata_for(path),
+            None => Metadata::new(),
+        }
+    }
+}
+
+impl DraftFilter {
+    fn new(config: Config) -> Result<DraftFilter, String> {
+        Ok(DraftFilter {
             include: globs(&config.include)?,
             exclude: globs(&config.exclude)?,
             config,
@@ -326,14 +366,6 @@ impl ActivePolicies {
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/")
-    }
-
-    /// Metadata from `[[drafts.metadata]]` for the draft at `path`.
-    pub fn metadata_for(&self, path: Option<&Path>) -> Metadata {
-        match path {
-            Some(path) => self.config.metadata_for(path),
-            None => Metadata::new(),
-        }
     }
 }
 

@@ -648,7 +648,7 @@ fn waiver_edits(
                 navigation::local_key(&View::Context(Arc::clone(index)), rule).is_some()
             })
         })
-        .filter_map(|ctx| Some((ctx.key.clone(), ctx.active.as_ref()?.config.clone())))
+        .filter_map(|ctx| Some((ctx.key.clone(), ctx.active.as_ref()?.drafts.config.clone())))
         .collect();
     let mut found = 0;
     let mut in_editor: Vec<PathBuf> = Vec::new();
