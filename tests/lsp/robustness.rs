@@ -244,3 +244,28 @@ fn a_draft_too_large_to_check_says_so() {
     );
     server.stop();
 }
+
+/// A draft with more findings than the editor can use gets the first 10,000, the most
+/// severe first, and one warning that says how many more there are.
+#[test]
+fn at_most_ten_thousand_diagnostics_per_draft() {
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let uri = ws.uri("flood.md");
+    // 10,100 opinions (warnings), then 5 client stories (errors, by the org's override).
+    let mut text = "I think so.\n\n".repeat(10_100);
+    text.push_str(&"My patient came in.\n\n".repeat(5));
+    server.open(&uri, "markdown", 1, &text);
+    let diagnostics = server.diagnostics_at(&uri, 1);
+    assert_eq!(diagnostics.len(), 10_001);
+    let errors = diagnostics.iter().filter(|d| d["severity"] == 1).count();
+    assert_eq!(errors, 5, "the most severe are kept");
+    let last = &diagnostics[10_000];
+    assert_eq!(last["code"], "decorum.draft");
+    let message = last["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("105 more findings are not shown: the editor gets at most 10000"),
+        "{message}"
+    );
+    server.stop();
+}

@@ -31,7 +31,7 @@ use crate::log::Level;
 use crate::position::{Encoding, Origin};
 use crate::settings::Settings;
 use crate::state::{Evaluation, Role, State};
-use decorum_engine::{PolicyProblem, ScanMemo};
+use decorum_engine::{PolicyProblem, ScanMemo, Severity};
 
 /// Drafts larger than this are not checked (the workspace crate refuses them on disk).
 const MAX_DRAFT_BYTES: usize = decorum_workspace::drafts::MAX_DRAFT_BYTES as usize;
@@ -507,14 +507,65 @@ fn check_draft(job: &Job, ctx: &PolicyContext) -> Option<Vec<Diagnostic>> {
         report.findings.len(),
         report.waivers.len()
     );
-    Some(draft_diagnostics(
+    let (shown, hidden) = at_most(&report.findings, &job.settings, MAX_DIAGNOSTICS);
+    let mut diagnostics = draft_diagnostics(
         &job.uri,
         job.version,
         &draft,
         &job.index,
         job.encoding,
-        &report.findings,
-    ))
+        &shown,
+    );
+    if let Some((hidden, worst)) = hidden {
+        // As severe as the worst finding left out, so the settings show it whenever they
+        // would have shown that one.
+        diagnostics.push(Diagnostic {
+            range: Default::default(),
+            severity: Some(crate::diagnostics::lsp_severity(worst)),
+            code: Some(tower_lsp_server::ls_types::NumberOrString::String(
+                decorum_engine::DRAFT_PROBLEM_RULE.to_owned(),
+            )),
+            source: Some(crate::diagnostics::DRAFT_SOURCE.to_owned()),
+            message: format!(
+                "{hidden} more findings are not shown: the editor gets at most \
+                 {MAX_DIAGNOSTICS} per draft, the most severe first. Run `decorum check` on \
+                 the file to see them all."
+            ),
+            ..Default::default()
+        });
+    }
+    Some(diagnostics)
+}
+
+/// The most findings one draft sends the editor. An 8 MB draft of flagged sentences once
+/// gave 480,000 diagnostics in one 331 MB message, more than an editor can show or a
+/// writer can read.
+const MAX_DIAGNOSTICS: usize = 10_000;
+
+/// The findings the settings show, at most `max` of them (the most severe first, then in
+/// the order of the text), and how many more there were with the most severe of those.
+fn at_most<'a>(
+    findings: &'a [decorum_engine::Finding],
+    settings: &Settings,
+    max: usize,
+) -> (Vec<&'a decorum_engine::Finding>, Option<(usize, Severity)>) {
+    let shown: Vec<&decorum_engine::Finding> = findings
+        .iter()
+        .filter(|f| settings.shows(f.severity))
+        .collect();
+    let hidden = shown.len().saturating_sub(max);
+    if hidden == 0 {
+        return (shown, None);
+    }
+    let mut ranked: Vec<(usize, &decorum_engine::Finding)> =
+        shown.into_iter().enumerate().collect();
+    // Stable: of equal severity, the earlier in the text are kept.
+    ranked.sort_by_key(|(_, f)| std::cmp::Reverse(f.severity));
+    let worst_hidden = ranked[max].1.severity;
+    ranked.truncate(max);
+    ranked.sort_by_key(|&(i, _)| i);
+    let kept = ranked.into_iter().map(|(_, f)| f).collect();
+    (kept, Some((hidden, worst_hidden)))
 }
 
 /// Problems of a policy file as the editor has it: syntax, validation (with the open

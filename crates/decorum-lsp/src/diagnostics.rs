@@ -178,7 +178,7 @@ pub fn draft_diagnostics(
     draft: &Draft,
     index: &LineIndex,
     encoding: Encoding,
-    findings: &[Finding],
+    findings: &[&Finding],
 ) -> Vec<Diagnostic> {
     let map = LineMap::new(&draft.text, index, encoding);
     findings
