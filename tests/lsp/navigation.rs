@@ -975,3 +975,25 @@ fn renaming_a_parameter_edits_its_rule_its_message_and_the_use_blocks() {
     );
     server.stop();
 }
+
+/// A draft's hover names where a std rule's severity comes from, linked to the std
+/// library's read-only copy on disk, as go-to-definition is.
+#[test]
+fn draft_hover_links_a_std_rules_origin_to_its_read_only_copy() {
+    let ws = Workspace::empty();
+    let (mut server, cache) = start(&ws);
+    let uri = ws.uri("post.md");
+    let text = "My 45-year-old patient from Millbrook came in today.\n";
+    server.open(&uri, "markdown", 1, text);
+    let diagnostics = server.diagnostics_at(&uri, 1);
+    let first = diagnostics.first().expect("std flags the client story");
+    let reply = server.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": first["range"]["start"] }),
+    );
+    let shown = reply["result"]["contents"]["value"].as_str().unwrap();
+    let link = format!("]({}", file_uri(&cache.path().join("decorum/std")));
+    assert!(shown.contains("library default, [std/healthcare/"), "{shown}");
+    assert!(shown.contains(&link), "{link} in {shown}");
+    server.stop();
+}

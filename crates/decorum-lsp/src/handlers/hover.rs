@@ -152,12 +152,15 @@ pub(crate) fn origin(origin: SeverityOrigin, sources: &[SourceLabel], markdown: 
     };
     let line = label.index.line_of(range.start()) + 1;
     let place = format!("{}:{line}", label.path);
-    let place = match (&label.disk, markdown) {
-        (Some(disk), true) => match file_uri(disk) {
-            Some(uri) => format!("[{place}]({}#L{line})", uri.as_str()),
-            None => place,
-        },
-        _ => place,
+    // A std file is linked to its read-only copy on disk, as go-to-definition does.
+    let disk = match (&label.disk, markdown) {
+        (Some(disk), true) => Some(disk.clone()),
+        (None, true) if label.builtin => crate::std_files::std_file(&label.path),
+        _ => None,
+    };
+    let place = match disk.as_deref().and_then(file_uri) {
+        Some(uri) => format!("[{place}]({}#L{line})", uri.as_str()),
+        None => place,
     };
     match (kind, label.builtin) {
         ("default", true) => format!("library default, {place}"),
