@@ -649,12 +649,12 @@ impl<'d> PostCtx<'d> {
             Field::Mentions => count_in(&self.post.mentions),
             Field::Links => count_in(&self.post.links),
             Field::Emoji => self.post.emoji as f64,
-            Field::Chars => decorum_text::slice(&self.draft.text, unit).chars().count() as f64,
+            Field::Chars => published_chars(&self.draft.text, unit, &self.post.comments) as f64,
             Field::Length if whole => *self
                 .length
                 .get_or_init(|| self.post.weighted_length(self.draft, self.channel()))
                 as f64,
-            Field::Length => decorum_text::slice(&self.draft.text, unit).chars().count() as f64,
+            Field::Length => published_chars(&self.draft.text, unit, &self.post.comments) as f64,
             Field::Limit => self
                 .channel()
                 .and_then(decorum_draft::channel_limit)
@@ -809,6 +809,43 @@ fn first_chars(text: &str, unit: TextRange, comments: &[TextRange], n: usize) ->
     }
     let len = at.min(end).saturating_sub(start);
     TextRange::at(unit.start(), TextSize::try_from(len).unwrap_or_default())
+}
+
+/// The characters of `unit` as published, counted as [`first_chars`] counts them: HTML
+/// comments (`comments`, sorted) and the whitespace before the first and after the last
+/// other character do not count, and a CRLF line break counts one. A waiver comment
+/// added to a post does not change its `chars`.
+fn published_chars(text: &str, unit: TextRange, comments: &[TextRange]) -> usize {
+    let (start, end) = (usize::from(unit.start()), usize::from(unit.end()));
+    let mut comments = comments
+        .iter()
+        .map(|c| usize::from(c.start())..usize::from(c.end()))
+        .filter(|c| c.end > start)
+        .peekable();
+    // Counted so far, and how many of those are whitespace after the last other one.
+    let (mut at, mut counted, mut trailing, mut begun) = (start, 0usize, 0usize, false);
+    while at < end {
+        if let Some(c) = comments.next_if(|c| c.start <= at) {
+            at = at.max(c.end);
+            continue;
+        }
+        let Some(ch) = text.get(at..end).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        at += ch.len_utf8();
+        let line_end = ch == '\r' && text.as_bytes().get(at) == Some(&b'\n');
+        if ch.is_whitespace() {
+            if begun && !line_end {
+                counted += 1;
+                trailing += 1;
+            }
+        } else {
+            begun = true;
+            counted += 1;
+            trailing = 0;
+        }
+    }
+    counted - trailing
 }
 
 fn overlaps_any(sorted: &[SetMatch], range: TextRange) -> bool {

@@ -498,6 +498,37 @@ rule long-sentences { message "{value} words a sentence" flag when words / sente
     ));
 }
 
+/// `chars` counts a unit's characters as published: an HTML comment (a waiver among
+/// them) and the whitespace around the text do not count, a CRLF counts one, Markdown
+/// is kept as written.
+#[test]
+fn chars_counts_the_published_characters() {
+    let set = policy(
+        r##"decorum 1
+policy t
+rule short { message "{chars} chars" flag when chars < 15 }
+rule sentence { message "{value} chars in a sentence" flag when (chars > 20) in sentence }
+"##,
+    );
+    expect![[r#"
+        <!-- a comment that is longer than the post -->
+        **Hello** you.
+        ^^^^^^^^^^^^^^ warning: t.short: 14 chars
+        <!-- post -->
+        Not short at all.
+        <!-- post -->
+        One two three four five six.
+        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: t.sentence: 28 chars in a sentence
+
+    "#]]
+    .assert_eq(&annotate(
+        &set,
+        "<!-- a comment that is longer than the post -->\n**Hello** you.\n<!-- post -->\nNot short at all.\n<!-- post -->\nOne two three four five six.\n",
+    ));
+    let crlf = annotate(&set, "Hi\r\nthere\r\n");
+    assert!(crlf.contains("t.short: 8 chars"), "{crlf}");
+}
+
 #[test]
 fn platform_length_counts_like_the_channel() {
     let set = policy(
