@@ -785,29 +785,18 @@ fn sub_units(units: &[TextRange], within: TextRange) -> Vec<TextRange> {
 /// sorted), which are not, and whitespace before the first published character do not
 /// count, and a CRLF line ending counts as one character, as in the post's `length`.
 fn first_chars(text: &str, unit: TextRange, comments: &[TextRange], n: usize) -> TextRange {
-    let (start, end) = (usize::from(unit.start()), usize::from(unit.end()));
-    let mut comments = comments
-        .iter()
-        .map(|c| usize::from(c.start())..usize::from(c.end()))
-        .filter(|c| c.end > start)
-        .peekable();
-    let (mut at, mut counted, mut begun) = (start, 0usize, false);
-    while at < end && counted < n {
-        if let Some(c) = comments.next_if(|c| c.start <= at) {
-            at = at.max(c.end);
-            continue;
-        }
-        let Some(ch) = text.get(at..end).and_then(|rest| rest.chars().next()) else {
+    let (mut end, mut counted, mut begun) = (usize::from(unit.start()), 0usize, false);
+    for (at, ch, counts) in published(text, unit, comments) {
+        if counted == n {
             break;
-        };
+        }
         begun |= !ch.is_whitespace();
-        let line_end = ch == '\r' && text.as_bytes().get(at + 1) == Some(&b'\n');
-        if begun && !line_end {
+        if begun && counts {
             counted += 1;
         }
-        at += ch.len_utf8();
+        end = at + ch.len_utf8();
     }
-    let len = at.min(end).saturating_sub(start);
+    let len = end.saturating_sub(usize::from(unit.start()));
     TextRange::at(unit.start(), TextSize::try_from(len).unwrap_or_default())
 }
 
@@ -816,36 +805,46 @@ fn first_chars(text: &str, unit: TextRange, comments: &[TextRange], n: usize) ->
 /// other character do not count, and a CRLF line break counts one. A waiver comment
 /// added to a post does not change its `chars`.
 fn published_chars(text: &str, unit: TextRange, comments: &[TextRange]) -> usize {
+    // Counted so far, and how many of those are whitespace after the last other one.
+    let (mut counted, mut trailing, mut begun) = (0usize, 0usize, false);
+    for (_, ch, counts) in published(text, unit, comments) {
+        if !ch.is_whitespace() {
+            begun = true;
+            trailing = 0;
+        } else if begun && counts {
+            trailing += 1;
+        }
+        if begun && counts {
+            counted += 1;
+        }
+    }
+    counted - trailing
+}
+
+/// The characters of `unit` outside HTML comments (`comments`, sorted), with their
+/// offsets, and whether each counts as one: the `\r` of a CRLF does not.
+fn published<'t>(
+    text: &'t str,
+    unit: TextRange,
+    comments: &'t [TextRange],
+) -> impl Iterator<Item = (usize, char, bool)> + 't {
     let (start, end) = (usize::from(unit.start()), usize::from(unit.end()));
     let mut comments = comments
         .iter()
         .map(|c| usize::from(c.start())..usize::from(c.end()))
-        .filter(|c| c.end > start)
+        .filter(move |c| c.end > start)
         .peekable();
-    // Counted so far, and how many of those are whitespace after the last other one.
-    let (mut at, mut counted, mut trailing, mut begun) = (start, 0usize, 0usize, false);
-    while at < end {
-        if let Some(c) = comments.next_if(|c| c.start <= at) {
+    let mut at = start;
+    std::iter::from_fn(move || {
+        while let Some(c) = comments.next_if(|c| c.start <= at) {
             at = at.max(c.end);
-            continue;
         }
-        let Some(ch) = text.get(at..end).and_then(|rest| rest.chars().next()) else {
-            break;
-        };
+        let ch = text.get(at..end)?.chars().next()?;
+        let here = at;
         at += ch.len_utf8();
         let line_end = ch == '\r' && text.as_bytes().get(at) == Some(&b'\n');
-        if ch.is_whitespace() {
-            if begun && !line_end {
-                counted += 1;
-                trailing += 1;
-            }
-        } else {
-            begun = true;
-            counted += 1;
-            trailing = 0;
-        }
-    }
-    counted - trailing
+        Some((here, ch, !line_end))
+    })
 }
 
 fn overlaps_any(sorted: &[SetMatch], range: TextRange) -> bool {

@@ -428,19 +428,28 @@ fn not_checked(job: &Job, ctx: &PolicyContext) -> Option<Vec<Diagnostic>> {
             format!("{}:{line}: {}", shown.display(), problem.message)
         });
     let first = first_error.or_else(|| ctx.general.first().cloned())?;
-    Some(vec![Diagnostic {
+    Some(vec![draft_notice(
+        Severity::Warning,
+        format!(
+            "This draft was not checked: the policies have errors ({first}). Fix them; \
+             the draft is checked again as soon as they load."
+        ),
+    )])
+}
+
+/// Decorum's own word about a draft as a whole (`decorum.draft`, at its start): said where
+/// the writer looks, not only in the log.
+fn draft_notice(severity: Severity, message: String) -> Diagnostic {
+    Diagnostic {
         range: Default::default(),
-        severity: Some(tower_lsp_server::ls_types::DiagnosticSeverity::WARNING),
+        severity: Some(crate::diagnostics::lsp_severity(severity)),
         code: Some(tower_lsp_server::ls_types::NumberOrString::String(
             decorum_engine::DRAFT_PROBLEM_RULE.to_owned(),
         )),
         source: Some(crate::diagnostics::DRAFT_SOURCE.to_owned()),
-        message: format!(
-            "This draft was not checked: the policies have errors ({first}). Fix them; \
-             the draft is checked again as soon as they load."
-        ),
+        message,
         ..Default::default()
-    }])
+    }
 }
 
 fn check_draft(job: &Job, ctx: &PolicyContext) -> Option<Vec<Diagnostic>> {
@@ -459,22 +468,15 @@ fn check_draft(job: &Job, ctx: &PolicyContext) -> Option<Vec<Diagnostic>> {
             "doc#{} is larger than {MAX_DRAFT_BYTES} bytes: not checked",
             job.log_id
         );
-        // Said where the writer looks, not only in the log: no findings would read as
-        // a clean draft.
-        return Some(vec![Diagnostic {
-            range: Default::default(),
-            severity: Some(tower_lsp_server::ls_types::DiagnosticSeverity::WARNING),
-            code: Some(tower_lsp_server::ls_types::NumberOrString::String(
-                decorum_engine::DRAFT_PROBLEM_RULE.to_owned(),
-            )),
-            source: Some(crate::diagnostics::DRAFT_SOURCE.to_owned()),
-            message: format!(
+        // No findings would read as a clean draft.
+        return Some(vec![draft_notice(
+            Severity::Warning,
+            format!(
                 "This draft is larger than {} MiB and was not checked: split it into \
                  smaller files to check it.",
                 MAX_DRAFT_BYTES >> 20
             ),
-            ..Default::default()
-        }]);
+        )]);
     }
     let meta = active.metadata_for(job.path.as_deref());
     let format = draft_format(job.path.as_deref(), &job.language_id);
@@ -519,20 +521,14 @@ fn check_draft(job: &Job, ctx: &PolicyContext) -> Option<Vec<Diagnostic>> {
     if let Some((hidden, worst)) = hidden {
         // As severe as the worst finding left out, so the settings show it whenever they
         // would have shown that one.
-        diagnostics.push(Diagnostic {
-            range: Default::default(),
-            severity: Some(crate::diagnostics::lsp_severity(worst)),
-            code: Some(tower_lsp_server::ls_types::NumberOrString::String(
-                decorum_engine::DRAFT_PROBLEM_RULE.to_owned(),
-            )),
-            source: Some(crate::diagnostics::DRAFT_SOURCE.to_owned()),
-            message: format!(
+        diagnostics.push(draft_notice(
+            worst,
+            format!(
                 "{hidden} more findings are not shown: the editor gets at most \
                  {MAX_DIAGNOSTICS} per draft, the most severe first. Run `decorum check` on \
                  the file to see them all."
             ),
-            ..Default::default()
-        });
+        ));
     }
     Some(diagnostics)
 }
