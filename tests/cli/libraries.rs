@@ -253,6 +253,53 @@ fn a_tampered_library_is_refused_until_it_is_pinned_again() {
     assert!(again.stdout.contains("is up to date"), "{}", again.render());
 }
 
+/// `decorum.lock` edited by hand: `from` replaced by `to` once.
+fn edit_lock(ws: &Workspace, from: &str, to: &str) {
+    let text = std::fs::read_to_string(ws.path("decorum.lock")).unwrap();
+    assert!(text.contains(from), "{from:?} is not in the lock:\n{text}");
+    ws.file("decorum.lock", text.replacen(from, to, 1));
+}
+
+#[test]
+fn a_lock_of_a_format_version_this_build_does_not_read_is_refused() {
+    // Accepted silently before: a newer Decorum's lock may pin more than this build
+    // checks.
+    let ws = dental_practice();
+    edit_lock(&ws, "version = 1\n", "version = 2\n");
+    let out = ws.check(&[]).output();
+    assert_eq!(out.code, 2, "{}", out.render());
+    assert!(
+        out.stderr.contains(
+            "error[policy.import]: decorum.lock:4: lock format version 2 is not one this Decorum reads (it reads version 1)\n"
+        ),
+        "{}",
+        out.render()
+    );
+    assert!(
+        out.stderr.contains("= help: a newer Decorum wrote it: upgrade Decorum, or run `decorum lock` to write it again in version 1\n"),
+        "{}",
+        out.render()
+    );
+    expect![[r#"
+        exit: 1
+        --- stdout: (empty)
+        --- stderr
+        error: decorum.lock:4: lock format version 2 is not one this Decorum reads (it reads version 1)
+          = help: a newer Decorum wrote it: upgrade Decorum, or run `decorum lock` to write it again in version 1
+    "#]]
+    .assert_eq(&ws.run(&["lock", "--check"]).output().render());
+    expect![[r#"
+        exit: 0
+        --- stdout
+        wrote decorum.lock (for decorum.toml)
+          pinned  dental-network 1.2.0
+        --- stderr
+        warning: decorum.lock:4: lock format version 2 is not one this Decorum reads (it reads version 1); writing it anew
+    "#]]
+    .assert_eq(&ws.run(&["lock"]).output().render());
+    assert_eq!(ws.check(&[]).output().code, 0);
+}
+
 #[test]
 fn an_export_that_names_no_policy_is_a_warning_when_pinned() {
     // Importing it would fail in every practice that vendors the library; the lock is

@@ -331,6 +331,9 @@ pub fn lock_path(config: &Config) -> PathBuf {
 }
 
 /// Reads `decorum.lock`, `Ok(None)` when there is none.
+///
+/// A lock of another format version is refused: a newer Decorum's lock may pin what
+/// this build does not check.
 pub fn read_lock(config: &Config) -> Result<Option<Lock>, LibraryError> {
     let path = lock_path(config);
     let text = match std::fs::read_to_string(&path) {
@@ -343,17 +346,52 @@ pub fn read_lock(config: &Config) -> Result<Option<Lock>, LibraryError> {
             ));
         }
     };
-    toml::from_str::<Lock>(&text).map(Some).map_err(|e| {
+    parse_lock(&text).map(Some)
+}
+
+/// Only the version of a lock: read first, because a lock of another version may have
+/// other fields, and "unknown field" would hide the reason.
+#[derive(Deserialize)]
+struct LockVersion {
+    version: Option<toml::Spanned<toml::Value>>,
+}
+
+/// The lock in `text` (the contents of `decorum.lock`).
+fn parse_lock(text: &str) -> Result<Lock, LibraryError> {
+    let toml_error = |e: toml::de::Error| {
         let place = e
             .span()
-            .map(|s| line_of(&text, s.start))
+            .map(|s| line_of(text, s.start))
             .map(|l| format!(":{l}"))
             .unwrap_or_default();
         LibraryError::new(
             format!("{LOCK_FILE}{place}: {}", e.message()),
             "run `decorum lock` to write it again",
         )
-    })
+    };
+    let version = toml::from_str::<LockVersion>(text)
+        .map_err(toml_error)?
+        .version;
+    if let Some(version) = version
+        && let Some(number) = version.get_ref().as_integer()
+        && number != i64::from(LOCK_FORMAT)
+    {
+        let line = line_of(text, version.span().start);
+        let help = if number > i64::from(LOCK_FORMAT) {
+            format!(
+                "a newer Decorum wrote it: upgrade Decorum, or run `decorum lock` to write it again in version {LOCK_FORMAT}"
+            )
+        } else {
+            format!("run `decorum lock` to write it again in version {LOCK_FORMAT}")
+        };
+        return Err(LibraryError::new(
+            format!(
+                "{LOCK_FILE}:{line}: lock format version {number} is not one this Decorum reads (it reads version {LOCK_FORMAT})"
+            ),
+            help,
+        ));
+    }
+    toml::from_str::<Lock>(text).map_err(toml_error)
 }
 
 /// Checks a library against its lock entry: the first difference, named by file.
@@ -657,6 +695,37 @@ mod tests {
         assert_eq!(toml::from_str::<Lock>(&text).unwrap(), lock);
         let err = verify(&lib, None).unwrap_err();
         assert!(err.message.contains("is not pinned"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_lock_of_another_format_version_is_refused_at_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = Lock::of(&[library_in(dir.path())]).to_text();
+        assert_eq!(parse_lock(&text).map(|l| l.version), Ok(LOCK_FORMAT));
+        // A newer format may have fields this build does not know: the version is
+        // what is wrong, not the field.
+        let newer = text.replace("version = 1\n", "version = 2\nsigned-by = \"x\"\n");
+        let err = parse_lock(&newer).unwrap_err();
+        assert_eq!(
+            (err.message.as_str(), err.help.as_deref()),
+            (
+                "decorum.lock:4: lock format version 2 is not one this Decorum reads (it reads version 1)",
+                Some(
+                    "a newer Decorum wrote it: upgrade Decorum, or run `decorum lock` to write it again in version 1"
+                )
+            )
+        );
+        let older = parse_lock(&text.replace("version = 1\n", "version = 0\n")).unwrap_err();
+        assert_eq!(
+            older.help.as_deref(),
+            Some("run `decorum lock` to write it again in version 1")
+        );
+        let missing = parse_lock(&text.replace("version = 1\n", "")).unwrap_err();
+        assert!(
+            missing.message.contains("missing field `version`"),
+            "{}",
+            missing.message
+        );
     }
 
     #[test]

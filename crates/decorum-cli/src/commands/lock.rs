@@ -101,6 +101,11 @@ pub fn run(args: LockArgs) -> u8 {
     }
     let old = match library::read_lock(&config) {
         Ok(old) => old,
+        // A lock that cannot be read is out of date: `decorum lock` writes it anew.
+        Err(e) if args.check => {
+            print_error(&e);
+            return 1;
+        }
         Err(e) => {
             let _ = writeln!(std::io::stderr(), "warning: {}; writing it anew", e.message);
             None
@@ -187,4 +192,12 @@ pub fn run(args: LockArgs) -> u8 {
     );
     let _ = std::io::stdout().write_all(out.as_bytes());
     EXIT_OK
+}
+
+/// Prints a library or lock problem with its help line.
+fn print_error(e: &library::LibraryError) {
+    let help = (e.help.as_deref())
+        .map(|h| format!("\n  = help: {h}"))
+        .unwrap_or_default();
+    let _ = writeln!(std::io::stderr(), "error: {}{help}", e.message);
 }
