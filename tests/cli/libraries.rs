@@ -301,6 +301,35 @@ fn a_lock_of_a_format_version_this_build_does_not_read_is_refused() {
 }
 
 #[test]
+fn a_library_pinned_twice_in_the_lock_is_refused() {
+    let ws = dental_practice();
+    let text = std::fs::read_to_string(ws.path("decorum.lock")).unwrap();
+    let entry = &text[text.find("[[library]]").unwrap()..];
+    ws.file("decorum.lock", format!("{text}\n{entry}"));
+    let out = ws.check(&[]).output();
+    assert_eq!(out.code, 2, "{}", out.render());
+    expect![[r#"
+        exit: 1
+        --- stdout: (empty)
+        --- stderr
+        error: decorum.lock:18: library "dental-network" is pinned twice (first at line 6); a lock pins each library once
+          = help: run `decorum lock` to write it again from the libraries decorum.toml declares
+    "#]]
+    .assert_eq(&ws.run(&["lock", "--check"]).output().render());
+    assert!(
+        out.stderr.contains("error[policy.import]: decorum.lock:18: library \"dental-network\" is pinned twice (first at line 6)"),
+        "{}",
+        out.render()
+    );
+    assert_eq!(ws.run(&["lock"]).output().code, 0);
+    assert_eq!(
+        std::fs::read_to_string(ws.path("decorum.lock")).unwrap(),
+        text,
+        "`decorum lock` writes each library once"
+    );
+}
+
+#[test]
 fn an_export_that_names_no_policy_is_a_warning_when_pinned() {
     // Importing it would fail in every practice that vendors the library; the lock is
     // where a practice takes a new release in, so that is where it hears of it.

@@ -332,8 +332,8 @@ pub fn lock_path(config: &Config) -> PathBuf {
 
 /// Reads `decorum.lock`, `Ok(None)` when there is none.
 ///
-/// A lock of another format version is refused: a newer Decorum's lock may pin what
-/// this build does not check.
+/// Refused: a lock of another format version (a newer Decorum's lock may pin what this
+/// build does not check) and one that pins the same library twice.
 pub fn read_lock(config: &Config) -> Result<Option<Lock>, LibraryError> {
     let path = lock_path(config);
     let text = match std::fs::read_to_string(&path) {
@@ -354,6 +354,15 @@ pub fn read_lock(config: &Config) -> Result<Option<Lock>, LibraryError> {
 #[derive(Deserialize)]
 struct LockVersion {
     version: Option<toml::Spanned<toml::Value>>,
+}
+
+/// A lock as written, with the places of its entries for messages.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LockFile {
+    version: u32,
+    #[serde(default)]
+    library: Vec<toml::Spanned<LockedLibrary>>,
 }
 
 /// The lock in `text` (the contents of `decorum.lock`).
@@ -391,7 +400,24 @@ fn parse_lock(text: &str) -> Result<Lock, LibraryError> {
             help,
         ));
     }
-    toml::from_str::<Lock>(text).map_err(toml_error)
+    let file = toml::from_str::<LockFile>(text).map_err(toml_error)?;
+    let mut first_line: BTreeMap<&str, usize> = BTreeMap::new();
+    for entry in &file.library {
+        let line = line_of(text, entry.span().start);
+        let name = entry.get_ref().name.as_str();
+        if let Some(first) = first_line.insert(name, line) {
+            return Err(LibraryError::new(
+                format!(
+                    "{LOCK_FILE}:{line}: library \"{name}\" is pinned twice (first at line {first}); a lock pins each library once"
+                ),
+                "run `decorum lock` to write it again from the libraries decorum.toml declares",
+            ));
+        }
+    }
+    Ok(Lock {
+        version: file.version,
+        libraries: file.library.into_iter().map(|l| l.into_inner()).collect(),
+    })
 }
 
 /// Checks a library against its lock entry: the first difference, named by file.
@@ -725,6 +751,24 @@ mod tests {
             missing.message.contains("missing field `version`"),
             "{}",
             missing.message
+        );
+    }
+
+    #[test]
+    fn a_library_pinned_twice_is_refused_at_its_second_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = Lock::of(&[library_in(dir.path())]).to_text();
+        let entry = &text[text.find("[[library]]").unwrap()..];
+        let err = parse_lock(&format!("{text}\n{entry}")).unwrap_err();
+        assert_eq!(
+            err.message,
+            "decorum.lock:16: library \"dental\" is pinned twice (first at line 6); a lock pins each library once"
+        );
+        // Two libraries are two entries.
+        let other = entry.replace("name = \"dental\"", "name = \"dental-2\"");
+        assert_eq!(
+            parse_lock(&format!("{text}\n{other}")).map(|l| l.libraries.len()),
+            Ok(2)
         );
     }
 
