@@ -330,6 +330,42 @@ fn a_library_pinned_twice_in_the_lock_is_refused() {
 }
 
 #[test]
+fn a_file_hash_edited_in_the_lock_is_named() {
+    // The overall hash still pins the content, but the lock no longer says truly
+    // what each file is.
+    let ws = dental_practice();
+    let text = std::fs::read_to_string(ws.path("decorum.lock")).unwrap();
+    edit_lock(
+        &ws,
+        "\"marketing.decorum\" = \"0",
+        "\"marketing.decorum\" = \"1",
+    );
+    let out = ws.check(&[]).output();
+    assert_eq!(out.code, 2, "{}", out.render());
+    assert!(
+        out.stderr.contains("library \"dental-network\": decorum.lock holds a sha256 for vendor/dental-network/marketing.decorum that is not the file's, though its overall sha256 matches the library: the lock was edited by hand\n"),
+        "{}",
+        out.render()
+    );
+    expect![[r#"
+        exit: 1
+        --- stdout: (empty)
+        --- stderr
+        decorum.lock is out of date:
+          updated dental-network 1.2.0: the sha256 of marketing.decorum in decorum.lock
+          = help: run `decorum lock` to pin the libraries as they are now
+    "#]]
+    .assert_eq(&ws.run(&["lock", "--check"]).output().render());
+    assert_eq!(ws.run(&["lock"]).output().code, 0);
+    assert_eq!(
+        std::fs::read_to_string(ws.path("decorum.lock")).unwrap(),
+        text,
+        "`decorum lock` writes the true hash again"
+    );
+    assert_eq!(ws.check(&[]).output().code, 0);
+}
+
+#[test]
 fn an_export_that_names_no_policy_is_a_warning_when_pinned() {
     // Importing it would fail in every practice that vendors the library; the lock is
     // where a practice takes a new release in, so that is where it hears of it.

@@ -421,61 +421,94 @@ fn parse_lock(text: &str) -> Result<Lock, LibraryError> {
 }
 
 /// Checks a library against its lock entry: the first difference, named by file.
+///
+/// Both the overall hash and each file's hash must match. The overall hash alone pins
+/// the content, but a lock whose per-file hashes disagree with the files was edited by
+/// hand, and whoever reads it (a reviewer, an auditor) is misled about what is pinned.
 pub fn verify(library: &Library, lock: Option<&Lock>) -> Result<(), LibraryError> {
-    let relock = "if the change is intended, run `decorum lock` to pin the library again";
     let Some(entry) = lock.and_then(|l| l.get(&library.name)) else {
         return Err(LibraryError::new(
             format!("library \"{}\" is not pinned in {LOCK_FILE}", library.name),
             "run `decorum lock` to record its version and hash",
         ));
     };
-    if entry.sha256 == library.fingerprint.sha256 {
-        return Ok(());
-    }
+    let name = &library.name;
     let shown = |file: &str| format!("{}/{file}", library.shown_root.trim_end_matches('/'));
-    for (file, hash) in &library.fingerprint.files {
-        match entry.files.get(file) {
-            None => {
-                return Err(LibraryError::new(
-                    format!(
-                        "library \"{}\" does not match {LOCK_FILE}: {} was added",
-                        library.name,
-                        shown(file)
-                    ),
-                    relock,
-                ));
-            }
-            Some(pinned) if pinned != hash => {
-                return Err(LibraryError::new(
-                    format!(
-                        "library \"{}\" does not match {LOCK_FILE}: {} changed",
-                        library.name,
-                        shown(file)
-                    ),
-                    relock,
-                ));
-            }
-            Some(_) => {}
+    let relock = "if the change is intended, run `decorum lock` to pin the library again";
+    let rewrite = "run `decorum lock` to write it again from the library's files";
+    let content_pinned = entry.sha256 == library.fingerprint.sha256;
+    let message = match first_difference(&entry.files, &library.fingerprint.files) {
+        None if content_pinned => return Ok(()),
+        None => {
+            return Err(LibraryError::new(
+                format!(
+                    "library \"{name}\": the overall sha256 in {LOCK_FILE} is not that of the library's files, though each file's sha256 matches: the lock was edited by hand"
+                ),
+                rewrite,
+            ));
         }
-    }
-    if let Some(file) = entry
-        .files
-        .keys()
-        .find(|f| !library.fingerprint.files.contains_key(*f))
-    {
-        return Err(LibraryError::new(
+        // The files are as pinned as a whole: the lock's list of file hashes is what
+        // changed, not the library.
+        Some((file, difference)) if content_pinned => {
+            let holds = match difference {
+                Difference::Changed => {
+                    format!("a sha256 for {} that is not the file's", shown(file))
+                }
+                Difference::Added => format!("no sha256 for {}", shown(file)),
+                Difference::Removed => format!(
+                    "a sha256 for {}, which the library does not hold",
+                    shown(file)
+                ),
+            };
+            return Err(LibraryError::new(
+                format!(
+                    "library \"{name}\": {LOCK_FILE} holds {holds}, though its overall sha256 matches the library: the lock was edited by hand"
+                ),
+                rewrite,
+            ));
+        }
+        Some((file, difference)) => {
+            let how = match difference {
+                Difference::Changed => "changed",
+                Difference::Added => "was added",
+                Difference::Removed => "was removed",
+            };
             format!(
-                "library \"{}\" does not match {LOCK_FILE}: {} was removed",
-                library.name,
+                "library \"{name}\" does not match {LOCK_FILE}: {} {how}",
                 shown(file)
-            ),
-            relock,
-        ));
-    }
-    Err(LibraryError::new(
-        format!("library \"{}\" does not match {LOCK_FILE}", library.name),
-        relock,
-    ))
+            )
+        }
+    };
+    Err(LibraryError::new(message, relock))
+}
+
+/// How a file differs between what the lock pins and what is on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Difference {
+    Changed,
+    Added,
+    Removed,
+}
+
+/// The first file whose hash differs between what the lock pins and what is on disk:
+/// changed or added files first, in path order, then removed ones.
+fn first_difference<'a>(
+    pinned: &'a BTreeMap<String, String>,
+    found: &'a BTreeMap<String, String>,
+) -> Option<(&'a str, Difference)> {
+    let changed_or_added = found
+        .iter()
+        .find_map(|(file, hash)| match pinned.get(file) {
+            None => Some((file.as_str(), Difference::Added)),
+            Some(p) if p != hash => Some((file.as_str(), Difference::Changed)),
+            Some(_) => None,
+        });
+    changed_or_added.or_else(|| {
+        pinned
+            .keys()
+            .find(|f| !found.contains_key(*f))
+            .map(|f| (f.as_str(), Difference::Removed))
+    })
 }
 
 /// Reads every library declared in the configuration, in name order.
@@ -521,7 +554,8 @@ pub enum LockChange {
         from: String,
         /// The version pinned now.
         to: String,
-        /// The files that changed.
+        /// The files that changed (`path (removed)` for a removed one); for a lock edited
+        /// by hand whose files are as pinned, what of the lock was edited.
         files: Vec<String>,
     },
     /// A library whose folder moved (its `path` in `decorum.toml` changed), content
@@ -541,6 +575,38 @@ pub enum LockChange {
     },
 }
 
+/// What differs between two entries of one library, for `decorum lock`'s report: the
+/// files whose hashes differ; when the content is the same as a whole, what of the old
+/// lock was edited by hand instead (a file's hash, the overall hash, the version).
+fn changed_files(before: &LockedLibrary, now: &LockedLibrary) -> Vec<String> {
+    let mut files: Vec<&str> = now
+        .files
+        .iter()
+        .filter(|(f, h)| before.files.get(*f) != Some(*h))
+        .map(|(f, _)| f.as_str())
+        .collect();
+    let removed: Vec<&str> = (before.files.keys())
+        .filter(|f| !now.files.contains_key(*f))
+        .map(String::as_str)
+        .collect();
+    if before.sha256 == now.sha256 {
+        // Same content: the old lock's per-file list was edited.
+        files.extend(removed);
+        files.sort_unstable();
+        return files
+            .into_iter()
+            .map(|f| format!("the sha256 of {f} in {LOCK_FILE}"))
+            .chain((before.version != now.version).then(|| format!("the version in {LOCK_FILE}")))
+            .collect();
+    }
+    if files.is_empty() && removed.is_empty() {
+        return vec![format!("the overall sha256 in {LOCK_FILE}")];
+    }
+    let mut out: Vec<String> = files.into_iter().map(str::to_owned).collect();
+    out.extend(removed.into_iter().map(|f| format!("{f} (removed)")));
+    out
+}
+
 /// The differences between an old lock and a new one.
 pub fn diff(old: Option<&Lock>, new: &Lock) -> Vec<LockChange> {
     let mut changes = Vec::new();
@@ -550,30 +616,16 @@ pub fn diff(old: Option<&Lock>, new: &Lock) -> Vec<LockChange> {
                 name: lib.name.clone(),
                 version: lib.version.clone(),
             }),
-            Some(before) if before.sha256 != lib.sha256 || before.version != lib.version => {
-                // Files whose hashes differ; none when only the lock's overall hash was
-                // edited, which the report names instead.
-                let mut files: Vec<String> = lib
-                    .files
-                    .iter()
-                    .filter(|(f, h)| before.files.get(*f) != Some(*h))
-                    .map(|(f, _)| f.clone())
-                    .collect();
-                files.extend(
-                    before
-                        .files
-                        .keys()
-                        .filter(|f| !lib.files.contains_key(*f))
-                        .map(|f| format!("{f} (removed)")),
-                );
-                if files.is_empty() {
-                    files.push(format!("the overall sha256 in {LOCK_FILE}"));
-                }
+            Some(before)
+                if before.sha256 != lib.sha256
+                    || before.files != lib.files
+                    || before.version != lib.version =>
+            {
                 changes.push(LockChange::Updated {
                     name: lib.name.clone(),
                     from: before.version.clone(),
                     to: lib.version.clone(),
-                    files,
+                    files: changed_files(before, lib),
                 });
             }
             Some(before) if before.path != lib.path => changes.push(LockChange::Moved {
@@ -769,6 +821,62 @@ mod tests {
         assert_eq!(
             parse_lock(&format!("{text}\n{other}")).map(|l| l.libraries.len()),
             Ok(2)
+        );
+    }
+
+    #[test]
+    fn a_file_hash_edited_in_the_lock_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let lib = library_in(dir.path());
+        let lock = Lock::of(std::slice::from_ref(&lib));
+        let message = |edit: &dyn Fn(&mut LockedLibrary)| {
+            let mut edited = lock.clone();
+            edit(&mut edited.libraries[0]);
+            let err = verify(&lib, Some(&edited)).unwrap_err();
+            let changes = diff(Some(&edited), &lock);
+            let [LockChange::Updated { files, .. }] = &changes[..] else {
+                panic!("{changes:?}");
+            };
+            (err.message, files.join(", "))
+        };
+        let edited = |f: &str| {
+            format!(
+                "library \"dental\": decorum.lock holds {f}, though its overall sha256 matches the library: the lock was edited by hand"
+            )
+        };
+        assert_eq!(
+            message(&|l| {
+                l.files.insert("privacy.decorum".into(), "0".repeat(64));
+            }),
+            (
+                edited("a sha256 for vendor/dental/privacy.decorum that is not the file's"),
+                "the sha256 of privacy.decorum in decorum.lock".to_owned()
+            )
+        );
+        assert_eq!(
+            message(&|l| {
+                l.files.remove("privacy.decorum");
+            }),
+            (
+                edited("no sha256 for vendor/dental/privacy.decorum"),
+                "the sha256 of privacy.decorum in decorum.lock".to_owned()
+            )
+        );
+        assert_eq!(
+            message(&|l| {
+                l.files.insert("gone.decorum".into(), "0".repeat(64));
+            }),
+            (
+                edited("a sha256 for vendor/dental/gone.decorum, which the library does not hold"),
+                "the sha256 of gone.decorum in decorum.lock".to_owned()
+            )
+        );
+        assert_eq!(
+            message(&|l| l.sha256 = "0".repeat(64)),
+            (
+                "library \"dental\": the overall sha256 in decorum.lock is not that of the library's files, though each file's sha256 matches: the lock was edited by hand".to_owned(),
+                "the overall sha256 in decorum.lock".to_owned()
+            )
         );
     }
 
