@@ -366,6 +366,38 @@ fn a_file_hash_edited_in_the_lock_is_named() {
 }
 
 #[test]
+fn one_folder_declared_as_two_libraries_is_refused_by_name() {
+    // It was refused as "leads through a symbolic link", which sent people looking
+    // for a link that does not exist.
+    let ws = dental_practice();
+    let config = std::fs::read_to_string(ws.path("decorum.toml")).unwrap();
+    let line = "dental-network = { path = \"vendor/dental-network\" }\n";
+    ws.file(
+        "decorum.toml",
+        config.replace(
+            line,
+            &format!("{line}dn = {{ path = \"vendor/dental-network/\" }}\n"),
+        ),
+    );
+    let out = ws.check(&[]).output();
+    assert_eq!(out.code, 2, "{}", out.render());
+    assert!(!out.stderr.contains("symbolic link"), "{}", out.render());
+    assert!(
+        out.stderr.contains("error[policy.import]: decorum.toml:10: libraries \"dental-network\" (line 9) and \"dn\" are the same folder, `vendor/dental-network`; a library is declared once, under one name\n"),
+        "{}",
+        out.render()
+    );
+    expect![[r#"
+        exit: 2
+        --- stdout: (empty)
+        --- stderr
+        error: decorum.toml:10: libraries "dental-network" (line 9) and "dn" are the same folder, `vendor/dental-network`; a library is declared once, under one name
+          = help: remove one of the two from [libraries], and import the library by the name that stays
+    "#]]
+    .assert_eq(&ws.run(&["lock"]).output().render());
+}
+
+#[test]
 fn an_export_that_names_no_policy_is_a_warning_when_pinned() {
     // Importing it would fail in every practice that vendors the library; the lock is
     // where a practice takes a new release in, so that is where it hears of it.

@@ -333,8 +333,13 @@ pub fn lock_path(config: &Config) -> PathBuf {
 /// Reads `decorum.lock`, `Ok(None)` when there is none.
 ///
 /// Refused: a lock of another format version (a newer Decorum's lock may pin what this
-/// build does not check) and one that pins the same library twice.
+/// build does not check), one that pins the same library twice, and a configuration
+/// that no lock can pin (see [`folder_declared_twice`]). Every command that reads a
+/// library reads the lock first, so this is where all of them hear of it.
 pub fn read_lock(config: &Config) -> Result<Option<Lock>, LibraryError> {
+    if let Some(problem) = folder_declared_twice(config) {
+        return Err(problem);
+    }
     let path = lock_path(config);
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
@@ -418,6 +423,48 @@ fn parse_lock(text: &str) -> Result<Lock, LibraryError> {
         version: file.version,
         libraries: file.library.into_iter().map(|l| l.into_inner()).collect(),
     })
+}
+
+/// Two names in `[libraries]` for one folder, as an error at the second one's line.
+///
+/// The lock pins a library's files under its name, and a policy file belongs to the
+/// library whose folder holds it; under two names a file would belong to both, and an
+/// import through one name would be refused as leaving the other's library. So a folder
+/// is declared once, under the name its imports use.
+pub fn folder_declared_twice(config: &Config) -> Option<LibraryError> {
+    let mut seen: Vec<(&str, PathBuf)> = Vec::new();
+    // In the order of decorum.toml, so that the error is at the later declaration.
+    let mut declared: Vec<(&String, &PathBuf)> = config.libraries.iter().collect();
+    declared.sort_by_key(|(name, _)| config.library_lines.get(*name).copied());
+    for (name, folder) in declared {
+        let same = crate::paths::canonical_or_absolute(folder);
+        if let Some((first, _)) = seen.iter().find(|(_, f)| *f == same) {
+            let file = (config.file.as_deref())
+                .and_then(Path::file_name)
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "decorum.toml".to_owned());
+            let at = |n: &str| {
+                (config.library_lines.get(n))
+                    .map(|l| format!(":{l}"))
+                    .unwrap_or_default()
+            };
+            let first_at = config
+                .library_lines
+                .get(*first)
+                .map(|l| format!(" (line {l})"))
+                .unwrap_or_default();
+            return Some(LibraryError::new(
+                format!(
+                    "{file}{}: libraries \"{first}\"{first_at} and \"{name}\" are the same folder, `{}`; a library is declared once, under one name",
+                    at(name),
+                    shown_library_path(config, folder)
+                ),
+                "remove one of the two from [libraries], and import the library by the name that stays",
+            ));
+        }
+        seen.push((name, same));
+    }
+    None
 }
 
 /// Checks a library against its lock entry: the first difference, named by file.
@@ -878,6 +925,33 @@ mod tests {
                 "the overall sha256 in decorum.lock".to_owned()
             )
         );
+    }
+
+    #[test]
+    fn one_folder_under_two_names_is_refused_at_the_second() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("vendor/dental")).unwrap();
+        let mut config = Config::default_for(&root);
+        config.file = Some(root.join("decorum.toml"));
+        for (name, folder, line) in [
+            ("zeta", "vendor/dental", 3),
+            ("alpha", "vendor/./dental/", 4),
+        ] {
+            config.libraries.insert(name.into(), root.join(folder));
+            config.library_lines.insert(name.into(), line);
+        }
+        let err = folder_declared_twice(&config).unwrap();
+        assert_eq!(
+            err.message,
+            "decorum.toml:4: libraries \"zeta\" (line 3) and \"alpha\" are the same folder, `vendor/dental`; a library is declared once, under one name"
+        );
+        assert_eq!(read_lock(&config), Err(err));
+        // A library inside another's folder is another library.
+        config
+            .libraries
+            .insert("alpha".into(), root.join("vendor/dental/inner"));
+        assert_eq!(folder_declared_twice(&config), None);
     }
 
     #[test]

@@ -35,6 +35,10 @@ pub fn run(args: LockArgs) -> u8 {
         );
         return EXIT_ERROR;
     };
+    if let Some(e) = library::folder_declared_twice(&config) {
+        print_error(&e);
+        return EXIT_ERROR;
+    }
     let mut libraries = Vec::new();
     let mut failed = false;
     // Declared libraries whose folder does not exist: the same warning as every command
