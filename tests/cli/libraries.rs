@@ -406,10 +406,7 @@ fn an_export_that_names_no_policy_is_a_warning_when_pinned() {
     let text = std::fs::read_to_string(&manifest).unwrap();
     std::fs::write(
         &manifest,
-        text.replace(
-            "exports = [",
-            "exports = [\"billing\", \"privacy.decorum\", ",
-        ),
+        text.replace("exports = [", "exports = [\"billing\", "),
     )
     .unwrap();
     // And a folder beside privacy.decorum makes "privacy" ambiguous.
@@ -425,12 +422,49 @@ fn an_export_that_names_no_policy_is_a_warning_when_pinned() {
         --- stderr
         warning: library "dental-network" exports "billing", but holds no billing.decorum nor a folder billing/ of policies
           = help: importing "dental-network/billing" will fail; tell the library's publisher, or check that the folder was copied whole
-        warning: library "dental-network" exports "privacy.decorum", which no import matches
-          = help: exports are written without `.decorum` or a trailing `/` ("privacy"); tell the library's publisher
         warning: library "dental-network" exports "privacy", which is both privacy.decorum and a folder privacy/
           = help: importing "dental-network/privacy" will fail as ambiguous; tell the library's publisher
     "#]]
     .assert_eq(&ws.run(&["lock"]).output().render());
+}
+
+#[test]
+fn an_export_written_with_its_extension_names_the_module() {
+    // Importing "privacy" was refused with the help to import "privacy.decorum", which
+    // was refused the same way.
+    let ws = dental_practice();
+    let manifest = ws.path("vendor/dental-network/decorum-library.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let exports = "exports = [\"privacy\", \"marketing\"]";
+    assert!(text.contains(exports), "{text}");
+    std::fs::write(
+        &manifest,
+        text.replace(exports, "exports = [\"privacy.decorum\", \"marketing/\"]"),
+    )
+    .unwrap();
+    expect![[r#"
+        exit: 0
+        --- stdout
+        wrote decorum.lock (for decorum.toml)
+          updated dental-network 1.2.0: decorum-library.toml
+        --- stderr: (empty)
+    "#]]
+    .assert_eq(&ws.run(&["lock"]).output().render());
+    let out = ws.check(&[]).output();
+    assert_eq!(out.code, 0, "{}", out.render());
+    // Written either way in the import too.
+    let policy = ws.path("policy/smile-family.decorum");
+    let text = std::fs::read_to_string(&policy).unwrap();
+    std::fs::write(
+        &policy,
+        text.replace(
+            "\"dental-network/privacy\"",
+            "\"dental-network/privacy.decorum\"",
+        ),
+    )
+    .unwrap();
+    let out = ws.check(&[]).output();
+    assert_eq!(out.code, 0, "{}", out.render());
 }
 
 #[test]

@@ -51,7 +51,8 @@ pub struct Manifest {
     /// The policy-language version it needs.
     pub language: u32,
     /// The policies importers may import (file paths inside the library, without
-    /// `.decorum`); files not listed are internal.
+    /// `.decorum`); files not listed are internal. Written with `.decorum` or a trailing
+    /// `/` in the manifest, they are read without it, as an import path is.
     pub exports: Vec<String>,
 }
 
@@ -123,7 +124,15 @@ pub fn read_library(name: &str, root: &Path, shown_root: &str) -> Result<Library
             "fix the manifest; see docs/libraries.md for its fields",
         )
     })?;
-    let manifest = parsed.library;
+    let mut manifest = parsed.library;
+    let mut exports: Vec<String> = Vec::with_capacity(manifest.exports.len());
+    for export in &manifest.exports {
+        let module = export_module(export);
+        if !exports.iter().any(|e| e == module) {
+            exports.push(module.to_owned());
+        }
+    }
+    manifest.exports = exports;
     let fingerprint = fingerprint(root).map_err(|e| {
         LibraryError::new(
             format!("cannot read library \"{name}\" in `{shown_root}`: {e}"),
@@ -139,12 +148,15 @@ pub fn read_library(name: &str, root: &Path, shown_root: &str) -> Result<Library
     })
 }
 
+/// The module an export names: `privacy.decorum` and `privacy/` are `privacy`, as in
+/// an import path, where `.decorum` and a trailing `/` may be written too.
+fn export_module(export: &str) -> &str {
+    export.trim_end_matches('/').trim_end_matches(".decorum")
+}
+
 /// Why an export of a library's manifest cannot be imported.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExportProblem {
-    /// Written with `.decorum` or a trailing `/`; exports are written as `module`, the
-    /// name given here.
-    Malformed(String),
     /// Neither a file `EXPORT.decorum` nor a folder of `.decorum` files.
     Missing,
     /// Both a file `EXPORT.decorum` and a folder `EXPORT/`: an import of it is ambiguous.
@@ -160,10 +172,6 @@ impl Library {
             .exports
             .iter()
             .filter_map(|export| {
-                let module = export.trim_end_matches('/').trim_end_matches(".decorum");
-                if module != export {
-                    return Some((export.as_str(), ExportProblem::Malformed(module.to_owned())));
-                }
                 let folder = format!("{export}/");
                 let file = files.contains_key(&format!("{export}.decorum"));
                 let in_folder = files
@@ -952,6 +960,20 @@ mod tests {
             .libraries
             .insert("alpha".into(), root.join("vendor/dental/inner"));
         assert_eq!(folder_declared_twice(&config), None);
+    }
+
+    #[test]
+    fn exports_are_read_as_the_modules_they_name() {
+        let dir = tempfile::tempdir().unwrap();
+        library_in(dir.path());
+        std::fs::write(
+            dir.path().join(MANIFEST_FILE),
+            "[library]\nname = \"dental\"\nversion = \"1.0.0\"\nlanguage = 1\nexports = [\"privacy.decorum\", \"privacy\", \"forms/\"]\n",
+        )
+        .unwrap();
+        let lib = read_library("dental", dir.path(), "vendor/dental").unwrap();
+        assert_eq!(lib.manifest.exports, ["privacy", "forms"]);
+        assert_eq!(lib.export_problems(), [("forms", ExportProblem::Missing)]);
     }
 
     #[test]

@@ -69,9 +69,6 @@ pub fn run(args: LockArgs) -> u8 {
                 for (export, problem) in lib.export_problems() {
                     let name = &lib.name;
                     let warning = match problem {
-                        library::ExportProblem::Malformed(module) => format!(
-                            "library \"{name}\" exports \"{export}\", which no import matches\n  = help: exports are written without `.decorum` or a trailing `/` (\"{module}\"); tell the library's publisher"
-                        ),
                         library::ExportProblem::Missing => format!(
                             "library \"{name}\" exports \"{export}\", but holds no {export}.decorum nor a folder {export}/ of policies\n  = help: importing \"{name}/{export}\" will fail; tell the library's publisher, or check that the folder was copied whole"
                         ),
