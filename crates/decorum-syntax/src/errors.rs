@@ -80,6 +80,9 @@ pub(crate) fn from_pest(err: pest::error::Error<Rule>, source: &str, offset: usi
     let at = TextSize::from((offset + pos) as u32);
     let range = TextRange::at(at, TextSize::from(found.len as u32));
 
+    if let Some(error) = curly_closed_string(source, pos, &positives, &found, range) {
+        return error;
+    }
     if found.text.starts_with('"')
         && positives
             .iter()
@@ -124,6 +127,12 @@ pub(crate) fn from_pest(err: pest::error::Error<Rule>, source: &str, offset: usi
         message = format!("{message}; strings use double quotes");
         help = Some("write \"like this\"".into());
     }
+    if let Some(lookalike) = found.lookalike {
+        if lookalike.kind == LookalikeKind::Quote {
+            message = format!("{message}; policy strings use straight quotes `\"`");
+        }
+        help = Some(lookalike_help(lookalike, source, pos));
+    }
     let mut error = SyntaxError::new(range, message);
     if let Some(help) = help {
         error = error.with_help(help);
@@ -135,6 +144,8 @@ struct Found<'a> {
     phrase: String,
     text: &'a str,
     len: usize,
+    /// Set when the token is a character that looks like another or cannot be seen.
+    lookalike: Option<Lookalike>,
 }
 
 /// Names the token at `pos` the way a reader sees it.
@@ -146,6 +157,7 @@ fn describe_found(source: &str, pos: usize) -> Found<'_> {
             phrase: "the end of the item".into(),
             text: "",
             len: 0,
+            lookalike: None,
         };
     }
     let Some(first) = rest.chars().next() else {
@@ -153,6 +165,7 @@ fn describe_found(source: &str, pos: usize) -> Found<'_> {
             phrase: "the end of the item".into(),
             text: "",
             len: 0,
+            lookalike: None,
         };
     };
     if first == '\n' || first == '\r' {
@@ -160,6 +173,7 @@ fn describe_found(source: &str, pos: usize) -> Found<'_> {
             phrase: "the end of the line".into(),
             text: "",
             len: 0,
+            lookalike: None,
         };
     }
     let word_len = rest
@@ -171,12 +185,178 @@ fn describe_found(source: &str, pos: usize) -> Found<'_> {
         first.len_utf8()
     };
     let text = &rest[..len];
+    let lookalike = Lookalike::of(first);
     let phrase = if first == '"' {
         "a string".to_string()
+    } else if let Some(lookalike) = lookalike {
+        lookalike.phrase()
     } else {
         format!("`{text}`")
     };
-    Found { phrase, text, len }
+    Found {
+        phrase,
+        text,
+        len,
+        lookalike,
+    }
+}
+
+/// What a [`Lookalike`] stands in for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LookalikeKind {
+    /// A typographic quote where a straight `"` belongs.
+    Quote,
+    /// A typographic dash where a `-` belongs.
+    Dash,
+    /// A space other than the ordinary one.
+    Space,
+    /// A character that shows nothing: zero-width, a direction mark, a control.
+    Invisible,
+}
+
+/// A character that a word processor, a chat app or a web page puts where a policy needs
+/// plain ASCII, and that an error must not show as is: shown, it reads as the character
+/// it imitates (`“` as `"`), or as nothing at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Lookalike {
+    /// The character itself.
+    pub(crate) char: char,
+    /// Its name in plain words.
+    pub(crate) name: &'static str,
+    /// What it stands in for, which decides what to type instead.
+    pub(crate) kind: LookalikeKind,
+}
+
+impl Lookalike {
+    /// The lookalike `c` is, if it is one. Tabs and line breaks are ordinary.
+    pub(crate) fn of(c: char) -> Option<Lookalike> {
+        use LookalikeKind::*;
+        let (name, kind) = match c {
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2018}' | '\u{2019}'
+            | '\u{201A}' | '\u{201B}' => ("a curly quote", Quote),
+            '\u{00AB}' | '\u{00BB}' | '\u{2039}' | '\u{203A}' => ("a guillemet", Quote),
+            '\u{2032}' | '\u{2033}' => ("a prime mark", Quote),
+            '\u{FF02}' => ("a full-width quote", Quote),
+            '\u{2010}' => ("a hyphen", Dash),
+            '\u{2011}' => ("a non-breaking hyphen", Dash),
+            '\u{2012}' => ("a figure dash", Dash),
+            '\u{2013}' => ("an en dash", Dash),
+            '\u{2014}' => ("an em dash", Dash),
+            '\u{2212}' => ("a minus sign", Dash),
+            '\u{00A0}' => ("a no-break space", Space),
+            '\u{202F}' => ("a narrow no-break space", Space),
+            '\u{2007}' => ("a figure space", Space),
+            '\u{3000}' => ("an ideographic space", Space),
+            '\u{1680}' | '\u{2000}'..='\u{2006}' | '\u{2008}'..='\u{200A}' | '\u{205F}' => {
+                ("a typographic space", Space)
+            }
+            '\u{200B}' => ("a zero-width space", Invisible),
+            '\u{200C}' => ("a zero-width non-joiner", Invisible),
+            '\u{200D}' => ("a zero-width joiner", Invisible),
+            '\u{2060}' => ("a word joiner", Invisible),
+            '\u{FEFF}' => ("a zero-width no-break space", Invisible),
+            '\u{00AD}' => ("a soft hyphen", Invisible),
+            '\u{180E}' => ("a Mongolian vowel separator", Invisible),
+            '\u{200E}' | '\u{200F}' | '\u{061C}' => ("a text-direction mark", Invisible),
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
+                ("a text-direction control", Invisible)
+            }
+            '\u{FE00}'..='\u{FE0F}' => ("a variation selector", Invisible),
+            '\u{2028}' => ("a line separator", Invisible),
+            '\u{2029}' => ("a paragraph separator", Invisible),
+            '\t' | '\n' | '\r' => return None,
+            c if c.is_control() => ("a control character", Invisible),
+            _ => return None,
+        };
+        Some(Lookalike {
+            char: c,
+            name,
+            kind,
+        })
+    }
+
+    /// How an error names it: the character itself only where it can be seen and is not
+    /// mistaken for what it imitates once named, with its code point always.
+    pub(crate) fn phrase(self) -> String {
+        let code = format!("U+{:04X}", u32::from(self.char));
+        match self.kind {
+            LookalikeKind::Quote | LookalikeKind::Dash => {
+                format!("{} {} ({code})", self.name, self.char)
+            }
+            LookalikeKind::Space | LookalikeKind::Invisible => format!("{} ({code})", self.name),
+        }
+    }
+}
+
+/// What to type instead of the lookalike at `pos`. For an opening quote, the string
+/// retyped with straight quotes when its closing quote is on the same line.
+pub(crate) fn lookalike_help(lookalike: Lookalike, source: &str, pos: usize) -> String {
+    match lookalike.kind {
+        LookalikeKind::Quote => {
+            let rest = source.get(pos + lookalike.char.len_utf8()..).unwrap_or("");
+            let line = rest.split(['\n', '\r']).next().unwrap_or("");
+            // `’` is also an apostrophe (`don’t`): only a double quote closes for sure.
+            let closing = line.find(|c: char| c == '"' || is_double_lookalike(c));
+            match closing {
+                Some(end) if end > 0 && is_double_lookalike(lookalike.char) => {
+                    let inner = line[..end].replace('\\', "\\\\").replace('"', "\\\"");
+                    format!("type the string with straight quotes: \"{inner}\"")
+                }
+                _ => "type a straight quote `\"` instead; a string is written \"like this\"".into(),
+            }
+        }
+        LookalikeKind::Dash => "type a plain hyphen `-` instead".into(),
+        LookalikeKind::Space => "replace it with an ordinary space".into(),
+        LookalikeKind::Invisible => "delete it: it cannot be seen, and text pasted from a web page or a word processor often carries one".into(),
+    }
+}
+
+/// A typographic quote that stands for `"` (not `’`, which is also an apostrophe).
+fn is_double_lookalike(c: char) -> bool {
+    matches!(
+        c,
+        '\u{201C}'
+            | '\u{201D}'
+            | '\u{201E}'
+            | '\u{201F}'
+            | '\u{00AB}'
+            | '\u{00BB}'
+            | '\u{2033}'
+            | '\u{FF02}'
+    )
+}
+
+/// `title "Don't worry”`: a string opened with `"` and closed with a curly quote runs to
+/// the end of the line. Says which character ended it instead of only "not closed".
+fn curly_closed_string(
+    source: &str,
+    pos: usize,
+    positives: &[Rule],
+    found: &Found<'_>,
+    range: TextRange,
+) -> Option<SyntaxError> {
+    if !found.text.starts_with('"') || source.get(pos..)?.starts_with("\"\"\"") {
+        return None;
+    }
+    if !positives
+        .iter()
+        .any(|r| matches!(r, Rule::string | Rule::plain_string | Rule::string_inner))
+    {
+        return None;
+    }
+    let line = source.get(pos + 1..)?.split(['\n', '\r']).next()?;
+    let closing = line.chars().rev().find(|&c| is_double_lookalike(c))?;
+    let lookalike = Lookalike::of(closing)?;
+    Some(
+        SyntaxError::new(
+            range,
+            format!(
+                "this string is not closed: it ends with {}, and policy strings use straight quotes `\"`",
+                lookalike.phrase()
+            ),
+        )
+        .with_help(format!("replace the {} with `\"`", lookalike.char)),
+    )
 }
 
 const RULE_CLAUSES: &[Rule] = &[

@@ -10,7 +10,7 @@ use pest::Parser as _;
 use pest::iterators::Pair;
 
 use crate::ast::*;
-use crate::errors::{SyntaxError, from_pest};
+use crate::errors::{Lookalike, SyntaxError, from_pest, lookalike_help};
 use crate::strings::{dedent_triple, unescape};
 
 #[derive(pest_derive::Parser)]
@@ -164,7 +164,9 @@ pub fn parse(text: &str) -> Parse {
             seen_content = true;
             continue;
         }
-        if !seen_content {
+        // A pasted character before `decorum 1` gets its own error (below), which says
+        // to delete it; that the version line is missing would not be true.
+        if !seen_content && lone_lookalike(keyword).is_none() {
             errors.push(
                 SyntaxError::new(
                     TextRange::empty(TextSize::from(offset as u32)),
@@ -249,6 +251,13 @@ fn unknown_item(source: &str, offset: usize, keyword: &str) -> SyntaxError {
         TextSize::from((offset + start) as u32),
         TextSize::from(keyword.len() as u32),
     );
+    if let Some(lookalike) = lone_lookalike(keyword) {
+        return SyntaxError::new(
+            range,
+            format!("{} cannot start a top-level item", lookalike.phrase()),
+        )
+        .with_help(lookalike_help(lookalike, source, start));
+    }
     let mut err = SyntaxError::new(range, format!("`{keyword}` cannot start a top-level item"));
     let suggestion = crate::errors::did_you_mean(keyword, ITEM_KEYWORDS.iter().copied());
     err = match suggestion {
@@ -260,6 +269,15 @@ fn unknown_item(source: &str, offset: usize, keyword: &str) -> SyntaxError {
         ),
     };
     err
+}
+
+/// The lookalike character `word` is, when it is one character that is one.
+fn lone_lookalike(word: &str) -> Option<Lookalike> {
+    let mut chars = word.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Lookalike::of(c),
+        _ => None,
+    }
 }
 
 /// A byte range of the file holding one top-level item (or the header).
