@@ -625,10 +625,121 @@ fn hint(source: &str, pos: usize, positives: &[Rule], found: &Found<'_>) -> Opti
             ));
         }
     }
+    if let Some(help) = negative_number(source, pos, positives, found) {
+        return Some(help);
+    }
+    if let Some(help) = slash_in_regex(source, pos, positives) {
+        return Some(help);
+    }
     if found.phrase == "the end of the item"
         && before.matches('{').count() > before.matches('}').count()
     {
         return Some("a `}` is missing: close the rule's `{`".into());
     }
     None
+}
+
+/// `words < -5`: the grammar has no negative literals (no count, length or share is
+/// below zero); a negative value is written as a subtraction.
+fn negative_number(
+    source: &str,
+    pos: usize,
+    positives: &[Rule],
+    found: &Found<'_>,
+) -> Option<String> {
+    let digits = found.text.strip_prefix('-')?;
+    if !digits.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    if positives == [Rule::integer] {
+        return Some(
+            "write a whole number without a sign, e.g. `near(a, b, 8 words)` or `first 20 words`"
+                .into(),
+        );
+    }
+    // A parameter's value and a metadata test take a literal, with no arithmetic.
+    if positives.contains(&Rule::value) || positives.contains(&Rule::number) {
+        return Some(
+            "numbers are written without a sign, and a parameter or metadata value here cannot be negative"
+                .into(),
+        );
+    }
+    if !positives
+        .iter()
+        .any(|r| matches!(r, Rule::num_expr | Rule::num_term | Rule::num_name))
+    {
+        return None;
+    }
+    let rest = source.get(pos + 1..)?;
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '%'))
+        .unwrap_or(rest.len());
+    let number = &rest[..end];
+    Some(format!(
+        "numbers are written without a sign; for a negative value subtract, as in `0 - {number}`; a count, a length or a share is never below 0"
+    ))
+}
+
+/// `[/and/or/]`: the second `/` closed the regex (and `or` became its flags). Shows the
+/// regex with its inner slashes escaped, when the term's end can be found on the line.
+fn slash_in_regex(source: &str, pos: usize, positives: &[Rule]) -> Option<String> {
+    if !positives
+        .iter()
+        .any(|r| matches!(r, Rule::P_RBRACKET | Rule::P_COMMA | Rule::P_ARROW))
+    {
+        return None;
+    }
+    let before = source.get(..pos)?;
+    let flags_start = before
+        .trim_end_matches(|c: char| c.is_ascii_lowercase())
+        .len();
+    let closed = before.get(..flags_start)?.strip_suffix('/')?;
+    // The opening `/`: the last one before the closing one that no `\` escapes (a regex
+    // holds no other).
+    let bytes = closed.as_bytes();
+    let open = (0..bytes.len())
+        .rev()
+        .find(|&i| bytes[i] == b'/' && (i == 0 || bytes[i - 1] != b'\\'))?;
+    let general = "a `/` ends a regex; write `\\/` for a slash inside one".to_string();
+    // The opening `/` must follow `[` or `,`, as every regex does; else this is no regex.
+    if !closed[..open].trim_end().ends_with(['[', ',']) {
+        return None;
+    }
+    // The term ends at the first `/` on the line that is followed by flags and then `,`,
+    // `]`, `->` or the end of the line.
+    let line = source.get(pos..)?.split(['\n', '\r']).next()?;
+    let end = line
+        .char_indices()
+        .filter(|&(_, c)| c == '/')
+        .map(|(i, _)| i)
+        .find(|&i| {
+            let after = line[i + 1..].trim_start_matches(|c: char| c.is_ascii_lowercase());
+            let after = after.trim_start();
+            after.is_empty() || after.starts_with([',', ']']) || after.starts_with("->")
+        });
+    let Some(end) = end else {
+        return Some(general);
+    };
+    let flags_len = line[end + 1..]
+        .find(|c: char| !c.is_ascii_lowercase())
+        .unwrap_or(line.len() - end - 1);
+    let body = &closed[open + 1..];
+    let read_as_flags = before.get(flags_start..)?;
+    let inner = format!("{body}/{read_as_flags}{}", &line[..end]);
+    let flags = &line[end + 1..end + 1 + flags_len];
+    let mut escaped = String::new();
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                escaped.push(c);
+                if let Some(next) = chars.next() {
+                    escaped.push(next);
+                }
+            }
+            '/' => escaped.push_str("\\/"),
+            _ => escaped.push(c),
+        }
+    }
+    Some(format!("{general}: `/{escaped}/{flags}`"))
 }

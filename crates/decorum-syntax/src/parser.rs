@@ -159,7 +159,15 @@ pub fn parse(text: &str) -> Parse {
                         }
                     }
                 }
-                Err(err) => errors.push(from_pest(err, source, offset)),
+                Err(err) => {
+                    let mut error = from_pest(err, source, offset);
+                    if error.help.is_none() {
+                        error = error.with_help(format!(
+                            "the version line is `decorum {SUPPORTED_VERSION}`: the language version is a whole number"
+                        ));
+                    }
+                    errors.push(error);
+                }
             }
             seen_content = true;
             continue;
