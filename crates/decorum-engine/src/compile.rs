@@ -668,17 +668,19 @@ impl<'a> Compiler<'a> {
             let mut path: Vec<usize> = vec![start];
             colour[start] = 1;
             while let Some(&mut (node, ref mut next)) = stack.last_mut() {
-                let edges: Vec<(usize, TextRange)> = inputs.sources[node]
+                // (target, range of the import, whether the import names a folder)
+                let edges: Vec<(usize, TextRange, bool)> = inputs.sources[node]
                     .parse
                     .file
                     .imports()
                     .zip(&inputs.sources[node].imports)
                     .flat_map(|(imp, res)| {
+                        let folder = matches!(res, ImportResolution::Folder(_));
                         Self::import_targets(res)
                             .into_iter()
-                            .map(move |t| (t.0 as usize, imp.source.range))
+                            .map(move |t| (t.0 as usize, imp.source.range, folder))
                     })
-                    .filter(|(t, _)| *t < n)
+                    .filter(|(t, ..)| *t < n)
                     .collect();
                 if *next >= edges.len() {
                     colour[node] = 2;
@@ -686,13 +688,28 @@ impl<'a> Compiler<'a> {
                     path.pop();
                     continue;
                 }
-                let (target, range) = edges[*next];
+                let (target, range, folder) = edges[*next];
                 *next += 1;
                 match colour[target] {
                     0 => {
                         colour[target] = 1;
                         stack.push((target, 0));
                         path.push(target);
+                    }
+                    // No third file to move anything into: the import itself is the slip.
+                    1 if target == node => {
+                        let (message, help) = if folder {
+                            (
+                                "this import includes this file itself: it names the folder the file is in",
+                                "import the other files of the folder one by one, or move this file out of the folder",
+                            )
+                        } else {
+                            (
+                                "this file imports itself",
+                                "remove this import: a file names its own term sets and rules without an alias (`my_terms`, not `alias.my_terms`)",
+                            )
+                        };
+                        self.error(src(node), range, "import-cycle", message, Some(help.into()));
                     }
                     1 => {
                         let from = path.iter().position(|&p| p == target).unwrap_or(0);

@@ -164,6 +164,30 @@ rule r { flag when contains lib.lib_set or contains lib.nope or contains gone.x 
 }
 
 #[test]
+fn a_file_importing_itself_is_told_to_drop_the_import() {
+    // No third file could take what "both" files need: the advice for a cycle does not fit.
+    check(
+        r##"decorum 1
+policy t
+import "./root" as me
+import "./pol/a"
+rule r { flag when contains ["x"] }
+"##,
+        &[
+            (
+                "pol/a",
+                "decorum 1\npolicy pol.a\nimport \"./pol/*\" as pol\n",
+            ),
+            ("pol/b", "decorum 1\npolicy pol.b\n"),
+        ],
+        expect![[r#"
+            root.decorum:3:8: error[import-cycle]: this file imports itself `"./root"` (help: remove this import: a file names its own term sets and rules without an alias (`my_terms`, not `alias.my_terms`))
+            pol/a.decorum:3:8: error[import-cycle]: this import includes this file itself: it names the folder the file is in `"./pol/*"` (help: import the other files of the folder one by one, or move this file out of the folder)
+        "#]],
+    );
+}
+
+#[test]
 fn a_set_cycle_through_several_extends_labels_each() {
     check(
         r##"decorum 1
