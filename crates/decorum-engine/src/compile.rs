@@ -606,19 +606,44 @@ impl<'a> Compiler<'a> {
                     .policy()
                     .map(|p| p.name.range)
                     .unwrap_or_default();
-                let first_path = self.inputs.sources[first.0 as usize].path.clone();
+                // Reported in the author's own file, where the name can change, rather than
+                // in the standard library or a vendored library, whatever the load order.
+                let (here, here_range, there, there_range) =
+                    if self.is_own(first) && !self.is_own(src(i)) {
+                        (first, first_range, src(i), range)
+                    } else {
+                        (src(i), range, first, first_range)
+                    };
+                let there_source = &self.inputs.sources[there.0 as usize];
+                let there_path = there_source.path.clone();
+                let help = if there_source.builtin {
+                    let last = name.rsplit('.').next().unwrap_or(&name);
+                    format!(
+                        "the standard library's policy has this name, and rule ids start with the policy name: name yours after your organisation, e.g. `policy acme.{last}`"
+                    )
+                } else {
+                    "rule ids start with the policy name, so every file needs its own".into()
+                };
                 self.error(
-                    src(i),
-                    range,
+                    here,
+                    here_range,
                     "duplicate",
-                    format!("the policy name `{name}` is also used by {first_path}"),
-                    Some("rule ids start with the policy name, so every file needs its own".into()),
+                    format!("the policy name `{name}` is also used by {there_path}"),
+                    Some(help),
                 );
-                self.label(first, first_range, "the other policy with this name");
+                self.label(there, there_range, "the other policy with this name");
             } else {
                 seen.insert(name, src(i));
             }
         }
+    }
+
+    /// Whether a file is the workspace's own: neither the standard library nor a file of
+    /// a vendored library, which the author does not edit.
+    fn is_own(&self, id: SourceId) -> bool {
+        self.inputs
+            .source(id)
+            .is_some_and(|s| !s.builtin && !s.shared_library)
     }
 
     // --------------------------------------------------------------------- imports

@@ -188,6 +188,24 @@ rule r { flag when contains ["x"] }
 }
 
 #[test]
+fn a_policy_name_taken_from_the_std_library_is_reported_in_the_own_file() {
+    // The std file is loaded after the root that imports it; the error still belongs
+    // where the name can be changed.
+    let (inputs, compiled) = compile_files_with_std(
+        "decorum 1\npolicy hc.privacy\nimport \"./std/privacy\" as hc\nrule r { flag when contains [\"x\"] }\n",
+        &[(
+            "std/privacy",
+            "decorum 1\npolicy hc.privacy\nrule s { flag when contains [\"y\"] }\n",
+        )],
+        &["std/privacy"],
+    );
+    expect![[r#"
+        root.decorum:2:8: error[duplicate]: the policy name `hc.privacy` is also used by std/privacy.decorum `hc.privacy` (help: the standard library's policy has this name, and rule ids start with the policy name: name yours after your organisation, e.g. `policy acme.privacy`) [std/privacy.decorum:2:8: the other policy with this name]
+    "#]]
+    .assert_eq(&render_problems(&inputs, &compiled.problems));
+}
+
+#[test]
 fn a_set_cycle_through_several_extends_labels_each() {
     check(
         r##"decorum 1

@@ -11,6 +11,16 @@ use decorum_text::{LineIndex, TextRange};
 /// Compiles a root policy plus named extra files. Imports `"./NAME"` resolve to the
 /// extra file called NAME; anything else fails.
 pub fn compile_files(root: &str, extra: &[(&str, &str)]) -> (PolicyInputs, Compiled) {
+    compile_files_with_std(root, extra, &[])
+}
+
+/// Like [`compile_files`], with the extra files named in `builtin` marked as standard
+/// library files.
+pub fn compile_files_with_std(
+    root: &str,
+    extra: &[(&str, &str)],
+    builtin: &[&str],
+) -> (PolicyInputs, Compiled) {
     let mut inputs = PolicyInputs::default();
     let mut texts: Vec<(String, String)> = vec![("root.decorum".to_string(), root.to_string())];
     texts.extend(
@@ -25,7 +35,7 @@ pub fn compile_files(root: &str, extra: &[(&str, &str)]) -> (PolicyInputs, Compi
             text: Arc::from(text.as_str()),
             parse,
             imports: Vec::new(),
-            builtin: false,
+            builtin: builtin.iter().any(|b| format!("{b}.decorum") == *path),
             shared_library: false,
         });
     }
