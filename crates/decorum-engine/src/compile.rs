@@ -904,20 +904,7 @@ impl<'a> Compiler<'a> {
             }
             ImportResolution::Folder(modules) => {
                 if segments.len() < 3 {
-                    let names: Vec<&str> = modules.iter().map(|(m, _)| m.as_str()).collect();
-                    self.error(
-                        from,
-                        path.range,
-                        "unknown-name",
-                        format!(
-                            "`{}` imports a folder of policies; name the file too, e.g. `{}.{}.{}`",
-                            first.text,
-                            first.text,
-                            names.first().unwrap_or(&"module"),
-                            last.text
-                        ),
-                        Some(format!("files in it: {}", names.join(", "))),
-                    );
+                    self.folder_needs_module(from, path, modules, kind);
                     return None;
                 }
                 let module: Vec<&str> = segments[1..segments.len() - 1]
@@ -953,8 +940,117 @@ impl<'a> Compiler<'a> {
         if let Some(name) = self.lookup(target, &last.text, kind) {
             return Some((target, name));
         }
+        // `hc.advice.client-story` where another file of the folder has it.
+        if let ImportResolution::Folder(modules) = resolution {
+            let elsewhere: Vec<String> = modules
+                .iter()
+                .filter(|(_, id)| self.lookup(*id, &last.text, kind).is_some())
+                .map(|(m, _)| format!("{}.{}.{}", first.text, m.replace('/', "."), last.text))
+                .collect();
+            if let [one] = elsewhere.as_slice() {
+                let place = &self.inputs.sources[target.0 as usize].path;
+                self.error(
+                    from,
+                    path.range,
+                    "unknown-name",
+                    format!(
+                        "there is no {} named `{}` in {place}",
+                        kind.noun(),
+                        last.text
+                    ),
+                    Some(did_you_mean_text(one)),
+                );
+                self.replacement(Some(one.clone()));
+                return None;
+            }
+        }
         self.unknown_name(from, target, last, kind);
         None
+    }
+
+    /// `hc.client-story` where `hc` imports a folder: the name lacks its file. Suggests
+    /// the file that defines it (`hc.privacy.client-story`), or the files that do, or the
+    /// closest name any file defines.
+    fn folder_needs_module(
+        &mut self,
+        from: SourceId,
+        path: &Path,
+        modules: &[(String, SourceId)],
+        kind: Kind,
+    ) {
+        let (Some(alias), Some(name)) = (path.segments.first(), path.segments.last()) else {
+            return;
+        };
+        let (alias, name) = (&alias.text, &name.text);
+        let module_name = |m: &str| m.replace('/', ".");
+        let defining: Vec<String> = modules
+            .iter()
+            .filter(|(_, id)| self.lookup(*id, name, kind).is_some())
+            .map(|(m, _)| format!("{alias}.{}.{name}", module_name(m)))
+            .collect();
+        let message = format!("`{alias}` imports a folder of policies; name the file too");
+        let files = modules
+            .iter()
+            .map(|(m, _)| module_name(m))
+            .collect::<Vec<_>>()
+            .join(", ");
+        match defining.as_slice() {
+            [one] => {
+                self.error(
+                    from,
+                    path.range,
+                    "unknown-name",
+                    message,
+                    Some(did_you_mean_text(one)),
+                );
+                self.replacement(Some(one.clone()));
+            }
+            [] => {
+                // Every name of this kind in the folder, spelt as this file would write it.
+                let mut spelt: Vec<(String, String)> = Vec::new();
+                for (m, id) in modules {
+                    let Some(scope) = self.scopes.get(id.0 as usize) else {
+                        continue;
+                    };
+                    let names: Vec<&str> = match kind {
+                        Kind::Set => scope.sets.keys().copied().collect(),
+                        Kind::Rule => scope.rules.keys().copied().collect(),
+                    };
+                    for n in names {
+                        spelt.push((n.to_string(), format!("{alias}.{}.{n}", module_name(m))));
+                    }
+                }
+                let nearest = nearest_name(name, spelt.iter().map(|(n, _)| n.as_str()))
+                    .and_then(|n| spelt.iter().find(|(m, _)| *m == n))
+                    .map(|(_, full)| full.clone());
+                let help = match &nearest {
+                    Some(full) => did_you_mean_text(full),
+                    None => format!(
+                        "no file in it has a {} named `{name}`; files in it: {files}",
+                        kind.noun()
+                    ),
+                };
+                self.error(
+                    from,
+                    path.range,
+                    "unknown-name",
+                    format!("{message}: `{alias}.FILE.{name}`"),
+                    Some(help),
+                );
+                self.replacement(nearest);
+            }
+            several => self.error(
+                from,
+                path.range,
+                "unknown-name",
+                format!("{message}: `{alias}.FILE.{name}`"),
+                Some(format!(
+                    "several files in it have a {} named `{name}`: {}",
+                    kind.noun(),
+                    several.join(", ")
+                )),
+            ),
+        }
     }
 
     fn lookup(&self, file: SourceId, name: &str, kind: Kind) -> Option<&'a str> {

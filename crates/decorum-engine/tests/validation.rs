@@ -206,6 +206,57 @@ fn a_policy_name_taken_from_the_std_library_is_reported_in_the_own_file() {
 }
 
 #[test]
+fn a_name_through_a_folder_import_is_suggested_with_its_file() {
+    // The suggestion names the file that defines the name, not the folder's first file.
+    check(
+        r##"decorum 1
+policy t
+import "./lib/*" as lib
+use lib.client-story { severity error }
+use lib.client-stroy { severity error }
+use lib.nothing-like-it { severity error }
+use lib.shared { severity error }
+use lib.advice.client-story { severity error }
+extend lib.identifying += ["x"]
+"##,
+        &[
+            (
+                "lib/advice",
+                "decorum 1\npolicy lib.advice\nrule shared { flag when contains [\"a\"] }\n",
+            ),
+            (
+                "lib/privacy",
+                "decorum 1\npolicy lib.privacy\nterms identifying = [\"b\"]\nrule client-story { flag when contains identifying }\nrule shared { flag when contains [\"c\"] }\n",
+            ),
+        ],
+        expect![[r#"
+            root.decorum:4:5: error[unknown-name]: `lib` imports a folder of policies; name the file too `lib.client-story` (help: did you mean `lib.privacy.client-story`?)
+            root.decorum:5:5: error[unknown-name]: `lib` imports a folder of policies; name the file too: `lib.FILE.client-stroy` `lib.client-stroy` (help: did you mean `lib.privacy.client-story`?)
+            root.decorum:6:5: error[unknown-name]: `lib` imports a folder of policies; name the file too: `lib.FILE.nothing-like-it` `lib.nothing-like-it` (help: no file in it has a rule named `nothing-like-it`; files in it: advice, privacy)
+            root.decorum:7:5: error[unknown-name]: `lib` imports a folder of policies; name the file too: `lib.FILE.shared` `lib.shared` (help: several files in it have a rule named `shared`: lib.advice.shared, lib.privacy.shared)
+            root.decorum:8:5: error[unknown-name]: there is no rule named `client-story` in lib/advice.decorum `lib.advice.client-story` (help: did you mean `lib.privacy.client-story`?)
+            root.decorum:9:8: error[unknown-name]: `lib` imports a folder of policies; name the file too `lib.identifying` (help: did you mean `lib.privacy.identifying`?)
+        "#]],
+    );
+    let (_, compiled) = compile_files(
+        "decorum 1\npolicy t\nimport \"./lib/*\" as lib\nuse lib.client-story { severity error }\n",
+        &[
+            ("lib/advice", "decorum 1\npolicy lib.advice\n"),
+            (
+                "lib/privacy",
+                "decorum 1\npolicy lib.privacy\nrule client-story { flag when contains [\"b\"] }\n",
+            ),
+        ],
+    );
+    let replacements: Vec<Option<&str>> = compiled
+        .problems
+        .iter()
+        .map(|p| p.replacement.as_deref())
+        .collect();
+    assert_eq!(replacements, [Some("lib.privacy.client-story")]);
+}
+
+#[test]
 fn a_set_cycle_through_several_extends_labels_each() {
     check(
         r##"decorum 1
@@ -472,7 +523,7 @@ disable hc.story because "x"
         expect![[r#"
             root.decorum:4:34: error[disable-reason]: the reason for `disable` is empty `""` (help: say why the rule does not apply; the reason is shown in audits)
             root.decorum:5:12: error[unknown-name]: `hc` has no policy file `privcy` `privcy` (help: did you mean `privacy`?)
-            root.decorum:6:9: error[unknown-name]: `hc` imports a folder of policies; name the file too, e.g. `hc.privacy.story` `hc.story` (help: files in it: privacy)
+            root.decorum:6:9: error[unknown-name]: `hc` imports a folder of policies; name the file too `hc.story` (help: did you mean `hc.privacy.story`?)
         "#]],
     );
 }
