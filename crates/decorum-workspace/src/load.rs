@@ -227,6 +227,14 @@ enum Target {
     DiskFolder(Vec<(String, PathBuf)>),
 }
 
+/// How to import by name what a path reaches inside a library.
+enum ByName {
+    /// The import that names it, in backticks.
+    Import(String),
+    /// It is not exported: the imports of what is, in backticks, joined with "or".
+    Exports { module: String, imports: String },
+}
+
 /// How an import source is written.
 enum SpecKind<'s> {
     Std,
@@ -353,9 +361,14 @@ impl<'a> Loader<'a> {
                     Some(library) => Err(Failure::new(format!(
                         "`{entry}` is in the folder of the library \"{library}\""
                     ))
-                    .help(format!(
-                        "list a policy of your own here that imports it by name (`import \"{library}/MODULE\"`), so that decorum.lock pins it"
-                    ))),
+                    .help(match self.import_by_name(library, &candidate) {
+                        ByName::Import(import) => format!(
+                            "list a policy of your own here that imports it by name ({import}), so that decorum.lock pins it"
+                        ),
+                        ByName::Exports { module, imports } => format!(
+                            "the library does not export \"{module}\"; list a policy of your own here that imports by name what it exports ({imports}), so that decorum.lock pins it"
+                        ),
+                    })),
                     None => Ok(target),
                 }
             });
@@ -470,7 +483,7 @@ impl<'a> Loader<'a> {
                                 failure.help("check the path: it is relative to this file's folder")
                             }
                         })?;
-                self.check_relative_boundary(&target, from, spec)?;
+                self.check_relative_boundary(&target, from, spec, &candidate)?;
                 Ok(target)
             }
             (SpecKind::Library { name, .. }, Origin::Std(_)) => Err(Failure::new(format!(
@@ -886,6 +899,7 @@ impl<'a> Loader<'a> {
         target: &Target,
         from: &Path,
         spec: &str,
+        candidate: &Path,
     ) -> Result<(), Failure> {
         let own = self.library_of(from);
         for path in Self::target_paths(target) {
@@ -898,9 +912,14 @@ impl<'a> Loader<'a> {
                 Some(library) => Failure::new(format!(
                     "`{spec}` reaches into the library \"{library}\" by its path"
                 ))
-                .help(format!(
-                    "import it by name (`import \"{library}/MODULE\"`), so that decorum.lock pins it and only what the library exports is used"
-                )),
+                .help(match self.import_by_name(library, candidate) {
+                    ByName::Import(import) => format!(
+                        "import it by name ({import}), so that decorum.lock pins it and only what the library exports is used"
+                    ),
+                    ByName::Exports { module, imports } => format!(
+                        "the library does not export \"{module}\"; import by name what it exports ({imports}), so that decorum.lock pins it"
+                    ),
+                }),
                 None => Failure::new(format!(
                     "`{spec}` leads out of the library \"{}\" (`{}` is not in its folder)",
                     own.unwrap_or_default(),
@@ -912,6 +931,52 @@ impl<'a> Loader<'a> {
             });
         }
         Ok(())
+    }
+
+    /// How to import by name what `path` (a file or folder inside the library `name`)
+    /// reaches by its path: `import "dental-network/privacy"`, or `import
+    /// "dental-network"` for the library's folder; or, when the library does not export
+    /// it, what it does export.
+    fn import_by_name(&self, name: &str, path: &Path) -> ByName {
+        let Some((_, root)) = self.library_roots.iter().find(|(n, _)| n == name) else {
+            return ByName::Import(format!("`import \"{name}/...\"`"));
+        };
+        let canonical = std::fs::canonicalize(path)
+            .or_else(|_| std::fs::canonicalize(with_extension(path)))
+            .unwrap_or_else(|_| path.to_path_buf());
+        let Ok(relative) = canonical.strip_prefix(root).map(paths::to_slash) else {
+            return ByName::Import(format!("`import \"{name}/...\"`"));
+        };
+        let module = relative.strip_suffix(EXTENSION).unwrap_or(&relative);
+        if module.is_empty() {
+            return ByName::Import(format!("`import \"{name}\"`"));
+        }
+        // Not through `self.library`, which would list the library among those imported.
+        let cached = self
+            .libraries
+            .borrow()
+            .get(name)
+            .map(|read| read.as_ref().map(|l| l.manifest.exports.clone()).ok());
+        let exports = cached.unwrap_or_else(|| {
+            let shown = library::shown_library_path(self.config, root);
+            library::read_library(name, root, &shown)
+                .ok()
+                .map(|l| l.manifest.exports)
+        });
+        match exports {
+            Some(exports) if !exports.is_empty() && !exports.iter().any(|e| e == module) => {
+                let listed: Vec<String> = exports
+                    .iter()
+                    .map(|e| format!("`import \"{name}/{e}\"`"))
+                    .collect();
+                ByName::Exports {
+                    module: module.to_owned(),
+                    imports: listed.join(" or "),
+                }
+            }
+            // Exported, or the library cannot be read yet (importing it says why).
+            _ => ByName::Import(format!("`import \"{name}/{module}\"`")),
+        }
     }
 
     /// A library imported by name gives files of its own folder only, also once symbolic

@@ -313,7 +313,7 @@ fn paths_do_not_cross_a_librarys_folder() {
         ),
         (
             "policy/acme.decorum",
-            "decorum 1\nimport \"dental-network/privacy\"\nimport \"../vendor/dental-network/privacy\"\nimport \"../vendor/dental-network/internal/common\"\nimport \"./shared/common\"\n",
+            "decorum 1\nimport \"dental-network/privacy\"\nimport \"../vendor/dental-network/privacy\"\nimport \"../vendor/dental-network/internal/common\"\nimport \"../vendor/dental-network\"\nimport \"./shared/common\"\n",
         ),
         ("policy/shared/common.decorum", "decorum 1\n"),
         (
@@ -344,9 +344,11 @@ fn paths_do_not_cross_a_librarys_folder() {
         #0 policy/acme.decorum (root) syntax-errors=0
             import "dental-network/privacy" -> #1
             import "../vendor/dental-network/privacy" -> FAILED `../vendor/dental-network/privacy` reaches into the library "dental-network" by its path
-              help: import it by name (`import "dental-network/MODULE"`), so that decorum.lock pins it and only what the library exports is used
+              help: import it by name (`import "dental-network/privacy"`), so that decorum.lock pins it and only what the library exports is used
             import "../vendor/dental-network/internal/common" -> FAILED `../vendor/dental-network/internal/common` reaches into the library "dental-network" by its path
-              help: import it by name (`import "dental-network/MODULE"`), so that decorum.lock pins it and only what the library exports is used
+              help: the library does not export "internal/common"; import by name what it exports (`import "dental-network/privacy"`), so that decorum.lock pins it
+            import "../vendor/dental-network" -> FAILED `../vendor/dental-network` reaches into the library "dental-network" by its path
+              help: import it by name (`import "dental-network"`), so that decorum.lock pins it and only what the library exports is used
             import "./shared/common" -> #2
         #1 vendor/dental-network/privacy.decorum syntax-errors=0
             import "./internal/common" -> #3
@@ -357,7 +359,7 @@ fn paths_do_not_cross_a_librarys_folder() {
         #2 policy/shared/common.decorum syntax-errors=0
         #3 vendor/dental-network/internal/common.decorum syntax-errors=0
         error: $WS/vendor/dental-network/privacy: `vendor/dental-network/privacy` is in the folder of the library "dental-network"
-            help: list a policy of your own here that imports it by name (`import "dental-network/MODULE"`), so that decorum.lock pins it
+            help: list a policy of your own here that imports it by name (`import "dental-network/privacy"`), so that decorum.lock pins it
     "##]]
     .assert_eq(&render(&ws, None, STD));
 }
