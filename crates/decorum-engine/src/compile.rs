@@ -859,6 +859,10 @@ impl<'a> Compiler<'a> {
         }
         let scope = &self.scopes[from.0 as usize];
         let Some(&(_, resolution)) = scope.aliases.get(&first.text) else {
+            if self.qualified_id(from, path, kind) {
+                return None;
+            }
+            let scope = &self.scopes[from.0 as usize];
             let aliases: Vec<String> = scope.aliases.keys().cloned().collect();
             let nearest = nearest_name(&first.text, aliases.iter().map(String::as_str));
             let help = match &nearest {
@@ -887,17 +891,24 @@ impl<'a> Compiler<'a> {
             ImportResolution::Failed { .. } => return None,
             ImportResolution::File(id) => {
                 if segments.len() != 2 {
-                    let range = TextRange::new(segments[1].range.start(), path.range.end());
+                    if self.qualified_id(from, path, kind) {
+                        return None;
+                    }
+                    // `priv.privacy.client-story` where `priv` is the privacy file.
+                    let meant = self
+                        .lookup(*id, &last.text, kind)
+                        .map(|name| format!("{}.{name}", first.text));
                     self.error(
                         from,
-                        range,
+                        path.range,
                         "unknown-name",
                         format!(
                             "`{}` imports a single file; write `{}.NAME`",
                             first.text, first.text
                         ),
-                        None,
+                        meant.as_deref().map(did_you_mean_text),
                     );
+                    self.replacement(meant);
                     return None;
                 }
                 *id
@@ -914,6 +925,9 @@ impl<'a> Compiler<'a> {
                 let module = module.join(".");
                 let Some((_, id)) = modules.iter().find(|(m, _)| m.replace('/', ".") == module)
                 else {
+                    if self.qualified_id(from, path, kind) {
+                        return None;
+                    }
                     let names: Vec<String> =
                         modules.iter().map(|(m, _)| m.replace('/', ".")).collect();
                     let range = TextRange::new(
@@ -966,6 +980,80 @@ impl<'a> Compiler<'a> {
         }
         self.unknown_name(from, target, last, kind);
         None
+    }
+
+    /// `disable hc.privacy.client-story` in a file that imported the library under
+    /// another alias (or named it by a library's policy name): the path is the id of a
+    /// rule or set that this file can see, but a file names what it imports through the
+    /// import's alias, as `use` does. Reports the spelling this file must use and returns
+    /// true, or returns false when the path is no such id.
+    fn qualified_id(&mut self, from: SourceId, path: &Path, kind: Kind) -> bool {
+        let Some((last, policy)) = path.segments.split_last() else {
+            return false;
+        };
+        let policy = policy
+            .iter()
+            .map(|s| s.text.as_str())
+            .collect::<Vec<_>>()
+            .join(".");
+        let name = last.text.as_str();
+        let defines = |id: SourceId| {
+            self.scopes
+                .get(id.0 as usize)
+                .is_some_and(|s| s.policy.as_deref() == Some(policy.as_str()))
+                && self.lookup(id, name, kind).is_some()
+        };
+        let spelling = if defines(from) {
+            Some(name.to_string())
+        } else {
+            // In the order of the imports, so that the suggestion does not change between
+            // runs when two imports reach the file.
+            let mut aliases: Vec<(&String, &ImportResolution, TextRange)> = self.scopes
+                [from.0 as usize]
+                .aliases
+                .iter()
+                .map(|(alias, (imp, res))| (alias, *res, imp.range))
+                .collect();
+            aliases.sort_by_key(|(.., range)| range.start());
+            aliases.iter().find_map(|(alias, res, _)| match res {
+                ImportResolution::File(id) if defines(*id) => Some(format!("{alias}.{name}")),
+                ImportResolution::Folder(modules) => modules
+                    .iter()
+                    .find(|(_, id)| defines(*id))
+                    .map(|(m, _)| format!("{alias}.{}.{name}", m.replace('/', "."))),
+                _ => None,
+            })
+        };
+        let Some(spelling) = spelling else {
+            return false;
+        };
+        let dotted = path.dotted();
+        let (message, help) = if spelling == name {
+            (
+                format!(
+                    "`{dotted}` is the id of this file's own {}; here it is `{name}`",
+                    kind.noun()
+                ),
+                format!(
+                    "a file names its own {}s without its policy name: write `{name}`",
+                    kind.noun()
+                ),
+            )
+        } else {
+            let alias = spelling.split('.').next().unwrap_or_default();
+            (
+                format!(
+                    "`{dotted}` is the {}'s id; this file names it `{spelling}`",
+                    kind.noun()
+                ),
+                format!(
+                    "a file names what it imports through the import's alias (`{alias}`), whatever the policy is called: write `{spelling}`"
+                ),
+            )
+        };
+        self.error(from, path.range, "unknown-name", message, Some(help));
+        self.replacement(Some(spelling));
+        true
     }
 
     /// `hc.client-story` where `hc` imports a folder: the name lacks its file. Suggests

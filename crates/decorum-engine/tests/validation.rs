@@ -257,6 +257,59 @@ extend lib.identifying += ["x"]
 }
 
 #[test]
+fn a_rule_id_written_where_the_import_alias_belongs_gets_the_spelling() {
+    // Names in a file go through the import's alias, as `use` resolves them; the rule's
+    // id (its policy name) is what findings and waivers show, so authors write it here too.
+    check(
+        r##"decorum 1
+policy acme.social
+import "./marketing" as dm
+import "./hc/*" as health
+disable nwh.marketing.x because "our own rule covers it"
+use nwh.marketing.x { severity error }
+extend nwh.marketing.claims += ["y"]
+disable hc.privacy.story because "consent on file"
+use dm.marketing.x { severity error }
+use acme.social.own { severity error }
+disable nwh.marketing.nope because "no such rule"
+rule own { flag when contains ["z"] }
+"##,
+        &[
+            (
+                "marketing",
+                "decorum 1\npolicy nwh.marketing\nterms claims = [\"c\"]\nrule x { flag when contains claims }\n",
+            ),
+            (
+                "hc/privacy",
+                "decorum 1\npolicy hc.privacy\nrule story { flag when contains [\"s\"] }\n",
+            ),
+        ],
+        expect![[r#"
+            root.decorum:5:9: error[unknown-name]: `nwh.marketing.x` is the rule's id; this file names it `dm.x` `nwh.marketing.x` (help: a file names what it imports through the import's alias (`dm`), whatever the policy is called: write `dm.x`)
+            root.decorum:6:5: error[unknown-name]: `nwh.marketing.x` is the rule's id; this file names it `dm.x` `nwh.marketing.x` (help: a file names what it imports through the import's alias (`dm`), whatever the policy is called: write `dm.x`)
+            root.decorum:7:8: error[unknown-name]: `nwh.marketing.claims` is the term set's id; this file names it `dm.claims` `nwh.marketing.claims` (help: a file names what it imports through the import's alias (`dm`), whatever the policy is called: write `dm.claims`)
+            root.decorum:8:9: error[unknown-name]: `hc.privacy.story` is the rule's id; this file names it `health.privacy.story` `hc.privacy.story` (help: a file names what it imports through the import's alias (`health`), whatever the policy is called: write `health.privacy.story`)
+            root.decorum:9:5: error[unknown-name]: `dm` imports a single file; write `dm.NAME` `dm.marketing.x` (help: did you mean `dm.x`?)
+            root.decorum:10:5: error[unknown-name]: `acme.social.own` is the id of this file's own rule; here it is `own` `acme.social.own` (help: a file names its own rules without its policy name: write `own`)
+            root.decorum:11:9: error[unknown-name]: there is no import named `nwh` `nwh` (help: imports in this file: dm, health)
+        "#]],
+    );
+    let (_, compiled) = compile_files(
+        "decorum 1\npolicy t\nimport \"./marketing\" as dm\ndisable nwh.marketing.x because \"covered\"\n",
+        &[(
+            "marketing",
+            "decorum 1\npolicy nwh.marketing\nrule x { flag when contains [\"c\"] }\n",
+        )],
+    );
+    let replacements: Vec<Option<&str>> = compiled
+        .problems
+        .iter()
+        .map(|p| p.replacement.as_deref())
+        .collect();
+    assert_eq!(replacements, [Some("dm.x")]);
+}
+
+#[test]
 fn a_set_cycle_through_several_extends_labels_each() {
     check(
         r##"decorum 1
