@@ -311,7 +311,8 @@ pub(crate) fn parse_config(
     // parsed file find them all (the types in the configuration's own words): every
     // unknown key, or else every mistyped value. A file that does not parse is left to
     // serde, which says where.
-    if let Ok(parsed) = toml::de::DeTable::parse(text) {
+    let parsed = toml::de::DeTable::parse(text).ok();
+    if let Some(parsed) = &parsed {
         for stage in [unknown_keys as Walk, wrong_types] {
             let found = stage(parsed.get_ref());
             if !found.is_empty() {
@@ -380,32 +381,26 @@ pub(crate) fn parse_config(
                 ),
             }
         }
-        for rule in drafts.metadata.unwrap_or_default() {
+        for (index, rule) in drafts.metadata.unwrap_or_default().into_iter().enumerate() {
             let files_span = rule.files.span();
             let files = match rule.files.into_inner() {
                 OneOrMany::One(glob) => vec![glob],
                 OneOrMany::Many(globs) => globs,
             };
             // A misspelt channel switches its length limit off for every file the rule
-            // names; so does one that is not text.
-            match rule.values.get("channel") {
-                Some(toml::Value::String(channel)) => {
-                    if let Some(meant) = decorum_draft::misspelt_channel(channel) {
-                        errors.push(error(
-                            Some(files_span.clone()),
-                            format!("unknown channel \"{channel}\" (did you mean \"{meant}\"?)"),
-                            Some("an unknown channel has no length limit; write a known channel such as \"x\", \"instagram\" or \"linkedin\"".to_owned()),
-                        ));
-                    }
-                }
-                Some(other) => {
-                    errors.push(error(
-                        Some(files_span.clone()),
-                        format!("`channel` must be text, not {}", other.type_str()),
-                        Some("e.g. channel = \"x\"".to_owned()),
-                    ));
-                }
-                None => {}
+            // names (one that is not text is a wrong type, reported before).
+            if let Some(toml::Value::String(channel)) = rule.values.get("channel")
+                && let Some(meant) = decorum_draft::misspelt_channel(channel)
+            {
+                let span = parsed
+                    .as_ref()
+                    .and_then(|p| metadata_value_span(p.get_ref(), index, "channel"))
+                    .unwrap_or_else(|| files_span.clone());
+                errors.push(error(
+                    Some(span),
+                    format!("unknown channel \"{channel}\" (did you mean \"{meant}\"?)"),
+                    Some("an unknown channel has no length limit; write a known channel such as \"x\", \"instagram\" or \"linkedin\"".to_owned()),
+                ));
             }
             let mut values = Metadata::new();
             for (key, value) in rule.values {
@@ -602,6 +597,21 @@ fn wrong_types(root: &toml::de::DeTable<'_>) -> Vec<Found> {
                 }
             };
             for entry in entries {
+                // A channel that is not text switches off the length limit of every file
+                // the entry names.
+                if let DeValue::Table(t) = entry.get_ref()
+                    && let Some(channel) = t.get("channel")
+                    && !matches!(channel.get_ref(), DeValue::String(_))
+                {
+                    out.push((
+                        channel.span(),
+                        format!(
+                            "`channel` is text in quotes, not {}",
+                            kind(channel.get_ref())
+                        ),
+                        Some("e.g. channel = \"x\"".to_owned()),
+                    ));
+                }
                 match entry.get_ref() {
                     DeValue::Table(t) => match t.get("files").map(|f| (f, f.get_ref())) {
                         Some((_, DeValue::String(_))) => {}
@@ -675,6 +685,25 @@ fn wrong_types(root: &toml::de::DeTable<'_>) -> Vec<Found> {
     }
     out.sort_by_key(|(span, ..)| span.start);
     out
+}
+
+/// Where the value of `key` in the `entry`th `[[drafts.metadata]]` table is written.
+fn metadata_value_span(
+    root: &toml::de::DeTable<'_>,
+    entry: usize,
+    key: &str,
+) -> Option<std::ops::Range<usize>> {
+    use toml::de::DeValue;
+    let DeValue::Table(drafts) = root.get("drafts")?.get_ref() else {
+        return None;
+    };
+    let DeValue::Array(entries) = drafts.get("metadata")?.get_ref() else {
+        return None;
+    };
+    let DeValue::Table(table) = entries.get(entry)?.get_ref() else {
+        return None;
+    };
+    Some(table.get(key)?.span())
 }
 
 fn checked_globs(

@@ -140,9 +140,9 @@ fn every_mistake_of_a_kind_is_reported_in_one_run() {
             decorum.toml:1:13: empty policy path
             decorum.toml:3:12: invalid glob "[a": unclosed character class; missing ']'
             decorum.toml:3:27: invalid glob "{b": unclosed alternate group; missing '}' (maybe escape '{' with '[{]'?)
-            decorum.toml:5:9: unknown channel "twiter" (did you mean "twitter"?)
-                help: an unknown channel has no length limit; write a known channel such as "x", "instagram" or "linkedin"
             decorum.toml:5:9: invalid glob "[a/**": unclosed character class; missing ']'
+            decorum.toml:6:11: unknown channel "twiter" (did you mean "twitter"?)
+                help: an unknown channel has no length limit; write a known channel such as "x", "instagram" or "linkedin"
             decorum.toml:8:1: invalid library name "a/b": it contains a path separator
                 help: library names are single words such as `dental-network`
             decorum.toml:8:18: library "a/b" has an empty path
@@ -251,14 +251,23 @@ fn bad_values_are_errors_with_positions() {
     check(
         "[[drafts.metadata]]\nfiles = \"social/x/**\"\nchannel = \"twiter\"\n",
         expect![[r#"
-            decorum.toml:2:9: unknown channel "twiter" (did you mean "twitter"?)
+            decorum.toml:3:11: unknown channel "twiter" (did you mean "twitter"?)
+                help: an unknown channel has no length limit; write a known channel such as "x", "instagram" or "linkedin"
+        "#]],
+    );
+    // Reported at the channel, not at the `files` of its entry: here the second entry's,
+    // whose `files` spans two lines.
+    check(
+        "[[drafts.metadata]]\nfiles = \"social/x/**\"\nchannel = \"x\"\n\n[[drafts.metadata]]\nfiles = [\"social/li/**\",\n  \"team/li/**\"]\ntype = \"ad\"\nchannel = \"linkdin\"\n",
+        expect![[r#"
+            decorum.toml:9:11: unknown channel "linkdin" (did you mean "linkedin"?)
                 help: an unknown channel has no length limit; write a known channel such as "x", "instagram" or "linkedin"
         "#]],
     );
     check(
         "[[drafts.metadata]]\nfiles = \"social/x/**\"\nchannel = 5\n",
         expect![[r#"
-            decorum.toml:2:9: `channel` must be text, not integer
+            decorum.toml:3:11: `channel` is text in quotes, not a number
                 help: e.g. channel = "x"
         "#]],
     );
