@@ -166,3 +166,40 @@ fn the_audit_lists_waiver_comments_that_are_not_in_effect() {
         human.render()
     );
 }
+
+#[test]
+fn a_misspelt_waiver_is_listed_once_as_not_in_effect() {
+    let ws = Workspace::new();
+    ws.file(
+        "drafts/a.md",
+        "<!-- decorum-allow hc.privacy.client-stroy: consent on file, ref 2291 -->\nHello from the clinic.\n",
+    );
+    expect![[r#"
+        exit: 0
+        --- stdout
+        warning[decorum.waiver-unknown-rule]: No active policy defines the rule `hc.privacy.client-stroy`, so this waiver does nothing. Did you mean `hc.privacy.client-story`?
+         --> drafts/a.md:1:20
+          |
+        1 | <!-- decorum-allow hc.privacy.client-stroy: consent on file, ref 2291 -->
+          |                    ^^^^^^^^^^^^^^^^^^^^^^^ A waiver names an unknown rule
+          |
+           = why: decorum explain decorum.waiver-unknown-rule
+
+        decorum: 1 warning in 1 of 1 draft checked
+        --- stderr: (empty)
+    "#]]
+    .assert_eq(&ws.check(&["drafts"]).output().render());
+    let audit = ws.run(&["audit", "drafts"]).output();
+    let waivers = audit
+        .stdout
+        .split_once("\nWaivers in drafts")
+        .map(|(_, rest)| rest)
+        .unwrap_or_default();
+    expect![[r#"
+         (1 draft checked)
+          (none)
+
+        Waiver comments not in effect
+          drafts/a.md:1: No active policy defines the rule `hc.privacy.client-stroy`, so this waiver does nothing. Did you mean `hc.privacy.client-story`? (decorum.waiver-unknown-rule)
+    "#]].assert_eq(waivers);
+}

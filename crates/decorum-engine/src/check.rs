@@ -710,18 +710,26 @@ impl PolicySet {
                 }
                 continue;
             };
+            // A name that covers no rule waives nothing: it is reported (once, as not in
+            // effect) and left out of the waiver's use, which lists only what it waives.
+            let mut in_effect = Vec::with_capacity(waiver.rules.len());
             for (rule, range) in &waiver.rules {
                 let known = self.known_ids.iter().any(|id| waiver_covers(rule, id));
-                if !known && report_problems {
-                    let suggestion =
-                        crate::did_you_mean_phrase(rule, self.known_ids.iter().map(String::as_str))
-                            .map(|s| format!(" D{}", &s[1..]))
-                            .unwrap_or_default();
+                if known {
+                    in_effect.push(rule.clone());
+                } else if report_problems {
+                    let suggestion = self
+                        .waiver_suggestion(rule)
+                        .map(|s| format!(" D{}", &s[1..]))
+                        .unwrap_or_default();
                     extra.push(self.builtin_finding(&self.builtin.waiver_unknown, *range, format!("No active policy defines the rule `{rule}`, so this waiver does nothing.{suggestion}")));
                 }
             }
+            if in_effect.is_empty() {
+                continue;
+            }
             uses.push(WaiverUse {
-                rules: waiver.rules.iter().map(|(r, _)| r.clone()).collect(),
+                rules: in_effect,
                 reason: reason.to_string(),
                 range: waiver.range,
                 whole_file: matches!(waiver.scope, WaiverScope::File),
@@ -731,8 +739,8 @@ impl PolicySet {
         }
         let mut kept = Vec::with_capacity(findings.len());
         for f in findings {
-            let waived = active.iter().find(|(_, w)| {
-                w.rules.iter().any(|(r, _)| waiver_covers(r, &f.rule.id))
+            let waived = active.iter().find(|(u, w)| {
+                uses[*u].rules.iter().any(|r| waiver_covers(r, &f.rule.id))
                     && match &w.scope {
                         WaiverScope::File => true,
                         WaiverScope::NextBlock(block) => {
@@ -762,6 +770,20 @@ impl PolicySet {
             findings: kept,
             waivers: uses,
         }
+    }
+
+    /// "did you mean `x`?" for the rule id or policy name closest to a waiver's misspelt
+    /// `name`: a policy name (`hc.privacy`) is a candidate too, since a waiver may name one.
+    fn waiver_suggestion(&self, name: &str) -> Option<String> {
+        let mut candidates: Vec<&str> = Vec::new();
+        for id in &self.known_ids {
+            candidates.push(id);
+            let dots = id.match_indices('.').map(|(i, _)| &id[..i]);
+            candidates.extend(dots);
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        crate::did_you_mean_phrase(name, candidates)
     }
 
     fn builtin_finding(&self, rule: &Arc<RuleInfo>, range: TextRange, message: String) -> Finding {

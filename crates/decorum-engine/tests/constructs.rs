@@ -958,7 +958,6 @@ rule lunch { flag when contains ["lunch"] }
         ^^^^^ warning: t.lunch: lunch
 
         waiver ["t.cure"]: "quoting a patient's question" silenced 1
-        waiver ["t.lnch"]: "typo" silenced 0
     "#]]
     .assert_eq(&annotate(
         &set,
@@ -996,6 +995,40 @@ rule lunch { flag when contains ["lunch"] }
     .assert_eq(&annotate(
         &counts,
         "<!-- an editor's note -->\nThe teacher and the teacher.\n",
+    ));
+}
+
+#[test]
+fn a_misspelt_waiver_is_reported_once_and_not_listed_as_used() {
+    let set = policy(
+        r##"decorum 1
+policy t
+rule cure { flag when contains ["cure"] }
+rule lunch { flag when contains ["lunch"] }
+"##,
+    );
+    // The misspelt name is a finding, not a waiver in use; beside a name that waives
+    // something, the waiver is listed with that name only. A misspelt policy name gets a
+    // suggestion too.
+    expect![[r#"
+        <!-- decorum-allow t.lnch: typo -->
+                           ^^^^^^ warning: decorum.waiver-unknown-rule: No active policy defines the rule `t.lnch`, so this waiver does nothing. Did you mean `t.lunch`?
+        Lunch.
+        ^^^^^ warning: t.lunch: lunch
+
+        <!-- decorum-allow t.cure, t.lnch: quoting a menu -->
+                                   ^^^^^^ warning: decorum.waiver-unknown-rule: No active policy defines the rule `t.lnch`, so this waiver does nothing. Did you mean `t.lunch`?
+        A cure for lunch.
+                   ^^^^^ warning: t.lunch: lunch
+
+        <!-- decorum-allow-file tt: satire -->
+                                ^^ warning: decorum.waiver-unknown-rule: No active policy defines the rule `tt`, so this waiver does nothing. Did you mean `t`?
+
+        waiver ["t.cure"]: "quoting a menu" silenced 1
+    "#]]
+    .assert_eq(&annotate(
+        &set,
+        "<!-- decorum-allow t.lnch: typo -->\nLunch.\n\n<!-- decorum-allow t.cure, t.lnch: quoting a menu -->\nA cure for lunch.\n\n<!-- decorum-allow-file tt: satire -->\n",
     ));
 }
 
