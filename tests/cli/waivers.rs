@@ -203,3 +203,35 @@ fn a_misspelt_waiver_is_listed_once_as_not_in_effect() {
           drafts/a.md:1: No active policy defines the rule `hc.privacy.client-stroy`, so this waiver does nothing. Did you mean `hc.privacy.client-story`? (decorum.waiver-unknown-rule)
     "#]].assert_eq(waivers);
 }
+
+#[test]
+fn a_waiver_of_a_rule_the_policy_disables_is_not_in_effect() {
+    let ws = Workspace::new();
+    ws.file("decorum.toml", "policies = [\"acme.decorum\"]\n");
+    ws.file(
+        "acme.decorum",
+        "decorum 1\npolicy acme.social\n\nimport \"std/healthcare\" as hc\n\ndisable hc.platform.hashtags because \"campaign SF-2026-04 is approved\"\n",
+    );
+    ws.file(
+        "drafts/a.md",
+        "<!-- decorum-allow hc.platform.hashtags: campaign SF-2026-04 -->\nSpring smiles #dental #teeth #smile #clinic #health #care #spring\n",
+    );
+    let audit = ws.run(&["audit", "drafts"]).output();
+    assert_eq!(audit.code, 0, "{}", audit.render());
+    let waivers = audit
+        .stdout
+        .split_once("\nWaivers in drafts")
+        .map(|(_, rest)| rest)
+        .unwrap_or_default();
+    expect![[r#"
+         (1 draft checked)
+          (none)
+
+        Waiver comments not in effect
+          drafts/a.md:1: The rule `hc.platform.hashtags` is disabled by this workspace's policies, so it never fires and this waiver does nothing. Remove the waiver (`decorum explain hc.platform.hashtags` says where and why the rule is disabled). (decorum.waiver-disabled-rule)
+    "#]].assert_eq(waivers);
+    let (out, json) = ws.check_json(&["drafts"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert_eq!(json["waivers"], serde_json::json!([]));
+    assert_eq!(json["findings"][0]["rule"], "decorum.waiver-disabled-rule");
+}

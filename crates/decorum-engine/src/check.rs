@@ -55,6 +55,7 @@ pub struct PolicySet {
 struct Builtins {
     waiver_reason: Arc<RuleInfo>,
     waiver_unknown: Arc<RuleInfo>,
+    waiver_disabled: Arc<RuleInfo>,
     draft_problem: Arc<RuleInfo>,
 }
 
@@ -114,6 +115,12 @@ impl PolicySet {
                 "A waiver names an unknown rule",
                 Severity::Warning,
                 "The rule named in this waiver is not defined by any active policy, so the waiver does nothing. Check the rule id (it is shown with every finding), or remove the waiver.",
+            ),
+            waiver_disabled: builtin(
+                WAIVER_DISABLED_RULE,
+                "A waiver names a disabled rule",
+                Severity::Warning,
+                "The rule named in this waiver is switched off for the whole workspace by a `disable RULE because \"...\"` in its policies, so it never fires and the waiver has nothing to silence. Remove the waiver; if the rule should apply to drafts after all, remove the `disable` instead.",
             ),
             draft_problem: builtin(
                 DRAFT_PROBLEM_RULE,
@@ -710,14 +717,35 @@ impl PolicySet {
                 }
                 continue;
             };
-            // A name that covers no rule waives nothing: it is reported (once, as not in
-            // effect) and left out of the waiver's use, which lists only what it waives.
+            // A name that covers no rule in force waives nothing: misspelt, or naming
+            // rules the workspace disables. It is reported (once, as not in effect) and
+            // left out of the waiver's use, which lists only what it waives.
             let mut in_effect = Vec::with_capacity(waiver.rules.len());
             for (rule, range) in &waiver.rules {
+                if self.rules.iter().any(|r| waiver_covers(rule, &r.id)) {
+                    in_effect.push(rule.clone());
+                    continue;
+                }
+                if !report_problems {
+                    continue;
+                }
                 let known = self.known_ids.iter().any(|id| waiver_covers(rule, id));
                 if known {
-                    in_effect.push(rule.clone());
-                } else if report_problems {
+                    let message = if self.known_ids.iter().any(|id| id == rule) {
+                        format!(
+                            "The rule `{rule}` is disabled by this workspace's policies, so it never fires and this waiver does nothing. Remove the waiver (`decorum explain {rule}` says where and why the rule is disabled)."
+                        )
+                    } else {
+                        format!(
+                            "Every rule of `{rule}` is disabled by this workspace's policies, so none fires and this waiver does nothing. Remove the waiver."
+                        )
+                    };
+                    extra.push(self.builtin_finding(
+                        &self.builtin.waiver_disabled,
+                        *range,
+                        message,
+                    ));
+                } else {
                     let suggestion = self
                         .waiver_suggestion(rule)
                         .map(|s| format!(" D{}", &s[1..]))
@@ -829,10 +857,11 @@ impl PolicySet {
     }
 
     /// Decorum's own checks of drafts (waivers, front matter), for `decorum explain`.
-    pub fn builtin_rules(&self) -> [&Arc<RuleInfo>; 3] {
+    pub fn builtin_rules(&self) -> [&Arc<RuleInfo>; 4] {
         [
             &self.builtin.waiver_reason,
             &self.builtin.waiver_unknown,
+            &self.builtin.waiver_disabled,
             &self.builtin.draft_problem,
         ]
     }

@@ -1033,6 +1033,54 @@ rule lunch { flag when contains ["lunch"] }
 }
 
 #[test]
+fn a_waiver_of_a_disabled_rule_is_not_in_effect() {
+    let set = policy_with(
+        r##"decorum 1
+policy t
+import "./lib"
+import "./drinks"
+disable lib.lunch because "the canteen posts its own menu"
+disable drinks.tea because "tea is not a cure here"
+"##,
+        &[
+            (
+                "lib",
+                r##"decorum 1
+policy lib
+rule cure { flag when contains ["cure"] }
+rule lunch { flag when contains ["lunch"] }
+"##,
+            ),
+            (
+                "drinks",
+                "decorum 1\npolicy drinks\nrule tea { flag when contains [\"tea\"] }\n",
+            ),
+        ],
+    );
+    // Naming the disabled rule, or a policy name whose rules are all disabled, waives
+    // nothing: a finding says why, and the waiver is not listed as used. A policy name
+    // with a rule in force waives that rule.
+    expect![[r#"
+        <!-- decorum-allow lib.lunch: quoting the menu -->
+                           ^^^^^^^^^ warning: decorum.waiver-disabled-rule: The rule `lib.lunch` is disabled by this workspace's policies, so it never fires and this waiver does nothing. Remove the waiver (`decorum explain lib.lunch` says where and why the rule is disabled).
+        Lunch.
+
+        <!-- decorum-allow lib: quoting the menu -->
+        A cure for lunch.
+
+        <!-- decorum-allow drinks: a tea party -->
+                           ^^^^^^ warning: decorum.waiver-disabled-rule: Every rule of `drinks` is disabled by this workspace's policies, so none fires and this waiver does nothing. Remove the waiver.
+        Tea.
+
+        waiver ["lib"]: "quoting the menu" silenced 1
+    "#]]
+    .assert_eq(&annotate(
+        &set,
+        "<!-- decorum-allow lib.lunch: quoting the menu -->\nLunch.\n\n<!-- decorum-allow lib: quoting the menu -->\nA cure for lunch.\n\n<!-- decorum-allow drinks: a tea party -->\nTea.\n",
+    ));
+}
+
+#[test]
 fn examples_run_against_the_rule_and_fixes_are_verified() {
     let set = policy(
         r##"decorum 1

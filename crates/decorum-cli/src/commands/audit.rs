@@ -180,14 +180,16 @@ pub fn run(args: AuditArgs) -> u8 {
     let refs: Vec<&decorum_draft::Draft> = drafts.iter().map(|d| &d.draft).collect();
     let reports = set.check_batch(&refs);
     let mut waivers = Vec::new();
-    // Waiver comments that silence nothing: without a reason, or naming no rule. Each is
-    // a finding of `decorum check`; an auditor should see them beside those in effect.
+    // Waiver comments that silence nothing: without a reason, naming no rule, or naming
+    // only rules the policies disable. Each is a finding of `decorum check`; an auditor
+    // should see them beside those in effect.
     let mut ineffective = Vec::new();
     for (loaded, report) in drafts.iter().zip(&reports) {
         let index = LineIndex::new(&loaded.draft.text);
         for f in report.findings.iter().filter(|f| {
             f.rule.id == decorum_engine::WAIVER_REASON_RULE
                 || f.rule.id == decorum_engine::WAIVER_UNKNOWN_RULE
+                || f.rule.id == decorum_engine::WAIVER_DISABLED_RULE
         }) {
             ineffective.push(json!({
                 "file": loaded.display.replace('\\', "/"),
