@@ -20,6 +20,8 @@ mod fs;
 #[path = "cli/support.rs"]
 mod support;
 
+#[path = "cli/audit.rs"]
+mod audit;
 #[path = "cli/batch.rs"]
 mod batch;
 #[path = "cli/exit_codes.rs"]

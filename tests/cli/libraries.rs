@@ -600,7 +600,7 @@ fn the_audit_lists_libraries_overrides_disables_locked_rules_and_waivers() {
           dental.marketing.pain_claims += ["no drills"]  (policy/smile-family.decorum:20)
 
         Locked rules
-          dental.privacy.smile-photo-consent (error)  (vendor/dental-network/privacy.decorum:6)
+          dental.privacy.smile-photo-consent (error)  (vendor/dental-network/privacy.decorum:7)
 
         Waivers in drafts (3 drafts checked)
           drafts/patient-story.md:4: dental.privacy.procedure-story, hc.privacy: "the patient approved this story in writing, form SF-0042" (silenced [N])

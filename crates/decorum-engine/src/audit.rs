@@ -1,9 +1,10 @@
 //! What importers changed about imported rules: the record `decorum audit` reports.
 
-use decorum_syntax::Severity;
+use decorum_syntax::{Item, Severity, UseItem};
 use decorum_text::TextRange;
 
-use crate::input::SourceId;
+use crate::finding::RuleInfo;
+use crate::input::{PolicyInputs, SourceId};
 
 /// Every `use` override and `disable` that took effect, in the order they were applied
 /// (deepest importer first, so the last entry for a rule is the one in force).
@@ -15,6 +16,60 @@ pub struct AuditTrail {
     pub disables: Vec<DisableRecord>,
     /// `extend` declarations on sets some rule uses.
     pub extends: Vec<ExtendRecord>,
+}
+
+impl AuditTrail {
+    /// Where a locked rule's lock was written: the `locked` of the last `use` block that
+    /// locked it (the one nearest the root, which binds the files importing it), else the
+    /// `locked` of the rule's own `severity` clause. `None` for a rule that is not locked.
+    pub fn lock_origin(
+        &self,
+        inputs: &PolicyInputs,
+        rule: &RuleInfo,
+    ) -> Option<(SourceId, TextRange)> {
+        if !rule.locked {
+            return None;
+        }
+        let by_use = self
+            .overrides
+            .iter()
+            .rev()
+            .filter(|o| o.rule == rule.id)
+            .find_map(|o| o.locked_at(inputs).map(|at| (o.source, at)));
+        if by_use.is_some() {
+            return by_use;
+        }
+        let source = rule.source?;
+        let own = inputs
+            .source(source)?
+            .parse
+            .file
+            .rules()
+            .find(|r| r.name.range == rule.name_range)
+            .and_then(|r| r.severity())
+            .and_then(|s| s.locked);
+        Some((source, own.unwrap_or(rule.name_range)))
+    }
+}
+
+impl OverrideRecord {
+    /// Where this override wrote `locked` (`use RULE { severity LEVEL locked }`), which
+    /// binds the files nearer the root even when the severity does not change.
+    pub fn locked_at(&self, inputs: &PolicyInputs) -> Option<TextRange> {
+        let OverrideChange::Severity { .. } = self.change else {
+            return None;
+        };
+        let file = &inputs.source(self.source)?.parse.file;
+        file.items.iter().find_map(|item| match item {
+            Item::Use(block) if block.range.contains_range(self.range) => {
+                block.items.iter().find_map(|clause| match clause {
+                    UseItem::Severity(s) if s.range == self.range => s.locked,
+                    _ => None,
+                })
+            }
+            _ => None,
+        })
+    }
 }
 
 /// An `extend` that took effect: terms added to or taken from an imported set.

@@ -582,6 +582,42 @@ disable hc.story because "x"
 }
 
 #[test]
+fn the_audit_places_a_lock_where_the_compiler_does() {
+    // A lock set by a `use` at the rule's own severity, then a raise nearer the root: the
+    // lock `decorum audit` and `decorum explain` show is where the compiler would label
+    // "locked here" (the `use` block's `locked`), not the rule's definition nor the
+    // root's raise; a rule's own lock is its own `locked`.
+    let lib = "decorum 1\npolicy lib\nrule r { severity warning flag when count([\"x\"]) > 3 }\nrule own { severity error locked flag when contains [\"y\"] }\n";
+    let (inputs, compiled) = compile_files(
+        "decorum 1\npolicy t\nimport \"./mid\"\nimport \"./lib\"\nuse lib.r { severity error }\n",
+        &[
+            ("lib", lib),
+            (
+                "mid",
+                "decorum 1\npolicy mid\nimport \"./lib\"\nuse lib.r { severity warning locked }\n",
+            ),
+        ],
+    );
+    let set = compiled.policy_set.as_ref().expect("no errors");
+    let place = |id: &str| {
+        let rule = set.rule(id).expect("active rule");
+        let (source, at) = compiled.audit.lock_origin(&inputs, rule).expect("locked");
+        let src = inputs.source(source).unwrap();
+        let lc = decorum_text::LineIndex::new(&src.text).line_char_col(&src.text, at.start());
+        format!("{}:{}:{}", src.path, lc.line + 1, lc.col + 1)
+    };
+    assert_eq!(place("lib.r"), "mid.decorum:4:30");
+    assert_eq!(place("lib.own"), "lib.decorum:4:27");
+    let locks: Vec<bool> = compiled
+        .audit
+        .overrides
+        .iter()
+        .map(|o| o.locked_at(&inputs).is_some())
+        .collect();
+    assert_eq!(locks, [true, false]);
+}
+
+#[test]
 fn syntax_errors_become_problems_with_positions() {
     check(
         "decorum 1\npolicy t\nrule r {\n  flag when contains [\"x\"\n}\n",

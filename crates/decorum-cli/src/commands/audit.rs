@@ -103,17 +103,19 @@ pub fn run(args: AuditArgs) -> u8 {
                 OverrideChange::Severity { from, to } => ("severity".to_string(), from.as_str().to_string(), to.as_str().to_string()),
                 OverrideChange::Param { name, from, to } => (format!("param {name}"), from.clone(), to.clone()),
             };
+            // `severity LEVEL locked` binds the files nearer the root, even at the same level.
+            let locked = o.locked_at(inputs).is_some();
             // An override that changes nothing, or adjusts a rule that is disabled, is
             // listed (it is in a policy) with why it has no effect.
             let disabled = session.compiled.audit.disables.iter().any(|d| d.rule == o.rule);
             let effect = if disabled {
                 Some("the rule is disabled")
-            } else if from == to {
+            } else if from == to && !locked {
                 Some("no change")
             } else {
                 None
             };
-            json!({ "rule": o.rule, "what": what, "from": from, "to": to, "file": file, "line": line, "no_effect": effect })
+            json!({ "rule": o.rule, "what": what, "from": from, "to": to, "locked": locked, "file": file, "line": line, "no_effect": effect })
         })
         .collect();
     let disables: Vec<serde_json::Value> = session
@@ -142,9 +144,12 @@ pub fn run(args: AuditArgs) -> u8 {
         .iter()
         .filter(|r| r.locked)
         .map(|r| {
-            let (file, line) = r
-                .source
-                .map(|s| location(inputs, s, r.name_range))
+            // Where the lock was written: the rule's own `locked`, or a `use` block's.
+            let (file, line) = session
+                .compiled
+                .audit
+                .lock_origin(inputs, r)
+                .map(|(source, at)| location(inputs, source, at))
                 .unwrap_or_default();
             json!({ "rule": r.id, "severity": r.severity.as_str(), "file": file, "line": line })
         })
@@ -285,8 +290,13 @@ fn human(doc: &serde_json::Value) -> String {
             .as_str()
             .map(|why| format!("  [no effect: {why}]"))
             .unwrap_or_default();
+        let locked = if o["locked"].as_bool() == Some(true) {
+            ", locked"
+        } else {
+            ""
+        };
         out.push_str(&format!(
-            "  {}: {} {} -> {}  ({}:{}){effect}\n",
+            "  {}: {} {} -> {}{locked}  ({}:{}){effect}\n",
             s(&o["rule"]),
             s(&o["what"]),
             s(&o["from"]),

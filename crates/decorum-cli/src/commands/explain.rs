@@ -85,21 +85,35 @@ pub fn run(args: ExplainArgs) -> u8 {
 
     let mut out = String::new();
     out.push_str(&format!("{} ({})\n\n", rule.title, rule.id));
-    let origin = match rule.severity_origin {
-        SeverityOrigin::Builtin => "built in".to_string(),
-        SeverityOrigin::Default { source, range } | SeverityOrigin::Override { source, range } => {
-            let kind = if matches!(rule.severity_origin, SeverityOrigin::Override { .. }) {
-                "set by an override at"
-            } else {
-                "default, from"
-            };
-            match policy_place(&session.inputs, source, range) {
-                Some((path, line)) => format!("{kind} {path}:{line}"),
-                None => kind.to_string(),
-            }
-        }
+    let (kind, origin_place) = match rule.severity_origin {
+        SeverityOrigin::Builtin => ("built in", None),
+        SeverityOrigin::Default { source, range } => (
+            "default, from",
+            policy_place(&session.inputs, source, range),
+        ),
+        SeverityOrigin::Override { source, range } => (
+            "set by an override at",
+            policy_place(&session.inputs, source, range),
+        ),
     };
-    let locked = if rule.locked { ", locked" } else { "" };
+    let origin = match &origin_place {
+        Some((path, line)) => format!("{kind} {path}:{line}"),
+        None => kind.to_string(),
+    };
+    // The lock may come from another file than the severity: a `use` block that locked
+    // the rule, then a file nearer the root that raised it.
+    let lock_place = session
+        .compiled
+        .audit
+        .lock_origin(&session.inputs, rule)
+        .and_then(|(source, at)| policy_place(&session.inputs, source, at));
+    let locked = match lock_place {
+        Some(place) if origin_place.as_ref() != Some(&place) => {
+            format!(", locked at {}:{}", place.0, place.1)
+        }
+        _ if rule.locked => ", locked".to_string(),
+        _ => String::new(),
+    };
     out.push_str(&format!(
         "severity: {}{locked} ({origin})\n",
         rule.severity.as_str()
