@@ -118,3 +118,25 @@ fn an_unknown_rule_exits_2_with_a_suggestion() {
     "#]]
     .assert_eq(&ws.run(&["explain", "hc.privacy.client-stroy"]).output().render());
 }
+
+#[test]
+fn a_misspelt_end_of_an_id_gets_a_suggestion() {
+    // A rule is usually asked for by the end of its id; a typo there was met with no
+    // suggestion, since only whole ids were compared.
+    let ws = Workspace::new();
+    expect![[r#"
+        exit: 2
+        --- stdout: (empty)
+        --- stderr
+        error: no active rule `advert-shar`; did you mean `hc.marketing.advert-share`?
+          = help: `decorum check --format json` shows rule ids; the policies in use come from decorum.toml or --policy
+    "#]]
+    .assert_eq(&ws.run(&["explain", "advert-shar"]).output().render());
+    let out = ws.run(&["explain", "marketing.advert-shar"]).output();
+    assert!(
+        out.stderr
+            .contains("did you mean `hc.marketing.advert-share`?"),
+        "{}",
+        out.render()
+    );
+}

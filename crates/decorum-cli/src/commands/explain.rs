@@ -62,9 +62,8 @@ pub fn run(args: ExplainArgs) -> u8 {
                 );
                 return EXIT_ERROR;
             }
-            let ids: Vec<&str> = set.rules().iter().map(|r| r.id.as_str()).collect();
-            let hint = decorum_syntax::did_you_mean(wanted, ids.iter().copied())
-                .map(|s| format!("; did you mean `{s}`?"))
+            let hint = suggestion(wanted, set)
+                .map(|s| format!("; did you mean {s}?"))
                 .unwrap_or_default();
             let _ = writeln!(
                 std::io::stderr(),
@@ -157,4 +156,38 @@ pub fn run(args: ExplainArgs) -> u8 {
     }
     let _ = std::io::stdout().write_all(out.as_bytes());
     EXIT_OK
+}
+
+/// The rule ids closest to a `wanted` that names none, as "`id`" or "`a` or `b`". Like a
+/// rule, a misspelt name may be written whole or as the end of an id (`advert-shar`), so
+/// it is compared with every id's endings after a dot too, and an ending maps back to the
+/// ids that end so.
+fn suggestion(wanted: &str, set: &decorum_engine::PolicySet) -> Option<String> {
+    let ids = set
+        .known_rule_ids()
+        .iter()
+        .map(String::as_str)
+        .chain(set.builtin_rules().into_iter().map(|r| r.id.as_str()));
+    let mut endings: Vec<(&str, &str)> = Vec::new();
+    for id in ids {
+        endings.push((id, id));
+        endings.extend(id.match_indices('.').map(|(i, _)| (&id[i + 1..], id)));
+    }
+    let mut candidates: Vec<&str> = endings.iter().map(|(ending, _)| *ending).collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    let closest = decorum_syntax::did_you_mean(wanted, candidates)?;
+    let mut matching: Vec<&str> = endings
+        .iter()
+        .filter(|(ending, _)| *ending == closest)
+        .map(|(_, id)| *id)
+        .collect();
+    matching.sort_unstable();
+    matching.dedup();
+    let quoted: Vec<String> = matching.iter().map(|id| format!("`{id}`")).collect();
+    match quoted.as_slice() {
+        [] => None,
+        [one] => Some(one.clone()),
+        [rest @ .., last] => Some(format!("{} or {last}", rest.join(", "))),
+    }
 }
