@@ -140,3 +140,41 @@ fn a_misspelt_end_of_an_id_gets_a_suggestion() {
         out.render()
     );
 }
+
+/// The lines of `decorum explain` between the title and the tags: severity, parameters,
+/// extensions.
+fn settings(stdout: &str) -> String {
+    stdout
+        .lines()
+        .skip(2)
+        .take_while(|l| !l.starts_with("tags:") && !l.is_empty())
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+#[test]
+fn a_parameter_set_twice_shows_the_value_in_force() {
+    // A shared file and the practice both set the rule's parameter: one line, with the
+    // value the findings use, rather than one line per override. Additions to a term-set
+    // parameter add up.
+    let ws = Workspace::new();
+    ws.file("decorum.toml", "policies = [\"practice.decorum\"]\n");
+    ws.file(
+        "shared.decorum",
+        "decorum 1\npolicy acme.shared\n\nimport \"std/healthcare\" as hc\n\nuse hc.marketing.advert-share { max_share = 15% }\nuse hc.privacy.phone-number { allowed_numbers += [\"555-0100\"] }\n",
+    );
+    ws.file(
+        "practice.decorum",
+        "decorum 1\npolicy acme.practice\n\nimport \"./shared\"\nimport \"std/healthcare\" as hc\n\nuse hc.marketing.advert-share { max_share = 10% }\nuse hc.privacy.phone-number { allowed_numbers += [\"555-0111\",\n  \"555-0122\"] }\n",
+    );
+    let share = ws.run(&["explain", "advert-share"]).output();
+    assert_eq!(share.code, 0, "{}", share.render());
+    let phone = ws.run(&["explain", "phone-number"]).output();
+    assert_eq!(phone.code, 0, "{}", phone.render());
+    expect![[r#"
+        severity: warning (default, from std/healthcare/marketing.decorum:386)
+        parameter max_share: 10% (was 20%, set by an override at practice.decorum:7; it replaced 15% at shared.decorum:6)
+        severity: error (default, from std/healthcare/privacy.decorum:740)
+        parameter allowed_numbers: [] + ["555-0100"] + ["555-0111", "555-0122"] (was [], set by overrides at shared.decorum:7 and practice.decorum:8)
+    "#]].assert_eq(&(settings(&share.stdout) + &settings(&phone.stdout)));
+}

@@ -2,7 +2,9 @@
 
 use std::io::Write;
 
-use decorum_engine::{ExpectedOutcome, OverrideChange, SeverityOrigin};
+use decorum_engine::{
+    AuditTrail, ExpectedOutcome, OverrideChange, PolicyInputs, RuleInfo, SeverityOrigin,
+};
 
 use super::{EXIT_ERROR, EXIT_OK, policy_place, print_problems, stderr_style};
 use crate::report::human::clean;
@@ -117,18 +119,9 @@ pub fn run(args: ExplainArgs) -> u8 {
         "severity: {}{locked} ({origin})\n",
         rule.severity.as_str()
     ));
-    // Parameters the workspace changed: the findings already use the new values.
-    for o in &session.compiled.audit.overrides {
-        let OverrideChange::Param { name, from, to } = &o.change else {
-            continue;
-        };
-        if o.rule != rule.id {
-            continue;
-        }
-        let at = policy_place(&session.inputs, o.source, o.range)
-            .map(|(path, line)| format!(", set by an override at {path}:{line}"))
-            .unwrap_or_default();
-        out.push_str(&format!("parameter {name}: {to} (was {from}{at})\n"));
+    // Parameters the workspace changed: the findings already use the values in force.
+    for line in parameter_lines(&session.inputs, &session.compiled.audit, rule) {
+        out.push_str(&line);
     }
     if !rule.tags.is_empty() {
         out.push_str(&format!("tags: {}\n", rule.tags.join(", ")));
@@ -190,4 +183,93 @@ fn suggestion(wanted: &str, set: &decorum_engine::PolicySet) -> Option<String> {
         [one] => Some(one.clone()),
         [rest @ .., last] => Some(format!("{} or {last}", rest.join(", "))),
     }
+}
+
+/// One override of a parameter: the value it set as written (`+= [...]` for an
+/// addition), and where.
+struct ParamStep<'a> {
+    to: &'a str,
+    at: String,
+}
+
+/// One line per parameter the workspace's `use` blocks changed: the value in force, its
+/// default, where it was set, and what it replaced when several files set it (the
+/// overrides apply from the deepest importer to the root, so the last `=` wins and the
+/// `+=` after it add to it).
+fn parameter_lines(inputs: &PolicyInputs, audit: &AuditTrail, rule: &RuleInfo) -> Vec<String> {
+    let mut params: Vec<(&str, &str, Vec<ParamStep<'_>>)> = Vec::new();
+    for o in audit.overrides.iter().filter(|o| o.rule == rule.id) {
+        let OverrideChange::Param { name, from, to } = &o.change else {
+            continue;
+        };
+        let at = policy_place(inputs, o.source, o.range)
+            .map(|(path, line)| format!("{path}:{line}"))
+            .unwrap_or_else(|| "an importing policy".to_string());
+        let step = ParamStep { to, at };
+        match params.iter_mut().find(|(n, _, _)| n == name) {
+            Some((_, _, steps)) => steps.push(step),
+            None => params.push((name, from, vec![step])),
+        }
+    }
+    let mut lines = Vec::new();
+    for (name, from, steps) in params {
+        // A term set's value shows as "(term set)": its default as written says more.
+        let default = if from == "(term set)" {
+            default_as_written(inputs, rule, name).unwrap_or_else(|| "its default terms".into())
+        } else {
+            from.to_string()
+        };
+        let first_in_force = steps
+            .iter()
+            .rposition(|s| !s.to.starts_with("+="))
+            .unwrap_or(0);
+        let (replaced, in_force) = steps.split_at(first_in_force);
+        let mut value = default.clone();
+        for step in in_force {
+            value = match step.to.strip_prefix("+=") {
+                Some(added) => format!("{value} + {}", one_line(added)),
+                None => one_line(step.to),
+            };
+        }
+        let places: Vec<&str> = in_force.iter().map(|s| s.at.as_str()).collect();
+        let by = match places.as_slice() {
+            [one] => format!("an override at {one}"),
+            [rest @ .., last] => format!("overrides at {} and {last}", rest.join(", ")),
+            [] => "an override".to_string(),
+        };
+        let earlier: Vec<String> = replaced
+            .iter()
+            .map(|s| match s.to.strip_prefix("+=") {
+                Some(added) => format!("{} added at {}", one_line(added), s.at),
+                None => format!("{} at {}", one_line(s.to), s.at),
+            })
+            .collect();
+        let earlier = if earlier.is_empty() {
+            String::new()
+        } else {
+            format!("; it replaced {}", earlier.join(", then "))
+        };
+        lines.push(format!(
+            "parameter {name}: {value} (was {default}, set by {by}{earlier})\n"
+        ));
+    }
+    lines
+}
+
+/// A parameter's default as written in the rule, when it is short enough for one line.
+fn default_as_written(inputs: &PolicyInputs, rule: &RuleInfo, name: &str) -> Option<String> {
+    let source = inputs.source(rule.source?)?;
+    let decl = source
+        .parse
+        .file
+        .rules()
+        .find(|r| r.name.range == rule.name_range)?;
+    let param = decl.params().find(|p| p.name.text == name)?;
+    let text = one_line(decorum_text::slice(&source.text, param.value.range()));
+    (text.chars().count() <= 60).then_some(text)
+}
+
+/// A value as written, on one line (a term list may span several).
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
