@@ -178,3 +178,28 @@ fn a_parameter_set_twice_shows_the_value_in_force() {
         parameter allowed_numbers: [] + ["555-0100"] + ["555-0111", "555-0122"] (was [], set by overrides at shared.decorum:7 and practice.decorum:8)
     "#]].assert_eq(&(settings(&share.stdout) + &settings(&phone.stdout)));
 }
+
+#[test]
+fn extensions_of_the_sets_a_rule_reads_are_shown() {
+    // The rule reads `claims`, which names `base`: an `extend` of either changes what it
+    // flags; one of a set it does not read is not shown, even when its terms name one the
+    // rule reads.
+    let ws = Workspace::new();
+    ws.file("decorum.toml", "policies = [\"practice.decorum\"]\n");
+    ws.file(
+        "lib.decorum",
+        "decorum 1\npolicy lib\n\nterms base = [\"miracle\"]\nterms claims = base + [\"cure-all\"]\nterms other = [\"sale\"]\n\nrule claim { flag when contains claims }\nrule offer { flag when contains other }\n",
+    );
+    ws.file(
+        "practice.decorum",
+        "decorum 1\npolicy acme.practice\n\nimport \"./lib\"\n\nextend lib.base += [\"wonder\",\n  \"marvel\"]\nextend lib.claims -= [\"cure-all\"]\nextend lib.other += [\"offer\"] + lib.base\n",
+    );
+    let out = ws.run(&["explain", "lib.claim"]).output();
+    assert_eq!(out.code, 0, "{}", out.render());
+    expect![[r#"
+        severity: warning (default, from lib.decorum:8)
+        extend lib.base += ["wonder", "marvel"] (at practice.decorum:6)
+        extend lib.claims -= ["cure-all"] (at practice.decorum:8)
+    "#]]
+    .assert_eq(&settings(&out.stdout));
+}

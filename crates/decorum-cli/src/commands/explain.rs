@@ -3,8 +3,10 @@
 use std::io::Write;
 
 use decorum_engine::{
-    AuditTrail, ExpectedOutcome, OverrideChange, PolicyInputs, RuleInfo, SeverityOrigin,
+    AuditTrail, Compiled, ExpectedOutcome, OverrideChange, PolicyInputs, RuleInfo, SeverityOrigin,
+    SourceId, SymbolKey, SymbolKind,
 };
+use decorum_text::TextRange;
 
 use super::{EXIT_ERROR, EXIT_OK, policy_place, print_problems, stderr_style};
 use crate::report::human::clean;
@@ -121,6 +123,10 @@ pub fn run(args: ExplainArgs) -> u8 {
     ));
     // Parameters the workspace changed: the findings already use the values in force.
     for line in parameter_lines(&session.inputs, &session.compiled.audit, rule) {
+        out.push_str(&line);
+    }
+    // Terms added to or taken from the sets the rule reads change what it flags too.
+    for line in extend_lines(&session.inputs, &session.compiled, rule) {
         out.push_str(&line);
     }
     if !rule.tags.is_empty() {
@@ -272,4 +278,75 @@ fn default_as_written(inputs: &PolicyInputs, rule: &RuleInfo, name: &str) -> Opt
 /// A value as written, on one line (a term list may span several).
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// One line per `extend` of a term set the rule reads, in the order they applied: the
+/// sets named in the rule (its conditions and parameter defaults), in the `use` blocks
+/// that set its parameters, and in the sets those name, found through the names that
+/// resolved (`Compiled::symbols`).
+fn extend_lines(inputs: &PolicyInputs, compiled: &Compiled, rule: &RuleInfo) -> Vec<String> {
+    let symbols = &compiled.symbols;
+    let Some(source) = rule.source else {
+        return Vec::new();
+    };
+    let Some(definition) = symbols.definitions.iter().find(|d| {
+        d.key.kind == SymbolKind::Rule && d.key.source == source && d.name_range == rule.name_range
+    }) else {
+        return Vec::new();
+    };
+    // Places whose set references count: the rule, the `use` blocks that changed its
+    // parameters, then each set found.
+    let mut places: Vec<(SourceId, TextRange)> = vec![(source, definition.range)];
+    places.extend(
+        compiled
+            .audit
+            .overrides
+            .iter()
+            .filter(|o| o.rule == rule.id && matches!(o.change, OverrideChange::Param { .. }))
+            .map(|o| (o.source, o.range)),
+    );
+    let mut sets: Vec<&SymbolKey> = Vec::new();
+    let mut next = 0;
+    while let Some(&(file, range)) = places.get(next) {
+        next += 1;
+        for reference in &symbols.references {
+            let target = &reference.target;
+            if target.kind != SymbolKind::TermSet
+                || reference.source != file
+                || !range.contains_range(reference.range)
+                || sets.contains(&target)
+            {
+                continue;
+            }
+            sets.push(target);
+            if let Some(set) = symbols.definition(target) {
+                places.push((set.key.source, set.range));
+            }
+        }
+    }
+    let mut lines = Vec::new();
+    for e in &compiled.audit.extends {
+        // The set an `extend` changes is the one its target name resolved to (not a set
+        // its terms name).
+        let target = inputs.source(e.source).and_then(|src| {
+            src.parse.file.items.iter().find_map(|item| match item {
+                decorum_syntax::Item::Extend(x) if x.range == e.range => Some(x.target.range),
+                _ => None,
+            })
+        });
+        let extended = target.and_then(|at| symbols.target_at(e.source, at));
+        if !extended.is_some_and(|key| sets.contains(&key)) {
+            continue;
+        }
+        let op = if e.remove { "-=" } else { "+=" };
+        let at = policy_place(inputs, e.source, e.range)
+            .map(|(path, line)| format!(" (at {path}:{line})"))
+            .unwrap_or_default();
+        lines.push(format!(
+            "extend {} {op} {}{at}\n",
+            e.set,
+            one_line(&e.terms)
+        ));
+    }
+    lines
 }
