@@ -95,8 +95,8 @@ pub fn finding(
     if let Some(link) = &f.rule.link {
         let _ = writeln!(out, "{} {link}", style.blue("   = see:"));
     }
-    // `decorum explain` knows the rules of policies; Decorum's own checks of drafts
-    // (`decorum.waiver-reason`, ...) are not among them, so do not suggest it for those.
+    // `decorum explain` knows Decorum's own checks of drafts (`decorum.waiver-reason`,
+    // ...) as well as the rules of policies, so every finding points to it.
     {
         let _ = writeln!(
             out,
