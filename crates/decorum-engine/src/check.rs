@@ -28,6 +28,8 @@ pub(crate) enum Threads {
 pub const WAIVER_REASON_RULE: &str = "decorum.waiver-reason";
 /// A waiver names a rule that no active policy defines.
 pub const WAIVER_UNKNOWN_RULE: &str = "decorum.waiver-unknown-rule";
+/// A waiver names only rules the workspace's policies disable: it waives nothing.
+pub const WAIVER_DISABLED_RULE: &str = "decorum.waiver-disabled-rule";
 /// Front matter or a `decorum-` comment in a draft could not be read.
 pub const DRAFT_PROBLEM_RULE: &str = "decorum.draft";
 

@@ -10,10 +10,6 @@ use decorum_text::TextRange;
 
 use crate::input::SourceId;
 
-/// Id of Decorum's own check of drafts for a waiver naming only rules the workspace's
-/// policies disable (the other ids are beside the checks, in the engine's `check` module).
-pub const WAIVER_DISABLED_RULE: &str = "decorum.waiver-disabled-rule";
-
 /// A problem found in a draft by one rule.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {

@@ -23,8 +23,8 @@ mod symbols;
 
 pub use audit::*;
 pub use check::{
-    DRAFT_PROBLEM_RULE, ExampleResult, PolicySet, WAIVER_REASON_RULE, WAIVER_UNKNOWN_RULE,
-    apply_edits,
+    DRAFT_PROBLEM_RULE, ExampleResult, PolicySet, WAIVER_DISABLED_RULE, WAIVER_REASON_RULE,
+    WAIVER_UNKNOWN_RULE, apply_edits,
 };
 pub use compile::compile;
 pub use decorum_syntax::Severity;
