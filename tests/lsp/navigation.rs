@@ -993,7 +993,10 @@ fn draft_hover_links_a_std_rules_origin_to_its_read_only_copy() {
     );
     let shown = reply["result"]["contents"]["value"].as_str().unwrap();
     let link = format!("]({}", file_uri(&cache.path().join("decorum/std")));
-    assert!(shown.contains("library default, [std/healthcare/"), "{shown}");
+    assert!(
+        shown.contains("library default, [std/healthcare/"),
+        "{shown}"
+    );
     assert!(shown.contains(&link), "{link} in {shown}");
     server.stop();
 }
