@@ -377,7 +377,13 @@ fn the_same_fix_from_two_findings_is_offered_once() {
 #[test]
 fn actions_and_hover_right_after_an_edit_wait_for_its_check() {
     let ws = Workspace::new();
-    let mut server = ws.start();
+    // Every check waits 300 ms first, so the requests surely arrive while it runs.
+    let delay = [(
+        "DECORUM_LSP_TEST_CHECK_DELAY_MS",
+        std::path::Path::new("300"),
+    )];
+    let mut server = Server::start_with_env(&ws.root(), &delay);
+    server.initialize(&ws.root(), crate::capabilities(), Value::Null);
     let uri = ws.uri("typing.md");
     server.open(&uri, "markdown", 1, "Clinic news.\n");
     assert!(server.diagnostics_at(&uri, 1).is_empty());

@@ -81,8 +81,7 @@ fn a_lone_surrogate_is_read_as_the_replacement_character() {
     let uri = ws.uri("cut.md");
     server.open(&uri, "markdown", 1, "Hello \u{1F600} there.\n");
     assert!(server.diagnostics_at(&uri, 1).is_empty());
-    // The client deletes the emoji's second half (`character` 7 to 8), then sends the
-    // first half on its own in place of the whole emoji (6 to 8).
+    // The client replaces the whole emoji (`character` 6 to 8) with its first half alone.
     let change = format!(
         r#"{{"jsonrpc":"2.0","method":"textDocument/didChange","params":{{"textDocument":{{"uri":"{uri}","version":2}},"contentChanges":[{{"range":{{"start":{{"line":0,"character":6}},"end":{{"line":0,"character":8}}}},"text":"\ud83d"}}]}}}}"#
     );
@@ -264,7 +263,7 @@ fn at_most_ten_thousand_diagnostics_per_draft() {
     assert_eq!(last["code"], "decorum.draft");
     let message = last["message"].as_str().unwrap();
     assert!(
-        message.starts_with("105 more findings are not shown: the editor gets at most 10000"),
+        message.starts_with("105 more findings are not shown: the editor gets at most 10,000"),
         "{message}"
     );
     server.stop();

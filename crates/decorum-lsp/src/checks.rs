@@ -169,7 +169,14 @@ async fn run(state: Arc<State>, uri: Uri) {
         let version = job.version;
         let log_id = job.log_id;
         let worker = Arc::clone(&state);
-        let outcome = match tokio::task::spawn_blocking(move || evaluate(&worker, job)).await {
+        let outcome = match tokio::task::spawn_blocking(move || {
+            if let Some(delay) = test_check_delay() {
+                std::thread::sleep(delay);
+            }
+            evaluate(&worker, job)
+        })
+        .await
+        {
             Ok(outcome) => outcome,
             Err(err) => {
                 crate::log!(
@@ -186,6 +193,9 @@ async fn run(state: Arc<State>, uri: Uri) {
                 {
                     doc.checking = false;
                 }
+                // Requests waiting for this check find no check running, and check the
+                // text themselves rather than wait out their time.
+                state.checked.notify_waiters();
                 return;
             }
         };
@@ -243,6 +253,20 @@ async fn run(state: Arc<State>, uri: Uri) {
             return;
         }
     }
+}
+
+/// A test hook: with `DECORUM_LSP_TEST_HOOKS=1`, `DECORUM_LSP_TEST_CHECK_DELAY_MS` makes
+/// every scheduled check wait that long first, so that a test's request surely arrives
+/// while the check runs.
+fn test_check_delay() -> Option<std::time::Duration> {
+    static DELAY: std::sync::OnceLock<Option<std::time::Duration>> = std::sync::OnceLock::new();
+    *DELAY.get_or_init(|| {
+        let hooks = std::env::var(crate::server::TEST_HOOKS_ENV).is_ok_and(|v| v == "1");
+        let ms = std::env::var("DECORUM_LSP_TEST_CHECK_DELAY_MS").ok()?;
+        hooks
+            .then(|| ms.parse().ok().map(std::time::Duration::from_millis))
+            .flatten()
+    })
 }
 
 fn snapshot(state: &State, uri: &Uri) -> Option<Job> {
@@ -525,8 +549,8 @@ fn check_draft(job: &Job, ctx: &PolicyContext) -> Option<Vec<Diagnostic>> {
             worst,
             format!(
                 "{hidden} more findings are not shown: the editor gets at most \
-                 {MAX_DIAGNOSTICS} per draft, the most severe first. Run `decorum check` on \
-                 the file to see them all."
+                 {MAX_DIAGNOSTICS_SHOWN} per draft, the most severe first. Run `decorum check` \
+                 on the file to see them all."
             ),
         ));
     }
@@ -537,6 +561,8 @@ fn check_draft(job: &Job, ctx: &PolicyContext) -> Option<Vec<Diagnostic>> {
 /// gave 480,000 diagnostics in one 331 MB message, more than an editor can show or a
 /// writer can read.
 const MAX_DIAGNOSTICS: usize = 10_000;
+/// [`MAX_DIAGNOSTICS`] as the message writes it.
+const MAX_DIAGNOSTICS_SHOWN: &str = "10,000";
 
 /// The findings the settings show, at most `max` of them (the most severe first, then in
 /// the order of the text), and how many more there were with the most severe of those.

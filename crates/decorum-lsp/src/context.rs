@@ -222,20 +222,20 @@ impl PolicyContext {
         if loaded.inputs.sources.is_empty() && general.is_empty() {
             general.push("no policy files were found".to_owned());
         }
-        let waiting = DraftFilter::new(config.clone());
-        let active = match policy_set {
-            Some(set) if general.is_empty() => match ActivePolicies::new(set, &loaded, config) {
-                Ok(active) => Some(Arc::new(active)),
-                Err(message) => {
-                    general.push(message);
-                    keep
-                }
-            },
-            _ => keep,
-        };
-        let waiting_drafts = match active {
-            None => waiting.ok(),
-            Some(_) => None,
+        let (active, waiting_drafts) = match (policy_set, DraftFilter::new(config)) {
+            (Some(set), Ok(drafts)) if general.is_empty() => {
+                let active = ActivePolicies::new(set, &loaded, drafts);
+                (Some(Arc::new(active)), None)
+            }
+            (_, Err(message)) => {
+                general.push(message);
+                (keep, None)
+            }
+            // No new policies: drafts are told they are not checked while none are in use.
+            (_, Ok(drafts)) => {
+                let waiting = keep.is_none().then_some(drafts);
+                (keep, waiting)
+            }
         };
         crate::log!(
             Level::Info,
@@ -289,11 +289,7 @@ impl PolicyContext {
 }
 
 impl ActivePolicies {
-    fn new(
-        set: PolicySet,
-        loaded: &LoadedPolicies,
-        config: Config,
-    ) -> Result<ActivePolicies, String> {
+    fn new(set: PolicySet, loaded: &LoadedPolicies, drafts: DraftFilter) -> ActivePolicies {
         let sources = loaded
             .inputs
             .sources
@@ -306,11 +302,11 @@ impl ActivePolicies {
                 index: LineIndex::new(&s.text),
             })
             .collect();
-        Ok(ActivePolicies {
+        ActivePolicies {
             set,
             sources,
-            drafts: DraftFilter::new(config)?,
-        })
+            drafts,
+        }
     }
 
     /// True when the document at `path` with `language_id` is a draft (see

@@ -74,6 +74,12 @@ pub async fn files_changed(state: &Arc<State>, changed: Vec<PathBuf>) {
         .await;
         let Ok(loaded) = loaded else {
             crate::log!(Level::Error, "policy reload failed: internal error (panic)");
+            // Not loaded: the next event for the same bytes tries again.
+            if let Ok(mut seen) = state.reloaded_inputs.lock() {
+                for path in &changed {
+                    seen.remove(path);
+                }
+            }
             continue;
         };
         let loaded = Arc::new(loaded);

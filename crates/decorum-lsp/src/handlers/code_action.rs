@@ -10,7 +10,7 @@
 //! (`documentChanges`) where the client supports it, so a client whose text moved on
 //! refuses them instead of corrupting the draft.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use serde_json::json;
@@ -43,7 +43,9 @@ pub async fn code_action(state: &Arc<State>, params: CodeActionParams) -> Vec<Co
     }
     // Asked right after an edit, the check of the new text may still be running.
     let current = crate::checks::current(state, &params.text_document.uri).await;
-    draft_actions(state, params, current)
+    // On the blocking pool: over a whole draft of findings this is thousands of actions,
+    // and the dispatcher would answer nothing else meanwhile.
+    super::off_workers(state, move |state| draft_actions(state, params, current)).await
 }
 
 /// The code actions of a draft, from `current`, its check.
@@ -92,7 +94,7 @@ fn draft_actions(
 
     // The diagnostics the client sent, then the stored ones (for document-level fixes
     // offered away from the flagged words), each once.
-    let mut seen: Vec<(String, Range)> = Vec::new();
+    let mut seen: HashSet<(String, Range)> = HashSet::new();
     let mut actions = Vec::new();
     let from_client = params.context.diagnostics.iter();
     let from_store = stored.iter().flat_map(|s| s.iter());
@@ -116,7 +118,7 @@ fn draft_actions(
         if !at_finding && offers.is_empty() {
             continue;
         }
-        seen.push((rule.clone(), diagnostic.range));
+        seen.insert((rule.clone(), diagnostic.range));
         for i in offers {
             let fix = &data.fixes[i];
             let edits = fix
@@ -164,16 +166,16 @@ fn draft_actions(
 /// in, or in the file), and applying both would insert it twice. The first is kept, with
 /// its diagnostic and whether it is preferred.
 fn once_each(actions: Vec<CodeAction>) -> Vec<CodeAction> {
-    let mut kept: Vec<CodeAction> = Vec::with_capacity(actions.len());
-    for action in actions {
-        let repeat = kept
-            .iter()
-            .any(|k| k.title == action.title && k.edit == action.edit);
-        if !repeat {
-            kept.push(action);
-        }
-    }
-    kept
+    // Keyed on the title and the edit as JSON: a whole draft of findings offers
+    // thousands of actions, too many to compare each with every one kept.
+    let mut keys: HashSet<(String, String)> = HashSet::with_capacity(actions.len());
+    actions
+        .into_iter()
+        .filter(|action| {
+            let edit = serde_json::to_string(&action.edit).unwrap_or_default();
+            keys.insert((action.title.clone(), edit))
+        })
+        .collect()
 }
 
 /// The finding data of a Decorum diagnostic computed for `version`.

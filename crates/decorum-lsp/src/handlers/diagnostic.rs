@@ -2,7 +2,7 @@
 //!
 //! The stored result is returned when it belongs to the document's current version;
 //! otherwise the running check of it is waited for, or the text is checked now
-//! ([`crate::checks::current`]).
+//! ([`crate::checks::current`]); after a wait that runs out, the text is checked here.
 
 use std::sync::Arc;
 
@@ -12,7 +12,7 @@ use tower_lsp_server::ls_types::{
     FullDocumentDiagnosticReport, RelatedFullDocumentDiagnosticReport,
 };
 
-use crate::checks::{current, shown};
+use crate::checks::{current, evaluate_now, shown};
 use crate::state::State;
 
 /// Answers `textDocument/diagnostic`. An unknown document gets an empty report.
@@ -21,7 +21,18 @@ pub async fn diagnostic(
     params: DocumentDiagnosticParams,
 ) -> jsonrpc::Result<DocumentDiagnosticReportResult> {
     let uri = params.text_document.uri;
-    let evaluation = current(state, &uri).await;
+    // A check that outlasts the wait is not "no problems": the text is checked here, as
+    // it is when no check runs.
+    let evaluation = match current(state, &uri).await {
+        Some(evaluation) => Some(evaluation),
+        None => {
+            let worker = Arc::clone(state);
+            let uri = uri.clone();
+            tokio::task::spawn_blocking(move || evaluate_now(&worker, &uri))
+                .await
+                .map_err(|_| jsonrpc::Error::internal_error())?
+        }
+    };
     let items = evaluation
         .map(|e| shown(&state.settings(), &e))
         .unwrap_or_default();

@@ -21,8 +21,9 @@ pub async fn hover(state: &Arc<State>, params: HoverParams) -> Option<Hover> {
     let uri = &params.text_document_position_params.text_document.uri;
     if !super::is_policy(state, uri) {
         // Asked right after an edit, the check of the new text may still be running.
-        let current = crate::checks::current(state, uri).await;
-        return draft_hover(state, params, current?);
+        let current = crate::checks::current(state, uri).await?;
+        // On the blocking pool: the first link into the std library writes its files.
+        return super::off_workers(state, move |state| draft_hover(state, params, current)).await;
     }
     super::off_workers(state, move |state| {
         let at = params.text_document_position_params;

@@ -115,6 +115,8 @@ pub async fn did_close(state: &Arc<State>, params: DidCloseTextDocumentParams) {
     };
     crate::log!(Level::Debug, "didClose doc#{}", doc.log_id);
     state.analyses.remove(&uri);
+    // Requests waiting for its check find it gone.
+    state.checked.notify_waiters();
     // Files that import a closed policy file read it from disk again, without the edits
     // that were never saved.
     if let (Role::Policy, Some(path)) = (&doc.role, &doc.path) {
