@@ -27,8 +27,9 @@ use crate::handlers::{
 use crate::log::Level;
 use crate::state::State;
 
-/// Set to `1` in the environment to enable `decorum/testPanic`, a request that panics
-/// inside its handler (for the end-to-end test that a panic becomes an error reply).
+/// Set to `1` in the environment to enable the test hooks: `decorum/testPanic`, a request
+/// that panics inside its handler (for the end-to-end test that a panic becomes an error
+/// reply), and `DECORUM_LSP_TEST_CHECK_DELAY_MS`, a wait before every scheduled check.
 pub const TEST_HOOKS_ENV: &str = "DECORUM_LSP_TEST_HOOKS";
 
 /// The language server: shared state behind an `Arc`, so check tasks can hold it.
