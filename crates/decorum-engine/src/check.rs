@@ -598,7 +598,7 @@ impl PolicySet {
                 }
                 MessagePart::Field(f) => {
                     if let Some(ctx) = ctx {
-                        let v = ctx.field(*f, ctx.unit());
+                        let v = ctx.field(*f, hit.unit.unwrap_or(ctx.unit()));
                         out.push_str(&if v.is_infinite() {
                             "no limit".to_string()
                         } else {
@@ -614,7 +614,10 @@ impl PolicySet {
                 }
                 MessagePart::Value => {
                     let v = batch_value.or_else(|| {
-                        ctx.and_then(|c| first_comparison(&ir.trigger).map(|n| c.num(n, c.unit())))
+                        let measured = |c: &PostCtx<'_>| hit.unit.unwrap_or(c.unit());
+                        ctx.and_then(|c| {
+                            first_comparison(&ir.trigger).map(|n| c.num(n, measured(c)))
+                        })
                     });
                     if let Some(v) = v {
                         out.push_str(&if ir.value_is_percent {
@@ -680,6 +683,7 @@ impl PolicySet {
             left: None,
             right: None,
             pattern: None,
+            unit: None,
         };
         let facts = BatchFacts {
             value,
@@ -1446,6 +1450,7 @@ mod tests {
             left: None,
             right: None,
             pattern: None,
+            unit: None,
         };
         let hits: Vec<Hit> = [
             Some((2, 4)),

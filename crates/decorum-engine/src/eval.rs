@@ -36,6 +36,10 @@ pub(crate) struct Hit {
     pub(crate) left: Option<TextRange>,
     pub(crate) right: Option<TextRange>,
     pub(crate) pattern: Option<u32>,
+    /// For a condition about a whole unit that held in a scope (`(chars > 200) in
+    /// sentence`), the unit it held in: the message's `{value}` and fields measure that
+    /// unit. `None`: the post.
+    pub(crate) unit: Option<TextRange>,
 }
 
 impl Hit {
@@ -46,6 +50,7 @@ impl Hit {
             left: None,
             right: None,
             pattern: None,
+            unit: None,
         }
     }
 }
@@ -350,6 +355,7 @@ impl<'d> PostCtx<'d> {
                         left: None,
                         right: None,
                         pattern: Some(m.pattern),
+                        unit: None,
                     })
                     .collect();
                 Outcome {
@@ -455,7 +461,13 @@ impl<'d> PostCtx<'d> {
             let o = self.eval(inner, u);
             if o.truth {
                 out.truth = true;
-                out.hits.extend(o.hits);
+                let whole = |h: &Hit| h.primary.is_none() && h.unit.is_none();
+                out.hits.extend(o.hits.into_iter().map(|mut h| {
+                    if whole(&h) && scope != Scope::Post {
+                        h.unit = Some(u);
+                    }
+                    h
+                }));
             }
         }
         if out.truth {
@@ -463,7 +475,9 @@ impl<'d> PostCtx<'d> {
             if any_primary {
                 out.hits.retain(|h| h.primary.is_some());
             } else {
-                out.hits = vec![Hit::whole_unit()];
+                // One finding about the whole post, whose message measures the first
+                // unit the condition held in.
+                out.hits.truncate(1);
             }
         }
         out
@@ -573,6 +587,7 @@ impl<'d> PostCtx<'d> {
                     left: Some(a.range),
                     right: Some(b.range),
                     pattern: Some(b.pattern),
+                    unit: None,
                 });
             }
         }

@@ -529,6 +529,27 @@ rule sentence { message "{value} chars in a sentence" flag when (chars > 20) in 
     assert!(crlf.contains("t.short: 8 chars"), "{crlf}");
 }
 
+/// A comparison in a scope (`(words > 3) in sentence`) is a finding about the post; its
+/// message measures the first unit where it held, not the whole post.
+#[test]
+fn a_scoped_comparisons_message_measures_the_unit_it_held_in() {
+    let set = policy(
+        r##"decorum 1
+policy t
+rule long { message "{value} chars, {words} words in a sentence" flag when (chars > 10) in sentence }
+"##,
+    );
+    expect![[r#"
+        Short one. This sentence is quite a bit longer than ten. Ok.
+        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: t.long: 45 chars, 9 words in a sentence
+
+    "#]]
+    .assert_eq(&annotate(
+        &set,
+        "Short one. This sentence is quite a bit longer than ten. Ok.\n",
+    ));
+}
+
 #[test]
 fn platform_length_counts_like_the_channel() {
     let set = policy(
