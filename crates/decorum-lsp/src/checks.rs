@@ -318,7 +318,7 @@ const CURRENT_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 /// The check of the document's current version, for requests that answer from it (code
 /// actions, hover, pulled diagnostics). Asked right after an edit, the stored result is
 /// of the version before; the check of the new text is usually running, and is waited
-/// for (up to [`CURRENT_WAIT`]) rather than answered from nothing or computed twice.
+/// for (up to `CURRENT_WAIT`) rather than answered from nothing or computed twice.
 /// When no check is running, the text is checked now on the blocking pool. `None` for
 /// an unknown document, and when the wait runs out.
 pub async fn current(state: &Arc<State>, uri: &Uri) -> Option<Evaluation> {
