@@ -100,5 +100,83 @@ fn control_characters_in_a_draft_cannot_drive_the_terminal() {
     ws.file("tea.md", "This \x1b[2J tea cures anxiety.\n");
     let out = ws.check(&["tea.md"]).output();
     assert!(!out.stdout.contains('\x1b'), "{:?}", out.stdout);
-    assert!(out.stdout.contains("This \u{FFFD}[2J tea cures anxiety."));
+    assert!(out.stdout.contains("This <U+001B>[2J tea cures anxiety."));
+}
+
+/// Characters that show nothing, or read as an ordinary space, are printed as their
+/// code point, with the carets under the flagged text as printed: here a no-break space
+/// inside a flagged phrase, a zero-width space inside a flagged word, and a tab and a
+/// text-direction control before one.
+#[test]
+fn invisible_characters_in_a_draft_snippet_are_shown_as_code_points() {
+    let ws = Workspace::new();
+    ws.file(
+        "posts/clinic-news.md",
+        "My\u{00A0}patient, a 45-year-old, finally quit smoking!\n\n\
+         This tea cu\u{200B}res anxiety.\n\n\
+         This\ttea \u{202E}cures\u{202C} anxiety.\n",
+    );
+    expect![[r#"
+        exit: 1
+        --- stdout
+        error[hc.privacy.client-story]: “My patient” points to one client, and “45-year-old” can identify them.
+         --> posts/clinic-news.md:1:15
+          |
+        1 | My<U+00A0>patient, a 45-year-old, finally quit smoking!
+          |                      ^^^^^^^^^^^ A client story can identify the client
+          |
+           = note: together with this: posts/clinic-news.md:1:1
+           = fix: Remove the flagged words
+           = see: https://www.hhs.gov/hipaa/for-professionals/special-topics/de-identification/index.html
+           = why: decorum explain hc.privacy.client-story
+
+        error[hc.marketing.guarantee-claim]: “cu<U+200B>res” promises an outcome no treatment can guarantee.
+         --> posts/clinic-news.md:3:10
+          |
+        3 | This tea cu<U+200B>res anxiety.
+          |          ^^^^^^^^^^^^^ A health claim promises a guaranteed outcome
+          |
+           = fix: Remove the flagged words
+           = see: https://www.ftc.gov/business-guidance/resources/health-products-compliance-guidance
+           = why: decorum explain hc.marketing.guarantee-claim
+
+        error[hc.marketing.guarantee-claim]: “cures” promises an outcome no treatment can guarantee.
+         --> posts/clinic-news.md:5:11
+          |
+        5 | This    tea <U+202E>cures<U+202C> anxiety.
+          |                     ^^^^^ A health claim promises a guaranteed outcome
+          |
+           = fix: Remove the flagged words
+           = see: https://www.ftc.gov/business-guidance/resources/health-products-compliance-guidance
+           = why: decorum explain hc.marketing.guarantee-claim
+
+        decorum: 3 errors in 1 of 1 draft checked
+        --- stderr: (empty)
+    "#]].assert_eq(&ws.check(&["posts"]).output().render());
+}
+
+/// A zero-width space in a policy file is named in the message and shown in the
+/// snippet, with the carets under it.
+#[test]
+fn an_invisible_character_in_a_policy_snippet_is_shown_as_its_code_point() {
+    let ws = Workspace::new();
+    ws.file("that.decorum", "decorum 1\n\nrule\u{200B} r {\n}\n");
+    ws.file("draft.md", "Flu shots are in.\n");
+    expect![[r#"
+        exit: 2
+        --- stdout: (empty)
+        --- stderr
+        error[policy.syntax]: expected a name, found a zero-width space (U+200B)
+         --> that.decorum:3:5
+          |
+        3 | rule<U+200B> r {
+          |     ^^^^^^^^
+          |
+           = help: delete it: it cannot be seen, and text pasted from a web page or a word processor often carries one
+
+    "#]].assert_eq(
+        &ws.check(&["--policy", "that.decorum", "draft.md"])
+            .output()
+            .render(),
+    );
 }

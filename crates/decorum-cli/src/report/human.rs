@@ -11,15 +11,17 @@
 //!    = see: https://www.hhs.gov/…
 //! ```
 //!
-//! Text from drafts is shown to the person who ran the command and nowhere else. Control
-//! and bidirectional-override characters are replaced before printing so a draft cannot
-//! drive the terminal.
+//! Text from drafts is shown to the person who ran the command and nowhere else. A
+//! character that cannot be seen or that could drive the terminal (a control, a
+//! text-direction control, a zero-width character, a space other than the ordinary one)
+//! is printed as its code point, `<U+200B>`, so the reader sees what is there and a
+//! draft cannot drive the terminal; carets are measured on the text as printed.
 
 use std::fmt::Write;
 
 use decorum_engine::{Finding, PolicyInputs, PolicyProblem, ProblemLevel, Severity, WaiverUse};
 use decorum_text::{LineIndex, TextRange, TextSize};
-use unicode_width::UnicodeWidthChar;
+use unicode_width::UnicodeWidthStr;
 
 use crate::session::GeneralProblem;
 
@@ -318,11 +320,15 @@ fn snippet(
     }
     let prefix = if from > 0 { "…" } else { "" };
     let suffix = if to < line.len() { "…" } else { "" };
-    let shown = format!("{prefix}{}{suffix}", clean(&line[from..to]));
-    let lead = format!("{prefix}{}", clean(&line[from..rel_start.max(from)]));
-    let marked = clean(&line[rel_start.max(from)..rel_end.min(to).max(rel_start.max(from))]);
-    let lead_width = display_width(&lead);
-    let mark_width = display_width(&marked).max(1);
+    let mark_from = rel_start.max(from);
+    let mark_to = rel_end.min(to).max(mark_from);
+    // Every part is rendered with the whole line as context, so a joiner at the edge of
+    // the flagged text is judged as it is in the line.
+    let shown = format!("{prefix}{}{suffix}", visible(line, from, to));
+    let lead = format!("{prefix}{}", visible(line, from, mark_from));
+    let marked = visible(line, mark_from, mark_to);
+    let lead_width = lead.width();
+    let mark_width = marked.width().max(1);
 
     let bar = style.blue("|");
     let _ = writeln!(out, "{pad} {bar}");
@@ -373,17 +379,25 @@ fn floor_boundary(s: &str, mut at: usize) -> usize {
     at
 }
 
-/// Replaces characters that could drive a terminal or reorder text: C0/C1 controls and
-/// bidirectional overrides. Tabs become four spaces so carets line up.
+/// `s` as printed on one line of a report: see [`visible`].
 pub fn clean(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    visible(s, 0, s.len())
+}
+
+/// `line[from..to]` as printed: tabs become four spaces and line breaks one space (so
+/// carets line up), and every character [`escaped`] judges unfit to print as is becomes
+/// its code point, `<U+200B>`. Joiners and variation selectors are judged by their
+/// neighbours in `line`, not only in the slice.
+fn visible(line: &str, from: usize, to: usize) -> String {
+    let from = floor_boundary(line, from);
+    let to = floor_boundary(line, to).max(from);
+    let mut out = String::with_capacity(to - from);
+    for (i, c) in line[from..to].char_indices() {
         match c {
             '\t' => out.push_str("    "),
             '\n' | '\r' => out.push(' '),
-            c if c.is_control() => out.push('\u{FFFD}'),
-            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' => {
-                out.push('\u{FFFD}')
+            c if escaped(line, from + i, c) => {
+                let _ = write!(out, "<U+{:04X}>", u32::from(c));
             }
             c => out.push(c),
         }
@@ -391,8 +405,76 @@ pub fn clean(s: &str) -> String {
     out
 }
 
-fn display_width(s: &str) -> usize {
-    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+/// Whether the character `c` at byte `at` of `line` is printed as its code point.
+///
+/// Always: controls, text-direction marks and controls (a draft could reorder what the
+/// terminal shows), characters that show nothing (zero-width spaces, the word joiner,
+/// a byte-order mark inside the text, the soft hyphen, invisible operators, line and
+/// paragraph separators) and every space but U+0020, which reads as an ordinary one.
+/// A zero-width joiner or non-joiner is printed as is between two visible non-ASCII
+/// characters, where it shapes a glyph (an emoji sequence like 👩‍⚕️, Persian or Indic
+/// text), and a variation selector or tag character after a visible character, whose
+/// look it selects (❤️, flags); elsewhere they too show nothing and are escaped.
+fn escaped(line: &str, at: usize, c: char) -> bool {
+    match c {
+        '\t' | '\n' | '\r' => false,
+        '\u{200C}' | '\u{200D}' => {
+            let before = base_before(line, at);
+            let after = line[at + c.len_utf8()..].chars().next();
+            ![before, after]
+                .iter()
+                .all(|n| n.is_some_and(|n| !n.is_ascii() && seen(n)))
+        }
+        c if is_modifier(c) => !base_before(line, at).is_some_and(seen),
+        c => always_escaped(c),
+    }
+}
+
+/// Characters printed as their code point wherever they are.
+fn always_escaped(c: char) -> bool {
+    c.is_control()
+        || (c.is_whitespace() && !c.is_ascii())
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{061C}'
+                | '\u{180E}'
+                | '\u{200B}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{206F}'
+                | '\u{3164}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{E0001}'
+        )
+}
+
+/// Variation selectors and tag characters: they change how the character before them
+/// looks and show nothing of their own.
+fn is_modifier(c: char) -> bool {
+    matches!(
+        c,
+        '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}' | '\u{E0020}'..='\u{E007F}'
+    )
+}
+
+/// Whether `c` is printed as a character someone can see.
+fn seen(c: char) -> bool {
+    !c.is_whitespace()
+        && !always_escaped(c)
+        && !is_modifier(c)
+        && !matches!(c, '\u{200C}' | '\u{200D}')
+}
+
+/// The character a joiner or modifier at byte `at` attaches to: the nearest one before
+/// it that is not itself a modifier (a flag's tags come in a run). The walk is bounded
+/// so that a line of nothing but selectors costs little per character.
+fn base_before(line: &str, at: usize) -> Option<char> {
+    line[..at].chars().rev().take(40).find(|&c| !is_modifier(c))
 }
 
 #[cfg(test)]
@@ -400,24 +482,50 @@ mod tests {
     use super::*;
 
     #[test]
-    fn control_and_bidi_characters_are_neutralised() {
+    fn control_and_bidi_characters_are_shown_as_code_points() {
         assert_eq!(
-            clean("a\x1b[31mb\u{202E}c\td"),
-            "a\u{FFFD}[31mb\u{FFFD}c    d"
+            clean("a\x1b[31mb\u{202E}c\td\u{200F}"),
+            "a<U+001B>[31mb<U+202E>c    d<U+200F>"
         );
     }
 
     #[test]
-    fn long_lines_are_windowed_around_the_range() {
-        let line = format!("{}TARGET{}", "x".repeat(300), "y".repeat(300));
-        let index = LineIndex::new(&line);
+    fn invisible_characters_and_unusual_spaces_are_shown_as_code_points() {
+        assert_eq!(
+            clean("rule\u{200B} my\u{00A0}patient\u{2060}\u{00AD}\u{202F}x\u{FEFF}"),
+            "rule<U+200B> my<U+00A0>patient<U+2060><U+00AD><U+202F>x<U+FEFF>"
+        );
+    }
+
+    /// Joiners and variation selectors that shape a visible glyph are printed as they
+    /// are; the same characters with nothing to shape are escaped.
+    #[test]
+    fn joiners_and_selectors_are_judged_by_their_neighbours() {
+        let nurse = "\u{1F469}\u{200D}\u{2695}\u{FE0F}";
+        assert_eq!(clean(nurse), nurse);
+        let heart = "\u{2764}\u{FE0F}";
+        assert_eq!(clean(heart), heart);
+        let persian = "\u{0645}\u{06CC}\u{200C}\u{062E}";
+        assert_eq!(clean(persian), persian);
+        assert_eq!(clean("Th\u{200D}is"), "Th<U+200D>is");
+        assert_eq!(clean("a\u{200C} b"), "a<U+200C> b");
+        assert_eq!(clean("\u{FE0F}x"), "<U+FE0F>x");
+        assert_eq!(clean("a \u{FE0F}"), "a <U+FE0F>");
+        // A joiner at the edge of a slice is judged by the whole line.
+        let line = format!("x {nurse} y");
+        let at = line.find('\u{200D}').unwrap();
+        assert_eq!(visible(&line, at, line.len()), "\u{200D}\u{2695}\u{FE0F} y");
+    }
+
+    /// Renders the snippet of `range` in `text` without colour.
+    fn render(text: &str, range: TextRange) -> String {
+        let index = LineIndex::new(text);
         let source = Source {
             path: "d.md",
-            text: &line,
+            text,
             index: &index,
         };
         let mut out = String::new();
-        let range = TextRange::at(TextSize::from(300), TextSize::from(6));
         snippet(
             &mut out,
             Style { color: false },
@@ -426,6 +534,49 @@ mod tests {
             "here",
             "error",
         );
+        out
+    }
+
+    /// The carets of a snippet start at the display column where `flagged` is shown in
+    /// the source line, and are as wide as it is on screen.
+    fn assert_carets_under(out: &str, flagged: &str) {
+        let shown = out.lines().nth(2).unwrap();
+        let carets = out.lines().nth(3).unwrap();
+        let at = shown
+            .find(flagged)
+            .unwrap_or_else(|| panic!("{flagged} in:\n{out}"));
+        let caret_from = carets.find('^').unwrap();
+        let caret_count = carets.matches('^').count();
+        assert_eq!(
+            (caret_from, caret_count),
+            (shown[..at].width(), flagged.width()),
+            "carets under {flagged}:\n{out}"
+        );
+    }
+
+    #[test]
+    fn carets_sit_under_the_flagged_text_after_invisible_characters_tabs_and_emoji() {
+        let text = "\u{1F469}\u{200D}\u{2695}\u{FE0F} \u{2764}\u{FE0F} Th\u{200D}is\ttea \u{202E}cures anxiety.\n";
+        let start = text.find("cures").unwrap();
+        let out = render(
+            text,
+            TextRange::at(TextSize::from(start as u32), TextSize::from(5)),
+        );
+        assert_carets_under(&out, "cures");
+
+        // A flagged invisible character is shown, and underlined as it is shown.
+        let text = "rule\u{200B} r {\n";
+        let out = render(text, TextRange::at(TextSize::from(4), TextSize::from(3)));
+        assert_carets_under(&out, "<U+200B>");
+        let text = "my\u{00A0}patient\n";
+        let out = render(text, TextRange::at(TextSize::from(0), TextSize::from(11)));
+        assert_carets_under(&out, "my<U+00A0>patient");
+    }
+
+    #[test]
+    fn long_lines_are_windowed_around_the_range() {
+        let line = format!("{}TARGET{}", "x".repeat(300), "y".repeat(300));
+        let out = render(&line, TextRange::at(TextSize::from(300), TextSize::from(6)));
         let shown = out.lines().nth(2).unwrap();
         assert!(
             shown.contains("…") && shown.contains("TARGET") && shown.chars().count() < 180,
