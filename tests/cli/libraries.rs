@@ -366,6 +366,49 @@ fn a_file_hash_edited_in_the_lock_is_named() {
 }
 
 #[test]
+fn a_version_edited_in_the_lock_is_refused() {
+    // Passed before: the hashes pin the files, manifest included, so a lock whose
+    // version is not the manifest's tells a reviewer or an auditor of a version that is
+    // not the one in use.
+    let ws = dental_practice();
+    let text = std::fs::read_to_string(ws.path("decorum.lock")).unwrap();
+    edit_lock(&ws, "version = \"1.2.0\"", "version = \"1.3.0\"");
+    let out = ws.check(&[]).output();
+    assert_eq!(out.code, 2, "{}", out.render());
+    expect![[r#"
+        error[policy.import]: library "dental-network": decorum.lock holds version 1.3.0, though vendor/dental-network/decorum-library.toml says 1.2.0 and the library's files match: the lock was edited by hand
+         --> policy/smile-family.decorum:5:8
+          |
+        5 | import "dental-network/privacy" as dn_privacy
+          |        ^^^^^^^^^^^^^^^^^^^^^^^^
+          |
+           = help: run `decorum lock` to write it again from the library's files"#]].assert_eq(out.stderr.split("\n\n").next().unwrap_or_default());
+    let test = ws.run(&["test", "--color", "never"]).output();
+    assert_eq!(
+        test.code,
+        2,
+        "decorum test refuses it too: {}",
+        test.render()
+    );
+    expect![[r#"
+        exit: 1
+        --- stdout: (empty)
+        --- stderr
+        decorum.lock is out of date:
+          updated dental-network 1.3.0 -> 1.2.0: the version in decorum.lock
+          = help: run `decorum lock` to pin the libraries as they are now
+    "#]]
+    .assert_eq(&ws.run(&["lock", "--check"]).output().render());
+    assert_eq!(ws.run(&["lock"]).output().code, 0);
+    assert_eq!(
+        std::fs::read_to_string(ws.path("decorum.lock")).unwrap(),
+        text,
+        "`decorum lock` writes the manifest's version again"
+    );
+    assert_eq!(ws.check(&[]).output().code, 0);
+}
+
+#[test]
 fn one_folder_declared_as_two_libraries_is_refused_by_name() {
     // It was refused as "leads through a symbolic link", which sent people looking
     // for a link that does not exist.

@@ -15,7 +15,8 @@
 //!
 //! `decorum lock` writes `decorum.lock` beside `decorum.toml`: for every library its name,
 //! version, path and a SHA-256 over its files (each file's hash is recorded too, so a
-//! mismatch names the file). Decorum refuses a library whose files no longer match.
+//! mismatch names the file). Decorum refuses a library whose files no longer match, and
+//! a lock whose recorded version is not the manifest's.
 //! Nothing is ever downloaded.
 
 use std::collections::BTreeMap;
@@ -477,9 +478,10 @@ pub fn folder_declared_twice(config: &Config) -> Option<LibraryError> {
 
 /// Checks a library against its lock entry: the first difference, named by file.
 ///
-/// Both the overall hash and each file's hash must match. The overall hash alone pins
-/// the content, but a lock whose per-file hashes disagree with the files was edited by
-/// hand, and whoever reads it (a reviewer, an auditor) is misled about what is pinned.
+/// Both the overall hash and each file's hash must match, and so must the version. The
+/// overall hash alone pins the content, but a lock whose per-file hashes or version
+/// disagree with the files was edited by hand, and whoever reads it (a reviewer, an
+/// auditor) is misled about what is pinned.
 pub fn verify(library: &Library, lock: Option<&Lock>) -> Result<(), LibraryError> {
     let Some(entry) = lock.and_then(|l| l.get(&library.name)) else {
         return Err(LibraryError::new(
@@ -493,6 +495,19 @@ pub fn verify(library: &Library, lock: Option<&Lock>) -> Result<(), LibraryError
     let rewrite = "run `decorum lock` to write it again from the library's files";
     let content_pinned = entry.sha256 == library.fingerprint.sha256;
     let message = match first_difference(&entry.files, &library.fingerprint.files) {
+        // The manifest is one of the pinned files, so with the files as pinned a version
+        // other than the manifest's can only have been typed into the lock.
+        None if content_pinned && entry.version != library.manifest.version => {
+            return Err(LibraryError::new(
+                format!(
+                    "library \"{name}\": {LOCK_FILE} holds version {}, though {} says {} and the library's files match: the lock was edited by hand",
+                    entry.version,
+                    shown(MANIFEST_FILE),
+                    library.manifest.version
+                ),
+                rewrite,
+            ));
+        }
         None if content_pinned => return Ok(()),
         None => {
             return Err(LibraryError::new(
@@ -799,6 +814,22 @@ mod tests {
             ),
             "{:?}",
             diff(Some(&edited), &lock)
+        );
+    }
+
+    #[test]
+    fn a_version_edited_in_the_lock_is_refused_with_both_versions() {
+        let dir = tempfile::tempdir().unwrap();
+        let lib = library_in(dir.path());
+        let mut lock = Lock::of(std::slice::from_ref(&lib));
+        assert!(verify(&lib, Some(&lock)).is_ok());
+        lock.libraries[0].version = "2.0.0".to_owned();
+        assert_eq!(
+            verify(&lib, Some(&lock)),
+            Err(LibraryError::new(
+                "library \"dental\": decorum.lock holds version 2.0.0, though vendor/dental/decorum-library.toml says 1.0.0 and the library's files match: the lock was edited by hand",
+                "run `decorum lock` to write it again from the library's files",
+            ))
         );
     }
 
