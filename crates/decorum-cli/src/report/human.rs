@@ -121,7 +121,9 @@ pub fn policy_problem(out: &mut String, style: Style, inputs: &PolicyInputs, p: 
         "{}{} {}",
         style.level(level, &format!("{level}[policy.{}]", p.code)),
         style.bold(":"),
-        style.bold(&p.message)
+        // Cleaned like the snippets: a message can quote a policy file, a lock or a
+        // library's manifest, none of which may drive the terminal.
+        style.bold(&clean(&p.message))
     );
     if let Some(src) = inputs.source(p.source) {
         let index = LineIndex::new(&src.text);
@@ -144,7 +146,7 @@ pub fn policy_problem(out: &mut String, style: Style, inputs: &PolicyInputs, p: 
         }
     }
     if let Some(help) = &p.help {
-        let _ = writeln!(out, "{} {help}", style.blue("   = help:"));
+        let _ = writeln!(out, "{} {}", style.blue("   = help:"), clean(help));
     }
     out.push('\n');
 }
@@ -160,7 +162,7 @@ pub fn general(out: &mut String, style: Style, g: &GeneralProblem) {
         "{}{} {}",
         style.level(level, level),
         style.bold(":"),
-        style.bold(&g.message)
+        style.bold(&clean(&g.message))
     );
     // A path is shown cleaned too: a file name can hold control characters.
     let path = clean(&g.path);
@@ -171,7 +173,7 @@ pub fn general(out: &mut String, style: Style, g: &GeneralProblem) {
     };
     let _ = writeln!(out, "  {} {at}", style.blue("-->"));
     if let Some(help) = &g.help {
-        let _ = writeln!(out, "{} {help}", style.blue("   = help:"));
+        let _ = writeln!(out, "{} {}", style.blue("   = help:"), clean(help));
     }
     out.push('\n');
 }
@@ -259,8 +261,9 @@ fn note_location(
     let lc = super::char_position(source.index, source.text, range.start());
     let _ = writeln!(
         out,
-        "{} {label}: {}:{}:{}",
+        "{} {}: {}:{}:{}",
         style.blue("   = note:"),
+        clean(label),
         clean(source.path),
         lc.line + 1,
         lc.col + 1
@@ -480,6 +483,41 @@ fn base_before(line: &str, at: usize) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A message or help can quote a lock or a library's manifest (a version string):
+    /// printed cleaned, like the snippets, so it cannot drive the terminal.
+    #[test]
+    fn problem_messages_and_helps_are_cleaned() {
+        let mut out = String::new();
+        let problem = GeneralProblem {
+            path: "decorum.lock".into(),
+            line: Some(4),
+            column: None,
+            message: "library version 1.0\x1b[2J".into(),
+            help: Some("run `decorum lock`\u{202E}".into()),
+            level: ProblemLevel::Error,
+        };
+        general(&mut out, Style { color: false }, &problem);
+        assert_eq!(
+            out,
+            "error: library version 1.0<U+001B>[2J\n  --> decorum.lock:4\n   = help: run `decorum lock`<U+202E>\n\n"
+        );
+        let mut out = String::new();
+        let inputs = PolicyInputs::default();
+        let p = PolicyProblem::new(
+            decorum_engine::SourceId(0),
+            TextRange::default(),
+            ProblemLevel::Warning,
+            "lock",
+            "a\x07b",
+            Some("c\x1bd".to_owned()),
+        );
+        policy_problem(&mut out, Style { color: false }, &inputs, &p);
+        assert!(
+            out.contains("a<U+0007>b") && out.contains("c<U+001B>d"),
+            "{out}"
+        );
+    }
 
     #[test]
     fn control_and_bidi_characters_are_shown_as_code_points() {
