@@ -383,16 +383,23 @@ impl<'d> PostCtx<'d> {
             }
             CondIr::Or(parts) => {
                 let mut out = Outcome::no();
+                // The first hit about a whole unit, kept with the unit it measured.
+                let mut whole = None;
                 for p in parts {
                     let o = self.eval(p, unit);
                     if o.truth {
                         out.truth = true;
-                        out.hits
-                            .extend(o.hits.into_iter().filter(|h| h.primary.is_some()));
+                        for h in o.hits {
+                            if h.primary.is_some() {
+                                out.hits.push(h);
+                            } else if whole.is_none() {
+                                whole = Some(h);
+                            }
+                        }
                     }
                 }
                 if out.truth && out.hits.is_empty() {
-                    out.hits.push(Hit::whole_unit());
+                    out.hits.push(whole.unwrap_or_else(Hit::whole_unit));
                 }
                 out
             }
@@ -758,7 +765,15 @@ fn combine_and(outcomes: Vec<Outcome>) -> Outcome {
         .iter()
         .position(|o| o.hits.iter().any(|h| h.primary.is_some()));
     let Some(lead) = lead else {
-        return Outcome::yes_whole();
+        // About whole units only: the first hit keeps the unit a scoped part measured.
+        let whole = outcomes
+            .into_iter()
+            .flat_map(|o| o.hits)
+            .find(|h| h.unit.is_some());
+        return Outcome {
+            truth: true,
+            hits: vec![whole.unwrap_or_else(Hit::whole_unit)],
+        };
     };
     let mut evidence = Vec::new();
     for (i, o) in outcomes.iter().enumerate() {

@@ -537,10 +537,14 @@ fn a_scoped_comparisons_message_measures_the_unit_it_held_in() {
         r##"decorum 1
 policy t
 rule long { message "{value} chars, {words} words in a sentence" flag when (chars > 10) in sentence }
+rule both { message "{value} chars" flag when (chars > 10) in sentence and words > 1 }
+rule either { message "{value} chars" flag when (chars > 10) in sentence or words > 100 }
 "##,
     );
     expect![[r#"
         Short one. This sentence is quite a bit longer than ten. Ok.
+        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: t.both: 45 chars
+        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: t.either: 45 chars
         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: t.long: 45 chars, 9 words in a sentence
 
     "#]]
