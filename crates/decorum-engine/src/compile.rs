@@ -383,13 +383,7 @@ impl<'a> Compiler<'a> {
         // authors' tests.
         let tested = (0..self.inputs.sources.len() as u32)
             .map(SourceId)
-            .filter(|&id| {
-                self.inputs.roots.contains(&id)
-                    || self
-                        .inputs
-                        .source(id)
-                        .is_some_and(|s| !s.builtin && !s.shared_library)
-            })
+            .filter(|&id| self.inputs.roots.contains(&id) || self.is_own(id))
             .collect();
         let set = PolicySet::new(
             self.rules,
@@ -1341,10 +1335,10 @@ impl<'a> Compiler<'a> {
             }
             // Against the earlier blocks at the same depth: the nearest earlier block of
             // the same file, and every sibling file's (the last setting of the same thing
-            // in each). A block's later settings of one thing were compared with its
-            // first, above.
+            // in each). Of a block's settings of one thing, the last is the one in force;
+            // the others were compared with it above.
             for (k, (what, value, compared, range)) in all[i].iter().enumerate() {
-                if all[i][..k].iter().any(|(w, ..)| w == what) {
+                if all[i][k + 1..].iter().any(|(w, ..)| w == what) {
                     continue;
                 }
                 let mut same_file_seen = false;

@@ -696,6 +696,20 @@ fn the_deepest_accepted_expressions_compile_and_check_on_a_small_stack() {
     assert!(formatted);
 }
 
+/// A block that sets one thing twice is compared with earlier blocks by its last value,
+/// the one in force: `most = 6 most = 7` after `most = 7` changes nothing.
+#[test]
+fn a_block_setting_a_value_twice_is_compared_by_the_value_in_force() {
+    let lib = "decorum 1\npolicy lib\nrule r { flag when count([\"x\"]) > most param most = 3 }\n";
+    check(
+        "decorum 1\npolicy org\nimport \"./lib\" as lib\nuse lib.r { most = 7 }\nuse lib.r { most = 6  most = 7 }\n",
+        &[("lib", lib)],
+        expect![[r#"
+            root.decorum:5:23: warning[use-conflict]: `lib.r`: its parameter `most` is set to `7` here and to `6` earlier in this block; this value wins, as the later one `most = 7` (help: set it once: only the last value counts) [root.decorum:5:13: also set here]
+        "#]],
+    );
+}
+
 #[test]
 fn one_file_setting_a_rule_twice_or_disabling_it_twice_is_warned_about() {
     // Silently accepted before: the later value won, and the audit kept one reason.
