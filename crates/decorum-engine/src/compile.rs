@@ -2543,12 +2543,19 @@ impl<'a> Compiler<'a> {
                     self.batch_needs_function(file, cond.range);
                     return None;
                 }
+                let channel = key.key == "channel";
+                // A channel is compared as the channel it names (`twitter` is `x`): the
+                // policy's side once here, the draft's on each check.
+                let text = |s: &StrLit| match channel {
+                    true => decorum_draft::channel_id(&s.value).into_owned(),
+                    false => s.value.clone(),
+                };
                 let lit = |l: &MetaLiteral| match l {
-                    MetaLiteral::Str(s) => MetaValueIr::Str(s.value.clone()),
+                    MetaLiteral::Str(s) => MetaValueIr::Str(text(s)),
                     MetaLiteral::Number(n) => MetaValueIr::Num(n.value),
                     MetaLiteral::Bool(b) => MetaValueIr::Bool(b.value),
                 };
-                if key.key == "channel" {
+                if channel {
                     let values: Vec<&StrLit> = match test {
                         MetaTest::Eq(MetaLiteral::Str(s)) | MetaTest::Ne(MetaLiteral::Str(s)) => {
                             vec![s]
@@ -2564,13 +2571,13 @@ impl<'a> Compiler<'a> {
                     MetaTest::Eq(l) => MetaTestIr::Eq(lit(l)),
                     MetaTest::Ne(l) => MetaTestIr::Ne(lit(l)),
                     MetaTest::In(list) => {
-                        MetaTestIr::In(list.iter().map(|s| s.value.clone()).collect())
+                        MetaTestIr::In(list.iter().map(|s| MetaValueIr::Str(text(s))).collect())
                     }
                 };
                 Some(CondIr::Meta {
                     key: key.key.clone(),
                     test,
-                    channel: key.key == "channel",
+                    channel,
                 })
             }
             CondKind::Compare { lhs, op, rhs } => {

@@ -725,18 +725,18 @@ fn meta_test(value: Option<&MetaValue>, test: &MetaTestIr, channel: bool) -> boo
     match test {
         MetaTestIr::Eq(lit) => value.is_some_and(|v| meta_equals(v, lit, channel)),
         MetaTestIr::Ne(lit) => !value.is_some_and(|v| meta_equals(v, lit, channel)),
-        MetaTestIr::In(list) => value.is_some_and(|v| {
-            list.iter()
-                .any(|s| meta_equals(v, &MetaValueIr::Str(s.clone()), channel))
-        }),
+        MetaTestIr::In(list) => {
+            value.is_some_and(|v| list.iter().any(|l| meta_equals(v, l, channel)))
+        }
     }
 }
 
 fn meta_equals(value: &MetaValue, lit: &MetaValueIr, channel: bool) -> bool {
     match (value, lit) {
         (MetaValue::List(items), _) => items.iter().any(|i| meta_equals(i, lit, channel)),
+        // The policy's channel was made a channel id when it compiled.
         (MetaValue::Str(s), MetaValueIr::Str(l)) if channel => {
-            decorum_draft::channel_id(s) == decorum_draft::channel_id(l)
+            decorum_draft::channel_id(s) == l.as_str()
         }
         (MetaValue::Str(s), MetaValueIr::Str(l)) => {
             s.trim().eq_ignore_ascii_case(l.trim())

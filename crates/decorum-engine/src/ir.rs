@@ -40,7 +40,7 @@ pub(crate) enum CondIr {
 pub(crate) enum MetaTestIr {
     Eq(MetaValueIr),
     Ne(MetaValueIr),
-    In(Vec<String>),
+    In(Vec<MetaValueIr>),
 }
 
 /// A literal compared with a metadata value.
