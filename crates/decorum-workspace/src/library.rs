@@ -105,6 +105,42 @@ impl LibraryError {
     }
 }
 
+/// The manifest's name, version and exports are names that `decorum lock`, `decorum
+/// audit`, error messages and the language server print: a control or text-direction
+/// character in one (`version = "1.0\u001b[2J"`) would reach a terminal or an editor, and
+/// the library's author, not the workspace's, chose it. Such a manifest is refused.
+fn unprintable_field(
+    manifest: &Manifest,
+    text: &str,
+    shown_root: &str,
+) -> Result<(), LibraryError> {
+    let unprintable = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+    };
+    let fields = [("name", &manifest.name), ("version", &manifest.version)]
+        .into_iter()
+        .chain(manifest.exports.iter().map(|e| ("exports", e)));
+    for (field, value) in fields {
+        let Some(c) = value.chars().find(|&c| unprintable(c)) else {
+            continue;
+        };
+        let line = text
+            .lines()
+            .position(|l| l.trim_start().starts_with(field))
+            .map(|l| format!(":{}", l + 1))
+            .unwrap_or_default();
+        return Err(LibraryError::new(
+            format!(
+                "{shown_root}/{MANIFEST_FILE}{line}: the library's `{field}` holds a character that cannot be printed (U+{:04X})",
+                u32::from(c)
+            ),
+            "write it with letters, digits and punctuation only; ask the library's publisher for a corrected manifest",
+        ));
+    }
+    Ok(())
+}
+
 /// Reads a library's manifest and fingerprints its files.
 pub fn read_library(name: &str, root: &Path, shown_root: &str) -> Result<Library, LibraryError> {
     let manifest_path = root.join(MANIFEST_FILE);
@@ -126,6 +162,7 @@ pub fn read_library(name: &str, root: &Path, shown_root: &str) -> Result<Library
         )
     })?;
     let mut manifest = parsed.library;
+    unprintable_field(&manifest, &text, shown_root)?;
     let mut exports: Vec<String> = Vec::with_capacity(manifest.exports.len());
     for export in &manifest.exports {
         let module = export_module(export);
@@ -734,6 +771,35 @@ mod tests {
         )
         .unwrap();
         read_library("dental", dir, "vendor/dental").unwrap()
+    }
+
+    /// A manifest's names reach terminals and editors: a control or text-direction
+    /// character in one is refused, naming the field and its line.
+    #[test]
+    fn a_manifest_name_version_or_export_that_cannot_be_printed_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        library_in(dir.path());
+        for (field, manifest) in [
+            (
+                "version",
+                "[library]\nname = \"dental\"\nversion = \"1.0\\u001b[2J\"\nlanguage = 1\nexports = [\"privacy\"]\n",
+            ),
+            (
+                "exports",
+                "[library]\nname = \"dental\"\nversion = \"1.0\"\nlanguage = 1\nexports = [\"privacy\\u202e\"]\n",
+            ),
+        ] {
+            std::fs::write(dir.path().join(MANIFEST_FILE), manifest).unwrap();
+            let err = read_library("dental", dir.path(), "vendor/dental").unwrap_err();
+            let line = if field == "version" { 3 } else { 5 };
+            assert!(
+                err.message.starts_with(&format!(
+                    "vendor/dental/decorum-library.toml:{line}: the library's `{field}` holds a character that cannot be printed"
+                )),
+                "{}",
+                err.message
+            );
+        }
     }
 
     #[test]
