@@ -205,29 +205,30 @@ fn walk(
 ) -> Vec<PathBuf> {
     // Where `folder` sits inside the configuration root; `None` when outside it, and
     // globs are then matched relative to `folder` itself. A folder that holds the root
-    // (`decorum check . --config site/decorum.toml`) is walked for the root's drafts
-    // only, matched relative to the root: its other files are not this configuration's.
-    let prefix = paths::relative_to(folder, &config.root, cwd);
-    let root = paths::absolute_in(cwd, &config.root);
-    let holds_root = prefix.is_none() && root.starts_with(paths::absolute_in(cwd, folder));
-    let folder_owned = folder.to_path_buf();
-    let cwd_owned = cwd.to_path_buf();
-    // The path globs are matched against; `None` for a file or folder outside the root
-    // of a folder that holds it (a folder on the way to the root is `Some("")`).
-    let relative = move |path: &Path| -> Option<String> {
-        if holds_root {
-            let path = paths::absolute_in(&cwd_owned, path);
-            return match path.strip_prefix(&root) {
-                Ok(inner) => Some(paths::to_slash(inner)),
-                Err(_) if root.starts_with(&path) => Some(String::new()),
-                Err(_) => None,
-            };
+    // (`decorum check . --config site/decorum.toml`) is walked as the root, reached from
+    // `folder` (`./site`): its other files are not this configuration's, and a hidden
+    // root (`.site`) is not left out as the walk's hidden folders are.
+    let mut prefix = paths::relative_to(folder, &config.root, cwd);
+    let within = paths::absolute_in(cwd, &config.root)
+        .strip_prefix(paths::absolute_in(cwd, folder))
+        .map(Path::to_path_buf);
+    let root_inside;
+    let folder = match (&prefix, within) {
+        (None, Ok(within)) => {
+            root_inside = folder.join(within);
+            prefix = Some(PathBuf::new());
+            root_inside.as_path()
         }
+        _ => folder,
+    };
+    let folder_owned = folder.to_path_buf();
+    // The path globs are matched against.
+    let relative = move |path: &Path| -> String {
         let inner = path.strip_prefix(&folder_owned).unwrap_or(path);
-        Some(match &prefix {
+        match &prefix {
             Some(prefix) => paths::to_slash(&prefix.join(inner)),
             None => paths::to_slash(inner),
-        })
+        }
     };
     let walker = ignore::WalkBuilder::new(folder)
         .standard_filters(true)
@@ -249,12 +250,7 @@ fn walk(
                 if libraries.contains(&paths::absolute_in(&cwd, entry.path())) {
                     return false;
                 }
-                let Some(rel) = relative(entry.path()) else {
-                    return false;
-                };
-                if rel.is_empty() {
-                    return true;
-                }
+                let rel = relative(entry.path());
                 // Prune a folder that an exclude glob matches, as a folder (`build`) or as
                 // everything inside it (`build/**` matches `build/`).
                 !(exclude.is_match(&rel) || exclude.is_match(format!("{rel}/")))
@@ -279,9 +275,7 @@ fn walk(
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
-        let Some(rel) = relative(entry.path()) else {
-            continue;
-        };
+        let rel = relative(entry.path());
         if filters.include.is_match(&rel) && !filters.exclude.is_match(&rel) {
             files.push(entry.into_path());
         }

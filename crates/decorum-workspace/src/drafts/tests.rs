@@ -159,6 +159,24 @@ fn a_folder_holding_the_root_is_walked_for_the_roots_drafts_only() {
     assert!(collected.errors.is_empty());
 }
 
+/// A hidden folder holding the root (`decorum check . --config .site/decorum.toml`) is
+/// walked too: the walk leaves hidden folders out, but not the root it was asked for.
+#[test]
+fn a_hidden_config_root_below_the_folder_is_walked() {
+    let ws = Workspace::new(&[
+        (
+            ".site/decorum.toml",
+            "[drafts]\ninclude = [\"posts/**/*.md\"]\n",
+        ),
+        (".site/posts/in.md", ""),
+        ("posts/out.md", ""),
+    ]);
+    let config = crate::load_config(&ws.path(".site/decorum.toml")).unwrap();
+    let collected = collect_in(&[ws.path(".")], &config, &ws.root());
+    assert_eq!(collected.files, [ws.path(".site/posts/in.md")]);
+    assert!(collected.errors.is_empty());
+}
+
 #[test]
 fn bad_globs_set_programmatically_are_errors() {
     let ws = Workspace::new(&[("a.md", "")]);
