@@ -542,3 +542,32 @@ fn drafts_are_told_they_were_not_checked_while_no_policies_load() {
     assert!(on_notes.is_empty(), "{on_notes:?}");
     server.stop();
 }
+
+/// Lowering the minimum severity re-sends what the last check stored, without a new
+/// check: the stored result must hold the findings the old setting hid.
+#[test]
+fn lowering_the_minimum_severity_shows_the_findings_it_hid() {
+    let ws = Workspace::new();
+    let mut capabilities = crate::capabilities();
+    capabilities["workspace"]["configuration"] = json!(true);
+    let mut server = Server::start(&ws.root());
+    server.configuration = json!({ "minimumSeverity": "error" });
+    server.initialize(&ws.root(), capabilities, Value::Null);
+    server.wait_for("the configuration request", |m| {
+        m["method"] == "workspace/configuration"
+    });
+    let uri = ws.uri("mixed.md");
+    server.open(&uri, "markdown", 1, "I think my patient is well.\n");
+    assert_eq!(
+        codes(&server.diagnostics_at(&uri, 1)),
+        ["test.base.client-story"]
+    );
+    server.configuration = json!({ "minimumSeverity": "hint" });
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": null }),
+    );
+    let both = server.diagnostics(&uri, |p| p["diagnostics"].as_array().unwrap().len() >= 2);
+    assert_eq!(both["diagnostics"].as_array().unwrap().len(), 2, "{both}");
+    server.stop();
+}

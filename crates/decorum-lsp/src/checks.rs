@@ -533,7 +533,7 @@ fn check_draft(job: &Job, ctx: &PolicyContext) -> Option<Vec<Diagnostic>> {
         report.findings.len(),
         report.waivers.len()
     );
-    let (shown, hidden) = at_most(&report.findings, &job.settings, MAX_DIAGNOSTICS);
+    let (shown, hidden) = at_most(&report.findings, MAX_DIAGNOSTICS);
     let mut diagnostics = draft_diagnostics(
         &job.uri,
         job.version,
@@ -548,9 +548,10 @@ fn check_draft(job: &Job, ctx: &PolicyContext) -> Option<Vec<Diagnostic>> {
         diagnostics.push(draft_notice(
             worst,
             format!(
-                "{hidden} more findings are not shown: the editor gets at most \
-                 {MAX_DIAGNOSTICS_SHOWN} per draft, the most severe first. Run `decorum check` \
-                 on the file to see them all."
+                "{hidden} more findings are not shown: the editor gets at most {},{:03} per \
+                 draft, the most severe first. Run `decorum check` on the file to see them all.",
+                MAX_DIAGNOSTICS / 1000,
+                MAX_DIAGNOSTICS % 1000
             ),
         ));
     }
@@ -561,20 +562,16 @@ fn check_draft(job: &Job, ctx: &PolicyContext) -> Option<Vec<Diagnostic>> {
 /// gave 480,000 diagnostics in one 331 MB message, more than an editor can show or a
 /// writer can read.
 const MAX_DIAGNOSTICS: usize = 10_000;
-/// [`MAX_DIAGNOSTICS`] as the message writes it.
-const MAX_DIAGNOSTICS_SHOWN: &str = "10,000";
 
-/// The findings the settings show, at most `max` of them (the most severe first, then in
-/// the order of the text), and how many more there were with the most severe of those.
-fn at_most<'a>(
-    findings: &'a [decorum_engine::Finding],
-    settings: &Settings,
+/// At most `max` of `findings` (the most severe first, then in the order of the text), and
+/// how many more there were with the most severe of those. All severities are kept: the
+/// settings' minimum severity filters what is published (`shown`), and a change of it
+/// alone re-sends the stored result without a new check.
+fn at_most(
+    findings: &[decorum_engine::Finding],
     max: usize,
-) -> (Vec<&'a decorum_engine::Finding>, Option<(usize, Severity)>) {
-    let shown: Vec<&decorum_engine::Finding> = findings
-        .iter()
-        .filter(|f| settings.shows(f.severity))
-        .collect();
+) -> (Vec<&decorum_engine::Finding>, Option<(usize, Severity)>) {
+    let shown: Vec<&decorum_engine::Finding> = findings.iter().collect();
     let hidden = shown.len().saturating_sub(max);
     if hidden == 0 {
         return (shown, None);
