@@ -57,13 +57,17 @@ where
             if reader.read_exact(&mut body).await.is_err() {
                 break;
             }
-            if mend_lone_surrogates(&mut body) {
+            let mut checked = check(&body);
+            // Only a body JSON refused is searched for lone surrogates: every keystroke's
+            // message passes through here.
+            if matches!(checked, Err((PARSE_ERROR, _))) && mend_lone_surrogates(&mut body) {
                 crate::log!(
                     Level::Warn,
                     "a lone UTF-16 surrogate in a message was read as U+FFFD"
                 );
+                checked = check(&body);
             }
-            match check(&body) {
+            match checked {
                 Ok(()) => body,
                 Err((code, id)) => {
                     crate::log!(Level::Warn, "a malformed message was answered with {code}");
