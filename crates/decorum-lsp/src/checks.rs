@@ -57,44 +57,31 @@ pub fn schedule(state: &Arc<State>, uri: &Uri) {
 
 /// After an edit of the open policy file `uri`: re-checks the other open policy files
 /// whose last analysis loaded it (they import it), whose problems follow its unsaved
-/// text (a rule renamed in it is an unknown name in the file that `use`s it).
+/// text (a rule renamed in it is an unknown name in the file that `use`s it). The file's
+/// canonical path is its analysis's, so a keystroke makes no file-system call.
 pub fn schedule_importers(state: &Arc<State>, uri: &Uri) {
-    let path = state
-        .documents
-        .get(uri)
-        .filter(|doc| doc.role == Role::Policy)
-        .and_then(|doc| doc.path.clone());
+    let path = state.analyses.get(uri).map(|a| a.path.clone());
     if let Some(path) = path {
         schedule_importers_of(state, &path, uri);
     }
 }
 
 /// Re-checks the open policy files other than `uri` whose last analysis loaded the file
-/// at `path` (also when `uri` was just closed: they go back to its text on disk).
-pub fn schedule_importers_of(state: &Arc<State>, path: &std::path::Path, uri: &Uri) {
-    let Ok(changed) = std::fs::canonicalize(path) else {
-        return;
-    };
+/// at `changed` (canonical; also when `uri` was just closed: they go back to its text on
+/// disk). Only policy files have analyses.
+pub fn schedule_importers_of(state: &Arc<State>, changed: &std::path::Path, uri: &Uri) {
     let importers: Vec<Uri> = state
         .analyses
         .iter()
         .filter(|entry| entry.key() != uri && entry.path != changed)
         .filter(|entry| {
             let paths = &entry.value().loaded.disk_paths;
-            paths
-                .iter()
-                .any(|p| p.as_deref() == Some(changed.as_path()))
+            paths.iter().any(|p| p.as_deref() == Some(changed))
         })
         .map(|entry| entry.key().clone())
         .collect();
     for importer in importers {
-        if state
-            .documents
-            .get(&importer)
-            .is_some_and(|doc| doc.role == Role::Policy)
-        {
-            schedule(state, &importer);
-        }
+        schedule(state, &importer);
     }
 }
 

@@ -3,10 +3,10 @@
 //! ("Allow here…", "Allow in this file…"), and document-level fixes such as adding a
 //! disclaimer at the end of the post.
 //!
-//! Everything comes from the diagnostics' `data` (computed with the check), so nothing
-//! is re-checked here; asked right after an edit, the answer waits for the running check
-//! of the new text ([`crate::checks::current`]). Data whose version is not the document's current version is
-//! ignored: its ranges no longer fit the text. Edits are versioned
+//! Everything comes from the diagnostics' `data`, computed with the check: asked right
+//! after an edit, the answer waits for the running check of the new text, or checks it
+//! when none runs ([`crate::checks::current`]). Data whose version is not the document's
+//! current version is ignored: its ranges no longer fit the text. Edits are versioned
 //! (`documentChanges`) where the client supports it, so a client whose text moved on
 //! refuses them instead of corrupting the draft.
 

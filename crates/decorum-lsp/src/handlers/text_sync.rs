@@ -114,13 +114,14 @@ pub async fn did_close(state: &Arc<State>, params: DidCloseTextDocumentParams) {
         return;
     };
     crate::log!(Level::Debug, "didClose doc#{}", doc.log_id);
-    state.analyses.remove(&uri);
+    let analysis = state.analyses.remove(&uri);
     // Requests waiting for its check find it gone.
     state.checked.notify_waiters();
     // Files that import a closed policy file read it from disk again, without the edits
-    // that were never saved.
-    if let (Role::Policy, Some(path)) = (&doc.role, &doc.path) {
-        crate::checks::schedule_importers_of(state, path, &uri);
+    // that were never saved (its analysis has its canonical path, also when the file has
+    // since been moved or deleted).
+    if let Some((_, analysis)) = analysis {
+        crate::checks::schedule_importers_of(state, &analysis.path, &uri);
     }
     state
         .client
