@@ -165,7 +165,7 @@ pub fn read_library(name: &str, root: &Path, shown_root: &str) -> Result<Library
     unprintable_field(&manifest, &text, shown_root)?;
     let mut exports: Vec<String> = Vec::with_capacity(manifest.exports.len());
     for export in &manifest.exports {
-        let module = export_module(export);
+        let module = module_name(export);
         if !exports.iter().any(|e| e == module) {
             exports.push(module.to_owned());
         }
@@ -186,10 +186,11 @@ pub fn read_library(name: &str, root: &Path, shown_root: &str) -> Result<Library
     })
 }
 
-/// The module an export names: `privacy.decorum` and `privacy/` are `privacy`, as in
-/// an import path, where `.decorum` and a trailing `/` may be written too.
-fn export_module(export: &str) -> &str {
-    export.trim_end_matches('/').trim_end_matches(".decorum")
+/// The module a path inside a library names, in an export or an import by name:
+/// `privacy.decorum` and `privacy/` are `privacy`.
+pub(crate) fn module_name(path: &str) -> &str {
+    path.trim_end_matches('/')
+        .trim_end_matches(crate::stdlib::EXTENSION)
 }
 
 /// Why an export of a library's manifest cannot be imported.
@@ -310,14 +311,14 @@ fn hex(bytes: &[u8]) -> String {
     s
 }
 
-/// The contents of `decorum.lock`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The contents of `decorum.lock`, as written; read through [`read_lock`], which checks
+/// its version and entries first.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Lock {
     /// Format version.
     pub version: u32,
     /// Pinned libraries, by name.
-    #[serde(default, rename = "library")]
+    #[serde(rename = "library")]
     pub libraries: Vec<LockedLibrary>,
 }
 
@@ -922,7 +923,7 @@ mod tests {
         let lib = library_in(dir.path());
         let lock = Lock::of(std::slice::from_ref(&lib));
         let text = lock.to_text();
-        assert_eq!(toml::from_str::<Lock>(&text).unwrap(), lock);
+        assert_eq!(parse_lock(&text).unwrap(), lock);
         let err = verify(&lib, None).unwrap_err();
         assert!(err.message.contains("is not pinned"), "{}", err.message);
     }

@@ -541,7 +541,7 @@ impl<'a> Loader<'a> {
         } else {
             Some(library.manifest.exports.clone())
         };
-        let module = rest.trim_end_matches('/').trim_end_matches(EXTENSION);
+        let module = crate::library::module_name(rest);
         if let Some(exports) = &exports
             && !module.is_empty()
             && !exports.iter().any(|e| e == module)
