@@ -211,6 +211,35 @@ fn a_declared_library_whose_folder_is_missing_is_reported() {
     assert_eq!(ws.check(&[]).output().code, 0);
 }
 
+/// `decorum test` of several policy files shows a warning they share once, not once per
+/// file.
+#[test]
+fn decorum_test_of_two_roots_shows_a_shared_warning_once() {
+    let ws = dental_practice();
+    let config = std::fs::read_to_string(ws.path("decorum.toml")).unwrap();
+    ws.file(
+        "decorum.toml",
+        format!("{config}\n[libraries.ghost]\npath = \"vendor/ghots\"\n"),
+    );
+    ws.file(
+        "policy/extra.decorum",
+        "decorum 1\npolicy smilefamily.extra\n",
+    );
+    let out = ws
+        .run(&[
+            "test",
+            "policy/smile-family.decorum",
+            "policy/extra.decorum",
+        ])
+        .output();
+    assert_eq!(
+        out.stderr.matches("library \"ghost\": its folder").count(),
+        1,
+        "{}",
+        out.render()
+    );
+}
+
 #[test]
 fn a_tampered_library_is_refused_until_it_is_pinned_again() {
     let ws = dental_practice();

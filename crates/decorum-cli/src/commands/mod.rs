@@ -53,14 +53,24 @@ pub fn print_general(style: Style, problems: &[crate::session::GeneralProblem]) 
 
 /// Prints the session's policy problems and general problems to standard error.
 pub fn print_problems(session: &Session, style: Style) {
-    let mut out = String::new();
-    for g in &session.general {
-        human::general(&mut out, style, g);
-    }
-    for p in session.problems() {
-        human::policy_problem(&mut out, style, &session.inputs, p);
-    }
+    let out: String = rendered_problems(session, style).concat();
     let _ = std::io::stderr().write_all(out.as_bytes());
+}
+
+/// The session's problems, each rendered on its own: general ones first, then the policy
+/// files'.
+pub fn rendered_problems(session: &Session, style: Style) -> Vec<String> {
+    let general = session.general.iter().map(|g| {
+        let mut out = String::new();
+        human::general(&mut out, style, g);
+        out
+    });
+    let policy = session.problems().iter().map(|p| {
+        let mut out = String::new();
+        human::policy_problem(&mut out, style, &session.inputs, p);
+        out
+    });
+    general.chain(policy).collect()
 }
 
 /// The policy file and 1-based line of `range` in `source`, as `path:line`, for reports

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use decorum_engine::ExpectedOutcome;
 use decorum_text::LineIndex;
 
-use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, print_problems, stderr_style, style};
+use super::{
+    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, print_problems, rendered_problems, stderr_style, style,
+};
 use crate::TestArgs;
 use crate::report::human::clean;
 use crate::session;
@@ -30,6 +32,9 @@ pub fn run(args: TestArgs) -> u8 {
     let mut total = 0usize;
     let mut failed = 0usize;
     let mut out = String::new();
+    // A warning of a file two roots share (a library, a missing folder in decorum.toml)
+    // is shown once.
+    let mut shown_problems = std::collections::HashSet::new();
     for root in roots {
         let session = session::load(config.clone(), root.as_deref());
         let Some(set) = session
@@ -43,7 +48,11 @@ pub fn run(args: TestArgs) -> u8 {
         };
         // Warnings (a threshold that always holds, a placeholder the message cannot fill),
         // as `decorum check` shows them: the policy's author runs this command most.
-        print_problems(&session, err_style);
+        for problem in rendered_problems(&session, err_style) {
+            if shown_problems.insert(problem.clone()) {
+                let _ = std::io::stderr().write_all(problem.as_bytes());
+            }
+        }
         for result in set.run_examples() {
             total += 1;
             let example = &result.rule.examples[result.index];
