@@ -203,3 +203,43 @@ fn extensions_of_the_sets_a_rule_reads_are_shown() {
     "#]]
     .assert_eq(&settings(&out.stdout));
 }
+
+#[test]
+fn extensions_of_a_replaced_parameter_default_are_not_shown() {
+    // The rule reads its parameter `watch`, whose default names `base`; a shared file sets
+    // it to `third`, then the practice to `other`. The rule now reads `other` alone, so
+    // only the `extend` of `other` changes what it flags. (Before, every set named in the
+    // default and in every `use` was listed.)
+    let ws = Workspace::new();
+    ws.file("decorum.toml", "policies = [\"practice.decorum\"]\n");
+    ws.file(
+        "lib.decorum",
+        "decorum 1\npolicy lib\n\nterms base = [\"alpha\"]\nterms other = [\"beta\"]\nterms third = [\"gamma\"]\n\nrule r {\n  param watch = base\n  flag when contains watch\n}\n",
+    );
+    ws.file(
+        "shared.decorum",
+        "decorum 1\npolicy acme.shared\n\nimport \"./lib\"\n\nuse lib.r { watch = lib.third }\n",
+    );
+    ws.file(
+        "practice.decorum",
+        "decorum 1\npolicy acme.practice\n\nimport \"./shared\"\nimport \"./lib\"\n\nuse lib.r { watch = lib.other }\nextend lib.base += [\"delta\"]\nextend lib.third += [\"epsilon\"]\nextend lib.other += [\"zeta\"]\n",
+    );
+    let out = ws.run(&["explain", "lib.r"]).output();
+    assert_eq!(out.code, 0, "{}", out.render());
+    expect![[r#"
+        severity: warning (default, from lib.decorum:8)
+        parameter watch: lib.other (was base, set by an override at practice.decorum:7; it replaced lib.third at shared.decorum:6)
+        extend lib.other += ["zeta"] (at practice.decorum:10)
+    "#]]
+    .assert_eq(&settings(&out.stdout));
+    // What the findings say agrees: only `other`'s terms are flagged.
+    ws.file("draft.md", "alpha beta gamma delta epsilon zeta\n");
+    let (_, json) = ws.check_json(&["draft.md"]);
+    let flagged: Vec<&str> = json["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert_eq!(flagged.len(), 2, "{flagged:?}");
+}

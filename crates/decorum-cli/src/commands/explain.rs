@@ -3,8 +3,8 @@
 use std::io::Write;
 
 use decorum_engine::{
-    AuditTrail, Compiled, ExpectedOutcome, OverrideChange, PolicyInputs, RuleInfo, SeverityOrigin,
-    SourceId, SymbolKey, SymbolKind,
+    AuditTrail, Compiled, ExpectedOutcome, OverrideChange, OverrideRecord, PolicyInputs, RuleInfo,
+    SeverityOrigin, SourceId, SymbolKey, SymbolKind,
 };
 use decorum_text::TextRange;
 
@@ -265,14 +265,55 @@ fn parameter_lines(inputs: &PolicyInputs, audit: &AuditTrail, rule: &RuleInfo) -
 /// A parameter's default as written in the rule, when it is short enough for one line.
 fn default_as_written(inputs: &PolicyInputs, rule: &RuleInfo, name: &str) -> Option<String> {
     let source = inputs.source(rule.source?)?;
+    let range = default_range(inputs, rule, name)?;
+    let text = one_line(decorum_text::slice(&source.text, range));
+    (text.chars().count() <= 60).then_some(text)
+}
+
+/// Where a parameter's default value is written in the rule's file.
+fn default_range(inputs: &PolicyInputs, rule: &RuleInfo, name: &str) -> Option<TextRange> {
+    let source = inputs.source(rule.source?)?;
     let decl = source
         .parse
         .file
         .rules()
         .find(|r| r.name.range == rule.name_range)?;
     let param = decl.params().find(|p| p.name.text == name)?;
-    let text = one_line(decorum_text::slice(&source.text, param.value.range()));
-    (text.chars().count() <= 60).then_some(text)
+    Some(param.value.range())
+}
+
+/// The `use` clauses that set the rule's parameters and are in force: for each
+/// parameter, its last `=` and the `+=` after it (the overrides apply in the audit's
+/// order, as [`parameter_lines`] shows them). Also the default values an `=` replaced:
+/// the sets named in those are no longer read.
+fn params_in_force<'a>(
+    inputs: &PolicyInputs,
+    audit: &'a AuditTrail,
+    rule: &RuleInfo,
+) -> (Vec<&'a OverrideRecord>, Vec<TextRange>) {
+    let mut by_name: Vec<(&str, Vec<&OverrideRecord>)> = Vec::new();
+    for o in audit.overrides.iter().filter(|o| o.rule == rule.id) {
+        let OverrideChange::Param { name, .. } = &o.change else {
+            continue;
+        };
+        match by_name.iter_mut().find(|(n, _)| n == name) {
+            Some((_, steps)) => steps.push(o),
+            None => by_name.push((name, vec![o])),
+        }
+    }
+    let mut in_force = Vec::new();
+    let mut replaced_defaults = Vec::new();
+    for (name, steps) in by_name {
+        let replaces = |o: &&OverrideRecord| matches!(&o.change, OverrideChange::Param { to, .. } if !to.starts_with("+="));
+        match steps.iter().rposition(replaces) {
+            Some(last) => {
+                replaced_defaults.extend(default_range(inputs, rule, name));
+                in_force.extend(steps.get(last..).unwrap_or_default());
+            }
+            None => in_force.extend(steps),
+        }
+    }
+    (in_force, replaced_defaults)
 }
 
 /// A value as written, on one line (a term list may span several).
@@ -294,26 +335,25 @@ fn extend_lines(inputs: &PolicyInputs, compiled: &Compiled, rule: &RuleInfo) -> 
     }) else {
         return Vec::new();
     };
-    // Places whose set references count: the rule, the `use` blocks that changed its
-    // parameters, then each set found.
+    // Places whose set references count: the rule (but for the defaults a `use`
+    // replaced), the `use` clauses in force for its parameters, then each set found.
+    let (in_force, replaced) = params_in_force(inputs, &compiled.audit, rule);
     let mut places: Vec<(SourceId, TextRange)> = vec![(source, definition.range)];
-    places.extend(
-        compiled
-            .audit
-            .overrides
-            .iter()
-            .filter(|o| o.rule == rule.id && matches!(o.change, OverrideChange::Param { .. }))
-            .map(|o| (o.source, o.range)),
-    );
+    places.extend(in_force.iter().map(|o| (o.source, o.range)));
+    let replaced_default = |file: SourceId, at: TextRange| {
+        file == source && replaced.iter().any(|r| r.contains_range(at))
+    };
     let mut sets: Vec<&SymbolKey> = Vec::new();
     let mut next = 0;
     while let Some(&(file, range)) = places.get(next) {
+        let in_rule = next == 0;
         next += 1;
         for reference in &symbols.references {
             let target = &reference.target;
             if target.kind != SymbolKind::TermSet
                 || reference.source != file
                 || !range.contains_range(reference.range)
+                || (in_rule && replaced_default(file, reference.range))
                 || sets.contains(&target)
             {
                 continue;
