@@ -249,7 +249,7 @@ fn a_tampered_library_is_refused_until_it_is_pinned_again() {
     let out = ws.check(&[]).output();
     assert_eq!(out.code, 2, "{}", out.render());
     assert!(
-        out.stderr.contains("library \"dental-network\" does not match decorum.lock: vendor/dental-network/marketing.decorum changed"),
+        out.stderr.contains("library \"dental-network\" does not match its entry in decorum.lock:6: vendor/dental-network/marketing.decorum changed"),
         "{}",
         out.render()
     );
@@ -372,7 +372,7 @@ fn a_file_hash_edited_in_the_lock_is_named() {
     let out = ws.check(&[]).output();
     assert_eq!(out.code, 2, "{}", out.render());
     assert!(
-        out.stderr.contains("library \"dental-network\": decorum.lock holds a sha256 for vendor/dental-network/marketing.decorum that is not the file's, though its overall sha256 matches the library: the lock was edited by hand\n"),
+        out.stderr.contains("library \"dental-network\": decorum.lock:6 holds a sha256 for vendor/dental-network/marketing.decorum that is not the file's, though its overall sha256 matches the library: the lock was edited by hand\n"),
         "{}",
         out.render()
     );
@@ -405,7 +405,7 @@ fn a_version_edited_in_the_lock_is_refused() {
     let out = ws.check(&[]).output();
     assert_eq!(out.code, 2, "{}", out.render());
     expect![[r#"
-        error[policy.import]: library "dental-network": decorum.lock holds version 1.3.0, though vendor/dental-network/decorum-library.toml says 1.2.0 and the library's files match: the lock was edited by hand
+        error[policy.import]: library "dental-network": decorum.lock:6 holds version 1.3.0, though vendor/dental-network/decorum-library.toml says 1.2.0 and the library's files match: the lock was edited by hand
          --> policy/smile-family.decorum:5:8
           |
         5 | import "dental-network/privacy" as dn_privacy

@@ -53,7 +53,7 @@ fn a_lock_mismatch_is_a_diagnostic_on_decorum_toml_and_drafts_keep_the_last_good
     let message = diagnostic["message"].as_str().unwrap();
     assert!(
         message.contains(
-            "library \"dental-network\" does not match decorum.lock: vendor/dental-network/marketing.decorum changed"
+            "library \"dental-network\" does not match its entry in decorum.lock:6: vendor/dental-network/marketing.decorum changed"
         ) && message.contains("run `decorum lock`"),
         "{message}"
     );

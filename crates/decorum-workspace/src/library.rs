@@ -313,14 +313,28 @@ fn hex(bytes: &[u8]) -> String {
 
 /// The contents of `decorum.lock`, as written; read through [`read_lock`], which checks
 /// its version and entries first.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Lock {
     /// Format version.
     pub version: u32,
     /// Pinned libraries, by name.
     #[serde(rename = "library")]
     pub libraries: Vec<LockedLibrary>,
+    /// The line of each library's entry in the file it was read from (none for a lock
+    /// made from the libraries), so that an error about an entry names its line.
+    #[serde(skip)]
+    lines: BTreeMap<String, usize>,
 }
+
+/// Two locks are equal when they pin the same libraries the same way; where the entries
+/// stood in a file is not part of what is pinned.
+impl PartialEq for Lock {
+    fn eq(&self, other: &Lock) -> bool {
+        self.version == other.version && self.libraries == other.libraries
+    }
+}
+
+impl Eq for Lock {}
 
 /// One pinned library.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -355,6 +369,7 @@ impl Lock {
         Lock {
             version: LOCK_FORMAT,
             libraries,
+            lines: BTreeMap::new(),
         }
     }
 
@@ -466,9 +481,14 @@ fn parse_lock(text: &str) -> Result<Lock, LibraryError> {
             ));
         }
     }
+    let lines = first_line
+        .into_iter()
+        .map(|(name, line)| (name.to_owned(), line))
+        .collect();
     Ok(Lock {
         version: file.version,
         libraries: file.library.into_iter().map(|l| l.into_inner()).collect(),
+        lines,
     })
 }
 
@@ -528,6 +548,11 @@ pub fn verify(library: &Library, lock: Option<&Lock>) -> Result<(), LibraryError
         ));
     };
     let name = &library.name;
+    // The entry's place, for the errors about it: `decorum.lock:7`.
+    let entry_at = match lock.and_then(|l| l.lines.get(name)) {
+        Some(line) => format!("{LOCK_FILE}:{line}"),
+        None => LOCK_FILE.to_owned(),
+    };
     let shown = |file: &str| format!("{}/{file}", library.shown_root.trim_end_matches('/'));
     let relock = "if the change is intended, run `decorum lock` to pin the library again";
     let rewrite = "run `decorum lock` to write it again from the library's files";
@@ -538,7 +563,7 @@ pub fn verify(library: &Library, lock: Option<&Lock>) -> Result<(), LibraryError
         None if content_pinned && entry.version != library.manifest.version => {
             return Err(LibraryError::new(
                 format!(
-                    "library \"{name}\": {LOCK_FILE} holds version {}, though {} says {} and the library's files match: the lock was edited by hand",
+                    "library \"{name}\": {entry_at} holds version {}, though {} says {} and the library's files match: the lock was edited by hand",
                     entry.version,
                     shown(MANIFEST_FILE),
                     library.manifest.version
@@ -550,7 +575,7 @@ pub fn verify(library: &Library, lock: Option<&Lock>) -> Result<(), LibraryError
         None => {
             return Err(LibraryError::new(
                 format!(
-                    "library \"{name}\": the overall sha256 in {LOCK_FILE} is not that of the library's files, though each file's sha256 matches: the lock was edited by hand"
+                    "library \"{name}\": the overall sha256 in {entry_at} is not that of the library's files, though each file's sha256 matches: the lock was edited by hand"
                 ),
                 rewrite,
             ));
@@ -570,7 +595,7 @@ pub fn verify(library: &Library, lock: Option<&Lock>) -> Result<(), LibraryError
             };
             return Err(LibraryError::new(
                 format!(
-                    "library \"{name}\": {LOCK_FILE} holds {holds}, though its overall sha256 matches the library: the lock was edited by hand"
+                    "library \"{name}\": {entry_at} holds {holds}, though its overall sha256 matches the library: the lock was edited by hand"
                 ),
                 rewrite,
             ));
@@ -582,7 +607,7 @@ pub fn verify(library: &Library, lock: Option<&Lock>) -> Result<(), LibraryError
                 Difference::Removed => "was removed",
             };
             format!(
-                "library \"{name}\" does not match {LOCK_FILE}: {} {how}",
+                "library \"{name}\" does not match its entry in {entry_at}: {} {how}",
                 shown(file)
             )
         }
@@ -818,7 +843,7 @@ mod tests {
         let err = verify(&changed, Some(&lock)).unwrap_err();
         assert_eq!(
             err.message,
-            "library \"dental\" does not match decorum.lock: vendor/dental/privacy.decorum changed"
+            "library \"dental\" does not match its entry in decorum.lock: vendor/dental/privacy.decorum changed"
         );
         std::fs::write(dir.path().join("extra.decorum"), "x").unwrap();
         std::fs::write(dir.path().join(".hidden"), "ignored").unwrap();
@@ -853,7 +878,7 @@ mod tests {
         let err = verify(&repointed, Some(&lock)).unwrap_err();
         assert_eq!(
             err.message,
-            "library \"dental\" does not match decorum.lock: vendor/dental/ws.decorum changed"
+            "library \"dental\" does not match its entry in decorum.lock: vendor/dental/ws.decorum changed"
         );
     }
 
@@ -898,6 +923,31 @@ mod tests {
                 "run `decorum lock` to write it again from the library's files",
             ))
         );
+    }
+
+    #[test]
+    fn an_error_about_a_lock_entry_names_its_line() {
+        // Read from a file, the lock knows where each entry stands: the error says which
+        // of several entries to look at.
+        let dir = tempfile::tempdir().unwrap();
+        let lib = library_in(dir.path());
+        let mut other = Lock::of(std::slice::from_ref(&lib));
+        other.libraries[0].name = "another".to_owned();
+        let mut both = Lock::of(std::slice::from_ref(&lib));
+        both.libraries.insert(0, other.libraries[0].clone());
+        both.libraries[1].version = "2.0.0".to_owned();
+        let text = both.to_text();
+        let read = parse_lock(&text).unwrap();
+        let line = text.lines().position(|l| l == "name = \"dental\"").unwrap();
+        let err = verify(&lib, Some(&read)).unwrap_err();
+        assert_eq!(
+            err.message,
+            format!(
+                "library \"dental\": decorum.lock:{line} holds version 2.0.0, though vendor/dental/decorum-library.toml says 1.0.0 and the library's files match: the lock was edited by hand"
+            ),
+            "the line of its `[[library]]` header, just above its name:\n{text}"
+        );
+        assert_eq!(read, both, "the lines are not part of what a lock pins");
     }
 
     #[test]
