@@ -1270,7 +1270,26 @@ impl<'a> Compiler<'a> {
     /// other), two `use` blocks of one file, or one block twice, set a rule's severity or
     /// one of its parameters to different values: the later one wins, which nothing else
     /// would tell the author.
-    fn warn_sibling_conflicts(&mut self, id: &str, overrides: &[Override<'_>]) {
+    ///
+    /// `params` are the rule's own parameters: a value of another kind than its
+    /// parameter's (or for a parameter the rule does not have) is an error reported where
+    /// the overrides apply, and wins nothing, so it takes no part in a conflict.
+    fn warn_sibling_conflicts(
+        &mut self,
+        id: &str,
+        overrides: &[Override<'_>],
+        params: &HashMap<String, ParamValue>,
+    ) {
+        let fits = |name: &str, value: &Value| {
+            matches!(
+                (params.get(name), value),
+                (Some(ParamValue::Number(_)), Value::Number(_))
+                    | (Some(ParamValue::Percent(_)), Value::Percent(_))
+                    | (Some(ParamValue::Bool(_)), Value::Bool(_))
+                    | (Some(ParamValue::Str(_)), Value::Str(_))
+                    | (Some(ParamValue::Terms(_)), Value::Terms(_))
+            )
+        };
         // What each `use` sets, as (what, value as written, value to compare, range), in
         // winning order: `5` and `5.0` (or `"a"` and `"\u{61}"`) set the same value.
         let settings = |o: &Override<'_>| -> Vec<(String, String, String, TextRange)> {
@@ -1288,7 +1307,7 @@ impl<'a> Compiler<'a> {
                         add: false,
                         value,
                         range,
-                    } => {
+                    } if fits(&name.text, value) => {
                         let written = decorum_text::slice(text, value.range()).to_string();
                         let compared = match value {
                             Value::Number(n) => format!("number {}", n.value),
@@ -1814,7 +1833,7 @@ impl<'a> Compiler<'a> {
         };
         let mut overrides = self.overrides.remove(&key).unwrap_or_default();
         overrides.sort_by_key(|o| std::cmp::Reverse(o.depth));
-        self.warn_sibling_conflicts(&id, &overrides);
+        self.warn_sibling_conflicts(&id, &overrides, &params);
         // Where the rule was locked, and at which severity: by its own `locked`, or by a
         // `use ... { severity LEVEL locked }` in a file between it and the root, which
         // binds the files nearer the root (the overrides come in that order).

@@ -646,8 +646,31 @@ use lib.r { share = 20 }
         &[("lib", lib)],
         expect![[r#"
             root.decorum:4:21: error[type]: `share` is a percentage, but this value is a number `0.5` (help: write it as a percentage: `50%` for the fraction 0.5, or `0.5%` if it is already in percent)
-            root.decorum:5:13: warning[use-conflict]: `lib.r`: its parameter `share` is set to `20` here and to `0.5` in an earlier `use` of this file; this value wins, as the later one `share = 20` (help: set it once: only the last value counts) [root.decorum:4:13: also set here]
             root.decorum:5:21: error[type]: `share` is a percentage, but this value is a number `20` (help: write it as a percentage, e.g. `20%`)
+        "#]],
+    );
+}
+
+#[test]
+fn a_value_of_the_wrong_kind_takes_no_part_in_a_use_conflict() {
+    // The string is a type error and wins nothing: a warning that it "wins, as the later
+    // one" beside the error would say the opposite of what happens.
+    let lib = r##"decorum 1
+policy lib
+rule r { flag when count(["x"]) / words > share param share = 10% }
+"##;
+    check(
+        r##"decorum 1
+policy org
+import "./lib" as lib
+use lib.r { share = 15% }
+use lib.r { share = "lots" }
+use lib.r { size = 3 }
+"##,
+        &[("lib", lib)],
+        expect![[r#"
+            root.decorum:5:21: error[type]: `share` is a percentage, but this value is a string `"lots"`
+            root.decorum:6:13: error[unknown-name]: `lib.r` has no parameter `size` `size` (help: its parameters: share)
         "#]],
     );
 }
