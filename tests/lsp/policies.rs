@@ -571,3 +571,44 @@ fn lowering_the_minimum_severity_shows_the_findings_it_hid() {
     assert_eq!(both["diagnostics"].as_array().unwrap().len(), 2, "{both}");
     server.stop();
 }
+
+#[test]
+fn policies_first_loaded_for_a_decorum_toml_report_their_errors() {
+    // The workspace folder has no configuration; a subfolder has its own, whose policy
+    // does not parse. Opening that decorum.toml is the first thing to load its policies:
+    // the writer is told they have errors, and the policy file (not open) gets its
+    // diagnostics. (Before, a load by the check of a decorum.toml, by navigation or by
+    // a pulled diagnostic was never reported.)
+    let ws = Workspace::empty();
+    std::fs::create_dir(ws.root().join("clinic")).unwrap();
+    let config = "policies = [\"bad.decorum\"]\n";
+    ws.write("clinic/decorum.toml", config);
+    ws.write(
+        "clinic/bad.decorum",
+        "decorum 1\npolicy clinic.bad\n\nrule r {\n  flag whenn contains [\"x\"]\n}\n",
+    );
+    let mut server = ws.start();
+    server.open(&ws.uri("clinic/decorum.toml"), "toml", 1, config);
+    let message = server.wait_for("an error message", |m| {
+        m["method"] == "window/showMessage" && m["params"]["type"] == 1
+    });
+    let text = message["params"]["message"].as_str().unwrap();
+    assert!(
+        text.contains("clinic/decorum.toml have errors") && text.contains("bad.decorum"),
+        "{text}"
+    );
+    let problems = server.diagnostics(&ws.uri("clinic/bad.decorum"), |p| {
+        !p["diagnostics"].as_array().unwrap().is_empty()
+    });
+    assert_eq!(problems["diagnostics"][0]["source"], "decorum-syntax");
+    // Once: opening a draft of the same configuration reports nothing more.
+    server.open(&ws.uri("clinic/post.md"), "markdown", 1, "Hello.\n");
+    server.diagnostics_at(&ws.uri("clinic/post.md"), 1);
+    let errors = server
+        .messages
+        .iter()
+        .filter(|m| m["params"]["type"] == 1)
+        .count();
+    assert_eq!(errors, 1, "{:?}", server.messages);
+    server.stop();
+}

@@ -675,6 +675,9 @@ fn check_config(state: &State, job: &Job) -> Option<Vec<Diagnostic>> {
 /// used (or a reload failed), and diagnostics on the policy files that are not open
 /// (open ones are checked as documents). `reloaded` says a reload caused it.
 pub async fn report_context(state: &Arc<State>, ctx: &PolicyContext, reloaded: bool) {
+    if ctx.reported.swap(true, std::sync::atomic::Ordering::AcqRel) {
+        return;
+    }
     if ctx.has_errors() {
         let what = match &ctx.key {
             crate::context::ContextKey::Config(path) => path.display().to_string(),
@@ -753,6 +756,29 @@ pub async fn report_context(state: &Arc<State>, ctx: &PolicyContext, reloaded: b
         .map(|e| e.key().clone())
         .collect();
     clear_policy_problems(state, stale).await;
+}
+
+/// Reports every loaded context whose load nobody has reported yet, each time a load
+/// happens, for as long as the server runs. The checks of drafts, the preload and the
+/// reload report the contexts they load themselves; a context first loaded by a request
+/// that has no way to (navigation, rename, a pulled diagnostic, the check of a
+/// `decorum.toml`) would otherwise never tell the writer that its policies have errors.
+pub async fn report_loads(state: std::sync::Weak<State>, loads: Arc<tokio::sync::Notify>) {
+    loop {
+        loads.notified().await;
+        let Some(state) = state.upgrade() else {
+            return;
+        };
+        let unreported: Vec<Arc<PolicyContext>> = state
+            .contexts
+            .iter()
+            .filter(|c| !c.reported.load(std::sync::atomic::Ordering::Acquire))
+            .map(|c| Arc::clone(c.value()))
+            .collect();
+        for ctx in unreported {
+            report_context(&state, &ctx, false).await;
+        }
+    }
 }
 
 /// Clears the problems published on policy files that are not open (see

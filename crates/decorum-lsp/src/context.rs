@@ -13,6 +13,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use decorum_draft::{DraftFormat, Metadata};
@@ -135,6 +136,10 @@ pub struct PolicyContext {
     /// (kept also when the load has errors: they are the files as they are on disk).
     /// `None` when `decorum.toml` could not be read.
     pub index: Option<Arc<ContextIndex>>,
+    /// Whether the writer has been told of this load's problems
+    /// ([`crate::checks::report_context`] sets it, so each load is reported once, by
+    /// whichever request or check loaded it).
+    pub reported: AtomicBool,
 }
 
 /// A context's policy files as last loaded, with their symbols, for the policy-file
@@ -258,6 +263,7 @@ impl PolicyContext {
                 symbols,
                 audit,
             })),
+            reported: AtomicBool::new(false),
         }
     }
 
@@ -284,6 +290,7 @@ impl PolicyContext {
             inputs,
             library_roots: Vec::new(),
             index: None,
+            reported: AtomicBool::new(false),
         }
     }
 }

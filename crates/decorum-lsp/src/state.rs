@@ -122,6 +122,9 @@ pub struct State {
     /// its bytes, `None` when it was missing): a save and the watched-files event that
     /// follows it report the same change, which reloads once (`reload::files_changed`).
     pub reloaded_inputs: Mutex<HashMap<PathBuf, Option<u64>>>,
+    /// Woken when [`State::context`] loads a context, for the task that reports the
+    /// loads nobody reported ([`crate::checks::report_loads`]).
+    pub loads: Arc<tokio::sync::Notify>,
     next_log_id: AtomicU32,
     loading: Mutex<()>,
 }
@@ -143,6 +146,7 @@ impl State {
             refresh_pending: AtomicBool::new(false),
             checked: tokio::sync::Notify::new(),
             reloaded_inputs: Mutex::new(HashMap::new()),
+            loads: Arc::new(tokio::sync::Notify::new()),
             next_log_id: AtomicU32::new(1),
             loading: Mutex::new(()),
         }
@@ -191,6 +195,9 @@ impl State {
             dashmap::Entry::Occupied(entry) => (Arc::clone(entry.get()), false),
             dashmap::Entry::Vacant(entry) => {
                 entry.insert(Arc::clone(&loaded));
+                // Whoever asked may have no way to tell the writer (a rename, a pulled
+                // diagnostic): the reporter task does, if nobody else has by then.
+                self.loads.notify_one();
                 (loaded, true)
             }
         }

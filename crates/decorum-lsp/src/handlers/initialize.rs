@@ -192,6 +192,10 @@ pub async fn initialized(state: &Arc<State>) {
     if flags.configuration {
         super::configuration::refresh(state).await;
     }
+    tokio::spawn(crate::checks::report_loads(
+        Arc::downgrade(state),
+        Arc::clone(&state.loads),
+    ));
     preload_contexts(state).await;
 }
 
