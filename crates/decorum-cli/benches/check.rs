@@ -177,6 +177,11 @@ fn median(set: &PolicySet, corpus: &[String], runs: usize) -> (usize, Duration) 
     median_with(set, corpus, runs, PolicySet::check_batch)
 }
 
+/// The fastest of the last timed runs, printed beside the median of the std case: on a
+/// shared virtual machine the other tenants only ever add time, so the fastest run is
+/// the steadiest figure from one invocation to the next.
+static FASTEST: std::sync::Mutex<Option<Duration>> = std::sync::Mutex::new(None);
+
 fn median_with(
     set: &PolicySet,
     corpus: &[String],
@@ -186,13 +191,26 @@ fn median_with(
     let mut times = Vec::new();
     let mut findings = 0;
     run_with(set, corpus, check); // warm-up
-    for _ in 0..runs {
+    for _ in 0..runs.max(1) {
         let (f, t) = run_with(set, corpus, check);
         findings = f;
         times.push(t);
     }
     times.sort();
+    if let Ok(mut fastest) = FASTEST.lock() {
+        *fastest = times.first().copied();
+    }
     (findings, times[times.len() / 2])
+}
+
+/// The fastest run of the last [`median_with`], as ", fastest 12.3 ms".
+fn fastest() -> String {
+    FASTEST
+        .lock()
+        .ok()
+        .and_then(|f| *f)
+        .map(|t| format!(", fastest {:.1} ms", t.as_secs_f64() * 1000.0))
+        .unwrap_or_default()
 }
 
 fn main() {
@@ -222,7 +240,7 @@ fn main() {
     if wants("parse") || case.is_empty() {
         let meta = Metadata::default();
         let mut times = Vec::new();
-        for _ in 0..runs {
+        for _ in 0..runs.max(1) {
             let start = Instant::now();
             let drafts: Vec<Draft> = corpus
                 .iter()
@@ -242,10 +260,11 @@ fn main() {
     if wants("std") {
         let (findings, t) = median(&std, &corpus, runs);
         println!(
-            "std/healthcare ({:>4} rules): {:>7.1} ms  {:>6.1} MB/s  ({findings} findings)",
+            "std/healthcare ({:>4} rules): {:>7.1} ms  {:>6.1} MB/s  ({findings} findings{})",
             std.rules().len(),
             t.as_secs_f64() * 1000.0,
-            mb / t.as_secs_f64()
+            mb / t.as_secs_f64(),
+            fastest()
         );
     }
 
