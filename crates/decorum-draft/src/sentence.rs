@@ -339,17 +339,20 @@ fn follows_abbreviation(bytes: &[u8], start: usize, b: usize, end: usize) -> boo
         return false;
     }
     let token = &bytes[k..dot];
-    let next_word = {
+    if token.len() == 1 && token[0].is_ascii_uppercase() && token[0] != b'I' {
         let mut e = b;
         while e < end && bytes[e].is_ascii_alphabetic() {
             e += 1;
         }
-        &bytes[b..e]
-    };
-    if token.len() == 1 && token[0].is_ascii_uppercase() && token[0] != b'I' {
+        let next_word = &bytes[b..e];
         return !SENTENCE_STARTERS
             .iter()
             .any(|w| w.as_bytes().eq_ignore_ascii_case(next_word));
+    }
+    // Most full stops end an ordinary word, longer than any abbreviation: one length
+    // test rejects it before the list is read.
+    if token.len() > LONGEST_ABBREVIATION {
+        return false;
     }
     if token.eq_ignore_ascii_case(b"no") {
         return bytes.get(b).is_some_and(u8::is_ascii_digit);
@@ -358,6 +361,19 @@ fn follows_abbreviation(bytes: &[u8], start: usize, b: usize, end: usize) -> boo
         .iter()
         .any(|a| a.as_bytes().eq_ignore_ascii_case(token))
 }
+
+/// The length of the longest of [`ABBREVIATIONS`] (and longer than `no`).
+const LONGEST_ABBREVIATION: usize = {
+    let mut longest = 2;
+    let mut i = 0;
+    while i < ABBREVIATIONS.len() {
+        if ABBREVIATIONS[i].len() > longest {
+            longest = ABBREVIATIONS[i].len();
+        }
+        i += 1;
+    }
+    longest
+};
 
 /// True when a plain-text line starting at `i` begins with a list bullet.
 fn starts_with_bullet(bytes: &[u8], i: usize, end: usize) -> bool {
@@ -484,6 +500,90 @@ mod tests {
             "Tips for today\n- drink water\n- sleep. Really\n2) rest",
             true,
         ));
+    }
+
+    /// The first version of [`follows_abbreviation`], which read the next word and the
+    /// whole list of abbreviations for every full stop.
+    fn follows_abbreviation_reference(bytes: &[u8], start: usize, b: usize, end: usize) -> bool {
+        let mut j = b;
+        while j > start
+            && matches!(
+                bytes[j - 1],
+                b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b')'
+            )
+        {
+            j -= 1;
+        }
+        if j <= start || bytes[j - 1] != b'.' {
+            return false;
+        }
+        let dot = j - 1;
+        let mut k = dot;
+        while k > start && (bytes[k - 1].is_ascii_alphabetic() || bytes[k - 1] == b'.') {
+            k -= 1;
+        }
+        if k > start
+            && !matches!(
+                bytes[k - 1],
+                b' ' | b'\t' | b'\n' | b'\r' | b'(' | b'"' | b'\''
+            )
+        {
+            return false;
+        }
+        let token = &bytes[k..dot];
+        let next_word = {
+            let mut e = b;
+            while e < end && bytes[e].is_ascii_alphabetic() {
+                e += 1;
+            }
+            &bytes[b..e]
+        };
+        if token.len() == 1 && token[0].is_ascii_uppercase() && token[0] != b'I' {
+            return !SENTENCE_STARTERS
+                .iter()
+                .any(|w| w.as_bytes().eq_ignore_ascii_case(next_word));
+        }
+        if token.eq_ignore_ascii_case(b"no") {
+            return bytes.get(b).is_some_and(u8::is_ascii_digit);
+        }
+        ABBREVIATIONS
+            .iter()
+            .any(|a| a.as_bytes().eq_ignore_ascii_case(token))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+        /// At every position of text made of abbreviations, initials, sentence starters
+        /// and words of every length, the quick rejection decides as the first version.
+        #[test]
+        fn abbreviations_are_found_as_before(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "Dr", "dr", "MRS", "e.g", "E.G", "i.e", "etc", "approx", "Approx", "approxi",
+                    "fig", "no", "No", "NO", "nos", "J", "I", "a", "It", "the", "The", "words",
+                    "sentence", "u.s", "e.g.x", ".", ". ", "  ", " ", "\n", "\"", "'", ")", "(",
+                    "5", "12", "x", "vs", "v",
+                ]),
+                0..30,
+            ),
+        ) {
+            let text: String = parts.concat();
+            let bytes = text.as_bytes();
+            for start in [0, 1.min(bytes.len())] {
+                for b in start..=bytes.len() {
+                    prop_assert_eq!(
+                        follows_abbreviation(bytes, start, b, bytes.len()),
+                        follows_abbreviation_reference(bytes, start, b, bytes.len()),
+                        "{:?} at {}", text, b
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_longest_abbreviation_is_measured() {
+        assert_eq!(LONGEST_ABBREVIATION, "approx".len());
     }
 
     fn reference(text: &str) -> Vec<usize> {
