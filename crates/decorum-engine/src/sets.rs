@@ -938,11 +938,12 @@ impl Matcher {
     pub(crate) fn scan_region(&self, draft: &Draft, region: &Region) -> MatchIndex {
         // A guess at the number of matches (the std library finds a few hundred per KB
         // of prose), so the vector is not regrown many times per draft.
-        let mut found: Vec<(u32, TextRange)> = Vec::with_capacity(region.prose.len() / 8);
+        let mut found: Vec<(TextRange, u32)> = Vec::with_capacity(region.prose.len() / 8);
         self.scan_phrases(draft, region, &mut found);
+        let phrases = found.len();
         self.scan_masked(draft, region, &mut found);
         self.scan_regexes(draft, region, &mut found);
-        MatchIndex::new(found)
+        MatchIndex::from_scan(found, phrases)
     }
 
     /// The same matches as [`Matcher::scan`], with the regexes searched on a second
@@ -973,11 +974,12 @@ impl Matcher {
                 let mut found = Vec::new();
                 self.scan_regexes(draft, region, &mut found);
                 self.scan_masked(draft, region, &mut found);
-                MatchIndex::new(found)
+                MatchIndex::from_scan(found, 0)
             });
             let mut found = Vec::with_capacity(region.prose.len() / 8);
             self.scan_phrases(draft, region, &mut found);
-            let phrases = MatchIndex::new(found);
+            let phrases = found.len();
+            let phrases = MatchIndex::from_scan(found, phrases);
             match regexes.join() {
                 Ok(regexes) => MatchIndex::merge(phrases, regexes),
                 // A panic on the other thread is not swallowed: it reaches the caller as
@@ -988,7 +990,7 @@ impl Matcher {
     }
 
     /// Phrases through the phrase automaton.
-    fn scan_phrases(&self, draft: &Draft, region: &Region, found: &mut Vec<(u32, TextRange)>) {
+    fn scan_phrases(&self, draft: &Draft, region: &Region, found: &mut Vec<(TextRange, u32)>) {
         let Some(automaton) = &self.phrases else {
             return;
         };
@@ -1011,13 +1013,13 @@ impl Matcher {
                 {
                     continue;
                 }
-                found.push((pid, original));
+                found.push((original, pid));
             }
         });
     }
 
     /// Masked phrases (`f*ck`) through their regexes over the normalised view.
-    fn scan_masked(&self, draft: &Draft, region: &Region, found: &mut Vec<(u32, TextRange)>) {
+    fn scan_masked(&self, draft: &Draft, region: &Region, found: &mut Vec<(TextRange, u32)>) {
         let Some((set, regexes)) = &self.masked else {
             return;
         };
@@ -1045,7 +1047,7 @@ impl Matcher {
             let chunks = &region.norm_chunks;
             let keep = |s, e| {
                 if self.word_bounded(*pid, text, s, e) {
-                    found.push((*pid, draft.original_range(to_range(s, e))));
+                    found.push((draft.original_range(to_range(s, e)), *pid));
                 }
             };
             regex_matches(anchored, re, text, chunks, candidates.as_deref(), i, keep);
@@ -1054,7 +1056,7 @@ impl Matcher {
 
     /// The regexes over the prose view, from where the start finder says their
     /// matches can start.
-    fn scan_regexes(&self, draft: &Draft, region: &Region, found: &mut Vec<(u32, TextRange)>) {
+    fn scan_regexes(&self, draft: &Draft, region: &Region, found: &mut Vec<(TextRange, u32)>) {
         let prose = draft.prose.as_str();
         let Some(starts) = self.starts.as_deref() else {
             for r in 0..self.regexes.len() {
@@ -1145,14 +1147,14 @@ impl Matcher {
         region: &Region,
         r: usize,
         candidates: Option<&[(u32, usize)]>,
-        found: &mut Vec<(u32, TextRange)>,
+        found: &mut Vec<(TextRange, u32)>,
     ) {
         let Some((re, pid)) = self.regexes.get(r) else {
             return;
         };
         let anchored = self.starts.as_ref().and_then(|s| s.anchored[r].as_ref());
         let prose = &draft.prose;
-        let keep = |s, e| found.push((*pid, to_range(s, e)));
+        let keep = |s, e| found.push((to_range(s, e), *pid));
         regex_matches(anchored, re, prose, &region.chunks, candidates, r, keep);
     }
 
@@ -1907,17 +1909,36 @@ pub(crate) struct MatchIndex {
 }
 
 impl MatchIndex {
-    fn new(found: Vec<(u32, TextRange)>) -> MatchIndex {
-        let mut by_position: Vec<(TextRange, u32)> =
-            found.into_iter().map(|(p, r)| (r, p)).collect();
-        by_position.sort_unstable_by_key(|(r, p)| (r.start(), std::cmp::Reverse(r.end()), *p));
-        by_position.dedup();
-        MatchIndex { by_position }
+    /// The index of `found`, in any order.
+    #[cfg(test)]
+    fn new(found: Vec<(TextRange, u32)>) -> MatchIndex {
+        MatchIndex::from_scan(found, 0)
     }
 
-    /// The matches of both, as [`MatchIndex::new`] would index them all together.
+    /// The index of a scan's matches: the first `phrases` of `found` are the phrase
+    /// matches, in the order the automaton reports them (by end, then start), the rest
+    /// come in runs, each regex's matches in order. Sorting them all from scratch was a
+    /// tenth of the scan; phrase matches are out of order only where one lies inside a
+    /// longer one that ends later, so they are put in order by insertion, the few
+    /// others are sorted on their own, and the two runs merged. Any order still gives
+    /// the right index ([`by_insertion`] gives up on input far from sorted).
+    fn from_scan(mut found: Vec<(TextRange, u32)>, phrases: usize) -> MatchIndex {
+        let phrases = phrases.min(found.len());
+        let (head, tail) = found.split_at_mut(phrases);
+        // A phrase match moves back only past the shorter ones inside it; the budget
+        // keeps a text of deeply nested matches from costing the square of their number.
+        if !by_insertion(head, 4 * head.len() + 64) {
+            head.sort_unstable_by_key(match_key);
+        }
+        tail.sort_unstable_by_key(match_key);
+        merge_tail(&mut found, phrases);
+        found.dedup();
+        MatchIndex { by_position: found }
+    }
+
+    /// The matches of both, as [`MatchIndex::from_scan`] would index them all together.
     fn merge(a: MatchIndex, b: MatchIndex) -> MatchIndex {
-        let key = |(r, p): &(TextRange, u32)| (r.start(), std::cmp::Reverse(r.end()), *p);
+        let key = match_key;
         let (a, b) = (a.by_position, b.by_position);
         let mut by_position = Vec::with_capacity(a.len() + b.len());
         let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
@@ -1971,6 +1992,63 @@ impl MatchIndex {
             .by_position
             .partition_point(|(r, _)| r.start() < within.end());
         &self.by_position[lo..hi.max(lo)]
+    }
+}
+
+/// The order of [`MatchIndex`]: by start, the longest first, then by pattern. Two
+/// matches with the same key are the same match.
+fn match_key(&(r, p): &(TextRange, u32)) -> (u64, u32) {
+    let (start, end) = (u32::from(r.start()), u32::from(r.end()));
+    ((u64::from(start) << 32) | u64::from(!end), p)
+}
+
+/// Sorts `v` by [`match_key`] by insertion, which costs little for input that is nearly
+/// in order; false, with `v` in some order, once more than `budget` elements have had to
+/// move, so the caller can sort it another way.
+fn by_insertion(v: &mut [(TextRange, u32)], mut budget: usize) -> bool {
+    for i in 1..v.len() {
+        let x = v[i];
+        let key = match_key(&x);
+        let mut j = i;
+        while j > 0 && match_key(&v[j - 1]) > key {
+            if budget == 0 {
+                v[j] = x;
+                return false;
+            }
+            budget -= 1;
+            v[j] = v[j - 1];
+            j -= 1;
+        }
+        v[j] = x;
+    }
+    true
+}
+
+/// Merges `v[..mid]` and `v[mid..]`, each sorted by [`match_key`], into one sorted run.
+/// In a scan the second part is the few regex and masked matches: each is put in place
+/// by a binary search, and the phrase matches after it move up in blocks; a long second
+/// part is sorted in with the first instead.
+fn merge_tail(v: &mut [(TextRange, u32)], mid: usize) {
+    let (Some(last_head), Some(first_tail)) = (mid.checked_sub(1), v.get(mid)) else {
+        return;
+    };
+    if match_key(&v[last_head]) <= match_key(first_tail) {
+        return;
+    }
+    let mut buf = [(TextRange::default(), 0); 16];
+    let Some(tail) = buf.get_mut(..v.len() - mid) else {
+        v.sort_unstable_by_key(match_key);
+        return;
+    };
+    tail.copy_from_slice(&v[mid..]);
+    // `v[..end]` holds the first part's matches not yet moved to their place.
+    let mut end = mid;
+    for (j, m) in tail.iter().enumerate().rev() {
+        let key = match_key(m);
+        let at = v[..end].partition_point(|x| match_key(x) <= key);
+        v.copy_within(at..end, at + j + 1);
+        v[at + j] = *m;
+        end = at;
     }
 }
 
@@ -2535,8 +2613,8 @@ pub(crate) mod tests {
     #[test]
     fn merged_indexes_equal_one_index_of_all_matches() {
         let r = |s: u32, e: u32| TextRange::new(s.into(), e.into());
-        let a = vec![(3, r(0, 4)), (1, r(5, 9)), (2, r(5, 7)), (1, r(0, 2))];
-        let b = vec![(1, r(5, 9)), (0, r(0, 4)), (2, r(5, 6)), (1, r(12, 14))];
+        let a = vec![(r(0, 4), 3), (r(5, 9), 1), (r(5, 7), 2), (r(0, 2), 1)];
+        let b = vec![(r(5, 9), 1), (r(0, 4), 0), (r(5, 6), 2), (r(12, 14), 1)];
         let all: Vec<_> = a.iter().chain(&b).copied().collect();
         assert_eq!(
             MatchIndex::merge(MatchIndex::new(a.clone()), MatchIndex::new(b.clone())),
@@ -2552,12 +2630,41 @@ pub(crate) mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Indexing a scan's matches (phrase matches by end, then runs by start) gives
+        /// what a full sort gives, whatever order they come in: in the scan's order
+        /// (insertion and a merge), or far from it (the insertion's budget runs out).
+        #[test]
+        fn indexing_a_scan_sorts_its_matches(
+            matches in proptest::collection::vec((0u32..60, 1u32..12, 0u32..6), 0..80),
+            phrases in 0usize..90,
+            phrases_by_end in proptest::bool::ANY,
+            rest_in_runs in proptest::bool::ANY,
+        ) {
+            let mut found: Vec<(TextRange, u32)> = matches
+                .iter()
+                .map(|&(s, len, p)| (TextRange::new(s.into(), (s + len).into()), p))
+                .collect();
+            let k = phrases.min(found.len());
+            if phrases_by_end {
+                found[..k].sort_by_key(|&(r, p)| (r.end(), r.start(), p));
+            }
+            if rest_in_runs {
+                found[k..].sort_by_key(|&(r, p)| (p, r.start()));
+            }
+            let mut expected = found.clone();
+            expected.sort_by_key(|&(r, p)| (r.start(), std::cmp::Reverse(r.end()), p));
+            expected.dedup();
+            proptest::prop_assert_eq!(MatchIndex::from_scan(found, phrases).by_position, expected);
+        }
+    }
+
     /// Masked matches in `text`, through the gate and with the gate always open.
     fn masked_with_and_without_gate(
         matcher: &Matcher,
         open: &Matcher,
         text: &str,
-    ) -> [Vec<(u32, TextRange)>; 2] {
+    ) -> [Vec<(TextRange, u32)>; 2] {
         let draft = decorum_draft::parse(
             text,
             decorum_draft::DraftFormat::Markdown,
