@@ -30,9 +30,6 @@ enum Kind {
 
 const KINDS: [Kind; 4] = [Kind::Straight, Kind::Curly, Kind::Low, Kind::Guillemets];
 
-/// Every character that can be a quotation mark.
-const MARK_CHARS: [char; 6] = ['"', '“', '”', '„', '«', '»'];
-
 /// Where a post's quotation marks are, so that each match asks a few binary searches
 /// instead of reading its whole paragraph (a paragraph can be a megabyte long, with
 /// thousands of matches in it).
@@ -52,28 +49,48 @@ impl Quotes {
             let Some(text) = prose.get(start..usize::from(paragraph.end())) else {
                 continue;
             };
-            let inward = text
-                .find(['«', '»'])
-                .is_some_and(|i| text[i..].starts_with('»'));
-            for (i, c) in text.match_indices(MARK_CHARS) {
+            // Which way guillemets open is decided by the paragraph's first one, which
+            // is the first this walk meets.
+            let mut inward = None;
+            // The marks' first bytes: `"`, 0xE2 for `“`, `”` and `„` (U+201C to U+201E)
+            // and 0xC2 for `«` and `»`. Looked for byte-wise with memchr rather than
+            // char by char (decoding every character of every paragraph cost more than
+            // the rest of this function); 0xE2 and 0xC2 only ever begin a character.
+            let bytes = text.as_bytes();
+            for i in memchr::memchr3_iter(b'"', 0xE2, 0xC2, bytes) {
                 let at = (start + i) as u32;
                 let mut push = |kind: Kind, opening: bool| {
                     let (opens, closes) = &mut marks[kind as usize];
                     if opening { opens } else { closes }.push(at);
                 };
-                match c {
-                    "\"" if !is_inch_mark(&text[..i]) => push(Kind::Straight, true),
-                    "“" => {
+                match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+                    (b'"', _, _) => {
+                        if !is_inch_mark(&text[..i]) {
+                            push(Kind::Straight, true);
+                        }
+                    }
+                    // `“`
+                    (0xE2, Some(0x80), Some(0x9C)) => {
                         push(Kind::Curly, true);
                         push(Kind::Low, false);
                     }
-                    "”" => {
+                    // `”`
+                    (0xE2, Some(0x80), Some(0x9D)) => {
                         push(Kind::Curly, false);
                         push(Kind::Low, false);
                     }
-                    "„" => push(Kind::Low, true),
-                    "«" => push(Kind::Guillemets, !inward),
-                    "»" => push(Kind::Guillemets, inward),
+                    // `„`
+                    (0xE2, Some(0x80), Some(0x9E)) => push(Kind::Low, true),
+                    // `«`
+                    (0xC2, Some(0xAB), _) => {
+                        let inward = *inward.get_or_insert(false);
+                        push(Kind::Guillemets, !inward);
+                    }
+                    // `»`
+                    (0xC2, Some(0xBB), _) => {
+                        let inward = *inward.get_or_insert(true);
+                        push(Kind::Guillemets, inward);
+                    }
                     _ => {}
                 }
             }
@@ -212,6 +229,72 @@ mod tests {
             };
             open_before && !has(inside, open) && !has(inside, close) && has(after, close)
         })
+    }
+
+    /// Every character that can be a quotation mark.
+    const MARK_CHARS: [char; 6] = ['"', '“', '”', '„', '«', '»'];
+
+    /// The marks as the first implementation found them: char by char.
+    fn marks_by_chars(draft: &Draft, post: &Post) -> [(Vec<u32>, Vec<u32>); 4] {
+        let mut marks: [(Vec<u32>, Vec<u32>); 4] = Default::default();
+        let prose = draft.prose.as_str();
+        for &paragraph in &post.paragraphs {
+            let start = usize::from(paragraph.start());
+            let Some(text) = prose.get(start..usize::from(paragraph.end())) else {
+                continue;
+            };
+            let inward = text
+                .find(['«', '»'])
+                .is_some_and(|i| text[i..].starts_with('»'));
+            for (i, c) in text.match_indices(MARK_CHARS) {
+                let at = (start + i) as u32;
+                let mut push = |kind: Kind, opening: bool| {
+                    let (opens, closes) = &mut marks[kind as usize];
+                    if opening { opens } else { closes }.push(at);
+                };
+                match c {
+                    "\"" if !is_inch_mark(&text[..i]) => push(Kind::Straight, true),
+                    "“" => {
+                        push(Kind::Curly, true);
+                        push(Kind::Low, false);
+                    }
+                    "”" => {
+                        push(Kind::Curly, false);
+                        push(Kind::Low, false);
+                    }
+                    "„" => push(Kind::Low, true),
+                    "«" => push(Kind::Guillemets, !inward),
+                    "»" => push(Kind::Guillemets, inward),
+                    _ => {}
+                }
+            }
+        }
+        marks
+    }
+
+    proptest::proptest! {
+        /// The byte-wise search finds the marks the char-by-char one found, in text full
+        /// of marks and of other characters that share their first byte (`’`, `—`, `…`
+        /// begin with 0xE2, `é` does not, `§` and `°` begin with 0xC2).
+        #[test]
+        fn marks_are_found_as_char_by_char(
+            text in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "\"", "“", "”", "«", "»", "„", "a", "b ", " ", "\n\n", "\n", "'", "’",
+                    "> ", "é", "6", "12", "—", "…", "‘", "§", "°", "€", "¡", "*", "`x`",
+                ]),
+                0..60,
+            ).prop_map(|parts| parts.concat())
+        ) {
+            let draft = decorum_draft::parse(&text, DraftFormat::Markdown, &Metadata::new());
+            for post in &draft.posts {
+                proptest::prop_assert_eq!(
+                    &Quotes::of(&draft, post).marks,
+                    &marks_by_chars(&draft, post),
+                    "{:?}", text
+                );
+            }
+        }
     }
 
     proptest::proptest! {
