@@ -105,7 +105,30 @@ impl Hasher for IdHasher {
 }
 
 /// Computed matches by set (see [`PostCtx::set_matches`]).
-type SetCache = HashMap<SetId, Option<Rc<Vec<SetMatch>>>, BuildHasherDefault<IdHasher>>;
+type SetCache = HashMap<SetId, Found, BuildHasherDefault<IdHasher>>;
+
+/// Where a set's matches in a post are (see [`PostCtx::set_matches`]).
+#[derive(Clone)]
+enum Found {
+    /// A part of the post's matches filed by leaf ([`ByLeaf::matches`]): a leaf's, or
+    /// those of a set that has all the matches of one leaf and no other (a union with
+    /// one child that matched, a negation or allowlist that dropped nothing), which
+    /// need no copy. An empty range for none (most sets in most posts).
+    Filed(Range<u32>),
+    /// Matches computed for the set, shared.
+    Computed(Rc<Vec<SetMatch>>),
+}
+
+impl Found {
+    const NONE: Found = Found::Filed(0..0);
+
+    fn is_empty(&self) -> bool {
+        match self {
+            Found::Filed(range) => range.is_empty(),
+            Found::Computed(m) => m.is_empty(),
+        }
+    }
+}
 
 /// Everything needed to evaluate conditions in one post.
 pub(crate) struct PostCtx<'d> {
@@ -113,8 +136,7 @@ pub(crate) struct PostCtx<'d> {
     pub(crate) post: &'d Post,
     index: &'d MatchIndex,
     arena: &'d SetArena,
-    /// Matches of sets that are not leaves, computed once; `None` for none (most sets in
-    /// most posts), which needs no allocation.
+    /// Matches of sets that are not leaves, found once.
     cache: RefCell<SetCache>,
     /// The post's weighted length, measured at most once (a length rule and its message
     /// both ask for it).
@@ -194,69 +216,118 @@ impl<'d> PostCtx<'d> {
     /// Matches of a set in the post body, sorted by start (then longest first, then by
     /// pattern), distinct ranges (the first of each).
     pub(crate) fn set_matches(&self, set: SetId) -> Matches<'_> {
-        if let SetNode::Leaf(_) = self.arena.node(set) {
-            return Matches::Leaf(self.leaf_matches(set));
+        match self.found(set) {
+            Found::Filed(range) => Matches::Leaf(self.filed(range)),
+            Found::Computed(m) => Matches::Computed(m),
         }
-        if let Some(hit) = self.cache.borrow().get(&set) {
-            return match hit {
-                Some(hit) => Matches::Computed(Rc::clone(hit)),
-                None => Matches::Leaf(&[]),
-            };
+    }
+
+    /// The matches a [`Found::Filed`] names.
+    fn filed(&self, range: Range<u32>) -> &[SetMatch] {
+        self.by_leaf
+            .get()
+            .and_then(|b| b.matches.get(range.start as usize..range.end as usize))
+            .unwrap_or(&[])
+    }
+
+    /// The matches of a [`Found`].
+    fn slice<'a>(&'a self, found: &'a Found) -> &'a [SetMatch] {
+        match found {
+            Found::Filed(range) => self.filed(range.clone()),
+            Found::Computed(m) => m,
         }
-        let mut out: Vec<SetMatch> = match self.arena.node(set) {
-            SetNode::Leaf(_) => self.leaf_matches(set).to_vec(),
+    }
+
+    /// Where a set's matches are (see [`PostCtx::set_matches`]): a leaf's in the post's
+    /// [`ByLeaf`], other sets' found once and kept in the cache.
+    fn found(&self, set: SetId) -> Found {
+        let node = self.arena.node(set);
+        if let SetNode::Leaf(_) = node {
+            return Found::Filed(self.leaf_range(set));
+        }
+        if let Some(found) = self.cache.borrow().get(&set) {
+            return found.clone();
+        }
+        let found = match node {
+            SetNode::Leaf(_) => Found::Filed(self.leaf_range(set)),
             SetNode::Union(children) => {
-                let mut v = Vec::new();
+                let mut matched = Vec::new();
                 for &c in children {
-                    v.extend(self.set_matches(c).iter().copied());
+                    let f = self.found(c);
+                    if !f.is_empty() {
+                        matched.push(f);
+                    }
                 }
-                v
+                if matched.len() <= 1 {
+                    // One child's matches are already sorted and distinct, as the union's
+                    // must be: they are the union's.
+                    matched.pop().unwrap_or(Found::NONE)
+                } else {
+                    let mut out: Vec<SetMatch> = Vec::new();
+                    for f in &matched {
+                        out.extend_from_slice(self.slice(f));
+                    }
+                    out.sort_unstable_by_key(|m| {
+                        (m.range.start(), std::cmp::Reverse(m.range.end()), m.pattern)
+                    });
+                    out.dedup_by_key(|m| m.range);
+                    Found::Computed(Rc::new(out))
+                }
             }
             SetNode::Diff(a, b) => {
-                let keep = self.set_matches(*a);
+                let keep = self.found(*a);
                 // Without matches to keep, the allowlist's are not needed.
-                let drop = if keep.is_empty() {
-                    Matches::Leaf(&[])
+                if keep.is_empty() {
+                    Found::NONE
                 } else {
-                    self.set_matches(*b)
-                };
-                kept(&keep, |m| !overlaps_any(&drop, m.range))
+                    let allow = self.found(*b);
+                    let allow = self.slice(&allow);
+                    self.kept(keep, |m| !overlaps_any(allow, m.range))
+                }
             }
             SetNode::Unnegated(a) => {
-                let all = self.set_matches(*a);
-                kept(&all, |m| !is_negated(self.draft, self.post, m.range))
+                let all = self.found(*a);
+                self.kept(all, |m| !is_negated(self.draft, self.post, m.range))
             }
             SetNode::Unquoted(a) => {
-                let all = self.set_matches(*a);
+                let all = self.found(*a);
                 let quotes = || {
                     self.quotes
                         .get_or_init(|| Quotes::of(self.draft, self.post))
                 };
-                kept(&all, |m| !quotes().is_quoted(self.post, m.range))
+                self.kept(all, |m| !quotes().is_quoted(self.post, m.range))
             }
         };
-        out.sort_unstable_by_key(|m| {
-            (m.range.start(), std::cmp::Reverse(m.range.end()), m.pattern)
-        });
-        out.dedup_by_key(|m| m.range);
-        if out.is_empty() {
-            self.cache.borrow_mut().insert(set, None);
-            return Matches::Leaf(&[]);
-        }
-        let out = Rc::new(out);
-        self.cache.borrow_mut().insert(set, Some(Rc::clone(&out)));
-        Matches::Computed(out)
+        self.cache.borrow_mut().insert(set, found.clone());
+        found
     }
 
-    /// A leaf set's matches: its part of the post's leaf index.
-    fn leaf_matches(&self, leaf: SetId) -> &[SetMatch] {
+    /// The matches of `all` that pass `keep`: `all` itself when they all do (most
+    /// allowlists and negations leave a set's matches whole), which needs no copy. A
+    /// part of sorted, distinct matches is sorted and distinct.
+    fn kept(&self, all: Found, keep: impl Fn(&SetMatch) -> bool) -> Found {
+        let matches = self.slice(&all);
+        let Some(first) = matches.iter().position(|m| !keep(m)) else {
+            return all;
+        };
+        let mut out = Vec::with_capacity(matches.len() - 1);
+        out.extend_from_slice(&matches[..first]);
+        out.extend(matches[first + 1..].iter().filter(|m| keep(m)));
+        if out.is_empty() {
+            return Found::NONE;
+        }
+        Found::Computed(Rc::new(out))
+    }
+
+    /// A leaf set's matches: where its part of the post's leaf index is.
+    fn leaf_range(&self, leaf: SetId) -> Range<u32> {
         let by_leaf = self.by_leaf.get_or_init(|| self.file_by_leaf());
         match by_leaf.leaves.binary_search_by_key(&leaf.0, |(l, _)| *l) {
-            Ok(k) => by_leaf
-                .matches
-                .get(by_leaf.leaves[k].1.clone())
-                .unwrap_or(&[]),
-            Err(_) => &[],
+            Ok(k) => {
+                let range = &by_leaf.leaves[k].1;
+                range.start as u32..range.end as u32
+            }
+            Err(_) => 0..0,
         }
     }
 
@@ -687,14 +758,6 @@ impl<'d> PostCtx<'d> {
     }
 }
 
-/// The matches of `all` that pass `keep`, in a list sized for all of them (most
-/// allowlists and negations leave a set's matches whole).
-fn kept(all: &[SetMatch], keep: impl Fn(&SetMatch) -> bool) -> Vec<SetMatch> {
-    let mut out = Vec::with_capacity(all.len());
-    out.extend(all.iter().filter(|m| keep(m)));
-    out
-}
-
 /// The matches of `all` (sorted by start) that lie inside `unit`.
 fn inside(all: &[SetMatch], unit: TextRange) -> impl Iterator<Item = &SetMatch> {
     let lo = all.partition_point(|m| m.range.start() < unit.start());
@@ -884,4 +947,103 @@ fn overlaps_any(sorted: &[SetMatch], range: TextRange) -> bool {
     // Matches are sorted by start; anything overlapping starts before range.end().
     let hi = sorted.partition_point(|m| m.range.start() < range.end());
     sorted[..hi].iter().any(|m| m.range.end() > range.start())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A set's matches as the first implementation computed them: every set that is not
+    /// a leaf copies, sorts and dedups its matches, whatever its children gave.
+    fn reference_matches(
+        ctx: &PostCtx<'_>,
+        set: SetId,
+        memo: &mut HashMap<SetId, Vec<SetMatch>>,
+    ) -> Vec<SetMatch> {
+        if let Some(m) = memo.get(&set) {
+            return m.clone();
+        }
+        let mut out: Vec<SetMatch> = match ctx.arena.node(set) {
+            SetNode::Leaf(_) => ctx.set_matches(set).to_vec(),
+            SetNode::Union(children) => {
+                let mut v = Vec::new();
+                for &c in children {
+                    v.extend(reference_matches(ctx, c, memo));
+                }
+                v
+            }
+            SetNode::Diff(a, b) => {
+                let keep = reference_matches(ctx, *a, memo);
+                let drop = reference_matches(ctx, *b, memo);
+                keep.into_iter()
+                    .filter(|m| !overlaps_any(&drop, m.range))
+                    .collect()
+            }
+            SetNode::Unnegated(a) => reference_matches(ctx, *a, memo)
+                .into_iter()
+                .filter(|m| !is_negated(ctx.draft, ctx.post, m.range))
+                .collect(),
+            SetNode::Unquoted(a) => {
+                let quotes = Quotes::of(ctx.draft, ctx.post);
+                reference_matches(ctx, *a, memo)
+                    .into_iter()
+                    .filter(|m| !quotes.is_quoted(ctx.post, m.range))
+                    .collect()
+            }
+        };
+        out.sort_unstable_by_key(|m| {
+            (m.range.start(), std::cmp::Reverse(m.range.end()), m.pattern)
+        });
+        out.dedup_by_key(|m| m.range);
+        memo.insert(set, out.clone());
+        out
+    }
+
+    /// Every set of the std library, in every post of its examples (and of texts with
+    /// quotations and negations around the library's terms), has the matches the first
+    /// implementation computed, whether found as a leaf's part, a child's shared matches
+    /// or a computed list, and asked for in the order of the set numbers or the reverse.
+    #[test]
+    fn set_matches_are_those_of_the_first_implementation() {
+        let set = crate::sets::tests::std_policy_set();
+        let mut texts = crate::sets::tests::std_example_texts(&set);
+        let extra: Vec<String> = texts
+            .iter()
+            .step_by(3)
+            .flat_map(|t| {
+                [
+                    format!("She said \"{t}\" and «{t}» but not {t}"),
+                    format!("No {t}. We never say {t}, but {t}"),
+                ]
+            })
+            .collect();
+        texts.extend(extra);
+        let nodes = set.arena().nodes.len() as u32;
+        let mut compared = 0usize;
+        for (k, text) in texts.iter().enumerate() {
+            let draft = decorum_draft::parse(
+                text,
+                decorum_draft::DraftFormat::Markdown,
+                &decorum_draft::Metadata::new(),
+            );
+            let index = set.matcher().scan(&draft);
+            for post in &draft.posts {
+                let ctx = PostCtx::new(&draft, post, &index, set.arena());
+                let mut memo = HashMap::new();
+                let order: Vec<u32> = if k % 2 == 0 {
+                    (0..nodes).collect()
+                } else {
+                    (0..nodes).rev().collect()
+                };
+                for id in order {
+                    let got = ctx.set_matches(SetId(id)).to_vec();
+                    let want = reference_matches(&ctx, SetId(id), &mut memo);
+                    assert_eq!(got, want, "set {id} in {text:?}");
+                    compared += usize::from(!want.is_empty());
+                }
+            }
+        }
+        // The texts must exercise the sets, or the comparison proves nothing.
+        assert!(compared > 1000, "only {compared} sets with matches");
+    }
 }
