@@ -442,15 +442,15 @@ impl<'d> PostCtx<'d> {
             } => self.near(*left, *right, *distance, *ordered, unit),
             CondIr::Not(inner) => Outcome::of(!self.eval(inner, unit).truth),
             CondIr::And(parts) => {
-                let mut outcomes = Vec::with_capacity(parts.len());
+                let mut and = AndHits::default();
                 for p in parts {
                     let o = self.eval(p, unit);
                     if !o.truth {
                         return Outcome::no();
                     }
-                    outcomes.push(o);
+                    and.add(o);
                 }
-                combine_and(outcomes)
+                and.finish()
             }
             CondIr::Or(parts) => {
                 let mut out = Outcome::no();
@@ -822,13 +822,62 @@ fn meta_equals(value: &MetaValue, lit: &MetaValueIr, channel: bool) -> bool {
 }
 
 /// `A and B`: the hits of the first part that has matched text, with the first hit of
-/// every other part as evidence.
+/// every other part as evidence. Built part by part as they are evaluated, so that the
+/// parts' outcomes need no list of their own: the parts before the lead have no matched
+/// text, so only those after it give evidence, and the hits about whole units are only
+/// looked at while there is no lead.
+#[derive(Default)]
+struct AndHits {
+    /// The first part's outcome with a hit that has matched text.
+    lead: Option<Outcome>,
+    /// The first primary range of each part after the lead, in order.
+    evidence: Vec<(TextRange, &'static str)>,
+    /// Without a lead: the first hit that kept the unit a scoped part measured.
+    whole: Option<Hit>,
+}
+
+impl AndHits {
+    /// Takes the outcome of the next part (which held).
+    fn add(&mut self, o: Outcome) {
+        if self.lead.is_some() {
+            if let Some(p) = o.hits.iter().find_map(|h| h.primary) {
+                self.evidence.push((p, "and this"));
+            }
+        } else if o.hits.iter().any(|h| h.primary.is_some()) {
+            self.lead = Some(o);
+        } else if self.whole.is_none() {
+            self.whole = o.hits.into_iter().find(|h| h.unit.is_some());
+        }
+    }
+
+    fn finish(self) -> Outcome {
+        let Some(lead) = self.lead else {
+            // About whole units only: the first hit keeps the unit a scoped part measured.
+            return Outcome {
+                truth: true,
+                hits: vec![self.whole.unwrap_or_else(Hit::whole_unit)],
+            };
+        };
+        let mut hits = lead.hits;
+        hits.retain(|h| h.primary.is_some());
+        for h in &mut hits {
+            for e in &self.evidence {
+                if Some(e.0) != h.primary && !h.evidence.contains(e) {
+                    h.evidence.push(*e);
+                }
+            }
+        }
+        Outcome { truth: true, hits }
+    }
+}
+
+/// What [`AndHits`] must give: the first implementation, from all parts' outcomes.
+#[cfg(test)]
 fn combine_and(outcomes: Vec<Outcome>) -> Outcome {
     let lead = outcomes
         .iter()
         .position(|o| o.hits.iter().any(|h| h.primary.is_some()));
     let Some(lead) = lead else {
-        // About whole units only: the first hit keeps the unit a scoped part measured.
         let whole = outcomes
             .into_iter()
             .flat_map(|o| o.hits)
@@ -952,6 +1001,52 @@ fn overlaps_any(sorted: &[SetMatch], range: TextRange) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    fn range() -> impl Strategy<Value = TextRange> {
+        (0u32..6, 0u32..3).prop_map(|(s, l)| TextRange::new(s.into(), (s + l).into()))
+    }
+
+    fn hit() -> impl Strategy<Value = Hit> {
+        (
+            proptest::option::of(range()),
+            proptest::collection::vec((range(), proptest::bool::ANY), 0..3),
+            proptest::option::of(range()),
+            proptest::option::of(0u32..3),
+        )
+            .prop_map(|(primary, evidence, unit, pattern)| Hit {
+                primary,
+                evidence: evidence
+                    .into_iter()
+                    .map(|(r, and)| (r, if and { "and this" } else { "also" }))
+                    .collect(),
+                left: primary,
+                right: None,
+                pattern,
+                unit,
+            })
+    }
+
+    proptest! {
+        /// `and` built part by part gives the hits the first implementation gave from
+        /// the list of all parts' outcomes.
+        #[test]
+        fn and_hits_part_by_part_are_those_of_all_parts(
+            parts in proptest::collection::vec(proptest::collection::vec(hit(), 0..4), 1..5)
+        ) {
+            let outcomes: Vec<Outcome> = parts
+                .into_iter()
+                .map(|hits| Outcome { truth: true, hits })
+                .collect();
+            let mut and = AndHits::default();
+            for o in outcomes.clone() {
+                and.add(o);
+            }
+            let (got, want) = (and.finish(), combine_and(outcomes));
+            prop_assert_eq!(got.truth, want.truth);
+            prop_assert_eq!(got.hits, want.hits);
+        }
+    }
 
     /// A set's matches as the first implementation computed them: every set that is not
     /// a leaf copies, sorts and dedups its matches, whatever its children gave.
