@@ -64,11 +64,7 @@ impl Quotes {
                     if opening { opens } else { closes }.push(at);
                 };
                 match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
-                    (b'"', _, _) => {
-                        if !is_inch_mark(&text[..i]) {
-                            push(Kind::Straight, true);
-                        }
-                    }
+                    (b'"', _, _) if !is_inch_mark(&text[..i]) => push(Kind::Straight, true),
                     // `“`
                     (0xE2, Some(0x80), Some(0x9C)) => {
                         push(Kind::Curly, true);
