@@ -6,7 +6,7 @@ use decorum_draft::{Draft, DraftFormat, Metadata, Post, WaiverScope};
 use decorum_syntax::Severity;
 use decorum_text::{TextLen, TextRange, TextSize};
 
-use crate::eval::{Hit, PostCtx, compare};
+use crate::eval::{Hit, PostCtx, SetCache, compare};
 use crate::finding::*;
 use crate::input::SourceId;
 use crate::ir::*;
@@ -264,9 +264,10 @@ impl PolicySet {
         // in a fresh context per post later (twice when the rule holds: for the count,
         // then for the value its message shows).
         let mut per_post = PerPost::new(&self.irs, only);
+        let mut cache = SetCache::new(&self.arena);
         for (d, draft) in drafts.iter().enumerate() {
             for post in &draft.posts {
-                let ctx = PostCtx::new(draft, post, &indexes[d], &self.arena);
+                let ctx = PostCtx::new(draft, post, &indexes[d], &self.arena, &mut cache);
                 for (cond, hits) in per_post.conds.iter().zip(&mut per_post.hits) {
                     hits.push(counted_range(&ctx, cond));
                 }
@@ -316,7 +317,8 @@ impl PolicySet {
         let (first, second) = rules.split_at(rules.len() / 2);
         let later = std::thread::scope(|scope| {
             let other = scope.spawn(|| {
-                let own = PostCtx::new(ctx.draft, ctx.post, index, &self.arena);
+                let mut cache = SetCache::new(&self.arena);
+                let own = PostCtx::new(ctx.draft, ctx.post, index, &self.arena, &mut cache);
                 let mut found = Vec::new();
                 for &rule in second {
                     self.eval_rule(rule as usize, &own, draft_index, &mut found);

@@ -6,8 +6,6 @@
 //! and cached, so rules sharing a set share the work.
 
 use std::cell::{OnceCell, RefCell};
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::rc::Rc;
 
@@ -84,28 +82,33 @@ impl Outcome {
     }
 }
 
-/// A hasher for the set cache: its keys are small distinct integers, which need no
-/// protection against collisions by an adversary (SipHash cost more than the lookups'
-/// other work).
-#[derive(Default)]
-struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
+/// Found matches by set (see [`PostCtx::set_matches`]), indexed by set number: the
+/// arena has a few hundred sets, so a slot each costs less than hashing, and the slots
+/// are kept from one post to the next (only those a post filled are emptied), so that
+/// each post does not allocate a table of its own.
+pub(crate) struct SetCache {
+    found: Vec<Option<Found>>,
+    /// The sets with a filled slot.
+    filled: Vec<u32>,
 }
 
-/// Computed matches by set (see [`PostCtx::set_matches`]).
-type SetCache = HashMap<SetId, Found, BuildHasherDefault<IdHasher>>;
+impl SetCache {
+    pub(crate) fn new(arena: &SetArena) -> SetCache {
+        SetCache {
+            found: vec![None; arena.nodes.len()],
+            filled: Vec::new(),
+        }
+    }
+
+    /// Empties the slots a post filled.
+    fn clear(&mut self) {
+        for id in self.filled.drain(..) {
+            if let Some(slot) = self.found.get_mut(id as usize) {
+                *slot = None;
+            }
+        }
+    }
+}
 
 /// Where a set's matches in a post are (see [`PostCtx::set_matches`]).
 #[derive(Clone)]
@@ -137,7 +140,8 @@ pub(crate) struct PostCtx<'d> {
     index: &'d MatchIndex,
     arena: &'d SetArena,
     /// Matches of sets that are not leaves, found once.
-    cache: RefCell<SetCache>,
+    /// Borrowed for the context's life, so no other post's context can fill it.
+    cache: RefCell<&'d mut SetCache>,
     /// The post's weighted length, measured at most once (a length rule and its message
     /// both ask for it).
     length: OnceCell<usize>,
@@ -181,14 +185,16 @@ impl<'d> PostCtx<'d> {
         post: &'d Post,
         index: &'d MatchIndex,
         arena: &'d SetArena,
+        cache: &'d mut SetCache,
     ) -> PostCtx<'d> {
+        // What an earlier post found is not this post's.
+        cache.clear();
         PostCtx {
             draft,
             post,
             index,
             arena,
-            // Rules of the std library use a few dozen sets that are not leaves.
-            cache: RefCell::new(HashMap::with_capacity_and_hasher(64, Default::default())),
+            cache: RefCell::new(cache),
             length: OnceCell::new(),
             crlf: OnceCell::new(),
             by_leaf: OnceCell::new(),
@@ -245,7 +251,7 @@ impl<'d> PostCtx<'d> {
         if let SetNode::Leaf(_) = node {
             return Found::Filed(self.leaf_range(set));
         }
-        if let Some(found) = self.cache.borrow().get(&set) {
+        if let Some(Some(found)) = self.cache.borrow().found.get(set.0 as usize) {
             return found.clone();
         }
         let found = match node {
@@ -298,7 +304,12 @@ impl<'d> PostCtx<'d> {
                 self.kept(all, |m| !quotes().is_quoted(self.post, m.range))
             }
         };
-        self.cache.borrow_mut().insert(set, found.clone());
+        let mut cache = self.cache.borrow_mut();
+        let cache = &mut **cache;
+        if let Some(slot) = cache.found.get_mut(set.0 as usize) {
+            *slot = Some(found.clone());
+            cache.filled.push(set.0);
+        }
         found
     }
 
@@ -1053,7 +1064,7 @@ mod tests {
     fn reference_matches(
         ctx: &PostCtx<'_>,
         set: SetId,
-        memo: &mut HashMap<SetId, Vec<SetMatch>>,
+        memo: &mut std::collections::HashMap<SetId, Vec<SetMatch>>,
     ) -> Vec<SetMatch> {
         if let Some(m) = memo.get(&set) {
             return m.clone();
@@ -1115,6 +1126,9 @@ mod tests {
         texts.extend(extra);
         let nodes = set.arena().nodes.len() as u32;
         let mut compared = 0usize;
+        // One cache for every post, as a check uses it: nothing found in one post may
+        // show in the next.
+        let mut cache = SetCache::new(set.arena());
         for (k, text) in texts.iter().enumerate() {
             let draft = decorum_draft::parse(
                 text,
@@ -1123,8 +1137,8 @@ mod tests {
             );
             let index = set.matcher().scan(&draft);
             for post in &draft.posts {
-                let ctx = PostCtx::new(&draft, post, &index, set.arena());
-                let mut memo = HashMap::new();
+                let ctx = PostCtx::new(&draft, post, &index, set.arena(), &mut cache);
+                let mut memo = std::collections::HashMap::new();
                 let order: Vec<u32> = if k % 2 == 0 {
                     (0..nodes).collect()
                 } else {
