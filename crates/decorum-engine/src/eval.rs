@@ -1115,7 +1115,7 @@ mod tests {
         let mut texts = crate::sets::tests::std_example_texts(&set);
         let extra: Vec<String> = texts
             .iter()
-            .step_by(3)
+            .step_by(5)
             .flat_map(|t| {
                 [
                     format!("She said \"{t}\" and «{t}» but not {t}"),
