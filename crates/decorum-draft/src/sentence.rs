@@ -437,8 +437,8 @@ pub(crate) fn sentences(
 /// `range` without surrounding whitespace of `text`, if it contains non-blank prose.
 fn trimmed(text: &str, prose: &[u8], range: Range<usize>) -> Option<Range<usize>> {
     let slice = text.get(range.clone())?;
-    let start = range.start + (slice.len() - slice.trim_start().len());
-    let end = range.start + slice.trim_end().len();
+    let (start, end) = trim_bounds(slice);
+    let (start, end) = (range.start + start, range.start + end);
     if start >= end {
         return None;
     }
@@ -447,6 +447,34 @@ fn trimmed(text: &str, prose: &[u8], range: Range<usize>) -> Option<Range<usize>
         .iter()
         .any(|b| !b.is_ascii_whitespace());
     has_prose.then_some(start..end)
+}
+
+/// The ASCII bytes `char::is_whitespace` holds for: tab, line feed, vertical tab, form
+/// feed, carriage return and space (not the separators U+001C to U+001F).
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
+}
+
+/// The bounds of `slice` trimmed as `str::trim` would, byte by byte while the whitespace
+/// is ASCII (it nearly always is), and through `str::trim` only from a non-ASCII byte on.
+fn trim_bounds(slice: &str) -> (usize, usize) {
+    let bytes = slice.as_bytes();
+    let mut start = 0;
+    while bytes.get(start).copied().is_some_and(is_ascii_space) {
+        start += 1;
+    }
+    if bytes.get(start).is_some_and(|&b| b >= 0x80) {
+        let rest = slice.get(start..).unwrap_or_default();
+        start += rest.len() - rest.trim_start().len();
+    }
+    let mut end = bytes.len();
+    while end > start && is_ascii_space(bytes[end - 1]) {
+        end -= 1;
+    }
+    if end > start && bytes[end - 1] >= 0x80 {
+        end = start + slice.get(start..end).unwrap_or_default().trim_end().len();
+    }
+    (start, end.max(start))
 }
 
 #[cfg(test)]
@@ -658,6 +686,33 @@ mod tests {
         ) {
             let text: String = text.concat();
             prop_assert_eq!(ours(&text), reference(&text), "{:?}", text);
+        }
+    }
+
+    /// The ASCII whitespace set is `char::is_whitespace`'s, checked over all of ASCII.
+    #[test]
+    fn ascii_spaces_are_the_whitespace_of_char() {
+        for b in 0..0x80u8 {
+            assert_eq!(is_ascii_space(b), char::from(b).is_whitespace(), "{b:#x}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2048))]
+        /// Trimmed bounds are `str::trim`'s (or empty where it leaves nothing), with ASCII
+        /// and Unicode whitespace and the control bytes near it mixed around the text.
+        #[test]
+        fn trim_bounds_agree_with_str_trim(
+            text in "[ \\t\\n\\r\\x0b\\x0c\\x1c-\\x1f\\x85\\u{a0}\\u{2003}\\u{3000}ab.é]{0,12}",
+        ) {
+            let want_start = text.len() - text.trim_start().len();
+            let want_end = text.trim_end().len();
+            let (start, end) = trim_bounds(&text);
+            if want_start < want_end {
+                prop_assert_eq!((start, end), (want_start, want_end), "{:?}", text);
+            } else {
+                prop_assert!(start >= end, "{:?}", text);
+            }
         }
     }
 }
