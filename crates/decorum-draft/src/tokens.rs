@@ -246,12 +246,30 @@ fn fast_block(
             joins &= !(1u64 << k);
         }
     }
-    let mut word = alnum | joins;
-    let wordish = alnum | joinish;
-    let mut advance = BLOCK;
-    if wordish >> 63 != 0 {
-        // The last word-like run may go on past the block: leave it for later.
-        let gaps = !wordish;
+    let advance = push_words(out, at, alnum | joins, alnum | joinish, BLOCK)?;
+    Some(at + advance)
+}
+
+/// Records the words marked in `word` (a bit per byte of the block at `at`) in the first
+/// `covered` bytes, and returns how far the scan may advance: a word-like run (`wordish`)
+/// touching the end of the covered part may go on past it, so it is left for later, and
+/// `None` when the whole covered part is one such run.
+#[inline(always)]
+fn push_words(
+    out: &mut Tokens,
+    at: usize,
+    mut word: u64,
+    wordish: u64,
+    covered: usize,
+) -> Option<usize> {
+    let inside = if covered >= BLOCK {
+        u64::MAX
+    } else {
+        (1u64 << covered) - 1
+    };
+    let mut advance = covered;
+    if covered > 0 && (wordish >> (covered - 1)) & 1 != 0 {
+        let gaps = !wordish & inside;
         if gaps == 0 {
             return None;
         }
@@ -267,7 +285,7 @@ fn fast_block(
         starts &= starts - 1;
         ends &= ends - 1;
     }
-    Some(at + advance)
+    Some(advance)
 }
 
 /// The branch-free path for any block: it covers the block up to the first byte that
@@ -339,27 +357,8 @@ fn fast_block_full(
     let (apostrophe, separator) = (apostrophe & inside, separator & inside);
     let joins =
         (apostrophe & (alnum << 1) & (alnum >> 1)) | (separator & (digit << 1) & (digit >> 1));
-    let mut word = alnum | joins;
     let wordish = alnum | apostrophe | separator;
-    let mut advance = covered;
-    if (wordish >> (covered - 1)) & 1 != 0 {
-        // The last word-like run may go on past the covered part: leave it for later.
-        let gaps = !wordish & inside;
-        if gaps == 0 {
-            return None;
-        }
-        advance = 64 - gaps.leading_zeros() as usize;
-        word &= (1u64 << advance) - 1;
-    }
-    let mut starts = word & !(word << 1);
-    let mut ends = word & !(word >> 1);
-    while starts != 0 {
-        let s = starts.trailing_zeros() as usize;
-        let e = ends.trailing_zeros() as usize;
-        out.words.push(range_of(at + s..at + e + 1));
-        starts &= starts - 1;
-        ends &= ends - 1;
-    }
+    let advance = push_words(out, at, alnum | joins, wordish, covered)?;
     let advance_mask = if advance == BLOCK {
         u64::MAX
     } else {
