@@ -198,37 +198,64 @@ struct ParamStep<'a> {
     at: String,
 }
 
-/// One line per parameter the workspace's `use` blocks changed: the value in force, its
-/// default, where it was set, and what it replaced when several files set it (the
-/// overrides apply from the deepest importer to the root, so the last `=` wins and the
-/// `+=` after it add to it).
-fn parameter_lines(inputs: &PolicyInputs, audit: &AuditTrail, rule: &RuleInfo) -> Vec<String> {
-    let mut params: Vec<(&str, &str, Vec<ParamStep<'_>>)> = Vec::new();
+/// The `use` clauses that set one parameter of a rule, in the order they apply (from the
+/// deepest importer to the root, so the last `=` wins and the `+=` after it add to it).
+struct ParamOverrides<'a> {
+    name: &'a str,
+    /// The default, as the audit shows it.
+    from: &'a str,
+    /// Each clause with the value it set as written (`+= [...]` for an addition).
+    steps: Vec<(&'a OverrideRecord, &'a str)>,
+}
+
+impl ParamOverrides<'_> {
+    /// Where the clauses in force begin: at the last `=`, which replaced the default and
+    /// every clause before it; `None` when all of them add to the default.
+    fn last_replacement(&self) -> Option<usize> {
+        self.steps.iter().rposition(|(_, to)| !to.starts_with("+="))
+    }
+}
+
+/// The rule's parameters that `use` clauses set, each with its clauses.
+fn param_overrides<'a>(audit: &'a AuditTrail, rule: &RuleInfo) -> Vec<ParamOverrides<'a>> {
+    let mut params: Vec<ParamOverrides<'a>> = Vec::new();
     for o in audit.overrides.iter().filter(|o| o.rule == rule.id) {
         let OverrideChange::Param { name, from, to } = &o.change else {
             continue;
         };
-        let at = policy_place(inputs, o.source, o.range)
-            .map(|(path, line)| format!("{path}:{line}"))
-            .unwrap_or_else(|| "an importing policy".to_string());
-        let step = ParamStep { to, at };
-        match params.iter_mut().find(|(n, _, _)| n == name) {
-            Some((_, _, steps)) => steps.push(step),
-            None => params.push((name, from, vec![step])),
+        match params.iter_mut().find(|p| p.name == name) {
+            Some(p) => p.steps.push((o, to)),
+            None => params.push(ParamOverrides {
+                name,
+                from,
+                steps: vec![(o, to)],
+            }),
         }
     }
+    params
+}
+
+/// One line per parameter the workspace's `use` blocks changed: the value in force, its
+/// default, where it was set, and what it replaced when several files set it.
+fn parameter_lines(inputs: &PolicyInputs, audit: &AuditTrail, rule: &RuleInfo) -> Vec<String> {
     let mut lines = Vec::new();
-    for (name, from, steps) in params {
+    for param in param_overrides(audit, rule) {
+        let first_in_force = param.last_replacement().unwrap_or(0);
+        let (name, from) = (param.name, param.from);
+        let steps: Vec<ParamStep<'_>> = (param.steps.iter())
+            .map(|&(o, to)| ParamStep {
+                to,
+                at: policy_place(inputs, o.source, o.range)
+                    .map(|(path, line)| format!("{path}:{line}"))
+                    .unwrap_or_else(|| "an importing policy".to_string()),
+            })
+            .collect();
         // A term set's value shows as "(term set)": its default as written says more.
         let default = if from == "(term set)" {
             default_as_written(inputs, rule, name).unwrap_or_else(|| "its default terms".into())
         } else {
             from.to_string()
         };
-        let first_in_force = steps
-            .iter()
-            .rposition(|s| !s.to.starts_with("+="))
-            .unwrap_or(0);
         let (replaced, in_force) = steps.split_at(first_in_force);
         let mut value = default.clone();
         for step in in_force {
@@ -282,36 +309,25 @@ fn default_range(inputs: &PolicyInputs, rule: &RuleInfo, name: &str) -> Option<T
     Some(param.value.range())
 }
 
-/// The `use` clauses that set the rule's parameters and are in force: for each
-/// parameter, its last `=` and the `+=` after it (the overrides apply in the audit's
-/// order, as [`parameter_lines`] shows them). Also the default values an `=` replaced:
-/// the sets named in those are no longer read.
+/// The `use` clauses that set the rule's parameters and are in force (for each
+/// parameter, its last `=` and the `+=` after it), and the default values an `=`
+/// replaced: the sets named in those are no longer read.
 fn params_in_force<'a>(
     inputs: &PolicyInputs,
     audit: &'a AuditTrail,
     rule: &RuleInfo,
 ) -> (Vec<&'a OverrideRecord>, Vec<TextRange>) {
-    let mut by_name: Vec<(&str, Vec<&OverrideRecord>)> = Vec::new();
-    for o in audit.overrides.iter().filter(|o| o.rule == rule.id) {
-        let OverrideChange::Param { name, .. } = &o.change else {
-            continue;
-        };
-        match by_name.iter_mut().find(|(n, _)| n == name) {
-            Some((_, steps)) => steps.push(o),
-            None => by_name.push((name, vec![o])),
-        }
-    }
     let mut in_force = Vec::new();
     let mut replaced_defaults = Vec::new();
-    for (name, steps) in by_name {
-        let replaces = |o: &&OverrideRecord| matches!(&o.change, OverrideChange::Param { to, .. } if !to.starts_with("+="));
-        match steps.iter().rposition(replaces) {
+    for param in param_overrides(audit, rule) {
+        let first = match param.last_replacement() {
             Some(last) => {
-                replaced_defaults.extend(default_range(inputs, rule, name));
-                in_force.extend(steps.get(last..).unwrap_or_default());
+                replaced_defaults.extend(default_range(inputs, rule, param.name));
+                last
             }
-            None => in_force.extend(steps),
-        }
+            None => 0,
+        };
+        in_force.extend(param.steps.iter().skip(first).map(|&(o, _)| o));
     }
     (in_force, replaced_defaults)
 }
