@@ -81,7 +81,7 @@ use std::ops::Range;
 pub use decorum_text::{TextRange, TextSize};
 pub use length::{channel_id, channel_limit};
 pub use meta::{MetaValue, Metadata};
-pub use normalize::{NormalizedView, normalize_str};
+pub use normalize::{MapHint, NormalizedView, normalize_str};
 pub use waiver::{Waiver, WaiverScope};
 
 use crate::layout::Segment;
@@ -295,7 +295,13 @@ impl Draft {
     /// characters of the text (a match on blanked-out non-prose can split a character of
     /// the text, though never one of the prose).
     pub fn original_range(&self, norm: TextRange) -> TextRange {
-        let r = self.normalized.to_original(norm);
+        self.original_range_near(norm, &mut MapHint::default())
+    }
+
+    /// [`Draft::original_range`] for a series of ranges in about the order of their
+    /// starts (see [`NormalizedView::to_original_near`]).
+    pub fn original_range_near(&self, norm: TextRange, hint: &mut MapHint) -> TextRange {
+        let r = self.normalized.to_original_near(norm, hint);
         let bytes = self.text.as_bytes();
         let start = utf8::floor_boundary(bytes, usize::from(r.start()));
         let end = utf8::ceil_boundary(bytes, usize::from(r.end()));

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use decorum_draft::Draft;
+use decorum_draft::{Draft, MapHint};
 use decorum_text::{TextRange, TextSize};
 use regex::{RegexSet, RegexSetBuilder};
 use regex_automata::nfa::thompson;
@@ -996,6 +996,7 @@ impl Matcher {
         };
         let text = draft.normalized.text.as_str();
         let mut chunk = ChunkCursor::default();
+        let mut hint = MapHint::default();
         automaton.for_each_match(text, region.norm.clone(), |s, e, slot| {
             // The phrases of a slot share their text, so whether the match stands on
             // whole words and where it maps to are the same for all of them.
@@ -1006,7 +1007,7 @@ impl Matcher {
             if !self.word_bounded(first, text, s, e) || !chunk.holds(&region.norm_chunks, s, e) {
                 return;
             }
-            let original = draft.original_range(to_range(s, e));
+            let original = draft.original_range_near(to_range(s, e), &mut hint);
             for &pid in pids {
                 if let Some(exact) = &self.exact[pid as usize]
                     && decorum_text::slice(&draft.text, original) != exact
@@ -1121,12 +1122,17 @@ impl Matcher {
         // regrow it, and a huge region reserves no more than 64 K up front.
         let mut out = Vec::with_capacity((region.norm.len() / 4).min(1 << 16));
         let text = draft.normalized.text.as_str();
+        let mut hint = MapHint::default();
         automaton.for_each_match(text, region.norm.clone(), |start, _, slot| {
             let Some(regexes) = self.triggers.slots.get(slot) else {
                 return;
             };
             // The prose position of the character the literal starts with.
-            let at = usize::from(draft.original_range(to_range(start, start)).start());
+            let at = usize::from(
+                draft
+                    .original_range_near(to_range(start, start), &mut hint)
+                    .start(),
+            );
             let inside_word = inside_word(&draft.prose, at);
             out.extend(
                 regexes
