@@ -140,6 +140,10 @@ pub(crate) struct Matcher {
     phrases: Option<Arc<PhraseAutomaton>>,
     /// For each automaton pattern, the phrase patterns sharing its text.
     phrase_patterns: Vec<Vec<u32>>,
+    /// For each automaton pattern, [`Matcher::bounded`] of its phrases (they share their
+    /// text): the hits the whole-word check rejects, two thirds of them, are rejected
+    /// with one lookup in this small table, not three in larger ones.
+    slot_bounds: Vec<(bool, bool)>,
     /// The literal prefixes of regexes ([`trigger_literals`]), searched only when the
     /// start finder gives up (see [`Matcher::trigger_starts`]).
     triggers: TriggerLiterals,
@@ -910,6 +914,13 @@ impl Matcher {
         let starts = shared_starts(regex_sources);
         Ok(Matcher {
             phrases,
+            slot_bounds: phrase_patterns
+                .iter()
+                .map(|pids| {
+                    pids.first()
+                        .map_or((false, false), |&p| bounded[p as usize])
+                })
+                .collect(),
             phrase_patterns,
             triggers: TriggerLiterals {
                 texts: trigger_texts,
@@ -1000,13 +1011,13 @@ impl Matcher {
         automaton.for_each_match(text, region.norm.clone(), |s, e, slot| {
             // The phrases of a slot share their text, so whether the match stands on
             // whole words and where it maps to are the same for all of them.
-            let pids = &self.phrase_patterns[slot];
-            let Some(&first) = pids.first() else {
+            let Some(&bounds) = self.slot_bounds.get(slot) else {
                 return;
             };
-            if !self.word_bounded(first, text, s, e) || !chunk.holds(&region.norm_chunks, s, e) {
+            if !whole_word(bounds, text, s, e) || !chunk.holds(&region.norm_chunks, s, e) {
                 return;
             }
+            let pids = &self.phrase_patterns[slot];
             let original = draft.original_range_near(to_range(s, e), &mut hint);
             for &pid in pids {
                 if let Some(exact) = &self.exact[pid as usize]
@@ -1170,20 +1181,31 @@ impl Matcher {
     /// alone, inline.
     #[inline]
     fn word_bounded(&self, pid: u32, text: &str, start: usize, end: usize) -> bool {
-        let (check_start, check_end) = self.bounded[pid as usize];
-        let bytes = text.as_bytes();
-        let word_before = || match start.checked_sub(1).and_then(|i| bytes.get(i)) {
-            None => false,
-            Some(&b) if b.is_ascii() => ASCII_WORD[usize::from(b)],
-            Some(_) => word_char_before(text, start),
-        };
-        let word_after = || match bytes.get(end) {
-            None => false,
-            Some(&b) if b.is_ascii() => ASCII_WORD[usize::from(b)],
-            Some(_) => word_char_after(text, end),
-        };
-        !(check_start && word_before() || check_end && word_after())
+        whole_word(self.bounded[pid as usize], text, start, end)
     }
+}
+
+/// True unless `text[start..end]` continues a word on a side where `(check_start,
+/// check_end)` asks for whole words (see [`Matcher::word_bounded`]).
+#[inline]
+fn whole_word(
+    (check_start, check_end): (bool, bool),
+    text: &str,
+    start: usize,
+    end: usize,
+) -> bool {
+    let bytes = text.as_bytes();
+    let word_before = || match start.checked_sub(1).and_then(|i| bytes.get(i)) {
+        None => false,
+        Some(&b) if b.is_ascii() => ASCII_WORD[usize::from(b)],
+        Some(_) => word_char_before(text, start),
+    };
+    let word_after = || match bytes.get(end) {
+        None => false,
+        Some(&b) if b.is_ascii() => ASCII_WORD[usize::from(b)],
+        Some(_) => word_char_after(text, end),
+    };
+    !(check_start && word_before() || check_end && word_after())
 }
 
 /// Where the matches of the policy's regexes can start, found for all of them in one
