@@ -90,6 +90,19 @@ pub(crate) struct SetCache {
     found: Vec<Option<Found>>,
     /// The sets with a filled slot.
     filled: Vec<u32>,
+    /// Where each leaf's matches lie in the post's filed matches (see
+    /// [`PostCtx::file_by_leaf`]), as a start and an end; `(0, 0)` for a leaf without
+    /// any, and for every set between posts, so that no post zeroes a table the size of
+    /// the policy's sets.
+    leaves: Vec<(u32, u32)>,
+    /// The leaves with matches in the post: the slots of `leaves` to empty.
+    touched: Vec<u32>,
+    /// While a post's matches are filed: each match's leaf and its place in the post's
+    /// part of the index, in index order.
+    filing: Vec<(u32, u32)>,
+    /// The memory of the filed matches, lent to each post's context and given back when
+    /// it is dropped, so that posts do not allocate their own.
+    spare: Vec<SetMatch>,
 }
 
 impl SetCache {
@@ -97,6 +110,10 @@ impl SetCache {
         SetCache {
             found: vec![None; arena.nodes.len()],
             filled: Vec::new(),
+            leaves: vec![(0, 0); arena.nodes.len()],
+            touched: Vec::new(),
+            filing: Vec::new(),
+            spare: Vec::new(),
         }
     }
 
@@ -107,13 +124,18 @@ impl SetCache {
                 *slot = None;
             }
         }
+        for leaf in self.touched.drain(..) {
+            if let Some(slot) = self.leaves.get_mut(leaf as usize) {
+                *slot = (0, 0);
+            }
+        }
     }
 }
 
 /// Where a set's matches in a post are (see [`PostCtx::set_matches`]).
 #[derive(Clone)]
 enum Found {
-    /// A part of the post's matches filed by leaf ([`ByLeaf::matches`]): a leaf's, or
+    /// A part of the post's matches filed by leaf ([`PostCtx::file_by_leaf`]): a leaf's, or
     /// those of a set that has all the matches of one leaf and no other (a union with
     /// one child that matched, a negation or allowlist that dropped nothing), which
     /// need no copy. An empty range for none (most sets in most posts).
@@ -148,22 +170,25 @@ pub(crate) struct PostCtx<'d> {
     /// Whether the post's body has CRLF line ends, looked for at most once (every
     /// `fix append` of every finding asks, and the body may be a whole long document).
     crlf: OnceCell<bool>,
-    /// The post's matches by leaf set (see [`PostCtx::set_matches`]), built on first use.
-    by_leaf: OnceCell<ByLeaf>,
+    /// The post's matches filed by leaf set (see [`PostCtx::file_by_leaf`]), filed on
+    /// first use; where each leaf's part is, the cache's `leaves` tells.
+    by_leaf: OnceCell<Vec<SetMatch>>,
     /// The post's quotation marks, found on the first `unless quoted` set with matches.
     quotes: OnceCell<Quotes>,
 }
 
-/// A post's matches filed under the leaf sets listing their patterns: for each leaf, its
-/// matches in the order [`PostCtx::set_matches`] gives, next to each other.
-struct ByLeaf {
-    /// The leaves with matches, sorted, each with its part of `matches`.
-    leaves: Vec<(u32, Range<usize>)>,
-    matches: Vec<SetMatch>,
+impl Drop for PostCtx<'_> {
+    /// Gives the memory of the filed matches back to the cache, for the next post.
+    fn drop(&mut self) {
+        if let Some(mut matches) = self.by_leaf.take() {
+            matches.clear();
+            self.cache.get_mut().spare = matches;
+        }
+    }
 }
 
 /// A set's matches in a post (see [`PostCtx::set_matches`]): a leaf's are borrowed from
-/// the post's [`ByLeaf`], other sets' are computed once and shared.
+/// the post's filed matches, other sets' are computed once and shared.
 pub(crate) enum Matches<'a> {
     Leaf(&'a [SetMatch]),
     Computed(Rc<Vec<SetMatch>>),
@@ -232,7 +257,7 @@ impl<'d> PostCtx<'d> {
     fn filed(&self, range: Range<u32>) -> &[SetMatch] {
         self.by_leaf
             .get()
-            .and_then(|b| b.matches.get(range.start as usize..range.end as usize))
+            .and_then(|m| m.get(range.start as usize..range.end as usize))
             .unwrap_or(&[])
     }
 
@@ -244,8 +269,8 @@ impl<'d> PostCtx<'d> {
         }
     }
 
-    /// Where a set's matches are (see [`PostCtx::set_matches`]): a leaf's in the post's
-    /// [`ByLeaf`], other sets' found once and kept in the cache.
+    /// Where a set's matches are (see [`PostCtx::set_matches`]): a leaf's among the
+    /// post's filed matches, other sets' found once and kept in the cache.
     fn found(&self, set: SetId) -> Found {
         let node = self.arena.node(set);
         if let SetNode::Leaf(_) = node {
@@ -330,95 +355,36 @@ impl<'d> PostCtx<'d> {
         Found::Computed(Rc::new(out))
     }
 
-    /// A leaf set's matches: where its part of the post's leaf index is.
+    /// A leaf set's matches: where its part of the post's filed matches is.
     fn leaf_range(&self, leaf: SetId) -> Range<u32> {
-        let by_leaf = self.by_leaf.get_or_init(|| self.file_by_leaf());
-        match by_leaf.leaves.binary_search_by_key(&leaf.0, |(l, _)| *l) {
-            Ok(k) => {
-                let range = &by_leaf.leaves[k].1;
-                range.start as u32..range.end as u32
-            }
-            Err(_) => 0..0,
-        }
+        self.by_leaf.get_or_init(|| self.file_by_leaf());
+        let cache = self.cache.borrow();
+        cache
+            .leaves
+            .get(leaf.0 as usize)
+            .map_or(0..0, |&(start, end)| start..end)
     }
 
     /// Every match of the post, filed under each leaf listing its pattern, in one pass
     /// for all leaves: sorted by leaf, then as [`PostCtx::set_matches`] orders a set's
-    /// matches, with one match per range and leaf.
-    fn file_by_leaf(&self) -> ByLeaf {
+    /// matches, with one match per range and leaf. Where each leaf's part lies goes into
+    /// the cache's `leaves` (a part may end before the next one starts: room is made for
+    /// every match, and repeats are left out).
+    fn file_by_leaf(&self) -> Vec<SetMatch> {
         let body = self.post.body;
-        let entries = || {
-            self.index
-                .in_range(body)
-                .iter()
-                .filter(move |(range, _)| range.end() <= body.end())
-        };
-        // A counting sort by leaf: count each leaf's matches, give each leaf with any
-        // its place in `matches` (leaves in order), then file the matches in index
-        // order, which is the order of a set's matches within each leaf. The counts are
-        // u32, which halves the array zeroed for every post (the std library has
-        // thousands of sets).
-        let mut next = vec![0u32; self.arena.nodes.len()];
-        // A post of the benchmark corpus touches about 20 leaves; growing from empty
-        // reallocated three or four times per post.
-        let mut touched = Vec::with_capacity(self.arena.nodes.len().min(64));
-        let mut total = 0usize;
-        for &(_, pattern) in entries() {
-            for &leaf in self.arena.leaves_of(pattern) {
-                let Some(count) = next.get_mut(leaf as usize) else {
-                    continue;
-                };
-                if *count == 0 {
-                    touched.push(leaf);
-                }
-                *count = count.saturating_add(1);
-                total += 1;
-            }
-        }
-        touched.sort_unstable();
-        let mut at = 0u32;
-        for &leaf in &touched {
-            let count = next[leaf as usize];
-            next[leaf as usize] = at;
-            at = at.saturating_add(count);
-        }
-        let mut matches = vec![
-            SetMatch {
-                range: TextRange::default(),
-                pattern: 0,
-            };
-            total
-        ];
-        for &(range, pattern) in entries() {
-            for &leaf in self.arena.leaves_of(pattern) {
-                let Some(slot) = next.get_mut(leaf as usize) else {
-                    continue;
-                };
-                if let Some(m) = matches.get_mut(*slot as usize) {
-                    *m = SetMatch { range, pattern };
-                }
-                *slot = slot.saturating_add(1);
-            }
-        }
-        // `next` now holds where each leaf's matches end. One match per range and leaf:
-        // matches of one range are next to each other in the index, so in a leaf too.
-        let mut leaves = Vec::with_capacity(touched.len());
-        let (mut from, mut kept) = (0, 0);
-        for &leaf in &touched {
-            let end = (next[leaf as usize] as usize).min(matches.len());
-            let start = kept;
-            for k in from..end {
-                if kept > start && matches[kept - 1].range == matches[k].range {
-                    continue;
-                }
-                matches[kept] = matches[k];
-                kept += 1;
-            }
-            leaves.push((leaf, start..kept));
-            from = end;
-        }
-        matches.truncate(kept);
-        ByLeaf { leaves, matches }
+        let mut cache = self.cache.borrow_mut();
+        let cache = &mut **cache;
+        let mut matches = std::mem::take(&mut cache.spare);
+        file_by_leaf(
+            self.arena,
+            self.index.in_range(body),
+            body.end(),
+            &mut cache.leaves,
+            &mut cache.touched,
+            &mut cache.filing,
+            &mut matches,
+        );
+        matches
     }
 
     fn matches_in(&self, set: SetId, unit: TextRange) -> Vec<SetMatch> {
@@ -769,6 +735,83 @@ impl<'d> PostCtx<'d> {
     }
 }
 
+/// Files `entries` (a post's part of the index) under the leaves listing their patterns,
+/// into `matches`, for [`PostCtx::file_by_leaf`]: those ending after `body_end` are not the
+/// post's. `slots`, `touched` and `filing` are the cache's (see [`SetCache`]); `slots`
+/// comes in empty for every leaf. A function of its own, so that the compiler can keep
+/// what the loops use in registers rather than reload it after every store.
+fn file_by_leaf(
+    arena: &SetArena,
+    entries: &[(TextRange, u32)],
+    body_end: TextSize,
+    slots: &mut [(u32, u32)],
+    touched: &mut Vec<u32>,
+    filing: &mut Vec<(u32, u32)>,
+    matches: &mut Vec<SetMatch>,
+) {
+    matches.clear();
+    filing.clear();
+    // A counting sort by leaf: count each leaf's matches, noting where each goes (a
+    // pattern may be listed by several leaves, and a leaf by none), give each leaf with
+    // any its place (leaves in order), then file the matches in index order, which is
+    // the order of a set's matches within each leaf.
+    for (k, &(range, pattern)) in entries.iter().enumerate() {
+        if range.end() > body_end {
+            continue;
+        }
+        // A post has far fewer matches than `u32` counts (the index of one would take
+        // tens of gigabytes).
+        let k = k as u32;
+        for &leaf in arena.leaves_of(pattern) {
+            let Some(slot) = slots.get_mut(leaf as usize) else {
+                continue;
+            };
+            if slot.1 == 0 {
+                touched.push(leaf);
+            }
+            slot.1 = slot.1.saturating_add(1);
+            filing.push((leaf, k));
+        }
+    }
+    touched.sort_unstable();
+    let mut at = 0u32;
+    for &leaf in touched.iter() {
+        if let Some(slot) = slots.get_mut(leaf as usize) {
+            let count = slot.1;
+            *slot = (at, at);
+            at = at.saturating_add(count);
+        }
+    }
+    matches.resize(
+        at as usize,
+        SetMatch {
+            range: TextRange::default(),
+            pattern: 0,
+        },
+    );
+    // One match per range and leaf: matches of one range are next to each other in the
+    // index, so a repeat is the last match filed under its leaf.
+    for &(leaf, k) in filing.iter() {
+        let (Some(slot), Some(&(range, pattern))) =
+            (slots.get_mut(leaf as usize), entries.get(k as usize))
+        else {
+            continue;
+        };
+        let (start, end) = *slot;
+        if end > start
+            && matches
+                .get(end as usize - 1)
+                .is_some_and(|m| m.range == range)
+        {
+            continue;
+        }
+        if let Some(m) = matches.get_mut(end as usize) {
+            *m = SetMatch { range, pattern };
+            slot.1 = end + 1;
+        }
+    }
+}
+
 /// The matches of `all` (sorted by start) that lie inside `unit`.
 fn inside(all: &[SetMatch], unit: TextRange) -> impl Iterator<Item = &SetMatch> {
     let lo = all.partition_point(|m| m.range.start() < unit.start());
@@ -1057,6 +1100,122 @@ mod tests {
             prop_assert_eq!(got.truth, want.truth);
             prop_assert_eq!(got.hits, want.hits);
         }
+    }
+
+    /// A leaf's matches in the post of `ctx`, by their definition: those of the post's
+    /// body whose pattern the leaf lists, in index order, the first of each range.
+    fn reference_leaf(ctx: &PostCtx<'_>, leaf: u32) -> Vec<SetMatch> {
+        let body = ctx.post.body;
+        let mut out: Vec<SetMatch> = Vec::new();
+        for &(range, pattern) in ctx.index.in_range(body) {
+            if range.end() > body.end() || !ctx.arena.leaves_of(pattern).contains(&leaf) {
+                continue;
+            }
+            if out.last().is_some_and(|m| m.range == range) {
+                continue;
+            }
+            out.push(SetMatch { range, pattern });
+        }
+        out
+    }
+
+    /// Compares every leaf's filed matches in every post of `draft` with
+    /// [`reference_leaf`], with one cache for all posts (as a check uses it); returns how
+    /// many leaves had matches.
+    fn compare_leaves(
+        draft: &Draft,
+        index: &MatchIndex,
+        arena: &SetArena,
+        cache: &mut SetCache,
+    ) -> usize {
+        let mut with_matches = 0;
+        for post in &draft.posts {
+            let ctx = PostCtx::new(draft, post, index, arena, cache);
+            for (id, node) in arena.nodes.iter().enumerate() {
+                if let SetNode::Leaf(_) = node {
+                    let got = ctx.set_matches(SetId(id as u32)).to_vec();
+                    let want = reference_leaf(&ctx, id as u32);
+                    assert_eq!(got, want, "leaf {id} in post {:?}", post.body);
+                    with_matches += usize::from(!want.is_empty());
+                }
+            }
+        }
+        with_matches
+    }
+
+    /// An arena of `leaves` (each listing some of 8 patterns, which a pattern may share
+    /// with other leaves or belong to none), with a union between them so that leaves do
+    /// not have consecutive numbers.
+    fn arena_of(leaves: &[Vec<u32>]) -> SetArena {
+        let mut arena = SetArena::default();
+        for p in 0..8 {
+            arena.add_pattern(crate::sets::Pattern {
+                kind: crate::sets::PatternKind::Phrase {
+                    norm: format!("p{p}"),
+                    exact: None,
+                },
+                replacement: None,
+            });
+        }
+        for (k, patterns) in leaves.iter().enumerate() {
+            let leaf = arena.add_node(SetNode::Leaf(patterns.clone()));
+            if k % 2 == 1 {
+                arena.add_node(SetNode::Union(vec![leaf]));
+            }
+        }
+        arena
+    }
+
+    proptest! {
+        /// Filing a post's matches by leaf gives each leaf the matches its definition
+        /// gives, whatever patterns leaves share, with repeated ranges, matches that run
+        /// past a post's end, and posts one after the other in one cache.
+        #[test]
+        fn filed_matches_are_each_leafs(
+            leaves in proptest::collection::vec(proptest::collection::btree_set(0u32..8, 0..4), 1..6),
+            found in proptest::collection::vec((0u32..70, 0u32..12, 0u32..8), 0..60),
+        ) {
+            let leaves: Vec<Vec<u32>> = leaves.into_iter().map(|l| l.into_iter().collect()).collect();
+            let arena = arena_of(&leaves);
+            let text = format!("{}\n\n<!-- post -->\n\n{}\n", "a".repeat(30), "b".repeat(30));
+            let draft = decorum_draft::parse(
+                &text,
+                decorum_draft::DraftFormat::Markdown,
+                &decorum_draft::Metadata::new(),
+            );
+            prop_assert_eq!(draft.posts.len(), 2);
+            let mut found: Vec<(TextRange, u32)> = found
+                .into_iter()
+                .map(|(s, l, p)| (TextRange::at(s.into(), l.into()), p))
+                .collect();
+            found.sort_by_key(|&(r, p)| (r.start(), std::cmp::Reverse(r.end()), p));
+            found.dedup();
+            let index = MatchIndex::concat(&found, MatchIndex::default(), &[], (0, 0));
+            let mut cache = SetCache::new(&arena);
+            compare_leaves(&draft, &index, &arena, &mut cache);
+        }
+    }
+
+    /// Every leaf of the std library has its own matches in every post of the library's
+    /// examples, checked one after the other with one cache.
+    #[test]
+    fn std_leaves_are_filed_as_defined() {
+        let set = crate::sets::tests::std_policy_set();
+        let mut cache = SetCache::new(set.arena());
+        let mut with_matches = 0;
+        for text in crate::sets::tests::std_example_texts(&set) {
+            let draft = decorum_draft::parse(
+                &text,
+                decorum_draft::DraftFormat::Markdown,
+                &decorum_draft::Metadata::new(),
+            );
+            let index = set.matcher().scan(&draft);
+            with_matches += compare_leaves(&draft, &index, set.arena(), &mut cache);
+        }
+        assert!(
+            with_matches > 1000,
+            "only {with_matches} leaves with matches"
+        );
     }
 
     /// A set's matches as the first implementation computed them: every set that is not
