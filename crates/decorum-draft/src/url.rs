@@ -6,8 +6,9 @@
 //! the matching opener (`https://en.wikipedia.org/wiki/Mole_(unit)` keeps its parenthesis).
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
-use memchr::memmem;
+use memchr::memmem::Finder;
 
 use crate::utf8::decode_at;
 
@@ -88,6 +89,19 @@ fn starts_host(bytes: &[u8], i: usize, limit: usize) -> bool {
             .is_some_and(|&b| b.is_ascii_alphanumeric() || b >= 0x80)
 }
 
+/// The searchers for `://`, `www.` and `WWW.`, built once: building one costs about as
+/// much as searching a post with it.
+fn finders() -> &'static [Finder<'static>; 3] {
+    static FINDERS: OnceLock<[Finder<'static>; 3]> = OnceLock::new();
+    FINDERS.get_or_init(|| {
+        [
+            Finder::new(b"://"),
+            Finder::new(b"www."),
+            Finder::new(b"WWW."),
+        ]
+    })
+}
+
 /// Appends the bare URLs within `range` of `bytes` to `out`, in order.
 pub(crate) fn find_urls(bytes: &[u8], range: Range<usize>, out: &mut Vec<Range<usize>>) {
     let Some(hay) = bytes.get(range.clone()) else {
@@ -97,7 +111,8 @@ pub(crate) fn find_urls(bytes: &[u8], range: Range<usize>, out: &mut Vec<Range<u
     let limit = range.end;
     // Candidates: the start of the scheme for `://`, the `w` for `www.`.
     let mut candidates: Vec<(usize, usize)> = Vec::new();
-    for p in memmem::find_iter(hay, b"://") {
+    let [scheme, www, upper_www] = finders();
+    for p in scheme.find_iter(hay) {
         let p = base + p;
         let scheme_start = if p >= base + 5 && bytes[p - 5..p].eq_ignore_ascii_case(b"https") {
             p - 5
@@ -113,8 +128,8 @@ pub(crate) fn find_urls(bytes: &[u8], range: Range<usize>, out: &mut Vec<Range<u
             candidates.push((scheme_start, p + 3));
         }
     }
-    for finder in [b"www.", b"WWW."] {
-        for p in memmem::find_iter(hay, finder) {
+    for finder in [www, upper_www] {
+        for p in finder.find_iter(hay) {
             let p = base + p;
             if p > base {
                 let before = bytes[p - 1];
