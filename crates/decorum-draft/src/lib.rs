@@ -417,12 +417,17 @@ pub fn parse(text: &str, format: DraftFormat, base_meta: &Metadata) -> Draft {
         .map(|b| if b == b'\n' || b == b'\r' { b } else { b' ' })
         .collect();
 
-    let file_meta = match segments.first().and_then(|s| s.front_matter.as_ref()) {
+    let mut file_meta = match segments.first().and_then(|s| s.front_matter.as_ref()) {
         Some(fm) => {
             let (meta, found) = front_matter::parse(text, fm, &mut lines);
             problems.extend(found);
             problems.extend(channel_typo(&meta, &fm.block));
-            meta.merged_over(base_meta)
+            // Merging over nothing would copy every entry into an equal map.
+            if base_meta.is_empty() {
+                meta
+            } else {
+                meta.merged_over(base_meta)
+            }
         }
         None => base_meta.clone(),
     };
@@ -461,6 +466,9 @@ pub fn parse(text: &str, format: DraftFormat, base_meta: &Metadata) -> Draft {
             }
         }
         let meta = match (si, front_matter) {
+            // The one post of a file without separators takes the file's metadata
+            // rather than a copy (it always becomes a post, so none is left wanting it).
+            (0, _) if !several => std::mem::take(&mut file_meta),
             (0, _) | (_, None) => file_meta.clone(),
             (_, Some(fm)) => {
                 let (own, found) = front_matter::parse(text, fm, &mut lines);
