@@ -96,7 +96,7 @@ pub(crate) fn channel_typo(channel: &str) -> Option<&'static str> {
 /// line ending counts as one line break, as the LF the platform stores: a draft saved
 /// with Windows line endings is not longer than the same draft saved with LF.
 pub(crate) fn length(text: &str, urls: &[Range<usize>], counting: Counting) -> usize {
-    let crlf = || memchr::memmem::find_iter(text.as_bytes(), b"\r\n").count();
+    let crlf = || crlf_count(text.as_bytes());
     match counting {
         Counting::Chars => text.chars().count() - crlf(),
         // `\r\n` is one grapheme cluster already.
@@ -117,6 +117,14 @@ pub(crate) fn length(text: &str, urls: &[Range<usize>], counting: Counting) -> u
             (total + x_weight(text.get(at..).unwrap_or_default())).saturating_sub(crlf())
         }
     }
+}
+
+/// The number of `\r\n` in `bytes`, found from their `\r`s (nearly always none, so one
+/// `memchr` pass, without building a substring searcher for every post).
+fn crlf_count(bytes: &[u8]) -> usize {
+    memchr::memchr_iter(b'\r', bytes)
+        .filter(|&i| bytes.get(i + 1) == Some(&b'\n'))
+        .count()
 }
 
 /// twitter-text v3 weight of text without URLs: NFC, then emoji sequences weigh 2 and code
@@ -179,7 +187,11 @@ fn weigh_nfc(nfc: &str) -> usize {
 /// `graphemes_match_reference` checks this against segmenting the whole text.
 fn graphemes(text: &str) -> usize {
     let bytes = text.as_bytes();
-    let ascii_clusters = |r: &[u8]| r.len() - memchr::memmem::find_iter(r, b"\r\n").count();
+    let ascii_clusters = |r: &[u8]| r.len() - crlf_count(r);
+    // Most posts are all ASCII: one check many bytes at a time instead of a byte loop.
+    if text.is_ascii() {
+        return ascii_clusters(bytes);
+    }
     // A boundary at `p`: both neighbours ASCII, and not the middle of `\r\n`.
     let cut = |p: usize| {
         bytes[p - 1].is_ascii()
@@ -316,6 +328,20 @@ mod tests {
         fn graphemes_match_reference_on_any_text(text in any::<String>()) {
             prop_assert_eq!(graphemes(&text), text.graphemes(true).count(), "{:?}", text);
             prop_assert_eq!(x_weight(&text), x_weight_reference(&text), "{:?}", text);
+        }
+    }
+
+    /// Every string of up to eight bytes of `\r`, `\n` and `a`: the `\r\n` counted from
+    /// the `\r`s are those a substring search finds.
+    #[test]
+    fn crlf_count_matches_a_substring_search() {
+        let alphabet = [b'\r', b'\n', b'a'];
+        for len in 0..=8u32 {
+            for n in 0..3usize.pow(len) {
+                let bytes: Vec<u8> = (0..len).map(|k| alphabet[n / 3usize.pow(k) % 3]).collect();
+                let want = memchr::memmem::find_iter(&bytes, b"\r\n").count();
+                assert_eq!(crlf_count(&bytes), want, "{bytes:?}");
+            }
         }
     }
 
