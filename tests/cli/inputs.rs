@@ -144,8 +144,8 @@ fn binary_and_non_utf8_files_are_skipped_with_a_warning_naming_them() {
         --- stdout
         decorum: no findings (1 draft checked)
         --- stderr
-        warning: skipped: the file is not valid UTF-8 text (first invalid byte at offset 3); save it as UTF-8
-          --> posts/latin1.md
+        warning: skipped: the file is not valid UTF-8 text (its first invalid byte is on line 1, column 4); save it as UTF-8
+          --> posts/latin1.md:1:4
            = help: save the file as UTF-8 text
 
         warning: skipped: the file looks binary (it contains NUL bytes)
@@ -171,12 +171,12 @@ fn binary_and_non_utf8_files_are_skipped_with_a_warning_naming_them() {
           },
           {
             "code": "input",
-            "column": null,
+            "column": 4,
             "file": "posts/latin1.md",
             "help": "save the file as UTF-8 text",
             "level": "warning",
-            "line": null,
-            "message": "skipped: the file is not valid UTF-8 text (first invalid byte at offset 3); save it as UTF-8"
+            "line": 1,
+            "message": "skipped: the file is not valid UTF-8 text (its first invalid byte is on line 1, column 4); save it as UTF-8"
           }
         ]"#]]
     .assert_eq(&serde_json::to_string_pretty(&json["problems"]).unwrap());

@@ -48,6 +48,9 @@ pub struct DraftLoadError {
     /// when it does not exist or could not be read (permissions, an I/O error): the run
     /// did not check a draft it was asked to, which is an error.
     pub skipped: bool,
+    /// Where in the file the problem is, as a 1-based line and column (in characters),
+    /// when it is at one place: the first byte that is not UTF-8.
+    pub position: Option<(u32, u32)>,
 }
 
 impl fmt::Display for DraftLoadError {
@@ -88,6 +91,7 @@ pub(crate) fn collect_in(paths: &[PathBuf], config: &Config, cwd: &Path) -> Coll
         Err(message) => {
             collected.errors.push(DraftLoadError {
                 skipped: false,
+                position: None,
                 path: config.origin().to_path_buf(),
                 message,
                 help: "fix the glob in the [drafts] table of decorum.toml",
@@ -108,6 +112,7 @@ pub(crate) fn collect_in(paths: &[PathBuf], config: &Config, cwd: &Path) -> Coll
                 };
                 collected.errors.push(DraftLoadError {
                     skipped: false,
+                    position: None,
                     path: path.clone(),
                     message,
                     help,
@@ -265,6 +270,7 @@ fn walk(
             Err(err) => {
                 errors.push(DraftLoadError {
                     skipped: false,
+                    position: None,
                     path: walk_error_path(&err).unwrap_or_else(|| folder.to_path_buf()),
                     message: format!("cannot search: {err}"),
                     help: UNREADABLE_HELP,
@@ -308,11 +314,12 @@ pub(crate) fn read_draft_in(
     cwd: &Path,
     limit: u64,
 ) -> Result<LoadedDraft, DraftLoadError> {
-    let text = read_text(path, limit).map_err(|(message, skipped, help)| DraftLoadError {
+    let text = read_text(path, limit).map_err(|problem| DraftLoadError {
         path: path.to_path_buf(),
-        message,
-        skipped,
-        help,
+        message: problem.message,
+        skipped: problem.skipped,
+        help: problem.help,
+        position: problem.position,
     })?;
     let format = DraftFormat::from_path(&path.to_string_lossy()).unwrap_or(DraftFormat::PlainText);
     let base = config.metadata_for_in(path, cwd);
@@ -342,24 +349,31 @@ const NOT_FOUND_HELP: &str =
 /// What to do about a file or folder that cannot be read.
 const UNREADABLE_HELP: &str = "check that you may read it (its permissions), then run again";
 
-/// The file's text, or why it was not read (never its content), whether it was skipped
-/// on purpose (see [`DraftLoadError::skipped`]) and what to do.
-fn read_text(path: &Path, limit: u64) -> Result<String, (String, bool, &'static str)> {
-    let cannot_read = |err: std::io::Error| {
-        (
-            format!("cannot read the file: {err}"),
-            false,
-            UNREADABLE_HELP,
-        )
+/// Why a file's text was not read (never its content): see [`DraftLoadError`].
+struct ReadProblem {
+    message: String,
+    skipped: bool,
+    help: &'static str,
+    position: Option<(u32, u32)>,
+}
+
+/// The file's text, or why it was not read.
+fn read_text(path: &Path, limit: u64) -> Result<String, ReadProblem> {
+    let fail = |message: String, help: &'static str| ReadProblem {
+        message,
+        skipped: false,
+        help,
+        position: None,
     };
-    let skip = |message: String, help: &'static str| (message, true, help);
+    let cannot_read =
+        |err: std::io::Error| fail(format!("cannot read the file: {err}"), UNREADABLE_HELP);
+    let skip = |message: String, help: &'static str| ReadProblem {
+        skipped: true,
+        ..fail(message, help)
+    };
     let metadata = std::fs::metadata(path).map_err(|err| {
         if err.kind() == std::io::ErrorKind::NotFound {
-            (
-                "no such file or directory".to_owned(),
-                false,
-                NOT_FOUND_HELP,
-            )
+            fail("no such file or directory".to_owned(), NOT_FOUND_HELP)
         } else {
             cannot_read(err)
         }
@@ -397,14 +411,31 @@ fn read_text(path: &Path, limit: u64) -> Result<String, (String, bool, &'static 
         ));
     }
     String::from_utf8(bytes).map_err(|err| {
-        skip(
-            format!(
-                "skipped: the file is not valid UTF-8 text (first invalid byte at offset {}); save it as UTF-8",
-                err.utf8_error().valid_up_to()
-            ),
-            "save the file as UTF-8 text",
-        )
+        let (line, column) = line_and_column(err.as_bytes(), err.utf8_error().valid_up_to());
+        ReadProblem {
+            position: Some((line, column)),
+            ..skip(
+                format!(
+                    "skipped: the file is not valid UTF-8 text (its first invalid byte is on line {line}, column {column}); save it as UTF-8"
+                ),
+                "save the file as UTF-8 text",
+            )
+        }
     })
+}
+
+/// The 1-based line and column (in characters) of byte `at` of `bytes`, whose bytes
+/// before `at` are UTF-8.
+fn line_and_column(bytes: &[u8], at: usize) -> (u32, u32) {
+    let before = bytes.get(..at).unwrap_or(bytes);
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = std::str::from_utf8(&before[line_start..]).map_or(0, |l| l.chars().count()) + 1;
+    let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    (to_u32(line), to_u32(column))
 }
 
 fn human_size(bytes: u64) -> String {

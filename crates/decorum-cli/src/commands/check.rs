@@ -77,16 +77,20 @@ pub fn run(args: CheckArgs) -> u8 {
             Ok(d) => drafts.push(d),
             // A file left out on purpose (binary, not UTF-8, too large) is a warning; one
             // that could not be read was not checked although it was asked for.
-            Err(e) => input.push(input_problem(
-                &shown_path(&e.path),
-                e.message,
-                e.help,
-                if e.skipped {
-                    ProblemLevel::Warning
-                } else {
-                    ProblemLevel::Error
-                },
-            )),
+            Err(e) => input.push(GeneralProblem {
+                line: e.position.map(|(line, _)| line),
+                column: e.position.map(|(_, column)| column),
+                ..input_problem(
+                    &shown_path(&e.path),
+                    e.message,
+                    e.help,
+                    if e.skipped {
+                        ProblemLevel::Warning
+                    } else {
+                        ProblemLevel::Error
+                    },
+                )
+            }),
         }
     }
 

@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use decorum_draft::{DraftFormat, MetaValue};
 use expect_test::{Expect, expect};
 
-use super::{MAX_DRAFT_BYTES, collect_in, nearer_configs_in, read_draft_in, read_stdin_draft};
+use super::{
+    MAX_DRAFT_BYTES, collect_in, line_and_column, nearer_configs_in, read_draft_in,
+    read_stdin_draft,
+};
 use crate::config::Config;
 use crate::test_support::Workspace;
 
@@ -233,7 +236,7 @@ fn unreadable_drafts_are_errors_without_content() {
     expect![[r#"
         ok ok.md Markdown
         ok big.txt PlainText
-        $WS/latin1.md: skipped: the file is not valid UTF-8 text (first invalid byte at offset 11); save it as UTF-8
+        $WS/latin1.md: skipped: the file is not valid UTF-8 text (its first invalid byte is on line 1, column 12); save it as UTF-8
         $WS/binary.md: skipped: the file looks binary (it contains NUL bytes)
         ok late-nul.txt PlainText
         $WS/missing.md: no such file or directory
@@ -362,4 +365,17 @@ fn nested_configurations_nearer_to_drafts_are_reported() {
         decorum.toml (1)
     "#]]
     .assert_eq(&nearer(&ws, &defaults, &["plain", "top.md"]));
+}
+
+/// The place of the first invalid byte: lines counted by line feeds, columns in
+/// characters, both from 1.
+#[test]
+fn an_invalid_byte_is_placed_by_line_and_character() {
+    let text = b"Flu shots\r\nCaf\xc3\xa9 \xe9 today";
+    let at = text.iter().position(|&b| b == 0xe9).unwrap();
+    assert_eq!(line_and_column(text, at), (2, 6));
+    assert_eq!(line_and_column(b"\xff", 0), (1, 1));
+    assert_eq!(line_and_column(b"\n\n\xff", 2), (3, 1));
+    // Past the end (never asked for): the end of the text.
+    assert_eq!(line_and_column(b"ab", 9), (1, 3));
 }
