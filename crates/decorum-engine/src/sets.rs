@@ -1176,9 +1176,8 @@ impl Matcher {
     }
 
     /// True unless the match `start..end` of pattern `pid` continues a word on a side
-    /// where the pattern must stand on whole words. Called for every phrase hit (most of
-    /// them inside longer words), so an ASCII neighbour is classified from its byte
-    /// alone, inline.
+    /// where the pattern must stand on whole words (phrase hits take the same check
+    /// through [`Matcher::slot_bounds`]).
     #[inline]
     fn word_bounded(&self, pid: u32, text: &str, start: usize, end: usize) -> bool {
         whole_word(self.bounded[pid as usize], text, start, end)
@@ -1186,7 +1185,9 @@ impl Matcher {
 }
 
 /// True unless `text[start..end]` continues a word on a side where `(check_start,
-/// check_end)` asks for whole words (see [`Matcher::word_bounded`]).
+/// check_end)` asks for whole words (see [`Matcher::word_bounded`]). Called for every
+/// phrase hit, most of them inside longer words, so an ASCII neighbour is classified
+/// from its byte alone, inline.
 #[inline]
 fn whole_word(
     (check_start, check_end): (bool, bool),
