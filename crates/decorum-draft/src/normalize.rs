@@ -252,7 +252,19 @@ fn next_stop(bytes: &[u8], from: usize) -> usize {
 }
 
 /// Builds the normalised text, and the map when `map` is given.
-fn build(source: &str, mut map: Option<&mut (Vec<Seg>, Vec<u32>)>) -> String {
+fn build(source: &str, map: Option<&mut (Vec<Seg>, Vec<u32>)>) -> String {
+    build_with(source, map, next_stop)
+}
+
+/// [`build`], with `find_stop(bytes, at)` finding the end of each plain ASCII stretch (the
+/// first position from `at` where [`is_stop`] holds); the tests give it the first
+/// implementation's search to compare with.
+#[inline(always)]
+fn build_with(
+    source: &str,
+    mut map: Option<&mut (Vec<Seg>, Vec<u32>)>,
+    find_stop: impl Fn(&[u8], usize) -> usize,
+) -> String {
     let bytes = source.as_bytes();
     let mut out = String::with_capacity(source.len() + source.len() / 16);
     // The open byte-for-byte run: (normalised start, source start).
@@ -281,7 +293,7 @@ fn build(source: &str, mut map: Option<&mut (Vec<Seg>, Vec<u32>)>) -> String {
             let stop = if bytes.get(k) == Some(&b' ') && out.ends_with(' ') {
                 k
             } else {
-                next_stop(bytes, k)
+                find_stop(bytes, k)
             };
             let mut run_start = stop;
             while run_start > k && bytes[run_start - 1] == b' ' {
@@ -586,138 +598,14 @@ mod tests {
             .unwrap_or(bytes.len() - n)
     }
 
-    /// The folding as first written, which [`build`] must agree with: a check for ASCII
-    /// 16 bytes at a time, then a search for line breaks and one for two spaces in every
-    /// stretch.
-    fn build_reference(source: &str, mut map: Option<&mut (Vec<Seg>, Vec<u32>)>) -> String {
-        let bytes = source.as_bytes();
-        let mut out = String::with_capacity(source.len() + source.len() / 16);
-        // The open byte-for-byte run: (normalised start, source start).
-        let mut run: Option<(usize, usize)> = None;
-        let close_run = |run: &mut Option<(usize, usize)>,
-                         out_len: usize,
-                         map: &mut Option<&mut (Vec<Seg>, Vec<u32>)>| {
-            if let (Some((norm, src)), Some((segs, _))) = (run.take(), map.as_deref_mut()) {
-                if out_len > norm {
-                    segs.push(Seg {
-                        norm: to_u32(norm),
-                        src: to_u32(src),
-                        src_end: to_u32(src + (out_len - norm)),
-                        same_len: true,
-                    });
-                }
-            }
-        };
-        let mut i = 0;
-        while i < bytes.len() {
-            // ASCII stretch: lowercase, byte for byte.
-            let start = i;
-            i += ascii_prefix_len(&bytes[i..]);
-            let mut k = start;
-            while k < i {
-                // Byte for byte up to the next whitespace that is not one plain space (a
-                // space right after a folded Unicode space is not).
-                let odd = if bytes[k] == b' ' && out.ends_with(' ') {
-                    k
-                } else {
-                    next_odd_space(bytes, k, i)
-                };
-                let mut run_start = odd;
-                while run_start > k && bytes[run_start - 1] == b' ' {
-                    run_start -= 1;
-                }
-                if run_start > k {
-                    if run.is_none() {
-                        run = Some((out.len(), k));
-                    }
-                    let from = out.len();
-                    out.push_str(source.get(k..run_start).unwrap_or_default());
-                    if let Some(tail) = out.get_mut(from..) {
-                        tail.make_ascii_lowercase();
-                    }
-                }
-                if run_start >= i {
-                    break;
-                }
-                let mut run_end = run_start;
-                let mut line_breaks = 0;
-                while run_end < i && is_space(bytes[run_end]) {
-                    line_breaks += usize::from(bytes[run_end] == b'\n');
-                    run_end += 1;
-                }
-                if run.is_none() {
-                    run = Some((out.len(), run_start));
-                }
-                match line_breaks {
-                    // Spaces and tabs, with at most one line break: one space, or none
-                    // after a space already written (a folded no-break space).
-                    0 | 1 => {
-                        let first = if out.ends_with(' ') {
-                            close_run(&mut run, out.len(), &mut map);
-                            run_start
-                        } else {
-                            out.push(' ');
-                            run_start + 1
-                        };
-                        if run_end > first {
-                            close_run(&mut run, out.len(), &mut map);
-                            if let Some((_, dropped)) = map.as_deref_mut() {
-                                dropped.extend((first..run_end).map(to_u32));
-                            }
-                        }
-                    }
-                    // A blank line: kept as it is (no match spans one).
-                    _ => out.push_str(source.get(run_start..run_end).unwrap_or_default()),
-                }
-                k = run_end;
-            }
-            if i >= bytes.len() {
-                break;
-            }
-            let (c, len) = decode_at(bytes, i);
-            let before = out.len();
-            let after_space = out.ends_with(' ');
-            let folded = fold_char(c, &mut out);
-            // A Unicode space after a space: dropped, as in a run of spaces.
-            let folded = if after_space && out.len() == before + 1 && out.ends_with(' ') {
-                out.pop();
-                Folded::Dropped { diacritic: false }
-            } else {
-                folded
-            };
-            match folded {
-                Folded::Dropped { diacritic } => {
-                    close_run(&mut run, out.len(), &mut map);
-                    if !diacritic {
-                        if let Some((_, invisible)) = map.as_deref_mut() {
-                            invisible.push(to_u32(i));
-                        }
-                    }
-                }
-                Folded::Out => {
-                    let produced = out.get(before..).unwrap_or_default();
-                    let single = produced.len() == len && produced.chars().nth(1).is_none();
-                    if single {
-                        if run.is_none() {
-                            run = Some((before, i));
-                        }
-                    } else {
-                        close_run(&mut run, before, &mut map);
-                        if let Some((segs, _)) = map.as_deref_mut() {
-                            segs.push(Seg {
-                                norm: to_u32(before),
-                                src: to_u32(i),
-                                src_end: to_u32(i + len),
-                                same_len: false,
-                            });
-                        }
-                    }
-                }
-            }
-            i += len;
-        }
-        close_run(&mut run, out.len(), &mut map);
-        out
+    /// The folding with the first implementation's search for the end of an ASCII
+    /// stretch, which [`next_stop`] must agree with: a check for ASCII 16 bytes at a
+    /// time, then a search for line breaks and one for two spaces in every stretch.
+    fn build_reference(source: &str, map: Option<&mut (Vec<Seg>, Vec<u32>)>) -> String {
+        build_with(source, map, |bytes, at| {
+            let ascii_end = at + ascii_prefix_len(&bytes[at..]);
+            next_odd_space(bytes, at, ascii_end)
+        })
     }
 
     fn round_trip(source: &str, needles: &[&str]) -> String {
