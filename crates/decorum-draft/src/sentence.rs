@@ -340,8 +340,11 @@ const SENTENCE_STARTERS: &[&str] = &[
     "why", "you", "your",
 ];
 
-/// True when the boundary at `b` follows an abbreviation or initial and should be dropped.
-fn follows_abbreviation(bytes: &[u8], start: usize, b: usize, end: usize) -> bool {
+/// The word a boundary at `b` follows when it ends with a full stop (`Dr` for `Dr. `,
+/// `e.g` for `(e.g.) `), back over spaces and closing punctuation; `None` when there is no
+/// full stop there, or the word is glued to something other than a space or an opening
+/// mark.
+fn word_before_stop(bytes: &[u8], start: usize, b: usize) -> Option<&[u8]> {
     // Back over spaces and closing punctuation to the full stop.
     let mut j = b;
     while j > start
@@ -353,7 +356,7 @@ fn follows_abbreviation(bytes: &[u8], start: usize, b: usize, end: usize) -> boo
         j -= 1;
     }
     if j <= start || bytes[j - 1] != b'.' {
-        return false;
+        return None;
     }
     let dot = j - 1;
     let mut k = dot;
@@ -366,18 +369,36 @@ fn follows_abbreviation(bytes: &[u8], start: usize, b: usize, end: usize) -> boo
             b' ' | b'\t' | b'\n' | b'\r' | b'(' | b'"' | b'\''
         )
     {
-        return false;
+        return None;
     }
-    let token = &bytes[k..dot];
-    if token.len() == 1 && token[0].is_ascii_uppercase() && token[0] != b'I' {
-        let mut e = b;
-        while e < end && bytes[e].is_ascii_alphabetic() {
-            e += 1;
-        }
-        let next_word = &bytes[b..e];
-        return !SENTENCE_STARTERS
-            .iter()
-            .any(|w| w.as_bytes().eq_ignore_ascii_case(next_word));
+    Some(&bytes[k..dot])
+}
+
+/// Whether `token` is an initial (`J`, not `I`), after which the boundary stays only
+/// when the next word usually starts a sentence.
+fn is_initial(token: &[u8]) -> bool {
+    token.len() == 1 && token[0].is_ascii_uppercase() && token[0] != b'I'
+}
+
+/// Whether the letters from `b` (up to `end`) are one of [`SENTENCE_STARTERS`].
+fn sentence_starter_at(bytes: &[u8], b: usize, end: usize) -> bool {
+    let mut e = b;
+    while e < end && bytes[e].is_ascii_alphabetic() {
+        e += 1;
+    }
+    let next_word = &bytes[b..e];
+    SENTENCE_STARTERS
+        .iter()
+        .any(|w| w.as_bytes().eq_ignore_ascii_case(next_word))
+}
+
+/// True when the boundary at `b` follows an abbreviation or initial and should be dropped.
+fn follows_abbreviation(bytes: &[u8], start: usize, b: usize, end: usize) -> bool {
+    let Some(token) = word_before_stop(bytes, start, b) else {
+        return false;
+    };
+    if is_initial(token) {
+        return !sentence_starter_at(bytes, b, end);
     }
     // Most full stops end an ordinary word, longer than any abbreviation: one length
     // test rejects it before the list is read.
@@ -563,43 +584,12 @@ mod tests {
     /// The first version of [`follows_abbreviation`], which read the next word and the
     /// whole list of abbreviations for every full stop.
     fn follows_abbreviation_reference(bytes: &[u8], start: usize, b: usize, end: usize) -> bool {
-        let mut j = b;
-        while j > start
-            && matches!(
-                bytes[j - 1],
-                b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b')'
-            )
-        {
-            j -= 1;
-        }
-        if j <= start || bytes[j - 1] != b'.' {
+        let Some(token) = word_before_stop(bytes, start, b) else {
             return false;
-        }
-        let dot = j - 1;
-        let mut k = dot;
-        while k > start && (bytes[k - 1].is_ascii_alphabetic() || bytes[k - 1] == b'.') {
-            k -= 1;
-        }
-        if k > start
-            && !matches!(
-                bytes[k - 1],
-                b' ' | b'\t' | b'\n' | b'\r' | b'(' | b'"' | b'\''
-            )
-        {
-            return false;
-        }
-        let token = &bytes[k..dot];
-        let next_word = {
-            let mut e = b;
-            while e < end && bytes[e].is_ascii_alphabetic() {
-                e += 1;
-            }
-            &bytes[b..e]
         };
-        if token.len() == 1 && token[0].is_ascii_uppercase() && token[0] != b'I' {
-            return !SENTENCE_STARTERS
-                .iter()
-                .any(|w| w.as_bytes().eq_ignore_ascii_case(next_word));
+        let starter = sentence_starter_at(bytes, b, end);
+        if is_initial(token) {
+            return !starter;
         }
         if token.eq_ignore_ascii_case(b"no") {
             return bytes.get(b).is_some_and(u8::is_ascii_digit);
