@@ -273,14 +273,14 @@ impl<'d> PostCtx<'d> {
     /// post's filed matches, other sets' found once and kept in the cache.
     fn found(&self, set: SetId) -> Found {
         let node = self.arena.node(set);
-        if let SetNode::Leaf(_) = node {
-            return Found::Filed(self.leaf_range(set));
-        }
-        if let Some(Some(found)) = self.cache.borrow().found.get(set.0 as usize) {
+        // A leaf's part is where filing put it, not in the slots of computed sets.
+        if !matches!(node, SetNode::Leaf(_))
+            && let Some(Some(found)) = self.cache.borrow().found.get(set.0 as usize)
+        {
             return found.clone();
         }
         let found = match node {
-            SetNode::Leaf(_) => Found::Filed(self.leaf_range(set)),
+            SetNode::Leaf(_) => return Found::Filed(self.leaf_range(set)),
             SetNode::Union(children) => {
                 let mut matched = Vec::new();
                 for &c in children {
@@ -1184,13 +1184,11 @@ mod tests {
                 &decorum_draft::Metadata::new(),
             );
             prop_assert_eq!(draft.posts.len(), 2);
-            let mut found: Vec<(TextRange, u32)> = found
+            let found: Vec<(TextRange, u32)> = found
                 .into_iter()
                 .map(|(s, l, p)| (TextRange::at(s.into(), l.into()), p))
                 .collect();
-            found.sort_by_key(|&(r, p)| (r.start(), std::cmp::Reverse(r.end()), p));
-            found.dedup();
-            let index = MatchIndex::concat(&found, MatchIndex::default(), &[], (0, 0));
+            let index = MatchIndex::new(found);
             let mut cache = SetCache::new(&arena);
             compare_leaves(&draft, &index, &arena, &mut cache);
         }

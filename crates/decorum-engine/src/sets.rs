@@ -1956,7 +1956,7 @@ pub(crate) struct MatchIndex {
 impl MatchIndex {
     /// The index of `found`, in any order.
     #[cfg(test)]
-    fn new(found: Vec<(TextRange, u32)>) -> MatchIndex {
+    pub(crate) fn new(found: Vec<(TextRange, u32)>) -> MatchIndex {
         MatchIndex::from_scan(found, 0)
     }
 
