@@ -70,6 +70,17 @@ fn fence(line: &str) -> Option<(u8, usize, &str)> {
 /// Finds separator lines from `from` on. In Markdown, lines inside fenced code blocks are
 /// code, not separators.
 pub(crate) fn separators(text: &str, from: usize, markdown: bool) -> Vec<Separator> {
+    // A separator line holds `<!--`; most drafts have none, and a search for `<` settles
+    // that without reading them line by line.
+    let rest = text.as_bytes().get(from..).unwrap_or_default();
+    if !memchr::memchr_iter(b'<', rest).any(|i| rest.get(i + 1..i + 4) == Some(b"!--")) {
+        return Vec::new();
+    }
+    separators_by_line(text, from, markdown)
+}
+
+/// [`separators`], reading every line.
+fn separators_by_line(text: &str, from: usize, markdown: bool) -> Vec<Separator> {
     let mut found = Vec::new();
     let mut open_fence: Option<(u8, usize)> = None;
     let mut line = from;
@@ -174,6 +185,33 @@ mod tests {
         assert_eq!(separator_label("<!-- post: -->"), Some(None));
         assert_eq!(separator_label("<!-- posts -->"), None);
         assert_eq!(separator_label("<!-- post --> text"), None);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+        /// The search for `<!--` finds every draft with a separator: text made of
+        /// separators, near misses, fences and prose splits as the line-by-line reading.
+        #[test]
+        fn separators_are_found_as_line_by_line(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "<!-- post -->", "<!--post: Monday-->", "<!-", "<!--", "< !--", "<", "!--",
+                    "-->", "post", " ", "\n", "\r\n", "```", "~~~", "`", "text", "<b>", "\t",
+                ]),
+                0..24,
+            ),
+            from in 0usize..8,
+        ) {
+            let text: String = parts.concat();
+            let from = (0..=from.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+            for markdown in [true, false] {
+                proptest::prop_assert_eq!(
+                    separators(&text, from, markdown),
+                    separators_by_line(&text, from, markdown),
+                    "{:?} from {}", text, from
+                );
+            }
+        }
     }
 
     #[test]
