@@ -340,40 +340,6 @@ const SENTENCE_STARTERS: &[&str] = &[
     "why", "you", "your",
 ];
 
-/// The word a boundary at `b` follows when it ends with a full stop (`Dr` for `Dr. `,
-/// `e.g` for `(e.g.) `), back over spaces and closing punctuation; `None` when there is no
-/// full stop there, or the word is glued to something other than a space or an opening
-/// mark.
-fn word_before_stop(bytes: &[u8], start: usize, b: usize) -> Option<&[u8]> {
-    // Back over spaces and closing punctuation to the full stop.
-    let mut j = b;
-    while j > start
-        && matches!(
-            bytes[j - 1],
-            b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b')'
-        )
-    {
-        j -= 1;
-    }
-    if j <= start || bytes[j - 1] != b'.' {
-        return None;
-    }
-    let dot = j - 1;
-    let mut k = dot;
-    while k > start && (bytes[k - 1].is_ascii_alphabetic() || bytes[k - 1] == b'.') {
-        k -= 1;
-    }
-    if k > start
-        && !matches!(
-            bytes[k - 1],
-            b' ' | b'\t' | b'\n' | b'\r' | b'(' | b'"' | b'\''
-        )
-    {
-        return None;
-    }
-    Some(&bytes[k..dot])
-}
-
 /// Whether `token` is an initial (`J`, not `I`), after which the boundary stays only
 /// when the next word usually starts a sentence.
 fn is_initial(token: &[u8]) -> bool {
@@ -393,25 +359,76 @@ fn sentence_starter_at(bytes: &[u8], b: usize, end: usize) -> bool {
 }
 
 /// True when the boundary at `b` follows an abbreviation or initial and should be dropped.
+/// The word before the full stop is read back no further than the longest abbreviation
+/// (most full stops end an ordinary, longer word), and compared with the list as one
+/// number, its bytes in lower case.
 fn follows_abbreviation(bytes: &[u8], start: usize, b: usize, end: usize) -> bool {
-    let Some(token) = word_before_stop(bytes, start, b) else {
+    // Back over spaces and closing punctuation to the full stop.
+    let mut j = b;
+    while j > start
+        && matches!(
+            bytes[j - 1],
+            b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b')'
+        )
+    {
+        j -= 1;
+    }
+    if j <= start || bytes[j - 1] != b'.' {
         return false;
-    };
+    }
+    let dot = j - 1;
+    let floor = start.max(dot.saturating_sub(LONGEST_ABBREVIATION + 1));
+    let mut k = dot;
+    while k > floor && (bytes[k - 1].is_ascii_alphabetic() || bytes[k - 1] == b'.') {
+        k -= 1;
+    }
+    if dot - k > LONGEST_ABBREVIATION {
+        return false;
+    }
+    // The word must follow a space or an opening mark, not be glued to something else.
+    if k > start
+        && !matches!(
+            bytes[k - 1],
+            b' ' | b'\t' | b'\n' | b'\r' | b'(' | b'"' | b'\''
+        )
+    {
+        return false;
+    }
+    let token = &bytes[k..dot];
     if is_initial(token) {
         return !sentence_starter_at(bytes, b, end);
     }
-    // Most full stops end an ordinary word, longer than any abbreviation: one length
-    // test rejects it before the list is read.
-    if token.len() > LONGEST_ABBREVIATION {
-        return false;
-    }
-    if token.eq_ignore_ascii_case(b"no") {
+    let key = lower_key(token);
+    if key == lower_key(b"no") {
         return bytes.get(b).is_some_and(u8::is_ascii_digit);
     }
-    ABBREVIATIONS
-        .iter()
-        .any(|a| a.as_bytes().eq_ignore_ascii_case(token))
+    ABBREVIATION_KEYS.contains(&key)
 }
+
+/// A word of letters and full stops, at most eight bytes, as one number: its bytes in
+/// lower case (`| 0x20` lowers a letter and keeps `.`), the first in the lowest byte.
+/// Two such words are equal ignoring ASCII case exactly when their numbers are (no byte
+/// is zero, so the length is part of the number).
+const fn lower_key(token: &[u8]) -> u64 {
+    let mut key = 0u64;
+    let mut i = 0;
+    while i < token.len() && i < 8 {
+        key |= ((token[i] | 0x20) as u64) << (8 * i);
+        i += 1;
+    }
+    key
+}
+
+/// [`ABBREVIATIONS`] as [`lower_key`] numbers.
+const ABBREVIATION_KEYS: [u64; ABBREVIATIONS.len()] = {
+    let mut keys = [0u64; ABBREVIATIONS.len()];
+    let mut i = 0;
+    while i < ABBREVIATIONS.len() {
+        keys[i] = lower_key(ABBREVIATIONS[i].as_bytes());
+        i += 1;
+    }
+    keys
+};
 
 /// The length of the longest of [`ABBREVIATIONS`] (and longer than `no`).
 const LONGEST_ABBREVIATION: usize = {
@@ -423,6 +440,7 @@ const LONGEST_ABBREVIATION: usize = {
         }
         i += 1;
     }
+    assert!(longest <= 8, "an abbreviation must fit a lower_key");
     longest
 };
 
@@ -579,6 +597,40 @@ mod tests {
             "Tips for today\n- drink water\n- sleep. Really\n2) rest",
             true,
         ));
+    }
+
+    /// The word a boundary at `b` follows when it ends with a full stop (`Dr` for `Dr. `,
+    /// `e.g` for `(e.g.) `), back over spaces and closing punctuation; `None` when there is no
+    /// full stop there, or the word is glued to something other than a space or an opening
+    /// mark.
+    fn word_before_stop(bytes: &[u8], start: usize, b: usize) -> Option<&[u8]> {
+        // Back over spaces and closing punctuation to the full stop.
+        let mut j = b;
+        while j > start
+            && matches!(
+                bytes[j - 1],
+                b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b')'
+            )
+        {
+            j -= 1;
+        }
+        if j <= start || bytes[j - 1] != b'.' {
+            return None;
+        }
+        let dot = j - 1;
+        let mut k = dot;
+        while k > start && (bytes[k - 1].is_ascii_alphabetic() || bytes[k - 1] == b'.') {
+            k -= 1;
+        }
+        if k > start
+            && !matches!(
+                bytes[k - 1],
+                b' ' | b'\t' | b'\n' | b'\r' | b'(' | b'"' | b'\''
+            )
+        {
+            return None;
+        }
+        Some(&bytes[k..dot])
     }
 
     /// The first version of [`follows_abbreviation`], which read the next word and the
