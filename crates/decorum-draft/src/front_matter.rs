@@ -190,7 +190,10 @@ fn simple(yaml: &str) -> Option<Metadata> {
         if !is_simple_plain(key) || !is_simple_plain(value) {
             return None;
         }
-        let key = scalar(key, TScalarStyle::Plain, None).display();
+        let key = match scalar(key, TScalarStyle::Plain, None) {
+            MetaValue::Str(key) => key,
+            other => other.display(),
+        };
         if meta.get(&key).is_some() {
             return None;
         }
@@ -529,9 +532,31 @@ fn weight(value: &MetaValue) -> usize {
 /// A scalar's value: quoted and block scalars (and `!!str`) are strings, plain scalars are
 /// resolved as YAML does (numbers, booleans, null).
 fn scalar(value: &str, style: TScalarStyle, tag: Option<&str>) -> MetaValue {
-    if style != TScalarStyle::Plain || tag == Some("str") {
+    if style != TScalarStyle::Plain || tag == Some("str") || is_plain_word(value) {
         return MetaValue::Str(value.to_owned());
     }
+    resolve_plain(value)
+}
+
+/// True for a plain scalar YAML reads as a string without trying it as anything else:
+/// it starts with a letter (so it is no `.inf`, `~` or `+1`), holds no digit (so it is no
+/// number) and is not a null or a boolean. Most front-matter values are such words
+/// (`channel: instagram`), and `Yaml::from_str` would copy one into a string of its own
+/// only to be dropped.
+fn is_plain_word(value: &str) -> bool {
+    value
+        .as_bytes()
+        .first()
+        .is_some_and(u8::is_ascii_alphabetic)
+        && !value.bytes().any(|b| b.is_ascii_digit())
+        && !matches!(
+            value,
+            "null" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE"
+        )
+}
+
+/// A plain scalar resolved as YAML does (numbers, booleans, null, else a string).
+fn resolve_plain(value: &str) -> MetaValue {
     match Yaml::from_str(value) {
         Yaml::Null => MetaValue::Null,
         Yaml::Boolean(b) => MetaValue::Bool(b),
@@ -679,6 +704,25 @@ mod tests {
                 proptest::prop_assert!(ok, "{:?}", yaml);
                 proptest::prop_assert_eq!(fast, slow, "{:?}", yaml);
             }
+        }
+
+        /// The shortcut for plain words resolves every plain scalar as YAML does: words,
+        /// numbers, nulls, booleans, infinities, with signs, dots and spaces.
+        #[test]
+        fn plain_words_resolve_as_yaml(
+            value in proptest::prop_oneof![
+                "[A-Za-z0-9.+~_ -]{0,8}",
+                "[+-]?\\.?(inf|Inf|INF|nan|NaN|NAN|null|true|True|TRUE|false|False|FALSE)",
+                "(null|true|True|TRUE|false|False|FALSE|Null|yes|on)[a-z0-9 ]{0,2}",
+                "[A-Za-z]{1,6}[0-9eE.x]{0,3}",
+            ]
+        ) {
+            // Compared as written out: `.nan` resolves to a NaN, unequal to itself.
+            proptest::prop_assert_eq!(
+                format!("{:?}", scalar(&value, TScalarStyle::Plain, None)),
+                format!("{:?}", resolve_plain(&value)),
+                "{:?}", value
+            );
         }
 
         /// Lines of the accepted shape only, with values YAML resolves in every way.

@@ -80,7 +80,13 @@ pub fn channel_limit(channel: &str) -> Option<usize> {
 /// for known names of four letters or more. An unknown channel has no length limit, so a
 /// misspelt one silently switches the limit off.
 pub(crate) fn channel_typo(channel: &str) -> Option<&'static str> {
-    let channel = channel.trim().to_lowercase();
+    let trimmed = channel.trim();
+    // Nearly every channel is written in lower-case ASCII already: no copy for it.
+    let channel = if trimmed.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
+        Cow::Owned(trimmed.to_lowercase())
+    } else {
+        Cow::Borrowed(trimmed)
+    };
     if channel_limit(&channel).is_some() {
         return None;
     }
