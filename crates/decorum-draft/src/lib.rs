@@ -432,7 +432,9 @@ pub fn parse(text: &str, format: DraftFormat, base_meta: &Metadata) -> Draft {
         None => base_meta.clone(),
     };
     let several = segments.len() > 1;
-    let mut posts = Vec::new();
+    // A post is 288 bytes: a list grown from empty would hold four (past glibc's
+    // per-thread cache of small blocks) for the one post most drafts have.
+    let mut posts = Vec::with_capacity(segments.len());
     let mut waivers = Vec::new();
     let mut scratch = Vec::new();
     for (si, seg) in segments.iter().enumerate() {
@@ -541,8 +543,12 @@ pub fn parse(text: &str, format: DraftFormat, base_meta: &Metadata) -> Draft {
             );
         }
         // The sentences become the post's own list: it was sized for more than prose
-        // has, so it gives the spare room back (the other views are copied below).
-        sentences.shrink_to_fit();
+        // has, so a long post gives the spare room back (the other views are copied
+        // below). A short one keeps its few hundred bytes: a reallocation per post
+        // costs more than they are worth.
+        if sentences.capacity() - sentences.len() > 64 {
+            sentences.shrink_to_fit();
+        }
         let ranges = |v: &[Range<usize>]| v.iter().cloned().map(range_of).collect::<Vec<_>>();
         posts.push(Post {
             index: posts.len(),
