@@ -79,14 +79,13 @@ struct OpenLink {
     autolink: bool,
 }
 
-/// Trims ASCII whitespace from both ends of `range` of `text`.
+/// Trims ASCII whitespace from both ends of `range` of `text`; `None` when nothing is
+/// left. Byte by byte: an ASCII byte is never part of a longer character.
 pub(crate) fn trim(text: &str, range: Range<usize>) -> Option<Range<usize>> {
-    let s = text.get(range.clone())?;
-    let lead = s.len()
-        - s.trim_start_matches(|c: char| c.is_ascii_whitespace())
-            .len();
-    let core = s.trim_matches(|c: char| c.is_ascii_whitespace());
-    (!core.is_empty()).then(|| range.start + lead..range.start + lead + core.len())
+    let s = text.get(range.clone())?.as_bytes();
+    let lead = s.iter().position(|b| !b.is_ascii_whitespace())?;
+    let last = s.iter().rposition(|b| !b.is_ascii_whitespace())?;
+    Some(range.start + lead..range.start + last + 1)
 }
 
 struct Scanner<'t> {
@@ -431,6 +430,31 @@ pub(crate) fn scan(text: &str, body: Range<usize>, prose: &mut [u8]) -> BodyScan
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The first `trim`, character by character.
+    fn trim_by_chars(text: &str, range: Range<usize>) -> Option<Range<usize>> {
+        let s = text.get(range.clone())?;
+        let lead = s.len()
+            - s.trim_start_matches(|c: char| c.is_ascii_whitespace())
+                .len();
+        let core = s.trim_matches(|c: char| c.is_ascii_whitespace());
+        (!core.is_empty()).then(|| range.start + lead..range.start + lead + core.len())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+        /// Trimming byte by byte gives the ranges of trimming character by character, on
+        /// text of ASCII and other whitespace, and ranges that split characters.
+        #[test]
+        fn trim_agrees_with_trimming_chars(
+            text in "[ \t\n\r\x0B\x0Ca\u{a0}\u{2003}\u{85}é🎉]{0,12}",
+            start in 0usize..40,
+            len in 0usize..40,
+        ) {
+            let end = (start + len).min(text.len() + 2);
+            proptest::prop_assert_eq!(trim(&text, start..end), trim_by_chars(&text, start..end));
+        }
+    }
 
     #[test]
     fn destinations() {

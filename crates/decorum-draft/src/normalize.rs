@@ -35,6 +35,7 @@
 use unicode_normalization::char::decompose_compatible;
 
 use crate::swar::{HIGH_BITS, LANES};
+use crate::tokens::is_alnum;
 use crate::utf8::{ceil_boundary, decode_at, floor_boundary};
 use crate::{TextRange, TextSize};
 
@@ -138,8 +139,23 @@ enum Folded {
     Out,
 }
 
+/// The pictographs of emoji (Miscellaneous Symbols and Pictographs to Symbols and
+/// Pictographs Extended-A): no case, no decomposition, no letters or digits, so each
+/// folds to itself. `pictographs_fold_to_themselves` checks every one.
+const PICTOGRAPHS: std::ops::RangeInclusive<char> = '\u{1F300}'..='\u{1FAFF}';
+
 /// Appends the folded form of the non-ASCII character `c` to `out`.
 fn fold_char(c: char, out: &mut String) -> Folded {
+    // Emoji are common in posts, and the general path looks each up five times.
+    if PICTOGRAPHS.contains(&c) {
+        out.push(c);
+        return Folded::Out;
+    }
+    fold_char_general(c, out)
+}
+
+/// [`fold_char`] for any character.
+fn fold_char_general(c: char, out: &mut String) -> Folded {
     if is_invisible(c) {
         return Folded::Dropped { diacritic: false };
     }
@@ -181,7 +197,7 @@ fn fold_char(c: char, out: &mut String) -> Folded {
     // A symbol that decomposes into letters or digits (`™` into `TM`, `℠`, `№`, `㎏`)
     // stays as it is: folded, it would glue onto the word before it (`cure™` would read
     // `curetm`) and no whole-word phrase would match there.
-    if !c.is_alphanumeric() && out[before..].chars().any(char::is_alphanumeric) {
+    if !is_alnum(c) && out[before..].chars().any(is_alnum) {
         out.truncate(before);
         out.push(c);
     }
@@ -576,6 +592,16 @@ impl NormalizedView {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn pictographs_fold_to_themselves() {
+        for c in PICTOGRAPHS {
+            let mut out = String::new();
+            let folded = fold_char_general(c, &mut out);
+            assert!(matches!(folded, Folded::Out), "{c:?}");
+            assert_eq!(out, c.to_string(), "{c:?}");
+        }
+    }
 
     /// The first position in `bytes[from..to]` of a tab, carriage return or line break, or
     /// of two spaces in a row; `to` if there is none. (The caller backs up over the spaces

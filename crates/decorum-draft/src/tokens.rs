@@ -79,13 +79,16 @@ fn alnum_run_end(bytes: &[u8], j: usize, end: usize) -> usize {
         .map_or(end, |p| j + p)
 }
 
-/// Unicode alphanumerics, with a shortcut past the punctuation blocks that typographic
-/// text is full of (`’`, `“`, `—`), whose property lookups are slow.
+/// Unicode alphanumerics, with shortcuts for what social-media text is full of and whose
+/// property lookups are slow: the letters of Latin-1 (`é`), the punctuation blocks of
+/// typographic text (`’`, `“`, `—`) and the pictographs of emoji (`🎉`, `👍🏽`).
+/// `is_alnum_agrees_with_the_standard_library` checks every character.
 #[inline]
 pub(crate) fn is_alnum(c: char) -> bool {
     match u32::from(c) {
         0..=0x7F => c.is_ascii_alphanumeric(),
-        0x2000..=0x206F | 0x2190..=0x23FF => false,
+        0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0xFF => true,
+        0x2000..=0x206F | 0x2190..=0x23FF | 0x1F300..=0x1FAFF => false,
         _ => c.is_alphanumeric(),
     }
 }
@@ -470,6 +473,13 @@ fn mention_end(bytes: &[u8], start: usize, i: usize, end: usize) -> Option<usize
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn is_alnum_agrees_with_the_standard_library() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_alnum(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
 
     fn show(text: &str) -> String {
         let t = scan(text.as_bytes(), 0..text.len());
