@@ -6,7 +6,7 @@ use decorum_draft::{Draft, DraftFormat, Metadata, Post, WaiverScope};
 use decorum_syntax::Severity;
 use decorum_text::{TextLen, TextRange, TextSize};
 
-use crate::eval::{Hit, PostCtx, SetCache, compare};
+use crate::eval::{Hit, PostCtx, SetCache, compare, leaf_mask};
 use crate::finding::*;
 use crate::input::SourceId;
 use crate::ir::*;
@@ -45,6 +45,9 @@ pub struct PolicySet {
     always: Vec<u32>,
     /// For each pattern, the rules it can trigger.
     triggers: Vec<Vec<u32>>,
+    /// For each rule, the leaves its conditions can ask for (see [`leaf_mask`]): a post
+    /// files only the matches of the leaves of the rules it evaluates.
+    rule_leaves: Vec<Vec<(u32, u64)>>,
     /// Every rule id of the loaded policies, active or disabled (for waiver checks).
     known_ids: Vec<String>,
     /// The files whose examples `run_examples` runs: the roots and the workspace's own
@@ -105,6 +108,16 @@ impl PolicySet {
                 }
             }
         }
+        let rule_leaves = irs
+            .iter()
+            .map(|ir| {
+                let trigger = match &ir.trigger {
+                    TriggerIr::Flag(c) | TriggerIr::Batch(c) => vec![c],
+                    TriggerIr::Require { when, require } => vec![when, require],
+                };
+                leaf_mask(&arena, trigger.into_iter().chain(&ir.unless))
+            })
+            .collect();
         let builtin = Builtins {
             waiver_reason: builtin(
                 WAIVER_REASON_RULE,
@@ -138,6 +151,7 @@ impl PolicySet {
             matcher,
             always,
             triggers,
+            rule_leaves,
             known_ids,
             tested,
             builtin,
@@ -263,15 +277,19 @@ impl PolicySet {
         // evaluated here, in the context each post's own rules have filled, rather than
         // in a fresh context per post later (twice when the rule holds: for the count,
         // then for the value its message shows).
-        let mut per_post = PerPost::new(&self.irs, only);
+        let mut per_post = PerPost::new(&self.irs, only, &self.arena);
         let mut cache = SetCache::new(&self.arena);
         for (d, draft) in drafts.iter().enumerate() {
             for post in &draft.posts {
+                let rules = self.rules_for(post, &indexes[d], only);
+                let masks = rules
+                    .iter()
+                    .filter_map(|&r| self.rule_leaves.get(r as usize));
+                cache.want_only(masks.chain([&per_post.leaves]).map(Vec::as_slice));
                 let ctx = PostCtx::new(draft, post, &indexes[d], &self.arena, &mut cache);
                 for (cond, hits) in per_post.conds.iter().zip(&mut per_post.hits) {
                     hits.push(counted_range(&ctx, cond));
                 }
-                let rules = self.rules_for(&ctx, &indexes[d], only);
                 if let Threads::Two { from_bytes } = threads
                     && usize::from(post.body.len()) >= from_bytes
                     && rules.len() > 1
@@ -340,7 +358,7 @@ impl PolicySet {
 
     /// The rules worth evaluating in a post: those without a required pattern, and those
     /// whose required patterns matched in it.
-    fn rules_for(&self, ctx: &PostCtx<'_>, index: &MatchIndex, only: Option<usize>) -> Vec<u32> {
+    fn rules_for(&self, post: &Post, index: &MatchIndex, only: Option<usize>) -> Vec<u32> {
         if let Some(o) = only {
             return if matches!(self.irs[o].trigger, TriggerIr::Batch(_)) {
                 Vec::new()
@@ -358,7 +376,7 @@ impl PolicySet {
             }
         };
         self.always.iter().copied().for_each(&mut want);
-        for &(_, p) in index.in_range(ctx.post.body) {
+        for &(_, p) in index.in_range(post.body) {
             if let Some(t) = self.triggers.get(p as usize) {
                 t.iter().copied().for_each(&mut want);
             }
@@ -1265,11 +1283,13 @@ fn first_comparison(t: &TriggerIr) -> Option<&NumIr> {
 struct PerPost<'a> {
     conds: Vec<&'a CondIr>,
     hits: Vec<Vec<Option<TextRange>>>,
+    /// The leaves `conds` can ask for (see [`leaf_mask`]).
+    leaves: Vec<(u32, u64)>,
 }
 
 impl<'a> PerPost<'a> {
     /// For the batch rules among `irs` (only rule `only` if given), with no post yet.
-    fn new(irs: &'a [RuleIr], only: Option<usize>) -> PerPost<'a> {
+    fn new(irs: &'a [RuleIr], only: Option<usize>, arena: &SetArena) -> PerPost<'a> {
         let mut conds = Vec::new();
         for (i, ir) in irs.iter().enumerate() {
             if let TriggerIr::Batch(cond) = &ir.trigger
@@ -1280,6 +1300,7 @@ impl<'a> PerPost<'a> {
         }
         PerPost {
             hits: vec![Vec::new(); conds.len()],
+            leaves: leaf_mask(arena, conds.iter().copied()),
             conds,
         }
     }
