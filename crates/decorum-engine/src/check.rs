@@ -48,6 +48,10 @@ pub struct PolicySet {
     /// For each rule, the leaves its conditions can ask for (see [`leaf_mask`]): a post
     /// files only the matches of the leaves of the rules it evaluates.
     rule_leaves: Vec<Vec<(u32, u64)>>,
+    /// For each rule, the title of each of its fixes that is the same in every finding
+    /// (`append`, `prepend`, `remove`; empty for a replacement, whose title shows the
+    /// words replaced): made once, copied into each finding.
+    fix_titles: Vec<Vec<String>>,
     /// Every rule id of the loaded policies, active or disabled (for waiver checks).
     known_ids: Vec<String>,
     /// The files whose examples `run_examples` runs: the roots and the workspace's own
@@ -118,6 +122,10 @@ impl PolicySet {
                 leaf_mask(&arena, trigger.into_iter().chain(&ir.unless))
             })
             .collect();
+        let fix_titles = irs
+            .iter()
+            .map(|ir| ir.fixes.iter().map(fix_title).collect())
+            .collect();
         let builtin = Builtins {
             waiver_reason: builtin(
                 WAIVER_REASON_RULE,
@@ -152,6 +160,7 @@ impl PolicySet {
             always,
             triggers,
             rule_leaves,
+            fix_titles,
             known_ids,
             tested,
             builtin,
@@ -459,12 +468,14 @@ impl PolicySet {
             .map(|(r, label)| Related {
                 draft: draft_index,
                 range: *r,
-                label: (*label).to_string(),
+                label,
             })
             .collect();
-        let mut fixes = Vec::new();
-        for fix in &ir.fixes {
-            if let Some(f) = self.fix(fix, ctx, hit) {
+        let mut fixes = Vec::with_capacity(ir.fixes.len());
+        let titles = self.fix_titles.get(i).map_or(&[][..], Vec::as_slice);
+        for (k, fix) in ir.fixes.iter().enumerate() {
+            let title = titles.get(k).map_or("", String::as_str);
+            if let Some(f) = self.fix(fix, title, ctx, hit) {
                 fixes.push(f);
             }
         }
@@ -478,7 +489,9 @@ impl PolicySet {
         }
     }
 
-    fn fix(&self, fix: &FixIr, ctx: &PostCtx<'_>, hit: &Hit) -> Option<Fix> {
+    /// The fix `fix` offers for `hit`, with `title` when it is the same for every
+    /// finding (see [`fix_title`]).
+    fn fix(&self, fix: &FixIr, title: &str, ctx: &PostCtx<'_>, hit: &Hit) -> Option<Fix> {
         let text = &ctx.draft.text;
         // A match across Markdown markup (`My **patient**` matches `my patient` up to
         // `My **patient`) cannot be replaced or removed as one piece without breaking
@@ -520,13 +533,13 @@ impl PolicySet {
             FixIr::Remove => {
                 let range = hit.primary?;
                 Some(Fix {
-                    title: "Remove the flagged words".to_string(),
+                    title: title.to_string(),
                     edits: vec![removal_edit(text, &ctx.post.sentences, range)],
                     applicability: Applicability::MaybeIncorrect,
                 })
             }
             FixIr::Append(addition) => Some(Fix {
-                title: format!("Add “{}” at the end of the post", shorten(addition, 48)),
+                title: title.to_string(),
                 edits: vec![paragraph_at_end(ctx, addition)],
                 applicability: Applicability::Safe,
             }),
@@ -534,10 +547,15 @@ impl PolicySet {
                 // Before the first block's text: after front matter, waiver comments and
                 // a heading's or list item's marker, so the markup stays as it was.
                 let edit = match ctx.post.paragraphs.first() {
-                    Some(first) => Edit {
-                        range: TextRange::empty(first.start()),
-                        new_text: format!("{addition} "),
-                    },
+                    Some(first) => {
+                        let mut new_text = String::with_capacity(addition.len() + 1);
+                        new_text.push_str(addition);
+                        new_text.push(' ');
+                        Edit {
+                            range: TextRange::empty(first.start()),
+                            new_text,
+                        }
+                    }
                     // No prose (a code block, an image): a paragraph of its own before
                     // the first line of text; none at all: as `append` would.
                     None => match first_line(text, ctx.post) {
@@ -555,7 +573,7 @@ impl PolicySet {
                     },
                 };
                 Some(Fix {
-                    title: format!("Add “{}” at the start of the post", shorten(addition, 48)),
+                    title: title.to_string(),
                     edits: vec![edit],
                     applicability: Applicability::Safe,
                 })
@@ -693,7 +711,7 @@ impl PolicySet {
             .map(|&(d, r)| Related {
                 draft: d,
                 range: r,
-                label: "also counted".to_string(),
+                label: "also counted",
             })
             .collect();
         let rule = &self.rules[i];
@@ -722,6 +740,8 @@ impl PolicySet {
 
     // --------------------------------------------------------------------- waivers
 
+    /// Leaves out the findings waivers cover and adds the waivers' and the draft's own
+    /// problems; `findings` come sorted by position, and so do the report's.
     fn apply_waivers(
         &self,
         draft: &Draft,
@@ -791,24 +811,30 @@ impl PolicySet {
             });
             active.push((uses.len() - 1, waiver));
         }
-        let mut kept = Vec::with_capacity(findings.len());
-        for f in findings {
-            let waived = active.iter().find(|(u, w)| {
-                uses[*u].rules.iter().any(|r| waiver_covers(r, &f.rule.id))
-                    && match &w.scope {
-                        WaiverScope::File => true,
-                        WaiverScope::NextBlock(block) => {
-                            block.contains_range(f.range)
-                                || (f.range.is_empty() && block.contains(f.range.start()))
-                                || block.intersect(f.range).is_some_and(|r| !r.is_empty())
+        // Nothing to waive (most drafts): the findings stay where they are.
+        let mut kept = if active.is_empty() {
+            findings
+        } else {
+            let mut kept = Vec::with_capacity(findings.len());
+            for f in findings {
+                let waived = active.iter().find(|(u, w)| {
+                    uses[*u].rules.iter().any(|r| waiver_covers(r, &f.rule.id))
+                        && match &w.scope {
+                            WaiverScope::File => true,
+                            WaiverScope::NextBlock(block) => {
+                                block.contains_range(f.range)
+                                    || (f.range.is_empty() && block.contains(f.range.start()))
+                                    || block.intersect(f.range).is_some_and(|r| !r.is_empty())
+                            }
                         }
-                    }
-            });
-            match waived {
-                Some((u, _)) => uses[*u].silenced += 1,
-                None => kept.push(f),
+                });
+                match waived {
+                    Some((u, _)) => uses[*u].silenced += 1,
+                    None => kept.push(f),
+                }
             }
-        }
+            kept
+        };
         if report_problems {
             for problem in &draft.problems {
                 extra.push(self.builtin_finding(
@@ -818,8 +844,11 @@ impl PolicySet {
                 ));
             }
         }
-        kept.extend(extra);
-        kept.sort_by(by_position);
+        // What is kept of `findings` is in order already.
+        if !extra.is_empty() {
+            kept.extend(extra);
+            kept.sort_by(by_position);
+        }
         DraftReport {
             findings: kept,
             waivers: uses,
@@ -989,6 +1018,21 @@ pub struct ExampleResult {
     pub failure: Option<String>,
     /// What the rule reported on the example: ranges in the example text and messages.
     pub fired: Vec<(TextRange, String)>,
+}
+
+/// The title of a fix that does not depend on the finding; empty for the others (a
+/// replacement shows the words it puts in).
+fn fix_title(fix: &FixIr) -> String {
+    match fix {
+        FixIr::Replace(_) | FixIr::ReplaceWithSuggestion => String::new(),
+        FixIr::Remove => "Remove the flagged words".to_string(),
+        FixIr::Append(addition) => {
+            format!("Add “{}” at the end of the post", shorten(addition, 48))
+        }
+        FixIr::Prepend(addition) => {
+            format!("Add “{}” at the start of the post", shorten(addition, 48))
+        }
+    }
 }
 
 /// Applies non-overlapping edits to a text.
@@ -1236,6 +1280,11 @@ fn match_case(original: &str, replacement: &str) -> String {
 /// Appends `s` to `out` on one line (its words joined by single spaces), shortened like
 /// [`shorten`], without building the intermediate strings.
 fn push_one_line(out: &mut String, s: &str, max: usize) {
+    // Most matches are a few ASCII words apart by single spaces, which read as they are.
+    if is_one_plain_line(s, max) {
+        out.push_str(s);
+        return;
+    }
     let from = out.len();
     for (k, word) in s.split_whitespace().enumerate() {
         if k > 0 {
@@ -1252,6 +1301,28 @@ fn push_one_line(out: &mut String, s: &str, max: usize) {
         out.truncate(from + keep);
         out.push('…');
     }
+}
+
+/// True when `s` is what [`push_one_line`] makes of it: at most `max` bytes of printable
+/// ASCII, words apart by single spaces, none before or after them.
+fn is_one_plain_line(s: &str, max: usize) -> bool {
+    if s.len() > max {
+        return false;
+    }
+    let mut after_space = true;
+    for &b in s.as_bytes() {
+        if b == b' ' {
+            if after_space {
+                return false;
+            }
+            after_space = true;
+        } else if b.is_ascii_graphic() {
+            after_space = false;
+        } else {
+            return false;
+        }
+    }
+    !after_space
 }
 
 fn shorten(s: &str, max: usize) -> String {
@@ -1461,6 +1532,53 @@ fn outermost_hits(hits: &[Hit]) -> Vec<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// [`push_one_line`] without its shortcut for plain lines: every line through the
+    /// words and the count of characters.
+    fn push_one_line_by_words(out: &mut String, s: &str, max: usize) {
+        let from = out.len();
+        for (k, word) in s.split_whitespace().enumerate() {
+            if k > 0 {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        let added = &out[from..];
+        if added.chars().count() > max {
+            let keep = added
+                .char_indices()
+                .nth(max.saturating_sub(1))
+                .map_or(added.len(), |(i, _)| i);
+            out.truncate(from + keep);
+            out.push('…');
+        }
+    }
+
+    proptest! {
+        /// A matched text shows in a message as it would through its words, whether it
+        /// takes the shortcut for plain lines or not: spaces of every kind, doubled,
+        /// leading and trailing, control and non-ASCII characters, and texts around the
+        /// length limit.
+        #[test]
+        fn plain_lines_show_as_through_their_words(
+            parts in proptest::collection::vec(
+                prop_oneof![
+                    4 => "[a-z]{1,6}",
+                    3 => Just(" ".to_string()),
+                    1 => prop::sample::select(vec!["\t", "\n", "\r\n", "\u{b}", "\u{c}", "\u{1f}", "\u{7f}", "\u{a0}", "\u{2003}", "é", "’", "🎉", ".", "-", "~"]).prop_map(str::to_string),
+                ],
+                0..24,
+            ),
+            max in 1usize..40,
+        ) {
+            let text: String = parts.concat();
+            let (mut got, mut want) = ("“".to_string(), "“".to_string());
+            push_one_line(&mut got, &text, max);
+            push_one_line_by_words(&mut want, &text, max);
+            prop_assert_eq!(got, want);
+        }
+    }
 
     /// Contained and repeated ranges go, overlapping ones stay, the first of equals and
     /// of the whole-unit hits stays; the same whatever the order of the hits, and for

@@ -36,8 +36,9 @@ pub struct Related {
     pub draft: usize,
     /// The range.
     pub range: TextRange,
-    /// What this evidence is, e.g. "client mentioned here".
-    pub label: String,
+    /// What this evidence is, e.g. "together with this": one of a few fixed phrases, so
+    /// that no finding allocates its labels.
+    pub label: &'static str,
 }
 
 /// One way to fix a finding.

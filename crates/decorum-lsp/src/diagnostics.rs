@@ -204,7 +204,7 @@ fn finding_diagnostic(
                 uri: uri.clone(),
                 range: map.range(r.range),
             },
-            message: r.label.clone(),
+            message: r.label.to_string(),
         })
         .collect();
     let fixes = finding

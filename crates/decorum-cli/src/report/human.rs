@@ -88,7 +88,7 @@ pub fn finding(
         if let Some(other) = sources.get(r.draft)
             && (r.range != f.range || r.draft != current)
         {
-            note_location(out, style, other, r.range, &r.label);
+            note_location(out, style, other, r.range, r.label);
         }
     }
     for fix in &f.fixes {
