@@ -222,6 +222,9 @@ mod tests {
             "We don't promise miracles and cures but this works.",
             "NO side effects, DON’T worry: Nunca jamás curas.",
             "İt never Cures, İ said no ÇURE.",
+            // Clause breakers in any case, right after a cue: the proptest's pieces
+            // rarely put one there.
+            "It is not but a cure; NO, YET it works (never Though) and not However this.",
         ] {
             agree(text).unwrap();
         }
