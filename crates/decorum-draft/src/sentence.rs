@@ -363,20 +363,9 @@ fn sentence_starter_at(bytes: &[u8], b: usize, end: usize) -> bool {
 /// (most full stops end an ordinary, longer word), and compared with the list as one
 /// number, its bytes in lower case.
 fn follows_abbreviation(bytes: &[u8], start: usize, b: usize, end: usize) -> bool {
-    // Back over spaces and closing punctuation to the full stop.
-    let mut j = b;
-    while j > start
-        && matches!(
-            bytes[j - 1],
-            b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b')'
-        )
-    {
-        j -= 1;
-    }
-    if j <= start || bytes[j - 1] != b'.' {
+    let Some(dot) = full_stop_before(bytes, start, b) else {
         return false;
-    }
-    let dot = j - 1;
+    };
     let floor = start.max(dot.saturating_sub(LONGEST_ABBREVIATION + 1));
     let mut k = dot;
     while k > floor && (bytes[k - 1].is_ascii_alphabetic() || bytes[k - 1] == b'.') {
@@ -385,13 +374,7 @@ fn follows_abbreviation(bytes: &[u8], start: usize, b: usize, end: usize) -> boo
     if dot - k > LONGEST_ABBREVIATION {
         return false;
     }
-    // The word must follow a space or an opening mark, not be glued to something else.
-    if k > start
-        && !matches!(
-            bytes[k - 1],
-            b' ' | b'\t' | b'\n' | b'\r' | b'(' | b'"' | b'\''
-        )
-    {
+    if !stands_apart(bytes, start, k) {
         return false;
     }
     let token = &bytes[k..dot];
@@ -403,6 +386,33 @@ fn follows_abbreviation(bytes: &[u8], start: usize, b: usize, end: usize) -> boo
         return bytes.get(b).is_some_and(u8::is_ascii_digit);
     }
     ABBREVIATION_KEYS.contains(&key)
+}
+
+/// The full stop a boundary at `b` follows, back over spaces and closing punctuation;
+/// `None` when there is none.
+#[inline]
+fn full_stop_before(bytes: &[u8], start: usize, b: usize) -> Option<usize> {
+    let mut j = b;
+    while j > start
+        && matches!(
+            bytes[j - 1],
+            b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b')'
+        )
+    {
+        j -= 1;
+    }
+    (j > start && bytes[j - 1] == b'.').then(|| j - 1)
+}
+
+/// True when the word starting at `k` follows a space, an opening mark or the start,
+/// rather than being glued to something else.
+#[inline]
+fn stands_apart(bytes: &[u8], start: usize, k: usize) -> bool {
+    k <= start
+        || matches!(
+            bytes[k - 1],
+            b' ' | b'\t' | b'\n' | b'\r' | b'(' | b'"' | b'\''
+        )
 }
 
 /// A word of letters and full stops, at most eight bytes, as one number: its bytes in
@@ -604,33 +614,12 @@ mod tests {
     /// full stop there, or the word is glued to something other than a space or an opening
     /// mark.
     fn word_before_stop(bytes: &[u8], start: usize, b: usize) -> Option<&[u8]> {
-        // Back over spaces and closing punctuation to the full stop.
-        let mut j = b;
-        while j > start
-            && matches!(
-                bytes[j - 1],
-                b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b')'
-            )
-        {
-            j -= 1;
-        }
-        if j <= start || bytes[j - 1] != b'.' {
-            return None;
-        }
-        let dot = j - 1;
+        let dot = full_stop_before(bytes, start, b)?;
         let mut k = dot;
         while k > start && (bytes[k - 1].is_ascii_alphabetic() || bytes[k - 1] == b'.') {
             k -= 1;
         }
-        if k > start
-            && !matches!(
-                bytes[k - 1],
-                b' ' | b'\t' | b'\n' | b'\r' | b'(' | b'"' | b'\''
-            )
-        {
-            return None;
-        }
-        Some(&bytes[k..dot])
+        stands_apart(bytes, start, k).then(|| &bytes[k..dot])
     }
 
     /// The first version of [`follows_abbreviation`], which read the next word and the

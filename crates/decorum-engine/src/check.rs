@@ -1285,6 +1285,11 @@ fn push_one_line(out: &mut String, s: &str, max: usize) {
         out.push_str(s);
         return;
     }
+    push_words(out, s, max);
+}
+
+/// [`push_one_line`] for any text: its words, then the count of characters.
+fn push_words(out: &mut String, s: &str, max: usize) {
     let from = out.len();
     for (k, word) in s.split_whitespace().enumerate() {
         if k > 0 {
@@ -1534,27 +1539,6 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// [`push_one_line`] without its shortcut for plain lines: every line through the
-    /// words and the count of characters.
-    fn push_one_line_by_words(out: &mut String, s: &str, max: usize) {
-        let from = out.len();
-        for (k, word) in s.split_whitespace().enumerate() {
-            if k > 0 {
-                out.push(' ');
-            }
-            out.push_str(word);
-        }
-        let added = &out[from..];
-        if added.chars().count() > max {
-            let keep = added
-                .char_indices()
-                .nth(max.saturating_sub(1))
-                .map_or(added.len(), |(i, _)| i);
-            out.truncate(from + keep);
-            out.push('…');
-        }
-    }
-
     proptest! {
         /// A matched text shows in a message as it would through its words, whether it
         /// takes the shortcut for plain lines or not: spaces of every kind, doubled,
@@ -1575,7 +1559,7 @@ mod tests {
             let text: String = parts.concat();
             let (mut got, mut want) = ("“".to_string(), "“".to_string());
             push_one_line(&mut got, &text, max);
-            push_one_line_by_words(&mut want, &text, max);
+            push_words(&mut want, &text, max);
             prop_assert_eq!(got, want);
         }
     }
