@@ -3482,9 +3482,9 @@ pub(crate) mod tests {
         let norm = draft.normalized.text.len();
         let region = Region {
             prose: 0..draft.prose.len(),
-            chunks: std::iter::once(0..draft.prose.len()).collect(),
+            chunks: Vec::from([0..draft.prose.len()]),
             norm: 3..norm - 1,
-            norm_chunks: std::iter::once(3..norm - 1).collect(),
+            norm_chunks: Vec::from([3..norm - 1]),
         };
         let found = phrase_matches(matcher, &draft, &region);
         assert_eq!(
