@@ -3482,9 +3482,9 @@ pub(crate) mod tests {
         let norm = draft.normalized.text.len();
         let region = Region {
             prose: 0..draft.prose.len(),
-            chunks: Vec::from([0..draft.prose.len()]),
+            chunks: vec![0..draft.prose.len()],
             norm: 3..norm - 1,
-            norm_chunks: Vec::from([3..norm - 1]),
+            norm_chunks: vec![3..norm - 1],
         };
         let found = phrase_matches(matcher, &draft, &region);
         assert_eq!(
