@@ -137,32 +137,13 @@ impl SetArena {
 /// The compiled automata.
 #[derive(Debug, Clone)]
 pub(crate) struct Matcher {
-    /// The automaton of the phrases' folded texts ([`fold_phrase`]), searched in the
-    /// folded view of a draft ([`fold_view`]).
     phrases: Option<Arc<PhraseAutomaton>>,
-    /// For each folded text in the automaton, the slots (distinct normalised phrase
-    /// texts) that fold to it.
-    folded_slots: Vec<Vec<u32>>,
-    /// For each slot, the phrase patterns sharing its text.
+    /// For each automaton pattern, the phrase patterns sharing its text.
     phrase_patterns: Vec<Vec<u32>>,
-    /// Each slot's normalised text.
-    phrase_texts: Vec<String>,
-    /// For each slot, [`Matcher::bounded`] of its phrases (they share their text): which
-    /// ends of its folded text are a space standing for a word boundary.
+    /// For each automaton pattern, [`Matcher::bounded`] of its phrases (they share their
+    /// text): the hits the whole-word check rejects, two thirds of them, are rejected
+    /// with one lookup in this small table, not three in larger ones.
     slot_bounds: Vec<(bool, bool)>,
-    /// For each slot, the range of [`Matcher::slot_checks`] that a hit of its folded
-    /// text must pass to be the phrase itself.
-    slot_check_ranges: Vec<Range<u32>>,
-    /// Byte offsets in a phrase's text of the characters folding turned into spaces,
-    /// each with the byte that must be there: a hit of the folded text is the phrase
-    /// where they are (all other bytes are word characters, which folding keeps).
-    slot_checks: Vec<(u32, u8)>,
-    /// The slots of phrases without a word character (emoji, say), by their first
-    /// character, searched where that occurs ([`Matcher::scan_symbols`]): folded, they
-    /// would be all spaces, hit at every run of blanked-out Markdown.
-    symbol_slots: Vec<(char, u32)>,
-    /// The distinct first bytes of the symbol phrases.
-    symbol_firsts: Vec<u8>,
     /// The literal prefixes of regexes ([`trigger_literals`]), searched only when the
     /// start finder gives up (see [`Matcher::trigger_starts`]).
     triggers: TriggerLiterals,
@@ -211,7 +192,7 @@ struct Shared<K, V> {
 type StartsKey = (Vec<(String, String, bool)>, usize);
 
 static SHARED_STARTS: Shared<StartsKey, RegexStarts> = Shared::new();
-static SHARED_PHRASES: Shared<Vec<Vec<u8>>, PhraseAutomaton> = Shared::new();
+static SHARED_PHRASES: Shared<Vec<String>, PhraseAutomaton> = Shared::new();
 static SHARED_TRIGGERS: Shared<Vec<String>, PhraseAutomaton> = Shared::new();
 static SHARED_GATES: Shared<Vec<String>, meta::Regex> = Shared::new();
 
@@ -486,22 +467,18 @@ impl TriggerLiterals {
     }
 }
 
-/// An automaton of phrases searched for every occurrence, overlapping ones included:
-/// the phrases' folded texts in a draft's folded view ([`fold_view`]), or the regexes'
-/// trigger literals in the normalised view.
+/// The automaton of all phrases (their normalised texts, each once), searched for every
+/// occurrence, overlapping ones included.
 ///
-/// - Folded phrases take aho-corasick's full DFA, walked by hand
-///   ([`walk_overlapping`]): one table lookup per byte and no failure links. On the raw
-///   normalised view its 10 MB table missed the cache (docs/performance.md); in the
-///   folded view every phrase begins with a space, so inside words the walk stays in the
-///   few states near the start, and for the std library's 3,450 folded texts the table
-///   is 6.5 MB. Phrase sets whose table could pass [`MAX_DFA_BYTES`] skip it.
-/// - Otherwise a double-array Aho-Corasick automaton (daachorse): one array lookup per
-///   byte plus failure links, in a table of about 300 KB for the std library's phrases.
-/// - Sets daachorse refuses (an automaton over its size limits) take aho-corasick's NFA.
+/// A double-array Aho-Corasick automaton (daachorse) makes one array lookup per byte,
+/// plus failure links; for the std library's ~3,900 phrases its table takes 300 KB.
+/// The phrase search took 57 million instructions per MB of the benchmark corpus with
+/// it, against 97 million with aho-corasick's contiguous NFA (420 KB), whose sparse
+/// states are searched transition by transition; aho-corasick's full DFA took 10 MB for
+/// those phrases and missed the cache (docs/performance.md). Phrase sets daachorse
+/// refuses (an automaton over its size limits) take aho-corasick.
 #[derive(Clone)]
 enum PhraseAutomaton {
-    Dfa(Box<aho_corasick::dfa::DFA>),
     DoubleArray(daachorse::DoubleArrayAhoCorasick<u32>),
     Nfa(AhoCorasick),
 }
@@ -513,48 +490,16 @@ impl std::fmt::Debug for PhraseAutomaton {
                 write!(f, "DoubleArray({} bytes)", da.heap_bytes())
             }
             PhraseAutomaton::Nfa(ac) => write!(f, "Nfa({:?})", ac.kind()),
-            PhraseAutomaton::Dfa(dfa) => {
-                use aho_corasick::automaton::Automaton;
-                write!(f, "Dfa({} bytes)", dfa.memory_usage())
-            }
         }
     }
-}
-
-/// The most a folded-phrase DFA's table may take by [`dfa_bytes_at_most`]: for the std
-/// library's phrases that bound is 11.6 MB, their table 6.5 MB.
-const MAX_DFA_BYTES: usize = 24 << 20;
-
-/// The most aho-corasick's DFA of `texts` can take: a state per byte of the texts, plus
-/// the start state, each a row of 4-byte transitions, one per class of bytes rounded up
-/// to a power of two. Every byte the texts hold is a class of its own, and so is every
-/// run of bytes they do not hold. For the std library's 3,450 folded phrases this says
-/// 11.6 MB; shared prefixes make the table 6.5 MB.
-fn dfa_bytes_at_most<T: AsRef<[u8]>>(texts: &[T]) -> usize {
-    let mut used = [false; 256];
-    let mut states = 1usize;
-    for t in texts {
-        let t = t.as_ref();
-        states = states.saturating_add(t.len());
-        for &b in t {
-            used[usize::from(b)] = true;
-        }
-    }
-    let runs_unused = (0..256)
-        .filter(|&b| !used[b] && (b == 0 || used[b - 1]))
-        .count();
-    let classes = used.iter().filter(|&&u| u).count() + runs_unused;
-    states
-        .saturating_mul(classes.next_power_of_two())
-        .saturating_mul(4)
 }
 
 impl PhraseAutomaton {
-    /// The automaton of `texts` (distinct), pattern `i` being `texts[i]`.
-    fn build<T: AsRef<[u8]>>(texts: &[T]) -> Result<Option<PhraseAutomaton>, String> {
+    /// The automaton of `texts` (distinct, normalised), pattern `i` being `texts[i]`.
+    fn build(texts: &[String]) -> Result<Option<PhraseAutomaton>, String> {
         // Empty phrases are refused when policies are compiled; daachorse would not
         // report one, aho-corasick does, at every position.
-        if texts.iter().all(|t| !t.as_ref().is_empty())
+        if texts.iter().all(|t| !t.is_empty())
             && let Ok(da) = daachorse::DoubleArrayAhoCorasick::<u32>::new(texts)
         {
             return Ok(Some(PhraseAutomaton::DoubleArray(da)));
@@ -566,33 +511,16 @@ impl PhraseAutomaton {
             .map_err(|e| e.to_string())
     }
 
-    /// [`PhraseAutomaton::build`], as a full DFA when its table cannot pass
-    /// [`MAX_DFA_BYTES`] ([`dfa_bytes_at_most`]).
-    fn build_dfa<T: AsRef<[u8]>>(texts: &[T]) -> Result<Option<PhraseAutomaton>, String> {
-        if dfa_bytes_at_most(texts) <= MAX_DFA_BYTES
-            && texts.iter().all(|t| !t.as_ref().is_empty())
-            && let Ok(dfa) = aho_corasick::dfa::Builder::new()
-                .match_kind(MatchKind::Standard)
-                .prefilter(false)
-                .start_kind(aho_corasick::StartKind::Unanchored)
-                .byte_classes(true)
-                .build(texts)
-        {
-            return Ok(Some(PhraseAutomaton::Dfa(Box::new(dfa))));
-        }
-        PhraseAutomaton::build(texts)
-    }
-
     /// Every occurrence of every phrase in `text[span]`, as (start, end, pattern), in
     /// order of their ends.
     fn for_each_match(
         &self,
-        text: &[u8],
+        text: &str,
         span: Range<usize>,
         mut found: impl FnMut(usize, usize, usize),
     ) {
         // A span outside the text finds nothing (aho-corasick would panic).
-        let Some(part) = text.get(span.clone()) else {
+        let Some(part) = text.as_bytes().get(span.clone()) else {
             return;
         };
         match self {
@@ -605,62 +533,12 @@ impl PhraseAutomaton {
                     );
                 }
             }
-            PhraseAutomaton::Dfa(dfa) => walk_overlapping(dfa.as_ref(), part, span.start, found),
             PhraseAutomaton::Nfa(ac) => {
                 let input = aho_corasick::Input::new(text).span(span);
                 for m in ac.find_overlapping_iter(input) {
                     found(m.start(), m.end(), m.pattern().as_usize());
                 }
             }
-        }
-    }
-}
-
-/// Every occurrence of every pattern of `automaton` in `part` (which starts at byte
-/// `offset` of the text), as (start, end, pattern), in order of their ends.
-#[inline]
-fn walk_overlapping<A: aho_corasick::automaton::Automaton>(
-    automaton: &A,
-    part: &[u8],
-    offset: usize,
-    mut found: impl FnMut(usize, usize, usize),
-) {
-    let anchored = aho_corasick::Anchored::No;
-    let Ok(mut sid) = automaton.start_state(anchored) else {
-        return;
-    };
-    let mut report = |sid, end: usize| {
-        for k in 0..automaton.match_len(sid) {
-            let pid = automaton.match_pattern(sid, k);
-            found(
-                end.saturating_sub(automaton.pattern_len(pid)),
-                end,
-                pid.as_usize(),
-            );
-        }
-    };
-    let mut blocks = part.chunks_exact(4);
-    let mut at = offset;
-    for block in blocks.by_ref() {
-        for &b in block {
-            sid = automaton.next_state(anchored, sid, b);
-            at += 1;
-            if automaton.is_special(sid) {
-                if automaton.is_dead(sid) {
-                    return;
-                }
-                report(sid, at);
-            }
-        }
-    }
-    for &b in blocks.remainder() {
-        sid = automaton.next_state(anchored, sid, b);
-        at += 1;
-        if automaton.is_special(sid) {
-            if automaton.is_dead(sid) {
-                return;
-            }
-            report(sid, at);
         }
     }
 }
@@ -1011,50 +889,10 @@ impl Matcher {
                 }
             }
         }
-        let slot_bounds: Vec<(bool, bool)> = phrase_patterns
-            .iter()
-            .map(|pids| {
-                pids.first()
-                    .map_or((false, false), |&p| bounded[p as usize])
-            })
-            .collect();
-        let mut folded_texts: Vec<Vec<u8>> = Vec::new();
-        let mut folded_slots: Vec<Vec<u32>> = Vec::new();
-        let mut by_folded = std::collections::HashMap::new();
-        let mut slot_check_ranges = Vec::with_capacity(phrase_texts.len());
-        let mut slot_checks = Vec::new();
-        let mut symbol_slots = Vec::new();
-        let mut symbol_firsts = Vec::new();
-        for (slot, (text, &bounds)) in phrase_texts.iter().zip(&slot_bounds).enumerate() {
-            let from = slot_checks.len() as u32;
-            for (i, c) in text.char_indices() {
-                if !is_word_char(c) {
-                    let bytes = text.as_bytes().get(i..i + c.len_utf8()).unwrap_or_default();
-                    slot_checks.extend((i..).zip(bytes).map(|(at, &b)| (at as u32, b)));
-                }
-            }
-            slot_check_ranges.push(from..slot_checks.len() as u32);
-            if !text.chars().any(is_word_char) {
-                symbol_slots.extend(text.chars().next().map(|c| (c, slot as u32)));
-                symbol_firsts.extend(text.bytes().next());
-                continue;
-            }
-            let folded = fold_phrase(text, bounds);
-            let f = *by_folded.entry(folded.clone()).or_insert_with(|| {
-                folded_texts.push(folded);
-                folded_slots.push(Vec::new());
-                folded_texts.len() - 1
-            });
-            folded_slots[f].push(slot as u32);
-        }
-        symbol_slots.sort_unstable();
-        symbol_firsts.sort_unstable();
-        symbol_firsts.dedup();
-        let phrases = if folded_texts.is_empty() {
+        let phrases = if phrase_texts.is_empty() {
             None
         } else {
-            SHARED_PHRASES
-                .get_or_build(&folded_texts, || PhraseAutomaton::build_dfa(&folded_texts))?
+            SHARED_PHRASES.get_or_build(&phrase_texts, || PhraseAutomaton::build(&phrase_texts))?
         };
         // Masked phrases have no literal prefixes, and no second DFA: when theirs gives
         // up, each runs on its own (marking them all as having prefixes leaves none for
@@ -1076,13 +914,13 @@ impl Matcher {
         let starts = shared_starts(regex_sources);
         Ok(Matcher {
             phrases,
-            folded_slots,
-            slot_bounds,
-            slot_check_ranges,
-            slot_checks,
-            symbol_slots,
-            symbol_firsts,
-            phrase_texts,
+            slot_bounds: phrase_patterns
+                .iter()
+                .map(|pids| {
+                    pids.first()
+                        .map_or((false, false), |&p| bounded[p as usize])
+                })
+                .collect(),
             phrase_patterns,
             triggers: TriggerLiterals {
                 texts: trigger_texts,
@@ -1114,7 +952,6 @@ impl Matcher {
         let mut found: Vec<(TextRange, u32)> = Vec::with_capacity(region.prose.len() / 8);
         self.scan_phrases(draft, region, &mut found);
         let phrases = found.len();
-        self.scan_symbols(draft, region, &mut found);
         self.scan_masked(draft, region, &mut found);
         self.scan_regexes(draft, region, &mut found);
         MatchIndex::from_scan(found, phrases)
@@ -1153,7 +990,6 @@ impl Matcher {
             let mut found = Vec::with_capacity(region.prose.len() / 8);
             self.scan_phrases(draft, region, &mut found);
             let phrases = found.len();
-            self.scan_symbols(draft, region, &mut found);
             let phrases = MatchIndex::from_scan(found, phrases);
             match regexes.join() {
                 Ok(regexes) => MatchIndex::merge(phrases, regexes),
@@ -1164,133 +1000,34 @@ impl Matcher {
         })
     }
 
-    /// Phrases that hold a word character, through the automaton of their folded texts
-    /// in the region's folded view: a hit stands on word boundaries where the phrase
-    /// must, and is the phrase itself once the bytes folding blanked out are checked
-    /// ([`Matcher::slot_checks`]). On the benchmark corpus this reports about 48,000
-    /// hits per MB, every one a match, where searching the phrase texts themselves in
-    /// the normalised view reported about 175,000 and the whole-word check rejected two
-    /// thirds of them.
+    /// Phrases through the phrase automaton.
     fn scan_phrases(&self, draft: &Draft, region: &Region, found: &mut Vec<(TextRange, u32)>) {
         let Some(automaton) = &self.phrases else {
             return;
         };
         let text = draft.normalized.text.as_str();
-        let span = region.norm.clone();
-        let Some(view) = fold_view(text, span.clone()) else {
-            return;
-        };
-        // The view's byte `k` stands for the text's byte `span.start + k - 1`.
         let mut chunk = ChunkCursor::default();
         let mut hint = MapHint::default();
-        automaton.for_each_match(&view, 0..view.len(), |fs, fe, f| {
-            let Some(slots) = self.folded_slots.get(f) else {
+        automaton.for_each_match(text, region.norm.clone(), |s, e, slot| {
+            // The phrases of a slot share their text, so whether the match stands on
+            // whole words and where it maps to are the same for all of them.
+            let Some(&bounds) = self.slot_bounds.get(slot) else {
                 return;
             };
-            for &slot in slots {
-                let slot = slot as usize;
-                let Some(&(before, after)) = self.slot_bounds.get(slot) else {
-                    continue;
-                };
-                // The spaces standing for word boundaries are not part of the match.
-                let Some(s) = (span.start + fs + usize::from(before)).checked_sub(1) else {
-                    continue;
-                };
-                let e = (span.start + fe).saturating_sub(1 + usize::from(after));
-                if s < span.start || e > span.end || s >= e {
-                    continue;
-                }
-                let checks = self
-                    .slot_check_ranges
-                    .get(slot)
-                    .cloned()
-                    .unwrap_or_default();
-                let checks = self
-                    .slot_checks
-                    .get(checks.start as usize..checks.end as usize);
-                if !checks
-                    .unwrap_or_default()
-                    .iter()
-                    .all(|&(at, b)| text.as_bytes().get(s + at as usize) == Some(&b))
+            if !whole_word(bounds, text, s, e) || !chunk.holds(&region.norm_chunks, s, e) {
+                return;
+            }
+            let pids = &self.phrase_patterns[slot];
+            let original = draft.original_range_near(to_range(s, e), &mut hint);
+            for &pid in pids {
+                if let Some(exact) = &self.exact[pid as usize]
+                    && decorum_text::slice(&draft.text, original) != exact
                 {
                     continue;
                 }
-                if !chunk.holds(&region.norm_chunks, s, e) {
-                    continue;
-                }
-                let pids = &self.phrase_patterns[slot];
-                let original = draft.original_range_near(to_range(s, e), &mut hint);
-                for &pid in pids {
-                    if let Some(exact) = &self.exact[pid as usize]
-                        && decorum_text::slice(&draft.text, original) != exact
-                    {
-                        continue;
-                    }
-                    found.push((original, pid));
-                }
+                found.push((original, pid));
             }
         });
-    }
-
-    /// Phrases without a word character, at each occurrence of their first bytes. Their
-    /// matches come after the other phrases', out of order: [`MatchIndex::from_scan`]
-    /// sorts them with the regexes'.
-    fn scan_symbols(&self, draft: &Draft, region: &Region, found: &mut Vec<(TextRange, u32)>) {
-        if self.symbol_slots.is_empty() {
-            return;
-        }
-        let text = draft.normalized.text.as_bytes();
-        let span = region.norm.clone();
-        let Some(part) = text.get(span.clone()) else {
-            return;
-        };
-        let mut visit = |i: usize| {
-            let at = span.start + i;
-            let Some(first) = draft
-                .normalized
-                .text
-                .get(at..)
-                .and_then(|t| t.chars().next())
-            else {
-                return;
-            };
-            let from = self.symbol_slots.partition_point(|&(c, _)| c < first);
-            let same = self.symbol_slots.get(from..).unwrap_or_default();
-            for &(_, slot) in same.iter().take_while(|&&(c, _)| c == first) {
-                let Some(own) = self.phrase_texts.get(slot as usize) else {
-                    continue;
-                };
-                let e = at + own.len();
-                let chunks = &region.norm_chunks;
-                let chunk = chunks.get(chunks.partition_point(|c| c.end < e));
-                if e > span.end
-                    || text.get(at..e) != Some(own.as_bytes())
-                    || !chunk.is_some_and(|c| c.start <= at && e <= c.end)
-                {
-                    continue;
-                }
-                let original = draft.original_range(to_range(at, e));
-                for &pid in &self.phrase_patterns[slot as usize] {
-                    if let Some(exact) = &self.exact[pid as usize]
-                        && decorum_text::slice(&draft.text, original) != exact
-                    {
-                        continue;
-                    }
-                    found.push((original, pid));
-                }
-            }
-        };
-        match self.symbol_firsts[..] {
-            [a] => memchr::memchr_iter(a, part).for_each(&mut visit),
-            [a, b] => memchr::memchr2_iter(a, b, part).for_each(&mut visit),
-            [a, b, c] => memchr::memchr3_iter(a, b, c, part).for_each(&mut visit),
-            _ => (0..part.len())
-                .filter(|&i| {
-                    part.get(i)
-                        .is_some_and(|b| self.symbol_firsts.binary_search(b).is_ok())
-                })
-                .for_each(&mut visit),
-        }
     }
 
     /// Masked phrases (`f*ck`) through their regexes over the normalised view.
@@ -1397,7 +1134,7 @@ impl Matcher {
         let mut out = Vec::with_capacity((region.norm.len() / 4).min(1 << 16));
         let text = draft.normalized.text.as_str();
         let mut hint = MapHint::default();
-        automaton.for_each_match(text.as_bytes(), region.norm.clone(), |start, _, slot| {
+        automaton.for_each_match(text, region.norm.clone(), |start, _, slot| {
             let Some(regexes) = self.triggers.slots.get(slot) else {
                 return;
             };
@@ -1448,9 +1185,9 @@ impl Matcher {
 }
 
 /// True unless `text[start..end]` continues a word on a side where `(check_start,
-/// check_end)` asks for whole words (see [`Matcher::word_bounded`]). An ASCII neighbour
-/// is classified from its byte alone, inline. (Phrases need no such check: their folded
-/// texts only occur on word boundaries, see [`fold_view`].)
+/// check_end)` asks for whole words (see [`Matcher::word_bounded`]). Called for every
+/// phrase hit, most of them inside longer words, so an ASCII neighbour is classified
+/// from its byte alone, inline.
 #[inline]
 fn whole_word(
     (check_start, check_end): (bool, bool),
@@ -1470,96 +1207,6 @@ fn whole_word(
         Some(_) => word_char_after(text, end),
     };
     !(check_start && word_before() || check_end && word_after())
-}
-
-/// A phrase's text as the automaton holds it: every character that is not a word
-/// character turned into as many spaces as it has bytes, with a space before it when
-/// it must start a word and after it when it must end one (`bounds`, from
-/// [`Matcher::bounded`]).
-fn fold_phrase(text: &str, (before, after): (bool, bool)) -> Vec<u8> {
-    let mut out = Vec::with_capacity(text.len() + 2);
-    if before {
-        out.push(b' ');
-    }
-    fold_into(text, &mut out);
-    if after {
-        out.push(b' ');
-    }
-    out
-}
-
-/// `text` with every character that is not a word character turned into as many
-/// spaces as it has bytes, appended to `out`. ASCII bytes are folded in a loop without
-/// branches or table lookups, which the compiler turns into vector instructions; the
-/// characters beyond ASCII, rare in most drafts, are then looked at one by one.
-fn fold_into(text: &str, out: &mut Vec<u8>) {
-    let start = out.len();
-    out.extend_from_slice(text.as_bytes());
-    let Some(folded) = out.get_mut(start..) else {
-        return;
-    };
-    for b in folded.iter_mut() {
-        let x = *b;
-        let letter = (x | 0x20).wrapping_sub(b'a') < 26;
-        let keep = letter | (x.wrapping_sub(b'0') < 10) | (x == b'_') | (x >= 0x80);
-        *b = if keep { x } else { b' ' };
-    }
-    if text.is_ascii() {
-        return;
-    }
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if let Some(block) = bytes.get(i..i + 16)
-            && block.iter().fold(0, |a, &b| a | b) < 0x80
-        {
-            i += 16;
-            continue;
-        }
-        let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
-            // Not a character boundary: inside a character whose start was seen.
-            i += 1;
-            continue;
-        };
-        if !c.is_ascii()
-            && !is_word_char(c)
-            && let Some(bytes) = folded.get_mut(i..i + c.len_utf8())
-        {
-            bytes.fill(b' ');
-        }
-        i += c.len_utf8();
-    }
-}
-
-/// The folded view of `text[span]` that phrases are searched in: [`fold_into`], between
-/// a byte for the character before the span and one for the character after it, each a
-/// space when it is not a word character (or there is none) and `x` when it is. Every
-/// folded phrase text begins with a space, so a hit of one lies on word boundaries
-/// exactly where the phrase must, and the hits inside words that the whole-word check
-/// used to reject (two thirds of them) are never reported. `None` when `span` is not a
-/// range of `text`.
-fn fold_view(text: &str, span: Range<usize>) -> Option<Vec<u8>> {
-    let part = text.get(span.clone())?;
-    let bytes = text.as_bytes();
-    let word = |i: Option<usize>, before: bool| match i.and_then(|i| bytes.get(i)) {
-        None => false,
-        Some(&b) if b.is_ascii() => ASCII_WORD[usize::from(b)],
-        Some(_) if before => word_char_before(text, span.start),
-        Some(_) => word_char_after(text, span.end),
-    };
-    let mut view = Vec::with_capacity(part.len() + 2);
-    view.push(if word(span.start.checked_sub(1), true) {
-        b'x'
-    } else {
-        b' '
-    });
-    fold_into(part, &mut view);
-    view.push(if word(Some(span.end), false) {
-        b'x'
-    } else {
-        b' '
-    });
-    Some(view)
 }
 
 /// Where the matches of the policy's regexes can start, found for all of them in one
@@ -3229,7 +2876,7 @@ pub(crate) mod tests {
     /// Every (start, end, pattern) the automaton reports in `text[span]`, sorted.
     fn phrase_hits(automaton: &PhraseAutomaton, text: &str, span: Range<usize>) -> Vec<[usize; 3]> {
         let mut hits = Vec::new();
-        automaton.for_each_match(text.as_bytes(), span, |s, e, p| hits.push([s, e, p]));
+        automaton.for_each_match(text, span, |s, e, p| hits.push([s, e, p]));
         hits.sort_unstable();
         hits
     }
@@ -3338,242 +2985,6 @@ pub(crate) mod tests {
             proptest::prop_assert_eq!(
                 phrase_hits(double, &text, 0..text.len()),
                 phrase_hits(nfa, &text, 0..text.len()),
-                "{:?}", text
-            );
-        }
-    }
-
-    /// Every ASCII byte folds as the whole-word check classifies it; characters beyond
-    /// ASCII keep their bytes when they are word characters and become as many spaces
-    /// when not.
-    #[test]
-    fn folding_keeps_word_characters_and_blanks_the_others() {
-        for b in 0u8..128 {
-            let mut out = Vec::new();
-            fold_into(char::from(b).encode_utf8(&mut [0; 4]), &mut out);
-            let want = if ASCII_WORD[usize::from(b)] { b } else { b' ' };
-            assert_eq!(out, vec![want], "byte {b}");
-        }
-        let text = "Café—ﬁ 😀 naïve“x”\u{a0}日本_1";
-        let mut out = Vec::new();
-        fold_into(text, &mut out);
-        let want: Vec<u8> = text
-            .chars()
-            .flat_map(|c| {
-                let mut buf = [0; 4];
-                let bytes = c.encode_utf8(&mut buf).as_bytes().to_vec();
-                if is_word_char(c) {
-                    bytes
-                } else {
-                    vec![b' '; bytes.len()]
-                }
-            })
-            .collect();
-        assert_eq!(out, want);
-        // Long enough for the blocks of 16 ASCII bytes that are skipped.
-        let long = format!("{}—{}", "abc, def. ".repeat(5), "ghi; ".repeat(7));
-        let mut out = Vec::new();
-        fold_into(&long, &mut out);
-        let mut want = Vec::new();
-        for c in long.chars() {
-            let n = c.len_utf8();
-            if is_word_char(c) {
-                want.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
-            } else {
-                want.extend(std::iter::repeat_n(b' ', n));
-            }
-        }
-        assert_eq!(out, want);
-    }
-
-    /// The phrase matches as they were found before the folded view: every occurrence
-    /// of every phrase text in the normalised view, kept when it stands on whole words
-    /// where the phrase must. What `scan_phrases` and `scan_symbols` find together must
-    /// be exactly this.
-    fn phrase_matches_reference(
-        matcher: &Matcher,
-        raw: &PhraseAutomaton,
-        draft: &Draft,
-        region: &Region,
-    ) -> Vec<(TextRange, u32)> {
-        let text = draft.normalized.text.as_str();
-        let mut found = Vec::new();
-        raw.for_each_match(text.as_bytes(), region.norm.clone(), |s, e, slot| {
-            if !whole_word(matcher.slot_bounds[slot], text, s, e)
-                || !region
-                    .norm_chunks
-                    .iter()
-                    .any(|c| c.start <= s && e <= c.end)
-            {
-                return;
-            }
-            let original = draft.original_range(to_range(s, e));
-            for &pid in &matcher.phrase_patterns[slot] {
-                if let Some(exact) = &matcher.exact[pid as usize]
-                    && decorum_text::slice(&draft.text, original) != exact
-                {
-                    continue;
-                }
-                found.push((original, pid));
-            }
-        });
-        found.sort_unstable_by_key(match_key);
-        found
-    }
-
-    /// What the folded search finds in `text` (a Markdown draft), sorted.
-    fn phrase_matches(matcher: &Matcher, draft: &Draft, region: &Region) -> Vec<(TextRange, u32)> {
-        let mut found = Vec::new();
-        matcher.scan_phrases(draft, region, &mut found);
-        matcher.scan_symbols(draft, region, &mut found);
-        found.sort_unstable_by_key(match_key);
-        found
-    }
-
-    /// The std library's matcher and its phrase texts in an automaton of their own,
-    /// unfolded, built once.
-    fn folding_fixture() -> &'static (crate::PolicySet, PhraseAutomaton) {
-        static BOTH: std::sync::OnceLock<(crate::PolicySet, PhraseAutomaton)> =
-            std::sync::OnceLock::new();
-        BOTH.get_or_init(|| {
-            let set = std_policy_set();
-            let raw = PhraseAutomaton::build(&set.matcher().phrase_texts)
-                .expect("builds")
-                .expect("some");
-            (set, raw)
-        })
-    }
-
-    /// The folded search finds exactly the whole-word matches of every phrase text over
-    /// the std library's own examples, whole and as a region that starts and ends
-    /// inside a word; its automaton is the full DFA, and the DFA's walk finds what the
-    /// double array finds over the folded texts.
-    #[test]
-    fn folded_phrases_find_the_whole_word_matches() {
-        let (set, raw) = folding_fixture();
-        let matcher = set.matcher();
-        assert!(
-            matches!(matcher.phrases.as_deref(), Some(PhraseAutomaton::Dfa(_))),
-            "{:?}",
-            matcher.phrases
-        );
-        assert!(
-            !matcher.symbol_slots.is_empty(),
-            "the std library has emoji phrases"
-        );
-        let meta = decorum_draft::Metadata::default();
-        let mut total = 0;
-        for example in std_example_texts(set) {
-            let draft = decorum_draft::parse(&example, decorum_draft::DraftFormat::Markdown, &meta);
-            let region = Region::whole(&draft);
-            let want = phrase_matches_reference(matcher, raw, &draft, &region);
-            assert_eq!(
-                phrase_matches(matcher, &draft, &region),
-                want,
-                "{example:?}"
-            );
-            total += want.len();
-        }
-        assert!(total > 2_000, "only {total} matches: the texts test little");
-        // A region starting and ending inside words, where what is left of them is a
-        // phrase ("cure" in "procure" and "cures").
-        let text = "Procure is a cure, a miracle cure; cures";
-        let draft = decorum_draft::parse(text, decorum_draft::DraftFormat::PlainText, &meta);
-        let norm = draft.normalized.text.len();
-        let region = Region {
-            prose: 0..draft.prose.len(),
-            chunks: vec![0..draft.prose.len()],
-            norm: 3..norm - 1,
-            norm_chunks: vec![3..norm - 1],
-        };
-        let found = phrase_matches(matcher, &draft, &region);
-        assert_eq!(
-            found,
-            phrase_matches_reference(matcher, raw, &draft, &region)
-        );
-        assert!(!found.is_empty());
-        // The DFA against the double array, both over the folded texts.
-        let folded: Vec<Vec<u8>> = matcher
-            .phrase_texts
-            .iter()
-            .zip(&matcher.slot_bounds)
-            .filter(|(t, _)| t.chars().any(is_word_char))
-            .map(|(t, &b)| fold_phrase(t, b))
-            .collect();
-        let double = PhraseAutomaton::build(&folded)
-            .expect("builds")
-            .expect("some");
-        let dfa = PhraseAutomaton::build_dfa(&folded)
-            .expect("builds")
-            .expect("some");
-        assert!(matches!(dfa, PhraseAutomaton::Dfa(_)), "{dfa:?}");
-        for example in std_example_texts(set).iter().step_by(3) {
-            let view = fold_view(example, 0..example.len()).expect("a range of the text");
-            let view = String::from_utf8(view).expect("folding keeps UTF-8");
-            assert_eq!(
-                phrase_hits(&dfa, &view, 0..view.len()),
-                phrase_hits(&double, &view, 0..view.len()),
-                "{example:?}"
-            );
-        }
-    }
-
-    /// A DFA that could take more than [`MAX_DFA_BYTES`] is not built: a double array
-    /// is, and finds the same.
-    #[test]
-    fn a_phrase_set_too_large_for_a_dfa_takes_the_double_array() {
-        let texts: Vec<String> = (0..40_000)
-            .map(|i| format!(" word{i}x{} ", i * 7))
-            .collect();
-        assert!(dfa_bytes_at_most(&texts) > MAX_DFA_BYTES);
-        let automaton = PhraseAutomaton::build_dfa(&texts)
-            .expect("builds")
-            .expect("some");
-        assert!(
-            matches!(automaton, PhraseAutomaton::DoubleArray(_)),
-            "{automaton:?}"
-        );
-        let small = PhraseAutomaton::build_dfa(&texts[..10])
-            .expect("builds")
-            .expect("some");
-        assert!(matches!(small, PhraseAutomaton::Dfa(_)), "{small:?}");
-        let text = " word3x21  word4x28 word5x3 ";
-        assert_eq!(
-            phrase_hits(&automaton, text, 0..text.len()),
-            phrase_hits(&small, text, 0..text.len())
-        );
-        assert_eq!(phrase_hits(&small, text, 0..text.len()).len(), 2);
-    }
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
-
-        /// Random Markdown made of pieces of phrases, emoji, punctuation and Markdown
-        /// that blanks out to spaces: the folded search finds exactly the whole-word
-        /// matches.
-        #[test]
-        fn folded_phrases_find_the_whole_word_matches_in_token_soup(
-            pieces in proptest::collection::vec(
-                proptest::sample::select(vec![
-                    "cure", "Cure", "guaranteed", "my patient", "patient", "pa", "tient",
-                    "100%", "#ad", "ad:", "#", "@", " ", "  ", "\n", "\n\n", "\r\n", "é",
-                    "日本", "😡", "🤦\u{200d}♀️", "🤦", "😀", "\u{a0}", "\u{301}", "ß",
-                    "miracle", "the", "-", "'", "’", "year-old", "45", "5", "old", "x",
-                    "I'm", "i", "my", "we", "sponsored", "link in bio", "five stars",
-                    "`code`", "[link](https://example.org/x)", "*", "_", "no", "side effects",
-                ]),
-                0..60,
-            )
-        ) {
-            let (set, raw) = folding_fixture();
-            let matcher = set.matcher();
-            let text: String = pieces.concat();
-            let meta = decorum_draft::Metadata::default();
-            let draft = decorum_draft::parse(&text, decorum_draft::DraftFormat::Markdown, &meta);
-            let region = Region::whole(&draft);
-            proptest::prop_assert_eq!(
-                phrase_matches(matcher, &draft, &region),
-                phrase_matches_reference(matcher, raw, &draft, &region),
                 "{:?}", text
             );
         }
