@@ -474,11 +474,11 @@ impl NormalizedView {
             && seg.same_len
             && seg.norm <= start
             && start < end
-            && end < seg.norm + (seg.src_end - seg.src)
+            && end < seg.norm.saturating_add(seg.src_end.saturating_sub(seg.src))
             && self.text.is_char_boundary(start as usize)
             && self.text.is_char_boundary(end as usize)
         {
-            let shift = |at: u32| TextSize::from(seg.src + (at - seg.norm));
+            let shift = |at: u32| TextSize::from(seg.src.saturating_add(at - seg.norm));
             return TextRange::new(shift(start), shift(end));
         }
         let len = self.text.len();
