@@ -197,6 +197,17 @@ impl LineIndex {
         }
     }
 
+    /// [`LineIndex::line_char_col`] as an editor shows the position: a byte-order mark at
+    /// the start of the text is not a character on screen, so it does not count. Every
+    /// position the CLI reports (human, JSON, SARIF, skipped drafts) is counted so.
+    pub fn shown_char_col(&self, text: &str, offset: TextSize) -> LineCol {
+        let mut at = self.line_char_col(text, offset);
+        if at.line == 0 && at.col > 0 && text.starts_with(BOM) {
+            at.col -= 1;
+        }
+        at
+    }
+
     /// Line and column of `offset` in UTF-16 code units, as most LSP clients count them.
     /// `offset` must be a character boundary of `text`.
     pub fn line_utf16_col(&self, text: &str, offset: TextSize) -> LineCol {

@@ -13,6 +13,7 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use decorum_draft::{Draft, DraftFormat, Metadata};
+use decorum_text::{LineIndex, TextLen as _};
 use globset::GlobSet;
 
 use crate::config::{Config, glob_set};
@@ -314,13 +315,7 @@ pub(crate) fn read_draft_in(
     cwd: &Path,
     limit: u64,
 ) -> Result<LoadedDraft, DraftLoadError> {
-    let text = read_text(path, limit).map_err(|problem| DraftLoadError {
-        path: path.to_path_buf(),
-        message: problem.message,
-        skipped: problem.skipped,
-        help: problem.help,
-        position: problem.position,
-    })?;
+    let text = read_text(path, limit)?;
     let format = DraftFormat::from_path(&path.to_string_lossy()).unwrap_or(DraftFormat::PlainText);
     let base = config.metadata_for_in(path, cwd);
     let draft = decorum_draft::parse(&text, format, &base);
@@ -349,17 +344,10 @@ const NOT_FOUND_HELP: &str =
 /// What to do about a file or folder that cannot be read.
 const UNREADABLE_HELP: &str = "check that you may read it (its permissions), then run again";
 
-/// Why a file's text was not read (never its content): see [`DraftLoadError`].
-struct ReadProblem {
-    message: String,
-    skipped: bool,
-    help: &'static str,
-    position: Option<(u32, u32)>,
-}
-
-/// The file's text, or why it was not read.
-fn read_text(path: &Path, limit: u64) -> Result<String, ReadProblem> {
-    let fail = |message: String, help: &'static str| ReadProblem {
+/// The file's text, or why it was not read (never its content).
+fn read_text(path: &Path, limit: u64) -> Result<String, DraftLoadError> {
+    let fail = |message: String, help: &'static str| DraftLoadError {
+        path: path.to_path_buf(),
         message,
         skipped: false,
         help,
@@ -367,7 +355,7 @@ fn read_text(path: &Path, limit: u64) -> Result<String, ReadProblem> {
     };
     let cannot_read =
         |err: std::io::Error| fail(format!("cannot read the file: {err}"), UNREADABLE_HELP);
-    let skip = |message: String, help: &'static str| ReadProblem {
+    let skip = |message: String, help: &'static str| DraftLoadError {
         skipped: true,
         ..fail(message, help)
     };
@@ -412,7 +400,7 @@ fn read_text(path: &Path, limit: u64) -> Result<String, ReadProblem> {
     }
     String::from_utf8(bytes).map_err(|err| {
         let (line, column) = line_and_column(err.as_bytes(), err.utf8_error().valid_up_to());
-        ReadProblem {
+        DraftLoadError {
             position: Some((line, column)),
             ..skip(
                 format!(
@@ -424,18 +412,20 @@ fn read_text(path: &Path, limit: u64) -> Result<String, ReadProblem> {
     })
 }
 
-/// The 1-based line and column (in characters) of byte `at` of `bytes`, whose bytes
-/// before `at` are UTF-8.
+/// The 1-based line and column of byte `at` of `bytes`, whose bytes before `at` are
+/// UTF-8, counted as every position the CLI reports is ([`LineIndex::shown_char_col`]:
+/// lines end at `\n`, `\r\n` or a lone `\r`, columns are characters, a byte-order mark
+/// is none).
 fn line_and_column(bytes: &[u8], at: usize) -> (u32, u32) {
     let before = bytes.get(..at).unwrap_or(bytes);
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let column = std::str::from_utf8(&before[line_start..]).map_or(0, |l| l.chars().count()) + 1;
-    let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-    (to_u32(line), to_u32(column))
+    // The caller's bytes are UTF-8 up to `at`; any that are not are left out.
+    let valid = std::str::from_utf8(before).map_or_else(|e| e.valid_up_to(), str::len);
+    let before = before
+        .get(..valid)
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .unwrap_or_default();
+    let at = LineIndex::new(before).shown_char_col(before, before.text_len());
+    (at.line.saturating_add(1), at.col.saturating_add(1))
 }
 
 fn human_size(bytes: u64) -> String {

@@ -258,7 +258,7 @@ fn note_location(
     range: TextRange,
     label: &str,
 ) {
-    let lc = super::char_position(source.index, source.text, range.start());
+    let lc = source.index.shown_char_col(source.text, range.start());
     let _ = writeln!(
         out,
         "{} {}: {}:{}:{}",
@@ -281,7 +281,7 @@ fn snippet(
     label: &str,
     level: &str,
 ) {
-    let start = super::char_position(source.index, source.text, range.start());
+    let start = source.index.shown_char_col(source.text, range.start());
     let line_no = start.line + 1;
     let gutter = line_no.to_string().len();
     let pad = " ".repeat(gutter);

@@ -205,7 +205,7 @@ fn policy_problem(inputs: &PolicyInputs, p: &PolicyProblem) -> Value {
     let (file, line, column) = match inputs.source(p.source) {
         Some(src) => {
             let index = LineIndex::new(&src.text);
-            let lc = super::char_position(&index, &src.text, p.range.start());
+            let lc = index.shown_char_col(&src.text, p.range.start());
             (src.path.clone(), Some(lc.line + 1), Some(lc.col + 1))
         }
         None => (String::new(), None, None),

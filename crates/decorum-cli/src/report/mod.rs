@@ -5,18 +5,7 @@ pub mod json;
 pub mod sarif;
 
 use decorum_engine::DraftReport;
-use decorum_text::{LineCol, LineIndex, TextRange, TextSize};
-
-/// Line and column (0-based, in Unicode scalar values) of `offset` as an editor shows
-/// them: a byte-order mark at the start of the file is not a character on screen, so it
-/// does not count. `LineIndex` counts it; every report converts through here.
-pub fn char_position(index: &LineIndex, text: &str, offset: TextSize) -> LineCol {
-    let mut at = index.line_char_col(text, offset);
-    if at.line == 0 && at.col > 0 && text.starts_with(decorum_text::BOM) {
-        at.col -= 1;
-    }
-    at
-}
+use decorum_text::{LineIndex, TextRange};
 
 /// One checked draft, ready to report.
 pub struct CheckedFile {
@@ -34,7 +23,7 @@ pub struct CheckedFile {
 impl CheckedFile {
     /// 1-based line and character column (Unicode scalar values) of an offset.
     pub fn position(&self, offset: decorum_text::TextSize) -> (u32, u32) {
-        let lc = char_position(&self.index, &self.text, offset);
+        let lc = self.index.shown_char_col(&self.text, offset);
         (lc.line + 1, lc.col + 1)
     }
 

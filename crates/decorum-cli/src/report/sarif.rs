@@ -235,7 +235,7 @@ fn notification_for_policy(inputs: &PolicyInputs, p: &PolicyProblem) -> Value {
     });
     if let Some(src) = inputs.source(p.source) {
         let index = LineIndex::new(&src.text);
-        let lc = super::char_position(&index, &src.text, p.range.start());
+        let lc = index.shown_char_col(&src.text, p.range.start());
         n["locations"] = json!([{
             "physicalLocation": {
                 "artifactLocation": { "uri": uri(&src.path) },

@@ -378,4 +378,8 @@ fn an_invalid_byte_is_placed_by_line_and_character() {
     assert_eq!(line_and_column(b"\n\n\xff", 2), (3, 1));
     // Past the end (never asked for): the end of the text.
     assert_eq!(line_and_column(b"ab", 9), (1, 3));
+    // Lines and columns as the reports count them: a lone CR ends a line, a byte-order
+    // mark is no column.
+    assert_eq!(line_and_column(b"one\rtwo \xff", 8), (2, 5));
+    assert_eq!(line_and_column(b"\xef\xbb\xbfab\xff", 5), (1, 3));
 }
