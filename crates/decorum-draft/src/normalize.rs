@@ -35,7 +35,7 @@
 use unicode_normalization::char::decompose_compatible;
 
 use crate::swar::{HIGH_BITS, LANES};
-use crate::tokens::is_alnum;
+use crate::tokens::{PICTOGRAPHS, is_alnum};
 use crate::utf8::{ceil_boundary, decode_at, floor_boundary};
 use crate::{TextRange, TextSize};
 
@@ -139,14 +139,11 @@ enum Folded {
     Out,
 }
 
-/// The pictographs of emoji (Miscellaneous Symbols and Pictographs to Symbols and
-/// Pictographs Extended-A): no case, no decomposition, no letters or digits, so each
-/// folds to itself. `pictographs_fold_to_themselves` checks every one.
-const PICTOGRAPHS: std::ops::RangeInclusive<char> = '\u{1F300}'..='\u{1FAFF}';
-
 /// Appends the folded form of the non-ASCII character `c` to `out`.
 fn fold_char(c: char, out: &mut String) -> Folded {
-    // Emoji are common in posts, and the general path looks each up five times.
+    // Emoji are common in posts, and the general path looks each up five times. They
+    // have no case, no decomposition, no letters or digits: each folds to itself
+    // (`pictographs_fold_to_themselves` checks every one).
     if PICTOGRAPHS.contains(&c) {
         out.push(c);
         return Folded::Out;
