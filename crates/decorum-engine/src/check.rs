@@ -48,6 +48,9 @@ pub struct PolicySet {
     /// For each rule, the leaves its conditions can ask for (see [`leaf_mask`]): a post
     /// files only the matches of the leaves of the rules it evaluates.
     rule_leaves: Vec<Vec<(u32, u64)>>,
+    /// The leaves the batch rules' per-post conditions can ask for, filed in every post
+    /// (see [`PerPost`]).
+    batch_leaves: Vec<(u32, u64)>,
     /// For each rule, the title of each of its fixes that is the same in every finding
     /// (`append`, `prepend`, `remove`; empty for a replacement, whose title shows the
     /// words replaced): made once, copied into each finding.
@@ -122,6 +125,15 @@ impl PolicySet {
                 leaf_mask(&arena, trigger.into_iter().chain(&ir.unless))
             })
             .collect();
+        let batch_leaves = {
+            let mut conds = Vec::new();
+            for ir in &irs {
+                if let TriggerIr::Batch(cond) = &ir.trigger {
+                    post_conditions(cond, &mut conds);
+                }
+            }
+            leaf_mask(&arena, conds)
+        };
         let fix_titles = irs
             .iter()
             .map(|ir| ir.fixes.iter().map(fix_title).collect())
@@ -160,6 +172,7 @@ impl PolicySet {
             always,
             triggers,
             rule_leaves,
+            batch_leaves,
             fix_titles,
             known_ids,
             tested,
@@ -286,7 +299,12 @@ impl PolicySet {
         // evaluated here, in the context each post's own rules have filled, rather than
         // in a fresh context per post later (twice when the rule holds: for the count,
         // then for the value its message shows).
-        let mut per_post = PerPost::new(&self.irs, only, &self.arena);
+        // Rule `only`'s own leaves hold those of its per-post conditions.
+        let batch_leaves = match only {
+            None => &self.batch_leaves,
+            Some(o) => self.rule_leaves.get(o).unwrap_or(&self.batch_leaves),
+        };
+        let mut per_post = PerPost::new(&self.irs, only, batch_leaves);
         let mut cache = SetCache::new(&self.arena);
         for (d, draft) in drafts.iter().enumerate() {
             for post in &draft.posts {
@@ -294,7 +312,7 @@ impl PolicySet {
                 let masks = rules
                     .iter()
                     .filter_map(|&r| self.rule_leaves.get(r as usize));
-                cache.want_only(masks.chain([&per_post.leaves]).map(Vec::as_slice));
+                cache.want_only(masks.map(Vec::as_slice).chain([per_post.leaves]));
                 let ctx = PostCtx::new(draft, post, &indexes[d], &self.arena, &mut cache);
                 for (cond, hits) in per_post.conds.iter().zip(&mut per_post.hits) {
                     hits.push(counted_range(&ctx, cond));
@@ -1359,13 +1377,14 @@ fn first_comparison(t: &TriggerIr) -> Option<&NumIr> {
 struct PerPost<'a> {
     conds: Vec<&'a CondIr>,
     hits: Vec<Vec<Option<TextRange>>>,
-    /// The leaves `conds` can ask for (see [`leaf_mask`]).
-    leaves: Vec<(u32, u64)>,
+    /// Leaves that include all `conds` can ask for (see [`leaf_mask`]), made when the
+    /// policy set was built.
+    leaves: &'a [(u32, u64)],
 }
 
 impl<'a> PerPost<'a> {
     /// For the batch rules among `irs` (only rule `only` if given), with no post yet.
-    fn new(irs: &'a [RuleIr], only: Option<usize>, arena: &SetArena) -> PerPost<'a> {
+    fn new(irs: &'a [RuleIr], only: Option<usize>, leaves: &'a [(u32, u64)]) -> PerPost<'a> {
         let mut conds = Vec::new();
         for (i, ir) in irs.iter().enumerate() {
             if let TriggerIr::Batch(cond) = &ir.trigger
@@ -1376,7 +1395,7 @@ impl<'a> PerPost<'a> {
         }
         PerPost {
             hits: vec![Vec::new(); conds.len()],
-            leaves: leaf_mask(arena, conds.iter().copied()),
+            leaves,
             conds,
         }
     }
