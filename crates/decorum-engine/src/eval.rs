@@ -398,22 +398,29 @@ impl<'d> PostCtx<'d> {
     /// the post's body whose pattern the leaf lists, in index order, the first of each
     /// range.
     fn unfiled_leaf(&self, leaf: SetId) -> Found {
+        let out = self.leaf_by_definition(leaf.0);
+        if out.is_empty() {
+            Found::NONE
+        } else {
+            Found::Computed(Rc::new(out))
+        }
+    }
+
+    /// A leaf's matches by their definition, which filing follows: the matches of the
+    /// post's body whose pattern the leaf lists, in index order, the first of each range.
+    fn leaf_by_definition(&self, leaf: u32) -> Vec<SetMatch> {
         let body = self.post.body;
         let mut out: Vec<SetMatch> = Vec::new();
         for &(range, pattern) in self.index.in_range(body) {
             if range.end() > body.end()
-                || !self.arena.leaves_of(pattern).contains(&leaf.0)
+                || !self.arena.leaves_of(pattern).contains(&leaf)
                 || out.last().is_some_and(|m| m.range == range)
             {
                 continue;
             }
             out.push(SetMatch { range, pattern });
         }
-        if out.is_empty() {
-            Found::NONE
-        } else {
-            Found::Computed(Rc::new(out))
-        }
+        out
     }
 
     /// Every match of the post, filed under each leaf listing its pattern, in one pass
@@ -1233,25 +1240,8 @@ mod tests {
         }
     }
 
-    /// A leaf's matches in the post of `ctx`, by their definition: those of the post's
-    /// body whose pattern the leaf lists, in index order, the first of each range.
-    fn reference_leaf(ctx: &PostCtx<'_>, leaf: u32) -> Vec<SetMatch> {
-        let body = ctx.post.body;
-        let mut out: Vec<SetMatch> = Vec::new();
-        for &(range, pattern) in ctx.index.in_range(body) {
-            if range.end() > body.end() || !ctx.arena.leaves_of(pattern).contains(&leaf) {
-                continue;
-            }
-            if out.last().is_some_and(|m| m.range == range) {
-                continue;
-            }
-            out.push(SetMatch { range, pattern });
-        }
-        out
-    }
-
     /// Compares every leaf's filed matches in every post of `draft` with
-    /// [`reference_leaf`], with one cache for all posts (as a check uses it), filing only
+    /// [`PostCtx::leaf_by_definition`], with one cache for all posts (as a check uses it), filing only
     /// the leaves of `wanted` when given (the others answered from the index); returns
     /// how many leaves had matches.
     fn compare_leaves(
@@ -1270,7 +1260,7 @@ mod tests {
             for (id, node) in arena.nodes.iter().enumerate() {
                 if let SetNode::Leaf(_) = node {
                     let got = ctx.set_matches(SetId(id as u32)).to_vec();
-                    let want = reference_leaf(&ctx, id as u32);
+                    let want = ctx.leaf_by_definition(id as u32);
                     assert_eq!(got, want, "leaf {id} in post {:?}", post.body);
                     with_matches += usize::from(!want.is_empty());
                 }
