@@ -30,7 +30,7 @@ use crate::diagnostics::{
 use crate::log::Level;
 use crate::position::{Encoding, Origin};
 use crate::settings::Settings;
-use crate::state::{Evaluation, Role, State};
+use crate::state::{Document, Evaluation, Role, State};
 use decorum_engine::{PolicyProblem, ScanMemo, Severity};
 
 /// Drafts larger than this are not checked (the workspace crate refuses them on disk).
@@ -42,17 +42,26 @@ pub fn schedule(state: &Arc<State>, uri: &Uri) {
         let Some(mut doc) = state.documents.get_mut(uri) else {
             return;
         };
-        doc.generation += 1;
-        if doc.checking {
-            false
-        } else {
-            doc.checking = true;
-            true
-        }
+        mark_changed(&mut doc)
     };
     if start {
-        tokio::spawn(run(Arc::clone(state), uri.clone()));
+        start_check(state, uri);
     }
+}
+
+/// Bumps the document's generation; true when no check task runs for it, so the caller
+/// must call [`start_check`] (the flag is set: no other caller starts a second one). A
+/// change of the text must bump the generation under the same lock that replaced the
+/// text: a running task that took the new text with the old generation would otherwise
+/// publish it, see the generation move, and check and publish the same version again.
+pub fn mark_changed(doc: &mut Document) -> bool {
+    doc.generation += 1;
+    !std::mem::replace(&mut doc.checking, true)
+}
+
+/// Starts the check task of a document that [`mark_changed`] said has none.
+pub fn start_check(state: &Arc<State>, uri: &Uri) {
+    tokio::spawn(run(Arc::clone(state), uri.clone()));
 }
 
 /// After an edit of the open policy file `uri`: re-checks the other open policy files

@@ -85,20 +85,24 @@ pub fn did_change(state: &Arc<State>, params: DidChangeTextDocumentParams) {
         let log_id = doc.log_id;
         let started = std::time::Instant::now();
         let result = doc.text.apply(version, &params.content_changes, encoding);
-        (log_id, result, started.elapsed())
+        // The generation moves with the text, under the same lock (see `mark_changed`).
+        let start = result.is_ok() && crate::checks::mark_changed(&mut doc);
+        (log_id, result, started.elapsed(), start)
     };
     match outcome {
-        (log_id, Ok(touched), took) => {
+        (log_id, Ok(touched), took, start) => {
             crate::log!(
                 Level::Debug,
                 "didChange doc#{log_id} v{version}: {} changes, {touched} bytes touched, applied in {:.3} ms",
                 params.content_changes.len(),
                 took.as_secs_f64() * 1000.0
             );
-            schedule(state, &uri);
+            if start {
+                crate::checks::start_check(state, &uri);
+            }
             crate::checks::schedule_importers(state, &uri);
         }
-        (log_id, Err(ChangeRejected::StaleVersion { current, received }), _) => {
+        (log_id, Err(ChangeRejected::StaleVersion { current, received }), _, _) => {
             crate::log!(
                 Level::Warn,
                 "didChange doc#{log_id}: version {received} is not newer than {current}; dropped"
