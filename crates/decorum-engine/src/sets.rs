@@ -1382,6 +1382,67 @@ fn trim_tail(hir: &Hir) -> Hir {
     }
 }
 
+/// What the start finder searches for in place of `hir`: [`relax`]ed, cut before a run
+/// across words ([`cut_before_open_run`]) and [`trim_tail`]ed. Its matches start
+/// wherever `hir`'s do, and the anchored search at each start decides.
+fn start_form(hir: &Hir) -> Hir {
+    trim_tail(&cut_before_open_run(&relax(hir)))
+}
+
+/// The fewest bytes a regex must keep before a cut by [`cut_before_open_run`].
+const MIN_KEPT_BEFORE_RUN: usize = 3;
+
+/// A relaxed regex cut before its first repetition that runs across words (a class
+/// holding the space and every ASCII letter, repeated without bound once relaxed:
+/// `[^.!?\n]*`, `[^"”\n]{0,40}`), through alternations. The starts of `A R B` are among
+/// those of `A`. Read backwards, such a run kept a thread alive from every place its
+/// tail can end (every closing quote, for `"[^"”\n]{0,40}["”]`) to the previous stop
+/// character, and each byte of it combined with the other regexes' threads into new
+/// states: the std library's book-title regex alone made 1.8 MB of the start finder's
+/// 4.6 MB on the benchmark corpus (2.6 MB with every such regex cut, for the same
+/// candidates; docs/performance.md). A cut keeps at least [`MIN_KEPT_BEFORE_RUN`]
+/// bytes, so the candidates stay few: `'[^']+'` stays whole, since cut it would start
+/// an anchored search at every apostrophe.
+fn cut_before_open_run(hir: &Hir) -> Hir {
+    let open_run = |h: &Hir| match h.kind() {
+        HirKind::Repetition(rep) if rep.max.is_none() => match rep.sub.kind() {
+            HirKind::Class(Class::Unicode(class)) => {
+                let has = |c: char| {
+                    class
+                        .ranges()
+                        .iter()
+                        .any(|r| r.start() <= c && c <= r.end())
+                };
+                has(' ') && ('a'..='z').all(has)
+            }
+            _ => false,
+        },
+        _ => false,
+    };
+    match hir.kind() {
+        HirKind::Concat(parts) => {
+            for (k, part) in parts.iter().enumerate().skip(1) {
+                if !open_run(part) {
+                    continue;
+                }
+                let kept = Hir::concat(parts[..k].to_vec());
+                if kept
+                    .properties()
+                    .minimum_len()
+                    .is_some_and(|n| n >= MIN_KEPT_BEFORE_RUN)
+                {
+                    return kept;
+                }
+            }
+            hir.clone()
+        }
+        HirKind::Alternation(parts) => {
+            Hir::alternation(parts.iter().map(cut_before_open_run).collect())
+        }
+        _ => hir.clone(),
+    }
+}
+
 impl RegexStarts {
     /// Builds the start finder for `regexes` (source, flags, and whether the regex has
     /// literal prefixes, in regex order); `None` when no regex can take part or the
@@ -1413,7 +1474,7 @@ impl RegexStarts {
                     )
                     .build_from_hir(&hir)
                     .ok()?;
-                Some((trim_tail(&relax(&hir)), searcher))
+                Some((start_form(&hir), searcher))
             })();
             anchored.push(searcher.map(|(hir, searcher)| {
                 if !triggered {
@@ -2280,6 +2341,31 @@ pub(crate) mod tests {
         assert_eq!(validate_regex(" ", ""), Ok(false));
     }
 
+    /// A run across words ends the start form when enough is kept before it: "named"
+    /// is a candidate without the "best" the whole regex needs, and a quotation in
+    /// apostrophes is not cut down to one at every apostrophe.
+    #[test]
+    fn start_forms_end_before_a_run_across_words() {
+        let regexes = [
+            (r"\b(?:named|voted)\b[^.!?\n]{0,30}\b(?:best|top)\b", "i", true),
+            (r"'[^'\n]+'", "", true),
+        ];
+        let set = RegexStarts::build(&regexes, 16 << 20).expect("builds");
+        let text = "We were named. It's fine.";
+        let Search::Found(found) = set.main.search(text, 0..text.len()) else {
+            panic!("the search fails");
+        };
+        assert_eq!(found, vec![(0, text.find("named").unwrap())]);
+        // And the whole regexes' matches are found from those candidates.
+        let reference: Vec<meta::Regex> =
+            regexes.iter().map(|&(s, f, _)| reference_regex(s, f)).collect();
+        for text in ["Voted the top clinic. We were 'named' best!", "named, best 'x' top"] {
+            let found = via_candidates(&set, text);
+            assert_eq!(found, via_find_iter(&reference, &set, text), "{text:?}");
+            assert!(found.iter().all(|m| !m.is_empty()), "{text:?}: {found:?}");
+        }
+    }
+
     #[test]
     fn relaxed_regexes_take_part_unless_they_match_empty() {
         let regexes: Vec<(&str, &str)> = REGEXES
@@ -2362,8 +2448,8 @@ pub(crate) mod tests {
     }
 
     /// Where the start finder of [`regex_fixture`] must report a candidate in `span` of
-    /// `text`, found the slow way: every (regex, position) where the relaxed regex
-    /// matches anchored at that position and ends inside the span.
+    /// `text`, found the slow way: every (regex, position) where the regex's
+    /// [`start_form`] matches anchored at that position and ends inside the span.
     fn relaxed_starts(text: &str, span: Range<usize>) -> Vec<(u32, usize)> {
         static RELAXED: std::sync::OnceLock<Vec<Option<meta::Regex>>> = std::sync::OnceLock::new();
         let relaxed = RELAXED.get_or_init(|| {
@@ -2378,7 +2464,7 @@ pub(crate) mod tests {
                 .zip(&set.anchored)
                 .map(|(&(source, flags), taking_part)| {
                     taking_part.as_ref()?;
-                    let hir = relax(&parse_user_regex(source, flags).ok()?);
+                    let hir = start_form(&parse_user_regex(source, flags).ok()?);
                     meta::Regex::builder().build_from_hir(&hir).ok()
                 })
                 .collect()
@@ -2399,8 +2485,8 @@ pub(crate) mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
-        /// The hand-written reverse walk reports exactly the positions where a relaxed
-        /// regex matches: none missing (which would lose matches), none extra.
+        /// The hand-written reverse walk reports exactly the positions where a regex's
+        /// start form matches: none missing (which would lose matches), none extra.
         #[test]
         fn the_start_walk_reports_exactly_where_relaxed_regexes_match(
             pieces in proptest::collection::vec(
