@@ -4,6 +4,12 @@
 //! half-open byte range ([`TextRange`]). [`LineIndex`] turns offsets into lines and columns
 //! for people (CLI output, JSON) and back. Positions are converted to UTF-16 only at the
 //! LSP edge, which takes its columns from [`LineIndex::line_utf16_col`].
+//!
+//! [`invisible`] is the one definition of the characters that show nothing of their own
+//! (zero-width spaces, direction marks, joiners, variation selectors...), which the
+//! normaliser drops, the report escapes and policy-file errors name.
+
+pub mod invisible;
 
 pub use text_size::{TextLen, TextRange, TextSize};
 
