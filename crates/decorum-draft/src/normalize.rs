@@ -4,8 +4,10 @@
 //! Every source character folds on its own (so a match can always be mapped back),
 //! except runs of whitespace (4. below):
 //!
-//! 1. zero-width characters (ZWSP, ZWNJ, ZWJ, WORD JOINER, SOFT HYPHEN, BOM, MONGOLIAN
-//!    VOWEL SEPARATOR) are dropped;
+//! 1. characters that show nothing of their own ([`decorum_text::invisible`]: zero-width
+//!    spaces and joiners, the word joiner, the soft hyphen, a BOM, text-direction marks
+//!    and controls, invisible operators, variation selectors, tag characters...) are
+//!    dropped, so `pa<U+200E>tient` reads `patient`;
 //! 2. typographic quotes, primes and dashes become ASCII: `‘ ’ ‚ ‛ ′ ʼ` → `'`,
 //!    `“ ” „ ‟ ″` → `"`, `‐ ‑ ‒ – — ― − ⸺ ⸻` → `-`; every other Unicode space becomes ` `;
 //! 3. otherwise the character is decomposed for compatibility (NFKD: `ﬁ` → `fi`, full-width
@@ -21,10 +23,14 @@
 //!    in it stays as it is (no match spans one).
 //!
 //! "Diacritics" are the combining marks that accents decompose into (U+0300–036F and the
-//! other combining-diacritics blocks), variation selectors, and the optional vowel points
-//! of Hebrew and Arabic. Marks that are letters' essential parts (Indic vowel signs, for
-//! instance) are kept, and Hangul syllables are not split into jamo, so those scripts
-//! still read as written. There is no full case folding (`ß` stays `ß`), but the Greek
+//! other combining-diacritics blocks) and the optional vowel points of Hebrew and Arabic;
+//! the invisible characters that modify the one before them (variation selectors, tag
+//! characters: [`Invisible::Modifier`]) are dropped as diacritics are, so a match ending
+//! at `❤` or `🏴` covers the selector or the flag's tags after it. The other invisible
+//! characters are not covered by a match that ends before them: a zero-width joiner
+//! after `👩` belongs to the emoji sequence, not to the woman. Marks that are letters'
+//! essential parts (Indic vowel signs, for instance) are kept, and Hangul syllables are
+//! not split into jamo, so those scripts still read as written. There is no full case folding (`ß` stays `ß`), but the Greek
 //! final sigma `ς` folds to `σ`, as `Σ` does.
 //!
 //! The map is stored as runs rather than one entry per byte: a run of characters whose
@@ -32,6 +38,7 @@
 //! CJK) maps byte for byte, and only characters whose length changes get an entry of
 //! their own. ASCII text without runs of whitespace to fold has no map at all.
 
+use decorum_text::invisible::{Invisible, invisible, is_invisible};
 use unicode_normalization::char::decompose_compatible;
 
 use crate::swar::{HIGH_BITS, LANES};
@@ -46,8 +53,8 @@ pub struct NormalizedView {
     pub text: String,
     /// Runs of the map, ordered by `norm`; empty when the map is the identity.
     segs: Vec<Seg>,
-    /// Start offsets of dropped zero-width characters, in order: a match's end is not
-    /// extended over them (it is over dropped diacritics).
+    /// Start offsets of dropped invisible characters (other than modifiers), in order: a
+    /// match's end is not extended over them (it is over dropped diacritics).
     dropped_invisible: Vec<u32>,
     /// Length of the source text.
     source_len: u32,
@@ -87,14 +94,6 @@ fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// Characters that are dropped without trace.
-fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{00AD}' | '\u{FEFF}' | '\u{180E}'
-    )
-}
-
 /// Diacritics: dropped, and a match ending before them extends over them.
 fn is_diacritic(c: char) -> bool {
     matches!(c,
@@ -103,8 +102,6 @@ fn is_diacritic(c: char) -> bool {
         | '\u{1DC0}'..='\u{1DFF}'
         | '\u{20D0}'..='\u{20FF}'
         | '\u{FE20}'..='\u{FE2F}'
-        | '\u{FE00}'..='\u{FE0F}'
-        | '\u{E0100}'..='\u{E01EF}'
         | '\u{0591}'..='\u{05BD}'
         | '\u{05BF}'
         | '\u{05C1}'..='\u{05C2}'
@@ -133,7 +130,8 @@ fn fold_punct(c: char) -> Option<char> {
 
 /// How a non-ASCII source character folded.
 enum Folded {
-    /// Dropped: a diacritic (`true`) or an invisible character (`false`).
+    /// Dropped: a diacritic or modifier (`true`), or another invisible character or a
+    /// space folded into the one before it (`false`).
     Dropped { diacritic: bool },
     /// Pushed to the output.
     Out,
@@ -153,8 +151,13 @@ fn fold_char(c: char, out: &mut String) -> Folded {
 
 /// [`fold_char`] for any character.
 fn fold_char_general(c: char, out: &mut String) -> Folded {
-    if is_invisible(c) {
-        return Folded::Dropped { diacritic: false };
+    // Only non-ASCII characters get here: the ASCII path never asks.
+    match invisible(c) {
+        Some(Invisible::Modifier) => return Folded::Dropped { diacritic: true },
+        Some(Invisible::Standalone | Invisible::Joiner) => {
+            return Folded::Dropped { diacritic: false };
+        }
+        None => {}
     }
     if let Some(p) = fold_punct(c) {
         out.push(p);
@@ -186,10 +189,9 @@ fn fold_char_general(c: char, out: &mut String) -> Folded {
             }
         }
     });
+    // A character made of diacritics only (`c` is not invisible: it returned above).
     if out.len() == before {
-        return Folded::Dropped {
-            diacritic: !is_invisible(c),
-        };
+        return Folded::Dropped { diacritic: true };
     }
     // A symbol that decomposes into letters or digits (`™` into `TM`, `℠`, `№`, `㎏`)
     // stays as it is: folded, it would glue onto the word before it (`cure™` would read
@@ -725,6 +727,57 @@ mod tests {
         .assert_eq(&round_trip("Ο ΔΡΟΜΟΣ, ο δρόμος", &["ο δρομοσ", "δρομοσ"]));
     }
 
+    /// Every character that shows nothing is dropped, direction marks and controls as
+    /// much as zero-width spaces: `pa<U+200E>tient` is the word `patient`, and the match
+    /// maps back to exactly the source word, the mark inside it included and the marks
+    /// around it left out. Variation selectors and a flag's tags are covered by a match
+    /// that ends on the character they modify; a joiner is not.
+    #[test]
+    fn invisible_characters_are_dropped_and_mapped_around() {
+        expect_test::expect![[r#"
+            "my patient, patient, patient." identity=false
+            "my patient" -> "my pa\u{200e}tient"
+            "patient." -> "pa\u{2062}tient."
+        "#]]
+        .assert_eq(&round_trip(
+            "my pa\u{200E}tient\u{200F}, \u{2067}pa\u{202E}tient\u{2069}, pa\u{2062}tient.",
+            &["my patient", "patient."],
+        ));
+        expect_test::expect![[r#"
+            "go 🏴 ❤ 👩⚕" identity=false
+            "go 🏴" -> "go 🏴\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}"
+            "❤" -> "❤\u{fe0f}"
+            "👩" -> "👩"
+        "#]]
+        .assert_eq(&round_trip(
+            "go 🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F} ❤\u{FE0F} 👩\u{200D}⚕\u{FE0F}",
+            &["go 🏴", "❤", "👩"],
+        ));
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            if is_invisible(c) {
+                assert_eq!(normalize_str(&format!("Pa{c}tient")), "patient", "{c:?}");
+            }
+        }
+    }
+
+    /// Unicode's Sentence_Break=Format, which sentence splitting reads through, is the
+    /// set of invisible characters the view drops, but for the prepended concatenation
+    /// marks: format characters that are drawn (across the digits after them).
+    #[test]
+    fn sentence_format_characters_are_the_invisible_ones_but_those_drawn() {
+        let drawn = |c: u32| {
+            matches!(
+                c,
+                0x0600..=0x0605 | 0x06DD | 0x070F | 0x0890..=0x0891 | 0x08E2 | 0x110BD | 0x110CD
+            )
+        };
+        for &(from, to) in crate::tables::SB_FORMAT {
+            for c in (from..=to).filter_map(char::from_u32) {
+                assert_eq!(is_invisible(c), !drawn(u32::from(c)), "{c:?}");
+            }
+        }
+    }
+
     /// The folding of a source prefix is the normalised text up to `from_original`
     /// (where the prefix does not end in or next to a run of whitespace, whose folding
     /// depends on the whole run).
@@ -812,7 +865,7 @@ mod tests {
             1 => "[\u{0}-\u{1f}\u{7f}]",
             1 => "[éÉüçñ]",
             1 => "[‘’“”—\u{a0}\u{2003}]",
-            1 => "[\u{200b}\u{200d}\u{301}\u{fe0f}]",
+            1 => "[\u{200b}\u{200d}\u{200e}\u{202e}\u{301}\u{fe0f}\u{e0067}]",
             1 => "[😀👩⚕™ﬁ]",
         ];
         proptest::collection::vec(piece, 0..40).prop_map(|v| v.concat())

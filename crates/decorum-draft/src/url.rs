@@ -1,7 +1,11 @@
 //! Bare URLs in prose: `http://`, `https://` and `www.` addresses written as text.
 //!
-//! A URL runs until whitespace, a control character, `<`, `>`, `"`, a backtick, or a
-//! typographic quote or bracket. Then trailing punctuation that ends the sentence rather
+//! A URL runs until whitespace, a control character, `<`, `>`, `"`, a backtick, a
+//! typographic quote or bracket, or a character that shows nothing of its own (a
+//! zero-width space, a text-direction mark, a soft hyphen...: [`decorum_text::invisible`];
+//! writers put a zero-width space after an address to stop apps linking the text after
+//! it). Joiners and variation selectors do not end one: they belong to the characters
+//! around them, as in an emoji domain (`i❤️.ws`). Then trailing punctuation that ends the sentence rather
 //! than the address is given back: `.,;:!?'*~`, and `)`, `]`, `}` unless the URL contains
 //! the matching opener (`https://en.wikipedia.org/wiki/Mole_(unit)` keeps its parenthesis).
 
@@ -9,6 +13,8 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use memchr::memmem::Finder;
+
+use decorum_text::invisible::{Invisible, invisible};
 
 use crate::utf8::decode_at;
 
@@ -43,8 +49,8 @@ fn stops_url(c: char) -> bool {
                 | '。'
                 | '，'
                 | '…'
-                | '\u{200B}'
         )
+        || invisible(c) == Some(Invisible::Standalone)
 }
 
 /// End of a URL whose body starts at `from`, before `limit`.
@@ -186,6 +192,26 @@ mod tests {
         "#]]
         .assert_debug_eq(&urls(
             "xhttp://no https:// nope foo.www.bar www. https://a.com/x!?",
+        ));
+    }
+
+    /// A character that shows nothing ends a URL, as a zero-width space always did: a
+    /// text-direction mark after an address in right-to-left text, a word joiner, a
+    /// soft hyphen. A joiner or variation selector inside one does not.
+    #[test]
+    fn invisible_characters_end_a_url_but_joiners_and_selectors_do_not() {
+        expect_test::expect![[r#"
+            [
+                "https://a.example/x",
+                "https://b.example/y",
+                "www.c.example",
+                "https://d.example/z",
+                "https://i❤\u{fe0f}.example/👩\u{200d}⚕",
+            ]
+        "#]]
+        .assert_debug_eq(&urls(
+            "https://a.example/x\u{200B}and https://b.example/y\u{200F} www.c.example\u{2060}x \
+             https://d.example/z\u{AD}w https://i\u{2764}\u{FE0F}.example/\u{1F469}\u{200D}\u{2695}",
         ));
     }
 }
