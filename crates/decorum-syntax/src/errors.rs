@@ -210,7 +210,8 @@ pub(crate) enum LookalikeKind {
     Dash,
     /// A space other than the ordinary one.
     Space,
-    /// A character that shows nothing: zero-width, a direction mark, a control.
+    /// A character that shows nothing ([`decorum_text::invisible`]: zero-width, a
+    /// direction mark, a joiner...), a control, or a line or paragraph separator.
     Invisible,
 }
 
@@ -250,23 +251,16 @@ impl Lookalike {
             '\u{1680}' | '\u{2000}'..='\u{2006}' | '\u{2008}'..='\u{200A}' | '\u{205F}' => {
                 ("a typographic space", Space)
             }
-            '\u{200B}' => ("a zero-width space", Invisible),
-            '\u{200C}' => ("a zero-width non-joiner", Invisible),
-            '\u{200D}' => ("a zero-width joiner", Invisible),
-            '\u{2060}' => ("a word joiner", Invisible),
-            '\u{FEFF}' => ("a zero-width no-break space", Invisible),
-            '\u{00AD}' => ("a soft hyphen", Invisible),
-            '\u{180E}' => ("a Mongolian vowel separator", Invisible),
-            '\u{200E}' | '\u{200F}' | '\u{061C}' => ("a text-direction mark", Invisible),
-            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
-                ("a text-direction control", Invisible)
-            }
-            '\u{FE00}'..='\u{FE0F}' => ("a variation selector", Invisible),
+            // Separators break a line in an editor but not in a policy: as good as
+            // invisible there, though they are spaces rather than characters that show
+            // nothing.
             '\u{2028}' => ("a line separator", Invisible),
             '\u{2029}' => ("a paragraph separator", Invisible),
             '\t' | '\n' | '\r' => return None,
             c if c.is_control() => ("a control character", Invisible),
-            _ => return None,
+            // Every character that shows nothing of its own, named as Decorum names it
+            // everywhere.
+            c => (decorum_text::invisible::name(c)?, Invisible),
         };
         Some(Lookalike {
             char: c,
@@ -742,4 +736,50 @@ fn slash_in_regex(source: &str, pos: usize, positives: &[Rule]) -> Option<String
         }
     }
     Some(format!("{general}: `/{escaped}/{flags}`"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every character that shows nothing ([`decorum_text::invisible`]) is named in an
+    /// error by the name Decorum gives it, with its code point, and the advice to delete
+    /// it: a direction mark or an invisible operator as much as a zero-width space.
+    #[test]
+    fn every_invisible_character_is_named_with_its_code_point() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let Some(name) = decorum_text::invisible::name(c) else {
+                continue;
+            };
+            let lookalike = Lookalike::of(c);
+            assert_eq!(
+                lookalike.map(|l| (l.name, l.kind)),
+                Some((name, LookalikeKind::Invisible)),
+                "{c:?}"
+            );
+        }
+        let errors = |source: &str| -> Vec<String> {
+            crate::parse(source)
+                .errors
+                .iter()
+                .map(|e| format!("{} ({})", e.message, e.help.as_deref().unwrap_or("")))
+                .collect()
+        };
+        for (c, phrase) in [
+            ('\u{200E}', "a text-direction mark (U+200E)"),
+            ('\u{2062}', "an invisible operator (U+2062)"),
+            ('\u{E0067}', "a tag character (U+E0067)"),
+            ('\u{3164}', "a Hangul filler (U+3164)"),
+        ] {
+            let source =
+                format!("decorum 1\npolicy p\nrule r{c} {{\n  flag when contains [\"x\"]\n}}\n");
+            assert_eq!(
+                errors(&source),
+                [format!(
+                    "expected `{{`, found {phrase} (delete it: it cannot be seen, and text pasted from a web page or a word processor often carries one)"
+                )],
+                "{c:?}"
+            );
+        }
+    }
 }

@@ -20,6 +20,7 @@
 use std::fmt::Write;
 
 use decorum_engine::{Finding, PolicyInputs, PolicyProblem, ProblemLevel, Severity, WaiverUse};
+use decorum_text::invisible::{Invisible, invisible, is_invisible};
 use decorum_text::{LineIndex, TextRange, TextSize};
 use unicode_width::UnicodeWidthStr;
 
@@ -410,74 +411,46 @@ fn visible(line: &str, from: usize, to: usize) -> String {
 
 /// Whether the character `c` at byte `at` of `line` is printed as its code point.
 ///
-/// Always: controls, text-direction marks and controls (a draft could reorder what the
-/// terminal shows), characters that show nothing (zero-width spaces, the word joiner,
-/// a byte-order mark inside the text, the soft hyphen, invisible operators, line and
-/// paragraph separators) and every space but U+0020, which reads as an ordinary one.
-/// A zero-width joiner or non-joiner is printed as is between two visible non-ASCII
-/// characters, where it shapes a glyph (an emoji sequence like 👩‍⚕️, Persian or Indic
-/// text), and a variation selector or tag character after a visible character, whose
+/// Always: controls, every space but U+0020 (which reads as an ordinary one; line and
+/// paragraph separators too), and the characters that show nothing of their own
+/// ([`decorum_text::invisible`]: zero-width spaces, the word joiner, a byte-order mark
+/// inside the text, the soft hyphen, text-direction marks and controls, with which a
+/// draft could reorder what the terminal shows, invisible operators...). Two kinds of
+/// those are the exception, where they shape what is shown: a zero-width joiner or
+/// non-joiner ([`Invisible::Joiner`]) is printed as is between two visible non-ASCII
+/// characters (an emoji sequence like 👩‍⚕️, Persian or Indic text), and a variation
+/// selector or tag character ([`Invisible::Modifier`]) after a visible character, whose
 /// look it selects (❤️, flags); elsewhere they too show nothing and are escaped.
 fn escaped(line: &str, at: usize, c: char) -> bool {
-    match c {
-        '\t' | '\n' | '\r' => false,
-        '\u{200C}' | '\u{200D}' => {
+    match (c, invisible(c)) {
+        ('\t' | '\n' | '\r', _) => false,
+        (_, Some(Invisible::Joiner)) => {
             let before = base_before(line, at);
             let after = line[at + c.len_utf8()..].chars().next();
             ![before, after]
                 .iter()
                 .all(|n| n.is_some_and(|n| !n.is_ascii() && seen(n)))
         }
-        c if is_modifier(c) => !base_before(line, at).is_some_and(seen),
-        c => always_escaped(c),
+        (_, Some(Invisible::Modifier)) => !base_before(line, at).is_some_and(seen),
+        (_, Some(Invisible::Standalone)) => true,
+        (_, None) => c.is_control() || (c.is_whitespace() && !c.is_ascii()),
     }
-}
-
-/// Characters printed as their code point wherever they are.
-fn always_escaped(c: char) -> bool {
-    c.is_control()
-        || (c.is_whitespace() && !c.is_ascii())
-        || matches!(
-            c,
-            '\u{00AD}'
-                | '\u{061C}'
-                | '\u{180E}'
-                | '\u{200B}'
-                | '\u{200E}'
-                | '\u{200F}'
-                | '\u{202A}'..='\u{202E}'
-                | '\u{2060}'..='\u{2064}'
-                | '\u{2066}'..='\u{206F}'
-                | '\u{3164}'
-                | '\u{FEFF}'
-                | '\u{FFA0}'
-                | '\u{FFF9}'..='\u{FFFB}'
-                | '\u{E0001}'
-        )
-}
-
-/// Variation selectors and tag characters: they change how the character before them
-/// looks and show nothing of their own.
-fn is_modifier(c: char) -> bool {
-    matches!(
-        c,
-        '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}' | '\u{E0020}'..='\u{E007F}'
-    )
 }
 
 /// Whether `c` is printed as a character someone can see.
 fn seen(c: char) -> bool {
-    !c.is_whitespace()
-        && !always_escaped(c)
-        && !is_modifier(c)
-        && !matches!(c, '\u{200C}' | '\u{200D}')
+    !c.is_whitespace() && !c.is_control() && !is_invisible(c)
 }
 
 /// The character a joiner or modifier at byte `at` attaches to: the nearest one before
 /// it that is not itself a modifier (a flag's tags come in a run). The walk is bounded
 /// so that a line of nothing but selectors costs little per character.
 fn base_before(line: &str, at: usize) -> Option<char> {
-    line[..at].chars().rev().take(40).find(|&c| !is_modifier(c))
+    line[..at]
+        .chars()
+        .rev()
+        .take(40)
+        .find(|&c| invisible(c) != Some(Invisible::Modifier))
 }
 
 #[cfg(test)]
@@ -553,6 +526,38 @@ mod tests {
         let line = format!("x {nurse} y");
         let at = line.find('\u{200D}').unwrap();
         assert_eq!(visible(&line, at, line.len()), "\u{200D}\u{2695}\u{FE0F} y");
+    }
+
+    /// The report and the normaliser agree on the characters that show nothing
+    /// ([`decorum_text::invisible`]): each is dropped from the normalised view, so a rule
+    /// reads through it, and printed as its code point, so the reader sees why the rule
+    /// matched there. The documented exceptions: a joiner between two visible non-ASCII
+    /// characters and a modifier after a visible character are printed as they are.
+    #[test]
+    fn the_report_escapes_every_character_the_normaliser_drops_as_invisible() {
+        let mut checked = 0;
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let Some(kind) = invisible(c) else {
+                continue;
+            };
+            checked += 1;
+            let code = format!("<U+{:04X}>", u32::from(c));
+            assert_eq!(
+                decorum_draft::normalize_str(&format!("Pa{c}tient")),
+                "patient",
+                "{c:?}"
+            );
+            // Alone, or after a space, there is nothing for it to shape.
+            assert_eq!(clean(&c.to_string()), code, "{c:?}");
+            assert_eq!(clean(&format!("a {c}")), format!("a {code}"), "{c:?}");
+            let between_letters = format!("\u{0645}{c}\u{062E}");
+            let shown = match kind {
+                Invisible::Standalone => format!("\u{0645}{code}\u{062E}"),
+                Invisible::Joiner | Invisible::Modifier => between_letters.clone(),
+            };
+            assert_eq!(clean(&between_letters), shown, "{c:?}");
+        }
+        assert!(checked > 300, "{checked} invisible characters");
     }
 
     /// Renders the snippet of `range` in `text` without colour.
