@@ -557,7 +557,7 @@ pub fn verify(library: &Library, lock: Option<&Lock>) -> Result<(), LibraryError
     let relock = "if the change is intended, run `decorum lock` to pin the library again";
     let rewrite = "run `decorum lock` to write it again from the library's files";
     let content_pinned = entry.sha256 == library.fingerprint.sha256;
-    let message = match first_difference(&entry.files, &library.fingerprint.files) {
+    let message = match differences(&entry.files, &library.fingerprint.files).next() {
         // The manifest is one of the pinned files, so with the files as pinned a version
         // other than the manifest's can only have been typed into the lock.
         None if content_pinned && entry.version != library.manifest.version => {
@@ -623,25 +623,23 @@ enum Difference {
     Removed,
 }
 
-/// The first file whose hash differs between what the lock pins and what is on disk:
+/// The files whose hashes differ between what the lock pins and what is on disk:
 /// changed or added files first, in path order, then removed ones.
-fn first_difference<'a>(
+fn differences<'a>(
     pinned: &'a BTreeMap<String, String>,
     found: &'a BTreeMap<String, String>,
-) -> Option<(&'a str, Difference)> {
+) -> impl Iterator<Item = (&'a str, Difference)> {
     let changed_or_added = found
         .iter()
-        .find_map(|(file, hash)| match pinned.get(file) {
+        .filter_map(move |(file, hash)| match pinned.get(file) {
             None => Some((file.as_str(), Difference::Added)),
             Some(p) if p != hash => Some((file.as_str(), Difference::Changed)),
             Some(_) => None,
         });
-    changed_or_added.or_else(|| {
-        pinned
-            .keys()
-            .find(|f| !found.contains_key(*f))
-            .map(|f| (f.as_str(), Difference::Removed))
-    })
+    let removed = (pinned.keys())
+        .filter(move |f| !found.contains_key(*f))
+        .map(|f| (f.as_str(), Difference::Removed));
+    changed_or_added.chain(removed)
 }
 
 /// Reads every library declared in the configuration, in name order.
@@ -712,16 +710,10 @@ pub enum LockChange {
 /// files whose hashes differ; when the content is the same as a whole, what of the old
 /// lock was edited by hand instead (a file's hash, the overall hash, the version).
 fn changed_files(before: &LockedLibrary, now: &LockedLibrary) -> Vec<String> {
-    let mut files: Vec<&str> = now
-        .files
-        .iter()
-        .filter(|(f, h)| before.files.get(*f) != Some(*h))
-        .map(|(f, _)| f.as_str())
-        .collect();
-    let removed: Vec<&str> = (before.files.keys())
-        .filter(|f| !now.files.contains_key(*f))
-        .map(String::as_str)
-        .collect();
+    let (removed, changed_or_added): (Vec<_>, Vec<_>) = differences(&before.files, &now.files)
+        .partition(|&(_, difference)| difference == Difference::Removed);
+    let mut files: Vec<&str> = changed_or_added.into_iter().map(|(f, _)| f).collect();
+    let removed: Vec<&str> = removed.into_iter().map(|(f, _)| f).collect();
     if before.sha256 == now.sha256 {
         // Same content: the old lock's per-file list was edited.
         files.extend(removed);
