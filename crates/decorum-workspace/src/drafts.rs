@@ -328,8 +328,7 @@ pub(crate) fn read_draft_in(
 
 /// A draft read from standard input: Markdown, shown as `<stdin>`, without metadata
 /// from `decorum.toml` (there is no path to match).
-pub fn read_stdin_draft(text: String, config: &Config) -> LoadedDraft {
-    let _ = config;
+pub fn read_stdin_draft(text: String) -> LoadedDraft {
     let draft = decorum_draft::parse(&text, DraftFormat::Markdown, &Metadata::new());
     LoadedDraft {
         path: PathBuf::from("<stdin>"),

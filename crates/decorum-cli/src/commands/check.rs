@@ -49,7 +49,7 @@ pub fn run(args: CheckArgs) -> u8 {
     if !stdin.is_empty() {
         let mut text = String::new();
         match std::io::stdin().read_to_string(&mut text) {
-            Ok(_) => drafts.push(read_stdin_draft(text, &session.config)),
+            Ok(_) => drafts.push(read_stdin_draft(text)),
             Err(e) => input.push(input_problem(
                 "<stdin>",
                 format!("could not read standard input as UTF-8 text: {e}"),
