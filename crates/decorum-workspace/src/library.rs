@@ -416,13 +416,6 @@ pub fn read_lock(config: &Config) -> Result<Option<Lock>, LibraryError> {
     parse_lock(&text).map(Some)
 }
 
-/// Only the version of a lock: read first, because a lock of another version may have
-/// other fields, and "unknown field" would hide the reason.
-#[derive(Deserialize)]
-struct LockVersion {
-    version: Option<toml::Spanned<toml::Value>>,
-}
-
 /// A lock as written, with the places of its entries for messages.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -445,9 +438,17 @@ fn parse_lock(text: &str) -> Result<Lock, LibraryError> {
             "run `decorum lock` to write it again",
         )
     };
-    let version = toml::from_str::<LockVersion>(text)
-        .map_err(toml_error)?
-        .version;
+    let document = toml::de::DeTable::parse(text).map_err(toml_error)?;
+    // The version is read first, because a lock of another version may have other
+    // fields, and "unknown field" would hide the reason.
+    let version = match document.get_ref().get("version") {
+        Some(value) => Some(toml::Spanned::new(
+            value.span(),
+            toml::Value::deserialize(toml::de::ValueDeserializer::from(value.clone()))
+                .map_err(toml_error)?,
+        )),
+        None => None,
+    };
     if let Some(version) = version
         && let Some(number) = version.get_ref().as_integer()
         && number != i64::from(LOCK_FORMAT)
@@ -467,7 +468,7 @@ fn parse_lock(text: &str) -> Result<Lock, LibraryError> {
             help,
         ));
     }
-    let file = toml::from_str::<LockFile>(text).map_err(toml_error)?;
+    let file = LockFile::deserialize(toml::de::Deserializer::from(document)).map_err(toml_error)?;
     let mut first_line: BTreeMap<&str, usize> = BTreeMap::new();
     for entry in &file.library {
         let line = line_of(text, entry.span().start);
@@ -499,6 +500,10 @@ fn parse_lock(text: &str) -> Result<Lock, LibraryError> {
 /// import through one name would be refused as leaving the other's library. So a folder
 /// is declared once, under the name its imports use.
 pub fn folder_declared_twice(config: &Config) -> Option<LibraryError> {
+    // Every load reads the lock: spare it a canonical path that nothing is compared with.
+    if config.libraries.len() < 2 {
+        return None;
+    }
     let mut seen: Vec<(&str, PathBuf)> = Vec::new();
     // In the order of decorum.toml, so that the error is at the later declaration.
     let mut declared: Vec<(&String, &PathBuf)> = config.libraries.iter().collect();
