@@ -402,6 +402,14 @@ pub fn read_lock(config: &Config) -> Result<Option<Lock>, LibraryError> {
     if let Some(problem) = folder_declared_twice(config) {
         return Err(problem);
     }
+    read_lock_file(config)
+}
+
+/// Reads `decorum.lock` as [`read_lock`] does, but without first checking the libraries
+/// the configuration declares: for `decorum lock`, which refuses a folder declared twice
+/// (an error, exit 2) before it reads any library, and reads the lock only after them
+/// (a lock it cannot read is one it writes anew).
+pub fn read_lock_file(config: &Config) -> Result<Option<Lock>, LibraryError> {
     let path = lock_path(config);
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,

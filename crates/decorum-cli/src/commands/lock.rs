@@ -100,7 +100,8 @@ pub fn run(args: LockArgs) -> u8 {
     if failed {
         return EXIT_ERROR;
     }
-    let old = match library::read_lock(&config) {
+    // A folder declared twice was refused above.
+    let old = match library::read_lock_file(&config) {
         Ok(old) => old,
         // A lock that cannot be read is out of date: `decorum lock` writes it anew.
         Err(e) if args.check => {
