@@ -116,8 +116,10 @@ pub enum OverrideChange {
         name: String,
         /// Its value before, as shown to people.
         from: String,
-        /// The new value as written (`+= [...]` for additions).
+        /// The new value as written, after `+= ` for an addition (`+= [...]`).
         to: String,
+        /// `+=`: the clause added terms to the value before it rather than replacing it.
+        add: bool,
     },
 }
 

@@ -1978,6 +1978,7 @@ impl<'a> Compiler<'a> {
                                 } else {
                                     written
                                 },
+                                add: *add,
                             },
                             source: o.source,
                             range: *range,

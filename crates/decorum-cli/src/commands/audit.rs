@@ -101,7 +101,7 @@ pub fn run(args: AuditArgs) -> u8 {
             let (file, line) = location(inputs, o.source, o.range);
             let (what, from, to) = match &o.change {
                 OverrideChange::Severity { from, to } => ("severity".to_string(), from.as_str().to_string(), to.as_str().to_string()),
-                OverrideChange::Param { name, from, to } => (format!("param {name}"), from.clone(), to.clone()),
+                OverrideChange::Param { name, from, to, .. } => (format!("param {name}"), from.clone(), to.clone()),
             };
             // `severity LEVEL locked` binds the files nearer the root, even at the same level.
             let locked = o.locked_at(inputs).is_some();

@@ -191,10 +191,11 @@ fn suggestion(wanted: &str, set: &decorum_engine::PolicySet) -> Option<String> {
     }
 }
 
-/// One override of a parameter: the value it set as written (`+= [...]` for an
-/// addition), and where.
+/// One override of a parameter: the value it set as written (for an addition, the
+/// terms it added), whether it added them, and where.
 struct ParamStep<'a> {
-    to: &'a str,
+    value: &'a str,
+    add: bool,
     at: String,
 }
 
@@ -204,15 +205,16 @@ struct ParamOverrides<'a> {
     name: &'a str,
     /// The default, as the audit shows it.
     from: &'a str,
-    /// Each clause with the value it set as written (`+= [...]` for an addition).
-    steps: Vec<(&'a OverrideRecord, &'a str)>,
+    /// Each clause with the value it set as written (for an addition, the terms it
+    /// added) and whether it added them (`+=`).
+    steps: Vec<(&'a OverrideRecord, &'a str, bool)>,
 }
 
 impl ParamOverrides<'_> {
     /// Where the clauses in force begin: at the last `=`, which replaced the default and
     /// every clause before it; `None` when all of them add to the default.
     fn last_replacement(&self) -> Option<usize> {
-        self.steps.iter().rposition(|(_, to)| !to.starts_with("+="))
+        self.steps.iter().rposition(|&(_, _, add)| !add)
     }
 }
 
@@ -220,15 +222,27 @@ impl ParamOverrides<'_> {
 fn param_overrides<'a>(audit: &'a AuditTrail, rule: &RuleInfo) -> Vec<ParamOverrides<'a>> {
     let mut params: Vec<ParamOverrides<'a>> = Vec::new();
     for o in audit.overrides.iter().filter(|o| o.rule == rule.id) {
-        let OverrideChange::Param { name, from, to } = &o.change else {
+        let OverrideChange::Param {
+            name,
+            from,
+            to,
+            add,
+        } = &o.change
+        else {
             continue;
         };
+        // An addition's value shows after its `+=`.
+        let value = match add {
+            true => to.strip_prefix("+=").unwrap_or(to),
+            false => to,
+        };
+        let step = (o, value, *add);
         match params.iter_mut().find(|p| p.name == name) {
-            Some(p) => p.steps.push((o, to)),
+            Some(p) => p.steps.push(step),
             None => params.push(ParamOverrides {
                 name,
                 from,
-                steps: vec![(o, to)],
+                steps: vec![step],
             }),
         }
     }
@@ -243,8 +257,9 @@ fn parameter_lines(inputs: &PolicyInputs, audit: &AuditTrail, rule: &RuleInfo) -
         let first_in_force = param.last_replacement().unwrap_or(0);
         let (name, from) = (param.name, param.from);
         let steps: Vec<ParamStep<'_>> = (param.steps.iter())
-            .map(|&(o, to)| ParamStep {
-                to,
+            .map(|&(o, value, add)| ParamStep {
+                value,
+                add,
                 at: policy_place(inputs, o.source, o.range)
                     .map(|(path, line)| format!("{path}:{line}"))
                     .unwrap_or_else(|| "an importing policy".to_string()),
@@ -259,9 +274,9 @@ fn parameter_lines(inputs: &PolicyInputs, audit: &AuditTrail, rule: &RuleInfo) -
         let (replaced, in_force) = steps.split_at(first_in_force);
         let mut value = default.clone();
         for step in in_force {
-            value = match step.to.strip_prefix("+=") {
-                Some(added) => format!("{value} + {}", one_line(added)),
-                None => one_line(step.to),
+            value = match step.add {
+                true => format!("{value} + {}", one_line(step.value)),
+                false => one_line(step.value),
             };
         }
         let places: Vec<&str> = in_force.iter().map(|s| s.at.as_str()).collect();
@@ -272,9 +287,9 @@ fn parameter_lines(inputs: &PolicyInputs, audit: &AuditTrail, rule: &RuleInfo) -
         };
         let earlier: Vec<String> = replaced
             .iter()
-            .map(|s| match s.to.strip_prefix("+=") {
-                Some(added) => format!("{} added at {}", one_line(added), s.at),
-                None => format!("{} at {}", one_line(s.to), s.at),
+            .map(|s| match s.add {
+                true => format!("{} added at {}", one_line(s.value), s.at),
+                false => format!("{} at {}", one_line(s.value), s.at),
             })
             .collect();
         let earlier = if earlier.is_empty() {
@@ -327,7 +342,7 @@ fn params_in_force<'a>(
             }
             None => 0,
         };
-        in_force.extend(param.steps.iter().skip(first).map(|&(o, _)| o));
+        in_force.extend(param.steps.iter().skip(first).map(|&(o, _, _)| o));
     }
     (in_force, replaced_defaults)
 }
