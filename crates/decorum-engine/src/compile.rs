@@ -2626,10 +2626,10 @@ impl<'a> Compiler<'a> {
 
     fn check_channel(&mut self, file: SourceId, value: &StrLit) {
         let v = value.value.to_lowercase();
-        if KNOWN_CHANNELS.contains(&v.as_str()) {
+        if known_channels().contains(&v.as_str()) {
             return;
         }
-        if let Some(s) = decorum_syntax::did_you_mean(&v, KNOWN_CHANNELS.iter().copied()) {
+        if let Some(s) = decorum_syntax::did_you_mean(&v, known_channels().iter().copied()) {
             self.warning(
                 file,
                 value.range,
@@ -2944,9 +2944,10 @@ impl<'a> Compiler<'a> {
     }
 }
 
-pub(crate) const KNOWN_CHANNELS: &[&str] = &[
+/// The channels Decorum knows, each by the name [`decorum_draft::channel_id`] gives it
+/// (`x`, not `twitter`).
+const CHANNEL_IDS: &[&str] = &[
     "x",
-    "twitter",
     "bluesky",
     "threads",
     "instagram",
@@ -2960,6 +2961,28 @@ pub(crate) const KNOWN_CHANNELS: &[&str] = &[
     "website",
     "email",
 ];
+
+/// Other names policies write for a known channel. Which channel each one stands for is
+/// decorum-draft's alias table, read through [`decorum_draft::channel_id`], the way
+/// conditions compare channels: a name here that the table does not map to a known
+/// channel is not offered.
+const CHANNEL_ALIASES: &[&str] = &["twitter"];
+
+/// Every channel name a policy may write: each known channel, followed by its other
+/// names (`x`, `twitter`, `bluesky`, ...). `channel == "..."` with another value is
+/// a warning, and suggestions and completion offer these.
+pub(crate) fn known_channels() -> &'static [&'static str] {
+    static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        (CHANNEL_IDS.iter())
+            .flat_map(|&id| {
+                let aliases = (CHANNEL_ALIASES.iter().copied())
+                    .filter(move |&alias| decorum_draft::channel_id(alias) == id);
+                std::iter::once(id).chain(aliases)
+            })
+            .collect()
+    })
+}
 
 /// The set whose absence makes the expression 0 (`count(S)`, `count(S) / x`,
 /// `count(S) * x`; division by zero is 0 too).
@@ -3063,4 +3086,46 @@ fn sorted_join<S: AsRef<str>>(names: &[S]) -> String {
     let mut v: Vec<&str> = names.iter().map(AsRef::as_ref).collect();
     v.sort_unstable();
     v.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names a policy may write for a channel: the known channels with their other
+    /// names beside them, as decorum-draft's alias table maps them.
+    #[test]
+    fn known_channel_names_are_the_channels_and_their_aliases() {
+        assert_eq!(
+            known_channels(),
+            [
+                "x",
+                "twitter",
+                "bluesky",
+                "threads",
+                "instagram",
+                "linkedin",
+                "facebook",
+                "mastodon",
+                "tiktok",
+                "youtube",
+                "blog",
+                "newsletter",
+                "website",
+                "email",
+            ]
+        );
+        // A channel is named as `channel_id` names it, and every alias listed stands for
+        // one of them: one the alias table dropped would be left out silently.
+        for id in CHANNEL_IDS {
+            assert_eq!(decorum_draft::channel_id(id), *id);
+        }
+        for alias in CHANNEL_ALIASES {
+            let id = decorum_draft::channel_id(alias);
+            assert!(
+                *alias != id && CHANNEL_IDS.contains(&&*id),
+                "{alias} is {id}"
+            );
+        }
+    }
 }

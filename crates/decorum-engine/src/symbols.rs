@@ -117,7 +117,7 @@ pub fn post_fields() -> impl Iterator<Item = (&'static str, &'static str)> {
 /// The channels the engine knows (`x`, `bluesky`, `linkedin`, ...): `channel == "..."`
 /// with another value is a warning.
 pub fn known_channels() -> &'static [&'static str] {
-    crate::compile::KNOWN_CHANNELS
+    crate::compile::known_channels()
 }
 
 /// The name an `import "SOURCE"` without `as` is reached by: the last segment of its
