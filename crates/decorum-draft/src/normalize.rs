@@ -30,8 +30,8 @@
 //! characters are not covered by a match that ends before them: a zero-width joiner
 //! after `👩` belongs to the emoji sequence, not to the woman. Marks that are letters'
 //! essential parts (Indic vowel signs, for instance) are kept, and Hangul syllables are
-//! not split into jamo, so those scripts still read as written. There is no full case folding (`ß` stays `ß`), but the Greek
-//! final sigma `ς` folds to `σ`, as `Σ` does.
+//! not split into jamo, so those scripts still read as written. There is no full case
+//! folding (`ß` stays `ß`), but the Greek final sigma `ς` folds to `σ`, as `Σ` does.
 //!
 //! The map is stored as runs rather than one entry per byte: a run of characters whose
 //! folded form has the same length as the source (all of ASCII, lowercase letters, most

@@ -114,10 +114,9 @@ fn unprintable_field(
     text: &str,
     shown_root: &str,
 ) -> Result<(), LibraryError> {
-    let unprintable = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
-    };
+    // The characters the human report would print as code points: controls, and those
+    // that show nothing (text-direction marks and controls, zero-width characters...).
+    let unprintable = |c: char| c.is_control() || decorum_text::invisible::is_invisible(c);
     let fields = [("name", &manifest.name), ("version", &manifest.version)]
         .into_iter()
         .chain(manifest.exports.iter().map(|e| ("exports", e)));
@@ -819,10 +818,19 @@ mod tests {
                 "exports",
                 "[library]\nname = \"dental\"\nversion = \"1.0\"\nlanguage = 1\nexports = [\"privacy\\u202e\"]\n",
             ),
+            // An Arabic letter mark reorders text as U+202E does.
+            (
+                "name",
+                "[library]\nname = \"dental\\u061c\"\nversion = \"1.0\"\nlanguage = 1\nexports = [\"privacy\"]\n",
+            ),
         ] {
             std::fs::write(dir.path().join(MANIFEST_FILE), manifest).unwrap();
             let err = read_library("dental", dir.path(), "vendor/dental").unwrap_err();
-            let line = if field == "version" { 3 } else { 5 };
+            let line = match field {
+                "name" => 2,
+                "version" => 3,
+                _ => 5,
+            };
             assert!(
                 err.message.starts_with(&format!(
                     "vendor/dental/decorum-library.toml:{line}: the library's `{field}` holds a character that cannot be printed"
