@@ -1271,14 +1271,16 @@ impl<'a> Compiler<'a> {
     /// one of its parameters to different values: the later one wins, which nothing else
     /// would tell the author.
     ///
-    /// `params` are the rule's own parameters: a value of another kind than its
-    /// parameter's (or for a parameter the rule does not have) is an error reported where
-    /// the overrides apply, and wins nothing, so it takes no part in a conflict.
+    /// `params` are the rule's parameters: a value of another kind than its parameter's
+    /// (or for a parameter the rule does not have) is an error reported where the
+    /// overrides apply, and wins nothing, so it takes no part in a conflict; nor do the
+    /// settings a lock `refused` (their file and range), which are errors too.
     fn warn_sibling_conflicts(
         &mut self,
         id: &str,
         overrides: &[Override<'_>],
         params: &HashMap<String, ParamValue>,
+        refused: &[(SourceId, TextRange)],
     ) {
         let fits = |name: &str, value: &Value| {
             matches!(
@@ -1297,6 +1299,11 @@ impl<'a> Compiler<'a> {
             o.decl
                 .items
                 .iter()
+                .filter(|item| match item {
+                    UseItem::Severity(sev) => !refused.contains(&(o.source, sev.range)),
+                    UseItem::Assign { range, .. } => !refused.contains(&(o.source, *range)),
+                    UseItem::Example(_) => true,
+                })
                 .filter_map(|item| match item {
                     UseItem::Severity(sev) => {
                         let level = sev.level.value.as_str().to_string();
@@ -1833,7 +1840,10 @@ impl<'a> Compiler<'a> {
         };
         let mut overrides = self.overrides.remove(&key).unwrap_or_default();
         overrides.sort_by_key(|o| std::cmp::Reverse(o.depth));
-        self.warn_sibling_conflicts(&id, &overrides, &params);
+        // The sibling conflicts are reported ahead of what the overrides' checks find
+        // (moved there below), but without the settings a lock refuses: those win nothing.
+        let conflicts_at = self.problems.len();
+        let mut refused: Vec<(SourceId, TextRange)> = Vec::new();
         // Where the rule was locked, and at which severity: by its own `locked`, or by a
         // `use ... { severity LEVEL locked }` in a file between it and the root, which
         // binds the files nearer the root (the overrides come in that order).
@@ -1860,6 +1870,7 @@ impl<'a> Compiler<'a> {
                                 Some("a locked rule can be raised but not lowered or disabled; to exempt one draft, add a waiver comment with a reason".into()),
                             );
                             self.label(by, at, "locked here");
+                            refused.push((o.source, s.range));
                             continue;
                         }
                         self.audit.overrides.push(OverrideRecord {
@@ -1900,6 +1911,7 @@ impl<'a> Compiler<'a> {
                                 Some("a locked rule can be raised but not otherwise changed; to exempt one draft, add a waiver comment with a reason".into()),
                             );
                             self.label(by, at, "locked here");
+                            refused.push((o.source, *range));
                             continue;
                         }
                         let Some(current) = params.get(&name.text).cloned() else {
@@ -2010,6 +2022,12 @@ impl<'a> Compiler<'a> {
                     }
                 }
             }
+        }
+        let checked = self.problems.len();
+        self.warn_sibling_conflicts(&id, &overrides, &params, &refused);
+        let conflicts = self.problems.len() - checked;
+        if let Some(moved) = self.problems.get_mut(conflicts_at..) {
+            moved.rotate_right(conflicts);
         }
 
         let locked_now = lock.is_some();

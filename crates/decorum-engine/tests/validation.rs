@@ -675,6 +675,36 @@ use lib.r { size = 3 }
     );
 }
 
+#[test]
+fn a_setting_a_lock_refuses_takes_no_part_in_a_use_conflict() {
+    // Neither value wins: a warning that the later one does would contradict the errors.
+    let lib = r##"decorum 1
+policy lib
+rule r {
+  severity error locked
+  flag when count(["x"]) / words > share
+  param share = 10%
+}
+"##;
+    check(
+        r##"decorum 1
+policy org
+import "./lib" as lib
+use lib.r { share = 15% }
+use lib.r { share = 20% }
+use lib.r { severity warning }
+use lib.r { severity info }
+"##,
+        &[("lib", lib)],
+        expect![[r#"
+            root.decorum:4:13: error[locked]: `lib.r` is locked; its parameter `share` cannot be changed `share = 15%` (help: a locked rule can be raised but not otherwise changed; to exempt one draft, add a waiver comment with a reason) [lib.decorum:4:18: locked here]
+            root.decorum:5:13: error[locked]: `lib.r` is locked; its parameter `share` cannot be changed `share = 20%` (help: a locked rule can be raised but not otherwise changed; to exempt one draft, add a waiver comment with a reason) [lib.decorum:4:18: locked here]
+            root.decorum:6:22: error[locked]: `lib.r` is locked at `error`; it cannot be lowered to `warning` `warning` (help: a locked rule can be raised but not lowered or disabled; to exempt one draft, add a waiver comment with a reason) [lib.decorum:4:18: locked here]
+            root.decorum:7:22: error[locked]: `lib.r` is locked at `error`; it cannot be lowered to `info` `info` (help: a locked rule can be raised but not lowered or disabled; to exempt one draft, add a waiver comment with a reason) [lib.decorum:4:18: locked here]
+        "#]],
+    );
+}
+
 /// The deepest expressions the parser accepts (256 levels: see `long_chains_are_an_error_
 /// not_a_stack_overflow` in decorum-syntax) compile, check and format on a thread with
 /// the 2 MiB stack of the language server's blocking threads.
