@@ -544,10 +544,9 @@ fn check_draft(job: &Job, ctx: &PolicyContext) -> Option<Vec<Diagnostic>> {
         diagnostics.push(draft_notice(
             worst,
             format!(
-                "{hidden} more findings are not shown: the editor gets at most {},{:03} per \
+                "{hidden} more findings are not shown: the editor gets at most {} per \
                  draft, the most severe first. Run `decorum check` on the file to see them all.",
-                MAX_DIAGNOSTICS / 1000,
-                MAX_DIAGNOSTICS % 1000
+                grouped(MAX_DIAGNOSTICS)
             ),
         ));
     }
@@ -558,6 +557,20 @@ fn check_draft(job: &Job, ctx: &PolicyContext) -> Option<Vec<Diagnostic>> {
 /// gave 480,000 diagnostics in one 331 MB message, more than an editor can show or a
 /// writer can read.
 const MAX_DIAGNOSTICS: usize = 10_000;
+
+/// `n` with its digits in groups of three separated by commas (`10,000`), as the
+/// messages people read write numbers.
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
 
 /// At most `max` of `findings` (the most severe first, then in the order of the text), and
 /// how many more there were with the most severe of those. All severities are kept: the
@@ -799,5 +812,28 @@ pub async fn clear_policy_problems(state: &State, uris: Vec<Uri>) {
             .client
             .publish_diagnostics(uri, Vec::new(), None)
             .await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grouped_puts_a_comma_before_every_third_digit_from_the_right() {
+        let cases = [
+            (0, "0"),
+            (7, "7"),
+            (999, "999"),
+            (1_000, "1,000"),
+            (10_000, "10,000"),
+            (123_456, "123,456"),
+            (1_234_567, "1,234,567"),
+            (480_000, "480,000"),
+        ];
+        for (n, expected) in cases {
+            assert_eq!(grouped(n), expected, "{n}");
+        }
+        assert_eq!(grouped(MAX_DIAGNOSTICS), "10,000");
     }
 }
