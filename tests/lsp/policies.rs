@@ -543,6 +543,45 @@ fn drafts_are_told_they_were_not_checked_while_no_policies_load() {
     server.stop();
 }
 
+/// The not-checked warning is built once per load of the policies: a reload that fails
+/// again names its own first error, not the one of the load before.
+#[test]
+fn a_reload_that_fails_again_names_its_own_first_error() {
+    let ws = Workspace::new();
+    ws.write(
+        "policy/base.decorum",
+        &BASE_POLICY.replace("flag when contains [", "flag whenn contains ["),
+    );
+    let mut server = ws.start();
+    let uri = ws.uri("draft.md");
+    server.open(&uri, "markdown", 1, "My patient is well.\n");
+    let diagnostics = server.diagnostics_at(&uri, 1);
+    let message = diagnostics[0]["message"].as_str().unwrap();
+    assert!(message.contains("(policy/base.decorum:14: "), "{message}");
+    // The first error fixed, another made further down.
+    ws.write(
+        "policy/base.decorum",
+        &BASE_POLICY.replace(
+            "flag when contains stigmatizing",
+            "flag whenn contains stigmatizing",
+        ),
+    );
+    changed(&mut server, &ws, "policy/base.decorum");
+    let again = server.diagnostics(&uri, |p| {
+        p["diagnostics"][0]["message"]
+            .as_str()
+            .is_some_and(|m| !m.contains("(policy/base.decorum:14: "))
+    });
+    let message = again["diagnostics"][0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with(
+            "This draft was not checked: the policies have errors (policy/base.decorum:22: "
+        ),
+        "{message}"
+    );
+    server.stop();
+}
+
 /// Lowering the minimum severity re-sends what the last check stored, without a new
 /// check: the stored result must hold the findings the old setting hid.
 #[test]

@@ -423,11 +423,22 @@ fn not_checked(job: &Job, ctx: &PolicyContext) -> Option<Vec<Diagnostic>> {
     if !is_draft {
         return None;
     }
+    // The same for every draft and keystroke until the context loads again: built once.
+    let message = ctx
+        .not_checked_message
+        .get_or_init(|| not_checked_message(ctx))
+        .clone()?;
+    Some(vec![draft_notice(Severity::Warning, message)])
+}
+
+/// The warning of [`not_checked`] for the drafts of `ctx`, naming its first error (a
+/// syntax error first: it leaves names undefined that other files then miss); `None`
+/// when the load left nothing to name.
+fn not_checked_message(ctx: &PolicyContext) -> Option<String> {
     let root = match &ctx.key {
         crate::context::ContextKey::Config(config) => config.parent().map(PathBuf::from),
         crate::context::ContextKey::Defaults(root) => Some(root.clone()),
     };
-    // A syntax error first: it leaves names undefined that other files then miss.
     let errors = || {
         ctx.problems.iter().flat_map(|file| {
             let errors = file.problems.iter();
@@ -448,13 +459,10 @@ fn not_checked(job: &Job, ctx: &PolicyContext) -> Option<Vec<Diagnostic>> {
             format!("{}:{line}: {}", shown.display(), problem.message)
         });
     let first = first_error.or_else(|| ctx.general.first().cloned())?;
-    Some(vec![draft_notice(
-        Severity::Warning,
-        format!(
-            "This draft was not checked: the policies have errors ({first}). Fix them; \
-             the draft is checked again as soon as they load."
-        ),
-    )])
+    Some(format!(
+        "This draft was not checked: the policies have errors ({first}). Fix them; \
+         the draft is checked again as soon as they load."
+    ))
 }
 
 /// Decorum's own word about a draft as a whole (`decorum.draft`, at its start): said where

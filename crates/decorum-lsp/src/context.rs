@@ -12,8 +12,8 @@
 //! that stopped the new ones.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use decorum_draft::{DraftFormat, Metadata};
@@ -140,6 +140,10 @@ pub struct PolicyContext {
     /// ([`crate::checks::report_context`] sets it, so each load is reported once, by
     /// whichever request or check loaded it).
     pub reported: AtomicBool,
+    /// The warning the drafts get while no policies are in use (`active` is `None`),
+    /// built from this load's problems by the first check that needs it
+    /// ([`crate::checks`]); `None` inside when there is no error to name.
+    pub not_checked_message: OnceLock<Option<String>>,
 }
 
 /// A context's policy files as last loaded, with their symbols, for the policy-file
@@ -264,6 +268,7 @@ impl PolicyContext {
                 audit,
             })),
             reported: AtomicBool::new(false),
+            not_checked_message: OnceLock::new(),
         }
     }
 
@@ -291,6 +296,7 @@ impl PolicyContext {
             library_roots: Vec::new(),
             index: None,
             reported: AtomicBool::new(false),
+            not_checked_message: OnceLock::new(),
         }
     }
 }
