@@ -11,6 +11,7 @@
 //! refuses them instead of corrupting the draft.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use serde_json::json;
@@ -166,16 +167,67 @@ fn draft_actions(
 /// in, or in the file), and applying both would insert it twice. The first is kept, with
 /// its diagnostic and whether it is preferred.
 fn once_each(actions: Vec<CodeAction>) -> Vec<CodeAction> {
-    // Keyed on the title and the edit as JSON: a whole draft of findings offers
-    // thousands of actions, too many to compare each with every one kept.
-    let mut keys: HashSet<(String, String)> = HashSet::with_capacity(actions.len());
+    // Hashed: a whole draft of findings offers thousands of actions, too many to compare
+    // each with every one kept.
+    let first: Vec<bool> = {
+        let mut offers: HashSet<Offer<'_>> = HashSet::with_capacity(actions.len());
+        actions
+            .iter()
+            .map(|action| offers.insert(Offer(action)))
+            .collect()
+    };
     actions
         .into_iter()
-        .filter(|action| {
-            let edit = serde_json::to_string(&action.edit).unwrap_or_default();
-            keys.insert((action.title.clone(), edit))
-        })
+        .zip(first)
+        .filter_map(|(action, first)| first.then_some(action))
         .collect()
+}
+
+/// A code action as the writer sees it: two are the same offer when their title, kind
+/// and edit are, whichever diagnostic they came from and whether they are preferred.
+struct Offer<'a>(&'a CodeAction);
+
+impl PartialEq for Offer<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (self.0, other.0);
+        a.title == b.title && a.kind == b.kind && a.edit == b.edit
+    }
+}
+
+impl Eq for Offer<'_> {}
+
+impl Hash for Offer<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.title.hash(state);
+        self.0.kind.hash(state);
+        for edit in self.0.edit.iter().flat_map(text_edits) {
+            edit.range.hash(state);
+            edit.new_text.hash(state);
+        }
+    }
+}
+
+/// The text edits of a workspace edit, for hashing: those of every versioned document,
+/// and the unversioned ones only when they are of one document (the order of a map's
+/// documents is not part of its equality, so it must not be part of the hash).
+fn text_edits(edit: &WorkspaceEdit) -> impl Iterator<Item = &TextEdit> {
+    let versioned = match &edit.document_changes {
+        Some(DocumentChanges::Edits(documents)) => documents.as_slice(),
+        _ => &[],
+    };
+    let versioned = versioned
+        .iter()
+        .flat_map(|document| &document.edits)
+        .map(|edit| match edit {
+            OneOf::Left(edit) => edit,
+            OneOf::Right(annotated) => &annotated.text_edit,
+        });
+    let unversioned = edit
+        .changes
+        .iter()
+        .filter(|changes| changes.len() == 1)
+        .flat_map(|changes| changes.values().flatten());
+    versioned.chain(unversioned)
 }
 
 /// The finding data of a Decorum diagnostic computed for `version`.
@@ -413,4 +465,99 @@ fn within_reach(diagnostic: &Diagnostic, fix: &crate::diagnostics::FixData, want
         end: Position::max(diagnostic.range.end, end),
     };
     intersects(reach, wanted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diagnostic(line: u32) -> Diagnostic {
+        Diagnostic {
+            range: Range {
+                start: Position { line, character: 0 },
+                end: Position { line, character: 7 },
+            },
+            message: format!("finding on line {line}"),
+            ..Default::default()
+        }
+    }
+
+    fn insert(line: u32, text: &str, flags: ClientFlags) -> WorkspaceEdit {
+        let uri: Uri = "file:///tmp/post.md".parse().expect("a valid URI");
+        let at = Position { line, character: 0 };
+        let edit = TextEdit {
+            range: Range { start: at, end: at },
+            new_text: text.to_owned(),
+        };
+        workspace_edit(&uri, 3, vec![edit], flags)
+    }
+
+    /// The title and the line of the first diagnostic of each action.
+    fn offered(actions: &[CodeAction]) -> Vec<(&str, u32)> {
+        actions
+            .iter()
+            .map(|a| {
+                let from = a.diagnostics.as_ref().and_then(|d| d.first());
+                (
+                    a.title.as_str(),
+                    from.map_or(u32::MAX, |d| d.range.start.line),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_same_offer_from_two_diagnostics_is_kept_once_and_distinct_ones_all() {
+        for document_changes in [true, false] {
+            let flags = ClientFlags {
+                document_changes,
+                ..ClientFlags::default()
+            };
+            let offer = |title: &str, from: &Diagnostic, line: u32, text: &str| {
+                action(
+                    title.to_owned(),
+                    from,
+                    insert(line, text, flags),
+                    false,
+                    false,
+                )
+            };
+            let (one, two) = (diagnostic(0), diagnostic(2));
+            let disclaimer = "Add “Views are my own.” at the end of the post";
+            let here = "Allow test.opinion here…";
+            let mut preferred = offer(disclaimer, &one, 4, "V.");
+            preferred.is_preferred = Some(true);
+            let mut other_kind = offer(here, &two, 0, "<!-- a -->");
+            other_kind.kind = Some(CodeActionKind::REFACTOR);
+            let mut snippet = offer(here, &two, 2, "<!-- a -->");
+            snippet.data = Some(json!({ SNIPPET_MARKER: true }));
+            let actions = vec![
+                preferred,
+                offer(here, &one, 0, "<!-- a -->"),
+                // The same offer from the second finding: left out.
+                offer(disclaimer, &two, 4, "V."),
+                // The same title with another edit, the same edit under another title,
+                // the same title and edit of another kind.
+                offer(here, &two, 2, "<!-- a -->"),
+                offer("Allow it", &two, 4, "V."),
+                other_kind,
+                // A repeat of the second finding's waiver: left out.
+                snippet,
+            ];
+            let kept = once_each(actions);
+            assert_eq!(
+                offered(&kept),
+                [
+                    (disclaimer, 0),
+                    (here, 0),
+                    (here, 2),
+                    ("Allow it", 2),
+                    (here, 2)
+                ],
+                "document_changes: {document_changes}"
+            );
+            assert_eq!(kept[0].is_preferred, Some(true));
+            assert_eq!(kept[4].kind, Some(CodeActionKind::REFACTOR));
+        }
+    }
 }
