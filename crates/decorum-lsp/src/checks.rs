@@ -339,17 +339,25 @@ pub async fn current(state: &Arc<State>, uri: &Uri) -> Option<Evaluation> {
             return None;
         }
     }
-    let worker = Arc::clone(state);
-    let uri = uri.clone();
-    tokio::task::spawn_blocking(move || evaluate_now(&worker, &uri))
-        .await
-        .ok()
-        .flatten()
+    // No check runs: none was needed until now, or the running one panicked.
+    check_now(state, uri).await.ok().flatten()
 }
 
-/// Checks a document now, on the calling (blocking) thread, without touching the
-/// schedule: for [`current`] when no check is running.
-pub fn evaluate_now(state: &State, uri: &Uri) -> Option<Evaluation> {
+/// Checks a document now on the blocking pool, without touching the schedule: for
+/// requests that find no check of its current version to wait for ([`current`], and a
+/// pulled diagnostic whose wait ran out). `Ok(None)` for an unknown document; `Err`
+/// when the check panicked.
+pub async fn check_now(
+    state: &Arc<State>,
+    uri: &Uri,
+) -> Result<Option<Evaluation>, tokio::task::JoinError> {
+    let worker = Arc::clone(state);
+    let uri = uri.clone();
+    tokio::task::spawn_blocking(move || evaluate_now(&worker, &uri)).await
+}
+
+/// Checks a document now, on the calling (blocking) thread: for [`check_now`].
+fn evaluate_now(state: &State, uri: &Uri) -> Option<Evaluation> {
     let job = snapshot(state, uri)?;
     Some(evaluate(state, job).evaluation)
 }

@@ -12,7 +12,7 @@ use tower_lsp_server::ls_types::{
     FullDocumentDiagnosticReport, RelatedFullDocumentDiagnosticReport,
 };
 
-use crate::checks::{current, evaluate_now, shown};
+use crate::checks::{check_now, current, shown};
 use crate::state::State;
 
 /// Answers `textDocument/diagnostic`. An unknown document gets an empty report.
@@ -25,13 +25,9 @@ pub async fn diagnostic(
     // it is when no check runs.
     let evaluation = match current(state, &uri).await {
         Some(evaluation) => Some(evaluation),
-        None => {
-            let worker = Arc::clone(state);
-            let uri = uri.clone();
-            tokio::task::spawn_blocking(move || evaluate_now(&worker, &uri))
-                .await
-                .map_err(|_| jsonrpc::Error::internal_error())?
-        }
+        None => check_now(state, &uri)
+            .await
+            .map_err(|_| jsonrpc::Error::internal_error())?,
     };
     let items = evaluation
         .map(|e| shown(&state.settings(), &e))
