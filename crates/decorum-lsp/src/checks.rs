@@ -560,8 +560,9 @@ fn check_draft(job: &Job, ctx: &PolicyContext) -> Option<Vec<Diagnostic>> {
         diagnostics.push(draft_notice(
             worst,
             format!(
-                "{hidden} more findings are not shown: the editor gets at most {} per \
+                "{} more findings are not shown: the editor gets at most {} per \
                  draft, the most severe first. Run `decorum check` on the file to see them all.",
+                grouped(hidden),
                 grouped(MAX_DIAGNOSTICS)
             ),
         ));
