@@ -162,6 +162,32 @@ impl Server {
         }
     }
 
+    /// Waits until the server's log holds `needle`, for a step the test must not race
+    /// that sends the client nothing, answering the server's requests meanwhile and
+    /// keeping its other messages in the backlog. Fails after [`TIMEOUT`].
+    pub fn wait_for_log(&mut self, what: &str, needle: &str) {
+        let deadline = Instant::now() + TIMEOUT;
+        while !std::fs::read_to_string(&self.log).is_ok_and(|log| log.contains(needle)) {
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            match self
+                .incoming
+                .recv_timeout(std::time::Duration::from_millis(10))
+            {
+                Ok(message) => {
+                    self.answer_server_request(&message);
+                    if message.get("method") == Some(&json!("window/showMessage")) {
+                        self.messages.push(message.clone());
+                    }
+                    self.backlog.push_back(message);
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => {
+                    panic!("the server stopped while we waited for {what}")
+                }
+            }
+        }
+    }
+
     /// Takes every message that has already arrived (without waiting) into the backlog.
     pub fn drain(&mut self) {
         while let Ok(message) = self.incoming.try_recv() {
