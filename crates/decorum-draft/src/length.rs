@@ -52,16 +52,40 @@ pub fn channel_id(channel: &str) -> Cow<'_, str> {
     }
 }
 
-/// The known channels and their limits.
-const LIMITS: &[(&str, usize)] = &[
-    ("x", 280),
-    ("bluesky", 300),
-    ("threads", 500),
-    ("mastodon", 500),
-    ("instagram", 2200),
-    ("linkedin", 3000),
-    ("facebook", 63206),
+/// The known channels, each by its id, and the length limit of those that have one. The
+/// one list of them: `channel == "..."` in a policy is checked against
+/// [`channel_names`], and a misspelt channel in front matter against those with a limit.
+const CHANNELS: &[(&str, Option<usize>)] = &[
+    ("x", Some(280)),
+    ("bluesky", Some(300)),
+    ("threads", Some(500)),
+    ("instagram", Some(2200)),
+    ("linkedin", Some(3000)),
+    ("facebook", Some(63206)),
+    ("mastodon", Some(500)),
+    ("tiktok", None),
+    ("youtube", None),
+    ("blog", None),
+    ("newsletter", None),
+    ("website", None),
+    ("email", None),
 ];
+
+/// Every name of a known channel: each channel's id followed by its aliases (`x`,
+/// `twitter`, `bluesky`, ...).
+pub fn channel_names() -> impl Iterator<Item = &'static str> {
+    CHANNELS.iter().flat_map(|&(id, _)| {
+        let aliases = ALIASES.iter().filter(move |&&(_, to)| to == id);
+        std::iter::once(id).chain(aliases.map(|&(alias, _)| alias))
+    })
+}
+
+/// The channels with a length limit, and their limits.
+fn limits() -> impl Iterator<Item = (&'static str, usize)> {
+    CHANNELS
+        .iter()
+        .filter_map(|&(id, limit)| Some((id, limit?)))
+}
 
 /// The most characters a post may have on `channel` (case-insensitive), as that
 /// platform counts them (see [`crate::Post::weighted_length`]): `x`/`twitter` 280,
@@ -69,10 +93,9 @@ const LIMITS: &[(&str, usize)] = &[
 /// 3000, `facebook` 63206. Unknown channels have no limit.
 pub fn channel_limit(channel: &str) -> Option<usize> {
     let id = channel_id(channel);
-    LIMITS
-        .iter()
-        .find(|(name, _)| *name == id)
-        .map(|&(_, limit)| limit)
+    limits()
+        .find(|&(name, _)| name == id)
+        .map(|(_, limit)| limit)
 }
 
 /// The known channel `channel` is probably a misspelling of, when it is not known
@@ -90,9 +113,8 @@ pub(crate) fn channel_typo(channel: &str) -> Option<&'static str> {
     if channel_limit(&channel).is_some() {
         return None;
     }
-    LIMITS
-        .iter()
-        .map(|&(known, _)| known)
+    limits()
+        .map(|(known, _)| known)
         .chain(ALIASES.iter().map(|&(alias, _)| alias))
         .filter(|known| known.len() >= 4)
         .find(|known| strsim::osa_distance(&channel, known) == 1)
@@ -398,6 +420,21 @@ mod tests {
         assert_eq!(counting(Some("BlueSky")), Counting::Graphemes);
         assert_eq!(counting(None), Counting::Chars);
         assert_eq!(channel_limit(" twitter "), Some(280));
+    }
+
+    /// Every channel name is the id `channel_id` gives it, or an alias of a channel
+    /// listed before it: an alias of an unknown channel would be offered for nothing.
+    #[test]
+    fn channel_names_are_ids_each_followed_by_its_aliases() {
+        let names: Vec<&str> = channel_names().collect();
+        assert_eq!(&names[..3], ["x", "twitter", "bluesky"]);
+        for (i, name) in names.iter().enumerate() {
+            let id = channel_id(name);
+            if id != *name {
+                assert!(names[..i].contains(&&*id), "{name} is {id}");
+            }
+        }
+        assert_eq!(names.len(), CHANNELS.len() + ALIASES.len());
     }
 
     #[test]
