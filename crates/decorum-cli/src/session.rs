@@ -129,10 +129,15 @@ pub fn missing_library_folders(
     config: &Config,
     imported: &[decorum_workspace::Library],
 ) -> Vec<GeneralProblem> {
+    missing_folder_warnings(config, &missing_libraries(config, imported))
+}
+
+/// The warnings of [`missing_library_folders`] for the libraries named in `missing`.
+pub fn missing_folder_warnings(config: &Config, missing: &[&String]) -> Vec<GeneralProblem> {
     config
         .libraries
         .iter()
-        .filter(|(name, root)| !root.is_dir() && !imported.iter().any(|l| &l.name == *name))
+        .filter(|(name, _)| missing.contains(name))
         .map(|(name, root)| {
             let shown = decorum_workspace::library::shown_library_path(config, root);
             GeneralProblem {
@@ -150,6 +155,18 @@ pub fn missing_library_folders(
                 level: ProblemLevel::Warning,
             }
         })
+        .collect()
+}
+
+/// The names of the libraries of `[libraries]` whose folder does not exist, but those
+/// `imported` holds: what [`missing_library_folders`] warns about.
+pub fn missing_libraries<'c>(
+    config: &'c Config,
+    imported: &[decorum_workspace::Library],
+) -> Vec<&'c String> {
+    (config.libraries.iter())
+        .filter(|(name, root)| !root.is_dir() && !imported.iter().any(|l| &l.name == *name))
+        .map(|(name, _)| name)
         .collect()
 }
 

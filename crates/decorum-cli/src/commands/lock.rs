@@ -43,14 +43,11 @@ pub fn run(args: LockArgs) -> u8 {
     let mut failed = false;
     // Declared libraries whose folder does not exist: the same warning as every command
     // gives, and the others are pinned all the same.
+    let missing = session::missing_libraries(&config, &[]);
     super::print_general(
         super::stderr_style(crate::Color::Auto),
-        &session::missing_library_folders(&config, &[]),
+        &session::missing_folder_warnings(&config, &missing),
     );
-    let missing: Vec<&String> = (config.libraries.iter())
-        .filter(|(_, root)| !root.is_dir())
-        .map(|(name, _)| name)
-        .collect();
     for result in library::read_libraries(&config) {
         if matches!(&result, Err((name, _)) if missing.contains(&name)) {
             continue;
