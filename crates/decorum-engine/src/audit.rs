@@ -1,10 +1,10 @@
 //! What importers changed about imported rules: the record `decorum audit` reports.
 
-use decorum_syntax::{Item, Severity, UseItem};
+use decorum_syntax::Severity;
 use decorum_text::TextRange;
 
 use crate::finding::RuleInfo;
-use crate::input::{PolicyInputs, SourceId};
+use crate::input::SourceId;
 
 /// Every `use` override and `disable` that took effect, in the order they were applied
 /// (deepest importer first, so the last entry for a rule is the one in force).
@@ -16,60 +16,46 @@ pub struct AuditTrail {
     pub disables: Vec<DisableRecord>,
     /// `extend` declarations on sets some rule uses.
     pub extends: Vec<ExtendRecord>,
+    /// The lock in force on each locked rule (see [`AuditTrail::lock_origin`]).
+    pub locks: Vec<LockRecord>,
 }
 
 impl AuditTrail {
     /// Where a locked rule's lock was written: the `locked` of the last `use` block that
     /// locked it (the one nearest the root, which binds the files importing it), else the
-    /// `locked` of the rule's own `severity` clause. `None` for a rule that is not locked.
-    pub fn lock_origin(
-        &self,
-        inputs: &PolicyInputs,
-        rule: &RuleInfo,
-    ) -> Option<(SourceId, TextRange)> {
+    /// `locked` of the rule's own `severity` clause (its name when the rule was written
+    /// locked without one). `None` for a rule that is not locked.
+    pub fn lock_origin(&self, rule: &RuleInfo) -> Option<(SourceId, TextRange)> {
         if !rule.locked {
             return None;
         }
-        let by_use = self
-            .overrides
+        self.locks
             .iter()
-            .rev()
-            .filter(|o| o.rule == rule.id)
-            .find_map(|o| o.locked_at(inputs).map(|at| (o.source, at)));
-        if by_use.is_some() {
-            return by_use;
-        }
-        let source = rule.source?;
-        let own = inputs
-            .source(source)?
-            .parse
-            .file
-            .rules()
-            .find(|r| r.name.range == rule.name_range)
-            .and_then(|r| r.severity())
-            .and_then(|s| s.locked);
-        Some((source, own.unwrap_or(rule.name_range)))
+            .find(|l| l.rule == rule.id)
+            .map(|l| (l.source, l.range))
     }
 }
 
 impl OverrideRecord {
     /// Where this override wrote `locked` (`use RULE { severity LEVEL locked }`), which
     /// binds the files nearer the root even when the severity does not change.
-    pub fn locked_at(&self, inputs: &PolicyInputs) -> Option<TextRange> {
-        let OverrideChange::Severity { .. } = self.change else {
-            return None;
-        };
-        let file = &inputs.source(self.source)?.parse.file;
-        file.items.iter().find_map(|item| match item {
-            Item::Use(block) if block.range.contains_range(self.range) => {
-                block.items.iter().find_map(|clause| match clause {
-                    UseItem::Severity(s) if s.range == self.range => s.locked,
-                    _ => None,
-                })
-            }
-            _ => None,
-        })
+    pub fn locked_at(&self) -> Option<TextRange> {
+        match self.change {
+            OverrideChange::Severity { locked, .. } => locked,
+            OverrideChange::Param { .. } => None,
+        }
     }
+}
+
+/// Where the lock in force on a rule was written, as the compiler applied it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockRecord {
+    /// The rule's id.
+    pub rule: String,
+    /// The file that locked it.
+    pub source: SourceId,
+    /// Its `locked` (or the rule's name).
+    pub range: TextRange,
 }
 
 /// An `extend` that took effect: terms added to or taken from an imported set.
@@ -109,6 +95,8 @@ pub enum OverrideChange {
         from: Severity,
         /// The severity after it.
         to: Severity,
+        /// Where the clause wrote `locked`, if it did.
+        locked: Option<TextRange>,
     },
     /// A new parameter value.
     Param {

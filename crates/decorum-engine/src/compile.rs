@@ -1878,6 +1878,7 @@ impl<'a> Compiler<'a> {
                             change: OverrideChange::Severity {
                                 from: severity,
                                 to: s.level.value,
+                                locked: s.locked,
                             },
                             source: o.source,
                             range: s.range,
@@ -2204,6 +2205,11 @@ impl<'a> Compiler<'a> {
         }
         if let Some((_, by, at)) = lock {
             self.check_locked_extensions(file, &id, &trigger_ir, &unless, (by, at));
+            self.audit.locks.push(LockRecord {
+                rule: id.clone(),
+                source: by,
+                range: at,
+            });
         }
         let required_patterns = self.required_patterns(&trigger_ir);
         let info = RuleInfo {

@@ -601,7 +601,7 @@ fn the_audit_places_a_lock_where_the_compiler_does() {
     let set = compiled.policy_set.as_ref().expect("no errors");
     let place = |id: &str| {
         let rule = set.rule(id).expect("active rule");
-        let (source, at) = compiled.audit.lock_origin(&inputs, rule).expect("locked");
+        let (source, at) = compiled.audit.lock_origin(rule).expect("locked");
         let src = inputs.source(source).unwrap();
         let lc = decorum_text::LineIndex::new(&src.text).line_char_col(&src.text, at.start());
         format!("{}:{}:{}", src.path, lc.line + 1, lc.col + 1)
@@ -612,7 +612,7 @@ fn the_audit_places_a_lock_where_the_compiler_does() {
         .audit
         .overrides
         .iter()
-        .map(|o| o.locked_at(&inputs).is_some())
+        .map(|o| o.locked_at().is_some())
         .collect();
     assert_eq!(locks, [true, false]);
 }

@@ -100,11 +100,11 @@ pub fn run(args: AuditArgs) -> u8 {
         .map(|o| {
             let (file, line) = location(inputs, o.source, o.range);
             let (what, from, to) = match &o.change {
-                OverrideChange::Severity { from, to } => ("severity".to_string(), from.as_str().to_string(), to.as_str().to_string()),
+                OverrideChange::Severity { from, to, .. } => ("severity".to_string(), from.as_str().to_string(), to.as_str().to_string()),
                 OverrideChange::Param { name, from, to, .. } => (format!("param {name}"), from.clone(), to.clone()),
             };
             // `severity LEVEL locked` binds the files nearer the root, even at the same level.
-            let locked = o.locked_at(inputs).is_some();
+            let locked = o.locked_at().is_some();
             // An override that changes nothing, or adjusts a rule that is disabled, is
             // listed (it is in a policy) with why it has no effect.
             let disabled = session.compiled.audit.disables.iter().any(|d| d.rule == o.rule);
@@ -148,7 +148,7 @@ pub fn run(args: AuditArgs) -> u8 {
             let (file, line) = session
                 .compiled
                 .audit
-                .lock_origin(inputs, r)
+                .lock_origin(r)
                 .map(|(source, at)| location(inputs, source, at))
                 .unwrap_or_default();
             json!({ "rule": r.id, "severity": r.severity.as_str(), "file": file, "line": line })

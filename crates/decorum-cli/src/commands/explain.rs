@@ -108,7 +108,7 @@ pub fn run(args: ExplainArgs) -> u8 {
     let lock_place = session
         .compiled
         .audit
-        .lock_origin(&session.inputs, rule)
+        .lock_origin(rule)
         .and_then(|(source, at)| policy_place(&session.inputs, source, at));
     let locked = match lock_place {
         Some(place) if origin_place.as_ref() != Some(&place) => {
