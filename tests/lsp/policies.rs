@@ -392,6 +392,37 @@ fn deleting_decorum_toml_falls_back_to_the_defaults_without_an_error() {
     server.stop();
 }
 
+/// A `decorum.toml` created in a folder moves its drafts to the new policies, and the
+/// folder's defaults, which now serve nothing, are dropped rather than kept loaded (and
+/// read by navigation and rename) for the rest of the session.
+#[test]
+fn a_decorum_toml_created_in_a_folder_moves_its_drafts_and_drops_the_defaults() {
+    let ws = Workspace::empty();
+    let mut server = ws.start();
+    let uri = ws.uri("post.md");
+    let text = "My patient, a 45-year-old teacher from Millbrook, finally quit smoking!\n";
+    server.open(&uri, "markdown", 1, text);
+    assert!(codes(&server.diagnostics_at(&uri, 1)).contains(&"hc.privacy.client-story".to_owned()));
+    std::fs::create_dir(ws.root().join("policy")).unwrap();
+    ws.write("policy/base.decorum", BASE_POLICY);
+    ws.write("policy/org.decorum", crate::ORG_POLICY);
+    ws.write("decorum.toml", "policies = [\"policy/org.decorum\"]\n");
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": ws.uri("decorum.toml"), "type": 1 }] }),
+    );
+    server.diagnostics(&uri, |p| {
+        p["diagnostics"]
+            .as_array()
+            .is_some_and(|d| codes(d) == ["test.base.client-story"])
+    });
+    server.wait_for_log(
+        "the folder's defaults to be dropped",
+        "1 unused default contexts dropped",
+    );
+    server.stop();
+}
+
 #[test]
 fn pull_diagnostics_when_the_client_asks_for_them() {
     let ws = Workspace::new();

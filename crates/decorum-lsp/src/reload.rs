@@ -129,18 +129,34 @@ async fn forget_problems(state: &Arc<State>, key: &ContextKey) {
 }
 
 /// Recomputes which context every open draft belongs to (after a `decorum.toml` was
-/// created or deleted) and re-checks the ones that moved.
+/// created or deleted, or a workspace folder came or went) and re-checks the ones that
+/// moved.
+///
+/// A folder's defaults that a `decorum.toml` replaced serve no draft and no folder any
+/// more, and are dropped: navigation and rename read every loaded context, and it would
+/// stay loaded for the rest of the session. Should that `decorum.toml` go, they load
+/// again when first needed.
 pub fn rehome_documents(state: &Arc<State>) {
     let folders = state.folders();
     let mut moved = Vec::new();
+    let mut in_use = state.folder_keys();
     for mut doc in state.documents.iter_mut() {
         if let Role::Draft(key) = &doc.role {
             let new_key = ContextKey::for_document(doc.path.as_deref(), &folders);
             if *key != new_key {
-                doc.role = Role::Draft(new_key);
+                doc.role = Role::Draft(new_key.clone());
                 moved.push(doc.key().clone());
             }
+            in_use.push(new_key);
         }
+    }
+    let before = state.contexts.len();
+    state
+        .contexts
+        .retain(|key, _| matches!(key, ContextKey::Config(_)) || in_use.contains(key));
+    let dropped = before.saturating_sub(state.contexts.len());
+    if dropped > 0 {
+        crate::log!(Level::Info, "{dropped} unused default contexts dropped");
     }
     for uri in moved {
         crate::checks::schedule(state, &uri);
