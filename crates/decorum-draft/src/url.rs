@@ -2,12 +2,13 @@
 //!
 //! A URL runs until whitespace, a control character, `<`, `>`, `"`, a backtick, a
 //! typographic quote or bracket, or a character that shows nothing of its own (a
-//! zero-width space, a text-direction mark, a soft hyphen...: [`decorum_text::invisible`];
-//! writers put a zero-width space after an address to stop apps linking the text after
-//! it). Joiners and variation selectors do not end one: they belong to the characters
-//! around them, as in an emoji domain (`i❤️.ws`). Then trailing punctuation that ends the sentence rather
-//! than the address is given back: `.,;:!?'*~`, and `)`, `]`, `}` unless the URL contains
-//! the matching opener (`https://en.wikipedia.org/wiki/Mole_(unit)` keeps its parenthesis).
+//! zero-width space, a text-direction mark, a soft hyphen...:
+//! [`decorum_text::invisible`]; writers put a zero-width space after an address to stop
+//! apps linking the text after it). Joiners and variation selectors do not end one:
+//! they belong to the characters around them, as in an emoji domain (`i❤️.ws`). Then
+//! trailing punctuation that ends the sentence rather than the address is given back:
+//! `.,;:!?'*~`, and `)`, `]`, `}` unless the URL contains the matching opener
+//! (`https://en.wikipedia.org/wiki/Mole_(unit)` keeps its parenthesis).
 
 use std::ops::Range;
 use std::sync::OnceLock;

@@ -20,12 +20,12 @@
 //! - a policy-file error names the character with [`name`] and its code point.
 //!
 //! The set is Unicode's Default_Ignorable_Code_Point (its assigned code points, and
-//! U+2065) and the format characters of Sentence_Break=Format that show nothing. Left out on
-//! purpose: the prepended concatenation marks (U+0600–0605, U+06DD, U+070F, U+0890–0891,
-//! U+08E2, U+110BD, U+110CD), which are format characters drawn across the digits after
-//! them; controls such as `\t` and `\n` and the spaces other than U+0020 (U+00A0, U+2028
-//! ...), which show as space or a line break and which each place handles on its own;
-//! ordinary combining accents, which show on their letter.
+//! U+2065) and the format characters of Sentence_Break=Format that show nothing. Left
+//! out on purpose: the prepended concatenation marks (U+0600–0605, U+06DD, U+070F,
+//! U+0890–0891, U+08E2, U+110BD, U+110CD), which are format characters drawn across the
+//! digits after them; controls such as `\t` and `\n` and the spaces other than U+0020
+//! (U+00A0, U+2028 ...), which show as space or a line break and which each place
+//! handles on its own; ordinary combining accents, which show on their letter.
 
 /// How a character that shows nothing relates to the characters around it, which decides
 /// how a place that sees one treats it.
