@@ -208,11 +208,11 @@ impl State {
     ///
     /// Looked up on disk at every call, a few `stat`s per folder (microseconds beside
     /// the navigation request that asks). The loaded contexts cannot say which is a
-    /// folder's: its defaults stay loaded after a `decorum.toml` is created in it. And a
-    /// cache cleared where drafts are rehomed (`reload::rehome_documents`) would miss the
-    /// `decorum.toml` files the server is not told of: one above the workspace folders
-    /// (outside what clients watch), or one written outside an editor that does not
-    /// watch files.
+    /// folder's: a folder's defaults are dropped when the server learns of a
+    /// `decorum.toml` in it (`reload::rehome_documents`), and a cache cleared there would
+    /// miss the `decorum.toml` files the server is not told of: one above the workspace
+    /// folders (outside what clients watch), or one written outside an editor that does
+    /// not watch files.
     pub fn folder_keys(&self) -> Vec<ContextKey> {
         let folders = self.folders();
         folders
