@@ -1271,27 +1271,15 @@ impl<'a> Compiler<'a> {
     /// one of its parameters to different values: the later one wins, which nothing else
     /// would tell the author.
     ///
-    /// `params` are the rule's parameters: a value of another kind than its parameter's
-    /// (or for a parameter the rule does not have) is an error reported where the
-    /// overrides apply, and wins nothing, so it takes no part in a conflict; nor do the
-    /// settings a lock `refused` (their file and range), which are errors too.
+    /// Only the settings in `applied` (their file and clause) take part: one refused (a
+    /// value of another kind than its parameter's, a parameter the rule does not have, a
+    /// lock) is an error where the overrides were applied, and wins nothing.
     fn warn_sibling_conflicts(
         &mut self,
         id: &str,
         overrides: &[Override<'_>],
-        params: &HashMap<String, ParamValue>,
-        refused: &[(SourceId, TextRange)],
+        applied: &[(SourceId, TextRange)],
     ) {
-        let fits = |name: &str, value: &Value| {
-            matches!(
-                (params.get(name), value),
-                (Some(ParamValue::Number(_)), Value::Number(_))
-                    | (Some(ParamValue::Percent(_)), Value::Percent(_))
-                    | (Some(ParamValue::Bool(_)), Value::Bool(_))
-                    | (Some(ParamValue::Str(_)), Value::Str(_))
-                    | (Some(ParamValue::Terms(_)), Value::Terms(_))
-            )
-        };
         // What each `use` sets, as (what, value as written, value to compare, range), in
         // winning order: `5` and `5.0` (or `"a"` and `"\u{61}"`) set the same value.
         let settings = |o: &Override<'_>| -> Vec<(String, String, String, TextRange)> {
@@ -1300,9 +1288,9 @@ impl<'a> Compiler<'a> {
                 .items
                 .iter()
                 .filter(|item| match item {
-                    UseItem::Severity(sev) => !refused.contains(&(o.source, sev.range)),
-                    UseItem::Assign { range, .. } => !refused.contains(&(o.source, *range)),
-                    UseItem::Example(_) => true,
+                    UseItem::Severity(sev) => applied.contains(&(o.source, sev.range)),
+                    UseItem::Assign { range, .. } => applied.contains(&(o.source, *range)),
+                    UseItem::Example(_) => false,
                 })
                 .filter_map(|item| match item {
                     UseItem::Severity(sev) => {
@@ -1314,7 +1302,7 @@ impl<'a> Compiler<'a> {
                         add: false,
                         value,
                         range,
-                    } if fits(&name.text, value) => {
+                    } => {
                         let written = decorum_text::slice(text, value.range()).to_string();
                         let compared = match value {
                             Value::Number(n) => format!("number {}", n.value),
@@ -1840,10 +1828,10 @@ impl<'a> Compiler<'a> {
         };
         let mut overrides = self.overrides.remove(&key).unwrap_or_default();
         overrides.sort_by_key(|o| std::cmp::Reverse(o.depth));
-        // The sibling conflicts are reported ahead of what the overrides' checks find
-        // (moved there below), but without the settings a lock refuses: those win nothing.
+        // The sibling conflicts are reported ahead of what applying the overrides finds
+        // (moved there below), among the settings that were applied.
         let conflicts_at = self.problems.len();
-        let mut refused: Vec<(SourceId, TextRange)> = Vec::new();
+        let recorded = self.audit.overrides.len();
         // Where the rule was locked, and at which severity: by its own `locked`, or by a
         // `use ... { severity LEVEL locked }` in a file between it and the root, which
         // binds the files nearer the root (the overrides come in that order).
@@ -1870,7 +1858,6 @@ impl<'a> Compiler<'a> {
                                 Some("a locked rule can be raised but not lowered or disabled; to exempt one draft, add a waiver comment with a reason".into()),
                             );
                             self.label(by, at, "locked here");
-                            refused.push((o.source, s.range));
                             continue;
                         }
                         self.audit.overrides.push(OverrideRecord {
@@ -1912,7 +1899,6 @@ impl<'a> Compiler<'a> {
                                 Some("a locked rule can be raised but not otherwise changed; to exempt one draft, add a waiver comment with a reason".into()),
                             );
                             self.label(by, at, "locked here");
-                            refused.push((o.source, *range));
                             continue;
                         }
                         let Some(current) = params.get(&name.text).cloned() else {
@@ -2024,8 +2010,11 @@ impl<'a> Compiler<'a> {
                 }
             }
         }
+        let applied: Vec<(SourceId, TextRange)> = (self.audit.overrides[recorded..].iter())
+            .map(|o| (o.source, o.range))
+            .collect();
         let checked = self.problems.len();
-        self.warn_sibling_conflicts(&id, &overrides, &params, &refused);
+        self.warn_sibling_conflicts(&id, &overrides, &applied);
         let conflicts = self.problems.len() - checked;
         if let Some(moved) = self.problems.get_mut(conflicts_at..) {
             moved.rotate_right(conflicts);
