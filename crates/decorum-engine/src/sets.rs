@@ -989,8 +989,8 @@ impl Matcher {
             });
             let mut found = Vec::with_capacity(region.prose.len() / 8);
             self.scan_phrases(draft, region, &mut found);
-            let phrases = found.len();
-            let phrases = MatchIndex::from_scan(found, phrases);
+            let found_phrases = found.len();
+            let phrases = MatchIndex::from_scan(found, found_phrases);
             match regexes.join() {
                 Ok(regexes) => MatchIndex::merge(phrases, regexes),
                 // A panic on the other thread is not swallowed: it reaches the caller as
