@@ -316,38 +316,72 @@ const CURRENT_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 /// of the version before; the check of the new text is usually running, and is waited
 /// for (up to `CURRENT_WAIT`) rather than answered from nothing or computed twice.
 /// When no check is running, the text is checked now on the blocking pool. `None` for
-/// an unknown document, and when the wait runs out.
+/// an unknown document, when the wait runs out, and when the check panicked.
 pub async fn current(state: &Arc<State>, uri: &Uri) -> Option<Evaluation> {
+    match wait_for_current(state, uri).await {
+        Waited::Found(evaluation) => Some(evaluation),
+        Waited::Idle => check_now(state, uri).await.ok().flatten(),
+        Waited::Unknown | Waited::TimedOut => None,
+    }
+}
+
+/// Like [`current`], but a wait that runs out checks the text now too (a check that
+/// outlasts the wait is not "no problems", for a pulled diagnostic); `Err` when the
+/// check panicked.
+pub async fn current_or_check(
+    state: &Arc<State>,
+    uri: &Uri,
+) -> Result<Option<Evaluation>, tokio::task::JoinError> {
+    match wait_for_current(state, uri).await {
+        Waited::Found(evaluation) => Ok(Some(evaluation)),
+        Waited::Unknown => Ok(None),
+        Waited::Idle | Waited::TimedOut => check_now(state, uri).await,
+    }
+}
+
+/// How waiting for the check of a document's current version ended.
+enum Waited {
+    /// Its result, stored.
+    Found(Evaluation),
+    /// The document is not open.
+    Unknown,
+    /// No check runs: none was needed until now, or the running one panicked.
+    Idle,
+    /// A check still runs after `CURRENT_WAIT`.
+    TimedOut,
+}
+
+async fn wait_for_current(state: &Arc<State>, uri: &Uri) -> Waited {
     let deadline = tokio::time::Instant::now() + CURRENT_WAIT;
     loop {
         // Registered before looking, so a result stored in between still wakes it.
         let mut stored = std::pin::pin!(state.checked.notified());
         stored.as_mut().enable();
         let checking = {
-            let doc = state.documents.get(uri)?;
+            let Some(doc) = state.documents.get(uri) else {
+                return Waited::Unknown;
+            };
             let latest = doc.latest.as_ref();
             if let Some(latest) = latest.filter(|l| l.version == doc.text.version) {
-                return Some(latest.clone());
+                return Waited::Found(latest.clone());
             }
             doc.checking
         };
         if !checking {
-            break;
+            return Waited::Idle;
         }
         if tokio::time::timeout_at(deadline, stored).await.is_err() {
             crate::log!(Level::Debug, "no current check within {CURRENT_WAIT:?}");
-            return None;
+            return Waited::TimedOut;
         }
     }
-    // No check runs: none was needed until now, or the running one panicked.
-    check_now(state, uri).await.ok().flatten()
 }
 
 /// Checks a document now on the blocking pool, without touching the schedule: for
-/// requests that find no check of its current version to wait for ([`current`], and a
-/// pulled diagnostic whose wait ran out). `Ok(None)` for an unknown document; `Err`
-/// when the check panicked.
-pub async fn check_now(
+/// requests that find no check of its current version to wait for ([`current`] and
+/// [`current_or_check`]). `Ok(None)` for an unknown document; `Err` when the check
+/// panicked.
+async fn check_now(
     state: &Arc<State>,
     uri: &Uri,
 ) -> Result<Option<Evaluation>, tokio::task::JoinError> {

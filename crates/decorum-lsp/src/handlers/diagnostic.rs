@@ -12,7 +12,7 @@ use tower_lsp_server::ls_types::{
     FullDocumentDiagnosticReport, RelatedFullDocumentDiagnosticReport,
 };
 
-use crate::checks::{check_now, current, shown};
+use crate::checks::{current_or_check, shown};
 use crate::state::State;
 
 /// Answers `textDocument/diagnostic`. An unknown document gets an empty report.
@@ -23,12 +23,9 @@ pub async fn diagnostic(
     let uri = params.text_document.uri;
     // A check that outlasts the wait is not "no problems": the text is checked here, as
     // it is when no check runs.
-    let evaluation = match current(state, &uri).await {
-        Some(evaluation) => Some(evaluation),
-        None => check_now(state, &uri)
-            .await
-            .map_err(|_| jsonrpc::Error::internal_error())?,
-    };
+    let evaluation = current_or_check(state, &uri)
+        .await
+        .map_err(|_| jsonrpc::Error::internal_error())?;
     let items = evaluation
         .map(|e| shown(&state.settings(), &e))
         .unwrap_or_default();
