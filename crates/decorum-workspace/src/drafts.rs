@@ -418,11 +418,10 @@ fn read_text(path: &Path, limit: u64) -> Result<String, DraftLoadError> {
 fn line_and_column(bytes: &[u8], at: usize) -> (u32, u32) {
     let before = bytes.get(..at).unwrap_or(bytes);
     // The caller's bytes are UTF-8 up to `at`; any that are not are left out.
-    let valid = std::str::from_utf8(before).map_or_else(|e| e.valid_up_to(), str::len);
-    let before = before
-        .get(..valid)
-        .and_then(|b| std::str::from_utf8(b).ok())
-        .unwrap_or_default();
+    let before = match std::str::from_utf8(before) {
+        Ok(text) => text,
+        Err(e) => std::str::from_utf8(&before[..e.valid_up_to()]).unwrap_or_default(),
+    };
     let at = LineIndex::new(before).shown_char_col(before, before.text_len());
     (at.line.saturating_add(1), at.col.saturating_add(1))
 }
