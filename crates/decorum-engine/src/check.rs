@@ -1377,7 +1377,7 @@ fn first_comparison(t: &TriggerIr) -> Option<&NumIr> {
 struct PerPost<'a> {
     conds: Vec<&'a CondIr>,
     hits: Vec<Vec<Option<TextRange>>>,
-    /// Leaves that include all `conds` can ask for (see [`leaf_mask`]), made when the
+    /// The leaves `conds` can ask for, and maybe more (see [`leaf_mask`]), made when the
     /// policy set was built.
     leaves: &'a [(u32, u64)],
 }

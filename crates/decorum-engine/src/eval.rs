@@ -394,9 +394,7 @@ impl<'d> PostCtx<'d> {
         )
     }
 
-    /// The matches of a leaf that is not filed, by the definition filing follows: those of
-    /// the post's body whose pattern the leaf lists, in index order, the first of each
-    /// range.
+    /// The matches of a leaf that is not filed, found by [`PostCtx::leaf_by_definition`].
     fn unfiled_leaf(&self, leaf: SetId) -> Found {
         let out = self.leaf_by_definition(leaf.0);
         if out.is_empty() {
@@ -1241,9 +1239,9 @@ mod tests {
     }
 
     /// Compares every leaf's filed matches in every post of `draft` with
-    /// [`PostCtx::leaf_by_definition`], with one cache for all posts (as a check uses it), filing only
-    /// the leaves of `wanted` when given (the others answered from the index); returns
-    /// how many leaves had matches.
+    /// [`PostCtx::leaf_by_definition`], with one cache for all posts (as a check uses
+    /// it), filing only the leaves of `wanted` when given (the others answered from the
+    /// index); returns how many leaves had matches.
     fn compare_leaves(
         draft: &Draft,
         index: &MatchIndex,
