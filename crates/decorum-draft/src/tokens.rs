@@ -11,6 +11,7 @@
 
 use std::ops::Range;
 
+use decorum_text::invisible::is_invisible;
 use unicode_normalization::char::is_combining_mark;
 
 use crate::swar::{HIGH_BITS, LANES, gather, in_range, split_ascii};
@@ -194,12 +195,18 @@ fn step(bytes: &[u8], start: usize, i: usize, end: usize, out: &mut Tokens) -> u
 const BLOCK: usize = 64;
 
 /// True for a non-ASCII character at `pos` that only separates tokens: not a letter,
-/// digit, mark, joiner or emoji (typographic quotes, dashes, no-break spaces...).
+/// digit, mark, joiner, emoji or character that shows nothing (typographic quotes,
+/// dashes, no-break spaces...).
 fn is_plain_separator(bytes: &[u8], pos: usize, end: usize, c: char) -> bool {
     match c {
         '\u{2010}' | '\u{2011}' | '\u{2019}' | '\u{203C}' | '\u{2049}' => false,
-        '\u{00A0}' | '\u{2000}'..='\u{206F}' => true,
-        _ => !is_alnum(c) && !is_mark(c) && emoji::sequence_at(bytes, pos, end).is_none(),
+        '\u{00A0}' | '\u{2000}'..='\u{206F}' => !is_invisible(c),
+        _ => {
+            !is_alnum(c)
+                && !is_mark(c)
+                && !is_invisible(c)
+                && emoji::sequence_at(bytes, pos, end).is_none()
+        }
     }
 }
 
@@ -406,7 +413,10 @@ fn word_end(bytes: &[u8], i: usize, mut j: usize, end: usize) -> usize {
                 j += l;
                 continue;
             }
-            if !is_joiner(c) {
+            // A character that shows nothing joins like `'`: the normalised view reads
+            // `pa<U+200E>tient` or `mi<U+00AD>graine` as one word, so the word count and
+            // `near` distances do too.
+            if !is_joiner(c) && !is_invisible(c) {
                 return j;
             }
         }
@@ -534,6 +544,7 @@ mod tests {
                     "’", "😀", "1\u{fe0f}\u{20e3}", "word", "don't", "3.5", "x-y", "&", "\u{301}",
                     "abcdefghijklmnopqrstuvwxyz0123456789", ".,-'", "“", "—", "\u{a0}",
                     "#\u{fe0f}\u{20e3}", "‼", "‼\u{fe0f}", "#tag", "@bob", "a@b.c", "C#", "‐", "ﬁ",
+                    "\u{200e}", "\u{ad}", "\u{200b}", "\u{2062}", "\u{feff}",
                 ]),
                 0..120,
             ),
@@ -559,6 +570,7 @@ mod tests {
                     ]),
                     1 => proptest::sample::select(vec![
                         "#tag", "@bob", "*", "é", "’", "1\u{fe0f}\u{20e3}", "😀", "C#", "\u{a0}",
+                        "\u{200e}", "\u{ad}",
                     ]),
                 ],
                 0..200,
@@ -567,6 +579,28 @@ mod tests {
         ) {
             agree_with_scalar(&parts.concat(), skip)?;
         }
+    }
+
+    /// A character that shows nothing inside a word is part of it, as the normalised
+    /// view reads it; before or after a word, or between two of them, it is not.
+    #[test]
+    fn invisible_characters_inside_a_word_are_part_of_it() {
+        let text = "pa\u{200E}tient mi\u{AD}gra\u{AD}ine nu\u{200B}rse well\u{200B} \u{2060}ok";
+        let words: Vec<&str> = scan(text.as_bytes(), 0..text.len())
+            .words
+            .iter()
+            .map(|&r| &text[std::ops::Range::<usize>::from(r)])
+            .collect();
+        assert_eq!(
+            words,
+            [
+                "pa\u{200E}tient",
+                "mi\u{AD}gra\u{AD}ine",
+                "nu\u{200B}rse",
+                "well",
+                "ok"
+            ]
+        );
     }
 
     #[test]

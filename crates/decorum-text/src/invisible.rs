@@ -12,11 +12,14 @@
 //! - the normalised view of a draft drops them all, so `pa<U+200E>tient` is `patient`
 //!   to a rule; a [`Invisible::Modifier`] is dropped like an accent (a match that ends
 //!   before it covers it), the others are not covered by a match that ends before them;
+//! - the word scan keeps one between two letters or digits inside the word
+//!   (`mi<U+00AD>graine` is one word, for counts and `near` alike);
 //! - the human report prints a [`Invisible::Standalone`] character as its code point
 //!   everywhere, a joiner only where it joins nothing visible, a modifier only where it
 //!   modifies nothing visible;
 //! - a bare URL ends at a [`Invisible::Standalone`] character; joiners and modifiers
 //!   belong to the characters around them (an emoji domain's `❤️`);
+//! - a library manifest holding one in a name, version or export is refused;
 //! - a policy-file error names the character with [`name`] and its code point.
 //!
 //! The set is Unicode's Default_Ignorable_Code_Point (its assigned code points, and
