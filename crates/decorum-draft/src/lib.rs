@@ -12,8 +12,10 @@
 //! exactly `<!-- post -->` or `<!-- post: label -->` (surrounding whitespace allowed; in
 //! Markdown, not inside a fenced code block). Each separator starts a new [`Post`] whose
 //! [`Post::range`] includes the separator line; the line itself belongs to no post's
-//! [`Post::body`]. Text before the first separator is a post of its own only if it holds
-//! something besides whitespace and HTML comments.
+//! [`Post::body`]. A stretch that holds nothing besides whitespace, HTML comments and
+//! front matter is not a post (the text before the first separator, a separator at the
+//! end of the file, two separators in a row), so that it does not count in a batch rule;
+//! a file without any content still has one post, its last stretch.
 //!
 //! ```markdown
 //! ---
@@ -524,7 +526,11 @@ pub fn parse(text: &str, format: DraftFormat, base_meta: &Metadata) -> Draft {
             }
         }
 
-        let is_post = !several || si > 0 || has_content(text, body, &scan.comments);
+        // An empty stretch is not a post (a separator at the end of a calendar, two in a
+        // row, a slot not written yet): counted, it would dilute a batch rule's shares.
+        // A file always has one post, so that a check of it has somewhere to report.
+        let last_chance = si + 1 == segments.len() && posts.is_empty();
+        let is_post = !several || last_chance || has_content(text, body, &scan.comments);
         if !is_post {
             continue;
         }
@@ -569,7 +575,8 @@ pub fn parse(text: &str, format: DraftFormat, base_meta: &Metadata) -> Draft {
         });
     }
     if posts.is_empty() {
-        // Unreachable in practice (the last segment is always a post), kept total.
+        // Unreachable in practice (the last segment is a post when none before it is),
+        // kept total.
         posts.push(empty_post(text, file_meta));
     }
 

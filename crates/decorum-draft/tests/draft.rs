@@ -261,21 +261,41 @@ Last call for appointments 📅
 }
 
 #[test]
-fn calendar_posts_tile_the_file_after_the_preamble() {
-    let text = "Intro post.\n<!-- post -->\nSecond.\n<!-- post -->\n";
-    let draft = parse(text, DraftFormat::PlainText, &Metadata::new());
-    let ranges: Vec<(&str, &str)> = draft
-        .posts
-        .iter()
-        .map(|p| (slice(text, p.range), slice(text, p.body)))
-        .collect();
+fn calendar_posts_are_the_stretches_with_content() {
+    let posts = |text: &'static str| -> Vec<(&str, &str)> {
+        let draft = parse(text, DraftFormat::Markdown, &Metadata::new());
+        let found = draft.posts.iter().enumerate();
+        assert!(found.clone().all(|(i, p)| p.index == i), "{text:?}");
+        found
+            .map(|(_, p)| (slice(text, p.range), slice(text, p.body)))
+            .collect()
+    };
     assert_eq!(
-        ranges,
+        posts("Intro post.\n<!-- post -->\nSecond.\n"),
         [
             ("Intro post.\n", "Intro post.\n"),
             ("<!-- post -->\nSecond.\n", "Second.\n"),
-            ("<!-- post -->\n", ""),
         ]
+    );
+    // A separator at the end, two in a row, or one before a slot holding only front
+    // matter and a comment: an empty stretch is no post, so a batch does not count it.
+    assert_eq!(
+        posts(
+            "Intro.\n<!-- post -->\n\n<!-- post -->\nSecond.\n<!-- post: Fri -->\n---\nchannel: x\n---\n<!-- to do -->\n<!-- post -->\n"
+        ),
+        [
+            ("Intro.\n", "Intro.\n"),
+            ("<!-- post -->\nSecond.\n", "Second.\n"),
+        ]
+    );
+    assert_eq!(
+        posts("<!-- post -->\nOnly one.\n"),
+        [("<!-- post -->\nOnly one.\n", "Only one.\n")]
+    );
+    // A file with no content at all still has a post to report on: its last stretch.
+    assert_eq!(
+        posts("\n<!-- post -->\n\n<!-- post -->\n"),
+        [("<!-- post -->\n", "")]
     );
 }
 
