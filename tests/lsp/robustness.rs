@@ -101,6 +101,34 @@ fn a_lone_surrogate_is_read_as_the_replacement_character() {
     server.stop();
 }
 
+/// An edit can cut an emoji in half by its range alone: deleting the second half of a
+/// pair leaves the first in the client's text, one UTF-16 unit. The server once rounded
+/// the edit to the whole emoji, and every later position was one unit off.
+#[test]
+fn an_edit_that_deletes_half_an_emoji_keeps_positions_in_step() {
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let uri = ws.uri("half.md");
+    server.open(&uri, "markdown", 1, "\u{1F600} Hi there.\n");
+    assert!(server.diagnostics_at(&uri, 1).is_empty());
+    let half =
+        json!({ "start": { "line": 0, "character": 1 }, "end": { "line": 0, "character": 2 } });
+    server.change(&uri, 2, json!([{ "range": half, "text": "" }]));
+    assert!(server.diagnostics_at(&uri, 2).is_empty());
+    // The client now holds a lone surrogate, which it sends as U+FFFD: one unit.
+    let text = "\u{FFFD} Hi my patient there.\n";
+    let at = json!({ "line": 0, "character": 5 });
+    server.change(
+        &uri,
+        3,
+        json!([{ "range": { "start": at, "end": at }, "text": "my patient " }]),
+    );
+    let diagnostics = server.diagnostics_at(&uri, 3);
+    assert_eq!(codes(&diagnostics), ["test.base.client-story"]);
+    assert_eq!(diagnostics[0]["range"], utf16_range(text, "my patient"));
+    server.stop();
+}
+
 #[test]
 fn a_panicking_handler_becomes_an_error_reply() {
     let ws = Workspace::new();

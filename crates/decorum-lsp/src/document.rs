@@ -5,8 +5,11 @@
 //! They are applied here, synchronously and in order; a notification whose version is
 //! not newer than the document's is dropped whole (a duplicate, or one overtaken by a
 //! newer edit), because applying an incremental edit to the wrong text would corrupt the
-//! document for good.
+//! document for good. For the same reason an edit that starts or ends between the halves
+//! of a UTF-16 surrogate pair leaves U+FFFD for the half the client keeps, as the framing
+//! does for a lone surrogate in a message, so that positions stay in step.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use decorum_text::LineIndex;
@@ -76,11 +79,28 @@ impl DocumentText {
                 }
                 Some(range) => {
                     let map = LineMap::new(&self.text, index, encoding);
-                    let bytes = map.text_range(range);
-                    touched += usize::from(bytes.len()) + change.text.len();
-                    let range = usize::from(bytes.start())..usize::from(bytes.end());
-                    Arc::make_mut(&mut self.text).replace_range(range.clone(), &change.text);
-                    index.replace(&self.text, range, change.text.len());
+                    let (start, start_split) = map.offset_in_pair(range.start);
+                    let (end, end_split) = map.offset_in_pair(range.end);
+                    // An end before the start collapses to the start (between the halves
+                    // of a pair is after its start).
+                    let (end, end_split) = if (end, end_split) < (start, start_split) {
+                        (start, start_split)
+                    } else {
+                        (end, end_split)
+                    };
+                    let (start, end) = (usize::from(start), usize::from(end));
+                    // A start or end between the halves of a pair cuts it: its character
+                    // goes, and the halves the client keeps come back through the text.
+                    let pair_at = |at: usize, split: bool| {
+                        split.then(|| self.text.get(at..)?.chars().next()).flatten()
+                    };
+                    let before = pair_at(start, start_split);
+                    let after = pair_at(end, end_split);
+                    let end = end + after.map_or(0, char::len_utf8);
+                    let inserted = cut_pair_text(&change.text, before, after);
+                    touched += (end - start) + change.text.len();
+                    Arc::make_mut(&mut self.text).replace_range(start..end, &inserted);
+                    index.replace(&self.text, start..end, inserted.len());
                 }
             }
         }
@@ -90,6 +110,27 @@ impl DocumentText {
         self.version = version;
         Ok(touched)
     }
+}
+
+/// The text that stands for `text` inserted where an edit cut a surrogate pair: the
+/// client keeps the first half of `before`'s pair before it, the second half of `after`'s
+/// after it. A half left alone is one UTF-16 unit that the client's next messages send
+/// as U+FFFD (see `framing`), so it becomes U+FFFD here too and later positions stay in
+/// step; two halves that meet again make whatever character they make.
+fn cut_pair_text(text: &str, before: Option<char>, after: Option<char>) -> Cow<'_, str> {
+    if before.is_none() && after.is_none() {
+        return text.into();
+    }
+    let half =
+        |c: Option<char>, i: usize| c.and_then(|c| c.encode_utf16(&mut [0; 2]).get(i).copied());
+    let units = half(before, 0)
+        .into_iter()
+        .chain(text.encode_utf16())
+        .chain(half(after, 1));
+    char::decode_utf16(units)
+        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect::<String>()
+        .into()
 }
 
 #[cfg(test)]
@@ -169,6 +210,58 @@ mod tests {
             .unwrap();
         assert_eq!(snapshot.as_str(), "abc");
         assert_eq!(doc.text.as_str(), "aXc");
+    }
+
+    /// The client's text as UTF-16 units after an edit at unit columns `start..end` of a
+    /// one-line text: a half of a pair left alone becomes U+FFFD, as the server reads it.
+    fn client_edit(units: &[u16], start: usize, end: usize, text: &str) -> Vec<u16> {
+        let (start, end) = (start.min(units.len()), end.min(units.len()));
+        let end = end.max(start);
+        let mut out = units[..start].to_vec();
+        out.extend(text.encode_utf16());
+        out.extend(&units[end..]);
+        char::decode_utf16(out.iter().copied())
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect::<String>()
+            .encode_utf16()
+            .collect()
+    }
+
+    #[test]
+    fn an_edit_that_cuts_a_surrogate_pair_keeps_the_other_half_as_u_fffd() {
+        // (start, end, inserted text) in UTF-16 columns of "😀 cures"; the emoji is 0..2.
+        let cases = [
+            ((1, 2), "", "\u{FFFD} cures"),           // the second half deleted
+            ((0, 1), "", "\u{FFFD} cures"),           // the first half deleted
+            ((1, 1), "x", "\u{FFFD}x\u{FFFD} cures"), // typed between the halves
+            ((1, 4), "a", "\u{FFFD}aures"),           // from between the halves on
+        ];
+        for ((start, end), inserted, expected) in cases {
+            let mut doc = DocumentText::new("😀 cures".into(), 1);
+            doc.apply(2, &[edit((0, start), (0, end), inserted)], Encoding::Utf16)
+                .unwrap();
+            assert_eq!(doc.text.as_str(), expected, "{start}..{end} {inserted:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever columns a client edits at, inside pairs too, the server's text is the
+        /// client's as the server reads it, so every later position agrees.
+        #[test]
+        fn edits_anywhere_keep_the_text_in_step_with_the_client(
+            text in "[a😀é\u{10348} ]{0,12}",
+            edits in proptest::collection::vec((0usize..30, 0usize..30, "[b😃 ]{0,3}"), 1..6),
+        ) {
+            let mut doc = DocumentText::new(text.clone(), 1);
+            let mut client: Vec<u16> = text.encode_utf16().collect();
+            for (version, (start, end, inserted)) in (2..).zip(edits) {
+                let change = edit((0, start as u32), (0, end as u32), &inserted);
+                doc.apply(version, &[change], Encoding::Utf16).unwrap();
+                let end = if end < start { start } else { end };
+                client = client_edit(&client, start, end, &inserted);
+                proptest::prop_assert_eq!(doc.text.as_str(), String::from_utf16_lossy(&client));
+            }
+        }
     }
 
     #[test]

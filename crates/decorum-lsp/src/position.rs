@@ -12,7 +12,8 @@
 //! Conversions never panic: a position past the end of its line clamps to the line's end,
 //! a line past the last clamps to the end of the text, and a column inside a character
 //! (the middle of a surrogate pair, of a multi-byte sequence) rounds down to the
-//! character's start.
+//! character's start; [`LineMap::offset_in_pair`] also says when a UTF-16 column fell
+//! between the halves of a pair, which an edit there must know (see `document`).
 
 use decorum_text::{BOM, LineCol, LineIndex, TextRange, TextSize};
 use tower_lsp_server::ls_types::{Position, PositionEncodingKind, Range};
@@ -141,6 +142,23 @@ impl<'a> LineMap<'a> {
             Encoding::Utf16 => utf16_to_byte(line, position.character),
         };
         content.start() + to_size(within)
+    }
+
+    /// [`LineMap::offset`], and whether the position falls between the two halves of a
+    /// surrogate pair (UTF-16 only): then the offset is the start of that character,
+    /// whose first half lies before the position in the client's text and whose second
+    /// half lies after it.
+    pub fn offset_in_pair(&self, position: Position) -> (TextSize, bool) {
+        let offset = self.offset(position);
+        let split = self.encoding == Encoding::Utf16
+            && self
+                .text
+                .get(usize::from(offset)..)
+                .and_then(|rest| rest.chars().next())
+                .is_some_and(|c| c.len_utf16() == 2)
+            && self.position(offset).line == position.line
+            && self.position(offset).character + 1 == position.character;
+        (offset, split)
     }
 
     /// The byte range of an LSP range (start and end converted independently; an end
