@@ -405,6 +405,13 @@ fn next_block(blocks: &[Range<usize>], tables: &[Range<usize>], at: usize) -> Te
     range_of(block.start..table.map_or(block.end, |t| t.end))
 }
 
+/// Where the text after the file's front matter starts (after its closing line's line
+/// break), when `text` opens with front matter as [`parse`] reads it: after an optional
+/// byte-order mark, a `---` line, the YAML, and a `---` or `...` line.
+pub fn front_matter_end(text: &str) -> Option<usize> {
+    front_matter::find(text, decorum_text::bom_len(text), text.len()).map(|fm| fm.after)
+}
+
 /// Parses `text` as a draft in `format`, with `base_meta` (from configuration) under any
 /// front matter. Never panics; problems with the draft itself are in
 /// [`Draft::problems`].

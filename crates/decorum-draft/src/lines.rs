@@ -1,24 +1,15 @@
-//! Line helpers over byte offsets: a line's content ends before `\n` or `\r\n`.
+//! Line helpers over byte offsets: a line's content ends before `\n`, `\r\n` or a lone
+//! `\r` (as in editors, and as the positions of findings count lines).
 
-/// End of the content of the line starting at `at` (before its `\n` or `\r\n`), looking no
-/// further than `limit`.
+/// End of the content of the line starting at `at` (before its `\n`, `\r\n` or lone
+/// `\r`), looking no further than `limit`.
 pub(crate) fn line_end(text: &str, at: usize, limit: usize) -> usize {
     let bytes = text.as_bytes();
     let limit = limit.min(bytes.len());
     let Some(window) = bytes.get(at..limit) else {
         return limit;
     };
-    match memchr::memchr(b'\n', window) {
-        Some(i) => {
-            let nl = at + i;
-            if nl > at && bytes.get(nl - 1) == Some(&b'\r') {
-                nl - 1
-            } else {
-                nl
-            }
-        }
-        None => limit,
-    }
+    memchr::memchr2(b'\n', b'\r', window).map_or(limit, |i| at + i)
 }
 
 /// Start of the next line, given the content end `end` of the current one (`end` itself
@@ -28,7 +19,7 @@ pub(crate) fn next_line(text: &str, end: usize, limit: usize) -> usize {
     let limit = limit.min(bytes.len());
     match bytes.get(end..limit) {
         Some([b'\r', b'\n', ..]) => end + 2,
-        Some([b'\n', ..]) => end + 1,
+        Some([b'\n' | b'\r', ..]) => end + 1,
         _ => end,
     }
 }

@@ -264,10 +264,12 @@ Last call for appointments 📅
 fn calendar_posts_are_the_stretches_with_content() {
     let posts = |text: &'static str| -> Vec<(&str, &str)> {
         let draft = parse(text, DraftFormat::Markdown, &Metadata::new());
-        let found = draft.posts.iter().enumerate();
-        assert!(found.clone().all(|(i, p)| p.index == i), "{text:?}");
-        found
-            .map(|(_, p)| (slice(text, p.range), slice(text, p.body)))
+        let numbered = draft.posts.iter().enumerate();
+        assert!(numbered.into_iter().all(|(i, p)| p.index == i), "{text:?}");
+        draft
+            .posts
+            .iter()
+            .map(|p| (slice(text, p.range), slice(text, p.body)))
             .collect()
     };
     assert_eq!(
@@ -296,6 +298,28 @@ fn calendar_posts_are_the_stretches_with_content() {
     assert_eq!(
         posts("\n<!-- post -->\n\n<!-- post -->\n"),
         [("<!-- post -->\n", "")]
+    );
+}
+
+/// Old Mac line ends (a lone `\r`) end lines for front matter and separators too, as
+/// they do for the positions of findings; front matter was once not found at all.
+#[test]
+fn lone_carriage_returns_end_lines() {
+    let text =
+        "---\rchannel: x\r---\rFirst post.\r<!-- post -->\r---\rchannel: bluesky\r---\rSecond.\r";
+    let draft = parse(text, DraftFormat::Markdown, &Metadata::new());
+    assert!(draft.problems.is_empty(), "{:?}", draft.problems);
+    let posts: Vec<(&str, Option<&str>)> = draft
+        .posts
+        .iter()
+        .map(|p| {
+            let channel = p.meta.get("channel").and_then(MetaValue::as_str);
+            (slice(text, p.body), channel)
+        })
+        .collect();
+    assert_eq!(
+        posts,
+        [("First post.\r", Some("x")), ("Second.\r", Some("bluesky"))]
     );
 }
 

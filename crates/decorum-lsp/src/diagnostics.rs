@@ -273,25 +273,11 @@ fn block_start(draft: &Draft, at: TextSize) -> TextSize {
 }
 
 /// Where a `decorum-allow-file` comment goes in `text`: after the front matter (which
-/// must stay first), else after a byte-order mark, else at the start. Front matter
-/// opens with a `---` line and closes with a `---` or `...` line, as the draft parser
-/// reads it.
+/// must stay first), else after a byte-order mark, else at the start. The front matter
+/// is the draft parser's, so the two never disagree about where it ends.
 pub fn file_waiver_offset(text: &str) -> TextSize {
-    let bom = decorum_text::bom_len(text);
-    let rest = &text[bom..];
-    let mut lines = rest.split_inclusive('\n');
-    let first = lines.next().unwrap_or_default();
-    if first.trim_end_matches(['\r', '\n']) == "---" && first.ends_with('\n') {
-        let mut at = bom + first.len();
-        for line in lines {
-            at += line.len();
-            let bare = line.trim_end_matches(['\r', '\n']);
-            if bare == "---" || bare == "..." {
-                return TextSize::try_from(at).unwrap_or_default();
-            }
-        }
-    }
-    TextSize::try_from(bom).unwrap_or_default()
+    let at = decorum_draft::front_matter_end(text).unwrap_or(decorum_text::bom_len(text));
+    TextSize::try_from(at).unwrap_or_default()
 }
 
 /// Where a problem's label in another policy file is, for the editor: `None` when
@@ -479,6 +465,9 @@ mod tests {
         assert_eq!(at("\u{feff}---\r\nchannel: x\r\n...\r\nHello"), 25);
         assert_eq!(at("---\nnever closed\n"), 0);
         assert_eq!(at("--- not front matter\n"), 0);
+        // Old Mac line ends, and fences with trailing spaces, as the draft parser reads them.
+        assert_eq!(at("---\rchannel: x\r---\rHello"), 19);
+        assert_eq!(at("--- \nchannel: x\n---\t\nHello"), 21);
     }
 
     #[test]
