@@ -1269,7 +1269,8 @@ impl<'a> Compiler<'a> {
     /// Warns where two files imported at the same depth (siblings, neither importing the
     /// other), two `use` blocks of one file, or one block twice, set a rule's severity or
     /// one of its parameters to different values: the later one wins, which nothing else
-    /// would tell the author.
+    /// would tell the author. Not where a file nearer the root sets the same thing: its
+    /// value wins over all of theirs.
     ///
     /// Only the settings in `applied` (their file and clause) take part: one refused (a
     /// value of another kind than its parameter's, a parameter the rule does not have, a
@@ -1328,9 +1329,19 @@ impl<'a> Compiler<'a> {
         let beside =
             "set it in one place, or in the file that imports both, whose `use` wins over theirs";
         let once = "set it once: only the last value counts";
+        // Whether a file nearer the root sets `what` too: its value is the one in force,
+        // so which of the farther values would win is moot and warns of nothing.
+        let decided_nearer = |i: usize, what: &str| {
+            overrides.iter().zip(&all).any(|(o, settings)| {
+                o.depth < overrides[i].depth && settings.iter().any(|(w, ..)| w == what)
+            })
+        };
         for (i, later) in overrides.iter().enumerate() {
             // The same setting twice in one block (`share = 20% share = 30%`).
             for (k, (what, value, compared, range)) in all[i].iter().enumerate() {
+                if decided_nearer(i, what) {
+                    continue;
+                }
                 let clash = all[i][..k]
                     .iter()
                     .rev()
@@ -1352,7 +1363,7 @@ impl<'a> Compiler<'a> {
             // in each). Of a block's settings of one thing, the last is the one in force;
             // the others were compared with it above.
             for (k, (what, value, compared, range)) in all[i].iter().enumerate() {
-                if all[i][k + 1..].iter().any(|(w, ..)| w == what) {
+                if all[i][k + 1..].iter().any(|(w, ..)| w == what) || decided_nearer(i, what) {
                     continue;
                 }
                 let mut same_file_seen = false;

@@ -415,6 +415,38 @@ import "./b"
     );
 }
 
+/// The `use` nearest the root wins, so siblings that set what it sets too decide nothing:
+/// only their severity, which the root leaves alone, is in conflict.
+#[test]
+fn sibling_uses_do_not_conflict_over_what_a_nearer_use_sets() {
+    let lib =
+        "decorum 1\npolicy lib\nrule r { message \"n={n}\" flag when words > n param n = 5 }\n";
+    // The files are given in the order the workspace loads them: the order of the imports.
+    check(
+        r##"decorum 1
+policy t
+import "./s2"
+import "./s1"
+import "./lib"
+use lib.r { n = 3 }
+"##,
+        &[
+            ("lib", lib),
+            (
+                "s2",
+                "decorum 1\npolicy s2\nimport \"./lib\"\nuse lib.r { n = 2  severity info }\n",
+            ),
+            (
+                "s1",
+                "decorum 1\npolicy s1\nimport \"./lib\"\nuse lib.r { n = 1  n = 4  severity error }\n",
+            ),
+        ],
+        expect![[r#"
+            s1.decorum:4:27: warning[use-conflict]: `lib.r`: its severity is set to `error` here and to `info` in a file imported beside this one; this value wins, as the later import `severity error` (help: set it in one place, or in the file that imports both, whose `use` wins over theirs) [s2.decorum:4:20: also set here]
+        "#]],
+    );
+}
+
 #[test]
 fn locked_rules_cannot_be_lowered_disabled_or_given_other_parameters() {
     let lib = r##"decorum 1
