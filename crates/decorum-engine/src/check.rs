@@ -28,7 +28,8 @@ pub(crate) enum Threads {
 pub const WAIVER_REASON_RULE: &str = "decorum.waiver-reason";
 /// A waiver names a rule that no active policy defines.
 pub const WAIVER_UNKNOWN_RULE: &str = "decorum.waiver-unknown-rule";
-/// A waiver names only rules the workspace's policies disable: it waives nothing.
+/// A waiver names a rule, or a policy, whose rules the workspace's policies all disable:
+/// that name waives nothing.
 pub const WAIVER_DISABLED_RULE: &str = "decorum.waiver-disabled-rule";
 /// Front matter or a `decorum-` comment in a draft could not be read.
 pub const DRAFT_PROBLEM_RULE: &str = "decorum.draft";
@@ -149,13 +150,13 @@ impl PolicySet {
                 WAIVER_UNKNOWN_RULE,
                 "A waiver names an unknown rule",
                 Severity::Warning,
-                "The rule named in this waiver is not defined by any active policy, so the waiver does nothing. Check the rule id (it is shown with every finding), or remove the waiver.",
+                "The rule named in this waiver is not defined by any active policy, so naming it waives nothing (the waiver does nothing at all when it names no rule in force). Check the rule id (it is shown with every finding), or remove the name from the waiver.",
             ),
             waiver_disabled: builtin(
                 WAIVER_DISABLED_RULE,
                 "A waiver names a disabled rule",
                 Severity::Warning,
-                "The rule named in this waiver is switched off for the whole workspace by a `disable RULE because \"...\"` in its policies, so it never fires and the waiver has nothing to silence. Remove the waiver; if the rule should apply to drafts after all, remove the `disable` instead.",
+                "The rule named in this waiver is switched off for the whole workspace by a `disable RULE because \"...\"` in its policies, so it never fires and naming it waives nothing (the waiver does nothing at all when it names no rule in force). Remove the name from the waiver; if the rule should apply to drafts after all, remove the `disable` instead.",
             ),
             draft_problem: builtin(
                 DRAFT_PROBLEM_RULE,
@@ -784,37 +785,46 @@ impl PolicySet {
             // A name that covers no rule in force waives nothing: misspelt, or naming
             // rules the workspace disables. It is reported (once, as not in effect) and
             // left out of the waiver's use, which lists only what it waives.
-            let mut in_effect = Vec::with_capacity(waiver.rules.len());
-            for (rule, range) in &waiver.rules {
-                if self.rules.iter().any(|r| waiver_covers(rule, &r.id)) {
-                    in_effect.push(rule.clone());
-                    continue;
-                }
-                if !report_problems {
-                    continue;
-                }
-                let known = self.known_ids.iter().any(|id| waiver_covers(rule, id));
-                if known {
-                    let message = if self.known_ids.iter().any(|id| id == rule) {
-                        format!(
-                            "The rule `{rule}` is disabled by this workspace's policies, so it never fires and this waiver does nothing. Remove the waiver (`decorum explain {rule}` says where and why the rule is disabled)."
-                        )
-                    } else {
-                        format!(
-                            "Every rule of `{rule}` is disabled by this workspace's policies, so none fires and this waiver does nothing. Remove the waiver."
-                        )
-                    };
-                    extra.push(self.builtin_finding(
-                        &self.builtin.waiver_disabled,
-                        *range,
-                        message,
-                    ));
+            let (in_effect, dead): (Vec<_>, Vec<_>) = waiver
+                .rules
+                .iter()
+                .partition(|(rule, _)| self.rules.iter().any(|r| waiver_covers(rule, &r.id)));
+            let in_effect: Vec<String> = in_effect
+                .into_iter()
+                .map(|(rule, _)| rule.clone())
+                .collect();
+            if report_problems {
+                // Beside a name that waives something, the waiver works: the finding is
+                // about the one name, which is to come out of the waiver.
+                let (does_nothing, remove) = if in_effect.is_empty() {
+                    ("this waiver does nothing", "Remove the waiver")
                 } else {
-                    let suggestion = self
-                        .waiver_suggestion(rule)
-                        .map(|s| format!(" D{}", &s[1..]))
-                        .unwrap_or_default();
-                    extra.push(self.builtin_finding(&self.builtin.waiver_unknown, *range, format!("No active policy defines the rule `{rule}`, so this waiver does nothing.{suggestion}")));
+                    ("naming it here waives nothing", "Remove it from the waiver")
+                };
+                for (rule, range) in dead {
+                    let known = self.known_ids.iter().any(|id| waiver_covers(rule, id));
+                    if known {
+                        let message = if self.known_ids.iter().any(|id| id == rule) {
+                            format!(
+                                "The rule `{rule}` is disabled by this workspace's policies, so it never fires and {does_nothing}. {remove} (`decorum explain {rule}` says where and why the rule is disabled)."
+                            )
+                        } else {
+                            format!(
+                                "Every rule of `{rule}` is disabled by this workspace's policies, so none fires and {does_nothing}. {remove}."
+                            )
+                        };
+                        extra.push(self.builtin_finding(
+                            &self.builtin.waiver_disabled,
+                            *range,
+                            message,
+                        ));
+                    } else {
+                        let suggestion = self
+                            .waiver_suggestion(rule)
+                            .map(|s| format!(" D{}", &s[1..]))
+                            .unwrap_or_default();
+                        extra.push(self.builtin_finding(&self.builtin.waiver_unknown, *range, format!("No active policy defines the rule `{rule}`, so {does_nothing}.{suggestion}")));
+                    }
                 }
             }
             if in_effect.is_empty() {

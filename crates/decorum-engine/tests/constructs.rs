@@ -1042,7 +1042,7 @@ rule lunch { flag when contains ["lunch"] }
         ^^^^^ warning: t.lunch: lunch
 
         <!-- decorum-allow t.cure, t.lnch: quoting a menu -->
-                                   ^^^^^^ warning: decorum.waiver-unknown-rule: No active policy defines the rule `t.lnch`, so this waiver does nothing. Did you mean `t.lunch`?
+                                   ^^^^^^ warning: decorum.waiver-unknown-rule: No active policy defines the rule `t.lnch`, so naming it here waives nothing. Did you mean `t.lunch`?
         A cure for lunch.
                    ^^^^^ warning: t.lunch: lunch
 
@@ -1084,7 +1084,8 @@ rule lunch { flag when contains ["lunch"] }
     );
     // Naming the disabled rule, or a policy name whose rules are all disabled, waives
     // nothing: a finding says why, and the waiver is not listed as used. A policy name
-    // with a rule in force waives that rule.
+    // with a rule in force waives that rule. Beside a name in force, the waiver works:
+    // the finding is about the dead name alone.
     expect![[r#"
         <!-- decorum-allow lib.lunch: quoting the menu -->
                            ^^^^^^^^^ warning: decorum.waiver-disabled-rule: The rule `lib.lunch` is disabled by this workspace's policies, so it never fires and this waiver does nothing. Remove the waiver (`decorum explain lib.lunch` says where and why the rule is disabled).
@@ -1097,11 +1098,17 @@ rule lunch { flag when contains ["lunch"] }
                            ^^^^^^ warning: decorum.waiver-disabled-rule: Every rule of `drinks` is disabled by this workspace's policies, so none fires and this waiver does nothing. Remove the waiver.
         Tea.
 
+        <!-- decorum-allow lib.lunch, drinks, lib.cure: a cure for tea -->
+                           ^^^^^^^^^ warning: decorum.waiver-disabled-rule: The rule `lib.lunch` is disabled by this workspace's policies, so it never fires and naming it here waives nothing. Remove it from the waiver (`decorum explain lib.lunch` says where and why the rule is disabled).
+                                      ^^^^^^ warning: decorum.waiver-disabled-rule: Every rule of `drinks` is disabled by this workspace's policies, so none fires and naming it here waives nothing. Remove it from the waiver.
+        A cure for tea.
+
         waiver ["lib"]: "quoting the menu" silenced 1
+        waiver ["lib.cure"]: "a cure for tea" silenced 1
     "#]]
     .assert_eq(&annotate(
         &set,
-        "<!-- decorum-allow lib.lunch: quoting the menu -->\nLunch.\n\n<!-- decorum-allow lib: quoting the menu -->\nA cure for lunch.\n\n<!-- decorum-allow drinks: a tea party -->\nTea.\n",
+        "<!-- decorum-allow lib.lunch: quoting the menu -->\nLunch.\n\n<!-- decorum-allow lib: quoting the menu -->\nA cure for lunch.\n\n<!-- decorum-allow drinks: a tea party -->\nTea.\n\n<!-- decorum-allow lib.lunch, drinks, lib.cure: a cure for tea -->\nA cure for tea.\n",
     ));
 }
 
