@@ -2864,9 +2864,11 @@ impl<'a> Compiler<'a> {
         rhs: &NumExpr,
         rb: Bounds,
     ) {
-        // Normalise to `expr op constant`.
-        let (expr_b, c, op, constant_range, expr_range) = if rb.lo == rb.hi {
-            (lb, rb.lo, op, rhs.range, lhs.range)
+        // Normalise to `expr op constant`. The messages name the side the expression is
+        // on, with the operator as read from it: `0 - 5 > words` is `words < -5`, "the
+        // right side ... is never < -5".
+        let (expr_b, c, op, constant_range, expr_range, side) = if rb.lo == rb.hi {
+            (lb, rb.lo, op, rhs.range, lhs.range, "left")
         } else if lb.lo == lb.hi {
             let flipped = match op {
                 CmpOp::Gt => CmpOp::Lt,
@@ -2875,7 +2877,7 @@ impl<'a> Compiler<'a> {
                 CmpOp::Le => CmpOp::Ge,
                 other => other,
             };
-            (rb, lb.lo, flipped, lhs.range, rhs.range)
+            (rb, lb.lo, flipped, lhs.range, rhs.range, "right")
         } else {
             return;
         };
@@ -2932,7 +2934,7 @@ impl<'a> Compiler<'a> {
                 at_file,
                 at_range,
                 "threshold",
-                format!("this comparison can never hold: the left side is {}, so it is never {} {shown}", span(lo, hi, expr_b.ratio), op.as_str()),
+                format!("this comparison can never hold: the {side} side is {}, so it is never {} {shown}", span(lo, hi, expr_b.ratio), op.as_str()),
                 Some(if expr_b.ratio { "shares and ratios run from 0% to 100%".into() } else { "counts are never negative".into() }),
             );
         } else if always {
@@ -2941,7 +2943,7 @@ impl<'a> Compiler<'a> {
                 at_range,
                 "threshold",
                 format!(
-                    "this comparison always holds: the left side is {}",
+                    "this comparison always holds: the {side} side is {}",
                     span(lo, hi, expr_b.ratio)
                 ),
                 Some("the rule would flag every post; check the threshold".into()),

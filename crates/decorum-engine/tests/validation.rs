@@ -126,6 +126,8 @@ rule e { flag when near(me, me, 500 words) }
 rule f { flag when contains me in first 0 words }
 rule g { flag when share(contains me) > 10% }
 rule h { flag batch when contains me }
+rule i { flag when 0 - 5 > words }
+rule j { flag when 0 <= words }
 "##,
         &[],
         expect![[r#"
@@ -137,6 +139,8 @@ rule h { flag batch when contains me }
             root.decorum:9:35: error[threshold]: a scope of 0 words or characters is always empty `first 0 words` (help: use at least 1)
             root.decorum:10:20: error[batch]: `share(...)` counts posts of a batch; it works only in `flag batch when` rules `share(contains me)` (help: write `flag batch when ...`)
             root.decorum:11:26: error[batch]: in a `flag batch` rule, conditions about a post go inside `share(...)` or `posts(...)` `contains me` (help: e.g. `flag batch when share(contains advert) > 20%`)
+            root.decorum:12:20: error[threshold]: this comparison can never hold: the right side is at least 0, so it is never < -5 `0 - 5` (help: counts are never negative)
+            root.decorum:13:20: warning[threshold]: this comparison always holds: the right side is at least 0 `0` (help: the rule would flag every post; check the threshold)
         "#]],
     );
 }
