@@ -2408,6 +2408,16 @@ impl<'a> Compiler<'a> {
         }
     }
 
+    /// Whether `range` of `file` overlaps one of the file's syntax errors.
+    fn in_syntax_error(&self, file: SourceId, range: TextRange) -> bool {
+        self.inputs.source(file).is_some_and(|s| {
+            s.parse
+                .errors
+                .iter()
+                .any(|e| e.range.intersect(range).is_some_and(|r| !r.is_empty()))
+        })
+    }
+
     fn compile_message(
         &mut self,
         file: SourceId,
@@ -2436,6 +2446,14 @@ impl<'a> Compiler<'a> {
                 break;
             };
             let name = after[..close].trim();
+            // Braces inside a bad escape (`\u{110000}`, whose raw text the value keeps)
+            // are no placeholder: the syntax error is the one to report.
+            let at = placeholder_range(m, open + (value.len() - rest.len()), close + 2);
+            if at != m.range && self.in_syntax_error(file, at) {
+                text.push_str(&rest[open..open + close + 2]);
+                rest = &after[close + 1..];
+                continue;
+            }
             let part = match name {
                 "match" => Some(MessagePart::Matched(MatchedPart::Primary)),
                 "left" => Some(MessagePart::Matched(MatchedPart::Left)),

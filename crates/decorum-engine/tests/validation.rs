@@ -33,6 +33,26 @@ rule s { flag when contains other.set }
     );
 }
 
+/// A bad escape keeps its raw text in the string's value; its braces are no placeholder.
+/// A placeholder elsewhere in the string is still checked.
+#[test]
+fn a_bad_escape_in_a_message_is_one_error() {
+    check(
+        r##"decorum 1
+policy t
+rule r {
+  message "a \u{110000} and {wrds}"
+  flag when words > 3
+}
+"##,
+        &[],
+        expect![[r#"
+            root.decorum:4:14: error[syntax]: `\u{110000}` is not a Unicode character `\u{110000}` (help: escapes are \" \\ \n \t and \u{XXXX})
+            root.decorum:4:29: error[placeholder]: unknown placeholder `{wrds}` `{wrds}` (help: did you mean `words`?)
+        "#]],
+    );
+}
+
 #[test]
 fn suggestions_carry_the_text_that_replaces_the_problem_range() {
     let (_, compiled) = compile_files(
