@@ -2467,13 +2467,13 @@ impl<'a> Compiler<'a> {
             match part {
                 Some(p) => {
                     if batch && matches!(p, MessagePart::Matched(_)) {
-                        self.warning(file, m.range, "placeholder", format!("`{{{name}}}` shows matched text, which a batch finding does not have"), Some("use `{value}` for the measured share".into()));
+                        self.warning(file, at, "placeholder", format!("`{{{name}}}` shows matched text, which a batch finding does not have"), Some("use `{value}` for the measured share".into()));
                     }
                     if batch
                         && (matches!(p, MessagePart::Field(f) if f != Field::Posts)
                             || matches!(p, MessagePart::Channel))
                     {
-                        self.warning(file, m.range, "placeholder", format!("`{{{name}}}` is about one post, which a batch finding does not have"), Some("use `{posts}` for the number of posts or `{value}` for the measured share".into()));
+                        self.warning(file, at, "placeholder", format!("`{{{name}}}` is about one post, which a batch finding does not have"), Some("use `{posts}` for the number of posts or `{value}` for the measured share".into()));
                     }
                     if !text.is_empty() {
                         parts.push(MessagePart::Text(std::mem::take(&mut text)));
@@ -2491,18 +2491,16 @@ impl<'a> Compiler<'a> {
                             known.join(", ")
                         ))
                     });
-                    // Point at the placeholder when the string has no escapes before it.
-                    let range =
-                        placeholder_range(m, open + (value.len() - rest.len()), name.len() + 2);
+                    // Points at the placeholder when the string has no escapes.
                     self.error(
                         file,
-                        range,
+                        at,
                         "placeholder",
                         format!("unknown placeholder `{{{name}}}`"),
                         help,
                     );
                     // Only when the range is the placeholder itself, braces included.
-                    if usize::from(range.len()) == name.len() + 2 {
+                    if at != m.range {
                         self.replacement(nearest.map(|c| format!("{{{c}}}")));
                     }
                     text.push_str(&rest[open..open + close + 2]);

@@ -53,6 +53,38 @@ rule r {
     );
 }
 
+/// A batch finding has no matched text and no one post: the placeholders that need them
+/// are underlined, each on its own, as an unknown one is (spaces inside the braces too).
+#[test]
+fn placeholders_a_batch_finding_lacks_are_underlined() {
+    check(
+        r##"decorum 1
+policy t
+rule r {
+  message "{ match } in {channel}: {value} of {posts}, { wrds }"
+  flag batch when share(words > 3) > 50%
+}
+"##,
+        &[],
+        expect![[r#"
+            root.decorum:4:12: warning[placeholder]: `{match}` shows matched text, which a batch finding does not have `{ match }` (help: use `{value}` for the measured share)
+            root.decorum:4:25: warning[placeholder]: `{channel}` is about one post, which a batch finding does not have `{channel}` (help: use `{posts}` for the number of posts or `{value}` for the measured share)
+            root.decorum:4:56: error[placeholder]: unknown placeholder `{wrds}` `{ wrds }` (help: did you mean `words`?)
+        "#]],
+    );
+    // The suggestion replaces the whole placeholder, spaces and closing brace included.
+    let (_, compiled) = compile_files(
+        "decorum 1\npolicy t\nrule r { message \"{ wrds }\" flag when words > 3 }\n",
+        &[],
+    );
+    let replacements: Vec<Option<&str>> = compiled
+        .problems
+        .iter()
+        .map(|p| p.replacement.as_deref())
+        .collect();
+    assert_eq!(replacements, [Some("{words}")]);
+}
+
 #[test]
 fn suggestions_carry_the_text_that_replaces_the_problem_range() {
     let (_, compiled) = compile_files(
