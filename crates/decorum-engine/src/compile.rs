@@ -1180,14 +1180,27 @@ impl<'a> Compiler<'a> {
             );
             return;
         }
+        // A name may hold `-`, so `a-b` is one name: meant as `a - b` (the matches of `a`
+        // that are not matches of `b`) when its pieces are sets of the file.
+        let subtraction =
+            "is a single name; to take one set's matches out of another's, put spaces around `-`";
+        let message = format!("there is no {} named `{}`{place}", kind.noun(), name.text);
+        let pieces: Vec<&str> = name.text.split('-').collect();
+        let set_here = kind == Kind::Set && from == target;
+        if set_here && pieces.len() > 1 && pieces.iter().all(|p| same.contains(p)) {
+            let spaced = pieces.join(" - ");
+            let help = format!("`{}` {subtraction}: `{spaced}`", name.text);
+            self.error(from, name.range, "unknown-name", message, Some(help));
+            self.replacement(Some(spaced));
+            return;
+        }
         let nearest = nearest_name(&name.text, same.iter().copied());
-        self.error(
-            from,
-            name.range,
-            "unknown-name",
-            format!("there is no {} named `{}`{place}", kind.noun(), name.text),
-            nearest.as_deref().map(did_you_mean_text),
-        );
+        let help = match &nearest {
+            Some(nearest) => Some(did_you_mean_text(nearest)),
+            None if set_here && pieces.len() > 1 => Some(format!("`{}` {subtraction}", name.text)),
+            None => None,
+        };
+        self.error(from, name.range, "unknown-name", message, help);
         self.replacement(nearest);
     }
 

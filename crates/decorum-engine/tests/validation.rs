@@ -85,6 +85,33 @@ rule r {
     assert_eq!(replacements, [Some("{words}")]);
 }
 
+/// Names may hold `-`, so `a-b` is one name; set subtraction needs spaces around `-`.
+#[test]
+fn a_subtraction_without_spaces_is_one_unknown_name() {
+    let root = r##"decorum 1
+policy t
+terms claims = ["cure"]
+terms hedges = ["may"]
+rule r { flag when contains claims-hedges }
+rule s { flag when contains zork-qux }
+"##;
+    check(
+        root,
+        &[],
+        expect![[r#"
+            root.decorum:5:29: error[unknown-name]: there is no term set named `claims-hedges` `claims-hedges` (help: `claims-hedges` is a single name; to take one set's matches out of another's, put spaces around `-`: `claims - hedges`)
+            root.decorum:6:29: error[unknown-name]: there is no term set named `zork-qux` `zork-qux` (help: `zork-qux` is a single name; to take one set's matches out of another's, put spaces around `-`)
+        "#]],
+    );
+    let (_, compiled) = compile_files(root, &[]);
+    let replacements: Vec<Option<&str>> = compiled
+        .problems
+        .iter()
+        .map(|p| p.replacement.as_deref())
+        .collect();
+    assert_eq!(replacements, [Some("claims - hedges"), None]);
+}
+
 #[test]
 fn suggestions_carry_the_text_that_replaces_the_problem_range() {
     let (_, compiled) = compile_files(
