@@ -49,11 +49,20 @@ pub enum FormatError {
 }
 
 /// Formats a policy file. The result parses to the same tree with the same comments.
-pub fn format(text: &str) -> Result<String, FormatError> {
-    let parsed = parse(text);
+pub fn format(original: &str) -> Result<String, FormatError> {
+    let parsed = parse(original);
     if !parsed.errors.is_empty() {
         return Err(FormatError::Syntax(parsed.errors));
     }
+    // A lone CR ends a line as LF does; reading it as LF (same length, same offsets) keeps
+    // the layout code to one line break. The file's own ending is put back below.
+    let lf_text;
+    let text = if original.contains('\r') {
+        lf_text = lone_cr_as_lf(original);
+        lf_text.as_str()
+    } else {
+        original
+    };
     let comments = comments(text, &parsed.file);
     let mut f = Formatter {
         src: text,
@@ -68,8 +77,14 @@ pub fn format(text: &str) -> Result<String, FormatError> {
     // Keep the file's line endings and byte-order mark: they are the author's, not layout.
     // A file that mixes them takes the ending of its first line, as editors and Git's
     // `text=auto` see it, so one stray CRLF does not rewrite every line.
-    if text.find('\n').is_some_and(|i| text[..i].ends_with('\r')) {
-        out = out.replace("\r\n", "\n").replace('\n', "\r\n");
+    match original.find(['\n', '\r']) {
+        Some(i) if original[i..].starts_with("\r\n") => {
+            out = out.replace("\r\n", "\n").replace('\n', "\r\n");
+        }
+        Some(i) if original[i..].starts_with('\r') => {
+            out = out.replace("\r\n", "\n").replace('\n', "\r");
+        }
+        _ => {}
     }
     if text.starts_with(decorum_text::BOM) {
         out.insert(0, decorum_text::BOM);
@@ -107,6 +122,20 @@ struct Comment {
 }
 
 /// Finds every comment: `#` outside strings and regexes, to the end of the line.
+/// `text` with every CR that no LF follows replaced by LF.
+fn lone_cr_as_lf(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() != Some(&'\n') {
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn comments(text: &str, file: &PolicyFile) -> Vec<Comment> {
     let mut atoms: Vec<TextRange> = Vec::new();
     collect_atoms(file, &mut atoms);

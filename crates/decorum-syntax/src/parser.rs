@@ -60,7 +60,7 @@ fn too_deep(source: &str) -> Option<usize> {
             }
             b'"' => {
                 i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                while i < bytes.len() && !matches!(bytes[i], b'"' | b'\n' | b'\r') {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
             }
@@ -70,7 +70,7 @@ fn too_deep(source: &str) -> Option<usize> {
                 continue;
             }
             b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
+                while i < bytes.len() && !matches!(bytes[i], b'\n' | b'\r') {
                     i += 1;
                 }
             }
@@ -302,7 +302,7 @@ fn chunks(text: &str) -> Vec<Chunk> {
     let mut starts = vec![0usize];
     let mut scan = Scan::default();
     let mut line_start = 0usize;
-    for line in text.split_inclusive('\n') {
+    for line in lines_inclusive(text) {
         let content = line.strip_prefix(decorum_text::BOM).unwrap_or(line);
         if !scan.in_triple && line_start != 0 {
             let word = first_word(content);
@@ -322,6 +322,25 @@ fn chunks(text: &str) -> Vec<Chunk> {
         chunks.push(Chunk { start, end });
     }
     chunks
+}
+
+/// The lines of `text`, each with its line break: LF, CRLF or a lone CR, as for the
+/// grammar's `NEWLINE` and for `LineIndex`.
+fn lines_inclusive(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let end = match rest.find(['\n', '\r']) {
+            Some(i) if rest[i..].starts_with("\r\n") => i + 2,
+            Some(i) => i + 1,
+            None => rest.len(),
+        };
+        let (line, after) = rest.split_at(end);
+        rest = after;
+        Some(line)
+    })
 }
 
 /// The identifier-like word at the very start of a line (column 0), or `""`.
@@ -398,7 +417,7 @@ impl Scan {
 
 /// The first word of a chunk after blank lines and comments, if any.
 fn leading_word(source: &str) -> Option<&str> {
-    for line in source.lines() {
+    for line in source.split(['\n', '\r']) {
         let trimmed = line.trim_start_matches(decorum_text::BOM).trim();
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;

@@ -53,13 +53,14 @@ pub(crate) fn unescape(body: &str) -> Result<String, (usize, usize, String)> {
 /// lines is removed, so explanations can be indented with the rule. Line endings become
 /// `\n`.
 pub(crate) fn dedent_triple(body: &str) -> String {
+    // A lone CR ends a line too, as everywhere in a policy.
     let body = body
         .strip_prefix("\r\n")
-        .or_else(|| body.strip_prefix('\n'))
+        .or_else(|| body.strip_prefix(['\n', '\r']))
         .unwrap_or(body);
     let mut lines: Vec<&str> = body
         .split('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'))
         .collect();
     if lines.last().is_some_and(|l| l.trim().is_empty()) && lines.len() > 1 {
         lines.pop();

@@ -408,3 +408,16 @@ fn a_header_comment_keeps_its_blank_line() {
     let input = "# Copyright 2026 Example Clinic (invented)\n# Licensed for internal use.\n\ndecorum 1\npolicy p\n";
     assert_eq!(assert_formats("header", input), input);
 }
+
+#[test]
+fn a_file_with_lone_cr_line_ends_keeps_them() {
+    // Classic Mac OS line ends: the parser reads a lone `\r` as a line end everywhere
+    // (items, comments, `"""` strings), and fmt writes the file's own ending back.
+    let text = "decorum 1\rpolicy p\r\r\rrule r {\r  # note\r  flag when contains [\"x\"]\r  explain \"\"\"\r    a\r    b\r    \"\"\"\r}\r";
+    let formatted = assert_formats("lone-cr-file", text);
+    assert!(!formatted.contains('\n'), "{formatted:?}");
+    assert_eq!(
+        formatted,
+        "decorum 1\rpolicy p\r\rrule r {\r  # note\r  flag when contains [\"x\"]\r  explain \"\"\"\r    a\r    b\r    \"\"\"\r}\r"
+    );
+}
