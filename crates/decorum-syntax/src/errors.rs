@@ -83,11 +83,7 @@ pub(crate) fn from_pest(err: pest::error::Error<Rule>, source: &str, offset: usi
     if let Some(error) = curly_closed_string(source, pos, &positives, &found, range) {
         return error;
     }
-    if found.text.starts_with('"')
-        && positives
-            .iter()
-            .any(|r| matches!(r, Rule::string | Rule::plain_string | Rule::string_inner))
-    {
+    if found.text.starts_with('"') && expects_string(&positives) {
         return SyntaxError::new(range, "this string is not closed")
             .with_help("close the string with `\"` on the same line, or use `\"\"\"` for text over several lines");
     }
@@ -320,6 +316,18 @@ fn is_double_lookalike(c: char) -> bool {
     )
 }
 
+/// Whether a string may start where pest stopped: then a `"` it could not read opens a
+/// string that is not closed. Inside a term list pest expects a `term`, and after `param
+/// x =` a `value`, rather than the string rules themselves.
+fn expects_string(positives: &[Rule]) -> bool {
+    positives.iter().any(|r| {
+        matches!(
+            r,
+            Rule::string | Rule::plain_string | Rule::string_inner | Rule::term | Rule::value
+        )
+    })
+}
+
 /// `title "Don't worry”`: a string opened with `"` and closed with a curly quote runs to
 /// the end of the line. Says which character ended it instead of only "not closed".
 fn curly_closed_string(
@@ -332,10 +340,7 @@ fn curly_closed_string(
     if !found.text.starts_with('"') || source.get(pos..)?.starts_with("\"\"\"") {
         return None;
     }
-    if !positives
-        .iter()
-        .any(|r| matches!(r, Rule::string | Rule::plain_string | Rule::string_inner))
-    {
+    if !expects_string(positives) {
         return None;
     }
     let line = source.get(pos + 1..)?.split(['\n', '\r']).next()?;
@@ -579,8 +584,18 @@ fn hint(source: &str, pos: usize, positives: &[Rule], found: &Found<'_>) -> Opti
     if found.text == "{" && positives.contains(&Rule::ident) {
         return Some("a rule needs a name: `rule my-rule { ... }`".into());
     }
+    // `in first N` takes either unit; `near(a, b, N words)` only words.
+    if positives.contains(&Rule::K_CHARS) {
+        return Some(
+            "write the scope as `first N words` or `first N chars`, e.g. `in first 20 words`"
+                .into(),
+        );
+    }
     if positives.contains(&Rule::K_WORDS) {
         return Some("write the distance as `N words`, e.g. `near(a, b, 8 words)`".into());
+    }
+    if let Some(help) = string_for_term_set(source, pos, positives, found) {
+        return Some(help);
     }
     if matches!(found.text, "&&" | "&") {
         return Some("combine conditions with `and`".into());
@@ -604,16 +619,29 @@ fn hint(source: &str, pos: usize, positives: &[Rule], found: &Found<'_>) -> Opti
     if found.text == "=" && positives.contains(&Rule::cmp_op) {
         return Some("compare with `==`".into());
     }
-    // `flag when contans ["x"]`: the misspelt word reads as a number (a field or a
-    // parameter), so the parser wants a comparison; the word is what to fix.
-    if positives.contains(&Rule::cmp_op) && matches!(found.text, "[" | "(" | "\"" | "/") {
+    // `flag when contans ["x"]`, `flag when contians a`: the misspelt word reads as a
+    // number (a field or a parameter), so the parser wants a comparison; the word is what
+    // to fix.
+    let opens_operand = matches!(found.text, "[" | "(" | "\"" | "/");
+    let starts_word = found
+        .text
+        .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+    if positives.contains(&Rule::cmp_op) && (opens_operand || starts_word) {
         const CONDITION_WORDS: &[&str] = &["contains", "near", "has", "count", "share", "posts"];
         let word = before
             .trim_end()
             .rsplit(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
             .next()
             .unwrap_or("");
-        if let Some(s) = did_you_mean(word, CONDITION_WORDS.iter().copied()) {
+        // Before a word, only a near miss: `chars x` is a field followed by a slip, not
+        // a misspelt `share`.
+        let suggestion = did_you_mean(word, CONDITION_WORDS.iter().copied()).filter(|s| {
+            opens_operand
+                || word.chars().next() == s.chars().next()
+                    && word.len().abs_diff(s.len()) <= 1
+                    && strsim::damerau_levenshtein(word, s) <= 2
+        });
+        if let Some(s) = suggestion {
             return Some(format!(
                 "did you mean `{s}`? `{word}` reads as a number here"
             ));
@@ -631,6 +659,33 @@ fn hint(source: &str, pos: usize, positives: &[Rule], found: &Found<'_>) -> Opti
         return Some("a `}` is missing: close the rule's `{`".into());
     }
     None
+}
+
+/// `contains "x"`: a term set is a list, even of one phrase.
+fn string_for_term_set(
+    source: &str,
+    pos: usize,
+    positives: &[Rule],
+    found: &Found<'_>,
+) -> Option<String> {
+    if !found.text.starts_with('"')
+        || !positives
+            .iter()
+            .any(|r| matches!(r, Rule::term_expr | Rule::term_operand))
+    {
+        return None;
+    }
+    let line = source.get(pos..)?.split(['\n', '\r']).next()?;
+    // The closing quote: the first `"` after the opening one that no `\` escapes.
+    let bytes = line.as_bytes();
+    let close = (1..bytes.len()).find(|&i| bytes[i] == b'"' && bytes[i - 1] != b'\\');
+    Some(match close {
+        Some(end) => format!(
+            "a term set is a list in brackets, even of one phrase: `[{}]`",
+            &line[..=end]
+        ),
+        None => "a term set is a list in brackets, even of one phrase: `[\"my phrase\"]`; this string is not closed either".into(),
+    })
 }
 
 /// `words < -5`: the grammar has no negative literals (no count, length or share is
@@ -658,10 +713,21 @@ fn negative_number(
                 .into(),
         );
     }
-    if !positives
-        .iter()
-        .any(|r| matches!(r, Rule::num_expr | Rule::num_term | Rule::num_name))
-    {
+    // `flag when -1 > 2`: at the start of a condition pest names the condition.
+    if !positives.iter().any(|r| {
+        matches!(
+            r,
+            Rule::num_expr
+                | Rule::num_term
+                | Rule::num_name
+                | Rule::cond
+                | Rule::or_expr
+                | Rule::and_expr
+                | Rule::unary
+                | Rule::scoped
+                | Rule::comparison
+        )
+    }) {
         return None;
     }
     let rest = source.get(pos + 1..)?;
