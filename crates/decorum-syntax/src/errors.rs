@@ -87,6 +87,9 @@ pub(crate) fn from_pest(err: pest::error::Error<Rule>, source: &str, offset: usi
         return SyntaxError::new(range, "this string is not closed")
             .with_help("close the string with `\"` on the same line, or use `\"\"\"` for text over several lines");
     }
+    if let Some(error) = non_ascii_name(source, offset, pos, &positives, &found) {
+        return error;
+    }
     let phrases = expected_phrases(&positives);
     let expected = join_or(&phrases);
 
@@ -118,6 +121,23 @@ pub(crate) fn from_pest(err: pest::error::Error<Rule>, source: &str, offset: usi
         if let Some(s) = did_you_mean(found.text, candidates) {
             help = Some(format!("did you mean `{s}`?"));
         }
+    }
+    // `™`, `érror`: whatever is not ASCII outside strings and comments is an error; say
+    // so, and what to type when there is an ASCII form.
+    if help.is_none() && found.lookalike.is_none() && !found.text.is_ascii() {
+        let keywords = keywords();
+        let keyword = ascii_name(found.text).and_then(|ascii| {
+            keywords
+                .iter()
+                .find(|k| **k == ascii)
+                .map(String::as_str)
+                .or_else(|| did_you_mean(&ascii, keywords.iter().map(String::as_str)))
+                .map(str::to_string)
+        });
+        help = Some(match keyword {
+            Some(k) => format!("did you mean `{k}`? Outside strings and comments a policy is plain ASCII"),
+            None => "delete it, or put it inside a string: outside strings and comments a policy is plain ASCII".into(),
+        });
     }
     if found.text.starts_with('\'') {
         message = format!("{message}; strings use double quotes");
@@ -187,7 +207,7 @@ fn describe_found(source: &str, pos: usize) -> Found<'_> {
     } else if let Some(lookalike) = lookalike {
         lookalike.phrase()
     } else {
-        format!("`{text}`")
+        show_word(text)
     };
     Found {
         phrase,
@@ -209,6 +229,11 @@ pub(crate) enum LookalikeKind {
     /// A character that shows nothing ([`decorum_text::invisible`]: zero-width, a
     /// direction mark, a joiner...), a control, or a line or paragraph separator.
     Invisible,
+    /// A full-width form of an ASCII character (U+FF01..U+FF5E), as an input method for
+    /// Chinese, Japanese or Korean types them.
+    FullWidth,
+    /// A combining mark with no letter of its own to sit on ([`is_combining_mark`]).
+    Mark,
 }
 
 /// A character that a word processor, a chat app or a web page puts where a policy needs
@@ -234,6 +259,7 @@ impl Lookalike {
             '\u{00AB}' | '\u{00BB}' | '\u{2039}' | '\u{203A}' => ("a guillemet", Quote),
             '\u{2032}' | '\u{2033}' => ("a prime mark", Quote),
             '\u{FF02}' => ("a full-width quote", Quote),
+            c if full_width_to_ascii(c).is_some() => ("a full-width", FullWidth),
             '\u{2010}' => ("a hyphen", Dash),
             '\u{2011}' => ("a non-breaking hyphen", Dash),
             '\u{2012}' => ("a figure dash", Dash),
@@ -256,7 +282,11 @@ impl Lookalike {
             c if c.is_control() => ("a control character", Invisible),
             // Every character that shows nothing of its own, named as Decorum names it
             // everywhere.
-            c => (decorum_text::invisible::name(c)?, Invisible),
+            c => match decorum_text::invisible::name(c) {
+                Some(name) => (name, Invisible),
+                None if is_combining_mark(c) => ("a combining mark", Mark),
+                None => return None,
+            },
         };
         Some(Lookalike {
             char: c,
@@ -268,12 +298,14 @@ impl Lookalike {
     /// How an error names it: the character itself only where it can be seen and is not
     /// mistaken for what it imitates once named, with its code point always.
     pub(crate) fn phrase(self) -> String {
-        let code = format!("U+{:04X}", u32::from(self.char));
+        let code = code_point(self.char);
         match self.kind {
-            LookalikeKind::Quote | LookalikeKind::Dash => {
+            LookalikeKind::Quote | LookalikeKind::Dash | LookalikeKind::FullWidth => {
                 format!("{} {} ({code})", self.name, self.char)
             }
-            LookalikeKind::Space | LookalikeKind::Invisible => format!("{} ({code})", self.name),
+            LookalikeKind::Space | LookalikeKind::Invisible | LookalikeKind::Mark => {
+                format!("{} ({code})", self.name)
+            }
         }
     }
 }
@@ -298,6 +330,17 @@ pub(crate) fn lookalike_help(lookalike: Lookalike, source: &str, pos: usize) -> 
         LookalikeKind::Dash => "type a plain hyphen `-` instead".into(),
         LookalikeKind::Space => "replace it with an ordinary space".into(),
         LookalikeKind::Invisible => "delete it: it cannot be seen, and text pasted from a web page or a word processor often carries one".into(),
+        LookalikeKind::FullWidth => {
+            // `ｗｏｒｄｓ` is retyped whole.
+            let ascii: String = source
+                .get(pos..)
+                .unwrap_or("")
+                .chars()
+                .map_while(full_width_to_ascii)
+                .collect();
+            format!("type the ASCII `{ascii}` instead: outside strings and comments a policy is plain ASCII")
+        }
+        LookalikeKind::Mark => "delete it, or type the accented letter inside a string: outside strings and comments a policy is plain ASCII".into(),
     }
 }
 
@@ -326,6 +369,190 @@ fn expects_string(positives: &[Rule]) -> bool {
             Rule::string | Rule::plain_string | Rule::string_inner | Rule::term | Rule::value
         )
     })
+}
+
+/// Rules that stand where a name may be written: a name itself, or an expression that
+/// may start with one (a set name, a post field, a parameter).
+fn expects_name(positives: &[Rule]) -> bool {
+    positives.iter().any(|r| {
+        matches!(
+            r,
+            Rule::ident
+                | Rule::path
+                | Rule::dotted_name
+                | Rule::num_name
+                | Rule::term_expr
+                | Rule::term_operand
+                | Rule::value
+                | Rule::num_expr
+                | Rule::num_term
+                | Rule::cond
+                | Rule::or_expr
+                | Rule::and_expr
+                | Rule::unary
+                | Rule::scoped
+                | Rule::comparison
+        )
+    })
+}
+
+/// `terms naïve = [...]`, `rule café {`, `contains сet` (a Cyrillic `с`): names are
+/// ASCII, since rule ids are typed in waiver comments and on command lines and appear in
+/// SARIF. pest stops at the first non-ASCII letter, which cuts the name short; the error
+/// names the whole word and the character, and says what to type.
+fn non_ascii_name(
+    source: &str,
+    offset: usize,
+    pos: usize,
+    positives: &[Rule],
+    found: &Found<'_>,
+) -> Option<SyntaxError> {
+    let c = found.text.chars().next()?;
+    let is_mark = found
+        .lookalike
+        .is_some_and(|l| l.kind == LookalikeKind::Mark);
+    if c.is_ascii() || found.lookalike.is_some() && !is_mark {
+        return None;
+    }
+    let before = source.get(..pos)?;
+    let start = before
+        .trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        .len();
+    let cut_short = before[start..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+    if !(cut_short || c.is_alphabetic() && expects_name(positives)) {
+        return None;
+    }
+    let rest = source.get(pos..)?;
+    let end = pos
+        + rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || is_combining_mark(c)))
+            .unwrap_or(rest.len());
+    let word = source.get(start..end)?;
+    let what = found
+        .lookalike
+        .map(Lookalike::phrase)
+        .unwrap_or_else(|| format!("{c} ({})", code_point(c)));
+    let range = TextRange::new(
+        TextSize::from((offset + start) as u32),
+        TextSize::from((offset + end) as u32),
+    );
+    let rule = "a name is an ASCII letter or `_`, then ASCII letters, digits, `_` and `-`: names are typed in waiver comments and on command lines";
+    let help = match ascii_name(word) {
+        Some(ascii) => format!("write `{ascii}` instead; {rule}"),
+        None => format!("write the name in ASCII; {rule}"),
+    };
+    Some(
+        SyntaxError::new(
+            range,
+            format!("names are ASCII-only, and `{word}` has {what}"),
+        )
+        .with_help(help),
+    )
+}
+
+/// A word of policy text as an error shows it: in backticks, with the code point of its
+/// first character that is not ASCII (`с`, Cyrillic, reads as `c` otherwise).
+pub(crate) fn show_word(text: &str) -> String {
+    match text.chars().find(|c| !c.is_ascii()) {
+        None => format!("`{text}`"),
+        Some(c) if text.chars().nth(1).is_none() => format!("`{text}` ({})", code_point(c)),
+        Some(c) => format!("`{text}` (its {c} is {})", code_point(c)),
+    }
+}
+
+/// Every keyword of the language, as written.
+fn keywords() -> Vec<String> {
+    Rule::all_rules()
+        .iter()
+        .filter_map(|r| {
+            format!("{r:?}")
+                .strip_prefix("K_")
+                .map(|k| k.to_lowercase().replace('_', "-"))
+        })
+        .collect()
+}
+
+/// `U+00E9`, as errors write a code point.
+fn code_point(c: char) -> String {
+    format!("U+{:04X}", u32::from(c))
+}
+
+/// A character of the Combining Diacritical Marks blocks: an accent typed apart from its
+/// letter (`e` + U+0301 is `é`). Shown alone it sits on whatever precedes it, so an error
+/// names it by its code point.
+pub(crate) fn is_combining_mark(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0300}'..='\u{036F}'
+            | '\u{1AB0}'..='\u{1AFF}'
+            | '\u{1DC0}'..='\u{1DFF}'
+            | '\u{20D0}'..='\u{20FF}'
+            | '\u{FE20}'..='\u{FE2F}'
+    )
+}
+
+/// The ASCII form of a full-width ASCII character (U+FF01..U+FF5E), which an input method
+/// for Chinese, Japanese or Korean types in place of the ASCII one.
+fn full_width_to_ascii(c: char) -> Option<char> {
+    if ('\u{FF01}'..='\u{FF5E}').contains(&c) {
+        char::from_u32(u32::from(c) - 0xFEE0)
+    } else {
+        None
+    }
+}
+
+/// `naïve` → `naive`: the name with accents dropped and full-width letters made ASCII,
+/// when every character has an ASCII form and the result is a name.
+fn ascii_name(word: &str) -> Option<String> {
+    const FOLDS: &[(&str, &str)] = &[
+        ("àáâãäåāăą", "a"),
+        ("çćĉċč", "c"),
+        ("ďđð", "d"),
+        ("èéêëēĕėęě", "e"),
+        ("ĝğġģ", "g"),
+        ("ĥħ", "h"),
+        ("ìíîïĩīĭįı", "i"),
+        ("ĵ", "j"),
+        ("ķ", "k"),
+        ("ĺļľŀł", "l"),
+        ("ñńņň", "n"),
+        ("òóôõöøōŏő", "o"),
+        ("ŕŗř", "r"),
+        ("śŝşš", "s"),
+        ("ţťŧ", "t"),
+        ("ùúûüũūŭůűų", "u"),
+        ("ŵ", "w"),
+        ("ýÿŷ", "y"),
+        ("źżž", "z"),
+        ("ß", "ss"),
+        ("æ", "ae"),
+        ("œ", "oe"),
+        ("þ", "th"),
+    ];
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        if c.is_ascii() {
+            out.push(c);
+        } else if let Some(a) = full_width_to_ascii(c) {
+            out.push(a);
+        } else {
+            let lower = c.to_lowercase().next()?;
+            let (_, folded) = FOLDS.iter().find(|(from, _)| from.contains(lower))?;
+            if c.is_uppercase() {
+                out.push_str(&folded.to_uppercase());
+            } else {
+                out.push_str(folded);
+            }
+        }
+    }
+    let valid = out.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && out
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    valid.then_some(out)
 }
 
 /// `title "Don't worry”`: a string opened with `"` and closed with a curly quote runs to

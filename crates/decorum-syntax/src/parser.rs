@@ -10,7 +10,7 @@ use pest::Parser as _;
 use pest::iterators::Pair;
 
 use crate::ast::*;
-use crate::errors::{Lookalike, SyntaxError, from_pest, lookalike_help};
+use crate::errors::{Lookalike, SyntaxError, from_pest, lookalike_help, show_word};
 use crate::strings::{dedent_triple, unescape};
 
 #[derive(pest_derive::Parser)]
@@ -266,7 +266,10 @@ fn unknown_item(source: &str, offset: usize, keyword: &str) -> SyntaxError {
         )
         .with_help(lookalike_help(lookalike, source, start));
     }
-    let mut err = SyntaxError::new(range, format!("`{keyword}` cannot start a top-level item"));
+    let mut err = SyntaxError::new(
+        range,
+        format!("{} cannot start a top-level item", show_word(keyword)),
+    );
     let suggestion = crate::errors::did_you_mean(keyword, ITEM_KEYWORDS.iter().copied());
     err = match suggestion {
         Some(s) => err.with_help(format!(
