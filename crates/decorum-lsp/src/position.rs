@@ -3,8 +3,9 @@
 //! An LSP position is a zero-based line and a column counted in the negotiated
 //! `positionEncoding`: UTF-8 code units (bytes) when the client offers it, which we
 //! prefer because it is what Decorum uses inside, otherwise UTF-16 code units, the
-//! protocol's mandatory default. Lines end at `\n`; a `\r` before it belongs to the
-//! terminator (so CRLF and LF documents have the same columns). A byte-order mark in a
+//! protocol's mandatory default. Lines end at `\n`, `\r\n` or a lone `\r`, as the
+//! protocol says ([`LineIndex`]); the `\r` of `\r\n` belongs to the terminator (so CRLF
+//! and LF documents have the same columns). A byte-order mark in a
 //! text the client sent is an ordinary character of the first line; in a file read from
 //! disk it is not counted ([`Origin::Disk`]), since editors hide it when they open
 //! the file (VS Code and Neovim keep it as the file's encoding, not in the text).
@@ -243,7 +244,7 @@ mod tests {
     }
 
     /// Pieces that make line and column arithmetic go wrong: terminators of every kind
-    /// (a lone `\r` is an ordinary character), characters of 1 to 4 UTF-8 bytes and 1 or 2
+    /// (a lone `\r` too), characters of 1 to 4 UTF-8 bytes and 1 or 2
     /// UTF-16 units, combining marks, a byte-order mark anywhere.
     const PIECES: &[&str] = &[
         "a",
