@@ -824,6 +824,9 @@ fn hint(source: &str, pos: usize, positives: &[Rule], found: &Found<'_>) -> Opti
     if let Some(help) = string_for_term_set(source, pos, positives, found) {
         return Some(help);
     }
+    if let Some(help) = text_compared_with_a_number(source, pos, positives, found) {
+        return Some(help);
+    }
     if matches!(found.text, "&&" | "&") {
         return Some("combine conditions with `and`".into());
     }
@@ -912,6 +915,43 @@ fn string_for_term_set(
             &line[..=end]
         ),
         None => "a term set is a list in brackets, even of one phrase: `[\"my phrase\"]`; this string is not closed either".into(),
+    })
+}
+
+/// `chanel == "x"`: only metadata compares with text, so a misspelt `channel` reads as a
+/// number (a parameter) and the text after `==` is where the parser stops.
+fn text_compared_with_a_number(
+    source: &str,
+    pos: usize,
+    positives: &[Rule],
+    found: &Found<'_>,
+) -> Option<String> {
+    let numeric = positives.iter().any(|r| {
+        matches!(
+            r,
+            Rule::num_expr | Rule::num_term | Rule::num_factor | Rule::num_name | Rule::paren_num
+        )
+    });
+    if !found.text.starts_with('"') || !numeric {
+        return None;
+    }
+    let before = source.get(..pos)?.trim_end();
+    let before = before
+        .strip_suffix("==")
+        .or_else(|| before.strip_suffix("!="))?
+        .trim_end();
+    let word = before
+        .rsplit(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+        .next()
+        .filter(|w| !w.is_empty())?;
+    const FIELDS: &str = "`channel`, `type` or `meta.KEY`";
+    Some(match did_you_mean(word, ["channel", "type"]) {
+        Some(field) => {
+            format!("did you mean `{field}`? Only metadata is compared with text: {FIELDS}")
+        }
+        None => format!(
+            "`{word}` is not metadata: only {FIELDS} is compared with text, e.g. `meta.{word} == \"x\"`"
+        ),
     })
 }
 
