@@ -79,6 +79,45 @@ fn decorum_toml_is_found_from_a_subfolder() {
     );
 }
 
+/// A draft outside the current folder is shown as a path from it (`../posts/p.md`), in
+/// every format, not relative to the folder of decorum.toml (`posts/p.md`, which does not
+/// exist where the run started); an absolute argument stays absolute.
+#[test]
+fn drafts_outside_the_current_folder_are_shown_from_it() {
+    let ws = Workspace::new();
+    ws.file("decorum.toml", "policies = [\"policy/acme.decorum\"]\n");
+    ws.fixture("policies/acme-social.decorum", "policy/acme.decorum");
+    ws.folder("site");
+    ws.file("posts/p.md", "Another frequent flyer tonight.\n");
+    let out = ws.check(&["../posts/p.md"]).in_dir("site").output();
+    assert!(
+        out.stdout.contains(" --> ../posts/p.md:1:9\n"),
+        "{}",
+        out.render()
+    );
+    // The JSON check reads every reported file relative to `site`.
+    let (_, json) = ws.check_json_in("site", &["../posts/p.md"]);
+    assert_eq!(json["findings"][0]["file"], "../posts/p.md");
+    let (_, json) = ws.check_json_in("site", &["--config", "../decorum.toml", "../posts"]);
+    assert_eq!(json["findings"][0]["file"], "../posts/p.md");
+    let sarif = ws
+        .check(&["--format", "sarif", "./../posts/p.md"])
+        .in_dir("site")
+        .output();
+    let sarif: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "../posts/p.md"
+    );
+    let absolute = ws.path("posts/p.md").display().to_string();
+    let out = ws.check(&[&absolute]).in_dir("site").output();
+    assert!(
+        out.stdout.contains(" --> [WS]/posts/p.md:1:9\n"),
+        "{}",
+        out.render()
+    );
+}
+
 #[test]
 fn policy_flag_wins_over_decorum_toml() {
     let ws = Workspace::new();

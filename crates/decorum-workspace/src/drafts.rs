@@ -67,8 +67,9 @@ impl std::error::Error for DraftLoadError {}
 pub struct LoadedDraft {
     /// The path it was read from (`<stdin>` for standard input).
     pub path: PathBuf,
-    /// How to show the path: relative to the current directory when inside it, else
-    /// relative to the configuration root, else as given.
+    /// How to show the path: relative to the current directory, the folder every path a
+    /// run prints is relative to (`posts/p.md` inside it, `../posts/p.md` as given
+    /// outside it), or absolute when given so; `/` between its parts.
     pub display: String,
     /// The parsed draft.
     pub draft: Draft,
@@ -321,7 +322,7 @@ pub(crate) fn read_draft_in(
     let draft = decorum_draft::parse(&text, format, &base);
     Ok(LoadedDraft {
         path: path.to_path_buf(),
-        display: display_path(path, config, cwd),
+        display: display_path(path, cwd),
         draft,
     })
 }
@@ -435,13 +436,17 @@ fn human_size(bytes: u64) -> String {
     }
 }
 
-/// Relative to the current directory when inside it, else to the configuration root,
-/// else as given.
-fn display_path(path: &Path, config: &Config, cwd: &Path) -> String {
-    paths::relative_to(path, cwd, cwd)
-        .or_else(|| paths::relative_to(path, &config.root, cwd))
-        .map(|rel| paths::to_slash(&rel))
-        .unwrap_or_else(|| path.display().to_string())
+/// `path` as the reports show it: relative to `cwd` when inside it, else as given
+/// (`../posts/p.md`, which is relative to `cwd` too, or an absolute path), without `./`
+/// parts. Never relative to the configuration root: a reader, and a SARIF viewer, resolve
+/// a relative path against the folder the run was started in.
+fn display_path(path: &Path, cwd: &Path) -> String {
+    let shown = paths::relative_to(path, cwd, cwd).unwrap_or_else(|| {
+        path.components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect()
+    });
+    paths::to_slash(&shown)
 }
 
 #[cfg(test)]

@@ -275,7 +275,8 @@ fn drafts_get_their_format_metadata_and_display() {
     assert_eq!(meta.get("channel"), Some(&MetaValue::Str("x".to_owned())));
     assert_eq!(meta.get("type"), Some(&MetaValue::Str("event".to_owned())));
 
-    // Unknown extensions are plain text; display is relative to the current directory.
+    // Unknown extensions are plain text; display is relative to the current directory,
+    // and a path outside it is shown as given, not relative to the configuration root.
     let loaded = read_draft_in(
         &ws.path("notes.rtf"),
         &ws.config(),
@@ -284,7 +285,7 @@ fn drafts_get_their_format_metadata_and_display() {
     )
     .unwrap();
     assert_eq!(loaded.draft.format, DraftFormat::PlainText);
-    assert_eq!(loaded.display, "notes.rtf");
+    assert_eq!(loaded.display, ws.path("notes.rtf").display().to_string());
     let loaded = read_draft_in(
         &ws.path("calendar/x/post.md"),
         &ws.config(),
@@ -293,7 +294,7 @@ fn drafts_get_their_format_metadata_and_display() {
     )
     .unwrap();
     assert_eq!(loaded.display, "x/post.md");
-    // Outside both the current directory and the root, the path is shown as given.
+    // Outside both the current directory and the root, the path is shown as given too.
     let elsewhere = Workspace::new(&[("post.md", "Hello")]);
     let loaded = read_draft_in(
         &elsewhere.path("post.md"),
