@@ -55,6 +55,34 @@ fn a_std_rule_is_explained() {
     .assert_eq(&ws.run(&["explain", "hc.privacy.client-story"]).output().render());
 }
 
+/// A rule's title, link and explanation are escaped as findings' messages are; the
+/// explanation keeps its lines.
+#[test]
+fn control_characters_in_a_rule_cannot_drive_the_terminal() {
+    let ws = Workspace::new();
+    ws.file(
+        "e.decorum",
+        "decorum 1\npolicy e.ctl\nrule r {\n  flag when contains [\"zz\"]\n  title \"T\x1b[31mRED\"\n  message \"hi\"\n  link \"https://e.com/\x1b[1m\"\n  explain \"\"\"\n    ex\x1b[5mplain\n    second\tline\n    \"\"\"\n}\n",
+    );
+    expect![[r#"
+        exit: 0
+        --- stdout
+        T<U+001B>[31mRED (e.ctl.r)
+
+        severity: warning (default, from e.decorum:3)
+        source: https://e.com/<U+001B>[1m
+
+        ex<U+001B>[5mplain
+        second    line
+        --- stderr: (empty)
+    "#]]
+    .assert_eq(
+        &ws.run(&["explain", "--policy", "e.decorum", "e.ctl.r"])
+            .output()
+            .render(),
+    );
+}
+
 #[test]
 fn a_unique_suffix_is_enough() {
     let ws = Workspace::new();

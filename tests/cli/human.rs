@@ -103,6 +103,29 @@ fn control_characters_in_a_draft_cannot_drive_the_terminal() {
     assert!(out.stdout.contains("This <U+001B>[2J tea cures anxiety."));
 }
 
+/// A policy's title and link reach the terminal escaped like its message: a policy from
+/// elsewhere must not drive the terminal either.
+#[test]
+fn control_characters_in_a_rule_cannot_drive_the_terminal() {
+    let ws = Workspace::new();
+    ws.file(
+        "e.decorum",
+        "decorum 1\npolicy e.ctl\nrule r {\n  flag when contains [\"zz\"]\n  title \"T\x1b[31mRED\"\n  message \"hi\x1b[2Jthere\"\n  link \"https://e.com/\x1b[1m\"\n  example flags \"zz\"\n}\n",
+    );
+    let out = ws
+        .check(&["--policy", "e.decorum", "-"])
+        .stdin("zz\n")
+        .output();
+    assert!(!out.stdout.contains('\x1b'), "{:?}", out.stdout);
+    for shown in [
+        "hi<U+001B>[2Jthere",
+        "^^ T<U+001B>[31mRED",
+        "= see: https://e.com/<U+001B>[1m",
+    ] {
+        assert!(out.stdout.contains(shown), "{shown}: {}", out.stdout);
+    }
+}
+
 /// Characters that show nothing, or read as an ordinary space, are printed as their
 /// code point, with the carets under the flagged text as printed: here a no-break space
 /// inside a flagged phrase, a zero-width space inside a flagged word, and a tab and a

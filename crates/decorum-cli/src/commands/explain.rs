@@ -87,7 +87,9 @@ pub fn run(args: ExplainArgs) -> u8 {
     };
 
     let mut out = String::new();
-    out.push_str(&format!("{} ({})\n\n", rule.title, rule.id));
+    // A policy's text reaches the terminal escaped, as findings' messages do: a title,
+    // link or explanation holding escape codes must not drive the terminal.
+    out.push_str(&format!("{} ({})\n\n", clean(&rule.title), rule.id));
     let (kind, origin_place) = match rule.severity_origin {
         SeverityOrigin::Builtin => ("built in", None),
         SeverityOrigin::Default { source, range } => (
@@ -122,23 +124,29 @@ pub fn run(args: ExplainArgs) -> u8 {
         rule.severity.as_str()
     ));
     // Parameters the workspace changed: the findings already use the values in force.
+    // Values are quoted from the policies as written, escaped like the rest.
     for line in parameter_lines(&session.inputs, &session.compiled.audit, rule) {
-        out.push_str(&line);
+        out.push_str(&clean(line.trim_end_matches('\n')));
+        out.push('\n');
     }
     // Terms added to or taken from the sets the rule reads change what it flags too.
     for line in extend_lines(&session.inputs, &session.compiled, rule) {
-        out.push_str(&line);
+        out.push_str(&clean(line.trim_end_matches('\n')));
+        out.push('\n');
     }
     if !rule.tags.is_empty() {
         out.push_str(&format!("tags: {}\n", rule.tags.join(", ")));
     }
     if let Some(link) = &rule.link {
-        out.push_str(&format!("source: {link}\n"));
+        out.push_str(&format!("source: {}\n", clean(link)));
     }
     if let Some(explain) = &rule.explain {
         out.push('\n');
-        out.push_str(explain.trim_end());
-        out.push('\n');
+        // Escaped line by line: its line breaks are the author's layout.
+        for line in explain.trim_end().lines() {
+            out.push_str(&clean(line));
+            out.push('\n');
+        }
     }
     if !rule.examples.is_empty() {
         out.push_str("\nexamples:\n");

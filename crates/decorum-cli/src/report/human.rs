@@ -96,7 +96,7 @@ pub fn finding(
         let _ = writeln!(out, "{} {}", style.blue("   = fix:"), clean(&fix.title));
     }
     if let Some(link) = &f.rule.link {
-        let _ = writeln!(out, "{} {link}", style.blue("   = see:"));
+        let _ = writeln!(out, "{} {}", style.blue("   = see:"), clean(link));
     }
     // `decorum explain` knows Decorum's own checks of drafts (`decorum.waiver-reason`,
     // ...) as well as the rules of policies, so every finding points to it.
@@ -343,10 +343,11 @@ fn snippet(
         ""
     };
     let carets = style.level(level, &"^".repeat(mark_width));
+    // The label is a rule's title, written by a policy's author: escaped like a message.
     let text = if label.is_empty() {
         String::new()
     } else {
-        format!(" {}", style.level(level, label))
+        format!(" {}", style.level(level, &clean(label)))
     };
     let _ = writeln!(
         out,
