@@ -167,6 +167,48 @@ fn the_audit_lists_waiver_comments_that_are_not_in_effect() {
     );
 }
 
+/// A waiver comment that names no rule, or is not written as a waiver at all, is a
+/// problem of the draft (`decorum.draft`), and the audit lists it with the others, in
+/// order of position.
+#[test]
+fn the_audit_lists_waiver_comments_that_name_no_rule() {
+    let ws = Workspace::new();
+    ws.file(
+        "drafts/nr.md",
+        "<!-- decorum-allow-file: the patient agreed -->\nMy patient, a 45-year-old, quit smoking!\n\n<!-- decorum-allow hc.nosuch.rule: because -->\nHello.\n\n<!-- decorum-alow hc.privacy: typo -->\nBye.\n",
+    );
+    let out = ws.run(&["audit", "drafts", "--format", "json"]).output();
+    assert_eq!(out.code, 0, "{}", out.render());
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let problems: Vec<(String, u64)> = doc["ineffective_waivers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["problem"].as_str().unwrap().to_owned(),
+                w["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            ("decorum.draft".to_owned(), 1),
+            ("decorum.waiver-unknown-rule".to_owned(), 4),
+            ("decorum.draft".to_owned(), 7)
+        ]
+    );
+    let human = ws.run(&["audit", "drafts"]).output();
+    assert!(
+        human.stdout.contains(
+            "Waiver comments not in effect\n  drafts/nr.md:1: this waiver names no rule; "
+        ),
+        "{}",
+        human.render()
+    );
+}
+
 #[test]
 fn a_misspelt_waiver_is_listed_once_as_not_in_effect() {
     let ws = Workspace::new();

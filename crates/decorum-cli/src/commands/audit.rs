@@ -7,6 +7,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use decorum_draft::DraftProblemKind;
 use decorum_engine::{OverrideChange, PolicyInputs, SourceId};
 use decorum_text::{LineIndex, TextRange};
 use decorum_workspace::{collect_drafts, read_draft};
@@ -185,22 +186,43 @@ pub fn run(args: AuditArgs) -> u8 {
     let refs: Vec<&decorum_draft::Draft> = drafts.iter().map(|d| &d.draft).collect();
     let reports = set.check_batch(&refs);
     let mut waivers = Vec::new();
-    // Waiver comments that silence nothing: without a reason, naming no rule, or naming
-    // only rules the policies disable. Each is a finding of `decorum check`; an auditor
-    // should see them beside those in effect.
+    // Waiver comments that silence nothing: without a reason, naming no rule or written
+    // wrong, or naming only rules the policies disable. Each is a finding of `decorum
+    // check`; an auditor should see them beside those in effect.
     let mut ineffective = Vec::new();
     for (loaded, report) in drafts.iter().zip(&reports) {
         let index = LineIndex::new(&loaded.draft.text);
-        for f in report.findings.iter().filter(|f| {
-            f.rule.id == decorum_engine::WAIVER_REASON_RULE
-                || f.rule.id == decorum_engine::WAIVER_UNKNOWN_RULE
-                || f.rule.id == decorum_engine::WAIVER_DISABLED_RULE
-        }) {
+        let mut found: Vec<(TextRange, &str, &str)> = report
+            .findings
+            .iter()
+            .filter(|f| {
+                f.rule.id == decorum_engine::WAIVER_REASON_RULE
+                    || f.rule.id == decorum_engine::WAIVER_UNKNOWN_RULE
+                    || f.rule.id == decorum_engine::WAIVER_DISABLED_RULE
+            })
+            .map(|f| (f.range, f.rule.id.as_str(), f.message.as_str()))
+            .collect();
+        // A `decorum-` comment that is no waiver at all (naming no rule, a misspelt
+        // directive) is a problem of the draft, reported under `decorum.draft` like
+        // invalid front matter: its kind, not its words, tells the two apart.
+        found.extend(
+            (loaded.draft.problems.iter())
+                .filter(|p| p.kind == DraftProblemKind::Waiver)
+                .map(|p| {
+                    (
+                        p.range,
+                        decorum_engine::DRAFT_PROBLEM_RULE,
+                        p.message.as_str(),
+                    )
+                }),
+        );
+        found.sort_by_key(|(range, _, _)| range.start());
+        for (range, problem, message) in found {
             ineffective.push(json!({
                 "file": loaded.display.replace('\\', "/"),
-                "line": index.line_of(f.range.start()) + 1,
-                "problem": f.rule.id,
-                "message": f.message,
+                "line": index.line_of(range.start()) + 1,
+                "problem": problem,
+                "message": message,
             }));
         }
         for w in &report.waivers {
