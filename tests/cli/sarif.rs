@@ -262,6 +262,37 @@ fn sarif_and_json_report_the_same_findings_at_the_same_places() {
     assert_eq!(from_json.len(), 4, "{from_json:#?}");
 }
 
+/// A file name is written as it is: a `:` in the first segment is percent-encoded (it
+/// would read as a scheme), and a `\` is part of a Unix file name, not a separator, in
+/// every format. (Windows allows neither in a file name.)
+#[cfg(unix)]
+#[test]
+fn unusual_file_names_stay_relative_references_to_the_right_file() {
+    let ws = Workspace::new();
+    let draft = "My patient, a 45-year-old, quit smoking!\n";
+    ws.file("note:draft.md", draft);
+    ws.file("a\\b.md", draft);
+    let (_, sarif) = ws.check_sarif(&["note:draft.md", "a\\b.md"]);
+    let mut uris: Vec<&str> = results(&sarif)
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    uris.dedup();
+    assert_eq!(uris, ["note%3Adraft.md", "a%5Cb.md"]);
+    let (_, json) = ws.check_json(&["a\\b.md"]);
+    assert_eq!(json["findings"][0]["file"], "a\\b.md");
+    let human = ws.check(&["a\\b.md"]).output();
+    assert!(
+        human.stdout.contains(" --> a\\b.md:1:"),
+        "{}",
+        human.render()
+    );
+}
+
 #[test]
 fn a_clean_run_is_a_valid_log_with_no_results() {
     let ws = Workspace::new();

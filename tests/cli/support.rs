@@ -444,6 +444,13 @@ fn assert_sarif_location(physical: &Value, cwd: &Path) {
     let uri = physical["artifactLocation"]["uri"]
         .as_str()
         .expect("artifactLocation.uri");
+    // A relative reference (RFC 3986, 4.2): a `:` before the first `/` would make the
+    // start of the path a scheme.
+    let first_segment = uri.split('/').next().unwrap_or_default();
+    assert!(
+        !first_segment.contains(':'),
+        "{uri} reads as a URI with a scheme, not a path relative to the run's folder"
+    );
     let region = &physical["region"];
     let start = region["startLine"].as_u64().expect("startLine");
     assert!(start >= 1);

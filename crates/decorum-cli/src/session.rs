@@ -182,7 +182,8 @@ pub fn shown_path(path: &Path) -> String {
         .components()
         .filter(|c| !matches!(c, Component::CurDir))
         .collect();
-    let shown = cleaned.display().to_string().replace('\\', "/");
+    // Separators of the platform only: a `\` in a Unix file name is part of the name.
+    let shown = decorum_workspace::to_slash(&cleaned);
     if shown.is_empty() {
         ".".to_string()
     } else {

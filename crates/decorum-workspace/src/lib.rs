@@ -27,5 +27,6 @@ pub use drafts::{
 };
 pub use library::{Library, LibraryError, Lock, Manifest};
 pub use load::{LoadError, LoadedPolicies, Overlays, load_policies, load_policies_overlaid};
+pub use paths::to_slash;
 pub use stdlib::{DEFAULT_POLICY, StdFile};
 pub use write::{atomic_replace_own_file, atomic_write};

@@ -65,8 +65,9 @@ pub(crate) fn relative_to(path: &Path, base: &Path, cwd: &Path) -> Option<PathBu
 }
 
 /// A path written with `/` whatever the platform, as globs and people expect; an absolute
-/// one keeps its one leading `/` (and a Windows drive before it).
-pub(crate) fn to_slash(path: &Path) -> String {
+/// one keeps its one leading `/` (and a Windows drive before it). Only the platform's
+/// separators are replaced: on Unix a `\` is part of a file name, and stays.
+pub fn to_slash(path: &Path) -> String {
     let mut out = String::new();
     for component in path.components() {
         match component {

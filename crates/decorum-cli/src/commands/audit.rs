@@ -219,7 +219,7 @@ pub fn run(args: AuditArgs) -> u8 {
         found.sort_by_key(|(range, _, _)| range.start());
         for (range, problem, message) in found {
             ineffective.push(json!({
-                "file": loaded.display.replace('\\', "/"),
+                "file": loaded.display,
                 "line": index.line_of(range.start()) + 1,
                 "problem": problem,
                 "message": message,
@@ -227,7 +227,7 @@ pub fn run(args: AuditArgs) -> u8 {
         }
         for w in &report.waivers {
             waivers.push(json!({
-                "file": loaded.display.replace('\\', "/"),
+                "file": loaded.display,
                 "line": index.line_of(w.range.start()) + 1,
                 "rules": w.rules,
                 "reason": w.reason,

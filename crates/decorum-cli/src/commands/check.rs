@@ -136,7 +136,7 @@ pub fn run(args: CheckArgs) -> u8 {
     for (loaded, report) in drafts.into_iter().zip(reports) {
         let index = LineIndex::new(&loaded.draft.text);
         files.push(CheckedFile {
-            display: loaded.display.replace('\\', "/"),
+            display: loaded.display,
             text: loaded.draft.text,
             index,
             report,

@@ -194,7 +194,7 @@ pub fn run(args: EvalArgs) -> u8 {
                 }
             }
             Scored {
-                display: loaded.display.replace('\\', "/"),
+                display: loaded.display,
                 expected,
                 predicted,
                 fired,

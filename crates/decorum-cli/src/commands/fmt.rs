@@ -293,11 +293,7 @@ fn report_syntax(shown: &str, text: &str, errors: &[decorum_syntax::SyntaxError]
 
 fn shown(path: &Path) -> String {
     let cwd = std::env::current_dir().unwrap_or_default();
-    path.strip_prefix(&cwd)
-        .unwrap_or(path)
-        .display()
-        .to_string()
-        .replace('\\', "/")
+    decorum_workspace::to_slash(path.strip_prefix(&cwd).unwrap_or(path))
         .trim_start_matches("./")
         .to_string()
 }

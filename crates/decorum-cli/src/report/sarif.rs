@@ -255,11 +255,22 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-/// A relative URI reference for a displayed path (percent-encoding what URIs forbid).
+/// A relative URI reference for a displayed path, whose separators are `/` already
+/// (percent-encoding what URIs forbid; a `\\` is part of a Unix file name). A `:` before
+/// the first `/` is encoded too: `note:draft.md` would read as a URI of the scheme `note`.
 fn uri(path: &str) -> String {
+    // On Windows a `\\` can only be a separator (a policy's path outside the workspace is
+    // shown as the system writes it).
+    let path: std::borrow::Cow<'_, str> = if cfg!(windows) {
+        path.replace('\\', "/").into()
+    } else {
+        path.into()
+    };
     let mut out = String::with_capacity(path.len());
-    for b in path.replace('\\', "/").bytes() {
+    let first_segment = path.find('/').unwrap_or(path.len());
+    for (i, b) in path.bytes().enumerate() {
         match b {
+            b':' if i < first_segment => out.push_str("%3A"),
             b'A'..=b'Z'
             | b'a'..=b'z'
             | b'0'..=b'9'
@@ -307,6 +318,11 @@ mod tests {
     #[test]
     fn uris_and_names() {
         assert_eq!(uri("posts/café 1.md"), "posts/caf%C3%A9%201.md");
+        // A colon in the first segment would make a scheme; later ones are plain.
+        assert_eq!(uri("note:draft.md"), "note%3Adraft.md");
+        assert_eq!(uri("posts/10:30.md"), "posts/10:30.md");
+        // The path's separators are `/` already: a `\` is part of a name.
+        assert_eq!(uri("a\\b.md"), "a%5Cb.md");
         assert_eq!(pascal("hc.privacy.client-story"), "HcPrivacyClientStory");
     }
 }
