@@ -24,6 +24,8 @@ mod support;
 mod audit;
 #[path = "cli/batch.rs"]
 mod batch;
+#[path = "cli/eval.rs"]
+mod eval;
 #[path = "cli/exit_codes.rs"]
 mod exit_codes;
 #[path = "cli/explain.rs"]

@@ -15,6 +15,7 @@ use std::path::PathBuf;
 
 use decorum_draft::MetaValue;
 use decorum_engine::Severity;
+use decorum_text::LineIndex;
 use decorum_workspace::{LoadedDraft, collect_drafts, read_draft};
 use serde_json::{Value, json};
 
@@ -154,7 +155,11 @@ pub fn run(args: EvalArgs) -> u8 {
         };
         match labels(&loaded) {
             Ok(expected) => drafts.push((loaded, expected)),
-            Err(message) => problems.push(problem(loaded.display.clone(), message)),
+            Err(LabelError { message, at }) => problems.push(GeneralProblem {
+                line: at.map(|(line, _)| line),
+                column: at.map(|(_, column)| column),
+                ..problem(loaded.display.clone(), message)
+            }),
         }
     }
     if !problems.is_empty() {
@@ -284,14 +289,41 @@ pub fn run(args: EvalArgs) -> u8 {
     }
 }
 
+/// Why a draft's labels could not be read, and where: a 1-based line and column.
+struct LabelError {
+    message: String,
+    at: Option<(u32, u32)>,
+}
+
 /// The families a draft is labelled with: its front matter's `expect` list.
-fn labels(loaded: &LoadedDraft) -> Result<BTreeSet<&'static str>, String> {
-    let meta = loaded.draft.posts.first().map(|p| &p.meta);
+fn labels(loaded: &LoadedDraft) -> Result<BTreeSet<&'static str>, LabelError> {
+    let draft = &loaded.draft;
+    let meta = draft.posts.first().map(|p| &p.meta);
+    let expect_at = || key_position(draft, "expect");
     let Some(value) = meta.and_then(|m| m.get("expect")) else {
-        return Err(
-            "no `expect` in the front matter; label the draft with `expect: [FAMILY, ...]`, or `expect: []` when it is clean"
-                .into(),
-        );
+        // Front matter that could not be read has no `expect`, whatever it says: the
+        // problem to report is why it could not be read.
+        let unreadable = (draft.problems.iter())
+            .find(|p| p.kind == decorum_draft::DraftProblemKind::FrontMatter);
+        if let Some(p) = unreadable {
+            // At the `expect` line when it is written; the message says where the YAML
+            // went wrong, which may be a line later.
+            return Err(LabelError {
+                message: format!("{}, so its `expect` cannot be read", p.message),
+                at: expect_at().or_else(|| Some(position(draft, p.range.start()))),
+            });
+        }
+        // A nested mapping is read as keys `expect.NAME`.
+        if meta.is_some_and(|m| m.iter().any(|(k, _)| k.starts_with("expect."))) {
+            return Err(LabelError {
+                message: "`expect` is a mapping; label the draft with a list, `expect: [FAMILY, ...]`, or `expect: []` when it is clean".into(),
+                at: expect_at(),
+            });
+        }
+        return Err(LabelError {
+            message: "no `expect` in the front matter; label the draft with `expect: [FAMILY, ...]`, or `expect: []` when it is clean".into(),
+            at: None,
+        });
     };
     let items: Vec<&MetaValue> = match value {
         MetaValue::List(items) => items.iter().collect(),
@@ -308,15 +340,42 @@ fn labels(loaded: &LoadedDraft) -> Result<BTreeSet<&'static str>, String> {
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
             let families: Vec<&str> = FAMILIES.iter().map(|f| f.name).collect();
-            return Err(format!(
-                "item {} of `expect` is not a family{hint} (the families: {})",
-                k + 1,
-                families.join(", ")
-            ));
+            return Err(LabelError {
+                message: format!(
+                    "item {} of `expect` is not a family{hint} (the families: {})",
+                    k + 1,
+                    families.join(", ")
+                ),
+                at: expect_at(),
+            });
         };
         out.insert(fam.name);
     }
     Ok(out)
+}
+
+/// The 1-based line and column of `offset` in the draft, counted as the CLI counts
+/// every position.
+fn position(draft: &decorum_draft::Draft, offset: decorum_draft::TextSize) -> (u32, u32) {
+    let at = LineIndex::new(&draft.text).shown_char_col(&draft.text, offset);
+    (at.line + 1, at.col + 1)
+}
+
+/// Where the top-level `key:` of the draft's front matter is written. The metadata keeps
+/// values, not places; a key is a line that starts with it and a `:`.
+fn key_position(draft: &decorum_draft::Draft, key: &str) -> Option<(u32, u32)> {
+    let block = draft.posts.first()?.meta_range?;
+    let mut offset = block.start();
+    for line in decorum_text::slice(&draft.text, block).split_inclusive('\n') {
+        let is_key = line
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start_matches([' ', '\t']).starts_with(':'));
+        if is_key {
+            return Some(position(draft, offset));
+        }
+        offset += decorum_draft::TextSize::of(line);
+    }
+    None
 }
 
 fn problem(path: String, message: String) -> GeneralProblem {
