@@ -186,6 +186,53 @@ fn a_missing_policy_file_is_an_error() {
     );
 }
 
+/// A policy file that is there but refused says why and what to do, not "check the
+/// path"; `decorum fmt` refuses it the same way, since no command could load it.
+#[test]
+fn a_policy_file_too_large_or_not_utf8_is_refused_with_its_own_help() {
+    let ws = Workspace::new();
+    ws.file("post.md", "Open on Saturdays.\n");
+    let line = "# a comment line that fills the file up\n";
+    ws.file("big.decorum", line.repeat(17 * 1024 * 1024 / line.len()));
+    ws.file(
+        "latin.decorum",
+        b"decorum 1\npolicy latin\n# caf\xe9 notes\n".as_slice(),
+    );
+    let big = ws.check(&["--policy", "big.decorum", "post.md"]).output();
+    expect![[r#"
+        exit: 2
+        --- stdout: (empty)
+        --- stderr
+        error: `big.decorum` is larger than 16 MiB, too large for a policy file
+          --> big.decorum
+           = help: check that this is the policy file you meant; split a policy that large into files that import each other
+
+    "#]]
+    .assert_eq(&big.render());
+    let latin = ws.check(&["--policy", "latin.decorum", "post.md"]).output();
+    expect![[r#"
+        exit: 2
+        --- stdout: (empty)
+        --- stderr
+        error: `latin.decorum` is not valid UTF-8 text: its first invalid byte is on line 3, column 6
+          --> latin.decorum
+           = help: save the file as UTF-8
+
+    "#]]
+    .assert_eq(&latin.render());
+    let fmt = ws.run(&["fmt", "big.decorum", "latin.decorum"]).output();
+    expect![[r#"
+        exit: 2
+        --- stdout: (empty)
+        --- stderr
+        error: `big.decorum` is larger than 16 MiB, too large for a policy file
+          = help: check that this is the policy file you meant; split a policy that large into files that import each other
+        error: `latin.decorum` is not valid UTF-8 text: its first invalid byte is on line 3, column 6
+          = help: save the file as UTF-8
+    "#]]
+    .assert_eq(&fmt.render());
+}
+
 #[test]
 fn an_invalid_decorum_toml_is_an_error_naming_the_place() {
     let ws = Workspace::new();

@@ -416,7 +416,7 @@ fn read_text(path: &Path, limit: u64) -> Result<String, DraftLoadError> {
 /// UTF-8, counted as every position the CLI reports is ([`LineIndex::shown_char_col`]:
 /// lines end at `\n`, `\r\n` or a lone `\r`, columns are characters, a byte-order mark
 /// is none).
-fn line_and_column(bytes: &[u8], at: usize) -> (u32, u32) {
+pub(crate) fn line_and_column(bytes: &[u8], at: usize) -> (u32, u32) {
     let before = bytes.get(..at).unwrap_or(bytes);
     // The caller's bytes are UTF-8 up to `at`; any that are not are left out.
     let before = match std::str::from_utf8(before) {

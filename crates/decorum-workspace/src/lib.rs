@@ -26,7 +26,9 @@ pub use drafts::{
     read_stdin_draft,
 };
 pub use library::{Library, LibraryError, Lock, Manifest};
-pub use load::{LoadError, LoadedPolicies, Overlays, load_policies, load_policies_overlaid};
+pub use load::{
+    LoadError, LoadedPolicies, Overlays, load_policies, load_policies_overlaid, read_policy_file,
+};
 pub use paths::to_slash;
 pub use stdlib::{DEFAULT_POLICY, StdFile};
 pub use write::{atomic_replace_own_file, atomic_write};

@@ -328,9 +328,15 @@ impl<'a> Loader<'a> {
             self.allowed.push(paths::canonical_or_absolute(&folder));
         }
         let looked_for = as_written.trim_end_matches('/').to_owned();
-        let target = self.find_on_disk(&candidate, &as_written, &looked_for);
-        let help = "check the path: it is relative to the current folder".to_owned();
-        self.add_root_target(target, path, Some(&as_written), Some(help));
+        // The path is in question only when nothing usable was found there; a file that
+        // was found but cannot be read says what to do itself.
+        let target = self
+            .find_on_disk(&candidate, &as_written, &looked_for)
+            .map_err(|failure| match failure.help {
+                Some(_) => failure,
+                None => failure.help("check the path: it is relative to the current folder"),
+            });
+        self.add_root_target(target, path, Some(&as_written), None);
     }
 
     /// An entry of `policies` in `decorum.toml`, relative to the configuration root.
@@ -1060,9 +1066,24 @@ impl<'a> Loader<'a> {
     }
 }
 
-/// Reads a policy file as UTF-8 text, refusing huge files.
+/// Reads the policy file at `path`, shown as `shown`, as UTF-8 text, refusing files over
+/// the size every command allows a policy (16 MiB): what `decorum fmt` reads too, so
+/// that it formats only what the loader would load.
+pub fn read_policy_file(path: &Path, shown: &str) -> Result<String, LoadError> {
+    read_policy_text(path, shown, MAX_POLICY_BYTES).map_err(|failure| LoadError {
+        path: path.to_path_buf(),
+        message: failure.message,
+        help: failure.help,
+    })
+}
+
+/// Reads a policy file as UTF-8 text, refusing huge files. Every failure carries its own
+/// help: the file was found, so the path is not in question.
 fn read_policy_text(path: &Path, shown: &str, limit: u64) -> Result<String, Failure> {
-    let cannot_read = |err: std::io::Error| Failure::new(format!("cannot read `{shown}`: {err}"));
+    let cannot_read = |err: std::io::Error| {
+        Failure::new(format!("cannot read `{shown}`: {err}"))
+            .help("check that you may read it (its permissions), then run again")
+    };
     let file = std::fs::File::open(path).map_err(cannot_read)?;
     let mut bytes = Vec::new();
     file.take(limit + 1)
@@ -1072,12 +1093,14 @@ fn read_policy_text(path: &Path, shown: &str, limit: u64) -> Result<String, Fail
         return Err(Failure::new(format!(
             "`{shown}` is larger than {} MiB, too large for a policy file",
             limit / (1024 * 1024)
-        )));
+        ))
+        .help("check that this is the policy file you meant; split a policy that large into files that import each other"));
     }
     String::from_utf8(bytes).map_err(|err| {
+        let (line, column) =
+            crate::drafts::line_and_column(err.as_bytes(), err.utf8_error().valid_up_to());
         Failure::new(format!(
-            "`{shown}` is not valid UTF-8 text (invalid byte at offset {})",
-            err.utf8_error().valid_up_to()
+            "`{shown}` is not valid UTF-8 text: its first invalid byte is on line {line}, column {column}"
         ))
         .help("save the file as UTF-8")
     })

@@ -98,18 +98,16 @@ pub fn run(args: FmtArgs) -> u8 {
     let mut written = 0usize;
     for file in &files {
         let shown = shown(file);
-        let text = match std::fs::read_to_string(file) {
+        // Read as `check` and `test` read a policy: a file they refuse (too large, not
+        // UTF-8) is not formatted either.
+        let text = match decorum_workspace::read_policy_file(file, &shown) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "error: {shown}: not UTF-8 text\n  = help: save the policy file as UTF-8"
-                );
-                failed = true;
-                continue;
-            }
             Err(e) => {
-                let _ = writeln!(std::io::stderr(), "error: {shown}: cannot read it: {e}");
+                let help = e
+                    .help
+                    .map(|help| format!("\n  = help: {help}"))
+                    .unwrap_or_default();
+                let _ = writeln!(std::io::stderr(), "error: {}{help}", e.message);
                 failed = true;
                 continue;
             }

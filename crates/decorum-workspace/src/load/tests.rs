@@ -233,11 +233,11 @@ fn files_that_are_not_utf8_fail_without_panicking() {
     ws.write("policy/folder/bad.decorum", LATIN1);
     expect![[r##"
         #0 policy/acme.decorum (root) syntax-errors=0
-            import "./latin1" -> FAILED `policy/latin1.decorum` is not valid UTF-8 text (invalid byte at offset 20)
+            import "./latin1" -> FAILED `policy/latin1.decorum` is not valid UTF-8 text: its first invalid byte is on line 2, column 11
               help: save the file as UTF-8
-            import "./folder" -> FAILED `policy/folder/bad.decorum` is not valid UTF-8 text (invalid byte at offset 20)
+            import "./folder" -> FAILED `policy/folder/bad.decorum` is not valid UTF-8 text: its first invalid byte is on line 2, column 11
               help: save the file as UTF-8
-        error: $WS/policy/latin1: `policy/latin1.decorum` is not valid UTF-8 text (invalid byte at offset 20)
+        error: $WS/policy/latin1: `policy/latin1.decorum` is not valid UTF-8 text: its first invalid byte is on line 2, column 11
             help: save the file as UTF-8
     "##]]
     .assert_eq(&render(&ws, None, STD));
