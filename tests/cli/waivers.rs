@@ -277,3 +277,18 @@ fn a_waiver_of_a_rule_the_policy_disables_is_not_in_effect() {
     assert_eq!(json["waivers"], serde_json::json!([]));
     assert_eq!(json["findings"][0]["rule"], "decorum.waiver-disabled-rule");
 }
+
+/// A waiver's reason is draft text: the audit's report shows a control character in it
+/// as its code point, as `decorum check` does, so a draft cannot drive the terminal.
+#[test]
+fn the_audit_escapes_control_characters_in_reasons() {
+    let ws = Workspace::new();
+    ws.file(
+        "drafts/esc.md",
+        "<!-- decorum-allow hc.privacy.client-story: ok\u{1b}[2J -->\nMy patient, a 45-year-old, quit smoking!\n",
+    );
+    let out = ws.run(&["audit", "drafts"]).output();
+    assert_eq!(out.code, 0, "{}", out.render());
+    assert!(!out.stdout.contains('\u{1b}'), "{}", out.stdout);
+    assert!(out.stdout.contains("ok<U+001B>[2J"), "{}", out.stdout);
+}

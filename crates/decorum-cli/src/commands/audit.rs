@@ -265,7 +265,9 @@ pub fn run(args: AuditArgs) -> u8 {
 }
 
 fn human(doc: &serde_json::Value) -> String {
-    let s = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+    // Every string goes through `clean`: reasons and messages come from drafts and
+    // policies, and a control character in them must not drive the terminal.
+    let s = |v: &serde_json::Value| crate::report::human::clean(v.as_str().unwrap_or_default());
     let list = |v: &serde_json::Value| v.as_array().cloned().unwrap_or_default();
     let mut out = String::new();
     let roots: Vec<String> = list(&doc["policies"]).iter().map(s).collect();
