@@ -301,6 +301,42 @@ fn add_a_passes_example_inside_a_rule() {
     server.stop();
 }
 
+/// In a CRLF policy file, the lines the two policy actions add end in CRLF too, as
+/// `decorum fmt` keeps them; they once ended in a bare `\n`.
+#[test]
+fn policy_actions_add_lines_that_end_as_the_files_do() {
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let base = BASE_POLICY.replace('\n', "\r\n");
+    ws.write("policy/base.decorum", &base);
+    let base_uri = open_policy(&mut server, &ws, "policy/base.decorum", &base);
+    server.diagnostics_at(&base_uri, 1);
+    let cursor = utf16_range(&base, "flag when contains stigmatizing");
+    let actions = actions_at(&mut server, &base_uri, cursor, json!([]));
+    let add = titled(&actions, "Add a passes example to `stigmatizing-language`");
+    let added = apply_edits(&base, &action_edits(add, &base_uri));
+    assert!(!added.replace("\r\n", "").contains('\n'), "{added:?}");
+    assert!(
+        added.contains("  example passes \"a near miss the rule must not flag\"\r\n}"),
+        "{added:?}"
+    );
+
+    let org = ORG_POLICY.replace('\n', "\r\n");
+    let org_uri = open_policy(&mut server, &ws, "policy/org.decorum", &org);
+    server.diagnostics_at(&org_uri, 1);
+    let cursor = utf16_range(&org, "base.client-story");
+    let actions = actions_at(&mut server, &org_uri, cursor, json!([]));
+    let disable = titled(&actions, "Disable `base.client-story` with a reason");
+    let disabled = apply_edits(&org, &action_edits(disable, &org_uri));
+    assert_eq!(
+        disabled,
+        format!(
+            "{org}disable base.client-story because \"why this rule does not apply to us\"\r\n"
+        )
+    );
+    server.stop();
+}
+
 #[test]
 fn disable_an_imported_rule_with_a_reason_skeleton() {
     let ws = Workspace::new();

@@ -75,16 +75,10 @@ pub fn format(original: &str) -> Result<String, FormatError> {
     f.file(&parsed.file);
     let mut out = f.out;
     // Keep the file's line endings and byte-order mark: they are the author's, not layout.
-    // A file that mixes them takes the ending of its first line, as editors and Git's
-    // `text=auto` see it, so one stray CRLF does not rewrite every line.
-    match original.find(['\n', '\r']) {
-        Some(i) if original[i..].starts_with("\r\n") => {
-            out = out.replace("\r\n", "\n").replace('\n', "\r\n");
-        }
-        Some(i) if original[i..].starts_with('\r') => {
-            out = out.replace("\r\n", "\n").replace('\n', "\r");
-        }
-        _ => {}
+    // A file that mixes them takes the ending of its first line (see `line_ending`).
+    match decorum_text::line_ending(original) {
+        "\n" => {}
+        ending => out = out.replace("\r\n", "\n").replace('\n', ending),
     }
     if text.starts_with(decorum_text::BOM) {
         out.insert(0, decorum_text::BOM);

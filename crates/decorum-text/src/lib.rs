@@ -256,6 +256,17 @@ fn line_starts_in(
 /// reports, the first line in editors.
 pub const BOM: char = '\u{feff}';
 
+/// The line ending text added to `text` should use: that of its first line (`\r\n`,
+/// `\r` or `\n`), as editors and Git's `text=auto` see a file, so one stray CRLF does not
+/// decide for the rest; `\n` for a text of one line.
+pub fn line_ending(text: &str) -> &'static str {
+    match text.find(['\n', '\r']).map(|i| &text[i..]) {
+        Some(rest) if rest.starts_with("\r\n") => "\r\n",
+        Some(rest) if rest.starts_with('\r') => "\r",
+        _ => "\n",
+    }
+}
+
 /// The length in bytes of the byte-order mark `text` starts with: 3, or 0 without one.
 pub fn bom_len(text: &str) -> usize {
     if text.starts_with(BOM) {
@@ -278,6 +289,15 @@ pub fn slice(text: &str, range: TextRange) -> &str {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_line_ending_is_the_first_lines() {
+        assert_eq!(line_ending("a\r\nb\nc"), "\r\n");
+        assert_eq!(line_ending("a\nb\r\nc"), "\n");
+        assert_eq!(line_ending("a\rb"), "\r");
+        assert_eq!(line_ending("one line"), "\n");
+        assert_eq!(line_ending(""), "\n");
+    }
+
     use super::*;
 
     #[test]

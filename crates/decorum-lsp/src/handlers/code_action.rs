@@ -79,13 +79,7 @@ fn draft_actions(
             decorum_text::bom_len(text) as u32
         ));
         // Inserted lines end as the draft's lines do.
-        let line_end = if text.contains("\r\n") {
-            "\r\n"
-        } else if text.contains('\r') && !text.contains('\n') {
-            "\r"
-        } else {
-            "\n"
-        };
+        let line_end = decorum_text::line_ending(text);
         let stored = current
             .filter(|e| e.version == version && e.is_draft)
             .map(|e| e.diagnostics);

@@ -110,13 +110,15 @@ fn add_passes_example(
     // The closing brace ends the declaration; insert on a line of its own before it.
     let end = usize::from(rule.range.end());
     let close = text.get(..end)?.rfind('}')?;
-    let line_start = text[..close].rfind('\n').map_or(0, |i| i + 1);
+    // Added lines end as the file's do (`decorum fmt` keeps them too).
+    let line_end = decorum_text::line_ending(text);
+    let line_start = text[..close].rfind(['\n', '\r']).map_or(0, |i| i + 1);
     let before_brace = &text[line_start..close];
     let (insert_at, prefix) = if before_brace.trim().is_empty() {
         (line_start, "")
     } else {
         // `rule r { ... }` on one line: break the line before the brace.
-        (close, "\n")
+        (close, line_end)
     };
     let indent = example_indent(text, rule.range.start().into(), close);
     let (snippet, example) = placeholder(flags, EXAMPLE_PLACEHOLDER);
@@ -126,7 +128,7 @@ fn add_passes_example(
             start: position,
             end: position,
         },
-        new_text: format!("{prefix}{indent}example passes \"{example}\"\n"),
+        new_text: format!("{prefix}{indent}example passes \"{example}\"{line_end}"),
     };
     let title = format!("Add a passes example to `{}`", rule.key.name);
     Some(inserting(
@@ -190,14 +192,15 @@ fn disable_with_reason(
     }
     let (snippet, reason) = placeholder(flags, DISABLE_REASON_PLACEHOLDER);
     let end = map.position(TextSize::try_from(text.len()).ok()?);
-    let separator = if text.is_empty() || text.ends_with('\n') {
+    let line_end = decorum_text::line_ending(text);
+    let separator = if text.is_empty() || text.ends_with(['\n', '\r']) {
         ""
     } else {
-        "\n"
+        line_end
     };
     let edit = TextEdit {
         range: Range { start: end, end },
-        new_text: format!("{separator}disable {written} because \"{reason}\"\n"),
+        new_text: format!("{separator}disable {written} because \"{reason}\"{line_end}"),
     };
     Some(inserting(
         format!("Disable `{written}` with a reason"),
