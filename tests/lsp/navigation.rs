@@ -237,6 +237,30 @@ fn hover_on_a_rule_reference_shows_the_override_chain() {
     server.stop();
 }
 
+/// A disabled rule never fires: the hover's headline says so rather than naming the
+/// severity it would have (which once read as if the rule were in force).
+#[test]
+fn hover_on_a_disabled_rule_says_it_is_disabled() {
+    let ws = Workspace::new();
+    let (mut server, _cache) = start(&ws);
+    let org = format!("{ORG_POLICY}disable base.client-story because \"stories are vetted\"\n");
+    let uri = open_policy(&mut server, &ws, "policy/org.decorum", &org);
+    let reply = server.request(
+        "textDocument/hover",
+        place(&uri, at(&org, "disable base.client-story", 12)),
+    );
+    let text = reply["result"]["contents"]["value"].as_str().unwrap();
+    assert!(
+        text.contains("Severity: **disabled** (error if it were enabled)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("disabled at [policy/org.decorum:6]"),
+        "{text}"
+    );
+    server.stop();
+}
+
 #[test]
 fn hover_in_a_shared_file_shows_what_the_workspace_makes_of_the_rule() {
     let ws = Workspace::new();

@@ -106,7 +106,9 @@ fn describe_rule(
             }
         }
     }
+    let mut disabled = false;
     for record in audit.disables.iter().filter(|d| d.rule == *id) {
+        disabled = true;
         chain.push(format!(
             "disabled at {}: {}",
             place(view, record.source, record.range.start(), markdown),
@@ -121,11 +123,21 @@ fn describe_rule(
     {
         effective = compiled.severity;
     }
-    let _ = write!(
-        out,
-        "Severity: {}\n\n",
-        strong(effective.as_str(), markdown)
-    );
+    // A disabled rule never fires: its severity is what it would have, not what it has.
+    let _ = if disabled {
+        write!(
+            out,
+            "Severity: {} ({} if it were enabled)\n\n",
+            strong("disabled", markdown),
+            effective.as_str()
+        )
+    } else {
+        write!(
+            out,
+            "Severity: {}\n\n",
+            strong(effective.as_str(), markdown)
+        )
+    };
     for step in chain {
         let _ = writeln!(out, "- {step}");
     }
