@@ -12,10 +12,10 @@
 //! exactly `<!-- post -->` or `<!-- post: label -->` (surrounding whitespace allowed; in
 //! Markdown, not inside a fenced code block). Each separator starts a new [`Post`] whose
 //! [`Post::range`] includes the separator line; the line itself belongs to no post's
-//! [`Post::body`]. A stretch that holds nothing besides whitespace, HTML comments and
-//! front matter is not a post (the text before the first separator, a separator at the
-//! end of the file, two separators in a row), so that it does not count in a batch rule;
-//! a file without any content still has one post, its last stretch.
+//! [`Post::body`]. A stretch that holds nothing besides whitespace and HTML comments, and
+//! no front matter of its own, is not a post (the text before the first separator, a
+//! separator at the end of the file, two separators in a row), so that it does not count
+//! in a batch rule; a file without any content still has one post, its last stretch.
 //!
 //! ```markdown
 //! ---
@@ -534,10 +534,15 @@ pub fn parse(text: &str, format: DraftFormat, base_meta: &Metadata) -> Draft {
         }
 
         // An empty stretch is not a post (a separator at the end of a calendar, two in a
-        // row, a slot not written yet): counted, it would dilute a batch rule's shares.
-        // A file always has one post, so that a check of it has somewhere to report.
+        // row): counted, it would dilute a batch rule's shares. One with front matter of
+        // its own (after a separator; the file's is not its own) is a post its writer
+        // declared: a sponsored slot still to be written must disclose too. A file always
+        // has one post, so that a check of it has somewhere to report.
         let last_chance = si + 1 == segments.len() && posts.is_empty();
-        let is_post = !several || last_chance || has_content(text, body, &scan.comments);
+        let is_post = !several
+            || last_chance
+            || si > 0 && front_matter.is_some()
+            || has_content(text, body, &scan.comments);
         if !is_post {
             continue;
         }

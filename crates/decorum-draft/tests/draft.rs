@@ -279,15 +279,20 @@ fn calendar_posts_are_the_stretches_with_content() {
             ("<!-- post -->\nSecond.\n", "Second.\n"),
         ]
     );
-    // A separator at the end, two in a row, or one before a slot holding only front
-    // matter and a comment: an empty stretch is no post, so a batch does not count it.
+    // A separator at the end, two in a row, or one before only a comment: an empty
+    // stretch is no post, so a batch does not count it. A slot with front matter of its
+    // own is a post its writer declared, even before its text is written.
     assert_eq!(
         posts(
-            "Intro.\n<!-- post -->\n\n<!-- post -->\nSecond.\n<!-- post: Fri -->\n---\nchannel: x\n---\n<!-- to do -->\n<!-- post -->\n"
+            "Intro.\n<!-- post -->\n\n<!-- post -->\nSecond.\n<!-- post: Thu -->\n<!-- to do -->\n<!-- post: Fri -->\n---\nchannel: x\n---\n<!-- to do -->\n<!-- post -->\n"
         ),
         [
             ("Intro.\n", "Intro.\n"),
             ("<!-- post -->\nSecond.\n", "Second.\n"),
+            (
+                "<!-- post: Fri -->\n---\nchannel: x\n---\n<!-- to do -->\n",
+                "<!-- to do -->\n"
+            ),
         ]
     );
     assert_eq!(
