@@ -335,8 +335,8 @@ impl<'d> PostCtx<'d> {
                     Found::NONE
                 } else {
                     let allow = self.found(*b);
-                    let allow = self.slice(&allow);
-                    self.kept(keep, |m| !overlaps_any(allow, m.range))
+                    let allow = Overlaps::new(self.slice(&allow));
+                    self.kept(keep, |m| !allow.any(m.range))
                 }
             }
             SetNode::Unnegated(a) => {
@@ -1182,16 +1182,85 @@ fn published<'t>(
     })
 }
 
-fn overlaps_any(sorted: &[SetMatch], range: TextRange) -> bool {
-    // Matches are sorted by start; anything overlapping starts before range.end().
-    let hi = sorted.partition_point(|m| m.range.start() < range.end());
-    sorted[..hi].iter().any(|m| m.range.end() > range.start())
+/// Which ranges overlap one of a set's matches (an allowlist's): a match overlaps
+/// `range` when it starts before `range` ends and ends after it starts, so of the
+/// matches (sorted by start) that start before `range` ends, the furthest end decides.
+/// Looking through all of them for each range made an allowlist quadratic in a long
+/// post (`no cure` a hundred thousand times: seconds per megabyte); a short list is
+/// still looked through, which needs no table.
+struct Overlaps<'a> {
+    sorted: &'a [SetMatch],
+    /// The furthest end among `sorted[..=i]`, for a long list.
+    reach: Vec<TextSize>,
+}
+
+impl<'a> Overlaps<'a> {
+    /// Lists up to this long are looked through for each range.
+    const SCAN: usize = 16;
+
+    fn new(sorted: &'a [SetMatch]) -> Overlaps<'a> {
+        let reach = if sorted.len() > Self::SCAN {
+            let mut furthest = TextSize::from(0);
+            sorted
+                .iter()
+                .map(|m| {
+                    furthest = furthest.max(m.range.end());
+                    furthest
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Overlaps { sorted, reach }
+    }
+
+    /// Whether `range` overlaps one of the matches.
+    fn any(&self, range: TextRange) -> bool {
+        let hi = self
+            .sorted
+            .partition_point(|m| m.range.start() < range.end());
+        if self.reach.is_empty() {
+            return self.sorted[..hi]
+                .iter()
+                .any(|m| m.range.end() > range.start());
+        }
+        hi.checked_sub(1)
+            .and_then(|last| self.reach.get(last))
+            .is_some_and(|&furthest| furthest > range.start())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest! {
+        /// The furthest-end table answers as looking through every match does, for
+        /// lists short enough to be looked through and long enough to get the table.
+        #[test]
+        fn overlaps_agree_with_their_definition(
+            starts in proptest::collection::vec((0u32..200, 0u32..12), 0..60),
+            ranges in proptest::collection::vec((0u32..210, 0u32..12), 1..20),
+        ) {
+            let mut sorted: Vec<SetMatch> = starts
+                .into_iter()
+                .map(|(s, l)| SetMatch {
+                    range: TextRange::new(s.into(), (s + l).into()),
+                    pattern: 0,
+                })
+                .collect();
+            sorted.sort_by_key(|m| m.range.start());
+            let overlaps = Overlaps::new(&sorted);
+            for (s, l) in ranges {
+                let range = TextRange::new(s.into(), (s + l).into());
+                let defined = sorted
+                    .iter()
+                    .any(|m| m.range.start() < range.end() && m.range.end() > range.start());
+                prop_assert_eq!(overlaps.any(range), defined, "{:?}", range);
+            }
+        }
+    }
 
     fn range() -> impl Strategy<Value = TextRange> {
         (0u32..6, 0u32..3).prop_map(|(s, l)| TextRange::new(s.into(), (s + l).into()))
@@ -1372,9 +1441,11 @@ mod tests {
             SetNode::Diff(a, b) => {
                 let keep = reference_matches(ctx, *a, memo);
                 let drop = reference_matches(ctx, *b, memo);
-                keep.into_iter()
-                    .filter(|m| !overlaps_any(&drop, m.range))
-                    .collect()
+                let overlaps = |m: &SetMatch| {
+                    drop.iter()
+                        .any(|d| d.range.start() < m.range.end() && d.range.end() > m.range.start())
+                };
+                keep.into_iter().filter(|m| !overlaps(m)).collect()
             }
             SetNode::Unnegated(a) => reference_matches(ctx, *a, memo)
                 .into_iter()
