@@ -117,6 +117,62 @@ fn completion_after_import_offers_the_standard_library() {
     server.stop();
 }
 
+/// Import-path completion offers only what the loader accepts: nothing outside the
+/// workspace and its libraries (not even the names of what is there), no symbolic link
+/// leading outside, nothing inside a library by its path; the workspace's own files are
+/// still offered.
+#[cfg(unix)]
+#[test]
+fn import_completion_stays_inside_the_workspace() {
+    let ws = Workspace::new();
+    let outside = tempfile::tempdir().unwrap();
+    let outside = std::fs::canonicalize(outside.path()).unwrap();
+    std::fs::create_dir(outside.join("dir")).unwrap();
+    std::fs::write(outside.join("secret.decorum"), "decorum 1\npolicy secret\n").unwrap();
+    std::fs::write(
+        outside.join("dir/hidden.decorum"),
+        "decorum 1\npolicy hidden\n",
+    )
+    .unwrap();
+    let root = ws.root();
+    std::fs::create_dir_all(root.join("vendor/shared")).unwrap();
+    ws.write(
+        "vendor/shared/rules.decorum",
+        "decorum 1\npolicy shared.rules\n",
+    );
+    ws.write(
+        "decorum.toml",
+        "policies = [\"policy/org.decorum\"]\n\n[libraries]\nshared = { path = \"vendor/shared\" }\n",
+    );
+    let policy = root.join("policy");
+    std::os::unix::fs::symlink(outside.join("secret.decorum"), policy.join("leak.decorum"))
+        .unwrap();
+    std::os::unix::fs::symlink(outside.join("dir"), policy.join("leakdir")).unwrap();
+    std::os::unix::fs::symlink(policy.join("base.decorum"), policy.join("alias.decorum")).unwrap();
+    let (mut server, _cache) = start(&ws);
+    let outside_name = outside.file_name().unwrap().to_str().unwrap();
+    let typed_and_offered: &[(String, &[&str])] = &[
+        // The policy's own folder: a link that stays inside is as good as a file.
+        ("./".into(), &["./alias", "./base", "./org"]),
+        ("../".into(), &["../policy", "../vendor"]),
+        // The library is imported by its name, never by its path.
+        ("../vendor/".into(), &[]),
+        // Above the workspace root, and a link out of it: nothing.
+        ("../../".into(), &[]),
+        (format!("../../{outside_name}/"), &[]),
+        ("../../../../../../../../../etc/".into(), &[]),
+        ("./leakdir/".into(), &[]),
+    ];
+    let uri = open_policy(&mut server, &ws, "policy/main.decorum", "decorum 1\n");
+    for (version, (typed, offered)) in (2..).zip(typed_and_offered) {
+        let text = format!("decorum 1\npolicy test.main\n\nimport \"{typed}");
+        server.change(&uri, version, json!([{ "text": text }]));
+        let found = complete(&mut server, &uri, at(&text, typed, typed.len()));
+        assert_eq!(found, *offered, "after import \"{typed}");
+    }
+    server.stop();
+}
+
 #[test]
 fn completion_offers_keywords_names_fields_severities_and_channels() {
     let ws = Workspace::new();

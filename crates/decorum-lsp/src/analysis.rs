@@ -47,11 +47,7 @@ impl PolicyAnalysis {
     /// Analyses the policy file at `path` (canonical), reading open buffers from
     /// `overlays`. `version` is the document version the overlay of `path` holds.
     pub fn run(path: &Path, version: i32, overlays: &Overlays) -> PolicyAnalysis {
-        let config = match path.parent().and_then(find_config) {
-            Some(config_path) => load_config(&config_path)
-                .unwrap_or_else(|_| Config::default_for(config_path.parent().unwrap_or(path))),
-            None => Config::default_for(path.parent().unwrap_or(Path::new("/"))),
-        };
+        let config = config_for(path);
         let loaded = load_policies_overlaid(&config, Some(path), overlays);
         let compiled = compile(&loaded.inputs);
         let source = loaded.source_at(path);
@@ -80,6 +76,17 @@ impl PolicyAnalysis {
             .sources
             .get(id.0 as usize)
             .map(|s| &s.text)
+    }
+}
+
+/// The configuration a policy file at `path` is analysed under: the `decorum.toml` of
+/// its folder or the nearest above it (its defaults when that file has errors, which are
+/// reported on it), else the defaults rooted at the file's own folder.
+pub fn config_for(path: &Path) -> Config {
+    match path.parent().and_then(find_config) {
+        Some(config_path) => load_config(&config_path)
+            .unwrap_or_else(|_| Config::default_for(config_path.parent().unwrap_or(path))),
+        None => Config::default_for(path.parent().unwrap_or(Path::new("/"))),
     }
 }
 

@@ -18,7 +18,7 @@
 //! regexes, `explain` texts or comments.
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use decorum_engine::{
@@ -177,8 +177,7 @@ fn complete(state: &State, params: CompletionParams) -> Option<CompletionRespons
         Site::ImportPath => {
             let typed = &before[word_start..];
             let (paths, what) = if typed.starts_with('.') {
-                let folder = path.as_deref().and_then(Path::parent);
-                (relative_import_paths(folder, path.as_deref(), typed), "")
+                (relative_import_paths(path.as_deref(), typed), "")
             } else {
                 (std_import_paths(), "standard library ")
             };
@@ -393,15 +392,19 @@ fn std_import_paths() -> Vec<(String, bool)> {
     paths.into_iter().collect()
 }
 
-/// Import paths relative to `folder` (the document's) for what was `typed` so far
-/// (`./`, `../shared/`): the sub-folders and `.decorum` files (without the extension) of
-/// the folder it names, hidden ones and the document itself left out.
-fn relative_import_paths(
-    folder: Option<&Path>,
-    document: Option<&Path>,
-    typed: &str,
-) -> Vec<(String, bool)> {
-    let Some(folder) = folder else {
+/// Import paths relative to the folder of `document` for what was `typed` so far (`./`,
+/// `../shared/`): the sub-folders and `.decorum` files (without the extension) of the
+/// folder it names, hidden ones and the document itself left out.
+///
+/// Only what the loader would accept is offered ([`ImportReach`]): a folder it would
+/// refuse is not even read, so completion cannot show what lies outside the workspace
+/// any more than an import can, and an entry that is a symbolic link leading outside is
+/// left out.
+fn relative_import_paths(document: Option<&Path>, typed: &str) -> Vec<(String, bool)> {
+    let Some(document) = document.and_then(canonical_document) else {
+        return Vec::new();
+    };
+    let Some(folder) = document.parent() else {
         return Vec::new();
     };
     let prefix = match typed.rfind('/') {
@@ -409,7 +412,15 @@ fn relative_import_paths(
         None if typed == ".." => "../",
         None => "./",
     };
-    let Ok(entries) = std::fs::read_dir(folder.join(prefix)) else {
+    // The loader reads any other spelling (`.x/`) as a library name.
+    if !(prefix.starts_with("./") || prefix.starts_with("../")) {
+        return Vec::new();
+    }
+    let reach = ImportReach::of(&document);
+    let Some(listed) = reach.folder(folder, prefix) else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(&listed) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -418,19 +429,126 @@ fn relative_import_paths(
         if name.starts_with('.') {
             continue;
         }
-        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        if is_dir {
+        // Resolved, so that a link is judged by where it leads (a dangling one leads
+        // nowhere and is left out).
+        let Ok(target) = std::fs::canonicalize(entry.path()) else {
+            continue;
+        };
+        if !reach.admits(&target) {
+            continue;
+        }
+        let Ok(metadata) = std::fs::metadata(&target) else {
+            continue;
+        };
+        if metadata.is_dir() {
             out.push((format!("{prefix}{name}"), true));
         } else if let Some(stem) = name.strip_suffix(".decorum") {
-            let same = document.is_some_and(|d| {
-                std::fs::canonicalize(d).ok() == std::fs::canonicalize(entry.path()).ok()
-            });
-            if !same {
+            if metadata.is_file() && target != document {
                 out.push((format!("{prefix}{stem}"), false));
             }
         }
     }
     out.sort();
+    out
+}
+
+/// The canonical path of a document: of the file, or (for a file not saved yet) of its
+/// folder with its name.
+fn canonical_document(path: &Path) -> Option<PathBuf> {
+    if let Ok(canonical) = std::fs::canonicalize(path) {
+        return Some(canonical);
+    }
+    let folder = std::fs::canonicalize(path.parent()?).ok()?;
+    Some(folder.join(path.file_name()?))
+}
+
+/// Where a relative import of one document may lead, decided as the loader decides it
+/// (`decorum_workspace::load`: `is_allowed`, `canonical_inside` and
+/// `check_relative_boundary` there, which are private, so the rule is mirrored here and
+/// must change with it). The loader reads the document under [`analysis::config_for`]
+/// with the document as its explicit root, so the readable folders are the workspace
+/// root, the declared libraries' folders and the document's folder; and a relative
+/// import stays on its side of a library's boundary: from a library file only into the
+/// same library, from any other file into no library.
+struct ImportReach {
+    /// The folders a policy may read from, canonical when they exist.
+    allowed: Vec<PathBuf>,
+    /// The declared libraries' folders, canonical when they exist.
+    libraries: Vec<PathBuf>,
+    /// The folder of the library the document is in.
+    own_library: Option<PathBuf>,
+}
+
+impl ImportReach {
+    /// The reach of the document at `document` (canonical).
+    fn of(document: &Path) -> ImportReach {
+        let config = analysis::config_for(document);
+        let libraries: Vec<PathBuf> = config
+            .libraries
+            .values()
+            .map(|p| canonical_or_absolute(p))
+            .collect();
+        let mut allowed = vec![canonical_or_absolute(&config.root)];
+        allowed.extend(libraries.iter().cloned());
+        allowed.extend(document.parent().map(canonical_or_absolute));
+        let mut reach = ImportReach {
+            allowed,
+            libraries,
+            own_library: None,
+        };
+        reach.own_library = reach.library_of(document).map(Path::to_path_buf);
+        reach
+    }
+
+    /// The folder (canonical) that `prefix` (`./`, `../shared/`) names from the document's
+    /// `folder` (canonical), if the document's imports may name it: checked lexically
+    /// first, before touching the file system, as the loader does, then again with
+    /// symbolic links resolved.
+    fn folder(&self, folder: &Path, prefix: &str) -> Option<PathBuf> {
+        let named = normalize(&folder.join(prefix));
+        if !self.admits(&named) {
+            return None;
+        }
+        let canonical = std::fs::canonicalize(&named).ok()?;
+        self.admits(&canonical).then_some(canonical)
+    }
+
+    /// True when the loader would let the document's relative imports name `path`
+    /// (absolute and normalised: lexically, or canonical).
+    fn admits(&self, path: &Path) -> bool {
+        self.allowed.iter().any(|root| path.starts_with(root))
+            && self.library_of(path) == self.own_library.as_deref()
+    }
+
+    /// The folder of the library `path` is in; the nearer one when libraries nest.
+    fn library_of(&self, path: &Path) -> Option<&Path> {
+        self.libraries
+            .iter()
+            .filter(|root| path.starts_with(root))
+            .max_by_key(|root| root.components().count())
+            .map(PathBuf::as_path)
+    }
+}
+
+/// The canonical form of `path`, or its lexically normalised form when it does not
+/// exist (as the loader's `paths::canonical_or_absolute`; `path` is absolute here).
+fn canonical_or_absolute(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| normalize(path))
+}
+
+/// `path` with `.` removed and `..` resolved without touching the file system; `..` at
+/// the root stays at the root (as the loader's `paths::normalize`, for absolute paths).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
     out
 }
 
@@ -718,16 +836,68 @@ mod tests {
             std::fs::write(dir.join(file), "").unwrap();
         }
         let me = dir.join("org.decorum");
-        let here = relative_import_paths(Some(&dir), Some(&me), "./");
+        let here = relative_import_paths(Some(&me), "./");
         assert_eq!(
             here,
             [("./base".to_owned(), false), ("./shared".to_owned(), true)]
         );
-        let inside = relative_import_paths(Some(&dir), Some(&me), "./shared/co");
+        let inside = relative_import_paths(Some(&me), "./shared/co");
         assert_eq!(inside, [("./shared/common".to_owned(), false)]);
-        assert!(relative_import_paths(None, None, "./").is_empty());
-        assert!(relative_import_paths(Some(&dir), None, "./missing/").is_empty());
+        assert!(relative_import_paths(None, "./").is_empty());
+        assert!(relative_import_paths(Some(&me), "./missing/").is_empty());
+        // Without decorum.toml the document's folder is the workspace: nothing above it.
+        assert!(relative_import_paths(Some(&me), "../").is_empty());
+        assert!(relative_import_paths(Some(&me), "./shared/../../").is_empty());
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Folders outside the reach are not even listed (completion cannot tell what is
+    /// there), and a library's files see only their own library.
+    #[cfg(unix)]
+    #[test]
+    fn only_folders_within_reach_are_listed() {
+        let base = std::env::temp_dir().join(format!("decorum-reach-{}", std::process::id()));
+        std::fs::create_dir_all(&base).unwrap();
+        let base = std::fs::canonicalize(base).unwrap();
+        let root = base.join("ws");
+        let outside = base.join("outside");
+        for folder in [
+            root.join("policy/deep"),
+            root.join("lib/inner"),
+            outside.clone(),
+        ] {
+            std::fs::create_dir_all(folder).unwrap();
+        }
+        std::fs::write(
+            root.join("decorum.toml"),
+            "[libraries]\nlib = { path = \"lib\" }\n",
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("policy/out")).unwrap();
+        std::os::unix::fs::symlink(root.join("policy/deep"), root.join("policy/in")).unwrap();
+        std::os::unix::fs::symlink(&root, outside.join("back")).unwrap();
+        let policy = root.join("policy");
+        let reach = ImportReach::of(&policy.join("main.decorum"));
+        assert_eq!(reach.folder(&policy, "./"), Some(policy.clone()));
+        assert_eq!(reach.folder(&policy, "../"), Some(root.clone()));
+        assert_eq!(reach.folder(&policy, "./in/"), Some(policy.join("deep")));
+        assert_eq!(reach.folder(&policy, "../../"), None);
+        assert_eq!(reach.folder(&policy, "../../outside/"), None);
+        assert_eq!(reach.folder(&policy, "./out/"), None);
+        // Leads back inside, but through a folder outside: refused before it is looked at.
+        assert_eq!(reach.folder(&policy, "../../outside/back/policy/"), None);
+        // Named from outside, but the path never leaves: the loader takes it too.
+        assert_eq!(
+            reach.folder(&policy, "../../ws/policy/"),
+            Some(policy.clone())
+        );
+        assert_eq!(reach.folder(&policy, "../lib/"), None);
+        let lib = root.join("lib");
+        let reach = ImportReach::of(&lib.join("rules.decorum"));
+        assert_eq!(reach.folder(&lib, "./inner/"), Some(lib.join("inner")));
+        assert_eq!(reach.folder(&lib, "../"), None);
+        assert_eq!(reach.folder(&lib, "../policy/"), None);
+        std::fs::remove_dir_all(&base).unwrap();
     }
 
     #[test]
