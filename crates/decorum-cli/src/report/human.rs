@@ -320,7 +320,10 @@ fn snippet(
     // thousands of findings on one line.
     if line.chars().nth(MAX_LINE_CHARS).is_some() {
         from = back_chars(line, rel_start, 50);
-        to = forward_chars(line, rel_end.max(rel_start), MAX_LINE_CHARS - 50);
+        // A range longer than the window is cut with it: a policy expression nested
+        // thousands deep once printed a line and an underline of 400 KB each.
+        let window_end = forward_chars(line, from, MAX_LINE_CHARS);
+        to = forward_chars(line, rel_end.max(rel_start), MAX_LINE_CHARS - 50).min(window_end);
     }
     let prefix = if from > 0 { "…" } else { "" };
     let suffix = if to < line.len() { "…" } else { "" };
@@ -615,6 +618,27 @@ mod tests {
         let text = "my\u{00A0}patient\n";
         let out = render(text, TextRange::at(TextSize::from(0), TextSize::from(11)));
         assert_carets_under(&out, "my<U+00A0>patient");
+    }
+
+    #[test]
+    fn a_range_longer_than_the_window_is_cut_with_it() {
+        let line = format!("ab {}cd", "not ".repeat(5_000));
+        let out = render(
+            &line,
+            TextRange::new(TextSize::from(3), TextSize::from(20_003)),
+        );
+        let shown = out.lines().nth(2).unwrap();
+        let carets = out.lines().nth(3).unwrap();
+        assert!(
+            shown.ends_with('…') && shown.chars().count() < 180,
+            "{shown}"
+        );
+        assert!(carets.chars().count() < 180, "{carets}");
+        assert_eq!(
+            carets.chars().position(|c| c == '^'),
+            shown.chars().position(|c| c == 'n'),
+            "{out}"
+        );
     }
 
     #[test]
