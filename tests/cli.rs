@@ -44,6 +44,8 @@ mod libraries;
 mod policy_selection;
 #[path = "cli/privacy.rs"]
 mod privacy;
+#[path = "cli/sandbox.rs"]
+mod sandbox;
 #[path = "cli/sarif.rs"]
 mod sarif;
 #[path = "cli/test_command.rs"]

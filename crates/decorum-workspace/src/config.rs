@@ -338,6 +338,8 @@ pub(crate) fn parse_config(
     config.root = root;
     config.file = file;
 
+    // The `policies` entries with their places, checked once `[libraries]` is read.
+    let mut policy_spans = Vec::new();
     if let Some(policies) = raw.policies {
         if policies.get_ref().is_empty() {
             errors.push(error(
@@ -354,6 +356,8 @@ pub(crate) fn parse_config(
             let value = entry.into_inner();
             if value.trim().is_empty() {
                 errors.push(error(Some(span), "empty policy path".to_owned(), None));
+            } else {
+                policy_spans.push((value.clone(), span));
             }
             list.push(value);
         }
@@ -434,10 +438,28 @@ pub(crate) fn parse_config(
                 ));
                 continue;
             }
-            let folder = paths::normalize(&config.root.join(path));
+            let folder = paths::normalize(&config.root.join(&path));
+            if holds_workspace(&folder, &config.root) {
+                errors.push(error(
+                    Some(path_span),
+                    format!(
+                        "the folder of library \"{name}\" (`{path}`) holds the workspace, the folder of this decorum.toml"
+                    ),
+                    Some(format!(
+                        "a library is a folder of its own, not one that holds the workspace: vendor it in a folder such as `vendor/{name}` and declare that"
+                    )),
+                ));
+                continue;
+            }
             let (line, _) = line_column(text, name_span.start);
             config.library_lines.insert(name.clone(), line);
             config.libraries.insert(name, folder);
+        }
+    }
+
+    for (entry, span) in policy_spans {
+        if let Some((message, help)) = policy_outside(&entry, &config) {
+            errors.push(error(Some(span), message, Some(help)));
         }
     }
 
@@ -720,6 +742,69 @@ fn checked_globs(
         }
     }
     if bad.is_empty() { Ok(ok) } else { Err(bad) }
+}
+
+/// Why the `policies` entry `entry` reaches outside the workspace, by `..` or through a
+/// symbolic link, with what to do; none for an entry inside it, in a declared library's
+/// folder (the loader refuses those, with the import to write instead), or written in a
+/// way the loader refuses itself (`std/...`, absolute, with a backslash).
+fn policy_outside(entry: &str, config: &Config) -> Option<(String, String)> {
+    let has_drive = entry.as_bytes().get(1) == Some(&b':');
+    if stdlib::is_std_path(entry) || entry.starts_with('/') || has_drive || entry.contains('\\') {
+        return None;
+    }
+    let root = &config.root;
+    let candidate = paths::normalize(&root.join(entry));
+    let in_library = |path: &Path| config.libraries.values().any(|l| path.starts_with(l));
+    let help = "`policies` in decorum.toml lists policy files and folders inside the workspace: copy the policy into it, or vendor it as a library under [libraries] and import it by name".to_owned();
+    if !candidate.starts_with(root) {
+        if in_library(&candidate) {
+            return None;
+        }
+        return Some((
+            format!(
+                "`{entry}` points to a place outside the workspace (the folder of decorum.toml)"
+            ),
+            help,
+        ));
+    }
+    let canonical_root = std::fs::canonicalize(root).ok()?;
+    let canonical_libraries: Vec<PathBuf> = config
+        .libraries
+        .values()
+        .filter_map(|l| std::fs::canonicalize(l).ok())
+        .collect();
+    let mut file = candidate.as_os_str().to_owned();
+    file.push(stdlib::EXTENSION);
+    let leaves = [candidate.clone(), PathBuf::from(file)]
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .any(|real| {
+            !real.starts_with(&canonical_root)
+                && !canonical_libraries.iter().any(|l| real.starts_with(l))
+        });
+    leaves.then(|| {
+        (
+            format!(
+                "`{entry}` leads through a symbolic link to a place outside the workspace (the folder of decorum.toml)"
+            ),
+            help,
+        )
+    })
+}
+
+/// True when the library folder `folder` is the workspace root `root` or one of its
+/// ancestors, by its path or once symbolic links are resolved. Every workspace file
+/// would then count as the library's own: its imports by path would read anything below
+/// the folder (all of it with `path = "/"`) without decorum.lock pinning it.
+fn holds_workspace(folder: &Path, root: &Path) -> bool {
+    if root.starts_with(folder) {
+        return true;
+    }
+    match (std::fs::canonicalize(folder), std::fs::canonicalize(root)) {
+        (Ok(folder), Ok(root)) => root.starts_with(folder),
+        _ => false,
+    }
 }
 
 /// Why `name` cannot be a library name, if it cannot: it is the first segment of an

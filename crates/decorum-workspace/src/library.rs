@@ -141,8 +141,25 @@ fn unprintable_field(
 }
 
 /// Reads a library's manifest and fingerprints its files.
+///
+/// A manifest that is a symbolic link is refused before it is read: the fingerprint
+/// pins a link by the path it points to, not by what that file holds, so a manifest
+/// read through a link could change the library's exports without `decorum lock
+/// --check` noticing, and the text of a file outside the library would reach error
+/// messages.
 pub fn read_library(name: &str, root: &Path, shown_root: &str) -> Result<Library, LibraryError> {
     let manifest_path = root.join(MANIFEST_FILE);
+    let is_link = std::fs::symlink_metadata(&manifest_path)
+        .map(|m| m.file_type().is_symlink())
+        .unwrap_or(false);
+    if is_link {
+        return Err(LibraryError::new(
+            format!(
+                "{shown_root}/{MANIFEST_FILE} is a symbolic link: decorum.lock pins the files inside a library's folder only, so its manifest is not read through a link"
+            ),
+            "copy the file into the library instead of linking it, then run `decorum lock`",
+        ));
+    }
     let text = std::fs::read_to_string(&manifest_path).map_err(|_| {
         LibraryError::new(
             format!("library \"{name}\" has no readable {MANIFEST_FILE} in `{shown_root}`"),

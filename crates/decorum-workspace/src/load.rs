@@ -268,10 +268,14 @@ struct Loader<'a> {
 impl<'a> Loader<'a> {
     fn new(config: &'a Config, std_files: &'a [StdFile], overlays: &'a Overlays) -> Loader<'a> {
         let root = paths::canonical_or_absolute(&config.root);
+        // `load_config` refuses a library folder that holds the workspace; a `Config`
+        // built otherwise gets no such library either: every workspace file would count
+        // as the library's own, and the folder (`/`, say) would become readable.
         let library_roots: Vec<(String, PathBuf)> = config
             .libraries
             .iter()
             .map(|(name, p)| (name.clone(), paths::canonical_or_absolute(p)))
+            .filter(|(_, folder)| !root.starts_with(folder))
             .collect();
         let mut allowed = vec![root.clone()];
         allowed.extend(library_roots.iter().map(|(_, p)| p.clone()));
@@ -525,6 +529,15 @@ impl<'a> Loader<'a> {
             ))
             .help(format!("check [libraries] in {}", self.config_name())));
         };
+        if self.root.starts_with(&library_root) {
+            return Err(Failure::new(format!(
+                "the folder of library \"{name}\" (`{shown_folder}`) holds the workspace"
+            ))
+            .help(format!(
+                "a library is a folder of its own, not one that holds the workspace: check [libraries] in {}",
+                self.config_name()
+            )));
+        }
         let candidate = paths::normalize(&library_root.join(rest));
         if !candidate.starts_with(&library_root) {
             return Err(Failure::new(format!(
@@ -772,8 +785,10 @@ impl<'a> Loader<'a> {
             } else {
                 format!("{prefix}/{name}")
             };
+            // A refusal names the entry of the folder, not only the folder.
+            let entry_spec = format!("{}/{relative}", spec.trim_end_matches('/'));
             if metadata.is_dir() {
-                let canonical = self.canonical_inside(&path, spec)?;
+                let canonical = self.canonical_inside(&path, &entry_spec)?;
                 if self
                     .library_roots
                     .iter()
@@ -785,7 +800,7 @@ impl<'a> Loader<'a> {
                 }
                 self.walk_policy_folder(&canonical, &relative, spec, depth + 1, visited, out)?;
             } else if metadata.is_file() && name.ends_with(EXTENSION) {
-                let canonical = self.canonical_inside(&path, spec)?;
+                let canonical = self.canonical_inside(&path, &entry_spec)?;
                 let module = relative.strip_suffix(EXTENSION).unwrap_or(&relative);
                 out.push((module_name(module), canonical));
             }
@@ -995,10 +1010,7 @@ impl<'a> Loader<'a> {
     ) -> Result<(), Failure> {
         for path in Self::target_paths(target) {
             if self.library_of(path) != Some(name) {
-                return Err(Failure::new(format!(
-                    "`{spec}` leads through a symbolic link out of the library \"{name}\""
-                ))
-                .help("decorum.lock pins the files in the library's folder only; copy the file into the library instead of linking it"));
+                return Err(Self::out_of_library(spec, name));
             }
         }
         Ok(())
@@ -1023,9 +1035,20 @@ impl<'a> Loader<'a> {
             .map_err(|err| Failure::new(format!("cannot read `{}`: {err}", self.shown(path))))?;
         if self.is_allowed(&canonical) {
             Ok(canonical)
+        } else if let Some(name) = self.library_of(path) {
+            // Declaring the target's folder as a library would not help: a library's
+            // files stay in its folder.
+            Err(Self::out_of_library(spec, name))
         } else {
             Err(self.outside(spec, true))
         }
+    }
+
+    fn out_of_library(spec: &str, name: &str) -> Failure {
+        Failure::new(format!(
+            "`{spec}` leads through a symbolic link out of the library \"{name}\""
+        ))
+        .help("decorum.lock pins the files in the library's folder only; copy the file into the library instead of linking it")
     }
 
     fn outside(&self, spec: &str, via_link: bool) -> Failure {
