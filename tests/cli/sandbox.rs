@@ -169,7 +169,7 @@ fn refused_policies_entries_are_reported_at_their_line_in_decorum_toml() {
         .folder("ws/sub")
         .file(
             "ws/decorum.toml",
-            "policies = [\n  \"policy/main\",\n  \"../outside/secret\",\n  \"policy/link\",\n]\n",
+            "policies = [\n  \"policy/main\",\n  \"../outside/secret\",\n  \"policy/link\",\n  \"/etc/passwd\",\n]\n",
         );
     symlink(
         outer.path("outside/secret.decorum"),
@@ -187,6 +187,8 @@ fn refused_policies_entries_are_reported_at_their_line_in_decorum_toml() {
                     "`policy/link` leads through a symbolic link to a place outside the workspace"
                 )
                 && out.stderr.contains("decorum.toml:4:3")
+                && out.stderr.contains("`/etc/passwd` is an absolute path")
+                && out.stderr.contains("decorum.toml:5:3")
                 && out.stderr.contains("= help: `policies` in decorum.toml"),
             "{dir}: {}",
             out.render()

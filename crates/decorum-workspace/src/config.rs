@@ -745,12 +745,18 @@ fn checked_globs(
 }
 
 /// Why the `policies` entry `entry` reaches outside the workspace, by `..` or through a
-/// symbolic link, with what to do; none for an entry inside it, in a declared library's
-/// folder (the loader refuses those, with the import to write instead), or written in a
-/// way the loader refuses itself (`std/...`, absolute, with a backslash).
+/// symbolic link, or by an absolute path, with what to do; none for an entry inside it,
+/// in a declared library's folder (the loader refuses those, with the import to write
+/// instead), or written in a way the loader refuses itself (`std/...`, with a backslash).
 fn policy_outside(entry: &str, config: &Config) -> Option<(String, String)> {
     let has_drive = entry.as_bytes().get(1) == Some(&b':');
-    if stdlib::is_std_path(entry) || entry.starts_with('/') || has_drive || entry.contains('\\') {
+    if entry.starts_with('/') || has_drive {
+        return Some((
+            format!("`{entry}` is an absolute path"),
+            "write the path relative to decorum.toml: `policies` in decorum.toml lists policy files and folders inside the workspace".to_owned(),
+        ));
+    }
+    if stdlib::is_std_path(entry) || entry.contains('\\') {
         return None;
     }
     let root = &config.root;

@@ -548,17 +548,15 @@ fn unreadable_roots_are_errors() {
     check(
         &[(
             "decorum.toml",
-            // `../up` is refused by `load_config` already, at its line (see the CLI's
-            // sandbox tests).
-            "policies = [\"policy/missing\", \"std/nope\", \"/etc/passwd\"]\n",
+            // `../up` and `/etc/passwd` are refused by `load_config` already, at their
+            // line (see the CLI's sandbox tests).
+            "policies = [\"policy/missing\", \"std/nope\"]\n",
         )],
         expect![[r#"
             error: $WS/policy/missing: no policy file or folder at `policy/missing` (looked for policy/missing.decorum and policy/missing/)
                 help: check `policies` in decorum.toml
             error: std/nope: no standard library policy "std/nope"
                 help: the standard library has: std, std/healthcare, std/healthcare/privacy, std/healthcare/tone, std/healthcare/tone/venting, std/platform
-            error: /etc/passwd: `/etc/passwd` is an absolute path
-                help: write the path relative to decorum.toml
         "#]],
     );
 }
