@@ -129,17 +129,12 @@ fn a_waiver_without_a_reason_is_an_error_and_silences_nothing() {
     assert_eq!(json["waivers"], serde_json::json!([]));
 }
 
-#[test]
-fn the_audit_lists_waiver_comments_that_are_not_in_effect() {
-    let ws = Workspace::new();
-    ws.file(
-        "drafts/a.md",
-        "<!-- decorum-allow hc.privacy.client-story -->\nMy patient, a 45-year-old teacher, quit smoking.\n\n<!-- decorum-allow hc.nosuch.rule: because -->\nHello.\n",
-    );
+/// The audit's waiver comments not in effect, as (problem, line), from its JSON.
+fn ineffective_waivers(ws: &Workspace) -> Vec<(String, u64)> {
     let out = ws.run(&["audit", "drafts", "--format", "json"]).output();
     assert_eq!(out.code, 0, "{}", out.render());
     let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    let problems: Vec<(String, u64)> = doc["ineffective_waivers"]
+    doc["ineffective_waivers"]
         .as_array()
         .unwrap()
         .iter()
@@ -149,7 +144,17 @@ fn the_audit_lists_waiver_comments_that_are_not_in_effect() {
                 w["line"].as_u64().unwrap(),
             )
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn the_audit_lists_waiver_comments_that_are_not_in_effect() {
+    let ws = Workspace::new();
+    ws.file(
+        "drafts/a.md",
+        "<!-- decorum-allow hc.privacy.client-story -->\nMy patient, a 45-year-old teacher, quit smoking.\n\n<!-- decorum-allow hc.nosuch.rule: because -->\nHello.\n",
+    );
+    let problems = ineffective_waivers(&ws);
     assert_eq!(
         problems,
         [
@@ -177,20 +182,7 @@ fn the_audit_lists_waiver_comments_that_name_no_rule() {
         "drafts/nr.md",
         "<!-- decorum-allow-file: the patient agreed -->\nMy patient, a 45-year-old, quit smoking!\n\n<!-- decorum-allow hc.nosuch.rule: because -->\nHello.\n\n<!-- decorum-alow hc.privacy: typo -->\nBye.\n",
     );
-    let out = ws.run(&["audit", "drafts", "--format", "json"]).output();
-    assert_eq!(out.code, 0, "{}", out.render());
-    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    let problems: Vec<(String, u64)> = doc["ineffective_waivers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|w| {
-            (
-                w["problem"].as_str().unwrap().to_owned(),
-                w["line"].as_u64().unwrap(),
-            )
-        })
-        .collect();
+    let problems = ineffective_waivers(&ws);
     assert_eq!(
         problems,
         [

@@ -375,25 +375,33 @@ fn expects_string(positives: &[Rule]) -> bool {
 /// may start with one (a set name, a post field, a parameter).
 fn expects_name(positives: &[Rule]) -> bool {
     positives.iter().any(|r| {
-        matches!(
-            r,
-            Rule::ident
-                | Rule::path
-                | Rule::dotted_name
-                | Rule::num_name
-                | Rule::term_expr
-                | Rule::term_operand
-                | Rule::value
-                | Rule::num_expr
-                | Rule::num_term
-                | Rule::cond
-                | Rule::or_expr
-                | Rule::and_expr
-                | Rule::unary
-                | Rule::scoped
-                | Rule::comparison
-        )
+        begins_condition(r)
+            || matches!(
+                r,
+                Rule::ident
+                    | Rule::path
+                    | Rule::dotted_name
+                    | Rule::term_expr
+                    | Rule::term_operand
+                    | Rule::value
+            )
     })
+}
+
+/// Rules pest names where a condition, or a number in one, begins.
+fn begins_condition(rule: &Rule) -> bool {
+    matches!(
+        rule,
+        Rule::num_expr
+            | Rule::num_term
+            | Rule::num_name
+            | Rule::cond
+            | Rule::or_expr
+            | Rule::and_expr
+            | Rule::unary
+            | Rule::scoped
+            | Rule::comparison
+    )
 }
 
 /// `terms naïve = [...]`, `rule café {`, `contains сet` (a Cyrillic `с`): names are
@@ -981,20 +989,7 @@ fn negative_number(
         );
     }
     // `flag when -1 > 2`: at the start of a condition pest names the condition.
-    if !positives.iter().any(|r| {
-        matches!(
-            r,
-            Rule::num_expr
-                | Rule::num_term
-                | Rule::num_name
-                | Rule::cond
-                | Rule::or_expr
-                | Rule::and_expr
-                | Rule::unary
-                | Rule::scoped
-                | Rule::comparison
-        )
-    }) {
+    if !positives.iter().any(begins_condition) {
         return None;
     }
     let rest = source.get(pos + 1..)?;
