@@ -336,6 +336,32 @@ fn every_unknown_key_of_an_open_decorum_toml_is_a_diagnostic() {
     server.stop();
 }
 
+/// Without a decorum.toml a policy file is analysed with the workspace folder as its
+/// root, as a draft there is and as `decorum test` run from that folder reads it, so an
+/// import of a sibling folder is no error. The policy's own folder was the root, and the
+/// editor flagged what the command line accepts.
+#[test]
+fn without_configuration_a_policy_may_import_from_across_the_workspace_folder() {
+    let ws = Workspace::empty();
+    for folder in ["shared", "policy"] {
+        std::fs::create_dir_all(ws.root().join(folder)).unwrap();
+    }
+    ws.write(
+        "shared/base.decorum",
+        "decorum 1\npolicy test.shared\n\nrule r {\n  flag when contains [\"lighthouse\"]\n}\n",
+    );
+    let text = "decorum 1\npolicy test.main\n\nimport \"../shared/base\" as b\nuse b.r { severity error }\n";
+    ws.write("policy/main.decorum", text);
+    let mut server = ws.start();
+    let uri = ws.uri("policy/main.decorum");
+    server.open(&uri, "decorum", 1, text);
+    assert_eq!(
+        server.diagnostics_at(&uri, 1),
+        Vec::<serde_json::Value>::new()
+    );
+    server.stop();
+}
+
 #[test]
 fn without_configuration_the_standard_library_applies() {
     let ws = Workspace::empty();

@@ -46,8 +46,13 @@ pub struct PolicyAnalysis {
 impl PolicyAnalysis {
     /// Analyses the policy file at `path` (canonical), reading open buffers from
     /// `overlays`. `version` is the document version the overlay of `path` holds.
-    pub fn run(path: &Path, version: i32, overlays: &Overlays) -> PolicyAnalysis {
-        let config = config_for(path);
+    pub fn run(
+        path: &Path,
+        version: i32,
+        overlays: &Overlays,
+        folders: &[PathBuf],
+    ) -> PolicyAnalysis {
+        let config = config_for(path, folders);
         let loaded = load_policies_overlaid(&config, Some(path), overlays);
         let compiled = compile(&loaded.inputs);
         let source = loaded.source_at(path);
@@ -79,14 +84,26 @@ impl PolicyAnalysis {
     }
 }
 
-/// The configuration a policy file at `path` is analysed under: the `decorum.toml` of
-/// its folder or the nearest above it (its defaults when that file has errors, which are
-/// reported on it), else the defaults rooted at the file's own folder.
-pub fn config_for(path: &Path) -> Config {
+/// The configuration a policy file at `path` (canonical) is analysed under: the
+/// `decorum.toml` of its folder or the nearest above it (its defaults when that file has
+/// errors, which are reported on it), else the defaults rooted where a draft there would
+/// have them: the innermost of the workspace `folders` holding the file, else the file's
+/// own folder. `decorum test` run from the workspace folder reads the same files.
+pub fn config_for(path: &Path, folders: &[PathBuf]) -> Config {
     match path.parent().and_then(find_config) {
         Some(config_path) => load_config(&config_path)
             .unwrap_or_else(|_| Config::default_for(config_path.parent().unwrap_or(path))),
-        None => Config::default_for(path.parent().unwrap_or(Path::new("/"))),
+        None => {
+            let folder = folders
+                .iter()
+                .map(|f| std::fs::canonicalize(f).unwrap_or_else(|_| f.clone()))
+                .filter(|f| path.starts_with(f))
+                .max_by_key(|f| f.as_os_str().len());
+            match folder {
+                Some(folder) => Config::default_for(&folder),
+                None => Config::default_for(path.parent().unwrap_or(Path::new("/"))),
+            }
+        }
     }
 }
 
@@ -121,7 +138,12 @@ pub fn for_document(state: &State, uri: &Uri) -> Option<Arc<PolicyAnalysis>> {
         }
     }
     let canonical = std::fs::canonicalize(&path).ok()?;
-    let analysis = Arc::new(PolicyAnalysis::run(&canonical, version, &overlays(state)));
+    let analysis = Arc::new(PolicyAnalysis::run(
+        &canonical,
+        version,
+        &overlays(state),
+        &state.folders(),
+    ));
     store(state, uri, &analysis);
     Some(analysis)
 }

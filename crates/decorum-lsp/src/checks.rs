@@ -660,7 +660,12 @@ fn check_policy(state: &State, job: &Job) -> Option<Vec<Diagnostic>> {
     };
     let mut overlays = analysis::overlays(state);
     overlays.insert(path.clone(), Arc::from(job.text.as_str()));
-    let analysis = Arc::new(PolicyAnalysis::run(&path, job.version, &overlays));
+    let analysis = Arc::new(PolicyAnalysis::run(
+        &path,
+        job.version,
+        &overlays,
+        &state.folders(),
+    ));
     analysis::store(state, &job.uri, &analysis);
     let Some(source) = analysis.source else {
         let mut diagnostics = syntax_diagnostics(&job.uri, &job.text, job.encoding);

@@ -177,7 +177,8 @@ fn complete(state: &State, params: CompletionParams) -> Option<CompletionRespons
         Site::ImportPath => {
             let typed = &before[word_start..];
             let (paths, what) = if typed.starts_with('.') {
-                (relative_import_paths(path.as_deref(), typed), "")
+                let folders = state.folders();
+                (relative_import_paths(path.as_deref(), typed, &folders), "")
             } else {
                 (std_import_paths(), "standard library ")
             };
@@ -400,7 +401,11 @@ fn std_import_paths() -> Vec<(String, bool)> {
 /// refuse is not even read, so completion cannot show what lies outside the workspace
 /// any more than an import can, and an entry that is a symbolic link leading outside is
 /// left out.
-fn relative_import_paths(document: Option<&Path>, typed: &str) -> Vec<(String, bool)> {
+fn relative_import_paths(
+    document: Option<&Path>,
+    typed: &str,
+    folders: &[PathBuf],
+) -> Vec<(String, bool)> {
     let Some(document) = document.and_then(canonical_document) else {
         return Vec::new();
     };
@@ -416,7 +421,7 @@ fn relative_import_paths(document: Option<&Path>, typed: &str) -> Vec<(String, b
     if !(prefix.starts_with("./") || prefix.starts_with("../")) {
         return Vec::new();
     }
-    let reach = ImportReach::of(&document);
+    let reach = ImportReach::of(&document, folders);
     let Some(listed) = reach.folder(folder, prefix) else {
         return Vec::new();
     };
@@ -481,8 +486,8 @@ struct ImportReach {
 
 impl ImportReach {
     /// The reach of the document at `document` (canonical).
-    fn of(document: &Path) -> ImportReach {
-        let config = analysis::config_for(document);
+    fn of(document: &Path, folders: &[PathBuf]) -> ImportReach {
+        let config = analysis::config_for(document, folders);
         let libraries: Vec<PathBuf> = config
             .libraries
             .values()
@@ -836,18 +841,18 @@ mod tests {
             std::fs::write(dir.join(file), "").unwrap();
         }
         let me = dir.join("org.decorum");
-        let here = relative_import_paths(Some(&me), "./");
+        let here = relative_import_paths(Some(&me), "./", &[]);
         assert_eq!(
             here,
             [("./base".to_owned(), false), ("./shared".to_owned(), true)]
         );
-        let inside = relative_import_paths(Some(&me), "./shared/co");
+        let inside = relative_import_paths(Some(&me), "./shared/co", &[]);
         assert_eq!(inside, [("./shared/common".to_owned(), false)]);
-        assert!(relative_import_paths(None, "./").is_empty());
-        assert!(relative_import_paths(Some(&me), "./missing/").is_empty());
+        assert!(relative_import_paths(None, "./", &[]).is_empty());
+        assert!(relative_import_paths(Some(&me), "./missing/", &[]).is_empty());
         // Without decorum.toml the document's folder is the workspace: nothing above it.
-        assert!(relative_import_paths(Some(&me), "../").is_empty());
-        assert!(relative_import_paths(Some(&me), "./shared/../../").is_empty());
+        assert!(relative_import_paths(Some(&me), "../", &[]).is_empty());
+        assert!(relative_import_paths(Some(&me), "./shared/../../", &[]).is_empty());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -877,7 +882,7 @@ mod tests {
         std::os::unix::fs::symlink(root.join("policy/deep"), root.join("policy/in")).unwrap();
         std::os::unix::fs::symlink(&root, outside.join("back")).unwrap();
         let policy = root.join("policy");
-        let reach = ImportReach::of(&policy.join("main.decorum"));
+        let reach = ImportReach::of(&policy.join("main.decorum"), &[]);
         assert_eq!(reach.folder(&policy, "./"), Some(policy.clone()));
         assert_eq!(reach.folder(&policy, "../"), Some(root.clone()));
         assert_eq!(reach.folder(&policy, "./in/"), Some(policy.join("deep")));
@@ -893,7 +898,7 @@ mod tests {
         );
         assert_eq!(reach.folder(&policy, "../lib/"), None);
         let lib = root.join("lib");
-        let reach = ImportReach::of(&lib.join("rules.decorum"));
+        let reach = ImportReach::of(&lib.join("rules.decorum"), &[]);
         assert_eq!(reach.folder(&lib, "./inner/"), Some(lib.join("inner")));
         assert_eq!(reach.folder(&lib, "../"), None);
         assert_eq!(reach.folder(&lib, "../policy/"), None);
