@@ -16,11 +16,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use decorum_engine::{Compiled, ExampleResult, SourceId, compile};
-use decorum_workspace::{
-    Config, LoadedPolicies, Overlays, find_config, load_config, load_policies_overlaid,
-};
+use decorum_workspace::{Config, LoadedPolicies, Overlays, load_config, load_policies_overlaid};
 use tower_lsp_server::ls_types::Uri;
 
+use crate::context::ContextKey;
 use crate::state::{Role, State};
 
 /// One version of a policy document, analysed.
@@ -90,20 +89,16 @@ impl PolicyAnalysis {
 /// have them: the innermost of the workspace `folders` holding the file, else the file's
 /// own folder. `decorum test` run from the workspace folder reads the same files.
 pub fn config_for(path: &Path, folders: &[PathBuf]) -> Config {
-    match path.parent().and_then(find_config) {
-        Some(config_path) => load_config(&config_path)
+    // The context a draft at `path` would have; `path` is canonical, so the folders are
+    // compared canonical too.
+    let folders: Vec<PathBuf> = folders
+        .iter()
+        .map(|f| std::fs::canonicalize(f).unwrap_or_else(|_| f.clone()))
+        .collect();
+    match ContextKey::for_document(Some(path), &folders) {
+        ContextKey::Config(config_path) => load_config(&config_path)
             .unwrap_or_else(|_| Config::default_for(config_path.parent().unwrap_or(path))),
-        None => {
-            let folder = folders
-                .iter()
-                .map(|f| std::fs::canonicalize(f).unwrap_or_else(|_| f.clone()))
-                .filter(|f| path.starts_with(f))
-                .max_by_key(|f| f.as_os_str().len());
-            match folder {
-                Some(folder) => Config::default_for(&folder),
-                None => Config::default_for(path.parent().unwrap_or(Path::new("/"))),
-            }
-        }
+        ContextKey::Defaults(root) => Config::default_for(&root),
     }
 }
 
