@@ -29,6 +29,6 @@ pub use library::{Library, LibraryError, Lock, Manifest};
 pub use load::{
     LoadError, LoadedPolicies, Overlays, load_policies, load_policies_overlaid, read_policy_file,
 };
-pub use paths::to_slash;
+pub use paths::{canonical_or_absolute, normalize, to_slash};
 pub use stdlib::{DEFAULT_POLICY, StdFile};
 pub use write::{atomic_replace_own_file, atomic_write};

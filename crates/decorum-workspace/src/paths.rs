@@ -20,7 +20,7 @@ pub(crate) fn absolute(path: &Path) -> PathBuf {
 
 /// Removes `.` and resolves `..` without touching the file system. `..` at the root stays
 /// at the root, like the operating system does.
-pub(crate) fn normalize(path: &Path) -> PathBuf {
+pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {
@@ -44,7 +44,7 @@ pub(crate) fn normalize(path: &Path) -> PathBuf {
 }
 
 /// The canonical form of `path`, or its normalised absolute form when it does not exist.
-pub(crate) fn canonical_or_absolute(path: &Path) -> PathBuf {
+pub fn canonical_or_absolute(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| absolute(path))
 }
 

@@ -18,7 +18,7 @@
 //! regexes, `explain` texts or comments.
 
 use std::collections::BTreeSet;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use decorum_engine::{
@@ -26,6 +26,7 @@ use decorum_engine::{
 };
 use decorum_syntax::{Item, Severity};
 use decorum_text::{LineIndex, TextRange, TextSize};
+use decorum_workspace::{canonical_or_absolute, normalize};
 use tower_lsp_server::ls_types::{
     CompletionItem, CompletionItemKind, CompletionParams, CompletionResponse, CompletionTextEdit,
     TextEdit,
@@ -533,28 +534,6 @@ impl ImportReach {
             .max_by_key(|root| root.components().count())
             .map(PathBuf::as_path)
     }
-}
-
-/// The canonical form of `path`, or its lexically normalised form when it does not
-/// exist (as the loader's `paths::canonical_or_absolute`; `path` is absolute here).
-fn canonical_or_absolute(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| normalize(path))
-}
-
-/// `path` with `.` removed and `..` resolved without touching the file system; `..` at
-/// the root stays at the root (as the loader's `paths::normalize`, for absolute paths).
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 /// How many entries of a folder import-path completion looks at.
