@@ -157,8 +157,9 @@ impl<'a> LineMap<'a> {
                 .get(usize::from(offset)..)
                 .and_then(|rest| rest.chars().next())
                 .is_some_and(|c| c.len_utf16() == 2)
-            && self.position(offset).line == position.line
-            && self.position(offset).character + 1 == position.character;
+            && position.character.checked_sub(1).is_some_and(|before| {
+                self.position(offset) == Position::new(position.line, before)
+            });
         (offset, split)
     }
 
