@@ -122,6 +122,12 @@ test("the plugin loads", function()
   eq(decorum.cmd({ log_level = "debug" }), { "decorum", "lsp" }, "the level needs a log file")
   eq(decorum.language_id(0, "text"), "plaintext", "plain text is LSP's plaintext")
   eq(decorum.language_id(0, "markdown"), "markdown", "markdown")
+  -- Neovim encodes an empty Lua table as the JSON array `[]`; the server wants objects.
+  local config = decorum.client_config(decorum.defaults)
+  eq(vim.json.encode(config.init_options), "{}", "default initializationOptions")
+  eq(vim.json.encode(config.settings), '{"decorum":{}}', "default settings section")
+  config = decorum.client_config({ settings = { drafts = {} } })
+  eq(vim.json.encode(config.init_options), '{"drafts":{}}', "empty drafts settings")
 end)
 
 test(".decorum files get the decorum filetype and its settings", function()
@@ -205,12 +211,16 @@ local function check_draft_diagnostic(name, filetype, set_filetype)
 end
 
 test("a draft with a violation gets the diagnostic with the rule and range (vim.lsp.config)", function()
+  notified = {}
   local enabled = require("decorum").setup({ path = decorum_bin })
   eq(enabled, true, "setup result")
   if require("decorum").has_lsp_config() then
     assert(vim.lsp.config.decorum ~= nil, "vim.lsp.config.decorum is set")
   end
   check_draft_diagnostic("posts/tea.md", "markdown")
+  -- The server's warnings (window/showMessage) reach vim.notify: with the default
+  -- settings there is nothing to warn about.
+  eq(notified, {}, "notifications with the default setup")
 end)
 
 test("the quick fix removes the words and the diagnostic disappears", function()
@@ -258,8 +268,10 @@ test("setup with vim.lsp.start (the Neovim 0.10 path) also gets diagnostics", fu
   wait_for("the clients to stop", 10000, function()
     return #require("decorum").clients() == 0
   end)
+  notified = {}
   eq(require("decorum").setup({ path = decorum_bin, api = "start" }), true, "setup result")
   check_draft_diagnostic("posts/tea-again.md", "markdown")
+  eq(notified, {}, "notifications with the default setup")
 end)
 
 test("a plain-text buffer (filetype text, sent as LSP's plaintext) is a draft", function()

@@ -77,10 +77,30 @@ function M.language_id(_, filetype)
   return filetype
 end
 
+--- A copy of `settings` that Neovim encodes as a JSON object: it encodes an empty Lua
+--- table as the array `[]`, which the server rejects ("settings: expected an object"), so
+--- the settings object and its one object-valued key (`drafts`) become
+--- `vim.empty_dict()` when empty. Anything but a table is left for the server to report.
+function M.settings_object(settings)
+  if settings == nil then
+    return vim.empty_dict()
+  elseif type(settings) ~= "table" then
+    return settings
+  end
+  local copy = vim.deepcopy(settings)
+  if type(copy.drafts) == "table" and vim.tbl_isempty(copy.drafts) then
+    copy.drafts = vim.empty_dict()
+  end
+  if vim.tbl_isempty(copy) then
+    return vim.empty_dict()
+  end
+  return copy
+end
+
 --- The client configuration, in the shape `vim.lsp.config` takes.
 function M.client_config(opts)
   opts = opts or M.options or M.defaults
-  local settings = vim.deepcopy(opts.settings or {})
+  local settings = M.settings_object(opts.settings)
   return {
     name = NAME,
     cmd = M.cmd(opts),
