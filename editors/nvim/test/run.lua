@@ -280,6 +280,74 @@ test("a plain-text buffer (filetype text, sent as LSP's plaintext) is a draft", 
   check_draft_diagnostic("posts/tea.note", "text", true)
 end)
 
+test("saving decorum.toml or a .decorum file tells the server, which reloads the policies", function()
+  -- Neovim on Linux watches no files for language servers and decorum.toml is in no
+  -- buffer the server sees: the plugin reports the saved file itself.
+  write("site/decorum.toml", {})
+  write("site/policy/approved.decorum", {
+    "decorum 1",
+    "policy acme.approved",
+    "",
+    'import "std/healthcare" as hc',
+    'disable hc.marketing.guarantee-claim because "approved wording"',
+  })
+  local draft = check_draft_diagnostic("site/posts/tea.md", "markdown")
+  local client = vim.lsp.get_clients({ bufnr = draft, name = "decorum" })[1]
+  eq(client.root_dir, vim.uv.fs_realpath(workspace .. "/site"), "the client's root")
+  local sent = {}
+  local notify = client.notify
+  client.notify = function(self, method, params)
+    if method == "workspace/didChangeWatchedFiles" then
+      vim.list_extend(sent, params.changes)
+    end
+    return notify(self, method, params)
+  end
+  local function uri(name)
+    return vim.uri_from_fname(vim.uv.fs_realpath(workspace .. "/" .. name))
+  end
+
+  vim.cmd.edit(workspace .. "/site/decorum.toml")
+  vim.api.nvim_buf_set_lines(0, 0, -1, true, { 'policies = ["policy/approved.decorum"]' })
+  vim.cmd("silent write")
+  eq(sent, { { uri = uri("site/decorum.toml"), type = 2 } }, "a changed decorum.toml")
+  -- This Neovim pulls diagnostics and offers the server no refresh request, so it
+  -- shows a reload's result only after the next edit: ask the server directly.
+  local findings
+  local deadline = vim.uv.now() + 20000
+  repeat
+    local response = client:request_sync("textDocument/diagnostic", {
+      textDocument = { uri = vim.uri_from_bufnr(draft) },
+    }, 5000, draft)
+    findings = response and response.result and response.result.items
+    if findings ~= nil and #findings == 0 then
+      break
+    end
+    vim.wait(100)
+  until vim.uv.now() > deadline
+  eq(findings, {}, "the draft's findings after the reload")
+
+  sent = {}
+  vim.cmd.edit(workspace .. "/site/policy/new.decorum")
+  vim.api.nvim_buf_set_lines(0, 0, -1, true, { "decorum 1", "policy acme.new" })
+  vim.cmd("silent write")
+  eq(sent, { { uri = uri("site/policy/new.decorum"), type = 1 } }, "a new .decorum file")
+
+  sent = {}
+  vim.cmd.edit(write("elsewhere/decorum.toml", {}))
+  vim.cmd("silent write")
+  eq(sent, {}, "a decorum.toml outside the workspace")
+
+  -- Where Neovim watches files (macOS, Windows), the server registers the watchers and
+  -- Neovim reports the changes: the plugin sends nothing more.
+  local registration = { id = "test-watchers", method = "workspace/didChangeWatchedFiles" }
+  client.dynamic_capabilities:register({ registration })
+  vim.cmd.edit(workspace .. "/site/decorum.toml")
+  vim.cmd("silent write")
+  client.dynamic_capabilities:unregister({ registration })
+  client.notify = nil
+  eq(sent, {}, "a client that watches files itself")
+end)
+
 say(("%d passed, %d failed"):format(results.passed, results.failed))
 for _, client in ipairs(vim.lsp.get_clients()) do
   client:stop(true)

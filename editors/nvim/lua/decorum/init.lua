@@ -7,7 +7,8 @@
 --- ```
 ---
 --- On Neovim 0.11 and later this uses `vim.lsp.config` and `vim.lsp.enable`; on 0.10 it
---- starts the client itself with `vim.lsp.start` from a FileType autocommand.
+--- starts the client itself with `vim.lsp.start` from a FileType autocommand. Either way,
+--- writing a policy file sends the server the change, which Neovim on Linux does not.
 local M = {}
 
 --- How to install the binary, shown when it cannot be found.
@@ -134,6 +135,101 @@ local function start_for_buffer(bufnr, config)
   return vim.lsp.start(start_config, { bufnr = bufnr })
 end
 
+--- The files whose saving reloads the policies: those the server asks clients to watch.
+local POLICY_FILE_PATTERNS = { "*.decorum", "decorum.toml", "decorum.lock" }
+
+local WATCHED_FILES = "workspace/didChangeWatchedFiles"
+local FILE_CREATED, FILE_CHANGED = 1, 2
+
+--- True when the server registered file watching with this client, which then reports
+--- changes itself. Neovim allows that only where its file watching works (not on Linux),
+--- and the server registers only when allowed.
+local function watches_files(client)
+  local ok, registration = pcall(function()
+    return client.dynamic_capabilities:get(WATCHED_FILES)
+  end)
+  return ok and registration ~= nil
+end
+
+--- A path with forward slashes and the links resolved, for comparing folders.
+local function real_path(path)
+  return vim.fs.normalize(vim.uv.fs_realpath(path) or path)
+end
+
+--- True when `path` is in one of the client's workspace folders, or when the client has
+--- none (a single file: the server decides which of its policies the file touches).
+local function in_workspace(client, path)
+  local roots = {}
+  for _, folder in ipairs(client.workspace_folders or {}) do
+    roots[#roots + 1] = vim.uri_to_fname(folder.uri)
+  end
+  if #roots == 0 and client.root_dir ~= nil then
+    roots[1] = client.root_dir
+  end
+  if #roots == 0 then
+    return true
+  end
+  for _, root in ipairs(roots) do
+    root = real_path(root)
+    if root:sub(-1) ~= "/" then
+      root = root .. "/"
+    end
+    if path:sub(1, #root) == root then
+      return true
+    end
+  end
+  return false
+end
+
+--- Tells the Decorum clients that do not watch files that a policy file was written, as
+--- `workspace/didChangeWatchedFiles` (what a file watcher would send), so that the
+--- server reloads the policies. The server's reload is idempotent: a file it has seen
+--- (through didSave, say) with the same bytes does not reload twice.
+local function policy_file_written(path, created)
+  path = real_path(path)
+  local params = {
+    changes = { { uri = vim.uri_from_fname(path), type = created and FILE_CREATED or FILE_CHANGED } },
+  }
+  for _, client in ipairs(M.clients()) do
+    if not watches_files(client) and in_workspace(client, path) then
+      if vim.fn.has("nvim-0.11") == 1 then
+        client:notify(WATCHED_FILES, params)
+      else
+        client.notify(WATCHED_FILES, params) -- 0.10: a function field, not a method
+      end
+    end
+  end
+end
+
+--- Reports saved policy files to the server: Neovim on Linux has no file watching for
+--- language servers, and `decorum.toml` and `decorum.lock` are in no buffer the server
+--- sees.
+local function watch_policy_files()
+  -- The files that did not exist when their write started: created, not changed.
+  local new_files = {}
+  local function full_path(event)
+    return vim.fs.normalize(vim.fn.fnamemodify(event.file, ":p"))
+  end
+  vim.api.nvim_create_autocmd("BufWritePre", {
+    group = group,
+    pattern = POLICY_FILE_PATTERNS,
+    callback = function(event)
+      local path = full_path(event)
+      new_files[path] = vim.uv.fs_stat(path) == nil or nil
+    end,
+  })
+  vim.api.nvim_create_autocmd("BufWritePost", {
+    group = group,
+    pattern = POLICY_FILE_PATTERNS,
+    callback = function(event)
+      local path = full_path(event)
+      local created = new_files[path] == true
+      new_files[path] = nil
+      policy_file_written(path, created)
+    end,
+  })
+end
+
 --- Configures the client. Returns true when the server was enabled, false when the
 --- program is missing (a warning with install instructions says so).
 ---
@@ -151,6 +247,7 @@ function M.setup(opts)
   end
 
   local config = M.client_config(opts)
+  watch_policy_files()
   local api = opts.api or (M.has_lsp_config() and "config" or "start")
   if api == "config" then
     vim.lsp.config(NAME, config)
