@@ -5,7 +5,7 @@
 
 /** A position as the CLI's JSON output writes it (docs/output.md, "Positions"). */
 export interface ScalarPosition {
-  /** 1-based line; lines end at `\n`, a `\r` before it belongs to the line ending. */
+  /** 1-based line; lines end at `\n`, `\r\n` or a lone `\r`, as in VS Code. */
   line: number;
   /** 1-based column in Unicode scalar values; a byte-order mark is not counted. */
   column: number;
@@ -24,7 +24,8 @@ export class LineTable {
   constructor(text: string) {
     // VS Code never shows a byte-order mark and neither do Decorum's columns.
     const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
-    this.lines = body.split("\n").map((line) => (line.endsWith("\r") ? line.slice(0, -1) : line));
+    // The CLI's line endings (docs/output.md, "Positions"): `\r\n` is one ending.
+    this.lines = body.split(/\r\n|\r|\n/);
   }
 
   /** The number of lines (a file ending in a newline has an empty last line). */

@@ -31,6 +31,19 @@ test("a byte-order mark is not counted and CRLF ends a line", () => {
   assert.deepEqual(table.toUtf16({ line: 1, column: 6 }), { line: 0, character: 5 });
 });
 
+test("a lone CR ends a line, as in the CLI and VS Code", () => {
+  const table = new LineTable("Hello from the clinic.\rOur tea cures anxiety.\rSee you soon.\n");
+  assert.equal(table.lineCount, 4);
+  // "cures" on line 2, columns 9 to 14.
+  assert.deepEqual(table.toUtf16({ line: 2, column: 9 }), { line: 1, character: 8 });
+  assert.deepEqual(table.toUtf16({ line: 2, column: 14 }), { line: 1, character: 13 });
+  assert.deepEqual(table.toUtf16({ line: 3, column: 99 }), { line: 2, character: 13 });
+  // Mixed endings: CRLF is one ending, LF after a lone CR is another.
+  const mixed = new LineTable("a\r\nb\r\nc\n\rd");
+  assert.equal(mixed.lineCount, 5);
+  assert.deepEqual(mixed.toUtf16({ line: 5, column: 2 }), { line: 4, character: 1 });
+});
+
 test("positions past the end are clamped", () => {
   const table = new LineTable("short\n");
   assert.deepEqual(table.toUtf16({ line: 1, column: 99 }), { line: 0, character: 5 });
