@@ -15,6 +15,7 @@ import {
 
 import { checkWorkspace } from "./checkWorkspace";
 import { INSTALL_HINT, programVersion, resolveExecutable, type Resolution } from "./executable";
+import { SerialQueue } from "./serial";
 import { documentSelector, serverArguments, serverSettings } from "./settings";
 import { DecorumStatus } from "./statusBar";
 
@@ -22,6 +23,8 @@ let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
 let status: DecorumStatus;
 let workspaceFindings: vscode.DiagnosticCollection;
+/** Starts, stops and restarts of the client, one at a time. */
+const lifecycle = new SerialQueue();
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel("Decorum");
@@ -44,11 +47,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.onDidGrantWorkspaceTrust(() => void restart()),
   );
 
-  await start();
+  await lifecycle.run(start);
 }
 
 export async function deactivate(): Promise<void> {
-  await stop();
+  await lifecycle.run(stop);
 }
 
 /** The program the settings point at, without trusting an untrusted workspace's choice. */
@@ -177,9 +180,12 @@ async function stop(): Promise<void> {
   }
 }
 
-async function restart(): Promise<void> {
-  await stop();
-  await start();
+/** Stops the client and starts it again, after any start, stop or restart under way. */
+function restart(): Promise<void> {
+  return lifecycle.run(async () => {
+    await stop();
+    await start();
+  });
 }
 
 async function showInstallHelp(message: string): Promise<void> {
