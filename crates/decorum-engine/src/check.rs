@@ -528,10 +528,12 @@ impl PolicySet {
             FixIr::Replace(new) => {
                 let range = hit.primary?;
                 let new_text = match_case(decorum_text::slice(text, range), new);
+                // One text for whatever the rule matched: it fits the words the author
+                // had in mind, not always the sentence around another match.
                 Some(Fix {
                     title: format!("Replace with “{new_text}”"),
                     edits: vec![Edit { range, new_text }],
-                    applicability: Applicability::Safe,
+                    applicability: Applicability::MaybeIncorrect,
                 })
             }
             FixIr::ReplaceWithSuggestion => {

@@ -867,6 +867,30 @@ rule flyer { flag when contains ["frequent flyer"] fix replace "patient who visi
 
     "#]]
     .assert_eq(&annotate(&set, "Committed suicide, said the addict.\nAnother frequent flyer tonight.\n"));
+    // A term's own suggestion keeps the meaning; one text for whatever matched may not.
+    let report = set.check(&decorum_draft::parse(
+        "Committed suicide, said the addict.\nAnother frequent flyer tonight.\n",
+        decorum_draft::DraftFormat::Markdown,
+        &decorum_draft::Metadata::default(),
+    ));
+    let applicability: Vec<(&str, decorum_engine::Applicability)> = report
+        .findings
+        .iter()
+        .flat_map(|f| &f.fixes)
+        .map(|fix| (fix.title.as_str(), fix.applicability))
+        .collect();
+    {
+        use decorum_engine::Applicability::{MaybeIncorrect, Safe};
+        assert_eq!(
+            applicability,
+            [
+                ("Replace with “Died by suicide”", Safe),
+                ("Replace with “person with a substance use disorder”", Safe),
+                ("Replace with “patient who visits often”", MaybeIncorrect),
+                ("Remove the flagged words", MaybeIncorrect),
+            ]
+        );
+    }
     // A match across markup gets no replace or remove fix: `Another **frequent** flyer`
     // would become `Another patient who visits often** flyer`.
     expect![[r#"
