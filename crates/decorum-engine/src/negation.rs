@@ -20,6 +20,7 @@ const CUES: &[&str] = &[
     "never",
     "without",
     "nothing",
+    "nobody",
     "none",
     "nor",
     "neither",
@@ -50,6 +51,7 @@ const CUES: &[&str] = &[
     "ninguno",
     "tampoco",
     "jamás",
+    "nadie",
     "ni",
 ];
 
@@ -212,6 +214,21 @@ mod tests {
             }
         }
         Ok(())
+    }
+
+    /// Whether the last word of `text` is negated.
+    fn last_word_negated(text: &str) -> bool {
+        let draft = decorum_draft::parse(text, DraftFormat::Markdown, &Metadata::default());
+        let post = &draft.posts[0];
+        let last = *post.words.last().expect("a word");
+        is_negated(&draft, post, last)
+    }
+
+    #[test]
+    fn nobody_negates_what_follows() {
+        assert!(last_word_negated("Nobody can guarantee"));
+        assert!(last_word_negated("Nadie puede garantizar"));
+        assert!(!last_word_negated("Everybody can guarantee"));
     }
 
     #[test]
