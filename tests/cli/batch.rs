@@ -34,7 +34,7 @@ fn together_they_exceed_it_with_evidence_in_the_other_file() {
     assert_eq!(finding["severity"], "warning");
     assert_eq!(
         finding["message"],
-        "33% of these posts are adverts; aim for at most 20%."
+        "33.3% of these posts are adverts; aim for at most 20%."
     );
     assert_eq!(
         finding["file"], "promo.md",

@@ -190,14 +190,23 @@ impl ParamValue {
     }
 }
 
-/// Formats a fraction as a percentage: whole percents, one decimal below 10%.
+/// Formats a fraction as a percentage: a whole percent when it is one, else one decimal
+/// (more when one would end in a zero: `20.04%`, not `20.0%`).
 pub(crate) fn format_percent(fraction: f64) -> String {
     let p = fraction * 100.0;
-    if (p - p.round()).abs() < 1e-9 || p >= 10.0 {
-        format!("{}%", p.round() as i64)
-    } else {
-        format!("{p:.1}%")
+    if (p - p.round()).abs() < 1e-9 {
+        return format!("{}%", p.round() as i64);
     }
+    // Never shown as a whole number it is not: 10 adverts in 49 posts read as "20%"
+    // beside "aim for at most 20%". One decimal, more while they would all be zeros.
+    let mut shown = String::new();
+    for decimals in 1..=4 {
+        shown = format!("{p:.decimals$}");
+        if !shown.ends_with('0') {
+            break;
+        }
+    }
+    format!("{shown}%")
 }
 
 /// Formats a number without a trailing `.0`.
@@ -225,4 +234,21 @@ pub(crate) struct RuleIr {
     /// True when the `{value}` placeholder is used and the first comparison's left side
     /// shows as a percentage.
     pub(crate) value_is_percent: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_percent;
+
+    #[test]
+    fn a_percent_is_never_shown_as_a_whole_number_it_is_not() {
+        let shown: Vec<String> = [0.2, 10.0 / 49.0, 1.0 / 3.0, 0.05, 0.200_4, 0.120_5, 1.0]
+            .into_iter()
+            .map(format_percent)
+            .collect();
+        assert_eq!(
+            shown,
+            ["20%", "20.4%", "33.3%", "5%", "20.04%", "12.05%", "100%"]
+        );
+    }
 }
