@@ -214,14 +214,16 @@ fn walk(
     // globs are then matched relative to `folder` itself. A folder that holds the root
     // (`decorum check . --config site/decorum.toml`) is walked as the root, reached from
     // `folder` (`./site`): its other files are not this configuration's, and a hidden
-    // root (`.site`) is not left out as the walk's hidden folders are.
+    // root (`.site`) is not left out as the walk's hidden folders are. Without a
+    // `decorum.toml` the root is only the folder the run started in, and a folder
+    // holding it is walked whole.
     let mut prefix = paths::relative_to(folder, &config.root, cwd);
     let within = paths::absolute_in(cwd, &config.root)
         .strip_prefix(paths::absolute_in(cwd, folder))
         .map(Path::to_path_buf);
     let root_inside;
     let folder = match (&prefix, within) {
-        (None, Ok(within)) => {
+        (None, Ok(within)) if config.file.is_some() => {
             root_inside = folder.join(within);
             prefix = Some(PathBuf::new());
             root_inside.as_path()

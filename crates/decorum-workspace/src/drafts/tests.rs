@@ -162,6 +162,31 @@ fn a_folder_holding_the_root_is_walked_for_the_roots_drafts_only() {
     assert!(collected.errors.is_empty());
 }
 
+/// Without a `decorum.toml` the root is the folder the run started in: `decorum check
+/// ../..` from `a/b` checks every draft below `../..`, not only those below `a/b`.
+#[test]
+fn without_a_config_a_folder_holding_the_start_is_walked_whole() {
+    let ws = Workspace::new(&[("post.md", ""), ("a/b/here.md", ""), ("a/other.md", "")]);
+    let start = ws.path("a/b");
+    let config = Config::default_for(&start);
+    let collected = collect_in(&[start.join("../..")], &config, &start);
+    let mut files: Vec<_> = collected
+        .files
+        .iter()
+        .map(|f| crate::paths::normalize(f))
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            ws.path("a/b/here.md"),
+            ws.path("a/other.md"),
+            ws.path("post.md")
+        ]
+    );
+    assert!(collected.errors.is_empty());
+}
+
 /// A hidden folder holding the root (`decorum check . --config .site/decorum.toml`) is
 /// walked too: the walk leaves hidden folders out, but not the root it was asked for.
 #[test]
