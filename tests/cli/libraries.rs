@@ -111,6 +111,21 @@ fn a_library_beside_the_workspace_is_locked_by_a_relative_path_and_a_move_is_a_c
         "{}",
         audit.render()
     );
+    // Its rules are shown by that path too, never by this machine's absolute one.
+    let explain = ws
+        .run(&["explain", "smile-photo-consent"])
+        .in_dir("practice")
+        .output();
+    let machine = ws.path("").display().to_string();
+    for out in [&audit, &explain] {
+        assert!(
+            out.stdout
+                .contains("../shared/dental-network/privacy.decorum:7")
+                && !out.stdout.contains(&machine),
+            "{}",
+            out.render()
+        );
+    }
     // The same content in another folder: `lock --check` says the lock is out of date.
     std::fs::rename(ws.path("shared"), ws.path("common")).expect("move");
     ws.file(

@@ -836,6 +836,17 @@ impl<'a> Loader<'a> {
         let shown = match (canonical.strip_prefix(&self.root), display) {
             (Ok(relative), _) => paths::to_slash(relative),
             (Err(_), Some(display)) => display.to_owned(),
+            // A library beside the workspace (`../shared/net`): shown from the root as
+            // `decorum.lock` pins it, the same on every machine.
+            (Err(_), None)
+                if self
+                    .library_roots
+                    .iter()
+                    .any(|(_, folder)| canonical.starts_with(folder)) =>
+            {
+                paths::relative_with_parents(canonical, &self.root)
+                    .map_or_else(|| canonical.display().to_string(), |p| paths::to_slash(&p))
+            }
             (Err(_), None) => canonical.display().to_string(),
         };
         let text = match self.overlays.get(canonical) {

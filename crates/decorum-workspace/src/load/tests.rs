@@ -460,7 +460,7 @@ fn a_library_outside_the_workspace_is_readable_but_only_inside() {
     expect![[r#"
         #0 acme.decorum (root) syntax-errors=0
             import "shared/privacy" -> #1
-        #1 $WS/shared/lib/privacy.decorum syntax-errors=0
+        #1 ../shared/lib/privacy.decorum syntax-errors=0
             import "../../private/x" -> FAILED `../../private/x` points to a place outside the workspace; policies can only read files inside `$WS/ws` and the libraries declared in decorum.toml
               help: copy the policy into the workspace, or declare its folder under [libraries] in decorum.toml
     "#]]
