@@ -111,6 +111,33 @@ fn fmt_formats_standard_input() {
 }
 
 #[test]
+fn fmt_reads_standard_input_as_the_loader_reads_a_policy() {
+    let ws = Workspace::new();
+    let mut huge = b"decorum 1\npolicy p\n".to_vec();
+    huge.resize(16 * 1024 * 1024 + 1, b'#');
+    let out = ws.run(&["fmt", "-"]).stdin(huge).output();
+    expect![[r#"
+        exit: 2
+        --- stdout: (empty)
+        --- stderr
+        error: `<stdin>` is larger than 16 MiB, too large for a policy file
+          = help: check that this is the policy file you meant; split a policy that large into files that import each other
+    "#]]
+    .assert_eq(&out.render());
+    let latin1 = ws
+        .run(&["fmt", "-"])
+        .stdin(b"decorum 1\npolicy caf\xe9\n".to_vec());
+    expect![[r#"
+        exit: 2
+        --- stdout: (empty)
+        --- stderr
+        error: `<stdin>` is not valid UTF-8 text: its first invalid byte is on line 2, column 11
+          = help: send the policy as UTF-8 text
+    "#]]
+    .assert_eq(&latin1.output().render());
+}
+
+#[test]
 fn fmt_shows_each_syntax_errors_advice_and_how_many_more() {
     let ws = Workspace::new();
     let rule = |name: &str| format!("rule {name} {{\n  titl \"x\"\n}}\n");

@@ -118,12 +118,43 @@ fn standard_input_that_is_not_utf8_is_an_error() {
         --- stdout
         decorum: no findings (0 drafts checked)
         --- stderr
-        error: could not read standard input as UTF-8 text: stream did not contain valid UTF-8
-          --> <stdin>
+        error: standard input is not valid UTF-8 text (its first invalid byte is on line 1, column 4); send it as UTF-8
+          --> <stdin>:1:4
            = help: send the draft as UTF-8 text
 
     "#]]
     .assert_eq(&out.render());
+}
+
+#[test]
+fn standard_input_is_held_to_the_limits_of_a_draft_file() {
+    let ws = Workspace::new();
+    let binary = ws.check(&["-"]).stdin(b"cures\0".to_vec()).output();
+    expect![[r#"
+        exit: 2
+        --- stdout
+        decorum: no findings (0 drafts checked)
+        --- stderr
+        error: standard input looks binary (it contains NUL bytes)
+          --> <stdin>
+           = help: send the draft as text
+
+    "#]]
+    .assert_eq(&binary.render());
+    // One byte over the limit of a draft file is refused before it is parsed.
+    let limit = decorum_workspace::drafts::MAX_DRAFT_BYTES as usize;
+    let huge = ws.check(&["-"]).stdin(vec![b'a'; limit + 1]).output();
+    expect![[r#"
+        exit: 2
+        --- stdout
+        decorum: no findings (0 drafts checked)
+        --- stderr
+        error: standard input is larger than 64 MiB
+          --> <stdin>
+           = help: split it into smaller drafts, or leave it out
+
+    "#]]
+    .assert_eq(&huge.render());
 }
 
 #[test]

@@ -9,7 +9,7 @@
 //! never a byte of a draft's content.
 
 use std::fmt;
-use std::io::Read as _;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use decorum_draft::{Draft, DraftFormat, Metadata};
@@ -330,15 +330,21 @@ pub(crate) fn read_draft_in(
 }
 
 /// A draft read from standard input: Markdown, shown as `<stdin>`, without metadata
-/// from `decorum.toml` (there is no path to match).
-pub fn read_stdin_draft(text: String) -> LoadedDraft {
+/// from `decorum.toml` (there is no path to match). Refused, as an error rather than a
+/// skipped file, when it is larger than [`MAX_DRAFT_BYTES`], binary or not UTF-8.
+pub fn read_stdin_draft(input: impl Read) -> Result<LoadedDraft, DraftLoadError> {
+    let path = Path::new(STDIN);
+    let text = text_from(input, path, MAX_DRAFT_BYTES)?;
     let draft = decorum_draft::parse(&text, DraftFormat::Markdown, &Metadata::new());
-    LoadedDraft {
-        path: PathBuf::from("<stdin>"),
-        display: "<stdin>".to_owned(),
+    Ok(LoadedDraft {
+        path: path.to_path_buf(),
+        display: STDIN.to_owned(),
         draft,
-    }
+    })
 }
+
+/// How standard input is named in reports.
+const STDIN: &str = "<stdin>";
 
 /// What to do about a path that does not exist.
 const NOT_FOUND_HELP: &str =
@@ -374,30 +380,51 @@ fn read_text(path: &Path, limit: u64) -> Result<String, DraftLoadError> {
             "name the folder itself to check the drafts in it",
         ));
     }
-    let too_large = || {
-        skip(
-            format!("skipped: the file is larger than {}", human_size(limit)),
-            "split it into smaller drafts, or leave it out",
-        )
-    };
     if metadata.len() > limit {
-        return Err(too_large());
+        return Err(too_large(path, limit));
     }
     let file = std::fs::File::open(path).map_err(cannot_read)?;
+    text_from(file, path, limit)
+}
+
+/// The text `input` holds, `path` naming it in errors: refused when it is larger than
+/// `limit`, binary or not UTF-8.
+fn text_from(input: impl Read, path: &Path, limit: u64) -> Result<String, DraftLoadError> {
+    let stdin = path == Path::new(STDIN);
+    let what = if stdin { "standard input" } else { "the file" };
+    let fail = |message: String, help: &'static str| DraftLoadError {
+        path: path.to_path_buf(),
+        message,
+        skipped: false,
+        help,
+        position: None,
+    };
+    // A file found in a folder, or named, is left out with a warning; standard input,
+    // which the run was asked to check and has nothing else to fall back on, is an error.
+    let skip = |message: String, help: &'static str| DraftLoadError {
+        skipped: !stdin,
+        ..fail(message, help)
+    };
+    let skipped = if stdin { "" } else { "skipped: " };
     let mut bytes = Vec::new();
-    // `take` also guards against files that grow while read, and special files whose
-    // size the metadata does not tell.
-    file.take(limit.saturating_add(1))
+    // `take` also guards against files that grow while read, special files whose size
+    // the metadata does not tell, and standard input.
+    input
+        .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(cannot_read)?;
+        .map_err(|err| fail(format!("cannot read {what}: {err}"), UNREADABLE_HELP))?;
     if bytes.len() as u64 > limit {
-        return Err(too_large());
+        return Err(too_large(path, limit));
     }
     let sniff = bytes.get(..BINARY_SNIFF_BYTES).unwrap_or(&bytes);
     if sniff.contains(&0) {
         return Err(skip(
-            "skipped: the file looks binary (it contains NUL bytes)".to_owned(),
-            "drafts are text files: leave it out, or exclude it in the [drafts] table of decorum.toml",
+            format!("{skipped}{what} looks binary (it contains NUL bytes)"),
+            if stdin {
+                "send the draft as text"
+            } else {
+                "drafts are text files: leave it out, or exclude it in the [drafts] table of decorum.toml"
+            },
         ));
     }
     String::from_utf8(bytes).map_err(|err| {
@@ -406,9 +433,14 @@ fn read_text(path: &Path, limit: u64) -> Result<String, DraftLoadError> {
             position: Some((line, column)),
             ..skip(
                 format!(
-                    "skipped: the file is not valid UTF-8 text (its first invalid byte is on line {line}, column {column}); save it as UTF-8"
+                    "{skipped}{what} is not valid UTF-8 text (its first invalid byte is on line {line}, column {column}); {} it as UTF-8",
+                    if stdin { "send" } else { "save" }
                 ),
-                "save the file as UTF-8 text",
+                if stdin {
+                    "send the draft as UTF-8 text"
+                } else {
+                    "save the file as UTF-8 text"
+                },
             )
         }
     })
@@ -427,6 +459,23 @@ pub(crate) fn line_and_column(bytes: &[u8], at: usize) -> (u32, u32) {
     };
     let at = LineIndex::new(before).shown_char_col(before, before.text_len());
     (at.line.saturating_add(1), at.col.saturating_add(1))
+}
+
+/// Why a draft larger than `limit` was left out (an error for standard input).
+fn too_large(path: &Path, limit: u64) -> DraftLoadError {
+    let stdin = path == Path::new(STDIN);
+    let (skipped, what) = if stdin {
+        ("", "standard input")
+    } else {
+        ("skipped: ", "the file")
+    };
+    DraftLoadError {
+        path: path.to_path_buf(),
+        message: format!("{skipped}{what} is larger than {}", human_size(limit)),
+        skipped: !stdin,
+        help: "split it into smaller drafts, or leave it out",
+        position: None,
+    }
 }
 
 fn human_size(bytes: u64) -> String {

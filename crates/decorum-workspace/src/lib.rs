@@ -28,6 +28,7 @@ pub use drafts::{
 pub use library::{Library, LibraryError, Lock, Manifest};
 pub use load::{
     LoadError, LoadedPolicies, Overlays, load_policies, load_policies_overlaid, read_policy_file,
+    read_policy_stdin,
 };
 pub use paths::{canonical_or_absolute, normalize, to_slash};
 pub use stdlib::{DEFAULT_POLICY, StdFile};

@@ -20,7 +20,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::fmt;
-use std::io::Read as _;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -1114,15 +1114,34 @@ pub fn read_policy_file(path: &Path, shown: &str) -> Result<String, LoadError> {
 /// Reads a policy file as UTF-8 text, refusing huge files. Every failure carries its own
 /// help: the file was found, so the path is not in question.
 fn read_policy_text(path: &Path, shown: &str, limit: u64) -> Result<String, Failure> {
-    let cannot_read = |err: std::io::Error| {
-        Failure::new(format!("cannot read `{shown}`: {err}"))
-            .help("check that you may read it (its permissions), then run again")
-    };
-    let file = std::fs::File::open(path).map_err(cannot_read)?;
+    let file = std::fs::File::open(path).map_err(|err| cannot_read_policy(shown, &err))?;
+    policy_text_from(file, shown, limit)
+}
+
+/// Reads policy text from standard input (`decorum fmt -`) under the limit a policy file
+/// has, so that it formats only what the loader would load; failures name `<stdin>`.
+pub fn read_policy_stdin(input: impl Read) -> Result<String, LoadError> {
+    policy_text_from(input, STDIN, MAX_POLICY_BYTES).map_err(|failure| LoadError {
+        path: PathBuf::from(STDIN),
+        message: failure.message,
+        help: failure.help,
+    })
+}
+
+/// How standard input is named in messages.
+const STDIN: &str = "<stdin>";
+
+fn cannot_read_policy(shown: &str, err: &std::io::Error) -> Failure {
+    Failure::new(format!("cannot read `{shown}`: {err}"))
+        .help("check that you may read it (its permissions), then run again")
+}
+
+fn policy_text_from(input: impl Read, shown: &str, limit: u64) -> Result<String, Failure> {
     let mut bytes = Vec::new();
-    file.take(limit + 1)
+    input
+        .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(cannot_read)?;
+        .map_err(|err| cannot_read_policy(shown, &err))?;
     if bytes.len() as u64 > limit {
         return Err(Failure::new(format!(
             "`{shown}` is larger than {} MiB, too large for a policy file",
@@ -1136,7 +1155,11 @@ fn read_policy_text(path: &Path, shown: &str, limit: u64) -> Result<String, Fail
         Failure::new(format!(
             "`{shown}` is not valid UTF-8 text: its first invalid byte is on line {line}, column {column}"
         ))
-        .help("save the file as UTF-8")
+        .help(if shown == STDIN {
+            "send the policy as UTF-8 text"
+        } else {
+            "save the file as UTF-8"
+        })
     })
 }
 

@@ -1,12 +1,13 @@
 //! `decorum check`: apply the policies to drafts and report.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use decorum_engine::{ProblemLevel, Severity};
 use decorum_text::LineIndex;
 use decorum_workspace::{
-    Config, LoadedDraft, collect_drafts, nearer_configs, read_draft, read_stdin_draft,
+    Config, DraftLoadError, LoadedDraft, collect_drafts, nearer_configs, read_draft,
+    read_stdin_draft,
 };
 
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, print_problems, stderr_style, style};
@@ -47,15 +48,9 @@ pub fn run(args: CheckArgs) -> u8 {
     let (stdin, paths): (Vec<PathBuf>, Vec<PathBuf>) =
         paths.into_iter().partition(|p| p.as_os_str() == "-");
     if !stdin.is_empty() {
-        let mut text = String::new();
-        match std::io::stdin().read_to_string(&mut text) {
-            Ok(_) => drafts.push(read_stdin_draft(text)),
-            Err(e) => input.push(input_problem(
-                "<stdin>",
-                format!("could not read standard input as UTF-8 text: {e}"),
-                "send the draft as UTF-8 text",
-                ProblemLevel::Error,
-            )),
+        match read_stdin_draft(std::io::stdin().lock()) {
+            Ok(d) => drafts.push(d),
+            Err(e) => input.push(draft_problem(e)),
         }
     }
     let collected = collect_drafts(&paths, &session.config);
@@ -75,22 +70,7 @@ pub fn run(args: CheckArgs) -> u8 {
     for path in &collected.files {
         match read_draft(path, &session.config) {
             Ok(d) => drafts.push(d),
-            // A file left out on purpose (binary, not UTF-8, too large) is a warning; one
-            // that could not be read was not checked although it was asked for.
-            Err(e) => input.push(GeneralProblem {
-                line: e.position.map(|(line, _)| line),
-                column: e.position.map(|(_, column)| column),
-                ..input_problem(
-                    &shown_path(&e.path),
-                    e.message,
-                    e.help,
-                    if e.skipped {
-                        ProblemLevel::Warning
-                    } else {
-                        ProblemLevel::Error
-                    },
-                )
-            }),
+            Err(e) => input.push(draft_problem(e)),
         }
     }
 
@@ -260,6 +240,25 @@ fn unapplied_configs(files: &[PathBuf], config: &Config) -> Vec<GeneralProblem> 
         .collect()
 }
 
+/// A draft that was not checked, as a problem of the run. One left out on purpose
+/// (binary, not UTF-8, too large) is a warning; one that could not be read was not
+/// checked although it was asked for.
+fn draft_problem(e: DraftLoadError) -> GeneralProblem {
+    GeneralProblem {
+        line: e.position.map(|(line, _)| line),
+        column: e.position.map(|(_, column)| column),
+        ..input_problem(
+            &shown_path(&e.path),
+            e.message,
+            e.help,
+            if e.skipped {
+                ProblemLevel::Warning
+            } else {
+                ProblemLevel::Error
+            },
+        )
+    }
+}
 fn input_problem(path: &str, message: String, help: &str, level: ProblemLevel) -> GeneralProblem {
     GeneralProblem {
         path: path.to_string(),

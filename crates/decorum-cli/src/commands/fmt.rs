@@ -103,11 +103,7 @@ pub fn run(args: FmtArgs) -> u8 {
         let text = match decorum_workspace::read_policy_file(file, &shown) {
             Ok(t) => t,
             Err(e) => {
-                let help = e
-                    .help
-                    .map(|help| format!("\n  = help: {help}"))
-                    .unwrap_or_default();
-                let _ = writeln!(std::io::stderr(), "error: {}{help}", e.message);
+                report_unread(e);
                 failed = true;
                 continue;
             }
@@ -166,12 +162,23 @@ pub fn run(args: FmtArgs) -> u8 {
     EXIT_OK
 }
 
+/// Says why a policy was not read (too large, not UTF-8, unreadable).
+fn report_unread(e: decorum_workspace::LoadError) {
+    let help = e
+        .help
+        .map(|help| format!("\n  = help: {help}"))
+        .unwrap_or_default();
+    let _ = writeln!(std::io::stderr(), "error: {}{help}", e.message);
+}
+
 fn stdin(check: bool) -> u8 {
-    let mut text = String::new();
-    if std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).is_err() {
-        let _ = writeln!(std::io::stderr(), "error: standard input is not UTF-8 text");
-        return EXIT_ERROR;
-    }
+    let text = match decorum_workspace::read_policy_stdin(std::io::stdin().lock()) {
+        Ok(text) => text,
+        Err(e) => {
+            report_unread(e);
+            return EXIT_ERROR;
+        }
+    };
     match decorum_syntax::format(&text) {
         Ok(formatted) => {
             if check {

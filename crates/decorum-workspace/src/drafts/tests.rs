@@ -334,7 +334,7 @@ fn drafts_get_their_format_metadata_and_display() {
     );
     assert!(loaded.draft.posts[0].meta.is_empty());
 
-    let stdin = read_stdin_draft("# Hi\n".to_owned());
+    let stdin = read_stdin_draft("# Hi\n".as_bytes()).unwrap();
     assert_eq!(stdin.display, "<stdin>");
     assert_eq!(stdin.draft.format, DraftFormat::Markdown);
 }
