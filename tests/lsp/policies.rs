@@ -250,6 +250,29 @@ fn wrong_initialization_options_are_shown_as_a_warning() {
 }
 
 #[test]
+fn empty_arrays_for_settings_are_no_settings() {
+    // Neovim encodes an empty Lua table as `[]`, in `initializationOptions` and in its
+    // answer to `workspace/configuration`: no settings, not a wrong value to warn about.
+    let ws = Workspace::new();
+    let mut capabilities = crate::capabilities();
+    capabilities["workspace"]["configuration"] = json!(true);
+    let mut server = Server::start(&ws.root());
+    server.configuration = json!([]);
+    server.initialize(&ws.root(), capabilities, json!([]));
+    server.wait_for_log("the answer applied", "settings updated");
+    let uri = ws.uri("empty.md");
+    server.open(&uri, "markdown", 1, "My patient is well.\n");
+    assert_eq!(
+        codes(&server.diagnostics_at(&uri, 1)),
+        ["test.base.client-story"]
+    );
+    server.drain();
+    assert!(server.messages.is_empty(), "{:?}", server.messages);
+    let log = server.stop();
+    assert!(!log.contains("expected an object"), "{log}");
+}
+
+#[test]
 fn workspace_configuration_changes_apply_without_a_restart() {
     let ws = Workspace::new();
     let mut capabilities = crate::capabilities();

@@ -9,7 +9,8 @@
 //! }
 //! ```
 //!
-//! The object may also be wrapped as `{ "decorum": { ... } }`. Settings come from people
+//! The object may also be wrapped as `{ "decorum": { ... } }`; `null` and an empty array
+//! (how Neovim encodes an empty Lua table) mean no settings. Settings come from people
 //! typing JSON into an editor, so reading is lenient: unknown keys are ignored, and a
 //! value of the wrong type keeps the default and produces a warning for the log and the
 //! user (which names the key, never a document).
@@ -68,7 +69,9 @@ impl Settings {
         };
         let value = value.get("decorum").unwrap_or(value);
         let Some(object) = value.as_object() else {
-            if !value.is_null() {
+            // Neovim sends an empty Lua table (`{}` in a configuration) as `[]`.
+            let empty = value.is_null() || value.as_array().is_some_and(Vec::is_empty);
+            if !empty {
                 warnings.push("settings: expected an object".to_owned());
             }
             return (settings, warnings);
@@ -213,5 +216,19 @@ mod tests {
         let (settings, warnings) = Settings::from_json(Some(&Value::Null));
         assert_eq!(settings, Settings::default());
         assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn an_empty_array_means_defaults_and_other_non_objects_warn() {
+        for empty in [json!([]), json!({ "decorum": [] })] {
+            let (settings, warnings) = Settings::from_json(Some(&empty));
+            assert_eq!(settings, Settings::default(), "{empty}");
+            assert!(warnings.is_empty(), "{empty}: {warnings:?}");
+        }
+        for wrong in [json!([{ "enable": false }]), json!("off"), json!(3)] {
+            let (settings, warnings) = Settings::from_json(Some(&wrong));
+            assert_eq!(settings, Settings::default(), "{wrong}");
+            assert_eq!(warnings, ["settings: expected an object"], "{wrong}");
+        }
     }
 }
