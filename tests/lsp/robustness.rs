@@ -256,6 +256,35 @@ fn a_client_that_never_answers_does_not_stall_the_server() {
 }
 
 #[test]
+fn exit_does_not_wait_for_an_unanswered_settings_request() {
+    // The server asks for the settings after `initialized` and after every
+    // `didChangeConfiguration`, and gives a client 5 s to answer. The server ends when
+    // its handlers have returned: one waiting for that answer kept it from ending.
+    let ws = Workspace::new();
+    let mut server = Server::start(&ws.root());
+    server.answer_requests = false;
+    let mut caps = capabilities();
+    caps["workspace"]["configuration"] = json!(true);
+    server.initialize(&ws.root(), caps, Value::Null);
+    server.wait_for("the settings request at start", |m| {
+        m["method"] == "workspace/configuration"
+    });
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": null }),
+    );
+    server.wait_for("the settings request after the change", |m| {
+        m["method"] == "workspace/configuration"
+    });
+    let log = server.stop();
+    // Had `exit` waited out either request, its time-out would be in the log.
+    assert!(
+        !log.contains("no answer to workspace/configuration"),
+        "{log}"
+    );
+}
+
+#[test]
 fn a_draft_too_large_to_check_says_so() {
     let ws = Workspace::new();
     let mut server = ws.start();

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use dashmap::DashMap;
@@ -122,6 +122,11 @@ pub struct State {
     /// its bytes, `None` when it was missing): a save and the watched-files event that
     /// follows it report the same change, which reloads once (`reload::files_changed`).
     pub reloaded_inputs: Mutex<HashMap<PathBuf, Option<u64>>>,
+    /// How many `workspace/configuration` requests were sent: each is numbered by it.
+    pub settings_asked: AtomicU64,
+    /// The number of the newest request whose answer was applied (or was null): answers
+    /// to older requests that arrive later are dropped.
+    pub settings_answered: AtomicU64,
     /// Woken when [`State::context`] loads a context, for the task that reports the
     /// loads nobody reported ([`crate::checks::report_loads`]).
     pub loads: Arc<tokio::sync::Notify>,
@@ -146,6 +151,8 @@ impl State {
             refresh_pending: AtomicBool::new(false),
             checked: tokio::sync::Notify::new(),
             reloaded_inputs: Mutex::new(HashMap::new()),
+            settings_asked: AtomicU64::new(0),
+            settings_answered: AtomicU64::new(0),
             loads: Arc::new(tokio::sync::Notify::new()),
             next_log_id: AtomicU32::new(1),
             loading: Mutex::new(()),

@@ -2,6 +2,7 @@
 //! `workspace/configuration` (section `decorum`), and workspace folders coming and going.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -18,51 +19,78 @@ use crate::state::{Role, State, write};
 /// `workspace/didChangeConfiguration`: use the settings sent along, or ask for them.
 pub async fn did_change_configuration(state: &Arc<State>, params: DidChangeConfigurationParams) {
     if state.flags().configuration {
-        refresh(state).await;
+        refresh(state);
     } else if !params.settings.is_null() {
-        apply(state, Some(&params.settings)).await;
+        apply(state, Some(&params.settings), None).await;
     }
 }
 
-/// How long the server waits for the client's answer to `workspace/configuration`.
-/// Notifications are handled in order, so while it waits, nothing else is: a client
-/// that never answers would otherwise stall the server for good.
+/// How long the server waits for the client's answer to `workspace/configuration`: a
+/// client that never answers would otherwise keep a task waiting for good.
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Asks the client for the `decorum` section and applies it.
-pub async fn refresh(state: &Arc<State>) {
-    let item = ConfigurationItem {
-        scope_uri: None,
-        section: Some("decorum".to_owned()),
-    };
-    let answer = tokio::time::timeout(ANSWER_TIMEOUT, state.client.configuration(vec![item]));
-    match answer.await {
-        Ok(Ok(values)) => apply(state, values.first()).await,
-        Ok(Err(_)) => crate::log!(Level::Warn, "workspace/configuration failed"),
-        Err(_) => crate::log!(
-            Level::Warn,
-            "no answer to workspace/configuration in {} s: the settings stay as they were",
-            ANSWER_TIMEOUT.as_secs()
-        ),
-    }
+/// Asks the client for the `decorum` section, on a task of its own, and applies the
+/// answer when it comes unless the answer to a later request came first.
+///
+/// Not awaited by the notification handlers: the server ends once every handler has
+/// returned, so `exit` waited out an unanswered request (5 s), and the settings of a
+/// client that answers late only arrive late, whoever waits for them. Settings sent with
+/// `didChangeConfiguration` itself apply in the handler, before later notifications.
+pub fn refresh(state: &Arc<State>) {
+    let asked = state.settings_asked.fetch_add(1, Ordering::SeqCst) + 1;
+    let state = Arc::clone(state);
+    tokio::spawn(async move {
+        let item = ConfigurationItem {
+            scope_uri: None,
+            section: Some("decorum".to_owned()),
+        };
+        let answer = tokio::time::timeout(ANSWER_TIMEOUT, state.client.configuration(vec![item]));
+        match answer.await {
+            Ok(Ok(values)) => apply(&state, values.first(), Some(asked)).await,
+            Ok(Err(_)) => crate::log!(Level::Warn, "workspace/configuration failed"),
+            Err(_) => crate::log!(
+                Level::Warn,
+                "no answer to workspace/configuration in {} s: the settings stay as they were",
+                ANSWER_TIMEOUT.as_secs()
+            ),
+        }
+    });
 }
 
-async fn apply(state: &Arc<State>, value: Option<&Value>) {
+/// Applies settings: sent along (`asked` is `None`), or the answer to the
+/// `workspace/configuration` request numbered `asked`, which is dropped when the answer
+/// to a later request was applied already (answers can arrive out of order).
+async fn apply(state: &Arc<State>, value: Option<&Value>, asked: Option<u64>) {
+    let newest = || {
+        asked.is_none_or(|asked| state.settings_answered.fetch_max(asked, Ordering::SeqCst) < asked)
+    };
     // A client without settings for us answers null: keep what initializationOptions said.
     let Some(value) = value.filter(|v| !v.is_null()) else {
+        // Still the newest answer: an older one arriving later must not apply.
+        newest();
         return;
     };
     let (settings, warnings) = Settings::from_json(Some(value));
-    log_warnings(&warnings);
-    show_warnings(state, &warnings).await;
+    // Written before the first await, so the notifications after this one see them.
     let changed_drafts = {
         let mut current = write(&state.settings);
+        // Checked under the lock, so two answers cannot pass the check and then write
+        // in the wrong order.
+        if !newest() {
+            crate::log!(
+                Level::Debug,
+                "an answer older than the settings in use is dropped"
+            );
+            return;
+        }
         let old = Arc::clone(&current);
         *current = Arc::new(settings.clone());
         old.enable != settings.enable
             || old.language_ids != settings.language_ids
             || old.globs != settings.globs
     };
+    log_warnings(&warnings);
+    show_warnings(state, &warnings).await;
     crate::log!(Level::Info, "settings updated (re-check: {changed_drafts})");
     if changed_drafts {
         schedule_all(state, |role| matches!(role, Role::Draft(_)));

@@ -190,7 +190,7 @@ pub async fn initialized(state: &Arc<State>) {
         });
     }
     if flags.configuration {
-        super::configuration::refresh(state).await;
+        super::configuration::refresh(state);
     }
     tokio::spawn(crate::checks::report_loads(
         Arc::downgrade(state),
