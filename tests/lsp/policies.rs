@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::client::{Server, codes};
-use crate::{BASE_POLICY, Workspace};
+use crate::{BASE_POLICY, ORG_POLICY, Workspace};
 
 /// Adds "lighthouse keeper" to the base policy's client words on disk and tells the
 /// server, so that a draft mentioning one gains a second client-story finding.
@@ -504,8 +504,66 @@ fn a_decorum_toml_created_in_a_folder_moves_its_drafts_and_drops_the_defaults() 
     });
     server.wait_for_log(
         "the folder's defaults to be dropped",
-        "1 unused default contexts dropped",
+        "unused contexts dropped: 1",
     );
+    server.stop();
+}
+
+#[test]
+fn removing_a_workspace_folder_clears_the_problems_of_its_policy_files() {
+    let ws = Workspace::new();
+    ws.write(
+        "policy/org.decorum",
+        &ORG_POLICY.replace("use base.client-story", "use base.client-stroy"),
+    );
+    let mut server = ws.start();
+    let org = ws.uri("policy/org.decorum");
+    server.diagnostics(&org, |p| !p["diagnostics"].as_array().unwrap().is_empty());
+    server.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({ "event": {
+            "added": [],
+            "removed": [{ "uri": crate::path_uri(&ws.root()), "name": "test" }]
+        }}),
+    );
+    // The folder is no longer the writer's: its errors leave the problem list.
+    server.diagnostics(&org, |p| p["diagnostics"] == json!([]));
+    server.stop();
+}
+
+#[test]
+fn removing_a_workspace_folder_leaves_an_open_policy_files_own_problems() {
+    let ws = Workspace::new();
+    let broken = ORG_POLICY.replace("use base.client-story", "use base.client-stroy");
+    ws.write("policy/org.decorum", &broken);
+    let mut server = ws.start();
+    let org = ws.uri("policy/org.decorum");
+    // Published by the folder's policies while the file is closed ...
+    server.diagnostics(&org, |p| {
+        p["version"].is_null() && p["diagnostics"] != json!([])
+    });
+    // ... then by the file's own check once it is open.
+    server.open(&org, "decorum", 1, &broken);
+    assert!(!server.diagnostics_at(&org, 1).is_empty());
+    server.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({ "event": {
+            "added": [],
+            "removed": [{ "uri": crate::path_uri(&ws.root()), "name": "test" }]
+        }}),
+    );
+    server.wait_for_log("the dropped context forgotten", "forgotten on 1 files");
+    // Whatever the server sent before this answer is in the backlog now.
+    server.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": org } }),
+    );
+    let emptied = server.take_backlog(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == org
+            && m["params"]["diagnostics"] == json!([])
+    });
+    assert!(emptied.is_empty(), "{emptied:?}");
     server.stop();
 }
 

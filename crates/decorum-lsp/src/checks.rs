@@ -836,6 +836,35 @@ pub async fn report_context(state: &Arc<State>, ctx: &PolicyContext, reloaded: b
     clear_policy_problems(state, stale).await;
 }
 
+/// After the contexts `dropped` were removed from [`State::contexts`] (their
+/// `decorum.toml` was deleted, or they serve nothing open and no workspace folder any
+/// more): clears the problems they published on policy files that are not open. Open
+/// files keep what their own check published.
+pub async fn forget_contexts(state: &State, dropped: &[ContextKey]) {
+    if dropped.is_empty() {
+        return;
+    }
+    let uris: Vec<Uri> = state
+        .policy_problem_uris
+        .iter()
+        .filter(|e| dropped.contains(e.value()))
+        .map(|e| e.key().clone())
+        .collect();
+    let files = uris.len();
+    let (open, closed): (Vec<Uri>, Vec<Uri>) = uris
+        .into_iter()
+        .partition(|uri| state.documents.contains_key(uri));
+    for uri in open {
+        state.policy_problem_uris.remove(&uri);
+    }
+    clear_policy_problems(state, closed).await;
+    crate::log!(
+        Level::Debug,
+        "problems of {} dropped contexts forgotten on {files} files",
+        dropped.len()
+    );
+}
+
 /// Reports every loaded context whose load nobody has reported yet, each time a load
 /// happens, for as long as the server runs. The checks of drafts, the preload and the
 /// reload report the contexts they load themselves; a context first loaded by a request

@@ -42,7 +42,7 @@ pub async fn files_changed(state: &Arc<State>, changed: Vec<PathBuf>) {
         .iter()
         .any(|p| p.file_name().is_some_and(|n| n == "decorum.toml"))
     {
-        rehome_documents(state);
+        rehome_documents(state).await;
     }
     let affected: Vec<Arc<PolicyContext>> = state
         .contexts
@@ -63,7 +63,7 @@ pub async fn files_changed(state: &Arc<State>, changed: Vec<PathBuf>) {
                 "a configuration was deleted; its context is dropped"
             );
             state.contexts.remove(&key);
-            forget_problems(state, &key).await;
+            crate::checks::forget_contexts(state, &[key]).await;
             continue;
         }
         crate::log!(Level::Info, "reloading policies after a file change");
@@ -117,48 +117,54 @@ fn not_yet_reloaded(state: &State, changed: Vec<PathBuf>) -> Vec<PathBuf> {
     fresh
 }
 
-/// Clears the diagnostics a dropped context published on files that are not open.
-async fn forget_problems(state: &Arc<State>, key: &ContextKey) {
-    let uris: Vec<_> = state
-        .policy_problem_uris
-        .iter()
-        .filter(|e| e.value() == key)
-        .map(|e| e.key().clone())
-        .collect();
-    crate::checks::clear_policy_problems(state, uris).await;
-}
-
 /// Recomputes which context every open draft belongs to (after a `decorum.toml` was
 /// created or deleted, or a workspace folder came or went) and re-checks the ones that
 /// moved.
 ///
-/// A folder's defaults that a `decorum.toml` replaced serve no draft and no folder any
-/// more, and are dropped: navigation and rename read every loaded context, and it would
-/// stay loaded for the rest of the session. Should that `decorum.toml` go, they load
-/// again when first needed.
-pub fn rehome_documents(state: &Arc<State>) {
+/// Contexts that serve no open document and no workspace folder any more are dropped,
+/// and the problems they published on policy files are cleared (a writer who removed a
+/// folder from the workspace no longer wants its errors listed): a folder's defaults that
+/// a `decorum.toml` replaced, and a `decorum.toml` outside every workspace folder left.
+/// Navigation and rename read every loaded context, and they would stay loaded for the
+/// rest of the session. Should they be needed again, they load again when first needed.
+/// A `decorum.toml` inside a workspace folder stays loaded.
+pub async fn rehome_documents(state: &Arc<State>) {
     let folders = state.folders();
     let mut moved = Vec::new();
     let mut in_use = state.folder_keys();
     for mut doc in state.documents.iter_mut() {
-        if let Role::Draft(key) = &doc.role {
-            let new_key = ContextKey::for_document(doc.path.as_deref(), &folders);
-            if *key != new_key {
-                doc.role = Role::Draft(new_key.clone());
-                moved.push(doc.key().clone());
+        match &doc.role {
+            Role::Draft(key) => {
+                let new_key = ContextKey::for_document(doc.path.as_deref(), &folders);
+                if *key != new_key {
+                    doc.role = Role::Draft(new_key.clone());
+                    moved.push(doc.key().clone());
+                }
+                in_use.push(new_key);
             }
-            in_use.push(new_key);
+            // An open decorum.toml is checked against its context's load.
+            Role::Config => in_use.push(ContextKey::for_document(doc.path.as_deref(), &folders)),
+            Role::Policy => {}
         }
     }
-    let before = state.contexts.len();
-    state
-        .contexts
-        .retain(|key, _| matches!(key, ContextKey::Config(_)) || in_use.contains(key));
-    let dropped = before.saturating_sub(state.contexts.len());
-    if dropped > 0 {
-        crate::log!(Level::Info, "{dropped} unused default contexts dropped");
+    let in_a_folder = |key: &ContextKey| match key {
+        ContextKey::Config(config) => folders.iter().any(|f| config.starts_with(f)),
+        ContextKey::Defaults(_) => false,
+    };
+    let mut dropped = Vec::new();
+    state.contexts.retain(|key, _| {
+        let keep = in_a_folder(key) || in_use.contains(key);
+        if !keep {
+            dropped.push(key.clone());
+        }
+        keep
+    });
+    if !dropped.is_empty() {
+        crate::log!(Level::Info, "unused contexts dropped: {}", dropped.len());
     }
+    // Before the first await, so the edits that follow are checked in their new context.
     for uri in moved {
         crate::checks::schedule(state, &uri);
     }
+    crate::checks::forget_contexts(state, &dropped).await;
 }

@@ -95,7 +95,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
-        configuration::did_change_workspace_folders(&self.state, params);
+        configuration::did_change_workspace_folders(&self.state, params).await;
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {

@@ -108,7 +108,10 @@ async fn apply(state: &Arc<State>, value: Option<&Value>, asked: Option<u64>) {
 }
 
 /// `workspace/didChangeWorkspaceFolders`.
-pub fn did_change_workspace_folders(state: &Arc<State>, params: DidChangeWorkspaceFoldersParams) {
+pub async fn did_change_workspace_folders(
+    state: &Arc<State>,
+    params: DidChangeWorkspaceFoldersParams,
+) {
     {
         let mut folders = write(&state.folders);
         for removed in params.event.removed.iter().filter_map(|f| uri_path(&f.uri)) {
@@ -116,7 +119,7 @@ pub fn did_change_workspace_folders(state: &Arc<State>, params: DidChangeWorkspa
         }
         folders.extend(params.event.added.iter().filter_map(|f| uri_path(&f.uri)));
     }
-    crate::reload::rehome_documents(state);
+    crate::reload::rehome_documents(state).await;
 }
 
 /// Logs settings warnings without what they quote (a glob can name a patient).
