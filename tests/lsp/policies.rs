@@ -572,6 +572,7 @@ fn pull_diagnostics_when_the_client_asks_for_them() {
     let ws = Workspace::new();
     let mut capabilities = crate::capabilities();
     capabilities["textDocument"]["diagnostic"] = json!({ "dynamicRegistration": false });
+    capabilities["workspace"]["diagnostics"] = json!({ "refreshSupport": true });
     let mut server = Server::start(&ws.root());
     let result = server.initialize(&ws.root(), capabilities, Value::Null);
     assert_eq!(
@@ -594,6 +595,42 @@ fn pull_diagnostics_when_the_client_asks_for_them() {
         m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
     });
     assert!(pushed.is_empty(), "pull clients get no pushes: {pushed:?}");
+    server.stop();
+}
+
+/// A client that pulls but cannot be asked to pull again (Neovim 0.12) would show a
+/// reload's findings only at the draft's next edit: it gets them pushed instead.
+#[test]
+fn a_client_that_cannot_be_asked_to_pull_again_gets_pushes() {
+    let ws = Workspace::new();
+    let mut capabilities = crate::capabilities();
+    capabilities["textDocument"]["diagnostic"] = json!({ "dynamicRegistration": false });
+    let mut server = Server::start(&ws.root());
+    let result = server.initialize(&ws.root(), capabilities, Value::Null);
+    assert_eq!(result["capabilities"]["diagnosticProvider"], Value::Null);
+    let uri = ws.uri("pushed.md");
+    server.open(
+        &uri,
+        "markdown",
+        1,
+        "My patient loves the lighthouse keeper.\n",
+    );
+    assert_eq!(
+        codes(&server.diagnostics_at(&uri, 1)),
+        ["test.base.client-story"]
+    );
+    flag_lighthouse_keepers(&mut server, &ws);
+    let after = server.wait_for("the reload's findings", |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri
+            && m["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.len() == 2)
+    });
+    assert_eq!(
+        codes(after["params"]["diagnostics"].as_array().unwrap()),
+        ["test.base.client-story", "test.base.client-story"]
+    );
     server.stop();
 }
 

@@ -310,21 +310,11 @@ test("saving decorum.toml or a .decorum file tells the server, which reloads the
   vim.api.nvim_buf_set_lines(0, 0, -1, true, { 'policies = ["policy/approved.decorum"]' })
   vim.cmd("silent write")
   eq(sent, { { uri = uri("site/decorum.toml"), type = 2 } }, "a changed decorum.toml")
-  -- This Neovim pulls diagnostics and offers the server no refresh request, so it
-  -- shows a reload's result only after the next edit: ask the server directly.
-  local findings
-  local deadline = vim.uv.now() + 20000
-  repeat
-    local response = client:request_sync("textDocument/diagnostic", {
-      textDocument = { uri = vim.uri_from_bufnr(draft) },
-    }, 5000, draft)
-    findings = response and response.result and response.result.items
-    if findings ~= nil and #findings == 0 then
-      break
-    end
-    vim.wait(100)
-  until vim.uv.now() > deadline
-  eq(findings, {}, "the draft's findings after the reload")
+  -- The reload's findings show in the draft's buffer without an edit: the server
+  -- pushes them to a Neovim it cannot ask to pull again.
+  wait_for("the draft's findings after the reload", 20000, function()
+    return #decorum_diagnostics(draft, "decorum") == 0
+  end)
 
   sent = {}
   vim.cmd.edit(workspace .. "/site/policy/new.decorum")

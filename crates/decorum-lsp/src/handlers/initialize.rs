@@ -29,12 +29,16 @@ pub fn initialize(state: &State, params: InitializeParams) -> InitializeResult {
     );
     let text = caps.text_document.as_ref();
     let workspace = caps.workspace.as_ref();
+    let diagnostic_refresh = workspace
+        .and_then(|w| w.diagnostics.as_ref())
+        .and_then(|d| d.refresh_support)
+        .unwrap_or(false);
     let flags = ClientFlags {
-        pull_diagnostics: text.is_some_and(|t| t.diagnostic.is_some()),
-        diagnostic_refresh: workspace
-            .and_then(|w| w.diagnostics.as_ref())
-            .and_then(|d| d.refresh_support)
-            .unwrap_or(false),
+        // Pulled only by a client the server can ask to pull again: one that cannot
+        // (Neovim 0.12) would show a policy reload's findings only at the draft's next
+        // edit, so it gets them pushed.
+        pull_diagnostics: text.is_some_and(|t| t.diagnostic.is_some()) && diagnostic_refresh,
+        diagnostic_refresh,
         configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
         watch_files: workspace
             .and_then(|w| w.did_change_watched_files.as_ref())
