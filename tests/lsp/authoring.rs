@@ -453,6 +453,42 @@ fn formatting_gives_the_canonical_layout_and_keeps_comments() {
     server.stop();
 }
 
+/// A new policy file being typed, before its first save, is checked at its path: the
+/// editor's usual way to create one (`:edit policy/new.decorum` in Neovim).
+#[test]
+fn a_new_policy_file_never_saved_is_checked_whole() {
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let uri = ws.uri("policy/new.decorum");
+    assert!(!ws.root().join("policy/new.decorum").exists());
+    let text = "decorum 1\npolicy acme.new\nimport \"./base\"\ndisable test.base.nosuch because \"x\"\nrule r {\n  flag when contains [\"lighthouse\"]\n  example flags \"a lighthouse\" at \"lighthouse\"\n  example flags \"a harbour\"\n}\n";
+    server.open(&uri, "decorum", 1, text);
+    let diagnostics = server.diagnostics_at(&uri, 1);
+    let codes: Vec<&str> = diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(codes, ["unknown-name"], "{diagnostics:#?}");
+    // Without the error its examples run, the one that is wrong shown on its line.
+    replace(
+        &mut server,
+        &uri,
+        2,
+        &text.replace("disable test.base.nosuch because \"x\"\n", ""),
+    );
+    let diagnostics = server.diagnostics_at(&uri, 2);
+    assert_eq!(
+        sources(&diagnostics),
+        ["decorum-examples"],
+        "{diagnostics:#?}"
+    );
+    assert!(
+        !ws.root().join("policy/new.decorum").exists(),
+        "nothing is written"
+    );
+    server.stop();
+}
+
 #[test]
 fn an_unsaved_untitled_policy_gets_its_syntax_errors() {
     let ws = Workspace::new();

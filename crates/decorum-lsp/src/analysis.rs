@@ -102,7 +102,8 @@ pub fn config_for(path: &Path, folders: &[PathBuf]) -> Config {
     }
 }
 
-/// The texts of every open policy document, by canonical path.
+/// The texts of every open policy document, by canonical path (a file not saved yet by
+/// its folder's canonical path and its name).
 pub fn overlays(state: &State) -> Overlays {
     state
         .documents
@@ -110,7 +111,7 @@ pub fn overlays(state: &State) -> Overlays {
         .filter(|doc| doc.role == Role::Policy)
         .filter_map(|doc| {
             let path = doc.path.as_ref()?;
-            let canonical = std::fs::canonicalize(path).ok()?;
+            let canonical = decorum_workspace::canonical_file(path)?;
             Some((canonical, Arc::from(doc.text.text.as_str())))
         })
         .collect()
@@ -118,7 +119,7 @@ pub fn overlays(state: &State) -> Overlays {
 
 /// The analysis of the current version of an open policy document: the stored one when
 /// it is current, else a new one (computed on the calling thread). `None` for documents
-/// that are not open policy files with a path on disk.
+/// that are not open policy files with a path in a folder on disk.
 pub fn for_document(state: &State, uri: &Uri) -> Option<Arc<PolicyAnalysis>> {
     let (version, path) = {
         let doc = state.documents.get(uri)?;
@@ -132,7 +133,7 @@ pub fn for_document(state: &State, uri: &Uri) -> Option<Arc<PolicyAnalysis>> {
             return Some(Arc::clone(&stored));
         }
     }
-    let canonical = std::fs::canonicalize(&path).ok()?;
+    let canonical = decorum_workspace::canonical_file(&path)?;
     let analysis = Arc::new(PolicyAnalysis::run(
         &canonical,
         version,

@@ -649,12 +649,13 @@ fn at_most(
 
 /// Problems of a policy file as the editor has it: syntax, validation (with the open
 /// buffers of the files it imports), and its examples that fail. Stores the analysis for
-/// the policy features. Files without a path get their syntax errors only.
+/// the policy features. Files without a path in a folder on disk (`untitled:`) get their
+/// syntax errors only; a new file not saved yet is checked at its path.
 fn check_policy(state: &State, job: &Job) -> Option<Vec<Diagnostic>> {
     let Some(path) = job
         .path
         .as_ref()
-        .and_then(|p| std::fs::canonicalize(p).ok())
+        .and_then(|p| decorum_workspace::canonical_file(p))
     else {
         return Some(syntax_diagnostics(&job.uri, &job.text, job.encoding));
     };

@@ -30,6 +30,6 @@ pub use load::{
     LoadError, LoadedPolicies, Overlays, load_policies, load_policies_overlaid, read_policy_file,
     read_policy_stdin,
 };
-pub use paths::{canonical_or_absolute, normalize, to_slash};
+pub use paths::{canonical_file, canonical_or_absolute, normalize, to_slash};
 pub use stdlib::{DEFAULT_POLICY, StdFile};
 pub use write::{atomic_replace_own_file, atomic_write};

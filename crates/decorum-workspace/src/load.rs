@@ -68,7 +68,7 @@ impl LoadedPolicies {
 
     /// The source read from `path` (any spelling of it that canonicalises the same).
     pub fn source_at(&self, path: &Path) -> Option<SourceId> {
-        let canonical = std::fs::canonicalize(path).ok()?;
+        let canonical = paths::canonical_file(path)?;
         let index = self
             .disk_paths
             .iter()
@@ -332,6 +332,17 @@ impl<'a> Loader<'a> {
             self.allowed.push(paths::canonical_or_absolute(&folder));
         }
         let looked_for = as_written.trim_end_matches('/').to_owned();
+        // A policy file the editor holds but that was never saved (a new buffer): its
+        // unsaved text is the file, checked as if it were on disk already.
+        if let Some(planned) = paths::canonical_file(&candidate)
+            .filter(|p| !p.exists() && self.overlays.contains_key(p))
+        {
+            let target = self
+                .check_allowed(&planned, &as_written)
+                .map(|()| Target::DiskFile(planned));
+            self.add_root_target(target, path, Some(&as_written), None);
+            return;
+        }
         // The path is in question only when nothing usable was found there; a file that
         // was found but cannot be read says what to do itself.
         let target = self

@@ -48,6 +48,18 @@ pub fn canonical_or_absolute(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| absolute(path))
 }
 
+/// The canonical form of a file, or for a file not created yet (an editor's new buffer)
+/// the canonical form of its folder joined with its name; `None` when the folder does not
+/// exist either.
+pub fn canonical_file(path: &Path) -> Option<PathBuf> {
+    if let Ok(canonical) = std::fs::canonicalize(path) {
+        return Some(canonical);
+    }
+    let name = path.file_name()?;
+    let folder = std::fs::canonicalize(path.parent()?).ok()?;
+    Some(folder.join(name))
+}
+
 /// `path` relative to `base` when it is inside it, comparing normalised absolute forms
 /// first and canonical forms (symlinks resolved) second.
 pub(crate) fn relative_to(path: &Path, base: &Path, cwd: &Path) -> Option<PathBuf> {

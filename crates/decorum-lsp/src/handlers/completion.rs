@@ -407,7 +407,7 @@ fn relative_import_paths(
     typed: &str,
     folders: &[PathBuf],
 ) -> Vec<(String, bool)> {
-    let Some(document) = document.and_then(canonical_document) else {
+    let Some(document) = document.and_then(decorum_workspace::canonical_file) else {
         return Vec::new();
     };
     let Some(folder) = document.parent() else {
@@ -456,16 +456,6 @@ fn relative_import_paths(
     }
     out.sort();
     out
-}
-
-/// The canonical path of a document: of the file, or (for a file not saved yet) of its
-/// folder with its name.
-fn canonical_document(path: &Path) -> Option<PathBuf> {
-    if let Ok(canonical) = std::fs::canonicalize(path) {
-        return Some(canonical);
-    }
-    let folder = std::fs::canonicalize(path.parent()?).ok()?;
-    Some(folder.join(path.file_name()?))
 }
 
 /// Where a relative import of one document may lead, decided as the loader decides it
