@@ -1251,12 +1251,16 @@ fn module_name(relative: &str) -> String {
     relative.replace('/', ".")
 }
 
+/// `spec`, as written, names both a policy file and a folder of them. The help says how
+/// to write `spec` for each, since the paths on disk (a library's folder) may be no
+/// import one may write.
 fn ambiguous(spec: &str, file: &str, folder: &str) -> Failure {
+    let written = spec.trim_end_matches('/');
     Failure::new(format!(
         "`{spec}` is ambiguous: both {file} and {folder} exist"
     ))
     .help(format!(
-        "write the file with its extension ({file}) or the folder with a trailing slash ({folder})"
+        "write the file with its extension (`{written}{EXTENSION}`) or the folder with a trailing slash (`{written}/`)"
     ))
 }
 

@@ -201,7 +201,7 @@ import "./notes.txt"
                 import "./nowhere/" -> FAILED no policy folder at `./nowhere/`
                   help: check the path: it is relative to this file's folder
                 import "./both" -> FAILED `./both` is ambiguous: both ./both.decorum and ./both/ exist
-                  help: write the file with its extension (./both.decorum) or the folder with a trailing slash (./both/)
+                  help: write the file with its extension (`./both.decorum`) or the folder with a trailing slash (`./both/`)
                 import "./empty" -> FAILED no .decorum files in `./empty/`
                   help: name a folder that holds policy files (`.decorum`), or one policy file
                 import "./latin1" -> FAILED no policy file or folder at `./latin1` (looked for ./latin1.decorum and ./latin1/)
@@ -434,6 +434,32 @@ fn a_folder_import_leaves_out_the_libraries_vendored_inside_it() {
         #1 policy/shared/common.decorum syntax-errors=0
     "##]]
     .assert_eq(&render(&ws, None, STD));
+}
+
+/// An export that is both a file and a folder: the help says how to write the import,
+/// not the library's paths on disk, which no import may name.
+#[test]
+fn an_ambiguous_library_export_says_how_to_import_each() {
+    let ws = Workspace::new(&[
+        (
+            "vendor/net/decorum-library.toml",
+            "[library]\nname = \"net\"\nversion = \"0.1.0\"\nlanguage = 1\nexports = [\"both\"]\n",
+        ),
+        ("vendor/net/both.decorum", "decorum 1\n"),
+        ("vendor/net/both/x.decorum", "decorum 1\n"),
+        (
+            "decorum.toml",
+            "policies = [\"acme.decorum\"]\n[libraries]\nnet = { path = \"vendor/net\" }\n",
+        ),
+        ("acme.decorum", "decorum 1\nimport \"net/both\"\n"),
+    ]);
+    let config = crate::load_config(&ws.path("decorum.toml")).unwrap();
+    ws.pin(&config);
+    expect![[r##"
+        #0 acme.decorum (root) syntax-errors=0
+            import "net/both" -> FAILED `net/both` is ambiguous: both vendor/net/both.decorum and vendor/net/both/ exist
+              help: write the file with its extension (`net/both.decorum`) or the folder with a trailing slash (`net/both/`)
+    "##]].assert_eq(&render(&ws, None, STD));
 }
 
 #[test]
