@@ -41,7 +41,7 @@ fn a_lock_added_by_a_use_block_is_placed_there_and_has_an_effect() {
 
         Locked rules
           hc.marketing.advert-share (error)  (shared.decorum:6)
-          hc.privacy.client-story (error)  (std/healthcare/privacy.decorum:451)
+          hc.privacy.client-story (error)  (std/healthcare/privacy.decorum:472)
 
     "#]]
     .assert_eq(policy_sections(&out.stdout));

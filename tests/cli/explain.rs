@@ -12,7 +12,7 @@ fn a_std_rule_is_explained() {
         --- stdout
         A client story can identify the client (hc.privacy.client-story)
 
-        severity: error, locked (default, from std/healthcare/privacy.decorum:451)
+        severity: error, locked (default, from std/healthcare/privacy.decorum:472)
         tags: client-story
         source: https://www.hhs.gov/hipaa/for-professionals/special-topics/de-identification/index.html
 
@@ -50,6 +50,12 @@ fn a_std_rule_is_explained() {
           passes “The first baby born at our new birth center arrived this week! Shared with the family's written permission.”
           passes “Posts like "My client today told me the funniest thing about her ex..." can feel harmless. They are not.”
           flags  “My client today told me, "I finally left him."”  (at “today”)
+          passes “Everyone who came in today for the open house got a free toothbrush.”
+          passes “Anyone who came in on Saturday for a flu shot can pick up their vaccine card at the front desk.”
+          passes “All the patients who came in today got a sticker.”
+          passes “Each patient who came in this morning got a sticker.”
+          passes “This week I learned that my favourite patient question is "is this normal?" Usually, yes.”
+          flags  “A man who came in today was a retired teacher.”  (at “today”)
         --- stderr: (empty)
     "#]]
     .assert_eq(&ws.run(&["explain", "hc.privacy.client-story"]).output().render());
@@ -200,9 +206,9 @@ fn a_parameter_set_twice_shows_the_value_in_force() {
     let phone = ws.run(&["explain", "phone-number"]).output();
     assert_eq!(phone.code, 0, "{}", phone.render());
     expect![[r#"
-        severity: warning (default, from std/healthcare/marketing.decorum:386)
+        severity: warning (default, from std/healthcare/marketing.decorum:461)
         parameter max_share: 10% (was 20%, set by an override at practice.decorum:7; it replaced 15% at shared.decorum:6)
-        severity: error (default, from std/healthcare/privacy.decorum:740)
+        severity: error (default, from std/healthcare/privacy.decorum:806)
         parameter allowed_numbers: [] + ["555-0100"] + ["555-0111", "555-0122"] (was [], set by overrides at shared.decorum:7 and practice.decorum:8)
     "#]].assert_eq(&(settings(&share.stdout) + &settings(&phone.stdout)));
 }
