@@ -34,6 +34,8 @@ mod explain;
 mod fmt_init;
 #[path = "cli/human.rs"]
 mod human;
+#[path = "cli/init_all_or_nothing.rs"]
+mod init_all_or_nothing;
 #[path = "cli/inputs.rs"]
 mod inputs;
 #[path = "cli/json.rs"]

@@ -2,7 +2,7 @@
 //! standard library, with comments showing how to adjust it.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::{EXIT_ERROR, EXIT_OK};
 
@@ -116,25 +116,23 @@ rule competitor-names {{
         );
         return EXIT_ERROR;
     }
-    if let Some(parent) = policy.parent()
-        && let Err(e) = std::fs::create_dir_all(parent)
-    {
+    // All or nothing: a run that stops halfway must not leave a decorum.toml behind, or
+    // the next run refuses ("already exists") and the user has to clean up by hand. The
+    // policy is written first, decorum.toml last; on a failure what this run created is
+    // removed again, and nothing that existed before.
+    let mut created = Created::default();
+    let written = write_all(
+        &mut created,
+        &policy,
+        [(&policy, &policy_text), (&config, &config_text)],
+    );
+    if let Err(message) = written {
+        created.remove();
         let _ = writeln!(
             std::io::stderr(),
-            "error: cannot create {}: {e}",
-            parent.display()
+            "error: {message}\n  = help: nothing was written; fix that (a shorter --name when the file name is too long, a writable folder) and run decorum init again"
         );
         return EXIT_ERROR;
-    }
-    for (path, text) in [(&config, &config_text), (&policy, &policy_text)] {
-        if let Err(e) = decorum_workspace::atomic_write(path, text) {
-            let _ = writeln!(
-                std::io::stderr(),
-                "error: cannot write {}: {e}",
-                path.display()
-            );
-            return EXIT_ERROR;
-        }
     }
     let _ = writeln!(
         std::io::stdout(),
@@ -143,4 +141,56 @@ rule competitor-names {{
         policy.display()
     );
     EXIT_OK
+}
+
+/// What one run of `decorum init` created, so that a failed run can take it away again.
+#[derive(Default)]
+struct Created {
+    /// Folders that did not exist before, outermost first.
+    folders: Vec<PathBuf>,
+    files: Vec<PathBuf>,
+}
+
+impl Created {
+    /// Removes the files, then the folders innermost first. A folder is removed only
+    /// while empty, so whatever someone else put there meanwhile stays.
+    fn remove(&self) {
+        for file in self.files.iter().rev() {
+            let _ = std::fs::remove_file(file);
+        }
+        for folder in self.folders.iter().rev() {
+            let _ = std::fs::remove_dir(folder);
+        }
+    }
+}
+
+/// Creates the policy's folder and writes the files in order, noting in `created` what
+/// it made; the error names the path that could not be made.
+fn write_all<'a>(
+    created: &mut Created,
+    policy: &Path,
+    files: [(&'a PathBuf, &'a String); 2],
+) -> Result<(), String> {
+    if let Some(parent) = policy.parent() {
+        let missing: Vec<PathBuf> = parent
+            .ancestors()
+            .take_while(|folder| !folder.as_os_str().is_empty() && !folder.exists())
+            .map(Path::to_path_buf)
+            .collect();
+        for folder in missing.into_iter().rev() {
+            match std::fs::create_dir(&folder) {
+                Ok(()) => created.folders.push(folder),
+                // Made by someone else meanwhile: not ours to remove.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(format!("cannot create {}: {e}", folder.display())),
+            }
+        }
+    }
+    for (path, text) in files {
+        if let Err(e) = decorum_workspace::atomic_write(path, text) {
+            return Err(format!("cannot write {}: {e}", path.display()));
+        }
+        created.files.push(path.clone());
+    }
+    Ok(())
 }
