@@ -26,6 +26,8 @@ mod audit;
 mod batch;
 #[path = "cli/eval.rs"]
 mod eval;
+#[path = "cli/examples_once.rs"]
+mod examples_once;
 #[path = "cli/exit_codes.rs"]
 mod exit_codes;
 #[path = "cli/explain.rs"]

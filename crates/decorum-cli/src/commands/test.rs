@@ -35,6 +35,10 @@ pub fn run(args: TestArgs) -> u8 {
     // A warning of a file two roots share (a library, a missing folder in decorum.toml)
     // is shown once.
     let mut shown_problems = std::collections::HashSet::new();
+    // Each root is its own session, but a file two roots reach (the same path named
+    // twice, a folder and a file in it, a file both roots import) has its examples run
+    // and counted once: the first session that reaches it decides.
+    let mut run_examples = std::collections::HashSet::new();
     for root in roots {
         let session = session::load(config.clone(), root.as_deref());
         let Some(set) = session
@@ -54,11 +58,18 @@ pub fn run(args: TestArgs) -> u8 {
             }
         }
         for result in set.run_examples() {
-            total += 1;
             let example = &result.rule.examples[result.index];
-            let location = session
-                .inputs
-                .source(example.source)
+            let source = session.inputs.source(example.source);
+            let key = (
+                source.map(|src| src.path.clone()),
+                example.range.start(),
+                result.rule.id.clone(),
+            );
+            if !run_examples.insert(key) {
+                continue;
+            }
+            total += 1;
+            let location = source
                 .map(|src| {
                     format!(
                         "{}:{}",
