@@ -55,7 +55,7 @@ pub const FAIL_ON_VALUES: &[&str] = &["error", "warning", "info", "hint", "never
 /// exclude = ["node_modules/**"]                          # default []
 ///
 /// # Metadata for drafts whose path (relative to this file's folder) matches `files`
-/// # (one glob or an array of globs). Every other key becomes post metadata, as if it
+/// # (one glob or a non-empty array of globs). Every other key becomes post metadata, as if it
 /// # were in the draft's front matter (front matter wins). Values are strings, numbers,
 /// # booleans or arrays; a table `consent = { type = "written" }` gives the dotted key
 /// # `consent.type`. When several entries match, all apply in order, later ones winning.
@@ -65,6 +65,7 @@ pub const FAIL_ON_VALUES: &[&str] = &["error", "warning", "info", "hint", "never
 ///
 /// [libraries]
 /// # Shared policy libraries, by name, vendored in local folders (relative to this file).
+/// # A name is ASCII letters, digits, `-` and `_`, starting with a letter or digit.
 /// # `import "dental-network/privacy"` reads vendor/dental-network/privacy.decorum.
 /// # Policies can read files only inside this file's folder and these library folders.
 /// dental-network = { path = "vendor/dental-network" }
@@ -264,12 +265,17 @@ pub fn find_config(start_dir: &Path) -> Option<PathBuf> {
 /// an unknown `fail-on`).
 pub fn load_config(path: &Path) -> Result<Config, Vec<ConfigError>> {
     let bytes = std::fs::read(path).map_err(|err| {
+        let help = if err.kind() == std::io::ErrorKind::NotFound {
+            "check the path: it names no file (a relative path starts at the current folder)"
+        } else {
+            "check that the file is readable (its permissions) and is a file, not a folder"
+        };
         vec![ConfigError {
             path: path.to_path_buf(),
             line: 0,
             column: 0,
             message: format!("cannot read the configuration: {err}"),
-            help: None,
+            help: Some(help.to_owned()),
         }]
     })?;
     let Ok(text) = String::from_utf8(bytes) else {
@@ -391,6 +397,14 @@ pub(crate) fn parse_config(
                 OneOrMany::One(glob) => vec![glob],
                 OneOrMany::Many(globs) => globs,
             };
+            // An entry for no file at all is a mistake, not a way to switch it off.
+            if files.is_empty() {
+                errors.push(error(
+                    Some(files_span.clone()),
+                    "`files` is empty, so this metadata applies to no draft".to_owned(),
+                    Some("list the globs of the drafts it is for, e.g. files = \"calendar/x/**\", or remove the entry".to_owned()),
+                ));
+            }
             // A misspelt channel switches its length limit off for every file the rule
             // names (one that is not text is a wrong type, reported before).
             if let Some(toml::Value::String(channel)) = rule.values.get("channel")
@@ -425,7 +439,7 @@ pub(crate) fn parse_config(
                 errors.push(error(
                     Some(name_span.clone()),
                     format!("invalid library name \"{name}\": {problem}"),
-                    Some("library names are single words such as `dental-network`".to_owned()),
+                    Some(LIBRARY_NAME_HELP.to_owned()),
                 ));
             }
             let path_span = library.path.span();
@@ -493,6 +507,9 @@ pub(crate) fn parse_config(
         Err(errors)
     }
 }
+
+/// What a library name may be, as the schema's pattern says it.
+const LIBRARY_NAME_HELP: &str = "a library name is ASCII letters, digits, `-` and `_`, starting with a letter or digit, such as `dental-network`";
 
 /// The keys each table of decorum.toml accepts: the fields of [`RawConfig`],
 /// [`RawDrafts`], [`RawLibrary`] and [`RawCheck`] (a test holds them together).
@@ -815,18 +832,32 @@ fn holds_workspace(folder: &Path, root: &Path) -> bool {
 
 /// Why `name` cannot be a library name, if it cannot: it is the first segment of an
 /// import path, so it must not look like a path or the standard library.
-fn library_name_problem(name: &str) -> Option<&'static str> {
-    if name.is_empty() {
-        Some("it is empty")
+fn library_name_problem(name: &str) -> Option<String> {
+    let problem = if name.is_empty() {
+        "it is empty".to_owned()
     } else if name.contains(['/', '\\']) {
-        Some("it contains a path separator")
+        "it contains a path separator".to_owned()
     } else if name.starts_with('.') {
-        Some("it starts with a dot")
+        "it starts with a dot".to_owned()
     } else if stdlib::is_std_path(name) {
-        Some("`std` is the standard library")
+        "`std` is the standard library".to_owned()
+    } else if name.contains(char::is_whitespace) {
+        "it contains a space".to_owned()
+    } else if let Some(first) = name.chars().next().filter(|c| !c.is_ascii_alphanumeric()) {
+        format!("it starts with `{}`", first.escape_debug())
+    } else if let Some(other) = name.chars().find(|&c| !is_library_name_char(c)) {
+        format!("it contains `{}`", other.escape_debug())
     } else {
-        None
-    }
+        return None;
+    };
+    Some(problem)
+}
+
+/// The characters of a library name after the first (an ASCII letter or digit): what
+/// the schema's `^[A-Za-z0-9][A-Za-z0-9_-]*$` allows, so that a name is one word in an
+/// import, a file name and the lock on every platform.
+fn is_library_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-' || c == '_'
 }
 
 /// Turns a TOML value into metadata under `key`, flattening tables into dotted keys.

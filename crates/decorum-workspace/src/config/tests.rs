@@ -144,7 +144,7 @@ fn every_mistake_of_a_kind_is_reported_in_one_run() {
             decorum.toml:6:11: unknown channel "twiter" (did you mean "twitter"?)
                 help: an unknown channel has no length limit; write a known channel such as "x", "instagram" or "linkedin"
             decorum.toml:8:1: invalid library name "a/b": it contains a path separator
-                help: library names are single words such as `dental-network`
+                help: a library name is ASCII letters, digits, `-` and `_`, starting with a letter or digit, such as `dental-network`
             decorum.toml:8:18: library "a/b" has an empty path
                 help: e.g. a/b = { path = "vendor/a/b" }
             decorum.toml:9:15: library "ok" has an empty path
@@ -296,14 +296,36 @@ fn bad_values_are_errors_with_positions() {
         "[libraries]\nstd = { path = \"x\" }\n",
         expect![[r#"
             decorum.toml:2:1: invalid library name "std": `std` is the standard library
-                help: library names are single words such as `dental-network`
+                help: a library name is ASCII letters, digits, `-` and `_`, starting with a letter or digit, such as `dental-network`
         "#]],
     );
     check(
         "[libraries]\n\"a/b\" = { path = \"x\" }\n",
         expect![[r#"
             decorum.toml:2:1: invalid library name "a/b": it contains a path separator
-                help: library names are single words such as `dental-network`
+                help: a library name is ASCII letters, digits, `-` and `_`, starting with a letter or digit, such as `dental-network`
+        "#]],
+    );
+    // What the schema's pattern refuses, the parser refuses: an editor and the binary
+    // agree about which names work.
+    check(
+        "[libraries]\n\"bad name\" = { path = \"a\" }\n\"dot.ted\" = { path = \"b\" }\n\"-lead\" = { path = \"c\" }\n\"ünï\" = { path = \"d\" }\nok_2-x = { path = \"e\" }\n",
+        expect![[r#"
+            decorum.toml:2:1: invalid library name "bad name": it contains a space
+                help: a library name is ASCII letters, digits, `-` and `_`, starting with a letter or digit, such as `dental-network`
+            decorum.toml:3:1: invalid library name "dot.ted": it contains `.`
+                help: a library name is ASCII letters, digits, `-` and `_`, starting with a letter or digit, such as `dental-network`
+            decorum.toml:4:1: invalid library name "-lead": it starts with `-`
+                help: a library name is ASCII letters, digits, `-` and `_`, starting with a letter or digit, such as `dental-network`
+            decorum.toml:5:1: invalid library name "ünï": it starts with `ü`
+                help: a library name is ASCII letters, digits, `-` and `_`, starting with a letter or digit, such as `dental-network`
+        "#]],
+    );
+    check(
+        "[[drafts.metadata]]\nfiles = []\nchannel = \"x\"\n",
+        expect![[r#"
+            decorum.toml:2:9: `files` is empty, so this metadata applies to no draft
+                help: list the globs of the drafts it is for, e.g. files = "calendar/x/**", or remove the entry
         "#]],
     );
 }
