@@ -112,18 +112,32 @@ fn keep_owner(file: &std::fs::File, old: &std::fs::Metadata) -> io::Result<()> {
         let uid = (new.uid() != old.uid()).then_some(old.uid());
         let gid = (new.gid() != old.gid()).then_some(old.gid());
         if uid.is_some() || gid.is_some() {
-            std::os::unix::fs::fchown(file, uid, gid).map_err(|e| {
-                explained(
-                    e,
-                    "cannot give the new file the owner and group of the old one, so \
-                     replacing it would change them; run decorum as the file's owner",
-                )
-            })?;
+            std::os::unix::fs::fchown(file, uid, gid)
+                .map_err(|e| explained(e, &owner_problem(uid, gid)))?;
         }
     }
     #[cfg(not(unix))]
     let _ = (file, old);
     Ok(())
+}
+
+/// What stood in the way when the new file could not be given the old one's owner
+/// (`uid`) or group (`gid`), each given only when it differs: the owner of a file may
+/// give it only a group they belong to, so a group alone needs other advice.
+#[cfg(unix)]
+fn owner_problem(uid: Option<u32>, gid: Option<u32>) -> String {
+    match (uid, gid) {
+        (Some(uid), _) => format!(
+            "cannot give the new file the old one's owner (user id {uid}), so replacing it \
+             would change its owner; run decorum as the file's owner"
+        ),
+        (None, Some(gid)) => format!(
+            "cannot give the new file the old one's group (group id {gid}), so replacing \
+             it would change its group; run decorum as a member of that group, or give \
+             the file a group you belong to (chgrp)"
+        ),
+        (None, None) => "cannot keep the file's owner and group".to_owned(),
+    }
 }
 
 /// Makes the rename itself durable. Best effort: not every platform can open a folder.
@@ -175,6 +189,16 @@ mod tests {
             format!("{:o}", mode(&written)),
             format!("{:o}", mode(&created))
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_owner_problem_names_what_could_not_be_kept() {
+        let group = owner_problem(None, Some(1234));
+        assert!(group.contains("group id 1234"), "{group}");
+        assert!(!group.contains("file's owner"), "{group}");
+        let owner = owner_problem(Some(1000), Some(1234));
+        assert!(owner.contains("run decorum as the file's owner"), "{owner}");
     }
 
     #[cfg(unix)]
