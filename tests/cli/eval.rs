@@ -28,8 +28,8 @@ fn malformed_labels_are_reported_where_they_are_written() {
         exit: 2
         --- stdout: (empty)
         --- stderr
-        error: invalid YAML in front matter: while parsing a flow sequence, expected ',' or ']' (line 4, column 1), so its `expect` cannot be read
-          --> corpus/a-invalid.md:3:1
+        error: the labels cannot be read: invalid YAML in front matter: while parsing a flow sequence, expected ',' or ']'
+          --> corpus/a-invalid.md:4:1
 
         error: `expect` is a mapping; label the draft with a list, `expect: [FAMILY, ...]`, or `expect: []` when it is clean
           --> corpus/b-mapping.md:3:1

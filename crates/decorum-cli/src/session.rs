@@ -170,6 +170,29 @@ pub fn missing_libraries<'c>(
         .collect()
 }
 
+/// A draft that could not be collected or read, as a problem with its help: an error,
+/// or a warning when the file was left out on purpose (binary, not UTF-8, too large).
+/// A path that does not exist gets `not_found_help`, which says what the command takes
+/// (the reader's own advice is `decorum check`'s).
+pub fn draft_problem(
+    e: &decorum_workspace::DraftLoadError,
+    not_found_help: &str,
+) -> GeneralProblem {
+    let missing = !e.skipped && std::fs::symlink_metadata(&e.path).is_err();
+    GeneralProblem {
+        path: shown_path(&e.path),
+        line: e.position.map(|(line, _)| line),
+        column: e.position.map(|(_, column)| column),
+        message: e.message.clone(),
+        help: Some(if missing { not_found_help } else { e.help }.to_owned()),
+        level: if e.skipped {
+            ProblemLevel::Warning
+        } else {
+            ProblemLevel::Error
+        },
+    }
+}
+
 /// A path as problems show it (a draft, decorum.toml): like the findings' paths, relative
 /// to the current folder when inside it, without `./`, with `/` separators.
 pub fn shown_path(path: &Path) -> String {

@@ -64,6 +64,9 @@ pub fn run(args: AuditArgs) -> u8 {
         print_problems(&session, err_style);
         return EXIT_ERROR;
     };
+    // Warnings not tied to a policy file (a declared library folder that does not
+    // exist), as every command shows them.
+    super::print_general(err_style, &session.general);
     let inputs = &session.inputs;
 
     let mut libraries: Vec<serde_json::Value> = session
@@ -167,19 +170,17 @@ pub fn run(args: AuditArgs) -> u8 {
     // A draft path that does not exist or cannot be read makes the audit incomplete:
     // the report is still written, and the run exits with 2, as `decorum check` does.
     let mut incomplete = false;
+    let not_found = "check the path; `decorum audit` takes files and folders of drafts";
     for e in &collected.errors {
-        let _ = writeln!(std::io::stderr(), "error: {e}");
+        print_load_problem(e, not_found);
         incomplete = true;
     }
     for path in &collected.files {
         match read_draft(path, &session.config) {
             Ok(d) => drafts.push(d),
-            Err(e) if e.skipped => {
-                let _ = writeln!(std::io::stderr(), "warning: {e}");
-            }
             Err(e) => {
-                let _ = writeln!(std::io::stderr(), "error: {e}");
-                incomplete = true;
+                print_load_problem(&e, not_found);
+                incomplete |= !e.skipped;
             }
         }
     }
@@ -417,4 +418,15 @@ fn human(doc: &serde_json::Value) -> String {
         }
     }
     out
+}
+
+/// Prints a draft that could not be collected or read, with what to do: an error, or a
+/// warning when it was left out on purpose (binary, not UTF-8, too large).
+fn print_load_problem(e: &decorum_workspace::DraftLoadError, not_found_help: &str) {
+    let level = if e.skipped { "warning" } else { "error" };
+    let help = session::draft_problem(e, not_found_help)
+        .help
+        .map(|h| format!("\n  = help: {h}"))
+        .unwrap_or_default();
+    let _ = writeln!(std::io::stderr(), "{level}: {e}{help}");
 }

@@ -131,13 +131,12 @@ pub fn run(args: EvalArgs) -> u8 {
         print_problems(&session, err_style);
         return EXIT_ERROR;
     };
+    // Warnings not tied to a policy file (a declared library folder that does not
+    // exist), as every command shows them.
+    super::print_general(err_style, &session.general);
 
     let collected = collect_drafts(&args.paths, &session.config);
-    let mut problems: Vec<GeneralProblem> = collected
-        .errors
-        .into_iter()
-        .map(|e| problem(e.path.display().to_string(), e.message))
-        .collect();
+    let mut problems: Vec<GeneralProblem> = collected.errors.iter().map(draft_error).collect();
     let mut drafts: Vec<(LoadedDraft, BTreeSet<&'static str>)> = Vec::new();
     for path in &collected.files {
         if path
@@ -149,7 +148,7 @@ pub fn run(args: EvalArgs) -> u8 {
         let loaded = match read_draft(path, &session.config) {
             Ok(d) => d,
             Err(e) => {
-                problems.push(problem(e.path.display().to_string(), e.message));
+                problems.push(draft_error(&e));
                 continue;
             }
         };
@@ -169,14 +168,17 @@ pub fn run(args: EvalArgs) -> u8 {
     if drafts.is_empty() {
         super::print_general(
             err_style,
-            &[problem(
-                args.paths
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                "no labelled drafts found".into(),
-            )],
+            &[GeneralProblem {
+                help: Some("give a folder of drafts, each labelled with `expect: [FAMILY, ...]` in its front matter (see tests/corpus/README.md)".into()),
+                ..problem(
+                    args.paths
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    "no labelled drafts found".into(),
+                )
+            }],
         );
         return EXIT_ERROR;
     }
@@ -306,11 +308,16 @@ fn labels(loaded: &LoadedDraft) -> Result<BTreeSet<&'static str>, LabelError> {
         let unreadable = (draft.problems.iter())
             .find(|p| p.kind == decorum_draft::DraftProblemKind::FrontMatter);
         if let Some(p) = unreadable {
-            // At the `expect` line when it is written; the message says where the YAML
-            // went wrong, which may be a line later.
+            // At the place the YAML went wrong, which the message names (the problem's
+            // range is the whole block), else at the block: not at the `expect` line,
+            // which need not be where the front matter went wrong.
+            let (message, at) = match yaml_place(&p.message) {
+                Some((message, line, column)) => (message, (line, column)),
+                None => (p.message.as_str(), position(draft, p.range.start())),
+            };
             return Err(LabelError {
-                message: format!("{}, so its `expect` cannot be read", p.message),
-                at: expect_at().or_else(|| Some(position(draft, p.range.start()))),
+                message: format!("the labels cannot be read: {message}"),
+                at: Some(at),
             });
         }
         // A nested mapping is read as keys `expect.NAME`.
@@ -327,7 +334,14 @@ fn labels(loaded: &LoadedDraft) -> Result<BTreeSet<&'static str>, LabelError> {
     };
     let items: Vec<&MetaValue> = match value {
         MetaValue::List(items) => items.iter().collect(),
-        MetaValue::Null => Vec::new(),
+        // `expect:` with nothing after it is a label left unwritten, not `[]`: taking it
+        // for a clean draft would score a draft nobody labelled.
+        MetaValue::Null => {
+            return Err(LabelError {
+                message: "`expect` has no value; label the draft with `expect: [FAMILY, ...]`, or `expect: []` when it is clean".into(),
+                at: expect_at(),
+            });
+        }
         one => vec![one],
     };
     let mut out = BTreeSet::new();
@@ -354,6 +368,14 @@ fn labels(loaded: &LoadedDraft) -> Result<BTreeSet<&'static str>, LabelError> {
     Ok(out)
 }
 
+/// A YAML error's message without its place, and the place: decorum-draft ends it with
+/// `(line N, column M)`, counted from the start of the file.
+fn yaml_place(message: &str) -> Option<(&str, u32, u32)> {
+    let (text, place) = message.strip_suffix(')')?.rsplit_once(" (line ")?;
+    let (line, column) = place.split_once(", column ")?;
+    Some((text, line.parse().ok()?, column.parse().ok()?))
+}
+
 /// The 1-based line and column of `offset` in the draft, counted as the CLI counts
 /// every position.
 fn position(draft: &decorum_draft::Draft, offset: decorum_draft::TextSize) -> (u32, u32) {
@@ -376,6 +398,18 @@ fn key_position(draft: &decorum_draft::Draft, key: &str) -> Option<(u32, u32)> {
         offset += decorum_draft::TextSize::of(line);
     }
     None
+}
+
+/// A corpus file that could not be read, with the reader's advice: an error even when
+/// `decorum check` would only skip it, since a corpus holds labelled drafts only.
+fn draft_error(e: &decorum_workspace::DraftLoadError) -> GeneralProblem {
+    GeneralProblem {
+        level: decorum_engine::ProblemLevel::Error,
+        ..session::draft_problem(
+            e,
+            "check the path; `decorum eval` takes folders and files of labelled drafts (see tests/corpus/README.md)",
+        )
+    }
 }
 
 fn problem(path: String, message: String) -> GeneralProblem {

@@ -33,6 +33,9 @@ pub fn run(args: ExplainArgs) -> u8 {
         print_problems(&session, err_style);
         return EXIT_ERROR;
     };
+    // Warnings not tied to a policy file (a declared library folder that does not
+    // exist), as every command shows them.
+    super::print_general(err_style, &session.general);
     let wanted = args.rule.trim();
     let exact = set
         .rule(wanted)

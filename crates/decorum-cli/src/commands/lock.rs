@@ -112,15 +112,15 @@ pub fn run(args: LockArgs) -> u8 {
     };
     let mut new = library::Lock::of(&libraries);
     // A missing library's old entry stays: its folder may only not be checked out here.
-    if let Some(old) = &old {
-        new.libraries.extend(
-            old.libraries
-                .iter()
-                .filter(|l| missing.contains(&&l.name))
-                .cloned(),
-        );
-        new.libraries.sort_by(|a, b| a.name.cmp(&b.name));
-    }
+    let kept: Vec<library::LockedLibrary> = old
+        .iter()
+        .flat_map(|old| &old.libraries)
+        .filter(|l| missing.contains(&&l.name))
+        .cloned()
+        .collect();
+    let kept_names: Vec<String> = kept.iter().map(|l| format!("\"{}\"", l.name)).collect();
+    new.libraries.extend(kept);
+    new.libraries.sort_by(|a, b| a.name.cmp(&b.name));
     let changes = library::diff(old.as_ref(), &new);
     let path = library::lock_path(&config);
     let shown = path
@@ -128,12 +128,41 @@ pub fn run(args: LockArgs) -> u8 {
         .unwrap_or(&path)
         .display()
         .to_string();
+    // Said wherever the lock's pins are counted, so that "0 libraries" never hides one
+    // the lock still pins.
+    let kept_phrase = match kept_names.len() {
+        0 => String::new(),
+        1 => format!(
+            "kept the pin of {}, whose folder is missing",
+            kept_names.join("")
+        ),
+        _ => format!(
+            "kept the pins of {}, whose folders are missing",
+            kept_names.join(", ")
+        ),
+    };
+    let kept_note = if kept_phrase.is_empty() {
+        String::new()
+    } else {
+        format!("; {kept_phrase}")
+    };
     let mut out = String::new();
+    if old.is_none() && new.libraries.is_empty() && config.libraries.is_empty() {
+        // Nothing is declared, so nothing needs pinning: check and test never ask for
+        // a lock then, and neither does CI.
+        if args.check {
+            out.push_str(&format!(
+                "{shown} is not needed: decorum.toml declares no [libraries]\n"
+            ));
+            let _ = std::io::stdout().write_all(out.as_bytes());
+            return EXIT_OK;
+        }
+    }
     if changes.is_empty() && old.is_some() {
         out.push_str(&format!(
-            "{shown} is up to date ({} {})\n",
-            libraries.len(),
-            if libraries.len() == 1 {
+            "{shown} is up to date ({} {}{kept_note})\n",
+            new.libraries.len(),
+            if new.libraries.len() == 1 {
                 "library"
             } else {
                 "libraries"
@@ -169,9 +198,24 @@ pub fn run(args: LockArgs) -> u8 {
             LockChange::Removed { name } => out.push_str(&format!("  removed {name}\n")),
         }
     }
+    if !kept_phrase.is_empty() {
+        out.push_str(&format!("  {kept_phrase}\n"));
+    }
     if args.check {
-        out.insert_str(0, &format!("{shown} is out of date:\n"));
-        out.push_str("  = help: run `decorum lock` to pin the libraries as they are now\n");
+        let header = if old.is_none() {
+            format!("{shown} is missing")
+        } else {
+            format!("{shown} is out of date")
+        };
+        if out.is_empty() {
+            // Every declared library's folder is missing: nothing could be pinned here.
+            out.push_str(&format!(
+                "{header}, and no declared library has its folder here to pin\n  = help: fix the library paths the warnings above name, then run `decorum lock`\n"
+            ));
+        } else {
+            out.insert_str(0, &format!("{header}:\n"));
+            out.push_str("  = help: run `decorum lock` to pin the libraries as they are now\n");
+        }
         let _ = std::io::stderr().write_all(out.as_bytes());
         return 1;
     }
