@@ -52,6 +52,7 @@ fn lock_says_it_kept_the_pin_of_a_library_whose_folder_is_missing() {
         .file("vendor/net/both.decorum", "decorum 1\npolicy net.both\n")
         .file("vendor/net/both/x.decorum", "decorum 1\npolicy net.x\n");
     let out = ws.run(&["lock"]).output();
+    // The warning names the manifest's line that lists the export.
     expect![[r#"
         exit: 0
         --- stdout
@@ -59,7 +60,8 @@ fn lock_says_it_kept_the_pin_of_a_library_whose_folder_is_missing() {
           pinned  net 0.1.0
         --- stderr
         warning: library "net" exports "both", which is both both.decorum and a folder both/
-          = help: importing "net/both" will fail as ambiguous; tell the library's publisher
+          --> vendor/net/decorum-library.toml:7
+           = help: importing "net/both" will fail as ambiguous; tell the library's publisher
     "#]]
     .assert_eq(&out.render());
     std::fs::rename(ws.path("vendor"), ws.path("elsewhere")).unwrap();

@@ -508,9 +508,11 @@ fn an_export_that_names_no_policy_is_a_warning_when_pinned() {
           updated dental-network 1.2.0: decorum-library.toml, privacy/extra.decorum
         --- stderr
         warning: library "dental-network" exports "billing", but holds no billing.decorum nor a folder billing/ of policies
-          = help: importing "dental-network/billing" will fail; tell the library's publisher, or check that the folder was copied whole
+          --> vendor/dental-network/decorum-library.toml:7
+           = help: importing "dental-network/billing" will fail; tell the library's publisher, or check that the folder was copied whole
         warning: library "dental-network" exports "privacy", which is both privacy.decorum and a folder privacy/
-          = help: importing "dental-network/privacy" will fail as ambiguous; tell the library's publisher
+          --> vendor/dental-network/decorum-library.toml:7
+           = help: importing "dental-network/privacy" will fail as ambiguous; tell the library's publisher
     "#]]
     .assert_eq(&ws.run(&["lock"]).output().render());
 }

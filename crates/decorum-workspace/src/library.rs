@@ -243,6 +243,40 @@ impl Library {
     }
 }
 
+impl Library {
+    /// Where the manifest names `export` (a module of [`Manifest::exports`]), as
+    /// `FOLDER/decorum-library.toml:LINE` with the folder as `decorum.toml` writes it, for
+    /// a warning about the export: the line of its entry in `exports`, else of the
+    /// `exports` key, else the file alone.
+    pub fn export_place(&self, export: &str) -> String {
+        let file = format!("{}/{MANIFEST_FILE}", self.shown_root);
+        let Ok(text) = std::fs::read_to_string(self.root.join(MANIFEST_FILE)) else {
+            return file;
+        };
+        let lines: Vec<&str> = text.lines().collect();
+        let Some(key) = lines
+            .iter()
+            .position(|l| l.trim_start().starts_with("exports"))
+        else {
+            return file;
+        };
+        let spelled = |l: &str| {
+            ["", ".decorum", "/"].iter().any(|suffix| {
+                ['"', '\'']
+                    .iter()
+                    .any(|q| l.contains(&format!("{q}{export}{suffix}{q}")))
+            })
+        };
+        let line = lines
+            .iter()
+            .enumerate()
+            .skip(key)
+            .find(|(_, l)| spelled(l))
+            .map_or(key, |(i, _)| i);
+        format!("{file}:{}", line + 1)
+    }
+}
+
 fn line_of(text: &str, offset: usize) -> usize {
     text.get(..offset)
         .map(|t| t.matches('\n').count() + 1)

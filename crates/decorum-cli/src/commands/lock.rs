@@ -65,12 +65,13 @@ pub fn run(args: LockArgs) -> u8 {
                 }
                 for (export, problem) in lib.export_problems() {
                     let name = &lib.name;
+                    let place = lib.export_place(export);
                     let warning = match problem {
                         library::ExportProblem::Missing => format!(
-                            "library \"{name}\" exports \"{export}\", but holds no {export}.decorum nor a folder {export}/ of policies\n  = help: importing \"{name}/{export}\" will fail; tell the library's publisher, or check that the folder was copied whole"
+                            "library \"{name}\" exports \"{export}\", but holds no {export}.decorum nor a folder {export}/ of policies\n  --> {place}\n   = help: importing \"{name}/{export}\" will fail; tell the library's publisher, or check that the folder was copied whole"
                         ),
                         library::ExportProblem::Ambiguous => format!(
-                            "library \"{name}\" exports \"{export}\", which is both {export}.decorum and a folder {export}/\n  = help: importing \"{name}/{export}\" will fail as ambiguous; tell the library's publisher"
+                            "library \"{name}\" exports \"{export}\", which is both {export}.decorum and a folder {export}/\n  --> {place}\n   = help: importing \"{name}/{export}\" will fail as ambiguous; tell the library's publisher"
                         ),
                     };
                     let _ = writeln!(std::io::stderr(), "warning: {warning}");
