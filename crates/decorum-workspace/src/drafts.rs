@@ -354,13 +354,7 @@ const UNREADABLE_HELP: &str = "check that you may read it (its permissions), the
 
 /// The file's text, or why it was not read (never its content).
 fn read_text(path: &Path, limit: u64) -> Result<String, DraftLoadError> {
-    let fail = |message: String, help: &'static str| DraftLoadError {
-        path: path.to_path_buf(),
-        message,
-        skipped: false,
-        help,
-        position: None,
-    };
+    let fail = |message: String, help| draft_error(path, message, help, false);
     let cannot_read =
         |err: std::io::Error| fail(format!("cannot read the file: {err}"), UNREADABLE_HELP);
     let skip = |message: String, help: &'static str| DraftLoadError {
@@ -392,13 +386,7 @@ fn read_text(path: &Path, limit: u64) -> Result<String, DraftLoadError> {
 fn text_from(input: impl Read, path: &Path, limit: u64) -> Result<String, DraftLoadError> {
     let stdin = path == Path::new(STDIN);
     let what = if stdin { "standard input" } else { "the file" };
-    let fail = |message: String, help: &'static str| DraftLoadError {
-        path: path.to_path_buf(),
-        message,
-        skipped: false,
-        help,
-        position: None,
-    };
+    let fail = |message: String, help| draft_error(path, message, help, false);
     // A file found in a folder, or named, is left out with a warning; standard input,
     // which the run was asked to check and has nothing else to fall back on, is an error.
     let skip = |message: String, help: &'static str| DraftLoadError {
@@ -469,11 +457,21 @@ fn too_large(path: &Path, limit: u64) -> DraftLoadError {
     } else {
         ("skipped: ", "the file")
     };
+    draft_error(
+        path,
+        format!("{skipped}{what} is larger than {}", human_size(limit)),
+        "split it into smaller drafts, or leave it out",
+        !stdin,
+    )
+}
+
+/// Why the draft at `path` was not read: left out (`skipped`), or an error.
+fn draft_error(path: &Path, message: String, help: &'static str, skipped: bool) -> DraftLoadError {
     DraftLoadError {
         path: path.to_path_buf(),
-        message: format!("{skipped}{what} is larger than {}", human_size(limit)),
-        skipped: !stdin,
-        help: "split it into smaller drafts, or leave it out",
+        message,
+        skipped,
+        help,
         position: None,
     }
 }
