@@ -76,6 +76,21 @@ pub struct Library {
     pub manifest: Manifest,
     /// Its fingerprint.
     pub fingerprint: Fingerprint,
+    /// The 1-based line of the manifest each export is written on, by module (the first
+    /// when one is written twice).
+    export_lines: BTreeMap<String, usize>,
+}
+
+/// The exports of a manifest with their places, read beside [`ManifestFile`] (which
+/// checks every field) for the lines warnings about an export point at.
+#[derive(Deserialize)]
+struct ExportPlaces {
+    library: ExportPlacesInner,
+}
+
+#[derive(Deserialize)]
+struct ExportPlacesInner {
+    exports: Vec<toml::Spanned<String>>,
 }
 
 /// SHA-256 hashes of a library's files and of the whole.
@@ -179,6 +194,15 @@ pub fn read_library(name: &str, root: &Path, shown_root: &str) -> Result<Library
     })?;
     let mut manifest = parsed.library;
     unprintable_field(&manifest, &text, shown_root)?;
+    let mut export_lines = BTreeMap::new();
+    if let Ok(places) = toml::from_str::<ExportPlaces>(&text) {
+        for export in places.library.exports {
+            let line = line_of(&text, export.span().start);
+            export_lines
+                .entry(module_name(export.get_ref()).to_owned())
+                .or_insert(line);
+        }
+    }
     let mut exports: Vec<String> = Vec::with_capacity(manifest.exports.len());
     for export in &manifest.exports {
         let module = module_name(export);
@@ -199,6 +223,7 @@ pub fn read_library(name: &str, root: &Path, shown_root: &str) -> Result<Library
         shown_root: shown_root.to_string(),
         manifest,
         fingerprint,
+        export_lines,
     })
 }
 
@@ -246,34 +271,13 @@ impl Library {
 impl Library {
     /// Where the manifest names `export` (a module of [`Manifest::exports`]), as
     /// `FOLDER/decorum-library.toml:LINE` with the folder as `decorum.toml` writes it, for
-    /// a warning about the export: the line of its entry in `exports`, else of the
-    /// `exports` key, else the file alone.
+    /// a warning about the export.
     pub fn export_place(&self, export: &str) -> String {
         let file = format!("{}/{MANIFEST_FILE}", self.shown_root);
-        let Ok(text) = std::fs::read_to_string(self.root.join(MANIFEST_FILE)) else {
-            return file;
-        };
-        let lines: Vec<&str> = text.lines().collect();
-        let Some(key) = lines
-            .iter()
-            .position(|l| l.trim_start().starts_with("exports"))
-        else {
-            return file;
-        };
-        let spelled = |l: &str| {
-            ["", ".decorum", "/"].iter().any(|suffix| {
-                ['"', '\'']
-                    .iter()
-                    .any(|q| l.contains(&format!("{q}{export}{suffix}{q}")))
-            })
-        };
-        let line = lines
-            .iter()
-            .enumerate()
-            .skip(key)
-            .find(|(_, l)| spelled(l))
-            .map_or(key, |(i, _)| i);
-        format!("{file}:{}", line + 1)
+        match self.export_lines.get(export) {
+            Some(line) => format!("{file}:{line}"),
+            None => file,
+        }
     }
 }
 
