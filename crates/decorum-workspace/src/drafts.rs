@@ -334,7 +334,7 @@ pub(crate) fn read_draft_in(
 /// skipped file, when it is larger than [`MAX_DRAFT_BYTES`], binary or not UTF-8.
 pub fn read_stdin_draft(input: impl Read) -> Result<LoadedDraft, DraftLoadError> {
     let path = Path::new(STDIN);
-    let text = text_from(input, path, MAX_DRAFT_BYTES)?;
+    let text = text_from(input, path, MAX_DRAFT_BYTES, true)?;
     let draft = decorum_draft::parse(&text, DraftFormat::Markdown, &Metadata::new());
     Ok(LoadedDraft {
         path: path.to_path_buf(),
@@ -344,7 +344,7 @@ pub fn read_stdin_draft(input: impl Read) -> Result<LoadedDraft, DraftLoadError>
 }
 
 /// How standard input is named in reports.
-const STDIN: &str = "<stdin>";
+pub(crate) const STDIN: &str = "<stdin>";
 
 /// What to do about a path that does not exist.
 const NOT_FOUND_HELP: &str =
@@ -375,16 +375,20 @@ fn read_text(path: &Path, limit: u64) -> Result<String, DraftLoadError> {
         ));
     }
     if metadata.len() > limit {
-        return Err(too_large(path, limit));
+        return Err(too_large(path, limit, false));
     }
     let file = std::fs::File::open(path).map_err(cannot_read)?;
-    text_from(file, path, limit)
+    text_from(file, path, limit, false)
 }
 
 /// The text `input` holds, `path` naming it in errors: refused when it is larger than
-/// `limit`, binary or not UTF-8.
-fn text_from(input: impl Read, path: &Path, limit: u64) -> Result<String, DraftLoadError> {
-    let stdin = path == Path::new(STDIN);
+/// `limit`, binary or not UTF-8. `stdin` when it is standard input.
+fn text_from(
+    input: impl Read,
+    path: &Path,
+    limit: u64,
+    stdin: bool,
+) -> Result<String, DraftLoadError> {
     let what = if stdin { "standard input" } else { "the file" };
     let fail = |message: String, help| draft_error(path, message, help, false);
     // A file found in a folder, or named, is left out with a warning; standard input,
@@ -402,7 +406,7 @@ fn text_from(input: impl Read, path: &Path, limit: u64) -> Result<String, DraftL
         .read_to_end(&mut bytes)
         .map_err(|err| fail(format!("cannot read {what}: {err}"), UNREADABLE_HELP))?;
     if bytes.len() as u64 > limit {
-        return Err(too_large(path, limit));
+        return Err(too_large(path, limit, stdin));
     }
     let sniff = bytes.get(..BINARY_SNIFF_BYTES).unwrap_or(&bytes);
     if sniff.contains(&0) {
@@ -450,8 +454,7 @@ pub(crate) fn line_and_column(bytes: &[u8], at: usize) -> (u32, u32) {
 }
 
 /// Why a draft larger than `limit` was left out (an error for standard input).
-fn too_large(path: &Path, limit: u64) -> DraftLoadError {
-    let stdin = path == Path::new(STDIN);
+fn too_large(path: &Path, limit: u64, stdin: bool) -> DraftLoadError {
     let (skipped, what) = if stdin {
         ("", "standard input")
     } else {

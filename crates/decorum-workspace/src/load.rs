@@ -1126,28 +1126,39 @@ pub fn read_policy_file(path: &Path, shown: &str) -> Result<String, LoadError> {
 /// help: the file was found, so the path is not in question.
 fn read_policy_text(path: &Path, shown: &str, limit: u64) -> Result<String, Failure> {
     let file = std::fs::File::open(path).map_err(|err| cannot_read_policy(shown, &err))?;
-    policy_text_from(file, shown, limit)
+    policy_text_from(file, shown, limit, "save the file as UTF-8")
 }
 
 /// Reads policy text from standard input (`decorum fmt -`) under the limit a policy file
 /// has, so that it formats only what the loader would load; failures name `<stdin>`.
 pub fn read_policy_stdin(input: impl Read) -> Result<String, LoadError> {
-    policy_text_from(input, STDIN, MAX_POLICY_BYTES).map_err(|failure| LoadError {
+    use crate::drafts::STDIN;
+    policy_text_from(
+        input,
+        STDIN,
+        MAX_POLICY_BYTES,
+        "send the policy as UTF-8 text",
+    )
+    .map_err(|failure| LoadError {
         path: PathBuf::from(STDIN),
         message: failure.message,
         help: failure.help,
     })
 }
 
-/// How standard input is named in messages.
-const STDIN: &str = "<stdin>";
-
 fn cannot_read_policy(shown: &str, err: &std::io::Error) -> Failure {
     Failure::new(format!("cannot read `{shown}`: {err}"))
         .help("check that you may read it (its permissions), then run again")
 }
 
-fn policy_text_from(input: impl Read, shown: &str, limit: u64) -> Result<String, Failure> {
+/// The policy text `input` holds, shown as `shown`; `not_utf8_help` says what to do
+/// when it is not UTF-8 (save a file, send standard input).
+fn policy_text_from(
+    input: impl Read,
+    shown: &str,
+    limit: u64,
+    not_utf8_help: &'static str,
+) -> Result<String, Failure> {
     let mut bytes = Vec::new();
     input
         .take(limit.saturating_add(1))
@@ -1166,11 +1177,7 @@ fn policy_text_from(input: impl Read, shown: &str, limit: u64) -> Result<String,
         Failure::new(format!(
             "`{shown}` is not valid UTF-8 text: its first invalid byte is on line {line}, column {column}"
         ))
-        .help(if shown == STDIN {
-            "send the policy as UTF-8 text"
-        } else {
-            "save the file as UTF-8"
-        })
+        .help(not_utf8_help)
     })
 }
 
