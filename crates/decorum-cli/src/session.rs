@@ -178,13 +178,12 @@ pub fn draft_problem(
     e: &decorum_workspace::DraftLoadError,
     not_found_help: &str,
 ) -> GeneralProblem {
-    let missing = !e.skipped && std::fs::symlink_metadata(&e.path).is_err();
     GeneralProblem {
         path: shown_path(&e.path),
         line: e.position.map(|(line, _)| line),
         column: e.position.map(|(_, column)| column),
         message: e.message.clone(),
-        help: Some(if missing { not_found_help } else { e.help }.to_owned()),
+        help: Some(if e.missing { not_found_help } else { e.help }.to_owned()),
         level: if e.skipped {
             ProblemLevel::Warning
         } else {

@@ -52,6 +52,9 @@ pub struct DraftLoadError {
     /// Where in the file the problem is, as a 1-based line and column (in characters),
     /// when it is at one place: the first byte that is not UTF-8.
     pub position: Option<(u32, u32)>,
+    /// True when the path does not exist (its `help` is then `decorum check`'s; another
+    /// command says what it takes instead).
+    pub missing: bool,
 }
 
 impl fmt::Display for DraftLoadError {
@@ -94,6 +97,7 @@ pub(crate) fn collect_in(paths: &[PathBuf], config: &Config, cwd: &Path) -> Coll
             collected.errors.push(DraftLoadError {
                 skipped: false,
                 position: None,
+                missing: false,
                 path: config.origin().to_path_buf(),
                 message,
                 help: "fix the glob in the [drafts] table of decorum.toml",
@@ -107,7 +111,8 @@ pub(crate) fn collect_in(paths: &[PathBuf], config: &Config, cwd: &Path) -> Coll
             Ok(metadata) => metadata,
             Err(err) => {
                 // Display puts the path first: `x.md: no such file or directory`.
-                let (message, help) = if err.kind() == std::io::ErrorKind::NotFound {
+                let missing = err.kind() == std::io::ErrorKind::NotFound;
+                let (message, help) = if missing {
                     ("no such file or directory".to_owned(), NOT_FOUND_HELP)
                 } else {
                     (format!("cannot read: {err}"), UNREADABLE_HELP)
@@ -115,6 +120,7 @@ pub(crate) fn collect_in(paths: &[PathBuf], config: &Config, cwd: &Path) -> Coll
                 collected.errors.push(DraftLoadError {
                     skipped: false,
                     position: None,
+                    missing,
                     path: path.clone(),
                     message,
                     help,
@@ -275,6 +281,7 @@ fn walk(
                 errors.push(DraftLoadError {
                     skipped: false,
                     position: None,
+                    missing: false,
                     path: walk_error_path(&err).unwrap_or_else(|| folder.to_path_buf()),
                     message: format!("cannot search: {err}"),
                     help: UNREADABLE_HELP,
@@ -363,7 +370,10 @@ fn read_text(path: &Path, limit: u64) -> Result<String, DraftLoadError> {
     };
     let metadata = std::fs::metadata(path).map_err(|err| {
         if err.kind() == std::io::ErrorKind::NotFound {
-            fail("no such file or directory".to_owned(), NOT_FOUND_HELP)
+            DraftLoadError {
+                missing: true,
+                ..fail("no such file or directory".to_owned(), NOT_FOUND_HELP)
+            }
         } else {
             cannot_read(err)
         }
@@ -476,6 +486,7 @@ fn draft_error(path: &Path, message: String, help: &'static str, skipped: bool) 
         skipped,
         help,
         position: None,
+        missing: false,
     }
 }
 

@@ -47,21 +47,17 @@ pub fn run(args: CheckArgs) -> u8 {
     };
     let (stdin, paths): (Vec<PathBuf>, Vec<PathBuf>) =
         paths.into_iter().partition(|p| p.as_os_str() == "-");
+    // A draft that was not checked is a problem of the run, with the reader's own advice,
+    // which is this command's.
+    let problem = |e: &DraftLoadError| session::draft_problem(e, e.help);
     if !stdin.is_empty() {
         match read_stdin_draft(std::io::stdin().lock()) {
             Ok(d) => drafts.push(d),
-            Err(e) => input.push(draft_problem(e)),
+            Err(e) => input.push(problem(&e)),
         }
     }
     let collected = collect_drafts(&paths, &session.config);
-    for e in collected.errors {
-        input.push(input_problem(
-            &shown_path(&e.path),
-            e.message,
-            e.help,
-            ProblemLevel::Error,
-        ));
-    }
+    input.extend(collected.errors.iter().map(problem));
     // A nested decorum.toml the language server would apply to some of these drafts:
     // say that this run does not, unless the run names its configuration or policy.
     if args.policy.config.is_none() && args.policy.policy.is_none() {
@@ -70,7 +66,7 @@ pub fn run(args: CheckArgs) -> u8 {
     for path in &collected.files {
         match read_draft(path, &session.config) {
             Ok(d) => drafts.push(d),
-            Err(e) => input.push(draft_problem(e)),
+            Err(e) => input.push(problem(&e)),
         }
     }
 
@@ -238,36 +234,6 @@ fn unapplied_configs(files: &[PathBuf], config: &Config) -> Vec<GeneralProblem> 
             }
         })
         .collect()
-}
-
-/// A draft that was not checked, as a problem of the run. One left out on purpose
-/// (binary, not UTF-8, too large) is a warning; one that could not be read was not
-/// checked although it was asked for.
-fn draft_problem(e: DraftLoadError) -> GeneralProblem {
-    GeneralProblem {
-        line: e.position.map(|(line, _)| line),
-        column: e.position.map(|(_, column)| column),
-        ..input_problem(
-            &shown_path(&e.path),
-            e.message,
-            e.help,
-            if e.skipped {
-                ProblemLevel::Warning
-            } else {
-                ProblemLevel::Error
-            },
-        )
-    }
-}
-fn input_problem(path: &str, message: String, help: &str, level: ProblemLevel) -> GeneralProblem {
-    GeneralProblem {
-        path: path.to_string(),
-        line: None,
-        column: None,
-        message,
-        help: Some(help.to_string()),
-        level,
-    }
 }
 
 /// `--fail-on`, else `[check] fail-on` in decorum.toml, else `error`. `None` never fails.
