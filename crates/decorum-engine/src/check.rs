@@ -923,6 +923,12 @@ impl PolicySet {
         self.run_examples_where(|source| self.tested.contains(&source))
     }
 
+    /// [`PolicySet::run_examples`] without the files `skip` names: `decorum test` runs
+    /// each file reached by several of its roots once.
+    pub fn run_examples_except(&self, skip: impl Fn(SourceId) -> bool) -> Vec<ExampleResult> {
+        self.run_examples_where(|source| self.tested.contains(&source) && !skip(source))
+    }
+
     /// Runs the examples written in one file (the language server's code lenses and
     /// diagnostics of the policy file being edited), like [`PolicySet::run_examples`].
     pub fn run_examples_of(&self, source: SourceId) -> Vec<ExampleResult> {

@@ -38,7 +38,7 @@ pub fn run(args: TestArgs) -> u8 {
     // Each root is its own session, but a file two roots reach (the same path named
     // twice, a folder and a file in it, a file both roots import) has its examples run
     // and counted once: the first session that reaches it decides.
-    let mut run_examples = std::collections::HashSet::new();
+    let mut tested_files: std::collections::HashSet<String> = std::collections::HashSet::new();
     for root in roots {
         let session = session::load(config.clone(), root.as_deref());
         let Some(set) = session
@@ -57,16 +57,17 @@ pub fn run(args: TestArgs) -> u8 {
                 let _ = std::io::stderr().write_all(problem.as_bytes());
             }
         }
-        for result in set.run_examples() {
+        let results = set.run_examples_except(|source| {
+            session
+                .inputs
+                .source(source)
+                .is_some_and(|src| tested_files.contains(&src.path))
+        });
+        for result in &results {
             let example = &result.rule.examples[result.index];
             let source = session.inputs.source(example.source);
-            let key = (
-                source.map(|src| src.path.clone()),
-                example.range.start(),
-                result.rule.id.clone(),
-            );
-            if !run_examples.insert(key) {
-                continue;
+            if let Some(src) = source {
+                tested_files.insert(src.path.clone());
             }
             total += 1;
             let location = source
