@@ -221,8 +221,7 @@ async fn run(state: Arc<State>, uri: Uri) {
         if let Some(recheck) = current {
             crate::log!(Level::Debug, "publish doc#{log_id} v{version}");
             publish(&state, &uri, &outcome.evaluation).await;
-            let flags = state.flags();
-            if recheck && flags.pull_diagnostics && flags.diagnostic_refresh {
+            if recheck && state.flags().pull_diagnostics {
                 request_refresh(&state);
             }
         } else {

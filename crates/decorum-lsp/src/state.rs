@@ -73,10 +73,10 @@ pub struct Document {
 /// What the client told us it supports.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ClientFlags {
-    /// The client pulls diagnostics (`textDocument/diagnostic`): do not push.
+    /// The client pulls diagnostics (`textDocument/diagnostic`) and can be asked to pull
+    /// again (`workspace/diagnostic/refresh`): do not push, ask for a pull after a
+    /// re-check.
     pub pull_diagnostics: bool,
-    /// The client can be asked to re-pull (`workspace/diagnostic/refresh`).
-    pub diagnostic_refresh: bool,
     /// `workspace/configuration` requests work.
     pub configuration: bool,
     /// File watchers can be registered dynamically.

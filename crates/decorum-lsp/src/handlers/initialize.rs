@@ -38,7 +38,6 @@ pub fn initialize(state: &State, params: InitializeParams) -> InitializeResult {
         // (Neovim 0.12) would show a policy reload's findings only at the draft's next
         // edit, so it gets them pushed.
         pull_diagnostics: text.is_some_and(|t| t.diagnostic.is_some()) && diagnostic_refresh,
-        diagnostic_refresh,
         configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
         watch_files: workspace
             .and_then(|w| w.did_change_watched_files.as_ref())
