@@ -80,6 +80,9 @@ pub(crate) fn from_pest(err: pest::error::Error<Rule>, source: &str, offset: usi
     let at = TextSize::from((offset + pos) as u32);
     let range = TextRange::at(at, TextSize::from(found.len as u32));
 
+    if let Some(error) = unclosed_triple_string(source, pos, offset) {
+        return error;
+    }
     if let Some(error) = curly_closed_string(source, pos, &positives, &found, range) {
         return error;
     }
@@ -899,6 +902,29 @@ fn hint(source: &str, pos: usize, positives: &[Rule], found: &Found<'_>) -> Opti
     None
 }
 
+/// `explain """` with no closing `"""` anywhere after it: the grammar reads `""` as an
+/// empty string and stops at the third quote, which alone would read as "found a string".
+/// The chunker lets an open `"""` run to the end of the file, so the chunk holds all
+/// that follows.
+fn unclosed_triple_string(source: &str, pos: usize, offset: usize) -> Option<SyntaxError> {
+    const TRIPLE: &str = "\"\"\"";
+    let start = (pos.saturating_sub(2)..=pos)
+        .find(|&s| source.get(s..).is_some_and(|rest| rest.starts_with(TRIPLE)))?;
+    if source.get(start + TRIPLE.len()..)?.contains(TRIPLE) {
+        return None;
+    }
+    let at = TextSize::from((offset + start) as u32);
+    Some(
+        SyntaxError::new(
+            TextRange::at(at, TextSize::from(TRIPLE.len() as u32)),
+            "this `\"\"\"` string is not closed",
+        )
+        .with_help(
+            "close it with `\"\"\"` where its text ends; until then everything after it, to the end of the file, is read as its text",
+        ),
+    )
+}
+
 /// `contains "x"`: a term set is a list, even of one phrase.
 fn string_for_term_set(
     source: &str,
@@ -914,9 +940,21 @@ fn string_for_term_set(
         return None;
     }
     let line = source.get(pos..)?.split(['\n', '\r']).next()?;
-    // The closing quote: the first `"` after the opening one that no `\` escapes.
+    // The closing quote: the first `"` after the opening one that no `\` escapes (`\\`
+    // is an escaped backslash, so the quote after it closes).
     let bytes = line.as_bytes();
-    let close = (1..bytes.len()).find(|&i| bytes[i] == b'"' && bytes[i - 1] != b'\\');
+    let mut close = None;
+    let mut i = 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => {
+                close = Some(i);
+                break;
+            }
+            _ => i += 1,
+        }
+    }
     Some(match close {
         Some(end) => format!(
             "a term set is a list in brackets, even of one phrase: `[{}]`",
