@@ -125,3 +125,72 @@ fn a_file_in_a_library_folder_is_not_a_draft() {
     );
     server.stop();
 }
+
+/// Two workspace folders whose policies import one library with an error. Removing
+/// the folder that reported the library's problems last leaves them shown: the other
+/// folder's policies still load that file.
+#[test]
+fn removing_one_of_two_folders_that_share_a_library_keeps_its_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let write = |relative: &str, text: &str| {
+        let path = root.join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "net/decorum-library.toml",
+        "[library]\nname = \"net\"\nversion = \"1.0.0\"\nlanguage = 1\nexports = [\"rules\"]\n",
+    );
+    write(
+        "net/rules.decorum",
+        "decorum 1\npolicy net.rules\n\nrule cure {\n  flag when contains cure-wrods\n}\n",
+    );
+    for folder in ["a", "b"] {
+        write(
+            &format!("{folder}/decorum.toml"),
+            "policies = [\"org.decorum\"]\n\n[libraries]\nnet = { path = \"../net\" }\n",
+        );
+        write(
+            &format!("{folder}/org.decorum"),
+            "decorum 1\npolicy org\n\nimport \"net/rules\"\n",
+        );
+        let lock = std::process::Command::new(env!("CARGO_BIN_EXE_decorum"))
+            .arg("lock")
+            .current_dir(root.join(folder))
+            .output()
+            .unwrap();
+        assert!(lock.status.success(), "{lock:?}");
+    }
+    let library = file_uri(&root.join("net/rules.decorum"));
+    let mut server = Server::start(&root.join("a"));
+    server.initialize(&root.join("a"), crate::capabilities(), Value::Null);
+    let shown = |p: &Value| p["diagnostics"] != json!([]);
+    server.diagnostics(&library, shown);
+    let folder_b = json!([{ "uri": file_uri(&root.join("b")), "name": "b" }]);
+    server.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({ "event": { "added": folder_b, "removed": [] } }),
+    );
+    // Folder b's policies are loaded as soon as it is added, before any draft of it is
+    // open; they load the library too and report its problem again.
+    server.diagnostics(&library, shown);
+    server.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({ "event": { "added": [], "removed": folder_b } }),
+    );
+    server.wait_for_log("folder b's context forgotten", "forgotten on 1 files");
+    // Whatever the server sent before this answer is in the backlog now.
+    server.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": library } }),
+    );
+    let published: Vec<Value> = server.take_backlog(|m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == library
+    });
+    assert!(
+        published.iter().all(|m| shown(&m["params"])),
+        "folder a still loads the library, whose problem must stay shown: {published:?}"
+    );
+    server.stop();
+}

@@ -22,7 +22,7 @@ use decorum_text::LineIndex;
 use tower_lsp_server::ls_types::{Diagnostic, MessageType, Uri};
 
 use crate::analysis::{self, PolicyAnalysis};
-use crate::context::{ContextKey, PolicyContext, config_problem, draft_format};
+use crate::context::{ContextKey, FileProblems, PolicyContext, config_problem, draft_format};
 use crate::diagnostics::{
     decorum_severity, draft_diagnostics, example_diagnostics, file_uri, policy_diagnostics,
     policy_diagnostics_with, syntax_diagnostics,
@@ -784,7 +784,6 @@ pub async fn report_context(state: &Arc<State>, ctx: &PolicyContext, reloaded: b
         );
         state.client.show_message(MessageType::ERROR, message).await;
     }
-    let encoding = state.encoding();
     let mut published = Vec::new();
     for file in &ctx.problems {
         let Some(uri) = file_uri(&file.path) else {
@@ -793,33 +792,9 @@ pub async fn report_context(state: &Arc<State>, ctx: &PolicyContext, reloaded: b
         if state.documents.contains_key(&uri) {
             continue;
         }
-        let view = ctx.index.clone().map(crate::navigation::View::Context);
-        let elsewhere = |source, range| view.as_ref()?.location(source, range, encoding);
-        // The file is not open: its text is the disk's.
-        let diagnostics = policy_diagnostics_with(
-            &uri,
-            &file.text,
-            encoding,
-            &file.problems,
-            &elsewhere,
-            Origin::Disk,
-        );
-        let had = state.policy_problem_uris.contains_key(&uri);
-        if diagnostics.is_empty() && !had {
-            continue;
+        if publish_file_problems(state, ctx, file, &uri).await {
+            published.push(uri);
         }
-        if diagnostics.is_empty() {
-            state.policy_problem_uris.remove(&uri);
-        } else {
-            state
-                .policy_problem_uris
-                .insert(uri.clone(), ctx.key.clone());
-        }
-        published.push(uri.clone());
-        state
-            .client
-            .publish_diagnostics(uri, diagnostics, None)
-            .await;
     }
     // Files of this context that had problems before and are no longer loaded.
     let stale: Vec<Uri> = state
@@ -834,6 +809,44 @@ pub async fn report_context(state: &Arc<State>, ctx: &PolicyContext, reloaded: b
         .map(|e| e.key().clone())
         .collect();
     clear_policy_problems(state, stale).await;
+}
+
+/// Publishes the problems `ctx` found in `file`, a policy file that is not open (its text
+/// is the disk's), and records `ctx` as their publisher. Returns whether anything was
+/// sent: a file without problems is cleared only when problems were shown on it.
+async fn publish_file_problems(
+    state: &State,
+    ctx: &PolicyContext,
+    file: &FileProblems,
+    uri: &Uri,
+) -> bool {
+    let encoding = state.encoding();
+    let view = ctx.index.clone().map(crate::navigation::View::Context);
+    let elsewhere = |source, range| view.as_ref()?.location(source, range, encoding);
+    let diagnostics = policy_diagnostics_with(
+        uri,
+        &file.text,
+        encoding,
+        &file.problems,
+        &elsewhere,
+        Origin::Disk,
+    );
+    let had = state.policy_problem_uris.contains_key(uri);
+    if diagnostics.is_empty() && !had {
+        return false;
+    }
+    if diagnostics.is_empty() {
+        state.policy_problem_uris.remove(uri);
+    } else {
+        state
+            .policy_problem_uris
+            .insert(uri.clone(), ctx.key.clone());
+    }
+    state
+        .client
+        .publish_diagnostics(uri.clone(), diagnostics, None)
+        .await;
+    true
 }
 
 /// After the contexts `dropped` were removed from [`State::contexts`] (their
@@ -857,7 +870,25 @@ pub async fn forget_contexts(state: &State, dropped: &[ContextKey]) {
     for uri in open {
         state.policy_problem_uris.remove(&uri);
     }
-    clear_policy_problems(state, closed).await;
+    // A file that a context still loaded also reads (a library that two folders' policies
+    // import) keeps its problems, now published by that context.
+    let mut cleared = Vec::new();
+    for uri in closed {
+        let other = state.contexts.iter().find_map(|c| {
+            let file = c
+                .problems
+                .iter()
+                .find(|f| !f.problems.is_empty() && file_uri(&f.path).as_ref() == Some(&uri))?;
+            Some((Arc::clone(c.value()), file.clone()))
+        });
+        match other {
+            Some((ctx, file)) => {
+                publish_file_problems(state, &ctx, &file, &uri).await;
+            }
+            None => cleared.push(uri),
+        }
+    }
+    clear_policy_problems(state, cleared).await;
     crate::log!(
         Level::Debug,
         "problems of {} dropped contexts forgotten on {files} files",

@@ -120,6 +120,11 @@ pub async fn did_change_workspace_folders(
         folders.extend(params.event.added.iter().filter_map(|f| uri_path(&f.uri)));
     }
     crate::reload::rehome_documents(state).await;
+    if !params.event.added.is_empty() {
+        // On a task of its own: a compile must not hold up the notifications after this.
+        let state = Arc::clone(state);
+        tokio::spawn(async move { super::initialize::preload_contexts(&state).await });
+    }
 }
 
 /// Logs settings warnings without what they quote (a glob can name a patient).

@@ -202,9 +202,11 @@ pub async fn initialized(state: &Arc<State>) {
     preload_contexts(state).await;
 }
 
-/// Compiles the policies of every workspace folder now, so the first draft the writer
-/// opens is checked without waiting for the compile.
-async fn preload_contexts(state: &Arc<State>) {
+/// Compiles the policies of every workspace folder not loaded yet, so the first draft the
+/// writer opens is checked without waiting for the compile, and a folder's policy errors
+/// are shown before any draft of it is opened. Run at `initialized` and for folders added
+/// later.
+pub(crate) async fn preload_contexts(state: &Arc<State>) {
     for key in state.folder_keys() {
         let worker = Arc::clone(state);
         let loaded = tokio::task::spawn_blocking(move || worker.context(&key)).await;
