@@ -208,7 +208,7 @@ fn a_parameter_set_twice_shows_the_value_in_force() {
     expect![[r#"
         severity: warning (default, from std/healthcare/marketing.decorum:461)
         parameter max_share: 10% (was 20%, set by an override at practice.decorum:7; it replaced 15% at shared.decorum:6)
-        severity: error (default, from std/healthcare/privacy.decorum:806)
+        severity: error (default, from std/healthcare/privacy.decorum:805)
         parameter allowed_numbers: [] + ["555-0100"] + ["555-0111", "555-0122"] (was [], set by overrides at shared.decorum:7 and practice.decorum:8)
     "#]].assert_eq(&(settings(&share.stdout) + &settings(&phone.stdout)));
 }

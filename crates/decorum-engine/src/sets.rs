@@ -290,6 +290,8 @@ fn start_cache_capacity() -> usize {
 struct LazyRegex {
     source: String,
     flags: String,
+    /// Whether the source may have a group named `match` (see [`LazyRegex::reported`]).
+    narrows: bool,
     built: OnceLock<Option<meta::Regex>>,
 }
 
@@ -298,6 +300,7 @@ impl LazyRegex {
         LazyRegex {
             source: source.to_owned(),
             flags: flags.to_owned(),
+            narrows: source.contains("<match>"),
             built: OnceLock::new(),
         }
     }
@@ -313,7 +316,36 @@ impl LazyRegex {
             })
             .as_ref()
     }
+
+    /// What a match `start..end` of this regex in `text` reports: the text of its group
+    /// named `match` when it has one that holds text in this match, else the whole match
+    /// (see docs/language.md, "Regexes"). Only the few regexes with such a group pay for
+    /// the second, anchored search that finds the group.
+    fn reported(&self, text: &str, start: usize, end: usize) -> (usize, usize) {
+        if !self.narrows {
+            return (start, end);
+        }
+        let Some(re) = self.get() else {
+            return (start, end);
+        };
+        let Some(group) = re
+            .group_info()
+            .to_index(regex_automata::PatternID::ZERO, MATCH_GROUP)
+        else {
+            return (start, end);
+        };
+        let mut captures = re.create_captures();
+        let input = Input::new(text).range(start..end).anchored(Anchored::Yes);
+        re.search_captures(&input, &mut captures);
+        match captures.get_group(group) {
+            Some(span) if span.start < span.end => (span.start, span.end),
+            _ => (start, end),
+        }
+    }
 }
+
+/// The name of the regex group whose text a match reports: `(?<match>...)`.
+const MATCH_GROUP: &str = "match";
 
 /// The matches `find_iter` reports inside each of `chunks` of `text`, as (start, end),
 /// each chunk searched on its own with the text around it as context for look-arounds;
@@ -1171,7 +1203,10 @@ impl Matcher {
         };
         let anchored = self.starts.as_ref().and_then(|s| s.anchored[r].as_ref());
         let prose = &draft.prose;
-        let keep = |s, e| found.push((to_range(s, e), *pid));
+        let keep = |s, e| {
+            let (s, e) = re.reported(prose, s, e);
+            found.push((to_range(s, e), *pid));
+        };
         regex_matches(anchored, re, prose, &region.chunks, candidates, r, keep);
     }
 

@@ -49,6 +49,33 @@ rule ids { flag when contains ids }
     ));
 }
 
+/// A group named `match` narrows what a regex match reports; where it takes no part, or
+/// holds no text, the whole match is reported; other groups change nothing.
+#[test]
+fn a_group_named_match_narrows_a_regex_match() {
+    let set = policy(
+        r##"decorum 1
+policy t
+terms names = [/\b(?i:patient)\s+(?<match>[A-Z][a-z]+)/, /\bclient(?:\s+(?P<match>[A-Z][a-z]*)|\s+no\.)/]
+terms groups = [/\b(?<other>chart)\s+\d+/]
+rule names { flag when contains names }
+rule groups { flag when contains groups }
+"##,
+    );
+    expect![[r#"
+        My patient Rosa saw client Dana, client no. 4 and chart 12.
+                   ^^^^ warning: t.names: names
+                                   ^^^^ warning: t.names: names
+                                         ^^^^^^^^^^ warning: t.names: names
+                                                          ^^^^^^^^ warning: t.groups: groups
+
+    "#]]
+    .assert_eq(&annotate(
+        &set,
+        "My patient Rosa saw client Dana, client no. 4 and chart 12.\n",
+    ));
+}
+
 /// A regex starts only where its literal prefix occurs in the normalised view, unless
 /// the prefix could match text that normalises differently: `(?i)σ` matches `ς`, which
 /// stays `ς`; a prefix beginning with a zero-width character is dropped by normalising.
