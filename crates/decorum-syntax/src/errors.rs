@@ -816,6 +816,13 @@ fn hint(source: &str, pos: usize, positives: &[Rule], found: &Found<'_>) -> Opti
     {
         return Some("close the string with `\"` on the same line, or use `\"\"\"` for text over several lines".into());
     }
+    if found.text == "}" && positives.contains(&Rule::EOI) {
+        // pest read a whole item, whose braces (if any) are balanced.
+        return Some("this `}` closes nothing: the item before it is complete; delete it".into());
+    }
+    if let Some(help) = misplaced_item(source, pos, positives, found) {
+        return Some(help);
+    }
     if positives.contains(&Rule::K_BECAUSE) {
         return Some("every `disable` needs a reason: `disable NAME because \"why\"`".into());
     }
@@ -900,6 +907,106 @@ fn hint(source: &str, pos: usize, positives: &[Rule], found: &Found<'_>) -> Opti
         return Some("a `}` is missing: close the rule's `{`".into());
     }
     None
+}
+
+/// The keywords that start a top-level item (as the parser's chunker knows them; the
+/// `decorum` version line is no item).
+const ITEM_KEYWORDS: &[&str] = &[
+    "policy", "import", "terms", "rule", "use", "extend", "disable",
+];
+
+/// `  rule t { ... }`: the parser starts an item only at a line that begins with its
+/// keyword, so an indented item, or one after another on the same line, is read as part
+/// of the item above. Either that item is complete (pest wants it to end) or its `{` is
+/// still open, and the advice differs.
+fn misplaced_item(
+    source: &str,
+    pos: usize,
+    positives: &[Rule],
+    found: &Found<'_>,
+) -> Option<String> {
+    let keyword = found.text;
+    if !ITEM_KEYWORDS.contains(&keyword) {
+        return None;
+    }
+    let before = source.get(..pos)?;
+    let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let starts_line = before[line_start..].trim().is_empty();
+    const ITEMS: &str = "top-level items (`policy`, `import`, `terms`, `rule`, `use`, `extend`, `disable`) start at the beginning of a line";
+    // Only a line that begins with the keyword: elsewhere inside a rule
+    // (`flag when contains a rule`) a slip in the clause is likelier.
+    if starts_line && open_braces(before) > 0 {
+        return Some(format!(
+            "the `{{` above is not closed: close it with `}}` before this line; {ITEMS}"
+        ));
+    }
+    if !positives.contains(&Rule::EOI) {
+        return None;
+    }
+    Some(if starts_line {
+        format!("remove the indentation before `{keyword}`: {ITEMS}")
+    } else {
+        format!("start `{keyword}` on a line of its own: {ITEMS}")
+    })
+}
+
+/// How many `{` are open at the end of `text`, outside strings, regexes and comments.
+fn open_braces(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    // The last significant byte: a `/` after `[` or `,` opens a regex, else it divides.
+    let mut prev = b' ';
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        i = match b {
+            b'#' => line_end(bytes, i),
+            b'"' if bytes[i..].starts_with(b"\"\"\"") => {
+                let from = i + 3;
+                bytes[from..]
+                    .windows(3)
+                    .position(|w| w == b"\"\"\"")
+                    .map_or(bytes.len(), |at| from + at + 3)
+            }
+            b'"' => closing(bytes, i, b'"'),
+            b'/' if matches!(prev, b'[' | b',') => closing(bytes, i, b'/'),
+            b'{' => {
+                depth += 1;
+                i + 1
+            }
+            b'}' => {
+                depth = depth.saturating_sub(1);
+                i + 1
+            }
+            _ => i + 1,
+        };
+        if !b.is_ascii_whitespace() {
+            prev = b;
+        }
+    }
+    depth
+}
+
+/// The offset of the line break at or after `from`, or the end.
+fn line_end(bytes: &[u8], from: usize) -> usize {
+    bytes[from..]
+        .iter()
+        .position(|b| matches!(b, b'\n' | b'\r'))
+        .map_or(bytes.len(), |at| from + at)
+}
+
+/// The offset just past the unescaped `quote` that closes the string or regex opened at
+/// `open`, or its line's end when it is not closed there.
+fn closing(bytes: &[u8], open: usize, quote: u8) -> usize {
+    let mut i = open + 1;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\\' if !matches!(bytes.get(i + 1), None | Some(b'\n' | b'\r')) => i += 2,
+            b'\n' | b'\r' => return i,
+            b if b == quote => return i + 1,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
 }
 
 /// `explain """` with no closing `"""` anywhere after it: the grammar reads `""` as an
