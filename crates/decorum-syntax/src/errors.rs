@@ -845,21 +845,23 @@ fn hint(source: &str, pos: usize, positives: &[Rule], found: &Found<'_>) -> Opti
     if let Some(help) = text_compared_with_a_number(source, pos, positives, found) {
         return Some(help);
     }
+    if let Some(help) = bare_word_term(source, pos, positives, found) {
+        return Some(help);
+    }
     if matches!(found.text, "&&" | "&") {
         return Some("combine conditions with `and`".into());
     }
     if matches!(found.text, "|" | "||") {
         return Some("combine conditions with `or`, and term sets with `+`".into());
     }
-    const RESERVED: &[&str] = &[
-        "and", "or", "not", "in", "when", "require", "unless", "allow", "masked", "contains",
-        "near", "has", "true", "false",
-    ];
     if positives.contains(&Rule::ident) && RESERVED.contains(&found.text) {
         return Some(format!(
             "`{}` is a reserved word; choose another name",
             found.text
         ));
+    }
+    if let Some(help) = policy_name(source, pos, positives, found) {
+        return Some(help);
     }
     if found.text == "!" {
         return Some("negate a condition with `not`".into());
@@ -908,6 +910,12 @@ fn hint(source: &str, pos: usize, positives: &[Rule], found: &Found<'_>) -> Opti
     }
     None
 }
+
+/// Words that cannot be names (the grammar's `reserved`).
+const RESERVED: &[&str] = &[
+    "and", "or", "not", "in", "when", "require", "unless", "allow", "masked", "contains", "near",
+    "has", "true", "false",
+];
 
 /// The keywords that start a top-level item (as the parser's chunker knows them; the
 /// `decorum` version line is no item).
@@ -1007,6 +1015,91 @@ fn closing(bytes: &[u8], open: usize, quote: u8) -> usize {
         }
     }
     bytes.len()
+}
+
+/// `["x", y]`: a bare word where a term belongs. Quotes the words up to the `,`, `]` or
+/// `->` that ends the term on its line; without one, where the term ends is unknown.
+fn bare_word_term(
+    source: &str,
+    pos: usize,
+    positives: &[Rule],
+    found: &Found<'_>,
+) -> Option<String> {
+    if !positives.contains(&Rule::term)
+        || !found
+            .text
+            .starts_with(|c: char| c.is_alphanumeric() || c == '_')
+    {
+        return None;
+    }
+    let line = source.get(pos..)?.split(['\n', '\r', '#']).next()?;
+    let end = [line.find(','), line.find(']'), line.find("->")]
+        .into_iter()
+        .flatten()
+        .min()?;
+    let words = line[..end].trim_end();
+    // What a string would need escaped, or show differently from what it holds, is left
+    // to the general rule.
+    if words.is_empty()
+        || words.contains(['"', '\\', '/', '['])
+        || words.chars().any(|c| Lookalike::of(c).is_some())
+    {
+        return None;
+    }
+    const TERMS: &str = "a term is a phrase in double quotes or a regex between slashes";
+    // A regex of letters, digits, spaces, `_` and `-` matches those words and nothing else.
+    let plain = words
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '_' | '-'));
+    Some(if plain {
+        format!("{TERMS}: write `\"{words}\"`, or `/{words}/` for a regex")
+    } else {
+        format!("{TERMS}: write `\"{words}\"`")
+    })
+}
+
+/// `policy "acme"`, `policy 1acme`, `policy acme.`: pest wants a name part of the policy
+/// name, and says only "a name".
+fn policy_name(source: &str, pos: usize, positives: &[Rule], found: &Found<'_>) -> Option<String> {
+    if !positives
+        .iter()
+        .any(|r| matches!(r, Rule::ident | Rule::dotted_name))
+    {
+        return None;
+    }
+    let before = source.get(..pos)?.trim_start();
+    let name_so_far = before.strip_prefix("policy")?;
+    if !name_so_far
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c.is_whitespace() || matches!(c, '_' | '-' | '.'))
+    {
+        return None;
+    }
+    const NAME: &str = "a policy name is one or more names joined by dots, such as `acme.social`; each starts with an ASCII letter or `_`, then ASCII letters, digits, `_` and `-`";
+    let quoted = found
+        .text
+        .starts_with('"')
+        .then(|| source.get(pos + 1..))
+        .flatten()
+        .and_then(|rest| rest.split(['"', '\n', '\r']).next())
+        .filter(|inner| is_dotted_name(inner));
+    Some(match quoted {
+        Some(inner) => format!(
+            "write the name without quotes: `policy {inner}`; {NAME}. A description in quotes may follow the name"
+        ),
+        None => NAME.to_string(),
+    })
+}
+
+/// Whether `text` is a policy name: names joined by dots.
+fn is_dotted_name(text: &str) -> bool {
+    text.split('.').all(|part| {
+        !RESERVED.contains(&part)
+            && part.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    })
 }
 
 /// `explain """` with no closing `"""` anywhere after it: the grammar reads `""` as an
