@@ -848,6 +848,12 @@ fn hint(source: &str, pos: usize, positives: &[Rule], found: &Found<'_>) -> Opti
     if let Some(help) = bare_word_term(source, pos, positives, found) {
         return Some(help);
     }
+    if let Some(help) = option_in_extend(source, pos, positives, found) {
+        return Some(help);
+    }
+    if let Some(help) = second_scope(source, pos, positives, found) {
+        return Some(help);
+    }
     if matches!(found.text, "&&" | "&") {
         return Some("combine conditions with `and`".into());
     }
@@ -1056,6 +1062,69 @@ fn bare_word_term(
     } else {
         format!("{TERMS}: write `\"{words}\"`")
     })
+}
+
+/// `extend SET += [...] masked`: an `extend` takes a term expression and nothing more.
+/// Options travel with a named set into the sets built from it, so terms that need one
+/// go in a set of their own, which the `extend` then names.
+fn option_in_extend(
+    source: &str,
+    pos: usize,
+    positives: &[Rule],
+    found: &Found<'_>,
+) -> Option<String> {
+    const OPTIONS: &[&str] = &["masked", "case-sensitive", "unless", "allow"];
+    let decl = source.trim_start().strip_prefix("extend")?;
+    if !OPTIONS.contains(&found.text) || !positives.contains(&Rule::EOI) {
+        return None;
+    }
+    let option = match found.text {
+        "unless" => {
+            let next = source
+                .get(pos + "unless".len()..)?
+                .split_whitespace()
+                .next();
+            match next {
+                Some("quoted") => "unless quoted",
+                _ => "unless negated",
+            }
+        }
+        "allow" => "allow [...]",
+        other => other,
+    };
+    // `SET +=` as written, when it can be read back.
+    let (set, op) = ["+=", "-="]
+        .iter()
+        .find_map(|op| {
+            let (set, _) = decl.split_once(op)?;
+            is_dotted_name(set.trim()).then_some((set.trim(), *op))
+        })
+        .unwrap_or(("SET", "+="));
+    Some(format!(
+        "an `extend` takes no options: it only adds terms to a set (`+=`) or takes them away (`-=`). To give your terms `{option}`, put them in a set of your own and extend with its name: `terms mine = [...] {option}`, then `extend {set} {op} mine`"
+    ))
+}
+
+/// `contains a in sentence in post`: a condition has at most one scope; pest stops at
+/// the second `in`.
+fn second_scope(source: &str, pos: usize, positives: &[Rule], found: &Found<'_>) -> Option<String> {
+    if found.text != "in" || positives.contains(&Rule::K_IN) {
+        return None;
+    }
+    let before = source.get(..pos)?;
+    let words: Vec<&str> = before.split_whitespace().rev().take(4).collect();
+    let scoped = match words.as_slice() {
+        ["sentence" | "paragraph" | "post", "in", ..] => true,
+        ["words" | "chars", n, "first", "in"] => n.chars().all(|c| c.is_ascii_digit()),
+        _ => false,
+    };
+    if !scoped {
+        return None;
+    }
+    Some(
+        "a condition takes one scope: keep one of its `in ...`; to scope a scoped condition again, put it in parentheses, as in `(contains a in sentence) in post`"
+            .into(),
+    )
 }
 
 /// `policy "acme"`, `policy 1acme`, `policy acme.`: pest wants a name part of the policy
