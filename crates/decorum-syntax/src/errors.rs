@@ -957,6 +957,15 @@ fn misplaced_item(
     if !positives.contains(&Rule::EOI) {
         return None;
     }
+    // After an item on the same line, only a keyword that goes on as an item does:
+    // `terms a = ["x"] terms` may be a slip in the expression.
+    let rest_of_line = source
+        .get(pos + keyword.len()..)?
+        .split(['\n', '\r'])
+        .next()?;
+    if !starts_line && (!rest_of_line.starts_with([' ', '\t']) || rest_of_line.trim().is_empty()) {
+        return None;
+    }
     Some(if starts_line {
         format!("remove the indentation before `{keyword}`: {ITEMS}")
     } else {
@@ -1145,9 +1154,8 @@ fn policy_name(source: &str, pos: usize, positives: &[Rule], found: &Found<'_>) 
         return None;
     }
     const NAME: &str = "a policy name is one or more names joined by dots, such as `acme.social`; each starts with an ASCII letter or `_`, then ASCII letters, digits, `_` and `-`";
-    let quoted = found
-        .text
-        .starts_with('"')
+    // Only for the whole name: after `policy acme.` the string is not the name.
+    let quoted = (found.text.starts_with('"') && name_so_far.trim().is_empty())
         .then(|| source.get(pos + 1..))
         .flatten()
         .and_then(|rest| rest.split(['"', '\n', '\r']).next())
