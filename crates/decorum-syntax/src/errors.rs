@@ -966,6 +966,11 @@ fn misplaced_item(
     if !starts_line && (!rest_of_line.starts_with([' ', '\t']) || rest_of_line.trim().is_empty()) {
         return None;
     }
+    // A keyword in column 0 starts an item of its own, so it never lands here; should
+    // it, there would be no indentation to remove.
+    if starts_line && before[line_start..].is_empty() {
+        return None;
+    }
     Some(if starts_line {
         format!("remove the indentation before `{keyword}`: {ITEMS}")
     } else {
