@@ -786,6 +786,50 @@ fn a_rename_asked_while_the_workspace_loads_waits_for_it() {
 }
 
 #[test]
+fn a_rename_edits_open_files_never_saved_at_their_version() {
+    // An editor's new buffer has no file on disk yet. Its edits must still carry its
+    // version, or a client applies them to whatever the buffer holds by then; they used
+    // to go out unversioned (`null`) because the file could not be canonicalised.
+    let ws = Workspace::new();
+    let (mut server, _cache) = start(&ws);
+    let draft_text = "Intro.\n\n<!-- decorum-allow test.base.client-story: invented -->\n\
+                      My patient came in.\n";
+    let draft = ws.uri("unsaved.md");
+    server.open(&draft, "markdown", 7, draft_text);
+    server.diagnostics_at(&draft, 7);
+    let base = ws.uri("policy/base.decorum");
+    server.open(&base, "decorum", 3, BASE_POLICY);
+    let reply = server.request(
+        "textDocument/rename",
+        rename_request(&base, at(BASE_POLICY, "rule client-story", 8), "one-client"),
+    );
+    assert_eq!(
+        renamed(&reply, &draft, draft_text),
+        draft_text.replace("test.base.client-story", "test.base.one-client")
+    );
+    assert_eq!(edited_version(&reply, &draft), 7, "{reply}");
+    assert_eq!(edited_version(&reply, &base), 3, "{reply}");
+
+    // A policy file never saved: its definition and its reference, under its version.
+    let text = "decorum 1\npolicy test.fresh\n\nterms client = [\"my client\"]\n\
+                rule r {\n  flag when contains client\n}\n";
+    let fresh = ws.uri("policy/fresh.decorum");
+    server.open(&fresh, "decorum", 4, text);
+    let reply = server.request(
+        "textDocument/rename",
+        rename_request(&fresh, at(text, "terms client", 7), "clients"),
+    );
+    assert_eq!(
+        renamed(&reply, &fresh, text),
+        text.replace("terms client", "terms clients")
+            .replace("contains client", "contains clients")
+    );
+    assert_eq!(edited_version(&reply, &fresh), 4, "{reply}");
+    assert!(!ws.root().join("policy/fresh.decorum").exists());
+    server.stop();
+}
+
+#[test]
 fn renaming_a_rule_edits_its_references_and_the_waivers_naming_it() {
     let ws = Workspace::new();
     let (mut server, _cache) = start(&ws);

@@ -570,7 +570,9 @@ impl Edits {
             .documents
             .iter()
             .filter_map(|doc| {
-                let canonical = std::fs::canonicalize(doc.path.as_ref()?).ok()?;
+                // A buffer never saved has no file to canonicalise: its folder's canonical
+                // path and its name, as the policy analyses name it.
+                let canonical = decorum_workspace::canonical_file(doc.path.as_ref()?)?;
                 Some((file_uri(&canonical)?, (doc.key().clone(), doc.text.version)))
             })
             .collect();
@@ -666,7 +668,7 @@ fn waiver_edits(
         })
         .collect();
     for (uri, path, language_id, text) in open {
-        if let Some(canonical) = path.as_ref().and_then(|p| std::fs::canonicalize(p).ok()) {
+        if let Some(canonical) = path.as_deref().and_then(decorum_workspace::canonical_file) {
             in_editor.push(canonical);
         }
         let format = draft_format(path.as_deref(), &language_id);
