@@ -761,6 +761,69 @@ fn drafts_are_told_they_were_not_checked_while_no_policies_load() {
     server.stop();
 }
 
+#[test]
+fn a_policy_file_named_in_decorum_toml_that_is_missing_is_a_diagnostic_on_its_entry() {
+    // It used to be only a message naming its absolute path, and no diagnostic at all
+    // on the decorum.toml that names it.
+    let ws = Workspace::new();
+    let config =
+        "policies = [\n  \"policy/org.decorum\",\n  \"policy/missing.decorum\", # soon\n]\n";
+    ws.write("decorum.toml", config);
+    let mut server = ws.start();
+    let draft = ws.uri("draft.md");
+    server.open(&draft, "markdown", 1, "My patient is well.\n");
+    let diagnostics = server.diagnostics_at(&draft, 1);
+    let message = diagnostics[0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with(
+            "This draft was not checked: the policies have errors (decorum.toml:3: \
+             no policy file at `policy/missing.decorum`)"
+        ),
+        "{message}"
+    );
+    let toml = ws.uri("decorum.toml");
+    let expected = json!({
+        "start": { "line": 2, "character": 2 },
+        "end": { "line": 2, "character": 26 },
+    });
+    let on_toml = server.diagnostics(&toml, |p| p["diagnostics"] != json!([]));
+    let shown = on_toml["diagnostics"].as_array().unwrap();
+    assert_eq!(shown.len(), 1, "{on_toml}");
+    assert_eq!(shown[0]["range"], expected, "the entry's string");
+    assert_eq!(shown[0]["source"], "decorum-policy");
+    assert_eq!(shown[0]["severity"], 1);
+    assert!(
+        shown[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("no policy file at `policy/missing.decorum`"),
+        "{on_toml}"
+    );
+    // Created: the problem is cleared and the draft is checked.
+    ws.write("policy/missing.decorum", "decorum 1\npolicy test.extra\n");
+    changed(&mut server, &ws, "policy/missing.decorum");
+    server.diagnostics(&toml, |p| p["diagnostics"] == json!([]));
+    let checked = server.diagnostics(&draft, |p| {
+        p["diagnostics"][0]["code"] == "test.base.client-story"
+    });
+    assert_eq!(
+        checked["diagnostics"].as_array().unwrap().len(),
+        1,
+        "{checked}"
+    );
+    // Missing again (the last good policies stay in use), then decorum.toml opened: its
+    // own check shows the same.
+    std::fs::remove_file(ws.root().join("policy/missing.decorum")).unwrap();
+    changed(&mut server, &ws, "policy/missing.decorum");
+    let again = server.diagnostics(&toml, |p| p["diagnostics"] != json!([]));
+    assert_eq!(again["diagnostics"][0]["range"], expected, "{again}");
+    server.open(&toml, "toml", 1, config);
+    let shown = server.diagnostics_at(&toml, 1);
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    assert_eq!(shown[0]["range"], expected);
+    server.stop();
+}
+
 /// The not-checked warning is built once per load of the policies: a reload that fails
 /// again names its own first error, not the one of the load before.
 #[test]
