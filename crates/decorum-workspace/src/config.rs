@@ -47,8 +47,9 @@ pub const FAIL_ON_VALUES: &[&str] = &["error", "warning", "info", "hint", "never
 /// [drafts]
 /// # Which files under a folder given to `decorum check` are drafts. Globs are matched
 /// # against the path relative to this file's folder, with `/` as separator: `*` stays
-/// # inside one folder, `**` crosses folders. Files ignored by .gitignore or .ignore, and
-/// # hidden files, are never collected from folders.
+/// # inside one folder, `**` crosses folders. A leading `./` is this folder (`./posts/**`
+/// # is `posts/**`); a glob starting with `/` is an error. Files ignored by .gitignore or
+/// # .ignore, and hidden files, are never collected from folders.
 /// include = ["**/*.md", "**/*.markdown", "**/*.txt"]   # default
 /// # Files to leave out even when `include` matches them. A glob that matches a folder
 /// # leaves out everything inside it.
@@ -175,7 +176,7 @@ impl MetadataRule {
         })
     }
 
-    /// The globs, as written.
+    /// The globs, as matched (read from decorum.toml, without a leading `./`).
     pub fn files(&self) -> &[String] {
         &self.files
     }
@@ -361,7 +362,11 @@ pub(crate) fn parse_config(
             let span = entry.span();
             let value = entry.into_inner();
             if value.trim().is_empty() {
-                errors.push(error(Some(span), "empty policy path".to_owned(), None));
+                errors.push(error(
+                    Some(span),
+                    "empty policy path".to_owned(),
+                    Some(EMPTY_POLICY_HELP.to_owned()),
+                ));
             } else {
                 policy_spans.push((value.clone(), span));
             }
@@ -374,20 +379,20 @@ pub(crate) fn parse_config(
 
     if let Some(drafts) = raw.drafts {
         if let Some(include) = drafts.include {
-            match checked_globs(include) {
+            match checked_globs(include.into_iter().map(spanned)) {
                 Ok(globs) => config.include = globs,
                 Err(bad) => errors.extend(
                     bad.into_iter()
-                        .map(|(span, msg)| error(Some(span), msg, None)),
+                        .map(|(span, msg, help)| error(Some(span), msg, help)),
                 ),
             }
         }
         if let Some(exclude) = drafts.exclude {
-            match checked_globs(exclude) {
+            match checked_globs(exclude.into_iter().map(spanned)) {
                 Ok(globs) => config.exclude = globs,
                 Err(bad) => errors.extend(
                     bad.into_iter()
-                        .map(|(span, msg)| error(Some(span), msg, None)),
+                        .map(|(span, msg, help)| error(Some(span), msg, help)),
                 ),
             }
         }
@@ -397,6 +402,12 @@ pub(crate) fn parse_config(
                 OneOrMany::One(glob) => vec![glob],
                 OneOrMany::Many(globs) => globs,
             };
+            // Each glob with its own place, so an error points at the glob, not the list.
+            let spans = parsed
+                .as_ref()
+                .and_then(|p| metadata_files_spans(p.get_ref(), index))
+                .filter(|spans| spans.len() == files.len())
+                .unwrap_or_else(|| vec![files_span.clone(); files.len()]);
             // An entry for no file at all is a mistake, not a way to switch it off.
             if files.is_empty() {
                 errors.push(error(
@@ -420,13 +431,27 @@ pub(crate) fn parse_config(
                     Some("an unknown channel has no length limit; write a known channel such as \"x\", \"instagram\" or \"linkedin\"".to_owned()),
                 ));
             }
+            let files = match checked_globs(files.into_iter().zip(spans)) {
+                Ok(files) => files,
+                Err(bad) => {
+                    errors.extend(
+                        bad.into_iter()
+                            .map(|(span, msg, help)| error(Some(span), msg, help)),
+                    );
+                    continue;
+                }
+            };
             let mut values = Metadata::new();
             for (key, value) in rule.values {
                 flatten_value(&key, value, &mut values);
             }
             match MetadataRule::new(files, values) {
                 Ok(rule) => config.metadata.push(rule),
-                Err(msg) => errors.push(error(Some(files_span), msg, None)),
+                Err(msg) => errors.push(error(
+                    Some(files_span),
+                    msg,
+                    Some(INVALID_GLOB_HELP.to_owned()),
+                )),
             }
         }
     }
@@ -507,6 +532,12 @@ pub(crate) fn parse_config(
         Err(errors)
     }
 }
+
+/// What to write instead of an empty `policies` entry.
+const EMPTY_POLICY_HELP: &str = "write a policy file or folder relative to decorum.toml, such as \"policy/acme.decorum\", or \"std/healthcare\" for the standard library; or remove the empty entry";
+
+/// What a glob of decorum.toml may hold, for one that does not compile.
+const INVALID_GLOB_HELP: &str = "a glob is a path relative to decorum.toml with `*` (inside one folder), `**` (across folders), `?`, `[abc]` and `{a,b}`; brackets and braces come in pairs, and a backslash makes the next character literal (`\\[`)";
 
 /// What a library name may be, as the schema's pattern says it.
 const LIBRARY_NAME_HELP: &str = "a library name is ASCII letters, digits, `-` and `_`, starting with a letter or digit, such as `dental-network`";
@@ -732,6 +763,15 @@ fn metadata_value_span(
     entry: usize,
     key: &str,
 ) -> Option<std::ops::Range<usize>> {
+    Some(metadata_value(root, entry, key)?.span())
+}
+
+/// The value of `key` in the `entry`th `[[drafts.metadata]]` table of the parsed file.
+fn metadata_value<'t, 'i>(
+    root: &'t toml::de::DeTable<'i>,
+    entry: usize,
+    key: &str,
+) -> Option<&'t Spanned<toml::de::DeValue<'i>>> {
     use toml::de::DeValue;
     let DeValue::Table(drafts) = root.get("drafts")?.get_ref() else {
         return None;
@@ -742,23 +782,82 @@ fn metadata_value_span(
     let DeValue::Table(table) = entries.get(entry)?.get_ref() else {
         return None;
     };
-    Some(table.get(key)?.span())
+    table.get(key)
 }
 
+/// A string of the file with where it is written.
+fn spanned(value: Spanned<String>) -> (String, std::ops::Range<usize>) {
+    let span = value.span();
+    (value.into_inner(), span)
+}
+
+/// The globs of a list as Decorum matches them ([`matched_glob`]), or every one that
+/// cannot be used, with its place, message and help.
 fn checked_globs(
-    globs: Vec<Spanned<String>>,
-) -> Result<Vec<String>, Vec<(std::ops::Range<usize>, String)>> {
+    globs: impl IntoIterator<Item = (String, std::ops::Range<usize>)>,
+) -> Result<Vec<String>, Vec<Found>> {
     let mut ok = Vec::new();
     let mut bad = Vec::new();
-    for glob in globs {
-        let span = glob.span();
-        let pattern = glob.into_inner();
-        match self::glob(&pattern) {
-            Ok(_) => ok.push(pattern),
-            Err(msg) => bad.push((span, msg)),
+    for (pattern, span) in globs {
+        match matched_glob(&pattern) {
+            Ok(glob) => ok.push(glob),
+            Err((message, help)) => bad.push((span, message, Some(help))),
         }
     }
     if bad.is_empty() { Ok(ok) } else { Err(bad) }
+}
+
+/// A glob of decorum.toml as it is matched against paths relative to the folder of
+/// decorum.toml: a leading `./` is that folder, so `./posts/**` is `posts/**`. A glob
+/// that would match nothing because of how it is written (starting with `/`, or empty)
+/// or that does not compile is an error: its message and what to write instead.
+fn matched_glob(written: &str) -> Result<String, (String, String)> {
+    let mut pattern = written;
+    while let Some(rest) = pattern.strip_prefix("./") {
+        pattern = rest.trim_start_matches('/');
+    }
+    if pattern.starts_with('/') {
+        let relative = pattern.trim_start_matches('/');
+        let instead = if relative.is_empty() {
+            "a path inside that folder, such as \"posts/**\"".to_owned()
+        } else {
+            format!("\"{relative}\"")
+        };
+        return Err((
+            format!("glob \"{written}\" starts with `/`, so it matches no draft"),
+            format!(
+                "globs are matched against paths relative to the folder of decorum.toml, from its start: write {instead}"
+            ),
+        ));
+    }
+    if pattern.is_empty() {
+        let message = if written.is_empty() {
+            "empty glob, which matches no draft".to_owned()
+        } else {
+            format!("glob \"{written}\" is the folder of decorum.toml, which is no draft")
+        };
+        return Err((
+            message,
+            "write the drafts it is for, such as \"posts/**\" (every file below posts) or \"**/*.md\", or remove it".to_owned(),
+        ));
+    }
+    match glob(pattern) {
+        Ok(_) => Ok(pattern.to_owned()),
+        Err(message) => Err((message, INVALID_GLOB_HELP.to_owned())),
+    }
+}
+
+/// Where each glob of the `files` of the `entry`th `[[drafts.metadata]]` table is
+/// written: the one string, or each string of the list.
+fn metadata_files_spans(
+    root: &toml::de::DeTable<'_>,
+    entry: usize,
+) -> Option<Vec<std::ops::Range<usize>>> {
+    let files = metadata_value(root, entry, "files")?;
+    match files.get_ref() {
+        toml::de::DeValue::Array(items) => Some(items.iter().map(|item| item.span()).collect()),
+        _ => Some(vec![files.span()]),
+    }
 }
 
 /// Why the `policies` entry `entry` reaches outside the workspace, by `..` or through a

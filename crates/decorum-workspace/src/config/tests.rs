@@ -138,9 +138,13 @@ fn every_mistake_of_a_kind_is_reported_in_one_run() {
         "policies = [\"\"]\n[drafts]\ninclude = [\"[a\", \"ok/**\", \"{b\"]\n[[drafts.metadata]]\nfiles = \"[a/**\"\nchannel = \"twiter\"\n[libraries]\n\"a/b\" = { path = \"\" }\nok = { path = \" \" }\n[check]\nfail-on = \"errors\"\n",
         expect![[r#"
             decorum.toml:1:13: empty policy path
+                help: write a policy file or folder relative to decorum.toml, such as "policy/acme.decorum", or "std/healthcare" for the standard library; or remove the empty entry
             decorum.toml:3:12: invalid glob "[a": unclosed character class; missing ']'
+                help: a glob is a path relative to decorum.toml with `*` (inside one folder), `**` (across folders), `?`, `[abc]` and `{a,b}`; brackets and braces come in pairs, and a backslash makes the next character literal (`\[`)
             decorum.toml:3:27: invalid glob "{b": unclosed alternate group; missing '}' (maybe escape '{' with '[{]'?)
+                help: a glob is a path relative to decorum.toml with `*` (inside one folder), `**` (across folders), `?`, `[abc]` and `{a,b}`; brackets and braces come in pairs, and a backslash makes the next character literal (`\[`)
             decorum.toml:5:9: invalid glob "[a/**": unclosed character class; missing ']'
+                help: a glob is a path relative to decorum.toml with `*` (inside one folder), `**` (across folders), `?`, `[abc]` and `{a,b}`; brackets and braces come in pairs, and a backslash makes the next character literal (`\[`)
             decorum.toml:6:11: unknown channel "twiter" (did you mean "twitter"?)
                 help: an unknown channel has no length limit; write a known channel such as "x", "instagram" or "linkedin"
             decorum.toml:8:1: invalid library name "a/b": it contains a path separator
@@ -232,12 +236,14 @@ fn bad_values_are_errors_with_positions() {
         "[drafts]\ninclude = [\"**/*.md\", \"posts/[abc\"]\n",
         expect![[r#"
             decorum.toml:2:23: invalid glob "posts/[abc": unclosed character class; missing ']'
+                help: a glob is a path relative to decorum.toml with `*` (inside one folder), `**` (across folders), `?`, `[abc]` and `{a,b}`; brackets and braces come in pairs, and a backslash makes the next character literal (`\[`)
         "#]],
     );
     check(
         "[[drafts.metadata]]\nfiles = \"{a,b\"\nchannel = \"x\"\n",
         expect![[r#"
             decorum.toml:2:9: invalid glob "{a,b": unclosed alternate group; missing '}' (maybe escape '{' with '[{]'?)
+                help: a glob is a path relative to decorum.toml with `*` (inside one folder), `**` (across folders), `?`, `[abc]` and `{a,b}`; brackets and braces come in pairs, and a backslash makes the next character literal (`\[`)
         "#]],
     );
     check(
@@ -501,5 +507,59 @@ top = true
             .metadata_for_in(Path::new("calendar/a.md"), Path::new("/ws"))
             .get("channel"),
         Some(&MetaValue::Str("linkedin".to_owned()))
+    );
+}
+
+#[test]
+fn a_leading_dot_slash_is_the_folder_of_decorum_toml() {
+    // `./x/**` is the usual way to write a path from here: it means `x/**`, in every
+    // glob setting, as matched and as the language server reads `include`.
+    let text = "[drafts]\ninclude = [\"./posts/**/*.md\"]\nexclude = [\".//posts/old/**\"]\n[[drafts.metadata]]\nfiles = \"./x/**\"\nchannel = \"x\"\n[[drafts.metadata]]\nfiles = [\"././y/*.md\", \"z/**\"]\nchannel = \"linkedin\"\n";
+    check(
+        text,
+        expect![[r#"
+            root: /ws
+            policies: ["std/healthcare"]
+            include: ["posts/**/*.md"]
+            exclude: ["posts/old/**"]
+            fail-on: None
+            metadata ["x/**"]: channel=Str("x")
+            metadata ["y/*.md", "z/**"]: channel=Str("linkedin")
+        "#]],
+    );
+    let config = parse_config(text, Path::new("decorum.toml"), PathBuf::from("/ws"), None).unwrap();
+    let channel = |path: &str| {
+        config
+            .metadata_for_in(Path::new(path), Path::new("/ws"))
+            .get("channel")
+            .cloned()
+    };
+    assert_eq!(channel("x/a.md"), Some(MetaValue::Str("x".to_owned())));
+    assert_eq!(
+        channel("y/a.md"),
+        Some(MetaValue::Str("linkedin".to_owned()))
+    );
+    assert_eq!(channel("other/a.md"), None);
+}
+
+#[test]
+fn a_glob_that_can_match_nothing_by_how_it_is_written_is_an_error() {
+    // A leading `/` reads as an absolute path or as anchored (.gitignore): globs are
+    // already matched from the folder of decorum.toml, so it is refused with what to
+    // write, at the glob itself, also inside a list.
+    check(
+        "[drafts]\ninclude = [\"/posts/**\", \"ok/**\"]\nexclude = [\"./\", \"\"]\n[[drafts.metadata]]\nfiles = [\"x/**\", \"/y/**\"]\nchannel = \"x\"\n[[drafts.metadata]]\nfiles = \"/\"\nchannel = \"x\"\n",
+        expect![[r#"
+            decorum.toml:2:12: glob "/posts/**" starts with `/`, so it matches no draft
+                help: globs are matched against paths relative to the folder of decorum.toml, from its start: write "posts/**"
+            decorum.toml:3:12: glob "./" is the folder of decorum.toml, which is no draft
+                help: write the drafts it is for, such as "posts/**" (every file below posts) or "**/*.md", or remove it
+            decorum.toml:3:18: empty glob, which matches no draft
+                help: write the drafts it is for, such as "posts/**" (every file below posts) or "**/*.md", or remove it
+            decorum.toml:5:18: glob "/y/**" starts with `/`, so it matches no draft
+                help: globs are matched against paths relative to the folder of decorum.toml, from its start: write "y/**"
+            decorum.toml:8:9: glob "/" starts with `/`, so it matches no draft
+                help: globs are matched against paths relative to the folder of decorum.toml, from its start: write a path inside that folder, such as "posts/**"
+        "#]],
     );
 }
