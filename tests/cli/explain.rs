@@ -277,3 +277,27 @@ fn extensions_of_a_replaced_parameter_default_are_not_shown() {
         .collect();
     assert_eq!(flagged.len(), 2, "{flagged:?}");
 }
+
+#[test]
+fn a_text_parameter_shows_both_values_in_quotes() {
+    // The new value was shown as written, in its quotes, and the default without them:
+    // `parameter label: "line" (was hotline, ...)`.
+    let ws = Workspace::new();
+    ws.file("decorum.toml", "policies = [\"practice.decorum\"]\n");
+    ws.file(
+        "lib.decorum",
+        "decorum 1\npolicy lib\n\nrule crisis {\n  param label = \"hotline\"\n  param n = 2\n  message \"call the {label} ({n})\"\n  flag when contains [\"suicidal\"]\n}\n",
+    );
+    ws.file(
+        "practice.decorum",
+        "decorum 1\npolicy acme.practice\n\nimport \"./lib\"\n\nuse lib.crisis {\n  label = \"line\"\n  n = 5\n}\n",
+    );
+    let out = ws.run(&["explain", "lib.crisis"]).output();
+    assert_eq!(out.code, 0, "{}", out.render());
+    expect![[r#"
+        severity: warning (default, from lib.decorum:4)
+        parameter label: "line" (was "hotline", set by an override at practice.decorum:7)
+        parameter n: 5 (was 2, set by an override at practice.decorum:8)
+    "#]]
+    .assert_eq(&settings(&out.stdout));
+}

@@ -276,11 +276,15 @@ fn parameter_lines(inputs: &PolicyInputs, audit: &AuditTrail, rule: &RuleInfo) -
                     .unwrap_or_else(|| "an importing policy".to_string()),
             })
             .collect();
-        // A term set's value shows as "(term set)": its default as written says more.
+        // The default as written, like the values of the overrides: a text in its quotes.
+        // A term set's value shows as "(term set)", and a long one as written would
+        // crowd the line.
         let default = if from == "(term set)" {
-            default_as_written(inputs, rule, name).unwrap_or_else(|| "its default terms".into())
+            default_as_written(inputs, rule, name)
+                .filter(|text| text.chars().count() <= 60)
+                .unwrap_or_else(|| "its default terms".into())
         } else {
-            from.to_string()
+            default_as_written(inputs, rule, name).unwrap_or_else(|| from.to_string())
         };
         let (replaced, in_force) = steps.split_at(first_in_force);
         let mut value = default.clone();
@@ -315,12 +319,11 @@ fn parameter_lines(inputs: &PolicyInputs, audit: &AuditTrail, rule: &RuleInfo) -
     lines
 }
 
-/// A parameter's default as written in the rule, when it is short enough for one line.
+/// A parameter's default as written in the rule, on one line.
 fn default_as_written(inputs: &PolicyInputs, rule: &RuleInfo, name: &str) -> Option<String> {
     let source = inputs.source(rule.source?)?;
     let range = default_range(inputs, rule, name)?;
-    let text = one_line(decorum_text::slice(&source.text, range));
-    (text.chars().count() <= 60).then_some(text)
+    Some(one_line(decorum_text::slice(&source.text, range)))
 }
 
 /// Where a parameter's default value is written in the rule's file.
