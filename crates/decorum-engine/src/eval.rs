@@ -187,9 +187,9 @@ pub(crate) struct PostCtx<'d> {
     /// The post's weighted length, measured at most once (a length rule and its message
     /// both ask for it).
     length: OnceCell<usize>,
-    /// Whether the post's body has CRLF line ends, looked for at most once (every
-    /// `fix append` of every finding asks, and the body may be a whole long document).
-    crlf: OnceCell<bool>,
+    /// The line end of inserted text ([`PostCtx::line_end`]), looked for at most once
+    /// (every `fix append` of every finding asks, and the body may be a long document).
+    line_end: OnceCell<&'static str>,
     /// The post's matches filed by leaf set (see [`PostCtx::file_by_leaf`]), filed on
     /// first use; where each leaf's part is, the cache's `leaves` tells.
     by_leaf: OnceCell<Vec<SetMatch>>,
@@ -241,22 +241,22 @@ impl<'d> PostCtx<'d> {
             arena,
             cache: RefCell::new(cache),
             length: OnceCell::new(),
-            crlf: OnceCell::new(),
+            line_end: OnceCell::new(),
             by_leaf: OnceCell::new(),
             quotes: OnceCell::new(),
         }
     }
 
-    /// True when the post's body contains a CRLF line end.
-    pub(crate) fn body_has_crlf(&self) -> bool {
-        *self
-            .crlf
-            .get_or_init(|| decorum_text::slice(&self.draft.text, self.post.body).contains("\r\n"))
-    }
-
-    /// The line end text inserted into this post uses: CRLF where the body has one.
+    /// The line end that text inserted into this post uses: the post's own, the first in
+    /// its body (`\r\n`, a lone `\r` or `\n`); for a post of one line, the draft's first;
+    /// `\n` in a draft of one line.
     pub(crate) fn line_end(&self) -> &'static str {
-        if self.body_has_crlf() { "\r\n" } else { "\n" }
+        self.line_end.get_or_init(|| {
+            let body = decorum_text::slice(&self.draft.text, self.post.body);
+            first_line_end(body)
+                .or_else(|| first_line_end(&self.draft.text))
+                .unwrap_or("\n")
+        })
     }
 
     /// The post's text unit: its body.
@@ -1228,6 +1228,19 @@ impl<'a> Overlaps<'a> {
             .and_then(|last| self.reach.get(last))
             .is_some_and(|&furthest| furthest > range.start())
     }
+}
+
+/// The first line end in `text`: `\r\n`, a lone `\r` or `\n`.
+fn first_line_end(text: &str) -> Option<&'static str> {
+    let at = text.find(['\r', '\n'])?;
+    let rest = &text[at..];
+    Some(if rest.starts_with("\r\n") {
+        "\r\n"
+    } else if rest.starts_with('\r') {
+        "\r"
+    } else {
+        "\n"
+    })
 }
 
 #[cfg(test)]

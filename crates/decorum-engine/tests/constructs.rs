@@ -836,8 +836,8 @@ rule disclosure {
     .assert_eq(&annotate(&set, "Hello.\n<!-- post -->\n---\nsponsor: acme\n---\n<!-- post -->\n---\nsponsor: acme\n---\n    indented code\n<!-- post -->\n---\nsponsor: acme\n---\n<!-- a note -->\n"));
 }
 
-/// An appended sentence follows the post's own line ends (CRLF here), even when many
-/// findings of a long post each carry the fix.
+/// An appended sentence follows the post's own line ends (CRLF here, and a lone CR
+/// below), even when many findings of a long post each carry the fix.
 #[test]
 fn append_fixes_keep_crlf_line_ends() {
     let set = policy(
@@ -869,6 +869,30 @@ rule fair-balance {
             "\r\n\r\nSide effects are possible."
         ]
     );
+    // A post's own line ends win; a post of one line takes the draft's.
+    for (draft, line_end) in [
+        ("Drug X lowers blood pressure.\rSee you.\r", "\r"),
+        ("Drug X lowers blood pressure.\n", "\n"),
+        (
+            "---\r\nchannel: x\r\n---\r\nDrug X lowers blood pressure.",
+            "\r\n",
+        ),
+    ] {
+        let report = set.check(&decorum_draft::parse(
+            draft,
+            decorum_draft::DraftFormat::Markdown,
+            &decorum_draft::Metadata::default(),
+        ));
+        let appended: Vec<&str> = report
+            .findings
+            .iter()
+            .flat_map(|f| &f.fixes)
+            .flat_map(|fix| &fix.edits)
+            .map(|edit| edit.new_text.as_str())
+            .collect();
+        let expected = format!("{line_end}{line_end}Side effects are possible.");
+        assert_eq!(appended, [expected.as_str()], "{draft:?}");
+    }
 }
 
 #[test]
