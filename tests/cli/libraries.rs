@@ -69,7 +69,7 @@ fn the_examples_of_own_files_the_policy_imports_run_but_not_the_librarys() {
           text:     “Whiter teeth!”
           expected: passes
           fired:    at “Whiter”: whitening
-        FAIL dental.marketing.pain-free-claim example #3 (policy/helper.decorum:4)
+        FAIL dental.marketing.pain-free-claim example #1 (policy/helper.decorum:4)
           text:     “No drills, no fuss.”
           expected: passes
           fired:    at “No drills”: “No drills” promises an experience no dentist can guarantee.

@@ -65,6 +65,12 @@ pub fn run(args: TestArgs) -> u8 {
         });
         for result in &results {
             let example = &result.rule.examples[result.index];
+            // The rule's examples hold those of the `use` blocks that adjust it after its
+            // own: the number counts the rule's examples in the file shown, so that the
+            // first example of a `use` block is #1 of that file, not #3 of the rule.
+            let number = (result.rule.examples.iter().take(result.index + 1))
+                .filter(|e| e.source == example.source)
+                .count();
             let source = session.inputs.source(example.source);
             if let Some(src) = source {
                 tested_files.insert(src.path.clone());
@@ -85,7 +91,7 @@ pub fn run(args: TestArgs) -> u8 {
                         "{} {} #{} ({location})\n",
                         paint(out_style.color, "32", "ok  "),
                         result.rule.id,
-                        result.index + 1
+                        number
                     ));
                 }
                 continue;
@@ -100,7 +106,7 @@ pub fn run(args: TestArgs) -> u8 {
                 "{} {} example #{} ({location})\n",
                 paint(out_style.color, "1;31", "FAIL"),
                 result.rule.id,
-                result.index + 1
+                number
             ));
             out.push_str(&format!("  text:     “{}”\n", clean(&example.text)));
             out.push_str(&format!("  expected: {expected}\n"));
