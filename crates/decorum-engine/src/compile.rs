@@ -38,6 +38,9 @@ struct FileScope<'a> {
     policy: Option<String>,
     sets: HashMap<&'a str, &'a TermsDecl>,
     rules: HashMap<&'a str, &'a RuleDecl>,
+    /// Names of term sets and rules whose item did not parse: references to them pass
+    /// silently, as the file already has an error (the item's own) and nothing runs.
+    failed: Vec<(Kind, &'a str)>,
     aliases: HashMap<String, (&'a ImportDecl, &'a ImportResolution)>,
 }
 
@@ -568,6 +571,13 @@ impl<'a> Compiler<'a> {
                 _ => {}
             }
         }
+        for f in &file.failed {
+            let kind = match f.kind {
+                FailedKind::Terms => Kind::Set,
+                FailedKind::Rule => Kind::Rule,
+            };
+            scope.failed.push((kind, f.name.text.as_str()));
+        }
         if scope.policy.is_none() && source.parse.errors.is_empty() {
             let at = file.version.map(|v| v.range).unwrap_or_default();
             self.error(
@@ -948,6 +958,9 @@ impl<'a> Compiler<'a> {
         if let Some(name) = self.lookup(target, &last.text, kind) {
             return Some((target, name));
         }
+        if self.failed_to_parse(target, &last.text, kind) {
+            return None;
+        }
         // `hc.advice.client-story` where another file of the folder has it.
         if let ImportResolution::Folder(modules) = resolution {
             let elsewhere: Vec<String> = modules
@@ -1143,7 +1156,18 @@ impl<'a> Compiler<'a> {
         }
     }
 
+    /// Whether `file` tried to define `name` as a `kind` in an item that did not parse.
+    fn failed_to_parse(&self, file: SourceId, name: &str, kind: Kind) -> bool {
+        self.scopes
+            .get(file.0 as usize)
+            .is_some_and(|s| s.failed.contains(&(kind, name)))
+    }
+
     fn unknown_name(&mut self, from: SourceId, target: SourceId, name: &Name, kind: Kind) {
+        // The item's own syntax error is the one to show.
+        if self.failed_to_parse(target, &name.text, kind) {
+            return;
+        }
         let scope = &self.scopes[target.0 as usize];
         let (same, other): (Vec<&str>, Vec<&str>) = match kind {
             Kind::Set => (
@@ -1808,6 +1832,9 @@ impl<'a> Compiler<'a> {
         let mut params: HashMap<String, ParamValue> = HashMap::new();
         self.overridden_params.clear();
         let mut param_ranges: HashMap<String, TextRange> = HashMap::new();
+        // Declared parameters refused above: a `use` that sets one is not told the rule
+        // has no such parameter, on top of the declaration's own error.
+        let mut failed_params: Vec<&str> = Vec::new();
         for p in rule.params() {
             if let Some(first) = param_ranges.get(&p.name.text) {
                 let first = *first;
@@ -1832,12 +1859,15 @@ impl<'a> Compiler<'a> {
                     ),
                     None,
                 );
+                failed_params.push(&p.name.text);
                 continue;
             }
             let empty = HashMap::new();
             if let Some(v) = self.param_value(file, &empty, &p.value) {
                 params.insert(p.name.text.clone(), v);
                 param_ranges.insert(p.name.text.clone(), p.name.range);
+            } else {
+                failed_params.push(&p.name.text);
             }
         }
 
@@ -1926,6 +1956,9 @@ impl<'a> Compiler<'a> {
                             continue;
                         }
                         let Some(current) = params.get(&name.text).cloned() else {
+                            if failed_params.contains(&name.text.as_str()) {
+                                continue;
+                            }
                             let names: Vec<&str> =
                                 param_ranges.keys().map(String::as_str).collect();
                             let nearest = nearest_name(&name.text, names.iter().copied());

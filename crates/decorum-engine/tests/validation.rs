@@ -904,3 +904,43 @@ disable lib.s because "approved, ticket 12"
         "#]],
     );
 }
+
+/// An item whose definition failed keeps its name: a reference to it is not reported as
+/// unknown on top of the definition's own error (the file has an error; nothing runs).
+/// A name nobody defined is still unknown.
+#[test]
+fn a_name_whose_definition_failed_is_not_reported_again() {
+    let lib = r##"decorum 1
+policy lib
+terms broken = ["x", y]
+rule deep { flag when ((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((contains ["a"]))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))) }
+"##;
+    check(
+        r##"decorum 1
+policy t
+import "./lib" as lib
+terms a = ["x", y]
+rule r { flag when contains a or contains lib.broken or contains nowhere }
+rule q {
+  param limit = 2
+  param sizes = ["s"] + nope
+  flag when words > 3
+}
+rule bad { flag when contains ["x" }
+use q { limit = 3 sizes += ["m"] wrong = 1 }
+disable bad because "not needed"
+disable lib.deep because "not needed"
+"##,
+        &[("lib", lib)],
+        expect![[r#"
+            root.decorum:4:17: error[syntax]: expected a term (a "phrase" or a /regex/) or `]`, found `y` `y`
+            root.decorum:5:66: error[unknown-name]: there is no term set named `nowhere` `nowhere`
+            root.decorum:7:9: error[reserved]: `limit` is a post field; a parameter cannot use its name `limit`
+            root.decorum:8:25: error[unknown-name]: there is no term set named `nope` `nope`
+            root.decorum:11:36: error[syntax]: expected `]`, `,` or `->`, found `}` `}`
+            root.decorum:12:34: error[unknown-name]: `t.q` has no parameter `wrong` `wrong` (help: `t.q` has no parameters)
+            lib.decorum:3:22: error[syntax]: expected a term (a "phrase" or a /regex/) or `]`, found `y` `y`
+            lib.decorum:4:87: error[syntax]: brackets are nested more than 64 levels deep here `(` (help: split the expression into named term sets)
+        "#]],
+    );
+}

@@ -14,6 +14,9 @@ pub struct PolicyFile {
     pub version: Option<Spanned<u32>>,
     /// Top-level items that parsed, in source order.
     pub items: Vec<Item>,
+    /// Term sets and rules that did not parse, by the name they were given, so that a
+    /// reference to one is not reported as unknown on top of its own syntax error.
+    pub failed: Vec<FailedItem>,
 }
 
 impl PolicyFile {
@@ -48,6 +51,25 @@ impl PolicyFile {
             _ => None,
         })
     }
+}
+
+/// A `terms` or `rule` item that did not parse (or nested too deeply): only its kind and
+/// the name written after its keyword are known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedItem {
+    /// What the item would have defined.
+    pub kind: FailedKind,
+    /// The name written after the keyword.
+    pub name: Name,
+}
+
+/// The kind of a [`FailedItem`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailedKind {
+    /// A `terms NAME = ...` item.
+    Terms,
+    /// A `rule NAME { ... }` item.
+    Rule,
 }
 
 /// A value with the range it came from.

@@ -123,6 +123,7 @@ const ITEM_KEYWORDS: &[&str] = &[
 /// Parses a policy file. Never panics; every problem becomes a [`SyntaxError`].
 pub fn parse(text: &str) -> Parse {
     let mut items = Vec::new();
+    let mut failed = Vec::new();
     let mut errors = Vec::new();
     let mut version = None;
     let mut seen_content = false;
@@ -193,6 +194,7 @@ pub fn parse(text: &str) -> Parse {
                 )
                 .with_help("split the expression into named term sets"),
             );
+            failed.extend(failed_item(source, offset, keyword));
             continue;
         }
         if !ITEM_KEYWORDS.contains(&keyword) {
@@ -213,13 +215,17 @@ pub fn parse(text: &str) -> Parse {
                         continue;
                     }
                     let item = builder.item(pair);
-                    if let Some(item) = item.filter(|_| !builder.too_deep) {
-                        items.push(item);
+                    match item.filter(|_| !builder.too_deep) {
+                        Some(item) => items.push(item),
+                        None => failed.extend(failed_item(source, offset, keyword)),
                     }
                     builder.too_deep = false;
                 }
             }
-            Err(err) => errors.push(from_pest(err, source, offset)),
+            Err(err) => {
+                errors.push(from_pest(err, source, offset));
+                failed.extend(failed_item(source, offset, keyword));
+            }
         }
     }
     if !seen_content {
@@ -247,9 +253,46 @@ pub fn parse(text: &str) -> Parse {
     }
     errors.sort_by_key(|e| (e.range.start(), e.range.end()));
     Parse {
-        file: PolicyFile { version, items },
+        file: PolicyFile {
+            version,
+            items,
+            failed,
+        },
         errors,
     }
+}
+
+/// The kind and name of a `terms` or `rule` chunk that did not parse, read from its text:
+/// the name is the identifier right after the keyword, on the same line.
+fn failed_item(source: &str, offset: usize, keyword: &str) -> Option<FailedItem> {
+    let kind = match keyword {
+        "terms" => FailedKind::Terms,
+        "rule" => FailedKind::Rule,
+        _ => return None,
+    };
+    // `keyword` is a slice of `source` (from `leading_word`).
+    let at = (keyword.as_ptr() as usize).checked_sub(source.as_ptr() as usize)?;
+    let after = source.get(at + keyword.len()..)?;
+    let rest = after.trim_start_matches([' ', '\t']);
+    if rest.len() == after.len() {
+        return None;
+    }
+    let start = at + keyword.len() + (after.len() - rest.len());
+    let name = first_word(rest);
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        return None;
+    }
+    let start = offset + start;
+    Some(FailedItem {
+        kind,
+        name: Name {
+            text: name.to_string(),
+            range: TextRange::at(
+                TextSize::from(start as u32),
+                TextSize::from(name.len() as u32),
+            ),
+        },
+    })
 }
 
 fn unknown_item(source: &str, offset: usize, keyword: &str) -> SyntaxError {
