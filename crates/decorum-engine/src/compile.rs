@@ -89,6 +89,11 @@ struct RuleCtx<'p> {
     params: &'p HashMap<String, ParamValue>,
     batch: bool,
     in_post_function: bool,
+    /// The fewest words and characters of the `in first N words` / `in first N chars`
+    /// scopes the condition is inside: no unit it is evaluated on holds more, which
+    /// bounds `words` and `chars` there.
+    first_words: Option<u32>,
+    first_chars: Option<u32>,
 }
 
 /// Value bounds of a numeric expression, for catching thresholds that can never hold.
@@ -2113,6 +2118,8 @@ impl<'a> Compiler<'a> {
             params: &params,
             batch,
             in_post_function: false,
+            first_words: None,
+            first_chars: None,
         };
         let trigger_ir = match trigger {
             Trigger::Flag {
@@ -2603,7 +2610,22 @@ impl<'a> Compiler<'a> {
                     }
                     _ => {}
                 }
-                self.compile_cond(ctx, inner)
+                // A unit inside the opening words of another lies within them too
+                // (sentences and paragraphs are cut at the enclosing unit); `in post` is
+                // the whole post again.
+                let narrow = |limit: Option<u32>, n: u32| Some(limit.map_or(n, |l| l.min(n)));
+                let (first_words, first_chars) = match scope.value {
+                    Scope::FirstWords(n) => (narrow(ctx.first_words, n), ctx.first_chars),
+                    Scope::FirstChars(n) => (ctx.first_words, narrow(ctx.first_chars, n)),
+                    Scope::Sentence | Scope::Paragraph => (ctx.first_words, ctx.first_chars),
+                    Scope::Post => (None, None),
+                };
+                let inner_ctx = RuleCtx {
+                    first_words,
+                    first_chars,
+                    ..*ctx
+                };
+                self.compile_cond(&inner_ctx, inner)
                     .map(|c| CondIr::Scoped(Box::new(c), scope.value))
             }
             CondKind::Contains(expr) => {
@@ -2690,7 +2712,7 @@ impl<'a> Compiler<'a> {
                 let l = self.compile_num(ctx, lhs);
                 let r = self.compile_num(ctx, rhs);
                 let ((l, lb), (r, rb)) = (l?, r?);
-                self.check_threshold(file, lhs, lb, op.value, rhs, rb);
+                self.check_threshold(ctx, lhs, lb, op.value, rhs, rb);
                 Some(CondIr::Compare {
                     lhs: l,
                     op: op.value,
@@ -2777,6 +2799,8 @@ impl<'a> Compiler<'a> {
                     params: ctx.params,
                     batch: true,
                     in_post_function: true,
+                    first_words: None,
+                    first_chars: None,
                 };
                 let ir = self.compile_cond(&inner, c)?;
                 if share {
@@ -2856,7 +2880,16 @@ impl<'a> Compiler<'a> {
                     self.batch_needs_function(file, num.range);
                     return None;
                 }
-                Some((NumIr::Field(field), Bounds::count()))
+                let most = match field {
+                    Field::Words => ctx.first_words,
+                    Field::Chars => ctx.first_chars,
+                    _ => None,
+                };
+                let bounds = Bounds {
+                    hi: most.map_or(f64::INFINITY, f64::from),
+                    ..Bounds::count()
+                };
+                Some((NumIr::Field(field), bounds))
             }
             NumKind::Binary(l, op, r) => {
                 let lhs = self.compile_num(ctx, l);
@@ -2919,13 +2952,14 @@ impl<'a> Compiler<'a> {
     /// Reports comparisons that can never hold (errors) or always hold (warnings).
     fn check_threshold(
         &mut self,
-        file: SourceId,
+        ctx: &RuleCtx<'_>,
         lhs: &NumExpr,
         lb: Bounds,
         op: CmpOp,
         rhs: &NumExpr,
         rb: Bounds,
     ) {
+        let (file, first_words, first_chars) = (ctx.source, ctx.first_words, ctx.first_chars);
         // Normalise to `expr op constant`. The messages name the side the expression is
         // on, with the operator as read from it: `0 - 5 > words` is `words < -5`, "the
         // right side ... is never < -5".
@@ -2944,24 +2978,24 @@ impl<'a> Compiler<'a> {
             return;
         };
         let constant_b = if rb.lo == rb.hi { rb } else { lb };
-        if expr_b.lo == expr_b.hi {
-            return;
-        }
         let (lo, hi) = (expr_b.lo, expr_b.hi);
+        // Neither side varies with the post (`3 > 5`, `words * 0 > 3`): the comparison
+        // is decided here, once.
+        let fixed = lo == hi;
         let never = match op {
             CmpOp::Gt => c >= hi,
             CmpOp::Ge => c > hi,
             CmpOp::Lt => c <= lo,
             CmpOp::Le => c < lo,
             CmpOp::Eq => c < lo || c > hi,
-            CmpOp::Ne => false,
+            CmpOp::Ne => fixed && c == lo,
         };
         let always = match op {
             CmpOp::Gt => c < lo,
             CmpOp::Ge => c <= lo,
             CmpOp::Lt => c > hi,
             CmpOp::Le => c >= hi,
-            CmpOp::Eq => false,
+            CmpOp::Eq => fixed && c == lo,
             CmpOp::Ne => c < lo || c > hi,
         };
         let shown = if constant_b.percent {
@@ -2979,6 +3013,10 @@ impl<'a> Compiler<'a> {
             };
             if hi.is_infinite() {
                 format!("at least {}", f(lo))
+            } else if lo.is_infinite() {
+                format!("at most {}", f(hi))
+            } else if lo == hi {
+                format!("always {}", f(lo))
             } else {
                 format!("between {} and {}", f(lo), f(hi))
             }
@@ -2991,23 +3029,56 @@ impl<'a> Compiler<'a> {
             _ => None,
         };
         let (at_file, at_range) = overridden.unwrap_or((file, constant_range));
+        // A share runs from 0% to 100%; a ratio of counts with no upper limit (chars per
+        // word) is a plain number.
+        let pct = expr_b.ratio && hi.is_finite();
+        // Never holds because the value is too small to reach the threshold.
+        let above = c >= hi;
         if never {
+            let help = if fixed {
+                format!(
+                    "the {side} side does not depend on the post: compare a count or a post field, e.g. `words > 3`"
+                )
+            } else if pct {
+                "shares and ratios run from 0% to 100%".into()
+            } else if expr_b.ratio {
+                "a ratio of counts is never negative".into()
+            } else if let (true, Some(n)) = (above, first_words) {
+                format!(
+                    "`in first {n} words` holds at most {n} words: widen the scope or lower the threshold"
+                )
+            } else if let (true, Some(n)) = (above, first_chars) {
+                format!(
+                    "`in first {n} chars` holds at most {n} characters: widen the scope or lower the threshold"
+                )
+            } else {
+                "counts are never negative".into()
+            };
             self.error(
                 at_file,
                 at_range,
                 "threshold",
-                format!("this comparison can never hold: the {side} side is {}, so it is never {} {shown}", span(lo, hi, expr_b.ratio), op.as_str()),
-                Some(if expr_b.ratio { "shares and ratios run from 0% to 100%".into() } else { "counts are never negative".into() }),
+                format!("this comparison can never hold: the {side} side is {}, so it is never {} {shown}", span(lo, hi, pct), op.as_str()),
+                Some(help),
             );
         } else if always {
+            let message = if fixed {
+                format!(
+                    "this comparison always holds: the {side} side is {}, so it is always {} {shown}",
+                    span(lo, hi, pct),
+                    op.as_str()
+                )
+            } else {
+                format!(
+                    "this comparison always holds: the {side} side is {}",
+                    span(lo, hi, pct)
+                )
+            };
             self.warning(
                 at_file,
                 at_range,
                 "threshold",
-                format!(
-                    "this comparison always holds: the {side} side is {}",
-                    span(lo, hi, expr_b.ratio)
-                ),
+                message,
                 Some("the rule would flag every post; check the threshold".into()),
             );
         } else {

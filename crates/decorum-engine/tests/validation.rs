@@ -207,6 +207,15 @@ rule g { flag when share(contains me) > 10% }
 rule h { flag batch when contains me }
 rule i { flag when 0 - 5 > words }
 rule j { flag when 0 <= words }
+rule k { flag when 3 > 5 }
+rule l { flag when words * 0 > 3 }
+rule m { flag when (words > 5) in first 3 words }
+rule n { flag when 2 > 1 }
+rule o { flag when chars / words < 0 }
+rule p { flag when ((chars >= 20) in sentence) in first 10 chars }
+rule q { flag when (words > 2) in first 3 words }
+rule r { flag when ((words > 5) in post) in first 3 words }
+rule s { flag when 3 != 3 }
 "##,
         &[],
         expect![[r#"
@@ -220,6 +229,13 @@ rule j { flag when 0 <= words }
             root.decorum:11:26: error[batch]: in a `flag batch` rule, conditions about a post go inside `share(...)` or `posts(...)` `contains me` (help: e.g. `flag batch when share(contains advert) > 20%`)
             root.decorum:12:20: error[threshold]: this comparison can never hold: the right side is at least 0, so it is never < -5 `0 - 5` (help: counts are never negative)
             root.decorum:13:20: warning[threshold]: this comparison always holds: the right side is at least 0 `0` (help: the rule would flag every post; check the threshold)
+            root.decorum:14:24: error[threshold]: this comparison can never hold: the left side is always 3, so it is never > 5 `5` (help: the left side does not depend on the post: compare a count or a post field, e.g. `words > 3`)
+            root.decorum:15:32: error[threshold]: this comparison can never hold: the left side is always 0, so it is never > 3 `3` (help: the left side does not depend on the post: compare a count or a post field, e.g. `words > 3`)
+            root.decorum:16:29: error[threshold]: this comparison can never hold: the left side is between 0 and 3, so it is never > 5 `5` (help: `in first 3 words` holds at most 3 words: widen the scope or lower the threshold)
+            root.decorum:17:24: warning[threshold]: this comparison always holds: the left side is always 2, so it is always > 1 `1` (help: the rule would flag every post; check the threshold)
+            root.decorum:18:36: error[threshold]: this comparison can never hold: the left side is at least 0, so it is never < 0 `0` (help: a ratio of counts is never negative)
+            root.decorum:19:31: error[threshold]: this comparison can never hold: the left side is between 0 and 10, so it is never >= 20 `20` (help: `in first 10 chars` holds at most 10 characters: widen the scope or lower the threshold)
+            root.decorum:22:25: error[threshold]: this comparison can never hold: the left side is always 3, so it is never != 3 `3` (help: the left side does not depend on the post: compare a count or a post field, e.g. `words > 3`)
         "#]],
     );
 }
