@@ -1168,6 +1168,36 @@ impl<'a> Compiler<'a> {
             .is_some_and(|s| s.failed.contains(&(kind, name)))
     }
 
+    /// What to write for a name that is nothing like any defined: the names of that kind
+    /// (`place` is " in FILE" for another file's), or how to define one.
+    fn names_to_write(names: &[&str], kind: Kind, place: &str, own: bool) -> String {
+        /// Enough to pick from; a long list would hide the message.
+        const SHOWN: usize = 12;
+        let noun = kind.noun();
+        let place = if place.is_empty() {
+            " in this file"
+        } else {
+            place
+        };
+        if names.is_empty() {
+            return match (kind, own) {
+                (Kind::Set, true) => "define it with `terms NAME = [\"...\"]`".into(),
+                (Kind::Rule, true) => "define it with `rule NAME { flag when ... }`".into(),
+                (_, false) => format!("there are no {noun}s{place}"),
+            };
+        }
+        let mut sorted = names.to_vec();
+        sorted.sort_unstable();
+        let more = sorted.len().saturating_sub(SHOWN);
+        sorted.truncate(SHOWN);
+        let list = sorted.join(", ");
+        if more > 0 {
+            format!("{noun}s{place}: {list} and {more} more")
+        } else {
+            format!("{noun}s{place}: {list}")
+        }
+    }
+
     fn unknown_name(&mut self, from: SourceId, target: SourceId, name: &Name, kind: Kind) {
         // The item's own syntax error is the one to show.
         if self.failed_to_parse(target, &name.text, kind) {
@@ -1205,7 +1235,10 @@ impl<'a> Compiler<'a> {
                     other_kind.noun(),
                     kind.noun()
                 ),
-                None,
+                Some(match kind {
+                    Kind::Set => "conditions match term sets, not rules: name a `terms` set here, or define one with `terms NAME = [\"...\"]`".into(),
+                    Kind::Rule => "`use` and `disable` name a rule: to change a term set, write `extend NAME += [\"...\"]`".into(),
+                }),
             );
             return;
         }
@@ -1225,11 +1258,11 @@ impl<'a> Compiler<'a> {
         }
         let nearest = nearest_name(&name.text, same.iter().copied());
         let help = match &nearest {
-            Some(nearest) => Some(did_you_mean_text(nearest)),
-            None if set_here && pieces.len() > 1 => Some(format!("`{}` {subtraction}", name.text)),
-            None => None,
+            Some(nearest) => did_you_mean_text(nearest),
+            None if set_here && pieces.len() > 1 => format!("`{}` {subtraction}", name.text),
+            None => Self::names_to_write(&same, kind, &place, from == target),
         };
-        self.error(from, name.range, "unknown-name", message, help);
+        self.error(from, name.range, "unknown-name", message, Some(help));
         self.replacement(nearest);
     }
 
@@ -1632,7 +1665,7 @@ impl<'a> Compiler<'a> {
                                     path.dotted(),
                                     other.kind_name()
                                 ),
-                                None,
+                                Some(format!("a term set is needed here: give `{}` a list of terms, e.g. `param {} = [\"...\"]`, or name a `terms` set", path.dotted(), path.dotted())),
                             );
                             None
                         }
@@ -1862,7 +1895,10 @@ impl<'a> Compiler<'a> {
                         "`{}` is a post field; a parameter cannot use its name",
                         p.name.text
                     ),
-                    None,
+                    Some(format!(
+                        "give the parameter another name, e.g. `max_{}`, and use that name in the rule",
+                        p.name.text
+                    )),
                 );
                 failed_params.push(&p.name.text);
                 continue;
@@ -2008,7 +2044,7 @@ impl<'a> Compiler<'a> {
                                     "write it as a percentage, e.g. `{}%`",
                                     format_number(*n)
                                 )),
-                                _ => None,
+                                (current, _) => Some(current.how_to_write()),
                             };
                             self.error(
                                 o.source,
@@ -2848,7 +2884,7 @@ impl<'a> Compiler<'a> {
                                     name.text,
                                     other.kind_name()
                                 ),
-                                None,
+                                Some(format!("a number is needed here: give `{}` a number or a percentage, e.g. `param {} = 3`", name.text, name.text)),
                             );
                             None
                         }
@@ -2856,7 +2892,10 @@ impl<'a> Compiler<'a> {
                 }
                 let Some(field) = Field::by_name(&name.text) else {
                     let mut known: Vec<&str> = Field::ALL.iter().map(|(n, _, _)| *n).collect();
-                    known.extend(ctx.params.keys().map(String::as_str));
+                    // Sorted: a hash map's order differs from run to run.
+                    let mut params: Vec<&str> = ctx.params.keys().map(String::as_str).collect();
+                    params.sort_unstable();
+                    known.extend(params);
                     let nearest = nearest_name(&name.text, known.iter().copied());
                     let help = nearest
                         .as_deref()

@@ -179,6 +179,21 @@ impl ParamValue {
         }
     }
 
+    /// How to write a value of this kind, for a value of another kind.
+    pub(crate) fn how_to_write(&self) -> String {
+        match self {
+            ParamValue::Number(n) => format!("write a number, e.g. `{}`", format_number(*n)),
+            ParamValue::Percent(p) => {
+                format!("write a percentage, e.g. `{}`", format_percent(*p))
+            }
+            ParamValue::Bool(_) => "write `true` or `false`, without quotes".into(),
+            ParamValue::Str(_) => "write text in quotes, e.g. `\"...\"`".into(),
+            ParamValue::Terms(_) => {
+                "write a list of terms, e.g. `[\"phrase\"]`, or the name of a term set".into()
+            }
+        }
+    }
+
     pub(crate) fn display(&self) -> String {
         match self {
             ParamValue::Number(n) => format_number(*n),

@@ -255,7 +255,7 @@ rule r { flag when contains lib.lib_set or contains lib.nope or contains gone.x 
         )],
         expect![[r#"
             root.decorum:4:8: error[import]: no policy file at `./missing` `"./missing"`
-            root.decorum:5:57: error[unknown-name]: there is no term set named `nope` in lib.decorum `nope`
+            root.decorum:5:57: error[unknown-name]: there is no term set named `nope` in lib.decorum `nope` (help: term sets in lib.decorum: lib_set)
             root.decorum:5:93: error[unknown-name]: there is no import named `lb` `lb` (help: imports in this file: gone, lib)
             lib.decorum:3:8: error[import-cycle]: import cycle: root.decorum → lib.decorum → root.decorum `"./root"` (help: move what both files need into a third file that both import)
         "#]],
@@ -566,7 +566,7 @@ use lib.strict { most = 99 }
         &[("lib", lib)],
         expect![[r#"
             root.decorum:4:27: error[locked]: `lib.strict` is locked at `error`; it cannot be lowered to `warning` `warning` (help: a locked rule can be raised but not lowered or disabled; to exempt one draft, add a waiver comment with a reason) [lib.decorum:3:30: locked here]
-            root.decorum:5:39: error[type]: `max` is a number, but this value is a percentage `10%`
+            root.decorum:5:39: error[type]: `max` is a number, but this value is a percentage `10%` (help: write a number, e.g. `5`)
             root.decorum:5:44: error[unknown-name]: `lib.loose` has no parameter `maxx` `maxx` (help: did you mean `max`?)
             root.decorum:6:1: error[locked]: `lib.strict` is locked and cannot be disabled `disable lib.strict because "we disagree"` (help: a locked rule protects something the library's authors consider non-negotiable; to exempt one draft, add a waiver comment with a reason) [lib.decorum:3:30: locked here]
             root.decorum:7:1: error[disable-reason]: `disable lib.loose` needs a reason `disable lib.loose` (help: write `disable lib.loose because "why this rule does not apply here"`; the reason is shown in audits)
@@ -800,7 +800,7 @@ use lib.r { size = 3 }
 "##,
         &[("lib", lib)],
         expect![[r#"
-            root.decorum:5:21: error[type]: `share` is a percentage, but this value is a string `"lots"`
+            root.decorum:5:21: error[type]: `share` is a percentage, but this value is a string `"lots"` (help: write a percentage, e.g. `15%`)
             root.decorum:6:13: error[unknown-name]: `lib.r` has no parameter `size` `size` (help: its parameters: share)
         "#]],
     );
@@ -950,13 +950,64 @@ disable lib.deep because "not needed"
         &[("lib", lib)],
         expect![[r#"
             root.decorum:4:17: error[syntax]: expected a term (a "phrase" or a /regex/) or `]`, found `y` `y`
-            root.decorum:5:66: error[unknown-name]: there is no term set named `nowhere` `nowhere`
-            root.decorum:7:9: error[reserved]: `limit` is a post field; a parameter cannot use its name `limit`
-            root.decorum:8:25: error[unknown-name]: there is no term set named `nope` `nope`
+            root.decorum:5:66: error[unknown-name]: there is no term set named `nowhere` `nowhere` (help: define it with `terms NAME = ["..."]`)
+            root.decorum:7:9: error[reserved]: `limit` is a post field; a parameter cannot use its name `limit` (help: give the parameter another name, e.g. `max_limit`, and use that name in the rule)
+            root.decorum:8:25: error[unknown-name]: there is no term set named `nope` `nope` (help: define it with `terms NAME = ["..."]`)
             root.decorum:11:36: error[syntax]: expected `]`, `,` or `->`, found `}` `}`
             root.decorum:12:34: error[unknown-name]: `t.q` has no parameter `wrong` `wrong` (help: `t.q` has no parameters)
             lib.decorum:3:22: error[syntax]: expected a term (a "phrase" or a /regex/) or `]`, found `y` `y`
             lib.decorum:4:87: error[syntax]: brackets are nested more than 64 levels deep here `(` (help: split the expression into named term sets)
+        "#]],
+    );
+}
+
+/// Every engine error says what to write: a name of the wrong kind, a name like no
+/// other, a value of the wrong kind in a `use` block, a parameter named as a field.
+#[test]
+fn errors_without_a_near_name_still_say_what_to_write() {
+    let lib = r##"decorum 1
+policy lib
+terms food = ["latte"]
+rule lunch {
+  param on = true
+  param label = "lunch"
+  param maxn = 2
+  param extra = ["bagel"]
+  message "{label}"
+  flag when contains food or contains extra or count(food) > maxn
+}
+"##;
+    check(
+        r##"decorum 1
+policy t
+import "./lib" as lib
+terms mine = ["x"]
+rule r {
+  param limit = 2
+  param n = 2
+  param words_list = 3
+  flag when contains lib.lunch or contains lib.zzzzzz or contains qqqqqqq or contains words_list or count(mine) > mine_count
+}
+rule s { flag when words > n }
+use lib.lunch { on = "yes" label = 4 maxn = "5" extra = 3 }
+disable lib.food because "not needed"
+disable qqqqqqq because "not needed"
+"##,
+        &[("lib", lib)],
+        expect![[r#"
+            root.decorum:6:9: error[reserved]: `limit` is a post field; a parameter cannot use its name `limit` (help: give the parameter another name, e.g. `max_limit`, and use that name in the rule)
+            root.decorum:9:26: error[wrong-kind]: `lunch` is a rule, not a term set `lunch` (help: conditions match term sets, not rules: name a `terms` set here, or define one with `terms NAME = ["..."]`)
+            root.decorum:9:48: error[unknown-name]: there is no term set named `zzzzzz` in lib.decorum `zzzzzz` (help: term sets in lib.decorum: food)
+            root.decorum:9:67: error[unknown-name]: there is no term set named `qqqqqqq` `qqqqqqq` (help: term sets in this file: mine)
+            root.decorum:9:87: error[type]: the parameter `words_list` is a number, not a term set `words_list` (help: a term set is needed here: give `words_list` a list of terms, e.g. `param words_list = ["..."]`, or name a `terms` set)
+            root.decorum:9:115: error[unknown-name]: there is no post field or parameter named `mine_count` `mine_count` (help: numbers can use: words, sentences, paragraphs, length, chars, limit, hashtags, mentions, links, emoji, posts, n, words_list)
+            root.decorum:11:28: error[unknown-name]: there is no post field or parameter named `n` `n` (help: numbers can use: words, sentences, paragraphs, length, chars, limit, hashtags, mentions, links, emoji, posts)
+            root.decorum:12:22: error[type]: `on` is true or false, but this value is a string `"yes"` (help: write `true` or `false`, without quotes)
+            root.decorum:12:36: error[type]: `label` is a string, but this value is a number `4` (help: write text in quotes, e.g. `"..."`)
+            root.decorum:12:45: error[type]: `maxn` is a number, but this value is a string `"5"` (help: write a number, e.g. `2`)
+            root.decorum:12:57: error[type]: `extra` is a term set, but this value is a number `3` (help: write a list of terms, e.g. `["phrase"]`, or the name of a term set)
+            root.decorum:13:13: error[wrong-kind]: `food` is a term set, not a rule `food` (help: `use` and `disable` name a rule: to change a term set, write `extend NAME += ["..."]`)
+            root.decorum:14:9: error[unknown-name]: there is no rule named `qqqqqqq` `qqqqqqq` (help: rules in this file: r, s)
         "#]],
     );
 }
