@@ -1011,3 +1011,53 @@ disable qqqqqqq because "not needed"
         "#]],
     );
 }
+
+/// An `and`/`or` chain is one node with its parts side by side, not a nest: however long,
+/// it adds one level, and no pass recurses along it. 100,000 parts parse, compile, check
+/// and format on a small stack.
+#[test]
+fn a_long_and_chain_is_one_level_and_needs_no_deep_stack() {
+    const PARTS: usize = 100_000;
+    let policy = format!(
+        "decorum 1\npolicy flat\nterms a = [\"x\"]\nrule r {{ flag when {} }}\n",
+        vec!["contains a"; PARTS].join(" and "),
+    );
+    let run = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            let inputs = decorum_engine::PolicyInputs::single("flat.decorum", &policy);
+            assert!(inputs.sources[0].parse.errors.is_empty());
+            let parts = inputs.sources[0]
+                .parse
+                .file
+                .rules()
+                .next()
+                .and_then(|rule| {
+                    rule.clauses.iter().find_map(|clause| match clause {
+                        decorum_syntax::RuleClause::Trigger(decorum_syntax::Trigger::Flag {
+                            cond,
+                            ..
+                        }) => match &cond.kind {
+                            decorum_syntax::CondKind::And(parts) => Some(parts.len()),
+                            _ => None,
+                        },
+                        _ => None,
+                    })
+                });
+            let compiled = decorum_engine::compile(&inputs);
+            let set = compiled.policy_set.expect("compiles");
+            let draft = decorum_draft::parse(
+                "x and x",
+                decorum_draft::DraftFormat::Markdown,
+                &decorum_draft::Metadata::default(),
+            );
+            let report = set.check(&draft);
+            let formatted = decorum_syntax::format(&policy);
+            (parts, report.findings.len(), formatted.is_ok())
+        })
+        .expect("spawn");
+    let (parts, findings, formatted) = run.join().expect("no stack overflow");
+    assert_eq!(parts, Some(PARTS), "one `and` node with every part");
+    assert!(findings > 0, "`x` is in the draft");
+    assert!(formatted);
+}
