@@ -230,6 +230,11 @@ struct Compiler<'a> {
     /// The rule being compiled: its parameters set by a `use` block, with where, so a
     /// problem with such a value is reported at the `use` rather than in the library.
     overridden_params: HashMap<String, (SourceId, TextRange)>,
+    /// The rule being compiled: its parameters whose declaration was refused (a post
+    /// field's name, a value that failed). Neither a `use` that sets one nor a condition
+    /// that reads one is told that no such parameter exists, on top of the declaration's
+    /// own error.
+    failed_params: Vec<String>,
     overrides: HashMap<RuleKey, Vec<Override<'a>>>,
     disables: HashMap<RuleKey, Disable<'a>>,
     rules: Vec<Arc<RuleInfo>>,
@@ -257,6 +262,7 @@ impl<'a> Compiler<'a> {
             set_stack: Vec::new(),
             extending: Vec::new(),
             overridden_params: HashMap::new(),
+            failed_params: Vec::new(),
             overrides: HashMap::new(),
             disables: HashMap::new(),
             rules: Vec::new(),
@@ -1671,6 +1677,9 @@ impl<'a> Compiler<'a> {
                         }
                     };
                 }
+                if path.segments.len() == 1 && self.failed_params.contains(&path.segments[0].text) {
+                    return None;
+                }
                 let (target, name) = self.resolve(file, path, Kind::Set)?;
                 self.named_set(target, name, (file, path.range))
             }
@@ -1870,9 +1879,7 @@ impl<'a> Compiler<'a> {
         let mut params: HashMap<String, ParamValue> = HashMap::new();
         self.overridden_params.clear();
         let mut param_ranges: HashMap<String, TextRange> = HashMap::new();
-        // Declared parameters refused above: a `use` that sets one is not told the rule
-        // has no such parameter, on top of the declaration's own error.
-        let mut failed_params: Vec<&str> = Vec::new();
+        self.failed_params.clear();
         for p in rule.params() {
             if let Some(first) = param_ranges.get(&p.name.text) {
                 let first = *first;
@@ -1900,7 +1907,7 @@ impl<'a> Compiler<'a> {
                         p.name.text
                     )),
                 );
-                failed_params.push(&p.name.text);
+                self.failed_params.push(p.name.text.clone());
                 continue;
             }
             let empty = HashMap::new();
@@ -1908,7 +1915,7 @@ impl<'a> Compiler<'a> {
                 params.insert(p.name.text.clone(), v);
                 param_ranges.insert(p.name.text.clone(), p.name.range);
             } else {
-                failed_params.push(&p.name.text);
+                self.failed_params.push(p.name.text.clone());
             }
         }
 
@@ -1997,7 +2004,7 @@ impl<'a> Compiler<'a> {
                             continue;
                         }
                         let Some(current) = params.get(&name.text).cloned() else {
-                            if failed_params.contains(&name.text.as_str()) {
+                            if self.failed_params.contains(&name.text) {
                                 continue;
                             }
                             let names: Vec<&str> =
@@ -2569,6 +2576,8 @@ impl<'a> Compiler<'a> {
                     }
                     parts.push(p);
                 }
+                // A parameter whose declaration was refused has its own error.
+                None if self.failed_params.iter().any(|p| p == name) => {}
                 None => {
                     let mut known: Vec<&str> = vec!["match", "left", "right", "value", "channel"];
                     known.extend(Field::ALL.iter().map(|(n, _, _)| *n));
@@ -2891,6 +2900,9 @@ impl<'a> Compiler<'a> {
                     };
                 }
                 let Some(field) = Field::by_name(&name.text) else {
+                    if self.failed_params.contains(&name.text) {
+                        return None;
+                    }
                     let mut known: Vec<&str> = Field::ALL.iter().map(|(n, _, _)| *n).collect();
                     // Sorted: a hash map's order differs from run to run.
                     let mut params: Vec<&str> = ctx.params.keys().map(String::as_str).collect();

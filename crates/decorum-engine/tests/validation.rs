@@ -940,8 +940,11 @@ rule r { flag when contains a or contains lib.broken or contains nowhere }
 rule q {
   param limit = 2
   param sizes = ["s"] + nope
-  flag when words > 3
+  param most = nope
+  message "at most {most}"
+  flag when words > 3 and contains sizes and count(["x"]) > most
 }
+rule w { flag when contains sizes }
 rule bad { flag when contains ["x" }
 use q { limit = 3 sizes += ["m"] wrong = 1 }
 disable bad because "not needed"
@@ -953,8 +956,10 @@ disable lib.deep because "not needed"
             root.decorum:5:66: error[unknown-name]: there is no term set named `nowhere` `nowhere` (help: define it with `terms NAME = ["..."]`)
             root.decorum:7:9: error[reserved]: `limit` is a post field; a parameter cannot use its name `limit` (help: give the parameter another name, e.g. `max_limit`, and use that name in the rule)
             root.decorum:8:25: error[unknown-name]: there is no term set named `nope` `nope` (help: define it with `terms NAME = ["..."]`)
-            root.decorum:11:36: error[syntax]: expected `]`, `,` or `->`, found `}` `}`
-            root.decorum:12:34: error[unknown-name]: `t.q` has no parameter `wrong` `wrong` (help: `t.q` has no parameters)
+            root.decorum:9:16: error[unknown-name]: there is no term set named `nope` `nope` (help: define it with `terms NAME = ["..."]`)
+            root.decorum:13:29: error[unknown-name]: there is no term set named `sizes` `sizes` (help: define it with `terms NAME = ["..."]`)
+            root.decorum:14:36: error[syntax]: expected `]`, `,` or `->`, found `}` `}`
+            root.decorum:15:34: error[unknown-name]: `t.q` has no parameter `wrong` `wrong` (help: `t.q` has no parameters)
             lib.decorum:3:22: error[syntax]: expected a term (a "phrase" or a /regex/) or `]`, found `y` `y`
             lib.decorum:4:87: error[syntax]: brackets are nested more than 64 levels deep here `(` (help: split the expression into named term sets)
         "#]],
