@@ -849,21 +849,21 @@ rule fair-balance {
 }
 "##,
     );
-    let draft = "Drug X lowers blood pressure.\r\nIt lowers blood pressure fast.\r\n";
-    let report = set.check(&decorum_draft::parse(
-        draft,
-        decorum_draft::DraftFormat::Markdown,
-        &decorum_draft::Metadata::default(),
-    ));
-    let appended: Vec<&str> = report
-        .findings
-        .iter()
-        .flat_map(|f| &f.fixes)
-        .flat_map(|fix| &fix.edits)
-        .map(|edit| edit.new_text.as_str())
-        .collect();
+    // The text each fix of each finding inserts.
+    let appended = |draft: &str| -> Vec<String> {
+        let report = set.check(&decorum_draft::parse(
+            draft,
+            decorum_draft::DraftFormat::Markdown,
+            &decorum_draft::Metadata::default(),
+        ));
+        let fixes = report.findings.into_iter().flat_map(|f| f.fixes);
+        fixes
+            .flat_map(|fix| fix.edits)
+            .map(|edit| edit.new_text)
+            .collect()
+    };
     assert_eq!(
-        appended,
+        appended("Drug X lowers blood pressure.\r\nIt lowers blood pressure fast.\r\n"),
         [
             "\r\n\r\nSide effects are possible.",
             "\r\n\r\nSide effects are possible."
@@ -878,20 +878,8 @@ rule fair-balance {
             "\r\n",
         ),
     ] {
-        let report = set.check(&decorum_draft::parse(
-            draft,
-            decorum_draft::DraftFormat::Markdown,
-            &decorum_draft::Metadata::default(),
-        ));
-        let appended: Vec<&str> = report
-            .findings
-            .iter()
-            .flat_map(|f| &f.fixes)
-            .flat_map(|fix| &fix.edits)
-            .map(|edit| edit.new_text.as_str())
-            .collect();
         let expected = format!("{line_end}{line_end}Side effects are possible.");
-        assert_eq!(appended, [expected.as_str()], "{draft:?}");
+        assert_eq!(appended(draft), [expected], "{draft:?}");
     }
 }
 
