@@ -923,12 +923,6 @@ const RESERVED: &[&str] = &[
     "has", "true", "false",
 ];
 
-/// The keywords that start a top-level item (as the parser's chunker knows them; the
-/// `decorum` version line is no item).
-const ITEM_KEYWORDS: &[&str] = &[
-    "policy", "import", "terms", "rule", "use", "extend", "disable",
-];
-
 /// `  rule t { ... }`: the parser starts an item only at a line that begins with its
 /// keyword, so an indented item, or one after another on the same line, is read as part
 /// of the item above. Either that item is complete (pest wants it to end) or its `{` is
@@ -940,7 +934,9 @@ fn misplaced_item(
     found: &Found<'_>,
 ) -> Option<String> {
     let keyword = found.text;
-    if !ITEM_KEYWORDS.contains(&keyword) {
+    // The keywords the parser's chunker starts an item at; the `decorum` version line is
+    // no item.
+    if keyword == "decorum" || !crate::parser::ITEM_KEYWORDS.contains(&keyword) {
         return None;
     }
     let before = source.get(..pos)?;

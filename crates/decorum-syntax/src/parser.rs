@@ -115,8 +115,9 @@ fn regex_end(bytes: &[u8], open: usize) -> usize {
     bytes.len()
 }
 
-/// Keywords that start a top-level item, and so a chunk.
-const ITEM_KEYWORDS: &[&str] = &[
+/// Keywords that start a top-level item, and so a chunk (the advice on a misplaced item
+/// in `errors.rs` reads them too).
+pub(crate) const ITEM_KEYWORDS: &[&str] = &[
     "decorum", "policy", "import", "terms", "rule", "use", "extend", "disable",
 ];
 
