@@ -952,7 +952,7 @@ disable lib.deep because "not needed"
 "##,
         &[("lib", lib)],
         expect![[r#"
-            root.decorum:4:17: error[syntax]: expected a term (a "phrase" or a /regex/) or `]`, found `y` `y`
+            root.decorum:4:17: error[syntax]: expected a term (a "phrase" or a /regex/) or `]`, found `y` `y` (help: a term is a phrase in double quotes or a regex between slashes: write `"y"`, or `/y/` for a regex)
             root.decorum:5:66: error[unknown-name]: there is no term set named `nowhere` `nowhere` (help: define it with `terms NAME = ["..."]`)
             root.decorum:7:9: error[reserved]: `limit` is a post field; a parameter cannot use its name `limit` (help: give the parameter another name, e.g. `max_limit`, and use that name in the rule)
             root.decorum:8:25: error[unknown-name]: there is no term set named `nope` `nope` (help: define it with `terms NAME = ["..."]`)
@@ -960,7 +960,7 @@ disable lib.deep because "not needed"
             root.decorum:13:29: error[unknown-name]: there is no term set named `sizes` `sizes` (help: define it with `terms NAME = ["..."]`)
             root.decorum:14:36: error[syntax]: expected `]`, `,` or `->`, found `}` `}`
             root.decorum:15:34: error[unknown-name]: `t.q` has no parameter `wrong` `wrong` (help: `t.q` has no parameters)
-            lib.decorum:3:22: error[syntax]: expected a term (a "phrase" or a /regex/) or `]`, found `y` `y`
+            lib.decorum:3:22: error[syntax]: expected a term (a "phrase" or a /regex/) or `]`, found `y` `y` (help: a term is a phrase in double quotes or a regex between slashes: write `"y"`, or `/y/` for a regex)
             lib.decorum:4:87: error[syntax]: brackets are nested more than 64 levels deep here `(` (help: split the expression into named term sets)
         "#]],
     );
