@@ -186,6 +186,28 @@ fn a_missing_policy_file_is_an_error() {
     );
 }
 
+/// A `policies` entry of decorum.toml that names no file is reported where decorum.toml
+/// names it.
+#[test]
+fn a_missing_policies_entry_is_an_error_at_its_line_of_decorum_toml() {
+    let ws = Workspace::new();
+    ws.file(
+        "decorum.toml",
+        "policies = [\n  \"std/healthcare\",\n  \"policy/missing.decorum\",\n]\n",
+    );
+    ws.file("post.md", "Open on Saturdays.\n");
+    expect![[r#"
+        exit: 2
+        --- stdout: (empty)
+        --- stderr
+        error: no policy file at `policy/missing.decorum`
+          --> decorum.toml:3:3
+           = help: check `policies` in decorum.toml
+
+    "#]]
+    .assert_eq(&ws.check(&["post.md"]).output().render());
+}
+
 /// A policy file that is there but refused says why and what to do, not "check the
 /// path"; `decorum fmt` refuses it the same way, since no command could load it.
 #[test]

@@ -87,13 +87,24 @@ pub fn load(config: Config, explicit: Option<&Path>) -> Session {
     let compiled = compile(&inputs);
     let general: Vec<GeneralProblem> = errors
         .into_iter()
-        .map(|e| GeneralProblem {
-            path: shown_path(&e.path),
-            line: None,
-            column: None,
-            message: e.message,
-            help: e.help,
-            level: ProblemLevel::Error,
+        .map(|e| match (&e.entry, &config.file) {
+            // A `policies` entry: its place in decorum.toml (the message names the path).
+            (Some(place), Some(file)) => GeneralProblem {
+                path: shown_path(file),
+                line: Some(place.line),
+                column: Some(place.column),
+                message: e.message,
+                help: e.help,
+                level: ProblemLevel::Error,
+            },
+            _ => GeneralProblem {
+                path: shown_path(&e.path),
+                line: None,
+                column: None,
+                message: e.message,
+                help: e.help,
+                level: ProblemLevel::Error,
+            },
         })
         .collect();
     let mut general = general;

@@ -215,7 +215,7 @@ impl PolicyContext {
         }
         let mut problems = file_problems(&loaded, &compile_problems);
         if let ContextKey::Config(path) = &key {
-            problems.extend(config_file_problems(path, &config.root, &loaded));
+            problems.extend(config_file_problems(path, &loaded));
         }
         let library_roots: Vec<PathBuf> = config
             .libraries
@@ -459,15 +459,11 @@ fn globs(patterns: &[String]) -> Result<GlobSet, String> {
         .map_err(|err| format!("invalid globs: {}", err.kind()))
 }
 
-/// The problems the loader found with what `decorum.toml` (at `config_path`, its
-/// folder `root`) names, as problems on it: each entry of `policies` that could not be
+/// The problems the loader found with what `decorum.toml` (at `config_path`) names, as
+/// problems on it: each entry of `policies` that could not be
 /// loaded, on that entry, and each library the policies import that could not be read
 /// or no longer matches `decorum.lock`, on its line; `None` when there are none.
-fn config_file_problems(
-    config_path: &Path,
-    root: &Path,
-    loaded: &LoadedPolicies,
-) -> Option<FileProblems> {
+fn config_file_problems(config_path: &Path, loaded: &LoadedPolicies) -> Option<FileProblems> {
     if loaded.errors.is_empty() && loaded.library_errors.is_empty() {
         return None;
     }
@@ -475,11 +471,19 @@ fn config_file_problems(
         .unwrap_or_default()
         .into();
     // Without `--policy`, every root the loader could not read is an entry of
-    // `policies`, shown as the configuration root joined with it.
+    // `policies`, which the configuration says where it is written.
     let roots = loaded.errors.iter().map(|error| {
+        let at = error
+            .entry
+            .as_ref()
+            .map_or_else(decorum_text::TextRange::default, |p| {
+                let start = decorum_text::TextSize::try_from(p.span.start).unwrap_or_default();
+                let end = decorum_text::TextSize::try_from(p.span.end).unwrap_or_default();
+                decorum_text::TextRange::new(start, end.max(start))
+            });
         PolicyProblem::new(
             SourceId(0),
-            policies_entry(&text, root, &error.path),
+            at,
             ProblemLevel::Error,
             "config",
             error.message.clone(),
@@ -504,96 +508,6 @@ fn config_file_problems(
     })
 }
 
-/// The range of the string in the top-level `policies` array of `decorum.toml` (its
-/// `text`) that names `shown`, the path the loader reports for an entry (`root` joined
-/// with it; a `std/...` entry as written); else the range of the `policies` key; else
-/// the start of the file. Reads the TOML only as far as such an array needs: basic and
-/// literal strings, commas, comments, over as many lines as it takes.
-fn policies_entry(text: &str, root: &Path, shown: &Path) -> decorum_text::TextRange {
-    let range = |start: usize, end: usize| {
-        let start = decorum_text::TextSize::try_from(start).unwrap_or_default();
-        let end = decorum_text::TextSize::try_from(end).unwrap_or_default();
-        decorum_text::TextRange::new(start, end.max(start))
-    };
-    let mut at = 0usize;
-    let mut key = None;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        // Past the top level: a table's keys are not the configuration's `policies`.
-        if trimmed.starts_with('[') {
-            break;
-        }
-        let indent = line.len() - trimmed.len();
-        let written = ["policies", "\"policies\"", "'policies'"]
-            .into_iter()
-            .find(|w| {
-                trimmed
-                    .strip_prefix(w)
-                    .is_some_and(|rest| rest.trim_start().starts_with('='))
-            });
-        if let Some(written) = written {
-            let start = at + indent;
-            key = Some((start, start + written.len()));
-            break;
-        }
-        at += line.len();
-    }
-    let Some((key_start, key_end)) = key else {
-        return decorum_text::TextRange::default();
-    };
-    let names = |entry: &str| Path::new(entry) == shown || root.join(entry) == shown;
-    // After `policies =`: the strings of the array up to its `]`.
-    let after = text.get(key_end..).unwrap_or_default();
-    let Some(eq) = after.find('=') else {
-        return range(key_start, key_end);
-    };
-    let mut chars = after
-        .char_indices()
-        .skip_while(|(i, _)| *i <= eq)
-        .peekable();
-    let mut opened = false;
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '[' if !opened => opened = true,
-            ']' => break,
-            '#' => {
-                for (_, c) in chars.by_ref() {
-                    if c == '\n' {
-                        break;
-                    }
-                }
-            }
-            '"' | '\'' if opened => {
-                let mut value = String::new();
-                let mut end = None;
-                while let Some((j, d)) = chars.next() {
-                    if d == c {
-                        end = Some(j + d.len_utf8());
-                        break;
-                    }
-                    if d == '\\' && c == '"' {
-                        if let Some((_, escaped)) = chars.next() {
-                            value.push(escaped);
-                        }
-                        continue;
-                    }
-                    value.push(d);
-                }
-                let Some(end) = end else {
-                    break;
-                };
-                if names(&value) {
-                    return range(key_end + i, key_end + end);
-                }
-            }
-            c if c.is_whitespace() || c == ',' => {}
-            // Not an array of strings: the key is the place to show.
-            _ => break,
-        }
-    }
-    range(key_start, key_end)
-}
-
 /// The range of a library's name where `decorum.toml` declares it (`name = { ... }`,
 /// bare or quoted), else the start of the file.
 fn library_line(text: &str, name: &str) -> decorum_text::TextRange {
@@ -614,51 +528,4 @@ fn library_line(text: &str, name: &str) -> decorum_text::TextRange {
         at += line.len();
     }
     decorum_text::TextRange::default()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The text `policies_entry` finds for `shown` in `text` (root `/r`).
-    fn entry<'t>(text: &'t str, shown: &str) -> &'t str {
-        let range = policies_entry(text, Path::new("/r"), Path::new(shown));
-        &text[std::ops::Range::<usize>::from(range)]
-    }
-
-    #[test]
-    fn an_entry_of_policies_is_found_as_written() {
-        let text = "# a \"policies\" = comment\npolicies = [\n  \"a.decorum\", # \"b.decorum\"\n  'b.decorum', \"c\\\\d.decorum\",\n  \"std/healthcare\",\n]\n";
-        assert_eq!(entry(text, "/r/a.decorum"), "\"a.decorum\"");
-        assert_eq!(entry(text, "/r/b.decorum"), "'b.decorum'");
-        assert_eq!(entry(text, "/r/c\\d.decorum"), "\"c\\\\d.decorum\"");
-        assert_eq!(entry(text, "std/healthcare"), "\"std/healthcare\"");
-        assert_eq!(entry("policies=[\"./x/\"]", "/r/x"), "\"./x/\"");
-        assert_eq!(
-            entry("\"policies\" = ['é.decorum']", "/r/é.decorum"),
-            "'é.decorum'"
-        );
-    }
-
-    #[test]
-    fn without_the_entry_the_key_or_the_start_of_the_file_is_shown() {
-        assert_eq!(
-            entry("policies = [\"a.decorum\"]\n", "/r/z.decorum"),
-            "policies"
-        );
-        assert_eq!(
-            entry("policies = \"a.decorum\"\n", "/r/a.decorum"),
-            "policies"
-        );
-        assert_eq!(entry("policies = [\"a.decorum", "/r/a.decorum"), "policies");
-        assert_eq!(
-            entry("policies = [[\"a.decorum\"]]", "/r/a.decorum"),
-            "policies"
-        );
-        assert_eq!(
-            entry("[drafts]\npolicies = [\"a.decorum\"]\n", "/r/a.decorum"),
-            ""
-        );
-        assert_eq!(entry("", "/r/a.decorum"), "");
-    }
 }

@@ -84,6 +84,9 @@ pub struct Config {
     pub file: Option<PathBuf>,
     /// `policies`: the files or folders whose rules apply (`std/...` or relative to `root`).
     pub policies: Vec<String>,
+    /// Where each entry of `policies` is written in decorum.toml, in the same order;
+    /// `None` for the default policy, which no file names.
+    pub policy_places: Vec<Option<Place>>,
     /// `[drafts] include` globs.
     pub include: Vec<String>,
     /// `[drafts] exclude` globs.
@@ -98,6 +101,17 @@ pub struct Config {
     pub fail_on: Option<String>,
 }
 
+/// Where a value is written in decorum.toml.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// Its byte range in the file (a string's with its quotes).
+    pub span: std::ops::Range<usize>,
+    /// The 1-based line of its start.
+    pub line: u32,
+    /// The 1-based column of its start, in characters.
+    pub column: u32,
+}
+
 impl Config {
     /// The configuration of a folder without `decorum.toml`: the default policy
     /// ([`DEFAULT_POLICY`]), the default draft globs, no libraries.
@@ -106,6 +120,7 @@ impl Config {
             root: paths::absolute(root),
             file: None,
             policies: vec![DEFAULT_POLICY.to_owned()],
+            policy_places: vec![None],
             include: DEFAULT_INCLUDE.iter().map(|s| (*s).to_owned()).collect(),
             exclude: Vec::new(),
             metadata: Vec::new(),
@@ -358,9 +373,16 @@ pub(crate) fn parse_config(
             ));
         }
         let mut list = Vec::new();
+        let mut places = Vec::new();
         for entry in policies.into_inner() {
             let span = entry.span();
             let value = entry.into_inner();
+            let (line, column) = line_column(text, span.start);
+            places.push(Some(Place {
+                span: span.clone(),
+                line,
+                column,
+            }));
             if value.trim().is_empty() {
                 errors.push(error(
                     Some(span),
@@ -374,6 +396,7 @@ pub(crate) fn parse_config(
         }
         if !list.is_empty() {
             config.policies = list;
+            config.policy_places = places;
         }
     }
 

@@ -20,7 +20,7 @@ mod write;
 #[cfg(test)]
 mod test_support;
 
-pub use config::{Config, ConfigError, MetadataRule, find_config, load_config};
+pub use config::{Config, ConfigError, MetadataRule, Place, find_config, load_config};
 pub use drafts::{
     Collected, DraftLoadError, LoadedDraft, collect_drafts, nearer_configs, read_draft,
     read_stdin_draft,

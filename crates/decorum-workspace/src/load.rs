@@ -86,6 +86,8 @@ pub struct LoadError {
     pub message: String,
     /// What to do.
     pub help: Option<String>,
+    /// The entry of `policies` in decorum.toml that named the root, when one did.
+    pub entry: Option<crate::Place>,
 }
 
 impl fmt::Display for LoadError {
@@ -140,8 +142,13 @@ fn load_with_overlays(
     match explicit {
         Some(path) => loader.add_explicit_root(path, cwd),
         None => {
-            for entry in &config.policies {
+            let places = config.policy_places.iter().chain(std::iter::repeat(&None));
+            for (entry, place) in config.policies.iter().zip(places) {
+                let before = loader.errors.len();
                 loader.add_config_root(entry);
+                for error in loader.errors.get_mut(before..).unwrap_or_default() {
+                    error.entry = place.clone();
+                }
             }
         }
     }
@@ -367,6 +374,7 @@ impl<'a> Loader<'a> {
                 path: shown,
                 message: failure.message,
                 help: failure.help.or(Some(help)),
+                entry: None,
             });
             return;
         }
@@ -431,6 +439,7 @@ impl<'a> Loader<'a> {
                 path: shown.to_path_buf(),
                 message: failure.message,
                 help: failure.help.or(default_help),
+                entry: None,
             }),
         }
     }
@@ -1119,6 +1128,7 @@ pub fn read_policy_file(path: &Path, shown: &str) -> Result<String, LoadError> {
         path: path.to_path_buf(),
         message: failure.message,
         help: failure.help,
+        entry: None,
     })
 }
 
@@ -1143,6 +1153,7 @@ pub fn read_policy_stdin(input: impl Read) -> Result<String, LoadError> {
         path: PathBuf::from(STDIN),
         message: failure.message,
         help: failure.help,
+        entry: None,
     })
 }
 

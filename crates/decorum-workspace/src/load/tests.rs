@@ -79,6 +79,10 @@ fn render_loaded(loaded: &LoadedPolicies) -> String {
         if let Some(help) = &error.help {
             let _ = writeln!(out, "    help: {help}");
         }
+        // Where decorum.toml names the root, when it does.
+        if let Some(place) = &error.entry {
+            let _ = writeln!(out, "    at: decorum.toml:{}:{}", place.line, place.column);
+        }
     }
     out
 }
@@ -239,6 +243,7 @@ fn files_that_are_not_utf8_fail_without_panicking() {
               help: save the file as UTF-8
         error: $WS/policy/latin1: `policy/latin1.decorum` is not valid UTF-8 text: its first invalid byte is on line 2, column 11
             help: save the file as UTF-8
+            at: decorum.toml:1:28
     "##]]
     .assert_eq(&render(&ws, None, STD));
 }
@@ -360,6 +365,7 @@ fn paths_do_not_cross_a_librarys_folder() {
         #3 vendor/dental-network/internal/common.decorum syntax-errors=0
         error: $WS/vendor/dental-network/privacy: `vendor/dental-network/privacy` is in the folder of the library "dental-network"
             help: list a policy of your own here that imports it by name (`import "dental-network/privacy"`), so that decorum.lock pins it
+            at: decorum.toml:1:28
     "##]]
     .assert_eq(&render(&ws, None, STD));
 }
@@ -581,8 +587,10 @@ fn unreadable_roots_are_errors() {
         expect![[r#"
             error: $WS/policy/missing: no policy file or folder at `policy/missing` (looked for policy/missing.decorum and policy/missing/)
                 help: check `policies` in decorum.toml
+                at: decorum.toml:1:13
             error: std/nope: no standard library policy "std/nope"
                 help: the standard library has: std, std/healthcare, std/healthcare/privacy, std/healthcare/tone, std/healthcare/tone/venting, std/platform
+                at: decorum.toml:1:31
         "#]],
     );
 }
