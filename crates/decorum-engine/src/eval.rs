@@ -253,9 +253,11 @@ impl<'d> PostCtx<'d> {
     pub(crate) fn line_end(&self) -> &'static str {
         self.line_end.get_or_init(|| {
             let body = decorum_text::slice(&self.draft.text, self.post.body);
-            first_line_end(body)
-                .or_else(|| first_line_end(&self.draft.text))
-                .unwrap_or("\n")
+            if body.contains(['\r', '\n']) {
+                decorum_text::line_ending(body)
+            } else {
+                decorum_text::line_ending(&self.draft.text)
+            }
         })
     }
 
@@ -1228,19 +1230,6 @@ impl<'a> Overlaps<'a> {
             .and_then(|last| self.reach.get(last))
             .is_some_and(|&furthest| furthest > range.start())
     }
-}
-
-/// The first line end in `text`: `\r\n`, a lone `\r` or `\n`.
-fn first_line_end(text: &str) -> Option<&'static str> {
-    let at = text.find(['\r', '\n'])?;
-    let rest = &text[at..];
-    Some(if rest.starts_with("\r\n") {
-        "\r\n"
-    } else if rest.starts_with('\r') {
-        "\r"
-    } else {
-        "\n"
-    })
 }
 
 #[cfg(test)]
