@@ -66,7 +66,7 @@ fn a_library_manifest_that_is_a_symbolic_link_is_refused_unread() {
         assert_eq!(out.code, 2, "{}", out.render());
         assert!(
             out.stderr
-                .contains("vendor/lib/decorum-library.toml is a symbolic link")
+                .contains("the manifest of library \"lib\", vendor/lib/decorum-library.toml, is a symbolic link")
                 && out
                     .stderr
                     .contains("copy the file into the library instead of linking it"),
@@ -78,6 +78,14 @@ fn a_library_manifest_that_is_a_symbolic_link_is_refused_unread() {
         check.stderr.contains("policy/main.decorum:3:8"),
         "{}",
         check.render()
+    );
+    // `decorum lock` puts a failing library's name before a message that does not name
+    // it; this one does, so the name comes once.
+    assert!(
+        lock.stderr
+            .starts_with("error: the manifest of library \"lib\", vendor/lib/"),
+        "{}",
+        lock.render()
     );
     never_shows("CANARY_SECRET_8842", &[&lock, &check, &audit]);
 }

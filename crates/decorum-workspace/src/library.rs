@@ -170,7 +170,7 @@ pub fn read_library(name: &str, root: &Path, shown_root: &str) -> Result<Library
     if is_link {
         return Err(LibraryError::new(
             format!(
-                "{shown_root}/{MANIFEST_FILE} is a symbolic link: decorum.lock pins the files inside a library's folder only, so its manifest is not read through a link"
+                "the manifest of library \"{name}\", {shown_root}/{MANIFEST_FILE}, is a symbolic link: decorum.lock pins the files inside a library's folder only, so its manifest is not read through a link"
             ),
             "copy the file into the library instead of linking it, then run `decorum lock`",
         ));
