@@ -1058,6 +1058,15 @@ impl AndHits {
                     h.evidence.push(*e);
                 }
             }
+            // A message's `{left}` and `{right}` of `A and B`: the lead's match and the
+            // next part's, unless a `near` inside the lead named its own two sides.
+            if h.left.is_none() && h.right.is_none() {
+                let next = self.evidence.iter().find(|e| Some(e.0) != h.primary);
+                if let Some(e) = next {
+                    h.left = h.primary;
+                    h.right = Some(e.0);
+                }
+            }
         }
         Outcome { truth: true, hits }
     }
@@ -1098,6 +1107,12 @@ fn combine_and(outcomes: Vec<Outcome>) -> Outcome {
         for e in &evidence {
             if Some(e.0) != h.primary && !h.evidence.contains(e) {
                 h.evidence.push(*e);
+            }
+        }
+        if h.left.is_none() && h.right.is_none() {
+            if let Some(e) = evidence.iter().find(|e| Some(e.0) != h.primary) {
+                h.left = h.primary;
+                h.right = Some(e.0);
             }
         }
     }

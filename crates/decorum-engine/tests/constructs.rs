@@ -147,6 +147,41 @@ rule story { message "Names {match}." flag when contains ["my patient"] }
     assert_eq!(found, [(6, 20, "Names my patient.".to_string())]);
 }
 
+/// `{left}` and `{right}` of a rule flagged by `and` are the first part's match and the
+/// next part's, so a message naming both does not quote one match twice; a `near` inside
+/// the first part keeps its own two sides, and a part about the whole post gives none.
+#[test]
+fn left_and_right_of_an_and_are_its_parts_matches() {
+    let set = policy(
+        r##"decorum 1
+policy t
+rule both { message "{left} / {right}" flag when contains ["Rosa"] and contains ["today"] }
+rule close { message "{left} / {right}" flag when near(["Bo"], ["aged"], 3 words) and contains ["today"] }
+rule alone { message "{left} / {right}" flag when contains ["Ada"] and words > 2 }
+"##,
+    );
+    let text = "Rosa came in today.\n\nBo, aged 8, came in today.\n\nAda came in.\n";
+    let draft = decorum_draft::parse(
+        text,
+        decorum_draft::DraftFormat::Markdown,
+        &Default::default(),
+    );
+    let found: Vec<String> = set
+        .check(&draft)
+        .findings
+        .iter()
+        .map(|f| format!("{}: {}", f.rule.id, f.message))
+        .collect();
+    expect![[r#"
+        [
+            "t.both: Rosa / today",
+            "t.close: Bo / aged",
+            "t.alone: Ada / Ada",
+        ]
+    "#]]
+    .assert_debug_eq(&found);
+}
+
 /// Markdown markup between the words of a phrase, two spaces and a no-break space do not
 /// hide it (`My *patient*` is a client story as much as `My patient`), and the message
 /// quotes the match as it reads. Inline code is not prose: `` `my` patient `` names no
