@@ -1,5 +1,8 @@
 //! Eight bytes at a time in a `u64` (first byte lowest), for the scanners' ASCII fast
-//! paths: a test marks the high bit of the bytes that pass.
+//! paths: a test marks the high bit of the bytes that pass. The range tests
+//! (`in_range`, `split_ascii`, `gather`) made the word scan's masks until it classified
+//! bytes in a loop the compiler vectorises; only its tests use them now, as the
+//! reference those masks are compared with.
 
 /// One in every byte.
 pub(crate) const LANES: u64 = 0x0101_0101_0101_0101;
@@ -8,6 +11,7 @@ pub(crate) const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 
 /// The 8 bytes of `raw` split into the high bits of its non-ASCII bytes and the bytes with
 /// those turned into NUL, which [`in_range`]'s carry-free arithmetic needs.
+#[cfg(test)]
 #[inline(always)]
 pub(crate) fn split_ascii(raw: u64) -> (u64, u64) {
     let high = raw & HIGH_BITS;
@@ -15,6 +19,7 @@ pub(crate) fn split_ascii(raw: u64) -> (u64, u64) {
 }
 
 /// For 8 ASCII bytes in `x`: the high bit of each byte set where the byte is in `lo..=hi`.
+#[cfg(test)]
 #[inline(always)]
 pub(crate) fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
     // With bytes below 0x80 neither sum carries into the next byte.
@@ -26,7 +31,7 @@ pub(crate) fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
 /// For the 8 bytes of `x`: the high bit set in each byte equal to `c` or non-ASCII,
 /// exactly in the lowest such byte; above it a byte may be marked wrongly (subtracting one
 /// from a zero byte borrows from the next), so only the lowest mark may be used. Cheaper
-/// than [`in_range`] when only the first hit matters.
+/// than `in_range` when only the first hit matters.
 #[inline(always)]
 pub(crate) fn lowest_equal(x: u64, c: u8) -> u64 {
     // A byte equal to `c` is a zero byte of `x ^ c`: the one value below 0x81 whose high
@@ -35,6 +40,7 @@ pub(crate) fn lowest_equal(x: u64, c: u8) -> u64 {
 }
 
 /// Gathers the high bits of the 8 bytes of `m` into its low 8 bits, byte 0 first.
+#[cfg(test)]
 #[inline(always)]
 pub(crate) fn gather(m: u64) -> u64 {
     ((m >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56

@@ -14,9 +14,9 @@ use std::ops::Range;
 use decorum_text::invisible::is_invisible;
 use unicode_normalization::char::is_combining_mark;
 
-use crate::swar::{LANES, gather, in_range, split_ascii};
+use crate::swar::LANES;
 use crate::utf8::{decode_at, decode_before};
-use crate::{TextRange, emoji, range_of};
+use crate::{TextRange, TextSize, emoji, range_of};
 
 /// Tokens of one post.
 #[derive(Debug, Default)]
@@ -258,7 +258,7 @@ fn fast_block(
 /// Each byte is first classified into a byte of flags by comparisons alone, a loop the
 /// compiler turns into 16-byte vector instructions; the flags are then gathered eight
 /// bytes at a time. About 4 instructions per byte, where testing ranges in a `u64` eight
-/// bytes at a time ([`in_range`], the first version, kept in the tests as
+/// bytes at a time (`in_range`, the first version, kept in the tests as
 /// `plain_masks_swar`) took about 7.
 #[inline(always)]
 fn plain_masks(block: &[u8; BLOCK]) -> (u64, u64, bool) {
@@ -314,12 +314,28 @@ fn push_words(
     }
     let mut starts = word & !(word << 1);
     let mut ends = word & !(word >> 1);
-    while starts != 0 {
-        let s = starts.trailing_zeros() as usize;
-        let e = ends.trailing_zeros() as usize;
-        out.words.push(range_of(at + s..at + e + 1));
-        starts &= starts - 1;
-        ends &= ends - 1;
+    // The words go in through one `extend` of known length, whose loop keeps the list's
+    // length in a register, with the block's offset as a `u32` added to each bit
+    // position (a text past 4 GiB takes `range_of`, which saturates).
+    match u32::try_from(at)
+        .ok()
+        .filter(|b| b.checked_add(64).is_some())
+    {
+        Some(base) => out.words.extend((0..starts.count_ones()).map(|_| {
+            let (s, e) = (starts.trailing_zeros(), ends.trailing_zeros());
+            starts &= starts - 1;
+            ends &= ends - 1;
+            TextRange::new(TextSize::from(base + s), TextSize::from(base + e + 1))
+        })),
+        None => {
+            while starts != 0 {
+                let (s, e) = (starts.trailing_zeros(), ends.trailing_zeros());
+                out.words
+                    .push(range_of(at + s as usize..at + e as usize + 1));
+                starts &= starts - 1;
+                ends &= ends - 1;
+            }
+        }
     }
     Some(advance)
 }
@@ -335,26 +351,16 @@ fn fast_block_full(
     end: usize,
     out: &mut Tokens,
 ) -> Option<usize> {
-    let block = bytes.get(at..at + BLOCK)?;
-    let (mut alnum, mut digit, mut apostrophe, mut separator) = (0u64, 0u64, 0u64, 0u64);
-    let (mut high, mut tag_or_mention, mut star) = (0u64, 0u64, 0u64);
-    for (k, chunk) in block.chunks_exact(8).enumerate() {
-        let raw = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).ok()?);
-        let shift = 8 * k;
-        let (h, x) = split_ascii(raw);
-        let d = in_range(x, b'0', b'9');
-        let a = in_range(x | (LANES * 0x20), b'a', b'z') | d;
-        let ap = in_range(x, b'\'', b'\'') | in_range(x, b'-', b'-');
-        let sep = in_range(x, b'.', b'.') | in_range(x, b',', b',');
-        let tm = in_range(x, b'#', b'#') | in_range(x, b'@', b'@');
-        alnum |= gather(a) << shift;
-        digit |= gather(d) << shift;
-        apostrophe |= gather(ap) << shift;
-        separator |= gather(sep) << shift;
-        high |= gather(h) << shift;
-        tag_or_mention |= gather(tm) << shift;
-        star |= gather(in_range(x, b'*', b'*')) << shift;
-    }
+    let block: &[u8; BLOCK] = bytes.get(at..at + BLOCK)?.try_into().ok()?;
+    let FullMasks {
+        alnum,
+        digit,
+        apostrophe,
+        separator,
+        high,
+        tag_or_mention,
+        star,
+    } = full_masks(block);
     // Where character-by-character care begins.
     let mut covered = BLOCK;
     let mut keycap_base = (tag_or_mention | star | digit) & (high >> 1);
@@ -414,6 +420,61 @@ fn fast_block_full(
         }
     }
     Some(at + advance)
+}
+
+/// The masks of [`fast_block_full`], a bit per byte of the block.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct FullMasks {
+    /// ASCII letters and digits.
+    alnum: u64,
+    /// ASCII digits.
+    digit: u64,
+    /// `'` and `-`.
+    apostrophe: u64,
+    /// `.` and `,`.
+    separator: u64,
+    /// Non-ASCII bytes.
+    high: u64,
+    /// `#` and `@`.
+    tag_or_mention: u64,
+    /// `*`.
+    star: u64,
+}
+
+/// The masks of [`fast_block_full`] for the 64 bytes of `block`, computed as in
+/// [`plain_masks`]: a byte of flags per byte by comparisons alone (a loop the compiler
+/// vectorises), gathered eight bytes at a time. `full_masks_agree_with_swar` compares
+/// them with the first version's range tests in a `u64`.
+#[inline(always)]
+fn full_masks(block: &[u8; BLOCK]) -> FullMasks {
+    let mut flags = [0u8; BLOCK];
+    for (f, &b) in flags.iter_mut().zip(block) {
+        let digit = b.wrapping_sub(b'0') < 10;
+        let alnum = ((b | 0x20).wrapping_sub(b'a') < 26) | digit;
+        let apostrophe = (b == b'\'') | (b == b'-');
+        let separator = (b == b'.') | (b == b',');
+        let tag_or_mention = (b == b'#') | (b == b'@');
+        *f = u8::from(alnum)
+            | (u8::from(digit) << 1)
+            | (u8::from(apostrophe) << 2)
+            | (u8::from(separator) << 3)
+            | (u8::from(b >= 0x80) << 4)
+            | (u8::from(tag_or_mention) << 5)
+            | (u8::from(b == b'*') << 6);
+    }
+    let mut m = FullMasks::default();
+    for (k, chunk) in flags.chunks_exact(8).enumerate() {
+        let w = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default());
+        let shift = 8 * k;
+        m.alnum |= gather_low(w) << shift;
+        m.digit |= gather_low(w >> 1) << shift;
+        m.apostrophe |= gather_low(w >> 2) << shift;
+        m.separator |= gather_low(w >> 3) << shift;
+        m.high |= gather_low(w >> 4) << shift;
+        m.tag_or_mention |= gather_low(w >> 5) << shift;
+        m.star |= gather_low(w >> 6) << shift;
+    }
+    m
 }
 
 /// End of the word starting at `i` (an alphanumeric character ending at `j`).
@@ -509,6 +570,7 @@ fn mention_end(bytes: &[u8], start: usize, i: usize, end: usize) -> Option<usize
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::swar::{gather, in_range, split_ascii};
 
     #[test]
     fn is_alnum_agrees_with_the_standard_library() {
@@ -565,6 +627,51 @@ mod tests {
         }
     }
 
+    /// The masks of [`full_masks`] as the first version computed them, eight bytes at a
+    /// time in a `u64`, non-ASCII bytes turned into NUL first.
+    fn full_masks_swar(block: &[u8; BLOCK]) -> FullMasks {
+        let mut m = FullMasks::default();
+        for (k, chunk) in block.chunks_exact(8).enumerate() {
+            let raw = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default());
+            let shift = 8 * k;
+            let (h, x) = split_ascii(raw);
+            let d = in_range(x, b'0', b'9');
+            let a = in_range(x | (LANES * 0x20), b'a', b'z') | d;
+            let ap = in_range(x, b'\'', b'\'') | in_range(x, b'-', b'-');
+            let sep = in_range(x, b'.', b'.') | in_range(x, b',', b',');
+            let tm = in_range(x, b'#', b'#') | in_range(x, b'@', b'@');
+            m.alnum |= gather(a) << shift;
+            m.digit |= gather(d) << shift;
+            m.apostrophe |= gather(ap) << shift;
+            m.separator |= gather(sep) << shift;
+            m.high |= gather(h) << shift;
+            m.tag_or_mention |= gather(tm) << shift;
+            m.star |= gather(in_range(x, b'*', b'*')) << shift;
+        }
+        m
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        /// The byte-flag masks of the full path agree with the `u64` range tests on any
+        /// block, of any bytes or of those at the edges of the ranges tested.
+        #[test]
+        fn full_masks_agree_with_swar(
+            block in proptest::collection::vec(
+                proptest::prop_oneof![
+                    1 => proptest::num::u8::ANY,
+                    3 => proptest::sample::select(
+                        b"\x00 \"#&'()*+,-./09:;?@AZ[`az{\x7f\x80\xa0\xc3\xe2\xff".to_vec()
+                    ),
+                ],
+                BLOCK,
+            ),
+        ) {
+            let block = <[u8; BLOCK]>::try_from(block.as_slice()).unwrap_or([0; BLOCK]);
+            proptest::prop_assert_eq!(full_masks(&block), full_masks_swar(&block));
+        }
+    }
+
     /// Every byte alone in a block of spaces gets the masks of the `u64` range tests.
     #[test]
     fn plain_masks_of_every_byte() {
@@ -582,6 +689,11 @@ mod tests {
                         "{b:#x} at {at}"
                     );
                 }
+                assert_eq!(
+                    full_masks(&block),
+                    full_masks_swar(&block),
+                    "{b:#x} at {at}"
+                );
             }
         }
     }
