@@ -219,14 +219,48 @@ fn is_stop(bytes: &[u8], at: usize) -> bool {
     }
 }
 
+/// Bytes per window of [`next_stop`]'s first loop.
+const WINDOW: usize = 64;
+
+/// Whether [`is_stop`] may hold at one of the first [`WINDOW`] bytes of `window` (the
+/// byte after them tells whether a space at the last one starts a pair): true at any
+/// non-ASCII or control byte, and at a space next to a space or a NUL, so false means
+/// there is no stop. Each byte is tested by comparisons alone and the verdicts are
+/// or-ed together, a loop the compiler turns into 16-byte vector instructions: about
+/// half an instruction per byte, where the eight-byte words of [`next_stop`] take three.
+#[inline(always)]
+fn window_may_stop(window: &[u8; WINDOW + 1]) -> bool {
+    let mut any = 0u8;
+    for (&b, &next) in window.iter().zip(&window[1..]) {
+        // Below a space or from 0x80 up, in one comparison.
+        let odd = b.wrapping_sub(b' ') >= 0x60;
+        // Both a space or NUL, and not both NUL (which `odd` holds for anyway).
+        let pair = (b | next) == b' ';
+        any |= u8::from(odd | pair);
+    }
+    any != 0
+}
+
 /// The first position at or after `from` where [`is_stop`] holds; `bytes.len()` if there
-/// is none. Prose is mostly plain ASCII with single spaces, so eight bytes are checked at
+/// is none. Prose is mostly plain ASCII with single spaces, so windows of 64 bytes
+/// without a stop are skipped first ([`window_may_stop`]), then eight bytes are checked at
 /// a time for anything that could stop the stretch (a byte with the high bit set, a
 /// control byte, two bytes up to a space in a row), and only the marked bytes are
 /// checked one by one: one pass over the text instead of a check for ASCII and then two
 /// searches (for the line breaks and for the two spaces) in every stretch.
 fn next_stop(bytes: &[u8], from: usize) -> usize {
     let mut p = from;
+    // Whole windows without a stop are skipped first, 64 bytes at a time; the window
+    // that holds one is read again eight bytes at a time below.
+    while let Some(window) = bytes.get(p..p + WINDOW + 1) {
+        let Ok(window) = <&[u8; WINDOW + 1]>::try_from(window) else {
+            break;
+        };
+        if window_may_stop(window) {
+            break;
+        }
+        p += WINDOW;
+    }
     // The high bit of byte 0 set when the byte before `p` is at most a space; none before
     // `from`, since a pair of spaces starting before it does not count.
     let mut prev_blank = 0u64;
@@ -264,6 +298,22 @@ fn next_stop(bytes: &[u8], from: usize) -> usize {
         at += 1;
     }
     at
+}
+
+/// The end of the run of [`is_space`] bytes from `from`, and the line breaks in it.
+/// Markup blanked out in the prose view leaves long runs of spaces (front matter, link
+/// destinations, URLs): eight at a time first, then byte by byte.
+fn space_run(bytes: &[u8], from: usize) -> (usize, usize) {
+    let mut end = from;
+    while bytes.get(end..end + 8) == Some(b"        ") {
+        end += 8;
+    }
+    let mut line_breaks = 0;
+    while end < bytes.len() && is_space(bytes[end]) {
+        line_breaks += usize::from(bytes[end] == b'\n');
+        end += 1;
+    }
+    (end, line_breaks)
 }
 
 /// Builds the normalised text, and the map when `map` is given.
@@ -327,12 +377,7 @@ fn build_with(
             if run_start == stop && bytes.get(stop).is_none_or(|&b| b >= 0x80) {
                 break stop;
             }
-            let mut run_end = run_start;
-            let mut line_breaks = 0;
-            while run_end < bytes.len() && is_space(bytes[run_end]) {
-                line_breaks += usize::from(bytes[run_end] == b'\n');
-                run_end += 1;
-            }
+            let (run_end, line_breaks) = space_run(bytes, run_start);
             if run.is_none() {
                 run = Some((out.len(), run_start));
             }
@@ -888,6 +933,54 @@ mod tests {
                     .find(|&at| is_stop(s.as_bytes(), at))
                     .unwrap_or(s.len());
                 prop_assert_eq!(next_stop(s.as_bytes(), from), want);
+            }
+        }
+
+        /// On text of long plain stretches, which the 64-byte windows skip, the search
+        /// from every offset finds the first stop, as one byte at a time does.
+        #[test]
+        fn windows_find_the_first_stop(
+            s in proptest::collection::vec(
+                prop_oneof![
+                    30 => "[a-z]{1,9} ",
+                    2 => Just("  ".to_string()),
+                    1 => "[\t\r\n]",
+                    1 => "[\u{0}-\u{8}\u{b}\u{c}\u{e}-\u{1f}\u{7f}]",
+                    1 => Just("é".to_string()),
+                ],
+                0..80,
+            ).prop_map(|v| v.concat()),
+        ) {
+            for from in 0..=s.len() {
+                let want = (from..s.len())
+                    .find(|&at| is_stop(s.as_bytes(), at))
+                    .unwrap_or(s.len());
+                prop_assert_eq!(next_stop(s.as_bytes(), from), want);
+            }
+        }
+
+        /// A run of whitespace ends, with its line breaks counted, where reading it one
+        /// byte at a time ends it, from every offset of text with long runs of spaces.
+        #[test]
+        fn space_runs_agree_with_byte_by_byte(
+            s in proptest::collection::vec(
+                prop_oneof![
+                    4 => " {1,20}",
+                    1 => "[ \t\r\n]{1,4}",
+                    1 => "[a-z\u{0}\u{b}é]{1,3}",
+                ],
+                0..40,
+            ).prop_map(|v| v.concat()),
+        ) {
+            let bytes = s.as_bytes();
+            for from in 0..=bytes.len() {
+                let mut end = from;
+                let mut line_breaks = 0;
+                while end < bytes.len() && is_space(bytes[end]) {
+                    line_breaks += usize::from(bytes[end] == b'\n');
+                    end += 1;
+                }
+                prop_assert_eq!(space_run(bytes, from), (end, line_breaks));
             }
         }
 
