@@ -198,6 +198,81 @@ fn an_unsaved_edit_of_an_imported_file_rechecks_the_open_files_importing_it() {
     server.stop();
 }
 
+/// The messages of `diagnostics`, for assertions and failure output.
+fn messages(diagnostics: &Value) -> Vec<String> {
+    diagnostics
+        .as_array()
+        .map(|d| {
+            d.iter()
+                .map(|d| d["message"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_policy_file_never_saved_is_imported_from_its_buffer() {
+    // main.decorum imports fresh.decorum, which exists only in the editor: the import
+    // follows the buffer as it opens, changes and closes. A buffer in a folder outside
+    // the workspace (reached through a symbolic link) stays out of reach.
+    let ws = Workspace::new();
+    let outside = tempfile::tempdir().unwrap();
+    let outside_folder = std::fs::canonicalize(outside.path()).unwrap();
+    std::os::unix::fs::symlink(&outside_folder, ws.root().join("policy/linked")).unwrap();
+    let main_text = "decorum 1\npolicy test.main\n\nimport \"./fresh\" as fresh\nimport \"./linked/secret\" as secret\nuse fresh.clinic-name { severity error }\n";
+    let fresh_text = "decorum 1\npolicy test.fresh\n\nrule clinic-name {\n  severity warning\n  title \"The clinic's name\"\n  flag when contains [\"Harbourview Clinic\"]\n  example flags \"We met at Harbourview Clinic.\" at \"Harbourview Clinic\"\n}\n";
+    let mut server = ws.start();
+    let main = ws.uri("policy/main.decorum");
+    server.open(&main, "decorum", 1, main_text);
+    let missing = server.diagnostics_at(&main, 1);
+    assert!(
+        messages(&json!(missing))
+            .iter()
+            .any(|m| m.contains("./fresh")),
+        "{missing:#?}"
+    );
+    let secret = crate::client::file_uri(&outside_folder.join("secret.decorum"));
+    server.open(&secret, "decorum", 1, "decorum 1\npolicy test.secret\n");
+    let fresh = ws.uri("policy/fresh.decorum");
+    server.open(&fresh, "decorum", 1, fresh_text);
+    assert_eq!(server.diagnostics_at(&fresh, 1), Vec::<Value>::new());
+    let found = server.diagnostics(&main, |p| {
+        !messages(&p["diagnostics"])
+            .iter()
+            .any(|m| m.contains("./fresh"))
+    });
+    let shown = messages(&found["diagnostics"]);
+    assert!(
+        shown.len() == 1
+            && shown[0].contains(
+                "`./linked/secret` leads through a symbolic link to a place outside the workspace"
+            ),
+        "{shown:#?}"
+    );
+    // Renaming the rule in the unsaved buffer leaves main's `use` naming nothing.
+    let renamed = fresh_text.replace("rule clinic-name", "rule clinic-names");
+    server.change(&fresh, 2, json!([{ "text": renamed }]));
+    server.diagnostics(&main, |p| {
+        p["diagnostics"]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|d| d["code"] == "unknown-name"))
+    });
+    server.change(&fresh, 3, json!([{ "text": fresh_text }]));
+    server.diagnostics(&main, |p| messages(&p["diagnostics"]).len() == 1);
+    // Closed without saving: the file is missing again.
+    server.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": fresh } }),
+    );
+    server.diagnostics(&main, |p| {
+        messages(&p["diagnostics"])
+            .iter()
+            .any(|m| m.contains("./fresh"))
+    });
+    assert!(!ws.root().join("policy/fresh.decorum").exists());
+    server.stop();
+}
+
 #[test]
 fn settings_filter_severities_and_choose_draft_languages() {
     let ws = Workspace::new();

@@ -67,11 +67,40 @@ pub fn start_check(state: &Arc<State>, uri: &Uri) {
 /// After an edit of the open policy file `uri`: re-checks the other open policy files
 /// whose last analysis loaded it (they import it), whose problems follow its unsaved
 /// text (a rule renamed in it is an unknown name in the file that `use`s it). The file's
-/// canonical path is its analysis's, so a keystroke makes no file-system call.
+/// canonical path is its analysis's, so a keystroke makes no file-system call once the
+/// file has been analysed.
 pub fn schedule_importers(state: &Arc<State>, uri: &Uri) {
-    let path = state.analyses.get(uri).map(|a| a.path.clone());
-    if let Some(path) = path {
+    let analysed = state.analyses.get(uri).map(|a| a.path.clone());
+    if let Some(path) = analysed.or_else(|| policy_path(state, uri)) {
         schedule_importers_of(state, &path, uri);
+    }
+}
+
+/// The canonical path of the open policy document `uri` (for a file not saved yet, its
+/// folder's canonical path and its name), before any analysis of it says so.
+fn policy_path(state: &State, uri: &Uri) -> Option<std::path::PathBuf> {
+    let path = {
+        let doc = state.documents.get(uri)?;
+        if doc.role != Role::Policy {
+            return None;
+        }
+        doc.path.clone()?
+    };
+    decorum_workspace::canonical_file(&path)
+}
+
+/// After the policy document `uri` opened: re-checks every other open policy file, since
+/// any of them may import it, and its buffer now stands in for the file (which may not
+/// be on disk at all: a new file never saved, whose import failed until now).
+pub fn schedule_other_policies(state: &Arc<State>, uri: &Uri) {
+    let others: Vec<Uri> = state
+        .documents
+        .iter()
+        .filter(|d| d.role == Role::Policy && d.key() != uri)
+        .map(|d| d.key().clone())
+        .collect();
+    for other in others {
+        schedule(state, &other);
     }
 }
 

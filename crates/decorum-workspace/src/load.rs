@@ -109,7 +109,9 @@ pub fn load_policies(config: &Config, explicit: Option<&Path>) -> LoadedPolicies
 pub type Overlays = HashMap<PathBuf, Arc<str>>;
 
 /// [`load_policies`] reading the text of the files in `overlays` from there instead of
-/// from disk (the files must still exist: the sandbox resolves real paths). The lock
+/// from disk. A file of `overlays` that is not on disk (a new buffer never saved) is found
+/// by roots, imports and folder imports as if it were, at its folder's canonical path and
+/// its name: its folder must exist, and the sandbox checks that real place. The lock
 /// check of libraries always hashes what is on disk.
 pub fn load_policies_overlaid(
     config: &Config,
@@ -339,17 +341,6 @@ impl<'a> Loader<'a> {
             self.allowed.push(paths::canonical_or_absolute(&folder));
         }
         let looked_for = as_written.trim_end_matches('/').to_owned();
-        // A policy file the editor holds but that was never saved (a new buffer): its
-        // unsaved text is the file, checked as if it were on disk already.
-        if let Some(planned) = paths::canonical_file(&candidate)
-            .filter(|p| !p.exists() && self.overlays.contains_key(p))
-        {
-            let target = self
-                .check_allowed(&planned, &as_written)
-                .map(|()| Target::DiskFile(planned));
-            self.add_root_target(target, path, Some(&as_written), None);
-            return;
-        }
         // The path is in question only when nothing usable was found there; a file that
         // was found but cannot be read says what to do itself.
         let target = self
@@ -699,7 +690,9 @@ impl<'a> Loader<'a> {
         } else {
             with_extension(candidate)
         };
-        let is_file = !folder_only && file.is_file();
+        // A policy file the editor holds but that was never saved (a new buffer) is
+        // found as if it were on disk already.
+        let is_file = !folder_only && (file.is_file() || self.unsaved_file(&file).is_some());
         let is_folder = !file_only && candidate.is_dir();
         match (is_file, is_folder) {
             (true, true) => Err(ambiguous(
@@ -824,6 +817,27 @@ impl<'a> Loader<'a> {
                 let module = relative.strip_suffix(EXTENSION).unwrap_or(&relative);
                 out.push((module_name(module), canonical));
             }
+        }
+        // The policy files of this folder that the editor holds but were never saved.
+        for planned in self.overlays.keys() {
+            if planned.parent() != Some(folder) || planned.exists() {
+                continue;
+            }
+            let Some(name) = planned.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            let Some(stem) = name.strip_suffix(EXTENSION) else {
+                continue;
+            };
+            if name.starts_with('.') {
+                continue;
+            }
+            let module = if prefix.is_empty() {
+                stem.to_owned()
+            } else {
+                format!("{prefix}/{stem}")
+            };
+            out.push((module_name(&module), planned.clone()));
         }
         Ok(())
     }
@@ -1047,6 +1061,16 @@ impl<'a> Loader<'a> {
         Ok(())
     }
 
+    /// Where the file at `path` would be (its folder's canonical form and its name) when
+    /// it is not on disk but the editor holds it, unsaved, in `overlays`. Its folder's
+    /// symbolic links are resolved, so the caller's sandbox check sees the real place.
+    fn unsaved_file(&self, path: &Path) -> Option<PathBuf> {
+        if self.overlays.is_empty() {
+            return None; // no file-system call outside the editor
+        }
+        paths::canonical_file(path).filter(|p| self.overlays.contains_key(p) && !p.exists())
+    }
+
     fn is_allowed(&self, path: &Path) -> bool {
         self.allowed.iter().any(|root| path.starts_with(root))
     }
@@ -1059,11 +1083,16 @@ impl<'a> Loader<'a> {
         }
     }
 
-    /// The canonical form of an existing path, if it stays inside the allowed folders
-    /// once symlinks are resolved.
+    /// The canonical form of an existing path (or of a policy file the editor holds but
+    /// that was never saved: its folder's canonical form and its name), if it stays
+    /// inside the allowed folders once symlinks are resolved.
     fn canonical_inside(&self, path: &Path, spec: &str) -> Result<PathBuf, Failure> {
-        let canonical = std::fs::canonicalize(path)
-            .map_err(|err| Failure::new(format!("cannot read `{}`: {err}", self.shown(path))))?;
+        let canonical = match std::fs::canonicalize(path) {
+            Ok(canonical) => canonical,
+            Err(err) => self.unsaved_file(path).ok_or_else(|| {
+                Failure::new(format!("cannot read `{}`: {err}", self.shown(path)))
+            })?,
+        };
         if self.is_allowed(&canonical) {
             Ok(canonical)
         } else if let Some(name) = self.library_of(path) {

@@ -60,8 +60,12 @@ pub fn did_open(state: &Arc<State>, params: DidOpenTextDocumentParams) {
         latest: None,
         memo: Default::default(),
     };
+    let is_policy = document.role == Role::Policy;
     state.documents.insert(item.uri.clone(), document);
     schedule(state, &item.uri);
+    if is_policy {
+        crate::checks::schedule_other_policies(state, &item.uri);
+    }
 }
 
 fn role_kind(role: &Role) -> &'static str {
@@ -122,10 +126,19 @@ pub async fn did_close(state: &Arc<State>, params: DidCloseTextDocumentParams) {
     // Requests waiting for its check find it gone.
     state.checked.notify_waiters();
     // Files that import a closed policy file read it from disk again, without the edits
-    // that were never saved (its analysis has its canonical path, also when the file has
-    // since been moved or deleted).
-    if let Some((_, analysis)) = analysis {
-        crate::checks::schedule_importers_of(state, &analysis.path, &uri);
+    // that were never saved, or find it missing when it was never saved at all (its
+    // analysis has its canonical path, also when the file has since been moved or
+    // deleted; a file closed before its first analysis has its path).
+    let closed = match analysis {
+        Some((_, analysis)) => Some(analysis.path.clone()),
+        None if doc.role == Role::Policy => doc
+            .path
+            .as_deref()
+            .and_then(decorum_workspace::canonical_file),
+        None => None,
+    };
+    if let Some(path) = closed {
+        crate::checks::schedule_importers_of(state, &path, &uri);
     }
     state
         .client

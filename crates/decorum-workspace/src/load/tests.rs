@@ -705,6 +705,75 @@ fn overlays_stand_in_for_files_on_disk_and_their_imports_follow_the_overlay() {
 }
 
 #[test]
+fn an_unsaved_new_file_is_imported_by_path_and_by_folder_from_its_buffer() {
+    // `rules/new.decorum` and `rules/deep/newer.decorum` exist only as editor buffers.
+    let ws = Workspace::new(&[
+        ("decorum.toml", "policies = [\"a.decorum\"]\n"),
+        (
+            "a.decorum",
+            "decorum 1\nimport \"./rules/new\"\nimport \"./rules/\"\n",
+        ),
+        ("rules/old.decorum", "decorum 1\n"),
+        ("rules/deep/.keep", ""),
+    ]);
+    let mut overlays = super::Overlays::new();
+    overlays.insert(ws.path("rules/new.decorum"), "decorum 1\nrule {\n".into());
+    overlays.insert(ws.path("rules/deep/newer.decorum"), "decorum 1\n".into());
+    // Not a policy file, and hidden: neither belongs to the folder's policies.
+    overlays.insert(ws.path("rules/notes.txt"), "decorum 1\n".into());
+    overlays.insert(ws.path("rules/.draft.decorum"), "decorum 1\n".into());
+    let loaded = super::load_with_overlays(&ws.config(), None, STD, &ws.root(), &overlays);
+    expect![[r#"
+        #0 a.decorum (root) syntax-errors=0
+            import "./rules/new" -> #1
+            import "./rules/" -> folder {deep.newer=#2, new=#1, old=#3}
+        #1 rules/new.decorum syntax-errors=1
+        #2 rules/deep/newer.decorum syntax-errors=0
+        #3 rules/old.decorum syntax-errors=0
+    "#]]
+    .assert_eq(&ws.redact(&render_loaded(&loaded)));
+}
+
+#[test]
+fn an_unsaved_file_outside_the_workspace_stays_out_of_reach() {
+    // The sandbox holds for buffers: one beside the workspace, and one in a folder that a
+    // symbolic link inside the workspace leads out to, are refused like files would be.
+    let outside = Workspace::new(&[("elsewhere/.keep", "")]);
+    let ws = Workspace::new(&[
+        ("decorum.toml", "policies = [\"a.decorum\"]\n"),
+        (
+            "a.decorum",
+            "decorum 1\nimport \"../elsewhere/secret\"\nimport \"./linked/secret\"\n",
+        ),
+    ]);
+    std::os::unix::fs::symlink(outside.path("elsewhere"), ws.path("linked")).unwrap();
+    let beside = ws.root().parent().unwrap().join("elsewhere/secret.decorum");
+    let mut overlays = super::Overlays::new();
+    overlays.insert(
+        outside.path("elsewhere/secret.decorum"),
+        "decorum 1\n".into(),
+    );
+    overlays.insert(beside, "decorum 1\n".into());
+    let loaded = super::load_with_overlays(&ws.config(), None, STD, &ws.root(), &overlays);
+    assert_eq!(loaded.disk_paths.len(), 1, "{}", render_loaded(&loaded));
+    let messages: Vec<&str> = loaded.inputs.sources[0]
+        .imports
+        .iter()
+        .map(|import| match import {
+            ImportResolution::Failed { message, .. } => message.as_str(),
+            _ => "loaded",
+        })
+        .collect();
+    assert!(
+        messages[0].starts_with("`../elsewhere/secret` points to a place outside the workspace")
+            && messages[1].starts_with(
+                "`./linked/secret` leads through a symbolic link to a place outside the workspace"
+            ),
+        "{messages:?}"
+    );
+}
+
+#[test]
 fn a_library_folder_that_holds_the_workspace_opens_nothing() {
     // `load_config` refuses such a declaration; a configuration built otherwise (by a
     // caller of this crate) must not open the workspace's parent either.
