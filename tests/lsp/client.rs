@@ -102,6 +102,44 @@ impl Server {
         result
     }
 
+    /// `initialize` and `initialized` written together, without waiting for the reply
+    /// to `initialize` (a pipelining client), `initialized` first when `reversed`.
+    /// Returns the `initialize` result.
+    pub fn initialize_pipelined(
+        &mut self,
+        folder: &Path,
+        capabilities: Value,
+        reversed: bool,
+    ) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        let initialize = json!({ "jsonrpc": "2.0", "id": id, "method": "initialize", "params": {
+            "processId": null,
+            "capabilities": capabilities,
+            "workspaceFolders": [{ "uri": file_uri(folder), "name": "test" }],
+        }});
+        let initialized = json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} });
+        let mut order = [initialize, initialized];
+        if reversed {
+            order.reverse();
+        }
+        // One write, so that the server reads both before it answers either.
+        let mut framed = Vec::new();
+        for message in order {
+            let body = message.to_string();
+            framed.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+            framed.extend_from_slice(body.as_bytes());
+        }
+        self.stdin.write_all(&framed).unwrap();
+        self.stdin.flush().unwrap();
+        let reply = self.wait_for("the response to initialize", |m| {
+            m.get("id") == Some(&json!(id)) && m.get("method").is_none()
+        });
+        let result = reply["result"].clone();
+        assert!(result.is_object(), "initialize failed: {reply}");
+        result
+    }
+
     /// The server's process id.
     pub fn pid(&self) -> u32 {
         self.child.id()

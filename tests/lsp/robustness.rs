@@ -325,3 +325,27 @@ fn at_most_ten_thousand_diagnostics_per_draft() {
     );
     server.stop();
 }
+
+#[test]
+fn a_client_that_sends_initialized_before_reading_the_reply_gets_its_policies_loaded() {
+    // Some clients write `initialized` right after `initialize`, before reading its
+    // reply; the load that `initialized` starts (which shows a policy's problems before
+    // any draft is open) must happen all the same, also when `initialized` comes first.
+    for reversed in [false, true] {
+        let ws = Workspace::new();
+        ws.write(
+            "policy/base.decorum",
+            &crate::BASE_POLICY.replace("contains stigmatizing", "contains stigmatising"),
+        );
+        let mut server = Server::start(&ws.root());
+        server.initialize_pipelined(&ws.root(), capabilities(), reversed);
+        let problems = server.diagnostics(&ws.uri("policy/base.decorum"), |p| {
+            p["diagnostics"] != json!([])
+        });
+        assert_eq!(
+            problems["diagnostics"][0]["code"], "unknown-name",
+            "{problems}"
+        );
+        server.stop();
+    }
+}

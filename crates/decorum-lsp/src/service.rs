@@ -8,13 +8,14 @@
 //!   which `ls-types` does not model yet;
 //! - turns the edits of code actions marked with
 //!   [`SNIPPET_MARKER`] into LSP 3.18
-//!   `SnippetTextEdit`s, so the waiver's reason is a placeholder the writer tabs into.
+//!   `SnippetTextEdit`s, so the waiver's reason is a placeholder the writer tabs into;
+//! - orders the start of a session that a client pipelines: see [`Startup`].
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
-use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
 
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Request, Response};
@@ -33,13 +34,56 @@ type BoxedReply = Pin<Box<dyn Future<Output = Reply> + Send>>;
 pub struct Guarded {
     inner: LspService<Backend>,
     state: Arc<State>,
+    startup: Arc<Mutex<Startup>>,
 }
 
 impl Guarded {
     /// Wraps the service.
     pub fn new(inner: LspService<Backend>) -> Guarded {
         let state = Arc::clone(&inner.inner().state);
-        Guarded { inner, state }
+        Guarded {
+            inner,
+            state,
+            startup: Arc::default(),
+        }
+    }
+}
+
+/// Where the session's start is, for clients that send `initialized` (and more) before
+/// they have read the reply to `initialize`, or even before `initialize`.
+///
+/// tower-lsp-server counts the server as initialized only once the reply to `initialize`
+/// is computed, and drops the notifications it takes before that; its reader takes the
+/// next message without waiting for that reply, so a pipelined `initialized` was lost and
+/// the workspace's policies were never loaded. While `initialize` is answered, the
+/// service is not ready ([`Guarded::poll_ready`]), which holds the next message back until
+/// the reply is there; an `initialized` that came before `initialize` is kept and run
+/// once `initialize` has succeeded.
+#[derive(Debug, Default)]
+struct Startup {
+    /// An `initialize` is being answered.
+    answering: bool,
+    /// An `initialize` was answered with success.
+    initialized: bool,
+    /// `initialized` arrived before any `initialize` succeeded: run it after one does.
+    early: bool,
+    /// The reader waiting for the answer to `initialize`.
+    waiting: Option<Waker>,
+}
+
+/// Lets the reader go on once the reply to `initialize` is ready, or its handler was
+/// dropped (cancelled), whichever way it ends.
+struct Answered(Arc<Mutex<Startup>>);
+
+impl Drop for Answered {
+    fn drop(&mut self) {
+        let waiting = self.0.lock().ok().and_then(|mut startup| {
+            startup.answering = false;
+            startup.waiting.take()
+        });
+        if let Some(waker) = waiting {
+            waker.wake();
+        }
     }
 }
 
@@ -49,6 +93,12 @@ impl Service<Request> for Guarded {
     type Future = BoxedReply;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), ExitedError>> {
+        if let Ok(mut startup) = self.startup.lock()
+            && startup.answering
+        {
+            startup.waiting = Some(cx.waker().clone());
+            return Poll::Pending;
+        }
         self.inner.poll_ready(cx)
     }
 
@@ -56,7 +106,21 @@ impl Service<Request> for Guarded {
         let method = request.method().to_owned();
         let id = request.id().cloned();
         crate::log!(Level::Debug, "<- {method}");
+        if method == "initialized" {
+            let early = self.startup.lock().is_ok_and(|mut startup| {
+                startup.early = !startup.initialized;
+                startup.early
+            });
+            if early {
+                // tower-lsp-server would drop it: kept until `initialize` succeeds.
+                crate::log!(Level::Info, "initialized before initialize: kept for later");
+                return Box::pin(async { Ok(None) });
+            }
+        }
         if method == "initialize" {
+            if let Ok(mut startup) = self.startup.lock() {
+                startup.answering = true;
+            }
             let snippets = request
                 .params()
                 .and_then(|p| p.pointer("/capabilities/workspace/workspaceEdit/snippetEditSupport"))
@@ -94,6 +158,9 @@ impl Service<Request> for Guarded {
             let reply = Response::from_error(id, Error::method_not_found());
             return Box::pin(async move { Ok(Some(reply)) });
         }
+        // Dropped with the reply's future, however that ends.
+        let answered = (method == "initialize").then(|| Answered(Arc::clone(&self.startup)));
+        let state = Arc::clone(&self.state);
         let inner = &mut self.inner;
         let future = match std::panic::catch_unwind(AssertUnwindSafe(|| inner.call(request))) {
             Ok(future) => future,
@@ -105,6 +172,19 @@ impl Service<Request> for Guarded {
                 Ok(reply) => reply,
                 Err(()) => return Ok(panic_reply(&method, id)),
             };
+            if let Some(answered) = answered {
+                let succeeded = matches!(&reply, Ok(Some(response)) if response.is_ok());
+                let run_early = answered.0.lock().is_ok_and(|mut startup| {
+                    startup.initialized |= succeeded;
+                    succeeded && std::mem::take(&mut startup.early)
+                });
+                if run_early {
+                    tokio::spawn(async move {
+                        crate::handlers::initialize::initialized(&state).await;
+                    });
+                }
+                drop(answered);
+            }
             crate::log!(
                 Level::Debug,
                 "-> {method} in {:.2} ms",
