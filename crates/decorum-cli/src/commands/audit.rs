@@ -4,6 +4,7 @@
 //! (which rule, from what to what, where), every `disable` with its reason, every locked
 //! rule, and every waiver used in the drafts (rules, reason, location).
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -13,7 +14,7 @@ use decorum_text::{LineIndex, TextRange};
 use decorum_workspace::{collect_drafts, read_draft};
 use serde_json::json;
 
-use super::{EXIT_ERROR, EXIT_OK, policy_place, print_problems, stderr_style};
+use super::{EXIT_ERROR, EXIT_OK, explain, policy_place, print_problems, stderr_style};
 use crate::session;
 use crate::{Color, PolicyArgs};
 
@@ -96,6 +97,9 @@ pub fn run(args: AuditArgs) -> u8 {
             json!({ "name": name, "path": path, "exists": root.is_dir() })
         })
         .collect();
+    // A parameter's value before each override, as `decorum explain` shows it: its
+    // default as written (a text in its quotes), then each override's value as written.
+    let mut param_values: HashMap<(&str, &str), String> = HashMap::new();
     let overrides: Vec<serde_json::Value> = session
         .compiled
         .audit
@@ -103,9 +107,24 @@ pub fn run(args: AuditArgs) -> u8 {
         .iter()
         .map(|o| {
             let (file, line) = location(inputs, o.source, o.range);
-            let (what, from, to) = match &o.change {
-                OverrideChange::Severity { from, to, .. } => ("severity".to_string(), from.as_str().to_string(), to.as_str().to_string()),
-                OverrideChange::Param { name, from, to, .. } => (format!("param {name}"), from.clone(), to.clone()),
+            let (what, from, to, unchanged) = match &o.change {
+                OverrideChange::Severity { from, to, .. } => ("severity".to_string(), from.as_str().to_string(), to.as_str().to_string(), from == to),
+                OverrideChange::Param { name, from, to, add } => {
+                    let before = param_values.entry((o.rule.as_str(), name.as_str())).or_insert_with(|| {
+                        match set.rules().iter().find(|r| r.id == o.rule) {
+                            Some(rule) => explain::shown_default(inputs, rule, name, from),
+                            None => from.clone(),
+                        }
+                    });
+                    let shown_from = before.clone();
+                    let written = explain::one_line(to.strip_prefix("+=").unwrap_or(to).trim());
+                    let unchanged = !add && (*from == *to || shown_from == written);
+                    *before = match add {
+                        true => format!("{shown_from} + {written}"),
+                        false => written,
+                    };
+                    (format!("param {name}"), shown_from, to.clone(), unchanged)
+                }
             };
             // `severity LEVEL locked` binds the files nearer the root, even at the same level.
             let locked = o.locked_at().is_some();
@@ -114,7 +133,7 @@ pub fn run(args: AuditArgs) -> u8 {
             let disabled = session.compiled.audit.disables.iter().any(|d| d.rule == o.rule);
             let effect = if disabled {
                 Some("the rule is disabled")
-            } else if from == to && !locked {
+            } else if unchanged && !locked {
                 Some("no change")
             } else {
                 None

@@ -276,16 +276,7 @@ fn parameter_lines(inputs: &PolicyInputs, audit: &AuditTrail, rule: &RuleInfo) -
                     .unwrap_or_else(|| "an importing policy".to_string()),
             })
             .collect();
-        // The default as written, like the values of the overrides: a text in its quotes.
-        // A term set's value shows as "(term set)", and a long one as written would
-        // crowd the line.
-        let default = if from == "(term set)" {
-            default_as_written(inputs, rule, name)
-                .filter(|text| text.chars().count() <= 60)
-                .unwrap_or_else(|| "its default terms".into())
-        } else {
-            default_as_written(inputs, rule, name).unwrap_or_else(|| from.to_string())
-        };
+        let default = shown_default(inputs, rule, name, from);
         let (replaced, in_force) = steps.split_at(first_in_force);
         let mut value = default.clone();
         for step in in_force {
@@ -317,6 +308,25 @@ fn parameter_lines(inputs: &PolicyInputs, audit: &AuditTrail, rule: &RuleInfo) -
         ));
     }
     lines
+}
+
+/// A parameter's default as `decorum explain` and `decorum audit` show it: as written,
+/// like the values of the overrides (a text in its quotes). `from` is the engine's
+/// rendering, the fallback for a rule without a source; a term set's value shows as
+/// "(term set)" there, and a long one as written would crowd the line.
+pub(super) fn shown_default(
+    inputs: &PolicyInputs,
+    rule: &RuleInfo,
+    name: &str,
+    from: &str,
+) -> String {
+    if from == "(term set)" {
+        default_as_written(inputs, rule, name)
+            .filter(|text| text.chars().count() <= 60)
+            .unwrap_or_else(|| "its default terms".into())
+    } else {
+        default_as_written(inputs, rule, name).unwrap_or_else(|| from.to_string())
+    }
 }
 
 /// A parameter's default as written in the rule, on one line.
@@ -362,7 +372,7 @@ fn params_in_force<'a>(
 }
 
 /// A value as written, on one line (a term list may span several).
-fn one_line(text: &str) -> String {
+pub(super) fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
