@@ -349,3 +349,16 @@ fn a_client_that_sends_initialized_before_reading_the_reply_gets_its_policies_lo
         server.stop();
     }
 }
+
+#[test]
+fn exit_does_not_wait_for_the_policies_to_load() {
+    // `initialized` loads the workspace's policies, which takes seconds for a large
+    // workspace; here the test hook holds the load back for ten minutes. `shutdown` was
+    // answered at once, but the server ended only once that handler had returned.
+    let ws = Workspace::new();
+    let delay = std::path::Path::new("600000");
+    let mut server =
+        Server::start_with_env(&ws.root(), &[("DECORUM_LSP_TEST_PRELOAD_DELAY_MS", delay)]);
+    server.initialize(&ws.root(), capabilities(), Value::Null);
+    server.stop();
+}

@@ -29,7 +29,8 @@ use crate::state::State;
 
 /// Set to `1` in the environment to enable the test hooks: `decorum/testPanic`, a request
 /// that panics inside its handler (for the end-to-end test that a panic becomes an error
-/// reply), and `DECORUM_LSP_TEST_CHECK_DELAY_MS`, a wait before every scheduled check.
+/// reply), `DECORUM_LSP_TEST_CHECK_DELAY_MS`, a wait before every scheduled check, and
+/// `DECORUM_LSP_TEST_PRELOAD_DELAY_MS`, a wait before the policies load at `initialized`.
 pub const TEST_HOOKS_ENV: &str = "DECORUM_LSP_TEST_HOOKS";
 
 /// The language server: shared state behind an `Arc`, so check tasks can hold it.

@@ -199,7 +199,11 @@ pub async fn initialized(state: &Arc<State>) {
         Arc::downgrade(state),
         Arc::clone(&state.loads),
     ));
-    preload_contexts(state).await;
+    // On a task of its own: the server ends once its handlers have returned, and `exit`
+    // must not wait for a compile (seconds for a large workspace). Requests never waited
+    // for this handler; those that need the policies wait for the load itself.
+    let state = Arc::clone(state);
+    tokio::spawn(async move { preload_contexts(&state).await });
 }
 
 /// Compiles the policies of every workspace folder not loaded yet, so the first draft the
@@ -207,6 +211,9 @@ pub async fn initialized(state: &Arc<State>) {
 /// are shown before any draft of it is opened. Run at `initialized` and for folders added
 /// later.
 pub(crate) async fn preload_contexts(state: &Arc<State>) {
+    if let Some(delay) = test_preload_delay() {
+        tokio::time::sleep(delay).await;
+    }
     for key in state.folder_keys() {
         let worker = Arc::clone(state);
         let loaded = tokio::task::spawn_blocking(move || worker.context(&key)).await;
@@ -214,6 +221,16 @@ pub(crate) async fn preload_contexts(state: &Arc<State>) {
             crate::checks::report_context(state, &ctx, false).await;
         }
     }
+}
+
+/// With the test hooks on, `DECORUM_LSP_TEST_PRELOAD_DELAY_MS` holds the preload back,
+/// for the end-to-end test that `exit` does not wait for it.
+fn test_preload_delay() -> Option<std::time::Duration> {
+    let hooks = std::env::var(crate::server::TEST_HOOKS_ENV).is_ok_and(|v| v == "1");
+    let ms = std::env::var("DECORUM_LSP_TEST_PRELOAD_DELAY_MS").ok()?;
+    hooks
+        .then(|| ms.parse().ok().map(std::time::Duration::from_millis))
+        .flatten()
 }
 
 /// The file path of a `file:` URI.
