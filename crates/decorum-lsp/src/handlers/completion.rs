@@ -179,7 +179,11 @@ fn complete(state: &State, params: CompletionParams) -> Option<CompletionRespons
             let typed = &before[word_start..];
             let (paths, what) = if typed.starts_with('.') {
                 let folders = state.folders();
-                (relative_import_paths(path.as_deref(), typed, &folders), "")
+                let unsaved = unsaved_policy_files(state);
+                (
+                    relative_import_paths(path.as_deref(), typed, &folders, &unsaved),
+                    "",
+                )
             } else {
                 (std_import_paths(), "standard library ")
             };
@@ -401,11 +405,13 @@ fn std_import_paths() -> Vec<(String, bool)> {
 /// Only what the loader would accept is offered ([`ImportReach`]): a folder it would
 /// refuse is not even read, so completion cannot show what lies outside the workspace
 /// any more than an import can, and an entry that is a symbolic link leading outside is
-/// left out.
+/// left out. The policy files open in the editor but never saved (`unsaved`, canonical
+/// paths) are listed with their folder's files, since the loader imports them too.
 fn relative_import_paths(
     document: Option<&Path>,
     typed: &str,
     folders: &[PathBuf],
+    unsaved: &[PathBuf],
 ) -> Vec<(String, bool)> {
     let Some(document) = document.and_then(decorum_workspace::canonical_file) else {
         return Vec::new();
@@ -454,8 +460,41 @@ fn relative_import_paths(
             }
         }
     }
+    for planned in unsaved {
+        let stem = planned
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(".decorum"));
+        let Some(stem) = stem.filter(|s| !s.starts_with('.')) else {
+            continue;
+        };
+        if planned.parent() == Some(listed.as_path())
+            && *planned != document
+            && reach.admits(planned)
+            && !planned.exists()
+        {
+            out.push((format!("{prefix}{stem}"), false));
+        }
+    }
     out.sort();
+    out.dedup();
     out
+}
+
+/// The open policy files that are not on disk (never saved), by their folder's canonical
+/// path and their name.
+fn unsaved_policy_files(state: &State) -> Vec<PathBuf> {
+    let paths: Vec<PathBuf> = state
+        .documents
+        .iter()
+        .filter(|doc| doc.role == Role::Policy)
+        .filter_map(|doc| doc.path.clone())
+        .collect();
+    paths
+        .iter()
+        .filter(|p| !p.exists())
+        .filter_map(|p| decorum_workspace::canonical_file(p))
+        .collect()
 }
 
 /// Where a relative import of one document may lead, decided as the loader decides it
@@ -810,18 +849,45 @@ mod tests {
             std::fs::write(dir.join(file), "").unwrap();
         }
         let me = dir.join("org.decorum");
-        let here = relative_import_paths(Some(&me), "./", &[]);
+        let here = relative_import_paths(Some(&me), "./", &[], &[]);
         assert_eq!(
             here,
             [("./base".to_owned(), false), ("./shared".to_owned(), true)]
         );
-        let inside = relative_import_paths(Some(&me), "./shared/co", &[]);
+        let inside = relative_import_paths(Some(&me), "./shared/co", &[], &[]);
         assert_eq!(inside, [("./shared/common".to_owned(), false)]);
-        assert!(relative_import_paths(None, "./", &[]).is_empty());
-        assert!(relative_import_paths(Some(&me), "./missing/", &[]).is_empty());
+        assert!(relative_import_paths(None, "./", &[], &[]).is_empty());
+        assert!(relative_import_paths(Some(&me), "./missing/", &[], &[]).is_empty());
         // Without decorum.toml the document's folder is the workspace: nothing above it.
-        assert!(relative_import_paths(Some(&me), "../", &[]).is_empty());
-        assert!(relative_import_paths(Some(&me), "./shared/../../", &[]).is_empty());
+        assert!(relative_import_paths(Some(&me), "../", &[], &[]).is_empty());
+        assert!(relative_import_paths(Some(&me), "./shared/../../", &[], &[]).is_empty());
+        // Policy files open in the editor but never saved are listed with their folder's
+        // (the hidden one, and one saved since, are not; nor one above the workspace).
+        let canonical = std::fs::canonicalize(&dir).unwrap();
+        let unsaved = [
+            canonical.join("fresh.decorum"),
+            canonical.join(".draft.decorum"),
+            canonical.join("base.decorum"),
+            canonical.join("shared/newer.decorum"),
+            canonical.parent().unwrap().join("outside.decorum"),
+        ];
+        let here = relative_import_paths(Some(&me), "./", &[], &unsaved);
+        assert_eq!(
+            here,
+            [
+                ("./base".to_owned(), false),
+                ("./fresh".to_owned(), false),
+                ("./shared".to_owned(), true)
+            ]
+        );
+        let inside = relative_import_paths(Some(&me), "./shared/", &[], &unsaved);
+        assert_eq!(
+            inside,
+            [
+                ("./shared/common".to_owned(), false),
+                ("./shared/newer".to_owned(), false)
+            ]
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
