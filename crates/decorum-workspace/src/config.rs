@@ -48,8 +48,8 @@ pub const FAIL_ON_VALUES: &[&str] = &["error", "warning", "info", "hint", "never
 /// # Which files under a folder given to `decorum check` are drafts. Globs are matched
 /// # against the path relative to this file's folder, with `/` as separator: `*` stays
 /// # inside one folder, `**` crosses folders. A leading `./` is this folder (`./posts/**`
-/// # is `posts/**`); a glob starting with `/` is an error. Files ignored by .gitignore or
-/// # .ignore, and hidden files, are never collected from folders.
+/// # is `posts/**`); a glob starting with `/` or with a `..` segment is an error. Files
+/// # ignored by .gitignore or .ignore, and hidden files, are never collected from folders.
 /// include = ["**/*.md", "**/*.markdown", "**/*.txt"]   # default
 /// # Files to leave out even when `include` matches them. A glob that matches a folder
 /// # leaves out everything inside it.
@@ -215,7 +215,7 @@ pub(crate) fn glob(pattern: &str) -> Result<Glob, String> {
         .literal_separator(true)
         .backslash_escape(true)
         .build()
-        .map_err(|err| format!("invalid glob \"{pattern}\": {}", err.kind()))
+        .map_err(|err| format!("invalid glob {}: {}", quoted(pattern), err.kind()))
 }
 
 /// Compiles globs into one set; the error names the first bad glob.
@@ -830,11 +830,34 @@ fn checked_globs(
     if bad.is_empty() { Ok(ok) } else { Err(bad) }
 }
 
+/// What the globs of decorum.toml are matched from, in messages.
+const CONFIG_FOLDER: &str = "the folder of decorum.toml";
+
 /// A glob of decorum.toml as it is matched against paths relative to the folder of
-/// decorum.toml: a leading `./` is that folder, so `./posts/**` is `posts/**`. A glob
-/// that would match nothing because of how it is written (starting with `/`, or empty)
-/// or that does not compile is an error: its message and what to write instead.
+/// decorum.toml ([`relative_glob`]), or its message and what to write instead.
 fn matched_glob(written: &str) -> Result<String, (String, String)> {
+    relative_glob(written, CONFIG_FOLDER).map_err(|err| (err.message, err.help))
+}
+
+/// Why a glob cannot be used, and what to write instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GlobError {
+    /// What is wrong, quoting the glob as written (in double quotes, with `\` and `"`
+    /// escaped, so a log can hide the quoted part whole).
+    pub message: String,
+    /// What to write instead.
+    pub help: String,
+}
+
+/// A glob as it is matched against paths relative to a folder, `base` in messages
+/// (such as "the folder of decorum.toml"): the one rule for `[drafts]` globs in
+/// decorum.toml and the globs of the language server's settings. A leading `./` is that
+/// folder, so `./posts/**` is `posts/**`. A glob that would match nothing because of how
+/// it is written (starting with `/`, with a `..` segment, or empty) or that does not
+/// compile is an error, with what to write instead.
+pub fn relative_glob(written: &str, base: &str) -> Result<String, GlobError> {
+    let error = |message: String, help: String| Err(GlobError { message, help });
+    let shown = quoted(written);
     let mut pattern = written;
     while let Some(rest) = pattern.strip_prefix("./") {
         pattern = rest.trim_start_matches('/');
@@ -844,30 +867,66 @@ fn matched_glob(written: &str) -> Result<String, (String, String)> {
         let instead = if relative.is_empty() {
             "a path inside that folder, such as \"posts/**\"".to_owned()
         } else {
-            format!("\"{relative}\"")
+            quoted(relative)
         };
-        return Err((
-            format!("glob \"{written}\" starts with `/`, so it matches no draft"),
+        return error(
+            format!("glob {shown} starts with `/`, so it matches no draft"),
             format!(
-                "globs are matched against paths relative to the folder of decorum.toml, from its start: write {instead}"
+                "globs are matched against paths relative to {base}, from its start: write {instead}"
             ),
-        ));
+        );
     }
     if pattern.is_empty() {
         let message = if written.is_empty() {
             "empty glob, which matches no draft".to_owned()
         } else {
-            format!("glob \"{written}\" is the folder of decorum.toml, which is no draft")
+            format!("glob {shown} is {base}, which is no draft")
         };
-        return Err((
+        return error(
             message,
             "write the drafts it is for, such as \"posts/**\" (every file below posts) or \"**/*.md\", or remove it".to_owned(),
-        ));
+        );
+    }
+    if pattern.split('/').any(|segment| segment == "..") {
+        let instead = match without_parent_segments(pattern) {
+            Some(resolved) => format!("write {}", quoted(&resolved)),
+            None => "write a glob of drafts inside it, such as \"posts/**\"".to_owned(),
+        };
+        return error(
+            format!("glob {shown} has a `..` segment, so it matches no draft"),
+            format!(
+                "globs are matched against paths inside {base}, which never hold `..`: {instead}"
+            ),
+        );
     }
     match glob(pattern) {
         Ok(_) => Ok(pattern.to_owned()),
-        Err(message) => Err((message, INVALID_GLOB_HELP.to_owned())),
+        Err(message) => error(message, INVALID_GLOB_HELP.to_owned()),
     }
+}
+
+/// `pattern` with each `..` segment and the plain name before it taken out
+/// (`posts/../x/**` is `x/**`), when every `..` follows such a name (not a wildcard,
+/// and not going above the start) and something is left.
+fn without_parent_segments(pattern: &str) -> Option<String> {
+    let mut kept: Vec<&str> = Vec::new();
+    for segment in pattern.split('/') {
+        if segment == ".." {
+            let name = kept.pop()?;
+            if name.is_empty() || name == "." || name.contains(['*', '?', '[', '{', '\\']) {
+                return None;
+            }
+        } else {
+            kept.push(segment);
+        }
+    }
+    let resolved = kept.join("/");
+    (!resolved.is_empty()).then_some(resolved)
+}
+
+/// `text` in double quotes with `\` and `"` escaped, as TOML writes a string.
+fn quoted(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 /// Where each glob of the `files` of the `entry`th `[[drafts.metadata]]` table is

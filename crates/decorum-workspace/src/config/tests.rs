@@ -563,3 +563,36 @@ fn a_glob_that_can_match_nothing_by_how_it_is_written_is_an_error() {
         "#]],
     );
 }
+
+#[test]
+fn a_glob_that_goes_up_with_dot_dot_is_an_error() {
+    // Paths are matched relative to the folder of decorum.toml and never hold `..`, so a
+    // glob with a `..` segment matches nothing: refused at the glob, with what to write
+    // (the glob without the detour when it has one, else a glob inside the folder).
+    check(
+        "[drafts]\ninclude = [\"../shared/**/*.md\", \"ok/**\"]\nexclude = [\"posts/../old/**\", \"./..\"]\n[[drafts.metadata]]\nfiles = [\"x/**\", \"**/../y/*.md\"]\nchannel = \"x\"\n[[drafts.metadata]]\nfiles = \"a/b/../../c/**\"\nchannel = \"x\"\n",
+        expect![[r#"
+            decorum.toml:2:12: glob "../shared/**/*.md" has a `..` segment, so it matches no draft
+                help: globs are matched against paths inside the folder of decorum.toml, which never hold `..`: write a glob of drafts inside it, such as "posts/**"
+            decorum.toml:3:12: glob "posts/../old/**" has a `..` segment, so it matches no draft
+                help: globs are matched against paths inside the folder of decorum.toml, which never hold `..`: write "old/**"
+            decorum.toml:3:31: glob "./.." has a `..` segment, so it matches no draft
+                help: globs are matched against paths inside the folder of decorum.toml, which never hold `..`: write a glob of drafts inside it, such as "posts/**"
+            decorum.toml:5:18: glob "**/../y/*.md" has a `..` segment, so it matches no draft
+                help: globs are matched against paths inside the folder of decorum.toml, which never hold `..`: write a glob of drafts inside it, such as "posts/**"
+            decorum.toml:8:9: glob "a/b/../../c/**" has a `..` segment, so it matches no draft
+                help: globs are matched against paths inside the folder of decorum.toml, which never hold `..`: write "c/**"
+        "#]],
+    );
+    // A `..` that is part of a name is an ordinary name.
+    check(
+        "[drafts]\ninclude = [\"notes/..draft/*.md\", \"notes/v2../*.md\"]\n",
+        expect![[r#"
+            root: /ws
+            policies: ["std/healthcare"]
+            include: ["notes/..draft/*.md", "notes/v2../*.md"]
+            exclude: []
+            fail-on: None
+        "#]],
+    );
+}
