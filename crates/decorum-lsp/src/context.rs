@@ -21,10 +21,11 @@ use decorum_engine::{
     AuditTrail, Compiled, PolicyProblem, PolicySet, ProblemLevel, SourceId, SymbolIndex, compile,
 };
 use decorum_text::LineIndex;
+use decorum_workspace::config::glob_set;
 use decorum_workspace::{
     Config, ConfigError, LoadedPolicies, find_config, load_config, load_policies,
 };
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use globset::GlobSet;
 
 use crate::log::Level;
 use crate::settings::Settings;
@@ -346,8 +347,8 @@ impl ActivePolicies {
 impl DraftFilter {
     fn new(config: Config) -> Result<DraftFilter, String> {
         Ok(DraftFilter {
-            include: globs(&config.include)?,
-            exclude: globs(&config.exclude)?,
+            include: glob_set(&config.include)?,
+            exclude: glob_set(&config.exclude)?,
             config,
         })
     }
@@ -440,23 +441,6 @@ pub fn config_problem(error: &ConfigError, text: &str) -> PolicyProblem {
         error.message.clone(),
         error.help.clone(),
     )
-}
-
-/// Compiles globs the way `decorum.toml` does: `*` stays inside a folder, `**` crosses,
-/// a backslash escapes. (The workspace crate keeps its own compiler private.)
-fn globs(patterns: &[String]) -> Result<GlobSet, String> {
-    let mut builder = GlobSetBuilder::new();
-    for pattern in patterns {
-        let glob = GlobBuilder::new(pattern)
-            .literal_separator(true)
-            .backslash_escape(true)
-            .build()
-            .map_err(|err| format!("invalid glob \"{pattern}\": {}", err.kind()))?;
-        builder.add(glob);
-    }
-    builder
-        .build()
-        .map_err(|err| format!("invalid globs: {}", err.kind()))
 }
 
 /// The problems the loader found with what `decorum.toml` (at `config_path`) names, as

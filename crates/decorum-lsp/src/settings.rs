@@ -16,7 +16,8 @@
 //! user (which names the key, never a document).
 
 use decorum_syntax::Severity;
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use decorum_workspace::config::{GlobError, relative_glob};
+use globset::GlobSet;
 use serde_json::Value;
 
 /// The language ids that are drafts when settings do not say otherwise.
@@ -103,11 +104,11 @@ impl Settings {
             if let Some(globs) = drafts.get("globs") {
                 match string_list(globs) {
                     Some(globs) => match compile_globs(&globs) {
-                        Ok(set) => {
+                        Ok((globs, set)) => {
                             settings.globs = globs;
                             settings.glob_set = set;
                         }
-                        Err(message) => warnings.push(format!("settings: {message}")),
+                        Err(found) => warnings.extend(found),
                     },
                     None => warnings
                         .push("settings: `drafts.globs` must be a list of strings".to_owned()),
@@ -141,23 +142,31 @@ fn string_list(value: &Value) -> Option<Vec<String>> {
         .collect()
 }
 
-/// Compiles globs the way `decorum.toml` does: `*` stays inside a folder, `**` crosses.
-fn compile_globs(globs: &[String]) -> Result<GlobSet, String> {
-    let mut builder = GlobSetBuilder::new();
-    for glob in globs {
-        let compiled = GlobBuilder::new(glob)
-            .literal_separator(true)
-            .backslash_escape(true)
-            .build()
-            .map_err(|err| {
-                let glob = crate::log::quoted(glob);
-                format!("invalid glob {glob} in `drafts.globs`: {}", err.kind())
-            })?;
-        builder.add(compiled);
+/// What the globs of `drafts.globs` are matched from, in messages.
+const GLOBS_FOLDER: &str =
+    "the folder of the decorum.toml that applies (else the workspace folder)";
+
+/// Reads globs by the rule of `decorum.toml` ([`relative_glob`]: a leading `./` is the
+/// folder they start at; a glob starting with `/`, with a `..` segment or empty is
+/// refused) and compiles them: the globs as matched and their set, or a warning per
+/// glob that cannot be used.
+fn compile_globs(written: &[String]) -> Result<(Vec<String>, GlobSet), Vec<String>> {
+    let mut globs = Vec::new();
+    let mut warnings = Vec::new();
+    for glob in written {
+        match relative_glob(glob, GLOBS_FOLDER) {
+            Ok(glob) => globs.push(glob),
+            Err(GlobError { message, help }) => {
+                warnings.push(format!("settings: `drafts.globs`: {message} ({help})"));
+            }
+        }
     }
-    builder
-        .build()
-        .map_err(|err| format!("invalid `drafts.globs`: {}", err.kind()))
+    if !warnings.is_empty() {
+        return Err(warnings);
+    }
+    let set = decorum_workspace::config::glob_set(&globs)
+        .map_err(|message| vec![format!("settings: `drafts.globs`: {message}")])?;
+    Ok((globs, set))
 }
 
 #[cfg(test)]
@@ -209,6 +218,36 @@ mod tests {
         assert_eq!(settings, Settings::default());
         assert_eq!(warnings.len(), 4, "{warnings:?}");
         assert!(warnings[3].contains("[unclosed"), "{warnings:?}");
+    }
+
+    #[test]
+    fn globs_follow_the_rule_of_decorum_toml() {
+        // A leading `./` is the folder the globs start at, as in decorum.toml.
+        let dotted = json!({ "drafts": { "globs": ["./posts/**/*.html", ".//notes/*.txt"] } });
+        let (settings, warnings) = Settings::from_json(Some(&dotted));
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(settings.globs, ["posts/**/*.html", "notes/*.txt"]);
+        assert!(settings.glob_set.is_match("posts/2024/flu.html"));
+        assert!(settings.glob_set.is_match("notes/a.txt"));
+
+        // A glob that can match nothing by how it is written is refused, each with a
+        // warning that says what to write; the defaults stay.
+        let bad = json!({ "drafts": { "globs": ["/posts/**", "ok/**", "../shared/*.md", ""] } });
+        let (settings, warnings) = Settings::from_json(Some(&bad));
+        assert_eq!(settings, Settings::default());
+        let base = "the folder of the decorum.toml that applies (else the workspace folder)";
+        assert_eq!(
+            warnings,
+            [
+                format!(
+                    "settings: `drafts.globs`: glob \"/posts/**\" starts with `/`, so it matches no draft (globs are matched against paths relative to {base}, from its start: write \"posts/**\")"
+                ),
+                format!(
+                    "settings: `drafts.globs`: glob \"../shared/*.md\" has a `..` segment, so it matches no draft (globs are matched against paths inside {base}, which never hold `..`: write a glob of drafts inside it, such as \"posts/**\")"
+                ),
+                "settings: `drafts.globs`: empty glob, which matches no draft (write the drafts it is for, such as \"posts/**\" (every file below posts) or \"**/*.md\", or remove it)".to_owned(),
+            ]
+        );
     }
 
     #[test]

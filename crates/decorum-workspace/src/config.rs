@@ -218,8 +218,10 @@ pub(crate) fn glob(pattern: &str) -> Result<Glob, String> {
         .map_err(|err| format!("invalid glob {}: {}", quoted(pattern), err.kind()))
 }
 
-/// Compiles globs into one set; the error names the first bad glob.
-pub(crate) fn glob_set(patterns: &[String]) -> Result<GlobSet, String> {
+/// Compiles globs into one set with Decorum's conventions (`*` does not cross `/`,
+/// `**` does, a backslash escapes); the error names the first bad glob. The globs are
+/// taken as given: [`relative_glob`] reads them first.
+pub fn glob_set(patterns: &[String]) -> Result<GlobSet, String> {
     let mut builder = GlobSetBuilder::new();
     for pattern in patterns {
         builder.add(glob(pattern)?);
