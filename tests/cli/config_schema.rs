@@ -36,10 +36,17 @@ fn library_names_the_schema_refuses_are_refused_at_their_line() {
             out.render()
         );
         if refused {
+            let toml_line = toml_text.lines().nth(1).unwrap();
             let expected = format!(
-                "error: invalid library name \"{name}\": {problem}\n  --> decorum.toml:2:1\n   = help: a library name is ASCII letters, digits, `-` and `_`"
+                "error: invalid library name \"{name}\": {problem}\n --> decorum.toml:2:1\n  |\n2 | {toml_line}\n"
             );
             assert!(out.stderr.starts_with(&expected), "{}", out.render());
+            assert!(
+                out.stderr
+                    .contains("\n   = help: a library name is ASCII letters, digits, `-` and `_`"),
+                "{}",
+                out.render()
+            );
         }
     }
 }
@@ -55,7 +62,7 @@ fn an_empty_files_list_of_metadata_is_refused_at_its_line() {
     assert_eq!(out.code, 2, "{}", out.render());
     assert!(
         out.stderr.starts_with(
-            "error: `files` is empty, so this metadata applies to no draft\n  --> decorum.toml:2:9\n   = help: list the globs"
+            "error: `files` is empty, so this metadata applies to no draft\n --> decorum.toml:2:9\n  |\n2 | files = []\n  |         ^^\n  |\n   = help: list the globs"
         ),
         "{}",
         out.render()

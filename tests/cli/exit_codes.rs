@@ -201,7 +201,11 @@ fn a_missing_policies_entry_is_an_error_at_its_line_of_decorum_toml() {
         --- stdout: (empty)
         --- stderr
         error: no policy file at `policy/missing.decorum`
-          --> decorum.toml:3:3
+         --> decorum.toml:3:3
+          |
+        3 |   "policy/missing.decorum",
+          |   ^^^^^^^^^^^^^^^^^^^^^^^^
+          |
            = help: check `policies` in decorum.toml
 
     "#]]
@@ -268,7 +272,11 @@ fn an_invalid_decorum_toml_is_an_error_naming_the_place() {
         --- stdout: (empty)
         --- stderr
         error: missing comma between array elements, expected `,`
-          --> decorum.toml:3:1
+         --> decorum.toml:3:1
+          |
+        3 | [check]
+          | ^
+          |
 
     "#]]
     .assert_eq(&ws.check(&["post.md"]).output().render());
@@ -287,10 +295,18 @@ fn unknown_keys_in_decorum_toml_are_errors_with_did_you_mean_all_in_one_run() {
         --- stdout: (empty)
         --- stderr
         error: unknown key "polices" (did you mean "policies"?)
-          --> decorum.toml:1:1
+         --> decorum.toml:1:1
+          |
+        1 | polices = ["std/healthcare"]
+          | ^^^^^^^
+          |
 
         error: unknown key "fail_on" (did you mean "fail-on"?)
-          --> decorum.toml:3:1
+         --> decorum.toml:3:1
+          |
+        3 | fail_on = "error"
+          | ^^^^^^^
+          |
 
     "#]]
     .assert_eq(&ws.check(&["post.md"]).output().render());
@@ -306,7 +322,11 @@ fn an_invalid_fail_on_in_decorum_toml_is_an_error() {
         --- stdout: (empty)
         --- stderr
         error: unknown severity "loud"
-          --> decorum.toml:2:11
+         --> decorum.toml:2:11
+          |
+        2 | fail-on = "loud"
+          |           ^^^^^^
+          |
            = help: `fail-on` is one of: error, warning, info, hint, never
 
     "#]]

@@ -203,3 +203,79 @@ fn an_invisible_character_in_a_policy_snippet_is_shown_as_its_code_point() {
             .render(),
     );
 }
+
+/// An error in decorum.toml shows its line with a caret under the value, like a policy
+/// problem, so the reader sees what to fix without opening the file.
+#[test]
+fn errors_in_decorum_toml_show_their_line_with_a_caret() {
+    let ws = Workspace::new();
+    ws.file(
+        "decorum.toml",
+        "policies = [\"std/healthcare\"]\n[drafts]\ninclude = [\"../shared/**/*.md\"]\n[check]\nfail-on = \"loud\"\n",
+    );
+    ws.file("post.md", "Open on Saturdays.\n");
+    expect![[r#"
+        exit: 2
+        --- stdout: (empty)
+        --- stderr
+        error: glob "../shared/**/*.md" has a `..` segment, so it matches no draft
+         --> decorum.toml:3:12
+          |
+        3 | include = ["../shared/**/*.md"]
+          |            ^^^^^^^^^^^^^^^^^^^
+          |
+           = help: globs are matched against paths inside the folder of decorum.toml, which never hold `..`: write a glob of drafts inside it, such as "posts/**"
+
+        error: unknown severity "loud"
+         --> decorum.toml:5:11
+          |
+        5 | fail-on = "loud"
+          |           ^^^^^^
+          |
+           = help: `fail-on` is one of: error, warning, info, hint, never
+
+    "#]]
+    .assert_eq(&ws.check(&["post.md"]).output().render());
+}
+
+/// The caret sits under the value also after characters wider or narrower than one
+/// column, and a TOML syntax error points where the reading stopped.
+#[test]
+fn a_decorum_toml_error_after_wide_characters_and_a_syntax_error_show_their_line() {
+    let ws = Workspace::new();
+    ws.file(
+        "decorum.toml",
+        "[libraries]\n\"ünï\" = { path = \"vendor/ünï\" }\n",
+    );
+    expect![[r#"
+        exit: 2
+        --- stdout: (empty)
+        --- stderr
+        error: invalid library name "ünï": it starts with `ü`
+         --> decorum.toml:2:1
+          |
+        2 | "ünï" = { path = "vendor/ünï" }
+          | ^^^^^
+          |
+           = help: a library name is ASCII letters, digits, `-` and `_`, starting with a letter or digit, such as `dental-network`
+
+    "#]]
+    .assert_eq(&ws.check(&[]).output().render());
+    ws.file(
+        "decorum.toml",
+        "policies = [\"std/healthcare\"\n\n[check]\n",
+    );
+    expect![[r#"
+        exit: 2
+        --- stdout: (empty)
+        --- stderr
+        error: missing comma between array elements, expected `,`
+         --> decorum.toml:3:1
+          |
+        3 | [check]
+          | ^
+          |
+
+    "#]]
+    .assert_eq(&ws.check(&[]).output().render());
+}

@@ -189,7 +189,7 @@ fn refused_policies_entries_are_reported_at_their_line_in_decorum_toml() {
         assert_eq!(out.code, 2, "{}", out.render());
         assert!(
             out.stderr.contains(
-                "`../outside/secret` points to a place outside the workspace (the folder of decorum.toml)\n  --> "
+                "`../outside/secret` points to a place outside the workspace (the folder of decorum.toml)\n --> "
             ) && out.stderr.contains("decorum.toml:3:3")
                 && out.stderr.contains(
                     "`policy/link` leads through a symbolic link to a place outside the workspace"

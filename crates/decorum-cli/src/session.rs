@@ -1,8 +1,10 @@
 //! Loading what every command needs: the configuration, the policies, compiled.
 
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use decorum_engine::{Compiled, PolicyInputs, PolicyProblem, ProblemLevel, compile};
+use decorum_workspace::config::SourceSpan;
 use decorum_workspace::{Config, LoadedPolicies, find_config, load_config, load_policies};
 
 /// Configuration and compiled policies.
@@ -34,6 +36,9 @@ pub struct GeneralProblem {
     pub help: Option<String>,
     /// Error (stops the run) or warning (a skipped draft).
     pub level: ProblemLevel,
+    /// The text of decorum.toml with the problem's place in it, for a problem written
+    /// there: the human report shows its line. Never a draft's text.
+    pub source: Option<SourceSpan>,
 }
 
 impl Session {
@@ -71,6 +76,7 @@ pub fn config(explicit: Option<&Path>) -> Result<Config, Vec<GeneralProblem>> {
                 message: e.message,
                 help: e.help,
                 level: ProblemLevel::Error,
+                source: e.source,
             })
             .collect()
     })
@@ -96,6 +102,10 @@ pub fn load(config: Config, explicit: Option<&Path>) -> Session {
                 message: e.message,
                 help: e.help,
                 level: ProblemLevel::Error,
+                source: config.text.as_ref().map(|text| SourceSpan {
+                    text: Arc::clone(text),
+                    span: place.span.clone(),
+                }),
             },
             _ => GeneralProblem {
                 path: shown_path(&e.path),
@@ -104,6 +114,7 @@ pub fn load(config: Config, explicit: Option<&Path>) -> Session {
                 message: e.message,
                 help: e.help,
                 level: ProblemLevel::Error,
+                source: None,
             },
         })
         .collect();
@@ -121,6 +132,7 @@ pub fn load(config: Config, explicit: Option<&Path>) -> Session {
             message: "no policy files were found".into(),
             help: Some("list them under `policies` in decorum.toml, or pass --policy FILE".into()),
             level: ProblemLevel::Error,
+            source: None,
         });
     }
     general.extend(missing_library_folders(&config, &libraries));
@@ -164,6 +176,7 @@ pub fn missing_folder_warnings(config: &Config, missing: &[&String]) -> Vec<Gene
                     "fix its path under [libraries] in decorum.toml, or remove the entry".into(),
                 ),
                 level: ProblemLevel::Warning,
+                source: None,
             }
         })
         .collect()
@@ -200,6 +213,7 @@ pub fn draft_problem(
         } else {
             ProblemLevel::Error
         },
+        source: None,
     }
 }
 

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use decorum_draft::{MetaValue, Metadata};
 use decorum_syntax::did_you_mean;
@@ -82,6 +83,10 @@ pub struct Config {
     pub root: PathBuf,
     /// The configuration file, when there is one.
     pub file: Option<PathBuf>,
+    /// The text of the configuration file as it was read, when there is one: the
+    /// places below refer to it, so a problem can be shown on its line without reading
+    /// the file again.
+    pub text: Option<Arc<str>>,
     /// `policies`: the files or folders whose rules apply (`std/...` or relative to `root`).
     pub policies: Vec<String>,
     /// Where each entry of `policies` is written in decorum.toml, in the same order;
@@ -119,6 +124,7 @@ impl Config {
         Config {
             root: paths::absolute(root),
             file: None,
+            text: None,
             policies: vec![DEFAULT_POLICY.to_owned()],
             policy_places: vec![None],
             include: DEFAULT_INCLUDE.iter().map(|s| (*s).to_owned()).collect(),
@@ -244,6 +250,19 @@ pub struct ConfigError {
     pub message: String,
     /// What to do, when there is more to say.
     pub help: Option<String>,
+    /// The text the problem is written in, with its place, when it has one: to show
+    /// the line with the problem marked.
+    pub source: Option<SourceSpan>,
+}
+
+/// A range of the text of decorum.toml, with that text as it was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceSpan {
+    /// The whole text of the file.
+    pub text: Arc<str>,
+    /// The byte range of the problem in `text` (a string's with its quotes); inside the
+    /// text, on character boundaries.
+    pub span: std::ops::Range<usize>,
 }
 
 impl fmt::Display for ConfigError {
@@ -294,6 +313,7 @@ pub fn load_config(path: &Path) -> Result<Config, Vec<ConfigError>> {
             column: 0,
             message: format!("cannot read the configuration: {err}"),
             help: Some(help.to_owned()),
+            source: None,
         }]
     })?;
     let Ok(text) = String::from_utf8(bytes) else {
@@ -303,6 +323,7 @@ pub fn load_config(path: &Path) -> Result<Config, Vec<ConfigError>> {
             column: 0,
             message: "the configuration is not valid UTF-8".to_owned(),
             help: Some("save decorum.toml as UTF-8".to_owned()),
+            source: None,
         }]);
     };
     let file = paths::absolute(path);
@@ -320,14 +341,26 @@ pub(crate) fn parse_config(
     root: PathBuf,
     file: Option<PathBuf>,
 ) -> Result<Config, Vec<ConfigError>> {
+    let shared: std::cell::OnceCell<Arc<str>> = std::cell::OnceCell::new();
     let error = |span: Option<std::ops::Range<usize>>, message: String, help: Option<String>| {
-        let (line, column) = span.map_or((1, 1), |span| line_column(text, span.start));
+        let (line, column) = span
+            .as_ref()
+            .map_or((1, 1), |span| line_column(text, span.start));
+        let source = span.and_then(|span| {
+            let end = span.end.min(text.len());
+            let start = span.start.min(end);
+            (text.is_char_boundary(start) && text.is_char_boundary(end)).then(|| SourceSpan {
+                text: Arc::clone(shared.get_or_init(|| text.into())),
+                span: start..end,
+            })
+        });
         ConfigError {
             path: shown_path.to_path_buf(),
             line,
             column,
             message,
             help,
+            source,
         }
     };
 
@@ -360,6 +393,9 @@ pub(crate) fn parse_config(
 
     let mut config = Config::default_for(&root);
     config.root = root;
+    config.text = file
+        .is_some()
+        .then(|| Arc::clone(shared.get_or_init(|| text.into())));
     config.file = file;
 
     // The `policies` entries with their places, checked once `[libraries]` is read.

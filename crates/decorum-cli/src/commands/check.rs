@@ -231,6 +231,7 @@ fn unapplied_configs(files: &[PathBuf], config: &Config) -> Vec<GeneralProblem> 
                      {folder} or pass `--config {shown}`"
                 )),
                 level: ProblemLevel::Warning,
+                source: None,
             }
         })
         .collect()

@@ -420,6 +420,7 @@ fn problem(path: String, message: String) -> GeneralProblem {
         message,
         help: None,
         level: decorum_engine::ProblemLevel::Error,
+        source: None,
     }
 }
 

@@ -165,6 +165,27 @@ pub fn general(out: &mut String, style: Style, g: &GeneralProblem) {
         style.bold(":"),
         style.bold(&clean(&g.message))
     );
+    // A problem written in decorum.toml shows its line, like a policy problem.
+    if let (Some(written), Some(_)) = (&g.source, g.line) {
+        let index = LineIndex::new(&written.text);
+        let source = Source {
+            path: &g.path,
+            text: &written.text,
+            index: &index,
+        };
+        let end = written.span.end.min(written.text.len());
+        let start = written.span.start.min(end);
+        let range = TextRange::new(
+            TextSize::try_from(start).unwrap_or_default(),
+            TextSize::try_from(end).unwrap_or_default(),
+        );
+        snippet(out, style, &source, range, "", level);
+        if let Some(help) = &g.help {
+            let _ = writeln!(out, "{} {}", style.blue("   = help:"), clean(help));
+        }
+        out.push('\n');
+        return;
+    }
     // A path is shown cleaned too: a file name can hold control characters.
     let path = clean(&g.path);
     let at = match (g.line, g.column) {
@@ -473,6 +494,7 @@ mod tests {
             message: "library version 1.0\x1b[2J".into(),
             help: Some("run `decorum lock`\u{202E}".into()),
             level: ProblemLevel::Error,
+            source: None,
         };
         general(&mut out, Style { color: false }, &problem);
         assert_eq!(
