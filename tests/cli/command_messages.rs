@@ -19,8 +19,7 @@ fn missing_library() -> Workspace {
     ws
 }
 
-const MISSING_WARNING: &str =
-    "warning: library \"net\": its folder `vendor/net` does not exist\n  --> decorum.toml:4\n";
+const MISSING_WARNING: &str = "warning: library \"net\": its folder `vendor/net` does not exist\n --> decorum.toml:4:1\n  |\n4 | net = { path = \"vendor/net\" }\n  | ^^^\n";
 
 #[test]
 fn explain_audit_and_eval_warn_about_a_missing_library_folder_too() {
@@ -95,7 +94,11 @@ fn lock_check_without_a_lock_says_it_is_missing_or_not_needed() {
         --- stdout: (empty)
         --- stderr
         warning: library "net": its folder `vendor/net` does not exist
-          --> decorum.toml:4
+         --> decorum.toml:4:1
+          |
+        4 | net = { path = "vendor/net" }
+          | ^^^
+          |
            = help: fix its path under [libraries] in decorum.toml, or remove the entry
 
         decorum.lock is missing, and no declared library has its folder here to pin

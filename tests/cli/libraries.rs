@@ -192,9 +192,11 @@ fn a_declared_library_whose_folder_is_missing_is_reported() {
     );
     // At the line of its table, `[libraries.ghost]`, after the blank line appended.
     let line = config.lines().count() + 2;
+    // The snippet's gutter is as wide as the line number.
+    let pad = " ".repeat(line.to_string().len());
     assert!(
         out.stderr.contains(&format!(
-            "warning: library \"ghost\": its folder `vendor/ghots` does not exist\n  --> decorum.toml:{line}\n"
+            "warning: library \"ghost\": its folder `vendor/ghots` does not exist\n{pad}--> decorum.toml:{line}:12\n"
         )),
         "{}",
         out.render()
@@ -213,7 +215,7 @@ fn a_declared_library_whose_folder_is_missing_is_reported() {
     assert_eq!(lock.code, 0, "{}", lock.render());
     assert!(
         lock.stderr.starts_with(&format!(
-            "warning: library \"ghost\": its folder `vendor/ghots` does not exist\n  --> decorum.toml:{line}\n"
+            "warning: library \"ghost\": its folder `vendor/ghots` does not exist\n{pad}--> decorum.toml:{line}:12\n"
         )),
         "{}",
         lock.render()
@@ -764,7 +766,7 @@ fn a_missing_library_folder_is_named_at_its_line_beside_policy_errors() {
     );
     assert!(
         out.stderr
-            .contains("its folder `vendor/ghost` does not exist\n  --> decorum.toml:4"),
+            .contains("its folder `vendor/ghost` does not exist\n --> decorum.toml:4:1"),
         "{}",
         out.render()
     );

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use decorum_engine::{Compiled, PolicyInputs, PolicyProblem, ProblemLevel, compile};
 use decorum_workspace::config::SourceSpan;
-use decorum_workspace::{Config, LoadedPolicies, find_config, load_config, load_policies};
+use decorum_workspace::{Config, LoadedPolicies, Place, find_config, load_config, load_policies};
 
 /// Configuration and compiled policies.
 pub struct Session {
@@ -102,10 +102,7 @@ pub fn load(config: Config, explicit: Option<&Path>) -> Session {
                 message: e.message,
                 help: e.help,
                 level: ProblemLevel::Error,
-                source: config.text.as_ref().map(|text| SourceSpan {
-                    text: Arc::clone(text),
-                    span: place.span.clone(),
-                }),
+                source: place_source(&config, place),
             },
             _ => GeneralProblem {
                 path: shown_path(&e.path),
@@ -163,23 +160,33 @@ pub fn missing_folder_warnings(config: &Config, missing: &[&String]) -> Vec<Gene
         .filter(|(name, _)| missing.contains(name))
         .map(|(name, root)| {
             let shown = decorum_workspace::library::shown_library_path(config, root);
+            let place = config.library_places.get(name);
             GeneralProblem {
                 path: config
                     .file
                     .as_ref()
                     .map(|f| shown_path(f))
                     .unwrap_or_else(|| "decorum.toml".into()),
-                line: config.library_lines.get(name).copied(),
-                column: None,
+                line: place.map(|p| p.line),
+                column: place.map(|p| p.column),
                 message: format!("library \"{name}\": its folder `{shown}` does not exist"),
                 help: Some(
                     "fix its path under [libraries] in decorum.toml, or remove the entry".into(),
                 ),
                 level: ProblemLevel::Warning,
-                source: None,
+                source: place.and_then(|p| place_source(config, p)),
             }
         })
         .collect()
+}
+
+/// The text of decorum.toml with `place` in it, for a problem written there.
+fn place_source(config: &Config, place: &Place) -> Option<SourceSpan> {
+    let text = config.text.as_ref()?;
+    Some(SourceSpan {
+        text: Arc::clone(text),
+        span: place.span.clone(),
+    })
 }
 
 /// The names of the libraries of `[libraries]` whose folder does not exist, but those

@@ -20,7 +20,7 @@ use decorum_draft::{DraftFormat, Metadata};
 use decorum_engine::{
     AuditTrail, Compiled, PolicyProblem, PolicySet, ProblemLevel, SourceId, SymbolIndex, compile,
 };
-use decorum_text::LineIndex;
+use decorum_text::{LineIndex, TextRange, TextSize};
 use decorum_workspace::config::glob_set;
 use decorum_workspace::{
     Config, ConfigError, LoadedPolicies, find_config, load_config, load_policies,
@@ -216,7 +216,7 @@ impl PolicyContext {
         }
         let mut problems = file_problems(&loaded, &compile_problems);
         if let ContextKey::Config(path) = &key {
-            problems.extend(config_file_problems(path, &loaded));
+            problems.extend(config_file_problems(path, &config, &loaded));
         }
         let library_roots: Vec<PathBuf> = config
             .libraries
@@ -446,25 +446,29 @@ pub fn config_problem(error: &ConfigError, text: &str) -> PolicyProblem {
 /// The problems the loader found with what `decorum.toml` (at `config_path`) names, as
 /// problems on it: each entry of `policies` that could not be
 /// loaded, on that entry, and each library the policies import that could not be read
-/// or no longer matches `decorum.lock`, on its line; `None` when there are none.
-fn config_file_problems(config_path: &Path, loaded: &LoadedPolicies) -> Option<FileProblems> {
+/// or no longer matches `decorum.lock`, on its name where `[libraries]` declares it;
+/// `None` when there are none.
+fn config_file_problems(
+    config_path: &Path,
+    config: &Config,
+    loaded: &LoadedPolicies,
+) -> Option<FileProblems> {
     if loaded.errors.is_empty() && loaded.library_errors.is_empty() {
         return None;
     }
-    let text: Arc<str> = std::fs::read_to_string(config_path)
-        .unwrap_or_default()
-        .into();
+    // The text the places were read from.
+    let text: Arc<str> = config.text.clone().unwrap_or_else(|| {
+        std::fs::read_to_string(config_path)
+            .unwrap_or_default()
+            .into()
+    });
     // Without `--policy`, every root the loader could not read is an entry of
     // `policies`, which the configuration says where it is written.
     let roots = loaded.errors.iter().map(|error| {
         let at = error
             .entry
             .as_ref()
-            .map_or_else(decorum_text::TextRange::default, |p| {
-                let start = decorum_text::TextSize::try_from(p.span.start).unwrap_or_default();
-                let end = decorum_text::TextSize::try_from(p.span.end).unwrap_or_default();
-                decorum_text::TextRange::new(start, end.max(start))
-            });
+            .map_or_else(TextRange::default, |place| text_range(&place.span));
         PolicyProblem::new(
             SourceId(0),
             at,
@@ -474,10 +478,13 @@ fn config_file_problems(config_path: &Path, loaded: &LoadedPolicies) -> Option<F
             error.help.clone(),
         )
     });
+    // Each library on its name where decorum.toml declares it.
     let libraries = loaded.library_errors.iter().map(|(name, error)| {
+        let at = (config.library_places.get(name))
+            .map_or_else(TextRange::default, |place| text_range(&place.span));
         PolicyProblem::new(
             SourceId(0),
-            library_line(&text, name),
+            at,
             ProblemLevel::Error,
             "lock",
             error.message.clone(),
@@ -492,24 +499,57 @@ fn config_file_problems(config_path: &Path, loaded: &LoadedPolicies) -> Option<F
     })
 }
 
-/// The range of a library's name where `decorum.toml` declares it (`name = { ... }`,
-/// bare or quoted), else the start of the file.
-fn library_line(text: &str, name: &str) -> decorum_text::TextRange {
-    let mut at = 0usize;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        let indent = line.len() - trimmed.len();
-        for written in [name.to_owned(), format!("\"{name}\""), format!("'{name}'")] {
-            let Some(rest) = trimmed.strip_prefix(written.as_str()) else {
-                continue;
+/// A byte range of decorum.toml (a [`decorum_workspace::Place`]'s span) as a
+/// `TextRange`; a reversed range is empty at its start.
+fn text_range(span: &std::ops::Range<usize>) -> TextRange {
+    let start = TextSize::try_from(span.start).unwrap_or_default();
+    let end = TextSize::try_from(span.end).unwrap_or_default();
+    TextRange::new(start, end.max(start))
+}
+
+#[cfg(test)]
+mod tests {
+    use decorum_workspace::LibraryError;
+
+    use super::*;
+
+    /// A library that cannot be used is a problem on its name where decorum.toml
+    /// declares it, however the TOML writes it: an inline table, a table of its own, a
+    /// dotted key; a metadata key of the same name before it is not the declaration.
+    #[test]
+    fn a_library_problem_is_on_the_name_that_declares_the_library() {
+        let dir = std::env::temp_dir().join(format!("decorum-lsp-context-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("decorum.toml");
+        let text = "[[drafts.metadata]]\nfiles = \"x/**\"\nnet = \"x\"\n\n[libraries]\n\"quoted\" = { path = \"vendor/quoted\" }\ndotted.path = \"vendor/dotted\"\n\n[libraries.net]\npath = \"vendor/net\"\n";
+        std::fs::write(&path, text).unwrap();
+        let config = load_config(&path);
+        std::fs::remove_dir_all(&dir).unwrap();
+        let config = config.unwrap();
+        let failed = |name: &str| {
+            let error = LibraryError {
+                message: format!("library \"{name}\" is not pinned"),
+                help: None,
             };
-            if rest.trim_start().starts_with('=') {
-                let start = decorum_text::TextSize::try_from(at + indent).unwrap_or_default();
-                let len = decorum_text::TextSize::try_from(written.len()).unwrap_or_default();
-                return decorum_text::TextRange::at(start, len);
-            }
-        }
-        at += line.len();
+            (name.to_owned(), error)
+        };
+        let loaded = LoadedPolicies {
+            library_errors: vec![failed("dotted"), failed("net"), failed("quoted")],
+            ..LoadedPolicies::default()
+        };
+        // The places are read from the text kept with the configuration.
+        let problems = config_file_problems(&path, &config, &loaded).unwrap();
+        let marked: Vec<&str> = problems
+            .problems
+            .iter()
+            .map(|p| decorum_text::slice(text, p.range))
+            .collect();
+        let lines: Vec<usize> = problems
+            .problems
+            .iter()
+            .map(|p| text[..usize::from(p.range.start())].matches('\n').count() + 1)
+            .collect();
+        assert_eq!(marked, ["dotted", "net", "\"quoted\""]);
+        assert_eq!(lines, [7, 9, 6]);
     }
-    decorum_text::TextRange::default()
 }

@@ -100,8 +100,9 @@ pub struct Config {
     pub metadata: Vec<MetadataRule>,
     /// `[libraries]`: library name to its folder (absolute).
     pub libraries: BTreeMap<String, PathBuf>,
-    /// `[libraries]`: library name to the 1-based line of decorum.toml declaring it.
-    pub library_lines: BTreeMap<String, u32>,
+    /// `[libraries]`: library name to where decorum.toml declares it (the name, as the
+    /// key of an inline table, a dotted key or a `[libraries.NAME]` header writes it).
+    pub library_places: BTreeMap<String, Place>,
     /// `[check] fail-on`, one of [`FAIL_ON_VALUES`], when given.
     pub fail_on: Option<String>,
 }
@@ -131,7 +132,7 @@ impl Config {
             exclude: Vec::new(),
             metadata: Vec::new(),
             libraries: BTreeMap::new(),
-            library_lines: BTreeMap::new(),
+            library_places: BTreeMap::new(),
             fail_on: None,
         }
     }
@@ -551,8 +552,13 @@ pub(crate) fn parse_config(
                 ));
                 continue;
             }
-            let (line, _) = line_column(text, name_span.start);
-            config.library_lines.insert(name.clone(), line);
+            let (line, column) = line_column(text, name_span.start);
+            let place = Place {
+                span: name_span,
+                line,
+                column,
+            };
+            config.library_places.insert(name.clone(), place);
             config.libraries.insert(name, folder);
         }
     }

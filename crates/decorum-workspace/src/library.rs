@@ -569,7 +569,7 @@ pub fn folder_declared_twice(config: &Config) -> Option<LibraryError> {
     let mut seen: Vec<(&str, PathBuf)> = Vec::new();
     // In the order of decorum.toml, so that the error is at the later declaration.
     let mut declared: Vec<(&String, &PathBuf)> = config.libraries.iter().collect();
-    declared.sort_by_key(|(name, _)| config.library_lines.get(*name).copied());
+    declared.sort_by_key(|(name, _)| config.library_places.get(*name).map(|p| p.line));
     for (name, folder) in declared {
         let same = crate::paths::canonical_or_absolute(folder);
         if let Some((first, _)) = seen.iter().find(|(_, f)| *f == same) {
@@ -578,14 +578,14 @@ pub fn folder_declared_twice(config: &Config) -> Option<LibraryError> {
                 .map(|f| f.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "decorum.toml".to_owned());
             let at = |n: &str| {
-                (config.library_lines.get(n))
-                    .map(|l| format!(":{l}"))
+                (config.library_places.get(n))
+                    .map(|p| format!(":{}", p.line))
                     .unwrap_or_default()
             };
             let first_at = config
-                .library_lines
+                .library_places
                 .get(*first)
-                .map(|l| format!(" (line {l})"))
+                .map(|p| format!(" (line {})", p.line))
                 .unwrap_or_default();
             return Some(LibraryError::new(
                 format!(
@@ -1163,7 +1163,12 @@ mod tests {
             ("alpha", "vendor/./dental/", 4),
         ] {
             config.libraries.insert(name.into(), root.join(folder));
-            config.library_lines.insert(name.into(), line);
+            let place = crate::Place {
+                span: 0..0,
+                line,
+                column: 1,
+            };
+            config.library_places.insert(name.into(), place);
         }
         let err = folder_declared_twice(&config).unwrap();
         assert_eq!(
