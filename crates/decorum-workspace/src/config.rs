@@ -1068,7 +1068,8 @@ fn library_name_problem(name: &str) -> Option<String> {
         "`std` is the standard library".to_owned()
     } else if name.contains(char::is_whitespace) {
         "it contains a space".to_owned()
-    } else if let Some(first) = name.chars().next().filter(|c| !c.is_ascii_alphanumeric()) {
+    } else if let Some(first) = (name.chars().next()).filter(|&c| !in_class(c, LIBRARY_NAME_FIRST))
+    {
         format!("it starts with `{}`", first.escape_debug())
     } else if let Some(other) = name.chars().find(|&c| !is_library_name_char(c)) {
         format!("it contains `{}`", other.escape_debug())
@@ -1078,11 +1079,42 @@ fn library_name_problem(name: &str) -> Option<String> {
     Some(problem)
 }
 
-/// The characters of a library name after the first (an ASCII letter or digit): what
-/// the schema's `^[A-Za-z0-9][A-Za-z0-9_-]*$` allows, so that a name is one word in an
-/// import, a file name and the lock on every platform.
+/// The one definition of a library name, from which both the check above and the
+/// schema's pattern ([`library_name_pattern`]) are made: a character of
+/// `LIBRARY_NAME_FIRST`, then any number of those and of `LIBRARY_NAME_MORE`, so that a
+/// name is one word in an import, a file name and the lock on every platform. Each is a
+/// list of inclusive ranges; a `-` of its own comes last, where a pattern's class reads
+/// it as itself.
+const LIBRARY_NAME_FIRST: &[(char, char)] = &[('A', 'Z'), ('a', 'z'), ('0', '9')];
+const LIBRARY_NAME_MORE: &[(char, char)] = &[('_', '_'), ('-', '-')];
+
+/// True when `c` is in one of the `ranges`.
+fn in_class(c: char, ranges: &[(char, char)]) -> bool {
+    ranges.iter().any(|&(low, high)| (low..=high).contains(&c))
+}
+
+/// The characters of a library name after the first.
 fn is_library_name_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '-' || c == '_'
+    in_class(c, LIBRARY_NAME_FIRST) || in_class(c, LIBRARY_NAME_MORE)
+}
+
+/// The pattern of a library name in the JSON Schema, `^[A-Za-z0-9][A-Za-z0-9_-]*$`,
+/// written from the same ranges as the check.
+pub(crate) fn library_name_pattern() -> String {
+    let class = |ranges: &[(char, char)]| -> String {
+        (ranges.iter())
+            .map(|&(low, high)| {
+                if low == high {
+                    low.to_string()
+                } else {
+                    format!("{low}-{high}")
+                }
+            })
+            .collect()
+    };
+    let first = class(LIBRARY_NAME_FIRST);
+    let more = class(LIBRARY_NAME_MORE);
+    format!("^[{first}][{first}{more}]*$")
 }
 
 /// Turns a TOML value into metadata under `key`, flattening tables into dotted keys.

@@ -2,7 +2,7 @@
 //! TOML, Taplo). Generated from the same constants the parser uses; the committed copy
 //! in docs/schema/decorum-toml.schema.json is checked by a test.
 
-use super::{DEFAULT_INCLUDE, FAIL_ON_VALUES};
+use super::{DEFAULT_INCLUDE, FAIL_ON_VALUES, library_name_pattern};
 
 /// The schema as JSON text (pretty-printed, with a trailing newline).
 pub fn json_schema() -> String {
@@ -66,7 +66,7 @@ pub fn json_schema() -> String {
     "libraries": {{
       "description": "Shared policy libraries vendored in local folders, by name (see docs/libraries.md).",
       "type": "object",
-      "propertyNames": {{ "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$", "not": {{ "const": "std" }} }},
+      "propertyNames": {{ "pattern": "{library_name}", "not": {{ "const": "std" }} }},
       "additionalProperties": {{
         "type": "object",
         "required": ["path"],
@@ -91,6 +91,7 @@ pub fn json_schema() -> String {
 }}
 "#,
         include = include.join(", "),
+        library_name = library_name_pattern(),
         fail_on = fail_on.join(", ")
     )
 }

@@ -596,3 +596,15 @@ fn a_glob_that_goes_up_with_dot_dot_is_an_error() {
         "#]],
     );
 }
+
+#[test]
+fn the_schema_pattern_of_a_library_name_is_written_from_the_check() {
+    // One definition: the pattern an editor validates with is made from the ranges the
+    // parser checks (tests/cli/config_schema.rs holds the two to the same answers).
+    let pattern = super::library_name_pattern();
+    assert_eq!(pattern, "^[A-Za-z0-9][A-Za-z0-9_-]*$");
+    assert!(
+        super::json_schema().contains(&format!("\"pattern\": \"{pattern}\"")),
+        "{pattern}"
+    );
+}
