@@ -58,10 +58,28 @@ export function documentSelector(settings: ServerSettings): DocumentFilter[] {
   for (const language of languages) {
     filters.push({ scheme: "file", language }, { scheme: "untitled", language });
   }
-  for (const glob of settings.drafts.globs) {
-    // Globs are relative to a workspace folder; a filter's pattern is matched against
-    // the whole path.
+  for (const written of settings.drafts.globs) {
+    // Read as the server reads them (docs/lsp.md): a leading `./` is the folder itself,
+    // and a glob the server refuses (empty, starting with `/`, or with a `..` segment)
+    // selects nothing. Globs are relative to a folder; a filter's pattern is matched
+    // against the whole path.
+    const glob = relativeGlob(written);
+    if (glob === undefined) {
+      continue;
+    }
     filters.push({ scheme: "file", pattern: glob.startsWith("**/") ? glob : `**/${glob}` });
   }
   return filters;
+}
+
+/** A `drafts.globs` entry without its leading `./`, or undefined when the server refuses it. */
+function relativeGlob(written: string): string | undefined {
+  let glob = written;
+  while (glob.startsWith("./")) {
+    glob = glob.slice(2).replace(/^\/+/, "");
+  }
+  if (glob === "" || glob.startsWith("/") || glob.split("/").includes("..")) {
+    return undefined;
+  }
+  return glob;
 }

@@ -41,7 +41,10 @@ test("the client sends drafts by language or glob, and policy files", () => {
   const selector = documentSelector({
     enable: true,
     minimumSeverity: "hint",
-    drafts: { languageIds: ["markdown"], globs: ["posts/**/*.html", "**/*.txt"] },
+    drafts: {
+      languageIds: ["markdown"],
+      globs: ["posts/**/*.html", "**/*.txt", ".//notes/*.md", "", "/abs/*.md", "posts/../x/*.md", "..draft/*.md"],
+    },
   });
   assert.deepEqual(selector, [
     { scheme: "file", language: "markdown" },
@@ -50,5 +53,7 @@ test("the client sends drafts by language or glob, and policy files", () => {
     { scheme: "untitled", language: "decorum" },
     { scheme: "file", pattern: "**/posts/**/*.html" },
     { scheme: "file", pattern: "**/*.txt" },
+    { scheme: "file", pattern: "**/notes/*.md" },
+    { scheme: "file", pattern: "**/..draft/*.md" },
   ]);
 });
