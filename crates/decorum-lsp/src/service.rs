@@ -9,7 +9,7 @@
 //! - turns the edits of code actions marked with
 //!   [`SNIPPET_MARKER`] into LSP 3.18
 //!   `SnippetTextEdit`s, so the waiver's reason is a placeholder the writer tabs into;
-//! - orders the start of a session that a client pipelines: see [`Startup`].
+//! - orders the start of a session that a client pipelines: see `Startup` below.
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
