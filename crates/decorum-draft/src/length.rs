@@ -98,6 +98,15 @@ pub fn channel_limit(channel: &str) -> Option<usize> {
         .map(|(_, limit)| limit)
 }
 
+/// Length of `text` as `channel` counts a post's published text (see
+/// [`crate::Post::weighted_length`]), its links found as in a post: what a fix that adds
+/// `text` to a post adds to its length, but for the line breaks joining them.
+pub fn text_length(text: &str, channel: Option<&str>) -> usize {
+    let mut urls = Vec::new();
+    crate::url::find_urls(text.as_bytes(), 0..text.len(), &mut urls);
+    length(text, &urls, counting(channel))
+}
+
 /// The known channel `channel` is probably a misspelling of, when it is not known
 /// itself: one letter added, dropped, changed or two swapped (`twiter`, `instagarm`),
 /// for known names of four letters or more. An unknown channel has no length limit, so a
@@ -266,6 +275,16 @@ mod tests {
         let text = "see https://example.com/a/very/long/path/indeed ok";
         let url = 4..47;
         assert_eq!(length(text, &[url], Counting::X), 4 + 23 + 3);
+    }
+
+    /// A fix's added text counts as a post's text would: its link 23 on X, its emoji a
+    /// grapheme on Bluesky, a character elsewhere.
+    #[test]
+    fn added_text_counts_as_a_post_would() {
+        let text = "Views my own 👩🏽‍⚕️ https://example.com/a/very/long/path/indeed";
+        assert_eq!(text_length(text, Some("x")), 13 + 2 + 1 + 23);
+        assert_eq!(text_length(text, Some("bluesky")), 13 + 1 + 1 + 43);
+        assert_eq!(text_length(text, None), 13 + 5 + 1 + 43);
     }
 
     /// The weighting as first written: always normalise, then walk every character.

@@ -81,7 +81,7 @@ mod waiver;
 use std::ops::Range;
 
 pub use decorum_text::{TextRange, TextSize};
-pub use length::{channel_id, channel_limit, channel_names};
+pub use length::{channel_id, channel_limit, channel_names, text_length};
 pub use meta::{MetaValue, Metadata};
 pub use normalize::{MapHint, NormalizedView, normalize_str};
 pub use waiver::{Waiver, WaiverScope};

@@ -562,7 +562,7 @@ impl PolicySet {
             FixIr::Append(addition) => Some(Fix {
                 title: title.to_string(),
                 edits: vec![paragraph_at_end(ctx, addition)],
-                applicability: Applicability::Safe,
+                applicability: addition_applicability(ctx, addition),
             }),
             FixIr::Prepend(addition) => {
                 // Before the first block's text: after front matter, waiver comments and
@@ -596,7 +596,7 @@ impl PolicySet {
                 Some(Fix {
                     title: title.to_string(),
                     edits: vec![edit],
-                    applicability: Applicability::Safe,
+                    applicability: addition_applicability(ctx, addition),
                 })
             }
         }
@@ -1105,6 +1105,24 @@ fn waiver_covers(waiver_rule: &str, id: &str) -> bool {
         || id
             .strip_prefix(waiver_rule)
             .is_some_and(|rest| rest.starts_with('.'))
+}
+
+/// An added disclaimer or disclosure keeps the post's meaning, so its fix is safe, unless
+/// the post would then be longer than its channel allows (`length > limit`): applied
+/// without looking, it would make the post one a platform refuses or cuts.
+fn addition_applicability(ctx: &PostCtx<'_>, addition: &str) -> Applicability {
+    let limit = ctx.field(Field::Limit, ctx.unit());
+    if limit.is_infinite() {
+        return Applicability::Safe;
+    }
+    // The line breaks (or the space) that join it to the post count too.
+    let added = decorum_draft::text_length(addition, ctx.channel()) + 2;
+    let length = ctx.field(Field::Length, ctx.unit());
+    if length + added as f64 > limit {
+        Applicability::MaybeIncorrect
+    } else {
+        Applicability::Safe
+    }
 }
 
 /// An edit adding `addition` as the last paragraph of the post in `ctx`: after its last

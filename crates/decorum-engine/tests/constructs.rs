@@ -182,6 +182,47 @@ rule alone { message "{left} / {right}" flag when contains ["Ada"] and words > 2
     .assert_debug_eq(&found);
 }
 
+/// An appended or prepended text keeps the meaning (a safe fix) unless the post would then
+/// be longer than its channel allows: on X, 280 with the two line breaks that join it.
+#[test]
+fn an_addition_that_would_pass_the_channel_limit_is_not_safe() {
+    use decorum_engine::Applicability::{self, MaybeIncorrect, Safe};
+    let set = policy(
+        r##"decorum 1
+policy t
+rule opinion { flag when contains ["I think"] fix append "Views are my own." }
+rule gift { flag when contains ["I think"] fix prepend "#ad" }
+"##,
+    );
+    // A post of `length` characters: "I think " and a long word.
+    let fixes = |channel: &str, length: usize| -> Vec<(String, Applicability)> {
+        let text = format!(
+            "---\nchannel: {channel}\n---\nI think {}\n",
+            "x".repeat(length - 8)
+        );
+        let draft = decorum_draft::parse(
+            &text,
+            decorum_draft::DraftFormat::Markdown,
+            &Default::default(),
+        );
+        set.check(&draft)
+            .findings
+            .iter()
+            .flat_map(|f| f.fixes.iter().map(|x| (f.rule.id.clone(), x.applicability)))
+            .collect()
+    };
+    let both = |a: Applicability, p: Applicability| {
+        vec![("t.gift".to_string(), p), ("t.opinion".to_string(), a)]
+    };
+    // 280 - 2 - 17 ("Views are my own.") = 261 characters fit the appended paragraph.
+    assert_eq!(fixes("x", 261), both(Safe, Safe));
+    assert_eq!(fixes("x", 262), both(MaybeIncorrect, Safe));
+    // "#ad" and a space: 280 - 2 - 3 = 275.
+    assert_eq!(fixes("x", 276), both(MaybeIncorrect, MaybeIncorrect));
+    // Without a limit, always safe.
+    assert_eq!(fixes("blog", 5000), both(Safe, Safe));
+}
+
 /// Markdown markup between the words of a phrase, two spaces and a no-break space do not
 /// hide it (`My *patient*` is a client story as much as `My patient`), and the message
 /// quotes the match as it reads. Inline code is not prose: `` `my` patient `` names no
