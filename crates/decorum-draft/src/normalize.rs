@@ -916,6 +916,13 @@ mod tests {
         proptest::collection::vec(piece, 0..40).prop_map(|v| v.concat())
     }
 
+    /// The first stop at or after `from`, one byte at a time.
+    fn stop_byte_by_byte(s: &str, from: usize) -> usize {
+        (from..s.len())
+            .find(|&at| is_stop(s.as_bytes(), at))
+            .unwrap_or(s.len())
+    }
+
     proptest! {
         /// The one-pass scan folds exactly as the reference does, text and map alike.
         #[test]
@@ -929,10 +936,7 @@ mod tests {
             prop_assert_eq!(build(&s, None), want);
             // Every start offset, as the stretches begin anywhere.
             for from in 0..=s.len() {
-                let want = (from..s.len())
-                    .find(|&at| is_stop(s.as_bytes(), at))
-                    .unwrap_or(s.len());
-                prop_assert_eq!(next_stop(s.as_bytes(), from), want);
+                prop_assert_eq!(next_stop(s.as_bytes(), from), stop_byte_by_byte(&s, from));
             }
         }
 
@@ -952,10 +956,7 @@ mod tests {
             ).prop_map(|v| v.concat()),
         ) {
             for from in 0..=s.len() {
-                let want = (from..s.len())
-                    .find(|&at| is_stop(s.as_bytes(), at))
-                    .unwrap_or(s.len());
-                prop_assert_eq!(next_stop(s.as_bytes(), from), want);
+                prop_assert_eq!(next_stop(s.as_bytes(), from), stop_byte_by_byte(&s, from));
             }
         }
 
