@@ -80,6 +80,7 @@ mod waiver;
 
 use std::ops::Range;
 
+pub(crate) use decorum_text::range_of;
 pub use decorum_text::{TextRange, TextSize};
 pub use length::{channel_id, channel_limit, channel_names, text_length};
 pub use meta::{MetaValue, Metadata};
@@ -309,13 +310,6 @@ impl Draft {
         let end = utf8::ceil_boundary(bytes, usize::from(r.end()));
         range_of(start..end)
     }
-}
-
-/// Converts a byte range to a [`TextRange`], saturating past 4 GiB.
-pub(crate) fn range_of(r: Range<usize>) -> TextRange {
-    let size = |n: usize| TextSize::from(u32::try_from(n).unwrap_or(u32::MAX));
-    let (start, end) = (size(r.start), size(r.end));
-    TextRange::new(start, end.max(start))
 }
 
 fn to_range(r: TextRange) -> Range<usize> {

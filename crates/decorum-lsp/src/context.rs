@@ -20,7 +20,7 @@ use decorum_draft::{DraftFormat, Metadata};
 use decorum_engine::{
     AuditTrail, Compiled, PolicyProblem, PolicySet, ProblemLevel, SourceId, SymbolIndex, compile,
 };
-use decorum_text::{LineIndex, TextRange, TextSize};
+use decorum_text::{LineIndex, TextRange};
 use decorum_workspace::config::glob_set;
 use decorum_workspace::{
     Config, ConfigError, LoadedPolicies, find_config, load_config, load_policies,
@@ -468,7 +468,9 @@ fn config_file_problems(
         let at = error
             .entry
             .as_ref()
-            .map_or_else(TextRange::default, |place| text_range(&place.span));
+            .map_or_else(TextRange::default, |place| {
+                decorum_text::range_of(place.span.clone())
+            });
         PolicyProblem::new(
             SourceId(0),
             at,
@@ -480,8 +482,9 @@ fn config_file_problems(
     });
     // Each library on its name where decorum.toml declares it.
     let libraries = loaded.library_errors.iter().map(|(name, error)| {
-        let at = (config.library_places.get(name))
-            .map_or_else(TextRange::default, |place| text_range(&place.span));
+        let at = (config.library_places.get(name)).map_or_else(TextRange::default, |place| {
+            decorum_text::range_of(place.span.clone())
+        });
         PolicyProblem::new(
             SourceId(0),
             at,
@@ -497,14 +500,6 @@ fn config_file_problems(
         text,
         problems,
     })
-}
-
-/// A byte range of decorum.toml (a [`decorum_workspace::Place`]'s span) as a
-/// `TextRange`; a reversed range is empty at its start.
-fn text_range(span: &std::ops::Range<usize>) -> TextRange {
-    let start = TextSize::try_from(span.start).unwrap_or_default();
-    let end = TextSize::try_from(span.end).unwrap_or_default();
-    TextRange::new(start, end.max(start))
 }
 
 #[cfg(test)]

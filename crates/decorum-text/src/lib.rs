@@ -280,6 +280,13 @@ fn to_size(n: usize) -> TextSize {
     TextSize::try_from(n).unwrap_or(TextSize::from(u32::MAX))
 }
 
+/// A byte range as a [`TextRange`], saturating past 4 GiB; a reversed range is empty at
+/// its start.
+pub fn range_of(r: std::ops::Range<usize>) -> TextRange {
+    let (start, end) = (to_size(r.start), to_size(r.end));
+    TextRange::new(start, end.max(start))
+}
+
 /// The slice of `text` covered by `range`, or `""` when the range is out of bounds or
 /// splits a character (callers treat that as a bug to report, never a reason to panic).
 pub fn slice(text: &str, range: TextRange) -> &str {

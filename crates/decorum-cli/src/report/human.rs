@@ -173,12 +173,8 @@ pub fn general(out: &mut String, style: Style, g: &GeneralProblem) {
             text: &written.text,
             index: &index,
         };
-        let end = written.span.end.min(written.text.len());
-        let start = written.span.start.min(end);
-        let range = TextRange::new(
-            TextSize::try_from(start).unwrap_or_default(),
-            TextSize::try_from(end).unwrap_or_default(),
-        );
+        let len = written.text.len();
+        let range = decorum_text::range_of(written.span.start.min(len)..written.span.end.min(len));
         snippet(out, style, &source, range, "", level);
         if let Some(help) = &g.help {
             let _ = writeln!(out, "{} {}", style.blue("   = help:"), clean(help));
