@@ -286,7 +286,13 @@ impl PolicyContext {
     ) -> PolicyContext {
         // The errors are all about the one decorum.toml.
         let path = errors.first().map(|e| e.path.clone()).unwrap_or_default();
-        let text: Arc<str> = std::fs::read_to_string(&path).unwrap_or_default().into();
+        // The text the errors were found in, as read; read again only when no error
+        // kept it (the file could not be read, or is not UTF-8).
+        let kept = errors.iter().find_map(|e| e.source.as_ref());
+        let text: Arc<str> = match kept {
+            Some(source) => Arc::clone(&source.text),
+            None => std::fs::read_to_string(&path).unwrap_or_default().into(),
+        };
         let problems = errors.iter().map(|e| config_problem(e, &text)).collect();
         let inputs = vec![path.clone()];
         PolicyContext {
@@ -456,12 +462,8 @@ fn config_file_problems(
     if loaded.errors.is_empty() && loaded.library_errors.is_empty() {
         return None;
     }
-    // The text the places were read from.
-    let text: Arc<str> = config.text.clone().unwrap_or_else(|| {
-        std::fs::read_to_string(config_path)
-            .unwrap_or_default()
-            .into()
-    });
+    // The text the places were read from (a configuration read from a file keeps it).
+    let text: Arc<str> = config.text.clone().unwrap_or_else(|| Arc::from(""));
     // Without `--policy`, every root the loader could not read is an entry of
     // `policies`, which the configuration says where it is written.
     let roots = loaded.errors.iter().map(|error| {
