@@ -155,10 +155,11 @@ pub(crate) fn parse(
     let block = range_of(fm.block.clone());
     let mut reader = Reader::default();
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.read(yaml)));
-    let problem = |message: String| DraftProblem {
+    let problem = |message: String, point: Option<usize>| DraftProblem {
         kind: DraftProblemKind::FrontMatter,
         message,
         range: block,
+        point: point.map(|at| range_of(fm.yaml.start + at..fm.yaml.start + at).start()),
     };
     // Front matter with a problem contributes no metadata: half-read values (the entry
     // being read when the error struck) would be worse than none.
@@ -166,10 +167,14 @@ pub(crate) fn parse(
         Ok(Ok(())) => return (reader.meta, Vec::new()),
         Ok(Err(ReadError::Yaml(err))) => {
             // Lines of the YAML are reported as lines of the file (1-based).
-            problem(yaml_message(&err, lines.line_of(text, fm.yaml.start)))
+            let message = yaml_message(&err, lines.line_of(text, fm.yaml.start));
+            problem(message, Some(marker_offset(yaml, &err)))
         }
-        Ok(Err(ReadError::Other(message))) => problem(message),
-        Err(_) => problem("the front matter could not be read as YAML".to_owned()),
+        Ok(Err(ReadError::Other(message))) => problem(message, None),
+        Err(_) => problem(
+            "the front matter could not be read as YAML".to_owned(),
+            None,
+        ),
     };
     (Metadata::new(), vec![problem])
 }
@@ -226,6 +231,27 @@ fn yaml_message(err: &ScanError, first_line: usize) -> String {
         first_line + marker.line().max(1),
         marker.col() + 1
     )
+}
+
+/// The byte offset in `yaml` of the place a YAML error points to, from its 1-based line
+/// and 0-based column in characters (the marker's own index is not reliably bytes);
+/// clamped to the text, so a marker past its end points at the end.
+fn marker_offset(yaml: &str, err: &ScanError) -> usize {
+    let marker = err.marker();
+    let mut start = 0;
+    for _ in 1..marker.line().max(1) {
+        match yaml[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => return yaml.len(),
+        }
+    }
+    let line = &yaml[start..];
+    let line = &line[..line.find('\n').unwrap_or(line.len())];
+    start
+        + line
+            .char_indices()
+            .nth(marker.col())
+            .map_or(line.len(), |(i, _)| i)
 }
 
 enum ReadError {
@@ -609,6 +635,29 @@ mod tests {
             "problem: front matter must be a mapping of keys to values, like `channel: linkedin`"
         ]
         .assert_eq(&meta("- a\n- b\n"));
+    }
+
+    /// The text from the place a YAML error points to.
+    fn from_error(yaml: &str) -> String {
+        let text = format!("---\n{yaml}---\nbody\n");
+        let fm = find(&text, 0, text.len()).expect("front matter");
+        let (_, problems) = parse(&text, &fm, &mut LazyLines::default());
+        let point = problems.first().and_then(|p| p.point).expect("a point");
+        text[usize::from(point)..].to_owned()
+    }
+
+    #[test]
+    fn an_error_points_where_its_message_says() {
+        // Line 3, column 7 of the file in the message; non-ASCII letters before it on
+        // its line and on the line above count as one column each.
+        expect_test::expect![[r#"
+            problem: invalid YAML in front matter: mapping values are not allowed in this context (line 3, column 7)"#]]
+        .assert_eq(&meta("título: x\nbañ: ñ: b\n"));
+        assert_eq!(from_error("título: x\nbañ: ñ: b\n"), ": b\n---\nbody\n");
+        // An unclosed quote is reported at its opening; an error after the last line
+        // (line 3 of the file, "did not find expected node content") at the YAML's end.
+        assert_eq!(from_error("a: \"open\n"), "\"open\n---\nbody\n");
+        assert_eq!(from_error("a: [1,\n"), "---\nbody\n");
     }
 
     #[test]

@@ -142,6 +142,9 @@ pub struct DraftProblem {
     pub message: String,
     /// The front-matter block or the comment.
     pub range: TextRange,
+    /// Where in `range` the problem was found, when that is one place: the character a
+    /// YAML error points to (its message names the same place as a line and column).
+    pub point: Option<TextSize>,
 }
 
 /// A parsed draft.
@@ -458,6 +461,7 @@ pub fn parse(text: &str, format: DraftFormat, base_meta: &Metadata) -> Draft {
                     lines.line_of(text, open.start) + 1
                 ),
                 range: range_of(open.clone()),
+                point: None,
             });
         }
         if front_matter.is_none() && unclosed_front_matter.is_none() {
@@ -469,6 +473,7 @@ pub fn parse(text: &str, format: DraftFormat, base_meta: &Metadata) -> Draft {
                         lines.line_of(text, block.start) + 1
                     ),
                     range: range_of(block),
+                    point: None,
                 });
             }
         }
@@ -630,6 +635,7 @@ fn channel_typo(meta: &Metadata, block: &Range<usize>) -> Option<DraftProblem> {
             "unknown channel `{channel}`: did you mean `{meant}`? An unknown channel has no length limit"
         ),
         range: range_of(block.clone()),
+        point: None,
     })
 }
 

@@ -129,6 +129,7 @@ pub(crate) fn directive(text: &str, comment: Range<usize>) -> Directive {
             kind: DraftProblemKind::Waiver,
             message,
             range: range_of(comment.clone()),
+            point: None,
         })
     };
     let word_len = body

@@ -308,16 +308,17 @@ fn labels(loaded: &LoadedDraft) -> Result<BTreeSet<&'static str>, LabelError> {
         let unreadable = (draft.problems.iter())
             .find(|p| p.kind == decorum_draft::DraftProblemKind::FrontMatter);
         if let Some(p) = unreadable {
-            // At the place the YAML went wrong, which the message names (the problem's
-            // range is the whole block), else at the block: not at the `expect` line,
-            // which need not be where the front matter went wrong.
-            let (message, at) = match yaml_place(&p.message) {
-                Some((message, line, column)) => (message, (line, column)),
-                None => (p.message.as_str(), position(draft, p.range.start())),
+            // At the place the YAML went wrong (the problem's range is the whole
+            // block), else at the block: not at the `expect` line, which need not be
+            // where the front matter went wrong. The place is given once, not also in
+            // the message.
+            let (message, at) = match p.point {
+                Some(point) => (without_place(&p.message), point),
+                None => (p.message.as_str(), p.range.start()),
             };
             return Err(LabelError {
                 message: format!("the labels cannot be read: {message}"),
-                at: Some(at),
+                at: Some(position(draft, at)),
             });
         }
         // A nested mapping is read as keys `expect.NAME`.
@@ -368,12 +369,13 @@ fn labels(loaded: &LoadedDraft) -> Result<BTreeSet<&'static str>, LabelError> {
     Ok(out)
 }
 
-/// A YAML error's message without its place, and the place: decorum-draft ends it with
-/// `(line N, column M)`, counted from the start of the file.
-fn yaml_place(message: &str) -> Option<(&str, u32, u32)> {
-    let (text, place) = message.strip_suffix(')')?.rsplit_once(" (line ")?;
-    let (line, column) = place.split_once(", column ")?;
-    Some((text, line.parse().ok()?, column.parse().ok()?))
+/// A YAML error's message without the `(line N, column M)` decorum-draft ends it with,
+/// for output that shows the place on its own.
+fn without_place(message: &str) -> &str {
+    message
+        .strip_suffix(')')
+        .and_then(|m| m.rsplit_once(" (line "))
+        .map_or(message, |(text, _)| text)
 }
 
 /// The 1-based line and column of `offset` in the draft, counted as the CLI counts
