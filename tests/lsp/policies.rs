@@ -1,6 +1,8 @@
 //! Policies in the editor: reloads after edits on disk, broken edits, policy-file
 //! diagnostics, settings, the standard library when nothing is configured, pull mode.
 
+use std::path::Path;
+
 use serde_json::{Value, json};
 
 use crate::client::{Server, codes};
@@ -270,6 +272,68 @@ fn a_policy_file_never_saved_is_imported_from_its_buffer() {
             .any(|m| m.contains("./fresh"))
     });
     assert!(!ws.root().join("policy/fresh.decorum").exists());
+    server.stop();
+}
+
+#[test]
+fn opening_a_policy_file_rechecks_only_the_open_files_whose_imports_name_it() {
+    // An editor restoring a session opens many policy files at once, and each opening
+    // re-checked every other open file. Now only the files whose imports name the opened
+    // one (main, by its path) or a folder holding it (team) are checked again; base,
+    // which imports neither, is not published again.
+    let ws = Workspace::new();
+    std::fs::create_dir(ws.root().join("policy/extra")).unwrap();
+    ws.write("policy/extra/old.decorum", "decorum 1\npolicy test.old\n");
+    let main_text = "decorum 1\npolicy test.main\n\nimport \"./extra/fresh\" as fresh\nuse fresh.clinic-name { severity error }\n";
+    let team_text = "decorum 1\npolicy test.team\n\nimport \"./extra/\" as extra\nuse extra.fresh.clinic-name { severity error }\n";
+    let fresh_text = "decorum 1\npolicy test.fresh\n\nrule clinic-name {\n  severity warning\n  title \"The clinic's name\"\n  flag when contains [\"Harbourview Clinic\"]\n  example flags \"We met at Harbourview Clinic.\" at \"Harbourview Clinic\"\n}\n";
+    let mut server = ws.start();
+    let base = ws.uri("policy/base.decorum");
+    let main = ws.uri("policy/main.decorum");
+    let team = ws.uri("policy/team.decorum");
+    server.open(&base, "decorum", 1, BASE_POLICY);
+    assert_eq!(server.diagnostics_at(&base, 1), Vec::<Value>::new());
+    server.open(&main, "decorum", 1, main_text);
+    assert!(!server.diagnostics_at(&main, 1).is_empty());
+    server.open(&team, "decorum", 1, team_text);
+    assert!(!server.diagnostics_at(&team, 1).is_empty());
+    let fresh = ws.uri("policy/extra/fresh.decorum");
+    server.open(&fresh, "decorum", 1, fresh_text);
+    assert_eq!(server.diagnostics_at(&fresh, 1), Vec::<Value>::new());
+    server.diagnostics(&main, |p| p["diagnostics"] == json!([]));
+    server.diagnostics(&team, |p| p["diagnostics"] == json!([]));
+    // A new version of base: its diagnostics come after those of any check of it that
+    // ran before, in the order of its checks.
+    server.change(&base, 2, json!([{ "text": BASE_POLICY }]));
+    server.diagnostics_at(&base, 2);
+    server.drain();
+    let again = server.take_backlog(|m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == base.as_str()
+    });
+    assert!(again.is_empty(), "{again:#?}");
+    server.stop();
+}
+#[test]
+fn a_policy_file_opened_while_its_importer_is_checked_reaches_that_importer() {
+    // main's first check takes the open buffers before fresh opens and stores its
+    // analysis after: fresh's opening finds no analysis of main to go by, and main's
+    // check, once done, sees that a file it may import opened meanwhile.
+    let ws = Workspace::new();
+    let mut server = Server::start_with_env(
+        &ws.root(),
+        &[("DECORUM_LSP_TEST_POLICY_DELAY_MS", Path::new("1500"))],
+    );
+    server.initialize(&ws.root(), crate::capabilities(), Value::Null);
+    let main_text = "decorum 1\npolicy test.main\n\nimport \"./fresh\" as fresh\n";
+    let main = ws.uri("policy/main.decorum");
+    server.open(&main, "decorum", 1, main_text);
+    server.wait_for_log(
+        "main's check to take the buffers",
+        "doc#1 v1: open policy buffers taken",
+    );
+    let fresh = ws.uri("policy/fresh.decorum");
+    server.open(&fresh, "decorum", 1, "decorum 1\npolicy test.fresh\n");
+    server.diagnostics(&main, |p| p["diagnostics"] == json!([]));
     server.stop();
 }
 

@@ -12,6 +12,7 @@
 //! code actions) read it from there through [`for_document`], which computes a fresh one
 //! when the stored one belongs to an older version.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -40,6 +41,8 @@ pub struct PolicyAnalysis {
     pub examples: Vec<ExampleResult>,
     /// The configuration the file was loaded under.
     pub config: Config,
+    /// Where the imports of every file loaded point, resolved or not ([`import_places`]).
+    pub import_places: Vec<PathBuf>,
 }
 
 impl PolicyAnalysis {
@@ -61,6 +64,7 @@ impl PolicyAnalysis {
             .zip(source)
             .map(|(set, source)| set.run_examples_of(source))
             .unwrap_or_default();
+        let import_places = import_places(&loaded, &config);
         PolicyAnalysis {
             version,
             path: path.to_path_buf(),
@@ -69,7 +73,24 @@ impl PolicyAnalysis {
             compiled,
             examples,
             config,
+            import_places,
         }
+    }
+
+    /// Whether an analysis of the same text could load the policy file at `path`
+    /// (canonical) if its text changed or it came into being: it loaded that file, or an
+    /// import of a file it loaded names it or a folder holding it, whether that import
+    /// resolved or failed. A policy file opened in the editor may have been missing (a
+    /// new buffer never saved), or read from disk without the buffer's edits.
+    pub fn may_load(&self, path: &Path) -> bool {
+        self.loaded
+            .disk_paths
+            .iter()
+            .any(|p| p.as_deref() == Some(path))
+            || self
+                .import_places
+                .iter()
+                .any(|place| path.starts_with(place))
     }
 
     /// The document's text as analysed.
@@ -81,6 +102,68 @@ impl PolicyAnalysis {
             .get(id.0 as usize)
             .map(|s| &s.text)
     }
+}
+
+/// Where the imports of the files of `loaded` point, whether they resolved or failed:
+/// for each `import` of a file read from disk (the standard library imports only its own
+/// files), the file or folder it names (`./shared/base`: the folder
+/// `shared/base` and the file `shared/base.decorum`), as written and with symbolic links
+/// resolved, so that [`PolicyAnalysis::may_load`] compares canonical paths with no
+/// file-system call. An import of the standard library or of an undeclared library
+/// names no place; a library's is inside its folder.
+fn import_places(loaded: &LoadedPolicies, config: &Config) -> Vec<PathBuf> {
+    let libraries: Vec<(&str, PathBuf)> = config
+        .libraries
+        .iter()
+        .map(|(name, folder)| {
+            (
+                name.as_str(),
+                decorum_workspace::canonical_or_absolute(folder),
+            )
+        })
+        .collect();
+    let mut places = Vec::new();
+    let files = loaded.inputs.sources.iter().zip(&loaded.disk_paths);
+    for (source, from) in files {
+        let Some(from) = from else {
+            continue;
+        };
+        for import in source.parse.file.imports() {
+            let Some(named) = named_place(&import.source.value, from, &libraries) else {
+                continue;
+            };
+            let file = named.file_name().map(|name| {
+                let mut name = name.to_os_string();
+                name.push(".decorum");
+                named.with_file_name(name)
+            });
+            places.extend(std::fs::canonicalize(&named).ok());
+            places.extend(file.as_deref().and_then(decorum_workspace::canonical_file));
+            places.extend(file);
+            places.push(named);
+        }
+    }
+    places.sort();
+    places.dedup();
+    places
+}
+
+/// The file or folder (absolute, normalised, without the `.decorum` a file may lack)
+/// that the import `spec` of the file at `from` names, as the loader reads it.
+fn named_place(spec: &str, from: &Path, libraries: &[(&str, PathBuf)]) -> Option<PathBuf> {
+    if decorum_workspace::stdlib::is_std_path(spec) {
+        return None;
+    }
+    let relative = spec == "." || spec == ".." || spec.starts_with("./") || spec.starts_with("../");
+    let base = if relative {
+        from.parent()?.to_path_buf()
+    } else {
+        let (name, rest) = spec.split_once('/').unwrap_or((spec, ""));
+        let (_, folder) = libraries.iter().find(|(declared, _)| *declared == name)?;
+        folder.join(rest)
+    };
+    let named = if relative { base.join(spec) } else { base };
+    Some(decorum_workspace::normalize(&named))
 }
 
 /// The configuration a policy file at `path` (canonical) is analysed under: the
@@ -105,16 +188,28 @@ pub fn config_for(path: &Path, folders: &[PathBuf]) -> Config {
 /// The texts of every open policy document, by canonical path (a file not saved yet by
 /// its folder's canonical path and its name).
 pub fn overlays(state: &State) -> Overlays {
-    state
+    overlays_seen(state).0
+}
+
+/// [`overlays`], and the openings (log ids) of every open policy document they were
+/// taken from, read in the same pass: a policy file opened later is not among them.
+pub fn overlays_seen(state: &State) -> (Overlays, HashSet<u32>) {
+    let mut seen = HashSet::new();
+    let mut overlays = Overlays::new();
+    for doc in state
         .documents
         .iter()
         .filter(|doc| doc.role == Role::Policy)
-        .filter_map(|doc| {
-            let path = doc.path.as_ref()?;
-            let canonical = decorum_workspace::canonical_file(path)?;
-            Some((canonical, Arc::from(doc.text.text.as_str())))
-        })
-        .collect()
+    {
+        seen.insert(doc.log_id);
+        let Some(path) = doc.path.as_ref() else {
+            continue;
+        };
+        if let Some(canonical) = decorum_workspace::canonical_file(path) {
+            overlays.insert(canonical, Arc::from(doc.text.text.as_str()));
+        }
+    }
+    (overlays, seen)
 }
 
 /// The analysis of the current version of an open policy document: the stored one when
@@ -155,5 +250,53 @@ pub fn store(state: &State, uri: &Uri, analysis: &Arc<PolicyAnalysis>) {
         dashmap::Entry::Vacant(entry) => {
             entry.insert(Arc::clone(analysis));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_analysis_may_load_what_its_imports_name_resolved_or_not() {
+        let dir = std::env::temp_dir().join(format!("decorum-may-load-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for folder in ["policy", "shared", "vendor/care"] {
+            std::fs::create_dir_all(dir.join(folder)).unwrap();
+        }
+        let root = std::fs::canonicalize(&dir).unwrap();
+        std::os::unix::fs::symlink(root.join("shared"), root.join("policy/linked")).unwrap();
+        std::fs::write(
+            root.join("decorum.toml"),
+            "policies = [\"policy/main.decorum\"]\n[libraries]\ncare = { path = \"vendor/care\" }\n",
+        )
+        .unwrap();
+        let main = "decorum 1\npolicy test.main\n\nimport \"./fresh\" as fresh\nimport \"./linked/\" as linked\nimport \"std/healthcare\" as hc\nimport \"care/rules\" as care\n";
+        std::fs::write(root.join("policy/main.decorum"), main).unwrap();
+        // Loaded through the folder import: its own failed import counts too.
+        std::fs::write(
+            root.join("shared/base.decorum"),
+            "decorum 1\npolicy test.base\n\nimport \"./deep/gone\" as gone\n",
+        )
+        .unwrap();
+        let path = root.join("policy/main.decorum");
+        let analysis = PolicyAnalysis::run(&path, 1, &Overlays::new(), std::slice::from_ref(&root));
+        let may_load = |relative: &str| analysis.may_load(&root.join(relative));
+        // Itself and what it loaded.
+        assert!(may_load("policy/main.decorum"));
+        assert!(may_load("shared/base.decorum"));
+        // Missing now, named by a failed import (`./fresh` may be a folder too).
+        assert!(may_load("policy/fresh.decorum"));
+        assert!(may_load("policy/fresh/new.decorum"));
+        assert!(may_load("shared/deep/gone.decorum"));
+        assert!(may_load("vendor/care/rules.decorum"));
+        // A new file of a folder imported through a symbolic link.
+        assert!(may_load("shared/new.decorum"));
+        // Named by nothing.
+        assert!(!may_load("policy/other.decorum"));
+        assert!(!may_load("policy/freshly.decorum"));
+        assert!(!may_load("vendor/care/other.decorum"));
+        assert!(!may_load("shared.decorum"));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -89,19 +89,49 @@ fn policy_path(state: &State, uri: &Uri) -> Option<std::path::PathBuf> {
     decorum_workspace::canonical_file(&path)
 }
 
-/// After the policy document `uri` opened: re-checks every other open policy file, since
-/// any of them may import it, and its buffer now stands in for the file (which may not
-/// be on disk at all: a new file never saved, whose import failed until now).
-pub fn schedule_other_policies(state: &Arc<State>, uri: &Uri) {
-    let others: Vec<Uri> = state
+/// After the policy document `uri` opened: re-checks the other open policy files whose
+/// last analysis may load it ([`PolicyAnalysis::may_load`]: they read its file, or an
+/// import names it or its folder), since its buffer now stands in for the file, which
+/// may not be on disk at all (a new file never saved, whose import failed until now).
+/// The others are left alone: an editor restoring a session opens many policy files at
+/// once, and re-checking every open file at each opening was quadratic. A check running
+/// meanwhile that took the open buffers before this one arrived sees it when it stores
+/// its analysis ([`opened_meanwhile`]).
+pub fn schedule_possible_importers(state: &Arc<State>, uri: &Uri) {
+    let Some(path) = policy_path(state, uri) else {
+        return;
+    };
+    let importers: Vec<Uri> = state
+        .analyses
+        .iter()
+        .filter(|entry| entry.key() != uri && entry.value().may_load(&path))
+        .map(|entry| entry.key().clone())
+        .collect();
+    for importer in importers {
+        schedule(state, &importer);
+    }
+}
+
+/// Whether a policy file that `analysis` may load ([`PolicyAnalysis::may_load`]) was
+/// opened after the open buffers it read were taken (`seen`, the openings among them):
+/// that opening may have looked for the files to re-check before this analysis was
+/// stored, and missed it. Only the files opened since cost a file-system call.
+fn opened_meanwhile(
+    state: &State,
+    own: &Uri,
+    seen: &std::collections::HashSet<u32>,
+    analysis: &PolicyAnalysis,
+) -> bool {
+    let opened: Vec<PathBuf> = state
         .documents
         .iter()
-        .filter(|d| d.role == Role::Policy && d.key() != uri)
-        .map(|d| d.key().clone())
+        .filter(|d| d.role == Role::Policy && d.key() != own && !seen.contains(&d.log_id))
+        .filter_map(|d| d.path.clone())
         .collect();
-    for other in others {
-        schedule(state, &other);
-    }
+    opened
+        .iter()
+        .filter_map(|path| decorum_workspace::canonical_file(path))
+        .any(|path| analysis.may_load(&path))
 }
 
 /// Re-checks the open policy files other than `uri` whose last analysis loaded the file
@@ -293,6 +323,20 @@ fn test_check_delay() -> Option<std::time::Duration> {
     })
 }
 
+/// A test hook: with `DECORUM_LSP_TEST_HOOKS=1`, `DECORUM_LSP_TEST_POLICY_DELAY_MS` makes
+/// the check of a policy file wait that long after it took the open policy buffers (it
+/// logs when), so that a test can open a file it imports in between.
+fn test_policy_delay() -> Option<std::time::Duration> {
+    static DELAY: std::sync::OnceLock<Option<std::time::Duration>> = std::sync::OnceLock::new();
+    *DELAY.get_or_init(|| {
+        let hooks = std::env::var(crate::server::TEST_HOOKS_ENV).is_ok_and(|v| v == "1");
+        let ms = std::env::var("DECORUM_LSP_TEST_POLICY_DELAY_MS").ok()?;
+        hooks
+            .then(|| ms.parse().ok().map(std::time::Duration::from_millis))
+            .flatten()
+    })
+}
+
 fn snapshot(state: &State, uri: &Uri) -> Option<Job> {
     let doc = state.documents.get(uri)?;
     Some(Job {
@@ -419,12 +463,12 @@ async fn check_now(
 }
 
 /// Checks a document now, on the calling (blocking) thread: for [`check_now`].
-fn evaluate_now(state: &State, uri: &Uri) -> Option<Evaluation> {
+fn evaluate_now(state: &Arc<State>, uri: &Uri) -> Option<Evaluation> {
     let job = snapshot(state, uri)?;
     Some(evaluate(state, job).evaluation)
 }
 
-fn evaluate(state: &State, job: Job) -> Outcome {
+fn evaluate(state: &Arc<State>, job: Job) -> Outcome {
     let started = Instant::now();
     let mut fresh_context = None;
     let (diagnostics, is_draft) = match &job.role {
@@ -679,7 +723,7 @@ fn at_most(
 /// buffers of the files it imports), and its examples that fail. Stores the analysis for
 /// the policy features. Files without a path in a folder on disk (`untitled:`) get their
 /// syntax errors only; a new file not saved yet is checked at its path.
-fn check_policy(state: &State, job: &Job) -> Option<Vec<Diagnostic>> {
+fn check_policy(state: &Arc<State>, job: &Job) -> Option<Vec<Diagnostic>> {
     let Some(path) = job
         .path
         .as_ref()
@@ -687,7 +731,16 @@ fn check_policy(state: &State, job: &Job) -> Option<Vec<Diagnostic>> {
     else {
         return Some(syntax_diagnostics(&job.uri, &job.text, job.encoding));
     };
-    let mut overlays = analysis::overlays(state);
+    let (mut overlays, seen) = analysis::overlays_seen(state);
+    if let Some(delay) = test_policy_delay() {
+        crate::log!(
+            Level::Debug,
+            "doc#{} v{}: open policy buffers taken",
+            job.log_id,
+            job.version
+        );
+        std::thread::sleep(delay);
+    }
     overlays.insert(path.clone(), Arc::from(job.text.as_str()));
     let analysis = Arc::new(PolicyAnalysis::run(
         &path,
@@ -696,6 +749,11 @@ fn check_policy(state: &State, job: &Job) -> Option<Vec<Diagnostic>> {
         &state.folders(),
     ));
     analysis::store(state, &job.uri, &analysis);
+    if opened_meanwhile(state, &job.uri, &seen, &analysis) {
+        // Checked again with that buffer; this result is dropped unpublished when the
+        // check task runs this one.
+        schedule(state, &job.uri);
+    }
     let Some(source) = analysis.source else {
         let mut diagnostics = syntax_diagnostics(&job.uri, &job.text, job.encoding);
         diagnostics.extend(load_error_diagnostics(job, &analysis));

@@ -64,7 +64,7 @@ pub fn did_open(state: &Arc<State>, params: DidOpenTextDocumentParams) {
     state.documents.insert(item.uri.clone(), document);
     schedule(state, &item.uri);
     if is_policy {
-        crate::checks::schedule_other_policies(state, &item.uri);
+        crate::checks::schedule_possible_importers(state, &item.uri);
     }
 }
 
