@@ -561,6 +561,31 @@ fn without_configuration_a_policy_may_import_from_across_the_workspace_folder() 
     server.stop();
 }
 
+/// The same through a workspace folder that the client names by a symbolic link: a
+/// policy file's path is compared with the folders with links resolved.
+#[test]
+fn without_configuration_a_policy_may_import_across_a_workspace_folder_named_by_a_link() {
+    let ws = Workspace::empty();
+    for folder in ["shared", "policy"] {
+        std::fs::create_dir_all(ws.root().join(folder)).unwrap();
+    }
+    ws.write(
+        "shared/base.decorum",
+        "decorum 1\npolicy test.shared\n\nrule r {\n  flag when contains [\"lighthouse\"]\n}\n",
+    );
+    let text = "decorum 1\npolicy test.main\n\nimport \"../shared/base\" as b\nuse b.r { severity error }\n";
+    ws.write("policy/main.decorum", text);
+    let links = tempfile::tempdir().unwrap();
+    let linked = std::fs::canonicalize(links.path()).unwrap().join("clinic");
+    std::os::unix::fs::symlink(ws.root(), &linked).unwrap();
+    let mut server = Server::start(&linked);
+    server.initialize(&linked, crate::capabilities(), Value::Null);
+    let uri = crate::client::file_uri(&linked.join("policy/main.decorum"));
+    server.open(&uri, "decorum", 1, text);
+    assert_eq!(server.diagnostics_at(&uri, 1), Vec::<Value>::new());
+    server.stop();
+}
+
 #[test]
 fn without_configuration_the_standard_library_applies() {
     let ws = Workspace::empty();

@@ -47,7 +47,8 @@ pub struct PolicyAnalysis {
 
 impl PolicyAnalysis {
     /// Analyses the policy file at `path` (canonical), reading open buffers from
-    /// `overlays`. `version` is the document version the overlay of `path` holds.
+    /// `overlays`, under the workspace `folders` (canonical). `version` is the document
+    /// version the overlay of `path` holds.
     pub fn run(
         path: &Path,
         version: i32,
@@ -171,14 +172,10 @@ fn named_place(spec: &str, from: &Path, libraries: &[(&str, PathBuf)]) -> Option
 /// errors, which are reported on it), else the defaults rooted where a draft there would
 /// have them: the innermost of the workspace `folders` holding the file, else the file's
 /// own folder. `decorum test` run from the workspace folder reads the same files.
+/// `folders` are canonical ([`State::canonical_folders`]), as `path` is.
 pub fn config_for(path: &Path, folders: &[PathBuf]) -> Config {
-    // The context a draft at `path` would have; `path` is canonical, so the folders are
-    // compared canonical too.
-    let folders: Vec<PathBuf> = folders
-        .iter()
-        .map(|f| std::fs::canonicalize(f).unwrap_or_else(|_| f.clone()))
-        .collect();
-    match ContextKey::for_document(Some(path), &folders) {
+    // The context a draft at `path` would have.
+    match ContextKey::for_document(Some(path), folders) {
         ContextKey::Config(config_path) => load_config(&config_path)
             .unwrap_or_else(|_| Config::default_for(config_path.parent().unwrap_or(path))),
         ContextKey::Defaults(root) => Config::default_for(&root),
@@ -233,7 +230,7 @@ pub fn for_document(state: &State, uri: &Uri) -> Option<Arc<PolicyAnalysis>> {
         &canonical,
         version,
         &overlays(state),
-        &state.folders(),
+        &state.canonical_folders(),
     ));
     store(state, uri, &analysis);
     Some(analysis)

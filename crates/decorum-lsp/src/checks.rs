@@ -746,7 +746,7 @@ fn check_policy(state: &Arc<State>, job: &Job) -> Option<Vec<Diagnostic>> {
         &path,
         job.version,
         &overlays,
-        &state.folders(),
+        &state.canonical_folders(),
     ));
     analysis::store(state, &job.uri, &analysis);
     if opened_meanwhile(state, &job.uri, &seen, &analysis) {

@@ -97,8 +97,9 @@ pub struct State {
     pub documents: DashMap<Uri, Document>,
     /// Policy contexts, loaded on first use.
     pub contexts: DashMap<ContextKey, Arc<PolicyContext>>,
-    /// Workspace folders (file paths).
-    pub folders: RwLock<Vec<PathBuf>>,
+    /// Workspace folders, as the client named them and canonical: set through
+    /// [`State::set_folders`] and [`State::change_folders`].
+    folders: RwLock<WorkspaceFolders>,
     /// Settings.
     pub settings: RwLock<Arc<Settings>>,
     /// The negotiated position encoding.
@@ -141,7 +142,7 @@ impl State {
             client,
             documents: DashMap::new(),
             contexts: DashMap::new(),
-            folders: RwLock::new(Vec::new()),
+            folders: RwLock::new(WorkspaceFolders::default()),
             settings: RwLock::new(Arc::new(Settings::default())),
             encoding: RwLock::new(Encoding::default()),
             flags: RwLock::new(ClientFlags::default()),
@@ -179,9 +180,30 @@ impl State {
         *read(&self.flags)
     }
 
-    /// The workspace folders.
+    /// The workspace folders, as the client named them.
     pub fn folders(&self) -> Vec<PathBuf> {
-        read(&self.folders).clone()
+        read(&self.folders).named.clone()
+    }
+
+    /// The workspace folders with symbolic links resolved, to compare with canonical
+    /// paths (a policy file's): canonicalized once, when the folders are set, not at
+    /// every policy analysis and completion. A folder that did not exist then is
+    /// canonicalized at each call, as it is named, until it does.
+    pub fn canonical_folders(&self) -> Vec<PathBuf> {
+        read(&self.folders).canonical()
+    }
+
+    /// Sets the workspace folders (at `initialize`).
+    pub fn set_folders(&self, named: Vec<PathBuf>) {
+        *write(&self.folders) = WorkspaceFolders::new(named);
+    }
+
+    /// Changes the workspace folders (`workspace/didChangeWorkspaceFolders`).
+    pub fn change_folders(&self, change: impl FnOnce(&mut Vec<PathBuf>)) {
+        let mut folders = write(&self.folders);
+        let mut named = std::mem::take(&mut folders.named);
+        change(&mut named);
+        *folders = WorkspaceFolders::new(named);
     }
 
     /// The context for `key`, loading it (on the calling thread, which must be a blocking
@@ -244,6 +266,38 @@ impl State {
     }
 }
 
+/// The workspace folders, as named and canonical.
+#[derive(Debug, Default)]
+struct WorkspaceFolders {
+    /// As the client named them.
+    named: Vec<PathBuf>,
+    /// The same, canonical; `None` for a folder that could not be canonicalized (it does
+    /// not exist, yet).
+    canonical: Vec<Option<PathBuf>>,
+}
+
+impl WorkspaceFolders {
+    fn new(named: Vec<PathBuf>) -> WorkspaceFolders {
+        let canonical = named
+            .iter()
+            .map(|folder| std::fs::canonicalize(folder).ok())
+            .collect();
+        WorkspaceFolders { named, canonical }
+    }
+
+    /// Each folder canonical, else as named.
+    fn canonical(&self) -> Vec<PathBuf> {
+        self.named
+            .iter()
+            .zip(&self.canonical)
+            .map(|(named, canonical)| match canonical {
+                Some(canonical) => canonical.clone(),
+                None => std::fs::canonicalize(named).unwrap_or_else(|_| named.clone()),
+            })
+            .collect()
+    }
+}
+
 /// Reads a lock, ignoring poisoning (a panicking handler must not take the server down).
 pub fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
     lock.read().unwrap_or_else(|e| e.into_inner())
@@ -252,4 +306,26 @@ pub fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
 /// Writes a lock, ignoring poisoning.
 pub fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
     lock.write().unwrap_or_else(|e| e.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workspace_folders_are_canonical_once_they_exist() {
+        let dir = std::env::temp_dir().join(format!("decorum-folders-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("real")).unwrap();
+        let dir = std::fs::canonicalize(&dir).unwrap();
+        std::os::unix::fs::symlink(dir.join("real"), dir.join("link")).unwrap();
+        let later = dir.join("later");
+        let folders = WorkspaceFolders::new(vec![dir.join("link"), later.clone()]);
+        assert_eq!(folders.named, [dir.join("link"), later.clone()]);
+        assert_eq!(folders.canonical(), [dir.join("real"), later.clone()]);
+        // A folder created after it was named is compared by where it leads.
+        std::os::unix::fs::symlink(dir.join("real"), &later).unwrap();
+        assert_eq!(folders.canonical(), [dir.join("real"), dir.join("real")]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -178,7 +178,7 @@ fn complete(state: &State, params: CompletionParams) -> Option<CompletionRespons
         Site::ImportPath => {
             let typed = &before[word_start..];
             let (paths, what) = if typed.starts_with('.') {
-                let folders = state.folders();
+                let folders = state.canonical_folders();
                 let unsaved = unsaved_policy_files(state);
                 (
                     relative_import_paths(path.as_deref(), typed, &folders, &unsaved),

@@ -112,13 +112,12 @@ pub async fn did_change_workspace_folders(
     state: &Arc<State>,
     params: DidChangeWorkspaceFoldersParams,
 ) {
-    {
-        let mut folders = write(&state.folders);
+    state.change_folders(|folders| {
         for removed in params.event.removed.iter().filter_map(|f| uri_path(&f.uri)) {
             folders.retain(|f| *f != removed);
         }
         folders.extend(params.event.added.iter().filter_map(|f| uri_path(&f.uri)));
-    }
+    });
     crate::reload::rehome_documents(state).await;
     if !params.event.added.is_empty() {
         // On a task of its own: a compile must not hold up the notifications after this.

@@ -87,7 +87,7 @@ pub fn initialize(state: &State, params: InitializeParams) -> InitializeResult {
             ..flags
         };
     }
-    *write(&state.folders) = folders;
+    state.set_folders(folders);
     *write(&state.settings) = Arc::new(settings);
 
     let capabilities = ServerCapabilities {
