@@ -535,6 +535,37 @@ fn every_unknown_key_of_an_open_decorum_toml_is_a_diagnostic() {
     server.stop();
 }
 
+#[test]
+fn a_decorum_toml_error_covers_what_it_is_about_in_utf16_units() {
+    // The glob with `..` is the error; before it on its line, `é` is two bytes and one
+    // UTF-16 unit, and `🌿` four bytes, one character and two UTF-16 units.
+    let ws = Workspace::new();
+    let text = "policies = [\"policy/org.decorum\"]\n[drafts]\ninclude = [\"café-🌿/*.md\", \"../up/*.md\"]\n";
+    ws.write("decorum.toml", text);
+    let mut server = ws.start();
+    let expected = crate::client::utf16_range(text, "\"../up/*.md\"");
+    assert_eq!(
+        expected,
+        json!({
+            "start": { "line": 2, "character": 27 },
+            "end": { "line": 2, "character": 39 },
+        })
+    );
+    // Found by the load of the policies, on the file as it is on disk.
+    let toml = ws.uri("decorum.toml");
+    server.open(&ws.uri("post.md"), "markdown", 1, "Hello.\n");
+    let on_disk = server.diagnostics(&toml, |p| p["diagnostics"] != json!([]));
+    let shown = on_disk["diagnostics"].as_array().unwrap();
+    assert_eq!(shown.len(), 1, "{on_disk}");
+    assert_eq!(shown[0]["range"], expected, "{on_disk}");
+    // Found by the check of the open file.
+    server.open(&toml, "toml", 1, text);
+    let shown = server.diagnostics_at(&toml, 1);
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    assert_eq!(shown[0]["range"], expected, "{shown:?}");
+    server.stop();
+}
+
 /// Without a decorum.toml a policy file is analysed with the workspace folder as its
 /// root, as a draft there is and as `decorum test` run from that folder reads it, so an
 /// import of a sibling folder is no error. The policy's own folder was the root, and the

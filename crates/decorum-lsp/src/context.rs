@@ -423,8 +423,27 @@ fn file_problems(loaded: &LoadedPolicies, problems: &[PolicyProblem]) -> Vec<Fil
     out
 }
 
-/// A `decorum.toml` error as a problem at its position in `text` (the file's text).
+/// A `decorum.toml` error as a problem on `text` (the file's text): over what it is
+/// about when the error kept the text it was found in and that is `text` (a glob, a
+/// key, a value), else at its line and column, zero-width.
 pub fn config_problem(error: &ConfigError, text: &str) -> PolicyProblem {
+    let range = match &error.source {
+        Some(source) if *source.text == *text => decorum_text::range_of(source.span.clone()),
+        _ => config_point(error, text),
+    };
+    PolicyProblem::new(
+        SourceId(0),
+        range,
+        ProblemLevel::Error,
+        "config",
+        error.message.clone(),
+        error.help.clone(),
+    )
+}
+
+/// The position of a `decorum.toml` error (1-based line, column in characters) in
+/// `text`, as an empty range.
+fn config_point(error: &ConfigError, text: &str) -> TextRange {
     let index = LineIndex::new(text);
     let line = error.line.saturating_sub(1);
     let content = index.line_content(text, line);
@@ -438,15 +457,7 @@ pub fn config_problem(error: &ConfigError, text: &str) -> PolicyProblem {
         .take(error.column.saturating_sub(1) as usize)
         .map(char::len_utf8)
         .sum();
-    let at = start + decorum_text::TextSize::try_from(skip).unwrap_or_default();
-    PolicyProblem::new(
-        SourceId(0),
-        decorum_text::TextRange::empty(at),
-        ProblemLevel::Error,
-        "config",
-        error.message.clone(),
-        error.help.clone(),
-    )
+    TextRange::empty(start + decorum_text::TextSize::try_from(skip).unwrap_or_default())
 }
 
 /// The problems the loader found with what `decorum.toml` (at `config_path`) names, as
@@ -548,5 +559,30 @@ mod tests {
             .collect();
         assert_eq!(marked, ["dotted", "net", "\"quoted\""]);
         assert_eq!(lines, [7, 9, 6]);
+    }
+
+    /// A decorum.toml error covers what it is about in the text it was found in; on
+    /// another text (the file changed since), it is an empty range at its line and column.
+    #[test]
+    fn a_config_problem_covers_its_span_in_the_text_it_was_found_in() {
+        let text = "[drafts]\ninclude = [\"café/*.md\", \"../up/*.md\"]\n";
+        let start = text.find("\"../").unwrap();
+        let error = ConfigError {
+            path: PathBuf::from("decorum.toml"),
+            line: 2,
+            column: 25,
+            message: "glob \"../up/*.md\" has a `..` segment".to_owned(),
+            help: None,
+            source: Some(decorum_workspace::config::SourceSpan {
+                text: Arc::from(text),
+                span: start..start + "\"../up/*.md\"".len(),
+            }),
+        };
+        let problem = config_problem(&error, text);
+        assert_eq!(decorum_text::slice(text, problem.range), "\"../up/*.md\"");
+        let edited = text.replace("\"]", "\", \"notes/*.md\"]");
+        let problem = config_problem(&error, &edited);
+        assert!(problem.range.is_empty());
+        assert_eq!(usize::from(problem.range.start()), start);
     }
 }
