@@ -16,6 +16,7 @@ use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::load::Sandbox;
 use crate::paths;
 use crate::stdlib::{self, DEFAULT_POLICY};
 
@@ -1001,6 +1002,9 @@ fn policy_outside(entry: &str, config: &Config) -> Option<(String, String)> {
     if stdlib::is_std_path(entry) || entry.contains('\\') {
         return None;
     }
+    // As written, against the folders as decorum.toml writes them; the loader compares
+    // the entry joined to the canonical root with canonical folders, which differs only
+    // when the root's or a library's own path goes through a symbolic link.
     let root = &config.root;
     let candidate = paths::normalize(&root.join(entry));
     let in_library = |path: &Path| config.libraries.values().any(|l| path.starts_with(l));
@@ -1016,21 +1020,15 @@ fn policy_outside(entry: &str, config: &Config) -> Option<(String, String)> {
             help,
         ));
     }
-    let canonical_root = std::fs::canonicalize(root).ok()?;
-    let canonical_libraries: Vec<PathBuf> = config
-        .libraries
-        .values()
-        .filter_map(|l| std::fs::canonicalize(l).ok())
-        .collect();
+    // Once symbolic links are resolved, the loader's sandbox decides, for the folder or
+    // the file the entry names.
+    let sandbox = Sandbox::new(config);
     let mut file = candidate.as_os_str().to_owned();
     file.push(stdlib::EXTENSION);
     let leaves = [candidate.clone(), PathBuf::from(file)]
         .iter()
         .filter_map(|p| std::fs::canonicalize(p).ok())
-        .any(|real| {
-            !real.starts_with(&canonical_root)
-                && !canonical_libraries.iter().any(|l| real.starts_with(l))
-        });
+        .any(|real| !sandbox.allows(&real));
     leaves.then(|| {
         (
             format!(

@@ -6,7 +6,7 @@
 //! [`LoadedDraft`]s. Everything below it (syntax, engine, draft) never touches a file.
 //!
 //! Two rules hold throughout. Policies may only read files inside the workspace root and
-//! the libraries declared in `decorum.toml` (see [`load`]). Error messages about drafts
+//! the libraries declared in `decorum.toml` (see [`Sandbox`]). Error messages about drafts
 //! name paths and reasons, never draft text: drafts may hold protected health information.
 
 pub mod config;
@@ -27,8 +27,8 @@ pub use drafts::{
 };
 pub use library::{Library, LibraryError, Lock, Manifest};
 pub use load::{
-    LoadError, LoadedPolicies, Overlays, load_policies, load_policies_overlaid, read_policy_file,
-    read_policy_stdin,
+    LoadError, LoadedPolicies, Overlays, Refusal, Sandbox, load_policies, load_policies_overlaid,
+    read_policy_file, read_policy_stdin,
 };
 pub use paths::{canonical_file, canonical_or_absolute, normalize, to_slash};
 pub use stdlib::{DEFAULT_POLICY, StdFile};

@@ -14,7 +14,8 @@
 //! folders (plus the folder of a `--policy` file given explicitly): a shared policy must
 //! not be able to pull `/etc/passwd` or a home directory into error messages. Paths are
 //! checked twice, lexically before touching the file system and again after resolving
-//! symlinks. Anything that cannot be resolved becomes [`ImportResolution::Failed`] with
+//! symlinks, by the [`Sandbox`], which the language server and `decorum.toml`'s check ask
+//! too. Anything that cannot be resolved becomes [`ImportResolution::Failed`] with
 //! a message and advice; the engine reports it at the import.
 
 use std::cell::RefCell;
@@ -31,6 +32,9 @@ use crate::library::{self, Library, LibraryError, Lock};
 use crate::paths;
 use crate::stdlib::{self, EXTENSION, StdFile};
 use decorum_syntax::did_you_mean;
+
+mod sandbox;
+pub use sandbox::{Refusal, Sandbox};
 
 /// Policy files larger than this are refused: no real policy comes close, and reading
 /// an arbitrary huge file (a log, a disk image) into memory helps nobody.
@@ -254,13 +258,9 @@ enum SpecKind<'s> {
 struct Loader<'a> {
     config: &'a Config,
     std_files: &'a [StdFile],
-    /// The workspace root, canonical when it exists.
-    root: PathBuf,
-    /// Folders policies may read from (canonical when they exist): the root, the
-    /// libraries, and the folder of an explicit `--policy`.
-    allowed: Vec<PathBuf>,
-    /// The declared libraries' folders (canonical when they exist), by name.
-    library_roots: Vec<(String, PathBuf)>,
+    /// Where policies may read: the workspace root, the libraries' folders and the folder
+    /// of an explicit `--policy`.
+    sandbox: Sandbox,
     inputs: PolicyInputs,
     origins: Vec<Origin>,
     loaded: HashMap<Key, Result<SourceId, Failure>>,
@@ -276,24 +276,10 @@ struct Loader<'a> {
 
 impl<'a> Loader<'a> {
     fn new(config: &'a Config, std_files: &'a [StdFile], overlays: &'a Overlays) -> Loader<'a> {
-        let root = paths::canonical_or_absolute(&config.root);
-        // `load_config` refuses a library folder that holds the workspace; a `Config`
-        // built otherwise gets no such library either: every workspace file would count
-        // as the library's own, and the folder (`/`, say) would become readable.
-        let library_roots: Vec<(String, PathBuf)> = config
-            .libraries
-            .iter()
-            .map(|(name, p)| (name.clone(), paths::canonical_or_absolute(p)))
-            .filter(|(_, folder)| !root.starts_with(folder))
-            .collect();
-        let mut allowed = vec![root.clone()];
-        allowed.extend(library_roots.iter().map(|(_, p)| p.clone()));
         Loader {
             config,
             std_files,
-            root,
-            allowed,
-            library_roots,
+            sandbox: Sandbox::new(config),
             inputs: PolicyInputs::default(),
             origins: Vec::new(),
             loaded: HashMap::new(),
@@ -332,14 +318,7 @@ impl<'a> Loader<'a> {
             self.add_std_root(&as_written, path);
             return;
         }
-        let folder = if candidate.is_dir() {
-            Some(candidate.clone())
-        } else {
-            candidate.parent().map(Path::to_path_buf)
-        };
-        if let Some(folder) = folder {
-            self.allowed.push(paths::canonical_or_absolute(&folder));
-        }
+        self.sandbox.allow_explicit_root(&candidate);
         let looked_for = as_written.trim_end_matches('/').to_owned();
         // The path is in question only when nothing usable was found there; a file that
         // was found but cannot be read says what to do itself.
@@ -369,14 +348,14 @@ impl<'a> Loader<'a> {
             });
             return;
         }
-        let candidate = paths::normalize(&self.root.join(entry));
+        let candidate = paths::normalize(&self.sandbox.root().join(entry));
         let looked_for = entry.trim_end_matches('/').to_owned();
         let target = self
             .find_on_disk(&candidate, entry, &looked_for)
             .and_then(|target| {
                 let inside = Self::target_paths(&target)
                     .into_iter()
-                    .find_map(|p| self.library_of(p));
+                    .find_map(|p| self.sandbox.library_of(p));
                 match inside {
                     Some(library) => Err(Failure::new(format!(
                         "`{entry}` is in the folder of the library \"{library}\""
@@ -540,7 +519,7 @@ impl<'a> Loader<'a> {
             ))
             .help(format!("check [libraries] in {}", self.config_name())));
         };
-        if self.root.starts_with(&library_root) {
+        if self.sandbox.root().starts_with(&library_root) {
             return Err(Failure::new(format!(
                 "the folder of library \"{name}\" (`{shown_folder}`) holds the workspace"
             ))
@@ -803,7 +782,8 @@ impl<'a> Loader<'a> {
             if metadata.is_dir() {
                 let canonical = self.canonical_inside(&path, &entry_spec)?;
                 if self
-                    .library_roots
+                    .sandbox
+                    .libraries()
                     .iter()
                     .any(|(_, root)| *root == canonical)
                 {
@@ -867,18 +847,20 @@ impl<'a> Loader<'a> {
             return result.clone();
         }
         self.check_pinned(canonical)?;
-        let shown = match (canonical.strip_prefix(&self.root), display) {
+        let root = self.sandbox.root();
+        let shown = match (canonical.strip_prefix(root), display) {
             (Ok(relative), _) => paths::to_slash(relative),
             (Err(_), Some(display)) => display.to_owned(),
             // A library beside the workspace (`../shared/net`): shown from the root as
             // `decorum.lock` pins it, the same on every machine.
             (Err(_), None)
                 if self
-                    .library_roots
+                    .sandbox
+                    .libraries()
                     .iter()
                     .any(|(_, folder)| canonical.starts_with(folder)) =>
             {
-                paths::relative_with_parents(canonical, &self.root)
+                paths::relative_with_parents(canonical, root)
                     .map_or_else(|| canonical.display().to_string(), |p| paths::to_slash(&p))
             }
             (Err(_), None) => canonical.display().to_string(),
@@ -896,7 +878,7 @@ impl<'a> Loader<'a> {
     fn add(&mut self, path: String, text: Arc<str>, builtin: bool, origin: Origin) -> SourceId {
         let parse = decorum_syntax::parse(&text);
         let shared_library = match &origin {
-            Origin::Disk(canonical) => self.library_of(canonical).is_some(),
+            Origin::Disk(canonical) => self.sandbox.library_of(canonical).is_some(),
             Origin::Std(_) => false,
         };
         let id = self.inputs.add(PolicySource {
@@ -919,7 +901,7 @@ impl<'a> Loader<'a> {
     /// `.git`), so that changing it would change the rules without `decorum lock
     /// --check` noticing.
     fn check_pinned(&self, canonical: &Path) -> Result<(), Failure> {
-        for (name, root) in &self.library_roots {
+        for (name, root) in self.sandbox.libraries() {
             let Ok(relative) = canonical.strip_prefix(root) else {
                 continue;
             };
@@ -935,16 +917,6 @@ impl<'a> Loader<'a> {
             }
         }
         Ok(())
-    }
-
-    /// The declared library whose folder holds `path` (canonical), if any.
-    fn library_of(&self, path: &Path) -> Option<&str> {
-        self.library_roots
-            .iter()
-            .filter(|(_, root)| path.starts_with(root))
-            // A library declared inside another's folder is the nearer one.
-            .max_by_key(|(_, root)| root.components().count())
-            .map(|(name, _)| name.as_str())
     }
 
     /// The canonical files a target names.
@@ -967,18 +939,15 @@ impl<'a> Loader<'a> {
         spec: &str,
         candidate: &Path,
     ) -> Result<(), Failure> {
-        let own = self.library_of(from);
         for path in Self::target_paths(target) {
-            let theirs = self.library_of(path);
-            if theirs == own {
+            let Err(refusal) = self.sandbox.check_side(from, path) else {
                 continue;
-            }
-            // Different sides: the target is in a library, or else the importer is.
-            return Err(match theirs {
-                Some(library) => Failure::new(format!(
+            };
+            return Err(match refusal {
+                Refusal::IntoLibrary(library) => Failure::new(format!(
                     "`{spec}` reaches into the library \"{library}\" by its path"
                 ))
-                .help(match self.import_by_name(library, candidate) {
+                .help(match self.import_by_name(&library, candidate) {
                     ByName::Import(import) => format!(
                         "import it by name ({import}), so that decorum.lock pins it and only what the library exports is used"
                     ),
@@ -986,9 +955,10 @@ impl<'a> Loader<'a> {
                         "the library does not export \"{module}\"; import by name what it exports ({imports}), so that decorum.lock pins it"
                     ),
                 }),
-                None => Failure::new(format!(
+                // Out of the importer's library (the only other refusal of `check_side`).
+                _ => Failure::new(format!(
                     "`{spec}` leads out of the library \"{}\" (`{}` is not in its folder)",
-                    own.unwrap_or_default(),
+                    self.sandbox.library_of(from).unwrap_or_default(),
                     self.shown(path)
                 ))
                 .help(
@@ -1004,7 +974,7 @@ impl<'a> Loader<'a> {
     /// "dental-network"` for the library's folder; or, when the library does not export
     /// it, what it does export.
     fn import_by_name(&self, name: &str, path: &Path) -> ByName {
-        let Some((_, root)) = self.library_roots.iter().find(|(n, _)| n == name) else {
+        let Some((_, root)) = self.sandbox.libraries().iter().find(|(n, _)| n == name) else {
             return ByName::Import(format!("`import \"{name}/...\"`"));
         };
         let canonical = std::fs::canonicalize(path)
@@ -1054,7 +1024,7 @@ impl<'a> Loader<'a> {
         spec: &str,
     ) -> Result<(), Failure> {
         for path in Self::target_paths(target) {
-            if self.library_of(path) != Some(name) {
+            if self.sandbox.library_of(path) != Some(name) {
                 return Err(Self::out_of_library(spec, name));
             }
         }
@@ -1071,12 +1041,8 @@ impl<'a> Loader<'a> {
         paths::canonical_file(path).filter(|p| self.overlays.contains_key(p) && !p.exists())
     }
 
-    fn is_allowed(&self, path: &Path) -> bool {
-        self.allowed.iter().any(|root| path.starts_with(root))
-    }
-
     fn check_allowed(&self, path: &Path, spec: &str) -> Result<(), Failure> {
-        if self.is_allowed(path) {
+        if self.sandbox.allows(path) {
             Ok(())
         } else {
             Err(self.outside(spec, false))
@@ -1093,14 +1059,10 @@ impl<'a> Loader<'a> {
                 Failure::new(format!("cannot read `{}`: {err}", self.shown(path)))
             })?,
         };
-        if self.is_allowed(&canonical) {
-            Ok(canonical)
-        } else if let Some(name) = self.library_of(path) {
-            // Declaring the target's folder as a library would not help: a library's
-            // files stay in its folder.
-            Err(Self::out_of_library(spec, name))
-        } else {
-            Err(self.outside(spec, true))
+        match self.sandbox.check_resolved(path, &canonical) {
+            Ok(()) => Ok(canonical),
+            Err(Refusal::LinkLeavesLibrary(name)) => Err(Self::out_of_library(spec, &name)),
+            Err(_) => Err(self.outside(spec, true)),
         }
     }
 
@@ -1119,7 +1081,7 @@ impl<'a> Loader<'a> {
         };
         Failure::new(format!(
             "`{spec}` {how} a place outside the workspace; policies can only read files inside `{}` and the libraries declared in {}",
-            self.root.display(),
+            self.sandbox.root().display(),
             self.config_name()
         ))
         .help(
@@ -1131,7 +1093,7 @@ impl<'a> Loader<'a> {
 
     fn shown(&self, path: &Path) -> String {
         match path
-            .strip_prefix(&self.root)
+            .strip_prefix(self.sandbox.root())
             .or_else(|_| path.strip_prefix(&self.config.root))
         {
             Ok(relative) if relative.as_os_str().is_empty() => ".".to_owned(),

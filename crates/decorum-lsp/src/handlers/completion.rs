@@ -26,7 +26,7 @@ use decorum_engine::{
 };
 use decorum_syntax::{Item, Severity};
 use decorum_text::{LineIndex, TextRange, TextSize};
-use decorum_workspace::{canonical_or_absolute, normalize};
+use decorum_workspace::{Sandbox, normalize};
 use tower_lsp_server::ls_types::{
     CompletionItem, CompletionItemKind, CompletionParams, CompletionResponse, CompletionTextEdit,
     TextEdit,
@@ -402,11 +402,15 @@ fn std_import_paths() -> Vec<(String, bool)> {
 /// `../shared/`): the sub-folders and `.decorum` files (without the extension) of the
 /// folder it names, hidden ones and the document itself left out.
 ///
-/// Only what the loader would accept is offered ([`ImportReach`]): a folder it would
-/// refuse is not even read, so completion cannot show what lies outside the workspace
-/// any more than an import can, and an entry that is a symbolic link leading outside is
-/// left out. The policy files open in the editor but never saved (`unsaved`, canonical
-/// paths) are listed with their folder's files, since the loader imports them too.
+/// Only what the loader would accept is offered, as its [`Sandbox`] decides: the loader
+/// reads the document under [`analysis::config_for`] with the document as its explicit
+/// root, so its imports may read the workspace root, the declared libraries' folders and
+/// the document's folder, and stay on their side of every library's folder. A folder the
+/// sandbox refuses is not even read, so completion cannot show what lies outside the
+/// workspace any more than an import can, and an entry that is a symbolic link leading
+/// outside is left out. The policy files open in the editor but never saved (`unsaved`,
+/// canonical paths) are listed with their folder's files, since the loader imports them
+/// too.
 fn relative_import_paths(
     document: Option<&Path>,
     typed: &str,
@@ -428,8 +432,10 @@ fn relative_import_paths(
     if !(prefix.starts_with("./") || prefix.starts_with("../")) {
         return Vec::new();
     }
-    let reach = ImportReach::of(&document, folders);
-    let Some(listed) = reach.folder(folder, prefix) else {
+    let config = analysis::config_for(&document, folders);
+    let sandbox = Sandbox::new(&config).with_explicit_root(&document);
+    let named = normalize(&folder.join(prefix));
+    let Ok(listed) = sandbox.relative_import(&document, &named) else {
         return Vec::new();
     };
     let Ok(entries) = std::fs::read_dir(&listed) else {
@@ -443,12 +449,9 @@ fn relative_import_paths(
         }
         // Resolved, so that a link is judged by where it leads (a dangling one leads
         // nowhere and is left out).
-        let Ok(target) = std::fs::canonicalize(entry.path()) else {
+        let Ok(target) = sandbox.relative_import(&document, &entry.path()) else {
             continue;
         };
-        if !reach.admits(&target) {
-            continue;
-        }
         let Ok(metadata) = std::fs::metadata(&target) else {
             continue;
         };
@@ -468,9 +471,10 @@ fn relative_import_paths(
         let Some(stem) = stem.filter(|s| !s.starts_with('.')) else {
             continue;
         };
+        // In the listed folder, so readable; but it could be a library's folder of its own.
         if planned.parent() == Some(listed.as_path())
             && *planned != document
-            && reach.admits(planned)
+            && sandbox.check_side(&document, planned).is_ok()
             && !planned.exists()
         {
             out.push((format!("{prefix}{stem}"), false));
@@ -495,74 +499,6 @@ fn unsaved_policy_files(state: &State) -> Vec<PathBuf> {
         .filter(|p| !p.exists())
         .filter_map(|p| decorum_workspace::canonical_file(p))
         .collect()
-}
-
-/// Where a relative import of one document may lead, decided as the loader decides it
-/// (`decorum_workspace::load`: `is_allowed`, `canonical_inside` and
-/// `check_relative_boundary` there, which are private, so the rule is mirrored here and
-/// must change with it). The loader reads the document under [`analysis::config_for`]
-/// with the document as its explicit root, so the readable folders are the workspace
-/// root, the declared libraries' folders and the document's folder; and a relative
-/// import stays on its side of a library's boundary: from a library file only into the
-/// same library, from any other file into no library.
-struct ImportReach {
-    /// The folders a policy may read from, canonical when they exist.
-    allowed: Vec<PathBuf>,
-    /// The declared libraries' folders, canonical when they exist.
-    libraries: Vec<PathBuf>,
-    /// The folder of the library the document is in.
-    own_library: Option<PathBuf>,
-}
-
-impl ImportReach {
-    /// The reach of the document at `document` (canonical).
-    fn of(document: &Path, folders: &[PathBuf]) -> ImportReach {
-        let config = analysis::config_for(document, folders);
-        let libraries: Vec<PathBuf> = config
-            .libraries
-            .values()
-            .map(|p| canonical_or_absolute(p))
-            .collect();
-        let mut allowed = vec![canonical_or_absolute(&config.root)];
-        allowed.extend(libraries.iter().cloned());
-        allowed.extend(document.parent().map(canonical_or_absolute));
-        let mut reach = ImportReach {
-            allowed,
-            libraries,
-            own_library: None,
-        };
-        reach.own_library = reach.library_of(document).map(Path::to_path_buf);
-        reach
-    }
-
-    /// The folder (canonical) that `prefix` (`./`, `../shared/`) names from the document's
-    /// `folder` (canonical), if the document's imports may name it: checked lexically
-    /// first, before touching the file system, as the loader does, then again with
-    /// symbolic links resolved.
-    fn folder(&self, folder: &Path, prefix: &str) -> Option<PathBuf> {
-        let named = normalize(&folder.join(prefix));
-        if !self.admits(&named) {
-            return None;
-        }
-        let canonical = std::fs::canonicalize(&named).ok()?;
-        self.admits(&canonical).then_some(canonical)
-    }
-
-    /// True when the loader would let the document's relative imports name `path`
-    /// (absolute and normalised: lexically, or canonical).
-    fn admits(&self, path: &Path) -> bool {
-        self.allowed.iter().any(|root| path.starts_with(root))
-            && self.library_of(path) == self.own_library.as_deref()
-    }
-
-    /// The folder of the library `path` is in; the nearer one when libraries nest.
-    fn library_of(&self, path: &Path) -> Option<&Path> {
-        self.libraries
-            .iter()
-            .filter(|root| path.starts_with(root))
-            .max_by_key(|root| root.components().count())
-            .map(PathBuf::as_path)
-    }
 }
 
 /// How many entries of a folder import-path completion looks at.
@@ -891,7 +827,7 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
-    /// Folders outside the reach are not even listed (completion cannot tell what is
+    /// Folders outside the sandbox are not even listed (completion cannot tell what is
     /// there), and a library's files see only their own library.
     #[cfg(unix)]
     #[test]
@@ -913,30 +849,49 @@ mod tests {
             "[libraries]\nlib = { path = \"lib\" }\n",
         )
         .unwrap();
+        for file in [
+            root.join("policy/main.decorum"),
+            root.join("policy/deep/tone.decorum"),
+            root.join("lib/rules.decorum"),
+            root.join("lib/inner/consent.decorum"),
+            outside.join("secret.decorum"),
+        ] {
+            std::fs::write(file, "").unwrap();
+        }
         std::os::unix::fs::symlink(&outside, root.join("policy/out")).unwrap();
         std::os::unix::fs::symlink(root.join("policy/deep"), root.join("policy/in")).unwrap();
         std::os::unix::fs::symlink(&root, outside.join("back")).unwrap();
-        let policy = root.join("policy");
-        let reach = ImportReach::of(&policy.join("main.decorum"), &[]);
-        assert_eq!(reach.folder(&policy, "./"), Some(policy.clone()));
-        assert_eq!(reach.folder(&policy, "../"), Some(root.clone()));
-        assert_eq!(reach.folder(&policy, "./in/"), Some(policy.join("deep")));
-        assert_eq!(reach.folder(&policy, "../../"), None);
-        assert_eq!(reach.folder(&policy, "../../outside/"), None);
-        assert_eq!(reach.folder(&policy, "./out/"), None);
+        std::os::unix::fs::symlink(root.join("policy/deep"), root.join("lib/back")).unwrap();
+        let main = root.join("policy/main.decorum");
+        let list = |document: &Path, typed: &str| {
+            relative_import_paths(Some(document), typed, &[], &[])
+                .into_iter()
+                .map(|(path, _)| path)
+                .collect::<Vec<String>>()
+        };
+        // `./out` leads outside, and the library is imported by its name.
+        assert_eq!(list(&main, "./"), ["./deep", "./in"]);
+        assert_eq!(list(&main, "../"), ["../policy"]);
+        assert_eq!(list(&main, "./in/"), ["./in/tone"]);
+        assert!(list(&main, "../../").is_empty());
+        assert!(list(&main, "../../outside/").is_empty());
+        assert!(list(&main, "./out/").is_empty());
         // Leads back inside, but through a folder outside: refused before it is looked at.
-        assert_eq!(reach.folder(&policy, "../../outside/back/policy/"), None);
+        assert!(list(&main, "../../outside/back/policy/").is_empty());
         // Named from outside, but the path never leaves: the loader takes it too.
         assert_eq!(
-            reach.folder(&policy, "../../ws/policy/"),
-            Some(policy.clone())
+            list(&main, "../../ws/policy/deep/"),
+            ["../../ws/policy/deep/tone"]
         );
-        assert_eq!(reach.folder(&policy, "../lib/"), None);
-        let lib = root.join("lib");
-        let reach = ImportReach::of(&lib.join("rules.decorum"), &[]);
-        assert_eq!(reach.folder(&lib, "./inner/"), Some(lib.join("inner")));
-        assert_eq!(reach.folder(&lib, "../"), None);
-        assert_eq!(reach.folder(&lib, "../policy/"), None);
+        assert!(list(&main, "../lib/").is_empty());
+        // Through the library's folder, but it leads back out of it: judged by where it
+        // leads, as the loader judges it.
+        assert_eq!(list(&main, "../lib/back/"), ["../lib/back/tone"]);
+        let rules = root.join("lib/rules.decorum");
+        assert_eq!(list(&rules, "./"), ["./inner"]);
+        assert_eq!(list(&rules, "./inner/"), ["./inner/consent"]);
+        assert!(list(&rules, "../").is_empty());
+        assert!(list(&rules, "../policy/").is_empty());
         std::fs::remove_dir_all(&base).unwrap();
     }
 

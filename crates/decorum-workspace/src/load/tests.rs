@@ -370,6 +370,33 @@ fn paths_do_not_cross_a_librarys_folder() {
     .assert_eq(&render(&ws, None, STD));
 }
 
+/// A path written through a library's folder is judged by where it leads, like every
+/// path: one that leads back out to the workspace's own files stays on the workspace's
+/// side (the language server's import completion, asking the same `Sandbox`, offers it).
+#[cfg(unix)]
+#[test]
+fn a_path_through_a_librarys_folder_is_judged_by_where_it_leads() {
+    let ws = Workspace::new(&[
+        (
+            "decorum.toml",
+            "policies = [\"policy/acme\"]\n[libraries]\nlib = { path = \"vendor/lib\" }\n",
+        ),
+        (
+            "policy/acme.decorum",
+            "decorum 1\nimport \"../vendor/lib/back/common\"\n",
+        ),
+        ("policy/shared/common.decorum", "decorum 1\n"),
+        ("vendor/lib/rules.decorum", "decorum 1\n"),
+    ]);
+    std::os::unix::fs::symlink(ws.path("policy/shared"), ws.path("vendor/lib/back")).unwrap();
+    expect![[r##"
+        #0 policy/acme.decorum (root) syntax-errors=0
+            import "../vendor/lib/back/common" -> #1
+        #1 policy/shared/common.decorum syntax-errors=0
+    "##]]
+    .assert_eq(&render(&ws, None, STD));
+}
+
 #[test]
 fn a_policy_folder_leaves_out_the_libraries_vendored_inside_it() {
     // `policies = ["policy"]` with the library under policy/vendor: its files are
