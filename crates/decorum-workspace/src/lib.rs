@@ -28,8 +28,8 @@ pub use drafts::{
 pub use library::{Library, LibraryError, Lock, Manifest};
 pub use load::{
     LoadError, LoadedPolicies, Overlays, Refusal, Sandbox, load_policies, load_policies_overlaid,
-    read_policy_file, read_policy_stdin,
+    read_policy_file, read_policy_stdin, unsaved_policy_stem,
 };
 pub use paths::{canonical_file, canonical_or_absolute, normalize, to_slash};
-pub use stdlib::{DEFAULT_POLICY, StdFile};
+pub use stdlib::{DEFAULT_POLICY, EXTENSION, StdFile};
 pub use write::{atomic_replace_own_file, atomic_write};

@@ -800,18 +800,12 @@ impl<'a> Loader<'a> {
         }
         // The policy files of this folder that the editor holds but were never saved.
         for planned in self.overlays.keys() {
-            if planned.parent() != Some(folder) || planned.exists() {
+            if planned.parent() != Some(folder) {
                 continue;
             }
-            let Some(name) = planned.file_name().and_then(|n| n.to_str()) else {
+            let Some(stem) = unsaved_policy_stem(planned) else {
                 continue;
             };
-            let Some(stem) = name.strip_suffix(EXTENSION) else {
-                continue;
-            };
-            if name.starts_with('.') {
-                continue;
-            }
             let module = if prefix.is_empty() {
                 stem.to_owned()
             } else {
@@ -1109,6 +1103,18 @@ impl<'a> Loader<'a> {
             "decorum.toml (there is none yet)"
         }
     }
+}
+
+/// The name without its extension of the policy file at `path` (an editor's buffer) when
+/// the buffer counts as a file of its folder that is not on disk yet: its name ends in
+/// `.decorum` and is not hidden, and nothing is at `path`. The loader lists such buffers
+/// with the files of their folder, and the language server's import-path completion
+/// offers them.
+pub fn unsaved_policy_stem(path: &Path) -> Option<&str> {
+    let name = path.file_name()?.to_str()?;
+    let stem = name.strip_suffix(EXTENSION)?;
+    // The file system is asked last, once.
+    (!name.starts_with('.') && !path.exists()).then_some(stem)
 }
 
 /// Reads the policy file at `path`, shown as `shown`, as UTF-8 text, refusing files over

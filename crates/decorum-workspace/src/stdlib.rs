@@ -19,8 +19,8 @@ include!(concat!(env!("OUT_DIR"), "/std_files.rs"));
 /// The policy that applies when `decorum.toml` names none (or there is no configuration).
 pub const DEFAULT_POLICY: &str = "std/healthcare";
 
-/// The extension of policy files.
-pub(crate) const EXTENSION: &str = ".decorum";
+/// The extension of policy files, the standard library's and every other.
+pub const EXTENSION: &str = ".decorum";
 
 /// Every embedded file, sorted by import path.
 pub fn files() -> &'static [StdFile] {

@@ -26,7 +26,7 @@ use decorum_engine::{
 };
 use decorum_syntax::{Item, Severity};
 use decorum_text::{LineIndex, TextRange, TextSize};
-use decorum_workspace::{Sandbox, normalize};
+use decorum_workspace::{EXTENSION, Sandbox, normalize, unsaved_policy_stem};
 use tower_lsp_server::ls_types::{
     CompletionItem, CompletionItemKind, CompletionParams, CompletionResponse, CompletionTextEdit,
     TextEdit,
@@ -179,9 +179,9 @@ fn complete(state: &State, params: CompletionParams) -> Option<CompletionRespons
             let typed = &before[word_start..];
             let (paths, what) = if typed.starts_with('.') {
                 let folders = state.canonical_folders();
-                let unsaved = unsaved_policy_files(state);
+                let open = open_policy_files(state);
                 (
-                    relative_import_paths(path.as_deref(), typed, &folders, &unsaved),
+                    relative_import_paths(path.as_deref(), typed, &folders, &open),
                     "",
                 )
             } else {
@@ -408,14 +408,14 @@ fn std_import_paths() -> Vec<(String, bool)> {
 /// the document's folder, and stay on their side of every library's folder. A folder the
 /// sandbox refuses is not even read, so completion cannot show what lies outside the
 /// workspace any more than an import can, and an entry that is a symbolic link leading
-/// outside is left out. The policy files open in the editor but never saved (`unsaved`,
-/// canonical paths) are listed with their folder's files, since the loader imports them
-/// too.
+/// outside is left out. The policy files open in the editor (`open`, canonical paths)
+/// that were never saved are listed with their folder's files, since the loader imports
+/// them too ([`unsaved_policy_stem`] says which).
 fn relative_import_paths(
     document: Option<&Path>,
     typed: &str,
     folders: &[PathBuf],
-    unsaved: &[PathBuf],
+    open: &[PathBuf],
 ) -> Vec<(String, bool)> {
     let Some(document) = document.and_then(decorum_workspace::canonical_file) else {
         return Vec::new();
@@ -457,26 +457,21 @@ fn relative_import_paths(
         };
         if metadata.is_dir() {
             out.push((format!("{prefix}{name}"), true));
-        } else if let Some(stem) = name.strip_suffix(".decorum") {
+        } else if let Some(stem) = name.strip_suffix(EXTENSION) {
             if metadata.is_file() && target != document {
                 out.push((format!("{prefix}{stem}"), false));
             }
         }
     }
-    for planned in unsaved {
-        let stem = planned
-            .file_name()
-            .and_then(|n| n.to_str())
-            .and_then(|n| n.strip_suffix(".decorum"));
-        let Some(stem) = stem.filter(|s| !s.starts_with('.')) else {
-            continue;
-        };
+    for planned in open {
         // In the listed folder, so readable; but it could be a library's folder of its own.
-        if planned.parent() == Some(listed.as_path())
-            && *planned != document
-            && sandbox.check_side(&document, planned).is_ok()
-            && !planned.exists()
+        if planned.parent() != Some(listed.as_path())
+            || *planned == document
+            || sandbox.check_side(&document, planned).is_err()
         {
+            continue;
+        }
+        if let Some(stem) = unsaved_policy_stem(planned) {
             out.push((format!("{prefix}{stem}"), false));
         }
     }
@@ -485,9 +480,9 @@ fn relative_import_paths(
     out
 }
 
-/// The open policy files that are not on disk (never saved), by their folder's canonical
-/// path and their name.
-fn unsaved_policy_files(state: &State) -> Vec<PathBuf> {
+/// The open policy files by canonical path (one not saved yet by its folder's canonical
+/// path and its name); [`relative_import_paths`] asks which are not on disk, once each.
+fn open_policy_files(state: &State) -> Vec<PathBuf> {
     let paths: Vec<PathBuf> = state
         .documents
         .iter()
@@ -496,7 +491,6 @@ fn unsaved_policy_files(state: &State) -> Vec<PathBuf> {
         .collect();
     paths
         .iter()
-        .filter(|p| !p.exists())
         .filter_map(|p| decorum_workspace::canonical_file(p))
         .collect()
 }

@@ -762,6 +762,21 @@ fn an_unsaved_new_file_is_imported_by_path_and_by_folder_from_its_buffer() {
 }
 
 #[test]
+fn an_unsaved_buffer_counts_as_a_policy_file_of_its_folder_until_it_is_saved() {
+    let ws = Workspace::new(&[("rules/old.decorum", "decorum 1\n")]);
+    let stem = |name: &str| super::unsaved_policy_stem(&ws.path(name)).map(str::to_owned);
+    assert_eq!(stem("rules/new.decorum").as_deref(), Some("new"));
+    assert_eq!(stem("rules/care.v2.decorum").as_deref(), Some("care.v2"));
+    assert_eq!(stem("not-yet-a-folder/new.decorum").as_deref(), Some("new"));
+    // On disk, hidden, or not a policy file: the loader reads none of them as a buffer
+    // of the folder.
+    assert_eq!(stem("rules/old.decorum"), None);
+    assert_eq!(stem("rules/.draft.decorum"), None);
+    assert_eq!(stem("rules/notes.txt"), None);
+    assert_eq!(stem("rules/new.decorum.bak"), None);
+}
+
+#[test]
 fn an_unsaved_file_outside_the_workspace_stays_out_of_reach() {
     // The sandbox holds for buffers: one beside the workspace, and one in a folder that a
     // symbolic link inside the workspace leads out to, are refused like files would be.
