@@ -318,16 +318,18 @@ pub fn load_config(path: &Path) -> Result<Config, Vec<ConfigError>> {
             source: None,
         }]
     })?;
-    let Ok(text) = String::from_utf8(bytes) else {
-        return Err(vec![ConfigError {
+    let text = String::from_utf8(bytes).map_err(|err| {
+        let (line, column) =
+            crate::drafts::line_and_column(err.as_bytes(), err.utf8_error().valid_up_to());
+        vec![ConfigError {
             path: path.to_path_buf(),
-            line: 0,
-            column: 0,
-            message: "the configuration is not valid UTF-8".to_owned(),
+            line,
+            column,
+            message: "the configuration is not valid UTF-8 text: its first invalid byte is at this line and column".to_owned(),
             help: Some("save decorum.toml as UTF-8".to_owned()),
             source: None,
-        }]);
-    };
+        }]
+    })?;
     let file = paths::absolute(path);
     let root = file
         .parent()

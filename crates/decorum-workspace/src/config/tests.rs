@@ -429,10 +429,11 @@ fn reading_files() {
     let [err] = errors.as_slice() else {
         panic!("{errors:?}")
     };
-    assert_eq!(err.line, 0);
+    assert_eq!((err.line, err.column), (2, 11), "{err}");
     assert!(
-        err.to_string()
-            .ends_with("decorum.toml: the configuration is not valid UTF-8"),
+        err.to_string().ends_with(
+            "decorum.toml:2:11: the configuration is not valid UTF-8 text: its first invalid byte is at this line and column"
+        ),
         "{err}"
     );
     let errors = load_config(&ws.path("missing/decorum.toml")).unwrap_err();
