@@ -283,7 +283,18 @@ fn walk(
                     position: None,
                     missing: false,
                     path: walk_error_path(&err).unwrap_or_else(|| folder.to_path_buf()),
-                    message: format!("cannot search: {err}"),
+                    // The path is shown apart; the walker's own text of an I/O error
+                    // would repeat it ("IO error for operation on ...").
+                    message: match err.io_error() {
+                        Some(io) => match io.raw_os_error() {
+                            Some(code) => format!(
+                                "cannot read the folder: {}",
+                                std::io::Error::from_raw_os_error(code)
+                            ),
+                            None => format!("cannot read the folder: {}", io.kind()),
+                        },
+                        None => format!("cannot search: {err}"),
+                    },
                     help: UNREADABLE_HELP,
                 });
                 continue;

@@ -746,19 +746,16 @@ impl<'a> Loader<'a> {
         if !visited.insert(folder.to_path_buf()) {
             return Ok(()); // a symlink back to a folder already searched
         }
-        let entries = std::fs::read_dir(folder).map_err(|err| {
+        let unreadable = |err: std::io::Error| {
             Failure::new(format!(
                 "cannot read the folder `{}`: {err}",
                 self.shown(folder)
             ))
-        })?;
+            .help("check that you may read the folder (its permissions), then run again")
+        };
+        let entries = std::fs::read_dir(folder).map_err(unreadable)?;
         for entry in entries {
-            let entry = entry.map_err(|err| {
-                Failure::new(format!(
-                    "cannot read the folder `{}`: {err}",
-                    self.shown(folder)
-                ))
-            })?;
+            let entry = entry.map_err(unreadable)?;
             let path = entry.path();
             let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
                 return Err(Failure::new(format!(
