@@ -346,6 +346,33 @@ fn a_lock_of_a_format_version_this_build_does_not_read_is_refused() {
     assert_eq!(ws.check(&[]).output().code, 0);
 }
 
+/// A lock that is not text was not written by `decorum lock`, which is what to run, not
+/// "check the file's permissions".
+#[test]
+fn a_lock_that_is_not_text_is_refused_with_the_command_that_rewrites_it() {
+    let ws = dental_practice();
+    ws.file("decorum.lock", b"\x89PNG\r\n\x1a\n\x00\xff".as_slice());
+    let out = ws.check(&[]).output();
+    assert_eq!(out.code, 2, "{}", out.render());
+    assert!(
+        out.stderr.contains(
+            "decorum.lock is not valid UTF-8 text, so it was not written by `decorum lock`"
+        ),
+        "{}",
+        out.render()
+    );
+    assert!(
+        out.stderr.contains(
+            "= help: run `decorum lock` to write decorum.lock anew from the libraries as they are\n"
+        ),
+        "{}",
+        out.render()
+    );
+    let lock = ws.run(&["lock"]).output();
+    assert_eq!(lock.code, 0, "{}", lock.render());
+    assert_eq!(ws.check(&[]).output().code, 0);
+}
+
 #[test]
 fn a_library_pinned_twice_in_the_lock_is_refused() {
     let ws = dental_practice();

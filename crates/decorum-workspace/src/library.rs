@@ -468,10 +468,21 @@ pub fn read_lock_file(config: &Config) -> Result<Option<Lock>, LibraryError> {
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        // `decorum lock` writes the file; one that is not text was not written by it.
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+            return Err(LibraryError::new(
+                format!(
+                    "{LOCK_FILE} is not valid UTF-8 text, so it was not written by `decorum lock`"
+                ),
+                format!(
+                    "run `decorum lock` to write {LOCK_FILE} anew from the libraries as they are"
+                ),
+            ));
+        }
         Err(e) => {
             return Err(LibraryError::new(
                 format!("cannot read {LOCK_FILE}: {e}"),
-                "check the file's permissions",
+                "check that you may read the file (its permissions), then run again",
             ));
         }
     };
