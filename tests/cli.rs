@@ -48,6 +48,8 @@ mod inputs;
 mod json;
 #[path = "cli/libraries.rs"]
 mod libraries;
+#[path = "cli/policy_errors.rs"]
+mod policy_errors;
 #[path = "cli/policy_selection.rs"]
 mod policy_selection;
 #[path = "cli/privacy.rs"]

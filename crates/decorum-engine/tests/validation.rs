@@ -33,6 +33,24 @@ rule s { flag when contains other.set }
     );
 }
 
+/// A number too large for its place is one error: the rule holding it is left out, so
+/// no check judges the stand-in value (a scope of `first 0 words` is always empty).
+#[test]
+fn a_number_too_large_is_one_error() {
+    check(
+        r##"decorum 1
+policy t
+rule r { flag when (contains ["a"]) in first 4294967296 words }
+rule s { flag when near(["a"], ["b"], 4294967296 words) }
+"##,
+        &[],
+        expect![[r#"
+            root.decorum:3:46: error[syntax]: this number is too large `4294967296` (help: use a number below 4294967296)
+            root.decorum:4:39: error[syntax]: this number is too large `4294967296` (help: use a number below 4294967296)
+        "#]],
+    );
+}
+
 /// A bad escape keeps its raw text in the string's value; its braces are no placeholder.
 /// A placeholder elsewhere in the string is still checked.
 #[test]

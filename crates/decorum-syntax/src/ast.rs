@@ -10,7 +10,8 @@ use decorum_text::TextRange;
 /// A parsed policy file: its version line and top-level items in source order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PolicyFile {
-    /// The `decorum N` line, when it parsed.
+    /// The `decorum N` line, when it parsed (a version too large for a `u32` reads as
+    /// `u32::MAX`, which no Decorum understands).
     pub version: Option<Spanned<u32>>,
     /// Top-level items that parsed, in source order.
     pub items: Vec<Item>,

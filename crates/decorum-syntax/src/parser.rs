@@ -146,6 +146,7 @@ pub fn parse(text: &str) -> Parse {
                             errors: &mut errors,
                             depth: 0,
                             too_deep: false,
+                            too_large: false,
                         };
                         let parsed = builder.header(header);
                         if seen_content || version.is_some() {
@@ -210,17 +211,19 @@ pub fn parse(text: &str) -> Parse {
                     errors: &mut errors,
                     depth: 0,
                     too_deep: false,
+                    too_large: false,
                 };
                 for pair in top.into_inner() {
                     if pair.as_rule() == Rule::EOI {
                         continue;
                     }
                     let item = builder.item(pair);
-                    match item.filter(|_| !builder.too_deep) {
+                    match item.filter(|_| !builder.too_deep && !builder.too_large) {
                         Some(item) => items.push(item),
                         None => failed.extend(failed_item(source, offset, keyword)),
                     }
                     builder.too_deep = false;
+                    builder.too_large = false;
                 }
             }
             Err(err) => {
@@ -241,12 +244,17 @@ pub fn parse(text: &str) -> Parse {
     if let Some(v) = &version
         && v.value != SUPPORTED_VERSION
     {
+        // The version as written: the digits that end the version line (a comment may
+        // stand between `decorum` and them), whether or not they fit a `u32`.
+        let line = text
+            .get(usize::from(v.range.start())..usize::from(v.range.end()))
+            .unwrap_or("");
+        let written = &line[line.trim_end_matches(|c: char| c.is_ascii_digit()).len()..];
         errors.push(
             SyntaxError::new(
                 v.range,
                 format!(
-                    "this file is written for language version {}, but this Decorum understands version {SUPPORTED_VERSION}",
-                    v.value
+                    "this file is written for language version {written}, but this Decorum understands version {SUPPORTED_VERSION}"
                 ),
             )
             .with_help("upgrade Decorum, or write `decorum 1` if the file uses only version 1"),
@@ -509,6 +517,10 @@ struct Builder<'e> {
     /// Set when an item nested too deeply: it is left out whole, so that a rule without
     /// its condition does not also read as a rule with none.
     too_deep: bool,
+    /// Set when a number in the item does not fit: the item is left out whole too, so
+    /// that no check after the parser judges the stand-in value (`first 0 words` is an
+    /// empty scope) beside the error that says what is wrong.
+    too_large: bool,
 }
 
 impl Builder<'_> {
@@ -542,12 +554,13 @@ impl Builder<'_> {
         self.errors.push(err);
     }
 
+    /// The version line. A version too large for a `u32` is no version this parser
+    /// understands; it reads as `u32::MAX`, and the error shows the digits as written.
     fn header(&self, pair: Pair<'_, Rule>) -> Spanned<u32> {
         let range = self.range(&pair);
         let value = kids(pair)
             .next()
-            .and_then(|v| v.as_str().parse::<u32>().ok())
-            .unwrap_or(0);
+            .map_or(0, |v| v.as_str().parse::<u32>().unwrap_or(u32::MAX));
         Spanned { value, range }
     }
 
@@ -811,7 +824,12 @@ impl Builder<'_> {
             Ok(n) if n.is_finite() => n,
             _ => {
                 let r = self.range(pair);
-                self.error(r, "this number is too large", None);
+                self.too_large = true;
+                self.error(
+                    r,
+                    "this number is too large",
+                    Some("write a smaller number".into()),
+                );
                 0.0
             }
         }
@@ -823,7 +841,12 @@ impl Builder<'_> {
             Ok(n) if n.is_finite() => n / 100.0,
             _ => {
                 let r = self.range(pair);
-                self.error(r, "this percentage is too large", None);
+                self.too_large = true;
+                self.error(
+                    r,
+                    "this percentage is too large",
+                    Some("write a smaller percentage".into()),
+                );
                 0.0
             }
         }
@@ -834,6 +857,7 @@ impl Builder<'_> {
             Ok(n) => n,
             Err(_) => {
                 let r = self.range(pair);
+                self.too_large = true;
                 self.error(
                     r,
                     "this number is too large",

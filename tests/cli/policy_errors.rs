@@ -1,0 +1,51 @@
+//! Errors in policy files as `decorum` shows them: one error per mistake, where it is,
+//! saying what to write.
+
+use expect_test::expect;
+
+use crate::support::Workspace;
+
+/// A number too large for its place is one error; the rule that holds it is not also
+/// judged with a stand-in value (`first 0 words` would be an empty scope).
+#[test]
+fn a_number_too_large_is_one_error() {
+    let ws = Workspace::new();
+    ws.file(
+        "h.decorum",
+        "decorum 1\npolicy a.b\nrule r { flag when (contains [\"a\"]) in first 4294967296 words }\n",
+    );
+    expect![[r#"
+        exit: 2
+        --- stdout: (empty)
+        --- stderr
+        error[policy.syntax]: this number is too large
+         --> h.decorum:3:46
+          |
+        3 | rule r { flag when (contains ["a"]) in first 4294967296 words }
+          |                                              ^^^^^^^^^^
+          |
+           = help: use a number below 4294967296
+
+    "#]]
+    .assert_eq(&ws.test(&["h.decorum"]).output().render());
+}
+
+/// A version too large for a number still shows as written.
+#[test]
+fn a_version_too_large_is_shown_as_written() {
+    let ws = Workspace::new();
+    ws.file("v.decorum", "decorum 99999999999999999999\npolicy a.b\n");
+    expect![[r#"
+        exit: 2
+        --- stdout: (empty)
+        --- stderr
+        error[policy.syntax]: this file is written for language version 99999999999999999999, but this Decorum understands version 1
+         --> v.decorum:1:1
+          |
+        1 | decorum 99999999999999999999
+          | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+          |
+           = help: upgrade Decorum, or write `decorum 1` if the file uses only version 1
+
+    "#]].assert_eq(&ws.test(&["v.decorum"]).output().render());
+}
