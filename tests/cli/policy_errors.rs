@@ -49,3 +49,47 @@ fn a_version_too_large_is_shown_as_written() {
 
     "#]].assert_eq(&ws.test(&["v.decorum"]).output().render());
 }
+
+/// An empty title or message would give findings with no text.
+#[test]
+fn an_empty_title_or_message_is_an_error() {
+    let ws = Workspace::new();
+    ws.file(
+        "em.decorum",
+        "decorum 1\npolicy t.em\nrule f { title \"\" message \"\" flag when words > 3 }\nrule g { title \"\"\"  \"\"\" flag when words > 3 }\n",
+    );
+    expect![[r#"
+        exit: 2
+        --- stdout: (empty)
+        --- stderr
+        error[policy.empty-text]: this title is empty, so a finding would show no title
+         --> em.decorum:3:16
+          |
+        3 | rule f { title "" message "" flag when words > 3 }
+          |                ^^
+          |
+           = help: write a short name for the problem, as in `title "Do not name competitors"`, or leave `title` out: the title is then the rule's name
+
+        error[policy.empty-text]: this message is empty, so a finding would say nothing
+         --> em.decorum:3:27
+          |
+        3 | rule f { title "" message "" flag when words > 3 }
+          |                           ^^
+          |
+           = help: write what the writer should know, as in `message "Names a competitor: {match}"`, or leave `message` out: the finding then shows the title
+
+        error[policy.empty-text]: this title is empty, so a finding would show no title
+         --> em.decorum:4:16
+          |
+        4 | rule g { title """  """ flag when words > 3 }
+          |                ^^^^^^^^
+          |
+           = help: write a short name for the problem, as in `title "Do not name competitors"`, or leave `title` out: the title is then the rule's name
+
+    "#]].assert_eq(
+        &ws.check(&["--policy", "em.decorum", "-"])
+            .stdin("a b c d e\n")
+            .output()
+            .render(),
+    );
+}

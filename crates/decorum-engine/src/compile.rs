@@ -2281,8 +2281,38 @@ impl<'a> Compiler<'a> {
             }
         }
 
+        // A title, message, link or explanation shows as it is written: with no text, a
+        // finding (or `decorum explain`) would show nothing in its place.
+        for clause in &rule.clauses {
+            let RuleClause::Text(kind, text) = clause else {
+                continue;
+            };
+            if !text.value.trim().is_empty() {
+                continue;
+            }
+            let (what, help) = match kind {
+                TextKind::Title => (
+                    "this title is empty, so a finding would show no title",
+                    "write a short name for the problem, as in `title \"Do not name competitors\"`, or leave `title` out: the title is then the rule's name",
+                ),
+                TextKind::Message => (
+                    "this message is empty, so a finding would say nothing",
+                    "write what the writer should know, as in `message \"Names a competitor: {match}\"`, or leave `message` out: the finding then shows the title",
+                ),
+                TextKind::Link => (
+                    "this link is empty",
+                    "write the http(s) address of the source behind the rule, as in `link \"https://example.org/guidance\"`, or leave `link` out",
+                ),
+                TextKind::Explain => (
+                    "this explanation is empty, so `decorum explain` would show nothing",
+                    "say why the rule matters and what to write instead, as in `explain \"\"\"...\"\"\"`, or leave `explain` out",
+                ),
+            };
+            self.error(file, text.range, "empty-text", what, Some(help.into()));
+        }
         for text_kind in [TextKind::Link] {
             if let Some(link) = rule.text(text_kind)
+                && !link.value.trim().is_empty()
                 && !(link.value.starts_with("https://") || link.value.starts_with("http://"))
             {
                 self.warning(

@@ -51,6 +51,34 @@ rule s { flag when near(["a"], ["b"], 4294967296 words) }
     );
 }
 
+/// A title, message, link or explanation with no text would show as nothing in a
+/// finding or in `decorum explain`: each is an error at its string, saying what to write.
+#[test]
+fn empty_rule_texts_are_errors() {
+    check(
+        r##"decorum 1
+policy t
+rule r {
+  title ""
+  message """
+  """
+  link " "
+  explain "\t"
+  flag when words > 3
+}
+rule s { title "Long post" message "Over {words} words." flag when words > 3 }
+"##,
+        &[],
+        expect![[r#"
+            root.decorum:4:9: error[empty-text]: this title is empty, so a finding would show no title `""` (help: write a short name for the problem, as in `title "Do not name competitors"`, or leave `title` out: the title is then the rule's name)
+            root.decorum:5:11: error[empty-text]: this message is empty, so a finding would say nothing `"""
+              """` (help: write what the writer should know, as in `message "Names a competitor: {match}"`, or leave `message` out: the finding then shows the title)
+            root.decorum:7:8: error[empty-text]: this link is empty `" "` (help: write the http(s) address of the source behind the rule, as in `link "https://example.org/guidance"`, or leave `link` out)
+            root.decorum:8:11: error[empty-text]: this explanation is empty, so `decorum explain` would show nothing `"\t"` (help: say why the rule matters and what to write instead, as in `explain """..."""`, or leave `explain` out)
+        "#]],
+    );
+}
+
 /// A bad escape keeps its raw text in the string's value; its braces are no placeholder.
 /// A placeholder elsewhere in the string is still checked.
 #[test]
