@@ -90,6 +90,17 @@ pub(crate) fn from_pest(err: pest::error::Error<Rule>, source: &str, offset: usi
         return SyntaxError::new(range, "this string is not closed")
             .with_help("close the string with `\"` on the same line, or use `\"\"\"` for text over several lines");
     }
+    // `[/abc]`: the regex runs to the end of its line, so pest stops at its opening `/`.
+    if found.text == "/"
+        && positives.contains(&Rule::term)
+        && !crate::parser::regex_end(source.as_bytes(), pos)
+            .checked_sub(1)
+            .is_some_and(|last| last > pos && source.as_bytes().get(last) == Some(&b'/'))
+    {
+        return SyntaxError::new(range, "this regex is not closed").with_help(
+            "close the regex with `/` on the same line, as in `[/abc/]`; write `\\/` for a slash inside it",
+        );
+    }
     if let Some(error) = non_ascii_name(source, offset, pos, &positives, &found) {
         return error;
     }
@@ -823,11 +834,11 @@ fn hint(source: &str, pos: usize, positives: &[Rule], found: &Found<'_>) -> Opti
     if let Some(help) = misplaced_item(source, pos, positives, found) {
         return Some(help);
     }
+    if let Some(help) = missing_name(before, positives, found) {
+        return Some(help);
+    }
     if positives.contains(&Rule::K_BECAUSE) {
         return Some("every `disable` needs a reason: `disable NAME because \"why\"`".into());
-    }
-    if found.text == "{" && positives.contains(&Rule::ident) {
-        return Some("a rule needs a name: `rule my-rule { ... }`".into());
     }
     // `in first N` takes either unit; `near(a, b, N words)` only words.
     if positives.contains(&Rule::K_CHARS) {
@@ -915,6 +926,43 @@ fn hint(source: &str, pos: usize, positives: &[Rule], found: &Found<'_>) -> Opti
         return Some("a `}` is missing: close the rule's `{`".into());
     }
     None
+}
+
+/// `use {`, `rule {`, `extend += [...]`, `disable because "..."`: the item's keyword with
+/// no name after it. Says what the name names, with the item written out.
+fn missing_name(before: &str, positives: &[Rule], found: &Found<'_>) -> Option<String> {
+    let wants_name = positives
+        .iter()
+        .any(|r| matches!(r, Rule::ident | Rule::path));
+    let words: Vec<&str> = before
+        .split(['\n', '\r'])
+        .map(|line| line.split('#').next().unwrap_or(""))
+        .flat_map(str::split_whitespace)
+        .collect();
+    let keyword = match words.as_slice() {
+        // `because` reads as the rule's name, so pest stops at the reason.
+        ["disable", "because"] if found.text.starts_with('"') => "disable",
+        [keyword]
+            if wants_name
+                && !found
+                    .text
+                    .starts_with(|c: char| c.is_alphanumeric() || c == '_') =>
+        {
+            keyword
+        }
+        _ => return None,
+    };
+    Some(
+        match keyword {
+            "rule" => "a rule needs a name: `rule my-rule { ... }`",
+            "terms" => "a term set needs a name: `terms my-terms = [...]`",
+            "use" => "a `use` names the rule it adjusts: `use ALIAS.RULE { ... }`, as in `use hc.privacy.client-story { severity error }`",
+            "extend" => "an `extend` names the term set it changes: `extend ALIAS.SET += [...]`",
+            "disable" => "a `disable` names the rule it switches off: `disable ALIAS.RULE because \"why\"`",
+            _ => return None,
+        }
+        .into(),
+    )
 }
 
 /// Words that cannot be names (the grammar's `reserved`).

@@ -102,7 +102,7 @@ fn starts_regex(prev: u8) -> bool {
 /// The offset just past the regex whose opening `/` is at `open`: past its closing `/`,
 /// or at the line break (or the end) where an unterminated one stops. As the grammar's
 /// `regex_body`: a backslash escapes any character but a line break.
-fn regex_end(bytes: &[u8], open: usize) -> usize {
+pub(crate) fn regex_end(bytes: &[u8], open: usize) -> usize {
     let mut i = open + 1;
     while let Some(&b) = bytes.get(i) {
         match b {
