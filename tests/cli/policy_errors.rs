@@ -93,3 +93,27 @@ fn an_empty_title_or_message_is_an_error() {
             .render(),
     );
 }
+
+/// A line in column 1 begins a new item: an unindented continuation ends the item above
+/// early, and the error there says to indent it (the line gets no error of its own).
+#[test]
+fn a_continuation_in_column_1_is_told_to_indent() {
+    let ws = Workspace::new();
+    ws.file(
+        "c.decorum",
+        "decorum 1\npolicy a.b\nterms jobs = [\"x\"]\nterms places = [\"y\"]\nterms q = (jobs +\nplaces)\n",
+    );
+    expect![[r#"
+        exit: 2
+        --- stdout: (empty)
+        --- stderr
+        error[policy.syntax]: expected a name, `[` or `(`, found the end of the item
+         --> c.decorum:5:18
+          |
+        5 | terms q = (jobs +
+          |                  ^
+          |
+           = help: a line that starts in column 1 begins a new item, so this one ended before `places)`: indent the lines that continue it
+
+    "#]].assert_eq(&ws.test(&["c.decorum"]).output().render());
+}

@@ -128,8 +128,14 @@ pub fn parse(text: &str) -> Parse {
     let mut errors = Vec::new();
     let mut version = None;
     let mut seen_content = false;
+    // Whether an item has been read, so a line that cannot start one may continue it.
+    let mut after_item = false;
+    // Set while the lines in column 1 after an item that ended too early are read: the
+    // error at its end said to indent them, so they get no error of their own.
+    let mut continuation = false;
 
-    for chunk in chunks(text) {
+    let chunks = chunks(text);
+    for (index, chunk) in chunks.iter().enumerate() {
         let source = &text[chunk.start..chunk.end];
         let offset = chunk.start;
         let Some(keyword) = leading_word(source) else {
@@ -200,9 +206,13 @@ pub fn parse(text: &str) -> Parse {
             continue;
         }
         if !ITEM_KEYWORDS.contains(&keyword) {
-            errors.push(unknown_item(source, offset, keyword));
+            if !(continuation && is_continuation(keyword)) {
+                errors.push(unknown_item(source, offset, keyword, after_item));
+            }
             continue;
         }
+        after_item = true;
+        continuation = false;
         match PestParser::parse(Rule::item_alone, source) {
             Ok(mut pairs) => {
                 let Some(top) = pairs.next() else { continue };
@@ -227,7 +237,29 @@ pub fn parse(text: &str) -> Parse {
                 }
             }
             Err(err) => {
-                errors.push(from_pest(err, source, offset));
+                let mut error = from_pest(err, source, offset);
+                // `terms q = (jobs +` and `places)` on the next line, in column 1: the
+                // item ended where its next line began one of its own.
+                let at_end = source
+                    .get(usize::from(error.range.end()).saturating_sub(offset)..)
+                    .is_some_and(only_trivia);
+                let next = chunks
+                    .get(index + 1)
+                    .and_then(|next| text.get(next.start..next.end));
+                if let Some(next) = next.filter(|_| at_end)
+                    && leading_word(next).is_some_and(is_continuation)
+                {
+                    let line = next.split(['\n', '\r']).next().unwrap_or("").trim_end();
+                    let line = match line.char_indices().nth(40) {
+                        Some((cut, _)) => format!("{}...", &line[..cut]),
+                        None => line.to_string(),
+                    };
+                    error.help = Some(format!(
+                        "a line that starts in column 1 begins a new item, so this one ended before `{line}`: indent the lines that continue it"
+                    ));
+                    continuation = true;
+                }
+                errors.push(error);
                 failed.extend(failed_item(source, offset, keyword));
             }
         }
@@ -304,7 +336,25 @@ fn failed_item(source: &str, offset: usize, keyword: &str) -> Option<FailedItem>
     })
 }
 
-fn unknown_item(source: &str, offset: usize, keyword: &str) -> SyntaxError {
+/// Whether a line in column 1 that starts with `word` may continue the item above: it
+/// starts no item, and is no misspelt item keyword (a lookalike character is neither).
+fn is_continuation(word: &str) -> bool {
+    !ITEM_KEYWORDS.contains(&word)
+        && lone_lookalike(word).is_none()
+        && crate::errors::did_you_mean(word, ITEM_KEYWORDS.iter().copied()).is_none()
+}
+
+/// Whether `text` holds only blank lines and comments.
+fn only_trivia(text: &str) -> bool {
+    text.split(['\n', '\r']).all(|line| {
+        let line = line.trim();
+        line.is_empty() || line.starts_with('#')
+    })
+}
+
+/// The error for a chunk whose first word starts no item. `after_item`: an item came
+/// before, which the line may have been meant to continue.
+fn unknown_item(source: &str, offset: usize, keyword: &str, after_item: bool) -> SyntaxError {
     let start = source.len() - source.trim_start().len();
     let start = start + source[start..].find(keyword).unwrap_or(0);
     let range = TextRange::at(
@@ -327,6 +377,9 @@ fn unknown_item(source: &str, offset: usize, keyword: &str) -> SyntaxError {
         Some(s) => err.with_help(format!(
             "did you mean `{s}`? Top-level items start with `policy`, `import`, `terms`, `rule`, `use`, `extend` or `disable`"
         )),
+        None if after_item => err.with_help(
+            "top-level items start with `policy`, `import`, `terms`, `rule`, `use`, `extend` or `disable`; clauses such as `title` belong inside a `rule { ... }`. A line that starts in column 1 begins a new item: to continue the item above, indent it",
+        ),
         None => err.with_help(
             "top-level items start with `policy`, `import`, `terms`, `rule`, `use`, `extend` or `disable`; clauses such as `title` belong inside a `rule { ... }`",
         ),
