@@ -909,6 +909,14 @@ pub fn relative_glob(written: &str, base: &str) -> Result<String, GlobError> {
     while let Some(rest) = pattern.strip_prefix("./") {
         pattern = rest.trim_start_matches('/');
     }
+    // A `.` segment further on is this folder too (`posts/./*.md` is `posts/*.md`): the
+    // paths matched never hold one, so kept it would match nothing.
+    let without_dots: String;
+    if pattern.split('/').any(|segment| segment == ".") && !pattern.starts_with('/') {
+        let kept: Vec<&str> = pattern.split('/').filter(|s| *s != ".").collect();
+        without_dots = kept.join("/");
+        pattern = &without_dots;
+    }
     if pattern.starts_with('/') {
         let relative = pattern.trim_start_matches('/');
         let instead = if relative.is_empty() {

@@ -59,8 +59,8 @@ export function documentSelector(settings: ServerSettings): DocumentFilter[] {
     filters.push({ scheme: "file", language }, { scheme: "untitled", language });
   }
   for (const written of settings.drafts.globs) {
-    // Read as the server reads them (docs/lsp.md): a leading `./` is the folder itself,
-    // and a glob the server refuses (empty, starting with `/`, or with a `..` segment)
+    // Read as the server reads them (docs/lsp.md): a leading `./` and any other `.`
+    // segment are the folder they are in, and a glob the server refuses (empty, starting with `/`, or with a `..` segment)
     // selects nothing. Globs are relative to a folder; a filter's pattern is matched
     // against the whole path.
     const glob = relativeGlob(written);
@@ -72,11 +72,20 @@ export function documentSelector(settings: ServerSettings): DocumentFilter[] {
   return filters;
 }
 
-/** A `drafts.globs` entry without its leading `./`, or undefined when the server refuses it. */
+/**
+ * A `drafts.globs` entry without its leading `./` and its other `.` segments, or undefined
+ * when the server refuses it (`relative_glob` in decorum-workspace's config.rs).
+ */
 function relativeGlob(written: string): string | undefined {
   let glob = written;
   while (glob.startsWith("./")) {
     glob = glob.slice(2).replace(/^\/+/, "");
+  }
+  if (!glob.startsWith("/") && glob.split("/").includes(".")) {
+    glob = glob
+      .split("/")
+      .filter((segment) => segment !== ".")
+      .join("/");
   }
   if (glob === "" || glob.startsWith("/") || glob.split("/").includes("..")) {
     return undefined;

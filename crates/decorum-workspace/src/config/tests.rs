@@ -585,6 +585,25 @@ fn a_glob_that_goes_up_with_dot_dot_is_an_error() {
                 help: globs are matched against paths inside the folder of decorum.toml, which never hold `..`: write "c/**"
         "#]],
     );
+    // A `.` segment is the folder it is in, wherever it stands; one that is part of a
+    // name is an ordinary name.
+    check(
+        "[drafts]\ninclude = [\"posts/./*.md\", \"./a/./b/.\", \"notes/.hidden/*.md\"]\nexclude = [\"./.\"]\n",
+        expect![[r#"
+            decorum.toml:3:12: glob "./." is the folder of decorum.toml, which is no draft
+                help: write the drafts it is for, such as "posts/**" (every file below posts) or "**/*.md", or remove it
+        "#]],
+    );
+    check(
+        "[drafts]\ninclude = [\"posts/./*.md\", \"./a/./b/.\", \"notes/.hidden/*.md\"]\n",
+        expect![[r#"
+            root: /ws
+            policies: ["std/healthcare"]
+            include: ["posts/*.md", "a/b", "notes/.hidden/*.md"]
+            exclude: []
+            fail-on: None
+        "#]],
+    );
     // A `..` that is part of a name is an ordinary name.
     check(
         "[drafts]\ninclude = [\"notes/..draft/*.md\", \"notes/v2../*.md\"]\n",

@@ -43,7 +43,7 @@ test("the client sends drafts by language or glob, and policy files", () => {
     minimumSeverity: "hint",
     drafts: {
       languageIds: ["markdown"],
-      globs: ["posts/**/*.html", "**/*.txt", ".//notes/*.md", "", "/abs/*.md", "posts/../x/*.md", "..draft/*.md"],
+      globs: ["posts/**/*.html", "**/*.txt", ".//notes/*.md", "", "/abs/*.md", "posts/../x/*.md", "..draft/*.md", "a/./b/*.md", "./."],
     },
   });
   assert.deepEqual(selector, [
@@ -55,5 +55,6 @@ test("the client sends drafts by language or glob, and policy files", () => {
     { scheme: "file", pattern: "**/*.txt" },
     { scheme: "file", pattern: "**/notes/*.md" },
     { scheme: "file", pattern: "**/..draft/*.md" },
+    { scheme: "file", pattern: "**/a/b/*.md" },
   ]);
 });
