@@ -62,3 +62,5 @@ mod sarif;
 mod test_command;
 #[path = "cli/waivers.rs"]
 mod waivers;
+#[path = "cli/write_failures.rs"]
+mod write_failures;

@@ -93,6 +93,7 @@ impl Workspace {
             workspace: self,
             command,
             stdin: None,
+            stdout: StdoutTo::Pipe,
         }
     }
 
@@ -148,6 +149,18 @@ pub struct Run<'w> {
     workspace: &'w Workspace,
     command: Command,
     stdin: Option<Vec<u8>>,
+    stdout: StdoutTo,
+}
+
+/// Where a run's standard output goes.
+enum StdoutTo {
+    /// A pipe the test reads ([`Outcome::stdout`]).
+    Pipe,
+    /// A pipe whose reading end the test closes as soon as the binary starts, like
+    /// `decorum check | head -0`.
+    ClosedPipe,
+    /// A file (`/dev/full`, say).
+    File(std::fs::File),
 }
 
 impl Run<'_> {
@@ -163,13 +176,33 @@ impl Run<'_> {
         self
     }
 
+    /// Sends standard output to `file` instead of the test ([`Outcome::stdout`] is empty).
+    pub fn stdout_to(mut self, file: std::fs::File) -> Self {
+        self.stdout = StdoutTo::File(file);
+        self
+    }
+
+    /// Sends standard output to a pipe that nobody reads: its reading end is closed as
+    /// soon as the binary starts, so its writes fail with a broken pipe.
+    pub fn stdout_closed(mut self) -> Self {
+        self.stdout = StdoutTo::ClosedPipe;
+        self
+    }
+
     /// Runs the binary to completion.
     pub fn output(mut self) -> Outcome {
+        let stdout = match self.stdout {
+            StdoutTo::Pipe | StdoutTo::ClosedPipe => Stdio::piped(),
+            StdoutTo::File(ref file) => Stdio::from(file.try_clone().expect("reopen stdout file")),
+        };
         self.command
             .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
+            .stdout(stdout)
             .stderr(Stdio::piped());
         let mut child = self.command.spawn().expect("run decorum");
+        if matches!(self.stdout, StdoutTo::ClosedPipe) {
+            drop(child.stdout.take());
+        }
         {
             let mut stdin = child.stdin.take().expect("stdin");
             if let Some(bytes) = &self.stdin {

@@ -1,10 +1,12 @@
 //! `decorum`: check drafts against policies, test and explain policies.
 //!
 //! Exit codes: 0 when clean, 1 when a finding reaches the failing severity (or an
-//! example fails), 2 for usage errors, policy errors and unreadable inputs.
+//! example fails), 2 for usage errors, policy errors, unreadable inputs and a report
+//! that could not be written (see [`output`]).
 
 mod commands;
 mod families;
+mod output;
 mod report;
 mod session;
 
@@ -139,7 +141,18 @@ fn main() -> ExitCode {
             .unwrap_or_default();
         let _ = writeln!(std::io::stderr(), "decorum: internal error at {at}");
     }));
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // A usage error goes to standard error, exit 2; `--help` and `--version` are
+        // reports on standard output, whose failure counts as any report's.
+        Err(e) if e.use_stderr() => e.exit(),
+        Err(e) => {
+            if let Err(failed) = e.print() {
+                output::remember(failed);
+            }
+            return ExitCode::from(output::finish(u8::try_from(e.exit_code()).unwrap_or(0)));
+        }
+    };
     let outcome = std::panic::catch_unwind(|| match cli.command {
         Command::Check(args) => commands::check::run(args),
         Command::Test(args) => commands::test::run(args),
@@ -152,7 +165,7 @@ fn main() -> ExitCode {
         Command::Init(args) => commands::init::run(args),
     });
     match outcome {
-        Ok(code) => ExitCode::from(code),
+        Ok(code) => ExitCode::from(output::finish(code)),
         Err(_) => {
             let _ = writeln!(
                 std::io::stderr(),

@@ -280,7 +280,7 @@ pub fn run(args: AuditArgs) -> u8 {
         AuditFormat::Json => serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n",
         AuditFormat::Human => human(&doc),
     };
-    let _ = std::io::stdout().write_all(text.as_bytes());
+    crate::output::print(text.as_bytes());
     if incomplete { EXIT_ERROR } else { EXIT_OK }
 }
 

@@ -82,7 +82,7 @@ pub fn run(args: CheckArgs) -> u8 {
         // The policies cannot be used: report why and stop.
         match args.format {
             Format::Human => print_problems(&session, err_style),
-            Format::Json => write_stdout(|out| {
+            Format::Json => crate::output::print_with(|out| {
                 json::write_document(
                     out,
                     &[],
@@ -92,7 +92,7 @@ pub fn run(args: CheckArgs) -> u8 {
                     &[0; 4],
                 )
             }),
-            Format::Sarif => write_stdout(|out| {
+            Format::Sarif => crate::output::print_with(|out| {
                 sarif::write_document(
                     out,
                     &[],
@@ -162,9 +162,9 @@ pub fn run(args: CheckArgs) -> u8 {
                 .filter(|f| !f.report.findings.is_empty())
                 .count();
             human::summary(&mut out, out_style, &counts, files.len(), with_findings);
-            let _ = std::io::stdout().write_all(out.as_bytes());
+            crate::output::print(out.as_bytes());
         }
-        Format::Json => write_stdout(|out| {
+        Format::Json => crate::output::print_with(|out| {
             json::write_document(
                 out,
                 &files,
@@ -174,7 +174,7 @@ pub fn run(args: CheckArgs) -> u8 {
                 &counts,
             )
         }),
-        Format::Sarif => write_stdout(|out| {
+        Format::Sarif => crate::output::print_with(|out| {
             sarif::write_document(
                 out,
                 &files,
@@ -193,15 +193,6 @@ pub fn run(args: CheckArgs) -> u8 {
         (Some(threshold), Some(w)) if w >= threshold => EXIT_FINDINGS,
         _ => EXIT_OK,
     }
-}
-
-/// Runs `write` on buffered standard output. A failed write (a closed pipe) ends the
-/// output; the exit code still tells the outcome.
-fn write_stdout(
-    write: impl FnOnce(&mut std::io::BufWriter<std::io::StdoutLock<'static>>) -> std::io::Result<()>,
-) {
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let _ = write(&mut out).and_then(|()| out.flush());
 }
 
 /// A warning for each `decorum.toml` nearer to some of `files` than `config`'s (see

@@ -10,7 +10,7 @@
 //! `families.rs`), so CI can hold the rules to them.
 
 use std::collections::BTreeSet;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use decorum_draft::MetaValue;
@@ -270,7 +270,7 @@ pub fn run(args: EvalArgs) -> u8 {
             if args.misses {
                 out.push_str(&misses(&scored));
             }
-            let _ = std::io::stdout().write_all(out.as_bytes());
+            crate::output::print(out.as_bytes());
         }
         EvalFormat::Json => {
             let doc = json_document(
@@ -281,7 +281,7 @@ pub fn run(args: EvalArgs) -> u8 {
                 args.misses,
             );
             let text = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into());
-            let _ = writeln!(std::io::stdout(), "{text}");
+            crate::output::print(text + "\n");
         }
     }
     if args.thresholds && !met {

@@ -164,7 +164,7 @@ pub fn run(args: ExplainArgs) -> u8 {
             out.push_str(&format!("  {word} “{}”{at}\n", clean(&ex.text)));
         }
     }
-    let _ = std::io::stdout().write_all(out.as_bytes());
+    crate::output::print(out.as_bytes());
     EXIT_OK
 }
 

@@ -121,7 +121,7 @@ pub fn run(args: FmtArgs) -> u8 {
                     failed = true;
                 } else {
                     written += 1;
-                    let _ = writeln!(std::io::stdout(), "formatted {shown}");
+                    crate::output::print(format!("formatted {shown}\n"));
                 }
             }
             Err(FormatError::Syntax(errors)) => {
@@ -152,12 +152,11 @@ pub fn run(args: FmtArgs) -> u8 {
         return EXIT_FINDINGS;
     }
     if !args.check && written == 0 {
-        let _ = writeln!(
-            std::io::stdout(),
-            "{} policy {} already formatted",
+        crate::output::print(format!(
+            "{} policy {} already formatted\n",
             files.len(),
             if files.len() == 1 { "file" } else { "files" }
-        );
+        ));
     }
     EXIT_OK
 }
@@ -191,7 +190,7 @@ fn stdin(check: bool) -> u8 {
                 );
                 return EXIT_FINDINGS;
             }
-            let _ = std::io::stdout().write_all(formatted.as_bytes());
+            crate::output::print(formatted.as_bytes());
             EXIT_OK
         }
         Err(FormatError::Syntax(errors)) => {

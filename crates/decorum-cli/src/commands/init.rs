@@ -134,12 +134,11 @@ rule competitor-names {{
         );
         return EXIT_ERROR;
     }
-    let _ = writeln!(
-        std::io::stdout(),
-        "created {}\ncreated {}\nnext: `decorum test` runs your policy's examples; `decorum check` checks your drafts",
+    crate::output::print(format!(
+        "created {}\ncreated {}\nnext: `decorum test` runs your policy's examples; `decorum check` checks your drafts\n",
         config.display(),
         policy.display()
-    );
+    ));
     EXIT_OK
 }
 

@@ -155,7 +155,7 @@ pub fn run(args: LockArgs) -> u8 {
             out.push_str(&format!(
                 "{shown} is not needed: decorum.toml declares no [libraries]\n"
             ));
-            let _ = std::io::stdout().write_all(out.as_bytes());
+            crate::output::print(out.as_bytes());
             return EXIT_OK;
         }
     }
@@ -169,7 +169,7 @@ pub fn run(args: LockArgs) -> u8 {
                 "libraries"
             }
         ));
-        let _ = std::io::stdout().write_all(out.as_bytes());
+        crate::output::print(out.as_bytes());
         return EXIT_OK;
     }
     for change in &changes {
@@ -234,7 +234,7 @@ pub fn run(args: LockArgs) -> u8 {
                 .unwrap_or_default()
         ),
     );
-    let _ = std::io::stdout().write_all(out.as_bytes());
+    crate::output::print(out.as_bytes());
     EXIT_OK
 }
 

@@ -131,7 +131,7 @@ pub fn run(args: TestArgs) -> u8 {
     }
     if total == 0 {
         out.push_str("decorum test: no examples found; write `example flags \"...\"` and `example passes \"...\"` in your rules\n");
-        let _ = std::io::stdout().write_all(out.as_bytes());
+        crate::output::print(out.as_bytes());
         return EXIT_FINDINGS;
     }
     out.push_str(&format!(
@@ -139,7 +139,7 @@ pub fn run(args: TestArgs) -> u8 {
         total - failed
     ));
     out.push('\n');
-    let _ = std::io::stdout().write_all(out.as_bytes());
+    crate::output::print(out.as_bytes());
     if failed > 0 { EXIT_FINDINGS } else { EXIT_OK }
 }
 
