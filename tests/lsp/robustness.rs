@@ -32,6 +32,11 @@ fn malformed_json_unknown_methods_and_unknown_documents_are_answered() {
     let error = server.wait_for("the invalid request", |m| m.get("error").is_some());
     assert_eq!(error["error"]["code"], -32600, "{error}");
     assert_eq!(error["id"], 4242, "{error}");
+    // So is an object that is neither a request nor a response, but has an id.
+    server.send_raw(br#"{"jsonrpc":"2.0","id":5}"#);
+    let error = server.wait_for("the invalid request", |m| m.get("error").is_some());
+    assert_eq!(error["error"]["code"], -32600, "{error}");
+    assert_eq!(error["id"], 5, "{error}");
 
     let unknown = ws.uri("never-opened.md");
     let position = json!({ "line": 0, "character": 0 });

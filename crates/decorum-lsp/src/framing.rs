@@ -233,20 +233,22 @@ fn check(body: &[u8]) -> Result<(), (i64, Option<serde_json::Value>)> {
     let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
         return Err((PARSE_ERROR, None));
     };
-    // A request's id, if it is one a reply can carry (`"jsonrpc": "1.0"` with `"id": 13`).
-    let id = value
+    // The message's id, if it is one a reply can carry (`"jsonrpc": "1.0"` with `"id": 13`).
+    let readable_id = value
         .get("id")
         .filter(|id| id.is_string() || id.is_i64() || id.is_u64())
-        .filter(|_| value.get("method").is_some())
         .cloned();
     // A request or notification has a method, a response a result or an error;
-    // `{"jsonrpc":"2.0","id":7}` is none of them (it got no reply, or "method not found").
+    // `{"jsonrpc":"2.0","id":7}` is none of them, and JSON-RPC answers it with its id.
     let is_message = value.as_object().is_some_and(|o| {
         o.contains_key("method") || o.contains_key("result") || o.contains_key("error")
     });
     if !is_message {
-        return Err((INVALID_REQUEST, None));
+        return Err((INVALID_REQUEST, readable_id));
     }
+    // A malformed response (a result or an error, no method) is answered with `null`:
+    // its id is one of the server's own requests, not the client's.
+    let id = readable_id.filter(|_| value.get("method").is_some());
     // The shape from the body itself, not from `value`: a JSON object keeps the last of
     // two equal keys, while the decoder's structs refuse a duplicate field.
     match serde_json::from_slice::<Shape<'_>>(body) {
@@ -347,7 +349,10 @@ mod tests {
             (r#"{"jsonrpc":"1.0","id":13,"method":"m"}"#, Some(13.into())),
             (r#"{"id":"a","method":"m"}"#, Some("a".into())),
             (r#"{"jsonrpc":"2.0","id":1.5,"method":"m"}"#, None),
-            (r#"{"jsonrpc":"2.0","id":77}"#, None),
+            (r#"{"jsonrpc":"2.0","id":77}"#, Some(77.into())),
+            (r#"{"jsonrpc":"2.0","id":"q"}"#, Some("q".into())),
+            (r#"{"jsonrpc":"2.0","id":7.5}"#, None),
+            (r#"{"jsonrpc":"1.0","id":8,"result":null}"#, None),
         ] {
             assert_eq!(
                 check(bad.as_bytes()).map_err(|(_, id)| id),
