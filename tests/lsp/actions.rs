@@ -198,6 +198,107 @@ fn a_waiver_inside_a_block_quote_keeps_the_quote_whole() {
     server.stop();
 }
 
+/// The rules of the findings and of the waivers used that `decorum check` reports for
+/// `text` saved as `name` in the workspace: the command line's reading of a waiver the
+/// server inserted.
+fn checked_by_cli(ws: &Workspace, name: &str, text: &str) -> (Vec<String>, Vec<String>) {
+    ws.write(name, text);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_decorum"))
+        .args(["check", "--format", "json", "--fail-on", "never", name])
+        .current_dir(ws.root())
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names = |v: &Value| v.as_str().unwrap().to_owned();
+    let items = |key: &str| json[key].as_array().unwrap().clone();
+    let findings = items("findings")
+        .iter()
+        .map(|f| names(&f["rule"]))
+        .collect();
+    let waivers = items("waivers")
+        .iter()
+        .flat_map(|w| {
+            w["rules"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(names)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    (findings, waivers)
+}
+
+#[test]
+fn a_waiver_in_a_quote_after_a_list_is_not_indented_by_that_list() {
+    // The nested list above the quote is outside it: the quoted item is the first of its
+    // own list, so the waiver goes right after the `> `. Indented by the list above, it
+    // became an indented code block inside the quote, and waived nothing.
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let text = "- outer\n  - inner\n\n> - My patient agreed to share this.\n";
+    let (fixed, after) = allow_client_story_here(&mut server, &ws.uri("after-list.md"), text);
+    assert_eq!(
+        fixed,
+        "- outer\n  - inner\n\n> <!-- decorum-allow test.base.client-story: why this is acceptable -->\n> - My patient agreed to share this.\n"
+    );
+    assert!(after.is_empty(), "{after:?}");
+    let (findings, waivers) = checked_by_cli(&ws, "after-list.md", &fixed);
+    assert_eq!(
+        (findings, waivers),
+        (vec![], vec!["test.base.client-story".to_owned()])
+    );
+    // A line above that no blank line separates from the quote is outside it too.
+    let text = "- outer\n  - inner\n> - My patient agreed to share this.\n";
+    let (fixed, after) = allow_client_story_here(&mut server, &ws.uri("no-gap.md"), text);
+    assert_eq!(
+        fixed,
+        "- outer\n  - inner\n> <!-- decorum-allow test.base.client-story: why this is acceptable -->\n> - My patient agreed to share this.\n"
+    );
+    assert!(after.is_empty(), "{after:?}");
+    // An item of a list inside the quote, with a lazy line between: still its list's.
+    let text = "> - Flu shots\nare in.\n> - My patient agreed to share this.\n";
+    let (fixed, after) = allow_client_story_here(&mut server, &ws.uri("lazy.md"), text);
+    assert_eq!(
+        fixed,
+        "> - Flu shots\nare in.\n>   <!-- decorum-allow test.base.client-story: why this is acceptable -->\n> - My patient agreed to share this.\n"
+    );
+    assert!(after.is_empty(), "{after:?}");
+    server.stop();
+}
+
+#[test]
+fn a_waiver_ends_as_the_line_it_goes_before() {
+    // The first line ends in a lone CR; the flagged paragraph's lines in CRLF. The
+    // waiver before the paragraph ends in CRLF, as the line after it.
+    let ws = Workspace::new();
+    let mut server = ws.start();
+    let text = "x\r\r\nText line\r\nMy patient agreed to share this.\r\n";
+    let (fixed, after) = allow_client_story_here(&mut server, &ws.uri("mixed.md"), text);
+    assert_eq!(
+        fixed,
+        "x\r\r\n<!-- decorum-allow test.base.client-story: why this is acceptable -->\r\nText line\r\nMy patient agreed to share this.\r\n"
+    );
+    assert!(after.is_empty(), "{after:?}");
+    // A pure CRLF draft keeps CRLF, and so does a draft of lone CRs its CRs.
+    let text = "x\r\n\r\nText line\r\nMy patient agreed to share this.\r\n";
+    let (fixed, _) = allow_client_story_here(&mut server, &ws.uri("crlf.md"), text);
+    assert_eq!(
+        fixed.replace("\r\n", "").matches(['\r', '\n']).count(),
+        0,
+        "{fixed:?}"
+    );
+    let text = "x\r\rText line\rMy patient agreed to share this.\r";
+    let (fixed, _) = allow_client_story_here(&mut server, &ws.uri("cr.md"), text);
+    assert!(!fixed.contains('\n'), "{fixed:?}");
+    let (findings, waivers) = checked_by_cli(&ws, "mixed.md", &fixed);
+    assert_eq!(
+        (findings, waivers),
+        (vec![], vec!["test.base.client-story".to_owned()])
+    );
+    server.stop();
+}
+
 #[test]
 fn a_waiver_for_a_table_row_goes_before_the_table_and_covers_it() {
     // A comment between two rows would end the table: the rows after it would become a

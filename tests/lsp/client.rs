@@ -358,8 +358,9 @@ pub fn file_uri(path: &Path) -> String {
 /// A `{line, character}` position of the byte offset `at` of `text`, in UTF-16 units.
 pub fn utf16_position(text: &str, at: usize) -> Value {
     let before = &text[..at];
-    let line = before.matches('\n').count();
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    // Lines end at `\r\n`, `\r` or `\n`, as in LSP.
+    let line = before.matches('\n').count() + before.replace("\r\n", "").matches('\r').count();
+    let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
     let character: usize = text[line_start..at].chars().map(char::len_utf16).sum();
     json!({ "line": line, "character": character })
 }
@@ -381,7 +382,14 @@ pub fn utf16_offset(text: &str, position: &Value) -> usize {
     let character = position["character"].as_u64().unwrap() as usize;
     let mut start = 0;
     for _ in 0..line {
-        start += text[start..].find('\n').unwrap() + 1;
+        // Lines end at `\r\n`, `\r` or `\n`, as in LSP.
+        let end = start + text[start..].find(['\n', '\r']).unwrap();
+        start = end
+            + if text[end..].starts_with("\r\n") {
+                2
+            } else {
+                1
+            };
     }
     let mut units = 0;
     for (i, ch) in text[start..].char_indices() {

@@ -66,7 +66,7 @@ fn draft_actions(
     let uri = params.text_document.uri;
     let wanted = params.range;
     let encoding = state.encoding();
-    let (version, stored, file_waiver_at, text_start, line_end) = {
+    let (version, stored, file_waiver_at, text_start, file_line_end) = {
         let Some(doc) = state.documents.get(&uri) else {
             return Vec::new();
         };
@@ -78,12 +78,11 @@ fn draft_actions(
         let text_start = map.position(decorum_text::TextSize::from(
             decorum_text::bom_len(text) as u32
         ));
-        // Inserted lines end as the draft's lines do.
-        let line_end = decorum_text::line_ending(text);
+        let file_line_end = ending_before(text, &doc.text.index, file_waiver_at.line);
         let stored = current
             .filter(|e| e.version == version && e.is_draft)
             .map(|e| e.diagnostics);
-        (version, stored, file_waiver_at, text_start, line_end)
+        (version, stored, file_waiver_at, text_start, file_line_end)
     };
     let flags = state.flags();
 
@@ -133,10 +132,10 @@ fn draft_actions(
             ));
         }
         if at_finding {
-            let indent = data
+            let (indent, here_line_end) = data
                 .waiver_line
                 .and_then(|line| waiver_prefix(state, &uri, version, line))
-                .unwrap_or_default();
+                .unwrap_or_else(|| (String::new(), file_line_end));
             let places = Waivers {
                 rule: &rule,
                 here: data.waiver_line.map(|line| match line {
@@ -144,8 +143,9 @@ fn draft_actions(
                     _ => Position { line, character: 0 },
                 }),
                 indent,
+                here_line_end,
                 file: file_waiver_at,
-                line_end,
+                file_line_end,
             };
             actions.extend(waiver_actions(&uri, version, diagnostic, places, flags));
         }
@@ -244,10 +244,12 @@ struct Waivers<'a> {
     here: Option<Position>,
     /// What goes before the "Allow here" comment on its line (see [`waiver_prefix`]).
     indent: String,
+    /// How the "Allow here" comment's line ends (see [`ending_before`]).
+    here_line_end: &'static str,
     /// "Allow in this file": after the front matter.
     file: Position,
-    /// The draft's line ending, `\n` or `\r\n`.
-    line_end: &'a str,
+    /// How the "Allow in this file" comment's line ends.
+    file_line_end: &'static str,
 }
 
 /// "Allow here…" and "Allow in this file…".
@@ -264,13 +266,25 @@ fn waiver_actions(
     let mut out = Vec::new();
     let (snippet, reason) = placeholder(flags, REASON_PLACEHOLDER);
     let spots = [
-        (here, places.indent.as_str(), "decorum-allow", "here"),
-        (places.file, "", "decorum-allow-file", "in this file"),
+        (
+            here,
+            places.indent.as_str(),
+            places.here_line_end,
+            "decorum-allow",
+            "here",
+        ),
+        (
+            places.file,
+            "",
+            places.file_line_end,
+            "decorum-allow-file",
+            "in this file",
+        ),
     ];
-    for (at, indent, directive, scope) in spots {
+    for (at, indent, line_end, directive, scope) in spots {
         let text = format!(
-            "{indent}<!-- {directive} {}: {reason} -->{}",
-            places.rule, places.line_end
+            "{indent}<!-- {directive} {}: {reason} -->{line_end}",
+            places.rule
         );
         let edit = TextEdit {
             range: Range { start: at, end: at },
@@ -290,9 +304,15 @@ fn waiver_actions(
 /// What keeps a waiver comment inserted before `line` inside the containers `line` is
 /// in: the line's block-quote markers (`> `, `> > `), since a comment at column 0 between
 /// two lines of a quote would end it; then, for a list item, the spaces that make the
-/// comment a continuation of the item before (see [`list_continuation_indent`]). `None`
-/// (column 0) when neither applies.
-fn waiver_prefix(state: &State, uri: &Uri, version: i32, line: u32) -> Option<String> {
+/// comment a continuation of the item before (see [`list_continuation_indent`]). Empty
+/// (column 0) when neither applies. With it, how the comment's line ends: as `line` does
+/// (see [`ending_before`]). `None` when the document moved on.
+fn waiver_prefix(
+    state: &State,
+    uri: &Uri,
+    version: i32,
+    line: u32,
+) -> Option<(String, &'static str)> {
     let doc = state.documents.get(uri)?;
     if doc.text.version != version {
         return None;
@@ -304,29 +324,72 @@ fn waiver_prefix(state: &State, uri: &Uri, version: i32, line: u32) -> Option<St
             .line_content(text, l)
             .map(|r| decorum_text::slice(text, r))
     };
+    let line_end = ending_before(text, &doc.text.index, line);
     let this = content(line)?;
-    let quote = quote_prefix(this);
-    // The lines above, seen from inside the same quote.
-    let inside = |l: &str| l.strip_prefix(quote).unwrap_or(l).to_owned();
+    let quote = quote_prefix(this, usize::MAX);
+    let depth = quote.matches('>').count();
     let above = (0..line)
         .rev()
         .filter_map(content)
-        .map(inside)
-        .find(|l| !l.trim().is_empty() && l.trim() != ">");
-    let list = list_continuation_indent(&inside(this), above.as_deref());
-    match (quote.is_empty(), list) {
-        (true, None) => None,
-        (_, list) => Some(format!("{quote}{}", list.unwrap_or_default())),
+        .map(|l| line_inside(l, depth))
+        .find(|l| l != &Inside::Blank);
+    let above = match above {
+        Some(Inside::Text(l)) => Some(l),
+        _ => None,
+    };
+    let list = list_continuation_indent(&this[quote.len()..], above);
+    let prefix = format!("{quote}{}", list.unwrap_or_default());
+    Some((prefix, line_end))
+}
+
+/// A line above a waiver's line, as seen from inside the block quotes of depth `depth`
+/// that the waiver's line is in.
+#[derive(Debug, PartialEq, Eq)]
+enum Inside<'a> {
+    /// Nothing, or only the quote's markers: a list goes on across it.
+    Blank,
+    /// Text inside the same quotes, after their markers.
+    Text(&'a str),
+    /// Where the quote begins: a blank line without markers (the quote cannot go on
+    /// across it). What is above says nothing of the quote's lists.
+    QuoteStart,
+}
+
+/// `line` seen from inside `depth` block quotes (see [`Inside`]). A line with fewer
+/// markers than `depth` that is not blank is a lazy continuation of a paragraph in the
+/// quote, or a line before the quote that no blank line separates from it; either way
+/// it says nothing of the quote's lists, and counts as blank.
+fn line_inside(line: &str, depth: usize) -> Inside<'_> {
+    if depth == 0 {
+        return if line.trim().is_empty() {
+            Inside::Blank
+        } else {
+            Inside::Text(line)
+        };
+    }
+    if line.trim().is_empty() {
+        return Inside::QuoteStart;
+    }
+    let markers = quote_prefix(line, depth);
+    if markers.matches('>').count() < depth {
+        return Inside::Blank;
+    }
+    let rest = &line[markers.len()..];
+    if rest.trim().is_empty() {
+        Inside::Blank
+    } else {
+        Inside::Text(rest)
     }
 }
 
-/// The block-quote markers at the start of `line` (`> `, `>> `, ` > > `), with the space
-/// after the last one; empty outside a quote.
-fn quote_prefix(line: &str) -> &str {
+/// The first `most` block-quote markers at the start of `line` (`> `, `>> `, ` > > `),
+/// with the space after the last one; empty outside a quote.
+fn quote_prefix(line: &str, most: usize) -> &str {
     let mut end = 0;
     let bytes = line.as_bytes();
     let mut i = 0;
-    loop {
+    let mut found = 0;
+    while found < most {
         // Up to three spaces of indentation before each marker.
         let mut j = i;
         while j < bytes.len() && j - i < 3 && bytes[j] == b' ' {
@@ -341,8 +404,31 @@ fn quote_prefix(line: &str) -> &str {
         }
         end = j;
         i = j;
+        found += 1;
     }
     &line[..end]
+}
+
+/// How a line inserted before line `line` of `text` ends: as `line` ends (a draft may mix
+/// `\r\n` and a stray `\r`; the comment then reads as part of its neighbourhood), or, for
+/// a last line without an ending, as the line before it ends; `\n` in a text of one line.
+fn ending_before(text: &str, index: &decorum_text::LineIndex, line: u32) -> &'static str {
+    let ending = |l: u32| {
+        let range = index.line_range(l)?;
+        let slice = text.get(std::ops::Range::<usize>::from(range))?;
+        if slice.ends_with("\r\n") {
+            Some("\r\n")
+        } else if slice.ends_with('\r') {
+            Some("\r")
+        } else if slice.ends_with('\n') {
+            Some("\n")
+        } else {
+            None
+        }
+    };
+    ending(line)
+        .or_else(|| line.checked_sub(1).and_then(ending))
+        .unwrap_or("\n")
 }
 
 /// The spaces that keep a waiver comment inserted before list item `item` inside its
