@@ -103,6 +103,31 @@ fn control_characters_in_a_draft_cannot_drive_the_terminal() {
     assert!(out.stdout.contains("This <U+001B>[2J tea cures anxiety."));
 }
 
+/// A line break or tab in a file name is shown as its code point, like any control
+/// character: shown as a space, `a<LF>b.md` read as `a b.md`, a file that is not there.
+#[cfg(unix)]
+#[test]
+fn line_breaks_and_tabs_in_file_names_are_shown_as_code_points() {
+    let ws = Workspace::new();
+    ws.file("a\nb.md", "My patient, a 45-year-old teacher, quit.\n");
+    ws.file(
+        "c\rd\te.md",
+        "<!-- decorum-allow hc.privacy.client-story: a composite -->\nMy patient, a 45-year-old teacher, quit.\n",
+    );
+    ws.file("f\ng.md", b"caf\xe9\n".as_slice());
+    let out = ws.check(&["."]).output();
+    for shown in [" --> a<U+000A>b.md:1:15", "c<U+000D>d<U+0009>e.md:1"] {
+        assert!(out.stdout.contains(shown), "{shown:?} in:\n{}", out.stdout);
+    }
+    assert!(
+        out.stderr.contains("--> f<U+000A>g.md:1:4"),
+        "{}",
+        out.stderr
+    );
+    let (_, json) = ws.check_json(&["a\nb.md"]);
+    assert_eq!(json["findings"][0]["file"], "a\nb.md");
+}
+
 /// A policy's title and link reach the terminal escaped like its message: a policy from
 /// elsewhere must not drive the terminal either.
 #[test]

@@ -183,7 +183,7 @@ pub fn general(out: &mut String, style: Style, g: &GeneralProblem) {
         return;
     }
     // A path is shown cleaned too: a file name can hold control characters.
-    let path = clean(&g.path);
+    let path = clean_path(&g.path);
     let at = match (g.line, g.column) {
         (Some(l), Some(c)) => format!("{path}:{l}:{c}"),
         (Some(l), None) => format!("{path}:{l}"),
@@ -207,7 +207,7 @@ pub fn waivers(out: &mut String, style: Style, used: &[(String, LineIndexed, Wai
         let _ = writeln!(
             out,
             "  {}:{}: {}{scope}: {} (silenced {})",
-            clean(path),
+            clean_path(path),
             at.line,
             w.rules.join(", "),
             clean(&w.reason),
@@ -282,7 +282,7 @@ fn note_location(
         "{} {}: {}:{}:{}",
         style.blue("   = note:"),
         clean(label),
-        clean(source.path),
+        clean_path(source.path),
         lc.line + 1,
         lc.col + 1
     );
@@ -307,7 +307,7 @@ fn snippet(
         out,
         "{pad}{} {}:{}:{}",
         style.blue("-->"),
-        clean(source.path),
+        clean_path(source.path),
         line_no,
         start.col + 1
     );
@@ -407,6 +407,23 @@ fn floor_boundary(s: &str, mut at: usize) -> usize {
 /// `s` as printed on one line of a report: see [`visible`].
 pub fn clean(s: &str) -> String {
     visible(s, 0, s.len())
+}
+
+/// A file's path as printed: as [`clean`], and a line break or tab in it as its code
+/// point too (`a<U+000A>b.md`), since a file name holds them as characters of its own:
+/// shown as a space, `a<LF>b.md` would read as `a b.md`, another file.
+pub fn clean_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut rest = path;
+    // The stretches between them are cleaned whole, so that a joiner sees its
+    // neighbours (a joiner beside a line break is escaped either way).
+    while let Some(at) = rest.find(['\t', '\n', '\r']) {
+        out.push_str(&clean(&rest[..at]));
+        let _ = write!(out, "<U+{:04X}>", rest.as_bytes()[at]);
+        rest = &rest[at + 1..];
+    }
+    out.push_str(&clean(rest));
+    out
 }
 
 /// `line[from..to]` as printed: tabs become four spaces and line breaks one space (so
