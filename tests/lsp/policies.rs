@@ -6,7 +6,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use crate::client::{Server, codes};
-use crate::{BASE_POLICY, ORG_POLICY, Workspace};
+use crate::{BASE_POLICY, ORG_POLICY, Workspace, capabilities};
 
 /// Adds "lighthouse keeper" to the base policy's client words on disk and tells the
 /// server, so that a draft mentioning one gains a second client-story finding.
@@ -660,6 +660,50 @@ fn deleting_decorum_toml_falls_back_to_the_defaults_without_an_error() {
             .is_some_and(|d| codes(d).contains(&"hc.privacy.client-story".to_owned()))
     });
     // Whatever arrived by now: no error message, no problem on the deleted file.
+    let reply = server.request("decorum/noSuchMethod", json!({}));
+    assert_eq!(reply["error"]["code"], -32601);
+    server.drain();
+    assert!(server.messages.is_empty(), "{:?}", server.messages);
+    let on_config = server.take_backlog(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == ws.uri("decorum.toml")
+            && m["params"]["diagnostics"] != json!([])
+    });
+    assert!(on_config.is_empty(), "{on_config:?}");
+    server.stop();
+}
+
+/// The preload reads the folders' keys at `initialized`, then may wait (for a draft's
+/// load, on a busy machine): a `decorum.toml` deleted meanwhile must not be loaded then,
+/// or its "errors" (the file is gone) reach the writer. The test hook holds the preload
+/// between the two steps.
+#[test]
+fn a_decorum_toml_deleted_before_the_preload_loads_it_is_not_loaded() {
+    let ws = Workspace::new();
+    // Long enough for the draft's check and the deletion to come first even on a busy
+    // machine; the test waits for the preload to end, not for the delay.
+    let delay = Path::new("4000");
+    let mut server =
+        Server::start_with_env(&ws.root(), &[("DECORUM_LSP_TEST_PRELOAD_DELAY_MS", delay)]);
+    server.initialize(&ws.root(), capabilities(), Value::Null);
+    let uri = ws.uri("post.md");
+    let text = "My patient, a 45-year-old teacher from Millbrook, finally quit smoking!\n";
+    server.open(&uri, "markdown", 1, text);
+    assert_eq!(
+        codes(&server.diagnostics_at(&uri, 1)),
+        ["test.base.client-story"]
+    );
+    std::fs::remove_file(ws.root().join("decorum.toml")).unwrap();
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": ws.uri("decorum.toml"), "type": 3 }] }),
+    );
+    server.diagnostics(&uri, |p| {
+        p["diagnostics"]
+            .as_array()
+            .is_some_and(|d| codes(d).contains(&"hc.privacy.client-story".to_owned()))
+    });
+    server.wait_for_log("the preload", "preload done");
     let reply = server.request("decorum/noSuchMethod", json!({}));
     assert_eq!(reply["error"]["code"], -32601);
     server.drain();

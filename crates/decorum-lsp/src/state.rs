@@ -209,25 +209,50 @@ impl State {
     /// The context for `key`, loading it (on the calling thread, which must be a blocking
     /// one) when it is not loaded yet; `true` when this call loaded it.
     pub fn context(&self, key: &ContextKey) -> (Arc<PolicyContext>, bool) {
+        // `context_if` loads whenever `wanted` says yes, so this is always `Some`; the
+        // fallback loads without sharing rather than panic.
+        self.context_if(key, || true)
+            .unwrap_or_else(|| (Arc::new(PolicyContext::load(key.clone(), None)), false))
+    }
+
+    /// The preload's [`State::context`]: loads the context of `key` only if it is still
+    /// a workspace folder's when its turn to load comes. The preload reads the folders'
+    /// keys when it starts and may wait for a draft's load; by then a `decorum.toml` may
+    /// have been deleted (and its context dropped by the reload), and loading the stale
+    /// key would report errors about a file that is gone. `None` for a stale key.
+    pub fn preload_context(&self, key: &ContextKey) -> Option<(Arc<PolicyContext>, bool)> {
+        self.context_if(key, || self.folder_keys().contains(key))
+    }
+
+    /// [`State::context`], loading only when `wanted()` says so, asked under the load
+    /// lock (a context already loaded is returned either way).
+    fn context_if(
+        &self,
+        key: &ContextKey,
+        wanted: impl Fn() -> bool,
+    ) -> Option<(Arc<PolicyContext>, bool)> {
         if let Some(ctx) = self.contexts.get(key) {
-            return (Arc::clone(&ctx), false);
+            return Some((Arc::clone(&ctx), false));
         }
         // One load at a time (on blocking threads, never across an await), so a draft
         // opened while the folder's policies preload waits for them instead of compiling
         // them a second time. No shard lock is held while loading.
         let _loading = self.loading.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(ctx) = self.contexts.get(key) {
-            return (Arc::clone(&ctx), false);
+            return Some((Arc::clone(&ctx), false));
+        }
+        if !wanted() {
+            return None;
         }
         let loaded = Arc::new(PolicyContext::load(key.clone(), None));
         match self.contexts.entry(key.clone()) {
-            dashmap::Entry::Occupied(entry) => (Arc::clone(entry.get()), false),
+            dashmap::Entry::Occupied(entry) => Some((Arc::clone(entry.get()), false)),
             dashmap::Entry::Vacant(entry) => {
                 entry.insert(Arc::clone(&loaded));
                 // Whoever asked may have no way to tell the writer (a rename, a pulled
                 // diagnostic): the reporter task does, if nobody else has by then.
                 self.loads.notify_one();
-                (loaded, true)
+                Some((loaded, true))
             }
         }
     }

@@ -211,20 +211,25 @@ pub async fn initialized(state: &Arc<State>) {
 /// are shown before any draft of it is opened. Run at `initialized` and for folders added
 /// later.
 pub(crate) async fn preload_contexts(state: &Arc<State>) {
+    let keys = state.folder_keys();
+    // Between reading the keys and loading them, where a draft's load can hold the
+    // preload back on a busy machine.
     if let Some(delay) = test_preload_delay() {
         tokio::time::sleep(delay).await;
     }
-    for key in state.folder_keys() {
+    for key in keys {
         let worker = Arc::clone(state);
-        let loaded = tokio::task::spawn_blocking(move || worker.context(&key)).await;
-        if let Ok((ctx, true)) = loaded {
+        let loaded = tokio::task::spawn_blocking(move || worker.preload_context(&key)).await;
+        if let Ok(Some((ctx, true))) = loaded {
             crate::checks::report_context(state, &ctx, false).await;
         }
     }
+    crate::log!(Level::Debug, "preload done");
 }
 
-/// With the test hooks on, `DECORUM_LSP_TEST_PRELOAD_DELAY_MS` holds the preload back,
-/// for the end-to-end test that `exit` does not wait for it.
+/// With the test hooks on, `DECORUM_LSP_TEST_PRELOAD_DELAY_MS` holds the preload back
+/// after it has read the folders' keys, for the end-to-end tests that `exit` does not
+/// wait for it and that a key gone stale meanwhile is not loaded.
 fn test_preload_delay() -> Option<std::time::Duration> {
     let hooks = std::env::var(crate::server::TEST_HOOKS_ENV).is_ok_and(|v| v == "1");
     let ms = std::env::var("DECORUM_LSP_TEST_PRELOAD_DELAY_MS").ok()?;
