@@ -135,7 +135,7 @@ fn import_places(loaded: &LoadedPolicies, config: &Config) -> Vec<PathBuf> {
             };
             let file = named.file_name().map(|name| {
                 let mut name = name.to_os_string();
-                name.push(".decorum");
+                name.push(decorum_workspace::EXTENSION);
                 named.with_file_name(name)
             });
             places.extend(std::fs::canonicalize(&named).ok());

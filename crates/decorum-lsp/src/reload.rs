@@ -20,7 +20,7 @@ pub fn is_policy_input(path: &Path) -> bool {
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default();
-    name.ends_with(".decorum")
+    name.ends_with(decorum_workspace::EXTENSION)
         || name == "decorum.toml"
         || name == "decorum.lock"
         || name == "decorum-library.toml"

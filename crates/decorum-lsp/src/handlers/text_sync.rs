@@ -26,7 +26,8 @@ fn role_of(path: Option<&Path>, language_id: &str, folders: &[std::path::PathBuf
         .and_then(|p| p.file_name())
         .and_then(|n| n.to_str())
         .unwrap_or_default();
-    if name.ends_with(".decorum") || (path.is_none() && language_id == "decorum") {
+    if name.ends_with(decorum_workspace::EXTENSION) || (path.is_none() && language_id == "decorum")
+    {
         Role::Policy
     } else if name == "decorum.toml" {
         Role::Config
