@@ -50,6 +50,8 @@ mod json;
 mod libraries;
 #[path = "cli/policy_errors.rs"]
 mod policy_errors;
+#[path = "cli/line_endings.rs"]
+mod line_endings;
 #[path = "cli/policy_selection.rs"]
 mod policy_selection;
 #[path = "cli/privacy.rs"]

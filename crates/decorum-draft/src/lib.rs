@@ -341,13 +341,15 @@ fn scan_plain(text: &str, body: Range<usize>, prose: &mut [u8]) -> BodyScan {
     out
 }
 
-/// Plain-text blocks: runs of non-blank lines of the prose view, trimmed.
+/// Plain-text blocks: runs of non-blank lines of the prose view, trimmed. Lines end at
+/// LF, CRLF or a lone CR.
 fn plain_blocks(prose: &[u8], body: Range<usize>) -> Vec<Range<usize>> {
     let mut blocks = Vec::new();
     let mut current: Option<Range<usize>> = None;
     let mut line = body.start;
     while line < body.end {
-        let line_end = memchr::memchr(b'\n', &prose[line..body.end]).map_or(body.end, |i| line + i);
+        let line_end =
+            memchr::memchr2(b'\n', b'\r', &prose[line..body.end]).map_or(body.end, |i| line + i);
         let content = &prose[line..line_end];
         match content.iter().position(|b| !b.is_ascii_whitespace()) {
             None => blocks.extend(current.take()),
@@ -363,7 +365,12 @@ fn plain_blocks(prose: &[u8], body: Range<usize>) -> Vec<Range<usize>> {
                 }
             }
         }
-        line = line_end + 1;
+        line = line_end
+            + if prose.get(line_end..line_end + 2) == Some(b"\r\n") {
+                2
+            } else {
+                1
+            };
     }
     blocks.extend(current);
     blocks

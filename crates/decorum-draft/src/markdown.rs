@@ -271,6 +271,28 @@ fn definition_destination(text: &str, span: Range<usize>) -> Option<Range<usize>
     destination_at(bytes, colon, span.end)
 }
 
+/// `src` with every line ending written as LF, byte for byte the same length, when it
+/// holds a CR (`None` when it holds none): a lone CR becomes LF, the CR of CRLF a space.
+/// pulldown-cmark takes neither a lone CR for a line end (a code block would run to the end
+/// of the draft) nor, inside an HTML block, a CRLF for one line end (it splits the line's
+/// HTML at the CR), while CommonMark and the line numbers of findings count LF, CRLF and a
+/// lone CR alike. A space before a line end changes nothing that is read here (at most a
+/// soft break becomes a hard one), and every offset stays an offset in `src`.
+fn lf_endings(src: &str) -> Option<String> {
+    let bytes = src.as_bytes();
+    let first = memchr::memchr(b'\r', bytes)?;
+    let mut copy = bytes.to_vec();
+    for i in memchr::memchr_iter(b'\r', &bytes[first..]).map(|i| first + i) {
+        copy[i] = if bytes.get(i + 1) == Some(&b'\n') {
+            b' '
+        } else {
+            b'\n'
+        };
+    }
+    // Only ASCII bytes changed, into ASCII bytes: the copy is UTF-8 as `src` is.
+    String::from_utf8(copy).ok()
+}
+
 /// Scans the Markdown `body` of `text`, copying its prose into `prose` (the prose view).
 pub(crate) fn scan(text: &str, body: Range<usize>, prose: &mut [u8]) -> BodyScan {
     let Some(src) = text.get(body.clone()) else {
@@ -293,7 +315,9 @@ pub(crate) fn scan(text: &str, body: Range<usize>, prose: &mut [u8]) -> BodyScan
         html_text: None,
         ref_ids: Vec::new(),
     };
-    let mut events = Parser::new_ext(src, options()).into_offset_iter();
+    let read_as_lf = lf_endings(src);
+    let mut events =
+        Parser::new_ext(read_as_lf.as_deref().unwrap_or(src), options()).into_offset_iter();
     for (event, range) in events.by_ref() {
         let r = range.start + off..range.end + off;
         match event {

@@ -15,8 +15,8 @@
 //!    (`char::to_lowercase`); a symbol that is not itself a letter or digit but would
 //!    decompose into some (`™`, `℠`, `№`, `㎏`) is kept as it is, so it does not glue
 //!    onto the word before it;
-//! 4. a run of spaces and tabs with at most one line break (and the carriage return
-//!    before it) becomes one space: `my\npatient`, a line wrapped inside a paragraph,
+//! 4. a run of spaces and tabs with at most one line break (LF, CRLF or a lone CR)
+//!    becomes one space: `my\npatient`, a line wrapped inside a paragraph,
 //!    reads `my patient`, and so do `my  patient` typed with two spaces and `my *patient*`,
 //!    whose markup the prose view has blanked out; the rest of the run is dropped like a
 //!    zero-width character, as is a Unicode space after a space. A run with a blank line
@@ -300,6 +300,16 @@ fn next_stop(bytes: &[u8], from: usize) -> usize {
     at
 }
 
+/// True when the byte at `i` ends a line: an LF, or a CR not followed by one (a lone CR
+/// ends a line as in editors; the CR of CRLF is part of the one line end).
+fn is_line_end(bytes: &[u8], i: usize) -> bool {
+    match bytes.get(i) {
+        Some(b'\n') => true,
+        Some(b'\r') => bytes.get(i + 1) != Some(&b'\n'),
+        _ => false,
+    }
+}
+
 /// The end of the run of [`is_space`] bytes from `from`, and the line breaks in it.
 /// Markup blanked out in the prose view leaves long runs of spaces (front matter, link
 /// destinations, URLs): eight at a time first, then byte by byte.
@@ -310,7 +320,7 @@ fn space_run(bytes: &[u8], from: usize) -> (usize, usize) {
     }
     let mut line_breaks = 0;
     while end < bytes.len() && is_space(bytes[end]) {
-        line_breaks += usize::from(bytes[end] == b'\n');
+        line_breaks += usize::from(is_line_end(bytes, end));
         end += 1;
     }
     (end, line_breaks)
@@ -978,7 +988,10 @@ mod tests {
                 let mut end = from;
                 let mut line_breaks = 0;
                 while end < bytes.len() && is_space(bytes[end]) {
-                    line_breaks += usize::from(bytes[end] == b'\n');
+                    line_breaks += usize::from(
+                        bytes[end] == b'\n'
+                            || bytes[end] == b'\r' && bytes.get(end + 1) != Some(&b'\n'),
+                    );
                     end += 1;
                 }
                 prop_assert_eq!(space_run(bytes, from), (end, line_breaks));

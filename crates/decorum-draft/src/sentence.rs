@@ -504,7 +504,9 @@ pub(crate) fn sentences(
     if bullets_split {
         let mut forced = Vec::new();
         let mut at = para.start;
-        while let Some(nl) = memchr::memchr(b'\n', &prose[at..para.end]) {
+        // A line ends at LF, CRLF or a lone CR: the LF after a CR starts no line of its
+        // own that could hold a bullet.
+        while let Some(nl) = memchr::memchr2(b'\n', b'\r', &prose[at..para.end]) {
             let mut line = at + nl + 1;
             while line < para.end && matches!(prose[line], b' ' | b'\t') {
                 line += 1;
