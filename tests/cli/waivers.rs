@@ -284,3 +284,62 @@ fn the_audit_escapes_control_characters_in_reasons() {
     assert!(!out.stdout.contains('\u{1b}'), "{}", out.stdout);
     assert!(out.stdout.contains("ok<U+001B>[2J"), "{}", out.stdout);
 }
+
+/// Whitespace after a waiver's `-->` is nothing, a no-break space as much as a space; any
+/// other text there (or a reason holding `-->`, which the first `-->` cuts) would be the
+/// block the waiver covers, so the waiver is a problem of the draft that says what to do,
+/// not a waiver that silently covers nothing.
+#[test]
+fn text_after_a_waiver_on_its_line_is_a_problem_and_whitespace_is_not() {
+    let ws = Workspace::new();
+    let story = "My patient, a 45-year-old teacher, agreed.\n";
+    let waiver = "<!-- decorum-allow hc.privacy.client-story: ok -->";
+    ws.file("spaces.md", format!("{waiver}  \t\n{story}"))
+        .file("no-break-space.md", format!("{waiver} \u{a0}\n{story}"))
+        .file("em-space.md", format!("{waiver}\u{2003}\u{200b}\n{story}"))
+        .file(
+            "second-comment.md",
+            format!("{waiver} <!-- ref 2291 -->\n{story}"),
+        )
+        .file("text.md", format!("{waiver} see ref 2291\n{story}"))
+        .file(
+            "arrow-in-reason.md",
+            format!(
+                "<!-- decorum-allow hc.privacy.client-story: consent --> ref 2291 -->\n{story}"
+            ),
+        )
+        .file("text.txt", format!("{waiver} see ref 2291\n{story}"));
+    let (_, json) = ws.check_json(&["."]);
+    let mut seen = Vec::new();
+    for f in json["findings"].as_array().unwrap() {
+        seen.push(format!(
+            "{}:{} {}: {}",
+            f["file"].as_str().unwrap(),
+            f["start"]["line"],
+            f["rule"].as_str().unwrap(),
+            f["message"].as_str().unwrap()
+        ));
+    }
+    for w in json["waivers"].as_array().unwrap() {
+        seen.push(format!(
+            "{}:{} waiver silenced {}",
+            w["file"].as_str().unwrap(),
+            w["line"],
+            w["silenced"]
+        ));
+    }
+    expect![[r#"
+        arrow-in-reason.md:1 decorum.draft: text follows this waiver on its line, so the waiver has no effect (it would cover that text, not the next block); end the line after its `-->` and start the text on the next line (a reason cannot hold `-->`: the first one ends the comment)
+        arrow-in-reason.md:2 hc.privacy.client-story: “My patient” points to one client, and “45-year-old” can identify them.
+        arrow-in-reason.md:2 hc.privacy.client-story: “My patient” points to one client, and “teacher” can identify them.
+        text.md:1 decorum.draft: text follows this waiver on its line, so the waiver has no effect (it would cover that text, not the next block); end the line after its `-->` and start the text on the next line (a reason cannot hold `-->`: the first one ends the comment)
+        text.md:2 hc.privacy.client-story: “My patient” points to one client, and “45-year-old” can identify them.
+        text.md:2 hc.privacy.client-story: “My patient” points to one client, and “teacher” can identify them.
+        text.txt:1 decorum.draft: text follows this waiver on its line, so the waiver has no effect (it would cover that text, not the next block); end the line after its `-->` and start the text on the next line (a reason cannot hold `-->`: the first one ends the comment)
+        text.txt:2 hc.privacy.client-story: “My patient” points to one client, and “45-year-old” can identify them.
+        text.txt:2 hc.privacy.client-story: “My patient” points to one client, and “teacher” can identify them.
+        em-space.md:1 waiver silenced 2
+        no-break-space.md:1 waiver silenced 2
+        second-comment.md:1 waiver silenced 2
+        spaces.md:1 waiver silenced 2"#]].assert_eq(&seen.join("\n"));
+}

@@ -139,7 +139,7 @@ impl HtmlText {
         }
         if let (Some(dst), Some(src)) = (prose.get_mut(r.clone()), bytes.get(r.clone())) {
             dst.copy_from_slice(src);
-            self.has_text |= src.iter().any(|b| !b.is_ascii_whitespace());
+            self.has_text |= crate::lines::has_visible(src);
         }
         match &mut self.open {
             Some(open) => open.end = r.end,

@@ -524,6 +524,11 @@ pub fn parse(text: &str, format: DraftFormat, base_meta: &Metadata) -> Draft {
             match waiver::directive(text, comment.clone()) {
                 Directive::None => {}
                 Directive::Problem(p) => problems.push(p),
+                Directive::Waiver { file, .. }
+                    if waiver::text_after(text, comment.end, body.end, &scan.comments) =>
+                {
+                    problems.push(waiver::text_after_problem(comment.clone(), file));
+                }
                 Directive::Waiver {
                     file,
                     rules,

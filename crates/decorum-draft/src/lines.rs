@@ -28,3 +28,20 @@ pub(crate) fn next_line(text: &str, end: usize, limit: usize) -> usize {
 pub(crate) fn is_blank(s: &str) -> bool {
     s.bytes().all(|b| b.is_ascii_whitespace())
 }
+
+/// True when the bytes hold a character that shows something: not whitespace (a no-break
+/// space or an em space included) and not one of the characters that show nothing of
+/// their own (a zero-width space...), so text of only those makes no block. Byte by byte
+/// while the bytes are ASCII, as they nearly always are.
+pub(crate) fn has_visible(bytes: &[u8]) -> bool {
+    let Some(first) = bytes.iter().position(|b| !b.is_ascii_whitespace()) else {
+        return false;
+    };
+    if bytes[first].is_ascii() {
+        return true;
+    }
+    std::str::from_utf8(&bytes[first..]).map_or(true, |s| {
+        s.chars()
+            .any(|c| !c.is_whitespace() && !decorum_text::invisible::is_invisible(c))
+    })
+}

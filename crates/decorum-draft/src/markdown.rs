@@ -396,8 +396,9 @@ pub(crate) fn scan(text: &str, body: Range<usize>, prose: &mut [u8]) -> BodyScan
                     if let Some(top) = s.frames.last_mut() {
                         if !top.prose {
                             top.prose = text
+                                .as_bytes()
                                 .get(r.clone())
-                                .is_some_and(|t| t.bytes().any(|b| !b.is_ascii_whitespace()));
+                                .is_some_and(crate::lines::has_visible);
                         }
                     }
                     if let (Some(dst), Some(src)) =

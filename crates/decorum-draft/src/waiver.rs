@@ -80,6 +80,53 @@ pub(crate) fn find_comments(text: &str, range: Range<usize>, out: &mut Vec<Range
     }
 }
 
+/// True when something besides whitespace, further comments (among `comments`, in order)
+/// and a table's `|` follows the comment ending at `end` on its line (a line of `text`
+/// that ends no later than `limit`). A waiver must end its line: text after it would be
+/// the block it covers, and a reason that holds `-->` is cut there, the rest left as
+/// text after the comment.
+pub(crate) fn text_after(text: &str, end: usize, limit: usize, comments: &[Range<usize>]) -> bool {
+    let line_end = crate::lines::line_end(text, end, limit);
+    let mut at = end;
+    let mut next_comment = comments.partition_point(|c| c.start < end);
+    while at < line_end {
+        let Some(rest) = text.get(at..line_end) else {
+            return false;
+        };
+        if let Some(comment) = comments.get(next_comment).filter(|c| c.start == at) {
+            at = comment.end;
+            next_comment += 1;
+            continue;
+        }
+        let Some(c) = rest.chars().next() else {
+            return false;
+        };
+        if !(c == '|' || c.is_whitespace() || decorum_text::invisible::is_invisible(c)) {
+            return true;
+        }
+        at += c.len_utf8();
+    }
+    false
+}
+
+/// The problem with a waiver (the comment `comment`, for the whole file when `file`) that
+/// text follows on its line (see [`text_after`]): it is not a waiver.
+pub(crate) fn text_after_problem(comment: Range<usize>, file: bool) -> DraftProblem {
+    let covers = if file {
+        ""
+    } else {
+        " (it would cover that text, not the next block)"
+    };
+    DraftProblem {
+        kind: DraftProblemKind::Waiver,
+        message: format!(
+            "text follows this waiver on its line, so the waiver has no effect{covers}; end the line after its `-->` and start the text on the next line (a reason cannot hold `-->`: the first one ends the comment)"
+        ),
+        range: range_of(comment),
+        point: None,
+    }
+}
+
 /// What a comment says to Decorum.
 pub(crate) enum Directive {
     /// Not addressed to Decorum.
