@@ -715,3 +715,32 @@ fn markdown_links_footnotes_and_tasks() {
         "#]],
     );
 }
+
+#[test]
+fn a_waiver_ends_its_line_and_whitespace_after_it_is_nothing() {
+    // A no-break space after `-->` (or a line of one) makes no block, so the waiver covers
+    // the paragraph below; a further comment or a table's `|` may follow a waiver too.
+    // Text after it (here what a reason holding `-->` leaves) is a problem, not a waiver.
+    check(
+        "<!-- decorum-allow hc.a: ok --> \u{a0}\n\u{2003}\nStory one.\n\n\
+         <!-- decorum-allow hc.b: ok --> <!-- note -->\nStory two.\n\n\
+         <!-- decorum-allow hc.c: consent --> ref 2291 -->\nStory three.\n",
+        DraftFormat::Markdown,
+        expect![[r#"
+            post 0 body="<!-- decorum-allow hc.a: ok --> \u{a0}\n\u{2003}\nStory one.\n\n<!-- decorum-allow hc.b: ok --> <!-- note -->\nStory two.\n\n<!-- decorum-allow hc.c: consent --> ref 2291 -->\nStory three.\n"
+              ¶ "\u{2003}\nStory one."
+              ¶ "Story two."
+              ¶ "ref 2291 -->"
+              ¶ "Story three."
+              sentence "Story one."
+              sentence "Story two."
+              sentence "ref 2291 -->"
+              sentence "Story three."
+              words: Story | one | Story | two | ref | 2291 | Story | three
+              comments: <!-- decorum-allow hc.a: ok --> | <!-- decorum-allow hc.b: ok --> | <!-- note --> | <!-- decorum-allow hc.c: consent -->
+            waiver ["hc.a"] reason=Some("ok") scope=next block "\u{2003}\nStory one."
+            waiver ["hc.b"] reason=Some("ok") scope=next block "Story two."
+            problem Waiver at "<!-- decorum-allow hc.c: consent -->": text follows this waiver on its line, so the waiver has no effect (it would cover that text, not the next block); end the line after its `-->` and start the text on the next line (a reason cannot hold `-->`: the first one ends the comment)
+        "#]],
+    );
+}
