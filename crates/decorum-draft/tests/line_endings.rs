@@ -1,8 +1,8 @@
 //! A draft reads the same whatever its line endings: written with LF, CRLF, a lone CR or
 //! a mix of them, it has the same posts, blocks, sentences, words, comments, tables,
-//! links, waivers and problems, at the same lines and columns, and the same prose on each
-//! line. Lines end at LF, CRLF or a lone CR, as in editors, CommonMark and the positions
-//! of findings.
+//! links, waivers and problems, at the same lines and columns, the same prose on each
+//! line and the same normalised view. Lines end at LF, CRLF or a lone CR, as in editors,
+//! CommonMark and the positions of findings.
 
 use decorum_draft::{Draft, DraftFormat, Metadata, TextRange, WaiverScope, parse};
 use decorum_text::LineIndex;
@@ -117,6 +117,14 @@ fn shape(draft: &Draft) -> Vec<String> {
             p.message
         ));
     }
+    // The normalised view keeps a blank line as written (no match spans one) and folds a
+    // single line end into a space.
+    let normalized = draft
+        .normalized
+        .text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n");
+    out.push(format!("normalized {normalized:?}"));
     for line in 0..index.line_count() {
         let Some(content) = index.line_content(text, line as u32) else {
             continue;
