@@ -48,10 +48,10 @@ mod inputs;
 mod json;
 #[path = "cli/libraries.rs"]
 mod libraries;
-#[path = "cli/policy_errors.rs"]
-mod policy_errors;
 #[path = "cli/line_endings.rs"]
 mod line_endings;
+#[path = "cli/policy_errors.rs"]
+mod policy_errors;
 #[path = "cli/policy_selection.rs"]
 mod policy_selection;
 #[path = "cli/privacy.rs"]
