@@ -192,3 +192,35 @@ fn lf_crlf_cr_and_mixed_endings_give_the_same_findings_and_waivers() {
     "#]]
     .assert_eq(&report);
 }
+
+/// A regex never matches across a blank line, whatever the line ends: with lone CRs the
+/// whole draft read as one line, and `my\s+patient` matched "My", a blank line and
+/// "patient".
+#[test]
+fn a_regex_does_not_cross_a_blank_line_with_any_line_ends() {
+    let ws = Workspace::new();
+    ws.file(
+        "policy.decorum",
+        "decorum 1\npolicy test.lines\n\nrule my-patient {\n  title \"Names a patient\"\n  message \"names a patient\"\n  flag when contains [/(?i)my\\s+patient/]\n}\n",
+    );
+    for style in STYLES {
+        ws.file(
+            &format!("{style}/apart.md"),
+            with_endings("My\n\npatient quit.\n", style),
+        );
+        ws.file(
+            &format!("{style}/together.md"),
+            with_endings("My\npatient quit.\n", style),
+        );
+    }
+    let (_, json) = ws.check_json(&["--policy", "policy.decorum", "."]);
+    let found = outcomes(&json);
+    for style in STYLES {
+        assert_eq!(found.get(&format!("{style}/apart.md")), None, "{style}");
+        assert_eq!(
+            found.get(&format!("{style}/together.md")),
+            Some(&vec!["test.lines.my-patient 1:1-2:8".to_owned()]),
+            "{style}"
+        );
+    }
+}

@@ -2123,10 +2123,12 @@ fn to_range(start: usize, end: usize) -> TextRange {
 pub(crate) const PARALLEL_MIN_BYTES: usize = 64 * 1024;
 
 /// Runs of consecutive non-blank lines of `prose` (a blank line holds nothing but
-/// spaces, tabs and carriage returns; non-prose was blanked out to spaces), each from the
-/// start of its first line to the end of its last, before the line break. A match never
-/// spans two chunks, so a chunk's matches depend only on its own text and the line
-/// breaks around it, which lets the language server reuse them after an edit elsewhere.
+/// spaces and tabs; non-prose was blanked out to spaces), each from the start of its
+/// first line to the end of its last, before the line break. Lines end at `\n`, `\r\n`
+/// or a lone `\r`, as everywhere in a draft, so a match cannot cross a blank line in a
+/// draft written with old Mac line ends either. A match never spans two chunks, so a
+/// chunk's matches depend only on its own text and the line breaks around it, which lets
+/// the language server reuse them after an edit elsewhere.
 pub(crate) fn chunks(prose: &str) -> Vec<Range<usize>> {
     let bytes = prose.as_bytes();
     let mut out = Vec::new();
@@ -2134,11 +2136,11 @@ pub(crate) fn chunks(prose: &str) -> Vec<Range<usize>> {
     let mut last_end = 0;
     let mut line_start = 0;
     loop {
-        let line_end =
-            memchr::memchr(b'\n', &bytes[line_start..]).map_or(bytes.len(), |i| line_start + i);
+        let line_end = memchr::memchr2(b'\n', b'\r', &bytes[line_start..])
+            .map_or(bytes.len(), |i| line_start + i);
         let blank = bytes[line_start..line_end]
             .iter()
-            .all(|&b| matches!(b, b' ' | b'\t' | b'\r'));
+            .all(|&b| matches!(b, b' ' | b'\t'));
         if blank {
             if let Some(start) = open.take() {
                 out.push(start..last_end);
@@ -2151,6 +2153,9 @@ pub(crate) fn chunks(prose: &str) -> Vec<Range<usize>> {
             break;
         }
         line_start = line_end + 1;
+        if bytes[line_end] == b'\r' && bytes.get(line_start) == Some(&b'\n') {
+            line_start += 1;
+        }
     }
     if let Some(start) = open {
         out.push(start..last_end);
@@ -2498,6 +2503,24 @@ pub(crate) mod tests {
         (r"(?i)\bold\s*[:,-]?\s*[^.!?\n]+", ""),
         (r"(?:year|client)\w*(?:\s+old)?|my(?:\s+\w+)+", ""),
     ];
+
+    #[test]
+    fn chunks_break_at_blank_lines_whatever_the_line_ends() {
+        fn shown(prose: &str) -> Vec<&str> {
+            chunks(prose).into_iter().map(|r| &prose[r]).collect()
+        }
+        for end in ["\n", "\r\n", "\r"] {
+            let prose = ["My", "patient", "", "  \t", "quit", ""].join(end);
+            assert_eq!(
+                shown(&prose),
+                [["My", "patient"].join(end).as_str(), "quit"],
+                "{end:?}"
+            );
+        }
+        // Mixed: a lone CR ends a line before an LF line.
+        assert_eq!(shown("a\rb\n\r\nc"), ["a\rb", "c"]);
+        assert_eq!(shown("\r\r"), Vec::<&str>::new());
+    }
 
     /// The matches of each regex of `set` in `text`, through the candidate path.
     fn via_candidates(set: &RegexStarts, text: &str) -> Vec<Vec<(usize, usize)>> {
