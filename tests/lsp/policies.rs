@@ -641,36 +641,8 @@ fn deleting_decorum_toml_falls_back_to_the_defaults_without_an_error() {
     // The drafts move to the defaults (the standard library); the deleted file's
     // context is gone, not "broken with the last good policies still in use".
     let ws = Workspace::new();
-    let mut server = ws.start();
-    let uri = ws.uri("post.md");
-    let text = "My patient, a 45-year-old teacher from Millbrook, finally quit smoking!\n";
-    server.open(&uri, "markdown", 1, text);
-    assert_eq!(
-        codes(&server.diagnostics_at(&uri, 1)),
-        ["test.base.client-story"]
-    );
-    std::fs::remove_file(ws.root().join("decorum.toml")).unwrap();
-    server.notify(
-        "workspace/didChangeWatchedFiles",
-        json!({ "changes": [{ "uri": ws.uri("decorum.toml"), "type": 3 }] }),
-    );
-    server.diagnostics(&uri, |p| {
-        p["diagnostics"]
-            .as_array()
-            .is_some_and(|d| codes(d).contains(&"hc.privacy.client-story".to_owned()))
-    });
-    // Whatever arrived by now: no error message, no problem on the deleted file.
-    let reply = server.request("decorum/noSuchMethod", json!({}));
-    assert_eq!(reply["error"]["code"], -32601);
-    server.drain();
-    assert!(server.messages.is_empty(), "{:?}", server.messages);
-    let on_config = server.take_backlog(|m| {
-        m["method"] == "textDocument/publishDiagnostics"
-            && m["params"]["uri"] == ws.uri("decorum.toml")
-            && m["params"]["diagnostics"] != json!([])
-    });
-    assert!(on_config.is_empty(), "{on_config:?}");
-    server.stop();
+    let server = ws.start();
+    delete_config_and_fall_back(&ws, server, false);
 }
 
 /// The preload reads the folders' keys at `initialized`, then may wait (for a draft's
@@ -686,6 +658,13 @@ fn a_decorum_toml_deleted_before_the_preload_loads_it_is_not_loaded() {
     let mut server =
         Server::start_with_env(&ws.root(), &[("DECORUM_LSP_TEST_PRELOAD_DELAY_MS", delay)]);
     server.initialize(&ws.root(), capabilities(), Value::Null);
+    delete_config_and_fall_back(&ws, server, true);
+}
+
+/// Opens a draft under the workspace's `decorum.toml`, deletes that file and sees the
+/// draft move to the defaults (after the preload has ended, when `after_preload`), then
+/// that nothing else arrived: no error message, no problem on the deleted file.
+fn delete_config_and_fall_back(ws: &Workspace, mut server: Server, after_preload: bool) {
     let uri = ws.uri("post.md");
     let text = "My patient, a 45-year-old teacher from Millbrook, finally quit smoking!\n";
     server.open(&uri, "markdown", 1, text);
@@ -703,7 +682,10 @@ fn a_decorum_toml_deleted_before_the_preload_loads_it_is_not_loaded() {
             .as_array()
             .is_some_and(|d| codes(d).contains(&"hc.privacy.client-story".to_owned()))
     });
-    server.wait_for_log("the preload", "preload done");
+    if after_preload {
+        server.wait_for_log("the preload", "preload done");
+    }
+    // Whatever arrived by now.
     let reply = server.request("decorum/noSuchMethod", json!({}));
     assert_eq!(reply["error"]["code"], -32601);
     server.drain();
