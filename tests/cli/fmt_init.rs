@@ -26,6 +26,26 @@ fn fmt_check_lists_unformatted_files_and_writes_nothing() {
     );
 }
 
+/// A file name is shown as the other reports show it: an escape or a line break in it is
+/// its code point, not a control sequence for the terminal or a second line.
+#[cfg(unix)]
+#[test]
+fn fmt_shows_control_characters_in_file_names_as_code_points() {
+    let ws = Workspace::new();
+    ws.file("policy/a\nb.decorum", MESSY)
+        .file("policy/c\u{1b}[2Jd.decorum", MESSY);
+    let out = ws.run(&["fmt", "--check", "policy"]).output();
+    expect![[r#"
+        exit: 1
+        --- stdout: (empty)
+        --- stderr
+        these policy files are not formatted (run `decorum fmt` on them):
+          policy/a<U+000A>b.decorum
+          policy/c<U+001B>[2Jd.decorum
+    "#]]
+    .assert_eq(&out.render());
+}
+
 #[test]
 fn fmt_leaves_a_vendored_librarys_files_alone_unless_named() {
     // Reformatting a library's file broke decorum.lock, and with it every check.

@@ -60,7 +60,7 @@ pub fn run(args: FmtArgs) -> u8 {
                     "error: {}: not a regular file or folder\n  \
                      = help: fmt formats `.decorum` files in place; to format text from \
                      elsewhere, pipe it through `decorum fmt -`",
-                    path.display()
+                    shown(path)
                 );
                 failed = true;
             }
@@ -68,7 +68,7 @@ pub fn run(args: FmtArgs) -> u8 {
                 let _ = writeln!(
                     std::io::stderr(),
                     "error: {}: {}",
-                    path.display(),
+                    shown(path),
                     if e.kind() == std::io::ErrorKind::NotFound {
                         "no such file or folder".to_string()
                     } else {
@@ -89,7 +89,7 @@ pub fn run(args: FmtArgs) -> u8 {
             "warning: no policy files (`.decorum`) found in {}",
             paths
                 .iter()
-                .map(|p| p.display().to_string())
+                .map(|p| shown(p))
                 .collect::<Vec<_>>()
                 .join(", ")
         );
@@ -297,7 +297,10 @@ fn report_syntax(shown: &str, text: &str, errors: &[decorum_syntax::SyntaxError]
 
 fn shown(path: &Path) -> String {
     let cwd = std::env::current_dir().unwrap_or_default();
-    decorum_workspace::to_slash(path.strip_prefix(&cwd).unwrap_or(path))
-        .trim_start_matches("./")
-        .to_string()
+    // As every report shows a path: a control character in a file name is shown as
+    // its code point, never sent to the terminal.
+    crate::report::human::clean_path(
+        decorum_workspace::to_slash(path.strip_prefix(&cwd).unwrap_or(path))
+            .trim_start_matches("./"),
+    )
 }
