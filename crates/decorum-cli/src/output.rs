@@ -25,7 +25,7 @@ pub fn print(bytes: impl AsRef<[u8]>) {
 }
 
 /// Runs `write` on buffered standard output, for reports written piece by piece (JSON,
-/// SARIF), and remembers a failure as [`print`] does.
+/// SARIF), and remembers a failure as [`print()`] does.
 pub fn print_with(
     write: impl FnOnce(&mut io::BufWriter<io::StdoutLock<'static>>) -> io::Result<()>,
 ) {

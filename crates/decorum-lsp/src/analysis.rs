@@ -41,7 +41,7 @@ pub struct PolicyAnalysis {
     pub examples: Vec<ExampleResult>,
     /// The configuration the file was loaded under.
     pub config: Config,
-    /// Where the imports of every file loaded point, resolved or not ([`import_places`]).
+    /// Where the imports of every file loaded point, resolved or not (`import_places`).
     pub import_places: Vec<PathBuf>,
 }
 

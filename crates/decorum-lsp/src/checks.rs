@@ -96,7 +96,7 @@ fn policy_path(state: &State, uri: &Uri) -> Option<std::path::PathBuf> {
 /// The others are left alone: an editor restoring a session opens many policy files at
 /// once, and re-checking every open file at each opening was quadratic. A check running
 /// meanwhile that took the open buffers before this one arrived sees it when it stores
-/// its analysis ([`opened_meanwhile`]).
+/// its analysis (`opened_meanwhile`).
 pub fn schedule_possible_importers(state: &Arc<State>, uri: &Uri) {
     let Some(path) = policy_path(state, uri) else {
         return;
