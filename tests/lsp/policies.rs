@@ -572,16 +572,7 @@ fn a_decorum_toml_error_covers_what_it_is_about_in_utf16_units() {
 /// editor flagged what the command line accepts.
 #[test]
 fn without_configuration_a_policy_may_import_from_across_the_workspace_folder() {
-    let ws = Workspace::empty();
-    for folder in ["shared", "policy"] {
-        std::fs::create_dir_all(ws.root().join(folder)).unwrap();
-    }
-    ws.write(
-        "shared/base.decorum",
-        "decorum 1\npolicy test.shared\n\nrule r {\n  flag when contains [\"lighthouse\"]\n}\n",
-    );
-    let text = "decorum 1\npolicy test.main\n\nimport \"../shared/base\" as b\nuse b.r { severity error }\n";
-    ws.write("policy/main.decorum", text);
+    let (ws, text) = sibling_import_workspace();
     let mut server = ws.start();
     let uri = ws.uri("policy/main.decorum");
     server.open(&uri, "decorum", 1, text);
@@ -592,10 +583,9 @@ fn without_configuration_a_policy_may_import_from_across_the_workspace_folder() 
     server.stop();
 }
 
-/// The same through a workspace folder that the client names by a symbolic link: a
-/// policy file's path is compared with the folders with links resolved.
-#[test]
-fn without_configuration_a_policy_may_import_across_a_workspace_folder_named_by_a_link() {
+/// A workspace without a decorum.toml whose `policy/main.decorum` imports
+/// `shared/base.decorum` by `../shared/base`, and that file's text.
+fn sibling_import_workspace() -> (Workspace, &'static str) {
     let ws = Workspace::empty();
     for folder in ["shared", "policy"] {
         std::fs::create_dir_all(ws.root().join(folder)).unwrap();
@@ -606,6 +596,14 @@ fn without_configuration_a_policy_may_import_across_a_workspace_folder_named_by_
     );
     let text = "decorum 1\npolicy test.main\n\nimport \"../shared/base\" as b\nuse b.r { severity error }\n";
     ws.write("policy/main.decorum", text);
+    (ws, text)
+}
+
+/// The same through a workspace folder that the client names by a symbolic link: a
+/// policy file's path is compared with the folders with links resolved.
+#[test]
+fn without_configuration_a_policy_may_import_across_a_workspace_folder_named_by_a_link() {
+    let (ws, text) = sibling_import_workspace();
     let links = tempfile::tempdir().unwrap();
     let linked = std::fs::canonicalize(links.path()).unwrap().join("clinic");
     std::os::unix::fs::symlink(ws.root(), &linked).unwrap();
