@@ -152,18 +152,15 @@ fn import_places(loaded: &LoadedPolicies, config: &Config) -> Vec<PathBuf> {
 /// The file or folder (absolute, normalised, without the `.decorum` a file may lack)
 /// that the import `spec` of the file at `from` names, as the loader reads it.
 fn named_place(spec: &str, from: &Path, libraries: &[(&str, PathBuf)]) -> Option<PathBuf> {
-    if decorum_workspace::stdlib::is_std_path(spec) {
-        return None;
-    }
-    let relative = spec == "." || spec == ".." || spec.starts_with("./") || spec.starts_with("../");
-    let base = if relative {
-        from.parent()?.to_path_buf()
-    } else {
-        let (name, rest) = spec.split_once('/').unwrap_or((spec, ""));
-        let (_, folder) = libraries.iter().find(|(declared, _)| *declared == name)?;
-        folder.join(rest)
+    use decorum_workspace::load::{SpecKind, import_kind};
+    let named = match import_kind(spec)? {
+        SpecKind::Std => return None,
+        SpecKind::Relative => from.parent()?.join(spec),
+        SpecKind::Library { name, rest } => {
+            let (_, folder) = libraries.iter().find(|(declared, _)| *declared == name)?;
+            folder.join(rest)
+        }
     };
-    let named = if relative { base.join(spec) } else { base };
     Some(decorum_workspace::normalize(&named))
 }
 

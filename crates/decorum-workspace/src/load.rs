@@ -249,10 +249,26 @@ enum ByName {
 }
 
 /// How an import source is written.
-enum SpecKind<'s> {
+/// What an import path names, as the loader reads it ([`import_kind`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpecKind<'s> {
+    /// A file or folder of the embedded standard library (`std/...`).
     Std,
+    /// A path from the importing file's folder (`./`, `../`, `.`, `..`).
     Relative,
-    Library { name: &'s str, rest: &'s str },
+    /// A declared library, by name.
+    Library {
+        /// The library's name, as declared under `[libraries]`.
+        name: &'s str,
+        /// The path inside its folder; empty for the library itself.
+        rest: &'s str,
+    },
+}
+
+/// What the import path `spec` names, as the loader reads it; `None` when the loader
+/// refuses how it is written (empty, a backslash, an absolute path).
+pub fn import_kind(spec: &str) -> Option<SpecKind<'_>> {
+    classify(spec).ok()
 }
 
 struct Loader<'a> {
