@@ -40,8 +40,11 @@ pub(crate) fn has_visible(bytes: &[u8]) -> bool {
     if bytes[first].is_ascii() {
         return true;
     }
-    std::str::from_utf8(&bytes[first..]).map_or(true, |s| {
-        s.chars()
-            .any(|c| !c.is_whitespace() && !decorum_text::invisible::is_invisible(c))
-    })
+    std::str::from_utf8(&bytes[first..]).map_or(true, |s| s.chars().any(|c| !shows_nothing(c)))
+}
+
+/// True for a character that shows nothing: whitespace (a no-break space included) or
+/// one of the characters with no glyph of their own (a zero-width space...).
+pub(crate) fn shows_nothing(c: char) -> bool {
+    c.is_whitespace() || decorum_text::invisible::is_invisible(c)
 }

@@ -101,7 +101,7 @@ pub(crate) fn text_after(text: &str, end: usize, limit: usize, comments: &[Range
         let Some(c) = rest.chars().next() else {
             return false;
         };
-        if !(c == '|' || c.is_whitespace() || decorum_text::invisible::is_invisible(c)) {
+        if !(c == '|' || crate::lines::shows_nothing(c)) {
             return true;
         }
         at += c.len_utf8();
