@@ -227,8 +227,8 @@ fn main() {
         mb
     );
 
-    // DECORUM_BENCH_CASE=parse|std|examples|generated|single runs one part (for
-    // profiling); `examples` is the std library's own rule examples, text dense with
+    // DECORUM_BENCH_CASE=parse|std|crlf|examples|generated|single runs one part (for
+    // profiling); `crlf` is the corpus with CR LF and with lone CR line ends; `examples` is the std library's own rule examples, text dense with
     // matches; `single` is the corpus as one file of many posts, then as one post.
     let case = std::env::var("DECORUM_BENCH_CASE").unwrap_or_default();
     let wants = |name: &str| case.is_empty() || case == name;
@@ -263,6 +263,22 @@ fn main() {
             mb / t.as_secs_f64(),
             fastest.as_secs_f64() * 1000.0
         );
+    }
+
+    // The same corpus with Windows line ends, then with lone CRs (old Mac files): the
+    // draft parser reads a copy of each body with LF ends (see `markdown.rs`), and the
+    // line scans look for both bytes. The findings must be those of the std case.
+    if wants("crlf") {
+        for (name, end) in [("CRLF", "\r\n"), ("lone CR", "\r")] {
+            let drafts: Vec<String> = corpus.iter().map(|t| t.replace('\n', end)).collect();
+            let bytes: usize = drafts.iter().map(String::len).sum();
+            let (findings, t) = median(&std, &drafts, runs);
+            println!(
+                "std/healthcare, {name:<7} ends: {:>7.1} ms  {:>6.1} MB/s  ({findings} findings)",
+                t.as_secs_f64() * 1000.0,
+                bytes as f64 / 1_000_000.0 / t.as_secs_f64()
+            );
+        }
     }
 
     if wants("examples") {
