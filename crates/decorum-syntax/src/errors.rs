@@ -73,8 +73,13 @@ pub(crate) fn from_pest(err: pest::error::Error<Rule>, source: &str, offset: usi
     let mut pos = pos.min(source.len());
     // "Expected `]`, found the end of the item" belongs at the end of the last line
     // written, not at the start of the next item.
-    if source.get(pos..).is_some_and(|rest| rest.trim().is_empty()) {
-        pos = source.get(..pos).map(|s| s.trim_end().len()).unwrap_or(pos);
+    if source
+        .get(pos..)
+        .is_some_and(|rest| rest.trim_matches(is_grammar_space).is_empty())
+    {
+        pos = (source.get(..pos))
+            .map(|s| s.trim_end_matches(is_grammar_space).len())
+            .unwrap_or(pos);
     }
     let found = describe_found(source, pos);
     let at = TextSize::from((offset + pos) as u32);
@@ -178,11 +183,18 @@ struct Found<'a> {
     lookalike: Option<Lookalike>,
 }
 
+/// Whether the grammar skips `c` between tokens (its `WHITESPACE`: space, tab, the
+/// byte-order mark and line breaks). Other characters Unicode calls white space (a
+/// no-break space, a form feed, U+3000) are errors the reader must be shown, so a line
+/// of them is not the end of an item.
+pub(crate) fn is_grammar_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\u{FEFF}' | '\n' | '\r')
+}
+
 /// Names the token at `pos` the way a reader sees it.
 fn describe_found(source: &str, pos: usize) -> Found<'_> {
     let rest = source.get(pos..).unwrap_or("");
-    let trimmed_end = rest.trim_end();
-    if trimmed_end.is_empty() {
+    if rest.trim_end_matches(is_grammar_space).is_empty() {
         return Found {
             phrase: "the end of the item".into(),
             text: "",
@@ -1472,6 +1484,36 @@ mod tests {
                 )],
                 "{c:?}"
             );
+        }
+    }
+
+    /// A line holding only a character that Unicode calls white space but the grammar
+    /// does not skip (a form feed, a no-break space) is an error at that character, named
+    /// with its code point: not "found the end of the item" at the end of the line
+    /// before.
+    #[test]
+    fn a_line_of_white_space_the_grammar_does_not_skip_is_named_where_it_is() {
+        for c in [
+            '\u{0B}', '\u{0C}', '\u{85}', '\u{A0}', '\u{2028}', '\u{3000}',
+        ] {
+            for line in [format!("{c}"), format!("  {c}  ")] {
+                let source = format!(
+                    "decorum 1\npolicy p\nrule r {{ flag when contains [\"a\"] }}\n{line}\nrule s {{ flag when contains [\"b\"] }}\n"
+                );
+                let errors = crate::parse(&source).errors;
+                let [error] = errors.as_slice() else {
+                    panic!("{c:?}: {errors:?}");
+                };
+                let at = source.find(c).unwrap_or(0);
+                assert_eq!(usize::from(error.range.start()), at, "{c:?}: {error:?}");
+                let code = format!("(U+{:04X})", u32::from(c));
+                assert!(error.message.contains(&code), "{c:?}: {}", error.message);
+                assert!(
+                    !error.message.contains("found the end"),
+                    "{}",
+                    error.message
+                );
+            }
         }
     }
 }

@@ -347,7 +347,7 @@ fn is_continuation(word: &str) -> bool {
 /// Whether `text` holds only blank lines and comments.
 fn only_trivia(text: &str) -> bool {
     text.split(['\n', '\r']).all(|line| {
-        let line = line.trim();
+        let line = line.trim_matches(crate::errors::is_grammar_space);
         line.is_empty() || line.starts_with('#')
     })
 }
@@ -526,7 +526,7 @@ impl Scan {
 /// The first word of a chunk after blank lines and comments, if any.
 fn leading_word(source: &str) -> Option<&str> {
     for line in source.split(['\n', '\r']) {
-        let trimmed = line.trim_start_matches(decorum_text::BOM).trim();
+        let trimmed = line.trim_matches(crate::errors::is_grammar_space);
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
