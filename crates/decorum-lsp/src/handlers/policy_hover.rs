@@ -12,6 +12,7 @@
 //! - On a policy: what it is and where it is defined.
 
 use std::fmt::Write as _;
+use std::path::Path;
 use std::sync::Arc;
 
 use decorum_engine::{Definition, OverrideChange, PolicySource, SourceId, SymbolKind};
@@ -20,7 +21,7 @@ use decorum_text::{LineIndex, TextRange, TextSize};
 use tower_lsp_server::ls_types::{Hover, Position, Uri};
 
 use crate::analysis::PolicyAnalysis;
-use crate::context::ContextKey;
+use crate::context::{ContextKey, PolicyContext};
 use crate::navigation::{self, View};
 use crate::position::LineMap;
 use crate::state::State;
@@ -161,8 +162,7 @@ fn workspace_severity(
     here: decorum_syntax::Severity,
     markdown: bool,
 ) -> Option<String> {
-    let key = ContextKey::for_document(Some(&analysis.path), &state.folders());
-    let active = state.contexts.get(&key)?.active.clone()?;
+    let active = workspace_context(state, &analysis.path)?.active.clone()?;
     let rule = active.set.rule(id)?;
     if rule.severity == here {
         return None;
@@ -172,6 +172,42 @@ fn workspace_severity(
         "In this workspace's configuration: {} ({origin})",
         strong(rule.severity.as_str(), markdown)
     ))
+}
+
+/// The loaded context that a draft beside the policy file at `path` (canonical) has:
+/// that of the `decorum.toml` above it, else the defaults of the innermost workspace
+/// folder holding it. Contexts are keyed by paths as the client names them (a draft's, a
+/// workspace folder's), and the client may reach the folder through a symbolic link
+/// (`/home/me/clinic` for `/srv/clinic`): the key the canonical path gives is then
+/// compared with each loaded key, its links resolved.
+fn workspace_context(state: &State, path: &Path) -> Option<Arc<PolicyContext>> {
+    let key = ContextKey::for_document(Some(path), &state.canonical_folders());
+    if let Some(context) = state.contexts.get(&key) {
+        return Some(Arc::clone(&context));
+    }
+    // No file-system call under a shard lock.
+    let loaded: Vec<(ContextKey, Arc<PolicyContext>)> = state
+        .contexts
+        .iter()
+        .map(|entry| (entry.key().clone(), Arc::clone(entry.value())))
+        .collect();
+    loaded
+        .into_iter()
+        .find(|(loaded, _)| resolved(loaded).is_some_and(|loaded| loaded == key))
+        .map(|(_, context)| context)
+}
+
+/// `key` with the symbolic links of its folder resolved, as [`ContextKey::for_document`]
+/// makes it of a canonical path: a `decorum.toml` is named in its folder (a link to the
+/// file is not followed). `None` when the folder is gone.
+fn resolved(key: &ContextKey) -> Option<ContextKey> {
+    Some(match key {
+        ContextKey::Config(file) => {
+            let folder = std::fs::canonicalize(file.parent()?).ok()?;
+            ContextKey::Config(folder.join(file.file_name()?))
+        }
+        ContextKey::Defaults(root) => ContextKey::Defaults(std::fs::canonicalize(root).ok()?),
+    })
 }
 
 /// First members, definition and extensions.
