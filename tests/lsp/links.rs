@@ -94,3 +94,33 @@ fn hover_through_a_linked_folder_without_configuration_shows_the_defaults_severi
     );
     server.stop();
 }
+
+/// A folder import reads the folders linked inside it too: a new policy file opened in
+/// such a linked subfolder, never saved, re-checks the open file importing the folder,
+/// whose `use` of the new file's rule then resolves. The opened file's canonical path is
+/// outside the imported folder, so comparing paths alone missed it.
+#[test]
+fn a_new_policy_file_in_a_linked_subfolder_rechecks_the_folders_importer() {
+    let ws = Workspace::new();
+    for folder in ["policy/rules", "shared"] {
+        std::fs::create_dir_all(ws.root().join(folder)).unwrap();
+    }
+    ws.write("policy/rules/old.decorum", "decorum 1\npolicy test.old\n");
+    std::os::unix::fs::symlink(
+        ws.root().join("shared"),
+        ws.root().join("policy/rules/linked"),
+    )
+    .unwrap();
+    let team = "decorum 1\npolicy test.team\n\nimport \"./rules/\" as rules\nuse rules.linked.fresh.clinic-name { severity error }\n";
+    let fresh = "decorum 1\npolicy test.fresh\n\nrule clinic-name {\n  severity warning\n  title \"The clinic's name\"\n  flag when contains [\"Harbourview Clinic\"]\n  example flags \"We met at Harbourview Clinic.\" at \"Harbourview Clinic\"\n}\n";
+    let mut server = ws.start();
+    let team_uri = ws.uri("policy/team.decorum");
+    server.open(&team_uri, "decorum", 1, team);
+    assert!(!server.diagnostics_at(&team_uri, 1).is_empty());
+    let fresh_uri = ws.uri("policy/rules/linked/fresh.decorum");
+    server.open(&fresh_uri, "decorum", 1, fresh);
+    assert_eq!(server.diagnostics_at(&fresh_uri, 1), Vec::<Value>::new());
+    server.diagnostics(&team_uri, |p| p["diagnostics"] == json!([]));
+    assert!(!ws.root().join("shared/fresh.decorum").exists());
+    server.stop();
+}

@@ -80,8 +80,9 @@ impl PolicyAnalysis {
 
     /// Whether an analysis of the same text could load the policy file at `path`
     /// (canonical) if its text changed or it came into being: it loaded that file, or an
-    /// import of a file it loaded names it or a folder holding it, whether that import
-    /// resolved or failed. A policy file opened in the editor may have been missing (a
+    /// import of a file it loaded names it or a folder holding it (or a folder that a
+    /// symbolic link inside a folder it names leads to), whether that import resolved or
+    /// failed. A policy file opened in the editor may have been missing (a
     /// new buffer never saved), or read from disk without the buffer's edits.
     pub fn may_load(&self, path: &Path) -> bool {
         self.loaded
@@ -109,9 +110,12 @@ impl PolicyAnalysis {
 /// for each `import` of a file read from disk (the standard library imports only its own
 /// files), the file or folder it names (`./shared/base`: the folder
 /// `shared/base` and the file `shared/base.decorum`), as written and with symbolic links
-/// resolved, so that [`PolicyAnalysis::may_load`] compares canonical paths with no
-/// file-system call. An import of the standard library or of an undeclared library
-/// names no place; a library's is inside its folder.
+/// resolved (those of the part that exists: a folder made later under a link is found
+/// where the link leads), so that [`PolicyAnalysis::may_load`] compares canonical paths
+/// with no file-system call. A folder named also brings the folders that symbolic links
+/// inside it lead to ([`linked_folders`]): the loader reads them as the folder's own. An
+/// import of the standard library or of an undeclared library names no place; a
+/// library's is inside its folder.
 fn import_places(loaded: &LoadedPolicies, config: &Config) -> Vec<PathBuf> {
     let libraries: Vec<(&str, PathBuf)> = config
         .libraries
@@ -138,8 +142,12 @@ fn import_places(loaded: &LoadedPolicies, config: &Config) -> Vec<PathBuf> {
                 name.push(decorum_workspace::EXTENSION);
                 named.with_file_name(name)
             });
-            places.extend(std::fs::canonicalize(&named).ok());
-            places.extend(file.as_deref().and_then(decorum_workspace::canonical_file));
+            let resolved = resolve_existing(&named);
+            if let Some(folder) = resolved.as_deref().filter(|r| r.is_dir()) {
+                linked_folders(folder, &mut places);
+            }
+            places.extend(resolved);
+            places.extend(file.as_deref().and_then(resolve_existing));
             places.extend(file);
             places.push(named);
         }
@@ -147,6 +155,61 @@ fn import_places(loaded: &LoadedPolicies, config: &Config) -> Vec<PathBuf> {
     places.sort();
     places.dedup();
     places
+}
+
+/// `path` (absolute, normalised) with the symbolic links of its longest existing part
+/// resolved and the rest as written: where the file or folder it names is, or would be
+/// once made. `None` when not even the root exists.
+fn resolve_existing(path: &Path) -> Option<PathBuf> {
+    let mut missing = Vec::new();
+    let mut existing = path;
+    loop {
+        if let Ok(canonical) = std::fs::canonicalize(existing) {
+            return Some(missing.iter().rev().fold(canonical, |p, name| p.join(name)));
+        }
+        missing.push(existing.file_name()?);
+        existing = existing.parent()?;
+    }
+}
+
+/// How deep [`linked_folders`] looks, as deep as the loader reads a policy folder.
+const MAX_FOLDER_DEPTH: usize = 32;
+
+/// Adds to `out` the folders (canonical) that symbolic links below `folder` (canonical)
+/// lead to, at any depth, also below those. A folder import reads them as its own (the
+/// loader follows the links that stay in the workspace), but a file there has a canonical
+/// path outside `folder`. Entries whose names start with `.` are skipped, as the loader
+/// skips them; a link it would refuse (out of the workspace) costs at most a re-check.
+fn linked_folders(folder: &Path, out: &mut Vec<PathBuf>) {
+    let mut pending = vec![(folder.to_path_buf(), 0)];
+    let mut visited = HashSet::new();
+    while let Some((folder, depth)) = pending.pop() {
+        if depth > MAX_FOLDER_DEPTH || !visited.insert(folder.clone()) {
+            continue; // too deep, or a link back to a folder already searched
+        }
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            if entry.file_name().as_encoded_bytes().starts_with(b".") {
+                continue;
+            }
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                pending.push((entry.path(), depth + 1));
+            } else if kind.is_symlink() {
+                let Ok(target) = std::fs::canonicalize(entry.path()) else {
+                    continue; // dangling
+                };
+                if target.is_dir() {
+                    out.push(target.clone());
+                    pending.push((target, depth + 1));
+                }
+            }
+        }
+    }
 }
 
 /// The file or folder (absolute, normalised, without the `.decorum` a file may lack)
@@ -291,6 +354,56 @@ mod tests {
         assert!(!may_load("policy/freshly.decorum"));
         assert!(!may_load("vendor/care/other.decorum"));
         assert!(!may_load("shared.decorum"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A folder import reads the folders linked inside it (the loader follows the links
+    /// that stay in the workspace), and an import through a link may name a folder that
+    /// does not exist yet: a new file in either is reached by its canonical path, which
+    /// is under neither the imported folder nor the import as written.
+    #[test]
+    fn an_analysis_may_load_what_links_below_its_imports_reach() {
+        let dir =
+            std::env::temp_dir().join(format!("decorum-may-load-links-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for folder in ["policy/rules/plain", "shared/deeper", "elsewhere", "other"] {
+            std::fs::create_dir_all(dir.join(folder)).unwrap();
+        }
+        let root = std::fs::canonicalize(&dir).unwrap();
+        let link = |target: &str, at: &str| {
+            std::os::unix::fs::symlink(root.join(target), root.join(at)).unwrap();
+        };
+        // A folder linked into the imported folder, and one linked below that.
+        link("shared", "policy/rules/linked");
+        link("elsewhere", "shared/deeper/far");
+        // A link the import goes through, to a folder it names that is not there yet.
+        link("other", "policy/via");
+        std::fs::write(
+            root.join("decorum.toml"),
+            "policies = [\"policy/main.decorum\"]\n",
+        )
+        .unwrap();
+        let main = "decorum 1\npolicy test.main\n\nimport \"./rules/\" as rules\nimport \"./via/fresh\" as fresh\n";
+        std::fs::write(root.join("policy/main.decorum"), main).unwrap();
+        std::fs::write(
+            root.join("policy/rules/plain/old.decorum"),
+            "decorum 1\npolicy test.old\n",
+        )
+        .unwrap();
+        let path = root.join("policy/main.decorum");
+        let analysis = PolicyAnalysis::run(&path, 1, &Overlays::new(), std::slice::from_ref(&root));
+        let may_load = |relative: &str| analysis.may_load(&root.join(relative));
+        assert!(may_load("policy/rules/plain/new.decorum"));
+        // Read by the folder import as rules/linked/new and rules/linked/deeper/far/new.
+        assert!(may_load("shared/new.decorum"));
+        assert!(may_load("shared/deeper/new.decorum"));
+        assert!(may_load("elsewhere/new.decorum"));
+        // `./via/fresh`, once the folder other/fresh is made.
+        assert!(may_load("other/fresh.decorum"));
+        assert!(may_load("other/fresh/new.decorum"));
+        // Named by nothing.
+        assert!(!may_load("other/new.decorum"));
+        assert!(!may_load("policy/new.decorum"));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
