@@ -19,6 +19,8 @@ mod actions;
 mod authoring;
 #[path = "lsp/libraries.rs"]
 mod libraries;
+#[path = "lsp/line_endings.rs"]
+mod line_endings;
 #[path = "lsp/links.rs"]
 mod links;
 #[path = "lsp/navigation.rs"]

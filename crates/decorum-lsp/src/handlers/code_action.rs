@@ -409,10 +409,15 @@ fn quote_prefix(line: &str, most: usize) -> &str {
     &line[..end]
 }
 
-/// How a line inserted before line `line` of `text` ends: as `line` ends (a draft may mix
-/// `\r\n` and a stray `\r`; the comment then reads as part of its neighbourhood), or, for
-/// a last line without an ending, as the line before it ends; `\n` in a text of one line.
-fn ending_before(text: &str, index: &decorum_text::LineIndex, line: u32) -> &'static str {
+/// How a line inserted before line `line` of `text` ends: as `line` ends (a draft or a
+/// policy file may mix `\r\n` and a stray `\r`; the new line then reads as part of its
+/// neighbourhood), or, for a last line without an ending (or the empty line after a last
+/// line ending), as the line before it ends; `\n` in a text of one line.
+pub(super) fn ending_before(
+    text: &str,
+    index: &decorum_text::LineIndex,
+    line: u32,
+) -> &'static str {
     let ending = |l: u32| {
         let range = index.line_range(l)?;
         let slice = text.get(std::ops::Range::<usize>::from(range))?;

@@ -20,7 +20,7 @@ use tower_lsp_server::ls_types::{
     Uri,
 };
 
-use super::code_action::{action, placeholder, workspace_edit};
+use super::code_action::{action, ending_before, placeholder, workspace_edit};
 use crate::analysis::PolicyAnalysis;
 use crate::diagnostics::{POLICY_SOURCE, ProblemData, SYNTAX_SOURCE};
 use crate::navigation::current_analysis;
@@ -110,8 +110,10 @@ fn add_passes_example(
     // The closing brace ends the declaration; insert on a line of its own before it.
     let end = usize::from(rule.range.end());
     let close = text.get(..end)?.rfind('}')?;
-    // Added lines end as the file's do (`decorum fmt` keeps them too).
-    let line_end = decorum_text::line_ending(text);
+    // The new line ends as the brace's line does, whatever the file's first line ends
+    // with (a file may mix them; `decorum fmt` keeps each line's).
+    let brace_line = map.index.line_of(TextSize::try_from(close).ok()?);
+    let line_end = ending_before(text, map.index, brace_line);
     let line_start = text[..close].rfind(['\n', '\r']).map_or(0, |i| i + 1);
     let before_brace = &text[line_start..close];
     let (insert_at, prefix) = if before_brace.trim().is_empty() {
@@ -192,7 +194,10 @@ fn disable_with_reason(
     }
     let (snippet, reason) = placeholder(flags, DISABLE_REASON_PLACEHOLDER);
     let end = map.position(TextSize::try_from(text.len()).ok()?);
-    let line_end = decorum_text::line_ending(text);
+    // The new line goes after the last one and ends as it does (as the one before it
+    // when the last line has no ending).
+    let last_line = u32::try_from(map.index.line_count().saturating_sub(1)).ok()?;
+    let line_end = ending_before(text, map.index, last_line);
     let separator = if text.is_empty() || text.ends_with(['\n', '\r']) {
         ""
     } else {
