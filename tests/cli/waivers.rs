@@ -238,6 +238,34 @@ fn a_misspelt_waiver_is_listed_once_as_not_in_effect() {
     "#]].assert_eq(waivers);
 }
 
+/// A practice's policy imports a shared file under an alias, and its author writes the
+/// alias in a waiver as in the policy: the waiver is told the rule's full id.
+#[test]
+fn a_waiver_naming_a_rule_by_an_import_alias_is_told_the_full_id() {
+    let ws = Workspace::new();
+    ws.file("decorum.toml", "policies = [\"clinic.decorum\"]\n");
+    ws.file(
+        "clinic.decorum",
+        "decorum 1\npolicy clinic\n\nimport \"./shared/common\" as sc\n",
+    );
+    ws.file(
+        "shared/common.decorum",
+        "decorum 1\npolicy shared.common\n\nrule competitor {\n  severity warning\n  flag when contains [\"Northside Clinic\"]\n}\n",
+    );
+    ws.file(
+        "drafts/a.md",
+        "<!-- decorum-allow sc.competitor: comparing openly -->\nNorthside Clinic is fine.\n",
+    );
+    let out = ws.check(&["drafts"]).output();
+    assert!(
+        out.stdout.contains(
+            "No active policy defines the rule `sc.competitor`, so this waiver does nothing. Did you mean `shared.common.competitor`? A waiver names a rule by its full id, not by the alias an import gives it\n"
+        ),
+        "{}",
+        out.render()
+    );
+}
+
 #[test]
 fn a_waiver_of_a_rule_the_policy_disables_is_not_in_effect() {
     let ws = Workspace::new();

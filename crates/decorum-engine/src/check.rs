@@ -896,7 +896,25 @@ impl PolicySet {
         }
         candidates.sort_unstable();
         candidates.dedup();
-        crate::did_you_mean_phrase(name, candidates)
+        if let Some(phrase) = crate::did_you_mean_phrase(name, candidates.iter().copied()) {
+            return Some(phrase);
+        }
+        // `sc.competitor`, with the alias of `import "./shared/common" as sc`: a draft
+        // names a rule by its full id, which ends as the name does after the alias.
+        let (_, rest) = name.split_once('.')?;
+        let ending = format!(".{rest}");
+        let quoted: Vec<String> = (candidates.iter())
+            .filter(|id| id.ends_with(&ending))
+            .map(|id| format!("`{id}`"))
+            .collect();
+        let ids = match quoted.as_slice() {
+            [] => return None,
+            [one] => one.clone(),
+            [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+        };
+        Some(format!(
+            "did you mean {ids}? A waiver names a rule by its full id, not by the alias an import gives it"
+        ))
     }
 
     fn builtin_finding(&self, rule: &Arc<RuleInfo>, range: TextRange, message: String) -> Finding {
