@@ -55,6 +55,33 @@ fn a_failing_example_names_rule_example_expectation_and_what_fired() {
     .assert_eq(&ws.test(&["wrong.decorum"]).output().render());
 }
 
+/// A shared file's example runs against the rule as a practice's `use` adjusts it; when
+/// it fails, the failure names the adjustment, which the example's own file does not show.
+#[test]
+fn a_failing_example_of_an_adjusted_rule_names_the_adjustment() {
+    let ws = Workspace::new();
+    ws.file(
+        "shared/base.decorum",
+        "decorum 1\npolicy base\n\nrule long {\n  param lim = 0\n  flag when words > lim\n  example flags \"one\"\n}\n",
+    );
+    ws.file(
+        "clinic.decorum",
+        "decorum 1\npolicy clinic\n\nimport \"./shared/base\"\n\nuse base.long {\n  lim = 1\n  example passes \"one\"\n}\n",
+    );
+    expect![[r#"
+        exit: 1
+        --- stdout
+        FAIL base.long example #1 (shared/base.decorum:7)
+          text:     “one”
+          expected: flags
+          fired:    nothing
+          adjusted: lim = 1 at clinic.decorum:7
+        decorum test: 1 of 2 examples passed
+        --- stderr: (empty)
+    "#]]
+    .assert_eq(&ws.test(&["clinic.decorum"]).output().render());
+}
+
 #[test]
 fn a_flags_example_at_the_wrong_span_shows_where_it_fired() {
     let ws = Workspace::new();

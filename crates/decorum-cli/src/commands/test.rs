@@ -3,11 +3,13 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use decorum_engine::ExpectedOutcome;
+use decorum_engine::{ExpectedOutcome, OverrideChange, SourceId};
 use decorum_text::LineIndex;
 
+use super::explain::one_line;
 use super::{
-    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, print_problems, rendered_problems, stderr_style, style,
+    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, policy_place, print_problems, rendered_problems,
+    stderr_style, style,
 };
 use crate::TestArgs;
 use crate::report::human::clean;
@@ -120,6 +122,11 @@ pub fn run(args: TestArgs) -> u8 {
                     clean(message)
                 ));
             }
+            // A rule's examples run against the rule as the workspace adjusts it: a
+            // failure may be an importer's doing, not the example's.
+            for line in adjustments(&session, &result.rule.id, example.source) {
+                out.push_str(&format!("  adjusted: {line}\n"));
+            }
             if let Some(f) = result
                 .failure
                 .as_ref()
@@ -141,6 +148,29 @@ pub fn run(args: TestArgs) -> u8 {
     out.push('\n');
     crate::output::print(out.as_bytes());
     if failed > 0 { EXIT_FINDINGS } else { EXIT_OK }
+}
+
+/// The parameters that `use` blocks in files other than `example_source` set for the
+/// rule `id`, each as written with its place (`lim = 1 at policy/clinic.decorum:7`), in
+/// the order they apply.
+fn adjustments(session: &session::Session, id: &str, example_source: SourceId) -> Vec<String> {
+    let overrides = session.compiled.audit.overrides.iter();
+    overrides
+        .filter(|o| o.rule == id && o.source != example_source)
+        .filter_map(|o| {
+            let OverrideChange::Param { name, to, .. } = &o.change else {
+                return None;
+            };
+            let clause = match to.strip_prefix("+=") {
+                Some(added) => format!("{name} += {}", added.trim_start()),
+                None => format!("{name} = {to}"),
+            };
+            let at = policy_place(&session.inputs, o.source, o.range)
+                .map(|(path, line)| format!(" at {path}:{line}"))
+                .unwrap_or_default();
+            Some(format!("{}{at}", clean(&one_line(&clause))))
+        })
+        .collect()
 }
 
 fn paint(color: bool, code: &str, text: &str) -> String {
