@@ -96,7 +96,7 @@ fn a_flags_example_at_the_wrong_span_shows_where_it_fired() {
           text:     “Northside Clinic beats Brightsmile Dental”
           expected: flags at “Brightsmile Dental”
           fired:    at “Northside Clinic”: competitor
-        decorum test: 0 of 1 examples passed
+        decorum test: 0 of 1 example passed
         --- stderr: (empty)
     "#]]
     .assert_eq(&ws.test(&["span.decorum"]).output().render());
@@ -192,7 +192,7 @@ fn policy_warnings_are_shown_as_check_shows_them() {
         "warnings do not fail the run: {}",
         out.render()
     );
-    assert_eq!(out.stdout, "decorum test: 1 of 1 examples passed\n");
+    assert_eq!(out.stdout, "decorum test: 1 of 1 example passed\n");
     assert!(
         out.stderr
             .starts_with("warning[policy.threshold]: this comparison always holds"),

@@ -291,9 +291,14 @@ fn human(doc: &serde_json::Value) -> String {
     let list = |v: &serde_json::Value| v.as_array().cloned().unwrap_or_default();
     let mut out = String::new();
     let roots: Vec<String> = list(&doc["policies"]).iter().map(s).collect();
+    let rules = &doc["rules"];
     out.push_str(&format!(
-        "Decorum audit: {} active rules from {}\n",
-        doc["rules"],
+        "Decorum audit: {rules} active {} from {}\n",
+        if rules.as_u64() == Some(1) {
+            "rule"
+        } else {
+            "rules"
+        },
         roots.join(", ")
     ));
 

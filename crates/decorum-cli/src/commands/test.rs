@@ -142,8 +142,9 @@ pub fn run(args: TestArgs) -> u8 {
         return EXIT_FINDINGS;
     }
     out.push_str(&format!(
-        "decorum test: {} of {total} examples passed",
-        total - failed
+        "decorum test: {} of {total} {} passed",
+        total - failed,
+        if total == 1 { "example" } else { "examples" }
     ));
     out.push('\n');
     crate::output::print(out.as_bytes());

@@ -176,7 +176,8 @@ function M.check()
     health.warn("`decorum audit --format json` printed something unexpected")
     return
   end
-  health.ok(("%d active rules from %s"):format(report.rules or 0, table.concat(report.policies or {}, ", ")))
+  local rules = report.rules or 0
+  health.ok(("%d active %s from %s"):format(rules, rules == 1 and "rule" or "rules", table.concat(report.policies or {}, ", ")))
 end
 
 return M
