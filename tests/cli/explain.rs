@@ -141,6 +141,26 @@ fn a_disabled_rule_says_where_and_why() {
 }
 
 #[test]
+fn an_ambiguous_suffix_lists_the_rules_and_says_what_to_write() {
+    let ws = Workspace::new();
+    ws.file("decorum.toml", "policies = [\"policy\"]\n");
+    for name in ["one", "two"] {
+        ws.file(
+            &format!("policy/{name}.decorum"),
+            &format!("decorum 1\npolicy a.{name}\n\nrule same {{\n  flag when contains [\"{name}\"]\n}}\n"),
+        );
+    }
+    expect![[r#"
+        exit: 2
+        --- stdout: (empty)
+        --- stderr
+        error: `same` is ambiguous: a.one.same, a.two.same
+          = help: name the rule in full, such as `decorum explain a.one.same`
+    "#]]
+    .assert_eq(&ws.run(&["explain", "same"]).output().render());
+}
+
+#[test]
 fn an_unknown_rule_exits_2_with_a_suggestion() {
     let ws = Workspace::new();
     expect![[r#"

@@ -82,8 +82,9 @@ pub fn run(args: ExplainArgs) -> u8 {
             let ids: Vec<&str> = many.iter().map(|r| r.id.as_str()).collect();
             let _ = writeln!(
                 std::io::stderr(),
-                "error: `{wanted}` is ambiguous: {}",
-                ids.join(", ")
+                "error: `{wanted}` is ambiguous: {}\n  = help: name the rule in full, such as `decorum explain {}`",
+                ids.join(", "),
+                ids.first().copied().unwrap_or(wanted)
             );
             return EXIT_ERROR;
         }
