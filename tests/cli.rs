@@ -28,6 +28,8 @@ mod batch;
 mod command_messages;
 #[path = "cli/config_schema.rs"]
 mod config_schema;
+#[path = "cli/draft_extensions.rs"]
+mod draft_extensions;
 #[path = "cli/eval.rs"]
 mod eval;
 #[path = "cli/examples_once.rs"]

@@ -357,6 +357,44 @@ fn settings_filter_severities_and_choose_draft_languages() {
 }
 
 #[test]
+fn the_default_draft_globs_take_extensions_in_any_letter_case() {
+    // With no draft language, `[drafts] include` alone says what is a draft; its default
+    // takes NOTES.MD and README.TXT as it takes notes.md, and the extension, in any
+    // case, says whether the draft is Markdown (whatever language id the client sent).
+    let ws = Workspace::new();
+    let options = json!({ "drafts": { "languageIds": [] } });
+    let mut server = ws.start_with(crate::capabilities(), options);
+    // Markdown reads the first line's code span as code: one finding, not two.
+    let text = "`My patient` came in.\nMy client is well.\n";
+    let mut line_of_each = Vec::new();
+    for (name, language_id) in [
+        ("NOTES.MD", "plaintext"),
+        ("Post.Md", "plaintext"),
+        ("README.TXT", "markdown"),
+        ("page.HTML", "plaintext"),
+    ] {
+        let uri = ws.uri(name);
+        server.open(&uri, language_id, 1, text);
+        let lines: Vec<u64> = server
+            .diagnostics_at(&uri, 1)
+            .iter()
+            .map(|d| d["range"]["start"]["line"].as_u64().unwrap())
+            .collect();
+        line_of_each.push((name, lines));
+    }
+    assert_eq!(
+        line_of_each,
+        [
+            ("NOTES.MD", vec![1]),
+            ("Post.Md", vec![1]),
+            ("README.TXT", vec![0, 1]),
+            ("page.HTML", vec![]),
+        ]
+    );
+    server.stop();
+}
+
+#[test]
 fn wrong_initialization_options_are_shown_as_a_warning() {
     let ws = Workspace::new();
     // The glob names an invented person, as a real one could: shown, never logged.

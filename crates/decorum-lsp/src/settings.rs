@@ -148,8 +148,10 @@ const GLOBS_FOLDER: &str =
 
 /// Reads globs by the rule of `decorum.toml` ([`relative_glob`]: a leading `./` is the
 /// folder they start at; a glob starting with `/`, with a `..` segment or empty is
-/// refused) and compiles them: the globs as matched and their set, or a warning per
-/// glob that cannot be used.
+/// refused; a letter matches in the case written) and compiles them: the globs as
+/// matched and their set, or a warning per glob that cannot be used. The default is no
+/// glob: drafts by language id, and by `[drafts] include`, whose default takes `.md`,
+/// `.markdown` and `.txt` in any letter case.
 fn compile_globs(written: &[String]) -> Result<(Vec<String>, GlobSet), Vec<String>> {
     let mut globs = Vec::new();
     let mut warnings = Vec::new();

@@ -26,8 +26,16 @@ pub use schema::json_schema;
 /// The file name Decorum looks for.
 pub const CONFIG_FILE_NAME: &str = "decorum.toml";
 
-/// The draft globs used when `[drafts] include` is absent.
-pub const DEFAULT_INCLUDE: &[&str] = &["**/*.md", "**/*.markdown", "**/*.txt"];
+/// The draft globs used when `[drafts] include` is absent: Markdown and plain-text
+/// files by their extension (`.md`, `.markdown`, `.txt`) in any letter case, since a file
+/// saved on macOS or Windows is often named `NOTES.MD` or `Post.Md`. A glob matches a
+/// letter in the case it is written, so each letter of an extension is a class of both
+/// cases. `decorum init` writes these, and the JSON schema gives them as the default.
+pub const DEFAULT_INCLUDE: &[&str] = &[
+    "**/*.[mM][dD]",
+    "**/*.[mM][aA][rR][kK][dD][oO][wW][nN]",
+    "**/*.[tT][xX][tT]",
+];
 
 /// The severities `[check] fail-on` accepts, most severe first.
 pub const FAIL_ON_VALUES: &[&str] = &["error", "warning", "info", "hint", "never"];
@@ -50,9 +58,11 @@ pub const FAIL_ON_VALUES: &[&str] = &["error", "warning", "info", "hint", "never
 /// # Which files under a folder given to `decorum check` are drafts. Globs are matched
 /// # against the path relative to this file's folder, with `/` as separator: `*` stays
 /// # inside one folder, `**` crosses folders. A leading `./` is this folder (`./posts/**`
-/// # is `posts/**`); a glob starting with `/` or with a `..` segment is an error. Files
-/// # ignored by .gitignore or .ignore, and hidden files, are never collected from folders.
-/// include = ["**/*.md", "**/*.markdown", "**/*.txt"]   # default
+/// # is `posts/**`); a glob starting with `/` or with a `..` segment is an error. A letter
+/// # matches in the case it is written: `*.md` leaves `NOTES.MD` out, `*.[mM][dD]` takes
+/// # both. Files ignored by .gitignore or .ignore, and hidden files, are never collected
+/// # from folders. The default takes `.md`, `.markdown` and `.txt` in any letter case.
+/// include = ["**/*.[mM][dD]", "**/*.[mM][aA][rR][kK][dD][oO][wW][nN]", "**/*.[tT][xX][tT]"]
 /// # Files to leave out even when `include` matches them. A glob that matches a folder
 /// # leaves out everything inside it.
 /// exclude = ["node_modules/**"]                          # default []

@@ -47,6 +47,12 @@ pub fn run(args: InitArgs) -> u8 {
             return EXIT_ERROR;
         }
     }
+    // The default globs: the written file takes the drafts a folder without one takes.
+    let include = decorum_workspace::config::DEFAULT_INCLUDE
+        .iter()
+        .map(|glob| format!("\"{glob}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
     let config_text = format!(
         r#"# Decorum's configuration: which policies apply to which drafts.
 # Every key is described in docs/configuration.md of the Decorum repository.
@@ -55,8 +61,9 @@ pub fn run(args: InitArgs) -> u8 {
 policies = ["{policy_rel}"]
 
 [drafts]
-# Which files are drafts (globs relative to this folder).
-include = ["**/*.md", "**/*.markdown", "**/*.txt"]
+# Which files are drafts (globs relative to this folder). A letter matches in the case
+# written; these take .md, .markdown and .txt in any case (NOTES.MD, Post.Md).
+include = [{include}]
 exclude = []
 
 # Metadata for drafts by path, e.g. posts written for X:

@@ -58,11 +58,58 @@ fn defaults_for_an_empty_file() {
         expect![[r#"
             root: /ws
             policies: ["std/healthcare"]
-            include: ["**/*.md", "**/*.markdown", "**/*.txt"]
+            include: ["**/*.[mM][dD]", "**/*.[mM][aA][rR][kK][dD][oO][wW][nN]", "**/*.[tT][xX][tT]"]
             exclude: []
             fail-on: None
         "#]],
     );
+}
+
+/// Which of `paths` a set of globs matches, as the folder walk and the language server
+/// match them.
+fn matched<'a>(globs: &[String], paths: &[&'a str]) -> Vec<&'a str> {
+    let set = super::glob_set(globs).unwrap();
+    paths.iter().copied().filter(|p| set.is_match(p)).collect()
+}
+
+#[test]
+fn the_default_globs_take_draft_extensions_in_any_letter_case() {
+    // A draft saved on macOS or Windows as NOTES.MD was left out of every folder check
+    // without a word, while `decorum check NOTES.MD` checked it.
+    let paths = [
+        "notes.md",
+        "NOTES.MD",
+        "posts/Post.Md",
+        "a/b/Blog.MarkDown",
+        "README.TXT",
+        "caption.tXt",
+        "page.html",
+        "notes.mdx",
+        "NOTES.MD.BAK",
+        "md",
+        "posts/MD/page.html",
+    ];
+    let defaults = Config::default_for(Path::new("/ws")).include;
+    assert_eq!(
+        matched(&defaults, &paths),
+        [
+            "notes.md",
+            "NOTES.MD",
+            "posts/Post.Md",
+            "a/b/Blog.MarkDown",
+            "README.TXT",
+            "caption.tXt"
+        ]
+    );
+    // A glob written in decorum.toml matches letters in the case written, as documented.
+    let written = parse_config(
+        "[drafts]\ninclude = [\"**/*.md\"]\n",
+        Path::new("decorum.toml"),
+        PathBuf::from("/ws"),
+        None,
+    )
+    .unwrap();
+    assert_eq!(matched(&written.include, &paths), ["notes.md"]);
 }
 
 #[test]

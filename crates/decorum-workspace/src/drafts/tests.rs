@@ -69,6 +69,7 @@ fn folders_honour_ignore_files_and_default_globs() {
             node_modules/pkg/readme.md
             notes.txt
             posts/2025/01.md
+            posts/2025/02.MD
             posts/draft.md
             sub/kept.md
         "#]],
@@ -121,6 +122,7 @@ fn explicit_files_missing_paths_and_duplicates() {
             image.png
             build/out.md
             posts/2025/01.md
+            posts/2025/02.MD
             posts/draft.md
             ignored/x.md
             error: $WS/missing.md: no such file or directory
