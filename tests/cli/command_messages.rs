@@ -1,6 +1,7 @@
 //! What the commands say beyond their main output: the warning about a declared library
 //! folder that does not exist (every command gives it), what `decorum lock` kept or
-//! could not find, `decorum eval`'s labels, and advice on a path that is not there.
+//! could not find, `decorum eval`'s labels, advice on a path that is not there, and
+//! control characters in the paths `decorum lock` and `decorum eval` print.
 
 use expect_test::expect;
 
@@ -189,4 +190,124 @@ fn a_path_that_is_not_there_gets_advice() {
 
     "#]]
     .assert_eq(&ws.check(&["--config", "nope.toml"]).output().render());
+}
+
+/// `decorum lock` shows the paths it prints as every report does: a line break or tab
+/// in a file or folder name as its code point, never raw on the terminal.
+#[cfg(unix)]
+#[test]
+fn lock_shows_control_characters_in_paths_as_code_points() {
+    let ws = Workspace::new();
+    ws.file(
+        "site\none/decorum.toml",
+        "policies = [\"std/healthcare\"]\n\n[libraries]\nnet = { path = \"vendor/net\" }\n",
+    )
+    .file(
+        "site\none/vendor/net/decorum-library.toml",
+        LIBRARY_MANIFEST,
+    )
+    .file(
+        "site\none/vendor/net/privacy.decorum",
+        "decorum 1\npolicy net.privacy\n",
+    )
+    .file(
+        "site\none/vendor/net/both.decorum",
+        "decorum 1\npolicy net.both\n",
+    )
+    .file(
+        "site\none/vendor/net/both/x.decorum",
+        "decorum 1\npolicy net.x\n",
+    );
+    let config = "site\none/decorum.toml";
+    let out = ws.run(&["lock", "--config", config]).output();
+    expect![[r#"
+        exit: 0
+        --- stdout
+        wrote site<U+000A>one/decorum.lock (for decorum.toml)
+          pinned  net 0.1.0
+        --- stderr
+        warning: library "net" exports "both", which is both both.decorum and a folder both/
+          --> vendor/net/decorum-library.toml:7
+           = help: importing "net/both" will fail as ambiguous; tell the library's publisher
+    "#]]
+    .assert_eq(&out.render());
+
+    // A file of the library with a tab in its name, and the library moved to a folder
+    // with one.
+    ws.file("site\none/vendor/net/read\tme.md", "Pinned too.\n");
+    let out = ws.run(&["lock", "--config", config]).output();
+    expect![[r#"
+        exit: 0
+        --- stdout
+        wrote site<U+000A>one/decorum.lock (for decorum.toml)
+          updated net 0.1.0: read<U+0009>me.md
+        --- stderr
+        warning: library "net" exports "both", which is both both.decorum and a folder both/
+          --> vendor/net/decorum-library.toml:7
+           = help: importing "net/both" will fail as ambiguous; tell the library's publisher
+    "#]]
+    .assert_eq(&out.render());
+    std::fs::rename(
+        ws.path("site\none/vendor/net"),
+        ws.path("site\none/vendor/n\tet"),
+    )
+    .unwrap();
+    ws.file(
+        "site\none/decorum.toml",
+        "policies = [\"std/healthcare\"]\n\n[libraries]\nnet = { path = \"vendor/n\\tet\" }\n",
+    );
+    let out = ws.run(&["lock", "--config", config]).output();
+    expect![[r#"
+        exit: 0
+        --- stdout
+        wrote site<U+000A>one/decorum.lock (for decorum.toml)
+          moved   net: vendor/net -> vendor/n<U+0009>et
+        --- stderr
+        warning: library "net" exports "both", which is both both.decorum and a folder both/
+          --> vendor/n<U+0009>et/decorum-library.toml:7
+           = help: importing "net/both" will fail as ambiguous; tell the library's publisher
+    "#]]
+    .assert_eq(&out.render());
+
+    // An error names the library's folder as decorum.toml writes it: an escape in it
+    // is its code point too.
+    ws.file(
+        "site\none/vendor/n\u{1b}[2Jet/read-me.md",
+        "No manifest here.\n",
+    );
+    ws.file(
+        "site\none/decorum.toml",
+        "policies = [\"std/healthcare\"]\n\n[libraries]\nnet = { path = \"vendor/n\\u001b[2Jet\" }\n",
+    );
+    let out = ws.run(&["lock", "--config", config]).output();
+    expect![[r#"
+        exit: 2
+        --- stdout: (empty)
+        --- stderr
+        error: library "net" has no readable decorum-library.toml in `vendor/n<U+001B>[2Jet`
+          = help: a library's folder starts with a decorum-library.toml naming it, its version, language version and exports (see docs/libraries.md)
+    "#]].assert_eq(&out.render());
+}
+
+/// `decorum eval` shows the folders it was given and the drafts it missed as every
+/// report shows a path: a line break or tab in a name as its code point.
+#[cfg(unix)]
+#[test]
+fn eval_shows_control_characters_in_paths_as_code_points() {
+    let ws = Workspace::new();
+    ws.file(
+        "corpus\tone/a\nb.md",
+        "---\nexpect: []\n---\nThis tea cures anxiety.\n",
+    );
+    let out = ws
+        .run(&["eval", "corpus\tone", "--misses", "--color", "never"])
+        .output();
+    // The clean draft is flagged: a target is missed.
+    assert_eq!(out.code, 1, "{}", out.render());
+    for shown in [
+        "1 drafts in corpus<U+0009>one (",
+        "\n  corpus<U+0009>one/a<U+000A>b.md\n",
+    ] {
+        assert!(out.stdout.contains(shown), "{shown:?} in:\n{}", out.stdout);
+    }
 }

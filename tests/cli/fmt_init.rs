@@ -280,6 +280,43 @@ fn init_scaffolds_a_workspace_whose_examples_pass() {
     assert_eq!(again.code, 2, "never overwrites: {}", again.render());
 }
 
+/// The paths `decorum init` prints, and a name it refuses, are shown as every report
+/// shows a path: a control character in a name as its code point.
+#[cfg(unix)]
+#[test]
+fn init_shows_control_characters_in_paths_and_names_as_code_points() {
+    let ws = Workspace::new();
+    let refused = ws
+        .run(&["init", "site\tone", "--name", "a\u{1b}[2J"])
+        .output();
+    expect![[r#"
+        exit: 2
+        --- stdout: (empty)
+        --- stderr
+        error: `a<U+001B>[2j` cannot name a policy
+          = help: use letters, digits, `-` and `_`, starting with a letter, e.g. --name smile-family
+    "#]]
+    .assert_eq(&refused.render());
+    let out = ws.run(&["init", "site\tone"]).output();
+    expect![[r#"
+        exit: 0
+        --- stdout
+        created site<U+0009>one/decorum.toml
+        created site<U+0009>one/policy/acme.decorum
+        next: `decorum test` runs your policy's examples; `decorum check` checks your drafts
+        --- stderr: (empty)
+    "#]]
+    .assert_eq(&out.render());
+    let again = ws.run(&["init", "site\tone"]).output();
+    expect![[r#"
+        exit: 2
+        --- stdout: (empty)
+        --- stderr
+        error: site<U+0009>one/decorum.toml already exists; decorum init never overwrites a file
+    "#]]
+    .assert_eq(&again.render());
+}
+
 #[test]
 fn init_refuses_a_name_the_language_keeps_for_itself() {
     let ws = Workspace::new();

@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, print_problems, stderr_style, style};
 use crate::families::{FAMILIES, Family, MAX_CLEAN_FLAGGED, family};
-use crate::report::human::Style;
+use crate::report::human::{self, Style};
 use crate::session::{self, GeneralProblem};
 use crate::{Color, PolicyArgs};
 
@@ -249,7 +249,7 @@ pub fn run(args: EvalArgs) -> u8 {
     let paths = args
         .paths
         .iter()
-        .map(|p| p.display().to_string())
+        .map(|p| human::shown_path(p))
         .collect::<Vec<_>>()
         .join(", ");
     match args.format {
@@ -521,7 +521,7 @@ fn misses(scored: &[Scored]) -> String {
             continue;
         }
         any = true;
-        out.push_str(&format!("  {}\n", d.display));
+        out.push_str(&format!("  {}\n", human::clean_path(&d.display)));
         if !missing.is_empty() {
             out.push_str(&format!("    missed:   {}\n", missing.join(", ")));
         }

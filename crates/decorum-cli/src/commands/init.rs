@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{EXIT_ERROR, EXIT_OK};
+use crate::report::human::{clean_path, shown_path};
 
 /// Arguments of `decorum init`.
 #[derive(clap::Args, Debug)]
@@ -30,7 +31,9 @@ pub fn run(args: InitArgs) -> u8 {
     if !valid {
         let _ = writeln!(
             std::io::stderr(),
-            "error: `{name}` cannot name a policy\n  = help: use letters, digits, `-` and `_`, starting with a letter, e.g. --name smile-family"
+            "error: `{}` cannot name a policy\n  = help: use letters, digits, `-` and `_`, starting with a letter, e.g. --name smile-family",
+            // A control character in the name is shown as its code point, as in a path.
+            clean_path(&name)
         );
         return EXIT_ERROR;
     }
@@ -42,7 +45,7 @@ pub fn run(args: InitArgs) -> u8 {
             let _ = writeln!(
                 std::io::stderr(),
                 "error: {} already exists; decorum init never overwrites a file",
-                existing.display()
+                shown_path(existing)
             );
             return EXIT_ERROR;
         }
@@ -143,8 +146,8 @@ rule competitor-names {{
     }
     crate::output::print(format!(
         "created {}\ncreated {}\nnext: `decorum test` runs your policy's examples; `decorum check` checks your drafts\n",
-        config.display(),
-        policy.display()
+        shown_path(&config),
+        shown_path(&policy)
     ));
     EXIT_OK
 }
@@ -188,13 +191,13 @@ fn write_all<'a>(
                 Ok(()) => created.folders.push(folder),
                 // Made by someone else meanwhile: not ours to remove.
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-                Err(e) => return Err(format!("cannot create {}: {e}", folder.display())),
+                Err(e) => return Err(format!("cannot create {}: {e}", shown_path(&folder))),
             }
         }
     }
     for (path, text) in files {
         if let Err(e) = decorum_workspace::atomic_write(path, text) {
-            return Err(format!("cannot write {}: {e}", path.display()));
+            return Err(format!("cannot write {}: {e}", shown_path(path)));
         }
         created.files.push(path.clone());
     }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use decorum_workspace::library::{self, LockChange};
 
 use super::{EXIT_ERROR, EXIT_OK};
+use crate::report::human::{clean_path, shown_path};
 use crate::session;
 
 /// Arguments of `decorum lock`.
@@ -65,7 +66,7 @@ pub fn run(args: LockArgs) -> u8 {
                 }
                 for (export, problem) in lib.export_problems() {
                     let name = &lib.name;
-                    let place = lib.export_place(export);
+                    let place = clean_path(&lib.export_place(export));
                     let warning = match problem {
                         library::ExportProblem::Missing => format!(
                             "library \"{name}\" exports \"{export}\", but holds no {export}.decorum nor a folder {export}/ of policies\n  --> {place}\n   = help: importing \"{name}/{export}\" will fail; tell the library's publisher, or check that the folder was copied whole"
@@ -82,7 +83,7 @@ pub fn run(args: LockArgs) -> u8 {
                 failed = true;
                 let help = e
                     .help
-                    .map(|h| format!("\n  = help: {h}"))
+                    .map(|h| format!("\n  = help: {}", clean_path(&h)))
                     .unwrap_or_default();
                 // Most messages name the library already.
                 let named = format!("library \"{name}\"");
@@ -91,7 +92,9 @@ pub fn run(args: LockArgs) -> u8 {
                 } else {
                     format!("{named}: ")
                 };
-                let _ = writeln!(std::io::stderr(), "error: {prefix}{}{help}", e.message);
+                // A message names the library's folder as decorum.toml writes it.
+                let message = clean_path(&e.message);
+                let _ = writeln!(std::io::stderr(), "error: {prefix}{message}{help}");
             }
         }
     }
@@ -107,7 +110,11 @@ pub fn run(args: LockArgs) -> u8 {
             return 1;
         }
         Err(e) => {
-            let _ = writeln!(std::io::stderr(), "warning: {}; writing it anew", e.message);
+            let _ = writeln!(
+                std::io::stderr(),
+                "warning: {}; writing it anew",
+                clean_path(&e.message)
+            );
             None
         }
     };
@@ -124,11 +131,10 @@ pub fn run(args: LockArgs) -> u8 {
     new.libraries.sort_by(|a, b| a.name.cmp(&b.name));
     let changes = library::diff(old.as_ref(), &new);
     let path = library::lock_path(&config);
-    let shown = path
-        .strip_prefix(std::env::current_dir().unwrap_or_default())
-        .unwrap_or(&path)
-        .display()
-        .to_string();
+    let shown = shown_path(
+        path.strip_prefix(std::env::current_dir().unwrap_or_default())
+            .unwrap_or(&path),
+    );
     // Said wherever the lock's pins are counted, so that "0 libraries" never hides one
     // the lock still pins.
     let kept_phrase = match kept_names.len() {
@@ -188,14 +194,17 @@ pub fn run(args: LockArgs) -> u8 {
                 } else {
                     format!("{from} -> {to}")
                 };
+                let files: Vec<String> = files.iter().map(|f| clean_path(f)).collect();
                 out.push_str(&format!(
                     "  updated {name} {version}: {}\n",
                     files.join(", ")
                 ));
             }
-            LockChange::Moved { name, from, to } => {
-                out.push_str(&format!("  moved   {name}: {from} -> {to}\n"))
-            }
+            LockChange::Moved { name, from, to } => out.push_str(&format!(
+                "  moved   {name}: {} -> {}\n",
+                clean_path(from),
+                clean_path(to)
+            )),
             LockChange::Removed { name } => out.push_str(&format!("  removed {name}\n")),
         }
     }
@@ -241,7 +250,8 @@ pub fn run(args: LockArgs) -> u8 {
 /// Prints a library or lock problem with its help line.
 fn print_error(e: &library::LibraryError) {
     let help = (e.help.as_deref())
-        .map(|h| format!("\n  = help: {h}"))
+        .map(|h| format!("\n  = help: {}", clean_path(h)))
         .unwrap_or_default();
-    let _ = writeln!(std::io::stderr(), "error: {}{help}", e.message);
+    // Messages name paths: shown as every report shows one.
+    let _ = writeln!(std::io::stderr(), "error: {}{help}", clean_path(&e.message));
 }

@@ -426,6 +426,13 @@ pub fn clean_path(path: &str) -> String {
     out
 }
 
+/// A path a command prints (a file it wrote or could not write, a folder it was
+/// given), through [`clean_path`]: a control character in a file or folder name is
+/// shown as its code point, never sent to the terminal.
+pub fn shown_path(path: &std::path::Path) -> String {
+    clean_path(&path.display().to_string())
+}
+
 /// `line[from..to]` as printed: tabs become four spaces and line breaks one space (so
 /// carets line up), and every character [`escaped`] judges unfit to print as is becomes
 /// its code point, `<U+200B>`. Joiners and variation selectors are judged by their
