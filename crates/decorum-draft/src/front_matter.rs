@@ -10,13 +10,13 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use yaml_rust2::parser::{Event, Parser};
-use yaml_rust2::scanner::TScalarStyle;
+use yaml_rust2::scanner::{Marker, TScalarStyle};
 use yaml_rust2::{ScanError, Yaml};
 
 use decorum_text::LineIndex;
 
 use crate::lines::{line_end, next_line};
-use crate::{DraftProblem, DraftProblemKind, MetaValue, Metadata, range_of};
+use crate::{DraftProblem, DraftProblemKind, MetaValue, Metadata, length, range_of};
 
 /// Deepest nesting of YAML collections that front matter may use.
 pub(crate) const MAX_DEPTH: usize = 64;
@@ -164,7 +164,29 @@ pub(crate) fn parse(
     // Front matter with a problem contributes no metadata: half-read values (the entry
     // being read when the error struck) would be worse than none.
     let problem = match outcome {
-        Ok(Ok(())) => return (reader.meta, Vec::new()),
+        Ok(Ok(())) => {
+            let mut meta = reader.meta;
+            let problems = refuse_channel(&mut meta, reader.channel_is_map)
+                .map(|message| {
+                    let (range, point) = match reader.channel_at {
+                        Some(at) => {
+                            let value = value_extent(yaml, at);
+                            let value = fm.yaml.start + value.start..fm.yaml.start + value.end;
+                            (range_of(value.clone()), Some(range_of(value).start()))
+                        }
+                        None => (block, None),
+                    };
+                    DraftProblem {
+                        kind: DraftProblemKind::FrontMatter,
+                        message,
+                        range,
+                        point,
+                    }
+                })
+                .into_iter()
+                .collect();
+            return (meta, problems);
+        }
         Ok(Err(ReadError::Yaml(err))) => {
             // Lines of the YAML are reported as lines of the file (1-based).
             let message = yaml_message(&err, lines.line_of(text, fm.yaml.start));
@@ -185,7 +207,8 @@ pub(crate) fn parse(
 /// rest of parsing such a block. On these lines YAML yields exactly the plain scalars as
 /// written, so keys and values resolve through the same [`scalar`] as the full reader.
 /// Anything else (quotes, comments, nesting, lists, anchors, blank lines, `\r`, keys
-/// that repeat once resolved) returns `None` and goes through yaml-rust2.
+/// that repeat once resolved, a `channel` that is not text) returns `None` and goes
+/// through yaml-rust2.
 /// `simple_front_matter_matches_yaml` checks this against the full reader.
 fn simple(yaml: &str) -> Option<Metadata> {
     let body = yaml.strip_suffix('\n')?;
@@ -202,7 +225,13 @@ fn simple(yaml: &str) -> Option<Metadata> {
         if meta.get(&key).is_some() {
             return None;
         }
-        meta.insert(key, scalar(value, TScalarStyle::Plain, None));
+        let value = scalar(value, TScalarStyle::Plain, None);
+        // A `channel` that is not text (`channel: 5`) is refused where the full reader
+        // knows where its value is.
+        if key == "channel" && !matches!(value, MetaValue::Str(_)) {
+            return None;
+        }
+        meta.insert(key, value);
     }
     Some(meta)
 }
@@ -233,25 +262,88 @@ fn yaml_message(err: &ScanError, first_line: usize) -> String {
     )
 }
 
-/// The byte offset in `yaml` of the place a YAML error points to, from its 1-based line
-/// and 0-based column in characters (the marker's own index is not reliably bytes);
-/// clamped to the text, so a marker past its end points at the end.
+/// The byte offset in `yaml` of the place a YAML error points to.
 fn marker_offset(yaml: &str, err: &ScanError) -> usize {
-    let marker = err.marker();
+    offset_of(yaml, err.marker())
+}
+
+/// The byte offset in `yaml` of a marker, from its 1-based line and 0-based column in
+/// characters (the marker's own index is not reliably bytes); lines end as yaml-rust2
+/// ends them, at LF, CRLF or a lone CR. Clamped to the text, so a marker past its end
+/// points at the end.
+fn offset_of(yaml: &str, marker: &Marker) -> usize {
     let mut start = 0;
     for _ in 1..marker.line().max(1) {
-        match yaml[start..].find('\n') {
-            Some(i) => start += i + 1,
-            None => return yaml.len(),
-        }
+        let Some(i) = memchr::memchr2(b'\n', b'\r', &yaml.as_bytes()[start..]) else {
+            return yaml.len();
+        };
+        start += i + if yaml[start + i..].starts_with("\r\n") {
+            2
+        } else {
+            1
+        };
     }
-    let line = &yaml[start..];
-    let line = &line[..line.find('\n').unwrap_or(line.len())];
+    let line = &yaml[start..line_end(yaml, start, yaml.len())];
     start
         + line
             .char_indices()
             .nth(marker.col())
             .map_or(line.len(), |(i, _)| i)
+}
+
+/// The part of a value starting at `at` in `yaml` that a problem with it underlines: the
+/// rest of its first line without a trailing comment or spaces (all of `[x, instagram]`
+/// or of `5`, the first item of a block list).
+fn value_extent(yaml: &str, at: usize) -> Range<usize> {
+    let end = line_end(yaml, at, yaml.len());
+    let line = yaml.get(at..end).unwrap_or_default();
+    let line = match line.find(" #").into_iter().chain(line.find("\t#")).min() {
+        Some(comment) => &line[..comment],
+        None => line,
+    };
+    at..at + line.trim_end().len()
+}
+
+/// Refuses a `channel` that `meta` (one front-matter block) sets to anything but text:
+/// a list, a number, `true` or `false`, or a mapping (`is_map`, or read as `channel.KEY`
+/// entries). The length limit, `{channel}` and `limit` read only a channel written as
+/// text while `channel == "x"` also looks into a list, so such a value would make rules
+/// disagree about the post. It is replaced by null, like `channel:` written empty: the
+/// post has no channel (not one a layer below sets), for every purpose. Returns the
+/// problem in words.
+fn refuse_channel(meta: &mut Metadata, is_map: bool) -> Option<String> {
+    let value = meta.get("channel");
+    let what = match value {
+        Some(MetaValue::Str(_)) => return None,
+        _ if is_map => "a mapping",
+        Some(MetaValue::List(_)) => "a list",
+        Some(MetaValue::Num(_)) => "a number",
+        Some(MetaValue::Bool(_)) => "true or false",
+        Some(MetaValue::Null) | None if meta.has_under("channel") => "a mapping",
+        Some(MetaValue::Null) | None => return None,
+    };
+    // Suggest the list's own first channel when it is a known one.
+    let example = match value {
+        Some(MetaValue::List(items)) => items
+            .first()
+            .and_then(MetaValue::as_str)
+            .map(str::trim)
+            .filter(|c| length::channel_limit(c).is_some()),
+        _ => None,
+    };
+    let several = matches!(value, Some(MetaValue::List(items)) if items.len() > 1);
+    let mut message = format!(
+        "`channel` is one channel written as text, not {what}, as written it sets no channel, so no length limit applies: write e.g. `channel: {}`",
+        example.unwrap_or("x")
+    );
+    if several {
+        message.push_str(
+            " (for several channels, write a post for each: a `<!-- post -->` line starts the next post of a calendar)",
+        );
+    }
+    meta.remove_under("channel");
+    meta.insert("channel", MetaValue::Null);
+    Some(message)
 }
 
 enum ReadError {
@@ -310,13 +402,41 @@ struct Reader {
     anchors: HashMap<usize, Anchored>,
     budget_used: usize,
     saw_root: bool,
+    /// Where the value of the last top-level `channel` key starts, in bytes of the YAML.
+    channel_at: Option<usize>,
+    /// That value is a mapping (which flattens to `channel.KEY` entries, or to none).
+    channel_is_map: bool,
+    /// That value is a mapping whose start event was the last event read.
+    channel_map_opened: bool,
 }
 
 impl Reader {
     fn read(&mut self, yaml: &str) -> Result<(), ReadError> {
         let mut parser = Parser::new_from_str(yaml);
         loop {
-            let (event, _mark) = parser.next_token()?;
+            let (event, mark) = parser.next_token()?;
+            if std::mem::take(&mut self.channel_map_opened)
+                && let Some(at) = self.channel_at.as_mut()
+            {
+                // A block mapping starts at its first key, which its start event's mark
+                // (at the key's colon) is after; a flow mapping at its `{`, before it.
+                *at = (*at).min(offset_of(yaml, &mark));
+            }
+            if self.reads_channel_value() {
+                let is_map = match &event {
+                    Event::MappingStart(..) => Some(true),
+                    Event::Alias(id) => {
+                        Some(matches!(self.anchors.get(id), Some(Anchored::Map(_))))
+                    }
+                    Event::Scalar(..) | Event::SequenceStart(..) => Some(false),
+                    _ => None,
+                };
+                if let Some(is_map) = is_map {
+                    self.channel_at = Some(offset_of(yaml, &mark));
+                    self.channel_is_map = is_map;
+                    self.channel_map_opened = matches!(event, Event::MappingStart(..));
+                }
+            }
             match event {
                 Event::StreamEnd => return Ok(()),
                 Event::Nothing | Event::StreamStart | Event::DocumentStart | Event::DocumentEnd => {
@@ -345,6 +465,11 @@ impl Reader {
                 Event::SequenceEnd | Event::MappingEnd => self.close()?,
             }
         }
+    }
+
+    /// True when the next value is that of the top-level key `channel`.
+    fn reads_channel_value(&self) -> bool {
+        matches!(self.stack.as_slice(), [Frame::Map { key: Some(key), .. }] if key == "channel")
     }
 
     fn spend(&mut self, amount: usize) -> Result<(), ReadError> {
@@ -799,6 +924,111 @@ mod tests {
                 None => proptest::prop_assert!(slow.len() < lines.len(), "{:?}", yaml),
             }
         }
+    }
+
+    /// The metadata and problems of a draft opening with `yaml` as front matter, each
+    /// problem with the text it underlines.
+    fn refused(yaml: &str) -> String {
+        let text = format!("---\n{yaml}---\nbody\n");
+        let fm = find(&text, 0, text.len()).expect("front matter");
+        let (meta, problems) = parse(&text, &fm, &mut LazyLines::default());
+        let mut out: Vec<String> = meta.iter().map(|(k, v)| format!("{k} = {v:?}")).collect();
+        for p in &problems {
+            let range = usize::from(p.range.start())..usize::from(p.range.end());
+            let at = p.point.map(usize::from);
+            out.push(format!("problem at {:?}: {}", &text[range], p.message));
+            assert!(at.is_none() || at == Some(usize::from(p.range.start())));
+        }
+        out.join("\n")
+    }
+
+    #[test]
+    fn a_channel_that_is_not_text_is_refused_at_its_value() {
+        expect_test::expect![[r#"
+            channel = Null
+            problem at "[x, instagram]": `channel` is one channel written as text, not a list, as written it sets no channel, so no length limit applies: write e.g. `channel: x` (for several channels, write a post for each: a `<!-- post -->` line starts the next post of a calendar)"#]]
+        .assert_eq(&refused("channel: [x, instagram]\n"));
+        expect_test::expect![[r#"
+            channel = Null
+            problem at "[linkedin]": `channel` is one channel written as text, not a list, as written it sets no channel, so no length limit applies: write e.g. `channel: linkedin`"#]]
+        .assert_eq(&refused("channel: [linkedin]   # for now\n"));
+        // A block list is underlined at its first item.
+        expect_test::expect![[r#"
+            channel = Null
+            problem at "- twiter": `channel` is one channel written as text, not a list, as written it sets no channel, so no length limit applies: write e.g. `channel: x`"#]]
+        .assert_eq(&refused("channel:\n  - twiter\n"));
+        // Plain `key: value` lines that would take the fast path.
+        expect_test::expect![[r#"
+            channel = Null
+            title = Str("Flu season")
+            problem at "5": `channel` is one channel written as text, not a number, as written it sets no channel, so no length limit applies: write e.g. `channel: x`"#]]
+        .assert_eq(&refused("title: Flu season\nchannel: 5\n"));
+        expect_test::expect![[r#"
+            channel = Null
+            problem at "true": `channel` is one channel written as text, not true or false, as written it sets no channel, so no length limit applies: write e.g. `channel: x`"#]]
+        .assert_eq(&refused("channel: true\n"));
+        // A mapping leaves no `channel.KEY` entries behind, nor does an empty one.
+        for (yaml, value) in [
+            ("channel: {a: 1}\n", "{a: 1}"),
+            ("channel:\n  a: 1\n  b: 2\n", "a: 1"),
+            ("channel: {}\n", "{}"),
+            ("base: &b {a: 1}\nchannel: *b\n", "*b"),
+        ] {
+            let shown = refused(yaml);
+            assert!(
+                shown.contains("channel = Null\n")
+                    && shown.contains(&format!("problem at {value:?}: `channel` is one channel written as text, not a mapping,"))
+                    && !shown.contains("channel."),
+                "{yaml:?}: {shown}"
+            );
+        }
+        // Through a merge key no value of `channel` is written: the block is underlined.
+        expect_test::expect![[r#"
+            base.channel = List([Str("x")])
+            channel = Null
+            problem at "---\nbase: &b {channel: [x]}\n<<: *b\n---": `channel` is one channel written as text, not a list, as written it sets no channel, so no length limit applies: write e.g. `channel: x`"#]]
+        .assert_eq(&refused("base: &b {channel: [x]}\n<<: *b\n"));
+        // The last of two `channel` keys is the one that counts, and is the one underlined.
+        expect_test::expect![[r#"
+            channel = Null
+            problem at "[x]": `channel` is one channel written as text, not a list, as written it sets no channel, so no length limit applies: write e.g. `channel: x`"#]]
+        .assert_eq(&refused("channel: x\nchannel: [x]\n"));
+    }
+
+    #[test]
+    fn a_channel_written_as_text_or_left_empty_is_no_problem() {
+        let shown: Vec<String> = [
+            "channel: x\n",
+            "channel:\n",
+            "channel: ~\n",
+            "channel: \"5\"\n",
+            "channel: !!str true\n",
+            // Only the top-level key is the post's channel.
+            "nested:\n  channel: [x]\n",
+        ]
+        .into_iter()
+        .map(refused)
+        .collect();
+        expect_test::expect![[r#"
+            channel = Str("x")
+            channel = Null
+            channel = Null
+            channel = Str("5")
+            channel = Str("true")
+            nested.channel = List([Str("x")])"#]]
+        .assert_eq(&shown.join("\n"));
+    }
+
+    #[test]
+    fn a_refused_channel_is_found_on_lines_ending_in_a_lone_cr() {
+        let text = "---\rtitle: Flu\rchannel: [x] # a\r---\rbody\r";
+        let fm = find(text, 0, text.len()).expect("front matter");
+        let (meta, problems) = parse(text, &fm, &mut LazyLines::default());
+        assert_eq!(meta.get("channel"), Some(&MetaValue::Null));
+        let range = problems
+            .first()
+            .map(|p| usize::from(p.range.start())..usize::from(p.range.end()));
+        assert_eq!(range.map(|r| &text[r]), Some("[x]"));
     }
 
     #[test]

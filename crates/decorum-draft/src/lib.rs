@@ -38,7 +38,9 @@
 //! [`Post::meta`] layers, later winning: the `base` metadata given to [`parse`] (from
 //! configuration), the file's front matter, the post's front matter. Nested YAML mappings
 //! flatten to dotted keys (`consent.type`). Invalid YAML becomes a [`DraftProblem`]; the
-//! block is still not prose.
+//! block is still not prose. So does a `channel` that is not one channel written as text
+//! (a list, a number, `true`, a mapping): it is read as null, so the post has no channel,
+//! not one a layer below sets.
 //!
 //! # Prose
 //!
@@ -127,7 +129,8 @@ impl DraftFormat {
 /// What kind of problem a draft has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum DraftProblemKind {
-    /// Front matter that is not valid YAML or not a mapping.
+    /// Front matter that is not valid YAML or not a mapping, or whose `channel` is not
+    /// text or is one letter away from a known channel.
     FrontMatter,
     /// A comment addressed to Decorum (`decorum-...`) that is not a valid waiver.
     Waiver,
@@ -140,10 +143,12 @@ pub struct DraftProblem {
     pub kind: DraftProblemKind,
     /// What is wrong, in words (for front matter, with the line in the file).
     pub message: String,
-    /// The front-matter block or the comment.
+    /// The front-matter block or the comment; for a `channel` that is not text, its
+    /// value (the first line of it).
     pub range: TextRange,
     /// Where in `range` the problem was found, when that is one place: the character a
-    /// YAML error points to (its message names the same place as a line and column).
+    /// YAML error points to (its message names the same place as a line and column), or
+    /// the start of a `channel` value that is not text.
     pub point: Option<TextSize>,
 }
 

@@ -107,6 +107,33 @@ impl Metadata {
         self.entries.insert(key.into(), value)
     }
 
+    /// True when a key below `key` is present (`channel.name` for `channel`): a mapping
+    /// written as the value of `key`, flattened.
+    pub(crate) fn has_under(&self, key: &str) -> bool {
+        self.under(key).next().is_some()
+    }
+
+    /// Removes `key` and every key below it (`channel` and `channel.name`).
+    pub(crate) fn remove_under(&mut self, key: &str) {
+        let below: Vec<String> = self.under(key).map(str::to_owned).collect();
+        for k in below {
+            self.entries.remove(&k);
+        }
+        self.entries.remove(key);
+    }
+
+    /// The keys below `key`: those starting with `key.`, adjacent in key order.
+    fn under<'a>(&'a self, key: &str) -> impl Iterator<Item = &'a str> + 'a {
+        let prefix = format!("{key}.");
+        self.entries
+            .range::<str, _>((
+                std::ops::Bound::Included(prefix.as_str()),
+                std::ops::Bound::Unbounded,
+            ))
+            .map(|(k, _)| k.as_str())
+            .take_while(move |k| k.starts_with(&prefix))
+    }
+
     /// A copy of `base` with every entry of `self` laid over it: on equal keys `self` wins.
     pub fn merged_over(&self, base: &Metadata) -> Metadata {
         let mut entries = base.entries.clone();

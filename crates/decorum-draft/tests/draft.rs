@@ -744,3 +744,51 @@ fn a_waiver_ends_its_line_and_whitespace_after_it_is_nothing() {
         "#]],
     );
 }
+
+/// A `channel` that is not text is refused in the file's front matter and in a post's,
+/// and the post then has no channel at all: not the one the file or the configuration
+/// (`base`) sets under it, which `channel == "x"` would see while `{channel}` and the
+/// length limit would not.
+#[test]
+fn a_channel_that_is_not_text_leaves_its_posts_without_a_channel() {
+    let base: Metadata = [("channel", MetaValue::Str("bluesky".to_owned()))]
+        .into_iter()
+        .collect();
+    let channels = |text: &str| -> String {
+        let draft = parse(text, DraftFormat::Markdown, &base);
+        let mut out: Vec<String> = draft
+            .posts
+            .iter()
+            .map(|p| format!("post {}: channel = {:?}", p.index, p.meta.get("channel")))
+            .collect();
+        out.extend(draft.problems.iter().map(|p| {
+            let message = p.message.split(',').next().unwrap_or_default();
+            format!("problem at {:?}: {message}", slice(text, p.range))
+        }));
+        out.join("\n")
+    };
+    expect![[r#"
+        post 0: channel = Some(Null)
+        problem at "[x]": `channel` is one channel written as text"#]]
+    .assert_eq(&channels("---\nchannel: [x]\n---\nFlu shots today.\n"));
+    expect![[r#"
+        post 0: channel = Some(Null)
+        post 1: channel = Some(Str("linkedin"))
+        post 2: channel = Some(Null)
+        post 3: channel = Some(Null)
+        problem at "[x, instagram]": `channel` is one channel written as text
+        problem at "5": `channel` is one channel written as text
+        problem at "a: 1": `channel` is one channel written as text"#]]
+    .assert_eq(&channels(
+        "---\nchannel: linkedin\n---\n<!-- post -->\n---\nchannel: [x, instagram]\n---\nOne.\n<!-- post -->\nTwo.\n<!-- post -->\n---\nchannel: 5\n---\nThree.\n<!-- post -->\n---\nchannel:\n  a: 1\n---\nFour.\n",
+    ));
+    // The file's refused channel holds for every post without one of its own.
+    expect![[r#"
+        post 0: channel = Some(Null)
+        post 1: channel = Some(Null)
+        post 2: channel = Some(Str("x"))
+        problem at "true": `channel` is one channel written as text"#]]
+    .assert_eq(&channels(
+        "---\nchannel: true\n---\nOne.\n<!-- post -->\nTwo.\n<!-- post -->\n---\nchannel: x\n---\nThree.\n",
+    ));
+}
