@@ -40,6 +40,8 @@ mod exit_codes;
 mod explain;
 #[path = "cli/fmt_init.rs"]
 mod fmt_init;
+#[path = "cli/frontmeta.rs"]
+mod frontmeta;
 #[path = "cli/human.rs"]
 mod human;
 #[path = "cli/init_all_or_nothing.rs"]

@@ -333,7 +333,7 @@ fn refuse_channel(meta: &mut Metadata, is_map: bool) -> Option<String> {
     };
     let several = matches!(value, Some(MetaValue::List(items)) if items.len() > 1);
     let mut message = format!(
-        "`channel` is one channel written as text, not {what}, as written it sets no channel, so no length limit applies: write e.g. `channel: {}`",
+        "`channel` is one channel written as text, not {what}; as written it sets no channel, so no length limit applies: write e.g. `channel: {}`",
         example.unwrap_or("x")
     );
     if several {
@@ -946,26 +946,26 @@ mod tests {
     fn a_channel_that_is_not_text_is_refused_at_its_value() {
         expect_test::expect![[r#"
             channel = Null
-            problem at "[x, instagram]": `channel` is one channel written as text, not a list, as written it sets no channel, so no length limit applies: write e.g. `channel: x` (for several channels, write a post for each: a `<!-- post -->` line starts the next post of a calendar)"#]]
+            problem at "[x, instagram]": `channel` is one channel written as text, not a list; as written it sets no channel, so no length limit applies: write e.g. `channel: x` (for several channels, write a post for each: a `<!-- post -->` line starts the next post of a calendar)"#]]
         .assert_eq(&refused("channel: [x, instagram]\n"));
         expect_test::expect![[r#"
             channel = Null
-            problem at "[linkedin]": `channel` is one channel written as text, not a list, as written it sets no channel, so no length limit applies: write e.g. `channel: linkedin`"#]]
+            problem at "[linkedin]": `channel` is one channel written as text, not a list; as written it sets no channel, so no length limit applies: write e.g. `channel: linkedin`"#]]
         .assert_eq(&refused("channel: [linkedin]   # for now\n"));
         // A block list is underlined at its first item.
         expect_test::expect![[r#"
             channel = Null
-            problem at "- twiter": `channel` is one channel written as text, not a list, as written it sets no channel, so no length limit applies: write e.g. `channel: x`"#]]
+            problem at "- twiter": `channel` is one channel written as text, not a list; as written it sets no channel, so no length limit applies: write e.g. `channel: x`"#]]
         .assert_eq(&refused("channel:\n  - twiter\n"));
         // Plain `key: value` lines that would take the fast path.
         expect_test::expect![[r#"
             channel = Null
             title = Str("Flu season")
-            problem at "5": `channel` is one channel written as text, not a number, as written it sets no channel, so no length limit applies: write e.g. `channel: x`"#]]
+            problem at "5": `channel` is one channel written as text, not a number; as written it sets no channel, so no length limit applies: write e.g. `channel: x`"#]]
         .assert_eq(&refused("title: Flu season\nchannel: 5\n"));
         expect_test::expect![[r#"
             channel = Null
-            problem at "true": `channel` is one channel written as text, not true or false, as written it sets no channel, so no length limit applies: write e.g. `channel: x`"#]]
+            problem at "true": `channel` is one channel written as text, not true or false; as written it sets no channel, so no length limit applies: write e.g. `channel: x`"#]]
         .assert_eq(&refused("channel: true\n"));
         // A mapping leaves no `channel.KEY` entries behind, nor does an empty one.
         for (yaml, value) in [
@@ -977,7 +977,7 @@ mod tests {
             let shown = refused(yaml);
             assert!(
                 shown.contains("channel = Null\n")
-                    && shown.contains(&format!("problem at {value:?}: `channel` is one channel written as text, not a mapping,"))
+                    && shown.contains(&format!("problem at {value:?}: `channel` is one channel written as text, not a mapping;"))
                     && !shown.contains("channel."),
                 "{yaml:?}: {shown}"
             );
@@ -986,12 +986,12 @@ mod tests {
         expect_test::expect![[r#"
             base.channel = List([Str("x")])
             channel = Null
-            problem at "---\nbase: &b {channel: [x]}\n<<: *b\n---": `channel` is one channel written as text, not a list, as written it sets no channel, so no length limit applies: write e.g. `channel: x`"#]]
+            problem at "---\nbase: &b {channel: [x]}\n<<: *b\n---": `channel` is one channel written as text, not a list; as written it sets no channel, so no length limit applies: write e.g. `channel: x`"#]]
         .assert_eq(&refused("base: &b {channel: [x]}\n<<: *b\n"));
         // The last of two `channel` keys is the one that counts, and is the one underlined.
         expect_test::expect![[r#"
             channel = Null
-            problem at "[x]": `channel` is one channel written as text, not a list, as written it sets no channel, so no length limit applies: write e.g. `channel: x`"#]]
+            problem at "[x]": `channel` is one channel written as text, not a list; as written it sets no channel, so no length limit applies: write e.g. `channel: x`"#]]
         .assert_eq(&refused("channel: x\nchannel: [x]\n"));
     }
 
@@ -1020,7 +1020,7 @@ mod tests {
     }
 
     #[test]
-    fn a_refused_channel_is_found_on_lines_ending_in_a_lone_cr() {
+    fn places_are_found_on_lines_ending_in_a_lone_cr() {
         let text = "---\rtitle: Flu\rchannel: [x] # a\r---\rbody\r";
         let fm = find(text, 0, text.len()).expect("front matter");
         let (meta, problems) = parse(text, &fm, &mut LazyLines::default());
@@ -1029,6 +1029,12 @@ mod tests {
             .first()
             .map(|p| usize::from(p.range.start())..usize::from(p.range.end()));
         assert_eq!(range.map(|r| &text[r]), Some("[x]"));
+        // yaml-rust2 counts a lone CR as a line end, and so does the place of its error.
+        let text = "---\rtitle: Flu\rbad: a: b\r---\rbody\r";
+        let fm = find(text, 0, text.len()).expect("front matter");
+        let (_, problems) = parse(text, &fm, &mut LazyLines::default());
+        let point = problems.first().and_then(|p| p.point).map(usize::from);
+        assert_eq!(point.map(|at| &text[at..]), Some(": b\r---\rbody\r"));
     }
 
     #[test]
