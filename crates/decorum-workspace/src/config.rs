@@ -16,7 +16,7 @@ use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::load::Sandbox;
+use crate::load::{Sandbox, holds_workspace};
 use crate::paths;
 use crate::stdlib::{self, DEFAULT_POLICY};
 
@@ -1057,20 +1057,6 @@ fn policy_outside(entry: &str, config: &Config) -> Option<(String, String)> {
             help,
         )
     })
-}
-
-/// True when the library folder `folder` is the workspace root `root` or one of its
-/// ancestors, by its path or once symbolic links are resolved. Every workspace file
-/// would then count as the library's own: its imports by path would read anything below
-/// the folder (all of it with `path = "/"`) without decorum.lock pinning it.
-fn holds_workspace(folder: &Path, root: &Path) -> bool {
-    if root.starts_with(folder) {
-        return true;
-    }
-    match (std::fs::canonicalize(folder), std::fs::canonicalize(root)) {
-        (Ok(folder), Ok(root)) => root.starts_with(folder),
-        _ => false,
-    }
 }
 
 /// Why `name` cannot be a library name, if it cannot: it is the first segment of an

@@ -34,6 +34,7 @@ use crate::stdlib::{self, EXTENSION, StdFile};
 use decorum_syntax::did_you_mean;
 
 mod sandbox;
+pub(crate) use sandbox::holds_workspace;
 pub use sandbox::{Refusal, Sandbox};
 
 /// Policy files larger than this are refused: no real policy comes close, and reading
@@ -529,13 +530,8 @@ impl<'a> Loader<'a> {
             return Err(Failure::new(format!("unknown library \"{name}\"")).help(help));
         };
         let shown_folder = library::shown_library_path(self.config, folder);
-        let Ok(library_root) = std::fs::canonicalize(folder) else {
-            return Err(Failure::new(format!(
-                "the folder of library \"{name}\" (`{shown_folder}`) does not exist"
-            ))
-            .help(format!("check [libraries] in {}", self.config_name())));
-        };
-        if self.sandbox.root().starts_with(&library_root) {
+        // Declared, but no library of the sandbox: its folder holds the workspace.
+        let Some(library_root) = self.sandbox.library_folder(name) else {
             return Err(Failure::new(format!(
                 "the folder of library \"{name}\" (`{shown_folder}`) holds the workspace"
             ))
@@ -543,7 +539,14 @@ impl<'a> Loader<'a> {
                 "a library is a folder of its own, not one that holds the workspace: check [libraries] in {}",
                 self.config_name()
             )));
+        };
+        if !library_root.exists() {
+            return Err(Failure::new(format!(
+                "the folder of library \"{name}\" (`{shown_folder}`) does not exist"
+            ))
+            .help(format!("check [libraries] in {}", self.config_name())));
         }
+        let library_root = library_root.to_path_buf();
         let candidate = paths::normalize(&library_root.join(rest));
         if !candidate.starts_with(&library_root) {
             return Err(Failure::new(format!(

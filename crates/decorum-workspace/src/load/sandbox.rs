@@ -50,16 +50,17 @@ pub enum Refusal {
 
 impl Sandbox {
     /// The sandbox of the policies `config` names: the workspace root and the declared
-    /// libraries' folders. A library folder that holds the workspace is left out (`load_config`
-    /// refuses one; a `Config` built otherwise gets none either): every workspace file
-    /// would count as the library's own, and the folder (`/`, say) would become readable.
+    /// libraries' folders. A library folder that holds the workspace
+    /// (`holds_workspace`) is left out (`load_config` refuses one by the same rule; a
+    /// `Config` built otherwise gets none either): every workspace file would count as
+    /// the library's own, and the folder (`/`, say) would become readable.
     pub fn new(config: &Config) -> Sandbox {
         let root = paths::canonical_or_absolute(&config.root);
         let libraries: Vec<(String, PathBuf)> = config
             .libraries
             .iter()
+            .filter(|(_, folder)| !holds_workspace(folder, &config.root))
             .map(|(name, folder)| (name.clone(), paths::canonical_or_absolute(folder)))
-            .filter(|(_, folder)| !root.starts_with(folder))
             .collect();
         let mut allowed = vec![root.clone()];
         allowed.extend(libraries.iter().map(|(_, folder)| folder.clone()));
@@ -98,6 +99,15 @@ impl Sandbox {
     /// The declared libraries' folders by name (canonical when they exist), in name order.
     pub fn libraries(&self) -> &[(String, PathBuf)] {
         &self.libraries
+    }
+
+    /// The folder of the declared library `name` (canonical when it exists); `None` when
+    /// no library of that name is declared, or its folder holds the workspace.
+    pub fn library_folder(&self, name: &str) -> Option<&Path> {
+        self.libraries
+            .iter()
+            .find(|(declared, _)| declared == name)
+            .map(|(_, folder)| folder.as_path())
     }
 
     /// True when `path` (absolute and lexically normal, as written or canonical) lies
@@ -155,6 +165,22 @@ impl Sandbox {
         self.check_resolved(path, &canonical)?;
         self.check_side(from, &canonical)?;
         Ok(canonical)
+    }
+}
+
+/// True when the library folder `folder` is the workspace root `root` or one of its
+/// ancestors (both absolute and lexically normal, as decorum.toml writes them), by their
+/// paths or once symbolic links are resolved. Every workspace file would then count as
+/// the library's own: its imports by path would read anything below the folder (all of it
+/// with `path = "/"`) without decorum.lock pinning it. `load_config` refuses such a
+/// declaration by this rule, and [`Sandbox::new`] declares no such library.
+pub(crate) fn holds_workspace(folder: &Path, root: &Path) -> bool {
+    if root.starts_with(folder) {
+        return true;
+    }
+    match (std::fs::canonicalize(folder), std::fs::canonicalize(root)) {
+        (Ok(folder), Ok(root)) => root.starts_with(folder),
+        _ => false,
     }
 }
 

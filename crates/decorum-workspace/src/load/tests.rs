@@ -845,3 +845,34 @@ fn a_library_folder_that_holds_the_workspace_opens_nothing() {
         "{messages:?}"
     );
 }
+
+/// The same through a root reached by a symbolic link: the folder holds the workspace as
+/// written (`..` of the link), though not once links are resolved; the loader refuses
+/// it by the rule `load_config` uses, not by a rule of its own.
+#[cfg(unix)]
+#[test]
+fn a_library_folder_that_holds_the_workspace_as_written_opens_nothing() {
+    let ws = Workspace::new(&[
+        (
+            "ws/policy/main.decorum",
+            "decorum 1\npolicy me.main\nimport \"up/notes\" as p\n",
+        ),
+        ("links/notes.decorum", "decorum 1\npolicy x.private\n"),
+        (
+            "links/decorum-library.toml",
+            "[library]\nname = \"up\"\nversion = \"1.0.0\"\nlanguage = 1\nexports = [\"notes\"]\n",
+        ),
+    ]);
+    std::os::unix::fs::symlink(ws.path("ws"), ws.path("links/ws")).unwrap();
+    let mut config = crate::config::Config::default_for(&ws.path("links/ws"));
+    config.libraries.insert("up".into(), ws.path("links"));
+    // The current folder is canonical, as the operating system reports it.
+    let cwd = ws.path("ws");
+    let loaded = load_with(&config, Some(Path::new("policy/main.decorum")), STD, &cwd);
+    expect![[r#"
+        #0 policy/main.decorum (root) syntax-errors=0
+            import "up/notes" -> FAILED the folder of library "up" (`..`) holds the workspace
+              help: a library is a folder of its own, not one that holds the workspace: check [libraries] in decorum.toml (there is none yet)
+    "#]]
+    .assert_eq(&ws.redact(&render_loaded(&loaded)));
+}

@@ -216,3 +216,20 @@ fn a_library_folder_that_holds_the_workspace_is_no_library() {
     assert!(!sandbox.allows(&ws.root()));
     assert_eq!(sandbox.library_of(&ws.path("ws/policy")), None);
 }
+
+/// The rule `load_config` refuses a declaration by: a folder that holds the workspace as
+/// written (`..` from a root reached through a symbolic link) is no library either, even
+/// where, once links are resolved, it holds nothing of the workspace.
+#[cfg(unix)]
+#[test]
+fn a_library_folder_that_holds_the_workspace_as_written_is_no_library() {
+    let ws = Workspace::new(&[("ws/policy/main.decorum", "decorum 1\n")]);
+    std::fs::create_dir(ws.path("links")).unwrap();
+    std::os::unix::fs::symlink(ws.path("ws"), ws.path("links/ws")).unwrap();
+    let mut config = Config::default_for(&ws.path("links/ws"));
+    config.libraries.insert("up".into(), ws.path("links"));
+    let sandbox = Sandbox::new(&config);
+    assert_eq!(sandbox.root(), ws.path("ws"));
+    assert!(sandbox.libraries().is_empty(), "{sandbox:?}");
+    assert!(!sandbox.allows(&ws.path("links")));
+}
