@@ -547,11 +547,28 @@ impl<'a> Loader<'a> {
             .help(format!("check [libraries] in {}", self.config_name())));
         }
         let library_root = library_root.to_path_buf();
+        // Whether `path` is the library's own, as the sandbox says: in its folder and in
+        // no library declared inside it. (By folder rather than name: a folder declared
+        // under two names is refused with the lock, below, saying so.)
+        let own = |path: &Path| {
+            let owner = self.sandbox.library_of(path);
+            owner.and_then(|owner| self.sandbox.library_folder(owner)) == Some(&*library_root)
+        };
+        // As written, before the file system is asked.
         let candidate = paths::normalize(&library_root.join(rest));
-        if !candidate.starts_with(&library_root) {
-            return Err(Failure::new(format!(
-                "`{spec}` leaves the folder of library \"{name}\""
-            )));
+        match self.sandbox.library_of(&candidate) {
+            Some(_) if own(&candidate) => {}
+            Some(other) => {
+                return Err(
+                    Failure::new(format!("`{spec}` reaches into the library \"{other}\""))
+                        .help(self.import_by_name_help(other, &candidate)),
+                );
+            }
+            None => {
+                return Err(Failure::new(format!(
+                    "`{spec}` leaves the folder of library \"{name}\""
+                )));
+            }
         }
         let library = self.library(name, &library_root, &shown_folder)?;
         if library.manifest.language > decorum_syntax::SUPPORTED_VERSION {
@@ -564,7 +581,7 @@ impl<'a> Loader<'a> {
             .help("upgrade Decorum, or use an older version of the library"));
         }
         // Files of the library import each other freely; importers only reach exports.
-        let exports = if from.starts_with(&library_root) {
+        let exports = if own(from) {
             None
         } else {
             Some(library.manifest.exports.clone())
@@ -957,14 +974,7 @@ impl<'a> Loader<'a> {
                 Refusal::IntoLibrary(library) => Failure::new(format!(
                     "`{spec}` reaches into the library \"{library}\" by its path"
                 ))
-                .help(match self.import_by_name(&library, candidate) {
-                    ByName::Import(import) => format!(
-                        "import it by name ({import}), so that decorum.lock pins it and only what the library exports is used"
-                    ),
-                    ByName::Exports { module, imports } => format!(
-                        "the library does not export \"{module}\"; import by name what it exports ({imports}), so that decorum.lock pins it"
-                    ),
-                }),
+                .help(self.import_by_name_help(&library, candidate)),
                 // Out of the importer's library (the only other refusal of `check_side`).
                 _ => Failure::new(format!(
                     "`{spec}` leads out of the library \"{}\" (`{}` is not in its folder)",
@@ -977,6 +987,20 @@ impl<'a> Loader<'a> {
             });
         }
         Ok(())
+    }
+
+    /// What to write instead of an import that reaches into the library `name` other
+    /// than by its name: the import by name of what it reaches (`path`), or of what the
+    /// library exports.
+    fn import_by_name_help(&self, name: &str, path: &Path) -> String {
+        match self.import_by_name(name, path) {
+            ByName::Import(import) => format!(
+                "import it by name ({import}), so that decorum.lock pins it and only what the library exports is used"
+            ),
+            ByName::Exports { module, imports } => format!(
+                "the library does not export \"{module}\"; import by name what it exports ({imports}), so that decorum.lock pins it"
+            ),
+        }
     }
 
     /// How to import by name what `path` (a file or folder inside the library `name`)

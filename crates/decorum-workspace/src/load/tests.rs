@@ -876,3 +876,50 @@ fn a_library_folder_that_holds_the_workspace_as_written_opens_nothing() {
     "#]]
     .assert_eq(&ws.redact(&render_loaded(&loaded)));
 }
+
+/// A library declared inside another's folder is its own: an import by the outer
+/// library's name does not reach into it (the sandbox's `library_of` says whose a path
+/// is, as for relative imports), and a file of the inner library imports only what the
+/// outer one exports, like any other importer.
+#[test]
+fn an_import_by_name_stays_out_of_a_library_nested_in_it() {
+    let ws = Workspace::new(&[
+        (
+            "decorum.toml",
+            "policies = [\"policy/acme\"]\n[libraries]\ncare = { path = \"vendor/care\" }\nforms = { path = \"vendor/care/forms\" }\n",
+        ),
+        (
+            "policy/acme.decorum",
+            "decorum 1\nimport \"care/forms/intake\"\nimport \"care/forms\"\nimport \"forms/intake\"\n",
+        ),
+        (
+            "vendor/care/decorum-library.toml",
+            "[library]\nname = \"care\"\nversion = \"1.0.0\"\nlanguage = 1\nexports = [\"privacy\", \"forms/intake\", \"forms\"]\n",
+        ),
+        ("vendor/care/privacy.decorum", "decorum 1\n"),
+        ("vendor/care/internal.decorum", "decorum 1\n"),
+        (
+            "vendor/care/forms/decorum-library.toml",
+            "[library]\nname = \"forms\"\nversion = \"1.0.0\"\nlanguage = 1\nexports = [\"intake\"]\n",
+        ),
+        (
+            "vendor/care/forms/intake.decorum",
+            "decorum 1\nimport \"care/privacy\"\nimport \"care/internal\"\n",
+        ),
+    ]);
+    let config = crate::load_config(&ws.path("decorum.toml")).unwrap();
+    ws.pin(&config);
+    expect![[r##"
+        #0 policy/acme.decorum (root) syntax-errors=0
+            import "care/forms/intake" -> FAILED `care/forms/intake` reaches into the library "forms"
+              help: import it by name (`import "forms/intake"`), so that decorum.lock pins it and only what the library exports is used
+            import "care/forms" -> FAILED `care/forms` reaches into the library "forms"
+              help: import it by name (`import "forms"`), so that decorum.lock pins it and only what the library exports is used
+            import "forms/intake" -> #1
+        #1 vendor/care/forms/intake.decorum syntax-errors=0
+            import "care/privacy" -> #2
+            import "care/internal" -> FAILED library "care" does not export "internal"
+              help: it exports: privacy, forms/intake, forms
+        #2 vendor/care/privacy.decorum syntax-errors=0
+    "##]].assert_eq(&render(&ws, None, STD));
+}
