@@ -52,6 +52,8 @@ mod inputs;
 mod json;
 #[path = "cli/libraries.rs"]
 mod libraries;
+#[path = "cli/library_drafts.rs"]
+mod library_drafts;
 #[path = "cli/line_endings.rs"]
 mod line_endings;
 #[path = "cli/policy_errors.rs"]

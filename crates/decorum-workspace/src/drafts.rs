@@ -17,6 +17,7 @@ use decorum_text::{LineIndex, TextLen as _};
 use globset::GlobSet;
 
 use crate::config::{Config, glob_set};
+use crate::load::Sandbox;
 use crate::paths;
 
 /// Drafts larger than this are skipped: nobody posts 64 MiB, and reading such a file
@@ -253,7 +254,7 @@ fn walk(
         .filter_entry({
             let exclude = filters.exclude.clone();
             let relative = relative.clone();
-            let libraries: Vec<PathBuf> = config.libraries.values().cloned().collect();
+            let sandbox = Sandbox::new(config);
             let cwd = cwd.to_path_buf();
             move |entry| {
                 let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
@@ -261,8 +262,13 @@ fn walk(
                     return true;
                 }
                 // A library's folder holds policies and their docs, not drafts (a folder
-                // named on the command line is walked all the same: it is depth 0).
-                if libraries.contains(&paths::absolute_in(&cwd, entry.path())) {
+                // named on the command line is walked all the same: it is depth 0). The
+                // sandbox knows the folders with links resolved, so a folder is one
+                // whichever path, written or walked, leads to it.
+                if !sandbox.libraries().is_empty()
+                    && std::fs::canonicalize(paths::absolute_in(&cwd, entry.path()))
+                        .is_ok_and(|folder| sandbox.library_at(&folder).is_some())
+                {
                     return false;
                 }
                 let rel = relative(entry.path());

@@ -814,12 +814,7 @@ impl<'a> Loader<'a> {
             let entry_spec = format!("{}/{relative}", spec.trim_end_matches('/'));
             if metadata.is_dir() {
                 let canonical = self.canonical_inside(&path, &entry_spec)?;
-                if self
-                    .sandbox
-                    .libraries()
-                    .iter()
-                    .any(|(_, root)| *root == canonical)
-                {
+                if self.sandbox.library_at(&canonical).is_some() {
                     // A library vendored inside a policy folder is reached by its name
                     // (pinned by decorum.lock), not as files of the folder.
                     continue;

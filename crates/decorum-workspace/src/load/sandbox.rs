@@ -110,6 +110,15 @@ impl Sandbox {
             .map(|(_, folder)| folder.as_path())
     }
 
+    /// The declared library whose folder is `folder` (canonical), if any: a walk of the
+    /// folders above it (a policy folder's, the drafts') leaves it out.
+    pub fn library_at(&self, folder: &Path) -> Option<&str> {
+        self.libraries
+            .iter()
+            .find(|(_, declared)| declared == folder)
+            .map(|(name, _)| name.as_str())
+    }
+
     /// True when `path` (absolute and lexically normal, as written or canonical) lies
     /// inside a readable folder.
     pub fn allows(&self, path: &Path) -> bool {
