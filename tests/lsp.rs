@@ -23,6 +23,8 @@ mod frontmeta;
 mod libraries;
 #[path = "lsp/line_endings.rs"]
 mod line_endings;
+#[path = "lsp/linked_workspace.rs"]
+mod linked_workspace;
 #[path = "lsp/links.rs"]
 mod links;
 #[path = "lsp/navigation.rs"]

@@ -23,7 +23,7 @@ use decorum_engine::{
 use decorum_text::{LineIndex, TextRange};
 use decorum_workspace::config::glob_set;
 use decorum_workspace::{
-    Config, ConfigError, LoadedPolicies, find_config, load_config, load_policies,
+    Config, ConfigError, LoadedPolicies, Sandbox, find_config, load_config, load_policies,
 };
 use globset::GlobSet;
 
@@ -132,9 +132,13 @@ pub struct PolicyContext {
     /// The policy files read by the last load, and the config file: editing one of them
     /// reloads the context.
     pub inputs: Vec<PathBuf>,
-    /// The folders of the libraries `decorum.toml` declares: editing a file in one of
-    /// them (a library that no longer matches `decorum.lock`) reloads the context.
-    pub library_roots: Vec<PathBuf>,
+    /// Where the policies may read from, as the loader's sandbox knows them (the
+    /// workspace root and the folders of the libraries `decorum.toml` declares, with
+    /// symbolic links resolved, as changed files are named): editing a file there (a
+    /// policy file an import may now name, a library file that may no longer match
+    /// `decorum.lock`) reloads the context. `None` for a folder's defaults, which read
+    /// only the embedded standard library.
+    pub sandbox: Option<Sandbox>,
     /// The files of the last load and what they define and reference, for navigation
     /// (kept also when the load has errors: they are the files as they are on disk).
     /// `None` when `decorum.toml` could not be read.
@@ -171,20 +175,14 @@ impl PolicyContext {
                 .any(|f| f.problems.iter().any(|p| p.level == ProblemLevel::Error))
     }
 
-    /// True when editing the file at `path` can change this context's policies.
+    /// True when editing the file at `path` (canonical, or as named when it is gone) can
+    /// change this context's policies.
     pub fn depends_on(&self, path: &Path) -> bool {
-        if self.inputs.iter().any(|p| p == path) {
-            return true;
-        }
-        if self.library_roots.iter().any(|root| path.starts_with(root)) {
-            return true;
-        }
-        // A new or renamed policy file under the context's root may now be imported.
-        let root = match &self.key {
-            ContextKey::Config(config) => config.parent(),
-            ContextKey::Defaults(_) => None,
-        };
-        root.is_some_and(|root| path.starts_with(root))
+        self.inputs.iter().any(|p| p == path)
+            || self
+                .sandbox
+                .as_ref()
+                .is_some_and(|sandbox| sandbox.allows(path))
     }
 
     /// Loads (or reloads, keeping `previous` policies when the new ones have errors).
@@ -218,11 +216,10 @@ impl PolicyContext {
         if let ContextKey::Config(path) = &key {
             problems.extend(config_file_problems(path, &config, &loaded));
         }
-        let library_roots: Vec<PathBuf> = config
-            .libraries
-            .values()
-            .map(|root| std::fs::canonicalize(root).unwrap_or_else(|_| root.clone()))
-            .collect();
+        let sandbox = match &key {
+            ContextKey::Config(_) => Some(Sandbox::new(&config)),
+            ContextKey::Defaults(_) => None,
+        };
         let mut general: Vec<String> = match &key {
             // Each is a problem on its entry of `policies` (see `config_file_problems`).
             ContextKey::Config(_) => Vec::new(),
@@ -268,7 +265,7 @@ impl PolicyContext {
             general,
             waiting_drafts,
             inputs,
-            library_roots,
+            sandbox,
             index: Some(Arc::new(ContextIndex {
                 loaded,
                 symbols,
@@ -295,6 +292,13 @@ impl PolicyContext {
         };
         let problems = errors.iter().map(|e| config_problem(e, &text)).collect();
         let inputs = vec![path.clone()];
+        // No library is declared while decorum.toml cannot be read: the root alone.
+        let sandbox = match &key {
+            ContextKey::Config(config) => config
+                .parent()
+                .map(|root| Sandbox::new(&Config::default_for(root))),
+            ContextKey::Defaults(_) => None,
+        };
         PolicyContext {
             key,
             active: keep,
@@ -306,7 +310,7 @@ impl PolicyContext {
             general: Vec::new(),
             waiting_drafts: None,
             inputs,
-            library_roots: Vec::new(),
+            sandbox,
             index: None,
             reported: AtomicBool::new(false),
             not_checked_message: OnceLock::new(),
