@@ -157,6 +157,16 @@ pub(crate) fn nearer_configs_in(
 ) -> Vec<(PathBuf, usize)> {
     let root = paths::absolute_in(cwd, &config.root);
     let in_use = config.file.as_deref().map(|f| paths::absolute_in(cwd, f));
+    let in_use_canonical = in_use
+        .as_deref()
+        .and_then(|f| std::fs::canonicalize(f).ok());
+    // The configuration in use, however a draft's path reaches it (through a symbolic
+    // link to the workspace, say), is no nearer one. Asked once per file found.
+    let is_in_use = |candidate: &Path| {
+        in_use.as_deref() == Some(candidate)
+            || in_use_canonical.is_some()
+                && std::fs::canonicalize(candidate).ok() == in_use_canonical
+    };
     // The nearest decorum.toml of each folder looked at, up to the root.
     let mut nearest: std::collections::HashMap<PathBuf, Option<PathBuf>> =
         std::collections::HashMap::new();
@@ -176,14 +186,14 @@ pub(crate) fn nearer_configs_in(
             climbed.push(dir.to_path_buf());
             let candidate = dir.join(crate::config::CONFIG_FILE_NAME);
             if candidate.is_file() {
-                found = Some(candidate);
+                found = (!is_in_use(&candidate)).then_some(candidate);
                 break;
             }
         }
         for dir in climbed {
             nearest.insert(dir, found.clone());
         }
-        let Some(found) = found.filter(|f| Some(f) != in_use.as_ref()) else {
+        let Some(found) = found else {
             continue;
         };
         match out.iter_mut().find(|(f, _)| *f == found) {

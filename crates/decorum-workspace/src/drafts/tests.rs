@@ -395,6 +395,29 @@ fn nested_configurations_nearer_to_drafts_are_reported() {
     .assert_eq(&nearer(&ws, &defaults, &["plain", "top.md"]));
 }
 
+/// Drafts named through a symbolic link to the workspace: the decorum.toml in use,
+/// reached through the link, is not one nearer to them; a nested one still is.
+#[cfg(unix)]
+#[test]
+fn the_configuration_in_use_reached_through_a_link_is_not_a_nearer_one() {
+    let ws = Workspace::new(&[
+        ("ws/decorum.toml", "policies = [\"std/healthcare\"]\n"),
+        ("ws/drafts/a.md", ""),
+        ("ws/drafts/b.md", ""),
+        (
+            "ws/clinic/decorum.toml",
+            "policies = [\"std/healthcare\"]\n",
+        ),
+        ("ws/clinic/c.md", ""),
+    ]);
+    std::os::unix::fs::symlink(ws.path("ws"), ws.path("link")).unwrap();
+    let config = crate::config::load_config(&ws.path("ws/decorum.toml")).unwrap();
+    expect![[r#"
+        link/clinic/decorum.toml (1)
+    "#]]
+    .assert_eq(&nearer(&ws, &config, &["link/drafts", "link/clinic"]));
+}
+
 /// The place of the first invalid byte: lines counted by line feeds, columns in
 /// characters, both from 1.
 #[test]
