@@ -1,6 +1,7 @@
-//! A workspace folder that the client names through a symbolic link: the server compares
-//! the changed files it hears of (with links resolved) with the places its policies may
-//! read from as the loader's sandbox knows them, so an edit there reloads the policies.
+//! Symbolic links and the places the loader's sandbox knows (with links resolved): in a
+//! workspace folder that the client names through a link, an edit of a file the
+//! policies may read reloads them; and a library declared through a link is a library
+//! folder, whose files are no drafts, wherever they are opened from.
 
 use std::path::PathBuf;
 
@@ -83,4 +84,42 @@ fn fixing_a_broken_decorum_toml_in_a_workspace_named_by_a_link_reloads_its_draft
 /// The codes of the diagnostics published.
 fn codes(params: &Value) -> Vec<String> {
     crate::client::codes(params["diagnostics"].as_array().unwrap())
+}
+
+/// A library declared through a symbolic link (`vendor-link/dental-network`, with
+/// `vendor-link` a link to `vendor`): its README opened where it is, in `vendor/`, is no
+/// draft, as `decorum check` leaves it out.
+#[test]
+fn a_file_of_a_library_declared_through_a_link_is_not_a_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let example =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/dental-practice");
+    crate::fs::copy_dir(&example, &root);
+    let config = std::fs::read_to_string(root.join("decorum.toml")).unwrap();
+    let config = config.replace(
+        "path = \"vendor/dental-network\"",
+        "path = \"vendor-link/dental-network\"",
+    );
+    std::fs::write(root.join("decorum.toml"), config).unwrap();
+    std::os::unix::fs::symlink(root.join("vendor"), root.join("vendor-link")).unwrap();
+    let lock = std::process::Command::new(env!("CARGO_BIN_EXE_decorum"))
+        .arg("lock")
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    assert!(lock.status.success(), "{lock:?}");
+    let mut server = Server::start(&root);
+    server.initialize(&root, crate::capabilities(), Value::Null);
+    // Markdown is a draft language, and this text is flagged in a draft.
+    let text = "Zero pain implants at our practice this spring.\n";
+    let draft = file_uri(&root.join("drafts/spring.md"));
+    server.open(&draft, "markdown", 1, text);
+    let checked = server.diagnostics(&draft, |p| p["version"] == 1);
+    assert_eq!(codes(&checked), ["dental.marketing.pain-free-claim"]);
+    let readme = file_uri(&root.join("vendor/dental-network/README.md"));
+    server.open(&readme, "markdown", 1, text);
+    let shown = server.diagnostics(&readme, |p| p["version"] == 1);
+    assert_eq!(codes(&shown), Vec::<String>::new(), "{shown}");
+    server.stop();
 }

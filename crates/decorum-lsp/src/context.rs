@@ -109,6 +109,8 @@ pub struct DraftFilter {
     include: GlobSet,
     /// `[drafts] exclude`, compiled.
     exclude: GlobSet,
+    /// Where the configuration's libraries are, with symbolic links resolved.
+    sandbox: Sandbox,
 }
 
 /// Everything that applies to the documents of one context.
@@ -359,6 +361,7 @@ impl DraftFilter {
         Ok(DraftFilter {
             include: glob_set(&config.include)?,
             exclude: glob_set(&config.exclude)?,
+            sandbox: Sandbox::new(&config),
             config,
         })
     }
@@ -368,7 +371,7 @@ impl DraftFilter {
     /// exclude`, and either of a draft language (settings), or matched by the settings'
     /// globs or `[drafts] include`.
     pub fn is_draft(&self, path: Option<&Path>, language_id: &str, settings: &Settings) -> bool {
-        if path.is_some_and(|p| self.config.in_library(p)) {
+        if path.is_some_and(|p| self.in_library(p)) {
             return false;
         }
         let relative = path.map(|p| self.relative(p));
@@ -382,6 +385,17 @@ impl DraftFilter {
             || relative
                 .as_ref()
                 .is_some_and(|rel| settings.glob_set.is_match(rel) || self.include.is_match(rel))
+    }
+
+    /// True when `path` lies in the folder of a library: as written, or once symbolic
+    /// links are resolved, as the loader's sandbox knows the folders (a library declared
+    /// through a link, a library file named through one), which is how `decorum check`
+    /// leaves library folders out.
+    fn in_library(&self, path: &Path) -> bool {
+        self.config.in_library(path)
+            || !self.sandbox.libraries().is_empty()
+                && decorum_workspace::canonical_file(path)
+                    .is_some_and(|file| self.sandbox.library_of(&file).is_some())
     }
 
     /// The path relative to the configuration root with `/` separators, or the whole
