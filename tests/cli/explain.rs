@@ -147,7 +147,7 @@ fn an_ambiguous_suffix_lists_the_rules_and_says_what_to_write() {
     for name in ["one", "two"] {
         ws.file(
             &format!("policy/{name}.decorum"),
-            &format!("decorum 1\npolicy a.{name}\n\nrule same {{\n  flag when contains [\"{name}\"]\n}}\n"),
+            format!("decorum 1\npolicy a.{name}\n\nrule same {{\n  flag when contains [\"{name}\"]\n}}\n"),
         );
     }
     expect![[r#"
