@@ -17,6 +17,8 @@ mod fs;
 mod actions;
 #[path = "lsp/authoring.rs"]
 mod authoring;
+#[path = "lsp/closing.rs"]
+mod closing;
 #[path = "lsp/frontmeta.rs"]
 mod frontmeta;
 #[path = "lsp/libraries.rs"]

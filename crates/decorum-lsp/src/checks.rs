@@ -256,6 +256,10 @@ async fn run(state: Arc<State>, uri: Uri) {
         };
         if let Some(ctx) = &outcome.fresh_context {
             report_context(&state, ctx, false).await;
+            // Closed while its check loaded the policies: the close found nothing to drop.
+            if !state.documents.contains_key(&uri) {
+                forget_unused_contexts(&state).await;
+            }
         }
         let current = {
             let Some(mut doc) = state.documents.get_mut(&uri) else {
@@ -981,6 +985,20 @@ pub async fn forget_contexts(state: &State, dropped: &[ContextKey]) {
         "problems of {} dropped contexts forgotten on {files} files",
         dropped.len()
     );
+}
+
+/// Drops the contexts that serve no open document and no workspace folder any more
+/// ([`State::drop_unused_contexts`]) and clears the problems they published
+/// ([`forget_contexts`]): after a workspace folder left, a `decorum.toml` came or went,
+/// or the last open draft of a configuration outside the workspace closed.
+pub async fn forget_unused_contexts(state: &State) {
+    let dropped = state.drop_unused_contexts();
+    if dropped.is_empty() {
+        crate::log!(Level::Debug, "no unused contexts");
+    } else {
+        crate::log!(Level::Info, "unused contexts dropped: {}", dropped.len());
+    }
+    forget_contexts(state, &dropped).await;
 }
 
 /// Reports every loaded context whose load nobody has reported yet, each time a load

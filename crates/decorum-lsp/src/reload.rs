@@ -119,52 +119,25 @@ fn not_yet_reloaded(state: &State, changed: Vec<PathBuf>) -> Vec<PathBuf> {
 
 /// Recomputes which context every open draft belongs to (after a `decorum.toml` was
 /// created or deleted, or a workspace folder came or went) and re-checks the ones that
-/// moved.
-///
-/// Contexts that serve no open document and no workspace folder any more are dropped,
-/// and the problems they published on policy files are cleared (a writer who removed a
-/// folder from the workspace no longer wants its errors listed): a folder's defaults that
-/// a `decorum.toml` replaced, and a `decorum.toml` outside every workspace folder left.
-/// Navigation and rename read every loaded context, and they would stay loaded for the
-/// rest of the session. Should they be needed again, they load again when first needed.
-/// A `decorum.toml` inside a workspace folder stays loaded.
+/// moved. Contexts that serve no open document and no workspace folder any more are
+/// dropped, and the problems they published on policy files are cleared
+/// ([`crate::checks::forget_unused_contexts`]): a writer who removed a folder from the
+/// workspace no longer wants its errors listed.
 pub async fn rehome_documents(state: &Arc<State>) {
     let folders = state.folders();
     let mut moved = Vec::new();
-    let mut in_use = state.folder_keys();
     for mut doc in state.documents.iter_mut() {
-        match &doc.role {
-            Role::Draft(key) => {
-                let new_key = ContextKey::for_document(doc.path.as_deref(), &folders);
-                if *key != new_key {
-                    doc.role = Role::Draft(new_key.clone());
-                    moved.push(doc.key().clone());
-                }
-                in_use.push(new_key);
+        if let Role::Draft(key) = &doc.role {
+            let new_key = ContextKey::for_document(doc.path.as_deref(), &folders);
+            if *key != new_key {
+                doc.role = Role::Draft(new_key);
+                moved.push(doc.key().clone());
             }
-            // An open decorum.toml is checked against its context's load.
-            Role::Config => in_use.push(ContextKey::for_document(doc.path.as_deref(), &folders)),
-            Role::Policy => {}
         }
-    }
-    let in_a_folder = |key: &ContextKey| match key {
-        ContextKey::Config(config) => folders.iter().any(|f| config.starts_with(f)),
-        ContextKey::Defaults(_) => false,
-    };
-    let mut dropped = Vec::new();
-    state.contexts.retain(|key, _| {
-        let keep = in_a_folder(key) || in_use.contains(key);
-        if !keep {
-            dropped.push(key.clone());
-        }
-        keep
-    });
-    if !dropped.is_empty() {
-        crate::log!(Level::Info, "unused contexts dropped: {}", dropped.len());
     }
     // Before the first await, so the edits that follow are checked in their new context.
     for uri in moved {
         crate::checks::schedule(state, &uri);
     }
-    crate::checks::forget_contexts(state, &dropped).await;
+    crate::checks::forget_unused_contexts(state).await;
 }

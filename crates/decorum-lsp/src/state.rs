@@ -275,6 +275,41 @@ impl State {
             .collect()
     }
 
+    /// Drops the contexts that serve no open document and no workspace folder any more,
+    /// and returns their keys, for [`crate::checks::forget_contexts`]: a folder's defaults
+    /// that a `decorum.toml` replaced, a `decorum.toml` outside every workspace folder
+    /// whose last open draft closed or whose folder left. A `decorum.toml` inside a
+    /// workspace folder stays loaded. Navigation and rename read every loaded context,
+    /// and they would stay loaded for the rest of the session; should they be needed
+    /// again, they load again when first needed.
+    pub fn drop_unused_contexts(&self) -> Vec<ContextKey> {
+        let folders = self.folders();
+        let mut in_use = self.folder_keys();
+        for doc in self.documents.iter() {
+            match &doc.role {
+                Role::Draft(key) => in_use.push(key.clone()),
+                // An open decorum.toml is checked against its context's load.
+                Role::Config => {
+                    in_use.push(ContextKey::for_document(doc.path.as_deref(), &folders));
+                }
+                Role::Policy => {}
+            }
+        }
+        let in_a_folder = |key: &ContextKey| match key {
+            ContextKey::Config(config) => folders.iter().any(|f| config.starts_with(f)),
+            ContextKey::Defaults(_) => false,
+        };
+        let mut dropped = Vec::new();
+        self.contexts.retain(|key, _| {
+            let keep = in_a_folder(key) || in_use.contains(key);
+            if !keep {
+                dropped.push(key.clone());
+            }
+            keep
+        });
+        dropped
+    }
+
     /// Every loaded context, after loading (or waiting for the preload of) each workspace
     /// folder's, on the calling thread, which must be a blocking one. Navigation and
     /// rename read the workspace through these: asked while the folders' policies were

@@ -116,7 +116,8 @@ pub fn did_change(state: &Arc<State>, params: DidChangeTextDocumentParams) {
     }
 }
 
-/// `didClose`: forget the document and clear its diagnostics.
+/// `didClose`: forget the document and clear its diagnostics, and the policies that
+/// served only it.
 pub async fn did_close(state: &Arc<State>, params: DidCloseTextDocumentParams) {
     let uri = params.text_document.uri;
     let Some((_, doc)) = state.documents.remove(&uri) else {
@@ -145,6 +146,11 @@ pub async fn did_close(state: &Arc<State>, params: DidCloseTextDocumentParams) {
         .client
         .publish_diagnostics(uri, Vec::new(), None)
         .await;
+    // The last draft (or `decorum.toml`) of a configuration outside the workspace, or of
+    // a folder that left it: its policies go, and the problems shown on their files.
+    if doc.role != Role::Policy {
+        crate::checks::forget_unused_contexts(state).await;
+    }
 }
 
 /// `didSave`: a saved policy file or configuration reloads the policies.
