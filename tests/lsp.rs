@@ -33,6 +33,8 @@ mod links;
 mod navigation;
 #[path = "lsp/policies.rs"]
 mod policies;
+#[path = "lsp/pushed_settings.rs"]
+mod pushed_settings;
 #[path = "lsp/robustness.rs"]
 mod robustness;
 #[path = "lsp/sync.rs"]

@@ -125,7 +125,8 @@ pub struct State {
     pub reloaded_inputs: Mutex<HashMap<PathBuf, Option<u64>>>,
     /// How many `workspace/configuration` requests were sent: each is numbered by it.
     pub settings_asked: AtomicU64,
-    /// The number of the newest request whose answer was applied (or was null): answers
+    /// The number of the newest request whose answer was applied (or was null), or the
+    /// newest sent before settings that `workspace/didChangeConfiguration` carried: answers
     /// to older requests that arrive later are dropped.
     pub settings_answered: AtomicU64,
     /// Woken when [`State::context`] loads a context, for the task that reports the

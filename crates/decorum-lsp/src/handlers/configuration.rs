@@ -16,12 +16,25 @@ use crate::log::Level;
 use crate::settings::Settings;
 use crate::state::{Role, State, write};
 
-/// `workspace/didChangeConfiguration`: use the settings sent along, or ask for them.
+/// `workspace/didChangeConfiguration`: use the settings sent along, and ask for them
+/// when the client can be asked.
+///
+/// The settings sent along apply first, in the handler; the answer to the request then
+/// replaces them, unless it is `null`: the client has nothing for the `decorum` section
+/// (Neovim answers so for a section not in its `settings` table), and the settings sent
+/// along stand.
 pub async fn did_change_configuration(state: &Arc<State>, params: DidChangeConfigurationParams) {
+    if !params.settings.is_null() {
+        // Newer than the answers to the requests sent before this notification: one of
+        // them arriving late must not replace these.
+        let asked = state.settings_asked.load(Ordering::SeqCst);
+        state.settings_answered.fetch_max(asked, Ordering::SeqCst);
+        apply(state, Some(&params.settings), None).await;
+    }
+    // After the settings sent along are written (the answer must come after them, or
+    // they would replace it).
     if state.flags().configuration {
         refresh(state);
-    } else if !params.settings.is_null() {
-        apply(state, Some(&params.settings), None).await;
     }
 }
 
@@ -64,7 +77,8 @@ async fn apply(state: &Arc<State>, value: Option<&Value>, asked: Option<u64>) {
     let newest = || {
         asked.is_none_or(|asked| state.settings_answered.fetch_max(asked, Ordering::SeqCst) < asked)
     };
-    // A client without settings for us answers null: keep what initializationOptions said.
+    // A client without settings for us answers null: keep the settings in use (from
+    // initializationOptions, or sent along with didChangeConfiguration).
     let Some(value) = value.filter(|v| !v.is_null()) else {
         // Still the newest answer: an older one arriving later must not apply.
         newest();
