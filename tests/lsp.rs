@@ -21,6 +21,8 @@ mod authoring;
 mod closing;
 #[path = "lsp/frontmeta.rs"]
 mod frontmeta;
+#[path = "lsp/import_folders.rs"]
+mod import_folders;
 #[path = "lsp/libraries.rs"]
 mod libraries;
 #[path = "lsp/line_endings.rs"]

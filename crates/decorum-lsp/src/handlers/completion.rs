@@ -17,7 +17,7 @@
 //! typing does not wait for a compile. Nothing is offered inside other strings,
 //! regexes, `explain` texts or comments.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -399,8 +399,9 @@ fn std_import_paths() -> Vec<(String, bool)> {
 }
 
 /// Import paths relative to the folder of `document` for what was `typed` so far (`./`,
-/// `../shared/`): the sub-folders and `.decorum` files (without the extension) of the
-/// folder it names, hidden ones and the document itself left out.
+/// `../shared/`): the sub-folders that hold a policy file ([`Reach::holds_policy_file`])
+/// and the `.decorum` files (without the extension) of the folder it names, hidden ones
+/// and the document itself left out.
 ///
 /// Only what the loader would accept is offered, as its [`Sandbox`] decides: the loader
 /// reads the document under [`analysis::config_for`] with the document as its explicit
@@ -442,6 +443,7 @@ fn relative_import_paths(
         return Vec::new();
     };
     let mut out = Vec::new();
+    let mut budget = MAX_SEARCHED_ENTRIES;
     for entry in entries.flatten().take(MAX_FOLDER_ENTRIES) {
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.starts_with('.') {
@@ -456,7 +458,16 @@ fn relative_import_paths(
             continue;
         };
         if metadata.is_dir() {
-            out.push((format!("{prefix}{name}"), true));
+            let mut visited = HashSet::new();
+            let reach = Reach {
+                sandbox: &sandbox,
+                document: &document,
+                open,
+            };
+            // Not searched to the end (`None`): offered, as it may hold one.
+            if reach.holds_policy_file(&target, 0, &mut visited, &mut budget) != Some(false) {
+                out.push((format!("{prefix}{name}"), true));
+            }
         } else if let Some(stem) = name.strip_suffix(EXTENSION) {
             if metadata.is_file() && target != document {
                 out.push((format!("{prefix}{stem}"), false));
@@ -479,6 +490,92 @@ fn relative_import_paths(
     out.dedup();
     out
 }
+
+/// What a folder import of the document may read, for [`Reach::holds_policy_file`].
+struct Reach<'a> {
+    sandbox: &'a Sandbox,
+    /// The document completing an import (canonical).
+    document: &'a Path,
+    /// The open policy files (canonical), see [`open_policy_files`].
+    open: &'a [PathBuf],
+}
+
+impl Reach<'_> {
+    /// Whether an import of `folder` (canonical, within reach) would read a policy file:
+    /// one in it or in a folder below it, within reach (not through a symbolic link
+    /// leading outside, not in a library's folder), other than the document, or one open
+    /// in the editor and never saved. A folder of drafts is no import. Searched as the
+    /// loader reads a folder import, at most [`MAX_FOLDER_DEPTH`] deep, the files of a
+    /// folder before its sub-folders; `None` when the `budget` of entries to look at ran
+    /// out first.
+    fn holds_policy_file(
+        &self,
+        folder: &Path,
+        depth: usize,
+        visited: &mut HashSet<PathBuf>,
+        budget: &mut usize,
+    ) -> Option<bool> {
+        if depth > MAX_FOLDER_DEPTH || !visited.insert(folder.to_path_buf()) {
+            return Some(false);
+        }
+        let unsaved = self.open.iter().any(|planned| {
+            planned.parent() == Some(folder)
+                && planned != self.document
+                && self.sandbox.check_side(self.document, planned).is_ok()
+                && unsaved_policy_stem(planned).is_some()
+        });
+        if unsaved {
+            return Some(true);
+        }
+        let Ok(entries) = std::fs::read_dir(folder) else {
+            return Some(false);
+        };
+        let mut below = Vec::new();
+        for entry in entries.flatten() {
+            *budget = budget.checked_sub(1)?;
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else {
+                continue;
+            };
+            if name.starts_with('.') {
+                continue;
+            }
+            let policy = name.ends_with(EXTENSION);
+            // A draft, an image: no call to the file system beyond the listing.
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if !(policy || kind.is_dir() || kind.is_symlink()) {
+                continue;
+            }
+            let Ok(target) = self.sandbox.relative_import(self.document, &entry.path()) else {
+                continue;
+            };
+            let Ok(metadata) = std::fs::metadata(&target) else {
+                continue;
+            };
+            if metadata.is_dir() {
+                below.push(target);
+            } else if policy && metadata.is_file() && target != self.document {
+                return Some(true);
+            }
+        }
+        for sub in below {
+            if self.holds_policy_file(&sub, depth + 1, visited, budget)? {
+                return Some(true);
+            }
+        }
+        Some(false)
+    }
+}
+
+/// How deep below an offered folder completion looks for a policy file: as deep as the
+/// loader reads a folder import.
+const MAX_FOLDER_DEPTH: usize = 32;
+
+/// How many entries below the folders of one listing completion looks at in all to
+/// find which hold a policy file; a folder it could not search to the end is offered.
+const MAX_SEARCHED_ENTRIES: usize = 10_000;
 
 /// The open policy files by canonical path (one not saved yet by its folder's canonical
 /// path and its name); [`relative_import_paths`] asks which are not on disk, once each.
@@ -770,11 +867,14 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("decorum-complete-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("shared")).unwrap();
         std::fs::create_dir_all(dir.join(".hidden")).unwrap();
+        // A folder of drafts is no import: it is not offered.
+        std::fs::create_dir_all(dir.join("posts/2026")).unwrap();
         for file in [
             "org.decorum",
             "base.decorum",
             "notes.md",
             "shared/common.decorum",
+            "posts/2026/hello.md",
         ] {
             std::fs::write(dir.join(file), "").unwrap();
         }
