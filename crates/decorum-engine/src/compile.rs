@@ -2784,6 +2784,9 @@ impl<'a> Compiler<'a> {
                 })
             }
             CondKind::Compare { lhs, op, rhs } => {
+                if self.unquoted_metadata_value(ctx, lhs, op.value, rhs) {
+                    return None;
+                }
                 let l = self.compile_num(ctx, lhs);
                 let r = self.compile_num(ctx, rhs);
                 let ((l, lb), (r, rb)) = (l?, r?);
@@ -2795,6 +2798,58 @@ impl<'a> Compiler<'a> {
                 })
             }
         }
+    }
+
+    /// `channel == x`: metadata compared with a word written without quotes, which the
+    /// grammar reads as a comparison of two numbers. One error, at the word, saying to
+    /// quote it (rather than two saying neither side is a post field). `true` when
+    /// reported.
+    fn unquoted_metadata_value(
+        &mut self,
+        ctx: &RuleCtx<'_>,
+        lhs: &NumExpr,
+        op: CmpOp,
+        rhs: &NumExpr,
+    ) -> bool {
+        if !matches!(op, CmpOp::Eq | CmpOp::Ne) {
+            return false;
+        }
+        let bare = |n: &'_ NumExpr| match &n.kind {
+            NumKind::Name(name) => Some(name.clone()),
+            _ => None,
+        };
+        let (Some(left), Some(right)) = (bare(lhs), bare(rhs)) else {
+            return false;
+        };
+        let is_metadata = |n: &Name| {
+            METADATA_WORDS.contains(&n.text.as_str()) && !ctx.params.contains_key(&n.text)
+        };
+        let is_number = |n: &Name| {
+            Field::by_name(&n.text).is_some()
+                || ctx.params.contains_key(&n.text)
+                || self.failed_params.contains(&n.text)
+        };
+        let (key, word) = match (is_metadata(&left), is_metadata(&right)) {
+            (true, false) => (left, right),
+            (false, true) => (right, left),
+            _ => return false,
+        };
+        if is_number(&word) {
+            return false;
+        }
+        let quoted = format!("\"{}\"", word.text);
+        self.error(
+            ctx.source,
+            word.range,
+            "unknown-name",
+            format!(
+                "`{}` is metadata, compared with text in quotes: without quotes, `{}` reads as a post field or parameter, and there is none of that name",
+                key.text, word.text
+            ),
+            Some(format!("write `{} {} {quoted}`", key.text, op.as_str())),
+        );
+        self.replacement(Some(quoted));
+        true
     }
 
     fn batch_needs_function(&mut self, file: SourceId, range: TextRange) {
@@ -2938,11 +2993,23 @@ impl<'a> Compiler<'a> {
                     let mut params: Vec<&str> = ctx.params.keys().map(String::as_str).collect();
                     params.sort_unstable();
                     known.extend(params);
-                    let nearest = nearest_name(&name.text, known.iter().copied());
-                    let help = nearest
-                        .as_deref()
-                        .map(did_you_mean_text)
-                        .or_else(|| Some(format!("numbers can use: {}", known.join(", "))));
+                    let metadata = METADATA_WORDS.contains(&name.text.as_str());
+                    let nearest =
+                        nearest_name(&name.text, known.iter().copied()).filter(|_| !metadata);
+                    let help = if metadata {
+                        // `channel > 3`, `channel == words`: metadata is no number.
+                        Some(format!(
+                            "`{}` is metadata, compared with text in quotes, as in `{} == \"x\"`; numbers can use: {}",
+                            name.text,
+                            name.text,
+                            known.join(", ")
+                        ))
+                    } else {
+                        nearest
+                            .as_deref()
+                            .map(did_you_mean_text)
+                            .or_else(|| Some(format!("numbers can use: {}", known.join(", "))))
+                    };
                     self.error(
                         file,
                         name.range,
@@ -3188,6 +3255,9 @@ impl<'a> Compiler<'a> {
 /// names (`x`, `twitter`, `bluesky`, ...), from decorum-draft, which compares channels.
 /// `channel == "..."` with another value is a warning, and suggestions and completion
 /// offer these.
+/// The metadata a condition names without `meta.`: compared with text, never a number.
+const METADATA_WORDS: [&str; 2] = ["channel", "type"];
+
 pub(crate) fn known_channels() -> &'static [&'static str] {
     static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
     NAMES.get_or_init(|| decorum_draft::channel_names().collect())

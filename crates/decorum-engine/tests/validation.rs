@@ -1112,3 +1112,37 @@ fn a_long_and_chain_is_one_level_and_needs_no_deep_stack() {
     assert!(findings > 0, "`x` is in the draft");
     assert!(formatted);
 }
+
+/// `channel == x` reads as a comparison of two numbers; the mistake is the missing quotes,
+/// so that is the one error, at the word, with the quoted word as its replacement. Metadata
+/// compared with a number, or with a field or parameter, says it is compared with text.
+#[test]
+fn metadata_compared_with_a_word_without_quotes_is_told_to_quote_it() {
+    let root = r##"decorum 1
+policy t
+rule r { flag when channel == x }
+rule s { flag when instagram != channel and words > 3 }
+rule u { param n = 3  flag when type == n }
+rule v { flag when channel > 3 }
+"##;
+    check(
+        root,
+        &[],
+        expect![[r#"
+            root.decorum:3:31: error[unknown-name]: `channel` is metadata, compared with text in quotes: without quotes, `x` reads as a post field or parameter, and there is none of that name `x` (help: write `channel == "x"`)
+            root.decorum:4:20: error[unknown-name]: `channel` is metadata, compared with text in quotes: without quotes, `instagram` reads as a post field or parameter, and there is none of that name `instagram` (help: write `channel != "instagram"`)
+            root.decorum:5:33: error[unknown-name]: there is no post field or parameter named `type` `type` (help: `type` is metadata, compared with text in quotes, as in `type == "x"`; numbers can use: words, sentences, paragraphs, length, chars, limit, hashtags, mentions, links, emoji, posts, n)
+            root.decorum:6:20: error[unknown-name]: there is no post field or parameter named `channel` `channel` (help: `channel` is metadata, compared with text in quotes, as in `channel == "x"`; numbers can use: words, sentences, paragraphs, length, chars, limit, hashtags, mentions, links, emoji, posts)
+        "#]],
+    );
+    let (_, compiled) = compile_files(root, &[]);
+    let replacements: Vec<Option<&str>> = compiled
+        .problems
+        .iter()
+        .map(|p| p.replacement.as_deref())
+        .collect();
+    assert_eq!(
+        replacements,
+        [Some("\"x\""), Some("\"instagram\""), None, None]
+    );
+}
