@@ -1942,8 +1942,14 @@ impl<'a> Compiler<'a> {
             (default_level, file, at)
         });
         for o in &overrides {
-            // A file's own lock does not bind the rest of its `use` block.
-            let binding = lock.filter(|&(_, by, _)| by != o.source);
+            // A file's own lock does not bind the rest of its `use` block, and a lock
+            // set by a `use` binds only files nearer the root: not a sibling at the same
+            // depth, whose `use` may come before or after it in import order (the two
+            // are then a `use-conflict`, the later one winning, whatever the order).
+            let depth_of = |id: SourceId| self.depth.get(id.0 as usize).copied();
+            let binding = lock.filter(|&(_, by, _)| {
+                by != o.source && (by == file || depth_of(o.source) < depth_of(by))
+            });
             for item in &o.decl.items {
                 match item {
                     // Collected with the rule's own examples below.

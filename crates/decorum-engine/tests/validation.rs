@@ -1146,3 +1146,33 @@ rule v { flag when channel > 3 }
         [Some("\"x\""), Some("\"instagram\""), None, None]
     );
 }
+
+/// A `locked` in a `use` binds the files nearer the root, not a sibling (a file at the same
+/// depth that does not import it): swapping the two imports gives the same outcome, a
+/// `use-conflict` warning at the later one, which wins.
+#[test]
+fn a_lock_set_by_a_use_does_not_bind_a_sibling_in_either_import_order() {
+    let base = "decorum 1\npolicy base\nrule r { severity warning flag when contains [\"x\"] }\n";
+    let mid = "decorum 1\npolicy mid\nimport \"./base\"\nuse base.r { severity warning locked }\n";
+    let sib = "decorum 1\npolicy sib\nimport \"./base\"\nuse base.r { severity info }\n";
+    let run = |first: &str, second: &str| {
+        let root = format!("decorum 1\npolicy t\nimport \"./{first}\"\nimport \"./{second}\"\n");
+        // The files in the order the workspace loads them: the order of the imports.
+        let files = |name: &str| {
+            if name == "mid" {
+                ("mid", mid)
+            } else {
+                ("sib", sib)
+            }
+        };
+        let (inputs, compiled) =
+            compile_files(&root, &[files(first), files(second), ("base", base)]);
+        render_problems(&inputs, &compiled.problems)
+    };
+    expect![[r#"
+        sib.decorum:4:14: warning[use-conflict]: `base.r`: its severity is set to `info` here and to `warning` in a file imported beside this one; this value wins, as the later import `severity info` (help: set it in one place, or in the file that imports both, whose `use` wins over theirs) [mid.decorum:4:14: also set here]
+    "#]].assert_eq(&run("mid", "sib"));
+    expect![[r#"
+        mid.decorum:4:14: warning[use-conflict]: `base.r`: its severity is set to `warning` here and to `info` in a file imported beside this one; this value wins, as the later import `severity warning locked` (help: set it in one place, or in the file that imports both, whose `use` wins over theirs) [sib.decorum:4:14: also set here]
+    "#]].assert_eq(&run("sib", "mid"));
+}
