@@ -140,6 +140,9 @@ struct AppliedExtension {
 const POSITIVE: u8 = 1;
 /// The set makes the rule fire less when it matches more.
 const NEGATIVE: u8 = 2;
+/// The set is counted (`count`, `share`, `posts`): more matches may raise or lower a
+/// number the rule compares, so it may fire more or less.
+const COUNTED: u8 = 4;
 
 /// How each set a rule reads affects it, found by walking its conditions and sets.
 #[derive(Default)]
@@ -151,7 +154,7 @@ impl Polarities {
     }
 
     fn flip(p: u8) -> u8 {
-        ((p & POSITIVE) << 1) | ((p & NEGATIVE) >> 1)
+        ((p & POSITIVE) << 1) | ((p & NEGATIVE) >> 1) | (p & COUNTED)
     }
 
     fn set(&mut self, arena: &SetArena, set: SetId, p: u8) {
@@ -199,10 +202,9 @@ impl Polarities {
     }
 
     fn num(&mut self, arena: &SetArena, n: &NumIr) {
-        let both = POSITIVE | NEGATIVE;
         match n {
-            NumIr::Count(set) => self.set(arena, *set, both),
-            NumIr::Share(c) | NumIr::Posts(c) => self.cond(arena, c, both),
+            NumIr::Count(set) => self.set(arena, *set, COUNTED),
+            NumIr::Share(c) | NumIr::Posts(c) => self.cond(arena, c, COUNTED),
             NumIr::Add(a, b) | NumIr::Sub(a, b) | NumIr::Mul(a, b) | NumIr::Div(a, b) => {
                 self.num(arena, a);
                 self.num(arena, b);
@@ -2408,21 +2410,28 @@ impl<'a> Compiler<'a> {
         for c in unless {
             reach.cond(&self.arena, c, NEGATIVE);
         }
+        let help = "a locked rule can be made stricter but not looser: `+=` may only add terms the rule flags (outside `count`, `share` and `posts`); to exempt one draft, add a waiver comment with a reason";
         for ext in foreign {
-            if reach.of(ext.extra) & NEGATIVE != 0 {
-                self.error(
-                    ext.source,
-                    ext.range,
-                    "locked",
-                    if ext.remove {
-                        format!("this `extend` would loosen `{id}`, which is locked: it takes away terms the rule flags")
-                    } else {
-                        format!("this `extend` would loosen `{id}`, which is locked: the rule reads these terms as exceptions")
-                    },
-                    Some("a locked rule can be made stricter but not looser: `+=` may only add terms the rule flags; to exempt one draft, add a waiver comment with a reason".into()),
-                );
-                self.label(lock.0, lock.1, "locked here");
-            }
+            let reached = reach.of(ext.extra);
+            // An exception (or a flagged term taken away) is named first: it loosens the
+            // rule whatever the counts do.
+            let message = match (reached & NEGATIVE != 0, reached & COUNTED != 0, ext.remove) {
+                (true, _, true) => format!(
+                    "this `extend` would loosen `{id}`, which is locked: it takes away terms the rule flags"
+                ),
+                (true, _, false) => format!(
+                    "this `extend` would loosen `{id}`, which is locked: the rule reads these terms as exceptions"
+                ),
+                (false, true, true) => format!(
+                    "this `extend` could loosen `{id}`, which is locked: it takes away terms the rule counts (in `count`, `share` or `posts`), where fewer matches can mean fewer findings"
+                ),
+                (false, true, false) => format!(
+                    "this `extend` could loosen `{id}`, which is locked: the rule counts these terms (in `count`, `share` or `posts`), where more matches can mean fewer findings"
+                ),
+                (false, false, _) => continue,
+            };
+            self.error(ext.source, ext.range, "locked", message, Some(help.into()));
+            self.label(lock.0, lock.1, "locked here");
         }
     }
 

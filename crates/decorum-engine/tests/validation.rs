@@ -670,8 +670,8 @@ extend lib.consented += [/\w+/]
 "##,
         &[("lib", lib)],
         expect![[r#"
-            root.decorum:5:1: error[locked]: this `extend` would loosen `lib.strict`, which is locked: it takes away terms the rule flags `extend lib.ids -= ["teacher"]` (help: a locked rule can be made stricter but not looser: `+=` may only add terms the rule flags; to exempt one draft, add a waiver comment with a reason) [lib.decorum:5:30: locked here]
-            root.decorum:6:1: error[locked]: this `extend` would loosen `lib.strict`, which is locked: the rule reads these terms as exceptions `extend lib.consented += [/\w+/]` (help: a locked rule can be made stricter but not looser: `+=` may only add terms the rule flags; to exempt one draft, add a waiver comment with a reason) [lib.decorum:5:30: locked here]
+            root.decorum:5:1: error[locked]: this `extend` would loosen `lib.strict`, which is locked: it takes away terms the rule flags `extend lib.ids -= ["teacher"]` (help: a locked rule can be made stricter but not looser: `+=` may only add terms the rule flags (outside `count`, `share` and `posts`); to exempt one draft, add a waiver comment with a reason) [lib.decorum:5:30: locked here]
+            root.decorum:6:1: error[locked]: this `extend` would loosen `lib.strict`, which is locked: the rule reads these terms as exceptions `extend lib.consented += [/\w+/]` (help: a locked rule can be made stricter but not looser: `+=` may only add terms the rule flags (outside `count`, `share` and `posts`); to exempt one draft, add a waiver comment with a reason) [lib.decorum:5:30: locked here]
         "#]],
     );
 }
@@ -1175,4 +1175,34 @@ fn a_lock_set_by_a_use_does_not_bind_a_sibling_in_either_import_order() {
     expect![[r#"
         mid.decorum:4:14: warning[use-conflict]: `base.r`: its severity is set to `warning` here and to `info` in a file imported beside this one; this value wins, as the later import `severity warning locked` (help: set it in one place, or in the file that imports both, whose `use` wins over theirs) [sib.decorum:4:14: also set here]
     "#]].assert_eq(&run("sib", "mid"));
+}
+
+/// A locked rule that counts a set refuses a `+=` from another file because the rule
+/// counts it, which is what the error says (not that it reads the terms as exceptions).
+#[test]
+fn extending_a_set_a_locked_rule_counts_says_it_is_counted() {
+    let base = r##"decorum 1
+policy b2
+terms u = ["urgent"]
+terms v = ["now"]
+terms w = ["later"]
+rule d { severity warning locked  flag when count(u) > 1 or (contains v and not contains w) }
+rule e { severity warning locked  flag when count(w) > 2 }
+"##;
+    check(
+        r##"decorum 1
+policy org
+import "./b2"
+extend b2.u += ["more"]
+extend b2.u -= ["urgent"]
+extend b2.w += ["soon"]
+"##,
+        &[("b2", base)],
+        expect![[r#"
+            root.decorum:4:1: error[locked]: this `extend` could loosen `b2.d`, which is locked: the rule counts these terms (in `count`, `share` or `posts`), where more matches can mean fewer findings `extend b2.u += ["more"]` (help: a locked rule can be made stricter but not looser: `+=` may only add terms the rule flags (outside `count`, `share` and `posts`); to exempt one draft, add a waiver comment with a reason) [b2.decorum:6:27: locked here]
+            root.decorum:5:1: error[locked]: this `extend` could loosen `b2.d`, which is locked: it takes away terms the rule counts (in `count`, `share` or `posts`), where fewer matches can mean fewer findings `extend b2.u -= ["urgent"]` (help: a locked rule can be made stricter but not looser: `+=` may only add terms the rule flags (outside `count`, `share` and `posts`); to exempt one draft, add a waiver comment with a reason) [b2.decorum:6:27: locked here]
+            root.decorum:6:1: error[locked]: this `extend` would loosen `b2.d`, which is locked: the rule reads these terms as exceptions `extend b2.w += ["soon"]` (help: a locked rule can be made stricter but not looser: `+=` may only add terms the rule flags (outside `count`, `share` and `posts`); to exempt one draft, add a waiver comment with a reason) [b2.decorum:6:27: locked here]
+            root.decorum:6:1: error[locked]: this `extend` could loosen `b2.e`, which is locked: the rule counts these terms (in `count`, `share` or `posts`), where more matches can mean fewer findings `extend b2.w += ["soon"]` (help: a locked rule can be made stricter but not looser: `+=` may only add terms the rule flags (outside `count`, `share` and `posts`); to exempt one draft, add a waiver comment with a reason) [b2.decorum:7:27: locked here]
+        "#]],
+    );
 }
