@@ -2616,6 +2616,15 @@ impl<'a> Compiler<'a> {
                     {
                         self.warning(file, at, "placeholder", format!("`{{{name}}}` is about one post, which a batch finding does not have"), Some("use `{posts}` for the number of posts or `{value}` for the measured share".into()));
                     }
+                    if matches!(p, MessagePart::Param(_))
+                        && matches!(params.get(name), Some(ParamValue::Terms(_)))
+                    {
+                        // A set may hold regexes and thousands of terms: no one text.
+                        self.warning(file, at, "placeholder", format!("`{{{name}}}` is a term-set parameter, which a message cannot show: the finding would read `(term set)`"), Some(match batch {
+                            false => "use `{match}` for the text the rule flagged, or write the terms themselves into the message",
+                            true => "write the terms themselves into the message",
+                        }.into()));
+                    }
                     if !text.is_empty() {
                         parts.push(MessagePart::Text(std::mem::take(&mut text)));
                     }

@@ -1206,3 +1206,24 @@ extend b2.w += ["soon"]
         "#]],
     );
 }
+
+/// A term-set parameter has no one text to show: `{PARAM}` for one is a warning, as are
+/// the placeholders a batch finding cannot fill.
+#[test]
+fn a_term_set_parameter_in_a_message_is_warned_about() {
+    check(
+        r##"decorum 1
+policy t
+rule r {
+  message "{numbers} and {most}"
+  param numbers = ["988"]
+  param most = 3
+  flag when not contains numbers and words > most
+}
+"##,
+        &[],
+        expect![[r#"
+            root.decorum:4:12: warning[placeholder]: `{numbers}` is a term-set parameter, which a message cannot show: the finding would read `(term set)` `{numbers}` (help: use `{match}` for the text the rule flagged, or write the terms themselves into the message)
+        "#]],
+    );
+}
