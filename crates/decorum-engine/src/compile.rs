@@ -2147,6 +2147,22 @@ impl<'a> Compiler<'a> {
                 false
             }
             (Some(d), None) => {
+                // A `use` of a disabled rule changes nothing and its examples never run;
+                // `decorum audit` lists its changes as having no effect. Said where the
+                // author can act: in the workspace's own files.
+                for o in &overrides {
+                    if !self.is_own(o.source) {
+                        continue;
+                    }
+                    self.warning(
+                        o.source,
+                        o.decl.target.range,
+                        "no-effect",
+                        format!("`{id}` is disabled, so this `use` has no effect: its settings do not apply and its examples do not run"),
+                        Some("remove this `use`, or the `disable` if the rule should run".into()),
+                    );
+                    self.label(d.source, d.decl.range, "disabled here");
+                }
                 self.audit.disables.push(DisableRecord {
                     rule: id.clone(),
                     reason: d

@@ -1227,3 +1227,30 @@ rule r {
         "#]],
     );
 }
+
+/// A `use` of a rule the workspace disables has no effect: a warning at the `use`, with
+/// the `disable` labelled. Not in a library's file, which the author does not edit.
+#[test]
+fn a_use_of_a_disabled_rule_is_warned_about() {
+    let base = "decorum 1\npolicy base\nrule hotline { flag when contains [\"call now\"] }\n";
+    let (inputs, compiled) = compile_files_with_std(
+        r##"decorum 1
+policy root2
+import "./base"
+import "./lib"
+disable base.hotline because "not needed"
+use base.hotline { example flags "call now" }
+"##,
+        &[
+            ("base", base),
+            (
+                "lib",
+                "decorum 1\npolicy lib\nimport \"./base\"\nuse base.hotline { severity error }\n",
+            ),
+        ],
+        &["lib"],
+    );
+    expect![[r#"
+        root.decorum:6:5: warning[no-effect]: `base.hotline` is disabled, so this `use` has no effect: its settings do not apply and its examples do not run `base.hotline` (help: remove this `use`, or the `disable` if the rule should run) [root.decorum:5:1: disabled here]
+    "#]].assert_eq(&render_problems(&inputs, &compiled.problems));
+}
