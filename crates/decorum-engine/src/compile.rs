@@ -1890,7 +1890,7 @@ impl<'a> Compiler<'a> {
                     p.name.range,
                     "duplicate",
                     format!("the parameter `{}` is declared twice", p.name.text),
-                    None,
+                    Some(format!("keep one `param {}` (a rule has one value for each parameter), or give the second another name", p.name.text)),
                 );
                 self.label(file, first, "first declared here");
                 continue;

@@ -1254,3 +1254,28 @@ use base.hotline { example flags "call now" }
         root.decorum:6:5: warning[no-effect]: `base.hotline` is disabled, so this `use` has no effect: its settings do not apply and its examples do not run `base.hotline` (help: remove this `use`, or the `disable` if the rule should run) [root.decorum:5:1: disabled here]
     "#]].assert_eq(&render_problems(&inputs, &compiled.problems));
 }
+
+/// A parameter declared twice and a severity that does not exist say what to write.
+#[test]
+fn a_duplicate_parameter_and_an_unknown_severity_say_what_to_write() {
+    check(
+        r##"decorum 1
+policy t
+import "./lib"
+use lib.r { severity critical }
+use lib.r { severity eror }
+rule q { param p = 1 param p = 2 flag when words > p }
+rule z { severity critical flag when words > 3 }
+"##,
+        &[(
+            "lib",
+            "decorum 1\npolicy lib\nrule r { flag when contains [\"x\"] }\n",
+        )],
+        expect![[r#"
+            root.decorum:4:22: error[syntax]: expected `=` or `+=` or a severity (`error`, `warning`, `info` or `hint`), found `critical` `critical` (help: a severity is `error`, `warning`, `info` or `hint`, as in `severity error`)
+            root.decorum:5:22: error[syntax]: expected `=` or `+=` or a severity (`error`, `warning`, `info` or `hint`), found `eror` `eror` (help: did you mean `error`? A severity is `error`, `warning`, `info` or `hint`)
+            root.decorum:6:28: error[duplicate]: the parameter `p` is declared twice `p` (help: keep one `param p` (a rule has one value for each parameter), or give the second another name) [root.decorum:6:16: first declared here]
+            root.decorum:7:19: error[syntax]: expected a severity (`error`, `warning`, `info` or `hint`), found `critical` `critical` (help: a severity is `error`, `warning`, `info` or `hint`, as in `severity error`)
+        "#]],
+    );
+}

@@ -852,6 +852,9 @@ fn hint(source: &str, pos: usize, positives: &[Rule], found: &Found<'_>) -> Opti
     if positives.contains(&Rule::K_BECAUSE) {
         return Some("every `disable` needs a reason: `disable NAME because \"why\"`".into());
     }
+    if let Some(help) = unknown_severity(before, positives, found) {
+        return Some(help);
+    }
     // `in first N` takes either unit; `near(a, b, N words)` only words.
     if positives.contains(&Rule::K_CHARS) {
         return Some(
@@ -938,6 +941,26 @@ fn hint(source: &str, pos: usize, positives: &[Rule], found: &Found<'_>) -> Opti
         return Some("a `}` is missing: close the rule's `{`".into());
     }
     None
+}
+
+/// `severity critical`, in a rule or a `use` block: the four severities, and the nearest
+/// one when the word is a near miss (`severity eror`). A word that is not ASCII
+/// (`érror`) gets the help about characters instead.
+fn unknown_severity(before: &str, positives: &[Rule], found: &Found<'_>) -> Option<String> {
+    if !positives.contains(&Rule::severity)
+        || !found.text.is_ascii()
+        || before.split_whitespace().next_back() != Some("severity")
+    {
+        return None;
+    }
+    const LEVELS: [&str; 4] = ["error", "warning", "info", "hint"];
+    let levels = "a severity is `error`, `warning`, `info` or `hint`, as in `severity error`";
+    Some(match did_you_mean(found.text, LEVELS) {
+        Some(level) => {
+            format!("did you mean `{level}`? A severity is `error`, `warning`, `info` or `hint`")
+        }
+        None => levels.to_string(),
+    })
 }
 
 /// `use {`, `rule {`, `extend += [...]`, `disable because "..."`: the item's keyword with
