@@ -3291,13 +3291,13 @@ impl<'a> Compiler<'a> {
     }
 }
 
+/// The metadata a condition names without `meta.`: compared with text, never a number.
+const METADATA_WORDS: [&str; 2] = ["channel", "type"];
+
 /// Every channel name a policy may write: each known channel, followed by its other
 /// names (`x`, `twitter`, `bluesky`, ...), from decorum-draft, which compares channels.
 /// `channel == "..."` with another value is a warning, and suggestions and completion
 /// offer these.
-/// The metadata a condition names without `meta.`: compared with text, never a number.
-const METADATA_WORDS: [&str; 2] = ["channel", "type"];
-
 pub(crate) fn known_channels() -> &'static [&'static str] {
     static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
     NAMES.get_or_init(|| decorum_draft::channel_names().collect())
