@@ -167,7 +167,7 @@ fn a_nested_decorum_toml_that_does_not_apply_is_named_with_how_to_apply_it() {
         1 | Another frequent flyer tonight.
           |         ^^^^^^^^^^^^^^ A derogatory label for patients
           |
-           = fix: Replace with “patient who visits often”
+           = fix: Replace with “frequent visitor”
            = see: https://www.ncsbn.org/public-files/NCSBN_SocialMedia.pdf
            = why: decorum explain hc.tone.derogatory-label
 
