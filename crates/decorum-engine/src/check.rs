@@ -555,7 +555,12 @@ impl PolicySet {
                 let range = hit.primary?;
                 Some(Fix {
                     title: title.to_string(),
-                    edits: vec![removal_edit(text, &ctx.post.sentences, range)],
+                    edits: vec![removal_edit(
+                        text,
+                        &ctx.draft.prose,
+                        &ctx.post.sentences,
+                        range,
+                    )],
                     applicability: Applicability::MaybeIncorrect,
                 })
             }
@@ -1246,14 +1251,141 @@ fn removal_range(text: &str, range: TextRange) -> TextRange {
     range
 }
 
-/// The edit of `fix remove` for a match at `range`: it takes away the match's sentence
-/// when nothing but punctuation would be left of it ([`sentence_removal`]), else the
-/// match and one neighbouring space ([`removal_range`]), capitalising the next word
-/// when the match started the sentence ([`capitalise_after`]).
-fn removal_edit(text: &str, sentences: &[TextRange], range: TextRange) -> Edit {
-    let removed =
-        sentence_removal(text, sentences, range).unwrap_or_else(|| removal_range(text, range));
-    capitalise_after(text, sentences, removed)
+/// The edit of `fix remove` for a match at `range` of `text`, whose prose view is
+/// `prose` (the view that blanks Markdown markup) and whose post's sentences are
+/// `sentences`. It takes away:
+/// 1. the match with the markers and brackets that would be left around nothing
+///    ([`empty_wrappers`]: `**Guaranteed**`, `(guaranteed)`);
+/// 2. its whole sentence when nothing but punctuation, quotes and markers that pair up
+///    would be left of it ([`sentence_removal`]), else one neighbouring space
+///    ([`removal_range`]) and an article that would be left alone before punctuation
+///    ([`lone_article`]: `, a 45-year-old, is` reads `, is`);
+/// 3. the rest of the line, when only spaces would be left on it, with one line end, and
+///    one separating blank line when the line held the whole paragraph
+///    ([`blank_line_removal`]);
+///
+/// and it capitalises the next word when the removal began the sentence
+/// ([`capitalise_after`]).
+fn removal_edit(text: &str, prose: &str, sentences: &[TextRange], range: TextRange) -> Edit {
+    let wrapped = empty_wrappers(text, prose, range);
+    let removed = sentence_removal(text, prose, sentences, range, wrapped)
+        .unwrap_or_else(|| lone_article(text, removal_range(text, wrapped)));
+    let removed = blank_line_removal(text, removed);
+    capitalise_after(text, sentences, range, removed)
+}
+
+/// The characters of Markdown's emphasis, strong, strike-through and code markers.
+const MARKER_BYTES: &[u8] = b"*_~`";
+
+/// True when byte `at` of the text is a Markdown marker: a `*`, `_`, `~` or backtick
+/// that the prose view blanks (in plain text, and where Markdown reads one as typed, as
+/// in `f*ck`, the prose view keeps it, and it is text).
+fn marker_at(text: &str, prose: &str, at: usize) -> bool {
+    text.as_bytes()
+        .get(at)
+        .is_some_and(|b| MARKER_BYTES.contains(b))
+        && prose.as_bytes().get(at) == Some(&b' ')
+}
+
+/// Brackets that removing what they hold would leave empty: ASCII and full-width.
+const BRACKETS: [(&str, &str); 4] = [("(", ")"), ("[", "]"), ("（", "）"), ("［", "］")];
+
+/// `range` widened over the markers (`**`, `*`, `__`, `_`, `~~`, backticks) and the
+/// brackets (`()`, `[]`, `（）`, `［］`, spaces inside allowed) that hold nothing else,
+/// from the inside out: removing `Guaranteed` from `**Guaranteed** results` or
+/// `tea (guaranteed) helps` must not leave `**** results` or `tea () helps`.
+///
+/// A marker run counts when the prose view blanks it (so it is markup, not text) and the
+/// run on the other side is of the same character and length; the opening run must not
+/// follow a letter or digit nor the closing run precede one, so the closing backtick of
+/// one code span and the opening one of the next (`` `a`word`b` ``) are left alone.
+/// A bracket counts when it is prose (a link's `[` and `](url)` are not).
+fn empty_wrappers(text: &str, prose: &str, range: TextRange) -> TextRange {
+    let bytes = text.as_bytes();
+    let (mut s, mut e) = (usize::from(range.start()), usize::from(range.end()));
+    let is_prose =
+        |a: usize, b: usize| text.get(a..b).is_some() && text.get(a..b) == prose.get(a..b);
+    let word_char = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    loop {
+        // Markers: the same run on both sides.
+        if let Some(&c) = s.checked_sub(1).and_then(|i| bytes.get(i)) {
+            let run = |at: usize| bytes.get(at) == Some(&c) && marker_at(text, prose, at);
+            let left = (1..=s).take_while(|&k| run(s - k)).count();
+            let right = (e..bytes.len()).take_while(|&j| run(j)).count();
+            let before = text.get(..s - left).and_then(|t| t.chars().next_back());
+            let after = text.get(e + right..).and_then(|t| t.chars().next());
+            if left > 0 && left == right && !word_char(before) && !word_char(after) {
+                s -= left;
+                e += right;
+                continue;
+            }
+        }
+        // Brackets, perhaps with spaces inside.
+        let (Some(head), Some(tail)) = (text.get(..s), text.get(e..)) else {
+            break;
+        };
+        let (head, tail) = (
+            head.trim_end_matches([' ', '\t']),
+            tail.trim_start_matches([' ', '\t']),
+        );
+        let pair = BRACKETS.iter().find(|(open, close)| {
+            head.strip_suffix(open)
+                .is_some_and(|h| is_prose(h.len(), head.len()))
+                && tail.starts_with(close)
+                && {
+                    let at = text.len() - tail.len();
+                    is_prose(at, at + close.len())
+                }
+        });
+        match pair {
+            Some((open, close)) => {
+                s = head.len() - open.len();
+                e = text.len() - tail.len() + close.len();
+            }
+            None => break,
+        }
+    }
+    let size = |n: usize| TextSize::try_from(n).unwrap_or_default();
+    TextRange::new(size(s), size(e.max(s)))
+}
+
+/// After a removal that took the space before the match (`, a 45-year-old, is`), the
+/// article left alone between two punctuation marks goes too, with the mark and space
+/// before it: `, is`. Only a lower-case `a`, `an` or `the` after a comma, semicolon or
+/// colon and a space, with a comma, semicolon, colon, full stop, `!` or `?` after the
+/// removal: elsewhere a lone word may be a label (`Plan A`, `vitamin A`) or the start of
+/// what follows.
+fn lone_article(text: &str, removed: TextRange) -> TextRange {
+    let (s, e) = (usize::from(removed.start()), usize::from(removed.end()));
+    let (Some(before), Some(after)) = (text.get(..s), text.get(e..)) else {
+        return removed;
+    };
+    if !after.starts_with([',', ';', ':', '.', '!', '?']) {
+        return removed;
+    }
+    let mark = ["a", "an", "the"].iter().find_map(|article| {
+        let head = before.strip_suffix(article)?.strip_suffix(' ')?;
+        head.ends_with([',', ';', ':']).then(|| head.len() - 1)
+    });
+    match mark {
+        Some(at) => TextRange::new(TextSize::try_from(at).unwrap_or_default(), removed.end()),
+        None => removed,
+    }
+}
+
+/// The Markdown markers in `range` of the text, in order, when all else there is
+/// punctuation, quotes or whitespace; `None` when anything else is.
+fn punctuation_and_markers(text: &str, prose: &str, range: TextRange) -> Option<String> {
+    let start = usize::from(range.start());
+    let mut markers = String::new();
+    for (i, c) in decorum_text::slice(text, range).char_indices() {
+        if marker_at(text, prose, start + i) {
+            markers.push(c);
+        } else if !(c.is_whitespace() || ".,;:!?…\"'“”‘’()".contains(c)) {
+            return None;
+        }
+    }
+    Some(markers)
 }
 
 /// The sentence holding offset `at`: sentences are sorted and apart, so it is the last
@@ -1267,31 +1399,46 @@ fn sentence_at(sentences: &[TextRange], at: TextSize) -> Option<TextRange> {
         .copied()
 }
 
-/// The whole sentence holding `range`, with the spaces that part it from the next (or,
-/// at the end of a line, the previous) sentence, when removing `range` would leave
-/// nothing of it but punctuation: `My patient. I think so.` becomes `I think so.`, not
-/// `. I think so.`. `None` otherwise, and when other characters (Markdown markup such
-/// as `**`) would be left.
-fn sentence_removal(text: &str, sentences: &[TextRange], range: TextRange) -> Option<TextRange> {
-    let sentence = sentence_at(sentences, range.start()).filter(|s| s.contains_range(range))?;
-    let rest = |r: TextRange| decorum_text::slice(text, r);
-    let left = rest(TextRange::new(sentence.start(), range.start()));
-    let right = rest(TextRange::new(range.end(), sentence.end()));
-    let only_punctuation = |s: &str| {
-        s.chars()
-            .all(|c| c.is_whitespace() || ".,;:!?…\"'“”‘’()".contains(c))
-    };
-    if !only_punctuation(left) || !only_punctuation(right) {
+/// The whole sentence holding the match `at` (widened to `range`), with the spaces that
+/// part it from the next (or, at the end of a line, the previous) sentence, when
+/// removing `range` would leave nothing of it but punctuation, quotes and Markdown
+/// markers that pair up: `My patient. I think so.` becomes `I think so.`, not `. I think
+/// so.`, and `**My patient!** Bye.` becomes `Bye.`. `None` otherwise: when other
+/// characters would be left, or markers that do not pair (`**My patient. I think** so.`
+/// keeps its sentence, whose `**` the next one closes).
+fn sentence_removal(
+    text: &str,
+    prose: &str,
+    sentences: &[TextRange],
+    at: TextRange,
+    range: TextRange,
+) -> Option<TextRange> {
+    let sentence = sentence_at(sentences, at.start())
+        .filter(|s| s.contains_range(at))?
+        .cover(range);
+    // The sentence's own markers may lie outside it: the prose view blanks them, so
+    // `Hi. **My patient!**` has its sentence from `My` to `!`.
+    let (mut start, mut end) = (usize::from(sentence.start()), usize::from(sentence.end()));
+    while start > 0 && marker_at(text, prose, start - 1) {
+        start -= 1;
+    }
+    while marker_at(text, prose, end) {
+        end += 1;
+    }
+    let size = |n: usize| TextSize::try_from(n).unwrap_or_default();
+    let sentence = TextRange::new(size(start), size(end));
+    let left =
+        punctuation_and_markers(text, prose, TextRange::new(sentence.start(), range.start()))?;
+    let right = punctuation_and_markers(text, prose, TextRange::new(range.end(), sentence.end()))?;
+    if !left.chars().eq(right.chars().rev()) {
         return None;
     }
-    let (start, end) = (usize::from(sentence.start()), usize::from(sentence.end()));
     let spaces = |s: &str| s.len() - s.trim_start_matches([' ', '\t']).len();
     let after = spaces(text.get(end..).unwrap_or_default());
     let before = {
         let head = text.get(..start).unwrap_or_default();
         head.len() - head.trim_end_matches([' ', '\t']).len()
     };
-    let size = |n: usize| TextSize::try_from(n).unwrap_or_default();
     let next_is_text = text.get(end + after..).is_some_and(|rest| {
         rest.starts_with(|c: char| !matches!(c, '\n' | '\r')) && !rest.is_empty()
     });
@@ -1302,24 +1449,107 @@ fn sentence_removal(text: &str, sentences: &[TextRange], range: TextRange) -> Op
     })
 }
 
-/// The edit that removes `removed`: when it starts a sentence with a capital and a word
-/// in lower case follows, that word's first letter is capitalised in the same edit, so
-/// `A 67-year-old retired firefighter came in.` becomes `Retired firefighter came in.`
-fn capitalise_after(text: &str, sentences: &[TextRange], removed: TextRange) -> Edit {
+/// The length of the line end (`\r\n`, `\n` or a lone `\r`) at byte `at`, 0 if none.
+fn line_end_at(text: &str, at: usize) -> usize {
+    match text.as_bytes().get(at..) {
+        Some([b'\r', b'\n', ..]) => 2,
+        Some([b'\n' | b'\r', ..]) => 1,
+        _ => 0,
+    }
+}
+
+/// The length of the line end that ends just before byte `at`, 0 if none.
+fn line_end_before(text: &str, at: usize) -> usize {
+    match text.as_bytes().get(..at) {
+        Some([.., b'\r', b'\n']) => 2,
+        Some([.., b'\n' | b'\r']) => 1,
+        _ => 0,
+    }
+}
+
+/// `removed` widened to the whole line when only spaces would be left on it, so no blank
+/// line is left inside a paragraph (which would split it in two) nor a third one between
+/// two paragraphs. The line goes with one line end: its own when a line of text follows,
+/// else the one before it. When blank lines (or the edge of the text) are on both sides,
+/// the line was a paragraph of its own, and one of the blank lines goes too:
+/// `Hi\n\nGuaranteed.\n\nBye\n` reads `Hi\n\nBye\n`. Line ends may be `\n`, `\r\n` or a
+/// lone `\r`.
+fn blank_line_removal(text: &str, removed: TextRange) -> TextRange {
+    let (s, e) = (usize::from(removed.start()), usize::from(removed.end()));
+    let (Some(before), Some(after)) = (text.get(..s), text.get(e..)) else {
+        return removed;
+    };
+    let start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let end = after.find(['\n', '\r']).map_or(text.len(), |i| e + i);
+    let blank = |a: usize, b: usize| {
+        text.get(a..b)
+            .is_some_and(|t| t.trim_matches([' ', '\t']).is_empty())
+    };
+    if !blank(start, s) || !blank(e, end) {
+        return removed;
+    }
+    // The lines before and after, as (start, end) without their line ends.
+    let next_start = end + line_end_at(text, end);
+    let next = (next_start > end && next_start < text.len()).then(|| {
+        let to = text
+            .get(next_start..)
+            .and_then(|t| t.find(['\n', '\r']))
+            .map_or(text.len(), |i| next_start + i);
+        (next_start, to)
+    });
+    let line_before = |at: usize| {
+        let to = at - line_end_before(text, at);
+        let from = text
+            .get(..to)
+            .and_then(|t| t.rfind(['\n', '\r']))
+            .map_or(0, |i| i + 1);
+        (from, to)
+    };
+    let prev = (start > 0).then(|| line_before(start));
+    let is_blank = |(a, b): (usize, usize)| blank(a, b);
+    let (from, to) = match (prev, next) {
+        // A line of text follows: this line and its line end.
+        (_, Some(n)) if !is_blank(n) => (start, next_start),
+        // A blank line follows and text is before: the line end before, and this line.
+        (Some(p), Some(_)) if !is_blank(p) => (p.1, end),
+        // Blank lines (or the start) on both sides: this line and the blank line after.
+        (_, Some(n)) => (start, n.1 + line_end_at(text, n.1)),
+        // The last line: the line end before it, and the blank line before that if any.
+        (Some(p), None) if is_blank(p) => (p.0 - line_end_before(text, p.0), end),
+        (Some(p), None) => (p.1, end),
+        (None, None) => (start, end),
+    };
+    let size = |n: usize| TextSize::try_from(n).unwrap_or_default();
+    TextRange::new(size(from), size(to.max(from)))
+}
+
+/// The edit that removes `removed` (which holds the match `at`): when it starts a
+/// sentence, the match starts with a capital and a word in lower case follows, that
+/// word's first letter is capitalised in the same edit, so `A 67-year-old retired
+/// firefighter came in.` becomes `Retired firefighter came in.`
+fn capitalise_after(
+    text: &str,
+    sentences: &[TextRange],
+    at: TextRange,
+    removed: TextRange,
+) -> Edit {
     let plain = Edit {
         range: removed,
         new_text: String::new(),
     };
-    let Some(sentence) = sentence_at(sentences, removed.start()) else {
+    let Some(sentence) = sentence_at(sentences, at.start()) else {
         return plain;
     };
-    let lead = decorum_text::slice(text, TextRange::new(sentence.start(), removed.start()));
+    let lead = decorum_text::slice(
+        text,
+        TextRange::new(sentence.start(), removed.start().max(sentence.start())),
+    );
     let starts_sentence = lead
         .chars()
         .all(|c| c.is_whitespace() || "\"'“‘(¡¿*_".contains(c));
-    let capital = decorum_text::slice(text, removed)
+    let capital = decorum_text::slice(text, at)
         .chars()
-        .next()
+        .find(|c| c.is_alphanumeric())
         .is_some_and(char::is_uppercase);
     let next = text
         .get(usize::from(removed.end())..)
@@ -1637,6 +1867,47 @@ mod tests {
         }
     }
 
+    proptest! {
+        /// `fix remove` never panics, and its edit stays in the text, on character
+        /// boundaries, and holds the match, whatever markup, brackets, articles, blank
+        /// lines and line ends surround it, in Markdown and in plain text.
+        #[test]
+        fn removal_stays_around_the_match(
+            parts in proptest::collection::vec(
+                prop::sample::select(vec![
+                    "Word", "word", "a", "the", " ", "  ", "\t", ",", ";", ".", "!", "…",
+                    "*", "**", "_", "__", "~~", "`", "(", ")", "[", "]", "（", "）", "［",
+                    "］", "](https://x.example)", "\"", "“", "”", "- ", "# ", "> ", "\n",
+                    "\n\n", "\r\n", "\r\n\r\n", "\r", "\r\r", "é", "<!-- x -->",
+                ]),
+                0..32,
+            ),
+            pick in any::<prop::sample::Index>(),
+            plain in any::<bool>(),
+        ) {
+            let text: String = parts.concat();
+            let format = if plain { DraftFormat::PlainText } else { DraftFormat::Markdown };
+            let draft = decorum_draft::parse(&text, format, &Metadata::default());
+            let words: Vec<usize> = text
+                .match_indices("ord")
+                .map(|(i, _)| i - 1)
+                .collect();
+            if words.is_empty() {
+                return Ok(());
+            }
+            let r = TextRange::at(TextSize::from(*pick.get(&words) as u32), TextSize::from(4));
+            let sentences = draft
+                .posts
+                .iter()
+                .find(|p| p.range.contains_range(r))
+                .map_or(&[][..], |p| &p.sentences[..]);
+            let edit = removal_edit(&text, &draft.prose, sentences, r);
+            let (s, e) = (usize::from(edit.range.start()), usize::from(edit.range.end()));
+            prop_assert!(edit.range.contains_range(r), "{:?} {:?}", edit.range, r);
+            prop_assert!(e <= text.len() && text.is_char_boundary(s) && text.is_char_boundary(e));
+        }
+    }
+
     /// Contained and repeated ranges go, overlapping ones stay, the first of equals and
     /// of the whole-unit hits stays; the same whatever the order of the hits, and for
     /// many hits as for few (a naive pairwise check is the reference).
@@ -1722,18 +1993,29 @@ mod tests {
         }
     }
 
+    /// `text` after `fix remove` of the first `words` in it, parsed as `format`.
+    fn remove_in(format: DraftFormat, text: &str, words: &str) -> String {
+        let draft = decorum_draft::parse(text, format, &Metadata::default());
+        let s = text.find(words).unwrap();
+        let r = TextRange::at(TextSize::from(s as u32), TextSize::from(words.len() as u32));
+        let post = draft
+            .posts
+            .iter()
+            .find(|p| p.range.contains_range(r))
+            .unwrap();
+        apply_edits(
+            text,
+            &[removal_edit(text, &draft.prose, &post.sentences, r)],
+        )
+    }
+
+    /// [`remove_in`] a Markdown draft.
+    fn remove(text: &str, words: &str) -> String {
+        remove_in(DraftFormat::Markdown, text, words)
+    }
+
     #[test]
     fn removing_all_a_sentence_says_removes_the_sentence() {
-        let remove = |text: &str, words: &str| {
-            let draft = decorum_draft::parse(
-                text,
-                decorum_draft::DraftFormat::Markdown,
-                &decorum_draft::Metadata::default(),
-            );
-            let s = text.find(words).unwrap();
-            let r = TextRange::at(TextSize::from(s as u32), TextSize::from(words.len() as u32));
-            apply_edits(text, &[removal_edit(text, &draft.posts[0].sentences, r)])
-        };
         assert_eq!(
             remove("My patient. I think so.\n", "My patient"),
             "I think so.\n"
@@ -1761,11 +2043,183 @@ mod tests {
             "I saw wave.\n"
         );
         assert_eq!(remove("my patient waved.\n", "my patient"), "waved.\n");
-        // Markup would be left: only the match goes.
+        // Markup that pairs up goes with the sentence; markup that would be left
+        // unpaired (the next sentence closes this `**`) keeps it: only the match goes.
+        assert_eq!(remove("**My patient.** Bye.\n", "My patient"), "Bye.\n");
+        assert_eq!(remove("Hi. _**My patient!**_\n", "My patient"), "Hi.\n");
         assert_eq!(
-            remove("**My patient.** Bye.\n", "My patient"),
-            "**.** Bye.\n"
+            remove("**My patient. I think** so.\n", "My patient"),
+            "**. I think** so.\n"
         );
+    }
+
+    /// Emphasis, strong, strike-through and code markers that would hold nothing go with
+    /// the match, and the next word gets the capital the removed one had.
+    #[test]
+    fn removal_takes_markers_left_empty() {
+        for (text, want) in [
+            ("**Guaranteed** results.\n", "Results.\n"),
+            ("__Guaranteed__ results.\n", "Results.\n"),
+            ("*Guaranteed* results.\n", "Results.\n"),
+            ("_Guaranteed_ results.\n", "Results.\n"),
+            ("~~Guaranteed~~ results.\n", "Results.\n"),
+            ("***Guaranteed*** results.\n", "Results.\n"),
+            ("_**Guaranteed**_ results.\n", "Results.\n"),
+            ("Our **guaranteed** results.\n", "Our results.\n"),
+            ("Our results **guaranteed**.\n", "Our results.\n"),
+            ("Our ~~guaranteed~~ results.\n", "Our results.\n"),
+            // Markers around more than the match stay.
+            ("**Guaranteed results** today.\n", "**Results** today.\n"),
+            ("Our **guaranteed results**.\n", "Our **results**.\n"),
+            // A `*` Markdown reads as typed is text.
+            ("Our f*guaranteed* results.\n", "Our f** results.\n"),
+        ] {
+            let words = if text.contains("Guaranteed") {
+                "Guaranteed"
+            } else {
+                "guaranteed"
+            };
+            assert_eq!(remove(text, words), want, "{text:?}");
+        }
+        // In plain text a `*` is text.
+        assert_eq!(
+            remove_in(
+                DraftFormat::PlainText,
+                "**Guaranteed** results.\n",
+                "Guaranteed"
+            ),
+            "**** results.\n"
+        );
+    }
+
+    /// Brackets that would hold nothing go with the match and one neighbouring space.
+    #[test]
+    fn removal_takes_brackets_left_empty() {
+        for (text, want) in [
+            ("Our tea (guaranteed) helps.\n", "Our tea helps.\n"),
+            ("Our tea (guaranteed).\n", "Our tea.\n"),
+            ("Our tea [guaranteed] helps.\n", "Our tea helps.\n"),
+            ("Our tea （guaranteed） helps.\n", "Our tea helps.\n"),
+            ("Our tea ［guaranteed］ helps.\n", "Our tea helps.\n"),
+            ("Our tea ( guaranteed ) helps.\n", "Our tea helps.\n"),
+            ("Our tea (**guaranteed**) helps.\n", "Our tea helps.\n"),
+            ("Our tea **(guaranteed)** helps.\n", "Our tea helps.\n"),
+            ("(Guaranteed) results.\n", "Results.\n"),
+            // Brackets around more than the match stay.
+            (
+                "Our tea (guaranteed fast) helps.\n",
+                "Our tea (fast) helps.\n",
+            ),
+            // Unlike brackets stay.
+            ("Our tea (guaranteed] helps.\n", "Our tea (] helps.\n"),
+        ] {
+            let words = if text.contains("Guaranteed") {
+                "Guaranteed"
+            } else {
+                "guaranteed"
+            };
+            assert_eq!(remove(text, words), want, "{text:?}");
+        }
+        assert_eq!(
+            remove_in(
+                DraftFormat::PlainText,
+                "Our tea (guaranteed) helps.\n",
+                "guaranteed"
+            ),
+            "Our tea helps.\n"
+        );
+    }
+
+    /// A line left blank goes with one line end, and a paragraph left empty with one of
+    /// its separating blank lines; with `\n`, `\r\n` and a lone `\r` alike.
+    #[test]
+    fn removal_leaves_no_blank_line_behind() {
+        let cases = [
+            ("Hi\n\nGuaranteed.\n\nBye\n", "Hi\n\nBye\n"),
+            ("Hi\n\n  Guaranteed.  \n\nBye\n", "Hi\n\nBye\n"),
+            ("Hi\n\n**Guaranteed.**\n\nBye\n", "Hi\n\nBye\n"),
+            ("Hi\n\nGuaranteed.\n\n\nBye\n", "Hi\n\n\nBye\n"),
+            ("Guaranteed.\n\nBye\n", "Bye\n"),
+            ("Hi\n\nGuaranteed.\n", "Hi\n"),
+            ("Hi\n\nGuaranteed.", "Hi"),
+            ("Guaranteed.\n", "\n"),
+            // A line inside a paragraph: its line end goes, not a blank line's.
+            ("Hi.\nGuaranteed.\nBye.\n", "Hi.\nBye.\n"),
+            ("Hi.\nGuaranteed.\n\nBye.\n", "Hi.\n\nBye.\n"),
+            ("Hi.\n\nGuaranteed.\nBye.\n", "Hi.\n\nBye.\n"),
+            ("Hi.\nGuaranteed.", "Hi."),
+            // A sentence across lines keeps its next line, capitalised.
+            (
+                "Hi.\n\nGuaranteed\nresults here.\n",
+                "Hi.\n\nResults here.\n",
+            ),
+            // Text left on the line: only the sentence goes.
+            ("Hi\n\nGuaranteed. Bye\n", "Hi\n\nBye\n"),
+            ("Hi\n\n- Guaranteed.\n", "Hi\n\n-\n"),
+        ];
+        for end in ["\n", "\r\n", "\r"] {
+            for (format, name) in [
+                (DraftFormat::Markdown, "Markdown"),
+                (DraftFormat::PlainText, "plain text"),
+            ] {
+                for (text, want) in cases {
+                    if format == DraftFormat::PlainText && text.contains(['*', '-']) {
+                        continue;
+                    }
+                    let (text, want) = (text.replace('\n', end), want.replace('\n', end));
+                    let words = if text.contains("Guaranteed.") {
+                        "Guaranteed."
+                    } else {
+                        "Guaranteed"
+                    };
+                    assert_eq!(remove_in(format, &text, words), want, "{name} {text:?}");
+                }
+            }
+        }
+    }
+
+    /// An article left alone between two punctuation marks goes too; a word that may be
+    /// a label, or an article with words around it, stays.
+    #[test]
+    fn removal_takes_an_article_left_alone() {
+        for (text, words, want) in [
+            (
+                "My patient Rosa Example, a 94-year-old, is home.",
+                "94-year-old",
+                "My patient Rosa Example, is home.",
+            ),
+            ("My patient, an 89-year-old.", "89-year-old", "My patient."),
+            (
+                "Our tea; the guaranteed: calm.",
+                "guaranteed",
+                "Our tea: calm.",
+            ),
+            (
+                "My patient, a **94-year-old**, is home.",
+                "94-year-old",
+                "My patient, is home.",
+            ),
+            // Not alone: a word follows, or no punctuation is before.
+            (
+                "My patient, a 45-year-old teacher, quit.",
+                "45-year-old",
+                "My patient, a teacher, quit.",
+            ),
+            (
+                "Take a guaranteed, simple step.",
+                "guaranteed",
+                "Take a, simple step.",
+            ),
+            // A capital may be a label.
+            ("Vitamins C, A guaranteed.", "guaranteed", "Vitamins C, A."),
+            (
+                "We offer plan a guaranteed.",
+                "guaranteed",
+                "We offer plan a.",
+            ),
+        ] {
+            assert_eq!(remove(text, words), want, "{text:?}");
+        }
     }
 
     #[test]
