@@ -62,6 +62,8 @@ mod policy_errors;
 mod policy_selection;
 #[path = "cli/privacy.rs"]
 mod privacy;
+#[path = "cli/remove_fix.rs"]
+mod remove_fix;
 #[path = "cli/sandbox.rs"]
 mod sandbox;
 #[path = "cli/sarif.rs"]

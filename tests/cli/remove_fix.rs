@@ -1,0 +1,152 @@
+//! `fix remove` leaves readable text: applied as `decorum check --format json` gives it,
+//! the std library's "Remove the flagged words" takes the markers and brackets left empty,
+//! a paragraph left empty with one of its blank lines, and an article left alone, in
+//! drafts with LF, CRLF and lone CR line ends alike.
+
+use serde_json::Value;
+
+use crate::support::Workspace;
+
+/// The title of `fix remove`'s fix.
+const REMOVE: &str = "Remove the flagged words";
+
+/// Applies a fix's edits (JSON, byte offsets) to `text`.
+fn apply(text: &str, fix: &Value) -> String {
+    let mut edits: Vec<(usize, usize, &str)> = fix["edits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["start"]["offset"].as_u64().unwrap() as usize,
+                e["end"]["offset"].as_u64().unwrap() as usize,
+                e["new_text"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    edits.sort();
+    let mut out = text.to_string();
+    for (start, end, new_text) in edits.into_iter().rev() {
+        out.replace_range(start..end, new_text);
+    }
+    out
+}
+
+#[test]
+fn the_removal_fix_leaves_no_empty_markup_brackets_paragraphs_or_articles() {
+    let ws = Workspace::new();
+    let guarantee = "hc.marketing.guarantee-claim";
+    let cases = [
+        // Strong markers left empty go; the next word takes the capital.
+        (
+            "strong.md",
+            "**Guaranteed** results.\n",
+            guarantee,
+            "Guaranteed",
+            "Results.\n",
+        ),
+        (
+            "strike.md",
+            "Our ~~guaranteed~~ results.\n",
+            guarantee,
+            "guaranteed",
+            "Our results.\n",
+        ),
+        // In plain text a `*` is text: it stays.
+        (
+            "stars.txt",
+            "**Guaranteed** results.\n",
+            guarantee,
+            "Guaranteed",
+            "**** results.\n",
+        ),
+        // Brackets left empty go, with one space.
+        (
+            "brackets.md",
+            "Our tea (guaranteed) helps.\n",
+            guarantee,
+            "guaranteed",
+            "Our tea helps.\n",
+        ),
+        (
+            "brackets.txt",
+            "Our tea （guaranteed） helps.\n",
+            guarantee,
+            "guaranteed",
+            "Our tea helps.\n",
+        ),
+        // A paragraph left empty goes with one of its blank lines.
+        (
+            "paragraph.md",
+            "Hi\n\nGuaranteed.\n\nBye\n",
+            guarantee,
+            "Guaranteed",
+            "Hi\n\nBye\n",
+        ),
+        (
+            "paragraph.txt",
+            "Hi\n\nGuaranteed.\n\nBye\n",
+            guarantee,
+            "Guaranteed",
+            "Hi\n\nBye\n",
+        ),
+        (
+            "last-paragraph.md",
+            "Hi\n\n**Guaranteed!**\n",
+            guarantee,
+            "Guaranteed",
+            "Hi\n",
+        ),
+        // An article left alone between two commas goes, with the first comma.
+        (
+            "article.md",
+            "My patient Rosa Example, a 94-year-old, is home.\n",
+            "hc.privacy.client-story",
+            "94-year-old",
+            "My patient Rosa Example, is home.\n",
+        ),
+    ];
+    // Every draft with each line end, checked in one run; then the fixed drafts in one.
+    let mut drafts = Vec::new();
+    for (dir, end) in ["lf", "crlf", "cr"].into_iter().zip(["\n", "\r\n", "\r"]) {
+        for (name, text, rule, words, want) in cases {
+            let name = format!("{dir}/{name}");
+            let (text, want) = (text.replace('\n', end), want.replace('\n', end));
+            ws.file(&name, &text);
+            drafts.push((name, text, rule, words, want));
+        }
+    }
+    let (outcome, json) = ws.check_json(&["lf", "crlf", "cr"]);
+    assert_eq!(outcome.code, 1, "{}", outcome.render());
+    let findings = json["findings"].as_array().unwrap();
+    for (name, text, rule, words, want) in &drafts {
+        let at = text.find(words).unwrap() as u64;
+        let finding = findings
+            .iter()
+            .find(|f| {
+                f["file"] == name.as_str() && f["rule"] == *rule && f["start"]["offset"] == at
+            })
+            .unwrap_or_else(|| panic!("no {rule} finding at {words:?} in {name}: {json}"));
+        let fix = finding["fixes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|fix| fix["title"] == REMOVE)
+            .unwrap_or_else(|| panic!("no removal fix in {name}: {finding}"));
+        let fixed = apply(text, fix);
+        assert_eq!(&fixed, want, "{name}");
+        ws.file(name, &fixed);
+    }
+    // The fixed drafts: the rule no longer fires on them.
+    let (_, json) = ws.check_json(&["lf", "crlf", "cr"]);
+    for (name, _, rule, _, _) in &drafts {
+        assert!(
+            !json["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["file"] == name.as_str() && f["rule"] == *rule),
+            "{rule} still fires on {name}: {json}"
+        );
+    }
+}
