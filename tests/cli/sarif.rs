@@ -140,11 +140,11 @@ fn a_result_with_region_fix_and_related_location() {
                     "replacements": [
                       {
                         "deletedRegion": {
-                          "byteLength": 12,
-                          "byteOffset": 21,
+                          "byteLength": 15,
+                          "byteOffset": 18,
                           "endColumn": 28,
                           "endLine": 1,
-                          "startColumn": 16,
+                          "startColumn": 13,
                           "startLine": 1
                         },
                         "insertedContent": {
