@@ -109,7 +109,9 @@ fn every_decorum_block_of_the_language_doc_compiles_and_its_examples_pass() {
             && out.stderr.is_empty()
             && out.stdout.lines().last().is_some_and(|last| {
                 last.strip_prefix("decorum test: ")
-                    .and_then(|r| r.strip_suffix(" examples passed"))
+                    .and_then(|r| {
+                        (r.strip_suffix(" examples passed")).or(r.strip_suffix(" example passed"))
+                    })
                     .and_then(|r| r.split_once(" of "))
                     .is_some_and(|(passed, total)| passed == total && total != "0")
             });
