@@ -237,6 +237,32 @@ impl Server {
         }
     }
 
+    /// The empty diagnostics published for the policy file `uri` so far, removed from
+    /// the backlog: a request about it is answered first, so whatever the server sent
+    /// before the answer is in the backlog by then.
+    pub fn emptied_so_far(&mut self, uri: &str) -> Vec<Value> {
+        self.request(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": { "uri": uri } }),
+        );
+        self.take_backlog(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && m["params"]["diagnostics"] == json!([])
+        })
+    }
+
+    /// Tells the server that the workspace folder `uri` left the workspace.
+    pub fn remove_workspace_folder(&mut self, uri: &str) {
+        self.notify(
+            "workspace/didChangeWorkspaceFolders",
+            json!({ "event": {
+                "added": [],
+                "removed": [{ "uri": uri, "name": "test" }]
+            }}),
+        );
+    }
+
     /// Messages in the backlog satisfying `wanted`, removed from it.
     pub fn take_backlog(&mut self, wanted: impl Fn(&Value) -> bool) -> Vec<Value> {
         let (taken, kept): (Vec<Value>, Vec<Value>) = self.backlog.drain(..).partition(wanted);

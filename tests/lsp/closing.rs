@@ -73,24 +73,9 @@ fn closing_the_last_draft_of_a_folder_that_left_the_workspace_clears_its_policy_
     server.diagnostics(&org, |p| p["diagnostics"] != json!([]));
     server.open(&draft, "markdown", 1, "Hello.\n");
     server.diagnostics_at(&draft, 1);
-    server.notify(
-        "workspace/didChangeWorkspaceFolders",
-        json!({ "event": {
-            "added": [],
-            "removed": [{ "uri": crate::path_uri(&ws.root()), "name": "test" }]
-        }}),
-    );
+    server.remove_workspace_folder(&crate::path_uri(&ws.root()));
     server.wait_for_log("the removal's cleanup", "no unused contexts");
-    // Whatever the server sent by now is in the backlog after this answer.
-    server.request(
-        "textDocument/documentSymbol",
-        json!({ "textDocument": { "uri": org } }),
-    );
-    let emptied = server.take_backlog(|m| {
-        m["method"] == "textDocument/publishDiagnostics"
-            && m["params"]["uri"] == org
-            && m["params"]["diagnostics"] == json!([])
-    });
+    let emptied = server.emptied_so_far(&org);
     assert!(
         emptied.is_empty(),
         "the open draft still uses them: {emptied:?}"
@@ -119,15 +104,7 @@ fn closing_a_draft_of_a_workspace_folder_keeps_its_policy_problems() {
     close(&mut server, &draft);
     server.diagnostics(&draft, |p| p["diagnostics"] == json!([]));
     server.wait_for_log("the close's cleanup", "no unused contexts");
-    server.request(
-        "textDocument/documentSymbol",
-        json!({ "textDocument": { "uri": org } }),
-    );
-    let emptied = server.take_backlog(|m| {
-        m["method"] == "textDocument/publishDiagnostics"
-            && m["params"]["uri"] == org
-            && m["params"]["diagnostics"] == json!([])
-    });
+    let emptied = server.emptied_so_far(&org);
     assert!(emptied.is_empty(), "{emptied:?}");
     let log = server.stop();
     assert!(!log.contains("unused contexts dropped"), "{log}");

@@ -776,13 +776,7 @@ fn removing_a_workspace_folder_clears_the_problems_of_its_policy_files() {
     let mut server = ws.start();
     let org = ws.uri("policy/org.decorum");
     server.diagnostics(&org, |p| !p["diagnostics"].as_array().unwrap().is_empty());
-    server.notify(
-        "workspace/didChangeWorkspaceFolders",
-        json!({ "event": {
-            "added": [],
-            "removed": [{ "uri": crate::path_uri(&ws.root()), "name": "test" }]
-        }}),
-    );
+    server.remove_workspace_folder(&crate::path_uri(&ws.root()));
     // The folder is no longer the writer's: its errors leave the problem list.
     server.diagnostics(&org, |p| p["diagnostics"] == json!([]));
     server.stop();
@@ -802,24 +796,9 @@ fn removing_a_workspace_folder_leaves_an_open_policy_files_own_problems() {
     // ... then by the file's own check once it is open.
     server.open(&org, "decorum", 1, &broken);
     assert!(!server.diagnostics_at(&org, 1).is_empty());
-    server.notify(
-        "workspace/didChangeWorkspaceFolders",
-        json!({ "event": {
-            "added": [],
-            "removed": [{ "uri": crate::path_uri(&ws.root()), "name": "test" }]
-        }}),
-    );
+    server.remove_workspace_folder(&crate::path_uri(&ws.root()));
     server.wait_for_log("the dropped context forgotten", "forgotten on 1 files");
-    // Whatever the server sent before this answer is in the backlog now.
-    server.request(
-        "textDocument/documentSymbol",
-        json!({ "textDocument": { "uri": org } }),
-    );
-    let emptied = server.take_backlog(|m| {
-        m["method"] == "textDocument/publishDiagnostics"
-            && m["params"]["uri"] == org
-            && m["params"]["diagnostics"] == json!([])
-    });
+    let emptied = server.emptied_so_far(&org);
     assert!(emptied.is_empty(), "{emptied:?}");
     server.stop();
 }
