@@ -1479,15 +1479,20 @@ fn blank_line_removal(text: &str, removed: TextRange) -> TextRange {
     let (Some(before), Some(after)) = (text.get(..s), text.get(e..)) else {
         return removed;
     };
-    let start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    let end = after.find(['\n', '\r']).map_or(text.len(), |i| e + i);
+    // Only spaces and tabs may stand between the removal and the ends of its line: read
+    // those few bytes, not the whole line (this runs for every finding with the fix).
+    let space = |b: &&u8| matches!(b, b' ' | b'\t');
+    let start = s - before.as_bytes().iter().rev().take_while(space).count();
+    let end = e + after.as_bytes().iter().take_while(space).count();
+    let line_end = |b: Option<&u8>| b.is_none_or(|b| matches!(b, b'\n' | b'\r'));
+    let bytes = text.as_bytes();
+    if !line_end(start.checked_sub(1).and_then(|i| bytes.get(i))) || !line_end(bytes.get(end)) {
+        return removed;
+    }
     let blank = |a: usize, b: usize| {
         text.get(a..b)
             .is_some_and(|t| t.trim_matches([' ', '\t']).is_empty())
     };
-    if !blank(start, s) || !blank(e, end) {
-        return removed;
-    }
     // The lines before and after, as (start, end) without their line ends.
     let next_start = end + line_end_at(text, end);
     let next = (next_start > end && next_start < text.len()).then(|| {
