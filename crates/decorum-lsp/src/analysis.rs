@@ -112,10 +112,10 @@ impl PolicyAnalysis {
 /// `shared/base` and the file `shared/base.decorum`), as written and with symbolic links
 /// resolved (those of the part that exists: a folder made later under a link is found
 /// where the link leads), so that [`PolicyAnalysis::may_load`] compares canonical paths
-/// with no file-system call. A folder named also brings the folders that symbolic links
-/// inside it lead to ([`linked_folders`]): the loader reads them as the folder's own. An
-/// import of the standard library or of an undeclared library names no place; a
-/// library's is inside its folder.
+/// with no file-system call; and every folder the loader's folder imports read
+/// ([`LoadedPolicies::folders`]), which holds the folders that symbolic links inside an
+/// imported folder lead to. An import of the standard library or of an undeclared
+/// library names no place; a library's is inside its folder.
 fn import_places(loaded: &LoadedPolicies, config: &Config) -> Vec<PathBuf> {
     let libraries: Vec<(&str, PathBuf)> = config
         .libraries
@@ -142,16 +142,14 @@ fn import_places(loaded: &LoadedPolicies, config: &Config) -> Vec<PathBuf> {
                 name.push(decorum_workspace::EXTENSION);
                 named.with_file_name(name)
             });
-            let resolved = resolve_existing(&named);
-            if let Some(folder) = resolved.as_deref().filter(|r| r.is_dir()) {
-                linked_folders(folder, &mut places);
-            }
-            places.extend(resolved);
+            places.extend(resolve_existing(&named));
             places.extend(file.as_deref().and_then(resolve_existing));
             places.extend(file);
             places.push(named);
         }
     }
+    // The folders the loader's folder imports read, those symbolic links lead to too.
+    places.extend(loaded.folders.iter().cloned());
     places.sort();
     places.dedup();
     places
@@ -169,46 +167,6 @@ fn resolve_existing(path: &Path) -> Option<PathBuf> {
         }
         missing.push(existing.file_name()?);
         existing = existing.parent()?;
-    }
-}
-
-/// How deep [`linked_folders`] looks, as deep as the loader reads a policy folder.
-const MAX_FOLDER_DEPTH: usize = 32;
-
-/// Adds to `out` the folders (canonical) that symbolic links below `folder` (canonical)
-/// lead to, at any depth, also below those. A folder import reads them as its own (the
-/// loader follows the links that stay in the workspace), but a file there has a canonical
-/// path outside `folder`. Entries whose names start with `.` are skipped, as the loader
-/// skips them; a link it would refuse (out of the workspace) costs at most a re-check.
-fn linked_folders(folder: &Path, out: &mut Vec<PathBuf>) {
-    let mut pending = vec![(folder.to_path_buf(), 0)];
-    let mut visited = HashSet::new();
-    while let Some((folder, depth)) = pending.pop() {
-        if depth > MAX_FOLDER_DEPTH || !visited.insert(folder.clone()) {
-            continue; // too deep, or a link back to a folder already searched
-        }
-        let Ok(entries) = std::fs::read_dir(&folder) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            if entry.file_name().as_encoded_bytes().starts_with(b".") {
-                continue;
-            }
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            if kind.is_dir() {
-                pending.push((entry.path(), depth + 1));
-            } else if kind.is_symlink() {
-                let Ok(target) = std::fs::canonicalize(entry.path()) else {
-                    continue; // dangling
-                };
-                if target.is_dir() {
-                    out.push(target.clone());
-                    pending.push((target, depth + 1));
-                }
-            }
-        }
     }
 }
 

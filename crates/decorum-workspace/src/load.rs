@@ -19,7 +19,7 @@
 //! a message and advice; the engine reports it at the import.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -42,8 +42,8 @@ pub use sandbox::{Refusal, Sandbox};
 const MAX_POLICY_BYTES: u64 = 16 * 1024 * 1024;
 
 /// How deep a policy folder is searched; deeper trees are almost certainly a mistake
-/// (or a symlink maze).
-const MAX_FOLDER_DEPTH: usize = 32;
+/// (or a symlink maze). The language server's import completion looks as deep.
+pub const MAX_FOLDER_DEPTH: usize = 32;
 
 /// What [`load_policies`] produced.
 #[derive(Debug, Clone, Default)]
@@ -63,6 +63,10 @@ pub struct LoadedPolicies {
     /// `decorum.lock`, by name, in name order (each import of them failed with this
     /// error).
     pub library_errors: Vec<(String, LibraryError)>,
+    /// Every folder (canonical) that a folder import read, in path order, the folders
+    /// that symbolic links inside it lead to included: a policy file made in one later
+    /// would be read too (the language server re-checks what may import it).
+    pub folders: Vec<PathBuf>,
 }
 
 impl LoadedPolicies {
@@ -182,6 +186,7 @@ fn load_with_overlays(
         disk_paths,
         library_errors,
         libraries,
+        folders: loader.folders.into_inner().into_iter().collect(),
     }
 }
 
@@ -287,6 +292,8 @@ struct Loader<'a> {
     lock: Result<Option<Lock>, LibraryError>,
     /// Libraries read and verified so far, by name.
     libraries: RefCell<BTreeMap<String, Result<Library, LibraryError>>>,
+    /// The folders folder imports read, for [`LoadedPolicies::folders`].
+    folders: RefCell<BTreeSet<PathBuf>>,
     /// Unsaved texts that replace files on disk.
     overlays: &'a Overlays,
 }
@@ -304,6 +311,7 @@ impl<'a> Loader<'a> {
             errors: Vec::new(),
             lock: library::read_lock(config),
             libraries: RefCell::new(BTreeMap::new()),
+            folders: RefCell::new(BTreeSet::new()),
             overlays,
         }
     }
@@ -760,7 +768,10 @@ impl<'a> Loader<'a> {
     fn policy_folder(&self, folder: &Path, spec: &str) -> Result<Vec<(String, PathBuf)>, Failure> {
         let mut files = Vec::new();
         let mut visited = HashSet::new();
-        self.walk_policy_folder(folder, "", spec, 0, &mut visited, &mut files)?;
+        let walked = self.walk_policy_folder(folder, "", spec, 0, &mut visited, &mut files);
+        // Also those of a walk that failed: fixing the failure may import their files.
+        self.folders.borrow_mut().extend(visited);
+        walked?;
         files.sort();
         Ok(files)
     }

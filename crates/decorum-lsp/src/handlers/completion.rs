@@ -26,6 +26,7 @@ use decorum_engine::{
 };
 use decorum_syntax::{Item, Severity};
 use decorum_text::{LineIndex, TextRange, TextSize};
+use decorum_workspace::load::MAX_FOLDER_DEPTH;
 use decorum_workspace::{EXTENSION, Sandbox, normalize, unsaved_policy_stem};
 use tower_lsp_server::ls_types::{
     CompletionItem, CompletionItemKind, CompletionParams, CompletionResponse, CompletionTextEdit,
@@ -505,7 +506,7 @@ impl Reach<'_> {
     /// one in it or in a folder below it, within reach (not through a symbolic link
     /// leading outside, not in a library's folder), other than the document, or one open
     /// in the editor and never saved. A folder of drafts is no import. Searched as the
-    /// loader reads a folder import, at most [`MAX_FOLDER_DEPTH`] deep, the files of a
+    /// loader reads a folder import, at most [`MAX_FOLDER_DEPTH`] deep (the loader's limit), the files of a
     /// folder before its sub-folders; `None` when the `budget` of entries to look at ran
     /// out first.
     fn holds_policy_file(
@@ -568,10 +569,6 @@ impl Reach<'_> {
         Some(false)
     }
 }
-
-/// How deep below an offered folder completion looks for a policy file: as deep as the
-/// loader reads a folder import.
-const MAX_FOLDER_DEPTH: usize = 32;
 
 /// How many entries below the folders of one listing completion looks at in all to
 /// find which hold a policy file; a folder it could not search to the end is offered.
