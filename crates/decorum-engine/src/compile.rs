@@ -2862,7 +2862,7 @@ impl<'a> Compiler<'a> {
             return false;
         };
         let is_metadata = |n: &Name| {
-            METADATA_WORDS.contains(&n.text.as_str()) && !ctx.params.contains_key(&n.text)
+            MetaRef::BARE_KEYS.contains(&n.text.as_str()) && !ctx.params.contains_key(&n.text)
         };
         let is_number = |n: &Name| {
             Field::by_name(&n.text).is_some()
@@ -3033,7 +3033,7 @@ impl<'a> Compiler<'a> {
                     let mut params: Vec<&str> = ctx.params.keys().map(String::as_str).collect();
                     params.sort_unstable();
                     known.extend(params);
-                    let metadata = METADATA_WORDS.contains(&name.text.as_str());
+                    let metadata = MetaRef::BARE_KEYS.contains(&name.text.as_str());
                     let nearest =
                         nearest_name(&name.text, known.iter().copied()).filter(|_| !metadata);
                     let help = if metadata {
@@ -3290,9 +3290,6 @@ impl<'a> Compiler<'a> {
         }
     }
 }
-
-/// The metadata a condition names without `meta.`: compared with text, never a number.
-const METADATA_WORDS: [&str; 2] = ["channel", "type"];
 
 /// Every channel name a policy may write: each known channel, followed by its other
 /// names (`x`, `twitter`, `bluesky`, ...), from decorum-draft, which compares channels.

@@ -600,6 +600,13 @@ pub struct MetaRef {
     pub range: TextRange,
 }
 
+impl MetaRef {
+    /// The keys a condition names without `meta.` (the grammar's `K_CHANNEL` and
+    /// `K_TYPE`); every other key is written `meta.KEY`. Compared with text, never a
+    /// number.
+    pub const BARE_KEYS: [&'static str; 2] = ["channel", "type"];
+}
+
 /// A test of a metadata value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MetaTest {

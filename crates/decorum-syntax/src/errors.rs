@@ -1352,7 +1352,7 @@ fn text_compared_with_a_number(
         .next()
         .filter(|w| !w.is_empty())?;
     const FIELDS: &str = "`channel`, `type` or `meta.KEY`";
-    Some(match did_you_mean(word, ["channel", "type"]) {
+    Some(match did_you_mean(word, crate::MetaRef::BARE_KEYS) {
         Some(field) => {
             format!("did you mean `{field}`? Only metadata is compared with text: {FIELDS}")
         }

@@ -1119,7 +1119,7 @@ impl Formatter<'_> {
 
 fn meta_ref(key: &MetaRef) -> String {
     match key.key.as_str() {
-        "channel" | "type" => key.key.clone(),
+        bare if MetaRef::BARE_KEYS.contains(&bare) => key.key.clone(),
         other => format!("meta.{other}"),
     }
 }
