@@ -274,14 +274,11 @@ fn marker_offset(yaml: &str, err: &ScanError) -> usize {
 fn offset_of(yaml: &str, marker: &Marker) -> usize {
     let mut start = 0;
     for _ in 1..marker.line().max(1) {
-        let Some(i) = memchr::memchr2(b'\n', b'\r', &yaml.as_bytes()[start..]) else {
+        let end = line_end(yaml, start, yaml.len());
+        if end == yaml.len() {
             return yaml.len();
-        };
-        start += i + if yaml[start + i..].starts_with("\r\n") {
-            2
-        } else {
-            1
-        };
+        }
+        start = next_line(yaml, end, yaml.len());
     }
     let line = &yaml[start..line_end(yaml, start, yaml.len())];
     start
