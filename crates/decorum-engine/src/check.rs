@@ -1345,8 +1345,7 @@ fn empty_wrappers(text: &str, prose: &str, range: TextRange) -> TextRange {
             None => break,
         }
     }
-    let size = |n: usize| TextSize::try_from(n).unwrap_or_default();
-    TextRange::new(size(s), size(e.max(s)))
+    decorum_text::range_of(s..e)
 }
 
 /// After a removal that took the space before the match (`, a 45-year-old, is`), the
@@ -1368,7 +1367,7 @@ fn lone_article(text: &str, removed: TextRange) -> TextRange {
         head.ends_with([',', ';', ':']).then(|| head.len() - 1)
     });
     match mark {
-        Some(at) => TextRange::new(TextSize::try_from(at).unwrap_or_default(), removed.end()),
+        Some(at) => decorum_text::range_of(at..e),
         None => removed,
     }
 }
@@ -1524,8 +1523,7 @@ fn blank_line_removal(text: &str, removed: TextRange) -> TextRange {
         (Some(p), None) => (p.1, end),
         (None, None) => (start, end),
     };
-    let size = |n: usize| TextSize::try_from(n).unwrap_or_default();
-    TextRange::new(size(from), size(to.max(from)))
+    decorum_text::range_of(from..to)
 }
 
 /// The edit that removes `removed` (which holds the match `at`): when it starts a
@@ -2019,6 +2017,15 @@ mod tests {
         remove_in(DraftFormat::Markdown, text, words)
     }
 
+    /// The word the removal tests take away, as `text` writes it.
+    fn guaranteed(text: &str) -> &'static str {
+        if text.contains("Guaranteed") {
+            "Guaranteed"
+        } else {
+            "guaranteed"
+        }
+    }
+
     #[test]
     fn removing_all_a_sentence_says_removes_the_sentence() {
         assert_eq!(
@@ -2079,12 +2086,7 @@ mod tests {
             // A `*` Markdown reads as typed is text.
             ("Our f*guaranteed* results.\n", "Our f** results.\n"),
         ] {
-            let words = if text.contains("Guaranteed") {
-                "Guaranteed"
-            } else {
-                "guaranteed"
-            };
-            assert_eq!(remove(text, words), want, "{text:?}");
+            assert_eq!(remove(text, guaranteed(text)), want, "{text:?}");
         }
         // In plain text a `*` is text.
         assert_eq!(
@@ -2118,12 +2120,7 @@ mod tests {
             // Unlike brackets stay.
             ("Our tea (guaranteed] helps.\n", "Our tea (] helps.\n"),
         ] {
-            let words = if text.contains("Guaranteed") {
-                "Guaranteed"
-            } else {
-                "guaranteed"
-            };
-            assert_eq!(remove(text, words), want, "{text:?}");
+            assert_eq!(remove(text, guaranteed(text)), want, "{text:?}");
         }
         assert_eq!(
             remove_in(
