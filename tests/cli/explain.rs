@@ -89,6 +89,37 @@ fn control_characters_in_a_rule_cannot_drive_the_terminal() {
     );
 }
 
+/// A control character in a policy file's name reaches the terminal as its code point,
+/// in `explain`'s origin and in `decorum test`'s places, as in every report.
+#[test]
+fn control_characters_in_a_policy_path_cannot_drive_the_terminal() {
+    let ws = Workspace::new();
+    let name = "e\x1b[31m.decorum";
+    ws.file(
+        name,
+        "decorum 1\npolicy e.ctl\nrule r {\n  flag when contains [\"zz\"]\n  example passes \"zz\"\n}\n",
+    );
+    let explained = ws.run(&["explain", "--policy", name, "e.ctl.r"]).output();
+    assert!(
+        explained
+            .stdout
+            .contains("severity: warning (default, from e<U+001B>[31m.decorum:3)"),
+        "{}",
+        explained.render()
+    );
+    let tested = ws.test(&[name]).output();
+    assert!(
+        tested
+            .stdout
+            .starts_with("FAIL e.ctl.r example #1 (e<U+001B>[31m.decorum:5)"),
+        "{}",
+        tested.render()
+    );
+    for out in [&explained, &tested] {
+        assert!(!out.stdout.contains('\x1b'), "{}", out.render());
+    }
+}
+
 #[test]
 fn a_unique_suffix_is_enough() {
     let ws = Workspace::new();

@@ -8,7 +8,7 @@ use decorum_engine::{
 };
 use decorum_text::TextRange;
 
-use super::{EXIT_ERROR, EXIT_OK, policy_place, print_problems, stderr_style};
+use super::{EXIT_ERROR, EXIT_OK, print_problems, shown_place, stderr_style};
 use crate::report::human::clean;
 use crate::session;
 use crate::{Color, ExplainArgs};
@@ -58,8 +58,8 @@ pub fn run(args: ExplainArgs) -> u8 {
                 .iter()
                 .find(|d| d.rule == wanted || d.rule.ends_with(&format!(".{wanted}")));
             if let Some(d) = disabled {
-                let at = policy_place(&session.inputs, d.source, d.range)
-                    .map(|(path, line)| format!(" at {path}:{line}"))
+                let at = shown_place(&session.inputs, d.source, d.range)
+                    .map(|place| format!(" at {place}"))
                     .unwrap_or_default();
                 let _ = writeln!(
                     std::io::stderr(),
@@ -96,17 +96,16 @@ pub fn run(args: ExplainArgs) -> u8 {
     out.push_str(&format!("{} ({})\n\n", clean(&rule.title), rule.id));
     let (kind, origin_place) = match rule.severity_origin {
         SeverityOrigin::Builtin => ("built in", None),
-        SeverityOrigin::Default { source, range } => (
-            "default, from",
-            policy_place(&session.inputs, source, range),
-        ),
+        SeverityOrigin::Default { source, range } => {
+            ("default, from", shown_place(&session.inputs, source, range))
+        }
         SeverityOrigin::Override { source, range } => (
             "set by an override at",
-            policy_place(&session.inputs, source, range),
+            shown_place(&session.inputs, source, range),
         ),
     };
     let origin = match &origin_place {
-        Some((path, line)) => format!("{kind} {path}:{line}"),
+        Some(place) => format!("{kind} {place}"),
         None => kind.to_string(),
     };
     // The lock may come from another file than the severity: a `use` block that locked
@@ -115,10 +114,10 @@ pub fn run(args: ExplainArgs) -> u8 {
         .compiled
         .audit
         .lock_origin(rule)
-        .and_then(|(source, at)| policy_place(&session.inputs, source, at));
+        .and_then(|(source, at)| shown_place(&session.inputs, source, at));
     let locked = match lock_place {
         Some(place) if origin_place.as_ref() != Some(&place) => {
-            format!(", locked at {}:{}", place.0, place.1)
+            format!(", locked at {place}")
         }
         _ if rule.locked => ", locked".to_string(),
         _ => String::new(),
@@ -213,13 +212,13 @@ struct ParamStep<'a> {
 
 /// The `use` clauses that set one parameter of a rule, in the order they apply (from the
 /// deepest importer to the root, so the last `=` wins and the `+=` after it add to it).
-struct ParamOverrides<'a> {
-    name: &'a str,
+pub(super) struct ParamOverrides<'a> {
+    pub(super) name: &'a str,
     /// The default, as the audit shows it.
     from: &'a str,
     /// Each clause with the value it set as written (for an addition, the terms it
     /// added) and whether it added them (`+=`).
-    steps: Vec<(&'a OverrideRecord, &'a str, bool)>,
+    pub(super) steps: Vec<(&'a OverrideRecord, &'a str, bool)>,
 }
 
 impl ParamOverrides<'_> {
@@ -231,7 +230,10 @@ impl ParamOverrides<'_> {
 }
 
 /// The rule's parameters that `use` clauses set, each with its clauses.
-fn param_overrides<'a>(audit: &'a AuditTrail, rule: &RuleInfo) -> Vec<ParamOverrides<'a>> {
+pub(super) fn param_overrides<'a>(
+    audit: &'a AuditTrail,
+    rule: &RuleInfo,
+) -> Vec<ParamOverrides<'a>> {
     let mut params: Vec<ParamOverrides<'a>> = Vec::new();
     for o in audit.overrides.iter().filter(|o| o.rule == rule.id) {
         let OverrideChange::Param {
@@ -272,8 +274,7 @@ fn parameter_lines(inputs: &PolicyInputs, audit: &AuditTrail, rule: &RuleInfo) -
             .map(|&(o, value, add)| ParamStep {
                 value,
                 add,
-                at: policy_place(inputs, o.source, o.range)
-                    .map(|(path, line)| format!("{path}:{line}"))
+                at: shown_place(inputs, o.source, o.range)
                     .unwrap_or_else(|| "an importing policy".to_string()),
             })
             .collect();
@@ -435,8 +436,8 @@ fn extend_lines(inputs: &PolicyInputs, compiled: &Compiled, rule: &RuleInfo) -> 
             continue;
         }
         let op = if e.remove { "-=" } else { "+=" };
-        let at = policy_place(inputs, e.source, e.range)
-            .map(|(path, line)| format!(" (at {path}:{line})"))
+        let at = shown_place(inputs, e.source, e.range)
+            .map(|place| format!(" (at {place})"))
             .unwrap_or_default();
         lines.push(format!(
             "extend {} {op} {}{at}\n",

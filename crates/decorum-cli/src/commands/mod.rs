@@ -16,7 +16,7 @@ use decorum_engine::{PolicyInputs, SourceId};
 use decorum_text::{LineIndex, TextRange};
 
 use crate::Color;
-use crate::report::human::{self, Style};
+use crate::report::human::{self, Style, clean_path};
 use crate::session::Session;
 
 /// Exit code: clean.
@@ -71,6 +71,12 @@ pub fn rendered_problems(session: &Session, style: Style) -> Vec<String> {
         out
     });
     general.chain(policy).collect()
+}
+
+/// [`policy_place`] as the terminal shows it, `path:line`, with a control character in
+/// the path shown as its code point ([`clean_path`]), as every report shows a path.
+pub fn shown_place(inputs: &PolicyInputs, source: SourceId, range: TextRange) -> Option<String> {
+    policy_place(inputs, source, range).map(|(path, line)| format!("{}:{line}", clean_path(&path)))
 }
 
 /// The policy file and 1-based line of `range` in `source`, as `path:line`, for reports

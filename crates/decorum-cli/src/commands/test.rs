@@ -3,16 +3,16 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use decorum_engine::{ExpectedOutcome, OverrideChange, SourceId};
+use decorum_engine::{ExpectedOutcome, RuleInfo, SourceId};
 use decorum_text::LineIndex;
 
-use super::explain::one_line;
+use super::explain::{one_line, param_overrides};
 use super::{
-    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, policy_place, print_problems, rendered_problems,
+    EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, print_problems, rendered_problems, shown_place,
     stderr_style, style,
 };
 use crate::TestArgs;
-use crate::report::human::clean;
+use crate::report::human::{clean, clean_path};
 use crate::session;
 
 /// Runs `decorum test`.
@@ -82,7 +82,7 @@ pub fn run(args: TestArgs) -> u8 {
                 .map(|src| {
                     format!(
                         "{}:{}",
-                        src.path,
+                        clean_path(&src.path),
                         LineIndex::new(&src.text).line_of(example.range.start()) + 1
                     )
                 })
@@ -124,7 +124,7 @@ pub fn run(args: TestArgs) -> u8 {
             }
             // A rule's examples run against the rule as the workspace adjusts it: a
             // failure may be an importer's doing, not the example's.
-            for line in adjustments(&session, &result.rule.id, example.source) {
+            for line in adjustments(&session, &result.rule, example.source) {
                 out.push_str(&format!("  adjusted: {line}\n"));
             }
             if let Some(f) = result
@@ -152,26 +152,28 @@ pub fn run(args: TestArgs) -> u8 {
 }
 
 /// The parameters that `use` blocks in files other than `example_source` set for the
-/// rule `id`, each as written with its place (`lim = 1 at policy/clinic.decorum:7`), in
-/// the order they apply.
-fn adjustments(session: &session::Session, id: &str, example_source: SourceId) -> Vec<String> {
-    let overrides = session.compiled.audit.overrides.iter();
-    overrides
-        .filter(|o| o.rule == id && o.source != example_source)
-        .filter_map(|o| {
-            let OverrideChange::Param { name, to, .. } = &o.change else {
-                return None;
-            };
-            let clause = match to.strip_prefix("+=") {
-                Some(added) => format!("{name} += {}", added.trim_start()),
-                None => format!("{name} = {to}"),
-            };
-            let at = policy_place(&session.inputs, o.source, o.range)
-                .map(|(path, line)| format!(" at {path}:{line}"))
+/// rule, each clause as written with its place (`lim = 1 at policy/clinic.decorum:7`),
+/// parameter by parameter, each in the order its clauses apply.
+fn adjustments(
+    session: &session::Session,
+    rule: &RuleInfo,
+    example_source: SourceId,
+) -> Vec<String> {
+    let mut lines = Vec::new();
+    for param in param_overrides(&session.compiled.audit, rule) {
+        for &(o, value, add) in &param.steps {
+            if o.source == example_source {
+                continue;
+            }
+            let op = if add { "+=" } else { "=" };
+            let at = shown_place(&session.inputs, o.source, o.range)
+                .map(|place| format!(" at {place}"))
                 .unwrap_or_default();
-            Some(format!("{}{at}", clean(&one_line(&clause))))
-        })
-        .collect()
+            let value = clean(&one_line(value.trim()));
+            lines.push(format!("{} {op} {value}{at}", param.name));
+        }
+    }
+    lines
 }
 
 fn paint(color: bool, code: &str, text: &str) -> String {
