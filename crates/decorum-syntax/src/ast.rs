@@ -413,6 +413,14 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// Every severity, most severe first.
+    pub const ALL: [Severity; 4] = [
+        Severity::Error,
+        Severity::Warning,
+        Severity::Info,
+        Severity::Hint,
+    ];
+
     /// The keyword for the severity.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -953,14 +953,20 @@ fn unknown_severity(before: &str, positives: &[Rule], found: &Found<'_>) -> Opti
     {
         return None;
     }
-    const LEVELS: [&str; 4] = ["error", "warning", "info", "hint"];
     let levels = "a severity is `error`, `warning`, `info` or `hint`, as in `severity error`";
-    Some(match did_you_mean(found.text, LEVELS) {
-        Some(level) => {
-            format!("did you mean `{level}`? A severity is `error`, `warning`, `info` or `hint`")
-        }
-        None => levels.to_string(),
-    })
+    Some(
+        match did_you_mean(
+            found.text,
+            crate::Severity::ALL.map(crate::Severity::as_str),
+        ) {
+            Some(level) => {
+                format!(
+                    "did you mean `{level}`? A severity is `error`, `warning`, `info` or `hint`"
+                )
+            }
+            None => levels.to_string(),
+        },
+    )
 }
 
 /// `use {`, `rule {`, `extend += [...]`, `disable because "..."`: the item's keyword with
