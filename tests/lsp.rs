@@ -148,6 +148,26 @@ impl Workspace {
     }
 }
 
+/// A server started in `root` for a client that declares `workspace/configuration` but
+/// answers no request itself, with the settings request the server sends at start: the
+/// test answers it (`settings_answer`) when and in the order it wants.
+pub fn start_without_answers(root: &std::path::Path) -> (Server, Value) {
+    let mut capabilities = capabilities();
+    capabilities["workspace"]["configuration"] = json!(true);
+    let mut server = Server::start(root);
+    server.answer_requests = false;
+    server.initialize(root, capabilities, Value::Null);
+    let first = server.wait_for("the settings request at start", |m| {
+        m["method"] == "workspace/configuration"
+    });
+    (server, first)
+}
+
+/// The answer to the settings request `request` (a `workspace/configuration`).
+pub fn settings_answer(request: &Value, settings: Value) -> Value {
+    json!({ "jsonrpc": "2.0", "id": request["id"].clone(), "result": [settings] })
+}
+
 /// What the test client supports by default: UTF-16 positions (the harder case),
 /// versioned workspace edits, watched-file registration, push diagnostics.
 pub fn capabilities() -> Value {

@@ -476,14 +476,7 @@ fn workspace_configuration_changes_apply_without_a_restart() {
 #[test]
 fn of_two_settings_answers_the_one_to_the_later_request_wins() {
     let ws = Workspace::new();
-    let mut capabilities = crate::capabilities();
-    capabilities["workspace"]["configuration"] = json!(true);
-    let mut server = Server::start(&ws.root());
-    server.answer_requests = false;
-    server.initialize(&ws.root(), capabilities, Value::Null);
-    let first = server.wait_for("the settings request at start", |m| {
-        m["method"] == "workspace/configuration"
-    });
+    let (mut server, first) = crate::start_without_answers(&ws.root());
     server.notify(
         "workspace/didChangeConfiguration",
         json!({ "settings": null }),
@@ -492,13 +485,12 @@ fn of_two_settings_answers_the_one_to_the_later_request_wins() {
         m["method"] == "workspace/configuration"
     });
     // The client answers the later request first; the older answer, late, is stale.
-    let answer = |id: &Value, settings: Value| json!({ "jsonrpc": "2.0", "id": id.clone(), "result": [settings] });
-    server.send(&answer(
-        &second["id"],
+    server.send(&crate::settings_answer(
+        &second,
         json!({ "minimumSeverity": "error" }),
     ));
     server.wait_for_log("the later answer applied", "settings updated");
-    server.send(&answer(&first["id"], json!({ "enable": false })));
+    server.send(&crate::settings_answer(&first, json!({ "enable": false })));
     server.wait_for_log("the older answer dropped", "older than the settings in use");
     let uri = ws.uri("late.md");
     server.open(&uri, "markdown", 1, "I think my patient is well.\n");

@@ -74,14 +74,7 @@ fn an_answer_replaces_the_settings_sent_along() {
 #[test]
 fn a_late_answer_to_an_earlier_request_does_not_replace_settings_sent_along() {
     let ws = Workspace::new();
-    let mut capabilities = crate::capabilities();
-    capabilities["workspace"]["configuration"] = json!(true);
-    let mut server = Server::start(&ws.root());
-    server.answer_requests = false;
-    server.initialize(&ws.root(), capabilities, Value::Null);
-    let first = server.wait_for("the settings request at start", |m| {
-        m["method"] == "workspace/configuration"
-    });
+    let (mut server, first) = crate::start_without_answers(&ws.root());
     server.notify(
         "workspace/didChangeConfiguration",
         json!({ "settings": { "decorum": { "enable": false } } }),
@@ -89,9 +82,7 @@ fn a_late_answer_to_an_earlier_request_does_not_replace_settings_sent_along() {
     server.wait_for("the settings request after the change", |m| {
         m["method"] == "workspace/configuration"
     });
-    server.send(&json!({
-        "jsonrpc": "2.0", "id": first["id"].clone(), "result": [{ "enable": true }]
-    }));
+    server.send(&crate::settings_answer(&first, json!({ "enable": true })));
     server.wait_for_log("the older answer dropped", "older than the settings in use");
     let uri = ws.uri("late.md");
     server.open(&uri, "markdown", 1, "My patient is well.\n");

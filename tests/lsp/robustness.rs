@@ -266,14 +266,7 @@ fn exit_does_not_wait_for_an_unanswered_settings_request() {
     // `didChangeConfiguration`, and gives a client 5 s to answer. The server ends when
     // its handlers have returned: one waiting for that answer kept it from ending.
     let ws = Workspace::new();
-    let mut server = Server::start(&ws.root());
-    server.answer_requests = false;
-    let mut caps = capabilities();
-    caps["workspace"]["configuration"] = json!(true);
-    server.initialize(&ws.root(), caps, Value::Null);
-    server.wait_for("the settings request at start", |m| {
-        m["method"] == "workspace/configuration"
-    });
+    let (mut server, _) = crate::start_without_answers(&ws.root());
     server.notify(
         "workspace/didChangeConfiguration",
         json!({ "settings": null }),
