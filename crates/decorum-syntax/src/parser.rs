@@ -10,7 +10,9 @@ use pest::Parser as _;
 use pest::iterators::Pair;
 
 use crate::ast::*;
-use crate::errors::{Lookalike, SyntaxError, from_pest, lookalike_help, show_word};
+use crate::errors::{
+    Lookalike, SyntaxError, from_pest, is_grammar_space, lookalike_help, show_word,
+};
 use crate::strings::{dedent_triple, unescape};
 
 #[derive(pest_derive::Parser)]
@@ -138,7 +140,7 @@ pub fn parse(text: &str) -> Parse {
     for (index, chunk) in chunks.iter().enumerate() {
         let source = &text[chunk.start..chunk.end];
         let offset = chunk.start;
-        let Some(keyword) = leading_word(source) else {
+        let Some((start, keyword)) = leading_word(source) else {
             // Only comments and blank lines.
             continue;
         };
@@ -202,12 +204,12 @@ pub fn parse(text: &str) -> Parse {
                 )
                 .with_help("split the expression into named term sets"),
             );
-            failed.extend(failed_item(source, offset, keyword));
+            failed.extend(failed_item(source, offset, (start, keyword)));
             continue;
         }
         if !ITEM_KEYWORDS.contains(&keyword) {
             if !(continuation && is_continuation(keyword)) {
-                errors.push(unknown_item(source, offset, keyword, after_item));
+                errors.push(unknown_item(source, offset, (start, keyword), after_item));
             }
             continue;
         }
@@ -230,7 +232,7 @@ pub fn parse(text: &str) -> Parse {
                     let item = builder.item(pair);
                     match item.filter(|_| !builder.too_deep && !builder.too_large) {
                         Some(item) => items.push(item),
-                        None => failed.extend(failed_item(source, offset, keyword)),
+                        None => failed.extend(failed_item(source, offset, (start, keyword))),
                     }
                     builder.too_deep = false;
                     builder.too_large = false;
@@ -247,7 +249,7 @@ pub fn parse(text: &str) -> Parse {
                     .get(index + 1)
                     .and_then(|next| text.get(next.start..next.end));
                 if let Some(next) = next.filter(|_| at_end)
-                    && leading_word(next).is_some_and(is_continuation)
+                    && leading_word(next).is_some_and(|(_, word)| is_continuation(word))
                 {
                     let line = next.split(['\n', '\r']).next().unwrap_or("").trim_end();
                     let line = match line.char_indices().nth(40) {
@@ -260,7 +262,7 @@ pub fn parse(text: &str) -> Parse {
                     continuation = true;
                 }
                 errors.push(error);
-                failed.extend(failed_item(source, offset, keyword));
+                failed.extend(failed_item(source, offset, (start, keyword)));
             }
         }
     }
@@ -305,14 +307,12 @@ pub fn parse(text: &str) -> Parse {
 
 /// The kind and name of a `terms` or `rule` chunk that did not parse, read from its text:
 /// the name is the identifier right after the keyword, on the same line.
-fn failed_item(source: &str, offset: usize, keyword: &str) -> Option<FailedItem> {
+fn failed_item(source: &str, offset: usize, (at, keyword): (usize, &str)) -> Option<FailedItem> {
     let kind = match keyword {
         "terms" => FailedKind::Terms,
         "rule" => FailedKind::Rule,
         _ => return None,
     };
-    // `keyword` is a slice of `source` (from `leading_word`).
-    let at = (keyword.as_ptr() as usize).checked_sub(source.as_ptr() as usize)?;
     let after = source.get(at + keyword.len()..)?;
     let rest = after.trim_start_matches([' ', '\t']);
     if rest.len() == after.len() {
@@ -347,16 +347,19 @@ fn is_continuation(word: &str) -> bool {
 /// Whether `text` holds only blank lines and comments.
 fn only_trivia(text: &str) -> bool {
     text.split(['\n', '\r']).all(|line| {
-        let line = line.trim_matches(crate::errors::is_grammar_space);
+        let line = line.trim_matches(is_grammar_space);
         line.is_empty() || line.starts_with('#')
     })
 }
 
 /// The error for a chunk whose first word starts no item. `after_item`: an item came
 /// before, which the line may have been meant to continue.
-fn unknown_item(source: &str, offset: usize, keyword: &str, after_item: bool) -> SyntaxError {
-    let start = source.len() - source.trim_start().len();
-    let start = start + source[start..].find(keyword).unwrap_or(0);
+fn unknown_item(
+    source: &str,
+    offset: usize,
+    (start, keyword): (usize, &str),
+    after_item: bool,
+) -> SyntaxError {
     let range = TextRange::at(
         TextSize::from((offset + start) as u32),
         TextSize::from(keyword.len() as u32),
@@ -523,10 +526,14 @@ impl Scan {
     }
 }
 
-/// The first word of a chunk after blank lines and comments, if any.
-fn leading_word(source: &str) -> Option<&str> {
+/// The first word of a chunk after blank lines and comments, if any, with its byte
+/// offset in `source`.
+fn leading_word(source: &str) -> Option<(usize, &str)> {
+    let mut line_start = 0;
     for line in source.split(['\n', '\r']) {
-        let trimmed = line.trim_matches(crate::errors::is_grammar_space);
+        let start = line_start + (line.len() - line.trim_start_matches(is_grammar_space).len());
+        line_start += line.len() + 1;
+        let trimmed = line.trim_matches(is_grammar_space);
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
@@ -536,9 +543,9 @@ fn leading_word(source: &str) -> Option<&str> {
         if end == 0 {
             // Starts with punctuation: report it as the "word".
             let first = trimmed.chars().next()?;
-            return Some(&trimmed[..first.len_utf8()]);
+            return Some((start, &trimmed[..first.len_utf8()]));
         }
-        return Some(&trimmed[..end]);
+        return Some((start, &trimmed[..end]));
     }
     None
 }

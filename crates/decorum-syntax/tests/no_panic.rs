@@ -185,6 +185,30 @@ fn a_quoted_name_that_looks_like_a_rule_name_is_the_writers_own() {
     );
 }
 
+/// Found by `random_text_never_panics` in CI: a line starting with a space the grammar
+/// does not skip (U+2000) was located with Unicode's `trim`, which skips it, so the
+/// error's range ran from the next character and split the one after it.
+#[test]
+fn an_item_starting_with_unskipped_space_is_named_where_it_is() {
+    check("\u{2000}!\u{176e}");
+    for (text, word) in [
+        ("\u{2000}!\u{176e}", "\u{2000}"),
+        ("\u{a0}rule r\n", "\u{a0}"),
+        ("decorum 1\n# x\n\u{3000}x y\n", "\u{3000}"),
+        // The word is also in the comment before it: the error is at the word itself.
+        ("decorum 1\n# ab\nab x\n", "ab"),
+    ] {
+        check(text);
+        let parse = parse(text);
+        let [error] = parse.errors.as_slice() else {
+            panic!("{text:?}: {:?}", parse.errors);
+        };
+        let start = usize::from(error.range.start());
+        assert_eq!(start, text.rfind(word).unwrap_or(usize::MAX), "{text:?}");
+        assert_eq!(usize::from(error.range.end()), start + word.len(), "{text:?}");
+    }
+}
+
 #[test]
 fn deep_nesting_is_an_error_not_a_stack_overflow() {
     let deep = format!(
