@@ -194,3 +194,51 @@ fn removing_one_of_two_folders_that_share_a_library_keeps_its_problems() {
     );
     server.stop();
 }
+
+/// Renaming a library's rule from the policy that imports it is refused: the library is
+/// pinned by decorum.lock and maintained elsewhere. Also when the library folder is a
+/// symbolic link to a checkout outside the workspace, where the loader names its files
+/// by their resolved paths (the refusal used to compare them with the folder as written,
+/// and renamed the rule inside the linked library).
+#[test]
+fn a_librarys_rule_is_not_renamed_from_its_importer_also_through_a_link() {
+    for linked in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/dental-practice");
+        copy_dir(&example, &root);
+        let _outside = linked.then(|| {
+            let outside = tempfile::tempdir().unwrap();
+            let library = root.join("vendor/dental-network");
+            let checkout = std::fs::canonicalize(outside.path())
+                .unwrap()
+                .join("checkout");
+            std::fs::rename(&library, &checkout).unwrap();
+            std::os::unix::fs::symlink(&checkout, &library).unwrap();
+            outside
+        });
+        let mut server = Server::start(&root);
+        server.initialize(&root, crate::capabilities(), Value::Null);
+        let policy = root.join("policy/smile-family.decorum");
+        let text = std::fs::read_to_string(&policy).unwrap();
+        let uri = file_uri(&policy);
+        server.open(&uri, "decorum", 1, &text);
+        server.diagnostics_at(&uri, 1);
+        let needle = "use dn_marketing.pain-free-claim";
+        let at = text.find(needle).unwrap() + "use dn_marketing.".len() + 2;
+        let reply = server.request(
+            "textDocument/rename",
+            json!({
+                "textDocument": { "uri": uri },
+                "position": crate::client::utf16_position(&text, at),
+                "newName": "painless-claim"
+            }),
+        );
+        let message = reply["error"]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains("belongs to a library declared in decorum.toml"),
+            "linked: {linked}: {reply}"
+        );
+        server.stop();
+    }
+}

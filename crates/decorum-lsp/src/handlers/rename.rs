@@ -35,6 +35,7 @@ use decorum_syntax::{
     Cond, CondKind, Item, NumExpr, NumKind, RuleClause, RuleDecl, TermExpr, TextKind, Trigger,
 };
 use decorum_text::{LineIndex, TextRange, TextSize};
+use decorum_workspace::Sandbox;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::{
     DocumentChanges, OneOf, OptionalVersionedTextDocumentIdentifier, Position,
@@ -480,7 +481,12 @@ fn target(
                  adjust it with `use` or `extend` in your own policy instead"
             )));
         }
-        FileId::Disk(path) if analysis.config.in_library(path) => {
+        // A file on disk is named by its resolved path, so a library declared through a
+        // symbolic link is known by the sandbox's resolved folders, not the one written.
+        FileId::Disk(path)
+            if analysis.config.in_library(path)
+                || Sandbox::new(&analysis.config).library_of(path).is_some() =>
+        {
             return Err(refused(&format!(
                 "`{qualified}` belongs to a library declared in decorum.toml and pinned by \
                  decorum.lock; rename it where the library is maintained"
