@@ -205,7 +205,11 @@ fn an_item_starting_with_unskipped_space_is_named_where_it_is() {
         };
         let start = usize::from(error.range.start());
         assert_eq!(start, text.rfind(word).unwrap_or(usize::MAX), "{text:?}");
-        assert_eq!(usize::from(error.range.end()), start + word.len(), "{text:?}");
+        assert_eq!(
+            usize::from(error.range.end()),
+            start + word.len(),
+            "{text:?}"
+        );
     }
 }
 
