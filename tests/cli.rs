@@ -40,6 +40,8 @@ mod exit_codes;
 mod explain;
 #[path = "cli/fmt_init.rs"]
 mod fmt_init;
+#[path = "cli/folder_globs.rs"]
+mod folder_globs;
 #[path = "cli/frontmeta.rs"]
 mod frontmeta;
 #[path = "cli/human.rs"]

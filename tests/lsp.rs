@@ -19,6 +19,8 @@ mod actions;
 mod authoring;
 #[path = "lsp/closing.rs"]
 mod closing;
+#[path = "lsp/folder_globs.rs"]
+mod folder_globs;
 #[path = "lsp/frontmeta.rs"]
 mod frontmeta;
 #[path = "lsp/import_folders.rs"]

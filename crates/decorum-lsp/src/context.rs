@@ -21,11 +21,10 @@ use decorum_engine::{
     AuditTrail, Compiled, PolicyProblem, PolicySet, ProblemLevel, SourceId, SymbolIndex, compile,
 };
 use decorum_text::{LineIndex, TextRange};
-use decorum_workspace::config::glob_set;
+use decorum_workspace::config::{Globs, glob_set};
 use decorum_workspace::{
     Config, ConfigError, LoadedPolicies, Sandbox, find_config, load_config, load_policies,
 };
-use globset::GlobSet;
 
 use crate::log::Level;
 use crate::settings::Settings;
@@ -106,9 +105,9 @@ pub struct DraftFilter {
     /// The configuration.
     pub config: Config,
     /// `[drafts] include`, compiled.
-    include: GlobSet,
+    include: Globs,
     /// `[drafts] exclude`, compiled.
-    exclude: GlobSet,
+    exclude: Globs,
     /// Where the configuration's libraries are, with symbolic links resolved.
     sandbox: Sandbox,
 }

@@ -16,8 +16,7 @@
 //! user (which names the key, never a document).
 
 use decorum_syntax::Severity;
-use decorum_workspace::config::{GlobError, relative_glob};
-use globset::GlobSet;
+use decorum_workspace::config::{GlobError, Globs, relative_glob};
 use serde_json::Value;
 
 /// The language ids that are drafts when settings do not say otherwise.
@@ -35,7 +34,7 @@ pub struct Settings {
     /// Files matching these globs are drafts too, whatever their language id.
     pub globs: Vec<String>,
     /// `globs`, compiled.
-    pub glob_set: GlobSet,
+    pub glob_set: Globs,
 }
 
 impl Default for Settings {
@@ -45,7 +44,7 @@ impl Default for Settings {
             minimum_severity: Severity::Hint,
             language_ids: DEFAULT_LANGUAGE_IDS.iter().map(|s| s.to_string()).collect(),
             globs: Vec::new(),
-            glob_set: GlobSet::empty(),
+            glob_set: Globs::default(),
         }
     }
 }
@@ -152,7 +151,7 @@ const GLOBS_FOLDER: &str =
 /// matched and their set, or a warning per glob that cannot be used. The default is no
 /// glob: drafts by language id, and by `[drafts] include`, whose default takes `.md`,
 /// `.markdown` and `.txt` in any letter case.
-fn compile_globs(written: &[String]) -> Result<(Vec<String>, GlobSet), Vec<String>> {
+fn compile_globs(written: &[String]) -> Result<(Vec<String>, Globs), Vec<String>> {
     let mut globs = Vec::new();
     let mut warnings = Vec::new();
     for glob in written {

@@ -60,16 +60,19 @@ pub const FAIL_ON_VALUES: &[&str] = &["error", "warning", "info", "hint", "never
 /// # inside one folder, `**` crosses folders. A leading `./` is this folder (`./posts/**`
 /// # is `posts/**`); a glob starting with `/` or with a `..` segment is an error. A letter
 /// # matches in the case it is written: `*.md` leaves `NOTES.MD` out, `*.[mM][dD]` takes
-/// # both. Files ignored by .gitignore or .ignore, and hidden files, are never collected
-/// # from folders. The default takes `.md`, `.markdown` and `.txt` in any letter case.
+/// # both. A glob that matches a folder (`posts`, `posts/`, `posts/**`) matches every
+/// # file below it, here, in `exclude` and in `files`. Files ignored by .gitignore or
+/// # .ignore, and hidden files, are never collected from folders. The default takes
+/// # `.md`, `.markdown` and `.txt` in any letter case.
 /// include = ["**/*.[mM][dD]", "**/*.[mM][aA][rR][kK][dD][oO][wW][nN]", "**/*.[tT][xX][tT]"]
-/// # Files to leave out even when `include` matches them. A glob that matches a folder
-/// # leaves out everything inside it.
+/// # Files to leave out even when `include` matches them (`posts/old` leaves out every
+/// # file below it).
 /// exclude = ["node_modules/**"]                          # default []
 ///
 /// # Metadata for drafts whose path (relative to this file's folder) matches `files`
-/// # (one glob or a non-empty array of globs). Every other key becomes post metadata, as if it
-/// # were in the draft's front matter (front matter wins). Values are strings, numbers,
+/// # (one glob or a non-empty array of globs; a folder is every draft below it). Every
+/// # other key becomes post metadata, as if it were in the draft's front matter (front
+/// # matter wins). Values are strings, numbers,
 /// # booleans or arrays; a table `consent = { type = "written" }` gives the dotted key
 /// # `consent.type`. When several entries match, all apply in order, later ones winning.
 /// [[drafts.metadata]]
@@ -194,7 +197,7 @@ impl Config {
 pub struct MetadataRule {
     files: Vec<String>,
     values: Metadata,
-    matcher: GlobSet,
+    matcher: Globs,
 }
 
 impl MetadataRule {
@@ -220,7 +223,8 @@ impl MetadataRule {
     }
 
     /// True when the rule applies to the draft at `relative_path` (relative to the
-    /// configuration root, `/`-separated).
+    /// configuration root, `/`-separated): a glob matches it, or a folder holding it
+    /// ([`Globs::is_match`]).
     pub fn matches(&self, relative_path: &str) -> bool {
         self.matcher.is_match(relative_path)
     }
@@ -239,14 +243,59 @@ pub(crate) fn glob(pattern: &str) -> Result<Glob, String> {
 /// Compiles globs into one set with Decorum's conventions (`*` does not cross `/`,
 /// `**` does, a backslash escapes); the error names the first bad glob. The globs are
 /// taken as given: [`relative_glob`] reads them first.
-pub fn glob_set(patterns: &[String]) -> Result<GlobSet, String> {
+pub fn glob_set(patterns: &[String]) -> Result<Globs, String> {
     let mut builder = GlobSetBuilder::new();
     for pattern in patterns {
         builder.add(glob(pattern)?);
     }
     builder
         .build()
+        .map(|set| Globs { set })
         .map_err(|err| format!("invalid globs: {}", err.kind()))
+}
+
+/// Compiled globs of `[drafts]` (`include`, `exclude`, the `files` of
+/// `[[drafts.metadata]]`) or of the language server's `drafts.globs`, matched against
+/// `/`-separated paths relative to the folder they start at.
+///
+/// A glob that matches a folder matches every file below it, as in .gitignore: `clinic`,
+/// `clinic/` and `clinic/**` all match `clinic/a.md` and `clinic/2025/b.md`, so a
+/// folder written without `/**` is not a glob that silently matches no draft. Globs stay
+/// anchored at that folder (`clinic` is not `team/clinic`), and a glob matching every
+/// folder matches every file below it (`*` matches `team/a.md`, as `team` is a folder).
+#[derive(Debug, Clone)]
+pub struct Globs {
+    set: GlobSet,
+}
+
+impl Default for Globs {
+    fn default() -> Globs {
+        Globs {
+            set: GlobSet::empty(),
+        }
+    }
+}
+
+impl Globs {
+    /// True when a glob matches the file at `relative_path` or a folder holding it.
+    pub fn is_match(&self, relative_path: &str) -> bool {
+        self.set.is_match(relative_path)
+            || relative_path
+                .match_indices('/')
+                .any(|(end, _)| end > 0 && self.matches_folder(&relative_path[..end]))
+    }
+
+    /// True when a glob matches the folder at `relative_path` (written without a final
+    /// `/`): as written (`clinic`), with a final `/` (`clinic/`), or as everything inside
+    /// it (`clinic/**` matches `clinic/`).
+    pub fn matches_folder(&self, relative_path: &str) -> bool {
+        self.set.is_match(relative_path) || self.set.is_match(format!("{relative_path}/"))
+    }
+
+    /// True when there is no glob.
+    pub fn is_empty(&self) -> bool {
+        self.set.is_empty()
+    }
 }
 
 /// Why `decorum.toml` could not be used, with the position of the offending text.

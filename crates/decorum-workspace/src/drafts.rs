@@ -14,9 +14,8 @@ use std::path::{Path, PathBuf};
 
 use decorum_draft::{Draft, DraftFormat, Metadata};
 use decorum_text::{LineIndex, TextLen as _};
-use globset::GlobSet;
 
-use crate::config::{Config, glob_set};
+use crate::config::{Config, Globs, glob_set};
 use crate::load::Sandbox;
 use crate::paths;
 
@@ -83,8 +82,8 @@ pub struct LoadedDraft {
 /// walked and filtered by `config.include` / `config.exclude`.
 ///
 /// Globs are matched against the path relative to `config.root` (or, for a folder
-/// outside it, relative to that folder). A glob of `exclude` that matches a folder
-/// leaves out everything inside it.
+/// outside it, relative to that folder). A glob that matches a folder matches everything
+/// inside it ([`Globs::is_match`]), in `include` as in `exclude`.
 pub fn collect_drafts(paths: &[PathBuf], config: &Config) -> Collected {
     let cwd = std::env::current_dir().unwrap_or_else(|_| config.root.clone());
     collect_in(paths, config, &cwd)
@@ -206,8 +205,8 @@ pub(crate) fn nearer_configs_in(
 
 /// The compiled `[drafts]` globs.
 struct DraftFilters {
-    include: GlobSet,
-    exclude: GlobSet,
+    include: Globs,
+    exclude: Globs,
 }
 
 impl DraftFilters {
@@ -283,8 +282,9 @@ fn walk(
                 }
                 let rel = relative(entry.path());
                 // Prune a folder that an exclude glob matches, as a folder (`build`) or as
-                // everything inside it (`build/**` matches `build/`).
-                !(exclude.is_match(&rel) || exclude.is_match(format!("{rel}/")))
+                // everything inside it (`build/**` matches `build/`): it would leave out
+                // every file inside anyway.
+                !exclude.matches_folder(&rel)
             }
         })
         .build();
