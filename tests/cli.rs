@@ -24,6 +24,8 @@ mod support;
 mod audit;
 #[path = "cli/batch.rs"]
 mod batch;
+#[path = "cli/channel_problems.rs"]
+mod channel_problems;
 #[path = "cli/command_messages.rs"]
 mod command_messages;
 #[path = "cli/config_schema.rs"]

@@ -177,7 +177,7 @@ pub(crate) fn parse(
                         None => (block, None),
                     };
                     DraftProblem {
-                        kind: DraftProblemKind::FrontMatter,
+                        kind: DraftProblemKind::Channel,
                         message,
                         range,
                         point,
@@ -305,12 +305,21 @@ fn value_extent(yaml: &str, at: usize) -> Range<usize> {
 /// a list, a number, `true` or `false`, or a mapping (`is_map`, or read as `channel.KEY`
 /// entries). The length limit, `{channel}` and `limit` read only a channel written as
 /// text while `channel == "x"` also looks into a list, so such a value would make rules
-/// disagree about the post. It is replaced by null, like `channel:` written empty: the
-/// post has no channel (not one a layer below sets), for every purpose. Returns the
-/// problem in words.
+/// disagree about the post. Text that is empty or blank (`channel: ""`) names no channel
+/// either, and is refused too: it reads as a channel set on purpose, yet no length limit
+/// applies. Either is replaced by null, like `channel:` written empty: the post has no
+/// channel (not one a layer below sets), for every purpose. Returns the problem in words.
 fn refuse_channel(meta: &mut Metadata, is_map: bool) -> Option<String> {
     let value = meta.get("channel");
     let what = match value {
+        Some(MetaValue::Str(text)) if text.trim().is_empty() => {
+            let what = if text.is_empty() { "empty" } else { "blank" };
+            let message = format!(
+                "`channel` is {what} text, which names no channel; as written it sets no channel, so no length limit applies: write e.g. `channel: x`, or `channel:` with nothing after it for a post with no channel"
+            );
+            meta.insert("channel", MetaValue::Null);
+            return Some(message);
+        }
         Some(MetaValue::Str(_)) => return None,
         _ if is_map => "a mapping",
         Some(MetaValue::List(_)) => "a list",
@@ -990,6 +999,23 @@ mod tests {
             channel = Null
             problem at "[x]": `channel` is one channel written as text, not a list; as written it sets no channel, so no length limit applies: write e.g. `channel: x`"#]]
         .assert_eq(&refused("channel: x\nchannel: [x]\n"));
+    }
+
+    #[test]
+    fn a_channel_of_empty_or_blank_text_is_refused_at_its_value() {
+        expect_test::expect![[r#"
+            channel = Null
+            problem at "\"\"": `channel` is empty text, which names no channel; as written it sets no channel, so no length limit applies: write e.g. `channel: x`, or `channel:` with nothing after it for a post with no channel"#]]
+        .assert_eq(&refused("channel: \"\"\n"));
+        expect_test::expect![[r#"
+            channel = Null
+            title = Str("Flu season")
+            problem at "'  '": `channel` is blank text, which names no channel; as written it sets no channel, so no length limit applies: write e.g. `channel: x`, or `channel:` with nothing after it for a post with no channel"#]]
+        .assert_eq(&refused("title: Flu season\nchannel: '  '   # for now\n"));
+        expect_test::expect![[r#"
+            channel = Null
+            problem at "\"\\t\"": `channel` is blank text, which names no channel; as written it sets no channel, so no length limit applies: write e.g. `channel: x`, or `channel:` with nothing after it for a post with no channel"#]]
+        .assert_eq(&refused("channel: \"\\t\"\n"));
     }
 
     #[test]

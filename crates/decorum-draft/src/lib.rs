@@ -39,8 +39,8 @@
 //! configuration), the file's front matter, the post's front matter. Nested YAML mappings
 //! flatten to dotted keys (`consent.type`). Invalid YAML becomes a [`DraftProblem`]; the
 //! block is still not prose. So does a `channel` that is not one channel written as text
-//! (a list, a number, `true`, a mapping): it is read as null, so the post has no channel,
-//! not one a layer below sets.
+//! (a list, a number, `true`, a mapping, or empty or blank text such as `""`): it is read
+//! as null, so the post has no channel, not one a layer below sets.
 //!
 //! # Prose
 //!
@@ -129,9 +129,13 @@ impl DraftFormat {
 /// What kind of problem a draft has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum DraftProblemKind {
-    /// Front matter that is not valid YAML or not a mapping, or whose `channel` is not
-    /// text or is one letter away from a known channel.
+    /// Front matter that could not be read, so its metadata does not apply: not valid
+    /// YAML, not a mapping, never closed, or not where front matter belongs.
     FrontMatter,
+    /// Front matter that was read, but whose `channel` names no usable channel: not one
+    /// channel written as text, empty or blank text, or one letter away from a known
+    /// channel. The block's other metadata applies.
+    Channel,
     /// A comment addressed to Decorum (`decorum-...`) that is not a valid waiver.
     Waiver,
 }
@@ -143,12 +147,12 @@ pub struct DraftProblem {
     pub kind: DraftProblemKind,
     /// What is wrong, in words (for front matter, with the line in the file).
     pub message: String,
-    /// The front-matter block or the comment; for a `channel` that is not text, its
-    /// value (the first line of it).
+    /// The front-matter block or the comment; for a `channel` that is not text or is
+    /// empty or blank text, its value (the first line of it).
     pub range: TextRange,
     /// Where in `range` the problem was found, when that is one place: the character a
     /// YAML error points to (its message names the same place as a line and column), or
-    /// the start of a `channel` value that is not text.
+    /// the start of such a `channel` value.
     pub point: Option<TextSize>,
 }
 
@@ -647,7 +651,7 @@ fn channel_typo(meta: &Metadata, block: &Range<usize>) -> Option<DraftProblem> {
     let channel = meta.get("channel").and_then(MetaValue::as_str)?;
     let meant = length::channel_typo(channel)?;
     Some(DraftProblem {
-        kind: DraftProblemKind::FrontMatter,
+        kind: DraftProblemKind::Channel,
         message: format!(
             "unknown channel `{channel}`: did you mean `{meant}`? An unknown channel has no length limit"
         ),

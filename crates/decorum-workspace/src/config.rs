@@ -359,7 +359,8 @@ pub fn find_config(start_dir: &Path) -> Option<PathBuf> {
 /// Reads and checks a `decorum.toml`. The errors are in the order of the file (never
 /// an empty list), from the first of these stages that finds any: the TOML syntax error
 /// (reading stops there); every unknown key; every value of the wrong type; every value
-/// of the right type that cannot be used (an empty path, a bad glob, a misspelt channel,
+/// of the right type that cannot be used (an empty path, a bad glob, a misspelt, empty or
+/// blank channel,
 /// an unknown `fail-on`).
 pub fn load_config(path: &Path) -> Result<Config, Vec<ConfigError>> {
     let bytes = std::fs::read(path).map_err(|err| {
@@ -540,20 +541,30 @@ pub(crate) fn parse_config(
                     Some("list the globs of the drafts it is for, e.g. files = \"calendar/x/**\", or remove the entry".to_owned()),
                 ));
             }
-            // A misspelt channel switches its length limit off for every file the rule
-            // names (one that is not text is a wrong type, reported before).
-            if let Some(toml::Value::String(channel)) = rule.values.get("channel")
-                && let Some(meant) = decorum_draft::misspelt_channel(channel)
-            {
-                let span = parsed
-                    .as_ref()
-                    .and_then(|p| metadata_value_span(p.get_ref(), index, "channel"))
-                    .unwrap_or_else(|| files_span.clone());
-                errors.push(error(
-                    Some(span),
-                    format!("unknown channel \"{channel}\" (did you mean \"{meant}\"?)"),
-                    Some("an unknown channel has no length limit; write a known channel such as \"x\", \"instagram\" or \"linkedin\"".to_owned()),
-                ));
+            // A misspelt channel, or an empty or blank one, switches its length limit off
+            // for every file the rule names (one that is not text is a wrong type,
+            // reported before).
+            if let Some(toml::Value::String(channel)) = rule.values.get("channel") {
+                let span = || {
+                    parsed
+                        .as_ref()
+                        .and_then(|p| metadata_value_span(p.get_ref(), index, "channel"))
+                        .unwrap_or_else(|| files_span.clone())
+                };
+                if channel.trim().is_empty() {
+                    let what = if channel.is_empty() { "empty" } else { "blank" };
+                    errors.push(error(
+                        Some(span()),
+                        format!("`channel` is {what}, so this entry sets no channel and no length limit applies to its drafts"),
+                        Some("write a known channel such as \"x\", \"instagram\" or \"linkedin\", or remove the key".to_owned()),
+                    ));
+                } else if let Some(meant) = decorum_draft::misspelt_channel(channel) {
+                    errors.push(error(
+                        Some(span()),
+                        format!("unknown channel \"{channel}\" (did you mean \"{meant}\"?)"),
+                        Some("an unknown channel has no length limit; write a known channel such as \"x\", \"instagram\" or \"linkedin\"".to_owned()),
+                    ));
+                }
             }
             let files = match checked_globs(files.into_iter().zip(spans)) {
                 Ok(files) => files,

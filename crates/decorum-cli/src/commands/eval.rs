@@ -304,7 +304,8 @@ fn labels(loaded: &LoadedDraft) -> Result<BTreeSet<&'static str>, LabelError> {
     let expect_at = || key_position(draft, "expect");
     let Some(value) = meta.and_then(|m| m.get("expect")) else {
         // Front matter that could not be read has no `expect`, whatever it says: the
-        // problem to report is why it could not be read.
+        // problem to report is why it could not be read. A `channel` problem is not one:
+        // the block was read, and its `expect` is simply not there.
         let unreadable = (draft.problems.iter())
             .find(|p| p.kind == decorum_draft::DraftProblemKind::FrontMatter);
         if let Some(p) = unreadable {

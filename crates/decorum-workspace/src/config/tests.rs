@@ -317,6 +317,16 @@ fn bad_values_are_errors_with_positions() {
                 help: an unknown channel has no length limit; write a known channel such as "x", "instagram" or "linkedin"
         "#]],
     );
+    // So would an empty or blank one, which names no channel.
+    check(
+        "[[drafts.metadata]]\nfiles = \"social/x/**\"\nchannel = \"\"\n\n[[drafts.metadata]]\nfiles = \"social/li/**\"\nchannel = \" \\t\"\n",
+        expect![[r#"
+            decorum.toml:3:11: `channel` is empty, so this entry sets no channel and no length limit applies to its drafts
+                help: write a known channel such as "x", "instagram" or "linkedin", or remove the key
+            decorum.toml:7:11: `channel` is blank, so this entry sets no channel and no length limit applies to its drafts
+                help: write a known channel such as "x", "instagram" or "linkedin", or remove the key
+        "#]],
+    );
     check(
         "[[drafts.metadata]]\nfiles = \"social/x/**\"\nchannel = 5\n",
         expect![[r#"
