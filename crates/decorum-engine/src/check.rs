@@ -1242,7 +1242,11 @@ fn removal_range(text: &str, range: TextRange) -> TextRange {
     if after.starts_with(' ') && (before.is_empty() || before.ends_with([' ', '\n', '('])) {
         return TextRange::new(range.start(), range.end() + size(1));
     }
-    if before.ends_with(' ') && !after.starts_with(|c: char| c.is_alphanumeric()) {
+    // Before punctuation the space before goes (`word ,` is wrong), but not before an
+    // opening bracket or quote, which a space parts from the word before.
+    if before.ends_with(' ')
+        && !after.starts_with(|c: char| c.is_alphanumeric() || "([{“".contains(c))
+    {
         return TextRange::new(range.start() - size(1), range.end());
     }
     if after.starts_with(' ') {
@@ -1269,7 +1273,8 @@ fn removal_range(text: &str, range: TextRange) -> TextRange {
 fn removal_edit(text: &str, prose: &str, sentences: &[TextRange], range: TextRange) -> Edit {
     let wrapped = empty_wrappers(text, prose, range);
     let removed = sentence_removal(text, prose, sentences, range, wrapped)
-        .unwrap_or_else(|| lone_article(text, removal_range(text, wrapped)));
+        .or_else(|| sentence_start_article(text, prose, sentences, range, wrapped))
+        .unwrap_or_else(|| dangling_mark(text, removal_range(text, wrapped)));
     let removed = blank_line_removal(text, removed);
     capitalise_after(text, sentences, range, removed)
 }
@@ -1337,38 +1342,159 @@ fn empty_wrappers(text: &str, prose: &str, range: TextRange) -> TextRange {
                     is_prose(at, at + close.len())
                 }
         });
-        match pair {
-            Some((open, close)) => {
-                s = head.len() - open.len();
-                e = text.len() - tail.len() + close.len();
+        if let Some((open, close)) = pair {
+            s = head.len() - open.len();
+            e = text.len() - tail.len() + close.len();
+            continue;
+        }
+        // A link or image whose text this is: its `[`, `![` and `](url)` are markup.
+        let markup = |at: usize| prose.as_bytes().get(at) == Some(&b' ') && at < bytes.len();
+        let open = head
+            .len()
+            .checked_sub(1)
+            .filter(|&i| bytes.get(i) == Some(&b'[') && markup(i));
+        match (open, link_tail_end(text, prose, text.len() - tail.len())) {
+            (Some(open), Some(end)) => {
+                let image = open
+                    .checked_sub(1)
+                    .is_some_and(|i| bytes.get(i) == Some(&b'!') && markup(i));
+                s = open - usize::from(image);
+                e = end;
             }
-            None => break,
+            _ => break,
         }
     }
     decorum_text::range_of(s..e)
 }
 
-/// After a removal that took the space before the match (`, a 45-year-old, is`), the
-/// article left alone between two punctuation marks goes too, with the mark and space
-/// before it: `, is`. Only a lower-case `a`, `an` or `the` after a comma, semicolon or
-/// colon and a space, with a comma, semicolon, colon, full stop, `!` or `?` after the
-/// removal: elsewhere a lone word may be a label (`Plan A`, `vitamin A`) or the start of
-/// what follows.
-fn lone_article(text: &str, removed: TextRange) -> TextRange {
+/// The end of a Markdown link's or image's markup after its text, from the `]` at byte
+/// `at`: past `](destination "title")`, `][label]` or the `]` of `[label]`, when the
+/// prose view blanks all of it (so Markdown read it as a link). It reads the link's own
+/// bytes only: parentheses nest, and a title's quotes, an `<destination>`'s angle
+/// brackets and a backslash escape hide the closing mark.
+fn link_tail_end(text: &str, prose: &str, at: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let markup = |i: usize| prose.as_bytes().get(i) == Some(&b' ') && i < bytes.len();
+    if bytes.get(at) != Some(&b']') || !markup(at) {
+        return None;
+    }
+    let (open, close) = match bytes.get(at + 1) {
+        Some(b'(') if markup(at + 1) => (b'(', b')'),
+        Some(b'[') if markup(at + 1) => (b'[', b']'),
+        _ => return Some(at + 1),
+    };
+    let mut depth = 0usize;
+    // The byte that ends a title or an `<destination>` being read.
+    let mut until: Option<u8> = None;
+    let mut i = at + 1;
+    while markup(i) {
+        let b = bytes.get(i).copied().unwrap_or_default();
+        let after_space = bytes.get(i - 1).is_some_and(u8::is_ascii_whitespace);
+        match until {
+            _ if b == b'\\' => i += 1,
+            Some(end) if b == end => until = None,
+            Some(_) => {}
+            None if open == b'(' && b == b'<' && i == at + 2 => until = Some(b'>'),
+            None if open == b'(' && matches!(b, b'"' | b'\'') && after_space => until = Some(b),
+            None if b == open => depth += 1,
+            None if b == close => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            None => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The marks that part a sentence's clauses.
+const SEPARATORS: [char; 3] = [',', ';', ':'];
+
+/// The marks that end a sentence.
+const TERMINALS: [char; 3] = ['.', '!', '?'];
+
+/// After a removal that took the space before the match, a comma, semicolon or colon that
+/// would be left just before punctuation goes too, with a lone article after it:
+/// `results, guaranteed.` reads `results.`, `Rosa, 94, is` reads `Rosa, is` and `, a
+/// 45-year-old, is` reads `, is`. The article must be a lower-case `a`, `an` or `the`
+/// after the mark and a space: elsewhere a lone word may be a label (`Plan A`, `vitamin
+/// A`) or the start of what follows.
+fn dangling_mark(text: &str, removed: TextRange) -> TextRange {
     let (s, e) = (usize::from(removed.start()), usize::from(removed.end()));
     let (Some(before), Some(after)) = (text.get(..s), text.get(e..)) else {
         return removed;
     };
-    if !after.starts_with([',', ';', ':', '.', '!', '?']) {
+    if !after.starts_with(SEPARATORS) && !after.starts_with(TERMINALS) {
         return removed;
     }
-    let mark = ["a", "an", "the"].iter().find_map(|article| {
-        let head = before.strip_suffix(article)?.strip_suffix(' ')?;
-        head.ends_with([',', ';', ':']).then(|| head.len() - 1)
-    });
-    match mark {
-        Some(at) => decorum_text::range_of(at..e),
-        None => removed,
+    let head = ["a", "an", "the"]
+        .iter()
+        .find_map(|article| before.strip_suffix(article)?.strip_suffix(' '))
+        .filter(|head| head.ends_with(SEPARATORS))
+        .unwrap_or(before);
+    if head.ends_with(SEPARATORS) {
+        decorum_text::range_of(head.len() - 1..e)
+    } else {
+        removed
+    }
+}
+
+/// True when only spaces, opening quotes and brackets and Markdown markers stand between
+/// the start of `sentence` and byte `at` (in the sentence or before it).
+fn starts_sentence(text: &str, sentence: TextRange, at: usize) -> bool {
+    let from = usize::from(sentence.start()).min(at);
+    text.get(from..at).is_some_and(|lead| {
+        lead.chars()
+            .all(|c| c.is_whitespace() || "\"'“‘(¡¿*_".contains(c))
+    })
+}
+
+/// `wrapped` (the match at `at` with its empty wrappers) with the article that starts its
+/// sentence, when punctuation follows it, so the article is not left alone: `A
+/// 45-year-old, came in.` reads `Came in.` (the article, the match, the comma and the
+/// spaces after it go), and `A 45-year-old!` goes as a whole sentence (through
+/// [`sentence_removal`]). `A`, `An` or `The` in either case; `None` for anything else.
+fn sentence_start_article(
+    text: &str,
+    prose: &str,
+    sentences: &[TextRange],
+    at: TextRange,
+    wrapped: TextRange,
+) -> Option<TextRange> {
+    let (s, e) = (usize::from(wrapped.start()), usize::from(wrapped.end()));
+    let after = text.get(e..)?;
+    let head = text.get(..s)?.strip_suffix(' ')?;
+    let article = ["a", "an", "the"].iter().find(|article| {
+        head.len()
+            .checked_sub(article.len())
+            .and_then(|i| head.get(i..))
+            .is_some_and(|word| word.eq_ignore_ascii_case(article))
+    })?;
+    let start = head.len() - article.len();
+    // A whole word: not the end of `Plan A` nor of `tea`.
+    if head
+        .get(..start)?
+        .chars()
+        .next_back()
+        .is_some_and(char::is_alphanumeric)
+    {
+        return None;
+    }
+    let sentence = sentence_at(sentences, at.start())?;
+    if !starts_sentence(text, sentence, start) {
+        return None;
+    }
+    let wider = decorum_text::range_of(start..e);
+    if let Some(rest) = after.strip_prefix(SEPARATORS) {
+        let spaces = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        Some(decorum_text::range_of(start..e + 1 + spaces))
+    } else if after.starts_with(TERMINALS) {
+        sentence_removal(text, prose, sentences, at, wider)
+    } else {
+        None
     }
 }
 
@@ -1481,12 +1607,24 @@ fn blank_line_removal(text: &str, removed: TextRange) -> TextRange {
     // Only spaces and tabs may stand between the removal and the ends of its line: read
     // those few bytes, not the whole line (this runs for every finding with the fix).
     let space = |b: &&u8| matches!(b, b' ' | b'\t');
-    let start = s - before.as_bytes().iter().rev().take_while(space).count();
+    let mut start = s - before.as_bytes().iter().rev().take_while(space).count();
     let end = e + after.as_bytes().iter().take_while(space).count();
     let line_end = |b: Option<&u8>| b.is_none_or(|b| matches!(b, b'\n' | b'\r'));
     let bytes = text.as_bytes();
-    if !line_end(start.checked_sub(1).and_then(|i| bytes.get(i))) || !line_end(bytes.get(end)) {
+    if !line_end(bytes.get(end)) {
         return removed;
+    }
+    if !line_end(start.checked_sub(1).and_then(|i| bytes.get(i))) {
+        // A list item's, heading's or quote's marker alone: the line goes with it, unless
+        // the next line may continue the item or quote (it would lose its marker).
+        match block_marker_before(text, start) {
+            Some((from, container))
+                if !container || !continues_block(text, end + line_end_at(text, end)) =>
+            {
+                start = from;
+            }
+            _ => return removed,
+        }
     }
     let blank = |a: usize, b: usize| {
         text.get(a..b)
@@ -1526,6 +1664,64 @@ fn blank_line_removal(text: &str, removed: TextRange) -> TextRange {
     decorum_text::range_of(from..to)
 }
 
+/// The start of the line holding byte `at` when all before `at` on it is Markdown block
+/// markup followed by a space or tab at `at`: a list item's marker (`-`, `*`, `+`, `1.`,
+/// `1)`) or a heading's (`#` to `######`), after any indentation and blockquote `>`s, or
+/// `>`s alone. With it, whether the markup opens a list item or quote, whose next line
+/// may continue it (a heading is one line). Reads only those bytes, backwards.
+fn block_marker_before(text: &str, at: usize) -> Option<(usize, bool)> {
+    let bytes = text.as_bytes();
+    if !matches!(bytes.get(at), Some(b' ' | b'\t')) {
+        return None;
+    }
+    let byte = |i: usize| i.checked_sub(1).and_then(|i| bytes.get(i)).copied();
+    let run = |from: usize, f: fn(&u8) -> bool| {
+        (1..=from)
+            .take_while(|&k| bytes.get(from - k).is_some_and(f))
+            .count()
+    };
+    let (mut i, mut container) = match byte(at) {
+        Some(b'-' | b'*' | b'+') => (at - 1, true),
+        Some(b'.' | b')') => {
+            let digits = run(at - 1, u8::is_ascii_digit);
+            (1..=9)
+                .contains(&digits)
+                .then_some((at - 1 - digits, true))?
+        }
+        Some(b'#') => {
+            let hashes = run(at, |b| *b == b'#');
+            (hashes <= 6).then_some((at - hashes, false))?
+        }
+        Some(b'>') => (at, true),
+        _ => return None,
+    };
+    // Indentation and blockquote markers, back to the line's start.
+    while let Some(b @ (b' ' | b'\t' | b'>')) = byte(i) {
+        container |= b == b'>';
+        i -= 1;
+    }
+    byte(i)
+        .is_none_or(|b| matches!(b, b'\n' | b'\r'))
+        .then_some((i, container))
+}
+
+/// True when the line starting at byte `at` may continue the list item or quote before
+/// it: it holds text and does not start a block of its own (a list item, a heading or a
+/// quote line, perhaps indented).
+fn continues_block(text: &str, at: usize) -> bool {
+    let Some(line) = text.get(at..) else {
+        return false;
+    };
+    let line = line.trim_start_matches([' ', '\t']);
+    let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let starts_block = line.starts_with(['-', '*', '+', '#', '>'])
+        || (digits > 0
+            && line
+                .get(digits..)
+                .is_some_and(|l| l.starts_with(['.', ')'])));
+    !(line.is_empty() || line.starts_with(['\n', '\r']) || starts_block)
+}
+
 /// The edit that removes `removed` (which holds the match `at`): when it starts a
 /// sentence, the match starts with a capital and a word in lower case follows, that
 /// word's first letter is capitalised in the same edit, so `A 67-year-old retired
@@ -1543,23 +1739,22 @@ fn capitalise_after(
     let Some(sentence) = sentence_at(sentences, at.start()) else {
         return plain;
     };
-    let lead = decorum_text::slice(
+    let starts = starts_sentence(text, sentence, usize::from(removed.start()));
+    // The first letter or digit removed from the sentence: the match's, or that of the
+    // article before it.
+    let capital = decorum_text::slice(
         text,
-        TextRange::new(sentence.start(), removed.start().max(sentence.start())),
-    );
-    let starts_sentence = lead
-        .chars()
-        .all(|c| c.is_whitespace() || "\"'“‘(¡¿*_".contains(c));
-    let capital = decorum_text::slice(text, at)
-        .chars()
-        .find(|c| c.is_alphanumeric())
-        .is_some_and(char::is_uppercase);
+        TextRange::new(removed.start().max(sentence.start()), at.end()),
+    )
+    .chars()
+    .find(|c| c.is_alphanumeric())
+    .is_some_and(char::is_uppercase);
     let next = text
         .get(usize::from(removed.end())..)
         .and_then(|rest| rest.chars().next())
         .filter(|c| c.is_lowercase());
     match next {
-        Some(c) if starts_sentence && capital && removed.end() < sentence.end() => Edit {
+        Some(c) if starts && capital && removed.end() < sentence.end() => Edit {
             range: TextRange::at(removed.start(), removed.len() + c.text_len()),
             new_text: c.to_uppercase().collect(),
         },
@@ -1872,8 +2067,10 @@ mod tests {
 
     proptest! {
         /// `fix remove` never panics, and its edit stays in the text, on character
-        /// boundaries, and holds the match, whatever markup, brackets, articles, blank
-        /// lines and line ends surround it, in Markdown and in plain text.
+        /// boundaries, splits no CRLF, adds at most a capital and holds the match,
+        /// whatever markup, links, brackets, list and heading markers, articles,
+        /// punctuation, blank lines and line ends surround it, in Markdown and in plain
+        /// text.
         #[test]
         fn removal_stays_around_the_match(
             parts in proptest::collection::vec(
@@ -1882,6 +2079,8 @@ mod tests {
                     "*", "**", "_", "__", "~~", "`", "(", ")", "[", "]", "（", "）", "［",
                     "］", "](https://x.example)", "\"", "“", "”", "- ", "# ", "> ", "\n",
                     "\n\n", "\r\n", "\r\n\r\n", "\r", "\r\r", "é", "<!-- x -->",
+                    "![", "](<a b>)", "](https://x.example \"t (\")", "][r]", "1. ", "10) ",
+                    "## ", "+ ", "  ", "A ", "An ", "The ", ":", "?", "\\", "<", ">",
                 ]),
                 0..32,
             ),
@@ -1908,6 +2107,11 @@ mod tests {
             let (s, e) = (usize::from(edit.range.start()), usize::from(edit.range.end()));
             prop_assert!(edit.range.contains_range(r), "{:?} {:?}", edit.range, r);
             prop_assert!(e <= text.len() && text.is_char_boundary(s) && text.is_char_boundary(e));
+            // A CRLF line end is never split.
+            let splits = |at: usize| at > 0 && text.as_bytes().get(at - 1..=at) == Some(b"\r\n");
+            prop_assert!(!splits(s) && !splits(e), "{:?} {:?}", edit.range, text);
+            // The only text it adds is the capital of the next word.
+            prop_assert!(edit.new_text.chars().all(char::is_uppercase), "{:?}", edit.new_text);
         }
     }
 
@@ -2157,7 +2361,6 @@ mod tests {
             ),
             // Text left on the line: only the sentence goes.
             ("Hi\n\nGuaranteed. Bye\n", "Hi\n\nBye\n"),
-            ("Hi\n\n- Guaranteed.\n", "Hi\n\n-\n"),
         ];
         for end in ["\n", "\r\n", "\r"] {
             for (format, name) in [
@@ -2165,7 +2368,7 @@ mod tests {
                 (DraftFormat::PlainText, "plain text"),
             ] {
                 for (text, want) in cases {
-                    if format == DraftFormat::PlainText && text.contains(['*', '-']) {
+                    if format == DraftFormat::PlainText && text.contains('*') {
                         continue;
                     }
                     let (text, want) = (text.replace('\n', end), want.replace('\n', end));
@@ -2177,6 +2380,165 @@ mod tests {
                     assert_eq!(remove_in(format, &text, words), want, "{name} {text:?}");
                 }
             }
+        }
+    }
+
+    /// A link or image whose text would be left empty goes whole, with its destination,
+    /// title or label; a link with more text keeps its markup.
+    #[test]
+    fn removal_takes_a_link_left_empty() {
+        for (text, want) in [
+            ("See [guaranteed](https://example.com) now.\n", "See now.\n"),
+            (
+                "See ![guaranteed](https://example.com/a.png) now.\n",
+                "See now.\n",
+            ),
+            ("See [guaranteed](https://example.com).\n", "See.\n"),
+            ("[Guaranteed](https://example.com) results.\n", "Results.\n"),
+            (
+                "See [**guaranteed**](https://example.com) now.\n",
+                "See now.\n",
+            ),
+            (
+                "See **[guaranteed](https://example.com)** now.\n",
+                "See now.\n",
+            ),
+            // Parentheses that nest, a title, an `<destination>` with a space.
+            (
+                "See [guaranteed](https://example.com/a_(b)) now.\n",
+                "See now.\n",
+            ),
+            (
+                "See [guaranteed](https://example.com \"a (b\") now.\n",
+                "See now.\n",
+            ),
+            ("See [guaranteed](<a b)c>) now.\n", "See now.\n"),
+            // References, full, collapsed and shortcut: the definition stays.
+            (
+                "See [guaranteed][r] now.\n\n[r]: https://example.com\n",
+                "See now.\n\n[r]: https://example.com\n",
+            ),
+            (
+                "See [guaranteed][] now.\n\n[guaranteed]: https://example.com\n",
+                "See now.\n\n[guaranteed]: https://example.com\n",
+            ),
+            (
+                "See [guaranteed] now.\n\n[guaranteed]: https://example.com\n",
+                "See now.\n\n[guaranteed]: https://example.com\n",
+            ),
+            // A link with more text keeps its markup.
+            (
+                "See [guaranteed results](https://example.com) now.\n",
+                "See [results](https://example.com) now.\n",
+            ),
+            // Brackets that are no link are text brackets, and go as such.
+            ("See [guaranteed] now.\n", "See now.\n"),
+        ] {
+            assert_eq!(remove(text, guaranteed(text)), want, "{text:?}");
+        }
+        // In plain text the brackets are text and the destination stays.
+        assert_eq!(
+            remove_in(
+                DraftFormat::PlainText,
+                "See [guaranteed](https://example.com) now.\n",
+                "guaranteed"
+            ),
+            "See (https://example.com) now.\n"
+        );
+    }
+
+    /// A list item, heading or quote line left holding only its marker goes whole, with
+    /// one line end, and with one blank line when it stood between two; with `\n`,
+    /// `\r\n` and a lone `\r` alike. An item whose next line may continue it keeps its
+    /// marker (the next line would lose it).
+    #[test]
+    fn removal_takes_an_emptied_item_or_heading() {
+        let cases = [
+            ("Hi\n\n- Guaranteed.\n", "Hi\n"),
+            ("Hi\n\n- Guaranteed.\n- Bye.\n", "Hi\n\n- Bye.\n"),
+            ("- Hi.\n- Guaranteed\n- Bye.\n", "- Hi.\n- Bye.\n"),
+            ("- Hi.\n  * Guaranteed\n- Bye.\n", "- Hi.\n- Bye.\n"),
+            ("+ Hi.\n+   Guaranteed.\n\nBye.\n", "+ Hi.\n\nBye.\n"),
+            ("1. Hi.\n2. Guaranteed.\n3. Bye.\n", "1. Hi.\n3. Bye.\n"),
+            ("1) Hi.\n10) Guaranteed.\n", "1) Hi.\n"),
+            ("Hi.\n\n# Guaranteed\n\nBye.\n", "Hi.\n\nBye.\n"),
+            ("Hi.\n\n### Guaranteed!\nBye.\n", "Hi.\n\nBye.\n"),
+            ("> Hi.\n> Guaranteed.\n> Bye.\n", "> Hi.\n> Bye.\n"),
+            ("> - Hi.\n> - Guaranteed.\n", "> - Hi.\n"),
+            ("Hi.\n\n- **Guaranteed**\n- Bye.\n", "Hi.\n\n- Bye.\n"),
+            // The next line may continue the item: the marker stays.
+            ("- Guaranteed\n  results.\n", "-\n  results.\n"),
+            ("> Guaranteed\nresults.\n", ">\nresults.\n"),
+            // Text before the match on the line, or no space after the marker: it stays.
+            ("- Our guaranteed\n- Bye.\n", "- Our\n- Bye.\n"),
+            ("####### Guaranteed.\n", "#######\n"),
+        ];
+        for end in ["\n", "\r\n", "\r"] {
+            for (format, name) in [
+                (DraftFormat::Markdown, "Markdown"),
+                (DraftFormat::PlainText, "plain text"),
+            ] {
+                for (text, want) in cases {
+                    let (text, want) = (text.replace('\n', end), want.replace('\n', end));
+                    if format == DraftFormat::PlainText && text.contains("**") {
+                        continue;
+                    }
+                    let words = ["Guaranteed.", "Guaranteed!", "guaranteed", "Guaranteed"]
+                        .into_iter()
+                        .find(|w| text.contains(w))
+                        .unwrap();
+                    assert_eq!(remove_in(format, &text, words), want, "{name} {text:?}");
+                }
+            }
+        }
+    }
+
+    /// A comma, semicolon or colon left just before the sentence's final punctuation, or
+    /// before another such mark, goes.
+    #[test]
+    fn removal_takes_a_dangling_separator() {
+        for (text, want) in [
+            ("Our results, guaranteed.\n", "Our results.\n"),
+            ("Our results; guaranteed!\n", "Our results!\n"),
+            ("Our results: guaranteed?\n", "Our results?\n"),
+            ("Our results, **guaranteed**.\n", "Our results.\n"),
+            ("Our results, (guaranteed).\n", "Our results.\n"),
+            ("Our tea, guaranteed, helps.\n", "Our tea, helps.\n"),
+            ("Our results, guaranteed. Bye.\n", "Our results. Bye.\n"),
+            // Words after the removal, or no mark before it: nothing more goes.
+            ("Our results, guaranteed today.\n", "Our results, today.\n"),
+            ("Our results guaranteed.\n", "Our results.\n"),
+        ] {
+            assert_eq!(remove(text, guaranteed(text)), want, "{text:?}");
+        }
+    }
+
+    /// An article that starts the sentence, left alone before punctuation, goes with
+    /// the punctuation and spaces after the match, and the next word gets the article's
+    /// capital; before a word it stays (it may read on: `A teacher came in`).
+    #[test]
+    fn removal_takes_an_article_that_starts_the_sentence() {
+        for (text, want) in [
+            ("A 45-year-old, came in.\n", "Came in.\n"),
+            ("Hi. An 80-year-old; came in.\n", "Hi. Came in.\n"),
+            ("Hi. “The 45-year-old: came in.”\n", "Hi. “Came in.”\n"),
+            ("Hi. A **45-year-old**, came in.\n", "Hi. Came in.\n"),
+            ("a 45-year-old, came in.\n", "came in.\n"),
+            // Only punctuation would be left: the sentence goes.
+            ("Hi. A 45-year-old! Bye.\n", "Hi. Bye.\n"),
+            ("Hi.\n\nThe 45-year-old.\n\nBye.\n", "Hi.\n\nBye.\n"),
+            // A word follows, or the article does not start the sentence: it stays.
+            ("A 45-year-old came in.\n", "A came in.\n"),
+            ("A 45-year-old teacher came in.\n", "A teacher came in.\n"),
+            ("Plan A 45-year-old, came in.\n", "Plan A, came in.\n"),
+            ("Hi. Tea 45-year-old, came in.\n", "Hi. Tea, came in.\n"),
+        ] {
+            let age = if text.contains("80-") {
+                "80-year-old"
+            } else {
+                "45-year-old"
+            };
+            assert_eq!(remove(text, age), want, "{text:?}");
         }
     }
 
