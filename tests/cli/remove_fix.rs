@@ -1,7 +1,8 @@
 //! `fix remove` leaves readable text: applied as `decorum check --format json` gives it,
-//! the std library's "Remove the flagged words" takes the markers and brackets left empty,
-//! a paragraph left empty with one of its blank lines, and an article left alone, in
-//! drafts with LF, CRLF and lone CR line ends alike.
+//! the std library's "Remove the flagged words" takes the markers, brackets and links left
+//! empty, a paragraph, list item or heading left empty with one of its blank lines, a
+//! comma left before the final full stop, and an article left alone, in drafts with LF,
+//! CRLF and lone CR line ends alike.
 
 use serde_json::Value;
 
@@ -33,7 +34,7 @@ fn apply(text: &str, fix: &Value) -> String {
 }
 
 #[test]
-fn the_removal_fix_leaves_no_empty_markup_brackets_paragraphs_or_articles() {
+fn the_removal_fix_leaves_no_empty_markup_links_lines_separators_or_articles() {
     let ws = Workspace::new();
     let guarantee = "hc.marketing.guarantee-claim";
     let cases = [
@@ -104,6 +105,46 @@ fn the_removal_fix_leaves_no_empty_markup_brackets_paragraphs_or_articles() {
             "hc.privacy.client-story",
             "94-year-old",
             "My patient Rosa Example, is home.\n",
+        ),
+        // A link whose text was the match goes whole.
+        (
+            "link.md",
+            "See [guaranteed](https://example.com) results.\n",
+            guarantee,
+            "guaranteed",
+            "See results.\n",
+        ),
+        // A list item or heading left with its marker alone goes, with one blank line.
+        (
+            "item.md",
+            "Hi.\n\n- Guaranteed!\n- Calm staff.\n",
+            guarantee,
+            "Guaranteed",
+            "Hi.\n\n- Calm staff.\n",
+        ),
+        (
+            "heading.md",
+            "Hi.\n\n## Guaranteed!\n\nCalm staff.\n",
+            guarantee,
+            "Guaranteed",
+            "Hi.\n\nCalm staff.\n",
+        ),
+        // A comma left before the final full stop goes.
+        (
+            "separator.txt",
+            "Our results, guaranteed.\n",
+            guarantee,
+            "guaranteed",
+            "Our results.\n",
+        ),
+        // An article that started the sentence goes with the comma after the match, and
+        // the next word takes its capital.
+        (
+            "sentence-article.md",
+            "My patient is home. A 94-year-old, she walks daily.\n",
+            "hc.privacy.client-story",
+            "94-year-old",
+            "My patient is home. She walks daily.\n",
         ),
     ];
     // Every draft with each line end, checked in one run; then the fixed drafts in one.
