@@ -1258,15 +1258,19 @@ fn removal_range(text: &str, range: TextRange) -> TextRange {
 /// The edit of `fix remove` for a match at `range` of `text`, whose prose view is
 /// `prose` (the view that blanks Markdown markup) and whose post's sentences are
 /// `sentences`. It takes away:
-/// 1. the match with the markers and brackets that would be left around nothing
-///    ([`empty_wrappers`]: `**Guaranteed**`, `(guaranteed)`);
+/// 1. the match with the markers, brackets and link markup that would be left around
+///    nothing ([`empty_wrappers`]: `**Guaranteed**`, `(guaranteed)`,
+///    `[guaranteed](url)`);
 /// 2. its whole sentence when nothing but punctuation, quotes and markers that pair up
-///    would be left of it ([`sentence_removal`]), else one neighbouring space
-///    ([`removal_range`]) and an article that would be left alone before punctuation
-///    ([`lone_article`]: `, a 45-year-old, is` reads `, is`);
-/// 3. the rest of the line, when only spaces would be left on it, with one line end, and
-///    one separating blank line when the line held the whole paragraph
-///    ([`blank_line_removal`]);
+///    would be left of it ([`sentence_removal`]); else an article that starts the
+///    sentence and would be left alone before punctuation, with that punctuation
+///    ([`sentence_start_article`]: `A 45-year-old, came in.` reads `Came in.`); else one
+///    neighbouring space ([`removal_range`]) and a comma, semicolon or colon that would
+///    be left before punctuation, with a lone article after it ([`dangling_mark`]:
+///    `results, guaranteed.` reads `results.`, `, a 45-year-old, is` reads `, is`);
+/// 3. the rest of the line, when only spaces or a list item's, heading's or quote's
+///    marker would be left on it, with one line end, and one separating blank line when
+///    the line held the whole paragraph ([`blank_line_removal`]);
 ///
 /// and it capitalises the next word when the removal began the sentence
 /// ([`capitalise_after`]).
@@ -1295,16 +1299,19 @@ fn marker_at(text: &str, prose: &str, at: usize) -> bool {
 /// Brackets that removing what they hold would leave empty: ASCII and full-width.
 const BRACKETS: [(&str, &str); 4] = [("(", ")"), ("[", "]"), ("（", "）"), ("［", "］")];
 
-/// `range` widened over the markers (`**`, `*`, `__`, `_`, `~~`, backticks) and the
-/// brackets (`()`, `[]`, `（）`, `［］`, spaces inside allowed) that hold nothing else,
-/// from the inside out: removing `Guaranteed` from `**Guaranteed** results` or
-/// `tea (guaranteed) helps` must not leave `**** results` or `tea () helps`.
+/// `range` widened over the markers (`**`, `*`, `__`, `_`, `~~`, backticks), the
+/// brackets (`()`, `[]`, `（）`, `［］`, spaces inside allowed) and the links and images
+/// that hold nothing else, from the inside out: removing `Guaranteed` from `**Guaranteed**
+/// results` or `tea (guaranteed) helps` must not leave `**** results` or `tea () helps`.
 ///
 /// A marker run counts when the prose view blanks it (so it is markup, not text) and the
 /// run on the other side is of the same character and length; the opening run must not
 /// follow a letter or digit nor the closing run precede one, so the closing backtick of
 /// one code span and the opening one of the next (`` `a`word`b` ``) are left alone.
-/// A bracket counts when it is prose (a link's `[` and `](url)` are not).
+/// A bracket counts when it is prose (a link's `[` and `](url)` are not). A link or
+/// image whose text is all that is held goes whole: `[`, or `![`, and the markup after
+/// the text ([`link_tail_end`]), when the prose view blanks them (so Markdown read a
+/// link there).
 fn empty_wrappers(text: &str, prose: &str, range: TextRange) -> TextRange {
     let bytes = text.as_bytes();
     let (mut s, mut e) = (usize::from(range.start()), usize::from(range.end()));
@@ -1592,9 +1599,11 @@ fn line_end_before(text: &str, at: usize) -> usize {
     }
 }
 
-/// `removed` widened to the whole line when only spaces would be left on it, so no blank
-/// line is left inside a paragraph (which would split it in two) nor a third one between
-/// two paragraphs. The line goes with one line end: its own when a line of text follows,
+/// `removed` widened to the whole line when only spaces would be left on it, or spaces
+/// and a list item's, heading's or quote's marker ([`block_marker_before`]; not when the
+/// next line may continue the item or quote, [`continues_block`]), so no blank line is
+/// left inside a paragraph (which would split it in two), no third one between two
+/// paragraphs, and no marker holding nothing. The line goes with one line end: its own when a line of text follows,
 /// else the one before it. When blank lines (or the edge of the text) are on both sides,
 /// the line was a paragraph of its own, and one of the blank lines goes too:
 /// `Hi\n\nGuaranteed.\n\nBye\n` reads `Hi\n\nBye\n`. Line ends may be `\n`, `\r\n` or a
