@@ -56,6 +56,15 @@ fn a_std_rule_is_explained() {
           passes “Each patient who came in this morning got a sticker.”
           passes “This week I learned that my favourite patient question is "is this normal?" Usually, yes.”
           flags  “A man who came in today was a retired teacher.”  (at “today”)
+          flags  “Our frequent flyer is back today.”  (at “today”)
+          flags  “Our favorite frequent flyer is back in bay 3 tonight.”  (at “tonight”)
+          flags  “The bed-blocker in room 12 is still with us today.”  (at “in room 12”)
+          passes “Our frequent flyer is back.”
+          passes “Booked my flight with my frequent flyer miles for the nursing conference today!”
+          passes “Why we stopped saying "frequent flyer": labels change how the next nurse sees a patient.”
+          passes “Today we retired "the frequent flyer" from our vocabulary.”
+          passes “At grand rounds today: why calling a patient the frequent flyer changes their care.”
+          passes “A frequent flyer in the ED tonight is usually someone whose needs nobody has met.”
         --- stderr: (empty)
     "#]]
     .assert_eq(&ws.run(&["explain", "hc.privacy.client-story"]).output().render());
@@ -259,7 +268,7 @@ fn a_parameter_set_twice_shows_the_value_in_force() {
     expect![[r#"
         severity: warning (default, from std/healthcare/marketing.decorum:461)
         parameter max_share: 10% (was 20%, set by an override at practice.decorum:7; it replaced 15% at shared.decorum:6)
-        severity: error (default, from std/healthcare/privacy.decorum:805)
+        severity: error (default, from std/healthcare/privacy.decorum:817)
         parameter allowed_numbers: [] + ["555-0100"] + ["555-0111", "555-0122"] (was [], set by overrides at shared.decorum:7 and practice.decorum:8)
     "#]].assert_eq(&(settings(&share.stdout) + &settings(&phone.stdout)));
 }
