@@ -4,27 +4,8 @@
 //! channel problem for labels it cannot read: a draft without `expect` is reported as such.
 
 use expect_test::expect;
-use serde_json::Value;
 
-use crate::support::Workspace;
-
-/// The findings of a JSON report, one line each: `file:line:column rule: message`.
-fn findings(json: &Value) -> String {
-    let list = json["findings"].as_array().cloned().unwrap_or_default();
-    list.iter()
-        .map(|f| {
-            format!(
-                "{}:{}:{} {}: {}",
-                f["file"].as_str().unwrap_or_default(),
-                f["start"]["line"],
-                f["start"]["column"],
-                f["rule"].as_str().unwrap_or_default(),
-                f["message"].as_str().unwrap_or_default()
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+use crate::support::{Workspace, findings};
 
 /// 400 characters with `channel: ""`, under a decorum.toml that sets X for every draft:
 /// a finding at the value, and, as with any channel that names none, no channel and so

@@ -4,31 +4,12 @@
 //! the length limit), also over a channel set below it, by the file or by decorum.toml.
 
 use expect_test::expect;
-use serde_json::Value;
 
-use crate::support::Workspace;
+use crate::support::{Workspace, findings};
 
 /// A rule that fires on `channel == "x"`, and one that says what every post's channel
 /// and limit are: they must agree.
 const POLICY: &str = "decorum 1\npolicy ch.p\n\nrule isx {\n  message \"channel is {channel}, limit {limit}\"\n  flag when channel == \"x\"\n}\n\nrule says {\n  severity info\n  message \"channel is {channel}, limit {limit}\"\n  flag when words > 0\n}\n";
-
-/// The findings of a JSON report, one line each: `file:line:column rule: message`.
-fn findings(json: &Value) -> String {
-    let list = json["findings"].as_array().cloned().unwrap_or_default();
-    list.iter()
-        .map(|f| {
-            format!(
-                "{}:{}:{} {}: {}",
-                f["file"].as_str().unwrap_or_default(),
-                f["start"]["line"],
-                f["start"]["column"],
-                f["rule"].as_str().unwrap_or_default(),
-                f["message"].as_str().unwrap_or_default()
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 #[test]
 fn a_channel_written_as_a_list_is_a_finding_and_no_channel() {

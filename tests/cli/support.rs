@@ -528,3 +528,21 @@ fn percent_decode(uri: &str) -> String {
     }
     String::from_utf8(out).expect("UTF-8 path")
 }
+
+/// The findings of a JSON report, one line each: `file:line:column rule: message`.
+pub fn findings(json: &Value) -> String {
+    let list = json["findings"].as_array().cloned().unwrap_or_default();
+    list.iter()
+        .map(|f| {
+            format!(
+                "{}:{}:{} {}: {}",
+                f["file"].as_str().unwrap_or_default(),
+                f["start"]["line"],
+                f["start"]["column"],
+                f["rule"].as_str().unwrap_or_default(),
+                f["message"].as_str().unwrap_or_default()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
