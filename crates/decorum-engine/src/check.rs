@@ -1601,7 +1601,7 @@ fn line_end_before(text: &str, at: usize) -> usize {
 
 /// `removed` widened to the whole line when only spaces would be left on it, or spaces
 /// and a list item's, heading's or quote's marker ([`block_marker_before`]; not when the
-/// next line may continue the item or quote, [`continues_block`]), so no blank line is
+/// next line continues the item, [`continues_item`]), so no blank line is
 /// left inside a paragraph (which would split it in two), no third one between two
 /// paragraphs, and no marker holding nothing. The line goes with one line end: its own when a line of text follows,
 /// else the one before it. When blank lines (or the edge of the text) are on both sides,
@@ -1625,10 +1625,10 @@ fn blank_line_removal(text: &str, removed: TextRange) -> TextRange {
     }
     if !line_end(start.checked_sub(1).and_then(|i| bytes.get(i))) {
         // A list item's, heading's or quote's marker alone: the line goes with it, unless
-        // the next line may continue the item or quote (it would lose its marker).
+        // the next line continues the item (it would lose its marker).
         match block_marker_before(text, start) {
-            Some((from, container))
-                if !container || !continues_block(text, end + line_end_at(text, end)) =>
+            Some((from, marker))
+                if !continues_item(text, from, marker, end + line_end_at(text, end)) =>
             {
                 start = from;
             }
@@ -1673,12 +1673,28 @@ fn blank_line_removal(text: &str, removed: TextRange) -> TextRange {
     decorum_text::range_of(from..to)
 }
 
+/// What Markdown block markup stands alone before a removal ([`block_marker_before`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Marker {
+    /// A heading's `#`s or a quote's `>`s: the line goes with the removal, since a next
+    /// line could not continue an empty heading or quote line (CommonMark continues a
+    /// quote lazily only while a paragraph in it is open).
+    Line,
+    /// A list item's marker, whose next line continues the item when indented to the
+    /// item's content: `content` is where the item's text began (after the marker and a
+    /// space), `quote_end` the byte after the last `>` before the marker, if the item
+    /// is in a quote.
+    Item {
+        content: usize,
+        quote_end: Option<usize>,
+    },
+}
+
 /// The start of the line holding byte `at` when all before `at` on it is Markdown block
 /// markup followed by a space or tab at `at`: a list item's marker (`-`, `*`, `+`, `1.`,
 /// `1)`) or a heading's (`#` to `######`), after any indentation and blockquote `>`s, or
-/// `>`s alone. With it, whether the markup opens a list item or quote, whose next line
-/// may continue it (a heading is one line). Reads only those bytes, backwards.
-fn block_marker_before(text: &str, at: usize) -> Option<(usize, bool)> {
+/// `>`s alone; with what the markup is. Reads only those bytes, backwards.
+fn block_marker_before(text: &str, at: usize) -> Option<(usize, Marker)> {
     let bytes = text.as_bytes();
     if !matches!(bytes.get(at), Some(b' ' | b'\t')) {
         return None;
@@ -1689,46 +1705,77 @@ fn block_marker_before(text: &str, at: usize) -> Option<(usize, bool)> {
             .take_while(|&k| bytes.get(from - k).is_some_and(f))
             .count()
     };
-    let (mut i, mut container) = match byte(at) {
-        Some(b'-' | b'*' | b'+') => (at - 1, true),
+    let item = Marker::Item {
+        content: at + 1,
+        quote_end: None,
+    };
+    let (mut i, mut marker) = match byte(at) {
+        Some(b'-' | b'*' | b'+') => (at - 1, item),
         Some(b'.' | b')') => {
             let digits = run(at - 1, u8::is_ascii_digit);
             (1..=9)
                 .contains(&digits)
-                .then_some((at - 1 - digits, true))?
+                .then_some((at - 1 - digits, item))?
         }
         Some(b'#') => {
             let hashes = run(at, |b| *b == b'#');
-            (hashes <= 6).then_some((at - hashes, false))?
+            (hashes <= 6).then_some((at - hashes, Marker::Line))?
         }
-        Some(b'>') => (at, true),
+        Some(b'>') => (at, Marker::Line),
         _ => return None,
     };
     // Indentation and blockquote markers, back to the line's start.
     while let Some(b @ (b' ' | b'\t' | b'>')) = byte(i) {
-        container |= b == b'>';
+        if let Marker::Item {
+            quote_end: quote_end @ None,
+            ..
+        } = &mut marker
+            && b == b'>'
+        {
+            *quote_end = Some(i);
+        }
         i -= 1;
     }
     byte(i)
         .is_none_or(|b| matches!(b, b'\n' | b'\r'))
-        .then_some((i, container))
+        .then_some((i, marker))
 }
 
-/// True when the line starting at byte `at` may continue the list item or quote before
-/// it: it holds text and does not start a block of its own (a list item, a heading or a
-/// quote line, perhaps indented).
-fn continues_block(text: &str, at: usize) -> bool {
-    let Some(line) = text.get(at..) else {
+/// True when the line starting at byte `next` continues the list item whose marker line
+/// starts at `line`: it holds text indented at least to the item's content (after the
+/// same `>`s, for an item in a quote), so an empty item keeps its marker (`-` then
+/// `  results.` is still an item). A line indented less, even text that Markdown reads
+/// as a lazy continuation, would not continue an empty item: the marker would be left
+/// holding nothing.
+fn continues_item(text: &str, line: usize, marker: Marker, next: usize) -> bool {
+    let Marker::Item { content, quote_end } = marker else {
         return false;
     };
-    let line = line.trim_start_matches([' ', '\t']);
-    let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-    let starts_block = line.starts_with(['-', '*', '+', '#', '>'])
-        || (digits > 0
-            && line
-                .get(digits..)
-                .is_some_and(|l| l.starts_with(['.', ')'])));
-    !(line.is_empty() || line.starts_with(['\n', '\r']) || starts_block)
+    let Some(rest) = text.get(next..) else {
+        return false;
+    };
+    let (rest, width) = match quote_end {
+        Some(quote_end) => {
+            let Some(rest) = text
+                .get(line..quote_end)
+                .and_then(|prefix| rest.strip_prefix(prefix))
+            else {
+                return false;
+            };
+            (rest, content - quote_end)
+        }
+        None => (rest, content - line),
+    };
+    let mut indent = 0;
+    for b in rest.bytes() {
+        match b {
+            b' ' => indent += 1,
+            b'\t' => indent += 4 - indent % 4,
+            b'\n' | b'\r' => return false,
+            _ => return indent >= width,
+        }
+    }
+    false
 }
 
 /// The edit that removes `removed` (which holds the match `at`): when it starts a
@@ -2458,8 +2505,9 @@ mod tests {
 
     /// A list item, heading or quote line left holding only its marker goes whole, with
     /// one line end, and with one blank line when it stood between two; with `\n`,
-    /// `\r\n` and a lone `\r` alike. An item whose next line may continue it keeps its
-    /// marker (the next line would lose it).
+    /// `\r\n` and a lone `\r` alike. An item whose next line is indented to its
+    /// content keeps its marker (the next line would leave the item); a less indented
+    /// line, which could not continue an empty item, does not.
     #[test]
     fn removal_takes_an_emptied_item_or_heading() {
         let cases = [
@@ -2475,9 +2523,25 @@ mod tests {
             ("> Hi.\n> Guaranteed.\n> Bye.\n", "> Hi.\n> Bye.\n"),
             ("> - Hi.\n> - Guaranteed.\n", "> - Hi.\n"),
             ("Hi.\n\n- **Guaranteed**\n- Bye.\n", "Hi.\n\n- Bye.\n"),
-            // The next line may continue the item: the marker stays.
+            // The next line continues the item: the marker stays.
             ("- Guaranteed\n  results.\n", "-\n  results.\n"),
-            ("> Guaranteed\nresults.\n", ">\nresults.\n"),
+            (
+                "- Hi.\n- Guaranteed\n  **Bold** claim.\n",
+                "- Hi.\n-\n  **Bold** claim.\n",
+            ),
+            ("- Guaranteed\n  #flu season\n", "-\n  #flu season\n"),
+            (
+                "10. Guaranteed\n    1.5 mg daily\n",
+                "10.\n    1.5 mg daily\n",
+            ),
+            ("> - Guaranteed\n>   more text\n", "> -\n>   more text\n"),
+            ("- Guaranteed\n\tresults.\n", "-\n\tresults.\n"),
+            // Indented less than the item's content, or a quote line: an empty marker
+            // could not hold the next line, so the line goes.
+            ("- Guaranteed\nBye.\n", "Bye.\n"),
+            ("10. Guaranteed\n  Bye.\n", "  Bye.\n"),
+            ("> Guaranteed\nBye.\n", "Bye.\n"),
+            ("> - Guaranteed\n  Bye.\n", "  Bye.\n"),
             // Text before the match on the line, or no space after the marker: it stays.
             ("- Our guaranteed\n- Bye.\n", "- Our\n- Bye.\n"),
             ("####### Guaranteed.\n", "#######\n"),
