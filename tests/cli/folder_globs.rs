@@ -104,3 +104,26 @@ fn include_and_exclude_read_a_folder_the_same_way() {
         posts/older/d.md ch.p.says: channel is an unspecified channel, limit no limit"#]]
     .assert_eq(&findings(&json));
 }
+
+/// Only a glob that names a folder (no wildcard in its last part, or a final `/` or
+/// `/**`) stands for the files below a folder: the default `include` (`**/*.md`, ...)
+/// does not take the files of a folder that happens to be called `notes.md` or
+/// `export.txt`, and `files = "*"` matches the top-level drafts only.
+#[test]
+fn a_glob_of_file_names_does_not_take_a_folder_named_like_a_file() {
+    let ws = Workspace::new();
+    ws.file("p.decorum", POLICY)
+        .file(
+            "decorum.toml",
+            "policies = [\"p.decorum\"]\n\n[[drafts.metadata]]\nfiles = \"*\"\nchannel = \"x\"\n",
+        )
+        .file("top.md", "Open on Saturdays.\n")
+        .file("notes.md/data.json", "{\"open\": \"Saturdays\"}\n")
+        .file("notes.md/inner.md", "Open on Saturdays.\n")
+        .file("export.txt/list.csv", "open,saturdays\n");
+    let (_, json) = ws.check_json(&["."]);
+    expect![[r#"
+        notes.md/inner.md ch.p.says: channel is an unspecified channel, limit no limit
+        top.md ch.p.says: channel is x, limit 280"#]]
+    .assert_eq(&findings(&json));
+}

@@ -60,8 +60,8 @@ pub const FAIL_ON_VALUES: &[&str] = &["error", "warning", "info", "hint", "never
 /// # inside one folder, `**` crosses folders. A leading `./` is this folder (`./posts/**`
 /// # is `posts/**`); a glob starting with `/` or with a `..` segment is an error. A letter
 /// # matches in the case it is written: `*.md` leaves `NOTES.MD` out, `*.[mM][dD]` takes
-/// # both. A glob that matches a folder (`posts`, `posts/`, `posts/**`) matches every
-/// # file below it, here, in `exclude` and in `files`. Files ignored by .gitignore or
+/// # both. A glob that names a folder (`posts`, `posts/`, `posts/**`: no wildcard in its
+/// # last part) matches every file below it, here, in `exclude` and in `files`. Files ignored by .gitignore or
 /// # .ignore, and hidden files, are never collected from folders. The default takes
 /// # `.md`, `.markdown` and `.txt` in any letter case.
 /// include = ["**/*.[mM][dD]", "**/*.[mM][aA][rR][kK][dD][oO][wW][nN]", "**/*.[tT][xX][tT]"]
@@ -244,52 +244,82 @@ pub(crate) fn glob(pattern: &str) -> Result<Glob, String> {
 /// `**` does, a backslash escapes); the error names the first bad glob. The globs are
 /// taken as given: [`relative_glob`] reads them first.
 pub fn glob_set(patterns: &[String]) -> Result<Globs, String> {
-    let mut builder = GlobSetBuilder::new();
+    let mut all = GlobSetBuilder::new();
+    let mut folders = GlobSetBuilder::new();
     for pattern in patterns {
-        builder.add(glob(pattern)?);
+        let compiled = glob(pattern)?;
+        if names_folder(pattern) {
+            folders.add(compiled.clone());
+        }
+        all.add(compiled);
     }
-    builder
-        .build()
-        .map(|set| Globs { set })
-        .map_err(|err| format!("invalid globs: {}", err.kind()))
+    let build = |builder: GlobSetBuilder| {
+        builder
+            .build()
+            .map_err(|err| format!("invalid globs: {}", err.kind()))
+    };
+    Ok(Globs {
+        set: build(all)?,
+        folders: build(folders)?,
+    })
+}
+
+/// Whether `pattern` names folders whose files it stands for: it ends with `/` or `/**`,
+/// or its last part is written out, with no wildcard (`clinic`, `drafts/old`). A last
+/// part with a wildcard (`*.md`, `*`) names files: a folder that happens to match it
+/// (`notes.md/`) does not bring its files in.
+fn names_folder(pattern: &str) -> bool {
+    if pattern.ends_with('/') || pattern.ends_with("/**") {
+        return true;
+    }
+    let last = pattern.rsplit('/').next().unwrap_or(pattern);
+    !last.is_empty() && !last.contains(['*', '?', '[', '{', '\\'])
 }
 
 /// Compiled globs of `[drafts]` (`include`, `exclude`, the `files` of
 /// `[[drafts.metadata]]`) or of the language server's `drafts.globs`, matched against
 /// `/`-separated paths relative to the folder they start at.
 ///
-/// A glob that matches a folder matches every file below it, as in .gitignore: `clinic`,
+/// A glob that names a folder matches every file below it, as in .gitignore: `clinic`,
 /// `clinic/` and `clinic/**` all match `clinic/a.md` and `clinic/2025/b.md`, so a
-/// folder written without `/**` is not a glob that silently matches no draft. Globs stay
-/// anchored at that folder (`clinic` is not `team/clinic`), and a glob matching every
-/// folder matches every file below it (`*` matches `team/a.md`, as `team` is a folder).
+/// folder written without `/**` is not a glob that silently matches no draft. A glob
+/// names a folder when it ends with `/` or `/**` or its last part has no wildcard
+/// (`names_folder`): `**/*.md` does not take the files of a folder named `notes.md`,
+/// and `*` matches top-level files only. Globs stay anchored at that folder (`clinic`
+/// is not `team/clinic`).
 #[derive(Debug, Clone)]
 pub struct Globs {
+    /// Every glob, matched against a file's path.
     set: GlobSet,
+    /// The globs that name folders, matched against the folders holding a file.
+    folders: GlobSet,
 }
 
 impl Default for Globs {
     fn default() -> Globs {
         Globs {
             set: GlobSet::empty(),
+            folders: GlobSet::empty(),
         }
     }
 }
 
 impl Globs {
-    /// True when a glob matches the file at `relative_path` or a folder holding it.
+    /// True when a glob matches the file at `relative_path`, or a glob that names
+    /// folders matches a folder holding it.
     pub fn is_match(&self, relative_path: &str) -> bool {
         self.set.is_match(relative_path)
-            || relative_path
-                .match_indices('/')
-                .any(|(end, _)| end > 0 && self.matches_folder(&relative_path[..end]))
+            || !self.folders.is_empty()
+                && (relative_path.match_indices('/'))
+                    .any(|(end, _)| end > 0 && self.matches_folder(&relative_path[..end]))
     }
 
-    /// True when a glob matches the folder at `relative_path` (written without a final
-    /// `/`): as written (`clinic`), with a final `/` (`clinic/`), or as everything inside
-    /// it (`clinic/**` matches `clinic/`).
+    /// True when a glob that names folders matches the folder at `relative_path`
+    /// (written without a final `/`): as written (`build`), with a final `/`
+    /// (`build/`), or as everything inside it (`build/**` matches `build/`), so that it
+    /// matches every file below. The drafts' walk prunes such a folder of `exclude`.
     pub fn matches_folder(&self, relative_path: &str) -> bool {
-        self.set.is_match(relative_path) || self.set.is_match(format!("{relative_path}/"))
+        self.folders.is_match(relative_path) || self.folders.is_match(format!("{relative_path}/"))
     }
 
     /// True when there is no glob.
