@@ -1293,8 +1293,16 @@ fn marker_at(text: &str, prose: &str, at: usize) -> bool {
     text.as_bytes()
         .get(at)
         .is_some_and(|b| MARKER_BYTES.contains(b))
-        && prose.as_bytes().get(at) == Some(&b' ')
+        && blanked(text, prose, at)
 }
+
+/// Whether the prose view blanks the byte at `at` of `text`: Markdown read it as markup.
+fn blanked(text: &str, prose: &str, at: usize) -> bool {
+    at < text.len() && prose.as_bytes().get(at) == Some(&b' ')
+}
+
+/// The articles a removal may leave alone ([`dangling_mark`], [`sentence_start_article`]).
+const ARTICLES: [&str; 3] = ["a", "an", "the"];
 
 /// Brackets that removing what they hold would leave empty: ASCII and full-width.
 const BRACKETS: [(&str, &str); 4] = [("(", ")"), ("[", "]"), ("（", "）"), ("［", "］")];
@@ -1355,7 +1363,7 @@ fn empty_wrappers(text: &str, prose: &str, range: TextRange) -> TextRange {
             continue;
         }
         // A link or image whose text this is: its `[`, `![` and `](url)` are markup.
-        let markup = |at: usize| prose.as_bytes().get(at) == Some(&b' ') && at < bytes.len();
+        let markup = |at: usize| blanked(text, prose, at);
         let open = head
             .len()
             .checked_sub(1)
@@ -1381,7 +1389,7 @@ fn empty_wrappers(text: &str, prose: &str, range: TextRange) -> TextRange {
 /// brackets and a backslash escape hide the closing mark.
 fn link_tail_end(text: &str, prose: &str, at: usize) -> Option<usize> {
     let bytes = text.as_bytes();
-    let markup = |i: usize| prose.as_bytes().get(i) == Some(&b' ') && i < bytes.len();
+    let markup = |i: usize| blanked(text, prose, i);
     if bytes.get(at) != Some(&b']') || !markup(at) {
         return None;
     }
@@ -1437,7 +1445,7 @@ fn dangling_mark(text: &str, removed: TextRange) -> TextRange {
     if !after.starts_with(SEPARATORS) && !after.starts_with(TERMINALS) {
         return removed;
     }
-    let head = ["a", "an", "the"]
+    let head = ARTICLES
         .iter()
         .find_map(|article| before.strip_suffix(article)?.strip_suffix(' '))
         .filter(|head| head.ends_with(SEPARATORS))
@@ -1474,7 +1482,7 @@ fn sentence_start_article(
     let (s, e) = (usize::from(wrapped.start()), usize::from(wrapped.end()));
     let after = text.get(e..)?;
     let head = text.get(..s)?.strip_suffix(' ')?;
-    let article = ["a", "an", "the"].iter().find(|article| {
+    let article = ARTICLES.iter().find(|article| {
         head.len()
             .checked_sub(article.len())
             .and_then(|i| head.get(i..))
