@@ -310,8 +310,12 @@ impl Globs {
     pub fn is_match(&self, relative_path: &str) -> bool {
         self.set.is_match(relative_path)
             || !self.folders.is_empty()
-                && (relative_path.match_indices('/'))
-                    .any(|(end, _)| end > 0 && self.matches_folder(&relative_path[..end]))
+                && relative_path.match_indices('/').any(|(end, _)| {
+                    // The folder as written and with its `/`, both slices of the path.
+                    end > 0
+                        && (self.folders.is_match(&relative_path[..end])
+                            || self.folders.is_match(&relative_path[..=end]))
+                })
     }
 
     /// True when a glob that names folders matches the folder at `relative_path`
