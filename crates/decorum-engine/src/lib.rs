@@ -1,6 +1,6 @@
 //! The Decorum engine: gives policy files their meaning and applies them to drafts.
 //!
-//! [`compile`] takes parsed policy files ([`PolicyInputs`]), resolves names across
+//! [`compile()`] takes parsed policy files ([`PolicyInputs`]), resolves names across
 //! imports, validates everything it can (unknown names with suggestions, invalid regexes,
 //! impossible thresholds, locked rules) and compiles all term sets of all active rules
 //! into one literal automaton and two regex sets. The resulting [`PolicySet`] checks a
@@ -33,7 +33,7 @@ pub use input::*;
 pub use memo::ScanMemo;
 pub use symbols::*;
 
-/// The outcome of [`compile`].
+/// The outcome of [`compile()`].
 #[derive(Debug, Clone)]
 pub struct Compiled {
     /// The compiled policies, present when there are no errors.
