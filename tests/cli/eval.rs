@@ -43,3 +43,53 @@ fn malformed_labels_are_reported_where_they_are_written() {
     "#]]
     .assert_eq(&out.render());
 }
+
+/// Decorum's own checks of a draft predict no family. A draft it cannot read as its author
+/// meant (here an empty channel) stops the run at the place to fix, as an unreadable label
+/// does; a waiver naming a rule the measured policies lack is a warning, and the draft is
+/// scored as clean.
+#[test]
+fn own_checks_of_a_draft_are_reported_not_scored() {
+    let ws = Workspace::new();
+    ws.file(
+        "corpus/a-channel.md",
+        "---\nchannel: \"\"\nexpect: []\n---\nWash your hands often.\n",
+    );
+    let out = ws.run(&["eval", "corpus", "--color", "never"]).output();
+    expect![[r#"
+        exit: 2
+        --- stdout: (empty)
+        --- stderr
+        error: `channel` is empty text, which names no channel; as written it sets no channel, so no length limit applies: write e.g. `channel: x`, or `channel:` with nothing after it for a post with no channel (decorum.draft)
+          --> corpus/a-channel.md:2:10
+           = help: correct the draft (`decorum explain decorum.draft` says how); Decorum's own checks of a draft are not scored
+
+    "#]]
+    .assert_eq(&out.render());
+
+    ws.file(
+        "corpus/a-channel.md",
+        "---\nexpect: []\n---\nWash your hands often. <!-- decorum-allow hc.tone.no-such-rule: kept from an old policy -->\n",
+    );
+    let out = ws
+        .run(&["eval", "corpus", "--color", "never", "--format", "json"])
+        .output();
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let other_fp = doc["families"]
+        .as_array()
+        .and_then(|fams| fams.iter().find(|f| f["family"] == "other"))
+        .map(|f| f["false_positives"].clone());
+    expect![[r#"
+        exit: 0
+        warning: No active policy defines the rule `hc.tone.no-such-rule`, so this waiver does nothing. Did you mean `hc.tone.colleague-insult`? (decorum.waiver-unknown-rule)
+          --> corpus/a-channel.md:4:43
+           = help: correct the draft (`decorum explain decorum.waiver-unknown-rule` says how); Decorum's own checks of a draft are not scored
+
+        other false positives: Some(Number(0))
+        clean drafts flagged: 0
+    "#]]
+    .assert_eq(&format!(
+        "exit: {}\n{}other false positives: {other_fp:?}\nclean drafts flagged: {}\n",
+        out.code, out.stderr, doc["clean"]["flagged_at_warning"]
+    ));
+}

@@ -4,7 +4,8 @@
 //! the draft should trigger (`expect: [client-story]`, or `expect: []` for a clean
 //! draft); see tests/corpus/README.md. Every file is checked on its own (a calendar
 //! file is its own batch). A file *predicts* a family when any finding, at any severity,
-//! comes from a rule tagged with that family. Per family the command counts true
+//! comes from a rule tagged with that family (Decorum's own checks of a draft,
+//! `decorum.*`, are reported instead, not scored). Per family the command counts true
 //! positives, false positives and false negatives; over the clean files it counts those
 //! with a finding at warning or above. It exits 1 when a figure misses its target (see
 //! `families.rs`), so CI can hold the rules to them.
@@ -183,13 +184,58 @@ pub fn run(args: EvalArgs) -> u8 {
         return EXIT_ERROR;
     }
 
-    let scored: Vec<Scored> = drafts
+    let checked: Vec<_> = drafts
         .into_iter()
         .map(|(loaded, expected)| {
             let report = set.check(&loaded.draft);
+            (loaded, expected, report)
+        })
+        .collect();
+    // Decorum's own checks of a draft (`decorum.draft`, `decorum.waiver-*`) predict no
+    // family: they are reported here, not scored. A draft Decorum cannot read as its
+    // author meant (a misspelt channel, a waiver without a reason) would be scored on the
+    // wrong text or metadata, so, like a label that cannot be read, it stops the run; a
+    // waiver naming a rule these policies lack or disable is only a warning, since it
+    // depends on the policies being measured, not on the draft.
+    let own: Vec<GeneralProblem> = checked
+        .iter()
+        .flat_map(|(loaded, _, report)| {
+            let own_checks = report.findings.iter().filter(|f| is_own_check(&f.rule.id));
+            own_checks.map(|f| {
+                let (line, column) = position(&loaded.draft, f.range.start());
+                let stops = f.rule.id == decorum_engine::DRAFT_PROBLEM_RULE
+                    || f.rule.id == decorum_engine::WAIVER_REASON_RULE;
+                GeneralProblem {
+                    line: Some(line),
+                    column: Some(column),
+                    help: Some(format!(
+                        "correct the draft (`decorum explain {}` says how); Decorum's own checks of a draft are not scored",
+                        f.rule.id
+                    )),
+                    level: if stops {
+                        decorum_engine::ProblemLevel::Error
+                    } else {
+                        decorum_engine::ProblemLevel::Warning
+                    },
+                    ..problem(loaded.display.clone(), format!("{} ({})", f.message, f.rule.id))
+                }
+            })
+        })
+        .collect();
+    super::print_general(err_style, &own);
+    if own
+        .iter()
+        .any(|p| p.level == decorum_engine::ProblemLevel::Error)
+    {
+        return EXIT_ERROR;
+    }
+
+    let scored: Vec<Scored> = checked
+        .into_iter()
+        .map(|(loaded, expected, report)| {
             let mut predicted = BTreeSet::new();
             let mut fired: Vec<(String, Severity)> = Vec::new();
-            for f in &report.findings {
+            for f in report.findings.iter().filter(|f| !is_own_check(&f.rule.id)) {
                 for tag in &f.rule.tags {
                     if let Some(fam) = family(tag) {
                         predicted.insert(fam.name);
@@ -403,6 +449,17 @@ fn key_position(draft: &decorum_draft::Draft, key: &str) -> Option<(u32, u32)> {
     None
 }
 
+/// Whether `rule` is one of Decorum's own checks of a draft rather than a policy's rule.
+fn is_own_check(rule: &str) -> bool {
+    [
+        decorum_engine::DRAFT_PROBLEM_RULE,
+        decorum_engine::WAIVER_REASON_RULE,
+        decorum_engine::WAIVER_UNKNOWN_RULE,
+        decorum_engine::WAIVER_DISABLED_RULE,
+    ]
+    .contains(&rule)
+}
+
 /// A corpus file that could not be read, with the reader's advice: an error even when
 /// `decorum check` would only skip it, since a corpus holds labelled drafts only.
 fn draft_error(e: &decorum_workspace::DraftLoadError) -> GeneralProblem {
@@ -455,8 +512,13 @@ impl Table<'_> {
         };
         let mut out = String::new();
         out.push_str(&format!(
-            "decorum eval: {} drafts in {} ({} clean, {:.0}%)\n\n",
+            "decorum eval: {} {} in {} ({} clean, {:.0}%)\n\n",
             self.scored.len(),
+            if self.scored.len() == 1 {
+                "draft"
+            } else {
+                "drafts"
+            },
             self.paths,
             self.clean,
             100.0 * self.clean as f64 / self.scored.len().max(1) as f64
