@@ -27,7 +27,7 @@ fn a_channel_written_as_a_list_is_a_finding_and_no_channel() {
          --> d.md:2:10
           |
         2 | channel: [x, instagram]
-          |          ^^^^^^^^^^^^^^ Part of the draft could not be read
+          |          ^^^^^^^^^^^^^^ Decorum cannot use this part of the draft as written
           |
            = why: decorum explain decorum.draft
 
