@@ -1279,7 +1279,7 @@ fn removal_edit(text: &str, prose: &str, sentences: &[TextRange], range: TextRan
     let removed = sentence_removal(text, prose, sentences, range, wrapped)
         .or_else(|| sentence_start_article(text, prose, sentences, range, wrapped))
         .unwrap_or_else(|| dangling_mark(text, removal_range(text, wrapped)));
-    let removed = blank_line_removal(text, removed);
+    let removed = blank_line_removal(text, prose, removed);
     capitalise_after(text, sentences, range, removed)
 }
 
@@ -1608,54 +1608,65 @@ fn line_end_before(text: &str, at: usize) -> usize {
 }
 
 /// `removed` widened to the whole line when only spaces would be left on it, or spaces
-/// and a list item's, heading's or quote's marker ([`block_marker_before`]; not when the
-/// next line continues the item, [`continues_item`]), so no blank line is
-/// left inside a paragraph (which would split it in two), no third one between two
-/// paragraphs, and no marker holding nothing. The line goes with one line end: its own when a line of text follows,
-/// else the one before it. When blank lines (or the edge of the text) are on both sides,
-/// the line was a paragraph of its own, and one of the blank lines goes too:
-/// `Hi\n\nGuaranteed.\n\nBye\n` reads `Hi\n\nBye\n`. Line ends may be `\n`, `\r\n` or a
-/// lone `\r`.
-fn blank_line_removal(text: &str, removed: TextRange) -> TextRange {
+/// and Markdown block markup ([`block_marker_before`]): a list item's marker (with its
+/// task box, `[ ]` or `[x]`), a heading's `#`s (with its closing `#`s,
+/// [`closing_hashes_end`]) or a quote's `>`s; so no blank line is left inside a
+/// paragraph (which would split it in two), no third one between two paragraphs, and no
+/// marker holding nothing. The line goes with one line end: its own when a line of text
+/// follows, else the one before it. When blank lines (or the edge of the text) are on both
+/// sides, the line was a paragraph of its own, and one of the blank lines goes too:
+/// `Hi\n\nGuaranteed.\n\nBye\n` reads `Hi\n\nBye\n`. In a quote a line of its `>`s
+/// alone is a blank line, and of a bare `>` line and a blank line that ends the quote the
+/// `>` line goes: `> a\n>\n> Guaranteed.\n>\n> b` reads `> a\n>\n> b`. A setext
+/// heading's underline goes with the heading's only line ([`underline_end`]). A list
+/// item whose next line continues it ([`item_text`]) keeps its marker, and that line's
+/// text moves up beside it ([`item_removal`]). Line ends may be `\n`, `\r\n` or a lone
+/// `\r`.
+fn blank_line_removal(text: &str, prose: &str, removed: TextRange) -> TextRange {
     let (s, e) = (usize::from(removed.start()), usize::from(removed.end()));
     let (Some(before), Some(after)) = (text.get(..s), text.get(e..)) else {
         return removed;
     };
-    // Only spaces and tabs may stand between the removal and the ends of its line: read
-    // those few bytes, not the whole line (this runs for every finding with the fix).
+    // Only spaces and tabs (and a heading's closing `#`s) may stand between the removal
+    // and the ends of its line: read those few bytes, not the whole line (this runs for
+    // every finding with the fix).
     let space = |b: &&u8| matches!(b, b' ' | b'\t');
-    let mut start = s - before.as_bytes().iter().rev().take_while(space).count();
-    let end = e + after.as_bytes().iter().take_while(space).count();
-    let line_end = |b: Option<&u8>| b.is_none_or(|b| matches!(b, b'\n' | b'\r'));
+    let start = s - before.as_bytes().iter().rev().take_while(space).count();
+    let mut end = e + after.as_bytes().iter().take_while(space).count();
     let bytes = text.as_bytes();
-    if !line_end(bytes.get(end)) {
+    let line_end = |b: Option<&u8>| b.is_none_or(|b| matches!(b, b'\n' | b'\r'));
+    let closing = !line_end(bytes.get(end));
+    if closing {
+        let Some(to) = closing_hashes_end(text, end) else {
+            return removed;
+        };
+        end = to;
+    }
+    let marker = if line_end(start.checked_sub(1).and_then(|i| bytes.get(i))) {
+        None
+    } else {
+        let Some(found) = block_marker_before(text, start) else {
+            return removed;
+        };
+        Some(found)
+    };
+    // Closing `#`s close a heading alone: after anything else they are text.
+    if closing && !matches!(marker, Some((_, Marker::Heading))) {
         return removed;
     }
-    if !line_end(start.checked_sub(1).and_then(|i| bytes.get(i))) {
-        // A list item's, heading's or quote's marker alone: the line goes with it, unless
-        // the next line continues the item (it would lose its marker).
-        match block_marker_before(text, start) {
-            Some((from, marker))
-                if !continues_item(text, from, marker, end + line_end_at(text, end)) =>
-            {
-                start = from;
-            }
-            _ => return removed,
+    if let Some((from, item @ Marker::Item { .. })) = marker {
+        match item_removal(text, prose, from, item, start, end) {
+            ItemRemoval::Join(range) => return range,
+            ItemRemoval::Lines(to) => end = to,
         }
     }
-    let blank = |a: usize, b: usize| {
-        text.get(a..b)
-            .is_some_and(|t| t.trim_matches([' ', '\t']).is_empty())
-    };
-    // The lines before and after, as (start, end) without their line ends.
-    let next_start = end + line_end_at(text, end);
-    let next = (next_start > end && next_start < text.len()).then(|| {
-        let to = text
-            .get(next_start..)
-            .and_then(|t| t.find(['\n', '\r']))
-            .map_or(text.len(), |i| next_start + i);
-        (next_start, to)
-    });
+    let start = marker.map_or(start, |(from, _)| from);
+    // The `>`s the line stands in: a line of them alone is a blank line of its quote.
+    let depth = bytes
+        .get(start..s)
+        .map_or(0, |prefix| prefix.iter().filter(|&&b| b == b'>').count());
+    let quotes = |(a, b): (usize, usize)| quotes_only(text, a, b);
+    let blank = |n: (usize, usize)| quotes(n).is_some_and(|q| q == 0 || q == depth);
     let line_before = |at: usize| {
         let to = at - line_end_before(text, at);
         let from = text
@@ -1664,34 +1675,201 @@ fn blank_line_removal(text: &str, removed: TextRange) -> TextRange {
             .map_or(0, |i| i + 1);
         (from, to)
     };
+    let line_from = |at: usize| {
+        let to = text
+            .get(at..)
+            .and_then(|t| t.find(['\n', '\r']))
+            .map_or(text.len(), |i| at + i);
+        (at, to)
+    };
     let prev = (start > 0).then(|| line_before(start));
-    let is_blank = |(a, b): (usize, usize)| blank(a, b);
+    // A setext heading's only line: its underline goes too (left alone, `===` would be
+    // text and `---` a thematic break). The prose view blanks an underline Markdown read
+    // as one; a plain-text draft has none.
+    if !matches!(marker, Some((_, Marker::Heading | Marker::Item { .. })))
+        && prev.is_none_or(|p| quotes(p).is_some())
+    {
+        let next_start = end + line_end_at(text, end);
+        if next_start > end
+            && let Some((run, to)) = underline_end(text, next_start, depth)
+            && blanked(text, prose, run)
+        {
+            end = to;
+        }
+    }
+    // The lines before and after, as (start, end) without their line ends.
+    let next_start = end + line_end_at(text, end);
+    let next = (next_start > end && next_start < text.len()).then(|| line_from(next_start));
     let (from, to) = match (prev, next) {
         // A line of text follows: this line and its line end.
-        (_, Some(n)) if !is_blank(n) => (start, next_start),
+        (_, Some(n)) if !blank(n) => (start, next_start),
         // A blank line follows and text is before: the line end before, and this line.
-        (Some(p), Some(_)) if !is_blank(p) => (p.1, end),
+        (Some(p), Some(_)) if !blank(p) => (p.1, end),
+        // In a quote, a bare `>` line before and a blank line after, which ends the quote:
+        // the `>` line goes with this line, and the blank line stays to part the quote
+        // from what follows.
+        (Some(p), Some(n)) if depth > 0 && quotes(n) == Some(0) && quotes(p) == Some(depth) => {
+            match p.0 {
+                0 => (0, n.1 + line_end_at(text, n.1)),
+                _ => (p.0 - line_end_before(text, p.0), end),
+            }
+        }
         // Blank lines (or the start) on both sides: this line and the blank line after.
         (_, Some(n)) => (start, n.1 + line_end_at(text, n.1)),
         // The last line: the line end before it, and the blank line before that if any.
-        (Some(p), None) if is_blank(p) => (p.0 - line_end_before(text, p.0), end),
+        (Some(p), None) if blank(p) => (p.0 - line_end_before(text, p.0), end),
         (Some(p), None) => (p.1, end),
         (None, None) => (start, end),
     };
     decorum_text::range_of(from..to)
 }
 
+/// What `fix remove` takes of an emptied list item's line ([`item_removal`]).
+enum ItemRemoval {
+    /// The edit itself: from the item's text to the text of the next line, which
+    /// continues the item and moves up beside its marker.
+    Join(TextRange),
+    /// The item's line goes whole, as other lines do, up to this end (past a setext
+    /// underline of the item's text).
+    Lines(usize),
+}
+
+/// What goes of a list item's line whose marker starts at `line` (with its item's
+/// details, `item`) when nothing but spaces would be left after the marker, from `start`
+/// (just after the marker) to `end` (the line's end).
+///
+/// When the next line continues the item ([`item_text`]), the marker stays and that
+/// line's text moves up beside it, after the spaces (and task box) that parted the
+/// marker from the text before: `- Guaranteed\n  results.` reads `- results.` (then
+/// `- Results.`, [`capitalise_after`]). Keeping the text on the marker's line keeps the
+/// item as CommonMark reads it: the item's content starts at the same column, so the
+/// lines after keep their place; a marker left alone on its line could not start a list
+/// after a paragraph line (`Hi.\n-` is a setext heading), and a next line indented four
+/// or more past it would be code. When the next line is a setext underline of the item's
+/// text (`- Guaranteed\n  ---`), the underline goes with the text, and the line after it
+/// decides. Else the item's line goes whole.
+fn item_removal(
+    text: &str,
+    prose: &str,
+    line: usize,
+    item: Marker,
+    start: usize,
+    end: usize,
+) -> ItemRemoval {
+    let space = |b: &&u8| matches!(b, b' ' | b'\t');
+    // Where the item's text began: the spaces (and task box) before it stay.
+    let kept = start
+        + text
+            .as_bytes()
+            .get(start..end)
+            .map_or(0, |t| t.iter().take_while(space).count());
+    let join = |at: usize| ItemRemoval::Join(decorum_text::range_of(kept..at));
+    let next = end + line_end_at(text, end);
+    let Some((at, extra)) = item_text(text, line, item, next) else {
+        return ItemRemoval::Lines(end);
+    };
+    // An underline indented four or more past the item's content is text.
+    let underline = (extra < 4)
+        .then(|| underline_end(text, at, 0))
+        .flatten()
+        .filter(|&(run, _)| blanked(text, prose, run));
+    let Some((_, to)) = underline else {
+        return join(at);
+    };
+    match item_text(text, line, item, to + line_end_at(text, to)) {
+        Some((at, _)) => join(at),
+        None => ItemRemoval::Lines(to),
+    }
+}
+
+/// The end of the `#`s and spaces from byte `at` to the end of the line, when they are
+/// a heading's closing sequence: a space or tab before, one `#` or more, and nothing but
+/// spaces and tabs after. `## Guaranteed ##` emptied leaves no `## ##`.
+fn closing_hashes_end(text: &str, at: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let after_space = at
+        .checked_sub(1)
+        .and_then(|i| bytes.get(i))
+        .is_some_and(|b| matches!(b, b' ' | b'\t'));
+    let rest = bytes.get(at..)?;
+    let hashes = rest.iter().take_while(|&&b| b == b'#').count();
+    let spaces = rest
+        .get(hashes..)?
+        .iter()
+        .take_while(|&&b| matches!(b, b' ' | b'\t'))
+        .count();
+    let end = at + hashes + spaces;
+    (after_space && hashes > 0 && matches!(bytes.get(end), None | Some(b'\n' | b'\r')))
+        .then_some(end)
+}
+
+/// The line from byte `at`, when it is a setext heading's underline inside `depth`
+/// quotes: that many `>`s (each after any spaces), at most three spaces more (four after
+/// a `>`, whose first space belongs to it), a run of `=` or of `-`, and spaces or tabs;
+/// with where the run starts and where the line ends. Reads that line only.
+fn underline_end(text: &str, at: usize, depth: usize) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let spaces = |i: usize| {
+        bytes
+            .get(i..)
+            .map_or(0, |r| r.iter().take_while(|&&b| b == b' ').count())
+    };
+    let mut i = at;
+    for _ in 0..depth {
+        i += spaces(i);
+        if bytes.get(i) != Some(&b'>') {
+            return None;
+        }
+        i += 1;
+    }
+    let indent = spaces(i);
+    if indent > 3 + usize::from(depth > 0) {
+        return None;
+    }
+    let run_start = i + indent;
+    let c = *bytes.get(run_start).filter(|&&b| b == b'=' || b == b'-')?;
+    let run = bytes
+        .get(run_start..)?
+        .iter()
+        .take_while(|&&b| b == c)
+        .count();
+    let trailing = bytes
+        .get(run_start + run..)?
+        .iter()
+        .take_while(|&&b| matches!(b, b' ' | b'\t'))
+        .count();
+    let end = run_start + run + trailing;
+    matches!(bytes.get(end), None | Some(b'\n' | b'\r')).then_some((run_start, end))
+}
+
+/// The number of `>`s on the line `a..b` of the text when nothing else but spaces and
+/// tabs is on it (0 for a blank line); `None` when anything else is.
+fn quotes_only(text: &str, a: usize, b: usize) -> Option<usize> {
+    let line = text.as_bytes().get(a..b)?;
+    let mut quotes = 0;
+    for &c in line {
+        match c {
+            b'>' => quotes += 1,
+            b' ' | b'\t' => {}
+            _ => return None,
+        }
+    }
+    Some(quotes)
+}
+
 /// What Markdown block markup stands alone before a removal ([`block_marker_before`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Marker {
-    /// A heading's `#`s or a quote's `>`s: the line goes with the removal, since a next
-    /// line could not continue an empty heading or quote line (CommonMark continues a
-    /// quote lazily only while a paragraph in it is open).
-    Line,
-    /// A list item's marker, whose next line continues the item when indented to the
-    /// item's content: `content` is where the item's text began (after the marker and a
-    /// space), `quote_end` the byte after the last `>` before the marker, if the item
-    /// is in a quote.
+    /// A heading's `#`s: the line goes with the removal, with any closing `#`s, since a
+    /// next line could not continue an empty heading.
+    Heading,
+    /// A quote's `>`s: the line goes with the removal (CommonMark continues a quote
+    /// lazily only while a paragraph in it is open).
+    Quote,
+    /// A list item's marker (and task box), whose next line continues the item when
+    /// indented to the item's content: `content` is where the item's text began (after
+    /// the marker and a space), `quote_end` the byte after the last `>` before the
+    /// marker, if the item is in a quote.
     Item {
         content: usize,
         quote_end: Option<usize>,
@@ -1700,8 +1878,9 @@ enum Marker {
 
 /// The start of the line holding byte `at` when all before `at` on it is Markdown block
 /// markup followed by a space or tab at `at`: a list item's marker (`-`, `*`, `+`, `1.`,
-/// `1)`) or a heading's (`#` to `######`), after any indentation and blockquote `>`s, or
-/// `>`s alone; with what the markup is. Reads only those bytes, backwards.
+/// `1)`), perhaps with a task box (`[ ]`, `[x]`, `[X]`) after it and a space, or a
+/// heading's (`#` to `######`), after any indentation and blockquote `>`s, or `>`s
+/// alone; with what the markup is. Reads only those bytes, backwards.
 fn block_marker_before(text: &str, at: usize) -> Option<(usize, Marker)> {
     let bytes = text.as_bytes();
     if !matches!(bytes.get(at), Some(b' ' | b'\t')) {
@@ -1712,6 +1891,21 @@ fn block_marker_before(text: &str, at: usize) -> Option<(usize, Marker)> {
         (1..=from)
             .take_while(|&k| bytes.get(from - k).is_some_and(f))
             .count()
+    };
+    // A task box stands after its item's marker and spaces: `at` moves to the first
+    // space after the marker.
+    let task = at
+        .checked_sub(3)
+        .and_then(|i| bytes.get(i..at))
+        .is_some_and(|b| matches!(b, [b'[', b' ' | b'x' | b'X', b']']));
+    let at = if task {
+        let spaces = run(at - 3, |b| matches!(b, b' ' | b'\t'));
+        if spaces == 0 {
+            return None;
+        }
+        at - 3 - spaces
+    } else {
+        at
     };
     let item = Marker::Item {
         content: at + 1,
@@ -1725,11 +1919,11 @@ fn block_marker_before(text: &str, at: usize) -> Option<(usize, Marker)> {
                 .contains(&digits)
                 .then_some((at - 1 - digits, item))?
         }
-        Some(b'#') => {
+        Some(b'#') if !task => {
             let hashes = run(at, |b| *b == b'#');
-            (hashes <= 6).then_some((at - hashes, Marker::Line))?
+            (hashes <= 6).then_some((at - hashes, Marker::Heading))?
         }
-        Some(b'>') => (at, Marker::Line),
+        Some(b'>') if !task => (at, Marker::Quote),
         _ => return None,
     };
     // Indentation and blockquote markers, back to the line's start.
@@ -1749,41 +1943,37 @@ fn block_marker_before(text: &str, at: usize) -> Option<(usize, Marker)> {
         .then_some((i, marker))
 }
 
-/// True when the line starting at byte `next` continues the list item whose marker line
-/// starts at `line`: it holds text indented at least to the item's content (after the
-/// same `>`s, for an item in a quote), so an empty item keeps its marker (`-` then
-/// `  results.` is still an item). A line indented less, even text that Markdown reads
-/// as a lazy continuation, would not continue an empty item: the marker would be left
-/// holding nothing.
-fn continues_item(text: &str, line: usize, marker: Marker, next: usize) -> bool {
+/// Where the text of the line starting at byte `next` begins, and how far it is
+/// indented past the item's content, when that line continues the list item whose
+/// marker line starts at `line`: it holds text indented at least to the item's content
+/// (after the same `>`s, for an item in a quote), so an emptied item keeps its marker
+/// (`-` then `  results.` is still an item). A line indented less, even text that
+/// Markdown reads as a lazy continuation, would not continue an empty item: the marker
+/// would be left holding nothing. `None` for a blank line too.
+fn item_text(text: &str, line: usize, marker: Marker, next: usize) -> Option<(usize, usize)> {
     let Marker::Item { content, quote_end } = marker else {
-        return false;
+        return None;
     };
-    let Some(rest) = text.get(next..) else {
-        return false;
-    };
+    let rest = text.get(next..)?;
     let (rest, width) = match quote_end {
-        Some(quote_end) => {
-            let Some(rest) = text
-                .get(line..quote_end)
-                .and_then(|prefix| rest.strip_prefix(prefix))
-            else {
-                return false;
-            };
-            (rest, content - quote_end)
-        }
+        Some(quote_end) => (
+            rest.strip_prefix(text.get(line..quote_end)?)?,
+            content - quote_end,
+        ),
         None => (rest, content - line),
     };
     let mut indent = 0;
-    for b in rest.bytes() {
+    for (i, b) in rest.bytes().enumerate() {
         match b {
             b' ' => indent += 1,
             b'\t' => indent += 4 - indent % 4,
-            b'\n' | b'\r' => return false,
-            _ => return indent >= width,
+            b'\n' | b'\r' => return None,
+            _ => {
+                return (indent >= width).then(|| (text.len() - rest.len() + i, indent - width));
+            }
         }
     }
-    false
+    None
 }
 
 /// The edit that removes `removed` (which holds the match `at`): when it starts a
@@ -2131,10 +2321,11 @@ mod tests {
 
     proptest! {
         /// `fix remove` never panics, and its edit stays in the text, on character
-        /// boundaries, splits no CRLF, adds at most a capital and holds the match,
-        /// whatever markup, links, brackets, list and heading markers, articles,
-        /// punctuation, blank lines and line ends surround it, in Markdown and in plain
-        /// text.
+        /// boundaries, splits no CRLF, adds at most a capital, holds the match and
+        /// reaches over three line ends at most beside it, whatever markup, links,
+        /// brackets, list, task, heading and quote markers, closing `#`s, setext
+        /// underlines, indented lines, articles, punctuation, blank lines and line ends
+        /// surround it, in Markdown and in plain text.
         #[test]
         fn removal_stays_around_the_match(
             parts in proptest::collection::vec(
@@ -2145,6 +2336,7 @@ mod tests {
                     "\n\n", "\r\n", "\r\n\r\n", "\r", "\r\r", "é", "<!-- x -->",
                     "![", "](<a b>)", "](https://x.example \"t (\")", "][r]", "1. ", "10) ",
                     "## ", "+ ", "  ", "A ", "An ", "The ", ":", "?", "\\", "<", ">",
+                    "- [ ] ", "[x] ", " ##", "#", "===", "---", "\n>\n", "\n  ", "\n    ",
                 ]),
                 0..32,
             ),
@@ -2174,6 +2366,16 @@ mod tests {
             // A CRLF line end is never split.
             let splits = |at: usize| at > 0 && text.as_bytes().get(at - 1..=at) == Some(b"\r\n");
             prop_assert!(!splits(s) && !splits(e), "{:?} {:?}", edit.range, text);
+            // Beside what the sentence and word rules take (a sentence may run over
+            // lines), it reaches over three line ends at most: a setext underline and a
+            // blank line, or a bare `>` line and a blank line.
+            let wrapped = empty_wrappers(&text, &draft.prose, r);
+            let inner = sentence_removal(&text, &draft.prose, sentences, r, wrapped)
+                .or_else(|| sentence_start_article(&text, &draft.prose, sentences, r, wrapped))
+                .unwrap_or_else(|| dangling_mark(&text, removal_range(&text, wrapped)));
+            let line_ends = |t: &str| t.matches(['\n', '\r']).count() - t.matches("\r\n").count();
+            let around = line_ends(&text[s..e]) - line_ends(decorum_text::slice(&text, inner));
+            prop_assert!(around <= 3, "{:?} {:?}", edit.range, text);
             // The only text it adds is the capital of the next word.
             prop_assert!(edit.new_text.chars().all(char::is_uppercase), "{:?}", edit.new_text);
         }
@@ -2511,11 +2713,13 @@ mod tests {
         );
     }
 
-    /// A list item, heading or quote line left holding only its marker goes whole, with
-    /// one line end, and with one blank line when it stood between two; with `\n`,
-    /// `\r\n` and a lone `\r` alike. An item whose next line is indented to its
-    /// content keeps its marker (the next line would leave the item); a less indented
-    /// line, which could not continue an empty item, does not.
+    /// A list item (task or not), heading or quote line left holding only its marker
+    /// (and a heading's closing `#`s) goes whole, with one line end, and with one blank
+    /// line when it stood between two; with `\n`, `\r\n` and a lone `\r` alike. An
+    /// item whose next line is indented to its content keeps its marker, and that line's
+    /// text moves up beside it (on a line of its own it would leave the item, or the
+    /// item would read otherwise); a less indented line, which could not continue an
+    /// empty item, does not keep it.
     #[test]
     fn removal_takes_an_emptied_item_or_heading() {
         let cases = [
@@ -2532,18 +2736,36 @@ mod tests {
             ("> - Hi.\n> - Guaranteed.\n", "> - Hi.\n"),
             ("Hi.\n\n- **Guaranteed**\n- Bye.\n", "Hi.\n\n- Bye.\n"),
             // The next line continues the item: the marker stays.
-            ("- Guaranteed\n  results.\n", "-\n  results.\n"),
+            // The next line continues the item: the marker stays, and that line's text
+            // moves up beside it, after the spaces that were there.
+            ("- guaranteed\n  results.\n", "- results.\n"),
             (
                 "- Hi.\n- Guaranteed\n  **Bold** claim.\n",
-                "- Hi.\n-\n  **Bold** claim.\n",
+                "- Hi.\n- **Bold** claim.\n",
             ),
-            ("- Guaranteed\n  #flu season\n", "-\n  #flu season\n"),
-            (
-                "10. Guaranteed\n    1.5 mg daily\n",
-                "10.\n    1.5 mg daily\n",
-            ),
-            ("> - Guaranteed\n>   more text\n", "> -\n>   more text\n"),
-            ("- Guaranteed\n\tresults.\n", "-\n\tresults.\n"),
+            ("- Guaranteed\n  #flu season\n", "- #flu season\n"),
+            ("10. Guaranteed\n    1.5 mg daily\n", "10. 1.5 mg daily\n"),
+            ("> - guaranteed\n>   more text\n", "> - more text\n"),
+            ("- guaranteed\n\tresults.\n", "- results.\n"),
+            ("-   guaranteed\n    results.\n", "-   results.\n"),
+            // A marker alone after a paragraph line would make it a heading, and a line
+            // four past a lone marker would be code: the text moves up.
+            ("Hi.\n- guaranteed\n  results.\n", "Hi.\n- results.\n"),
+            ("- guaranteed\n      results.\n", "- results.\n"),
+            // A task list item goes as any item does; its box stays with moved-up text.
+            ("- [ ] Guaranteed.\n- [x] Bye.\n", "- [x] Bye.\n"),
+            ("Hi.\n\n- [x] Guaranteed!\n", "Hi.\n"),
+            ("1. [X] Hi.\n2. [ ] Guaranteed\n", "1. [X] Hi.\n"),
+            ("- [ ] guaranteed\n  results.\n", "- [ ] results.\n"),
+            ("> - [x] guaranteed\n>   more text\n", "> - [x] more text\n"),
+            ("- [ ] Guaranteed\nBye.\n", "Bye.\n"),
+            // A heading's closing `#`s go with it.
+            ("Hi.\n\n## Guaranteed ##\n\nBye.\n", "Hi.\n\nBye.\n"),
+            ("Hi.\n\n### Guaranteed! ######  \nBye.\n", "Hi.\n\nBye.\n"),
+            ("> ## Guaranteed #\n> Bye.\n", "> Bye.\n"),
+            // After an item's or a quote's text, `#`s are text.
+            ("- Guaranteed ##\n", "- ##\n"),
+            ("> Guaranteed #\n", "> #\n"),
             // Indented less than the item's content, or a quote line: an empty marker
             // could not hold the next line, so the line goes.
             ("- Guaranteed\nBye.\n", "Bye.\n"),
@@ -2569,6 +2791,87 @@ mod tests {
                         .find(|w| text.contains(w))
                         .unwrap();
                     assert_eq!(remove_in(format, &text, words), want, "{name} {text:?}");
+                }
+            }
+        }
+        // In Markdown the moved-up text starts the item's sentence: it takes the capital.
+        assert_eq!(
+            remove("- Guaranteed\n  results.\n", "Guaranteed"),
+            "- Results.\n"
+        );
+        assert_eq!(
+            remove("> - [ ] Guaranteed\n>   results.\n", "Guaranteed"),
+            "> - [ ] Results.\n"
+        );
+    }
+
+    /// A setext heading emptied of its only line takes its underline (`===` left alone
+    /// would be text, `---` a thematic break), in a quote and in a list item too; a
+    /// heading with another line keeps it, and in plain text the line is text.
+    #[test]
+    fn removal_takes_a_setext_underline() {
+        let cases = [
+            ("Hi.\n\nGuaranteed\n==========\n\nBye.\n", "Hi.\n\nBye.\n"),
+            ("Hi.\n\nGuaranteed!\n---\n\nBye.\n", "Hi.\n\nBye.\n"),
+            ("Guaranteed\n===\nBye.\n", "Bye.\n"),
+            ("Hi.\n\nGuaranteed\n   ---  \n", "Hi.\n"),
+            (
+                "> Hi.\n>\n> Guaranteed\n> ===\n> Bye.\n",
+                "> Hi.\n>\n> Bye.\n",
+            ),
+            ("- Guaranteed\n  ---\n  more.\n", "- more.\n"),
+            ("- Hi.\n- Guaranteed\n  ===\n- Bye.\n", "- Hi.\n- Bye.\n"),
+            // The heading keeps its other line, and its underline.
+            ("Hi.\nGuaranteed\n---\n\nBye.\n", "Hi.\n---\n\nBye.\n"),
+            // After an ATX heading, `---` is a thematic break of its own.
+            ("Hi.\n\n# Guaranteed\n---\n", "Hi.\n\n---\n"),
+        ];
+        for end in ["\n", "\r\n", "\r"] {
+            for (text, want) in cases {
+                let (text, want) = (text.replace('\n', end), want.replace('\n', end));
+                assert_eq!(remove(&text, "Guaranteed"), want, "{text:?}");
+            }
+            let text = "Hi.\n\nGuaranteed\n===\n\nBye.\n".replace('\n', end);
+            assert_eq!(
+                remove_in(DraftFormat::PlainText, &text, "Guaranteed"),
+                "Hi.\n\n===\n\nBye.\n".replace('\n', end),
+            );
+        }
+    }
+
+    /// In a quote a line of its `>`s alone is a blank line: an emptied quote line
+    /// between two takes one, and between one and a blank line that ends the quote,
+    /// takes the `>` line; with `\n`, `\r\n` and a lone `\r` alike.
+    #[test]
+    fn removal_leaves_no_doubled_bare_quote_line() {
+        let cases = [
+            ("> a\n>\n> Guaranteed.\n>\n> b\n", "> a\n>\n> b\n"),
+            ("> a\n>  \n> Guaranteed.\n>\n> b\n", "> a\n>  \n> b\n"),
+            ("> a\n>\n> Guaranteed.\n\nBye.\n", "> a\n\nBye.\n"),
+            ("> a\n>\n> Guaranteed.\n", "> a\n"),
+            (">\n> Guaranteed.\n\nBye.\n", "Bye.\n"),
+            ("> Guaranteed.\n>\n> b\n", "> b\n"),
+            ("Hi.\n\n> Guaranteed.\n>\n> b\n", "Hi.\n\n> b\n"),
+            (
+                "> > a\n> >\n> > Guaranteed.\n> >\n> > b\n",
+                "> > a\n> >\n> > b\n",
+            ),
+            ("> - a\n>\n> - Guaranteed.\n>\n> - b\n", "> - a\n>\n> - b\n"),
+            // Text on a side: the line goes with one line end, as outside a quote.
+            ("> a\n> Guaranteed.\n>\n> b\n", "> a\n>\n> b\n"),
+        ];
+        for end in ["\n", "\r\n", "\r"] {
+            for (format, name) in [
+                (DraftFormat::Markdown, "Markdown"),
+                (DraftFormat::PlainText, "plain text"),
+            ] {
+                for (text, want) in cases {
+                    let (text, want) = (text.replace('\n', end), want.replace('\n', end));
+                    assert_eq!(
+                        remove_in(format, &text, "Guaranteed."),
+                        want,
+                        "{name} {text:?}"
+                    );
                 }
             }
         }
