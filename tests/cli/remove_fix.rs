@@ -1,8 +1,10 @@
 //! `fix remove` leaves readable text: applied as `decorum check --format json` gives it,
 //! the std library's "Remove the flagged words" takes the markers, brackets and links left
-//! empty, a paragraph, list item or heading left empty with one of its blank lines, a
-//! comma left before the final full stop, and an article left alone, in drafts with LF,
-//! CRLF and lone CR line ends alike.
+//! empty, a paragraph, list item (task or not) or heading (closing `#`s or setext
+//! underline and all) left empty with one of its blank lines, a bare `>` line a quote no
+//! longer needs, a comma left before the final full stop, and an article left alone; an
+//! item whose next line continues it keeps its marker and takes that line's text up; in
+//! drafts with LF, CRLF and lone CR line ends alike.
 
 use serde_json::Value;
 
@@ -128,6 +130,46 @@ fn the_removal_fix_leaves_no_empty_markup_links_lines_separators_or_articles() {
             guarantee,
             "Guaranteed",
             "Hi.\n\nCalm staff.\n",
+        ),
+        // A task list item goes as any item does, and a heading with its closing `#`s.
+        (
+            "task.md",
+            "Hi.\n\n- [ ] Guaranteed!\n- [x] Calm staff.\n",
+            guarantee,
+            "Guaranteed",
+            "Hi.\n\n- [x] Calm staff.\n",
+        ),
+        (
+            "closed-heading.md",
+            "Hi.\n\n## Guaranteed! ##\n\nCalm staff.\n",
+            guarantee,
+            "Guaranteed",
+            "Hi.\n\nCalm staff.\n",
+        ),
+        // A setext heading's underline goes with its only line.
+        (
+            "setext.md",
+            "Hi.\n\nGuaranteed!\n===========\n\nCalm staff.\n",
+            guarantee,
+            "Guaranteed",
+            "Hi.\n\nCalm staff.\n",
+        ),
+        // An item whose next line continues it keeps its marker, and that line's text
+        // moves up beside it (a marker alone would make `Hi.` a heading).
+        (
+            "item-continues.md",
+            "Hi.\n- Guaranteed\n  calm staff.\n",
+            guarantee,
+            "Guaranteed",
+            "Hi.\n- Calm staff.\n",
+        ),
+        // In a quote, a line of `>` alone is a blank line: no two are left in a row.
+        (
+            "quote.md",
+            "> Hi.\n>\n> Guaranteed!\n>\n> Calm staff.\n",
+            guarantee,
+            "Guaranteed",
+            "> Hi.\n>\n> Calm staff.\n",
         ),
         // A comma left before the final full stop goes.
         (
