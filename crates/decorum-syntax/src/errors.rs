@@ -109,6 +109,9 @@ pub(crate) fn from_pest(err: pest::error::Error<Rule>, source: &str, offset: usi
     if let Some(error) = non_ascii_name(source, offset, pos, &positives, &found) {
         return error;
     }
+    if let Some(error) = negation_option_in_rule(source, offset, pos, &positives) {
+        return error;
+    }
     let phrases = expected_phrases(&positives);
     let expected = join_or(&phrases);
 
@@ -877,6 +880,9 @@ fn hint(source: &str, pos: usize, positives: &[Rule], found: &Found<'_>) -> Opti
     if let Some(help) = option_in_extend(source, pos, positives, found) {
         return Some(help);
     }
+    if let Some(help) = option_in_condition(source, pos, positives, found) {
+        return Some(help);
+    }
     if let Some(help) = second_scope(source, pos, positives, found) {
         return Some(help);
     }
@@ -1202,6 +1208,90 @@ fn option_in_extend(
     Some(format!(
         "an `extend` takes no options: it only adds terms to a set (`+=`) or takes them away (`-=`). To give your terms `{option}`, put them in a set of your own and extend with its name: `terms mine = [...] {option}`, then `extend {set} {op} mine`"
     ))
+}
+
+/// What to do to give the terms a condition names an option, which only a `terms` line
+/// takes:
+/// `before` is the condition up to the option, ending with the set (a name, or `[...]`
+/// written in place).
+fn option_on_terms_line(before: &str, option: &str) -> String {
+    let before = before.trim_end_matches(is_grammar_space);
+    let name_len = before
+        .bytes()
+        .rev()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+        .count();
+    let name = before.get(before.len() - name_len..).unwrap_or("");
+    if !before.ends_with(']') && is_dotted_name(name) && !name.contains('.') {
+        return format!("write it on the set's own line, `terms {name} = [...] {option}`");
+    }
+    format!(
+        "declare the terms as a set with it, `terms NAME = [...] {option}`, and write `contains NAME` in the condition"
+    )
+}
+
+/// `contains ["x"] masked` (or `case-sensitive`, `allow [...]`) in a condition: options
+/// belong to a `terms` line. pest stops at the option.
+fn option_in_condition(
+    source: &str,
+    pos: usize,
+    positives: &[Rule],
+    found: &Found<'_>,
+) -> Option<String> {
+    let option = match found.text {
+        "masked" | "case-sensitive" => found.text,
+        "allow" => "allow [...]",
+        _ => return None,
+    };
+    if !positives.contains(&Rule::set_op) {
+        return None;
+    }
+    let how = option_on_terms_line(source.get(..pos)?, option);
+    Some(format!(
+        "`{option}` is an option of a term set, which only a `terms` line takes: {how}"
+    ))
+}
+
+/// `flag when contains ["painless"] unless negated` in a rule: `unless` starts the rule's
+/// `unless` clause there, `negated` reads as a number, and pest stops at whatever follows
+/// (often the next line). The error belongs at `unless negated` (or `unless quoted`), an
+/// option of a term set that only a `terms` line takes.
+fn negation_option_in_rule(
+    source: &str,
+    offset: usize,
+    pos: usize,
+    positives: &[Rule],
+) -> Option<SyntaxError> {
+    if !positives.contains(&Rule::cmp_op) {
+        return None;
+    }
+    let before = source.get(..pos)?.trim_end_matches(is_grammar_space);
+    let word = ["negated", "quoted"]
+        .into_iter()
+        .find(|w| before.ends_with(w))?;
+    let rest = before.get(..before.len() - word.len())?;
+    // `negated` must be a word of its own, after `unless` and spaces.
+    let gap = rest.len() - rest.trim_end_matches(is_grammar_space).len();
+    let head = rest
+        .trim_end_matches(is_grammar_space)
+        .strip_suffix("unless")?;
+    if gap == 0 || head.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        return None;
+    }
+    let option = format!("unless {word}");
+    let start = offset + head.len();
+    let end = offset + before.len();
+    let range = TextRange::new(
+        TextSize::from(u32::try_from(start).ok()?),
+        TextSize::from(u32::try_from(end).ok()?),
+    );
+    Some(
+        SyntaxError::new(
+            range,
+            format!("`{option}` is an option of a term set, not a condition: here it starts a rule's `unless` clause"),
+        )
+        .with_help(option_on_terms_line(head, &option)),
+    )
 }
 
 /// `contains a in sentence in post`: a condition has at most one scope; pest stops at
