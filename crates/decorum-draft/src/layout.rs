@@ -31,14 +31,19 @@ pub(crate) struct Segment {
     pub unclosed_front_matter: Option<Range<usize>>,
 }
 
-/// Parses the content of a separator line: `<!-- post -->` or `<!-- post: label -->`.
+/// Parses the content of a separator line: `<!-- post -->` or `<!-- post: label -->`, the
+/// word `post` in any case.
 fn separator_label(line: &str) -> Option<Option<String>> {
     let inner = line
         .trim_matches(|c: char| c.is_ascii_whitespace())
         .strip_prefix("<!--")?
         .strip_suffix("-->")?
         .trim_matches(|c: char| c.is_ascii_whitespace());
-    let rest = inner.strip_prefix("post")?;
+    // `<!-- POST -->` is a separator too: a writer who typed it meant one.
+    let rest = inner
+        .get(.."post".len())
+        .filter(|word| word.eq_ignore_ascii_case("post"))
+        .and_then(|_| inner.get("post".len()..))?;
     if rest.is_empty() {
         return Some(None);
     }
@@ -184,6 +189,12 @@ mod tests {
         );
         assert_eq!(separator_label("<!-- post: -->"), Some(None));
         assert_eq!(separator_label("<!-- posts -->"), None);
+        assert_eq!(separator_label("<!-- POST -->"), Some(None));
+        assert_eq!(
+            separator_label("<!-- Post: Friday -->"),
+            Some(Some("Friday".to_owned()))
+        );
+        assert_eq!(separator_label("<!-- pöst -->"), None);
         assert_eq!(separator_label("<!-- post --> text"), None);
     }
 

@@ -9,8 +9,8 @@
 //! # Posts and content calendars
 //!
 //! A file is one post unless it holds separator lines. A separator is a line that is
-//! exactly `<!-- post -->` or `<!-- post: label -->` (surrounding whitespace allowed; in
-//! Markdown, not inside a fenced code block). Each separator starts a new [`Post`] whose
+//! exactly `<!-- post -->` or `<!-- post: label -->` (`post` in any case, surrounding
+//! whitespace allowed; in Markdown, not inside a fenced code block). Each separator starts a new [`Post`] whose
 //! [`Post::range`] includes the separator line; the line itself belongs to no post's
 //! [`Post::body`]. A stretch that holds nothing besides whitespace and HTML comments, and
 //! no front matter of its own, is not a post (the text before the first separator, a
@@ -138,6 +138,9 @@ pub enum DraftProblemKind {
     Channel,
     /// A comment addressed to Decorum (`decorum-...`) that is not a valid waiver.
     Waiver,
+    /// A comment of one word one letter away from `post` (`<!-- posts -->`): a calendar's
+    /// separator mistyped, which leaves the posts around it one post.
+    Separator,
 }
 
 /// A problem with the draft itself (not a rule finding).

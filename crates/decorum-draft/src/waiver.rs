@@ -154,6 +154,36 @@ fn trimmed(s: &str, at: usize) -> (&str, Range<usize>) {
     (t, at + lead..at + lead + t.len())
 }
 
+/// The problem with a comment on a line of its own whose content `word` is one word
+/// starting with `p` one letter away from `post` (`posts`, `psot`, `pots`): a calendar's
+/// separator mistyped, which would silently leave the posts around it one post (and a
+/// batch rule counting too few). Comments of other words are the writer's own notes.
+fn mistyped_separator(text: &str, word: &str, comment: &Range<usize>) -> Option<DraftProblem> {
+    if word.len() > "post".len() + 1 || !word.is_ascii() || !word.starts_with(['p', 'P']) {
+        return None;
+    }
+    let lower = word.to_ascii_lowercase();
+    if strsim::osa_distance(&lower, "post") != 1 {
+        return None;
+    }
+    let before = text.get(..comment.start)?;
+    let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let after = text.get(comment.end..)?;
+    let line_end = after.find(['\n', '\r']).unwrap_or(after.len());
+    let alone = |s: &str| s.trim_matches([' ', '\t']).is_empty();
+    if !alone(&before[line_start..]) || !alone(&after[..line_end]) {
+        return None;
+    }
+    Some(DraftProblem {
+        kind: DraftProblemKind::Separator,
+        message: format!(
+            "`<!-- {word} -->` is not a post separator, so the text around it stays one post; write `<!-- post -->` (or `<!-- post: label -->`) on a line of its own to start the next post of a calendar"
+        ),
+        range: range_of(comment.clone()),
+        point: None,
+    })
+}
+
 /// Reads the comment `comment` (`<!--` to `-->`) of `text`.
 pub(crate) fn directive(text: &str, comment: Range<usize>) -> Directive {
     let inner_start = comment.start + 4;
@@ -163,6 +193,9 @@ pub(crate) fn directive(text: &str, comment: Range<usize>) -> Directive {
     };
     let lead = inner.len() - inner.trim_start().len();
     let body = &inner[lead..];
+    if let Some(problem) = mistyped_separator(text, body.trim_end(), &comment) {
+        return Directive::Problem(problem);
+    }
     // `DECORUM-ALLOW` is read as `decorum-allow`: ignoring it would leave the writer
     // believing the rule is waived.
     if !body
@@ -294,6 +327,35 @@ mod tests {
                 "<!-- just a note -->",
                 "<!-- decorum-allow x: never closed",
                 "<!---->",
+            ]
+            .map(show)
+            .join("\n"),
+        );
+    }
+
+    /// A one-word comment one letter away from `post`, alone on its line, is a calendar
+    /// separator mistyped; other words, and a comment beside text, are notes.
+    #[test]
+    fn mistyped_separators() {
+        expect_test::expect![[r#"
+            problem: `<!-- posts -->` is not a post separator, so the text around it stays one post; write `<!-- post -->` (or `<!-- post: label -->`) on a line of its own to start the next post of a calendar
+            problem: `<!-- PSOT -->` is not a post separator, so the text around it stays one post; write `<!-- post -->` (or `<!-- post: label -->`) on a line of its own to start the next post of a calendar
+            problem: `<!-- pst -->` is not a post separator, so the text around it stays one post; write `<!-- post -->` (or `<!-- post: label -->`) on a line of its own to start the next post of a calendar
+            not a directive
+            not a directive
+            not a directive
+            not a directive
+            not a directive"#]]
+        .assert_eq(
+            &[
+                "<!-- posts -->",
+                "  <!--PSOT-->\t",
+                "<!-- pst -->",
+                "<!-- post it on Monday -->",
+                "<!-- most -->",
+                "<!-- postpone -->",
+                "Text <!-- posts -->",
+                "<!-- pösts -->",
             ]
             .map(show)
             .join("\n"),

@@ -1,7 +1,9 @@
 //! Snapshot tests of whole drafts: posts, blocks, sentences, tokens, links, waivers and
 //! problems, rendered as text slices so the snapshots read like the drafts.
 
-use decorum_draft::{Draft, DraftFormat, MetaValue, Metadata, Post, TextRange, WaiverScope, parse};
+use decorum_draft::{
+    Draft, DraftFormat, DraftProblemKind, MetaValue, Metadata, Post, TextRange, WaiverScope, parse,
+};
 use expect_test::{Expect, expect};
 
 fn slice(text: &str, r: TextRange) -> &str {
@@ -279,6 +281,23 @@ fn calendar_posts_are_the_stretches_with_content() {
             ("<!-- post -->\nSecond.\n", "Second.\n"),
         ]
     );
+    // `post` in any case: a writer who typed `POST` meant a separator.
+    assert_eq!(
+        posts("Intro post.\n<!-- POST -->\nSecond.\n<!-- Post: Fri -->\nThird.\n"),
+        [
+            ("Intro post.\n", "Intro post.\n"),
+            ("<!-- POST -->\nSecond.\n", "Second.\n"),
+            ("<!-- Post: Fri -->\nThird.\n", "Third.\n"),
+        ]
+    );
+    // A mistyped separator starts no post, and the draft says so where it is written.
+    let mistyped = "Intro.\n<!-- posts -->\nSecond.\n";
+    let draft = parse(mistyped, DraftFormat::Markdown, &Metadata::new());
+    assert_eq!(draft.posts.len(), 1);
+    let problems: Vec<(DraftProblemKind, &str)> = (draft.problems.iter())
+        .map(|p| (p.kind, slice(mistyped, p.range)))
+        .collect();
+    assert_eq!(problems, [(DraftProblemKind::Separator, "<!-- posts -->")]);
     // A separator at the end, two in a row, or one before only a comment: an empty
     // stretch is no post, so a batch does not count it. A slot with front matter of its
     // own is a post its writer declared, even before its text is written.

@@ -162,7 +162,7 @@ impl PolicySet {
                 DRAFT_PROBLEM_RULE,
                 "Decorum cannot use this part of the draft as written",
                 Severity::Warning,
-                "Front matter must be valid YAML between `---` lines at the top of the draft (or of a post in a calendar), and Decorum comments must follow the documented syntax. Rules that depend on metadata such as `channel` cannot work until it is fixed. A front-matter `channel` must be one known channel written as text (`channel: x`): a list, a number, `true` or `false`, a mapping or empty text (`channel: \"\"`) sets no channel, so no length limit applies (write a post for each channel; write `channel:` with nothing after it for none), and a channel one letter away from a known one (`twiter`) is reported too.",
+                "Front matter must be valid YAML between `---` lines at the top of the draft (or of a post in a calendar), and Decorum comments must follow the documented syntax. Rules that depend on metadata such as `channel` cannot work until it is fixed. A front-matter `channel` must be one known channel written as text (`channel: x`): a list, a number, `true` or `false`, a mapping or empty text (`channel: \"\"`) sets no channel, so no length limit applies (write a post for each channel; write `channel:` with nothing after it for none), and a channel one letter away from a known one (`twiter`) is reported too. So is a comment of one word one letter away from `post` on a line of its own (`<!-- posts -->`): it starts no post, so a calendar's posts around it stay one.",
             ),
         };
         PolicySet {
