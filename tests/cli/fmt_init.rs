@@ -303,7 +303,7 @@ fn init_shows_control_characters_in_paths_and_names_as_code_points() {
         --- stdout
         created site<U+0009>one/decorum.toml
         created site<U+0009>one/policy/acme.decorum
-        next: `decorum test` runs your policy's examples; `decorum check` checks your drafts
+        next: in site<U+0009>one, `decorum test` runs your policy's examples; `decorum check` checks your drafts
         --- stderr: (empty)
     "#]]
     .assert_eq(&out.render());
@@ -313,6 +313,7 @@ fn init_shows_control_characters_in_paths_and_names_as_code_points() {
         --- stdout: (empty)
         --- stderr
         error: site<U+0009>one/decorum.toml already exists; decorum init never overwrites a file
+          = help: this folder is set up already: edit its decorum.toml, or name another folder, `decorum init FOLDER`
     "#]]
     .assert_eq(&again.render());
 }
@@ -330,4 +331,22 @@ fn init_refuses_a_name_the_language_keeps_for_itself() {
     "#]]
     .assert_eq(&out.render());
     assert!(!ws.path("decorum.toml").exists(), "nothing is written");
+}
+
+/// When only the policy `init` would write is there (its decorum.toml was removed), the
+/// refusal says how to go on: another name, or a decorum.toml written for that policy.
+#[test]
+fn init_says_what_to_do_when_its_policy_exists() {
+    let ws = Workspace::new();
+    ws.file("policy/acme.decorum", "decorum 1\npolicy acme.social\n");
+    let out = ws.run(&["init"]).output();
+    expect![[r#"
+        exit: 2
+        --- stdout: (empty)
+        --- stderr
+        error: ./policy/acme.decorum already exists; decorum init never overwrites a file
+          = help: choose another name, `decorum init --name OTHER`; or, to keep that policy, write decorum.toml yourself with `policies = ["policy/acme.decorum"]` (see docs/configuration.md)
+    "#]]
+    .assert_eq(&out.render());
+    assert!(!ws.path("decorum.toml").exists());
 }

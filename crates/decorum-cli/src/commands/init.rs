@@ -42,9 +42,17 @@ pub fn run(args: InitArgs) -> u8 {
     let policy = dir.join(&policy_rel);
     for existing in [&config, &policy] {
         if existing.exists() {
+            // What to do instead depends on which file is there.
+            let help = if existing == &config {
+                "this folder is set up already: edit its decorum.toml, or name another folder, `decorum init FOLDER`".to_owned()
+            } else {
+                format!(
+                    "choose another name, `decorum init --name OTHER`; or, to keep that policy, write decorum.toml yourself with `policies = [\"{policy_rel}\"]` (see docs/configuration.md)"
+                )
+            };
             let _ = writeln!(
                 std::io::stderr(),
-                "error: {} already exists; decorum init never overwrites a file",
+                "error: {} already exists; decorum init never overwrites a file\n  = help: {help}",
                 shown_path(existing)
             );
             return EXIT_ERROR;
@@ -144,8 +152,13 @@ rule competitor-names {{
         );
         return EXIT_ERROR;
     }
+    // The commands after it run in the folder set up: say so when it is not this one.
+    let go_there = match args.dir.as_deref() {
+        Some(dir) if dir != Path::new(".") => format!("in {}, ", shown_path(dir)),
+        _ => String::new(),
+    };
     crate::output::print(format!(
-        "created {}\ncreated {}\nnext: `decorum test` runs your policy's examples; `decorum check` checks your drafts\n",
+        "created {}\ncreated {}\nnext: {go_there}`decorum test` runs your policy's examples; `decorum check` checks your drafts\n",
         shown_path(&config),
         shown_path(&policy)
     ));
