@@ -751,15 +751,21 @@ impl<'a> Loader<'a> {
                     "rename it to `{stem}{EXTENSION}` and name that, or name a folder of policy files"
                 )))
             }
-            (false, false) => Err(Failure::new(if file_only {
-                format!("no policy file at `{looked_for}`")
-            } else if folder_only {
-                format!("no policy folder at `{looked_for}/`")
-            } else {
-                format!(
-                    "no policy file or folder at `{spec}` (looked for {looked_for}{EXTENSION} and {looked_for}/)"
-                )
-            })),
+            (false, false) => {
+                let failure = Failure::new(if file_only {
+                    format!("no policy file at `{looked_for}`")
+                } else if folder_only {
+                    format!("no policy folder at `{looked_for}/`")
+                } else {
+                    format!(
+                        "no policy file or folder at `{spec}` (looked for {looked_for}{EXTENSION} and {looked_for}/)"
+                    )
+                });
+                Err(match near_miss(candidate, spec) {
+                    Some(meant) => failure.help(format!("did you mean `{meant}`?")),
+                    None => failure,
+                })
+            }
         }
     }
 
@@ -1301,6 +1307,45 @@ fn join_std(from: &str, spec: &str) -> Result<String, Failure> {
 }
 
 /// `x` becomes `x.decorum` (appended, so `a.b` becomes `a.b.decorum`).
+/// The policy file or folder beside `candidate` whose name is closest to the one `spec`
+/// gives (`policy/brightdentl.decorum` for `policy/brightdental.decorum`), written as
+/// `spec` is: with or without the extension, with a folder's `/` when `spec` has one.
+/// Reads the names in the folder `spec` names, which the sandbox allowed already.
+fn near_miss(candidate: &Path, spec: &str) -> Option<String> {
+    let written = spec.trim_end_matches('/');
+    let (head, last) = match written.rsplit_once('/') {
+        Some((head, last)) => (format!("{head}/"), last),
+        None => (String::new(), written),
+    };
+    let has_extension = last.ends_with(EXTENSION);
+    let wanted = last.strip_suffix(EXTENSION).unwrap_or(last);
+    let folder_only = spec.ends_with('/');
+    let parent = candidate.parent()?;
+    let mut names: Vec<String> = Vec::new();
+    for entry in std::fs::read_dir(parent).ok()?.flatten().take(1000) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        match name.strip_suffix(EXTENSION) {
+            Some(stem) if !is_dir && !folder_only => names.push(stem.to_owned()),
+            _ if is_dir && !has_extension => names.push(format!("{name}/")),
+            _ => {}
+        }
+    }
+    let stems: Vec<&str> = names.iter().map(|n| n.trim_end_matches('/')).collect();
+    let meant = decorum_syntax::did_you_mean(wanted, stems.iter().copied())?;
+    let folder = names.iter().any(|n| n.strip_suffix('/') == Some(meant));
+    Some(if folder {
+        format!("{head}{meant}{}", if folder_only { "/" } else { "" })
+    } else if has_extension {
+        format!("{head}{meant}{EXTENSION}")
+    } else {
+        format!("{head}{meant}")
+    })
+}
+
 fn with_extension(path: &Path) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push(EXTENSION);

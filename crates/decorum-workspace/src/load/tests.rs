@@ -178,6 +178,9 @@ import "./both"
 import "./empty"
 import "./latin1"
 import "./notes.txt"
+import "./shared/comon"
+import "./bth.decorum"
+import "./shred/"
 "#,
             ),
             ("policy/notes.txt", "decorum 1\n"),
@@ -212,6 +215,12 @@ import "./notes.txt"
                   help: check the path: it is relative to this file's folder
                 import "./notes.txt" -> FAILED `./notes.txt` is a file, but not a policy file: policy files end in `.decorum`
                   help: rename it to `notes.decorum` and name that, or name a folder of policy files
+                import "./shared/comon" -> FAILED no policy file or folder at `./shared/comon` (looked for ./shared/comon.decorum and ./shared/comon/)
+                  help: did you mean `./shared/common`?
+                import "./bth.decorum" -> FAILED no policy file at `./bth.decorum`
+                  help: did you mean `./both.decorum`?
+                import "./shred/" -> FAILED no policy folder at `./shred/`
+                  help: did you mean `./shared/`?
             #1 policy/shared/common.decorum syntax-errors=0
             #2 rules/a.decorum syntax-errors=0
             #3 rules/sub/b.decorum syntax-errors=0
