@@ -65,8 +65,9 @@ pub const FAIL_ON_VALUES: &[&str] = &["error", "warning", "info", "hint", "never
 /// # .ignore, and hidden files, are never collected from folders. The default takes
 /// # `.md`, `.markdown` and `.txt` in any letter case.
 /// include = ["**/*.[mM][dD]", "**/*.[mM][aA][rR][kK][dD][oO][wW][nN]", "**/*.[tT][xX][tT]"]
-/// # Files to leave out even when `include` matches them (`posts/old` leaves out every
-/// # file below it).
+/// # Files to leave out of the folders walked, even when `include` matches them
+/// # (`posts/old` leaves out every file below it); a folder named on the command line
+/// # is walked all the same.
 /// exclude = ["node_modules/**"]                          # default []
 ///
 /// # Metadata for drafts whose path (relative to this file's folder) matches `files`
@@ -268,7 +269,7 @@ pub fn glob_set(patterns: &[String]) -> Result<Globs, String> {
 /// or its last part is written out, with no wildcard (`clinic`, `drafts/old`). A last
 /// part with a wildcard (`*.md`, `*`) names files: a folder that happens to match it
 /// (`notes.md/`) does not bring its files in.
-fn names_folder(pattern: &str) -> bool {
+pub(crate) fn names_folder(pattern: &str) -> bool {
     if pattern.ends_with('/') || pattern.ends_with("/**") {
         return true;
     }

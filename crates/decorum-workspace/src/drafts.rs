@@ -2,7 +2,9 @@
 //!
 //! Folders are walked like git would (`.gitignore`, `.ignore` and hidden files are
 //! skipped, even outside a git repository) and filtered by the `[drafts]` globs of
-//! `decorum.toml`; files named explicitly are always drafts. Reading refuses huge,
+//! `decorum.toml`; files named explicitly are always drafts, and a folder named
+//! explicitly is walked whatever the globs say about the folder itself (`exclude`
+//! prunes what a walk finds, not what the user names). Reading refuses huge,
 //! binary and non-UTF-8 files with an error instead of a panic or a wall of garbage.
 //!
 //! Drafts may hold protected health information: errors here carry paths and reasons,
@@ -15,7 +17,7 @@ use std::path::{Path, PathBuf};
 use decorum_draft::{Draft, DraftFormat, Metadata};
 use decorum_text::{LineIndex, TextLen as _};
 
-use crate::config::{Config, Globs, glob_set};
+use crate::config::{Config, DEFAULT_INCLUDE, Globs, glob_set, names_folder};
 use crate::load::Sandbox;
 use crate::paths;
 
@@ -33,6 +35,30 @@ pub struct Collected {
     pub files: Vec<PathBuf>,
     /// Paths that do not exist or could not be searched.
     pub errors: Vec<DraftLoadError>,
+    /// The folders among the paths that held no draft, in argument order.
+    pub empty_folders: Vec<EmptyFolder>,
+}
+
+/// A folder named to a run that held no draft at all (before duplicates are dropped: a
+/// folder whose drafts another path already named is not empty), with why. Not an error:
+/// an empty folder is a fact the run reports, not a failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmptyFolder {
+    /// The folder, as named.
+    pub path: PathBuf,
+    /// How to show it: as [`LoadedDraft::display`] shows a draft's path, `.` for the
+    /// current folder.
+    pub display: String,
+    /// Why it yielded no draft, e.g. "drafts are files ending in .md, .markdown or .txt,
+    /// in any letter case; see docs/configuration.md".
+    pub reason: String,
+}
+
+impl fmt::Display for EmptyFolder {
+    /// `drafts/pics holds no draft (drafts are files ending in ...)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} holds no draft ({})", self.display, self.reason)
+    }
 }
 
 /// A draft that could not be collected or read. The message never quotes the draft.
@@ -84,12 +110,38 @@ pub struct LoadedDraft {
 /// Globs are matched against the path relative to `config.root` (or, for a folder
 /// outside it, relative to that folder). A glob that matches a folder matches everything
 /// inside it ([`Globs::is_match`]), in `include` as in `exclude`.
+///
+/// A folder named in `paths` is walked even when the globs would leave it out, as ruff
+/// does without `--force-exclude`: inside it, an `exclude` glob that names the folder
+/// itself or a folder above it does not apply (one that names something below it
+/// still does), and when no `include` glob can reach it, its files are taken by the
+/// kinds of file `include` names. The root itself, and a folder that holds it or lies
+/// outside it, are walked as before.
 pub fn collect_drafts(paths: &[PathBuf], config: &Config) -> Collected {
     let cwd = std::env::current_dir().unwrap_or_else(|_| config.root.clone());
     collect_in(paths, config, &cwd)
 }
 
+/// The drafts of the current folder, for a run that names no path (`decorum check`
+/// alone): as [`collect_drafts`] of `.`, except that the folder was not named, so every
+/// glob applies in it, as in a walk that found it (run in a folder that `exclude` leaves
+/// out, it yields nothing).
+pub fn collect_current_folder(config: &Config) -> Collected {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| config.root.clone());
+    collect_with(&[PathBuf::from(".")], config, &cwd, false)
+}
+
 pub(crate) fn collect_in(paths: &[PathBuf], config: &Config, cwd: &Path) -> Collected {
+    collect_with(paths, config, cwd, true)
+}
+
+/// [`collect_drafts`] from `cwd`; `named` when the paths were named by the user.
+pub(crate) fn collect_with(
+    paths: &[PathBuf],
+    config: &Config,
+    cwd: &Path,
+    named: bool,
+) -> Collected {
     let mut collected = Collected::default();
     let filters = match DraftFilters::new(config) {
         Ok(filters) => filters,
@@ -129,7 +181,18 @@ pub(crate) fn collect_in(paths: &[PathBuf], config: &Config, cwd: &Path) -> Coll
             }
         };
         let mut found = if metadata.is_dir() {
-            walk(path, config, &filters, cwd, &mut collected.errors)
+            let (found, tally) = walk(path, config, &filters, cwd, named, &mut collected.errors);
+            if found.is_empty() {
+                collected.empty_folders.push(EmptyFolder {
+                    path: path.clone(),
+                    display: match display_path(path, cwd) {
+                        shown if shown.is_empty() => ".".to_owned(),
+                        shown => shown,
+                    },
+                    reason: tally.reason(),
+                });
+            }
+            found
         } else {
             vec![path.clone()]
         };
@@ -203,10 +266,12 @@ pub(crate) fn nearer_configs_in(
     out
 }
 
-/// The compiled `[drafts]` globs.
+/// The compiled `[drafts]` globs, with the globs as written for [`DraftFilters::inside`].
 struct DraftFilters {
     include: Globs,
     exclude: Globs,
+    include_written: Vec<String>,
+    exclude_written: Vec<String>,
 }
 
 impl DraftFilters {
@@ -214,18 +279,159 @@ impl DraftFilters {
         Ok(DraftFilters {
             include: glob_set(&config.include)?,
             exclude: glob_set(&config.exclude)?,
+            include_written: config.include.clone(),
+            exclude_written: config.exclude.clone(),
+        })
+    }
+
+    /// The globs that apply inside the folder at `folder` (relative to the root,
+    /// `/`-separated, not empty), named on the command line, so walked whatever the
+    /// globs say about the folder itself:
+    ///
+    /// - an `exclude` glob that names `folder` or a folder above it (`drafts/old`,
+    ///   `drafts/**` for `drafts/old`) does not apply, while one about something below it
+    ///   (`drafts/old/scratch`, `**/*.tmp`) still does;
+    /// - when no `include` glob can match a file below `folder` (`posts/**/*.md` for
+    ///   `drafts/old`), the kinds of file they name apply instead, wherever the file is:
+    ///   the last part of each glob that names files (`*.md`), or the default kinds when
+    ///   every glob names a folder.
+    fn inside(&self, folder: &str) -> Result<DraftFilters, String> {
+        let mut above = Vec::new();
+        let mut end = 0;
+        for part in folder.split('/') {
+            end += part.len();
+            above.push(&folder[..end]);
+            end += 1;
+        }
+        let mut exclude_written = Vec::with_capacity(self.exclude_written.len());
+        for pattern in &self.exclude_written {
+            let one = glob_set(std::slice::from_ref(pattern))?;
+            if !above.iter().any(|folder| one.matches_folder(folder)) {
+                exclude_written.push(pattern.clone());
+            }
+        }
+        let include_written = if self
+            .include_written
+            .iter()
+            .any(|pattern| reaches(pattern, folder))
+        {
+            self.include_written.clone()
+        } else {
+            let kinds: Vec<String> = self
+                .include_written
+                .iter()
+                .filter(|pattern| !names_folder(pattern))
+                .map(|pattern| format!("**/{}", pattern.rsplit('/').next().unwrap_or(pattern)))
+                .collect();
+            if kinds.is_empty() {
+                DEFAULT_INCLUDE.iter().map(|s| (*s).to_owned()).collect()
+            } else {
+                kinds
+            }
+        };
+        Ok(DraftFilters {
+            include: glob_set(&include_written)?,
+            exclude: glob_set(&exclude_written)?,
+            include_written,
+            exclude_written,
         })
     }
 }
 
-/// The draft files below `folder`, sorted.
+/// Whether `pattern` can match a file below `folder` (both relative to the root,
+/// `/`-separated), judged by its literal start: the parts before the first one with a
+/// wildcard or an escape agree with `folder`'s as far as both go (`posts/**` cannot
+/// reach `drafts/old`; `drafts/*/x.md`, `**/*.md` and `drafts/old/keep` can). It may
+/// answer yes for a glob that cannot match there, never no for one that can.
+fn reaches(pattern: &str, folder: &str) -> bool {
+    let literal = pattern
+        .split('/')
+        .filter(|part| !part.is_empty())
+        .take_while(|part| !part.contains(['*', '?', '[', '{', '\\']));
+    literal
+        .zip(folder.split('/'))
+        .all(|(written, folder)| written == folder)
+}
+
+/// What a walk of one folder met, to say why it yielded no draft.
+#[derive(Debug, Default, Clone, Copy)]
+struct Tally {
+    /// Files found (after the ignore files and hidden files).
+    files: usize,
+    /// Files `include` took that `exclude` left out.
+    excluded: usize,
+    /// Folders `exclude` pruned, unseen.
+    pruned: usize,
+    /// Whether the walk took the default kinds of file (`include` is the default).
+    default_kinds: bool,
+}
+
+impl Tally {
+    /// Why a walk that met this yielded no draft, in words for the user.
+    fn reason(self) -> String {
+        const SEE: &str = "; see docs/configuration.md";
+        const EXCLUDED: &str = "the [drafts] exclude globs of decorum.toml leave out";
+        let left_out = self.excluded + self.pruned > 0;
+        let kinds = if self.files == self.excluded {
+            None
+        } else if self.default_kinds {
+            Some(format!(
+                "drafts are files ending in {}, in any letter case",
+                default_extensions()
+            ))
+        } else {
+            Some("none of its files matches the [drafts] include globs of decorum.toml".to_owned())
+        };
+        match (kinds, left_out) {
+            (Some(kinds), true) => format!("{kinds}, and {EXCLUDED} the rest{SEE}"),
+            (Some(kinds), false) => format!("{kinds}{SEE}"),
+            (None, true) => format!("{EXCLUDED} what it holds{SEE}"),
+            (None, false) => {
+                "it holds no file, apart from hidden ones and those .gitignore or .ignore leave out"
+                    .to_owned()
+            }
+        }
+    }
+}
+
+/// The extensions [`DEFAULT_INCLUDE`] takes, as people write them: `.md, .markdown or
+/// .txt`. Read from the globs (`**/*.[mM][dD]` is `.md`), so the two cannot disagree.
+fn default_extensions() -> String {
+    let extensions: Vec<String> = DEFAULT_INCLUDE
+        .iter()
+        .map(|glob| {
+            let written = glob.rsplit("*.").next().unwrap_or(glob);
+            let mut extension = String::from(".");
+            let mut in_class = false;
+            for c in written.chars() {
+                match c {
+                    '[' => in_class = true,
+                    ']' => in_class = false,
+                    // A class of both cases of a letter: its first one, lower case.
+                    c if in_class && extension.ends_with(|l: char| l.eq_ignore_ascii_case(&c)) => {}
+                    c => extension.push(c.to_ascii_lowercase()),
+                }
+            }
+            extension
+        })
+        .collect();
+    match extensions.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// The draft files below `folder`, sorted, and what the walk met; `named` when the user
+/// named `folder`.
 fn walk(
     folder: &Path,
     config: &Config,
     filters: &DraftFilters,
     cwd: &Path,
+    named: bool,
     errors: &mut Vec<DraftLoadError>,
-) -> Vec<PathBuf> {
+) -> (Vec<PathBuf>, Tally) {
     // Where `folder` sits inside the configuration root; `None` when outside it, and
     // globs are then matched relative to `folder` itself. A folder that holds the root
     // (`decorum check . --config site/decorum.toml`) is walked as the root, reached from
@@ -246,6 +452,21 @@ fn walk(
         }
         _ => folder,
     };
+    // A folder named inside the root is walked whatever the globs say about it.
+    let inside_filters;
+    let filters = match prefix.as_deref().map(paths::to_slash) {
+        Some(inside) if named && !inside.is_empty() => match filters.inside(&inside) {
+            Ok(inside) => {
+                inside_filters = inside;
+                &inside_filters
+            }
+            // Globs that compiled together compile apart; were it not so, the
+            // globs as written still apply.
+            Err(_) => filters,
+        },
+        _ => filters,
+    };
+    let pruned = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let folder_owned = folder.to_path_buf();
     // The path globs are matched against.
     let relative = move |path: &Path| -> String {
@@ -265,6 +486,7 @@ fn walk(
             let relative = relative.clone();
             let sandbox = Sandbox::new(config);
             let cwd = cwd.to_path_buf();
+            let pruned = pruned.clone();
             move |entry| {
                 let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
                 if !is_dir || entry.depth() == 0 {
@@ -284,12 +506,24 @@ fn walk(
                 // Prune a folder that an exclude glob matches, as a folder (`build`) or as
                 // everything inside it (`build/**` matches `build/`): it would leave out
                 // every file inside anyway.
-                !exclude.matches_folder(&rel)
+                let excluded = exclude.matches_folder(&rel);
+                if excluded {
+                    pruned.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                !excluded
             }
         })
         .build();
 
     let mut files = Vec::new();
+    let mut tally = Tally {
+        default_kinds: filters
+            .include_written
+            .iter()
+            .map(String::as_str)
+            .eq(DEFAULT_INCLUDE.iter().copied()),
+        ..Tally::default()
+    };
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
@@ -319,13 +553,19 @@ fn walk(
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
+        tally.files += 1;
         let rel = relative(entry.path());
-        if filters.include.is_match(&rel) && !filters.exclude.is_match(&rel) {
-            files.push(entry.into_path());
+        if filters.include.is_match(&rel) {
+            if filters.exclude.is_match(&rel) {
+                tally.excluded += 1;
+            } else {
+                files.push(entry.into_path());
+            }
         }
     }
     files.sort();
-    files
+    tally.pruned = pruned.load(std::sync::atomic::Ordering::Relaxed);
+    (files, tally)
 }
 
 fn walk_error_path(err: &ignore::Error) -> Option<PathBuf> {

@@ -22,8 +22,8 @@ mod test_support;
 
 pub use config::{Config, ConfigError, MetadataRule, Place, find_config, load_config};
 pub use drafts::{
-    Collected, DraftLoadError, LoadedDraft, collect_drafts, nearer_configs, read_draft,
-    read_stdin_draft,
+    Collected, DraftLoadError, EmptyFolder, LoadedDraft, collect_current_folder, collect_drafts,
+    nearer_configs, read_draft, read_stdin_draft,
 };
 pub use library::{Library, LibraryError, Lock, Manifest};
 pub use load::{

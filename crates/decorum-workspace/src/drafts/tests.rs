@@ -26,6 +26,9 @@ fn collect(ws: &Workspace, args: &[&str]) -> String {
     for error in &collected.errors {
         let _ = writeln!(out, "error: {error}");
     }
+    for empty in &collected.empty_folders {
+        let _ = writeln!(out, "note: {empty}");
+    }
     ws.redact(&out)
 }
 
@@ -102,6 +105,222 @@ fn include_and_exclude_globs() {
             posts/2025/01.md
         "#]],
     );
+}
+
+/// A folder named on the command line is walked whatever `exclude` says about it or a
+/// folder above it; an `exclude` glob about something below it still prunes, and the
+/// root (`.`) is walked as before.
+#[test]
+fn a_named_folder_is_walked_though_excluded() {
+    let files: &[(&str, &str)] = &[
+        (
+            "decorum.toml",
+            "[drafts]\nexclude = [\"drafts/old\", \"drafts/old/scratch\", \"**/*.tmp.md\"]\n",
+        ),
+        ("drafts/new.md", ""),
+        ("drafts/old/a.md", ""),
+        ("drafts/old/b.tmp.md", ""),
+        ("drafts/old/scratch/s.md", ""),
+        ("drafts/old/2025/c.md", ""),
+    ];
+    let ws = Workspace::new(files);
+    // However the folder is written.
+    for named in ["drafts/old", "drafts/old/", "./drafts/old"] {
+        assert_eq!(
+            collect(&ws, &[named]),
+            "drafts/old/2025/c.md\ndrafts/old/a.md\n",
+            "{named}"
+        );
+    }
+    // A folder below the excluded one, named, is walked too.
+    check(
+        files,
+        &["drafts/old/2025"],
+        expect![[r#"
+            drafts/old/2025/c.md
+        "#]],
+    );
+    // Named above, the excluded folder is pruned as any other.
+    check(
+        files,
+        &["drafts"],
+        expect![[r#"
+            drafts/new.md
+        "#]],
+    );
+    check(
+        files,
+        &["."],
+        expect![[r#"
+            drafts/new.md
+        "#]],
+    );
+    // Named itself, the scratch folder is walked too.
+    check(
+        files,
+        &["drafts/old/scratch"],
+        expect![[r#"
+            drafts/old/scratch/s.md
+        "#]],
+    );
+}
+
+/// With no path named, the current folder is walked as a walk finds a folder: in an
+/// excluded one, every glob applies and nothing is collected, as before.
+#[test]
+fn the_current_folder_unnamed_keeps_every_glob() {
+    let ws = Workspace::new(&[
+        ("decorum.toml", "[drafts]\nexclude = [\"drafts/old\"]\n"),
+        ("drafts/old/a.md", ""),
+    ]);
+    let config = ws.config();
+    let here = ws.path("drafts/old");
+    // The walk reads a relative path from the process's folder: the test names it whole.
+    let dot = [here.clone()];
+    let unnamed = super::collect_with(&dot, &config, &here, false);
+    assert!(unnamed.files.is_empty());
+    let named = super::collect_with(&dot, &config, &here, true);
+    assert_eq!(named.files, [here.join("a.md")]);
+}
+
+/// A glob that stands for every file below a folder above the named one (`drafts/**`,
+/// `drafts/`) does not apply inside it; one that names a sibling or the files by kind
+/// does.
+#[test]
+fn exclude_globs_above_a_named_folder_do_not_apply_inside_it() {
+    let files: &[(&str, &str)] = &[
+        (
+            "decorum.toml",
+            "[drafts]\nexclude = [\"drafts/**\", \"drafts/new\", \"drafts/*/*.txt\"]\n",
+        ),
+        ("drafts/old/a.md", ""),
+        ("drafts/old/b.txt", ""),
+        ("drafts/new/n.md", ""),
+    ];
+    check(
+        files,
+        &["drafts/old"],
+        expect![[r#"
+            drafts/old/a.md
+        "#]],
+    );
+    // `drafts/**` names `drafts` itself: named, it is walked, and the others apply.
+    check(
+        files,
+        &["drafts"],
+        expect![[r#"
+            drafts/old/a.md
+        "#]],
+    );
+    check(
+        files,
+        &["."],
+        expect![[r#"
+        note: . holds no draft (drafts are files ending in .md, .markdown or .txt, in any letter case, and the [drafts] exclude globs of decorum.toml leave out the rest; see docs/configuration.md)
+    "#]],
+    );
+}
+
+/// When no `include` glob can reach the named folder, the kinds of file they name apply
+/// there; when one can, the globs apply as written.
+#[test]
+fn a_named_folder_out_of_include_takes_its_kinds_of_file() {
+    let tree: &[(&str, &str)] = &[
+        ("drafts/old/a.md", ""),
+        ("drafts/old/b.txt", ""),
+        ("drafts/old/keep/k.md", ""),
+        ("drafts/old/pic.png", ""),
+    ];
+    let with = |toml: &'static str| {
+        let mut files = tree.to_vec();
+        files.push(("decorum.toml", toml));
+        files
+    };
+    check(
+        &with("[drafts]\ninclude = [\"posts/**/*.md\"]\n"),
+        &["drafts/old"],
+        expect![[r#"
+            drafts/old/a.md
+            drafts/old/keep/k.md
+        "#]],
+    );
+    // Every glob names a folder: the default kinds.
+    check(
+        &with("[drafts]\ninclude = [\"posts\"]\n"),
+        &["drafts/old"],
+        expect![[r#"
+            drafts/old/a.md
+            drafts/old/b.txt
+            drafts/old/keep/k.md
+        "#]],
+    );
+    // A glob below the named folder reaches it: the globs apply as written.
+    check(
+        &with("[drafts]\ninclude = [\"drafts/old/keep/*.md\", \"posts/**/*.txt\"]\n"),
+        &["drafts/old"],
+        expect![[r#"
+            drafts/old/keep/k.md
+        "#]],
+    );
+    // From the root, nothing changes.
+    check(
+        &with("[drafts]\ninclude = [\"posts/**/*.md\"]\n"),
+        &["."],
+        expect![[r#"
+            note: . holds no draft (none of its files matches the [drafts] include globs of decorum.toml; see docs/configuration.md)
+        "#]],
+    );
+}
+
+#[test]
+fn include_globs_reach_a_folder_by_their_literal_start() {
+    for (pattern, reaches) in [
+        ("**/*.md", true),
+        ("*.md", true),
+        ("drafts/**", true),
+        ("drafts/old/keep/*.md", true),
+        ("drafts/o*/x.md", true),
+        ("drafts/ol[d]/x.md", true),
+        ("posts/**/*.md", false),
+        ("drafts/new/**", false),
+        ("drafts/olden", false),
+    ] {
+        assert_eq!(super::reaches(pattern, "drafts/old"), reaches, "{pattern}");
+    }
+}
+
+/// Each folder named that yields no draft is reported once, with why.
+#[test]
+fn empty_named_folders_say_why() {
+    let ws = Workspace::new(&[
+        (
+            "decorum.toml",
+            "[drafts]\nexclude = [\"**/*.tmp.md\", \"old/gone\"]\n",
+        ),
+        ("pics/x.png", ""),
+        ("hidden/.x.md", ""),
+        ("tmp/a.tmp.md", ""),
+        ("old/gone/g.md", ""),
+        ("posts/p.md", ""),
+    ]);
+    std::fs::create_dir(ws.path("empty")).unwrap();
+    expect![[r#"
+        posts/p.md
+        note: pics holds no draft (drafts are files ending in .md, .markdown or .txt, in any letter case; see docs/configuration.md)
+        note: hidden holds no draft (it holds no file, apart from hidden ones and those .gitignore or .ignore leave out)
+        note: empty holds no draft (it holds no file, apart from hidden ones and those .gitignore or .ignore leave out)
+        note: tmp holds no draft (the [drafts] exclude globs of decorum.toml leave out what it holds; see docs/configuration.md)
+        note: old holds no draft (the [drafts] exclude globs of decorum.toml leave out what it holds; see docs/configuration.md)
+    "#]]
+    .assert_eq(&collect(
+        &ws,
+        &["pics", "hidden", "empty", "tmp", "old", "posts", "posts"],
+    ));
+}
+
+#[test]
+fn the_default_extensions_are_read_from_the_default_globs() {
+    assert_eq!(super::default_extensions(), ".md, .markdown or .txt");
 }
 
 #[test]
