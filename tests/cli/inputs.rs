@@ -292,7 +292,8 @@ fn an_empty_folder_is_a_clean_run() {
         exit: 0
         --- stdout
         decorum: no findings (0 drafts checked)
-        --- stderr: (empty)
+        --- stderr
+        decorum: posts holds no draft (it holds no file, apart from hidden ones and those .gitignore or .ignore leave out)
     "#]]
     .assert_eq(&ws.check(&["posts"]).output().render());
 }

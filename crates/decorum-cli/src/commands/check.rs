@@ -1,13 +1,14 @@
 //! `decorum check`: apply the policies to drafts and report.
 
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use decorum_engine::{ProblemLevel, Severity};
 use decorum_text::LineIndex;
 use decorum_workspace::{
-    Config, DraftLoadError, LoadedDraft, collect_drafts, nearer_configs, read_draft,
-    read_stdin_draft,
+    Config, DraftLoadError, LoadedDraft, collect_current_folder, collect_drafts, nearer_configs,
+    read_draft, read_stdin_draft,
 };
 
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, print_problems, stderr_style, style};
@@ -56,8 +57,30 @@ pub fn run(args: CheckArgs) -> u8 {
             Err(e) => input.push(problem(&e)),
         }
     }
-    let collected = collect_drafts(&paths, &session.config);
+    // With no path, the working folder was not named: every glob applies in it.
+    let collected = if args.paths.is_empty() {
+        collect_current_folder(&session.config)
+    } else {
+        collect_drafts(&paths, &session.config)
+    };
     input.extend(collected.errors.iter().map(problem));
+    // A folder the user named that held no draft: one line each on standard error in
+    // the human output, so that a run that checked nothing there does not pass
+    // silently. `decorum check` with no path is left alone: the working folder was not
+    // named. JSON and SARIF keep standard error empty, as docs/output.md promises; their
+    // summary says how many drafts were checked.
+    let mut notes = String::new();
+    if !args.paths.is_empty() && args.format == Format::Human {
+        for empty in &collected.empty_folders {
+            // Plain, as a path is printed: a folder name can hold control characters.
+            let _ = writeln!(
+                notes,
+                "decorum: {} holds no draft ({})",
+                human::clean_path(&empty.display),
+                empty.reason
+            );
+        }
+    }
     // A nested decorum.toml the language server would apply to some of these drafts:
     // say that this run does not, unless the run names its configuration or policy.
     if args.policy.config.is_none() && args.policy.policy.is_none() {
@@ -136,6 +159,7 @@ pub fn run(args: CheckArgs) -> u8 {
             for p in session.problems() {
                 human::policy_problem(&mut problems, err_style, &session.inputs, p);
             }
+            problems.push_str(&notes);
             let _ = std::io::stderr().write_all(problems.as_bytes());
             let mut out = String::new();
             let mut used = Vec::new();
