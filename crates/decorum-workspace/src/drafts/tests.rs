@@ -362,6 +362,20 @@ fn folders_outside_the_root_match_relative_to_themselves() {
     assert!(collected.errors.is_empty());
 }
 
+/// A named folder outside the root keeps every `exclude` glob, matched relative to
+/// itself, as before: the rule for named folders is about folders inside the root.
+#[test]
+fn a_named_folder_outside_the_root_keeps_its_excludes() {
+    let ws = Workspace::new(&[
+        ("ws/decorum.toml", "[drafts]\nexclude = [\"sub\"]\n"),
+        ("out/a.md", ""),
+        ("out/sub/b.md", ""),
+    ]);
+    let config = crate::load_config(&ws.path("ws/decorum.toml")).unwrap();
+    let collected = collect_in(&[ws.path("out")], &config, &ws.path("ws"));
+    assert_eq!(collected.files, [ws.path("out/a.md")]);
+}
+
 #[test]
 fn a_folder_holding_the_root_is_walked_for_the_roots_drafts_only() {
     // `decorum check . --config site/decorum.toml`: the globs are the root's, so
