@@ -305,7 +305,7 @@ fn eval_shows_control_characters_in_paths_as_code_points() {
     // The clean draft is flagged: a target is missed.
     assert_eq!(out.code, 1, "{}", out.render());
     for shown in [
-        "1 drafts in corpus<U+0009>one (",
+        "1 draft in corpus<U+0009>one (",
         "\n  corpus<U+0009>one/a<U+000A>b.md\n",
     ] {
         assert!(out.stdout.contains(shown), "{shown:?} in:\n{}", out.stdout);
