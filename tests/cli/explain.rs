@@ -65,6 +65,15 @@ fn a_std_rule_is_explained() {
           passes “Today we retired "the frequent flyer" from our vocabulary.”
           passes “At grand rounds today: why calling a patient the frequent flyer changes their care.”
           passes “A frequent flyer in the ED tonight is usually someone whose needs nobody has met.”
+          flags  “Our frequent flyer is back. She is 94 and lives on Elm Street.”  (at “on Elm Street”)
+          flags  “Our frequent flyer is back. Third time this week.”  (at “this week”)
+          passes “Our frequent flyer is back. As a nurse, I know what that visit costs.”
+          passes “Made it to the frequent flyer lounge. Tonight: a nurse leadership dinner in Denver.”
+          passes “Grand rounds recap: why the frequent flyer is a myth. Today our social worker showed the data.”
+          flags  “Back in bay 2 again: the junkie from last week.”  (at “in bay 2”)
+          flags  “The psycho in room 12 threw his tray again tonight.”  (at “tonight”)
+          passes “The junkie next door kept me up last night.”
+          passes “That psycho driver cut me off this morning.”
         --- stderr: (empty)
     "#]]
     .assert_eq(&ws.run(&["explain", "hc.privacy.client-story"]).output().render());
@@ -268,7 +277,7 @@ fn a_parameter_set_twice_shows_the_value_in_force() {
     expect![[r#"
         severity: warning (default, from std/healthcare/marketing.decorum:461)
         parameter max_share: 10% (was 20%, set by an override at practice.decorum:7; it replaced 15% at shared.decorum:6)
-        severity: error (default, from std/healthcare/privacy.decorum:817)
+        severity: error (default, from std/healthcare/privacy.decorum:833)
         parameter allowed_numbers: [] + ["555-0100"] + ["555-0111", "555-0122"] (was [], set by overrides at shared.decorum:7 and practice.decorum:8)
     "#]].assert_eq(&(settings(&share.stdout) + &settings(&phone.stdout)));
 }
