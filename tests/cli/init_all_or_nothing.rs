@@ -52,7 +52,7 @@ fn a_policy_that_cannot_be_written_leaves_nothing_and_a_rerun_works() {
         --- stdout
         created site/decorum.toml
         created site/policy/smile-family.decorum
-        next: `decorum test` runs your policy's examples; `decorum check` checks your drafts
+        next: in site, `decorum test` runs your policy's examples; `decorum check` checks your drafts
         --- stderr: (empty)
     "#]]
     .assert_eq(&again.render());
