@@ -761,7 +761,13 @@ impl<'a> Loader<'a> {
                         "no policy file or folder at `{spec}` (looked for {looked_for}{EXTENSION} and {looked_for}/)"
                     )
                 });
-                Err(match near_miss(candidate, spec) {
+                // The names beside it are listed only in a folder the sandbox allows
+                // once links are resolved: a link to a folder outside must not show
+                // what is there.
+                let parent = candidate
+                    .parent()
+                    .and_then(|parent| self.canonical_inside(parent, spec).ok());
+                Err(match parent.and_then(|parent| near_miss(&parent, spec)) {
                     Some(meant) => failure.help(format!("did you mean `{meant}`?")),
                     None => failure,
                 })
@@ -1306,12 +1312,11 @@ fn join_std(from: &str, spec: &str) -> Result<String, Failure> {
     Ok(joined)
 }
 
-/// `x` becomes `x.decorum` (appended, so `a.b` becomes `a.b.decorum`).
-/// The policy file or folder beside `candidate` whose name is closest to the one `spec`
-/// gives (`policy/brightdentl.decorum` for `policy/brightdental.decorum`), written as
-/// `spec` is: with or without the extension, with a folder's `/` when `spec` has one.
-/// Reads the names in the folder `spec` names, which the sandbox allowed already.
-fn near_miss(candidate: &Path, spec: &str) -> Option<String> {
+/// The policy file or folder in `parent` (the folder of the path `spec` names, resolved
+/// and allowed by the sandbox: its names are listed) whose name is closest to the one
+/// `spec` gives (`policy/brightdentl.decorum` for `policy/brightdental.decorum`), written
+/// as `spec` is: with or without the extension, with a folder's `/` when `spec` has one.
+fn near_miss(parent: &Path, spec: &str) -> Option<String> {
     let written = spec.trim_end_matches('/');
     let (head, last) = match written.rsplit_once('/') {
         Some((head, last)) => (format!("{head}/"), last),
@@ -1320,7 +1325,6 @@ fn near_miss(candidate: &Path, spec: &str) -> Option<String> {
     let has_extension = last.ends_with(EXTENSION);
     let wanted = last.strip_suffix(EXTENSION).unwrap_or(last);
     let folder_only = spec.ends_with('/');
-    let parent = candidate.parent()?;
     let mut names: Vec<String> = Vec::new();
     for entry in std::fs::read_dir(parent).ok()?.flatten().take(1000) {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -1346,6 +1350,7 @@ fn near_miss(candidate: &Path, spec: &str) -> Option<String> {
     })
 }
 
+/// `x` becomes `x.decorum` (appended, so `a.b` becomes `a.b.decorum`).
 fn with_extension(path: &Path) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push(EXTENSION);

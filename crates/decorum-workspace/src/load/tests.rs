@@ -549,6 +549,7 @@ import "./link"
 import "./linked-folder"
 import "C:\\Windows\\x"
 import ""
+import "./linked-folder/secrt"
 "#,
         ),
     ]);
@@ -557,6 +558,7 @@ import ""
     let elsewhere = Workspace::new(&[
         ("secret.decorum", "decorum 1\n"),
         ("dir/s.decorum", "decorum 1\n"),
+        ("dir/secret.decorum", "decorum 1\n"),
     ]);
     #[cfg(unix)]
     {
@@ -569,7 +571,7 @@ import ""
     }
     let rendered = render(&ws, None, STD);
     let rendered = elsewhere.redact(&rendered);
-    expect![[r#"
+    expect![[r##"
         #0 policy/acme.decorum (root) syntax-errors=0
             import "../../../../../../../../etc/passwd" -> FAILED `../../../../../../../../etc/passwd` points to a place outside the workspace; policies can only read files inside `$WS` and the libraries declared in decorum.toml
               help: copy the policy into the workspace, or declare its folder under [libraries] in decorum.toml
@@ -585,7 +587,9 @@ import ""
               help: write paths with `/`, which works on every system
             import "" -> FAILED the import path is empty
               help: write `std/...`, a path starting with `./` or `../`, or a library name
-    "#]]
+            import "./linked-folder/secrt" -> FAILED no policy file or folder at `./linked-folder/secrt` (looked for ./linked-folder/secrt.decorum and ./linked-folder/secrt/)
+              help: check the path: it is relative to this file's folder
+    "##]]
     .assert_eq(&rendered);
 }
 
