@@ -1222,7 +1222,17 @@ fn option_on_terms_line(before: &str, option: &str) -> String {
         .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
         .count();
     let name = before.get(before.len() - name_len..).unwrap_or("");
-    if !before.ends_with(']') && is_dotted_name(name) && !name.contains('.') {
+    // After a scope (`contains painless in sentence`) the last word is no set's name.
+    const SCOPES: &[&str] = &[
+        "sentence",
+        "sentences",
+        "paragraph",
+        "post",
+        "words",
+        "chars",
+    ];
+    let named_set = !before.ends_with(']') && !SCOPES.contains(&name);
+    if named_set && is_dotted_name(name) && !name.contains('.') {
         return format!("write it on the set's own line, `terms {name} = [...] {option}`");
     }
     format!(
