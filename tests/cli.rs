@@ -60,6 +60,8 @@ mod libraries;
 mod library_drafts;
 #[path = "cli/line_endings.rs"]
 mod line_endings;
+#[path = "cli/links.rs"]
+mod links;
 #[path = "cli/named_folders.rs"]
 mod named_folders;
 #[path = "cli/policy_errors.rs"]

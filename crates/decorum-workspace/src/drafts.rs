@@ -163,11 +163,12 @@ pub(crate) fn collect_with(
             Ok(metadata) => metadata,
             Err(err) => {
                 // Display puts the path first: `x.md: no such file or directory`.
-                let missing = err.kind() == std::io::ErrorKind::NotFound;
-                let (message, help) = if missing {
-                    ("no such file or directory".to_owned(), NOT_FOUND_HELP)
-                } else {
-                    (format!("cannot read: {err}"), UNREADABLE_HELP)
+                let link = named_link(path, &err);
+                let missing = link.is_none() && err.kind() == std::io::ErrorKind::NotFound;
+                let (message, help) = match link {
+                    Some(link) => link,
+                    None if missing => ("no such file or directory".to_owned(), NOT_FOUND_HELP),
+                    None => (format!("cannot read: {err}"), UNREADABLE_HELP),
                 };
                 collected.errors.push(DraftLoadError {
                     skipped: false,
@@ -196,7 +197,12 @@ pub(crate) fn collect_with(
         } else {
             vec![path.clone()]
         };
-        found.retain(|file| seen.insert(paths::absolute_in(cwd, file)));
+        // A draft reached twice (a folder and a link to it, a file named twice) is
+        // checked once, by its path with links resolved.
+        found.retain(|file| {
+            let absolute = paths::absolute_in(cwd, file);
+            seen.insert(std::fs::canonicalize(&absolute).unwrap_or(absolute))
+        });
         collected.files.append(&mut found);
     }
     collected
@@ -424,6 +430,13 @@ fn default_extensions() -> String {
 
 /// The draft files below `folder`, sorted, and what the walk met; `named` when the user
 /// named `folder`.
+///
+/// A symbolic link found in the walk is followed when its target, resolved, lies inside
+/// the workspace root or inside `folder` (a link to a folder is walked as if its files
+/// were there, a folder at most once per walk); a link that leads elsewhere, that leads
+/// nowhere or in a loop, and a file that is no regular file (a FIFO, a socket, a device)
+/// are skipped with a warning. Never followed out of the workspace: a link added to a
+/// drafts folder must not make a run print a file from elsewhere in its findings.
 fn walk(
     folder: &Path,
     config: &Config,
@@ -432,6 +445,16 @@ fn walk(
     named: bool,
     errors: &mut Vec<DraftLoadError>,
 ) -> (Vec<PathBuf>, Tally) {
+    // Where links may lead: the workspace root and the folder as named (before it is
+    // replaced by the root it holds, below).
+    let sandbox = Sandbox::new(config);
+    let walked = paths::canonical_or_absolute(&paths::absolute_in(cwd, folder));
+    let mut links = Links {
+        allowed: [sandbox.root().to_path_buf(), walked.clone()],
+        folder: walked,
+        walked: std::collections::HashSet::new(),
+        reported: std::collections::HashSet::new(),
+    };
     // Where `folder` sits inside the configuration root; `None` when outside it, and
     // globs are then matched relative to `folder` itself. A folder that holds the root
     // (`decorum check . --config site/decorum.toml`) is walked as the root, reached from
@@ -468,7 +491,8 @@ fn walk(
     };
     let pruned = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let folder_owned = folder.to_path_buf();
-    // The path globs are matched against.
+    // The path globs are matched against. A folder reached through a link is walked
+    // from the link's path, so its files too lie below `folder` as written.
     let relative = move |path: &Path| -> String {
         let inner = path.strip_prefix(&folder_owned).unwrap_or(path);
         match &prefix {
@@ -476,46 +500,52 @@ fn walk(
             None => paths::to_slash(inner),
         }
     };
-    let walker = ignore::WalkBuilder::new(folder)
-        .standard_filters(true)
-        // Honour .gitignore outside a git repository too: an exported archive keeps it.
-        .require_git(false)
-        .follow_links(false)
-        .filter_entry({
-            let exclude = filters.exclude.clone();
-            let relative = relative.clone();
-            let sandbox = Sandbox::new(config);
-            let cwd = cwd.to_path_buf();
-            let pruned = pruned.clone();
-            move |entry| {
-                let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-                if !is_dir || entry.depth() == 0 {
-                    return true;
+    let walker = |start: &Path| {
+        ignore::WalkBuilder::new(start)
+            .standard_filters(true)
+            // Honour .gitignore outside a git repository too: an exported archive keeps it.
+            .require_git(false)
+            // Links are followed here, by `Links::resolve`, only where they may lead.
+            .follow_links(false)
+            .filter_entry({
+                let exclude = filters.exclude.clone();
+                let relative = relative.clone();
+                let sandbox = sandbox.clone();
+                let cwd = cwd.to_path_buf();
+                let pruned = pruned.clone();
+                move |entry| {
+                    let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+                    if !is_dir || entry.depth() == 0 {
+                        return true;
+                    }
+                    // A library's folder holds policies and their docs, not drafts (a
+                    // folder named on the command line is walked all the same: it is
+                    // depth 0). The sandbox knows the folders with links resolved, so a
+                    // folder is one whichever path, written or walked, leads to it.
+                    if !sandbox.libraries().is_empty()
+                        && std::fs::canonicalize(paths::absolute_in(&cwd, entry.path()))
+                            .is_ok_and(|folder| sandbox.library_at(&folder).is_some())
+                    {
+                        return false;
+                    }
+                    let rel = relative(entry.path());
+                    // Prune a folder that an exclude glob matches, as a folder (`build`)
+                    // or as everything inside it (`build/**` matches `build/`): it would
+                    // leave out every file inside anyway.
+                    let excluded = exclude.matches_folder(&rel);
+                    if excluded {
+                        pruned.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    !excluded
                 }
-                // A library's folder holds policies and their docs, not drafts (a folder
-                // named on the command line is walked all the same: it is depth 0). The
-                // sandbox knows the folders with links resolved, so a folder is one
-                // whichever path, written or walked, leads to it.
-                if !sandbox.libraries().is_empty()
-                    && std::fs::canonicalize(paths::absolute_in(&cwd, entry.path()))
-                        .is_ok_and(|folder| sandbox.library_at(&folder).is_some())
-                {
-                    return false;
-                }
-                let rel = relative(entry.path());
-                // Prune a folder that an exclude glob matches, as a folder (`build`) or as
-                // everything inside it (`build/**` matches `build/`): it would leave out
-                // every file inside anyway.
-                let excluded = exclude.matches_folder(&rel);
-                if excluded {
-                    pruned.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                }
-                !excluded
-            }
-        })
-        .build();
+            })
+            .build()
+    };
 
+    let first_error = errors.len();
+    // Files found as themselves, and through a link (to them or to a folder above them).
     let mut files = Vec::new();
+    let mut linked = Vec::new();
     let mut tally = Tally {
         default_kinds: filters
             .include_written
@@ -524,48 +554,318 @@ fn walk(
             .eq(DEFAULT_INCLUDE.iter().copied()),
         ..Tally::default()
     };
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(err) => {
-                errors.push(DraftLoadError {
-                    skipped: false,
-                    position: None,
-                    missing: false,
-                    path: walk_error_path(&err).unwrap_or_else(|| folder.to_path_buf()),
-                    // The path is shown apart; the walker's own text of an I/O error
-                    // would repeat it ("IO error for operation on ...").
-                    message: match err.io_error() {
-                        Some(io) => match io.raw_os_error() {
-                            Some(code) => format!(
-                                "cannot read the folder: {}",
-                                std::io::Error::from_raw_os_error(code)
-                            ),
-                            None => format!("cannot read the folder: {}", io.kind()),
+    // Folders to walk: `folder`, then those that links lead to, each with the chain of
+    // folders (canonical) whose walk reached it, to tell a loop. Breadth first, and
+    // each folder's links in path order, so which link walks a folder is always the same.
+    let start_chain = vec![paths::canonical_or_absolute(&paths::absolute_in(
+        cwd, folder,
+    ))];
+    let mut starts = std::collections::VecDeque::from([(folder.to_path_buf(), start_chain)]);
+    while let Some((start, chain)) = starts.pop_front() {
+        let mut linked_folders = Vec::new();
+        for entry in walker(&start) {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(err) => {
+                    errors.push(DraftLoadError {
+                        skipped: false,
+                        position: None,
+                        missing: false,
+                        path: walk_error_path(&err).unwrap_or_else(|| start.clone()),
+                        // The path is shown apart; the walker's own text of an I/O error
+                        // would repeat it ("IO error for operation on ...").
+                        message: match err.io_error() {
+                            Some(io) => match io.raw_os_error() {
+                                Some(code) => format!(
+                                    "cannot read the folder: {}",
+                                    std::io::Error::from_raw_os_error(code)
+                                ),
+                                None => format!("cannot read the folder: {}", io.kind()),
+                            },
+                            None => format!("cannot search: {err}"),
                         },
-                        None => format!("cannot search: {err}"),
-                    },
-                    help: UNREADABLE_HELP,
-                });
+                        help: UNREADABLE_HELP,
+                    });
+                    continue;
+                }
+            };
+            let Some(file_type) = entry.file_type() else {
+                continue;
+            };
+            // The walk's start is a folder, reached through a link or not.
+            if file_type.is_dir() || entry.depth() == 0 {
                 continue;
             }
-        };
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
-        }
-        tally.files += 1;
-        let rel = relative(entry.path());
-        if filters.include.is_match(&rel) {
-            if filters.exclude.is_match(&rel) {
-                tally.excluded += 1;
-            } else {
-                files.push(entry.into_path());
+            let rel = relative(entry.path());
+            // Whether the globs take this path as a draft file.
+            let taken = |tally: &mut Tally| {
+                tally.files += 1;
+                if !filters.include.is_match(&rel) {
+                    return false;
+                }
+                if filters.exclude.is_match(&rel) {
+                    tally.excluded += 1;
+                    return false;
+                }
+                true
+            };
+            if file_type.is_file() {
+                if taken(&mut tally) {
+                    if chain.len() > 1 {
+                        linked.push(entry.into_path());
+                    } else {
+                        files.push(entry.into_path());
+                    }
+                }
+                continue;
+            }
+            if !file_type.is_symlink() {
+                if let Some(what) = special_file(file_type).filter(|_| taken(&mut tally)) {
+                    errors.push(DraftLoadError {
+                        skipped: true,
+                        ..draft_error(
+                            entry.path(),
+                            format!("skipped: {what}, not a regular file"),
+                            "drafts are regular files: leave it out, or exclude it in the [drafts] table of decorum.toml",
+                            true,
+                        )
+                    });
+                }
+                continue;
+            }
+            match links.resolve(entry.path(), cwd, &sandbox) {
+                LinkTarget::File(target) => {
+                    if !taken(&mut tally) {
+                        continue;
+                    }
+                    match std::fs::metadata(&target) {
+                        Ok(meta) if meta.is_file() => linked.push(entry.into_path()),
+                        Ok(meta) => {
+                            if let Some(what) = special_file(meta.file_type()) {
+                                errors.push(draft_error(
+                                    entry.path(),
+                                    format!("skipped: a symbolic link to {what}, not to a regular file"),
+                                    "drafts are regular files: leave it out, or exclude it in the [drafts] table of decorum.toml",
+                                    true,
+                                ));
+                            }
+                        }
+                        Err(_) => linked.push(entry.into_path()),
+                    }
+                }
+                LinkTarget::Folder(target) => {
+                    if filters.exclude.matches_folder(&rel) {
+                        tally.pruned += 1;
+                    } else if chain.iter().any(|walked| walked.starts_with(&target)) {
+                        // The folder holds the link, or a folder whose walk led here:
+                        // walking it would come back here for ever.
+                        links.warn(
+                            errors,
+                            entry.path(),
+                            "skipped: a symbolic link to a folder that holds it (a loop)",
+                            LOOP_HELP,
+                        );
+                    } else if links.walked.insert(target.clone()) {
+                        let mut chain = chain.clone();
+                        chain.push(target);
+                        linked_folders.push((entry.into_path(), chain));
+                    }
+                }
+                LinkTarget::Library => {}
+                LinkTarget::Outside { folder } => {
+                    // A link to a file outside whose name is no draft's is no draft
+                    // anyway; one to a folder may lead to drafts.
+                    if folder || taken(&mut tally) {
+                        links.warn(errors, entry.path(), OUTSIDE, OUTSIDE_HELP);
+                    }
+                }
+                LinkTarget::Broken { message, help } => {
+                    // Whether it would have led to a file or a folder is unknown.
+                    links.warn(errors, entry.path(), message, help);
+                }
             }
         }
+        linked_folders.sort();
+        starts.extend(linked_folders);
     }
+    // A draft reached both as itself and through a link keeps its own path, so it is
+    // shown where it is; the rest in path order.
     files.sort();
-    tally.pruned = pruned.load(std::sync::atomic::Ordering::Relaxed);
+    linked.sort();
+    files.append(&mut linked);
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|file| {
+        let absolute = paths::absolute_in(cwd, file);
+        seen.insert(std::fs::canonicalize(&absolute).unwrap_or(absolute))
+    });
+    files.sort();
+    // In path order, as the files: the walk meets them in the order the system lists them.
+    errors[first_error..].sort_by(|a, b| a.path.cmp(&b.path));
+    tally.pruned += pruned.load(std::sync::atomic::Ordering::Relaxed);
     (files, tally)
+}
+
+/// What to do about a symbolic link loop found in a walk.
+const LOOP_HELP: &str =
+    "remove the link, or leave it out with an exclude glob in the [drafts] table of decorum.toml";
+
+/// Where the symbolic links found in one walk may lead, and what the walk met of them.
+struct Links {
+    /// The folders (canonical) a followed link may lead into: the workspace root and the
+    /// folder walked.
+    allowed: [PathBuf; 2],
+    /// The folder walked (canonical), as named.
+    folder: PathBuf,
+    /// The folders (canonical) walked through a link, each walked once.
+    walked: std::collections::HashSet<PathBuf>,
+    /// The links (canonical folder and name) already warned about: a link reached twice,
+    /// through its folder and through a link to that folder, is reported once.
+    reported: std::collections::HashSet<PathBuf>,
+}
+
+/// Where a symbolic link found in a walk leads.
+enum LinkTarget {
+    /// A file (canonical) inside the folders links may lead into.
+    File(PathBuf),
+    /// A folder (canonical) inside them.
+    Folder(PathBuf),
+    /// A library's folder, or a file in one: left out, as the walk leaves library folders.
+    Library,
+    /// A file or folder (`folder`) outside them: not followed.
+    Outside { folder: bool },
+    /// Leads nowhere, or in a loop: why, and what to do.
+    Broken {
+        message: &'static str,
+        help: &'static str,
+    },
+}
+
+/// Why a link found in a walk that leads out of the workspace is not followed.
+const OUTSIDE: &str = "skipped: a symbolic link to a place outside the workspace";
+/// What to do about it.
+const OUTSIDE_HELP: &str = "a walk follows links only inside the workspace; name its target on the command line to check it";
+
+impl Links {
+    /// Where the link at `link` leads, and whether the walk may follow it.
+    fn resolve(&self, link: &Path, cwd: &Path, sandbox: &Sandbox) -> LinkTarget {
+        let target = match std::fs::canonicalize(paths::absolute_in(cwd, link)) {
+            Ok(target) => target,
+            Err(err) => {
+                let (message, help) = broken_link(&err);
+                return LinkTarget::Broken { message, help };
+            }
+        };
+        if !self.allowed.iter().any(|folder| target.starts_with(folder)) {
+            return LinkTarget::Outside {
+                folder: target.is_dir(),
+            };
+        }
+        // Into a library, unless the walk is of that library's folder (named).
+        if sandbox
+            .library_of(&target)
+            .is_some_and(|library| sandbox.library_of(&self.folder) != Some(library))
+        {
+            return LinkTarget::Library;
+        }
+        if target.is_dir() {
+            LinkTarget::Folder(target)
+        } else {
+            LinkTarget::File(target)
+        }
+    }
+
+    /// Warns once about the link at `link`: a link reached twice, through its folder and
+    /// through a link to that folder, is reported once.
+    fn warn(
+        &mut self,
+        errors: &mut Vec<DraftLoadError>,
+        link: &Path,
+        message: &str,
+        help: &'static str,
+    ) {
+        // The link itself, not its target: its folder resolved, and its name.
+        let key = match (link.parent(), link.file_name()) {
+            (Some(parent), Some(name)) => paths::canonical_or_absolute(parent).join(name),
+            _ => link.to_path_buf(),
+        };
+        if self.reported.insert(key) {
+            errors.push(draft_error(link, message.to_owned(), help, true));
+        }
+    }
+}
+
+/// What a FIFO, a socket or a device is, in words; `None` for a file, folder or link.
+fn special_file(file_type: std::fs::FileType) -> Option<&'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if file_type.is_fifo() {
+            return Some("a named pipe (FIFO)");
+        }
+        if file_type.is_socket() {
+            return Some("a socket");
+        }
+        if file_type.is_block_device() || file_type.is_char_device() {
+            return Some("a device");
+        }
+    }
+    if file_type.is_file() || file_type.is_dir() || file_type.is_symlink() {
+        None
+    } else {
+        Some("a special file")
+    }
+}
+
+/// Why a symbolic link cannot be resolved (`err`, from resolving it), and what to do.
+fn broken_link(err: &std::io::Error) -> (&'static str, &'static str) {
+    if err.kind() == std::io::ErrorKind::NotFound {
+        (
+            "skipped: a broken symbolic link (what it points to does not exist)",
+            "fix the link or remove it",
+        )
+    } else if is_link_loop(err) {
+        (
+            "skipped: a symbolic link loop (it leads back to itself)",
+            LOOP_HELP,
+        )
+    } else {
+        (
+            "skipped: a symbolic link that cannot be followed",
+            UNREADABLE_HELP,
+        )
+    }
+}
+
+/// True when `err` says a path holds too many levels of symbolic links: a loop (`ELOOP`,
+/// which `std::io::ErrorKind` does not name on stable Rust).
+fn is_link_loop(err: &std::io::Error) -> bool {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    const ELOOP: i32 = 40;
+    #[cfg(any(
+        target_os = "macos",
+        target_os = "ios",
+        target_os = "freebsd",
+        target_os = "netbsd",
+        target_os = "openbsd",
+        target_os = "dragonfly"
+    ))]
+    const ELOOP: i32 = 62;
+    #[cfg(windows)]
+    // ERROR_CANT_RESOLVE_FILENAME.
+    const ELOOP: i32 = 1921;
+    #[cfg(not(any(
+        target_os = "linux",
+        target_os = "android",
+        target_os = "macos",
+        target_os = "ios",
+        target_os = "freebsd",
+        target_os = "netbsd",
+        target_os = "openbsd",
+        target_os = "dragonfly",
+        windows
+    )))]
+    const ELOOP: i32 = -1;
+    err.raw_os_error() == Some(ELOOP)
 }
 
 fn walk_error_path(err: &ignore::Error) -> Option<PathBuf> {
@@ -626,6 +926,27 @@ const NOT_FOUND_HELP: &str =
 /// What to do about a file or folder that cannot be read.
 const UNREADABLE_HELP: &str = "check that you may read it (its permissions), then run again";
 
+/// Why the path at `path`, named by the user, could not be followed (`err`) when it is a
+/// symbolic link that leads nowhere or in a loop; `None` when it is no link.
+fn named_link(path: &Path, err: &std::io::Error) -> Option<(String, &'static str)> {
+    if !std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return None;
+    }
+    if err.kind() == std::io::ErrorKind::NotFound {
+        Some((
+            "a broken symbolic link: what it points to does not exist".to_owned(),
+            "fix the link, or name the file it should point to",
+        ))
+    } else if is_link_loop(err) {
+        Some((
+            "a symbolic link loop: it leads back to itself".to_owned(),
+            "fix the link, or name the file it should point to",
+        ))
+    } else {
+        None
+    }
+}
+
 /// The file's text, or why it was not read (never its content).
 fn read_text(path: &Path, limit: u64) -> Result<String, DraftLoadError> {
     let fail = |message: String, help| draft_error(path, message, help, false);
@@ -636,7 +957,9 @@ fn read_text(path: &Path, limit: u64) -> Result<String, DraftLoadError> {
         ..fail(message, help)
     };
     let metadata = std::fs::metadata(path).map_err(|err| {
-        if err.kind() == std::io::ErrorKind::NotFound {
+        if let Some((message, help)) = named_link(path, &err) {
+            fail(message, help)
+        } else if err.kind() == std::io::ErrorKind::NotFound {
             DraftLoadError {
                 missing: true,
                 ..fail("no such file or directory".to_owned(), NOT_FOUND_HELP)

@@ -192,7 +192,9 @@ pub fn run(args: AuditArgs) -> u8 {
     let not_found = "check the path; `decorum audit` takes files and folders of drafts";
     for e in &collected.errors {
         print_load_problem(e, not_found);
-        incomplete = true;
+        // A file a walk left out (a link out of the workspace, a FIFO) is a warning,
+        // as a file it could not read as text is.
+        incomplete |= !e.skipped;
     }
     for path in &collected.files {
         match read_draft(path, &session.config) {

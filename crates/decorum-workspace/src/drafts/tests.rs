@@ -667,3 +667,137 @@ fn an_invalid_byte_is_placed_by_line_and_character() {
     assert_eq!(line_and_column(b"one\rtwo \xff", 8), (2, 5));
     assert_eq!(line_and_column(b"\xef\xbb\xbfab\xff", 5), (1, 3));
 }
+
+/// Collects `args` from the workspace and renders files, then each problem with its
+/// level and help.
+fn collect_with_help(ws: &Workspace, args: &[&str]) -> String {
+    let config = ws.config();
+    let args: Vec<PathBuf> = args.iter().map(|a| ws.path(a)).collect();
+    let collected = collect_in(&args, &config, &ws.root());
+    let mut out = String::new();
+    for file in &collected.files {
+        let _ = writeln!(out, "{}", file.strip_prefix(ws.root()).unwrap().display());
+    }
+    for error in &collected.errors {
+        let level = if error.skipped { "warning" } else { "error" };
+        let _ = writeln!(out, "{level}: {error}\n  help: {}", error.help);
+    }
+    ws.redact(&out)
+}
+
+#[cfg(unix)]
+fn link(ws: &Workspace, target: &str, link: &str) {
+    let link = ws.path(link);
+    std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(target, link).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_walk_follows_links_inside_the_workspace_and_warns_about_the_rest() {
+    let outside = Workspace::new(&[("secret.md", "Patient Jane Doe\n"), ("dir/x.md", "")]);
+    let ws = Workspace::new(&[
+        ("a/2020/p.md", ""),
+        ("n/real.md", ""),
+        ("n/sub/q.md", ""),
+        ("decorum.toml", ""),
+    ]);
+    link(&ws, "../a/2020", "n/2020");
+    link(&ws, "../a/2020/p.md", "n/link.md");
+    link(&ws, "sub", "n/again");
+    link(&ws, "self.md", "n/self.md");
+    link(&ws, "missing.md", "n/gone.md");
+    link(&ws, "..", "n/sub/up");
+    link(
+        &ws,
+        &outside.path("secret.md").display().to_string(),
+        "n/leak.md",
+    );
+    link(
+        &ws,
+        &outside.path("secret.md").display().to_string(),
+        "n/leak.png",
+    );
+    link(&ws, &outside.path("dir").display().to_string(), "n/outdir");
+    let status = std::process::Command::new("mkfifo")
+        .arg(ws.path("n/pipe.md"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    expect![[r#"
+        n/2020/p.md
+        n/real.md
+        n/sub/q.md
+        warning: $WS/n/gone.md: skipped: a broken symbolic link (what it points to does not exist)
+          help: fix the link or remove it
+        warning: $WS/n/leak.md: skipped: a symbolic link to a place outside the workspace
+          help: a walk follows links only inside the workspace; name its target on the command line to check it
+        warning: $WS/n/outdir: skipped: a symbolic link to a place outside the workspace
+          help: a walk follows links only inside the workspace; name its target on the command line to check it
+        warning: $WS/n/pipe.md: skipped: a named pipe (FIFO), not a regular file
+          help: drafts are regular files: leave it out, or exclude it in the [drafts] table of decorum.toml
+        warning: $WS/n/self.md: skipped: a symbolic link loop (it leads back to itself)
+          help: remove the link, or leave it out with an exclude glob in the [drafts] table of decorum.toml
+        warning: $WS/n/sub/up: skipped: a symbolic link to a folder that holds it (a loop)
+          help: remove the link, or leave it out with an exclude glob in the [drafts] table of decorum.toml
+    "#]]
+    .assert_eq(&collect_with_help(&ws, &["n"]));
+    // The folder and a link to it: each draft once, under the path named first.
+    expect![[r#"
+        a/2020/p.md
+    "#]]
+    .assert_eq(&collect_with_help(&ws, &["a", "n/2020", "n/link.md"]));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_walk_without_a_config_follows_links_inside_the_folder_walked() {
+    // No decorum.toml: the root is the folder the run started in (the workspace), and
+    // a folder named outside it may link inside itself.
+    let ws = Workspace::new(&[
+        ("out/archive/2026/p.md", ""),
+        ("start/x", ""),
+        ("other/y.md", ""),
+    ]);
+    link(&ws, "2026", "out/archive/current");
+    link(&ws, "../../start/x", "out/archive/x.md");
+    link(&ws, "../../other/y.md", "out/archive/y.md");
+    let config = Config::default_for(&ws.path("start"));
+    let collected = collect_in(&[ws.path("out/archive")], &config, &ws.path("start"));
+    let mut out = String::new();
+    for file in &collected.files {
+        let _ = writeln!(out, "{}", file.strip_prefix(ws.root()).unwrap().display());
+    }
+    for error in &collected.errors {
+        let _ = writeln!(out, "{error}");
+    }
+    expect![[r#"
+        out/archive/2026/p.md
+        out/archive/x.md
+        $WS/out/archive/y.md: skipped: a symbolic link to a place outside the workspace
+    "#]]
+    .assert_eq(&ws.redact(&out));
+}
+
+#[cfg(unix)]
+#[test]
+fn named_links_that_lead_nowhere_say_so() {
+    let ws = Workspace::new(&[]);
+    link(&ws, "loop.md", "loop.md");
+    link(&ws, "gone.md", "broken.md");
+    expect![[r#"
+        error: $WS/loop.md: a symbolic link loop: it leads back to itself
+          help: fix the link, or name the file it should point to
+        error: $WS/broken.md: a broken symbolic link: what it points to does not exist
+          help: fix the link, or name the file it should point to
+    "#]]
+    .assert_eq(&collect_with_help(&ws, &["loop.md", "broken.md"]));
+    let results: Vec<String> = ["loop.md", "broken.md"]
+        .iter()
+        .map(|name| read(&ws, name, 10_000))
+        .collect();
+    expect![[r#"
+        $WS/loop.md: a symbolic link loop: it leads back to itself
+        $WS/broken.md: a broken symbolic link: what it points to does not exist"#]]
+    .assert_eq(&results.join("\n"));
+}

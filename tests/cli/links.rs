@@ -1,0 +1,177 @@
+//! Symbolic links and special files met in a walk: a link is followed when it leads
+//! inside the workspace (the folder of decorum.toml, else the folder the run started
+//! in) or inside the folder walked, and a draft reached twice is checked once; a link
+//! out of the workspace, a broken link, a loop and a FIFO are skipped with a warning
+//! that names the path, where they used to be skipped without a word and the run
+//! passed having checked nothing. A link out of the workspace is never followed: a
+//! pull request adding `drafts/x.md -> ~/.ssh/...` must not print that file into CI
+//! logs. A path named on the command line is the user's choice: read through its
+//! links, and when it leads nowhere the error says it is a link.
+//!
+//! All names and stories are invented.
+
+use expect_test::expect;
+
+use crate::support::Workspace;
+
+const DRAFT: &str = "My patient, a 45-year-old teacher, quit smoking.\n";
+
+#[cfg(unix)]
+fn link(ws: &Workspace, target: &str, at: &str) {
+    let at = ws.path(at);
+    std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(target, at).unwrap();
+}
+
+/// The tester's case: a folder of links only, which used to check nothing and pass.
+#[cfg(unix)]
+#[test]
+fn links_in_a_walked_folder_are_followed_inside_the_workspace() {
+    let ws = Workspace::new();
+    ws.file("a/2020/p.md", DRAFT);
+    link(&ws, "../a/2020", "n/2020");
+    link(&ws, "../a/2020/p.md", "n/link.md");
+    link(&ws, "self.md", "n/self.md");
+    let (out, json) = ws.check_json(&["n"]);
+    // The folder and the link to its draft: one draft, checked once.
+    assert_eq!(json["summary"]["files"], 1, "{}", out.render());
+    let out = ws.check(&["n"]).output();
+    expect![[r#"
+        exit: 1
+        --- stdout
+        error[hc.privacy.client-story]: “My patient” points to one client, and “45-year-old” can identify them.
+         --> n/2020/p.md:1:15
+          |
+        1 | My patient, a 45-year-old teacher, quit smoking.
+          |               ^^^^^^^^^^^ A client story can identify the client
+          |
+           = note: together with this: n/2020/p.md:1:1
+           = fix: Remove the flagged words
+           = see: https://www.hhs.gov/hipaa/for-professionals/special-topics/de-identification/index.html
+           = why: decorum explain hc.privacy.client-story
+
+        error[hc.privacy.client-story]: “My patient” points to one client, and “teacher” can identify them.
+         --> n/2020/p.md:1:27
+          |
+        1 | My patient, a 45-year-old teacher, quit smoking.
+          |                           ^^^^^^^ A client story can identify the client
+          |
+           = note: together with this: n/2020/p.md:1:1
+           = fix: Remove the flagged words
+           = see: https://www.hhs.gov/hipaa/for-professionals/special-topics/de-identification/index.html
+           = why: decorum explain hc.privacy.client-story
+
+        decorum: 2 errors in 1 of 1 draft checked
+        --- stderr
+        warning: skipped: a symbolic link loop (it leads back to itself)
+          --> n/self.md
+           = help: remove the link, or leave it out with an exclude glob in the [drafts] table of decorum.toml
+
+    "#]]
+    .assert_eq(&out.render());
+}
+
+/// SECURITY: a link out of the workspace is not followed, so nothing of its target is
+/// read or printed; the warning names the link, and the run's exit code is unchanged.
+#[cfg(unix)]
+#[test]
+fn a_link_out_of_the_workspace_is_skipped_with_a_warning() {
+    let elsewhere = Workspace::new();
+    elsewhere.file(
+        "id_note",
+        "Client Jane Roe, 555-0142, told me everything.\n",
+    );
+    elsewhere.file(
+        "dir/x.md",
+        "Client Jane Roe, 555-0142, told me everything.\n",
+    );
+    let ws = Workspace::new();
+    ws.file("decorum.toml", "")
+        .file("drafts/ok.md", "Open on Saturdays.\n");
+    link(
+        &ws,
+        &elsewhere.path("id_note").display().to_string(),
+        "drafts/x.md",
+    );
+    link(
+        &ws,
+        &elsewhere.path("dir").display().to_string(),
+        "drafts/old",
+    );
+    link(&ws, "missing.md", "drafts/gone.md");
+    let out = ws.check(&["drafts"]).output();
+    expect![[r#"
+        exit: 0
+        --- stdout
+        decorum: no findings (1 draft checked)
+        --- stderr
+        warning: skipped: a broken symbolic link (what it points to does not exist)
+          --> drafts/gone.md
+           = help: fix the link or remove it
+
+        warning: skipped: a symbolic link to a place outside the workspace
+          --> drafts/old
+           = help: a walk follows links only inside the workspace; name its target on the command line to check it
+
+        warning: skipped: a symbolic link to a place outside the workspace
+          --> drafts/x.md
+           = help: a walk follows links only inside the workspace; name its target on the command line to check it
+
+    "#]]
+    .assert_eq(&out.render());
+    assert!(!out.stdout.contains("Roe") && !out.stderr.contains("Roe"));
+    // Named on the command line, the link is the user's choice, and is read.
+    let out = ws.check(&["drafts/x.md"]).output();
+    assert_eq!(out.code, 1, "{}", out.render());
+}
+
+/// A FIFO in a walked folder: skipped with a warning, never opened (opening it would
+/// wait for a writer for ever).
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_a_walked_folder_is_skipped_with_a_warning() {
+    let ws = Workspace::new();
+    ws.file("drafts/ok.md", "Open on Saturdays.\n");
+    let status = std::process::Command::new("mkfifo")
+        .arg(ws.path("drafts/pipe.md"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = ws.check(&["drafts"]).output();
+    expect![[r#"
+        exit: 0
+        --- stdout
+        decorum: no findings (1 draft checked)
+        --- stderr
+        warning: skipped: a named pipe (FIFO), not a regular file
+          --> drafts/pipe.md
+           = help: drafts are regular files: leave it out, or exclude it in the [drafts] table of decorum.toml
+
+    "#]]
+    .assert_eq(&out.render());
+}
+
+/// A link named on the command line that leads nowhere says what it is.
+#[cfg(unix)]
+#[test]
+fn a_named_link_that_leads_nowhere_says_so() {
+    let ws = Workspace::new();
+    link(&ws, "loop.md", "loop.md");
+    link(&ws, "gone.md", "broken.md");
+    let out = ws.check(&["loop.md", "broken.md"]).output();
+    expect![[r#"
+        exit: 2
+        --- stdout
+        decorum: no findings (0 drafts checked)
+        --- stderr
+        error: a symbolic link loop: it leads back to itself
+          --> loop.md
+           = help: fix the link, or name the file it should point to
+
+        error: a broken symbolic link: what it points to does not exist
+          --> broken.md
+           = help: fix the link, or name the file it should point to
+
+    "#]]
+    .assert_eq(&out.render());
+}
