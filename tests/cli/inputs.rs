@@ -118,7 +118,7 @@ fn standard_input_that_is_not_utf8_is_an_error() {
         --- stdout
         decorum: no findings (0 drafts checked)
         --- stderr
-        error: standard input is not valid UTF-8 text (its first invalid byte is on line 1, column 4); send it as UTF-8
+        error: standard input is not valid UTF-8 text (its first invalid byte is on line 1, column 4)
           --> <stdin>:1:4
            = help: send the draft as UTF-8 text
 
@@ -175,7 +175,7 @@ fn binary_and_non_utf8_files_are_skipped_with_a_warning_naming_them() {
         --- stdout
         decorum: no findings (1 draft checked)
         --- stderr
-        warning: skipped: the file is not valid UTF-8 text (its first invalid byte is on line 1, column 4); save it as UTF-8
+        warning: skipped: the file is not valid UTF-8 text (its first invalid byte is on line 1, column 4)
           --> posts/latin1.md:1:4
            = help: save the file as UTF-8 text
 
@@ -207,7 +207,7 @@ fn binary_and_non_utf8_files_are_skipped_with_a_warning_naming_them() {
             "help": "save the file as UTF-8 text",
             "level": "warning",
             "line": 1,
-            "message": "skipped: the file is not valid UTF-8 text (its first invalid byte is on line 1, column 4); save it as UTF-8"
+            "message": "skipped: the file is not valid UTF-8 text (its first invalid byte is on line 1, column 4)"
           }
         ]"#]]
     .assert_eq(&serde_json::to_string_pretty(&json["problems"]).unwrap());

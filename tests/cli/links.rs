@@ -8,7 +8,7 @@
 //! logs. A path named on the command line is the user's choice: read through its
 //! links, and when it leads nowhere the error says it is a link.
 //!
-//! All names and stories are invented.
+//! Also: UTF-16 text is told apart from binary files. All names and stories are invented.
 
 use expect_test::expect;
 
@@ -171,6 +171,35 @@ fn a_named_link_that_leads_nowhere_says_so() {
         error: a broken symbolic link: what it points to does not exist
           --> broken.md
            = help: fix the link, or name the file it should point to
+
+    "#]]
+    .assert_eq(&out.render());
+}
+
+/// UTF-16 text is not called binary, and the UTF-8 advice is given once.
+#[test]
+fn utf16_and_latin1_drafts_say_what_to_do_once() {
+    let ws = Workspace::new();
+    ws.file("le.md", b"\xFF\xFEM\0y\0 \0p\0a\0t\0i\0e\0n\0t\0")
+        .file("be.md", b"\xFE\xFF\0M\0y")
+        .file("latin1.md", b"Ren\xe9e\n");
+    let out = ws.check(&["le.md", "be.md", "latin1.md"]).output();
+    expect![[r#"
+        exit: 0
+        --- stdout
+        decorum: no findings (0 drafts checked)
+        --- stderr
+        warning: skipped: the file is UTF-16 text (it starts with a UTF-16 byte-order mark)
+          --> le.md
+           = help: save the file as UTF-8 text
+
+        warning: skipped: the file is UTF-16 text (it starts with a UTF-16 byte-order mark)
+          --> be.md
+           = help: save the file as UTF-8 text
+
+        warning: skipped: the file is not valid UTF-8 text (its first invalid byte is on line 1, column 4)
+          --> latin1.md:1:4
+           = help: save the file as UTF-8 text
 
     "#]]
     .assert_eq(&out.render());

@@ -1008,6 +1008,28 @@ fn text_from(
     if bytes.len() as u64 > limit {
         return Err(too_large(path, limit, stdin));
     }
+    // UTF-16 (or UTF-32) text with its byte-order mark: text, but its NUL bytes would
+    // call it binary. Not decoded: every position Decorum reports is a byte offset into
+    // the file as UTF-8.
+    let wide = if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) || bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        Some("UTF-32")
+    } else if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        Some("UTF-16")
+    } else {
+        None
+    };
+    if let Some(encoding) = wide {
+        return Err(skip(
+            format!(
+                "{skipped}{what} is {encoding} text (it starts with a {encoding} byte-order mark)"
+            ),
+            if stdin {
+                "send the draft as UTF-8 text"
+            } else {
+                "save the file as UTF-8 text"
+            },
+        ));
+    }
     let sniff = bytes.get(..BINARY_SNIFF_BYTES).unwrap_or(&bytes);
     if sniff.contains(&0) {
         return Err(skip(
@@ -1025,8 +1047,7 @@ fn text_from(
             position: Some((line, column)),
             ..skip(
                 format!(
-                    "{skipped}{what} is not valid UTF-8 text (its first invalid byte is on line {line}, column {column}); {} it as UTF-8",
-                    if stdin { "send" } else { "save" }
+                    "{skipped}{what} is not valid UTF-8 text (its first invalid byte is on line {line}, column {column})"
                 ),
                 if stdin {
                     "send the draft as UTF-8 text"

@@ -480,11 +480,17 @@ fn unreadable_drafts_are_errors_without_content() {
     let mut late_nul = vec![b'a'; 9000];
     late_nul.push(0);
     ws.write("late-nul.txt", &late_nul);
+    ws.write("utf16le.md", b"\xFF\xFEP\0a\0t\0");
+    ws.write("utf16be.md", b"\xFE\xFF\0P\0a\0t");
+    ws.write("utf32le.md", b"\xFF\xFE\0\0P\0\0\0");
     let results: Vec<String> = [
         "ok.md",
         "big.txt",
         "latin1.md",
         "binary.md",
+        "utf16le.md",
+        "utf16be.md",
+        "utf32le.md",
         "late-nul.txt",
         "missing.md",
         ".",
@@ -496,8 +502,11 @@ fn unreadable_drafts_are_errors_without_content() {
     expect![[r#"
         ok ok.md Markdown
         ok big.txt PlainText
-        $WS/latin1.md: skipped: the file is not valid UTF-8 text (its first invalid byte is on line 1, column 12); save it as UTF-8
+        $WS/latin1.md: skipped: the file is not valid UTF-8 text (its first invalid byte is on line 1, column 12)
         $WS/binary.md: skipped: the file looks binary (it contains NUL bytes)
+        $WS/utf16le.md: skipped: the file is UTF-16 text (it starts with a UTF-16 byte-order mark)
+        $WS/utf16be.md: skipped: the file is UTF-16 text (it starts with a UTF-16 byte-order mark)
+        $WS/utf32le.md: skipped: the file is UTF-32 text (it starts with a UTF-32 byte-order mark)
         ok late-nul.txt PlainText
         $WS/missing.md: no such file or directory
         $WS/.: skipped: this is a folder, not a draft file
