@@ -30,6 +30,8 @@ mod channel_problems;
 mod command_messages;
 #[path = "cli/config_schema.rs"]
 mod config_schema;
+#[path = "cli/config_typos.rs"]
+mod config_typos;
 #[path = "cli/draft_extensions.rs"]
 mod draft_extensions;
 #[path = "cli/eval.rs"]

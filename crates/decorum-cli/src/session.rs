@@ -132,6 +132,7 @@ pub fn load(config: Config, explicit: Option<&Path>) -> Session {
             source: None,
         });
     }
+    general.extend(config_warnings(&config));
     general.extend(missing_library_folders(&config, &libraries));
     Session {
         config,
@@ -140,6 +141,24 @@ pub fn load(config: Config, explicit: Option<&Path>) -> Session {
         general,
         libraries,
     }
+}
+
+/// The warnings of decorum.toml ([`Config::warnings`]): a metadata key one letter from
+/// a known one, at its line.
+fn config_warnings(config: &Config) -> Vec<GeneralProblem> {
+    config
+        .warnings
+        .iter()
+        .map(|e| GeneralProblem {
+            path: shown_path(&e.path),
+            line: (e.line > 0).then_some(e.line),
+            column: (e.line > 0 && e.column > 0).then_some(e.column),
+            message: e.message.clone(),
+            help: e.help.clone(),
+            level: ProblemLevel::Warning,
+            source: e.source.clone(),
+        })
+        .collect()
 }
 
 /// A warning for each library of `[libraries]` whose folder does not exist and that no

@@ -120,6 +120,10 @@ pub struct Config {
     pub library_places: BTreeMap<String, Place>,
     /// `[check] fail-on`, one of [`FAIL_ON_VALUES`], when given.
     pub fail_on: Option<String>,
+    /// Problems that leave the file usable, in file order: a `[[drafts.metadata]]` key
+    /// one letter from a key Decorum reads (`chanel`), which becomes post metadata of
+    /// its own name, so what the known key does does not happen. Each is a warning.
+    pub warnings: Vec<ConfigError>,
 }
 
 /// Where a value is written in decorum.toml.
@@ -149,6 +153,7 @@ impl Config {
             libraries: BTreeMap::new(),
             library_places: BTreeMap::new(),
             fail_on: None,
+            warnings: Vec::new(),
         }
     }
 
@@ -700,6 +705,12 @@ pub(crate) fn parse_config(
     }
 
     if errors.is_empty() {
+        if let Some(parsed) = &parsed {
+            config.warnings = metadata_key_typos(parsed.get_ref())
+                .into_iter()
+                .map(|(span, message, help)| error(Some(span), message, help))
+                .collect();
+        }
         Ok(config)
     } else {
         // In the order of the file, as the reader fixes them.
@@ -868,13 +879,24 @@ fn wrong_types(root: &toml::de::DeTable<'_>) -> Vec<Found> {
                             format!("`files` is a glob or a list of globs, not {}", kind(other)),
                             Some("e.g. files = \"calendar/x/**\"".to_owned()),
                         )),
-                        None => out.push((
-                            entry.span(),
-                            "this [[drafts.metadata]] entry has no `files`".to_owned(),
-                            Some(
-                                "add `files = \"GLOB\"`: the drafts its metadata is for".to_owned(),
-                            ),
-                        )),
+                        // `file = "..."`: said at that key.
+                        None => match t.iter().find(|(key, _)| one_edit_apart(key.get_ref(), "files")) {
+                            Some((key, _)) => out.push((
+                                key.span(),
+                                format!(
+                                    "this [[drafts.metadata]] entry has no `files` (did you mean `files` for `{}`?)",
+                                    key.get_ref()
+                                ),
+                                Some("`files` holds the globs of the drafts its metadata is for".to_owned()),
+                            )),
+                            None => out.push((
+                                entry.span(),
+                                "this [[drafts.metadata]] entry has no `files`".to_owned(),
+                                Some(
+                                    "add `files = \"GLOB\"`: the drafts its metadata is for".to_owned(),
+                                ),
+                            )),
+                        },
                     },
                     other => out.push((
                         entry.span(),
@@ -930,6 +952,54 @@ fn wrong_types(root: &toml::de::DeTable<'_>) -> Vec<Found> {
     }
     out.sort_by_key(|(span, ..)| span.start);
     out
+}
+
+/// The keys of a `[[drafts.metadata]]` entry that Decorum reads; any other key becomes
+/// post metadata of its name.
+const METADATA_KEYS: &[&str] = &["files", "channel", "type", "consent"];
+
+/// Every key of a `[[drafts.metadata]]` entry of `root` one letter from a key Decorum
+/// reads (`chanel`, `typ`, `consnet`): accepted as metadata of its own name, as
+/// documented, but most likely a typo that leaves the known key unset. Other keys are
+/// metadata as written; `files` missing is an error of its own.
+fn metadata_key_typos(root: &toml::de::DeTable<'_>) -> Vec<Found> {
+    use toml::de::DeValue;
+    let mut out = Vec::new();
+    let Some(DeValue::Table(drafts)) = root.get("drafts").map(|d| d.get_ref()) else {
+        return out;
+    };
+    let Some(DeValue::Array(entries)) = drafts.get("metadata").map(|m| m.get_ref()) else {
+        return out;
+    };
+    for entry in entries {
+        let DeValue::Table(table) = entry.get_ref() else {
+            continue;
+        };
+        for (key, _) in table.iter() {
+            let written = key.get_ref();
+            let Some(known) = METADATA_KEYS
+                .iter()
+                .find(|known| one_edit_apart(written, known))
+            else {
+                continue;
+            };
+            out.push((
+                key.span(),
+                format!("`{written}` is one letter from `{known}` (did you mean `{known}`?)"),
+                Some(format!(
+                    "any key but `files`, `channel`, `type` and `consent` becomes post metadata of its own name, so this entry sets no `{known}`; write `{known}`, or keep `{written}` if it is metadata of your own"
+                )),
+            ));
+        }
+    }
+    out.sort_by_key(|(span, ..)| span.start);
+    out
+}
+
+/// True when `a` and `b` differ by exactly one edit: a letter added, removed or
+/// replaced, or two neighbours swapped (their optimal string alignment distance is 1).
+fn one_edit_apart(a: &str, b: &str) -> bool {
+    strsim::osa_distance(a, b) == 1
 }
 
 /// Where the value of `key` in the `entry`th `[[drafts.metadata]]` table is written.

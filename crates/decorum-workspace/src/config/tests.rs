@@ -48,6 +48,12 @@ fn render(config: &Config) -> String {
             values.join(", ")
         ));
     }
+    for warning in &config.warnings {
+        out.push_str(&format!("warning: {warning}\n"));
+        if let Some(help) = &warning.help {
+            out.push_str(&format!("    help: {help}\n"));
+        }
+    }
     out
 }
 
@@ -683,5 +689,36 @@ fn the_schema_pattern_of_a_library_name_is_written_from_the_check() {
     assert!(
         super::json_schema().contains(&format!("\"pattern\": \"{pattern}\"")),
         "{pattern}"
+    );
+}
+
+#[test]
+fn a_metadata_key_one_letter_from_a_known_one_is_a_warning() {
+    // `chanel` stays metadata (the file is usable), but no channel is set: said at its
+    // line. Keys further from the known ones are metadata as documented.
+    check(
+        "[[drafts.metadata]]\nfiles = \"x/**\"\nchanel = \"x\"\nconsnet = \"written\"\ntypes = \"ad\"\nclinic = \"north\"\n",
+        expect![[r#"
+            root: /ws
+            policies: ["std/healthcare"]
+            include: ["**/*.[mM][dD]", "**/*.[mM][aA][rR][kK][dD][oO][wW][nN]", "**/*.[tT][xX][tT]"]
+            exclude: []
+            fail-on: None
+            metadata ["x/**"]: chanel=Str("x"), clinic=Str("north"), consnet=Str("written"), types=Str("ad")
+            warning: decorum.toml:3:1: `chanel` is one letter from `channel` (did you mean `channel`?)
+                help: any key but `files`, `channel`, `type` and `consent` becomes post metadata of its own name, so this entry sets no `channel`; write `channel`, or keep `chanel` if it is metadata of your own
+            warning: decorum.toml:4:1: `consnet` is one letter from `consent` (did you mean `consent`?)
+                help: any key but `files`, `channel`, `type` and `consent` becomes post metadata of its own name, so this entry sets no `consent`; write `consent`, or keep `consnet` if it is metadata of your own
+            warning: decorum.toml:5:1: `types` is one letter from `type` (did you mean `type`?)
+                help: any key but `files`, `channel`, `type` and `consent` becomes post metadata of its own name, so this entry sets no `type`; write `type`, or keep `types` if it is metadata of your own
+        "#]],
+    );
+    // `file` for `files`: the entry's error is at that key, with the suggestion.
+    check(
+        "[[drafts.metadata]]\nchannel = \"x\"\nfile = \"x/**\"\n",
+        expect![[r#"
+            decorum.toml:3:1: this [[drafts.metadata]] entry has no `files` (did you mean `files` for `file`?)
+                help: `files` holds the globs of the drafts its metadata is for
+        "#]],
     );
 }
