@@ -22,6 +22,8 @@ mod support;
 
 #[path = "cli/audit.rs"]
 mod audit;
+#[path = "cli/audit_walks.rs"]
+mod audit_walks;
 #[path = "cli/batch.rs"]
 mod batch;
 #[path = "cli/channel_problems.rs"]

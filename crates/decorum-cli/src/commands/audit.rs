@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use decorum_draft::DraftProblemKind;
 use decorum_engine::{OverrideChange, PolicyInputs, SourceId};
 use decorum_text::{LineIndex, TextRange};
-use decorum_workspace::{collect_drafts, read_draft};
+use decorum_workspace::{collect_current_folder, collect_drafts, read_draft};
 use serde_json::json;
 
 use super::{EXIT_ERROR, EXIT_OK, explain, policy_place, print_problems, stderr_style};
@@ -179,12 +179,13 @@ pub fn run(args: AuditArgs) -> u8 {
         .collect();
 
     // Waivers: check the drafts, keep only what the waivers did.
-    let paths: Vec<PathBuf> = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
+    // With no path, the working folder was not named: every glob applies in it, as in
+    // `decorum check`.
+    let collected = if args.paths.is_empty() {
+        collect_current_folder(&session.config)
     } else {
-        args.paths.clone()
+        collect_drafts(&args.paths, &session.config)
     };
-    let collected = collect_drafts(&paths, &session.config);
     let mut drafts = Vec::new();
     // A draft path that does not exist or cannot be read makes the audit incomplete:
     // the report is still written, and the run exits with 2, as `decorum check` does.
