@@ -173,7 +173,7 @@ fn binary_and_non_utf8_files_are_skipped_with_a_warning_naming_them() {
     expect![[r#"
         exit: 0
         --- stdout
-        decorum: no findings (1 draft checked)
+        decorum: no findings (1 draft checked, 2 skipped)
         --- stderr
         warning: skipped: the file is not valid UTF-8 text (its first invalid byte is on line 1, column 4)
           --> posts/latin1.md:1:4

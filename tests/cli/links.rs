@@ -61,7 +61,7 @@ fn links_in_a_walked_folder_are_followed_inside_the_workspace() {
            = see: https://www.hhs.gov/hipaa/for-professionals/special-topics/de-identification/index.html
            = why: decorum explain hc.privacy.client-story
 
-        decorum: 2 errors in 1 of 1 draft checked
+        decorum: 2 errors in 1 of 1 draft checked, 1 skipped
         --- stderr
         warning: skipped: a symbolic link loop (it leads back to itself)
           --> n/self.md
@@ -103,7 +103,7 @@ fn a_link_out_of_the_workspace_is_skipped_with_a_warning() {
     expect![[r#"
         exit: 0
         --- stdout
-        decorum: no findings (1 draft checked)
+        decorum: no findings (1 draft checked, 3 skipped)
         --- stderr
         warning: skipped: a broken symbolic link (what it points to does not exist)
           --> drafts/gone.md
@@ -141,7 +141,7 @@ fn a_fifo_in_a_walked_folder_is_skipped_with_a_warning() {
     expect![[r#"
         exit: 0
         --- stdout
-        decorum: no findings (1 draft checked)
+        decorum: no findings (1 draft checked, 1 skipped)
         --- stderr
         warning: skipped: a named pipe (FIFO), not a regular file
           --> drafts/pipe.md
@@ -187,7 +187,7 @@ fn utf16_and_latin1_drafts_say_what_to_do_once() {
     expect![[r#"
         exit: 0
         --- stdout
-        decorum: no findings (0 drafts checked)
+        decorum: no findings (0 drafts checked, 3 skipped)
         --- stderr
         warning: skipped: the file is UTF-16 text (it starts with a UTF-16 byte-order mark)
           --> le.md

@@ -64,6 +64,8 @@ pub fn run(args: CheckArgs) -> u8 {
         collect_drafts(&paths, &session.config)
     };
     input.extend(collected.errors.iter().map(problem));
+    // Files found and left out with a warning, for the summary.
+    let mut skipped = collected.errors.iter().filter(|e| e.skipped).count();
     // A folder the user named that held no draft: one line each on standard error in
     // the human output, so that a run that checked nothing there does not pass
     // silently. `decorum check` with no path is left alone: the working folder was not
@@ -89,7 +91,10 @@ pub fn run(args: CheckArgs) -> u8 {
     for path in &collected.files {
         match read_draft(path, &session.config) {
             Ok(d) => drafts.push(d),
-            Err(e) => input.push(problem(&e)),
+            Err(e) => {
+                skipped += usize::from(e.skipped);
+                input.push(problem(&e));
+            }
         }
     }
 
@@ -185,7 +190,14 @@ pub fn run(args: CheckArgs) -> u8 {
                 .iter()
                 .filter(|f| !f.report.findings.is_empty())
                 .count();
-            human::summary(&mut out, out_style, &counts, files.len(), with_findings);
+            human::summary(
+                &mut out,
+                out_style,
+                &counts,
+                files.len(),
+                with_findings,
+                skipped,
+            );
             crate::output::print(out.as_bytes());
         }
         Format::Json => crate::output::print_with(|out| {

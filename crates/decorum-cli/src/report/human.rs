@@ -229,6 +229,7 @@ pub fn summary(
     counts: &[usize; 4],
     files: usize,
     with_findings: usize,
+    skipped: usize,
 ) {
     let names = [
         ("error", "errors"),
@@ -243,10 +244,16 @@ pub fn summary(
             parts.push(style.level(one, &format!("{n} {}", if n == 1 { one } else { many })));
         }
     }
-    let checked = format!(
+    let mut checked = format!(
         "{files} {} checked",
         if files == 1 { "draft" } else { "drafts" }
     );
+    // Files found and left out (binary, not UTF-8, a link out of the workspace...):
+    // each has its warning above; the count keeps `0 drafts checked` from reading as
+    // an empty folder.
+    if skipped > 0 {
+        let _ = write!(checked, ", {skipped} skipped");
+    }
     if parts.is_empty() {
         let _ = writeln!(out, "{}: no findings ({checked})", style.bold("decorum"));
     } else {
