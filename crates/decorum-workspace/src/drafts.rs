@@ -691,14 +691,17 @@ fn walk(
     // A draft reached both as itself and through a link keeps its own path, so it is
     // shown where it is; the rest in path order.
     files.sort();
-    linked.sort();
-    files.append(&mut linked);
-    let mut seen = std::collections::HashSet::new();
-    files.retain(|file| {
-        let absolute = paths::absolute_in(cwd, file);
-        seen.insert(std::fs::canonicalize(&absolute).unwrap_or(absolute))
-    });
-    files.sort();
+    // A walk that followed no link met each file once: no file system call per file.
+    if !linked.is_empty() {
+        linked.sort();
+        files.append(&mut linked);
+        let mut seen = std::collections::HashSet::new();
+        files.retain(|file| {
+            let absolute = paths::absolute_in(cwd, file);
+            seen.insert(std::fs::canonicalize(&absolute).unwrap_or(absolute))
+        });
+        files.sort();
+    }
     // In path order, as the files: the walk meets them in the order the system lists them.
     errors[first_error..].sort_by(|a, b| a.path.cmp(&b.path));
     tally.pruned += pruned.load(std::sync::atomic::Ordering::Relaxed);
