@@ -672,6 +672,11 @@ fn walk(
                     }
                 }
                 LinkTarget::Library => {}
+                LinkTarget::Hidden { folder } => {
+                    if folder || taken(&mut tally) {
+                        links.warn(errors, entry.path(), HIDDEN, HIDDEN_HELP);
+                    }
+                }
                 LinkTarget::Outside { folder } => {
                     // A link to a file outside whose name is no draft's is no draft
                     // anyway; one to a folder may lead to drafts.
@@ -734,6 +739,8 @@ enum LinkTarget {
     Folder(PathBuf),
     /// A library's folder, or a file in one: left out, as the walk leaves library folders.
     Library,
+    /// A hidden file or folder (`folder`), or one inside a hidden folder: not followed.
+    Hidden { folder: bool },
     /// A file or folder (`folder`) outside them: not followed.
     Outside { folder: bool },
     /// Leads nowhere, or in a loop: why, and what to do.
@@ -742,6 +749,11 @@ enum LinkTarget {
         help: &'static str,
     },
 }
+
+/// Why a link found in a walk that leads to a hidden file or folder is not followed.
+const HIDDEN: &str = "skipped: a symbolic link to a hidden file or folder";
+/// What to do about it.
+const HIDDEN_HELP: &str = "a walk never collects hidden files (names starting with `.`), through a link or not; name the target on the command line to check it";
 
 /// Why a link found in a walk that leads out of the workspace is not followed.
 const OUTSIDE: &str = "skipped: a symbolic link to a place outside the workspace";
@@ -760,6 +772,24 @@ impl Links {
         };
         if !self.allowed.iter().any(|folder| target.starts_with(folder)) {
             return LinkTarget::Outside {
+                folder: target.is_dir(),
+            };
+        }
+        // Into a hidden file or folder (`.git/config`, `.env`), which a walk never
+        // collects: a link named like a draft must not bring it in (a pull request could
+        // add `drafts/x.md -> ../.git/config`, whose credentials a snippet would print).
+        let hidden = self
+            .allowed
+            .iter()
+            .filter_map(|folder| target.strip_prefix(folder).ok())
+            .any(|inside| {
+                inside.components().any(|part| {
+                    matches!(part, std::path::Component::Normal(name)
+                        if name.to_string_lossy().starts_with('.'))
+                })
+            });
+        if hidden {
+            return LinkTarget::Hidden {
                 folder: target.is_dir(),
             };
         }

@@ -709,8 +709,13 @@ fn a_walk_follows_links_inside_the_workspace_and_warns_about_the_rest() {
         ("a/2020/p.md", ""),
         ("n/real.md", ""),
         ("n/sub/q.md", ""),
+        (
+            ".git/config",
+            "[http] extraheader = AUTHORIZATION: basic c2VjcmV0\n",
+        ),
         ("decorum.toml", ""),
     ]);
+    link(&ws, "../.git/config", "n/creds.md");
     link(&ws, "../a/2020", "n/2020");
     link(&ws, "../a/2020/p.md", "n/link.md");
     link(&ws, "sub", "n/again");
@@ -737,6 +742,8 @@ fn a_walk_follows_links_inside_the_workspace_and_warns_about_the_rest() {
         n/2020/p.md
         n/real.md
         n/sub/q.md
+        warning: $WS/n/creds.md: skipped: a symbolic link to a hidden file or folder
+          help: a walk never collects hidden files (names starting with `.`), through a link or not; name the target on the command line to check it
         warning: $WS/n/gone.md: skipped: a broken symbolic link (what it points to does not exist)
           help: fix the link or remove it
         warning: $WS/n/leak.md: skipped: a symbolic link to a place outside the workspace
