@@ -448,7 +448,9 @@ fn walk(
     // Where links may lead: the workspace root and the folder as named (before it is
     // replaced by the root it holds, below).
     let sandbox = Sandbox::new(config);
-    let walked = paths::canonical_or_absolute(&paths::absolute_in(cwd, folder));
+    // Resolved as the file system reads the path (`a/../drafts` through a link `a` is
+    // not `drafts`), not tidied as text first: the walk reads what the system resolves.
+    let walked = paths::canonical_or_absolute(&cwd.join(folder));
     let mut links = Links {
         allowed: [sandbox.root().to_path_buf(), walked.clone()],
         folder: walked,
@@ -557,9 +559,7 @@ fn walk(
     // Folders to walk: `folder`, then those that links lead to, each with the chain of
     // folders (canonical) whose walk reached it, to tell a loop. Breadth first, and
     // each folder's links in path order, so which link walks a folder is always the same.
-    let start_chain = vec![paths::canonical_or_absolute(&paths::absolute_in(
-        cwd, folder,
-    ))];
+    let start_chain = vec![links.folder.clone()];
     let mut starts = std::collections::VecDeque::from([(folder.to_path_buf(), start_chain)]);
     while let Some((start, chain)) = starts.pop_front() {
         let mut linked_folders = Vec::new();
@@ -702,7 +702,7 @@ fn walk(
         files.append(&mut linked);
         let mut seen = std::collections::HashSet::new();
         files.retain(|file| {
-            let absolute = paths::absolute_in(cwd, file);
+            let absolute = cwd.join(file);
             seen.insert(std::fs::canonicalize(&absolute).unwrap_or(absolute))
         });
         files.sort();
@@ -763,7 +763,8 @@ const OUTSIDE_HELP: &str = "a walk follows links only inside the workspace; name
 impl Links {
     /// Where the link at `link` leads, and whether the walk may follow it.
     fn resolve(&self, link: &Path, cwd: &Path, sandbox: &Sandbox) -> LinkTarget {
-        let target = match std::fs::canonicalize(paths::absolute_in(cwd, link)) {
+        // As the file system resolves the path the walk will read, `..` included.
+        let target = match std::fs::canonicalize(cwd.join(link)) {
             Ok(target) => target,
             Err(err) => {
                 let (message, help) = broken_link(&err);
@@ -778,11 +779,14 @@ impl Links {
         // Into a hidden file or folder (`.git/config`, `.env`), which a walk never
         // collects: a link named like a draft must not bring it in (a pull request could
         // add `drafts/x.md -> ../.git/config`, whose credentials a snippet would print).
+        // Below the nearest allowed folder: a hidden folder the user named (`decorum
+        // check .drafts`) may link within itself.
         let hidden = self
             .allowed
             .iter()
             .filter_map(|folder| target.strip_prefix(folder).ok())
-            .any(|inside| {
+            .min_by_key(|inside| inside.components().count())
+            .is_some_and(|inside| {
                 inside.components().any(|part| {
                     matches!(part, std::path::Component::Normal(name)
                         if name.to_string_lossy().starts_with('.'))

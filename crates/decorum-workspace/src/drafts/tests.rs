@@ -765,6 +765,19 @@ fn a_walk_follows_links_inside_the_workspace_and_warns_about_the_rest() {
     .assert_eq(&collect_with_help(&ws, &["a", "n/2020", "n/link.md"]));
 }
 
+/// A hidden folder the user names is walked, and a link inside it to its own files is
+/// followed (the target is hidden only below the workspace, not below the folder named).
+#[cfg(unix)]
+#[test]
+fn a_named_hidden_folder_follows_its_own_links() {
+    let ws = Workspace::new(&[(".drafts/a.md", ""), ("decorum.toml", "")]);
+    link(&ws, "a.md", ".drafts/b.md");
+    expect![[r#"
+        .drafts/a.md
+    "#]]
+    .assert_eq(&collect_with_help(&ws, &[".drafts"]));
+}
+
 #[cfg(unix)]
 #[test]
 fn a_walk_without_a_config_follows_links_inside_the_folder_walked() {
