@@ -100,7 +100,7 @@ fn lock_check_without_a_lock_says_it_is_missing_or_not_needed() {
         4 | net = { path = "vendor/net" }
           | ^^^
           |
-           = help: fix its path under [libraries] in decorum.toml, or remove the entry
+           = help: fix its path under [libraries] in decorum.toml, or remove the entry; if the library is a git submodule, fetch it with `git submodule update --init`
 
         decorum.lock is missing, and no declared library has its folder here to pin
           = help: fix the library paths the warnings above name, then run `decorum lock`

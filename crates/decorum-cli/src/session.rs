@@ -190,7 +190,7 @@ pub fn missing_folder_warnings(config: &Config, missing: &[&String]) -> Vec<Gene
                 column: place.map(|p| p.column),
                 message: format!("library \"{name}\": its folder `{shown}` does not exist"),
                 help: Some(
-                    "fix its path under [libraries] in decorum.toml, or remove the entry".into(),
+                    "fix its path under [libraries] in decorum.toml, or remove the entry; if the library is a git submodule, fetch it with `git submodule update --init`".into(),
                 ),
                 level: ProblemLevel::Warning,
                 source: place.and_then(|p| place_source(config, p)),

@@ -552,7 +552,10 @@ impl<'a> Loader<'a> {
             return Err(Failure::new(format!(
                 "the folder of library \"{name}\" (`{shown_folder}`) does not exist"
             ))
-            .help(format!("check [libraries] in {}", self.config_name())));
+            .help(format!(
+                "check its path under [libraries] in {}; if the library is a git submodule, fetch it with `git submodule update --init` (in CI, clone with `--recurse-submodules`)",
+                self.config_name()
+            )));
         }
         let library_root = library_root.to_path_buf();
         // Whether `path` is the library's own, as the sandbox says: in its folder and in

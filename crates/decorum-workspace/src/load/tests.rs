@@ -305,7 +305,7 @@ import "gone/x"
                 import "pharmacy" -> FAILED unknown library "pharmacy"
                   help: declare it in decorum.toml under [libraries]: pharmacy = { path = "vendor/pharmacy" }
                 import "gone/x" -> FAILED the folder of library "gone" (`vendor/gone`) does not exist
-                  help: check [libraries] in decorum.toml
+                  help: check its path under [libraries] in decorum.toml; if the library is a git submodule, fetch it with `git submodule update --init` (in CI, clone with `--recurse-submodules`)
             #1 vendor/dental-network/privacy.decorum syntax-errors=0
                 import "./tone/x" -> #2
                 import "./.shadow/common" -> FAILED `.shadow/common.decorum` is hidden inside the library "dental-network": decorum.lock does not pin hidden files, so a library cannot use them
