@@ -198,11 +198,15 @@ pub(crate) fn collect_with(
             vec![path.clone()]
         };
         // A draft reached twice (a folder and a link to it, a file named twice) is
-        // checked once, by its path with links resolved.
-        found.retain(|file| {
-            let absolute = paths::absolute_in(cwd, file);
-            seen.insert(std::fs::canonicalize(&absolute).unwrap_or(absolute))
-        });
+        // checked once, by its path with links resolved. One path cannot repeat
+        // another's drafts, and a walk drops its own repeats: no file system call per
+        // draft then.
+        if paths.len() > 1 {
+            found.retain(|file| {
+                let absolute = paths::absolute_in(cwd, file);
+                seen.insert(std::fs::canonicalize(&absolute).unwrap_or(absolute))
+            });
+        }
         collected.files.append(&mut found);
     }
     collected
@@ -621,15 +625,12 @@ fn walk(
             }
             if !file_type.is_symlink() {
                 if let Some(what) = special_file(file_type).filter(|_| taken(&mut tally)) {
-                    errors.push(DraftLoadError {
-                        skipped: true,
-                        ..draft_error(
-                            entry.path(),
-                            format!("skipped: {what}, not a regular file"),
-                            "drafts are regular files: leave it out, or exclude it in the [drafts] table of decorum.toml",
-                            true,
-                        )
-                    });
+                    errors.push(draft_error(
+                        entry.path(),
+                        format!("skipped: {what}, not a regular file"),
+                        REGULAR_FILES_HELP,
+                        true,
+                    ));
                 }
                 continue;
             }
@@ -644,8 +645,10 @@ fn walk(
                             if let Some(what) = special_file(meta.file_type()) {
                                 errors.push(draft_error(
                                     entry.path(),
-                                    format!("skipped: a symbolic link to {what}, not to a regular file"),
-                                    "drafts are regular files: leave it out, or exclude it in the [drafts] table of decorum.toml",
+                                    format!(
+                                        "skipped: a symbolic link to {what}, not to a regular file"
+                                    ),
+                                    REGULAR_FILES_HELP,
                                     true,
                                 ));
                             }
@@ -712,6 +715,10 @@ fn walk(
     tally.pruned += pruned.load(std::sync::atomic::Ordering::Relaxed);
     (files, tally)
 }
+
+/// What to do about a FIFO, socket or device (or a link to one) found in a walk.
+const REGULAR_FILES_HELP: &str =
+    "drafts are regular files: leave it out, or exclude it in the [drafts] table of decorum.toml";
 
 /// What to do about a symbolic link loop found in a walk.
 const LOOP_HELP: &str =
