@@ -200,7 +200,7 @@ pub fn run(args: EvalArgs) -> u8 {
     let own: Vec<GeneralProblem> = checked
         .iter()
         .flat_map(|(loaded, _, report)| {
-            let own_checks = report.findings.iter().filter(|f| is_own_check(&f.rule.id));
+            let own_checks = report.findings.iter().filter(|f| is_own_check(&f.rule));
             own_checks.map(|f| {
                 let (line, column) = position(&loaded.draft, f.range.start());
                 let stops = f.rule.id == decorum_engine::DRAFT_PROBLEM_RULE
@@ -235,7 +235,7 @@ pub fn run(args: EvalArgs) -> u8 {
         .map(|(loaded, expected, report)| {
             let mut predicted = BTreeSet::new();
             let mut fired: Vec<(String, Severity)> = Vec::new();
-            for f in report.findings.iter().filter(|f| !is_own_check(&f.rule.id)) {
+            for f in report.findings.iter().filter(|f| !is_own_check(&f.rule)) {
                 for tag in &f.rule.tags {
                     if let Some(fam) = family(tag) {
                         predicted.insert(fam.name);
@@ -449,15 +449,10 @@ fn key_position(draft: &decorum_draft::Draft, key: &str) -> Option<(u32, u32)> {
     None
 }
 
-/// Whether `rule` is one of Decorum's own checks of a draft rather than a policy's rule.
-fn is_own_check(rule: &str) -> bool {
-    [
-        decorum_engine::DRAFT_PROBLEM_RULE,
-        decorum_engine::WAIVER_REASON_RULE,
-        decorum_engine::WAIVER_UNKNOWN_RULE,
-        decorum_engine::WAIVER_DISABLED_RULE,
-    ]
-    .contains(&rule)
+/// Whether `rule` is one of Decorum's own checks of a draft rather than a policy's rule:
+/// no file defines it.
+fn is_own_check(rule: &decorum_engine::RuleInfo) -> bool {
+    rule.source.is_none()
 }
 
 /// A corpus file that could not be read, with the reader's advice: an error even when
