@@ -75,12 +75,7 @@ pub fn run(args: CheckArgs) -> u8 {
     if !args.paths.is_empty() && args.format == Format::Human {
         for empty in &collected.empty_folders {
             // Plain, as a path is printed: a folder name can hold control characters.
-            let _ = writeln!(
-                notes,
-                "decorum: {} holds no draft ({})",
-                human::clean_path(&empty.display),
-                empty.reason
-            );
+            let _ = writeln!(notes, "decorum: {}", human::clean_path(&empty.to_string()));
         }
     }
     // A nested decorum.toml the language server would apply to some of these drafts:
