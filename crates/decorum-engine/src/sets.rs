@@ -851,14 +851,107 @@ impl<V: Clone> RegexFacts<V> {
 
 /// Checks that a user regex with its flags builds as [`LazyRegex`] builds it, and
 /// whether it can match empty text: parsed and translated with the same settings,
-/// compiled to a forward and a reverse automaton under the same size limit. Much cheaper
-/// than building the regex (no prefilters, literal optimisations or one-pass automaton),
-/// which the matcher only does on fallback paths. Errors read like the `regex` crate's.
+/// compiled to a forward and a reverse automaton under the same size limit. A regex that
+/// cannot match empty text is compiled as the start finder's anchored searcher (the same
+/// two automata), kept in [`BUILT_REGEXES`] for the matcher; the whole regex (prefilters,
+/// literal optimisations) is only built on fallback paths. Errors read like the `regex`
+/// crate's.
 pub(crate) fn validate_regex(source: &str, flags: &str) -> RegexCheck {
     REGEX_CHECKS.get_or_compute(source, flags, || {
-        let hir = validated_hir(source, flags)?;
+        let hir = parse_user_regex(source, flags)?;
+        if hir.properties().minimum_len().is_some_and(|n| n > 0) {
+            // The anchored searcher the start finder needs compiles the same two
+            // automata under the same limit: build it here, once, and keep it for
+            // `RegexStarts::build` (before, each regex was compiled twice over).
+            let searcher = anchored_searcher(&hir)?;
+            BUILT_REGEXES.keep(source, flags, start_form(&hir), searcher);
+            return Ok(false);
+        }
+        check_automata(&hir)?;
         Ok(hir.properties().minimum_len() == Some(0))
     })
+}
+
+/// The error of a regex whose automaton is over [`REGEX_SIZE_LIMIT`], worded as the
+/// `regex` crate words it.
+fn size_limit_message(limit: usize) -> String {
+    format!("Compiled regex exceeds size limit of {limit} bytes.")
+}
+
+/// The anchored searcher of one regex in [`RegexStarts`]: its forward and reverse
+/// automata under [`REGEX_SIZE_LIMIT`], as the `regex` crate builds them (so a regex
+/// that builds here builds as [`LazyRegex`] too); the error worded as the `regex` crate
+/// words it.
+fn anchored_searcher(hir: &Hir) -> Result<meta::Regex, String> {
+    meta::Regex::builder()
+        .configure(
+            meta::Config::new()
+                .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+                // Anchored searches end quickly; the backtracker would clear a visited
+                // set as large as the rest of the draft.
+                .backtrack(false)
+                // Prefilters and the reverse-suffix and reverse-inner strategies only
+                // speed up unanchored searches, and building them was about a fifth of
+                // compiling the std library.
+                .auto_prefilter(false),
+        )
+        .build_from_hir(hir)
+        .map_err(|e| match e.size_limit() {
+            Some(limit) => size_limit_message(limit),
+            None => {
+                std::error::Error::source(&e).map_or_else(|| e.to_string(), ToString::to_string)
+            }
+        })
+}
+
+/// What validation built for a regex that the matcher built next needs again: its
+/// start form ([`start_form`]) and anchored searcher, by source and flags.
+struct BuiltRegexes {
+    entries: Mutex<BuiltEntries>,
+}
+
+/// The entries of [`BuiltRegexes`] and the bytes their searchers hold.
+type BuiltEntries = (
+    std::collections::BTreeMap<(String, String), (Hir, meta::Regex)>,
+    usize,
+);
+
+/// At most this many bytes of searchers wait in [`BUILT_REGEXES`]: a policy with
+/// errors (never matched) or a language server whose user edits a regex keystroke by
+/// keystroke leaves entries nobody takes; past this, they are dropped.
+const BUILT_REGEX_BYTES: usize = 64 << 20;
+
+static BUILT_REGEXES: BuiltRegexes = BuiltRegexes {
+    entries: Mutex::new((std::collections::BTreeMap::new(), 0)),
+};
+
+impl BuiltRegexes {
+    fn keep(&self, source: &str, flags: &str, start: Hir, searcher: meta::Regex) {
+        let Ok(mut entries) = self.entries.lock() else {
+            return;
+        };
+        let (map, bytes) = &mut *entries;
+        let size = searcher.memory_usage();
+        if *bytes + size > BUILT_REGEX_BYTES {
+            map.clear();
+            *bytes = 0;
+        }
+        let key = (source.to_owned(), flags.to_owned());
+        if let Some((_, old)) = map.insert(key, (start, searcher)) {
+            *bytes -= old.memory_usage().min(*bytes);
+        }
+        *bytes += size;
+    }
+
+    /// The start form and searcher kept for the regex, taken out (the start finder
+    /// holds them from then on).
+    fn take(&self, source: &str, flags: &str) -> Option<(Hir, meta::Regex)> {
+        let mut entries = self.entries.lock().ok()?;
+        let (map, bytes) = &mut *entries;
+        let found = map.remove(&(source.to_owned(), flags.to_owned()))?;
+        *bytes -= found.1.memory_usage().min(*bytes);
+        Some(found)
+    }
 }
 
 /// A user regex's syntax tree, parsed with its flags; the error as the `regex` crate
@@ -916,10 +1009,9 @@ fn spaces_as_whitespace(ast: &mut regex_syntax::ast::Ast) {
     }
 }
 
-fn validated_hir(source: &str, flags: &str) -> Result<Hir, String> {
-    let hir = parse_user_regex(source, flags)?;
-    // The forward automaton as the regex crate builds it, and its reverse one (which has
-    // no capture groups).
+/// Checks that `hir` compiles to the forward automaton as the `regex` crate builds it,
+/// and its reverse one (which has no capture groups), under [`REGEX_SIZE_LIMIT`].
+fn check_automata(hir: &Hir) -> Result<(), String> {
     let forward = thompson::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT));
     let reverse = forward
         .clone()
@@ -928,13 +1020,13 @@ fn validated_hir(source: &str, flags: &str) -> Result<Hir, String> {
     for config in [forward, reverse] {
         thompson::Compiler::new()
             .configure(config)
-            .build_from_hir(&hir)
+            .build_from_hir(hir)
             .map_err(|e| match e.size_limit() {
-                Some(limit) => format!("Compiled regex exceeds size limit of {limit} bytes."),
+                Some(limit) => size_limit_message(limit),
                 None => e.to_string(),
             })?;
     }
-    Ok(hir)
+    Ok(())
 }
 
 /// Where a regex's matches can start, when every match must start with one of a few
@@ -984,10 +1076,11 @@ fn compute_trigger_literals(source: &str, flags: &str) -> Option<Triggers> {
         return None;
     }
     let mut out: Vec<String> = Vec::new();
+    let mut folds = std::collections::HashMap::new();
     for lit in literals {
         let text = std::str::from_utf8(lit.as_bytes()).ok()?;
         let norm = decorum_draft::normalize_str(text);
-        if norm.chars().count() < 2 || !folds_like_the_text(text) {
+        if norm.chars().count() < 2 || !folds_like_the_text(text, &mut folds) {
             return None;
         }
         if !out.contains(&norm) {
@@ -1007,8 +1100,12 @@ fn compute_trigger_literals(source: &str, flags: &str) -> Option<Triggers> {
 /// where the regex matches `literal` in the prose, at the position of its first
 /// character: that character is not one normalising drops (a zero-width character, a
 /// diacritic), and every character matches, case-insensitively, only characters that
-/// normalise the same way (not so for `σ`, which matches `ς`).
-fn folds_like_the_text(literal: &str) -> bool {
+/// normalise the same way (not so for Cyrillic `в`, which matches `ᲀ`).
+///
+/// `folds` keeps each character's answer: the literals of one regex share most of their
+/// characters (a case-insensitive `cure` expands to sixteen), and normalising each
+/// character's cases again for every literal was an eighth of compiling the std library.
+fn folds_like_the_text(literal: &str, folds: &mut std::collections::HashMap<char, bool>) -> bool {
     let Some(first) = literal.chars().next() else {
         return false;
     };
@@ -1016,13 +1113,21 @@ fn folds_like_the_text(literal: &str) -> bool {
         return false;
     }
     literal.chars().all(|c| {
-        let mut class = ClassUnicode::new([ClassUnicodeRange::new(c, c)]);
-        class.case_fold_simple();
-        let own = decorum_draft::normalize_str(c.encode_utf8(&mut [0; 4]));
-        class.ranges().iter().all(|range| {
-            (range.start()..=range.end())
-                .all(|other| decorum_draft::normalize_str(other.encode_utf8(&mut [0; 4])) == own)
-        })
+        *folds
+            .entry(c)
+            .or_insert_with(|| char_folds_like_the_text(c))
+    })
+}
+
+/// True when every character that `c` matches case-insensitively normalises as `c` does
+/// (see [`folds_like_the_text`]).
+fn char_folds_like_the_text(c: char) -> bool {
+    let mut class = ClassUnicode::new([ClassUnicodeRange::new(c, c)]);
+    class.case_fold_simple();
+    let own = decorum_draft::normalize_str(c.encode_utf8(&mut [0; 4]));
+    class.ranges().iter().all(|range| {
+        (range.start()..=range.end())
+            .all(|other| decorum_draft::normalize_str(other.encode_utf8(&mut [0; 4])) == own)
     })
 }
 
@@ -1668,29 +1773,16 @@ impl RegexStarts {
         let mut untriggered = Vec::new();
         let mut anchored = Vec::with_capacity(regexes.len());
         for (i, &(source, flags, triggered)) in regexes.iter().enumerate() {
-            let searcher = (|| {
+            let searcher = BUILT_REGEXES.take(source, flags).or_else(|| {
                 let hir = parse_user_regex(source, flags).ok()?;
                 // A regex that can match the empty string would need find_iter's rules
                 // for empty matches; those run as before.
                 if hir.properties().minimum_len().is_none_or(|n| n == 0) {
                     return None;
                 }
-                let searcher = meta::Regex::builder()
-                    .configure(
-                        meta::Config::new()
-                            .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
-                            // Anchored searches end quickly; the backtracker would
-                            // clear a visited set as large as the rest of the draft.
-                            .backtrack(false)
-                            // Prefilters and the reverse-suffix and reverse-inner
-                            // strategies only speed up unanchored searches, and building
-                            // them was about a fifth of compiling the std library.
-                            .auto_prefilter(false),
-                    )
-                    .build_from_hir(&hir)
-                    .ok()?;
+                let searcher = anchored_searcher(&hir).ok()?;
                 Some((start_form(&hir), searcher))
-            })();
+            });
             anchored.push(searcher.map(|(hir, searcher)| {
                 if !triggered {
                     untriggered.push((hir.clone(), i as u32));
@@ -2989,6 +3081,64 @@ pub(crate) mod tests {
             let doses = index.by_position.iter().filter(|(_, p)| *p == dose).count();
             assert_eq!(doses, text.matches("mg").count(), "{text:?}");
         }
+    }
+
+    /// Validation keeps what it built for the start finder, which takes it once; what it
+    /// takes is what the start finder would have built itself.
+    #[test]
+    fn validation_hands_its_searcher_to_the_start_finder() {
+        let (source, flags) = (r"\bkept for the start finder\s+\p{L}+", "i");
+        assert_eq!(validate_regex(source, flags), Ok(false));
+        let (start, searcher) = BUILT_REGEXES.take(source, flags).expect("kept");
+        let hir = parse_user_regex(source, flags).unwrap();
+        assert_eq!(start, start_form(&hir));
+        let own = anchored_searcher(&hir).unwrap();
+        for text in [
+            "Kept for the  start finder Ünïcode!",
+            "kept for the start",
+            "x",
+        ] {
+            let input = Input::new(text).anchored(Anchored::Yes);
+            assert_eq!(
+                searcher.search_half(&input),
+                own.search_half(&input),
+                "{text}"
+            );
+        }
+        assert!(BUILT_REGEXES.take(source, flags).is_none());
+        // A regex that can match empty text has no anchored searcher: nothing is kept.
+        assert_eq!(validate_regex("kept(?: or not)*", "x"), Ok(false));
+        assert_eq!(validate_regex("(?:kept)*", ""), Ok(true));
+        assert!(BUILT_REGEXES.take("(?:kept)*", "").is_none());
+        // Too large: the error, worded as before, and nothing kept.
+        assert_eq!(
+            validate_regex(r"kept\w{500}\w{500}", ""),
+            Err(size_limit_message(REGEX_SIZE_LIMIT))
+        );
+        assert!(BUILT_REGEXES.take(r"kept\w{500}\w{500}", "").is_none());
+    }
+
+    /// A regex's literal prefixes trigger it only when finding them in the normalised
+    /// view finds every match: each character's cases normalise alike.
+    #[test]
+    fn trigger_literals_fold_as_the_text_does() {
+        let literals = |source, flags| compute_trigger_literals(source, flags).map(|t| t.literals);
+        let owned = |words: &[&str]| Some(words.iter().map(|w| w.to_string()).collect());
+        assert_eq!(
+            literals(r"\b(?:cures?|heals)\b", "i"),
+            owned(&["cures", "cure", "heals"])
+        );
+        // Sixteen spellings of one word, folded back into one literal.
+        assert_eq!(literals("(?i)cure", ""), owned(&["cure"]));
+        // `k` also matches the Kelvin sign, which normalises to `k`.
+        assert_eq!(literals("(?i)kind", ""), owned(&["kind"]));
+        // Cyrillic `в` also matches `ᲀ`, which normalises apart: no trigger, with or
+        // without `i` (the literals are looked for in the lower-cased view).
+        assert_eq!(literals("(?i)вода", ""), None);
+        assert_eq!(literals("вода", ""), None);
+        assert_eq!(literals("(?i)мина", ""), owned(&["мина"]));
+        // One character is too short to trigger.
+        assert_eq!(literals("x+y", ""), None);
     }
 
     /// Validation accepts exactly the regexes the `regex` crate builds.
