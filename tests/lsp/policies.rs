@@ -596,6 +596,41 @@ fn a_decorum_toml_error_covers_what_it_is_about_in_utf16_units() {
     server.stop();
 }
 
+/// A `[[drafts.metadata]]` key one letter from a known one is a warning on `decorum.toml`
+/// (as every CLI command prints it): on disk while the file is closed, and on the open
+/// file; the policies stay in use.
+#[test]
+fn a_metadata_key_typo_in_decorum_toml_is_a_warning_there() {
+    let ws = Workspace::new();
+    let text = "policies = [\"policy/org.decorum\"]\n\n[[drafts.metadata]]\nfiles = \"calendar/**\"\nchanel = \"x\"\n";
+    ws.write("decorum.toml", text);
+    let mut server = ws.start();
+    let toml = ws.uri("decorum.toml");
+    let expected = crate::client::utf16_range(text, "chanel");
+    let check = |shown: &[Value]| {
+        assert_eq!(shown.len(), 1, "{shown:?}");
+        assert_eq!(shown[0]["severity"], 2, "{shown:?}");
+        assert_eq!(
+            shown[0]["range"]["start"]["line"],
+            expected["start"]["line"]
+        );
+        let message = shown[0]["message"].as_str().unwrap();
+        assert!(message.contains("`chanel`"), "{message}");
+        assert!(message.contains("`channel`"), "{message}");
+    };
+    let post = ws.uri("post.md");
+    server.open(&post, "markdown", 1, "Hello.\n");
+    let on_disk = server.diagnostics(&toml, |p| p["diagnostics"] != json!([]));
+    check(on_disk["diagnostics"].as_array().unwrap());
+    // The policies are in use: a draft is checked with them.
+    server.change(&post, 2, json!([{ "text": "My patient came in.\n" }]));
+    let draft = server.diagnostics_at(&post, 2);
+    assert_eq!(draft.len(), 1, "{draft:?}");
+    server.open(&toml, "toml", 1, text);
+    check(&server.diagnostics_at(&toml, 1));
+    server.stop();
+}
+
 /// Without a decorum.toml a policy file is analysed with the workspace folder as its
 /// root, as a draft there is and as `decorum test` run from that folder reads it, so an
 /// import of a sibling folder is no error. The policy's own folder was the root, and the

@@ -829,7 +829,7 @@ fn check_config(state: &State, job: &Job) -> Option<Vec<Diagnostic>> {
         }
         Err(errors) => errors
             .iter()
-            .map(|error| config_problem(error, &job.text))
+            .map(|error| config_problem(error, &job.text, decorum_engine::ProblemLevel::Error))
             .collect(),
     };
     Some(policy_diagnostics(

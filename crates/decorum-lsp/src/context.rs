@@ -291,7 +291,10 @@ impl PolicyContext {
             Some(source) => Arc::clone(&source.text),
             None => std::fs::read_to_string(&path).unwrap_or_default().into(),
         };
-        let problems = errors.iter().map(|e| config_problem(e, &text)).collect();
+        let problems = errors
+            .iter()
+            .map(|e| config_problem(e, &text, ProblemLevel::Error))
+            .collect();
         let inputs = vec![path.clone()];
         // No library is declared while decorum.toml cannot be read: the root alone.
         let sandbox = match &key {
@@ -443,7 +446,7 @@ fn file_problems(loaded: &LoadedPolicies, problems: &[PolicyProblem]) -> Vec<Fil
 /// A `decorum.toml` error as a problem on `text` (the file's text): over what it is
 /// about when the error kept the text it was found in and that is `text` (a glob, a
 /// key, a value), else at its line and column, zero-width.
-pub fn config_problem(error: &ConfigError, text: &str) -> PolicyProblem {
+pub fn config_problem(error: &ConfigError, text: &str, level: ProblemLevel) -> PolicyProblem {
     let range = match &error.source {
         Some(source) if *source.text == *text => decorum_text::range_of(source.span.clone()),
         _ => config_point(error, text),
@@ -451,7 +454,7 @@ pub fn config_problem(error: &ConfigError, text: &str) -> PolicyProblem {
     PolicyProblem::new(
         SourceId(0),
         range,
-        ProblemLevel::Error,
+        level,
         "config",
         error.message.clone(),
         error.help.clone(),
@@ -487,11 +490,17 @@ fn config_file_problems(
     config: &Config,
     loaded: &LoadedPolicies,
 ) -> Option<FileProblems> {
-    if loaded.errors.is_empty() && loaded.library_errors.is_empty() {
+    if loaded.errors.is_empty() && loaded.library_errors.is_empty() && config.warnings.is_empty() {
         return None;
     }
     // The text the places were read from (a configuration read from a file keeps it).
     let text: Arc<str> = config.text.clone().unwrap_or_else(|| Arc::from(""));
+    // Its warnings (a `[[drafts.metadata]]` key one letter from a known one), as every
+    // CLI command prints them.
+    let warnings = config
+        .warnings
+        .iter()
+        .map(|warning| config_problem(warning, &text, ProblemLevel::Warning));
     // Without `--policy`, every root the loader could not read is an entry of
     // `policies`, which the configuration says where it is written.
     let roots = loaded.errors.iter().map(|error| {
@@ -524,7 +533,7 @@ fn config_file_problems(
             error.help.clone(),
         )
     });
-    let problems = roots.chain(libraries).collect();
+    let problems = warnings.chain(roots).chain(libraries).collect();
     Some(FileProblems {
         path: config_path.to_path_buf(),
         text,
@@ -595,10 +604,10 @@ mod tests {
                 span: start..start + "\"../up/*.md\"".len(),
             }),
         };
-        let problem = config_problem(&error, text);
+        let problem = config_problem(&error, text, ProblemLevel::Error);
         assert_eq!(decorum_text::slice(text, problem.range), "\"../up/*.md\"");
         let edited = text.replace("\"]", "\", \"notes/*.md\"]");
-        let problem = config_problem(&error, &edited);
+        let problem = config_problem(&error, &edited, ProblemLevel::Error);
         assert!(problem.range.is_empty());
         assert_eq!(usize::from(problem.range.start()), start);
     }
