@@ -877,6 +877,9 @@ fn hint(source: &str, pos: usize, positives: &[Rule], found: &Found<'_>) -> Opti
     if let Some(help) = bare_word_term(source, pos, positives, found) {
         return Some(help);
     }
+    if let Some(help) = bare_word_text(source, pos, positives, found) {
+        return Some(help);
+    }
     if let Some(help) = option_in_extend(source, pos, positives, found) {
         return Some(help);
     }
@@ -884,6 +887,9 @@ fn hint(source: &str, pos: usize, positives: &[Rule], found: &Found<'_>) -> Opti
         return Some(help);
     }
     if let Some(help) = second_scope(source, pos, positives, found) {
+        return Some(help);
+    }
+    if let Some(help) = spaced_set_name(source, pos, positives, found) {
         return Some(help);
     }
     if matches!(found.text, "&&" | "&") {
@@ -1167,6 +1173,74 @@ fn bare_word_term(
     } else {
         format!("{TERMS}: write `\"{words}\"`")
     })
+}
+
+/// `title Hello there`, `channel in [x, "y"]`: a bare word where text in quotes goes (a
+/// title, a message, an item of a list of channels or types). The help quotes the words
+/// up to the end of the item, as `bare_word_term` does for terms.
+fn bare_word_text(
+    source: &str,
+    pos: usize,
+    positives: &[Rule],
+    found: &Found<'_>,
+) -> Option<String> {
+    if !positives.contains(&Rule::string)
+        || positives.contains(&Rule::term)
+        || !found.text.starts_with(char::is_alphanumeric)
+    {
+        return None;
+    }
+    let line = source.get(pos..)?.split(['\n', '\r', '#']).next()?;
+    let end = [line.find(','), line.find(']'), line.find('}')]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(line.len());
+    let words = line[..end].trim_end();
+    if words.is_empty()
+        || words.contains(['"', '\\'])
+        || words.chars().any(|c| Lookalike::of(c).is_some())
+    {
+        return None;
+    }
+    Some(format!("write text in double quotes: `\"{words}\"`"))
+}
+
+/// `contains (term set)`: a second word after a set's name, where a set operator or the
+/// end of the expression goes. A name is one word; sets combine with `+` and `-`.
+fn spaced_set_name(
+    source: &str,
+    pos: usize,
+    positives: &[Rule],
+    found: &Found<'_>,
+) -> Option<String> {
+    let is_name_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    if !positives.contains(&Rule::set_op)
+        || found.text.is_empty()
+        || !found.text.chars().all(is_name_char)
+    {
+        return None;
+    }
+    let before = source.get(..pos)?;
+    let trimmed = before.trim_end_matches(is_grammar_space);
+    if trimmed.len() == before.len() {
+        return None;
+    }
+    let previous: String = trimmed
+        .chars()
+        .rev()
+        .take_while(|&c| is_name_char(c))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    if previous.is_empty() || !previous.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    Some(format!(
+        "a set's name is one word (`{previous}-{word}` or `{previous}_{word}`); to combine sets, join them with `+` or `-`",
+        word = found.text
+    ))
 }
 
 /// `extend SET += [...] masked`: an `extend` takes a term expression and nothing more.
