@@ -558,6 +558,7 @@ impl PolicySet {
                     edits: vec![removal_edit(
                         text,
                         &ctx.draft.prose,
+                        ctx.draft.format == DraftFormat::Markdown,
                         &ctx.post.sentences,
                         range,
                     )],
@@ -1274,12 +1275,18 @@ fn removal_range(text: &str, range: TextRange) -> TextRange {
 ///
 /// and it capitalises the next word when the removal began the sentence
 /// ([`capitalise_after`]).
-fn removal_edit(text: &str, prose: &str, sentences: &[TextRange], range: TextRange) -> Edit {
+fn removal_edit(
+    text: &str,
+    prose: &str,
+    markdown: bool,
+    sentences: &[TextRange],
+    range: TextRange,
+) -> Edit {
     let wrapped = empty_wrappers(text, prose, range);
     let removed = sentence_removal(text, prose, sentences, range, wrapped)
         .or_else(|| sentence_start_article(text, prose, sentences, range, wrapped))
         .unwrap_or_else(|| dangling_mark(text, removal_range(text, wrapped)));
-    let removed = blank_line_removal(text, prose, removed);
+    let removed = blank_line_removal(text, prose, markdown, removed);
     capitalise_after(text, sentences, range, removed)
 }
 
@@ -1610,19 +1617,24 @@ fn line_end_before(text: &str, at: usize) -> usize {
 /// `removed` widened to the whole line when only spaces would be left on it, or spaces
 /// and Markdown block markup ([`block_marker_before`]): a list item's marker (with its
 /// task box, `[ ]` or `[x]`), a heading's `#`s (with its closing `#`s,
-/// [`closing_hashes_end`]) or a quote's `>`s; so no blank line is left inside a
-/// paragraph (which would split it in two), no third one between two paragraphs, and no
-/// marker holding nothing. The line goes with one line end: its own when a line of text
-/// follows, else the one before it. When blank lines (or the edge of the text) are on both
-/// sides, the line was a paragraph of its own, and one of the blank lines goes too:
-/// `Hi\n\nGuaranteed.\n\nBye\n` reads `Hi\n\nBye\n`. In a quote a line of its `>`s
-/// alone is a blank line, and of a bare `>` line and a blank line that ends the quote the
-/// `>` line goes: `> a\n>\n> Guaranteed.\n>\n> b` reads `> a\n>\n> b`. A setext
-/// heading's underline goes with the heading's only line ([`underline_end`]). A list
-/// item whose next line continues it ([`item_text`]) keeps its marker, and that line's
-/// text moves up beside it ([`item_removal`]). Line ends may be `\n`, `\r\n` or a lone
-/// `\r`.
-fn blank_line_removal(text: &str, prose: &str, removed: TextRange) -> TextRange {
+/// [`closing_hashes_end`]) or a quote's `>`s, after any quote and list markers
+/// (`- ## Title`); so no blank line is left inside a paragraph (which would split it in
+/// two), no third one between two paragraphs, and no marker holding nothing. The line
+/// goes with one line end: its own when a line of text follows, else the one before it.
+/// When blank lines (or the edge of the text) are on both sides, the line was a
+/// paragraph of its own, and one of the blank lines goes too: `Hi\n\nGuaranteed.\n\nBye\n`
+/// reads `Hi\n\nBye\n`. In a quote a line of `>`s alone (as many as the line's, or fewer)
+/// is a blank line, and of a bare `>` line and a blank line that ends the quote the `>`
+/// line goes: `> a\n>\n> Guaranteed.\n>\n> b` reads `> a\n>\n> b`; a bare `>` line at
+/// the quote's edge goes with the line, so a quote left empty leaves nothing:
+/// `Hi\n\n> Guaranteed.\n>\n\nBye` reads `Hi\n\nBye`. A setext heading's underline
+/// goes with the heading's only line ([`underline_end`]); a line of `=` or `-` under an
+/// emptied ATX heading or list item goes with it when a paragraph line is above
+/// ([`underlines`]), which it would otherwise underline. A list item whose next line
+/// continues it ([`item_text`]) keeps its marker, and that line's text moves up beside
+/// it ([`item_removal`]). `markdown` is false for a plain-text draft. Line ends may be
+/// `\n`, `\r\n` or a lone `\r`.
+fn blank_line_removal(text: &str, prose: &str, markdown: bool, removed: TextRange) -> TextRange {
     let (s, e) = (usize::from(removed.start()), usize::from(removed.end()));
     let (Some(before), Some(after)) = (text.get(..s), text.get(e..)) else {
         return removed;
@@ -1651,11 +1663,24 @@ fn blank_line_removal(text: &str, prose: &str, removed: TextRange) -> TextRange 
         Some(found)
     };
     // Closing `#`s close a heading alone: after anything else they are text.
-    if closing && !matches!(marker, Some((_, Marker::Heading))) {
+    if closing && !matches!(marker, Some((_, Marker::Heading { .. }))) {
         return removed;
     }
-    if let Some((from, item @ Marker::Item { .. })) = marker {
-        match item_removal(text, prose, from, item, start, end) {
+    if let Some((from, marker)) = marker
+        && let Some(item) = marker.item()
+    {
+        let kept = match marker {
+            Marker::Heading { hashes, .. } => hashes,
+            // Where the item's text began: the spaces (and task box) before it stay.
+            _ => {
+                start
+                    + bytes
+                        .get(start..end)
+                        .map_or(0, |t| t.iter().take_while(space).count())
+            }
+        };
+        let heading = matches!(marker, Marker::Heading { .. });
+        match item_removal(text, prose, from, item, kept, heading, end) {
             ItemRemoval::Join(range) => return range,
             ItemRemoval::Lines(to) => end = to,
         }
@@ -1666,7 +1691,14 @@ fn blank_line_removal(text: &str, prose: &str, removed: TextRange) -> TextRange 
         .get(start..s)
         .map_or(0, |prefix| prefix.iter().filter(|&&b| b == b'>').count());
     let quotes = |(a, b): (usize, usize)| quotes_only(text, a, b);
-    let blank = |n: (usize, usize)| quotes(n).is_some_and(|q| q == 0 || q == depth);
+    // A line of `>`s alone, as many as this line's or fewer, is a blank line of its
+    // quote (fewer end the inner quote); more would be an empty quote of their own.
+    let blank = |n: (usize, usize)| quotes(n).is_some_and(|q| q <= depth);
+    let bare = |n: (usize, usize)| quotes(n).is_some_and(|q| q > 0 && q <= depth);
+    let quoted = |at: usize| {
+        text.get(at..)
+            .is_some_and(|t| t.trim_start_matches([' ', '\t']).starts_with('>'))
+    };
     let line_before = |at: usize| {
         let to = at - line_end_before(text, at);
         let from = text
@@ -1682,24 +1714,60 @@ fn blank_line_removal(text: &str, prose: &str, removed: TextRange) -> TextRange 
             .map_or(text.len(), |i| at + i);
         (at, to)
     };
-    let prev = (start > 0).then(|| line_before(start));
-    // A setext heading's only line: its underline goes too (left alone, `===` would be
-    // text and `---` a thematic break). The prose view blanks an underline Markdown read
-    // as one; a plain-text draft has none.
-    if !matches!(marker, Some((_, Marker::Heading | Marker::Item { .. })))
-        && prev.is_none_or(|p| quotes(p).is_some())
-    {
-        let next_start = end + line_end_at(text, end);
-        if next_start > end
-            && let Some((run, to)) = underline_end(text, next_start, depth)
-            && blanked(text, prose, run)
-        {
+    let mut prev = (start > 0).then(|| line_before(start));
+    let next_start = end + line_end_at(text, end);
+    let underline = (next_start > end)
+        .then(|| underline_end(text, next_start, depth))
+        .flatten();
+    if let Some((run, to)) = underline {
+        let takes = match marker {
+            // A setext heading's only line: its underline goes too (left alone, `===`
+            // would be text and `---` a thematic break). The prose view blanks an
+            // underline Markdown read as one; a plain-text draft has none.
+            None | Some((_, Marker::Quote)) => {
+                prev.is_none_or(|p| quotes(p).is_some()) && blanked(text, prose, run)
+            }
+            // Under an ATX heading or a list item, a line of `=` is text and one of
+            // `-` a thematic break; once the line goes they would stand under the line
+            // above, and turn a paragraph line into a heading (or run on from an
+            // item's text): they go too. After a blank line, a heading or (for `-`) an
+            // item, they stay as they were.
+            Some(_) => {
+                markdown
+                    && prev.is_some_and(|p| {
+                        !blank(p) && underlines(text, p, bytes.get(run) == Some(&b'-'))
+                    })
+            }
+        };
+        if takes {
             end = to;
         }
     }
     // The lines before and after, as (start, end) without their line ends.
+    let next_of = |end: usize| {
+        let next_start = end + line_end_at(text, end);
+        (next_start > end && next_start < text.len()).then(|| line_from(next_start))
+    };
+    let mut next = next_of(end);
+    // A bare `>` line at the quote's edge (a line outside the quote, or the text's
+    // edge, beyond it) parts nothing once this line goes: it goes too, and the lines
+    // beyond decide, so a quote left empty leaves no `>` and no doubled blank line.
+    let mut start = start;
+    if let Some(p) = prev
+        && bare(p)
+        && (p.0 == 0 || !quoted(line_before(p.0).0))
+    {
+        start = p.0;
+        prev = (p.0 > 0).then(|| line_before(p.0));
+    }
+    if let Some(n) = next
+        && bare(n)
+        && next_of(n.1).is_none_or(|beyond| !quoted(beyond.0))
+    {
+        end = n.1;
+        next = next_of(end);
+    }
     let next_start = end + line_end_at(text, end);
-    let next = (next_start > end && next_start < text.len()).then(|| line_from(next_start));
     let (from, to) = match (prev, next) {
         // A line of text follows: this line and its line end.
         (_, Some(n)) if !blank(n) => (start, next_start),
@@ -1708,12 +1776,10 @@ fn blank_line_removal(text: &str, prose: &str, removed: TextRange) -> TextRange 
         // In a quote, a bare `>` line before and a blank line after, which ends the quote:
         // the `>` line goes with this line, and the blank line stays to part the quote
         // from what follows.
-        (Some(p), Some(n)) if depth > 0 && quotes(n) == Some(0) && quotes(p) == Some(depth) => {
-            match p.0 {
-                0 => (0, n.1 + line_end_at(text, n.1)),
-                _ => (p.0 - line_end_before(text, p.0), end),
-            }
-        }
+        (Some(p), Some(n)) if quotes(n) == Some(0) && bare(p) => match p.0 {
+            0 => (0, n.1 + line_end_at(text, n.1)),
+            _ => (p.0 - line_end_before(text, p.0), end),
+        },
         // Blank lines (or the start) on both sides: this line and the blank line after.
         (_, Some(n)) => (start, n.1 + line_end_at(text, n.1)),
         // The last line: the line end before it, and the blank line before that if any.
@@ -1735,34 +1801,32 @@ enum ItemRemoval {
 }
 
 /// What goes of a list item's line whose marker starts at `line` (with its item's
-/// details, `item`) when nothing but spaces would be left after the marker, from `start`
-/// (just after the marker) to `end` (the line's end).
+/// details, `item`) when nothing but spaces would be left after the marker (or after a
+/// heading's `#`s in the item, `heading`), from `start` (just after the markup) to `end`
+/// (the line's end); `kept` is where the item's text began (after the marker's spaces
+/// and task box), or where the heading's `#`s begin.
 ///
 /// When the next line continues the item ([`item_text`]), the marker stays and that
 /// line's text moves up beside it, after the spaces (and task box) that parted the
 /// marker from the text before: `- Guaranteed\n  results.` reads `- results.` (then
-/// `- Results.`, [`capitalise_after`]). Keeping the text on the marker's line keeps the
-/// item as CommonMark reads it: the item's content starts at the same column, so the
-/// lines after keep their place; a marker left alone on its line could not start a list
-/// after a paragraph line (`Hi.\n-` is a setext heading), and a next line indented four
-/// or more past it would be code. When the next line is a setext underline of the item's
-/// text (`- Guaranteed\n  ---`), the underline goes with the text, and the line after it
-/// decides. Else the item's line goes whole.
+/// `- Results.`, [`capitalise_after`]), and `- ## Guaranteed\n  results.` the same.
+/// Keeping the text on the marker's line keeps the item as CommonMark reads it: the
+/// item's content starts at the same column, so the lines after keep their place; a
+/// marker left alone on its line could not start a list after a paragraph line
+/// (`Hi.\n-` is a setext heading), and a next line indented four or more past it would
+/// be code. When the next line is a setext underline of the item's text (`- Guaranteed\n
+/// ---`), or a line of `=` or `-` under an emptied heading (which moved up would be a
+/// thematic break, `- ---`), it goes with the text, and the line after it decides. Else
+/// the item's line goes whole.
 fn item_removal(
     text: &str,
     prose: &str,
     line: usize,
-    item: Marker,
-    start: usize,
+    item: Item,
+    kept: usize,
+    heading: bool,
     end: usize,
 ) -> ItemRemoval {
-    let space = |b: &&u8| matches!(b, b' ' | b'\t');
-    // Where the item's text began: the spaces (and task box) before it stay.
-    let kept = start
-        + text
-            .as_bytes()
-            .get(start..end)
-            .map_or(0, |t| t.iter().take_while(space).count());
     let join = |at: usize| ItemRemoval::Join(decorum_text::range_of(kept..at));
     let next = end + line_end_at(text, end);
     let Some((at, extra)) = item_text(text, line, item, next) else {
@@ -1772,7 +1836,7 @@ fn item_removal(
     let underline = (extra < 4)
         .then(|| underline_end(text, at, 0))
         .flatten()
-        .filter(|&(run, _)| blanked(text, prose, run));
+        .filter(|&(run, _)| heading || blanked(text, prose, run));
     let Some((_, to)) = underline else {
         return join(at);
     };
@@ -1857,33 +1921,82 @@ fn quotes_only(text: &str, a: usize, b: usize) -> Option<usize> {
     Some(quotes)
 }
 
+/// Whether a setext underline (of `-` when `dashes`, else of `=`) right under the line
+/// `(a, b)` of the text would underline it, or run on from its text: the line holds text
+/// that is not an ATX heading's, nor (for `-`, which after an item is a thematic break)
+/// a list item's. Reads the line's first bytes only.
+fn underlines(text: &str, (a, b): (usize, usize), dashes: bool) -> bool {
+    let Some(line) = text.as_bytes().get(a..b) else {
+        return false;
+    };
+    let lead = line
+        .iter()
+        .take_while(|c| matches!(c, b' ' | b'\t' | b'>'))
+        .count();
+    let rest = &line[lead..];
+    let hashes = rest.iter().take_while(|&&c| c == b'#').count();
+    let spaced = |i: usize| matches!(rest.get(i), None | Some(b' ' | b'\t'));
+    if (1..=6).contains(&hashes) && spaced(hashes) {
+        return false;
+    }
+    let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+    let item = match rest.get(digits) {
+        Some(b'-' | b'*' | b'+') if digits == 0 => spaced(1),
+        Some(b'.' | b')') if (1..=9).contains(&digits) => spaced(digits + 1),
+        _ => false,
+    };
+    !rest.is_empty() && (!dashes || !item)
+}
+
 /// What Markdown block markup stands alone before a removal ([`block_marker_before`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Marker {
-    /// A heading's `#`s: the line goes with the removal, with any closing `#`s, since a
-    /// next line could not continue an empty heading.
-    Heading,
-    /// A quote's `>`s: the line goes with the removal (CommonMark continues a quote
-    /// lazily only while a paragraph in it is open).
+    /// A heading's `#`s, which start at `hashes`, perhaps in a list `item`: the line
+    /// goes with the removal, with any closing `#`s, since a next line could not
+    /// continue an empty heading; a next line that continues the item moves up beside
+    /// the item's marker instead.
+    Heading { hashes: usize, item: Option<Item> },
+    /// A quote's `>`s (perhaps in list items): the line goes with the removal
+    /// (CommonMark continues a quote lazily only while a paragraph in it is open).
     Quote,
-    /// A list item's marker (and task box), whose next line continues the item when
-    /// indented to the item's content: `content` is where the item's text began (after
-    /// the marker and a space), `quote_end` the byte after the last `>` before the
-    /// marker, if the item is in a quote.
-    Item {
-        content: usize,
-        quote_end: Option<usize>,
-    },
+    /// A list item's marker (and task box).
+    Item(Item),
+}
+
+impl Marker {
+    /// The list item whose next line may continue it: the item's own, or the one a
+    /// heading stands in.
+    fn item(self) -> Option<Item> {
+        match self {
+            Marker::Item(item)
+            | Marker::Heading {
+                item: Some(item), ..
+            } => Some(item),
+            _ => None,
+        }
+    }
+}
+
+/// A list item before a removal ([`Marker`]), whose next line continues it when
+/// indented to the item's content: `content` is where the item's text began (after the
+/// marker and a space), `quote_end` the byte after the last `>` before the marker, if
+/// the item is in a quote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Item {
+    content: usize,
+    quote_end: Option<usize>,
 }
 
 /// The start of the line holding byte `at` when all before `at` on it is Markdown block
 /// markup followed by a space or tab at `at`: a list item's marker (`-`, `*`, `+`, `1.`,
 /// `1)`), perhaps with a task box (`[ ]`, `[x]`, `[X]`) after it and a space, or a
-/// heading's (`#` to `######`), after any indentation and blockquote `>`s, or `>`s
-/// alone; with what the markup is. Reads only those bytes, backwards.
+/// heading's (`#` to `######`), after any indentation, blockquote `>`s and list markers
+/// (`- ## Title`, `> - text`), or `>`s alone; with what the innermost markup is. Reads
+/// only those bytes, backwards.
 fn block_marker_before(text: &str, at: usize) -> Option<(usize, Marker)> {
     let bytes = text.as_bytes();
-    if !matches!(bytes.get(at), Some(b' ' | b'\t')) {
+    let is_space = |b: Option<&u8>| matches!(b, Some(b' ' | b'\t'));
+    if !is_space(bytes.get(at)) {
         return None;
     }
     let byte = |i: usize| i.checked_sub(1).and_then(|i| bytes.get(i)).copied();
@@ -1891,6 +2004,21 @@ fn block_marker_before(text: &str, at: usize) -> Option<(usize, Marker)> {
         (1..=from)
             .take_while(|&k| bytes.get(from - k).is_some_and(f))
             .count()
+    };
+    // The length of a list item's marker that ends just before byte `i` and has a space
+    // or tab at `i`: a bullet, or one to nine digits and `.` or `)`.
+    let item_marker = |i: usize| -> Option<usize> {
+        if !is_space(bytes.get(i)) {
+            return None;
+        }
+        match byte(i)? {
+            b'-' | b'*' | b'+' => Some(1),
+            b'.' | b')' => {
+                let digits = run(i - 1, u8::is_ascii_digit);
+                (1..=9).contains(&digits).then_some(digits + 1)
+            }
+            _ => None,
+        }
     };
     // A task box stands after its item's marker and spaces: `at` moves to the first
     // space after the marker.
@@ -1907,36 +2035,65 @@ fn block_marker_before(text: &str, at: usize) -> Option<(usize, Marker)> {
     } else {
         at
     };
-    let item = Marker::Item {
-        content: at + 1,
-        quote_end: None,
-    };
     let (mut i, mut marker) = match byte(at) {
-        Some(b'-' | b'*' | b'+') => (at - 1, item),
-        Some(b'.' | b')') => {
-            let digits = run(at - 1, u8::is_ascii_digit);
-            (1..=9)
-                .contains(&digits)
-                .then_some((at - 1 - digits, item))?
-        }
         Some(b'#') if !task => {
             let hashes = run(at, |b| *b == b'#');
-            (hashes <= 6).then_some((at - hashes, Marker::Heading))?
+            (hashes <= 6).then_some((
+                at - hashes,
+                Marker::Heading {
+                    hashes: at - hashes,
+                    item: None,
+                },
+            ))?
         }
         Some(b'>') if !task => (at, Marker::Quote),
-        _ => return None,
-    };
-    // Indentation and blockquote markers, back to the line's start.
-    while let Some(b @ (b' ' | b'\t' | b'>')) = byte(i) {
-        if let Marker::Item {
-            quote_end: quote_end @ None,
-            ..
-        } = &mut marker
-            && b == b'>'
-        {
-            *quote_end = Some(i);
+        _ => {
+            let len = item_marker(at)?;
+            let item = Item {
+                content: at + 1,
+                quote_end: None,
+            };
+            (at - len, Marker::Item(item))
         }
-        i -= 1;
+    };
+    // Indentation, blockquote markers and list items' markers, back to the line's start.
+    loop {
+        let item = match &mut marker {
+            Marker::Item(item)
+            | Marker::Heading {
+                item: Some(item), ..
+            } => Some(item),
+            _ => None,
+        };
+        match byte(i) {
+            Some(b' ' | b'\t') => i -= 1,
+            Some(b'>') => {
+                if let Some(Item {
+                    quote_end: quote_end @ None,
+                    ..
+                }) = item
+                {
+                    *quote_end = Some(i);
+                }
+                i -= 1;
+            }
+            _ => {
+                let Some(len) = item_marker(i) else {
+                    break;
+                };
+                // A heading in a list item: the item's next line may continue it.
+                if let Marker::Heading {
+                    item: item @ None, ..
+                } = &mut marker
+                {
+                    *item = Some(Item {
+                        content: i + 1,
+                        quote_end: None,
+                    });
+                }
+                i -= len;
+            }
+        }
     }
     byte(i)
         .is_none_or(|b| matches!(b, b'\n' | b'\r'))
@@ -1950,10 +2107,8 @@ fn block_marker_before(text: &str, at: usize) -> Option<(usize, Marker)> {
 /// (`-` then `  results.` is still an item). A line indented less, even text that
 /// Markdown reads as a lazy continuation, would not continue an empty item: the marker
 /// would be left holding nothing. `None` for a blank line too.
-fn item_text(text: &str, line: usize, marker: Marker, next: usize) -> Option<(usize, usize)> {
-    let Marker::Item { content, quote_end } = marker else {
-        return None;
-    };
+fn item_text(text: &str, line: usize, item: Item, next: usize) -> Option<(usize, usize)> {
+    let Item { content, quote_end } = item;
     let rest = text.get(next..)?;
     let (rest, width) = match quote_end {
         Some(quote_end) => (
@@ -2322,10 +2477,11 @@ mod tests {
     proptest! {
         /// `fix remove` never panics, and its edit stays in the text, on character
         /// boundaries, splits no CRLF, adds at most a capital, holds the match and
-        /// reaches over three line ends at most beside it, whatever markup, links,
-        /// brackets, list, task, heading and quote markers, closing `#`s, setext
-        /// underlines, indented lines, articles, punctuation, blank lines and line ends
-        /// surround it, in Markdown and in plain text.
+        /// reaches over five line ends at most beside it, whatever markup, links,
+        /// brackets, list, task, heading and quote markers (nested on one line too),
+        /// closing `#`s, setext underlines, bare `>` lines of any depth, indented lines,
+        /// articles, punctuation, blank lines and line ends surround it, in Markdown and
+        /// in plain text.
         #[test]
         fn removal_stays_around_the_match(
             parts in proptest::collection::vec(
@@ -2337,6 +2493,7 @@ mod tests {
                     "![", "](<a b>)", "](https://x.example \"t (\")", "][r]", "1. ", "10) ",
                     "## ", "+ ", "  ", "A ", "An ", "The ", ":", "?", "\\", "<", ">",
                     "- [ ] ", "[x] ", " ##", "#", "===", "---", "\n>\n", "\n  ", "\n    ",
+                    "\n>> ", "\n>\n\n", "\n\n>\n> ", "- ## ", "- > ",
                 ]),
                 0..32,
             ),
@@ -2359,7 +2516,7 @@ mod tests {
                 .iter()
                 .find(|p| p.range.contains_range(r))
                 .map_or(&[][..], |p| &p.sentences[..]);
-            let edit = removal_edit(&text, &draft.prose, sentences, r);
+            let edit = removal_edit(&text, &draft.prose, !plain, sentences, r);
             let (s, e) = (usize::from(edit.range.start()), usize::from(edit.range.end()));
             prop_assert!(edit.range.contains_range(r), "{:?} {:?}", edit.range, r);
             prop_assert!(e <= text.len() && text.is_char_boundary(s) && text.is_char_boundary(e));
@@ -2367,15 +2524,15 @@ mod tests {
             let splits = |at: usize| at > 0 && text.as_bytes().get(at - 1..=at) == Some(b"\r\n");
             prop_assert!(!splits(s) && !splits(e), "{:?} {:?}", edit.range, text);
             // Beside what the sentence and word rules take (a sentence may run over
-            // lines), it reaches over three line ends at most: a setext underline and a
-            // blank line, or a bare `>` line and a blank line.
+            // lines), it reaches over five line ends at most: a bare `>` line at the
+            // quote's edge on each side, a setext underline and a blank line.
             let wrapped = empty_wrappers(&text, &draft.prose, r);
             let inner = sentence_removal(&text, &draft.prose, sentences, r, wrapped)
                 .or_else(|| sentence_start_article(&text, &draft.prose, sentences, r, wrapped))
                 .unwrap_or_else(|| dangling_mark(&text, removal_range(&text, wrapped)));
             let line_ends = |t: &str| t.matches(['\n', '\r']).count() - t.matches("\r\n").count();
             let around = line_ends(&text[s..e]) - line_ends(decorum_text::slice(&text, inner));
-            prop_assert!(around <= 3, "{:?} {:?}", edit.range, text);
+            prop_assert!(around <= 5, "{:?} {:?}", edit.range, text);
             // The only text it adds is the capital of the next word.
             prop_assert!(edit.new_text.chars().all(char::is_uppercase), "{:?}", edit.new_text);
         }
@@ -2478,7 +2635,13 @@ mod tests {
             .unwrap();
         apply_edits(
             text,
-            &[removal_edit(text, &draft.prose, &post.sentences, r)],
+            &[removal_edit(
+                text,
+                &draft.prose,
+                format == DraftFormat::Markdown,
+                &post.sentences,
+                r,
+            )],
         )
     }
 
@@ -2763,6 +2926,19 @@ mod tests {
             ("Hi.\n\n## Guaranteed ##\n\nBye.\n", "Hi.\n\nBye.\n"),
             ("Hi.\n\n### Guaranteed! ######  \nBye.\n", "Hi.\n\nBye.\n"),
             ("> ## Guaranteed #\n> Bye.\n", "> Bye.\n"),
+            // A heading in a list item goes as the item does, and a line that
+            // continues the item moves up beside the item's marker (an underline under
+            // the heading with the heading: moved up, `- ---` is a thematic break).
+            ("- ## Guaranteed\n- Bye.\n", "- Bye.\n"),
+            ("Hi.\n\n- ## Guaranteed ##\n", "Hi.\n"),
+            ("1. ### Guaranteed\n2. Bye.\n", "2. Bye.\n"),
+            ("- ## Guaranteed\n  results.\n", "- results.\n"),
+            ("> - ## Guaranteed\n>   results.\n", "> - results.\n"),
+            ("- ## Guaranteed\n  ---\n  more.\n", "- more.\n"),
+            ("- ## Guaranteed\n  ===\n- Bye.\n", "- Bye.\n"),
+            // So do an item in an item and a quote in an item on the same line.
+            ("- - Guaranteed\n- Bye.\n", "- Bye.\n"),
+            ("- > Guaranteed\n- Bye.\n", "- Bye.\n"),
             // After an item's or a quote's text, `#`s are text.
             ("- Guaranteed ##\n", "- ##\n"),
             ("> Guaranteed #\n", "> #\n"),
@@ -2823,19 +2999,38 @@ mod tests {
             ("- Hi.\n- Guaranteed\n  ===\n- Bye.\n", "- Hi.\n- Bye.\n"),
             // The heading keeps its other line, and its underline.
             ("Hi.\nGuaranteed\n---\n\nBye.\n", "Hi.\n---\n\nBye.\n"),
-            // After an ATX heading, `---` is a thematic break of its own.
+            // After an ATX heading, `---` is a thematic break of its own, and `===` a
+            // paragraph: after a blank line they stay as they were.
             ("Hi.\n\n# Guaranteed\n---\n", "Hi.\n\n---\n"),
+            ("Hi.\n\n# Guaranteed\n===\n", "Hi.\n\n===\n"),
+            // Under a paragraph line they would make it a heading (or run on from an
+            // item's text): they go with the emptied heading's or item's line.
+            ("Hi.\n# Guaranteed\n---\n", "Hi.\n"),
+            ("Hi.\n## Guaranteed\n===\nBye.\n", "Hi.\nBye.\n"),
+            ("Hi.\n- Guaranteed\n---\n", "Hi.\n"),
+            ("- Hi.\n- Guaranteed\n===\n", "- Hi.\n"),
+            ("> Hi.\n> # Guaranteed\n> ---\n> Bye.\n", "> Hi.\n> Bye.\n"),
+            // After an item, `---` stays a thematic break; after a heading, both stay.
+            ("- Hi.\n- Guaranteed\n---\n", "- Hi.\n---\n"),
+            ("# Hi\n# Guaranteed\n===\n", "# Hi\n===\n"),
         ];
         for end in ["\n", "\r\n", "\r"] {
             for (text, want) in cases {
                 let (text, want) = (text.replace('\n', end), want.replace('\n', end));
                 assert_eq!(remove(&text, "Guaranteed"), want, "{text:?}");
             }
-            let text = "Hi.\n\nGuaranteed\n===\n\nBye.\n".replace('\n', end);
-            assert_eq!(
-                remove_in(DraftFormat::PlainText, &text, "Guaranteed"),
-                "Hi.\n\n===\n\nBye.\n".replace('\n', end),
-            );
+            // In plain text the lines are text.
+            for (text, want) in [
+                ("Hi.\n\nGuaranteed\n===\n\nBye.\n", "Hi.\n\n===\n\nBye.\n"),
+                ("Hi.\n# Guaranteed\n===\n", "Hi.\n===\n"),
+            ] {
+                let (text, want) = (text.replace('\n', end), want.replace('\n', end));
+                assert_eq!(
+                    remove_in(DraftFormat::PlainText, &text, "Guaranteed"),
+                    want,
+                    "{text:?}"
+                );
+            }
         }
     }
 
@@ -2859,6 +3054,19 @@ mod tests {
             ("> - a\n>\n> - Guaranteed.\n>\n> - b\n", "> - a\n>\n> - b\n"),
             // Text on a side: the line goes with one line end, as outside a quote.
             ("> a\n> Guaranteed.\n>\n> b\n", "> a\n>\n> b\n"),
+            // A line of fewer `>`s is a blank line too (it ends the inner quote).
+            ("> a\n>\n>> Guaranteed.\n>>\n> b\n", "> a\n>\n> b\n"),
+            ("> a\n>\n>> Guaranteed.\n\nBye.\n", "> a\n\nBye.\n"),
+            ("> a\n>> Guaranteed.\n>\n> b\n", "> a\n>\n> b\n"),
+            // A bare `>` line at the quote's edge goes with it: a quote left empty
+            // leaves no `>` and no two blank lines in a row.
+            ("> a\n>> Guaranteed.\n>\n", "> a\n"),
+            ("Hi.\n\n> Guaranteed.\n>\n\nBye.\n", "Hi.\n\nBye.\n"),
+            ("Hi.\n\n>\n> Guaranteed.\n\nBye.\n", "Hi.\n\nBye.\n"),
+            ("Hi.\n\n>\n> Guaranteed.\n>\nBye.\n", "Hi.\n\nBye.\n"),
+            ("Hi.\n\n>\n> Guaranteed.\n>\n\nBye.\n", "Hi.\n\nBye.\n"),
+            ("Hi.\n>\n> Guaranteed.\n", "Hi.\n"),
+            ("> a\n> Guaranteed.\n>\n\nBye.\n", "> a\n\nBye.\n"),
         ];
         for end in ["\n", "\r\n", "\r"] {
             for (format, name) in [
