@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use decorum_draft::{Draft, DraftFormat, Metadata, Post, WaiverScope};
 use decorum_syntax::Severity;
-use decorum_text::{TextLen, TextRange, TextSize};
+use decorum_text::{TextRange, TextSize};
 
 use crate::eval::{Hit, PostCtx, SetCache, compare, leaf_mask};
 use crate::finding::*;
@@ -1272,9 +1272,12 @@ fn removal_range(text: &str, range: TextRange) -> TextRange {
 /// 3. the rest of the line, when only spaces or a list item's, heading's or quote's
 ///    marker would be left on it, with one line end, and one separating blank line when
 ///    the line held the whole paragraph ([`blank_line_removal`]);
+/// 4. else, when it started the line's text, the spaces after it, and in Markdown it
+///    escapes a block marker the text left would start the line with
+///    ([`line_start_removal`]: `Guaranteed - fast` reads `\- fast`);
 ///
-/// and it capitalises the next word when the removal began the sentence
-/// ([`capitalise_after`]).
+/// and it capitalises the next word, on the next line too, when the removal began the
+/// sentence ([`capitalise_after`]). `markdown` is false for a plain-text draft.
 fn removal_edit(
     text: &str,
     prose: &str,
@@ -1287,7 +1290,106 @@ fn removal_edit(
         .or_else(|| sentence_start_article(text, prose, sentences, range, wrapped))
         .unwrap_or_else(|| dangling_mark(text, removal_range(text, wrapped)));
     let removed = blank_line_removal(text, prose, markdown, removed);
-    capitalise_after(text, sentences, range, removed)
+    let (removed, escape) = line_start_removal(text, markdown, removed);
+    escape.unwrap_or_else(|| capitalise_after(text, sentences, range, removed))
+}
+
+/// `removed` when it starts a line's text (after any quote and list markers) and text
+/// stays after it on the line, which then starts the line: widened over the spaces
+/// after it, which would be left leading the line (four make indented code), and, in
+/// Markdown (`markdown`), with the edit that escapes a block marker the text would start
+/// with. `Guaranteed - fast` would read `- fast`, a list item: it reads `\- fast`, and
+/// `Guaranteed ##` reads `\##`, `Guaranteed 1. x` reads `1\. x`, `Guaranteed > x` reads
+/// `\> x`; rendered, each shows the text that was there. Markers: a heading's `#`s, a
+/// list item's (`-`, `+`, `*`, `1.`, `1)`), a quote's `>`, a setext underline or a
+/// thematic break (`===`, `---`, `***`, `___`), a code fence (three backticks or
+/// tildes). Reads the rest of that line at most; `None` when no escape is needed.
+fn line_start_removal(text: &str, markdown: bool, removed: TextRange) -> (TextRange, Option<Edit>) {
+    let bytes = text.as_bytes();
+    let (s, e) = (usize::from(removed.start()), usize::from(removed.end()));
+    let space = |b: &&u8| matches!(b, b' ' | b'\t');
+    let line_end = |i: usize| bytes.get(i).is_none_or(|b| matches!(b, b'\n' | b'\r'));
+    // The removal starts the line's text: only spaces or quote and list markers are
+    // before it (a heading's text is no place for block markup).
+    let lead = s - bytes
+        .get(..s)
+        .map_or(0, |b| b.iter().rev().take_while(space).count());
+    let starts_line = (lead == 0 || line_end(lead - 1))
+        || block_marker_before(text, lead)
+            .is_some_and(|(_, marker)| !matches!(marker, Marker::Heading { .. }));
+    // What follows was inside its line: the removal ends on the line it starts on, or
+    // takes text before its end on a later line (a match across lines). A line the
+    // removal took whole, or joined up, starts as it did.
+    let inside = text.get(s..e).is_some_and(|removed| {
+        removed.rfind(['\n', '\r']).is_none_or(|k| {
+            removed
+                .bytes()
+                .skip(k + 1)
+                .any(|b| !matches!(b, b' ' | b'\t' | b'>'))
+        })
+    });
+    let spaces = bytes
+        .get(e..)
+        .map_or(0, |b| b.iter().take_while(space).count());
+    let at = e + spaces;
+    if !starts_line || !inside || line_end(at) {
+        return (removed, None);
+    }
+    let removed = decorum_text::range_of(s..at);
+    if !markdown {
+        return (removed, None);
+    }
+    let rest = bytes.get(at..).unwrap_or_default();
+    let blank_after = |i: usize| line_end(at + i) || bytes.get(at + i).is_some_and(|b| space(&b));
+    let escape = |from: usize, new_text: String| {
+        Some(Edit {
+            range: decorum_text::range_of(s..from),
+            new_text,
+        })
+    };
+    // The whole rest of the line is `c`s and spaces: at least `n` of them.
+    let only = |c: u8, n: usize| {
+        let line = rest
+            .iter()
+            .take_while(|&&b| !matches!(b, b'\n' | b'\r'))
+            .copied();
+        let (mut runs, mut ok) = (0, true);
+        for b in line {
+            if b == c {
+                runs += 1;
+            } else if !matches!(b, b' ' | b'\t') {
+                ok = false;
+                break;
+            }
+        }
+        ok && runs >= n
+    };
+    let first = rest.first().copied().unwrap_or_default();
+    let run = rest.iter().take_while(|&&b| b == first).count();
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    let trailing = |from: usize| {
+        from + bytes
+            .get(from..)
+            .map_or(0, |b| b.iter().take_while(space).count())
+    };
+    let setext = matches!(first, b'=' | b'-') && line_end(trailing(at + run));
+    let heading = first == b'#' && run <= 6 && blank_after(run);
+    let bullet = matches!(first, b'-' | b'+' | b'*') && blank_after(1);
+    let thematic = matches!(first, b'-' | b'*' | b'_') && only(first, 3);
+    let fence = matches!(first, b'`' | b'~') && run >= 3;
+    let edit = if first == b'>' || heading || bullet || setext || thematic || fence {
+        escape(at, "\\".to_string())
+    } else if (1..=9).contains(&digits)
+        && matches!(rest.get(digits), Some(b'.' | b')'))
+        && blank_after(digits + 1)
+    {
+        // A backslash before a digit is text: the `.` or `)` takes it (`1\.`).
+        let number = text.get(at..at + digits).unwrap_or_default();
+        escape(at + digits, format!("{number}\\"))
+    } else {
+        None
+    };
+    (removed, edit)
 }
 
 /// The characters of Markdown's emphasis, strong, strike-through and code markers.
@@ -1465,13 +1567,25 @@ fn dangling_mark(text: &str, removed: TextRange) -> TextRange {
 }
 
 /// True when only spaces, opening quotes and brackets and Markdown markers stand between
-/// the start of `sentence` and byte `at` (in the sentence or before it).
+/// the start of `sentence` and byte `at` (in the sentence or before it), or those and
+/// then a line's block markup (a list item's, heading's or quote's marker,
+/// [`block_marker_before`]), which a plain-text draft's sentences hold: in `- Guaranteed
+/// results.` the sentence starts at the `-`.
 fn starts_sentence(text: &str, sentence: TextRange, at: usize) -> bool {
     let from = usize::from(sentence.start()).min(at);
-    text.get(from..at).is_some_and(|lead| {
+    let opening = |lead: &str| {
         lead.chars()
             .all(|c| c.is_whitespace() || "\"'“‘(¡¿*_".contains(c))
-    })
+    };
+    let Some(lead) = text.get(from..at) else {
+        return false;
+    };
+    if opening(lead) {
+        return true;
+    }
+    let spaces = lead.len() - lead.trim_end_matches([' ', '\t']).len();
+    block_marker_before(text, at - spaces)
+        .is_some_and(|(line, _)| line >= from && text.get(from..line).is_some_and(opening))
 }
 
 /// `wrapped` (the match at `at` with its empty wrappers) with the article that starts its
@@ -2134,7 +2248,10 @@ fn item_text(text: &str, line: usize, item: Item, next: usize) -> Option<(usize,
 /// The edit that removes `removed` (which holds the match `at`): when it starts a
 /// sentence, the match starts with a capital and a word in lower case follows, that
 /// word's first letter is capitalised in the same edit, so `A 67-year-old retired
-/// firefighter came in.` becomes `Retired firefighter came in.`
+/// firefighter came in.` becomes `Retired firefighter came in.` The word may start the
+/// next line of the sentence: the edit then rewrites the line end and the indentation
+/// and `>`s before the word as they were (`Hi. Guaranteed\nresults.` reads
+/// `Hi.\nResults.`).
 fn capitalise_after(
     text: &str,
     sentences: &[TextRange],
@@ -2158,15 +2275,35 @@ fn capitalise_after(
     .chars()
     .find(|c| c.is_alphanumeric())
     .is_some_and(char::is_uppercase);
+    // The next word may start the next line, where a removal at a line's end leaves
+    // it (`Hi. Guaranteed\nresults here.`): the line end, and the indentation and `>`s
+    // before the word, stay as they are in the edit.
+    let end = usize::from(removed.end());
+    let kept = text.get(end..).map_or(0, |rest| {
+        let spaces = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        match line_end_at(text, end + spaces) {
+            0 => 0,
+            n => {
+                let next = &rest[spaces + n..];
+                spaces + n + next.len() - next.trim_start_matches([' ', '\t', '>']).len()
+            }
+        }
+    });
     let next = text
-        .get(usize::from(removed.end())..)
+        .get(end + kept..)
         .and_then(|rest| rest.chars().next())
         .filter(|c| c.is_lowercase());
     match next {
-        Some(c) if starts && capital && removed.end() < sentence.end() => Edit {
-            range: TextRange::at(removed.start(), removed.len() + c.text_len()),
-            new_text: c.to_uppercase().collect(),
-        },
+        Some(c) if starts && capital && end + kept < usize::from(sentence.end()) => {
+            let mut new_text = text.get(end..end + kept).unwrap_or_default().to_string();
+            new_text.extend(c.to_uppercase());
+            Edit {
+                range: decorum_text::range_of(
+                    usize::from(removed.start())..end + kept + c.len_utf8(),
+                ),
+                new_text,
+            }
+        }
         _ => plain,
     }
 }
@@ -2533,8 +2670,23 @@ mod tests {
             let line_ends = |t: &str| t.matches(['\n', '\r']).count() - t.matches("\r\n").count();
             let around = line_ends(&text[s..e]) - line_ends(decorum_text::slice(&text, inner));
             prop_assert!(around <= 5, "{:?} {:?}", edit.range, text);
-            // The only text it adds is the capital of the next word.
-            prop_assert!(edit.new_text.chars().all(char::is_uppercase), "{:?}", edit.new_text);
+            // What it writes is the end of what it replaces, with at most the capital of
+            // the next word or one backslash, which escapes a block marker, added.
+            let written: Vec<char> = edit.new_text.replacen('\\', "", 1).chars().collect();
+            let replaced: Vec<char> = text[s..e].chars().collect();
+            let tail = replaced.len().checked_sub(written.len()).map(|i| &replaced[i..]);
+            let changed = tail.map(|tail| tail.iter().zip(&written).filter(|(a, b)| a != b).count());
+            let capital = tail.is_some_and(|tail| {
+                tail.iter().zip(&written).all(|(a, b)| a == b || a.to_uppercase().eq([*b]))
+            });
+            let escaped = edit.new_text.contains('\\');
+            prop_assert!(
+                capital && changed <= Some(usize::from(!escaped)),
+                "{:?} {:?}",
+                edit,
+                text
+            );
+            prop_assert!(!edit.new_text.replacen('\\', "", 1).contains('\\'), "{:?}", edit);
         }
     }
 
@@ -2932,16 +3084,13 @@ mod tests {
             ("- ## Guaranteed\n- Bye.\n", "- Bye.\n"),
             ("Hi.\n\n- ## Guaranteed ##\n", "Hi.\n"),
             ("1. ### Guaranteed\n2. Bye.\n", "2. Bye.\n"),
-            ("- ## Guaranteed\n  results.\n", "- results.\n"),
-            ("> - ## Guaranteed\n>   results.\n", "> - results.\n"),
-            ("- ## Guaranteed\n  ---\n  more.\n", "- more.\n"),
+            ("- ## guaranteed\n  results.\n", "- results.\n"),
+            ("> - ## guaranteed\n>   results.\n", "> - results.\n"),
+            ("- ## guaranteed\n  ---\n  more.\n", "- more.\n"),
             ("- ## Guaranteed\n  ===\n- Bye.\n", "- Bye.\n"),
             // So do an item in an item and a quote in an item on the same line.
             ("- - Guaranteed\n- Bye.\n", "- Bye.\n"),
             ("- > Guaranteed\n- Bye.\n", "- Bye.\n"),
-            // After an item's or a quote's text, `#`s are text.
-            ("- Guaranteed ##\n", "- ##\n"),
-            ("> Guaranteed #\n", "> #\n"),
             // Indented less than the item's content, or a quote line: an empty marker
             // could not hold the next line, so the line goes.
             ("- Guaranteed\nBye.\n", "Bye.\n"),
@@ -3077,6 +3226,123 @@ mod tests {
                     let (text, want) = (text.replace('\n', end), want.replace('\n', end));
                     assert_eq!(
                         remove_in(format, &text, "Guaranteed."),
+                        want,
+                        "{name} {text:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// Text left after a removal that started a line's text would start the line: the
+    /// spaces before it go (four would make code), and in Markdown a block marker it
+    /// starts with is escaped, so it stays the text it was (`\\- x`, not a list item);
+    /// in plain text nothing is markup. A line that starts as it did, or a heading's
+    /// text, is left alone; with `\n`, `\r\n` and a lone `\r` alike.
+    #[test]
+    fn removal_leaves_no_block_marker_starting_a_line() {
+        // The draft, then what it reads in Markdown and in plain text.
+        let cases = [
+            ("Guaranteed ##\n", "\\##\n", "##\n"),
+            (
+                "Hi.\n\nGuaranteed ## x\n",
+                "Hi.\n\n\\## x\n",
+                "Hi.\n\n## x\n",
+            ),
+            ("Guaranteed - fast\n", "\\- fast\n", "- fast\n"),
+            (
+                "Hi.\nGuaranteed + fast\n",
+                "Hi.\n\\+ fast\n",
+                "Hi.\n+ fast\n",
+            ),
+            ("Guaranteed * fast\n", "\\* fast\n", "* fast\n"),
+            ("Guaranteed\t- x\n", "\\- x\n", "- x\n"),
+            ("Guaranteed 1. x\n", "1\\. x\n", "1. x\n"),
+            ("Guaranteed 12) x\n", "12\\) x\n", "12) x\n"),
+            ("Guaranteed > x\n", "\\> x\n", "> x\n"),
+            // Underlines, thematic breaks and fences.
+            ("Hi.\nGuaranteed ===\n", "Hi.\n\\===\n", "Hi.\n===\n"),
+            ("Hi.\nGuaranteed --\n", "Hi.\n\\--\n", "Hi.\n--\n"),
+            ("Hi.\nGuaranteed * * *\n", "Hi.\n\\* * *\n", "Hi.\n* * *\n"),
+            ("Hi.\nGuaranteed ___\n", "Hi.\n\\___\n", "Hi.\n___\n"),
+            ("Hi.\nGuaranteed ```\n", "Hi.\n\\```\n", "Hi.\n```\n"),
+            ("Hi.\nGuaranteed ~~~ x\n", "Hi.\n\\~~~ x\n", "Hi.\n~~~ x\n"),
+            // After a quote's or an item's marker, the text starts the line as well.
+            ("- Guaranteed - x\n", "- \\- x\n", "- - x\n"),
+            ("- Guaranteed ##\n", "- \\##\n", "- ##\n"),
+            ("> Guaranteed #\n", "> \\#\n", "> #\n"),
+            ("> Guaranteed # x\n", "> \\# x\n", "> # x\n"),
+            // Spaces that would lead the line go.
+            ("Guaranteed     results.\n", "Results.\n", "Results.\n"),
+            ("> Guaranteed   results.\n", "> Results.\n", "> Results.\n"),
+            // No marker, text before the removal, a heading's text, or a line that
+            // starts as it did: left alone.
+            ("Guaranteed #1 results\n", "#1 results\n", "#1 results\n"),
+            ("Guaranteed -5 kg\n", "-5 kg\n", "-5 kg\n"),
+            ("Our guaranteed - x\n", "Our - x\n", "Our - x\n"),
+            ("# Guaranteed - x\n", "# - x\n", "# - x\n"),
+            ("Hi.\nGuaranteed\n- x\n", "Hi.\n- x\n", "Hi.\n- x\n"),
+        ];
+        for end in ["\n", "\r\n", "\r"] {
+            for (text, markdown, plain) in cases {
+                let [text, markdown, plain] = [text, markdown, plain].map(|t| t.replace('\n', end));
+                let words = guaranteed(&text);
+                assert_eq!(remove(&text, words), markdown, "{text:?}");
+                assert_eq!(
+                    remove_in(DraftFormat::PlainText, &text, words),
+                    plain,
+                    "plain text {text:?}"
+                );
+            }
+        }
+        // Markers that went with the match leave the text at the line's start too.
+        assert_eq!(remove("**Guaranteed** - x\n", "Guaranteed"), "\\- x\n");
+        assert_eq!(
+            remove("Hi.\n\n**Guaranteed** 1) x\n", "Guaranteed"),
+            "Hi.\n\n1\\) x\n"
+        );
+    }
+
+    /// When the removal took the start of a sentence that goes on, the word that now
+    /// starts it takes the capital: on the next line too (the line end, indentation and
+    /// `>`s stay), and after a list item's marker in a plain-text draft, whose sentence
+    /// holds the marker; with `\n`, `\r\n` and a lone `\r` alike.
+    #[test]
+    fn removal_capitalises_the_word_that_starts_the_sentence() {
+        let cases = [
+            ("Hi. Guaranteed\nresults here.\n", "Hi.\nResults here.\n"),
+            (
+                "> Hi. Guaranteed\n> results here.\n",
+                "> Hi.\n> Results here.\n",
+            ),
+            (
+                "- Hi. Guaranteed\n  results here.\n",
+                "- Hi.\n  Results here.\n",
+            ),
+            ("- Guaranteed\n  results.\n", "- Results.\n"),
+            ("Hi.\n- Guaranteed\n  results.\n", "Hi.\n- Results.\n"),
+            ("> - Guaranteed\n>   results.\n", "> - Results.\n"),
+            ("1. The Guaranteed,\n   result.\n", "1. Result.\n"),
+            ("- Guaranteed results.\n", "- Results.\n"),
+            // Another paragraph, or the removal did not start the sentence.
+            (
+                "Hi. Guaranteed\n\nresults here.\n",
+                "Hi.\n\nresults here.\n",
+            ),
+            (
+                "Hi. Our Guaranteed\nresults here.\n",
+                "Hi. Our\nresults here.\n",
+            ),
+        ];
+        for end in ["\n", "\r\n", "\r"] {
+            for (format, name) in [
+                (DraftFormat::Markdown, "Markdown"),
+                (DraftFormat::PlainText, "plain text"),
+            ] {
+                for (text, want) in cases {
+                    let (text, want) = (text.replace('\n', end), want.replace('\n', end));
+                    assert_eq!(
+                        remove_in(format, &text, "Guaranteed"),
                         want,
                         "{name} {text:?}"
                     );
