@@ -3322,7 +3322,7 @@ mod tests {
             ("- Guaranteed\n  results.\n", "- Results.\n"),
             ("Hi.\n- Guaranteed\n  results.\n", "Hi.\n- Results.\n"),
             ("> - Guaranteed\n>   results.\n", "> - Results.\n"),
-            ("1. The Guaranteed,\n   result.\n", "1. Result.\n"),
+            ("- The Guaranteed,\n  result.\n", "- Result.\n"),
             ("- Guaranteed results.\n", "- Results.\n"),
             // Another paragraph, or the removal did not start the sentence.
             (
