@@ -1,10 +1,13 @@
 //! `fix remove` leaves readable text: applied as `decorum check --format json` gives it,
 //! the std library's "Remove the flagged words" takes the markers, brackets and links left
-//! empty, a paragraph, list item (task or not) or heading (closing `#`s or setext
-//! underline and all) left empty with one of its blank lines, a bare `>` line a quote no
-//! longer needs, a comma left before the final full stop, and an article left alone; an
-//! item whose next line continues it keeps its marker and takes that line's text up; in
-//! drafts with LF, CRLF and lone CR line ends alike.
+//! empty, a paragraph, list item (task or not) or heading (in an item too; closing `#`s
+//! or setext underline and all, and a `---` that would underline the line above) left
+//! empty with one of its blank lines, a bare `>` line a quote no longer needs, a comma
+//! left before the final full stop, and an article left alone; an item whose next line
+//! continues it keeps its marker and takes that line's text up; text left starting a
+//! line keeps no Markdown block marker unescaped, and the word that starts the sentence
+//! takes its capital, on the next line too; in drafts with LF, CRLF and lone CR line
+//! ends alike.
 
 use serde_json::Value;
 
@@ -163,6 +166,30 @@ fn the_removal_fix_leaves_no_empty_markup_links_lines_separators_or_articles() {
             "Guaranteed",
             "Hi.\n- Calm staff.\n",
         ),
+        (
+            "item-continues.txt",
+            "- Guaranteed\n  calm staff.\n",
+            guarantee,
+            "Guaranteed",
+            "- Calm staff.\n",
+        ),
+        // A heading in a list item goes as the item does.
+        (
+            "heading-in-item.md",
+            "Hi.\n\n- ## Guaranteed!\n- Calm staff.\n",
+            guarantee,
+            "Guaranteed",
+            "Hi.\n\n- Calm staff.\n",
+        ),
+        // A `---` under an emptied ATX heading goes with it: left under `Hi.`, it
+        // would make that line a heading.
+        (
+            "atx-underline.md",
+            "Hi.\n# Guaranteed!\n---\n",
+            guarantee,
+            "Guaranteed",
+            "Hi.\n",
+        ),
         // In a quote, a line of `>` alone is a blank line: no two are left in a row.
         (
             "quote.md",
@@ -170,6 +197,52 @@ fn the_removal_fix_leaves_no_empty_markup_links_lines_separators_or_articles() {
             guarantee,
             "Guaranteed",
             "> Hi.\n>\n> Calm staff.\n",
+        ),
+        // So is a line of fewer `>`s, and a quote left empty leaves no `>` line.
+        (
+            "nested-quote.md",
+            "> Hi.\n>\n>> Guaranteed!\n>>\n> Calm staff.\n",
+            guarantee,
+            "Guaranteed",
+            "> Hi.\n>\n> Calm staff.\n",
+        ),
+        (
+            "emptied-quote.md",
+            "Hi.\n\n> Guaranteed!\n>\n\nCalm staff.\n",
+            guarantee,
+            "Guaranteed",
+            "Hi.\n\nCalm staff.\n",
+        ),
+        // Text left starting the line keeps reading as text: a Markdown block marker
+        // it starts with is escaped; in plain text it is text already.
+        (
+            "marker.md",
+            "Guaranteed - calm staff.\n",
+            guarantee,
+            "Guaranteed",
+            "\\- calm staff.\n",
+        ),
+        (
+            "hashes.md",
+            "Hi.\n\nGuaranteed ##\n",
+            guarantee,
+            "Guaranteed",
+            "Hi.\n\n\\##\n",
+        ),
+        (
+            "marker.txt",
+            "Guaranteed - calm staff.\n",
+            guarantee,
+            "Guaranteed",
+            "- calm staff.\n",
+        ),
+        // The word that now starts the sentence takes the capital, on the next line too.
+        (
+            "capital-next-line.md",
+            "Calm staff. Guaranteed\nwarm care.\n",
+            guarantee,
+            "Guaranteed",
+            "Calm staff.\nWarm care.\n",
         ),
         // A comma left before the final full stop goes.
         (
