@@ -1914,11 +1914,11 @@ enum ItemRemoval {
     Lines(usize),
 }
 
-/// What goes of a list item's line whose marker starts at `line` (with its item's
+/// What goes of a list item's line whose markup starts at `line` (with its item's
 /// details, `item`) when nothing but spaces would be left after the marker (or after a
-/// heading's `#`s in the item, `heading`), from `start` (just after the markup) to `end`
-/// (the line's end); `kept` is where the item's text began (after the marker's spaces
-/// and task box), or where the heading's `#`s begin.
+/// heading's `#`s in the item, `heading`) up to `end` (the line's end); `kept` is where
+/// the item's text began (after the marker's spaces and task box), or where the
+/// heading's `#`s begin.
 ///
 /// When the next line continues the item ([`item_text`]), the marker stays and that
 /// line's text moves up beside it, after the spaces (and task box) that parted the
