@@ -332,6 +332,12 @@ impl Globs {
         self.folders.is_match(relative_path) || self.folders.is_match(format!("{relative_path}/"))
     }
 
+    /// True when a glob matches `relative_path` itself, as written: not through a
+    /// folder holding it.
+    pub(crate) fn matches_written(&self, relative_path: &str) -> bool {
+        self.set.is_match(relative_path)
+    }
+
     /// True when there is no glob.
     pub fn is_empty(&self) -> bool {
         self.set.is_empty()

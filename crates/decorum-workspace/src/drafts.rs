@@ -279,16 +279,48 @@ pub(crate) fn nearer_configs_in(
 /// The compiled `[drafts]` globs, with the globs as written for [`DraftFilters::inside`].
 struct DraftFilters {
     include: Globs,
-    exclude: Globs,
+    exclude: Exclude,
     include_written: Vec<String>,
     exclude_written: Vec<String>,
+}
+
+/// What `exclude` leaves out of a walk.
+#[derive(Clone, Default)]
+struct Exclude {
+    /// The globs that apply as written.
+    globs: Globs,
+    /// Inside a named folder, the folders named by the globs that name it or a folder
+    /// above it (`**/old` for `drafts/old`, written without a final `/` or `/**`):
+    /// matched only against the paths below it, which the walk alone meets, and only
+    /// as written, so that they prune a folder they name below it
+    /// (`drafts/old/x/old`), not everything below one they name above.
+    below: Globs,
+}
+
+impl Exclude {
+    /// Whether the folder at `rel` (relative to the root, no final `/`) is pruned.
+    fn folder(&self, rel: &str) -> bool {
+        self.globs.matches_folder(rel)
+            || !self.below.is_empty()
+                && (self.below.matches_written(rel)
+                    || self.below.matches_written(&format!("{rel}/")))
+    }
+
+    /// Whether the file at `rel` is left out, as itself or by a folder holding it
+    /// (folders below a named folder are pruned before their files are met).
+    fn file(&self, rel: &str) -> bool {
+        self.globs.is_match(rel) || !self.below.is_empty() && self.below.matches_written(rel)
+    }
 }
 
 impl DraftFilters {
     fn new(config: &Config) -> Result<DraftFilters, String> {
         Ok(DraftFilters {
             include: glob_set(&config.include)?,
-            exclude: glob_set(&config.exclude)?,
+            exclude: Exclude {
+                globs: glob_set(&config.exclude)?,
+                below: Globs::default(),
+            },
             include_written: config.include.clone(),
             exclude_written: config.exclude.clone(),
         })
@@ -299,8 +331,10 @@ impl DraftFilters {
     /// globs say about the folder itself:
     ///
     /// - an `exclude` glob that names `folder` or a folder above it (`drafts/old`,
-    ///   `drafts/**` for `drafts/old`) does not apply, while one about something below it
-    ///   (`drafts/old/scratch`, `**/*.tmp`) still does;
+    ///   `drafts/**` for `drafts/old`) does not apply to it, while one about something
+    ///   below it (`drafts/old/scratch`, `**/*.tmp`) still does, and so does one that
+    ///   names `folder` and folders below it alike (`**/old` still prunes
+    ///   `drafts/old/x/old`);
     /// - when no `include` glob can match a file below `folder` (`posts/**/*.md` for
     ///   `drafts/old`), the kinds of file they name apply instead, wherever the file is:
     ///   the last part of each glob that names files (`*.md`), or the default kinds when
@@ -314,9 +348,12 @@ impl DraftFilters {
             end += 1;
         }
         let mut exclude_written = Vec::with_capacity(self.exclude_written.len());
+        let mut below = Vec::new();
         for pattern in &self.exclude_written {
             let one = glob_set(std::slice::from_ref(pattern))?;
-            if !above.iter().any(|folder| one.matches_folder(folder)) {
+            if above.iter().any(|folder| one.matches_folder(folder)) {
+                below.push(named_folders(pattern).to_owned());
+            } else {
                 exclude_written.push(pattern.clone());
             }
         }
@@ -341,11 +378,27 @@ impl DraftFilters {
         };
         Ok(DraftFilters {
             include: glob_set(&include_written)?,
-            exclude: glob_set(&exclude_written)?,
+            exclude: Exclude {
+                globs: glob_set(&exclude_written)?,
+                below: glob_set(&below)?,
+            },
             include_written,
             exclude_written,
         })
     }
+}
+
+/// The folders a glob that names folders names: the glob without its final `/` or
+/// `/**` (`drafts/**` names `drafts`, `**/old/` every folder called `old`).
+fn named_folders(pattern: &str) -> &str {
+    let mut stem = pattern;
+    while let Some(shorter) = stem.strip_suffix('/').or_else(|| stem.strip_suffix("/**")) {
+        if shorter.is_empty() {
+            break;
+        }
+        stem = shorter;
+    }
+    stem
 }
 
 /// Whether `pattern` can match a file below `folder` (both relative to the root,
@@ -438,8 +491,9 @@ fn default_extensions() -> String {
 /// A symbolic link found in the walk is followed when its target, resolved, lies inside
 /// the workspace root or inside `folder` (a link to a folder is walked as if its files
 /// were there, a folder at most once per walk); a link that leads elsewhere, that leads
-/// nowhere or in a loop, and a file that is no regular file (a FIFO, a socket, a device)
-/// are skipped with a warning. Never followed out of the workspace: a link added to a
+/// nowhere or in a loop, one whose target the walk leaves out where it lies (an
+/// `exclude` glob, `.gitignore`: [`OwnPlace`]), and a file that is no regular file (a
+/// FIFO, a socket, a device) are skipped with a warning. Never followed out of the workspace: a link added to a
 /// drafts folder must not make a run print a file from elsewhere in its findings.
 fn walk(
     folder: &Path,
@@ -481,6 +535,14 @@ fn walk(
         }
         _ => folder,
     };
+    // Where a link's target lies, to ask whether the walk leaves it out there.
+    let own_place = OwnPlace {
+        start: paths::canonical_or_absolute(&cwd.join(folder)),
+        prefix: prefix.clone(),
+        root: sandbox.root().to_path_buf(),
+        root_exclude: filters.exclude.clone(),
+        exclude: Exclude::default(),
+    };
     // A folder named inside the root is walked whatever the globs say about it.
     let inside_filters;
     let filters = match prefix.as_deref().map(paths::to_slash) {
@@ -494,6 +556,10 @@ fn walk(
             Err(_) => filters,
         },
         _ => filters,
+    };
+    let own_place = OwnPlace {
+        exclude: filters.exclude.clone(),
+        ..own_place
     };
     let pruned = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let folder_owned = folder.to_path_buf();
@@ -538,7 +604,7 @@ fn walk(
                     // Prune a folder that an exclude glob matches, as a folder (`build`)
                     // or as everything inside it (`build/**` matches `build/`): it would
                     // leave out every file inside anyway.
-                    let excluded = exclude.matches_folder(&rel);
+                    let excluded = exclude.folder(&rel);
                     if excluded {
                         pruned.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     }
@@ -607,7 +673,7 @@ fn walk(
                 if !filters.include.is_match(&rel) {
                     return false;
                 }
-                if filters.exclude.is_match(&rel) {
+                if filters.exclude.file(&rel) {
                     tally.excluded += 1;
                     return false;
                 }
@@ -639,6 +705,19 @@ fn walk(
                     if !taken(&mut tally) {
                         continue;
                     }
+                    if let Some(left_out) = own_place.left_out(&target, false) {
+                        match left_out {
+                            LeftOut::Excluded => tally.excluded += 1,
+                            LeftOut::Ignored => tally.files -= 1,
+                        }
+                        links.warn(
+                            errors,
+                            entry.path(),
+                            &left_out.message(false),
+                            LEFT_OUT_HELP,
+                        );
+                        continue;
+                    }
                     match std::fs::metadata(&target) {
                         Ok(meta) if meta.is_file() => linked.push(entry.into_path()),
                         Ok(meta) => {
@@ -657,7 +736,7 @@ fn walk(
                     }
                 }
                 LinkTarget::Folder(target) => {
-                    if filters.exclude.matches_folder(&rel) {
+                    if filters.exclude.folder(&rel) {
                         tally.pruned += 1;
                     } else if chain.iter().any(|walked| walked.starts_with(&target)) {
                         // The folder holds the link, or a folder whose walk led here:
@@ -668,6 +747,11 @@ fn walk(
                             "skipped: a symbolic link to a folder that holds it (a loop)",
                             LOOP_HELP,
                         );
+                    } else if let Some(left_out) = own_place.left_out(&target, true) {
+                        if left_out == LeftOut::Excluded {
+                            tally.pruned += 1;
+                        }
+                        links.warn(errors, entry.path(), &left_out.message(true), LEFT_OUT_HELP);
                     } else if links.walked.insert(target.clone()) {
                         let mut chain = chain.clone();
                         chain.push(target);
@@ -714,6 +798,104 @@ fn walk(
     errors[first_error..].sort_by(|a, b| a.path.cmp(&b.path));
     tally.pruned += pruned.load(std::sync::atomic::Ordering::Relaxed);
     (files, tally)
+}
+
+/// Where the walk of one folder starts and how it matches globs, to tell whether it
+/// leaves out a link's target where that target lies: a link must not bring in a file or
+/// folder that `.gitignore`, `.ignore` or `exclude` leave out (`drafts/x.md ->
+/// ../private/notes.md` with `private/` ignored).
+struct OwnPlace {
+    /// The folder the walk starts at (canonical).
+    start: PathBuf,
+    /// Where `start` lies inside the root, as the walk matches globs; `None` when it lies
+    /// outside the root, and globs are matched relative to it.
+    prefix: Option<PathBuf>,
+    /// The workspace root (canonical).
+    root: PathBuf,
+    /// What `exclude` leaves out of a walk of the root.
+    root_exclude: Exclude,
+    /// What `exclude` leaves out of this walk (inside a named folder, less).
+    exclude: Exclude,
+}
+
+/// Why a walk leaves out the target of a link where it lies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LeftOut {
+    /// An `exclude` glob.
+    Excluded,
+    /// A `.gitignore` or `.ignore` file (or git's own excludes).
+    Ignored,
+}
+
+impl LeftOut {
+    /// The warning about a link to a `folder` (else a file) left out so.
+    fn message(self, folder: bool) -> String {
+        let what = if folder { "folder" } else { "file" };
+        let by = match self {
+            LeftOut::Excluded => "the [drafts] exclude globs of decorum.toml leave",
+            LeftOut::Ignored => ".gitignore or .ignore leaves",
+        };
+        format!("skipped: a symbolic link to a {what} that {by} out where it lies")
+    }
+}
+
+/// What to do about a link whose target a walk leaves out where it lies.
+const LEFT_OUT_HELP: &str = "a walk does not bring in through a link what it leaves out where it lies; name the target on the command line to check it, or remove the link";
+
+impl OwnPlace {
+    /// Whether the walk would leave out `target` (canonical, a `folder` or a file), met
+    /// where it lies: inside the folder walked, by this walk's globs and ignore files;
+    /// elsewhere in the workspace, by those of a walk of the root. `None` for a target
+    /// that no walk of this run's globs would meet (outside the root and the folder).
+    fn left_out(&self, target: &Path, folder: bool) -> Option<LeftOut> {
+        let (start, exclude, prefix) = if target.starts_with(&self.start) {
+            (&self.start, &self.exclude, self.prefix.as_deref())
+        } else if target.starts_with(&self.root) {
+            (&self.root, &self.root_exclude, None)
+        } else {
+            return None;
+        };
+        // The path globs are matched against, as the walk from `start` makes it.
+        let rel = |path: &Path| {
+            let inner = path.strip_prefix(start).unwrap_or(path);
+            match prefix {
+                Some(prefix) => paths::to_slash(&prefix.join(inner)),
+                None => paths::to_slash(inner),
+            }
+        };
+        // The folders from the start down to the target, as a walk would prune them,
+        // then the file itself.
+        let inside = target.strip_prefix(start).ok()?;
+        if inside.as_os_str().is_empty() {
+            return None;
+        }
+        let mut at = start.to_path_buf();
+        let parts: Vec<_> = inside.components().collect();
+        for (i, part) in parts.iter().enumerate() {
+            at.push(part);
+            let last = i + 1 == parts.len();
+            let excluded = if last && !folder {
+                exclude.file(&rel(&at))
+            } else {
+                exclude.folder(&rel(&at))
+            };
+            if excluded {
+                return Some(LeftOut::Excluded);
+            }
+        }
+        // The ignore files, as the walk reads them: a walk from the start that goes
+        // down only towards the target, and either meets it or does not.
+        let wanted = target.to_path_buf();
+        let met = ignore::WalkBuilder::new(start)
+            .standard_filters(true)
+            .require_git(false)
+            .follow_links(false)
+            .filter_entry(move |entry| wanted.starts_with(entry.path()))
+            .build()
+            .filter_map(Result::ok)
+            .any(|entry| entry.depth() > 0 && entry.path() == target);
+        (!met).then_some(LeftOut::Ignored)
+    }
 }
 
 /// What to do about a FIFO, socket or device (or a link to one) found in a walk.
@@ -969,6 +1151,8 @@ const NOT_FOUND_HELP: &str =
     "check the path; `decorum check` takes files, folders, or `-` for standard input";
 /// What to do about a file or folder that cannot be read.
 const UNREADABLE_HELP: &str = "check that you may read it (its permissions), then run again";
+/// What to do about a FIFO, a socket or a device named as a draft.
+const SPECIAL_FILE_HELP: &str = "name a regular file instead; to check what a command writes, pipe it to `decorum check -`, which reads standard input";
 
 /// Why the path at `path`, named by the user, could not be followed (`err`) when it is a
 /// symbolic link that leads nowhere or in a loop; `None` when it is no link.
@@ -1016,6 +1200,15 @@ fn read_text(path: &Path, limit: u64) -> Result<String, DraftLoadError> {
         return Err(skip(
             "skipped: this is a folder, not a draft file".to_owned(),
             "name the folder itself to check the drafts in it",
+        ));
+    }
+    // A FIFO, a socket or a device, named (a walk never collects one): not opened,
+    // since opening a FIFO waits for a writer, for ever when there is none. An error,
+    // not a skipped file: the run was asked to check what it holds and did not.
+    if let Some(what) = special_file(metadata.file_type()) {
+        return Err(fail(
+            format!("cannot read: {what}, not a regular file"),
+            SPECIAL_FILE_HELP,
         ));
     }
     if metadata.len() > limit {

@@ -830,3 +830,183 @@ fn named_links_that_lead_nowhere_say_so() {
         $WS/broken.md: a broken symbolic link: what it points to does not exist"#]]
     .assert_eq(&results.join("\n"));
 }
+
+/// A glob that names the named folder and folders below it alike (`**/old` for
+/// `drafts/old`) does not apply to the folder itself, and still prunes a folder it
+/// names below it, as a glob about what is below should.
+#[test]
+fn a_glob_naming_the_named_folder_still_prunes_below_it() {
+    let tree = |exclude: &str| {
+        vec![
+            (
+                "decorum.toml".to_owned(),
+                format!("[drafts]\nexclude = [{exclude}]\n"),
+            ),
+            ("drafts/old/a.md".to_owned(), String::new()),
+            ("drafts/old/x/c.md".to_owned(), String::new()),
+            ("drafts/old/x/old/b.md".to_owned(), String::new()),
+            ("drafts/old/y/old".to_owned(), String::new()),
+        ]
+    };
+    let run = |exclude: &str| {
+        let files = tree(exclude);
+        let files: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let ws = Workspace::new(&files);
+        collect(&ws, &["drafts/old"])
+    };
+    // Every way of writing a glob for the folders called `old`: the one below goes.
+    for exclude in [
+        "\"**/old\"",
+        "\"**/old/\"",
+        "\"**/old/**\"",
+        "\"drafts/**/old\"",
+    ] {
+        expect![[r#"
+            drafts/old/a.md
+            drafts/old/x/c.md
+        "#]]
+        .assert_eq(&run(exclude));
+    }
+    // A glob that names only the folder or one above it prunes nothing below.
+    for exclude in [
+        "\"drafts/old\"",
+        "\"drafts/**\"",
+        "\"drafts/**/\"",
+        "\"drafts/old/**\"",
+    ] {
+        expect![[r#"
+            drafts/old/a.md
+            drafts/old/x/c.md
+            drafts/old/x/old/b.md
+        "#]]
+        .assert_eq(&run(exclude));
+    }
+}
+
+#[test]
+fn the_folders_a_glob_names() {
+    for (glob, folders) in [
+        ("drafts/**", "drafts"),
+        ("**/old/", "**/old"),
+        ("**/old/**/", "**/old"),
+        ("drafts/old", "drafts/old"),
+        ("**/", "**"),
+        ("**", "**"),
+    ] {
+        assert_eq!(super::named_folders(glob), folders, "{glob}");
+    }
+}
+
+/// A link found in a walk whose target the walk leaves out where it lies (an `exclude`
+/// glob, `.gitignore`, `.ignore`) is skipped with a warning: a link must not bring in
+/// what the walk would not collect itself. A target the walk collects is followed.
+#[cfg(unix)]
+#[test]
+fn a_link_to_what_a_walk_leaves_out_where_it_lies_is_skipped() {
+    let ws = Workspace::new(&[
+        (
+            "decorum.toml",
+            "[drafts]\nexclude = [\"private\", \"**/*.tmp.md\"]\n",
+        ),
+        (".gitignore", "ignored/\nlone.md\n"),
+        ("private/notes.md", ""),
+        ("ignored/notes.md", ""),
+        ("lone.md", ""),
+        ("kept/sub/.ignore", "quiet.md\n"),
+        ("kept/sub/quiet.md", ""),
+        ("kept/ok.md", ""),
+        ("kept/draft.tmp.md", ""),
+        ("drafts/a.md", ""),
+    ]);
+    link(&ws, "../private/notes.md", "drafts/excluded.md");
+    link(&ws, "../private", "drafts/excluded-folder");
+    link(&ws, "../ignored/notes.md", "drafts/ignored.md");
+    link(&ws, "../ignored", "drafts/ignored-folder");
+    link(&ws, "../lone.md", "drafts/lone-link.md");
+    link(&ws, "../kept/sub/quiet.md", "drafts/quiet.md");
+    link(&ws, "../kept/draft.tmp.md", "drafts/tmp.md");
+    link(&ws, "../kept/ok.md", "drafts/ok.md");
+    link(&ws, "../kept", "drafts/kept");
+    expect![[r#"
+        drafts/a.md
+        drafts/kept/ok.md
+        warning: $WS/drafts/excluded-folder: skipped: a symbolic link to a folder that the [drafts] exclude globs of decorum.toml leave out where it lies
+          help: a walk does not bring in through a link what it leaves out where it lies; name the target on the command line to check it, or remove the link
+        warning: $WS/drafts/excluded.md: skipped: a symbolic link to a file that the [drafts] exclude globs of decorum.toml leave out where it lies
+          help: a walk does not bring in through a link what it leaves out where it lies; name the target on the command line to check it, or remove the link
+        warning: $WS/drafts/ignored-folder: skipped: a symbolic link to a folder that .gitignore or .ignore leaves out where it lies
+          help: a walk does not bring in through a link what it leaves out where it lies; name the target on the command line to check it, or remove the link
+        warning: $WS/drafts/ignored.md: skipped: a symbolic link to a file that .gitignore or .ignore leaves out where it lies
+          help: a walk does not bring in through a link what it leaves out where it lies; name the target on the command line to check it, or remove the link
+        warning: $WS/drafts/lone-link.md: skipped: a symbolic link to a file that .gitignore or .ignore leaves out where it lies
+          help: a walk does not bring in through a link what it leaves out where it lies; name the target on the command line to check it, or remove the link
+        warning: $WS/drafts/quiet.md: skipped: a symbolic link to a file that .gitignore or .ignore leaves out where it lies
+          help: a walk does not bring in through a link what it leaves out where it lies; name the target on the command line to check it, or remove the link
+        warning: $WS/drafts/tmp.md: skipped: a symbolic link to a file that the [drafts] exclude globs of decorum.toml leave out where it lies
+          help: a walk does not bring in through a link what it leaves out where it lies; name the target on the command line to check it, or remove the link
+    "#]]
+    .assert_eq(&collect_with_help(&ws, &["drafts"]));
+    // Named, the excluded folder is walked, and a link inside it to its own files is
+    // followed: where the target lies, the walk of the named folder takes it.
+    link(&ws, "notes.md", "private/again.md");
+    expect![[r#"
+        private/notes.md
+    "#]]
+    .assert_eq(&collect_with_help(&ws, &["private"]));
+    // A folder that holds only links to what is left out says why it yields no draft.
+    let ws = Workspace::new(&[
+        ("decorum.toml", "[drafts]\nexclude = [\"private\"]\n"),
+        ("private/notes.md", ""),
+    ]);
+    link(&ws, "../private/notes.md", "drafts/x.md");
+    expect![[r#"
+        error: $WS/drafts/x.md: skipped: a symbolic link to a file that the [drafts] exclude globs of decorum.toml leave out where it lies
+        note: drafts holds no draft (the [drafts] exclude globs of decorum.toml leave out what it holds; see docs/configuration.md)
+    "#]]
+    .assert_eq(&collect(&ws, &["drafts"]));
+}
+
+/// A FIFO, a socket or a device named as a draft is refused with an error, without
+/// being opened: opening a FIFO with no writer waits for ever. Watched: were the read to
+/// wait, the test opens the FIFO for writing (which ends the wait) and fails.
+#[cfg(unix)]
+#[test]
+fn a_named_fifo_is_refused_without_being_opened() {
+    let ws = Workspace::new(&[("decorum.toml", "")]);
+    let status = std::process::Command::new("mkfifo")
+        .arg(ws.path("pipe.md"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    link(&ws, "pipe.md", "link.md");
+    for name in ["pipe.md", "link.md"] {
+        let (path, config, root) = (ws.path(name), ws.config(), ws.root());
+        let (send, receive) = std::sync::mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            let _ = send.send(read_draft_in(&path, &config, &root, MAX_DRAFT_BYTES));
+        });
+        // Not a speed goal: a bound far above any read, that only a wait for ever
+        // exceeds.
+        let read = match receive.recv_timeout(std::time::Duration::from_secs(120)) {
+            Ok(read) => read,
+            Err(_) => {
+                drop(std::fs::OpenOptions::new().write(true).open(ws.path(name)));
+                let _ = reader.join();
+                panic!("{name}: the read waited for a writer");
+            }
+        };
+        let _ = reader.join();
+        let Err(err) = read else {
+            panic!("{name} was read");
+        };
+        // An error, not a file left out: the run was asked to check it.
+        assert!(!err.skipped && !err.missing, "{name}: {err:?}");
+        assert_eq!(
+            ws.redact(&err.to_string()),
+            format!("$WS/{name}: cannot read: a named pipe (FIFO), not a regular file")
+        );
+    }
+}
