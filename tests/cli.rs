@@ -28,6 +28,8 @@ mod audit_walks;
 mod batch;
 #[path = "cli/channel_problems.rs"]
 mod channel_problems;
+#[path = "cli/collect_edges.rs"]
+mod collect_edges;
 #[path = "cli/command_messages.rs"]
 mod command_messages;
 #[path = "cli/config_schema.rs"]

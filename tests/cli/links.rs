@@ -204,3 +204,38 @@ fn utf16_and_latin1_drafts_say_what_to_do_once() {
     "#]]
     .assert_eq(&out.render());
 }
+
+/// A link whose target the walk leaves out where it lies (`private/` excluded,
+/// `ignored/` in .gitignore) is skipped with a warning: it used to bring that file into
+/// the run, and its words into the findings.
+#[cfg(unix)]
+#[test]
+fn a_link_to_what_the_walk_leaves_out_where_it_lies_is_skipped() {
+    let ws = Workspace::new();
+    ws.file("decorum.toml", "[drafts]\nexclude = [\"private\"]\n")
+        .file(".gitignore", "ignored/\n")
+        .file("private/notes.md", DRAFT)
+        .file("ignored/notes.md", DRAFT)
+        .file("drafts/ok.md", "Open on Saturdays.\n");
+    link(&ws, "../private/notes.md", "drafts/x.md");
+    link(&ws, "../ignored", "drafts/y");
+    let out = ws.check(&["drafts"]).output();
+    expect![[r#"
+        exit: 0
+        --- stdout
+        decorum: no findings (1 draft checked, 2 skipped)
+        --- stderr
+        warning: skipped: a symbolic link to a file that the [drafts] exclude globs of decorum.toml leave out where it lies
+          --> drafts/x.md
+           = help: a walk does not bring in through a link what it leaves out where it lies; name the target on the command line to check it, or remove the link
+
+        warning: skipped: a symbolic link to a folder that .gitignore or .ignore leaves out where it lies
+          --> drafts/y
+           = help: a walk does not bring in through a link what it leaves out where it lies; name the target on the command line to check it, or remove the link
+
+    "#]]
+    .assert_eq(&out.render());
+    // Named, the link is the user's choice, and is read.
+    let out = ws.check(&["drafts/x.md"]).output();
+    assert_eq!(out.code, 1, "{}", out.render());
+}

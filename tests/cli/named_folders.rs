@@ -4,7 +4,7 @@
 //! as `decorum check drafts/old/a.md` checks that one, where it used to check nothing
 //! and exit 0; a glob about something below the named folder still prunes, and
 //! `decorum check .` is unchanged. A named folder that yields no draft says so on
-//! standard error (in the human output), and the run still exits 0.
+//! standard error (in every format), and the run still exits 0.
 
 use expect_test::expect;
 use serde_json::Value;
@@ -138,11 +138,14 @@ fn a_named_folder_without_drafts_says_so() {
         decorum: drafts/old holds no draft (the [drafts] exclude globs of decorum.toml leave out what it holds; see docs/configuration.md)
     "#]]
     .assert_eq(&ws.check(&["pics", "empty", "drafts/old"]).output().render());
-    // JSON keeps standard error empty, as it always does: its summary counts the drafts.
+    // JSON says it on standard error too, its document alone on standard output.
     let (out, json) = ws.check_json(&["pics"]);
     assert_eq!(out.code, 0, "{}", out.render());
     assert_eq!(json["summary"]["files"], 0);
-    assert_eq!(out.stderr, "");
+    assert_eq!(
+        out.stderr,
+        "decorum: pics holds no draft (drafts are files ending in .md, .markdown or .txt, in any letter case; see docs/configuration.md)\n"
+    );
     // Run in a folder without drafts, with no path: the summary alone, as before.
     expect![[r#"
         exit: 0

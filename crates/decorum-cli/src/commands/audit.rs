@@ -206,6 +206,12 @@ pub fn run(args: AuditArgs) -> u8 {
             }
         }
     }
+    // A folder named that held no draft says so, as in `decorum check` (not with no
+    // path: the working folder was not named).
+    if !args.paths.is_empty() {
+        let notes = super::check::empty_folder_notes(&collected.empty_folders);
+        let _ = std::io::stderr().write_all(notes.as_bytes());
+    }
     let refs: Vec<&decorum_draft::Draft> = drafts.iter().map(|d| &d.draft).collect();
     let reports = set.check_batch(&refs);
     let mut waivers = Vec::new();

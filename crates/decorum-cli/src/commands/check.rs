@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use decorum_engine::{ProblemLevel, Severity};
 use decorum_text::LineIndex;
 use decorum_workspace::{
-    Config, DraftLoadError, LoadedDraft, collect_current_folder, collect_drafts, nearer_configs,
-    read_draft, read_stdin_draft,
+    Config, DraftLoadError, EmptyFolder, LoadedDraft, collect_current_folder, collect_drafts,
+    nearer_configs, read_draft, read_stdin_draft,
 };
 
 use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, print_problems, stderr_style, style};
@@ -66,18 +66,14 @@ pub fn run(args: CheckArgs) -> u8 {
     input.extend(collected.errors.iter().map(problem));
     // Files found and left out with a warning, for the summary.
     let mut skipped = collected.errors.iter().filter(|e| e.skipped).count();
-    // A folder the user named that held no draft: one line each on standard error in
-    // the human output, so that a run that checked nothing there does not pass
-    // silently. `decorum check` with no path is left alone: the working folder was not
-    // named. JSON and SARIF keep standard error empty, as docs/output.md promises; their
-    // summary says how many drafts were checked.
-    let mut notes = String::new();
-    if !args.paths.is_empty() && args.format == Format::Human {
-        for empty in &collected.empty_folders {
-            // Plain, as a path is printed: a folder name can hold control characters.
-            let _ = writeln!(notes, "decorum: {}", human::clean_path(&empty.to_string()));
-        }
-    }
+    // A folder the user named that held no draft: one line each on standard error, so
+    // that a run that checked nothing there does not pass silently. `decorum check`
+    // with no path is left alone: the working folder was not named.
+    let notes = if args.paths.is_empty() {
+        String::new()
+    } else {
+        empty_folder_notes(&collected.empty_folders)
+    };
     // A nested decorum.toml the language server would apply to some of these drafts:
     // say that this run does not, unless the run names its configuration or policy.
     if args.policy.config.is_none() && args.policy.policy.is_none() {
@@ -149,6 +145,11 @@ pub fn run(args: CheckArgs) -> u8 {
         worst = worst.max(Some(f.severity));
     }
 
+    // The same notes in every format: standard output holds the document alone, and a
+    // log of a JSON or SARIF run still says which named folder held no draft.
+    if args.format != Format::Human {
+        let _ = std::io::stderr().write_all(notes.as_bytes());
+    }
     match args.format {
         Format::Human => {
             let out_style = style(args.color, std::io::stdout().is_terminal());
@@ -224,6 +225,18 @@ pub fn run(args: CheckArgs) -> u8 {
         (Some(threshold), Some(w)) if w >= threshold => EXIT_FINDINGS,
         _ => EXIT_OK,
     }
+}
+
+/// One line for each folder named to a run that held no draft, with why: `decorum:
+/// drafts/pics holds no draft (...)`, for standard error. `check`, `eval` and `audit`
+/// print these alike, in every format.
+pub(super) fn empty_folder_notes(empty_folders: &[EmptyFolder]) -> String {
+    let mut notes = String::new();
+    for empty in empty_folders {
+        // Plain, as a path is printed: a folder name can hold control characters.
+        let _ = writeln!(notes, "decorum: {}", human::clean_path(&empty.to_string()));
+    }
+    notes
 }
 
 /// A warning for each `decorum.toml` nearer to some of `files` than `config`'s (see

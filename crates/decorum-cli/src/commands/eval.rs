@@ -11,7 +11,7 @@
 //! `families.rs`), so CI can hold the rules to them.
 
 use std::collections::BTreeSet;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::path::PathBuf;
 
 use decorum_draft::MetaValue;
@@ -162,10 +162,15 @@ pub fn run(args: EvalArgs) -> u8 {
             }),
         }
     }
+    // A folder named that held no draft says so, as in `decorum check`, after the
+    // problems (before the run stops for them, or goes on).
+    let notes = super::check::empty_folder_notes(&collected.empty_folders);
     if !problems.is_empty() {
         super::print_general(err_style, &problems);
+        let _ = std::io::stderr().write_all(notes.as_bytes());
         return EXIT_ERROR;
     }
+    let _ = std::io::stderr().write_all(notes.as_bytes());
     if drafts.is_empty() {
         super::print_general(
             err_style,
@@ -455,15 +460,26 @@ fn is_own_check(rule: &decorum_engine::RuleInfo) -> bool {
     rule.source.is_none()
 }
 
-/// A corpus file that could not be read, with the reader's advice: an error even when
-/// `decorum check` would only skip it, since a corpus holds labelled drafts only.
+/// A corpus file that could not be read, with the reader's advice: an error that stops
+/// the run even when `decorum check` would only skip it (binary, UTF-16, a broken link),
+/// as a label that cannot be read does. A corpus holds labelled drafts only, and one
+/// left out would change the figures without a word in them: the file cannot be
+/// scored, and the run says so instead of saying it was skipped.
 fn draft_error(e: &decorum_workspace::DraftLoadError) -> GeneralProblem {
+    let mut problem = session::draft_problem(
+        e,
+        "check the path; `decorum eval` takes folders and files of labelled drafts (see tests/corpus/README.md)",
+    );
+    if e.skipped {
+        let why = problem
+            .message
+            .strip_prefix("skipped: ")
+            .unwrap_or(&problem.message);
+        problem.message = format!("cannot be scored: {why}");
+    }
     GeneralProblem {
         level: decorum_engine::ProblemLevel::Error,
-        ..session::draft_problem(
-            e,
-            "check the path; `decorum eval` takes folders and files of labelled drafts (see tests/corpus/README.md)",
-        )
+        ..problem
     }
 }
 
