@@ -7,8 +7,8 @@
 //! - a corpus file `decorum eval` cannot read (UTF-16, binary, a broken link) stops
 //!   the run, as a label it cannot read does, and says it cannot be scored, where the
 //!   error used to say "skipped" while nothing was;
-//! - a FIFO named on the command line is refused with an error, where `decorum check`
-//!   used to wait for a writer for ever;
+//! - a FIFO named on the command line (process substitution) is read as standard
+//!   input is;
 //! - `exclude = ["**/old"]` still prunes `drafts/old/x/old` under `decorum check
 //!   drafts/old`, where the whole glob used to be dropped inside the named folder.
 //!
@@ -117,12 +117,13 @@ fn a_corpus_file_eval_cannot_read_stops_the_run() {
     out.assert_stderr_free_of("Jane");
 }
 
-/// A FIFO named on the command line is refused at once, with what to do; a writer is
-/// never waited for. The run is watched: were it to wait, the test kills it and fails
-/// instead of hanging.
+/// A FIFO named on the command line is read as standard input is, once its writer has
+/// written: what process substitution, `decorum check <(command)`, names. The run is
+/// watched: were it never to end, the test kills it and fails instead of hanging.
 #[cfg(unix)]
 #[test]
-fn a_named_fifo_is_refused_instead_of_waited_for() {
+fn a_named_fifo_is_read_like_standard_input() {
+    use std::io::Write as _;
     let ws = workspace();
     let status = std::process::Command::new("mkfifo")
         .arg(ws.path("pipe.md"))
@@ -138,28 +139,27 @@ fn a_named_fifo_is_refused_instead_of_waited_for() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
+    let mut writer = std::fs::OpenOptions::new()
+        .write(true)
+        .open(ws.path("pipe.md"))
+        .unwrap();
+    writer.write_all(b"Open on Saturdays.\n").unwrap();
+    drop(writer);
     // Not a speed goal: a bound far above any run, that only a wait for ever exceeds.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
     while child.try_wait().unwrap().is_none() {
         if std::time::Instant::now() > deadline {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("decorum check waited for a writer of the FIFO it was named");
+            panic!("decorum check never ended");
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8(out.stderr).unwrap(), "");
     expect![[r#"
-        error: cannot read: a named pipe (FIFO), not a regular file
-          --> pipe.md
-           = help: name a regular file instead; to check what a command writes, pipe it to `decorum check -`, which reads standard input
-
-    "#]]
-    .assert_eq(&String::from_utf8(out.stderr).unwrap());
-    // The other path is still checked.
-    expect![[r#"
-        decorum: no findings (1 draft checked)
+        decorum: no findings (2 drafts checked)
     "#]]
     .assert_eq(&String::from_utf8(out.stdout).unwrap());
 }

@@ -1151,9 +1151,6 @@ const NOT_FOUND_HELP: &str =
     "check the path; `decorum check` takes files, folders, or `-` for standard input";
 /// What to do about a file or folder that cannot be read.
 const UNREADABLE_HELP: &str = "check that you may read it (its permissions), then run again";
-/// What to do about a FIFO, a socket or a device named as a draft.
-const SPECIAL_FILE_HELP: &str = "name a regular file instead; to check what a command writes, pipe it to `decorum check -`, which reads standard input";
-
 /// Why the path at `path`, named by the user, could not be followed (`err`) when it is a
 /// symbolic link that leads nowhere or in a loop; `None` when it is no link.
 fn named_link(path: &Path, err: &std::io::Error) -> Option<(String, &'static str)> {
@@ -1202,15 +1199,9 @@ fn read_text(path: &Path, limit: u64) -> Result<String, DraftLoadError> {
             "name the folder itself to check the drafts in it",
         ));
     }
-    // A FIFO, a socket or a device, named (a walk never collects one): not opened,
-    // since opening a FIFO waits for a writer, for ever when there is none. An error,
-    // not a skipped file: the run was asked to check what it holds and did not.
-    if let Some(what) = special_file(metadata.file_type()) {
-        return Err(fail(
-            format!("cannot read: {what}, not a regular file"),
-            SPECIAL_FILE_HELP,
-        ));
-    }
+    // A FIFO named (a walk never collects one) is read as standard input is, waiting
+    // for its writer as `cat` does: process substitution, `decorum check <(command)`,
+    // is one. A device is read up to the limit like any file; a socket does not open.
     if metadata.len() > limit {
         return Err(too_large(path, limit, false));
     }
