@@ -32,6 +32,25 @@ fn a_finding_shows_snippet_fix_link_and_summary() {
     .assert_eq(&ws.check(&["posts"]).output().render());
 }
 
+/// A client word and a story verb can both go with one person's age: the message names
+/// the client word, which is what points to one client, not the verb.
+#[test]
+fn a_client_story_message_names_the_client_word_before_a_story_verb() {
+    let ws = Workspace::new();
+    ws.file(
+        "posts/checkup.md",
+        "My patient, a 45-year-old, had zero cavities.\n",
+    );
+    let out = ws.check(&["posts"]).output();
+    let first = out.stdout.lines().next().unwrap_or_default();
+    assert_eq!(
+        first,
+        "error[hc.privacy.client-story]: “My patient” points to one client, and “a 45-year-old” can identify them.",
+        "{}",
+        out.render()
+    );
+}
+
 #[test]
 fn findings_of_several_severities_waivers_and_the_summary() {
     let ws = Workspace::new();
