@@ -3,7 +3,9 @@
 //! A match of a set marked `unless negated` is dropped when a negation word comes shortly
 //! before it in the same sentence and no clause boundary (a comma, `but`, a dash)
 //! separates them. The window is deliberately short: "no side effects" and "no vaccine is
-//! 100% effective" are negated; "No worries, this tea cures anxiety" is not.
+//! 100% effective" are negated; "No worries, this tea cures anxiety" is not. An `and`
+//! ends the reach of a `no` or `zero` unless another negation follows it: "No waiting and
+//! guaranteed results" makes a second claim, "no pain and no downtime" negates both.
 
 use std::borrow::Cow;
 
@@ -56,7 +58,8 @@ const CUES: &[&str] = &[
 ];
 
 /// Words that end the clause a cue belongs to. Not "and": "no side effects and no
-/// downtime", "we don't promise miracles and cures" coordinate what the cue negates.
+/// downtime", "we don't promise miracles and cures" coordinate what the cue negates (but
+/// see [`PHRASE_CUES`]).
 const BREAKERS: &[&str] = &[
     "but",
     "however",
@@ -67,6 +70,16 @@ const BREAKERS: &[&str] = &[
     "sin embargo",
     "aunque",
 ];
+
+/// Cues that negate the noun phrase right after them, not a verb: an `and` after that
+/// phrase starts a new one, a claim of its own ("No waiting and guaranteed results!"),
+/// unless a cue follows the `and` too ("no pain and no downtime"). A verb's negation
+/// still reaches over `and` ("we don't promise miracles and cures"). Spanish `no` is a
+/// verb's ("no mezcles alcohol y antibióticos"), and `y` is left alone.
+const PHRASE_CUES: &[&str] = &["no", "zero"];
+
+/// The coordinating word after which a [`PHRASE_CUES`] cue's phrase ends.
+const AND: &str = "and";
 
 /// True when the match at `range` is negated by a cue before it in its sentence.
 pub(crate) fn is_negated(draft: &Draft, post: &Post, range: TextRange) -> bool {
@@ -118,17 +131,35 @@ pub(crate) fn is_negated(draft: &Draft, post: &Post, range: TextRange) -> bool {
         window[len] = fold(word);
         len += 1;
     }
+    // Whether an `and` between a cue and the match starts a new phrase: no cue follows
+    // it (the word after the nearest `and` is the match's own first word).
+    let mut new_phrase = false;
     for k in 0..len {
         let word = &*window[k];
         if BREAKERS.contains(&word) {
             return false;
         }
         let next = k.checked_sub(1).map(|n| &*window[n]);
+        if word == AND {
+            let after = next.map_or_else(|| first_word(&draft.prose, range), Cow::Borrowed);
+            new_phrase |= !CUES.contains(&&*after);
+            continue;
+        }
         if CUES.contains(&word) && !next.is_some_and(|n| NOT_NEGATING.contains(&n)) {
-            return true;
+            return !(new_phrase && PHRASE_CUES.contains(&word));
         }
     }
     false
+}
+
+/// The first word of the match at `range`, folded; empty when it starts with no word.
+fn first_word(prose: &str, range: TextRange) -> Cow<'_, str> {
+    let rest = decorum_text::slice(prose, range);
+    let end = rest
+        .char_indices()
+        .find(|&(_, c)| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .map_or(rest.len(), |(i, _)| i);
+    fold(&rest[..end])
 }
 
 /// A word as the cue lists spell it: lower case, `’` as `'`. Most words already are,
@@ -162,7 +193,8 @@ mod tests {
     use super::*;
 
     /// The first implementation: every word of the clause lower-cased into its own
-    /// string, then the last WINDOW of them. `is_negated` must agree with it.
+    /// string, then the last WINDOW of them (and, since `and` can end a phrase cue's
+    /// reach, the match's first word). `is_negated` must agree with it.
     fn reference(draft: &Draft, post: &Post, range: TextRange) -> bool {
         let sentences = &post.sentences;
         let i = sentences.partition_point(|s| s.end() <= range.start());
@@ -194,9 +226,21 @@ mod tests {
         if let Some(b) = window.iter().position(|(w, _)| BREAKERS.contains(w)) {
             window.truncate(b);
         }
-        window
+        let first: String = decorum_text::slice(&draft.prose, range)
+            .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+            .next()
+            .unwrap_or_default()
+            .to_lowercase()
+            .replace('’', "'");
+        let Some(cue) = window.iter().position(|(w, next)| {
+            CUES.contains(w) && !next.is_some_and(|n| NOT_NEGATING.contains(&n))
+        }) else {
+            return false;
+        };
+        let new_phrase = window[..cue]
             .iter()
-            .any(|(w, next)| CUES.contains(w) && !next.is_some_and(|n| NOT_NEGATING.contains(&n)))
+            .any(|(w, next)| *w == "and" && !CUES.contains(&next.unwrap_or(&first)));
+        !(new_phrase && PHRASE_CUES.contains(&window[cue].0))
     }
 
     /// Every word of `text` as a match: negated or not, as the reference says.
@@ -224,6 +268,63 @@ mod tests {
         is_negated(&draft, post, last)
     }
 
+    /// The last words of `text` (from `from`) as a match: whether it is negated.
+    fn negated_from(text: &str, from: &str) -> bool {
+        let draft = decorum_draft::parse(text, DraftFormat::Markdown, &Metadata::default());
+        let post = &draft.posts[0];
+        let start = text.rfind(from).expect("the match is in the text");
+        let end = text.trim_end_matches(['.', '!']).len();
+        let range = TextRange::new((start as u32).into(), (end as u32).into());
+        is_negated(&draft, post, range)
+    }
+
+    #[test]
+    fn and_ends_the_reach_of_no_before_a_new_claim() {
+        assert!(!negated_from(
+            "No side effects and guaranteed results!",
+            "guaranteed"
+        ));
+        assert!(!negated_from(
+            "No waiting and guaranteed results!",
+            "guaranteed"
+        ));
+        assert!(!negated_from(
+            "Zero downtime and a guaranteed cure.",
+            "cure"
+        ));
+        assert!(!negated_from("No needles and 100% effective.", "100%"));
+        // `and` then another negation is one list of negated things.
+        assert!(negated_from(
+            "No pain and no side effects.",
+            "no side effects"
+        ));
+        assert!(negated_from("No pain and no downtime.", "downtime"));
+        assert!(negated_from(
+            "There is no cure and no guarantee.",
+            "guarantee"
+        ));
+        assert!(negated_from(
+            "There is no cure and no guarantee.",
+            "no guarantee"
+        ));
+        assert!(negated_from("No scalpels and zero downtime.", "downtime"));
+        // A verb's negation reaches over `and`; `but` ends every cue's reach, as before.
+        assert!(negated_from(
+            "We don't promise miracles and cures.",
+            "cures"
+        ));
+        assert!(negated_from(
+            "We never promise miracles and cures.",
+            "cures"
+        ));
+        assert!(!negated_from(
+            "No needles but guaranteed results.",
+            "guaranteed"
+        ));
+        // Without `and`, `no` still negates what follows it.
+        assert!(negated_from("No guaranteed results here.", "guaranteed"));
+    }
+
     #[test]
     fn nobody_negates_what_follows() {
         assert!(last_word_negated("Nobody can guarantee"));
@@ -242,6 +343,9 @@ mod tests {
             // Clause breakers in any case, right after a cue: the proptest's pieces
             // rarely put one there.
             "It is not but a cure; NO, YET it works (never Though) and not However this.",
+            // `and` after a phrase cue, with and without a cue after it.
+            "No side effects and guaranteed results! No pain and no downtime. Zero and.",
+            "We don't promise miracles and cures, NO and No AND cure and zero and no.",
         ] {
             agree(text).unwrap();
         }
@@ -254,7 +358,7 @@ mod tests {
             pieces in proptest::collection::vec(
                 proptest::sample::select(vec![
                     "no", "No", "NOT", "never", "don’t", "Don't", "can't", "cure", "cures",
-                    "just", "only", "Sólo", "but", "However", "sin", "embargo", "and", "this",
+                    "zero", "And", "just", "only", "Sólo", "but", "However", "sin", "embargo", "and", "this",
                     "İ", "É", "ß", " ", " ", " ", ",", ".", "!", "—", "\n", "\n\n", "3", "x",
                 ]),
                 0..30,
