@@ -31,6 +31,7 @@ fn a_std_rule_is_explained() {
           flags  “One of my patients is the only Hmong-speaking family in our county.”  (at “the only”)
           flags  “Hoy vino una paciente de 80 años, maestra jubilada, y me hizo llorar.”  (at “una paciente de 80 años”)
           flags  “A 67-year-old retired firefighter came in with crushing chest pain.”  (at “A 67-year-old”)
+          flags  “My patient, a 45-year-old, had zero cavities.”  (at “a 45-year-old”)
           flags  “Tonight in the ER: a 4-year-old who swallowed a button battery from the TV remote. Lock those remotes up.”  (at “a 4-year-old”)
           passes “Adults over 45 should ask about colon cancer screening.”
           passes “Many of my patients who are teachers tell me the school year is stressful.”
@@ -275,9 +276,9 @@ fn a_parameter_set_twice_shows_the_value_in_force() {
     let phone = ws.run(&["explain", "phone-number"]).output();
     assert_eq!(phone.code, 0, "{}", phone.render());
     expect![[r#"
-        severity: warning (default, from std/healthcare/marketing.decorum:461)
+        severity: warning (default, from std/healthcare/marketing.decorum:470)
         parameter max_share: 10% (was 20%, set by an override at practice.decorum:7; it replaced 15% at shared.decorum:6)
-        severity: error (default, from std/healthcare/privacy.decorum:833)
+        severity: error (default, from std/healthcare/privacy.decorum:845)
         parameter allowed_numbers: [] + ["555-0100"] + ["555-0111", "555-0122"] (was [], set by overrides at shared.decorum:7 and practice.decorum:8)
     "#]].assert_eq(&(settings(&share.stdout) + &settings(&phone.stdout)));
 }
