@@ -1,7 +1,8 @@
 //! A `[[drafts.metadata]]` key one letter from a key Decorum reads (`chanel = "x"`)
 //! used to become post metadata in silence, so channel rules never applied: it is a
 //! warning at the key's line, and the exit code does not change. `file` for `files`
-//! says so at the `file` line. All names and stories are invented.
+//! says so at the `file` line; an entry whose globs match no draft of the workspace is a
+//! warning at its `files` line. All names and stories are invented.
 
 use expect_test::expect;
 
@@ -54,6 +55,45 @@ fn file_for_files_says_did_you_mean_at_its_line() {
           |
            = help: `files` holds the globs of the drafts its metadata is for
 
+    "#]]
+    .assert_eq(&out.render());
+}
+
+/// A `[[drafts.metadata]]` entry whose globs match none of the workspace's drafts
+/// (`calender/**` for `calendar/`) is a warning at its `files` line when the whole
+/// workspace is checked; an entry that matches, and a run over some folders only, say
+/// nothing.
+#[test]
+fn a_metadata_entry_matching_no_draft_of_the_workspace_is_a_warning() {
+    let ws = Workspace::new();
+    ws.file(
+        "decorum.toml",
+        "[[drafts.metadata]]\nfiles = \"calender/**\"\nchannel = \"x\"\n\n[[drafts.metadata]]\nfiles = \"posts\"\ntype = \"notice\"\n",
+    )
+    .file("calendar/p.md", "Open on Saturdays.\n")
+    .file("posts/q.md", "Closed on Sundays.\n");
+    let out = ws.check(&[]).output();
+    expect![[r#"
+        exit: 0
+        --- stdout
+        decorum: no findings (2 drafts checked)
+        --- stderr
+        warning: this [[drafts.metadata]] entry matches none of the drafts checked, so its metadata applies to none
+         --> decorum.toml:2:9
+          |
+        2 | files = "calender/**"
+          |         ^^^^^^^^^^^^^
+          |
+           = help: `files` globs are matched against each draft's path from the folder of decorum.toml (`calendar/**`, `posts/x/*.md`); fix the glob, or remove the entry
+
+    "#]]
+    .assert_eq(&out.render());
+    let out = ws.check(&["calendar", "posts"]).output();
+    expect![[r#"
+        exit: 0
+        --- stdout
+        decorum: no findings (2 drafts checked)
+        --- stderr: (empty)
     "#]]
     .assert_eq(&out.render());
 }

@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use decorum_engine::{Compiled, PolicyInputs, PolicyProblem, ProblemLevel, compile};
 use decorum_workspace::config::SourceSpan;
-use decorum_workspace::{Config, LoadedPolicies, Place, find_config, load_config, load_policies};
+use decorum_workspace::{
+    Config, ConfigError, LoadedPolicies, Place, find_config, load_config, load_policies,
+};
 
 /// Configuration and compiled policies.
 pub struct Session {
@@ -132,7 +134,7 @@ pub fn load(config: Config, explicit: Option<&Path>) -> Session {
             source: None,
         });
     }
-    general.extend(config_warnings(&config));
+    general.extend(config_warnings(&config.warnings));
     general.extend(missing_library_folders(&config, &libraries));
     Session {
         config,
@@ -143,11 +145,10 @@ pub fn load(config: Config, explicit: Option<&Path>) -> Session {
     }
 }
 
-/// The warnings of decorum.toml ([`Config::warnings`]): a metadata key one letter from
-/// a known one, at its line.
-fn config_warnings(config: &Config) -> Vec<GeneralProblem> {
-    config
-        .warnings
+/// Warnings about decorum.toml (such as [`Config::warnings`]: a metadata key one letter
+/// from a known one), at their lines.
+pub fn config_warnings(warnings: &[ConfigError]) -> Vec<GeneralProblem> {
+    warnings
         .iter()
         .map(|e| GeneralProblem {
             path: shown_path(&e.path),

@@ -192,6 +192,29 @@ impl Config {
         merged
     }
 
+    /// The warnings for the `[[drafts.metadata]]` entries that match none of `drafts`
+    /// (paths absolute or relative to the current directory), in file order: for a run
+    /// over the whole workspace, where such an entry's glob is most likely misspelt.
+    pub fn unmatched_metadata<'a>(
+        &self,
+        drafts: impl IntoIterator<Item = &'a Path>,
+    ) -> Vec<ConfigError> {
+        if self.metadata.is_empty() {
+            return Vec::new();
+        }
+        let cwd = std::env::current_dir().unwrap_or_else(|_| self.root.clone());
+        let relative: Vec<String> = drafts
+            .into_iter()
+            .filter_map(|path| paths::relative_to(path, &self.root, &cwd))
+            .map(|rel| paths::to_slash(&rel))
+            .collect();
+        self.metadata
+            .iter()
+            .filter(|rule| !relative.iter().any(|rel| rule.matches(rel)))
+            .filter_map(|rule| rule.unmatched.as_deref().cloned())
+            .collect()
+    }
+
     /// A short name for the configuration in messages: its file, or its root.
     pub fn origin(&self) -> &Path {
         self.file.as_deref().unwrap_or(&self.root)
@@ -204,6 +227,10 @@ pub struct MetadataRule {
     files: Vec<String>,
     values: Metadata,
     matcher: Globs,
+    /// The warning for a run of the whole workspace in which the entry matches no draft
+    /// (see [`Config::unmatched_metadata`]), at its `files` line; `None` for an entry not
+    /// read from a file.
+    unmatched: Option<Box<ConfigError>>,
 }
 
 impl MetadataRule {
@@ -215,6 +242,7 @@ impl MetadataRule {
             files,
             values,
             matcher,
+            unmatched: None,
         })
     }
 
@@ -627,7 +655,14 @@ pub(crate) fn parse_config(
                 flatten_value(&key, value, &mut values);
             }
             match MetadataRule::new(files, values) {
-                Ok(rule) => config.metadata.push(rule),
+                Ok(mut rule) => {
+                    rule.unmatched = Some(Box::new(error(
+                        Some(files_span),
+                        "this [[drafts.metadata]] entry matches none of the drafts checked, so its metadata applies to none".to_owned(),
+                        Some("`files` globs are matched against each draft's path from the folder of decorum.toml (`calendar/**`, `posts/x/*.md`); fix the glob, or remove the entry".to_owned()),
+                    )));
+                    config.metadata.push(rule);
+                }
                 Err(msg) => errors.push(error(
                     Some(files_span),
                     msg,

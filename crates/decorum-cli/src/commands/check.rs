@@ -74,6 +74,15 @@ pub fn run(args: CheckArgs) -> u8 {
     } else {
         empty_folder_notes(&collected.empty_folders)
     };
+    // A [[drafts.metadata]] entry that matches no draft of the whole workspace: its
+    // glob is likely misspelt, and its channel's length limit applies nowhere. Only
+    // with no path: a run over some folders leaves the other entries' drafts out.
+    if args.paths.is_empty() {
+        let unmatched = session
+            .config
+            .unmatched_metadata(collected.files.iter().map(PathBuf::as_path));
+        input.extend(session::config_warnings(&unmatched));
+    }
     // A nested decorum.toml the language server would apply to some of these drafts:
     // say that this run does not, unless the run names its configuration or policy.
     if args.policy.config.is_none() && args.policy.policy.is_none() {
