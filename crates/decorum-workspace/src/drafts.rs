@@ -295,21 +295,34 @@ struct Exclude {
     /// as written, so that they prune a folder they name below it
     /// (`drafts/old/x/old`), not everything below one they name above.
     below: Globs,
+    /// The length of the named folder's path (relative to the root) that `below`
+    /// applies under; 0 when there is none.
+    named: usize,
 }
 
 impl Exclude {
     /// Whether the folder at `rel` (relative to the root, no final `/`) is pruned.
     fn folder(&self, rel: &str) -> bool {
-        self.globs.matches_folder(rel)
-            || !self.below.is_empty()
-                && (self.below.matches_written(rel)
-                    || self.below.matches_written(&format!("{rel}/")))
+        self.globs.matches_folder(rel) || self.below_prunes(rel)
     }
 
     /// Whether the file at `rel` is left out, as itself or by a folder holding it
-    /// (folders below a named folder are pruned before their files are met).
+    /// (folders below a named folder are pruned before their files are met; a file's
+    /// own name is never matched against `below`, which names folders only).
     fn file(&self, rel: &str) -> bool {
-        self.globs.is_match(rel) || !self.below.is_empty() && self.below.matches_written(rel)
+        self.globs.is_match(rel)
+            || !self.below.is_empty()
+                && rel
+                    .match_indices('/')
+                    .any(|(end, _)| self.below_prunes(&rel[..end]))
+    }
+
+    /// Whether `below` prunes the folder at `rel`: only a folder strictly below the
+    /// named one.
+    fn below_prunes(&self, rel: &str) -> bool {
+        !self.below.is_empty()
+            && rel.len() > self.named
+            && (self.below.matches_written(rel) || self.below.matches_written(&format!("{rel}/")))
     }
 }
 
@@ -320,6 +333,7 @@ impl DraftFilters {
             exclude: Exclude {
                 globs: glob_set(&config.exclude)?,
                 below: Globs::default(),
+                named: 0,
             },
             include_written: config.include.clone(),
             exclude_written: config.exclude.clone(),
@@ -381,6 +395,7 @@ impl DraftFilters {
             exclude: Exclude {
                 globs: glob_set(&exclude_written)?,
                 below: glob_set(&below)?,
+                named: folder.len(),
             },
             include_written,
             exclude_written,
@@ -1199,9 +1214,9 @@ fn read_text(path: &Path, limit: u64) -> Result<String, DraftLoadError> {
             "name the folder itself to check the drafts in it",
         ));
     }
-    // A FIFO named (a walk never collects one) is read as standard input is, waiting
-    // for its writer as `cat` does: process substitution, `decorum check <(command)`,
-    // is one. A device is read up to the limit like any file; a socket does not open.
+    // A FIFO named (a walk never collects one) is read like any file, up to the limit,
+    // waiting for its writer as `cat` does: process substitution, `decorum check
+    // <(command)`, is one. So is a device; a socket does not open.
     if metadata.len() > limit {
         return Err(too_large(path, limit, false));
     }

@@ -886,6 +886,35 @@ fn a_glob_naming_the_named_folder_still_prunes_below_it() {
     }
 }
 
+/// A glob that names folders, kept for below a named folder, prunes folders only: not a
+/// file whose name it matches (`archive-notes.md` under `**/archive*/`), and `**/` prunes
+/// the folders below the named one, not its own files.
+#[test]
+fn a_folder_glob_kept_below_a_named_folder_prunes_no_file() {
+    let run = |exclude: &str| {
+        let config = format!("[drafts]\nexclude = [{exclude}]\n");
+        let ws = Workspace::new(&[
+            ("decorum.toml", config.as_str()),
+            ("drafts/archive-2024/post.md", ""),
+            ("drafts/archive-2024/archive-notes.md", ""),
+            ("drafts/archive-2024/x/archive-old/b.md", ""),
+            ("drafts/archive-2024/x/c.md", ""),
+        ]);
+        collect(&ws, &["drafts/archive-2024"])
+    };
+    expect![[r#"
+        drafts/archive-2024/archive-notes.md
+        drafts/archive-2024/post.md
+        drafts/archive-2024/x/c.md
+    "#]]
+    .assert_eq(&run("\"**/archive*/\""));
+    expect![[r#"
+        drafts/archive-2024/archive-notes.md
+        drafts/archive-2024/post.md
+    "#]]
+    .assert_eq(&run("\"**/\""));
+}
+
 #[test]
 fn the_folders_a_glob_names() {
     for (glob, folders) in [
@@ -970,11 +999,11 @@ fn a_link_to_what_a_walk_leaves_out_where_it_lies_is_skipped() {
 }
 
 /// A FIFO named as a draft (what process substitution, `decorum check <(command)`,
-/// names) is read as standard input is, once its writer has written. Watched: were the
-/// read to fail to open it, the writer would wait; the bound only ends a wait for ever.
+/// names) is read, once its writer has written. Watched: the writer waits on a thread
+/// of its own, and the bound only ends a wait for ever.
 #[cfg(unix)]
 #[test]
-fn a_named_fifo_is_read_like_standard_input() {
+fn a_named_fifo_is_read() {
     use std::io::Write as _;
     let ws = Workspace::new(&[("decorum.toml", "")]);
     let status = std::process::Command::new("mkfifo")
@@ -989,12 +1018,14 @@ fn a_named_fifo_is_read_like_standard_input() {
         let reader = std::thread::spawn(move || {
             let _ = send.send(read_draft_in(&path, &config, &root, MAX_DRAFT_BYTES));
         });
-        let mut writer = std::fs::OpenOptions::new()
-            .write(true)
-            .open(ws.path(name))
-            .unwrap();
-        writer.write_all(b"Open on Saturdays.\n").unwrap();
-        drop(writer);
+        // The writer waits for a reader to open the FIFO: on a thread of its own, so
+        // that a read that never opens it fails the test below instead of hanging it.
+        let fifo = ws.path(name);
+        std::thread::spawn(move || {
+            if let Ok(mut writer) = std::fs::OpenOptions::new().write(true).open(fifo) {
+                let _ = writer.write_all(b"Open on Saturdays.\n");
+            }
+        });
         // Not a speed goal: a bound far above any read, that only a wait for ever
         // exceeds.
         let read = receive
