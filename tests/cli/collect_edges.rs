@@ -7,8 +7,7 @@
 //! - a corpus file `decorum eval` cannot read (UTF-16, binary, a broken link) stops
 //!   the run, as a label it cannot read does, and says it cannot be scored, where the
 //!   error used to say "skipped" while nothing was;
-//! - a FIFO named on the command line (process substitution) is read as standard
-//!   input is;
+//! - a FIFO named on the command line (process substitution) is read;
 //! - `exclude = ["**/old"]` still prunes `drafts/old/x/old` under `decorum check
 //!   drafts/old`, where the whole glob used to be dropped inside the named folder.
 //!
@@ -117,12 +116,12 @@ fn a_corpus_file_eval_cannot_read_stops_the_run() {
     out.assert_stderr_free_of("Jane");
 }
 
-/// A FIFO named on the command line is read as standard input is, once its writer has
-/// written: what process substitution, `decorum check <(command)`, names. The run is
+/// A FIFO named on the command line is read, once its writer has written: what process
+/// substitution, `decorum check <(command)`, names. The run is
 /// watched: were it never to end, the test kills it and fails instead of hanging.
 #[cfg(unix)]
 #[test]
-fn a_named_fifo_is_read_like_standard_input() {
+fn a_named_fifo_is_read() {
     use std::io::Write as _;
     let ws = workspace();
     let status = std::process::Command::new("mkfifo")
@@ -139,12 +138,14 @@ fn a_named_fifo_is_read_like_standard_input() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let mut writer = std::fs::OpenOptions::new()
-        .write(true)
-        .open(ws.path("pipe.md"))
-        .unwrap();
-    writer.write_all(b"Open on Saturdays.\n").unwrap();
-    drop(writer);
+    // The writer waits for a reader to open the FIFO: on a thread of its own, so that
+    // a run that never opens it (or ends early) fails the test instead of hanging it.
+    let fifo = ws.path("pipe.md");
+    std::thread::spawn(move || {
+        if let Ok(mut writer) = std::fs::OpenOptions::new().write(true).open(fifo) {
+            let _ = writer.write_all(b"Open on Saturdays.\n");
+        }
+    });
     // Not a speed goal: a bound far above any run, that only a wait for ever exceeds.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
     while child.try_wait().unwrap().is_none() {
