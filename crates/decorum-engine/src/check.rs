@@ -2279,7 +2279,18 @@ fn capitalise_after(
     // it (`Hi. Guaranteed\nresults here.`): the line end, and the indentation and `>`s
     // before the word, stay as they are in the edit.
     let end = usize::from(removed.end());
+    // A removal that took its whole line, line end and all, ends where the next line
+    // starts: its indentation and `>`s come before the word.
+    // Not when what it took ended a sentence of its own (`> Guaranteed.\n>\n> b`).
+    let took_line_end = end > 0
+        && matches!(text.as_bytes().get(end - 1), Some(b'\n' | b'\r'))
+        && !decorum_text::slice(text, removed)
+            .trim_end_matches(|c: char| c.is_whitespace() || c == '>')
+            .ends_with(['.', '!', '?', '…']);
     let kept = text.get(end..).map_or(0, |rest| {
+        if took_line_end {
+            return rest.len() - rest.trim_start_matches([' ', '\t', '>']).len();
+        }
         let spaces = rest.len() - rest.trim_start_matches([' ', '\t']).len();
         match line_end_at(text, end + spaces) {
             0 => 0,
@@ -3324,6 +3335,9 @@ mod tests {
             ("> - Guaranteed\n>   results.\n", "> - Results.\n"),
             ("- The Guaranteed,\n  result.\n", "- Result.\n"),
             ("- Guaranteed results.\n", "- Results.\n"),
+            // The removal took its whole line, line end and all.
+            ("> Guaranteed\n> results here.\n", "> Results here.\n"),
+            ("Guaranteed\n  results.\n", "  Results.\n"),
             // Another paragraph, or the removal did not start the sentence.
             (
                 "Hi. Guaranteed\n\nresults here.\n",
