@@ -855,7 +855,12 @@ pub async fn report_context(state: &Arc<State>, ctx: &PolicyContext, reloaded: b
         let files: Vec<String> = ctx
             .problems
             .iter()
-            .filter(|f| !f.problems.is_empty())
+            // The files with errors: a decorum.toml with only a warning has none.
+            .filter(|f| {
+                f.problems
+                    .iter()
+                    .any(|p| p.level == decorum_engine::ProblemLevel::Error)
+            })
             .map(|f| f.path.display().to_string())
             .chain(ctx.general.iter().cloned())
             .collect();
