@@ -145,8 +145,10 @@ pub(crate) struct Matcher {
     /// with one lookup in this small table, not three in larger ones.
     slot_bounds: Vec<(bool, bool)>,
     /// The literal prefixes of regexes ([`trigger_literals`]), searched only when the
-    /// start finder gives up (see [`Matcher::trigger_starts`]).
-    triggers: TriggerLiterals,
+    /// start finder gives up (see [`Matcher::trigger_starts`]): worked out then, on first
+    /// need, since parsing every regex again for them was a sixth of compiling the std
+    /// library.
+    triggers: OnceLock<Arc<Triggered>>,
     masked: Option<(LazySet, Vec<(LazyRegex, u32)>)>,
     /// Whether any masked phrase can match a draft at all (see [`MaskedGate`]).
     masked_gate: MaskedGate,
@@ -155,10 +157,6 @@ pub(crate) struct Matcher {
     /// Regexes, each run on its own: a `RegexSet` would have to use the slow overlapping
     /// engine for every one of them whenever any uses a Unicode word boundary.
     regexes: Vec<(LazyRegex, u32)>,
-    /// Regexes without usable literal prefixes, in order.
-    untriggered: Vec<u32>,
-    /// Regexes whose matches start at a Unicode word boundary ([`Triggers::word_start`]).
-    word_start: Vec<bool>,
     /// Where regex matches can start, so that regexes are only tried there.
     starts: Option<Arc<RegexStarts>>,
     exact: Vec<Option<String>>,
@@ -189,7 +187,7 @@ struct Shared<K, V> {
 
 /// What a start finder is built from: each regex's source, flags and whether it has
 /// literal prefixes; the lazy DFA cache capacity.
-type StartsKey = (Vec<(String, String, bool)>, usize);
+type StartsKey = (Vec<(String, String)>, bool, usize);
 
 static SHARED_STARTS: Shared<StartsKey, RegexStarts> = Shared::new();
 static SHARED_PHRASES: Shared<Vec<String>, PhraseAutomaton> = Shared::new();
@@ -252,16 +250,15 @@ impl<K: PartialEq + Clone, V> Shared<K, V> {
 
 /// The start finder for these regexes (sources and flags): one still in use, or a new
 /// one.
-fn shared_starts(regexes: Vec<(String, String, bool)>) -> Option<Arc<RegexStarts>> {
-    let key = (regexes, start_cache_capacity());
+fn shared_starts(regexes: Vec<(String, String)>, fallback: bool) -> Option<Arc<RegexStarts>> {
+    let key = (regexes, fallback, start_cache_capacity());
     let build = || {
-        let (regexes, capacity) = &key;
-        let capacity = *capacity;
-        let borrowed: Vec<(&str, &str, bool)> = regexes
+        let (regexes, fallback, capacity) = &key;
+        let borrowed: Vec<(&str, &str)> = regexes
             .iter()
-            .map(|(s, f, triggered)| (s.as_str(), f.as_str(), *triggered))
+            .map(|(s, f)| (s.as_str(), f.as_str()))
             .collect();
-        Ok::<_, std::convert::Infallible>(RegexStarts::build(&borrowed, capacity))
+        Ok::<_, std::convert::Infallible>(RegexStarts::build(&borrowed, *fallback, *capacity))
     };
     match SHARED_STARTS.get_or_build(&key, build) {
         Ok(starts) => starts,
@@ -496,6 +493,56 @@ impl TriggerLiterals {
             }
             PhraseAutomaton::build(&self.texts).ok().flatten()
         })
+    }
+}
+
+/// What the regexes' literal prefixes say, for when the start finder gives up.
+#[derive(Debug)]
+struct Triggered {
+    literals: TriggerLiterals,
+    /// Regexes without usable literal prefixes, in order.
+    untriggered: Vec<u32>,
+    /// Regexes whose matches start at a Unicode word boundary ([`Triggers::word_start`]).
+    word_start: Vec<bool>,
+}
+
+impl Triggered {
+    /// The literal prefixes of `regexes` (source and flags, in regex order).
+    fn of<'a>(regexes: impl Iterator<Item = (&'a str, &'a str)>) -> Triggered {
+        let mut texts: Vec<String> = Vec::new();
+        let mut slots: Vec<Vec<u32>> = Vec::new();
+        let mut by_text = std::collections::HashMap::new();
+        let mut untriggered = Vec::new();
+        let mut word_start = Vec::new();
+        for (index, (source, flags)) in regexes.enumerate() {
+            let index = index as u32;
+            match trigger_literals(source, flags) {
+                Some(triggers) => {
+                    word_start.push(triggers.word_start);
+                    for literal in triggers.literals {
+                        let slot = *by_text.entry(literal.clone()).or_insert_with(|| {
+                            texts.push(literal.clone());
+                            slots.push(Vec::new());
+                            texts.len() - 1
+                        });
+                        slots[slot].push(index);
+                    }
+                }
+                None => {
+                    untriggered.push(index);
+                    word_start.push(false);
+                }
+            }
+        }
+        Triggered {
+            literals: TriggerLiterals {
+                texts,
+                slots,
+                built: OnceLock::new(),
+            },
+            untriggered,
+            word_start,
+        }
     }
 }
 
@@ -1142,13 +1189,7 @@ impl Matcher {
         let mut masked_norms: Vec<&str> = Vec::new();
         let mut masked = Vec::new();
         let mut regexes = Vec::new();
-        let mut trigger_texts: Vec<String> = Vec::new();
-        let mut trigger_slots: Vec<Vec<u32>> = Vec::new();
-        let mut by_trigger = std::collections::HashMap::new();
-        let mut untriggered = Vec::new();
         let mut regex_sources: Vec<(&str, &str)> = Vec::new();
-        let mut triggered: Vec<bool> = Vec::new();
-        let mut word_start: Vec<bool> = Vec::new();
         let mut exact = Vec::with_capacity(arena.patterns.len());
         let mut bounded = Vec::with_capacity(arena.patterns.len());
         for (id, pattern) in arena.patterns.iter().enumerate() {
@@ -1175,27 +1216,6 @@ impl Matcher {
                 }
                 PatternKind::Regex { source, flags } => {
                     let re = LazyRegex::new(source, flags);
-                    let index = regexes.len() as u32;
-                    match trigger_literals(source, flags) {
-                        Some(triggers) => {
-                            triggered.push(true);
-                            word_start.push(triggers.word_start);
-                            for literal in triggers.literals {
-                                let slot =
-                                    *by_trigger.entry(literal.clone()).or_insert_with(|| {
-                                        trigger_texts.push(literal.clone());
-                                        trigger_slots.push(Vec::new());
-                                        trigger_texts.len() - 1
-                                    });
-                                trigger_slots[slot].push(index);
-                            }
-                        }
-                        None => {
-                            triggered.push(false);
-                            untriggered.push(index);
-                            word_start.push(false);
-                        }
-                    }
                     regexes.push((re, id));
                     regex_sources.push((source, flags));
                     exact.push(None);
@@ -1211,23 +1231,21 @@ impl Matcher {
             })?
         };
         // Masked phrases have no literal prefixes, and no second DFA: when theirs gives
-        // up, each runs on its own (marking them all as having prefixes leaves none for
-        // a second DFA).
-        let masked_flags: Vec<(String, String, bool)> = masked_sources
+        // up, each runs on its own.
+        let masked_flags: Vec<(String, String)> = masked_sources
             .iter()
-            .map(|s| (s.clone(), String::new(), true))
+            .map(|s| (s.clone(), String::new()))
             .collect();
-        let masked_starts = shared_starts(masked_flags);
+        let masked_starts = shared_starts(masked_flags, false);
         let masked = (!masked.is_empty()).then(|| (LazySet::new(masked_sources), masked));
-        // Regexes with literal prefixes start where those occur; the start finder's DFA
-        // looks for the others only (all of them together made it build more states
-        // than its cache holds on text dense with matches).
-        let regex_sources: Vec<(String, String, bool)> = regex_sources
+        // When its DFA gives up, regexes with literal prefixes start where those occur,
+        // and a second DFA looks for the others only (all of them together made it
+        // build more states than its cache holds on text dense with matches).
+        let regex_sources: Vec<(String, String)> = regex_sources
             .iter()
-            .enumerate()
-            .map(|(i, (s, f))| (s.to_string(), f.to_string(), triggered[i]))
+            .map(|(s, f)| (s.to_string(), f.to_string()))
             .collect();
-        let starts = shared_starts(regex_sources);
+        let starts = shared_starts(regex_sources, true);
         Ok(Matcher {
             phrases,
             slot_bounds: phrase_patterns
@@ -1238,17 +1256,11 @@ impl Matcher {
                 })
                 .collect(),
             phrase_patterns,
-            triggers: TriggerLiterals {
-                texts: trigger_texts,
-                slots: trigger_slots,
-                built: OnceLock::new(),
-            },
+            triggers: OnceLock::new(),
             masked,
             masked_gate: MaskedGate::new(&masked_norms),
             masked_starts,
             regexes,
-            untriggered,
-            word_start,
             starts,
             exact,
             bounded,
@@ -1412,10 +1424,11 @@ impl Matcher {
                 // Regexes with literal prefixes from where those occur; the others
                 // through a start finder of their own.
                 search_runs(&self.trigger_starts(draft, region), found);
-                match starts.candidates_without_triggers(prose, region) {
+                let untriggered = &self.triggered().untriggered;
+                match starts.candidates_without_triggers(prose, region, untriggered) {
                     Some(others) => search_runs(&others, found),
                     None => {
-                        for &r in &self.untriggered {
+                        for &r in untriggered {
                             if anchored(r as usize) {
                                 self.search_regex(draft, region, r as usize, None, found);
                             }
@@ -1441,7 +1454,8 @@ impl Matcher {
     /// starts with `\b` and the character there continues a word. As (regex, position),
     /// sorted.
     fn trigger_starts(&self, draft: &Draft, region: &Region) -> Vec<(u32, usize)> {
-        let Some(automaton) = self.triggers.automaton() else {
+        let triggered = self.triggered();
+        let Some(automaton) = triggered.literals.automaton() else {
             return Vec::new();
         };
         // On the std library's own examples its literals give one (regex, position) per
@@ -1451,7 +1465,7 @@ impl Matcher {
         let text = draft.normalized.text.as_str();
         let mut hint = MapHint::default();
         automaton.for_each_match(text, region.norm.clone(), |start, _, slot| {
-            let Some(regexes) = self.triggers.slots.get(slot) else {
+            let Some(regexes) = triggered.literals.slots.get(slot) else {
                 return;
             };
             // The prose position of the character the literal starts with.
@@ -1464,13 +1478,24 @@ impl Matcher {
             out.extend(
                 regexes
                     .iter()
-                    .filter(|&&r| !(inside_word && self.word_start[r as usize]))
+                    .filter(|&&r| !(inside_word && triggered.word_start[r as usize]))
                     .map(|&r| (r, at)),
             );
         });
         out.sort_unstable();
         out.dedup();
         out
+    }
+
+    /// The regexes' literal prefixes ([`Triggered`]), worked out on first need.
+    fn triggered(&self) -> &Triggered {
+        self.triggers.get_or_init(|| {
+            let regexes = self
+                .regexes
+                .iter()
+                .map(|(re, _)| (re.source.as_str(), re.flags.as_str()));
+            Arc::new(Triggered::of(regexes))
+        })
     }
 
     /// Regex `r` over the prose view (see [`regex_matches`]).
@@ -1568,9 +1593,10 @@ struct RegexStarts {
     /// The regexes without an anchored search (they can match the empty string, or
     /// their searcher did not build), which run from everywhere.
     unanchored: Vec<u32>,
-    /// The relaxed regexes without literal prefixes (see [`trigger_literals`]) and their
-    /// regex numbers, for when the main DFA gives up; built on first use.
-    untriggered: Vec<(Hir, u32)>,
+    /// Every relaxed regex and its number, when the start finder may need a second DFA:
+    /// for when the main DFA gives up, the regexes without literal prefixes (see
+    /// [`trigger_literals`]) go into one, built on first use.
+    relaxed: Vec<(Hir, u32)>,
     fallback: OnceLock<Option<StartDfa>>,
     /// The lazy DFA cache capacity of both.
     capacity: usize,
@@ -1608,7 +1634,7 @@ impl Clone for RegexStarts {
             main: self.main.clone(),
             anchored: self.anchored.clone(),
             unanchored: self.unanchored.clone(),
-            untriggered: self.untriggered.clone(),
+            relaxed: self.relaxed.clone(),
             fallback: OnceLock::new(),
             capacity: self.capacity,
         }
@@ -1764,15 +1790,14 @@ fn cut_before_open_run(hir: &Hir) -> Hir {
 }
 
 impl RegexStarts {
-    /// Builds the start finder for `regexes` (source, flags, and whether the regex has
-    /// literal prefixes, in regex order); `None` when no regex can take part or the
-    /// automaton would be too large.
-    fn build(regexes: &[(&str, &str, bool)], capacity: usize) -> Option<RegexStarts> {
+    /// Builds the start finder for `regexes` (source and flags, in regex order), which
+    /// keeps what a second DFA needs when `fallback` says one may be asked for; `None`
+    /// when no regex can take part or the automaton would be too large.
+    fn build(regexes: &[(&str, &str)], fallback: bool, capacity: usize) -> Option<RegexStarts> {
         let mut relaxed = Vec::new();
         let mut regex_of = Vec::new();
-        let mut untriggered = Vec::new();
         let mut anchored = Vec::with_capacity(regexes.len());
-        for (i, &(source, flags, triggered)) in regexes.iter().enumerate() {
+        for &(source, flags) in regexes {
             let searcher = BUILT_REGEXES.take(source, flags).or_else(|| {
                 let hir = parse_user_regex(source, flags).ok()?;
                 // A regex that can match the empty string would need find_iter's rules
@@ -1783,12 +1808,10 @@ impl RegexStarts {
                 let searcher = anchored_searcher(&hir).ok()?;
                 Some((start_form(&hir), searcher))
             });
+            let i = anchored.len() as u32;
             anchored.push(searcher.map(|(hir, searcher)| {
-                if !triggered {
-                    untriggered.push((hir.clone(), i as u32));
-                }
                 relaxed.push(hir);
-                regex_of.push(i as u32);
+                regex_of.push(i);
                 searcher
             }));
         }
@@ -1796,14 +1819,14 @@ impl RegexStarts {
             return None;
         }
         let unanchored = unanchored_of(&anchored);
+        let main = StartDfa::build(&relaxed, regex_of.clone(), capacity)?;
         Some(RegexStarts {
-            main: StartDfa::build(&relaxed, regex_of, capacity)?,
+            main,
             capacity,
             anchored,
             unanchored,
-            // With no regex to leave out, a fallback would be the main DFA again.
-            untriggered: if untriggered.len() < relaxed.len() {
-                untriggered
+            relaxed: if fallback {
+                relaxed.into_iter().zip(regex_of).collect()
             } else {
                 Vec::new()
             },
@@ -1818,18 +1841,25 @@ impl RegexStarts {
 
     /// Like [`RegexStarts::candidates`] for the regexes without literal prefixes alone
     /// (their DFA has fewer states to build), for when the main DFA gave up; `None` if
-    /// this one fails too.
+    /// this one fails too. `untriggered` (sorted) are those regexes: every caller gives
+    /// the same, since a regex's literal prefixes depend on its source and flags alone.
     fn candidates_without_triggers(
         &self,
         prose: &str,
         region: &Region,
+        untriggered: &[u32],
     ) -> Option<Vec<(u32, usize)>> {
         let fallback = self.fallback.get_or_init(|| {
-            if self.untriggered.is_empty() {
+            let (relaxed, regex_of): (Vec<Hir>, Vec<u32>) = self
+                .relaxed
+                .iter()
+                .filter(|(_, r)| untriggered.binary_search(r).is_ok())
+                .cloned()
+                .unzip();
+            // With no regex to leave out, a second DFA would be the main DFA again.
+            if relaxed.is_empty() || relaxed.len() == self.relaxed.len() {
                 return None;
             }
-            let (relaxed, regex_of): (Vec<Hir>, Vec<u32>) =
-                self.untriggered.iter().cloned().unzip();
             StartDfa::build(&relaxed, regex_of, self.capacity)
         });
         match fallback.as_ref()?.search(prose, region.prose.clone()) {
@@ -2553,7 +2583,11 @@ pub(crate) mod tests {
             );
             assert!(
                 starts
-                    .candidates_without_triggers(&draft.prose, &region)
+                    .candidates_without_triggers(
+                        &draft.prose,
+                        &region,
+                        &fast.triggered().untriggered
+                    )
                     .is_some(),
                 "the DFA of the regexes without literal prefixes does not give up"
             );
@@ -2702,14 +2736,10 @@ pub(crate) mod tests {
     #[test]
     fn start_forms_end_before_a_run_across_words() {
         let regexes = [
-            (
-                r"\b(?:named|voted)\b[^.!?\n]{0,30}\b(?:best|top)\b",
-                "i",
-                true,
-            ),
-            (r"'[^'\n]+'", "", true),
+            (r"\b(?:named|voted)\b[^.!?\n]{0,30}\b(?:best|top)\b", "i"),
+            (r"'[^'\n]+'", ""),
         ];
-        let set = RegexStarts::build(&regexes, 16 << 20).expect("builds");
+        let set = RegexStarts::build(&regexes, false, 16 << 20).expect("builds");
         let text = "We were named. It's fine.";
         let Search::Found(found) = set.main.search(text, 0..text.len()) else {
             panic!("the search fails");
@@ -2718,7 +2748,7 @@ pub(crate) mod tests {
         // And the whole regexes' matches are found from those candidates.
         let reference: Vec<meta::Regex> = regexes
             .iter()
-            .map(|&(s, f, _)| reference_regex(s, f))
+            .map(|&(s, f)| reference_regex(s, f))
             .collect();
         for text in [
             "Voted the top clinic. We were 'named' best!",
@@ -2737,9 +2767,7 @@ pub(crate) mod tests {
             .copied()
             .filter(|(s, _)| Regex::new(s).is_ok())
             .collect();
-        let with_dfa: Vec<(&str, &str, bool)> =
-            regexes.iter().map(|&(s, f)| (s, f, true)).collect();
-        let set = RegexStarts::build(&with_dfa, 16 << 20).expect("builds");
+        let set = RegexStarts::build(&regexes, false, 16 << 20).expect("builds");
         let taking_part: Vec<bool> = set.anchored.iter().map(Option::is_some).collect();
         let empty: Vec<bool> = regexes
             .iter()
@@ -2803,9 +2831,7 @@ pub(crate) mod tests {
                 .copied()
                 .filter(|(s, _)| Regex::new(s).is_ok())
                 .collect();
-            let with_dfa: Vec<(&str, &str, bool)> =
-                sources.iter().map(|&(s, f)| (s, f, true)).collect();
-            let set = RegexStarts::build(&with_dfa, 16 << 20).expect("builds");
+            let set = RegexStarts::build(&sources, false, 16 << 20).expect("builds");
             let regexes = sources.iter().map(|(s, f)| reference_regex(s, f)).collect();
             (regexes, set)
         })
@@ -2887,9 +2913,8 @@ pub(crate) mod tests {
                 .iter()
                 .map(|w| masked_regex(w))
                 .collect();
-            let flagged: Vec<(&str, &str, bool)> =
-                sources.iter().map(|s| (s.as_str(), "", true)).collect();
-            let set = RegexStarts::build(&flagged, 16 << 20).expect("builds");
+            let flagged: Vec<(&str, &str)> = sources.iter().map(|s| (s.as_str(), "")).collect();
+            let set = RegexStarts::build(&flagged, false, 16 << 20).expect("builds");
             let regexes = sources.iter().map(|s| reference_regex(s, "")).collect();
             (regexes, set)
         })
