@@ -69,19 +69,24 @@ pub fn config(explicit: Option<&Path>) -> Result<Config, Vec<GeneralProblem>> {
     };
     load_config(&path).map_err(|errors| {
         errors
-            .into_iter()
-            .map(|e| GeneralProblem {
-                path: shown_path(&e.path),
-                // Line 0: a problem with no position in the file (it could not be read).
-                line: (e.line > 0).then_some(e.line),
-                column: (e.line > 0 && e.column > 0).then_some(e.column),
-                message: e.message,
-                help: e.help,
-                level: ProblemLevel::Error,
-                source: e.source,
-            })
+            .iter()
+            .map(|e| config_problem(e, ProblemLevel::Error))
             .collect()
     })
+}
+
+/// A problem with decorum.toml as a problem of the run, at `level`.
+fn config_problem(e: &ConfigError, level: ProblemLevel) -> GeneralProblem {
+    GeneralProblem {
+        path: shown_path(&e.path),
+        // Line 0: a problem with no position in the file (it could not be read).
+        line: (e.line > 0).then_some(e.line),
+        column: (e.line > 0 && e.column > 0).then_some(e.column),
+        message: e.message.clone(),
+        help: e.help.clone(),
+        level,
+        source: e.source.clone(),
+    }
 }
 
 /// Loads and compiles the policies for `config` (or the explicit `--policy`).
@@ -150,15 +155,7 @@ pub fn load(config: Config, explicit: Option<&Path>) -> Session {
 pub fn config_warnings(warnings: &[ConfigError]) -> Vec<GeneralProblem> {
     warnings
         .iter()
-        .map(|e| GeneralProblem {
-            path: shown_path(&e.path),
-            line: (e.line > 0).then_some(e.line),
-            column: (e.line > 0 && e.column > 0).then_some(e.column),
-            message: e.message.clone(),
-            help: e.help.clone(),
-            level: ProblemLevel::Warning,
-            source: e.source.clone(),
-        })
+        .map(|e| config_problem(e, ProblemLevel::Warning))
         .collect()
 }
 
