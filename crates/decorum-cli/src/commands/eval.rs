@@ -164,13 +164,14 @@ pub fn run(args: EvalArgs) -> u8 {
     }
     // A folder named that held no draft says so, as in `decorum check`, after the
     // problems (before the run stops for them, or goes on).
-    let notes = super::check::empty_folder_notes(&collected.empty_folders);
     if !problems.is_empty() {
         super::print_general(err_style, &problems);
-        let _ = std::io::stderr().write_all(notes.as_bytes());
+    }
+    let notes = super::check::empty_folder_notes(&collected.empty_folders);
+    let _ = std::io::stderr().write_all(notes.as_bytes());
+    if !problems.is_empty() {
         return EXIT_ERROR;
     }
-    let _ = std::io::stderr().write_all(notes.as_bytes());
     if drafts.is_empty() {
         super::print_general(
             err_style,
