@@ -1340,7 +1340,6 @@ fn line_start_removal(text: &str, markdown: bool, removed: TextRange) -> (TextRa
         return (removed, None);
     }
     let rest = bytes.get(at..).unwrap_or_default();
-    let blank_after = |i: usize| line_end(at + i) || bytes.get(at + i).is_some_and(|b| space(&b));
     let escape = |from: usize, new_text: String| {
         Some(Edit {
             range: decorum_text::range_of(s..from),
@@ -1366,23 +1365,24 @@ fn line_start_removal(text: &str, markdown: bool, removed: TextRange) -> (TextRa
     };
     let first = rest.first().copied().unwrap_or_default();
     let run = rest.iter().take_while(|&&b| b == first).count();
-    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    let line_len = rest
+        .iter()
+        .position(|b| matches!(b, b'\n' | b'\r'))
+        .unwrap_or(rest.len());
+    let marker = line_marker(&rest[..line_len]);
     let trailing = |from: usize| {
         from + bytes
             .get(from..)
             .map_or(0, |b| b.iter().take_while(space).count())
     };
     let setext = matches!(first, b'=' | b'-') && line_end(trailing(at + run));
-    let heading = first == b'#' && run <= 6 && blank_after(run);
-    let bullet = matches!(first, b'-' | b'+' | b'*') && blank_after(1);
+    let heading = marker == Some(LineMarker::Heading);
+    let bullet = marker == Some(LineMarker::Bullet);
     let thematic = matches!(first, b'-' | b'*' | b'_') && only(first, 3);
     let fence = matches!(first, b'`' | b'~') && run >= 3;
     let edit = if first == b'>' || heading || bullet || setext || thematic || fence {
         escape(at, "\\".to_string())
-    } else if (1..=9).contains(&digits)
-        && matches!(rest.get(digits), Some(b'.' | b')'))
-        && blank_after(digits + 1)
-    {
+    } else if let Some(LineMarker::Ordered { digits }) = marker {
         // A backslash before a digit is text: the `.` or `)` takes it (`1\.`).
         let number = text.get(at..at + digits).unwrap_or_default();
         escape(at + digits, format!("{number}\\"))
@@ -2048,18 +2048,39 @@ fn underlines(text: &str, (a, b): (usize, usize), dashes: bool) -> bool {
         .take_while(|c| matches!(c, b' ' | b'\t' | b'>'))
         .count();
     let rest = &line[lead..];
-    let hashes = rest.iter().take_while(|&&c| c == b'#').count();
-    let spaced = |i: usize| matches!(rest.get(i), None | Some(b' ' | b'\t'));
-    if (1..=6).contains(&hashes) && spaced(hashes) {
-        return false;
+    match line_marker(rest) {
+        Some(LineMarker::Heading) => false,
+        Some(_) => !dashes,
+        None => !rest.is_empty(),
     }
-    let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
-    let item = match rest.get(digits) {
-        Some(b'-' | b'*' | b'+') if digits == 0 => spaced(1),
-        Some(b'.' | b')') if (1..=9).contains(&digits) => spaced(digits + 1),
-        _ => false,
-    };
-    !rest.is_empty() && (!dashes || !item)
+}
+
+/// The ATX heading or list-item marker that starts `line` (a line's text after its
+/// indentation and `>`s, without its line end), followed by a space, a tab or the end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LineMarker {
+    /// One to six `#`.
+    Heading,
+    /// `-`, `*` or `+`.
+    Bullet,
+    /// One to nine digits, then `.` or `)`.
+    Ordered { digits: usize },
+}
+
+fn line_marker(line: &[u8]) -> Option<LineMarker> {
+    let spaced = |i: usize| matches!(line.get(i), None | Some(b' ' | b'\t'));
+    let hashes = line.iter().take_while(|&&c| c == b'#').count();
+    if (1..=6).contains(&hashes) && spaced(hashes) {
+        return Some(LineMarker::Heading);
+    }
+    let digits = line.iter().take_while(|c| c.is_ascii_digit()).count();
+    match line.get(digits) {
+        Some(b'-' | b'*' | b'+') if digits == 0 && spaced(1) => Some(LineMarker::Bullet),
+        Some(b'.' | b')') if (1..=9).contains(&digits) && spaced(digits + 1) => {
+            Some(LineMarker::Ordered { digits })
+        }
+        _ => None,
+    }
 }
 
 /// What Markdown block markup stands alone before a removal ([`block_marker_before`]).
