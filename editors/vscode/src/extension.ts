@@ -1,6 +1,11 @@
 // The Decorum extension: starts `decorum lsp` for drafts (Markdown, plain text) and
 // policy files (`.decorum`), shows a status bar item, and offers "Decorum: Check
 // Workspace", which runs `decorum check` over the workspace and fills the Problems panel.
+//
+// VS Code activates the extension when any document opens (drafts may be of any language
+// through `decorum.drafts.globs`), but the server and the status bar item wait until a
+// document the server reads is open, or the workspace holds a decorum.toml: a workspace
+// that has nothing to do with Decorum gets neither.
 
 import * as vscode from "vscode";
 import {
@@ -25,8 +30,11 @@ let status: DecorumStatus;
 let workspaceFindings: vscode.DiagnosticCollection;
 /** Starts, stops and restarts of the client, one at a time. */
 const lifecycle = new SerialQueue();
+/** Whether this workspace uses Decorum: the server runs (or tried to) from then on. */
+let engaged = false;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  engaged = false;
   output = vscode.window.createOutputChannel("Decorum");
   workspaceFindings = vscode.languages.createDiagnosticCollection("decorum-workspace");
   status = new DecorumStatus();
@@ -34,9 +42,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   context.subscriptions.push(
     vscode.commands.registerCommand("decorum.checkWorkspace", () => runWorkspaceCheck()),
-    vscode.commands.registerCommand("decorum.restartServer", () => restart()),
+    vscode.commands.registerCommand("decorum.restartServer", () => (engaged ? restart() : engage())),
     vscode.commands.registerCommand("decorum.showOutput", () => output.show(true)),
     vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!engaged) {
+        // New draft languages or globs may take in a document already open.
+        if (event.affectsConfiguration("decorum.drafts") && openDocumentIsForServer()) void engage();
+        return;
+      }
       // The command line and the documents sent are fixed when the client starts.
       if (event.affectsConfiguration("decorum.server") || event.affectsConfiguration("decorum.drafts")) {
         void restart();
@@ -44,10 +57,44 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         void pushSettings();
       }
     }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => void restart()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      if (engaged) void restart();
+    }),
+    vscode.workspace.onDidOpenTextDocument((document) => {
+      if (!engaged && isForServer(document)) void engage();
+    }),
   );
 
+  if (openDocumentIsForServer() || (await holdsConfiguration())) await engage();
+}
+
+/** Shows the status bar item and starts the server, once. */
+async function engage(): Promise<void> {
+  if (engaged) return;
+  engaged = true;
+  status.show();
   await lifecycle.run(start);
+}
+
+/** Whether the client would send `document` to the server (a draft or a policy file). */
+function isForServer(document: vscode.TextDocument): boolean {
+  const selector = documentSelector(serverSettings(vscode.workspace.getConfiguration("decorum")));
+  return vscode.languages.match(selector, document) > 0;
+}
+
+function openDocumentIsForServer(): boolean {
+  return vscode.workspace.textDocuments.some(isForServer);
+}
+
+/** Whether a workspace folder holds a decorum.toml (its warnings show unopened). */
+async function holdsConfiguration(): Promise<boolean> {
+  if ((vscode.workspace.workspaceFolders ?? []).length === 0) return false;
+  try {
+    const found = await vscode.workspace.findFiles("**/decorum.toml", "**/{node_modules,.git}/**", 1);
+    return found.length > 0;
+  } catch {
+    return false;
+  }
 }
 
 export async function deactivate(): Promise<void> {
@@ -198,6 +245,7 @@ async function showInstallHelp(message: string): Promise<void> {
 }
 
 async function runWorkspaceCheck(): Promise<void> {
+  status.show();
   const program = findProgram();
   if (!program.found) {
     void showInstallHelp(`Decorum cannot check the workspace. ${program.reason} ${INSTALL_HINT}`);

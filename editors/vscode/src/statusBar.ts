@@ -28,6 +28,10 @@ export class DecorumStatus implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument(() => this.refresh()),
     ];
     this.refresh();
+  }
+
+  /** Shows the item: from when the workspace uses Decorum (extension.ts's `engage`). */
+  show(): void {
     this.item.show();
   }
 

@@ -46,6 +46,8 @@ function writeWorkspace(): void {
   const files: Record<string, string> = {
     "posts/tea.md": `${DRAFT}\n`,
     "posts/unopened.md": "Book now: our detox cures fatigue, guaranteed!\n",
+    // A draft only `decorum.drafts.globs` makes one (VS Code reads it as HTML).
+    "posts/page.html": "<p>Our detox cures fatigue, guaranteed!</p>\n",
     "policy/acme.decorum": [
       "decorum 1",
       'policy acme.social "Acme Family Clinic\'s policy."',
@@ -85,6 +87,7 @@ function writeUserSettings(extra: Record<string, unknown> = {}): void {
     "git.enabled": false,
     "git.openRepositoryInParentFolders": "never",
     "decorum.server.path": DECORUM_BIN,
+    "decorum.drafts.globs": ["posts/**/*.html"],
     ...extra,
   };
   writeFileSync(path.join(userData, "User", "settings.json"), JSON.stringify(settings, null, 2));
@@ -267,6 +270,24 @@ describe("the Decorum extension in code-server", { timeout: 5 * 60_000 }, () => 
       server.kill("SIGTERM");
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
     }
+  });
+
+  // First: nothing else has started the extension. A draft of a language that is not a
+  // draft language, taken in by `decorum.drafts.globs`, starts the server by itself.
+  test("a draft matched only by a glob, opened first, gets its findings", async () => {
+    await step("glob-draft", async () => {
+      await openFile("posts/page.html");
+      await showProblems();
+      const text = await waitForText(problemsText, "page.html", "Problems panel");
+      assert.ok(text.includes(RULE), `no ${RULE} in the Problems panel:\n${text}`);
+      // Closed, its findings leave (the status bar's count below is tea.md's alone).
+      await runCommand("View: Close Editor");
+      const deadline = Date.now() + STEP;
+      while ((await problemsText()).includes("page.html") && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      assert.ok(!(await problemsText()).includes("page.html"), "page.html left the Problems panel");
+    });
   });
 
   test("a .decorum file gets the Decorum language and highlighting", async () => {
