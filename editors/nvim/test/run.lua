@@ -280,6 +280,26 @@ test("a plain-text buffer (filetype text, sent as LSP's plaintext) is a draft", 
   check_draft_diagnostic("posts/tea.note", "text", true)
 end)
 
+test("a file that only drafts.globs names is a draft, whatever its filetype", function()
+  for _, client in ipairs(require("decorum").clients()) do
+    client:stop(true)
+  end
+  wait_for("the clients to stop", 10000, function()
+    return #require("decorum").clients() == 0
+  end)
+  -- Globs are read from the decorum.toml's folder, the client's root.
+  write("web/decorum.toml", {})
+  local opts = { path = decorum_bin, settings = { drafts = { globs = { "./pages/**/*.html" } } } }
+  eq(require("decorum").setup(opts), true, "setup result")
+  check_draft_diagnostic("web/pages/2026/tea.html", "html")
+  -- Another HTML file, outside the glob, is not sent.
+  vim.cmd.edit(write("web/other/tea.html", { DRAFT }))
+  eq(vim.bo.filetype, "html", "filetype")
+  eq(require("decorum").matches_draft_globs(0), false, "outside the glob")
+  vim.wait(500)
+  eq(#vim.lsp.get_clients({ bufnr = 0, name = "decorum" }), 0, "clients of a file outside the glob")
+end)
+
 test("saving decorum.toml or a .decorum file tells the server, which reloads the policies", function()
   -- Neovim on Linux watches no files for language servers and decorum.toml is in no
   -- buffer the server sees: the plugin reports the saved file itself.

@@ -230,6 +230,87 @@ local function watch_policy_files()
   })
 end
 
+--- A `drafts.globs` entry as the server reads it (a leading `./` and other `.` segments
+--- dropped), or nil for one the server refuses (empty, starting with `/`, with `..`).
+local function relative_glob(written)
+  if type(written) ~= "string" then
+    return nil
+  end
+  local glob = written
+  while glob:sub(1, 2) == "./" do
+    glob = glob:sub(3):gsub("^/+", "")
+  end
+  if glob == "" or glob:sub(1, 1) == "/" then
+    return nil
+  end
+  local segments = vim.split(glob, "/", { plain = true })
+  if vim.tbl_contains(segments, "..") then
+    return nil
+  end
+  return table.concat(
+    vim.tbl_filter(function(segment)
+      return segment ~= "."
+    end, segments),
+    "/"
+  )
+end
+
+--- True when the file of `bufnr` matches one of the server settings' `drafts.globs`, read
+--- from the folder of the `decorum.toml` above it, else the workspace root, as the server
+--- reads them. Such a buffer is a draft whatever its filetype.
+function M.matches_draft_globs(bufnr, opts)
+  opts = opts or M.options or M.defaults
+  local settings = type(opts.settings) == "table" and opts.settings or {}
+  local globs = type(settings.drafts) == "table" and settings.drafts.globs or nil
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  if type(globs) ~= "table" or #globs == 0 or name == "" or vim.bo[bufnr].buftype ~= "" then
+    return false
+  end
+  local path = real_path(name)
+  -- Without a marker the client's root is the file's folder (`start_for_buffer`).
+  local base = vim.fs.root(bufnr, { "decorum.toml" }) or vim.fs.root(bufnr, opts.root_markers) or vim.fs.dirname(name)
+  base = real_path(base)
+  if path:sub(1, #base + 1) ~= base .. "/" then
+    return false
+  end
+  local relative = path:sub(#base + 2)
+  for _, written in ipairs(globs) do
+    local glob = relative_glob(written)
+    if glob ~= nil then
+      local ok, pattern = pcall(vim.glob.to_lpeg, glob)
+      if ok and pattern:match(relative) ~= nil then
+        return true
+      end
+    end
+  end
+  return false
+end
+
+--- Starts the client for buffers that only `drafts.globs` makes drafts (their filetype is
+--- not in `filetypes`): an HTML file that `posts/**/*.html` names, say.
+local function attach_glob_drafts(config, opts)
+  local function consider(bufnr)
+    if
+      vim.api.nvim_buf_is_loaded(bufnr)
+      and not vim.tbl_contains(config.filetypes or {}, vim.bo[bufnr].filetype)
+      and #vim.lsp.get_clients({ bufnr = bufnr, name = NAME }) == 0
+      and M.matches_draft_globs(bufnr, opts)
+    then
+      start_for_buffer(bufnr, config)
+    end
+  end
+  -- FileType for files Neovim knows the type of; BufReadPost and BufNewFile for the rest.
+  vim.api.nvim_create_autocmd({ "FileType", "BufReadPost", "BufNewFile" }, {
+    group = group,
+    callback = function(event)
+      consider(event.buf)
+    end,
+  })
+  for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+    consider(bufnr)
+  end
+end
+
 --- Configures the client. Returns true when the server was enabled, false when the
 --- program is missing (a warning with install instructions says so).
 ---
@@ -252,8 +333,10 @@ function M.setup(opts)
   if api == "config" then
     vim.lsp.config(NAME, config)
     vim.lsp.enable(NAME)
+    attach_glob_drafts(config, opts)
     return true
   end
+  attach_glob_drafts(config, opts)
 
   vim.api.nvim_create_autocmd("FileType", {
     group = group,
