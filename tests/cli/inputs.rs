@@ -39,6 +39,50 @@ fn a_folder_honours_gitignore_hidden_files_and_the_default_globs() {
     assert_eq!(json["summary"]["files"], 3);
 }
 
+/// Ignore files above the workspace root (even a repository's) and one person's git
+/// excludes leave nothing out: a `~/.ignore` kept for ripgrep must not make a check
+/// pass with nothing checked.
+#[test]
+fn ignore_files_count_up_to_the_repository_or_workspace_root_only() {
+    let ws = Workspace::new();
+    // No repository: the workspace root is site/, where decorum.toml is.
+    ws.file(".gitignore", "*.md\n");
+    ws.file(".ignore", "drafts/\n");
+    ws.file("site/decorum.toml", "");
+    ws.file("site/.gitignore", "private/\n");
+    ws.file("site/drafts/a.md", FLAGGED);
+    ws.file("site/drafts/private/b.md", FLAGGED);
+    let (out, json) = ws.check_json_in("site", &[]);
+    assert_eq!(out.code, 1, "{}", out.render());
+    assert_eq!(finding_files(&json), ["drafts/a.md"]);
+    // A folder named below the root: the root's ignore file still counts.
+    let (_, json) = ws.check_json_in("site/drafts", &["."]);
+    assert_eq!(finding_files(&json), ["a.md"]);
+
+    // In a repository whose root is above the workspace root: its .gitignore there does
+    // not count, nor do this user's git excludes.
+    ws.folder("repo/.git/info");
+    ws.file("repo/.git/info/exclude", "*.md\n");
+    ws.file("repo/.gitignore", "*.md\n");
+    ws.file("repo/social/decorum.toml", "");
+    ws.file("repo/social/x/a.md", FLAGGED);
+    ws.file("repo/social/old/b.md", FLAGGED);
+    ws.file("home/.config/git/ignore", "*.md\n");
+    let outcome = ws
+        .check(&["--format", "json"])
+        .in_dir("repo/social")
+        .env("HOME", ws.path("home"))
+        .env("XDG_CONFIG_HOME", ws.path("home/.config"))
+        .output();
+    let json: Value = serde_json::from_str(&outcome.stdout).unwrap();
+    assert_eq!(
+        finding_files(&json),
+        ["old/b.md", "x/a.md"],
+        "{}",
+        outcome.render()
+    );
+}
+
 #[test]
 fn include_and_exclude_globs_of_decorum_toml_filter_folders() {
     let ws = Workspace::new();

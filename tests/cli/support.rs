@@ -170,6 +170,12 @@ impl Run<'_> {
         self
     }
 
+    /// Sets an environment variable of the run.
+    pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Self {
+        self.command.env(key, value);
+        self
+    }
+
     /// Feeds `bytes` to standard input (otherwise standard input is empty).
     pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Self {
         self.stdin = Some(bytes.into());

@@ -18,6 +18,7 @@ use decorum_draft::{Draft, DraftFormat, Metadata};
 use decorum_text::{LineIndex, TextLen as _};
 
 use crate::config::{Config, DEFAULT_INCLUDE, Globs, glob_set, names_folder};
+use crate::ignores::{self, AncestorIgnores};
 use crate::load::Sandbox;
 use crate::paths;
 
@@ -588,10 +589,11 @@ fn walk(
         }
     };
     let walker = |start: &Path| {
-        ignore::WalkBuilder::new(start)
-            .standard_filters(true)
-            // Honour .gitignore outside a git repository too: an exported archive keeps it.
-            .require_git(false)
+        // The ignore files above the start, up to the repository or workspace root.
+        let start_abs = paths::canonical_or_absolute(&cwd.join(start));
+        let ancestors = AncestorIgnores::new(&start_abs, sandbox.root());
+        let start_owned = start.to_path_buf();
+        ignores::walk_builder(start)
             // Links are followed here, by `Links::resolve`, only where they may lead.
             .follow_links(false)
             .filter_entry({
@@ -602,6 +604,15 @@ fn walk(
                 let pruned = pruned.clone();
                 move |entry| {
                     let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+                    if entry.depth() > 0 && !ancestors.is_empty() {
+                        let inner = entry
+                            .path()
+                            .strip_prefix(&start_owned)
+                            .unwrap_or(entry.path());
+                        if ancestors.ignored(&start_abs.join(inner), is_dir) {
+                            return false;
+                        }
+                    }
                     if !is_dir || entry.depth() == 0 {
                         return true;
                     }
@@ -901,11 +912,14 @@ impl OwnPlace {
         // The ignore files, as the walk reads them: a walk from the start that goes
         // down only towards the target, and either meets it or does not.
         let wanted = target.to_path_buf();
-        let met = ignore::WalkBuilder::new(start)
-            .standard_filters(true)
-            .require_git(false)
+        let ancestors = AncestorIgnores::new(start, &self.root);
+        let met = ignores::walk_builder(start)
             .follow_links(false)
-            .filter_entry(move |entry| wanted.starts_with(entry.path()))
+            .filter_entry(move |entry| {
+                let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+                wanted.starts_with(entry.path())
+                    && (entry.depth() == 0 || !ancestors.ignored(entry.path(), is_dir))
+            })
             .build()
             .filter_map(Result::ok)
             .any(|entry| entry.depth() > 0 && entry.path() == target);

@@ -11,6 +11,7 @@
 
 pub mod config;
 pub mod drafts;
+mod ignores;
 pub mod library;
 pub mod load;
 mod paths;
