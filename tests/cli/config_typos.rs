@@ -61,8 +61,8 @@ fn file_for_files_says_did_you_mean_at_its_line() {
 
 /// A `[[drafts.metadata]]` entry whose globs match none of the workspace's drafts
 /// (`calender/**` for `calendar/`) is a warning at its `files` line when the whole
-/// workspace is checked; an entry that matches, and a run over some folders only, say
-/// nothing.
+/// workspace is checked; an entry that matches, and a run over some folders only (named,
+/// or the folder below the root it starts in), say nothing.
 #[test]
 fn a_metadata_entry_matching_no_draft_of_the_workspace_is_a_warning() {
     let ws = Workspace::new();
@@ -93,6 +93,33 @@ fn a_metadata_entry_matching_no_draft_of_the_workspace_is_a_warning() {
         exit: 0
         --- stdout
         decorum: no findings (2 drafts checked)
+        --- stderr: (empty)
+    "#]]
+    .assert_eq(&out.render());
+    // In SARIF, with the configuration's notifications: it is a problem of decorum.toml.
+    let (_, sarif) = ws.check_sarif(&[]);
+    let invocation = &sarif["runs"][0]["invocations"][0];
+    let texts = |list: &str| -> Vec<String> {
+        invocation[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["message"]["text"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(
+        texts("toolConfigurationNotifications")
+            .iter()
+            .any(|t| t.contains("matches none of the drafts checked")),
+        "{invocation:#}"
+    );
+    assert!(texts("toolExecutionNotifications").is_empty(), "{invocation:#}");
+    // With no path from a folder below the root, only that folder is checked.
+    let out = ws.check(&[]).in_dir("posts").output();
+    expect![[r#"
+        exit: 0
+        --- stdout
+        decorum: no findings (1 draft checked)
         --- stderr: (empty)
     "#]]
     .assert_eq(&out.render());

@@ -141,16 +141,32 @@ fn standard_input_is_read_with_a_dash() {
     .assert_eq(&out.render());
 }
 
+/// Standard input's draft comes where `-` was written among the paths, as docs/output.md
+/// says findings come: in argument order.
 #[test]
 fn standard_input_together_with_files() {
     let ws = Workspace::new();
     ws.file("a.md", FLAGGED);
-    let outcome = ws
-        .check(&["--format", "json", "a.md", "-"])
-        .stdin("Guaranteed results in 30 days.\n")
-        .output();
-    let json = crate::support::assert_json_output(&outcome, &ws.path(""));
-    assert_eq!(finding_files(&json), ["<stdin>", "a.md"]);
+    ws.file("d/b.md", FLAGGED);
+    ws.file("d/c.md", FLAGGED);
+    for (args, want) in [
+        (&["a.md", "-"][..], &["a.md", "<stdin>"][..]),
+        (&["-", "a.md"], &["<stdin>", "a.md"]),
+        (
+            &["d", "-", "a.md"],
+            &["d/b.md", "d/c.md", "<stdin>", "a.md"],
+        ),
+        (&["missing.md", "-", "a.md"], &["<stdin>", "a.md"]),
+    ] {
+        let mut all = vec!["--format", "json"];
+        all.extend_from_slice(args);
+        let outcome = ws
+            .check(&all)
+            .stdin("Guaranteed results in 30 days.\n")
+            .output();
+        let json: Value = serde_json::from_str(&outcome.stdout).unwrap();
+        assert_eq!(finding_files(&json), want, "{args:?}");
+    }
 }
 
 #[test]

@@ -34,6 +34,10 @@ const BINARY_SNIFF_BYTES: usize = 8 * 1024;
 pub struct Collected {
     /// Draft files, in argument order, files of a folder sorted; each file once.
     pub files: Vec<PathBuf>,
+    /// For each path given, in order: the number of `files` collected up to and with it
+    /// (a path that yields nothing adds none), to place standard input's draft among
+    /// them where `-` was written.
+    pub ends: Vec<usize>,
     /// Paths that do not exist or could not be searched.
     pub errors: Vec<DraftLoadError>,
     /// The folders among the paths that held no draft, in argument order.
@@ -179,6 +183,7 @@ pub(crate) fn collect_with(
                     message,
                     help,
                 });
+                collected.ends.push(collected.files.len());
                 continue;
             }
         };
@@ -209,6 +214,7 @@ pub(crate) fn collect_with(
             });
         }
         collected.files.append(&mut found);
+        collected.ends.push(collected.files.len());
     }
     collected
 }

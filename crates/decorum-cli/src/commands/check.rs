@@ -51,12 +51,25 @@ pub fn run(args: CheckArgs) -> u8 {
     // A draft that was not checked is a problem of the run, with the reader's own advice,
     // which is this command's.
     let problem = |e: &DraftLoadError| session::draft_problem(e, e.help);
+    let mut stdin_draft = None;
     if !stdin.is_empty() {
         match read_stdin_draft(std::io::stdin().lock()) {
-            Ok(d) => drafts.push(d),
+            Ok(d) => stdin_draft = Some(d),
             Err(e) => input.push(problem(&e)),
         }
     }
+    // Standard input's draft goes where `-` was written among the paths: after the
+    // files of the paths before it.
+    let paths_before_stdin = args
+        .paths
+        .iter()
+        .position(|p| p.as_os_str() == "-")
+        .map(|at| {
+            args.paths[..at]
+                .iter()
+                .filter(|p| p.as_os_str() != "-")
+                .count()
+        });
     // With no path, the working folder was not named: every glob applies in it.
     let collected = if args.paths.is_empty() {
         collect_current_folder(&session.config)
@@ -76,19 +89,37 @@ pub fn run(args: CheckArgs) -> u8 {
     };
     // A [[drafts.metadata]] entry that matches no draft of the whole workspace: its
     // glob is likely misspelt, and its channel's length limit applies nowhere. Only
-    // with no path: a run over some folders leaves the other entries' drafts out.
-    if args.paths.is_empty() {
+    // with no path, run from the workspace root: a run over some folders (or from a
+    // folder below the root) leaves the other entries' drafts out.
+    let at_root = std::env::current_dir().is_ok_and(|cwd| {
+        decorum_workspace::canonical_or_absolute(&cwd)
+            == decorum_workspace::canonical_or_absolute(&session.config.root)
+    });
+    // A problem of decorum.toml, at its line: SARIF lists it with the configuration's.
+    let mut configuration: Vec<GeneralProblem> = session.general.clone();
+    if args.paths.is_empty() && at_root {
         let unmatched = session
             .config
             .unmatched_metadata(collected.files.iter().map(PathBuf::as_path));
-        input.extend(session::config_warnings(&unmatched));
+        configuration.extend(session::config_warnings(&unmatched));
     }
     // A nested decorum.toml the language server would apply to some of these drafts:
     // say that this run does not, unless the run names its configuration or policy.
     if args.policy.config.is_none() && args.policy.policy.is_none() {
         input.extend(unapplied_configs(&collected.files, &session.config));
     }
-    for path in &collected.files {
+    let stdin_at = paths_before_stdin.map(|before| match before {
+        0 => 0,
+        n => collected
+            .ends
+            .get(n - 1)
+            .copied()
+            .unwrap_or(collected.files.len()),
+    });
+    for (i, path) in collected.files.iter().enumerate() {
+        if stdin_at == Some(i) {
+            drafts.extend(stdin_draft.take());
+        }
         match read_draft(path, &session.config) {
             Ok(d) => drafts.push(d),
             Err(e) => {
@@ -97,10 +128,12 @@ pub fn run(args: CheckArgs) -> u8 {
             }
         }
     }
+    // After every file (or with no file at all).
+    drafts.extend(stdin_draft);
 
     let policy_failed =
         session.has_errors() || input.iter().any(|g| g.level == ProblemLevel::Error);
-    let general: Vec<GeneralProblem> = session.general.iter().chain(&input).cloned().collect();
+    let general: Vec<GeneralProblem> = configuration.iter().chain(&input).cloned().collect();
     let Some(set) = session
         .compiled
         .policy_set
@@ -126,7 +159,7 @@ pub fn run(args: CheckArgs) -> u8 {
                     &[],
                     &session.inputs,
                     session.problems(),
-                    &session.general,
+                    &configuration,
                     &input,
                 )
             }),
@@ -221,7 +254,7 @@ pub fn run(args: CheckArgs) -> u8 {
                 &files,
                 &session.inputs,
                 session.problems(),
-                &session.general,
+                &configuration,
                 &input,
             )
         }),
