@@ -288,6 +288,35 @@ fn offset_of(yaml: &str, marker: &Marker) -> usize {
             .map_or(line.len(), |(i, _)| i)
 }
 
+/// Where the value of the top-level `key` of `fm` lies in `text` (its first line, as
+/// [`value_extent`] cuts it), when a line of the block starts with the key, bare or in
+/// quotes, and a colon (`channel: twiter`, `"channel" : twiter`); `None` otherwise (a
+/// flow mapping, a key written otherwise, no value on the line).
+pub(crate) fn top_level_value(text: &str, fm: &FrontMatter, key: &str) -> Option<Range<usize>> {
+    let yaml = text.get(fm.yaml.clone())?;
+    let mut start = 0;
+    for line in yaml.split_inclusive('\n') {
+        let at = start;
+        start += line.len();
+        let rest = [key.to_owned(), format!("\"{key}\""), format!("'{key}'")]
+            .iter()
+            .find_map(|written| line.strip_prefix(written.as_str()))
+            .map(|rest| rest.trim_start_matches([' ', '\t']))
+            .and_then(|rest| rest.strip_prefix(':'));
+        let Some(rest) = rest else {
+            continue;
+        };
+        let value = rest.trim_start_matches([' ', '\t']);
+        let offset = at + line.len() - value.len();
+        let extent = value_extent(yaml, offset);
+        if extent.is_empty() {
+            return None;
+        }
+        return Some(fm.yaml.start + extent.start..fm.yaml.start + extent.end);
+    }
+    None
+}
+
 /// The part of a value starting at `at` in `yaml` that a problem with it underlines: the
 /// rest of its first line without a trailing comment or spaces (all of `[x, instagram]`
 /// or of `5`, the first item of a block list).

@@ -446,7 +446,7 @@ pub fn parse(text: &str, format: DraftFormat, base_meta: &Metadata) -> Draft {
         Some(fm) => {
             let (meta, found) = front_matter::parse(text, fm, &mut lines);
             problems.extend(found);
-            problems.extend(channel_typo(&meta, &fm.block));
+            problems.extend(channel_typo(text, &meta, fm));
             // Merging over nothing would copy every entry into an equal map.
             if base_meta.is_empty() {
                 meta
@@ -504,7 +504,7 @@ pub fn parse(text: &str, format: DraftFormat, base_meta: &Metadata) -> Draft {
             (_, Some(fm)) => {
                 let (own, found) = front_matter::parse(text, fm, &mut lines);
                 problems.extend(found);
-                problems.extend(channel_typo(&own, &fm.block));
+                problems.extend(channel_typo(text, &own, fm));
                 own.merged_over(&file_meta)
             }
         };
@@ -646,20 +646,29 @@ pub fn misspelt_channel(channel: &str) -> Option<&'static str> {
     length::channel_typo(channel)
 }
 
-/// A problem when the `channel` that `meta` (one front-matter block, `block`) sets looks
-/// like a misspelt known channel: an unknown channel has no length limit, so `twiter`
-/// would switch the X limit off without a word. A channel from `decorum.toml` is checked
-/// when the configuration is read.
-fn channel_typo(meta: &Metadata, block: &Range<usize>) -> Option<DraftProblem> {
+/// A problem when the `channel` that `meta` (one front-matter block, `fm` of `text`) sets
+/// looks like a misspelt known channel: an unknown channel has no length limit, so
+/// `twiter` would switch the X limit off without a word. At the value where the block
+/// writes `channel: ...` on a line of its own, else at the block. A channel from
+/// `decorum.toml` is checked when the configuration is read.
+fn channel_typo(
+    text: &str,
+    meta: &Metadata,
+    fm: &front_matter::FrontMatter,
+) -> Option<DraftProblem> {
     let channel = meta.get("channel").and_then(MetaValue::as_str)?;
     let meant = length::channel_typo(channel)?;
+    let (range, point) = match front_matter::top_level_value(text, fm, "channel") {
+        Some(value) => (range_of(value.clone()), Some(range_of(value).start())),
+        None => (range_of(fm.block.clone()), None),
+    };
     Some(DraftProblem {
         kind: DraftProblemKind::Channel,
         message: format!(
             "unknown channel `{channel}`: did you mean `{meant}`? An unknown channel has no length limit"
         ),
-        range: range_of(block.clone()),
-        point: None,
+        range,
+        point,
     })
 }
 

@@ -565,10 +565,25 @@ fn a_misspelt_channel_is_a_problem_and_an_unknown_one_is_not() {
             "unknown channel `twiter`: did you mean `twitter`? An unknown channel has no length limit"
         ]
     );
+    // At the value, as a channel that is not text is.
     assert_eq!(
         draft.problems[0].range,
-        decorum_draft::TextRange::new(0.into(), 23.into())
+        decorum_draft::TextRange::new(13.into(), 19.into())
     );
+    assert_eq!(draft.problems[0].point, Some(13.into()));
+    // A key in quotes, a comment after the value; a flow mapping gets the block.
+    for (text, want) in [
+        ("---\n\"channel\" : twiter # X\n---\nHi.\n", 16..22),
+        ("---\n{channel: twiter}\n---\nHi.\n", 0..25),
+    ] {
+        let draft = parse(text, DraftFormat::Markdown, &Metadata::new());
+        let range = draft.problems[0].range;
+        assert_eq!(
+            usize::from(range.start())..usize::from(range.end()),
+            want,
+            "{text:?}"
+        );
+    }
 }
 
 #[test]
