@@ -113,7 +113,10 @@ fn a_metadata_entry_matching_no_draft_of_the_workspace_is_a_warning() {
             .any(|t| t.contains("matches none of the drafts checked")),
         "{invocation:#}"
     );
-    assert!(texts("toolExecutionNotifications").is_empty(), "{invocation:#}");
+    assert!(
+        texts("toolExecutionNotifications").is_empty(),
+        "{invocation:#}"
+    );
     // With no path from a folder below the root, only that folder is checked.
     let out = ws.check(&[]).in_dir("posts").output();
     expect![[r#"
