@@ -288,12 +288,11 @@ fn offset_of(yaml: &str, marker: &Marker) -> usize {
             .map_or(line.len(), |(i, _)| i)
 }
 
-/// Where the value of the top-level `key` of `fm` lies in `text` (its first line, as
-/// [`value_extent`] cuts it), when a line of the block starts with the key, bare or in
-/// quotes, and a colon (`channel: twiter`, `"channel" : twiter`); `None` otherwise (a
-/// flow mapping, a key written otherwise, no value on the line).
-pub(crate) fn top_level_value(text: &str, fm: &FrontMatter, key: &str) -> Option<Range<usize>> {
-    let yaml = text.get(fm.yaml.clone())?;
+/// The line of `yaml` (its offset, and the line) that starts with the top-level `key`,
+/// bare or in quotes, and a colon (`channel: twiter`, `"channel" : twiter`), and what
+/// follows the colon on it (a suffix of the line); `None` when no line does (a flow
+/// mapping, a key written otherwise).
+fn top_level_line<'y>(yaml: &'y str, key: &str) -> Option<(usize, &'y str, &'y str)> {
     let mut start = 0;
     for line in yaml.split_inclusive('\n') {
         let at = start;
@@ -303,18 +302,36 @@ pub(crate) fn top_level_value(text: &str, fm: &FrontMatter, key: &str) -> Option
             .find_map(|written| line.strip_prefix(written.as_str()))
             .map(|rest| rest.trim_start_matches([' ', '\t']))
             .and_then(|rest| rest.strip_prefix(':'));
-        let Some(rest) = rest else {
-            continue;
-        };
-        let value = rest.trim_start_matches([' ', '\t']);
-        let offset = at + line.len() - value.len();
-        let extent = value_extent(yaml, offset);
-        if extent.is_empty() {
-            return None;
+        if let Some(rest) = rest {
+            return Some((at, line, rest));
         }
-        return Some(fm.yaml.start + extent.start..fm.yaml.start + extent.end);
     }
     None
+}
+
+/// Where the value of the top-level `key` of `fm` lies in `text` (its first line, as
+/// [`value_extent`] cuts it), when a line of the block starts with the key (see
+/// [`top_level_line`]) and holds a value.
+pub(crate) fn top_level_value(text: &str, fm: &FrontMatter, key: &str) -> Option<Range<usize>> {
+    let yaml = text.get(fm.yaml.clone())?;
+    let (at, line, rest) = top_level_line(yaml, key)?;
+    let value = rest.trim_start_matches([' ', '\t']);
+    let extent = value_extent(yaml, at + line.len() - value.len());
+    if extent.is_empty() {
+        return None;
+    }
+    Some(fm.yaml.start + extent.start..fm.yaml.start + extent.end)
+}
+
+/// Where the top-level `key` of `fm` is written in `text` (the key, with its quotes),
+/// when a line of the block starts with it (see [`top_level_line`]).
+pub(crate) fn top_level_key(text: &str, fm: &FrontMatter, key: &str) -> Option<Range<usize>> {
+    let yaml = text.get(fm.yaml.clone())?;
+    let (at, line, rest) = top_level_line(yaml, key)?;
+    // The line up to its colon, without the spaces before the colon.
+    let before_colon = &line[..line.len() - rest.len() - 1];
+    let end = at + before_colon.trim_end_matches([' ', '\t']).len();
+    Some(fm.yaml.start + at..fm.yaml.start + end)
 }
 
 /// The part of a value starting at `at` in `yaml` that a problem with it underlines: the

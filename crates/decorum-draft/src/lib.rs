@@ -447,6 +447,7 @@ pub fn parse(text: &str, format: DraftFormat, base_meta: &Metadata) -> Draft {
             let (meta, found) = front_matter::parse(text, fm, &mut lines);
             problems.extend(found);
             problems.extend(channel_typo(text, &meta, fm));
+            problems.extend(key_typos(text, &meta, fm));
             // Merging over nothing would copy every entry into an equal map.
             if base_meta.is_empty() {
                 meta
@@ -505,6 +506,7 @@ pub fn parse(text: &str, format: DraftFormat, base_meta: &Metadata) -> Draft {
                 let (own, found) = front_matter::parse(text, fm, &mut lines);
                 problems.extend(found);
                 problems.extend(channel_typo(text, &own, fm));
+                problems.extend(key_typos(text, &own, fm));
                 own.merged_over(&file_meta)
             }
         };
@@ -670,6 +672,44 @@ fn channel_typo(
         range,
         point,
     })
+}
+
+/// The front-matter keys Decorum reads itself; any other key is metadata of its own name.
+const KNOWN_KEYS: [&str; 3] = ["channel", "type", "consent"];
+
+/// A problem for each top-level key of `meta` (one front-matter block, `fm` of `text`)
+/// one letter from a key Decorum reads (`chanel`, `typ`, `consnet`) that the block does
+/// not also set: it is metadata of its own name, as documented, but most likely a typo
+/// that leaves the known key unset, and with it the channel's length limit or the rules
+/// about adverts and consent. `content`, a word of its own, is left alone. As
+/// `decorum.toml`'s `[[drafts.metadata]]` keys are checked.
+fn key_typos(text: &str, meta: &Metadata, fm: &front_matter::FrontMatter) -> Vec<DraftProblem> {
+    let mut out = Vec::new();
+    for (written, _) in meta.iter() {
+        if written.contains('.') || written == "content" {
+            continue;
+        }
+        let Some(known) = KNOWN_KEYS.iter().find(|known| {
+            written.len().abs_diff(known.len()) <= 1
+                && strsim::osa_distance(written, known) == 1
+                && meta.get(known).is_none()
+        }) else {
+            continue;
+        };
+        let (range, point) = match front_matter::top_level_key(text, fm, written) {
+            Some(key) => (range_of(key.clone()), Some(range_of(key).start())),
+            None => (range_of(fm.block.clone()), None),
+        };
+        out.push(DraftProblem {
+            kind: DraftProblemKind::FrontMatter,
+            message: format!(
+                "`{written}` is one letter from `{known}` (did you mean `{known}`?): any key but `channel`, `type` and `consent` is metadata of its own name, so this block sets no `{known}`; write `{known}`, or keep `{written}` if it is metadata of your own"
+            ),
+            range,
+            point,
+        });
+    }
+    out
 }
 
 fn empty_post(text: &str, meta: Metadata) -> Post {

@@ -586,6 +586,43 @@ fn a_misspelt_channel_is_a_problem_and_an_unknown_one_is_not() {
     }
 }
 
+/// A front-matter key one letter from `channel`, `type` or `consent` is a problem at the
+/// key, unless the block sets the known key too; `content` and other keys are metadata.
+#[test]
+fn a_key_one_letter_from_a_known_one_is_a_problem_at_the_key() {
+    let text = "---\nchanel: x\ntitle: Hi\ncontent: notes\n\"typ\": ad\nconsnet: yes\nconsent: written\n---\nHi.\n";
+    let draft = parse(text, DraftFormat::Markdown, &Metadata::new());
+    let found: Vec<(&str, &str)> = draft
+        .problems
+        .iter()
+        .map(|p| {
+            let at = usize::from(p.range.start())..usize::from(p.range.end());
+            (&text[at], p.message.split(" (").next().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("chanel", "`chanel` is one letter from `channel`"),
+            ("\"typ\"", "`typ` is one letter from `type`"),
+        ]
+    );
+    assert_eq!(
+        draft.posts[0]
+            .meta
+            .get("chanel")
+            .and_then(MetaValue::as_str),
+        Some("x")
+    );
+    // A later post's block is checked too.
+    let draft = parse(
+        "Hi.\n<!-- post -->\n---\ntipe: ad\n---\nBook now.\n",
+        DraftFormat::Markdown,
+        &Metadata::new(),
+    );
+    assert_eq!(draft.problems.len(), 1, "{:?}", draft.problems);
+}
+
 #[test]
 fn code_and_comments_hide_directives_and_separators() {
     check(
