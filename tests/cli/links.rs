@@ -71,6 +71,38 @@ fn links_in_a_walked_folder_are_followed_inside_the_workspace() {
     .assert_eq(&out.render());
 }
 
+/// A link to the folder that holds it (or to one above) is a loop, named at the link
+/// itself, not after one turn of the loop (`d/e/dot/dot`).
+#[cfg(unix)]
+#[test]
+fn a_link_to_its_own_folder_is_a_loop_named_at_the_link() {
+    let ws = Workspace::new();
+    ws.file("d/e/a.md", "Open on Saturdays.\n");
+    link(&ws, ".", "d/e/dot");
+    link(&ws, "../e", "d/e/self");
+    link(&ws, "..", "d/e/up");
+    let out = ws.check(&["d"]).output();
+    expect![[r#"
+        exit: 0
+        --- stdout
+        decorum: no findings (1 draft checked, 3 skipped)
+        --- stderr
+        warning: skipped: a symbolic link to a folder that holds it (a loop)
+          --> d/e/dot
+           = help: remove the link, or leave it out with an exclude glob in the [drafts] table of decorum.toml
+
+        warning: skipped: a symbolic link to a folder that holds it (a loop)
+          --> d/e/self
+           = help: remove the link, or leave it out with an exclude glob in the [drafts] table of decorum.toml
+
+        warning: skipped: a symbolic link to a folder that holds it (a loop)
+          --> d/e/up
+           = help: remove the link, or leave it out with an exclude glob in the [drafts] table of decorum.toml
+
+    "#]]
+    .assert_eq(&out.render());
+}
+
 /// SECURITY: a link out of the workspace is not followed, so nothing of its target is
 /// read or printed; the warning names the link, and the run's exit code is unchanged.
 #[cfg(unix)]

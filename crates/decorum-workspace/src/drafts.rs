@@ -770,9 +770,16 @@ fn walk(
                 LinkTarget::Folder(target) => {
                     if filters.exclude.folder(&rel) {
                         tally.pruned += 1;
-                    } else if chain.iter().any(|walked| walked.starts_with(&target)) {
+                    } else if chain.iter().any(|walked| walked.starts_with(&target))
+                        || entry
+                            .path()
+                            .parent()
+                            .and_then(|folder| std::fs::canonicalize(folder).ok())
+                            .is_some_and(|folder| folder.starts_with(&target))
+                    {
                         // The folder holds the link, or a folder whose walk led here:
-                        // walking it would come back here for ever.
+                        // walking it would come back here for ever. Told at the link
+                        // itself, not after one turn of the loop (`d/e/dot/dot`).
                         links.warn(
                             errors,
                             entry.path(),
