@@ -66,6 +66,20 @@ fn a_library_folder_written_with_dots_or_a_trailing_slash_holds_no_drafts() {
     }
 }
 
+/// A named folder that holds only a library says so, not that it holds no file.
+#[test]
+fn a_folder_holding_only_a_library_says_why_it_holds_no_draft() {
+    let ws = site_with_library_at("vendor/dental-network");
+    let out = ws.check(&["vendor"]).in_dir("site").output();
+    assert!(
+        out.stderr.contains(
+            "vendor holds no draft (it holds only shared libraries of decorum.toml's [libraries]"
+        ),
+        "{}",
+        out.render()
+    );
+}
+
 #[test]
 fn a_library_folder_declared_through_a_symbolic_link_holds_no_drafts() {
     let ws = site_with_library_at("vendor-link/dental-network");

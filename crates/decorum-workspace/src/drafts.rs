@@ -447,6 +447,8 @@ struct Tally {
     excluded: usize,
     /// Folders `exclude` pruned, unseen.
     pruned: usize,
+    /// Folders of `[libraries]` left out, unseen.
+    libraries: usize,
     /// Whether the walk took the default kinds of file (`include` is the default).
     default_kinds: bool,
 }
@@ -471,6 +473,10 @@ impl Tally {
             (Some(kinds), true) => format!("{kinds}, and {EXCLUDED} the rest{SEE}"),
             (Some(kinds), false) => format!("{kinds}{SEE}"),
             (None, true) => format!("{EXCLUDED} what it holds{SEE}"),
+            (None, false) if self.libraries > 0 => {
+                "it holds only shared libraries of decorum.toml's [libraries] (policies, not drafts), apart from hidden files and those .gitignore or .ignore leave out"
+                    .to_owned()
+            }
             (None, false) => {
                 "it holds no file, apart from hidden ones and those .gitignore or .ignore leave out"
                     .to_owned()
@@ -584,6 +590,7 @@ fn walk(
         ..own_place
     };
     let pruned = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let libraries = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let folder_owned = folder.to_path_buf();
     // The path globs are matched against. A folder reached through a link is walked
     // from the link's path, so its files too lie below `folder` as written.
@@ -608,6 +615,7 @@ fn walk(
                 let sandbox = sandbox.clone();
                 let cwd = cwd.to_path_buf();
                 let pruned = pruned.clone();
+                let libraries = libraries.clone();
                 move |entry| {
                     let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
                     if entry.depth() > 0 && !ancestors.is_empty() {
@@ -630,6 +638,7 @@ fn walk(
                         && std::fs::canonicalize(paths::absolute_in(&cwd, entry.path()))
                             .is_ok_and(|folder| sandbox.library_at(&folder).is_some())
                     {
+                        libraries.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         return false;
                     }
                     let rel = relative(entry.path());
@@ -836,6 +845,7 @@ fn walk(
     // In path order, as the files: the walk meets them in the order the system lists them.
     errors[first_error..].sort_by(|a, b| a.path.cmp(&b.path));
     tally.pruned += pruned.load(std::sync::atomic::Ordering::Relaxed);
+    tally.libraries += libraries.load(std::sync::atomic::Ordering::Relaxed);
     (files, tally)
 }
 
