@@ -181,6 +181,9 @@ pub fn read_library(name: &str, root: &Path, shown_root: &str) -> Result<Library
             format!("a library's folder starts with a {MANIFEST_FILE} naming it, its version, language version and exports (see docs/libraries.md)"),
         )
     })?;
+    if let Some(error) = unknown_manifest_keys(&text, shown_root) {
+        return Err(error);
+    }
     let parsed: ManifestFile = toml::from_str(&text).map_err(|e| {
         let place = e
             .span()
@@ -225,6 +228,65 @@ pub fn read_library(name: &str, root: &Path, shown_root: &str) -> Result<Library
         fingerprint,
         export_lines,
     })
+}
+
+/// The keys a manifest's `[library]` table may hold.
+const MANIFEST_KEYS: [&str; 6] = [
+    "name",
+    "version",
+    "description",
+    "license",
+    "language",
+    "exports",
+];
+
+/// Every key of the manifest `text` that Decorum does not read, in file order, each at
+/// its line with the key it most likely meant: one error naming them all (the parser
+/// alone stops at one, and not the first in the file). `None` when there is none, or
+/// when the text is no TOML (the parser's own error says where).
+fn unknown_manifest_keys(text: &str, shown_root: &str) -> Option<LibraryError> {
+    use toml::de::DeValue;
+    let document = toml::de::DeTable::parse(text).ok()?;
+    let mut unknown: Vec<(usize, String)> = Vec::new();
+    let mut note = |span: std::ops::Range<usize>, written: &str, known: &[&str], table: &str| {
+        let meant = known
+            .iter()
+            .filter(|k| strsim::osa_distance(written, k) <= 2)
+            .min_by_key(|k| strsim::osa_distance(written, k));
+        let hint = match meant {
+            Some(meant) => format!(" (did you mean `{meant}`?)"),
+            None => format!(" (the keys are {})", known.join(", ")),
+        };
+        unknown.push((
+            span.start,
+            format!(
+                "{shown_root}/{MANIFEST_FILE}:{}: unknown key `{written}` in {table}{hint}",
+                line_of(text, span.start)
+            ),
+        ));
+    };
+    for (key, value) in document.get_ref() {
+        if key.get_ref() != "library" {
+            note(key.span(), key.get_ref(), &["library"], "the manifest");
+            continue;
+        }
+        if let DeValue::Table(table) = value.get_ref() {
+            for (key, _) in table {
+                if !MANIFEST_KEYS.contains(&key.get_ref().as_ref()) {
+                    note(key.span(), key.get_ref(), &MANIFEST_KEYS, "[library]");
+                }
+            }
+        }
+    }
+    if unknown.is_empty() {
+        return None;
+    }
+    unknown.sort();
+    let lines: Vec<String> = unknown.into_iter().map(|(_, line)| line).collect();
+    Some(LibraryError::new(
+        lines.join("; "),
+        "fix the manifest; see docs/libraries.md for its fields",
+    ))
 }
 
 /// The module a path inside a library names, in an export or an import by name:
@@ -867,6 +929,29 @@ mod tests {
         )
         .unwrap();
         read_library("dental", dir, "vendor/dental").unwrap()
+    }
+
+    /// Every unknown key of a manifest is named at once, in file order, each at its line
+    /// with the key it most likely meant.
+    #[test]
+    fn every_unknown_manifest_key_is_named_in_file_order() {
+        let dir = tempfile::tempdir().unwrap();
+        library_in(dir.path());
+        std::fs::write(
+            dir.path().join(MANIFEST_FILE),
+            "[library]\nname = \"dental\"\nverison = \"1.0.0\"\nlanguage = 1\nexport = [\"privacy\"]\nhomepage = \"x\"\n\n[libary]\nname = \"x\"\n",
+        )
+        .unwrap();
+        let err = read_library("dental", dir.path(), "vendor/dental").unwrap_err();
+        assert_eq!(
+            err.message.split("; ").collect::<Vec<_>>(),
+            [
+                "vendor/dental/decorum-library.toml:3: unknown key `verison` in [library] (did you mean `version`?)",
+                "vendor/dental/decorum-library.toml:5: unknown key `export` in [library] (did you mean `exports`?)",
+                "vendor/dental/decorum-library.toml:6: unknown key `homepage` in [library] (the keys are name, version, description, license, language, exports)",
+                "vendor/dental/decorum-library.toml:8: unknown key `libary` in the manifest (did you mean `library`?)",
+            ]
+        );
     }
 
     /// A manifest's names reach terminals and editors: a control or text-direction
