@@ -83,6 +83,30 @@ fn ignore_files_count_up_to_the_repository_or_workspace_root_only() {
     );
 }
 
+/// `include = ["**/*"]` takes every file, but never Decorum's own: a policy's examples
+/// would be findings. Named, such a file is checked all the same.
+#[test]
+fn a_walk_never_takes_decorum_own_files_as_drafts() {
+    let ws = Workspace::new();
+    ws.file("decorum.toml", "[drafts]\ninclude = [\"**/*\"]\n");
+    ws.file(
+        "policy/acme.decorum",
+        "decorum 1\npolicy acme.p\nimport \"std/healthcare\"\n# This tea cures anxiety.\n",
+    );
+    ws.file("posts/a.post", FLAGGED);
+    let (out, json) = ws.check_json(&[]);
+    assert_eq!(finding_files(&json), ["posts/a.post"], "{}", out.render());
+    // A folder holding only policies says why it yields no draft.
+    let out = ws.check(&["policy"]).output();
+    assert!(
+        out.stderr.contains(
+            "policy holds no draft (it holds only Decorum's own files (policies, decorum.toml, decorum.lock)"
+        ),
+        "{}",
+        out.render()
+    );
+}
+
 #[test]
 fn include_and_exclude_globs_of_decorum_toml_filter_folders() {
     let ws = Workspace::new();

@@ -449,6 +449,8 @@ struct Tally {
     pruned: usize,
     /// Folders of `[libraries]` left out, unseen.
     libraries: usize,
+    /// Decorum's own files that `include` took ([`is_decorum_file`]), left out.
+    own: usize,
     /// Whether the walk took the default kinds of file (`include` is the default).
     default_kinds: bool,
 }
@@ -459,7 +461,7 @@ impl Tally {
         const SEE: &str = "; see docs/configuration.md";
         const EXCLUDED: &str = "the [drafts] exclude globs of decorum.toml leave out";
         let left_out = self.excluded + self.pruned > 0;
-        let kinds = if self.files == self.excluded {
+        let kinds = if self.files == self.excluded + self.own {
             None
         } else if self.default_kinds {
             Some(format!(
@@ -473,6 +475,10 @@ impl Tally {
             (Some(kinds), true) => format!("{kinds}, and {EXCLUDED} the rest{SEE}"),
             (Some(kinds), false) => format!("{kinds}{SEE}"),
             (None, true) => format!("{EXCLUDED} what it holds{SEE}"),
+            (None, false) if self.own > 0 => {
+                "it holds only Decorum's own files (policies, decorum.toml, decorum.lock), apart from hidden ones and those .gitignore or .ignore leave out"
+                    .to_owned()
+            }
             (None, false) if self.libraries > 0 => {
                 "it holds only shared libraries of decorum.toml's [libraries] (policies, not drafts), apart from hidden files and those .gitignore or .ignore leave out"
                     .to_owned()
@@ -483,6 +489,16 @@ impl Tally {
             }
         }
     }
+}
+
+/// True for the name of one of Decorum's own files: a policy (`.decorum`),
+/// `decorum.toml`, `decorum.lock` or a library's `decorum-library.toml`. A walk never
+/// takes one as a draft; a file named on the command line is checked all the same.
+fn is_decorum_file(name: &str) -> bool {
+    name.ends_with(crate::stdlib::EXTENSION)
+        || name == crate::config::CONFIG_FILE_NAME
+        || name == crate::library::LOCK_FILE
+        || name == crate::library::MANIFEST_FILE
 }
 
 /// The extensions [`DEFAULT_INCLUDE`] takes, as people write them: `.md, .markdown or
@@ -716,6 +732,12 @@ fn walk(
                 }
                 if filters.exclude.file(&rel) {
                     tally.excluded += 1;
+                    return false;
+                }
+                // Decorum's own files are never drafts of a walk, whatever `include`
+                // says (`**/*`): a policy's examples would be findings.
+                if entry.file_name().to_str().is_some_and(is_decorum_file) {
+                    tally.own += 1;
                     return false;
                 }
                 true
