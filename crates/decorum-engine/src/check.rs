@@ -1234,12 +1234,32 @@ fn markup_inside(draft: &Draft, range: TextRange) -> bool {
         .any(|(&t, &p)| p == b' ' && !t.is_ascii_whitespace())
 }
 
-/// Extends a removal over one neighbouring space so no double space is left behind.
+/// Extends a removal over one neighbouring space so no double space is left behind; at
+/// the end of a line, over the spaces before it and the ones after it, so none is left
+/// trailing the line's text: `results guaranteed \r\n` reads `results\r\n`, as `results
+/// guaranteed\n` reads `results\n`, whatever the line end. Two or more spaces after it
+/// stay (in Markdown they break the line).
 fn removal_range(text: &str, range: TextRange) -> TextRange {
     let (s, e) = (usize::from(range.start()), usize::from(range.end()));
     let after = text.get(e..).unwrap_or("");
     let before = text.get(..s).unwrap_or("");
     let size = |n: usize| TextSize::try_from(n).unwrap_or_default();
+    let blank = |c: char| matches!(c, ' ' | '\t');
+    let trailing = after.len() - after.trim_start_matches(blank).len();
+    let lead = before.trim_end_matches(blank);
+    let rest = &after[trailing..];
+    if (rest.is_empty() || rest.starts_with(['\n', '\r']))
+        && lead.len() < before.len()
+        && !lead.is_empty()
+        && !lead.ends_with(['\n', '\r'])
+    {
+        let trailing = if after[..trailing].ends_with("  ") {
+            0
+        } else {
+            trailing
+        };
+        return decorum_text::range_of(lead.len()..e + trailing);
+    }
     if after.starts_with(' ') && (before.is_empty() || before.ends_with([' ', '\n', '('])) {
         return TextRange::new(range.start(), range.end() + size(1));
     }
@@ -1285,13 +1305,24 @@ fn removal_edit(
     sentences: &[TextRange],
     range: TextRange,
 ) -> Edit {
-    let wrapped = empty_wrappers(text, prose, range);
-    let removed = sentence_removal(text, prose, sentences, range, wrapped)
-        .or_else(|| sentence_start_article(text, prose, sentences, range, wrapped))
-        .unwrap_or_else(|| dangling_mark(text, removal_range(text, wrapped)));
+    let removed = words_removal(text, prose, sentences, range);
     let removed = blank_line_removal(text, prose, markdown, removed);
     let (removed, escape) = line_start_removal(text, markdown, removed);
     escape.unwrap_or_else(|| capitalise_after(text, sentences, range, removed))
+}
+
+/// What [`removal_edit`] takes of the sentence around the match at `range` (steps 1 and
+/// 2 of its list), before it looks at the line.
+fn words_removal(text: &str, prose: &str, sentences: &[TextRange], range: TextRange) -> TextRange {
+    let wrapped = empty_wrappers(text, prose, range);
+    let (s, e) = (usize::from(wrapped.start()), usize::from(wrapped.end()));
+    sentence_removal(text, prose, sentences, range, wrapped)
+        .or_else(|| sentence_start_article(text, prose, sentences, range, wrapped))
+        .or_else(|| sentence_lead(text, prose, sentences, range, s, e))
+        .unwrap_or_else(|| {
+            let removed = dangling_mark(text, sentences, range, removal_range(text, wrapped));
+            dangling_preposition(text, prose, sentences, range, removed)
+        })
 }
 
 /// `removed` when it starts a line's text (after any quote and list markers) and text
@@ -1314,9 +1345,9 @@ fn line_start_removal(text: &str, markdown: bool, removed: TextRange) -> (TextRa
     let lead = s - bytes
         .get(..s)
         .map_or(0, |b| b.iter().rev().take_while(space).count());
+    let block = block_marker_before(text, lead);
     let starts_line = (lead == 0 || line_end(lead - 1))
-        || block_marker_before(text, lead)
-            .is_some_and(|(_, marker)| !matches!(marker, Marker::Heading { .. }));
+        || block.is_some_and(|(_, marker)| !matches!(marker, Marker::Heading { .. }));
     // What follows was inside its line: the removal ends on the line it starts on, or
     // takes text before its end on a later line (a match across lines). A line the
     // removal took whole, or joined up, starts as it did.
@@ -1380,7 +1411,21 @@ fn line_start_removal(text: &str, markdown: bool, removed: TextRange) -> (TextRa
     let bullet = marker == Some(LineMarker::Bullet);
     let thematic = matches!(first, b'-' | b'*' | b'_') && only(first, 3);
     let fence = matches!(first, b'`' | b'~') && run >= 3;
-    let edit = if first == b'>' || heading || bullet || setext || thematic || fence {
+    // HTML blocks and footnote definitions interrupt a paragraph; a link reference
+    // definition and an HTML block of any other tag only start one.
+    let line = &rest[..line_len];
+    let paragraph = || starts_paragraph(text, lead, block);
+    let html = first == b'<' && html_block_start(line, paragraph);
+    let definition = first == b'[' && definition_start(line, paragraph);
+    let edit = if first == b'>'
+        || heading
+        || bullet
+        || setext
+        || thematic
+        || fence
+        || html
+        || definition
+    {
         escape(at, "\\".to_string())
     } else if let Some(LineMarker::Ordered { digits }) = marker {
         // A backslash before a digit is text: the `.` or `)` takes it (`1\.`).
@@ -1390,6 +1435,180 @@ fn line_start_removal(text: &str, markdown: bool, removed: TextRange) -> (TextRa
         None
     };
     (removed, edit)
+}
+
+/// True when the line whose text starts at byte `lead` (after `block`, the quote or list
+/// marker before it on the line, if any) starts a paragraph in Markdown: it starts a list
+/// item, or the line before it is blank (but for `>`s), a heading, a thematic break (or
+/// front matter's end) or none, or it starts a quote that line is not in. Reads that line
+/// before at most.
+fn starts_paragraph(text: &str, lead: usize, block: Option<(usize, Marker)>) -> bool {
+    let line = match block {
+        Some((_, Marker::Item(_) | Marker::Heading { .. })) => return true,
+        Some((line, Marker::Quote)) => line,
+        None => lead,
+    };
+    let Some(before) = text.get(..line - line_end_before(text, line)) else {
+        return true;
+    };
+    if before.len() == line {
+        return true;
+    }
+    let previous = before
+        .rfind(['\n', '\r'])
+        .map_or(before, |i| &before[i + 1..])
+        .trim_start_matches([' ', '\t']);
+    let quoted = previous.starts_with('>');
+    let previous = previous.trim_start_matches([' ', '\t', '>']).trim_end();
+    let only = |c: char| previous.len() >= 3 && previous.chars().all(|b| b == c || b == ' ');
+    previous.is_empty()
+        || (matches!(block, Some((_, Marker::Quote))) && !quoted)
+        || line_marker(previous.as_bytes()) == Some(LineMarker::Heading)
+        || only('-')
+        || only('*')
+        || only('_')
+}
+
+/// The tags that start an HTML block of CommonMark's sixth kind, which interrupts a
+/// paragraph (pulldown-cmark's list).
+const BLOCK_TAGS: [&str; 62] = [
+    "address",
+    "article",
+    "aside",
+    "base",
+    "basefont",
+    "blockquote",
+    "body",
+    "caption",
+    "center",
+    "col",
+    "colgroup",
+    "dd",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "frame",
+    "frameset",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hr",
+    "html",
+    "iframe",
+    "legend",
+    "li",
+    "link",
+    "main",
+    "menu",
+    "menuitem",
+    "nav",
+    "noframes",
+    "ol",
+    "optgroup",
+    "option",
+    "p",
+    "param",
+    "search",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "title",
+    "tr",
+    "track",
+    "ul",
+];
+
+/// True when `line` (which starts with `<`) would start an HTML block, whose lines then
+/// read as raw HTML and not as Markdown: `<div>`, `</p>`, `<pre>`, `<script`, `<?`,
+/// `<!DOCTYPE`, `<![CDATA[`; a line of one other tag alone only where a paragraph
+/// starts (`paragraph`). Not `<!--`: a comment shows nothing either way, and a waiver or
+/// a post separator must stay one.
+fn html_block_start(line: &[u8], paragraph: impl Fn() -> bool) -> bool {
+    let tail = line.get(1..).unwrap_or_default();
+    if tail.starts_with(b"!--") {
+        return false;
+    }
+    if tail.starts_with(b"?")
+        || tail.starts_with(b"![CDATA[")
+        || (tail.first() == Some(&b'!') && tail.get(1).is_some_and(u8::is_ascii_alphabetic))
+    {
+        return true;
+    }
+    let closing = usize::from(tail.first() == Some(&b'/'));
+    let name_len = tail[closing..]
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric())
+        .count();
+    let name = &tail[closing..closing + name_len];
+    let after = &tail[closing + name_len..];
+    let ends = |raw: bool| match after {
+        [] | [b' ' | b'\t' | b'>', ..] => true,
+        [b'/', b'>', ..] => !raw,
+        _ => false,
+    };
+    let raw = closing == 0
+        && [&b"pre"[..], b"style", b"script", b"textarea"]
+            .iter()
+            .any(|tag| name.eq_ignore_ascii_case(tag));
+    if raw && ends(true) {
+        return true;
+    }
+    if BLOCK_TAGS
+        .iter()
+        .any(|tag| name.eq_ignore_ascii_case(tag.as_bytes()))
+        && ends(false)
+    {
+        return true;
+    }
+    // One tag alone on the line: `<span class="x">`, `</em>`.
+    let tag = name.first().is_some_and(u8::is_ascii_alphabetic)
+        && line.trim_ascii_end().ends_with(b">")
+        && !line[1..line.trim_ascii_end().len() - 1].contains(&b'<')
+        && !line[1..line.trim_ascii_end().len() - 1].contains(&b'>');
+    tag && paragraph()
+}
+
+/// True when `line` (which starts with `[`) would read as a footnote's definition
+/// (`[^1]: x`), which interrupts a paragraph, or, where a paragraph starts (`paragraph`),
+/// as a link reference definition (`[x]: https://example.com`), which then shows
+/// nothing.
+fn definition_start(line: &[u8], paragraph: impl Fn() -> bool) -> bool {
+    let mut i = 1;
+    while let Some(&b) = line.get(i) {
+        match b {
+            b'\\' => i += 1,
+            b'[' => return false,
+            b']' => break,
+            _ => {}
+        }
+        i += 1;
+    }
+    let label = line.get(1..i).unwrap_or_default();
+    if line.get(i + 1) != Some(&b':') || label.trim_ascii().is_empty() {
+        return false;
+    }
+    if label.starts_with(b"^") {
+        return label.len() > 1;
+    }
+    !line[i + 2..].trim_ascii().is_empty() && paragraph()
 }
 
 /// The characters of Markdown's emphasis, strong, strike-through and code markers.
@@ -1542,11 +1761,23 @@ const TERMINALS: [char; 3] = ['.', '!', '?'];
 
 /// After a removal that took the space before the match, a comma, semicolon or colon that
 /// would be left just before punctuation goes too, with a lone article after it:
-/// `results, guaranteed.` reads `results.`, `Rosa, 94, is` reads `Rosa, is` and `, a
-/// 45-year-old, is` reads `, is`. The article must be a lower-case `a`, `an` or `the`
-/// after the mark and a space: elsewhere a lone word may be a label (`Plan A`, `vitamin
-/// A`) or the start of what follows.
-fn dangling_mark(text: &str, removed: TextRange) -> TextRange {
+/// `results, guaranteed.` reads `results.` and `, a 45-year-old.` reads `.`. The article
+/// must be a lower-case `a`, `an` or `the` after the mark and a space: elsewhere a lone
+/// word may be a label (`Plan A`, `vitamin A`) or the start of what follows.
+///
+/// An aside between two commas goes with both: `Our tea, guaranteed, helps.` reads `Our
+/// tea helps.` and `Rosa, a 94-year-old, is home.` reads `Rosa is home.`; but in a list
+/// one comma stays: `apples, guaranteed, pears and figs` reads `apples, pears and figs`.
+/// What follows the second comma reads as the rest of a list when it starts with `and`,
+/// `or`, `nor`, `y` or `o`, or, unless the aside started with an article, when the rest
+/// of the sentence holds a comma, a semicolon, an `&` or one of those words
+/// ([`list_goes_on`]).
+fn dangling_mark(
+    text: &str,
+    sentences: &[TextRange],
+    at: TextRange,
+    removed: TextRange,
+) -> TextRange {
     let (s, e) = (usize::from(removed.start()), usize::from(removed.end()));
     let (Some(before), Some(after)) = (text.get(..s), text.get(e..)) else {
         return removed;
@@ -1554,16 +1785,146 @@ fn dangling_mark(text: &str, removed: TextRange) -> TextRange {
     if !after.starts_with(SEPARATORS) && !after.starts_with(TERMINALS) {
         return removed;
     }
-    let head = ARTICLES
+    let lone = ARTICLES
         .iter()
         .find_map(|article| before.strip_suffix(article)?.strip_suffix(' '))
-        .filter(|head| head.ends_with(SEPARATORS))
-        .unwrap_or(before);
-    if head.ends_with(SEPARATORS) {
-        decorum_text::range_of(head.len() - 1..e)
-    } else {
-        removed
+        .filter(|head| head.ends_with(SEPARATORS));
+    let head = lone.unwrap_or(before);
+    if !head.ends_with(SEPARATORS) {
+        return removed;
     }
+    let from = head.len() - 1;
+    let aside = head.ends_with(',')
+        && after.starts_with(',')
+        && !list_goes_on(text, sentences, at, e + 1, lone.is_some());
+    decorum_text::range_of(from..e + usize::from(aside))
+}
+
+/// The words that join a list's last item: English and Spanish.
+const CONJUNCTIONS: [&str; 5] = ["and", "or", "nor", "y", "o"];
+
+/// How far past an aside [`list_goes_on`] reads: a sentence that goes on longer is
+/// taken for a list, which keeps a comma, as before.
+const LIST_READ: usize = 320;
+
+/// True when the text from byte `from` (after an aside's second comma) reads as the rest
+/// of a list ([`dangling_mark`]): it starts with a conjunction, or, unless `article` (the
+/// aside started with an article, as an apposition does), the rest of the sentence of
+/// the match `at` holds a comma, a semicolon, an `&` or a conjunction as a word. It
+/// reads [`LIST_READ`] bytes at most.
+fn list_goes_on(
+    text: &str,
+    sentences: &[TextRange],
+    at: TextRange,
+    from: usize,
+    article: bool,
+) -> bool {
+    let sentence_end =
+        sentence_at(sentences, at.start()).map_or(from + LIST_READ + 1, |s| usize::from(s.end()));
+    let mut end = sentence_end.clamp(from, from + LIST_READ).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let Some(rest) = text.get(from..end) else {
+        return true;
+    };
+    let conjunction = |word: &str| CONJUNCTIONS.contains(&word);
+    let mut words = rest
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty());
+    if words.next().is_some_and(conjunction) {
+        return true;
+    }
+    if article {
+        return false;
+    }
+    end < sentence_end
+        || rest.contains([',', ';', '&'])
+        || rest.split(|c: char| !c.is_alphanumeric()).any(conjunction)
+}
+
+/// Prepositions that a removal may leave alone ([`dangling_preposition`]): English and
+/// Spanish.
+const PREPOSITIONS: [&str; 15] = [
+    "to", "on", "in", "at", "for", "from", "with", "by", "of", "a", "en", "de", "con", "por",
+    "para",
+];
+
+/// `removed` with the preposition just before it on its line, when that would be left
+/// directly before another preposition or before punctuation: `Thanks to Mr. Example for
+/// the cookies.` reads `Thanks for the cookies.` and `came in on Tuesday.` reads `came
+/// in.` Only that one word, whole and in lower case (or with a capital where it starts
+/// the sentence, where [`sentence_lead`] then takes what would be left leading it);
+/// `a`, which may be an article or a label (`plan a`), only before another preposition.
+fn dangling_preposition(
+    text: &str,
+    prose: &str,
+    sentences: &[TextRange],
+    at: TextRange,
+    removed: TextRange,
+) -> TextRange {
+    let (s, e) = (usize::from(removed.start()), usize::from(removed.end()));
+    let (Some(before), Some(after)) = (text.get(..s), text.get(e..)) else {
+        return removed;
+    };
+    let blank = |c: char| matches!(c, ' ' | '\t');
+    let head = before.trim_end_matches(blank);
+    let word_len: usize = head
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric())
+        .map(char::len_utf8)
+        .sum();
+    let start = head.len() - word_len;
+    let word = &head[start..];
+    // A whole word, after a space, an opening bracket or quote, or at the line's start.
+    let whole = head[..start]
+        .chars()
+        .next_back()
+        .is_none_or(|c| c.is_whitespace() || "([{\"'“‘¡¿*_".contains(c));
+    let lower = word.to_ascii_lowercase();
+    let capitalised = word.chars().next().is_some_and(char::is_uppercase)
+        && word.get(1..).is_some_and(|rest| rest == &lower[1..]);
+    let Some(&preposition) = PREPOSITIONS.iter().find(|&&p| p == lower) else {
+        return removed;
+    };
+    let starts = sentence_at(sentences, at.start())
+        .is_some_and(|sentence| starts_sentence(text, sentence, start));
+    if !whole || (word != preposition && !(capitalised && starts)) {
+        return removed;
+    }
+    let rest = after.trim_start_matches(blank);
+    let punctuation =
+        rest.starts_with(SEPARATORS) || rest.starts_with(TERMINALS) || rest.starts_with('…');
+    let next: &str = rest
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or_default();
+    let next_preposition = next != "a" && PREPOSITIONS.contains(&next);
+    if !(next_preposition || punctuation && preposition != "a") {
+        return removed;
+    }
+    if starts && let Some(lead) = sentence_lead(text, prose, sentences, at, start, e) {
+        return lead;
+    }
+    if next_preposition {
+        // One space parts what stays: the one before the preposition.
+        let spaces = after.len() - rest.len();
+        let end = if before[..start].ends_with(char::is_whitespace) {
+            e + spaces
+        } else {
+            e
+        };
+        return decorum_text::range_of(start..end);
+    }
+    // Before punctuation the spaces before the preposition go too, on its line.
+    let lead = head[..start].trim_end_matches(blank);
+    let from = if lead.is_empty() || lead.ends_with(['\n', '\r']) {
+        start
+    } else {
+        lead.len()
+    };
+    decorum_text::range_of(from..e)
 }
 
 /// True when only spaces, opening quotes and brackets and Markdown markers stand between
@@ -1592,7 +1953,8 @@ fn starts_sentence(text: &str, sentence: TextRange, at: usize) -> bool {
 /// sentence, when punctuation follows it, so the article is not left alone: `A
 /// 45-year-old, came in.` reads `Came in.` (the article, the match, the comma and the
 /// spaces after it go), and `A 45-year-old!` goes as a whole sentence (through
-/// [`sentence_removal`]). `A`, `An` or `The` in either case; `None` for anything else.
+/// [`sentence_removal`]); see [`sentence_lead`]. `A`, `An` or `The` in either case;
+/// `None` for anything else.
 fn sentence_start_article(
     text: &str,
     prose: &str,
@@ -1601,7 +1963,6 @@ fn sentence_start_article(
     wrapped: TextRange,
 ) -> Option<TextRange> {
     let (s, e) = (usize::from(wrapped.start()), usize::from(wrapped.end()));
-    let after = text.get(e..)?;
     let head = text.get(..s)?.strip_suffix(' ')?;
     let article = ARTICLES.iter().find(|article| {
         head.len()
@@ -1619,15 +1980,35 @@ fn sentence_start_article(
     {
         return None;
     }
+    sentence_lead(text, prose, sentences, at, start, e)
+}
+
+/// The removal from byte `start` to byte `end` (which holds the match `at`), when it
+/// starts its sentence and punctuation follows it, widened over what would be left
+/// leading the sentence: a comma, semicolon or colon and the spaces after it
+/// (`Guaranteed, results here.` reads `Results here.`, and [`capitalise_after`] gives
+/// the next word the capital), or the whole sentence when only punctuation would be left
+/// of it ([`sentence_removal`]). `None` when it does not start the sentence or a word
+/// follows. What starts the removal may be the match, an article before it
+/// ([`sentence_start_article`]) or a preposition ([`dangling_preposition`]).
+fn sentence_lead(
+    text: &str,
+    prose: &str,
+    sentences: &[TextRange],
+    at: TextRange,
+    start: usize,
+    end: usize,
+) -> Option<TextRange> {
+    let after = text.get(end..)?;
     let sentence = sentence_at(sentences, at.start())?;
     if !starts_sentence(text, sentence, start) {
         return None;
     }
-    let wider = decorum_text::range_of(start..e);
     if let Some(rest) = after.strip_prefix(SEPARATORS) {
         let spaces = rest.len() - rest.trim_start_matches([' ', '\t']).len();
-        Some(decorum_text::range_of(start..e + 1 + spaces))
+        Some(decorum_text::range_of(start..end + 1 + spaces))
     } else if after.starts_with(TERMINALS) {
+        let wider = decorum_text::range_of(start..end);
         sentence_removal(text, prose, sentences, at, wider)
     } else {
         None
@@ -2649,8 +3030,9 @@ mod tests {
         /// reaches over five line ends at most beside it, whatever markup, links,
         /// brackets, list, task, heading and quote markers (nested on one line too),
         /// closing `#`s, setext underlines, bare `>` lines of any depth, indented lines,
-        /// articles, punctuation, blank lines and line ends surround it, in Markdown and
-        /// in plain text.
+        /// articles, prepositions, commas, table pipes, HTML tags, definitions,
+        /// punctuation, blank lines and line ends surround it, in Markdown and in plain
+        /// text.
         #[test]
         fn removal_stays_around_the_match(
             parts in proptest::collection::vec(
@@ -2662,7 +3044,9 @@ mod tests {
                     "![", "](<a b>)", "](https://x.example \"t (\")", "][r]", "1. ", "10) ",
                     "## ", "+ ", "  ", "A ", "An ", "The ", ":", "?", "\\", "<", ">",
                     "- [ ] ", "[x] ", " ##", "#", "===", "---", "\n>\n", "\n  ", "\n    ",
-                    "\n>> ", "\n>\n\n", "\n\n>\n> ", "- ## ", "- > ",
+                    "\n>> ", "\n>\n\n", "\n\n>\n> ", "- ## ", "- > ", ", ", "to ", "on ",
+                    " for", "de ", "To ", " and ", "|", "| a |", "<div>", "</p>", "<!-- x",
+                    "<span>", "<?", "[x]: u", "[^1]: ", "[^", "]:",
                 ]),
                 0..32,
             ),
@@ -2695,10 +3079,7 @@ mod tests {
             // Beside what the sentence and word rules take (a sentence may run over
             // lines), it reaches over five line ends at most: a bare `>` line at the
             // quote's edge on each side, a setext underline and a blank line.
-            let wrapped = empty_wrappers(&text, &draft.prose, r);
-            let inner = sentence_removal(&text, &draft.prose, sentences, r, wrapped)
-                .or_else(|| sentence_start_article(&text, &draft.prose, sentences, r, wrapped))
-                .unwrap_or_else(|| dangling_mark(&text, removal_range(&text, wrapped)));
+            let inner = words_removal(&text, &draft.prose, sentences, r);
             let line_ends = |t: &str| t.matches(['\n', '\r']).count() - t.matches("\r\n").count();
             let around = line_ends(&text[s..e]) - line_ends(decorum_text::slice(&text, inner));
             prop_assert!(around <= 5, "{:?} {:?}", edit.range, text);
@@ -2719,6 +3100,51 @@ mod tests {
                 text
             );
             prop_assert!(!edit.new_text.replacen('\\', "", 1).contains('\\'), "{:?}", edit);
+        }
+    }
+
+    proptest! {
+        /// `fix remove` reads the same whatever the draft's line ends: a draft with `\n`
+        /// and the same draft with `\r\n` or a lone `\r` read alike after it.
+        #[test]
+        fn removal_reads_the_same_whatever_the_line_ends(
+            parts in proptest::collection::vec(
+                prop::sample::select(vec![
+                    "Word", "word", "a", "the", " ", "  ", "\t", ",", ";", ".", "!", "*", "**",
+                    "_", "(", ")", "[", "]", "- ", "# ", "> ", "\n", "\n\n", "é", "1. ", "A ",
+                    ":", "?", "<", ">", "===", "---", "\n>\n", "\n  ", ", ", "to ", " for",
+                    "| a |", "<div>", "[x]: u", "[^1]: ", " and ",
+                ]),
+                0..24,
+            ),
+            pick in any::<prop::sample::Index>(),
+            plain in any::<bool>(),
+        ) {
+            let text: String = parts.concat();
+            let count = text.matches("ord").count();
+            if count == 0 {
+                return Ok(());
+            }
+            let k = pick.index(count);
+            let format = if plain { DraftFormat::PlainText } else { DraftFormat::Markdown };
+            let fixed = |end: &str| {
+                let text = text.replace('\n', end);
+                let Some((at, _)) = text.match_indices("ord").nth(k) else {
+                    return String::new();
+                };
+                let draft = decorum_draft::parse(&text, format, &Metadata::default());
+                let r = TextRange::at(TextSize::from(at as u32 - 1), TextSize::from(4));
+                let sentences = draft
+                    .posts
+                    .iter()
+                    .find(|p| p.range.contains_range(r))
+                    .map_or(&[][..], |p| &p.sentences[..]);
+                let edit = removal_edit(&text, &draft.prose, !plain, sentences, r);
+                apply_edits(&text, &[edit]).replace(end, "\n")
+            };
+            let lf = fixed("\n");
+            prop_assert_eq!(&lf, &fixed("\r\n"), "{:?}", text);
+            prop_assert_eq!(&lf, &fixed("\r"), "{:?}", text);
         }
     }
 
@@ -3299,6 +3725,47 @@ mod tests {
             ("Hi.\nGuaranteed ___\n", "Hi.\n\\___\n", "Hi.\n___\n"),
             ("Hi.\nGuaranteed ```\n", "Hi.\n\\```\n", "Hi.\n```\n"),
             ("Hi.\nGuaranteed ~~~ x\n", "Hi.\n\\~~~ x\n", "Hi.\n~~~ x\n"),
+            // HTML blocks and footnote definitions, which interrupt a paragraph.
+            (
+                "Hi.\nGuaranteed <div> x\n",
+                "Hi.\n\\<div> x\n",
+                "Hi.\n<div> x\n",
+            ),
+            ("Guaranteed </P>\n", "\\</P>\n", "</P>\n"),
+            ("Hi.\nGuaranteed <pre>\n", "Hi.\n\\<pre>\n", "Hi.\n<pre>\n"),
+            (
+                "Hi.\nGuaranteed <?x ?>\n",
+                "Hi.\n\\<?x ?>\n",
+                "Hi.\n<?x ?>\n",
+            ),
+            (
+                "Hi.\nGuaranteed <!X y>\n",
+                "Hi.\n\\<!X y>\n",
+                "Hi.\n<!X y>\n",
+            ),
+            (
+                "Hi.\nGuaranteed [^1]: x\n",
+                "Hi.\n\\[^1]: x\n",
+                "Hi.\n[^1]: x\n",
+            ),
+            // A link reference definition and a line of one other tag, where a
+            // paragraph starts (after a blank line, at an item's start, in a new quote).
+            (
+                "Hi.\n\nGuaranteed [x]: https://example.com\n",
+                "Hi.\n\n\\[x]: https://example.com\n",
+                "Hi.\n\n[x]: https://example.com\n",
+            ),
+            (
+                "- Guaranteed [x]: https://example.com\n",
+                "- \\[x]: https://example.com\n",
+                "- [x]: https://example.com\n",
+            ),
+            (
+                "Hi.\n> Guaranteed [x]: y\n",
+                "Hi.\n> \\[x]: y\n",
+                "Hi.\n> [x]: y\n",
+            ),
+            ("Guaranteed <span>\nx\n", "\\<span>\nx\n", "<span>\nx\n"),
             // After a quote's or an item's marker, the text starts the line as well.
             ("- Guaranteed - x\n", "- \\- x\n", "- - x\n"),
             ("- Guaranteed ##\n", "- \\##\n", "- ##\n"),
@@ -3314,6 +3781,24 @@ mod tests {
             ("Our guaranteed - x\n", "Our - x\n", "Our - x\n"),
             ("# Guaranteed - x\n", "# - x\n", "# - x\n"),
             ("Hi.\nGuaranteed\n- x\n", "Hi.\n- x\n", "Hi.\n- x\n"),
+            // Inside a paragraph these render the same; a comment shows nothing either
+            // way (and a waiver must stay one); a table row's pipe, escaped or not,
+            // would not keep the row's cells.
+            (
+                "Hi.\nGuaranteed [x]: https://example.com\n",
+                "Hi.\n[x]: https://example.com\n",
+                "Hi.\n[x]: https://example.com\n",
+            ),
+            ("Hi.\nGuaranteed <span>\n", "Hi.\n<span>\n", "Hi.\n<span>\n"),
+            (
+                "> Hi.\n> Guaranteed [x]: y\n",
+                "> Hi.\n> [x]: y\n",
+                "> Hi.\n> [x]: y\n",
+            ),
+            ("Guaranteed <!-- x -->\n", "<!-- x -->\n", "<!-- x -->\n"),
+            ("Guaranteed <divs> x\n", "<divs> x\n", "<divs> x\n"),
+            ("Guaranteed [x] y\n", "[x] y\n", "[x] y\n"),
+            ("Hi.\nGuaranteed | a |\n", "Hi.\n| a |\n", "Hi.\n| a |\n"),
         ];
         for end in ["\n", "\r\n", "\r"] {
             for (text, markdown, plain) in cases {
@@ -3396,7 +3881,6 @@ mod tests {
             ("Our results: guaranteed?\n", "Our results?\n"),
             ("Our results, **guaranteed**.\n", "Our results.\n"),
             ("Our results, (guaranteed).\n", "Our results.\n"),
-            ("Our tea, guaranteed, helps.\n", "Our tea, helps.\n"),
             ("Our results, guaranteed. Bye.\n", "Our results. Bye.\n"),
             // Words after the removal, or no mark before it: nothing more goes.
             ("Our results, guaranteed today.\n", "Our results, today.\n"),
@@ -3435,15 +3919,16 @@ mod tests {
         }
     }
 
-    /// An article left alone between two punctuation marks goes too; a word that may be
-    /// a label, or an article with words around it, stays.
+    /// An article left alone between two punctuation marks goes too (between two commas,
+    /// with both: it was an aside); a word that may be a label, or an article with words
+    /// around it, stays.
     #[test]
     fn removal_takes_an_article_left_alone() {
         for (text, words, want) in [
             (
                 "My patient Rosa Example, a 94-year-old, is home.",
                 "94-year-old",
-                "My patient Rosa Example, is home.",
+                "My patient Rosa Example is home.",
             ),
             ("My patient, an 89-year-old.", "89-year-old", "My patient."),
             (
@@ -3454,7 +3939,7 @@ mod tests {
             (
                 "My patient, a **94-year-old**, is home.",
                 "94-year-old",
-                "My patient, is home.",
+                "My patient is home.",
             ),
             // Not alone: a word follows, or no punctuation is before.
             (
@@ -3476,6 +3961,187 @@ mod tests {
             ),
         ] {
             assert_eq!(remove(text, words), want, "{text:?}");
+        }
+    }
+
+    /// A removal that starts its sentence takes a comma, semicolon or colon after it, and
+    /// the spaces after that, so no mark leads the sentence; the next word takes the
+    /// capital. The same code serves an article that starts the sentence.
+    #[test]
+    fn removal_takes_a_separator_that_would_lead_the_sentence() {
+        for (text, want) in [
+            ("Guaranteed, results here.\n", "Results here.\n"),
+            ("Hi. Guaranteed; results here.\n", "Hi. Results here.\n"),
+            ("Hi. Guaranteed:  results here.\n", "Hi. Results here.\n"),
+            ("Hi. **Guaranteed**, results here.\n", "Hi. Results here.\n"),
+            ("“Guaranteed, results here.”\n", "“Results here.”\n"),
+            ("guaranteed, results here.\n", "results here.\n"),
+            // The line left empty goes, and the next line takes the capital.
+            ("Guaranteed,\nresults here.\n", "Results here.\n"),
+            // Not at the sentence's start: the mark stays.
+            ("Our guaranteed, results here.\n", "Our, results here.\n"),
+        ] {
+            assert_eq!(remove(text, guaranteed(text)), want, "{text:?}");
+        }
+        assert_eq!(
+            remove_in(
+                DraftFormat::PlainText,
+                "- Guaranteed, results here.\n",
+                "Guaranteed"
+            ),
+            "- Results here.\n"
+        );
+    }
+
+    /// An aside between two commas goes with both commas; in a list one comma stays:
+    /// when the words after it start with a conjunction or, unless the aside started with
+    /// an article, hold another comma or a conjunction before the sentence ends.
+    #[test]
+    fn removal_takes_an_aside_with_its_commas() {
+        for (text, want) in [
+            ("Our tea, guaranteed, helps.\n", "Our tea helps.\n"),
+            ("Our tea, guaranteed, is calm.\n", "Our tea is calm.\n"),
+            (
+                "Our tea, **guaranteed**, helps you sleep.\n",
+                "Our tea helps you sleep.\n",
+            ),
+            (
+                "Rosa, a guaranteed, is home and well.\n",
+                "Rosa is home and well.\n",
+            ),
+            // A list: one comma stays.
+            (
+                "We sell apples, guaranteed, pears and figs.\n",
+                "We sell apples, pears and figs.\n",
+            ),
+            (
+                "We sell apples, guaranteed, pears, figs.\n",
+                "We sell apples, pears, figs.\n",
+            ),
+            (
+                "We sell apples, guaranteed, and pears.\n",
+                "We sell apples, and pears.\n",
+            ),
+            (
+                "Vendemos peras, guaranteed, higos y uvas.\n",
+                "Vendemos peras, higos y uvas.\n",
+            ),
+            (
+                "We met a nurse, a guaranteed, and a doctor.\n",
+                "We met a nurse, and a doctor.\n",
+            ),
+            // A conjunction later in the sentence reads as a list too: one comma stays.
+            (
+                "Our tea, guaranteed, helps you sleep and wake.\n",
+                "Our tea, helps you sleep and wake.\n",
+            ),
+            // Other marks: as before, the first goes.
+            ("Our tea; guaranteed, helps.\n", "Our tea, helps.\n"),
+            ("Our tea, guaranteed; calm.\n", "Our tea; calm.\n"),
+        ] {
+            assert_eq!(remove(text, guaranteed(text)), want, "{text:?}");
+        }
+    }
+
+    /// A preposition left directly before another, or before punctuation, goes with the
+    /// removal: only the one word just before it, whole, lower case or starting the
+    /// sentence; `a` only before another preposition.
+    #[test]
+    fn removal_takes_a_dangling_preposition() {
+        for (text, words, want) in [
+            (
+                "Thanks to Mr. Example for the cookies.\n",
+                "Mr. Example",
+                "Thanks for the cookies.\n",
+            ),
+            (
+                "She came in on Tuesday for her cleaning.\n",
+                "Tuesday",
+                "She came in for her cleaning.\n",
+            ),
+            ("She came in on Tuesday.\n", "Tuesday", "She came in.\n"),
+            (
+                "She came in on Tuesday, and left.\n",
+                "Tuesday",
+                "She came in, and left.\n",
+            ),
+            (
+                "A gift from **Rosa** with love.\n",
+                "Rosa",
+                "A gift with love.\n",
+            ),
+            ("Fui a Madrid con Ana.\n", "Madrid", "Fui con Ana.\n"),
+            ("Vino el lunes por Rosa.\n", "Rosa", "Vino el lunes.\n"),
+            (
+                "Un regalo de Rosa para ti.\n",
+                "Rosa",
+                "Un regalo para ti.\n",
+            ),
+            // Starting the sentence: it takes what would lead the sentence, or gives the
+            // capital to the next word.
+            (
+                "Hi. To Rosa, thanks for all.\n",
+                "Rosa",
+                "Hi. Thanks for all.\n",
+            ),
+            (
+                "To Rosa for the help, thanks.\n",
+                "Rosa",
+                "For the help, thanks.\n",
+            ),
+            ("Hi. To Rosa. Bye.\n", "Rosa", "Hi. Bye.\n"),
+            // A word follows, the word is part of another, `a`, or a capital mid-sentence:
+            // it stays.
+            (
+                "Thanks to Mr. Example and Rosa.\n",
+                "Mr. Example",
+                "Thanks to and Rosa.\n",
+            ),
+            (
+                "Please check-in Tuesday.\n",
+                "Tuesday",
+                "Please check-in.\n",
+            ),
+            ("Fui a Madrid.\n", "Madrid", "Fui a.\n"),
+            (
+                "We offer plan a guaranteed.\n",
+                "guaranteed",
+                "We offer plan a.\n",
+            ),
+            ("Read Letters To Rosa.\n", "Rosa", "Read Letters To.\n"),
+            // Only the one just before the removal.
+            ("Log in on Tuesday.\n", "Tuesday", "Log in.\n"),
+        ] {
+            assert_eq!(remove(text, words), want, "{text:?}");
+        }
+    }
+
+    /// A removal at the end of a line takes the spaces before it and those after it, so
+    /// none trails the line; two or more after it stay (a Markdown line break); with
+    /// `\n`, `\r\n` and a lone `\r` alike.
+    #[test]
+    fn removal_leaves_no_space_trailing_a_line() {
+        let cases = [
+            ("Our results guaranteed\nBye.\n", "Our results\nBye.\n"),
+            ("Our results guaranteed \nBye.\n", "Our results\nBye.\n"),
+            ("Our results  guaranteed\t\nBye.\n", "Our results\nBye.\n"),
+            ("Our results guaranteed ", "Our results"),
+            ("Our results guaranteed  \nBye.\n", "Our results  \nBye.\n"),
+        ];
+        for end in ["\n", "\r\n", "\r"] {
+            for (format, name) in [
+                (DraftFormat::Markdown, "Markdown"),
+                (DraftFormat::PlainText, "plain text"),
+            ] {
+                for (text, want) in cases {
+                    let (text, want) = (text.replace('\n', end), want.replace('\n', end));
+                    assert_eq!(
+                        remove_in(format, &text, "guaranteed"),
+                        want,
+                        "{name} {text:?}"
+                    );
+                }
+            }
         }
     }
 
