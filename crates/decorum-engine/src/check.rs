@@ -1283,18 +1283,24 @@ fn removal_range(text: &str, range: TextRange) -> TextRange {
 ///    nothing ([`empty_wrappers`]: `**Guaranteed**`, `(guaranteed)`,
 ///    `[guaranteed](url)`);
 /// 2. its whole sentence when nothing but punctuation, quotes and markers that pair up
-///    would be left of it ([`sentence_removal`]); else an article that starts the
-///    sentence and would be left alone before punctuation, with that punctuation
-///    ([`sentence_start_article`]: `A 45-year-old, came in.` reads `Came in.`); else one
-///    neighbouring space ([`removal_range`]) and a comma, semicolon or colon that would
-///    be left before punctuation, with a lone article after it ([`dangling_mark`]:
-///    `results, guaranteed.` reads `results.`, `, a 45-year-old, is` reads `, is`);
+///    would be left of it ([`sentence_removal`]); else, when it or an article before it
+///    starts the sentence, a comma, semicolon or colon after it with the spaces after
+///    that ([`sentence_start_article`], [`sentence_lead`]: `A 45-year-old, came in.`
+///    and `Guaranteed, results here.` read `Came in.` and `Results here.`); else one
+///    neighbouring space, or at a line's end the spaces around it ([`removal_range`]),
+///    a comma, semicolon or colon that would be left before punctuation, with a lone
+///    article after it, and an aside's two commas but in a list ([`dangling_mark`]:
+///    `results, guaranteed.` reads `results.`, `tea, guaranteed, helps` reads `tea
+///    helps`, `apples, guaranteed, pears and figs` reads `apples, pears and figs`), and
+///    a preposition that would be left before another or before punctuation
+///    ([`dangling_preposition`]: `Thanks to Mr. Example for` reads `Thanks for`);
 /// 3. the rest of the line, when only spaces or a list item's, heading's or quote's
 ///    marker would be left on it, with one line end, and one separating blank line when
 ///    the line held the whole paragraph ([`blank_line_removal`]);
 /// 4. else, when it started the line's text, the spaces after it, and in Markdown it
-///    escapes a block marker the text left would start the line with
-///    ([`line_start_removal`]: `Guaranteed - fast` reads `\- fast`);
+///    escapes a block marker, an HTML block's start or a definition the text left would
+///    start the line with ([`line_start_removal`]: `Guaranteed - fast` reads `\- fast`,
+///    `Guaranteed <div>` reads `\<div>`);
 ///
 /// and it capitalises the next word, on the next line too, when the removal began the
 /// sentence ([`capitalise_after`]). `markdown` is false for a plain-text draft.
@@ -1334,7 +1340,11 @@ fn words_removal(text: &str, prose: &str, sentences: &[TextRange], range: TextRa
 /// `\> x`; rendered, each shows the text that was there. Markers: a heading's `#`s, a
 /// list item's (`-`, `+`, `*`, `1.`, `1)`), a quote's `>`, a setext underline or a
 /// thematic break (`===`, `---`, `***`, `___`), a code fence (three backticks or
-/// tildes). Reads the rest of that line at most; `None` when no escape is needed.
+/// tildes), an HTML block's start ([`html_block_start`]) and a footnote's or, where a
+/// paragraph starts, a link reference's definition ([`definition_start`]). Not a table
+/// row's `|`: under a table the line is a row already, and a leading `|`, escaped or
+/// not, moves its cells left. Reads the rest of that line, and the line before, at most;
+/// `None` when no escape is needed.
 fn line_start_removal(text: &str, markdown: bool, removed: TextRange) -> (TextRange, Option<Edit>) {
     let bytes = text.as_bytes();
     let (s, e) = (usize::from(removed.start()), usize::from(removed.end()));
@@ -1850,12 +1860,29 @@ const PREPOSITIONS: [&str; 15] = [
     "para",
 ];
 
+/// The first words of a time that needs no preposition (`came in this morning`): before
+/// one, `in`, `on` or `by` is more likely a verb's particle than its preposition.
+const BARE_TIMES: [&str; 10] = [
+    "this",
+    "that",
+    "last",
+    "next",
+    "every",
+    "each",
+    "today",
+    "tonight",
+    "yesterday",
+    "tomorrow",
+];
+
 /// `removed` with the preposition just before it on its line, when that would be left
 /// directly before another preposition or before punctuation: `Thanks to Mr. Example for
 /// the cookies.` reads `Thanks for the cookies.` and `came in on Tuesday.` reads `came
 /// in.` Only that one word, whole and in lower case (or with a capital where it starts
 /// the sentence, where [`sentence_lead`] then takes what would be left leading it);
 /// `a`, which may be an article or a label (`plan a`), only before another preposition.
+/// Not when the match `at` is a time that takes no preposition ([`BARE_TIMES`]): in
+/// `came in this morning with chest pain` the `in` belongs to `came`, and it stays.
 fn dangling_preposition(
     text: &str,
     prose: &str,
@@ -1890,7 +1917,15 @@ fn dangling_preposition(
     };
     let starts = sentence_at(sentences, at.start())
         .is_some_and(|sentence| starts_sentence(text, sentence, start));
-    if !whole || (word != preposition && !(capitalised && starts)) {
+    let first_word = decorum_text::slice(text, at)
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty())
+        .unwrap_or_default()
+        .to_lowercase();
+    if !whole
+        || (word != preposition && !(capitalised && starts))
+        || BARE_TIMES.contains(&first_word.as_str())
+    {
         return removed;
     }
     let rest = after.trim_start_matches(blank);
@@ -4111,6 +4146,13 @@ mod tests {
             ("Read Letters To Rosa.\n", "Rosa", "Read Letters To.\n"),
             // Only the one just before the removal.
             ("Log in on Tuesday.\n", "Tuesday", "Log in.\n"),
+            // Before a time that takes no preposition it is a verb's particle.
+            (
+                "She came in this morning with chest pain.\n",
+                "this morning",
+                "She came in with chest pain.\n",
+            ),
+            ("Log in today.\n", "today", "Log in.\n"),
         ] {
             assert_eq!(remove(text, words), want, "{text:?}");
         }
