@@ -123,7 +123,7 @@ fn a_finding_with_evidence_and_an_insertion_fix() {
         })
         .collect();
     expect![[r##"
-        hc.privacy.client-story error 1:15-1:26 bytes 14..25 tags ["client-story"] related [{"end":{"column":11,"line":1,"offset":10},"file":"ad.md","label":"together with this","start":{"column":1,"line":1,"offset":0}}] fixes [{"applicability":"maybe-incorrect","edits":[{"end":{"column":26,"line":1,"offset":25},"new_text":"","start":{"column":11,"line":1,"offset":10}}],"title":"Remove the flagged words"}]
+        hc.privacy.client-story error 1:15-1:26 bytes 14..25 tags ["client-story"] related [{"end":{"column":11,"line":1,"offset":10},"file":"ad.md","label":"together with this","start":{"column":1,"line":1,"offset":0}}] fixes [{"applicability":"maybe-incorrect","edits":[{"end":{"column":27,"line":1,"offset":26},"new_text":"","start":{"column":11,"line":1,"offset":10}}],"title":"Remove the flagged words"}]
         hc.marketing.undisclosed-endorsement error 1:46-1:57 bytes 45..56 tags ["undisclosed-endorsement"] related [] fixes [{"applicability":"safe","edits":[{"end":{"column":1,"line":1,"offset":0},"new_text":"#ad ","start":{"column":1,"line":1,"offset":0}}],"title":"Add “#ad” at the start of the post"}]"##]]
     .assert_eq(&summary.join("\n"));
 }

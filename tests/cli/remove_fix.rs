@@ -3,11 +3,12 @@
 //! empty, a paragraph, list item (task or not) or heading (in an item too; closing `#`s
 //! or setext underline and all, and a `---` that would underline the line above) left
 //! empty with one of its blank lines, a bare `>` line a quote no longer needs, a comma
-//! left before the final full stop, and an article left alone; an item whose next line
-//! continues it keeps its marker and takes that line's text up; text left starting a
-//! line keeps no Markdown block marker unescaped, and the word that starts the sentence
-//! takes its capital, on the next line too; in drafts with LF, CRLF and lone CR line
-//! ends alike.
+//! left before the final full stop or leading the sentence, an aside's two commas (one
+//! in a list), an article or a preposition left alone, and a space left trailing a
+//! line; an item whose next line continues it keeps its marker and takes that line's
+//! text up; text left starting a line keeps no Markdown block marker, HTML block start
+//! or footnote definition unescaped, and the word that starts the sentence takes its
+//! capital, on the next line too; in drafts with LF, CRLF and lone CR line ends alike.
 
 use serde_json::Value;
 
@@ -103,13 +104,59 @@ fn the_removal_fix_leaves_no_empty_markup_links_lines_separators_or_articles() {
             "Guaranteed",
             "Hi\n",
         ),
-        // An article left alone between two commas goes, with the first comma.
+        // An aside between two commas goes with both; in a list one comma stays.
         (
             "article.md",
             "My patient Rosa Example, a 94-year-old, is home.\n",
             "hc.privacy.client-story",
             "94-year-old",
-            "My patient Rosa Example, is home.\n",
+            "My patient Rosa Example is home.\n",
+        ),
+        (
+            "aside.txt",
+            "Our tea, guaranteed, helps.\n",
+            guarantee,
+            "guaranteed",
+            "Our tea helps.\n",
+        ),
+        (
+            "list.md",
+            "We offer calm staff, guaranteed, warm care and tea.\n",
+            guarantee,
+            "guaranteed",
+            "We offer calm staff, warm care and tea.\n",
+        ),
+        // A comma after a removal that starts the sentence goes; the next word takes
+        // the capital.
+        (
+            "separator-lead.md",
+            "Hi. Guaranteed, calm staff.\n",
+            guarantee,
+            "Guaranteed",
+            "Hi. Calm staff.\n",
+        ),
+        // A preposition left before another or before punctuation goes.
+        (
+            "preposition.md",
+            "Botox with no side effects, book today.\n",
+            guarantee,
+            "no side effects",
+            "Botox, book today.\n",
+        ),
+        (
+            "prepositions.txt",
+            "Botox with no side effects for everyone.\n",
+            guarantee,
+            "no side effects",
+            "Botox for everyone.\n",
+        ),
+        // A removal at a line's end leaves no space trailing it.
+        (
+            "trailing.md",
+            "Our results guaranteed \nCalm staff.\n",
+            guarantee,
+            "guaranteed",
+            "Our results\nCalm staff.\n",
         ),
         // A link whose text was the match goes whole.
         (
@@ -228,6 +275,20 @@ fn the_removal_fix_leaves_no_empty_markup_links_lines_separators_or_articles() {
             guarantee,
             "Guaranteed",
             "Hi.\n\n\\##\n",
+        ),
+        (
+            "html.md",
+            "Guaranteed <div> calm staff.\n",
+            guarantee,
+            "Guaranteed",
+            "\\<div> calm staff.\n",
+        ),
+        (
+            "footnote.md",
+            "Hi.\nGuaranteed [^1]: calm staff.\n",
+            guarantee,
+            "Guaranteed",
+            "Hi.\n\\[^1]: calm staff.\n",
         ),
         (
             "marker.txt",

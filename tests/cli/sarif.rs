@@ -140,9 +140,9 @@ fn a_result_with_region_fix_and_related_location() {
                     "replacements": [
                       {
                         "deletedRegion": {
-                          "byteLength": 15,
+                          "byteLength": 16,
                           "byteOffset": 18,
-                          "endColumn": 28,
+                          "endColumn": 29,
                           "endLine": 1,
                           "startColumn": 13,
                           "startLine": 1
