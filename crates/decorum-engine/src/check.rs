@@ -2035,6 +2035,9 @@ fn sentence_lead(
     end: usize,
 ) -> Option<TextRange> {
     let after = text.get(end..)?;
+    if !after.starts_with(SEPARATORS) && !after.starts_with(TERMINALS) {
+        return None;
+    }
     let sentence = sentence_at(sentences, at.start())?;
     if !starts_sentence(text, sentence, start) {
         return None;
