@@ -1327,7 +1327,14 @@ fn words_removal(text: &str, prose: &str, sentences: &[TextRange], range: TextRa
         .or_else(|| sentence_lead(text, prose, sentences, range, s, e))
         .unwrap_or_else(|| {
             let removed = dangling_mark(text, sentences, range, removal_range(text, wrapped));
-            dangling_preposition(text, prose, sentences, range, removed)
+            let widened = dangling_preposition(text, prose, sentences, range, removed);
+            // The preposition gone, a mark before it may be left dangling in turn
+            // (`came in, on 12/03, for` reads `came in for`).
+            if widened == removed {
+                removed
+            } else {
+                dangling_mark(text, sentences, range, widened)
+            }
         })
 }
 
@@ -1588,8 +1595,18 @@ fn html_block_start(line: &[u8], paragraph: impl Fn() -> bool) -> bool {
     {
         return true;
     }
-    // One tag alone on the line: `<span class="x">`, `</em>`.
+    // One tag alone on the line: `<span class="x">`, `</em>`. A tag's name (letters,
+    // digits, `-`) ends at a space, `/` or `>`: `<https://x.example>` and
+    // `<rosa@example.com>` are links, not tags.
+    let full_name = tail[closing..]
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
+        .count();
     let tag = name.first().is_some_and(u8::is_ascii_alphabetic)
+        && matches!(
+            tail.get(closing + full_name),
+            Some(b' ' | b'\t' | b'/' | b'>')
+        )
         && line.trim_ascii_end().ends_with(b">")
         && !line[1..line.trim_ascii_end().len() - 1].contains(&b'<')
         && !line[1..line.trim_ascii_end().len() - 1].contains(&b'>');
@@ -1804,8 +1821,12 @@ fn dangling_mark(
         return removed;
     }
     let from = head.len() - 1;
+    // A space must follow the second comma, or the words around would join up
+    // (`tea, guaranteed,helps` keeps a comma).
     let aside = head.ends_with(',')
-        && after.starts_with(',')
+        && after
+            .strip_prefix(',')
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace))
         && !list_goes_on(text, sentences, at, e + 1, lone.is_some());
     decorum_text::range_of(from..e + usize::from(aside))
 }
@@ -1861,7 +1882,7 @@ const PREPOSITIONS: [&str; 15] = [
 ];
 
 /// The first words of a time that needs no preposition (`came in this morning`): before
-/// one, `in`, `on` or `by` is more likely a verb's particle than its preposition.
+/// one, a preposition (`in`, `on`, `by`...) is more likely a verb's particle, and it stays.
 const BARE_TIMES: [&str; 10] = [
     "this",
     "that",
@@ -1895,6 +1916,14 @@ fn dangling_preposition(
         return removed;
     };
     let blank = |c: char| matches!(c, ' ' | '\t');
+    // Only blanks and a wrapper's opening markers between the word and the match: a
+    // comma (`count on, guaranteed`) parts the word from the match, and it stays.
+    let between = text
+        .get(s..usize::from(at.start()).max(s))
+        .unwrap_or_default();
+    if !between.chars().all(|c| blank(c) || "*_~`[(".contains(c)) {
+        return removed;
+    }
     let head = before.trim_end_matches(blank);
     let word_len: usize = head
         .chars()
@@ -3770,6 +3799,17 @@ mod tests {
                 "Hi.\n<div> x\n",
             ),
             ("Guaranteed </P>\n", "\\</P>\n", "</P>\n"),
+            // A link in angle brackets is no tag: it stays a link.
+            (
+                "Hi.\n\nGuaranteed <https://example.com>\n",
+                "Hi.\n\n<https://example.com>\n",
+                "Hi.\n\n<https://example.com>\n",
+            ),
+            (
+                "Guaranteed <rosa@example.com>\n",
+                "<rosa@example.com>\n",
+                "<rosa@example.com>\n",
+            ),
             ("Hi.\nGuaranteed <pre>\n", "Hi.\n\\<pre>\n", "Hi.\n<pre>\n"),
             (
                 "Hi.\nGuaranteed <?x ?>\n",
@@ -4073,6 +4113,8 @@ mod tests {
                 "Our tea, guaranteed, helps you sleep and wake.\n",
                 "Our tea, helps you sleep and wake.\n",
             ),
+            // No space after the second comma: one comma stays, or the words join.
+            ("Our tea, guaranteed,helps.\n", "Our tea,helps.\n"),
             // Other marks: as before, the first goes.
             ("Our tea; guaranteed, helps.\n", "Our tea, helps.\n"),
             ("Our tea, guaranteed; calm.\n", "Our tea; calm.\n"),
@@ -4156,6 +4198,23 @@ mod tests {
                 "She came in with chest pain.\n",
             ),
             ("Log in today.\n", "today", "Log in.\n"),
+            // A mark between the word and the match: the word ends its clause, and stays.
+            (
+                "Whitening you can count on, guaranteed.\n",
+                "guaranteed",
+                "Whitening you can count on.\n",
+            ),
+            (
+                "Something to look forward to, guaranteed!\n",
+                "guaranteed",
+                "Something to look forward to!\n",
+            ),
+            // An aside that started with the preposition goes with both its commas.
+            (
+                "She came in, on 12/03/2026, for her first cleaning in years.\n",
+                "12/03/2026",
+                "She came in for her first cleaning in years.\n",
+            ),
         ] {
             assert_eq!(remove(text, words), want, "{text:?}");
         }
