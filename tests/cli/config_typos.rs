@@ -117,6 +117,20 @@ fn a_metadata_entry_matching_no_draft_of_the_workspace_is_a_warning() {
         texts("toolExecutionNotifications").is_empty(),
         "{invocation:#}"
     );
+    // From a folder holding the root (its walk is the root's), the whole workspace is.
+    let outer = Workspace::new();
+    outer
+        .file(
+            "site/decorum.toml",
+            "[[drafts.metadata]]\nfiles = \"calender/**\"\nchannel = \"x\"\n",
+        )
+        .file("site/calendar/p.md", "Open on Saturdays.\n");
+    let out = outer.check(&["--config", "site/decorum.toml"]).output();
+    assert!(
+        out.stderr.contains("matches none of the drafts checked"),
+        "{}",
+        out.render()
+    );
     // With no path from a folder below the root, only that folder is checked.
     let out = ws.check(&[]).in_dir("posts").output();
     expect![[r#"

@@ -89,11 +89,12 @@ pub fn run(args: CheckArgs) -> u8 {
     };
     // A [[drafts.metadata]] entry that matches no draft of the whole workspace: its
     // glob is likely misspelt, and its channel's length limit applies nowhere. Only
-    // with no path, run from the workspace root: a run over some folders (or from a
-    // folder below the root) leaves the other entries' drafts out.
+    // with no path, run from the workspace root or a folder holding it (whose walk is
+    // the root's): a run over some folders (or from a folder below the root) leaves the
+    // other entries' drafts out.
     let at_root = std::env::current_dir().is_ok_and(|cwd| {
-        decorum_workspace::canonical_or_absolute(&cwd)
-            == decorum_workspace::canonical_or_absolute(&session.config.root)
+        decorum_workspace::canonical_or_absolute(&session.config.root)
+            .starts_with(decorum_workspace::canonical_or_absolute(&cwd))
     });
     // A problem of decorum.toml, at its line: SARIF lists it with the configuration's.
     let mut configuration: Vec<GeneralProblem> = session.general.clone();
