@@ -59,8 +59,9 @@ fn an_empty_channel_in_decorum_toml_is_an_error_at_the_value() {
     .assert_eq(&ws.check(&["clinic/a.md"]).output().render());
 }
 
-/// A draft whose channel is a list, misspelt or empty, and that has no `expect`: the
-/// labels are missing, not unreadable, and the channel is not named as a label.
+/// A draft whose channel is a list, misspelt or empty, or with a key one letter from a
+/// known one, and that has no `expect`: the labels are missing, not unreadable, and the
+/// channel is not named as a label.
 #[test]
 fn eval_does_not_take_a_channel_problem_for_the_labels() {
     let ws = Workspace::new();
@@ -75,7 +76,8 @@ fn eval_does_not_take_a_channel_problem_for_the_labels() {
     .file(
         "corpus/c-empty.md",
         "---\nchannel: \"\"\n---\nOpen on Saturdays.\n",
-    );
+    )
+    .file("corpus/d-key.md", "---\ntyp: ad\n---\nOpen on Saturdays.\n");
     let out = ws.run(&["eval", "corpus", "--color", "never"]).output();
     expect![[r#"
         exit: 2
@@ -89,6 +91,9 @@ fn eval_does_not_take_a_channel_problem_for_the_labels() {
 
         error: no `expect` in the front matter; label the draft with `expect: [FAMILY, ...]`, or `expect: []` when it is clean
           --> corpus/c-empty.md
+
+        error: no `expect` in the front matter; label the draft with `expect: [FAMILY, ...]`, or `expect: []` when it is clean
+          --> corpus/d-key.md
 
     "#]]
     .assert_eq(&out.render());

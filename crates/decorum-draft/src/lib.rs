@@ -136,6 +136,10 @@ pub enum DraftProblemKind {
     /// channel written as text, empty or blank text, or one letter away from a known
     /// channel. The block's other metadata applies.
     Channel,
+    /// Front matter that was read, with a key one letter from one Decorum reads (`chanel`,
+    /// `typ`, `consnet`): it is metadata of its own name, and the key it looks like is
+    /// not set. The block's metadata applies.
+    MetadataKey,
     /// A comment addressed to Decorum (`decorum-...`) that is not a valid waiver.
     Waiver,
     /// A comment of one word one letter away from `post` (`<!-- posts -->`): a calendar's
@@ -674,8 +678,21 @@ fn channel_typo(
     })
 }
 
-/// The front-matter keys Decorum reads itself; any other key is metadata of its own name.
+/// The metadata keys Decorum reads itself; any other key is metadata of its own name.
 const KNOWN_KEYS: [&str; 3] = ["channel", "type", "consent"];
+
+/// The metadata key Decorum reads (`channel`, `type`, `consent`) that `written` is one
+/// letter from (`chanel`, `typ`, `consnet`: added, dropped, changed or two swapped), for
+/// front matter and `decorum.toml`'s `[[drafts.metadata]]` alike. `content`, a word of
+/// its own, is none.
+pub fn misspelt_metadata_key(written: &str) -> Option<&'static str> {
+    if written == "content" {
+        return None;
+    }
+    KNOWN_KEYS.iter().copied().find(|known| {
+        written.len().abs_diff(known.len()) <= 1 && strsim::osa_distance(written, known) == 1
+    })
+}
 
 /// A problem for each top-level key of `meta` (one front-matter block, `fm` of `text`)
 /// one letter from a key Decorum reads (`chanel`, `typ`, `consnet`) that the block does
@@ -686,14 +703,11 @@ const KNOWN_KEYS: [&str; 3] = ["channel", "type", "consent"];
 fn key_typos(text: &str, meta: &Metadata, fm: &front_matter::FrontMatter) -> Vec<DraftProblem> {
     let mut out = Vec::new();
     for (written, _) in meta.iter() {
-        if written.contains('.') || written == "content" {
+        if written.contains('.') {
             continue;
         }
-        let Some(known) = KNOWN_KEYS.iter().find(|known| {
-            written.len().abs_diff(known.len()) <= 1
-                && strsim::osa_distance(written, known) == 1
-                && meta.get(known).is_none()
-        }) else {
+        let Some(known) = misspelt_metadata_key(written).filter(|known| meta.get(known).is_none())
+        else {
             continue;
         };
         let (range, point) = match front_matter::top_level_key(text, fm, written) {
@@ -701,7 +715,7 @@ fn key_typos(text: &str, meta: &Metadata, fm: &front_matter::FrontMatter) -> Vec
             None => (range_of(fm.block.clone()), None),
         };
         out.push(DraftProblem {
-            kind: DraftProblemKind::FrontMatter,
+            kind: DraftProblemKind::MetadataKey,
             message: format!(
                 "`{written}` is one letter from `{known}` (did you mean `{known}`?): any key but `channel`, `type` and `consent` is metadata of its own name, so this block sets no `{known}`; write `{known}`, or keep `{written}` if it is metadata of your own"
             ),

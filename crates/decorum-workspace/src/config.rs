@@ -995,10 +995,6 @@ fn wrong_types(root: &toml::de::DeTable<'_>) -> Vec<Found> {
     out
 }
 
-/// The keys of a `[[drafts.metadata]]` entry that Decorum reads; any other key becomes
-/// post metadata of its name.
-const METADATA_KEYS: &[&str] = &["files", "channel", "type", "consent"];
-
 /// Every key of a `[[drafts.metadata]]` entry of `root` one letter from a key Decorum
 /// reads (`chanel`, `typ`, `consnet`): accepted as metadata of its own name, as
 /// documented, but most likely a typo that leaves the known key unset. Other keys are
@@ -1018,10 +1014,12 @@ fn metadata_key_typos(root: &toml::de::DeTable<'_>) -> Vec<Found> {
         };
         for (key, _) in table.iter() {
             let written = key.get_ref();
-            let Some(known) = METADATA_KEYS
-                .iter()
-                .find(|known| one_edit_apart(written, known))
-            else {
+            // Not when the entry sets the key it looks like too, as in front matter.
+            let known = match one_edit_apart(written, "files") {
+                true => Some("files"),
+                false => decorum_draft::misspelt_metadata_key(written),
+            };
+            let Some(known) = known.filter(|known| !table.contains_key(*known)) else {
                 continue;
             };
             out.push((

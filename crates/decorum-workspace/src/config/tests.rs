@@ -713,6 +713,19 @@ fn a_metadata_key_one_letter_from_a_known_one_is_a_warning() {
                 help: any key but `files`, `channel`, `type` and `consent` becomes post metadata of its own name, so this entry sets no `type`; write `type`, or keep `types` if it is metadata of your own
         "#]],
     );
+    // Not when the entry sets the key it looks like too, nor for `content`: as in front
+    // matter.
+    check(
+        "[[drafts.metadata]]\nfiles = \"x/**\"\nchannel = \"x\"\nchanel = \"y\"\ncontent = \"notes\"\n",
+        expect![[r#"
+            root: /ws
+            policies: ["std/healthcare"]
+            include: ["**/*.[mM][dD]", "**/*.[mM][aA][rR][kK][dD][oO][wW][nN]", "**/*.[tT][xX][tT]"]
+            exclude: []
+            fail-on: None
+            metadata ["x/**"]: chanel=Str("y"), channel=Str("x"), content=Str("notes")
+        "#]],
+    );
     // `file` for `files`: the entry's error is at that key, with the suggestion.
     check(
         "[[drafts.metadata]]\nchannel = \"x\"\nfile = \"x/**\"\n",
