@@ -296,6 +296,11 @@ test("a file that only drafts.globs names is a draft, whatever its filetype", fu
   vim.cmd.edit(write("web/other/tea.html", { DRAFT }))
   eq(vim.bo.filetype, "html", "filetype")
   eq(require("decorum").matches_draft_globs(0), false, "outside the glob")
+  -- A glob that names a folder takes the files below it, as the server reads it.
+  for _, glob in ipairs({ "other", "other/", "./other/**" }) do
+    local folder_opts = vim.tbl_extend("force", opts, { settings = { drafts = { globs = { glob } } } })
+    eq(require("decorum").matches_draft_globs(0, folder_opts), true, "the folder glob " .. glob)
+  end
   vim.wait(500)
   eq(#vim.lsp.get_clients({ bufnr = 0, name = "decorum" }), 0, "clients of a file outside the glob")
 end)

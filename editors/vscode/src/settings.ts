@@ -67,9 +67,28 @@ export function documentSelector(settings: ServerSettings): DocumentFilter[] {
     if (glob === undefined) {
       continue;
     }
-    filters.push({ scheme: "file", pattern: glob.startsWith("**/") ? glob : `**/${glob}` });
+    const anywhere = (pattern: string): string => (pattern.startsWith("**/") ? pattern : `**/${pattern}`);
+    // A glob that names a folder (`posts`, `posts/`) matches every file below it.
+    const folder = namesFolder(glob) ? glob.replace(/\/\*\*$/, "").replace(/\/+$/, "") : undefined;
+    if (folder === undefined || (!glob.endsWith("/") && !glob.endsWith("/**"))) {
+      filters.push({ scheme: "file", pattern: anywhere(glob) });
+    }
+    if (folder !== undefined && folder !== "" && folder !== "**") {
+      filters.push({ scheme: "file", pattern: anywhere(`${folder}/**`) });
+    }
   }
   return filters;
+}
+
+/**
+ * Whether a glob names a folder whose files it stands for, as the server reads it
+ * (`names_folder` in decorum-workspace's config.rs): it ends with `/` or `/**`, or its
+ * last part has no wildcard (`posts`, `drafts/old`; not `*.md`).
+ */
+export function namesFolder(glob: string): boolean {
+  if (glob.endsWith("/") || glob.endsWith("/**")) return true;
+  const last = glob.split("/").pop() ?? "";
+  return last !== "" && !/[*?[{\\]/.test(last);
 }
 
 /**

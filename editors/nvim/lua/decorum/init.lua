@@ -255,6 +255,17 @@ local function relative_glob(written)
   )
 end
 
+--- Whether a glob names a folder whose files it stands for, as the server reads it
+--- (`names_folder` in decorum-workspace's config.rs): it ends with `/` or `/**`, or its
+--- last part has no wildcard (`pages`, `drafts/old`; not `*.md`).
+local function names_folder(glob)
+  if glob:sub(-1) == "/" or glob:sub(-3) == "/**" then
+    return true
+  end
+  local last = glob:match("[^/]*$")
+  return last ~= "" and not last:find("[%*%?%[{\\]")
+end
+
 --- True when the file of `bufnr` matches one of the server settings' `drafts.globs`, read
 --- from the folder of the `decorum.toml` above it, else the workspace root, as the server
 --- reads them. Such a buffer is a draft whatever its filetype.
@@ -274,11 +285,19 @@ function M.matches_draft_globs(bufnr, opts)
     return false
   end
   local relative = path:sub(#base + 2)
+  local function matches(glob)
+    local ok, pattern = pcall(vim.glob.to_lpeg, glob)
+    return ok and pattern:match(relative) ~= nil
+  end
   for _, written in ipairs(globs) do
     local glob = relative_glob(written)
     if glob ~= nil then
-      local ok, pattern = pcall(vim.glob.to_lpeg, glob)
-      if ok and pattern:match(relative) ~= nil then
+      if matches(glob) then
+        return true
+      end
+      -- A glob that names a folder (`pages`, `pages/`) matches every file below it.
+      local folder = names_folder(glob) and glob:gsub("/%*%*$", ""):gsub("/+$", "") or nil
+      if folder ~= nil and folder ~= "" and matches(folder .. "/**") then
         return true
       end
     end

@@ -43,7 +43,20 @@ test("the client sends drafts by language or glob, and policy files", () => {
     minimumSeverity: "hint",
     drafts: {
       languageIds: ["markdown"],
-      globs: ["posts/**/*.html", "**/*.txt", ".//notes/*.md", "", "/abs/*.md", "posts/../x/*.md", "..draft/*.md", "a/./b/*.md", "./."],
+      globs: [
+        "posts/**/*.html",
+        "**/*.txt",
+        ".//notes/*.md",
+        "",
+        "/abs/*.md",
+        "posts/../x/*.md",
+        "..draft/*.md",
+        "a/./b/*.md",
+        "./.",
+        "pages",
+        "web/",
+        "blog/**",
+      ],
     },
   });
   assert.deepEqual(selector, [
@@ -56,5 +69,10 @@ test("the client sends drafts by language or glob, and policy files", () => {
     { scheme: "file", pattern: "**/notes/*.md" },
     { scheme: "file", pattern: "**/..draft/*.md" },
     { scheme: "file", pattern: "**/a/b/*.md" },
+    // A folder's glob takes the files below it, as the server reads it.
+    { scheme: "file", pattern: "**/pages" },
+    { scheme: "file", pattern: "**/pages/**" },
+    { scheme: "file", pattern: "**/web/**" },
+    { scheme: "file", pattern: "**/blog/**" },
   ]);
 });
