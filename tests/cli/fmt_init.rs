@@ -26,6 +26,30 @@ fn fmt_check_lists_unformatted_files_and_writes_nothing() {
     );
 }
 
+/// An ignore file above the folder searched, or a user's git excludes, leave no policy
+/// out: `fmt --check` must not pass having read nothing.
+#[test]
+fn fmt_check_reads_no_ignore_file_above_the_folder() {
+    let ws = Workspace::new();
+    ws.file(".ignore", "*.decorum\n")
+        .file("site/policy/a.decorum", MESSY)
+        .file("home/.config/git/ignore", "*.decorum\n");
+    let out = ws
+        .run(&["fmt", "--check", "."])
+        .in_dir("site")
+        .env("HOME", ws.path("home"))
+        .env("XDG_CONFIG_HOME", ws.path("home/.config"))
+        .output();
+    expect![[r#"
+        exit: 1
+        --- stdout: (empty)
+        --- stderr
+        these policy files are not formatted (run `decorum fmt` on them):
+          policy/a.decorum
+    "#]]
+    .assert_eq(&out.render());
+}
+
 /// A file name is shown as the other reports show it: an escape or a line break in it is
 /// its code point, not a control sequence for the terminal or a second line.
 #[cfg(unix)]

@@ -43,7 +43,7 @@ fn a_folder_honours_gitignore_hidden_files_and_the_default_globs() {
 /// excludes leave nothing out: a `~/.ignore` kept for ripgrep must not make a check
 /// pass with nothing checked.
 #[test]
-fn ignore_files_count_up_to_the_repository_or_workspace_root_only() {
+fn ignore_files_count_up_to_the_workspace_root_only() {
     let ws = Workspace::new();
     // No repository: the workspace root is site/, where decorum.toml is.
     ws.file(".gitignore", "*.md\n");

@@ -618,7 +618,7 @@ fn walk(
         }
     };
     let walker = |start: &Path| {
-        // The ignore files above the start, up to the repository or workspace root.
+        // The ignore files above the start, up to the workspace root.
         let start_abs = paths::canonical_or_absolute(&cwd.join(start));
         let ancestors = AncestorIgnores::new(&start_abs, sandbox.root());
         let start_owned = start.to_path_buf();
@@ -894,7 +894,7 @@ struct OwnPlace {
 enum LeftOut {
     /// An `exclude` glob.
     Excluded,
-    /// A `.gitignore` or `.ignore` file (or git's own excludes).
+    /// A `.gitignore` or `.ignore` file (in the workspace: see ignores.rs).
     Ignored,
 }
 

@@ -16,7 +16,8 @@ use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 #[derive(clap::Args, Debug)]
 pub struct FmtArgs {
     /// Policy files or folders (searched for `.decorum` files, skipping hidden files and
-    /// folders, what .gitignore excludes, and shared libraries' folders below them, whose
+    /// folders, what .gitignore or .ignore files inside them exclude, and shared
+    /// libraries' folders below them, whose
     /// files decorum.lock pins); `-` alone formats standard input to standard output.
     /// Default: the current folder.
     #[arg(value_name = "PATH")]
@@ -211,10 +212,16 @@ fn stdin(check: bool) -> u8 {
 /// out, with a note: its files are pinned by `decorum.lock`, and reformatting them broke
 /// the lock. A library folder named itself (its publisher formatting it) is searched.
 fn policy_files_in(folder: &Path, files: &mut Vec<PathBuf>) -> bool {
+    // The ignore files inside the folder only: one above it (a `~/.ignore` kept for
+    // ripgrep) or a user's git excludes must not make `fmt --check` pass having read
+    // nothing, nor differ from machine to machine (as for drafts: ignores.rs).
     let walk = ignore::WalkBuilder::new(folder)
         .hidden(true)
         .git_ignore(true)
         .require_git(false)
+        .parents(false)
+        .git_global(false)
+        .git_exclude(false)
         .filter_entry(|entry| {
             let library = entry.depth() > 0
                 && entry.file_type().is_some_and(|t| t.is_dir())
