@@ -248,19 +248,17 @@ fn unknown_manifest_keys(text: &str, shown_root: &str) -> Option<LibraryError> {
     use toml::de::DeValue;
     let document = toml::de::DeTable::parse(text).ok()?;
     let mut unknown: Vec<(usize, String)> = Vec::new();
+    // Worded as decorum.toml's unknown keys are (config.rs): the same mistake reads the
+    // same in either file.
     let mut note = |span: std::ops::Range<usize>, written: &str, known: &[&str], table: &str| {
-        let meant = known
-            .iter()
-            .filter(|k| strsim::osa_distance(written, k) <= 2)
-            .min_by_key(|k| strsim::osa_distance(written, k));
-        let hint = match meant {
-            Some(meant) => format!(" (did you mean `{meant}`?)"),
-            None => format!(" (the keys are {})", known.join(", ")),
+        let hint = match decorum_syntax::did_you_mean(written, known.iter().copied()) {
+            Some(meant) => format!(" (did you mean \"{meant}\"?)"),
+            None => format!(" (known keys here: {})", known.join(", ")),
         };
         unknown.push((
             span.start,
             format!(
-                "{shown_root}/{MANIFEST_FILE}:{}: unknown key `{written}` in {table}{hint}",
+                "{shown_root}/{MANIFEST_FILE}:{}: unknown key \"{written}\" in {table}{hint}",
                 line_of(text, span.start)
             ),
         ));
@@ -946,10 +944,10 @@ mod tests {
         assert_eq!(
             err.message.split("; ").collect::<Vec<_>>(),
             [
-                "vendor/dental/decorum-library.toml:3: unknown key `verison` in [library] (did you mean `version`?)",
-                "vendor/dental/decorum-library.toml:5: unknown key `export` in [library] (did you mean `exports`?)",
-                "vendor/dental/decorum-library.toml:6: unknown key `homepage` in [library] (the keys are name, version, description, license, language, exports)",
-                "vendor/dental/decorum-library.toml:8: unknown key `libary` in the manifest (did you mean `library`?)",
+                "vendor/dental/decorum-library.toml:3: unknown key \"verison\" in [library] (did you mean \"version\"?)",
+                "vendor/dental/decorum-library.toml:5: unknown key \"export\" in [library] (did you mean \"exports\"?)",
+                "vendor/dental/decorum-library.toml:6: unknown key \"homepage\" in [library] (known keys here: name, version, description, license, language, exports)",
+                "vendor/dental/decorum-library.toml:8: unknown key \"libary\" in the manifest (did you mean \"library\"?)",
             ]
         );
     }
