@@ -294,7 +294,8 @@ fn offset_of(yaml: &str, marker: &Marker) -> usize {
 /// mapping, a key written otherwise).
 fn top_level_line<'y>(yaml: &'y str, key: &str) -> Option<(usize, &'y str, &'y str)> {
     let mut start = 0;
-    for line in yaml.split_inclusive('\n') {
+    // Lines end at `\n`, `\r\n` or a lone `\r` (the `\n` of a `\r\n` is a piece alone).
+    for line in yaml.split_inclusive(['\n', '\r']) {
         let at = start;
         start += line.len();
         let rest = [key.to_owned(), format!("\"{key}\""), format!("'{key}'")]

@@ -575,6 +575,8 @@ fn a_misspelt_channel_is_a_problem_and_an_unknown_one_is_not() {
     for (text, want) in [
         ("---\n\"channel\" : twiter # X\n---\nHi.\n", 16..22),
         ("---\n{channel: twiter}\n---\nHi.\n", 0..25),
+        // Lone CRs end lines too.
+        ("---\rtitle: Hi\rchannel: twiter\r---\rHi.\r", 23..29),
     ] {
         let draft = parse(text, DraftFormat::Markdown, &Metadata::new());
         let range = draft.problems[0].range;
