@@ -15,7 +15,7 @@ fn a_finding_shows_snippet_fix_link_and_summary() {
     expect![[r#"
         exit: 1
         --- stdout
-        error[hc.privacy.client-story]: “My patient” points to one client, and “45-year-old” can identify them.
+        error[hc.privacy.client-story]: “My patient” and “45-year-old” tell one client's story in a way that can identify them.
          --> posts/clinic-news.md:3:15
           |
         3 | My patient, a 45-year-old, finally quit smoking!
@@ -45,7 +45,7 @@ fn a_client_story_message_names_the_client_word_before_a_story_verb() {
     let first = out.stdout.lines().next().unwrap_or_default();
     assert_eq!(
         first,
-        "error[hc.privacy.client-story]: “My patient” points to one client, and “a 45-year-old” can identify them.",
+        "error[hc.privacy.client-story]: “My patient” and “a 45-year-old” tell one client's story in a way that can identify them.",
         "{}",
         out.render()
     );
@@ -186,7 +186,7 @@ fn invisible_characters_in_a_draft_snippet_are_shown_as_code_points() {
     expect![[r#"
         exit: 1
         --- stdout
-        error[hc.privacy.client-story]: “My patient” points to one client, and “45-year-old” can identify them.
+        error[hc.privacy.client-story]: “My patient” and “45-year-old” tell one client's story in a way that can identify them.
          --> posts/clinic-news.md:1:15
           |
         1 | My<U+00A0>patient, a 45-year-old, finally quit smoking!

@@ -39,7 +39,7 @@ fn links_in_a_walked_folder_are_followed_inside_the_workspace() {
     expect![[r#"
         exit: 1
         --- stdout
-        error[hc.privacy.client-story]: “My patient” points to one client, and “45-year-old” can identify them.
+        error[hc.privacy.client-story]: “My patient” and “45-year-old” tell one client's story in a way that can identify them.
          --> n/2020/p.md:1:15
           |
         1 | My patient, a 45-year-old teacher, quit smoking.
@@ -50,7 +50,7 @@ fn links_in_a_walked_folder_are_followed_inside_the_workspace() {
            = see: https://www.hhs.gov/hipaa/for-professionals/special-topics/de-identification/index.html
            = why: decorum explain hc.privacy.client-story
 
-        error[hc.privacy.client-story]: “My patient” points to one client, and “teacher” can identify them.
+        error[hc.privacy.client-story]: “My patient” and “teacher” tell one client's story in a way that can identify them.
          --> n/2020/p.md:1:27
           |
         1 | My patient, a 45-year-old teacher, quit smoking.

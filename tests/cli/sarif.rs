@@ -178,7 +178,7 @@ fn a_result_with_region_fix_and_related_location() {
               }
             ],
             "message": {
-              "text": "“My patient” points to one client, and “45-year-old” can identify them."
+              "text": "“My patient” and “45-year-old” tell one client's story in a way that can identify them."
             },
             "properties": {
               "severity": "error",

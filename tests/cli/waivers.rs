@@ -358,14 +358,14 @@ fn text_after_a_waiver_on_its_line_is_a_problem_and_whitespace_is_not() {
     }
     expect![[r#"
         arrow-in-reason.md:1 decorum.draft: text follows this waiver on its line, so the waiver has no effect (it would cover that text, not the next block); end the line after its `-->` and start the text on the next line (a reason cannot hold `-->`: the first one ends the comment)
-        arrow-in-reason.md:2 hc.privacy.client-story: “My patient” points to one client, and “45-year-old” can identify them.
-        arrow-in-reason.md:2 hc.privacy.client-story: “My patient” points to one client, and “teacher” can identify them.
+        arrow-in-reason.md:2 hc.privacy.client-story: “My patient” and “45-year-old” tell one client's story in a way that can identify them.
+        arrow-in-reason.md:2 hc.privacy.client-story: “My patient” and “teacher” tell one client's story in a way that can identify them.
         text.md:1 decorum.draft: text follows this waiver on its line, so the waiver has no effect (it would cover that text, not the next block); end the line after its `-->` and start the text on the next line (a reason cannot hold `-->`: the first one ends the comment)
-        text.md:2 hc.privacy.client-story: “My patient” points to one client, and “45-year-old” can identify them.
-        text.md:2 hc.privacy.client-story: “My patient” points to one client, and “teacher” can identify them.
+        text.md:2 hc.privacy.client-story: “My patient” and “45-year-old” tell one client's story in a way that can identify them.
+        text.md:2 hc.privacy.client-story: “My patient” and “teacher” tell one client's story in a way that can identify them.
         text.txt:1 decorum.draft: text follows this waiver on its line, so the waiver has no effect (it would cover that text, not the next block); end the line after its `-->` and start the text on the next line (a reason cannot hold `-->`: the first one ends the comment)
-        text.txt:2 hc.privacy.client-story: “My patient” points to one client, and “45-year-old” can identify them.
-        text.txt:2 hc.privacy.client-story: “My patient” points to one client, and “teacher” can identify them.
+        text.txt:2 hc.privacy.client-story: “My patient” and “45-year-old” tell one client's story in a way that can identify them.
+        text.txt:2 hc.privacy.client-story: “My patient” and “teacher” tell one client's story in a way that can identify them.
         em-space.md:1 waiver silenced 2
         no-break-space.md:1 waiver silenced 2
         second-comment.md:1 waiver silenced 2
