@@ -5,7 +5,9 @@
 //! separates them. The window is deliberately short: "no side effects" and "no vaccine is
 //! 100% effective" are negated; "No worries, this tea cures anxiety" is not. An `and`
 //! ends the reach of a `no` or `zero` unless another negation follows it: "No waiting and
-//! guaranteed results" makes a second claim, "no pain and no downtime" negates both.
+//! guaranteed results" makes a second claim, "no pain and no downtime" negates both. It
+//! also ends the reach of a cue that takes a bare verb (`didn't`, `couldn't`) when a
+//! past-tense verb follows it: "I couldn't sleep and googled him" did the second thing.
 
 use std::borrow::Cow;
 
@@ -81,6 +83,33 @@ const PHRASE_CUES: &[&str] = &["no", "zero"];
 /// The coordinating word after which a [`PHRASE_CUES`] cue's phrase ends.
 const AND: &str = "and";
 
+/// Cues that take a bare verb ("didn't sleep", "can't resist"). A past-tense verb after
+/// an `and` cannot be theirs, so it starts a clause of its own ("I couldn't sleep and
+/// googled him"), while a bare verb stays under the cue ("don't google and stalk
+/// clients"). `never`, `not` and the forms of `be` and `have` take a past form too ("never
+/// promised and delivered", "wasn't admitted and discharged"), and keep their reach.
+const BARE_VERB_CUES: &[&str] = &[
+    "don't",
+    "dont",
+    "doesn't",
+    "doesnt",
+    "didn't",
+    "can't",
+    "cant",
+    "cannot",
+    "couldn't",
+    "won't",
+    "wouldn't",
+    "shouldn't",
+];
+
+/// Whether a folded word reads as a past-tense verb: it ends in `ed`, but not in `eed`
+/// (a bare "need", "proceed", or "guaranteed" as an adjective, "no pain and guaranteed
+/// results") and is longer than "bed" or "red".
+fn is_past_tense(word: &str) -> bool {
+    word.len() >= 5 && word.ends_with("ed") && !word.ends_with("eed")
+}
+
 /// True when the match at `range` is negated by a cue before it in its sentence.
 pub(crate) fn is_negated(draft: &Draft, post: &Post, range: TextRange) -> bool {
     let sentences = &post.sentences;
@@ -133,7 +162,9 @@ pub(crate) fn is_negated(draft: &Draft, post: &Post, range: TextRange) -> bool {
     }
     // Whether an `and` between a cue and the match starts a new phrase: no cue follows
     // it (the word after the nearest `and` is the match's own first word).
+    // Whether an `and` between a cue and the match comes before a past-tense verb.
     let mut new_phrase = false;
+    let mut new_clause = false;
     for k in 0..len {
         let word = &*window[k];
         if BREAKERS.contains(&word) {
@@ -143,10 +174,12 @@ pub(crate) fn is_negated(draft: &Draft, post: &Post, range: TextRange) -> bool {
         if word == AND {
             let after = next.map_or_else(|| first_word(&draft.prose, range), Cow::Borrowed);
             new_phrase |= !CUES.contains(&&*after);
+            new_clause |= is_past_tense(&after);
             continue;
         }
         if CUES.contains(&word) && !next.is_some_and(|n| NOT_NEGATING.contains(&n)) {
-            return !(new_phrase && PHRASE_CUES.contains(&word));
+            return !(new_phrase && PHRASE_CUES.contains(&word)
+                || new_clause && BARE_VERB_CUES.contains(&word));
         }
     }
     false
@@ -240,7 +273,11 @@ mod tests {
         let new_phrase = window[..cue]
             .iter()
             .any(|(w, next)| *w == "and" && !CUES.contains(&next.unwrap_or(&first)));
-        !(new_phrase && PHRASE_CUES.contains(&window[cue].0))
+        let new_clause = window[..cue]
+            .iter()
+            .any(|(w, next)| *w == "and" && is_past_tense(next.unwrap_or(&first)));
+        !(new_phrase && PHRASE_CUES.contains(&window[cue].0)
+            || new_clause && BARE_VERB_CUES.contains(&window[cue].0))
     }
 
     /// Every word of `text` as a match: negated or not, as the reference says.
@@ -326,6 +363,42 @@ mod tests {
     }
 
     #[test]
+    fn and_before_a_past_tense_verb_ends_the_reach_of_a_bare_verb_cue() {
+        assert!(!negated_from(
+            "I couldn't sleep and googled my new client.",
+            "googled"
+        ));
+        assert!(!negated_from(
+            "I didn't sleep and searched her chart.",
+            "searched"
+        ));
+        assert!(!negated_from(
+            "Couldn't stop and checked her chart.",
+            "checked"
+        ));
+        // The word after `and` when the match starts later in the clause.
+        assert!(!negated_from("I can't lie and looked her up", "her up"));
+        // A bare verb after `and` is still the cue's.
+        assert!(negated_from("I don't google and stalk clients.", "stalk"));
+        assert!(negated_from(
+            "We don't promise miracles and cures.",
+            "cures"
+        ));
+        // "-eed" and short words are not past tenses: "guaranteed" reads as an adjective.
+        assert!(negated_from(
+            "We don't promise miracles and guaranteed results.",
+            "guaranteed"
+        ));
+        assert!(negated_from("Don't skip and feed them sugar.", "feed"));
+        // Cues that take a past form keep their reach.
+        assert!(negated_from("I never slept and googled him.", "googled"));
+        assert!(negated_from(
+            "She wasn't admitted and discharged the same day.",
+            "discharged"
+        ));
+    }
+
+    #[test]
     fn nobody_negates_what_follows() {
         assert!(last_word_negated("Nobody can guarantee"));
         assert!(last_word_negated("Nadie puede garantizar"));
@@ -346,6 +419,9 @@ mod tests {
             // `and` after a phrase cue, with and without a cue after it.
             "No side effects and guaranteed results! No pain and no downtime. Zero and.",
             "We don't promise miracles and cures, NO and No AND cure and zero and no.",
+            // `and` before a past tense, after a bare-verb cue and after others.
+            "I couldn't sleep and googled him. Never slept and googled. Don't and cured and.",
+            "Can't lie AND Searched it; no pain and guaranteed and cured results.",
         ] {
             agree(text).unwrap();
         }
@@ -359,6 +435,7 @@ mod tests {
                 proptest::sample::select(vec![
                     "no", "No", "NOT", "never", "don’t", "Don't", "can't", "cure", "cures",
                     "zero", "And", "just", "only", "Sólo", "but", "However", "sin", "embargo", "and", "this",
+                    "cured", "Googled", "need",
                     "İ", "É", "ß", " ", " ", " ", ",", ".", "!", "—", "\n", "\n\n", "3", "x",
                 ]),
                 0..30,
