@@ -71,6 +71,10 @@ fn a_std_rule_is_explained() {
           passes “Our frequent flyer is back. As a nurse, I know what that visit costs.”
           passes “Made it to the frequent flyer lounge. Tonight: a nurse leadership dinner in Denver.”
           passes “Grand rounds recap: why the frequent flyer is a myth. Today our social worker showed the data.”
+          flags  “Our usual no-show is back this week.”  (at “this week”)
+          flags  “The no-show in bay 4 finally made it.”  (at “in bay 4”)
+          passes “The no-show this morning gave me time to catch up on charting.”
+          passes “Our no-show rate fell by a third this year with text reminders.”
           flags  “Back in bay 2 again: the junkie from last week.”  (at “in bay 2”)
           flags  “The psycho in room 12 threw his tray again tonight.”  (at “tonight”)
           passes “The junkie next door kept me up last night.”
@@ -278,7 +282,7 @@ fn a_parameter_set_twice_shows_the_value_in_force() {
     expect![[r#"
         severity: warning (default, from std/healthcare/marketing.decorum:470)
         parameter max_share: 10% (was 20%, set by an override at practice.decorum:7; it replaced 15% at shared.decorum:6)
-        severity: error (default, from std/healthcare/privacy.decorum:845)
+        severity: error (default, from std/healthcare/privacy.decorum:864)
         parameter allowed_numbers: [] + ["555-0100"] + ["555-0111", "555-0122"] (was [], set by overrides at shared.decorum:7 and practice.decorum:8)
     "#]].assert_eq(&(settings(&share.stdout) + &settings(&phone.stdout)));
 }
