@@ -1,7 +1,7 @@
 //! Human output: findings and policy problems with source snippets, like a compiler.
 //!
 //! ```text
-//! error[hc.privacy.client-story]: “My patient” points to one client, and …
+//! error[hc.privacy.client-story]: “My patient” and “45-year-old” tell one client's story …
 //!   --> examples/client-story.md:3:15
 //!    |
 //!  3 | My patient, a 45-year-old teacher, finally quit smoking!
