@@ -3322,6 +3322,22 @@ mod tests {
         )
     }
 
+    /// Asserts each `(text, want)` of `cases`: removing `words` gives `want`, in Markdown
+    /// and in plain text, with `\n`, `\r\n` and lone `\r` line ends alike.
+    fn assert_removals_everywhere(cases: &[(&str, &str)], words: &str) {
+        for end in ["\n", "\r\n", "\r"] {
+            for (format, name) in [
+                (DraftFormat::Markdown, "Markdown"),
+                (DraftFormat::PlainText, "plain text"),
+            ] {
+                for (text, want) in cases {
+                    let (text, want) = (text.replace('\n', end), want.replace('\n', end));
+                    assert_eq!(remove_in(format, &text, words), want, "{name} {text:?}");
+                }
+            }
+        }
+    }
+
     /// [`remove_in`] a Markdown draft.
     fn remove(text: &str, words: &str) -> String {
         remove_in(DraftFormat::Markdown, text, words)
@@ -3742,21 +3758,7 @@ mod tests {
             ("Hi.\n>\n> Guaranteed.\n", "Hi.\n"),
             ("> a\n> Guaranteed.\n>\n\nBye.\n", "> a\n\nBye.\n"),
         ];
-        for end in ["\n", "\r\n", "\r"] {
-            for (format, name) in [
-                (DraftFormat::Markdown, "Markdown"),
-                (DraftFormat::PlainText, "plain text"),
-            ] {
-                for (text, want) in cases {
-                    let (text, want) = (text.replace('\n', end), want.replace('\n', end));
-                    assert_eq!(
-                        remove_in(format, &text, "Guaranteed."),
-                        want,
-                        "{name} {text:?}"
-                    );
-                }
-            }
-        }
+        assert_removals_everywhere(&cases, "Guaranteed.");
     }
 
     /// Text left after a removal that started a line's text would start the line: the
@@ -3932,21 +3934,7 @@ mod tests {
                 "Hi. Our\nresults here.\n",
             ),
         ];
-        for end in ["\n", "\r\n", "\r"] {
-            for (format, name) in [
-                (DraftFormat::Markdown, "Markdown"),
-                (DraftFormat::PlainText, "plain text"),
-            ] {
-                for (text, want) in cases {
-                    let (text, want) = (text.replace('\n', end), want.replace('\n', end));
-                    assert_eq!(
-                        remove_in(format, &text, "Guaranteed"),
-                        want,
-                        "{name} {text:?}"
-                    );
-                }
-            }
-        }
+        assert_removals_everywhere(&cases, "Guaranteed");
     }
 
     /// A comma, semicolon or colon left just before the sentence's final punctuation, or
@@ -4232,21 +4220,7 @@ mod tests {
             ("Our results guaranteed ", "Our results"),
             ("Our results guaranteed  \nBye.\n", "Our results  \nBye.\n"),
         ];
-        for end in ["\n", "\r\n", "\r"] {
-            for (format, name) in [
-                (DraftFormat::Markdown, "Markdown"),
-                (DraftFormat::PlainText, "plain text"),
-            ] {
-                for (text, want) in cases {
-                    let (text, want) = (text.replace('\n', end), want.replace('\n', end));
-                    assert_eq!(
-                        remove_in(format, &text, "guaranteed"),
-                        want,
-                        "{name} {text:?}"
-                    );
-                }
-            }
-        }
+        assert_removals_everywhere(&cases, "guaranteed");
     }
 
     #[test]
