@@ -689,9 +689,36 @@ pub fn misspelt_metadata_key(written: &str) -> Option<&'static str> {
     if written == "content" {
         return None;
     }
-    KNOWN_KEYS.iter().copied().find(|known| {
-        written.len().abs_diff(known.len()) <= 1 && strsim::osa_distance(written, known) == 1
-    })
+    KNOWN_KEYS
+        .iter()
+        .copied()
+        .find(|known| one_edit_apart(written, known))
+}
+
+/// True when `a` and `b` are one edit apart: a character added, dropped or changed, or two
+/// next to each other swapped (optimal string alignment distance 1). Asked for every key
+/// of every front-matter block, so ASCII text is compared in place, without the
+/// allocations of a distance table; other text goes to `strsim`.
+pub(crate) fn one_edit_apart(a: &str, b: &str) -> bool {
+    if !a.is_ascii() || !b.is_ascii() {
+        return strsim::osa_distance(a, b) == 1;
+    }
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let first = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    match a.len().cmp(&b.len()) {
+        std::cmp::Ordering::Equal if first == a.len() => false,
+        std::cmp::Ordering::Equal => {
+            // One changed byte, or two neighbours swapped.
+            a[first + 1..] == b[first + 1..]
+                || (first + 1 < a.len()
+                    && a[first] == b[first + 1]
+                    && a[first + 1] == b[first]
+                    && a[first + 2..] == b[first + 2..])
+        }
+        std::cmp::Ordering::Less if b.len() - a.len() == 1 => a[first..] == b[first + 1..],
+        std::cmp::Ordering::Greater if a.len() - b.len() == 1 => a[first + 1..] == b[first..],
+        _ => false,
+    }
 }
 
 /// A problem for each top-level key of `meta` (one front-matter block, `fm` of `text`)
@@ -750,6 +777,31 @@ fn empty_post(text: &str, meta: Metadata) -> Post {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The in-place comparison agrees with `strsim`'s distance on every pair of short
+    /// ASCII words over a small alphabet (and on a few non-ASCII ones).
+    #[test]
+    fn one_edit_apart_agrees_with_osa_distance() {
+        let mut words = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = words
+                .iter()
+                .filter(|w| w.len() == words.last().map_or(0, String::len))
+                .flat_map(|w| ["a", "b", "c"].map(|c| format!("{w}{c}")))
+                .collect();
+            words.extend(longer);
+        }
+        words.extend(["chännel", "channel", "chanel", "ä", "aä"].map(String::from));
+        for a in &words {
+            for b in &words {
+                assert_eq!(
+                    one_edit_apart(a, b),
+                    strsim::osa_distance(a, b) == 1,
+                    "{a:?} {b:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn formats_from_paths() {
