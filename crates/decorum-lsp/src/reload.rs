@@ -16,14 +16,9 @@ use crate::state::{Role, State};
 
 /// True when a change to `path` can change some policies.
 pub fn is_policy_input(path: &Path) -> bool {
-    let name = path
-        .file_name()
+    path.file_name()
         .and_then(|n| n.to_str())
-        .unwrap_or_default();
-    name.ends_with(decorum_workspace::EXTENSION)
-        || name == "decorum.toml"
-        || name == "decorum.lock"
-        || name == "decorum-library.toml"
+        .is_some_and(decorum_workspace::is_decorum_file)
 }
 
 /// Reloads what the changed files affect and re-checks the open documents.

@@ -493,8 +493,9 @@ impl Tally {
 
 /// True for the name of one of Decorum's own files: a policy (`.decorum`),
 /// `decorum.toml`, `decorum.lock` or a library's `decorum-library.toml`. A walk never
-/// takes one as a draft; a file named on the command line is checked all the same.
-fn is_decorum_file(name: &str) -> bool {
+/// takes one as a draft (a file named on the command line is checked all the same); the
+/// language server reloads the policies when one changes.
+pub fn is_decorum_file(name: &str) -> bool {
     name.ends_with(crate::stdlib::EXTENSION)
         || name == crate::config::CONFIG_FILE_NAME
         || name == crate::library::LOCK_FILE

@@ -24,8 +24,9 @@ mod test_support;
 pub use config::{Config, ConfigError, MetadataRule, Place, find_config, load_config};
 pub use drafts::{
     Collected, DraftLoadError, EmptyFolder, LoadedDraft, collect_current_folder, collect_drafts,
-    nearer_configs, read_draft, read_stdin_draft,
+    is_decorum_file, nearer_configs, read_draft, read_stdin_draft,
 };
+pub use ignores::walk_builder;
 pub use library::{Library, LibraryError, Lock, Manifest};
 pub use load::{
     LoadError, LoadedPolicies, Overlays, Refusal, Sandbox, load_policies, load_policies_overlaid,

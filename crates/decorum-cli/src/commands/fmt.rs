@@ -214,14 +214,8 @@ fn stdin(check: bool) -> u8 {
 fn policy_files_in(folder: &Path, files: &mut Vec<PathBuf>) -> bool {
     // The ignore files inside the folder only: one above it (a `~/.ignore` kept for
     // ripgrep) or a user's git excludes must not make `fmt --check` pass having read
-    // nothing, nor differ from machine to machine (as for drafts: ignores.rs).
-    let walk = ignore::WalkBuilder::new(folder)
-        .hidden(true)
-        .git_ignore(true)
-        .require_git(false)
-        .parents(false)
-        .git_global(false)
-        .git_exclude(false)
+    // nothing, nor differ from machine to machine (as for drafts).
+    let walk = decorum_workspace::walk_builder(folder)
         .filter_entry(|entry| {
             let library = entry.depth() > 0
                 && entry.file_type().is_some_and(|t| t.is_dir())
