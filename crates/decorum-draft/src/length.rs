@@ -126,7 +126,7 @@ pub(crate) fn channel_typo(channel: &str) -> Option<&'static str> {
         .map(|(known, _)| known)
         .chain(ALIASES.iter().map(|&(alias, _)| alias))
         .filter(|known| known.len() >= 4)
-        .find(|known| strsim::osa_distance(&channel, known) == 1)
+        .find(|known| crate::one_edit_apart(&channel, known))
 }
 
 /// Length of `text`, in which `urls` (sorted, non-overlapping ranges) are links. A CRLF

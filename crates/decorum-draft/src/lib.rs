@@ -696,10 +696,11 @@ pub fn misspelt_metadata_key(written: &str) -> Option<&'static str> {
 }
 
 /// True when `a` and `b` are one edit apart: a character added, dropped or changed, or two
-/// next to each other swapped (optimal string alignment distance 1). Asked for every key
-/// of every front-matter block, so ASCII text is compared in place, without the
-/// allocations of a distance table; other text goes to `strsim`.
-pub(crate) fn one_edit_apart(a: &str, b: &str) -> bool {
+/// next to each other swapped (optimal string alignment distance 1): the test of every
+/// "one letter away" check (keys, channels, the post separator, decorum.toml's keys).
+/// Asked for every key of every front-matter block, so ASCII text is compared in place,
+/// without the allocations of a distance table; other text goes to `strsim`.
+pub fn one_edit_apart(a: &str, b: &str) -> bool {
     if !a.is_ascii() || !b.is_ascii() {
         return strsim::osa_distance(a, b) == 1;
     }

@@ -164,7 +164,7 @@ fn mistyped_separator(text: &str, word: &str, comment: &Range<usize>) -> Option<
         return None;
     }
     let lower = word.to_ascii_lowercase();
-    if strsim::osa_distance(&lower, "post") != 1 {
+    if !crate::one_edit_apart(&lower, "post") {
         return None;
     }
     let before = text.get(..comment.start)?;

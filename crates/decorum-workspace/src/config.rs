@@ -921,7 +921,7 @@ fn wrong_types(root: &toml::de::DeTable<'_>) -> Vec<Found> {
                             Some("e.g. files = \"calendar/x/**\"".to_owned()),
                         )),
                         // `file = "..."`: said at that key.
-                        None => match t.iter().find(|(key, _)| one_edit_apart(key.get_ref(), "files")) {
+                        None => match t.iter().find(|(key, _)| decorum_draft::one_edit_apart(key.get_ref(), "files")) {
                             Some((key, _)) => out.push((
                                 key.span(),
                                 format!(
@@ -1015,7 +1015,7 @@ fn metadata_key_typos(root: &toml::de::DeTable<'_>) -> Vec<Found> {
         for (key, _) in table.iter() {
             let written = key.get_ref();
             // Not when the entry sets the key it looks like too, as in front matter.
-            let known = match one_edit_apart(written, "files") {
+            let known = match decorum_draft::one_edit_apart(written, "files") {
                 true => Some("files"),
                 false => decorum_draft::misspelt_metadata_key(written),
             };
@@ -1033,12 +1033,6 @@ fn metadata_key_typos(root: &toml::de::DeTable<'_>) -> Vec<Found> {
     }
     out.sort_by_key(|(span, ..)| span.start);
     out
-}
-
-/// True when `a` and `b` differ by exactly one edit: a letter added, removed or
-/// replaced, or two neighbours swapped (their optimal string alignment distance is 1).
-fn one_edit_apart(a: &str, b: &str) -> bool {
-    strsim::osa_distance(a, b) == 1
 }
 
 /// Where the value of `key` in the `entry`th `[[drafts.metadata]]` table is written.
