@@ -1938,22 +1938,23 @@ fn dangling_preposition(
         .chars()
         .next_back()
         .is_none_or(|c| c.is_whitespace() || "([{\"'“‘¡¿*_".contains(c));
-    let lower = word.to_ascii_lowercase();
-    let capitalised = word.chars().next().is_some_and(char::is_uppercase)
-        && word.get(1..).is_some_and(|rest| rest == &lower[1..]);
-    let Some(&preposition) = PREPOSITIONS.iter().find(|&&p| p == lower) else {
+    // Compared in place: this runs for most findings of a rule with `fix remove`.
+    let Some(&preposition) = PREPOSITIONS.iter().find(|p| p.eq_ignore_ascii_case(word)) else {
         return removed;
     };
+    let capitalised = word.chars().next().is_some_and(char::is_uppercase)
+        && word.get(1..) == preposition.get(1..);
     let starts = sentence_at(sentences, at.start())
         .is_some_and(|sentence| starts_sentence(text, sentence, start));
     let first_word = decorum_text::slice(text, at)
         .split(|c: char| !c.is_alphanumeric())
         .find(|w| !w.is_empty())
-        .unwrap_or_default()
-        .to_lowercase();
+        .unwrap_or_default();
     if !whole
         || (word != preposition && !(capitalised && starts))
-        || BARE_TIMES.contains(&first_word.as_str())
+        || BARE_TIMES
+            .iter()
+            .any(|time| time.eq_ignore_ascii_case(first_word))
     {
         return removed;
     }
