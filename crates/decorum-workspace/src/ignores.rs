@@ -23,7 +23,7 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 /// A walker of `start` that reads the ignore files inside it (`.gitignore` also outside
 /// a git repository: an exported archive keeps it) and no others; hidden files are
-/// skipped. Walks for drafts pair it with [`AncestorIgnores`] for the folders above
+/// skipped. Walks for drafts pair it with `AncestorIgnores` for the folders above
 /// `start`; `decorum fmt`'s walk for policy files reads none above it.
 pub fn walk_builder(start: &Path) -> ignore::WalkBuilder {
     let mut builder = ignore::WalkBuilder::new(start);
